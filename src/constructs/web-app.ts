@@ -1,0 +1,331 @@
+import { Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import * as mon from '../../imports/monitoring.coreos.com';
+import { DEFAULTS } from '../core/defaults';
+import { fail } from '../core/errors';
+import { isValidName, NameRule } from '../core/names';
+import { PortSpec, validatePortName, validatePortNumber } from '../core/ports';
+import { intOrString, Probe } from '../core/probes';
+import { Workload, WorkloadProps } from '../core/workload';
+
+/** The Service in front of the pods. */
+export interface WebAppServiceOptions {
+  /** @default 'ClusterIP' */
+  readonly type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+  /** The port clients use. @default 80 */
+  readonly port?: number;
+  /** Serve IPv4 and IPv6 (`ipFamilyPolicy: PreferDualStack`, families IPv4 + IPv6). @default false */
+  readonly dualStack?: boolean;
+  /** Explicit IP family policy (overrides `dualStack`). @default - cluster default (SingleStack) */
+  readonly ipFamilyPolicy?: 'SingleStack' | 'PreferDualStack' | 'RequireDualStack';
+  /** Explicit IP families, primary first. @default - from `dualStack` */
+  readonly ipFamilies?: Array<'IPv4' | 'IPv6'>;
+}
+
+/** HTTP(S) ingress. */
+export interface WebAppIngressOptions {
+  /** The host name, e.g. 'shop.example.com' (a leading '*.' is allowed). */
+  readonly host?: string;
+  /** @default '/' */
+  readonly path?: string;
+  /** @default 'Prefix' */
+  readonly pathType?: 'Prefix' | 'Exact' | 'ImplementationSpecific';
+  /** The IngressClass. @default - the cluster's default class */
+  readonly className?: string;
+  /** Serve HTTPS. Needs a host. @default - HTTP only */
+  readonly tls?: {
+    /** The Secret holding the certificate. @default '<name>-tls' */
+    readonly secretName?: string;
+    /** A cert-manager ClusterIssuer that issues the certificate into the Secret. @default - the Secret must exist */
+    readonly clusterIssuer?: string;
+  };
+  /** Extra annotations for the ingress controller. */
+  readonly annotations?: Record<string, string>;
+}
+
+/** Horizontal pod autoscaling (autoscaling/v2). */
+export interface WebAppAutoscalingOptions {
+  /** @default 2 */
+  readonly minReplicas?: number;
+  /** @default 10 */
+  readonly maxReplicas?: number;
+  /** Target average CPU utilization, in percent of requests (1–100). @default 70 unless memory is set */
+  readonly cpuUtilization?: number;
+  /** Target average memory utilization, in percent of requests (1–100). @default - none */
+  readonly memoryUtilization?: number;
+}
+
+/** Rolling update settings. */
+export interface WebAppRolloutOptions {
+  /** @default 0 */
+  readonly maxUnavailable?: number | string;
+  /** @default '25%' */
+  readonly maxSurge?: number | string;
+  /** Old ReplicaSets kept for rollbacks. @default 5 */
+  readonly revisionHistoryLimit?: number;
+  /** @default 5 */
+  readonly minReadySeconds?: number;
+  /** A rollout that makes no progress for this long is marked failed. @default 600 */
+  readonly progressDeadlineSeconds?: number;
+}
+
+/** Prometheus scraping through a ServiceMonitor (prometheus-operator). */
+export interface WebAppMetricsOptions {
+  /** The metrics port. @default - the main port */
+  readonly port?: number;
+  /** @default '/metrics' */
+  readonly path?: string;
+  /** @default '30s' */
+  readonly interval?: string;
+}
+
+/** Props of a WebApp. */
+export interface WebAppProps extends WorkloadProps {
+  /** Pod count when not autoscaled. @default 2 */
+  readonly replicas?: number;
+  /** The container port. @default 8080 */
+  readonly port?: number;
+  /** The name of the main port. @default 'http' */
+  readonly portName?: string;
+  /** More ports, also exposed by the Service. */
+  readonly extraPorts?: PortSpec[];
+  /** Health endpoint: HTTP startup, readiness and liveness probes on it. @default - TCP probes on the port */
+  readonly healthPath?: string;
+  /** @default - ClusterIP on port 80 */
+  readonly service?: WebAppServiceOptions;
+  /** @default - no ingress */
+  readonly ingress?: WebAppIngressOptions;
+  /** @default - fixed `replicas` */
+  readonly autoscaling?: WebAppAutoscalingOptions;
+  /**
+   * A PodDisruptionBudget: `maxUnavailable: 1` when 2 or more replicas. `false` opts out.
+   * @default true
+   */
+  readonly disruptionBudget?: boolean;
+  /** Spread pods over zones and hosts (ScheduleAnyway). @default true */
+  readonly spread?: boolean;
+  /** A NetworkPolicy that admits traffic only on the app's ports. @default false */
+  readonly isolate?: boolean;
+  /** @default - no ServiceMonitor */
+  readonly metrics?: WebAppMetricsOptions;
+  /** @default - maxUnavailable 0, maxSurge 25% */
+  readonly rollout?: WebAppRolloutOptions;
+  /** A pause before SIGTERM so endpoints drain (needs `sleep` in the image; 0 disables). @default 5 */
+  readonly preStopSleepSeconds?: number;
+}
+
+/**
+ * A stateless web service: Deployment + Service, and on request Ingress, HPA, ConfigMap,
+ * PodDisruptionBudget, NetworkPolicy and ServiceMonitor, all with production defaults.
+ */
+export class WebApp extends Workload {
+  /** The Deployment (the primary child, id 'Resource'). */
+  public readonly deployment: k8s.KubeDeployment;
+  public readonly service: k8s.KubeService;
+  public readonly ingress?: k8s.KubeIngress;
+  public readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
+  public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
+  public readonly networkPolicy?: k8s.KubeNetworkPolicy;
+  public readonly serviceMonitor?: mon.ServiceMonitor;
+  /** The ports of the pods (main port first). */
+  public readonly ports: readonly PortSpec[];
+  /** The port clients connect to on the Service. */
+  public readonly servicePort: number;
+  /** The in-cluster DNS name of the Service. */
+  public readonly host: string;
+
+  constructor(scope: Construct, id: string, props: WebAppProps) {
+    super(scope, id, props);
+    const d = DEFAULTS.webApp;
+    const replicas = props.replicas ?? d.replicas;
+    if (!Number.isInteger(replicas) || replicas < 0) {
+      fail({ scope: this, prop: 'replicas', message: 'must be a whole number of at least 0', value: props.replicas, allowed: 'an integer ≥ 0' });
+    }
+    const portName = validatePortName(props.portName ?? d.portName, this, 'portName');
+    const port = validatePortNumber(props.port ?? d.port, this, 'port');
+    this.servicePort = validatePortNumber(props.service?.port ?? d.servicePort, this, 'service.port');
+    const ports: PortSpec[] = [{ name: portName, port, servicePort: this.servicePort }, ...(props.extraPorts ?? [])];
+    if (props.metrics?.port !== undefined && !ports.some((p) => p.port === props.metrics!.port)) {
+      ports.push({ name: 'metrics', port: validatePortNumber(props.metrics.port, this, 'metrics.port') });
+    }
+    this.ports = ports;
+    this.host = this.serviceDns(this.name);
+    const autoscaling = props.autoscaling ? this.validateAutoscaling(props.autoscaling) : undefined;
+    const minReplicas = autoscaling ? autoscaling.minReplicas : replicas;
+
+    const probes = props.healthPath !== undefined
+      ? { startup: Probe.http(props.healthPath), readiness: Probe.http(props.healthPath), liveness: Probe.http(props.healthPath) }
+      : { startup: Probe.tcp(), readiness: Probe.tcp(), liveness: Probe.tcp() };
+    const preStop = props.preStopSleepSeconds ?? DEFAULTS.shutdown.preStopSleepSeconds;
+    if (!Number.isInteger(preStop) || preStop < 0) fail({ scope: this, prop: 'preStopSleepSeconds', message: 'must be a whole number ≥ 0', value: preStop });
+    const spread = (props.spread ?? true) && minReplicas >= 2;
+    const r = { ...DEFAULTS.rollout, ...props.rollout };
+
+    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
+      metadata: this.metadata(),
+      spec: {
+        replicas: autoscaling ? undefined : replicas,
+        selector: { matchLabels: this.selectorLabels },
+        revisionHistoryLimit: r.revisionHistoryLimit,
+        minReadySeconds: r.minReadySeconds,
+        progressDeadlineSeconds: r.progressDeadlineSeconds,
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxUnavailable: intOrString(r.maxUnavailable), maxSurge: intOrString(r.maxSurge) },
+        },
+        template: {
+          metadata: { labels: this.labels, annotations: Lazy.any({ produce: () => this.pod.renderAnnotations() }) },
+          spec: Lazy.any({
+            produce: () => this.pod.renderSpec({
+              serviceAccountName: this.serviceAccount.name,
+              main: {
+                ports: this.ports,
+                probePort: portName,
+                defaultProbes: probes,
+                probeTiming: { startup: { periodSeconds: DEFAULTS.probe.startupPeriodSeconds, failureThreshold: DEFAULTS.probe.startupFailureThreshold } },
+                preStopSleepSeconds: preStop || undefined,
+              },
+              topologySpreadConstraints: spread ? this.spreadConstraints() : undefined,
+            }),
+          }),
+        },
+      },
+    });
+    // Render once now so bad probes, env or mounts fail in the constructor, not at synth.
+    this.pod.renderSpec({ serviceAccountName: this.name, main: { ports: this.ports, probePort: portName, defaultProbes: probes } });
+
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: this.metadata(),
+      spec: {
+        type: props.service?.type ?? d.serviceType,
+        selector: this.selectorLabels,
+        ports: this.ports.map((p) => ({ name: p.name, port: p.servicePort ?? p.port, targetPort: intOrString(p.name), protocol: p.protocol ?? 'TCP' })),
+        ...ipFamilies(props.service),
+      },
+    });
+
+    if (props.ingress) this.ingress = this.addIngress(props.ingress, portName);
+    if (autoscaling) this.autoscaler = this.addAutoscaler(autoscaling);
+    if ((props.disruptionBudget ?? true) && minReplicas >= 2) {
+      this.disruptionBudget = new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+        metadata: this.metadata(),
+        spec: { maxUnavailable: intOrString(1), selector: { matchLabels: this.selectorLabels } },
+      });
+    }
+    if (props.isolate) {
+      this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+        metadata: this.metadata(),
+        spec: {
+          podSelector: { matchLabels: this.selectorLabels },
+          policyTypes: ['Ingress'],
+          ingress: [{ ports: this.ports.map((p) => ({ port: intOrString(p.port), protocol: p.protocol ?? 'TCP' })) }],
+        },
+      });
+    }
+    if (props.metrics) this.serviceMonitor = this.addServiceMonitor(props.metrics, portName);
+  }
+
+  private validateAutoscaling(a: WebAppAutoscalingOptions): Required<Pick<WebAppAutoscalingOptions, 'minReplicas' | 'maxReplicas'>> & WebAppAutoscalingOptions {
+    const d = DEFAULTS.autoscaling;
+    const min = a.minReplicas ?? d.minReplicas;
+    const max = a.maxReplicas ?? Math.max(d.maxReplicas, min);
+    if (!Number.isInteger(min) || min < 1) {
+      fail({ scope: this, prop: 'autoscaling.minReplicas', message: 'must be at least 1', value: min, fix: 'scale to zero is not supported by the HPA; use replicas: 0 without autoscaling' });
+    }
+    if (!Number.isInteger(max) || max < min) {
+      fail({ scope: this, prop: 'autoscaling.maxReplicas', message: `must be a whole number ≥ minReplicas (${min})`, value: max, fix: 'raise maxReplicas or lower minReplicas' });
+    }
+    for (const k of ['cpuUtilization', 'memoryUtilization'] as const) {
+      const v = a[k];
+      if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 100)) {
+        fail({ scope: this, prop: `autoscaling.${k}`, message: 'must be a percentage of the requests', value: v, allowed: 'an integer from 1 to 100' });
+      }
+    }
+    const cpu = a.cpuUtilization ?? (a.memoryUtilization === undefined ? d.cpuUtilization : undefined);
+    return { ...a, minReplicas: min, maxReplicas: max, cpuUtilization: cpu };
+  }
+
+  private addAutoscaler(a: ReturnType<WebApp['validateAutoscaling']>): k8s.KubeHorizontalPodAutoscalerV2 {
+    const metric = (name: string, averageUtilization: number): k8s.MetricSpecV2 => ({
+      type: 'Resource', resource: { name, target: { type: 'Utilization', averageUtilization } },
+    });
+    const metrics: k8s.MetricSpecV2[] = [];
+    if (a.cpuUtilization !== undefined) metrics.push(metric('cpu', a.cpuUtilization));
+    if (a.memoryUtilization !== undefined) metrics.push(metric('memory', a.memoryUtilization));
+    return new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
+      metadata: this.metadata(),
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name },
+        minReplicas: a.minReplicas,
+        maxReplicas: a.maxReplicas,
+        metrics,
+      },
+    });
+  }
+
+  private addIngress(i: WebAppIngressOptions, portName: string): k8s.KubeIngress {
+    if (i.host !== undefined) {
+      const bare = i.host.startsWith('*.') ? i.host.slice(2) : i.host;
+      if (!isValidName(bare, NameRule.DNS_1123_SUBDOMAIN) || !bare.includes('.') && bare !== 'localhost') {
+        fail({
+          scope: this, prop: 'ingress.host', message: 'is not a valid host name', value: i.host,
+          allowed: "a lowercase DNS name such as 'shop.example.com', optionally starting with '*.'",
+        });
+      }
+    }
+    if (i.tls && i.host === undefined) {
+      fail({ scope: this, prop: 'ingress.tls', message: 'needs ingress.host: a certificate is issued for a host name', value: i.tls, fix: "set 'ingress.host'" });
+    }
+    const path = i.path ?? DEFAULTS.ingress.path;
+    if (!path.startsWith('/')) fail({ scope: this, prop: 'ingress.path', message: "must start with '/'", value: path });
+    const annotations: Record<string, string> = { ...i.annotations };
+    if (i.tls?.clusterIssuer) annotations[DEFAULTS.ingress.certManagerIssuerAnnotation] = i.tls.clusterIssuer;
+    return new k8s.KubeIngress(this, 'Ingress', {
+      metadata: this.metadata(undefined, Object.keys(annotations).length ? { annotations } : {}),
+      spec: {
+        ingressClassName: i.className,
+        tls: i.tls ? [{ hosts: [i.host!], secretName: i.tls.secretName ?? `${this.name}-tls` }] : undefined,
+        rules: [{
+          host: i.host,
+          http: {
+            paths: [{
+              path,
+              pathType: i.pathType ?? DEFAULTS.ingress.pathType,
+              backend: { service: { name: this.service.name, port: { name: portName } } },
+            }],
+          },
+        }],
+      },
+    });
+  }
+
+  private addServiceMonitor(m: WebAppMetricsOptions, portName: string): mon.ServiceMonitor {
+    const port = m.port === undefined ? portName : this.ports.find((p) => p.port === m.port)!.name;
+    const path = m.path ?? DEFAULTS.metrics.path;
+    if (!path.startsWith('/')) fail({ scope: this, prop: 'metrics.path', message: "must start with '/'", value: path });
+    return new mon.ServiceMonitor(this, 'ServiceMonitor', {
+      metadata: this.metadata(),
+      spec: {
+        selector: { matchLabels: this.selectorLabels },
+        endpoints: [{ port, path, interval: m.interval ?? DEFAULTS.metrics.interval }],
+      },
+    });
+  }
+
+  private spreadConstraints(): k8s.TopologySpreadConstraint[] {
+    const s = DEFAULTS.spread;
+    return [s.zoneKey, s.hostKey].map((topologyKey) => ({
+      maxSkew: s.maxSkew,
+      topologyKey,
+      whenUnsatisfiable: s.whenUnsatisfiable,
+      labelSelector: { matchLabels: this.selectorLabels },
+    }));
+  }
+}
+
+function ipFamilies(s: WebAppServiceOptions | undefined): Partial<k8s.ServiceSpec> {
+  if (!s) return {};
+  if (s.ipFamilyPolicy || s.ipFamilies) return { ipFamilyPolicy: s.ipFamilyPolicy, ipFamilies: s.ipFamilies };
+  return s.dualStack ? { ipFamilyPolicy: 'PreferDualStack', ipFamilies: ['IPv4', 'IPv6'] } : {};
+}

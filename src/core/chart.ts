@@ -1,0 +1,82 @@
+import { ApiObject, Chart, ChartProps, JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import { LABELS } from './labels';
+import { NameRule, validateName } from './names';
+import { orderForApply } from './order';
+import { DEFAULTS } from './defaults';
+import { fail } from './errors';
+
+/** Props of a timonel chart: one chart, one file in `dist/`. */
+export interface TimonelChartProps extends ChartProps {
+  /**
+   * Namespace of every object in the chart. A Namespace object is emitted for it
+   * unless `createNamespace` is false.
+   * @default - no namespace (objects land in the namespace kubectl is pointed at)
+   */
+  readonly namespace?: string;
+  /**
+   * Whether to emit the Namespace object (with Pod Security "restricted" enforced).
+   * @default true when `namespace` is set
+   */
+  readonly createNamespace?: boolean;
+  /**
+   * `app.kubernetes.io/part-of` for everything in this chart.
+   * @default - the chart id
+   */
+  readonly partOf?: string;
+}
+
+/**
+ * The base of every timonel chart: readable names without hashes, output in apply
+ * order, the chart's namespace created with Pod Security "restricted" enforced.
+ */
+export class TimonelChart extends Chart {
+  /** Finds the timonel chart a construct belongs to. */
+  public static of(c: IConstruct): TimonelChart {
+    const chart: Chart = Chart.of(c);
+    const isTimonel = chart instanceof TimonelChart;
+    if (!isTimonel) {
+      fail({
+        scope: c,
+        message: `must be created inside a TimonelChart, but its chart '${(chart as Chart).node.path}' is a plain cdk8s Chart`,
+        fix: "create the chart with 'new TimonelChart(app, id, props)'",
+      });
+    }
+    return chart as TimonelChart;
+  }
+
+  /** The value of `app.kubernetes.io/part-of` for this chart's objects. */
+  public readonly partOf: string;
+  /** The Namespace object, when the chart creates one. */
+  public readonly namespaceObject?: k8s.KubeNamespace;
+
+  constructor(scope: Construct, id: string, props: TimonelChartProps = {}) {
+    super(scope, id, { ...props, disableResourceNameHashes: true });
+    this.partOf = props.partOf ?? id.toLowerCase();
+    if (props.namespace) {
+      validateName(props.namespace, NameRule.DNS_1123_LABEL, { scope: this, prop: 'namespace' });
+      if (props.createNamespace ?? true) {
+        this.namespaceObject = new k8s.KubeNamespace(this, 'Namespace', {
+          metadata: {
+            name: props.namespace,
+            labels: {
+              [LABELS.name]: props.namespace,
+              [LABELS.partOf]: this.partOf,
+              [LABELS.managedBy]: DEFAULTS.managedBy,
+              'pod-security.kubernetes.io/enforce': 'restricted',
+              'pod-security.kubernetes.io/enforce-version': 'v1.28',
+            },
+          },
+        });
+        // A Namespace is cluster-scoped; cdk8s would stamp the chart namespace on it.
+        ApiObject.of(this.namespaceObject).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+      }
+    }
+  }
+
+  /** Renders the chart's objects in apply order (used by `Testing.synth` and `App.synth`). */
+  public toJson(): any[] {
+    return orderForApply(super.toJson());
+  }
+}

@@ -1,0 +1,130 @@
+import { createHash } from 'crypto';
+import { IConstruct } from 'constructs';
+import { DEFAULTS } from './defaults';
+import { fail } from './errors';
+
+/** The Kubernetes naming rules timonel checks. */
+export enum NameRule {
+  /** RFC 1123 subdomain: lowercase alphanumerics, '-' and '.', at most 253 chars (most objects). */
+  DNS_1123_SUBDOMAIN = 'DNS-1123 subdomain',
+  /** RFC 1123 label: lowercase alphanumerics and '-', at most 63 chars (namespaces, ports' targets). */
+  DNS_1123_LABEL = 'DNS-1123 label',
+  /** RFC 1035 label: like a 1123 label but must start with a letter (Services). */
+  DNS_1035_LABEL = 'DNS-1035 label',
+}
+
+const RULES: Record<NameRule, { re: RegExp; max: number; allowed: string }> = {
+  [NameRule.DNS_1123_SUBDOMAIN]: {
+    re: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+    max: 253,
+    allowed: "lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters",
+  },
+  [NameRule.DNS_1123_LABEL]: {
+    re: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    max: 63,
+    allowed: "lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters",
+  },
+  [NameRule.DNS_1035_LABEL]: {
+    re: /^[a-z]([-a-z0-9]*[a-z0-9])?$/,
+    max: 63,
+    allowed: "lowercase letters, digits and '-', starting with a letter and ending with a letter or digit, at most 63 characters",
+  },
+};
+
+/** Where a name is checked, for the error message. */
+export interface NameCheckOptions {
+  readonly scope?: IConstruct;
+  readonly prop?: string;
+  /** Maximum length, when stricter than the rule's (CronJobs: 52). */
+  readonly maxLength?: number;
+}
+
+/** True when `name` satisfies `rule` (and the optional length limit). */
+export function isValidName(name: string, rule: NameRule, maxLength?: number): boolean {
+  const r = RULES[rule];
+  return name.length <= Math.min(r.max, maxLength ?? r.max) && r.re.test(name);
+}
+
+/** Validates a name as the given rule; throws a TimonelError that explains the rule otherwise. */
+export function validateName(name: string, rule: NameRule, opts: NameCheckOptions = {}): string {
+  const r = RULES[rule];
+  const max = Math.min(r.max, opts.maxLength ?? r.max);
+  if (name.length > max) {
+    fail({
+      scope: opts.scope,
+      prop: opts.prop ?? 'name',
+      message: `must be at most ${max} characters for a ${rule}, but is ${name.length}`,
+      value: name,
+      allowed: r.allowed,
+      fix: 'choose a shorter id or name',
+    });
+  }
+  if (!r.re.test(name)) {
+    fail({
+      scope: opts.scope,
+      prop: opts.prop ?? 'name',
+      message: `is not a valid ${rule}`,
+      value: name,
+      allowed: r.allowed,
+      fix: rule === NameRule.DNS_1035_LABEL && /^[0-9]/.test(name)
+        ? 'start the name with a letter'
+        : "use lowercase letters, digits and '-' only (ids become names: 'BadName' -> 'badname', 'Bad_Name' is invalid)",
+    });
+  }
+  return name;
+}
+
+/**
+ * Shortens `name` to at most `max` characters, deterministically:
+ * keep the first `max - 9` characters, drop trailing '-' or '.', then append '-' and the
+ * first 8 hex characters of the sha256 of the full name. Names within the limit are unchanged.
+ * Two different long names with the same prefix get different suffixes.
+ */
+export function shortenName(name: string, max: number): string {
+  if (name.length <= max) return name;
+  const hashLen = DEFAULTS.names.hashLength;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, hashLen);
+  const head = name.slice(0, max - hashLen - 1).replace(/[-.]+$/, '');
+  return `${head}-${hash}`;
+}
+
+/** Options for deriving a name from construct ids. */
+export interface DeriveNameOptions {
+  /** The rule the final name must satisfy. @default NameRule.DNS_1123_LABEL */
+  readonly rule?: NameRule;
+  /** Maximum length; longer derived names are shortened with `shortenName`. @default the rule's limit */
+  readonly maxLength?: number;
+  /** A suffix added after shortening (e.g. '-config'); counts towards the limit. */
+  readonly suffix?: string;
+}
+
+/**
+ * The Kubernetes name for a construct: its ids from the chart down, lowercased and joined
+ * with '-' (`App/shop/web` -> `shop-web`). Ids are not sanitised: an id that yields an
+ * invalid name is an error. A name over the limit is shortened by `shortenName`.
+ */
+export function deriveName(scope: IConstruct, opts: DeriveNameOptions = {}): string {
+  const ids = scope.node.scopes.map((s) => s.node.id).filter((id) => id !== '');
+  return nameFromParts(scope, ids, opts);
+}
+
+/** Like `deriveName`, from explicit parts (used when a user gives a base name). */
+export function nameFromParts(scope: IConstruct, parts: string[], opts: DeriveNameOptions = {}): string {
+  const rule = opts.rule ?? NameRule.DNS_1123_LABEL;
+  const max = Math.min(RULES[rule].max, opts.maxLength ?? RULES[rule].max);
+  const suffix = opts.suffix ?? '';
+  const base = parts.map((p) => p.toLowerCase()).join('-');
+  // Validate the unshortened form first (for characters), then the final form.
+  const probe = base.length + suffix.length > max ? base.slice(0, Math.max(1, max - suffix.length)) : base;
+  if (!RULES[rule].re.test(probe + suffix)) validateName(base + suffix, rule, { scope, prop: 'id' });
+  const name = shortenName(base, max - suffix.length) + suffix;
+  return validateName(name, rule, { scope, prop: 'id', maxLength: max });
+}
+
+/**
+ * Validates a name the user gave explicitly. Explicit names are never shortened: a name
+ * over the limit is an error, since a silent change would break references to it.
+ */
+export function explicitName(scope: IConstruct, prop: string, name: string, rule: NameRule, maxLength?: number): string {
+  return validateName(name, rule, { scope, prop, maxLength });
+}

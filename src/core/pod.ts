@@ -1,0 +1,371 @@
+import { k8s } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { DEFAULTS } from './defaults';
+import { EnvList, EnvMap } from './env';
+import { fail } from './errors';
+import { pullPolicyFor, validateImage } from './image';
+import { PortSpec, validatePorts } from './ports';
+import { Probe, ProbeTiming } from './probes';
+import { parseQuantity, validateQuantity, validateRequestWithinLimit } from './quantity';
+
+/** CPU and memory of a container. */
+export interface ResourcesProps {
+  /** @default { request: '100m' } and no limit (CPU limits throttle; set one only when you need it) */
+  readonly cpu?: { readonly request?: string | number; readonly limit?: string | number };
+  /** @default { request: '128Mi', limit: '256Mi' } */
+  readonly memory?: { readonly request?: string; readonly limit?: string };
+}
+
+/** Pod-level identity of the processes. Everything else of the security context is fixed to "restricted". */
+export interface SecurityProps {
+  /** @default 10001 */
+  readonly runAsUser?: number;
+  /** @default 10001 */
+  readonly runAsGroup?: number;
+  /** @default 10001 */
+  readonly fsGroup?: number;
+  /** @default true */
+  readonly readOnlyRootFilesystem?: boolean;
+  /** @default - unset (Always); StatefulStore sets OnRootMismatch */
+  readonly fsGroupChangePolicy?: 'OnRootMismatch' | 'Always';
+}
+
+/** A volume mount. */
+export interface MountSpec {
+  /** The name of a volume of the pod. */
+  readonly volume: string;
+  /** An absolute path. */
+  readonly mountPath: string;
+  /** @default false */
+  readonly readOnly?: boolean;
+  readonly subPath?: string;
+}
+
+/** One container. */
+export interface ContainerProps {
+  /** The container name (required for sidecars and init containers). @default 'main' for the main container */
+  readonly name?: string;
+  /** The image, pinned by tag or digest. */
+  readonly image: string;
+  /** Accept an untagged or `:latest` image (pulled Always). @default false */
+  readonly allowUnpinnedImage?: boolean;
+  /** @default - the image's entrypoint */
+  readonly command?: string[];
+  /** @default - the image's cmd */
+  readonly args?: string[];
+  readonly workingDir?: string;
+  /** Environment variables: literals, or `EnvValue.fromSecret(...)` / `fromConfigMap(...)` / `fromField(...)`. */
+  readonly env?: EnvMap;
+  /** Whole existing Secrets exposed as env (every key becomes a variable). */
+  readonly envFromSecrets?: string[];
+  /** Whole existing ConfigMaps exposed as env. */
+  readonly envFromConfigMaps?: string[];
+  /** @default DEFAULTS.resources */
+  readonly resources?: ResourcesProps;
+  readonly liveness?: Probe;
+  readonly readiness?: Probe;
+  readonly startup?: Probe;
+  /** Extra mounts of pod volumes. */
+  readonly mounts?: MountSpec[];
+  /** Ports the container listens on (sidecars). */
+  readonly ports?: PortSpec[];
+}
+
+/** A pod volume. */
+export type VolumeSpec =
+  | { readonly name: string; readonly emptyDir: { readonly sizeLimit?: string; readonly medium?: 'Memory' } }
+  | { readonly name: string; readonly configMap: string; readonly items?: { key: string; path: string }[] }
+  | { readonly name: string; readonly secret: string; readonly items?: { key: string; path: string }[] }
+  | { readonly name: string; readonly persistentVolumeClaim: string; readonly readOnly?: boolean };
+
+/** Scheduling and extras shared by every workload's pods. */
+export interface PodProps {
+  /** @default - restricted defaults with user/group 10001 */
+  readonly securityContext?: SecurityProps;
+  /** Schedule only on nodes with these labels. */
+  readonly nodeSelector?: Record<string, string>;
+  readonly tolerations?: k8s.Toleration[];
+  /** Replaces the affinity timonel would compute (e.g. StatefulStore anti-affinity). */
+  readonly affinity?: k8s.Affinity;
+  readonly priorityClassName?: string;
+  /** @default 30 */
+  readonly terminationGracePeriodSeconds?: number;
+  /** Containers run to completion before the main container starts. */
+  readonly initContainers?: ContainerProps[];
+  /** Containers beside the main one. */
+  readonly sidecars?: ContainerProps[];
+  /** Extra volumes. */
+  readonly volumes?: VolumeSpec[];
+}
+
+/** What the builder needs to render the main container's runtime bits. */
+export interface MainContainerExtras {
+  readonly ports?: readonly PortSpec[];
+  /** Port used by probes that name none. */
+  readonly probePort?: number | string;
+  /** Default probes (when the user set none). */
+  readonly defaultProbes?: { readonly liveness?: Probe; readonly readiness?: Probe; readonly startup?: Probe };
+  /** Timing defaults per probe kind. */
+  readonly probeTiming?: { readonly liveness?: ProbeTiming; readonly readiness?: ProbeTiming; readonly startup?: ProbeTiming };
+  readonly preStopSleepSeconds?: number;
+}
+
+const MAIN = 'main';
+const TMP_VOLUME = 'tmp';
+
+/**
+ * Builds pod specs with timonel's production defaults: the restricted security context,
+ * explicit resources, a writable /tmp, validated images, env and probes, and no service
+ * account token. Every workload construct renders its pod through one of these.
+ * Rendering is lazy so verbs such as `addEnv` or `connectTo` can still add to it.
+ */
+export class PodBuilder {
+  /** The main container's env (props + later additions, duplicates refused). */
+  public readonly env: EnvList;
+  private readonly volumes: VolumeSpec[] = [];
+  private readonly extraMounts: MountSpec[] = [];
+  private readonly envFromSecrets: string[] = [];
+  private readonly envFromConfigMaps: string[] = [];
+  private readonly annotations: Record<string, string> = {};
+  private readonly imageRef;
+
+  constructor(
+    private readonly scope: IConstruct,
+    private readonly main: ContainerProps,
+    private readonly pod: PodProps,
+  ) {
+    this.imageRef = validateImage(main.image, { scope, allowUnpinned: main.allowUnpinnedImage });
+    this.env = new EnvList(scope, 'env');
+    this.env.add(main.env);
+    this.envFromSecrets.push(...(main.envFromSecrets ?? []));
+    this.envFromConfigMaps.push(...(main.envFromConfigMaps ?? []));
+    this.addVolume({ name: TMP_VOLUME, emptyDir: { sizeLimit: DEFAULTS.security.tmpSizeLimit } });
+    for (const v of pod.volumes ?? []) this.addVolume(v);
+    // Validate sidecars and init containers now, so errors point at the constructor.
+    for (const [i, c] of (pod.sidecars ?? []).entries()) this.renderContainer(c, `sidecars[${i}]`, {});
+    for (const [i, c] of (pod.initContainers ?? []).entries()) this.renderContainer(c, `initContainers[${i}]`, {});
+    this.validateSecurity();
+  }
+
+  /** The main image's tag (or digest prefix), for the version label. */
+  public get image(): { readonly repository: string; readonly tag?: string; readonly digest?: string } {
+    return this.imageRef;
+  }
+
+  /** Adds a pod volume; names must be unique. */
+  public addVolume(v: VolumeSpec): void {
+    if (this.volumes.some((x) => x.name === v.name)) {
+      fail({ scope: this.scope, prop: 'volumes', message: `has two volumes named '${v.name}'`, value: v.name, allowed: 'unique volume names' });
+    }
+    this.volumes.push(v);
+  }
+
+  /** Mounts a volume into the main container. */
+  public addMount(m: MountSpec): void {
+    checkMountPath(this.scope, 'mounts', m.mountPath);
+    this.extraMounts.push(m);
+  }
+
+  /** Exposes a whole Secret or ConfigMap as env of the main container. */
+  public addEnvFrom(source: { secret?: string; configMap?: string }): void {
+    if (source.secret) this.envFromSecrets.push(source.secret);
+    if (source.configMap) this.envFromConfigMaps.push(source.configMap);
+  }
+
+  /** Adds a pod template annotation (e.g. a config checksum). */
+  public addAnnotation(key: string, value: string): void {
+    this.annotations[key] = value;
+  }
+
+  /** Pod template annotations. */
+  public renderAnnotations(): Record<string, string> | undefined {
+    return Object.keys(this.annotations).length ? { ...this.annotations } : undefined;
+  }
+
+  /** Renders the pod spec. */
+  public renderSpec(opts: {
+    serviceAccountName: string;
+    main: MainContainerExtras;
+    restartPolicy?: string;
+    affinity?: k8s.Affinity;
+    topologySpreadConstraints?: k8s.TopologySpreadConstraint[];
+    terminationGracePeriodSeconds?: number;
+    hostname?: string;
+    subdomain?: string;
+  }): k8s.PodSpec {
+    const p = this.pod;
+    const sec = this.securityValues();
+    const main = this.renderContainer({ ...this.main, name: this.main.name ?? MAIN }, '', opts.main, true);
+    const sidecars = (p.sidecars ?? []).map((c, i) => this.renderContainer(c, `sidecars[${i}]`, {}));
+    const inits = (p.initContainers ?? []).map((c, i) => this.renderContainer(c, `initContainers[${i}]`, {}));
+    this.checkUniqueContainerNames([main, ...sidecars, ...inits]);
+    this.checkMountsHaveVolumes([main, ...sidecars, ...inits]);
+    return {
+      serviceAccountName: opts.serviceAccountName,
+      automountServiceAccountToken: false,
+      restartPolicy: opts.restartPolicy,
+      hostname: opts.hostname,
+      subdomain: opts.subdomain,
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: sec.runAsUser,
+        runAsGroup: sec.runAsGroup,
+        fsGroup: sec.fsGroup,
+        fsGroupChangePolicy: p.securityContext?.fsGroupChangePolicy,
+        seccompProfile: { type: DEFAULTS.security.seccompProfile },
+      },
+      terminationGracePeriodSeconds: p.terminationGracePeriodSeconds ?? opts.terminationGracePeriodSeconds ?? DEFAULTS.shutdown.terminationGracePeriodSeconds,
+      nodeSelector: p.nodeSelector,
+      tolerations: p.tolerations,
+      affinity: p.affinity ?? opts.affinity,
+      topologySpreadConstraints: opts.topologySpreadConstraints,
+      priorityClassName: p.priorityClassName,
+      initContainers: inits.length ? inits : undefined,
+      containers: [main, ...sidecars],
+      volumes: this.volumes.map(renderVolume),
+    };
+  }
+
+  private securityValues() {
+    const s = this.pod.securityContext ?? {};
+    return {
+      runAsUser: s.runAsUser ?? DEFAULTS.security.runAsUser,
+      runAsGroup: s.runAsGroup ?? DEFAULTS.security.runAsGroup,
+      fsGroup: s.fsGroup ?? DEFAULTS.security.fsGroup,
+      readOnlyRootFilesystem: s.readOnlyRootFilesystem ?? DEFAULTS.security.readOnlyRootFilesystem,
+    };
+  }
+
+  private validateSecurity(): void {
+    const s = this.pod.securityContext ?? {};
+    for (const k of ['runAsUser', 'runAsGroup', 'fsGroup'] as const) {
+      const v = s[k];
+      if (v === undefined) continue;
+      if (!Number.isInteger(v) || v < 0) fail({ scope: this.scope, prop: `securityContext.${k}`, message: 'must be a non-negative integer', value: v });
+    }
+    if (s.runAsUser === 0) {
+      fail({
+        scope: this.scope, prop: 'securityContext.runAsUser', message: 'must not be 0 (root): pods run as non-root', value: 0,
+        allowed: 'a numeric user id above 0', fix: 'build the image to run as a non-root user, e.g. 10001',
+      });
+    }
+  }
+
+  private renderContainer(c: ContainerProps, prefix: string, extras: MainContainerExtras, isMain = false): k8s.Container {
+    const p = (name: string) => (prefix ? `${prefix}.${name}` : name);
+    if (!isMain && !c.name) fail({ scope: this.scope, prop: p('name'), message: 'is required for sidecars and init containers' });
+    const ref = isMain ? this.imageRef : validateImage(c.image, { scope: this.scope, prop: p('image'), allowUnpinned: c.allowUnpinnedImage });
+    let env: k8s.EnvVar[] | undefined;
+    if (isMain) {
+      env = this.env.render();
+    } else {
+      const list = new EnvList(this.scope, p('env'));
+      list.add(c.env);
+      env = list.render();
+    }
+    const envFrom = [
+      ...(isMain ? this.envFromConfigMaps : c.envFromConfigMaps ?? []).map((name) => ({ configMapRef: { name } })),
+      ...(isMain ? this.envFromSecrets : c.envFromSecrets ?? []).map((name) => ({ secretRef: { name } })),
+    ];
+    const ports = validatePorts([...(extras.ports ?? c.ports ?? [])], this.scope, p('ports'));
+    const probePort = extras.probePort ?? ports[0]?.port;
+    const probe = (kind: 'liveness' | 'readiness' | 'startup'): k8s.Probe | undefined => {
+      const pr = c[kind] ?? extras.defaultProbes?.[kind];
+      return pr?.render(this.scope, p(kind), probePort, extras.probeTiming?.[kind]);
+    };
+    const mounts = [...(isMain ? this.extraMounts : []), ...(c.mounts ?? [])];
+    mounts.forEach((m) => checkMountPath(this.scope, p('mounts'), m.mountPath));
+    const preStop = extras.preStopSleepSeconds;
+    return {
+      name: c.name ?? MAIN,
+      image: c.image,
+      imagePullPolicy: pullPolicyFor(ref),
+      command: c.command,
+      args: c.args,
+      workingDir: c.workingDir,
+      ports: ports.length ? ports.map((x) => ({ name: x.name, containerPort: x.port, protocol: x.protocol ?? 'TCP' })) : undefined,
+      env,
+      envFrom: envFrom.length ? envFrom : undefined,
+      resources: renderResources(this.scope, p('resources'), c.resources),
+      livenessProbe: probe('liveness'),
+      readinessProbe: probe('readiness'),
+      startupProbe: probe('startup'),
+      lifecycle: preStop ? { preStop: { exec: { command: ['sleep', String(preStop)] } } } : undefined,
+      securityContext: {
+        allowPrivilegeEscalation: DEFAULTS.security.allowPrivilegeEscalation,
+        readOnlyRootFilesystem: this.securityValues().readOnlyRootFilesystem,
+        runAsNonRoot: true,
+        capabilities: { drop: [...DEFAULTS.security.dropCapabilities] },
+      },
+      volumeMounts: [
+        { name: TMP_VOLUME, mountPath: DEFAULTS.security.tmpPath },
+        ...mounts.map((m) => ({ name: m.volume, mountPath: m.mountPath, readOnly: m.readOnly, subPath: m.subPath })),
+      ],
+    };
+  }
+
+  private checkUniqueContainerNames(containers: k8s.Container[]): void {
+    const seen = new Set<string>();
+    for (const c of containers) {
+      if (seen.has(c.name)) {
+        fail({ scope: this.scope, prop: 'sidecars', message: `has two containers named '${c.name}'`, value: c.name, allowed: 'unique container names', fix: "rename the sidecar ('main' is the main container)" });
+      }
+      seen.add(c.name);
+    }
+  }
+
+  private checkMountsHaveVolumes(containers: k8s.Container[]): void {
+    const names = new Set(this.volumes.map((v) => v.name));
+    for (const c of containers) {
+      for (const m of c.volumeMounts ?? []) {
+        if (!names.has(m.name)) {
+          fail({
+            scope: this.scope, prop: 'mounts', message: `mounts the volume '${m.name}' in container '${c.name}', but the pod has no such volume`,
+            value: m.name, allowed: [...names].map((n) => `'${n}'`).join(', '), fix: "add it with 'volumes'",
+          });
+        }
+      }
+    }
+  }
+}
+
+/** Renders resources with defaults and validation (requests ≤ limits). */
+export function renderResources(scope: IConstruct, prop: string, r: ResourcesProps = {}): k8s.ResourceRequirements {
+  const d = DEFAULTS.resources;
+  const cpuLim = r.cpu?.limit;
+  const cpuReq = r.cpu?.request ?? lowerOf(d.cpuRequest, cpuLim);
+  const memReq = r.memory?.request ?? lowerOf(d.memoryRequest, r.memory?.limit);
+  // A request above the default limit raises the limit with it, unless a limit is given.
+  const memLim = r.memory?.limit ?? (r.memory?.request ? r.memory.request : d.memoryLimit);
+  validateQuantity(cpuReq, { scope, prop: `${prop}.cpu.request`, kind: 'cpu' });
+  if (cpuLim !== undefined) validateQuantity(cpuLim, { scope, prop: `${prop}.cpu.limit`, kind: 'cpu' });
+  validateQuantity(memReq, { scope, prop: `${prop}.memory.request`, kind: 'memory' });
+  validateQuantity(memLim, { scope, prop: `${prop}.memory.limit`, kind: 'memory' });
+  validateRequestWithinLimit(cpuReq, cpuLim, { scope, prop: `${prop}.cpu`, kind: 'cpu' });
+  validateRequestWithinLimit(memReq, memLim, { scope, prop: `${prop}.memory`, kind: 'memory' });
+  const q = (v: string | number) => (typeof v === 'number' ? k8s.Quantity.fromNumber(v) : k8s.Quantity.fromString(v));
+  const limits: Record<string, k8s.Quantity> = {};
+  if (cpuLim !== undefined) limits.cpu = q(cpuLim);
+  limits.memory = q(memLim);
+  return { requests: { cpu: q(cpuReq), memory: q(memReq) }, limits };
+}
+
+/** The default request, or the limit when the user set a lower one (requests never exceed limits). */
+function lowerOf(def: string, limit: string | number | undefined): string | number {
+  if (limit === undefined) return def;
+  const l = parseQuantity(limit);
+  return l !== undefined && l < parseQuantity(def)! ? limit : def;
+}
+
+function checkMountPath(scope: IConstruct, prop: string, path: string): void {
+  if (!path.startsWith('/')) fail({ scope, prop, message: 'needs an absolute mount path', value: path, fix: `use '/${path}'` });
+}
+
+function renderVolume(v: VolumeSpec): k8s.Volume {
+  if ('emptyDir' in v) {
+    return { name: v.name, emptyDir: { medium: v.emptyDir.medium, sizeLimit: v.emptyDir.sizeLimit ? k8s.Quantity.fromString(v.emptyDir.sizeLimit) : undefined } };
+  }
+  if ('configMap' in v) return { name: v.name, configMap: { name: v.configMap, items: v.items } };
+  if ('secret' in v) return { name: v.name, secret: { secretName: v.secret, items: v.items } };
+  return { name: v.name, persistentVolumeClaim: { claimName: v.persistentVolumeClaim, readOnly: v.readOnly } };
+}

@@ -1,0 +1,63 @@
+import { IConstruct } from 'constructs';
+import { fail } from './errors';
+
+/** A port a workload listens on. */
+export interface PortSpec {
+  /** IANA service name style: lowercase, at most 15 characters, e.g. 'http', 'metrics'. */
+  readonly name: string;
+  /** The container port. */
+  readonly port: number;
+  /** The port the Service exposes. @default - same as `port` */
+  readonly servicePort?: number;
+  /** @default 'TCP' */
+  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+
+/** Validates a port number (1–65535). */
+export function validatePortNumber(port: number, scope: IConstruct | undefined, prop: string): number {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    fail({ scope, prop, message: 'must be a port number', value: port, allowed: 'an integer from 1 to 65535' });
+  }
+  return port;
+}
+
+const PORT_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+/** Validates a port name (IANA_SVC_NAME: ≤15 chars, lowercase alphanumerics and '-', a letter, no '--'). */
+export function validatePortName(name: string, scope: IConstruct | undefined, prop: string): string {
+  if (name.length > 15) {
+    fail({
+      scope, prop, message: `must be at most 15 characters, but is ${name.length}`, value: name,
+      allowed: "an IANA service name: lowercase letters, digits and '-', at most 15 characters",
+      fix: `shorten it, e.g. '${name.slice(0, 15).replace(/-+$/, '')}'`,
+    });
+  }
+  if (!PORT_NAME.test(name) || !/[a-z]/.test(name) || name.includes('--')) {
+    fail({
+      scope, prop, message: 'is not a valid port name', value: name,
+      allowed: "lowercase letters, digits and '-', with at least one letter, no '--', not starting or ending with '-'",
+    });
+  }
+  return name;
+}
+
+/** Validates a set of ports: numbers, names, and unique names and container ports. */
+export function validatePorts(ports: readonly PortSpec[], scope: IConstruct, prop = 'ports'): PortSpec[] {
+  const names = new Set<string>();
+  const numbers = new Set<string>();
+  ports.forEach((p, i) => {
+    validatePortName(p.name, scope, `${prop}[${i}].name`);
+    validatePortNumber(p.port, scope, `${prop}[${i}].port`);
+    if (p.servicePort !== undefined) validatePortNumber(p.servicePort, scope, `${prop}[${i}].servicePort`);
+    if (names.has(p.name)) {
+      fail({ scope, prop: `${prop}[${i}].name`, message: 'is used by two ports', value: p.name, allowed: 'unique port names', fix: 'rename one of the ports' });
+    }
+    const key = `${p.port}/${p.protocol ?? 'TCP'}`;
+    if (numbers.has(key)) {
+      fail({ scope, prop: `${prop}[${i}].port`, message: 'is declared twice', value: p.port, allowed: 'each container port and protocol once' });
+    }
+    names.add(p.name);
+    numbers.add(key);
+  });
+  return [...ports];
+}

@@ -1,0 +1,84 @@
+import { IConstruct } from 'constructs';
+import { fail } from './errors';
+
+/**
+ * Kubernetes resource quantities (`500m`, `1.5`, `128Mi`, `1e3`, `2G`), parsed with the grammar
+ * of k8s.io/apimachinery/pkg/api/resource:
+ *   <quantity> ::= <signedNumber><suffix>
+ *   <suffix>   ::= Ki | Mi | Gi | Ti | Pi | Ei | m | "" | k | M | G | T | P | E | e<signedNumber> | E<signedNumber>
+ */
+const QUANTITY = /^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/;
+
+const MULTIPLIERS: Record<string, number> = {
+  '': 1, 'm': 1e-3, 'k': 1e3, 'M': 1e6, 'G': 1e9, 'T': 1e12, 'P': 1e15, 'E': 1e18,
+  'Ki': 2 ** 10, 'Mi': 2 ** 20, 'Gi': 2 ** 30, 'Ti': 2 ** 40, 'Pi': 2 ** 50, 'Ei': 2 ** 60,
+};
+
+/** What a quantity measures; decides the allowed forms in messages and whether `m` makes sense. */
+export type QuantityKind = 'cpu' | 'memory' | 'storage';
+
+const EXAMPLES: Record<QuantityKind, string> = {
+  cpu: "cores as a number or millicores: '250m', '0.5', '2'",
+  memory: "bytes with a binary suffix: '128Mi', '1Gi' (or decimal 'M', 'G'; not 'MB'/'GB')",
+  storage: "bytes with a binary suffix: '10Gi', '500Mi' (or decimal 'G'; not 'GB')",
+};
+
+/** Parses a quantity to its value in base units (cores or bytes); `undefined` when not a quantity. */
+export function parseQuantity(q: string | number): number | undefined {
+  if (typeof q === 'number') return Number.isFinite(q) ? q : undefined;
+  const m = QUANTITY.exec(q);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const suffix = m[2] ?? '';
+  if (/^[eE]/.test(suffix)) return n * 10 ** Number(suffix.slice(1));
+  return n * MULTIPLIERS[suffix];
+}
+
+/** Where a quantity is checked, for the error message. */
+export interface QuantityCheckOptions {
+  readonly scope?: IConstruct;
+  readonly prop: string;
+  readonly kind: QuantityKind;
+  /** Whether zero is acceptable. @default false */
+  readonly allowZero?: boolean;
+}
+
+/** Validates a positive quantity; returns it normalised to a string (numbers stay numbers). */
+export function validateQuantity(q: string | number, opts: QuantityCheckOptions): string {
+  const value = parseQuantity(q);
+  const allowed = EXAMPLES[opts.kind];
+  if (value === undefined) {
+    const hint = typeof q === 'string' && /^\d+(\.\d+)?\s*[KMGTPE]B$/i.test(q.trim())
+      ? `write '${q.trim().replace(/\s*([KMGTPE])B$/i, (_, p) => `${p.toUpperCase()}i`)}'`
+      : typeof q === 'string' && /\s/.test(q) ? 'remove the spaces and units such as "core"' : `use ${allowed}`;
+    fail({ scope: opts.scope, prop: opts.prop, message: `is not a valid Kubernetes ${opts.kind} quantity`, value: q, allowed, fix: hint });
+  }
+  if (value < 0 || (value === 0 && !opts.allowZero)) {
+    fail({ scope: opts.scope, prop: opts.prop, message: `must be ${opts.allowZero ? 'zero or more' : 'greater than zero'}`, value: q, allowed });
+  }
+  if (opts.kind !== 'cpu' && typeof q === 'string' && q.endsWith('m')) {
+    fail({ scope: opts.scope, prop: opts.prop, message: `uses the milli suffix 'm' (thousandths of a byte)`, value: q, allowed, fix: "for mebibytes write 'Mi'" });
+  }
+  return String(q);
+}
+
+/** Fails when a request is above its limit (both already validated). */
+export function validateRequestWithinLimit(
+  request: string | number | undefined,
+  limit: string | number | undefined,
+  opts: { scope?: IConstruct; prop: string; kind: QuantityKind },
+): void {
+  if (request === undefined || limit === undefined) return;
+  const r = parseQuantity(request)!;
+  const l = parseQuantity(limit)!;
+  if (r > l) {
+    fail({
+      scope: opts.scope,
+      prop: opts.prop,
+      message: `request ${request} is above the limit ${limit}`,
+      value: { request, limit },
+      allowed: 'a request lower than or equal to its limit',
+      fix: `raise the ${opts.kind} limit or lower the request`,
+    });
+  }
+}

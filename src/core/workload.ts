@@ -1,0 +1,148 @@
+import { createHash } from 'crypto';
+import { ApiObjectMetadata } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { TimonelChart } from './chart';
+import { DEFAULTS } from './defaults';
+import { EnvMap, validateEnvName } from './env';
+import { fail } from './errors';
+import { LabelInputs, selectorLabels, standardLabels, versionFromImage } from './labels';
+import { deriveName, explicitName, NameRule } from './names';
+import { ContainerProps, PodBuilder, PodProps } from './pod';
+
+/** How `config` data reaches the container. */
+export enum ConfigExposure {
+  /** Every key becomes an environment variable (keys must be valid variable names). */
+  ENV = 'env',
+  /** Every key becomes a file under `configMountPath`. */
+  FILES = 'files',
+}
+
+/** Props every workload construct shares: the main container, its pod, names and config. */
+export interface WorkloadProps extends Omit<ContainerProps, 'name' | 'ports'>, PodProps {
+  /**
+   * The Kubernetes name of the objects. Never shortened: too long is an error.
+   * @default - the construct ids from the chart down, joined with '-' (`shop-web`)
+   */
+  readonly name?: string;
+  /** `app.kubernetes.io/component`, e.g. 'frontend', 'api', 'database'. @default - none */
+  readonly component?: string;
+  /** `app.kubernetes.io/version`. @default - the image tag */
+  readonly version?: string;
+  /**
+   * Configuration data, rendered as a ConfigMap `<name>-config`. Pods carry a checksum of it
+   * so they roll when it changes.
+   * @default - no ConfigMap
+   */
+  readonly config?: Record<string, string>;
+  /** @default ConfigExposure.ENV */
+  readonly configAs?: ConfigExposure;
+  /** Where config files appear with `ConfigExposure.FILES`. @default '/etc/config' */
+  readonly configMountPath?: string;
+}
+
+/** How a subclass wants its name checked. */
+export interface WorkloadNaming {
+  /** @default NameRule.DNS_1035_LABEL (the name is also a Service name) */
+  readonly rule?: NameRule;
+  /** @default 63 */
+  readonly maxLength?: number;
+}
+
+/**
+ * The shared base of WebApp, BatchJob and StatefulStore: the Kubernetes name, labels,
+ * ServiceAccount (token automount off), config ConfigMap with checksum, and the pod builder.
+ */
+export abstract class Workload extends Construct {
+  /** The Kubernetes name of the workload's objects. */
+  public readonly name: string;
+  /** The namespace (the chart's), if any. */
+  public readonly namespace?: string;
+  /** All recommended labels of the workload's objects. */
+  public readonly labels: Record<string, string>;
+  /** Selector labels (name + instance); never change between releases. */
+  public readonly selectorLabels: Record<string, string>;
+  /** The workload's own ServiceAccount, with API token automount off. */
+  public readonly serviceAccount: k8s.KubeServiceAccount;
+  /** The ConfigMap of `config`, when given. */
+  public readonly configMap?: k8s.KubeConfigMap;
+  /** The pod builder (escape hatch for advanced additions). */
+  public readonly pod: PodBuilder;
+  /** The chart this workload is in. */
+  public readonly chart: TimonelChart;
+
+  protected constructor(scope: Construct, id: string, props: WorkloadProps, naming: WorkloadNaming = {}) {
+    super(scope, id);
+    this.chart = TimonelChart.of(this);
+    const rule = naming.rule ?? NameRule.DNS_1035_LABEL;
+    this.name = props.name !== undefined
+      ? explicitName(this, 'name', props.name, rule, naming.maxLength)
+      : deriveName(this, { rule, maxLength: naming.maxLength });
+    this.namespace = this.chart.namespace;
+    this.pod = new PodBuilder(this, props, props);
+    const inputs: LabelInputs = {
+      name: id.toLowerCase(),
+      instance: this.name,
+      version: props.version ?? versionFromImage(props.image),
+      component: props.component,
+      partOf: this.chart.partOf,
+    };
+    this.labels = standardLabels(inputs);
+    this.selectorLabels = selectorLabels(inputs);
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: this.metadata(),
+      automountServiceAccountToken: false,
+    });
+    if (props.config !== undefined) this.configMap = this.addConfig(props);
+  }
+
+  /** Adds environment variables to the main container; a name defined twice is an error. */
+  public addEnv(env: EnvMap): this {
+    this.pod.env.add(env, 'addEnv');
+    return this;
+  }
+
+  /** Metadata for one of the workload's objects (`suffix` makes `<name>-<suffix>`). */
+  public metadata(suffix?: string, extra: Partial<ApiObjectMetadata> = {}): ApiObjectMetadata {
+    return { name: suffix ? `${this.name}-${suffix}` : this.name, labels: { ...this.labels }, ...extra };
+  }
+
+  /** The DNS name of a Service of this workload inside the cluster. */
+  protected serviceDns(serviceName: string): string {
+    return this.namespace ? `${serviceName}.${this.namespace}.svc` : serviceName;
+  }
+
+  private addConfig(props: WorkloadProps): k8s.KubeConfigMap {
+    const data = props.config ?? {};
+    const exposure = props.configAs ?? ConfigExposure.ENV;
+    for (const key of Object.keys(data)) {
+      if (!/^[-._a-zA-Z0-9]+$/.test(key) || key.length > 253) {
+        fail({ scope: this, prop: 'config', message: 'has an invalid key', value: key, allowed: "letters, digits, '-', '_' and '.', at most 253 characters" });
+      }
+      if (exposure === ConfigExposure.ENV) validateEnvName(key, this, 'config');
+    }
+    const cm = new k8s.KubeConfigMap(this, 'Config', { metadata: this.metadata('config'), data: sortKeys(data) });
+    this.pod.addAnnotation(DEFAULTS.webApp.configChecksumAnnotation, checksum(data));
+    if (exposure === ConfigExposure.ENV) {
+      this.pod.addEnvFrom({ configMap: cm.name });
+    } else {
+      this.pod.addVolume({ name: 'config', configMap: cm.name });
+      this.pod.addMount({ volume: 'config', mountPath: props.configMountPath ?? DEFAULTS.webApp.configMountPath, readOnly: true });
+    }
+    return cm;
+  }
+}
+
+/** A short, stable checksum of data (sha256 of its canonical JSON). */
+export function checksum(data: unknown): string {
+  return createHash('sha256').update(canonicalJson(data)).digest('hex');
+}
+
+/** JSON with object keys sorted, so equal data always hashes the same. */
+export function canonicalJson(data: unknown): string {
+  return JSON.stringify(data, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? sortKeys(v) : v));
+}
+
+function sortKeys<T extends Record<string, any>>(o: T): T {
+  return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]])) as T;
+}
