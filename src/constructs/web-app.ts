@@ -154,6 +154,9 @@ export class WebApp extends Workload {
     const autoscaling = props.autoscaling ? this.validateAutoscaling(props.autoscaling) : undefined;
     const minReplicas = autoscaling ? autoscaling.minReplicas : replicas;
 
+    if (props.healthPath !== undefined && !props.healthPath.startsWith('/')) {
+      fail({ scope: this, prop: 'healthPath', message: "must start with '/'", value: props.healthPath, fix: `use '/${props.healthPath}'` });
+    }
     const probes = props.healthPath !== undefined
       ? { startup: Probe.http(props.healthPath), readiness: Probe.http(props.healthPath), liveness: Probe.http(props.healthPath) }
       : { startup: Probe.tcp(), readiness: Probe.tcp(), liveness: Probe.tcp() };

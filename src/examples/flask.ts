@@ -1,0 +1,16 @@
+import { Construct } from 'constructs';
+import { WebApp } from '../constructs/web-app';
+import { TimonelChart } from '../core/chart';
+
+/** The Flask example (src/examples/flask: app.py + Dockerfile) as a WebApp on port 5000. */
+export function flaskChart(scope: Construct): TimonelChart {
+  const chart = new TimonelChart(scope, 'flask', { namespace: 'flask' });
+  new WebApp(chart, 'hola', {
+    image: 'ghcr.io/acme/hola-flask:1.0.0',
+    port: 5000,
+    healthPath: '/healthz',
+    config: { GREETING: '¡¡Hola, mundo!' },
+    // gunicorn has no `sleep`-free preStop hook problem: python:slim ships coreutils.
+  });
+  return chart;
+}

@@ -1,0 +1,32 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { TimonelChart } from '../core/chart';
+import { Workload, WorkloadProps } from '../core/workload';
+
+/**
+ * The classic first example: a busybox Pod that prints "¡¡Hola, mundo!" and stays up.
+ * busybox runs as root by default; the restricted security context runs it as user 10001,
+ * which busybox needs nothing more for. SIGTERM ends it at once.
+ */
+class HelloPod extends Workload {
+  public readonly resource: k8s.KubePod;
+
+  constructor(scope: Construct, id: string, props: WorkloadProps) {
+    super(scope, id, props);
+    this.resource = new k8s.KubePod(this, 'Resource', {
+      metadata: this.metadata(),
+      spec: this.pod.renderSpec({ serviceAccountName: this.serviceAccount.name, main: {}, restartPolicy: 'Always' }),
+    });
+  }
+}
+
+/** The hello-world chart: namespace `hello`, one Pod. */
+export function helloChart(scope: Construct): TimonelChart {
+  const chart = new TimonelChart(scope, 'hello', { namespace: 'hello' });
+  new HelloPod(chart, 'pod', {
+    image: 'busybox:1.36.1',
+    command: ['sh', '-c', "trap 'exit 0' TERM INT; echo '¡¡Hola, mundo!'; while true; do sleep 3600 & wait $!; done"],
+    resources: { cpu: { request: '10m' }, memory: { request: '16Mi', limit: '32Mi' } },
+  });
+  return chart;
+}

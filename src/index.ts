@@ -1,0 +1,22 @@
+// The public API of timonel.
+export { App } from './core/app';
+export type { AppProps } from './core/app';
+export { TimonelChart } from './core/chart';
+export type { TimonelChartProps } from './core/chart';
+export { DEFAULTS } from './core/defaults';
+export { EnvValue } from './core/env';
+export type { EnvMap } from './core/env';
+export { TimonelError } from './core/errors';
+export type { TimonelErrorDetails } from './core/errors';
+export { LABELS, selectorLabels, standardLabels } from './core/labels';
+export { NameRule, deriveName, shortenName, validateName } from './core/names';
+export { PodBuilder } from './core/pod';
+export type { ContainerProps, MountSpec, PodProps, ResourcesProps, SecurityProps, VolumeSpec } from './core/pod';
+export type { PortSpec } from './core/ports';
+export { Probe } from './core/probes';
+export type { HttpProbeOptions, PortProbeOptions, ProbeTiming } from './core/probes';
+export { parseQuantity } from './core/quantity';
+export { validateCronSchedule, validateTimeZone } from './core/schedule';
+export { ConfigExposure, Workload } from './core/workload';
+export type { WorkloadProps } from './core/workload';
+export * from './constructs/web-app';

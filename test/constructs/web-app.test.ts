@@ -1,0 +1,381 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { WebApp, WebAppProps } from '../../src/constructs/web-app';
+import { EnvValue } from '../../src/core/env';
+import { Probe } from '../../src/core/probes';
+import { ConfigExposure } from '../../src/core/workload';
+import { all, newChart, one, podSpec, synth } from '../support/util';
+
+const IMAGE = 'ghcr.io/acme/web:1.4.2';
+
+function render(props: Partial<WebAppProps> = {}, chartProps = {}): any[] {
+  const chart = newChart('shop', chartProps);
+  new WebApp(chart, 'web', { image: IMAGE, ...props });
+  return synth(chart);
+}
+
+function build(props: Partial<WebAppProps>): () => void {
+  return () => new WebApp(newChart('shop'), 'web', { image: IMAGE, ...props });
+}
+
+describe('WebApp defaults', () => {
+  test('matches the defaults snapshot', () => {
+    expect(render()).toMatchSnapshot();
+  });
+
+  test('emits ServiceAccount, Service, Deployment and PDB in apply order, named after the ids', () => {
+    const objs = render();
+    expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'ServiceAccount/shop-web',
+      'Service/shop-web',
+      'Deployment/shop-web',
+      'PodDisruptionBudget/shop-web',
+    ]);
+  });
+
+  test('selectors use only name and instance', () => {
+    const objs = render();
+    const selector = { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'shop-web' };
+    expect(one(objs, 'Deployment').spec.selector.matchLabels).toEqual(selector);
+    expect(one(objs, 'Service').spec.selector).toEqual(selector);
+    expect(one(objs, 'PodDisruptionBudget').spec.selector.matchLabels).toEqual(selector);
+  });
+
+  test('every object carries the recommended labels, version from the image tag', () => {
+    for (const o of render({ component: 'frontend' })) {
+      expect(o.metadata.labels).toEqual({
+        'app.kubernetes.io/name': 'web',
+        'app.kubernetes.io/instance': 'shop-web',
+        'app.kubernetes.io/version': '1.4.2',
+        'app.kubernetes.io/component': 'frontend',
+        'app.kubernetes.io/part-of': 'shop',
+        'app.kubernetes.io/managed-by': 'timonel',
+      });
+    }
+  });
+
+  test('rolls out safely: maxUnavailable 0, maxSurge 25%, history, deadlines', () => {
+    const spec = one(render(), 'Deployment').spec;
+    expect(spec.replicas).toBe(2);
+    expect(spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: '25%' } });
+    expect(spec.revisionHistoryLimit).toBe(5);
+    expect(spec.minReadySeconds).toBe(5);
+    expect(spec.progressDeadlineSeconds).toBe(600);
+  });
+
+  test('pods are restricted, resource-bounded and stop gracefully', () => {
+    const pod = podSpec(one(render(), 'Deployment'));
+    const c = pod.containers[0];
+    expect(pod.securityContext).toEqual({
+      runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(c.securityContext).toEqual({
+      allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] },
+    });
+    expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } });
+    expect(c.imagePullPolicy).toBe('IfNotPresent');
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.serviceAccountName).toBe('shop-web');
+    expect(pod.terminationGracePeriodSeconds).toBe(30);
+    expect(c.lifecycle.preStop.exec.command).toEqual(['sleep', '5']);
+    expect(c.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+  });
+
+  test('TCP probes on the main port by default, with a startup budget', () => {
+    const c = podSpec(one(render(), 'Deployment')).containers[0];
+    expect(c.readinessProbe.tcpSocket).toEqual({ port: 'http' });
+    expect(c.livenessProbe.tcpSocket).toEqual({ port: 'http' });
+    expect(c.startupProbe).toMatchObject({ tcpSocket: { port: 'http' }, periodSeconds: 5, failureThreshold: 30 });
+  });
+
+  test('spreads pods over zones and hosts, ScheduleAnyway', () => {
+    const spread = podSpec(one(render(), 'Deployment')).topologySpreadConstraints;
+    expect(spread.map((s: any) => [s.topologyKey, s.whenUnsatisfiable])).toEqual([
+      ['topology.kubernetes.io/zone', 'ScheduleAnyway'],
+      ['kubernetes.io/hostname', 'ScheduleAnyway'],
+    ]);
+  });
+
+  test('Service: ClusterIP, port 80 to the named container port', () => {
+    const svc = one(render(), 'Service');
+    expect(svc.spec.type).toBe('ClusterIP');
+    expect(svc.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }]);
+    expect(svc.spec.ipFamilyPolicy).toBeUndefined();
+  });
+});
+
+describe('WebApp props', () => {
+  test('replicas', () => {
+    expect(one(render({ replicas: 3 }), 'Deployment').spec.replicas).toBe(3);
+  });
+
+  test('one replica: no PDB and no spread', () => {
+    const objs = render({ replicas: 1 });
+    expect(all(objs, 'PodDisruptionBudget')).toHaveLength(0);
+    expect(podSpec(one(objs, 'Deployment')).topologySpreadConstraints).toBeUndefined();
+  });
+
+  test('disruptionBudget: false opts out', () => {
+    expect(all(render({ disruptionBudget: false }), 'PodDisruptionBudget')).toHaveLength(0);
+  });
+
+  test('spread: false opts out', () => {
+    expect(podSpec(one(render({ spread: false }), 'Deployment')).topologySpreadConstraints).toBeUndefined();
+  });
+
+  test('port, portName and service port', () => {
+    const objs = render({ port: 5000, portName: 'web', service: { port: 8080 } });
+    expect(podSpec(one(objs, 'Deployment')).containers[0].ports).toEqual([{ name: 'web', containerPort: 5000, protocol: 'TCP' }]);
+    expect(one(objs, 'Service').spec.ports).toEqual([{ name: 'web', port: 8080, targetPort: 'web', protocol: 'TCP' }]);
+  });
+
+  test('extraPorts are exposed by the Service', () => {
+    const objs = render({ extraPorts: [{ name: 'grpc', port: 9000, servicePort: 9000 }] });
+    expect(one(objs, 'Service').spec.ports.map((p: any) => p.name)).toEqual(['http', 'grpc']);
+  });
+
+  test('service type and dual stack', () => {
+    const svc = one(render({ service: { type: 'LoadBalancer', dualStack: true } }), 'Service');
+    expect(svc.spec.type).toBe('LoadBalancer');
+    expect(svc.spec.ipFamilyPolicy).toBe('PreferDualStack');
+    expect(svc.spec.ipFamilies).toEqual(['IPv4', 'IPv6']);
+  });
+
+  test('explicit ipFamilyPolicy and ipFamilies win', () => {
+    const svc = one(render({ service: { ipFamilyPolicy: 'RequireDualStack', ipFamilies: ['IPv6', 'IPv4'] } }), 'Service');
+    expect(svc.spec.ipFamilyPolicy).toBe('RequireDualStack');
+    expect(svc.spec.ipFamilies).toEqual(['IPv6', 'IPv4']);
+  });
+
+  test('healthPath switches to HTTP probes', () => {
+    const c = podSpec(one(render({ healthPath: '/healthz' }), 'Deployment')).containers[0];
+    for (const p of [c.readinessProbe, c.livenessProbe, c.startupProbe]) expect(p.httpGet).toEqual({ path: '/healthz', port: 'http' });
+  });
+
+  test('explicit probes win over defaults (gRPC, exec)', () => {
+    const c = podSpec(one(render({ readiness: Probe.grpc({ port: 8080 }), liveness: Probe.exec(['cat', '/tmp/alive']) }), 'Deployment')).containers[0];
+    expect(c.readinessProbe.grpc).toEqual({ port: 8080 });
+    expect(c.livenessProbe.exec).toEqual({ command: ['cat', '/tmp/alive'] });
+  });
+
+  test('env from literals, ConfigMap keys, Secret keys and whole Secrets', () => {
+    const c = podSpec(one(render({
+      env: {
+        LOG_LEVEL: 'info',
+        FEATURE: EnvValue.fromConfigMap('flags', 'feature'),
+        TOKEN: EnvValue.fromSecret('api', 'token'),
+        POD: EnvValue.fromField('metadata.name'),
+      },
+      envFromSecrets: ['shared-credentials'],
+    }), 'Deployment')).containers[0];
+    expect(c.env).toEqual([
+      { name: 'LOG_LEVEL', value: 'info' },
+      { name: 'FEATURE', valueFrom: { configMapKeyRef: { name: 'flags', key: 'feature' } } },
+      { name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'api', key: 'token' } } },
+      { name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+    ]);
+    expect(c.envFrom).toEqual([{ secretRef: { name: 'shared-credentials' } }]);
+  });
+
+  test('addEnv after construction reaches the pod', () => {
+    const chart = newChart('shop');
+    const app = new WebApp(chart, 'web', { image: IMAGE });
+    app.addEnv({ LATE: 'yes' });
+    expect(podSpec(one(synth(chart), 'Deployment')).containers[0].env).toEqual([{ name: 'LATE', value: 'yes' }]);
+  });
+
+  test('resources: CPU limit only when asked', () => {
+    const c = podSpec(one(render({ resources: { cpu: { request: '250m', limit: '1' }, memory: { request: '256Mi', limit: '1Gi' } } }), 'Deployment')).containers[0];
+    expect(c.resources).toEqual({ requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } });
+  });
+
+  test('config as env: ConfigMap, envFrom, checksum annotation', () => {
+    const objs = render({ config: { B: '2', A: '1' } });
+    const cm = one(objs, 'ConfigMap', 'shop-web-config');
+    expect(Object.keys(cm.data)).toEqual(['A', 'B']);
+    const dep = one(objs, 'Deployment');
+    expect(podSpec(dep).containers[0].envFrom).toEqual([{ configMapRef: { name: 'shop-web-config' } }]);
+    expect(dep.spec.template.metadata.annotations['timonel.dev/config-checksum']).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('the checksum changes with the config, so pods roll', () => {
+    const sum = (config: Record<string, string>) =>
+      one(render({ config }), 'Deployment').spec.template.metadata.annotations['timonel.dev/config-checksum'];
+    expect(sum({ A: '1' })).toBe(sum({ A: '1' }));
+    expect(sum({ A: '1' })).not.toBe(sum({ A: '2' }));
+  });
+
+  test('config as files is mounted read-only', () => {
+    const c = podSpec(one(render({ config: { 'nginx.conf': 'events {}' }, configAs: ConfigExposure.FILES, configMountPath: '/etc/nginx' }), 'Deployment')).containers[0];
+    expect(c.volumeMounts).toContainEqual({ name: 'config', mountPath: '/etc/nginx', readOnly: true });
+  });
+
+  test('autoscaling: HPA v2, replicas omitted', () => {
+    const objs = render({ autoscaling: { minReplicas: 3, maxReplicas: 12, cpuUtilization: 60, memoryUtilization: 80 } });
+    expect(one(objs, 'Deployment').spec.replicas).toBeUndefined();
+    const hpa = one(objs, 'HorizontalPodAutoscaler');
+    expect(hpa.apiVersion).toBe('autoscaling/v2');
+    expect(hpa.spec).toEqual({
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'shop-web' },
+      minReplicas: 3,
+      maxReplicas: 12,
+      metrics: [
+        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } },
+        { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 80 } } },
+      ],
+    });
+  });
+
+  test('autoscaling defaults: 2–10 at 70% CPU', () => {
+    const hpa = one(render({ autoscaling: {} }), 'HorizontalPodAutoscaler');
+    expect([hpa.spec.minReplicas, hpa.spec.maxReplicas, hpa.spec.metrics[0].resource.target.averageUtilization]).toEqual([2, 10, 70]);
+  });
+
+  test('ingress with TLS from a cert-manager issuer', () => {
+    const ing = one(render({ ingress: { host: 'shop.example.com', className: 'nginx', tls: { clusterIssuer: 'letsencrypt' } } }), 'Ingress');
+    expect(ing.metadata.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'letsencrypt' });
+    expect(ing.spec).toEqual({
+      ingressClassName: 'nginx',
+      tls: [{ hosts: ['shop.example.com'], secretName: 'shop-web-tls' }],
+      rules: [{
+        host: 'shop.example.com',
+        http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'shop-web', port: { name: 'http' } } } }] },
+      }],
+    });
+  });
+
+  test('ingress with an existing TLS secret and a path', () => {
+    const ing = one(render({ ingress: { host: '*.example.com', path: '/api', pathType: 'Exact', tls: { secretName: 'wildcard' } } }), 'Ingress');
+    expect(ing.spec.tls).toEqual([{ hosts: ['*.example.com'], secretName: 'wildcard' }]);
+    expect(ing.spec.rules[0].http.paths[0]).toMatchObject({ path: '/api', pathType: 'Exact' });
+  });
+
+  test('isolate: a NetworkPolicy admitting only the app ports', () => {
+    const np = one(render({ isolate: true }), 'NetworkPolicy');
+    expect(np.spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'shop-web' } },
+      policyTypes: ['Ingress'],
+      ingress: [{ ports: [{ port: 8080, protocol: 'TCP' }] }],
+    });
+  });
+
+  test('metrics: a ServiceMonitor and a metrics port', () => {
+    const objs = render({ metrics: { port: 9090, path: '/stats', interval: '15s' } });
+    const sm = one(objs, 'ServiceMonitor');
+    expect(sm.apiVersion).toBe('monitoring.coreos.com/v1');
+    expect(sm.spec.endpoints).toEqual([{ port: 'metrics', path: '/stats', interval: '15s' }]);
+    expect(one(objs, 'Service').spec.ports.map((p: any) => p.name)).toEqual(['http', 'metrics']);
+  });
+
+  test('rollout overrides', () => {
+    const spec = one(render({ rollout: { maxUnavailable: 1, maxSurge: 0, revisionHistoryLimit: 2, progressDeadlineSeconds: 120 } }), 'Deployment').spec;
+    expect(spec.strategy.rollingUpdate).toEqual({ maxUnavailable: 1, maxSurge: 0 });
+    expect(spec.revisionHistoryLimit).toBe(2);
+    expect(spec.progressDeadlineSeconds).toBe(120);
+  });
+
+  test('scheduling: nodeSelector, tolerations, affinity, priorityClassName', () => {
+    const pod = podSpec(one(render({
+      nodeSelector: { 'kubernetes.io/arch': 'arm64' },
+      tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'web', effect: 'NoSchedule' }],
+      affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'pool', operator: 'In', values: ['web'] }] }] } } },
+      priorityClassName: 'high',
+    }), 'Deployment'));
+    expect(pod.nodeSelector).toEqual({ 'kubernetes.io/arch': 'arm64' });
+    expect(pod.tolerations).toHaveLength(1);
+    expect(pod.affinity.nodeAffinity).toBeDefined();
+    expect(pod.priorityClassName).toBe('high');
+  });
+
+  test('sidecars and init containers get the same security and resources', () => {
+    const pod = podSpec(one(render({
+      sidecars: [{ name: 'proxy', image: 'envoyproxy/envoy:v1.31.2', ports: [{ name: 'admin', port: 9901 }] }],
+      initContainers: [{ name: 'migrate', image: 'ghcr.io/acme/migrate:1.0.0', command: ['migrate', 'up'] }],
+    }), 'Deployment'));
+    expect(pod.containers.map((c: any) => c.name)).toEqual(['main', 'proxy']);
+    expect(pod.initContainers.map((c: any) => c.name)).toEqual(['migrate']);
+    for (const c of [...pod.containers, ...pod.initContainers]) {
+      expect(c.securityContext.capabilities).toEqual({ drop: ['ALL'] });
+      expect(c.resources.requests).toEqual({ cpu: '100m', memory: '128Mi' });
+    }
+  });
+
+  test('securityContext user, group and fsGroup are configurable', () => {
+    const pod = podSpec(one(render({ securityContext: { runAsUser: 1000, runAsGroup: 2000, fsGroup: 3000 } }), 'Deployment'));
+    expect(pod.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 2000, fsGroup: 3000 });
+  });
+
+  test('explicit name and chart namespace', () => {
+    const objs = render({ name: 'storefront' }, { namespace: 'shop' });
+    const dep = one(objs, 'Deployment', 'storefront');
+    expect(dep.metadata.namespace).toBe('shop');
+    expect(one(objs, 'Namespace').metadata.name).toBe('shop');
+  });
+
+  test('a digest-pinned image is accepted; an allowed unpinned image is pulled Always', () => {
+    const digest = `nginx@sha256:${'a'.repeat(64)}`;
+    expect(podSpec(one(render({ image: digest }), 'Deployment')).containers[0].imagePullPolicy).toBe('IfNotPresent');
+    expect(podSpec(one(render({ image: 'nginx', allowUnpinnedImage: true }), 'Deployment')).containers[0].imagePullPolicy).toBe('Always');
+  });
+
+  test('host is the Service DNS name', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    expect(new WebApp(chart, 'web', { image: IMAGE }).host).toBe('shop-web.shop.svc');
+  });
+});
+
+describe('WebApp escape hatches', () => {
+  test('children are public and JSON patches apply', () => {
+    const chart = newChart('shop');
+    const app = new WebApp(chart, 'web', { image: IMAGE });
+    expect(app.node.defaultChild).toBe(app.deployment);
+    ApiObject.of(app.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/hostNetwork', false));
+    expect(podSpec(one(synth(chart), 'Deployment')).hostNetwork).toBe(false);
+  });
+});
+
+describe('WebApp bad input', () => {
+  test.each([
+    ['replicas < 0', { replicas: -1 }, /\[shop\/web\] 'replicas' must be a whole number of at least 0, got -1/],
+    ['port is 0', { port: 0 }, /'port' must be a port number, got 0\. Allowed: an integer from 1 to 65535/],
+    ['port is 70000', { port: 70000 }, /'port' must be a port number, got 70000/],
+    ['two ports share a name', { extraPorts: [{ name: 'http', port: 9000 }] }, /'ports\[1\]\.name' is used by two ports, got 'http'/],
+    ['a port name is longer than 15 characters', { portName: 'a-very-long-port-name' }, /'portName' must be at most 15 characters, but is 21, got 'a-very-long-port-name'/],
+    ['ingress host is invalid', { ingress: { host: 'Bad_Host' } }, /'ingress\.host' is not a valid host name, got 'Bad_Host'/],
+    ['TLS has no host', { ingress: { tls: {} } }, /'ingress\.tls' needs ingress\.host/],
+    ['cpu is "1 core"', { resources: { cpu: { request: '1 core' } } }, /'resources\.cpu\.request' is not a valid Kubernetes cpu quantity, got '1 core'/],
+    ['memory is "10GB"', { resources: { memory: { limit: '10GB' } } }, /'resources\.memory\.limit' is not a valid Kubernetes memory quantity, got '10GB'.*Fix: write '10Gi'/],
+    ['requests are above limits', { resources: { memory: { request: '1Gi', limit: '512Mi' } } }, /'resources\.memory' request 1Gi is above the limit 512Mi/],
+    ['autoscaling min > max', { autoscaling: { minReplicas: 5, maxReplicas: 3 } }, /'autoscaling\.maxReplicas' must be a whole number ≥ minReplicas \(5\), got 3/],
+    ['autoscaling min is 0', { autoscaling: { minReplicas: 0 } }, /'autoscaling\.minReplicas' must be at least 1, got 0/],
+    ['CPU target is 0', { autoscaling: { cpuUtilization: 0 } }, /'autoscaling\.cpuUtilization' must be a percentage of the requests, got 0\. Allowed: an integer from 1 to 100/],
+    ['CPU target is 150%', { autoscaling: { cpuUtilization: 150 } }, /'autoscaling\.cpuUtilization' must be a percentage of the requests, got 150/],
+    ['an env var name starts with a digit', { env: { '1ABC': 'x' } }, /'env' has an invalid variable name, got '1ABC'/],
+    ['the image is untagged', { image: 'nginx' }, /'image' has no tag or digest \(it means :latest\), got 'nginx'.*Fix: pin a version such as 'nginx:1\.2\.3'/],
+    ['the image is :latest', { image: 'nginx:latest' }, /'image' uses the moving tag 'latest', got 'nginx:latest'/],
+    ['healthPath has no leading slash', { healthPath: 'healthz' }, /'healthPath' must start with '\/', got 'healthz'.*Fix: use '\/healthz'/],
+    ['a probe path has no leading slash', { readiness: Probe.http('ready') }, /'readiness\.path' must start with '\/', got 'ready'.*Fix: use '\/ready'/],
+    ['the name is over 63 characters', { name: 'x'.repeat(64) }, /'name' must be at most 63 characters for a DNS-1035 label, but is 64/],
+    ['runAsUser is root', { securityContext: { runAsUser: 0 } }, /'securityContext\.runAsUser' must not be 0/],
+  ])('fails when %s', (_what, props, message) => {
+    expect(build(props as Partial<WebAppProps>)).toThrow(message);
+  });
+
+  test('fails when an id yields an invalid name', () => {
+    expect(() => new WebApp(newChart('shop'), 'Bad_Name', { image: IMAGE })).toThrow(
+      /\[shop\/Bad_Name\] 'id' is not a valid DNS-1035 label, got 'shop-bad_name'/,
+    );
+  });
+
+  test('fails when the same env var is defined twice', () => {
+    const app = new WebApp(newChart('shop'), 'web', { image: IMAGE, env: { A: '1' } });
+    expect(() => app.addEnv({ A: '2' })).toThrow(/'addEnv' defines the variable 'A' twice/);
+  });
+
+  test('a derived name over 63 characters is shortened deterministically', () => {
+    const chart = newChart('shop');
+    const id = 'a-really-long-component-name-that-keeps-going-and-going-and-going';
+    const app = new WebApp(chart, id, { image: IMAGE });
+    expect(app.name).toHaveLength(63);
+    expect(app.name).toMatch(/^shop-a-really-long-component-name-that-keeps-going-and-[0-9a-f]{8}$/);
+  });
+});

@@ -1,0 +1,31 @@
+import { Testing } from 'cdk8s';
+import { TimonelChart, TimonelChartProps } from '../../src/core/chart';
+
+/** A fresh app and chart for a test. */
+export function newChart(id = 'test', props: TimonelChartProps = {}): TimonelChart {
+  return new TimonelChart(Testing.app(), id, props);
+}
+
+/** Synthesizes a chart (in apply order, policies included). */
+export function synth(chart: TimonelChart): any[] {
+  return Testing.synth(chart);
+}
+
+/** The one object of `kind` (and `name`, when given); fails when there is not exactly one. */
+export function one(objs: any[], kind: string, name?: string): any {
+  const found = objs.filter((o) => o.kind === kind && (name === undefined || o.metadata?.name === name));
+  if (found.length !== 1) throw new Error(`expected one ${kind}${name ? ` '${name}'` : ''}, found ${found.length}`);
+  return found[0];
+}
+
+/** All objects of `kind`. */
+export function all(objs: any[], kind: string): any[] {
+  return objs.filter((o) => o.kind === kind);
+}
+
+/** The pod spec of a workload object (Deployment, StatefulSet, Job, CronJob, Pod). */
+export function podSpec(obj: any): any {
+  if (obj.kind === 'Pod') return obj.spec;
+  if (obj.kind === 'CronJob') return obj.spec.jobTemplate.spec.template.spec;
+  return obj.spec.template.spec;
+}
