@@ -1,0 +1,77 @@
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+// Runs the real synth command (the cdk8s CLI, as users do) into a temporary folder.
+const ROOT = path.resolve(__dirname, '..', '..');
+const CDK8S = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
+
+function readDir(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of fs.readdirSync(dir).sort()) out[f] = fs.readFileSync(path.join(dir, f), 'utf8');
+  return out;
+}
+
+function synthInto(tmp: string, app?: string): ReturnType<typeof spawnSync> {
+  const args = ['synth', '--output', path.join(tmp, 'staging')];
+  if (app) args.push('--app', app);
+  return spawnSync(CDK8S, args, { cwd: ROOT, env: { ...process.env, TIMONEL_OUTDIR: path.join(tmp, 'dist') }, encoding: 'utf8' });
+}
+
+function hasKubectl(): boolean {
+  return spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+}
+
+describe('cdk8s synth (end to end)', () => {
+  let tmp: string;
+  let first: Record<string, string>;
+
+  beforeAll(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'timonel-e2e-'));
+    const run = synthInto(tmp);
+    if (run.status !== 0) throw new Error(`synth failed: ${run.stderr}`);
+    first = readDir(path.join(tmp, 'dist'));
+  }, 60_000);
+
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  test('writes one file per chart and a kustomization listing them in order', () => {
+    expect(Object.keys(first)).toEqual(['flask.k8s.yaml', 'hello.k8s.yaml', 'kustomization.yaml', 'shop.k8s.yaml']);
+    const resources = first['kustomization.yaml'].split('\n').filter((l) => l.startsWith('  - ')).map((l) => l.slice(4));
+    expect(resources).toEqual(['hello.k8s.yaml', 'flask.k8s.yaml', 'shop.k8s.yaml']);
+    expect(first['hello.k8s.yaml']).toContain('¡¡Hola, mundo!');
+  });
+
+  test('the CLI output folder holds the same files (for validation plugins)', () => {
+    expect(readDir(path.join(tmp, 'staging'))).toEqual(expect.objectContaining(first));
+  });
+
+  test('a second synth is byte-identical', () => {
+    const run = synthInto(tmp);
+    expect(run.status).toBe(0);
+    expect(readDir(path.join(tmp, 'dist'))).toEqual(first);
+  }, 60_000);
+
+  test('a failing synth leaves the previous output exactly as it was', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test', 'fixtures', 'broken-app.ts')], {
+      cwd: ROOT, env: { ...process.env, TIMONEL_OUTDIR: path.join(tmp, 'dist') }, encoding: 'utf8',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/ServiceAccount 'web' in namespace 'shop' is defined twice \(also in one.k8s.yaml\)/);
+    expect(readDir(path.join(tmp, 'dist'))).toEqual(first);
+    expect(fs.readdirSync(tmp).sort()).toEqual(['dist', 'staging']);
+  }, 60_000);
+
+  test('kubectl kustomize accepts the output (skipped without kubectl)', () => {
+    if (!hasKubectl()) {
+      console.warn('kubectl is not installed: skipping the kustomize check');
+      return;
+    }
+    const out = execFileSync('kubectl', ['kustomize', path.join(tmp, 'dist')], { encoding: 'utf8' });
+    const kinds = out.split('\n').filter((l) => l.startsWith('kind: ')).map((l) => l.slice(6));
+    expect(kinds[0]).toBe('Namespace');
+    expect(kinds.length).toBe(Object.entries(first).filter(([f]) => f !== 'kustomization.yaml')
+      .reduce((n, [, text]) => n + text.split('\n').filter((l) => l.startsWith('kind: ')).length, 0));
+  });
+});

@@ -1,0 +1,57 @@
+import { Testing } from 'cdk8s';
+import { App } from '../../src/core/app';
+import { flaskChart } from '../../src/examples/flask';
+import { helloChart } from '../../src/examples/hello';
+import { shopChart } from '../../src/examples/shop';
+import { buildPlatform } from '../../src/main';
+import { one, podSpec } from '../support/util';
+
+describe('example charts', () => {
+  test('hello: matches the snapshot', () => {
+    expect(Testing.synth(helloChart(Testing.app()))).toMatchSnapshot();
+  });
+
+  test('flask: matches the snapshot', () => {
+    expect(Testing.synth(flaskChart(Testing.app()))).toMatchSnapshot();
+  });
+
+  test('shop: matches the snapshot', () => {
+    expect(Testing.synth(shopChart(Testing.app()).chart)).toMatchSnapshot();
+  });
+
+  test('hello: a busybox Pod that prints ¡¡Hola, mundo! as a non-root user and stays up', () => {
+    const pod = one(Testing.synth(helloChart(Testing.app())), 'Pod');
+    const c = pod.spec.containers[0];
+    expect(c.image).toBe('busybox:1.36.1');
+    expect(c.command.join(' ')).toContain("echo '¡¡Hola, mundo!'");
+    expect(c.command.join(' ')).toMatch(/while true; do sleep 3600/);
+    expect(pod.spec.restartPolicy).toBe('Always');
+    expect(pod.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001 });
+  });
+
+  test('flask: WebApp on port 5000 with the image built from the Dockerfile beside it', () => {
+    const objs = Testing.synth(flaskChart(Testing.app()));
+    const c = podSpec(one(objs, 'Deployment')).containers[0];
+    expect(c.ports[0].containerPort).toBe(5000);
+    expect(one(objs, 'Service').spec.ports[0]).toMatchObject({ port: 80, targetPort: 'http' });
+  });
+
+  test('shop: web is public over HTTPS and autoscaled 2–10 at 70% CPU; api is internal', () => {
+    const objs = Testing.synth(shopChart(Testing.app()).chart);
+    const ing = objs.filter((o: any) => o.kind === 'Ingress');
+    expect(ing).toHaveLength(1);
+    expect(ing[0].spec.tls[0].hosts).toEqual(['shop.example.com']);
+    const hpa = one(objs, 'HorizontalPodAutoscaler');
+    expect([hpa.spec.scaleTargetRef.name, hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual(['shop-web', 2, 10]);
+    expect(hpa.spec.metrics[0].resource.target.averageUtilization).toBe(70);
+    expect(one(objs, 'ConfigMap', 'shop-web-config').data.API_URL).toBe('http://shop-api.shop.svc');
+  });
+
+  test('the platform renders one file per chart in order, plus nothing duplicated', () => {
+    const app = new App({ outdir: '/nonexistent' });
+    buildPlatform(app);
+    const files = app.render();
+    expect(files.map((f) => f.fileName)).toEqual(expect.arrayContaining(['hello.k8s.yaml', 'flask.k8s.yaml', 'shop.k8s.yaml']));
+    for (const f of files) expect(f.docs.length).toBeGreaterThan(0);
+  });
+});
