@@ -3,6 +3,7 @@ import { WebApp, WebAppProps } from '../../src/constructs/web-app';
 import { EnvValue } from '../../src/core/env';
 import { Probe } from '../../src/core/probes';
 import { ConfigExposure } from '../../src/core/workload';
+import { expectValidManifests } from '../support/schema';
 import { all, newChart, one, podSpec, synth } from '../support/util';
 
 const IMAGE = 'ghcr.io/acme/web:1.4.2';
@@ -320,6 +321,23 @@ describe('WebApp props', () => {
   test('host is the Service DNS name', () => {
     const chart = newChart('shop', { namespace: 'shop' });
     expect(new WebApp(chart, 'web', { image: IMAGE }).host).toBe('shop-web.shop.svc');
+  });
+});
+
+describe('WebApp schema', () => {
+  test('everything a fully-featured WebApp emits validates against the Kubernetes 1.28 schema', () => {
+    const objs = render({
+      config: { A: '1' }, autoscaling: { memoryUtilization: 80 }, isolate: true, metrics: { port: 9090 },
+      ingress: { host: 'shop.example.com', tls: {} }, service: { dualStack: true },
+      sidecars: [{ name: 'proxy', image: 'envoyproxy/envoy:v1.31.2' }],
+      initContainers: [{ name: 'init', image: 'busybox:1.36.1' }],
+      readiness: Probe.grpc({ port: 8080 }), liveness: Probe.exec(['true']),
+    }, { namespace: 'shop' });
+    expect(objs.map((o) => o.kind)).toEqual([
+      'Namespace', 'ServiceAccount', 'ConfigMap', 'Service', 'Deployment',
+      'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress', 'NetworkPolicy', 'ServiceMonitor',
+    ]);
+    expectValidManifests(objs, { skipCustomResources: true });
   });
 });
 

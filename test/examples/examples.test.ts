@@ -4,6 +4,7 @@ import { flaskChart } from '../../src/examples/flask';
 import { helloChart } from '../../src/examples/hello';
 import { shopChart } from '../../src/examples/shop';
 import { buildPlatform } from '../../src/main';
+import { expectValidManifests } from '../support/schema';
 import { one, podSpec } from '../support/util';
 
 describe('example charts', () => {
@@ -45,6 +46,14 @@ describe('example charts', () => {
     expect([hpa.spec.scaleTargetRef.name, hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual(['shop-web', 2, 10]);
     expect(hpa.spec.metrics[0].resource.target.averageUtilization).toBe(70);
     expect(one(objs, 'ConfigMap', 'shop-web-config').data.API_URL).toBe('http://shop-api.shop.svc');
+  });
+
+  test('every object of the example platform validates against the Kubernetes 1.28 schema', () => {
+    const app = new App({ outdir: '/nonexistent' });
+    buildPlatform(app);
+    const docs = app.render().flatMap((f) => f.docs);
+    expect(docs.length).toBeGreaterThan(20);
+    expectValidManifests(docs, { skipCustomResources: true });
   });
 
   test('the platform renders one file per chart in order, plus nothing duplicated', () => {
