@@ -6,6 +6,7 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };
