@@ -27,6 +27,8 @@ export interface TimonelChartProps extends ChartProps {
   readonly partOf?: string;
 }
 
+const TIMONEL_CHART = Symbol.for('timonel.TimonelChart');
+
 /**
  * The base of every timonel chart: readable names without hashes, output in apply
  * order, the chart's namespace created with Pod Security "restricted" enforced.
@@ -35,15 +37,15 @@ export class TimonelChart extends Chart {
   /** Finds the timonel chart a construct belongs to. */
   public static of(c: IConstruct): TimonelChart {
     const chart: Chart = Chart.of(c);
-    const isTimonel = chart instanceof TimonelChart;
-    if (!isTimonel) {
+    // cdk8s' Chart[Symbol.hasInstance] is true for any chart, so `instanceof` cannot tell.
+    if (!(TIMONEL_CHART in chart)) {
       fail({
         scope: c,
         message: `must be created inside a TimonelChart, but its chart '${(chart as Chart).node.path}' is a plain cdk8s Chart`,
         fix: "create the chart with 'new TimonelChart(app, id, props)'",
       });
     }
-    return chart as TimonelChart;
+    return chart as unknown as TimonelChart;
   }
 
   /** The value of `app.kubernetes.io/part-of` for this chart's objects. */
@@ -53,6 +55,7 @@ export class TimonelChart extends Chart {
 
   constructor(scope: Construct, id: string, props: TimonelChartProps = {}) {
     super(scope, id, { ...props, disableResourceNameHashes: true });
+    Object.defineProperty(this, TIMONEL_CHART, { value: true });
     this.partOf = props.partOf ?? id.toLowerCase();
     if (props.namespace) {
       validateName(props.namespace, NameRule.DNS_1123_LABEL, { scope: this, prop: 'namespace' });

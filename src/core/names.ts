@@ -37,6 +37,8 @@ export interface NameCheckOptions {
   readonly prop?: string;
   /** Maximum length, when stricter than the rule's (CronJobs: 52). */
   readonly maxLength?: number;
+  /** Check the characters only (the name is shortened afterwards). @default false */
+  readonly charactersOnly?: boolean;
 }
 
 /** True when `name` satisfies `rule` (and the optional length limit). */
@@ -49,7 +51,7 @@ export function isValidName(name: string, rule: NameRule, maxLength?: number): b
 export function validateName(name: string, rule: NameRule, opts: NameCheckOptions = {}): string {
   const r = RULES[rule];
   const max = Math.min(r.max, opts.maxLength ?? r.max);
-  if (name.length > max) {
+  if (name.length > max && !opts.charactersOnly) {
     fail({
       scope: opts.scope,
       prop: opts.prop ?? 'name',
@@ -114,9 +116,10 @@ export function nameFromParts(scope: IConstruct, parts: string[], opts: DeriveNa
   const max = Math.min(RULES[rule].max, opts.maxLength ?? RULES[rule].max);
   const suffix = opts.suffix ?? '';
   const base = parts.map((p) => p.toLowerCase()).join('-');
-  // Validate the unshortened form first (for characters), then the final form.
-  const probe = base.length + suffix.length > max ? base.slice(0, Math.max(1, max - suffix.length)) : base;
-  if (!RULES[rule].re.test(probe + suffix)) validateName(base + suffix, rule, { scope, prop: 'id' });
+  // Characters are checked on the whole name (with no length limit), so nothing invalid hides past the cut.
+  if (!RULES[rule].re.test(base + suffix)) {
+    validateName(base + suffix, rule, { scope, prop: 'id', charactersOnly: true });
+  }
   const name = shortenName(base, max - suffix.length) + suffix;
   return validateName(name, rule, { scope, prop: 'id', maxLength: max });
 }

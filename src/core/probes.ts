@@ -34,7 +34,7 @@ export interface PortProbeOptions extends ProbeTiming {
 type ProbeAction =
   | { kind: 'http'; path: string; port?: number | string; scheme?: string }
   | { kind: 'tcp'; port?: number | string }
-  | { kind: 'grpc'; port?: number; service?: string }
+  | { kind: 'grpc'; port?: number | string; service?: string }
   | { kind: 'exec'; command: string[] };
 
 /** A health check: HTTP GET, TCP connect, gRPC health or a command. */
@@ -51,7 +51,7 @@ export class Probe {
 
   /** The gRPC health checking protocol on a numeric port. */
   public static grpc(opts: PortProbeOptions & { readonly service?: string } = {}): Probe {
-    return new Probe({ kind: 'grpc', port: typeof opts.port === 'number' ? opts.port : undefined, service: opts.service }, opts);
+    return new Probe({ kind: 'grpc', port: opts.port, service: opts.service }, opts);
   }
 
   /** A command in the container; healthy on exit code 0. */

@@ -30,7 +30,7 @@ export function parseQuantity(q: string | number): number | undefined {
   if (!m) return undefined;
   const n = Number(m[1]);
   const suffix = m[2] ?? '';
-  if (/^[eE]/.test(suffix)) return n * 10 ** Number(suffix.slice(1));
+  if (/^[eE][+-]?[0-9]+$/.test(suffix)) return n * 10 ** Number(suffix.slice(1));
   return n * MULTIPLIERS[suffix];
 }
 

@@ -1,0 +1,114 @@
+import { ApiObject, Chart, Testing } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { TimonelChart } from '../../src/core/chart';
+import { one } from '../support/util';
+
+describe('TimonelChart namespace', () => {
+  test('emits a Namespace with Pod Security "restricted" enforced and the recommended labels', () => {
+    const chart = new TimonelChart(Testing.app(), 'shop', { namespace: 'shop-prod' });
+    const ns = one(Testing.synth(chart), 'Namespace');
+    expect(ns.metadata.name).toBe('shop-prod');
+    expect(ns.metadata.labels).toEqual({
+      'app.kubernetes.io/name': 'shop-prod',
+      'app.kubernetes.io/part-of': 'shop',
+      'app.kubernetes.io/managed-by': 'timonel',
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/enforce-version': 'v1.28',
+    });
+    expect(chart.namespaceObject).toBeDefined();
+  });
+
+  test('the Namespace has no metadata.namespace, while the other objects are in it', () => {
+    const chart = new TimonelChart(Testing.app(), 'shop', { namespace: 'shop-prod' });
+    new k8s.KubeConfigMap(chart, 'settings', { data: { a: 'b' } });
+    const objs = Testing.synth(chart);
+    expect(one(objs, 'Namespace').metadata).not.toHaveProperty('namespace');
+    expect(one(objs, 'ConfigMap').metadata.namespace).toBe('shop-prod');
+  });
+
+  test('emits no Namespace when createNamespace is false, but still namespaces the objects', () => {
+    const chart = new TimonelChart(Testing.app(), 'shop', { namespace: 'shop-prod', createNamespace: false });
+    new k8s.KubeConfigMap(chart, 'settings', {});
+    const objs = Testing.synth(chart);
+    expect(objs.map((o) => o.kind)).toEqual(['ConfigMap']);
+    expect(objs[0].metadata.namespace).toBe('shop-prod');
+    expect(chart.namespaceObject).toBeUndefined();
+  });
+
+  test('emits no Namespace without a namespace', () => {
+    const chart = new TimonelChart(Testing.app(), 'shop');
+    expect(Testing.synth(chart)).toEqual([]);
+    expect(chart.namespace).toBeUndefined();
+  });
+
+  test('fails when the namespace is not a DNS-1123 label', () => {
+    expect(() => new TimonelChart(Testing.app(), 'shop', { namespace: 'Shop_Prod' })).toThrow(
+      /^\[shop\] 'namespace' is not a valid DNS-1123 label, got 'Shop_Prod'/,
+    );
+  });
+
+  test('fails when the namespace is longer than 63 characters', () => {
+    expect(() => new TimonelChart(Testing.app(), 'shop', { namespace: 'n'.repeat(64) })).toThrow(/'namespace' must be at most 63 characters/);
+  });
+
+  test('fails when the namespace is invalid, even without creating it', () => {
+    expect(() => new TimonelChart(Testing.app(), 'shop', { namespace: 'a.b', createNamespace: false })).toThrow(/'namespace' is not a valid DNS-1123 label/);
+  });
+});
+
+describe('TimonelChart partOf', () => {
+  test('defaults to the chart id, lowercased', () => {
+    expect(new TimonelChart(Testing.app(), 'Shop').partOf).toBe('shop');
+  });
+
+  test('can be set', () => {
+    const chart = new TimonelChart(Testing.app(), 'shop', { partOf: 'platform', namespace: 'shop' });
+    expect(chart.partOf).toBe('platform');
+    expect(one(Testing.synth(chart), 'Namespace').metadata.labels['app.kubernetes.io/part-of']).toBe('platform');
+  });
+});
+
+describe('TimonelChart names', () => {
+  test('generated object names carry no hash', () => {
+    const chart = new TimonelChart(Testing.app(), 'shop');
+    new k8s.KubeConfigMap(chart, 'settings', {});
+    expect(Testing.synth(chart)[0].metadata.name).toBe('shop-settings');
+  });
+});
+
+describe('TimonelChart.toJson', () => {
+  test('renders the objects in apply order, keeping construct order within a kind', () => {
+    const chart = new TimonelChart(Testing.app(), 'shop', { namespace: 'shop' });
+    new ApiObject(chart, 'cert', { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'cert' } });
+    new k8s.KubeDeployment(chart, 'web', { metadata: { name: 'web' }, spec: { selector: {}, template: {} } });
+    new k8s.KubeService(chart, 'svc', { metadata: { name: 'web' } });
+    new k8s.KubeConfigMap(chart, 'b', { metadata: { name: 'b' } });
+    new k8s.KubeServiceAccount(chart, 'sa', { metadata: { name: 'web' } });
+    new k8s.KubeConfigMap(chart, 'a', { metadata: { name: 'a' } });
+    expect(chart.toJson().map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'Namespace/shop',
+      'ServiceAccount/web',
+      'ConfigMap/b',
+      'ConfigMap/a',
+      'Service/web',
+      'Deployment/web',
+      'Certificate/cert',
+    ]);
+  });
+});
+
+describe('TimonelChart.of', () => {
+  test('finds the timonel chart of a nested construct', () => {
+    const chart = new TimonelChart(Testing.app(), 'shop');
+    const deep = new Construct(new Construct(chart, 'a'), 'b');
+    expect(TimonelChart.of(deep)).toBe(chart);
+  });
+
+  test('fails when the construct is in a plain cdk8s Chart', () => {
+    const plain = new Chart(Testing.app(), 'plain');
+    expect(() => TimonelChart.of(new Construct(plain, 'web'))).toThrow(
+      /^\[plain\/web\] must be created inside a TimonelChart, but its chart 'plain' is a plain cdk8s Chart\. Fix: create the chart with 'new TimonelChart\(app, id, props\)'/,
+    );
+  });
+});

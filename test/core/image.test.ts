@@ -1,0 +1,68 @@
+import { Construct } from 'constructs';
+import { parseImage, pullPolicyFor, validateImage } from '../../src/core/image';
+import { newChart } from '../support/util';
+
+const HEX = '0123456789abcdef'.repeat(4);
+
+describe('parseImage', () => {
+  test('splits repository, tag and digest', () => {
+    expect(parseImage('nginx:1.27.2')).toEqual({ repository: 'nginx', tag: '1.27.2', digest: undefined, pinned: true });
+    expect(parseImage('ghcr.io/a/b:1.0')).toEqual({ repository: 'ghcr.io/a/b', tag: '1.0', digest: undefined, pinned: true });
+    expect(parseImage('registry:5000/x/y:tag')).toEqual({ repository: 'registry:5000/x/y', tag: 'tag', digest: undefined, pinned: true });
+    expect(parseImage(`nginx@sha256:${HEX}`)).toEqual({ repository: 'nginx', tag: undefined, digest: `sha256:${HEX}`, pinned: true });
+    expect(parseImage(`nginx:1.27.2@sha256:${HEX}`)).toMatchObject({ tag: '1.27.2', digest: `sha256:${HEX}`, pinned: true });
+  });
+
+  test('an untagged or :latest image is not pinned', () => {
+    expect(parseImage('nginx')).toEqual({ repository: 'nginx', tag: undefined, digest: undefined, pinned: false });
+    expect(parseImage('nginx:latest')).toMatchObject({ tag: 'latest', pinned: false });
+    expect(parseImage('registry:5000/x/y')).toMatchObject({ repository: 'registry:5000/x/y', tag: undefined, pinned: false });
+  });
+
+  test.each(['Nginx:1.0', 'nginx:', 'nginx:-1', 'nginx@sha256:abc', 'nginx:1.0 ', '', 'a//b:1', 'ghcr.io/Acme/web:1'])('%j is not an image reference', (ref) => {
+    expect(parseImage(ref)).toBeUndefined();
+  });
+});
+
+describe('validateImage', () => {
+  test.each(['nginx:1.27.2', 'ghcr.io/a/b:1.0', 'registry:5000/x/y:tag', `nginx@sha256:${HEX}`])('accepts %s', (ref) => {
+    expect(validateImage(ref).pinned).toBe(true);
+  });
+
+  test('fails when the image has no tag, suggesting a pinned version', () => {
+    expect(() => validateImage('nginx')).toThrow(
+      /^'image' has no tag or digest \(it means :latest\), got 'nginx'\. Allowed: a pinned tag or a digest\. Fix: pin a version such as 'nginx:1\.2\.3'.*'allowUnpinnedImage: true'/,
+    );
+  });
+
+  test("fails when the image uses 'latest'", () => {
+    expect(() => validateImage('nginx:latest')).toThrow(/'image' uses the moving tag 'latest', got 'nginx:latest'.*Fix: pin a version such as 'nginx:1\.2\.3'/);
+  });
+
+  test('fails when the reference is malformed', () => {
+    expect(() => validateImage('Nginx:1.0')).toThrow(/'image' is not a valid image reference, got 'Nginx:1\.0'\. Allowed: '\[registry\/\]repository:tag'/);
+  });
+
+  test('names the scope and prop', () => {
+    const web = new Construct(newChart('shop'), 'web');
+    expect(() => validateImage('nginx', { scope: web, prop: 'sidecars[0].image' })).toThrow(/^\[shop\/web\] 'sidecars\[0\]\.image' has no tag/);
+  });
+
+  test('accepts an unpinned image when allowUnpinned is set', () => {
+    expect(validateImage('nginx', { allowUnpinned: true })).toMatchObject({ repository: 'nginx', pinned: false });
+    expect(validateImage('nginx:latest', { allowUnpinned: true })).toMatchObject({ tag: 'latest', pinned: false });
+  });
+
+  test('still fails on a malformed reference when allowUnpinned is set', () => {
+    expect(() => validateImage('NGINX', { allowUnpinned: true })).toThrow(/is not a valid image reference/);
+  });
+});
+
+describe('pullPolicyFor', () => {
+  test('is IfNotPresent for pinned images and Always for unpinned ones', () => {
+    expect(pullPolicyFor(validateImage('nginx:1.27.2'))).toBe('IfNotPresent');
+    expect(pullPolicyFor(validateImage(`nginx@sha256:${HEX}`))).toBe('IfNotPresent');
+    expect(pullPolicyFor(validateImage('nginx', { allowUnpinned: true }))).toBe('Always');
+    expect(pullPolicyFor(validateImage('nginx:latest', { allowUnpinned: true }))).toBe('Always');
+  });
+});

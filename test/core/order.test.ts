@@ -1,0 +1,53 @@
+import { APPLY_ORDER, applyRank, orderForApply } from '../../src/core/order';
+
+const m = (kind: string, name = kind.toLowerCase()) => ({ kind, name });
+
+describe('applyRank', () => {
+  test('puts what others refer to first', () => {
+    expect(applyRank('Namespace')).toBe(0);
+    expect(applyRank('ServiceAccount')).toBeLessThan(applyRank('RoleBinding'));
+    expect(applyRank('ConfigMap')).toBeLessThan(applyRank('Deployment'));
+    expect(applyRank('Secret')).toBeLessThan(applyRank('StatefulSet'));
+    expect(applyRank('PersistentVolumeClaim')).toBeLessThan(applyRank('StatefulSet'));
+    expect(applyRank('Service')).toBeLessThan(applyRank('Deployment'));
+    expect(applyRank('Deployment')).toBeLessThan(applyRank('HorizontalPodAutoscaler'));
+    expect(applyRank('CustomResourceDefinition')).toBeLessThan(applyRank('ServiceAccount'));
+  });
+
+  test('puts unknown kinds (custom resources) last', () => {
+    expect(applyRank('Certificate')).toBe(APPLY_ORDER.length);
+    expect(applyRank('')).toBe(APPLY_ORDER.length);
+  });
+});
+
+describe('orderForApply', () => {
+  test('sorts manifests by kind in apply order', () => {
+    const input = [m('Deployment'), m('Certificate'), m('Service'), m('ConfigMap'), m('Namespace'), m('ServiceAccount')];
+    expect(orderForApply(input).map((x) => x.kind)).toEqual(['Namespace', 'ServiceAccount', 'ConfigMap', 'Service', 'Deployment', 'Certificate']);
+  });
+
+  test('keeps the construct order within a kind (stable)', () => {
+    const input = [m('ConfigMap', 'b'), m('Deployment', 'z'), m('ConfigMap', 'a'), m('Certificate', 'y'), m('ConfigMap', 'c'), m('Issuer', 'x')];
+    expect(orderForApply(input).map((x) => `${x.kind}/${x.name}`)).toEqual([
+      'ConfigMap/b', 'ConfigMap/a', 'ConfigMap/c', 'Deployment/z', 'Certificate/y', 'Issuer/x',
+    ]);
+  });
+
+  test('keeps manifests without a kind, last', () => {
+    const noKind = { name: 'raw' } as { kind?: string; name: string };
+    expect(orderForApply([noKind, m('Service')]).map((x) => x.name)).toEqual(['service', 'raw']);
+  });
+
+  test('returns a new array and leaves the input alone', () => {
+    const input = [m('Service'), m('Namespace')];
+    const out = orderForApply(input);
+    expect(out).not.toBe(input);
+    expect(input.map((x) => x.kind)).toEqual(['Service', 'Namespace']);
+  });
+
+  test('returns the same order when sorted twice', () => {
+    const input = [m('Job'), m('Secret', 's1'), m('Secret', 's2'), m('Namespace')];
+    const once = orderForApply(input);
+    expect(orderForApply(once)).toEqual(once);
+  });
+});

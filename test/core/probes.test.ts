@@ -1,0 +1,150 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { DEFAULTS } from '../../src/core/defaults';
+import { intOrString, Probe } from '../../src/core/probes';
+import { newChart } from '../support/util';
+
+const scope = () => new Construct(newChart('shop'), 'web');
+const port = (p: number | string) => (typeof p === 'number' ? k8s.IntOrString.fromNumber(p) : k8s.IntOrString.fromString(p));
+
+const DEFAULT_TIMING = {
+  initialDelaySeconds: DEFAULTS.probe.initialDelaySeconds,
+  periodSeconds: DEFAULTS.probe.periodSeconds,
+  timeoutSeconds: DEFAULTS.probe.timeoutSeconds,
+  failureThreshold: DEFAULTS.probe.failureThreshold,
+  successThreshold: DEFAULTS.probe.successThreshold,
+};
+
+describe('Probe.http', () => {
+  test('renders an HTTP GET on the default port with the default timing', () => {
+    const p = Probe.http('/healthz').render(scope(), 'liveness', 8080);
+    expect(p).toEqual({ httpGet: { path: '/healthz', port: port(8080) }, ...DEFAULT_TIMING });
+    expect(p.httpGet!.port.value).toBe(8080);
+  });
+
+  test('the default timing is 0 / 10 / 2 / 3 / 1', () => {
+    expect(DEFAULT_TIMING).toEqual({ initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3, successThreshold: 1 });
+  });
+
+  test('uses its own port (name or number) and scheme over the default port', () => {
+    expect(Probe.http('/ready', { port: 'admin', scheme: 'HTTPS' }).render(scope(), 'readiness', 8080).httpGet).toEqual({
+      path: '/ready', port: port('admin'), scheme: 'HTTPS',
+    });
+    expect(Probe.http('/ready', { port: 9000 }).render(scope(), 'readiness', 8080).httpGet!.port.value).toBe(9000);
+  });
+
+  test("fails when the path does not start with '/', suggesting one that does", () => {
+    expect(() => Probe.http('healthz').render(scope(), 'liveness', 8080)).toThrow(
+      /^\[shop\/web\] 'liveness\.path' must start with '\/', got 'healthz'\. Fix: use '\/healthz'/,
+    );
+  });
+
+  test('fails when there is no port at all', () => {
+    expect(() => Probe.http('/healthz').render(scope(), 'readiness', undefined)).toThrow(
+      /'readiness\.port' is required: the workload has no port\. Fix: pass \{ port \} to the probe/,
+    );
+  });
+});
+
+describe('Probe.tcp', () => {
+  test('renders a TCP connect to the default port', () => {
+    expect(Probe.tcp().render(scope(), 'liveness', 'redis')).toEqual({ tcpSocket: { port: port('redis') }, ...DEFAULT_TIMING });
+  });
+
+  test('uses its own port', () => {
+    expect(Probe.tcp({ port: 6379 }).render(scope(), 'liveness', 'redis').tcpSocket!.port.value).toBe(6379);
+  });
+
+  test('fails when there is no port at all', () => {
+    expect(() => Probe.tcp().render(scope(), 'startup', undefined)).toThrow(/'startup\.port' is required/);
+  });
+});
+
+describe('Probe.grpc', () => {
+  test('renders a gRPC health check on a numeric port, with a service', () => {
+    expect(Probe.grpc({ port: 9090, service: 'health' }).render(scope(), 'liveness', 8080)).toEqual({
+      grpc: { port: 9090, service: 'health' }, ...DEFAULT_TIMING,
+    });
+  });
+
+  test('uses the default port when it is a number', () => {
+    expect(Probe.grpc().render(scope(), 'liveness', 8080).grpc).toEqual({ port: 8080 });
+  });
+
+  test('fails when the default port is a name', () => {
+    expect(() => Probe.grpc().render(scope(), 'liveness', 'grpc')).toThrow(/'liveness\.port' must be a port number for gRPC probes, got 'grpc'/);
+  });
+
+  // A port the user named must not be silently swapped for the workload's default port.
+  test('fails when its own port is a name', () => {
+    expect(() => Probe.grpc({ port: 'grpc' }).render(scope(), 'liveness', 8080)).toThrow(
+      /'liveness\.port' must be a port number for gRPC probes, got 'grpc'/,
+    );
+  });
+});
+
+describe('Probe.exec', () => {
+  test('renders a command and needs no port', () => {
+    expect(Probe.exec(['pg_isready', '-U', 'postgres']).render(scope(), 'readiness', undefined)).toEqual({
+      exec: { command: ['pg_isready', '-U', 'postgres'] }, ...DEFAULT_TIMING,
+    });
+  });
+
+  test('fails when the command is empty', () => {
+    expect(() => Probe.exec([]).render(scope(), 'liveness', undefined)).toThrow(/'liveness\.command' must not be empty, got \[\]/);
+  });
+});
+
+describe('probe timing', () => {
+  test('the probe\'s own timing overrides the defaults, field by field', () => {
+    const p = Probe.http('/', { periodSeconds: 30, failureThreshold: 5 }).render(scope(), 'liveness', 80);
+    expect(p).toMatchObject({ ...DEFAULT_TIMING, periodSeconds: 30, failureThreshold: 5 });
+  });
+
+  test('a base timing overrides the defaults, and the probe\'s own timing overrides the base', () => {
+    const base = { periodSeconds: 5, failureThreshold: 30, timeoutSeconds: 4 };
+    const p = Probe.tcp({ failureThreshold: 60 }).render(scope(), 'startup', 80, base);
+    expect(p).toMatchObject({ initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 4, failureThreshold: 60, successThreshold: 1 });
+  });
+
+  test('undefined fields do not erase defaults', () => {
+    const p = Probe.exec(['true'], { periodSeconds: undefined }).render(scope(), 'liveness', undefined, { timeoutSeconds: undefined });
+    expect(p.periodSeconds).toBe(10);
+    expect(p.timeoutSeconds).toBe(2);
+  });
+
+  test('keeps the timing it was given', () => {
+    expect(Probe.http('/', { port: 80, periodSeconds: 7 }).timing).toEqual({ port: 80, periodSeconds: 7 });
+  });
+
+  test('accepts an initial delay of 0', () => {
+    expect(Probe.exec(['true'], { initialDelaySeconds: 0 }).render(scope(), 'liveness', undefined).initialDelaySeconds).toBe(0);
+  });
+
+  test('fails when a period is 0', () => {
+    expect(() => Probe.exec(['true'], { periodSeconds: 0 }).render(scope(), 'liveness', undefined)).toThrow(
+      /^\[shop\/web\] 'liveness\.periodSeconds' must be an integer of at least 1, got 0$/,
+    );
+  });
+
+  test('fails when an initial delay is negative', () => {
+    expect(() => Probe.exec(['true'], { initialDelaySeconds: -1 }).render(scope(), 'startup', undefined)).toThrow(
+      /'startup\.initialDelaySeconds' must be an integer of at least 0, got -1/,
+    );
+  });
+
+  test('fails when a timeout is not an integer', () => {
+    expect(() => Probe.exec(['true'], { timeoutSeconds: 1.5 }).render(scope(), 'liveness', undefined)).toThrow(/'liveness\.timeoutSeconds' must be an integer of at least 1, got 1\.5/);
+  });
+
+  test('fails when a base timing is invalid', () => {
+    expect(() => Probe.exec(['true']).render(scope(), 'readiness', undefined, { failureThreshold: 0 })).toThrow(/'readiness\.failureThreshold' must be an integer/);
+  });
+});
+
+describe('intOrString', () => {
+  test('keeps numbers as numbers and names as strings', () => {
+    expect(intOrString(8080).value).toBe(8080);
+    expect(intOrString('http').value).toBe('http');
+  });
+});

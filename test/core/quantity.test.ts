@@ -1,0 +1,120 @@
+import { Construct } from 'constructs';
+import { parseQuantity, validateQuantity, validateRequestWithinLimit } from '../../src/core/quantity';
+import { newChart } from '../support/util';
+
+describe('parseQuantity', () => {
+  test.each([
+    ['500m', 0.5],
+    ['0.5', 0.5],
+    ['2', 2],
+    ['.5', 0.5],
+    ['1.', 1],
+    ['+3', 3],
+    ['128Mi', 128 * 2 ** 20],
+    ['1Ki', 1024],
+    ['1Gi', 2 ** 30],
+    ['1e3', 1000],
+    ['1E3', 1000],
+    ['5e-1', 0.5],
+    ['2k', 2000],
+    ['2M', 2e6],
+    ['2G', 2e9],
+  ])('%s is %d', (q, value) => {
+    expect(parseQuantity(q)).toBeCloseTo(value, 10);
+  });
+
+  // 'E' alone is the exa suffix; only 'E' followed by digits is an exponent.
+  test("'1E' is one exa (1e18), not 1e0", () => {
+    expect(parseQuantity('1E')).toBe(1e18);
+    expect(parseQuantity('2E')).toBeGreaterThan(parseQuantity('1Gi')!);
+  });
+
+  test('takes finite numbers as they are', () => {
+    expect(parseQuantity(0.25)).toBe(0.25);
+    expect(parseQuantity(Number.NaN)).toBeUndefined();
+    expect(parseQuantity(Number.POSITIVE_INFINITY)).toBeUndefined();
+  });
+
+  test.each(['1 core', '10GB', '128MB', 'Mi', '', '1.2.3', '1mi', '1Kb', '0x10'])('%j is not a quantity', (q) => {
+    expect(parseQuantity(q)).toBeUndefined();
+  });
+});
+
+describe('validateQuantity', () => {
+  test.each(['500m', '0.5', '2', '1e3'])('accepts the CPU quantity %s', (q) => {
+    expect(validateQuantity(q, { prop: 'cpu', kind: 'cpu' })).toBe(q);
+  });
+
+  test.each(['128Mi', '2G', '1e3', '1Gi'])('accepts the memory quantity %s', (q) => {
+    expect(validateQuantity(q, { prop: 'memory', kind: 'memory' })).toBe(q);
+  });
+
+  test('returns numbers as strings', () => {
+    expect(validateQuantity(0.5, { prop: 'cpu', kind: 'cpu' })).toBe('0.5');
+  });
+
+  test("fails when a CPU quantity is written '1 core', saying to drop the unit", () => {
+    const web = new Construct(newChart('shop'), 'web');
+    expect(() => validateQuantity('1 core', { scope: web, prop: 'resources.cpu.request', kind: 'cpu' })).toThrow(
+      /^\[shop\/web\] 'resources\.cpu\.request' is not a valid Kubernetes cpu quantity, got '1 core'\. Allowed: cores as a number or millicores.*Fix: remove the spaces and units such as "core"/,
+    );
+  });
+
+  test("fails when memory is written '10GB', suggesting '10Gi'", () => {
+    expect(() => validateQuantity('10GB', { prop: 'resources.memory.limit', kind: 'memory' })).toThrow(
+      /'resources\.memory\.limit' is not a valid Kubernetes memory quantity, got '10GB'.*not 'MB'\/'GB'.*Fix: write '10Gi'/,
+    );
+  });
+
+  test("fails when storage is written '500 mb', suggesting '500Mi'", () => {
+    expect(() => validateQuantity('500 mb', { prop: 'size', kind: 'storage' })).toThrow(/Fix: write '500Mi'/);
+  });
+
+  test('fails when a quantity is not one, listing the allowed forms as the fix', () => {
+    expect(() => validateQuantity('lots', { prop: 'cpu', kind: 'cpu' })).toThrow(/got 'lots'.*Fix: use cores as a number or millicores/);
+  });
+
+  test('fails when a quantity is zero', () => {
+    expect(() => validateQuantity('0', { prop: 'cpu', kind: 'cpu' })).toThrow(/'cpu' must be greater than zero, got '0'/);
+  });
+
+  test('accepts zero when allowZero is set', () => {
+    expect(validateQuantity('0', { prop: 'cpu', kind: 'cpu', allowZero: true })).toBe('0');
+  });
+
+  test('fails when a quantity is negative', () => {
+    expect(() => validateQuantity('-1Gi', { prop: 'memory', kind: 'memory', allowZero: true })).toThrow(/'memory' must be zero or more, got '-1Gi'/);
+  });
+
+  test("fails when memory uses the milli suffix 'm', suggesting 'Mi'", () => {
+    expect(() => validateQuantity('512m', { prop: 'memory', kind: 'memory' })).toThrow(/'memory' uses the milli suffix 'm'.*Fix: for mebibytes write 'Mi'/);
+  });
+
+  test("fails when storage uses the milli suffix 'm'", () => {
+    expect(() => validateQuantity('10m', { prop: 'size', kind: 'storage' })).toThrow(/uses the milli suffix 'm'/);
+  });
+});
+
+describe('validateRequestWithinLimit', () => {
+  test('accepts a request equal to or below its limit, across units', () => {
+    expect(() => validateRequestWithinLimit('500m', '1', { prop: 'cpu', kind: 'cpu' })).not.toThrow();
+    expect(() => validateRequestWithinLimit('1Gi', '1024Mi', { prop: 'memory', kind: 'memory' })).not.toThrow();
+    expect(() => validateRequestWithinLimit(0.5, '500m', { prop: 'cpu', kind: 'cpu' })).not.toThrow();
+  });
+
+  test('accepts a missing request or limit', () => {
+    expect(() => validateRequestWithinLimit('8Gi', undefined, { prop: 'memory', kind: 'memory' })).not.toThrow();
+    expect(() => validateRequestWithinLimit(undefined, '1Mi', { prop: 'memory', kind: 'memory' })).not.toThrow();
+  });
+
+  test('fails when the request is above the limit', () => {
+    expect(() => validateRequestWithinLimit('1Gi', '512Mi', { prop: 'resources.memory', kind: 'memory' })).toThrow(
+      /'resources\.memory' request 1Gi is above the limit 512Mi, got \{"request":"1Gi","limit":"512Mi"\}.*Fix: raise the memory limit or lower the request/,
+    );
+  });
+
+  test('fails when a decimal request is above a binary limit', () => {
+    // 1G = 1e9 bytes > 900Mi = 943718400 bytes
+    expect(() => validateRequestWithinLimit('1G', '900Mi', { prop: 'memory', kind: 'memory' })).toThrow(/request 1G is above the limit 900Mi/);
+  });
+});
