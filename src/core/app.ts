@@ -1,7 +1,9 @@
-import * as fs from 'fs';
 import * as path from 'path';
-import { App as Cdk8sApp, AppProps as Cdk8sAppProps, Chart, Names } from 'cdk8s';
-import { checkDuplicates, publish, RenderedFile, renderFiles } from './output';
+import { App as Cdk8sApp, AppProps as Cdk8sAppProps } from 'cdk8s';
+import { enforcePolicies, Finding, PolicySubject } from '../policies';
+import { CONSTRUCT_METADATA_FILE, constructMetadata, recordsConstructMetadata } from './cdk8s-internals';
+import { checkDuplicates, KUSTOMIZATION_FILE, mirror, publish, RenderedFile, renderFiles } from './output';
+import { AppSynthesis, synthesizeApp, synthesizePlain } from './synth';
 
 /** Props of a timonel app. */
 export interface AppProps extends Omit<Cdk8sAppProps, 'yamlOutputType'> {
@@ -15,42 +17,81 @@ export interface AppProps extends Omit<Cdk8sAppProps, 'yamlOutputType'> {
 /**
  * A cdk8s App that writes one YAML file per chart in apply order plus a
  * `kustomization.yaml`, fails on duplicate objects, and never leaves a half-written `dist/`.
+ * Synthesis takes time linear in the number of charts (plain cdk8s is quadratic).
  */
 export class App extends Cdk8sApp {
+  /**
+   * Whether `synth()` writes cdk8s's `construct-metadata.json` (object name to construct path)
+   * for cdk8s-cli validation plugins: into $CDK8S_OUTDIR under the CLI, else into `outdir`.
+   */
+  public readonly recordsConstructMetadata: boolean;
+
   constructor(props: AppProps = {}) {
     super({
       ...props,
       outdir: props.outdir ?? process.env.TIMONEL_OUTDIR ?? 'dist',
       outputFileExtension: props.outputFileExtension ?? '.k8s.yaml',
     });
+    this.recordsConstructMetadata = recordsConstructMetadata(props.recordConstructMetadata);
   }
 
-  /** Renders every chart (in dependency order) to its file name and documents; writes nothing. */
+  /**
+   * Renders every chart (in dependency order) to its file name and documents, runs the policies
+   * over every object once (printing their warnings to stderr) and rejects duplicate objects.
+   * Writes nothing.
+   */
   public render(): RenderedFile[] {
-    const charts = this.charts;
-    const indexed = charts.some((c) => c.node.dependencies.length > 0);
-    const files = charts.map((chart, i) => ({
-      fileName: chartFileName(chart, indexed ? i : undefined, this.outputFileExtension),
-      docs: chart.toJson(),
-    }));
-    checkDuplicates(files);
-    return files;
+    return this.renderChecked().charts.map(({ fileName, docs }) => ({ fileName, docs }));
   }
 
-  /** Synthesizes all charts into `outdir`; on any error nothing is written. */
+  /**
+   * The files of `render()` through plain cdk8s semantics (`chart.toJson()` per chart, quadratic
+   * in the number of charts), without policies or duplicate checks. For equivalence tests.
+   */
+  public renderPlain(): RenderedFile[] {
+    return synthesizePlain(this);
+  }
+
+  /**
+   * Synthesizes all charts into `outdir`, replacing it atomically; on any error nothing is
+   * written. Under `cdk8s synth` the files are mirrored into the CLI's folder ($CDK8S_OUTDIR).
+   */
   public synth(): void {
-    const contents = renderFiles(this.render());
-    publish(this.outdir, contents);
-    // Under `cdk8s synth` the CLI reads (and may validate) its own output folder.
+    const synthesis = this.renderChecked();
+    const contents = renderFiles(synthesis.charts);
     const cliOut = process.env.CDK8S_OUTDIR;
-    if (cliOut && path.resolve(cliOut) !== path.resolve(this.outdir)) {
-      fs.mkdirSync(cliOut, { recursive: true });
-      for (const [name, text] of contents) fs.writeFileSync(path.join(cliOut, name), text, 'utf8');
+    const cliDir = cliOut && path.resolve(cliOut) !== path.resolve(this.outdir) ? cliOut : undefined;
+    const metadata = this.recordsConstructMetadata
+      ? constructMetadata(synthesis.charts.flatMap((c) => c.apiObjects))
+      : undefined;
+    // cdk8s writes the metadata where the CLI reads manifests: the CLI's folder, else outdir.
+    if (metadata !== undefined && !cliDir) contents.set(CONSTRUCT_METADATA_FILE, metadata);
+    publish(this.outdir, contents);
+    if (cliDir) {
+      // The CLI reads every *.yaml there as a manifest, so the kustomization stays in outdir only.
+      contents.delete(KUSTOMIZATION_FILE);
+      if (metadata !== undefined) contents.set(CONSTRUCT_METADATA_FILE, metadata);
+      mirror(cliDir, contents);
     }
+  }
+
+  private renderChecked(): AppSynthesis {
+    const synthesis = synthesizeApp(this);
+    const subjects: PolicySubject[] = [];
+    for (const c of synthesis.charts) {
+      c.docs.forEach((manifest, i) => {
+        subjects.push({ manifest, constructPath: c.sources[i]?.node.path, file: c.fileName, scope: c.chart });
+      });
+    }
+    // Once for the whole app: rules may compare objects across charts.
+    const warnings = enforcePolicies(subjects);
+    for (const w of warnings) process.stderr.write(`${formatWarning(w)}\n`);
+    checkDuplicates(synthesis.charts);
+    return synthesis;
   }
 }
 
-function chartFileName(chart: Chart, index: number | undefined, ext: string): string {
-  const base = Names.toDnsLabel(chart);
-  return index === undefined ? `${base}${ext}` : `${index.toString().padStart(4, '0')}-${base}${ext}`;
+// One line per warning, whatever the rule wrote.
+function formatWarning(w: Finding): string {
+  return `warning: ${w.message.replace(/\s*\n\s*/g, ' ')} (${w.ruleId})`;
 }

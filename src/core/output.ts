@@ -1,3 +1,4 @@
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Yaml } from 'cdk8s';
@@ -62,16 +63,18 @@ export function checkDuplicates(files: readonly RenderedFile[]): void {
 /**
  * Writes `contents` as the whole of `outdir`, atomically: everything is written to a sibling
  * temporary folder first and swapped in by rename, so a failure leaves the previous folder
- * exactly as it was.
+ * exactly as it was, and a success leaves no temporary folder behind.
  */
-export function publish(outdir: string, contents: Map<string, string>): void {
+export function publish(outdir: string, contents: ReadonlyMap<string, string>): void {
   const target = path.resolve(outdir);
   const parent = path.dirname(target);
   fs.mkdirSync(parent, { recursive: true });
-  const staging = fs.mkdtempSync(path.join(parent, `${path.basename(target)}.tmp-`));
+  // Not mkdtemp: its 0700 mode would become the mode of the published folder.
+  const staging = path.join(parent, `${path.basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  fs.mkdirSync(staging);
   try {
     for (const [name, text] of contents) fs.writeFileSync(path.join(staging, name), text, 'utf8');
-    const old = `${target}.old-${process.pid}-${Date.now()}`;
+    const old = `${target}.old-${process.pid}-${randomBytes(4).toString('hex')}`;
     const hadOld = fs.existsSync(target);
     if (hadOld) fs.renameSync(target, old);
     try {
@@ -84,4 +87,13 @@ export function publish(outdir: string, contents: Map<string, string>): void {
   } finally {
     if (fs.existsSync(staging)) fs.rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/**
+ * Copies `contents` into `dir` (created when missing), next to whatever is there. For the cdk8s
+ * CLI's output folder, which the CLI empties itself before running the app.
+ */
+export function mirror(dir: string, contents: ReadonlyMap<string, string>): void {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [name, text] of contents) fs.writeFileSync(path.join(dir, name), text, 'utf8');
 }

@@ -1,0 +1,331 @@
+/**
+ * Every place where timonel relies on how cdk8s works inside, rather than on its public API.
+ *
+ * cdk8s's `App.synth()` is quadratic in the number of charts: each `chart.toJson()` goes through
+ * `App._synthChart(chart)`, which re-runs `resolveDependencies(app)` and `validate(app)` over the
+ * whole tree. The fast path in `synth.ts` runs those steps once instead, so it must do exactly what
+ * these private functions of `cdk8s/lib/app.js` do: they are replicated here, step for step, and
+ * nowhere else. `topology()` re-implements `DependencyGraph.topology()` (public, but exponential
+ * in the number of dependency paths) with the same result.
+ *
+ * Verified against cdk8s 2.70.106. `test/core/synth.test.ts` fails when the installed cdk8s is
+ * outside `VERIFIED_CDK8S.versions` or when the source of any replicated function changed (see
+ * `cdk8sFingerprints()`); it also compares every replica with the original, and the fast path with
+ * plain `App.synth()` output byte for byte. When that guard fails: re-read
+ * `node_modules/cdk8s/lib/{app,dependency,chart}.js`, update the replicas below, then update
+ * `VERIFIED_CDK8S`.
+ */
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, Chart, DependencyGraph, Names } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { fail } from './errors';
+
+/**
+ * The cdk8s versions the replicas below were checked against, and the sha256 of the
+ * whitespace-normalized source of every cdk8s function they replicate or rely on.
+ */
+export const VERIFIED_CDK8S = {
+  /** Any patch release of this major.minor. */
+  versions: '2.70.x',
+  major: 2,
+  minor: 70,
+  fingerprints: {
+    'lib/app.js#validate': '649621f939527d6d315bd2d0c22fe5cf4cd22e14079b3a7c12e0c2fbdc161668',
+    'lib/app.js#buildDependencies': 'da274251d1dfdb83f9815882813fd8c2ef9a55a184ab54ecd323e1b4ad850c51',
+    'lib/app.js#resolveDependencies': '022a233fb4f4ea2b7f6cbbc3134c1cf46b4a6ed4d7e9b964fad884f4eccb753b',
+    'lib/app.js#chartToKube': '65a88e9ecf9276a6d9a604d6a9ed4f549a4f2f761df8679d70320dd4b40216a1',
+    'lib/app.js#App._synthChart': '45bb5569aa9aecf63467cddb413b00842fb1398905972b4a68c960ec3b9ac7d0',
+    'lib/app.js#App.constructor': 'b2ebeda163501f7df6ac5a02c179b612687b4c5b768a68f41b32c9053ecfaad3',
+    'lib/app.js#App.charts': '80bf08b7cd488e200c1d4c63da7e57839901682f6d359070c6cc817e7ba4d40d',
+    'lib/app.js#App.synth': '32421261250052624d77b919b0d0f556bdf37320af2c1cd9033e3b4c4e298e41',
+    'lib/app.js#App.writeConstructMetadata': '87b09699928f907f5d74c16f31351d87749a0299ec66fd91b0fee22e8ab5bf7e',
+    'lib/app.js#SimpleChartNamer': '23485bb6bcedc2352e4f750c9070a55ccd8fef38a2f2c1f440fe3bcf2bb4b298',
+    'lib/app.js#IndexedChartNamer': '9ca1267c8cf2d310c80cb801ebd7a81c1393e02da4c65c7ef1ad4a78475163e4',
+    'lib/dependency.js#DependencyGraph': '5aa7e6441271ef1690e278d5f34caafa6b0668cb08d8748749c1d46a6562ad1c',
+    'lib/dependency.js#DependencyVertex': '867109c26e14943f854e82b247f7eb0a0345d3650a8fe74d59f0862646bb8c8b',
+    'lib/chart.js#Chart.toJson': '91efd7be6d250eeda58d81eabe822a802109c0fdc6547023566a56347672d0ed',
+  } as Record<string, string>,
+};
+
+/** A dependency edge as cdk8s's `buildDependencies` lists it. */
+interface Dependency {
+  readonly source: IConstruct;
+  readonly target: IConstruct;
+}
+
+/**
+ * `node.findAll()` per node, computed at most once per synthesis (cdk8s's `SynthRequestCache`).
+ * Seed it with the app's walk so the whole tree is walked once.
+ */
+export class FindAllCache {
+  private readonly found = new Map<IConstruct, IConstruct[]>();
+  private readonly ownApiObjects = new Map<IConstruct, ApiObject[]>();
+
+  /** `c.node.findAll()` (preorder: `c` first), cached. */
+  public findAll(c: IConstruct): IConstruct[] {
+    let all = this.found.get(c);
+    if (!all) {
+      all = c.node.findAll();
+      this.found.set(c, all);
+    }
+    return all;
+  }
+
+  /**
+   * The ApiObjects in `c`'s subtree whose closest chart is `c`'s chart, in tree order: what
+   * `resolveDependencies` links for a dependency on (or of) `c`. Cached: a chart-level
+   * dependency would otherwise filter the whole chart once per dependant.
+   */
+  public apiObjectsOf(c: IConstruct, chart: Chart): ApiObject[] {
+    let objs = this.ownApiObjects.get(c);
+    if (!objs) {
+      objs = this.findAll(c).filter((x): x is ApiObject => x instanceof ApiObject).filter((x) => Chart.of(x) === chart);
+      this.ownApiObjects.set(c, objs);
+    }
+    return objs;
+  }
+}
+
+/**
+ * cdk8s's `validate(app)`: `node.validate()` on every construct (the app included), all errors in
+ * one exception with cdk8s's exact text.
+ */
+export function validateAll(all: readonly IConstruct[]): void {
+  const errors: string[] = [];
+  for (const child of all) {
+    for (const error of child.node.validate()) errors.push(`[${child.node.path}] ${error}`);
+  }
+  if (errors.length > 0) {
+    // Same text as cdk8s, so tools and tests matching its message keep working.
+    fail({ message: `Validation failed with the following errors:\n  ${errors.join('\n  ')}` });
+  }
+}
+
+function buildDependencies(all: readonly IConstruct[]): Dependency[] {
+  const deps: Dependency[] = [];
+  for (const child of all) {
+    for (const dep of child.node.dependencies) deps.push({ source: child, target: dep });
+  }
+  return deps;
+}
+
+/**
+ * cdk8s's `resolveDependencies(app)`: turns nested charts and cross-chart construct dependencies
+ * into chart dependencies, and construct dependencies into ApiObject dependencies. Adds exactly the
+ * same dependencies in the same order (the order decides the topology, hence the output order).
+ * Idempotent, like the original.
+ * @returns cdk8s's `hasDependantCharts`: whether any chart is nested or depends on another chart
+ */
+export function resolveDependencies(all: readonly IConstruct[], cache: FindAllCache): boolean {
+  let hasDependantCharts = false;
+
+  // A parent chart depends on its nested charts.
+  for (const parentChart of all.filter((x): x is Chart => x instanceof Chart)) {
+    for (const childChart of parentChart.node.children.filter((x) => x instanceof Chart)) {
+      parentChart.node.addDependency(childChart);
+      hasDependantCharts = true;
+    }
+  }
+
+  // A construct dependency across charts makes a chart dependency.
+  for (const dep of buildDependencies(all)) {
+    const sourceChart = Chart.of(dep.source);
+    const targetChart = Chart.of(dep.target);
+    if (sourceChart !== targetChart) {
+      sourceChart.node.addDependency(targetChart);
+      hasDependantCharts = true;
+    }
+  }
+
+  // Every ApiObject under the source depends on every ApiObject under the target (within their charts).
+  for (const dep of buildDependencies(all)) {
+    const sourceChart = Chart.of(dep.source);
+    const targetChart = Chart.of(dep.target);
+    const targetApiObjects = cache.apiObjectsOf(dep.target, targetChart);
+    const sourceApiObjects = cache.apiObjectsOf(dep.source, sourceChart);
+    for (const target of targetApiObjects) {
+      for (const source of sourceApiObjects) {
+        if (target !== source) source.node.addDependency(target);
+      }
+    }
+  }
+
+  return hasDependantCharts;
+}
+
+/**
+ * cdk8s's `chartToKube(chart)`: the chart's own ApiObjects (not those of nested charts) in the
+ * topological order of the chart's dependency graph. Walks the chart's subtree, not the app.
+ */
+export function chartToKube(chart: Chart): ApiObject[] {
+  return topology(chart)
+    .filter((x): x is ApiObject => x instanceof ApiObject)
+    .filter((x) => Chart.of(x) === chart);
+}
+
+/**
+ * cdk8s's `app.charts`: every chart, sorted topologically (dependencies first).
+ * @param all `app.node.findAll()`, when the caller has it already
+ */
+export function appCharts(app: IConstruct, all?: readonly IConstruct[]): Chart[] {
+  return topology(app, all).filter((x): x is Chart => x instanceof Chart);
+}
+
+/**
+ * `new DependencyGraph(root.node).topology()`, in time linear in the graph's size.
+ *
+ * cdk8s's graph checks for cycles and sorts by walking every path, not every vertex: exponential
+ * when dependencies fan out and back in. `resolveDependencies` makes every ApiObject of a chart
+ * depend on every ApiObject of each chart it depends on, so a chain of k dependent charts of m
+ * objects has m^k paths (10 charts of 5 objects: 1 s; 11: 5 s; 12: 25 s).
+ *
+ * Same result: vertices keyed by construct path in an object (so `Object.values` order, integer-like
+ * paths first), edges in `findAll` and `node.dependencies` order without duplicates, skipping
+ * dependencies outside `root`'s subtree; then a post-order depth-first walk from a root adopting
+ * every vertex without dependants, children in insertion order. cdk8s re-walks finished vertices,
+ * which never adds to the result in an acyclic graph; this walks each once. A graph with a cycle
+ * (which cdk8s may report, miss, or overflow the stack on) is handed to DependencyGraph itself.
+ */
+export function topology(root: IConstruct, all: readonly IConstruct[] = root.node.findAll()): IConstruct[] {
+  interface Vertex {
+    readonly value: IConstruct;
+    readonly children: Set<Vertex>;
+    hasParent: boolean;
+  }
+  const nodes: { [path: string]: Vertex } = {};
+  for (const c of all) nodes[c.node.path] = { value: c, children: new Set(), hasParent: false };
+  for (const child of all) {
+    for (const dep of child.node.dependencies) {
+      const target = nodes[dep.node.path];
+      // Like cdk8s: no edges out of the subtree.
+      if (!target) continue;
+      nodes[child.node.path].children.add(target);
+      target.hasParent = true;
+    }
+  }
+
+  const vertices = Object.values(nodes);
+  const result: IConstruct[] = [];
+  const done = new Set<Vertex>();
+  const active = new Set<Vertex>();
+  // Iterative, so a long dependency chain cannot overflow the stack.
+  for (const start of vertices.filter((v) => !v.hasParent)) {
+    if (done.has(start)) continue;
+    const stack: { v: Vertex; next: Iterator<Vertex> }[] = [{ v: start, next: start.children.values() }];
+    active.add(start);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const step = top.next.next();
+      if (!step.done) {
+        const c = step.value;
+        if (active.has(c)) return new DependencyGraph(root.node).topology();
+        if (!done.has(c)) {
+          active.add(c);
+          stack.push({ v: c, next: c.children.values() });
+        }
+        continue;
+      }
+      stack.pop();
+      active.delete(top.v);
+      done.add(top.v);
+      result.push(top.v.value);
+    }
+  }
+  // Vertices no root reaches lie on (or behind) a cycle.
+  if (done.size !== vertices.length) return new DependencyGraph(root.node).topology();
+  return result;
+}
+
+/**
+ * cdk8s's own `Chart.prototype.toJson`: `App._synthChart(chart)`, which resolves dependencies and
+ * validates the whole app, then returns `chartToKube(chart).map(o => o.toJson())`. With those two
+ * steps done once for the app, the objects' `toJson()` in `chartToKube` order is its exact result.
+ */
+export const CDK8S_CHART_TO_JSON: (this: Chart) => any[] = Chart.prototype.toJson;
+
+/** The file name cdk8s gives a chart with `YamlOutputType.FILE_PER_CHART` (its chart namers). */
+export function chartFileName(chart: Chart, index: number | undefined, extension: string): string {
+  const base = Names.toDnsLabel(chart);
+  return index === undefined ? `${base}${extension}` : `${index.toString().padStart(4, '0')}-${base}${extension}`;
+}
+
+/** The file cdk8s writes next to the manifests when it records construct metadata. */
+export const CONSTRUCT_METADATA_FILE = 'construct-metadata.json';
+
+/**
+ * The content of `construct-metadata.json`, byte for byte as cdk8s writes it: cdk8s-cli's
+ * validation plugins read it to map objects back to construct paths.
+ * @param apiObjects every chart's `chartToKube` objects, charts in `app.charts` order
+ */
+export function constructMetadata(apiObjects: readonly ApiObject[]): string {
+  const resources: { [name: string]: { path: string } } = {};
+  for (const apiObject of apiObjects) resources[apiObject.name] = { path: apiObject.node.path };
+  return JSON.stringify({ version: '1.0.0', resources });
+}
+
+/** Whether an app records construct metadata, as cdk8s decides it (prop, else the CLI's env). */
+export function recordsConstructMetadata(prop: boolean | undefined): boolean {
+  return prop ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
+}
+
+/** The installed cdk8s version. */
+export function cdk8sVersion(): string {
+  return JSON.parse(fs.readFileSync(path.join(cdk8sRoot(), 'package.json'), 'utf8')).version;
+}
+
+/**
+ * The sha256 of the whitespace-normalized source of every cdk8s function listed in
+ * `VERIFIED_CDK8S.fingerprints`, read from the installed cdk8s; 'missing' when not found.
+ * For the guard test: a difference means cdk8s changed code that timonel replicates.
+ */
+export function cdk8sFingerprints(): Record<string, string> {
+  const out: Record<string, string> = {};
+  const sources = new Map<string, string>();
+  for (const key of Object.keys(VERIFIED_CDK8S.fingerprints)) {
+    const file = key.split('#')[0];
+    if (!sources.has(file)) sources.set(file, fs.readFileSync(path.join(cdk8sRoot(), file), 'utf8'));
+    const body = extractBlock(sources.get(file)!, FINGERPRINT_HEADS[key]);
+    out[key] = body === undefined ? 'missing' : sha256(body.replace(/\s+/g, ' ').trim());
+  }
+  return out;
+}
+
+// Where each fingerprinted block starts in the compiled cdk8s source.
+const FINGERPRINT_HEADS: Record<string, string> = {
+  'lib/app.js#validate': 'function validate(app, cache) {',
+  'lib/app.js#buildDependencies': 'function buildDependencies(app, cache) {',
+  'lib/app.js#resolveDependencies': 'function resolveDependencies(app, cache) {',
+  'lib/app.js#chartToKube': 'function chartToKube(chart) {',
+  'lib/app.js#App._synthChart': 'static _synthChart(chart) {',
+  'lib/app.js#App.constructor': '    constructor(props = {}) {',
+  'lib/app.js#App.charts': 'get charts() {',
+  'lib/app.js#App.synth': '    synth() {',
+  'lib/app.js#App.writeConstructMetadata': 'writeConstructMetadata(apiObjects) {',
+  'lib/app.js#SimpleChartNamer': 'class SimpleChartNamer {',
+  'lib/app.js#IndexedChartNamer': 'class IndexedChartNamer extends SimpleChartNamer {',
+  'lib/dependency.js#DependencyGraph': 'class DependencyGraph {',
+  'lib/dependency.js#DependencyVertex': 'class DependencyVertex {',
+  'lib/chart.js#Chart.toJson': '    toJson() {',
+};
+
+function cdk8sRoot(): string {
+  return path.dirname(require.resolve('cdk8s/package.json'));
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+// The text from `head` to its matching closing brace (the compiled code has no braces in strings here).
+function extractBlock(source: string, head: string): string | undefined {
+  const start = source.indexOf(head);
+  if (start < 0) return undefined;
+  let depth = 0;
+  for (let i = start + head.length - 1; i < source.length; i++) {
+    if (source[i] === '{') depth++;
+    else if (source[i] === '}' && --depth === 0) return source.slice(start, i + 1);
+  }
+  return undefined;
+}
