@@ -3,6 +3,7 @@ import { App } from './core/app';
 import { TimonelError } from './core/errors';
 import { flaskChart } from './examples/flask';
 import { helloChart } from './examples/hello';
+import { reportsChart } from './examples/reports';
 import { shopChart } from './examples/shop';
 
 /** Builds the example platform into `app`. */
@@ -10,6 +11,7 @@ export function buildPlatform(app: App): void {
   helloChart(app);
   flaskChart(app);
   shopChart(app);
+  reportsChart(app);
 }
 
 if (require.main === module) {

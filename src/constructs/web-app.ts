@@ -2,6 +2,7 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as mon from '../../imports/monitoring.coreos.com';
+import { ConnectionEndpoint, envPrefixFromId, IConnectable } from '../core/connections';
 import { DEFAULTS } from '../core/defaults';
 import { fail } from '../core/errors';
 import { isValidName, NameRule } from '../core/names';
@@ -119,7 +120,7 @@ export interface WebAppProps extends WorkloadProps {
  * A stateless web service: Deployment + Service, and on request Ingress, HPA, ConfigMap,
  * PodDisruptionBudget, NetworkPolicy and ServiceMonitor, all with production defaults.
  */
-export class WebApp extends Workload {
+export class WebApp extends Workload implements IConnectable {
   /** The Deployment (the primary child, id 'Resource'). */
   public readonly deployment: k8s.KubeDeployment;
   public readonly service: k8s.KubeService;
@@ -134,6 +135,8 @@ export class WebApp extends Workload {
   public readonly servicePort: number;
   /** The in-cluster DNS name of the Service. */
   public readonly host: string;
+  /** What `connectTo` needs to reach the main port (env prefix: the id in UPPER_SNAKE_CASE). */
+  public readonly endpoint: ConnectionEndpoint;
 
   constructor(scope: Construct, id: string, props: WebAppProps) {
     super(scope, id, props);
@@ -151,6 +154,10 @@ export class WebApp extends Workload {
     }
     this.ports = ports;
     this.host = this.serviceDns(this.name);
+    this.endpoint = {
+      name: this.name, namespace: this.namespace, host: this.host, port: this.servicePort, targetPort: port,
+      selectorLabels: this.selectorLabels, labels: this.labels, envPrefix: envPrefixFromId(id),
+    };
     const autoscaling = props.autoscaling ? this.validateAutoscaling(props.autoscaling) : undefined;
     const minReplicas = autoscaling ? autoscaling.minReplicas : replicas;
 

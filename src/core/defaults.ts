@@ -67,6 +67,30 @@ export const DEFAULTS = {
     configMountPath: '/etc/config',
   },
 
+  /** Jobs and CronJobs: fail fast, end stuck runs, keep a little history, never pile up. */
+  batchJob: {
+    /** Retries are new pods, so a failed pod stays around to inspect. */
+    restartPolicy: 'Never',
+    /** Retries before the Job fails (Kubernetes: 6). */
+    backoffLimit: 2,
+    /** A run still going after an hour is stuck; the Job fails and its pods stop. */
+    activeDeadlineSeconds: 3600,
+    /** One-off Jobs are deleted a day after they finish; CronJobs use the history limits instead. */
+    ttlSecondsAfterFinished: 86400,
+    parallelism: 1,
+    completionMode: 'NonIndexed',
+    suspend: false,
+    /** A run never starts while the previous one is still going. */
+    concurrencyPolicy: 'Forbid',
+    /** A run missed by more than 5 minutes (controller down, Forbid) is skipped, not started late. */
+    startingDeadlineSeconds: 300,
+    successfulJobsHistoryLimit: 3,
+    /** Failures are kept longer than successes, to inspect. */
+    failedJobsHistoryLimit: 5,
+    /** Set explicitly so a schedule never depends on the kube-controller-manager's zone. */
+    timeZone: 'Etc/UTC',
+  },
+
   autoscaling: {
     minReplicas: 2,
     maxReplicas: 10,
@@ -82,6 +106,94 @@ export const DEFAULTS = {
   metrics: {
     path: '/metrics',
     interval: '30s',
+  },
+
+  /** StatefulStore: stateful pods with stable names and volumes; slow to start, slow to stop, data kept. */
+  statefulStore: {
+    replicas: 1,
+    portName: 'tcp',
+    /** Pods start one after the other, each once the previous is Ready (Kubernetes' own default). */
+    podManagementPolicy: 'OrderedReady',
+    /** Pods with an ordinal at or above the partition are updated; 0 updates them all. */
+    partition: 0,
+    revisionHistoryLimit: 5,
+    /** Databases flush and close on SIGTERM; give them time. */
+    terminationGracePeriodSeconds: 60,
+    /** Skip the recursive chown of big volumes on every start when ownership is already right. */
+    fsGroupChangePolicy: 'OnRootMismatch',
+    /** The governing Service `<name>-headless` gives pods stable DNS names for peer discovery. */
+    headlessServiceSuffix: 'headless',
+    /**
+     * Longest StatefulSet name: its pods get the label `controller-revision-hash: <name>-<10 chars>`,
+     * which must fit in 63 characters.
+     */
+    maxNameLength: 52,
+    /** The one claim a store gets when `storage` is not given. */
+    storage: { name: 'data', size: '10Gi', accessMode: 'ReadWriteOnce', mountPath: '/data' },
+    /** Volumes outlive the StatefulSet and scale-downs unless the user opts in to deletion. */
+    retention: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+    /** PodDisruptionBudget from this many replicas on (maxUnavailable 1). */
+    disruptionBudgetMinReplicas: 2,
+    disruptionBudgetMaxUnavailable: 1,
+    /** Slow recovery: startup may take 10 s × 60 = 10 min (crash recovery, WAL replay); restarts are a last resort. */
+    probes: {
+      startup: { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 },
+      readiness: { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+      liveness: { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+    },
+    credentials: {
+      /** The Secret an ExternalSecret or the literal opt-in creates: `<name>-credentials`. */
+      secretSuffix: 'credentials',
+      /** Secret keys when none are given, by role. */
+      keys: { username: 'username', password: 'password', database: 'database' },
+      externalSecretStoreKind: 'SecretStore',
+      externalSecretRefreshInterval: '1h',
+    },
+  },
+
+  /** The PostgreSQL preset (official image). */
+  postgres: {
+    image: 'postgres:16.4',
+    port: 5432,
+    portName: 'postgres',
+    component: 'database',
+    /** The `postgres` user of the official Debian-based image. */
+    runAsUser: 999,
+    mountPath: '/var/lib/postgresql/data',
+    /** PGDATA is a subdirectory: the volume's root may hold lost+found, which initdb refuses. */
+    pgdataSubPath: 'pgdata',
+    /** The Unix socket directory, writable although the root filesystem is read-only. */
+    socketPath: '/var/run/postgresql',
+    socketSizeLimit: '16Mi',
+    /** shared_buffers is 128MB by default, so the generic 256Mi limit is too tight. */
+    memoryRequest: '256Mi',
+    memoryLimit: '512Mi',
+  },
+
+  /** The Redis preset (official image). */
+  redis: {
+    image: 'redis:7.4.1',
+    port: 6379,
+    portName: 'redis',
+    component: 'cache',
+    /** The `redis` user of the official image. */
+    runAsUser: 999,
+    mountPath: '/data',
+    appendOnly: true,
+    /** RDB snapshots: after 3600 s if 1 write, 300 s if 100, 60 s if 10000 (Redis 7's defaults). */
+    save: '3600 1 300 100 60 10000',
+  },
+
+  /** `connectTo`: env names and the NetworkPolicies that admit exactly the declared traffic. */
+  connections: {
+    /** `<PREFIX>_<SUFFIX>` env var suffixes, by role. */
+    envSuffixes: { host: 'HOST', port: 'PORT', username: 'USER', password: 'PASSWORD', database: 'DATABASE' },
+    /** Policy names `<client>-to-<target>` / `<target>-from-<client>` are shortened to this length. */
+    policyNameMaxLength: 63,
+    /** The label every namespace carries with its own name (Kubernetes ≥ 1.21). */
+    namespaceNameLabel: 'kubernetes.io/metadata.name',
+    /** Where DNS egress is allowed: the cluster DNS pods (CoreDNS keeps the kube-dns label). */
+    dns: { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' }, port: 53 },
   },
 
   /** Topology spread of replicated workloads. */

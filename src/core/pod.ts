@@ -123,6 +123,8 @@ export class PodBuilder {
   /** The main container's env (props + later additions, duplicates refused). */
   public readonly env: EnvList;
   private readonly volumes: VolumeSpec[] = [];
+  /** Volumes a StatefulSet's volumeClaimTemplates provide (mountable, not rendered in the pod). */
+  private readonly claimVolumes: string[] = [];
   private readonly extraMounts: MountSpec[] = [];
   private readonly envFromSecrets: string[] = [];
   private readonly envFromConfigMaps: string[] = [];
@@ -154,10 +156,25 @@ export class PodBuilder {
 
   /** Adds a pod volume; names must be unique. */
   public addVolume(v: VolumeSpec): void {
-    if (this.volumes.some((x) => x.name === v.name)) {
+    if (this.volumes.some((x) => x.name === v.name) || this.claimVolumes.includes(v.name)) {
       fail({ scope: this.scope, prop: 'volumes', message: `has two volumes named '${v.name}'`, value: v.name, allowed: 'unique volume names' });
     }
     this.volumes.push(v);
+  }
+
+  /**
+   * Declares a volume that the StatefulSet's volumeClaimTemplates provide: it is not rendered into
+   * the pod's volumes, but mounts of it are valid and no other volume may take its name.
+   */
+  public addClaimVolume(name: string, prop = 'storage'): void {
+    if (this.volumes.some((x) => x.name === name) || this.claimVolumes.includes(name)) {
+      fail({
+        scope: this.scope, prop, message: `names the claim '${name}', which another volume of the pod already uses`, value: name,
+        allowed: `a name other than ${[...this.volumes.map((x) => x.name), ...this.claimVolumes].map((n) => `'${n}'`).join(', ')}`,
+        fix: 'rename the claim or the volume',
+      });
+    }
+    this.claimVolumes.push(name);
   }
 
   /** Mounts a volume into the main container. */
@@ -315,7 +332,7 @@ export class PodBuilder {
   }
 
   private checkMountsHaveVolumes(containers: k8s.Container[]): void {
-    const names = new Set(this.volumes.map((v) => v.name));
+    const names = new Set([...this.volumes.map((v) => v.name), ...this.claimVolumes]);
     for (const c of containers) {
       for (const m of c.volumeMounts ?? []) {
         if (!names.has(m.name)) {
@@ -336,7 +353,7 @@ export function renderResources(scope: IConstruct, prop: string, r: ResourcesPro
   const cpuReq = r.cpu?.request ?? lowerOf(d.cpuRequest, cpuLim);
   const memReq = r.memory?.request ?? lowerOf(d.memoryRequest, r.memory?.limit);
   // A request above the default limit raises the limit with it, unless a limit is given.
-  const memLim = r.memory?.limit ?? (r.memory?.request ? r.memory.request : d.memoryLimit);
+  const memLim = r.memory?.limit ?? higherOf(d.memoryLimit, r.memory?.request);
   validateQuantity(cpuReq, { scope, prop: `${prop}.cpu.request`, kind: 'cpu' });
   if (cpuLim !== undefined) validateQuantity(cpuLim, { scope, prop: `${prop}.cpu.limit`, kind: 'cpu' });
   validateQuantity(memReq, { scope, prop: `${prop}.memory.request`, kind: 'memory' });
@@ -348,6 +365,13 @@ export function renderResources(scope: IConstruct, prop: string, r: ResourcesPro
   if (cpuLim !== undefined) limits.cpu = q(cpuLim);
   limits.memory = q(memLim);
   return { requests: { cpu: q(cpuReq), memory: q(memReq) }, limits };
+}
+
+/** The default limit, or the request when the user asked for more (limits never fall below requests). */
+function higherOf(def: string, request: string | undefined): string {
+  if (request === undefined) return def;
+  const r = parseQuantity(request);
+  return r !== undefined && r > parseQuantity(def)! ? request : def;
 }
 
 /** The default request, or the limit when the user set a lower one (requests never exceed limits). */

@@ -3,6 +3,7 @@ import { ApiObjectMetadata } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { TimonelChart } from './chart';
+import { AllowFromOptions, allowFrom, connect, Connection, ConnectOptions, IConnectable } from './connections';
 import { DEFAULTS } from './defaults';
 import { EnvMap, validateEnvName } from './env';
 import { fail } from './errors';
@@ -100,6 +101,35 @@ export abstract class Workload extends Construct {
   public addEnv(env: EnvMap): this {
     this.pod.env.add(env, 'addEnv');
     return this;
+  }
+
+  /**
+   * Connects this workload's pods to `target` (a StatefulStore, a WebApp, any IConnectable), in one call:
+   * - env vars in the main container: `<PREFIX>_HOST` (the target Service's DNS name,
+   *   `<service>.<namespace>.svc`, or `<service>` when the chart has no namespace), `<PREFIX>_PORT`,
+   *   and the target's credentials as secretKeyRefs (`<PREFIX>_USER`, `<PREFIX>_PASSWORD`,
+   *   `<PREFIX>_DATABASE`), never literal. PREFIX defaults to the target's id in UPPER_SNAKE_CASE
+   *   ('db' -> 'DB'); `envPrefix` and `env` override;
+   * - NetworkPolicies `<client>-to-<target>` (egress to the target's pods on its port, plus DNS) and
+   *   `<target>-from-<client>` (ingress to the target's pods from this workload's pods). Policies
+   *   isolate what they select: after the first connectTo this workload's egress is limited to its
+   *   connections and DNS, and the target's ingress to its clients (plus what its own policies
+   *   admit, e.g. WebApp `isolate`);
+   * - a dependency, so the target's objects are applied first.
+   * Fails on a connection to itself, a second connection to the same target, a target in another
+   * namespace without `allowCrossNamespace`, a dependency cycle, or an env var defined twice.
+   */
+  public connectTo(target: IConnectable, options: ConnectOptions = {}): Connection {
+    return connect(this, target, options);
+  }
+
+  /**
+   * Lets `peer`'s pods reach this workload's port: the same NetworkPolicy pair as
+   * `peer.connectTo(this)`, without env vars or ordering (e.g. for the reverse direction of a
+   * connection). Only workloads that serve a port can allow traffic.
+   */
+  public allowFrom(peer: Workload, options: AllowFromOptions = {}): Connection {
+    return allowFrom(this, peer, options);
   }
 
   /** Metadata for one of the workload's objects (`suffix` makes `<name>-<suffix>`). */

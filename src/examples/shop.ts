@@ -1,4 +1,7 @@
 import { Construct } from 'constructs';
+import { PostgreSQL } from '../constructs/postgres';
+import { Redis } from '../constructs/redis';
+import { StoreCredentials } from '../constructs/stateful-store';
 import { WebApp } from '../constructs/web-app';
 import { TimonelChart } from '../core/chart';
 
@@ -7,14 +10,28 @@ export interface Shop {
   readonly chart: TimonelChart;
   readonly web: WebApp;
   readonly api: WebApp;
+  readonly db: PostgreSQL;
+  readonly cache: Redis;
 }
 
 /**
- * A small shop: a public web frontend (HTTPS ingress, autoscaling 2–10 at 70% CPU, config)
- * and an internal API.
+ * A small shop: a public web frontend (HTTPS ingress, autoscaling 2–10 at 70% CPU, config),
+ * an internal API, a PostgreSQL database and a Redis cache. Credentials come from a vault
+ * through External Secrets; `connectTo` wires env, NetworkPolicies and apply order.
  */
 export function shopChart(scope: Construct): Shop {
   const chart = new TimonelChart(scope, 'shop', { namespace: 'shop' });
+
+  const db = new PostgreSQL(chart, 'db', {
+    credentials: StoreCredentials.fromExternalSecret({ store: 'vault', storeKind: 'ClusterSecretStore', remoteKey: 'shop/db' }),
+    database: 'shop',
+    storage: { size: '20Gi' },
+  });
+
+  const cache = new Redis(chart, 'cache', {
+    credentials: StoreCredentials.fromExternalSecret({ store: 'vault', storeKind: 'ClusterSecretStore', remoteKey: 'shop/cache' }),
+    storage: { size: '2Gi' },
+  });
 
   const api = new WebApp(chart, 'api', {
     image: 'ghcr.io/acme/shop-api:3.2.0',
@@ -38,5 +55,9 @@ export function shopChart(scope: Construct): Shop {
     isolate: true,
   });
 
-  return { chart, web, api };
+  api.connectTo(db); // DB_HOST, DB_PORT, DB_USER, DB_PASSWORD, DB_DATABASE
+  api.connectTo(cache); // CACHE_HOST, CACHE_PORT, CACHE_PASSWORD
+  web.connectTo(api); // API_HOST, API_PORT
+
+  return { chart, web, api, db, cache };
 }

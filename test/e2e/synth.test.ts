@@ -37,14 +37,15 @@ describe('cdk8s synth (end to end)', () => {
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   test('writes one file per chart and a kustomization listing them in order', () => {
-    expect(Object.keys(first)).toEqual(['flask.k8s.yaml', 'hello.k8s.yaml', 'kustomization.yaml', 'shop.k8s.yaml']);
+    expect(Object.keys(first)).toEqual(['flask.k8s.yaml', 'hello.k8s.yaml', 'kustomization.yaml', 'reports.k8s.yaml', 'shop.k8s.yaml']);
     const resources = first['kustomization.yaml'].split('\n').filter((l) => l.startsWith('  - ')).map((l) => l.slice(4));
-    expect(resources).toEqual(['hello.k8s.yaml', 'flask.k8s.yaml', 'shop.k8s.yaml']);
+    expect(resources).toEqual(['hello.k8s.yaml', 'flask.k8s.yaml', 'shop.k8s.yaml', 'reports.k8s.yaml']);
     expect(first['hello.k8s.yaml']).toContain('¡¡Hola, mundo!');
   });
 
-  test('the CLI output folder holds the same files (for validation plugins)', () => {
-    expect(readDir(path.join(tmp, 'staging'))).toEqual(expect.objectContaining(first));
+  test('the CLI output folder holds the same chart files (for validation plugins)', () => {
+    const { 'kustomization.yaml': _kustomization, ...charts } = first;
+    expect(readDir(path.join(tmp, 'staging'))).toEqual(charts);
   });
 
   test('a second synth is byte-identical', () => {
@@ -58,7 +59,7 @@ describe('cdk8s synth (end to end)', () => {
       cwd: ROOT, env: { ...process.env, TIMONEL_OUTDIR: path.join(tmp, 'dist') }, encoding: 'utf8',
     });
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/ServiceAccount 'web' in namespace 'shop' is defined twice \(also in one.k8s.yaml\)/);
+    expect(run.stderr).toMatch(/ServiceAccount.*web.* is defined twice/);
     expect(readDir(path.join(tmp, 'dist'))).toEqual(first);
     expect(fs.readdirSync(tmp).sort()).toEqual(['dist', 'staging']);
   }, 60_000);

@@ -2,6 +2,7 @@ import { Testing } from 'cdk8s';
 import { App } from '../../src/core/app';
 import { flaskChart } from '../../src/examples/flask';
 import { helloChart } from '../../src/examples/hello';
+import { reportsChart } from '../../src/examples/reports';
 import { shopChart } from '../../src/examples/shop';
 import { buildPlatform } from '../../src/main';
 import { expectValidManifests } from '../support/schema';
@@ -18,6 +19,19 @@ describe('example charts', () => {
 
   test('shop: matches the snapshot', () => {
     expect(Testing.synth(shopChart(Testing.app()).chart)).toMatchSnapshot();
+  });
+
+  test('reports: matches the snapshot', () => {
+    expect(Testing.synth(reportsChart(Testing.app()))).toMatchSnapshot();
+  });
+
+  test('reports: a nightly CronJob and a one-off Indexed export Job', () => {
+    const objs = Testing.synth(reportsChart(Testing.app()));
+    const cron = one(objs, 'CronJob');
+    expect([cron.spec.schedule, cron.spec.timeZone, cron.spec.concurrencyPolicy]).toEqual(['0 2 * * *', 'Europe/Madrid', 'Forbid']);
+    const job = one(objs, 'Job');
+    expect(job.metadata.name).toMatch(/^reports-export-[0-9a-f]{8}$/);
+    expect([job.spec.completionMode, job.spec.parallelism, job.spec.completions]).toEqual(['Indexed', 2, 4]);
   });
 
   test('hello: a busybox Pod that prints ¡¡Hola, mundo! as a non-root user and stays up', () => {

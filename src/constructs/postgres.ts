@@ -1,0 +1,83 @@
+import { Construct } from 'constructs';
+import { DEFAULTS } from '../core/defaults';
+import { fail } from '../core/errors';
+import { Probe } from '../core/probes';
+import { PresetStorageOptions, StatefulStore, StatefulStoreProps, StoreCredentials } from './stateful-store';
+
+/** Props of a PostgreSQL store. */
+export interface PostgreSQLProps extends Omit<StatefulStoreProps, 'image' | 'port' | 'storage' | 'credentials' | 'credentialRoles' | 'replicas'> {
+  /** The official image (or one built on it), pinned. @default 'postgres:16.4' */
+  readonly image?: string;
+  /** @default 5432 */
+  readonly port?: number;
+  /**
+   * Credentials of the superuser: `username` and `password` (and optionally `database`) keys,
+   * exposed as POSTGRES_USER, POSTGRES_PASSWORD (and POSTGRES_DB). Required: the image does not
+   * start without a password.
+   */
+  readonly credentials: StoreCredentials;
+  /** The database created on first start (POSTGRES_DB) when the credentials hold none. @default - the user's name */
+  readonly database?: string;
+  /** The data volume, mounted at /var/lib/postgresql/data (PGDATA is its `pgdata` subdirectory). @default 10Gi ReadWriteOnce */
+  readonly storage?: PresetStorageOptions;
+  /**
+   * 0 or 1. Several replicas of this image are independent databases behind one Service, not a
+   * replicated cluster.
+   * @default 1
+   */
+  readonly replicas?: number;
+}
+
+/**
+ * PostgreSQL on the official image as a StatefulStore: one pod as user 999 (the image's
+ * `postgres`), data under a retained volume, a writable socket directory on a read-only root
+ * filesystem, `pg_isready` startup and readiness probes and a TCP liveness probe.
+ * Clients get `<PREFIX>_HOST`, `_PORT`, `_USER`, `_PASSWORD` (and `_DATABASE`) from `connectTo`.
+ */
+export class PostgreSQL extends StatefulStore {
+  constructor(scope: Construct, id: string, props: PostgreSQLProps) {
+    const d = DEFAULTS.postgres;
+    const port = props.port ?? d.port;
+    // Probes run without env expansion of Secret values ($(VAR)), so a shell reads POSTGRES_USER.
+    // Over TCP, so the init-time server (Unix socket only) does not count as ready.
+    const ready = Probe.exec(['sh', '-c', `exec pg_isready -q -h 127.0.0.1 -p ${port} -U "$POSTGRES_USER"`]);
+    super(scope, id, {
+      component: d.component,
+      ...props,
+      image: props.image ?? d.image,
+      port,
+      portName: props.portName ?? d.portName,
+      replicas: props.replicas,
+      storage: [{ name: DEFAULTS.statefulStore.storage.name, mountPath: d.mountPath, ...props.storage }],
+      credentialRoles: ['username', 'password'],
+      securityContext: { runAsUser: d.runAsUser, runAsGroup: d.runAsUser, fsGroup: d.runAsUser, ...props.securityContext },
+      resources: props.resources ?? { memory: { request: d.memoryRequest, limit: d.memoryLimit } },
+      volumes: [{ name: 'run', emptyDir: { sizeLimit: d.socketSizeLimit } }, ...(props.volumes ?? [])],
+      mounts: [{ volume: 'run', mountPath: d.socketPath }, ...(props.mounts ?? [])],
+      env: { PGDATA: `${d.mountPath}/${d.pgdataSubPath}`, ...props.env },
+      startup: props.startup ?? ready,
+      readiness: props.readiness ?? ready,
+      // A restart only when the server no longer accepts TCP: pg_isready also fails during recovery.
+      liveness: props.liveness ?? Probe.tcp(),
+    });
+    if (this.replicas > 1) {
+      fail({
+        scope: this, prop: 'replicas', message: 'must be 0 or 1: more pods would be independent databases behind one Service', value: this.replicas,
+        allowed: '0 or 1', fix: 'use a PostgreSQL operator (e.g. CloudNativePG) for replication',
+      });
+    }
+    if (!this.credentials) {
+      fail({
+        scope: this, prop: 'credentials', message: 'is required: the image does not start without a password', value: undefined,
+        fix: "pass 'credentials: StoreCredentials.fromSecret(...)' or 'StoreCredentials.fromExternalSecret(...)'",
+      });
+    }
+    this.addEnv({
+      POSTGRES_USER: this.credentialEnv('username'),
+      POSTGRES_PASSWORD: this.credentialEnv('password'),
+      ...(this.credentials.keys.database !== undefined
+        ? { POSTGRES_DB: this.credentialEnv('database') }
+        : props.database !== undefined ? { POSTGRES_DB: props.database } : {}),
+    });
+  }
+}

@@ -1,0 +1,423 @@
+import { Chart, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { DEFAULTS } from './defaults';
+import { EnvList, EnvMap, EnvValue } from './env';
+import { fail } from './errors';
+import { nameFromParts, NameRule } from './names';
+import { intOrString } from './probes';
+
+/** What a credential key is for. */
+export type CredentialRole = 'username' | 'password' | 'database';
+
+/** The keys of a Secret that hold each credential, by role. A missing role is not in the Secret. */
+export interface CredentialKeys {
+  readonly username?: string;
+  readonly password?: string;
+  readonly database?: string;
+}
+
+/** Credentials by reference: a Secret in the target's namespace and which key holds what. */
+export interface CredentialsRef {
+  readonly secretName: string;
+  readonly keys: CredentialKeys;
+}
+
+/**
+ * What a client needs to reach a target and what the NetworkPolicies need to let it in.
+ * Anything that exposes one (`IConnectable`) can be the target of `connectTo`.
+ */
+export interface ConnectionEndpoint {
+  /** The Kubernetes name of the target (policy names are made from it). */
+  readonly name: string;
+  /** The target's namespace. @default - the namespace kubectl applies to (same as the client's) */
+  readonly namespace?: string;
+  /** The DNS name clients dial: `<service>.<namespace>.svc`, or `<service>` without a namespace. */
+  readonly host: string;
+  /** The port clients dial (the Service port). */
+  readonly port: number;
+  /** The port the target's pods listen on (what NetworkPolicies match, after the Service's DNAT). */
+  readonly targetPort: number;
+  /** @default 'TCP' */
+  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+  /** Labels that select exactly the target's pods. */
+  readonly selectorLabels: Record<string, string>;
+  /** Labels for the objects created on the target's side. @default - `selectorLabels` */
+  readonly labels?: Record<string, string>;
+  /** The default prefix of the env vars a client gets, e.g. 'DB'. */
+  readonly envPrefix: string;
+  /** Credentials a client gets as secretKeyRefs. @default - none */
+  readonly credentials?: CredentialsRef;
+  /** A database name handed to clients as `<PREFIX>_DATABASE` when the credentials have no database key. */
+  readonly database?: string;
+  /**
+   * The target's replicas talk to each other (replication, clustering): once a policy isolates
+   * its pods, a `<name>-peers` NetworkPolicy keeps pod-to-pod traffic among them open.
+   * @default false
+   */
+  readonly peerTraffic?: boolean;
+}
+
+/** Something clients can `connectTo`: a StatefulStore, a WebApp, or your own construct. */
+export interface IConnectable extends IConstruct {
+  /** Where and how to reach it. */
+  readonly endpoint: ConnectionEndpoint;
+}
+
+/** The client side of a connection: a workload whose main container gets the env. */
+export interface IConnectionClient extends IConstruct {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly selectorLabels: Record<string, string>;
+  readonly labels: Record<string, string>;
+  readonly pod: { readonly env: EnvList };
+}
+
+/** Overrides of env var names, by role (full names, not suffixes). */
+export interface ConnectionEnvNames {
+  /** @default '<PREFIX>_HOST' */
+  readonly host?: string;
+  /** @default '<PREFIX>_PORT' */
+  readonly port?: string;
+  /** @default '<PREFIX>_USER' (only when the target has a username key) */
+  readonly username?: string;
+  /** @default '<PREFIX>_PASSWORD' (only when the target has a password key) */
+  readonly password?: string;
+  /** @default '<PREFIX>_DATABASE' (only when the target has a database key or name) */
+  readonly database?: string;
+}
+
+/** Where the client's pods may resolve names once their egress is restricted. */
+export type DnsEgress = 'kube-dns' | 'any';
+
+/** Options of `allowFrom` (and of `connectTo`, which does what allowFrom does and more). */
+export interface AllowFromOptions {
+  /**
+   * Allow a target in a namespace other than the client's. Both charts need a namespace.
+   * @default false
+   */
+  readonly allowCrossNamespace?: boolean;
+  /**
+   * DNS egress of the client: 'kube-dns' allows UDP/TCP 53 to the kube-dns pods in kube-system;
+   * 'any' allows port 53 to any destination (NodeLocal DNSCache, custom resolvers).
+   * @default 'kube-dns'
+   */
+  readonly dns?: DnsEgress;
+}
+
+/** Options of `connectTo`. */
+export interface ConnectOptions extends AllowFromOptions {
+  /**
+   * Prefix of the env var names: `<PREFIX>_HOST`, `<PREFIX>_PORT`, `<PREFIX>_USER`, ...
+   * @default - the target's `endpoint.envPrefix`: its id in UPPER_SNAKE_CASE ('db' -> 'DB', 'orderDb' -> 'ORDER_DB')
+   */
+  readonly envPrefix?: string;
+  /** Full env var names that replace the prefixed ones, by role. @default - prefixed names */
+  readonly env?: ConnectionEnvNames;
+  /**
+   * Use these credentials instead of the target's: a Secret in the client's namespace (required
+   * across namespaces, since a pod can only reference Secrets of its own namespace), or a
+   * least-privilege user. `keys` default to the target's keys.
+   * @default - the target's credentials Secret
+   */
+  readonly credentials?: { readonly secretName: string; readonly keys?: CredentialKeys };
+}
+
+/** One connection (or allowance) between a client and a target: the escape hatch to its objects. */
+export interface Connection {
+  readonly client: IConnectionClient;
+  readonly target: IConnectable;
+  /** The env var names injected into the client's main container, by role (empty for `allowFrom`). */
+  readonly env: Readonly<Partial<Record<keyof ConnectionEnvNames, string>>>;
+  /** `<client>-to-<target>`: egress from the client's pods to the target's port, plus DNS. */
+  readonly egressPolicy: k8s.KubeNetworkPolicy;
+  /** `<target>-from-<client>`: ingress to the target's pods on its port from the client's pods. */
+  readonly ingressPolicy: k8s.KubeNetworkPolicy;
+}
+
+/** True when `x` exposes an `endpoint` (duck-typed, so any construct can be a target). */
+export function isConnectable(x: unknown): x is IConnectable {
+  const e = (x as { endpoint?: Partial<ConnectionEndpoint> } | undefined)?.endpoint;
+  return !!e && typeof e.host === 'string' && typeof e.port === 'number' && typeof e.selectorLabels === 'object';
+}
+
+/**
+ * The default env prefix for an id: UPPER_SNAKE_CASE ('db' -> 'DB', 'shop-db' -> 'SHOP_DB',
+ * 'orderDb' -> 'ORDER_DB'); a leading digit gets a '_' in front. Never fails.
+ */
+export function envPrefixFromId(id: string): string {
+  const snake = id
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .toUpperCase();
+  if (snake === '') return '_';
+  return /^[0-9]/.test(snake) ? `_${snake}` : snake;
+}
+
+// Per client: the targets it is wired to (connectTo or allowFrom), for duplicate checks.
+const WIRED = new WeakMap<IConstruct, Map<IConstruct, 'connectTo' | 'allowFrom'>>();
+// Charts that depend on other charts through connectTo, for cycle checks before cdk8s sees them.
+const CHART_EDGES = new WeakMap<IConstruct, Set<IConstruct>>();
+// Per workload: its `<name>-peers` policy and the directions it must keep open.
+const PEERS = new WeakMap<IConstruct, { ingress: boolean; egress: boolean }>();
+
+/**
+ * `client.connectTo(target)`: env vars for the client (host, port, credentials as secretKeyRefs),
+ * the NetworkPolicy pair admitting exactly this traffic (plus the client's DNS), and a dependency
+ * so the target's objects come first in the output.
+ */
+export function connect(client: IConnectionClient, target: IConnectable, options: ConnectOptions = {}): Connection {
+  const verb = 'connectTo';
+  checkPair(client, target, options, verb);
+  checkNoCycle(client, target);
+  const e = target.endpoint;
+  const env = connectionEnv(client, target, options);
+  // Validate every name before anything is added, so a failed call leaves the client unchanged.
+  const probe = new EnvList(client, verb);
+  probe.add(Object.fromEntries(client.pod.env.names.map((n) => [n, ''])));
+  probe.add(env.vars, `${verb}(${target.node.id})`);
+  const policies = addPolicies(client, target, e, options);
+  client.pod.env.add(env.vars, `${verb}(${target.node.id})`);
+  client.node.addDependency(target);
+  const clientChart = Chart.of(client);
+  const targetChart = Chart.of(target);
+  if (clientChart !== targetChart) edgesOf(clientChart).add(targetChart);
+  record(client, target, verb);
+  return { client, target, env: env.names, ...policies };
+}
+
+/**
+ * `target.allowFrom(client)`: only the NetworkPolicy pair, no env and no ordering. For traffic
+ * `connectTo` cannot express, such as the reverse direction of an existing connection.
+ */
+export function allowFrom(target: IConstruct, client: IConnectionClient, options: AllowFromOptions = {}): Connection {
+  const verb = 'allowFrom';
+  if (!isConnectable(target)) {
+    fail({
+      scope: target, prop: verb, message: 'needs a workload that serves a port (a Service), so there is something to allow traffic to',
+      value: target.node.path, allowed: 'a StatefulStore, a WebApp or another IConnectable',
+      fix: `call allowFrom on the workload that is reached, e.g. 'db.allowFrom(${client.node.id})'`,
+    });
+  }
+  checkPair(client, target, options, verb);
+  const policies = addPolicies(client, target, target.endpoint, options);
+  record(client, target, verb);
+  return { client, target, env: {}, ...policies };
+}
+
+function checkPair(client: IConnectionClient, target: IConnectable, options: AllowFromOptions, verb: string): void {
+  const scope = verb === 'allowFrom' ? target : client;
+  if ((client as IConstruct) === target) {
+    fail({
+      scope, prop: verb, message: 'cannot connect a workload to itself', value: client.node.path,
+      allowed: 'another workload', fix: 'replicas of a StatefulStore already reach each other through its headless Service',
+    });
+  }
+  const before = WIRED.get(client)?.get(target);
+  if (before) {
+    fail({
+      scope, prop: verb,
+      message: `wires '${client.node.path}' to '${target.node.path}' twice (already done by ${before})`,
+      value: target.node.path, allowed: 'one connectTo or allowFrom per client and target',
+      fix: 'remove the second call; pass every option to the first one',
+    });
+  }
+  const from = client.namespace;
+  const to = target.endpoint.namespace;
+  if (from !== to) {
+    if (!options.allowCrossNamespace) {
+      fail({
+        scope, prop: verb,
+        message: `reaches '${target.node.path}' in namespace ${ns(to)} from namespace ${ns(from)} without a cross-namespace allowance`,
+        value: target.node.path, allowed: 'a target in the same namespace, or the option { allowCrossNamespace: true }',
+        fix: `pass { allowCrossNamespace: true } to ${verb} if this traffic is intended`,
+      });
+    }
+    if (from === undefined || to === undefined) {
+      fail({
+        scope, prop: verb,
+        message: `crosses namespaces but the ${from === undefined ? 'client' : 'target'}'s chart has no namespace, so no policy can name it`,
+        value: { client: from ?? null, target: to ?? null }, allowed: 'charts with explicit namespaces on both sides',
+        fix: "set 'namespace' on both TimonelCharts",
+      });
+    }
+  }
+}
+
+// A dependency cycle would only surface at synth as cdk8s's "Dependency cycle detected".
+function checkNoCycle(client: IConnectionClient, target: IConnectable): void {
+  const fixText = `keep the existing connectTo and open this direction with '${target.node.id}.allowFrom(${client.node.id})', adding env with addEnv`;
+  if (reaches(target, client, (c) => c.node.dependencies)) {
+    fail({
+      scope: client, prop: 'connectTo', message: `would make a dependency cycle: '${target.node.path}' already depends on '${client.node.path}'`,
+      value: target.node.path, allowed: 'connections without cycles (the target is applied first)', fix: fixText,
+    });
+  }
+  const from = Chart.of(client);
+  const to = Chart.of(target);
+  if (from !== to && reaches(to, from, (c) => [...c.node.dependencies, ...(CHART_EDGES.get(c) ?? [])])) {
+    fail({
+      scope: client, prop: 'connectTo', message: `would make a cycle between charts: chart '${to.node.path}' already depends on chart '${from.node.path}'`,
+      value: target.node.path, allowed: 'charts that depend on each other in one direction only', fix: fixText,
+    });
+  }
+}
+
+function reaches(from: IConstruct, to: IConstruct, next: (c: IConstruct) => readonly IConstruct[]): boolean {
+  const seen = new Set<IConstruct>();
+  const stack = [from];
+  while (stack.length) {
+    const c = stack.pop()!;
+    if (c === to) return true;
+    if (seen.has(c)) continue;
+    seen.add(c);
+    stack.push(...next(c));
+  }
+  return false;
+}
+
+function connectionEnv(client: IConnectionClient, target: IConnectable, o: ConnectOptions) {
+  const e = target.endpoint;
+  const prefix = o.envPrefix ?? e.envPrefix;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(prefix)) {
+    fail({
+      scope: client, prop: 'connectTo.envPrefix', message: 'is not a valid env var prefix', value: prefix,
+      allowed: "letters, digits and '_', not starting with a digit, e.g. 'DB' or 'ORDERS_DB'",
+    });
+  }
+  const s = DEFAULTS.connections.envSuffixes;
+  const nameOf = (role: keyof ConnectionEnvNames) => o.env?.[role] ?? `${prefix}_${s[role]}`;
+  const names: Partial<Record<keyof ConnectionEnvNames, string>> = {};
+  const vars: EnvMap = {};
+  const put = (role: keyof ConnectionEnvNames, value: string | EnvValue) => {
+    names[role] = nameOf(role);
+    vars[nameOf(role)] = value;
+  };
+  put('host', e.host);
+  put('port', String(e.port));
+  const creds = credentialsFor(client, target, o);
+  if (creds) {
+    for (const role of ['username', 'password', 'database'] as const) {
+      const key = creds.keys[role];
+      if (key !== undefined) put(role, EnvValue.fromSecret(creds.secretName, key));
+    }
+  }
+  if (names.database === undefined && e.database !== undefined) put('database', e.database);
+  return { names, vars };
+}
+
+function credentialsFor(client: IConnectionClient, target: IConnectable, o: ConnectOptions): CredentialsRef | undefined {
+  const own = target.endpoint.credentials;
+  if (o.credentials) return { secretName: o.credentials.secretName, keys: o.credentials.keys ?? own?.keys ?? DEFAULTS.statefulStore.credentials.keys };
+  if (own && client.namespace !== target.endpoint.namespace) {
+    fail({
+      scope: client, prop: 'connectTo.credentials',
+      message: `is required across namespaces: a pod can only read Secrets of its own namespace, and '${own.secretName}' is in ${ns(target.endpoint.namespace)}`,
+      allowed: `a Secret in namespace ${ns(client.namespace)} with the same keys`,
+      fix: "copy the credentials into the client's namespace (e.g. an ExternalSecret) and pass { credentials: { secretName } }",
+    });
+  }
+  return own;
+}
+
+function addPolicies(client: IConnectionClient, target: IConnectable, e: ConnectionEndpoint, o: AllowFromOptions) {
+  const c = DEFAULTS.connections;
+  const cross = client.namespace !== e.namespace;
+  const nsSelector = (n: string | undefined) => (cross ? { namespaceSelector: { matchLabels: { [c.namespaceNameLabel]: n! } } } : {});
+  const ports = [{ protocol: e.protocol ?? 'TCP', port: intOrString(e.targetPort) }];
+  const egressName = policyName(client, [client.name, 'to', e.name]);
+  const ingressName = policyName(target, [e.name, 'from', client.name]);
+  const egressPolicy = new k8s.KubeNetworkPolicy(client, uniqueId(client, egressName), {
+    metadata: { name: egressName, labels: { ...client.labels } },
+    spec: {
+      podSelector: { matchLabels: { ...client.selectorLabels } },
+      policyTypes: ['Egress'],
+      egress: [
+        { to: [{ ...nsSelector(e.namespace), podSelector: { matchLabels: { ...e.selectorLabels } } }], ports },
+        dnsRule(o.dns ?? 'kube-dns'),
+      ],
+    },
+  });
+  const ingressPolicy = new k8s.KubeNetworkPolicy(target, uniqueId(target, ingressName), {
+    metadata: { name: ingressName, labels: { ...(e.labels ?? e.selectorLabels) } },
+    spec: {
+      podSelector: { matchLabels: { ...e.selectorLabels } },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ ...nsSelector(client.namespace), podSelector: { matchLabels: { ...client.selectorLabels } } }], ports }],
+    },
+  });
+  if (e.peerTraffic) openPeers(target, e.name, e.selectorLabels, e.labels ?? e.selectorLabels, 'ingress');
+  if (isConnectable(client) && client.endpoint.peerTraffic) {
+    const ce = client.endpoint;
+    openPeers(client, ce.name, ce.selectorLabels, ce.labels ?? ce.selectorLabels, 'egress');
+  }
+  return { egressPolicy, ingressPolicy };
+}
+
+function dnsRule(dns: DnsEgress): k8s.NetworkPolicyEgressRule {
+  const d = DEFAULTS.connections.dns;
+  const ports = (['UDP', 'TCP'] as const).map((protocol) => ({ protocol, port: intOrString(d.port) }));
+  if (dns === 'any') return { ports };
+  return {
+    to: [{
+      namespaceSelector: { matchLabels: { [DEFAULTS.connections.namespaceNameLabel]: d.namespace } },
+      podSelector: { matchLabels: { ...d.podLabels } },
+    }],
+    ports,
+  };
+}
+
+// Isolating a StatefulStore's pods (ingress or egress) would cut replication; this keeps it open.
+function openPeers(owner: IConstruct, name: string, selector: Record<string, string>, labels: Record<string, string>, dir: 'ingress' | 'egress'): void {
+  let state = PEERS.get(owner);
+  if (!state) {
+    const s = { ingress: false, egress: false };
+    state = s;
+    PEERS.set(owner, s);
+    const peers = [{ podSelector: { matchLabels: { ...selector } } }];
+    new k8s.KubeNetworkPolicy(owner, 'PeerNetworkPolicy', {
+      metadata: { name: policyName(owner, [name, 'peers']), labels: { ...labels } },
+      spec: Lazy.any({
+        produce: (): k8s.NetworkPolicySpec => ({
+          podSelector: { matchLabels: { ...selector } },
+          policyTypes: [...(s.ingress ? ['Ingress'] : []), ...(s.egress ? ['Egress'] : [])],
+          ingress: s.ingress ? [{ from: peers }] : undefined,
+          egress: s.egress ? [{ to: peers }] : undefined,
+        }),
+      }),
+    });
+  }
+  state[dir] = true;
+}
+
+function policyName(scope: IConstruct, parts: string[]): string {
+  return nameFromParts(scope, parts, { rule: NameRule.DNS_1123_LABEL, maxLength: DEFAULTS.connections.policyNameMaxLength });
+}
+
+function uniqueId(scope: IConstruct, name: string): string {
+  const id = `NetworkPolicy-${name}`;
+  if (scope.node.tryFindChild(id)) {
+    fail({
+      scope, prop: 'connectTo', message: `needs the NetworkPolicy name '${name}' twice`, value: name,
+      allowed: 'targets and clients with distinct names', fix: "give one of the workloads a different id or 'name'",
+    });
+  }
+  return id;
+}
+
+function record(client: IConstruct, target: IConstruct, verb: 'connectTo' | 'allowFrom'): void {
+  let m = WIRED.get(client);
+  if (!m) WIRED.set(client, (m = new Map()));
+  m.set(target, verb);
+}
+
+function edgesOf(chart: IConstruct): Set<IConstruct> {
+  let s = CHART_EDGES.get(chart);
+  if (!s) CHART_EDGES.set(chart, (s = new Set()));
+  return s;
+}
+
+function ns(n: string | undefined): string {
+  return n === undefined ? '(none)' : `'${n}'`;
+}

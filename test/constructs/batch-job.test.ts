@@ -1,0 +1,562 @@
+import { createHash } from 'crypto';
+import { ApiObject, JsonPatch, Testing } from 'cdk8s';
+import { BatchJob, BatchJobProps } from '../../src/constructs/batch-job';
+import { TimonelChart } from '../../src/core/chart';
+import { EnvValue } from '../../src/core/env';
+import { shortenName } from '../../src/core/names';
+import { ConfigExposure } from '../../src/core/workload';
+import { reportsChart } from '../../src/examples/reports';
+import { expectValidManifests } from '../support/schema';
+import { all, one, podSpec } from '../support/util';
+import { PostgreSQL } from '../../src/constructs/postgres';
+import { StoreCredentials } from '../../src/constructs/stateful-store';
+
+const IMAGE = 'ghcr.io/acme/report-builder:2.3.1';
+const DAILY = '0 2 * * *';
+
+function newChart(props = {}): TimonelChart {
+  return new TimonelChart(Testing.app(), 'test', props);
+}
+
+function render(props: Partial<BatchJobProps> = {}, chartProps = {}): any[] {
+  const chart = newChart(chartProps);
+  new BatchJob(chart, 'nightly', { image: IMAGE, ...props });
+  return Testing.synth(chart);
+}
+
+function build(props: Partial<BatchJobProps>): () => void {
+  return () => new BatchJob(newChart(), 'nightly', { image: IMAGE, ...props });
+}
+
+/** The Job of a one-off BatchJob. */
+function job(props: Partial<BatchJobProps> = {}): any {
+  return one(render(props), 'Job');
+}
+
+/** The CronJob of a scheduled BatchJob. */
+function cron(props: Partial<BatchJobProps> = {}): any {
+  return one(render({ schedule: DAILY, ...props }), 'CronJob');
+}
+
+/** The Job spec inside a CronJob. */
+function cronJobSpec(props: Partial<BatchJobProps> = {}): any {
+  return cron(props).spec.jobTemplate.spec;
+}
+
+const RESTRICTED_POD = {
+  runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' },
+};
+const RESTRICTED_CONTAINER = {
+  allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] },
+};
+
+describe('BatchJob defaults: one-off Job', () => {
+  test('matches the defaults snapshot', () => {
+    expect(render()).toMatchSnapshot();
+  });
+
+  test('emits a ServiceAccount and a Job named <name>-<8 hex of the spec hash>', () => {
+    const objs = render();
+    expect(objs.map((o) => o.kind)).toEqual(['ServiceAccount', 'Job']);
+    expect(one(objs, 'ServiceAccount').metadata.name).toBe('test-nightly');
+    expect(one(objs, 'Job').metadata.name).toMatch(/^test-nightly-[0-9a-f]{8}$/);
+  });
+
+  test('fails fast, ends stuck runs and cleans up after a day', () => {
+    const spec = job().spec;
+    expect(spec.backoffLimit).toBe(2);
+    expect(spec.activeDeadlineSeconds).toBe(3600);
+    expect(spec.ttlSecondsAfterFinished).toBe(86400);
+    expect(spec.parallelism).toBe(1);
+    expect(spec.completions).toBeUndefined();
+    expect(spec.completionMode).toBe('NonIndexed');
+    expect(spec.suspend).toBe(false);
+    expect(spec.podFailurePolicy).toBeUndefined();
+    expect(spec.selector).toBeUndefined();
+    expect(spec.template.spec.restartPolicy).toBe('Never');
+  });
+
+  test('pods meet Pod Security "restricted" and carry no service account token', () => {
+    const pod = podSpec(job());
+    expect(pod.securityContext).toEqual(RESTRICTED_POD);
+    expect(pod.containers[0].securityContext).toEqual(RESTRICTED_CONTAINER);
+    expect(pod.containers[0].resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } });
+    expect(pod.serviceAccountName).toBe('test-nightly');
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.containers[0].livenessProbe).toBeUndefined();
+  });
+
+  test('the Job, its pods and the ServiceAccount carry the recommended labels; instance is the base name', () => {
+    const labels = {
+      'app.kubernetes.io/name': 'nightly',
+      'app.kubernetes.io/instance': 'test-nightly',
+      'app.kubernetes.io/version': '2.3.1',
+      'app.kubernetes.io/component': 'reports',
+      'app.kubernetes.io/part-of': 'test',
+      'app.kubernetes.io/managed-by': 'timonel',
+    };
+    const objs = render({ component: 'reports' });
+    for (const o of objs) expect(o.metadata.labels).toEqual(labels);
+    expect(one(objs, 'Job').spec.template.metadata.labels).toEqual(labels);
+  });
+});
+
+describe('BatchJob defaults: CronJob', () => {
+  test('matches the defaults snapshot', () => {
+    expect(render({ schedule: DAILY })).toMatchSnapshot();
+  });
+
+  test('emits a ServiceAccount and a CronJob named after the ids, without a hash', () => {
+    const objs = render({ schedule: DAILY });
+    expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['ServiceAccount/test-nightly', 'CronJob/test-nightly']);
+  });
+
+  test('never overlaps runs, skips late ones, keeps a little history, names its time zone', () => {
+    const spec = cron().spec;
+    expect(spec.schedule).toBe(DAILY);
+    expect(spec.timeZone).toBe('Etc/UTC');
+    expect(spec.concurrencyPolicy).toBe('Forbid');
+    expect(spec.startingDeadlineSeconds).toBe(300);
+    expect(spec.successfulJobsHistoryLimit).toBe(3);
+    expect(spec.failedJobsHistoryLimit).toBe(5);
+    expect(spec.suspend).toBe(false);
+  });
+
+  test('its Jobs fail fast and end when stuck; history limits, not a TTL, remove them', () => {
+    const spec = cronJobSpec();
+    expect(spec.backoffLimit).toBe(2);
+    expect(spec.activeDeadlineSeconds).toBe(3600);
+    expect(spec.ttlSecondsAfterFinished).toBeUndefined();
+    expect(spec.suspend).toBeUndefined();
+    expect(spec.template.spec.restartPolicy).toBe('Never');
+    expect(cron().spec.jobTemplate.metadata.labels['app.kubernetes.io/instance']).toBe('test-nightly');
+  });
+
+  test('pods meet Pod Security "restricted" and carry no service account token', () => {
+    const pod = podSpec(cron());
+    expect(pod.securityContext).toEqual(RESTRICTED_POD);
+    expect(pod.containers[0].securityContext).toEqual(RESTRICTED_CONTAINER);
+    expect(pod.automountServiceAccountToken).toBe(false);
+  });
+});
+
+describe('BatchJob props', () => {
+  test('command and args', () => {
+    const c = podSpec(job({ command: ['/app/report'], args: ['--period', 'yesterday'] })).containers[0];
+    expect(c.command).toEqual(['/app/report']);
+    expect(c.args).toEqual(['--period', 'yesterday']);
+  });
+
+  test('env: literals, ConfigMap and Secret keys, whole Secrets', () => {
+    const c = podSpec(cron({
+      env: {
+        LOG_LEVEL: 'info',
+        REGION: EnvValue.fromConfigMap('platform', 'region'),
+        DATABASE_URL: EnvValue.fromSecret('reports-db', 'url'),
+      },
+      envFromSecrets: ['reports-smtp'],
+    })).containers[0];
+    expect(c.env).toEqual([
+      { name: 'LOG_LEVEL', value: 'info' },
+      { name: 'REGION', valueFrom: { configMapKeyRef: { name: 'platform', key: 'region' } } },
+      { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'reports-db', key: 'url' } } },
+    ]);
+    expect(c.envFrom).toEqual([{ secretRef: { name: 'reports-smtp' } }]);
+  });
+
+  test('config becomes a ConfigMap exposed as env, with its checksum on the pod template', () => {
+    const objs = render({ schedule: DAILY, config: { FORMAT: 'pdf' } });
+    expect(one(objs, 'ConfigMap').metadata.name).toBe('test-nightly-config');
+    const template = one(objs, 'CronJob').spec.jobTemplate.spec.template;
+    expect(template.spec.containers[0].envFrom).toEqual([{ configMapRef: { name: 'test-nightly-config' } }]);
+    expect(template.metadata.annotations['timonel.dev/config-checksum']).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('config as files is mounted read-only', () => {
+    const c = podSpec(job({ config: { 'report.yaml': 'a: 1' }, configAs: ConfigExposure.FILES })).containers[0];
+    expect(c.volumeMounts).toContainEqual({ name: 'config', mountPath: '/etc/config', readOnly: true });
+  });
+
+  test('resources', () => {
+    const c = podSpec(job({ resources: { cpu: { request: '500m', limit: 2 }, memory: { request: '1Gi' } } })).containers[0];
+    expect(c.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: 2, memory: '1Gi' } });
+  });
+
+  test('security context user and group', () => {
+    const pod = podSpec(job({ securityContext: { runAsUser: 2000, runAsGroup: 3000, fsGroup: 3000 } }));
+    expect(pod.securityContext).toEqual({ ...RESTRICTED_POD, runAsUser: 2000, runAsGroup: 3000, fsGroup: 3000 });
+  });
+
+  test('node selection and tolerations', () => {
+    const tolerations = [{ key: 'batch', operator: 'Exists', effect: 'NoSchedule' }];
+    const pod = podSpec(cron({ nodeSelector: { pool: 'batch' }, tolerations }));
+    expect(pod.nodeSelector).toEqual({ pool: 'batch' });
+    expect(pod.tolerations).toEqual(tolerations);
+  });
+
+  test('a scratch emptyDir volume and its mount', () => {
+    const pod = podSpec(job({
+      volumes: [{ name: 'scratch', emptyDir: { sizeLimit: '2Gi' } }],
+      mounts: [{ volume: 'scratch', mountPath: '/scratch' }],
+    }));
+    expect(pod.volumes).toContainEqual({ name: 'scratch', emptyDir: { sizeLimit: '2Gi' } });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'scratch', mountPath: '/scratch' });
+  });
+
+  test('restartPolicy OnFailure', () => {
+    expect(podSpec(job({ restartPolicy: 'OnFailure' })).restartPolicy).toBe('OnFailure');
+  });
+
+  test('backoffLimit, activeDeadlineSeconds and ttlSecondsAfterFinished', () => {
+    const spec = job({ backoffLimit: 0, activeDeadlineSeconds: 600, ttlSecondsAfterFinished: 0 }).spec;
+    expect(spec.backoffLimit).toBe(0);
+    expect(spec.activeDeadlineSeconds).toBe(600);
+    expect(spec.ttlSecondsAfterFinished).toBe(0);
+  });
+
+  test('ttlSecondsAfterFinished on a CronJob is set when asked', () => {
+    expect(cronJobSpec({ ttlSecondsAfterFinished: 7200 }).ttlSecondsAfterFinished).toBe(7200);
+  });
+
+  test('suspend a one-off Job', () => {
+    expect(job({ suspend: true }).spec.suspend).toBe(true);
+  });
+
+  test('suspend a CronJob stops scheduling, not its Jobs', () => {
+    const c = cron({ suspend: true });
+    expect(c.spec.suspend).toBe(true);
+    expect(c.spec.jobTemplate.spec.suspend).toBeUndefined();
+  });
+
+  test('parallelism and completions', () => {
+    const spec = job({ parallelism: 3, completions: 6 }).spec;
+    expect(spec.parallelism).toBe(3);
+    expect(spec.completions).toBe(6);
+    expect(spec.completionMode).toBe('NonIndexed');
+  });
+
+  test('parallelism above completions is accepted (Kubernetes never runs more pods than completions remain)', () => {
+    const spec = job({ parallelism: 4, completions: 2 }).spec;
+    expect([spec.parallelism, spec.completions]).toEqual([4, 2]);
+  });
+
+  test('parallelism without completions is a work queue', () => {
+    const spec = job({ parallelism: 5 }).spec;
+    expect(spec.parallelism).toBe(5);
+    expect(spec.completions).toBeUndefined();
+  });
+
+  test('Indexed completion mode', () => {
+    const spec = job({ completionMode: 'Indexed', completions: 4, parallelism: 2 }).spec;
+    expect(spec).toMatchObject({ completionMode: 'Indexed', completions: 4, parallelism: 2 });
+  });
+
+  test('podFailurePolicy fails the Job on given exit codes of the main container and ignores disruptions', () => {
+    expect(job({ podFailurePolicy: { failJobOnExitCodes: [42, 3, 42] } }).spec.podFailurePolicy).toEqual({
+      rules: [
+        { action: 'FailJob', onExitCodes: { containerName: 'main', operator: 'In', values: [3, 42] }, onPodConditions: [] },
+        { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
+      ],
+    });
+  });
+
+  test('podFailurePolicy that only ignores disruptions, on a CronJob', () => {
+    expect(cronJobSpec({ podFailurePolicy: {} }).podFailurePolicy).toEqual({
+      rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }],
+    });
+  });
+
+  test('podFailurePolicy that counts disruptions', () => {
+    const rules = job({ podFailurePolicy: { failJobOnExitCodes: [42], ignoreDisruptions: false } }).spec.podFailurePolicy.rules;
+    expect(rules.map((r: any) => r.action)).toEqual(['FailJob']);
+  });
+
+  test('schedule: whitespace is normalized and macros are accepted', () => {
+    expect(cron({ schedule: ' 0  2 * *   MON-FRI ' }).spec.schedule).toBe('0 2 * * MON-FRI');
+    expect(cron({ schedule: '@daily' }).spec.schedule).toBe('@daily');
+  });
+
+  test('timeZone', () => {
+    expect(cron({ timeZone: 'Europe/Madrid' }).spec.timeZone).toBe('Europe/Madrid');
+  });
+
+  test('concurrencyPolicy, startingDeadlineSeconds and history limits', () => {
+    const spec = cron({ concurrencyPolicy: 'Replace', startingDeadlineSeconds: 60, successfulJobsHistoryLimit: 0, failedJobsHistoryLimit: 10 }).spec;
+    expect(spec).toMatchObject({ concurrencyPolicy: 'Replace', startingDeadlineSeconds: 60, successfulJobsHistoryLimit: 0, failedJobsHistoryLimit: 10 });
+  });
+
+  test('addEnv on a CronJob reaches its pods after construction', () => {
+    const chart = newChart();
+    const b = new BatchJob(chart, 'nightly', { image: IMAGE, schedule: DAILY, env: { A: '1' } });
+    b.addEnv({ B: '2' });
+    expect(podSpec(one(Testing.synth(chart), 'CronJob')).containers[0].env).toEqual([{ name: 'A', value: '1' }, { name: 'B', value: '2' }]);
+  });
+
+  test('objects land in the chart namespace', () => {
+    const objs = render({ schedule: DAILY }, { namespace: 'reports' });
+    expect(one(objs, 'CronJob').metadata.namespace).toBe('reports');
+  });
+
+  test('resolved values are public', () => {
+    const b = new BatchJob(newChart(), 'nightly', { image: IMAGE, schedule: '0  2 * * *', timeZone: 'Europe/Madrid' });
+    expect([b.name, b.schedule, b.timeZone, b.specHash, b.job]).toEqual(['test-nightly', DAILY, 'Europe/Madrid', undefined, undefined]);
+    const j = new BatchJob(newChart(), 'export', { image: IMAGE });
+    expect(j.job!.name).toBe(`test-export-${j.specHash}`);
+    expect(j.cronJob).toBeUndefined();
+  });
+});
+
+describe('BatchJob names', () => {
+  const LONG = 'quarterly-financial-reporting-consolidated-ledger-export-builder';
+
+  /** The rule, written out: 8 hex of the sha256 of the spec's canonical JSON, without `suspend`. */
+  function expectedHash(spec: any): string {
+    const { suspend: _suspend, ...rest } = spec;
+    return createHash('sha256').update(canonical(rest)).digest('hex').slice(0, 8);
+  }
+  function canonical(v: any): string {
+    if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+    if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+    return JSON.stringify(v);
+  }
+
+  test('a one-off Job is named after the hash of its rendered spec', () => {
+    const j = job({ env: { A: '1' }, config: { B: '2' } });
+    expect(j.metadata.name).toBe(`test-nightly-${expectedHash(j.spec)}`);
+  });
+
+  test('the hash is stable across synths and apps', () => {
+    expect(job({ env: { A: '1' } }).metadata.name).toBe(job({ env: { A: '1' } }).metadata.name);
+  });
+
+  test('any change to the spec gives a new name: image, env, config, deadline', () => {
+    const names = new Set([
+      job().metadata.name,
+      job({ image: 'ghcr.io/acme/report-builder:2.3.2' }).metadata.name,
+      job({ env: { A: '1' } }).metadata.name,
+      job({ config: { A: '1' } }).metadata.name,
+      job({ config: { A: '2' } }).metadata.name,
+      job({ activeDeadlineSeconds: 60 }).metadata.name,
+    ]);
+    expect(names.size).toBe(6);
+  });
+
+  test('suspend does not change the name, so it can be toggled on the same Job', () => {
+    expect(job({ suspend: true }).metadata.name).toBe(job().metadata.name);
+  });
+
+  test('an explicit name is the base of a one-off Job and the whole name of a CronJob', () => {
+    expect(job({ name: 'export' }).metadata.name).toMatch(/^export-[0-9a-f]{8}$/);
+    expect(cron({ name: 'nightly-report' }).metadata.name).toBe('nightly-report');
+  });
+
+  test('a long derived CronJob name is shortened to at most 52 characters by the shortenName rule', () => {
+    const chart = new TimonelChart(Testing.app(), 'quarterly-financial-reporting');
+    const b = new BatchJob(chart, 'consolidated-ledger-export-builder', { image: IMAGE, schedule: DAILY });
+    expect(b.name).toBe(shortenName(LONG, 52));
+    expect(b.name).toMatch(/^quarterly-financial-reporting-consolidated-[0-9a-f]{8}$/);
+    expect(one(Testing.synth(chart), 'CronJob').metadata.name).toBe(b.name);
+  });
+
+  test('a long derived one-off Job name keeps the Job name within 63 characters', () => {
+    const chart = new TimonelChart(Testing.app(), 'quarterly-financial-reporting');
+    new BatchJob(chart, 'consolidated-ledger-export-builder', { image: IMAGE });
+    const name = one(Testing.synth(chart), 'Job').metadata.name;
+    expect(name).toMatch(new RegExp(`^${shortenName(LONG, 54)}-[0-9a-f]{8}$`));
+    expect(name).toHaveLength(63);
+  });
+
+  test('an Indexed Job leaves room for its pods\' hostnames, <job name>-<last index>', () => {
+    const chart = new TimonelChart(Testing.app(), 'quarterly-financial-reporting');
+    new BatchJob(chart, 'consolidated-ledger-export-builder', { image: IMAGE, completionMode: 'Indexed', completions: 100 });
+    const name = one(Testing.synth(chart), 'Job').metadata.name;
+    expect(`${name}-99`).toHaveLength(63);
+  });
+
+  test('an explicit name that just fits is kept', () => {
+    expect(cron({ name: 'a'.repeat(52) }).metadata.name).toBe('a'.repeat(52));
+    expect(job({ name: 'a'.repeat(54) }).metadata.name).toHaveLength(63);
+  });
+});
+
+describe('BatchJob one-off Jobs cannot change after they are built', () => {
+  test('fails when addEnv is called on a one-off Job', () => {
+    const b = new BatchJob(newChart(), 'export', { image: IMAGE });
+    expect(() => b.addEnv({ A: '1' })).toThrow(
+      "[test/export] 'addEnv' cannot change a one-off Job after it is built: its name carries a hash of its spec, got [\"A\"]. Fix: pass the variables in 'env' when creating the BatchJob",
+    );
+  });
+
+  test('fails when the pod builder is changed after construction, at synth', () => {
+    const chart = newChart();
+    const b = new BatchJob(chart, 'export', { image: IMAGE });
+    b.pod.addAnnotation('example.com/late', 'yes');
+    expect(() => Testing.synth(chart)).toThrow(/\[test\/export\] changed after it was built \(by addEnv, connectTo or its pod builder\): its spec now hashes to '[0-9a-f]{8}', but its name ends in '[0-9a-f]{8}'/);
+  });
+});
+
+describe('BatchJob schema', () => {
+  test('everything a fully-featured BatchJob emits validates against the Kubernetes 1.28 schema', () => {
+    const chart = newChart({ namespace: 'reports' });
+    const full: Partial<BatchJobProps> = {
+      command: ['/app/run'], args: ['--all'],
+      env: { A: '1', B: EnvValue.fromSecret('s', 'k'), C: EnvValue.fromConfigMap('c', 'k') },
+      envFromSecrets: ['s'], config: { D: '4' },
+      resources: { cpu: { request: '250m', limit: 1 }, memory: { request: '256Mi', limit: '512Mi' } },
+      nodeSelector: { pool: 'batch' }, tolerations: [{ key: 'batch', operator: 'Exists', effect: 'NoSchedule' }],
+      volumes: [{ name: 'scratch', emptyDir: { sizeLimit: '1Gi' } }], mounts: [{ volume: 'scratch', mountPath: '/scratch' }],
+      sidecars: [{ name: 'proxy', image: 'envoyproxy/envoy:v1.31.2' }],
+      initContainers: [{ name: 'init', image: 'busybox:1.36.1' }],
+      completionMode: 'Indexed', completions: 4, parallelism: 2,
+      podFailurePolicy: { failJobOnExitCodes: [42] },
+    };
+    new BatchJob(chart, 'export', { image: IMAGE, ...full, suspend: true });
+    new BatchJob(chart, 'nightly', {
+      image: IMAGE, ...full, schedule: DAILY, timeZone: 'Europe/Madrid', concurrencyPolicy: 'Replace', ttlSecondsAfterFinished: 60,
+    });
+    new BatchJob(chart, 'hourly', { image: IMAGE, schedule: '@hourly', restartPolicy: 'OnFailure' });
+    const objs = Testing.synth(chart);
+    expect(objs.map((o) => o.kind)).toEqual([
+      'Namespace', 'ServiceAccount', 'ServiceAccount', 'ServiceAccount', 'ConfigMap', 'ConfigMap', 'Job', 'CronJob', 'CronJob',
+    ]);
+    expectValidManifests(objs);
+  });
+
+  test('the reports example validates against the Kubernetes 1.28 schema', () => {
+    const objs = Testing.synth(reportsChart(Testing.app()));
+    expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'Namespace/reports', 'ServiceAccount/reports-nightly', 'ServiceAccount/reports-export',
+      `Job/${one(objs, 'Job').metadata.name}`, 'CronJob/reports-nightly',
+    ]);
+    expect(one(objs, 'Job').metadata.name).toMatch(/^reports-export-[0-9a-f]{8}$/);
+    expect(all(objs, 'CronJob')[0].spec).toMatchObject({ schedule: DAILY, timeZone: 'Europe/Madrid' });
+    expectValidManifests(objs);
+  });
+});
+
+describe('BatchJob escape hatches', () => {
+  test('children are public and JSON patches apply, on a Job and a CronJob', () => {
+    const chart = newChart();
+    const once = new BatchJob(chart, 'export', { image: IMAGE });
+    const nightly = new BatchJob(chart, 'nightly', { image: IMAGE, schedule: DAILY });
+    expect(once.node.defaultChild).toBe(once.job);
+    expect(nightly.node.defaultChild).toBe(nightly.cronJob);
+    ApiObject.of(once.job!).addJsonPatch(JsonPatch.add('/spec/template/spec/hostNetwork', false));
+    ApiObject.of(nightly.cronJob!).addJsonPatch(JsonPatch.add('/spec/jobTemplate/spec/template/spec/hostNetwork', false));
+    const objs = Testing.synth(chart);
+    expect(podSpec(one(objs, 'Job')).hostNetwork).toBe(false);
+    expect(podSpec(one(objs, 'CronJob')).hostNetwork).toBe(false);
+  });
+});
+
+describe('BatchJob bad input', () => {
+  test.each([
+    ["schedule has a minute of 61 ('61 * * * *')", { schedule: '61 * * * *' },
+      "[test/nightly] 'schedule' field 1 (minute) '61' is out of range, got '61 * * * *'"],
+    ["schedule has four fields ('* * * *')", { schedule: '* * * *' },
+      "[test/nightly] 'schedule' has 4 fields; exactly five are required, got '* * * *'"],
+    ["schedule has a seconds field ('0 0 * * * *')", { schedule: '0 0 * * * *' },
+      "[test/nightly] 'schedule' has 6 fields; a seconds field is not supported (Kubernetes schedules start at the minute), got '0 0 * * * *'"],
+    ["schedule uses '@every 5m'", { schedule: '@every 5m' },
+      "[test/nightly] 'schedule' uses '@every', which timonel does not accept for CronJobs, got '@every 5m'"],
+    ["timeZone is 'Mars/Base'", { schedule: DAILY, timeZone: 'Mars/Base' },
+      "[test/nightly] 'timeZone' is not a known IANA time zone, got 'Mars/Base'"],
+    ['timeZone is set without a schedule', { timeZone: 'Europe/Madrid' },
+      "[test/nightly] 'timeZone' only applies to a scheduled BatchJob (a CronJob), but there is no 'schedule', got 'Europe/Madrid'. Fix: set 'schedule', or remove 'timeZone'"],
+    ['concurrencyPolicy is set without a schedule', { concurrencyPolicy: 'Allow' },
+      "[test/nightly] 'concurrencyPolicy' only applies to a scheduled BatchJob (a CronJob)"],
+    ['concurrencyPolicy is unknown', { schedule: DAILY, concurrencyPolicy: 'Sometimes' },
+      "[test/nightly] 'concurrencyPolicy' is not a concurrency policy, got 'Sometimes'. Allowed: 'Forbid', 'Replace' or 'Allow'"],
+    ['startingDeadlineSeconds is below 10', { schedule: DAILY, startingDeadlineSeconds: 5 },
+      "[test/nightly] 'startingDeadlineSeconds' must be a whole number of at least 10, got 5"],
+    ['failedJobsHistoryLimit is negative', { schedule: DAILY, failedJobsHistoryLimit: -1 },
+      "[test/nightly] 'failedJobsHistoryLimit' must be a whole number of at least 0, got -1"],
+    ['parallelism is 0', { parallelism: 0 },
+      "[test/nightly] 'parallelism' must be a whole number of at least 1, got 0. Allowed: an integer from 1 to 2147483647. Fix: to pause a Job, set 'suspend: true'"],
+    ['parallelism is not a whole number', { parallelism: 1.5 },
+      "[test/nightly] 'parallelism' must be a whole number of at least 1, got 1.5"],
+    ['completions is 0', { completions: 0 },
+      "[test/nightly] 'completions' must be a whole number of at least 1, got 0"],
+    ["completionMode is 'Indexed' without completions", { completionMode: 'Indexed', parallelism: 4 },
+      "[test/nightly] 'completions' is required when completionMode is 'Indexed', got undefined"],
+    ['an Indexed parallelism is above 100000', { completionMode: 'Indexed', completions: 200000, parallelism: 100001 },
+      "[test/nightly] 'parallelism' must be at most 100000 in Indexed mode, got 100001"],
+    ['completionMode is unknown', { completionMode: 'Sharded' },
+      "[test/nightly] 'completionMode' is not a completion mode, got 'Sharded'. Allowed: 'NonIndexed' or 'Indexed'"],
+    ['backoffLimit is -1', { backoffLimit: -1 },
+      "[test/nightly] 'backoffLimit' must be a whole number of at least 0, got -1. Allowed: an integer from 0 to 2147483647. Fix: use 0 for no retries"],
+    ['activeDeadlineSeconds is 0', { activeDeadlineSeconds: 0 },
+      "[test/nightly] 'activeDeadlineSeconds' must be a whole number of at least 1, got 0. Allowed: an integer from 1 to 2147483647. Fix: a deadline of 0 fails every run at once"],
+    ['ttlSecondsAfterFinished is negative', { ttlSecondsAfterFinished: -1 },
+      "[test/nightly] 'ttlSecondsAfterFinished' must be a whole number of at least 0, got -1"],
+    ["restartPolicy is 'Always'", { restartPolicy: 'Always' },
+      "[test/nightly] 'restartPolicy' must be 'Never' or 'OnFailure' for a Job, got 'Always'. Allowed: 'Never' (a retry is a new pod) or 'OnFailure' (the container restarts in its pod). Fix: a process that should run forever belongs in a WebApp (a Deployment)"],
+    ["podFailurePolicy is used with restartPolicy 'OnFailure'", { restartPolicy: 'OnFailure', podFailurePolicy: { failJobOnExitCodes: [42] } },
+      "[test/nightly] 'podFailurePolicy' needs restartPolicy 'Never', got 'OnFailure'"],
+    ['podFailurePolicy has exit code 0', { podFailurePolicy: { failJobOnExitCodes: [0] } },
+      "[test/nightly] 'podFailurePolicy.failJobOnExitCodes' must hold exit codes from 1 to 255, got 0"],
+    ['podFailurePolicy has exit code 256', { podFailurePolicy: { failJobOnExitCodes: [256] } },
+      "[test/nightly] 'podFailurePolicy.failJobOnExitCodes' must hold exit codes from 1 to 255, got 256"],
+    ['podFailurePolicy has no rules', { podFailurePolicy: { ignoreDisruptions: false } },
+      "[test/nightly] 'podFailurePolicy' has no rules"],
+    ['an explicit CronJob name is over 52 characters', { schedule: DAILY, name: `nightly-${'report'.repeat(8)}` },
+      "[test/nightly] 'name' must be at most 52 characters for a CronJob (a Kubernetes limit that leaves room for the time suffix of its Jobs' names), but is 56"],
+    ['an explicit Indexed CronJob name leaves no room for its pod hostnames', { schedule: DAILY, name: 'a'.repeat(52), completionMode: 'Indexed', completions: 100 },
+      "[test/nightly] 'name' must be at most 51 characters for a CronJob: Kubernetes names its Jobs '<name>-<8-digit time>' and its Indexed pods '<job>-99', within 63 characters, but is 52"],
+    ['an explicit one-off Job name is over 54 characters', { name: 'a'.repeat(55) },
+      "[test/nightly] 'name' must be at most 54 characters for a one-off Job: it is named '<name>-<8-character spec hash>', within 63 characters, but is 55"],
+    ['an explicit name is not a DNS label', { name: 'Nightly_Report' },
+      "[test/nightly] 'name' is not a valid DNS-1123 label, got 'Nightly_Report'"],
+    ['the image is not pinned', { image: 'ghcr.io/acme/report-builder' }, "[test/nightly] 'image'"],
+  ])('fails when %s', (_what, props, message) => {
+    expect(build(props as Partial<BatchJobProps>)).toThrow(message);
+  });
+
+  test('fails when a derived name is not a valid DNS label', () => {
+    expect(() => new BatchJob(newChart(), 'Bad_Name', { image: IMAGE })).toThrow(/\[test\/Bad_Name\] 'id' is not a valid DNS-1123 label/);
+  });
+
+  test('fails when the same env var is defined twice on a CronJob', () => {
+    const b = new BatchJob(newChart(), 'nightly', { image: IMAGE, schedule: DAILY, env: { A: '1' } });
+    expect(() => b.addEnv({ A: '2' })).toThrow(/'addEnv' defines the variable 'A' twice/);
+  });
+
+  test('fails when a mount names no volume, in the constructor of a CronJob', () => {
+    expect(build({ schedule: DAILY, mounts: [{ volume: 'scratch', mountPath: '/scratch' }] })).toThrow(
+      /\[test\/nightly\] 'mounts' mounts the volume 'scratch' in container 'main', but the pod has no such volume/,
+    );
+  });
+});
+
+describe('BatchJob connections', () => {
+  function withDb() {
+    const chart = new TimonelChart(Testing.app(), 'data', { namespace: 'data' });
+    const db = new PostgreSQL(chart, 'db', { credentials: StoreCredentials.fromSecret('db-credentials') });
+    return { chart, db };
+  }
+
+  test('a one-off Job takes its connections as a prop: env, policies and order before hashing', () => {
+    const { chart, db } = withDb();
+    const job = new BatchJob(chart, 'migrate', { image: 'ghcr.io/acme/migrate:1.0.0', connectTo: [db] });
+    const objs = Testing.synth(chart);
+    const rendered = objs.find((o: any) => o.kind === 'Job');
+    expect(rendered.metadata.name).toBe(`data-migrate-${job.specHash}`);
+    expect(rendered.spec.template.spec.containers[0].env.map((e: any) => e.name)).toEqual(['DB_HOST', 'DB_PORT', 'DB_USER', 'DB_PASSWORD']);
+    const policies = objs.filter((o: any) => o.kind === 'NetworkPolicy').map((o: any) => o.metadata.name);
+    expect(policies).toEqual(expect.arrayContaining(['data-migrate-to-data-db', 'data-db-from-data-migrate']));
+  });
+
+  test('fails when connectTo is called on a one-off Job after it is built', () => {
+    const { chart, db } = withDb();
+    const job = new BatchJob(chart, 'migrate', { image: 'ghcr.io/acme/migrate:1.0.0' });
+    expect(() => job.connectTo(db)).toThrow(/\[data\/migrate\] 'connectTo' cannot change a one-off Job after it is built.*Fix: pass the target in the 'connectTo' prop/);
+  });
+
+  test('a CronJob can connect after it is built', () => {
+    const { chart, db } = withDb();
+    const cron = new BatchJob(chart, 'nightly', { image: 'ghcr.io/acme/report:1.0.0', schedule: '@daily' });
+    cron.connectTo(db);
+    const c = Testing.synth(chart).find((o: any) => o.kind === 'CronJob');
+    expect(c.spec.jobTemplate.spec.template.spec.containers[0].env[0]).toEqual({ name: 'DB_HOST', value: 'data-db.data.svc' });
+  });
+});

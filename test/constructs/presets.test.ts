@@ -1,0 +1,196 @@
+import { PostgreSQL, PostgreSQLProps } from '../../src/constructs/postgres';
+import { Redis, RedisProps } from '../../src/constructs/redis';
+import { StatefulStore, StoreCredentials } from '../../src/constructs/stateful-store';
+import { WebApp } from '../../src/constructs/web-app';
+import { EnvValue } from '../../src/core/env';
+import { expectValidManifests } from '../support/schema';
+import { all, newChart, one, podSpec, synth } from '../support/util';
+
+const PG_CREDS = StoreCredentials.fromSecret('shop-db-admin');
+const REDIS_CREDS = StoreCredentials.fromSecret('shop-cache-auth', { keys: { password: 'password' } });
+
+function renderPg(props: Partial<PostgreSQLProps> = {}): any[] {
+  const chart = newChart('shop', { namespace: 'shop' });
+  new PostgreSQL(chart, 'db', { credentials: PG_CREDS, ...props });
+  return synth(chart);
+}
+
+function renderRedis(props: Partial<RedisProps> = {}): any[] {
+  const chart = newChart('shop', { namespace: 'shop' });
+  new Redis(chart, 'cache', { credentials: REDIS_CREDS, ...props });
+  return synth(chart);
+}
+
+const main = (objs: any[]) => podSpec(one(objs, 'StatefulSet')).containers[0];
+const envOf = (c: any) => Object.fromEntries(c.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+
+describe('PostgreSQL', () => {
+  test('matches the defaults snapshot', () => {
+    const objs = renderPg();
+    expect(objs).toMatchSnapshot();
+    expectValidManifests(objs);
+  });
+
+  test('is a StatefulStore on postgres:16.4, port 5432 named postgres', () => {
+    const store = new PostgreSQL(newChart('shop'), 'db', { credentials: PG_CREDS });
+    expect(store).toBeInstanceOf(StatefulStore);
+    const c = main(synth(store.chart));
+    expect(c.image).toBe('postgres:16.4');
+    expect(c.ports).toEqual([{ name: 'postgres', containerPort: 5432, protocol: 'TCP' }]);
+    expect(one(synth(store.chart), 'Service', 'shop-db').spec.ports).toEqual([{ name: 'postgres', port: 5432, targetPort: 'postgres', protocol: 'TCP' }]);
+  });
+
+  test('credentials and PGDATA come from the env; secrets only by reference', () => {
+    expect(envOf(main(renderPg()))).toEqual({
+      PGDATA: '/var/lib/postgresql/data/pgdata',
+      POSTGRES_USER: { secretKeyRef: { name: 'shop-db-admin', key: 'username' } },
+      POSTGRES_PASSWORD: { secretKeyRef: { name: 'shop-db-admin', key: 'password' } },
+    });
+  });
+
+  test('POSTGRES_DB from the database prop, or from the credentials when they have a database key', () => {
+    expect(envOf(main(renderPg({ database: 'shop' }))).POSTGRES_DB).toBe('shop');
+    const creds = StoreCredentials.fromSecret('pg', { keys: { username: 'u', password: 'p', database: 'd' } });
+    expect(envOf(main(renderPg({ credentials: creds }))).POSTGRES_DB).toEqual({ secretKeyRef: { name: 'pg', key: 'd' } });
+  });
+
+  test('runs as 999 with a retained data volume and a writable socket directory', () => {
+    const objs = renderPg();
+    const pod = podSpec(one(objs, 'StatefulSet'));
+    expect(pod.securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 999, fsGroup: 999, fsGroupChangePolicy: 'OnRootMismatch' });
+    expect(pod.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(pod.volumes).toContainEqual({ name: 'run', emptyDir: { sizeLimit: '16Mi' } });
+    expect(pod.containers[0].volumeMounts).toEqual([
+      { name: 'tmp', mountPath: '/tmp' },
+      { name: 'data', mountPath: '/var/lib/postgresql/data' },
+      { name: 'run', mountPath: '/var/run/postgresql' },
+    ]);
+    expect(one(objs, 'StatefulSet').spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+  });
+
+  test('pg_isready through a shell for startup and readiness (probes do not expand Secret env), TCP liveness', () => {
+    const c = main(renderPg());
+    const cmd = ['sh', '-c', 'exec pg_isready -q -h 127.0.0.1 -p 5432 -U "$POSTGRES_USER"'];
+    expect(c.startupProbe).toMatchObject({ exec: { command: cmd }, periodSeconds: 10, failureThreshold: 60 });
+    expect(c.readinessProbe).toMatchObject({ exec: { command: cmd } });
+    expect(c.livenessProbe).toMatchObject({ tcpSocket: { port: 'postgres' }, failureThreshold: 6 });
+  });
+
+  test('memory fits the default shared_buffers; component is database', () => {
+    const objs = renderPg();
+    expect(main(objs).resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } });
+    expect(one(objs, 'StatefulSet').metadata.labels['app.kubernetes.io/component']).toBe('database');
+  });
+
+  test('storage options size the data claim', () => {
+    const t = one(renderPg({ storage: { size: '50Gi', storageClassName: 'fast-ssd' } }), 'StatefulSet').spec.volumeClaimTemplates[0];
+    expect(t.metadata.name).toBe('data');
+    expect(t.spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'fast-ssd', resources: { requests: { storage: '50Gi' } } });
+  });
+
+  test('an ExternalSecret fills the credentials', () => {
+    const objs = renderPg({ credentials: StoreCredentials.fromExternalSecret({ store: 'vault', storeKind: 'ClusterSecretStore', remoteKey: 'shop/db' }) });
+    expect(one(objs, 'ExternalSecret').spec.target.name).toBe('shop-db-credentials');
+    expect(envOf(main(objs)).POSTGRES_PASSWORD).toEqual({ secretKeyRef: { name: 'shop-db-credentials', key: 'password' } });
+    expect(all(objs, 'Secret')).toEqual([]);
+    expectValidManifests(objs, { skipCustomResources: true });
+  });
+
+  test('a client gets DB_HOST, DB_PORT, DB_USER, DB_PASSWORD (and DB_DATABASE)', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const db = new PostgreSQL(chart, 'db', { credentials: PG_CREDS, database: 'shop' });
+    const api = new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+    api.connectTo(db);
+    const env = envOf(podSpec(one(synth(chart), 'Deployment')).containers[0]);
+    expect(env).toEqual({
+      DB_HOST: 'shop-db.shop.svc',
+      DB_PORT: '5432',
+      DB_USER: { secretKeyRef: { name: 'shop-db-admin', key: 'username' } },
+      DB_PASSWORD: { secretKeyRef: { name: 'shop-db-admin', key: 'password' } },
+      DB_DATABASE: 'shop',
+    });
+  });
+
+  test.each([
+    ['replicas is 2', { replicas: 2 }, /\[shop\/db\] 'replicas' must be 0 or 1: more pods would be independent databases behind one Service, got 2/],
+    ['credentials are missing', { credentials: undefined }, /\[shop\/db\] 'credentials' is required: the image does not start without a password/],
+    ['the credentials have no username', { credentials: StoreCredentials.fromSecret('pg', { keys: { password: 'p' } }) }, /'credentials\.keys' has no 'username', which the store needs/],
+    ['POSTGRES_PASSWORD is set as a literal', { env: { POSTGRES_PASSWORD: 'postgres' } }, /'env' sets 'POSTGRES_PASSWORD' to a literal value/],
+    ['the storage size is "10GB"', { storage: { size: '10GB' } }, /'storage\[0\]\.size' is not a valid Kubernetes storage quantity, got '10GB'/],
+  ])('fails when %s', (_what, props, message) => {
+    expect(() => new PostgreSQL(newChart('shop'), 'db', { credentials: PG_CREDS, ...(props as Partial<PostgreSQLProps>) } as PostgreSQLProps)).toThrow(message);
+  });
+});
+
+describe('Redis', () => {
+  test('matches the defaults snapshot', () => {
+    const objs = renderRedis();
+    expect(objs).toMatchSnapshot();
+    expectValidManifests(objs);
+  });
+
+  test('is a StatefulStore on redis:7.4.1, port 6379 named redis, component cache', () => {
+    const objs = renderRedis();
+    const c = main(objs);
+    expect(c.image).toBe('redis:7.4.1');
+    expect(c.ports).toEqual([{ name: 'redis', containerPort: 6379, protocol: 'TCP' }]);
+    expect(one(objs, 'StatefulSet').metadata.labels['app.kubernetes.io/component']).toBe('cache');
+  });
+
+  test('persistence and the password through args; the password from the credentials Secret', () => {
+    const c = main(renderRedis());
+    expect(c.args).toEqual([
+      '--port', '6379', '--dir', '/data', '--appendonly', 'yes', '--save', '3600 1 300 100 60 10000', '--requirepass', '$(REDIS_PASSWORD)',
+    ]);
+    expect(envOf(c)).toEqual({
+      REDIS_PASSWORD: { secretKeyRef: { name: 'shop-cache-auth', key: 'password' } },
+      REDISCLI_AUTH: { secretKeyRef: { name: 'shop-cache-auth', key: 'password' } },
+    });
+    expect(c.volumeMounts).toContainEqual({ name: 'data', mountPath: '/data' });
+  });
+
+  test('appendOnly, save and extraArgs', () => {
+    const c = main(renderRedis({ appendOnly: false, save: '', extraArgs: ['--maxmemory', '200mb'] }));
+    expect(c.args).toEqual([
+      '--port', '6379', '--dir', '/data', '--appendonly', 'no', '--save', '', '--requirepass', '$(REDIS_PASSWORD)', '--maxmemory', '200mb',
+    ]);
+  });
+
+  test('runs as 999; redis-cli ping for startup and readiness, TCP liveness', () => {
+    const objs = renderRedis();
+    expect(podSpec(one(objs, 'StatefulSet')).securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 999, fsGroup: 999 });
+    const c = main(objs);
+    const cmd = ['sh', '-c', 'redis-cli -h 127.0.0.1 -p 6379 ping | grep -q PONG'];
+    expect(c.startupProbe).toMatchObject({ exec: { command: cmd }, failureThreshold: 60 });
+    expect(c.readinessProbe).toMatchObject({ exec: { command: cmd } });
+    expect(c.livenessProbe).toMatchObject({ tcpSocket: { port: 'redis' } });
+  });
+
+  test('a client gets CACHE_HOST, CACHE_PORT and CACHE_PASSWORD, no user', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const cache = new Redis(chart, 'cache', { credentials: REDIS_CREDS });
+    new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' }).connectTo(cache);
+    const env = envOf(podSpec(one(synth(chart), 'Deployment')).containers[0]);
+    expect(env).toEqual({
+      CACHE_HOST: 'shop-cache.shop.svc',
+      CACHE_PORT: '6379',
+      CACHE_PASSWORD: { secretKeyRef: { name: 'shop-cache-auth', key: 'password' } },
+    });
+  });
+
+  test('fromSecret without keys defaults to the password key only', () => {
+    const cache = new Redis(newChart('shop'), 'cache', { credentials: StoreCredentials.fromSecret('auth') });
+    expect(cache.credentials!.keys).toEqual({ password: 'password' });
+  });
+
+  test.each([
+    ['replicas is 3', { replicas: 3 }, /\[shop\/cache\] 'replicas' must be 0 or 1: more pods would be independent caches behind one Service, got 3/],
+    ['credentials are missing', { credentials: undefined }, /\[shop\/cache\] 'credentials' is required: Redis without a password is open/],
+    ['the credentials have no password', { credentials: StoreCredentials.fromSecret('auth', { keys: { username: 'u' } }) }, /'credentials\.keys' has no 'password', which the store needs/],
+    // A reference, not a literal: the collision with the preset's own variable is what fails.
+    ['REDIS_PASSWORD is also given as env', { env: { REDIS_PASSWORD: EnvValue.fromSecret('other', 'password') } }, /'addEnv' defines the variable 'REDIS_PASSWORD' twice/],
+  ])('fails when %s', (_what, props, message) => {
+    expect(() => new Redis(newChart('shop'), 'cache', { credentials: REDIS_CREDS, ...(props as Partial<RedisProps>) } as RedisProps)).toThrow(message);
+  });
+});
+

@@ -1,0 +1,355 @@
+import { Testing } from 'cdk8s';
+import { BatchJob } from '../../src/constructs/batch-job';
+import { PostgreSQL } from '../../src/constructs/postgres';
+import { Redis } from '../../src/constructs/redis';
+import { StatefulStore, StoreCredentials } from '../../src/constructs/stateful-store';
+import { WebApp } from '../../src/constructs/web-app';
+import { App } from '../../src/core/app';
+import { TimonelChart } from '../../src/core/chart';
+import { envPrefixFromId, isConnectable } from '../../src/core/connections';
+import { Workload } from '../../src/core/workload';
+import { expectValidManifests } from '../support/schema';
+import { all, newChart, one, podSpec, synth } from '../support/util';
+
+const API_IMAGE = 'ghcr.io/acme/api:1.0.0';
+const sel = (name: string, instance: string) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': instance });
+
+function shop(namespace: string | null = 'shop') {
+  const chart = newChart('shop', namespace ? { namespace } : {});
+  const db = new PostgreSQL(chart, 'db', { credentials: StoreCredentials.fromSecret('shop-db-admin') });
+  const api = new WebApp(chart, 'api', { image: API_IMAGE });
+  return { chart, db, api };
+}
+
+const envOf = (workload: any) => Object.fromEntries((podSpec(workload).containers[0].env ?? []).map((e: any) => [e.name, e.value ?? e.valueFrom]));
+
+/** The objects a workload construct owns (by instance label), as `Kind/name`. */
+function objectsOf(objs: any[], instance: string): number[] {
+  return objs.flatMap((o, i) => (o.metadata?.labels?.['app.kubernetes.io/instance'] === instance ? [i] : []));
+}
+
+/**
+ * A connectTo from `client` to `target` left its three marks: env on the client, both policies,
+ * and, for every kind both have, the target's objects first.
+ */
+function expectConnected(objs: any[], c: { kind: string; name: string; selector: any }, t: { name: string; selector: any; port: number }, prefix: string) {
+  const workload = one(objs, c.kind, c.name);
+  const env = envOf(workload);
+  expect(env[`${prefix}_HOST`]).toMatch(new RegExp(`^${t.name}(\\.|$)`));
+  expect(env[`${prefix}_PORT`]).toMatch(/^\d+$/);
+  const egress = one(objs, 'NetworkPolicy', `${c.name}-to-${t.name}`);
+  expect(egress.spec.podSelector.matchLabels).toEqual(c.selector);
+  expect(egress.spec.policyTypes).toEqual(['Egress']);
+  expect(egress.spec.egress[0]).toMatchObject({ to: [{ podSelector: { matchLabels: t.selector } }], ports: [{ protocol: 'TCP', port: t.port }] });
+  const ingress = one(objs, 'NetworkPolicy', `${t.name}-from-${c.name}`);
+  expect(ingress.spec.podSelector.matchLabels).toEqual(t.selector);
+  expect(ingress.spec.policyTypes).toEqual(['Ingress']);
+  expect(ingress.spec.ingress).toEqual([{ from: [expect.objectContaining({ podSelector: { matchLabels: c.selector } })], ports: [{ protocol: 'TCP', port: t.port }] }]);
+  // Order: within every kind both own, each target object precedes each client object.
+  const targetIdx = objectsOf(objs, t.name);
+  const clientIdx = objectsOf(objs, c.name);
+  for (const kind of new Set(targetIdx.map((i) => objs[i].kind))) {
+    const ts = targetIdx.filter((i) => objs[i].kind === kind);
+    const cs = clientIdx.filter((i) => objs[i].kind === kind);
+    for (const ci of cs) expect(Math.max(...ts)).toBeLessThan(ci);
+  }
+}
+
+describe('envPrefixFromId', () => {
+  test.each([
+    ['db', 'DB'], ['shop-db', 'SHOP_DB'], ['orderDb', 'ORDER_DB'], ['ordersDB2', 'ORDERS_DB2'], ['api.v2', 'API_V2'], ['2fa', '_2FA'], ['--', '_'],
+  ])('%s -> %s', (id, prefix) => {
+    expect(envPrefixFromId(id)).toBe(prefix);
+  });
+});
+
+describe('connectTo', () => {
+  test('WebApp -> PostgreSQL: env, both policies, DNS egress, ordering; everything schema-valid', () => {
+    const { chart, db, api } = shop();
+    const conn = api.connectTo(db);
+    const objs = synth(chart);
+    expectConnected(objs, { kind: 'Deployment', name: 'shop-api', selector: sel('api', 'shop-api') }, { name: 'shop-db', selector: sel('db', 'shop-db'), port: 5432 }, 'DB');
+    expect(envOf(one(objs, 'Deployment'))).toEqual({
+      DB_HOST: 'shop-db.shop.svc',
+      DB_PORT: '5432',
+      DB_USER: { secretKeyRef: { name: 'shop-db-admin', key: 'username' } },
+      DB_PASSWORD: { secretKeyRef: { name: 'shop-db-admin', key: 'password' } },
+    });
+    expect(one(objs, 'NetworkPolicy', 'shop-api-to-shop-db').spec.egress[1]).toEqual({
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+      ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+    });
+    expect(conn.env).toEqual({ host: 'DB_HOST', port: 'DB_PORT', username: 'DB_USER', password: 'DB_PASSWORD' });
+    expect(conn.egressPolicy.name).toBe('shop-api-to-shop-db');
+    expect(conn.ingressPolicy.name).toBe('shop-db-from-shop-api');
+    expect(api.node.dependencies).toContain(db);
+    expectValidManifests(objs);
+  });
+
+  test('the target comes first even when the client was constructed first', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const api = new WebApp(chart, 'api', { image: API_IMAGE });
+    const cache = new Redis(chart, 'cache', { credentials: StoreCredentials.fromSecret('auth', { keys: { password: 'pw' } }) });
+    // Without the connection, construct order decides: api's objects come first in each kind.
+    const before = synth(chart).map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(before.indexOf('Service/shop-api')).toBeLessThan(before.indexOf('Service/shop-cache'));
+    api.connectTo(cache);
+    const objs = synth(chart);
+    expectConnected(objs, { kind: 'Deployment', name: 'shop-api', selector: sel('api', 'shop-api') }, { name: 'shop-cache', selector: sel('cache', 'shop-cache'), port: 6379 }, 'CACHE');
+    expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'Namespace/shop',
+      'ServiceAccount/shop-cache',
+      'ServiceAccount/shop-api',
+      'Service/shop-cache-headless',
+      'Service/shop-cache',
+      'Service/shop-api',
+      'Deployment/shop-api',
+      'StatefulSet/shop-cache',
+      'PodDisruptionBudget/shop-api',
+      'NetworkPolicy/shop-cache-from-shop-api',
+      'NetworkPolicy/shop-api-to-shop-cache',
+    ]);
+  });
+
+  test('WebApp -> WebApp: the Service port in env, the container port in the policies', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const api = new WebApp(chart, 'api', { image: API_IMAGE, port: 9000 });
+    const web = new WebApp(chart, 'web', { image: 'ghcr.io/acme/web:1.0.0' });
+    web.connectTo(api);
+    const objs = synth(chart);
+    expectConnected(objs, { kind: 'Deployment', name: 'shop-web', selector: sel('web', 'shop-web') }, { name: 'shop-api', selector: sel('api', 'shop-api'), port: 9000 }, 'API');
+    expect(envOf(one(objs, 'Deployment', 'shop-web'))).toEqual({ API_HOST: 'shop-api.shop.svc', API_PORT: '80' });
+    // WebApps have no peer traffic to keep open.
+    expect(all(objs, 'NetworkPolicy').map((p) => p.metadata.name)).toEqual(['shop-api-from-shop-web', 'shop-web-to-shop-api']);
+    expectValidManifests(objs);
+  });
+
+  test('BatchJob -> StatefulStore: a Workload without a Service is a client', () => {
+    const { chart, db } = shop();
+    const job = new BatchJob(chart, 'migrate', { image: 'ghcr.io/acme/migrate:1.0.0', schedule: '0 3 * * *' });
+    expect(isConnectable(job)).toBe(false);
+    job.connectTo(db);
+    const objs = synth(chart);
+    expectConnected(objs, { kind: 'CronJob', name: 'shop-migrate', selector: sel('migrate', 'shop-migrate') }, { name: 'shop-db', selector: sel('db', 'shop-db'), port: 5432 }, 'DB');
+    expectValidManifests(objs);
+  });
+
+  test('a custom Workload subclass gets connectTo from the base class', () => {
+    class Worker extends Workload {
+      constructor(scope: TimonelChart, id: string) {
+        super(scope, id, { image: 'ghcr.io/acme/worker:1.0.0' });
+      }
+    }
+    const { chart, db } = shop();
+    const worker = new Worker(chart, 'worker');
+    worker.connectTo(db, { envPrefix: 'PG' });
+    expect(worker.pod.env.names).toEqual(['PG_HOST', 'PG_PORT', 'PG_USER', 'PG_PASSWORD']);
+  });
+
+  test('envPrefix and env override the names', () => {
+    const { chart, db, api } = shop();
+    const conn = api.connectTo(db, { envPrefix: 'ORDERS_DB', env: { host: 'DATABASE_HOST', password: 'PGPASSWORD' } });
+    expect(Object.keys(envOf(one(synth(chart), 'Deployment')))).toEqual(['DATABASE_HOST', 'ORDERS_DB_PORT', 'ORDERS_DB_USER', 'PGPASSWORD']);
+    expect(conn.env).toEqual({ host: 'DATABASE_HOST', port: 'ORDERS_DB_PORT', username: 'ORDERS_DB_USER', password: 'PGPASSWORD' });
+  });
+
+  test('the credentials option swaps in a least-privilege Secret', () => {
+    const { chart, db, api } = shop();
+    api.connectTo(db, { credentials: { secretName: 'shop-db-app', keys: { username: 'user', password: 'pass' } } });
+    expect(envOf(one(synth(chart), 'Deployment'))).toMatchObject({
+      DB_USER: { secretKeyRef: { name: 'shop-db-app', key: 'user' } },
+      DB_PASSWORD: { secretKeyRef: { name: 'shop-db-app', key: 'pass' } },
+    });
+  });
+
+  test('without namespaces the host is the short Service name', () => {
+    const { chart, db, api } = shop(null);
+    api.connectTo(db);
+    expect(envOf(one(synth(chart), 'Deployment')).DB_HOST).toBe('shop-db');
+  });
+
+  test("dns: 'any' allows port 53 anywhere (NodeLocal DNSCache)", () => {
+    const { chart, db, api } = shop();
+    api.connectTo(db, { dns: 'any' });
+    expect(one(synth(chart), 'NetworkPolicy', 'shop-api-to-shop-db').spec.egress[1]).toEqual({
+      ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+    });
+  });
+
+  test('a store that is a target keeps ingress among its replicas open; as a client also egress', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const primary = new StatefulStore(chart, 'kv', { image: 'ghcr.io/acme/kv:2.1.0', port: 7000, replicas: 3 });
+    const api = new WebApp(chart, 'api', { image: API_IMAGE });
+    api.connectTo(primary);
+    const peers = () => one(synth(chart), 'NetworkPolicy', 'shop-kv-peers').spec;
+    expect(peers()).toEqual({
+      podSelector: { matchLabels: sel('kv', 'shop-kv') },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: { matchLabels: sel('kv', 'shop-kv') } }] }],
+    });
+    const other = new StatefulStore(chart, 'ledger', { image: 'ghcr.io/acme/kv:2.1.0', port: 7100 });
+    primary.connectTo(other);
+    expect(peers().policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(peers().egress).toEqual([{ to: [{ podSelector: { matchLabels: sel('kv', 'shop-kv') } }] }]);
+    expectValidManifests(synth(chart));
+  });
+
+  test('across namespaces with the allowance: namespaceSelectors on both sides, charts ordered by the dependency', () => {
+    const app = new App({ outdir: '/nonexistent-never-written' });
+    // The client's chart is created first; the dependency still puts the data chart's file first.
+    const web = new TimonelChart(app, 'storefront', { namespace: 'storefront' });
+    const data = new TimonelChart(app, 'data', { namespace: 'data' });
+    const api = new WebApp(web, 'api', { image: API_IMAGE });
+    const db = new PostgreSQL(data, 'db', { credentials: StoreCredentials.fromSecret('db-admin') });
+    api.connectTo(db, { allowCrossNamespace: true, credentials: { secretName: 'db-admin-copy' } });
+    const files = app.render();
+    expect(files.map((f) => f.fileName)).toEqual(['0000-data.k8s.yaml', '0001-storefront.k8s.yaml']);
+    const [dataDocs, webDocs] = files.map((f) => f.docs);
+    const egress = one(webDocs, 'NetworkPolicy', 'storefront-api-to-data-db');
+    expect(egress.metadata.namespace).toBe('storefront');
+    expect(egress.spec.egress[0].to).toEqual([{
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'data' } }, podSelector: { matchLabels: sel('db', 'data-db') },
+    }]);
+    const ingress = one(dataDocs, 'NetworkPolicy', 'data-db-from-storefront-api');
+    expect(ingress.metadata.namespace).toBe('data');
+    expect(ingress.spec.ingress[0].from).toEqual([{
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'storefront' } }, podSelector: { matchLabels: sel('api', 'storefront-api') },
+    }]);
+    expect(envOf(one(webDocs, 'Deployment'))).toMatchObject({
+      DB_HOST: 'data-db.data.svc',
+      DB_PASSWORD: { secretKeyRef: { name: 'db-admin-copy', key: 'password' } },
+    });
+    expectValidManifests([...dataDocs, ...webDocs]);
+  });
+
+  test('long policy names are shortened deterministically to 63 characters', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const store = new StatefulStore(chart, 'the-primary-inventory-database', { image: 'ghcr.io/acme/kv:2.1.0', port: 7000 });
+    const app = new WebApp(chart, 'the-storefront-application-server', { image: API_IMAGE });
+    const conn = app.connectTo(store);
+    expect(conn.egressPolicy.name).toHaveLength(63);
+    expect(conn.egressPolicy.name).toMatch(/^shop-the-storefront-application-server-to-shop-the-pri-[0-9a-f]{8}$/);
+    expect(conn.ingressPolicy.name).toMatch(/^shop-the-primary-inventory-database-from-shop-the-stor-[0-9a-f]{8}$/);
+  });
+
+  test('allowFrom opens only the policies: no env, no ordering', () => {
+    const { chart, db, api } = shop();
+    const job = new BatchJob(chart, 'report', { image: 'ghcr.io/acme/report:1.0.0' });
+    const conn = db.allowFrom(job);
+    expect(conn.env).toEqual({});
+    expect(job.node.dependencies).toEqual([]);
+    const objs = synth(chart);
+    expect(one(objs, 'NetworkPolicy', 'shop-report-to-shop-db')).toBeDefined();
+    expect(one(objs, 'NetworkPolicy', 'shop-db-from-shop-report')).toBeDefined();
+    expect(envOf(one(objs, 'Job'))).toEqual({});
+    void api;
+  });
+
+  test('allowFrom opens the reverse direction of a connection without a cycle', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const api = new WebApp(chart, 'api', { image: API_IMAGE });
+    const web = new WebApp(chart, 'web', { image: 'ghcr.io/acme/web:1.0.0' });
+    web.connectTo(api);
+    web.allowFrom(api);
+    const names = all(synth(chart), 'NetworkPolicy').map((p) => p.metadata.name).sort();
+    expect(names).toEqual(['shop-api-from-shop-web', 'shop-api-to-shop-web', 'shop-web-from-shop-api', 'shop-web-to-shop-api']);
+  });
+});
+
+describe('connectTo bad input', () => {
+  test('fails when a workload connects to itself', () => {
+    const { api } = shop();
+    expect(() => api.connectTo(api)).toThrow(/\[shop\/api\] 'connectTo' cannot connect a workload to itself, got 'shop\/api'/);
+  });
+
+  test('fails when connecting to a store in a different namespace without an explicit namespace allowance', () => {
+    const app = Testing.app();
+    const db = new PostgreSQL(new TimonelChart(app, 'data', { namespace: 'data' }), 'db', { credentials: StoreCredentials.fromSecret('db-admin') });
+    const api = new WebApp(new TimonelChart(app, 'web', { namespace: 'web' }), 'api', { image: API_IMAGE });
+    expect(() => api.connectTo(db)).toThrow(
+      /\[web\/api\] 'connectTo' reaches 'data\/db' in namespace 'data' from namespace 'web' without a cross-namespace allowance.*Fix: pass \{ allowCrossNamespace: true \} to connectTo/,
+    );
+    expect(api.pod.env.names).toEqual([]);
+  });
+
+  test('fails when crossing namespaces to a store with credentials but no Secret in the client namespace', () => {
+    const app = Testing.app();
+    const db = new PostgreSQL(new TimonelChart(app, 'data', { namespace: 'data' }), 'db', { credentials: StoreCredentials.fromSecret('db-admin') });
+    const api = new WebApp(new TimonelChart(app, 'web', { namespace: 'web' }), 'api', { image: API_IMAGE });
+    expect(() => api.connectTo(db, { allowCrossNamespace: true })).toThrow(
+      /'connectTo\.credentials' is required across namespaces: a pod can only read Secrets of its own namespace, and 'db-admin' is in 'data'/,
+    );
+  });
+
+  test('fails when crossing namespaces from a chart without a namespace', () => {
+    const app = Testing.app();
+    const db = new PostgreSQL(new TimonelChart(app, 'data', { namespace: 'data' }), 'db', { credentials: StoreCredentials.fromSecret('db-admin') });
+    const api = new WebApp(new TimonelChart(app, 'web'), 'api', { image: API_IMAGE });
+    expect(() => api.connectTo(db, { allowCrossNamespace: true })).toThrow(/'connectTo' crosses namespaces but the client's chart has no namespace/);
+  });
+
+  test('fails when the same target is connected twice', () => {
+    const { db, api } = shop();
+    api.connectTo(db);
+    expect(() => api.connectTo(db, { envPrefix: 'PG' })).toThrow(
+      /\[shop\/api\] 'connectTo' wires 'shop\/api' to 'shop\/db' twice \(already done by connectTo\)/,
+    );
+  });
+
+  test('fails when an env var name collides with an existing one', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const db = new PostgreSQL(chart, 'db', { credentials: StoreCredentials.fromSecret('shop-db-admin') });
+    const api = new WebApp(chart, 'api', { image: API_IMAGE, env: { DB_PORT: '1234' } });
+    expect(() => api.connectTo(db)).toThrow(/'connectTo\(db\)' defines the variable 'DB_PORT' twice/);
+    // Nothing was half-added.
+    expect(api.pod.env.names).toEqual(['DB_PORT']);
+    expect(api.node.dependencies).toEqual([]);
+  });
+
+  test('fails when two targets would give the same env names', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const a = new Redis(chart, 'cache', { credentials: StoreCredentials.fromSecret('a', { keys: { password: 'p' } }) });
+    const b = new Redis(chart, 'sessions', { credentials: StoreCredentials.fromSecret('b', { keys: { password: 'p' } }) });
+    const api = new WebApp(chart, 'api', { image: API_IMAGE });
+    api.connectTo(a);
+    expect(() => api.connectTo(b, { envPrefix: 'CACHE' })).toThrow(/'connectTo\(sessions\)' defines the variable 'CACHE_HOST' twice/);
+  });
+
+  test('fails when the connection would make a dependency cycle', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const api = new WebApp(chart, 'api', { image: API_IMAGE });
+    const web = new WebApp(chart, 'web', { image: 'ghcr.io/acme/web:1.0.0' });
+    web.connectTo(api);
+    expect(() => api.connectTo(web)).toThrow(
+      /\[shop\/api\] 'connectTo' would make a dependency cycle: 'shop\/web' already depends on 'shop\/api'.*Fix: keep the existing connectTo and open this direction with 'web\.allowFrom\(api\)'/,
+    );
+  });
+
+  test('fails when the connection would make a cycle between charts', () => {
+    const app = Testing.app();
+    const a = new TimonelChart(app, 'a', { namespace: 'a' });
+    const b = new TimonelChart(app, 'b', { namespace: 'b' });
+    const aApi = new WebApp(a, 'api', { image: API_IMAGE });
+    const bApi = new WebApp(b, 'api', { image: API_IMAGE });
+    const bWorker = new WebApp(b, 'worker', { image: API_IMAGE });
+    aApi.connectTo(bApi, { allowCrossNamespace: true });
+    expect(() => bWorker.connectTo(aApi, { allowCrossNamespace: true })).toThrow(/\[b\/worker\] 'connectTo' would make a cycle between charts: chart 'a' already depends on chart 'b'.*Fix: .*'api\.allowFrom\(worker\)'/);
+  });
+
+  test('fails when envPrefix is not a variable prefix', () => {
+    const { db, api } = shop();
+    expect(() => api.connectTo(db, { envPrefix: 'my-db' })).toThrow(/'connectTo\.envPrefix' is not a valid env var prefix, got 'my-db'/);
+  });
+
+  test('fails when allowFrom is called on a workload without a Service', () => {
+    const { chart, api } = shop();
+    const job = new BatchJob(chart, 'report', { image: 'ghcr.io/acme/report:1.0.0' });
+    expect(() => job.allowFrom(api)).toThrow(/\[shop\/report\] 'allowFrom' needs a workload that serves a port/);
+  });
+
+  test('fails when allowFrom and connectTo wire the same pair', () => {
+    const { db, api } = shop();
+    db.allowFrom(api);
+    expect(() => api.connectTo(db)).toThrow(/wires 'shop\/api' to 'shop\/db' twice \(already done by allowFrom\)/);
+  });
+});

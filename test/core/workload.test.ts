@@ -1,0 +1,293 @@
+import { Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { TimonelChart } from '../../src/core/chart';
+import { NameRule } from '../../src/core/names';
+import { canonicalJson, checksum, ConfigExposure, Workload, WorkloadNaming, WorkloadProps } from '../../src/core/workload';
+import { newChart, one, synth } from '../support/util';
+
+const IMAGE = 'ghcr.io/acme/web:1.4.2';
+const CHECKSUM = 'timonel.dev/config-checksum';
+
+/** The smallest workload: one Deployment whose pod template renders lazily, so later verbs still reach it. */
+class TestWorkload extends Workload {
+  public readonly resource: k8s.KubeDeployment;
+
+  constructor(scope: Construct, id: string, props: WorkloadProps, naming?: WorkloadNaming) {
+    super(scope, id, props, naming);
+    this.resource = new k8s.KubeDeployment(this, 'Resource', {
+      metadata: this.metadata(),
+      spec: {
+        selector: { matchLabels: this.selectorLabels },
+        template: {
+          metadata: { labels: this.labels, annotations: Lazy.any({ produce: () => this.pod.renderAnnotations() }) },
+          spec: Lazy.any({ produce: () => this.pod.renderSpec({ serviceAccountName: this.serviceAccount.name, main: {} }) }),
+        },
+      },
+    });
+  }
+}
+
+function workload(props: Partial<WorkloadProps> = {}, chart: TimonelChart = newChart('shop'), id = 'web', naming?: WorkloadNaming): TestWorkload {
+  return new TestWorkload(chart, id, { image: IMAGE, ...props }, naming);
+}
+
+const objects = (w: Workload) => synth(w.chart);
+/** The pod template of the workload's Deployment. */
+const pod = (w: Workload) => one(objects(w), 'Deployment').spec.template;
+
+describe('Workload names', () => {
+  test('derives the name from the chart and construct ids', () => {
+    expect(workload().name).toBe('shop-web');
+  });
+
+  test('derives the name through nested constructs, lowercased', () => {
+    const chart = newChart('Shop');
+    const w = new TestWorkload(new Construct(chart, 'Backend'), 'API', { image: IMAGE });
+    expect(w.name).toBe('shop-backend-api');
+  });
+
+  test('names the Deployment and ServiceAccount with it', () => {
+    const objs = objects(workload());
+    expect(one(objs, 'Deployment').metadata.name).toBe('shop-web');
+    expect(one(objs, 'ServiceAccount').metadata.name).toBe('shop-web');
+  });
+
+  test('uses an explicit name as it is', () => {
+    const w = workload({ name: 'storefront' });
+    expect(w.name).toBe('storefront');
+    expect(one(objects(w), 'Deployment').metadata.name).toBe('storefront');
+  });
+
+  test('shortens a long derived name', () => {
+    const name = workload({}, newChart('shop'), 'w'.repeat(70)).name;
+    expect(name).toHaveLength(63);
+    expect(name).toMatch(/^shop-w{49}-[0-9a-f]{8}$/);
+  });
+
+  test('shortens to the maxLength a subclass asks for', () => {
+    expect(workload({}, newChart('shop'), 'w'.repeat(60), { maxLength: 52 }).name).toHaveLength(52);
+  });
+
+  test('fails when an explicit name is too long instead of shortening it', () => {
+    expect(() => workload({ name: 'n'.repeat(64) })).toThrow(/^\[shop\/web\] 'name' must be at most 63 characters for a DNS-1035 label, but is 64/);
+  });
+
+  test('fails when an explicit name is invalid', () => {
+    expect(() => workload({ name: 'Store_Front' })).toThrow(/^\[shop\/web\] 'name' is not a valid DNS-1035 label, got 'Store_Front'/);
+  });
+
+  test("fails when an id such as 'Bad_Name' yields an invalid name", () => {
+    expect(() => workload({}, newChart('shop'), 'Bad_Name')).toThrow(/^\[shop\/Bad_Name\] 'id' is not a valid DNS-1035 label, got 'shop-bad_name'/);
+  });
+
+  test('fails when the derived name starts with a digit (it is also a Service name)', () => {
+    expect(() => workload({}, newChart('9shop'))).toThrow(/'id' is not a valid DNS-1035 label, got '9shop-web'.*Fix: start the name with a letter/);
+  });
+
+  test('accepts a leading digit when the subclass asks for a DNS-1123 label', () => {
+    expect(workload({}, newChart('9shop'), 'web', { rule: NameRule.DNS_1123_LABEL }).name).toBe('9shop-web');
+  });
+
+  test('metadata(suffix) names a related object <name>-<suffix> with the labels', () => {
+    const w = workload();
+    expect(w.metadata('config')).toEqual({ name: 'shop-web-config', labels: w.labels });
+    expect(w.metadata()).toMatchObject({ name: 'shop-web' });
+  });
+});
+
+describe('Workload labels', () => {
+  test('carry name, instance, version from the image tag, part-of the chart and managed-by', () => {
+    expect(workload().labels).toEqual({
+      'app.kubernetes.io/name': 'web',
+      'app.kubernetes.io/instance': 'shop-web',
+      'app.kubernetes.io/version': '1.4.2',
+      'app.kubernetes.io/part-of': 'shop',
+      'app.kubernetes.io/managed-by': 'timonel',
+    });
+  });
+
+  test('the Deployment selects by the selector labels', () => {
+    expect(one(objects(workload()), 'Deployment').spec.selector.matchLabels).toEqual({
+      'app.kubernetes.io/name': 'web',
+      'app.kubernetes.io/instance': 'shop-web',
+    });
+  });
+
+  test('selector labels are name and instance only', () => {
+    expect(workload({ component: 'frontend', version: '2.0.0' }).selectorLabels).toEqual({
+      'app.kubernetes.io/name': 'web',
+      'app.kubernetes.io/instance': 'shop-web',
+    });
+  });
+
+  test('take version and component from props, and part-of from the chart', () => {
+    const w = workload({ component: 'frontend', version: '2.0.0' }, newChart('shop', { partOf: 'platform' }));
+    expect(w.labels).toMatchObject({
+      'app.kubernetes.io/version': '2.0.0',
+      'app.kubernetes.io/component': 'frontend',
+      'app.kubernetes.io/part-of': 'platform',
+    });
+  });
+
+  test('the name label is the id, the instance label the explicit name', () => {
+    expect(workload({ name: 'storefront' }, newChart('shop'), 'Web').selectorLabels).toEqual({
+      'app.kubernetes.io/name': 'web',
+      'app.kubernetes.io/instance': 'storefront',
+    });
+  });
+
+  test('carry no version for an allowed unpinned image', () => {
+    expect(workload({ image: 'nginx', allowUnpinnedImage: true }).labels).not.toHaveProperty(['app.kubernetes.io/version']);
+  });
+
+  test('are on every object', () => {
+    const w = workload({ config: { a: 'b' } });
+    for (const o of objects(w)) expect(o.metadata.labels).toEqual(w.labels);
+    expect(pod(w).metadata.labels).toEqual(w.labels);
+  });
+});
+
+describe('Workload namespace', () => {
+  test("is the chart's, and the objects are in it", () => {
+    const w = workload({}, newChart('shop', { namespace: 'shop-prod' }));
+    expect(w.namespace).toBe('shop-prod');
+    expect(one(objects(w), 'ServiceAccount').metadata.namespace).toBe('shop-prod');
+  });
+
+  test('is undefined without a chart namespace', () => {
+    expect(workload().namespace).toBeUndefined();
+  });
+});
+
+describe('Workload ServiceAccount', () => {
+  test('is its own, with API token automount off, and the pod uses it without the token', () => {
+    const w = workload();
+    const objs = objects(w);
+    expect(one(objs, 'ServiceAccount').automountServiceAccountToken).toBe(false);
+    expect(pod(w).spec.serviceAccountName).toBe('shop-web');
+    expect(pod(w).spec.automountServiceAccountToken).toBe(false);
+    expect(w.serviceAccount.name).toBe('shop-web');
+  });
+});
+
+describe('Workload config', () => {
+  test('renders a ConfigMap <name>-config with the data, keys sorted', () => {
+    const w = workload({ config: { b: '2', a: '1' } });
+    const cm = one(objects(w), 'ConfigMap');
+    expect(cm.metadata.name).toBe('shop-web-config');
+    expect(Object.keys(cm.data)).toEqual(['a', 'b']);
+    expect(cm.data).toEqual({ a: '1', b: '2' });
+    expect(w.configMap?.name).toBe('shop-web-config');
+  });
+
+  test('renders no ConfigMap and no checksum without config', () => {
+    const w = workload();
+    expect(w.configMap).toBeUndefined();
+    expect(objects(w).map((o) => o.kind)).not.toContain('ConfigMap');
+    expect(pod(w).metadata.annotations).toBeUndefined();
+  });
+
+  test('annotates the pod with the sha256 checksum of the data', () => {
+    const w = workload({ config: { LOG_LEVEL: 'info' } });
+    expect(pod(w).metadata.annotations).toEqual({ [CHECKSUM]: checksum({ LOG_LEVEL: 'info' }) });
+    expect(pod(w).metadata.annotations[CHECKSUM]).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('the checksum changes when the data changes', () => {
+    const a = pod(workload({ config: { LOG_LEVEL: 'info' } })).metadata.annotations[CHECKSUM];
+    const b = pod(workload({ config: { LOG_LEVEL: 'debug' } })).metadata.annotations[CHECKSUM];
+    const c = pod(workload({ config: { LOG_LEVEL: 'info', EXTRA: '' } })).metadata.annotations[CHECKSUM];
+    expect(new Set([a, b, c]).size).toBe(3);
+  });
+
+  test('the checksum stays the same for the same data, whatever the key order or the rest of the workload', () => {
+    const a = pod(workload({ config: { A: '1', B: '2' } })).metadata.annotations[CHECKSUM];
+    const b = pod(workload({ config: { B: '2', A: '1' }, env: { X: 'y' }, component: 'api' })).metadata.annotations[CHECKSUM];
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+    expect(a).toBe(b);
+  });
+
+  test('exposes the keys as env through envFrom by default', () => {
+    const c = pod(workload({ config: { LOG_LEVEL: 'info' } })).spec.containers[0];
+    expect(c.envFrom).toEqual([{ configMapRef: { name: 'shop-web-config' } }]);
+    expect(c.volumeMounts.map((m: any) => m.mountPath)).toEqual(['/tmp']);
+  });
+
+  test('ConfigExposure.FILES mounts the ConfigMap read-only at /etc/config instead', () => {
+    const spec = pod(workload({ config: { 'app.yaml': 'a: 1' }, configAs: ConfigExposure.FILES })).spec;
+    expect(spec.volumes).toContainEqual({ name: 'config', configMap: { name: 'shop-web-config' } });
+    expect(spec.containers[0].volumeMounts).toContainEqual({ name: 'config', mountPath: '/etc/config', readOnly: true });
+    expect(spec.containers[0]).not.toHaveProperty('envFrom');
+  });
+
+  test('ConfigExposure.FILES mounts at configMountPath when given', () => {
+    const spec = pod(workload({ config: { 'app.yaml': 'a: 1' }, configAs: ConfigExposure.FILES, configMountPath: '/config' })).spec;
+    expect(spec.containers[0].volumeMounts).toContainEqual({ name: 'config', mountPath: '/config', readOnly: true });
+  });
+
+  test('an empty config still renders a ConfigMap and a checksum', () => {
+    const w = workload({ config: {} });
+    expect(one(objects(w), 'ConfigMap').metadata.name).toBe('shop-web-config');
+    expect(pod(w).metadata.annotations[CHECKSUM]).toBe(checksum({}));
+  });
+
+  test('fails when a config key has characters a ConfigMap forbids', () => {
+    expect(() => workload({ config: { 'bad key': 'x' } })).toThrow(/^\[shop\/web\] 'config' has an invalid key, got 'bad key'\. Allowed: letters, digits, '-', '_' and '\.'/);
+    expect(() => workload({ config: { 'a/b': 'x' }, configAs: ConfigExposure.FILES })).toThrow(/'config' has an invalid key, got 'a\/b'/);
+  });
+
+  test('fails when a config key exposed as env is not a variable name', () => {
+    expect(() => workload({ config: { '1ABC': 'x' } })).toThrow(/^\[shop\/web\] 'config' has an invalid variable name, got '1ABC'/);
+  });
+
+  test('accepts a key that is a file name but not a variable name when exposed as files', () => {
+    expect(() => workload({ config: { '1.conf': 'x' }, configAs: ConfigExposure.FILES })).not.toThrow();
+  });
+});
+
+describe('Workload.addEnv', () => {
+  test('adds variables after the props, and is chainable', () => {
+    const w = workload({ env: { A: '1' } });
+    expect(w.addEnv({ B: '2' }).addEnv({ C: '3' })).toBe(w);
+    expect(pod(w).spec.containers[0].env).toEqual([{ name: 'A', value: '1' }, { name: 'B', value: '2' }, { name: 'C', value: '3' }]);
+  });
+
+  test('fails when a variable is already defined by the props', () => {
+    const w = workload({ env: { LOG_LEVEL: 'info' } });
+    expect(() => w.addEnv({ LOG_LEVEL: 'debug' })).toThrow(/^\[shop\/web\] 'addEnv' defines the variable 'LOG_LEVEL' twice/);
+  });
+
+  test('fails when a variable was added before', () => {
+    const w = workload().addEnv({ A: '1' });
+    expect(() => w.addEnv({ A: '1' })).toThrow(/'addEnv' defines the variable 'A' twice/);
+  });
+
+  test('fails when a variable name is invalid', () => {
+    expect(() => workload().addEnv({ '1ABC': 'x' })).toThrow(/'addEnv' has an invalid variable name, got '1ABC'/);
+  });
+});
+
+describe('Workload pod', () => {
+  test('renders the main container from the props with the restricted defaults', () => {
+    const spec = pod(workload({ command: ['serve'] })).spec;
+    expect(spec.containers[0]).toMatchObject({ name: 'main', image: IMAGE, command: ['serve'], imagePullPolicy: 'IfNotPresent' });
+    expect(spec.securityContext.runAsNonRoot).toBe(true);
+  });
+
+  test('fails when the image is unpinned', () => {
+    expect(() => workload({ image: 'nginx' })).toThrow(/^\[shop\/web\] 'image' has no tag or digest/);
+  });
+});
+
+describe('checksum and canonicalJson', () => {
+  test('canonical JSON sorts object keys at every depth, keeping array order', () => {
+    expect(canonicalJson({ b: 1, a: { d: [2, 1], c: null } })).toBe('{"a":{"c":null,"d":[2,1]},"b":1}');
+  });
+
+  test('the checksum is the sha256 hex of the canonical JSON', () => {
+    expect(checksum({ b: '2', a: '1' })).toBe(checksum({ a: '1', b: '2' }));
+    expect(checksum({ a: '1' })).not.toBe(checksum({ a: '2' }));
+    expect(checksum({})).toBe('44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a');
+  });
+});
