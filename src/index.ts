@@ -26,3 +26,5 @@ export * from './constructs/postgres';
 export * from './constructs/redis';
 export { envPrefixFromId, isConnectable } from './core/connections';
 export type { Connection, ConnectionEndpoint, ConnectOptions, AllowFromOptions, IConnectable, CredentialsRef } from './core/connections';
+export { Policy, Profile, PolicyError, runPolicies, enforcePolicies, withoutChartPolicies } from './policies';
+export type { Finding, PolicySubject } from './policies';

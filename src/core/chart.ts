@@ -6,6 +6,7 @@ import { NameRule, validateName } from './names';
 import { orderForApply } from './order';
 import { DEFAULTS } from './defaults';
 import { fail } from './errors';
+import { checkChart, configureChartPolicy, PolicyOptions } from '../policies/policy';
 
 /** Props of a timonel chart: one chart, one file in `dist/`. */
 export interface TimonelChartProps extends ChartProps {
@@ -25,6 +26,13 @@ export interface TimonelChartProps extends ChartProps {
    * @default - the chart id
    */
   readonly partOf?: string;
+  /**
+   * Policy settings: the profile for this chart's objects ('restricted', 'baseline' or
+   * `Profile.custom(...)`). The policies run over the chart in `toJson()` (so in
+   * `Testing.synth`) and over the whole app in `App.synth()`.
+   * @default - the profile set with `Policy.setDefault` on the app, else 'restricted'
+   */
+  readonly policy?: PolicyOptions;
 }
 
 const TIMONEL_CHART = Symbol.for('timonel.TimonelChart');
@@ -57,6 +65,7 @@ export class TimonelChart extends Chart {
     super(scope, id, { ...props, disableResourceNameHashes: true });
     Object.defineProperty(this, TIMONEL_CHART, { value: true });
     this.partOf = props.partOf ?? id.toLowerCase();
+    configureChartPolicy(this, props.policy);
     if (props.namespace) {
       validateName(props.namespace, NameRule.DNS_1123_LABEL, { scope: this, prop: 'namespace' });
       if (props.createNamespace ?? true) {
@@ -78,8 +87,13 @@ export class TimonelChart extends Chart {
     }
   }
 
-  /** Renders the chart's objects in apply order (used by `Testing.synth` and `App.synth`). */
+  /**
+   * Renders the chart's objects in apply order (used by `Testing.synth` and `App.synth`) and
+   * runs the policies over them: a PolicyError lists every error at once.
+   */
   public toJson(): any[] {
-    return orderForApply(super.toJson());
+    const docs = orderForApply(super.toJson());
+    checkChart(this, docs);
+    return docs;
   }
 }

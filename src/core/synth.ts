@@ -13,6 +13,7 @@ import { TimonelChart } from './chart';
 import { fail } from './errors';
 import { orderForApply } from './order';
 import { RenderedFile } from './output';
+import { withoutChartPolicies } from '../policies/policy';
 
 /** One chart's file, as `synthesizeApp` renders it. */
 export interface SynthesizedChart extends RenderedFile {
@@ -107,10 +108,11 @@ export function synthesizePlain(app: App): RenderedFile[] {
   CDK8S_CHART_TO_JSON.call(first);
   const charts = app.charts;
   const indexed = hasCrossChartDependency(app);
-  return charts.map((chart, i) => ({
+  // Plain cdk8s semantics, for comparison: the per-chart policy run of TimonelChart.toJson() is not part of them.
+  return withoutChartPolicies(() => charts.map((chart, i) => ({
     fileName: chartFileName(chart, indexed ? i : undefined, app.outputFileExtension),
     docs: chart.toJson(),
-  }));
+  })));
 }
 
 // After dependency resolution, cdk8s's hasDependantCharts holds exactly when some construct depends

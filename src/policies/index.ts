@@ -1,30 +1,20 @@
-// STUB: the policy engine (issue 5) replaces this file's body, keeping these signatures.
-import { IConstruct } from 'constructs';
-
-/** One synthesized object and where it came from. */
-export interface PolicySubject {
-  /** The Kubernetes manifest (plain JSON, already resolved). */
-  readonly manifest: any;
-  /** The construct path of the ApiObject that produced it, when there is one. */
-  readonly constructPath?: string;
-  /** The file (or chart) the object is written to / was read from. */
-  readonly file?: string;
-  /** The chart (or app) that decides which profile applies; undefined for `timonel check`. */
-  readonly scope?: IConstruct;
-}
-
-/** A finding of a rule. */
-export interface Finding {
-  readonly ruleId: string;
-  readonly severity: 'error' | 'warning';
-  readonly message: string;
-}
-
 /**
- * Runs the policy rules over every subject once. Throws a TimonelError listing every error
- * finding at once; returns the warnings (the caller prints them).
+ * Policies: a synth-time rule engine that governs what may be deployed.
+ *
+ * - `enforcePolicies(subjects)` runs every rule once over a set of objects (the App does it
+ *   over the whole app; `TimonelChart.toJson()` over one chart) and throws one PolicyError
+ *   listing every error; warnings are returned.
+ * - `Profile` chooses rules and severities (`restricted` by default, `baseline`, custom).
+ * - `Policy.suppress(construct, ruleId, reason)` records a reasoned exception as an annotation.
+ * - `timonel check` (src/cli) runs the same rules over any YAML.
  */
-export function enforcePolicies(subjects: readonly PolicySubject[]): Finding[] {
-  void subjects;
-  return [];
-}
+export type { PolicySubject, Finding, Severity, RuleLevel, Issue, RuleCategory } from './types';
+export { enforcePolicies, runPolicies, formatFinding, PolicyError } from './engine';
+export type { PolicyReport, PolicyRunOptions, FormatOptions } from './engine';
+export { Profile } from './profiles';
+export type { ProfileLike, CustomProfileOptions, ProfileRule } from './profiles';
+export { Policy, checkChart, configureChartPolicy, withoutChartPolicies } from './policy';
+export type { PolicyOptions } from './policy';
+export { SUPPRESS_PREFIX, MIN_REASON_LENGTH, suppressionAnnotation } from './suppression';
+export { RULES } from './rules';
+export type { Rule } from './rule';

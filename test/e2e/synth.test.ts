@@ -14,7 +14,7 @@ function readDir(dir: string): Record<string, string> {
 }
 
 function synthInto(tmp: string, app?: string): ReturnType<typeof spawnSync> {
-  const args = ['synth', '--output', path.join(tmp, 'staging')];
+  const args = ['synth', '--no-check-upgrade', '--output', path.join(tmp, 'staging')];
   if (app) args.push('--app', app);
   return spawnSync(CDK8S, args, { cwd: ROOT, env: { ...process.env, TIMONEL_OUTDIR: path.join(tmp, 'dist') }, encoding: 'utf8' });
 }

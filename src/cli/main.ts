@@ -1,0 +1,134 @@
+import { TimonelError } from '../core/errors';
+import { Profile } from '../policies/profiles';
+import { RULES } from '../policies/rules';
+import { check, CheckResult, UsageError } from './check';
+import { MissingPathError } from './yaml-files';
+
+const USAGE = `Usage:
+  timonel check [options] <dir|file>...   check Kubernetes YAML against the policy rules
+  timonel rules [--profile <p>] [--format human|json|markdown]
+                                          list the rules and their severities
+
+Options of check:
+  --profile <restricted|baseline|file.json>
+                     the rule set (default: restricted). A JSON file holds Profile.custom
+                     options: { "extends": "baseline", "disable": [...], "severity": {...} }
+  --disable <rule-id>[,<rule-id>...]
+                     turn rules off (repeatable)
+  --format <human|json>
+                     human output grouped by file (default), or JSON for CI
+  --quiet            print errors only
+  -h, --help         show this help
+
+Folders are read recursively (*.yaml, *.yml; kustomization.yaml and documents that are not
+Kubernetes objects are skipped). Suppress a rule on an object with the annotation
+  timonel.dev/suppress.<rule-id>: <reason of at least 10 characters>
+
+Exit codes: 0 no errors (warnings allowed), 1 policy errors, 2 usage or parse errors.
+`;
+
+interface Parsed {
+  readonly command?: string;
+  readonly paths: string[];
+  readonly flags: Map<string, string[]>;
+  readonly help: boolean;
+}
+
+const VALUE_FLAGS = new Set(['--profile', '--disable', '--format']);
+const BOOLEAN_FLAGS = new Set(['--quiet']);
+
+function parse(argv: readonly string[]): Parsed {
+  const paths: string[] = [];
+  const flags = new Map<string, string[]>();
+  let command: string | undefined;
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '-h' || arg === '--help') {
+      help = true;
+    } else if (arg === '--') {
+      paths.push(...argv.slice(i + 1));
+      break;
+    } else if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const name = eq >= 0 ? arg.slice(0, eq) : arg;
+      if (BOOLEAN_FLAGS.has(name)) {
+        if (eq >= 0) throw new UsageError(`${name} takes no value`);
+        flags.set(name, ['true']);
+      } else if (VALUE_FLAGS.has(name)) {
+        const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+        if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
+        flags.set(name, [...(flags.get(name) ?? []), value]);
+      } else {
+        throw new UsageError(`unknown option '${name}'`);
+      }
+    } else if (command === undefined) {
+      command = arg;
+    } else {
+      paths.push(arg);
+    }
+  }
+  return { command, paths, flags, help };
+}
+
+function one(p: Parsed, flag: string): string | undefined {
+  const v = p.flags.get(flag);
+  if (v && v.length > 1) throw new UsageError(`${flag} given more than once`);
+  return v?.[0];
+}
+
+function format<T extends string>(p: Parsed, allowed: readonly T[]): T {
+  const f = one(p, '--format') ?? allowed[0];
+  if (!(allowed as readonly string[]).includes(f)) throw new UsageError(`--format must be one of ${allowed.join(', ')}, got '${f}'`);
+  return f as T;
+}
+
+function rules(p: Parsed): CheckResult {
+  const profile = Profile.of((one(p, '--profile') ?? 'restricted') as any);
+  const fmt = format(p, ['human', 'json', 'markdown'] as const);
+  const rows = profile.rules();
+  if (fmt === 'json') return { exitCode: 0, stdout: `${JSON.stringify({ profile: profile.name, rules: rows }, null, 2)}\n`, stderr: '' };
+  if (fmt === 'markdown') {
+    const lines = ['| Rule | Severity | Rationale |', '| --- | --- | --- |', ...rows.map((r) => `| \`${r.id}\` | ${r.level} | ${r.rationale.replace(/\|/g, '\\|')} |`)];
+    return { exitCode: 0, stdout: `${lines.join('\n')}\n`, stderr: '' };
+  }
+  const width = Math.max(...RULES.map((r) => r.id.length));
+  const lines = rows.map((r) => `${r.id.padEnd(width)}  ${r.level.padEnd(7)}  ${r.rationale}`);
+  return { exitCode: 0, stdout: `profile: ${profile.name}\n${lines.join('\n')}\n`, stderr: '' };
+}
+
+/** Runs the CLI with arguments (without `node` and the script) and returns what to print. */
+export function run(argv: readonly string[], cwd = process.cwd()): CheckResult {
+  try {
+    const p = parse(argv);
+    if (p.help || p.command === 'help') return { exitCode: p.command || p.help ? 0 : 2, stdout: USAGE, stderr: '' };
+    if (p.command === undefined) return { exitCode: 2, stdout: '', stderr: USAGE };
+    if (p.command === 'rules') {
+      if (p.paths.length) throw new UsageError(`'timonel rules' takes no paths`);
+      return rules(p);
+    }
+    if (p.command !== 'check') throw new UsageError(`unknown command '${p.command}'`);
+    if (p.paths.length === 0) throw new UsageError('name at least one file or folder to check');
+    return check({
+      paths: p.paths,
+      profile: one(p, '--profile'),
+      disable: (p.flags.get('--disable') ?? []).flatMap((d) => d.split(',')).map((d) => d.trim()).filter(Boolean),
+      format: format(p, ['human', 'json'] as const),
+      quiet: p.flags.has('--quiet'),
+      cwd,
+    });
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof MissingPathError || e instanceof TimonelError) {
+      return { exitCode: 2, stdout: '', stderr: `timonel: ${e.message}\nRun 'timonel --help' for usage.\n` };
+    }
+    throw e;
+  }
+}
+
+/** The entry point of bin/timonel.js. */
+export function main(argv = process.argv.slice(2)): void {
+  const result = run(argv);
+  if (result.stdout) process.stdout.write(result.stdout);
+  if (result.stderr) process.stderr.write(result.stderr);
+  process.exitCode = result.exitCode;
+}

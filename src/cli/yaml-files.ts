@@ -1,0 +1,138 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Document, isCollection, isScalar, LineCounter, parseAllDocuments } from 'yaml';
+import { splitFieldPath } from '../policies/model';
+
+/** One Kubernetes object read from a file. */
+export interface LoadedObject {
+  /** The file, relative to the working directory when inside it. */
+  readonly file: string;
+  readonly manifest: any;
+  /** Position in the file, for line numbers of findings. */
+  readonly doc: Document;
+  readonly lines: LineCounter;
+  /** Keys leading to the object inside its document (`['items', 2]` in a List). */
+  readonly prefix: ReadonlyArray<string | number>;
+}
+
+/** A file that could not be read or parsed. */
+export interface LoadError {
+  readonly file: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly message: string;
+}
+
+/** What `loadManifests` found. */
+export interface LoadResult {
+  readonly objects: LoadedObject[];
+  readonly errors: LoadError[];
+  /** Every YAML file read. */
+  readonly files: string[];
+  /** Documents skipped because they are not Kubernetes objects. */
+  readonly skipped: number;
+}
+
+const KUSTOMIZATION = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
+const NOT_OBJECTS = new Set(['Kustomization', 'Component']);
+
+/** Raised for a path that does not exist (a usage error). */
+export class MissingPathError extends Error {}
+
+/**
+ * Reads `.yaml`/`.yml` files (folders recursively, sorted; hidden folders and node_modules
+ * skipped; `kustomization.yaml` skipped), every document of each, and keeps the documents
+ * that are Kubernetes objects (`apiVersion` and `kind`; `List` items are expanded).
+ * A file named explicitly is read whatever its extension.
+ */
+export function loadManifests(paths: readonly string[], cwd = process.cwd()): LoadResult {
+  const files: string[] = [];
+  for (const p of paths) {
+    const abs = path.resolve(cwd, p);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(abs);
+    } catch {
+      throw new MissingPathError(`no such file or directory: ${p}`);
+    }
+    if (stat.isDirectory()) walk(abs, files);
+    else files.push(abs);
+  }
+  const objects: LoadedObject[] = [];
+  const errors: LoadError[] = [];
+  let skipped = 0;
+  const seen = new Set<string>();
+  for (const abs of files) {
+    if (seen.has(abs)) continue;
+    seen.add(abs);
+    const file = display(abs, cwd);
+    let text: string;
+    try {
+      text = fs.readFileSync(abs, 'utf8');
+    } catch (e) {
+      errors.push({ file, message: (e as Error).message });
+      continue;
+    }
+    const lines = new LineCounter();
+    const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false });
+    for (const doc of Array.isArray(docs) ? docs : [docs]) {
+      if (doc.errors.length) {
+        for (const err of doc.errors) {
+          const pos = err.linePos?.[0];
+          errors.push({ file, line: pos?.line, column: pos?.col, message: err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '') });
+        }
+        continue;
+      }
+      const value = doc.toJS({ maxAliasCount: 1000 });
+      if (!isK8sObject(value)) {
+        if (value !== null && value !== undefined) skipped++;
+        continue;
+      }
+      if (value.kind === 'List' || (value.kind.endsWith('List') && Array.isArray(value.items))) {
+        (Array.isArray(value.items) ? value.items : []).forEach((item: unknown, i: number) => {
+          if (isK8sObject(item)) objects.push({ file, manifest: item, doc: doc as Document, lines, prefix: ['items', i] });
+          else skipped++;
+        });
+        continue;
+      }
+      objects.push({ file, manifest: value, doc: doc as Document, lines, prefix: [] });
+    }
+  }
+  return { objects, errors, files: [...seen].map((f) => display(f, cwd)), skipped };
+}
+
+function isK8sObject(v: any): v is { apiVersion: string; kind: string; [k: string]: any } {
+  return v !== null && typeof v === 'object' && !Array.isArray(v)
+    && typeof v.apiVersion === 'string' && typeof v.kind === 'string' && !NOT_OBJECTS.has(v.kind);
+}
+
+function walk(dir: string, out: string[]): void {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+      walk(full, out);
+    } else if (/\.ya?ml$/i.test(entry.name) && !KUSTOMIZATION.has(entry.name)) {
+      out.push(full);
+    }
+  }
+}
+
+function display(abs: string, cwd: string): string {
+  const rel = path.relative(cwd, abs);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : abs;
+}
+
+/** The 1-based line and column of a field of an object (or of the nearest parent that exists). */
+export function positionOf(o: LoadedObject, field: string | undefined): { line: number; column: number } | undefined {
+  const keys = field ? splitFieldPath(field) : [];
+  for (let n = keys.length; n >= 0; n--) {
+    const node: any = o.doc.getIn([...o.prefix, ...keys.slice(0, n)], true);
+    const range = node && (isScalar(node) || isCollection(node)) ? node.range : undefined;
+    if (range) {
+      const pos = o.lines.linePos(range[0]);
+      return { line: pos.line, column: pos.col };
+    }
+  }
+  return undefined;
+}

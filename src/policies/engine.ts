@@ -1,0 +1,176 @@
+import { formatValue, TimonelError } from '../core/errors';
+import { profileOf } from './config';
+import { ObjectSet, PolicyObject, toPolicyObject } from './model';
+import { Profile, ProfileLike } from './profiles';
+import { Rule } from './rule';
+import { RULES } from './rules';
+import { isValidSuppression } from './suppression';
+import { Finding, Issue, PolicySubject, RuleLevel, Severity } from './types';
+
+/** Options of a policy run. */
+export interface PolicyRunOptions {
+  /**
+   * The profile for every subject, overriding what their charts or apps set
+   * (`timonel check --profile`, the cdk8s plugin).
+   * @default - per subject: the profile set on its scope (chart prop or `Policy.setDefault`), else 'restricted'
+   */
+  readonly profile?: ProfileLike;
+}
+
+/** The outcome of a policy run. */
+export interface PolicyReport {
+  /** Findings at error level, not suppressed, ordered by subject. */
+  readonly errors: readonly Finding[];
+  /** Findings at warning level, not suppressed, ordered by subject. */
+  readonly warnings: readonly Finding[];
+  /** Findings an annotation suppressed (with `suppressedBecause`). */
+  readonly suppressed: readonly Finding[];
+  /** How many objects were checked. */
+  readonly objects: number;
+  /** The names of the profiles that applied. */
+  readonly profiles: readonly string[];
+}
+
+/** The error thrown when a policy run has error findings: its message lists every one, one per line. */
+export class PolicyError extends TimonelError {
+  constructor(
+    /** The error findings. */
+    public readonly findings: readonly Finding[],
+    /** The warnings of the same run (not part of the message). */
+    public readonly warnings: readonly Finding[] = [],
+  ) {
+    super({ message: renderErrors(findings) });
+    this.name = 'PolicyError';
+  }
+}
+
+function renderErrors(findings: readonly Finding[]): string {
+  const n = findings.length;
+  return [
+    `Policy check failed with ${n} error${n === 1 ? '' : 's'}:`,
+    ...findings.map((f) => `  ${formatFinding(f, { ruleId: true })}`),
+    "Fix each one, or suppress a rule where it does not apply with a written reason: Policy.suppress(construct, '<rule-id>', '<why>').",
+  ].join('\n');
+}
+
+/**
+ * Runs the policy rules over every subject once and returns all findings.
+ * Linear in the number of objects: each object is visited once per enabled rule, and
+ * cross-object rules look objects up through indexes built once.
+ */
+export function runPolicies(subjects: readonly PolicySubject[], options: PolicyRunOptions = {}): PolicyReport {
+  const objects = subjects.map(toPolicyObject);
+  const set = new ObjectSet(objects);
+  const forced = options.profile !== undefined ? Profile.of(options.profile) : undefined;
+
+  // The profile of each object (resolved once per distinct scope).
+  const byScope = new Map<unknown, Profile>();
+  const profiles: Profile[] = objects.map((o) => {
+    if (forced) return forced;
+    const scope = o.subject.scope;
+    let p = byScope.get(scope);
+    if (!p) byScope.set(scope, (p = profileOf(scope) ?? Profile.RESTRICTED));
+    return p;
+  });
+  const used = [...new Set(forced ? [forced] : profiles)];
+  if (used.length === 0) used.push(forced ?? Profile.RESTRICTED);
+
+  const errors: Finding[] = [];
+  const warnings: Finding[] = [];
+  const suppressed: Finding[] = [];
+
+  const emit = (o: PolicyObject, rule: Rule, level: RuleLevel, issue: Issue) => {
+    if (level === 'off') return;
+    const reason = o.suppressions.get(rule.id);
+    const honoured = reason !== undefined && rule.id !== 'policy-suppression' && isValidSuppression(rule.id, reason);
+    const finding = toFinding(o, rule.id, level, issue, honoured ? reason : undefined);
+    (honoured ? suppressed : level === 'error' ? errors : warnings).push(finding);
+  };
+
+  // Object rules: one pass over the objects.
+  const objectRules = RULES.map((rule, i) => ({ rule, i, kinds: rule.kinds ? new Set(rule.kinds) : undefined })).filter((r) => r.rule.check);
+  for (const o of objects) {
+    const levels = profiles[o.index].levels;
+    for (const { rule, i, kinds } of objectRules) {
+      const level = levels[i];
+      if (level === 'off') continue;
+      if (kinds && !kinds.has(o.kind)) continue;
+      if (rule.pods && !o.pod) continue;
+      rule.check!(o, (issue) => emit(o, rule, level, issue), set);
+    }
+  }
+
+  // Set rules: once each, when any profile in use enables them.
+  RULES.forEach((rule, i) => {
+    if (!rule.checkSet || used.every((p) => p.levels[i] === 'off')) return;
+    rule.checkSet(set, (o, issue) => emit(o, rule, profiles[o.index].levels[i], issue));
+  });
+
+  const bySubject = (a: Finding, b: Finding) => a.subjectIndex! - b.subjectIndex!;
+  return {
+    errors: errors.sort(bySubject),
+    warnings: warnings.sort(bySubject),
+    suppressed: suppressed.sort(bySubject),
+    objects: objects.length,
+    profiles: used.map((p) => p.name),
+  };
+}
+
+/**
+ * Runs the policy rules over every subject once. Throws a PolicyError (a TimonelError) listing
+ * every error finding at once; returns the warnings (the caller prints them).
+ */
+export function enforcePolicies(subjects: readonly PolicySubject[], options: PolicyRunOptions = {}): Finding[] {
+  const report = runPolicies(subjects, options);
+  if (report.errors.length) throw new PolicyError(report.errors, report.warnings);
+  return [...report.warnings];
+}
+
+/** Options of `formatFinding`. */
+export interface FormatOptions {
+  /** Start with `[construct path or file] `. @default true */
+  readonly where?: boolean;
+  /** End with ` (rule-id)`. @default false */
+  readonly ruleId?: boolean;
+}
+
+/** Renders a finding on one line: `[where] Kind ns/name 'field' what, got value. Allowed: …. Fix: …`. */
+export function formatFinding(f: Finding, opts: FormatOptions = {}): string {
+  let text: string;
+  if (f.object === undefined || f.detail === undefined) {
+    text = f.message;
+  } else {
+    const where = opts.where ?? true ? f.constructPath ?? f.file : undefined;
+    text = where ? `[${where}] ` : '';
+    text += f.object;
+    if (f.field) text += ` '${f.field}'`;
+    text += ` ${f.detail}`;
+    if ('value' in f) text += `, got ${formatValue(f.value)}`;
+    if (f.allowed) text += `. Allowed: ${f.allowed}`;
+    if (f.fix) text += `. Fix: ${f.fix}`;
+  }
+  return opts.ruleId ? `${text} (${f.ruleId})` : text;
+}
+
+function toFinding(o: PolicyObject, ruleId: string, severity: Severity, issue: Issue, suppressedBecause?: string): Finding {
+  const finding: Finding = {
+    ruleId,
+    severity,
+    message: '',
+    object: o.display,
+    kind: o.kind,
+    name: o.name,
+    ...(o.namespace !== undefined ? { namespace: o.namespace } : {}),
+    ...(o.apiVersion ? { apiVersion: o.apiVersion } : {}),
+    ...(issue.field ? { field: issue.field } : {}),
+    detail: issue.message,
+    ...('value' in issue ? { value: issue.value } : {}),
+    ...(issue.allowed ? { allowed: issue.allowed } : {}),
+    ...(issue.fix ? { fix: issue.fix } : {}),
+    ...(o.subject.constructPath !== undefined ? { constructPath: o.subject.constructPath } : {}),
+    ...(o.subject.file !== undefined ? { file: o.subject.file } : {}),
+    subjectIndex: o.index,
+    ...(suppressedBecause !== undefined ? { suppressedBecause } : {}),
+  };
+  return { ...finding, message: formatFinding(finding) };
+}

@@ -1,0 +1,312 @@
+import { PolicySubject } from './types';
+
+/** The annotation prefix of suppressions: `timonel.dev/suppress.<rule-id>: <reason>`. */
+export const SUPPRESS_PREFIX = 'timonel.dev/suppress.';
+
+/** Kinds whose objects carry no namespace. */
+const CLUSTER_SCOPED = new Set([
+  'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment',
+  'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PriorityClass', 'RuntimeClass',
+  'IngressClass', 'GatewayClass', 'APIService', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ClusterIssuer', 'ClusterSecretStore',
+]);
+
+/** Kinds whose pods are meant to run forever (probes, disruption budgets, spreading apply). */
+const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController']);
+
+/** Where the pod spec of each pod-bearing kind lives. */
+const POD_PATHS: Record<string, readonly string[]> = {
+  Pod: [],
+  PodTemplate: ['template'],
+  Deployment: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  ReplicationController: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+};
+
+/** The three lists of containers a pod has, in the order PSS checks them. */
+export const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'] as const;
+export type ContainerList = typeof CONTAINER_LISTS[number];
+
+/** One container of a pod, with its JSON path. */
+export interface ContainerView {
+  readonly container: any;
+  /** e.g. `spec.template.spec.containers[0]` */
+  readonly path: string;
+  readonly list: ContainerList;
+  readonly name: string;
+  /** `container 'main'` / `init container 'migrate'` / `ephemeral container 'debug'`, for messages. */
+  readonly label: string;
+}
+
+/** The pod (or pod template) of a pod-bearing object. */
+export interface PodView {
+  /** The pod spec (never undefined; `{}` when missing). */
+  readonly spec: any;
+  /** Path of the pod spec, e.g. `spec.template.spec` (`spec` for a Pod). */
+  readonly path: string;
+  /** The pod (template) metadata as written (`{}` when missing). */
+  readonly metadata: any;
+  /** Path of the pod metadata, e.g. `spec.template.metadata`. */
+  readonly metadataPath: string;
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+  /** Every container: regular, init and ephemeral. */
+  readonly containers: readonly ContainerView[];
+  /** True for Deployments, StatefulSets, DaemonSets and ReplicaSets. */
+  readonly longRunning: boolean;
+  /** True when `spec.os.name` is windows (some PSS controls do not apply). */
+  readonly windows: boolean;
+}
+
+/** One object as the rules see it. */
+export interface PolicyObject {
+  /** Index in the subjects given to the engine. */
+  readonly index: number;
+  readonly subject: PolicySubject;
+  readonly manifest: any;
+  readonly apiVersion: string;
+  /** API group ('' for the core group). */
+  readonly group: string;
+  readonly kind: string;
+  readonly name: string;
+  /** The namespace as written (undefined for cluster-scoped objects or when not set). */
+  readonly namespace?: string;
+  /** The namespace used to match references ('' when not set). */
+  readonly ns: string;
+  /** `Kind namespace/name`, or `Kind name` without a namespace. */
+  readonly display: string;
+  readonly metadata: any;
+  readonly pod?: PodView;
+  /** Suppressions read from the object's annotations: rule id -> reason. */
+  readonly suppressions: ReadonlyMap<string, string>;
+}
+
+/** A label selector in either form: a plain map (Service, RC) or `{ matchLabels, matchExpressions }`. */
+export type Selector = Record<string, string> | { matchLabels?: Record<string, string>; matchExpressions?: any[] };
+
+/** Joins a path and a key: `spec` + `containers` -> `spec.containers`; odd keys in brackets. */
+export function fieldPath(base: string, key: string | number): string {
+  if (typeof key === 'number') return `${base}[${key}]`;
+  if (!/^[A-Za-z_$][\w$-]*$/.test(key)) return `${base}[${JSON.stringify(key)}]`;
+  return base ? `${base}.${key}` : key;
+}
+
+/** Splits a field path back into its keys (the inverse of `fieldPath`). */
+export function splitFieldPath(path: string): Array<string | number> {
+  const out: Array<string | number> = [];
+  const re = /\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]|\.?([^.[\]]+)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(path)) !== null) {
+    if (m[1] !== undefined) out.push(Number(m[1]));
+    else if (m[2] !== undefined) out.push(JSON.parse(m[2]));
+    else if (m[3] !== undefined) out.push(m[3]);
+  }
+  return out;
+}
+
+function isObject(x: unknown): x is Record<string, any> {
+  return x !== null && typeof x === 'object' && !Array.isArray(x);
+}
+
+/** The string entries of a map (labels, annotations), ignoring anything that is not an object. */
+function stringMap(x: unknown): Record<string, string> {
+  return isObject(x) ? (x as Record<string, string>) : {};
+}
+
+/** `Kind namespace/name`. */
+export function describe(kind: string, namespace: string | undefined, name: string): string {
+  const n = name || '<unnamed>';
+  return namespace ? `${kind} ${namespace}/${n}` : `${kind} ${n}`;
+}
+
+/** Builds the rules' view of one subject. */
+export function toPolicyObject(subject: PolicySubject, index: number): PolicyObject {
+  const m = subject.manifest ?? {};
+  const apiVersion = typeof m.apiVersion === 'string' ? m.apiVersion : '';
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  const kind = typeof m.kind === 'string' ? m.kind : '';
+  const metadata = isObject(m.metadata) ? m.metadata : {};
+  const name = typeof metadata.name === 'string' ? metadata.name : '';
+  const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : undefined;
+  const suppressions = new Map<string, string>();
+  const annotations = stringMap(metadata.annotations);
+  for (const key in annotations) {
+    if (key.startsWith(SUPPRESS_PREFIX)) suppressions.set(key.slice(SUPPRESS_PREFIX.length), String(annotations[key] ?? ''));
+  }
+  return {
+    index,
+    subject,
+    manifest: m,
+    apiVersion,
+    group,
+    kind,
+    name,
+    namespace,
+    ns: CLUSTER_SCOPED.has(kind) ? '' : namespace ?? '',
+    display: describe(kind, namespace, name),
+    metadata,
+    pod: podOf(m, kind),
+    suppressions,
+  };
+}
+
+function podOf(m: any, kind: string): PodView | undefined {
+  const keys = POD_PATHS[kind];
+  if (!keys) return undefined;
+  let template: any = m;
+  let path = '';
+  for (const k of keys) {
+    template = isObject(template) ? template[k] : undefined;
+    path = fieldPath(path, k);
+  }
+  template = isObject(template) ? template : {};
+  const spec = isObject(template.spec) ? template.spec : {};
+  const meta = isObject(template.metadata) ? template.metadata : {};
+  const specPath = fieldPath(path, 'spec');
+  const containers: ContainerView[] = [];
+  for (const list of CONTAINER_LISTS) {
+    const items = Array.isArray(spec[list]) ? spec[list] : [];
+    const word = list === 'containers' ? 'container' : list === 'initContainers' ? 'init container' : 'ephemeral container';
+    items.forEach((c: any, i: number) => {
+      const container = isObject(c) ? c : {};
+      const name = typeof container.name === 'string' ? container.name : '';
+      containers.push({ container, path: `${fieldPath(specPath, list)}[${i}]`, list, name, label: `${word} '${name || i}'` });
+    });
+  }
+  return {
+    spec,
+    path: specPath,
+    metadata: meta,
+    metadataPath: fieldPath(path, 'metadata'),
+    labels: stringMap(meta.labels),
+    annotations: stringMap(meta.annotations),
+    containers,
+    longRunning: LONG_RUNNING.has(kind),
+    windows: isObject(spec.os) && spec.os.name === 'windows',
+  };
+}
+
+/** True when the labels satisfy the selector (an empty selector selects everything). */
+export function selectorMatches(selector: Selector | undefined, labels: Record<string, string>): boolean {
+  if (!isObject(selector)) return false;
+  const s = selector as any;
+  const structured = 'matchLabels' in s || 'matchExpressions' in s;
+  const matchLabels: Record<string, string> = structured ? stringMap(s.matchLabels) : s;
+  for (const k in matchLabels) if (labels[k] !== String(matchLabels[k])) return false;
+  if (!structured || !Array.isArray(s.matchExpressions)) return true;
+  for (const e of s.matchExpressions) {
+    if (!isObject(e)) return false;
+    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+    const values: string[] = Array.isArray(e.values) ? e.values.map(String) : [];
+    switch (e.operator) {
+      case 'In': if (!has || !values.includes(labels[e.key])) return false; break;
+      case 'NotIn': if (has && values.includes(labels[e.key])) return false; break;
+      case 'Exists': if (!has) return false; break;
+      case 'DoesNotExist': if (has) return false; break;
+      default: return false;
+    }
+  }
+  return true;
+}
+
+/** The `key=value` pairs a selector requires (used to look candidates up in the label index). */
+function requiredPairs(selector: Selector): Array<[string, string]> {
+  const s = selector as any;
+  const structured = 'matchLabels' in s || 'matchExpressions' in s;
+  const pairs: Array<[string, string]> = Object.entries(structured ? stringMap(s.matchLabels) : s).map(([k, v]) => [k, String(v)]);
+  if (structured && Array.isArray(s.matchExpressions)) {
+    for (const e of s.matchExpressions) {
+      if (isObject(e) && e.operator === 'In' && Array.isArray(e.values) && e.values.length === 1) pairs.push([e.key, String(e.values[0])]);
+    }
+  }
+  return pairs;
+}
+
+const EMPTY: readonly PolicyObject[] = [];
+
+/**
+ * All objects under check, with the indexes cross-object rules need. Every index is built
+ * once, lazily, in one pass, so a run stays linear in the number of objects.
+ */
+export class ObjectSet {
+  private byKey?: Map<string, PolicyObject>;
+  private byKind?: Map<string, PolicyObject[]>;
+  private podsByNs?: Map<string, PolicyObject[]>;
+  private podsByLabel?: Map<string, PolicyObject[]>;
+  private memo = new Map<string, unknown>();
+
+  constructor(public readonly objects: readonly PolicyObject[]) {}
+
+  /** The object of a kind, namespace and name (the first one, when duplicated). */
+  public get(kind: string, ns: string, name: string): PolicyObject | undefined {
+    if (!this.byKey) {
+      this.byKey = new Map();
+      for (const o of this.objects) {
+        const key = `${o.kind}\0${o.ns}\0${o.name}`;
+        if (!this.byKey.has(key)) this.byKey.set(key, o);
+      }
+    }
+    return this.byKey.get(`${kind}\0${ns}\0${name}`);
+  }
+
+  /** Every object of a kind. */
+  public ofKind(kind: string): readonly PolicyObject[] {
+    if (!this.byKind) {
+      this.byKind = new Map();
+      for (const o of this.objects) {
+        let list = this.byKind.get(o.kind);
+        if (!list) this.byKind.set(o.kind, (list = []));
+        list.push(o);
+      }
+    }
+    return this.byKind.get(kind) ?? EMPTY;
+  }
+
+  /** Pod-bearing objects of a namespace whose pod labels the selector matches. */
+  public selectPods(ns: string, selector: Selector | undefined): readonly PolicyObject[] {
+    if (!isObject(selector)) return EMPTY;
+    this.indexPods();
+    const pairs = requiredPairs(selector);
+    let candidates: readonly PolicyObject[] = this.podsByNs!.get(ns) ?? EMPTY;
+    for (const [k, v] of pairs) {
+      const list = this.podsByLabel!.get(`${ns}\0${k}\0${v}`) ?? EMPTY;
+      if (list.length < candidates.length) candidates = list;
+      if (candidates.length === 0) break;
+    }
+    return candidates.filter((o) => selectorMatches(selector, o.pod!.labels));
+  }
+
+  /** Pod-bearing objects of a namespace. */
+  public podsIn(ns: string): readonly PolicyObject[] {
+    this.indexPods();
+    return this.podsByNs!.get(ns) ?? EMPTY;
+  }
+
+  /** Caches a value derived from the whole set (e.g. which pods a PDB covers) under a key. */
+  public memoize<T>(key: string, compute: () => T): T {
+    if (!this.memo.has(key)) this.memo.set(key, compute());
+    return this.memo.get(key) as T;
+  }
+
+  private indexPods(): void {
+    if (this.podsByNs) return;
+    this.podsByNs = new Map();
+    this.podsByLabel = new Map();
+    for (const o of this.objects) {
+      if (!o.pod) continue;
+      let list = this.podsByNs.get(o.ns);
+      if (!list) this.podsByNs.set(o.ns, (list = []));
+      list.push(o);
+      for (const k in o.pod.labels) {
+        const key = `${o.ns}\0${k}\0${o.pod.labels[k]}`;
+        let l = this.podsByLabel.get(key);
+        if (!l) this.podsByLabel.set(key, (l = []));
+        l.push(o);
+      }
+    }
+  }
+}

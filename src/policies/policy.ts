@@ -1,0 +1,105 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { fail } from '../core/errors';
+import { setProfile } from './config';
+import { PolicyError, PolicyReport, runPolicies } from './engine';
+import { ProfileLike } from './profiles';
+import { checkSuppressionReason, MIN_REASON_LENGTH, suggestRule, suppressionAnnotation } from './suppression';
+import { PolicySubject } from './types';
+
+/** Policy settings of a chart (`TimonelChartProps.policy`). */
+export interface PolicyOptions {
+  /**
+   * The profile for the chart's objects.
+   * @default - the profile set with `Policy.setDefault` on an ancestor (e.g. the app), else 'restricted'
+   */
+  readonly profile?: ProfileLike;
+}
+
+const reports = new WeakMap<IConstruct, PolicyReport>();
+let suspended = 0;
+
+/** Construct-facing policy API: profiles per app or construct, and suppressions with reasons. */
+export class Policy {
+  /**
+   * Sets the profile for everything under `scope` (usually the app). A chart's own
+   * `policy.profile` prop, or a `setDefault` closer to the objects, takes precedence.
+   */
+  public static setDefault(scope: IConstruct, profile: ProfileLike): void {
+    setProfile(scope, profile);
+  }
+
+  /**
+   * Suppresses a rule for every Kubernetes object under `scope` (call it after the objects
+   * exist, e.g. right after `new WebApp(...)`). The reason is required (at least 10 characters)
+   * and is written on each object as the annotation `timonel.dev/suppress.<rule-id>: <reason>`,
+   * so reviewers see it in `dist/` and `timonel check` honours it too.
+   */
+  public static suppress(scope: IConstruct, ruleId: string, reason: string): void {
+    const unknown = suggestRule(ruleId);
+    if (unknown) fail({ scope, prop: 'ruleId', message: 'is not a known policy rule', value: ruleId, fix: unknown });
+    const problem = checkSuppressionReason(reason);
+    if (problem) {
+      fail({
+        scope, prop: 'reason', message: `of the suppression of '${ruleId}' ${problem}`, value: reason,
+        allowed: `a sentence of at least ${MIN_REASON_LENGTH} characters saying why the rule does not apply here`,
+        fix: `Policy.suppress(construct, '${ruleId}', 'vendor image runs as root; isolated namespace')`,
+      });
+    }
+    const objects = scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+    if (objects.length === 0) {
+      fail({ scope, message: `has no Kubernetes objects to suppress '${ruleId}' on`, fix: 'call Policy.suppress after creating the construct (or pass the construct that owns the objects)' });
+    }
+    for (const o of objects) o.metadata.addAnnotation(suppressionAnnotation(ruleId), reason.trim());
+  }
+
+  /** The report of the last policy run of a chart during `toJson()` (`Testing.synth`), with its warnings. */
+  public static lastReport(chart: IConstruct): PolicyReport | undefined {
+    return reports.get(chart);
+  }
+}
+
+/** Applies a chart's `policy` prop. */
+export function configureChartPolicy(chart: IConstruct, options: PolicyOptions | undefined): void {
+  if (options?.profile !== undefined) setProfile(chart, options.profile);
+}
+
+/**
+ * Runs `fn` without the per-chart policy run of `TimonelChart.toJson()`: for callers that
+ * render charts and then run `enforcePolicies` over the whole app themselves.
+ */
+export function withoutChartPolicies<T>(fn: () => T): T {
+  suspended++;
+  try {
+    return fn();
+  } finally {
+    suspended--;
+  }
+}
+
+/**
+ * The per-chart policy run of `TimonelChart.toJson()` (and so of `Testing.synth(chart)`): the
+ * chart's objects only, each mapped to its ApiObject's construct path. Throws a PolicyError
+ * listing every error; the warnings are kept for `Policy.lastReport(chart)`.
+ */
+export function checkChart(chart: Chart, manifests: readonly any[]): void {
+  if (suspended > 0) return;
+  const exact = new Map<string, string>();
+  const byName = new Map<string, string>();
+  for (const c of chart.node.findAll()) {
+    if (!ApiObject.isApiObject(c) || Chart.of(c) !== chart) continue;
+    const key = `${c.kind}\0${c.name}`;
+    const full = `${c.kind}\0${c.metadata.namespace ?? ''}\0${c.name}`;
+    if (!exact.has(full)) exact.set(full, c.node.path);
+    if (!byName.has(key)) byName.set(key, c.node.path);
+  }
+  const subjects: PolicySubject[] = manifests.map((manifest) => {
+    const kind = manifest?.kind;
+    const name = manifest?.metadata?.name;
+    const constructPath = exact.get(`${kind}\0${manifest?.metadata?.namespace ?? ''}\0${name}`) ?? byName.get(`${kind}\0${name}`);
+    return { manifest, constructPath, scope: chart };
+  });
+  const report = runPolicies(subjects);
+  reports.set(chart, report);
+  if (report.errors.length) throw new PolicyError(report.errors, report.warnings);
+}

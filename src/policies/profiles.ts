@@ -1,0 +1,103 @@
+import { fail } from '../core/errors';
+import { Rule } from './rule';
+import { RULE_INDEX, RULES } from './rules';
+import { suggestRule } from './suppression';
+import { RuleLevel, Severity } from './types';
+
+/** A profile, or the name of a built-in one. */
+export type ProfileLike = Profile | 'restricted' | 'baseline';
+
+/** Options of a custom profile. */
+export interface CustomProfileOptions {
+  /** Shown in messages and `timonel check` output. @default 'custom' */
+  readonly name?: string;
+  /** The profile to start from. @default 'restricted' */
+  readonly extends?: ProfileLike;
+  /** Rules to turn off. */
+  readonly disable?: readonly string[];
+  /** Severities to change ('off' turns a rule off; 'error'/'warning' also turn a disabled rule back on). */
+  readonly severity?: Readonly<Record<string, RuleLevel>>;
+}
+
+/** One rule as a profile applies it. */
+export interface ProfileRule {
+  readonly id: string;
+  readonly level: RuleLevel;
+  readonly category: Rule['category'];
+  readonly rationale: string;
+}
+
+/**
+ * Which rules run and how severe their findings are.
+ *
+ * - `restricted` (the default): every rule at its own severity. Pods must meet Pod Security
+ *   "restricted" (what timonel's namespaces enforce) and production practice.
+ * - `baseline`: Pod Security "baseline" only (the `pss-restricted-*` rules are off), and
+ *   `practice-requests` is a warning. For third-party workloads that cannot meet "restricted".
+ * - custom: `Profile.custom({ extends: 'restricted', disable: [...], severity: {...} })`.
+ */
+export class Profile {
+  /** Every rule at its own severity. */
+  public static readonly RESTRICTED: Profile = new Profile('restricted', RULES.map((r) => r.severity));
+
+  /** Pod Security baseline: restricted-only rules off, missing requests as a warning. */
+  public static readonly BASELINE: Profile = Profile.derive('baseline', Profile.RESTRICTED, {
+    ...Object.fromEntries(RULES.filter((r) => r.category === 'pss-restricted').map((r) => [r.id, 'off' as const])),
+    'practice-requests': 'warning',
+  });
+
+  /** A profile based on another one with some rules turned off or re-graded. Unknown rule ids are an error. */
+  public static custom(opts: CustomProfileOptions): Profile {
+    const overrides: Record<string, RuleLevel> = {};
+    for (const id of opts.disable ?? []) overrides[id] = 'off';
+    for (const [id, level] of Object.entries(opts.severity ?? {})) {
+      if (level !== 'error' && level !== 'warning' && level !== 'off') {
+        fail({ prop: `severity.${id}`, message: 'is not a severity', value: level, allowed: "'error', 'warning' or 'off'" });
+      }
+      overrides[id] = level;
+    }
+    return Profile.derive(opts.name ?? 'custom', Profile.of(opts.extends ?? 'restricted'), overrides);
+  }
+
+  /** A built-in profile by name, or the profile itself. */
+  public static of(p: ProfileLike): Profile {
+    if (p instanceof Profile) return p;
+    if (p === 'restricted') return Profile.RESTRICTED;
+    if (p === 'baseline') return Profile.BASELINE;
+    return fail({ prop: 'profile', message: 'is not a known profile', value: p, allowed: "'restricted', 'baseline' or a Profile.custom(...)" });
+  }
+
+  private static derive(name: string, base: Profile, overrides: Record<string, RuleLevel>): Profile {
+    const levels = [...base.levels];
+    for (const [id, level] of Object.entries(overrides)) {
+      const i = RULE_INDEX.get(id);
+      if (i === undefined) fail({ prop: 'profile', message: `names the unknown rule '${id}'`, value: id, fix: suggestRule(id) });
+      levels[i] = level;
+    }
+    return new Profile(name, levels);
+  }
+
+  private constructor(
+    /** The profile's name: 'restricted', 'baseline' or a custom name. */
+    public readonly name: string,
+    /** The level of each rule, in the order of `RULES`. */
+    public readonly levels: readonly RuleLevel[],
+  ) {}
+
+  /** The level of a rule ('off' when it does not run). */
+  public levelOf(ruleId: string): RuleLevel {
+    const i = RULE_INDEX.get(ruleId);
+    return i === undefined ? 'off' : this.levels[i];
+  }
+
+  /** The severity of a rule, or undefined when it is off. */
+  public severityOf(ruleId: string): Severity | undefined {
+    const l = this.levelOf(ruleId);
+    return l === 'off' ? undefined : l;
+  }
+
+  /** Every rule with its level in this profile. */
+  public rules(): ProfileRule[] {
+    return RULES.map((r, i) => ({ id: r.id, level: this.levels[i], category: r.category, rationale: r.rationale }));
+  }
+}

@@ -1,0 +1,113 @@
+import { Rule } from '../rule';
+import apiContainerImage from './api-container-image';
+import apiObjectName from './api-object-name';
+import apiLabels from './api-labels';
+import apiAnnotations from './api-annotations';
+import apiPortName from './api-port-name';
+import apiPortNumber from './api-port-number';
+import apiPodNames from './api-pod-names';
+import apiSelectorMatch from './api-selector-match';
+import apiRestartPolicy from './api-restart-policy';
+import apiResources from './api-resources';
+import apiEnvNames from './api-env-names';
+import apiVolumeMounts from './api-volume-mounts';
+import apiConfigData from './api-config-data';
+import apiCronSchedule from './api-cron-schedule';
+import apiHpaReplicas from './api-hpa-replicas';
+import apiPdbSpec from './api-pdb-spec';
+import pssBaselineHostNamespaces from './pss-baseline-host-namespaces';
+import pssBaselinePrivileged from './pss-baseline-privileged';
+import pssBaselineCapabilities from './pss-baseline-capabilities';
+import pssBaselineHostPath from './pss-baseline-host-path';
+import pssBaselineHostPorts from './pss-baseline-host-ports';
+import pssBaselineApparmor from './pss-baseline-apparmor';
+import pssBaselineSelinux from './pss-baseline-selinux';
+import pssBaselineProcMount from './pss-baseline-proc-mount';
+import pssBaselineSeccomp from './pss-baseline-seccomp';
+import pssBaselineSysctls from './pss-baseline-sysctls';
+import pssRestrictedVolumeTypes from './pss-restricted-volume-types';
+import pssRestrictedPrivilegeEscalation from './pss-restricted-privilege-escalation';
+import pssRestrictedRunAsNonRoot from './pss-restricted-run-as-non-root';
+import pssRestrictedRunAsUser from './pss-restricted-run-as-user';
+import pssRestrictedSeccomp from './pss-restricted-seccomp';
+import pssRestrictedCapabilities from './pss-restricted-capabilities';
+import refDuplicateObject from './ref-duplicate-object';
+import refServiceSelector from './ref-service-selector';
+import refBackendService from './ref-backend-service';
+import refBackendPort from './ref-backend-port';
+import refScaleTarget from './ref-scale-target';
+import refPdbSelector from './ref-pdb-selector';
+import refMissingDependency from './ref-missing-dependency';
+import practiceRequests from './practice-requests';
+import practiceMemoryLimit from './practice-memory-limit';
+import practiceProbes from './practice-probes';
+import practiceImagePinned from './practice-image-pinned';
+import practiceReadOnlyRootFs from './practice-read-only-root-fs';
+import practiceDisruptionBudget from './practice-disruption-budget';
+import practiceSpread from './practice-spread';
+import practiceNetworkPolicy from './practice-network-policy';
+import practiceSecretLiteral from './practice-secret-literal';
+import practiceEnvSecretLiteral from './practice-env-secret-literal';
+import practiceServiceExposure from './practice-service-exposure';
+import policySuppression from './policy-suppression';
+
+/** Every built-in rule, in the order findings are reported: API rejections, Pod Security baseline and restricted, consistency, practice. */
+export const RULES: readonly Rule[] = [
+  apiObjectName,
+  apiLabels,
+  apiAnnotations,
+  apiPortName,
+  apiPortNumber,
+  apiPodNames,
+  apiContainerImage,
+  apiSelectorMatch,
+  apiRestartPolicy,
+  apiResources,
+  apiEnvNames,
+  apiVolumeMounts,
+  apiConfigData,
+  apiCronSchedule,
+  apiHpaReplicas,
+  apiPdbSpec,
+  pssBaselineHostNamespaces,
+  pssBaselinePrivileged,
+  pssBaselineCapabilities,
+  pssBaselineHostPath,
+  pssBaselineHostPorts,
+  pssBaselineApparmor,
+  pssBaselineSelinux,
+  pssBaselineProcMount,
+  pssBaselineSeccomp,
+  pssBaselineSysctls,
+  pssRestrictedVolumeTypes,
+  pssRestrictedPrivilegeEscalation,
+  pssRestrictedRunAsNonRoot,
+  pssRestrictedRunAsUser,
+  pssRestrictedSeccomp,
+  pssRestrictedCapabilities,
+  refDuplicateObject,
+  refServiceSelector,
+  refBackendService,
+  refBackendPort,
+  refScaleTarget,
+  refPdbSelector,
+  refMissingDependency,
+  practiceRequests,
+  practiceMemoryLimit,
+  practiceProbes,
+  practiceImagePinned,
+  practiceReadOnlyRootFs,
+  practiceDisruptionBudget,
+  practiceSpread,
+  practiceNetworkPolicy,
+  practiceSecretLiteral,
+  practiceEnvSecretLiteral,
+  practiceServiceExposure,
+  policySuppression,
+];
+
+/** Rules by id. */
+export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.id, r]));
+
+/** The position of each rule in RULES (profiles store levels in that order). */
+export const RULE_INDEX: ReadonlyMap<string, number> = new Map(RULES.map((r, i) => [r.id, i]));

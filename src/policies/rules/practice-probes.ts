@@ -1,0 +1,23 @@
+import { defineRule } from '../rule';
+
+/** Long-running containers have readiness and liveness probes. */
+export default defineRule({
+  id: 'practice-probes',
+  severity: 'warning',
+  category: 'practice',
+  rationale: 'Without a readiness probe traffic reaches pods before they can serve; without a liveness probe a hung process is never restarted.',
+  pods: true,
+  check(o, report) {
+    if (!o.pod!.longRunning) return;
+    for (const c of o.pod!.containers) {
+      if (c.list !== 'containers') continue;
+      const missing = ['readinessProbe', 'livenessProbe'].filter((k) => c.container[k] === undefined);
+      if (missing.length) {
+        report({
+          field: c.path, message: `has no ${missing.map((k) => k.replace('Probe', '')).join(' or ')} probe for ${c.label}`,
+          fix: `add ${missing.join(' and ')} (an httpGet on a health endpoint, or a tcpSocket on the serving port)`,
+        });
+      }
+    }
+  },
+});

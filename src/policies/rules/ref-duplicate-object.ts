@@ -1,0 +1,27 @@
+import { PolicyObject } from '../model';
+import { defineRule } from '../rule';
+
+/** No two objects share group, kind, namespace and name. */
+export default defineRule({
+  id: 'ref-duplicate-object',
+  severity: 'error',
+  category: 'consistency',
+  rationale: 'Two objects with the same kind, namespace and name overwrite each other when applied; only the last one survives.',
+  checkSet(set, report) {
+    const seen = new Map<string, PolicyObject>();
+    for (const o of set.objects) {
+      if (!o.kind || !o.name) continue;
+      const key = `${o.group}\0${o.kind}\0${o.ns}\0${o.name}`;
+      const first = seen.get(key);
+      if (first) {
+        const where = first.subject.constructPath ?? first.subject.file;
+        report(o, {
+          field: 'metadata.name', message: `is defined twice${where ? ` (first at ${where})` : ''}`, value: o.name,
+          fix: 'give one of them another name or namespace, or remove the copy',
+        });
+      } else {
+        seen.set(key, o);
+      }
+    }
+  },
+});

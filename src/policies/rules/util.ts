@@ -1,0 +1,94 @@
+import { formatValue, TimonelError } from '../../core/errors';
+import { ContainerView, fieldPath, PodView } from '../model';
+import { Issue } from '../types';
+
+/** True for a plain object (not null, not an array). */
+export function isObject(x: unknown): x is Record<string, any> {
+  return x !== null && typeof x === 'object' && !Array.isArray(x);
+}
+
+/** The array at `x`, or an empty one. */
+export function arr(x: unknown): any[] {
+  return Array.isArray(x) ? x : [];
+}
+
+/** The object at `x`, or an empty one. */
+export function obj(x: unknown): Record<string, any> {
+  return isObject(x) ? x : {};
+}
+
+/**
+ * Runs one of timonel's validators (`validateName`, `validatePortName`, ...) and turns the
+ * TimonelError it throws into an issue, so the rules and the constructs share one definition
+ * of what is valid (and the same wording). Returns undefined when the value is valid;
+ * `defaultFix` is used when the validator gives no fix.
+ */
+export function fromValidator(field: string | undefined, validate: () => unknown, defaultFix?: string): Issue | undefined {
+  try {
+    validate();
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof TimonelError)) throw e;
+    let text = e.message;
+    if (e.path) text = text.slice(`[${e.path}] `.length);
+    if (e.prop && text.startsWith(`'${e.prop}' `)) text = text.slice(e.prop.length + 3);
+    const suffix = (e.hasValue ? `, got ${formatValue(e.value)}` : '')
+      + (e.allowed ? `. Allowed: ${e.allowed}` : '')
+      + (e.fix ? `. Fix: ${e.fix}` : '');
+    if (suffix && text.endsWith(suffix)) text = text.slice(0, text.length - suffix.length);
+    return {
+      field,
+      message: text,
+      ...(e.hasValue ? { value: e.value } : {}),
+      ...(e.allowed ? { allowed: e.allowed } : {}),
+      ...(e.fix ?? defaultFix ? { fix: e.fix ?? defaultFix } : {}),
+    };
+  }
+}
+
+/** The container's security context (or `{}`), with its path. */
+export function containerSecurity(c: ContainerView): { sc: Record<string, any>; path: string } {
+  return { sc: obj(c.container.securityContext), path: fieldPath(c.path, 'securityContext') };
+}
+
+/** The pod's security context (or `{}`), with its path. */
+export function podSecurity(pod: PodView): { sc: Record<string, any>; path: string } {
+  return { sc: obj(pod.spec.securityContext), path: fieldPath(pod.path, 'securityContext') };
+}
+
+/** The regular and init containers (ephemeral containers have no resources, probes or ports). */
+export function runnableContainers(pod: PodView): ContainerView[] {
+  return pod.containers.filter((c) => c.list !== 'ephemeralContainers');
+}
+
+/** Port references of a probe or lifecycle handler: `httpGet.port`, `tcpSocket.port`, `grpc.port`. */
+export function handlerPorts(handler: unknown, path: string): Array<{ port: unknown; path: string }> {
+  const h = obj(handler);
+  const out: Array<{ port: unknown; path: string }> = [];
+  for (const k of ['httpGet', 'tcpSocket', 'grpc']) {
+    if (isObject(h[k]) && h[k].port !== undefined) out.push({ port: h[k].port, path: fieldPath(fieldPath(path, k), 'port') });
+  }
+  return out;
+}
+
+/** The probes of a container, with their paths. */
+export function probesOf(c: ContainerView): Array<{ probe: unknown; path: string }> {
+  return ['livenessProbe', 'readinessProbe', 'startupProbe']
+    .filter((k) => c.container[k] !== undefined)
+    .map((k) => ({ probe: c.container[k], path: fieldPath(c.path, k) }));
+}
+
+/** The volumes of a pod, with their paths. */
+export function volumesOf(pod: PodView): Array<{ volume: Record<string, any>; name: string; path: string }> {
+  return arr(pod.spec.volumes).map((v, i) => ({
+    volume: obj(v),
+    name: typeof v?.name === 'string' ? v.name : '',
+    path: `${fieldPath(pod.path, 'volumes')}[${i}]`,
+  }));
+}
+
+/** `'a', 'b' and 'c'` for messages. */
+export function list(items: readonly unknown[]): string {
+  const q = items.map((x) => `'${String(x)}'`);
+  return q.length <= 1 ? q.join('') : `${q.slice(0, -1).join(', ')} and ${q[q.length - 1]}`;
+}

@@ -1,0 +1,41 @@
+import { SUPPRESS_PREFIX } from './model';
+import { RULES, RULES_BY_ID } from './rules';
+
+export { SUPPRESS_PREFIX };
+
+/** The shortest reason a suppression accepts (after trimming). */
+export const MIN_REASON_LENGTH = 10;
+
+/** The annotation key that suppresses a rule on an object: `timonel.dev/suppress.<rule-id>`. */
+export function suppressionAnnotation(ruleId: string): string {
+  return `${SUPPRESS_PREFIX}${ruleId}`;
+}
+
+/** What is wrong with a suppression reason, or undefined when it is acceptable. */
+export function checkSuppressionReason(reason: unknown): string | undefined {
+  if (typeof reason !== 'string' || reason.trim() === '') return 'needs a written reason';
+  if (reason.trim().length < MIN_REASON_LENGTH) return `needs a written reason of at least ${MIN_REASON_LENGTH} characters, but has ${reason.trim().length}`;
+  return undefined;
+}
+
+/** True when a suppression is honoured: a known rule and an acceptable reason. */
+export function isValidSuppression(ruleId: string, reason: unknown): boolean {
+  return RULES_BY_ID.has(ruleId) && checkSuppressionReason(reason) === undefined;
+}
+
+/** For an unknown rule id, a fix naming the closest known ids; undefined when the id is known. */
+export function suggestRule(ruleId: string): string | undefined {
+  if (RULES_BY_ID.has(ruleId)) return undefined;
+  const near = RULES.map((r) => ({ id: r.id, d: distance(ruleId, r.id) })).sort((a, b) => a.d - b.d).filter((x) => x.d <= Math.max(3, ruleId.length / 3));
+  return near.length ? `did you mean '${near[0].id}'?` : "use an id from 'timonel rules'";
+}
+
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
+}

@@ -1,0 +1,204 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.join(__dirname, '../..');
+const BIN = path.join(ROOT, 'bin/timonel.js');
+const FIXTURES = 'test/fixtures/third-party';
+
+/** Runs `node bin/timonel.js ...args` in the repository root (plain node, as after `npm ci`). */
+function timonel(...args: string[]): { status: number | null; stdout: string; stderr: string; ms: number } {
+  const start = Date.now();
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - start };
+}
+
+/** Every finding of the fixture folder under the restricted profile: [file, line, severity, rule, object, field]. */
+const EXPECTED = [
+  ['app/bundle.yaml', 9, 'error', 'api-config-data', 'ConfigMap app/app-settings', 'data["log level"]'],
+  ['app/bundle.yaml', 27, 'error', 'api-cron-schedule', 'CronJob app/cleanup', 'spec.schedule'],
+  ['app/bundle.yaml', 32, 'error', 'api-restart-policy', 'CronJob app/cleanup', 'spec.jobTemplate.spec.template.spec.restartPolicy'],
+  ['app/ingress.yml', 16, 'warning', 'ref-backend-service', 'Ingress web/shop', 'spec.rules[0].http.paths[0].backend.service.name'],
+  ['app/ingress.yml', 25, 'error', 'ref-backend-port', 'Ingress web/shop', 'spec.rules[0].http.paths[1].backend.service.port.number'],
+  ['app/secret.yaml', 8, 'warning', 'practice-secret-literal', 'Secret app/db-credentials', 'data'],
+  ['legacy/agent.yaml', 10, 'error', 'policy-suppression', 'DaemonSet logging/log-agent', 'metadata.annotations["timonel.dev/suppress.pss-baseline-host-namespaces"]'],
+  ['legacy/agent.yaml', 18, 'error', 'pss-baseline-host-namespaces', 'DaemonSet logging/log-agent', 'spec.template.spec.hostNetwork'],
+  ['nginx/deployment.yaml', 14, 'warning', 'practice-disruption-budget', 'Deployment web/nginx', 'spec.replicas'],
+  ['nginx/deployment.yaml', 21, 'warning', 'practice-network-policy', 'Deployment web/nginx', 'spec.template.metadata'],
+  ['nginx/deployment.yaml', 25, 'warning', 'practice-spread', 'Deployment web/nginx', 'spec.template.spec.topologySpreadConstraints'],
+  ['nginx/deployment.yaml', 26, 'error', 'pss-restricted-run-as-user', 'Deployment web/nginx', 'spec.template.spec.securityContext.runAsUser'],
+  ['nginx/deployment.yaml', 28, 'error', 'pss-restricted-privilege-escalation', 'Deployment web/nginx', 'spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation'],
+  ['nginx/deployment.yaml', 28, 'error', 'pss-restricted-run-as-non-root', 'Deployment web/nginx', 'spec.template.spec.containers[0].securityContext.runAsNonRoot'],
+  ['nginx/deployment.yaml', 28, 'error', 'pss-restricted-seccomp', 'Deployment web/nginx', 'spec.template.spec.containers[0].securityContext.seccompProfile.type'],
+  ['nginx/deployment.yaml', 28, 'error', 'pss-restricted-capabilities', 'Deployment web/nginx', 'spec.template.spec.containers[0].securityContext.capabilities.drop'],
+  ['nginx/deployment.yaml', 28, 'error', 'practice-requests', 'Deployment web/nginx', 'spec.template.spec.containers[0].resources.requests'],
+  ['nginx/deployment.yaml', 28, 'warning', 'practice-memory-limit', 'Deployment web/nginx', 'spec.template.spec.containers[0].resources.limits'],
+  ['nginx/deployment.yaml', 28, 'warning', 'practice-probes', 'Deployment web/nginx', 'spec.template.spec.containers[0]'],
+  ['nginx/deployment.yaml', 28, 'warning', 'practice-read-only-root-fs', 'Deployment web/nginx', 'spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem'],
+  ['nginx/deployment.yaml', 29, 'warning', 'practice-image-pinned', 'Deployment web/nginx', 'spec.template.spec.containers[0].image'],
+  ['nginx/deployment.yaml', 35, 'warning', 'practice-env-secret-literal', 'Deployment web/nginx', 'spec.template.spec.containers[0].env[0].value'],
+  ['nginx/service.yaml', 11, 'warning', 'practice-service-exposure', 'Service web/nginx', 'spec.type'],
+];
+
+let tmp: string;
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'timonel-check-'));
+});
+afterAll(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('timonel check on third-party YAML', () => {
+  test('human output: every finding grouped by file with its line, exit code 1', () => {
+    const r = timonel('check', FIXTURES);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    const blocks = r.stdout.trimEnd().split('\n\n');
+    const summary = blocks.pop();
+    expect(summary).toBe('12 errors, 11 warnings in 11 objects from 8 files (profile: restricted; 1 suppressed)');
+    const rows: unknown[] = [];
+    for (const block of blocks) {
+      const [file, ...lines] = block.split('\n');
+      for (const line of lines) {
+        const m = /^ {2}(\d+):\d+ +(error|warning) +(\S+ \S+) '(.*?)' .*  ([a-z-]+)$/.exec(line);
+        expect(m).not.toBeNull();
+        rows.push([file.slice(FIXTURES.length + 1), Number(m![1]), m![2], m![5], m![3], m![4]]);
+      }
+    }
+    expect(rows).toEqual(EXPECTED);
+    // Kustomization and Helm values are skipped; the compliant worker, its ServiceAccount (in a List)
+    // and the NetworkPolicies have no findings; the reasoned host-path suppression is honoured.
+    expect(r.stdout).not.toMatch(/kustomization|values\.yaml|worker|pss-baseline-host-path/);
+    expect(r.stdout).toContain(
+      "  26:20   error   Deployment web/nginx 'spec.template.spec.securityContext.runAsUser' must not be 0 (root) for the pod (Pod Security 'restricted'), got 0. Fix: use a non-zero user id such as 10001  pss-restricted-run-as-user\n",
+    );
+    expect(r.stdout).toContain(
+      "  25:27   error   Ingress web/shop 'spec.rules[0].http.paths[1].backend.service.port.number' is not a port of the Service 'nginx', got 8080. Allowed: '80'. Fix: use one of the Service's ports  ref-backend-port\n",
+    );
+  });
+
+  test('--format json: the same findings with positions, objects and fixes, for CI', () => {
+    const r = timonel('check', FIXTURES, '--format', 'json');
+    expect(r.status).toBe(1);
+    const json = JSON.parse(r.stdout);
+    expect(json.version).toBe(1);
+    expect(json.profile).toBe('restricted');
+    expect(json.summary).toEqual({ files: 8, objects: 11, skippedDocuments: 1, errors: 12, warnings: 11, suppressed: 1, parseErrors: 0 });
+    expect(json.findings.map((f: any) => [f.file.slice(FIXTURES.length + 1), f.line, f.severity, f.ruleId, `${f.object.kind} ${f.object.namespace}/${f.object.name}`, f.field])).toEqual(EXPECTED);
+    expect(json.findings.find((f: any) => f.ruleId === 'practice-image-pinned')).toEqual({
+      ruleId: 'practice-image-pinned',
+      severity: 'warning',
+      file: `${FIXTURES}/nginx/deployment.yaml`,
+      line: 29,
+      column: 18,
+      object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'web', name: 'nginx' },
+      field: 'spec.template.spec.containers[0].image',
+      message: "uses the moving tag 'latest'",
+      value: 'nginx:latest',
+      allowed: 'a pinned tag or a digest',
+      fix: "pin a version such as 'nginx:1.2.3' or 'nginx@sha256:…'",
+      text: `[${FIXTURES}/nginx/deployment.yaml] Deployment web/nginx 'spec.template.spec.containers[0].image' uses the moving tag 'latest', got 'nginx:latest'. Allowed: a pinned tag or a digest. Fix: pin a version such as 'nginx:1.2.3' or 'nginx@sha256:…' (practice-image-pinned)`,
+    });
+    expect(json.suppressed.map((f: any) => [f.ruleId, f.object.name, f.suppressedBecause])).toEqual([
+      ['pss-baseline-host-path', 'log-agent', 'reads container logs from /var/log on every node'],
+    ]);
+    expect(json.parseErrors).toEqual([]);
+  });
+
+  test('--profile baseline drops the restricted Pod Security rules and makes missing requests a warning', () => {
+    const r = timonel('check', FIXTURES, '--profile', 'baseline', '--format', 'json');
+    const json = JSON.parse(r.stdout);
+    expect(json.profile).toBe('baseline');
+    expect(json.findings.filter((f: any) => f.ruleId.startsWith('pss-restricted-'))).toEqual([]);
+    expect(json.findings.find((f: any) => f.ruleId === 'practice-requests').severity).toBe('warning');
+    expect(json.summary.errors).toBe(6);
+    expect(r.status).toBe(1);
+  });
+
+  test('exit code 0 when only warnings remain; --quiet prints errors only', () => {
+    const r = timonel('check', `${FIXTURES}/nginx/service.yaml`, `${FIXTURES}/app/secret.yaml`);
+    expect(r.status).toBe(0);
+    // Alone, the Service also selects no pods of the set.
+    expect(r.stdout).toMatch(/^0 errors, 3 warnings in 2 objects from 2 files \(profile: restricted\)$/m);
+    expect(timonel('check', '--quiet', `${FIXTURES}/nginx/service.yaml`).stdout).toBe('0 errors, 2 warnings in 1 object from 1 file (profile: restricted)\n');
+  });
+
+  test('--disable and a JSON profile file customise the rules', () => {
+    const profile = path.join(tmp, 'profile.json');
+    fs.writeFileSync(profile, JSON.stringify({ extends: 'baseline', severity: { 'practice-service-exposure': 'error' } }));
+    const r = timonel('check', `${FIXTURES}/nginx/service.yaml`, '--profile', profile, '--format', 'json');
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout).findings.map((f: any) => [f.ruleId, f.severity])).toEqual([['practice-service-exposure', 'error'], ['ref-service-selector', 'warning']]);
+    const d = timonel('check', `${FIXTURES}/nginx`, '--disable', 'pss-restricted-run-as-user,practice-service-exposure', '--disable=practice-probes', '--format', 'json');
+    const ids = JSON.parse(d.stdout).findings.map((f: any) => f.ruleId);
+    expect(ids).not.toContain('pss-restricted-run-as-user');
+    expect(ids).not.toContain('practice-service-exposure');
+    expect(ids).not.toContain('practice-probes');
+    expect(ids).toContain('pss-restricted-run-as-non-root');
+  });
+
+  test('starts fast enough for CI and editors', () => {
+    timonel('check', FIXTURES); // warm the transpile cache
+    const r = timonel('check', FIXTURES);
+    expect(r.ms).toBeLessThan(1500);
+  });
+});
+
+describe('timonel check usage and parse errors (exit code 2)', () => {
+  test('a YAML syntax error is reported with file and line; the other files are still checked', () => {
+    const dir = path.join(tmp, 'broken');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'bad.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n    labels: {\n');
+    fs.copyFileSync(path.join(ROOT, FIXTURES, 'nginx/service.yaml'), path.join(dir, 'service.yaml'));
+    const r = timonel('check', dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe(`${dir}/bad.yaml:4:9: error: Nested mappings are not allowed in compact mappings`);
+    expect(r.stderr.trimEnd().split('\n').every((l) => l.startsWith(`${dir}/bad.yaml:`))).toBe(true);
+    expect(r.stdout).toContain('practice-service-exposure');
+    expect(r.stdout).toMatch(/3 parse errors\)\n$/);
+  });
+
+  test.each([
+    [['check'], /name at least one file or folder to check/],
+    [['check', 'no/such/dir'], /no such file or directory: no\/such\/dir/],
+    [['check', FIXTURES, '--profile', 'strict'], /unknown profile 'strict'/],
+    [['check', FIXTURES, '--disable', 'no-such-rule'], /names the unknown rule 'no-such-rule'/],
+    [['check', FIXTURES, '--format', 'xml'], /--format must be one of human, json, got 'xml'/],
+    [['check', FIXTURES, '--verbose'], /unknown option '--verbose'/],
+    [['lint', FIXTURES], /unknown command 'lint'/],
+  ])('%j fails with a usage message', (args, message) => {
+    const r = timonel(...(args as string[]));
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message as RegExp);
+    expect(r.stderr).toMatch(/Run 'timonel --help' for usage\.\n$/);
+  });
+
+  test('--help prints the usage with exit code 0; no command prints it with exit code 2', () => {
+    const help = timonel('--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage:\n {2}timonel check \[options\] <dir\|file>\.\.\./);
+    expect(help.stdout).toContain('timonel.dev/suppress.<rule-id>: <reason of at least 10 characters>');
+    const none = timonel();
+    expect(none.status).toBe(2);
+    expect(none.stderr).toBe(help.stdout);
+  });
+});
+
+describe('timonel rules', () => {
+  test('lists every rule with its level in the profile', () => {
+    const json = JSON.parse(timonel('rules', '--profile', 'baseline', '--format', 'json').stdout);
+    expect(json.profile).toBe('baseline');
+    expect(json.rules.find((r: any) => r.id === 'pss-restricted-seccomp')).toEqual({
+      id: 'pss-restricted-seccomp', level: 'off', category: 'pss-restricted',
+      rationale: "Restricted pods must filter system calls with the runtime's default (or a local) seccomp profile (Pod Security restricted).",
+    });
+    const md = timonel('rules', '--format', 'markdown').stdout.split('\n');
+    expect(md.slice(0, 3)).toEqual([
+      '| Rule | Severity | Rationale |',
+      '| --- | --- | --- |',
+      '| `api-object-name` | error | The API server rejects objects whose name or namespace breaks the naming rule of their kind. |',
+    ]);
+  });
+});

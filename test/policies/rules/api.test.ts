@@ -1,0 +1,286 @@
+import { container, cronJob, deployment, edit, lines, surroundings } from '../helpers';
+
+const ok = [deployment(), ...surroundings(), cronJob()];
+
+describe('api-object-name', () => {
+  test('passes valid names per kind', () => {
+    expect(lines('api-object-name', [...ok, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'system:metrics-reader' } }])).toEqual([]);
+  });
+  test('fails names the API server rejects, per kind', () => {
+    expect(lines('api-object-name', [
+      edit(deployment(), (d) => { d.metadata.name = 'Web_App'; }),
+      edit(surroundings()[1], (s) => { s.metadata.name = '1web'; }),
+      edit(cronJob(), (c) => { c.metadata.name = 'a'.repeat(53); }),
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'Shop' } },
+    ])).toEqual([
+      "error: [test.yaml] Deployment shop/Web_App 'metadata.name' is not a valid DNS-1123 subdomain, got 'Web_App'. Allowed: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters. Fix: use lowercase letters, digits and '-' only (ids become names: 'BadName' -> 'badname', 'Bad_Name' is invalid)",
+      "error: [test.yaml] Service shop/1web 'metadata.name' is not a valid DNS-1035 label, got '1web'. Allowed: lowercase letters, digits and '-', starting with a letter and ending with a letter or digit, at most 63 characters. Fix: start the name with a letter",
+      `error: [test.yaml] CronJob shop/${'a'.repeat(53)} 'metadata.name' must be at most 52 characters for a DNS-1123 subdomain, but is 53 (the CronJob controller appends 11 characters to name its Jobs), got '${'a'.repeat(53)}'. Allowed: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters. Fix: choose a shorter id or name`,
+      "error: [test.yaml] ConfigMap Shop/<unnamed> 'metadata.name' is required. Fix: give the object a name",
+      "error: [test.yaml] ConfigMap Shop/<unnamed> 'metadata.namespace' is not a valid DNS-1123 label, got 'Shop'. Allowed: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters. Fix: use lowercase letters, digits and '-' only (ids become names: 'BadName' -> 'badname', 'Bad_Name' is invalid)",
+    ]);
+  });
+});
+
+describe('api-labels', () => {
+  test('passes valid labels and selectors', () => {
+    expect(lines('api-labels', ok)).toEqual([]);
+  });
+  test('fails invalid keys, values and non-string values', () => {
+    expect(lines('api-labels', [edit(deployment(), (d) => {
+      d.metadata.labels['example.com/team name'] = 'a';
+      d.metadata.labels.version = 1.2;
+      d.spec.template.metadata.labels.release = 'v1.0-';
+    })])).toEqual([
+      "error: [test.yaml] Deployment shop/web 'metadata.labels[\"example.com/team name\"]' has an invalid label key, got 'example.com/team name'. Allowed: an optional DNS subdomain prefix and '/', then a name of at most 63 characters: letters, digits, '-', '_' and '.', starting and ending with a letter or digit. Fix: use a key such as 'app.kubernetes.io/name' or 'team'",
+      "error: [test.yaml] Deployment shop/web 'metadata.labels.version' must be a string, got 1.2. Fix: quote the value: '1.2'",
+      "error: [test.yaml] Deployment shop/web 'spec.template.metadata.labels.release' is not a valid label value, got 'v1.0-'. Allowed: at most 63 characters: letters, digits, '-', '_' and '.', starting and ending with a letter or digit (or empty). Fix: replace other characters with '-'",
+    ]);
+  });
+});
+
+describe('api-annotations', () => {
+  test('passes small annotations', () => {
+    expect(lines('api-annotations', [edit(deployment(), (d) => { d.metadata.annotations = { 'example.com/owner': 'team-a' }; })])).toEqual([]);
+  });
+  test('fails invalid keys and more than 256 KiB in total', () => {
+    expect(lines('api-annotations', [edit(deployment(), (d) => {
+      d.metadata.annotations = { 'bad key': 'x', 'example.com/blob': 'x'.repeat(256 * 1024) };
+    })])).toEqual([
+      "error: [test.yaml] Deployment shop/web 'metadata.annotations[\"bad key\"]' has an invalid annotation key, got 'bad key'. Allowed: an optional DNS subdomain prefix and '/', then a name of at most 63 characters: letters, digits, '-', '_' and '.'. Fix: use a key such as 'example.com/owner'",
+      "error: [test.yaml] Deployment shop/web 'metadata.annotations' total 262168 bytes, over the 262144-byte (256 KiB) limit. Fix: move large content into a ConfigMap; avoid kubectl.kubernetes.io/last-applied-configuration by using server-side apply",
+    ]);
+  });
+});
+
+describe('api-port-name', () => {
+  test('passes IANA service names and DNS-label Service port names', () => {
+    expect(lines('api-port-name', ok)).toEqual([]);
+  });
+  test('fails long or malformed port names in pods, Services and probes', () => {
+    expect(lines('api-port-name', [
+      edit(deployment(), (d) => {
+        const c = d.spec.template.spec.containers[0];
+        c.ports[0].name = 'http-management';
+        c.ports.push({ name: 'metrics-endpoint', containerPort: 9090 });
+        c.readinessProbe.httpGet.port = 'HTTP';
+      }),
+      edit(surroundings()[1], (s) => { s.spec.ports.push({ port: 9090, targetPort: 9090 }); }),
+    ])).toEqual([
+      "error: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].ports[1].name' must be at most 15 characters, but is 16, got 'metrics-endpoint'. Allowed: an IANA service name: lowercase letters, digits and '-', at most 15 characters. Fix: shorten it, e.g. 'metrics-endpoin'",
+      "error: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].readinessProbe.httpGet.port' is not a valid port name, got 'HTTP'. Allowed: lowercase letters, digits and '-', with at least one letter, no '--', not starting or ending with '-'. Fix: use a short lowercase name such as 'http', 'grpc' or 'metrics'",
+      "error: [test.yaml] Service shop/web 'spec.ports[1].name' is required when a Service has more than one port. Fix: name every port, e.g. 'http'",
+    ]);
+  });
+});
+
+describe('api-port-number', () => {
+  test('passes ports from 1 to 65535', () => {
+    expect(lines('api-port-number', ok)).toEqual([]);
+  });
+  test('fails ports out of range or missing', () => {
+    expect(lines('api-port-number', [
+      edit(deployment(), (d) => { d.spec.template.spec.containers[0].ports = [{ name: 'http', containerPort: 70000 }, { name: 'x' }]; }),
+      edit(surroundings()[1], (s) => { s.spec.ports[0].port = 0; }),
+    ])).toEqual([
+      "error: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].ports[0].containerPort' must be a port number, got 70000. Allowed: an integer from 1 to 65535. Fix: use a port from 1 to 65535",
+      "error: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].ports[1].containerPort' is required. Allowed: an integer from 1 to 65535. Fix: set the port number",
+      "error: [test.yaml] Service shop/web 'spec.ports[0].port' must be a port number, got 0. Allowed: an integer from 1 to 65535. Fix: use a port from 1 to 65535",
+    ]);
+  });
+});
+
+describe('api-pod-names', () => {
+  test('passes unique, valid container, port and volume names', () => {
+    expect(lines('api-pod-names', [edit(deployment(), (d) => {
+      d.spec.template.spec.initContainers = [{ ...container('migrate'), ports: [] }];
+    })])).toEqual([]);
+  });
+  test('fails duplicate container names (across init containers), duplicate port names and volume names', () => {
+    expect(lines('api-pod-names', [edit(deployment(), (d) => {
+      const s = d.spec.template.spec;
+      s.initContainers = [container('main')];
+      s.containers.push({ ...container('Sidecar'), ports: [{ name: 'http', containerPort: 9000 }] });
+      s.volumes.push({ name: 'tmp', emptyDir: {} });
+    })])).toEqual([
+      "error: [test.yaml] Deployment shop/web 'spec.template.spec.containers[1].name' is not a valid container name, got 'Sidecar'. Allowed: a DNS-1123 label: lowercase letters, digits and '-', at most 63 characters. Fix: rename it, e.g. 'sidecar'",
+      "error: [test.yaml] Deployment shop/web 'spec.template.spec.containers[1].ports[0].name' repeats the port name 'http' (also spec.template.spec.containers[0].ports[0].name), got 'http'. Fix: give every port of the pod its own name, so Services and probes that refer to it by name are unambiguous",
+      "error: [test.yaml] Deployment shop/web 'spec.template.spec.initContainers[0].name' repeats the container name 'main' (also spec.template.spec.containers[0]), got 'main'. Fix: give every container, init container and ephemeral container its own name",
+      "error: [test.yaml] Deployment shop/web 'spec.template.spec.initContainers[0].ports[0].name' repeats the port name 'http' (also spec.template.spec.containers[0].ports[0].name), got 'http'. Fix: give every port of the pod its own name, so Services and probes that refer to it by name are unambiguous",
+      "error: [test.yaml] Deployment shop/web 'spec.template.spec.volumes[1].name' repeats the volume name 'tmp' (also spec.template.spec.volumes[0]), got 'tmp'. Fix: rename one of the volumes",
+    ]);
+  });
+});
+
+describe('api-container-image', () => {
+  test('passes tagged and digest images', () => {
+    expect(lines('api-container-image', ok)).toEqual([]);
+  });
+  test('fails a missing or malformed image', () => {
+    expect(lines('api-container-image', [edit(deployment(), (d) => {
+      d.spec.template.spec.containers.push({ ...container('b'), image: undefined, ports: [] }, { ...container('c'), image: 'Registry/Web:1', ports: [] });
+    })])).toEqual([
+      "error: [test.yaml] Deployment shop/web 'spec.template.spec.containers[1].image' is required for container 'b'. Fix: set an image pinned to a version, e.g. 'nginx:1.27.2'",
+      "error: [test.yaml] Deployment shop/web 'spec.template.spec.containers[2].image' is not a valid image reference for container 'c', got 'Registry/Web:1'. Allowed: '[registry/]repository:tag' or '[registry/]repository@sha256:<digest>' with a lowercase repository. Fix: write the image as '[registry/]repository:tag', e.g. 'ghcr.io/acme/web:1.4.2'",
+    ]);
+  });
+});
+
+describe('api-selector-match', () => {
+  test('passes a selector that is a subset of the template labels', () => {
+    expect(lines('api-selector-match', [edit(deployment(), (d) => {
+      d.spec.selector = { matchLabels: { 'app.kubernetes.io/name': 'web' }, matchExpressions: [{ key: 'app.kubernetes.io/instance', operator: 'In', values: ['shop-web'] }] };
+    })])).toEqual([]);
+  });
+  test('fails a selector that does not match the template, and a missing one', () => {
+    expect(lines('api-selector-match', [
+      edit(deployment('a'), (d) => { d.spec.template.metadata.labels['app.kubernetes.io/name'] = 'webapp'; }),
+      edit(deployment('b'), (d) => { delete d.spec.selector; }),
+      edit(deployment('c'), (d) => { d.spec.selector = { matchExpressions: [{ key: 'tier', operator: 'Exists' }] }; }),
+    ])).toEqual([
+      "error: [test.yaml] Deployment shop/a 'spec.selector.matchLabels[\"app.kubernetes.io/name\"]' selects 'app.kubernetes.io/name=web' but the pod template has 'app.kubernetes.io/name=webapp' in spec.template.metadata.labels. Fix: make the selector a subset of the pod template labels",
+      "error: [test.yaml] Deployment shop/b 'spec.selector' is required for a Deployment in apps/v1. Fix: set spec.selector.matchLabels to the stable labels of the pod template (e.g. 'app.kubernetes.io/name' and 'app.kubernetes.io/instance')",
+      "error: [test.yaml] Deployment shop/c 'spec.selector.matchExpressions' does not match the pod template labels in spec.template.metadata.labels, got [{\"key\":\"tier\",\"operator\":\"Exists\"}]. Fix: make the selector match the pod template labels",
+    ]);
+  });
+});
+
+describe('api-restart-policy', () => {
+  test('passes Never for CronJobs and the default for Deployments', () => {
+    expect(lines('api-restart-policy', ok)).toEqual([]);
+  });
+  test('fails a CronJob without Never/OnFailure and a Deployment with Never', () => {
+    expect(lines('api-restart-policy', [
+      edit(cronJob(), (c) => { delete c.spec.jobTemplate.spec.template.spec.restartPolicy; }),
+      edit(deployment(), (d) => { d.spec.template.spec.restartPolicy = 'Never'; }),
+    ])).toEqual([
+      "error: [test.yaml] CronJob shop/nightly 'spec.jobTemplate.spec.template.spec.restartPolicy' must be set for a CronJob (the default 'Always' is not allowed). Allowed: 'Never' or 'OnFailure'. Fix: set restartPolicy: 'Never' (let the Job retry with backoffLimit) or 'OnFailure'",
+      "error: [test.yaml] Deployment shop/web 'spec.template.spec.restartPolicy' must be 'Always' for a Deployment, got 'Never'. Allowed: 'Always' (or leave it out). Fix: remove restartPolicy, or use a Job for run-to-completion work",
+    ]);
+  });
+});
+
+describe('api-resources', () => {
+  test('passes valid quantities with requests within limits (and no CPU limit)', () => {
+    expect(lines('api-resources', ok)).toEqual([]);
+  });
+  test('fails malformed quantities, milli-bytes and requests above limits', () => {
+    expect(lines('api-resources', [edit(deployment(), (d) => {
+      const c = d.spec.template.spec.containers[0];
+      c.resources = { requests: { cpu: '2 cores', memory: '512Mi' }, limits: { memory: '256Mi', 'ephemeral-storage': '100m' } };
+      d.spec.template.spec.volumes[0].emptyDir.sizeLimit = '1GB';
+    })])).toEqual([
+      "error: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].resources.requests.cpu' is not a valid Kubernetes cpu quantity, got '2 cores'. Allowed: cores as a number or millicores: '250m', '0.5', '2'. Fix: remove the spaces and units such as \"core\"",
+      "error: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].resources.limits.ephemeral-storage' uses the milli suffix 'm' (thousandths of a byte), got '100m'. Allowed: bytes with a binary suffix: '10Gi', '500Mi' (or decimal 'G'; not 'GB'). Fix: for mebibytes write 'Mi'",
+      "error: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].resources.requests.memory' request 512Mi is above the limit 256Mi, got {\"request\":\"512Mi\",\"limit\":\"256Mi\"}. Allowed: a request lower than or equal to its limit. Fix: raise the memory limit or lower the request",
+      "error: [test.yaml] Deployment shop/web 'spec.template.spec.volumes[0].emptyDir.sizeLimit' is not a valid Kubernetes storage quantity, got '1GB'. Allowed: bytes with a binary suffix: '10Gi', '500Mi' (or decimal 'G'; not 'GB'). Fix: write '1Gi'",
+    ]);
+  });
+});
+
+describe('api-env-names', () => {
+  test('passes names Kubernetes accepts, including dots and dashes', () => {
+    expect(lines('api-env-names', [edit(deployment(), (d) => {
+      d.spec.template.spec.containers[0].env = [{ name: 'LOG_LEVEL', value: 'info' }, { name: 'spring.profiles-active', value: 'prod' }];
+    })])).toEqual([]);
+  });
+  test('fails names starting with a digit, value with valueFrom, and a bad envFrom prefix', () => {
+    expect(lines('api-env-names', [edit(deployment(), (d) => {
+      const c = d.spec.template.spec.containers[0];
+      c.env = [{ name: '1PORT', value: '80' }, { name: 'MODE', value: 'a', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }];
+      c.envFrom = [{ prefix: 'MY PREFIX_', configMapRef: { name: 'x' } }];
+    })])).toEqual([
+      "error: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].env[0].name' has an invalid variable name, got '1PORT'. Allowed: letters, digits, '_', '-' and '.', not starting with a digit. Fix: rename it, e.g. '_1PORT' or 'VAR_1PORT'",
+      "error: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].env[1].valueFrom' cannot be set together with 'value'. Fix: keep either the literal 'value' or 'valueFrom'",
+      "error: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].envFrom[0].prefix' has an invalid variable name, got 'MY PREFIX_'. Allowed: letters, digits, '_', '-' and '.', not starting with a digit. Fix: use names like LOG_LEVEL",
+    ]);
+  });
+});
+
+describe('api-volume-mounts', () => {
+  test('passes mounts of pod volumes and StatefulSet claim templates', () => {
+    expect(lines('api-volume-mounts', [edit(deployment(), (d) => {
+      d.kind = 'StatefulSet';
+      d.spec.serviceName = 'web';
+      d.spec.volumeClaimTemplates = [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }];
+      d.spec.template.spec.containers[0].volumeMounts.push({ name: 'data', mountPath: '/data' });
+    })])).toEqual([]);
+  });
+  test('fails a mount of an undefined volume and two mounts at one path', () => {
+    expect(lines('api-volume-mounts', [edit(deployment(), (d) => {
+      d.spec.template.spec.containers[0].volumeMounts.push({ name: 'config', mountPath: '/etc/config' }, { name: 'tmp', mountPath: '/tmp' });
+    })])).toEqual([
+      "error: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].volumeMounts[1].name' names the volume 'config', but the pod has no such volume. Allowed: 'tmp'. Fix: add a volume named 'config' to spec.template.spec.volumes or fix the name",
+      "error: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].volumeMounts[2].mountPath' is used by another mount of container 'main' (volumeMounts[0]), got '/tmp'. Fix: mount each path once; use subPath to combine volumes in one folder",
+    ]);
+  });
+});
+
+describe('api-config-data', () => {
+  const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop' }, data: { 'app.properties': 'a=1', LOG_LEVEL: 'info' } };
+  const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'tls', namespace: 'shop' }, data: { 'tls.crt': 'Y2VydA==' } };
+  test('passes valid keys and base64 Secret data', () => {
+    expect(lines('api-config-data', [cm, secret])).toEqual([]);
+  });
+  test('fails invalid keys, keys in both maps, non-base64 data and over 1 MiB', () => {
+    expect(lines('api-config-data', [
+      edit(cm, (c) => { c.data['config/app.yaml'] = 'x'; c.binaryData = { LOG_LEVEL: 'aW5mbw==' }; }),
+      edit(secret, (s) => { s.data.password = 'not base64!'; }),
+      edit(cm, (c) => { c.metadata.name = 'big'; c.data = { blob: 'x'.repeat(1024 * 1024 + 1) }; }),
+    ])).toEqual([
+      "error: [test.yaml] ConfigMap shop/settings 'data[\"config/app.yaml\"]' has an invalid key, got 'config/app.yaml'. Allowed: letters, digits, '-', '_' and '.', at most 253 characters (not '.' or '..'). Fix: file names work as keys; replace '/' and spaces with '-' or '_'",
+      "error: [test.yaml] ConfigMap shop/settings 'binaryData.LOG_LEVEL' repeats the key 'LOG_LEVEL' of data, got 'LOG_LEVEL'. Fix: keep the key in one of the two maps",
+      "error: [test.yaml] Secret shop/tls 'data.password' is not base64. Fix: base64-encode the value, or move it to 'stringData'",
+      "error: [test.yaml] ConfigMap shop/big 'data' holds 1048577 bytes, over the 1048576-byte (1 MiB) limit. Fix: split it into several objects or mount the content from a volume",
+    ]);
+  });
+});
+
+describe('api-cron-schedule', () => {
+  test('passes a five-field schedule, a macro and an IANA time zone', () => {
+    expect(lines('api-cron-schedule', [cronJob(), edit(cronJob(), (c) => { c.metadata.name = 'daily'; c.spec.schedule = '@daily'; c.spec.timeZone = 'Europe/Madrid'; })])).toEqual([]);
+  });
+  test('fails schedules the API server rejects and unknown time zones', () => {
+    expect(lines('api-cron-schedule', [
+      edit(cronJob(), (c) => { c.spec.schedule = '0 0 3 * * *'; c.spec.timeZone = 'PST'; }),
+      edit(cronJob(), (c) => { c.metadata.name = 'none'; delete c.spec.schedule; }),
+    ])).toEqual([
+      "error: [test.yaml] CronJob shop/nightly 'spec.schedule' has 6 fields; a seconds field is not supported (Kubernetes schedules start at the minute), got '0 0 3 * * *'. Allowed: five space-separated fields 'minute hour day-of-month month day-of-week', or one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly. Fix: drop the leading seconds field: '0 3 * * *'",
+      "error: [test.yaml] CronJob shop/nightly 'spec.timeZone' is an abbreviation, not an IANA time zone name, got 'PST'. Allowed: an IANA time zone name such as 'Etc/UTC', 'Europe/Madrid' or 'America/New_York'. Fix: use the region's zone, e.g. 'America/Los_Angeles'",
+      "error: [test.yaml] CronJob shop/none 'spec.schedule' is required. Fix: set a schedule such as '0 3 * * *' (03:00 every day)",
+    ]);
+  });
+});
+
+describe('api-hpa-replicas', () => {
+  const hpa = {
+    apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web', namespace: 'shop' },
+    spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 2, maxReplicas: 10 },
+  };
+  test('passes minReplicas ≤ maxReplicas', () => {
+    expect(lines('api-hpa-replicas', [hpa])).toEqual([]);
+  });
+  test('fails minReplicas above maxReplicas, and a missing target', () => {
+    expect(lines('api-hpa-replicas', [
+      edit(hpa, (h) => { h.spec.minReplicas = 5; h.spec.maxReplicas = 3; }),
+      edit(hpa, (h) => { h.metadata.name = 'b'; h.spec.minReplicas = 0; delete h.spec.scaleTargetRef; }),
+    ])).toEqual([
+      "error: [test.yaml] HorizontalPodAutoscaler shop/web 'spec.maxReplicas' must be greater than or equal to minReplicas (5), got 3. Fix: raise maxReplicas or lower minReplicas",
+      "error: [test.yaml] HorizontalPodAutoscaler shop/b 'spec.minReplicas' must be at least 1, got 0. Fix: scaling to zero needs the HPAScaleToZero feature gate; use 1",
+      "error: [test.yaml] HorizontalPodAutoscaler shop/b 'spec.scaleTargetRef' needs a kind and a name, got undefined. Fix: point it at the workload, e.g. { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }",
+    ]);
+  });
+});
+
+describe('api-pdb-spec', () => {
+  const pdb = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web', namespace: 'shop' }, spec: { maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'web' } } } };
+  test('passes one of minAvailable and maxUnavailable', () => {
+    expect(lines('api-pdb-spec', [pdb, edit(pdb, (p) => { p.metadata.name = 'b'; p.spec = { minAvailable: '50%' }; })])).toEqual([]);
+  });
+  test('fails both set, and malformed values', () => {
+    expect(lines('api-pdb-spec', [edit(pdb, (p) => { p.spec.minAvailable = '150%'; })])).toEqual([
+      "error: [test.yaml] PodDisruptionBudget shop/web 'spec.maxUnavailable' cannot be set together with minAvailable, got {\"minAvailable\":\"150%\",\"maxUnavailable\":1}. Fix: keep one of them (maxUnavailable: 1 works for any replica count)",
+      "error: [test.yaml] PodDisruptionBudget shop/web 'spec.minAvailable' must be a whole number ≥ 0 or a percentage, got '150%'. Allowed: an integer such as 1, or a percentage such as '25%'. Fix: use maxUnavailable: 1",
+    ]);
+  });
+});

@@ -1,0 +1,121 @@
+import { deployment, edit, LABELS, lines, surroundings } from '../helpers';
+
+const ok = [deployment(), ...surroundings()];
+const service = () => surroundings()[1];
+const ingress = (backend: any) => ({
+  apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: 'shop' },
+  spec: { rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: backend } }] } }] },
+});
+const route = (ref: any) => ({
+  apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'web', namespace: 'shop' },
+  spec: { parentRefs: [{ name: 'gateway' }], rules: [{ backendRefs: [ref] }] },
+});
+
+describe('ref-duplicate-object', () => {
+  test('passes the same name in different kinds and namespaces', () => {
+    expect(lines('ref-duplicate-object', [...ok, edit(service(), (s) => { s.metadata.namespace = 'other'; })])).toEqual([]);
+  });
+  test('fails the same kind, namespace and name twice, naming where the first is', () => {
+    expect(lines('ref-duplicate-object', [...ok, service()])).toEqual([
+      "error: [test.yaml] Service shop/web 'metadata.name' is defined twice (first at test.yaml), got 'web'. Fix: give one of them another name or namespace, or remove the copy",
+    ]);
+  });
+});
+
+describe('ref-service-selector', () => {
+  test('passes a Service selecting a workload that declares its named target port', () => {
+    expect(lines('ref-service-selector', ok)).toEqual([]);
+  });
+  test('fails (warning) a selector that matches no pods, and a named targetPort no pod declares', () => {
+    expect(lines('ref-service-selector', [
+      deployment(),
+      edit(service(), (s) => { s.spec.selector = { 'app.kubernetes.io/name': 'api' }; }),
+      edit(service(), (s) => { s.metadata.name = 'web-metrics'; s.spec.ports[0].targetPort = 'metrics'; }),
+    ])).toEqual([
+      "warning: [test.yaml] Service shop/web 'spec.selector' selects no pods in this set (namespace 'shop'), got {\"app.kubernetes.io/name\":\"api\"}. Fix: match the workload's pod template labels (typically app.kubernetes.io/name and app.kubernetes.io/instance)",
+      "warning: [test.yaml] Service shop/web-metrics 'spec.ports[0].targetPort' names the port 'metrics', but no selected pod (Deployment shop/web) declares a container port with that name, got 'metrics'. Fix: name the container port the same, or use the port number",
+    ]);
+  });
+});
+
+describe('ref-backend-service', () => {
+  test('passes an Ingress and an HTTPRoute to a Service of the set', () => {
+    expect(lines('ref-backend-service', [...ok, ingress({ name: 'web', port: { name: 'http' } }), route({ name: 'web', port: 80 })])).toEqual([]);
+  });
+  test('fails (warning) backends naming a Service not in the set', () => {
+    expect(lines('ref-backend-service', [...ok, ingress({ name: 'frontend', port: { number: 80 } }), route({ name: 'api', namespace: 'backend', port: 80 })])).toEqual([
+      "warning: [test.yaml] Ingress shop/web 'spec.rules[0].http.paths[0].backend.service.name' routes to the Service 'frontend' in namespace 'shop', which is not defined in this set, got 'frontend'. Fix: fix the Service name, or define the Service",
+      "warning: [test.yaml] HTTPRoute shop/web 'spec.rules[0].backendRefs[0].name' routes to the Service 'api' in namespace 'backend', which is not defined in this set, got 'api'. Fix: fix the Service name, or define the Service",
+    ]);
+  });
+});
+
+describe('ref-backend-port', () => {
+  test('passes backend ports the Service exposes (by number and by name)', () => {
+    expect(lines('ref-backend-port', [...ok, ingress({ name: 'web', port: { number: 80 } }), route({ name: 'web', port: 80 })])).toEqual([]);
+  });
+  test('fails ports the Service does not have', () => {
+    expect(lines('ref-backend-port', [
+      ...ok,
+      ingress({ name: 'web', port: { name: 'https' } }),
+      edit(route({ name: 'web', port: 8080 }), (r) => { r.metadata.name = 'web-route'; }),
+    ])).toEqual([
+      "error: [test.yaml] Ingress shop/web 'spec.rules[0].http.paths[0].backend.service.port.name' is not a port name of the Service 'web', got 'https'. Allowed: 'http'. Fix: use one of the Service's port names, or the port number",
+      "error: [test.yaml] HTTPRoute shop/web-route 'spec.rules[0].backendRefs[0].port' is not a port of the Service 'web', got 8080. Allowed: '80'. Fix: use one of the Service's ports",
+    ]);
+  });
+});
+
+describe('ref-scale-target', () => {
+  const hpa = (name: string) => ({
+    apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web', namespace: 'shop' },
+    spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name }, minReplicas: 1, maxReplicas: 3 },
+  });
+  test('passes an HPA targeting a workload of the set', () => {
+    expect(lines('ref-scale-target', [...ok, hpa('web')])).toEqual([]);
+  });
+  test('fails (warning) an HPA targeting nothing', () => {
+    expect(lines('ref-scale-target', [...ok, hpa('api')])).toEqual([
+      "warning: [test.yaml] HorizontalPodAutoscaler shop/web 'spec.scaleTargetRef' targets the Deployment 'api', which is not defined in this set, got {\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"name\":\"api\"}. Fix: fix the kind and name of the target",
+    ]);
+  });
+});
+
+describe('ref-pdb-selector', () => {
+  const pdb = (selector: any) => ({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web', namespace: 'shop' }, spec: { maxUnavailable: 1, selector } });
+  test('passes a PDB selecting pods of the set', () => {
+    expect(lines('ref-pdb-selector', [...ok, pdb({ matchLabels: LABELS })])).toEqual([]);
+  });
+  test('fails (warning) a PDB selecting nothing, or without a selector', () => {
+    expect(lines('ref-pdb-selector', [...ok, pdb({ matchLabels: { app: 'web' } }), edit(pdb(undefined), (p) => { p.metadata.name = 'none'; })])).toEqual([
+      "warning: [test.yaml] PodDisruptionBudget shop/web 'spec.selector' selects no pods in this set (namespace 'shop'), got {\"matchLabels\":{\"app\":\"web\"}}. Fix: select the workload's pod template labels",
+      "warning: [test.yaml] PodDisruptionBudget shop/none 'spec.selector' is missing, so the budget selects no pods. Fix: select the workload's pod template labels",
+    ]);
+  });
+});
+
+describe('ref-missing-dependency', () => {
+  const withRefs = () => edit(deployment(), (d) => {
+    const s = d.spec.template.spec;
+    s.containers[0].env = [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }, { name: 'OPT', valueFrom: { configMapKeyRef: { name: 'opt', key: 'x', optional: true } } }];
+    s.containers[0].envFrom = [{ configMapRef: { name: 'settings' } }];
+    s.volumes.push({ name: 'data', persistentVolumeClaim: { claimName: 'data' } });
+    s.containers[0].volumeMounts.push({ name: 'data', mountPath: '/data' });
+  });
+  test('passes references to objects of the set (an ExternalSecret counts as the Secret)', () => {
+    expect(lines('ref-missing-dependency', [
+      withRefs(), ...surroundings(),
+      { apiVersion: 'external-secrets.io/v1beta1', kind: 'ExternalSecret', metadata: { name: 'db-secret', namespace: 'shop' }, spec: { target: { name: 'db' } } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop' }, data: {} },
+      { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: 'shop' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+    ])).toEqual([]);
+  });
+  test('fails (warning) each reference to something not in the set; optional references are fine', () => {
+    expect(lines('ref-missing-dependency', [withRefs()])).toEqual([
+      "warning: [test.yaml] Deployment shop/web 'spec.template.spec.serviceAccountName' refers to the ServiceAccount 'web', which is not defined in this set (namespace 'shop'). Fix: define the ServiceAccount or fix the name",
+      "warning: [test.yaml] Deployment shop/web 'spec.template.spec.volumes[1].persistentVolumeClaim.claimName' refers to the PersistentVolumeClaim 'data', which is not defined in this set (namespace 'shop'). Fix: define the PersistentVolumeClaim or fix the name, or mark the reference optional",
+      "warning: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name' refers to the Secret 'db', which is not defined in this set (namespace 'shop'). Fix: define it (e.g. with an ExternalSecret), fix the name, or mark the reference optional",
+      "warning: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].envFrom[0].configMapRef.name' refers to the ConfigMap 'settings', which is not defined in this set (namespace 'shop'). Fix: define the ConfigMap or fix the name, or mark the reference optional",
+    ]);
+  });
+});

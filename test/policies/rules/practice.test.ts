@@ -1,0 +1,150 @@
+import { container, cronJob, deployment, edit, LABELS, lines, surroundings } from '../helpers';
+
+const ok = [deployment(), ...surroundings(), cronJob()];
+const pod = (change: (spec: any) => void) => edit(deployment(), (d) => change(d.spec.template.spec));
+const pdb = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web', namespace: 'shop' }, spec: { maxUnavailable: 1, selector: { matchLabels: LABELS } } };
+
+describe('practice-requests', () => {
+  test('passes CPU and memory requests, or limits alone (the requests default to them)', () => {
+    expect(lines('practice-requests', [...ok, edit(deployment('b'), (d) => { d.spec.template.spec.containers[0].resources = { limits: { cpu: '1', memory: '1Gi' } }; })])).toEqual([]);
+  });
+  test('fails a container without requests (error in restricted, warning in baseline)', () => {
+    const bad = [pod((s) => { s.initContainers = [{ ...container('init'), ports: [], resources: { requests: { cpu: '10m' } } }]; delete s.containers[0].resources; })];
+    expect(lines('practice-requests', bad)).toEqual([
+      "error: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].resources.requests' has no cpu and memory request for container 'main'. Fix: set resources.requests (e.g. cpu: '100m', memory: '128Mi') from observed usage",
+      "error: [test.yaml] Deployment shop/web 'spec.template.spec.initContainers[0].resources.requests' has no memory request for init container 'init'. Fix: set resources.requests (e.g. memory: '128Mi') from observed usage",
+    ]);
+    expect(lines('practice-requests', bad, { profile: 'baseline' }).map((l) => l.split(':')[0])).toEqual(['warning', 'warning']);
+  });
+});
+
+describe('practice-memory-limit', () => {
+  test('passes a memory limit without a CPU limit (CPU limits are never required)', () => {
+    expect(lines('practice-memory-limit', ok)).toEqual([]);
+  });
+  test('fails (warning) a container without a memory limit', () => {
+    expect(lines('practice-memory-limit', [pod((s) => { s.containers[0].resources.limits = { cpu: '1' }; })])).toEqual([
+      "warning: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].resources.limits' has no memory limit for container 'main'. Fix: set resources.limits.memory (e.g. '256Mi', at or above the request)",
+    ]);
+  });
+});
+
+describe('practice-probes', () => {
+  test('passes long-running containers with probes, and Jobs without any', () => {
+    expect(lines('practice-probes', [...ok, edit(cronJob(), (c) => { delete c.spec.jobTemplate.spec.template.spec.containers[0].readinessProbe; })])).toEqual([]);
+  });
+  test('fails (warning) a Deployment container without readiness or liveness probe', () => {
+    expect(lines('practice-probes', [pod((s) => { delete s.containers[0].livenessProbe; })])).toEqual([
+      "warning: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0]' has no liveness probe for container 'main'. Fix: add livenessProbe (an httpGet on a health endpoint, or a tcpSocket on the serving port)",
+    ]);
+  });
+});
+
+describe('practice-image-pinned', () => {
+  test('passes a pinned tag and a digest', () => {
+    expect(lines('practice-image-pinned', [pod((s) => { s.containers.push({ ...container('side'), ports: [], image: `envoyproxy/envoy@sha256:${'a'.repeat(64)}` }); })])).toEqual([]);
+  });
+  test('fails (warning) :latest and untagged images', () => {
+    expect(lines('practice-image-pinned', [pod((s) => {
+      s.containers[0].image = 'nginx:latest';
+      s.initContainers = [{ ...container('init'), ports: [], image: 'ghcr.io/acme/migrate' }];
+    })])).toEqual([
+      "warning: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].image' uses the moving tag 'latest', got 'nginx:latest'. Allowed: a pinned tag or a digest. Fix: pin a version such as 'nginx:1.2.3' or 'nginx@sha256:…'",
+      "warning: [test.yaml] Deployment shop/web 'spec.template.spec.initContainers[0].image' has no tag or digest (it means :latest), got 'ghcr.io/acme/migrate'. Allowed: a pinned tag or a digest. Fix: pin a version such as 'ghcr.io/acme/migrate:1.2.3' or 'ghcr.io/acme/migrate@sha256:…'",
+    ]);
+  });
+});
+
+describe('practice-read-only-root-fs', () => {
+  test('passes readOnlyRootFilesystem: true', () => {
+    expect(lines('practice-read-only-root-fs', ok)).toEqual([]);
+  });
+  test('fails (warning) a writable root filesystem', () => {
+    expect(lines('practice-read-only-root-fs', [pod((s) => { s.containers[0].securityContext.readOnlyRootFilesystem = false; })])).toEqual([
+      "warning: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem' is not true for container 'main', got false. Fix: set readOnlyRootFilesystem: true and mount an emptyDir where the process writes (e.g. /tmp)",
+    ]);
+  });
+});
+
+describe('practice-disruption-budget', () => {
+  test('passes a single replica, and replicas covered by a PDB', () => {
+    const single = edit(deployment('one'), (d) => { d.spec.selector.matchLabels = { app: 'one' }; d.spec.template.metadata.labels = { app: 'one' }; });
+    expect(lines('practice-disruption-budget', [deployment('web', 3), pdb, single])).toEqual([]);
+  });
+  test('fails (warning) 2+ replicas, or an HPA with minReplicas 2+, without a PDB', () => {
+    const hpa = {
+      apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'api', namespace: 'shop' },
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'api' }, minReplicas: 2, maxReplicas: 6 },
+    };
+    expect(lines('practice-disruption-budget', [deployment('web', 2), edit(deployment('api'), (d) => { delete d.spec.replicas; }), hpa])).toEqual([
+      "warning: [test.yaml] Deployment shop/web 'spec.replicas' runs 2 replicas but no PodDisruptionBudget selects its pods. Fix: add a PodDisruptionBudget with maxUnavailable: 1 selecting the pod template labels",
+      "warning: [test.yaml] Deployment shop/api 'spec.replicas' runs 2 replicas but no PodDisruptionBudget selects its pods. Fix: add a PodDisruptionBudget with maxUnavailable: 1 selecting the pod template labels",
+    ]);
+  });
+});
+
+describe('practice-spread', () => {
+  test('passes replicas with topology spread constraints or pod anti-affinity', () => {
+    expect(lines('practice-spread', [
+      edit(deployment('a', 3), (d) => { d.spec.template.spec.topologySpreadConstraints = [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: LABELS } }]; }),
+      edit(deployment('b', 3), (d) => { d.spec.template.spec.affinity = { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname' } }] } }; }),
+    ])).toEqual([]);
+  });
+  test('fails (warning) replicas the scheduler may pack on one node', () => {
+    expect(lines('practice-spread', [deployment('web', 3)])).toEqual([
+      "warning: [test.yaml] Deployment shop/web 'spec.template.spec.topologySpreadConstraints' is not set and there is no pod anti-affinity, though the workload runs 3 replicas. Fix: spread the pods over 'topology.kubernetes.io/zone' and 'kubernetes.io/hostname' (whenUnsatisfiable: ScheduleAnyway)",
+    ]);
+  });
+});
+
+describe('practice-network-policy', () => {
+  test('passes pods selected by a NetworkPolicy of their namespace', () => {
+    expect(lines('practice-network-policy', ok)).toEqual([]);
+  });
+  test('fails (warning) pods no NetworkPolicy selects', () => {
+    const policy = surroundings()[2];
+    expect(lines('practice-network-policy', [
+      deployment(),
+      edit(deployment('api'), (d) => { d.metadata.namespace = 'api'; }),
+      edit(policy, (p) => { p.metadata.namespace = 'api'; p.spec.podSelector = { matchLabels: { 'app.kubernetes.io/name': 'other' } }; }),
+    ])).toEqual([
+      "warning: [test.yaml] Deployment shop/web 'spec.template.metadata' has pods in namespace 'shop' that has no NetworkPolicy in this set, so they accept traffic from anywhere. Fix: add a NetworkPolicy selecting the pod labels that admits only the expected clients and ports (WebApp: 'isolate: true')",
+      "warning: [test.yaml] Deployment api/api 'spec.template.metadata' has pods that no NetworkPolicy selects, so they accept traffic from anywhere. Fix: add a NetworkPolicy selecting the pod labels that admits only the expected clients and ports (WebApp: 'isolate: true')",
+    ]);
+  });
+});
+
+describe('practice-secret-literal', () => {
+  test('passes a Secret without data (filled by a controller)', () => {
+    expect(lines('practice-secret-literal', [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'tls', namespace: 'shop' }, type: 'kubernetes.io/tls' }])).toEqual([]);
+  });
+  test('fails (warning) literal data and stringData', () => {
+    expect(lines('practice-secret-literal', [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, stringData: { password: 'hunter2' } }])).toEqual([
+      "warning: [test.yaml] Secret shop/db 'stringData' holds 1 literal value (password). Fix: create the Secret from a secret store (ExternalSecret, SealedSecret, SOPS) and reference it by name",
+    ]);
+  });
+});
+
+describe('practice-env-secret-literal', () => {
+  test('passes secrets read from a Secret, and ordinary literals', () => {
+    expect(lines('practice-env-secret-literal', [pod((s) => {
+      s.containers[0].env = [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }, { name: 'LOG_LEVEL', value: 'debug' }];
+    })])).toEqual([]);
+  });
+  test('fails (warning) a literal value for a secret-looking name', () => {
+    expect(lines('practice-env-secret-literal', [pod((s) => { s.containers[0].env = [{ name: 'STRIPE_API_KEY', value: 'sk_live_123' }]; })])).toEqual([
+      "warning: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].env[0].value' is a literal value for 'STRIPE_API_KEY' in container 'main', which looks like a secret. Fix: read it from a Secret: valueFrom.secretKeyRef (timonel: EnvValue.fromSecret('<secret>', '<key>'))",
+    ]);
+  });
+});
+
+describe('practice-service-exposure', () => {
+  test('passes a ClusterIP Service', () => {
+    expect(lines('practice-service-exposure', ok)).toEqual([]);
+  });
+  test('fails (warning) LoadBalancer and NodePort Services', () => {
+    expect(lines('practice-service-exposure', [edit(surroundings()[1], (s) => { s.spec.type = 'NodePort'; })])).toEqual([
+      "warning: [test.yaml] Service shop/web 'spec.type' exposes the Service outside the cluster, got 'NodePort'. Fix: use ClusterIP behind an Ingress or Gateway; if direct exposure is intended, suppress this rule with the reason",
+    ]);
+  });
+});

@@ -1,0 +1,108 @@
+import { Testing } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { TimonelChart } from '../../src/core/chart';
+import { TimonelError } from '../../src/core/errors';
+import { runPolicies } from '../../src/policies/engine';
+import { Policy } from '../../src/policies/policy';
+import { deployment, edit, k8sPodSpec, LABELS, lines, surroundings } from './helpers';
+
+const REASON = 'vendor image runs as root; isolated namespace';
+
+/** A chart with a vendor workload (root user) inside a construct, and a compliant ServiceAccount beside it. */
+function vendorChart() {
+  const chart = new TimonelChart(Testing.app(), 'vendor', { namespace: 'vendor', createNamespace: false });
+  const group = new Construct(chart, 'legacy');
+  const spec = k8sPodSpec({ runAsUser: 0 });
+  new k8s.KubeDeployment(group, 'Resource', {
+    metadata: { name: 'legacy', labels: LABELS },
+    spec: { replicas: 1, selector: { matchLabels: LABELS }, template: { metadata: { labels: LABELS }, spec } },
+  });
+  const [sa, svc, netpol] = surroundings().map((o) => { delete o.metadata.namespace; return o; });
+  new k8s.KubeServiceAccount(group, 'ServiceAccount', sa);
+  new k8s.KubeService(group, 'Service', svc);
+  new k8s.KubeNetworkPolicy(chart, 'deny', netpol);
+  return { chart, group };
+}
+
+describe('Policy.suppress', () => {
+  test('without the suppression the chart fails', () => {
+    expect(() => Testing.synth(vendorChart().chart)).toThrow(/\[vendor\/legacy\/Resource\] Deployment vendor\/legacy 'spec\.template\.spec\.securityContext\.runAsUser' must not be 0 .* \(pss-restricted-run-as-user\)/);
+  });
+
+  test('with a reason, the finding is suppressed and the reason is written on every object of the construct', () => {
+    const { chart, group } = vendorChart();
+    Policy.suppress(group, 'pss-restricted-run-as-user', REASON);
+    const out = Testing.synth(chart);
+    expect(out.map((o) => [o.kind, o.metadata.annotations?.['timonel.dev/suppress.pss-restricted-run-as-user']])).toEqual([
+      ['ServiceAccount', REASON],
+      ['Service', REASON],
+      ['Deployment', REASON],
+      ['NetworkPolicy', undefined],
+    ]);
+    const report = Policy.lastReport(chart)!;
+    expect(report.errors).toEqual([]);
+    expect(report.suppressed.map((f) => [f.ruleId, f.constructPath, f.suppressedBecause])).toEqual([
+      ['pss-restricted-run-as-user', 'vendor/legacy/Resource', REASON],
+    ]);
+  });
+
+  test('suppresses only the named rule', () => {
+    const { chart, group } = vendorChart();
+    Policy.suppress(group, 'practice-probes', 'probes are configured by the vendor operator');
+    expect(() => Testing.synth(chart)).toThrow(/pss-restricted-run-as-user/);
+  });
+
+  test('without a reason, or with a short one, fails clearly', () => {
+    const { group } = vendorChart();
+    expect(() => Policy.suppress(group, 'pss-restricted-run-as-user', '')).toThrow(TimonelError);
+    expect(() => Policy.suppress(group, 'pss-restricted-run-as-user', '')).toThrow(
+      "[vendor/legacy] 'reason' of the suppression of 'pss-restricted-run-as-user' needs a written reason, got ''. Allowed: a sentence of at least 10 characters saying why the rule does not apply here. Fix: Policy.suppress(construct, 'pss-restricted-run-as-user', 'vendor image runs as root; isolated namespace')",
+    );
+    expect(() => Policy.suppress(group, 'pss-restricted-run-as-user', ' legacy ')).toThrow(
+      /'reason' of the suppression of 'pss-restricted-run-as-user' needs a written reason of at least 10 characters, but has 6, got ' legacy '/,
+    );
+  });
+
+  test('an unknown rule id fails with a suggestion', () => {
+    expect(() => Policy.suppress(vendorChart().group, 'pss-restricted-run-as-usr', REASON)).toThrow(
+      "[vendor/legacy] 'ruleId' is not a known policy rule, got 'pss-restricted-run-as-usr'. Fix: did you mean 'pss-restricted-run-as-user'?",
+    );
+  });
+
+  test('a construct without objects (yet) fails', () => {
+    const chart = new TimonelChart(Testing.app(), 'empty');
+    expect(() => Policy.suppress(chart, 'practice-probes', 'probes are added by the mesh sidecar injector')).toThrow(
+      "[empty] has no Kubernetes objects to suppress 'practice-probes' on. Fix: call Policy.suppress after creating the construct (or pass the construct that owns the objects)",
+    );
+  });
+});
+
+describe('policy-suppression', () => {
+  const annotated = (ruleId: string, reason: string) => edit(deployment(), (d) => {
+    d.spec.template.spec.securityContext.runAsUser = 0;
+    d.metadata.annotations = { [`timonel.dev/suppress.${ruleId}`]: reason };
+  });
+
+  test('passes (and honours) an annotation with a known rule and a reason, in plain YAML too', () => {
+    const r = runPolicies([{ manifest: annotated('pss-restricted-run-as-user', REASON), file: 'vendor.yaml' }]);
+    expect(r.errors).toEqual([]);
+    expect(r.suppressed.map((f) => f.message)).toEqual([
+      "[vendor.yaml] Deployment shop/web 'spec.template.spec.securityContext.runAsUser' must not be 0 (root) for the pod (Pod Security 'restricted'), got 0. Fix: use a non-zero user id such as 10001",
+    ]);
+    expect(lines('policy-suppression', [annotated('pss-restricted-run-as-user', REASON)])).toEqual([]);
+  });
+
+  test('fails a suppression without a written reason, and does not honour it', () => {
+    expect(lines('policy-suppression', [annotated('pss-restricted-run-as-user', 'ok')])).toEqual([
+      "error: [test.yaml] Deployment shop/web 'metadata.annotations[\"timonel.dev/suppress.pss-restricted-run-as-user\"]' needs a written reason of at least 10 characters, but has 2, got 'ok'. Fix: write why the rule does not apply here, e.g. \"vendor image runs as root; isolated namespace\"",
+    ]);
+    expect(lines('pss-restricted-run-as-user', [annotated('pss-restricted-run-as-user', 'ok')])).toHaveLength(1);
+  });
+
+  test('fails a suppression of an unknown rule', () => {
+    expect(lines('policy-suppression', [annotated('practice-probe', REASON)])).toEqual([
+      "error: [test.yaml] Deployment shop/web 'metadata.annotations[\"timonel.dev/suppress.practice-probe\"]' suppresses the unknown rule 'practice-probe'. Fix: did you mean 'practice-probes'?",
+    ]);
+  });
+});
