@@ -21,8 +21,9 @@ export const APPLY_ORDER: readonly string[] = [
   'PersistentVolumeClaim',
   'Service',
   'Pod',
-  'Deployment',
+  // Stores before the apps that connect to them (connectTo keeps targets first within a kind).
   'StatefulSet',
+  'Deployment',
   'DaemonSet',
   'Job',
   'CronJob',
