@@ -45,7 +45,10 @@ describe('cdk8s synth (end to end)', () => {
 
   test('the CLI output folder holds the same chart files (for validation plugins)', () => {
     const { 'kustomization.yaml': _kustomization, ...charts } = first;
-    expect(readDir(path.join(tmp, 'staging'))).toEqual(charts);
+    const { 'construct-metadata.json': metadata, ...staged } = readDir(path.join(tmp, 'staging'));
+    expect(staged).toEqual(charts);
+    // The validation plugin in cdk8s.yaml makes the CLI ask for construct paths.
+    expect(JSON.parse(metadata).resources['hello-pod']).toEqual({ path: 'hello/pod/Resource' });
   });
 
   test('a second synth is byte-identical', () => {
