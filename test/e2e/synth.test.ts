@@ -67,6 +67,15 @@ describe('cdk8s synth (end to end)', () => {
     expect(fs.readdirSync(tmp).sort()).toEqual(['dist', 'staging']);
   }, 60_000);
 
+  test('a policy violation fails the synth, naming the construct and the fix, and writes nothing', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test', 'fixtures', 'policy-violation-app.ts')], {
+      cwd: ROOT, env: { ...process.env, TIMONEL_OUTDIR: path.join(tmp, 'dist') }, encoding: 'utf8',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/\[shop\/web\/Resource\] Deployment shop\/shop-web 'spec\.template\.spec\.hostNetwork' must not be true.*Fix: remove hostNetwork/);
+    expect(readDir(path.join(tmp, 'dist'))).toEqual(first);
+  }, 60_000);
+
   test('kubectl kustomize accepts the output (skipped without kubectl)', () => {
     if (!hasKubectl()) {
       console.warn('kubectl is not installed: skipping the kustomize check');
