@@ -6,21 +6,7 @@
 //       class: TimonelValidation
 //       properties:
 //         profile: restricted
-// Loads the TypeScript source through tsx's require hook (offline); without tsx, the
-// compiled output of `npm run build` (lib/).
 'use strict';
-const path = require('path');
+const { loadSource } = require('./load-source');
 
-function load() {
-  const root = path.join(__dirname, '..');
-  let register;
-  try {
-    register = require('tsx/cjs/api').register;
-  } catch {
-    return require(path.join(root, 'lib', 'src', 'policies', 'cdk8s-plugin.js'));
-  }
-  register();
-  return require(path.join(root, 'src', 'policies', 'cdk8s-plugin.ts'));
-}
-
-module.exports = load();
+module.exports = loadSource('policies/cdk8s-plugin');
