@@ -2,7 +2,7 @@ import * as path from 'path';
 import { App as Cdk8sApp, AppProps as Cdk8sAppProps } from 'cdk8s';
 import { enforcePolicies, Finding, PolicySubject } from '../policies';
 import { CONSTRUCT_METADATA_FILE, constructMetadata, recordsConstructMetadata } from './cdk8s-internals';
-import { checkDuplicates, KUSTOMIZATION_FILE, mirror, publish, RenderedFile, renderFiles } from './output';
+import { checkDuplicates, KUSTOMIZATION_FILE, mirror, mirrorFiles, publish, RenderedFile, renderEntries } from './output';
 import { AppSynthesis, synthesizeApp, synthesizePlain } from './synth';
 
 /** Props of a timonel app. */
@@ -58,20 +58,26 @@ export class App extends Cdk8sApp {
    */
   public synth(): void {
     const synthesis = this.renderChecked();
-    const contents = renderFiles(synthesis.charts);
     const cliOut = process.env.CDK8S_OUTDIR;
     const cliDir = cliOut && path.resolve(cliOut) !== path.resolve(this.outdir) ? cliOut : undefined;
     const metadata = this.recordsConstructMetadata
       ? constructMetadata(synthesis.charts.flatMap((c) => c.apiObjects))
       : undefined;
-    // cdk8s writes the metadata where the CLI reads manifests: the CLI's folder, else outdir.
-    if (metadata !== undefined && !cliDir) contents.set(CONSTRUCT_METADATA_FILE, metadata);
-    publish(this.outdir, contents);
+    const written: string[] = [];
+    function* contents(): Generator<[string, string]> {
+      // Each file's YAML is rendered as it is written, never the whole output at once.
+      for (const entry of renderEntries(synthesis.charts)) {
+        written.push(entry[0]);
+        yield entry;
+      }
+      // cdk8s writes the metadata where the CLI reads manifests: the CLI's folder, else outdir.
+      if (metadata !== undefined && !cliDir) yield [CONSTRUCT_METADATA_FILE, metadata];
+    }
+    publish(this.outdir, contents());
     if (cliDir) {
       // The CLI reads every *.yaml there as a manifest, so the kustomization stays in outdir only.
-      contents.delete(KUSTOMIZATION_FILE);
-      if (metadata !== undefined) contents.set(CONSTRUCT_METADATA_FILE, metadata);
-      mirror(cliDir, contents);
+      mirrorFiles(this.outdir, cliDir, written.filter((name) => name !== KUSTOMIZATION_FILE));
+      if (metadata !== undefined) mirror(cliDir, new Map([[CONSTRUCT_METADATA_FILE, metadata]]));
     }
   }
 

@@ -191,51 +191,79 @@ export function appCharts(app: IConstruct, all?: readonly IConstruct[]): Chart[]
 export function topology(root: IConstruct, all: readonly IConstruct[] = root.node.findAll()): IConstruct[] {
   interface Vertex {
     readonly value: IConstruct;
-    readonly children: Set<Vertex>;
+    // Duplicates are harmless: the walk skips a finished vertex, so the first occurrence decides, as in a Set.
+    readonly children: Vertex[];
     hasParent: boolean;
+    state: number;
   }
-  const nodes: { [path: string]: Vertex } = {};
-  for (const c of all) nodes[c.node.path] = { value: c, children: new Set(), hasParent: false };
+  const NEW = 0;
+  const ACTIVE = 1;
+  const DONE = 2;
+  // Keyed by construct, without an object keyed by path and a Set per vertex; in the order of the
+  // path-keyed object: array-index paths ('0', '12') first, ascending, then the others in `all` order.
+  const byConstruct = new Map<IConstruct, Vertex>();
+  const indexed: { v: Vertex; index: number }[] = [];
+  const named: Vertex[] = [];
+  for (const c of all) {
+    if (byConstruct.has(c)) continue;
+    const v: Vertex = { value: c, children: [], hasParent: false, state: NEW };
+    byConstruct.set(c, v);
+    const index = arrayIndex(c.node.path);
+    if (index === undefined) named.push(v);
+    else indexed.push({ v, index });
+  }
+  const vertices = indexed.length ? [...indexed.sort((a, b) => a.index - b.index).map((x) => x.v), ...named] : named;
+  // A dependency on a construct of another tree that has the path of one of ours is that one, as in
+  // cdk8s's path-keyed graph; built only if some dependency is not in `all`.
+  let byPath: Map<string, Vertex> | undefined;
   for (const child of all) {
+    const source = byConstruct.get(child)!;
     for (const dep of child.node.dependencies) {
-      const target = nodes[dep.node.path];
+      let target = byConstruct.get(dep);
+      if (!target) {
+        byPath ??= new Map(vertices.map((v) => [v.value.node.path, v]));
+        target = byPath.get(dep.node.path);
+      }
       // Like cdk8s: no edges out of the subtree.
       if (!target) continue;
-      nodes[child.node.path].children.add(target);
+      source.children.push(target);
       target.hasParent = true;
     }
   }
 
-  const vertices = Object.values(nodes);
   const result: IConstruct[] = [];
-  const done = new Set<Vertex>();
-  const active = new Set<Vertex>();
   // Iterative, so a long dependency chain cannot overflow the stack.
-  for (const start of vertices.filter((v) => !v.hasParent)) {
-    if (done.has(start)) continue;
-    const stack: { v: Vertex; next: Iterator<Vertex> }[] = [{ v: start, next: start.children.values() }];
-    active.add(start);
+  const stack: { v: Vertex; next: number }[] = [];
+  for (const start of vertices) {
+    if (start.hasParent || start.state !== NEW) continue;
+    start.state = ACTIVE;
+    stack.push({ v: start, next: 0 });
     while (stack.length > 0) {
       const top = stack[stack.length - 1];
-      const step = top.next.next();
-      if (!step.done) {
-        const c = step.value;
-        if (active.has(c)) return new DependencyGraph(root.node).topology();
-        if (!done.has(c)) {
-          active.add(c);
-          stack.push({ v: c, next: c.children.values() });
+      if (top.next < top.v.children.length) {
+        const c = top.v.children[top.next++];
+        if (c.state === ACTIVE) return new DependencyGraph(root.node).topology();
+        if (c.state === NEW) {
+          c.state = ACTIVE;
+          stack.push({ v: c, next: 0 });
         }
         continue;
       }
       stack.pop();
-      active.delete(top.v);
-      done.add(top.v);
+      top.v.state = DONE;
       result.push(top.v.value);
     }
   }
   // Vertices no root reaches lie on (or behind) a cycle.
-  if (done.size !== vertices.length) return new DependencyGraph(root.node).topology();
+  if (result.length !== vertices.length) return new DependencyGraph(root.node).topology();
   return result;
+}
+
+/** The number an object key is ordered by when it is an array index ('0' to '4294967294'), else undefined. */
+function arrayIndex(key: string): number | undefined {
+  if (!/^(?:0|[1-9][0-9]{0,9})$/.test(key)) return undefined;
+  const n = Number(key);
+  return n <= 4294967294 ? n : undefined;
 }
 
 /**

@@ -29,10 +29,16 @@ export function kustomization(files: readonly RenderedFile[]): string {
 
 /** The bytes of every file of an output folder, by file name. */
 export function renderFiles(files: readonly RenderedFile[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const f of files) out.set(f.fileName, Yaml.stringify(...f.docs));
-  out.set(KUSTOMIZATION_FILE, kustomization(files));
-  return out;
+  return new Map(renderEntries(files));
+}
+
+/**
+ * The entries of `renderFiles`, each rendered only when it is asked for: `publish` writes each
+ * file before the next one is rendered, so the YAML of the whole app is never in memory at once.
+ */
+export function* renderEntries(files: readonly RenderedFile[]): Generator<[string, string]> {
+  for (const f of files) yield [f.fileName, Yaml.stringify(...f.docs)];
+  yield [KUSTOMIZATION_FILE, kustomization(files)];
 }
 
 /** Fails when two objects share kind, namespace and name (the API server would merge them). */
@@ -61,11 +67,12 @@ export function checkDuplicates(files: readonly RenderedFile[]): void {
 }
 
 /**
- * Writes `contents` as the whole of `outdir`, atomically: everything is written to a sibling
- * temporary folder first and swapped in by rename, so a failure leaves the previous folder
- * exactly as it was, and a success leaves no temporary folder behind.
+ * Writes `contents` (file name, text) as the whole of `outdir`, atomically: everything is written
+ * to a sibling temporary folder first and swapped in by rename, so a failure (also one thrown
+ * while `contents` produces an entry) leaves the previous folder exactly as it was, and a success
+ * leaves no temporary folder behind.
  */
-export function publish(outdir: string, contents: ReadonlyMap<string, string>): void {
+export function publish(outdir: string, contents: Iterable<readonly [string, string]>): void {
   const target = path.resolve(outdir);
   const parent = path.dirname(target);
   fs.mkdirSync(parent, { recursive: true });
@@ -96,4 +103,10 @@ export function publish(outdir: string, contents: ReadonlyMap<string, string>): 
 export function mirror(dir: string, contents: ReadonlyMap<string, string>): void {
   fs.mkdirSync(dir, { recursive: true });
   for (const [name, text] of contents) fs.writeFileSync(path.join(dir, name), text, 'utf8');
+}
+
+/** Like `mirror`, with the files `names` copied from the folder `from` (e.g. a published outdir). */
+export function mirrorFiles(from: string, dir: string, names: readonly string[]): void {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const name of names) fs.copyFileSync(path.join(from, name), path.join(dir, name));
 }

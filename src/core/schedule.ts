@@ -264,13 +264,20 @@ export function validateTimeZone(tz: string, opts: CheckOptions = {}): string {
   return tz;
 }
 
+// resolveZone's answers, per name: a DateTimeFormat costs 0.15 ms, and a platform repeats its zones.
+const resolvedZones = new Map<string, string | undefined>();
+
 /** ICU's canonical name for a zone, or `undefined` when ICU does not know it. */
 function resolveZone(tz: string): string | undefined {
+  if (resolvedZones.has(tz)) return resolvedZones.get(tz);
+  let resolved: string | undefined;
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
+    resolved = new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
   } catch {
-    return undefined;
+    resolved = undefined;
   }
+  resolvedZones.set(tz, resolved);
+  return resolved;
 }
 
 /** 'america/new_york' -> 'America/New_York': the usual IANA casing, for a fix hint. */
