@@ -8,6 +8,7 @@ import { fail } from '../core/errors';
 import { NameRule } from '../core/names';
 import { validateCronSchedule, validateTimeZone } from '../core/schedule';
 import { checksum, Workload, WorkloadNaming, WorkloadProps } from '../core/workload';
+import { validateWholeNumber } from '../core/numbers';
 
 /** When the Job's pods are restarted. `Always` is not allowed for Jobs. */
 export type BatchJobRestartPolicy = 'Never' | 'OnFailure';
@@ -121,7 +122,6 @@ const LABEL_MAX = 63;
 const CRON_JOB_SUFFIX = 9;
 /** Kubernetes' cap on the parallelism of an Indexed Job. */
 const MAX_INDEXED_PARALLELISM = 100000;
-const INT32_MAX = 2147483647;
 
 /**
  * A run-to-completion workload: a one-off Job, or a CronJob when `schedule` is given. Pods get
@@ -348,10 +348,7 @@ export class BatchJob extends Workload {
   }
 
   private wholeNumber(prop: string, value: number, min: number, fix?: string): number {
-    if (!Number.isInteger(value) || value < min || value > INT32_MAX) {
-      fail({ scope: this, prop, message: `must be a whole number of at least ${min}`, value, allowed: `an integer from ${min} to ${INT32_MAX}`, fix });
-    }
-    return value;
+    return validateWholeNumber(value, { scope: this, prop, min, fix });
   }
 }
 

@@ -11,6 +11,7 @@ import { PortSpec, validatePortName, validatePortNumber } from '../core/ports';
 import { intOrString, Probe } from '../core/probes';
 import { validateQuantity } from '../core/quantity';
 import { Workload, WorkloadProps } from '../core/workload';
+import { validateWholeNumber } from '../core/numbers';
 
 /** How a volume can be mounted. @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#access-modes */
 export type AccessMode = 'ReadWriteOnce' | 'ReadOnlyMany' | 'ReadWriteMany' | 'ReadWriteOncePod';
@@ -210,10 +211,7 @@ export class StatefulStore extends Workload implements IConnectable {
     super(scope, id, withStoreDefaults(props), { maxLength: DEFAULTS.statefulStore.maxNameLength });
     const d = DEFAULTS.statefulStore;
     const replicas = props.replicas ?? d.replicas;
-    if (!Number.isInteger(replicas) || replicas < 0) {
-      fail({ scope: this, prop: 'replicas', message: 'must be a whole number of at least 0', value: props.replicas, allowed: 'an integer ≥ 0' });
-    }
-    this.replicas = replicas;
+    this.replicas = validateWholeNumber(replicas, { scope: this, prop: 'replicas' });
     checkNoLiteralSecrets(this, props.env);
     const portName = validatePortName(props.portName ?? d.portName, this, 'portName');
     const port = validatePortNumber(props.port, this, 'port');
@@ -222,13 +220,7 @@ export class StatefulStore extends Workload implements IConnectable {
     this.host = this.serviceDns(this.name);
     const podManagementPolicy = oneOf(this, 'podManagementPolicy', props.podManagementPolicy ?? d.podManagementPolicy, ['OrderedReady', 'Parallel']);
     const partition = props.partition ?? d.partition;
-    if (!Number.isInteger(partition) || partition < 0) {
-      fail({
-        scope: this, prop: 'partition',
-        message: 'must be a whole number of at least 0', value: partition,
-        allowed: 'an integer ≥ 0 (0 updates every pod)',
-      });
-    }
+    validateWholeNumber(partition, { scope: this, prop: 'partition', allowed: 'an integer ≥ 0 (0 updates every pod)' });
     const wantsBudget = props.disruptionBudget ?? replicas >= d.disruptionBudgetMinReplicas;
     if (props.disruptionBudget === true && replicas === 0) {
       fail({

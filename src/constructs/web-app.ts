@@ -9,6 +9,7 @@ import { isValidName, NameRule } from '../core/names';
 import { PortSpec, validatePortName, validatePortNumber } from '../core/ports';
 import { intOrString, Probe } from '../core/probes';
 import { Workload, WorkloadProps } from '../core/workload';
+import { validateWholeNumber } from '../core/numbers';
 
 /** The Service in front of the pods. */
 export interface WebAppServiceOptions {
@@ -142,9 +143,7 @@ export class WebApp extends Workload implements IConnectable {
     super(scope, id, props);
     const d = DEFAULTS.webApp;
     const replicas = props.replicas ?? d.replicas;
-    if (!Number.isInteger(replicas) || replicas < 0) {
-      fail({ scope: this, prop: 'replicas', message: 'must be a whole number of at least 0', value: props.replicas, allowed: 'an integer ≥ 0' });
-    }
+    validateWholeNumber(replicas, { scope: this, prop: 'replicas' });
     const portName = validatePortName(props.portName ?? d.portName, this, 'portName');
     const port = validatePortNumber(props.port ?? d.port, this, 'port');
     this.servicePort = validatePortNumber(props.service?.port ?? d.servicePort, this, 'service.port');
@@ -168,7 +167,7 @@ export class WebApp extends Workload implements IConnectable {
       ? { startup: Probe.http(props.healthPath), readiness: Probe.http(props.healthPath), liveness: Probe.http(props.healthPath) }
       : { startup: Probe.tcp(), readiness: Probe.tcp(), liveness: Probe.tcp() };
     const preStop = props.preStopSleepSeconds ?? DEFAULTS.shutdown.preStopSleepSeconds;
-    if (!Number.isInteger(preStop) || preStop < 0) fail({ scope: this, prop: 'preStopSleepSeconds', message: 'must be a whole number ≥ 0', value: preStop });
+    validateWholeNumber(preStop, { scope: this, prop: 'preStopSleepSeconds' });
     const spread = (props.spread ?? true) && minReplicas >= 2;
     const r = { ...DEFAULTS.rollout, ...props.rollout };
 

@@ -7,6 +7,7 @@ import { pullPolicyFor, validateImage } from './image';
 import { PortSpec, validatePorts } from './ports';
 import { Probe, ProbeTiming } from './probes';
 import { parseQuantity, validateQuantity, validateRequestWithinLimit } from './quantity';
+import { validateWholeNumber } from './numbers';
 
 /** CPU and memory of a container. */
 export interface ResourcesProps {
@@ -258,7 +259,7 @@ export class PodBuilder {
     for (const k of ['runAsUser', 'runAsGroup', 'fsGroup'] as const) {
       const v = s[k];
       if (v === undefined) continue;
-      if (!Number.isInteger(v) || v < 0) fail({ scope: this.scope, prop: `securityContext.${k}`, message: 'must be a non-negative integer', value: v });
+      validateWholeNumber(v, { scope: this.scope, prop: `securityContext.${k}` });
     }
     if (s.runAsUser === 0) {
       fail({

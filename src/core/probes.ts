@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { DEFAULTS } from './defaults';
 import { fail } from './errors';
+import { validateWholeNumber } from './numbers';
 
 /** Timing of a probe; every field defaults from DEFAULTS.probe. */
 export interface ProbeTiming {
@@ -68,10 +69,7 @@ export class Probe {
   public render(scope: IConstruct, prop: string, defaultPort: number | string | undefined, base: ProbeTiming = {}): k8s.Probe {
     const t = { ...baseTiming(), ...strip(base), ...strip(this.timing) };
     for (const [k, v] of Object.entries(t)) {
-      const min = k === 'initialDelaySeconds' ? 0 : 1;
-      if (!Number.isInteger(v) || v < min) {
-        fail({ scope, prop: `${prop}.${k}`, message: `must be an integer of at least ${min}`, value: v });
-      }
+      validateWholeNumber(v, { scope, prop: `${prop}.${k}`, min: k === 'initialDelaySeconds' ? 0 : 1 });
     }
     const a = this.action;
     const port = (p: number | string | undefined): number | string => {

@@ -69,8 +69,8 @@ describe('PodBuilder security context', () => {
   });
 
   test('fails when a group id is negative or not an integer', () => {
-    expect(() => builder({}, { securityContext: { runAsGroup: -1 } })).toThrow(/'securityContext\.runAsGroup' must be a non-negative integer, got -1/);
-    expect(() => builder({}, { securityContext: { fsGroup: 1.5 } })).toThrow(/'securityContext\.fsGroup' must be a non-negative integer, got 1\.5/);
+    expect(() => builder({}, { securityContext: { runAsGroup: -1 } })).toThrow(/'securityContext\.runAsGroup' must be a whole number of at least 0, got -1/);
+    expect(() => builder({}, { securityContext: { fsGroup: 1.5 } })).toThrow(/'securityContext\.fsGroup' must be a whole number of at least 0, got 1\.5/);
   });
 });
 

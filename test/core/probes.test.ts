@@ -123,22 +123,22 @@ describe('probe timing', () => {
 
   test('fails when a period is 0', () => {
     expect(() => Probe.exec(['true'], { periodSeconds: 0 }).render(scope(), 'liveness', undefined)).toThrow(
-      /^\[shop\/web\] 'liveness\.periodSeconds' must be an integer of at least 1, got 0$/,
+      /^\[shop\/web\] 'liveness\.periodSeconds' must be a whole number of at least 1, got 0\. Allowed: an integer from 1 to 2147483647$/,
     );
   });
 
   test('fails when an initial delay is negative', () => {
     expect(() => Probe.exec(['true'], { initialDelaySeconds: -1 }).render(scope(), 'startup', undefined)).toThrow(
-      /'startup\.initialDelaySeconds' must be an integer of at least 0, got -1/,
+      /'startup\.initialDelaySeconds' must be a whole number of at least 0, got -1/,
     );
   });
 
   test('fails when a timeout is not an integer', () => {
-    expect(() => Probe.exec(['true'], { timeoutSeconds: 1.5 }).render(scope(), 'liveness', undefined)).toThrow(/'liveness\.timeoutSeconds' must be an integer of at least 1, got 1\.5/);
+    expect(() => Probe.exec(['true'], { timeoutSeconds: 1.5 }).render(scope(), 'liveness', undefined)).toThrow(/'liveness\.timeoutSeconds' must be a whole number of at least 1, got 1\.5/);
   });
 
   test('fails when a base timing is invalid', () => {
-    expect(() => Probe.exec(['true']).render(scope(), 'readiness', undefined, { failureThreshold: 0 })).toThrow(/'readiness\.failureThreshold' must be an integer/);
+    expect(() => Probe.exec(['true']).render(scope(), 'readiness', undefined, { failureThreshold: 0 })).toThrow(/'readiness\.failureThreshold' must be a whole number/);
   });
 });
 

@@ -1,0 +1,31 @@
+import { IConstruct } from 'constructs';
+import { fail } from './errors';
+
+/** The largest value of an int32 field of the Kubernetes API. */
+export const INT32_MAX = 2147483647;
+
+/** Where a whole number is checked, and its bounds. */
+export interface WholeNumberOptions {
+  readonly scope?: IConstruct;
+  readonly prop: string;
+  /** @default 0 */
+  readonly min?: number;
+  /** @default INT32_MAX */
+  readonly max?: number;
+  /** What is allowed, when more useful than the range. */
+  readonly allowed?: string;
+  readonly fix?: string;
+}
+
+/** Validates an integer within [min, max] (Kubernetes int32 fields by default). */
+export function validateWholeNumber(value: number, opts: WholeNumberOptions): number {
+  const min = opts.min ?? 0;
+  const max = opts.max ?? INT32_MAX;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    fail({
+      scope: opts.scope, prop: opts.prop, message: `must be a whole number of at least ${min}`, value,
+      allowed: opts.allowed ?? `an integer from ${min} to ${max}`, fix: opts.fix,
+    });
+  }
+  return value;
+}
