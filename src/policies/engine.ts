@@ -1,8 +1,8 @@
 import { formatValue, TimonelError } from '../core/errors';
 import { profileOf } from './config';
-import { ObjectSet, PolicyObject, toPolicyObject } from './model';
+import { isPodKind, ObjectSet, PolicyObject, toPolicyObject } from './model';
 import { Profile, ProfileLike } from './profiles';
-import { Rule } from './rule';
+import { Report, Rule } from './rule';
 import { RULES } from './rules';
 import { isValidSuppression } from './suppression';
 import { Finding, Issue, PolicySubject, RuleLevel, Severity } from './types';
@@ -53,10 +53,33 @@ function renderErrors(findings: readonly Finding[]): string {
   ].join('\n');
 }
 
+/** An object rule and its position in RULES (profiles store levels in that order). */
+interface ObjectRule {
+  readonly rule: Rule;
+  readonly i: number;
+}
+
+const rulesByKind = new Map<string, readonly ObjectRule[]>();
+
+/**
+ * The object rules that apply to objects of a kind (by their `kinds` and `pods`), in the order
+ * of RULES. Computed once per kind, so an object only meets the rules that apply to it.
+ */
+function objectRulesFor(kind: string): readonly ObjectRule[] {
+  let rules = rulesByKind.get(kind);
+  if (!rules) {
+    const pods = isPodKind(kind);
+    rules = RULES.map((rule, i) => ({ rule, i }))
+      .filter(({ rule }) => rule.check && (!rule.kinds || rule.kinds.includes(kind)) && (!rule.pods || pods));
+    rulesByKind.set(kind, rules);
+  }
+  return rules;
+}
+
 /**
  * Runs the policy rules over every subject once and returns all findings.
- * Linear in the number of objects: each object is visited once per enabled rule, and
- * cross-object rules look objects up through indexes built once.
+ * Linear in the number of objects: each object is visited once per enabled rule that applies
+ * to its kind, and cross-object rules look objects up through indexes built once.
  */
 export function runPolicies(subjects: readonly PolicySubject[], options: PolicyRunOptions = {}): PolicyReport {
   const objects = subjects.map(toPolicyObject);
@@ -87,16 +110,22 @@ export function runPolicies(subjects: readonly PolicySubject[], options: PolicyR
     (honoured ? suppressed : level === 'error' ? errors : warnings).push(finding);
   };
 
-  // Object rules: one pass over the objects.
-  const objectRules = RULES.map((rule, i) => ({ rule, i, kinds: rule.kinds ? new Set(rule.kinds) : undefined })).filter((r) => r.rule.check);
+  // Object rules: one pass over the objects, each seeing only the rules for its kind. Rules
+  // report from within `check`, so one reporter, aimed at the object and rule being checked,
+  // serves them all.
+  let object: PolicyObject;
+  let objectRule: Rule;
+  let objectLevel: RuleLevel;
+  const report: Report = (issue) => emit(object, objectRule, objectLevel, issue);
   for (const o of objects) {
     const levels = profiles[o.index].levels;
-    for (const { rule, i, kinds } of objectRules) {
+    for (const { rule, i } of objectRulesFor(o.kind)) {
       const level = levels[i];
       if (level === 'off') continue;
-      if (kinds && !kinds.has(o.kind)) continue;
-      if (rule.pods && !o.pod) continue;
-      rule.check!(o, (issue) => emit(o, rule, level, issue), set);
+      object = o;
+      objectRule = rule;
+      objectLevel = level;
+      rule.check!(o, report, set);
     }
   }
 

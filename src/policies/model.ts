@@ -123,6 +123,8 @@ export function describe(kind: string, namespace: string | undefined, name: stri
   return namespace ? `${kind} ${namespace}/${n}` : `${kind} ${n}`;
 }
 
+const NO_SUPPRESSIONS: ReadonlyMap<string, string> = new Map();
+
 /** Builds the rules' view of one subject. */
 export function toPolicyObject(subject: PolicySubject, index: number): PolicyObject {
   const m = subject.manifest ?? {};
@@ -132,11 +134,6 @@ export function toPolicyObject(subject: PolicySubject, index: number): PolicyObj
   const metadata = isObject(m.metadata) ? m.metadata : {};
   const name = typeof metadata.name === 'string' ? metadata.name : '';
   const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : undefined;
-  const suppressions = new Map<string, string>();
-  const annotations = stringMap(metadata.annotations);
-  for (const key in annotations) {
-    if (key.startsWith(SUPPRESS_PREFIX)) suppressions.set(key.slice(SUPPRESS_PREFIX.length), String(annotations[key] ?? ''));
-  }
   return {
     index,
     subject,
@@ -150,38 +147,95 @@ export function toPolicyObject(subject: PolicySubject, index: number): PolicyObj
     display: describe(kind, namespace, name),
     metadata,
     pod: podOf(m, kind),
-    suppressions,
+    suppressions: suppressionsOf(metadata.annotations),
   };
 }
 
-function podOf(m: any, kind: string): PodView | undefined {
-  const keys = POD_PATHS[kind];
-  if (!keys) return undefined;
-  let template: any = m;
-  let path = '';
-  for (const k of keys) {
-    template = isObject(template) ? template[k] : undefined;
-    path = fieldPath(path, k);
+/** The suppression annotations of an object: rule id -> reason (one shared empty map when there are none). */
+function suppressionsOf(annotations: unknown): ReadonlyMap<string, string> {
+  const map = stringMap(annotations);
+  let suppressions: Map<string, string> | undefined;
+  for (const key in map) {
+    if (!key.startsWith(SUPPRESS_PREFIX)) continue;
+    suppressions ??= new Map();
+    suppressions.set(key.slice(SUPPRESS_PREFIX.length), String(map[key] ?? ''));
   }
+  return suppressions ?? NO_SUPPRESSIONS;
+}
+
+/** The JSON paths of a pod-bearing kind: the same for every object of the kind, so built once. */
+interface PodLayout {
+  readonly keys: readonly string[];
+  readonly specPath: string;
+  readonly metadataPath: string;
+  /** e.g. `spec.template.spec.containers`, per container list. */
+  readonly listPaths: Readonly<Record<ContainerList, string>>;
+}
+
+const POD_LAYOUTS: ReadonlyMap<string, PodLayout> = new Map(Object.entries(POD_PATHS).map(([kind, keys]) => {
+  const path = keys.reduce<string>((p, k) => fieldPath(p, k), '');
+  const specPath = fieldPath(path, 'spec');
+  const listPaths = {} as Record<ContainerList, string>;
+  for (const list of CONTAINER_LISTS) listPaths[list] = fieldPath(specPath, list);
+  return [kind, { keys, specPath, metadataPath: fieldPath(path, 'metadata'), listPaths }];
+}));
+
+/** True for the kinds that carry a pod (template): objects of these kinds have a `pod`. */
+export function isPodKind(kind: string): boolean {
+  return POD_LAYOUTS.has(kind);
+}
+
+const CONTAINER_WORDS: Readonly<Record<ContainerList, string>> = {
+  containers: 'container',
+  initContainers: 'init container',
+  ephemeralContainers: 'ephemeral container',
+};
+
+/** A container; its path and label are only built when a rule asks for them (mostly to report). */
+class Container implements ContainerView {
+  private cachedPath?: string;
+  private cachedLabel?: string;
+
+  constructor(
+    public readonly container: any,
+    public readonly list: ContainerList,
+    public readonly name: string,
+    private readonly index: number,
+    private readonly listPath: string,
+  ) {}
+
+  public get path(): string {
+    return (this.cachedPath ??= `${this.listPath}[${this.index}]`);
+  }
+
+  public get label(): string {
+    return (this.cachedLabel ??= `${CONTAINER_WORDS[this.list]} '${this.name || this.index}'`);
+  }
+}
+
+function podOf(m: any, kind: string): PodView | undefined {
+  const layout = POD_LAYOUTS.get(kind);
+  if (!layout) return undefined;
+  let template: any = m;
+  for (const k of layout.keys) template = isObject(template) ? template[k] : undefined;
   template = isObject(template) ? template : {};
   const spec = isObject(template.spec) ? template.spec : {};
   const meta = isObject(template.metadata) ? template.metadata : {};
-  const specPath = fieldPath(path, 'spec');
   const containers: ContainerView[] = [];
   for (const list of CONTAINER_LISTS) {
-    const items = Array.isArray(spec[list]) ? spec[list] : [];
-    const word = list === 'containers' ? 'container' : list === 'initContainers' ? 'init container' : 'ephemeral container';
+    const items = spec[list];
+    if (!Array.isArray(items)) continue;
     items.forEach((c: any, i: number) => {
       const container = isObject(c) ? c : {};
       const name = typeof container.name === 'string' ? container.name : '';
-      containers.push({ container, path: `${fieldPath(specPath, list)}[${i}]`, list, name, label: `${word} '${name || i}'` });
+      containers.push(new Container(container, list, name, i, layout.listPaths[list]));
     });
   }
   return {
     spec,
-    path: specPath,
+    path: layout.specPath,
     metadata: meta,
-    metadataPath: fieldPath(path, 'metadata'),
+    metadataPath: layout.metadataPath,
     labels: stringMap(meta.labels),
     annotations: stringMap(meta.annotations),
     containers,
@@ -213,17 +267,20 @@ export function selectorMatches(selector: Selector | undefined, labels: Record<s
   return true;
 }
 
-/** The `key=value` pairs a selector requires (used to look candidates up in the label index). */
-function requiredPairs(selector: Selector): Array<[string, string]> {
+/**
+ * Calls `each` with every `key=value` pair a selector requires (used to look candidates up in
+ * the label index); stops when it returns false.
+ */
+function forRequiredPairs(selector: Selector, each: (key: string, value: string) => boolean): void {
   const s = selector as any;
   const structured = 'matchLabels' in s || 'matchExpressions' in s;
-  const pairs: Array<[string, string]> = Object.entries(structured ? stringMap(s.matchLabels) : s).map(([k, v]) => [k, String(v)]);
+  const matchLabels = structured ? stringMap(s.matchLabels) : s;
+  for (const k of Object.keys(matchLabels)) if (!each(k, String(matchLabels[k]))) return;
   if (structured && Array.isArray(s.matchExpressions)) {
     for (const e of s.matchExpressions) {
-      if (isObject(e) && e.operator === 'In' && Array.isArray(e.values) && e.values.length === 1) pairs.push([e.key, String(e.values[0])]);
+      if (isObject(e) && e.operator === 'In' && Array.isArray(e.values) && e.values.length === 1 && !each(e.key, String(e.values[0]))) return;
     }
   }
-  return pairs;
 }
 
 const EMPTY: readonly PolicyObject[] = [];
@@ -270,13 +327,12 @@ export class ObjectSet {
   public selectPods(ns: string, selector: Selector | undefined): readonly PolicyObject[] {
     if (!isObject(selector)) return EMPTY;
     this.indexPods();
-    const pairs = requiredPairs(selector);
     let candidates: readonly PolicyObject[] = this.podsByNs!.get(ns) ?? EMPTY;
-    for (const [k, v] of pairs) {
+    forRequiredPairs(selector, (k, v) => {
       const list = this.podsByLabel!.get(`${ns}\0${k}\0${v}`) ?? EMPTY;
       if (list.length < candidates.length) candidates = list;
-      if (candidates.length === 0) break;
-    }
+      return candidates.length > 0;
+    });
     return candidates.filter((o) => selectorMatches(selector, o.pod!.labels));
   }
 

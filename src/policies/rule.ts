@@ -1,7 +1,7 @@
 import { ObjectSet, PolicyObject } from './model';
 import { Issue, RuleCategory, Severity } from './types';
 
-/** Reports an issue about the object being checked. */
+/** Reports an issue about the object being checked (call it from within `check`, not later). */
 export type Report = (issue: Issue) => void;
 
 /** Reports an issue about any object (set-level rules). */

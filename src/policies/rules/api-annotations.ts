@@ -1,7 +1,6 @@
-import { isValidLabelKey } from '../../core/labels';
 import { fieldPath } from '../model';
 import { defineRule, Report } from '../rule';
-import { isObject } from './util';
+import { isObject, validLabelKey } from './util';
 
 /** The API server's limit on the total size of an object's annotations (keys + values). */
 export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
@@ -12,15 +11,20 @@ function checkAnnotations(annotations: unknown, path: string, report: Report): v
     report({ field: path, message: 'must be a map of strings', value: annotations, fix: 'write annotations as key: "value" pairs' });
     return;
   }
-  let size = 0;
-  for (const [k, v] of Object.entries(annotations)) {
-    const field = fieldPath(path, k);
-    if (!isValidLabelKey(k)) {
-      report({ field, message: 'has an invalid annotation key', value: k, allowed: "an optional DNS subdomain prefix and '/', then a name of at most 63 characters: letters, digits, '-', '_' and '.'", fix: "use a key such as 'example.com/owner'" });
+  // A UTF-16 code unit takes at most 3 bytes in UTF-8, so 3 × the length bounds the size; the
+  // exact size is only counted when that bound is over the limit.
+  let bound = 0;
+  for (const k of Object.keys(annotations)) {
+    const v = annotations[k];
+    if (!validLabelKey(k)) {
+      report({ field: fieldPath(path, k), message: 'has an invalid annotation key', value: k, allowed: "an optional DNS subdomain prefix and '/', then a name of at most 63 characters: letters, digits, '-', '_' and '.'", fix: "use a key such as 'example.com/owner'" });
     }
-    if (typeof v !== 'string') report({ field, message: 'must be a string', value: v, fix: 'quote the value' });
-    size += Buffer.byteLength(k) + Buffer.byteLength(String(v ?? ''));
+    if (typeof v !== 'string') report({ field: fieldPath(path, k), message: 'must be a string', value: v, fix: 'quote the value' });
+    bound += 3 * (k.length + String(v ?? '').length);
   }
+  if (bound <= ANNOTATIONS_MAX_BYTES) return;
+  let size = 0;
+  for (const k of Object.keys(annotations)) size += Buffer.byteLength(k) + Buffer.byteLength(String(annotations[k] ?? ''));
   if (size > ANNOTATIONS_MAX_BYTES) {
     report({
       field: path, message: `total ${size} bytes, over the 262144-byte (256 KiB) limit`,

@@ -1,7 +1,6 @@
-import { isValidLabelKey, isValidLabelValue } from '../../core/labels';
 import { fieldPath } from '../model';
 import { defineRule, Report } from '../rule';
-import { arr, isObject, obj } from './util';
+import { arr, isObject, obj, validLabelKey, validLabelValue } from './util';
 
 const KEY_ALLOWED = "an optional DNS subdomain prefix and '/', then a name of at most 63 characters: letters, digits, '-', '_' and '.', starting and ending with a letter or digit";
 const VALUE_ALLOWED = "at most 63 characters: letters, digits, '-', '_' and '.', starting and ending with a letter or digit (or empty)";
@@ -13,12 +12,15 @@ export function checkLabelMap(labels: unknown, path: string, report: Report): vo
     report({ field: path, message: 'must be a map of strings', value: labels, fix: 'write labels as key: "value" pairs' });
     return;
   }
-  for (const [k, v] of Object.entries(labels)) {
+  for (const k of Object.keys(labels)) {
+    const v = labels[k];
+    const validKey = validLabelKey(k);
+    if (validKey && typeof v === 'string' && validLabelValue(v)) continue; // the common case: nothing to report
     const field = fieldPath(path, k);
-    if (!isValidLabelKey(k)) report({ field, message: 'has an invalid label key', value: k, allowed: KEY_ALLOWED, fix: "use a key such as 'app.kubernetes.io/name' or 'team'" });
+    if (!validKey) report({ field, message: 'has an invalid label key', value: k, allowed: KEY_ALLOWED, fix: "use a key such as 'app.kubernetes.io/name' or 'team'" });
     if (typeof v !== 'string') {
       report({ field, message: 'must be a string', value: v, fix: `quote the value: '${String(v)}'` });
-    } else if (!isValidLabelValue(v)) {
+    } else if (!validLabelValue(v)) {
       report({
         field, message: v.length > 63 ? `is too long for a label value (${v.length} characters)` : 'is not a valid label value', value: v, allowed: VALUE_ALLOWED,
         fix: v.length > 63 ? 'shorten it, or put long text in an annotation' : "replace other characters with '-'",
@@ -39,7 +41,7 @@ function checkSelector(selector: unknown, path: string, report: Report): void {
     checkLabelMap(selector.matchLabels, fieldPath(path, 'matchLabels'), report);
     arr(selector.matchExpressions).forEach((e, i) => {
       const key = obj(e).key;
-      if (typeof key !== 'string' || !isValidLabelKey(key)) {
+      if (typeof key !== 'string' || !validLabelKey(key)) {
         report({ field: fieldPath(`${fieldPath(path, 'matchExpressions')}[${i}]`, 'key'), message: 'is not a valid label key', value: key, allowed: KEY_ALLOWED, fix: "use a key such as 'app.kubernetes.io/name'" });
       }
     });

@@ -10,6 +10,8 @@ const NAME_RULES: Record<string, { rule: NameRule; max?: number }> = {
   CronJob: { rule: NameRule.DNS_1123_SUBDOMAIN, max: 52 },
 };
 
+const SUBDOMAIN: { rule: NameRule; max?: number } = { rule: NameRule.DNS_1123_SUBDOMAIN };
+
 /** RBAC objects only need path-segment names (':' is common, e.g. 'system:auth-delegator'). */
 const PATH_SEGMENT_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
 
@@ -29,7 +31,7 @@ export default defineRule({
         report({ field: 'metadata.name', message: `is not a valid ${o.kind} name`, value: name, allowed: "any name except '.' and '..', without '/' or '%'", fix: "replace '/' and '%' with '-'" });
       }
     } else {
-      const r = NAME_RULES[o.kind] ?? { rule: NameRule.DNS_1123_SUBDOMAIN };
+      const r = NAME_RULES[o.kind] ?? SUBDOMAIN;
       const issue = fromValidator('metadata.name', () => validateName(name, r.rule, { prop: 'metadata.name', maxLength: r.max }));
       if (issue) report(o.kind === 'CronJob' && name.length > 52 ? { ...issue, message: `${issue.message} (the CronJob controller appends 11 characters to name its Jobs)` } : issue);
     }

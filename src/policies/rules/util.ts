@@ -1,4 +1,5 @@
 import { formatValue, TimonelError } from '../../core/errors';
+import { isValidLabelKey, isValidLabelValue } from '../../core/labels';
 import { ContainerView, fieldPath, PodView } from '../model';
 import { Issue } from '../types';
 
@@ -16,6 +17,28 @@ export function arr(x: unknown): any[] {
 export function obj(x: unknown): Record<string, any> {
   return isObject(x) ? x : {};
 }
+
+/**
+ * Remembers the strings a pure check accepted. Label keys and values repeat on nearly every
+ * object (the same keys everywhere, one instance name per workload), so each distinct string
+ * is checked once; rejected strings are not remembered (they are rare, and reported).
+ */
+function rememberValid(check: (s: string) => boolean): (s: string) => boolean {
+  const valid = new Set<string>();
+  return (s) => {
+    if (valid.has(s)) return true;
+    if (!check(s)) return false;
+    if (valid.size >= 100_000) valid.clear(); // bounded, whatever the input
+    valid.add(s);
+    return true;
+  };
+}
+
+/** `isValidLabelKey` (label and annotation keys), remembering valid keys. */
+export const validLabelKey = rememberValid(isValidLabelKey);
+
+/** `isValidLabelValue`, remembering valid values. */
+export const validLabelValue = rememberValid(isValidLabelValue);
 
 /**
  * Runs one of timonel's validators (`validateName`, `validatePortName`, ...) and turns the
