@@ -1,8 +1,8 @@
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Yaml } from 'cdk8s';
 import { fail } from './errors';
+import { stringifyDocs } from './yaml';
 
 /** One rendered file: its name in `dist/` and its documents in apply order. */
 export interface RenderedFile {
@@ -35,9 +35,10 @@ export function renderFiles(files: readonly RenderedFile[]): Map<string, string>
 /**
  * The entries of `renderFiles`, each rendered only when it is asked for: `publish` writes each
  * file before the next one is rendered, so the YAML of the whole app is never in memory at once.
+ * Each chart file has the bytes cdk8s `Yaml.stringify` gives (see `yaml.ts`).
  */
 export function* renderEntries(files: readonly RenderedFile[]): Generator<[string, string]> {
-  for (const f of files) yield [f.fileName, Yaml.stringify(...f.docs)];
+  for (const f of files) yield [f.fileName, stringifyDocs(f.docs)];
   yield [KUSTOMIZATION_FILE, kustomization(files)];
 }
 

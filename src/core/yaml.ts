@@ -1,0 +1,182 @@
+import { Yaml } from 'cdk8s';
+
+/**
+ * Serializes documents to exactly the bytes of cdk8s `Yaml.stringify(...docs)`, several times
+ * faster.
+ *
+ * cdk8s (and so plain `cdk8s synth`) hands every document to the `yaml` library, which builds a
+ * node tree for it and then prints it: most of a large app's synth time. Kubernetes documents
+ * are plain JSON trees, whose block layout is fixed (two-space indent, `- ` items, `{}` and `[]`
+ * when empty), so this module prints the layout itself. The hard part, how each scalar and key
+ * is written (plain, quoted, which YAML 1.1 words need quotes), stays the `yaml` library's: it
+ * is asked once per distinct string and the answer is remembered; only identifiers that cannot
+ * mean anything but a string (a letter, then letters, digits, `.`, `_`, `/`, `-`; not a YAML 1.1
+ * boolean or null word, not `e7`) are written plain without asking.
+ *
+ * Anything outside that subset sends its whole document to `Yaml.stringify` itself: multi-line
+ * strings (block scalars), strings that start like a document marker, values that are not plain objects, arrays, strings, numbers,
+ * booleans or null (e.g. undefined, Date, Map), an object referenced twice (YAML anchors), a
+ * document that is not a non-empty object. `test/core/yaml.test.ts` compares the two on the
+ * example platform and on random documents.
+ */
+export function stringifyDocs(docs: readonly unknown[]): string {
+  let out = '';
+  for (let i = 0; i < docs.length; i++) {
+    if (i > 0) out += '---\n';
+    out += stringifyDoc(docs[i]);
+  }
+  return out;
+}
+
+/** One document, as `Yaml.stringify(doc)` writes it. */
+export function stringifyDoc(doc: unknown): string {
+  if (isPlainObject(doc) && hasKeys(doc)) {
+    const text = mapLines(doc, '', '', new Set());
+    if (text !== undefined) return text;
+  }
+  return Yaml.stringify(doc);
+}
+
+/** Returned when a document leaves the subset this module prints itself. */
+type Text = string | undefined;
+
+function mapLines(o: Record<string, unknown>, indent: string, lead: string, seen: Set<object>): Text {
+  if (seen.has(o)) return undefined;
+  seen.add(o);
+  let s = '';
+  let first = true;
+  for (const k in o) {
+    if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
+    const key = keyText(k);
+    if (key === undefined) return undefined;
+    const v = o[k];
+    let part: Text;
+    if (Array.isArray(v)) {
+      part = v.length === 0 ? ' []\n' : prefixed(':\n', seqLines(v, indent + '  ', indent + '  ', seen));
+      s += (first ? lead : indent) + key + (v.length === 0 ? ':' : '');
+    } else if (isPlainObject(v)) {
+      const empty = !hasKeys(v);
+      part = empty ? ' {}\n' : prefixed(':\n', mapLines(v, indent + '  ', indent + '  ', seen));
+      s += (first ? lead : indent) + key + (empty ? ':' : '');
+    } else {
+      const text = scalarText(v);
+      part = text === undefined ? undefined : ': ' + text + '\n';
+      s += (first ? lead : indent) + key;
+    }
+    if (part === undefined) return undefined;
+    s += part;
+    first = false;
+  }
+  return s;
+}
+
+function seqLines(a: readonly unknown[], indent: string, lead: string, seen: Set<object>): Text {
+  if (seen.has(a)) return undefined;
+  seen.add(a);
+  let s = '';
+  for (let i = 0; i < a.length; i++) {
+    if (!(i in a)) return undefined; // a hole
+    const v = a[i];
+    const dash = (i === 0 ? lead : indent) + '- ';
+    let part: Text;
+    if (Array.isArray(v)) {
+      part = v.length === 0 ? dash + '[]\n' : seqLines(v, indent + '  ', dash, seen);
+    } else if (isPlainObject(v)) {
+      part = hasKeys(v) ? mapLines(v, indent + '  ', dash, seen) : dash + '{}\n';
+    } else {
+      const text = scalarText(v);
+      part = text === undefined ? undefined : dash + text + '\n';
+    }
+    if (part === undefined) return undefined;
+    s += part;
+  }
+  return s;
+}
+
+function prefixed(prefix: string, text: Text): Text {
+  return text === undefined ? undefined : prefix + text;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function hasKeys(o: object): boolean {
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return true;
+  return false;
+}
+
+/** Letters first, then letters, digits, '.', '_', '/', '-': no indicator, date or time. */
+const IDENTIFIER = /^[A-Za-z][A-Za-z0-9._/-]*$/;
+
+/** The identifiers YAML 1.1 reads as floats: an exponent without a mantissa (`e7`, `E-10`). */
+const BARE_EXPONENT = /^[eE][-+]?[0-9]+$/;
+
+/** The YAML 1.1 words that read as booleans or null (cdk8s writes YAML 1.1). */
+const YAML11_WORDS = new Set([
+  'y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO',
+  'true', 'True', 'TRUE', 'false', 'False', 'FALSE',
+  'on', 'On', 'ON', 'off', 'Off', 'OFF',
+  'null', 'Null', 'NULL',
+]);
+
+/** Remembered answers of the `yaml` library (bounded, whatever the input). */
+const MAX_REMEMBERED = 100_000;
+const keyTexts = new Map<string, Text>();
+const valueTexts = new Map<string | number, Text>();
+
+function remember<K>(cache: Map<K, Text>, key: K, text: Text): Text {
+  if (cache.size >= MAX_REMEMBERED) cache.clear();
+  cache.set(key, text);
+  return text;
+}
+
+/**
+ * Strings that start like a YAML document marker are written differently at different depths
+ * (a top-level key `---x` is quoted, a nested one is not): their documents go to the library.
+ */
+const DOCUMENT_MARKER = /^(%|---|\.\.\.)/;
+
+function isIdentifier(s: string): boolean {
+  return s.length <= 1024 && IDENTIFIER.test(s) && !YAML11_WORDS.has(s) && !BARE_EXPONENT.test(s);
+}
+
+/** How the `yaml` library writes `k` as a block mapping key, or undefined if not on one line. */
+function keyText(k: string): Text {
+  if (isIdentifier(k)) return k;
+  if (k.includes('\n') || k.includes('\r') || DOCUMENT_MARKER.test(k)) return undefined;
+  const known = keyTexts.get(k);
+  if (known !== undefined || keyTexts.has(k)) return known;
+  const probe = Yaml.stringify({ [k]: 0 });
+  const text = probe.endsWith(': 0\n') && probe.indexOf('\n') === probe.length - 1 && !probe.startsWith('? ') ? probe.slice(0, -4) : undefined;
+  return remember(keyTexts, k, text);
+}
+
+/** How the `yaml` library writes a scalar as a block mapping value or sequence item, if on one line. */
+function scalarText(v: unknown): Text {
+  switch (typeof v) {
+    case 'string': {
+      if (isIdentifier(v)) return v;
+      if (v.includes('\n') || v.includes('\r') || DOCUMENT_MARKER.test(v)) return undefined;
+      return probeValue(v);
+    }
+    case 'number':
+      return Object.is(v, -0) ? undefined : probeValue(v); // a Map key -0 would find 0's answer
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'object':
+      return v === null ? 'null' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function probeValue(v: string | number): Text {
+  const known = valueTexts.get(v);
+  if (known !== undefined || valueTexts.has(v)) return known;
+  const probe = Yaml.stringify({ v });
+  const text = probe.startsWith('v: ') && probe.indexOf('\n') === probe.length - 1 ? probe.slice(3, -1) : undefined;
+  return remember(valueTexts, v, text);
+}

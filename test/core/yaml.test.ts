@@ -1,0 +1,100 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Yaml } from 'cdk8s';
+import { App } from '../../src/core/app';
+import { synthesizeApp } from '../../src/core/synth';
+import { stringifyDocs } from '../../src/core/yaml';
+import { buildPlatform } from '../../src/main';
+
+// stringifyDocs must write exactly what cdk8s Yaml.stringify writes, for any documents.
+
+function expectSame(docs: unknown[]): void {
+  expect(stringifyDocs(docs)).toBe(Yaml.stringify(...docs));
+}
+
+/** Every YAML file under a folder, parsed to plain documents. */
+function yamlDocsUnder(dir: string): unknown[] {
+  const docs: unknown[] = [];
+  for (const file of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    if (/\.ya?ml$/.test(file)) docs.push(...Yaml.load(path.join(dir, file)));
+  }
+  return docs;
+}
+
+const ROOT = path.join(__dirname, '..', '..');
+
+describe('stringifyDocs', () => {
+  test('writes the example platform as cdk8s does, document by document and file by file', () => {
+    const app = new App({ outdir: path.join(ROOT, 'unused') });
+    buildPlatform(app);
+    const { charts } = synthesizeApp(app);
+    expect(charts.length).toBeGreaterThan(3);
+    for (const c of charts) {
+      expectSame(c.docs);
+      for (const d of c.docs) expectSame([d]);
+    }
+  });
+
+  test('writes the committed dist/ and the third-party fixtures as cdk8s does', () => {
+    const docs = [...yamlDocsUnder(path.join(ROOT, 'dist')), ...yamlDocsUnder(path.join(ROOT, 'test', 'fixtures'))];
+    expect(docs.length).toBeGreaterThan(50);
+    for (const d of docs) expectSame([d]);
+    expectSame(docs);
+  });
+
+  test.each([
+    ['an empty list of documents', []],
+    ['an undefined document', [undefined, { a: 1 }, undefined]],
+    ['an empty object', [{}]],
+    ['a top-level list', [['a', { b: 1 }]]],
+    ['a top-level scalar', ['text']],
+    ['empty collections everywhere', [{ a: {}, b: [], c: [{}, [], [[]], { d: {} }] }]],
+    ['nested lists', [{ a: [[1, [2, [3]]], [], ['x', { y: [4] }]] }]],
+    ['YAML 1.1 words as keys and values', [{ y: 'n', yes: 'no', on: 'off', True: 'NULL', null: '~', '<<': 'x' }]],
+    ['strings that look like numbers, dates and times', [{ a: '8080', b: '0.5', c: '1e3', d: '0x1F', e: '2001-12-14', f: '1:20', g: '.inf', h: '1_000', i: '+1', j: '0o17' }]],
+    ['numbers', [{ a: 0, b: -0, c: 0.5, d: -1.25, e: 1e21, f: 1e-7, g: NaN, h: Infinity, i: -Infinity, j: Number.MAX_SAFE_INTEGER, k: 2 ** 60 }]],
+    ['indicators and spaces', [{ a: '- x', b: 'a: b', c: 'a #b', d: ' lead', e: 'trail ', f: '', g: '#', h: '*ref', i: '&a', j: '!tag', k: '%x', l: '@x', m: '`x', n: '[a]', o: '{a}', p: 'a,b', q: '?', r: '? x', s: ':', t: 'x:' }]],
+    ['quotes, escapes and control characters', [{ a: "it's", b: 'say "hi"', c: 'back\\slash', d: 'tab\there', e: 'bell\u0007', f: '\u00e9\u00e8 ¡¡Hola, mundo!', g: '\ud83d\ude80', h: 'nul\u0000', i: 'del\u007f', j: 'nbsp\u00a0x', k: 'line\u2028sep', l: 'bom\ufeff' }]],
+    ['multi-line strings (block scalars)', [{ script: 'echo a\necho b\n', keep: 'a\n\n', cr: 'a\r\nb', lead: '\n x', list: ['one\ntwo'] }]],
+    ['document markers', [{ a: '---', b: '...', c: '--- x', d: 'a\n---\nb' }]],
+    ['long keys and values', [{ ['k'.repeat(1100)]: 'v'.repeat(5000), ['x y'.repeat(400)]: 1, ok: 'w '.repeat(100) }]],
+    ['a shared object (YAML anchors)', (() => { const shared = { a: 1 }; return [{ x: shared, y: shared }]; })()],
+    ['a shared list', (() => { const shared = [1]; return [{ x: shared, y: [shared] }]; })()],
+    ['undefined values and holes', [{ a: undefined, b: [1, undefined, 3], c: [1, , 3] }]],
+    ['non-plain values', [{ a: new Date(0), b: new Map([['k', 1]]), c: new Set([1]), d: 10n, e: Object.create(null) }]],
+    ['integer-like keys (JavaScript orders them first)', [{ b: 1, 10: 'ten', 2: 'two', a: { 1: 'x', '-1': 'y' } }]],
+  ])('writes %s as cdk8s does', (_name, docs) => {
+    expectSame(docs as unknown[]);
+  });
+
+  test('writes random documents as cdk8s does', () => {
+    const rnd = random(42);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+    const atoms = ['a', 'Z', 'y', 'n', 'on', 'no', '0', '7', '-', ':', ' ', '#', '.', '_', '/', "'", '"', '\\', '\t', '\n', '%', '@', '!', '&', '*',
+      '?', ',', '[', '{', '|', '>', '~', 'e', 'x', '<', '=', '+', 'E', 'b', 'Y', 'O', 'inf', 'nan', '0b', '0o', '\u00e9', '\u0085', 'true', 'null', '---', '1.5', '0x', '2024-01-02', 'T', 'Z'];
+    const str = (): string => Array.from({ length: Math.floor(rnd() * 5) }, () => pick(atoms)).join('');
+    const scalar = (): unknown => pick<() => unknown>([str, str, str, () => Math.floor(rnd() * 2000) - 1000, () => rnd() * 10, () => rnd() < 0.5, () => null])();
+    const value = (depth: number): unknown => {
+      const r = rnd();
+      if (depth > 4 || r < 0.5) return scalar();
+      const size = Math.floor(rnd() * 4);
+      if (r < 0.75) return Array.from({ length: size }, () => value(depth + 1));
+      const o: Record<string, unknown> = {};
+      for (let i = 0; i < size; i++) o[str()] = value(depth + 1);
+      return o;
+    };
+    for (let i = 0; i < 5000; i++) {
+      const doc: Record<string, unknown> = {};
+      for (let k = 0; k < 1 + Math.floor(rnd() * 4); k++) doc[str()] = value(0);
+      expectSame([doc, value(0)]);
+    }
+  });
+});
+
+// Deterministic pseudo-random numbers, so a failure reproduces.
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+}
