@@ -5,6 +5,9 @@ import { CONSTRUCT_METADATA_FILE, constructMetadata, recordsConstructMetadata } 
 import { checkDuplicates, KUSTOMIZATION_FILE, mirror, mirrorFiles, publish, RenderedFile, renderEntries } from './output';
 import { AppSynthesis, synthesizeApp, synthesizePlain } from './synth';
 
+/** From this many chart files on, `synth()` writes them on a worker thread (see `file-writer.ts`). */
+export const BACKGROUND_WRITE_MIN_FILES = 64;
+
 /** Props of a timonel app. */
 export interface AppProps extends Omit<Cdk8sAppProps, 'yamlOutputType'> {
   /**
@@ -57,7 +60,7 @@ export class App extends Cdk8sApp {
    * written. Under `cdk8s synth` the files are mirrored into the CLI's folder ($CDK8S_OUTDIR).
    */
   public synth(): void {
-    const synthesis = this.renderChecked();
+    const synthesis = synthesizeApp(this);
     const cliOut = process.env.CDK8S_OUTDIR;
     const cliDir = cliOut && path.resolve(cliOut) !== path.resolve(this.outdir) ? cliOut : undefined;
     const metadata = this.recordsConstructMetadata
@@ -65,15 +68,19 @@ export class App extends Cdk8sApp {
       : undefined;
     const written: string[] = [];
     function* contents(): Generator<[string, string]> {
-      // Each file's YAML is rendered as it is written, never the whole output at once.
+      // Each file's YAML is rendered when it is written (or queued for the background writer).
       for (const entry of renderEntries(synthesis.charts)) {
         written.push(entry[0]);
         yield entry;
       }
       // cdk8s writes the metadata where the CLI reads manifests: the CLI's folder, else outdir.
       if (metadata !== undefined && !cliDir) yield [CONSTRUCT_METADATA_FILE, metadata];
+      // The checks run last, while a background writer is still writing: if they throw, publish
+      // removes its staging folder and outdir stays as it was.
+      check(synthesis);
     }
-    publish(this.outdir, contents());
+    // A worker thread pays off from a few dozen files (it costs tens of milliseconds to start).
+    publish(this.outdir, contents(), { background: synthesis.charts.length >= BACKGROUND_WRITE_MIN_FILES });
     if (cliDir) {
       // The CLI reads every *.yaml there as a manifest, so the kustomization stays in outdir only.
       mirrorFiles(this.outdir, cliDir, written.filter((name) => name !== KUSTOMIZATION_FILE));
@@ -83,18 +90,26 @@ export class App extends Cdk8sApp {
 
   private renderChecked(): AppSynthesis {
     const synthesis = synthesizeApp(this);
-    const subjects: PolicySubject[] = [];
-    for (const c of synthesis.charts) {
-      c.docs.forEach((manifest, i) => {
-        subjects.push({ manifest, constructPath: c.sources[i]?.node.path, file: c.fileName, scope: c.chart });
-      });
-    }
-    // Once for the whole app: rules may compare objects across charts.
-    const warnings = enforcePolicies(subjects);
-    for (const w of warnings) process.stderr.write(`${formatWarning(w)}\n`);
-    checkDuplicates(synthesis.charts);
+    check(synthesis);
     return synthesis;
   }
+}
+
+/**
+ * Runs the policies once over every object of the app (printing their warnings to stderr) and
+ * rejects duplicate objects; throws on errors.
+ */
+function check(synthesis: AppSynthesis): void {
+  const subjects: PolicySubject[] = [];
+  for (const c of synthesis.charts) {
+    c.docs.forEach((manifest, i) => {
+      subjects.push({ manifest, constructPath: c.sources[i]?.node.path, file: c.fileName, scope: c.chart });
+    });
+  }
+  // Once for the whole app: rules may compare objects across charts.
+  const warnings = enforcePolicies(subjects);
+  for (const w of warnings) process.stderr.write(`${formatWarning(w)}\n`);
+  checkDuplicates(synthesis.charts);
 }
 
 // One line per warning, whatever the rule wrote.

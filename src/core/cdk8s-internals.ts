@@ -208,7 +208,8 @@ export function topology(root: IConstruct, all: readonly IConstruct[] = root.nod
     if (byConstruct.has(c)) continue;
     const v: Vertex = { value: c, children: [], hasParent: false, state: NEW };
     byConstruct.set(c, v);
-    const index = arrayIndex(c.node.path);
+    // A path is an array index only if the id is one: most constructs skip building their path.
+    const index = arrayIndex(c.node.id) === undefined ? undefined : arrayIndex(c.node.path);
     if (index === undefined) named.push(v);
     else indexed.push({ v, index });
   }

@@ -2,6 +2,7 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { fail } from './errors';
+import { backgroundFileWriter, FileWriter, syncFileWriter } from './file-writer';
 import { stringifyDocs } from './yaml';
 
 /** One rendered file: its name in `dist/` and its documents in apply order. */
@@ -71,9 +72,10 @@ export function checkDuplicates(files: readonly RenderedFile[]): void {
  * Writes `contents` (file name, text) as the whole of `outdir`, atomically: everything is written
  * to a sibling temporary folder first and swapped in by rename, so a failure (also one thrown
  * while `contents` produces an entry) leaves the previous folder exactly as it was, and a success
- * leaves no temporary folder behind.
+ * leaves no temporary folder behind. With `background`, the files are written on a worker thread
+ * while `contents` renders the next ones (for large apps; see `file-writer.ts`).
  */
-export function publish(outdir: string, contents: Iterable<readonly [string, string]>): void {
+export function publish(outdir: string, contents: Iterable<readonly [string, string]>, options: { background?: boolean } = {}): void {
   const target = path.resolve(outdir);
   const parent = path.dirname(target);
   fs.mkdirSync(parent, { recursive: true });
@@ -81,7 +83,7 @@ export function publish(outdir: string, contents: Iterable<readonly [string, str
   const staging = path.join(parent, `${path.basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   fs.mkdirSync(staging);
   try {
-    for (const [name, text] of contents) fs.writeFileSync(path.join(staging, name), text, 'utf8');
+    writeAll(options.background ? backgroundFileWriter(staging) : syncFileWriter(staging), contents);
     const old = `${target}.old-${process.pid}-${randomBytes(4).toString('hex')}`;
     const hadOld = fs.existsSync(target);
     if (hadOld) fs.renameSync(target, old);
@@ -95,6 +97,27 @@ export function publish(outdir: string, contents: Iterable<readonly [string, str
   } finally {
     if (fs.existsSync(staging)) fs.rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/** Writes every entry and closes the writer, also on failure (nothing may still be writing when the folder is removed); the first error wins. */
+function writeAll(writer: FileWriter, contents: Iterable<readonly [string, string]>): void {
+  let failed = false;
+  let error: unknown;
+  try {
+    for (const [name, text] of contents) writer.write(name, text);
+  } catch (e) {
+    failed = true;
+    error = e;
+  }
+  try {
+    writer.close();
+  } catch (e) {
+    if (!failed) {
+      failed = true;
+      error = e;
+    }
+  }
+  if (failed) throw error;
 }
 
 /**

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App as Cdk8sApp, Chart, Lazy, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { App } from '../../src/core/app';
+import { App, BACKGROUND_WRITE_MIN_FILES } from '../../src/core/app';
 import { TimonelChart } from '../../src/core/chart';
 import { TimonelError } from '../../src/core/errors';
 import { KUSTOMIZATION_FILE } from '../../src/core/output';
@@ -216,6 +216,46 @@ describe('App.synth', () => {
         throw new Error('cannot produce');
       };
       expectUntouched((app) => new k8s.KubeConfigMap(app.node.findChild('data') as Construct, 'bad', { data: Lazy.any({ produce }) }), /cannot produce/);
+    });
+  });
+
+  describe(`with ${BACKGROUND_WRITE_MIN_FILES} charts or more (files written on a worker thread)`, () => {
+    function many(app: Cdk8sApp): void {
+      for (let i = 0; i < BACKGROUND_WRITE_MIN_FILES + 6; i++) {
+        const chart = new TimonelChart(app, `svc-${i}`, { namespace: `svc-${i}` });
+        new k8s.KubeConfigMap(chart, 'cm', { data: { i: String(i), text: '¡¡Hola, mundo!\n'.repeat(i % 4) } });
+      }
+    }
+
+    test('writes what plain cdk8s writes, plus the kustomization', () => {
+      const outdir = path.join(tmp, 'dist');
+      const app = new App({ outdir });
+      many(app);
+      app.synth();
+      const { [KUSTOMIZATION_FILE]: kustomization, ...charts } = readDir(outdir);
+      expect(kustomization).toContain('  - svc-69.k8s.yaml\n');
+      expect(charts).toEqual(plainCdk8s(many));
+      expect(fs.readdirSync(tmp).sort()).toEqual(['dist', 'plain']);
+    });
+
+    test.each([
+      ['a policy error', () => policies.mockImplementation(() => {
+        throw new TimonelError({ message: 'policy says no' });
+      }), /policy says no/],
+      ['a duplicate object', (app: App) => new k8s.KubeConfigMap(app.node.findChild('svc-3') as Construct, 'again', { metadata: { name: 'svc-3-cm' } }),
+        /ConfigMap 'svc-3-cm' in namespace 'svc-3' is defined twice/],
+    ])('%s leaves the previous output exactly as it was', (_name, breakApp: (app: App) => void, error) => {
+      const outdir = path.join(tmp, 'dist');
+      const good = new App({ outdir });
+      many(good);
+      good.synth();
+      const before = readDir(outdir);
+      const bad = new App({ outdir });
+      many(bad);
+      breakApp(bad);
+      expect(() => bad.synth()).toThrow(error);
+      expect(readDir(outdir)).toEqual(before);
+      expect(fs.readdirSync(tmp)).toEqual(['dist']);
     });
   });
 

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Yaml } from 'cdk8s';
 import { TimonelError } from '../../src/core/errors';
-import { checkDuplicates, KUSTOMIZATION_FILE, kustomization, mirror, publish, RenderedFile, renderFiles } from '../../src/core/output';
+import { checkDuplicates, KUSTOMIZATION_FILE, kustomization, mirror, publish as publishTo, RenderedFile, renderFiles } from '../../src/core/output';
 
 let tmp: string;
 beforeEach(() => {
@@ -89,7 +89,11 @@ describe('checkDuplicates', () => {
   });
 });
 
-describe('publish', () => {
+describe.each([
+  ['publish', {}],
+  ['publish in the background', { background: true }],
+])('%s', (_name, options: { background?: boolean }) => {
+  const publish = (outdir: string, contents: Iterable<readonly [string, string]>) => publishTo(outdir, contents, options);
   const contents = (n: string): Map<string, string> => new Map([['a.k8s.yaml', `a: ${n}\n`], ['b.k8s.yaml', `b: ${n}\n`]]);
 
   test('creates the folder (and its parents) with exactly the given files', () => {
@@ -118,6 +122,19 @@ describe('publish', () => {
     // The second file cannot be written (no such folder in the staging folder): fails mid-way.
     const failing = new Map([['a.k8s.yaml', 'new\n'], ['missing/b.k8s.yaml', 'new\n']]);
     expect(() => publish(out, failing)).toThrow(/ENOENT/);
+    expect(snapshot(out)).toEqual(before);
+    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+  });
+
+  test('a failure while producing the contents leaves the previous folder, and nothing else', () => {
+    const out = path.join(tmp, 'dist');
+    publish(out, contents('1'));
+    const before = snapshot(out);
+    function* failing(): Generator<[string, string]> {
+      for (let i = 0; i < 100; i++) yield [`f${i}.k8s.yaml`, `f: ${i}\n`];
+      throw new Error('policy says no');
+    }
+    expect(() => publish(out, failing())).toThrow('policy says no');
     expect(snapshot(out)).toEqual(before);
     expect(fs.readdirSync(tmp)).toEqual(['dist']);
   });
