@@ -7,7 +7,9 @@
  * - timonel: node startup + building the constructs + timonel `App.synth()` into a temp folder;
  * - plain:   the same construct tree in a plain cdk8s `App`, plain `App.synth()` (quadratic);
  * - floor:   the exact documents timonel writes (precomputed once per N as JSON, not timed),
- *            loaded, serialized with cdk8s `Yaml.stringify` and written one file per chart.
+ *            loaded, serialized with cdk8s `Yaml.stringify` and written one file per chart;
+ * - floor-emit: the same with timonel's own serializer (`stringifyDocs`, same bytes): the floor
+ *            of what is left once serializing is cheap. Reported, not a target.
  *
  * Wall time is measured by this process around the child (spawn to exit); the child reports its
  * own phases (modules loaded, build, synth), CPU time and peak RSS (`process.resourceUsage()`).
@@ -25,7 +27,7 @@
  * check or a failed child).
  *
  * Options: --sizes 250,500  --repeat k  --plain-repeat k (default 1)  --plain-timeout s (600)
- *          --variants timonel,plain,floor  --runner compiled|tsx  --node-arg <arg> (repeatable,
+ *          --variants timonel,plain,floor,floor-emit  --runner compiled|tsx  --node-arg <arg> (repeatable,
  *          e.g. --cpu-prof)  --json <file> (raw results)  --keep (keep the temp folder)  --strict
  */
 import { spawnSync } from 'child_process';
@@ -37,7 +39,7 @@ import { compileTo } from './compile';
 import { ChildResult } from './measure';
 
 const ROOT = path.resolve(__dirname, '..');
-const VARIANTS = ['timonel', 'plain', 'floor'] as const;
+const VARIANTS = ['timonel', 'plain', 'floor', 'floor-emit'] as const;
 type Variant = typeof VARIANTS[number];
 
 const TARGETS = { floorRatio: 1.5, plainSpeedup: 20, doubling: 2.2, rssMB: 400, n: 2000 };
@@ -140,7 +142,7 @@ function parseArgs(argv: string[]): Options {
 function usage(problem?: string): never {
   if (problem) process.stderr.write(`bench: ${problem}\n`);
   process.stderr.write('usage: npm run bench -- [--sizes 250,500,1000,2000] [--repeat k] [--plain-repeat k] [--plain-timeout s]\n'
-    + '                       [--variants timonel,plain,floor] [--runner compiled|tsx] [--node-arg arg] [--json file] [--keep] [--strict]\n');
+    + '                       [--variants timonel,plain,floor,floor-emit] [--runner compiled|tsx] [--node-arg arg] [--json file] [--keep] [--strict]\n');
   process.exit(problem ? 2 : 0);
 }
 
@@ -227,16 +229,17 @@ function bench(opts: Options, tmp: string): boolean {
         if (v === 'plain' && runs.get('plain')!.some((x) => x.timedOut)) continue;
         const out = outOf(v);
         fs.mkdirSync(path.dirname(out), { recursive: true });
-        const run = runChild(`run-${v}`, n, out, v === 'floor' ? json : undefined, v === 'plain' ? opts.plainTimeoutS * 1000 : undefined);
+        const run = runChild(`run-${v}`, n, out, v.startsWith('floor') ? json : undefined, v === 'plain' ? opts.plainTimeoutS * 1000 : undefined);
         runs.get(v)![r] = run;
         log(describeRun(n, v, r, run));
         if (run.error) childFailed = true;
       }
       // The first repetition's output is compared; every output is removed once done with.
       const ok = (v: Variant) => runs.get(v)![r]?.result !== undefined;
-      if (r === 0 && ok('timonel') && ok('floor')) {
-        const diff = compareDirs(outOf('timonel'), outOf('floor'), ['kustomization.yaml']);
-        checks.push({ name: `N=${n}: floor output = timonel output`, ok: !diff, detail: diff ?? 'byte-identical' });
+      for (const floor of ['floor', 'floor-emit'] as const) {
+        if (r !== 0 || !ok('timonel') || !ok(floor)) continue;
+        const diff = compareDirs(outOf('timonel'), outOf(floor), ['kustomization.yaml']);
+        checks.push({ name: `N=${n}: ${floor} output = timonel output`, ok: !diff, detail: diff ?? 'byte-identical' });
       }
       if (r === 0 && n === opts.sizes[0] && ok('timonel') && ok('plain')) {
         const diff = compareDirs(outOf('timonel'), outOf('plain'), ['kustomization.yaml']);
@@ -320,7 +323,7 @@ function printTable(rows: Row[]): void {
   process.stdout.write(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n`);
   for (const b of body) process.stdout.write(`${line(b)}\n`);
   process.stdout.write('wall: whole process, measured outside (node startup to exit); load: until the modules were loaded;\n'
-    + 'build: constructs (floor: JSON load); synth-only: App.synth() (floor: stringify + write); objects/s on wall time.\n'
+    + 'build: constructs (floors: JSON load); synth-only: App.synth() (floors: stringify + write); objects/s on wall time.\n'
     + 'Times are the minimum over the runs, peak RSS the maximum; max/min: slowest run over fastest (machine noise).\n');
   const warned = rows.filter((r) => r.warnings > 0);
   if (warned.length) process.stdout.write(`policy warnings printed: ${warned.map((r) => `${r.variant}@${r.n}: ${r.warnings}`).join(', ')}\n`);
@@ -336,9 +339,11 @@ function printRatiosAndTargets(rows: Row[], opts: Options): boolean {
   for (const n of sizes) {
     const t = get(n, 'timonel');
     const f = get(n, 'floor');
+    const fe = get(n, 'floor-emit');
     const p = get(n, 'plain');
     const parts: string[] = [];
     if (t?.wallMs && f?.wallMs) parts.push(`timonel/floor ${ratio(t.wallMs, f.wallMs)} (${ratio(t.synthMs, f.synthMs)}${paired(t, f)})`);
+    if (t?.wallMs && fe?.wallMs) parts.push(`timonel/floor-emit ${ratio(t.wallMs, fe.wallMs)} (${ratio(t.synthMs, fe.synthMs)}${paired(t, fe)})`);
     if (t?.wallMs && p) {
       parts.push(p.wallMs
         ? `plain/timonel ${ratio(p.wallMs, t.wallMs)} (${ratio(p.synthMs, t.synthMs)})`
@@ -395,6 +400,11 @@ function printRatiosAndTargets(rows: Row[], opts: Options): boolean {
 
   process.stdout.write('\nTargets\n');
   for (const r of results) process.stdout.write(`  ${r.verdict.padEnd(4)}  ${r.name}: ${r.detail}\n`);
+  const fe = get(n, 'floor-emit');
+  if (t?.wallMs && fe?.wallMs) {
+    process.stdout.write(`  info  timonel whole-process vs floor-emit (the floor with timonel's serializer; not a target): `
+      + `${s(t.wallMs)} s vs ${s(fe.wallMs)} s = ${ratio(t.wallMs, fe.wallMs)}${inParens(paired(t, fe))}\n`);
+  }
   return results.some((r) => r.verdict === 'FAIL');
 }
 
