@@ -15,8 +15,8 @@ import { Yaml } from 'cdk8s';
  *
  * Anything outside that subset sends its whole document to `Yaml.stringify` itself: multi-line
  * strings (block scalars), strings that start like a document marker, values that are not plain objects, arrays, strings, numbers,
- * booleans or null (e.g. undefined, Date, Map), an object referenced twice (YAML anchors), a
- * document that is not a non-empty object. `test/core/yaml.test.ts` compares the two on the
+ * booleans or null (e.g. undefined, Date, Map), an object or array referenced twice (YAML
+ * anchors), a document that is not a non-empty object. `test/core/yaml.test.ts` compares the two on the
  * example platform and on random documents.
  */
 export function stringifyDocs(docs: readonly unknown[]): string {
@@ -30,9 +30,9 @@ export function stringifyDocs(docs: readonly unknown[]): string {
 
 /** One document, as `Yaml.stringify(doc)` writes it. */
 export function stringifyDoc(doc: unknown): string {
-  if (isPlainObject(doc) && hasKeys(doc)) {
-    const text = mapLines(doc, '', '', new Set());
-    if (text !== undefined) return text;
+  if (isPlainObject(doc)) {
+    const text = mapLines(doc, '', '', new Set([doc]));
+    if (text) return text; // not '' (an empty document) nor undefined
   }
   return Yaml.stringify(doc);
 }
@@ -40,72 +40,67 @@ export function stringifyDoc(doc: unknown): string {
 /** Returned when a document leaves the subset this module prints itself. */
 type Text = string | undefined;
 
+/**
+ * The lines of a map's entries at `indent` (the first line starts with `lead` instead: `- ` in a
+ * sequence), '' for an empty map. `seen` holds every collection met so far in the document: the
+ * library writes a collection met twice as an anchor and aliases.
+ */
 function mapLines(o: Record<string, unknown>, indent: string, lead: string, seen: Set<object>): Text {
-  if (seen.has(o)) return undefined;
-  seen.add(o);
   let s = '';
   let first = true;
   for (const k in o) {
     if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
     const key = keyText(k);
     if (key === undefined) return undefined;
+    const head = (first ? lead : indent) + key;
+    first = false;
     const v = o[k];
-    let part: Text;
-    if (Array.isArray(v)) {
-      part = v.length === 0 ? ' []\n' : prefixed(':\n', seqLines(v, indent + '  ', indent + '  ', seen));
-      s += (first ? lead : indent) + key + (v.length === 0 ? ':' : '');
-    } else if (isPlainObject(v)) {
-      const empty = !hasKeys(v);
-      part = empty ? ' {}\n' : prefixed(':\n', mapLines(v, indent + '  ', indent + '  ', seen));
-      s += (first ? lead : indent) + key + (empty ? ':' : '');
+    if (typeof v === 'object' && v !== null) {
+      const inner = indent + '  ';
+      const body = collectionLines(v, inner, inner, seen);
+      if (body === undefined) return undefined;
+      s += body === '' ? head + (Array.isArray(v) ? ': []\n' : ': {}\n') : head + ':\n' + body;
     } else {
       const text = scalarText(v);
-      part = text === undefined ? undefined : ': ' + text + '\n';
-      s += (first ? lead : indent) + key;
+      if (text === undefined) return undefined;
+      s += head + ': ' + text + '\n';
     }
-    if (part === undefined) return undefined;
-    s += part;
-    first = false;
   }
   return s;
 }
 
+/** Like `mapLines`, for a sequence's items. */
 function seqLines(a: readonly unknown[], indent: string, lead: string, seen: Set<object>): Text {
-  if (seen.has(a)) return undefined;
-  seen.add(a);
   let s = '';
   for (let i = 0; i < a.length; i++) {
     if (!(i in a)) return undefined; // a hole
-    const v = a[i];
     const dash = (i === 0 ? lead : indent) + '- ';
-    let part: Text;
-    if (Array.isArray(v)) {
-      part = v.length === 0 ? dash + '[]\n' : seqLines(v, indent + '  ', dash, seen);
-    } else if (isPlainObject(v)) {
-      part = hasKeys(v) ? mapLines(v, indent + '  ', dash, seen) : dash + '{}\n';
+    const v = a[i];
+    if (typeof v === 'object' && v !== null) {
+      const body = collectionLines(v, indent + '  ', dash, seen);
+      if (body === undefined) return undefined;
+      s += body === '' ? dash + (Array.isArray(v) ? '[]\n' : '{}\n') : body;
     } else {
       const text = scalarText(v);
-      part = text === undefined ? undefined : dash + text + '\n';
+      if (text === undefined) return undefined;
+      s += dash + text + '\n';
     }
-    if (part === undefined) return undefined;
-    s += part;
   }
   return s;
 }
 
-function prefixed(prefix: string, text: Text): Text {
-  return text === undefined ? undefined : prefix + text;
+/** The lines of a nested array or plain object ('' when empty); undefined for anything else, or one met before. */
+function collectionLines(v: object, indent: string, lead: string, seen: Set<object>): Text {
+  if (seen.has(v)) return undefined;
+  seen.add(v);
+  if (Array.isArray(v)) return seqLines(v, indent, lead, seen);
+  return isPlainObject(v) ? mapLines(v, indent, lead, seen) : undefined;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const proto = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
-}
-
-function hasKeys(o: object): boolean {
-  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return true;
-  return false;
 }
 
 /** Letters first, then letters, digits, '.', '_', '/', '-': no indicator, date or time. */
@@ -145,20 +140,24 @@ function isIdentifier(s: string): boolean {
 
 /** How the `yaml` library writes `k` as a block mapping key, or undefined if not on one line. */
 function keyText(k: string): Text {
-  if (isIdentifier(k)) return k;
-  if (k.includes('\n') || k.includes('\r') || DOCUMENT_MARKER.test(k)) return undefined;
-  const known = keyTexts.get(k);
+  const known = keyTexts.get(k); // keys repeat: most are found here
   if (known !== undefined || keyTexts.has(k)) return known;
+  return remember(keyTexts, k, isIdentifier(k) ? k : probeKey(k));
+}
+
+function probeKey(k: string): Text {
+  if (k.includes('\n') || k.includes('\r') || DOCUMENT_MARKER.test(k)) return undefined;
   const probe = Yaml.stringify({ [k]: 0 });
-  const text = probe.endsWith(': 0\n') && probe.indexOf('\n') === probe.length - 1 && !probe.startsWith('? ') ? probe.slice(0, -4) : undefined;
-  return remember(keyTexts, k, text);
+  return probe.endsWith(': 0\n') && probe.indexOf('\n') === probe.length - 1 && !probe.startsWith('? ') ? probe.slice(0, -4) : undefined;
 }
 
 /** How the `yaml` library writes a scalar as a block mapping value or sequence item, if on one line. */
 function scalarText(v: unknown): Text {
   switch (typeof v) {
     case 'string': {
-      if (isIdentifier(v)) return v;
+      const known = valueTexts.get(v);
+      if (known !== undefined || valueTexts.has(v)) return known;
+      if (isIdentifier(v)) return remember(valueTexts, v, v);
       if (v.includes('\n') || v.includes('\r') || DOCUMENT_MARKER.test(v)) return undefined;
       return probeValue(v);
     }

@@ -60,6 +60,9 @@ describe('stringifyDocs', () => {
     ['long keys and values', [{ ['k'.repeat(1100)]: 'v'.repeat(5000), ['x y'.repeat(400)]: 1, ok: 'w '.repeat(100) }]],
     ['a shared object (YAML anchors)', (() => { const shared = { a: 1 }; return [{ x: shared, y: shared }]; })()],
     ['a shared list', (() => { const shared = [1]; return [{ x: shared, y: [shared] }]; })()],
+    ['shared empty collections', (() => { const o = {}; const a: unknown[] = []; return [{ x: o, y: o }, { x: [a, a] }, { x: { o }, y: [o] }]; })()],
+    ['a document that contains itself', (() => { const d: Record<string, unknown> = { a: 1 }; d.self = d; return [d]; })()],
+    ['the same object in two documents (no anchors across documents)', (() => { const o = { a: [1] }; return [{ x: o }, { y: o }]; })()],
     ['undefined values and holes', [{ a: undefined, b: [1, undefined, 3], c: [1, , 3] }]],
     ['non-plain values', [{ a: new Date(0), b: new Map([['k', 1]]), c: new Set([1]), d: 10n, e: Object.create(null) }]],
     ['integer-like keys (JavaScript orders them first)', [{ b: 1, 10: 'ten', 2: 'two', a: { 1: 'x', '-1': 'y' } }]],
@@ -74,16 +77,20 @@ describe('stringifyDocs', () => {
       '?', ',', '[', '{', '|', '>', '~', 'e', 'x', '<', '=', '+', 'E', 'b', 'Y', 'O', 'inf', 'nan', '0b', '0o', '\u00e9', '\u0085', 'true', 'null', '---', '1.5', '0x', '2024-01-02', 'T', 'Z'];
     const str = (): string => Array.from({ length: Math.floor(rnd() * 5) }, () => pick(atoms)).join('');
     const scalar = (): unknown => pick<() => unknown>([str, str, str, () => Math.floor(rnd() * 2000) - 1000, () => rnd() * 10, () => rnd() < 0.5, () => null])();
+    // Some collections are reused within a document (the library writes those as anchors).
+    let made: object[] = [];
     const value = (depth: number): unknown => {
       const r = rnd();
       if (depth > 4 || r < 0.5) return scalar();
+      if (made.length && rnd() < 0.03) return pick(made);
       const size = Math.floor(rnd() * 4);
-      if (r < 0.75) return Array.from({ length: size }, () => value(depth + 1));
-      const o: Record<string, unknown> = {};
-      for (let i = 0; i < size; i++) o[str()] = value(depth + 1);
-      return o;
+      const c: object = r < 0.75 ? Array.from({ length: size }, () => value(depth + 1)) : {};
+      if (!Array.isArray(c)) for (let i = 0; i < size; i++) (c as Record<string, unknown>)[str()] = value(depth + 1);
+      made.push(c);
+      return c;
     };
     for (let i = 0; i < 5000; i++) {
+      made = [];
       const doc: Record<string, unknown> = {};
       for (let k = 0; k < 1 + Math.floor(rnd() * 4); k++) doc[str()] = value(0);
       expectSame([doc, value(0)]);
