@@ -1,8 +1,9 @@
 /**
  * Times the phases of timonel's `App.synth()` on the bench platform, in this process: build,
  * synthesizeApp (validate, dependencies, order, toJson), the policies, the duplicate check, and
- * YAML + publish (interleaved, one file at a time, as `App.synth()` does them). For finding where
- * time goes; `npm run bench` gives the figures that count.
+ * YAML + publish (one file at a time, written on this thread). One after the other: `App.synth()`
+ * itself runs the checks while a worker thread writes the files (from 64 charts on). For finding
+ * where time goes; `npm run bench` gives the figures that count.
  *
  * Usage: tsx bench/phases.ts [N=2000]   (with `node --expose-gc --import tsx`: live heap after each phase)
  */
