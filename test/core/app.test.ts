@@ -180,34 +180,36 @@ describe('App.synth', () => {
     expect(fs.readdirSync(path.join(tmp, 'env-dist')).sort()).toEqual(['a.k8s.yaml', 'b.k8s.yaml', KUSTOMIZATION_FILE]);
   });
 
+  /** Synthesizes `build`, then `build` broken by `breakApp`: the second synth fails with `error` and changes nothing. */
+  function expectUntouched(build: (app: Cdk8sApp) => void, breakApp: (app: App) => void, error: RegExp): void {
+    const outdir = path.join(tmp, 'dist');
+    const good = new App({ outdir });
+    build(good);
+    good.synth();
+    const before = readDir(outdir);
+    const bad = new App({ outdir });
+    build(bad);
+    breakApp(bad);
+    expect(() => bad.synth()).toThrow(error);
+    expect(readDir(outdir)).toEqual(before);
+    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+  }
+
   describe('a failing synth leaves the previous output exactly as it was', () => {
-    function expectUntouched(breakApp: (app: App) => void, error: RegExp): void {
-      const outdir = path.join(tmp, 'dist');
-      const good = new App({ outdir });
-      platform(good);
-      good.synth();
-      const before = readDir(outdir);
-      const bad = new App({ outdir });
-      platform(bad);
-      breakApp(bad);
-      expect(() => bad.synth()).toThrow(error);
-      expect(readDir(outdir)).toEqual(before);
-      expect(fs.readdirSync(tmp)).toEqual(['dist']);
-    }
 
     test('a validation error', () => {
-      expectUntouched((app) => new Construct(app.node.findChild('web'), 'x').node.addValidation({ validate: () => ['nope'] }),
+      expectUntouched(platform, (app) => new Construct(app.node.findChild('web'), 'x').node.addValidation({ validate: () => ['nope'] }),
         /^Validation failed with the following errors:\n {2}\[web\/x\] nope$/);
     });
 
     test('a policy error', () => {
-      expectUntouched(() => policies.mockImplementation(() => {
+      expectUntouched(platform, () => policies.mockImplementation(() => {
         throw new TimonelError({ message: 'policy says no' });
       }), /policy says no/);
     });
 
     test('a duplicate object', () => {
-      expectUntouched((app) => new k8s.KubeConfigMap(app.node.findChild('data') as Construct, 'again', { metadata: { name: 'data-settings' } }),
+      expectUntouched(platform, (app) => new k8s.KubeConfigMap(app.node.findChild('data') as Construct, 'again', { metadata: { name: 'data-settings' } }),
         /ConfigMap 'data-settings' in namespace 'data' is defined twice/);
     });
 
@@ -215,7 +217,7 @@ describe('App.synth', () => {
       const produce = (): never => {
         throw new Error('cannot produce');
       };
-      expectUntouched((app) => new k8s.KubeConfigMap(app.node.findChild('data') as Construct, 'bad', { data: Lazy.any({ produce }) }), /cannot produce/);
+      expectUntouched(platform, (app) => new k8s.KubeConfigMap(app.node.findChild('data') as Construct, 'bad', { data: Lazy.any({ produce }) }), /cannot produce/);
     });
   });
 
@@ -245,17 +247,7 @@ describe('App.synth', () => {
       ['a duplicate object', (app: App) => new k8s.KubeConfigMap(app.node.findChild('svc-3') as Construct, 'again', { metadata: { name: 'svc-3-cm' } }),
         /ConfigMap 'svc-3-cm' in namespace 'svc-3' is defined twice/],
     ])('%s leaves the previous output exactly as it was', (_name, breakApp: (app: App) => void, error) => {
-      const outdir = path.join(tmp, 'dist');
-      const good = new App({ outdir });
-      many(good);
-      good.synth();
-      const before = readDir(outdir);
-      const bad = new App({ outdir });
-      many(bad);
-      breakApp(bad);
-      expect(() => bad.synth()).toThrow(error);
-      expect(readDir(outdir)).toEqual(before);
-      expect(fs.readdirSync(tmp)).toEqual(['dist']);
+      expectUntouched(many, breakApp, error);
     });
   });
 
