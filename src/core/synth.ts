@@ -1,6 +1,7 @@
 import { ApiObject, App, Chart, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import {
+  apiObjectRenderer,
   appCharts,
   CDK8S_CHART_TO_JSON,
   chartFileName,
@@ -59,7 +60,8 @@ const POST_PROCESS = new Map<unknown, PostProcess>([
  * Unlike `App.synth()`, whose per-chart `toJson()` re-resolves and re-validates the whole app, it
  * walks the whole tree once (one `findAll`) and each chart's subtree once more, and sorts without
  * cdk8s's path-enumerating dependency graph, so its cost is linear in the size of the app and its
- * dependencies. Every construct's validations run exactly once.
+ * dependencies. Every construct's validations run exactly once. Each ApiObject's `toJson()` is
+ * replicated in one pass over its document (`apiObjectRenderer`).
  *
  * A chart whose class overrides `toJson()` (other than TimonelChart's own) is rendered by calling
  * it: it keeps its exact output but costs a full validation of the app, as in plain cdk8s.
@@ -73,13 +75,14 @@ export function synthesizeApp(app: App): AppSynthesis {
   const indexed = resolveDependencies(all, cache);
   // app.charts, without its second walk of the tree and its exponential graph.
   const charts = appCharts(app, all);
+  const render = apiObjectRenderer(app);
   return {
     indexed,
-    charts: charts.map((chart, i) => synthesizeChart(chart, chartFileName(chart, indexed ? i : undefined, app.outputFileExtension))),
+    charts: charts.map((chart, i) => synthesizeChart(chart, chartFileName(chart, indexed ? i : undefined, app.outputFileExtension), render)),
   };
 }
 
-function synthesizeChart(chart: Chart, fileName: string): SynthesizedChart {
+function synthesizeChart(chart: Chart, fileName: string, render: (apiObject: ApiObject) => any): SynthesizedChart {
   const apiObjects = chartToKube(chart);
   const post = POST_PROCESS.get(chart.toJson);
   if (!post) {
@@ -89,7 +92,7 @@ function synthesizeChart(chart: Chart, fileName: string): SynthesizedChart {
   }
   // toJson() resolves Lazy values and applies patches; the kind decides the apply order.
   const items = post(apiObjects.map((source) => {
-    const doc = source.toJson();
+    const doc = render(source);
     return { kind: doc?.kind as string | undefined, doc, source };
   }));
   return { fileName, docs: items.map((x) => x.doc), chart, apiObjects, sources: items.map((x) => x.source) };
