@@ -165,6 +165,15 @@ describe('apiObjectRenderer calls toJson() where only it is exact', () => {
     expect(ours.json).toBe(JSON.stringify(o.toJson()));
   });
 
+  test('an object with its own toJson() (set on the instance)', () => {
+    const o = new k8s.KubeConfigMap(chartIn(), 'cm', { data: { a: '1' } });
+    const original = o.toJson.bind(o);
+    o.toJson = () => ({ ...original(), extra: true });
+    const ours = render(o);
+    expect(ours.onePass).toBe(false);
+    expect(JSON.parse(ours.json).extra).toBe(true);
+  });
+
   test('an app with its own resolvers', () => {
     const upper: IResolver = { resolve: (c: ResolutionContext) => { if (c.value === 'x') c.replaceValue('X'); } };
     const o = new k8s.KubeConfigMap(chartIn(new App({ resolvers: [upper] })), 'cm', { data: { a: 'x' } });
