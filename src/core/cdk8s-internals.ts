@@ -314,6 +314,7 @@ export function apiObjectRenderer(app: { readonly resolvers: readonly IResolver[
   const builtIn = r.length === 3 && r[0].constructor === LazyResolver && r[1].constructor === ImplicitTokenResolver
     && r[2].constructor === NumberStringUnionResolver;
   if (!builtIn) return (apiObject) => apiObject.toJson();
+  primitivesInert = primitivesAreInert();
   return (apiObject) => {
     const render = toJsonOf(apiObject);
     if (render === undefined || process.env.CDK8S_DISABLE_SORT) return apiObject.toJson();
@@ -699,6 +700,9 @@ function metadataToJson(m: MetadataInternals): any {
  * primitive.
  */
 function plain(value: any, filterEmpty: boolean): any {
+  // Most values: no resolver replaces a string, number or boolean (unless their prototypes say otherwise).
+  const type = typeof value;
+  if ((type === 'string' || type === 'number' || type === 'boolean') && primitivesInert) return value;
   // resolve(): the first resolver that replaces the value wins, and the new value is resolved again.
   for (let replaced = 0; ; replaced++) {
     if (value == null) return undefined; // sanitizeValue turns null into undefined
@@ -721,14 +725,30 @@ function plain(value: any, filterEmpty: boolean): any {
   // resolve() leaves any other object as it is, for sanitizeValue to walk (class name 'Object') or reject.
   if (value.constructor !== Object) throw NOT_PLAIN;
   const keys = Object.keys(value);
-  const resolved: any[] = new Array(keys.length);
-  for (let i = 0; i < keys.length; i++) {
+  const n = keys.length;
+  const result: any = {};
+  let size = 0;
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) sorted = keys[i - 1] < keys[i];
+  if (sorted) {
+    // Resolved in insertion order is sorted order: no copy of the values to reorder.
+    for (let i = 0; i < n; i++) {
+      const key = keys[i];
+      if (key === '__proto__') throw NOT_PLAIN;
+      const r = plain(value[key], filterEmpty);
+      if (r != null) {
+        result[key] = r;
+        size++;
+      }
+    }
+    return filterEmpty && size === 0 ? undefined : result;
+  }
+  const resolved: any[] = new Array(n);
+  for (let i = 0; i < n; i++) {
     // resolve() builds its copy by assignment, where this key sets the prototype instead.
     if (keys[i] === '__proto__') throw NOT_PLAIN;
     resolved[i] = plain(value[keys[i]], filterEmpty);
   }
-  const result: any = {};
-  let size = 0;
   for (const i of sortedIndexes(keys)) {
     if (resolved[i] != null) {
       result[keys[i]] = resolved[i];
@@ -736,6 +756,16 @@ function plain(value: any, filterEmpty: boolean): any {
     }
   }
   return filterEmpty && size === 0 ? undefined : result;
+}
+
+/**
+ * Whether cdk8s's resolvers leave every string, number and boolean as it is: true unless someone
+ * gave their prototypes (or Object's) a `resolve` or `value`. Checked when a renderer is made.
+ */
+let primitivesInert = false;
+
+function primitivesAreInert(): boolean {
+  return [String.prototype, Number.prototype, Boolean.prototype].every((p) => !('resolve' in p) && !('value' in p));
 }
 
 const NUMBER_OR_STRING = ['number', 'string'];

@@ -115,6 +115,19 @@ describe('apiObjectRenderer renders in one pass exactly what toJson() returns', 
     expectOnePassSameAsToJson(o);
   });
 
+  test('a resolver that replaces primitives (a prototype with resolve()): still what toJson() returns', () => {
+    const o = new k8s.KubeConfigMap(chartIn(), 'cm', { data: { a: '1' }, binaryData: { b: 'Yg==' }, immutable: true });
+    Object.defineProperty(Boolean.prototype, 'resolve', { value: function () { return `resolved ${this}`; }, configurable: true });
+    try {
+      const ours = render(o);
+      expect(ours.json).toContain('"immutable":"resolved true"');
+      expect(ours).toEqual({ json: JSON.stringify(o.toJson()), onePass: true });
+    } finally {
+      delete (Boolean.prototype as any).resolve;
+    }
+    expect(render(o).json).toContain('"immutable":true');
+  });
+
   test('JSON patches', () => {
     const cm = new k8s.KubeConfigMap(chartIn(), 'cm', { data: { a: '1' } });
     cm.addJsonPatch(JsonPatch.add('/data/b', '2'), JsonPatch.remove('/data/a'), JsonPatch.add('/immutable', true));
