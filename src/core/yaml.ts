@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { Yaml } from 'cdk8s';
 
 /**
@@ -11,7 +12,10 @@ import { Yaml } from 'cdk8s';
  * is written (plain, quoted, which YAML 1.1 words need quotes), stays the `yaml` library's: it
  * is asked once per distinct string and the answer is remembered; only identifiers that cannot
  * mean anything but a string (a letter, then letters, digits, `.`, `_`, `/`, `-`; not a YAML 1.1
- * boolean or null word, not `e7`) are written plain without asking.
+ * boolean or null word, not `e7`) are written plain without asking. So are values such as image
+ * references, URLs and digests (a letter or digit, then those characters and `:`, not ending in
+ * `:`) that none of the library's own YAML 1.1 tags reads as a number, boolean, null or time:
+ * the test the library itself makes before it writes a string plain (`plainString`).
  *
  * Anything outside that subset sends its whole document to `Yaml.stringify` itself: multi-line
  * strings (block scalars), strings that start like a document marker, values that are not plain objects, arrays, strings, numbers,
@@ -158,6 +162,7 @@ function scalarText(v: unknown): Text {
       const known = valueTexts.get(v);
       if (known !== undefined || valueTexts.has(v)) return known;
       if (isIdentifier(v)) return remember(valueTexts, v, v);
+      if (isPlainValue(v)) return v; // mostly one-off strings (digests, URLs): not remembered
       if (v.includes('\n') || v.includes('\r') || DOCUMENT_MARKER.test(v)) return undefined;
       return probeValue(v);
     }
@@ -179,3 +184,36 @@ function probeValue(v: string | number): Text {
   const text = probe.startsWith('v: ') && probe.indexOf('\n') === probe.length - 1 ? probe.slice(3, -1) : undefined;
   return remember(valueTexts, v, text);
 }
+
+/**
+ * Values the library writes plain whatever their position: no indicator first, no space, `#` or
+ * quote, not ending in `:` (its `plainString` quotes those), and not read as another type.
+ */
+const PLAIN_VALUE = /^[A-Za-z0-9][A-Za-z0-9._/:-]*$/;
+
+function isPlainValue(s: string): boolean {
+  return TYPED_SCALARS !== undefined && s.length <= 1024 && PLAIN_VALUE.test(s) && !s.endsWith(':') && !TYPED_SCALARS.some((re) => re.test(s));
+}
+
+/**
+ * The patterns by which the YAML 1.1 schema of the `yaml` library cdk8s uses reads a plain scalar
+ * as something other than a string (ints, floats, sexagesimals, booleans, null, timestamps, `<<`):
+ * `plainString` quotes a string that any of them matches. Undefined (so every such value is
+ * asked) when the library does not expose them as expected.
+ */
+const TYPED_SCALARS: readonly RegExp[] | undefined = (() => {
+  try {
+    const lib = require(require.resolve('yaml', { paths: [path.dirname(require.resolve('cdk8s/package.json'))] }));
+    const schema = new lib.Document(null, { version: '1.1' }).schema;
+    if (schema.compat || !Array.isArray(schema.tags)) return undefined;
+    const tests: RegExp[] = [];
+    for (const tag of schema.tags) {
+      if (!tag.default || tag.tag === 'tag:yaml.org,2002:str' || !tag.test) continue;
+      if (!(tag.test instanceof RegExp) || tag.test.global || tag.test.sticky) return undefined;
+      tests.push(tag.test);
+    }
+    return tests.length > 0 ? tests : undefined;
+  } catch {
+    return undefined;
+  }
+})();
