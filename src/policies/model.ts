@@ -91,8 +91,21 @@ export type Selector = Record<string, string> | { matchLabels?: Record<string, s
 /** Joins a path and a key: `spec` + `containers` -> `spec.containers`; odd keys in brackets. */
 export function fieldPath(base: string, key: string | number): string {
   if (typeof key === 'number') return `${base}[${key}]`;
-  if (!/^[A-Za-z_$][\w$-]*$/.test(key)) return `${base}[${JSON.stringify(key)}]`;
+  if (!isPlainKey(key)) return `${base}[${JSON.stringify(key)}]`;
   return base ? `${base}.${key}` : key;
+}
+
+// Rules join the same few keys into paths over and over: each key is tested once.
+const plainKeys = new Map<string, boolean>();
+
+function isPlainKey(key: string): boolean {
+  let plain = plainKeys.get(key);
+  if (plain === undefined) {
+    plain = /^[A-Za-z_$][\w$-]*$/.test(key);
+    if (plainKeys.size >= 10_000) plainKeys.clear(); // bounded, whatever the input
+    plainKeys.set(key, plain);
+  }
+  return plain;
 }
 
 /** Splits a field path back into its keys (the inverse of `fieldPath`). */
@@ -290,10 +303,13 @@ const EMPTY: readonly PolicyObject[] = [];
  * once, lazily, in one pass, so a run stays linear in the number of objects.
  */
 export class ObjectSet {
-  private byKey?: Map<string, PolicyObject>;
+  // Indexes are nested maps, not maps keyed by joined strings: no string is built per object or lookup.
+  /** kind -> namespace -> name -> object. */
+  private byKey?: Map<string, Map<string, Map<string, PolicyObject>>>;
   private byKind?: Map<string, PolicyObject[]>;
   private podsByNs?: Map<string, PolicyObject[]>;
-  private podsByLabel?: Map<string, PolicyObject[]>;
+  /** namespace -> pod label key -> value -> objects. */
+  private podsByLabel?: Map<string, Map<string, Map<string, PolicyObject[]>>>;
   private memo = new Map<string, unknown>();
 
   constructor(public readonly objects: readonly PolicyObject[]) {}
@@ -303,11 +319,11 @@ export class ObjectSet {
     if (!this.byKey) {
       this.byKey = new Map();
       for (const o of this.objects) {
-        const key = `${o.kind}\0${o.ns}\0${o.name}`;
-        if (!this.byKey.has(key)) this.byKey.set(key, o);
+        const names = childMap(childMap(this.byKey, o.kind), o.ns);
+        if (!names.has(o.name)) names.set(o.name, o);
       }
     }
-    return this.byKey.get(`${kind}\0${ns}\0${name}`);
+    return this.byKey.get(kind)?.get(ns)?.get(name);
   }
 
   /** Every object of a kind. */
@@ -328,8 +344,9 @@ export class ObjectSet {
     if (!isObject(selector)) return EMPTY;
     this.indexPods();
     let candidates: readonly PolicyObject[] = this.podsByNs!.get(ns) ?? EMPTY;
+    const labels = this.podsByLabel!.get(ns);
     forRequiredPairs(selector, (k, v) => {
-      const list = this.podsByLabel!.get(`${ns}\0${k}\0${v}`) ?? EMPTY;
+      const list = labels?.get(k)?.get(v) ?? EMPTY;
       if (list.length < candidates.length) candidates = list;
       return candidates.length > 0;
     });
@@ -357,12 +374,21 @@ export class ObjectSet {
       let list = this.podsByNs.get(o.ns);
       if (!list) this.podsByNs.set(o.ns, (list = []));
       list.push(o);
+      const byKey = childMap(this.podsByLabel, o.ns);
       for (const k in o.pod.labels) {
-        const key = `${o.ns}\0${k}\0${o.pod.labels[k]}`;
-        let l = this.podsByLabel.get(key);
-        if (!l) this.podsByLabel.set(key, (l = []));
+        const byValue = childMap(byKey, k);
+        const value = String(o.pod.labels[k]); // as selectors are compared
+        let l = byValue.get(value);
+        if (!l) byValue.set(value, (l = []));
         l.push(o);
       }
     }
   }
+}
+
+/** The map under `key` in a map of maps, made when missing. */
+function childMap<K, V>(parent: Map<K, Map<string, V>>, key: K): Map<string, V> {
+  let child = parent.get(key);
+  if (!child) parent.set(key, (child = new Map()));
+  return child;
 }
