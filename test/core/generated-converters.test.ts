@@ -1,4 +1,4 @@
-import { ApiObject, App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import * as externalSecrets from '../../imports/external-secrets.io';
 import * as gateway from '../../imports/gateway.networking.k8s.io';
@@ -213,6 +213,52 @@ describe('generated toJson_* converters', () => {
           if (ours !== expected) throw new Error(`${name}, seed ${seed}: props ${encode(props)}\n  toJson() ${expected}\n  renderer ${ours}`);
         }
       }
+    });
+
+    test('Lazy values are produced once each, in the order toJson() produces them, and errors have its message', () => {
+      const build = (order: string[], fail = false) => {
+        const lazy = (name: string, value: unknown) => Lazy.any({
+          produce: () => {
+            order.push(name);
+            if (fail && name === 'image') throw new Error('no image yet');
+            return value;
+          },
+        });
+        return new k8s.KubeDeployment(new Chart(new App(), 'chart'), 'deploy', {
+          metadata: { labels: { z: lazy('label-z', 'z'), a: lazy('label-a', 'a') } },
+          spec: lazy('spec', {
+            // not in the schema: resolved, then dropped
+            zUnknown: lazy('unknown', { x: lazy('unknown.x', 1) }),
+            template: {
+              spec: {
+                containers: [lazy('container', { name: 'main', image: lazy('image', 'nginx'), resources: { limits: { cpu: lazy('cpu', k8s.Quantity.fromString('1')) } } })],
+              },
+            },
+            selector: { matchLabels: lazy('selector', { app: 'web' }) },
+            replicas: lazy('replicas', 2),
+          }) as any,
+        });
+      };
+      const theirs: string[] = [];
+      const ours: string[] = [];
+      const expected = JSON.stringify(build(theirs).toJson());
+      const o = build(ours);
+      entries.mockClear();
+      expect(JSON.stringify(apiObjectRenderer(App.of(o) as App)(o))).toBe(expected);
+      expect(entries).not.toHaveBeenCalled();
+      expect(ours).toEqual(theirs);
+      expect(ours).toContain('unknown.x');
+      const failing = build([], true);
+      expect(outcome(() => apiObjectRenderer(App.of(failing) as App)(failing))).toBe(outcome(() => build([], true).toJson()));
+      expect(outcome(() => build([], true).toJson())).toMatch(/^throws Error: Failed serializing construct at path 'chart\/deploy' .*no image yet$/);
+    });
+
+    test('JSON patches: applied to what toJson() resolves, then converted', () => {
+      const chart = new Chart(new App(), 'chart');
+      const d = new k8s.KubeDeployment(chart, 'deploy', { spec: { selector: {}, template: {} } });
+      d.addJsonPatch(JsonPatch.add('/spec/replicas', 3), JsonPatch.add('/spec/unknown', 1));
+      expect(outcome(() => apiObjectRenderer(App.of(d) as App)(d))).toBe(outcome(() => d.toJson()));
+      expect(JSON.stringify(d.toJson())).toContain('"replicas":3');
     });
 
     test('a value the replica leaves to the generated code: its result or its error', () => {
