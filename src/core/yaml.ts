@@ -24,81 +24,95 @@ import { Yaml } from 'cdk8s';
  * example platform and on random documents.
  */
 export function stringifyDocs(docs: readonly unknown[]): string {
-  let out = '';
+  // The text is collected in pieces and joined once: a string grown by `+=` is a tree of pieces
+  // that costs as much again to flatten when it is written out.
+  const out: string[] = [];
   for (let i = 0; i < docs.length; i++) {
-    if (i > 0) out += '---\n';
-    out += stringifyDoc(docs[i]);
+    if (i > 0) out.push('---\n');
+    writeDoc(out, docs[i]);
   }
-  return out;
+  return out.join('');
 }
 
 /** One document, as `Yaml.stringify(doc)` writes it. */
 export function stringifyDoc(doc: unknown): string {
-  if (isPlainObject(doc)) {
-    const text = mapLines(doc, '', '', new Set([doc]));
-    if (text) return text; // not '' (an empty document) nor undefined
-  }
-  return Yaml.stringify(doc);
+  return stringifyDocs([doc]);
 }
 
-/** Returned when a document leaves the subset this module prints itself. */
-type Text = string | undefined;
+/** Appends the text of one document to `out`. */
+function writeDoc(out: string[], doc: unknown): void {
+  const start = out.length;
+  // Not an empty document: the library writes `{}`.
+  if (isPlainObject(doc) && writeMap(out, doc, '', '', new Set([doc])) && out.length > start) return;
+  out.length = start;
+  out.push(Yaml.stringify(doc));
+}
 
 /**
- * The lines of a map's entries at `indent` (the first line starts with `lead` instead: `- ` in a
- * sequence), '' for an empty map. `seen` holds every collection met so far in the document: the
- * library writes a collection met twice as an anchor and aliases.
+ * Appends the lines of a non-empty map's entries at `indent` (the first line starts with `lead`
+ * instead: `- ` in a sequence). False when the map leaves the subset this module writes itself
+ * (what it appended is then discarded with the document). `seen` holds every collection met so
+ * far in the document: the library writes a collection met twice as an anchor and aliases.
  */
-function mapLines(o: Record<string, unknown>, indent: string, lead: string, seen: Set<object>): Text {
-  let s = '';
+function writeMap(out: string[], o: Record<string, unknown>, indent: string, lead: string, seen: Set<object>): boolean {
   let first = true;
   for (const k in o) {
     if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
     const key = keyText(k);
-    if (key === undefined) return undefined;
+    if (key === undefined) return false;
     const head = (first ? lead : indent) + key;
     first = false;
     const v = o[k];
     if (typeof v === 'object' && v !== null) {
-      const inner = indent + '  ';
-      const body = collectionLines(v, inner, inner, seen);
-      if (body === undefined) return undefined;
-      s += body === '' ? head + (Array.isArray(v) ? ': []\n' : ': {}\n') : head + ':\n' + body;
+      if (!writeNested(out, v, indent + '  ', head, undefined, seen)) return false;
     } else {
       const text = scalarText(v);
-      if (text === undefined) return undefined;
-      s += head + ': ' + text + '\n';
+      if (text === undefined) return false;
+      out.push(head, ': ', text, '\n');
     }
   }
-  return s;
+  return true;
 }
 
-/** Like `mapLines`, for a sequence's items. */
-function seqLines(a: readonly unknown[], indent: string, lead: string, seen: Set<object>): Text {
-  let s = '';
+/** Like `writeMap`, for a non-empty sequence's items. */
+function writeSeq(out: string[], a: readonly unknown[], indent: string, lead: string, seen: Set<object>): boolean {
   for (let i = 0; i < a.length; i++) {
-    if (!(i in a)) return undefined; // a hole
+    if (!(i in a)) return false; // a hole
     const dash = (i === 0 ? lead : indent) + '- ';
     const v = a[i];
     if (typeof v === 'object' && v !== null) {
-      const body = collectionLines(v, indent + '  ', dash, seen);
-      if (body === undefined) return undefined;
-      s += body === '' ? dash + (Array.isArray(v) ? '[]\n' : '{}\n') : body;
+      if (!writeNested(out, v, indent + '  ', undefined, dash, seen)) return false;
     } else {
       const text = scalarText(v);
-      if (text === undefined) return undefined;
-      s += dash + text + '\n';
+      if (text === undefined) return false;
+      out.push(dash, text, '\n');
     }
   }
-  return s;
+  return true;
 }
 
-/** The lines of a nested array or plain object ('' when empty); undefined for anything else, or one met before. */
-function collectionLines(v: object, indent: string, lead: string, seen: Set<object>): Text {
-  if (seen.has(v)) return undefined;
+/**
+ * A nested array or plain object at `indent`: the value of the map key written as `head`, or a
+ * sequence item whose first line starts with `dash`. Empty ones are written `[]` and `{}` on the
+ * line; false for anything else, or one met before.
+ */
+function writeNested(out: string[], v: object, indent: string, head: string | undefined, dash: string | undefined, seen: Set<object>): boolean {
+  if (seen.has(v)) return false;
   seen.add(v);
-  if (Array.isArray(v)) return seqLines(v, indent, lead, seen);
-  return isPlainObject(v) ? mapLines(v, indent, lead, seen) : undefined;
+  const isArray = Array.isArray(v);
+  if (!isArray && !isPlainObject(v)) return false;
+  if (isArray ? v.length === 0 : isEmptyMap(v as Record<string, unknown>)) {
+    out.push(head !== undefined ? head + (isArray ? ': []\n' : ': {}\n') : dash + (isArray ? '[]\n' : '{}\n'));
+    return true;
+  }
+  if (head !== undefined) out.push(head, ':\n');
+  const first = head !== undefined ? indent : dash!;
+  return isArray ? writeSeq(out, v, indent, first, seen) : writeMap(out, v as Record<string, unknown>, indent, first, seen);
+}
+
+function isEmptyMap(o: Record<string, unknown>): boolean {
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return false;
+  return true;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -120,6 +134,9 @@ const YAML11_WORDS = new Set([
   'on', 'On', 'ON', 'off', 'Off', 'OFF',
   'null', 'Null', 'NULL',
 ]);
+
+/** How a key or scalar is written on its line; undefined when it leaves the subset this module writes. */
+type Text = string | undefined;
 
 /** Remembered answers of the `yaml` library (bounded, whatever the input). */
 const MAX_REMEMBERED = 100_000;
