@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { TimonelError } from '../../src/core/errors';
+import { DEFAULTS } from '../../src/core/defaults';
 import { CRON_MACROS, validateCronSchedule, validateTimeZone } from '../../src/core/schedule';
 
 describe('validateCronSchedule', () => {
@@ -152,6 +153,10 @@ describe('validateCronSchedule', () => {
 });
 
 describe('validateTimeZone', () => {
+  test('accepts the default zone of BatchJob as it is (BatchJob uses it without checking)', () => {
+    expect(validateTimeZone(DEFAULTS.batchJob.timeZone)).toBe(DEFAULTS.batchJob.timeZone);
+  });
+
   test.each([
     'Etc/UTC',
     'UTC',
