@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { App as Cdk8sApp, AppProps as Cdk8sAppProps } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { enforcePolicies, Finding, PolicySubject } from '../policies';
 import { CONSTRUCT_METADATA_FILE, constructMetadata, recordsConstructMetadata } from './cdk8s-internals';
 import { checkDuplicates, KUSTOMIZATION_FILE, mirror, mirrorFiles, publish, RenderedFile, renderEntries } from './output';
@@ -102,14 +103,26 @@ export class App extends Cdk8sApp {
 function check(synthesis: AppSynthesis): void {
   const subjects: PolicySubject[] = [];
   for (const c of synthesis.charts) {
-    c.docs.forEach((manifest, i) => {
-      subjects.push({ manifest, constructPath: c.sources[i]?.node.path, file: c.fileName, scope: c.chart });
-    });
+    c.docs.forEach((manifest, i) => subjects.push(new ChartSubject(manifest, c.sources[i], c.fileName, c.chart)));
   }
   // Once for the whole app: rules may compare objects across charts.
   const warnings = enforcePolicies(subjects);
   for (const w of warnings) process.stderr.write(`${formatWarning(w)}\n`);
   checkDuplicates(synthesis.charts);
+}
+
+/** A synthesized object as the policies see it; its construct path is built only for a finding. */
+class ChartSubject implements PolicySubject {
+  constructor(
+    public readonly manifest: any,
+    private readonly source: IConstruct | undefined,
+    public readonly file: string,
+    public readonly scope: IConstruct,
+  ) {}
+
+  public get constructPath(): string | undefined {
+    return this.source?.node.path;
+  }
 }
 
 // One line per warning, whatever the rule wrote.
