@@ -5,7 +5,28 @@ import { arr, fromValidator, isObject, obj, runnableContainers, volumesOf } from
 
 const KINDS: Record<string, QuantityKind> = { 'cpu': 'cpu', 'memory': 'memory', 'ephemeral-storage': 'storage', 'storage': 'storage' };
 
-function checkQuantity(name: string, q: unknown, field: string, report: Report): boolean {
+// Quantities repeat across a platform ('100m', '128Mi'): each one a kind accepts is checked once.
+const valid = new Map<string, Set<string | number>>();
+
+function knownValid(name: string, q: unknown): boolean {
+  return valid.get(name)?.has(q as string | number) ?? false;
+}
+
+function rememberValid(name: string, q: string | number): void {
+  let set = valid.get(name);
+  if (!set) valid.set(name, (set = new Set()));
+  if (set.size >= 10_000) set.clear(); // bounded, whatever the input
+  set.add(q);
+}
+
+function checkQuantity(name: string, q: unknown, field: () => string, report: Report): boolean {
+  if (knownValid(name, q)) return true;
+  const ok = reportQuantity(name, q, field(), report);
+  if (ok) rememberValid(name, q as string | number);
+  return ok;
+}
+
+function reportQuantity(name: string, q: unknown, field: string, report: Report): boolean {
   const kind = KINDS[name];
   if (typeof q !== 'string' && typeof q !== 'number') {
     report({ field, message: 'must be a quantity', value: q, fix: "write a quantity such as '250m' or '128Mi'" });
@@ -29,11 +50,13 @@ function checkRequirements(resources: unknown, path: string, report: Report): vo
   for (const [section, map] of [['requests', requests], ['limits', limits]] as const) {
     for (const [name, q] of Object.entries(map)) {
       if (q === undefined) continue; // dropped from the YAML
-      if (checkQuantity(name, q, fieldPath(fieldPath(path, section), name), report)) ok.add(`${section}.${name}`);
+      if (checkQuantity(name, q, () => fieldPath(fieldPath(path, section), name), report)) ok.add(`${section}.${name}`);
     }
   }
   for (const name of Object.keys(requests)) {
     if (!ok.has(`requests.${name}`) || !ok.has(`limits.${name}`)) continue;
+    // Both parse (checked above): compared here, the message built only for a finding.
+    if (parseQuantity(requests[name])! <= parseQuantity(limits[name])!) continue;
     const field = fieldPath(fieldPath(path, 'requests'), name);
     const issue = fromValidator(field, () => validateRequestWithinLimit(requests[name], limits[name], { prop: field, kind: KINDS[name] ?? 'storage' }));
     if (issue) report(issue);
@@ -51,7 +74,7 @@ export default defineRule({
       for (const c of runnableContainers(o.pod)) checkRequirements(c.container.resources, fieldPath(c.path, 'resources'), report);
       for (const v of volumesOf(o.pod)) {
         const size = obj(v.volume.emptyDir).sizeLimit;
-        if (size !== undefined) checkQuantity('storage', size, fieldPath(fieldPath(v.path, 'emptyDir'), 'sizeLimit'), report);
+        if (size !== undefined) checkQuantity('storage', size, () => fieldPath(fieldPath(v.path, 'emptyDir'), 'sizeLimit'), report);
       }
     }
     if (o.kind === 'PersistentVolumeClaim') checkRequirements(obj(o.manifest.spec).resources, 'spec.resources', report);

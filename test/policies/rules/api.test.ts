@@ -176,6 +176,22 @@ describe('api-resources', () => {
       "error: [test.yaml] Deployment shop/web 'spec.template.spec.volumes[0].emptyDir.sizeLimit' is not a valid Kubernetes storage quantity, got '1GB'. Allowed: bytes with a binary suffix: '10Gi', '500Mi' (or decimal 'G'; not 'GB'). Fix: write '1Gi'",
     ]);
   });
+  test('a quantity valid for one resource is still checked for another, in every object', () => {
+    const withResources = (name: string, resources: unknown) => edit(deployment(), (d) => {
+      d.metadata.name = name;
+      d.spec.template.spec.containers[0].resources = resources;
+    });
+    expect(lines('api-resources', [
+      withResources('a', { requests: { cpu: '100m' }, limits: { cpu: '100m' } }),
+      withResources('b', { requests: { memory: '100m', cpu: '100m' } }),
+      withResources('c', { requests: { cpu: '200m' }, limits: { cpu: '100m' } }),
+      withResources('d', { requests: { memory: '100m' } }),
+    ])).toEqual([
+      "error: [test.yaml] Deployment shop/b 'spec.template.spec.containers[0].resources.requests.memory' uses the milli suffix 'm' (thousandths of a byte), got '100m'. Allowed: bytes with a binary suffix: '128Mi', '1Gi' (or decimal 'M', 'G'; not 'MB'/'GB'). Fix: for mebibytes write 'Mi'",
+      "error: [test.yaml] Deployment shop/c 'spec.template.spec.containers[0].resources.requests.cpu' request 200m is above the limit 100m, got {\"request\":\"200m\",\"limit\":\"100m\"}. Allowed: a request lower than or equal to its limit. Fix: raise the cpu limit or lower the request",
+      "error: [test.yaml] Deployment shop/d 'spec.template.spec.containers[0].resources.requests.memory' uses the milli suffix 'm' (thousandths of a byte), got '100m'. Allowed: bytes with a binary suffix: '128Mi', '1Gi' (or decimal 'M', 'G'; not 'MB'/'GB'). Fix: for mebibytes write 'Mi'",
+    ]);
+  });
 });
 
 describe('api-env-names', () => {
