@@ -194,8 +194,7 @@ export class BatchJob extends Workload {
 
     if (scheduled) {
       this.schedule = validateCronSchedule(props.schedule!, { scope: this, prop: 'schedule' });
-      // The default is valid (a test pins it), and checking a zone first loads ICU's zone data (~20 ms).
-      this.timeZone = props.timeZone === undefined ? d.timeZone : validateTimeZone(props.timeZone, { scope: this, prop: 'timeZone' });
+      this.timeZone = validateTimeZone(props.timeZone ?? d.timeZone, { scope: this, prop: 'timeZone' });
       const concurrencyPolicy = props.concurrencyPolicy ?? d.concurrencyPolicy;
       if (!['Allow', 'Forbid', 'Replace'].includes(concurrencyPolicy)) {
         fail({ scope: this, prop: 'concurrencyPolicy', message: 'is not a concurrency policy', value: concurrencyPolicy, allowed: "'Forbid', 'Replace' or 'Allow'" });

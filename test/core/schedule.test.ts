@@ -153,8 +153,17 @@ describe('validateCronSchedule', () => {
 });
 
 describe('validateTimeZone', () => {
-  test('accepts the default zone of BatchJob as it is (BatchJob uses it without checking)', () => {
-    expect(validateTimeZone(DEFAULTS.batchJob.timeZone)).toBe(DEFAULTS.batchJob.timeZone);
+  test('accepts the default zone of BatchJob, and UTC by both its names, without loading ICU zone data', () => {
+    const icu = jest.spyOn(Intl, 'DateTimeFormat');
+    try {
+      for (const tz of [DEFAULTS.batchJob.timeZone, 'UTC', 'Etc/UTC']) expect(validateTimeZone(tz)).toBe(tz);
+      expect(icu).not.toHaveBeenCalled();
+    } finally {
+      icu.mockRestore();
+    }
+    // The answers ICU gives for them, for the record: both are known zones.
+    for (const tz of ['UTC', 'Etc/UTC']) expect(new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone).toBe('UTC');
+    expect(() => validateTimeZone('utc')).toThrow(/capitalisation/);
   });
 
   test.each([
