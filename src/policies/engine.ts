@@ -76,6 +76,27 @@ function objectRulesFor(kind: string): readonly ObjectRule[] {
   return rules;
 }
 
+/** An object rule a profile turns on, at its level there. */
+interface EnabledRule {
+  readonly rule: Rule;
+  readonly level: Severity;
+}
+
+/** The object rules a profile turns on for a kind, in the order of RULES (worked out once per run). */
+function enabledRulesFor(cache: Map<Profile, Map<string, readonly EnabledRule[]>>, profile: Profile, kind: string): readonly EnabledRule[] {
+  let byKind = cache.get(profile);
+  if (!byKind) cache.set(profile, (byKind = new Map()));
+  let rules = byKind.get(kind);
+  if (!rules) {
+    rules = objectRulesFor(kind).flatMap(({ rule, i }) => {
+      const level = profile.levels[i];
+      return level === 'off' ? [] : [{ rule, level }];
+    });
+    byKind.set(kind, rules);
+  }
+  return rules;
+}
+
 /**
  * Runs the policy rules over every subject once and returns all findings.
  * Linear in the number of objects: each object is visited once per enabled rule that applies
@@ -114,18 +135,14 @@ export function runPolicies(subjects: readonly PolicySubject[], options: PolicyR
   // report from within `check`, so one reporter, aimed at the object and rule being checked,
   // serves them all.
   let object: PolicyObject;
-  let objectRule: Rule;
-  let objectLevel: RuleLevel;
-  const report: Report = (issue) => emit(object, objectRule, objectLevel, issue);
+  let current: EnabledRule;
+  const report: Report = (issue) => emit(object, current.rule, current.level, issue);
+  const enabled = new Map<Profile, Map<string, readonly EnabledRule[]>>();
   for (const o of objects) {
-    const levels = profiles[o.index].levels;
-    for (const { rule, i } of objectRulesFor(o.kind)) {
-      const level = levels[i];
-      if (level === 'off') continue;
-      object = o;
-      objectRule = rule;
-      objectLevel = level;
-      rule.check!(o, report, set);
+    object = o;
+    for (const e of enabledRulesFor(enabled, profiles[o.index], o.kind)) {
+      current = e;
+      e.rule.check!(o, report, set);
     }
   }
 
