@@ -11,10 +11,11 @@ export default defineRule({
   pods: true,
   check(o, report) {
     for (const c of runnableContainers(o.pod!)) {
-      const { sc, path } = containerSecurity(c);
+      const s = containerSecurity(c);
+      const sc = s.sc;
       if (sc.readOnlyRootFilesystem !== true) {
         report({
-          field: fieldPath(path, 'readOnlyRootFilesystem'), message: `is not true for ${c.label}`,
+          field: fieldPath(s.path, 'readOnlyRootFilesystem'), message: `is not true for ${c.label}`,
           ...(sc.readOnlyRootFilesystem === undefined ? {} : { value: sc.readOnlyRootFilesystem }),
           fix: 'set readOnlyRootFilesystem: true and mount an emptyDir where the process writes (e.g. /tmp)',
         });

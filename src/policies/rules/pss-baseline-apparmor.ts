@@ -1,6 +1,6 @@
 import { fieldPath } from '../model';
 import { defineRule } from '../rule';
-import { containerSecurity, obj, podSecurity } from './util';
+import { obj, securityScopes } from './util';
 
 const ANNOTATION = 'container.apparmor.security.beta.kubernetes.io/';
 
@@ -19,8 +19,7 @@ export default defineRule({
         report({ field: fieldPath(fieldPath(pod.metadataPath, 'annotations'), k), message: "must not turn AppArmor off (Pod Security 'baseline')", value: v, allowed: "'runtime/default' or 'localhost/<profile>'", fix: "use 'runtime/default' or remove the annotation" });
       }
     }
-    const scopes = [{ ...podSecurity(pod), label: 'the pod' }, ...pod.containers.map((c) => ({ ...containerSecurity(c), label: c.label }))];
-    for (const s of scopes) {
+    for (const s of securityScopes(pod)) {
       const type = obj(s.sc.appArmorProfile).type;
       if (type !== undefined && type !== 'RuntimeDefault' && type !== 'Localhost') {
         report({ field: fieldPath(fieldPath(s.path, 'appArmorProfile'), 'type'), message: `must not turn AppArmor off for ${s.label} (Pod Security 'baseline')`, value: type, allowed: "'RuntimeDefault' or 'Localhost'", fix: "use 'RuntimeDefault'" });

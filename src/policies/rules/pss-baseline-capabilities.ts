@@ -17,12 +17,12 @@ export default defineRule({
   pods: true,
   check(o, report) {
     for (const c of o.pod!.containers) {
-      const { sc, path } = containerSecurity(c);
-      const field = fieldPath(fieldPath(path, 'capabilities'), 'add');
+      const s = containerSecurity(c);
+      const sc = s.sc;
       const extra = arr(obj(sc.capabilities).add).filter((cap) => !BASELINE_CAPABILITIES.has(String(cap).replace(/^CAP_/, '')));
       if (extra.length) {
         report({
-          field, message: `adds ${list(extra)} to ${c.label}, beyond the baseline set (Pod Security 'baseline')`, value: obj(sc.capabilities).add,
+          field: fieldPath(fieldPath(s.path, 'capabilities'), 'add'), message: `adds ${list(extra)} to ${c.label}, beyond the baseline set (Pod Security 'baseline')`, value: obj(sc.capabilities).add,
           allowed: [...BASELINE_CAPABILITIES].join(', '), fix: `remove ${list(extra)}`,
         });
       }

@@ -16,12 +16,13 @@ export default defineRule({
       report({ field: fieldPath(fieldPath(ps.path, 'windowsOptions'), 'hostProcess'), message: "must not be true (Pod Security 'baseline')", value: true, fix: 'remove hostProcess' });
     }
     for (const c of pod.containers) {
-      const { sc, path } = containerSecurity(c);
+      const s = containerSecurity(c);
+      const sc = s.sc;
       if (sc.privileged === true) {
-        report({ field: fieldPath(path, 'privileged'), message: `must not be true for ${c.label} (Pod Security 'baseline')`, value: true, fix: 'remove privileged; grant only the capabilities the process needs' });
+        report({ field: fieldPath(s.path, 'privileged'), message: `must not be true for ${c.label} (Pod Security 'baseline')`, value: true, fix: 'remove privileged; grant only the capabilities the process needs' });
       }
       if (obj(sc.windowsOptions).hostProcess === true) {
-        report({ field: fieldPath(fieldPath(path, 'windowsOptions'), 'hostProcess'), message: "must not be true (Pod Security 'baseline')", value: true, fix: 'remove hostProcess' });
+        report({ field: fieldPath(fieldPath(s.path, 'windowsOptions'), 'hostProcess'), message: "must not be true (Pod Security 'baseline')", value: true, fix: 'remove hostProcess' });
       }
     }
   },

@@ -11,9 +11,10 @@ export default defineRule({
   pods: true,
   check(o, report) {
     for (const c of o.pod!.containers) {
-      const { sc, path } = containerSecurity(c);
+      const s = containerSecurity(c);
+      const sc = s.sc;
       if (sc.procMount !== undefined && sc.procMount !== 'Default') {
-        report({ field: fieldPath(path, 'procMount'), message: `must be 'Default' for ${c.label} (Pod Security 'baseline')`, value: sc.procMount, fix: 'remove procMount' });
+        report({ field: fieldPath(s.path, 'procMount'), message: `must be 'Default' for ${c.label} (Pod Security 'baseline')`, value: sc.procMount, fix: 'remove procMount' });
       }
     }
   },

@@ -1,6 +1,6 @@
 import { fieldPath } from '../model';
 import { defineRule } from '../rule';
-import { containerSecurity, obj, podSecurity } from './util';
+import { obj, securityScopes } from './util';
 
 /** Pod Security baseline: seccomp may not be turned off. */
 export default defineRule({
@@ -11,8 +11,7 @@ export default defineRule({
   pods: true,
   check(o, report) {
     const pod = o.pod!;
-    const scopes = [{ ...podSecurity(pod), label: 'the pod' }, ...pod.containers.map((c) => ({ ...containerSecurity(c), label: c.label }))];
-    for (const s of scopes) {
+    for (const s of securityScopes(pod)) {
       const type = obj(s.sc.seccompProfile).type;
       if (type === 'Unconfined') {
         report({ field: fieldPath(fieldPath(s.path, 'seccompProfile'), 'type'), message: `must not be 'Unconfined' for ${s.label} (Pod Security 'baseline')`, value: type, allowed: "'RuntimeDefault' or 'Localhost'", fix: "use 'RuntimeDefault'" });

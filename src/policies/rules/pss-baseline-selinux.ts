@@ -1,6 +1,6 @@
 import { fieldPath } from '../model';
 import { defineRule } from '../rule';
-import { containerSecurity, obj, podSecurity } from './util';
+import { obj, securityScopes } from './util';
 
 const TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t']);
 
@@ -13,16 +13,15 @@ export default defineRule({
   pods: true,
   check(o, report) {
     const pod = o.pod!;
-    const scopes = [{ ...podSecurity(pod), label: 'the pod' }, ...pod.containers.map((c) => ({ ...containerSecurity(c), label: c.label }))];
-    for (const s of scopes) {
+    for (const s of securityScopes(pod)) {
       const se = obj(s.sc.seLinuxOptions);
-      const base = fieldPath(s.path, 'seLinuxOptions');
+      const base = () => fieldPath(s.path, 'seLinuxOptions');
       if (se.type !== undefined && !TYPES.has(se.type)) {
-        report({ field: fieldPath(base, 'type'), message: `is not an allowed SELinux type for ${s.label} (Pod Security 'baseline')`, value: se.type, allowed: "'container_t', 'container_init_t' or 'container_kvm_t'", fix: 'remove seLinuxOptions.type (the runtime assigns container_t)' });
+        report({ field: fieldPath(base(), 'type'), message: `is not an allowed SELinux type for ${s.label} (Pod Security 'baseline')`, value: se.type, allowed: "'container_t', 'container_init_t' or 'container_kvm_t'", fix: 'remove seLinuxOptions.type (the runtime assigns container_t)' });
       }
       for (const k of ['user', 'role']) {
         if (se[k] !== undefined && se[k] !== '') {
-          report({ field: fieldPath(base, k), message: `must not be set for ${s.label} (Pod Security 'baseline')`, value: se[k], fix: `remove seLinuxOptions.${k}` });
+          report({ field: fieldPath(base(), k), message: `must not be set for ${s.label} (Pod Security 'baseline')`, value: se[k], fix: `remove seLinuxOptions.${k}` });
         }
       }
     }

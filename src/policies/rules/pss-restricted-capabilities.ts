@@ -13,13 +13,13 @@ export default defineRule({
   check(o, report) {
     if (o.pod!.windows) return;
     for (const c of o.pod!.containers) {
-      const { sc, path } = containerSecurity(c);
+      const s = containerSecurity(c);
+      const sc = s.sc;
       const caps = obj(sc.capabilities);
-      const base = fieldPath(path, 'capabilities');
       const drop = arr(caps.drop).map(String);
       if (!drop.includes('ALL')) {
         report({
-          field: fieldPath(base, 'drop'), message: `must include 'ALL' for ${c.label} (Pod Security 'restricted')`,
+          field: fieldPath(fieldPath(s.path, 'capabilities'), 'drop'), message: `must include 'ALL' for ${c.label} (Pod Security 'restricted')`,
           ...(caps.drop === undefined ? {} : { value: caps.drop }), fix: "set capabilities.drop: ['ALL']",
         });
       }
@@ -27,7 +27,7 @@ export default defineRule({
       const extra = arr(caps.add).filter((cap) => cap !== 'NET_BIND_SERVICE' && BASELINE_CAPABILITIES.has(String(cap).replace(/^CAP_/, '')));
       if (extra.length) {
         report({
-          field: fieldPath(base, 'add'), message: `adds ${list(extra)} to ${c.label}; only 'NET_BIND_SERVICE' may be added (Pod Security 'restricted')`, value: caps.add,
+          field: fieldPath(fieldPath(s.path, 'capabilities'), 'add'), message: `adds ${list(extra)} to ${c.label}; only 'NET_BIND_SERVICE' may be added (Pod Security 'restricted')`, value: caps.add,
           allowed: "'NET_BIND_SERVICE'", fix: `remove ${list(extra)}`,
         });
       }

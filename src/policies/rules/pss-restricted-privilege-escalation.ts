@@ -12,10 +12,11 @@ export default defineRule({
   check(o, report) {
     if (o.pod!.windows) return;
     for (const c of o.pod!.containers) {
-      const { sc, path } = containerSecurity(c);
+      const s = containerSecurity(c);
+      const sc = s.sc;
       if (sc.allowPrivilegeEscalation !== false) {
         report({
-          field: fieldPath(path, 'allowPrivilegeEscalation'), message: `must be false for ${c.label} (Pod Security 'restricted')`,
+          field: fieldPath(s.path, 'allowPrivilegeEscalation'), message: `must be false for ${c.label} (Pod Security 'restricted')`,
           ...(sc.allowPrivilegeEscalation === undefined ? {} : { value: sc.allowPrivilegeEscalation }), fix: 'set securityContext.allowPrivilegeEscalation: false',
         });
       }

@@ -17,11 +17,12 @@ export default defineRule({
       report({ field: fieldPath(ps.path, 'runAsNonRoot'), message: "must be true (Pod Security 'restricted')", value: false, fix: 'set runAsNonRoot: true and run the image as a numeric non-root user' });
     }
     for (const c of pod.containers) {
-      const { sc, path } = containerSecurity(c);
+      const s = containerSecurity(c);
+      const sc = s.sc;
       const v = sc.runAsNonRoot;
       if (v === false || (v === undefined && podLevel !== true)) {
         report({
-          field: fieldPath(path, 'runAsNonRoot'),
+          field: fieldPath(s.path, 'runAsNonRoot'),
           message: v === false
             ? `must not be false for ${c.label} (Pod Security 'restricted')`
             : `must be true for ${c.label}, since ${fieldPath(ps.path, 'runAsNonRoot')} is not true (Pod Security 'restricted')`,

@@ -1,6 +1,6 @@
 import { fieldPath } from '../model';
 import { defineRule } from '../rule';
-import { containerSecurity, podSecurity } from './util';
+import { securityScopes } from './util';
 
 /** Pod Security restricted: runAsUser is never 0. */
 export default defineRule({
@@ -11,8 +11,7 @@ export default defineRule({
   pods: true,
   check(o, report) {
     const pod = o.pod!;
-    const scopes = [{ ...podSecurity(pod), label: 'the pod' }, ...pod.containers.map((c) => ({ ...containerSecurity(c), label: c.label }))];
-    for (const s of scopes) {
+    for (const s of securityScopes(pod)) {
       if (s.sc.runAsUser === 0) {
         report({ field: fieldPath(s.path, 'runAsUser'), message: `must not be 0 (root) for ${s.label} (Pod Security 'restricted')`, value: 0, fix: 'use a non-zero user id such as 10001' });
       }

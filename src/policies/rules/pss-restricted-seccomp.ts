@@ -16,21 +16,22 @@ export default defineRule({
     if (pod.windows) return;
     const ps = podSecurity(pod);
     const podType = obj(ps.sc.seccompProfile).type;
-    const podField = fieldPath(fieldPath(ps.path, 'seccompProfile'), 'type');
+    const podField = () => fieldPath(fieldPath(ps.path, 'seccompProfile'), 'type');
     if (podType !== undefined && podType !== 'Unconfined' && !OK.has(podType)) {
-      report({ field: podField, message: "must be 'RuntimeDefault' or 'Localhost' (Pod Security 'restricted')", value: podType, fix: "use 'RuntimeDefault'" });
+      report({ field: podField(), message: "must be 'RuntimeDefault' or 'Localhost' (Pod Security 'restricted')", value: podType, fix: "use 'RuntimeDefault'" });
     }
     if (OK.has(podType)) return;
     for (const c of pod.containers) {
-      const { sc, path } = containerSecurity(c);
+      const s = containerSecurity(c);
+      const sc = s.sc;
       const type = obj(sc.seccompProfile).type;
       if (type === 'Unconfined') continue; // reported by pss-baseline-seccomp
       if (!OK.has(type)) {
         report({
-          field: fieldPath(fieldPath(path, 'seccompProfile'), 'type'),
-          message: `must be 'RuntimeDefault' or 'Localhost' for ${c.label}, since ${podField} is not set (Pod Security 'restricted')`,
+          field: fieldPath(fieldPath(s.path, 'seccompProfile'), 'type'),
+          message: `must be 'RuntimeDefault' or 'Localhost' for ${c.label}, since ${podField()} is not set (Pod Security 'restricted')`,
           ...(type === undefined ? {} : { value: type }),
-          fix: `set ${podField}: RuntimeDefault`,
+          fix: `set ${podField()}: RuntimeDefault`,
         });
       }
     }

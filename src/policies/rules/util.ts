@@ -69,14 +69,72 @@ export function fromValidator(field: string | undefined, validate: () => unknown
   }
 }
 
-/** The container's security context (or `{}`), with its path. */
-export function containerSecurity(c: ContainerView): { sc: Record<string, any>; path: string } {
-  return { sc: obj(c.container.securityContext), path: fieldPath(c.path, 'securityContext') };
+/**
+ * A security context that Pod Security controls check: the pod's or a container's. One per pod
+ * and container, shared by every rule; its path and label are built only when a rule reports.
+ */
+export interface SecurityScope {
+  /** The security context (or `{}`). */
+  readonly sc: Record<string, any>;
+  /** e.g. `spec.template.spec.containers[0].securityContext` */
+  readonly path: string;
+  /** `the pod`, or the container's label (`container 'main'`), for messages. */
+  readonly label: string;
 }
 
-/** The pod's security context (or `{}`), with its path. */
-export function podSecurity(pod: PodView): { sc: Record<string, any>; path: string } {
-  return { sc: obj(pod.spec.securityContext), path: fieldPath(pod.path, 'securityContext') };
+class ContainerScope implements SecurityScope {
+  public readonly sc: Record<string, any>;
+  private cachedPath?: string;
+
+  constructor(private readonly c: ContainerView) {
+    this.sc = obj(c.container.securityContext);
+  }
+
+  public get path(): string {
+    return (this.cachedPath ??= fieldPath(this.c.path, 'securityContext'));
+  }
+
+  public get label(): string {
+    return this.c.label;
+  }
+}
+
+class PodScope implements SecurityScope {
+  public readonly sc: Record<string, any>;
+  public readonly label = 'the pod';
+  private cachedPath?: string;
+
+  constructor(private readonly pod: PodView) {
+    this.sc = obj(pod.spec.securityContext);
+  }
+
+  public get path(): string {
+    return (this.cachedPath ??= fieldPath(this.pod.path, 'securityContext'));
+  }
+}
+
+const SCOPES = new WeakMap<ContainerView | PodView, SecurityScope>();
+const POD_SCOPES = new WeakMap<PodView, readonly SecurityScope[]>();
+
+/** The container's security context (or `{}`), with its path and label. */
+export function containerSecurity(c: ContainerView): SecurityScope {
+  let scope = SCOPES.get(c);
+  if (!scope) SCOPES.set(c, (scope = new ContainerScope(c)));
+  return scope;
+}
+
+/** The pod's security context (or `{}`), with its path and label. */
+export function podSecurity(pod: PodView): SecurityScope {
+  let scope = SCOPES.get(pod);
+  if (!scope) SCOPES.set(pod, (scope = new PodScope(pod)));
+  return scope;
+}
+
+/** The pod's security context, then each container's (regular, init, ephemeral). */
+export function securityScopes(pod: PodView): readonly SecurityScope[] {
+  let scopes = POD_SCOPES.get(pod);
+  if (!scopes) POD_SCOPES.set(pod, (scopes = [podSecurity(pod), ...pod.containers.map(containerSecurity)]));
+  return scopes;
 }
 
 /** The regular and init containers (ephemeral containers have no resources, probes or ports). */
