@@ -24,8 +24,8 @@ import { Yaml } from 'cdk8s';
  * example platform and on random documents.
  */
 export function stringifyDocs(docs: readonly unknown[]): string {
-  // The text is collected in pieces and joined once: a string grown by `+=` is a tree of pieces
-  // that costs as much again to flatten when it is written out.
+  // The text is collected in pieces and joined once: a string grown by `+=` is a tree of pieces,
+  // flattened (at a cost) when it is written out or sent to the writer thread.
   const out: string[] = [];
   for (let i = 0; i < docs.length; i++) {
     if (i > 0) out.push('---\n');
@@ -42,7 +42,7 @@ export function stringifyDoc(doc: unknown): string {
 /** Appends the text of one document to `out`. */
 function writeDoc(out: string[], doc: unknown): void {
   const start = out.length;
-  // Not an empty document: the library writes `{}`.
+  // An empty map goes to the library too (it writes `{}`).
   if (isPlainObject(doc) && writeMap(out, doc, '', '', new Set([doc])) && out.length > start) return;
   out.length = start;
   out.push(Yaml.stringify(doc));
