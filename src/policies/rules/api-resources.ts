@@ -1,29 +1,18 @@
 import { parseQuantity, QuantityKind, validateQuantity, validateRequestWithinLimit } from '../../core/quantity';
 import { fieldPath } from '../model';
 import { defineRule, Report } from '../rule';
-import { arr, fromValidator, isObject, obj, runnableContainers, volumesOf } from './util';
+import { arr, fromValidator, isObject, obj, rememberValid, runnableContainers, volumesOf } from './util';
 
 const KINDS: Record<string, QuantityKind> = { 'cpu': 'cpu', 'memory': 'memory', 'ephemeral-storage': 'storage', 'storage': 'storage' };
 
-// Quantities repeat across a platform ('100m', '128Mi'): each one a kind accepts is checked once.
-const valid = new Map<string, Set<string | number>>();
-
-function knownValid(name: string, q: unknown): boolean {
-  return valid.get(name)?.has(q as string | number) ?? false;
-}
-
-function rememberValid(name: string, q: string | number): void {
-  let set = valid.get(name);
-  if (!set) valid.set(name, (set = new Set()));
-  if (set.size >= 10_000) set.clear(); // bounded, whatever the input
-  set.add(q);
-}
+// Quantities repeat across a platform ('100m', '128Mi'): each one is checked once per resource name.
+const acceptedBy = new Map<string, (q: unknown) => boolean>();
 
 function checkQuantity(name: string, q: unknown, field: () => string, report: Report): boolean {
-  if (knownValid(name, q)) return true;
-  const ok = reportQuantity(name, q, field(), report);
-  if (ok) rememberValid(name, q as string | number);
-  return ok;
+  let accepts = acceptedBy.get(name);
+  if (!accepts) acceptedBy.set(name, (accepts = rememberValid((x: unknown) => reportQuantity(name, x, '', () => undefined))));
+  // A rejected quantity is checked again, to report it where it is.
+  return accepts(q) || reportQuantity(name, q, field(), report);
 }
 
 function reportQuantity(name: string, q: unknown, field: string, report: Report): boolean {

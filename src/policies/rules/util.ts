@@ -19,12 +19,13 @@ export function obj(x: unknown): Record<string, any> {
 }
 
 /**
- * Remembers the strings a pure check accepted. Label keys and values repeat on nearly every
- * object (the same keys everywhere, one instance name per workload), so each distinct string
- * is checked once; rejected strings are not remembered (they are rare, and reported).
+ * Remembers the values a pure check accepted. Label keys and values repeat on nearly every
+ * object (the same keys everywhere, one instance name per workload), and so do quantities, so
+ * each distinct value is checked once; rejected values are not remembered (they are rare, and
+ * reported).
  */
-function rememberValid(check: (s: string) => boolean): (s: string) => boolean {
-  const valid = new Set<string>();
+export function rememberValid<T>(check: (s: T) => boolean): (s: T) => boolean {
+  const valid = new Set<T>();
   return (s) => {
     if (valid.has(s)) return true;
     if (!check(s)) return false;
