@@ -62,14 +62,7 @@ function writeMap(out: string[], o: Record<string, unknown>, indent: string, lea
     if (key === undefined) return false;
     const head = (first ? lead : indent) + key;
     first = false;
-    const v = o[k];
-    if (typeof v === 'object' && v !== null) {
-      if (!writeNested(out, v, indent + '  ', head, undefined, seen)) return false;
-    } else {
-      const text = scalarText(v);
-      if (text === undefined) return false;
-      out.push(head, ': ', text, '\n');
-    }
+    if (!writeValue(out, o[k], indent, head, undefined, seen)) return false;
   }
   return true;
 }
@@ -78,16 +71,18 @@ function writeMap(out: string[], o: Record<string, unknown>, indent: string, lea
 function writeSeq(out: string[], a: readonly unknown[], indent: string, lead: string, seen: Set<object>): boolean {
   for (let i = 0; i < a.length; i++) {
     if (!(i in a)) return false; // a hole
-    const dash = (i === 0 ? lead : indent) + '- ';
-    const v = a[i];
-    if (typeof v === 'object' && v !== null) {
-      if (!writeNested(out, v, indent + '  ', undefined, dash, seen)) return false;
-    } else {
-      const text = scalarText(v);
-      if (text === undefined) return false;
-      out.push(dash, text, '\n');
-    }
+    if (!writeValue(out, a[i], indent, undefined, (i === 0 ? lead : indent) + '- ', seen)) return false;
   }
+  return true;
+}
+
+/** One value at `indent`: of the map key written as `head`, or a sequence item starting with `dash`. */
+function writeValue(out: string[], v: unknown, indent: string, head: string | undefined, dash: string | undefined, seen: Set<object>): boolean {
+  if (typeof v === 'object' && v !== null) return writeNested(out, v, indent + '  ', head, dash, seen);
+  const text = scalarText(v);
+  if (text === undefined) return false;
+  if (head !== undefined) out.push(head, ': ', text, '\n');
+  else out.push(dash!, text, '\n');
   return true;
 }
 
