@@ -13,9 +13,14 @@
  *
  * Wall time is measured by this process around the child (spawn to exit); the child reports its
  * own phases (modules loaded, build, synth), CPU time and peak RSS (`process.resourceUsage()`).
- * With `--repeat k`, each time is the minimum of k runs, and the peak RSS the maximum. The
+ * Each time is the minimum of `--repeat k` runs (default 3), and the peak RSS the maximum. The
  * children run as plain `node` on a transpiled copy of the sources (`compile.ts`), not through a
  * TypeScript loader; `--runner tsx` runs them with `node --import tsx` instead.
+ *
+ * On Linux, each run also records the host's steal time while it ran (`/proc/stat`): the CPU time
+ * the hypervisor gave to other guests. A shared 2-core VM can lose a third of its CPU that way,
+ * which slows timonel (which keeps both cores busy) more than plain cdk8s (about one core), so
+ * the targets' lines say when the measured runs were disturbed.
  *
  * Checks: timonel's output equals plain cdk8s's byte for byte at the smallest N (timonel adds
  * only kustomization.yaml), and the floor's equals timonel's at every N. Then the targets:
@@ -26,7 +31,7 @@
  * Exit code 0 whatever the outcome, unless `--strict` (then 1 on a failed target, a failed
  * check or a failed child).
  *
- * Options: --sizes 250,500  --repeat k  --plain-repeat k (default 1)  --plain-timeout s (600)
+ * Options: --sizes 250,500  --repeat k (default 3)  --plain-repeat k (default 3)  --plain-timeout s (600)
  *          --variants timonel,plain,floor,floor-emit  --runner compiled|tsx  --node-arg <arg> (repeatable,
  *          e.g. --cpu-prof)  --json <file> (raw results)  --keep (keep the temp folder)  --strict
  */
@@ -64,6 +69,8 @@ interface Run {
   readonly timedOut: boolean;
   readonly error?: string;
   readonly warnings: number;
+  /** The host's steal time during the run, in % of the machine's CPU time (Linux only). */
+  readonly stealPct?: number;
 }
 
 /** The figures of one N and variant: the minimum of each time over its runs, the maximum peak RSS. */
@@ -76,6 +83,8 @@ interface Row {
   readonly wallsByRepetition: (number | undefined)[];
   /** Slowest over fastest wall time of the runs: how noisy the machine was. */
   readonly spread?: number;
+  /** Host steal time during the fastest run (whose wall time is reported), in %. */
+  readonly stealPct?: number;
   readonly loadedMs?: number;
   readonly buildMs?: number;
   readonly synthMs?: number;
@@ -91,8 +100,8 @@ interface Row {
 function parseArgs(argv: string[]): Options {
   const o = {
     sizes: [250, 500, 1000, 2000],
-    repeat: 1,
-    plainRepeat: 1,
+    repeat: 3,
+    plainRepeat: 3,
     plainTimeoutS: 600,
     variants: new Set<Variant>(VARIANTS),
     runner: 'compiled' as 'compiled' | 'tsx',
@@ -181,21 +190,26 @@ function bench(opts: Options, tmp: string): boolean {
       ? [...nodeArgs, path.join(build, 'bench', `${script}.js`)]
       : [...nodeArgs, '--import', 'tsx', path.join(ROOT, 'bench', `${script}.ts`)];
     const fd = fs.openSync(stderrFile, 'w');
+    const stealBefore = stealTicks();
     const start = process.hrtime.bigint();
     const r = spawnSync(process.execPath, [...entry, String(n), outdir, resultFile, ...(jsonFile ? [jsonFile] : [])], {
       cwd: ROOT, env, stdio: ['ignore', 'ignore', fd], timeout: timeoutMs, killSignal: 'SIGKILL',
     });
     const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+    const stealAfter = stealTicks();
+    const stealPct = stealBefore !== undefined && stealAfter !== undefined
+      ? (100 * (stealAfter - stealBefore) * MS_PER_TICK) / (wallMs * os.cpus().length)
+      : undefined;
     fs.closeSync(fd);
     const stderr = fs.readFileSync(stderrFile, 'utf8');
     const warnings = stderr.split('\n').filter((l) => l.startsWith('warning:')).length;
     const timedOut = (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
-    if (timedOut) return { wallMs, timedOut, warnings };
+    if (timedOut) return { wallMs, timedOut, warnings, stealPct };
     if (r.status !== 0 || !fs.existsSync(resultFile)) {
       const tail = stderr.trim().split('\n').slice(-15).join('\n');
-      return { wallMs, timedOut, warnings, error: `${script} exited with ${r.status ?? r.signal}${r.error ? ` (${r.error.message})` : ''}\n${tail}` };
+      return { wallMs, timedOut, warnings, stealPct, error: `${script} exited with ${r.status ?? r.signal}${r.error ? ` (${r.error.message})` : ''}\n${tail}` };
     }
-    return { wallMs, timedOut, warnings, result: JSON.parse(fs.readFileSync(resultFile, 'utf8')) };
+    return { wallMs, timedOut, warnings, stealPct, result: JSON.parse(fs.readFileSync(resultFile, 'utf8')) };
   };
 
   log(`node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
@@ -274,6 +288,7 @@ function aggregate(n: number, variant: Variant, objects: number, runs: Run[], ti
   const good = runs.filter((r) => r?.result);
   const min = (f: (r: Run) => number) => (good.length ? Math.min(...good.map(f)) : undefined);
   const max = (f: (r: Run) => number) => (good.length ? Math.max(...good.map(f)) : undefined);
+  const fastest = good.length ? good.reduce((a, b) => (b.wallMs < a.wallMs ? b : a)) : undefined;
   return {
     n,
     variant,
@@ -281,6 +296,7 @@ function aggregate(n: number, variant: Variant, objects: number, runs: Run[], ti
     wallMs: min((r) => r.wallMs),
     wallsByRepetition: runs.map((r) => (r?.result ? r.wallMs : undefined)),
     spread: good.length > 1 ? max((r) => r.wallMs)! / min((r) => r.wallMs)! : undefined,
+    stealPct: fastest?.stealPct,
     loadedMs: min((r) => r.result!.loadedMs),
     buildMs: min((r) => r.result!.buildMs),
     synthMs: min((r) => r.result!.synthMs),
@@ -300,16 +316,18 @@ function describeRun(n: number, v: Variant, r: number, run: Run): string {
   if (!run.result) return `${head} FAILED ${run.error}`;
   const x = run.result;
   return `${head} wall ${s(run.wallMs)} s (loaded ${s(x.loadedMs)}, build ${s(x.buildMs)}, synth ${s(x.synthMs)}), `
-    + `cpu ${s(x.cpuMs)} s, peak RSS ${(x.maxRssKB / 1024).toFixed(0)} MB${run.warnings ? `, ${run.warnings} warnings` : ''}`;
+    + `cpu ${s(x.cpuMs)} s, peak RSS ${(x.maxRssKB / 1024).toFixed(0)} MB${run.warnings ? `, ${run.warnings} warnings` : ''}`
+    + (run.stealPct !== undefined ? `, host steal ${pct(run.stealPct)}` : '');
 }
 
 function printTable(rows: Row[]): void {
-  const header = ['N', 'variant', 'wall s', 'max/min', 'load s', 'build s', 'synth-only s', 'cpu s', 'peak RSS MB', 'objects', 'objects/s'];
+  const header = ['N', 'variant', 'wall s', 'max/min', 'steal', 'load s', 'build s', 'synth-only s', 'cpu s', 'peak RSS MB', 'objects', 'objects/s'];
   const body = rows.map((r) => [
     String(r.n),
     r.variant,
     r.wallMs !== undefined ? s(r.wallMs) : r.timedOutAfterMs !== undefined ? `>${s(r.timedOutAfterMs)}` : 'failed',
     opt(r.spread, (x) => x.toFixed(2)),
+    opt(r.stealPct, pct),
     opt(r.loadedMs, s),
     opt(r.buildMs, s),
     opt(r.synthMs, s),
@@ -324,7 +342,8 @@ function printTable(rows: Row[]): void {
   for (const b of body) process.stdout.write(`${line(b)}\n`);
   process.stdout.write('wall: whole process, measured outside (node startup to exit); load: until the modules were loaded;\n'
     + 'build: constructs (floors: JSON load); synth-only: App.synth() (floors: stringify + write); objects/s on wall time.\n'
-    + 'Times are the minimum over the runs, peak RSS the maximum; max/min: slowest run over fastest (machine noise).\n');
+    + 'Times are the minimum over the runs, peak RSS the maximum; max/min: slowest run over fastest (machine noise);\n'
+    + 'steal: CPU time the host gave to other guests during the fastest run, in % of this machine\'s CPU time.\n');
   const warned = rows.filter((r) => r.warnings > 0);
   if (warned.length) process.stdout.write(`policy warnings printed: ${warned.map((r) => `${r.variant}@${r.n}: ${r.warnings}`).join(', ')}\n`);
   for (const r of rows) if (r.error) process.stdout.write(`N=${r.n} ${r.variant}: ${r.error}\n`);
@@ -346,7 +365,7 @@ function printRatiosAndTargets(rows: Row[], opts: Options): boolean {
     if (t?.wallMs && fe?.wallMs) parts.push(`timonel/floor-emit ${ratio(t.wallMs, fe.wallMs)} (${ratio(t.synthMs, fe.synthMs)}${paired(t, fe)})`);
     if (t?.wallMs && p) {
       parts.push(p.wallMs
-        ? `plain/timonel ${ratio(p.wallMs, t.wallMs)} (${ratio(p.synthMs, t.synthMs)})`
+        ? `plain/timonel ${ratio(p.wallMs, t.wallMs)} (${ratio(p.synthMs, t.synthMs)}${paired(p, t)})`
         : p.timedOutAfterMs ? `plain/timonel > ${ratio(p.timedOutAfterMs, t.wallMs)} (plain timed out)` : 'plain/timonel n/a (plain failed)');
     }
     if (parts.length) process.stdout.write(`  N=${n}: ${parts.join('; ')}\n`);
@@ -381,7 +400,7 @@ function printRatiosAndTargets(rows: Row[], opts: Options): boolean {
   let speedDetail = 'not measured';
   if (t?.wallMs && p?.wallMs) {
     speedup = p.wallMs >= TARGETS.plainSpeedup * t.wallMs;
-    speedDetail = `plain ${s(p.wallMs)} s vs timonel ${s(t.wallMs)} s = ${ratio(p.wallMs, t.wallMs)}`;
+    speedDetail = `plain ${s(p.wallMs)} s vs timonel ${s(t.wallMs)} s = ${ratio(p.wallMs, t.wallMs)}${inParens(paired(p, t))}`;
   } else if (t?.wallMs && p?.timedOutAfterMs) {
     const lower = p.timedOutAfterMs / t.wallMs;
     speedup = lower >= TARGETS.plainSpeedup ? true : undefined;
@@ -400,6 +419,11 @@ function printRatiosAndTargets(rows: Row[], opts: Options): boolean {
 
   process.stdout.write('\nTargets\n');
   for (const r of results) process.stdout.write(`  ${r.verdict.padEnd(4)}  ${r.name}: ${r.detail}\n`);
+  const disturbed = [t, f, p].filter((r): r is Row => r?.stealPct !== undefined && r.stealPct >= STEAL_NOTICE_PCT);
+  if (disturbed.length) {
+    process.stdout.write(`  note  the host was busy during the measured N=${n} runs (steal ${disturbed.map((r) => `${r.variant} ${pct(r.stealPct!)}`).join(', ')}): `
+      + 'timonel keeps both cores busy and loses more to steal than plain cdk8s; re-run on a quiet host before trusting the ratios\n');
+  }
   const fe = get(n, 'floor-emit');
   if (t?.wallMs && fe?.wallMs) {
     process.stdout.write(`  info  timonel whole-process vs floor-emit (the floor with timonel's serializer; not a target): `
@@ -419,6 +443,28 @@ function paired(a: Row, b: Row): string {
   xs.sort((p, q) => p - q);
   const m = xs.length >> 1;
   return `; paired ${(xs.length % 2 ? xs[m] : (xs[m - 1] + xs[m]) / 2).toFixed(2)}×`;
+}
+
+/** A run whose host steal reaches this share of the CPU time is flagged under the targets. */
+const STEAL_NOTICE_PCT = 5;
+
+/** Linux reports /proc/stat in USER_HZ ticks: 100 per second. */
+const MS_PER_TICK = 10;
+
+/** The host's total steal time so far (ticks of all CPUs, `/proc/stat`), or undefined off Linux. */
+function stealTicks(): number | undefined {
+  try {
+    const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/);
+    // cpu user nice system idle iowait irq softirq steal ...
+    const steal = Number(cpu[8]);
+    return cpu[0] === 'cpu' && Number.isFinite(steal) ? steal : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function pct(x: number): string {
+  return `${x.toFixed(0)}%`;
 }
 
 function inParens(text: string): string {
