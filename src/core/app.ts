@@ -1,13 +1,17 @@
 import * as path from 'path';
-import { App as Cdk8sApp, AppProps as Cdk8sAppProps } from 'cdk8s';
+import { App as Cdk8sApp, AppProps as Cdk8sAppProps, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { enforcePolicies, Finding, PolicySubject } from '../policies';
 import { CONSTRUCT_METADATA_FILE, constructMetadata, recordsConstructMetadata } from './cdk8s-internals';
 import { checkDuplicates, KUSTOMIZATION_FILE, mirror, mirrorFiles, publish, RenderedFile, renderEntries } from './output';
 import { AppSynthesis, synthesizeApp, synthesizePlain } from './synth';
+import { withMainThreadFirst } from './thread-priority';
 
 /** From this many chart files on, `synth()` writes them on a worker thread (see `file-writer.ts`). */
 export const BACKGROUND_WRITE_MIN_FILES = 64;
+
+/** From this many charts on, `synth()` puts the main thread first (see `mainThreadFirst`). */
+export const MAIN_THREAD_FIRST_MIN_CHARTS = 64;
 
 /** Props of a timonel app. */
 export interface AppProps extends Omit<Cdk8sAppProps, 'yamlOutputType'> {
@@ -16,6 +20,16 @@ export interface AppProps extends Omit<Cdk8sAppProps, 'yamlOutputType'> {
    * @default - $TIMONEL_OUTDIR, else 'dist'
    */
   readonly outdir?: string;
+
+  /**
+   * On Linux, while `synth()` of an app with 64 charts or more runs, the process's other threads
+   * (V8's compiler and garbage-collector helpers, worker threads) run at a lower priority (nice
+   * 10), so that they use the cores synthesis leaves idle instead of preempting it. They get
+   * their priority back afterwards where the system allows raising it again (root with
+   * CAP_SYS_NICE, or RLIMIT_NICE); otherwise they keep the lower one until the process ends.
+   * @default true
+   */
+  readonly mainThreadFirst?: boolean;
 }
 
 /**
@@ -30,6 +44,8 @@ export class App extends Cdk8sApp {
    */
   public readonly recordsConstructMetadata: boolean;
 
+  private readonly mainThreadFirst: boolean;
+
   constructor(props: AppProps = {}) {
     super({
       ...props,
@@ -37,6 +53,7 @@ export class App extends Cdk8sApp {
       outputFileExtension: props.outputFileExtension ?? '.k8s.yaml',
     });
     this.recordsConstructMetadata = recordsConstructMetadata(props.recordConstructMetadata);
+    this.mainThreadFirst = props.mainThreadFirst ?? true;
   }
 
   /**
@@ -61,6 +78,13 @@ export class App extends Cdk8sApp {
    * written. Under `cdk8s synth` the files are mirrored into the CLI's folder ($CDK8S_OUTDIR).
    */
   public synth(): void {
+    // Counted cheaply (top-level charts) before the work it is meant for.
+    const large = this.mainThreadFirst && this.node.children.filter((c) => Chart.isChart(c)).length >= MAIN_THREAD_FIRST_MIN_CHARTS;
+    if (large) withMainThreadFirst(() => this.synthAndPublish());
+    else this.synthAndPublish();
+  }
+
+  private synthAndPublish(): void {
     const synthesis = synthesizeApp(this);
     const cliOut = process.env.CDK8S_OUTDIR;
     const cliDir = cliOut && path.resolve(cliOut) !== path.resolve(this.outdir) ? cliOut : undefined;
