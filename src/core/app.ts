@@ -22,11 +22,11 @@ export interface AppProps extends Omit<Cdk8sAppProps, 'yamlOutputType'> {
   readonly outdir?: string;
 
   /**
-   * On Linux, while `synth()` of an app with 64 charts or more runs, the process's other threads
-   * (V8's compiler and garbage-collector helpers, worker threads) run at a lower priority (nice
-   * 10), so that they use the cores synthesis leaves idle instead of preempting it. They get
-   * their priority back afterwards where the system allows raising it again (root with
-   * CAP_SYS_NICE, or RLIMIT_NICE); otherwise they keep the lower one until the process ends.
+   * On Linux, while `synth()` of an app with 64 top-level charts or more runs, the process's
+   * other threads (V8's compiler and garbage-collector helpers, worker threads) run at a lower
+   * priority (nice 10), so that they use the cores synthesis leaves idle instead of preempting
+   * it. They get their priority back afterwards where the system allows raising it again (root
+   * with CAP_SYS_NICE, or RLIMIT_NICE); otherwise they keep the lower one until the process ends.
    * @default true
    */
   readonly mainThreadFirst?: boolean;
