@@ -204,12 +204,13 @@ function bench(opts: Options, tmp: string): boolean {
     const stderr = fs.readFileSync(stderrFile, 'utf8');
     const warnings = stderr.split('\n').filter((l) => l.startsWith('warning:')).length;
     const timedOut = (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
-    if (timedOut) return { wallMs, timedOut, warnings, stealPct };
+    const run = { wallMs, timedOut, warnings, stealPct };
+    if (timedOut) return run;
     if (r.status !== 0 || !fs.existsSync(resultFile)) {
       const tail = stderr.trim().split('\n').slice(-15).join('\n');
-      return { wallMs, timedOut, warnings, stealPct, error: `${script} exited with ${r.status ?? r.signal}${r.error ? ` (${r.error.message})` : ''}\n${tail}` };
+      return { ...run, error: `${script} exited with ${r.status ?? r.signal}${r.error ? ` (${r.error.message})` : ''}\n${tail}` };
     }
-    return { wallMs, timedOut, warnings, stealPct, result: JSON.parse(fs.readFileSync(resultFile, 'utf8')) };
+    return { ...run, result: JSON.parse(fs.readFileSync(resultFile, 'utf8')) };
   };
 
   log(`node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
@@ -293,7 +294,7 @@ function aggregate(n: number, variant: Variant, objects: number, runs: Run[], ti
     n,
     variant,
     runs: good.length,
-    wallMs: min((r) => r.wallMs),
+    wallMs: fastest?.wallMs,
     wallsByRepetition: runs.map((r) => (r?.result ? r.wallMs : undefined)),
     spread: good.length > 1 ? max((r) => r.wallMs)! / min((r) => r.wallMs)! : undefined,
     stealPct: fastest?.stealPct,
