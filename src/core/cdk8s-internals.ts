@@ -217,24 +217,38 @@ export function appCharts(app: IConstruct, all?: readonly IConstruct[]): Chart[]
  * (which cdk8s may report, miss, or overflow the stack on) is handed to DependencyGraph itself.
  */
 export function topology(root: IConstruct, all: readonly IConstruct[] = root.node.findAll()): IConstruct[] {
-  interface Vertex {
-    readonly value: IConstruct;
-    // Duplicates are harmless: the walk skips a finished vertex, so the first occurrence decides, as in a Set.
-    readonly children: Vertex[];
-    hasParent: boolean;
-    state: number;
-  }
-  const NEW = 0;
-  const ACTIVE = 1;
-  const DONE = 2;
-  // Keyed by construct, without an object keyed by path and a Set per vertex; in the order of the
-  // path-keyed object: array-index paths ('0', '12') first, ascending, then the others in `all` order.
-  const byConstruct = new Map<IConstruct, Vertex>();
-  const indexed: { v: Vertex; index: number }[] = [];
-  const named: Vertex[] = [];
+  // Three small functions rather than one: V8 optimizes each on its own feedback. As one function,
+  // the code optimized during the app-wide call (on-stack, inside its first loop) lacked feedback
+  // for the walk and left optimized code at every later per-chart call (300+ deopts at N=2000).
+  const { vertices, byConstruct } = topologyVertices(all);
+  topologyEdges(all, vertices, byConstruct);
+  return topologyWalk(vertices) ?? new DependencyGraph(root.node).topology();
+}
+
+/** A vertex of `topology`'s graph. */
+interface TopologyVertex {
+  readonly value: IConstruct;
+  // Duplicates are harmless: the walk skips a finished vertex, so the first occurrence decides, as in a Set.
+  readonly children: TopologyVertex[];
+  hasParent: boolean;
+  state: number;
+}
+const NEW = 0;
+const ACTIVE = 1;
+const DONE = 2;
+
+/**
+ * `topology`'s vertices, keyed by construct (no object keyed by path, no Set per vertex), in the
+ * order of cdk8s's path-keyed object: array-index paths ('0', '12') first, ascending, then the
+ * others in `all` order.
+ */
+function topologyVertices(all: readonly IConstruct[]): { vertices: TopologyVertex[]; byConstruct: Map<IConstruct, TopologyVertex> } {
+  const byConstruct = new Map<IConstruct, TopologyVertex>();
+  const indexed: { v: TopologyVertex; index: number }[] = [];
+  const named: TopologyVertex[] = [];
   for (const c of all) {
     if (byConstruct.has(c)) continue;
-    const v: Vertex = { value: c, children: [], hasParent: false, state: NEW };
+    const v: TopologyVertex = { value: c, children: [], hasParent: false, state: NEW };
     byConstruct.set(c, v);
     // A path is an array index only if the id is one: most constructs skip building their path.
     const index = arrayIndex(c.node.id) === undefined ? undefined : arrayIndex(c.node.path);
@@ -242,9 +256,14 @@ export function topology(root: IConstruct, all: readonly IConstruct[] = root.nod
     else indexed.push({ v, index });
   }
   const vertices = indexed.length ? [...indexed.sort((a, b) => a.index - b.index).map((x) => x.v), ...named] : named;
+  return { vertices, byConstruct };
+}
+
+/** `topology`'s edges: `node.dependencies` in `all` order, none out of the subtree. */
+function topologyEdges(all: readonly IConstruct[], vertices: readonly TopologyVertex[], byConstruct: Map<IConstruct, TopologyVertex>): void {
   // A dependency on a construct of another tree that has the path of one of ours is that one, as in
   // cdk8s's path-keyed graph; built only if some dependency is not in `all`.
-  let byPath: Map<string, Vertex> | undefined;
+  let byPath: Map<string, TopologyVertex> | undefined;
   for (const child of all) {
     const source = byConstruct.get(child)!;
     for (const dep of child.node.dependencies) {
@@ -259,10 +278,16 @@ export function topology(root: IConstruct, all: readonly IConstruct[] = root.nod
       target.hasParent = true;
     }
   }
+}
 
+/**
+ * `topology`'s post-order walk from every vertex without dependants; undefined when the graph has
+ * a cycle.
+ */
+function topologyWalk(vertices: readonly TopologyVertex[]): IConstruct[] | undefined {
   const result: IConstruct[] = [];
   // Iterative, so a long dependency chain cannot overflow the stack.
-  const stack: { v: Vertex; next: number }[] = [];
+  const stack: { v: TopologyVertex; next: number }[] = [];
   for (const start of vertices) {
     if (start.hasParent || start.state !== NEW) continue;
     start.state = ACTIVE;
@@ -271,7 +296,7 @@ export function topology(root: IConstruct, all: readonly IConstruct[] = root.nod
       const top = stack[stack.length - 1];
       if (top.next < top.v.children.length) {
         const c = top.v.children[top.next++];
-        if (c.state === ACTIVE) return new DependencyGraph(root.node).topology();
+        if (c.state === ACTIVE) return undefined;
         if (c.state === NEW) {
           c.state = ACTIVE;
           stack.push({ v: c, next: 0 });
@@ -284,8 +309,7 @@ export function topology(root: IConstruct, all: readonly IConstruct[] = root.nod
     }
   }
   // Vertices no root reaches lie on (or behind) a cycle.
-  if (result.length !== vertices.length) return new DependencyGraph(root.node).topology();
-  return result;
+  return result.length === vertices.length ? result : undefined;
 }
 
 /** The number an object key is ordered by when it is an array index ('0' to '4294967294'), else undefined. */
