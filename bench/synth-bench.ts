@@ -41,7 +41,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { compareDirs } from './compare';
 import { compileTo } from './compile';
-import { ChildResult } from './measure';
+import { ChildResult, MS_PER_TICK } from './measure';
 
 const ROOT = path.resolve(__dirname, '..');
 const VARIANTS = ['timonel', 'plain', 'floor', 'floor-emit'] as const;
@@ -316,8 +316,9 @@ function describeRun(n: number, v: Variant, r: number, run: Run): string {
   if (run.timedOut) return `${head} timed out after ${s(run.wallMs)} s`;
   if (!run.result) return `${head} FAILED ${run.error}`;
   const x = run.result;
+  const main = x.mainThread ? ` (main thread ${s(x.mainThread.cpuMs)} s, preempted ${x.mainThread.preemptions}×)` : '';
   return `${head} wall ${s(run.wallMs)} s (loaded ${s(x.loadedMs)}, build ${s(x.buildMs)}, synth ${s(x.synthMs)}), `
-    + `cpu ${s(x.cpuMs)} s, peak RSS ${(x.maxRssKB / 1024).toFixed(0)} MB${run.warnings ? `, ${run.warnings} warnings` : ''}`
+    + `cpu ${s(x.cpuMs)} s${main}, peak RSS ${(x.maxRssKB / 1024).toFixed(0)} MB${run.warnings ? `, ${run.warnings} warnings` : ''}`
     + (run.stealPct !== undefined ? `, host steal ${pct(run.stealPct)}` : '');
 }
 
@@ -448,9 +449,6 @@ function paired(a: Row, b: Row): string {
 
 /** A run whose host steal reaches this share of the CPU time is flagged under the targets. */
 const STEAL_NOTICE_PCT = 5;
-
-/** Linux reports /proc/stat in USER_HZ ticks: 100 per second. */
-const MS_PER_TICK = 10;
 
 /** The host's total steal time so far (ticks of all CPUs, `/proc/stat`), or undefined off Linux. */
 function stealTicks(): number | undefined {
