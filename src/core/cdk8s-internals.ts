@@ -341,6 +341,7 @@ export function apiObjectRenderer(app: { readonly resolvers: readonly IResolver[
     && r[2].constructor === NumberStringUnionResolver;
   if (!builtIn) return (apiObject) => apiObject.toJson();
   primitivesInert = primitivesAreInert();
+  arraysInert = !('resolve' in Array.prototype) && !('value' in Array.prototype);
   return (apiObject) => {
     const render = toJsonOf(apiObject);
     if (render === undefined || process.env.CDK8S_DISABLE_SORT) return apiObject.toJson();
@@ -685,29 +686,47 @@ function convertMap(f: ConverterField, v: any): any {
 /** cdk8s's `ApiObject.prototype.toJson`, step for step, with the default resolvers and sorted keys. */
 function apiObjectToJson(apiObject: ApiObject): any {
   const self = apiObject as unknown as ApiObjectInternals;
+  // Saved and restored in case a Lazy value renders another object through this replica.
+  const outerSettled = settled;
+  const outerUnsettled = unsettled;
   try {
+    unsettled = !primitivesInert || !arraysInert;
+    const metadata = metadataToJson(self.metadata);
+    // cdk8s resolves the metadata's toJson() once more with the whole object: unless the first pass
+    // says that could change it, that copy is skipped (it would be an equal copy).
+    settled = unsettled ? undefined : metadata;
     const data = {
       ...self.props,
-      metadata: metadataToJson(self.metadata),
+      metadata,
     };
     const json = plain(data, false);
     // With no operations, JsonPatch.apply returns the document itself (after cloning the empty list).
     const patched = self.patches.length === 0 ? json : JsonPatch.apply(json, ...self.patches);
     // cdk8s: apiVersion, kind and metadata first, then the rest.
     const result: any = {};
-    for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(patched)]) {
-      if (k in patched) result[k] = patched[k];
-    }
+    if ('apiVersion' in patched) result.apiVersion = patched.apiVersion;
+    if ('kind' in patched) result.kind = patched.kind;
+    if ('metadata' in patched) result.metadata = patched.metadata;
+    const keys = Object.keys(patched);
+    for (let i = 0; i < keys.length; i++) result[keys[i]] = patched[keys[i]];
     return result;
   } catch (e) {
     if (e === NOT_PLAIN) throw e;
     throw new Error(`Failed serializing construct at path '${apiObject.node.path}' with name '${apiObject.name}': ${e}`);
+  } finally {
+    settled = outerSettled;
+    unsettled = outerUnsettled;
   }
 }
 
 /** cdk8s's `ApiObjectMetadataDefinition.prototype.toJson` (unless a subclass replaced it). */
 function metadataToJson(m: MetadataInternals): any {
-  if (m.toJson !== ApiObjectMetadataDefinition.prototype.toJson) return m.toJson();
+  if (m.toJson !== ApiObjectMetadataDefinition.prototype.toJson) {
+    unsettled = true; // not an output of plain()
+    return m.toJson();
+  }
+  const usual = metadataFields(m);
+  if (usual !== UNUSUAL_METADATA) return usual;
   return plain({
     ...m._additionalAttributes,
     name: m.name,
@@ -717,6 +736,56 @@ function metadataToJson(m: MetadataInternals): any {
     ownerReferences: m.ownerReferences,
     labels: m.labels,
   }, true);
+}
+
+/** The fields `toJson()` writes over the additional attributes, in its order. */
+const METADATA_FIELDS = ['name', 'namespace', 'annotations', 'finalizers', 'ownerReferences', 'labels'] as const;
+type MetadataField = (typeof METADATA_FIELDS)[number];
+const METADATA_FIELD_SET = new Set<string>(METADATA_FIELDS);
+const UNUSUAL_METADATA = Symbol('metadata with other attributes');
+
+/**
+ * `metadataToJson` for the usual metadata, whose additional attributes (the options cdk8s built it
+ * from, plus `add()`) are all among its six fields: what `plain` does with the spread object, without
+ * building it. The spread's keys are those attributes in their order, then the other fields in
+ * `METADATA_FIELDS` order, each with the field's value; they resolve in that order and come out
+ * sorted (annotations, finalizers, labels, name, namespace, ownerReferences). UNUSUAL_METADATA for
+ * any other attribute, or when prototypes carry a `resolve` or `value` (see `primitivesInert`).
+ */
+function metadataFields(m: MetadataInternals): any {
+  if (!primitivesInert) return UNUSUAL_METADATA;
+  const extra = m._additionalAttributes as Record<string, unknown>;
+  let order: readonly MetadataField[] = METADATA_FIELDS;
+  const own = Object.keys(extra);
+  if (own.length > 0) {
+    const first: MetadataField[] = [];
+    for (const k of own) {
+      if (!METADATA_FIELD_SET.has(k)) return UNUSUAL_METADATA;
+      first.push(k as MetadataField);
+    }
+    order = first.length === METADATA_FIELDS.length ? first : [...first, ...METADATA_FIELDS.filter((f) => !first.includes(f))];
+  }
+  let annotations, finalizers, labels, name, namespace, ownerReferences;
+  for (const f of order) {
+    const v = plain(m[f], true);
+    switch (f) {
+      case 'name': name = v; break;
+      case 'namespace': namespace = v; break;
+      case 'annotations': annotations = v; break;
+      case 'finalizers': finalizers = v; break;
+      case 'ownerReferences': ownerReferences = v; break;
+      default: labels = v; break;
+    }
+  }
+  const result: any = {};
+  let size = 0;
+  if (annotations != null) { result.annotations = annotations; size++; }
+  if (finalizers != null) { result.finalizers = finalizers; size++; }
+  if (labels != null) { result.labels = labels; size++; }
+  if (name != null) { result.name = name; size++; }
+  if (namespace != null) { result.namespace = namespace; size++; }
+  if (ownerReferences != null) { result.ownerReferences = ownerReferences; size++; }
+  return size === 0 ? undefined : result;
 }
 
 /**
@@ -730,6 +799,7 @@ function plain(value: any, filterEmpty: boolean): any {
   // Most values: no resolver replaces a string, number or boolean (unless their prototypes say otherwise).
   const type = typeof value;
   if ((type === 'string' || type === 'number' || type === 'boolean') && primitivesInert) return value;
+  if (value === settled) return value; // (undefined is returned as undefined anyway)
   // resolve(): the first resolver that replaces the value wins, and the new value is resolved again.
   for (let replaced = 0; ; replaced++) {
     if (value == null) return undefined; // sanitizeValue turns null into undefined
@@ -744,7 +814,11 @@ function plain(value: any, filterEmpty: boolean): any {
       break;
     }
   }
-  if (typeof value !== 'object') return value;
+  if (typeof value !== 'object') {
+    // A Lazy value's string, number or boolean, or a function, a symbol, a bigint.
+    if (!primitivesInert || (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')) unsettled = true;
+    return value;
+  }
   if (Array.isArray(value)) {
     if (filterEmpty && value.length === 0) return undefined;
     return value.map((x) => plain(x, filterEmpty));
@@ -790,6 +864,22 @@ function plain(value: any, filterEmpty: boolean): any {
  * gave their prototypes (or Object's) a `resolve` or `value`. Checked when a renderer is made.
  */
 let primitivesInert = false;
+
+/** Whether cdk8s's resolvers leave every array as it is: no `resolve` or `value` on Array's prototype. */
+let arraysInert = false;
+
+/**
+ * Set by `plain` when what it returned might not come back unchanged from another `plain`: when it
+ * holds a value other than a plain object, an array, a string, a number or a boolean. Otherwise a
+ * second pass finds nothing to resolve: the objects it built are `{}` with sorted keys and no null
+ * values, so a resolver could only act on one through an own `resolve` or `constructor` holding a
+ * function (which sets this flag), or through prototypes, which the caller checks
+ * (`primitivesInert`, `arraysInert`). Cleared by the caller that wants to know.
+ */
+let unsettled = false;
+
+/** An output of `plain` that `plain` returns as it is (an equal copy otherwise): see `apiObjectToJson`. */
+let settled: unknown;
 
 function primitivesAreInert(): boolean {
   return [String.prototype, Number.prototype, Boolean.prototype].every((p) => !('resolve' in p) && !('value' in p));

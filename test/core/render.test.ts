@@ -144,12 +144,51 @@ describe('apiObjectRenderer renders in one pass exactly what toJson() returns', 
         spec: { z: lazy('z', { b: lazy('z.b', 1), a: lazy('z.a', 2) }), a: [lazy('a.0', 0), lazy('a.1', 1)] },
       });
     };
-    const theirs: string[] = [];
-    const ours: string[] = [];
-    const expected = JSON.stringify(build(theirs).toJson());
-    const rendered = render(build(ours));
-    expect(rendered).toEqual({ json: expected, onePass: true });
-    expect(ours).toEqual(theirs);
+    // Every metadata field set, in an order of its own (the order of the options cdk8s keeps).
+    const buildFull = (order: string[]) => {
+      const lazy = (name: string, value: unknown) => Lazy.any({ produce: () => { order.push(name); return value; } });
+      return new ApiObject(chartIn(), 'full', {
+        apiVersion: 'v1',
+        kind: 'Thing',
+        metadata: {
+          finalizers: [lazy('finalizer', 'example.com/f')],
+          labels: { z: lazy('label-z', 'z'), a: lazy('label-a', 'a') },
+          ownerReferences: [{ apiVersion: 'v1', kind: 'Thing', name: lazy('owner', 'o'), uid: '1' }],
+          annotations: { b: lazy('annotation-b', 'b') },
+          namespace: lazy('namespace', 'ns'),
+          name: lazy('name', 'full'),
+        },
+      });
+    };
+    for (const make of [build, buildFull]) {
+      const theirs: string[] = [];
+      const ours: string[] = [];
+      const expected = JSON.stringify(make(theirs).toJson());
+      expect(render(make(ours))).toEqual({ json: expected, onePass: true });
+      expect(ours).toEqual(theirs);
+    }
+  });
+
+  test('metadata that a second resolve changes (cdk8s resolves it twice): resolved twice', () => {
+    // The first pass leaves { resolve: fn } (a Lazy produced the function); the second one calls it.
+    const twice = () => ({ resolve: Lazy.any({ produce: () => () => 'second pass' }) });
+    const o = new ApiObject(chartIn(), 'obj', { apiVersion: 'v1', kind: 'Thing', metadata: { annotations: { a: twice() as any } } });
+    const ours = render(o);
+    expect(ours.json).toContain('"a":"second pass"');
+    expect(ours).toEqual({ json: JSON.stringify(o.toJson()), onePass: true });
+  });
+
+  test('an object rendered while another one\'s metadata resolves does not change what that one needs', () => {
+    const app = new App();
+    const other = new k8s.KubeConfigMap(chartIn(app), 'other', { data: { a: '1' } });
+    const renderer = apiObjectRenderer(app);
+    const annotations = (nested: boolean) => ({
+      a: { resolve: Lazy.any({ produce: () => () => 'second pass' }) } as any,
+      b: Lazy.any({ produce: () => { if (nested) renderer(other); return 'b'; } }),
+    });
+    const o = new ApiObject(other.chart, 'obj', { apiVersion: 'v1', kind: 'Thing', metadata: { annotations: annotations(true) } });
+    const expected = new ApiObject(other.chart, 'expected', { apiVersion: 'v1', kind: 'Thing', metadata: { name: o.name, annotations: annotations(false) } });
+    expect(JSON.stringify(renderer(o))).toBe(JSON.stringify(expected.toJson()));
   });
 
   test('an error while resolving has toJson()\'s message', () => {
