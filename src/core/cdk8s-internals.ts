@@ -426,7 +426,8 @@ function generatedManifest(cls: any): ((resolved: object) => any) | undefined {
   const gvk = cls.GVK;
   return (resolved) => {
     try {
-      return { ...gvk, ...convertGenerated(schema, resolved) };
+      // `{ ...gvk, ...converted }`, without copying the converted object once more.
+      return resolved === undefined ? { ...gvk } : convertGenerated(schema, resolved, { ...gvk });
     } catch {
       // Where the replica stops (or anything unexpected), the generated code gives its own result or error.
       return generated(resolved);
@@ -638,10 +639,10 @@ const NOT_CONVERTED = Symbol('left to the generated converter');
  * NOT_CONVERTED where the generated code would throw (it is then called, for its exact error) or
  * meet anything but plain JSON.
  */
-export function convertGenerated(schema: ConverterSchema, obj: any): any {
+export function convertGenerated(schema: ConverterSchema, obj: any, into?: object): any {
   if (obj === undefined) return undefined;
   if (obj === null) throw NOT_CONVERTED;
-  const out: any = {};
+  const out: any = into ?? {};
   for (const f of schema.fields) {
     const v = obj[f.prop];
     let r: any;

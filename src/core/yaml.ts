@@ -43,66 +43,91 @@ export function stringifyDoc(doc: unknown): string {
 function writeDoc(out: string[], doc: unknown): void {
   const start = out.length;
   // An empty map goes to the library too (it writes `{}`).
-  if (isPlainObject(doc) && writeMap(out, doc, '', '', new Set([doc])) && out.length > start) return;
+  if (isPlainObject(doc) && writeMap(out, doc, 0, '', new Set([doc])) && out.length > start) return;
   out.length = start;
   out.push(Yaml.stringify(doc));
 }
 
 /**
- * Appends the lines of a non-empty map's entries at `indent` (the first line starts with `lead`
- * instead: `- ` in a sequence). False when the map leaves the subset this module writes itself
- * (what it appended is then discarded with the document). `seen` holds every collection met so
- * far in the document: the library writes a collection met twice as an anchor and aliases.
+ * Appends the lines of a non-empty map's entries at indentation `depth` (the first line starts
+ * with `lead` instead: `- ` in a sequence). False when the map leaves the subset this module
+ * writes itself (what it appended is then discarded with the document). `seen` holds every
+ * collection met so far in the document: the library writes a collection met twice as an anchor
+ * and aliases. Each line is pushed as pieces (line start, key head, value, newline), none of them
+ * built for the line.
  */
-function writeMap(out: string[], o: Record<string, unknown>, indent: string, lead: string, seen: Set<object>): boolean {
-  let first = true;
+function writeMap(out: string[], o: Record<string, unknown>, depth: number, lead: string, seen: Set<object>): boolean {
+  const indent = indentOf(depth);
+  let start = lead;
   for (const k in o) {
     if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
-    const key = keyText(k);
+    const key = keyHead(k);
     if (key === undefined) return false;
-    const head = (first ? lead : indent) + key;
-    first = false;
-    if (!writeValue(out, o[k], indent, head, undefined, seen)) return false;
+    const v = o[k];
+    if (typeof v === 'object' && v !== null) {
+      if (!writeNested(out, v, depth + 1, start, key, seen)) return false;
+    } else {
+      const text = scalarText(v);
+      if (text === undefined) return false;
+      out.push(start, key.inline, text, '\n');
+    }
+    start = indent;
   }
   return true;
 }
 
-/** Like `writeMap`, for a non-empty sequence's items. */
-function writeSeq(out: string[], a: readonly unknown[], indent: string, lead: string, seen: Set<object>): boolean {
+/** Like `writeMap`, for a non-empty sequence's items (`- ` after the line start). */
+function writeSeq(out: string[], a: readonly unknown[], depth: number, lead: string, seen: Set<object>): boolean {
+  const dash = dashOf(depth);
   for (let i = 0; i < a.length; i++) {
     if (!(i in a)) return false; // a hole
-    if (!writeValue(out, a[i], indent, undefined, (i === 0 ? lead : indent) + '- ', seen)) return false;
+    const start = i === 0 ? lead + '- ' : dash;
+    const v = a[i];
+    if (typeof v === 'object' && v !== null) {
+      if (!writeNested(out, v, depth + 1, start, undefined, seen)) return false;
+    } else {
+      const text = scalarText(v);
+      if (text === undefined) return false;
+      out.push(start, text, '\n');
+    }
   }
-  return true;
-}
-
-/** One value at `indent`: of the map key written as `head`, or a sequence item starting with `dash`. */
-function writeValue(out: string[], v: unknown, indent: string, head: string | undefined, dash: string | undefined, seen: Set<object>): boolean {
-  if (typeof v === 'object' && v !== null) return writeNested(out, v, indent + '  ', head, dash, seen);
-  const text = scalarText(v);
-  if (text === undefined) return false;
-  if (head !== undefined) out.push(head, ': ', text, '\n');
-  else out.push(dash!, text, '\n');
   return true;
 }
 
 /**
- * A nested array or plain object at `indent`: the value of the map key written as `head`, or a
- * sequence item whose first line starts with `dash`. Empty ones are written `[]` and `{}` on the
- * line; false for anything else, or one met before.
+ * A nested array or plain object whose entries are at indentation `depth`: the value of the map
+ * key `key` on a line starting with `start`, or (without `key`) a sequence item whose first line
+ * is `start` (ending in `- `). Empty ones are written `[]` and `{}` on the line; false for anything
+ * else, or one met before.
  */
-function writeNested(out: string[], v: object, indent: string, head: string | undefined, dash: string | undefined, seen: Set<object>): boolean {
+function writeNested(out: string[], v: object, depth: number, start: string, key: KeyHead | undefined, seen: Set<object>): boolean {
   if (seen.has(v)) return false;
   seen.add(v);
   const isArray = Array.isArray(v);
   if (!isArray && !isPlainObject(v)) return false;
   if (isArray ? v.length === 0 : isEmptyMap(v as Record<string, unknown>)) {
-    out.push(head !== undefined ? head + (isArray ? ': []\n' : ': {}\n') : dash + (isArray ? '[]\n' : '{}\n'));
+    if (key !== undefined) out.push(start, key.inline, isArray ? '[]\n' : '{}\n');
+    else out.push(start, isArray ? '[]\n' : '{}\n');
     return true;
   }
-  if (head !== undefined) out.push(head, ':\n');
-  const first = head !== undefined ? indent : dash!;
-  return isArray ? writeSeq(out, v, indent, first, seen) : writeMap(out, v as Record<string, unknown>, indent, first, seen);
+  let first = start;
+  if (key !== undefined) {
+    out.push(start, key.block);
+    first = indentOf(depth);
+  }
+  return isArray ? writeSeq(out, v, depth, first, seen) : writeMap(out, v as Record<string, unknown>, depth, first, seen);
+}
+
+/** Two spaces per level; the usual depths are made once. */
+const INDENTS: readonly string[] = Array.from({ length: 32 }, (_, i) => '  '.repeat(i));
+const DASHES: readonly string[] = INDENTS.map((indent) => `${indent}- `);
+
+function indentOf(depth: number): string {
+  return depth < INDENTS.length ? INDENTS[depth] : '  '.repeat(depth);
+}
+
+function dashOf(depth: number): string {
+  return depth < DASHES.length ? DASHES[depth] : `${'  '.repeat(depth)}- `;
 }
 
 function isEmptyMap(o: Record<string, unknown>): boolean {
@@ -133,12 +158,18 @@ const YAML11_WORDS = new Set([
 /** How a key or scalar is written on its line; undefined when it leaves the subset this module writes. */
 type Text = string | undefined;
 
+/** How a map key starts its line: before a scalar on the line (`key: `), before a block (`key:` and a newline). */
+interface KeyHead {
+  readonly inline: string;
+  readonly block: string;
+}
+
 /** Remembered answers of the `yaml` library (bounded, whatever the input). */
 const MAX_REMEMBERED = 100_000;
-const keyTexts = new Map<string, Text>();
+const keyHeads = new Map<string, KeyHead | undefined>();
 const valueTexts = new Map<string | number, Text>();
 
-function remember<K>(cache: Map<K, Text>, key: K, text: Text): Text {
+function remember<K, T>(cache: Map<K, T>, key: K, text: T): T {
   if (cache.size >= MAX_REMEMBERED) cache.clear();
   cache.set(key, text);
   return text;
@@ -155,10 +186,11 @@ function isIdentifier(s: string): boolean {
 }
 
 /** How the `yaml` library writes `k` as a block mapping key, or undefined if not on one line. */
-function keyText(k: string): Text {
-  const known = keyTexts.get(k); // keys repeat: most are found here
-  if (known !== undefined || keyTexts.has(k)) return known;
-  return remember(keyTexts, k, isIdentifier(k) ? k : probeKey(k));
+function keyHead(k: string): KeyHead | undefined {
+  const known = keyHeads.get(k); // keys repeat: most are found here
+  if (known !== undefined || keyHeads.has(k)) return known;
+  const text = isIdentifier(k) ? k : probeKey(k);
+  return remember(keyHeads, k, text === undefined ? undefined : { inline: `${text}: `, block: `${text}:\n` });
 }
 
 function probeKey(k: string): Text {
