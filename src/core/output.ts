@@ -43,16 +43,27 @@ export function* renderEntries(files: readonly RenderedFile[]): Generator<[strin
   yield [KUSTOMIZATION_FILE, kustomization(files)];
 }
 
-/** Fails when two objects share kind, namespace and name (the API server would merge them). */
+/**
+ * Fails when two objects share API group, kind, namespace and name (the API server would merge
+ * them). The objects are looked up level by level (group and kind, namespace, name), so no key
+ * string is built per object.
+ */
 export function checkDuplicates(files: readonly RenderedFile[]): void {
-  const seen = new Map<string, string>();
+  const seen = new Map<string, Map<string, Map<string, Map<string, string>>>>();
+  const groups = new Map<string, string>();
   for (const f of files) {
     for (const d of f.docs) {
       if (!d || !d.metadata) continue;
-      const group = String(d.apiVersion ?? '').includes('/') ? String(d.apiVersion).split('/')[0] : '';
-      const key = `${group}/${d.kind}/${d.metadata.namespace ?? ''}/${d.metadata.name}`;
-      const where = `${f.fileName}`;
-      const before = seen.get(key);
+      const apiVersion = String(d.apiVersion ?? '');
+      let group = groups.get(apiVersion);
+      if (group === undefined) {
+        group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+        groups.set(apiVersion, group);
+      }
+      const names = level(level(level(seen, group), String(d.kind)), String(d.metadata.namespace ?? ''));
+      const name = String(d.metadata.name);
+      const where = f.fileName;
+      const before = names.get(name);
       if (before !== undefined) {
         fail({
           path: where,
@@ -63,9 +74,16 @@ export function checkDuplicates(files: readonly RenderedFile[]): void {
           fix: 'give one of the constructs a different id or name, or put it in another namespace',
         });
       }
-      seen.set(key, where);
+      names.set(name, where);
     }
   }
+}
+
+/** The map under `key`, made when missing. */
+function level<V>(m: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let next = m.get(key);
+  if (next === undefined) m.set(key, (next = new Map()));
+  return next;
 }
 
 /**

@@ -77,6 +77,9 @@ describe('checkDuplicates', () => {
         cm('x', 'a'), cm('x', 'b'), cm('x'),
         { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x', namespace: 'a' } },
         { apiVersion: 'example.com/v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'a' } },
+        // Parts that would join into the same text are still different parts.
+        { apiVersion: 'v1', kind: 'a', metadata: { name: 'x', namespace: 'b/c' } },
+        { apiVersion: 'v1', kind: 'a/b', metadata: { name: 'x', namespace: 'c' } },
         undefined,
       ],
     }])).not.toThrow();
