@@ -62,15 +62,7 @@ function writeMap(out: string[], o: Record<string, unknown>, depth: number, lead
   for (const k in o) {
     if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
     const key = keyHead(k);
-    if (key === undefined) return false;
-    const v = o[k];
-    if (typeof v === 'object' && v !== null) {
-      if (!writeNested(out, v, depth + 1, start, key, seen)) return false;
-    } else {
-      const text = scalarText(v);
-      if (text === undefined) return false;
-      out.push(start, key.inline, text, '\n');
-    }
+    if (key === undefined || !writeValue(out, o[k], depth, start, key, seen)) return false;
     start = indent;
   }
   return true;
@@ -81,16 +73,21 @@ function writeSeq(out: string[], a: readonly unknown[], depth: number, lead: str
   const dash = dashOf(depth);
   for (let i = 0; i < a.length; i++) {
     if (!(i in a)) return false; // a hole
-    const start = i === 0 ? lead + '- ' : dash;
-    const v = a[i];
-    if (typeof v === 'object' && v !== null) {
-      if (!writeNested(out, v, depth + 1, start, undefined, seen)) return false;
-    } else {
-      const text = scalarText(v);
-      if (text === undefined) return false;
-      out.push(start, text, '\n');
-    }
+    if (!writeValue(out, a[i], depth, i === 0 ? lead + '- ' : dash, undefined, seen)) return false;
   }
+  return true;
+}
+
+/**
+ * One value of a collection at indentation `depth`, on a line starting with `start`: of the map
+ * key `key`, or (without `key`) a sequence item (`start` then ends in `- `).
+ */
+function writeValue(out: string[], v: unknown, depth: number, start: string, key: KeyHead | undefined, seen: Set<object>): boolean {
+  if (typeof v === 'object' && v !== null) return writeNested(out, v, depth + 1, start, key, seen);
+  const text = scalarText(v);
+  if (text === undefined) return false;
+  if (key !== undefined) out.push(start, key.inline, text, '\n');
+  else out.push(start, text, '\n');
   return true;
 }
 
