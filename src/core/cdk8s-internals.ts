@@ -691,15 +691,14 @@ function apiObjectToJson(apiObject: ApiObject): any {
   const outerSettled = settled;
   const outerUnsettled = unsettled;
   try {
+    // `{ ...props, metadata: metadata.toJson() }`, in that order.
+    const data: any = { ...self.props };
     unsettled = !primitivesInert || !arraysInert;
     const metadata = metadataToJson(self.metadata);
+    data.metadata = metadata;
     // cdk8s resolves the metadata's toJson() once more with the whole object: unless the first pass
     // says that could change it, that copy is skipped (it would be an equal copy).
     settled = unsettled ? undefined : metadata;
-    const data = {
-      ...self.props,
-      metadata,
-    };
     const json = plain(data, false);
     // With no operations, JsonPatch.apply returns the document itself (after cloning the empty list).
     const patched = self.patches.length === 0 ? json : JsonPatch.apply(json, ...self.patches);
@@ -766,16 +765,21 @@ function metadataFields(m: MetadataInternals): any {
     }
     order = first.length === METADATA_FIELDS.length ? first : [...first, ...METADATA_FIELDS.filter((f) => !first.includes(f))];
   }
-  let annotations, finalizers, labels, name, namespace, ownerReferences;
+  // The spread object holds the fields' values before any of them resolves.
+  let name = m.name as any;
+  let namespace = m.namespace as any;
+  let annotations = m.annotations;
+  let finalizers = m.finalizers;
+  let ownerReferences = m.ownerReferences;
+  let labels = m.labels;
   for (const f of order) {
-    const v = plain(m[f], true);
     switch (f) {
-      case 'name': name = v; break;
-      case 'namespace': namespace = v; break;
-      case 'annotations': annotations = v; break;
-      case 'finalizers': finalizers = v; break;
-      case 'ownerReferences': ownerReferences = v; break;
-      default: labels = v; break;
+      case 'name': name = plain(name, true); break;
+      case 'namespace': namespace = plain(namespace, true); break;
+      case 'annotations': annotations = plain(annotations, true); break;
+      case 'finalizers': finalizers = plain(finalizers, true); break;
+      case 'ownerReferences': ownerReferences = plain(ownerReferences, true); break;
+      default: labels = plain(labels, true); break;
     }
   }
   const result: any = {};

@@ -45,7 +45,7 @@ export function* renderEntries(files: readonly RenderedFile[]): Generator<[strin
 
 /**
  * Fails when two objects share API group, kind, namespace and name (the API server would merge
- * them). The objects are looked up level by level (group and kind, namespace, name), so no key
+ * them). The objects are looked up level by level (group, kind, namespace, name), so no key
  * string is built per object.
  */
 export function checkDuplicates(files: readonly RenderedFile[]): void {
