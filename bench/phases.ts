@@ -10,9 +10,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from '../src/core/app';
-import { checkDuplicates, publish, renderEntries } from '../src/core/output';
-import { synthesizeApp } from '../src/core/synth';
+import { App } from '../src/app/app';
+import { checkDuplicates } from '../src/app/duplicates';
+import { renderEntries } from '../src/app/kustomization';
+import { publish } from '../src/synth/publish';
+import { synthesizeApp } from '../src/synth/synth';
 import { enforcePolicies, PolicySubject } from '../src/policies';
 import { buildBenchPlatform } from './platform';
 

@@ -6,7 +6,7 @@
 import { Construct } from 'constructs';
 import { BatchJob } from '../src/constructs/batch-job';
 import { WebApp } from '../src/constructs/web-app';
-import { TimonelChart } from '../src/core/chart';
+import { TimonelChart } from '../src/app/chart';
 import { childArgs, now, report } from './measure';
 
 /** One service: a chart `svc-<i>` in namespace `svc-<i>` with a WebApp and, every tenth, a CronJob

@@ -1,7 +1,7 @@
 // Not measured: renders the bench platform once with timonel and saves the documents of every
 // chart file as JSON, the input of the floor.
 import * as fs from 'fs';
-import { App } from '../src/core/app';
+import { App } from '../src/app/app';
 import { childArgs, now, report } from './measure';
 import { buildBenchPlatform } from './platform';
 

@@ -9,4 +9,4 @@
 'use strict';
 const { loadSource } = require('./load-source');
 
-module.exports = loadSource('policies/cdk8s-plugin');
+module.exports = loadSource('cli/cdk8s-plugin');

@@ -1,5 +1,5 @@
 // The example platform: `npm run synth` / `cdk8s synth` run this and write dist/.
-import { App } from './core/app';
+import { App } from './app/app';
 import { TimonelError } from './core/errors';
 import { flaskChart } from './examples/flask';
 import { helloChart } from './examples/hello';

@@ -2,12 +2,12 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../core/defaults';
-import { Connection, ConnectOptions, IConnectable, isConnectable } from '../core/connections';
+import { Connection, ConnectOptions, IConnectable, isConnectable } from '../workload/connections';
 import { EnvMap } from '../core/env';
 import { fail } from '../core/errors';
 import { NameRule } from '../core/names';
 import { validateCronSchedule, validateTimeZone } from '../core/schedule';
-import { checksum, Workload, WorkloadNaming, WorkloadProps } from '../core/workload';
+import { checksum, Workload, WorkloadNaming, WorkloadProps } from '../workload/workload';
 import { validateWholeNumber } from '../core/numbers';
 
 /** When the Job's pods are restarted. `Always` is not allowed for Jobs. */

@@ -2,7 +2,7 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import * as es from '../../imports/external-secrets.io';
-import { ConnectionEndpoint, CredentialKeys, CredentialRole, CredentialsRef, envPrefixFromId, IConnectable } from '../core/connections';
+import { ConnectionEndpoint, CredentialKeys, CredentialRole, CredentialsRef, envPrefixFromId, IConnectable } from '../workload/connections';
 import { DEFAULTS } from '../core/defaults';
 import { EnvMap, EnvValue } from '../core/env';
 import { fail } from '../core/errors';
@@ -10,7 +10,7 @@ import { isValidName, NameRule, validateName } from '../core/names';
 import { PortSpec, validatePortName, validatePortNumber } from '../core/ports';
 import { intOrString, Probe } from '../core/probes';
 import { validateQuantity } from '../core/quantity';
-import { Workload, WorkloadProps } from '../core/workload';
+import { Workload, WorkloadProps } from '../workload/workload';
 import { validateWholeNumber } from '../core/numbers';
 
 /** How a volume can be mounted. @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#access-modes */

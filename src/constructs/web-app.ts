@@ -2,13 +2,13 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as mon from '../../imports/monitoring.coreos.com';
-import { ConnectionEndpoint, envPrefixFromId, IConnectable } from '../core/connections';
+import { ConnectionEndpoint, envPrefixFromId, IConnectable } from '../workload/connections';
 import { DEFAULTS } from '../core/defaults';
 import { fail } from '../core/errors';
 import { isValidName, NameRule } from '../core/names';
 import { PortSpec, validatePortName, validatePortNumber } from '../core/ports';
 import { intOrString, Probe } from '../core/probes';
-import { Workload, WorkloadProps } from '../core/workload';
+import { Workload, WorkloadProps } from '../workload/workload';
 import { validateWholeNumber } from '../core/numbers';
 
 /** The Service in front of the pods. */

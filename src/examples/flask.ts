@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { WebApp } from '../constructs/web-app';
-import { TimonelChart } from '../core/chart';
+import { TimonelChart } from '../app/chart';
 
 /** The Flask example (src/examples/flask: app.py + Dockerfile) as a WebApp on port 5000. */
 export function flaskChart(scope: Construct): TimonelChart {

@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { TimonelChart } from '../core/chart';
-import { Workload, WorkloadProps } from '../core/workload';
+import { TimonelChart } from '../app/chart';
+import { Workload, WorkloadProps } from '../workload/workload';
 
 /**
  * The classic first example: a busybox Pod that prints "¡¡Hola, mundo!" and stays up.

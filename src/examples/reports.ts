@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { BatchJob } from '../constructs/batch-job';
-import { TimonelChart } from '../core/chart';
+import { TimonelChart } from '../app/chart';
 import { EnvValue } from '../core/env';
 
 /**

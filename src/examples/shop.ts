@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
-import { PostgreSQL } from '../constructs/postgres';
-import { Redis } from '../constructs/redis';
+import { PostgreSQL } from '../constructs/presets/postgres';
+import { Redis } from '../constructs/presets/redis';
 import { StoreCredentials } from '../constructs/stateful-store';
 import { WebApp } from '../constructs/web-app';
-import { TimonelChart } from '../core/chart';
+import { TimonelChart } from '../app/chart';
 
 /** The parts of the shop, for wiring and tests. */
 export interface Shop {

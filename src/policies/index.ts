@@ -13,7 +13,7 @@ export { enforcePolicies, runPolicies, formatFinding, PolicyError } from './engi
 export type { PolicyReport, PolicyRunOptions, FormatOptions } from './engine';
 export { Profile } from './profiles';
 export type { ProfileLike, CustomProfileOptions, ProfileRule } from './profiles';
-export { Policy, checkChart, configureChartPolicy, withoutChartPolicies } from './policy';
+export { Policy, checkChart, configureChartPolicy } from './policy';
 export type { PolicyOptions } from './policy';
 export { SUPPRESS_PREFIX, MIN_REASON_LENGTH, suppressionAnnotation } from './suppression';
 export { RULES } from './rules';

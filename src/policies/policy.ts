@@ -17,7 +17,6 @@ export interface PolicyOptions {
 }
 
 const reports = new WeakMap<IConstruct, PolicyReport>();
-let suspended = 0;
 
 /** Construct-facing policy API: profiles per app or construct, and suppressions with reasons. */
 export class Policy {
@@ -65,25 +64,11 @@ export function configureChartPolicy(chart: IConstruct, options: PolicyOptions |
 }
 
 /**
- * Runs `fn` without the per-chart policy run of `TimonelChart.toJson()`: for callers that
- * render charts and then run `enforcePolicies` over the whole app themselves.
- */
-export function withoutChartPolicies<T>(fn: () => T): T {
-  suspended++;
-  try {
-    return fn();
-  } finally {
-    suspended--;
-  }
-}
-
-/**
  * The per-chart policy run of `TimonelChart.toJson()` (and so of `Testing.synth(chart)`): the
  * chart's objects only, each mapped to its ApiObject's construct path. Throws a PolicyError
  * listing every error; the warnings are kept for `Policy.lastReport(chart)`.
  */
 export function checkChart(chart: Chart, manifests: readonly any[]): void {
-  if (suspended > 0) return;
   const exact = new Map<string, string>();
   const byName = new Map<string, string>();
   for (const c of chart.node.findAll()) {

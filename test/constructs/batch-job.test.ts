@@ -1,14 +1,14 @@
 import { createHash } from 'crypto';
 import { ApiObject, JsonPatch, Testing } from 'cdk8s';
 import { BatchJob, BatchJobProps } from '../../src/constructs/batch-job';
-import { TimonelChart } from '../../src/core/chart';
+import { TimonelChart } from '../../src/app/chart';
 import { EnvValue } from '../../src/core/env';
 import { shortenName } from '../../src/core/names';
-import { ConfigExposure } from '../../src/core/workload';
+import { ConfigExposure } from '../../src/workload/workload';
 import { reportsChart } from '../../src/examples/reports';
 import { expectValidManifests } from '../support/schema';
 import { all, one, podSpec } from '../support/util';
-import { PostgreSQL } from '../../src/constructs/postgres';
+import { PostgreSQL } from '../../src/constructs/presets/postgres';
 import { StoreCredentials } from '../../src/constructs/stateful-store';
 
 const IMAGE = 'ghcr.io/acme/report-builder:2.3.1';

@@ -1,5 +1,5 @@
-import { PostgreSQL, PostgreSQLProps } from '../../src/constructs/postgres';
-import { Redis, RedisProps } from '../../src/constructs/redis';
+import { PostgreSQL, PostgreSQLProps } from '../../src/constructs/presets/postgres';
+import { Redis, RedisProps } from '../../src/constructs/presets/redis';
 import { StatefulStore, StoreCredentials } from '../../src/constructs/stateful-store';
 import { WebApp } from '../../src/constructs/web-app';
 import { EnvValue } from '../../src/core/env';

@@ -2,7 +2,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import { WebApp, WebAppProps } from '../../src/constructs/web-app';
 import { EnvValue } from '../../src/core/env';
 import { Probe } from '../../src/core/probes';
-import { ConfigExposure } from '../../src/core/workload';
+import { ConfigExposure } from '../../src/workload/workload';
 import { expectValidManifests } from '../support/schema';
 import { all, newChart, one, podSpec, synth } from '../support/util';
 

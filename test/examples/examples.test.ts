@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { App } from '../../src/core/app';
+import { App } from '../../src/app/app';
 import { flaskChart } from '../../src/examples/flask';
 import { helloChart } from '../../src/examples/hello';
 import { reportsChart } from '../../src/examples/reports';

@@ -3,8 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { WebApp } from '../../src/constructs/web-app';
-import { App } from '../../src/core/app';
-import { TimonelChart } from '../../src/core/chart';
+import { App } from '../../src/app/app';
+import { TimonelChart } from '../../src/app/chart';
 import { buildPlatform } from '../../src/main';
 import { Policy } from '../../src/policies/policy';
 

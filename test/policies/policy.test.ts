@@ -1,8 +1,9 @@
 import { ApiObject, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { TimonelChart } from '../../src/core/chart';
+import { TimonelChart } from '../../src/app/chart';
 import { enforcePolicies } from '../../src/policies/engine';
-import { Policy, withoutChartPolicies } from '../../src/policies/policy';
+import { Policy } from '../../src/policies/policy';
+import { withoutChartPolicies } from '../support/plain';
 import { Profile } from '../../src/policies/profiles';
 import { k8sPodSpec, LABELS } from './helpers';
 
@@ -66,11 +67,5 @@ describe('TimonelChart.toJson() runs the policies (Testing.synth)', () => {
     const strict = new TimonelChart(app, 'strict');
     const subjects = [...relaxed.toJson().map((manifest) => ({ manifest, scope: relaxed })), ...withoutChartPolicies(() => chart({ root: true, app: Testing.app(), props: { namespace: 'other' } }).toJson()).map((manifest) => ({ manifest, scope: strict }))];
     expect(() => enforcePolicies(subjects)).toThrow(/Policy check failed with 1 error:\n {2}Deployment other\/web 'spec\.template\.spec\.securityContext\.runAsUser'/);
-  });
-
-  test('withoutChartPolicies skips the per-chart run (for callers that check the whole app themselves)', () => {
-    const c = chart({ root: true });
-    expect(withoutChartPolicies(() => Testing.synth(c)).map((o) => o.kind)).toContain('Deployment');
-    expect(() => Testing.synth(c)).toThrow(/pss-restricted-run-as-user/);
   });
 });

@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { TimonelChart } from '../../src/core/chart';
+import { TimonelChart } from '../../src/app/chart';
 import { TimonelError } from '../../src/core/errors';
 import { runPolicies } from '../../src/policies/engine';
 import { Policy } from '../../src/policies/policy';

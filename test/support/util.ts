@@ -1,5 +1,5 @@
-import { Testing } from 'cdk8s';
-import { TimonelChart, TimonelChartProps } from '../../src/core/chart';
+import { Chart, Testing } from 'cdk8s';
+import { TimonelChart, TimonelChartProps } from '../../src/app/chart';
 
 /** A fresh app and chart for a test. */
 export function newChart(id = 'test', props: TimonelChartProps = {}): TimonelChart {
@@ -7,7 +7,7 @@ export function newChart(id = 'test', props: TimonelChartProps = {}): TimonelCha
 }
 
 /** Synthesizes a chart (in apply order, policies included). */
-export function synth(chart: TimonelChart): any[] {
+export function synth(chart: Chart): any[] {
   return Testing.synth(chart);
 }
 

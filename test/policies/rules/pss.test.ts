@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { TimonelChart } from '../../../src/core/chart';
+import { TimonelChart } from '../../../src/app/chart';
 import { container, cronJob, deployment, edit, k8sPodSpec, lines, surroundings } from '../helpers';
 
 const ok = [deployment(), ...surroundings(), cronJob()];

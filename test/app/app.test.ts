@@ -4,12 +4,12 @@ import * as path from 'path';
 import { App as Cdk8sApp, Chart, Lazy, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { App, BACKGROUND_WRITE_MIN_FILES } from '../../src/core/app';
-import { TimonelChart } from '../../src/core/chart';
+import { App } from '../../src/app/app';
+import { TimonelChart } from '../../src/app/chart';
 import { TimonelError } from '../../src/core/errors';
-import { KUSTOMIZATION_FILE } from '../../src/core/output';
+import { KUSTOMIZATION_FILE } from '../../src/app/kustomization';
 import { enforcePolicies, Finding, PolicySubject } from '../../src/policies';
-import { withoutChartPolicies } from '../../src/policies/policy';
+import { synthesizePlain, withoutChartPolicies } from '../support/plain';
 
 // The policy engine is tested on its own; here only how the app calls it matters.
 jest.mock('../../src/policies', () => ({ enforcePolicies: jest.fn((): Finding[] => []) }));
@@ -80,13 +80,13 @@ function plainCdk8s(build: (app: Cdk8sApp) => void, props: { recordConstructMeta
 }
 
 describe('App.render', () => {
-  test('equals plain cdk8s semantics (renderPlain)', () => {
+  test('equals plain cdk8s semantics', () => {
     const app = new App({ outdir: path.join(tmp, 'dist') });
     platform(app);
     const fast = app.render().map((f) => [f.fileName, Yaml.stringify(...f.docs)]);
     const other = new App({ outdir: path.join(tmp, 'dist') });
     platform(other);
-    expect(other.renderPlain().map((f) => [f.fileName, Yaml.stringify(...f.docs)])).toEqual(fast);
+    expect(synthesizePlain(other).map((f) => [f.fileName, Yaml.stringify(...f.docs)])).toEqual(fast);
     expect(fast.map(([f]) => f)).toEqual(['0000-data-nested-c833beba.k8s.yaml', '0001-data.k8s.yaml', '0002-web.k8s.yaml', '0003-plain.k8s.yaml']);
   });
 
@@ -221,9 +221,9 @@ describe('App.synth', () => {
     });
   });
 
-  describe(`with ${BACKGROUND_WRITE_MIN_FILES} charts or more (files written on a worker thread)`, () => {
+  describe('with 70 charts', () => {
     function many(app: Cdk8sApp): void {
-      for (let i = 0; i < BACKGROUND_WRITE_MIN_FILES + 6; i++) {
+      for (let i = 0; i < 70; i++) {
         const chart = new TimonelChart(app, `svc-${i}`, { namespace: `svc-${i}` });
         new k8s.KubeConfigMap(chart, 'cm', { data: { i: String(i), text: '¡¡Hola, mundo!\n'.repeat(i % 4) } });
       }

@@ -1,11 +1,11 @@
 import { Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { DEFAULTS } from './defaults';
-import { EnvList, EnvMap, EnvValue } from './env';
-import { fail } from './errors';
-import { nameFromParts, NameRule } from './names';
-import { intOrString } from './probes';
+import { DEFAULTS } from '../core/defaults';
+import { EnvList, EnvMap, EnvValue } from '../core/env';
+import { fail } from '../core/errors';
+import { nameFromParts, NameRule } from '../core/names';
+import { intOrString } from '../core/probes';
 
 /** What a credential key is for. */
 export type CredentialRole = 'username' | 'password' | 'database';

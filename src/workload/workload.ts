@@ -2,13 +2,14 @@ import { createHash } from 'crypto';
 import { ApiObjectMetadata } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { TimonelChart } from './chart';
+import { Chart } from 'cdk8s';
+import { timonelChartOf } from '../core/chart-context';
 import { AllowFromOptions, allowFrom, connect, Connection, ConnectOptions, IConnectable } from './connections';
-import { DEFAULTS } from './defaults';
-import { EnvMap, validateEnvName } from './env';
-import { fail } from './errors';
-import { LabelInputs, selectorLabels, standardLabels, versionFromImage } from './labels';
-import { deriveName, explicitName, NameRule } from './names';
+import { DEFAULTS } from '../core/defaults';
+import { EnvMap, validateEnvName } from '../core/env';
+import { fail } from '../core/errors';
+import { LabelInputs, selectorLabels, standardLabels, versionFromImage } from '../core/labels';
+import { deriveName, explicitName, NameRule } from '../core/names';
 import { ContainerProps, PodBuilder, PodProps } from './pod';
 
 /** How `config` data reaches the container. */
@@ -70,11 +71,12 @@ export abstract class Workload extends Construct {
   /** The pod builder (escape hatch for advanced additions). */
   public readonly pod: PodBuilder;
   /** The chart this workload is in. */
-  public readonly chart: TimonelChart;
+  public readonly chart: Chart;
 
   protected constructor(scope: Construct, id: string, props: WorkloadProps, naming: WorkloadNaming = {}) {
     super(scope, id);
-    this.chart = TimonelChart.of(this);
+    const { chart, context } = timonelChartOf(this);
+    this.chart = chart;
     const rule = naming.rule ?? NameRule.DNS_1035_LABEL;
     this.name = props.name !== undefined
       ? explicitName(this, 'name', props.name, rule, naming.maxLength)
@@ -86,7 +88,7 @@ export abstract class Workload extends Construct {
       instance: this.name,
       version: props.version ?? versionFromImage(props.image),
       component: props.component,
-      partOf: this.chart.partOf,
+      partOf: context.partOf,
     };
     this.labels = standardLabels(inputs);
     this.selectorLabels = selectorLabels(inputs);

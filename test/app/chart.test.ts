@@ -1,9 +1,9 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { TimonelChart } from '../../src/core/chart';
+import { TimonelChart } from '../../src/app/chart';
 import { one } from '../support/util';
-import { withoutChartPolicies } from '../../src/policies/policy';
+import { withoutChartPolicies } from '../support/plain';
 
 describe('TimonelChart namespace', () => {
   test('emits a Namespace with Pod Security "restricted" enforced and the recommended labels', () => {

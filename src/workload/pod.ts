@@ -1,13 +1,13 @@
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { DEFAULTS } from './defaults';
-import { EnvList, EnvMap } from './env';
-import { fail } from './errors';
-import { pullPolicyFor, validateImage } from './image';
-import { PortSpec, validatePorts } from './ports';
-import { Probe, ProbeTiming } from './probes';
-import { parseQuantity, validateQuantity, validateRequestWithinLimit } from './quantity';
-import { validateWholeNumber } from './numbers';
+import { DEFAULTS } from '../core/defaults';
+import { EnvList, EnvMap } from '../core/env';
+import { fail } from '../core/errors';
+import { pullPolicyFor, validateImage } from '../core/image';
+import { PortSpec, validatePorts } from '../core/ports';
+import { Probe, ProbeTiming } from '../core/probes';
+import { parseQuantity, validateQuantity, validateRequestWithinLimit } from '../core/quantity';
+import { validateWholeNumber } from '../core/numbers';
 
 /** CPU and memory of a container. */
 export interface ResourcesProps {

@@ -20,12 +20,12 @@ import { Yaml } from 'cdk8s';
  * Anything outside that subset sends its whole document to `Yaml.stringify` itself: multi-line
  * strings (block scalars), strings that start like a document marker, values that are not plain objects, arrays, strings, numbers,
  * booleans or null (e.g. undefined, Date, Map), an object or array referenced twice (YAML
- * anchors), a document that is not a non-empty object. `test/core/yaml.test.ts` compares the two on the
+ * anchors), a document that is not a non-empty object. `test/synth/yaml.test.ts` compares the two on the
  * example platform and on random documents.
  */
 export function stringifyDocs(docs: readonly unknown[]): string {
   // The text is collected in pieces and joined once: a string grown by `+=` is a tree of pieces,
-  // flattened (at a cost) when it is written out or sent to the writer thread.
+  // flattened (at a cost) when it is written out.
   const out: string[] = [];
   for (let i = 0; i < docs.length; i++) {
     if (i > 0) out.push('---\n');

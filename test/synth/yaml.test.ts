@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Yaml } from 'cdk8s';
-import { App } from '../../src/core/app';
-import { synthesizeApp } from '../../src/core/synth';
-import { stringifyDocs } from '../../src/core/yaml';
+import { App } from '../../src/app/app';
+import { synthesizeApp } from '../../src/synth/synth';
+import { stringifyDocs } from '../../src/synth/yaml';
 import { buildPlatform } from '../../src/main';
 
 // stringifyDocs must write exactly what cdk8s Yaml.stringify writes, for any documents.

@@ -1,13 +1,13 @@
 import { Testing } from 'cdk8s';
 import { BatchJob } from '../../src/constructs/batch-job';
-import { PostgreSQL } from '../../src/constructs/postgres';
-import { Redis } from '../../src/constructs/redis';
+import { PostgreSQL } from '../../src/constructs/presets/postgres';
+import { Redis } from '../../src/constructs/presets/redis';
 import { StatefulStore, StoreCredentials } from '../../src/constructs/stateful-store';
 import { WebApp } from '../../src/constructs/web-app';
-import { App } from '../../src/core/app';
-import { TimonelChart } from '../../src/core/chart';
-import { envPrefixFromId, isConnectable } from '../../src/core/connections';
-import { Workload } from '../../src/core/workload';
+import { App } from '../../src/app/app';
+import { TimonelChart } from '../../src/app/chart';
+import { envPrefixFromId, isConnectable } from '../../src/workload/connections';
+import { Workload } from '../../src/workload/workload';
 import { expectValidManifests } from '../support/schema';
 import { all, newChart, one, podSpec, synth } from '../support/util';
 

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
-import { DEFAULTS } from '../core/defaults';
-import { fail } from '../core/errors';
-import { Probe } from '../core/probes';
-import { PresetStorageOptions, StatefulStore, StatefulStoreProps, StoreCredentials } from './stateful-store';
+import { DEFAULTS } from '../../core/defaults';
+import { fail } from '../../core/errors';
+import { Probe } from '../../core/probes';
+import { PresetStorageOptions, StatefulStore, StatefulStoreProps, StoreCredentials } from '../stateful-store';
 
 /** Props of a PostgreSQL store. */
 export interface PostgreSQLProps extends Omit<StatefulStoreProps, 'image' | 'port' | 'storage' | 'credentials' | 'credentialRoles' | 'replicas'> {

@@ -1,9 +1,9 @@
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { TimonelChart } from '../../src/core/chart';
+import { TimonelChart } from '../../src/app/chart';
 import { NameRule } from '../../src/core/names';
-import { canonicalJson, checksum, ConfigExposure, Workload, WorkloadNaming, WorkloadProps } from '../../src/core/workload';
+import { canonicalJson, checksum, ConfigExposure, Workload, WorkloadNaming, WorkloadProps } from '../../src/workload/workload';
 import { newChart, one, synth } from '../support/util';
 
 const IMAGE = 'ghcr.io/acme/web:1.4.2';

@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Yaml } from 'cdk8s';
-import { TimonelValidation, ValidationContextLike } from '../../src/policies/cdk8s-plugin';
-import { deployment, edit, surroundings } from './helpers';
+import { TimonelValidation, ValidationContextLike } from '../../src/cli/cdk8s-plugin';
+import { deployment, edit, surroundings } from '../policies/helpers';
 
 const ROOT = path.join(__dirname, '../..');
 let tmp: string;

@@ -1,7 +1,7 @@
-import { runPolicies } from './engine';
-import { Profile, ProfileLike } from './profiles';
-import { RULES_BY_ID } from './rules';
-import { Finding, PolicySubject } from './types';
+import { runPolicies } from '../policies/engine';
+import { Profile, ProfileLike } from '../policies/profiles';
+import { RULES_BY_ID } from '../policies/rules';
+import { Finding, PolicySubject } from '../policies/types';
 
 /**
  * The parts of cdk8s-cli's validation contract (lib/plugins/validation.d.ts) the plugin uses,

@@ -3,7 +3,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { Yaml } from 'cdk8s';
 import { TimonelError } from '../../src/core/errors';
-import { checkDuplicates, KUSTOMIZATION_FILE, kustomization, mirror, publish as publishTo, RenderedFile, renderFiles } from '../../src/core/output';
+import { checkDuplicates } from '../../src/app/duplicates';
+import { KUSTOMIZATION_FILE, kustomization, renderFiles } from '../../src/app/kustomization';
+import { mirror, publish } from '../../src/synth/publish';
+import { RenderedFile } from '../../src/synth/synth';
 
 let tmp: string;
 beforeEach(() => {
@@ -92,11 +95,7 @@ describe('checkDuplicates', () => {
   });
 });
 
-describe.each([
-  ['publish', {}],
-  ['publish in the background', { background: true }],
-])('%s', (_name, options: { background?: boolean }) => {
-  const publish = (outdir: string, contents: Iterable<readonly [string, string]>) => publishTo(outdir, contents, options);
+describe('publish', () => {
   const contents = (n: string): Map<string, string> => new Map([['a.k8s.yaml', `a: ${n}\n`], ['b.k8s.yaml', `b: ${n}\n`]]);
 
   test('creates the folder (and its parents) with exactly the given files', () => {

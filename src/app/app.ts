@@ -2,16 +2,13 @@ import * as path from 'path';
 import { App as Cdk8sApp, AppProps as Cdk8sAppProps, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { enforcePolicies, Finding, PolicySubject } from '../policies';
-import { CONSTRUCT_METADATA_FILE, constructMetadata, recordsConstructMetadata } from './cdk8s-internals';
-import { checkDuplicates, KUSTOMIZATION_FILE, mirror, mirrorFiles, publish, RenderedFile, renderEntries } from './output';
-import { AppSynthesis, synthesizeApp, synthesizePlain } from './synth';
-import { withMainThreadFirst } from './thread-priority';
-
-/** From this many chart files on, `synth()` writes them on a worker thread (see `file-writer.ts`). */
-export const BACKGROUND_WRITE_MIN_FILES = 64;
-
-/** From this many charts on, `synth()` puts the main thread first (see `mainThreadFirst`). */
-export const MAIN_THREAD_FIRST_MIN_CHARTS = 64;
+import { CONSTRUCT_METADATA_FILE, constructMetadata, recordsConstructMetadata } from '../synth/cdk8s-internals';
+import { mirror, mirrorFiles, publish } from '../synth/publish';
+import { AppSynthesis, PostProcess, RenderedFile, synthesizeApp } from '../synth/synth';
+import { TimonelChart } from './chart';
+import { checkDuplicates } from './duplicates';
+import { KUSTOMIZATION_FILE, renderEntries } from './kustomization';
+import { orderForApply } from './order';
 
 /** Props of a timonel app. */
 export interface AppProps extends Omit<Cdk8sAppProps, 'yamlOutputType'> {
@@ -20,16 +17,6 @@ export interface AppProps extends Omit<Cdk8sAppProps, 'yamlOutputType'> {
    * @default - $TIMONEL_OUTDIR, else 'dist'
    */
   readonly outdir?: string;
-
-  /**
-   * On Linux, while `synth()` of an app with 64 top-level charts or more runs, the process's
-   * other threads (V8's compiler and garbage-collector helpers, worker threads) run at a lower
-   * priority (nice 10), so that they use the cores synthesis leaves idle instead of preempting
-   * it. They get their priority back afterwards where the system allows raising it again (root
-   * with CAP_SYS_NICE, or RLIMIT_NICE); otherwise they keep the lower one until the process ends.
-   * @default true
-   */
-  readonly mainThreadFirst?: boolean;
 }
 
 /**
@@ -44,8 +31,6 @@ export class App extends Cdk8sApp {
    */
   public readonly recordsConstructMetadata: boolean;
 
-  private readonly mainThreadFirst: boolean;
-
   constructor(props: AppProps = {}) {
     super({
       ...props,
@@ -53,7 +38,6 @@ export class App extends Cdk8sApp {
       outputFileExtension: props.outputFileExtension ?? '.k8s.yaml',
     });
     this.recordsConstructMetadata = recordsConstructMetadata(props.recordConstructMetadata);
-    this.mainThreadFirst = props.mainThreadFirst ?? true;
   }
 
   /**
@@ -66,26 +50,11 @@ export class App extends Cdk8sApp {
   }
 
   /**
-   * The files of `render()` through plain cdk8s semantics (`chart.toJson()` per chart, quadratic
-   * in the number of charts), without policies or duplicate checks. For equivalence tests.
-   */
-  public renderPlain(): RenderedFile[] {
-    return synthesizePlain(this);
-  }
-
-  /**
    * Synthesizes all charts into `outdir`, replacing it atomically; on any error nothing is
    * written. Under `cdk8s synth` the files are mirrored into the CLI's folder ($CDK8S_OUTDIR).
    */
   public synth(): void {
-    // Counted cheaply (top-level charts) before the work it is meant for.
-    const large = this.mainThreadFirst && this.node.children.filter((c) => Chart.isChart(c)).length >= MAIN_THREAD_FIRST_MIN_CHARTS;
-    if (large) withMainThreadFirst(() => this.synthAndPublish());
-    else this.synthAndPublish();
-  }
-
-  private synthAndPublish(): void {
-    const synthesis = synthesizeApp(this);
+    const synthesis = this.renderChecked();
     const cliOut = process.env.CDK8S_OUTDIR;
     const cliDir = cliOut && path.resolve(cliOut) !== path.resolve(this.outdir) ? cliOut : undefined;
     const metadata = this.recordsConstructMetadata
@@ -93,19 +62,15 @@ export class App extends Cdk8sApp {
       : undefined;
     const written: string[] = [];
     function* contents(): Generator<[string, string]> {
-      // Each file's YAML is rendered when it is written (or queued for the background writer).
+      // Each file's YAML is rendered when it is written.
       for (const entry of renderEntries(synthesis.charts)) {
         written.push(entry[0]);
         yield entry;
       }
       // cdk8s writes the metadata where the CLI reads manifests: the CLI's folder, else outdir.
       if (metadata !== undefined && !cliDir) yield [CONSTRUCT_METADATA_FILE, metadata];
-      // The checks run last, while a background writer is still writing: if they throw, publish
-      // removes its staging folder and outdir stays as it was.
-      check(synthesis);
     }
-    // A worker thread pays off from a few dozen files (it costs tens of milliseconds to start).
-    publish(this.outdir, contents(), { background: synthesis.charts.length >= BACKGROUND_WRITE_MIN_FILES });
+    publish(this.outdir, contents());
     if (cliDir) {
       // The CLI reads every *.yaml there as a manifest, so the kustomization stays in outdir only.
       mirrorFiles(this.outdir, cliDir, written.filter((name) => name !== KUSTOMIZATION_FILE));
@@ -113,11 +78,18 @@ export class App extends Cdk8sApp {
     }
   }
 
+  /** Synthesizes (validate → order → render), then runs the policies and the duplicate check. */
   private renderChecked(): AppSynthesis {
-    const synthesis = synthesizeApp(this);
+    const synthesis = synthesizeApp(this, { postProcess: chartPostProcess });
     check(synthesis);
     return synthesis;
   }
+}
+
+// TimonelChart.toJson() is orderForApply(super.toJson()) plus a per-chart policy run, which the
+// app replaces by one run over all charts; other overriding charts are rendered by their toJson().
+function chartPostProcess(chart: Chart): PostProcess | undefined {
+  return chart.toJson === TimonelChart.prototype.toJson ? orderForApply : undefined;
 }
 
 /**

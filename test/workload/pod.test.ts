@@ -2,10 +2,10 @@ import { Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { EnvValue } from '../../src/core/env';
-import { ContainerProps, MainContainerExtras, PodBuilder, PodProps } from '../../src/core/pod';
+import { ContainerProps, MainContainerExtras, PodBuilder, PodProps } from '../../src/workload/pod';
 import { Probe } from '../../src/core/probes';
 import { newChart } from '../support/util';
-import { withoutChartPolicies } from '../../src/policies/policy';
+import { withoutChartPolicies } from '../support/plain';
 
 const IMAGE = 'ghcr.io/acme/web:1.4.2';
 

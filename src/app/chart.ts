@@ -1,12 +1,12 @@
 import { ApiObject, Chart, ChartProps, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { LABELS } from './labels';
-import { NameRule, validateName } from './names';
-import { orderForApply } from './order';
-import { DEFAULTS } from './defaults';
-import { fail } from './errors';
+import { setChartContext, timonelChartOf } from '../core/chart-context';
+import { DEFAULTS } from '../core/defaults';
+import { LABELS } from '../core/labels';
+import { NameRule, validateName } from '../core/names';
 import { checkChart, configureChartPolicy, PolicyOptions } from '../policies/policy';
+import { orderForApply } from './order';
 
 /** Props of a timonel chart: one chart, one file in `dist/`. */
 export interface TimonelChartProps extends ChartProps {
@@ -35,8 +35,6 @@ export interface TimonelChartProps extends ChartProps {
   readonly policy?: PolicyOptions;
 }
 
-const TIMONEL_CHART = Symbol.for('timonel.TimonelChart');
-
 /**
  * The base of every timonel chart: readable names without hashes, output in apply
  * order, the chart's namespace created with Pod Security "restricted" enforced.
@@ -44,16 +42,7 @@ const TIMONEL_CHART = Symbol.for('timonel.TimonelChart');
 export class TimonelChart extends Chart {
   /** Finds the timonel chart a construct belongs to. */
   public static of(c: IConstruct): TimonelChart {
-    const chart: Chart = Chart.of(c);
-    // cdk8s' Chart[Symbol.hasInstance] is true for any chart, so `instanceof` cannot tell.
-    if (!(TIMONEL_CHART in chart)) {
-      fail({
-        scope: c,
-        message: `must be created inside a TimonelChart, but its chart '${(chart as Chart).node.path}' is a plain cdk8s Chart`,
-        fix: "create the chart with 'new TimonelChart(app, id, props)'",
-      });
-    }
-    return chart as unknown as TimonelChart;
+    return timonelChartOf(c).chart as TimonelChart;
   }
 
   /** The value of `app.kubernetes.io/part-of` for this chart's objects. */
@@ -63,8 +52,8 @@ export class TimonelChart extends Chart {
 
   constructor(scope: Construct, id: string, props: TimonelChartProps = {}) {
     super(scope, id, { ...props, disableResourceNameHashes: true });
-    Object.defineProperty(this, TIMONEL_CHART, { value: true });
     this.partOf = props.partOf ?? id.toLowerCase();
+    setChartContext(this, { partOf: this.partOf });
     configureChartPolicy(this, props.policy);
     if (props.namespace) {
       validateName(props.namespace, NameRule.DNS_1123_LABEL, { scope: this, prop: 'namespace' });

@@ -1,4 +1,4 @@
-import { APPLY_ORDER, applyRank, orderForApply } from '../../src/core/order';
+import { APPLY_ORDER, applyRank, orderForApply } from '../../src/app/order';
 
 const m = (kind: string, name = kind.toLowerCase()) => ({ kind, name });
 
