@@ -10,8 +10,10 @@ export function compareDirs(a: string, b: string, ignore: readonly string[] = []
   const list = (d: string) => fs.readdirSync(d).filter((f) => !ignore.includes(f)).sort();
   const fa = list(a);
   const fb = list(b);
-  const onlyA = fa.filter((f) => !fb.includes(f));
-  const onlyB = fb.filter((f) => !fa.includes(f));
+  const inB = new Set(fb);
+  const inA = new Set(fa);
+  const onlyA = fa.filter((f) => !inB.has(f));
+  const onlyB = fb.filter((f) => !inA.has(f));
   if (onlyA.length || onlyB.length) {
     return `different files: only in first [${onlyA.slice(0, 5).join(', ')}], only in second [${onlyB.slice(0, 5).join(', ')}]`;
   }
@@ -28,7 +30,15 @@ export function compareDirs(a: string, b: string, ignore: readonly string[] = []
   return undefined;
 }
 
-/** How many files a folder holds. */
-export function countFiles(dir: string): number {
-  return fs.readdirSync(dir).length;
+/** The YAML files of an output folder and the documents in them (cdk8s separates them by `---`). */
+export function countOutput(dir: string, ignore: readonly string[] = []): { files: number; objects: number } {
+  let files = 0;
+  let objects = 0;
+  for (const f of fs.readdirSync(dir)) {
+    if (ignore.includes(f) || !f.endsWith('.yaml')) continue;
+    files++;
+    const text = fs.readFileSync(path.join(dir, f), 'utf8');
+    if (text.trim()) objects += text.split('\n---\n').length;
+  }
+  return { files, objects };
 }

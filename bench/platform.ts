@@ -7,10 +7,10 @@ import { Construct } from 'constructs';
 import { BatchJob } from '../src/constructs/batch-job';
 import { WebApp } from '../src/constructs/web-app';
 import { TimonelChart } from '../src/app/chart';
-import { childArgs, now, report } from './measure';
 
 /** One service: a chart `svc-<i>` in namespace `svc-<i>` with a WebApp and, every tenth, a CronJob
- * that connects to it. */
+ * that connects to it. No chart depends on another, so each chart's file is the same whether the
+ * chart is synthesized alone or with all the others. */
 export function buildService(scope: Construct, i: number): TimonelChart {
   const id = `svc-${i}`;
   const chart = new TimonelChart(scope, id, { namespace: id });
@@ -41,18 +41,4 @@ export function buildService(scope: Construct, i: number): TimonelChart {
 /** Builds N services into `scope` (a timonel App or a plain cdk8s App). */
 export function buildBenchPlatform(scope: Construct, n: number): void {
   for (let i = 0; i < n; i++) buildService(scope, i);
-}
-
-/**
- * The synth children's shared body: build the platform into the app `create` makes (writing
- * into the child's output folder), `synth()` it, and report the phases.
- */
-export function runSynth(create: (outdir: string) => Construct & { synth(): void }): void {
-  const args = childArgs();
-  const loadedMs = now();
-  const app = create(args.outdir);
-  buildBenchPlatform(app, args.n);
-  const built = now();
-  app.synth();
-  report(args.resultFile, { loadedMs, buildMs: built - loadedMs, synthMs: now() - built });
 }
