@@ -128,6 +128,7 @@ function main(): void {
 /** Runs everything; returns true when a target failed or a child failed. */
 function bench(opts: Options, tmp: string): boolean {
   const started = new Date();
+  const commit = commitOf(ROOT);
   const build = path.join(tmp, 'build');
   compileTo(ROOT, build);
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -207,7 +208,7 @@ function bench(opts: Options, tmp: string): boolean {
   const durationS = (Date.now() - started.getTime()) / 1000;
   const record = {
     date: started.toISOString(),
-    ...commitOf(ROOT),
+    ...commit,
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
     machine: {
       cpus: cpu.length,
