@@ -28,3 +28,8 @@ export { envPrefixFromId, isConnectable } from './workload/connections';
 export type { Connection, ConnectionEndpoint, ConnectOptions, AllowFromOptions, IConnectable, CredentialsRef } from './workload/connections';
 export { Policy, Profile, PolicyError, runPolicies, enforcePolicies } from './policies';
 export type { Finding, PolicySubject } from './policies';
+export { TrafficEvaluator } from './policies';
+export type {
+  TrafficEvaluatorOptions, TrafficQuery, TrafficPeer, TrafficPod, TrafficWorkloadRef, TrafficAddress, TrafficProtocol,
+  TrafficVerdict, TrafficSide, TrafficWorkload,
+} from './policies';

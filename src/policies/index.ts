@@ -18,3 +18,8 @@ export type { PolicyOptions } from './policy';
 export { SUPPRESS_PREFIX, MIN_REASON_LENGTH, suppressionAnnotation } from './suppression';
 export { RULES } from './rules';
 export type { Rule } from './rule';
+export { TrafficEvaluator } from './traffic';
+export type {
+  TrafficEvaluatorOptions, TrafficQuery, TrafficPeer, TrafficPod, TrafficWorkloadRef, TrafficAddress, TrafficProtocol,
+  TrafficVerdict, TrafficSide, TrafficWorkload,
+} from './traffic';

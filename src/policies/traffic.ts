@@ -1,0 +1,370 @@
+import { BlockList, isIP } from 'net';
+import { DEFAULTS } from '../core/defaults';
+import { fail } from '../core/errors';
+import { isPodKind, selectorMatches, toPolicyObject } from './model';
+
+/** A transport protocol NetworkPolicies know. */
+export type TrafficProtocol = 'TCP' | 'UDP' | 'SCTP';
+
+/**
+ * A pod, by namespace and labels. When the labels match the pod template of exactly one
+ * workload of the manifests in that namespace, the pod is that workload's (its full labels and
+ * named ports are used), so selector labels are enough.
+ */
+export interface TrafficPod {
+  /** @default - the evaluator's `defaultNamespace` */
+  readonly namespace?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** The pod's IP, for `ipBlock` rules (pods match only pod and namespace selectors without it). @default - none */
+  readonly ip?: string;
+}
+
+/** The pods of a workload of the manifests, by its name (the Deployment's, the StatefulSet's, ...). */
+export interface TrafficWorkloadRef {
+  readonly workload: string;
+  /** @default - the evaluator's `defaultNamespace` */
+  readonly namespace?: string;
+}
+
+/** An address that is not a pod: a client on the internet, an external API, a node. */
+export interface TrafficAddress {
+  /** An IPv4 or IPv6 address. */
+  readonly ip: string;
+}
+
+/** One end of a connection. */
+export type TrafficPeer = TrafficPod | TrafficWorkloadRef | TrafficAddress;
+
+/** One connection attempt: from a source to a destination on a port. */
+export interface TrafficQuery {
+  readonly from: TrafficPeer;
+  readonly to: TrafficPeer;
+  /** The destination port: a number, or the name of a container port of the destination pod. */
+  readonly port: number | string;
+  /** @default 'TCP' */
+  readonly protocol?: TrafficProtocol;
+}
+
+/** What the NetworkPolicies of one side (the source's egress, the destination's ingress) decide. */
+export interface TrafficSide {
+  /** False when this end is an address, not a pod: no NetworkPolicy applies to it. */
+  readonly applies: boolean;
+  /** True when some NetworkPolicy selects the pod for this direction (so only what they allow passes). */
+  readonly isolated: boolean;
+  readonly allowed: boolean;
+  /** The policies that isolate the pod, as `namespace/name`. */
+  readonly isolatedBy: readonly string[];
+  /** The rules that allow the traffic, as `namespace/name egress[0]`. */
+  readonly allowedBy: readonly string[];
+}
+
+/** The answer to a query, with its reasons. */
+export interface TrafficVerdict {
+  readonly allowed: boolean;
+  /** The source's egress. */
+  readonly egress: TrafficSide;
+  /** The destination's ingress. */
+  readonly ingress: TrafficSide;
+  /** One line: the decision and the policies behind it on each side. */
+  readonly explanation: string;
+}
+
+/** A workload of the manifests, as the evaluator sees its pods. */
+export interface TrafficWorkload {
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace: string;
+  /** The pod template's labels. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** The container ports of the pod (all containers). */
+  readonly ports: ReadonlyArray<{ readonly name?: string; readonly port: number; readonly protocol: TrafficProtocol }>;
+}
+
+/** Options of `TrafficEvaluator.fromManifests`. */
+export interface TrafficEvaluatorOptions {
+  /** The namespace of objects and pods that name none (what kubectl would apply them to). @default 'default' */
+  readonly defaultNamespace?: string;
+  /**
+   * Labels of namespaces, for `namespaceSelector`s. Every namespace also has
+   * `kubernetes.io/metadata.name: <its name>`; Namespace objects in the manifests add theirs.
+   * @default - none beyond those
+   */
+  readonly namespaceLabels?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+interface Peer {
+  readonly kind: 'pod' | 'address';
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+  readonly ip?: string;
+  readonly workload?: TrafficWorkload;
+  readonly display: string;
+}
+
+interface Policy {
+  readonly id: string;
+  readonly namespace: string;
+  readonly podSelector: unknown;
+  readonly types: ReadonlySet<'Ingress' | 'Egress'>;
+  readonly ingress: readonly any[];
+  readonly egress: readonly any[];
+}
+
+const PROTOCOLS: readonly TrafficProtocol[] = ['TCP', 'UDP', 'SCTP'];
+
+/**
+ * Answers which sources may reach which pods on which port, by the networking.k8s.io/v1
+ * NetworkPolicy rules: a pod is isolated for ingress (egress) when some policy of its namespace
+ * selects it with that policy type; an isolated pod admits (sends) only what the union of those
+ * policies' rules allows; a connection needs both the source's egress and the destination's
+ * ingress. `ipBlock`s match addresses only (a pod matches them only when given an `ip`).
+ *
+ * ```ts
+ * const traffic = TrafficEvaluator.fromManifests(Testing.synth(chart));
+ * traffic.allows({ from: { workload: 'shop-web', namespace: 'shop' }, to: { workload: 'shop-api', namespace: 'shop' }, port: 'http' });
+ * traffic.check({ from: { ip: '203.0.113.7' }, to: { workload: 'shop-web', namespace: 'shop' }, port: 3000 }).explanation;
+ * ```
+ */
+export class TrafficEvaluator {
+  /** Reads the NetworkPolicies, workloads and Namespaces of synthesized manifests (other kinds are ignored). */
+  public static fromManifests(manifests: readonly unknown[], options: TrafficEvaluatorOptions = {}): TrafficEvaluator {
+    return new TrafficEvaluator(manifests, options);
+  }
+
+  /** Every workload (pod-bearing object) of the manifests. */
+  public readonly workloads: readonly TrafficWorkload[];
+  private readonly defaultNamespace: string;
+  private readonly policies: readonly Policy[];
+  private readonly namespaceLabels = new Map<string, Record<string, string>>();
+
+  private constructor(manifests: readonly unknown[], options: TrafficEvaluatorOptions) {
+    if (!Array.isArray(manifests)) {
+      fail({ prop: 'TrafficEvaluator.fromManifests', message: 'needs a list of manifests', value: typeof manifests, fix: 'pass the objects of Testing.synth(chart) or app.render()' });
+    }
+    this.defaultNamespace = options.defaultNamespace ?? 'default';
+    for (const [n, labels] of Object.entries(options.namespaceLabels ?? {})) this.namespaceLabels.set(n, { ...labels });
+    const workloads: TrafficWorkload[] = [];
+    const policies: Policy[] = [];
+    manifests.forEach((manifest, i) => {
+      const o = toPolicyObject({ manifest }, i);
+      const namespace = o.namespace ?? this.defaultNamespace;
+      if (o.kind === 'Namespace' && o.name) {
+        this.namespaceLabels.set(o.name, { ...this.namespaceLabels.get(o.name), ...stringMap(o.metadata.labels) });
+      } else if (o.kind === 'NetworkPolicy' && o.group === 'networking.k8s.io') {
+        policies.push(toPolicy(o.manifest, o.name, namespace));
+      } else if (o.pod && isPodKind(o.kind)) {
+        const ports = o.pod.containers.flatMap((c) => (Array.isArray(c.container.ports) ? c.container.ports : []))
+          .filter((p: any) => typeof p?.containerPort === 'number')
+          .map((p: any) => ({ name: typeof p.name === 'string' ? p.name : undefined, port: p.containerPort, protocol: (p.protocol ?? 'TCP') as TrafficProtocol }));
+        workloads.push({ kind: o.kind, name: o.name, namespace, labels: { ...o.pod.labels }, ports });
+      }
+    });
+    this.workloads = workloads;
+    this.policies = policies;
+  }
+
+  /** True when `query.from` may open a connection to `query.to` on the port (both sides' policies agree). */
+  public allows(query: TrafficQuery): boolean {
+    return this.check(query).allowed;
+  }
+
+  /** The decision for one connection, with the policies behind it. */
+  public check(query: TrafficQuery): TrafficVerdict {
+    const protocol = query.protocol ?? 'TCP';
+    if (!PROTOCOLS.includes(protocol)) {
+      fail({ prop: 'protocol', message: 'is not a NetworkPolicy protocol', value: protocol, allowed: PROTOCOLS.join(', ') });
+    }
+    const from = this.peer(query.from, 'from');
+    const to = this.peer(query.to, 'to');
+    const port = this.portOf(query.port, to, protocol);
+    const egress = this.side(from, 'Egress', (rule) => peersMatch(rule.to, to, this, from.namespace) && portsMatch(rule.ports, port, protocol, to));
+    const ingress = this.side(to, 'Ingress', (rule) => peersMatch(rule.from, from, this, to.namespace) && portsMatch(rule.ports, port, protocol, to));
+    const allowed = egress.allowed && ingress.allowed;
+    const target = `${from.display} -> ${to.display} on ${typeof query.port === 'string' ? `${query.port} (${port.number ?? '?'})` : port.number}/${protocol}`;
+    const explanation = `${target} is ${allowed ? 'allowed' : 'denied'}: `
+      + `egress ${describeSide(egress, from, 'Egress')}; ingress ${describeSide(ingress, to, 'Ingress')}`;
+    return { allowed, egress, ingress, explanation };
+  }
+
+  /** The pods of a workload of the manifests, as a peer (its full labels). */
+  public workload(name: string, namespace?: string): TrafficPod {
+    const w = this.findWorkload(name, namespace ?? this.defaultNamespace, 'workload');
+    return { namespace: w.namespace, labels: { ...w.labels } };
+  }
+
+  /** The labels of a namespace, as `namespaceSelector`s see them. */
+  public labelsOfNamespace(namespace: string): Record<string, string> {
+    return { ...this.namespaceLabels.get(namespace), [DEFAULTS.connections.namespaceNameLabel]: namespace };
+  }
+
+  private findWorkload(name: string, namespace: string, prop: string): TrafficWorkload {
+    const w = this.workloads.find((x) => x.name === name && x.namespace === namespace);
+    if (!w) {
+      const known = this.workloads.map((x) => `${x.namespace}/${x.name}`);
+      fail({
+        prop, message: `names no workload of the manifests in namespace '${namespace}'`, value: name,
+        allowed: known.length ? known.join(', ') : 'none: the manifests have no workloads',
+        fix: 'use the Kubernetes name of a Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod, and its namespace',
+      });
+    }
+    return w;
+  }
+
+  private peer(p: TrafficPeer, prop: string): Peer {
+    const x = p as Partial<TrafficPod & TrafficWorkloadRef & TrafficAddress> | undefined;
+    if (x && typeof x.workload === 'string') {
+      const w = this.findWorkload(x.workload, x.namespace ?? this.defaultNamespace, `${prop}.workload`);
+      return { kind: 'pod', namespace: w.namespace, labels: { ...w.labels }, workload: w, display: `${w.namespace}/${w.name}` };
+    }
+    if (x && x.labels && typeof x.labels === 'object') {
+      const namespace = x.namespace ?? this.defaultNamespace;
+      if (x.ip !== undefined) checkIp(x.ip, `${prop}.ip`);
+      const owners = this.workloads.filter((w) => w.namespace === namespace && selectorMatches(x.labels as Record<string, string>, w.labels as Record<string, string>));
+      if (owners.length > 1) {
+        fail({
+          prop: `${prop}.labels`, message: `match the pods of several workloads in namespace '${namespace}'`, value: x.labels,
+          allowed: owners.map((w) => w.name).join(', '), fix: `name one: { workload: '${owners[0].name}', namespace: '${namespace}' }`,
+        });
+      }
+      const w = owners[0];
+      const labels = w ? { ...w.labels, ...x.labels } : { ...x.labels };
+      const display = w ? `${namespace}/${w.name}` : `pod ${namespace}/{${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')}}`;
+      return { kind: 'pod', namespace, labels: labels as Record<string, string>, ip: x.ip, workload: w, display };
+    }
+    if (x && typeof x.ip === 'string') {
+      checkIp(x.ip, `${prop}.ip`);
+      return { kind: 'address', namespace: '', labels: {}, ip: x.ip, display: x.ip };
+    }
+    return fail({
+      prop, message: 'is not a peer', value: p,
+      allowed: "{ workload, namespace? }, { namespace?, labels, ip? } or { ip }",
+      fix: "e.g. { workload: 'shop-api', namespace: 'shop' } or { ip: '203.0.113.7' }",
+    });
+  }
+
+  private portOf(port: number | string, to: Peer, protocol: TrafficProtocol): { number?: number; name?: string } {
+    if (typeof port === 'number') {
+      if (!Number.isInteger(port) || port < 1 || port > 65535) fail({ prop: 'port', message: 'must be a port number or name', value: port, allowed: 'an integer from 1 to 65535, or a named container port of the destination' });
+      const named = to.workload?.ports.find((p) => p.port === port && p.protocol === protocol && p.name);
+      return { number: port, name: named?.name };
+    }
+    const named = to.workload?.ports.find((p) => p.name === port && p.protocol === protocol);
+    if (!named) {
+      const names = (to.workload?.ports ?? []).filter((p) => p.name).map((p) => `'${p.name}' (${p.port}/${p.protocol})`);
+      fail({
+        prop: 'port', message: `is not a named ${protocol} port of ${to.display}`, value: port,
+        allowed: names.length ? names.join(', ') : 'a port number (the destination has no named ports)',
+        fix: 'pass the port number, or the name of a container port of the destination workload',
+      });
+    }
+    return { number: named.port, name: port };
+  }
+
+  private side(pod: Peer, type: 'Ingress' | 'Egress', ruleAllows: (rule: any) => boolean): TrafficSide {
+    if (pod.kind !== 'pod') return { applies: false, isolated: false, allowed: true, isolatedBy: [], allowedBy: [] };
+    const selecting = this.policies.filter((p) => p.types.has(type) && p.namespace === pod.namespace && selectorMatches(p.podSelector as any, pod.labels));
+    if (selecting.length === 0) return { applies: true, isolated: false, allowed: true, isolatedBy: [], allowedBy: [] };
+    const allowedBy: string[] = [];
+    const key = type === 'Ingress' ? 'ingress' : 'egress';
+    for (const p of selecting) {
+      p[key].forEach((rule, i) => {
+        if (ruleAllows(rule ?? {})) allowedBy.push(`${p.id} ${key}[${i}]`);
+      });
+    }
+    return { applies: true, isolated: true, allowed: allowedBy.length > 0, isolatedBy: selecting.map((p) => p.id), allowedBy };
+  }
+}
+
+function toPolicy(m: any, name: string, namespace: string): Policy {
+  const spec = m.spec && typeof m.spec === 'object' ? m.spec : {};
+  const types = new Set<'Ingress' | 'Egress'>();
+  if (Array.isArray(spec.policyTypes) && spec.policyTypes.length > 0) {
+    for (const t of spec.policyTypes) if (t === 'Ingress' || t === 'Egress') types.add(t);
+  } else {
+    // The API's defaulting: Ingress always, Egress when the policy has egress rules.
+    types.add('Ingress');
+    if (Array.isArray(spec.egress) && spec.egress.length > 0) types.add('Egress');
+  }
+  return {
+    id: `${namespace}/${name}`,
+    namespace,
+    podSelector: spec.podSelector ?? {},
+    types,
+    ingress: Array.isArray(spec.ingress) ? spec.ingress : [],
+    egress: Array.isArray(spec.egress) ? spec.egress : [],
+  };
+}
+
+// An empty or missing peer list matches every source (destination), addresses included.
+function peersMatch(peers: unknown, other: Peer, ev: TrafficEvaluator, policyNamespace: string): boolean {
+  if (!Array.isArray(peers) || peers.length === 0) return true;
+  return peers.some((p) => peerMatches(p ?? {}, other, ev, policyNamespace));
+}
+
+function peerMatches(p: any, other: Peer, ev: TrafficEvaluator, policyNamespace: string): boolean {
+  if (p.ipBlock) return other.ip !== undefined && inBlock(p.ipBlock, other.ip);
+  if (other.kind !== 'pod') return false;
+  if (p.namespaceSelector === undefined && p.podSelector === undefined) return false;
+  const nsOk = p.namespaceSelector !== undefined ? selectorMatches(p.namespaceSelector, ev.labelsOfNamespace(other.namespace)) : other.namespace === policyNamespace;
+  return nsOk && (p.podSelector === undefined || selectorMatches(p.podSelector, other.labels));
+}
+
+// An empty or missing port list matches every port; a named port matches the destination pod's port of that name.
+function portsMatch(ports: unknown, port: { number?: number; name?: string }, protocol: TrafficProtocol, to: Peer): boolean {
+  if (!Array.isArray(ports) || ports.length === 0) return true;
+  return ports.some((raw) => {
+    const p = raw ?? {};
+    if ((p.protocol ?? 'TCP') !== protocol) return false;
+    if (p.port === undefined || p.port === null) return true;
+    if (typeof p.port === 'string' && !/^[0-9]+$/.test(p.port)) {
+      if (port.name === p.port) return true;
+      return to.workload?.ports.some((x) => x.name === p.port && x.protocol === protocol && x.port === port.number) ?? false;
+    }
+    const start = Number(p.port);
+    const end = typeof p.endPort === 'number' ? p.endPort : start;
+    return port.number !== undefined && port.number >= start && port.number <= end;
+  });
+}
+
+// Parsed CIDRs, shared by every evaluator (bounded, whatever the input).
+const blocks = new Map<string, { list: BlockList; family: number } | null>();
+
+function inBlock(ipBlock: any, ip: string): boolean {
+  const family = isIP(ip);
+  const within = (cidr: unknown) => {
+    if (typeof cidr !== 'string') return false;
+    let block = blocks.get(cidr);
+    if (block === undefined) {
+      block = null;
+      const [addr, bits] = cidr.split('/');
+      const f = isIP(addr);
+      const prefix = Number(bits);
+      if (f && bits !== undefined && Number.isInteger(prefix) && prefix >= 0 && prefix <= (f === 4 ? 32 : 128)) {
+        const list = new BlockList();
+        list.addSubnet(addr, prefix, f === 4 ? 'ipv4' : 'ipv6');
+        block = { list, family: f };
+      }
+      if (blocks.size >= 10_000) blocks.clear();
+      blocks.set(cidr, block);
+    }
+    return block !== null && block.family === family && block.list.check(ip, family === 4 ? 'ipv4' : 'ipv6');
+  };
+  if (!within(ipBlock.cidr)) return false;
+  return !(Array.isArray(ipBlock.except) && ipBlock.except.some(within));
+}
+
+function checkIp(ip: unknown, prop: string): void {
+  if (typeof ip !== 'string' || !isIP(ip)) fail({ prop, message: 'is not an IP address', value: ip, allowed: "an IPv4 or IPv6 address such as '203.0.113.7' or '2001:db8::7'" });
+}
+
+function describeSide(s: TrafficSide, peer: Peer, type: 'Ingress' | 'Egress'): string {
+  const dir = type === 'Egress' ? 'of the source' : 'of the destination';
+  if (!s.applies) return `${dir} not checked (${peer.display} is an address, not a pod)`;
+  if (!s.isolated) return `of ${peer.display} is open (no NetworkPolicy selects it for ${type})`;
+  if (s.allowed) return `of ${peer.display} allowed by ${s.allowedBy.join(', ')}`;
+  return `of ${peer.display} isolated by ${s.isolatedBy.join(', ')}, and no rule of them matches`;
+}
+
+function stringMap(x: unknown): Record<string, string> {
+  return x && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, string>) : {};
+}
