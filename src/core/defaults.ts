@@ -67,6 +67,14 @@ export const DEFAULTS = {
     configMountPath: '/etc/config',
   },
 
+  /** Worker: a Deployment with no Service and no port (queue consumers, load generators). */
+  worker: {
+    /** Two consumers, so a node drain or a crash never stops the work. */
+    replicas: 2,
+    /** It serves nothing, so a NetworkPolicy admits no inbound traffic to its pods. */
+    isolate: true,
+  },
+
   /** Jobs and CronJobs: fail fast, end stuck runs, keep a little history, never pile up. */
   batchJob: {
     /** Retries are new pods, so a failed pod stays around to inspect. */

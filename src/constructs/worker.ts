@@ -1,0 +1,137 @@
+import { Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { DEFAULTS } from '../core/defaults';
+import { fail } from '../core/errors';
+import { validateWholeNumber } from '../core/numbers';
+import { Probe } from '../core/probes';
+import { ConnectOptions, IConnectable, isConnectable } from '../workload/connections';
+import {
+  addAutoscaler, addDisruptionBudget, AutoscalingOptions, deploymentRollout, DeploymentRolloutOptions,
+  resolveAutoscaling, spreadConstraints,
+} from '../workload/scaling';
+import { Workload, WorkloadProps } from '../workload/workload';
+
+/** A connection given in Worker props, with options. */
+export interface WorkerConnection {
+  /** What the worker connects to (a StatefulStore, a WebApp, any IConnectable). */
+  readonly target: IConnectable;
+  /** @default - connectTo's defaults */
+  readonly options?: ConnectOptions;
+}
+
+/**
+ * Props of a Worker. Probes (`liveness`, `readiness`, `startup`) are optional and must be
+ * `Probe.exec(...)`: a worker has no port to probe.
+ */
+export interface WorkerProps extends WorkloadProps {
+  /** Pod count when not autoscaled (0 stops the worker). @default 2 */
+  readonly replicas?: number;
+  /** Horizontal pod autoscaling on CPU and/or memory. @default - fixed `replicas` */
+  readonly autoscaling?: AutoscalingOptions;
+  /**
+   * A PodDisruptionBudget: `maxUnavailable: 1` when 2 or more replicas. `false` opts out.
+   * @default true
+   */
+  readonly disruptionBudget?: boolean;
+  /** Spread pods over zones and hosts (ScheduleAnyway) when 2 or more replicas. @default true */
+  readonly spread?: boolean;
+  /**
+   * A NetworkPolicy `<name>` that admits no inbound traffic to the pods (they serve no port).
+   * Egress is not restricted by it; `connectTo` restricts it to the connections and DNS.
+   * @default true
+   */
+  readonly isolate?: boolean;
+  /** @default - maxUnavailable 0, maxSurge 25% */
+  readonly rollout?: DeploymentRolloutOptions;
+  /**
+   * Stores or services the worker connects to, as `connectTo` would (env, NetworkPolicies, order).
+   * @default - none (call `connectTo` later, or not at all)
+   */
+  readonly connectTo?: Array<IConnectable | WorkerConnection>;
+}
+
+/**
+ * A long-running process that serves no port: a queue consumer, a load generator, a controller.
+ * A Deployment without a Service, with the pod defaults of every workload (restricted security,
+ * resources, a ServiceAccount without token, config with checksum), optional exec probes,
+ * autoscaling on CPU or memory, a NetworkPolicy that admits no inbound traffic, and a PodDisruptionBudget and topology spread from 2 replicas on.
+ * It is a client only: it can `connectTo` others, nothing can connect to it.
+ */
+export class Worker extends Workload {
+  /** The Deployment (the primary child, id 'Resource'). */
+  public readonly deployment: k8s.KubeDeployment;
+  public readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
+  public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
+  /** The NetworkPolicy that denies inbound traffic (unless `isolate: false`). */
+  public readonly networkPolicy?: k8s.KubeNetworkPolicy;
+  /** The replicas when not autoscaled, else the autoscaler's minimum. */
+  public readonly minReplicas: number;
+
+  constructor(scope: Construct, id: string, props: WorkerProps) {
+    super(scope, id, props);
+    const replicas = validateWholeNumber(props.replicas ?? DEFAULTS.worker.replicas, { scope: this, prop: 'replicas' });
+    const autoscaling = props.autoscaling ? resolveAutoscaling(this, props.autoscaling) : undefined;
+    if (autoscaling && props.replicas !== undefined) {
+      fail({
+        scope: this, prop: 'replicas', message: 'cannot be set with autoscaling: the autoscaler owns the replica count', value: props.replicas,
+        fix: "remove 'replicas', or set 'autoscaling.minReplicas'",
+      });
+    }
+    this.minReplicas = autoscaling ? autoscaling.minReplicas : replicas;
+    for (const kind of ['liveness', 'readiness', 'startup'] as const) checkExecProbe(this, kind, props[kind]);
+    const spread = (props.spread ?? true) && this.minReplicas >= 2;
+    const rollout = deploymentRollout(this, props.rollout);
+
+    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
+      metadata: this.metadata(),
+      spec: {
+        replicas: autoscaling ? undefined : replicas,
+        selector: { matchLabels: this.selectorLabels },
+        ...rollout,
+        template: {
+          metadata: { labels: this.labels, annotations: Lazy.any({ produce: () => this.pod.renderAnnotations() }) },
+          spec: Lazy.any({
+            produce: () => this.pod.renderSpec({
+              serviceAccountName: this.serviceAccount.name,
+              main: {},
+              topologySpreadConstraints: spread ? spreadConstraints(this.selectorLabels) : undefined,
+            }),
+          }),
+        },
+      },
+    });
+    // Render once now so bad env, mounts or containers fail in the constructor, not at synth.
+    this.pod.renderSpec({ serviceAccountName: this.name, main: {} });
+
+    if (autoscaling) {
+      this.autoscaler = addAutoscaler(this, this.metadata(), { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name }, autoscaling);
+    }
+    if ((props.disruptionBudget ?? true) && this.minReplicas >= 2) {
+      this.disruptionBudget = addDisruptionBudget(this, this.metadata(), this.selectorLabels);
+    }
+    if (props.isolate ?? DEFAULTS.worker.isolate) {
+      this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+        metadata: this.metadata(),
+        spec: { podSelector: { matchLabels: this.selectorLabels }, policyTypes: ['Ingress'], ingress: [] },
+      });
+    }
+    for (const c of props.connectTo ?? []) {
+      if (isConnectable(c)) this.connectTo(c);
+      else this.connectTo(c.target, c.options);
+    }
+  }
+}
+
+// Probes of a worker must run a command: there is no port for HTTP, TCP or gRPC to reach.
+function checkExecProbe(scope: Construct, kind: string, probe: Probe | undefined): void {
+  if (probe === undefined) return;
+  const rendered = probe.render(scope, kind, 1);
+  if (rendered.exec === undefined) {
+    const used = rendered.httpGet ? 'an HTTP' : rendered.tcpSocket ? 'a TCP' : 'a gRPC';
+    fail({
+      scope, prop: kind, message: `is ${used} probe, but a Worker has no port to probe`, value: Object.keys(rendered).find((k) => !(k in DEFAULTS.probe)),
+      allowed: "Probe.exec([...]), or no probe", fix: "probe with a command (e.g. Probe.exec(['test', '-f', '/tmp/alive'])), or use a WebApp if the process serves a port",
+    });
+  }
+}

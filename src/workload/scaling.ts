@@ -1,0 +1,133 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { DEFAULTS } from '../core/defaults';
+import { fail } from '../core/errors';
+import { validateWholeNumber } from '../core/numbers';
+import { intOrString } from '../core/probes';
+
+/** Horizontal pod autoscaling (autoscaling/v2) on CPU and/or memory utilization. */
+export interface AutoscalingOptions {
+  /** @default 2 */
+  readonly minReplicas?: number;
+  /** @default 10 (or minReplicas, when higher) */
+  readonly maxReplicas?: number;
+  /** Target average CPU utilization, in percent of requests (1–100). @default 70 unless memory is set */
+  readonly cpuUtilization?: number;
+  /** Target average memory utilization, in percent of requests (1–100). @default - none */
+  readonly memoryUtilization?: number;
+}
+
+/** Autoscaling with its defaults resolved and checked. */
+export interface ResolvedAutoscaling {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly cpuUtilization?: number;
+  readonly memoryUtilization?: number;
+}
+
+/** Rolling update settings of a Deployment. */
+export interface DeploymentRolloutOptions {
+  /** @default 0 */
+  readonly maxUnavailable?: number | string;
+  /** @default '25%' */
+  readonly maxSurge?: number | string;
+  /** Old ReplicaSets kept for rollbacks. @default 5 */
+  readonly revisionHistoryLimit?: number;
+  /** @default 5 */
+  readonly minReadySeconds?: number;
+  /** A rollout that makes no progress for this long is marked failed. @default 600 */
+  readonly progressDeadlineSeconds?: number;
+}
+
+/** Resolves and checks autoscaling options; `prop` is the prop they came from (e.g. 'autoscaling'). */
+export function resolveAutoscaling(scope: Construct, a: AutoscalingOptions, prop = 'autoscaling'): ResolvedAutoscaling {
+  const d = DEFAULTS.autoscaling;
+  const min = a.minReplicas ?? d.minReplicas;
+  const max = a.maxReplicas ?? Math.max(d.maxReplicas, min);
+  if (!Number.isInteger(min) || min < 1) {
+    fail({ scope, prop: `${prop}.minReplicas`, message: 'must be at least 1', value: min, fix: 'scale to zero is not supported by the HPA; use replicas: 0 without autoscaling' });
+  }
+  if (!Number.isInteger(max) || max < min) {
+    fail({ scope, prop: `${prop}.maxReplicas`, message: `must be a whole number ≥ minReplicas (${min})`, value: max, fix: 'raise maxReplicas or lower minReplicas' });
+  }
+  for (const k of ['cpuUtilization', 'memoryUtilization'] as const) {
+    const v = a[k];
+    if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 100)) {
+      fail({ scope, prop: `${prop}.${k}`, message: 'must be a percentage of the requests', value: v, allowed: 'an integer from 1 to 100' });
+    }
+  }
+  const cpu = a.cpuUtilization ?? (a.memoryUtilization === undefined ? d.cpuUtilization : undefined);
+  return { minReplicas: min, maxReplicas: max, cpuUtilization: cpu, memoryUtilization: a.memoryUtilization };
+}
+
+/** A HorizontalPodAutoscaler (id 'Autoscaler') scaling `target` on the resolved metrics. */
+export function addAutoscaler(
+  scope: Construct, metadata: k8s.ObjectMeta, target: { apiVersion: string; kind: string; name: string }, a: ResolvedAutoscaling,
+): k8s.KubeHorizontalPodAutoscalerV2 {
+  const metric = (name: string, averageUtilization: number): k8s.MetricSpecV2 => ({
+    type: 'Resource', resource: { name, target: { type: 'Utilization', averageUtilization } },
+  });
+  const metrics: k8s.MetricSpecV2[] = [];
+  if (a.cpuUtilization !== undefined) metrics.push(metric('cpu', a.cpuUtilization));
+  if (a.memoryUtilization !== undefined) metrics.push(metric('memory', a.memoryUtilization));
+  return new k8s.KubeHorizontalPodAutoscalerV2(scope, 'Autoscaler', {
+    metadata,
+    spec: { scaleTargetRef: target, minReplicas: a.minReplicas, maxReplicas: a.maxReplicas, metrics },
+  });
+}
+
+/** A PodDisruptionBudget (id 'DisruptionBudget') allowing one pod of `selector` down at once. */
+export function addDisruptionBudget(scope: Construct, metadata: k8s.ObjectMeta, selector: Record<string, string>): k8s.KubePodDisruptionBudget {
+  return new k8s.KubePodDisruptionBudget(scope, 'DisruptionBudget', {
+    metadata,
+    spec: { maxUnavailable: intOrString(1), selector: { matchLabels: { ...selector } } },
+  });
+}
+
+/** Topology spread over zones and hosts (ScheduleAnyway), as DEFAULTS.spread says. */
+export function spreadConstraints(selector: Record<string, string>): k8s.TopologySpreadConstraint[] {
+  const s = DEFAULTS.spread;
+  return [s.zoneKey, s.hostKey].map((topologyKey) => ({
+    maxSkew: s.maxSkew,
+    topologyKey,
+    whenUnsatisfiable: s.whenUnsatisfiable,
+    labelSelector: { matchLabels: { ...selector } },
+  }));
+}
+
+/**
+ * The Deployment strategy and history fields for rollout options, with DEFAULTS.rollout, checked:
+ * counts are whole numbers, surge and unavailability are counts or percentages, not both zero.
+ */
+export function deploymentRollout(
+  scope: Construct, r: DeploymentRolloutOptions = {}, prop = 'rollout',
+): Pick<k8s.DeploymentSpec, 'revisionHistoryLimit' | 'minReadySeconds' | 'progressDeadlineSeconds' | 'strategy'> {
+  const v = { ...DEFAULTS.rollout, ...stripUndefined(r) };
+  for (const k of ['revisionHistoryLimit', 'minReadySeconds'] as const) validateWholeNumber(v[k], { scope, prop: `${prop}.${k}` });
+  validateWholeNumber(v.progressDeadlineSeconds, { scope, prop: `${prop}.progressDeadlineSeconds`, min: 1 });
+  for (const k of ['maxUnavailable', 'maxSurge'] as const) {
+    const x = v[k];
+    const ok = typeof x === 'number' ? Number.isInteger(x) && x >= 0 : typeof x === 'string' && /^(100|[1-9]?[0-9])%$/.test(x);
+    if (!ok) fail({ scope, prop: `${prop}.${k}`, message: 'must be a pod count or a percentage', value: x, allowed: "a whole number of at least 0, or a percentage such as '25%'" });
+  }
+  if (isZero(v.maxUnavailable) && isZero(v.maxSurge)) {
+    fail({
+      scope, prop: `${prop}.maxSurge`, message: 'and maxUnavailable cannot both be 0: the rollout could never replace a pod', value: v.maxSurge,
+      fix: "allow a surge (e.g. maxSurge: '25%') or one unavailable pod (maxUnavailable: 1)",
+    });
+  }
+  return {
+    revisionHistoryLimit: v.revisionHistoryLimit,
+    minReadySeconds: v.minReadySeconds,
+    progressDeadlineSeconds: v.progressDeadlineSeconds,
+    strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: intOrString(v.maxUnavailable), maxSurge: intOrString(v.maxSurge) } },
+  };
+}
+
+function isZero(x: number | string): boolean {
+  return x === 0 || x === '0%';
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,209 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { Redis } from '../../src/constructs/presets/redis';
+import { StoreCredentials } from '../../src/constructs/stateful-store';
+import { WebApp } from '../../src/constructs/web-app';
+import { Worker, WorkerProps } from '../../src/constructs/worker';
+import { TimonelError } from '../../src/core/errors';
+import { Probe } from '../../src/core/probes';
+import { ConfigExposure } from '../../src/workload/workload';
+import { Policy } from '../../src/policies/policy';
+import { expectValidManifests } from '../support/schema';
+import { all, newChart, one, podSpec, synth } from '../support/util';
+
+const IMAGE = 'ghcr.io/acme/orders-worker:2.0.1';
+
+function render(props: Partial<WorkerProps> = {}, chartProps = {}): any[] {
+  const chart = newChart('shop', chartProps);
+  new Worker(chart, 'orders', { image: IMAGE, ...props });
+  return synth(chart);
+}
+
+function build(props: Partial<WorkerProps>): () => void {
+  return () => new Worker(newChart('shop'), 'orders', { image: IMAGE, ...props });
+}
+
+describe('Worker defaults', () => {
+  test('matches the defaults snapshot', () => {
+    expect(render()).toMatchSnapshot();
+  });
+
+  test('emits a ServiceAccount, a Deployment, a PDB and an ingress-denying NetworkPolicy: no Service, no port', () => {
+    const objs = render();
+    expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'ServiceAccount/shop-orders',
+      'Deployment/shop-orders',
+      'PodDisruptionBudget/shop-orders',
+      'NetworkPolicy/shop-orders',
+    ]);
+    expect(one(objs, 'NetworkPolicy').spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'orders', 'app.kubernetes.io/instance': 'shop-orders' } },
+      policyTypes: ['Ingress'],
+      ingress: [],
+    });
+    const c = podSpec(one(objs, 'Deployment')).containers[0];
+    expect(c.ports).toBeUndefined();
+  });
+
+  test('two replicas, spread over zones and hosts, rolled out without losing a consumer', () => {
+    const spec = one(render(), 'Deployment').spec;
+    expect(spec.replicas).toBe(2);
+    expect(spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: '25%' } });
+    expect(spec.template.spec.topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual([
+      'topology.kubernetes.io/zone', 'kubernetes.io/hostname',
+    ]);
+  });
+
+  test('pods get the same restricted defaults as every workload, with no probes and no preStop pause', () => {
+    const pod = podSpec(one(render(), 'Deployment'));
+    const c = pod.containers[0];
+    expect(pod.securityContext).toEqual({
+      runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(c.securityContext).toEqual({
+      allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] },
+    });
+    expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } });
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect([c.livenessProbe, c.readinessProbe, c.startupProbe, c.lifecycle]).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  test('the restricted profile finds nothing but the missing probes (a warning)', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    new Worker(chart, 'orders', { image: IMAGE });
+    synth(chart);
+    const report = Policy.lastReport(chart)!;
+    expect(report.errors).toEqual([]);
+    expect(report.warnings.map((f) => f.ruleId)).toEqual(['practice-probes']);
+  });
+
+  test('validates against the Kubernetes 1.28 schema with every option on', () => {
+    const objs = render({
+      autoscaling: { minReplicas: 2, maxReplicas: 6, memoryUtilization: 80 },
+      liveness: Probe.exec(['test', '-f', '/tmp/alive']),
+      config: { QUEUE: 'orders' },
+      rollout: { maxSurge: 1, maxUnavailable: 1 },
+    }, { namespace: 'shop' });
+    expectValidManifests(objs);
+  });
+});
+
+describe('Worker props', () => {
+  test('replicas: 1 drops the PDB and the spread; replicas: 0 stops the worker', () => {
+    const one1 = render({ replicas: 1 });
+    expect(all(one1, 'PodDisruptionBudget')).toHaveLength(0);
+    expect(podSpec(one(one1, 'Deployment')).topologySpreadConstraints).toBeUndefined();
+    expect(one(render({ replicas: 0 }), 'Deployment').spec.replicas).toBe(0);
+  });
+
+  test('disruptionBudget: false, spread: false and isolate: false opt out', () => {
+    const objs = render({ disruptionBudget: false, spread: false, isolate: false });
+    expect(all(objs, 'PodDisruptionBudget')).toHaveLength(0);
+    expect(all(objs, 'NetworkPolicy')).toHaveLength(0);
+    expect(podSpec(one(objs, 'Deployment')).topologySpreadConstraints).toBeUndefined();
+  });
+
+  test('autoscaling on memory only: an HPA on the Deployment, no fixed replicas', () => {
+    const objs = render({ autoscaling: { minReplicas: 3, maxReplicas: 12, memoryUtilization: 75 } });
+    expect(one(objs, 'Deployment').spec.replicas).toBeUndefined();
+    const hpa = one(objs, 'HorizontalPodAutoscaler');
+    expect(hpa.spec).toEqual({
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'shop-orders' },
+      minReplicas: 3,
+      maxReplicas: 12,
+      metrics: [{ type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 75 } } }],
+    });
+  });
+
+  test('autoscaling with defaults: 2–10 at 70% CPU', () => {
+    const hpa = one(render({ autoscaling: {} }), 'HorizontalPodAutoscaler');
+    expect([hpa.spec.minReplicas, hpa.spec.maxReplicas, hpa.spec.metrics[0].resource]).toEqual([
+      2, 10, { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } },
+    ]);
+  });
+
+  test('exec probes are rendered with the default timing', () => {
+    const c = podSpec(one(render({ liveness: Probe.exec(['test', '-f', '/tmp/alive'], { periodSeconds: 30 }) }), 'Deployment')).containers[0];
+    expect(c.livenessProbe).toEqual({
+      exec: { command: ['test', '-f', '/tmp/alive'] },
+      initialDelaySeconds: 0, periodSeconds: 30, timeoutSeconds: 2, failureThreshold: 3, successThreshold: 1,
+    });
+  });
+
+  test('config as files, with the checksum that rolls the pods', () => {
+    const objs = render({ config: { 'worker.yaml': 'batch: 10\n' }, configAs: ConfigExposure.FILES });
+    const d = one(objs, 'Deployment');
+    expect(d.spec.template.metadata.annotations['timonel.dev/config-checksum']).toMatch(/^[0-9a-f]{64}$/);
+    expect(d.spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'config', mountPath: '/etc/config', readOnly: true });
+  });
+
+  test('rollout options reach the Deployment', () => {
+    const spec = one(render({ rollout: { maxSurge: 0, maxUnavailable: '50%', revisionHistoryLimit: 2 } }), 'Deployment').spec;
+    expect(spec.strategy.rollingUpdate).toEqual({ maxUnavailable: '50%', maxSurge: 0 });
+    expect(spec.revisionHistoryLimit).toBe(2);
+  });
+});
+
+describe('Worker connections', () => {
+  test('connectTo in props: env, an egress policy from the worker and an ingress policy to the store', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const queue = new Redis(chart, 'queue', { credentials: StoreCredentials.fromSecret('queue-auth') });
+    const w = new Worker(chart, 'orders', { image: IMAGE, connectTo: [queue] });
+    const objs = synth(chart);
+    const env = podSpec(one(objs, 'Deployment', 'shop-orders')).containers[0].env.map((e: any) => e.name);
+    expect(env).toEqual(expect.arrayContaining(['QUEUE_HOST', 'QUEUE_PORT', 'QUEUE_PASSWORD']));
+    expect(one(objs, 'NetworkPolicy', 'shop-orders-to-shop-queue').spec.policyTypes).toEqual(['Egress']);
+    expect(one(objs, 'NetworkPolicy', 'shop-queue-from-shop-orders').spec.policyTypes).toEqual(['Ingress']);
+    expect(w.node.dependencies).toContain(queue);
+  });
+
+  test('connectTo with options (env prefix) and the connectTo verb later', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const api = new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+    const queue = new Redis(chart, 'queue', { credentials: StoreCredentials.fromSecret('queue-auth') });
+    const w = new Worker(chart, 'orders', { image: IMAGE, connectTo: [{ target: queue, options: { envPrefix: 'BROKER' } }] });
+    w.connectTo(api);
+    const env = podSpec(one(synth(chart), 'Deployment', 'shop-orders')).containers[0].env.map((e: any) => e.name);
+    expect(env).toEqual(expect.arrayContaining(['BROKER_HOST', 'API_HOST', 'API_PORT']));
+  });
+
+  test('fails when something tries to allow traffic to a worker: it serves no port', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const api = new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+    const w = new Worker(chart, 'orders', { image: IMAGE });
+    expect(() => w.allowFrom(api)).toThrow(/\[shop\/orders\] 'allowFrom' needs a workload that serves a port/);
+  });
+});
+
+describe('Worker escape hatches', () => {
+  test('children are public and JSON patches apply', () => {
+    const chart = newChart('shop');
+    const w = new Worker(chart, 'orders', { image: IMAGE });
+    expect(w.node.defaultChild).toBe(w.deployment);
+    ApiObject.of(w.deployment).addJsonPatch(JsonPatch.add('/spec/paused', true));
+    expect(one(synth(chart), 'Deployment').spec.paused).toBe(true);
+  });
+});
+
+describe('Worker bad input', () => {
+  test.each([
+    ['replicas < 0', { replicas: -1 }, /\[shop\/orders\] 'replicas' must be a whole number of at least 0, got -1/],
+    ['replicas is 1.5', { replicas: 1.5 }, /'replicas' must be a whole number of at least 0, got 1\.5/],
+    ['replicas is set with autoscaling', { replicas: 3, autoscaling: {} }, /'replicas' cannot be set with autoscaling: the autoscaler owns the replica count, got 3/],
+    ['autoscaling min > max', { autoscaling: { minReplicas: 5, maxReplicas: 3 } }, /'autoscaling\.maxReplicas' must be a whole number ≥ minReplicas \(5\), got 3/],
+    ['autoscaling min is 0', { autoscaling: { minReplicas: 0 } }, /'autoscaling\.minReplicas' must be at least 1, got 0/],
+    ['memory target is 101%', { autoscaling: { memoryUtilization: 101 } }, /'autoscaling\.memoryUtilization' must be a percentage of the requests, got 101/],
+    ['a probe is HTTP', { liveness: Probe.http('/healthz') }, /'liveness' is an HTTP probe, but a Worker has no port to probe, got 'httpGet'.*Allowed: Probe\.exec/],
+    ['a probe is TCP', { readiness: Probe.tcp({ port: 8080 }) }, /'readiness' is a TCP probe, but a Worker has no port to probe/],
+    ['an exec probe has no command', { startup: Probe.exec([]) }, /'startup\.command' must not be empty/],
+    ['maxSurge and maxUnavailable are both 0', { rollout: { maxSurge: 0 } }, /'rollout\.maxSurge' and maxUnavailable cannot both be 0/],
+    ['maxSurge is not a percentage', { rollout: { maxSurge: '25' } }, /'rollout\.maxSurge' must be a pod count or a percentage, got '25'/],
+    ['revisionHistoryLimit is negative', { rollout: { revisionHistoryLimit: -1 } }, /'rollout\.revisionHistoryLimit' must be a whole number of at least 0, got -1/],
+    ['the image is untagged', { image: 'busybox' }, /'image' has no tag or digest/],
+    ['runAsUser is root', { securityContext: { runAsUser: 0 } }, /'securityContext\.runAsUser' must not be 0/],
+    ['an env var name is invalid', { env: { '1ABC': '1' } }, /'env' has an invalid variable name, got '1ABC'/],
+    ['a mount has no volume', { mounts: [{ volume: 'data', mountPath: '/data' }] }, /'mounts' mounts the volume 'data' in container 'main', but the pod has no such volume/],
+  ])('fails when %s', (_what, props, message) => {
+    expect(build(props as Partial<WorkerProps>)).toThrow(message);
+    expect(build(props as Partial<WorkerProps>)).toThrow(TimonelError);
+  });
+});
