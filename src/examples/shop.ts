@@ -3,6 +3,8 @@ import { PostgreSQL } from '../constructs/presets/postgres';
 import { Redis } from '../constructs/presets/redis';
 import { StoreCredentials } from '../constructs/stateful-store';
 import { WebApp } from '../constructs/web-app';
+import { Worker } from '../constructs/worker';
+import { Probe } from '../core/probes';
 import { TimonelChart } from '../app/chart';
 
 /** The parts of the shop, for wiring and tests. */
@@ -12,11 +14,13 @@ export interface Shop {
   readonly api: WebApp;
   readonly db: PostgreSQL;
   readonly cache: Redis;
+  readonly orders: Worker;
 }
 
 /**
  * A small shop: a public web frontend (HTTPS ingress, autoscaling 2–10 at 70% CPU, config),
- * an internal API, a PostgreSQL database and a Redis cache. Credentials come from a vault
+ * an internal API, a PostgreSQL database, a Redis cache, and an order-processing Worker that
+ * consumes the Redis queue and writes to the database (autoscaled on memory, no Service). Credentials come from a vault
  * through External Secrets; `connectTo` wires env, NetworkPolicies and apply order.
  */
 export function shopChart(scope: Construct): Shop {
@@ -59,5 +63,16 @@ export function shopChart(scope: Construct): Shop {
   api.connectTo(cache); // CACHE_HOST, CACHE_PORT, CACHE_PASSWORD
   web.connectTo(api); // API_HOST, API_PORT
 
-  return { chart, web, api, db, cache };
+  const orders = new Worker(chart, 'orders', {
+    image: 'ghcr.io/acme/shop-orders:1.3.0',
+    component: 'worker',
+    args: ['--queue', 'orders', '--concurrency', '8'],
+    liveness: Probe.exec(['/app/healthcheck']),
+    readiness: Probe.exec(['/app/healthcheck', '--ready']),
+    autoscaling: { minReplicas: 2, maxReplicas: 6, memoryUtilization: 80 },
+    terminationGracePeriodSeconds: 60,
+    connectTo: [db, cache], // DB_* and CACHE_* env, egress only to them (and DNS)
+  });
+
+  return { chart, web, api, db, cache, orders };
 }

@@ -56,10 +56,20 @@ describe('example charts', () => {
     const ing = objs.filter((o: any) => o.kind === 'Ingress');
     expect(ing).toHaveLength(1);
     expect(ing[0].spec.tls[0].hosts).toEqual(['shop.example.com']);
-    const hpa = one(objs, 'HorizontalPodAutoscaler');
+    const hpa = one(objs, 'HorizontalPodAutoscaler', 'shop-web');
     expect([hpa.spec.scaleTargetRef.name, hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual(['shop-web', 2, 10]);
     expect(hpa.spec.metrics[0].resource.target.averageUtilization).toBe(70);
     expect(one(objs, 'ConfigMap', 'shop-web-config').data.API_URL).toBe('http://shop-api.shop.svc');
+  });
+
+  test('shop: the orders Worker has no Service, scales on memory and reaches only the database and the cache', () => {
+    const objs = Testing.synth(shopChart(Testing.app()).chart);
+    expect(objs.filter((o: any) => o.kind === 'Service' && o.metadata.name === 'shop-orders')).toHaveLength(0);
+    const hpa = one(objs, 'HorizontalPodAutoscaler', 'shop-orders');
+    expect(hpa.spec.metrics[0].resource).toEqual({ name: 'memory', target: { type: 'Utilization', averageUtilization: 80 } });
+    const egress = objs.filter((o: any) => o.kind === 'NetworkPolicy' && o.metadata.name.startsWith('shop-orders-to-'));
+    expect(egress.map((o: any) => o.metadata.name).sort()).toEqual(['shop-orders-to-shop-cache', 'shop-orders-to-shop-db']);
+    expect(one(objs, 'NetworkPolicy', 'shop-orders').spec).toMatchObject({ policyTypes: ['Ingress'], ingress: [] });
   });
 
   test('every object of the example platform validates against the Kubernetes 1.28 schema', () => {
