@@ -1,20 +1,28 @@
-// Loads a TypeScript module of src/ through tsx's require hook (a devDependency, so it works
-// offline after `npm ci`); without tsx, the compiled output of `npm run build` (lib/src/...).
+// Loads a module of timonel: the compiled lib/<module>.js of the installed package, or, in a
+// checkout of the timonel repository (src/ present and tsx installed), src/<module>.ts through
+// tsx, so the repo's own runs (tests, the cdk8s validation plugin) need no build.
 'use strict';
+const fs = require('fs');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
 
-/** `loadSource('cli/main')` loads src/cli/main.ts (or lib/src/cli/main.js). */
+/** `loadSource('cli/main')` loads lib/cli/main.js (or src/cli/main.ts in the repository). */
 function loadSource(modulePath) {
-  let register;
-  try {
-    register = require('tsx/cjs/api').register;
-  } catch {
-    return require(path.join(root, 'lib', 'src', `${modulePath}.js`));
+  const source = path.join(root, 'src', `${modulePath}.ts`);
+  if (fs.existsSync(source)) {
+    let register;
+    try {
+      register = require('tsx/cjs/api').register;
+    } catch {
+      register = undefined;
+    }
+    if (register) {
+      register();
+      return require(source);
+    }
   }
-  register();
-  return require(path.join(root, 'src', `${modulePath}.ts`));
+  return require(path.join(root, 'lib', `${modulePath}.js`));
 }
 
 module.exports = { loadSource };

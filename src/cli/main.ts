@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { TimonelError } from '../core/errors';
 import { Profile } from '../policies/profiles';
 import { RULES } from '../policies/rules';
@@ -19,6 +21,7 @@ Options of check:
                      human output grouped by file (default), or JSON for CI
   --quiet            print errors only
   -h, --help         show this help
+  -v, --version      print timonel's version
 
 Folders are read recursively (*.yaml, *.yml; kustomization.yaml and documents that are not
 Kubernetes objects are skipped). Suppress a rule on an object with the annotation
@@ -32,6 +35,7 @@ interface Parsed {
   readonly paths: string[];
   readonly flags: Map<string, string[]>;
   readonly help: boolean;
+  readonly version: boolean;
 }
 
 const VALUE_FLAGS = new Set(['--profile', '--disable', '--format']);
@@ -42,10 +46,13 @@ function parse(argv: readonly string[]): Parsed {
   const flags = new Map<string, string[]>();
   let command: string | undefined;
   let help = false;
+  let version = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '-h' || arg === '--help') {
       help = true;
+    } else if (arg === '-v' || arg === '--version') {
+      version = true;
     } else if (arg === '--') {
       paths.push(...argv.slice(i + 1));
       break;
@@ -68,7 +75,7 @@ function parse(argv: readonly string[]): Parsed {
       paths.push(arg);
     }
   }
-  return { command, paths, flags, help };
+  return { command, paths, flags, help, version };
 }
 
 function one(p: Parsed, flag: string): string | undefined {
@@ -101,6 +108,7 @@ function rules(p: Parsed): CheckResult {
 export function run(argv: readonly string[], cwd = process.cwd()): CheckResult {
   try {
     const p = parse(argv);
+    if (p.version) return { exitCode: 0, stdout: `${timonelVersion()}\n`, stderr: '' };
     if (p.help || p.command === 'help') return { exitCode: p.command || p.help ? 0 : 2, stdout: USAGE, stderr: '' };
     if (p.command === undefined) return { exitCode: 2, stdout: '', stderr: USAGE };
     if (p.command === 'rules') {
@@ -131,4 +139,9 @@ export function main(argv = process.argv.slice(2)): void {
   if (result.stdout) process.stdout.write(result.stdout);
   if (result.stderr) process.stderr.write(result.stderr);
   process.exitCode = result.exitCode;
+}
+
+/** The version of the installed timonel package (src/cli and lib/cli both sit two levels down). */
+export function timonelVersion(): string {
+  return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
 }

@@ -1,7 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import * as es from '../../imports/external-secrets.io';
+import * as es from '../imports/external-secrets.io';
 import { ConnectionEndpoint, CredentialKeys, CredentialRole, CredentialsRef, envPrefixFromId, IConnectable } from '../workload/connections';
 import { DEFAULTS } from '../core/defaults';
 import { EnvMap, EnvValue } from '../core/env';

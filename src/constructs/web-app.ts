@@ -1,7 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import * as mon from '../../imports/monitoring.coreos.com';
+import * as mon from '../imports/monitoring.coreos.com';
 import { ConnectionEndpoint, envPrefixFromId, IConnectable } from '../workload/connections';
 import { DEFAULTS } from '../core/defaults';
 import { fail } from '../core/errors';
