@@ -13,7 +13,8 @@ import { orderForApply } from './order';
 /** Props of a timonel app. */
 export interface AppProps extends Omit<Cdk8sAppProps, 'yamlOutputType'> {
   /**
-   * Where the YAML goes. Replaced as a whole, atomically, on every successful synth.
+   * Where the YAML goes. Replaced as a whole, atomically, on every successful synth; a folder
+   * holding files timonel did not write (see its `.timonel` marker) is refused, not replaced.
    * @default - $TIMONEL_OUTDIR, else 'dist'
    */
   readonly outdir?: string;

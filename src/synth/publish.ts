@@ -1,6 +1,13 @@
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { fail } from '../core/errors';
+
+/** The file timonel leaves in every folder it publishes: its mark of ownership and its file list. */
+export const OUTPUT_MARKER = '.timonel';
+
+/** How many foreign files a refusal names. */
+const NAMED_IN_REFUSAL = 5;
 
 /**
  * Writes `contents` (file name, text) as the whole of `outdir`, atomically: everything is written
@@ -8,6 +15,11 @@ import * as path from 'path';
  * while `contents` produces an entry) leaves the previous folder exactly as it was, and a success
  * leaves no temporary folder behind. Each entry is written before the next one is produced, so the
  * text of a large app is never in memory at once.
+ *
+ * Only a folder timonel wrote is replaced: `outdir` may be missing or empty, or hold only files
+ * listed in its `.timonel` marker (what the previous publish wrote) or about to be written again.
+ * Any other file or folder in it makes `publish` throw a TimonelError naming it, and nothing is
+ * changed. The marker is written with the files.
  */
 export function publish(outdir: string, contents: Iterable<readonly [string, string]>): void {
   const target = path.resolve(outdir);
@@ -17,9 +29,15 @@ export function publish(outdir: string, contents: Iterable<readonly [string, str
   const staging = path.join(parent, `${path.basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   fs.mkdirSync(staging);
   try {
-    for (const [name, text] of contents) fs.writeFileSync(path.join(staging, name), text, 'utf8');
-    const old = `${target}.old-${process.pid}-${randomBytes(4).toString('hex')}`;
+    const names: string[] = [];
+    for (const [name, text] of contents) {
+      fs.writeFileSync(path.join(staging, name), text, 'utf8');
+      names.push(name);
+    }
+    fs.writeFileSync(path.join(staging, OUTPUT_MARKER), marker(names), 'utf8');
     const hadOld = fs.existsSync(target);
+    if (hadOld) requireOwnFolder(outdir, target, names);
+    const old = `${target}.old-${process.pid}-${randomBytes(4).toString('hex')}`;
     if (hadOld) fs.renameSync(target, old);
     try {
       fs.renameSync(staging, target);
@@ -31,6 +49,47 @@ export function publish(outdir: string, contents: Iterable<readonly [string, str
   } finally {
     if (fs.existsSync(staging)) fs.rmSync(staging, { recursive: true, force: true });
   }
+}
+
+function marker(names: readonly string[]): string {
+  return [
+    '# Written by timonel, which replaces this folder as a whole on every synth.',
+    '# It refuses to when the folder holds anything but this file and the files listed here.',
+    ...[...names].sort(),
+    '',
+  ].join('\n');
+}
+
+/** The file names listed in a folder's marker, or none when it has no marker. */
+function markedNames(dir: string): Set<string> {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(dir, OUTPUT_MARKER), 'utf8');
+  } catch {
+    return new Set();
+  }
+  return new Set(text.split('\n').filter((line) => line !== '' && !line.startsWith('#')));
+}
+
+function requireOwnFolder(outdir: string, target: string, names: readonly string[]): void {
+  if (!fs.statSync(target).isDirectory()) {
+    fail({ path: outdir, message: 'is a file, not an output folder', fix: 'choose another outdir (or TIMONEL_OUTDIR), or remove the file' });
+  }
+  const own = markedNames(target);
+  for (const name of names) own.add(name);
+  own.add(OUTPUT_MARKER);
+  const foreign = fs.readdirSync(target, { withFileTypes: true })
+    .filter((e) => !(e.isFile() && own.has(e.name)))
+    .map((e) => (e.isDirectory() ? `${e.name}/` : e.name))
+    .sort();
+  if (foreign.length === 0) return;
+  const named = foreign.slice(0, NAMED_IN_REFUSAL).join(', ');
+  const more = foreign.length > NAMED_IN_REFUSAL ? ` and ${foreign.length - NAMED_IN_REFUSAL} more` : '';
+  fail({
+    path: outdir,
+    message: `holds files timonel did not write (${named}${more}); it replaces the output folder as a whole, so it left it unchanged`,
+    fix: 'move those files elsewhere, or choose an output folder of its own (outdir, or TIMONEL_OUTDIR)',
+  });
 }
 
 /**

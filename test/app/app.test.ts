@@ -8,6 +8,7 @@ import { App } from '../../src/app/app';
 import { TimonelChart } from '../../src/app/chart';
 import { TimonelError } from '../../src/core/errors';
 import { KUSTOMIZATION_FILE } from '../../src/app/kustomization';
+import { OUTPUT_MARKER } from '../../src/synth/publish';
 import { enforcePolicies, Finding, PolicySubject } from '../../src/policies';
 import { synthesizePlain, withoutChartPolicies } from '../support/plain';
 
@@ -38,10 +39,10 @@ afterEach(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-/** Every file of a folder, name to text. */
+/** Every file of a folder, name to text, without the ownership marker (test/synth/publish.test.ts covers it). */
 function readDir(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const f of fs.readdirSync(dir).sort()) out[f] = fs.readFileSync(path.join(dir, f), 'utf8');
+  for (const f of fs.readdirSync(dir).sort()) if (f !== OUTPUT_MARKER) out[f] = fs.readFileSync(path.join(dir, f), 'utf8');
   return out;
 }
 
@@ -177,7 +178,7 @@ describe('App.synth', () => {
     const app = new App();
     independent(app);
     app.synth();
-    expect(fs.readdirSync(path.join(tmp, 'env-dist')).sort()).toEqual(['a.k8s.yaml', 'b.k8s.yaml', KUSTOMIZATION_FILE]);
+    expect(fs.readdirSync(path.join(tmp, 'env-dist')).sort()).toEqual([OUTPUT_MARKER, 'a.k8s.yaml', 'b.k8s.yaml', KUSTOMIZATION_FILE]);
   });
 
   /** Synthesizes `build`, then `build` broken by `breakApp`: the second synth fails with `error` and changes nothing. */
@@ -291,7 +292,7 @@ describe('App.synth', () => {
       const app = new App({ outdir: path.join(tmp, 'dist'), recordConstructMetadata: true });
       independent(app);
       app.synth();
-      expect(fs.readdirSync(path.join(tmp, 'dist')).sort()).toEqual(['a.k8s.yaml', 'b.k8s.yaml', 'construct-metadata.json', KUSTOMIZATION_FILE]);
+      expect(fs.readdirSync(path.join(tmp, 'dist')).sort()).toEqual([OUTPUT_MARKER, 'a.k8s.yaml', 'b.k8s.yaml', 'construct-metadata.json', KUSTOMIZATION_FILE]);
       expect(fs.readdirSync(tmp)).toEqual(['dist']);
     });
   });

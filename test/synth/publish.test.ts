@@ -5,7 +5,7 @@ import { Yaml } from 'cdk8s';
 import { TimonelError } from '../../src/core/errors';
 import { checkDuplicates } from '../../src/app/duplicates';
 import { KUSTOMIZATION_FILE, kustomization, renderFiles } from '../../src/app/kustomization';
-import { mirror, publish } from '../../src/synth/publish';
+import { mirror, OUTPUT_MARKER, publish } from '../../src/synth/publish';
 import { RenderedFile } from '../../src/synth/synth';
 
 let tmp: string;
@@ -98,20 +98,69 @@ describe('checkDuplicates', () => {
 describe('publish', () => {
   const contents = (n: string): Map<string, string> => new Map([['a.k8s.yaml', `a: ${n}\n`], ['b.k8s.yaml', `b: ${n}\n`]]);
 
-  test('creates the folder (and its parents) with exactly the given files', () => {
+  test('creates the folder (and its parents) with exactly the given files and the marker listing them', () => {
     const out = path.join(tmp, 'deep', 'dist');
     publish(out, contents('1'));
-    expect(fs.readdirSync(out).sort()).toEqual(['a.k8s.yaml', 'b.k8s.yaml']);
+    expect(fs.readdirSync(out).sort()).toEqual([OUTPUT_MARKER, 'a.k8s.yaml', 'b.k8s.yaml']);
+    expect(fs.readFileSync(path.join(out, 'a.k8s.yaml'), 'utf8')).toBe('a: 1\n');
+    expect(fs.readFileSync(path.join(out, OUTPUT_MARKER), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')))
+      .toEqual(['a.k8s.yaml', 'b.k8s.yaml']);
+  });
+
+  test('publishes into an empty folder', () => {
+    const out = path.join(tmp, 'dist');
+    fs.mkdirSync(out);
+    publish(out, contents('1'));
+    expect(fs.readdirSync(out).sort()).toEqual([OUTPUT_MARKER, 'a.k8s.yaml', 'b.k8s.yaml']);
+  });
+
+  test('replaces its previous output as a whole (files it no longer writes go) and leaves no temporary or old folder', () => {
+    const out = path.join(tmp, 'dist');
+    publish(out, contents('1'));
+    publish(out, new Map([['c.k8s.yaml', 'c\n']]));
+    expect(Object.keys(snapshot(out)).sort()).toEqual([OUTPUT_MARKER, 'c.k8s.yaml']);
+    expect(fs.readFileSync(path.join(out, 'c.k8s.yaml'), 'utf8')).toBe('c\n');
+    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+  });
+
+  test('replaces a folder without a marker that holds only the files it is about to write', () => {
+    const out = path.join(tmp, 'dist');
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, 'a.k8s.yaml'), 'old\n');
+    publish(out, contents('1'));
     expect(fs.readFileSync(path.join(out, 'a.k8s.yaml'), 'utf8')).toBe('a: 1\n');
   });
 
-  test('replaces the whole folder and leaves no temporary or old folder behind', () => {
-    const out = path.join(tmp, 'dist');
+  test('fails when the folder holds files it did not write, naming them, and changes nothing', () => {
+    const out = path.join(tmp, 'deploy');
     publish(out, contents('1'));
-    fs.writeFileSync(path.join(out, 'stale.k8s.yaml'), 'stale');
-    fs.mkdirSync(path.join(out, 'sub'));
-    publish(out, new Map([['c.k8s.yaml', 'c\n']]));
-    expect(snapshot(out)).toEqual({ 'c.k8s.yaml': Buffer.from('c\n').toString('base64') });
+    fs.writeFileSync(path.join(out, 'README.md'), '# deploy\n');
+    fs.writeFileSync(path.join(out, 'argo-application.yaml'), 'kind: Application\n');
+    fs.mkdirSync(path.join(out, 'overlays'));
+    const before = snapshot(out);
+    expect(() => publish(out, contents('2'))).toThrow(TimonelError);
+    expect(() => publish(out, contents('2'))).toThrow(
+      `[${out}] holds files timonel did not write (README.md, argo-application.yaml, overlays/); it replaces the output folder as a whole, so it left it unchanged. `
+      + 'Fix: move those files elsewhere, or choose an output folder of its own (outdir, or TIMONEL_OUTDIR)',
+    );
+    expect(snapshot(out)).toEqual(before);
+    expect(fs.readdirSync(tmp)).toEqual(['deploy']);
+  });
+
+  test('fails when a folder without a marker holds other files, naming the first five', () => {
+    const out = path.join(tmp, 'deploy');
+    fs.mkdirSync(out);
+    for (const f of ['a.k8s.yaml', 'f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7']) fs.writeFileSync(path.join(out, f), f);
+    const before = snapshot(out);
+    expect(() => publish(out, contents('1'))).toThrow(/holds files timonel did not write \(f1, f2, f3, f4, f5 and 2 more\)/);
+    expect(snapshot(out)).toEqual(before);
+  });
+
+  test('fails when the output path is a file', () => {
+    const out = path.join(tmp, 'dist');
+    fs.writeFileSync(out, 'x');
+    expect(() => publish(out, contents('1'))).toThrow(`[${out}] is a file, not an output folder`);
+    expect(fs.readFileSync(out, 'utf8')).toBe('x');
     expect(fs.readdirSync(tmp)).toEqual(['dist']);
   });
 
