@@ -8,10 +8,9 @@ const BIN = path.join(ROOT, 'bin/timonel.js');
 const FIXTURES = 'test/fixtures/third-party';
 
 /** Runs `node bin/timonel.js ...args` in the repository root (plain node, as after `npm ci`). */
-function timonel(...args: string[]): { status: number | null; stdout: string; stderr: string; ms: number } {
-  const start = Date.now();
+function timonel(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - start };
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Every finding of the fixture folder under the restricted profile: [file, line, severity, rule, object, field]. */
@@ -136,12 +135,6 @@ describe('timonel check on third-party YAML', () => {
     expect(ids).not.toContain('practice-service-exposure');
     expect(ids).not.toContain('practice-probes');
     expect(ids).toContain('pss-restricted-run-as-non-root');
-  });
-
-  test('starts fast enough for CI and editors', () => {
-    timonel('check', FIXTURES); // warm the transpile cache
-    const r = timonel('check', FIXTURES);
-    expect(r.ms).toBeLessThan(1500);
   });
 });
 
