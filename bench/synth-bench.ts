@@ -69,6 +69,11 @@ interface Figure {
 interface Ratio {
   readonly median: number;
   readonly each: number[];
+  /**
+   * The same for the processes' CPU time (user + system, all threads): what other processes on a
+   * shared machine disturb least. Not a target; it tells a busy machine from a real change.
+   */
+  readonly cpuMedian: number;
 }
 
 /** timonel's time(to)/time(from), paired within each repetition. */
@@ -252,16 +257,19 @@ function stats(runs: Run[]): Stats | undefined {
   };
 }
 
-/** The median over repetitions of a's wall time over b's in the same repetition. */
+/** The median over repetitions of a's wall time (and CPU time) over b's in the same repetition. */
 function pairedRatio(runs: Run[], na: number, va: Variant, nb: number, vb: Variant): Ratio | undefined {
   const find = (n: number, v: Variant, rep: number) => runs.find((r) => r.n === n && r.variant === v && r.repetition === rep && r.result);
   const each: number[] = [];
+  const cpu: number[] = [];
   for (const a of runs) {
     if (a.n !== na || a.variant !== va || !a.result) continue;
     const b = find(nb, vb, a.repetition);
-    if (b) each.push(Number((a.wallMs / b.wallMs).toFixed(3)));
+    if (!b) continue;
+    each.push(Number((a.wallMs / b.wallMs).toFixed(3)));
+    cpu.push(a.result.cpuMs / b.result!.cpuMs);
   }
-  return each.length ? { median: Number(median(each).toFixed(3)), each } : undefined;
+  return each.length ? { median: Number(median(each).toFixed(3)), each, cpuMedian: Number(median(cpu).toFixed(3)) } : undefined;
 }
 
 function judge(figures: Figure[], scaling: Scaling[], quick: boolean): Verdict[] {
@@ -284,7 +292,7 @@ function judge(figures: Figure[], scaling: Scaling[], quick: boolean): Verdict[]
 }
 
 function printReport(figures: Figure[], scaling: Scaling[], targets: Verdict[], childFailed: boolean): void {
-  const header = ['N', 'objects', 'timonel s', '(min-max)', 'plain cdk8s s', 'plain/timonel', 'timonel RSS MB', 'plain RSS MB'];
+  const header = ['N', 'objects', 'timonel s', '(min-max)', 'plain cdk8s s', 'plain/timonel', '(cpu)', 'timonel RSS MB', 'plain RSS MB'];
   const body = figures.map((f) => [
     String(f.n),
     String(f.objects ?? '-'),
@@ -292,6 +300,7 @@ function printReport(figures: Figure[], scaling: Scaling[], targets: Verdict[], 
     f.timonel ? `(${sec(f.timonel.wallMs.min)}-${sec(f.timonel.wallMs.max)})` : '',
     f.plain ? sec(f.plain.wallMs.median) : '-',
     f.plainOverTimonel ? `${f.plainOverTimonel.median.toFixed(1)}×` : '-',
+    f.plainOverTimonel ? `(${f.plainOverTimonel.cpuMedian.toFixed(1)}×)` : '',
     f.timonel ? mb(f.timonel.peakRssMB) : '-',
     f.plain ? mb(f.plain.peakRssMB) : '-',
   ]);
@@ -300,8 +309,10 @@ function printReport(figures: Figure[], scaling: Scaling[], targets: Verdict[], 
   process.stdout.write(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n`);
   for (const b of body) process.stdout.write(`${line(b)}\n`);
   process.stdout.write('Times: whole process (node startup to exit), median of the runs; RSS: the highest peak of the runs;\n'
-    + 'plain/timonel: median of the ratios within each repetition.\n');
-  for (const s of scaling) process.stdout.write(`timonel time(${s.to})/time(${s.from}): ${s.median.toFixed(2)} (each repetition: ${s.each.join(', ')})\n`);
+    + 'plain/timonel: median of the ratios within each repetition; (cpu): the same for CPU time, not a target.\n');
+  for (const s of scaling) {
+    process.stdout.write(`timonel time(${s.to})/time(${s.from}): ${s.median.toFixed(2)} (each repetition: ${s.each.join(', ')}; cpu ${s.cpuMedian.toFixed(2)})\n`);
+  }
   process.stdout.write('\nTargets\n');
   for (const t of targets) process.stdout.write(`  ${t.verdict.padEnd(4)}  ${t.name}: ${t.value}\n`);
   if (childFailed) process.stdout.write('  FAIL  a child process failed (see above)\n');
