@@ -27,6 +27,11 @@ export * from './constructs/stateful-store';
 export * from './constructs/presets/postgres';
 export * from './constructs/presets/redis';
 export { envPrefixFromId, isConnectable } from './workload/connections';
+export { EgressTarget, NetworkAccess } from './workload/network';
+export type {
+  AdmitAnySourceOptions, AdmitIngressControllerOptions, AllowEgressOptions, EgressPortsOptions, IngressControllerRef,
+  InternetEgressOptions, ITrafficSubject, NamespaceEgressOptions, PodEgressOptions, TrafficPort, TrafficSubjectData,
+} from './workload/network';
 export type { Connection, ConnectionEndpoint, ConnectOptions, AllowFromOptions, IConnectable, CredentialsRef } from './workload/connections';
 export { Policy, Profile, PolicyError, runPolicies, enforcePolicies } from './policies';
 export type { Finding, PolicySubject } from './policies';

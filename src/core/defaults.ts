@@ -204,6 +204,23 @@ export const DEFAULTS = {
     dns: { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' }, port: 53 },
   },
 
+  /** The traffic model: who may reach an isolated app, and what "the internet" is for egress. */
+  traffic: {
+    /** The pods an app's Ingress (or Gateway route) admits once the app is isolated: ingress-nginx's controller. */
+    ingressController: {
+      namespace: 'ingress-nginx',
+      podLabels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' },
+    },
+    /**
+     * `EgressTarget.internet()` is 0.0.0.0/0 and ::/0 except these: private (RFC 1918, RFC 4193),
+     * shared (RFC 6598, often pods or nodes), link-local (cloud metadata at 169.254.169.254) and loopback.
+     */
+    privateRanges: [
+      '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16', '127.0.0.0/8',
+      'fc00::/7', 'fe80::/10', '::1/128',
+    ],
+  },
+
   /** Topology spread of replicated workloads. */
   spread: {
     zoneKey: 'topology.kubernetes.io/zone',

@@ -4,8 +4,8 @@ import { IConstruct } from 'constructs';
 import { DEFAULTS } from '../core/defaults';
 import { EnvList, EnvMap, EnvValue } from '../core/env';
 import { fail } from '../core/errors';
-import { nameFromParts, NameRule } from '../core/names';
 import { intOrString } from '../core/probes';
+import { dnsRule, NetworkAccess, policyName } from './network';
 
 /** What a credential key is for. */
 export type CredentialRole = 'username' | 'password' | 'database';
@@ -347,25 +347,13 @@ function addPolicies(client: IConnectionClient, target: IConnectable, e: Connect
       ingress: [{ from: [{ ...nsSelector(client.namespace), podSelector: { matchLabels: { ...client.selectorLabels } } }], ports }],
     },
   });
+  NetworkAccess.of(target)._addClient();
   if (e.peerTraffic) openPeers(target, e.name, e.selectorLabels, e.labels ?? e.selectorLabels, 'ingress');
   if (isConnectable(client) && client.endpoint.peerTraffic) {
     const ce = client.endpoint;
     openPeers(client, ce.name, ce.selectorLabels, ce.labels ?? ce.selectorLabels, 'egress');
   }
   return { egressPolicy, ingressPolicy };
-}
-
-function dnsRule(dns: DnsEgress): k8s.NetworkPolicyEgressRule {
-  const d = DEFAULTS.connections.dns;
-  const ports = (['UDP', 'TCP'] as const).map((protocol) => ({ protocol, port: intOrString(d.port) }));
-  if (dns === 'any') return { ports };
-  return {
-    to: [{
-      namespaceSelector: { matchLabels: { [DEFAULTS.connections.namespaceNameLabel]: d.namespace } },
-      podSelector: { matchLabels: { ...d.podLabels } },
-    }],
-    ports,
-  };
 }
 
 // Isolating a StatefulStore's pods (ingress or egress) would cut replication; this keeps it open.
@@ -389,10 +377,6 @@ function openPeers(owner: IConstruct, name: string, selector: Record<string, str
     });
   }
   state[dir] = true;
-}
-
-function policyName(scope: IConstruct, parts: string[]): string {
-  return nameFromParts(scope, parts, { rule: NameRule.DNS_1123_LABEL, maxLength: DEFAULTS.connections.policyNameMaxLength });
 }
 
 function uniqueId(scope: IConstruct, name: string): string {

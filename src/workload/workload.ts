@@ -10,6 +10,7 @@ import { EnvMap, validateEnvName } from '../core/env';
 import { fail } from '../core/errors';
 import { LabelInputs, selectorLabels, standardLabels, versionFromImage } from '../core/labels';
 import { deriveName, explicitName, NameRule } from '../core/names';
+import { AllowEgressOptions, EgressTarget, NetworkAccess } from './network';
 import { ContainerProps, PodBuilder, PodProps } from './pod';
 
 /** How `config` data reaches the container. */
@@ -132,6 +133,16 @@ export abstract class Workload extends Construct {
    */
   public allowFrom(peer: Workload, options: AllowFromOptions = {}): Connection {
     return allowFrom(this, peer, options);
+  }
+
+  /**
+   * Lets this workload's pods send to `target` (CIDRs, the internet, a namespace, another app)
+   * on its ports, plus DNS, through the NetworkPolicy `<name>-egress`. Once a workload has a
+   * connection or an allowance, its egress is exactly those and DNS.
+   */
+  public allowEgress(target: EgressTarget, options: AllowEgressOptions = {}): this {
+    NetworkAccess.of(this).allowEgress(target, options);
+    return this;
   }
 
   /** Metadata for one of the workload's objects (`suffix` makes `<name>-<suffix>`). */

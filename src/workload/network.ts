@@ -1,0 +1,366 @@
+import { Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { isIP } from 'net';
+import { DEFAULTS } from '../core/defaults';
+import { fail } from '../core/errors';
+import { NameRule, nameFromParts, validateName } from '../core/names';
+import { validatePortNumber } from '../core/ports';
+import { intOrString } from '../core/probes';
+import type { ConnectionEndpoint, DnsEgress } from './connections';
+
+/** The pods a traffic rule is about: a workload's name, namespace, selector and labels. */
+export interface TrafficSubjectData {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly selectorLabels: Record<string, string>;
+  readonly labels: Record<string, string>;
+}
+
+/** A construct whose pods traffic rules can be about (every Workload). */
+export interface ITrafficSubject extends IConstruct, TrafficSubjectData {}
+
+/** A port, or a range of ports, of one protocol. */
+export interface TrafficPort {
+  readonly port: number;
+  /** The last port of a range (NetworkPolicy `endPort`). @default - just `port` */
+  readonly endPort?: number;
+  /** @default 'TCP' */
+  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+
+/** The pods of an ingress controller (or Gateway implementation) that forward an app's public traffic. */
+export interface IngressControllerRef {
+  /** The controller's namespace. */
+  readonly namespace: string;
+  /** Labels that select the controller's pods. */
+  readonly podLabels: Record<string, string>;
+}
+
+/** Options of `NetworkAccess.admitIngressController`. */
+export interface AdmitIngressControllerOptions {
+  /** The pods' ports the controller forwards to (container ports, not Service ports). */
+  readonly ports: ReadonlyArray<number | TrafficPort>;
+  /** @default - DEFAULTS.traffic.ingressController (ingress-nginx's controller in namespace 'ingress-nginx') */
+  readonly controller?: IngressControllerRef;
+}
+
+/** Options of `NetworkAccess.admitAnySource`. */
+export interface AdmitAnySourceOptions {
+  /** The pods' ports that are public (container ports, not Service ports). */
+  readonly ports: ReadonlyArray<number | TrafficPort>;
+}
+
+/** Options of `EgressTarget.cidrs`. */
+export interface EgressPortsOptions {
+  /** The destination ports; at least one. */
+  readonly ports: ReadonlyArray<number | TrafficPort>;
+}
+
+/** Options of `EgressTarget.internet`. */
+export interface InternetEgressOptions extends EgressPortsOptions {
+  /** Ranges that are not "the internet". @default - DEFAULTS.traffic.privateRanges (private, shared, link-local and loopback ranges) */
+  readonly except?: readonly string[];
+}
+
+/** Options of `EgressTarget.namespace` and `EgressTarget.app`. */
+export interface PodEgressOptions {
+  /** The destination ports. @default - every port (namespace); the app's port (app) */
+  readonly ports?: ReadonlyArray<number | TrafficPort>;
+}
+
+/** Options of `EgressTarget.namespace`. */
+export interface NamespaceEgressOptions extends PodEgressOptions {
+  /** Only the pods with these labels. @default - every pod of the namespace */
+  readonly podLabels?: Record<string, string>;
+}
+
+/** Options of `allowEgress`. */
+export interface AllowEgressOptions {
+  /** DNS egress that comes with it (see `connectTo`'s `dns`). @default 'kube-dns' */
+  readonly dns?: DnsEgress;
+}
+
+/**
+ * A destination a workload may send to once its egress is restricted (after a `connectTo`, or
+ * from its first `allowEgress` on): addresses, "the internet", a namespace, or another app.
+ */
+export class EgressTarget {
+  /** These CIDRs (IPv4 or IPv6, e.g. a payment API's '203.0.113.0/24'), on these ports. */
+  public static cidrs(cidrs: readonly string[], options: EgressPortsOptions): EgressTarget {
+    return new EgressTarget(`cidrs ${cidrs.join(', ')}`, (scope, prop) => {
+      if (!Array.isArray(cidrs) || cidrs.length === 0) fail({ scope, prop, message: 'needs at least one CIDR', value: cidrs, allowed: "CIDRs such as '203.0.113.0/24' or '2001:db8::/32'" });
+      return [{ to: cidrs.map((c) => ({ ipBlock: { cidr: validateCidr(c, scope, prop) } })), ports: requiredPorts(options, scope, prop) }];
+    });
+  }
+
+  /**
+   * Every public address on these ports: 0.0.0.0/0 and ::/0 except the private, shared,
+   * link-local and loopback ranges (so neither the cluster's pods and nodes nor the cloud's
+   * metadata endpoint).
+   */
+  public static internet(options: InternetEgressOptions): EgressTarget {
+    return new EgressTarget('the internet', (scope, prop) => {
+      const except = (options.except ?? DEFAULTS.traffic.privateRanges).map((c) => validateCidr(c, scope, `${prop}.except`));
+      const v4 = except.filter((c) => isIP(c.split('/')[0]) === 4);
+      const v6 = except.filter((c) => isIP(c.split('/')[0]) === 6);
+      return [{
+        to: [
+          { ipBlock: { cidr: '0.0.0.0/0', except: v4.length ? v4 : undefined } },
+          { ipBlock: { cidr: '::/0', except: v6.length ? v6 : undefined } },
+        ],
+        ports: requiredPorts(options, scope, prop),
+      }];
+    });
+  }
+
+  /** The pods of a namespace (all, or those with `podLabels`), e.g. a shared service not built with timonel. */
+  public static namespace(namespace: string, options: NamespaceEgressOptions = {}): EgressTarget {
+    return new EgressTarget(`namespace '${namespace}'`, (scope, prop) => {
+      validateName(namespace, NameRule.DNS_1123_LABEL, { scope, prop: `${prop}.namespace` });
+      return [{
+        to: [{
+          namespaceSelector: { matchLabels: { [DEFAULTS.connections.namespaceNameLabel]: namespace } },
+          podSelector: options.podLabels ? { matchLabels: { ...options.podLabels } } : undefined,
+        }],
+        ports: optionalPorts(options, scope, prop),
+      }];
+    });
+  }
+
+  /** The pods of another app (anything with an `endpoint`), on its port, without env or ordering. */
+  public static app(target: { readonly endpoint: ConnectionEndpoint; readonly node: IConstruct['node'] }, options: PodEgressOptions = {}): EgressTarget {
+    return new EgressTarget(`app '${target.node.path}'`, (scope, prop, client) => {
+      const e = target.endpoint;
+      if (client.namespace !== e.namespace && (client.namespace === undefined || e.namespace === undefined)) {
+        fail({
+          scope, prop, message: `crosses namespaces but the ${client.namespace === undefined ? 'client' : 'target'}'s chart has no namespace, so no policy can name it`,
+          value: target.node.path, allowed: 'charts with explicit namespaces on both sides', fix: "set 'namespace' on both TimonelCharts",
+        });
+      }
+      const ns = client.namespace !== e.namespace ? { namespaceSelector: { matchLabels: { [DEFAULTS.connections.namespaceNameLabel]: e.namespace! } } } : {};
+      const ports = options.ports ? optionalPorts(options, scope, prop) : [{ protocol: e.protocol ?? 'TCP', port: intOrString(e.targetPort) }];
+      return [{ to: [{ ...ns, podSelector: { matchLabels: { ...e.selectorLabels } } }], ports }];
+    });
+  }
+
+  private constructor(
+    /** What it is, for messages. */
+    public readonly description: string,
+    private readonly build: (scope: IConstruct, prop: string, client: TrafficSubjectData) => k8s.NetworkPolicyEgressRule[],
+  ) {}
+
+  /** The egress rules for `client` (validates the target). @internal */
+  public _rules(scope: IConstruct, client: TrafficSubjectData, prop: string): k8s.NetworkPolicyEgressRule[] {
+    return this.build(scope, prop, client);
+  }
+}
+
+interface IngressState {
+  explicit: boolean;
+  clients: boolean;
+  readonly entries: k8s.NetworkPolicyIngressRule[];
+  policy?: k8s.KubeNetworkPolicy;
+}
+
+interface EgressState {
+  readonly rules: k8s.NetworkPolicyEgressRule[];
+  dns: DnsEgress;
+  readonly policy: k8s.KubeNetworkPolicy;
+}
+
+const INGRESS = new WeakMap<IConstruct, IngressState>();
+const EGRESS = new WeakMap<IConstruct, EgressState>();
+
+/**
+ * The traffic model of one workload, beyond `connectTo`:
+ * - ingress: an app is isolated (admits only what is declared) once it is `isolate`d or has a
+ *   client (`connectTo`/`allowFrom`). What its own exposure declares (`admitIngressController`
+ *   for an Ingress or Gateway route, `admitAnySource` for a LoadBalancer/NodePort Service or a
+ *   public app) stays admitted then, through the app's own NetworkPolicy `<name>`;
+ * - egress: `allowEgress` adds destinations to `<name>-egress` (with DNS); once a workload has
+ *   a connection or an allowance, that is all it may send to.
+ */
+export class NetworkAccess {
+  /** The traffic model of `workload` (a Workload, or anything with an `endpoint`). */
+  public static of(workload: ITrafficSubject | (IConstruct & { readonly endpoint: ConnectionEndpoint })): NetworkAccess {
+    const w = workload as Partial<ITrafficSubject> & { endpoint?: ConnectionEndpoint };
+    if (typeof w.name === 'string' && w.selectorLabels && w.labels) return new NetworkAccess(workload as ITrafficSubject);
+    const e = w.endpoint;
+    if (!e) {
+      fail({ scope: workload, message: 'has no pods to apply a traffic rule to', fix: 'use a Workload (WebApp, StatefulStore, BatchJob, ...) or an IConnectable' });
+    }
+    // Keyed by the construct itself, so the endpoint's view and the workload's share one state.
+    const subject: TrafficSubjectData = { name: e.name, namespace: e.namespace, selectorLabels: e.selectorLabels, labels: e.labels ?? e.selectorLabels };
+    return new NetworkAccess(subject, workload);
+  }
+
+  private constructor(private readonly subject: TrafficSubjectData, private readonly key: IConstruct = subject as ITrafficSubject) {}
+
+  /** True when the workload's ingress is restricted to what is declared. */
+  public get isolated(): boolean {
+    const s = INGRESS.get(this.key);
+    return !!s && (s.explicit || s.clients);
+  }
+
+  /** The workload's own ingress NetworkPolicy `<name>` (isolation and its public entry), once it has one. */
+  public get ingressPolicy(): k8s.KubeNetworkPolicy | undefined {
+    return INGRESS.get(this.key)?.policy;
+  }
+
+  /** The workload's `<name>-egress` NetworkPolicy, once it has an egress allowance. */
+  public get egressPolicy(): k8s.KubeNetworkPolicy | undefined {
+    return EGRESS.get(this.key)?.policy;
+  }
+
+  /**
+   * Isolates the workload's ingress: from now on it admits exactly its declared clients and its
+   * declared public entry, on the declared ports (with neither, nothing).
+   */
+  public isolate(): this {
+    this.ingressState().explicit = true;
+    this.sync();
+    return this;
+  }
+
+  /** Records that clients are declared (`connectTo`, `allowFrom`), which isolates the workload. @internal */
+  public _addClient(): this {
+    this.ingressState().clients = true;
+    this.sync();
+    return this;
+  }
+
+  /** Declares that the ingress controller forwards to these ports (an Ingress, a Gateway route): admitted even once isolated. */
+  public admitIngressController(options: AdmitIngressControllerOptions): this {
+    const c = options.controller ?? DEFAULTS.traffic.ingressController;
+    const prop = 'ingressController';
+    validateName(c.namespace, NameRule.DNS_1123_LABEL, { scope: this.key, prop: `${prop}.namespace` });
+    if (!c.podLabels || typeof c.podLabels !== 'object') {
+      fail({ scope: this.key, prop: `${prop}.podLabels`, message: 'must be a map of labels', value: c.podLabels, fix: "e.g. { 'app.kubernetes.io/name': 'ingress-nginx' }" });
+    }
+    const ports = requiredPorts(options, this.key, prop);
+    this.ingressState().entries.push({
+      from: [{
+        namespaceSelector: { matchLabels: { [DEFAULTS.connections.namespaceNameLabel]: c.namespace } },
+        podSelector: { matchLabels: { ...c.podLabels } },
+      }],
+      ports,
+    });
+    this.sync();
+    return this;
+  }
+
+  /** Declares ports open to any source (a LoadBalancer/NodePort Service, a public app): admitted even once isolated. */
+  public admitAnySource(options: AdmitAnySourceOptions): this {
+    this.ingressState().entries.push({ ports: requiredPorts(options, this.key, 'public') });
+    this.sync();
+    return this;
+  }
+
+  /** Lets the workload send to `target` (plus DNS); from the first allowance on, its egress is restricted. */
+  public allowEgress(target: EgressTarget, options: AllowEgressOptions = {}): this {
+    if (!(target instanceof EgressTarget)) {
+      fail({ scope: this.key, prop: 'allowEgress', message: 'needs an EgressTarget', value: typeof target, fix: 'use EgressTarget.cidrs(...), .internet(...), .namespace(...) or .app(...)' });
+    }
+    const rules = target._rules(this.key, this.subject, 'allowEgress');
+    let s = EGRESS.get(this.key);
+    if (!s) {
+      const w = this.subject;
+      const scope = this.key;
+      const state: { rules: k8s.NetworkPolicyEgressRule[]; dns: DnsEgress } = { rules: [], dns: 'kube-dns' };
+      const policy = new k8s.KubeNetworkPolicy(scope, 'EgressPolicy', {
+        metadata: { name: policyName(scope, [w.name, 'egress']), labels: { ...w.labels } },
+        spec: Lazy.any({
+          produce: (): k8s.NetworkPolicySpec => ({
+            podSelector: { matchLabels: { ...w.selectorLabels } },
+            policyTypes: ['Egress'],
+            egress: [...state.rules, dnsRule(state.dns)],
+          }),
+        }),
+      });
+      s = Object.assign(state, { policy });
+      EGRESS.set(this.key, s);
+    }
+    s.rules.push(...rules);
+    if (options.dns === 'any') s.dns = 'any';
+    return this;
+  }
+
+  private ingressState(): IngressState {
+    let s = INGRESS.get(this.key);
+    if (!s) INGRESS.set(this.key, (s = { explicit: false, clients: false, entries: [] }));
+    return s;
+  }
+
+  // The own policy exists once the workload is isolated and has something of its own to admit
+  // (or is isolated explicitly, when it admits nothing beyond its clients).
+  private sync(): void {
+    const s = this.ingressState();
+    if (s.policy || !(s.explicit || (s.clients && s.entries.length > 0))) return;
+    const w = this.subject;
+    s.policy = new k8s.KubeNetworkPolicy(this.key, 'NetworkPolicy', {
+      metadata: { name: w.name, labels: { ...w.labels } },
+      spec: Lazy.any({
+        produce: (): k8s.NetworkPolicySpec => ({
+          podSelector: { matchLabels: { ...w.selectorLabels } },
+          policyTypes: ['Ingress'],
+          ingress: [...s.entries],
+        }),
+      }),
+    });
+  }
+}
+
+/** DNS egress of a client whose egress is restricted. */
+export function dnsRule(dns: DnsEgress): k8s.NetworkPolicyEgressRule {
+  const d = DEFAULTS.connections.dns;
+  const ports = (['UDP', 'TCP'] as const).map((protocol) => ({ protocol, port: intOrString(d.port) }));
+  if (dns === 'any') return { ports };
+  return {
+    to: [{
+      namespaceSelector: { matchLabels: { [DEFAULTS.connections.namespaceNameLabel]: d.namespace } },
+      podSelector: { matchLabels: { ...d.podLabels } },
+    }],
+    ports,
+  };
+}
+
+/** A NetworkPolicy name made of parts, shortened deterministically. */
+export function policyName(scope: IConstruct, parts: string[]): string {
+  return nameFromParts(scope, parts, { rule: NameRule.DNS_1123_LABEL, maxLength: DEFAULTS.connections.policyNameMaxLength });
+}
+
+function requiredPorts(options: { readonly ports?: ReadonlyArray<number | TrafficPort> }, scope: IConstruct, prop: string): k8s.NetworkPolicyPort[] {
+  if (!Array.isArray(options?.ports) || options.ports.length === 0) {
+    fail({ scope, prop: `${prop}.ports`, message: 'needs at least one port', value: options?.ports, allowed: 'port numbers or { port, endPort?, protocol? }', fix: 'e.g. { ports: [443] }' });
+  }
+  return toPorts(options.ports, scope, `${prop}.ports`);
+}
+
+function optionalPorts(options: { readonly ports?: ReadonlyArray<number | TrafficPort> }, scope: IConstruct, prop: string): k8s.NetworkPolicyPort[] | undefined {
+  return options.ports === undefined ? undefined : requiredPorts(options, scope, prop);
+}
+
+function toPorts(ports: ReadonlyArray<number | TrafficPort>, scope: IConstruct, prop: string): k8s.NetworkPolicyPort[] {
+  return ports.map((p, i) => {
+    const spec: TrafficPort = typeof p === 'number' ? { port: p } : p;
+    validatePortNumber(spec?.port, scope, `${prop}[${i}].port`);
+    if (spec.endPort !== undefined) {
+      validatePortNumber(spec.endPort, scope, `${prop}[${i}].endPort`);
+      if (spec.endPort < spec.port) fail({ scope, prop: `${prop}[${i}].endPort`, message: `must be at least port (${spec.port})`, value: spec.endPort });
+    }
+    const protocol = spec.protocol ?? 'TCP';
+    if (!['TCP', 'UDP', 'SCTP'].includes(protocol)) fail({ scope, prop: `${prop}[${i}].protocol`, message: 'is not a protocol', value: protocol, allowed: 'TCP, UDP or SCTP' });
+    return { protocol, port: intOrString(spec.port), endPort: spec.endPort };
+  });
+}
+
+function validateCidr(cidr: string, scope: IConstruct, prop: string): string {
+  const [addr, bits, extra] = typeof cidr === 'string' ? cidr.split('/') : [];
+  const family = isIP(addr ?? '');
+  const prefix = Number(bits);
+  if (!family || extra !== undefined || bits === undefined || !/^[0-9]+$/.test(bits) || prefix > (family === 4 ? 32 : 128)) {
+    fail({ scope, prop, message: 'is not a CIDR', value: cidr, allowed: "an IPv4 or IPv6 address with a prefix length, e.g. '203.0.113.0/24' or '2001:db8::/32'" });
+  }
+  return cidr;
+}

@@ -1,0 +1,158 @@
+import { Testing } from 'cdk8s';
+import { WebApp } from '../../src/constructs/web-app';
+import { TimonelError } from '../../src/core/errors';
+import { TrafficEvaluator } from '../../src/policies/traffic';
+import { EgressTarget, NetworkAccess } from '../../src/workload/network';
+import { expectValidManifests } from '../support/schema';
+import { newChart, one } from '../support/util';
+
+const IMAGE = 'ghcr.io/acme/app:1.0.0';
+const CONTROLLER = { namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' } };
+const at = (workload: string) => ({ workload, namespace: 'shop' });
+
+function apps() {
+  const chart = newChart('shop', { namespace: 'shop' });
+  const web = new WebApp(chart, 'web', { image: IMAGE });
+  const api = new WebApp(chart, 'api', { image: IMAGE });
+  const other = new WebApp(chart, 'other', { image: IMAGE });
+  return { chart, web, api, other };
+}
+
+const traffic = (chart: any) => TrafficEvaluator.fromManifests(Testing.synth(chart));
+
+describe('NetworkAccess: ingress', () => {
+  test('a client never cuts off what the app\'s own exposure admits (ingress controller, any source)', () => {
+    const { chart, web, api, other } = apps();
+    NetworkAccess.of(web).admitIngressController({ ports: [8080] });
+    NetworkAccess.of(api).admitAnySource({ ports: [8080] });
+    // before any client: not isolated, no policy of its own
+    expect(NetworkAccess.of(web).isolated).toBe(false);
+    expect(NetworkAccess.of(web).ingressPolicy).toBeUndefined();
+    other.connectTo(web);
+    other.connectTo(api);
+    const t = traffic(chart);
+    expect(t.allows({ from: CONTROLLER, to: at('shop-web'), port: 8080 })).toBe(true);
+    expect(t.allows({ from: { ip: '203.0.113.9' }, to: at('shop-api'), port: 8080 })).toBe(true);
+    expect(t.allows({ from: at('shop-other'), to: at('shop-web'), port: 8080 })).toBe(true);
+    // the exposure is on its port only, and the controller only reaches the app it fronts
+    expect(t.allows({ from: { ip: '203.0.113.9' }, to: at('shop-web'), port: 8080 })).toBe(false);
+    expect(t.allows({ from: CONTROLLER, to: at('shop-api'), port: 9000 })).toBe(false);
+    expect(t.allows({ from: at('shop-api'), to: at('shop-web'), port: 8080 })).toBe(false);
+    expect(NetworkAccess.of(web).isolated).toBe(true);
+    expect(one(Testing.synth(chart), 'NetworkPolicy', 'shop-web').spec.ingress).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }, podSelector: { matchLabels: CONTROLLER.labels } }],
+      ports: [{ protocol: 'TCP', port: 8080 }],
+    }]);
+  });
+
+  test('an exposure declared after the first client is admitted too', () => {
+    const { chart, web, other } = apps();
+    other.connectTo(web);
+    NetworkAccess.of(web).admitIngressController({ ports: [8080], controller: { namespace: 'traefik', podLabels: { app: 'traefik' } } });
+    const t = traffic(chart);
+    expect(t.allows({ from: { namespace: 'traefik', labels: { app: 'traefik' } }, to: at('shop-web'), port: 8080 })).toBe(true);
+    expect(t.allows({ from: CONTROLLER, to: at('shop-web'), port: 8080 })).toBe(false);
+  });
+
+  test('isolate() admits exactly the declared clients and entry, nothing else', () => {
+    const { chart, web, api, other } = apps();
+    NetworkAccess.of(api).isolate();
+    let t = traffic(chart);
+    expect(t.allows({ from: at('shop-web'), to: at('shop-api'), port: 8080 })).toBe(false);
+    expect(one(Testing.synth(chart), 'NetworkPolicy', 'shop-api').spec).toEqual({
+      podSelector: { matchLabels: api.selectorLabels }, policyTypes: ['Ingress'], ingress: [],
+    });
+    web.connectTo(api);
+    t = traffic(chart);
+    expect(t.allows({ from: at('shop-web'), to: at('shop-api'), port: 8080 })).toBe(true);
+    expect(t.allows({ from: at('shop-other'), to: at('shop-api'), port: 8080 })).toBe(false);
+    expect(t.allows({ from: { ip: '203.0.113.9' }, to: at('shop-api'), port: 8080 })).toBe(false);
+    void other;
+  });
+
+  test('works on anything with an endpoint, sharing the state with the workload', () => {
+    const { chart, api } = apps();
+    NetworkAccess.of({ endpoint: api.endpoint, node: api.node } as any);
+    expect(() => NetworkAccess.of({ node: api.node } as any)).toThrow(TimonelError);
+    NetworkAccess.of(api).isolate();
+    expect(NetworkAccess.of(api).ingressPolicy).toBeDefined();
+    expectValidManifests(Testing.synth(chart));
+  });
+
+  test.each([
+    ['no ports', (a: NetworkAccess) => a.admitAnySource({ ports: [] }), "'public.ports' needs at least one port, got []"],
+    ['a bad port', (a: NetworkAccess) => a.admitIngressController({ ports: [70000] }), "'ingressController.ports[0].port' must be a port number, got 70000"],
+    ['a bad controller namespace', (a: NetworkAccess) => a.admitIngressController({ ports: [80], controller: { namespace: 'Ingress', podLabels: {} } }), "'ingressController.namespace'"],
+  ])('fails when given %s', (_w, call, message) => {
+    const { api } = apps();
+    expect(() => call(NetworkAccess.of(api))).toThrow(message);
+  });
+});
+
+describe('allowEgress', () => {
+  test('the internet on given ports, but neither private ranges nor other ports', () => {
+    const { chart, web } = apps();
+    web.allowEgress(EgressTarget.internet({ ports: [443] }));
+    const t = traffic(chart);
+    expect(t.allows({ from: at('shop-web'), to: { ip: '93.184.216.34' }, port: 443 })).toBe(true);
+    expect(t.allows({ from: at('shop-web'), to: { ip: '2606:4700::1111' }, port: 443 })).toBe(true);
+    expect(t.allows({ from: at('shop-web'), to: { ip: '93.184.216.34' }, port: 80 })).toBe(false);
+    for (const ip of ['10.1.2.3', '172.20.0.1', '192.168.1.1', '100.64.0.1', '169.254.169.254', 'fd12::1']) {
+      expect(t.allows({ from: at('shop-web'), to: { ip }, port: 443 })).toBe(false);
+    }
+    expect(t.allows({ from: at('shop-web'), to: at('shop-api'), port: 8080 })).toBe(false);
+    expect(t.allows({ from: at('shop-web'), to: { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }, port: 53, protocol: 'UDP' })).toBe(true);
+    expectValidManifests(Testing.synth(chart));
+  });
+
+  test('CIDRs, namespaces and apps add up with connections, in one <name>-egress policy', () => {
+    const { chart, web, api, other } = apps();
+    const other2 = newChart('billing', { namespace: 'billing' });
+    const pay = new WebApp(other2, 'pay', { image: IMAGE });
+    web.connectTo(api);
+    web.allowEgress(EgressTarget.cidrs(['203.0.113.0/24', '2001:db8::/32'], { ports: [{ port: 8000, endPort: 8010 }, 25] }))
+      .allowEgress(EgressTarget.namespace('monitoring', { podLabels: { app: 'otel' }, ports: [4317] }))
+      .allowEgress(EgressTarget.app(other))
+      .allowEgress(EgressTarget.app(pay, { ports: [8443] }));
+    const t = TrafficEvaluator.fromManifests([...Testing.synth(chart), ...Testing.synth(other2)]);
+    const w = at('shop-web');
+    expect(t.allows({ from: w, to: at('shop-api'), port: 8080 })).toBe(true);
+    expect(t.allows({ from: w, to: at('shop-other'), port: 8080 })).toBe(true);
+    expect(t.allows({ from: w, to: at('shop-other'), port: 9090 })).toBe(false);
+    expect(t.allows({ from: w, to: { ip: '203.0.113.5' }, port: 8005 })).toBe(true);
+    expect(t.allows({ from: w, to: { ip: '2001:db8::5' }, port: 25 })).toBe(true);
+    expect(t.allows({ from: w, to: { ip: '203.0.114.5' }, port: 25 })).toBe(false);
+    expect(t.check({ from: w, to: { namespace: 'monitoring', labels: { app: 'otel' } }, port: 4317 }).egress.allowed).toBe(true);
+    expect(t.check({ from: w, to: { namespace: 'monitoring', labels: { app: 'other' } }, port: 4317 }).egress.allowed).toBe(false);
+    expect(t.check({ from: w, to: { workload: 'billing-pay', namespace: 'billing' }, port: 8443 }).egress.allowed).toBe(true);
+    expect(NetworkAccess.of(web).egressPolicy!.name).toBe('shop-web-egress');
+    expect(Testing.synth(chart).filter((o: any) => o.kind === 'NetworkPolicy').map((o: any) => o.metadata.name).sort())
+      .toEqual(['shop-api-from-shop-web', 'shop-web-egress', 'shop-web-to-shop-api']);
+  });
+
+  test('dns: any opens port 53 to any destination', () => {
+    const { chart, web } = apps();
+    web.allowEgress(EgressTarget.cidrs(['192.0.2.1/32'], { ports: [443] }), { dns: 'any' });
+    expect(traffic(chart).allows({ from: at('shop-web'), to: { ip: '192.0.2.53' }, port: 53, protocol: 'UDP' })).toBe(true);
+  });
+
+  test.each([
+    ['a CIDR without a prefix', () => EgressTarget.cidrs(['203.0.113.0'], { ports: [443] }), "'allowEgress' is not a CIDR, got '203.0.113.0'"],
+    ['no CIDR', () => EgressTarget.cidrs([], { ports: [443] }), "'allowEgress' needs at least one CIDR"],
+    ['no ports for the internet', () => EgressTarget.internet({ ports: [] }), "'allowEgress.ports' needs at least one port"],
+    ['a bad exception', () => EgressTarget.internet({ ports: [443], except: ['10.0.0.0/33'] }), "'allowEgress.except' is not a CIDR, got '10.0.0.0/33'"],
+    ['a bad namespace', () => EgressTarget.namespace('Bad_NS'), "'allowEgress.namespace'"],
+    ['an endPort below the port', () => EgressTarget.cidrs(['192.0.2.0/24'], { ports: [{ port: 9000, endPort: 8000 }] }), "'allowEgress.ports[0].endPort' must be at least port (9000), got 8000"],
+    ['something else', () => ({}) as EgressTarget, "'allowEgress' needs an EgressTarget"],
+  ])('fails when given %s', (_w, target, message) => {
+    const { web } = apps();
+    expect(() => web.allowEgress(target())).toThrow(TimonelError);
+    expect(() => web.allowEgress(target())).toThrow(message);
+  });
+
+  test('fails across namespaces when a chart has no namespace', () => {
+    const { web } = apps();
+    const bare = new WebApp(newChart('bare'), 'x', { image: IMAGE });
+    expect(() => web.allowEgress(EgressTarget.app(bare))).toThrow("crosses namespaces but the target's chart has no namespace");
+  });
+});
