@@ -1,0 +1,170 @@
+import { ApiObject, JsonPatch, Testing } from 'cdk8s';
+import { App } from '../../src/app/app';
+import { TimonelChart } from '../../src/app/chart';
+import { PostgreSQL } from '../../src/constructs/presets/postgres';
+import { StoreCredentials } from '../../src/constructs/stateful-store';
+import { WebApp } from '../../src/constructs/web-app';
+import { Worker } from '../../src/constructs/worker';
+import { TimonelError } from '../../src/core/errors';
+import { PolicyError } from '../../src/policies';
+import { findObject, findObjects, podSpecOf, synth, timonelMatchers } from '../../src/testing';
+import '../../src/testing/jest';
+
+function shop() {
+  const chart = new TimonelChart(Testing.app(), 'shop', { namespace: 'shop' });
+  const db = new PostgreSQL(chart, 'db', { credentials: StoreCredentials.fromSecret('shop-db') });
+  const web = new WebApp(chart, 'web', { image: 'ghcr.io/acme/shop-web:1.8.4', healthPath: '/healthz', isolate: true });
+  const orders = new Worker(chart, 'orders', { image: 'ghcr.io/acme/orders:1.0.0', replicas: 1 });
+  web.connectTo(db);
+  return { chart, db, web, orders };
+}
+
+function hostNetworkChart(): TimonelChart {
+  const chart = new TimonelChart(Testing.app(), 'x', { namespace: 'x' });
+  const web = new WebApp(chart, 'web', { image: 'ghcr.io/acme/web:1.0.0' });
+  ApiObject.of(web.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/hostNetwork', true));
+  return chart;
+}
+
+describe('synth', () => {
+  test('a chart: its objects in apply order, as Testing.synth gives them', () => {
+    const { chart } = shop();
+    expect(synth(chart)).toEqual(Testing.synth(chart));
+  });
+
+  test('a construct: only the objects it made', () => {
+    const { orders } = shop();
+    expect(synth(orders).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'ServiceAccount/shop-orders', 'Deployment/shop-orders', 'NetworkPolicy/shop-orders',
+    ]);
+  });
+
+  test('an App: every chart, policies over the whole app', () => {
+    const app = new App({ outdir: '/nonexistent' });
+    new WebApp(new TimonelChart(app, 'a', { namespace: 'a' }), 'web', { image: 'ghcr.io/acme/web:1.0.0', isolate: true });
+    new WebApp(new TimonelChart(app, 'b', { namespace: 'b' }), 'web', { image: 'ghcr.io/acme/web:1.0.0', isolate: true });
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const objs = synth(app);
+      expect(findObjects(objs, 'Deployment').map((o) => o.metadata.name)).toEqual(['a-web', 'b-web']);
+      expect(synth(app, { policies: false })).toEqual(objs);
+    } finally {
+      stderr.mockRestore();
+    }
+  });
+
+  test('policies are enforced unless policies: false', () => {
+    expect(() => synth(hostNetworkChart())).toThrow(PolicyError);
+    const objs = synth(hostNetworkChart(), { policies: false });
+    expect(podSpecOf(findObject(objs, 'Deployment')).hostNetwork).toBe(true);
+  });
+
+  test('fails when the construct is in no chart', () => {
+    const app = Testing.app();
+    expect(() => synth(new (require('constructs').Construct)(app, 'loose'))).toThrow(
+      /\[loose\] 'synth' needs a chart, an App or a construct inside a chart, got 'loose'/,
+    );
+  });
+});
+
+describe('findObject, findObjects, podSpecOf', () => {
+  const objs = synth(shop().chart);
+
+  test('find by kind and name', () => {
+    expect(findObject(objs, 'Deployment', 'shop-web').metadata.name).toBe('shop-web');
+    expect(findObjects(objs, 'NetworkPolicy').length).toBeGreaterThan(2);
+    expect(findObjects(objs, 'Ingress')).toEqual([]);
+  });
+
+  test('podSpecOf reads Deployments, StatefulSets, CronJobs and Pods', () => {
+    expect(podSpecOf(findObject(objs, 'StatefulSet')).containers[0].name).toBe('main');
+    expect(podSpecOf({ kind: 'CronJob', spec: { jobTemplate: { spec: { template: { spec: { containers: [] } } } } } })).toEqual({ containers: [] });
+    expect(podSpecOf({ kind: 'Pod', spec: { containers: [] } })).toEqual({ containers: [] });
+  });
+
+  test.each([
+    ['no object matches', () => findObject(objs, 'Deployment', 'shop-nope'), /'findObject' found 0 objects of kind Deployment named 'shop-nope', expected exactly one, got 'Deployment\/shop-nope'\. Allowed: .*Deployment\/shop-web/],
+    ['several objects match', () => findObject(objs, 'Deployment'), /'findObject' found 2 objects of kind Deployment, expected exactly one.*Fix: pass the name too/],
+    ['the objects are not a list', () => findObjects({} as any, 'Deployment'), /'objects' must be a list of manifests, got 'object'/],
+    ['the object has no pod template', () => podSpecOf(findObject(objs, 'Service', 'shop-web')), /'podSpecOf' needs an object with a pod template, got 'Service\/shop-web'/],
+  ])('fails when %s', (_what, call, message) => {
+    expect(call).toThrow(message);
+    expect(call).toThrow(TimonelError);
+  });
+});
+
+describe('toHaveObject', () => {
+  const { chart, web } = shop();
+
+  test('on a chart, a construct or manifests; with a partial object', () => {
+    expect(chart).toHaveObject('Service', 'shop-web', { spec: { ports: [{ name: 'http', port: 80 }] } });
+    expect(web).toHaveObject('Deployment', 'shop-web');
+    expect(synth(chart)).toHaveObject('Deployment', 'shop-web', {
+      spec: { template: { spec: { containers: [expect.objectContaining({ image: expect.stringMatching(/:1\.8\.4$/) })] } } },
+    });
+    expect(chart).not.toHaveObject('Ingress', 'shop-web');
+    expect(chart).not.toHaveObject('Service', 'shop-web', { spec: { type: 'LoadBalancer' } });
+  });
+
+  test('says which field differs, and which objects exist', () => {
+    const r1 = timonelMatchers.toHaveObject(synth(chart), 'Service', 'shop-web', { spec: { type: 'NodePort' } });
+    expect(r1.pass).toBe(false);
+    expect(r1.message()).toBe(`expected Service 'shop-web' to contain {"spec":{"type":"NodePort"}}, but spec.type is 'ClusterIP'`);
+    const r2 = timonelMatchers.toHaveObject(synth(chart), 'Service', 'shop-api');
+    expect(r2.message()).toMatch(/^expected one Service 'shop-api', found 0; the Service objects are: shop-db-headless, shop-db, shop-web$/);
+    const r3 = timonelMatchers.toHaveObject(synth(chart), 'Deployment', 'shop-web', { spec: { template: { spec: { containers: [{}, {}] } } } });
+    expect(r3.message()).toMatch(/spec\.template\.spec\.containers has 1 items, not 2/);
+  });
+
+  test('fails when the received value is neither manifests nor a construct', () => {
+    expect(() => expect('shop').toHaveObject('Service')).toThrow(/'toHaveObject' needs manifests or a construct as the received value, got 'string'/);
+  });
+});
+
+describe('toPassPolicies', () => {
+  test('passes with the chart\'s profile, and fails listing every error', () => {
+    expect(shop().chart).toPassPolicies();
+    expect(hostNetworkChart()).not.toPassPolicies();
+    const r = timonelMatchers.toPassPolicies(hostNetworkChart());
+    expect(r.message()).toMatch(/^expected no policy errors \(profile restricted\), got 1:\n {2}\[x\/web\/Resource\] Deployment x\/x-web 'spec\.template\.spec\.hostNetwork'.*\(pss-baseline-host-namespaces\)$/);
+  });
+
+  test('a profile overrides the chart\'s', () => {
+    const chart = new TimonelChart(Testing.app(), 'x', { namespace: 'x' });
+    const web = new WebApp(chart, 'web', { image: 'ghcr.io/acme/web:1.0.0', securityContext: { readOnlyRootFilesystem: true } });
+    ApiObject.of(web.deployment).addJsonPatch(JsonPatch.remove('/spec/template/spec/securityContext/seccompProfile'));
+    ApiObject.of(web.deployment).addJsonPatch(JsonPatch.remove('/spec/template/spec/containers/0/securityContext/capabilities'));
+    expect(chart).not.toPassPolicies();
+    expect(chart).not.toPassPolicies('restricted');
+    expect(chart).toPassPolicies('baseline');
+  });
+
+  test('manifests are checked with the restricted profile', () => {
+    expect(synth(hostNetworkChart(), { policies: false })).not.toPassPolicies();
+  });
+});
+
+describe('toAllowTraffic', () => {
+  test('by construct, by name, by port number or name', () => {
+    const { chart, db, web, orders } = shop();
+    expect(chart).toAllowTraffic(web, db, 5432);
+    expect(chart).toAllowTraffic(web, db, 'postgres');
+    expect(chart).toAllowTraffic({ workload: 'shop-web', namespace: 'shop' }, { workload: 'shop-db', namespace: 'shop' }, 5432);
+    expect(chart).not.toAllowTraffic(orders, db, 5432);
+    expect(chart).not.toAllowTraffic(web, orders, 8080);
+    expect(chart).toAllowTraffic({ ip: '203.0.113.7' }, web, 'http');
+  });
+
+  test('the message explains the verdict', () => {
+    const { chart, db, orders } = shop();
+    const r = timonelMatchers.toAllowTraffic(chart, orders, db, 5432);
+    expect(r.pass).toBe(false);
+    expect(r.message()).toMatch(/^expected traffic to be allowed, but shop\/shop-orders -> shop\/shop-db on 5432\/TCP is denied: /);
+  });
+
+  test('fails when an end is not a workload', () => {
+    const { chart } = shop();
+    expect(() => expect(chart).toAllowTraffic(chart, 'shop-web', 8080)).toThrow(TimonelError);
+    expect(() => expect(chart).toAllowTraffic('shop-nope', 'shop-web', 8080, { defaultNamespace: 'shop' })).toThrow(/'from\.workload' names no workload of the manifests in namespace 'shop', got 'shop-nope'/);
+  });
+});
