@@ -8,7 +8,9 @@ import { Probe } from '../../src/core/probes';
 import { ConfigExposure } from '../../src/workload/workload';
 import { Policy } from '../../src/policies/policy';
 import { expectValidManifests } from '../support/schema';
-import { all, newChart, one, podSpec, synth } from '../support/util';
+import { findObject, findObjects, podSpecOf, synth } from '../../src/testing';
+import '../../src/testing/jest';
+import { newChart } from '../support/util';
 
 const IMAGE = 'ghcr.io/acme/orders-worker:2.0.1';
 
@@ -35,17 +37,17 @@ describe('Worker defaults', () => {
       'PodDisruptionBudget/shop-orders',
       'NetworkPolicy/shop-orders',
     ]);
-    expect(one(objs, 'NetworkPolicy').spec).toEqual({
+    expect(findObject(objs, 'NetworkPolicy').spec).toEqual({
       podSelector: { matchLabels: { 'app.kubernetes.io/name': 'orders', 'app.kubernetes.io/instance': 'shop-orders' } },
       policyTypes: ['Ingress'],
       ingress: [],
     });
-    const c = podSpec(one(objs, 'Deployment')).containers[0];
+    const c = podSpecOf(findObject(objs, 'Deployment')).containers[0];
     expect(c.ports).toBeUndefined();
   });
 
   test('two replicas, spread over zones and hosts, rolled out without losing a consumer', () => {
-    const spec = one(render(), 'Deployment').spec;
+    const spec = findObject(render(), 'Deployment').spec;
     expect(spec.replicas).toBe(2);
     expect(spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: '25%' } });
     expect(spec.template.spec.topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual([
@@ -54,7 +56,7 @@ describe('Worker defaults', () => {
   });
 
   test('pods get the same restricted defaults as every workload, with no probes and no preStop pause', () => {
-    const pod = podSpec(one(render(), 'Deployment'));
+    const pod = podSpecOf(findObject(render(), 'Deployment'));
     const c = pod.containers[0];
     expect(pod.securityContext).toEqual({
       runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' },
@@ -70,6 +72,7 @@ describe('Worker defaults', () => {
   test('the restricted profile finds nothing but the missing probes (a warning)', () => {
     const chart = newChart('shop', { namespace: 'shop' });
     new Worker(chart, 'orders', { image: IMAGE });
+    expect(chart).toPassPolicies('restricted');
     synth(chart);
     const report = Policy.lastReport(chart)!;
     expect(report.errors).toEqual([]);
@@ -90,22 +93,22 @@ describe('Worker defaults', () => {
 describe('Worker props', () => {
   test('replicas: 1 drops the PDB and the spread; replicas: 0 stops the worker', () => {
     const one1 = render({ replicas: 1 });
-    expect(all(one1, 'PodDisruptionBudget')).toHaveLength(0);
-    expect(podSpec(one(one1, 'Deployment')).topologySpreadConstraints).toBeUndefined();
-    expect(one(render({ replicas: 0 }), 'Deployment').spec.replicas).toBe(0);
+    expect(findObjects(one1, 'PodDisruptionBudget')).toHaveLength(0);
+    expect(podSpecOf(findObject(one1, 'Deployment')).topologySpreadConstraints).toBeUndefined();
+    expect(findObject(render({ replicas: 0 }), 'Deployment').spec.replicas).toBe(0);
   });
 
   test('disruptionBudget: false, spread: false and isolate: false opt out', () => {
     const objs = render({ disruptionBudget: false, spread: false, isolate: false });
-    expect(all(objs, 'PodDisruptionBudget')).toHaveLength(0);
-    expect(all(objs, 'NetworkPolicy')).toHaveLength(0);
-    expect(podSpec(one(objs, 'Deployment')).topologySpreadConstraints).toBeUndefined();
+    expect(findObjects(objs, 'PodDisruptionBudget')).toHaveLength(0);
+    expect(findObjects(objs, 'NetworkPolicy')).toHaveLength(0);
+    expect(podSpecOf(findObject(objs, 'Deployment')).topologySpreadConstraints).toBeUndefined();
   });
 
   test('autoscaling on memory only: an HPA on the Deployment, no fixed replicas', () => {
     const objs = render({ autoscaling: { minReplicas: 3, maxReplicas: 12, memoryUtilization: 75 } });
-    expect(one(objs, 'Deployment').spec.replicas).toBeUndefined();
-    const hpa = one(objs, 'HorizontalPodAutoscaler');
+    expect(findObject(objs, 'Deployment').spec.replicas).toBeUndefined();
+    const hpa = findObject(objs, 'HorizontalPodAutoscaler');
     expect(hpa.spec).toEqual({
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'shop-orders' },
       minReplicas: 3,
@@ -115,14 +118,14 @@ describe('Worker props', () => {
   });
 
   test('autoscaling with defaults: 2–10 at 70% CPU', () => {
-    const hpa = one(render({ autoscaling: {} }), 'HorizontalPodAutoscaler');
+    const hpa = findObject(render({ autoscaling: {} }), 'HorizontalPodAutoscaler');
     expect([hpa.spec.minReplicas, hpa.spec.maxReplicas, hpa.spec.metrics[0].resource]).toEqual([
       2, 10, { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } },
     ]);
   });
 
   test('exec probes are rendered with the default timing', () => {
-    const c = podSpec(one(render({ liveness: Probe.exec(['test', '-f', '/tmp/alive'], { periodSeconds: 30 }) }), 'Deployment')).containers[0];
+    const c = podSpecOf(findObject(render({ liveness: Probe.exec(['test', '-f', '/tmp/alive'], { periodSeconds: 30 }) }), 'Deployment')).containers[0];
     expect(c.livenessProbe).toEqual({
       exec: { command: ['test', '-f', '/tmp/alive'] },
       initialDelaySeconds: 0, periodSeconds: 30, timeoutSeconds: 2, failureThreshold: 3, successThreshold: 1,
@@ -131,13 +134,13 @@ describe('Worker props', () => {
 
   test('config as files, with the checksum that rolls the pods', () => {
     const objs = render({ config: { 'worker.yaml': 'batch: 10\n' }, configAs: ConfigExposure.FILES });
-    const d = one(objs, 'Deployment');
+    const d = findObject(objs, 'Deployment');
     expect(d.spec.template.metadata.annotations['timonel.dev/config-checksum']).toMatch(/^[0-9a-f]{64}$/);
     expect(d.spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'config', mountPath: '/etc/config', readOnly: true });
   });
 
   test('rollout options reach the Deployment', () => {
-    const spec = one(render({ rollout: { maxSurge: 0, maxUnavailable: '50%', revisionHistoryLimit: 2 } }), 'Deployment').spec;
+    const spec = findObject(render({ rollout: { maxSurge: 0, maxUnavailable: '50%', revisionHistoryLimit: 2 } }), 'Deployment').spec;
     expect(spec.strategy.rollingUpdate).toEqual({ maxUnavailable: '50%', maxSurge: 0 });
     expect(spec.revisionHistoryLimit).toBe(2);
   });
@@ -149,10 +152,12 @@ describe('Worker connections', () => {
     const queue = new Redis(chart, 'queue', { credentials: StoreCredentials.fromSecret('queue-auth') });
     const w = new Worker(chart, 'orders', { image: IMAGE, connectTo: [queue] });
     const objs = synth(chart);
-    const env = podSpec(one(objs, 'Deployment', 'shop-orders')).containers[0].env.map((e: any) => e.name);
+    const env = podSpecOf(findObject(objs, 'Deployment', 'shop-orders')).containers[0].env.map((e: any) => e.name);
     expect(env).toEqual(expect.arrayContaining(['QUEUE_HOST', 'QUEUE_PORT', 'QUEUE_PASSWORD']));
-    expect(one(objs, 'NetworkPolicy', 'shop-orders-to-shop-queue').spec.policyTypes).toEqual(['Egress']);
-    expect(one(objs, 'NetworkPolicy', 'shop-queue-from-shop-orders').spec.policyTypes).toEqual(['Ingress']);
+    expect(objs).toHaveObject('NetworkPolicy', 'shop-orders-to-shop-queue', { spec: { policyTypes: ['Egress'] } });
+    expect(objs).toHaveObject('NetworkPolicy', 'shop-queue-from-shop-orders', { spec: { policyTypes: ['Ingress'] } });
+    expect(objs).toAllowTraffic(w, queue, 'redis', { defaultNamespace: 'shop' });
+    expect(objs).not.toAllowTraffic(queue, w, 8080, { defaultNamespace: 'shop' });
     expect(w.node.dependencies).toContain(queue);
   });
 
@@ -162,7 +167,7 @@ describe('Worker connections', () => {
     const queue = new Redis(chart, 'queue', { credentials: StoreCredentials.fromSecret('queue-auth') });
     const w = new Worker(chart, 'orders', { image: IMAGE, connectTo: [{ target: queue, options: { envPrefix: 'BROKER' } }] });
     w.connectTo(api);
-    const env = podSpec(one(synth(chart), 'Deployment', 'shop-orders')).containers[0].env.map((e: any) => e.name);
+    const env = podSpecOf(findObject(synth(chart), 'Deployment', 'shop-orders')).containers[0].env.map((e: any) => e.name);
     expect(env).toEqual(expect.arrayContaining(['BROKER_HOST', 'API_HOST', 'API_PORT']));
   });
 
@@ -180,7 +185,7 @@ describe('Worker escape hatches', () => {
     const w = new Worker(chart, 'orders', { image: IMAGE });
     expect(w.node.defaultChild).toBe(w.deployment);
     ApiObject.of(w.deployment).addJsonPatch(JsonPatch.add('/spec/paused', true));
-    expect(one(synth(chart), 'Deployment').spec.paused).toBe(true);
+    expect(findObject(synth(chart), 'Deployment').spec.paused).toBe(true);
   });
 });
 

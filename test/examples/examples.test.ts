@@ -5,8 +5,9 @@ import { helloChart } from '../../src/examples/hello';
 import { reportsChart } from '../../src/examples/reports';
 import { shopChart } from '../../src/examples/shop';
 import { buildPlatform } from '../../src/main';
+import { findObject, findObjects, podSpecOf, synth } from '../../src/testing';
+import '../../src/testing/jest';
 import { expectValidManifests } from '../support/schema';
-import { one, podSpec } from '../support/util';
 
 describe('example charts', () => {
   test('hello: matches the snapshot', () => {
@@ -27,15 +28,15 @@ describe('example charts', () => {
 
   test('reports: a nightly CronJob and a one-off Indexed export Job', () => {
     const objs = Testing.synth(reportsChart(Testing.app()));
-    const cron = one(objs, 'CronJob');
+    const cron = findObject(objs, 'CronJob');
     expect([cron.spec.schedule, cron.spec.timeZone, cron.spec.concurrencyPolicy]).toEqual(['0 2 * * *', 'Europe/Madrid', 'Forbid']);
-    const job = one(objs, 'Job');
+    const job = findObject(objs, 'Job');
     expect(job.metadata.name).toMatch(/^reports-export-[0-9a-f]{8}$/);
     expect([job.spec.completionMode, job.spec.parallelism, job.spec.completions]).toEqual(['Indexed', 2, 4]);
   });
 
   test('hello: a busybox Pod that prints ¡¡Hola, mundo! as a non-root user and stays up', () => {
-    const pod = one(Testing.synth(helloChart(Testing.app())), 'Pod');
+    const pod = findObject(Testing.synth(helloChart(Testing.app())), 'Pod');
     const c = pod.spec.containers[0];
     expect(c.image).toBe('busybox:1.36.1');
     expect(c.command.join(' ')).toContain("echo '¡¡Hola, mundo!'");
@@ -46,30 +47,47 @@ describe('example charts', () => {
 
   test('flask: WebApp on port 5000 with the image built from the Dockerfile beside it', () => {
     const objs = Testing.synth(flaskChart(Testing.app()));
-    const c = podSpec(one(objs, 'Deployment')).containers[0];
+    const c = podSpecOf(findObject(objs, 'Deployment')).containers[0];
     expect(c.ports[0].containerPort).toBe(5000);
-    expect(one(objs, 'Service').spec.ports[0]).toMatchObject({ port: 80, targetPort: 'http' });
+    expect(findObject(objs, 'Service').spec.ports[0]).toMatchObject({ port: 80, targetPort: 'http' });
   });
 
   test('shop: web is public over HTTPS and autoscaled 2–10 at 70% CPU; api is internal', () => {
-    const objs = Testing.synth(shopChart(Testing.app()).chart);
-    const ing = objs.filter((o: any) => o.kind === 'Ingress');
-    expect(ing).toHaveLength(1);
-    expect(ing[0].spec.tls[0].hosts).toEqual(['shop.example.com']);
-    const hpa = one(objs, 'HorizontalPodAutoscaler', 'shop-web');
-    expect([hpa.spec.scaleTargetRef.name, hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual(['shop-web', 2, 10]);
-    expect(hpa.spec.metrics[0].resource.target.averageUtilization).toBe(70);
-    expect(one(objs, 'ConfigMap', 'shop-web-config').data.API_URL).toBe('http://shop-api.shop.svc');
+    const { chart } = shopChart(Testing.app());
+    expect(chart).toHaveObject('Ingress', undefined, { spec: { tls: [{ hosts: ['shop.example.com'] }] } });
+    expect(chart).toHaveObject('HorizontalPodAutoscaler', 'shop-web', {
+      spec: { scaleTargetRef: { name: 'shop-web' }, minReplicas: 2, maxReplicas: 10, metrics: [{ resource: { target: { averageUtilization: 70 } } }] },
+    });
+    expect(chart).toHaveObject('ConfigMap', 'shop-web-config', { data: { API_URL: 'http://shop-api.shop.svc' } });
+  });
+
+  test('shop: the traffic the connections declare is allowed, and nothing else', () => {
+    const { chart, web, api, db, cache, orders } = shopChart(Testing.app());
+    expect(chart).toAllowTraffic(web, api, 'http');
+    expect(chart).toAllowTraffic(api, db, 'postgres');
+    expect(chart).toAllowTraffic(api, cache, 'redis');
+    expect(chart).toAllowTraffic(orders, db, 'postgres');
+    expect(chart).toAllowTraffic(orders, cache, 'redis');
+    expect(chart).not.toAllowTraffic(web, db, 'postgres');
+    expect(chart).not.toAllowTraffic(orders, api, 'http');
+    expect(chart).not.toAllowTraffic(web, orders, 8080);
+  });
+
+  test('every example chart passes the restricted profile', () => {
+    const app = Testing.app();
+    for (const chart of [helloChart(app), flaskChart(app), shopChart(app).chart, reportsChart(app)]) expect(chart).toPassPolicies('restricted');
   });
 
   test('shop: the orders Worker has no Service, scales on memory and reaches only the database and the cache', () => {
-    const objs = Testing.synth(shopChart(Testing.app()).chart);
-    expect(objs.filter((o: any) => o.kind === 'Service' && o.metadata.name === 'shop-orders')).toHaveLength(0);
-    const hpa = one(objs, 'HorizontalPodAutoscaler', 'shop-orders');
-    expect(hpa.spec.metrics[0].resource).toEqual({ name: 'memory', target: { type: 'Utilization', averageUtilization: 80 } });
-    const egress = objs.filter((o: any) => o.kind === 'NetworkPolicy' && o.metadata.name.startsWith('shop-orders-to-'));
-    expect(egress.map((o: any) => o.metadata.name).sort()).toEqual(['shop-orders-to-shop-cache', 'shop-orders-to-shop-db']);
-    expect(one(objs, 'NetworkPolicy', 'shop-orders').spec).toMatchObject({ policyTypes: ['Ingress'], ingress: [] });
+    const { orders } = shopChart(Testing.app());
+    const objs = synth(orders);
+    expect(objs).not.toHaveObject('Service', 'shop-orders');
+    expect(objs).toHaveObject('HorizontalPodAutoscaler', 'shop-orders', {
+      spec: { metrics: [{ resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 80 } } }] },
+    });
+    const egress = findObjects(objs, 'NetworkPolicy').filter((o) => o.metadata.name.startsWith('shop-orders-to-'));
+    expect(egress.map((o) => o.metadata.name).sort()).toEqual(['shop-orders-to-shop-cache', 'shop-orders-to-shop-db']);
+    expect(objs).toHaveObject('NetworkPolicy', 'shop-orders', { spec: { policyTypes: ['Ingress'], ingress: [] } });
   });
 
   test('every object of the example platform validates against the Kubernetes 1.28 schema', () => {
