@@ -1,26 +1,55 @@
 import { IConstruct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { fail } from './errors';
+import { isValidName, NameRule } from './names';
+import { checkProps, v } from './validation';
+
+const OBJECT_NAME = v.string({
+  allowed: "a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', at most 253 characters",
+  check: (s) => (isValidName(s, NameRule.DNS_1123_SUBDOMAIN) ? undefined : { message: 'is not a valid object name', fix: s !== s.toLowerCase() ? `write '${s.toLowerCase()}'` : undefined }),
+});
+const DATA_KEY = v.string({
+  allowed: "letters, digits, '-', '_' and '.', at most 253 characters",
+  check: (s) => (/^[-._a-zA-Z0-9]+$/.test(s) && s.length <= 253 ? undefined : { message: 'is not a valid key' }),
+});
+const REF_OPTIONS = v.object<{ optional?: boolean }>()({ optional: v.boolean() }, { what: 'option' });
+const SECRET_ARGS = v.object<{ secretName: string; key: string; opts?: { optional?: boolean } }>()({
+  secretName: v.required(OBJECT_NAME), key: v.required(DATA_KEY), opts: REF_OPTIONS,
+});
+const CONFIG_MAP_ARGS = v.object<{ configMapName: string; key: string; opts?: { optional?: boolean } }>()({
+  configMapName: v.required(OBJECT_NAME), key: v.required(DATA_KEY), opts: REF_OPTIONS,
+});
+const VALUE_ARGS = v.object<{ value: string }>()({ value: v.required(v.string()) });
+const FIELD_ARGS = v.object<{ fieldPath: string }>()({
+  fieldPath: v.required(v.string({
+    allowed: "a field of the pod such as 'metadata.name', 'metadata.namespace', 'status.podIP', 'spec.nodeName'",
+    check: (s) => (/^(metadata|spec|status)\.[A-Za-z][\w.'[\]/-]*$/.test(s) ? undefined : { message: 'is not a pod field path' }),
+  })),
+});
 
 /** Where an environment variable's value comes from. */
 export class EnvValue {
   /** A literal value. */
   public static value(value: string): EnvValue {
+    checkProps(VALUE_ARGS, { value }, 'EnvValue.value');
     return new EnvValue({ value });
   }
 
   /** A key of a ConfigMap. */
   public static fromConfigMap(configMapName: string, key: string, opts: { optional?: boolean } = {}): EnvValue {
+    checkProps(CONFIG_MAP_ARGS, { configMapName, key, opts }, 'EnvValue.fromConfigMap');
     return new EnvValue({ valueFrom: { configMapKeyRef: { name: configMapName, key, optional: opts.optional } } });
   }
 
   /** A key of a Secret; the value never appears in the manifests. */
   public static fromSecret(secretName: string, key: string, opts: { optional?: boolean } = {}): EnvValue {
+    checkProps(SECRET_ARGS, { secretName, key, opts }, 'EnvValue.fromSecret');
     return new EnvValue({ valueFrom: { secretKeyRef: { name: secretName, key, optional: opts.optional } } });
   }
 
   /** A field of the pod (`metadata.name`, `status.podIP`, `spec.nodeName`, ...). */
   public static fromField(fieldPath: string): EnvValue {
+    checkProps(FIELD_ARGS, { fieldPath }, 'EnvValue.fromField');
     return new EnvValue({ valueFrom: { fieldRef: { fieldPath } } });
   }
 

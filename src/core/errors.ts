@@ -22,6 +22,9 @@ export interface TimonelErrorDetails {
   readonly fix?: string;
 }
 
+/** A prop error before it is thrown: what `validateProps` collects, one per bad prop. */
+export type PropIssue = Omit<TimonelErrorDetails, 'scope' | 'path'>;
+
 /**
  * The one error type for every timonel validation. Its message names the construct
  * path, the prop, the value received, what is allowed and how to fix it.
@@ -33,8 +36,27 @@ export class TimonelError extends Error {
   public readonly allowed?: string;
   public readonly fix?: string;
   public readonly hasValue: boolean;
+  /** What went wrong, without the path, prop, value, allowed and fix (`message` has them all). */
+  public readonly detail: string;
+  /**
+   * Every error this one reports: itself, or for an error that collects several (all bad props
+   * of one construct, see `TimonelError.all`), each of them. (Not `errors`: test runners would take it for an AggregateError.)
+   */
+  public readonly problems: readonly TimonelError[];
 
-  constructor(details: TimonelErrorDetails) {
+  /**
+   * One error for several problems of the same construct (or file): thrown as is when there is
+   * one; otherwise a TimonelError whose message has a line per problem and whose `problems` holds
+   * each. Returns undefined when there is none.
+   */
+  public static all(where: Pick<TimonelErrorDetails, 'scope' | 'path'>, issues: readonly PropIssue[]): TimonelError | undefined {
+    if (issues.length === 0) return undefined;
+    const errors = issues.map((i) => new TimonelError({ ...where, ...i }));
+    if (errors.length === 1) return errors[0];
+    return new TimonelError({ ...where, message: `has ${errors.length} invalid props`, problems: errors });
+  }
+
+  constructor(details: TimonelErrorDetails & { readonly problems?: readonly TimonelError[] }) {
     super(TimonelError.render(details));
     this.name = 'TimonelError';
     this.path = details.scope ? details.scope.node.path : details.path;
@@ -43,9 +65,17 @@ export class TimonelError extends Error {
     this.hasValue = 'value' in details;
     this.allowed = details.allowed;
     this.fix = details.fix;
+    this.detail = details.message;
+    this.problems = details.problems ?? [this];
   }
 
-  private static render(d: TimonelErrorDetails): string {
+  private static render(d: TimonelErrorDetails & { readonly problems?: readonly TimonelError[] }): string {
+    if (d.problems) {
+      const lines = d.problems.map((e) => `  ${TimonelError.render({
+        prop: e.prop, message: e.detail, allowed: e.allowed, fix: e.fix, ...(e.hasValue ? { value: e.value } : {}),
+      })}`);
+      return [TimonelError.render({ scope: d.scope, path: d.path, message: `${d.message}:` }), ...lines].join('\n');
+    }
     const path = d.scope ? d.scope.node.path || '<root>' : d.path;
     let text = path ? `[${path}] ` : '';
     text += d.prop ? `'${d.prop}' ${d.message}` : d.message;
@@ -68,6 +98,7 @@ export function formatValue(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
   try {
     const json = JSON.stringify(value);
+    if (json === undefined) return typeof value === 'function' ? `a function` : String(value);
     return json.length > 200 ? `${json.slice(0, 197)}...` : json;
   } catch {
     return String(value);

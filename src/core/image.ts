@@ -7,7 +7,7 @@ export interface ImageReference {
   readonly repository: string;
   readonly tag?: string;
   readonly digest?: string;
-  /** True when a tag other than `latest`, or a digest, pins the image. */
+  /** True when a digest, or a version tag (one with a digit: `1.27`, `v2`, `3.19-alpine`), pins the image. */
   readonly pinned: boolean;
 }
 
@@ -23,7 +23,15 @@ export function parseImage(image: string): ImageReference | undefined {
   const m = REFERENCE.exec(image);
   if (!m) return undefined;
   const [, repository, tag, digest] = m;
-  return { repository, tag, digest, pinned: !!digest || (!!tag && tag !== 'latest') };
+  return { repository, tag, digest, pinned: !!digest || (!!tag && isVersionTag(tag)) };
+}
+
+/**
+ * Whether a tag names a version. A tag without a digit (`latest`, `alpine`, `stable`, `main`,
+ * `edge`, `bookworm`) is moved to new builds by its publisher, so it pins nothing.
+ */
+export function isVersionTag(tag: string): boolean {
+  return /[0-9]/.test(tag);
 }
 
 /** Options for image validation. */
@@ -47,7 +55,7 @@ export function validateImage(image: string, opts: ImageCheckOptions = {}): Imag
   if (!ref.pinned && !opts.allowUnpinned) {
     fail({
       scope: opts.scope, prop,
-      message: ref.tag === 'latest' ? "uses the moving tag 'latest'" : 'has no tag or digest (it means :latest)',
+      message: ref.tag !== undefined ? `uses the moving tag '${ref.tag}'` : 'has no tag or digest (it means :latest)',
       value: image,
       allowed: 'a pinned tag or a digest',
       fix: `pin a version such as '${ref.repository}:1.2.3' or '${ref.repository}@sha256:…', or set 'allowUnpinnedImage: true'`,

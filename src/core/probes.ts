@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { DEFAULTS } from './defaults';
 import { fail } from './errors';
 import { validateWholeNumber } from './numbers';
+import { checkProps, Spec, v } from './validation';
 
 /** Timing of a probe; every field defaults from DEFAULTS.probe. */
 export interface ProbeTiming {
@@ -38,26 +39,73 @@ type ProbeAction =
   | { kind: 'grpc'; port?: number | string; service?: string }
   | { kind: 'exec'; command: string[] };
 
+/** Options of a gRPC probe. */
+export interface GrpcProbeOptions extends PortProbeOptions {
+  /** The service name sent in the health check request. @default - the server's overall health */
+  readonly service?: string;
+}
+
+const TIMING = {
+  initialDelaySeconds: v.int({ min: 0 }),
+  periodSeconds: v.int({ min: 1 }),
+  timeoutSeconds: v.int({ min: 1 }),
+  failureThreshold: v.int({ min: 1 }),
+  successThreshold: v.int({ min: 1 }),
+};
+const PROBE_PORT: Spec<number | string> = v.union(
+  v.int({ min: 1, max: 65535 }),
+  v.string({ nonEmpty: true, allowed: 'a port name', samples: ['http'] }),
+  "a port number from 1 to 65535, or the name of a port of the container ('http')",
+);
+const HTTP_OPTIONS = v.object<HttpProbeOptions>()({ ...TIMING, port: PROBE_PORT, scheme: v.oneOf(['HTTP', 'HTTPS'] as const) }, { what: 'probe option' });
+const PORT_OPTIONS = v.object<PortProbeOptions>()({ ...TIMING, port: PROBE_PORT }, { what: 'probe option' });
+const GRPC_OPTIONS = v.object<GrpcProbeOptions>()({
+  ...TIMING,
+  port: v.int({ min: 1, max: 65535, allowed: 'a port number from 1 to 65535 (gRPC probes take no port names)' }),
+  service: v.string(),
+}, { what: 'probe option' });
+const TIMING_OPTIONS = v.object<ProbeTiming>()(TIMING, { what: 'probe option' });
+const HTTP_ARGS = v.object<{ path: string; opts?: HttpProbeOptions }>()({
+  path: v.required(v.string({
+    allowed: "an absolute URL path such as '/healthz'",
+    check: (s) => (s.startsWith('/') ? undefined : { message: "must start with '/'", fix: `use '/${s}'` }),
+  })),
+  opts: HTTP_OPTIONS,
+});
+const EXEC_ARGS = v.object<{ command: string[]; opts?: ProbeTiming }>()({
+  command: v.required(v.array(v.string(), { minItems: 1, allowed: "a non-empty array of strings, e.g. ['cat', '/tmp/healthy']" })),
+  opts: TIMING_OPTIONS,
+});
+
 /** A health check: HTTP GET, TCP connect, gRPC health or a command. */
 export class Probe {
   /** HTTP GET `path`; healthy on 2xx/3xx. */
   public static http(path: string, opts: HttpProbeOptions = {}): Probe {
+    checkProps(HTTP_ARGS, { path, opts }, 'Probe.http');
     return new Probe({ kind: 'http', path, port: opts.port, scheme: opts.scheme }, opts);
   }
 
   /** A TCP connection to the port. */
   public static tcp(opts: PortProbeOptions = {}): Probe {
+    checkProps(PORT_OPTIONS, opts, 'Probe.tcp');
     return new Probe({ kind: 'tcp', port: opts.port }, opts);
   }
 
   /** The gRPC health checking protocol on a numeric port. */
-  public static grpc(opts: PortProbeOptions & { readonly service?: string } = {}): Probe {
+  public static grpc(opts: GrpcProbeOptions = {}): Probe {
+    checkProps(GRPC_OPTIONS, opts, 'Probe.grpc');
     return new Probe({ kind: 'grpc', port: opts.port, service: opts.service }, opts);
   }
 
   /** A command in the container; healthy on exit code 0. */
   public static exec(command: string[], opts: ProbeTiming = {}): Probe {
-    return new Probe({ kind: 'exec', command }, opts);
+    checkProps(EXEC_ARGS, { command, opts }, 'Probe.exec');
+    return new Probe({ kind: 'exec', command: [...command] }, opts);
+  }
+
+  /** The port the probe names, when it names one (else the workload's main port is used). */
+  public get port(): number | string | undefined {
+    return this.action.kind === 'exec' ? undefined : this.action.port;
   }
 
   private constructor(private readonly action: ProbeAction, public readonly timing: ProbeTiming) {}

@@ -371,7 +371,6 @@ describe('WebApp bad input', () => {
     ['the image is untagged', { image: 'nginx' }, /'image' has no tag or digest \(it means :latest\), got 'nginx'.*Fix: pin a version such as 'nginx:1\.2\.3'/],
     ['the image is :latest', { image: 'nginx:latest' }, /'image' uses the moving tag 'latest', got 'nginx:latest'/],
     ['healthPath has no leading slash', { healthPath: 'healthz' }, /'healthPath' must start with '\/', got 'healthz'.*Fix: use '\/healthz'/],
-    ['a probe path has no leading slash', { readiness: Probe.http('ready') }, /'readiness\.path' must start with '\/', got 'ready'.*Fix: use '\/ready'/],
     ['the name is over 63 characters', { name: 'x'.repeat(64) }, /'name' must be at most 63 characters for a DNS-1035 label, but is 64/],
     ['runAsUser is root', { securityContext: { runAsUser: 0 } }, /'securityContext\.runAsUser' must not be 0/],
   ])('fails when %s', (_what, props, message) => {

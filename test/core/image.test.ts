@@ -8,9 +8,15 @@ describe('parseImage', () => {
   test('splits repository, tag and digest', () => {
     expect(parseImage('nginx:1.27.2')).toEqual({ repository: 'nginx', tag: '1.27.2', digest: undefined, pinned: true });
     expect(parseImage('ghcr.io/a/b:1.0')).toEqual({ repository: 'ghcr.io/a/b', tag: '1.0', digest: undefined, pinned: true });
-    expect(parseImage('registry:5000/x/y:tag')).toEqual({ repository: 'registry:5000/x/y', tag: 'tag', digest: undefined, pinned: true });
+    expect(parseImage('registry:5000/x/y:v2')).toEqual({ repository: 'registry:5000/x/y', tag: 'v2', digest: undefined, pinned: true });
     expect(parseImage(`nginx@sha256:${HEX}`)).toEqual({ repository: 'nginx', tag: undefined, digest: `sha256:${HEX}`, pinned: true });
     expect(parseImage(`nginx:1.27.2@sha256:${HEX}`)).toMatchObject({ tag: '1.27.2', digest: `sha256:${HEX}`, pinned: true });
+  });
+
+  test('a tag that is not a version moves, so it does not pin', () => {
+    for (const tag of ['alpine', 'stable', 'latest', 'main', 'edge']) expect(parseImage(`redis:${tag}`)).toMatchObject({ tag, pinned: false });
+    for (const tag of ['7.4.1', 'v2', '3.19-alpine', 'alpine3.19']) expect(parseImage(`redis:${tag}`)).toMatchObject({ tag, pinned: true });
+    expect(parseImage(`redis:alpine@sha256:${HEX}`)).toMatchObject({ pinned: true });
   });
 
   test('an untagged or :latest image is not pinned', () => {
@@ -25,7 +31,7 @@ describe('parseImage', () => {
 });
 
 describe('validateImage', () => {
-  test.each(['nginx:1.27.2', 'ghcr.io/a/b:1.0', 'registry:5000/x/y:tag', `nginx@sha256:${HEX}`])('accepts %s', (ref) => {
+  test.each(['nginx:1.27.2', 'ghcr.io/a/b:1.0', 'registry:5000/x/y:v2', `nginx@sha256:${HEX}`])('accepts %s', (ref) => {
     expect(validateImage(ref).pinned).toBe(true);
   });
 
@@ -33,6 +39,10 @@ describe('validateImage', () => {
     expect(() => validateImage('nginx')).toThrow(
       /^'image' has no tag or digest \(it means :latest\), got 'nginx'\. Allowed: a pinned tag or a digest\. Fix: pin a version such as 'nginx:1\.2\.3'.*'allowUnpinnedImage: true'/,
     );
+  });
+
+  test("fails when the image uses a moving tag such as 'alpine'", () => {
+    expect(() => validateImage('redis:alpine')).toThrow(/'image' uses the moving tag 'alpine', got 'redis:alpine'.*Fix: pin a version such as 'redis:1\.2\.3'/);
   });
 
   test("fails when the image uses 'latest'", () => {

@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../../src/core/defaults';
+import { TimonelError } from '../../src/core/errors';
 import { intOrString, Probe } from '../../src/core/probes';
 import { newChart } from '../support/util';
 
@@ -34,9 +35,7 @@ describe('Probe.http', () => {
   });
 
   test("fails when the path does not start with '/', suggesting one that does", () => {
-    expect(() => Probe.http('healthz').render(scope(), 'liveness', 8080)).toThrow(
-      /^\[shop\/web\] 'liveness\.path' must start with '\/', got 'healthz'\. Fix: use '\/healthz'/,
-    );
+    expect(() => Probe.http('healthz')).toThrow(/^\[Probe\.http\] 'path' must start with '\/', got 'healthz'\. Allowed: .*Fix: use '\/healthz'/);
   });
 
   test('fails when there is no port at all', () => {
@@ -77,9 +76,7 @@ describe('Probe.grpc', () => {
 
   // A port the user named must not be silently swapped for the workload's default port.
   test('fails when its own port is a name', () => {
-    expect(() => Probe.grpc({ port: 'grpc' }).render(scope(), 'liveness', 8080)).toThrow(
-      /'liveness\.port' must be a port number for gRPC probes, got 'grpc'/,
-    );
+    expect(() => Probe.grpc({ port: 'grpc' } as any)).toThrow(/^\[Probe\.grpc\] 'port' must be a whole number, but is a string, got 'grpc'/);
   });
 });
 
@@ -91,7 +88,7 @@ describe('Probe.exec', () => {
   });
 
   test('fails when the command is empty', () => {
-    expect(() => Probe.exec([]).render(scope(), 'liveness', undefined)).toThrow(/'liveness\.command' must not be empty, got \[\]/);
+    expect(() => Probe.exec([])).toThrow(/^\[Probe\.exec\] 'command' must have at least 1 item, got \[\]/);
   });
 });
 
@@ -122,19 +119,28 @@ describe('probe timing', () => {
   });
 
   test('fails when a period is 0', () => {
-    expect(() => Probe.exec(['true'], { periodSeconds: 0 }).render(scope(), 'liveness', undefined)).toThrow(
-      /^\[shop\/web\] 'liveness\.periodSeconds' must be a whole number of at least 1, got 0\. Allowed: an integer from 1 to 2147483647$/,
+    expect(() => Probe.exec(['true'], { periodSeconds: 0 })).toThrow(
+      /^\[Probe\.exec\] 'opts\.periodSeconds' must be at least 1, got 0\. Allowed: an integer of at least 1$/,
     );
   });
 
   test('fails when an initial delay is negative', () => {
-    expect(() => Probe.exec(['true'], { initialDelaySeconds: -1 }).render(scope(), 'startup', undefined)).toThrow(
-      /'startup\.initialDelaySeconds' must be a whole number of at least 0, got -1/,
-    );
+    expect(() => Probe.exec(['true'], { initialDelaySeconds: -1 })).toThrow(/'opts\.initialDelaySeconds' must be at least 0, got -1/);
   });
 
   test('fails when a timeout is not an integer', () => {
-    expect(() => Probe.exec(['true'], { timeoutSeconds: 1.5 }).render(scope(), 'liveness', undefined)).toThrow(/'liveness\.timeoutSeconds' must be a whole number of at least 1, got 1\.5/);
+    expect(() => Probe.tcp({ timeoutSeconds: 1.5 })).toThrow(/^\[Probe\.tcp\] 'timeoutSeconds' must be a whole number, got 1\.5/);
+  });
+
+  test('fails when an option is misspelled, suggesting the right one', () => {
+    expect(() => Probe.tcp({ periodSecond: 5 } as any)).toThrow(/'periodSecond' is not a known probe option, got 5\. .*Fix: did you mean 'periodSeconds'\?/);
+  });
+
+  test('fails when a probe is given a path where it wants options, with every problem at once', () => {
+    const e = thrown(() => Probe.http(1 as any, { port: true, scheme: 'http' } as any));
+    expect(e.problems.map((p) => p.prop)).toEqual(['path', 'opts.port', 'opts.scheme']);
+    expect(e.message).toMatch(/^\[Probe\.http\] has 3 invalid props:\n  'path' must be a string, but is a number, got 1/);
+    expect(e.message).toMatch(/'opts\.scheme' is not one of the allowed values, got 'http'\. Allowed: 'HTTP', 'HTTPS'\. Fix: did you mean 'HTTP'\?/);
   });
 
   test('fails when a base timing is invalid', () => {
@@ -148,3 +154,13 @@ describe('intOrString', () => {
     expect(intOrString('http').value).toBe('http');
   });
 });
+
+function thrown(fn: () => unknown): TimonelError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof TimonelError) return e;
+    throw e;
+  }
+  throw new Error('did not throw');
+}

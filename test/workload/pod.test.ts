@@ -361,8 +361,8 @@ describe('PodBuilder main container extras', () => {
   });
 
   test('fails when a sidecar probe is invalid, naming the sidecar', () => {
-    expect(() => builder({}, { sidecars: [{ name: 'proxy', image: IMAGE, ports: [{ name: 'admin', port: 9901 }], liveness: Probe.http('ready') }] })).toThrow(
-      /'sidecars\[0\]\.liveness\.path' must start with '\/'/,
+    expect(() => builder({}, { sidecars: [{ name: 'proxy', image: IMAGE, liveness: Probe.http('/ready') }] })).toThrow(
+      /'sidecars\[0\]\.liveness\.port' is required: the workload has no port/,
     );
   });
 

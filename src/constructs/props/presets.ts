@@ -1,0 +1,36 @@
+import { DEFAULTS } from '../../core/defaults';
+import { imageRef, portNumber } from '../../core/specs';
+import { v } from '../../core/validation';
+import type { PostgreSQLProps } from '../presets/postgres';
+import type { RedisProps } from '../presets/redis';
+import { checkStore, CREDENTIALS, PRESET_STORAGE, STORE_FIELDS } from './stateful-store';
+
+// Presets take the store's fields but their own image, port, storage, credentials and replicas.
+const { image: _i, port: _p, storage: _s, credentials: _c, credentialRoles: _r, replicas: _n, ...shared } = STORE_FIELDS;
+const preset = {
+  ...shared,
+  image: imageRef,
+  port: portNumber,
+  storage: PRESET_STORAGE,
+  credentials: v.required(CREDENTIALS),
+  replicas: v.int({ min: 0, max: 1, allowed: '0 or 1', fix: 'use an operator for replication: more pods would be independent instances behind one Service' }),
+};
+
+/** The spec of PostgreSQLProps. */
+export const POSTGRES_PROPS = v.object<PostgreSQLProps>()(preset, {
+  check: (p, r) => checkStore({ ...p, image: p.image ?? DEFAULTS.postgres.image }, DEFAULTS.postgres, r),
+});
+
+/** The spec of RedisProps. */
+export const REDIS_PROPS = v.object<RedisProps>()({
+  ...(({ args: _a, ...rest }) => rest)(preset),
+  appendOnly: v.boolean(),
+  save: v.string({
+    allowed: "pairs of '<seconds> <changes>', e.g. '3600 1 300 100', or '' for no snapshots",
+    samples: ['3600 1 300 100', ''],
+    check: (s) => (s === '' || /^\d+ \d+( \d+ \d+)*$/.test(s.trim()) ? undefined : { message: "is not a list of '<seconds> <changes>' pairs" }),
+  }),
+  extraArgs: v.array(v.string()),
+}, {
+  check: (p, r) => checkStore({ ...p, image: p.image ?? DEFAULTS.redis.image }, DEFAULTS.redis, r),
+});

@@ -1,0 +1,103 @@
+import { DEFAULTS } from '../../core/defaults';
+import { NameRule } from '../../core/names';
+import { absolutePath, envPrefix, nameSpec, portName, portNumber, portSpec, quantity } from '../../core/specs';
+import { Reporter, Spec, v } from '../../core/validation';
+import { checkWorkload, WORKLOAD_FIELDS } from '../../workload/specs';
+import { ACCESS_MODES, PresetStorageOptions, StatefulStoreProps, StorageClaimProps, StoreCredentials } from '../stateful-store';
+
+const accessModes = v.array(v.oneOf(ACCESS_MODES), { minItems: 1 });
+
+const claim = v.object<StorageClaimProps>()({
+  name: nameSpec(NameRule.DNS_1123_LABEL),
+  mountPath: v.required(absolutePath),
+  size: quantity('storage'),
+  storageClassName: nameSpec(NameRule.DNS_1123_SUBDOMAIN),
+  accessModes,
+}, { what: 'storage field' });
+
+/** The data volume of a preset. */
+export const PRESET_STORAGE = v.object<PresetStorageOptions>()({
+  size: quantity('storage'),
+  storageClassName: nameSpec(NameRule.DNS_1123_SUBDOMAIN),
+  accessModes,
+}, { what: 'storage field' });
+
+/** Credentials made by the StoreCredentials factories. */
+export const CREDENTIALS: Spec<StoreCredentials> = v.instance(
+  StoreCredentials, "StoreCredentials.fromSecret(...), fromExternalSecret(...) or fromLiteralsINSECURE(...)",
+  () => [StoreCredentials.fromSecret('db-credentials')],
+  "wrap the Secret: credentials: StoreCredentials.fromSecret('db-credentials', { keys: { ... } })",
+);
+
+// Env names that usually carry secrets; `_FILE` variants hold paths, not values.
+const SECRET_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
+
+/** The fields of StatefulStoreProps (presets take theirs from here). */
+export const STORE_FIELDS = {
+  ...WORKLOAD_FIELDS,
+  name: nameSpec(NameRule.DNS_1035_LABEL, DEFAULTS.statefulStore.maxNameLength),
+  replicas: v.int({ min: 0 }),
+  port: v.required(portNumber),
+  portName,
+  servicePort: portNumber,
+  extraPorts: v.array(portSpec),
+  storage: v.array(claim),
+  deleteVolumesOnDelete: v.boolean(),
+  deleteVolumesOnScaleDown: v.boolean(),
+  credentials: CREDENTIALS,
+  credentialRoles: v.array(v.oneOf(['username', 'password', 'database'] as const)),
+  database: v.string({ nonEmpty: true }),
+  envPrefix,
+  podManagementPolicy: v.oneOf(['OrderedReady', 'Parallel'] as const),
+  partition: v.int({ min: 0, allowed: 'an integer ≥ 0 (0 updates every pod)' }),
+  disruptionBudget: v.boolean(),
+  spread: v.boolean(),
+};
+
+/** The rules of a store across props, for StatefulStore and the presets. */
+export function checkStore(
+  p: Omit<StatefulStoreProps, 'port' | 'storage'> & { readonly port?: number },
+  defaults: { readonly port: number; readonly portName: string },
+  r: Reporter,
+): void {
+  const main = { name: p.portName ?? defaults.portName, port: p.port ?? defaults.port };
+  const names = new Map<string, string>([[main.name, 'portName']]);
+  const numbers = new Map<number, string>([[main.port, 'port']]);
+  (p.extraPorts ?? []).forEach((x, i) => {
+    if (names.has(x.name)) r.issue(`extraPorts[${i}].name`, { message: `is already the name of '${names.get(x.name)}'`, value: x.name, allowed: 'unique port names', fix: 'rename the port' });
+    if (numbers.has(x.port) && (x.protocol ?? 'TCP') === 'TCP') r.issue(`extraPorts[${i}].port`, { message: `is already the number of '${numbers.get(x.port)}'`, value: x.port, allowed: 'each container port once' });
+    names.set(x.name, `extraPorts[${i}]`);
+    numbers.set(x.port, `extraPorts[${i}]`);
+  });
+  if (p.disruptionBudget === true && p.replicas === 0) {
+    r.issue('disruptionBudget', {
+      message: 'is requested with 0 replicas: there are no pods to protect', value: true,
+      allowed: 'a budget with replicas ≥ 1', fix: "set 'replicas' to 1 or more, or drop 'disruptionBudget'",
+    });
+  }
+  for (const [name, x] of Object.entries(p.env ?? {})) {
+    if ((typeof x === 'string' || x.isLiteral) && SECRET_ENV.test(name) && !/_FILE$/.test(name)) {
+      r.issue(`env.${name}`, {
+        message: 'is a literal value, but secrets are passed by reference', allowed: "EnvValue.fromSecret(...) or the store's 'credentials'",
+        fix: "use 'credentials: StoreCredentials.fromSecret(...)' or 'fromExternalSecret(...)'",
+      });
+    }
+  }
+  checkWorkload(p, [...names.keys()], r);
+}
+
+/** The spec of StatefulStoreProps. */
+export const STATEFUL_STORE_PROPS = v.object<StatefulStoreProps>()(STORE_FIELDS, {
+  check: (p, r) => {
+    checkStore(p, { port: p.port, portName: DEFAULTS.statefulStore.portName }, r);
+    const names = new Set<string>();
+    const paths = new Set<string>();
+    (p.storage ?? []).forEach((c, i) => {
+      const name = c.name ?? DEFAULTS.statefulStore.storage.name;
+      if (names.has(name)) r.issue(`storage[${i}].name`, { message: `names a second claim '${name}'`, value: name, allowed: 'unique claim names', fix: "give every claim its own 'name' (the default is 'data')" });
+      if (paths.has(c.mountPath)) r.issue(`storage[${i}].mountPath`, { message: 'is the mount path of another claim', value: c.mountPath, allowed: 'one claim per mount path' });
+      names.add(name);
+      paths.add(c.mountPath);
+    });
+  },
+});

@@ -1,0 +1,136 @@
+import { DEFAULTS } from '../../core/defaults';
+import { isValidName, NameRule } from '../../core/names';
+import {
+  annotationMap, duration, httpPath, intOrPercent, nameSpec, parseIntOrPercent, portName, portNumber, portSpec,
+} from '../../core/specs';
+import { Reporter, v } from '../../core/validation';
+import { checkWorkload, WORKLOAD_FIELDS } from '../../workload/specs';
+import type {
+  WebAppAutoscalingOptions, WebAppIngressOptions, WebAppMetricsOptions, WebAppProps, WebAppRolloutOptions, WebAppServiceOptions,
+} from '../web-app';
+
+const percent = v.int({ min: 1, max: 100, allowed: 'an integer from 1 to 100 (percent of the requests)' });
+
+const service = v.object<WebAppServiceOptions>()({
+  type: v.oneOf(['ClusterIP', 'NodePort', 'LoadBalancer'] as const, { fix: 'an ExternalName Service selects no pods: it is not a WebApp' }),
+  port: portNumber,
+  dualStack: v.boolean(),
+  ipFamilyPolicy: v.oneOf(['SingleStack', 'PreferDualStack', 'RequireDualStack'] as const),
+  ipFamilies: v.array(v.oneOf(['IPv4', 'IPv6'] as const), { minItems: 1 }),
+}, {
+  what: 'service option',
+  check: (s, r) => {
+    const f = s.ipFamilies ?? [];
+    if (f.length > 2 || (f.length === 2 && f[0] === f[1])) r.issue('ipFamilies', { message: 'must list IPv4 and IPv6 at most once each', value: f });
+    if (f.length === 2 && s.ipFamilyPolicy === 'SingleStack') r.issue('ipFamilies', { message: "has two families, but ipFamilyPolicy is 'SingleStack'", value: f });
+  },
+});
+
+const HOST = "a lowercase DNS name such as 'shop.example.com', optionally starting with '*.'";
+
+const ingress = v.object<WebAppIngressOptions>()({
+  host: v.string({
+    allowed: HOST,
+    check: (h) => {
+      const bare = h.startsWith('*.') ? h.slice(2) : h;
+      return isValidName(bare, NameRule.DNS_1123_SUBDOMAIN) && (bare.includes('.') || bare === 'localhost') ? undefined : { message: 'is not a valid host name' };
+    },
+  }),
+  path: httpPath,
+  pathType: v.oneOf(['Prefix', 'Exact', 'ImplementationSpecific'] as const),
+  className: nameSpec(NameRule.DNS_1123_SUBDOMAIN),
+  tls: v.object<NonNullable<WebAppIngressOptions['tls']>>()({
+    secretName: nameSpec(NameRule.DNS_1123_SUBDOMAIN),
+    clusterIssuer: v.string({ nonEmpty: true }),
+  }, { what: 'tls option' }),
+  annotations: annotationMap,
+}, {
+  what: 'ingress option',
+  check: (i, r) => {
+    if (i.tls && i.host === undefined) r.issue('tls', { message: 'needs ingress.host: a certificate is issued for a host name', value: i.tls, fix: "set 'ingress.host'" });
+  },
+});
+
+const autoscaling = v.object<WebAppAutoscalingOptions>()({
+  minReplicas: v.int({ min: 1, fix: 'scale to zero is not supported by the HPA; use replicas: 0 without autoscaling' }),
+  maxReplicas: v.int({ min: 1 }),
+  cpuUtilization: percent,
+  memoryUtilization: percent,
+}, {
+  what: 'autoscaling option',
+  check: (a, r) => {
+    const min = a.minReplicas ?? DEFAULTS.autoscaling.minReplicas;
+    if (a.maxReplicas !== undefined && a.maxReplicas < min) {
+      r.issue('maxReplicas', { message: `must be at least minReplicas (${min})`, value: a.maxReplicas, fix: 'raise maxReplicas or lower minReplicas' });
+    }
+  },
+});
+
+const rollout = v.object<WebAppRolloutOptions>()({
+  maxUnavailable: intOrPercent,
+  maxSurge: intOrPercent,
+  revisionHistoryLimit: v.int({ min: 0 }),
+  minReadySeconds: v.int({ min: 0 }),
+  progressDeadlineSeconds: v.int({ min: 1 }),
+}, {
+  what: 'rollout option',
+  check: (o, r) => {
+    const d = DEFAULTS.rollout;
+    const unavailable = parseIntOrPercent(o.maxUnavailable ?? d.maxUnavailable);
+    const surge = parseIntOrPercent(o.maxSurge ?? d.maxSurge);
+    if (unavailable.n === 0 && surge.n === 0) {
+      r.issue(o.maxSurge !== undefined ? 'maxSurge' : 'maxUnavailable', {
+        message: 'is 0, and so is the other: a rollout could never replace a pod', value: { maxSurge: o.maxSurge ?? d.maxSurge, maxUnavailable: o.maxUnavailable ?? d.maxUnavailable },
+        allowed: 'maxSurge or maxUnavailable above 0', fix: "keep maxSurge at '25%' (the default) or allow maxUnavailable: 1",
+      });
+    }
+    const ready = o.minReadySeconds ?? d.minReadySeconds;
+    const deadline = o.progressDeadlineSeconds ?? d.progressDeadlineSeconds;
+    if (deadline <= ready) {
+      r.issue(o.progressDeadlineSeconds !== undefined ? 'progressDeadlineSeconds' : 'minReadySeconds', {
+        message: `must leave progressDeadlineSeconds (${deadline}) above minReadySeconds (${ready})`, value: o.progressDeadlineSeconds ?? o.minReadySeconds,
+        fix: 'raise progressDeadlineSeconds or lower minReadySeconds',
+      });
+    }
+  },
+});
+
+const metrics = v.object<WebAppMetricsOptions>()({ port: portNumber, path: httpPath, interval: duration }, { what: 'metrics option' });
+
+/** The spec of WebAppProps. */
+export const WEB_APP_PROPS = v.object<WebAppProps>()({
+  ...WORKLOAD_FIELDS,
+  name: nameSpec(NameRule.DNS_1035_LABEL),
+  replicas: v.int({ min: 0 }),
+  port: portNumber,
+  portName,
+  extraPorts: v.array(portSpec),
+  healthPath: httpPath,
+  service,
+  ingress,
+  autoscaling,
+  disruptionBudget: v.boolean(),
+  spread: v.boolean(),
+  isolate: v.boolean(),
+  metrics,
+  rollout,
+  preStopSleepSeconds: v.int({ min: 0 }),
+}, { check: checkWebApp });
+
+function checkWebApp(p: WebAppProps, r: Reporter): void {
+  const d = DEFAULTS.webApp;
+  const main = { name: p.portName ?? d.portName, port: p.port ?? d.port };
+  const names = new Map<string, string>([[main.name, 'portName']]);
+  const numbers = new Map<number, string>([[main.port, 'port']]);
+  (p.extraPorts ?? []).forEach((x, i) => {
+    if (names.has(x.name)) r.issue(`extraPorts[${i}].name`, { message: `is already the name of '${names.get(x.name)}'`, value: x.name, allowed: 'unique port names', fix: 'rename the port' });
+    if (numbers.has(x.port) && (x.protocol ?? 'TCP') === 'TCP') r.issue(`extraPorts[${i}].port`, { message: `is already the number of '${numbers.get(x.port)}'`, value: x.port, allowed: 'each container port once' });
+    names.set(x.name, `extraPorts[${i}]`);
+    numbers.set(x.port, `extraPorts[${i}]`);
+  });
+  if (p.metrics?.port !== undefined && !numbers.has(p.metrics.port)) {
+    if (names.has('metrics')) r.issue('metrics.port', { message: "is a new port, but the name 'metrics' is taken", value: p.metrics.port, fix: "use the number of the port named 'metrics'" });
+    names.set('metrics', 'metrics.port');
+  }
+  checkWorkload(p, [...names.keys()], r);
+}

@@ -1,0 +1,247 @@
+import { EnvValue } from './env';
+import { parseImage } from './image';
+import { isValidLabelKey, isValidLabelValue } from './labels';
+import { isValidName, NameRule } from './names';
+import { INT32_MAX } from './numbers';
+import { PortSpec } from './ports';
+import { Probe, ProbeTiming } from './probes';
+import { parseQuantity, QuantityKind } from './quantity';
+import { Problem, Spec, v } from './validation';
+
+// The field specs every construct shares, each a string/number rule of the Kubernetes API.
+
+/** A name of the given rule (DNS-1123 label, subdomain, 1035 label), at most `maxLength`. */
+export function nameSpec(rule: NameRule, maxLength?: number): Spec<string> {
+  const max = maxLength ?? (rule === NameRule.DNS_1123_SUBDOMAIN ? 253 : 63);
+  const allowed = rule === NameRule.DNS_1035_LABEL
+    ? `a ${rule}: lowercase letters, digits and '-', starting with a letter, at most ${max} characters`
+    : `a ${rule}: lowercase letters, digits and '-'${rule === NameRule.DNS_1123_SUBDOMAIN ? " and '.'" : ''}, at most ${max} characters`;
+  return v.string({
+    allowed,
+    samples: ['db', 'web-1', 'a'],
+    check: (s) => {
+      if (s.length > max) return { message: `must be at most ${max} characters, but is ${s.length}`, allowed };
+      if (!isValidName(s, rule)) {
+        return { message: `is not a valid ${rule}`, allowed, fix: s !== s.toLowerCase() ? `write '${s.toLowerCase()}'` : undefined };
+      }
+      return undefined;
+    },
+  });
+}
+
+/** A label value (at most 63 characters, alphanumeric at both ends, '-', '_' and '.' inside). */
+export const labelValue: Spec<string> = v.string({
+  allowed: "a label value: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit",
+  samples: ['frontend', '1.2.3'],
+  check: (s) => (isValidLabelValue(s) ? undefined : {
+    message: s.length > 63 ? `is too long for a label value (${s.length} characters, at most 63)` : 'is not a valid label value',
+    fix: s.length > 63 ? 'shorten it to 63 characters' : `write '${s.replace(/[^-A-Za-z0-9_.]+/g, '-').replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '')}'`,
+  }),
+});
+
+/** A label or annotation key (`[prefix/]name`). */
+export function labelKeyProblem(k: string): Problem | undefined {
+  return isValidLabelKey(k) ? undefined : {
+    message: `has the invalid key '${k}'`,
+    allowed: "'[prefix/]name': a DNS subdomain prefix and a name of at most 63 letters, digits, '-', '_' and '.'",
+  };
+}
+
+/** A map of label keys to label values (nodeSelector). */
+export const labelMap: Spec<Record<string, string>> = v.record(labelValue, { key: labelKeyProblem, keys: ['disktype', 'kubernetes.io/os'] });
+
+/** A map of annotation keys to string values. */
+export const annotationMap: Spec<Record<string, string>> = v.record(v.string(), { key: labelKeyProblem, keys: ['example.com/a'] });
+
+/** A port number 1–65535. */
+export const portNumber: Spec<number> = v.int({ min: 1, max: 65535 });
+
+const PORT_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+/** An IANA service name: at most 15 lowercase letters, digits and '-', one letter at least. */
+export const portName: Spec<string> = v.string({
+  allowed: "an IANA service name: lowercase letters, digits and '-', at least one letter, at most 15 characters",
+  samples: ['http', 'grpc', 'metrics'],
+  check: (s) => {
+    if (s.length > 15) return { message: `must be at most 15 characters, but is ${s.length}`, fix: `shorten it, e.g. '${s.slice(0, 15).replace(/-+$/, '')}'` };
+    if (!PORT_NAME.test(s) || !/[a-z]/.test(s) || s.includes('--')) return { message: 'is not a valid port name' };
+    return undefined;
+  },
+});
+
+/** A port of a workload. */
+export const portSpec: Spec<PortSpec> = v.object<PortSpec>()({
+  name: v.required(portName),
+  port: v.required(portNumber),
+  servicePort: portNumber,
+  protocol: v.oneOf(['TCP', 'UDP', 'SCTP'] as const),
+}, { what: 'port field' });
+
+/** Ports: names and number/protocol pairs unique. */
+export function checkUniquePorts(ports: readonly PortSpec[], path: (i: number) => string, issue: (prop: string, p: Problem & { value?: unknown }) => void): void {
+  const names = new Map<string, number>();
+  const numbers = new Set<string>();
+  ports.forEach((p, i) => {
+    if (names.has(p.name)) issue(`${path(i)}.name`, { message: 'is used by two ports', value: p.name, allowed: 'unique port names', fix: 'rename one of the ports' });
+    const key = `${p.port}/${p.protocol ?? 'TCP'}`;
+    if (numbers.has(key)) issue(`${path(i)}.port`, { message: 'is declared twice', value: p.port, allowed: 'each container port and protocol once' });
+    names.set(p.name, i);
+    numbers.add(key);
+  });
+}
+
+/** An absolute path (mount paths, HTTP paths). */
+export const absolutePath: Spec<string> = v.string({
+  allowed: "an absolute path starting with '/'",
+  samples: ['/data', '/healthz'],
+  check: (s) => (s.startsWith('/') ? undefined : { message: "must start with '/'", fix: `use '/${s}'` }),
+});
+
+/** An HTTP path: absolute, no spaces. */
+export const httpPath: Spec<string> = v.string({
+  allowed: "an absolute URL path starting with '/', without spaces",
+  samples: ['/', '/healthz', '/api/v1'],
+  check: (s) => {
+    if (!s.startsWith('/')) return { message: "must start with '/'", fix: `use '/${s}'` };
+    if (/\s/.test(s)) return { message: 'must not contain spaces', fix: 'encode spaces as %20' };
+    return undefined;
+  },
+});
+
+/** A quantity of the given kind, as `validateQuantity` checks it, greater than zero. */
+export function quantity(kind: QuantityKind): Spec<string> {
+  const allowed = kind === 'cpu' ? "cores as a number or millicores: '250m', '0.5', '2'" : `bytes with a binary suffix: '128Mi', '1Gi'`;
+  return v.string({
+    allowed,
+    samples: kind === 'cpu' ? ['100m', '1'] : ['128Mi', '1Gi'],
+    check: (s) => quantityProblem(s, kind),
+  });
+}
+
+/** A CPU quantity: a string or a number of cores. */
+export const cpuQuantity: Spec<string | number> = v.union(quantity('cpu'), v.custom<number>('a number of cores above 0', (x) => {
+  if (typeof x !== 'number') return { message: `must be a number, but is ${typeof x}` };
+  return quantityProblem(x, 'cpu');
+}, () => [0.5, 2]), "cores as a number or millicores: '250m', '0.5', 2");
+
+function quantityProblem(q: string | number, kind: QuantityKind): Problem | undefined {
+  const n = parseQuantity(q);
+  if (n === undefined) return { message: `is not a valid Kubernetes ${kind} quantity` };
+  if (n <= 0) return { message: 'must be greater than zero' };
+  if (kind !== 'cpu' && typeof q === 'string' && q.endsWith('m')) return { message: "uses the milli suffix 'm' (thousandths of a byte)", fix: "for mebibytes write 'Mi'" };
+  return undefined;
+}
+
+const DURATION = /^(?:[0-9]+(?:ms|s|m|h|d|w|y))+$/;
+
+/** A duration with units, as Prometheus and the ServiceMonitor schema want it ('30s', '1m30s'). */
+export const duration: Spec<string> = v.string({
+  allowed: "a duration with a unit: '30s', '1m', '1h30m' (units ms, s, m, h, d, w, y)",
+  samples: ['30s', '1m', '15s'],
+  check: (s) => (DURATION.test(s) ? undefined : {
+    message: 'is not a duration with a unit',
+    fix: /^[0-9]+$/.test(s) ? `write '${s}s' for seconds` : undefined,
+  }),
+});
+
+/** An integer or an integer percentage ('25%'), as Deployment rollout and PDB fields take it. */
+export const intOrPercent: Spec<number | string> = v.custom<number | string>(
+  "a whole number of at least 0 or a whole percentage such as '25%'",
+  (x) => {
+    if (typeof x === 'number') return Number.isInteger(x) && x >= 0 && x <= INT32_MAX ? undefined : { message: 'must be a whole number of at least 0' };
+    if (typeof x !== 'string') return { message: `must be a whole number or a percentage, but is ${x === null ? 'null' : typeof x}` };
+    if (/^[0-9]+%$/.test(x)) return Number(x.slice(0, -1)) <= 100 ? undefined : { message: 'must be at most 100%' };
+    if (/^[0-9]+$/.test(x)) return { message: 'is a number in a string, without a %', fix: `write ${x} (a number) or '${x}%'` };
+    if (/^[0-9]*\.[0-9]+%$/.test(x)) return { message: 'must be a whole percentage', fix: `write '${Math.round(Number(x.slice(0, -1)))}%'` };
+    return { message: 'is not a whole number or a percentage' };
+  },
+  () => [0, 1, '25%', '0%', '100%'],
+);
+
+/** Parses a value of `intOrPercent`, for rules that compare them: `{ n, percent }`. */
+export function parseIntOrPercent(x: number | string): { readonly n: number; readonly percent: boolean } {
+  return typeof x === 'number' ? { n: x, percent: false } : { n: Number(x.slice(0, -1)), percent: true };
+}
+
+/** A container image reference. Whether it must be pinned is checked with the container. */
+export const imageRef: Spec<string> = v.string({
+  allowed: "'[registry/]repository:tag' or '[registry/]repository@sha256:<digest>' with a lowercase repository",
+  samples: ['nginx:1.27.2', 'ghcr.io/acme/web:2.1.0', 'redis:alpine', 'busybox'],
+  check: (s) => (parseImage(s) ? undefined : { message: 'is not a valid image reference' }),
+});
+
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+/** An env var name problem, or undefined. */
+export function envNameProblem(name: string): Problem | undefined {
+  return ENV_NAME.test(name) ? undefined : {
+    message: `has the invalid variable name '${name}'`,
+    allowed: "letters, digits, '_', '-' and '.', not starting with a digit",
+    fix: /^[0-9]/.test(name) ? `rename it, e.g. '_${name}' or 'VAR_${name}'` : 'use names like LOG_LEVEL',
+  };
+}
+
+/** An env value: a string or an EnvValue. */
+export const envValue: Spec<string | EnvValue> = v.union(
+  v.string(),
+  v.instance(EnvValue, 'an EnvValue', () => [EnvValue.value('v'), EnvValue.fromSecret('s', 'k'), EnvValue.fromField('metadata.name')]),
+  "a string, or EnvValue.fromSecret(...), fromConfigMap(...) or fromField(...)",
+);
+
+/** Env vars: names to strings or EnvValues. */
+export const envMap: Spec<Record<string, string | EnvValue>> = v.record(envValue, { key: envNameProblem, keys: ['LOG_LEVEL', 'PORT'] });
+
+/** A Probe made by its factories. */
+export const probe: Spec<Probe> = v.instance(
+  Probe, 'a Probe: Probe.http(path), Probe.tcp(), Probe.grpc() or Probe.exec([...])',
+  () => [Probe.http('/healthz'), Probe.tcp(), Probe.tcp({ port: 'nope' }), Probe.http('/ready', { successThreshold: 2 }), Probe.exec(['true']), Probe.grpc({ port: 9090 })],
+  "write Probe.http('/healthz') instead of a path, or Probe.tcp()",
+);
+
+/** Probe timing fields (Probe factories check them). */
+export const probeTiming = {
+  initialDelaySeconds: v.int({ min: 0 }),
+  periodSeconds: v.int({ min: 1 }),
+  timeoutSeconds: v.int({ min: 1 }),
+  failureThreshold: v.int({ min: 1 }),
+  successThreshold: v.int({ min: 1 }),
+} satisfies Record<keyof ProbeTiming, Spec<number>>;
+
+/** A liveness or startup probe must have successThreshold 1 (Kubernetes' rule). */
+export function checkProbeKinds(c: { readonly liveness?: Probe; readonly startup?: Probe }, issue: (prop: string, p: Problem & { value?: unknown }) => void): void {
+  for (const kind of ['liveness', 'startup'] as const) {
+    const t = c[kind]?.timing.successThreshold;
+    if (t !== undefined && t !== 1) {
+      issue(`${kind}.successThreshold`, {
+        message: `must be 1 for a ${kind} probe`, value: t, allowed: '1', fix: 'leave it out, or set it on the readiness probe',
+      });
+    }
+  }
+}
+
+/** A named probe port must be one of the container's port names; a gRPC probe needs a number. */
+export function checkProbePorts(
+  c: { readonly liveness?: Probe; readonly readiness?: Probe; readonly startup?: Probe },
+  portNames: readonly string[],
+  issue: (prop: string, p: Problem & { value?: unknown }) => void,
+): void {
+  for (const kind of ['liveness', 'readiness', 'startup'] as const) {
+    const port = c[kind]?.port;
+    if (typeof port === 'string' && !portNames.includes(port)) {
+      issue(`${kind}.port`, {
+        message: 'names a port the container does not have, so the probe can never pass', value: port,
+        allowed: portNames.length ? portNames.map((n) => `'${n}'`).join(', ') : 'a port number (the container has no named ports)',
+      });
+    }
+  }
+}
+
+/** The prefix of connection env vars: letters, digits and '_', not starting with a digit. */
+export const envPrefix: Spec<string> = v.string({
+  allowed: "letters, digits and '_', not starting with a digit",
+  samples: ['DB', 'ORDER_DB'],
+  check: (s) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(s) ? undefined : { message: 'is not a valid env var prefix' }),
+});
+
+/** An env var name. */
+export const envName: Spec<string> = v.string({ samples: ['DATABASE_URL'], check: (s) => envNameProblem(s) && { message: 'is not a valid variable name' } });

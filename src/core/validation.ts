@@ -1,0 +1,498 @@
+import { IConstruct } from 'constructs';
+import { PropIssue, TimonelError } from './errors';
+import { INT32_MAX } from './numbers';
+
+/**
+ * Props validation: a declarative spec per props interface, checked at run time before a
+ * construct builds anything. Every problem of one construct is collected and thrown together as
+ * one TimonelError, each naming the prop as the user wrote it (`extraPorts[0].name`).
+ *
+ * A spec's keys and optionality are tied to its interface by the type `Fields<T>`, so `tsc`
+ * fails when a prop is added, removed or made optional without updating the spec (see
+ * docs/decisions/props-validation.md).
+ */
+
+/** A problem with a value, without where it is (the validator adds the prop path and the value). */
+export interface Problem {
+  readonly message: string;
+  readonly allowed?: string;
+  readonly fix?: string;
+}
+
+/** Reports problems under an object's path; `prop` is relative ('port', 'tls.secretName', '[0].name'). */
+export interface Reporter {
+  /** Reports a problem with the value at `prop` (relative to the object checked). */
+  issue(prop: string, problem: Problem & { readonly value?: unknown }): void;
+  /** The path of `prop` as the user wrote it, e.g. `readiness` under `sidecars[0]` -> `sidecars[0].readiness`. */
+  path(prop: string): string;
+}
+
+/** What the fuzzer and the docs know about a spec. */
+export type Shape =
+  | { readonly kind: 'string'; readonly samples: readonly string[] }
+  | { readonly kind: 'int'; readonly min: number; readonly max: number }
+  | { readonly kind: 'boolean' }
+  | { readonly kind: 'enum'; readonly values: readonly unknown[] }
+  | { readonly kind: 'array'; readonly item: AnySpec<unknown>; readonly minItems: number }
+  | { readonly kind: 'record'; readonly value: AnySpec<unknown>; readonly keys: readonly string[] }
+  | { readonly kind: 'object'; readonly fields: Readonly<Record<string, AnySpec<unknown>>> }
+  | { readonly kind: 'variants'; readonly variants: Readonly<Record<string, AnySpec<unknown>>> }
+  | { readonly kind: 'union'; readonly options: readonly AnySpec<unknown>[] }
+  | { readonly kind: 'samples'; readonly samples: () => readonly unknown[] };
+
+/** What every spec has. */
+interface SpecCore<T> {
+  /** Phantom: the type this spec checks. Never set. */
+  readonly __type?: T;
+  /** What is allowed, in words ("an integer from 1 to 65535"). */
+  readonly allowed: string;
+  /** Checks `value` (never undefined) at `path`; returns false when it reported a problem. */
+  readonly check: (value: unknown, path: string, ctx: Context) => boolean;
+  readonly shape: Shape;
+}
+
+/**
+ * A check of one value (of an optional prop). `T` is the TypeScript type the spec stands for; it
+ * only exists for the compiler (so a spec cannot accept a type its interface does not declare).
+ */
+export interface Spec<T> extends SpecCore<T> {
+  readonly required?: false;
+}
+
+/** The spec of a prop that must be given (`v.required(spec)`). */
+export interface RequiredSpec<T> extends SpecCore<T> {
+  readonly required: true;
+}
+
+/** Either. */
+export type AnySpec<T> = Spec<T> | RequiredSpec<T>;
+
+/** Keys of T that are optional. */
+type OptionalKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? K : never }[keyof T];
+
+/**
+ * The field specs of an object spec: exactly the keys of `T`, required (`v.required(...)`) where
+ * `T` requires them, and each a spec of that prop's type. This is what keeps a spec and its
+ * interface from drifting apart: `tsc` rejects a missing, extra or wrongly optional key.
+ */
+export type Fields<T> = {
+  readonly [K in keyof T]-?: K extends OptionalKeys<T> ? Spec<Exclude<T[K], undefined>> : RequiredSpec<T[K]>;
+};
+
+/** Collects the problems of one validation run. */
+export class Context {
+  public readonly issues: PropIssue[] = [];
+
+  /** Records a problem with `value` at `path`. */
+  public report(path: string, value: unknown, p: Problem): void {
+    this.issues.push({ prop: path || undefined, message: p.message, value, allowed: p.allowed, fix: p.fix });
+  }
+
+  /** Records a problem at `path`, with its value only when `p` has one. */
+  public add(path: string, p: Problem & { readonly value?: unknown }): void {
+    this.issues.push({ prop: path || undefined, message: p.message, allowed: p.allowed, fix: p.fix, ...('value' in p ? { value: p.value } : {}) });
+  }
+}
+
+/** Joins a prop path: `a` + `b` -> `a.b`, `a` + `[0]` -> `a[0]`. */
+export function joinPath(base: string, prop: string): string {
+  if (prop === '') return base;
+  if (prop.startsWith('[')) return base + prop;
+  return base ? `${base}.${prop}` : prop;
+}
+
+const IDENTIFIER = /^[A-Za-z_$][\w$-]*$/;
+
+function keyPath(base: string, key: string): string {
+  return IDENTIFIER.test(key) ? joinPath(base, key) : `${base}[${JSON.stringify(key)}]`;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'number' && Number.isNaN(value)) return 'NaN';
+  if (typeof value === 'object') return value.constructor && value.constructor !== Object ? `a ${value.constructor.name}` : 'an object';
+  return `a ${typeof value}`;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  // Object.prototype of any realm (jest runs tests in their own), or none.
+  const proto = Object.getPrototypeOf(value);
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+/** The closest of `candidates` to `word` (edit distance, ignoring case), or undefined when none is close. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  const w = word.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = distance(w, c.toLowerCase());
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}
+
+function typeProblem(value: unknown, allowed: string, fix?: string): Problem {
+  return { message: `must be ${allowed}, but is ${typeName(value)}`, allowed, fix };
+}
+
+/** Options of a string spec. */
+export interface StringOptions {
+  /** Reject ''. @default false */
+  readonly nonEmpty?: boolean;
+  readonly maxLength?: number;
+  readonly pattern?: RegExp;
+  /** What is allowed, when more telling than "a string". */
+  readonly allowed?: string;
+  readonly fix?: string | ((value: string) => string | undefined);
+  /** A semantic check: returns a problem, or undefined when the string is fine. */
+  readonly check?: (value: string) => Problem | undefined;
+  /** Valid examples for the fuzzer. */
+  readonly samples?: readonly string[];
+}
+
+/** Options of an integer spec. */
+export interface IntOptions {
+  /** @default 0 */
+  readonly min?: number;
+  /** @default INT32_MAX (a Kubernetes int32 field) */
+  readonly max?: number;
+  readonly allowed?: string;
+  readonly fix?: string;
+}
+
+/** The spec builders. */
+export const v = {
+  /** A string, optionally non-empty, bounded, matching a pattern or passing a check. */
+  string(opts: StringOptions = {}): Spec<string> {
+    const allowed = opts.allowed ?? (opts.nonEmpty ? 'a non-empty string' : 'a string');
+    return {
+      allowed,
+      shape: { kind: 'string', samples: opts.samples ?? ['x', 'abc'] },
+      check(value, path, ctx) {
+        if (typeof value !== 'string') {
+          ctx.report(path, value, typeProblem(value, 'a string', typeof value === 'number' && !opts.check && !opts.pattern ? `write it as a string: '${value}'` : undefined));
+          return false;
+        }
+        const fix = typeof opts.fix === 'function' ? opts.fix(value) : opts.fix;
+        let problem: Problem | undefined;
+        if (opts.nonEmpty && value === '') problem = { message: 'must not be empty', allowed, fix };
+        else if (opts.maxLength !== undefined && value.length > opts.maxLength) {
+          problem = { message: `must be at most ${opts.maxLength} characters, but is ${value.length}`, allowed, fix };
+        } else if (opts.pattern && !opts.pattern.test(value)) problem = { message: 'is not valid', allowed, fix };
+        else problem = opts.check?.(value);
+        if (problem) ctx.report(path, value, { ...problem, allowed: problem.allowed ?? allowed, fix: problem.fix ?? fix });
+        return !problem;
+      },
+    };
+  },
+
+  /** A whole number within [min, max]. */
+  int(opts: IntOptions = {}): Spec<number> {
+    const min = opts.min ?? 0;
+    const max = opts.max ?? INT32_MAX;
+    const allowed = opts.allowed ?? (max === INT32_MAX ? `an integer of at least ${min}` : `an integer from ${min} to ${max}`);
+    return {
+      allowed,
+      shape: { kind: 'int', min, max },
+      check(value, path, ctx) {
+        if (typeof value !== 'number') {
+          const fix = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? `write it as a number: ${value.trim()}` : opts.fix;
+          ctx.report(path, value, typeProblem(value, 'a whole number', fix));
+          return false;
+        }
+        let message: string | undefined;
+        if (!Number.isInteger(value)) message = 'must be a whole number';
+        else if (value < min) message = `must be at least ${min}`;
+        else if (value > max) message = `must be at most ${max}`;
+        if (message) ctx.report(path, value, { message, allowed, fix: opts.fix });
+        return !message;
+      },
+    };
+  },
+
+  /** true or false. */
+  boolean(): Spec<boolean> {
+    return {
+      allowed: 'true or false',
+      shape: { kind: 'boolean' },
+      check(value, path, ctx) {
+        if (typeof value === 'boolean') return true;
+        const fix = value === 'true' || value === 'false' ? `write ${value} without quotes` : undefined;
+        ctx.report(path, value, typeProblem(value, 'true or false', fix));
+        return false;
+      },
+    };
+  },
+
+  /** One of the given literals. */
+  oneOf<const L extends string | number | boolean>(values: readonly L[], opts: { readonly fix?: string } = {}): Spec<L> {
+    const allowed = values.map((x) => (typeof x === 'string' ? `'${x}'` : String(x))).join(', ');
+    return {
+      allowed,
+      shape: { kind: 'enum', values },
+      check(value, path, ctx) {
+        if ((values as readonly unknown[]).includes(value)) return true;
+        const near = typeof value === 'string' ? closest(value, values.filter((x): x is L & string => typeof x === 'string')) : undefined;
+        ctx.report(path, value, { message: 'is not one of the allowed values', allowed, fix: near !== undefined ? `did you mean '${near}'?` : opts.fix });
+        return false;
+      },
+    };
+  },
+
+  /** An array of items of one spec. */
+  array<T>(item: Spec<T>, opts: { readonly minItems?: number; readonly allowed?: string } = {}): Spec<T[]> {
+    const minItems = opts.minItems ?? 0;
+    const allowed = opts.allowed ?? `an array of ${item.allowed}`;
+    return {
+      allowed,
+      shape: { kind: 'array', item, minItems },
+      check(value, path, ctx) {
+        if (!Array.isArray(value)) {
+          ctx.report(path, value, typeProblem(value, 'an array', typeof value === 'string' || typeof value === 'number' ? `wrap it in brackets: [${JSON.stringify(value)}]` : undefined));
+          return false;
+        }
+        if (value.length < minItems) {
+          ctx.report(path, value, { message: `must have at least ${minItems} item${minItems === 1 ? '' : 's'}`, allowed });
+          return false;
+        }
+        let ok = true;
+        value.forEach((x, i) => {
+          const p = `${path}[${i}]`;
+          if (x === undefined) {
+            ctx.report(p, x, { message: 'must not be undefined', allowed: item.allowed });
+            ok = false;
+          } else if (!item.check(x, p, ctx)) ok = false;
+        });
+        return ok;
+      },
+    };
+  },
+
+  /** A map from string keys to values of one spec. */
+  record<T>(value: Spec<T>, opts: { readonly key?: (k: string) => Problem | undefined; readonly keys?: readonly string[] } = {}): Spec<Record<string, T>> {
+    const allowed = `an object of ${value.allowed}`;
+    return {
+      allowed,
+      shape: { kind: 'record', value, keys: opts.keys ?? ['a', 'B_2'] },
+      check(obj, path, ctx) {
+        if (!isPlainObject(obj)) {
+          ctx.report(path, obj, typeProblem(obj, 'an object of keys and values'));
+          return false;
+        }
+        let ok = true;
+        for (const [k, x] of Object.entries(obj)) {
+          const p = keyPath(path, k);
+          const problem = opts.key?.(k);
+          if (problem) {
+            ctx.report(path, k, problem);
+            ok = false;
+          }
+          if (x === undefined || !value.check(x, p, ctx)) {
+            if (x === undefined) ctx.report(p, x, { message: 'must not be undefined', allowed: value.allowed });
+            ok = false;
+          }
+        }
+        return ok;
+      },
+    };
+  },
+
+  /**
+   * An object with known fields: unknown keys are errors (with a "did you mean"), required
+   * fields must be there, and `check` runs the semantic rules once every field is well formed.
+   */
+  object<T>(): <F extends Fields<T>>(fields: F & NoExtraKeys<F, T>, opts?: ObjectOptions<T>) => Spec<T> {
+    return (fields, opts = {}) => objectSpec<T>(fields as unknown as Record<string, AnySpec<unknown>>, opts);
+  },
+
+  /** One of several object shapes, told apart by which key is present (`emptyDir`, `secret`, ...). */
+  variants<T>(variants: Readonly<Record<string, AnySpec<unknown>>>, what: string): Spec<T> {
+    const keys = Object.keys(variants);
+    const allowed = `${what} with exactly one of ${keys.map((k) => `'${k}'`).join(', ')}`;
+    return {
+      allowed,
+      shape: { kind: 'variants', variants },
+      check(value, path, ctx) {
+        if (!isPlainObject(value)) {
+          ctx.report(path, value, typeProblem(value, 'an object'));
+          return false;
+        }
+        const present = keys.filter((k) => value[k] !== undefined);
+        if (present.length !== 1) {
+          const others = Object.keys(value).filter((k) => !(k in variants) && k !== 'name');
+          ctx.report(path, value, {
+            message: present.length ? `has ${present.map((k) => `'${k}'`).join(' and ')}: only one source is allowed` : `has no source timonel knows${others.length ? ` (${others.map((k) => `'${k}'`).join(', ')} is not supported)` : ''}`,
+            allowed,
+          });
+          return false;
+        }
+        return variants[present[0]].check(value, path, ctx);
+      },
+    };
+  },
+
+  /** Any of several specs (the first that accepts the value wins). */
+  union<A, B>(a: Spec<A>, b: Spec<B>, allowed = `${a.allowed} or ${b.allowed}`): Spec<A | B> {
+    return {
+      allowed,
+      shape: { kind: 'union', options: [a, b] },
+      check(value, path, ctx) {
+        for (const s of [a, b]) {
+          const scratch = new Context();
+          if (s.check(value, path, scratch)) return true;
+        }
+        // Report the problems of the option of the same JavaScript type, else a type problem.
+        for (const s of [a, b]) {
+          const scratch = new Context();
+          s.check(value, path, scratch);
+          if (!scratch.issues.every((i) => /^must be .*, but is /.test(i.message))) {
+            ctx.issues.push(...scratch.issues);
+            return false;
+          }
+        }
+        ctx.report(path, value, typeProblem(value, allowed));
+        return false;
+      },
+    };
+  },
+
+  /** An instance of a class (Probe, EnvValue, StoreCredentials), made by its factories. */
+  instance<T>(cls: Function & { readonly prototype: T }, allowed: string, samples: () => readonly unknown[], fix?: string): Spec<T> {
+    return {
+      allowed,
+      shape: { kind: 'samples', samples },
+      check(value, path, ctx) {
+        if (value instanceof (cls as any)) return true;
+        ctx.report(path, value, typeProblem(value, allowed, fix));
+        return false;
+      },
+    };
+  },
+
+  /** A value checked by a function: returns a problem, or undefined when it is fine. */
+  custom<T>(allowed: string, check: (value: unknown) => Problem | undefined, samples: () => readonly unknown[]): Spec<T> {
+    return {
+      allowed,
+      shape: { kind: 'samples', samples },
+      check(value, path, ctx) {
+        const problem = check(value);
+        if (problem) ctx.report(path, value, { ...problem, allowed: problem.allowed ?? allowed });
+        return !problem;
+      },
+    };
+  },
+
+  /** Marks a field as required. */
+  required<T>(spec: Spec<T>): RequiredSpec<T> {
+    return { ...spec, required: true };
+  },
+};
+
+/** Options of an object spec. */
+export interface ObjectOptions<T> {
+  /** The semantic rules, run once every field is well formed; report with `r.issue(prop, ...)`. */
+  readonly check?: (value: T, r: Reporter) => void;
+  readonly allowed?: string;
+  /** What a key is called in "is not a known prop". @default 'prop' */
+  readonly what?: string;
+}
+
+/** Keys of F that T does not have must not be there (a spread cannot smuggle in a stale key). */
+export type NoExtraKeys<F, T> = { readonly [K in Exclude<keyof F, keyof T>]: never };
+
+function objectSpec<T>(specs: Record<string, AnySpec<unknown>>, opts: ObjectOptions<T>): Spec<T> {
+  const names = Object.keys(specs);
+  const what = opts.what ?? 'prop';
+  const allowed = opts.allowed ?? `an object with ${names.map((n) => `'${n}'`).join(', ')}`;
+  return {
+    allowed,
+    shape: { kind: 'object', fields: specs },
+    check(value, path, ctx) {
+      if (!isPlainObject(value)) {
+        ctx.report(path, value, typeProblem(value, 'an object', undefined));
+        return false;
+      }
+      const before = ctx.issues.length;
+      for (const [k, x] of Object.entries(value)) {
+        if (k in specs || x === undefined) continue;
+        const near = closest(k, names);
+        ctx.report(keyPath(path, k), x, {
+          message: `is not a known ${what}`,
+          allowed: names.length <= 12 ? names.map((n) => `'${n}'`).join(', ') : undefined,
+          fix: near ? `did you mean '${near}'?` : `remove it`,
+        });
+      }
+      for (const [k, spec] of Object.entries(specs)) {
+        const x = value[k];
+        const p = keyPath(path, k);
+        if (x === undefined) {
+          if (spec.required) ctx.add(p, { message: 'is required', allowed: spec.allowed });
+          continue;
+        }
+        spec.check(x, p, ctx);
+      }
+      if (ctx.issues.length > before) return false;
+      if (opts.check) {
+        opts.check(value as T, {
+          issue: (prop, p) => ctx.add(joinPath(path, prop), p),
+          path: (prop) => joinPath(path, prop),
+        });
+      }
+      return ctx.issues.length === before;
+    },
+  };
+}
+
+/** Where a props error is reported: a construct, or its future path (before `super()` ran). */
+export type PropsScope = IConstruct | string;
+
+/**
+ * Checks `props` against `spec` and throws one TimonelError with every problem (each naming its
+ * prop as the user wrote it). Returns the props, so a constructor can check them before `super`.
+ */
+export function checkProps<T>(spec: AnySpec<T>, props: unknown, where: PropsScope): T {
+  const issues = propsIssues(spec, props);
+  const error = TimonelError.all(typeof where === 'string' ? { path: where } : { scope: where }, issues);
+  if (error) throw error;
+  return props as T;
+}
+
+/** The problems of `props` against `spec` (empty when they are valid). */
+export function propsIssues(spec: AnySpec<unknown>, props: unknown): PropIssue[] {
+  const ctx = new Context();
+  if (props === undefined || props === null) {
+    if (spec.shape.kind === 'object' && Object.values(spec.shape.fields).some((f) => f.required)) {
+      ctx.report('', props, { message: 'props are required', allowed: spec.allowed });
+    } else if (props === null) {
+      ctx.report('', props, typeProblem(props, 'an object'));
+    }
+  } else {
+    spec.check(props, '', ctx);
+  }
+  return ctx.issues;
+}
+
+/** The path of a construct that is about to be created as `id` under `scope` (for errors before `super`). */
+export function childPath(scope: IConstruct, id: string): string {
+  return [scope.node.path, id].filter((p) => p !== '').join('/');
+}

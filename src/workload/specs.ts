@@ -1,0 +1,266 @@
+import { k8s } from 'cdk8s-plus-28';
+import { validateImage } from '../core/image';
+import { NameRule } from '../core/names';
+import {
+  absolutePath, checkProbeKinds, envName, envPrefix, checkProbePorts, checkUniquePorts, cpuQuantity, envMap, imageRef, labelMap, labelValue,
+  nameSpec, portSpec, probe, quantity,
+} from '../core/specs';
+import { Fields, Reporter, Spec, v } from '../core/validation';
+import { ConfigExposure, WorkloadProps } from './workload';
+import { ConnectionEnvNames, ConnectOptions, CredentialKeys } from './connections';
+import { ContainerProps, MountSpec, PodProps, ResourcesProps, SecurityProps, VolumeSpec } from './pod';
+
+// The specs of the props every workload shares (ContainerProps, PodProps, WorkloadProps).
+// `Fields<T>` keeps each in step with its interface: see docs/decisions/props-validation.md.
+
+/** The largest integer JavaScript holds exactly (int64 fields beyond it are not useful as seconds). */
+const INT64_SAFE = Number.MAX_SAFE_INTEGER;
+
+const objectName = nameSpec(NameRule.DNS_1123_SUBDOMAIN);
+const dnsLabel = nameSpec(NameRule.DNS_1123_LABEL);
+
+const resources = v.object<ResourcesProps>()({
+  cpu: v.object<NonNullable<ResourcesProps['cpu']>>()({ request: cpuQuantity, limit: cpuQuantity }, { what: 'cpu field' }),
+  memory: v.object<NonNullable<ResourcesProps['memory']>>()({ request: quantity('memory'), limit: quantity('memory') }, { what: 'memory field' }),
+}, { what: 'resource' });
+
+const mount = v.object<MountSpec>()({
+  volume: v.required(dnsLabel),
+  mountPath: v.required(absolutePath),
+  readOnly: v.boolean(),
+  subPath: v.string({
+    allowed: "a relative path inside the volume, without '..'",
+    check: (s) => (s.startsWith('/') || s.split('/').includes('..') ? { message: "must be a relative path without '..'" } : undefined),
+  }),
+}, { what: 'mount field' });
+
+/** The fields of a container, as the main container (WorkloadProps) and sidecars share them. */
+export const CONTAINER_FIELDS = {
+  image: v.required(imageRef),
+  allowUnpinnedImage: v.boolean(),
+  command: v.array(v.string()),
+  args: v.array(v.string()),
+  workingDir: absolutePath,
+  env: envMap,
+  envFromSecrets: v.array(objectName),
+  envFromConfigMaps: v.array(objectName),
+  resources,
+  liveness: probe,
+  readiness: probe,
+  startup: probe,
+  mounts: v.array(mount),
+} satisfies Omit<Fields<ContainerProps>, 'name' | 'ports'>;
+
+/** Image pinning, probe thresholds and named probe ports of one container. */
+export function checkContainer(c: ContainerProps, portNames: readonly string[], r: Pick<Reporter, 'issue'>, prefix = ''): void {
+  const at = (p: string) => (prefix ? `${prefix}.${p}` : p);
+  try {
+    validateImage(c.image, { allowUnpinned: c.allowUnpinnedImage });
+  } catch (e: any) {
+    r.issue(at('image'), { message: e.detail, value: c.image, allowed: e.allowed, fix: e.fix });
+  }
+  checkProbeKinds(c, (p, x) => r.issue(at(p), x));
+  checkProbePorts(c, portNames, (p, x) => r.issue(at(p), x));
+}
+
+const sidecar = v.object<ContainerProps>()({
+  ...CONTAINER_FIELDS,
+  name: dnsLabel,
+  ports: v.array(portSpec),
+}, {
+  what: 'container field',
+  check: (c, r) => {
+    if (c.name === undefined) r.issue('name', { message: 'is required for sidecars and init containers', allowed: dnsLabel.allowed });
+    checkUniquePorts(c.ports ?? [], (i) => `ports[${i}]`, r.issue);
+    checkContainer(c, (c.ports ?? []).map((p) => p.name), r);
+  },
+});
+
+const security = v.object<SecurityProps>()({
+  runAsUser: v.int({ min: 1, fix: 'build the image to run as a non-root user, e.g. 10001' }),
+  runAsGroup: v.int({ min: 0 }),
+  fsGroup: v.int({ min: 0 }),
+  readOnlyRootFilesystem: v.boolean(),
+  fsGroupChangePolicy: v.oneOf(['OnRootMismatch', 'Always'] as const),
+}, { what: 'security field' });
+
+const toleration = v.object<k8s.Toleration>()({
+  key: v.string(),
+  operator: v.oneOf(['Exists', 'Equal'] as const),
+  value: v.string(),
+  effect: v.oneOf(['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const),
+  tolerationSeconds: v.int({ min: -INT64_SAFE, max: INT64_SAFE }),
+}, {
+  what: 'toleration field',
+  check: (t, r) => {
+    if (t.operator === 'Exists' && t.value !== undefined && t.value !== '') r.issue('value', { message: "must be empty when operator is 'Exists'", value: t.value });
+    if (t.key === undefined && t.operator !== 'Exists') r.issue('operator', { message: "must be 'Exists' when there is no key", value: t.operator ?? 'Equal' });
+    if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') r.issue('tolerationSeconds', { message: "only applies to effect 'NoExecute'", value: t.tolerationSeconds });
+  },
+});
+
+const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
+const NODE_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'] as const;
+
+function requirement<T extends { key: string; operator: string; values?: string[] }>(operators: readonly string[]): Spec<T> {
+  return v.object<{ key: string; operator: string; values?: string[] }>()({
+    key: v.required(v.string({ nonEmpty: true })),
+    operator: v.required(v.oneOf(operators)),
+    values: v.array(v.string()),
+  }, {
+    what: 'requirement field',
+    check: (x, r) => {
+      const n = x.values?.length ?? 0;
+      if ((x.operator === 'In' || x.operator === 'NotIn') && n === 0) r.issue('values', { message: `must not be empty with operator '${x.operator}'`, value: x.values });
+      if ((x.operator === 'Exists' || x.operator === 'DoesNotExist') && n > 0) r.issue('values', { message: `must be empty with operator '${x.operator}'`, value: x.values });
+      if ((x.operator === 'Gt' || x.operator === 'Lt') && (n !== 1 || !/^-?[0-9]+$/.test(x.values![0]))) {
+        r.issue('values', { message: `must be one integer with operator '${x.operator}'`, value: x.values });
+      }
+    },
+  }) as Spec<unknown> as Spec<T>;
+}
+
+const labelSelector = v.object<k8s.LabelSelector>()({
+  matchLabels: labelMap,
+  matchExpressions: v.array(requirement<k8s.LabelSelectorRequirement>(SELECTOR_OPERATORS)),
+}, { what: 'selector field' });
+
+const nodeSelectorTerm = v.object<k8s.NodeSelectorTerm>()({
+  matchExpressions: v.array(requirement<k8s.NodeSelectorRequirement>(NODE_OPERATORS)),
+  matchFields: v.array(requirement<k8s.NodeSelectorRequirement>(NODE_OPERATORS)),
+}, { what: 'term field' });
+
+const weight = v.int({ min: 1, max: 100 });
+
+const podAffinityTerm = v.object<k8s.PodAffinityTerm>()({
+  labelSelector,
+  namespaceSelector: labelSelector,
+  namespaces: v.array(dnsLabel),
+  topologyKey: v.required(v.string({ nonEmpty: true, samples: ['kubernetes.io/hostname'] })),
+}, { what: 'term field' });
+
+const podAffinity = {
+  preferredDuringSchedulingIgnoredDuringExecution: v.array(v.object<k8s.WeightedPodAffinityTerm>()({
+    podAffinityTerm: v.required(podAffinityTerm), weight: v.required(weight),
+  }, { what: 'term field' })),
+  requiredDuringSchedulingIgnoredDuringExecution: v.array(podAffinityTerm),
+};
+
+const affinity = v.object<k8s.Affinity>()({
+  nodeAffinity: v.object<k8s.NodeAffinity>()({
+    preferredDuringSchedulingIgnoredDuringExecution: v.array(v.object<k8s.PreferredSchedulingTerm>()({
+      preference: v.required(nodeSelectorTerm), weight: v.required(weight),
+    }, { what: 'term field' })),
+    requiredDuringSchedulingIgnoredDuringExecution: v.object<k8s.NodeSelector>()({
+      nodeSelectorTerms: v.required(v.array(nodeSelectorTerm, { minItems: 1 })),
+    }, { what: 'selector field' }),
+  }, { what: 'affinity field' }),
+  podAffinity: v.object<k8s.PodAffinity>()(podAffinity, { what: 'affinity field' }),
+  podAntiAffinity: v.object<k8s.PodAntiAffinity>()(podAffinity, { what: 'affinity field' }),
+}, { what: 'affinity field' });
+
+const keyToPath = v.object<{ key: string; path: string }>()({
+  key: v.required(v.string({ nonEmpty: true })),
+  path: v.required(v.string({
+    allowed: "a relative path without '..'",
+    check: (s) => (s === '' || s.startsWith('/') || s.split('/').includes('..') ? { message: "must be a relative path without '..'" } : undefined),
+  })),
+}, { what: 'item field' });
+
+type EmptyDirVolume = Extract<VolumeSpec, { emptyDir: unknown }>;
+type ConfigMapVolume = Extract<VolumeSpec, { configMap: string }>;
+type SecretVolume = Extract<VolumeSpec, { secret: string }>;
+type ClaimVolume = Extract<VolumeSpec, { persistentVolumeClaim: string }>;
+
+const volume = v.variants<VolumeSpec>({
+  emptyDir: v.object<EmptyDirVolume>()({
+    name: v.required(dnsLabel),
+    emptyDir: v.required(v.object<EmptyDirVolume['emptyDir']>()({
+      sizeLimit: quantity('storage'), medium: v.oneOf(['Memory'] as const),
+    }, { what: 'emptyDir field' })),
+  }, { what: 'volume field' }),
+  configMap: v.object<ConfigMapVolume>()({ name: v.required(dnsLabel), configMap: v.required(objectName), items: v.array(keyToPath) }, { what: 'volume field' }),
+  secret: v.object<SecretVolume>()({ name: v.required(dnsLabel), secret: v.required(objectName), items: v.array(keyToPath) }, { what: 'volume field' }),
+  persistentVolumeClaim: v.object<ClaimVolume>()({
+    name: v.required(dnsLabel), persistentVolumeClaim: v.required(objectName), readOnly: v.boolean(),
+  }, { what: 'volume field' }),
+}, 'a volume');
+
+/** The fields of a pod (PodProps). */
+export const POD_FIELDS: Fields<PodProps> = {
+  securityContext: security,
+  nodeSelector: labelMap,
+  tolerations: v.array(toleration),
+  affinity,
+  priorityClassName: objectName,
+  terminationGracePeriodSeconds: v.int({ min: 0, max: INT64_SAFE, allowed: 'a whole number of seconds, at least 0' }),
+  initContainers: v.array(sidecar),
+  sidecars: v.array(sidecar),
+  volumes: v.array(volume),
+};
+
+/** The fields of WorkloadProps. */
+export const WORKLOAD_FIELDS: Fields<WorkloadProps> = {
+  ...CONTAINER_FIELDS,
+  ...POD_FIELDS,
+  name: v.string({ nonEmpty: true }),
+  component: labelValue,
+  version: labelValue,
+  config: v.record(v.string(), {
+    key: (k) => (/^[-._a-zA-Z0-9]+$/.test(k) && k.length <= 253 ? undefined : { message: `has the invalid key '${k}'`, allowed: "letters, digits, '-', '_' and '.', at most 253 characters" }),
+    keys: ['LOG_LEVEL', 'app.yaml'],
+  }),
+  configAs: v.oneOf([ConfigExposure.ENV, ConfigExposure.FILES]),
+  configMountPath: absolutePath,
+};
+
+/**
+ * The rules of WorkloadProps across fields: the main container (image pinned, probes), init
+ * containers without probes, unique container and volume names. `portNames` are the main
+ * container's port names.
+ */
+export function checkWorkload(p: WorkloadProps, portNames: readonly string[], r: Reporter): void {
+  checkContainer(p, portNames, r);
+  (p.initContainers ?? []).forEach((c, i) => {
+    for (const kind of ['liveness', 'readiness', 'startup'] as const) {
+      if (c[kind] !== undefined) r.issue(`initContainers[${i}].${kind}`, { message: 'is not allowed: init containers run to completion and have no probes', fix: `remove '${kind}'` });
+    }
+  });
+  const names = new Set(['main']);
+  for (const [list, cs] of [['sidecars', p.sidecars], ['initContainers', p.initContainers]] as const) {
+    (cs ?? []).forEach((c, i) => {
+      if (c.name === undefined) return;
+      if (names.has(c.name)) {
+        r.issue(`${list}[${i}].name`, { message: 'is used by two containers', value: c.name, allowed: "unique container names ('main' is the main container)", fix: 'rename the container' });
+      }
+      names.add(c.name);
+    });
+  }
+  const volumes = new Set(['tmp', ...(p.config !== undefined && p.configAs === ConfigExposure.FILES ? ['config'] : [])]);
+  (p.volumes ?? []).forEach((x, i) => {
+    if (volumes.has(x.name)) r.issue(`volumes[${i}].name`, { message: 'is used by two volumes', value: x.name, allowed: `a name other than ${[...volumes].map((n) => `'${n}'`).join(', ')}` });
+    volumes.add(x.name);
+  });
+}
+
+/** Secret keys by credential role. */
+export const CREDENTIAL_KEYS = v.object<CredentialKeys>()({
+  username: secretKey(), password: secretKey(), database: secretKey(),
+}, { what: 'credential role' });
+
+function secretKey(): Spec<string> {
+  return v.string({
+    allowed: "letters, digits, '-', '_' and '.', at most 253 characters",
+    samples: ['password', 'user'],
+    check: (s) => (/^[-._a-zA-Z0-9]+$/.test(s) && s.length <= 253 ? undefined : { message: 'is not a valid Secret key' }),
+  });
+}
+
+/** ConnectOptions (connectTo). */
+export const CONNECT_OPTIONS = v.object<ConnectOptions>()({
+  allowCrossNamespace: v.boolean(),
+  dns: v.oneOf(['kube-dns', 'any'] as const),
+  envPrefix,
+  env: v.object<ConnectionEnvNames>()({ host: envName, port: envName, username: envName, password: envName, database: envName }, { what: 'env role' }),
+  credentials: v.object<NonNullable<ConnectOptions['credentials']>>()({ secretName: v.required(objectName), keys: CREDENTIAL_KEYS }, { what: 'credentials field' }),
+}, { what: 'connect option' });

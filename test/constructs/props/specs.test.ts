@@ -1,0 +1,80 @@
+import { EnvValue } from '../../../src/core/env';
+import { Probe } from '../../../src/core/probes';
+import { propsIssues } from '../../../src/core/validation';
+import { BATCH_JOB_PROPS } from '../../../src/constructs/props/batch-job';
+import { POSTGRES_PROPS, REDIS_PROPS } from '../../../src/constructs/props/presets';
+import { STATEFUL_STORE_PROPS } from '../../../src/constructs/props/stateful-store';
+import { WEB_APP_PROPS } from '../../../src/constructs/props/web-app';
+import { StoreCredentials } from '../../../src/constructs/stateful-store';
+
+const IMAGE = 'nginx:1.27.2';
+const problems = (spec: any, props: unknown) => propsIssues(spec, props).map((i) => `${i.prop}: ${i.message}${i.fix ? ` (${i.fix})` : ''}`);
+
+describe('WebApp props', () => {
+  test('accepts the props of the examples', () => {
+    expect(problems(WEB_APP_PROPS, { image: IMAGE, healthPath: '/healthz', env: { A: 'b', S: EnvValue.fromSecret('s', 'k') }, rollout: { maxSurge: 1 } })).toEqual([]);
+  });
+
+  test.each([
+    ['a misspelled prop', { healtPath: '/healthz' }, "healtPath: is not a known prop (did you mean 'healthPath'?)"],
+    ['a number env value', { env: { PORT: 8080 } }, "env.PORT: must be a string, or EnvValue.fromSecret(...), fromConfigMap(...) or fromField(...), but is a number"],
+    ['an env value of null', { env: { X: null } }, 'env.X: must be a string, or EnvValue.fromSecret(...), fromConfigMap(...) or fromField(...), but is null'],
+    ['a path as a probe', { liveness: '/healthz' }, "liveness: must be a Probe: Probe.http(path), Probe.tcp(), Probe.grpc() or Probe.exec([...]), but is a string (write Probe.http('/healthz') instead of a path, or Probe.tcp())"],
+    ['a mount without fields', { mounts: [{}] }, 'mounts[0].volume: is required', 'mounts[0].mountPath: is required'],
+    ['a null init container', { initContainers: [null] }, 'initContainers[0]: must be an object, but is null'],
+    ['a fractional health path', { healthPath: 1.5 }, 'healthPath: must be a string, but is a number'],
+    ['a null name', { name: null }, 'name: must be a string, but is null'],
+    ['extra ports as a string', { extraPorts: '-1' }, 'extraPorts: must be an array, but is a string (wrap it in brackets: ["-1"])'],
+    ['no surge and no unavailable', { rollout: { maxSurge: 0 } }, "rollout.maxSurge: is 0, and so is the other: a rollout could never replace a pod (keep maxSurge at '25%' (the default) or allow maxUnavailable: 1)"],
+    ["a surge of '25'", { rollout: { maxSurge: '25' } }, "rollout.maxSurge: is a number in a string, without a % (write 25 (a number) or '25%')"],
+    ["a surge of '25.5%'", { rollout: { maxSurge: '25.5%' } }, "rollout.maxSurge: must be a whole percentage (write '26%')"],
+    ['a liveness success threshold of 2', { liveness: Probe.http('/h', { successThreshold: 2 }) }, 'liveness.successThreshold: must be 1 for a liveness probe (leave it out, or set it on the readiness probe)'],
+    ['a fractional grace period', { terminationGracePeriodSeconds: 1.5 }, 'terminationGracePeriodSeconds: must be a whole number'],
+    ['a NaN grace period', { terminationGracePeriodSeconds: NaN }, 'terminationGracePeriodSeconds: must be a whole number'],
+    ['an ExternalName service', { service: { type: 'ExternalName' } }, "service.type: is not one of the allowed values (an ExternalName Service selects no pods: it is not a WebApp)"],
+    ['a number in nodeSelector', { nodeSelector: { k: 1 } }, 'nodeSelector.k: must be a string, but is a number'],
+    ['a number in envFromSecrets', { envFromSecrets: [1] }, 'envFromSecrets[0]: must be a string, but is a number'],
+    ['a hostPath volume', { volumes: [{ name: 'h', hostPath: { path: '/x' } }] }, "volumes[0]: has no source timonel knows ('hostPath' is not supported)"],
+    ['an interval without a unit', { metrics: { interval: '30' } }, "metrics.interval: is not a duration with a unit (write '30s' for seconds)"],
+    ['a probe on a port the container does not have', { readiness: Probe.tcp({ port: 'nope' }) }, 'readiness.port: names a port the container does not have, so the probe can never pass'],
+    ['an extra port named like the main one', { extraPorts: [{ name: 'http', port: 9000 }] }, "extraPorts[0].name: is already the name of 'portName' (rename the port)"],
+    ['a part-of that is no label value', { component: 'Shop Platform' }, "component: is not a valid label value (write 'Shop-Platform')"],
+    ['a 70-character version', { version: 'v'.repeat(70) }, 'version: is too long for a label value (70 characters, at most 63) (shorten it to 63 characters)'],
+    ['a moving tag', { image: 'redis:alpine' }, "image: uses the moving tag 'alpine' (pin a version such as 'redis:1.2.3' or 'redis@sha256:…', or set 'allowUnpinnedImage: true')"],
+  ] as [string, object, ...string[]][])('fails on %s', (_what, props, ...expected) => {
+    expect(problems(WEB_APP_PROPS, { image: IMAGE, ...props })).toEqual(expected);
+  });
+});
+
+describe('BatchJob props', () => {
+  test.each([
+    ['a command as a string', { command: 'run.sh' }, 'command: must be an array, but is a string (wrap it in brackets: ["run.sh"])'],
+    ['a null command item', { command: [null] }, 'command[0]: must be a string, but is null'],
+    ["suspend: 'true'", { suspend: 'true' }, 'suspend: must be true or false, but is a string (write true without quotes)'],
+    ['a cron-only prop without a schedule', { timeZone: 'Etc/UTC' }, "timeZone: only applies to a scheduled BatchJob (a CronJob), but there is no 'schedule' (set 'schedule', or remove 'timeZone')"],
+  ])('fails on %s', (_what, props, problem) => {
+    expect(problems(BATCH_JOB_PROPS, { image: IMAGE, ...props })).toEqual([problem]);
+  });
+});
+
+describe('StatefulStore and preset props', () => {
+  const credentials = StoreCredentials.fromSecret('db-credentials');
+
+  test.each([
+    ['storage as an object', { storage: { mountPath: '/data' } }, 'storage: must be an array, but is an object'],
+    ['credentials as a plain reference', { credentials: { secretName: 's', keys: {} } }, "credentials: must be StoreCredentials.fromSecret(...), fromExternalSecret(...) or fromLiteralsINSECURE(...), but is an object (wrap the Secret: credentials: StoreCredentials.fromSecret('db-credentials', { keys: { ... } }))"],
+  ])('fails on %s', (_what, props, problem) => {
+    expect(problems(STATEFUL_STORE_PROPS, { image: IMAGE, port: 5432, ...props })).toEqual([problem]);
+  });
+
+  test("reports a preset's storage at the path the user wrote", () => {
+    expect(problems(POSTGRES_PROPS, { credentials, storage: { accessModes: ['RWO'] } })).toEqual(['storage.accessModes[0]: is not one of the allowed values']);
+    expect(problems(REDIS_PROPS, { credentials, image: 'redis:alpine' })).toEqual([
+      "image: uses the moving tag 'alpine' (pin a version such as 'redis:1.2.3' or 'redis@sha256:…', or set 'allowUnpinnedImage: true')",
+    ]);
+  });
+
+  test('fails when a preset has no credentials', () => {
+    expect(problems(POSTGRES_PROPS, {})).toEqual(['credentials: is required']);
+  });
+});

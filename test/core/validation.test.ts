@@ -1,0 +1,84 @@
+import { TimonelError } from '../../src/core/errors';
+import { checkProps, closest, propsIssues, v } from '../../src/core/validation';
+
+interface Props {
+  readonly replicas?: number;
+  readonly image: string;
+  readonly ports?: Array<{ readonly name: string; readonly port: number }>;
+  readonly env?: Record<string, string>;
+  readonly mode?: 'a' | 'b';
+  readonly on?: boolean;
+}
+
+const SPEC = v.object<Props>()({
+  replicas: v.int({ min: 0 }),
+  image: v.required(v.string({ nonEmpty: true })),
+  ports: v.array(v.object<{ name: string; port: number }>()({ name: v.required(v.string()), port: v.required(v.int({ min: 1, max: 65535 })) })),
+  env: v.record(v.string()),
+  mode: v.oneOf(['a', 'b'] as const),
+  on: v.boolean(),
+}, {
+  check: (p, r) => {
+    if (p.replicas === 0 && p.on) r.issue('on', { message: 'needs replicas', value: p.on });
+  },
+});
+
+function thrown(fn: () => unknown): TimonelError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof TimonelError) return e;
+    throw e;
+  }
+  throw new Error('did not throw');
+}
+
+describe('checkProps', () => {
+  test('returns valid props unchanged', () => {
+    const props = { image: 'x', replicas: 2, ports: [{ name: 'http', port: 80 }], env: { A: 'b' }, mode: 'a' };
+    expect(checkProps(SPEC, props, 'shop/web')).toBe(props);
+  });
+
+  test('fails when a prop is misspelled, suggesting the right one', () => {
+    expect(() => checkProps(SPEC, { image: 'x', replica: 2 }, 'shop/web')).toThrow(
+      "[shop/web] 'replica' is not a known prop, got 2. Allowed: 'replicas', 'image', 'ports', 'env', 'mode', 'on'. Fix: did you mean 'replicas'?",
+    );
+  });
+
+  test('fails with every problem of the props at once, each at the path the user wrote', () => {
+    const e = thrown(() => checkProps(SPEC, { replicas: '2', ports: [{ name: 'http', port: 0 }, null], env: { A: 1 }, mode: 'A', on: 'true' }, 'shop/web'));
+    expect(e.problems.map((p) => p.prop)).toEqual(['replicas', 'image', 'ports[0].port', 'ports[1]', 'env.A', 'mode', 'on']);
+    expect(e.message.split('\n')).toEqual([
+      '[shop/web] has 7 invalid props:',
+      "  'replicas' must be a whole number, but is a string, got '2'. Allowed: a whole number. Fix: write it as a number: 2",
+      "  'image' is required. Allowed: a non-empty string",
+      "  'ports[0].port' must be at least 1, got 0. Allowed: an integer from 1 to 65535",
+      "  'ports[1]' must be an object, but is null, got null. Allowed: an object",
+      "  'env.A' must be a string, but is a number, got 1. Allowed: a string. Fix: write it as a string: '1'",
+      "  'mode' is not one of the allowed values, got 'A'. Allowed: 'a', 'b'. Fix: did you mean 'a'?",
+      "  'on' must be true or false, but is a string, got 'true'. Allowed: true or false. Fix: write true without quotes",
+    ]);
+    expect(e.problems.every((p) => p instanceof TimonelError && p.path === 'shop/web')).toBe(true);
+  });
+
+  test('runs the semantic rules once the fields are well formed', () => {
+    expect(() => checkProps(SPEC, { image: 'x', replicas: 0, on: true }, 'w')).toThrow("[w] 'on' needs replicas, got true");
+    expect(propsIssues(SPEC, { image: 'x', replicas: -1, on: true }).map((i) => i.prop)).toEqual(['replicas']);
+  });
+
+  test('fails when required props are missing altogether', () => {
+    expect(() => checkProps(SPEC, undefined, 'w')).toThrow(/^\[w\] props are required, got undefined/);
+  });
+
+  test('treats a key set to undefined as left out', () => {
+    expect(propsIssues(SPEC, { image: 'x', replicas: undefined, typo: undefined })).toEqual([]);
+  });
+});
+
+describe('closest', () => {
+  test('suggests a near name, ignoring case, and nothing for a far one', () => {
+    expect(closest('healtPath', ['healthPath', 'port'])).toBe('healthPath');
+    expect(closest('PORT', ['healthPath', 'port'])).toBe('port');
+    expect(closest('zzz', ['healthPath', 'port'])).toBeUndefined();
+  });
+});
