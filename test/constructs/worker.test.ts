@@ -199,7 +199,6 @@ describe('Worker bad input', () => {
     ['memory target is 101%', { autoscaling: { memoryUtilization: 101 } }, /'autoscaling\.memoryUtilization' must be a percentage of the requests, got 101/],
     ['a probe is HTTP', { liveness: Probe.http('/healthz') }, /'liveness' is an HTTP probe, but a Worker has no port to probe, got 'httpGet'.*Allowed: Probe\.exec/],
     ['a probe is TCP', { readiness: Probe.tcp({ port: 8080 }) }, /'readiness' is a TCP probe, but a Worker has no port to probe/],
-    ['an exec probe has no command', { startup: Probe.exec([]) }, /'startup\.command' must not be empty/],
     ['maxSurge and maxUnavailable are both 0', { rollout: { maxSurge: 0 } }, /'rollout\.maxSurge' and maxUnavailable cannot both be 0/],
     ['maxSurge is not a percentage', { rollout: { maxSurge: '25' } }, /'rollout\.maxSurge' must be a pod count or a percentage, got '25'/],
     ['revisionHistoryLimit is negative', { rollout: { revisionHistoryLimit: -1 } }, /'rollout\.revisionHistoryLimit' must be a whole number of at least 0, got -1/],
