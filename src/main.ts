@@ -1,24 +1,22 @@
-// The example platform: `npm run synth` / `cdk8s synth` run this and write dist/.
-import { App } from './app/app';
+// The example platform: `npm run synth` / `cdk8s synth` run this and write dist/<env>/ for every
+// environment; `TIMONEL_ENV=dev` or `npm run synth -- --env dev` writes only dist/dev/.
 import { TimonelError } from './core/errors';
-import { flaskChart } from './examples/flask';
-import { helloChart } from './examples/hello';
-import { reportsChart } from './examples/reports';
-import { shopChart } from './examples/shop';
+import { platform } from './examples/platform';
 
-/** Builds the example platform into `app`. */
-export function buildPlatform(app: App): void {
-  helloChart(app);
-  flaskChart(app);
-  shopChart(app);
-  reportsChart(app);
+export { buildPlatform } from './examples/platform';
+
+/** The value of `--env <name>` or `--env=<name>` in `argv`, if any. */
+export function envFlag(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--env') return argv[i + 1];
+    if (argv[i].startsWith('--env=')) return argv[i].slice('--env='.length);
+  }
+  return undefined;
 }
 
 if (require.main === module) {
   try {
-    const app = new App();
-    buildPlatform(app);
-    app.synth();
+    platform({ only: envFlag(process.argv.slice(2)) }).synth();
   } catch (e) {
     // A TimonelError already says where, what and how to fix: no stack trace.
     console.error(e instanceof TimonelError ? `error: ${e.message}` : e);

@@ -7,7 +7,7 @@ import { mirror, mirrorFiles, publish } from '../synth/publish';
 import { AppSynthesis, PostProcess, RenderedFile, synthesizeApp } from '../synth/synth';
 import { TimonelChart } from './chart';
 import { checkDuplicates } from './duplicates';
-import { KUSTOMIZATION_FILE, renderEntries } from './kustomization';
+import { renderEntries } from './kustomization';
 import { orderForApply } from './order';
 
 /** Props of a timonel app. */
@@ -55,28 +55,30 @@ export class App extends Cdk8sApp {
    * written. Under `cdk8s synth` the files are mirrored into the CLI's folder ($CDK8S_OUTDIR).
    */
   public synth(): void {
-    const synthesis = this.renderChecked();
-    const cliOut = process.env.CDK8S_OUTDIR;
-    const cliDir = cliOut && path.resolve(cliOut) !== path.resolve(this.outdir) ? cliOut : undefined;
-    const metadata = this.recordsConstructMetadata
-      ? constructMetadata(synthesis.charts.flatMap((c) => c.apiObjects))
-      : undefined;
-    const written: string[] = [];
-    function* contents(): Generator<[string, string]> {
-      // Each file's YAML is rendered when it is written.
-      for (const entry of renderEntries(synthesis.charts)) {
-        written.push(entry[0]);
-        yield entry;
-      }
-      // cdk8s writes the metadata where the CLI reads manifests: the CLI's folder, else outdir.
-      if (metadata !== undefined && !cliDir) yield [CONSTRUCT_METADATA_FILE, metadata];
-    }
-    publish(this.outdir, contents());
+    const output = this.output();
+    const cliDir = cliFolder(this.outdir);
+    // cdk8s writes the metadata where the CLI reads manifests: the CLI's folder, else outdir.
+    const metadata = output.metadata === undefined ? undefined : JSON.stringify(output.metadata);
+    publish(this.outdir, cliDir || metadata === undefined ? output.files : withFile(output.files, CONSTRUCT_METADATA_FILE, metadata));
     if (cliDir) {
-      // The CLI reads every *.yaml there as a manifest, so the kustomization stays in outdir only.
-      mirrorFiles(this.outdir, cliDir, written.filter((name) => name !== KUSTOMIZATION_FILE));
+      mirrorFiles(this.outdir, cliDir, output.manifests);
       if (metadata !== undefined) mirror(cliDir, new Map([[CONSTRUCT_METADATA_FILE, metadata]]));
     }
+  }
+
+  /**
+   * What `synth()` writes into `outdir`, checked as `render()` is (throws on any error); each
+   * file is rendered only when it is iterated. Writes nothing.
+   */
+  public output(): AppOutput {
+    const synthesis = this.renderChecked();
+    return {
+      files: { [Symbol.iterator]: () => renderEntries(synthesis.charts) },
+      manifests: synthesis.charts.map((c) => c.fileName),
+      metadata: this.recordsConstructMetadata
+        ? JSON.parse(constructMetadata(synthesis.charts.flatMap((c) => c.apiObjects)))
+        : undefined,
+    };
   }
 
   /** Synthesizes (validate → order → render), then runs the policies and the duplicate check. */
@@ -85,6 +87,33 @@ export class App extends Cdk8sApp {
     check(synthesis);
     return synthesis;
   }
+}
+
+/** What `App.synth()` writes, each file rendered only when it is asked for. */
+export interface AppOutput {
+  /** Every file of the output folder (file name, text): the chart files, then the kustomization. */
+  readonly files: Iterable<[string, string]>;
+  /** The chart files: the manifests a cdk8s-cli validation plugin reads (not the kustomization). */
+  readonly manifests: readonly string[];
+  /** The parsed `construct-metadata.json`, when the app records it. */
+  readonly metadata?: ConstructMetadata;
+}
+
+/** cdk8s's `construct-metadata.json`: object name to construct path. */
+export interface ConstructMetadata {
+  readonly version: string;
+  readonly resources: { readonly [name: string]: { readonly path: string } };
+}
+
+/** The cdk8s CLI's output folder ($CDK8S_OUTDIR) when it is not `outdir` itself. */
+export function cliFolder(outdir: string): string | undefined {
+  const cliOut = process.env.CDK8S_OUTDIR;
+  return cliOut && path.resolve(cliOut) !== path.resolve(outdir) ? cliOut : undefined;
+}
+
+function* withFile(files: Iterable<[string, string]>, name: string, text: string): Generator<[string, string]> {
+  yield* files;
+  yield [name, text];
 }
 
 // TimonelChart.toJson() is orderForApply(super.toJson()) plus a per-chart policy run, which the

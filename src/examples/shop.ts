@@ -7,6 +7,50 @@ import { Worker } from '../constructs/worker';
 import { Probe } from '../core/probes';
 import { TimonelChart } from '../app/chart';
 
+/** What changes between the shop's environments (see src/examples/platform.ts). */
+export interface ShopValues {
+  /** The namespace of every shop object. */
+  readonly namespace: string;
+  readonly web: {
+    /** The image tag of ghcr.io/acme/shop-web. */
+    readonly tag: string;
+    /** The public host name (HTTPS). */
+    readonly host: string;
+    /** The cert-manager ClusterIssuer of its certificate. */
+    readonly clusterIssuer: string;
+    /** Pod count when not autoscaled. */
+    readonly replicas: number;
+    /** Horizontal autoscaling, or null for a fixed `replicas`. */
+    readonly autoscaling: { readonly minReplicas: number; readonly maxReplicas: number; readonly cpuUtilization: number } | null;
+  };
+  readonly api: {
+    /** The image tag of ghcr.io/acme/shop-api. */
+    readonly tag: string;
+    readonly replicas: number;
+    readonly cpu: string;
+    readonly memoryRequest: string;
+    readonly memoryLimit: string;
+  };
+  readonly db: {
+    /** The size of the database volume. */
+    readonly storage: string;
+  };
+}
+
+/** The shop's values unless an environment overrides them. */
+export const SHOP_DEFAULTS: ShopValues = {
+  namespace: 'shop',
+  web: {
+    tag: '1.8.4',
+    host: 'shop.example.com',
+    clusterIssuer: 'letsencrypt-prod',
+    replicas: 2,
+    autoscaling: { minReplicas: 2, maxReplicas: 10, cpuUtilization: 70 },
+  },
+  api: { tag: '3.2.0', replicas: 2, cpu: '250m', memoryRequest: '256Mi', memoryLimit: '512Mi' },
+  db: { storage: '20Gi' },
+};
+
 /** The parts of the shop, for wiring and tests. */
 export interface Shop {
   readonly chart: TimonelChart;
@@ -23,13 +67,13 @@ export interface Shop {
  * consumes the Redis queue and writes to the database (autoscaled on memory, no Service). Credentials come from a vault
  * through External Secrets; `connectTo` wires env, NetworkPolicies and apply order.
  */
-export function shopChart(scope: Construct): Shop {
-  const chart = new TimonelChart(scope, 'shop', { namespace: 'shop' });
+export function shopChart(scope: Construct, values: ShopValues = SHOP_DEFAULTS): Shop {
+  const chart = new TimonelChart(scope, 'shop', { namespace: values.namespace });
 
   const db = new PostgreSQL(chart, 'db', {
     credentials: StoreCredentials.fromExternalSecret({ store: 'vault', storeKind: 'ClusterSecretStore', remoteKey: 'shop/db' }),
     database: 'shop',
-    storage: { size: '20Gi' },
+    storage: { size: values.db.storage },
   });
 
   const cache = new Redis(chart, 'cache', {
@@ -38,23 +82,23 @@ export function shopChart(scope: Construct): Shop {
   });
 
   const api = new WebApp(chart, 'api', {
-    image: 'ghcr.io/acme/shop-api:3.2.0',
+    image: `ghcr.io/acme/shop-api:${values.api.tag}`,
     component: 'api',
     healthPath: '/healthz',
-    replicas: 2,
-    resources: { cpu: { request: '250m' }, memory: { request: '256Mi', limit: '512Mi' } },
+    replicas: values.api.replicas,
+    resources: { cpu: { request: values.api.cpu }, memory: { request: values.api.memoryRequest, limit: values.api.memoryLimit } },
     isolate: true,
     metrics: { port: 9090 },
   });
 
   const web = new WebApp(chart, 'web', {
-    image: 'ghcr.io/acme/shop-web:1.8.4',
+    image: `ghcr.io/acme/shop-web:${values.web.tag}`,
     component: 'frontend',
     port: 3000,
     healthPath: '/healthz',
     config: { API_URL: `http://${api.host}`, FEATURE_RECOMMENDATIONS: 'on' },
-    autoscaling: { minReplicas: 2, maxReplicas: 10, cpuUtilization: 70 },
-    ingress: { host: 'shop.example.com', className: 'nginx', tls: { clusterIssuer: 'letsencrypt-prod' } },
+    ...(values.web.autoscaling ? { autoscaling: values.web.autoscaling } : { replicas: values.web.replicas }),
+    ingress: { host: values.web.host, className: 'nginx', tls: { clusterIssuer: values.web.clusterIssuer } },
     service: { dualStack: true },
     isolate: true,
   });

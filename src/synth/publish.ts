@@ -14,10 +14,12 @@ const NAMED_IN_REFUSAL = 5;
  * to a sibling temporary folder first and swapped in by rename, so a failure (also one thrown
  * while `contents` produces an entry) leaves the previous folder exactly as it was, and a success
  * leaves no temporary folder behind. Each entry is written before the next one is produced, so the
- * text of a large app is never in memory at once.
+ * text of a large app is never in memory at once. A name may contain '/' (a file in a subfolder,
+ * such as one environment's folder); every folder written gets its own marker.
  *
  * Only a folder timonel wrote is replaced: `outdir` may be missing or empty, or hold only files
- * listed in its `.timonel` marker (what the previous publish wrote) or about to be written again.
+ * listed in its `.timonel` markers (what previous publishes wrote, in it or in a subfolder) or about
+ * to be written again.
  * Any other file or folder in it makes `publish` throw a TimonelError naming it, and nothing is
  * changed. The marker is written with the files.
  */
@@ -31,10 +33,15 @@ export function publish(outdir: string, contents: Iterable<readonly [string, str
   try {
     const names: string[] = [];
     for (const [name, text] of contents) {
-      fs.writeFileSync(path.join(staging, name), text, 'utf8');
+      writeInto(staging, name, text);
       names.push(name);
     }
-    fs.writeFileSync(path.join(staging, OUTPUT_MARKER), marker(names), 'utf8');
+    // A subfolder can be published on its own later (one environment): it needs its own marker.
+    for (const dir of new Set(['', ...names.filter((n) => n.includes('/')).map((n) => path.posix.dirname(n))])) {
+      const prefix = dir === '' ? '' : `${dir}/`;
+      const inside = names.filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length));
+      fs.writeFileSync(path.join(staging, prefix + OUTPUT_MARKER), marker(inside), 'utf8');
+    }
     const hadOld = fs.existsSync(target);
     if (hadOld) requireOwnFolder(outdir, target, names);
     const old = `${target}.old-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -71,17 +78,32 @@ function markedNames(dir: string): Set<string> {
   return new Set(text.split('\n').filter((line) => line !== '' && !line.startsWith('#')));
 }
 
+/**
+ * What is in `dir` (relative paths, '/'-separated) that no marker in it or above it lists (`own`
+ * holds the names listed above): foreign files, and foreign folders as `name/` when nothing in
+ * them is timonel's.
+ */
+function foreignEntries(dir: string, prefix: string, own: Set<string>): string[] {
+  for (const name of markedNames(dir)) own.add(prefix + name);
+  own.add(prefix + OUTPUT_MARKER);
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const rel = prefix + e.name;
+    if (e.isDirectory()) {
+      const ours = fs.existsSync(path.join(dir, e.name, OUTPUT_MARKER)) || [...own].some((n) => n.startsWith(`${rel}/`));
+      out.push(...(ours ? foreignEntries(path.join(dir, e.name), `${rel}/`, own) : [`${rel}/`]));
+    } else if (!(e.isFile() && own.has(rel))) {
+      out.push(rel);
+    }
+  }
+  return out;
+}
+
 function requireOwnFolder(outdir: string, target: string, names: readonly string[]): void {
   if (!fs.statSync(target).isDirectory()) {
     fail({ path: outdir, message: 'is a file, not an output folder', fix: 'choose another outdir (or TIMONEL_OUTDIR), or remove the file' });
   }
-  const own = markedNames(target);
-  for (const name of names) own.add(name);
-  own.add(OUTPUT_MARKER);
-  const foreign = fs.readdirSync(target, { withFileTypes: true })
-    .filter((e) => !(e.isFile() && own.has(e.name)))
-    .map((e) => (e.isDirectory() ? `${e.name}/` : e.name))
-    .sort();
+  const foreign = foreignEntries(target, '', new Set(names)).sort();
   if (foreign.length === 0) return;
   const named = foreign.slice(0, NAMED_IN_REFUSAL).join(', ');
   const more = foreign.length > NAMED_IN_REFUSAL ? ` and ${foreign.length - NAMED_IN_REFUSAL} more` : '';
@@ -98,11 +120,20 @@ function requireOwnFolder(outdir: string, target: string, names: readonly string
  */
 export function mirror(dir: string, contents: ReadonlyMap<string, string>): void {
   fs.mkdirSync(dir, { recursive: true });
-  for (const [name, text] of contents) fs.writeFileSync(path.join(dir, name), text, 'utf8');
+  for (const [name, text] of contents) writeInto(dir, name, text);
 }
 
 /** Like `mirror`, with the files `names` copied from the folder `from` (e.g. a published outdir). */
 export function mirrorFiles(from: string, dir: string, names: readonly string[]): void {
   fs.mkdirSync(dir, { recursive: true });
-  for (const name of names) fs.copyFileSync(path.join(from, name), path.join(dir, name));
+  for (const name of names) {
+    if (name.includes('/')) fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.copyFileSync(path.join(from, name), path.join(dir, name));
+  }
+}
+
+function writeInto(dir: string, name: string, text: string): void {
+  const file = path.join(dir, name);
+  if (name.includes('/')) fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text, 'utf8');
 }

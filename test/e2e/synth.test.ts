@@ -7,11 +7,19 @@ import * as path from 'path';
 const ROOT = path.resolve(__dirname, '..', '..');
 const CDK8S = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
 
+/** Every file under `dir`, relative path to text. */
 function readDir(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const f of fs.readdirSync(dir).sort()) if (f !== '.timonel') out[f] = fs.readFileSync(path.join(dir, f), 'utf8');
+  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) for (const [k, v] of Object.entries(readDir(p))) out[`${e.name}/${k}`] = v;
+    else if (e.name !== '.timonel') out[e.name] = fs.readFileSync(p, 'utf8');
+  }
   return out;
 }
+
+const ENVIRONMENTS = ['dev', 'prod'];
+const CHART_FILES = ['flask.k8s.yaml', 'hello.k8s.yaml', 'kustomization.yaml', 'reports.k8s.yaml', 'shop.k8s.yaml'];
 
 function synthInto(tmp: string, app?: string): ReturnType<typeof spawnSync> {
   const args = ['synth', '--no-check-upgrade', '--output', path.join(tmp, 'staging')];
@@ -36,17 +44,22 @@ describe('cdk8s synth (end to end)', () => {
 
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  test('writes one file per chart and a kustomization listing them in order', () => {
-    expect(Object.keys(first)).toEqual(['flask.k8s.yaml', 'hello.k8s.yaml', 'kustomization.yaml', 'reports.k8s.yaml', 'shop.k8s.yaml']);
-    const resources = first['kustomization.yaml'].split('\n').filter((l) => l.startsWith('  - ')).map((l) => l.slice(4));
-    expect(resources).toEqual(['hello.k8s.yaml', 'flask.k8s.yaml', 'shop.k8s.yaml', 'reports.k8s.yaml']);
-    expect(first['hello.k8s.yaml']).toContain('¡¡Hola, mundo!');
-    // The marker that lets the next synth replace the folder (and nothing it did not write).
-    expect(fs.readFileSync(path.join(tmp, 'dist', '.timonel'), 'utf8')).toContain('\nshop.k8s.yaml\n');
+  test('writes each environment to its folder: one file per chart and a kustomization listing them in order', () => {
+    expect(Object.keys(first)).toEqual(ENVIRONMENTS.flatMap((env) => CHART_FILES.map((f) => `${env}/${f}`)));
+    for (const env of ENVIRONMENTS) {
+      const resources = first[`${env}/kustomization.yaml`].split('\n').filter((l) => l.startsWith('  - ')).map((l) => l.slice(4));
+      expect(resources).toEqual(['hello.k8s.yaml', 'flask.k8s.yaml', 'shop.k8s.yaml', 'reports.k8s.yaml']);
+      expect(first[`${env}/hello.k8s.yaml`]).toContain('¡¡Hola, mundo!');
+    }
+    expect(first['dev/shop.k8s.yaml']).toContain('host: shop.dev.example.com');
+    expect(first['prod/shop.k8s.yaml']).toContain('host: shop.example.com');
+    // The markers that let the next synth replace the folders (and nothing timonel did not write).
+    expect(fs.readFileSync(path.join(tmp, 'dist', '.timonel'), 'utf8')).toContain('\nprod/shop.k8s.yaml\n');
+    expect(fs.readFileSync(path.join(tmp, 'dist', 'dev', '.timonel'), 'utf8')).toContain('\nshop.k8s.yaml\n');
   });
 
   test('the CLI output folder holds the same chart files (for validation plugins)', () => {
-    const { 'kustomization.yaml': _kustomization, ...charts } = first;
+    const charts = Object.fromEntries(Object.entries(first).filter(([f]) => !f.endsWith('/kustomization.yaml')));
     const { 'construct-metadata.json': metadata, ...staged } = readDir(path.join(tmp, 'staging'));
     expect(staged).toEqual(charts);
     // The validation plugin in cdk8s.yaml makes the CLI ask for construct paths.
@@ -78,15 +91,28 @@ describe('cdk8s synth (end to end)', () => {
     expect(readDir(path.join(tmp, 'dist'))).toEqual(first);
   }, 60_000);
 
-  test('kubectl kustomize accepts the output (skipped without kubectl)', () => {
+  test.each(ENVIRONMENTS)('kubectl kustomize accepts dist/%s (skipped without kubectl)', (env) => {
     if (!hasKubectl()) {
       console.warn('kubectl is not installed: skipping the kustomize check');
       return;
     }
-    const out = execFileSync('kubectl', ['kustomize', path.join(tmp, 'dist')], { encoding: 'utf8' });
+    const out = execFileSync('kubectl', ['kustomize', path.join(tmp, 'dist', env)], { encoding: 'utf8' });
     const kinds = out.split('\n').filter((l) => l.startsWith('kind: ')).map((l) => l.slice(6));
     expect(kinds[0]).toBe('Namespace');
-    expect(kinds.length).toBe(Object.entries(first).filter(([f]) => f !== 'kustomization.yaml')
+    expect(kinds.length).toBe(Object.entries(first).filter(([f]) => f.startsWith(`${env}/`) && !f.endsWith('/kustomization.yaml'))
       .reduce((n, [, text]) => n + text.split('\n').filter((l) => l.startsWith('kind: ')).length, 0));
   });
+
+  test('TIMONEL_ENV=dev writes only dist/dev and leaves dist/prod as it was', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'main.ts'), '--env', 'dev'], {
+      cwd: ROOT, env: { ...process.env, TIMONEL_OUTDIR: path.join(tmp, 'dist'), TIMONEL_ENV: '' }, encoding: 'utf8',
+    });
+    expect(run.status).toBe(0);
+    expect(readDir(path.join(tmp, 'dist'))).toEqual(first);
+    const bad = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'main.ts')], {
+      cwd: ROOT, env: { ...process.env, TIMONEL_OUTDIR: path.join(tmp, 'dist'), TIMONEL_ENV: 'qa' }, encoding: 'utf8',
+    });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/^error: \[Environments\] 'TIMONEL_ENV' is not one of the environments, got 'qa'/);
+  }, 60_000);
 });

@@ -4,6 +4,7 @@ import { flaskChart } from '../../src/examples/flask';
 import { helloChart } from '../../src/examples/hello';
 import { reportsChart } from '../../src/examples/reports';
 import { shopChart } from '../../src/examples/shop';
+import { platform } from '../../src/examples/platform';
 import { buildPlatform } from '../../src/main';
 import { findObject, findObjects, podSpecOf, synth } from '../../src/testing';
 import '../../src/testing/jest';
@@ -88,6 +89,31 @@ describe('example charts', () => {
     const egress = findObjects(objs, 'NetworkPolicy').filter((o) => o.metadata.name.startsWith('shop-orders-to-'));
     expect(egress.map((o) => o.metadata.name).sort()).toEqual(['shop-orders-to-shop-cache', 'shop-orders-to-shop-db']);
     expect(objs).toHaveObject('NetworkPolicy', 'shop-orders', { spec: { policyTypes: ['Ingress'], ingress: [] } });
+  });
+
+  describe.each(['dev', 'prod'])('platform, environment %s', (env) => {
+    const render = (): ReturnType<App['render']> => platform({ outdir: '/nonexistent' }).app(env).render();
+
+    test('matches the snapshot', () => {
+      expect(Object.fromEntries(render().map((f) => [f.fileName, f.docs]))).toMatchSnapshot();
+    });
+
+    test('every object validates against the Kubernetes 1.28 schema', () => {
+      expectValidManifests(render().flatMap((f) => f.docs), { skipCustomResources: true });
+    });
+  });
+
+  test('dev and prod differ only in the values: same objects, names and labels', () => {
+    const e = platform({ outdir: '/nonexistent' });
+    const ids = (env: string): string[] => e.app(env).render().flatMap((f) => f.docs)
+      .filter((d) => d.kind !== 'HorizontalPodAutoscaler' && d.kind !== 'PodDisruptionBudget')
+      .map((d) => `${d.kind}/${d.metadata.namespace ?? ''}/${d.metadata.name} ${JSON.stringify(d.metadata.labels?.['app.kubernetes.io/name'])}`);
+    expect(ids('dev')).toEqual(ids('prod'));
+    const web = (env: string): any => e.app(env).render().flatMap((f) => f.docs).filter((d) => d.kind === 'Ingress')[0];
+    expect([web('dev').spec.rules[0].host, web('prod').spec.rules[0].host]).toEqual(['shop.dev.example.com', 'shop.example.com']);
+    const api = (env: string): any => one(e.app(env).render().flatMap((f) => f.docs), 'Deployment', 'shop-api');
+    expect([api('dev').spec.replicas, api('prod').spec.replicas]).toEqual([1, 3]);
+    expect(podSpec(api('dev')).containers[0].image).toBe('ghcr.io/acme/shop-api:3.3.0-rc.1');
   });
 
   test('every object of the example platform validates against the Kubernetes 1.28 schema', () => {

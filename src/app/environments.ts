@@ -1,0 +1,264 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse as parseYaml } from 'yaml';
+import { fail } from '../core/errors';
+import { NameRule, validateName } from '../core/names';
+import { CONSTRUCT_METADATA_FILE } from '../synth/cdk8s-internals';
+import { mirror, mirrorFiles, publish } from '../synth/publish';
+import { App, AppOutput, AppProps, cliFolder, ConstructMetadata } from './app';
+
+/** Overrides of values `V`: any part of them; objects are merged key by key, arrays and scalars replaced. */
+export type Overrides<V> = {
+  readonly [K in keyof V]?: V[K] extends readonly unknown[] ? V[K] : V[K] extends object ? Overrides<V[K]> : V[K];
+};
+
+/** One environment: its overrides of the platform's default values. */
+export interface EnvironmentProps<V> {
+  /**
+   * Overrides in code, merged over `defaults`.
+   * @default - none
+   */
+  readonly values?: Overrides<V>;
+  /**
+   * A JSON or YAML file of overrides (`.json`, `.yaml` or `.yml`), merged over `values`. Its keys
+   * and value types are checked against `defaults`; the values then go through the props
+   * validation of the constructs they are given to. A relative path is taken from the working
+   * directory.
+   * @default - none
+   */
+  readonly valuesFile?: string;
+}
+
+/** What the build function receives for one environment. */
+export interface Environment<V> {
+  /** The environment's name: its folder under `outdir`. */
+  readonly name: string;
+  /** The platform's values for this environment: defaults, then `values`, then `valuesFile`. */
+  readonly values: V;
+}
+
+/** Props of a platform synthesized for several environments. */
+export interface EnvironmentsProps<V extends object> {
+  /**
+   * The values every environment starts from. They also fix the shape of a values file: only
+   * their keys are accepted, with values of the same type; `null` may replace an object, and a key whose
+   * default is `null` takes any value.
+   */
+  readonly defaults: V;
+  /** The environments by name (a DNS-1123 label: `dev`, `prod`). */
+  readonly environments: { readonly [name: string]: EnvironmentProps<V> };
+  /** Builds the platform into the app of one environment (the same code for every environment). */
+  readonly build: (app: App, env: Environment<V>) => void;
+  /**
+   * The output folder; each environment goes to `<outdir>/<name>/`.
+   * @default - $TIMONEL_OUTDIR, else 'dist'
+   */
+  readonly outdir?: string;
+  /**
+   * The one environment to synthesize, leaving the others' folders as they are.
+   * @default - $TIMONEL_ENV, else every environment
+   */
+  readonly only?: string;
+  /**
+   * Props of each environment's App (`outdir` is `<outdir>/<name>`).
+   * @default - the App defaults
+   */
+  readonly appProps?: Omit<AppProps, 'outdir'>;
+}
+
+/**
+ * The same platform for several environments: one App per environment, built by the same
+ * function from that environment's values, written to `<outdir>/<env>/` with its own
+ * `kustomization.yaml`. Each environment's App is its own construct tree, so object names and
+ * labels are identical across environments unless a value changes them.
+ */
+export class Environments<V extends object> {
+  /** The output folder. */
+  public readonly outdir: string;
+  /** Every environment's name, in the order given. */
+  public readonly names: readonly string[];
+  /** The environments `synth()` writes: `only`, else all of them. */
+  public readonly selected: readonly string[];
+
+  private readonly props: EnvironmentsProps<V>;
+  private readonly only?: string;
+  private readonly apps = new Map<string, App>();
+
+  constructor(props: EnvironmentsProps<V>) {
+    this.props = props;
+    this.outdir = props.outdir ?? process.env.TIMONEL_OUTDIR ?? 'dist';
+    if (!isPlainObject(props.defaults)) {
+      fail({ path: 'Environments', prop: 'defaults', message: 'must be an object of values', value: props.defaults });
+    }
+    this.names = Object.keys(props.environments ?? {});
+    if (this.names.length === 0) {
+      fail({ path: 'Environments', prop: 'environments', message: 'must name at least one environment', value: props.environments, fix: "add one, e.g. environments: { dev: {} }" });
+    }
+    for (const name of this.names) validateName(name, NameRule.DNS_1123_LABEL, { prop: `environments.${name}` });
+    const only = props.only ?? (process.env.TIMONEL_ENV || undefined);
+    if (only !== undefined && !this.names.includes(only)) {
+      fail({
+        path: 'Environments', prop: props.only !== undefined ? 'only' : 'TIMONEL_ENV', message: 'is not one of the environments',
+        value: only, allowed: this.names.map((n) => `'${n}'`).join(', '), fix: 'choose one of them, or unset it to write every environment',
+      });
+    }
+    this.only = only;
+    this.selected = only !== undefined ? [only] : this.names;
+  }
+
+  /** The values of environment `name`: defaults, then its `values`, then its `valuesFile`. */
+  public values(name: string): V {
+    const env = this.environment(name);
+    let values = merge(this.props.defaults, env.values ?? {});
+    if (env.valuesFile !== undefined) {
+      const overrides = readValuesFile(env.valuesFile);
+      checkShape(overrides, this.props.defaults, env.valuesFile, '');
+      values = merge(values, overrides);
+    }
+    return values as V;
+  }
+
+  /** The App of environment `name`, built on first use (writes nothing). */
+  public app(name: string): App {
+    let app = this.apps.get(name);
+    if (!app) {
+      this.environment(name);
+      app = new App({ ...this.props.appProps, outdir: path.join(this.outdir, name) });
+      this.props.build(app, { name, values: this.values(name) });
+      this.apps.set(name, app);
+    }
+    return app;
+  }
+
+  /**
+   * Synthesizes the selected environments. Every environment: `outdir` is replaced as a whole,
+   * atomically. One environment (`only`): only `<outdir>/<name>/` is replaced. Every environment
+   * is built and checked before anything is written, so an error in one writes none.
+   * Under `cdk8s synth`, the chart files are mirrored into `$CDK8S_OUTDIR/<name>/`.
+   */
+  public synth(): void {
+    const outputs = this.selected.map((name) => [name, this.app(name).output()] as const);
+    const cliDir = cliFolder(this.outdir);
+    const metadata = mergeMetadata(outputs.map(([, o]) => o));
+    const metadataText = metadata === undefined ? undefined : JSON.stringify(metadata);
+    if (this.only === undefined) {
+      publish(this.outdir, filesOf(outputs, cliDir ? undefined : metadataText));
+    } else {
+      const [[name, output]] = outputs;
+      publish(path.join(this.outdir, name), filesOf([['', output]], cliDir ? undefined : metadataText));
+    }
+    if (cliDir) {
+      for (const [name, output] of outputs) mirrorFiles(path.join(this.outdir, name), path.join(cliDir, name), output.manifests);
+      if (metadataText !== undefined) mirror(cliDir, new Map([[CONSTRUCT_METADATA_FILE, metadataText]]));
+    }
+  }
+
+  private environment(name: string): EnvironmentProps<V> {
+    if (!this.names.includes(name)) {
+      fail({ path: 'Environments', message: 'has no such environment', value: name, allowed: this.names.map((n) => `'${n}'`).join(', ') });
+    }
+    return this.props.environments[name] ?? {};
+  }
+}
+
+/** Every environment's files under its folder (or at the top for ''), then the metadata. */
+function* filesOf(outputs: readonly (readonly [string, AppOutput])[], metadata: string | undefined): Generator<[string, string]> {
+  for (const [name, output] of outputs) {
+    for (const [file, text] of output.files) yield [name ? `${name}/${file}` : file, text];
+  }
+  if (metadata !== undefined) yield [CONSTRUCT_METADATA_FILE, metadata];
+}
+
+// Names and construct paths are the same in every environment, so the union is exact.
+function mergeMetadata(outputs: readonly AppOutput[]): ConstructMetadata | undefined {
+  const recorded = outputs.filter((o) => o.metadata !== undefined).map((o) => o.metadata!);
+  if (recorded.length === 0) return undefined;
+  return { version: recorded[0].version, resources: Object.assign({}, ...recorded.map((m) => m.resources)) };
+}
+
+function readValuesFile(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    return fail({ path: file, message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, fix: 'check the valuesFile path (relative paths start at the working directory)' });
+  }
+  const ext = path.extname(file).toLowerCase();
+  if (!['.json', '.yaml', '.yml'].includes(ext)) {
+    fail({ path: file, prop: 'valuesFile', message: 'must be a JSON or YAML file', value: ext || file, allowed: "'.json', '.yaml', '.yml'" });
+  }
+  let parsed: unknown;
+  try {
+    parsed = ext === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (e) {
+    return fail({ path: file, message: `is not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}` });
+  }
+  // An empty YAML file overrides nothing.
+  if (parsed === null || parsed === undefined) return {};
+  if (!isPlainObject(parsed)) fail({ path: file, message: 'must hold a map of values at the top level', value: parsed });
+  return parsed;
+}
+
+/** Checks a values file against the defaults: known keys only, the same type as the default. */
+function checkShape(value: unknown, reference: unknown, file: string, key: string): void {
+  if (reference === null || reference === undefined) return;
+  const expected = typeOf(reference);
+  const got = typeOf(value);
+  // null turns an optional part off (e.g. `autoscaling: null`); the build function decides what that means.
+  if (got === 'null' && expected === 'object') return;
+  if (expected !== got) {
+    fail({ path: file, prop: key, message: `must be ${article(expected)}, as its default is`, value, fix: `give ${article(expected)}, or remove the key to keep the default` });
+  }
+  if (expected !== 'object') return;
+  const known = Object.keys(reference as object);
+  for (const [k, v] of Object.entries(value as object)) {
+    const sub = key ? `${key}.${k}` : k;
+    if (!known.includes(k)) {
+      const near = nearest(k, known);
+      fail({
+        path: file, prop: sub, message: 'is not a known value', allowed: known.map((n) => `'${n}'`).join(', ') || 'no keys',
+        fix: near ? `did you mean '${near}'?` : 'remove it, or add it to the defaults in code',
+      });
+    }
+    checkShape(v, (reference as any)[k], file, sub);
+  }
+}
+
+function typeOf(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (v === null) return 'null';
+  return typeof v;
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Objects merged key by key (a fresh copy); arrays and scalars from `over` replace `base`. */
+function merge(base: unknown, over: unknown): unknown {
+  if (over === undefined) return base;
+  if (!isPlainObject(base) || !isPlainObject(over)) return over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = merge(base[k], v);
+  return out;
+}
+
+/** The known key closest to a misspelt one (edit distance up to a third of its length), for a fix hint. */
+function nearest(key: string, known: readonly string[]): string | undefined {
+  const scored = known.map((k) => ({ k, d: distance(key.toLowerCase(), k.toLowerCase()) })).sort((a, b) => a.d - b.d);
+  return scored.length && scored[0].d <= Math.max(2, Math.floor(key.length / 3)) ? scored[0].k : undefined;
+}
+
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}

@@ -1,0 +1,193 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { k8s } from 'cdk8s-plus-28';
+import { App } from '../../src/app/app';
+import { TimonelChart } from '../../src/app/chart';
+import { Environments, EnvironmentsProps } from '../../src/app/environments';
+import { TimonelError } from '../../src/core/errors';
+
+interface Values {
+  readonly replicas: number;
+  readonly web: { readonly host: string; readonly tags: string[] };
+  readonly extra: unknown;
+}
+
+const DEFAULTS: Values = { replicas: 2, web: { host: 'example.com', tags: ['a'] }, extra: null };
+const ENV = ['CDK8S_OUTDIR', 'CDK8S_RECORD_CONSTRUCT_METADATA', 'TIMONEL_OUTDIR', 'TIMONEL_ENV'];
+let tmp: string;
+let savedEnv: Record<string, string | undefined>;
+
+beforeEach(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'timonel-envs-'));
+  savedEnv = Object.fromEntries(ENV.map((k) => [k, process.env[k]]));
+  for (const k of ENV) delete process.env[k];
+});
+
+afterEach(() => {
+  for (const k of ENV) {
+    if (savedEnv[k] === undefined) delete process.env[k];
+    else process.env[k] = savedEnv[k];
+  }
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+/** A one-chart platform: a ConfigMap whose data shows the values. */
+function build(app: App, env: { name: string; values: Values }): void {
+  const chart = new TimonelChart(app, 'web', { namespace: 'web' });
+  new k8s.KubeConfigMap(chart, 'settings', {
+    metadata: { name: 'web-settings' },
+    data: { replicas: String(env.values.replicas), host: env.values.web.host, tags: env.values.web.tags.join(',') },
+  });
+}
+
+function envs(props: Partial<EnvironmentsProps<Values>> = {}): Environments<Values> {
+  return new Environments<Values>({
+    defaults: DEFAULTS,
+    environments: { dev: { values: { replicas: 1, web: { host: 'dev.example.com' } } }, prod: {} },
+    build,
+    outdir: path.join(tmp, 'dist'),
+    ...props,
+  });
+}
+
+function write(name: string, text: string): string {
+  const file = path.join(tmp, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+function files(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) out.push(...files(path.join(dir, e.name)).map((f) => `${e.name}/${f}`));
+    else out.push(e.name);
+  }
+  return out.sort();
+}
+
+const read = (...p: string[]): string => fs.readFileSync(path.join(tmp, 'dist', ...p), 'utf8');
+
+describe('Environments', () => {
+  test('merges defaults, code overrides and a values file, objects key by key and arrays replaced', () => {
+    const file = write('prod.yaml', 'web:\n  tags: [b, c]\nreplicas: 5\n');
+    const e = envs({ environments: { dev: { values: { web: { host: 'dev.example.com' } } }, prod: { values: { replicas: 3 }, valuesFile: file } } });
+    expect(e.values('dev')).toEqual({ replicas: 2, web: { host: 'dev.example.com', tags: ['a'] }, extra: null });
+    expect(e.values('prod')).toEqual({ replicas: 5, web: { host: 'example.com', tags: ['b', 'c'] }, extra: null });
+    expect(DEFAULTS.web.host).toBe('example.com');
+  });
+
+  test('reads a JSON values file; an empty YAML file overrides nothing', () => {
+    const json = write('dev.json', '{"web": {"host": "json.example.com"}}');
+    const empty = write('prod.yml', '# nothing yet\n');
+    const e = envs({ environments: { dev: { valuesFile: json }, prod: { valuesFile: empty } } });
+    expect(e.values('dev').web.host).toBe('json.example.com');
+    expect(e.values('prod')).toEqual(DEFAULTS);
+  });
+
+  test('a key whose default is null takes any value; null may replace an object', () => {
+    const file = write('dev.yaml', 'extra:\n  anything: [1, 2]\n');
+    expect(envs({ environments: { dev: { valuesFile: file } } }).values('dev').extra).toEqual({ anything: [1, 2] });
+    const off = write('prod.yaml', 'web: null\n');
+    expect(envs({ environments: { prod: { valuesFile: off } } }).values('prod').web).toBeNull();
+  });
+
+  test('synth writes every environment to <outdir>/<env>/ with its own kustomization', () => {
+    envs().synth();
+    expect(files(path.join(tmp, 'dist'))).toEqual(['dev/kustomization.yaml', 'dev/web.k8s.yaml', 'prod/kustomization.yaml', 'prod/web.k8s.yaml']);
+    expect(read('dev', 'web.k8s.yaml')).toContain('host: dev.example.com');
+    expect(read('prod', 'web.k8s.yaml')).toContain('host: example.com');
+    expect(read('dev', 'kustomization.yaml')).toContain('  - web.k8s.yaml');
+  });
+
+  test('names and labels are the same in every environment unless a value changes them', () => {
+    const e = envs();
+    const [dev, prod] = ['dev', 'prod'].map((n) => e.app(n).render()[0].docs);
+    expect(dev.map((d) => [d.kind, d.metadata.name, d.metadata.labels])).toEqual(prod.map((d) => [d.kind, d.metadata.name, d.metadata.labels]));
+  });
+
+  test('every environment replaces the whole outdir: a removed environment disappears', () => {
+    envs().synth();
+    envs({ environments: { prod: {} } }).synth();
+    expect(fs.readdirSync(path.join(tmp, 'dist'))).toEqual(['prod']);
+  });
+
+  test('only (or TIMONEL_ENV) writes one environment and leaves the others as they are', () => {
+    envs().synth();
+    const before = read('prod', 'web.k8s.yaml');
+    envs({ environments: { dev: { values: { replicas: 9 } }, prod: { values: { replicas: 7 } } }, only: 'dev' }).synth();
+    expect(read('dev', 'web.k8s.yaml')).toContain('replicas: "9"');
+    expect(read('prod', 'web.k8s.yaml')).toBe(before);
+    process.env.TIMONEL_ENV = 'prod';
+    const e = envs({ environments: { dev: { values: { replicas: 8 } }, prod: { values: { replicas: 6 } } } });
+    expect(e.selected).toEqual(['prod']);
+    e.synth();
+    expect(read('prod', 'web.k8s.yaml')).toContain('replicas: "6"');
+    expect(read('dev', 'web.k8s.yaml')).toContain('replicas: "9"');
+  });
+
+  test('an error in one environment writes nothing', () => {
+    envs().synth();
+    const before = files(path.join(tmp, 'dist')).map((f) => read(f));
+    const broken = envs({
+      environments: { dev: {}, prod: {} },
+      build: (app, env) => {
+        build(app, env);
+        if (env.name === 'prod') build(app, env);
+      },
+    });
+    expect(() => broken.synth()).toThrow(/There is already a Construct with name 'web'/);
+    expect(files(path.join(tmp, 'dist')).map((f) => read(f))).toEqual(before);
+  });
+
+  test('under cdk8s synth, each environment is mirrored into $CDK8S_OUTDIR/<env>/ with one construct metadata file', () => {
+    process.env.CDK8S_OUTDIR = path.join(tmp, 'staging');
+    process.env.CDK8S_RECORD_CONSTRUCT_METADATA = 'true';
+    envs().synth();
+    expect(files(path.join(tmp, 'staging'))).toEqual(['construct-metadata.json', 'dev/web.k8s.yaml', 'prod/web.k8s.yaml']);
+    const metadata = JSON.parse(fs.readFileSync(path.join(tmp, 'staging', 'construct-metadata.json'), 'utf8'));
+    expect(metadata.resources['web-settings']).toEqual({ path: 'web/settings' });
+    expect(files(path.join(tmp, 'dist'))).not.toContain('construct-metadata.json');
+  });
+
+  describe('fails', () => {
+    const expectError = (f: () => unknown, message: RegExp): void => {
+      expect(f).toThrow(TimonelError);
+      expect(f).toThrow(message);
+    };
+
+    test('fails when a values file has an unknown key, suggesting the closest one', () => {
+      const file = write('dev.yaml', 'web:\n  hots: x.example.com\n');
+      expectError(() => envs({ environments: { dev: { valuesFile: file } } }).values('dev'),
+        new RegExp(`\\[${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\] 'web.hots' is not a known value. Allowed: 'host', 'tags'. Fix: did you mean 'host'\\?`));
+    });
+
+    test('fails when a value in a values file has another type than its default', () => {
+      const file = write('dev.json', '{"replicas": "3"}');
+      expectError(() => envs({ environments: { dev: { valuesFile: file } } }).values('dev'), /dev\.json\] 'replicas' must be a number, as its default is, got '3'/);
+      const list = write('prod.yaml', 'web:\n  tags: b\n');
+      expectError(() => envs({ environments: { prod: { valuesFile: list } } }).values('prod'), /'web.tags' must be an array, as its default is, got 'b'/);
+    });
+
+    test('fails when a values file is missing, not JSON or YAML, or not a map', () => {
+      expectError(() => envs({ environments: { dev: { valuesFile: path.join(tmp, 'nope.yaml') } } }).values('dev'), /nope\.yaml\] cannot be read \(ENOENT\)/);
+      const txt = write('dev.txt', 'replicas: 1');
+      expectError(() => envs({ environments: { dev: { valuesFile: txt } } }).values('dev'), /'valuesFile' must be a JSON or YAML file, got '.txt'/);
+      const bad = write('bad.json', '{replicas: 1');
+      expectError(() => envs({ environments: { dev: { valuesFile: bad } } }).values('dev'), /bad\.json\] is not valid JSON/);
+      const seq = write('seq.yaml', '- 1\n');
+      expectError(() => envs({ environments: { dev: { valuesFile: seq } } }).values('dev'), /seq\.yaml\] must hold a map of values at the top level, got \[1\]/);
+    });
+
+    test('fails when an environment name is not a DNS label, or none is given', () => {
+      expectError(() => envs({ environments: { Dev: {} } }), /'environments.Dev'/);
+      expectError(() => envs({ environments: {} }), /'environments' must name at least one environment/);
+    });
+
+    test('fails when the chosen environment does not exist', () => {
+      expectError(() => envs({ only: 'stage' }), /'only' is not one of the environments, got 'stage'. Allowed: 'dev', 'prod'/);
+      process.env.TIMONEL_ENV = 'qa';
+      expectError(() => envs(), /'TIMONEL_ENV' is not one of the environments, got 'qa'/);
+    });
+  });
+});
