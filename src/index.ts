@@ -1,6 +1,8 @@
 // The public API of timonel.
 export { App } from './app/app';
-export type { AppProps } from './app/app';
+export type { AppOutput, AppProps, ConstructMetadata } from './app/app';
+export { Environments } from './app/environments';
+export type { Environment, EnvironmentProps, EnvironmentsProps, Overrides } from './app/environments';
 export { TimonelChart } from './app/chart';
 export type { TimonelChartProps } from './app/chart';
 export { DEFAULTS } from './core/defaults';

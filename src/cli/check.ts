@@ -1,7 +1,9 @@
 import * as fs from 'fs';
-import { runPolicies, formatFinding, PolicyReport } from '../policies/engine';
+import * as path from 'path';
+import { formatFinding, PolicyReport } from '../policies/engine';
 import { Profile } from '../policies/profiles';
 import { Finding, PolicySubject } from '../policies/types';
+import { kustomizationRootOf, runPoliciesPerSet } from './apply-sets';
 import { LoadedObject, LoadError, loadManifests, positionOf } from './yaml-files';
 
 /** Options of `timonel check`. */
@@ -32,7 +34,14 @@ export function check(opts: CheckOptions): CheckResult {
   const profile = resolveProfile(opts.profile, opts.disable);
   const loaded = loadManifests(opts.paths, opts.cwd);
   const subjects: PolicySubject[] = loaded.objects.map((o) => ({ manifest: o.manifest, file: o.file }));
-  const report = runPolicies(subjects, { profile });
+  // Each kustomization (e.g. each environment's folder) is its own set of objects.
+  const cwd = opts.cwd ?? process.cwd();
+  const roots = new Map<string, string>();
+  const report = runPoliciesPerSet(subjects, (s) => {
+    const file = path.resolve(cwd, s.file ?? '');
+    if (!roots.has(file)) roots.set(file, kustomizationRootOf(file, cwd));
+    return roots.get(file)!;
+  }, { profile });
   const exitCode = loaded.errors.length ? 2 : report.errors.length ? 1 : 0;
   const ctx = { loaded: loaded.objects, report, profile: profile.name, files: loaded.files, skipped: loaded.skipped, parseErrors: loaded.errors };
   if (opts.format === 'json') return { exitCode, stdout: `${JSON.stringify(toJson(ctx), null, 2)}\n`, stderr: '' };

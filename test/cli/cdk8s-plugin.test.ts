@@ -67,6 +67,19 @@ describe('TimonelValidation (cdk8s-cli validation plugin contract)', () => {
     expect(violations.map((v) => v.ruleName)).toEqual(['ref-missing-dependency (warning)']);
   });
 
+  test('each folder (one per environment) is its own set: the same objects in two folders are not duplicates', async () => {
+    fs.mkdirSync(path.join(tmp, 'dev'));
+    fs.mkdirSync(path.join(tmp, 'prod'));
+    const docs = [deployment(), ...surroundings()];
+    const { ctx, violations, submitted } = context([write('dev/app.k8s.yaml', docs), write('prod/app.k8s.yaml', docs)]);
+    await new TimonelValidation().validate(ctx);
+    expect(submitted()!.status).toBe('success');
+    expect(violations.map((v) => v.ruleName)).not.toContain('ref-duplicate-object (error)');
+    const same = context([write('dup-a.k8s.yaml', docs), write('dup-b.k8s.yaml', docs)]);
+    await new TimonelValidation().validate(same.ctx);
+    expect(same.violations.map((v) => v.ruleName)).toContain('ref-duplicate-object (error)');
+  });
+
   test('unknown rules in the properties fail when cdk8s loads the plugin', () => {
     expect(() => new TimonelValidation({ disable: ['nope'] })).toThrow(/names the unknown rule 'nope'/);
   });

@@ -136,6 +136,23 @@ describe('timonel check on third-party YAML', () => {
     expect(ids).not.toContain('practice-probes');
     expect(ids).toContain('pss-restricted-run-as-non-root');
   });
+
+  test('each kustomization folder (one per environment) is its own set of objects; loose files share one', () => {
+    const dist = path.join(tmp, 'envs');
+    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: app\ndata:\n  a: b\n';
+    for (const env of ['dev', 'prod']) {
+      fs.mkdirSync(path.join(dist, env), { recursive: true });
+      fs.writeFileSync(path.join(dist, env, 'app.k8s.yaml'), cm);
+      fs.writeFileSync(path.join(dist, env, 'kustomization.yaml'), 'resources:\n  - app.k8s.yaml\n');
+    }
+    expect(timonel('check', dist).stdout).not.toMatch(/ref-duplicate-object/);
+    fs.writeFileSync(path.join(dist, 'loose-a.yaml'), cm);
+    fs.writeFileSync(path.join(dist, 'loose-b.yaml'), cm);
+    const r = timonel('check', dist);
+    expect(r.stdout.match(/ref-duplicate-object/g)).toHaveLength(1);
+    expect(r.stdout).toMatch(/loose-b\.yaml/);
+  });
+
 });
 
 describe('timonel check usage and parse errors (exit code 2)', () => {
