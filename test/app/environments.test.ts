@@ -61,7 +61,7 @@ function files(dir: string): string[] {
   const out: string[] = [];
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     if (e.isDirectory()) out.push(...files(path.join(dir, e.name)).map((f) => `${e.name}/${f}`));
-    else out.push(e.name);
+    else if (e.name !== '.timonel') out.push(e.name);
   }
   return out.sort();
 }
@@ -109,7 +109,7 @@ describe('Environments', () => {
   test('every environment replaces the whole outdir: a removed environment disappears', () => {
     envs().synth();
     envs({ environments: { prod: {} } }).synth();
-    expect(fs.readdirSync(path.join(tmp, 'dist'))).toEqual(['prod']);
+    expect(fs.readdirSync(path.join(tmp, 'dist')).sort()).toEqual(['.timonel', 'prod']);
   });
 
   test('only (or TIMONEL_ENV) writes one environment and leaves the others as they are', () => {

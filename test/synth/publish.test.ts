@@ -170,11 +170,26 @@ describe('publish', () => {
     fs.mkdirSync(path.join(out, 'keep'));
     fs.writeFileSync(path.join(out, 'keep', 'bin'), new Uint8Array([0, 255, 10, 13]));
     const before = snapshot(out);
-    // The second file cannot be written (no such folder in the staging folder): fails mid-way.
-    const failing = new Map([['a.k8s.yaml', 'new\n'], ['missing/b.k8s.yaml', 'new\n']]);
-    expect(() => publish(out, failing)).toThrow(/ENOENT/);
+    // The second file cannot be written (its folder would be the first file): fails mid-way.
+    const failing = new Map([['a.k8s.yaml', 'new\n'], ['a.k8s.yaml/b.k8s.yaml', 'new\n']]);
+    expect(() => publish(out, failing)).toThrow(/EEXIST|ENOTDIR/);
     expect(snapshot(out)).toEqual(before);
     expect(fs.readdirSync(tmp)).toEqual(['dist']);
+  });
+
+  test('files in subfolders: each folder gets a marker, and one subfolder can be published on its own', () => {
+    const out = path.join(tmp, 'dist');
+    publish(out, new Map([['dev/a.k8s.yaml', 'dev\n'], ['prod/a.k8s.yaml', 'prod\n']]));
+    expect(Object.keys(snapshot(out)).sort()).toEqual(['.timonel', 'dev/.timonel', 'dev/a.k8s.yaml', 'prod/.timonel', 'prod/a.k8s.yaml']);
+    expect(fs.readFileSync(path.join(out, '.timonel'), 'utf8')).toContain('\ndev/a.k8s.yaml\nprod/a.k8s.yaml\n');
+    publish(path.join(out, 'dev'), new Map([['a.k8s.yaml', 'dev 2\n'], ['b.k8s.yaml', 'new\n']]));
+    expect(fs.readFileSync(path.join(out, 'dev', 'b.k8s.yaml'), 'utf8')).toBe('new\n');
+    // dev/b.k8s.yaml is listed only in dev's own marker: the whole folder is still timonel's.
+    publish(out, new Map([['prod/a.k8s.yaml', 'prod\n']]));
+    expect(fs.readdirSync(out).sort()).toEqual(['.timonel', 'prod']);
+    fs.mkdirSync(path.join(out, 'prod', 'notes'));
+    fs.writeFileSync(path.join(out, 'prod', 'README.md'), 'mine');
+    expect(() => publish(out, new Map([['prod/a.k8s.yaml', 'x\n']]))).toThrow(/holds files timonel did not write \(prod\/README.md, prod\/notes\/\)/);
   });
 
   test('a failure while producing the contents leaves the previous folder, and nothing else', () => {
