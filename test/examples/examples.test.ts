@@ -111,9 +111,9 @@ describe('example charts', () => {
     expect(ids('dev')).toEqual(ids('prod'));
     const web = (env: string): any => e.app(env).render().flatMap((f) => f.docs).filter((d) => d.kind === 'Ingress')[0];
     expect([web('dev').spec.rules[0].host, web('prod').spec.rules[0].host]).toEqual(['shop.dev.example.com', 'shop.example.com']);
-    const api = (env: string): any => one(e.app(env).render().flatMap((f) => f.docs), 'Deployment', 'shop-api');
+    const api = (env: string): any => findObject(e.app(env).render().flatMap((f) => f.docs), 'Deployment', 'shop-api');
     expect([api('dev').spec.replicas, api('prod').spec.replicas]).toEqual([1, 3]);
-    expect(podSpec(api('dev')).containers[0].image).toBe('ghcr.io/acme/shop-api:3.3.0-rc.1');
+    expect(podSpecOf(api('dev')).containers[0].image).toBe('ghcr.io/acme/shop-api:3.3.0-rc.1');
   });
 
   test('every object of the example platform validates against the Kubernetes 1.28 schema', () => {
