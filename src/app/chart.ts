@@ -1,11 +1,15 @@
-import { ApiObject, Chart, ChartProps, JsonPatch } from 'cdk8s';
+import { ApiObject, Chart, ChartProps, JsonPatch, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { setChartContext, timonelChartOf } from '../core/chart-context';
 import { DEFAULTS } from '../core/defaults';
 import { LABELS } from '../core/labels';
 import { NameRule, validateName } from '../core/names';
+import { fail } from '../core/errors';
+import { profileOf } from '../policies/config';
 import { checkChart, configureChartPolicy, PolicyOptions } from '../policies/policy';
+import { Profile } from '../policies/profiles';
+import { SUPPRESS_PREFIX } from '../policies/suppression';
 import { orderForApply } from './order';
 
 /** Props of a timonel chart: one chart, one file in `dist/`. */
@@ -22,6 +26,14 @@ export interface TimonelChartProps extends ChartProps {
    */
   readonly createNamespace?: boolean;
   /**
+   * The Pod Security level the Namespace enforces (`pod-security.kubernetes.io/enforce`). A level
+   * below the profile's is a reasoned, chart-level choice; above it, the namespace would reject
+   * pods that pass the policies, so it is an error.
+   * @default - the profile's: 'restricted' for the restricted profile, 'baseline' for baseline
+   *   (a custom profile: the strictest level whose Pod Security rules are all errors)
+   */
+  readonly podSecurity?: PodSecurityLevel;
+  /**
    * `app.kubernetes.io/part-of` for everything in this chart.
    * @default - the chart id
    */
@@ -34,6 +46,11 @@ export interface TimonelChartProps extends ChartProps {
    */
   readonly policy?: PolicyOptions;
 }
+
+/** A Pod Security Standards level. @see https://kubernetes.io/docs/concepts/security/pod-security-standards/ */
+export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
+
+const PSS_LEVELS: readonly PodSecurityLevel[] = ['privileged', 'baseline', 'restricted'];
 
 /**
  * The base of every timonel chart: readable names without hashes, output in apply
@@ -65,7 +82,8 @@ export class TimonelChart extends Chart {
               [LABELS.name]: props.namespace,
               [LABELS.partOf]: this.partOf,
               [LABELS.managedBy]: DEFAULTS.managedBy,
-              'pod-security.kubernetes.io/enforce': 'restricted',
+              // Resolved at synth: the profile may be set on the app after the chart exists.
+              'pod-security.kubernetes.io/enforce': Lazy.any({ produce: () => this.podSecurityLevel(props.podSecurity) }) as unknown as string,
               'pod-security.kubernetes.io/enforce-version': 'v1.28',
             },
           },
@@ -77,6 +95,43 @@ export class TimonelChart extends Chart {
   }
 
   /**
+   * The level the Namespace enforces: the given one, else the profile's. Fails when an object of
+   * the chart suppresses a Pod Security rule the level enforces (admission would reject its pods),
+   * or when the given level is stricter than the profile's.
+   */
+  private podSecurityLevel(given: PodSecurityLevel | undefined): PodSecurityLevel {
+    const profile = profileOf(this) ?? Profile.RESTRICTED;
+    const fromProfile = profileLevel(profile);
+    if (given !== undefined && !PSS_LEVELS.includes(given)) {
+      fail({ scope: this, prop: 'podSecurity', message: 'is not a Pod Security level', value: given, allowed: "'restricted', 'baseline' or 'privileged'" });
+    }
+    if (given !== undefined && rank(given) > rank(fromProfile)) {
+      fail({
+        scope: this, prop: 'podSecurity', message: `enforces more than the chart's profile '${profile.name}' checks ('${fromProfile}'), so pods that pass the policies would be rejected at admission`,
+        value: given, allowed: `'${fromProfile}' or lower`, fix: `use a stricter profile, or podSecurity: '${fromProfile}'`,
+      });
+    }
+    const level = given ?? fromProfile;
+    const categories = new Map(profile.rules().map((r) => [r.id, r.category]));
+    for (const c of this.node.findAll()) {
+      if (!ApiObject.isApiObject(c) || Chart.of(c) !== this || c === this.namespaceObject) continue;
+      for (const key of Object.keys(c.metadata.toJson().annotations ?? {})) {
+        if (!key.startsWith(SUPPRESS_PREFIX)) continue;
+        const rule = key.slice(SUPPRESS_PREFIX.length);
+        const needs: PodSecurityLevel | undefined = categories.get(rule) === 'pss-restricted' ? 'baseline' : categories.get(rule) === 'pss-baseline' ? 'privileged' : undefined;
+        if (needs && rank(needs) < rank(level)) {
+          fail({
+            scope: c, message: `suppresses '${rule}', but namespace '${this.namespace}' enforces Pod Security '${level}', which would reject its pods at admission`,
+            allowed: `a chart whose Namespace enforces '${needs}'`,
+            fix: `make it a chart-level choice: put the workload in a chart with { podSecurity: '${needs}' } (or policy: { profile: '${needs === 'baseline' ? 'baseline' : 'a custom profile'}' }), in its own namespace`,
+          });
+        }
+      }
+    }
+    return level;
+  }
+
+  /**
    * Renders the chart's objects in apply order (used by `Testing.synth` and `App.synth`) and
    * runs the policies over them: a PolicyError lists every error at once.
    */
@@ -85,4 +140,16 @@ export class TimonelChart extends Chart {
     checkChart(this, docs);
     return docs;
   }
+}
+
+// The strictest level whose Pod Security rules the profile treats as errors.
+function profileLevel(profile: Profile): PodSecurityLevel {
+  const rules = profile.rules();
+  const all = (category: string) => rules.filter((r) => r.category === category).every((r) => r.level === 'error');
+  if (!all('pss-baseline')) return 'privileged';
+  return all('pss-restricted') ? 'restricted' : 'baseline';
+}
+
+function rank(level: PodSecurityLevel): number {
+  return PSS_LEVELS.indexOf(level);
 }

@@ -4,6 +4,8 @@ import { Construct } from 'constructs';
 import { TimonelChart } from '../../src/app/chart';
 import { one } from '../support/util';
 import { withoutChartPolicies } from '../support/plain';
+import { Policy } from '../../src/policies/policy';
+import { Profile } from '../../src/policies/profiles';
 
 describe('TimonelChart namespace', () => {
   test('emits a Namespace with Pod Security "restricted" enforced and the recommended labels', () => {
@@ -112,5 +114,44 @@ describe('TimonelChart.of', () => {
     expect(() => TimonelChart.of(new Construct(plain, 'web'))).toThrow(
       /^\[plain\/web\] must be created inside a TimonelChart, but its chart 'plain' is a plain cdk8s Chart\. Fix: create the chart with 'new TimonelChart\(app, id, props\)'/,
     );
+  });
+});
+
+describe('TimonelChart Pod Security level', () => {
+  const level = (chart: TimonelChart) => one(Testing.synth(chart), 'Namespace').metadata.labels['pod-security.kubernetes.io/enforce'];
+
+  test('follows the chart\'s profile: a baseline chart enforces baseline', () => {
+    expect(level(new TimonelChart(Testing.app(), 'a', { namespace: 'a', policy: { profile: 'baseline' } }))).toBe('baseline');
+    expect(level(new TimonelChart(Testing.app(), 'a', { namespace: 'a' }))).toBe('restricted');
+  });
+
+  test('follows a profile set on the app after the chart exists, and custom profiles', () => {
+    const app = Testing.app();
+    const chart = new TimonelChart(app, 'a', { namespace: 'a' });
+    Policy.setDefault(app, 'baseline');
+    expect(level(chart)).toBe('baseline');
+    const custom = Profile.custom({ severity: { 'pss-restricted-run-as-user': 'warning' } });
+    expect(level(new TimonelChart(Testing.app(), 'b', { namespace: 'b', policy: { profile: custom } }))).toBe('baseline');
+    const loose = Profile.custom({ disable: ['pss-baseline-host-ports'] });
+    expect(level(new TimonelChart(Testing.app(), 'c', { namespace: 'c', policy: { profile: loose } }))).toBe('privileged');
+  });
+
+  test('podSecurity lowers the level as a chart-level choice', () => {
+    expect(level(new TimonelChart(Testing.app(), 'a', { namespace: 'a', podSecurity: 'baseline' }))).toBe('baseline');
+  });
+
+  test('fails when podSecurity is stricter than the profile checks', () => {
+    const chart = new TimonelChart(Testing.app(), 'a', { namespace: 'a', podSecurity: 'restricted', policy: { profile: 'baseline' } });
+    expect(() => Testing.synth(chart)).toThrow("[a] 'podSecurity' enforces more than the chart's profile 'baseline' checks ('baseline'), so pods that pass the policies would be rejected at admission, got 'restricted'");
+  });
+
+  test('fails when an object suppresses a Pod Security rule the namespace enforces', () => {
+    const chart = new TimonelChart(Testing.app(), 'vendor', { namespace: 'vendor' });
+    const cm = new k8s.KubeConfigMap(chart, 'legacy', { data: {} });
+    Policy.suppress(cm, 'pss-restricted-run-as-user', 'vendor image runs as root; isolated namespace');
+    expect(() => Testing.synth(chart)).toThrow("[vendor/legacy] suppresses 'pss-restricted-run-as-user', but namespace 'vendor' enforces Pod Security 'restricted', which would reject its pods at admission. Allowed: a chart whose Namespace enforces 'baseline'");
+    const ok = new TimonelChart(Testing.app(), 'vendor', { namespace: 'vendor', podSecurity: 'baseline' });
+    Policy.suppress(new k8s.KubeConfigMap(ok, 'legacy', { data: {} }), 'pss-restricted-run-as-user', 'vendor image runs as root; isolated namespace');
+    expect(level(ok)).toBe('baseline');
   });
 });
