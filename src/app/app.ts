@@ -5,7 +5,7 @@ import { enforcePolicies, Finding, PolicySubject } from '../policies';
 import { CONSTRUCT_METADATA_FILE, constructMetadata, recordsConstructMetadata } from '../synth/cdk8s-internals';
 import { mirror, mirrorFiles, publish } from '../synth/publish';
 import { AppSynthesis, PostProcess, RenderedFile, synthesizeApp } from '../synth/synth';
-import { TimonelChart } from './chart';
+import { checkPodSecurity, TimonelChart } from './chart';
 import { checkDuplicates } from './duplicates';
 import { renderEntries } from './kustomization';
 import { orderForApply } from './order';
@@ -129,6 +129,7 @@ function chartPostProcess(chart: Chart): PostProcess | undefined {
 function check(synthesis: AppSynthesis): void {
   const subjects: PolicySubject[] = [];
   for (const c of synthesis.charts) {
+    checkPodSecurity(c.chart, c.docs);
     c.docs.forEach((manifest, i) => subjects.push(new ChartSubject(manifest, c.sources[i], c.fileName, c.chart)));
   }
   // Once for the whole app: rules may compare objects across charts.

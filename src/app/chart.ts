@@ -1,7 +1,7 @@
 import { ApiObject, Chart, ChartProps, JsonPatch, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { setChartContext, timonelChartOf } from '../core/chart-context';
+import { isTimonelChart, setChartContext, timonelChartOf } from '../core/chart-context';
 import { DEFAULTS } from '../core/defaults';
 import { LABELS } from '../core/labels';
 import { NameRule, validateName } from '../core/names';
@@ -95,9 +95,8 @@ export class TimonelChart extends Chart {
   }
 
   /**
-   * The level the Namespace enforces: the given one, else the profile's. Fails when an object of
-   * the chart suppresses a Pod Security rule the level enforces (admission would reject its pods),
-   * or when the given level is stricter than the profile's.
+   * The level the Namespace enforces: the given one, else the profile's. Fails when the given
+   * level is stricter than the profile's.
    */
   private podSecurityLevel(given: PodSecurityLevel | undefined): PodSecurityLevel {
     const profile = profileOf(this) ?? Profile.RESTRICTED;
@@ -111,24 +110,7 @@ export class TimonelChart extends Chart {
         value: given, allowed: `'${fromProfile}' or lower`, fix: `use a stricter profile, or podSecurity: '${fromProfile}'`,
       });
     }
-    const level = given ?? fromProfile;
-    const categories = new Map(profile.rules().map((r) => [r.id, r.category]));
-    for (const c of this.node.findAll()) {
-      if (!ApiObject.isApiObject(c) || Chart.of(c) !== this || c === this.namespaceObject) continue;
-      for (const key of Object.keys(c.metadata.toJson().annotations ?? {})) {
-        if (!key.startsWith(SUPPRESS_PREFIX)) continue;
-        const rule = key.slice(SUPPRESS_PREFIX.length);
-        const needs: PodSecurityLevel | undefined = categories.get(rule) === 'pss-restricted' ? 'baseline' : categories.get(rule) === 'pss-baseline' ? 'privileged' : undefined;
-        if (needs && rank(needs) < rank(level)) {
-          fail({
-            scope: c, message: `suppresses '${rule}', but namespace '${this.namespace}' enforces Pod Security '${level}', which would reject its pods at admission`,
-            allowed: `a chart whose Namespace enforces '${needs}'`,
-            fix: `make it a chart-level choice: put the workload in a chart with { podSecurity: '${needs}' } (or policy: { profile: '${needs === 'baseline' ? 'baseline' : 'a custom profile'}' }), in its own namespace`,
-          });
-        }
-      }
-    }
-    return level;
+    return given ?? fromProfile;
   }
 
   /**
@@ -137,8 +119,36 @@ export class TimonelChart extends Chart {
    */
   public toJson(): any[] {
     const docs = orderForApply(super.toJson());
+    checkPodSecurity(this, docs);
     checkChart(this, docs);
     return docs;
+  }
+}
+
+/**
+ * Fails when an object of a chart suppresses a Pod Security rule that the chart's Namespace
+ * enforces: admission would reject its pods. Reads the rendered documents (no tree walk).
+ */
+export function checkPodSecurity(chart: Chart, docs: readonly any[]): void {
+  // cdk8s' Chart[Symbol.hasInstance] is true for any chart, so `instanceof` cannot tell.
+  if (!isTimonelChart(chart) || !(chart as TimonelChart).namespaceObject) return;
+  const ns = docs.find((d) => d?.kind === 'Namespace' && d?.metadata?.name === chart.namespace);
+  const level = ns?.metadata?.labels?.['pod-security.kubernetes.io/enforce'] as PodSecurityLevel | undefined;
+  if (!level || !PSS_LEVELS.includes(level)) return;
+  for (const d of docs) {
+    for (const key of Object.keys(d?.metadata?.annotations ?? {})) {
+      if (!key.startsWith(SUPPRESS_PREFIX)) continue;
+      const rule = key.slice(SUPPRESS_PREFIX.length);
+      const needs: PodSecurityLevel | undefined = rule.startsWith('pss-restricted-') ? 'baseline' : rule.startsWith('pss-baseline-') ? 'privileged' : undefined;
+      if (needs && rank(needs) < rank(level)) {
+        fail({
+          path: chart.node.path,
+          message: `${d.kind} ${d.metadata?.name} suppresses '${rule}', but namespace '${chart.namespace}' enforces Pod Security '${level}', which would reject its pods at admission`,
+          allowed: `a chart whose Namespace enforces '${needs}'`,
+          fix: `make it a chart-level choice: put the workload in a chart with { podSecurity: '${needs}' }${needs === 'baseline' ? " (or policy: { profile: 'baseline' })" : ''}, in its own namespace`,
+        });
+      }
+    }
   }
 }
 

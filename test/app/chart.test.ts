@@ -1,6 +1,7 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { App } from '../../src/app/app';
 import { TimonelChart } from '../../src/app/chart';
 import { one } from '../support/util';
 import { withoutChartPolicies } from '../support/plain';
@@ -149,7 +150,11 @@ describe('TimonelChart Pod Security level', () => {
     const chart = new TimonelChart(Testing.app(), 'vendor', { namespace: 'vendor' });
     const cm = new k8s.KubeConfigMap(chart, 'legacy', { data: {} });
     Policy.suppress(cm, 'pss-restricted-run-as-user', 'vendor image runs as root; isolated namespace');
-    expect(() => Testing.synth(chart)).toThrow("[vendor/legacy] suppresses 'pss-restricted-run-as-user', but namespace 'vendor' enforces Pod Security 'restricted', which would reject its pods at admission. Allowed: a chart whose Namespace enforces 'baseline'");
+    expect(() => Testing.synth(chart)).toThrow("[vendor] ConfigMap vendor-legacy suppresses 'pss-restricted-run-as-user', but namespace 'vendor' enforces Pod Security 'restricted', which would reject its pods at admission. Allowed: a chart whose Namespace enforces 'baseline'");
+    const app = new App({ outdir: '/nonexistent' });
+    const inApp = new TimonelChart(app, 'vendor', { namespace: 'vendor' });
+    Policy.suppress(new k8s.KubeConfigMap(inApp, 'legacy', { data: {} }), 'pss-restricted-run-as-user', 'vendor image runs as root; isolated namespace');
+    expect(() => app.render()).toThrow("ConfigMap vendor-legacy suppresses 'pss-restricted-run-as-user'");
     const ok = new TimonelChart(Testing.app(), 'vendor', { namespace: 'vendor', podSecurity: 'baseline' });
     Policy.suppress(new k8s.KubeConfigMap(ok, 'legacy', { data: {} }), 'pss-restricted-run-as-user', 'vendor image runs as root; isolated namespace');
     expect(level(ok)).toBe('baseline');
