@@ -19,6 +19,7 @@ import * as path from 'path';
 import type { ChildResult, Variant } from './child';
 import { compareDirs, countOutput } from './compare';
 import { compileTo } from './compile';
+import { OUTPUT_MARKER } from '../src/synth/publish';
 
 const ROOT = path.resolve(__dirname, '..');
 /** Sizes measured for timonel and plain cdk8s, in pairs. */
@@ -26,8 +27,8 @@ const PAIRED_SIZES = [1000, 2000];
 /** Sizes measured for timonel only (plain cdk8s would take hours). */
 const LARGE_SIZES = [5000, 10000];
 const TARGETS = { n: 2000, speedup: 12, doubling: 2.2, rssMB: 400, largeN: 10000, largeRssMB: 1024 };
-/** timonel writes it beside the chart files; plain cdk8s does not. */
-const KUSTOMIZATION = 'kustomization.yaml';
+/** What timonel writes beside the chart files and plain cdk8s does not. */
+const TIMONEL_ONLY = ['kustomization.yaml', OUTPUT_MARKER];
 
 interface Options {
   readonly pairs: number;
@@ -169,7 +170,7 @@ function bench(opts: Options, tmp: string): boolean {
   const counts = new Map<number, { files: number; objects: number }>();
   const identity: Verdict[] = [];
   const compare = (n: number, a: string, b: string, against: string) => {
-    const diff = compareDirs(a, b, [KUSTOMIZATION]);
+    const diff = compareDirs(a, b, TIMONEL_ONLY);
     identity.push({ name: `N=${n}: timonel's files = ${against}'s`, value: diff ?? 'byte-identical', verdict: diff ? 'FAIL' : 'PASS' });
   };
   const cpu = os.cpus();
@@ -183,7 +184,7 @@ function bench(opts: Options, tmp: string): boolean {
       const variants: Variant[] = !paired ? ['timonel'] : rep % 2 ? ['plain', 'timonel'] : ['timonel', 'plain'];
       const ok = new Set(variants.filter((v) => run(v, n, rep, out(v)).result));
       if (rep === 0 && ok.has('timonel')) {
-        counts.set(n, countOutput(out('timonel'), [KUSTOMIZATION]));
+        counts.set(n, countOutput(out('timonel'), TIMONEL_ONLY));
         if (ok.has('plain')) compare(n, out('timonel'), out('plain'), 'plain cdk8s');
         // The stand-in for plain cdk8s at the largest N is itself checked at the smallest.
         if (n === sizes[0] || (!paired && n === sizes[sizes.length - 1])) {
