@@ -103,6 +103,11 @@ export class Probe {
     return new Probe({ kind: 'exec', command: [...command] }, opts);
   }
 
+  /** What the probe does: 'http', 'tcp', 'grpc' or 'exec'. */
+  public get kind(): 'http' | 'tcp' | 'grpc' | 'exec' {
+    return this.action.kind;
+  }
+
   /** The port the probe names, when it names one (else the workload's main port is used). */
   public get port(): number | string | undefined {
     return this.action.kind === 'exec' ? undefined : this.action.port;

@@ -42,7 +42,7 @@ export const labelValue: Spec<string> = v.string({
 /** A label or annotation key (`[prefix/]name`). */
 export function labelKeyProblem(k: string): Problem | undefined {
   return isValidLabelKey(k) ? undefined : {
-    message: `has the invalid key '${k}'`,
+    message: 'has an invalid key',
     allowed: "'[prefix/]name': a DNS subdomain prefix and a name of at most 63 letters, digits, '-', '_' and '.'",
   };
 }
@@ -148,12 +148,12 @@ export const duration: Spec<string> = v.string({
 export const intOrPercent: Spec<number | string> = v.custom<number | string>(
   "a whole number of at least 0 or a whole percentage such as '25%'",
   (x) => {
-    if (typeof x === 'number') return Number.isInteger(x) && x >= 0 && x <= INT32_MAX ? undefined : { message: 'must be a whole number of at least 0' };
-    if (typeof x !== 'string') return { message: `must be a whole number or a percentage, but is ${x === null ? 'null' : typeof x}` };
+    if (typeof x === 'number') return Number.isInteger(x) && x >= 0 && x <= INT32_MAX ? undefined : { message: 'must be a pod count or a percentage' };
+    if (typeof x !== 'string') return { message: `must be a pod count or a percentage, but is ${x === null ? 'null' : typeof x}` };
     if (/^[0-9]+%$/.test(x)) return Number(x.slice(0, -1)) <= 100 ? undefined : { message: 'must be at most 100%' };
-    if (/^[0-9]+$/.test(x)) return { message: 'is a number in a string, without a %', fix: `write ${x} (a number) or '${x}%'` };
-    if (/^[0-9]*\.[0-9]+%$/.test(x)) return { message: 'must be a whole percentage', fix: `write '${Math.round(Number(x.slice(0, -1)))}%'` };
-    return { message: 'is not a whole number or a percentage' };
+    if (/^[0-9]+$/.test(x)) return { message: 'must be a pod count or a percentage', fix: `write ${x} (a number) or '${x}%'` };
+    if (/^[0-9]*\.[0-9]+%$/.test(x)) return { message: 'must be a pod count or a whole percentage', fix: `write '${Math.round(Number(x.slice(0, -1)))}%'` };
+    return { message: 'must be a pod count or a percentage' };
   },
   () => [0, 1, '25%', '0%', '100%'],
 );
@@ -166,7 +166,7 @@ export function parseIntOrPercent(x: number | string): { readonly n: number; rea
 /** A container image reference. Whether it must be pinned is checked with the container. */
 export const imageRef: Spec<string> = v.string({
   allowed: "'[registry/]repository:tag' or '[registry/]repository@sha256:<digest>' with a lowercase repository",
-  samples: ['nginx:1.27.2', 'ghcr.io/acme/web:2.1.0', 'redis:alpine', 'busybox'],
+  samples: ['nginx:1.27.2', 'ghcr.io/acme/web:2.1.0', `registry.example.com:5000/team/app@sha256:${'a'.repeat(64)}`],
   check: (s) => (parseImage(s) ? undefined : { message: 'is not a valid image reference' }),
 });
 
@@ -175,7 +175,7 @@ const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 /** An env var name problem, or undefined. */
 export function envNameProblem(name: string): Problem | undefined {
   return ENV_NAME.test(name) ? undefined : {
-    message: `has the invalid variable name '${name}'`,
+    message: 'has an invalid variable name',
     allowed: "letters, digits, '_', '-' and '.', not starting with a digit",
     fix: /^[0-9]/.test(name) ? `rename it, e.g. '_${name}' or 'VAR_${name}'` : 'use names like LOG_LEVEL',
   };

@@ -178,6 +178,8 @@ export interface IntOptions {
   readonly max?: number;
   readonly allowed?: string;
   readonly fix?: string;
+  /** The message for a value out of range. @default 'must be a whole number of at least <min>' / 'must be at most <max>' */
+  readonly message?: string;
 }
 
 /** The spec builders. */
@@ -210,7 +212,7 @@ export const v = {
   int(opts: IntOptions = {}): Spec<number> {
     const min = opts.min ?? 0;
     const max = opts.max ?? INT32_MAX;
-    const allowed = opts.allowed ?? (max === INT32_MAX ? `an integer of at least ${min}` : `an integer from ${min} to ${max}`);
+    const allowed = opts.allowed ?? `an integer from ${min} to ${max}`;
     return {
       allowed,
       shape: { kind: 'int', min, max },
@@ -221,9 +223,9 @@ export const v = {
           return false;
         }
         let message: string | undefined;
-        if (!Number.isInteger(value)) message = 'must be a whole number';
-        else if (value < min) message = `must be at least ${min}`;
-        else if (value > max) message = `must be at most ${max}`;
+        // Worded as validateWholeNumber words it, so both read the same.
+        if (!Number.isInteger(value) || value < min) message = opts.message ?? `must be a whole number of at least ${min}`;
+        else if (value > max) message = opts.message ?? `must be at most ${max}`;
         if (message) ctx.report(path, value, { message, allowed, fix: opts.fix });
         return !message;
       },

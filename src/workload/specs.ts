@@ -2,12 +2,14 @@ import { k8s } from 'cdk8s-plus-28';
 import { validateImage } from '../core/image';
 import { NameRule } from '../core/names';
 import {
-  absolutePath, checkProbeKinds, envName, envPrefix, checkProbePorts, checkUniquePorts, cpuQuantity, envMap, imageRef, labelMap, labelValue,
+  absolutePath, checkProbeKinds, envName, envPrefix, intOrPercent, parseIntOrPercent, checkProbePorts, checkUniquePorts, cpuQuantity, envMap, imageRef, labelMap, labelValue,
   nameSpec, portSpec, probe, quantity,
 } from '../core/specs';
 import { Fields, Reporter, Spec, v } from '../core/validation';
 import { ConfigExposure, WorkloadProps } from './workload';
-import { ConnectionEnvNames, ConnectOptions, CredentialKeys } from './connections';
+import { ConnectionEnvNames, ConnectOptions, CredentialKeys, IConnectable, isConnectable } from './connections';
+import { AutoscalingOptions, DeploymentRolloutOptions } from './scaling';
+import { DEFAULTS } from '../core/defaults';
 import { ContainerProps, MountSpec, PodProps, ResourcesProps, SecurityProps, VolumeSpec } from './pod';
 
 // The specs of the props every workload shares (ContainerProps, PodProps, WorkloadProps).
@@ -77,7 +79,7 @@ const sidecar = v.object<ContainerProps>()({
 });
 
 const security = v.object<SecurityProps>()({
-  runAsUser: v.int({ min: 1, fix: 'build the image to run as a non-root user, e.g. 10001' }),
+  runAsUser: v.int({ min: 1, message: 'must not be 0 (root): pods run as non-root', allowed: 'a numeric user id above 0', fix: 'build the image to run as a non-root user, e.g. 10001' }),
   runAsGroup: v.int({ min: 0 }),
   fsGroup: v.int({ min: 0 }),
   readOnlyRootFilesystem: v.boolean(),
@@ -85,7 +87,7 @@ const security = v.object<SecurityProps>()({
 }, { what: 'security field' });
 
 const toleration = v.object<k8s.Toleration>()({
-  key: v.string(),
+  key: v.string({ samples: ['dedicated', 'node.kubernetes.io/not-ready'] }),
   operator: v.oneOf(['Exists', 'Equal'] as const),
   value: v.string(),
   effect: v.oneOf(['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const),
@@ -207,7 +209,7 @@ export const WORKLOAD_FIELDS: Fields<WorkloadProps> = {
   component: labelValue,
   version: labelValue,
   config: v.record(v.string(), {
-    key: (k) => (/^[-._a-zA-Z0-9]+$/.test(k) && k.length <= 253 ? undefined : { message: `has the invalid key '${k}'`, allowed: "letters, digits, '-', '_' and '.', at most 253 characters" }),
+    key: (k) => (/^[-._a-zA-Z0-9]+$/.test(k) && k.length <= 253 ? undefined : { message: 'has an invalid key', allowed: "letters, digits, '-', '_' and '.', at most 253 characters" }),
     keys: ['LOG_LEVEL', 'app.yaml'],
   }),
   configAs: v.oneOf([ConfigExposure.ENV, ConfigExposure.FILES]),
@@ -219,8 +221,23 @@ export const WORKLOAD_FIELDS: Fields<WorkloadProps> = {
  * containers without probes, unique container and volume names. `portNames` are the main
  * container's port names.
  */
-export function checkWorkload(p: WorkloadProps, portNames: readonly string[], r: Reporter): void {
+export function checkWorkload(p: WorkloadProps, portNames: readonly string[], r: Reporter, mountPaths: ReadonlyMap<string, string> = new Map()): void {
   checkContainer(p, portNames, r);
+  const paths = new Map<string, string>([[DEFAULTS.security.tmpPath, 'the /tmp volume'], ...mountPaths]);
+  if (p.config !== undefined && p.configAs === ConfigExposure.FILES) paths.set(p.configMountPath ?? DEFAULTS.webApp.configMountPath, 'configMountPath');
+  (p.mounts ?? []).forEach((m, i) => {
+    if (paths.has(m.mountPath)) r.issue(`mounts[${i}].mountPath`, { message: `is already mounted by ${paths.get(m.mountPath)}`, value: m.mountPath, allowed: 'each path once per container', fix: 'mount each path once; use subPath to combine volumes in one folder' });
+    paths.set(m.mountPath, `mounts[${i}]`);
+  });
+  for (const [list, cs] of [['sidecars', p.sidecars], ['initContainers', p.initContainers]] as const) {
+    (cs ?? []).forEach((c, i) => {
+      const own = new Map<string, string>([[DEFAULTS.security.tmpPath, 'the /tmp volume']]);
+      (c.mounts ?? []).forEach((m, j) => {
+        if (own.has(m.mountPath)) r.issue(`${list}[${i}].mounts[${j}].mountPath`, { message: `is already mounted by ${own.get(m.mountPath)}`, value: m.mountPath, allowed: 'each path once per container' });
+        own.set(m.mountPath, `mounts[${j}]`);
+      });
+    });
+  }
   (p.initContainers ?? []).forEach((c, i) => {
     for (const kind of ['liveness', 'readiness', 'startup'] as const) {
       if (c[kind] !== undefined) r.issue(`initContainers[${i}].${kind}`, { message: 'is not allowed: init containers run to completion and have no probes', fix: `remove '${kind}'` });
@@ -264,3 +281,64 @@ export const CONNECT_OPTIONS = v.object<ConnectOptions>()({
   env: v.object<ConnectionEnvNames>()({ host: envName, port: envName, username: envName, password: envName, database: envName }, { what: 'env role' }),
   credentials: v.object<NonNullable<ConnectOptions['credentials']>>()({ secretName: v.required(objectName), keys: CREDENTIAL_KEYS }, { what: 'credentials field' }),
 }, { what: 'connect option' });
+
+const percent = v.int({ min: 1, max: 100, message: 'must be a percentage of the requests' });
+
+/** Autoscaling options (WebApp, Worker). */
+export const AUTOSCALING = v.object<AutoscalingOptions>()({
+  minReplicas: v.int({ min: 1, message: 'must be at least 1', fix: 'scale to zero is not supported by the HPA; use replicas: 0 without autoscaling' }),
+  maxReplicas: v.int({ min: 1 }),
+  cpuUtilization: percent,
+  memoryUtilization: percent,
+}, {
+  what: 'autoscaling option',
+  check: (a, r) => {
+    const min = a.minReplicas ?? DEFAULTS.autoscaling.minReplicas;
+    if (a.maxReplicas !== undefined && a.maxReplicas < min) {
+      r.issue('maxReplicas', { message: `must be a whole number ≥ minReplicas (${min})`, value: a.maxReplicas, fix: 'raise maxReplicas or lower minReplicas' });
+    }
+  },
+});
+
+/** Rolling update options of a Deployment (WebApp, Worker). */
+export const DEPLOYMENT_ROLLOUT = v.object<DeploymentRolloutOptions>()({
+  maxUnavailable: intOrPercent,
+  maxSurge: intOrPercent,
+  revisionHistoryLimit: v.int({ min: 0 }),
+  minReadySeconds: v.int({ min: 0 }),
+  progressDeadlineSeconds: v.int({ min: 1 }),
+}, {
+  what: 'rollout option',
+  check: (o, r) => {
+    const d = DEFAULTS.rollout;
+    const unavailable = parseIntOrPercent(o.maxUnavailable ?? d.maxUnavailable);
+    const surge = parseIntOrPercent(o.maxSurge ?? d.maxSurge);
+    if (unavailable.n === 0 && surge.n === 0) {
+      r.issue('maxSurge', {
+        message: 'and maxUnavailable cannot both be 0: the rollout could never replace a pod', value: o.maxSurge ?? d.maxSurge,
+        allowed: 'maxSurge or maxUnavailable above 0', fix: "keep maxSurge at '25%' (the default) or allow maxUnavailable: 1",
+      });
+    }
+    const ready = o.minReadySeconds ?? d.minReadySeconds;
+    const deadline = o.progressDeadlineSeconds ?? d.progressDeadlineSeconds;
+    if (deadline <= ready) {
+      r.issue(o.progressDeadlineSeconds !== undefined ? 'progressDeadlineSeconds' : 'minReadySeconds', {
+        message: `must leave progressDeadlineSeconds (${deadline}) above minReadySeconds (${ready})`, value: o.progressDeadlineSeconds ?? o.minReadySeconds,
+        fix: 'raise progressDeadlineSeconds or lower minReadySeconds',
+      });
+    }
+  },
+});
+
+
+const connectable = v.custom<IConnectable>(
+  'a StatefulStore, a WebApp or another IConnectable',
+  (x) => (isConnectable(x) ? undefined : { message: 'is not something to connect to (a StatefulStore, a WebApp or another IConnectable)' }),
+  () => [],
+);
+
+/** A `connectTo` prop item: a target, or `{ target, options }`. */
+export const CONNECTION = v.union(connectable, v.object<{ target: IConnectable; options?: ConnectOptions }>()({
+  target: v.required(connectable),
+  options: CONNECT_OPTIONS,
+}, { what: 'connection field' }), 'a StatefulStore, a WebApp, or { target, options }');

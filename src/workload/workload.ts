@@ -8,8 +8,8 @@ import { AllowFromOptions, allowFrom, connect, Connection, ConnectOptions, IConn
 import { DEFAULTS } from '../core/defaults';
 import { EnvMap, validateEnvName } from '../core/env';
 import { fail } from '../core/errors';
-import { LabelInputs, selectorLabels, standardLabels, versionFromImage } from '../core/labels';
-import { deriveName, explicitName, NameRule } from '../core/names';
+import { isValidLabelValue, LabelInputs, selectorLabels, standardLabels, versionFromImage } from '../core/labels';
+import { deriveName, explicitName, NameRule, shortenName } from '../core/names';
 import { AllowEgressOptions, EgressTarget, NetworkAccess } from './network';
 import { ContainerProps, PodBuilder, PodProps } from './pod';
 
@@ -85,7 +85,7 @@ export abstract class Workload extends Construct {
     this.namespace = this.chart.namespace;
     this.pod = new PodBuilder(this, props, props);
     const inputs: LabelInputs = {
-      name: id.toLowerCase(),
+      name: labelName(this, id),
       instance: this.name,
       version: props.version ?? versionFromImage(props.image),
       component: props.component,
@@ -174,6 +174,21 @@ export abstract class Workload extends Construct {
     }
     return cm;
   }
+}
+
+/**
+ * `app.kubernetes.io/name`: the id in lowercase, shortened to 63 characters by the rule of names
+ * (`shortenName`), so a long id fits as it does in object names.
+ */
+function labelName(scope: Construct, id: string): string {
+  const name = shortenName(id.toLowerCase(), 63);
+  if (!isValidLabelValue(name)) {
+    fail({
+      scope, prop: 'id', message: 'cannot be the label app.kubernetes.io/name', value: id,
+      allowed: "letters, digits, '-', '_' and '.', starting and ending with a letter or digit", fix: "choose an id such as 'web' or 'order-db'",
+    });
+  }
+  return name;
 }
 
 /** A short, stable checksum of data (sha256 of its canonical JSON). */

@@ -120,16 +120,16 @@ describe('probe timing', () => {
 
   test('fails when a period is 0', () => {
     expect(() => Probe.exec(['true'], { periodSeconds: 0 })).toThrow(
-      /^\[Probe\.exec\] 'opts\.periodSeconds' must be at least 1, got 0\. Allowed: an integer of at least 1$/,
+      /^\[Probe\.exec\] 'opts\.periodSeconds' must be a whole number of at least 1, got 0\. Allowed: an integer from 1 to 2147483647$/,
     );
   });
 
   test('fails when an initial delay is negative', () => {
-    expect(() => Probe.exec(['true'], { initialDelaySeconds: -1 })).toThrow(/'opts\.initialDelaySeconds' must be at least 0, got -1/);
+    expect(() => Probe.exec(['true'], { initialDelaySeconds: -1 })).toThrow(/'opts\.initialDelaySeconds' must be a whole number of at least 0, got -1/);
   });
 
   test('fails when a timeout is not an integer', () => {
-    expect(() => Probe.tcp({ timeoutSeconds: 1.5 })).toThrow(/^\[Probe\.tcp\] 'timeoutSeconds' must be a whole number, got 1\.5/);
+    expect(() => Probe.tcp({ timeoutSeconds: 1.5 })).toThrow(/^\[Probe\.tcp\] 'timeoutSeconds' must be a whole number of at least 1, got 1\.5/);
   });
 
   test('fails when an option is misspelled, suggesting the right one', () => {

@@ -52,7 +52,7 @@ describe('checkProps', () => {
       '[shop/web] has 7 invalid props:',
       "  'replicas' must be a whole number, but is a string, got '2'. Allowed: a whole number. Fix: write it as a number: 2",
       "  'image' is required. Allowed: a non-empty string",
-      "  'ports[0].port' must be at least 1, got 0. Allowed: an integer from 1 to 65535",
+      "  'ports[0].port' must be a whole number of at least 1, got 0. Allowed: an integer from 1 to 65535",
       "  'ports[1]' must be an object, but is null, got null. Allowed: an object",
       "  'env.A' must be a string, but is a number, got 1. Allowed: a string. Fix: write it as a string: '1'",
       "  'mode' is not one of the allowed values, got 'A'. Allowed: 'a', 'b'. Fix: did you mean 'a'?",

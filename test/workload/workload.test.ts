@@ -2,7 +2,7 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { TimonelChart } from '../../src/app/chart';
-import { NameRule } from '../../src/core/names';
+import { NameRule, shortenName } from '../../src/core/names';
 import { canonicalJson, checksum, ConfigExposure, Workload, WorkloadNaming, WorkloadProps } from '../../src/workload/workload';
 import { newChart, one, synth } from '../support/util';
 
@@ -37,6 +37,18 @@ const objects = (w: Workload) => synth(w.chart);
 const pod = (w: Workload) => one(objects(w), 'Deployment').spec.template;
 
 describe('Workload names', () => {
+  test('shortens a long id in app.kubernetes.io/name by the rule of names, as in the object name', () => {
+    const id = 'a'.repeat(70);
+    const w = workload({}, newChart('shop'), id);
+    expect(w.labels['app.kubernetes.io/name']).toBe(shortenName(id, 63));
+    expect(w.labels['app.kubernetes.io/name']).toHaveLength(63);
+    expect(() => objects(w)).not.toThrow();
+  });
+
+  test('fails when the id cannot be a label value, naming the id', () => {
+    expect(() => workload({ name: 'web' }, newChart('shop'), 'web-')).toThrow(/^\[shop\/web-\] 'id' cannot be the label app\.kubernetes\.io\/name, got 'web-'/);
+  });
+
   test('derives the name from the chart and construct ids', () => {
     expect(workload().name).toBe('shop-web');
   });

@@ -1,20 +1,8 @@
 import { NameRule } from '../../core/names';
 import { nameSpec } from '../../core/specs';
 import { v } from '../../core/validation';
-import { isConnectable } from '../../workload/connections';
-import { checkWorkload, CONNECT_OPTIONS, WORKLOAD_FIELDS } from '../../workload/specs';
-import type { BatchJobConnection, BatchJobFailurePolicy, BatchJobProps } from '../batch-job';
-
-const connectable = v.custom<BatchJobConnection['target']>(
-  'a StatefulStore, a WebApp or another IConnectable',
-  (x) => (isConnectable(x) ? undefined : { message: 'is not something to connect to (a StatefulStore, a WebApp or another IConnectable)' }),
-  () => [],
-);
-
-const connection = v.union(connectable, v.object<BatchJobConnection>()({
-  target: v.required(connectable),
-  options: CONNECT_OPTIONS,
-}, { what: 'connection field' }), "a StatefulStore, a WebApp, or { target, options }");
+import { checkWorkload, CONNECTION, WORKLOAD_FIELDS } from '../../workload/specs';
+import type { BatchJobFailurePolicy, BatchJobProps } from '../batch-job';
 
 const failurePolicy = v.object<BatchJobFailurePolicy>()({
   failJobOnExitCodes: v.array(v.int({ min: 1, max: 255, allowed: 'integers from 1 to 255 (0 is success; a process exit code never exceeds 255)' })),
@@ -40,7 +28,7 @@ export const BATCH_JOB_PROPS = v.object<BatchJobProps>()({
   completions: v.int({ min: 1 }),
   completionMode: v.oneOf(['NonIndexed', 'Indexed'] as const),
   podFailurePolicy: failurePolicy,
-  connectTo: v.array(connection),
+  connectTo: v.array(CONNECTION),
 }, {
   check: (p, r) => {
     if (p.schedule === undefined) {

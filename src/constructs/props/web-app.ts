@@ -1,15 +1,11 @@
 import { DEFAULTS } from '../../core/defaults';
 import { isValidName, NameRule } from '../../core/names';
 import {
-  annotationMap, duration, httpPath, intOrPercent, nameSpec, parseIntOrPercent, portName, portNumber, portSpec,
+  annotationMap, duration, httpPath, nameSpec, portName, portNumber, portSpec,
 } from '../../core/specs';
 import { Reporter, v } from '../../core/validation';
-import { checkWorkload, WORKLOAD_FIELDS } from '../../workload/specs';
-import type {
-  WebAppAutoscalingOptions, WebAppIngressOptions, WebAppMetricsOptions, WebAppProps, WebAppRolloutOptions, WebAppServiceOptions,
-} from '../web-app';
-
-const percent = v.int({ min: 1, max: 100, allowed: 'an integer from 1 to 100 (percent of the requests)' });
+import { AUTOSCALING, checkWorkload, DEPLOYMENT_ROLLOUT, WORKLOAD_FIELDS } from '../../workload/specs';
+import type { WebAppIngressOptions, WebAppMetricsOptions, WebAppProps, WebAppServiceOptions } from '../web-app';
 
 const service = v.object<WebAppServiceOptions>()({
   type: v.oneOf(['ClusterIP', 'NodePort', 'LoadBalancer'] as const, { fix: 'an ExternalName Service selects no pods: it is not a WebApp' }),
@@ -51,50 +47,6 @@ const ingress = v.object<WebAppIngressOptions>()({
   },
 });
 
-const autoscaling = v.object<WebAppAutoscalingOptions>()({
-  minReplicas: v.int({ min: 1, fix: 'scale to zero is not supported by the HPA; use replicas: 0 without autoscaling' }),
-  maxReplicas: v.int({ min: 1 }),
-  cpuUtilization: percent,
-  memoryUtilization: percent,
-}, {
-  what: 'autoscaling option',
-  check: (a, r) => {
-    const min = a.minReplicas ?? DEFAULTS.autoscaling.minReplicas;
-    if (a.maxReplicas !== undefined && a.maxReplicas < min) {
-      r.issue('maxReplicas', { message: `must be at least minReplicas (${min})`, value: a.maxReplicas, fix: 'raise maxReplicas or lower minReplicas' });
-    }
-  },
-});
-
-const rollout = v.object<WebAppRolloutOptions>()({
-  maxUnavailable: intOrPercent,
-  maxSurge: intOrPercent,
-  revisionHistoryLimit: v.int({ min: 0 }),
-  minReadySeconds: v.int({ min: 0 }),
-  progressDeadlineSeconds: v.int({ min: 1 }),
-}, {
-  what: 'rollout option',
-  check: (o, r) => {
-    const d = DEFAULTS.rollout;
-    const unavailable = parseIntOrPercent(o.maxUnavailable ?? d.maxUnavailable);
-    const surge = parseIntOrPercent(o.maxSurge ?? d.maxSurge);
-    if (unavailable.n === 0 && surge.n === 0) {
-      r.issue(o.maxSurge !== undefined ? 'maxSurge' : 'maxUnavailable', {
-        message: 'is 0, and so is the other: a rollout could never replace a pod', value: { maxSurge: o.maxSurge ?? d.maxSurge, maxUnavailable: o.maxUnavailable ?? d.maxUnavailable },
-        allowed: 'maxSurge or maxUnavailable above 0', fix: "keep maxSurge at '25%' (the default) or allow maxUnavailable: 1",
-      });
-    }
-    const ready = o.minReadySeconds ?? d.minReadySeconds;
-    const deadline = o.progressDeadlineSeconds ?? d.progressDeadlineSeconds;
-    if (deadline <= ready) {
-      r.issue(o.progressDeadlineSeconds !== undefined ? 'progressDeadlineSeconds' : 'minReadySeconds', {
-        message: `must leave progressDeadlineSeconds (${deadline}) above minReadySeconds (${ready})`, value: o.progressDeadlineSeconds ?? o.minReadySeconds,
-        fix: 'raise progressDeadlineSeconds or lower minReadySeconds',
-      });
-    }
-  },
-});
-
 const metrics = v.object<WebAppMetricsOptions>()({ port: portNumber, path: httpPath, interval: duration }, { what: 'metrics option' });
 
 /** The spec of WebAppProps. */
@@ -108,12 +60,12 @@ export const WEB_APP_PROPS = v.object<WebAppProps>()({
   healthPath: httpPath,
   service,
   ingress,
-  autoscaling,
+  autoscaling: AUTOSCALING,
   disruptionBudget: v.boolean(),
   spread: v.boolean(),
   isolate: v.boolean(),
   metrics,
-  rollout,
+  rollout: DEPLOYMENT_ROLLOUT,
   preStopSleepSeconds: v.int({ min: 0 }),
 }, { check: checkWebApp });
 

@@ -1,0 +1,38 @@
+import { NameRule } from '../../core/names';
+import { nameSpec } from '../../core/specs';
+import { v } from '../../core/validation';
+import { AUTOSCALING, checkWorkload, CONNECTION, DEPLOYMENT_ROLLOUT, WORKLOAD_FIELDS } from '../../workload/specs';
+import type { WorkerProps } from '../worker';
+
+/** The spec of WorkerProps. */
+export const WORKER_PROPS = v.object<WorkerProps>()({
+  ...WORKLOAD_FIELDS,
+  name: nameSpec(NameRule.DNS_1035_LABEL),
+  replicas: v.int({ min: 0 }),
+  autoscaling: AUTOSCALING,
+  disruptionBudget: v.boolean(),
+  spread: v.boolean(),
+  isolate: v.boolean(),
+  rollout: DEPLOYMENT_ROLLOUT,
+  connectTo: v.array(CONNECTION),
+}, {
+  check: (p, r) => {
+    if (p.autoscaling !== undefined && p.replicas !== undefined) {
+      r.issue('replicas', {
+        message: 'cannot be set with autoscaling: the autoscaler owns the replica count', value: p.replicas,
+        fix: "remove 'replicas', or set 'autoscaling.minReplicas'",
+      });
+    }
+    for (const kind of ['liveness', 'readiness', 'startup'] as const) {
+      const probe = p[kind];
+      if (probe !== undefined && probe.kind !== 'exec') {
+        r.issue(kind, {
+          message: `is ${probe.kind === 'http' ? 'an HTTP' : probe.kind === 'tcp' ? 'a TCP' : 'a gRPC'} probe, but a Worker has no port to probe`,
+          value: { http: 'httpGet', tcp: 'tcpSocket', grpc: 'grpc' }[probe.kind], allowed: 'Probe.exec([...]), or no probe',
+          fix: "probe with a command (e.g. Probe.exec(['test', '-f', '/tmp/alive'])), or use a WebApp if the process serves a port",
+        });
+      }
+    }
+    checkWorkload(p, [], r);
+  },
+});

@@ -1,0 +1,26 @@
+// `npm run fuzz -- --n 10000 [--seed 1] [--show 5]`: runs the props fuzzer and prints its counts.
+import { runFuzz } from './fuzz';
+import { FUZZ_TARGETS } from './targets';
+
+function arg(name: string, def: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : def;
+}
+
+const n = arg('n', 2000);
+const seed = arg('seed', 1);
+const started = process.hrtime.bigint();
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : undefined;
+const r = runFuzz({ n, seed, targets: only ? FUZZ_TARGETS.filter((t) => only.includes(t.name)) : undefined });
+const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+console.log(`fuzz: ${r.cases} cases (seed ${seed}) in ${seconds.toFixed(1)} s`);
+console.log(`  rejected with a TimonelError when built: ${r.rejected}`);
+console.log(`  rejected with a TimonelError at synth:   ${r.rejectedAtSynth}`);
+console.log(`  accepted, valid (schema + API rules):    ${r.accepted}`);
+console.log(`  exceptions other than TimonelError:      ${r.exceptions}`);
+console.log(`  accepted but invalid outputs:            ${r.invalidOutputs}`);
+for (const [name, s] of Object.entries(r.byTarget)) console.log(`  ${name}: ${s.cases} cases, ${s.accepted} accepted`);
+for (const f of r.failures.slice(0, arg('show', 5))) {
+  console.log(`\ncase ${f.case} ${f.target} ${f.kind}\n  props: ${f.props}\n  ${f.detail.replace(/\n/g, '\n  ')}`);
+}
+process.exitCode = r.exceptions + r.invalidOutputs > 0 ? 1 : 0;

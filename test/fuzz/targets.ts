@@ -1,0 +1,48 @@
+import { Construct } from 'constructs';
+import { BatchJob } from '../../src/constructs/batch-job';
+import { PostgreSQL } from '../../src/constructs/presets/postgres';
+import { Redis } from '../../src/constructs/presets/redis';
+import { BATCH_JOB_PROPS } from '../../src/constructs/props/batch-job';
+import { POSTGRES_PROPS, REDIS_PROPS } from '../../src/constructs/props/presets';
+import { STATEFUL_STORE_PROPS } from '../../src/constructs/props/stateful-store';
+import { WEB_APP_PROPS } from '../../src/constructs/props/web-app';
+import { StatefulStore } from '../../src/constructs/stateful-store';
+import { WebApp } from '../../src/constructs/web-app';
+import { Worker } from '../../src/constructs/worker';
+import { WORKER_PROPS } from '../../src/constructs/props/worker';
+import { AnySpec } from '../../src/core/validation';
+import { generate, Rng } from './fuzz';
+
+/** A construct the fuzzer builds. */
+export interface FuzzTarget {
+  readonly name: string;
+  /** The construct id (sometimes replaced by an odd one). */
+  readonly id: string;
+  props(rng: Rng): unknown;
+  /** Makes a generated prop set more plausible (e.g. a schedule for CronJob-only props). */
+  adjust?(props: Record<string, unknown>, rng: Rng): void;
+  build(scope: Construct, id: string, props: any): void;
+}
+
+/** Constructs whose props are checked (the others are on their way). */
+export const CHECKED = new Set(['Worker']);
+
+function target(name: string, id: string, spec: AnySpec<unknown>, build: FuzzTarget['build']): FuzzTarget {
+  return { name, id, props: (rng) => generate(spec, rng), build, spec } as FuzzTarget;
+}
+
+/** Every public construct, by its props spec. */
+export const FUZZ_TARGETS: readonly FuzzTarget[] = [
+  target('WebApp', 'web', WEB_APP_PROPS, (s, id, p) => new WebApp(s, id, p)),
+  {
+    ...target('BatchJob', 'job', BATCH_JOB_PROPS, (s, id, p) => new BatchJob(s, id, p)),
+    adjust: (p, rng) => {
+      const cron = ['timeZone', 'concurrencyPolicy', 'startingDeadlineSeconds', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit'];
+      if (p.schedule === undefined && cron.some((k) => p[k] !== undefined) && rng.chance(0.9)) p.schedule = '0 2 * * *';
+    },
+  },
+  target('StatefulStore', 'store', STATEFUL_STORE_PROPS, (s, id, p) => new StatefulStore(s, id, p)),
+  target('PostgreSQL', 'db', POSTGRES_PROPS, (s, id, p) => new PostgreSQL(s, id, p)),
+  target('Redis', 'cache', REDIS_PROPS, (s, id, p) => new Redis(s, id, p)),
+  target('Worker', 'orders', WORKER_PROPS, (s, id, p) => new Worker(s, id, p)),
+];
