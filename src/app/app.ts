@@ -81,9 +81,11 @@ export class App extends Cdk8sApp {
     };
   }
 
-  /** Synthesizes (validate → order → render), then runs the policies and the duplicate check. */
+  /** Synthesizes (validate → order → render), drops empty charts, then runs the policies and the duplicate check. */
   private renderChecked(): AppSynthesis {
-    const synthesis = synthesizeApp(this, { postProcess: chartPostProcess });
+    const all = synthesizeApp(this, { postProcess: chartPostProcess });
+    // An empty chart writes no file (and is not listed in the kustomization).
+    const synthesis: AppSynthesis = { ...all, charts: all.charts.filter((c) => c.docs.length > 0) };
     check(synthesis);
     return synthesis;
   }
@@ -119,7 +121,7 @@ function* withFile(files: Iterable<[string, string]>, name: string, text: string
 // TimonelChart.toJson() is orderForApply(super.toJson()) plus a per-chart policy run, which the
 // app replaces by one run over all charts; other overriding charts are rendered by their toJson().
 function chartPostProcess(chart: Chart): PostProcess | undefined {
-  return chart.toJson === TimonelChart.prototype.toJson ? orderForApply : undefined;
+  return chart.toJson === TimonelChart.prototype.toJson ? (items) => orderForApply(items, (x: any) => x.source) : undefined;
 }
 
 /**

@@ -10,6 +10,7 @@ import { profileOf } from '../policies/config';
 import { checkChart, configureChartPolicy, PolicyOptions } from '../policies/policy';
 import { Profile } from '../policies/profiles';
 import { SUPPRESS_PREFIX } from '../policies/suppression';
+import { chartToKube } from '../synth/cdk8s-internals';
 import { orderForApply } from './order';
 
 /** Props of a timonel chart: one chart, one file in `dist/`. */
@@ -118,7 +119,12 @@ export class TimonelChart extends Chart {
    * runs the policies over them: a PolicyError lists every error at once.
    */
   public toJson(): any[] {
-    const docs = orderForApply(super.toJson());
+    // cdk8s renders chartToKube's objects in order, one document each.
+    const rendered = super.toJson();
+    const sources = chartToKube(this);
+    const docs = sources.length === rendered.length
+      ? orderForApply(rendered.map((doc, i) => ({ kind: doc?.kind, doc, source: sources[i] })), (x) => x.source).map((x) => x.doc)
+      : orderForApply(rendered);
     checkPodSecurity(this, docs);
     checkChart(this, docs);
     return docs;

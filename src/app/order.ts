@@ -1,6 +1,9 @@
+import { IConstruct } from 'constructs';
+
 /**
  * Apply order: what must exist before what refers to it. Objects of kinds not listed
  * (custom resources) come last. Within a rank, the construct order is kept (stable sort).
+ * Explicit dependencies come first (see `orderForApply`).
  */
 export const APPLY_ORDER: readonly string[] = [
   'Namespace',
@@ -41,10 +44,108 @@ export function applyRank(kind: string): number {
   return RANK.get(kind) ?? APPLY_ORDER.length;
 }
 
-/** Returns a new array with the manifests in apply order; equal ranks keep their order. */
-export function orderForApply<T extends { kind?: string }>(manifests: readonly T[]): T[] {
-  return manifests
-    .map((m, i) => ({ m, i, r: applyRank(m?.kind ?? '') }))
-    .sort((a, b) => a.r - b.r || a.i - b.i)
-    .map((x) => x.m);
+/** Kinds whose objects run pods: a dependency between two workloads orders them, whatever their kinds. */
+const RUNS_PODS = new Set(['Pod', 'StatefulSet', 'Deployment', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
+
+/**
+ * Returns a new array with the manifests in apply order; equal ranks keep their order.
+ *
+ * With `sourceOf` (the ApiObject that rendered each item, after cdk8s resolved dependencies),
+ * dependencies between workloads win over the kind order within a chart: a workload (Deployment,
+ * StatefulSet, Job, CronJob, DaemonSet, Pod) comes after the workloads of what it depends on
+ * (`connectTo`, `node.addDependency(job)` on the construct or the object), so a migration Job an
+ * API depends on comes before the API's Deployment. Everything else keeps the kind order.
+ */
+export function orderForApply<T extends { kind?: string }>(manifests: readonly T[], sourceOf?: (item: T) => IConstruct | undefined): T[] {
+  const ranked = manifests.map((m, i) => ({ m, i, r: applyRank(m?.kind ?? '') }));
+  const edges = sourceOf ? dependencyEdges(manifests, sourceOf) : undefined;
+  if (!edges) return ranked.sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.m);
+  // Kahn's algorithm, always taking the ready item that is first in kind order.
+  const waiting = ranked.map(() => 0);
+  const after: number[][] = ranked.map(() => []);
+  for (const [before, item] of edges) {
+    waiting[item]++;
+    after[before].push(item);
+  }
+  const less = (a: number, b: number) => ranked[a].r - ranked[b].r || a - b;
+  const ready = new Heap(less);
+  ranked.forEach((_x, i) => { if (waiting[i] === 0) ready.push(i); });
+  const out: T[] = [];
+  const placed = new Set<number>();
+  while (ready.size > 0) {
+    const i = ready.pop();
+    out.push(ranked[i].m);
+    placed.add(i);
+    for (const j of after[i]) if (--waiting[j] === 0) ready.push(j);
+  }
+  // A cycle (cdk8s refuses them first) leaves the rest in kind order.
+  if (out.length < ranked.length) {
+    out.push(...ranked.filter((x) => !placed.has(x.i)).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.m));
+  }
+  return out;
+}
+
+// [before, after] index pairs, or undefined when no dependency concerns two items.
+function dependencyEdges<T>(items: readonly T[], sourceOf: (item: T) => IConstruct | undefined): Array<[number, number]> | undefined {
+  const index = new Map<IConstruct, number>();
+  items.forEach((item, i) => {
+    const s = sourceOf(item);
+    if (s) index.set(s, i);
+  });
+  let edges: Array<[number, number]> | undefined;
+  const add = (before: number | undefined, item: number) => {
+    if (before !== undefined && before !== item) (edges ??= []).push([before, item]);
+  };
+  items.forEach((item, i) => {
+    const source = sourceOf(item);
+    if (!source || !RUNS_PODS.has((item as { kind?: string }).kind ?? '')) return;
+    // cdk8s has made every ApiObject depend on each ApiObject of the constructs its constructs depend on.
+    for (const d of source.node.dependencies) {
+      const j = index.get(d);
+      if (j !== undefined && RUNS_PODS.has((items[j] as { kind?: string }).kind ?? '')) add(j, i);
+    }
+  });
+  return edges;
+}
+
+/** A binary min-heap of indexes. */
+class Heap {
+  private readonly items: number[] = [];
+
+  constructor(private readonly less: (a: number, b: number) => number) {}
+
+  public get size(): number {
+    return this.items.length;
+  }
+
+  public push(x: number): void {
+    const a = this.items;
+    a.push(x);
+    for (let i = a.length - 1; i > 0;) {
+      const p = (i - 1) >> 1;
+      if (this.less(a[i], a[p]) >= 0) break;
+      [a[i], a[p]] = [a[p], a[i]];
+      i = p;
+    }
+  }
+
+  public pop(): number {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop()!;
+    if (a.length > 0) {
+      a[0] = last;
+      for (let i = 0; ;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && this.less(a[l], a[m]) < 0) m = l;
+        if (r < a.length && this.less(a[r], a[m]) < 0) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m], a[i]];
+        i = m;
+      }
+    }
+    return top;
+  }
 }

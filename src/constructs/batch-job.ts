@@ -80,8 +80,11 @@ export interface BatchJobProps extends WorkloadProps {
   /** Seconds a run may take in all; then it fails and its pods stop, so a stuck run ends. @default 3600 */
   readonly activeDeadlineSeconds?: number;
   /**
-   * Seconds after it finishes that a Job is deleted with its pods.
-   * @default 86400 for a one-off Job; unset for a CronJob, whose history limits keep its Jobs
+   * Seconds after it finishes that a Job is deleted with its pods. Beware with GitOps (Argo CD,
+   * Flux): a one-off Job deleted by its TTL is still in the manifests, so the next sync re-creates
+   * it and it runs again.
+   * @default - unset: a finished one-off Job stays until its spec changes (a new name) and the old
+   *   one is pruned; a CronJob's history limits remove its Jobs
    */
   readonly ttlSecondsAfterFinished?: number;
   /** Pods running at once. To pause a Job, use `suspend`. @default 1 */
@@ -172,7 +175,7 @@ export class BatchJob extends Workload {
       fail({ scope: this, prop: 'parallelism', message: `must be at most ${MAX_INDEXED_PARALLELISM} in Indexed mode`, value: parallelism, allowed: `an integer from 1 to ${MAX_INDEXED_PARALLELISM}` });
     }
     const completions = props.completions === undefined ? undefined : this.wholeNumber('completions', props.completions, 1);
-    const ttl = props.ttlSecondsAfterFinished ?? (scheduled ? undefined : d.ttlSecondsAfterFinished);
+    const ttl = props.ttlSecondsAfterFinished;
 
     this.settings = {
       restartPolicy,

@@ -83,8 +83,11 @@ export const DEFAULTS = {
     backoffLimit: 2,
     /** A run still going after an hour is stuck; the Job fails and its pods stop. */
     activeDeadlineSeconds: 3600,
-    /** One-off Jobs are deleted a day after they finish; CronJobs use the history limits instead. */
-    ttlSecondsAfterFinished: 86400,
+    /*
+     * No ttlSecondsAfterFinished by default: a one-off Job deleted by its TTL is re-created (re-run)
+     * by the next GitOps sync, since it is still in the manifests. A finished Job stays until its
+     * spec changes (a new name) and the old one is pruned; CronJobs use the history limits.
+     */
     parallelism: 1,
     completionMode: 'NonIndexed',
     suspend: false,

@@ -81,14 +81,15 @@ function plainCdk8s(build: (app: Cdk8sApp) => void, props: { recordConstructMeta
 }
 
 describe('App.render', () => {
-  test('equals plain cdk8s semantics', () => {
+  test('equals plain cdk8s semantics, without the files of empty charts', () => {
     const app = new App({ outdir: path.join(tmp, 'dist') });
     platform(app);
     const fast = app.render().map((f) => [f.fileName, Yaml.stringify(...f.docs)]);
     const other = new App({ outdir: path.join(tmp, 'dist') });
     platform(other);
-    expect(synthesizePlain(other).map((f) => [f.fileName, Yaml.stringify(...f.docs)])).toEqual(fast);
-    expect(fast.map(([f]) => f)).toEqual(['0000-data-nested-c833beba.k8s.yaml', '0001-data.k8s.yaml', '0002-web.k8s.yaml', '0003-plain.k8s.yaml']);
+    expect(synthesizePlain(other).map((f) => [f.fileName, Yaml.stringify(...f.docs)]).filter(([, yaml]) => yaml !== '')).toEqual(fast);
+    // the nested chart is empty: its file name keeps its index, but it is not written
+    expect(fast.map(([f]) => f)).toEqual(['0001-data.k8s.yaml', '0002-web.k8s.yaml', '0003-plain.k8s.yaml']);
   });
 
   test('indexes file names for a construct-level dependency across charts', () => {
@@ -149,15 +150,15 @@ describe('App.render', () => {
 });
 
 describe('App.synth', () => {
-  test('writes what plain cdk8s writes, plus the kustomization', () => {
+  test('writes what plain cdk8s writes but the empty files, plus the kustomization', () => {
     const outdir = path.join(tmp, 'dist');
     const app = new App({ outdir });
     platform(app);
     app.synth();
     const ours = readDir(outdir);
     const { [KUSTOMIZATION_FILE]: kustomization, ...charts } = ours;
-    expect(charts).toEqual(plainCdk8s(platform));
-    expect(kustomization).toContain('resources:\n  - 0000-data-nested-c833beba.k8s.yaml\n  - 0001-data.k8s.yaml\n  - 0002-web.k8s.yaml\n  - 0003-plain.k8s.yaml\n');
+    expect(charts).toEqual(Object.fromEntries(Object.entries(plainCdk8s(platform)).filter(([, yaml]) => yaml !== '')));
+    expect(kustomization).toContain('resources:\n  - 0001-data.k8s.yaml\n  - 0002-web.k8s.yaml\n  - 0003-plain.k8s.yaml\n');
     expect(fs.readdirSync(tmp).sort()).toEqual(['dist', 'plain']);
   });
 
@@ -171,6 +172,18 @@ describe('App.synth', () => {
     platform(second);
     second.synth();
     expect(readDir(outdir)).toEqual(before);
+  });
+
+  test('an empty chart writes no file and is not listed in the kustomization', () => {
+    const outdir = path.join(tmp, 'dist');
+    const app = new App({ outdir });
+    new TimonelChart(app, 'empty');
+    const full = new TimonelChart(app, 'full');
+    new k8s.KubeConfigMap(full, 'settings', { data: { a: 'b' } });
+    expect(app.render().map((f) => f.fileName)).toEqual(['full.k8s.yaml']);
+    app.synth();
+    expect(fs.readdirSync(outdir).sort()).toEqual([OUTPUT_MARKER, 'full.k8s.yaml', KUSTOMIZATION_FILE]);
+    expect(fs.readFileSync(path.join(outdir, KUSTOMIZATION_FILE), 'utf8')).toContain('resources:\n  - full.k8s.yaml\n');
   });
 
   test('defaults to $TIMONEL_OUTDIR', () => {

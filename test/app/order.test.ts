@@ -1,4 +1,9 @@
 import { APPLY_ORDER, applyRank, orderForApply } from '../../src/app/order';
+import { Testing } from 'cdk8s';
+import { App } from '../../src/app/app';
+import { TimonelChart } from '../../src/app/chart';
+import { BatchJob } from '../../src/constructs/batch-job';
+import { WebApp } from '../../src/constructs/web-app';
 
 const m = (kind: string, name = kind.toLowerCase()) => ({ kind, name });
 
@@ -49,5 +54,35 @@ describe('orderForApply', () => {
     const input = [m('Job'), m('Secret', 's1'), m('Secret', 's2'), m('Namespace')];
     const once = orderForApply(input);
     expect(orderForApply(once)).toEqual(once);
+  });
+});
+
+describe('orderForApply with dependencies', () => {
+  const build = (depend: boolean) => {
+    const app = new App({ outdir: '/nonexistent' });
+    const chart = new TimonelChart(app, 'shop', { namespace: 'shop' });
+    const web = new WebApp(chart, 'web', { image: 'ghcr.io/acme/web:1.0.0' });
+    const api = new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+    const migrate = new BatchJob(chart, 'migrate', { image: 'ghcr.io/acme/api:1.0.0', command: ['migrate'] });
+    if (depend) api.node.addDependency(migrate);
+    return { app, chart, web };
+  };
+  const workloads = (docs: any[]) => docs.filter((d) => ['Deployment', 'Job'].includes(d.kind)).map((d) => `${d.kind}/${d.metadata.name}`);
+
+  test('a workload comes after the workloads it depends on, in Testing.synth and App.render', () => {
+    const { app, chart } = build(true);
+    expect(workloads(Testing.synth(chart))).toEqual(['Deployment/shop-web', expect.stringMatching(/^Job\/shop-migrate-/), 'Deployment/shop-api']);
+    expect(workloads(app.render()[0].docs)).toEqual(['Deployment/shop-web', expect.stringMatching(/^Job\/shop-migrate-/), 'Deployment/shop-api']);
+  });
+
+  test('everything else keeps the kind order', () => {
+    const { chart } = build(true);
+    const kinds = Testing.synth(chart).map((d: any) => d.kind);
+    expect(kinds.indexOf('Service')).toBeLessThan(kinds.indexOf('Job'));
+    expect(kinds.lastIndexOf('ServiceAccount')).toBeLessThan(kinds.indexOf('Deployment'));
+  });
+
+  test('without dependencies, Jobs come after Deployments', () => {
+    expect(workloads(Testing.synth(build(false).chart))).toEqual(['Deployment/shop-web', 'Deployment/shop-api', expect.stringMatching(/^Job\/shop-migrate-/)]);
   });
 });

@@ -62,11 +62,11 @@ describe('BatchJob defaults: one-off Job', () => {
     expect(one(objs, 'Job').metadata.name).toMatch(/^test-nightly-[0-9a-f]{8}$/);
   });
 
-  test('fails fast, ends stuck runs and cleans up after a day', () => {
+  test('fails fast and ends stuck runs; no TTL, so GitOps never re-creates (re-runs) a finished Job', () => {
     const spec = job().spec;
     expect(spec.backoffLimit).toBe(2);
     expect(spec.activeDeadlineSeconds).toBe(3600);
-    expect(spec.ttlSecondsAfterFinished).toBe(86400);
+    expect(spec).not.toHaveProperty('ttlSecondsAfterFinished');
     expect(spec.parallelism).toBe(1);
     expect(spec.completions).toBeUndefined();
     expect(spec.completionMode).toBe('NonIndexed');
