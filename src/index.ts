@@ -21,6 +21,8 @@ export { parseQuantity } from './core/quantity';
 export { validateCronSchedule, validateTimeZone } from './core/schedule';
 export { ConfigExposure, Workload } from './workload/workload';
 export type { WorkloadProps } from './workload/workload';
+export { ConfigSource } from './workload/config-source';
+export type { ConfigEntry } from './workload/config-source';
 export type { AutoscalingOptions, DeploymentRolloutOptions } from './workload/scaling';
 export * from './constructs/web-app';
 export * from './constructs/batch-job';

@@ -92,7 +92,7 @@ export class Worker extends Workload {
         selector: { matchLabels: this.selectorLabels },
         ...rollout,
         template: {
-          metadata: { labels: this.labels, annotations: Lazy.any({ produce: () => this.pod.renderAnnotations() }) },
+          metadata: { labels: this.pod.renderLabels(this.labels), annotations: Lazy.any({ produce: () => this.pod.renderAnnotations() }) },
           spec: Lazy.any({
             produce: () => this.pod.renderSpec({
               serviceAccountName: this.serviceAccount.name,

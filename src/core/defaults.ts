@@ -67,6 +67,11 @@ export const DEFAULTS = {
     configMountPath: '/etc/config',
   },
 
+  /** ConfigMaps: the API server refuses more than 1 MiB of data (keys and values). */
+  config: {
+    maxBytes: 1024 * 1024,
+  },
+
   /** Worker: a Deployment with no Service and no port (queue consumers, load generators). */
   worker: {
     /** Two consumers, so a node drain or a crash never stops the work. */

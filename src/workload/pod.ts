@@ -3,6 +3,8 @@ import { IConstruct } from 'constructs';
 import { DEFAULTS } from '../core/defaults';
 import { EnvList, EnvMap } from '../core/env';
 import { fail } from '../core/errors';
+import { isValidLabelKey, isValidLabelValue, LABELS } from '../core/labels';
+import { isValidName, NameRule } from '../core/names';
 import { pullPolicyFor, validateImage } from '../core/image';
 import { PortSpec, validatePorts } from '../core/ports';
 import { Probe, ProbeTiming } from '../core/probes';
@@ -97,6 +99,25 @@ export interface PodProps {
   readonly sidecars?: ContainerProps[];
   /** Extra volumes. */
   readonly volumes?: VolumeSpec[];
+  /**
+   * Secrets (type `kubernetes.io/dockerconfigjson`, in the workload's namespace) with the
+   * credentials of private registries the images are pulled from.
+   * @default - none: public images, or the node's or ServiceAccount's credentials
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/
+   */
+  readonly imagePullSecrets?: string[];
+  /**
+   * Annotations on the pods (the pod template), e.g. for a service mesh, a log shipper or a
+   * Prometheus scrape config. Keys under `timonel.dev/` are timonel's own and refused.
+   * @default - none (the config checksum, when `config` is set)
+   */
+  readonly podAnnotations?: Record<string, string>;
+  /**
+   * Labels on the pods only (not the controller, not in selectors), e.g. for a cost center or a
+   * mesh. The recommended `app.kubernetes.io/*` labels are timonel's and refused.
+   * @default - none
+   */
+  readonly podLabels?: Record<string, string>;
 }
 
 /** What the builder needs to render the main container's runtime bits. */
@@ -148,6 +169,7 @@ export class PodBuilder {
     for (const [i, c] of (pod.sidecars ?? []).entries()) this.renderContainer(c, `sidecars[${i}]`, {});
     for (const [i, c] of (pod.initContainers ?? []).entries()) this.renderContainer(c, `initContainers[${i}]`, {});
     this.validateSecurity();
+    this.validatePodMetadata();
   }
 
   /** The main image's tag (or digest prefix), for the version label. */
@@ -195,9 +217,15 @@ export class PodBuilder {
     this.annotations[key] = value;
   }
 
-  /** Pod template annotations. */
+  /** Pod template annotations: the user's `podAnnotations`, then timonel's (a config checksum). */
   public renderAnnotations(): Record<string, string> | undefined {
-    return Object.keys(this.annotations).length ? { ...this.annotations } : undefined;
+    const all = { ...this.pod.podAnnotations, ...this.annotations };
+    return Object.keys(all).length ? all : undefined;
+  }
+
+  /** Pod template labels: the workload's `labels`, then the user's `podLabels`. */
+  public renderLabels(labels: Record<string, string>): Record<string, string> {
+    return { ...labels, ...this.pod.podLabels };
   }
 
   /** Renders the pod spec. */
@@ -238,6 +266,7 @@ export class PodBuilder {
       affinity: p.affinity ?? opts.affinity,
       topologySpreadConstraints: opts.topologySpreadConstraints,
       priorityClassName: p.priorityClassName,
+      imagePullSecrets: p.imagePullSecrets?.map((name) => ({ name })),
       initContainers: inits.length ? inits : undefined,
       containers: [main, ...sidecars],
       volumes: this.volumes.map(renderVolume),
@@ -266,6 +295,39 @@ export class PodBuilder {
         scope: this.scope, prop: 'securityContext.runAsUser', message: 'must not be 0 (root): pods run as non-root', value: 0,
         allowed: 'a numeric user id above 0', fix: 'build the image to run as a non-root user, e.g. 10001',
       });
+    }
+  }
+
+  private validatePodMetadata(): void {
+    const p = this.pod;
+    const seen = new Set<string>();
+    for (const [i, name] of (p.imagePullSecrets ?? []).entries()) {
+      if (typeof name !== 'string' || !isValidName(name, NameRule.DNS_1123_SUBDOMAIN)) {
+        fail({ scope: this.scope, prop: `imagePullSecrets[${i}]`, message: 'is not a valid Secret name', value: name, allowed: 'a lowercase DNS subdomain such as \'ghcr-pull\'' });
+      }
+      if (seen.has(name)) fail({ scope: this.scope, prop: `imagePullSecrets[${i}]`, message: 'names the same Secret twice', value: name, fix: 'list each Secret once' });
+      seen.add(name);
+    }
+    for (const [k, v] of Object.entries(p.podAnnotations ?? {})) {
+      if (!isValidLabelKey(k)) {
+        fail({ scope: this.scope, prop: 'podAnnotations', message: 'has an invalid key', value: k, allowed: "an optional DNS subdomain prefix and '/', then a name of at most 63 characters: letters, digits, '-', '_' and '.'" });
+      }
+      if (k.startsWith('timonel.dev/')) {
+        fail({ scope: this.scope, prop: 'podAnnotations', message: "uses a key under 'timonel.dev/', which timonel sets itself", value: k, fix: 'use a key of your own domain, e.g. \'example.com/owner\'' });
+      }
+      if (typeof v !== 'string') fail({ scope: this.scope, prop: `podAnnotations.${k}`, message: 'must be a string', value: v, fix: 'quote the value' });
+    }
+    const recommended = new Set<string>(Object.values(LABELS));
+    for (const [k, v] of Object.entries(p.podLabels ?? {})) {
+      if (!isValidLabelKey(k)) {
+        fail({ scope: this.scope, prop: 'podLabels', message: 'has an invalid key', value: k, allowed: "an optional DNS subdomain prefix and '/', then a name of at most 63 characters: letters, digits, '-', '_' and '.'" });
+      }
+      if (recommended.has(k)) {
+        fail({ scope: this.scope, prop: 'podLabels', message: 'sets a recommended label, which timonel sets from the workload', value: k, fix: "use the 'component' or 'version' prop, or a label key of your own" });
+      }
+      if (typeof v !== 'string' || !isValidLabelValue(v)) {
+        fail({ scope: this.scope, prop: `podLabels.${k}`, message: 'is not a valid label value', value: v, allowed: "at most 63 characters: letters, digits, '-', '_' and '.', starting and ending with a letter or digit" });
+      }
     }
   }
 

@@ -11,6 +11,7 @@ import { fail } from '../core/errors';
 import { isValidLabelValue, LabelInputs, selectorLabels, standardLabels, versionFromImage } from '../core/labels';
 import { deriveName, explicitName, NameRule, shortenName } from '../core/names';
 import { AllowEgressOptions, EgressTarget, NetworkAccess } from './network';
+import { ConfigSource } from './config-source';
 import { ContainerProps, PodBuilder, PodProps } from './pod';
 
 /** How `config` data reaches the container. */
@@ -38,6 +39,14 @@ export interface WorkloadProps extends Omit<ContainerProps, 'name' | 'ports'>, P
    * @default - no ConfigMap
    */
   readonly config?: Record<string, string>;
+  /**
+   * More ConfigMap entries, read from files or directories when the construct is created
+   * (`ConfigSource.fromFile`, `.fromDirectory`, `.fromBinary`); non-UTF-8 content becomes
+   * `binaryData`. With `config`, one ConfigMap holds both; keys must be unique and the total at
+   * most 1 MiB. The checksum covers every entry, so a changed file rolls the pods.
+   * @default - none
+   */
+  readonly configFrom?: ConfigSource[];
   /** @default ConfigExposure.ENV */
   readonly configAs?: ConfigExposure;
   /** Where config files appear with `ConfigExposure.FILES`. @default '/etc/config' */
@@ -97,7 +106,7 @@ export abstract class Workload extends Construct {
       metadata: this.metadata(),
       automountServiceAccountToken: false,
     });
-    if (props.config !== undefined) this.configMap = this.addConfig(props);
+    if (props.config !== undefined || props.configFrom !== undefined) this.configMap = this.addConfig(props);
   }
 
   /** Adds environment variables to the main container; a name defined twice is an error. */
@@ -156,16 +165,52 @@ export abstract class Workload extends Construct {
   }
 
   private addConfig(props: WorkloadProps): k8s.KubeConfigMap {
-    const data = props.config ?? {};
     const exposure = props.configAs ?? ConfigExposure.ENV;
-    for (const key of Object.keys(data)) {
-      if (!/^[-._a-zA-Z0-9]+$/.test(key) || key.length > 253) {
-        fail({ scope: this, prop: 'config', message: 'has an invalid key', value: key, allowed: "letters, digits, '-', '_' and '.', at most 253 characters" });
+    const data: Record<string, string> = {};
+    const binaryData: Record<string, string> = {};
+    const origin = new Map<string, string>();
+    let bytes = 0;
+    const put = (key: string, value: string | Buffer, prop: string, from: string) => {
+      if (!/^[-._a-zA-Z0-9]+$/.test(key) || key.length > 253 || key === '.' || key === '..') {
+        fail({ scope: this, prop, message: 'has an invalid key', value: key, allowed: "letters, digits, '-', '_' and '.', at most 253 characters", fix: typeof value === 'string' && from === 'config' ? undefined : 'rename the file, or pass a key to ConfigSource.fromFile' });
       }
-      if (exposure === ConfigExposure.ENV) validateEnvName(key, this, 'config');
+      if (origin.has(key)) {
+        fail({ scope: this, prop, message: `repeats the key '${key}' (already from ${origin.get(key)})`, value: key, fix: 'rename one of the two entries' });
+      }
+      origin.set(key, from);
+      if (typeof value === 'string') {
+        if (exposure === ConfigExposure.ENV) validateEnvName(key, this, prop);
+        data[key] = value;
+        bytes += Buffer.byteLength(key) + Buffer.byteLength(value);
+      } else {
+        if (exposure === ConfigExposure.ENV) {
+          fail({
+            scope: this, prop, message: `has binary content under '${key}', which cannot become an environment variable`, value: from,
+            fix: "mount the config as files: configAs: ConfigExposure.FILES",
+          });
+        }
+        binaryData[key] = value.toString('base64');
+        bytes += Buffer.byteLength(key) + value.length;
+      }
+    };
+    for (const [k, v] of Object.entries(props.config ?? {})) put(k, v, 'config', 'config');
+    for (const [i, src] of (props.configFrom ?? []).entries()) {
+      const prop = `configFrom[${i}]`;
+      for (const e of src.read(this, prop)) put(e.key, e.value, prop, e.from ?? prop);
     }
-    const cm = new k8s.KubeConfigMap(this, 'Config', { metadata: this.metadata('config'), data: sortKeys(data) });
-    this.pod.addAnnotation(DEFAULTS.webApp.configChecksumAnnotation, checksum(data));
+    if (bytes > DEFAULTS.config.maxBytes) {
+      fail({
+        scope: this, prop: props.configFrom ? 'configFrom' : 'config', message: `totals ${bytes} bytes, over the ConfigMap limit of ${DEFAULTS.config.maxBytes} bytes (1 MiB)`,
+        fix: 'ship large files in the image or a volume, or split them over several workloads',
+      });
+    }
+    const hasBinary = Object.keys(binaryData).length > 0;
+    const cm = new k8s.KubeConfigMap(this, 'Config', {
+      metadata: this.metadata('config'),
+      data: sortKeys(data),
+      binaryData: hasBinary ? sortKeys(binaryData) : undefined,
+    });
+    this.pod.addAnnotation(DEFAULTS.webApp.configChecksumAnnotation, checksum(hasBinary ? { data, binaryData } : data));
     if (exposure === ConfigExposure.ENV) {
       this.pod.addEnvFrom({ configMap: cm.name });
     } else {

@@ -211,3 +211,33 @@ describe('Worker bad input', () => {
     expect(build(props as Partial<WorkerProps>)).toThrow(TimonelError);
   });
 });
+
+describe('pod props every workload shares', () => {
+  test('imagePullSecrets, podAnnotations and podLabels reach the pod template, not the selectors', () => {
+    const objs = render({
+      imagePullSecrets: ['ghcr-pull'],
+      podAnnotations: { 'example.com/team': 'orders' },
+      podLabels: { 'example.com/cost-center': 'cc-42' },
+      config: { QUEUE: 'orders' },
+    });
+    const d = findObject(objs, 'Deployment');
+    expect(d.spec.template.spec.imagePullSecrets).toEqual([{ name: 'ghcr-pull' }]);
+    expect(d.spec.template.metadata.annotations).toEqual({ 'example.com/team': 'orders', 'timonel.dev/config-checksum': expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(d.spec.template.metadata.labels['example.com/cost-center']).toBe('cc-42');
+    expect(d.spec.selector.matchLabels['example.com/cost-center']).toBeUndefined();
+    expect(d.metadata.labels['example.com/cost-center']).toBeUndefined();
+    expectValidManifests(objs);
+  });
+
+  test.each([
+    ['an image pull secret name is invalid', { imagePullSecrets: ['GHCR'] }, /'imagePullSecrets\[0\]' is not a valid Secret name, got 'GHCR'/],
+    ['an image pull secret is listed twice', { imagePullSecrets: ['a', 'a'] }, /'imagePullSecrets\[1\]' names the same Secret twice, got 'a'/],
+    ['a pod annotation key is invalid', { podAnnotations: { 'bad key': 'x' } }, /'podAnnotations' has an invalid key, got 'bad key'/],
+    ['a pod annotation is timonel\'s', { podAnnotations: { 'timonel.dev/config-checksum': 'x' } }, /'podAnnotations' uses a key under 'timonel\.dev\/', which timonel sets itself/],
+    ['a pod label is a recommended label', { podLabels: { 'app.kubernetes.io/name': 'x' } }, /'podLabels' sets a recommended label, which timonel sets from the workload, got 'app\.kubernetes\.io\/name'/],
+    ['a pod label value is invalid', { podLabels: { team: 'a b' } }, /'podLabels\.team' is not a valid label value, got 'a b'/],
+  ])('fails when %s', (_what, props, message) => {
+    expect(build(props as Partial<WorkerProps>)).toThrow(message);
+    expect(build(props as Partial<WorkerProps>)).toThrow(TimonelError);
+  });
+});

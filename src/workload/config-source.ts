@@ -1,0 +1,96 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { IConstruct } from 'constructs';
+import { fail } from '../core/errors';
+
+/** Where a ConfigMap entry comes from, when not a literal in `config`. Read when the construct is created. */
+export abstract class ConfigSource {
+  /**
+   * One file; its key is the file name (or `key`). A file that is not valid UTF-8 becomes
+   * `binaryData`, as `kubectl create configmap --from-file` does. A relative path is resolved
+   * against the working directory (use `path.join(__dirname, ...)` to be independent of it).
+   */
+  public static fromFile(filePath: string, key?: string): ConfigSource {
+    return new FileSource(filePath, key);
+  }
+
+  /**
+   * Every regular file directly in a directory (not its subdirectories), keyed by file name,
+   * in name order. Text files become `data`, others `binaryData`.
+   */
+  public static fromDirectory(dirPath: string): ConfigSource {
+    return new DirectorySource(dirPath);
+  }
+
+  /** Bytes, as `binaryData` under `key`. */
+  public static fromBinary(key: string, data: Uint8Array): ConfigSource {
+    return new BinarySource(key, data);
+  }
+
+  /** The entries: key → text or bytes. `prop` names the source in errors. */
+  public abstract read(scope: IConstruct, prop: string): ConfigEntry[];
+}
+
+/** One ConfigMap entry read from a source. */
+export interface ConfigEntry {
+  readonly key: string;
+  readonly value: string | Buffer;
+  /** The file it came from, for errors. */
+  readonly from?: string;
+}
+
+class FileSource extends ConfigSource {
+  constructor(private readonly filePath: string, private readonly key?: string) { super(); }
+
+  public read(scope: IConstruct, prop: string): ConfigEntry[] {
+    const file = path.resolve(this.filePath);
+    const stat = statOf(scope, prop, file);
+    if (!stat.isFile()) {
+      fail({ scope, prop, message: 'is not a regular file', value: this.filePath, fix: stat.isDirectory() ? 'use ConfigSource.fromDirectory for a directory' : 'point at a file' });
+    }
+    return [{ key: this.key ?? path.basename(file), value: decode(fs.readFileSync(file)), from: this.filePath }];
+  }
+}
+
+class DirectorySource extends ConfigSource {
+  constructor(private readonly dirPath: string) { super(); }
+
+  public read(scope: IConstruct, prop: string): ConfigEntry[] {
+    const dir = path.resolve(this.dirPath);
+    if (!statOf(scope, prop, dir).isDirectory()) {
+      fail({ scope, prop, message: 'is not a directory', value: this.dirPath, fix: 'use ConfigSource.fromFile for a single file' });
+    }
+    const names = fs.readdirSync(dir).sort();
+    const entries: ConfigEntry[] = [];
+    for (const name of names) {
+      const file = path.join(dir, name);
+      if (!fs.statSync(file).isFile()) continue;
+      entries.push({ key: name, value: decode(fs.readFileSync(file)), from: path.join(this.dirPath, name) });
+    }
+    if (entries.length === 0) fail({ scope, prop, message: 'has no files', value: this.dirPath, fix: 'add files to the directory, or drop the source' });
+    return entries;
+  }
+}
+
+class BinarySource extends ConfigSource {
+  constructor(private readonly key: string, private readonly data: Uint8Array) { super(); }
+
+  public read(scope: IConstruct, prop: string): ConfigEntry[] {
+    if (!(this.data instanceof Uint8Array)) fail({ scope, prop, message: 'needs bytes (a Buffer or Uint8Array)', value: typeof this.data });
+    return [{ key: this.key, value: Buffer.from(this.data) }];
+  }
+}
+
+function statOf(scope: IConstruct, prop: string, p: string): fs.Stats {
+  try {
+    return fs.statSync(p);
+  } catch {
+    return fail({ scope, prop, message: 'names a path that does not exist', value: p, fix: 'paths are resolved against the working directory; build them from __dirname' });
+  }
+}
+
+// Text stays text when it is valid UTF-8 (and round-trips); anything else is binary.
+function decode(bytes: Buffer): string | Buffer {
+  const text = bytes.toString('utf8');
+  return Buffer.from(text, 'utf8').equals(bytes as unknown as Uint8Array) ? text : bytes;
+}

@@ -1,0 +1,96 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Worker, WorkerProps } from '../../src/constructs/worker';
+import { TimonelError } from '../../src/core/errors';
+import { ConfigSource } from '../../src/workload/config-source';
+import { ConfigExposure } from '../../src/workload/workload';
+import { findObject, synth } from '../../src/testing';
+import { expectValidManifests } from '../support/schema';
+import { newChart } from '../support/util';
+
+const IMAGE = 'ghcr.io/acme/orders-worker:2.0.1';
+const CHECKSUM = 'timonel.dev/config-checksum';
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0x00]);
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'timonel-config-'));
+  fs.mkdirSync(path.join(dir, 'conf'));
+  fs.writeFileSync(path.join(dir, 'conf', 'worker.yaml'), 'batch: 10\n');
+  fs.writeFileSync(path.join(dir, 'conf', 'logging.ini'), '[root]\nlevel=INFO\n');
+  fs.writeFileSync(path.join(dir, 'conf', 'logo.png'), PNG);
+  fs.mkdirSync(path.join(dir, 'conf', 'nested'));
+  fs.writeFileSync(path.join(dir, 'conf', 'nested', 'ignored.txt'), 'x');
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function render(props: Partial<WorkerProps>): any[] {
+  const chart = newChart('shop', { namespace: 'shop' });
+  new Worker(chart, 'orders', { image: IMAGE, configAs: ConfigExposure.FILES, ...props });
+  return synth(chart);
+}
+
+const checksumOf = (objs: any[]) => findObject(objs, 'Deployment').spec.template.metadata.annotations[CHECKSUM];
+
+describe('ConfigSource', () => {
+  test('fromDirectory: every regular file by name, text as data and the rest as binaryData; subdirectories skipped', () => {
+    const cm = findObject(render({ configFrom: [ConfigSource.fromDirectory(path.join(dir, 'conf'))] }), 'ConfigMap');
+    expect(cm.data).toEqual({ 'logging.ini': '[root]\nlevel=INFO\n', 'worker.yaml': 'batch: 10\n' });
+    expect(cm.binaryData).toEqual({ 'logo.png': PNG.toString('base64') });
+  });
+
+  test('fromFile with and without a key, beside literal config; the object validates against the schema', () => {
+    const objs = render({
+      config: { MODE: 'batch' },
+      configFrom: [ConfigSource.fromFile(path.join(dir, 'conf', 'worker.yaml')), ConfigSource.fromFile(path.join(dir, 'conf', 'logging.ini'), 'log.ini')],
+    });
+    expect(findObject(objs, 'ConfigMap').data).toEqual({ 'MODE': 'batch', 'log.ini': '[root]\nlevel=INFO\n', 'worker.yaml': 'batch: 10\n' });
+    expectValidManifests(objs);
+  });
+
+  test('fromBinary: bytes as binaryData', () => {
+    const cm = findObject(render({ configFrom: [ConfigSource.fromBinary('keystore.p12', PNG)] }), 'ConfigMap');
+    expect(cm.binaryData).toEqual({ 'keystore.p12': PNG.toString('base64') });
+    expect(cm.data).toEqual({});
+  });
+
+  test('a changed file rolls the pods: the checksum covers text and binary content', () => {
+    const src = () => [ConfigSource.fromDirectory(path.join(dir, 'conf'))];
+    const before = checksumOf(render({ configFrom: src() }));
+    expect(checksumOf(render({ configFrom: src() }))).toBe(before);
+    fs.writeFileSync(path.join(dir, 'conf', 'worker.yaml'), 'batch: 20\n');
+    const afterText = checksumOf(render({ configFrom: src() }));
+    expect(afterText).not.toBe(before);
+    fs.writeFileSync(path.join(dir, 'conf', 'logo.png'), Buffer.concat([PNG, Buffer.from([0xfe])]));
+    expect(checksumOf(render({ configFrom: src() }))).not.toBe(afterText);
+  });
+
+  test('text files can be env with ConfigExposure.ENV', () => {
+    fs.writeFileSync(path.join(dir, 'QUEUE'), 'orders');
+    const objs = render({ configAs: ConfigExposure.ENV, configFrom: [ConfigSource.fromFile(path.join(dir, 'QUEUE'))] });
+    expect(findObject(objs, 'ConfigMap').data).toEqual({ QUEUE: 'orders' });
+  });
+});
+
+describe('ConfigSource bad input', () => {
+  const build = (props: () => Partial<WorkerProps>) => () => new Worker(newChart('shop'), 'orders', { image: IMAGE, configAs: ConfigExposure.FILES, ...props() });
+
+  test.each<[string, () => Partial<WorkerProps>, RegExp]>([
+    ['a file does not exist', () => ({ configFrom: [ConfigSource.fromFile(path.join(dir, 'nope.yaml'))] }), /\[shop\/orders\] 'configFrom\[0\]' names a path that does not exist, got '.*nope\.yaml'/],
+    ['fromFile gets a directory', () => ({ configFrom: [ConfigSource.fromFile(path.join(dir, 'conf'))] }), /'configFrom\[0\]' is not a regular file, got .*Fix: use ConfigSource\.fromDirectory/],
+    ['fromDirectory gets a file', () => ({ configFrom: [ConfigSource.fromDirectory(path.join(dir, 'conf', 'worker.yaml'))] }), /'configFrom\[0\]' is not a directory/],
+    ['a key repeats', () => ({ config: { 'worker.yaml': 'x' }, configFrom: [ConfigSource.fromFile(path.join(dir, 'conf', 'worker.yaml'))] }), /'configFrom\[0\]' repeats the key 'worker\.yaml' \(already from config\)/],
+    ['a file name is not a valid key', () => ({ configFrom: [ConfigSource.fromFile(path.join(dir, 'conf', 'worker.yaml'), 'my config')] }), /'configFrom\[0\]' has an invalid key, got 'my config'.*Fix: rename the file, or pass a key/],
+    ['binary content is exposed as env', () => ({ configAs: ConfigExposure.ENV, configFrom: [ConfigSource.fromBinary('LOGO', PNG)] }), /'configFrom\[0\]' has binary content under 'LOGO', which cannot become an environment variable.*Fix: mount the config as files/],
+    ['the data is over 1 MiB', () => ({ configFrom: [ConfigSource.fromBinary('big.bin', Buffer.alloc(1024 * 1024))] }), /'configFrom' totals 1048583 bytes, over the ConfigMap limit of 1048576 bytes \(1 MiB\)/],
+  ])('fails when %s', (_what, props, message) => {
+    expect(build(props)).toThrow(message);
+    expect(build(props)).toThrow(TimonelError);
+  });
+
+  test('fails when a directory has no files (subdirectories do not count)', () => {
+    fs.mkdirSync(path.join(dir, 'empty', 'sub'), { recursive: true });
+    expect(build(() => ({ configFrom: [ConfigSource.fromDirectory(path.join(dir, 'empty'))] }))).toThrow(/'configFrom\[0\]' has no files, got '.*empty'/);
+  });
+});
