@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { Construct } from 'constructs';
 import { PostgreSQL } from '../constructs/presets/postgres';
 import { Redis } from '../constructs/presets/redis';
@@ -5,6 +6,8 @@ import { StoreCredentials } from '../constructs/stateful-store';
 import { WebApp } from '../constructs/web-app';
 import { Worker } from '../constructs/worker';
 import { Probe } from '../core/probes';
+import { ConfigSource } from '../workload/config-source';
+import { ConfigExposure } from '../workload/workload';
 import { TimonelChart } from '../app/chart';
 
 /** What changes between the shop's environments (see src/examples/platform.ts). */
@@ -110,7 +113,11 @@ export function shopChart(scope: Construct, values: ShopValues = SHOP_DEFAULTS):
   const orders = new Worker(chart, 'orders', {
     image: 'ghcr.io/acme/shop-orders:1.3.0',
     component: 'worker',
-    args: ['--queue', 'orders', '--concurrency', '8'],
+    args: ['--config', '/etc/config/worker.yaml', '--concurrency', '8'],
+    configFrom: [ConfigSource.fromFile(path.join(__dirname, 'orders', 'worker.yaml'))],
+    configAs: ConfigExposure.FILES,
+    imagePullSecrets: ['ghcr-pull'],
+    podAnnotations: { 'example.com/on-call': 'orders-team' },
     liveness: Probe.exec(['/app/healthcheck']),
     readiness: Probe.exec(['/app/healthcheck', '--ready']),
     autoscaling: { minReplicas: 2, maxReplicas: 6, memoryUtilization: 80 },
