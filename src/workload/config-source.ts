@@ -23,7 +23,7 @@ export abstract class ConfigSource {
   }
 
   /** Bytes, as `binaryData` under `key`. */
-  public static fromBinary(key: string, data: Uint8Array): ConfigSource {
+  public static fromBinary(key: string, data: Uint8Array | Buffer): ConfigSource {
     return new BinarySource(key, data);
   }
 
@@ -73,11 +73,11 @@ class DirectorySource extends ConfigSource {
 }
 
 class BinarySource extends ConfigSource {
-  constructor(private readonly key: string, private readonly data: Uint8Array) { super(); }
+  constructor(private readonly key: string, private readonly data: Uint8Array | Buffer) { super(); }
 
   public read(scope: IConstruct, prop: string): ConfigEntry[] {
     if (!(this.data instanceof Uint8Array)) fail({ scope, prop, message: 'needs bytes (a Buffer or Uint8Array)', value: typeof this.data });
-    return [{ key: this.key, value: Buffer.from(this.data) }];
+    return [{ key: this.key, value: Buffer.from(this.data as Uint8Array) }];
   }
 }
 

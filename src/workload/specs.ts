@@ -2,10 +2,11 @@ import { k8s } from 'cdk8s-plus-28';
 import { validateImage } from '../core/image';
 import { NameRule } from '../core/names';
 import {
-  absolutePath, checkProbeKinds, envName, envPrefix, intOrPercent, parseIntOrPercent, checkProbePorts, checkUniquePorts, cpuQuantity, envMap, imageRef, labelMap, labelValue,
+  absolutePath, annotationMap, checkProbeKinds, envName, envPrefix, intOrPercent, parseIntOrPercent, checkProbePorts, checkUniquePorts, cpuQuantity, envMap, imageRef, labelMap, labelValue,
   nameSpec, portSpec, probe, quantity,
 } from '../core/specs';
 import { Fields, Reporter, Spec, v } from '../core/validation';
+import { ConfigSource } from './config-source';
 import { ConfigExposure, WorkloadProps } from './workload';
 import { ConnectionEnvNames, ConnectOptions, CredentialKeys, IConnectable, isConnectable } from './connections';
 import { AutoscalingOptions, DeploymentRolloutOptions } from './scaling';
@@ -199,7 +200,16 @@ export const POD_FIELDS: Fields<PodProps> = {
   initContainers: v.array(sidecar),
   sidecars: v.array(sidecar),
   volumes: v.array(volume),
+  imagePullSecrets: v.array(objectName),
+  podAnnotations: annotationMap,
+  podLabels: labelMap,
 };
+
+const configSource: Spec<ConfigSource> = v.instance(
+  ConfigSource, 'a ConfigSource: ConfigSource.fromFile(path), .fromDirectory(path) or .fromBinary(key, bytes)',
+  () => [ConfigSource.fromBinary('logo.png', new Uint8Array([0x89, 0x50]))],
+  "write ConfigSource.fromFile('config/app.yaml') instead of a path",
+);
 
 /** The fields of WorkloadProps. */
 export const WORKLOAD_FIELDS: Fields<WorkloadProps> = {
@@ -212,6 +222,7 @@ export const WORKLOAD_FIELDS: Fields<WorkloadProps> = {
     key: (k) => (/^[-._a-zA-Z0-9]+$/.test(k) && k.length <= 253 ? undefined : { message: 'has an invalid key', allowed: "letters, digits, '-', '_' and '.', at most 253 characters" }),
     keys: ['LOG_LEVEL', 'app.yaml'],
   }),
+  configFrom: v.array(configSource),
   configAs: v.oneOf([ConfigExposure.ENV, ConfigExposure.FILES]),
   configMountPath: absolutePath,
 };
@@ -253,7 +264,8 @@ export function checkWorkload(p: WorkloadProps, portNames: readonly string[], r:
       names.add(c.name);
     });
   }
-  const volumes = new Set(['tmp', ...(p.config !== undefined && p.configAs === ConfigExposure.FILES ? ['config'] : [])]);
+  const configFiles = (p.config !== undefined || p.configFrom !== undefined) && p.configAs === ConfigExposure.FILES;
+  const volumes = new Set(['tmp', ...(configFiles ? ['config'] : [])]);
   (p.volumes ?? []).forEach((x, i) => {
     if (volumes.has(x.name)) r.issue(`volumes[${i}].name`, { message: 'is used by two volumes', value: x.name, allowed: `a name other than ${[...volumes].map((n) => `'${n}'`).join(', ')}` });
     volumes.add(x.name);

@@ -11,7 +11,9 @@ import { newChart } from '../support/util';
 
 const IMAGE = 'ghcr.io/acme/orders-worker:2.0.1';
 const CHECKSUM = 'timonel.dev/config-checksum';
-const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0x00]);
+const PNG_BYTES = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0x00];
+const PNG = new Uint8Array(PNG_BYTES);
+const base64 = (bytes: number[]) => Buffer.from(bytes).toString('base64');
 
 let dir: string;
 beforeEach(() => {
@@ -37,7 +39,7 @@ describe('ConfigSource', () => {
   test('fromDirectory: every regular file by name, text as data and the rest as binaryData; subdirectories skipped', () => {
     const cm = findObject(render({ configFrom: [ConfigSource.fromDirectory(path.join(dir, 'conf'))] }), 'ConfigMap');
     expect(cm.data).toEqual({ 'logging.ini': '[root]\nlevel=INFO\n', 'worker.yaml': 'batch: 10\n' });
-    expect(cm.binaryData).toEqual({ 'logo.png': PNG.toString('base64') });
+    expect(cm.binaryData).toEqual({ 'logo.png': base64(PNG_BYTES) });
   });
 
   test('fromFile with and without a key, beside literal config; the object validates against the schema', () => {
@@ -51,7 +53,7 @@ describe('ConfigSource', () => {
 
   test('fromBinary: bytes as binaryData', () => {
     const cm = findObject(render({ configFrom: [ConfigSource.fromBinary('keystore.p12', PNG)] }), 'ConfigMap');
-    expect(cm.binaryData).toEqual({ 'keystore.p12': PNG.toString('base64') });
+    expect(cm.binaryData).toEqual({ 'keystore.p12': base64(PNG_BYTES) });
     expect(cm.data).toEqual({});
   });
 
@@ -62,7 +64,7 @@ describe('ConfigSource', () => {
     fs.writeFileSync(path.join(dir, 'conf', 'worker.yaml'), 'batch: 20\n');
     const afterText = checksumOf(render({ configFrom: src() }));
     expect(afterText).not.toBe(before);
-    fs.writeFileSync(path.join(dir, 'conf', 'logo.png'), Buffer.concat([PNG, Buffer.from([0xfe])]));
+    fs.writeFileSync(path.join(dir, 'conf', 'logo.png'), new Uint8Array([...PNG_BYTES, 0xfe]));
     expect(checksumOf(render({ configFrom: src() }))).not.toBe(afterText);
   });
 
@@ -83,7 +85,7 @@ describe('ConfigSource bad input', () => {
     ['a key repeats', () => ({ config: { 'worker.yaml': 'x' }, configFrom: [ConfigSource.fromFile(path.join(dir, 'conf', 'worker.yaml'))] }), /'configFrom\[0\]' repeats the key 'worker\.yaml' \(already from config\)/],
     ['a file name is not a valid key', () => ({ configFrom: [ConfigSource.fromFile(path.join(dir, 'conf', 'worker.yaml'), 'my config')] }), /'configFrom\[0\]' has an invalid key, got 'my config'.*Fix: rename the file, or pass a key/],
     ['binary content is exposed as env', () => ({ configAs: ConfigExposure.ENV, configFrom: [ConfigSource.fromBinary('LOGO', PNG)] }), /'configFrom\[0\]' has binary content under 'LOGO', which cannot become an environment variable.*Fix: mount the config as files/],
-    ['the data is over 1 MiB', () => ({ configFrom: [ConfigSource.fromBinary('big.bin', Buffer.alloc(1024 * 1024))] }), /'configFrom' totals 1048583 bytes, over the ConfigMap limit of 1048576 bytes \(1 MiB\)/],
+    ['the data is over 1 MiB', () => ({ configFrom: [ConfigSource.fromBinary('big.bin', new Uint8Array(1024 * 1024))] }), /'configFrom' totals 1048583 bytes, over the ConfigMap limit of 1048576 bytes \(1 MiB\)/],
   ])('fails when %s', (_what, props, message) => {
     expect(build(props)).toThrow(message);
     expect(build(props)).toThrow(TimonelError);
