@@ -230,7 +230,7 @@ describe('pod props every workload shares', () => {
   });
 
   test.each([
-    ['an image pull secret name is invalid', { imagePullSecrets: ['GHCR'] }, /'imagePullSecrets\[0\]' is not a valid Secret name, got 'GHCR'/],
+    ['an image pull secret name is invalid', { imagePullSecrets: ['GHCR'] }, /'imagePullSecrets\[0\]' is not a valid DNS-1123 subdomain, got 'GHCR'.*Fix: write 'ghcr'/],
     ['an image pull secret is listed twice', { imagePullSecrets: ['a', 'a'] }, /'imagePullSecrets\[1\]' names the same Secret twice, got 'a'/],
     ['a pod annotation key is invalid', { podAnnotations: { 'bad key': 'x' } }, /'podAnnotations' has an invalid key, got 'bad key'/],
     ['a pod annotation is timonel\'s', { podAnnotations: { 'timonel.dev/config-checksum': 'x' } }, /'podAnnotations' uses a key under 'timonel\.dev\/', which timonel sets itself/],
