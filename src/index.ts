@@ -36,7 +36,10 @@ export type {
   AdmitAnySourceOptions, AdmitIngressControllerOptions, AllowEgressOptions, EgressPortsOptions, IngressControllerRef,
   InternetEgressOptions, ITrafficSubject, NamespaceEgressOptions, PodEgressOptions, TrafficPort, TrafficSubjectData,
 } from './workload/network';
-export type { Connection, ConnectionEndpoint, ConnectOptions, AllowFromOptions, IConnectable, CredentialsRef } from './workload/connections';
+export type {
+  Connection, ConnectionEndpoint, ConnectionEnvForm, ConnectionEnvNames, ConnectionUrlOptions, ConnectOptions, AllowFromOptions, IConnectable,
+  CredentialsRef,
+} from './workload/connections';
 export { Policy, Profile, PolicyError, runPolicies, enforcePolicies } from './policies';
 export type { Finding, PolicySubject } from './policies';
 export { TrafficEvaluator } from './policies';

@@ -203,7 +203,9 @@ export const DEFAULTS = {
   /** `connectTo`: env names and the NetworkPolicies that admit exactly the declared traffic. */
   connections: {
     /** `<PREFIX>_<SUFFIX>` env var suffixes, by role. */
-    envSuffixes: { host: 'HOST', port: 'PORT', username: 'USER', password: 'PASSWORD', database: 'DATABASE' },
+    envSuffixes: { host: 'HOST', port: 'PORT', addr: 'ADDR', url: 'URL', username: 'USER', password: 'PASSWORD', database: 'DATABASE' },
+    /** How a client gets the target's address by default: `<PREFIX>_HOST` and `<PREFIX>_PORT`. */
+    envForm: 'host-port',
     /** Policy names `<client>-to-<target>` / `<target>-from-<client>` are shortened to this length. */
     policyNameMaxLength: 63,
     /** The label every namespace carries with its own name (Kubernetes ≥ 1.21). */

@@ -50,6 +50,8 @@ export interface ConnectionEndpoint {
   readonly credentials?: CredentialsRef;
   /** A database name handed to clients as `<PREFIX>_DATABASE` when the credentials have no database key. */
   readonly database?: string;
+  /** The URL scheme of `envForm: 'url'`, e.g. 'postgres', 'redis', 'http'. @default - none: a URL needs `url.scheme` */
+  readonly scheme?: string;
   /**
    * The target's replicas talk to each other (replication, clustering): once a policy isolates
    * its pods, a `<name>-peers` NetworkPolicy keeps pod-to-pod traffic among them open.
@@ -75,16 +77,43 @@ export interface IConnectionClient extends IConstruct {
 
 /** Overrides of env var names, by role (full names, not suffixes). */
 export interface ConnectionEnvNames {
-  /** @default '<PREFIX>_HOST' */
+  /** @default '<PREFIX>_HOST' (envForm 'host-port') */
   readonly host?: string;
-  /** @default '<PREFIX>_PORT' */
+  /** @default '<PREFIX>_PORT' (envForm 'host-port') */
   readonly port?: string;
+  /** `host:port`. @default '<PREFIX>_ADDR' (envForm 'addr') */
+  readonly addr?: string;
+  /** `scheme://[user:password@]host:port[/database]`. @default '<PREFIX>_URL' (envForm 'url') */
+  readonly url?: string;
   /** @default '<PREFIX>_USER' (only when the target has a username key) */
   readonly username?: string;
   /** @default '<PREFIX>_PASSWORD' (only when the target has a password key) */
   readonly password?: string;
   /** @default '<PREFIX>_DATABASE' (only when the target has a database key or name) */
   readonly database?: string;
+}
+
+/**
+ * How a client gets the target's address: 'host-port' (`<PREFIX>_HOST` and `<PREFIX>_PORT`),
+ * 'addr' (`<PREFIX>_ADDR=host:port`), 'url' (`<PREFIX>_URL=scheme://…`), or 'none' (no env at
+ * all: only the NetworkPolicies and the ordering).
+ */
+export type ConnectionEnvForm = 'host-port' | 'addr' | 'url' | 'none';
+
+/** The URL of `envForm: 'url'`. */
+export interface ConnectionUrlOptions {
+  /** @default - the target's `endpoint.scheme` ('postgres' for PostgreSQL, 'redis' for Redis, 'http' for a WebApp) */
+  readonly scheme?: string;
+  /** The path after the port, starting with '/'. @default - '/<database>' when the target has a database, else none */
+  readonly path?: string;
+  /**
+   * Put the credentials in the URL, as references to the `<PREFIX>_USER` and `<PREFIX>_PASSWORD`
+   * variables (`$(DB_USER)`), which Kubernetes expands in the container: the values stay in the
+   * Secret. They are not URL-encoded, so a password with reserved characters ('@', ':', '/')
+   * must be stored encoded.
+   * @default true
+   */
+  readonly credentials?: boolean;
 }
 
 /** Where the client's pods may resolve names once their egress is restricted. */
@@ -114,6 +143,14 @@ export interface ConnectOptions extends AllowFromOptions {
   readonly envPrefix?: string;
   /** Full env var names that replace the prefixed ones, by role. @default - prefixed names */
   readonly env?: ConnectionEnvNames;
+  /**
+   * Which variables carry the address; several forms can be combined, e.g. ['addr', 'url'].
+   * Credentials (by reference) come with every form but 'none'.
+   * @default 'host-port'
+   */
+  readonly envForm?: ConnectionEnvForm | readonly ConnectionEnvForm[];
+  /** The URL of `envForm: 'url'`. @default - the target's scheme, its database as path, credentials by reference */
+  readonly url?: ConnectionUrlOptions;
   /**
    * Use these credentials instead of the target's: a Secret in the client's namespace (required
    * across namespaces, since a pod can only reference Secrets of its own namespace), or a
@@ -277,6 +314,13 @@ function reaches(from: IConstruct, to: IConstruct, next: (c: IConstruct) => read
   return false;
 }
 
+const ENV_FORMS: readonly ConnectionEnvForm[] = ['host-port', 'addr', 'url', 'none'];
+const FORM_ROLES: Record<Exclude<ConnectionEnvForm, 'none'>, ReadonlyArray<keyof ConnectionEnvNames>> = {
+  'host-port': ['host', 'port'],
+  'addr': ['addr'],
+  'url': ['url'],
+};
+
 function connectionEnv(client: IConnectionClient, target: IConnectable, o: ConnectOptions) {
   const e = target.endpoint;
   const prefix = o.envPrefix ?? e.envPrefix;
@@ -286,16 +330,37 @@ function connectionEnv(client: IConnectionClient, target: IConnectable, o: Conne
       allowed: "letters, digits and '_', not starting with a digit, e.g. 'DB' or 'ORDERS_DB'",
     });
   }
-  const s = DEFAULTS.connections.envSuffixes;
-  const nameOf = (role: keyof ConnectionEnvNames) => o.env?.[role] ?? `${prefix}_${s[role]}`;
+  const forms = envForms(client, o);
   const names: Partial<Record<keyof ConnectionEnvNames, string>> = {};
   const vars: EnvMap = {};
+  if (forms.includes('none')) {
+    if (o.env !== undefined || o.url !== undefined) {
+      fail({ scope: client, prop: 'connectTo.envForm', message: "is 'none', so 'env' and 'url' would be ignored", value: 'none', fix: "remove 'env' and 'url', or choose a form" });
+    }
+    return { names, vars };
+  }
+  const used = new Set<keyof ConnectionEnvNames>(['username', 'password', 'database']);
+  for (const f of forms) for (const r of FORM_ROLES[f as Exclude<ConnectionEnvForm, 'none'>]) used.add(r);
+  for (const role of Object.keys(o.env ?? {}) as Array<keyof ConnectionEnvNames>) {
+    if (!used.has(role)) {
+      const form = (Object.keys(FORM_ROLES) as Array<keyof typeof FORM_ROLES>).find((f) => FORM_ROLES[f].includes(role));
+      fail({
+        scope: client, prop: `connectTo.env.${role}`, message: `names a variable the env form${forms.length > 1 ? 's' : ''} ${forms.map((f) => `'${f}'`).join(', ')} do${forms.length > 1 ? '' : 'es'} not set`,
+        value: o.env![role], allowed: [...used].join(', '), fix: form ? `add '${form}' to envForm` : undefined,
+      });
+    }
+  }
+  const s = DEFAULTS.connections.envSuffixes;
+  const nameOf = (role: keyof ConnectionEnvNames) => o.env?.[role] ?? `${prefix}_${s[role]}`;
   const put = (role: keyof ConnectionEnvNames, value: string | EnvValue) => {
     names[role] = nameOf(role);
     vars[nameOf(role)] = value;
   };
-  put('host', e.host);
-  put('port', String(e.port));
+  if (forms.includes('host-port')) {
+    put('host', e.host);
+    put('port', String(e.port));
+  }
+  if (forms.includes('addr')) put('addr', `${e.host}:${e.port}`);
   const creds = credentialsFor(client, target, o);
   if (creds) {
     for (const role of ['username', 'password', 'database'] as const) {
@@ -304,7 +369,42 @@ function connectionEnv(client: IConnectionClient, target: IConnectable, o: Conne
     }
   }
   if (names.database === undefined && e.database !== undefined) put('database', e.database);
+  // Last: it refers to the credential variables, which Kubernetes expands only when defined before.
+  if (forms.includes('url')) put('url', connectionUrl(client, e, o.url ?? {}, names));
   return { names, vars };
+}
+
+function envForms(client: IConnectionClient, o: ConnectOptions): readonly ConnectionEnvForm[] {
+  const raw = o.envForm ?? DEFAULTS.connections.envForm;
+  const forms: ConnectionEnvForm[] = Array.isArray(raw) ? [...raw] : [raw as ConnectionEnvForm];
+  for (const f of forms) {
+    if (!ENV_FORMS.includes(f)) {
+      fail({ scope: client, prop: 'connectTo.envForm', message: 'is not an env form', value: f, allowed: ENV_FORMS.map((x) => `'${x}'`).join(', ') });
+    }
+  }
+  if (forms.length === 0 || (forms.includes('none') && forms.length > 1)) {
+    fail({ scope: client, prop: 'connectTo.envForm', message: "needs one or more forms, or 'none' alone", value: raw, fix: "e.g. 'addr', ['host-port', 'url'] or 'none'" });
+  }
+  return forms;
+}
+
+function connectionUrl(client: IConnectionClient, e: ConnectionEndpoint, u: ConnectionUrlOptions, names: Partial<Record<keyof ConnectionEnvNames, string>>): string {
+  const scheme = u.scheme ?? e.scheme;
+  if (scheme === undefined || !/^[a-z][a-z0-9+.-]*$/.test(scheme)) {
+    fail({
+      scope: client, prop: 'connectTo.url.scheme', ...(scheme === undefined ? { message: 'is needed: the target has no URL scheme of its own' } : { message: 'is not a URL scheme', value: scheme }),
+      allowed: "a lowercase scheme such as 'http', 'postgres' or 'redis'", fix: "pass { url: { scheme: 'http' } }",
+    });
+  }
+  const path = u.path ?? (names.database !== undefined ? `/$(${names.database})` : '');
+  if (path !== '' && !path.startsWith('/')) fail({ scope: client, prop: 'connectTo.url.path', message: "must start with '/'", value: path, fix: `use '/${path}'` });
+  let userinfo = '';
+  if (u.credentials ?? true) {
+    const user = names.username !== undefined ? `$(${names.username})` : '';
+    const password = names.password !== undefined ? `:$(${names.password})` : '';
+    if (user || password) userinfo = `${user}${password}@`;
+  }
+  return `${scheme}://${userinfo}${e.host}:${e.port}${path}`;
 }
 
 function credentialsFor(client: IConnectionClient, target: IConnectable, o: ConnectOptions): CredentialsRef | undefined {

@@ -8,7 +8,7 @@ import {
 import { Fields, Reporter, Spec, v } from '../core/validation';
 import { ConfigSource } from './config-source';
 import { ConfigExposure, WorkloadProps } from './workload';
-import { ConnectionEnvNames, ConnectOptions, CredentialKeys, IConnectable, isConnectable } from './connections';
+import { ConnectionEnvNames, ConnectionUrlOptions, ConnectOptions, CredentialKeys, IConnectable, isConnectable } from './connections';
 import { AutoscalingOptions, DeploymentRolloutOptions } from './scaling';
 import { DEFAULTS } from '../core/defaults';
 import { ContainerProps, MountSpec, PodProps, ResourcesProps, SecurityProps, VolumeSpec } from './pod';
@@ -285,12 +285,20 @@ function secretKey(): Spec<string> {
   });
 }
 
+const ENV_FORMS = ['host-port', 'addr', 'url', 'none'] as const;
+
 /** ConnectOptions (connectTo). */
 export const CONNECT_OPTIONS = v.object<ConnectOptions>()({
   allowCrossNamespace: v.boolean(),
   dns: v.oneOf(['kube-dns', 'any'] as const),
   envPrefix,
-  env: v.object<ConnectionEnvNames>()({ host: envName, port: envName, username: envName, password: envName, database: envName }, { what: 'env role' }),
+  env: v.object<ConnectionEnvNames>()({ host: envName, port: envName, addr: envName, url: envName, username: envName, password: envName, database: envName }, { what: 'env role' }),
+  envForm: v.union(v.oneOf(ENV_FORMS), v.array(v.oneOf(ENV_FORMS), { minItems: 1 })) as Spec<ConnectOptions['envForm'] & {}>,
+  url: v.object<ConnectionUrlOptions>()({
+    scheme: v.string({ allowed: "a lowercase URL scheme such as 'http', 'postgres' or 'redis'", check: (x) => (/^[a-z][a-z0-9+.-]*$/.test(x) ? undefined : { message: 'is not a URL scheme' }) }),
+    path: v.string({ allowed: "a path starting with '/'", check: (x) => (x.startsWith('/') ? undefined : { message: "must start with '/'" }) }),
+    credentials: v.boolean(),
+  }, { what: 'url option' }),
   credentials: v.object<NonNullable<ConnectOptions['credentials']>>()({ secretName: v.required(objectName), keys: CREDENTIAL_KEYS }, { what: 'credentials field' }),
 }, { what: 'connect option' });
 

@@ -353,3 +353,68 @@ describe('connectTo bad input', () => {
     expect(() => api.connectTo(db)).toThrow(/wires 'shop\/api' to 'shop\/db' twice \(already done by allowFrom\)/);
   });
 });
+
+describe('connectTo env forms', () => {
+  const envList = (chart: any) => podSpec(one(synth(chart), 'Deployment')).containers[0].env ?? [];
+
+  test("'addr' gives host:port in one variable, and no stray host or port", () => {
+    const { chart, db, api } = shop();
+    const conn = api.connectTo(db, { envForm: 'addr' });
+    expect(envList(chart).map((e: any) => [e.name, e.value ?? 'ref'])).toEqual([
+      ['DB_ADDR', 'shop-db.shop.svc:5432'], ['DB_USER', 'ref'], ['DB_PASSWORD', 'ref'],
+    ]);
+    expect(conn.env).toEqual({ addr: 'DB_ADDR', username: 'DB_USER', password: 'DB_PASSWORD' });
+  });
+
+  test("'url' refers to the credential variables (so the values stay in the Secret), after them", () => {
+    const { chart, api } = shop();
+    const chart2 = chart;
+    const web = new WebApp(chart2, 'web', { image: API_IMAGE });
+    const store = new Redis(chart, 'kv', { credentials: StoreCredentials.fromSecret('kv-auth') });
+    api.connectTo(store, { envForm: 'url', url: { scheme: 'redis' } });
+    web.connectTo(api, { envForm: ['host-port', 'url'], url: { scheme: 'http', path: '/v1' } });
+    const objs = synth(chart);
+    const apiEnv = podSpec(one(objs, 'Deployment', 'shop-api')).containers[0].env;
+    expect(apiEnv.map((e: any) => e.name)).toEqual(['KV_PASSWORD', 'KV_URL']);
+    expect(apiEnv[1].value).toBe('redis://:$(KV_PASSWORD)@shop-kv.shop.svc:6379');
+    const webEnv = envOf(one(objs, 'Deployment', 'shop-web'));
+    expect(webEnv).toEqual({ API_HOST: 'shop-api.shop.svc', API_PORT: '80', API_URL: 'http://shop-api.shop.svc:80/v1' });
+  });
+
+  test("a database URL: user, password and database by reference; credentials: false leaves them out", () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const db = new PostgreSQL(chart, 'db', { credentials: StoreCredentials.fromSecret('shop-db-admin', { keys: { username: 'u', password: 'p', database: 'd' } }) });
+    const api = new WebApp(chart, 'api', { image: API_IMAGE });
+    const job = new WebApp(chart, 'reader', { image: API_IMAGE });
+    api.connectTo(db, { envForm: 'url', url: { scheme: 'postgres' }, env: { url: 'DATABASE_URL' } });
+    job.connectTo(db, { envForm: 'url', url: { scheme: 'postgresql', credentials: false } });
+    const objs = synth(chart);
+    const env = podSpec(one(objs, 'Deployment', 'shop-api')).containers[0].env;
+    expect(env.map((e: any) => e.name)).toEqual(['DB_USER', 'DB_PASSWORD', 'DB_DATABASE', 'DATABASE_URL']);
+    expect(env[3].value).toBe('postgres://$(DB_USER):$(DB_PASSWORD)@shop-db.shop.svc:5432/$(DB_DATABASE)');
+    expect(envOf(one(objs, 'Deployment', 'shop-reader')).DB_URL).toBe('postgresql://shop-db.shop.svc:5432/$(DB_DATABASE)');
+  });
+
+  test("'none' gives no env at all, but the policies and the order", () => {
+    const { chart, db, api } = shop();
+    const conn = api.connectTo(db, { envForm: 'none' });
+    expect(conn.env).toEqual({});
+    expect(api.pod.env.names).toEqual([]);
+    expect(all(synth(chart), 'NetworkPolicy').map((p: any) => p.metadata.name)).toContain('shop-api-to-shop-db');
+  });
+
+  test.each([
+    ['a form with none', { envForm: ['none', 'addr'] }, "'connectTo.envForm' needs one or more forms, or 'none' alone"],
+    ['an unknown form', { envForm: 'dsn' }, "'connectTo.envForm' is not an env form, got 'dsn'. Allowed: 'host-port', 'addr', 'url', 'none'"],
+    ['a name for a variable the form does not set', { envForm: 'addr', env: { host: 'DB_HOSTNAME' } }, "'connectTo.env.host' names a variable the env form 'addr' does not set, got 'DB_HOSTNAME'. Allowed: username, password, database, addr. Fix: add 'host-port' to envForm"],
+    ['env with none', { envForm: 'none', env: { url: 'X' } }, "'connectTo.envForm' is 'none', so 'env' and 'url' would be ignored"],
+    ['a URL without a scheme', { envForm: 'url' }, "'connectTo.url.scheme' is needed: the target has no URL scheme of its own. Allowed: a lowercase scheme such as 'http', 'postgres' or 'redis'. Fix: pass { url: { scheme: 'http' } }"],
+    ['a path without a slash', { envForm: 'url', url: { scheme: 'http', path: 'v1' } }, "'connectTo.url.path' must start with '/', got 'v1'"],
+  ])('fails when given %s', (_w, options, message) => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const a = new WebApp(chart, 'a', { image: API_IMAGE });
+    const db = new WebApp(chart, 'db', { image: API_IMAGE });
+    expect(() => a.connectTo(db, options as any)).toThrow(message);
+    expect(a.pod.env.names).toEqual([]);
+  });
+});
