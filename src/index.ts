@@ -22,6 +22,7 @@ export { validateCronSchedule, validateTimeZone } from './core/schedule';
 export { ConfigExposure, Workload } from './workload/workload';
 export type { WorkloadProps } from './workload/workload';
 export { ConfigSource } from './workload/config-source';
+export type { BindClusterRoleOptions, GrantOptions, GrantScope, PermissionRule, RbacVerb } from './workload/rbac';
 export type { ConfigEntry } from './workload/config-source';
 export type { AutoscalingOptions, DeploymentRolloutOptions } from './workload/scaling';
 export * from './constructs/web-app';

@@ -152,6 +152,8 @@ export class PodBuilder {
   private readonly envFromConfigMaps: string[] = [];
   private readonly annotations: Record<string, string> = {};
   private readonly imageRef;
+  /** Mount the ServiceAccount's API token: only workloads granted permissions need it. */
+  public mountServiceAccountToken = false;
 
   constructor(
     private readonly scope: IConstruct,
@@ -248,7 +250,7 @@ export class PodBuilder {
     this.checkMountsHaveVolumes([main, ...sidecars, ...inits]);
     return {
       serviceAccountName: opts.serviceAccountName,
-      automountServiceAccountToken: false,
+      automountServiceAccountToken: this.mountServiceAccountToken,
       restartPolicy: opts.restartPolicy,
       hostname: opts.hostname,
       subdomain: opts.subdomain,

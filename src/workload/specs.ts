@@ -7,6 +7,7 @@ import {
 } from '../core/specs';
 import { Fields, Reporter, Spec, v } from '../core/validation';
 import { ConfigSource } from './config-source';
+import { GrantOptions, PermissionRule, RBAC_VERBS } from './rbac';
 import { ConfigExposure, WorkloadProps } from './workload';
 import { ConnectionEnvNames, ConnectionUrlOptions, ConnectOptions, CredentialKeys, IConnectable, isConnectable } from './connections';
 import { AutoscalingOptions, DeploymentRolloutOptions } from './scaling';
@@ -205,6 +206,19 @@ export const POD_FIELDS: Fields<PodProps> = {
   podLabels: labelMap,
 };
 
+const permissionRule = v.object<PermissionRule>()({
+  apiGroups: v.array(v.string()),
+  resources: v.required(v.array(v.string({ nonEmpty: true }), { minItems: 1 })),
+  verbs: v.required(v.array(v.oneOf(RBAC_VERBS), { minItems: 1 })),
+  resourceNames: v.array(v.string({ nonEmpty: true })),
+}, { what: 'permission field' });
+
+const grant = v.object<GrantOptions>()({
+  rules: v.required(v.array(permissionRule, { minItems: 1 })),
+  scope: v.oneOf(['namespace', 'cluster'] as const),
+  namespace: dnsLabel,
+}, { what: 'grant field' });
+
 const configSource: Spec<ConfigSource> = v.instance(
   ConfigSource, 'a ConfigSource: ConfigSource.fromFile(path), .fromDirectory(path) or .fromBinary(key, bytes)',
   () => [ConfigSource.fromBinary('logo.png', new Uint8Array([0x89, 0x50]))],
@@ -223,6 +237,7 @@ export const WORKLOAD_FIELDS: Fields<WorkloadProps> = {
     keys: ['LOG_LEVEL', 'app.yaml'],
   }),
   configFrom: v.array(configSource),
+  permissions: v.array(grant),
   configAs: v.oneOf([ConfigExposure.ENV, ConfigExposure.FILES]),
   configMountPath: absolutePath,
 };

@@ -13,6 +13,7 @@ import { deriveName, explicitName, NameRule, shortenName } from '../core/names';
 import { AllowEgressOptions, EgressTarget, NetworkAccess } from './network';
 import { ConfigSource } from './config-source';
 import { ContainerProps, PodBuilder, PodProps } from './pod';
+import { BindClusterRoleOptions, GrantOptions, Permissions } from './rbac';
 
 /** How `config` data reaches the container. */
 export enum ConfigExposure {
@@ -49,6 +50,12 @@ export interface WorkloadProps extends Omit<ContainerProps, 'name' | 'ports'>, P
   readonly configFrom?: ConfigSource[];
   /** @default ConfigExposure.ENV */
   readonly configAs?: ConfigExposure;
+  /**
+   * Permissions of the workload's ServiceAccount on the Kubernetes API, as `grant` adds them.
+   * The pods mount the API token only when there is a grant.
+   * @default - none: no Role, and no token in the pods
+   */
+  readonly permissions?: GrantOptions[];
   /** Where config files appear with `ConfigExposure.FILES`. @default '/etc/config' */
   readonly configMountPath?: string;
 }
@@ -82,6 +89,7 @@ export abstract class Workload extends Construct {
   public readonly pod: PodBuilder;
   /** The chart this workload is in. */
   public readonly chart: Chart;
+  private readonly rbac: Permissions;
 
   protected constructor(scope: Construct, id: string, props: WorkloadProps, naming: WorkloadNaming = {}) {
     super(scope, id);
@@ -107,6 +115,32 @@ export abstract class Workload extends Construct {
       automountServiceAccountToken: false,
     });
     if (props.config !== undefined || props.configFrom !== undefined) this.configMap = this.addConfig(props);
+    this.rbac = new Permissions(this);
+    (props.permissions ?? []).forEach((g, i) => this.grant(g, `permissions[${i}]`));
+  }
+
+  /**
+   * Grants the workload's ServiceAccount permissions on the Kubernetes API: the rules go into a
+   * Role `<name>` bound to it (in the workload's namespace, or `namespace`), or with
+   * `scope: 'cluster'` into a ClusterRole `<namespace>-<name>` and its ClusterRoleBinding. Later
+   * grants of the same scope add rules to the same role. The pods then mount the API token.
+   * Wildcards, secrets access and cluster-admin are allowed but flagged by the policies.
+   */
+  public grant(options: GrantOptions, prop = 'grant'): this {
+    this.rbac.grant(options, prop);
+    this.pod.mountServiceAccountToken = true;
+    return this;
+  }
+
+  /**
+   * Binds an existing ClusterRole (e.g. `'view'`) to the workload's ServiceAccount: a RoleBinding
+   * `<name>-<role>` in the workload's namespace (or `namespace`), or with `scope: 'cluster'` a
+   * ClusterRoleBinding `<namespace>-<name>-<role>`. The pods then mount the API token.
+   */
+  public bindClusterRole(clusterRole: string, options: BindClusterRoleOptions = {}): this {
+    this.rbac.bindClusterRole(clusterRole, options);
+    this.pod.mountServiceAccountToken = true;
+    return this;
   }
 
   /** Adds environment variables to the main container; a name defined twice is an error. */

@@ -49,6 +49,9 @@ import practiceNetworkPolicy from './practice-network-policy';
 import practiceSecretLiteral from './practice-secret-literal';
 import practiceEnvSecretLiteral from './practice-env-secret-literal';
 import practiceServiceExposure from './practice-service-exposure';
+import practiceRbacWildcard from './practice-rbac-wildcard';
+import practiceRbacClusterAdmin from './practice-rbac-cluster-admin';
+import practiceRbacSecrets from './practice-rbac-secrets';
 import policySuppression from './policy-suppression';
 
 /** Every built-in rule, in the order findings are reported: API rejections, Pod Security baseline and restricted, consistency, practice. */
@@ -103,6 +106,9 @@ export const RULES: readonly Rule[] = [
   practiceSecretLiteral,
   practiceEnvSecretLiteral,
   practiceServiceExposure,
+  practiceRbacWildcard,
+  practiceRbacClusterAdmin,
+  practiceRbacSecrets,
   policySuppression,
 ];
 

@@ -148,3 +148,56 @@ describe('practice-service-exposure', () => {
     ]);
   });
 });
+
+const role = (rules: any[], kind = 'Role') => ({
+  apiVersion: 'rbac.authorization.k8s.io/v1', kind, metadata: { name: 'web', ...(kind === 'Role' ? { namespace: 'shop' } : {}) }, rules,
+});
+const binding = (roleName: string, kind = 'RoleBinding') => ({
+  apiVersion: 'rbac.authorization.k8s.io/v1', kind, metadata: { name: 'web', ...(kind === 'RoleBinding' ? { namespace: 'shop' } : {}) },
+  roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: roleName },
+  subjects: [{ kind: 'ServiceAccount', name: 'web', namespace: 'shop' }],
+});
+
+describe('practice-rbac-wildcard', () => {
+  test('passes roles that name their verbs, resources and groups', () => {
+    expect(lines('practice-rbac-wildcard', [role([{ apiGroups: ['', 'apps'], resources: ['configmaps', 'deployments/scale'], verbs: ['get', 'update'] }])])).toEqual([]);
+  });
+  test("fails (warning) '*' in verbs, resources (also a subresource wildcard) or API groups", () => {
+    expect(lines('practice-rbac-wildcard', [role([{ apiGroups: ['*'], resources: ['pods/*'], verbs: ['*'] }], 'ClusterRole')])).toEqual([
+      "warning: [test.yaml] ClusterRole web 'rules[0].verbs' grants every verb with '*', got [\"*\"]. Fix: list the verbs the workload uses (e.g. ['get', 'list', 'watch'])",
+      "warning: [test.yaml] ClusterRole web 'rules[0].resources' grants every resource with '*', got [\"pods/*\"]. Fix: list the resources the workload uses (e.g. ['configmaps'])",
+      "warning: [test.yaml] ClusterRole web 'rules[0].apiGroups' grants every API group with '*', got [\"*\"]. Fix: list the apiGroups the workload uses (e.g. ['', 'apps'])",
+    ]);
+  });
+});
+
+describe('practice-rbac-cluster-admin', () => {
+  test('passes bindings of narrower roles', () => {
+    expect(lines('practice-rbac-cluster-admin', [binding('view'), binding('edit', 'ClusterRoleBinding')])).toEqual([]);
+  });
+  test('fails (error) a RoleBinding or ClusterRoleBinding to cluster-admin', () => {
+    expect(lines('practice-rbac-cluster-admin', [binding('cluster-admin'), binding('cluster-admin', 'ClusterRoleBinding')])).toEqual([
+      "error: [test.yaml] RoleBinding shop/web 'roleRef.name' binds the cluster-admin ClusterRole (every permission in the namespace), got 'cluster-admin'. Fix: grant the verbs and resources the workload uses (workload.grant({ rules: [...] })), or bind a narrower role such as 'view' or 'edit'",
+      "error: [test.yaml] ClusterRoleBinding web 'roleRef.name' binds the cluster-admin ClusterRole (every permission in the cluster), got 'cluster-admin'. Fix: grant the verbs and resources the workload uses (workload.grant({ rules: [...] })), or bind a narrower role such as 'view' or 'edit'",
+    ]);
+  });
+});
+
+describe('practice-rbac-secrets', () => {
+  test('passes get on named Secrets, Secrets in another group, and writes without reads', () => {
+    expect(lines('practice-rbac-secrets', [role([
+      { apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: ['tls-cert'] },
+      { apiGroups: ['example.com'], resources: ['secrets'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+    ])])).toEqual([]);
+  });
+  test('fails (warning) reading every Secret, through secrets or a wildcard', () => {
+    expect(lines('practice-rbac-secrets', [role([
+      { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list'] },
+      { apiGroups: ['*'], resources: ['*'], verbs: ['watch'] },
+    ], 'ClusterRole')])).toEqual([
+      "warning: [test.yaml] ClusterRole web 'rules[0]' can get, list all Secrets (in every namespace it is bound in, or the whole cluster), got {\"resources\":[\"secrets\"],\"verbs\":[\"get\",\"list\"]}. Fix: grant 'get' on the Secrets the workload needs by name (resourceNames), or mount them instead (EnvValue.fromSecret, a secret volume)",
+      "warning: [test.yaml] ClusterRole web 'rules[1]' can watch all Secrets (in every namespace it is bound in, or the whole cluster), got {\"resources\":[\"*\"],\"verbs\":[\"watch\"]}. Fix: grant 'get' on the Secrets the workload needs by name (resourceNames), or mount them instead (EnvValue.fromSecret, a secret volume)",
+    ]);
+  });
+});

@@ -1,0 +1,220 @@
+import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { fail } from '../core/errors';
+import { isValidName, NameRule } from '../core/names';
+
+/** An RBAC verb. `'*'` (every verb) is allowed but flagged by the `practice-rbac-wildcard` policy. */
+export type RbacVerb =
+  | 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection'
+  | 'use' | 'bind' | 'escalate' | 'impersonate' | 'approve' | 'sign' | '*';
+
+/**
+ * One permission: verbs on resources of API groups, optionally on named objects only.
+ * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/#role-and-clusterrole
+ */
+export interface PermissionRule {
+  /** API groups of the resources: `''` is the core group (pods, configmaps, secrets), `'apps'`, `'batch'`, ... @default [''] */
+  readonly apiGroups?: string[];
+  /** Resources, lowercase plural (`'configmaps'`), or a subresource (`'pods/log'`). */
+  readonly resources: string[];
+  readonly verbs: RbacVerb[];
+  /**
+   * Only these objects. Kubernetes cannot restrict list, watch, create or deletecollection by
+   * name, so those verbs are refused with names.
+   * @default - every object of the resources
+   */
+  readonly resourceNames?: string[];
+}
+
+/** Where a grant applies. */
+export type GrantScope = 'namespace' | 'cluster';
+
+/** Options of `Workload.grant`. */
+export interface GrantOptions {
+  /** The permissions. */
+  readonly rules: PermissionRule[];
+  /**
+   * `'namespace'`: a Role and RoleBinding in a namespace; `'cluster'`: a ClusterRole and
+   * ClusterRoleBinding (every namespace, and cluster-scoped resources such as nodes).
+   * @default 'namespace'
+   */
+  readonly scope?: GrantScope;
+  /** The namespace of a namespaced grant (another than the workload's needs both namespaces set). @default - the workload's */
+  readonly namespace?: string;
+}
+
+/** Options of `Workload.bindClusterRole`. */
+export interface BindClusterRoleOptions {
+  /** `'namespace'`: a RoleBinding (the role's permissions in one namespace); `'cluster'`: a ClusterRoleBinding. @default 'namespace' */
+  readonly scope?: GrantScope;
+  /** The namespace of a namespaced binding. @default - the workload's */
+  readonly namespace?: string;
+}
+
+/** What a workload's ServiceAccount needs to be granted permissions (the Workload). */
+export interface RbacSubject extends Construct {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly serviceAccount: k8s.KubeServiceAccount;
+  metadata(suffix?: string): { name?: string; labels?: Record<string, string> };
+}
+
+/** Every RBAC verb timonel accepts. */
+export const RBAC_VERBS: readonly RbacVerb[] = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', 'use', 'bind', 'escalate', 'impersonate', 'approve', 'sign', '*'];
+const UNNAMEABLE: readonly string[] = ['list', 'watch', 'create', 'deletecollection'];
+const RESOURCE = /^(\*|[a-z][a-z0-9.-]*(\/([a-z][a-z0-9-]*|\*))?)$/;
+
+/**
+ * The RBAC objects of one workload: one Role per namespace and one ClusterRole holding every
+ * rule granted there, each with its binding to the workload's ServiceAccount; rules are rendered
+ * lazily so later grants add to them.
+ */
+export class Permissions {
+  private readonly roles = new Map<string, { rules: k8s.PolicyRule[] }>();
+  private readonly bindings = new Set<string>();
+
+  constructor(private readonly subject: RbacSubject) {}
+
+  /** True once any grant or binding exists (the pods then mount the API token). */
+  public get any(): boolean {
+    return this.roles.size > 0 || this.bindings.size > 0;
+  }
+
+  /** Adds rules to the Role (or ClusterRole) of the scope, creating it and its binding on first use. */
+  public grant(options: GrantOptions, prop = 'grant'): void {
+    const s = this.subject;
+    const scope = checkScope(s, prop, options.scope);
+    if (!Array.isArray(options.rules) || options.rules.length === 0) {
+      fail({ scope: s, prop: `${prop}.rules`, message: 'must list at least one permission', value: options.rules, fix: "e.g. { resources: ['configmaps'], verbs: ['get', 'watch'] }" });
+    }
+    const rules = options.rules.map((r, i) => checkRule(s, `${prop}.rules[${i}]`, r));
+    if (scope === 'cluster' && options.namespace !== undefined) {
+      fail({ scope: s, prop: `${prop}.namespace`, message: "is only for scope 'namespace': a cluster grant applies in every namespace", value: options.namespace, fix: "drop 'namespace', or use scope: 'namespace'" });
+    }
+    const ns = scope === 'cluster' ? undefined : this.namespaceOf(prop, options.namespace);
+    if (scope === 'cluster') this.requireNamespace(prop, 'a ClusterRoleBinding names the ServiceAccount with its namespace');
+    const key = scope === 'cluster' ? '\0cluster' : ns ?? '';
+    let role = this.roles.get(key);
+    if (!role) {
+      role = { rules: [] };
+      this.roles.set(key, role);
+      const state = role;
+      const rendered = Lazy.any({ produce: () => state.rules.map((r) => ({ ...r })) });
+      if (scope === 'cluster') {
+        const name = this.clusterName();
+        clusterScoped(new k8s.KubeClusterRole(s, 'ClusterRole', { metadata: { ...s.metadata(), name }, rules: rendered }));
+        clusterScoped(new k8s.KubeClusterRoleBinding(s, 'ClusterRoleBinding', {
+          metadata: { ...s.metadata(), name },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+          subjects: [this.serviceAccountSubject(true)],
+        }));
+      } else {
+        const id = ns === s.namespace ? '' : `-${ns}`;
+        new k8s.KubeRole(s, `Role${id}`, { metadata: { ...s.metadata(), namespace: ns }, rules: rendered });
+        new k8s.KubeRoleBinding(s, `RoleBinding${id}`, {
+          metadata: { ...s.metadata(), namespace: ns },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: s.name },
+          subjects: [this.serviceAccountSubject(ns !== s.namespace)],
+        });
+      }
+    }
+    role.rules.push(...rules);
+  }
+
+  /** Binds an existing ClusterRole (`view`, `edit`, your own) to the ServiceAccount. */
+  public bindClusterRole(clusterRole: string, options: BindClusterRoleOptions = {}, prop = 'bindClusterRole'): void {
+    const s = this.subject;
+    if (typeof clusterRole !== 'string' || !/^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?$/.test(clusterRole) || clusterRole.length > 253) {
+      fail({ scope: s, prop, message: 'is not a ClusterRole name', value: clusterRole, allowed: "lowercase letters, digits, '-', '.' and ':', e.g. 'view'" });
+    }
+    const scope = checkScope(s, `${prop}.scope`, options.scope);
+    const ns = scope === 'cluster' ? undefined : this.namespaceOf(prop, options.namespace);
+    if (scope === 'cluster') this.requireNamespace(prop, 'a ClusterRoleBinding names the ServiceAccount with its namespace');
+    const key = `${scope}\0${ns ?? ''}\0${clusterRole}`;
+    if (this.bindings.has(key)) {
+      fail({ scope: s, prop, message: `binds the ClusterRole '${clusterRole}' twice`, value: clusterRole, fix: 'remove the second call' });
+    }
+    this.bindings.add(key);
+    const suffix = clusterRole.replace(/[:.]/g, '-');
+    const roleRef = { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRole };
+    if (scope === 'cluster') {
+      clusterScoped(new k8s.KubeClusterRoleBinding(s, `ClusterRoleBinding-${clusterRole}`, {
+        metadata: { ...s.metadata(), name: `${this.clusterName()}-${suffix}` }, roleRef, subjects: [this.serviceAccountSubject(true)],
+      }));
+    } else {
+      new k8s.KubeRoleBinding(s, `RoleBinding-${clusterRole}${ns === s.namespace ? '' : `-${ns}`}`, {
+        metadata: { ...s.metadata(), name: `${s.name}-${suffix}`, namespace: ns }, roleRef, subjects: [this.serviceAccountSubject(ns !== s.namespace)],
+      });
+    }
+  }
+
+  // Cluster-scoped names are shared by every namespace: the namespace goes in front.
+  private clusterName(): string {
+    return `${this.subject.namespace}-${this.subject.name}`;
+  }
+
+  private serviceAccountSubject(withNamespace: boolean): k8s.Subject {
+    const s = this.subject;
+    return { kind: 'ServiceAccount', name: s.serviceAccount.name, namespace: withNamespace ? s.namespace : undefined };
+  }
+
+  private namespaceOf(prop: string, ns: string | undefined): string | undefined {
+    if (ns === undefined || ns === this.subject.namespace) return this.subject.namespace;
+    if (!isValidName(ns, NameRule.DNS_1123_LABEL)) fail({ scope: this.subject, prop: `${prop}.namespace`, message: 'is not a valid namespace name', value: ns });
+    this.requireNamespace(prop, 'a binding in another namespace names the ServiceAccount with its namespace');
+    return ns;
+  }
+
+  private requireNamespace(prop: string, why: string): void {
+    if (this.subject.namespace === undefined) {
+      fail({ scope: this.subject, prop, message: `needs the chart to have a namespace: ${why}`, fix: "set 'namespace' on the TimonelChart" });
+    }
+  }
+}
+
+// The chart stamps its namespace on every object; cluster-scoped ones must not carry it.
+function clusterScoped(o: ApiObject): void {
+  if (Chart.of(o).namespace !== undefined) o.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+}
+
+function checkScope(scope: Construct, prop: string, value: GrantScope | undefined): GrantScope {
+  const v = value ?? 'namespace';
+  if (v !== 'namespace' && v !== 'cluster') fail({ scope, prop, message: 'is not a grant scope', value: v, allowed: "'namespace' or 'cluster'" });
+  return v;
+}
+
+function checkRule(scope: Construct, prop: string, r: PermissionRule): k8s.PolicyRule {
+  const nonEmpty = (field: 'resources' | 'verbs', list: unknown) => {
+    if (!Array.isArray(list) || list.length === 0) fail({ scope, prop: `${prop}.${field}`, message: 'must list at least one entry', value: list });
+  };
+  nonEmpty('resources', r.resources);
+  nonEmpty('verbs', r.verbs);
+  for (const v of r.verbs) {
+    if (!RBAC_VERBS.includes(v)) fail({ scope, prop: `${prop}.verbs`, message: 'has an unknown verb', value: v, allowed: RBAC_VERBS.map((x) => `'${x}'`).join(', ') });
+  }
+  for (const res of r.resources) {
+    if (typeof res !== 'string' || !RESOURCE.test(res)) {
+      fail({ scope, prop: `${prop}.resources`, message: 'has an invalid resource', value: res, allowed: "a lowercase plural resource such as 'configmaps', a subresource such as 'pods/log', or '*'", fix: 'resources are lowercase plurals, as `kubectl api-resources` lists them' });
+    }
+  }
+  const apiGroups = r.apiGroups ?? [''];
+  for (const g of apiGroups) {
+    if (typeof g !== 'string' || (g !== '' && g !== '*' && !isValidName(g, NameRule.DNS_1123_SUBDOMAIN))) {
+      fail({ scope, prop: `${prop}.apiGroups`, message: 'has an invalid API group', value: g, allowed: "'' (the core group), a group such as 'apps' or 'batch', or '*'" });
+    }
+  }
+  if (r.resourceNames !== undefined) {
+    const bad = r.verbs.filter((v) => UNNAMEABLE.includes(v) || v === '*');
+    if (bad.length) {
+      fail({
+        scope, prop: `${prop}.resourceNames`, message: `cannot restrict ${bad.map((v) => `'${v}'`).join(', ')}: Kubernetes does not check names for list, watch, create or deletecollection`,
+        value: r.resourceNames, fix: 'put those verbs in a rule without resourceNames',
+      });
+    }
+    for (const n of r.resourceNames) {
+      if (typeof n !== 'string' || n.length === 0) fail({ scope, prop: `${prop}.resourceNames`, message: 'has an empty name', value: n });
+    }
+  }
+  return { apiGroups: [...apiGroups], resources: [...r.resources], verbs: [...r.verbs], resourceNames: r.resourceNames ? [...r.resourceNames] : undefined };
+}

@@ -1,0 +1,129 @@
+import { Testing } from 'cdk8s';
+import { TimonelChart } from '../../src/app/chart';
+import { BatchJob } from '../../src/constructs/batch-job';
+import { WebApp } from '../../src/constructs/web-app';
+import { Worker, WorkerProps } from '../../src/constructs/worker';
+import { TimonelError } from '../../src/core/errors';
+import { findObject, findObjects, podSpecOf, synth } from '../../src/testing';
+import '../../src/testing/jest';
+import { expectValidManifests } from '../support/schema';
+
+const IMAGE = 'ghcr.io/acme/operator:0.4.0';
+const LEASES = { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] as const };
+
+function chart(namespace: string | null = 'ops'): TimonelChart {
+  return new TimonelChart(Testing.app(), 'ops', namespace ? { namespace } : {});
+}
+
+function worker(props: Partial<WorkerProps> = {}, c = chart()): Worker {
+  return new Worker(c, 'ctl', { image: IMAGE, replicas: 1, ...props });
+}
+
+describe('grant', () => {
+  test('no grant: no RBAC objects and no token in the pods', () => {
+    const objs = synth(worker());
+    expect(findObjects(objs, 'Role')).toEqual([]);
+    expect(podSpecOf(findObject(objs, 'Deployment')).automountServiceAccountToken).toBe(false);
+  });
+
+  test('a namespaced grant: a Role and RoleBinding <name>, and the token mounted', () => {
+    const w = worker({ permissions: [{ rules: [{ ...LEASES, verbs: [...LEASES.verbs] }] }] });
+    const objs = synth(w);
+    expect(objs).toHaveObject('Role', 'ops-ctl', {
+      metadata: { namespace: 'ops' },
+      rules: [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }],
+    });
+    expect(objs).toHaveObject('RoleBinding', 'ops-ctl', {
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'ops-ctl' },
+      subjects: [{ kind: 'ServiceAccount', name: 'ops-ctl' }],
+    });
+    expect(podSpecOf(findObject(objs, 'Deployment')).automountServiceAccountToken).toBe(true);
+    expect(findObject(objs, 'ServiceAccount').automountServiceAccountToken).toBe(false);
+    expect(objs.map((o) => o.kind).slice(0, 3)).toEqual(['ServiceAccount', 'Role', 'RoleBinding']);
+  });
+
+  test('later grants add rules to the same Role; named objects; the core group by default', () => {
+    const w = worker();
+    w.grant({ rules: [{ resources: ['configmaps'], verbs: ['get'], resourceNames: ['ctl-state'] }] });
+    w.grant({ rules: [{ resources: ['pods'], verbs: ['list', 'watch'] }] });
+    const role = findObject(synth(w), 'Role');
+    expect(role.rules).toEqual([
+      { apiGroups: [''], resources: ['configmaps'], verbs: ['get'], resourceNames: ['ctl-state'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
+    ]);
+  });
+
+  test('a cluster grant: ClusterRole and ClusterRoleBinding <namespace>-<name>, subject with its namespace', () => {
+    const w = worker().grant({ scope: 'cluster', rules: [{ resources: ['nodes'], verbs: ['get', 'list', 'watch'] }] });
+    const objs = synth(w);
+    expect(objs).toHaveObject('ClusterRole', 'ops-ops-ctl', { rules: [{ resources: ['nodes'] }] });
+    expect(findObject(objs, 'ClusterRole').metadata.namespace).toBeUndefined();
+    expect(objs).toHaveObject('ClusterRoleBinding', 'ops-ops-ctl', {
+      roleRef: { kind: 'ClusterRole', name: 'ops-ops-ctl' }, subjects: [{ kind: 'ServiceAccount', name: 'ops-ctl', namespace: 'ops' }],
+    });
+    expectValidManifests(objs);
+  });
+
+  test('a grant in another namespace: a Role there, bound to the ServiceAccount of this one', () => {
+    const objs = synth(worker().grant({ namespace: 'shop', rules: [{ resources: ['configmaps'], verbs: ['get'] }] }));
+    const rb = findObject(objs, 'RoleBinding');
+    expect([findObject(objs, 'Role').metadata.namespace, rb.metadata.namespace]).toEqual(['shop', 'shop']);
+    expect(rb.subjects).toEqual([{ kind: 'ServiceAccount', name: 'ops-ctl', namespace: 'ops' }]);
+  });
+
+  test('bindClusterRole: a RoleBinding <name>-<role>, or a ClusterRoleBinding', () => {
+    const w = worker().bindClusterRole('view').bindClusterRole('system:auth-delegator', { scope: 'cluster' });
+    const objs = synth(w);
+    expect(objs).toHaveObject('RoleBinding', 'ops-ctl-view', { roleRef: { kind: 'ClusterRole', name: 'view' } });
+    expect(objs).toHaveObject('ClusterRoleBinding', 'ops-ops-ctl-system-auth-delegator', { roleRef: { name: 'system:auth-delegator' } });
+    expect(podSpecOf(findObject(objs, 'Deployment')).automountServiceAccountToken).toBe(true);
+    expectValidManifests(objs);
+  });
+
+  test('works on every workload: WebApp and a CronJob through props or the verb', () => {
+    const c = chart();
+    new WebApp(c, 'web', { image: IMAGE, permissions: [{ rules: [{ resources: ['configmaps'], verbs: ['get'] }] }] });
+    new BatchJob(c, 'gc', { image: IMAGE, schedule: '@daily', permissions: [{ rules: [{ apiGroups: ['batch'], resources: ['jobs'], verbs: ['list', 'delete'] }] }] });
+    const objs = synth(c);
+    expect(findObjects(objs, 'Role').map((r) => r.metadata.name)).toEqual(['ops-web', 'ops-gc']);
+    expect(podSpecOf(findObject(objs, 'CronJob')).automountServiceAccountToken).toBe(true);
+    expect(c).toPassPolicies();
+  });
+
+  test('the policies flag wildcards, Secrets access and cluster-admin', () => {
+    const c = chart();
+    worker({}, c).grant({ rules: [{ resources: ['secrets'], verbs: ['*'] }] });
+    expect(c).toPassPolicies();
+    const c2 = chart();
+    worker({}, c2).bindClusterRole('cluster-admin', { scope: 'cluster' });
+    expect(c2).not.toPassPolicies();
+    expect(() => synth(c2)).toThrow(/practice-rbac-cluster-admin/);
+  });
+});
+
+describe('grant bad input', () => {
+  test.each<[string, (w: Worker) => void, RegExp]>([
+    ['there are no rules', (w) => w.grant({ rules: [] }), /\[ops\/ctl\] 'grant\.rules' must list at least one permission/],
+    ['a verb is unknown', (w) => w.grant({ rules: [{ resources: ['pods'], verbs: ['read' as any] }] }), /'grant\.rules\[0\]\.verbs' has an unknown verb, got 'read'. Allowed: 'get', 'list'/],
+    ['a resource is a kind', (w) => w.grant({ rules: [{ resources: ['ConfigMap'], verbs: ['get'] }] }), /'grant\.rules\[0\]\.resources' has an invalid resource, got 'ConfigMap'.*Fix: resources are lowercase plurals/],
+    ['an API group is invalid', (w) => w.grant({ rules: [{ apiGroups: ['Apps'], resources: ['deployments'], verbs: ['get'] }] }), /'grant\.rules\[0\]\.apiGroups' has an invalid API group, got 'Apps'/],
+    ['names restrict list', (w) => w.grant({ rules: [{ resources: ['configmaps'], verbs: ['get', 'list'], resourceNames: ['a'] }] }), /'grant\.rules\[0\]\.resourceNames' cannot restrict 'list': Kubernetes does not check names for list, watch, create or deletecollection/],
+    ['a cluster grant has a namespace', (w) => w.grant({ scope: 'cluster', namespace: 'x', rules: [{ resources: ['nodes'], verbs: ['get'] }] }), /'grant\.namespace' is only for scope 'namespace'/],
+    ['the scope is unknown', (w) => w.grant({ scope: 'global' as any, rules: [{ resources: ['nodes'], verbs: ['get'] }] }), /'grant' is not a grant scope, got 'global'/],
+    ['a ClusterRole is bound twice', (w) => { w.bindClusterRole('view'); w.bindClusterRole('view'); }, /'bindClusterRole' binds the ClusterRole 'view' twice/],
+    ['a ClusterRole name is invalid', (w) => w.bindClusterRole('View'), /'bindClusterRole' is not a ClusterRole name, got 'View'/],
+  ])('fails when %s', (_what, call, message) => {
+    expect(() => call(worker())).toThrow(message);
+    expect(() => call(worker())).toThrow(TimonelError);
+  });
+
+  test('fails when a cluster grant is made in a chart without a namespace', () => {
+    expect(() => worker({}, chart(null)).grant({ scope: 'cluster', rules: [{ resources: ['nodes'], verbs: ['get'] }] })).toThrow(
+      /'grant' needs the chart to have a namespace: a ClusterRoleBinding names the ServiceAccount with its namespace/,
+    );
+  });
+
+  test('fails when permissions in props are malformed (the props spec)', () => {
+    expect(() => worker({ permissions: [{ rules: [{ resources: ['pods'], verbs: ['read' as any] }] }] })).toThrow(/'permissions\[0\]\.rules\[0\]\.verbs\[0\]'/);
+  });
+});
