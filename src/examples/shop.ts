@@ -118,6 +118,8 @@ export function shopChart(scope: Construct, values: ShopValues = SHOP_DEFAULTS):
     configAs: ConfigExposure.FILES,
     imagePullSecrets: ['ghcr-pull'],
     podAnnotations: { 'example.com/on-call': 'orders-team' },
+    // One replica at a time sweeps expired orders: leader election through a Lease.
+    permissions: [{ rules: [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }] }],
     liveness: Probe.exec(['/app/healthcheck']),
     readiness: Probe.exec(['/app/healthcheck', '--ready']),
     autoscaling: { minReplicas: 2, maxReplicas: 6, memoryUtilization: 80 },
