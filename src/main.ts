@@ -1,6 +1,6 @@
 // The example platform: `npm run synth` / `cdk8s synth` run this and write dist/<env>/ for every
 // environment; `TIMONEL_ENV=dev` or `npm run synth -- --env dev` writes only dist/dev/.
-import { TimonelError } from './core/errors';
+import { formatAppError } from './cli/synth';
 import { platform } from './examples/platform';
 
 export { buildPlatform } from './examples/platform';
@@ -18,8 +18,8 @@ if (require.main === module) {
   try {
     platform({ only: envFlag(process.argv.slice(2)) }).synth();
   } catch (e) {
-    // A TimonelError already says where, what and how to fix: no stack trace.
-    console.error(e instanceof TimonelError ? `error: ${e.message}` : e);
+    // As `timonel synth` prints it: a TimonelError as `error: …` lines, anything else with its stack.
+    process.stderr.write(formatAppError(e));
     process.exit(1);
   }
 }

@@ -4,9 +4,14 @@ import { TimonelError } from '../core/errors';
 import { Profile } from '../policies/profiles';
 import { RULES } from '../policies/rules';
 import { check, CheckResult, UsageError } from './check';
+import { init } from './init';
+import { synth } from './synth';
 import { MissingPathError } from './yaml-files';
 
 const USAGE = `Usage:
+  timonel init [dir]                      scaffold a new cdk8s project that uses timonel
+  timonel synth [--no-typecheck] [app]    type-check and run the app (default src/main.ts),
+                                          which writes dist/; errors print without a stack
   timonel check [options] <dir|file>...   check Kubernetes YAML against the policy rules
   timonel rules [--profile <p>] [--format human|json|markdown]
                                           list the rules and their severities
@@ -39,7 +44,7 @@ interface Parsed {
 }
 
 const VALUE_FLAGS = new Set(['--profile', '--disable', '--format']);
-const BOOLEAN_FLAGS = new Set(['--quiet']);
+const BOOLEAN_FLAGS = new Set(['--quiet', '--no-typecheck']);
 
 function parse(argv: readonly string[]): Parsed {
   const paths: string[] = [];
@@ -114,6 +119,17 @@ export function run(argv: readonly string[], cwd = process.cwd()): CheckResult {
     if (p.command === 'rules') {
       if (p.paths.length) throw new UsageError(`'timonel rules' takes no paths`);
       return rules(p);
+    }
+    if (p.command === 'init') {
+      if (p.paths.length > 1 || p.flags.size) throw new UsageError(`'timonel init' takes one folder and no options`);
+      return { exitCode: 0, stdout: init({ dir: p.paths[0], cwd }).stdout, stderr: '' };
+    }
+    if (p.command === 'synth') {
+      if (p.paths.length > 1 || [...p.flags.keys()].some((f) => f !== '--no-typecheck')) {
+        throw new UsageError(`'timonel synth' takes one app file and --no-typecheck`);
+      }
+      const r = synth({ app: p.paths[0], typecheck: p.flags.has('--no-typecheck') ? false : undefined, cwd });
+      return { exitCode: r.exitCode, stdout: '', stderr: r.stderr };
     }
     if (p.command !== 'check') throw new UsageError(`unknown command '${p.command}'`);
     if (p.paths.length === 0) throw new UsageError('name at least one file or folder to check');

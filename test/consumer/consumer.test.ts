@@ -1,0 +1,121 @@
+import { spawnSync, SpawnSyncReturns } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+// timonel as a user gets it: `npm pack`, then a project made by `timonel init` that installs the
+// tarball and its own cdk8s, cdk8s-plus-28, constructs, TypeScript and jest from the registry
+// (one `npm install`, from the npm cache when it can). Skipped, visibly, without the registry.
+const ROOT = path.resolve(__dirname, '..', '..');
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const NPX = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+
+function registryUnreachable(): string | undefined {
+  const r = spawnSync(NPM, ['ping', '--fetch-retries=0', '--fetch-timeout=10000'], { encoding: 'utf8', timeout: 15_000 });
+  return r.status === 0 ? undefined : `the npm registry is unreachable (npm ping: ${r.error?.message ?? `exit ${r.status}`})`;
+}
+
+const unreachable = registryUnreachable();
+if (unreachable) process.stderr.write(`SKIPPED test/consumer: ${unreachable}\n`);
+const describeOnline = unreachable ? describe.skip : describe;
+
+/** Runs a command; throws with its output when it exits other than `status`. */
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, status = 0): SpawnSyncReturns<string> {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', ...env }, timeout: 240_000 });
+  if (r.status !== status) {
+    throw new Error(`${cmd} ${args.join(' ')} exited ${r.status} (expected ${status}) ${r.error ?? ''}\n${r.stdout}\n${r.stderr}`);
+  }
+  return r;
+}
+
+describeOnline(`the packed tarball in a new project made by timonel init${unreachable ? ` (skipped: ${unreachable})` : ''}`, () => {
+  let tmp: string;
+  let project: string;
+  let packed: { filename: string; size: number; files: { path: string }[] };
+
+  beforeAll(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'timonel-consumer-'));
+    // npm pack runs the prepare script (the build), as publishing and git installs do.
+    const pack = run(NPM, ['pack', '--json', '--pack-destination', tmp], ROOT);
+    packed = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('\n[') + 1))[0];
+    project = path.join(tmp, 'demo');
+    run(process.execPath, [path.join(ROOT, 'bin', 'timonel.js'), 'init', project], tmp);
+    // The scaffold depends on the published timonel; here it gets the tarball instead.
+    const pkgFile = path.join(project, 'package.json');
+    const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
+    pkg.dependencies.timonel = `file:${path.join(tmp, packed.filename)}`;
+    fs.writeFileSync(pkgFile, JSON.stringify(pkg, null, 2));
+    run(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund'], project);
+  }, 300_000);
+
+  afterAll(() => {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('the tarball holds the compiled library, its types and the CLI, and no tests, bench, dist or schema', () => {
+    const files = packed.files.map((f) => f.path);
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'lib/index.js', 'lib/index.d.ts', 'lib/cli/main.js', 'bin/timonel.js', 'README.md']));
+    expect(files.filter((f) => !/^(lib|bin)\/|^(package\.json|README\.md|LICENSE|CHANGELOG\.md)$/.test(f))).toEqual([]);
+    expect(files.filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
+  });
+
+  test('cdk8s, cdk8s-plus-28 and constructs are the project\'s own, not copies nested in timonel', () => {
+    expect(fs.existsSync(path.join(project, 'node_modules', 'timonel', 'node_modules', 'cdk8s'))).toBe(false);
+    expect(fs.existsSync(path.join(project, 'node_modules', 'cdk8s-plus-28', 'package.json'))).toBe(true);
+  });
+
+  test('npx timonel --version prints the packed version', () => {
+    const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+    expect(run(NPX, ['--no-install', 'timonel', '--version'], project).stdout.trim()).toBe(version);
+  });
+
+  test('a misspelled prop stops npm run synth (type-checked) and writes nothing', () => {
+    const chart = path.join(project, 'src', 'chart.ts');
+    const good = fs.readFileSync(chart, 'utf8');
+    try {
+      fs.writeFileSync(chart, good.replace('healthPath:', 'healtPath:'));
+      const r = run(NPM, ['run', 'synth'], project, {}, 1);
+      expect(r.stderr).toMatch(/healtPath/);
+      expect(r.stderr).toMatch(/error: the app does not type-check/);
+      expect(fs.existsSync(path.join(project, 'dist'))).toBe(false);
+    } finally {
+      fs.writeFileSync(chart, good);
+    }
+  });
+
+  test('npm run synth writes dist/: one file per chart, the kustomization and the marker', () => {
+    run(NPM, ['run', 'synth'], project);
+    expect(fs.readdirSync(path.join(project, 'dist')).sort()).toEqual(['.timonel', 'demo.k8s.yaml', 'kustomization.yaml']);
+    expect(fs.readFileSync(path.join(project, 'dist', 'demo.k8s.yaml'), 'utf8')).toMatch(/kind: Deployment\n/);
+  });
+
+  test('an invalid prop value is one error line without a stack trace, exit code 1', () => {
+    const main = path.join(project, 'src', 'broken.ts');
+    fs.writeFileSync(main, [
+      "import { App, TimonelChart, WebApp } from 'timonel';",
+      'const app = new App();',
+      "new WebApp(new TimonelChart(app, 'demo', { namespace: 'demo' }), 'web', { image: 'nginx:1.27.2', port: 70000 });",
+      'app.synth();',
+      '',
+    ].join('\n'));
+    try {
+      const r = run(NPX, ['--no-install', 'timonel', 'synth', '--no-typecheck', 'src/broken.ts'], project, {}, 1);
+      expect(r.stderr).toBe("error: [demo/web] 'port' must be a port number, got 70000. Allowed: an integer from 1 to 65535\n");
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      fs.rmSync(main);
+    }
+  });
+
+  test('npm test type-checks and runs the snapshot test', () => {
+    // Not in CI mode: the first run writes the snapshot, as on a developer's machine.
+    run(NPM, ['test'], project, { CI: 'false' });
+    const snapshot = fs.readFileSync(path.join(project, 'test', '__snapshots__', 'chart.test.ts.snap'), 'utf8');
+    expect(snapshot).toContain('demo.k8s.yaml');
+  });
+
+  test('npx timonel check accepts the output (warnings only)', () => {
+    const r = run(NPX, ['--no-install', 'timonel', 'check', 'dist'], project);
+    expect(r.stdout).not.toMatch(/\berror\b/);
+  });
+});
