@@ -131,7 +131,7 @@ export interface StatefulStoreProps extends WorkloadProps {
   readonly portName?: string;
   /** The client Service's port. @default - same as `port` */
   readonly servicePort?: number;
-  /** More ports (e.g. a cluster bus), on both Services. */
+  /** More ports (e.g. a cluster bus), on both Services. @default - none */
   readonly extraPorts?: PortSpec[];
   /**
    * Persistent volumes, one claim per pod each, mounted into the main container. `[]` for none.

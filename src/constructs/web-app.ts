@@ -27,7 +27,7 @@ export interface WebAppServiceOptions {
 
 /** HTTP(S) ingress. */
 export interface WebAppIngressOptions {
-  /** The host name, e.g. 'shop.example.com' (a leading '*.' is allowed). */
+  /** The host name, e.g. 'shop.example.com' (a leading '*.' is allowed). @default - any host */
   readonly host?: string;
   /** @default '/' */
   readonly path?: string;
@@ -42,7 +42,7 @@ export interface WebAppIngressOptions {
     /** A cert-manager ClusterIssuer that issues the certificate into the Secret. @default - the Secret must exist */
     readonly clusterIssuer?: string;
   };
-  /** Extra annotations for the ingress controller. */
+  /** Extra annotations for the ingress controller. @default - none */
   readonly annotations?: Record<string, string>;
 }
 
@@ -90,7 +90,7 @@ export interface WebAppProps extends WorkloadProps {
   readonly port?: number;
   /** The name of the main port. @default 'http' */
   readonly portName?: string;
-  /** More ports, also exposed by the Service. */
+  /** More ports, also exposed by the Service. @default - none */
   readonly extraPorts?: PortSpec[];
   /** Health endpoint: HTTP startup, readiness and liveness probes on it. @default - TCP probes on the port */
   readonly healthPath?: string;

@@ -56,21 +56,28 @@ export interface ContainerProps {
   readonly command?: string[];
   /** @default - the image's cmd */
   readonly args?: string[];
+  /** @default - the image's working directory */
   readonly workingDir?: string;
-  /** Environment variables: literals, or `EnvValue.fromSecret(...)` / `fromConfigMap(...)` / `fromField(...)`. */
+  /**
+   * Environment variables: literals, or `EnvValue.fromSecret(...)` / `fromConfigMap(...)` / `fromField(...)`.
+   * @default - none besides what connections and config add
+   */
   readonly env?: EnvMap;
-  /** Whole existing Secrets exposed as env (every key becomes a variable). */
+  /** Whole existing Secrets exposed as env (every key becomes a variable). @default - none */
   readonly envFromSecrets?: string[];
-  /** Whole existing ConfigMaps exposed as env. */
+  /** Whole existing ConfigMaps exposed as env. @default - none */
   readonly envFromConfigMaps?: string[];
   /** @default DEFAULTS.resources */
   readonly resources?: ResourcesProps;
+  /** @default - the construct's default probe (WebApp, StatefulStore: on the main port), else none */
   readonly liveness?: Probe;
+  /** @default - the construct's default probe (WebApp, StatefulStore: on the main port), else none */
   readonly readiness?: Probe;
+  /** @default - the construct's default probe (WebApp, StatefulStore: on the main port), else none */
   readonly startup?: Probe;
-  /** Extra mounts of pod volumes. */
+  /** Extra mounts of pod volumes. @default - only the writable /tmp (and the construct's own mounts) */
   readonly mounts?: MountSpec[];
-  /** Ports the container listens on (sidecars). */
+  /** Ports the container listens on (sidecars). @default - none (the main container's come from the construct) */
   readonly ports?: PortSpec[];
 }
 
@@ -85,19 +92,21 @@ export type VolumeSpec =
 export interface PodProps {
   /** @default - restricted defaults with user/group 10001 */
   readonly securityContext?: SecurityProps;
-  /** Schedule only on nodes with these labels. */
+  /** Schedule only on nodes with these labels. @default - any node */
   readonly nodeSelector?: Record<string, string>;
+  /** @default - none */
   readonly tolerations?: k8s.Toleration[];
-  /** Replaces the affinity timonel would compute (e.g. StatefulStore anti-affinity). */
+  /** Replaces the affinity timonel would compute (e.g. StatefulStore anti-affinity). @default - the construct's own, if any */
   readonly affinity?: k8s.Affinity;
+  /** @default - the cluster's default priority */
   readonly priorityClassName?: string;
   /** @default 30 */
   readonly terminationGracePeriodSeconds?: number;
-  /** Containers run to completion before the main container starts. */
+  /** Containers run to completion before the main container starts. @default - none */
   readonly initContainers?: ContainerProps[];
-  /** Containers beside the main one. */
+  /** Containers beside the main one. @default - none */
   readonly sidecars?: ContainerProps[];
-  /** Extra volumes. */
+  /** Extra volumes. @default - only the /tmp emptyDir (and the construct's own volumes) */
   readonly volumes?: VolumeSpec[];
   /**
    * Secrets (type `kubernetes.io/dockerconfigjson`, in the workload's namespace) with the
