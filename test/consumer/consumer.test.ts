@@ -118,4 +118,12 @@ describeOnline(`the packed tarball in a new project made by timonel init${unreac
     const r = run(NPX, ['--no-install', 'timonel', 'check', 'dist'], project);
     expect(r.stdout).not.toMatch(/\berror\b/);
   });
+
+  test('with cdk8s 2.69 (outside the verified 2.70.x) synthesis falls back to plain cdk8s, says so, and writes the same YAML', () => {
+    const before = fs.readFileSync(path.join(project, 'dist', 'demo.k8s.yaml'), 'utf8');
+    run(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-save', 'cdk8s@2.69.74'], project);
+    const r = run(NPM, ['run', 'synth'], project);
+    expect(r.stderr).toContain('timonel: cdk8s 2.69.74 is outside the verified range 2.70.x; synthesizing through plain cdk8s (same output, slower)');
+    expect(fs.readFileSync(path.join(project, 'dist', 'demo.k8s.yaml'), 'utf8')).toBe(before);
+  }, 120_000);
 });
