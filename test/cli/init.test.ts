@@ -33,7 +33,7 @@ describe('timonel init', () => {
     ]);
     expect(made['src/chart.ts']).toContain("export function shopChart(scope: Construct): TimonelChart {\n  const chart = new TimonelChart(scope, 'shop', { namespace: 'shop' });\n  new WebApp(chart, 'web', {");
     expect(made['src/main.ts']).toContain("import { App } from 'timonel';");
-    expect(made['test/chart.test.ts']).toContain('expect(app.render()).toMatchSnapshot();');
+    expect(made['test/chart.test.ts']).toContain('expect(synth(shopChart(new App()))).toMatchSnapshot();');
     expect(made['cdk8s.yaml']).toMatch(/^app: npx timonel synth$/m);
     expect(made['README.md']).toContain('npm run synth');
     expect(made['.gitignore'].split('\n')).toEqual(expect.arrayContaining(['node_modules/', '.cdk8s.out/', '*.tsbuildinfo']));
