@@ -188,11 +188,18 @@ describe('timonel check usage and parse errors (exit code 2)', () => {
   test('--help prints the usage with exit code 0; no command prints it with exit code 2', () => {
     const help = timonel('--help');
     expect(help.status).toBe(0);
-    expect(help.stdout).toMatch(/^Usage:\n {2}timonel check \[options\] <dir\|file>\.\.\./);
+    expect(help.stdout).toMatch(/^Usage:\n {2}timonel init \[dir\]/);
+    expect(help.stdout).toMatch(/\n {2}timonel check \[options\] <dir\|file>\.\.\./);
     expect(help.stdout).toContain('timonel.dev/suppress.<rule-id>: <reason of at least 10 characters>');
     const none = timonel();
     expect(none.status).toBe(2);
     expect(none.stderr).toBe(help.stdout);
+  });
+
+  test('--version prints the version of package.json', () => {
+    const r = timonel('--version');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`${JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version}\n`);
   });
 });
 
