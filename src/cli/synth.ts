@@ -55,8 +55,8 @@ export function synth(options: SynthOptions = {}): SynthResult {
 }
 
 /**
- * How an app's error is printed: a TimonelError as `error: …` lines (one per finding of a
- * PolicyError), without a stack trace, since it already says where, what and how to fix it;
+ * How an app's error is printed: a TimonelError as `error: …` lines (one per problem, one per
+ * finding of a PolicyError), without a stack trace, since it already says where, what and how to fix it;
  * anything else with its stack.
  */
 export function formatAppError(e: unknown): string {
@@ -64,7 +64,12 @@ export function formatAppError(e: unknown): string {
     return `${e.findings.map((f) => `error: ${formatFinding(f, { ruleId: true })}`).join('\n')}\n`
       + "Fix each one, or suppress a rule where it does not apply with a written reason: Policy.suppress(construct, '<rule-id>', '<why>').\n";
   }
-  if (isTimonelError(e)) return `error: ${e.message}\n`;
+  if (isTimonelError(e)) {
+    // An error that collects several problems (all bad props of one construct): a line for each.
+    const problems = (e as { problems?: unknown }).problems;
+    const each = Array.isArray(problems) && problems.length > 0 ? (problems as Error[]) : [e];
+    return each.map((p) => `error: ${p.message}\n`).join('');
+  }
   return `${e instanceof Error ? e.stack ?? e.message : String(e)}\n`;
 }
 

@@ -101,6 +101,14 @@ describe('formatAppError', () => {
     expect(formatAppError(new TimonelError({ path: 'a', prop: 'b', message: 'must be set' }))).toBe("error: [a] 'b' must be set\n");
   });
 
+  test('an error collecting several problems is one line per problem', () => {
+    const e = TimonelError.all({ path: 'shop/web' }, [
+      { prop: 'port', message: 'must be a port number', value: 70000 },
+      { prop: 'replicas', message: 'must be at least 1', value: -1 },
+    ])!;
+    expect(formatAppError(e)).toBe("error: [shop/web] 'port' must be a port number, got 70000\nerror: [shop/web] 'replicas' must be at least 1, got -1\n");
+  });
+
   test('a PolicyError is one line per finding and the suppression hint', () => {
     const finding = { ruleId: 'r', severity: 'error', message: 'm', object: 'Deployment a/b', detail: 'is bad', file: 'f.yaml' } as any;
     expect(formatAppError(new PolicyError([finding, { ...finding, ruleId: 's' }]))).toBe([
