@@ -9,6 +9,8 @@ export { DEFAULTS } from './core/defaults';
 export { EnvValue } from './core/env';
 export type { EnvMap } from './core/env';
 export { TimonelError } from './core/errors';
+export { validateProps } from './app/validate';
+export type { ValidatedConstruct } from './app/validate';
 export type { TimonelErrorDetails } from './core/errors';
 export { LABELS, selectorLabels, standardLabels } from './core/labels';
 export { NameRule, deriveName, shortenName, validateName } from './core/names';

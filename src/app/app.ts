@@ -9,6 +9,8 @@ import { checkPodSecurity, TimonelChart } from './chart';
 import { checkDuplicates } from './duplicates';
 import { renderEntries } from './kustomization';
 import { orderForApply } from './order';
+import { APP_PROPS } from './specs';
+import { checkProps } from '../core/validation';
 
 /** Props of a timonel app. */
 export interface AppProps extends Omit<Cdk8sAppProps, 'yamlOutputType'> {
@@ -34,7 +36,7 @@ export class App extends Cdk8sApp {
 
   constructor(props: AppProps = {}) {
     super({
-      ...props,
+      ...checkProps(APP_PROPS, props, 'App'),
       outdir: props.outdir ?? process.env.TIMONEL_OUTDIR ?? 'dist',
       outputFileExtension: props.outputFileExtension ?? '.k8s.yaml',
     });

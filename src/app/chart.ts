@@ -12,6 +12,10 @@ import { Profile } from '../policies/profiles';
 import { SUPPRESS_PREFIX } from '../policies/suppression';
 import { chartToKube } from '../synth/cdk8s-internals';
 import { orderForApply } from './order';
+import { CHART_PROPS } from './specs';
+import { childPath, checkProps } from '../core/validation';
+import { isValidLabelValue } from '../core/labels';
+import { shortenName } from '../core/names';
 
 /** Props of a timonel chart: one chart, one file in `dist/`. */
 export interface TimonelChartProps extends ChartProps {
@@ -69,8 +73,8 @@ export class TimonelChart extends Chart {
   public readonly namespaceObject?: k8s.KubeNamespace;
 
   constructor(scope: Construct, id: string, props: TimonelChartProps = {}) {
-    super(scope, id, { ...props, disableResourceNameHashes: true });
-    this.partOf = props.partOf ?? id.toLowerCase();
+    super(scope, id, { ...checkProps(CHART_PROPS, props, childPath(scope, id)), disableResourceNameHashes: true });
+    this.partOf = props.partOf ?? partOfFromId(this, id);
     setChartContext(this, { partOf: this.partOf });
     configureChartPolicy(this, props.policy);
     if (props.namespace) {
@@ -129,6 +133,18 @@ export class TimonelChart extends Chart {
     checkChart(this, docs);
     return docs;
   }
+}
+
+/** `app.kubernetes.io/part-of` from the chart id: lowercase, shortened like names to 63 characters. */
+function partOfFromId(chart: Chart, id: string): string {
+  const partOf = shortenName(id.toLowerCase(), 63);
+  if (!isValidLabelValue(partOf)) {
+    fail({
+      scope: chart, prop: 'id', message: 'cannot be the label app.kubernetes.io/part-of', value: id,
+      allowed: "letters, digits, '-', '_' and '.', starting and ending with a letter or digit", fix: "set 'partOf', or choose an id such as 'shop'",
+    });
+  }
+  return partOf;
 }
 
 /**

@@ -3,7 +3,8 @@ import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
 import { setProfile } from './config';
 import { PolicyError, PolicyReport, runPolicies } from './engine';
-import { ProfileLike } from './profiles';
+import { Profile, ProfileLike } from './profiles';
+import { checkProps, Spec, v } from '../core/validation';
 import { checkSuppressionReason, MIN_REASON_LENGTH, suggestRule, suppressionAnnotation } from './suppression';
 import { PolicySubject } from './types';
 
@@ -16,6 +17,20 @@ export interface PolicyOptions {
   readonly profile?: ProfileLike;
 }
 
+/** A profile: 'restricted', 'baseline' or a Profile (Profile.custom(...)). */
+export const PROFILE: Spec<ProfileLike> = v.union(
+  v.oneOf(['restricted', 'baseline'] as const),
+  v.instance(Profile, 'a Profile', () => [Profile.BASELINE, Profile.RESTRICTED]),
+  "'restricted', 'baseline' or Profile.custom(...)",
+);
+
+const isConstruct = (x: unknown): x is IConstruct => x !== null && typeof x === 'object' && typeof (x as IConstruct).node?.path === 'string';
+const POLICY_SCOPE = v.custom<IConstruct>('a construct (the app, a chart or a construct in it)', (x) => (isConstruct(x) ? undefined : { message: 'is not a construct' }), () => []);
+const SET_DEFAULT_ARGS = v.object<{ scope: IConstruct; profile: ProfileLike }>()({ scope: v.required(POLICY_SCOPE), profile: v.required(PROFILE) });
+const SUPPRESS_ARGS = v.object<{ scope: IConstruct; ruleId: string; reason: string }>()({
+  scope: v.required(POLICY_SCOPE), ruleId: v.required(v.string()), reason: v.required(v.string()),
+});
+
 const reports = new WeakMap<IConstruct, PolicyReport>();
 
 /** Construct-facing policy API: profiles per app or construct, and suppressions with reasons. */
@@ -25,6 +40,7 @@ export class Policy {
    * `policy.profile` prop, or a `setDefault` closer to the objects, takes precedence.
    */
   public static setDefault(scope: IConstruct, profile: ProfileLike): void {
+    checkProps(SET_DEFAULT_ARGS, { scope, profile }, isConstruct(scope) ? scope : 'Policy.setDefault');
     setProfile(scope, profile);
   }
 
@@ -35,6 +51,7 @@ export class Policy {
    * so reviewers see it in `dist/` and `timonel check` honours it too.
    */
   public static suppress(scope: IConstruct, ruleId: string, reason: string): void {
+    checkProps(SUPPRESS_ARGS, { scope, ruleId, reason }, isConstruct(scope) ? scope : 'Policy.suppress');
     const unknown = suggestRule(ruleId);
     if (unknown) fail({ scope, prop: 'ruleId', message: 'is not a known policy rule', value: ruleId, fix: unknown });
     const problem = checkSuppressionReason(reason);
