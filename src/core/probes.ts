@@ -25,6 +25,8 @@ export interface HttpProbeOptions extends ProbeTiming {
   readonly port?: number | string;
   /** @default 'HTTP' */
   readonly scheme?: 'HTTP' | 'HTTPS';
+  /** Headers sent with the request, e.g. `{ Host: 'shop.example.com' }`. @default - none */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Options of a TCP or gRPC probe. */
@@ -34,7 +36,7 @@ export interface PortProbeOptions extends ProbeTiming {
 }
 
 type ProbeAction =
-  | { kind: 'http'; path: string; port?: number | string; scheme?: string }
+  | { kind: 'http'; path: string; port?: number | string; scheme?: string; headers?: Readonly<Record<string, string>> }
   | { kind: 'tcp'; port?: number | string }
   | { kind: 'grpc'; port?: number | string; service?: string }
   | { kind: 'exec'; command: string[] };
@@ -57,11 +59,17 @@ const PROBE_PORT: Spec<number | string> = v.union(
   v.string({ nonEmpty: true, allowed: 'a port name', samples: ['http'] }),
   "a port number from 1 to 65535, or the name of a port of the container ('http')",
 );
-const HTTP_OPTIONS = v.object<HttpProbeOptions>()({ ...TIMING, port: PROBE_PORT, scheme: v.oneOf(['HTTP', 'HTTPS'] as const) }, { what: 'probe option' });
+const HEADER_NAME = /^[-A-Za-z0-9!#$%&'*+.^_`|~]+$/;
+const HTTP_OPTIONS = v.object<HttpProbeOptions>()({
+  ...TIMING,
+  port: PROBE_PORT,
+  scheme: v.oneOf(['HTTP', 'HTTPS'] as const),
+  headers: v.record(v.string(), { key: (k) => (HEADER_NAME.test(k) ? undefined : { message: 'is not an HTTP header name', allowed: "a token such as 'Host' or 'X-Probe'" }) }),
+}, { what: 'probe option' });
 const PORT_OPTIONS = v.object<PortProbeOptions>()({ ...TIMING, port: PROBE_PORT }, { what: 'probe option' });
 const GRPC_OPTIONS = v.object<GrpcProbeOptions>()({
   ...TIMING,
-  port: v.int({ min: 1, max: 65535, allowed: 'a port number from 1 to 65535 (gRPC probes take no port names)' }),
+  port: PROBE_PORT,
   service: v.string(),
 }, { what: 'probe option' });
 const TIMING_OPTIONS = v.object<ProbeTiming>()(TIMING, { what: 'probe option' });
@@ -82,7 +90,7 @@ export class Probe {
   /** HTTP GET `path`; healthy on 2xx/3xx. */
   public static http(path: string, opts: HttpProbeOptions = {}): Probe {
     checkProps(HTTP_ARGS, { path, opts }, 'Probe.http');
-    return new Probe({ kind: 'http', path, port: opts.port, scheme: opts.scheme }, opts);
+    return new Probe({ kind: 'http', path, port: opts.port, scheme: opts.scheme, headers: opts.headers && { ...opts.headers } }, opts);
   }
 
   /** A TCP connection to the port. */
@@ -91,7 +99,7 @@ export class Probe {
     return new Probe({ kind: 'tcp', port: opts.port }, opts);
   }
 
-  /** The gRPC health checking protocol on a numeric port. */
+  /** The gRPC health checking protocol (Kubernetes needs a port number: a missing port is the main port's number). */
   public static grpc(opts: GrpcProbeOptions = {}): Probe {
     checkProps(GRPC_OPTIONS, opts, 'Probe.grpc');
     return new Probe({ kind: 'grpc', port: opts.port, service: opts.service }, opts);
@@ -117,32 +125,56 @@ export class Probe {
 
   /**
    * Renders the probe. `defaultPort` fills a missing port; `base` supplies timing defaults
-   * (the probe's own timing wins).
+   * (the probe's own timing wins); `ports` (the container's) turn a port name into the number
+   * where Kubernetes needs one (gRPC) and check that a named port exists.
    */
-  public render(scope: IConstruct, prop: string, defaultPort: number | string | undefined, base: ProbeTiming = {}): k8s.Probe {
+  public render(scope: IConstruct, prop: string, defaultPort: number | string | undefined, base: ProbeTiming = {}, ports?: ReadonlyArray<{ readonly name?: string; readonly port: number }>): k8s.Probe {
     const t = { ...baseTiming(), ...strip(base), ...strip(this.timing) };
     for (const [k, v] of Object.entries(t)) {
       validateWholeNumber(v, { scope, prop: `${prop}.${k}`, min: k === 'initialDelaySeconds' ? 0 : 1 });
     }
     const a = this.action;
+    const known = (ports ?? []).filter((x) => x.name).map((x) => `'${x.name}' (${x.port})`).join(', ');
     const port = (p: number | string | undefined): number | string => {
       const resolved = p ?? defaultPort;
       if (resolved === undefined) fail({ scope, prop: `${prop}.port`, message: 'is required: the workload has no port', fix: 'pass { port } to the probe' });
+      if (typeof resolved === 'string' && ports && !ports.some((x) => x.name === resolved)) {
+        fail({
+          scope, prop: `${prop}.port`, message: 'names no port of the container', value: resolved,
+          allowed: known ? `a port number, or one of ${known}` : 'a port number (the container has no named ports)',
+          fix: known ? `use one of the names, or the number: { port: ${ports[0].port} }` : 'pass the port number: { port: 8080 }',
+        });
+      }
       return resolved;
+    };
+    const number = (p: number | string | undefined): number => {
+      const resolved = port(p);
+      if (typeof resolved === 'number') return resolved;
+      const found = ports?.find((x) => x.name === resolved);
+      if (!found) {
+        fail({
+          scope, prop: `${prop}.port`, message: `must be a port number for ${a.kind} probes (Kubernetes takes no port name there)`, value: resolved,
+          allowed: 'a port number from 1 to 65535', fix: "pass { port: <the container port's number> }",
+        });
+      }
+      return found.port;
     };
     switch (a.kind) {
       case 'http':
         if (!a.path.startsWith('/')) {
           fail({ scope, prop: `${prop}.path`, message: "must start with '/'", value: a.path, fix: `use '/${a.path}'` });
         }
-        return { httpGet: { path: a.path, port: intOrString(port(a.port)), scheme: a.scheme }, ...t };
+        return {
+          httpGet: {
+            path: a.path, port: intOrString(port(a.port)), scheme: a.scheme,
+            httpHeaders: a.headers && Object.keys(a.headers).length ? Object.entries(a.headers).map(([name, value]) => ({ name, value })) : undefined,
+          },
+          ...t,
+        };
       case 'tcp':
         return { tcpSocket: { port: intOrString(port(a.port)) }, ...t };
-      case 'grpc': {
-        const p = a.port ?? defaultPort;
-        if (typeof p !== 'number') fail({ scope, prop: `${prop}.port`, message: 'must be a port number for gRPC probes', value: p });
-        return { grpc: { port: p, service: a.service }, ...t };
-      }
+      case 'grpc':
+        return { grpc: { port: number(a.port), service: a.service }, ...t };
       case 'exec':
         if (!a.command.length) fail({ scope, prop: `${prop}.command`, message: 'must not be empty', value: a.command });
         return { exec: { command: a.command }, ...t };

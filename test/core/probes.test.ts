@@ -70,13 +70,37 @@ describe('Probe.grpc', () => {
     expect(Probe.grpc().render(scope(), 'liveness', 8080).grpc).toEqual({ port: 8080 });
   });
 
-  test('fails when the default port is a name', () => {
-    expect(() => Probe.grpc().render(scope(), 'liveness', 'grpc')).toThrow(/'liveness\.port' must be a port number for gRPC probes, got 'grpc'/);
+  test('a port name (its own or the default) becomes the container port\'s number', () => {
+    const ports = [{ name: 'http', port: 8080 }, { name: 'grpc', port: 9090 }];
+    expect(Probe.grpc().render(scope(), 'liveness', 'grpc', {}, ports).grpc).toEqual({ port: 9090 });
+    expect(Probe.grpc({ port: 'http' }).render(scope(), 'liveness', 'grpc', {}, ports).grpc).toEqual({ port: 8080 });
   });
 
-  // A port the user named must not be silently swapped for the workload's default port.
-  test('fails when its own port is a name', () => {
-    expect(() => Probe.grpc({ port: 'grpc' } as any)).toThrow(/^\[Probe\.grpc\] 'port' must be a whole number, but is a string, got 'grpc'/);
+  test('fails when the port is a name of no port, listing the ports and the fix', () => {
+    expect(() => Probe.grpc().render(scope(), 'liveness', 'rpc', {}, [{ name: 'grpc', port: 9090 }])).toThrow(
+      "[shop/web] 'liveness.port' names no port of the container, got 'rpc'. Allowed: a port number, or one of 'grpc' (9090). Fix: use one of the names, or the number: { port: 9090 }",
+    );
+    expect(() => Probe.grpc().render(scope(), 'liveness', 'grpc')).toThrow(
+      "[shop/web] 'liveness.port' must be a port number for grpc probes (Kubernetes takes no port name there), got 'grpc'. Allowed: a port number from 1 to 65535. Fix: pass { port: <the container port's number> }",
+    );
+  });
+});
+
+describe('HTTP probe headers and names checked against the ports', () => {
+  test('headers become httpHeaders', () => {
+    const p = Probe.http('/healthz', { headers: { Host: 'shop.example.com', 'X-Probe': '1' }, scheme: 'HTTPS' }).render(scope(), 'readiness', 'http');
+    expect(p.httpGet).toEqual({ path: '/healthz', port: port('http'), scheme: 'HTTPS', httpHeaders: [{ name: 'Host', value: 'shop.example.com' }, { name: 'X-Probe', value: '1' }] });
+  });
+
+  test('fails when a header name is not a token', () => {
+    expect(() => Probe.http('/healthz', { headers: { 'Bad Header': 'x' } })).toThrow(TimonelError);
+    expect(() => Probe.http('/healthz', { headers: { 'Bad Header': 'x' } })).toThrow(/is not an HTTP header name/);
+  });
+
+  test('fails when an HTTP or TCP probe names no port of the container', () => {
+    expect(() => Probe.tcp({ port: 'admin' }).render(scope(), 'startup', 'http', {}, [{ name: 'http', port: 8080 }])).toThrow(
+      "'startup.port' names no port of the container, got 'admin'. Allowed: a port number, or one of 'http' (8080)",
+    );
   });
 });
 
