@@ -34,11 +34,6 @@ export function stringifyDocs(docs: readonly unknown[]): string {
   return out.join('');
 }
 
-/** One document, as `Yaml.stringify(doc)` writes it. */
-export function stringifyDoc(doc: unknown): string {
-  return stringifyDocs([doc]);
-}
-
 /** Appends the text of one document to `out`. */
 function writeDoc(out: string[], doc: unknown): void {
   const start = out.length;
