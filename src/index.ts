@@ -1,6 +1,8 @@
 // The public API of timonel.
 export { App } from './app/app';
 export type { AppOutput, AppProps, ConstructMetadata } from './app/app';
+export { ARGOCD_SYNC_WAVE, syncWaves } from './app/delivery';
+export type { DeliveryProps, DeliveryRepository, DeliveryStage, DeliveryTool } from './app/delivery';
 export { Environments } from './app/environments';
 export type { Environment, EnvironmentProps, EnvironmentsProps, Overrides } from './app/environments';
 export { TimonelChart } from './app/chart';

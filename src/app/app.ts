@@ -1,13 +1,16 @@
 import * as path from 'path';
 import { App as Cdk8sApp, AppProps as Cdk8sAppProps, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { fail } from '../core/errors';
 import { enforcePolicies, Finding, PolicySubject } from '../policies';
 import { CONSTRUCT_METADATA_FILE, constructMetadata, recordsConstructMetadata } from '../synth/cdk8s-internals';
 import { mirror, mirrorFiles, publish } from '../synth/publish';
 import { AppSynthesis, PostProcess, RenderedFile, synthesizeApp } from '../synth/synth';
+import { stringifyDocs } from '../synth/yaml';
 import { checkPodSecurity, TimonelChart } from './chart';
 import { checkDuplicates } from './duplicates';
-import { renderEntries } from './kustomization';
+import { chartDependencies, DeliveryStage, DeliveryTool, stageName, syncWaves, withSyncWaves } from './delivery';
+import { KUSTOMIZATION_FILE, kustomization, renderEntries } from './kustomization';
 import { orderForApply } from './order';
 import { APP_PROPS } from './specs';
 import { checkProps } from '../core/validation';
@@ -20,6 +23,13 @@ export interface AppProps extends Omit<Cdk8sAppProps, 'yamlOutputType'> {
    * @default - $TIMONEL_OUTDIR, else 'dist'
    */
   readonly outdir?: string;
+  /**
+   * How the output is delivered, which decides how the apply order is written down: 'kubectl'
+   * (file and document order), 'argocd' (an `argocd.argoproj.io/sync-wave` annotation on every
+   * object) or 'flux' (one folder per chart, for one Flux Kustomization each, with `dependsOn`).
+   * @default 'kubectl'
+   */
+  readonly delivery?: DeliveryTool;
 }
 
 /**
@@ -33,6 +43,8 @@ export class App extends Cdk8sApp {
    * for cdk8s-cli validation plugins: into $CDK8S_OUTDIR under the CLI, else into `outdir`.
    */
   public readonly recordsConstructMetadata: boolean;
+  /** How the output is delivered (see `AppProps.delivery`). */
+  public readonly delivery: DeliveryTool;
 
   constructor(props: AppProps = {}) {
     super({
@@ -41,6 +53,10 @@ export class App extends Cdk8sApp {
       outputFileExtension: props.outputFileExtension ?? '.k8s.yaml',
     });
     this.recordsConstructMetadata = recordsConstructMetadata(props.recordConstructMetadata);
+    this.delivery = props.delivery ?? 'kubectl';
+    if (!['kubectl', 'argocd', 'flux'].includes(this.delivery)) {
+      fail({ scope: this, prop: 'delivery', message: 'is not a known delivery tool', value: this.delivery, allowed: "'kubectl', 'argocd', 'flux'" });
+    }
   }
 
   /**
@@ -49,7 +65,7 @@ export class App extends Cdk8sApp {
    * Writes nothing.
    */
   public render(): RenderedFile[] {
-    return this.renderChecked().charts.map(({ fileName, docs }) => ({ fileName, docs }));
+    return this.delivered(this.renderChecked());
   }
 
   /**
@@ -74,13 +90,31 @@ export class App extends Cdk8sApp {
    */
   public output(): AppOutput {
     const synthesis = this.renderChecked();
+    const files = this.delivered(synthesis);
+    const names = files.map((f) => stageName(f.fileName, this.outputFileExtension));
+    const deps = this.delivery === 'flux' ? chartDependencies(synthesis.charts.map((c) => c.chart)) : [];
+    // Flux applies folders: one per chart, each with its kustomization; the top one lists them.
+    const folder = (i: number): string => (this.delivery === 'flux' ? files[i].fileName.slice(0, -this.outputFileExtension.length) : '');
+    const inFolder = (i: number, name: string): string => (folder(i) ? `${folder(i)}/${name}` : name);
     return {
-      files: { [Symbol.iterator]: () => renderEntries(synthesis.charts) },
-      manifests: synthesis.charts.map((c) => c.fileName),
+      files: {
+        [Symbol.iterator]: () => (this.delivery === 'flux' ? fluxEntries(files, folder) : renderEntries(files)),
+      },
+      manifests: files.map((f, i) => inFolder(i, f.fileName)),
+      stages: this.delivery === 'flux'
+        ? files.map((_, i) => ({ name: names[i], folder: folder(i), dependsOn: deps[i].map((j) => names[j]) }))
+        : [{ name: 'all', folder: '', dependsOn: [] }],
       metadata: this.recordsConstructMetadata
         ? JSON.parse(constructMetadata(synthesis.charts.flatMap((c) => c.apiObjects)))
         : undefined,
     };
+  }
+
+  /** The files as delivered: with sync waves for Argo CD. */
+  private delivered(synthesis: AppSynthesis): RenderedFile[] {
+    if (this.delivery !== 'argocd') return synthesis.charts.map(({ fileName, docs }) => ({ fileName, docs }));
+    const waves = syncWaves(synthesis.charts);
+    return synthesis.charts.map(({ fileName, docs }, i) => ({ fileName, docs: withSyncWaves(docs, waves[i]) }));
   }
 
   /** Synthesizes (validate → order → render), drops empty charts, then runs the policies and the duplicate check. */
@@ -101,6 +135,8 @@ export interface AppOutput {
   readonly manifests: readonly string[];
   /** The parsed `construct-metadata.json`, when the app records it. */
   readonly metadata?: ConstructMetadata;
+  /** The parts applied as one unit, in order: the whole folder, or one folder per chart (Flux). */
+  readonly stages: readonly DeliveryStage[];
 }
 
 /** cdk8s's `construct-metadata.json`: object name to construct path. */
@@ -113,6 +149,15 @@ export interface ConstructMetadata {
 export function cliFolder(outdir: string): string | undefined {
   const cliOut = process.env.CDK8S_OUTDIR;
   return cliOut && path.resolve(cliOut) !== path.resolve(outdir) ? cliOut : undefined;
+}
+
+/** Flux layout: each chart file in its own folder with a kustomization; the top one lists the folders. */
+function* fluxEntries(files: readonly RenderedFile[], folder: (i: number) => string): Generator<[string, string]> {
+  for (let i = 0; i < files.length; i++) {
+    yield [`${folder(i)}/${files[i].fileName}`, stringifyDocs(files[i].docs)];
+    yield [`${folder(i)}/${KUSTOMIZATION_FILE}`, kustomization([files[i]])];
+  }
+  yield [KUSTOMIZATION_FILE, kustomization(files.map((_, i) => ({ fileName: folder(i), docs: [] })))];
 }
 
 function* withFile(files: Iterable<[string, string]>, name: string, text: string): Generator<[string, string]> {

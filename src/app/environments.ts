@@ -6,6 +6,7 @@ import { NameRule, validateName } from '../core/names';
 import { CONSTRUCT_METADATA_FILE } from '../synth/cdk8s-internals';
 import { mirror, mirrorFiles, publish } from '../synth/publish';
 import { App, AppOutput, AppProps, cliFolder, ConstructMetadata } from './app';
+import { deliveryFiles, DeliveryProps } from './delivery';
 
 /** Overrides of values `V`: any part of them; objects are merged key by key, arrays and scalars replaced. */
 export type Overrides<V> = {
@@ -60,10 +61,18 @@ export interface EnvironmentsProps<V extends object> {
    */
   readonly only?: string;
   /**
-   * Props of each environment's App (`outdir` is `<outdir>/<name>`).
+   * Props of each environment's App (`outdir` is `<outdir>/<name>`, `delivery` is `delivery.tool`).
    * @default - the App defaults
    */
-  readonly appProps?: Omit<AppProps, 'outdir'>;
+  readonly appProps?: Omit<AppProps, 'outdir' | 'delivery'>;
+  /**
+   * How the environments are delivered: the apply order as Argo CD sync waves or Flux
+   * Kustomizations, and the delivery objects of each environment in `<outdir>/<folder>/<env>/`
+   * (Argo CD Applications, app of apps; or Flux Kustomizations) pointing at `<outdir>/<env>` in
+   * the repository.
+   * @default - { tool: 'kubectl' }: no delivery objects
+   */
+  readonly delivery?: DeliveryProps;
 }
 
 /**
@@ -95,6 +104,10 @@ export class Environments<V extends object> {
       fail({ path: 'Environments', prop: 'environments', message: 'must name at least one environment', value: props.environments, fix: "add one, e.g. environments: { dev: {} }" });
     }
     for (const name of this.names) validateName(name, NameRule.DNS_1123_LABEL, { prop: `environments.${name}` });
+    const folder = props.delivery?.folder ?? 'delivery';
+    if (props.delivery && props.delivery.tool !== 'kubectl' && this.names.includes(folder)) {
+      fail({ path: 'Environments', prop: `environments.${folder}`, message: 'has the name of the delivery folder', fix: "rename the environment, or set 'delivery.folder'" });
+    }
     const only = props.only ?? (process.env.TIMONEL_ENV || undefined);
     if (only !== undefined && !this.names.includes(only)) {
       fail({
@@ -123,7 +136,7 @@ export class Environments<V extends object> {
     let app = this.apps.get(name);
     if (!app) {
       this.environment(name);
-      app = new App({ ...this.props.appProps, outdir: path.join(this.outdir, name) });
+      app = new App({ ...this.props.appProps, outdir: path.join(this.outdir, name), delivery: this.props.delivery?.tool });
       this.props.build(app, { name, values: this.values(name) });
       this.apps.set(name, app);
     }
@@ -141,11 +154,14 @@ export class Environments<V extends object> {
     const cliDir = cliFolder(this.outdir);
     const metadata = mergeMetadata(outputs.map(([, o]) => o));
     const metadataText = metadata === undefined ? undefined : JSON.stringify(metadata);
+    const folder = this.props.delivery?.folder ?? 'delivery';
+    const delivery = outputs.map(([name, o]) => [name, deliveryFiles(this.props.delivery ?? { tool: 'kubectl' }, name, this.outdir, o.stages)] as const);
     if (this.only === undefined) {
-      publish(this.outdir, filesOf(outputs, cliDir ? undefined : metadataText));
+      publish(this.outdir, withDelivery(filesOf(outputs, cliDir ? undefined : metadataText), delivery, `${folder}/`));
     } else {
       const [[name, output]] = outputs;
       publish(path.join(this.outdir, name), filesOf([['', output]], cliDir ? undefined : metadataText));
+      if (delivery[0][1].size) publish(path.join(this.outdir, folder, name), delivery[0][1]);
     }
     if (cliDir) {
       for (const [name, output] of outputs) mirrorFiles(path.join(this.outdir, name), path.join(cliDir, name), output.manifests);
@@ -167,6 +183,13 @@ function* filesOf(outputs: readonly (readonly [string, AppOutput])[], metadata: 
     for (const [file, text] of output.files) yield [name ? `${name}/${file}` : file, text];
   }
   if (metadata !== undefined) yield [CONSTRUCT_METADATA_FILE, metadata];
+}
+
+function* withDelivery(
+  files: Iterable<[string, string]>, delivery: readonly (readonly [string, ReadonlyMap<string, string>])[], prefix: string,
+): Generator<[string, string]> {
+  yield* files;
+  for (const [env, entries] of delivery) for (const [file, text] of entries) yield [`${prefix}${env}/${file}`, text];
 }
 
 // Names and construct paths are the same in every environment, so the union is exact.

@@ -29,10 +29,13 @@ export function buildPlatform(app: App, values: PlatformValues = PLATFORM_DEFAUL
 /**
  * The example platform in two environments: `dev` (overrides in code: one small pod per app, a
  * staging host and certificate issuer, the API's release candidate) and `prod` (overrides in
- * src/examples/values/prod.yaml: more replicas and resources, wider autoscaling).
+ * src/examples/values/prod.yaml: more replicas and resources, wider autoscaling), delivered by
+ * Argo CD from the repository's `dist/` folder.
  */
-export function platform(props: Pick<EnvironmentsProps<PlatformValues>, 'outdir' | 'only' | 'appProps'> = {}): Environments<PlatformValues> {
+export function platform(props: Pick<EnvironmentsProps<PlatformValues>, 'outdir' | 'only' | 'appProps' | 'delivery'> = {}): Environments<PlatformValues> {
   return new Environments<PlatformValues>({
+    // Argo CD: sync waves on every object, and an app of apps per environment in dist/delivery/<env>/.
+    delivery: { tool: 'argocd', repository: { url: 'https://github.com/acme/platform.git', path: 'dist' } },
     ...props,
     defaults: PLATFORM_DEFAULTS,
     environments: {

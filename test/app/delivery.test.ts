@@ -1,0 +1,178 @@
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { App } from '../../src/app/app';
+import { TimonelChart } from '../../src/app/chart';
+import { ARGOCD_SYNC_WAVE } from '../../src/app/delivery';
+import { Environments } from '../../src/app/environments';
+import { PostgreSQL } from '../../src/constructs/presets/postgres';
+import { StoreCredentials } from '../../src/constructs/stateful-store';
+import { WebApp } from '../../src/constructs/web-app';
+import { TimonelError } from '../../src/core/errors';
+import { platform } from '../../src/examples/platform';
+import { crdErrors } from '../support/crd-schema';
+
+const ENV = ['CDK8S_OUTDIR', 'CDK8S_RECORD_CONSTRUCT_METADATA', 'TIMONEL_OUTDIR', 'TIMONEL_ENV'];
+let tmp: string;
+let savedEnv: Record<string, string | undefined>;
+let stderr: jest.SpyInstance;
+
+beforeEach(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'timonel-delivery-'));
+  savedEnv = Object.fromEntries(ENV.map((k) => [k, process.env[k]]));
+  for (const k of ENV) delete process.env[k];
+  stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+});
+
+afterEach(() => {
+  for (const k of ENV) {
+    if (savedEnv[k] === undefined) delete process.env[k];
+    else process.env[k] = savedEnv[k];
+  }
+  stderr.mockRestore();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+/** Two charts: `data` (a database) and `shop` (an api connected to it and a web app connected to the api). */
+function build(app: App): void {
+  const data = new TimonelChart(app, 'data', { namespace: 'shop' });
+  const db = new PostgreSQL(data, 'db', { credentials: StoreCredentials.fromSecret('shop-db'), database: 'shop' });
+  const shop = new TimonelChart(app, 'shop', { namespace: 'shop', createNamespace: false });
+  const api = new WebApp(shop, 'api', { image: 'ghcr.io/acme/api:1.0.0', healthPath: '/healthz' });
+  const web = new WebApp(shop, 'web', { image: 'ghcr.io/acme/web:1.0.0', healthPath: '/healthz' });
+  api.connectTo(db);
+  web.connectTo(api);
+}
+
+function envs(tool: 'argocd' | 'flux' | 'kubectl'): Environments<{ n: number }> {
+  return new Environments<{ n: number }>({
+    defaults: { n: 1 },
+    environments: { dev: {}, prod: {} },
+    build: (app) => build(app),
+    outdir: path.join(tmp, 'dist'),
+    delivery: { tool, repository: { url: 'https://github.com/acme/platform.git', path: 'deploy' } },
+  });
+}
+
+function docsOf(file: string): any[] {
+  return parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS());
+}
+
+function files(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) out.push(...files(path.join(dir, e.name)).map((f) => `${e.name}/${f}`));
+    else if (e.name !== '.timonel') out.push(e.name);
+  }
+  return out.sort();
+}
+
+const hasKubectl = (): boolean => spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+
+describe('delivery: Argo CD', () => {
+  test('every object gets a sync wave in apply order: stores, then the apps that connect to them, then the rest', () => {
+    const app = envs('argocd').app('dev');
+    const docs = app.render().flatMap((f) => f.docs);
+    const wave = (kind: string, name: string): number => Number(docs.find((d) => d.kind === kind && d.metadata.name === name).metadata.annotations[ARGOCD_SYNC_WAVE]);
+    expect(docs.every((d) => /^\d+$/.test(d.metadata.annotations?.[ARGOCD_SYNC_WAVE]))).toBe(true);
+    expect(wave('Namespace', 'shop')).toBe(0);
+    expect(wave('StatefulSet', 'data-db')).toBeGreaterThan(wave('Service', 'data-db'));
+    expect(wave('Deployment', 'shop-api')).toBeGreaterThan(wave('StatefulSet', 'data-db'));
+    // Same kind, but web connects to api: a wave of its own.
+    expect(wave('Deployment', 'shop-web')).toBeGreaterThan(wave('Deployment', 'shop-api'));
+    expect(wave('NetworkPolicy', 'shop-web-to-shop-api')).toBeGreaterThan(wave('Deployment', 'shop-web'));
+    // Waves never go down along the apply order.
+    const waves = docs.map((d) => Number(d.metadata.annotations[ARGOCD_SYNC_WAVE]));
+    expect(waves).toEqual([...waves].sort((a, b) => a - b));
+  });
+
+  test('kubectl output has no sync waves', () => {
+    const docs = envs('kubectl').app('dev').render().flatMap((f) => f.docs);
+    expect(docs.some((d) => d.metadata.annotations?.[ARGOCD_SYNC_WAVE] !== undefined)).toBe(false);
+  });
+
+  test('an app of apps per environment in delivery/<env>/, pointing at <path>/<env>, valid against the Application CRD', () => {
+    envs('argocd').synth();
+    const dist = path.join(tmp, 'dist');
+    expect(files(path.join(dist, 'delivery'))).toEqual(['dev/apps/applications.yaml', 'dev/root.yaml', 'prod/apps/applications.yaml', 'prod/root.yaml']);
+    const [root] = docsOf(path.join(dist, 'delivery', 'prod', 'root.yaml'));
+    expect(root.spec.source).toEqual({ repoURL: 'https://github.com/acme/platform.git', targetRevision: 'main', path: 'deploy/delivery/prod/apps' });
+    const [child] = docsOf(path.join(dist, 'delivery', 'prod', 'apps', 'applications.yaml'));
+    expect(child.metadata).toMatchObject({ name: 'platform-prod', namespace: 'argocd' });
+    expect(child.spec.source.path).toBe('deploy/prod');
+    expect(child.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+    for (const app of [root, child]) expect(crdErrors(app)).toEqual([]);
+  });
+
+  test('the CRD check can fail: a wrong field type is reported', () => {
+    const [root] = (() => {
+      envs('argocd').synth();
+      return docsOf(path.join(tmp, 'dist', 'delivery', 'dev', 'root.yaml'));
+    })();
+    root.spec.syncPolicy.automated.prune = 'yes';
+    expect(crdErrors(root)).toEqual(['/spec/syncPolicy/automated/prune must be boolean']);
+  });
+});
+
+describe('delivery: Flux', () => {
+  test('one folder per chart with its kustomization; the environment kustomization lists the folders', () => {
+    envs('flux').synth();
+    const dev = path.join(tmp, 'dist', 'dev');
+    expect(files(dev)).toEqual(['0000-data/0000-data.k8s.yaml', '0000-data/kustomization.yaml', '0001-shop/0001-shop.k8s.yaml', '0001-shop/kustomization.yaml', 'kustomization.yaml']);
+    expect(fs.readFileSync(path.join(dev, 'kustomization.yaml'), 'utf8')).toContain('resources:\n  - 0000-data\n  - 0001-shop\n');
+  });
+
+  test('one Flux Kustomization per chart, with dependsOn from the connections, valid against the Kustomization CRD', () => {
+    envs('flux').synth();
+    const ks = docsOf(path.join(tmp, 'dist', 'delivery', 'dev', 'kustomizations.yaml'));
+    expect(ks.map((k) => [k.metadata.name, k.spec.path, k.spec.dependsOn])).toEqual([
+      ['platform-dev-data', './deploy/dev/0000-data', undefined],
+      ['platform-dev-shop', './deploy/dev/0001-shop', [{ name: 'platform-dev-data' }]],
+    ]);
+    expect(ks[0].spec).toMatchObject({ prune: true, wait: true, interval: '10m', sourceRef: { kind: 'GitRepository', name: 'flux-system' } });
+    for (const k of ks) expect(crdErrors(k)).toEqual([]);
+  });
+
+  test('kubectl kustomize accepts the Flux layout (skipped without kubectl)', () => {
+    if (!hasKubectl()) {
+      console.warn('kubectl is not installed: skipping the kustomize check');
+      return;
+    }
+    envs('flux').synth();
+    const out = execFileSync('kubectl', ['kustomize', path.join(tmp, 'dist', 'dev')], { encoding: 'utf8' });
+    const kinds = out.split('\n').filter((l) => l.startsWith('kind: ')).map((l) => l.slice(6));
+    expect(kinds[0]).toBe('Namespace');
+    expect(kinds.indexOf('StatefulSet')).toBeLessThan(kinds.indexOf('Deployment'));
+  });
+});
+
+describe('delivery: the example platform', () => {
+  test('is delivered by Argo CD: the database and cache before the API, the API before the web app', () => {
+    const docs = platform({ outdir: '/nonexistent' }).app('prod').render().flatMap((f) => f.docs);
+    const wave = (kind: string, name: string): number => Number(docs.find((d) => d.kind === kind && d.metadata.name === name).metadata.annotations[ARGOCD_SYNC_WAVE]);
+    expect(wave('StatefulSet', 'shop-db')).toBeLessThan(wave('Deployment', 'shop-api'));
+    expect(wave('Deployment', 'shop-api')).toBeLessThan(wave('Deployment', 'shop-web'));
+  });
+});
+
+describe('delivery fails', () => {
+  test('fails when Argo CD or Flux has no repository', () => {
+    const e = new Environments<{ n: number }>({
+      defaults: { n: 1 }, environments: { dev: {} }, build: (app) => build(app), outdir: path.join(tmp, 'dist'), delivery: { tool: 'argocd' },
+    });
+    expect(() => e.synth()).toThrow(TimonelError);
+    expect(() => e.synth()).toThrow(/'delivery.repository' is required for argocd/);
+  });
+
+  test('fails when an environment has the name of the delivery folder', () => {
+    expect(() => new Environments<{ n: number }>({
+      defaults: { n: 1 }, environments: { delivery: {} }, build: (app) => build(app), delivery: { tool: 'flux', repository: { url: 'x' } },
+    })).toThrow(/'environments.delivery' has the name of the delivery folder/);
+  });
+
+  test('fails when the App gets an unknown delivery tool', () => {
+    expect(() => new App({ delivery: 'helm' as any })).toThrow(/'delivery' is not a known delivery tool, got 'helm'/);
+  });
+});
