@@ -1,7 +1,6 @@
 import * as path from 'path';
 import { App as Cdk8sApp, AppProps as Cdk8sAppProps, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { fail } from '../core/errors';
 import { enforcePolicies, Finding, PolicySubject } from '../policies';
 import { CONSTRUCT_METADATA_FILE, constructMetadata, recordsConstructMetadata } from '../synth/cdk8s-internals';
 import { mirror, mirrorFiles, publish } from '../synth/publish';
@@ -54,9 +53,6 @@ export class App extends Cdk8sApp {
     });
     this.recordsConstructMetadata = recordsConstructMetadata(props.recordConstructMetadata);
     this.delivery = props.delivery ?? 'kubectl';
-    if (!['kubectl', 'argocd', 'flux'].includes(this.delivery)) {
-      fail({ scope: this, prop: 'delivery', message: 'is not a known delivery tool', value: this.delivery, allowed: "'kubectl', 'argocd', 'flux'" });
-    }
   }
 
   /**

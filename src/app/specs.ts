@@ -21,6 +21,7 @@ export const APP_PROPS = v.object<AppProps>()({
   outdir: v.string({ nonEmpty: true, samples: ['dist'] }),
   outputFileExtension: v.string({ nonEmpty: true, samples: ['.k8s.yaml'] }),
   recordConstructMetadata: v.boolean(),
+  delivery: v.oneOf(['kubectl', 'argocd', 'flux'] as const),
   resolvers: v.array(v.custom<NonNullable<AppProps['resolvers']>[number]>(
     'a resolver: an object with a resolve(context) method',
     (x) => (x !== null && typeof x === 'object' && typeof (x as { resolve?: unknown }).resolve === 'function' ? undefined : { message: 'is not a resolver' }),

@@ -173,6 +173,6 @@ describe('delivery fails', () => {
   });
 
   test('fails when the App gets an unknown delivery tool', () => {
-    expect(() => new App({ delivery: 'helm' as any })).toThrow(/'delivery' is not a known delivery tool, got 'helm'/);
+    expect(() => new App({ delivery: 'helm' as any })).toThrow(/'delivery' is not one of the allowed values, got 'helm'. Allowed: 'kubectl', 'argocd', 'flux'/);
   });
 });
