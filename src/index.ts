@@ -1,7 +1,9 @@
 // The public API of timonel.
 export { App } from './app/app';
 export type { AppOutput, AppProps, ConstructMetadata } from './app/app';
-export { ARGOCD_SYNC_WAVE, syncWaves } from './app/delivery';
+export { ARGOCD_HOOK, ARGOCD_HOOK_DELETE_POLICY, ARGOCD_SYNC_WAVE, syncWaves } from './app/delivery';
+export { APPLYSET_PART_OF, applySetId } from './app/applyset';
+export type { ApplySetOptions } from './app/applyset';
 export type { DeliveryProps, DeliveryRepository, DeliveryStage, DeliveryTool } from './app/delivery';
 export { Environments } from './app/environments';
 export type { Environment, EnvironmentProps, EnvironmentsProps, Overrides } from './app/environments';
@@ -31,6 +33,7 @@ export type { ConfigEntry } from './workload/config-source';
 export type { AutoscalingOptions, DeploymentRolloutOptions } from './workload/scaling';
 export * from './constructs/web-app';
 export * from './constructs/batch-job';
+export * from './constructs/migration';
 export * from './constructs/worker';
 export * from './constructs/stateful-store';
 export * from './constructs/presets/postgres';

@@ -8,7 +8,11 @@ import { AppSynthesis, PostProcess, RenderedFile, synthesizeApp } from '../synth
 import { stringifyDocs } from '../synth/yaml';
 import { checkPodSecurity, TimonelChart } from './chart';
 import { checkDuplicates } from './duplicates';
-import { chartDependencies, DeliveryStage, DeliveryTool, stageName, syncWaves, withSyncWaves } from './delivery';
+import { Migration } from '../constructs/migration';
+import { ApplySetOptions, resolveApplySet, withApplySetLabel } from './applyset';
+import {
+  ARGOCD_HOOK, ARGOCD_HOOK_DELETE_POLICY, chartDependencies, DeliveryStage, DeliveryTool, stageName, syncWaves, withSyncWaves,
+} from './delivery';
 import { KUSTOMIZATION_FILE, kustomization, renderEntries } from './kustomization';
 import { orderForApply } from './order';
 import { APP_PROPS } from './specs';
@@ -29,6 +33,13 @@ export interface AppProps extends Omit<Cdk8sAppProps, 'yamlOutputType'> {
    * @default 'kubectl'
    */
   readonly delivery?: DeliveryTool;
+  /**
+   * Labels every object as a member of this ApplySet (KEP-3659), so that
+   * `kubectl apply --prune --applyset=<name>` deletes the objects of removed constructs.
+   * @default - no ApplySet labels
+   * @see https://kubernetes.io/docs/tasks/manage-kubernetes-objects/declarative-config/#alternative-kubectl-apply-f-directory-prune
+   */
+  readonly applySet?: ApplySetOptions;
 }
 
 /**
@@ -44,6 +55,8 @@ export class App extends Cdk8sApp {
   public readonly recordsConstructMetadata: boolean;
   /** How the output is delivered (see `AppProps.delivery`). */
   public readonly delivery: DeliveryTool;
+  /** The ApplySet id every object is labelled with (`applyset.kubernetes.io/part-of`), if any. */
+  public readonly applySetId?: string;
 
   constructor(props: AppProps = {}) {
     super({
@@ -53,6 +66,7 @@ export class App extends Cdk8sApp {
     });
     this.recordsConstructMetadata = recordsConstructMetadata(props.recordConstructMetadata);
     this.delivery = props.delivery ?? 'kubectl';
+    this.applySetId = props.applySet === undefined ? undefined : resolveApplySet(this, props.applySet);
   }
 
   /**
@@ -87,30 +101,50 @@ export class App extends Cdk8sApp {
   public output(): AppOutput {
     const synthesis = this.renderChecked();
     const files = this.delivered(synthesis);
-    const names = files.map((f) => stageName(f.fileName, this.outputFileExtension));
+    const ext = this.outputFileExtension;
     const deps = this.delivery === 'flux' ? chartDependencies(synthesis.charts.map((c) => c.chart)) : [];
-    // Flux applies folders: one per chart, each with its kustomization; the top one lists them.
-    const folder = (i: number): string => (this.delivery === 'flux' ? files[i].fileName.slice(0, -this.outputFileExtension.length) : '');
-    const inFolder = (i: number, name: string): string => (folder(i) ? `${folder(i)}/${name}` : name);
+    const parts: Part[] = [];
+    files.forEach((f, i) => {
+      const base = f.fileName.slice(0, -ext.length);
+      const name = stageName(f.fileName, ext);
+      const chartDeps = (deps[i] ?? []).map((j) => stageName(files[j].fileName, ext));
+      // Migrations are an earlier stage of their own (kubectl, Flux); Argo CD orders them by wave or hook.
+      const split = this.delivery === 'argocd' ? undefined : splitAtMigrations(f.docs, synthesis.charts[i].sources);
+      if (!split) {
+        parts.push({ fileName: f.fileName, docs: f.docs, name, dependsOn: chartDeps });
+        return;
+      }
+      let last = chartDeps;
+      if (split.before.length) {
+        parts.push({ fileName: `${base}-prerequisites${ext}`, docs: split.before, name: `${name}-prerequisites`, dependsOn: chartDeps });
+        last = [`${name}-prerequisites`];
+      }
+      parts.push({ fileName: `${base}-migrations${ext}`, docs: split.migrations, name: `${name}-migrations`, dependsOn: last });
+      parts.push({ fileName: f.fileName, docs: split.rest, name, dependsOn: [`${name}-migrations`] });
+    });
+    // Flux applies folders: one per part, each with its kustomization; the top one lists them.
+    const folder = (p: Part): string => (this.delivery === 'flux' ? p.fileName.slice(0, -ext.length) : '');
     return {
       files: {
-        [Symbol.iterator]: () => (this.delivery === 'flux' ? fluxEntries(files, folder) : renderEntries(files)),
+        [Symbol.iterator]: () => (this.delivery === 'flux' ? fluxEntries(parts, folder) : renderEntries(parts)),
       },
-      manifests: files.map((f, i) => inFolder(i, f.fileName)),
-      stages: this.delivery === 'flux'
-        ? files.map((_, i) => ({ name: names[i], folder: folder(i), dependsOn: deps[i].map((j) => names[j]) }))
-        : [{ name: 'all', folder: '', dependsOn: [] }],
+      manifests: parts.map((p) => (folder(p) ? `${folder(p)}/${p.fileName}` : p.fileName)),
+      stages: parts.map((p) => ({ name: p.name, folder: folder(p), dependsOn: p.dependsOn, fileName: p.fileName })),
       metadata: this.recordsConstructMetadata
         ? JSON.parse(constructMetadata(synthesis.charts.flatMap((c) => c.apiObjects)))
         : undefined,
     };
   }
 
-  /** The files as delivered: with sync waves for Argo CD. */
+  /** The files as delivered: ApplySet labels; sync waves (and PreSync hooks) for Argo CD. */
   private delivered(synthesis: AppSynthesis): RenderedFile[] {
-    if (this.delivery !== 'argocd') return synthesis.charts.map(({ fileName, docs }) => ({ fileName, docs }));
-    const waves = syncWaves(synthesis.charts);
-    return synthesis.charts.map(({ fileName, docs }, i) => ({ fileName, docs: withSyncWaves(docs, waves[i]) }));
+    const waves = this.delivery === 'argocd' ? syncWaves(synthesis.charts) : undefined;
+    return synthesis.charts.map(({ fileName, docs, sources }, i) => {
+      let out = docs;
+      if (this.applySetId !== undefined) out = withApplySetLabel(out, this.applySetId);
+      if (waves) out = withPreSyncHooks(withSyncWaves(out, waves[i]), sources);
+      return { fileName, docs: out };
+    });
   }
 
   /** Synthesizes (validate → order → render), drops empty charts, then runs the policies and the duplicate check. */
@@ -148,12 +182,44 @@ export function cliFolder(outdir: string): string | undefined {
 }
 
 /** Flux layout: each chart file in its own folder with a kustomization; the top one lists the folders. */
-function* fluxEntries(files: readonly RenderedFile[], folder: (i: number) => string): Generator<[string, string]> {
-  for (let i = 0; i < files.length; i++) {
-    yield [`${folder(i)}/${files[i].fileName}`, stringifyDocs(files[i].docs)];
-    yield [`${folder(i)}/${KUSTOMIZATION_FILE}`, kustomization([files[i]])];
+function* fluxEntries(parts: readonly Part[], folder: (p: Part) => string): Generator<[string, string]> {
+  for (const p of parts) {
+    yield [`${folder(p)}/${p.fileName}`, stringifyDocs(p.docs)];
+    yield [`${folder(p)}/${KUSTOMIZATION_FILE}`, kustomization([p])];
   }
-  yield [KUSTOMIZATION_FILE, kustomization(files.map((_, i) => ({ fileName: folder(i), docs: [] })))];
+  yield [KUSTOMIZATION_FILE, kustomization(parts.map((p) => ({ fileName: folder(p), docs: [] })))];
+}
+
+/** One file of the output and the stage it is applied in. */
+interface Part extends RenderedFile {
+  readonly name: string;
+  readonly dependsOn: readonly string[];
+}
+
+/** A chart's documents split around its migration Jobs, or undefined when it has none. */
+function splitAtMigrations(docs: readonly any[], sources: readonly (IConstruct | undefined)[]): { before: any[]; migrations: any[]; rest: any[] } | undefined {
+  const isJob = docs.map((d, i) => d?.kind === 'Job' && Migration.isMigration(sources[i]));
+  const first = isJob.indexOf(true);
+  if (first < 0) return undefined;
+  return {
+    before: docs.slice(0, first),
+    migrations: docs.filter((_, i) => isJob[i]),
+    rest: docs.filter((_, i) => i > first && !isJob[i]),
+  };
+}
+
+/** Argo CD: a migration set to 'pre-sync' becomes a PreSync hook, deleted before its next run is created. */
+function withPreSyncHooks(docs: any[], sources: readonly (IConstruct | undefined)[]): any[] {
+  return docs.map((doc, i) => {
+    const source = sources[i];
+    if (doc?.kind !== 'Job' || !Migration.isMigration(source) || migrationOf(source!)?.argocd !== 'pre-sync') return doc;
+    return { ...doc, metadata: { ...doc.metadata, annotations: { ...doc.metadata.annotations, [ARGOCD_HOOK]: 'PreSync', [ARGOCD_HOOK_DELETE_POLICY]: 'BeforeHookCreation' } } };
+  });
+}
+
+function migrationOf(c: IConstruct): Migration | undefined {
+  for (let x: IConstruct | undefined = c; x; x = x.node.scope) if (x instanceof Migration) return x;
+  return undefined;
 }
 
 function* withFile(files: Iterable<[string, string]>, name: string, text: string): Generator<[string, string]> {

@@ -17,6 +17,10 @@ export type DeliveryTool = 'kubectl' | 'argocd' | 'flux';
 
 /** The Argo CD annotation that orders a sync: lower waves are applied (and healthy) first. */
 export const ARGOCD_SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
+/** The Argo CD annotation that makes an object a hook of a sync phase (PreSync, Sync, PostSync, …). */
+export const ARGOCD_HOOK = 'argocd.argoproj.io/hook';
+/** When Argo CD deletes a hook: BeforeHookCreation keeps the last run (for its logs) until the next one. */
+export const ARGOCD_HOOK_DELETE_POLICY = 'argocd.argoproj.io/hook-delete-policy';
 
 /** A part of an environment's output applied as one unit: the whole folder, or one chart's folder (Flux). */
 export interface DeliveryStage {
@@ -26,6 +30,8 @@ export interface DeliveryStage {
   readonly folder: string;
   /** The stages applied (and ready) before this one. */
   readonly dependsOn: readonly string[];
+  /** Its manifest file, inside `folder`. */
+  readonly fileName: string;
 }
 
 /** Where the delivery objects find the synthesized output. */

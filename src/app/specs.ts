@@ -3,6 +3,7 @@ import { labelMap, labelValue, nameSpec } from '../core/specs';
 import { v } from '../core/validation';
 import { PolicyOptions, PROFILE } from '../policies/policy';
 import type { AppProps } from './app';
+import type { ApplySetOptions } from './applyset';
 import type { TimonelChartProps } from './chart';
 
 /** The spec of TimonelChartProps. */
@@ -22,6 +23,10 @@ export const APP_PROPS = v.object<AppProps>()({
   outputFileExtension: v.string({ nonEmpty: true, samples: ['.k8s.yaml'] }),
   recordConstructMetadata: v.boolean(),
   delivery: v.oneOf(['kubectl', 'argocd', 'flux'] as const),
+  applySet: v.object<ApplySetOptions>()({
+    name: v.required(nameSpec(NameRule.DNS_1123_SUBDOMAIN)),
+    namespace: nameSpec(NameRule.DNS_1123_LABEL),
+  }, { what: 'ApplySet option' }),
   resolvers: v.array(v.custom<NonNullable<AppProps['resolvers']>[number]>(
     'a resolver: an object with a resolve(context) method',
     (x) => (x !== null && typeof x === 'object' && typeof (x as { resolve?: unknown }).resolve === 'function' ? undefined : { message: 'is not a resolver' }),

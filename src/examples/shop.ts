@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { Construct } from 'constructs';
+import { Migration } from '../constructs/migration';
 import { PostgreSQL } from '../constructs/presets/postgres';
 import { Redis } from '../constructs/presets/redis';
 import { StoreCredentials } from '../constructs/stateful-store';
@@ -62,6 +63,7 @@ export interface Shop {
   readonly db: PostgreSQL;
   readonly cache: Redis;
   readonly orders: Worker;
+  readonly migrate: Migration;
 }
 
 /**
@@ -92,6 +94,16 @@ export function shopChart(scope: Construct, values: ShopValues = SHOP_DEFAULTS):
     resources: { cpu: { request: values.api.cpu }, memory: { request: values.api.memoryRequest, limit: values.api.memoryLimit } },
     isolate: true,
     metrics: { port: 9090 },
+  });
+
+  // The API's schema migration, from the same image: it runs (once per API version) after the
+  // database is up and before the new API rolls out.
+  const migrate = new Migration(chart, 'migrate', {
+    image: `ghcr.io/acme/shop-api:${values.api.tag}`,
+    component: 'migration',
+    command: ['/app/shop-api', 'migrate', 'up'],
+    connectTo: [db],
+    before: [api],
   });
 
   const web = new WebApp(chart, 'web', {
@@ -127,5 +139,5 @@ export function shopChart(scope: Construct, values: ShopValues = SHOP_DEFAULTS):
     connectTo: [db, cache], // DB_* and CACHE_* env, egress only to them (and DNS)
   });
 
-  return { chart, web, api, db, cache, orders };
+  return { chart, web, api, db, cache, orders, migrate };
 }

@@ -5,7 +5,9 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { App } from '../../src/app/app';
 import { TimonelChart } from '../../src/app/chart';
-import { ARGOCD_SYNC_WAVE } from '../../src/app/delivery';
+import { APPLYSET_PART_OF, applySetId } from '../../src/app/applyset';
+import { ARGOCD_HOOK, ARGOCD_HOOK_DELETE_POLICY, ARGOCD_SYNC_WAVE } from '../../src/app/delivery';
+import { Migration } from '../../src/constructs/migration';
 import { Environments } from '../../src/app/environments';
 import { PostgreSQL } from '../../src/constructs/presets/postgres';
 import { StoreCredentials } from '../../src/constructs/stateful-store';
@@ -35,8 +37,8 @@ afterEach(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-/** Two charts: `data` (a database) and `shop` (an api connected to it and a web app connected to the api). */
-function build(app: App): void {
+/** Two charts: `data` (a database) and `shop` (an api connected to it and a web app connected to the api); with a migration of the api. */
+function build(app: App, migration?: 'sync-wave' | 'pre-sync'): void {
   const data = new TimonelChart(app, 'data', { namespace: 'shop' });
   const db = new PostgreSQL(data, 'db', { credentials: StoreCredentials.fromSecret('shop-db'), database: 'shop' });
   const shop = new TimonelChart(app, 'shop', { namespace: 'shop', createNamespace: false });
@@ -44,13 +46,14 @@ function build(app: App): void {
   const web = new WebApp(shop, 'web', { image: 'ghcr.io/acme/web:1.0.0', healthPath: '/healthz' });
   api.connectTo(db);
   web.connectTo(api);
+  if (migration) new Migration(shop, 'migrate', { image: 'ghcr.io/acme/api:1.0.0', connectTo: [db], before: [api], argocd: migration });
 }
 
-function envs(tool: 'argocd' | 'flux' | 'kubectl'): Environments<{ n: number }> {
+function envs(tool: 'argocd' | 'flux' | 'kubectl', migration?: 'sync-wave' | 'pre-sync'): Environments<{ n: number }> {
   return new Environments<{ n: number }>({
     defaults: { n: 1 },
     environments: { dev: {}, prod: {} },
-    build: (app) => build(app),
+    build: (app) => build(app, migration),
     outdir: path.join(tmp, 'dist'),
     delivery: { tool, repository: { url: 'https://github.com/acme/platform.git', path: 'deploy' } },
   });
@@ -148,7 +151,73 @@ describe('delivery: Flux', () => {
   });
 });
 
+describe('migrations before rollout', () => {
+  test('Argo CD: the migration Job has a wave after the database and before the API, and no hook', () => {
+    const docs = envs('argocd', 'sync-wave').app('dev').render().flatMap((f) => f.docs);
+    const job = docs.find((d) => d.kind === 'Job');
+    const wave = (d: any): number => Number(d.metadata.annotations[ARGOCD_SYNC_WAVE]);
+    const of = (kind: string, name: string): any => docs.find((d) => d.kind === kind && d.metadata.name === name);
+    expect(wave(job)).toBeGreaterThan(wave(of('StatefulSet', 'data-db')));
+    expect(wave(job)).toBeLessThan(wave(of('Deployment', 'shop-api')));
+    expect(job.metadata.annotations[ARGOCD_HOOK]).toBeUndefined();
+  });
+
+  test("Argo CD 'pre-sync': a PreSync hook deleted before the next run's hook is created", () => {
+    const job = envs('argocd', 'pre-sync').app('dev').render().flatMap((f) => f.docs).find((d) => d.kind === 'Job');
+    expect(job.metadata.annotations).toMatchObject({ [ARGOCD_HOOK]: 'PreSync', [ARGOCD_HOOK_DELETE_POLICY]: 'BeforeHookCreation' });
+  });
+
+  test('kubectl: an earlier stage of its own: prerequisites, migrations, then the rest of the chart, listed in that order', () => {
+    envs('kubectl', 'sync-wave').synth();
+    const dev = path.join(tmp, 'dist', 'dev');
+    expect(fs.readFileSync(path.join(dev, 'kustomization.yaml'), 'utf8')).toContain(
+      'resources:\n  - 0000-data.k8s.yaml\n  - 0001-shop-prerequisites.k8s.yaml\n  - 0001-shop-migrations.k8s.yaml\n  - 0001-shop.k8s.yaml\n');
+    expect(docsOf(path.join(dev, '0001-shop-migrations.k8s.yaml')).map((d) => d.kind)).toEqual(['Job']);
+    expect(docsOf(path.join(dev, '0001-shop.k8s.yaml')).map((d) => d.kind)).toContain('Deployment');
+    expect(docsOf(path.join(dev, '0001-shop-prerequisites.k8s.yaml')).map((d) => d.kind)).not.toContain('Deployment');
+  });
+
+  test('Flux: a Kustomization of its own that the chart depends on, after the prerequisites', () => {
+    envs('flux', 'sync-wave').synth();
+    const ks = docsOf(path.join(tmp, 'dist', 'delivery', 'dev', 'kustomizations.yaml'));
+    expect(ks.map((k) => [k.metadata.name, k.spec.dependsOn?.map((d: any) => d.name)])).toEqual([
+      ['platform-dev-data', undefined],
+      ['platform-dev-shop-prerequisites', ['platform-dev-data']],
+      ['platform-dev-shop-migrations', ['platform-dev-shop-prerequisites']],
+      ['platform-dev-shop', ['platform-dev-shop-migrations']],
+    ]);
+    for (const k of ks) expect(crdErrors(k)).toEqual([]);
+  });
+});
+
+describe('pruning with kubectl (ApplySet)', () => {
+  test('the id is the one kubectl computes for a parent Secret', () => {
+    // kubectl's own test: Secret my-set in namespace test.
+    expect(applySetId('my-set', 'test')).toBe('applyset-0eFHV8ySqp7XoShsGvyWFQD3s96yqwHmzc4e0HR1dsY-v1');
+  });
+
+  test('every object is labelled as a member of the ApplySet', () => {
+    const app = new App({ outdir: path.join(tmp, 'dist'), applySet: { name: 'platform', namespace: 'ops' } });
+    build(app);
+    const docs = app.render().flatMap((f) => f.docs);
+    expect(new Set(docs.map((d) => d.metadata.labels[APPLYSET_PART_OF]))).toEqual(new Set([applySetId('platform', 'ops')]));
+    expect(app.applySetId).toBe(applySetId('platform', 'ops'));
+  });
+
+  test('fails when the ApplySet name is not a Kubernetes name', () => {
+    expect(() => new App({ applySet: { name: 'My Set' } })).toThrow(/'applySet.name'/);
+  });
+});
+
 describe('delivery: the example platform', () => {
+  test('the shop migration runs after the database and before the API (Argo CD sync waves)', () => {
+    const docs = platform({ outdir: '/nonexistent' }).app('prod').render().flatMap((f) => f.docs);
+    const wave = (d: any): number => Number(d.metadata.annotations[ARGOCD_SYNC_WAVE]);
+    const job = docs.find((d) => d.kind === 'Job' && d.metadata.name.startsWith('shop-migrate-'));
+    expect(wave(job)).toBeGreaterThan(wave(docs.find((d) => d.kind === 'StatefulSet' && d.metadata.name === 'shop-db')));
+    expect(wave(job)).toBeLessThan(wave(docs.find((d) => d.kind === 'Deployment' && d.metadata.name === 'shop-api')));
+  });
+
   test('is delivered by Argo CD: the database and cache before the API, the API before the web app', () => {
     const docs = platform({ outdir: '/nonexistent' }).app('prod').render().flatMap((f) => f.docs);
     const wave = (kind: string, name: string): number => Number(docs.find((d) => d.kind === kind && d.metadata.name === name).metadata.annotations[ARGOCD_SYNC_WAVE]);
