@@ -6,6 +6,8 @@ export { APPLYSET_PART_OF, applySetId } from './app/applyset';
 export type { ApplySetOptions } from './app/applyset';
 export type { DeliveryProps, DeliveryRepository, DeliveryStage, DeliveryTool } from './app/delivery';
 export { Environments } from './app/environments';
+export { helmChartFiles, writeHelmChart } from './app/helm';
+export type { HelmChartOptions } from './app/helm';
 export type { Environment, EnvironmentProps, EnvironmentsProps, Overrides } from './app/environments';
 export { TimonelChart } from './app/chart';
 export type { TimonelChartProps } from './app/chart';
