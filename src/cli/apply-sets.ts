@@ -32,13 +32,36 @@ export function runPoliciesPerSet(
 }
 
 /**
- * The apply set of a manifest file: the nearest folder at or above it that holds a
- * `kustomization.yaml` (up to `root`), else '' (files outside any kustomization form one set).
+ * The apply set of a manifest file: the outermost folder at or above it (up to `root`) that holds
+ * a `kustomization.yaml`, so an environment whose charts have kustomizations of their own (the
+ * Flux layout) is one set; else '' (files outside any kustomization form one set).
  */
 export function kustomizationRootOf(file: string, root: string): string {
-  const top = path.resolve(root);
-  for (let dir = path.dirname(path.resolve(file)); ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'kustomization.yaml'))) return dir;
-    if (dir === top || !dir.startsWith(top) || path.dirname(dir) === dir) return '';
+  const start = path.dirname(path.resolve(file));
+  const inside = path.resolve(root);
+  // Up to `root` for a file below it; up to the file system's root for one elsewhere.
+  const top = start === inside || start.startsWith(inside + path.sep) ? inside : path.parse(start).root;
+  let found = '';
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'kustomization.yaml'))) found = dir;
+    if (dir === top || path.dirname(dir) === dir) return found;
   }
+}
+
+/**
+ * The apply set of each manifest the cdk8s CLI hands a plugin: the first folder below the folder
+ * all of them share (one per environment, as timonel mirrors them), else '' (one set).
+ */
+export function firstFolderBelowCommon(files: readonly string[]): (file: string) => string {
+  const split = (f: string): string[] => path.dirname(path.resolve(f)).split(path.sep);
+  let common: string[] | undefined;
+  for (const f of files) {
+    const parts = split(f);
+    if (!common) common = parts;
+    let n = 0;
+    while (n < common.length && n < parts.length && common[n] === parts[n]) n++;
+    common = common.slice(0, n);
+  }
+  const depth = common?.length ?? 0;
+  return (file) => split(file)[depth] ?? '';
 }

@@ -1,5 +1,4 @@
-import * as path from 'path';
-import { runPoliciesPerSet } from './apply-sets';
+import { firstFolderBelowCommon, runPoliciesPerSet } from './apply-sets';
 import { Profile, ProfileLike } from '../policies/profiles';
 import { RULES_BY_ID } from '../policies/rules';
 import { Finding, PolicySubject } from '../policies/types';
@@ -61,7 +60,8 @@ export class TimonelValidation {
       }
     }
     // timonel mirrors each environment into its own folder: each folder is its own set of objects.
-    const report = runPoliciesPerSet(subjects, (s) => path.dirname(s.file ?? ''), { profile: this.profile });
+    const setOf = firstFolderBelowCommon(context.manifests);
+    const report = runPoliciesPerSet(subjects, (s) => setOf(s.file ?? ''), { profile: this.profile });
     // cdk8s maps a violation to its construct path by object name alone (construct-metadata.json is
     // keyed by name), so a shared name would show another object's path: name those by kind instead.
     const names = new Map<string, number>();

@@ -75,6 +75,11 @@ describe('TimonelValidation (cdk8s-cli validation plugin contract)', () => {
     await new TimonelValidation().validate(ctx);
     expect(submitted()!.status).toBe('success');
     expect(violations.map((v) => v.ruleName)).not.toContain('ref-duplicate-object (error)');
+    // Flux layout: the chart folders of one environment are one set.
+    fs.mkdirSync(path.join(tmp, 'dev', 'extra'));
+    const nested = context([write('dev/app.k8s.yaml', docs), write('dev/extra/app.k8s.yaml', docs), write('prod/app.k8s.yaml', docs)]);
+    await new TimonelValidation().validate(nested.ctx);
+    expect(nested.violations.map((v) => v.ruleName)).toContain('ref-duplicate-object (error)');
     const same = context([write('dup-a.k8s.yaml', docs), write('dup-b.k8s.yaml', docs)]);
     await new TimonelValidation().validate(same.ctx);
     expect(same.violations.map((v) => v.ruleName)).toContain('ref-duplicate-object (error)');

@@ -146,6 +146,12 @@ describe('timonel check on third-party YAML', () => {
       fs.writeFileSync(path.join(dist, env, 'kustomization.yaml'), 'resources:\n  - app.k8s.yaml\n');
     }
     expect(timonel('check', dist).stdout).not.toMatch(/ref-duplicate-object/);
+    // Flux layout: a chart folder with its own kustomization inside an environment is the same set.
+    fs.mkdirSync(path.join(dist, 'dev', 'more'));
+    fs.writeFileSync(path.join(dist, 'dev', 'more', 'app.k8s.yaml'), cm);
+    fs.writeFileSync(path.join(dist, 'dev', 'more', 'kustomization.yaml'), 'resources:\n  - app.k8s.yaml\n');
+    expect(timonel('check', dist).stdout.match(/ref-duplicate-object/g)).toHaveLength(1);
+    fs.rmSync(path.join(dist, 'dev', 'more'), { recursive: true });
     fs.writeFileSync(path.join(dist, 'loose-a.yaml'), cm);
     fs.writeFileSync(path.join(dist, 'loose-b.yaml'), cm);
     const r = timonel('check', dist);
