@@ -9,6 +9,8 @@ import { NameRule } from '../core/names';
 import { validateCronSchedule, validateTimeZone } from '../core/schedule';
 import { checksum, Workload, WorkloadNaming, WorkloadProps } from '../workload/workload';
 import { validateWholeNumber } from '../core/numbers';
+import { childPath, checkProps } from '../core/validation';
+import { BATCH_JOB_PROPS } from './props/batch-job';
 
 /** When the Job's pods are restarted. `Always` is not allowed for Jobs. */
 export type BatchJobRestartPolicy = 'Never' | 'OnFailure';
@@ -147,7 +149,7 @@ export class BatchJob extends Workload {
   private readonly settings: JobSettings;
 
   constructor(scope: Construct, id: string, props: BatchJobProps) {
-    super(scope, id, props, naming(scope, id, props));
+    super(scope, id, checkProps(BATCH_JOB_PROPS, props, childPath(scope, id)), naming(scope, id, props));
     const d = DEFAULTS.batchJob;
     const scheduled = props.schedule !== undefined;
     if (!scheduled) this.refuseCronOnlyProps(props);

@@ -25,7 +25,7 @@ export interface FuzzTarget {
 }
 
 /** Constructs whose props are checked (the others are on their way). */
-export const CHECKED = new Set(['Worker']);
+export const CHECKED = new Set(['Worker', 'BatchJob']);
 
 function target(name: string, id: string, spec: AnySpec<unknown>, build: FuzzTarget['build']): FuzzTarget {
   return { name, id, props: (rng) => generate(spec, rng), build, spec } as FuzzTarget;

@@ -5,7 +5,7 @@ import { checkWorkload, CONNECTION, WORKLOAD_FIELDS } from '../../workload/specs
 import type { BatchJobFailurePolicy, BatchJobProps } from '../batch-job';
 
 const failurePolicy = v.object<BatchJobFailurePolicy>()({
-  failJobOnExitCodes: v.array(v.int({ min: 1, max: 255, allowed: 'integers from 1 to 255 (0 is success; a process exit code never exceeds 255)' })),
+  failJobOnExitCodes: v.array(v.int({ min: 1, max: 255, message: 'must hold exit codes from 1 to 255', allowed: 'integers from 1 to 255 (0 is success; a process exit code never exceeds 255)' })),
   ignoreDisruptions: v.boolean(),
 }, { what: 'failure policy option' });
 
@@ -21,7 +21,7 @@ export const BATCH_JOB_PROPS = v.object<BatchJobProps>()({
   failedJobsHistoryLimit: v.int({ min: 0 }),
   suspend: v.boolean(),
   restartPolicy: v.oneOf(['Never', 'OnFailure'] as const, { fix: 'a process that should run forever belongs in a WebApp (a Deployment)' }),
-  backoffLimit: v.int({ min: 0 }),
+  backoffLimit: v.int({ min: 0, fix: 'use 0 for no retries' }),
   activeDeadlineSeconds: v.int({ min: 1, fix: 'a deadline of 0 fails every run at once; give the longest time a run may take, e.g. 3600' }),
   ttlSecondsAfterFinished: v.int({ min: 0 }),
   parallelism: v.int({ min: 1, fix: "to pause a Job, set 'suspend: true'" }),
