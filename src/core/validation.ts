@@ -494,6 +494,22 @@ export function propsIssues(spec: AnySpec<unknown>, props: unknown): PropIssue[]
   return ctx.issues;
 }
 
+const CHECKED = new WeakSet<object>();
+
+/**
+ * Marks props a subclass derived from props it already checked (a preset's StatefulStore props),
+ * so the base class does not check them again under paths the user never wrote.
+ */
+export function markChecked<T extends object>(props: T): T {
+  CHECKED.add(props);
+  return props;
+}
+
+/** Whether `props` were marked by `markChecked`. */
+export function isChecked(props: unknown): boolean {
+  return typeof props === 'object' && props !== null && CHECKED.has(props);
+}
+
 /** The path of a construct that is about to be created as `id` under `scope` (for errors before `super`). */
 export function childPath(scope: IConstruct, id: string): string {
   return [scope.node.path, id].filter((p) => p !== '').join('/');
