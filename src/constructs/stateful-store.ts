@@ -12,6 +12,8 @@ import { intOrString, Probe } from '../core/probes';
 import { validateQuantity } from '../core/quantity';
 import { Workload, WorkloadProps } from '../workload/workload';
 import { validateWholeNumber } from '../core/numbers';
+import { childPath, checkProps, isChecked } from '../core/validation';
+import { STATEFUL_STORE_PROPS } from './props/stateful-store';
 
 /** How a volume can be mounted. @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#access-modes */
 export type AccessMode = 'ReadWriteOnce' | 'ReadOnlyMany' | 'ReadWriteMany' | 'ReadWriteOncePod';
@@ -208,7 +210,8 @@ export class StatefulStore extends Workload implements IConnectable {
   public readonly endpoint: ConnectionEndpoint;
 
   constructor(scope: Construct, id: string, props: StatefulStoreProps) {
-    super(scope, id, withStoreDefaults(props), { maxLength: DEFAULTS.statefulStore.maxNameLength });
+    // A preset checked its own props (the user's) before deriving these.
+    super(scope, id, withStoreDefaults(isChecked(props) ? props : checkProps(STATEFUL_STORE_PROPS, props, childPath(scope, id))), { maxLength: DEFAULTS.statefulStore.maxNameLength });
     const d = DEFAULTS.statefulStore;
     const replicas = props.replicas ?? d.replicas;
     this.replicas = validateWholeNumber(replicas, { scope: this, prop: 'replicas' });

@@ -10,6 +10,8 @@ import { PortSpec, validatePortName, validatePortNumber } from '../core/ports';
 import { intOrString, Probe } from '../core/probes';
 import { Workload, WorkloadProps } from '../workload/workload';
 import { validateWholeNumber } from '../core/numbers';
+import { childPath, checkProps } from '../core/validation';
+import { WEB_APP_PROPS } from './props/web-app';
 
 /** The Service in front of the pods. */
 export interface WebAppServiceOptions {
@@ -140,7 +142,7 @@ export class WebApp extends Workload implements IConnectable {
   public readonly endpoint: ConnectionEndpoint;
 
   constructor(scope: Construct, id: string, props: WebAppProps) {
-    super(scope, id, props);
+    super(scope, id, checkProps(WEB_APP_PROPS, props, childPath(scope, id)));
     const d = DEFAULTS.webApp;
     const replicas = props.replicas ?? d.replicas;
     validateWholeNumber(replicas, { scope: this, prop: 'replicas' });

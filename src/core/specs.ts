@@ -20,7 +20,7 @@ export function nameSpec(rule: NameRule, maxLength?: number): Spec<string> {
     allowed,
     samples: ['db', 'web-1', 'a'],
     check: (s) => {
-      if (s.length > max) return { message: `must be at most ${max} characters, but is ${s.length}`, allowed };
+      if (s.length > max) return { message: `must be at most ${max} characters for a ${rule}, but is ${s.length}`, allowed };
       if (!isValidName(s, rule)) {
         return { message: `is not a valid ${rule}`, allowed, fix: s !== s.toLowerCase() ? `write '${s.toLowerCase()}'` : undefined };
       }
@@ -54,7 +54,7 @@ export const labelMap: Spec<Record<string, string>> = v.record(labelValue, { key
 export const annotationMap: Spec<Record<string, string>> = v.record(v.string(), { key: labelKeyProblem, keys: ['example.com/a'] });
 
 /** A port number 1–65535. */
-export const portNumber: Spec<number> = v.int({ min: 1, max: 65535 });
+export const portNumber: Spec<number> = v.int({ min: 1, max: 65535, message: 'must be a port number' });
 
 const PORT_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
@@ -126,7 +126,12 @@ export const cpuQuantity: Spec<string | number> = v.union(quantity('cpu'), v.cus
 
 function quantityProblem(q: string | number, kind: QuantityKind): Problem | undefined {
   const n = parseQuantity(q);
-  if (n === undefined) return { message: `is not a valid Kubernetes ${kind} quantity` };
+  if (n === undefined) {
+    const fix = typeof q === 'string' && /^\d+(\.\d+)?\s*[KMGTPE]B$/i.test(q.trim())
+      ? `write '${q.trim().replace(/\s*([KMGTPE])B$/i, (_, p: string) => `${p.toUpperCase()}i`)}'`
+      : typeof q === 'string' && /\s/.test(q) ? 'remove the spaces and units such as "core"' : undefined;
+    return { message: `is not a valid Kubernetes ${kind} quantity`, fix };
+  }
   if (n <= 0) return { message: 'must be greater than zero' };
   if (kind !== 'cpu' && typeof q === 'string' && q.endsWith('m')) return { message: "uses the milli suffix 'm' (thousandths of a byte)", fix: "for mebibytes write 'Mi'" };
   return undefined;

@@ -62,6 +62,8 @@ export interface Spec<T> extends SpecCore<T> {
 /** The spec of a prop that must be given (`v.required(spec)`). */
 export interface RequiredSpec<T> extends SpecCore<T> {
   readonly required: true;
+  /** The problem when it is missing. @default 'is required' */
+  readonly missing?: Problem;
 }
 
 /** Either. */
@@ -107,7 +109,8 @@ function keyPath(base: string, key: string): string {
   return IDENTIFIER.test(key) ? joinPath(base, key) : `${base}[${JSON.stringify(key)}]`;
 }
 
-function typeName(value: unknown): string {
+/** What a value is, for messages: 'a string', 'null', 'an array', 'a Probe'. */
+export function typeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'number' && Number.isNaN(value)) return 'NaN';
@@ -405,8 +408,8 @@ export const v = {
   },
 
   /** Marks a field as required. */
-  required<T>(spec: Spec<T>): RequiredSpec<T> {
-    return { ...spec, required: true };
+  required<T>(spec: Spec<T>, missing?: Problem): RequiredSpec<T> {
+    return { ...spec, required: true, missing };
   },
 };
 
@@ -448,7 +451,7 @@ function objectSpec<T>(specs: Record<string, AnySpec<unknown>>, opts: ObjectOpti
         const x = value[k];
         const p = keyPath(path, k);
         if (x === undefined) {
-          if (spec.required) ctx.add(p, { message: 'is required', allowed: spec.allowed });
+          if (spec.required) ctx.add(p, { message: 'is required', allowed: spec.allowed, ...spec.missing });
           continue;
         }
         spec.check(x, p, ctx);

@@ -247,10 +247,22 @@ export const WORKLOAD_FIELDS: Fields<WorkloadProps> = {
  * containers without probes, unique container and volume names. `portNames` are the main
  * container's port names.
  */
-export function checkWorkload(p: WorkloadProps, portNames: readonly string[], r: Reporter, mountPaths: ReadonlyMap<string, string> = new Map()): void {
-  checkContainer(p, portNames, r);
+export function checkWorkload(p: WorkloadProps, mainPortNames: readonly string[], r: Reporter, mountPaths: ReadonlyMap<string, string> = new Map()): void {
+  checkContainer(p, mainPortNames, r);
   const paths = new Map<string, string>([[DEFAULTS.security.tmpPath, 'the /tmp volume'], ...mountPaths]);
-  if (p.config !== undefined && p.configAs === ConfigExposure.FILES) paths.set(p.configMountPath ?? DEFAULTS.webApp.configMountPath, 'configMountPath');
+  if (p.configAs === ConfigExposure.FILES) {
+    const path = p.configMountPath ?? DEFAULTS.webApp.configMountPath;
+    if (paths.has(path)) r.issue('configMountPath', { message: `is already mounted by ${paths.get(path)}`, value: path, allowed: 'a path no other volume is mounted at', fix: "choose another 'configMountPath'" });
+    paths.set(path, 'configMountPath');
+  }
+  // Port names are unique in the whole pod (Services and probes refer to them by name).
+  const portNames = new Map(mainPortNames.map((n) => [n, 'the main container']));
+  for (const [list, cs] of [['sidecars', p.sidecars], ['initContainers', p.initContainers]] as const) {
+    (cs ?? []).forEach((c, i) => (c.ports ?? []).forEach((x, j) => {
+      if (portNames.has(x.name)) r.issue(`${list}[${i}].ports[${j}].name`, { message: `is already a port name of ${portNames.get(x.name)}`, value: x.name, allowed: 'port names unique in the pod', fix: 'rename the port' });
+      portNames.set(x.name, `${list}[${i}]`);
+    }));
+  }
   (p.mounts ?? []).forEach((m, i) => {
     if (paths.has(m.mountPath)) r.issue(`mounts[${i}].mountPath`, { message: `is already mounted by ${paths.get(m.mountPath)}`, value: m.mountPath, allowed: 'each path once per container', fix: 'mount each path once; use subPath to combine volumes in one folder' });
     paths.set(m.mountPath, `mounts[${i}]`);

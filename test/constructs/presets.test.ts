@@ -115,8 +115,8 @@ describe('PostgreSQL', () => {
     ['replicas is 2', { replicas: 2 }, /\[shop\/db\] 'replicas' must be 0 or 1: more pods would be independent databases behind one Service, got 2/],
     ['credentials are missing', { credentials: undefined }, /\[shop\/db\] 'credentials' is required: the image does not start without a password/],
     ['the credentials have no username', { credentials: StoreCredentials.fromSecret('pg', { keys: { password: 'p' } }) }, /'credentials\.keys' has no 'username', which the store needs/],
-    ['POSTGRES_PASSWORD is set as a literal', { env: { POSTGRES_PASSWORD: 'postgres' } }, /'env' sets 'POSTGRES_PASSWORD' to a literal value/],
-    ['the storage size is "10GB"', { storage: { size: '10GB' } }, /'storage\[0\]\.size' is not a valid Kubernetes storage quantity, got '10GB'/],
+    ['POSTGRES_PASSWORD is set as a literal', { env: { POSTGRES_PASSWORD: 'postgres' } }, /'env\.POSTGRES_PASSWORD' is a literal value/],
+    ['the storage size is "10GB"', { storage: { size: '10GB' } }, /'storage\.size' is not a valid Kubernetes storage quantity, got '10GB'.*Fix: write '10Gi'/],
   ])('fails when %s', (_what, props, message) => {
     expect(() => new PostgreSQL(newChart('shop'), 'db', { credentials: PG_CREDS, ...(props as Partial<PostgreSQLProps>) } as PostgreSQLProps)).toThrow(message);
   });

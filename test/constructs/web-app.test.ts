@@ -356,7 +356,7 @@ describe('WebApp bad input', () => {
     ['replicas < 0', { replicas: -1 }, /\[shop\/web\] 'replicas' must be a whole number of at least 0, got -1/],
     ['port is 0', { port: 0 }, /'port' must be a port number, got 0\. Allowed: an integer from 1 to 65535/],
     ['port is 70000', { port: 70000 }, /'port' must be a port number, got 70000/],
-    ['two ports share a name', { extraPorts: [{ name: 'http', port: 9000 }] }, /'ports\[1\]\.name' is used by two ports, got 'http'/],
+    ['two ports share a name', { extraPorts: [{ name: 'http', port: 9000 }] }, /'extraPorts\[0\]\.name' is already the name of 'portName', got 'http'/],
     ['a port name is longer than 15 characters', { portName: 'a-very-long-port-name' }, /'portName' must be at most 15 characters, but is 21, got 'a-very-long-port-name'/],
     ['ingress host is invalid', { ingress: { host: 'Bad_Host' } }, /'ingress\.host' is not a valid host name, got 'Bad_Host'/],
     ['TLS has no host', { ingress: { tls: {} } }, /'ingress\.tls' needs ingress\.host/],

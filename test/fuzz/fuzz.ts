@@ -141,7 +141,7 @@ export function runFuzz(opts: { n: number; seed: number; targets?: readonly Fuzz
     const stats = (byTarget[target.name] ??= { cases: 0, accepted: 0 });
     stats.cases++;
     const props = target.props(rng);
-    target.adjust?.(props as Record<string, unknown>, rng);
+    if (props !== null && typeof props === 'object' && !Array.isArray(props)) target.adjust?.(props as Record<string, unknown>, rng);
     const id = rng.chance(0.05) ? rng.pick(['a'.repeat(70), 'Web', 'x_y', '1db']) : target.id;
     const chart = new TimonelChart(Testing.app(), 'fz', rng.chance(0.5) ? { namespace: 'fz' } : {});
     const show = () => safeJson(props);

@@ -6,7 +6,7 @@ import { BATCH_JOB_PROPS } from '../../src/constructs/props/batch-job';
 import { POSTGRES_PROPS, REDIS_PROPS } from '../../src/constructs/props/presets';
 import { STATEFUL_STORE_PROPS } from '../../src/constructs/props/stateful-store';
 import { WEB_APP_PROPS } from '../../src/constructs/props/web-app';
-import { StatefulStore } from '../../src/constructs/stateful-store';
+import { StatefulStore, StoreCredentials } from '../../src/constructs/stateful-store';
 import { WebApp } from '../../src/constructs/web-app';
 import { Worker } from '../../src/constructs/worker';
 import { WORKER_PROPS } from '../../src/constructs/props/worker';
@@ -25,7 +25,21 @@ export interface FuzzTarget {
 }
 
 /** Constructs whose props are checked (the others are on their way). */
-export const CHECKED = new Set(['Worker', 'BatchJob']);
+export const CHECKED = new Set(['WebApp', 'BatchJob', 'StatefulStore', 'PostgreSQL', 'Redis', 'Worker']);
+
+/** Credentials come from factories the spec cannot generate. */
+function credentials(p: number): FuzzTarget['adjust'] {
+  return (props, rng) => {
+    if (!rng.chance(p)) return;
+    props.credentials = rng.pick([
+      StoreCredentials.fromSecret('db-credentials'),
+      StoreCredentials.fromSecret('db-admin', { keys: { username: 'user', password: 'pass', database: 'db' } }),
+      StoreCredentials.fromSecret('cache', { keys: { password: 'password' } }),
+      StoreCredentials.fromExternalSecret({ store: 'vault', remoteKey: 'db/prod' }),
+      StoreCredentials.fromLiteralsINSECURE({ username: 'u', password: 'p' }, { iUnderstandLiteralSecretsAreStoredInPlainText: true }),
+    ]);
+  };
+}
 
 function target(name: string, id: string, spec: AnySpec<unknown>, build: FuzzTarget['build']): FuzzTarget {
   return { name, id, props: (rng) => generate(spec, rng), build, spec } as FuzzTarget;
@@ -41,8 +55,8 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
       if (p.schedule === undefined && cron.some((k) => p[k] !== undefined) && rng.chance(0.9)) p.schedule = '0 2 * * *';
     },
   },
-  target('StatefulStore', 'store', STATEFUL_STORE_PROPS, (s, id, p) => new StatefulStore(s, id, p)),
-  target('PostgreSQL', 'db', POSTGRES_PROPS, (s, id, p) => new PostgreSQL(s, id, p)),
-  target('Redis', 'cache', REDIS_PROPS, (s, id, p) => new Redis(s, id, p)),
+  { ...target('StatefulStore', 'store', STATEFUL_STORE_PROPS, (s, id, p) => new StatefulStore(s, id, p)), adjust: credentials(0.3) },
+  { ...target('PostgreSQL', 'db', POSTGRES_PROPS, (s, id, p) => new PostgreSQL(s, id, p)), adjust: credentials(0.97) },
+  { ...target('Redis', 'cache', REDIS_PROPS, (s, id, p) => new Redis(s, id, p)), adjust: credentials(0.97) },
   target('Worker', 'orders', WORKER_PROPS, (s, id, p) => new Worker(s, id, p)),
 ];

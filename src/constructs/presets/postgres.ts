@@ -2,6 +2,8 @@ import { Construct } from 'constructs';
 import { DEFAULTS } from '../../core/defaults';
 import { fail } from '../../core/errors';
 import { Probe } from '../../core/probes';
+import { childPath, checkProps, markChecked } from '../../core/validation';
+import { POSTGRES_PROPS } from '../props/presets';
 import { PresetStorageOptions, StatefulStore, StatefulStoreProps, StoreCredentials } from '../stateful-store';
 
 /** Props of a PostgreSQL store. */
@@ -36,12 +38,13 @@ export interface PostgreSQLProps extends Omit<StatefulStoreProps, 'image' | 'por
  */
 export class PostgreSQL extends StatefulStore {
   constructor(scope: Construct, id: string, props: PostgreSQLProps) {
+    checkProps(POSTGRES_PROPS, props, childPath(scope, id));
     const d = DEFAULTS.postgres;
     const port = props.port ?? d.port;
     // Probes run without env expansion of Secret values ($(VAR)), so a shell reads POSTGRES_USER.
     // Over TCP, so the init-time server (Unix socket only) does not count as ready.
     const ready = Probe.exec(['sh', '-c', `exec pg_isready -q -h 127.0.0.1 -p ${port} -U "$POSTGRES_USER"`]);
-    super(scope, id, {
+    super(scope, id, markChecked({
       component: d.component,
       ...props,
       image: props.image ?? d.image,
@@ -59,7 +62,7 @@ export class PostgreSQL extends StatefulStore {
       readiness: props.readiness ?? ready,
       // A restart only when the server no longer accepts TCP: pg_isready also fails during recovery.
       liveness: props.liveness ?? Probe.tcp(),
-    });
+    }));
     if (this.replicas > 1) {
       fail({
         scope: this, prop: 'replicas', message: 'must be 0 or 1: more pods would be independent databases behind one Service', value: this.replicas,

@@ -2,6 +2,8 @@ import { Construct } from 'constructs';
 import { DEFAULTS } from '../../core/defaults';
 import { fail } from '../../core/errors';
 import { Probe } from '../../core/probes';
+import { childPath, checkProps, markChecked } from '../../core/validation';
+import { REDIS_PROPS } from '../props/presets';
 import { PresetStorageOptions, StatefulStore, StatefulStoreProps, StoreCredentials } from '../stateful-store';
 
 /** Props of a Redis store. */
@@ -39,11 +41,12 @@ export interface RedisProps extends Omit<StatefulStoreProps, 'image' | 'port' | 
  */
 export class Redis extends StatefulStore {
   constructor(scope: Construct, id: string, props: RedisProps) {
+    checkProps(REDIS_PROPS, props, childPath(scope, id));
     const d = DEFAULTS.redis;
     const port = props.port ?? d.port;
     // redis-cli reads the password from REDISCLI_AUTH; a shell compares the reply (LOADING is not ready).
     const ping = Probe.exec(['sh', '-c', `redis-cli -h 127.0.0.1 -p ${port} ping | grep -q PONG`]);
-    super(scope, id, {
+    super(scope, id, markChecked({
       component: d.component,
       ...props,
       image: props.image ?? d.image,
@@ -65,7 +68,7 @@ export class Redis extends StatefulStore {
       startup: props.startup ?? ping,
       readiness: props.readiness ?? ping,
       liveness: props.liveness ?? Probe.tcp(),
-    });
+    }));
     if (this.replicas > 1) {
       fail({
         scope: this, prop: 'replicas', message: 'must be 0 or 1: more pods would be independent caches behind one Service', value: this.replicas,

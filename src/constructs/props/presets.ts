@@ -12,18 +12,33 @@ const preset = {
   image: imageRef,
   port: portNumber,
   storage: PRESET_STORAGE,
-  credentials: v.required(CREDENTIALS),
-  replicas: v.int({ min: 0, max: 1, allowed: '0 or 1', fix: 'use an operator for replication: more pods would be independent instances behind one Service' }),
 };
 
+function presetFields(missingCredentials: string, credentialsFix: string, instances: string, replicationFix: string) {
+  return {
+    ...preset,
+    credentials: v.required(CREDENTIALS, { message: `is required: ${missingCredentials}`, fix: credentialsFix }),
+    replicas: v.int({ min: 0, max: 1, allowed: '0 or 1', message: `must be 0 or 1: more pods would be independent ${instances} behind one Service`, fix: replicationFix }),
+  };
+}
+
 /** The spec of PostgreSQLProps. */
-export const POSTGRES_PROPS = v.object<PostgreSQLProps>()(preset, {
-  check: (p, r) => checkStore({ ...p, image: p.image ?? DEFAULTS.postgres.image }, DEFAULTS.postgres, r),
+export const POSTGRES_PROPS = v.object<PostgreSQLProps>()(presetFields(
+  'the image does not start without a password', "pass 'credentials: StoreCredentials.fromSecret(...)' or 'StoreCredentials.fromExternalSecret(...)'",
+  'databases', 'use a PostgreSQL operator (e.g. CloudNativePG) for replication',
+), {
+  check: (p, r) => checkStore({ ...p, image: p.image ?? DEFAULTS.postgres.image }, DEFAULTS.postgres, r, new Map([
+    [DEFAULTS.postgres.mountPath, 'the data volume'], [DEFAULTS.postgres.socketPath, 'the socket volume'],
+  ])),
 });
 
 /** The spec of RedisProps. */
 export const REDIS_PROPS = v.object<RedisProps>()({
-  ...(({ args: _a, ...rest }) => rest)(preset),
+  ...(({ args: _a, ...rest }) => rest)(presetFields(
+    'Redis without a password is open to every pod that reaches it',
+    "pass 'credentials: StoreCredentials.fromSecret(name, { keys: { password: 'password' } })' or 'StoreCredentials.fromExternalSecret(...)'",
+    'caches', 'use a Redis operator or Sentinel setup for replication',
+  )),
   appendOnly: v.boolean(),
   save: v.string({
     allowed: "pairs of '<seconds> <changes>', e.g. '3600 1 300 100', or '' for no snapshots",
@@ -32,5 +47,5 @@ export const REDIS_PROPS = v.object<RedisProps>()({
   }),
   extraArgs: v.array(v.string()),
 }, {
-  check: (p, r) => checkStore({ ...p, image: p.image ?? DEFAULTS.redis.image }, DEFAULTS.redis, r),
+  check: (p, r) => checkStore({ ...p, image: p.image ?? DEFAULTS.redis.image }, DEFAULTS.redis, r, new Map([[DEFAULTS.redis.mountPath, 'the data volume']])),
 });

@@ -1,10 +1,12 @@
 import { DEFAULTS } from '../../core/defaults';
 import { NameRule } from '../../core/names';
 import { absolutePath, envPrefix, nameSpec, portName, portNumber, portSpec, quantity } from '../../core/specs';
-import { Reporter, Spec, v } from '../../core/validation';
+import { Reporter, Spec, typeName, v } from '../../core/validation';
 import { checkWorkload, WORKLOAD_FIELDS } from '../../workload/specs';
-import { ACCESS_MODES, PresetStorageOptions, StatefulStoreProps, StorageClaimProps, StoreCredentials } from '../stateful-store';
+import type { AccessMode, PresetStorageOptions, StatefulStoreProps, StorageClaimProps, StoreCredentials } from '../stateful-store';
 
+// Type-only imports of the construct's file: it imports this spec (no import cycle at run time).
+const ACCESS_MODES: readonly AccessMode[] = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'];
 const accessModes = v.array(v.oneOf(ACCESS_MODES), { minItems: 1 });
 
 const claim = v.object<StorageClaimProps>()({
@@ -23,10 +25,14 @@ export const PRESET_STORAGE = v.object<PresetStorageOptions>()({
 }, { what: 'storage field' });
 
 /** Credentials made by the StoreCredentials factories. */
-export const CREDENTIALS: Spec<StoreCredentials> = v.instance(
-  StoreCredentials, "StoreCredentials.fromSecret(...), fromExternalSecret(...) or fromLiteralsINSECURE(...)",
-  () => [StoreCredentials.fromSecret('db-credentials')],
-  "wrap the Secret: credentials: StoreCredentials.fromSecret('db-credentials', { keys: { ... } })",
+export const CREDENTIALS: Spec<StoreCredentials> = v.custom<StoreCredentials>(
+  'StoreCredentials.fromSecret(...), fromExternalSecret(...) or fromLiteralsINSECURE(...)',
+  // Made by the factories: an object with a bind method (a plain { secretName, keys } is not).
+  (x) => (x !== null && typeof x === 'object' && typeof (x as { bind?: unknown }).bind === 'function' ? undefined : {
+    message: `must be StoreCredentials.fromSecret(...), fromExternalSecret(...) or fromLiteralsINSECURE(...), but is ${typeName(x)}`,
+    fix: "wrap the Secret: credentials: StoreCredentials.fromSecret('db-credentials', { keys: { ... } })",
+  }),
+  () => [],
 );
 
 // Env names that usually carry secrets; `_FILE` variants hold paths, not values.
@@ -59,6 +65,7 @@ export function checkStore(
   p: Omit<StatefulStoreProps, 'port' | 'storage'> & { readonly port?: number },
   defaults: { readonly port: number; readonly portName: string },
   r: Reporter,
+  mountPaths: ReadonlyMap<string, string> = new Map(),
 ): void {
   const main = { name: p.portName ?? defaults.portName, port: p.port ?? defaults.port };
   const names = new Map<string, string>([[main.name, 'portName']]);
@@ -83,13 +90,14 @@ export function checkStore(
       });
     }
   }
-  checkWorkload(p, [...names.keys()], r);
+  checkWorkload(p, [...names.keys()], r, mountPaths);
 }
 
 /** The spec of StatefulStoreProps. */
 export const STATEFUL_STORE_PROPS = v.object<StatefulStoreProps>()(STORE_FIELDS, {
   check: (p, r) => {
-    checkStore(p, { port: p.port, portName: DEFAULTS.statefulStore.portName }, r);
+    const claims = p.storage ?? [{ mountPath: DEFAULTS.statefulStore.storage.mountPath }];
+    checkStore(p, { port: p.port, portName: DEFAULTS.statefulStore.portName }, r, new Map(claims.map((c, i) => [c.mountPath, p.storage ? `storage[${i}]` : 'the data volume'])));
     const names = new Set<string>();
     const paths = new Set<string>();
     (p.storage ?? []).forEach((c, i) => {

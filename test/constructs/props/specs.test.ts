@@ -75,6 +75,6 @@ describe('StatefulStore and preset props', () => {
   });
 
   test('fails when a preset has no credentials', () => {
-    expect(problems(POSTGRES_PROPS, {})).toEqual(['credentials: is required']);
+    expect(problems(POSTGRES_PROPS, {})).toEqual(["credentials: is required: the image does not start without a password (pass 'credentials: StoreCredentials.fromSecret(...)' or 'StoreCredentials.fromExternalSecret(...)')"]);
   });
 });
