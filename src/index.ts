@@ -37,6 +37,7 @@ export * from './constructs/web-app';
 export * from './constructs/batch-job';
 export * from './constructs/migration';
 export * from './constructs/worker';
+export * from './constructs/node-agent';
 export * from './constructs/stateful-store';
 export * from './constructs/presets/postgres';
 export * from './constructs/presets/redis';

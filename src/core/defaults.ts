@@ -80,6 +80,19 @@ export const DEFAULTS = {
     isolate: true,
   },
 
+  /** NodeAgent: a DaemonSet, one pod per node (log shippers, node exporters). */
+  nodeAgent: {
+    /** Nodes updated at once; an agent down on one node at a time is the usual tolerance. */
+    maxUnavailable: 1,
+    /** No second pod on a node during an update (agents often hold node-wide resources). */
+    maxSurge: 0,
+    revisionHistoryLimit: 5,
+    /** Host paths are mounted read-only unless `readOnly: false`. */
+    hostPathReadOnly: true,
+    /** Inbound traffic is denied, or admitted only on the agent's ports. */
+    isolate: true,
+  },
+
   /** Jobs and CronJobs: fail fast, end stuck runs, keep a little history, never pile up. */
   batchJob: {
     /** Retries are new pods, so a failed pod stays around to inspect. */

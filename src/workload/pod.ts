@@ -139,6 +139,8 @@ export interface MainContainerExtras {
   /** Timing defaults per probe kind. */
   readonly probeTiming?: { readonly liveness?: ProbeTiming; readonly readiness?: ProbeTiming; readonly startup?: ProbeTiming };
   readonly preStopSleepSeconds?: number;
+  /** Host ports of the main container's ports, by port name (NodeAgent's opt-in). */
+  readonly hostPorts?: Readonly<Record<string, number>>;
 }
 
 const MAIN = 'main';
@@ -154,6 +156,8 @@ export class PodBuilder {
   /** The main container's env (props + later additions, duplicates refused). */
   public readonly env: EnvList;
   private readonly volumes: VolumeSpec[] = [];
+  /** Host directories or files mounted into the pod (NodeAgent's opt-in; not a VolumeSpec on purpose). */
+  private readonly hostPathVolumes: { name: string; path: string; type?: string }[] = [];
   /** Volumes a StatefulSet's volumeClaimTemplates provide (mountable, not rendered in the pod). */
   private readonly claimVolumes: string[] = [];
   private readonly extraMounts: MountSpec[] = [];
@@ -190,10 +194,18 @@ export class PodBuilder {
 
   /** Adds a pod volume; names must be unique. */
   public addVolume(v: VolumeSpec): void {
-    if (this.volumes.some((x) => x.name === v.name) || this.claimVolumes.includes(v.name)) {
+    if (this.volumes.some((x) => x.name === v.name) || this.claimVolumes.includes(v.name) || this.hostPathVolumes.some((x) => x.name === v.name)) {
       fail({ scope: this.scope, prop: 'volumes', message: `has two volumes named '${v.name}'`, value: v.name, allowed: 'unique volume names' });
     }
     this.volumes.push(v);
+  }
+
+  /** Adds a hostPath volume (only constructs with an explicit, reasoned opt-in call this). */
+  public addHostPathVolume(v: { name: string; path: string; type?: string }, prop = 'hostPaths'): void {
+    if (this.volumes.some((x) => x.name === v.name) || this.claimVolumes.includes(v.name) || this.hostPathVolumes.some((x) => x.name === v.name)) {
+      fail({ scope: this.scope, prop, message: `has two volumes named '${v.name}'`, value: v.name, allowed: 'unique volume names' });
+    }
+    this.hostPathVolumes.push(v);
   }
 
   /**
@@ -249,6 +261,7 @@ export class PodBuilder {
     terminationGracePeriodSeconds?: number;
     hostname?: string;
     subdomain?: string;
+    hostNetwork?: boolean;
   }): k8s.PodSpec {
     const p = this.pod;
     const sec = this.securityValues();
@@ -263,6 +276,9 @@ export class PodBuilder {
       restartPolicy: opts.restartPolicy,
       hostname: opts.hostname,
       subdomain: opts.subdomain,
+      hostNetwork: opts.hostNetwork || undefined,
+      // On the host's network the pod would use the node's resolver and miss cluster names.
+      dnsPolicy: opts.hostNetwork ? 'ClusterFirstWithHostNet' : undefined,
       securityContext: {
         runAsNonRoot: true,
         runAsUser: sec.runAsUser,
@@ -280,7 +296,7 @@ export class PodBuilder {
       imagePullSecrets: p.imagePullSecrets?.map((name) => ({ name })),
       initContainers: inits.length ? inits : undefined,
       containers: [main, ...sidecars],
-      volumes: this.volumes.map(renderVolume),
+      volumes: [...this.volumes.map(renderVolume), ...this.hostPathVolumes.map((v) => ({ name: v.name, hostPath: { path: v.path, type: v.type } }))],
     };
   }
 
@@ -374,7 +390,7 @@ export class PodBuilder {
       command: c.command,
       args: c.args,
       workingDir: c.workingDir,
-      ports: ports.length ? ports.map((x) => ({ name: x.name, containerPort: x.port, protocol: x.protocol ?? 'TCP' })) : undefined,
+      ports: ports.length ? ports.map((x) => ({ name: x.name, containerPort: x.port, hostPort: extras.hostPorts?.[x.name], protocol: x.protocol ?? 'TCP' })) : undefined,
       env,
       envFrom: envFrom.length ? envFrom : undefined,
       resources: renderResources(this.scope, p('resources'), c.resources),
@@ -406,7 +422,7 @@ export class PodBuilder {
   }
 
   private checkMountsHaveVolumes(containers: k8s.Container[]): void {
-    const names = new Set([...this.volumes.map((v) => v.name), ...this.claimVolumes]);
+    const names = new Set([...this.volumes.map((v) => v.name), ...this.claimVolumes, ...this.hostPathVolumes.map((v) => v.name)]);
     for (const c of containers) {
       for (const m of c.volumeMounts ?? []) {
         if (!names.has(m.name)) {

@@ -1,0 +1,42 @@
+import { NameRule } from '../../core/names';
+import { absolutePath, nameSpec, portName, portNumber, portSpec } from '../../core/specs';
+import { v } from '../../core/validation';
+import { checkWorkload, CONNECTION, WORKLOAD_FIELDS } from '../../workload/specs';
+import type { HostPathMount, HostPortSpec, NodeAgentProps, NodeAgentUpdateOptions } from '../node-agent';
+
+const intOrPercentage = v.union(v.int({ min: 0 }), v.string({ nonEmpty: true }), "a whole number, or a percentage such as '10%'");
+const reason = v.required(v.string({ nonEmpty: true, allowed: 'why the agent needs it, at least 10 characters' }));
+
+/** The spec of NodeAgentProps. */
+export const NODE_AGENT_PROPS = v.object<NodeAgentProps>()({
+  ...WORKLOAD_FIELDS,
+  name: nameSpec(NameRule.DNS_1035_LABEL),
+  ports: v.array(portSpec),
+  update: v.object<NodeAgentUpdateOptions>()({
+    type: v.oneOf(['RollingUpdate', 'OnDelete'] as const),
+    maxUnavailable: intOrPercentage,
+    maxSurge: intOrPercentage,
+  }, { what: 'update field' }),
+  revisionHistoryLimit: v.int({ min: 0 }),
+  tolerateAllTaints: v.boolean(),
+  hostPaths: v.array(v.object<HostPathMount>()({
+    name: v.required(nameSpec(NameRule.DNS_1123_LABEL)),
+    path: v.required(absolutePath),
+    mountPath: absolutePath,
+    readOnly: v.boolean(),
+    type: v.oneOf(['Directory', 'DirectoryOrCreate', 'File', 'FileOrCreate', 'Socket'] as const),
+    reason,
+  }, { what: 'host path field' })),
+  hostPorts: v.array(v.object<HostPortSpec>()({
+    name: v.required(portName),
+    port: v.required(portNumber),
+    hostPort: portNumber,
+    protocol: v.oneOf(['TCP', 'UDP', 'SCTP'] as const),
+    reason,
+  }, { what: 'host port field' })),
+  hostNetwork: v.object<{ readonly reason: string }>()({ reason }, { what: 'host network field' }),
+  isolate: v.boolean(),
+  connectTo: v.array(CONNECTION),
+}, {
+  check: (p, r) => checkWorkload(p, [...(p.ports ?? []), ...(p.hostPorts ?? [])].map((x) => x.name), r),
+});
