@@ -4,6 +4,7 @@ import { Environments, EnvironmentsProps } from '../app/environments';
 import { Policy } from '../policies/policy';
 import { flaskChart } from './flask';
 import { helloChart } from './hello';
+import { loggingChart } from './logging';
 import { reportsChart } from './reports';
 import { SHOP_DEFAULTS, shopChart, ShopValues } from './shop';
 
@@ -24,6 +25,7 @@ export function buildPlatform(app: App, values: PlatformValues = PLATFORM_DEFAUL
   flaskChart(app);
   shopChart(app, values.shop);
   reportsChart(app);
+  loggingChart(app);
 }
 
 /**

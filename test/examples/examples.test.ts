@@ -2,6 +2,7 @@ import { Testing } from 'cdk8s';
 import { App } from '../../src/app/app';
 import { flaskChart } from '../../src/examples/flask';
 import { helloChart } from '../../src/examples/hello';
+import { loggingChart } from '../../src/examples/logging';
 import { reportsChart } from '../../src/examples/reports';
 import { shopChart } from '../../src/examples/shop';
 import { platform } from '../../src/examples/platform';
@@ -74,9 +75,18 @@ describe('example charts', () => {
     expect(chart).not.toAllowTraffic(web, orders, 8080);
   });
 
+  test('logging: a NodeAgent on every node reads /var/log, with its reason in the YAML, in a privileged namespace', () => {
+    const objs = synth(loggingChart(Testing.app()));
+    expect(objs).toHaveObject('Namespace', 'logging', { metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } } });
+    expect(objs).toHaveObject('DaemonSet', 'logging-shipper', {
+      metadata: { annotations: { 'timonel.dev/suppress.pss-baseline-host-path': expect.stringContaining('/var/log') } },
+      spec: { template: { spec: { tolerations: [{ operator: 'Exists' }], volumes: expect.arrayContaining([{ name: 'varlog', hostPath: { path: '/var/log' } }]) } } },
+    });
+  });
+
   test('every example chart passes the restricted profile', () => {
     const app = Testing.app();
-    for (const chart of [helloChart(app), flaskChart(app), shopChart(app).chart, reportsChart(app)]) expect(chart).toPassPolicies('restricted');
+    for (const chart of [helloChart(app), flaskChart(app), shopChart(app).chart, reportsChart(app), loggingChart(app)]) expect(chart).toPassPolicies('restricted');
   });
 
   test('shop: the orders Worker has no Service, scales on memory and reaches only the database and the cache', () => {
