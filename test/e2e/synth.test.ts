@@ -19,7 +19,7 @@ function readDir(dir: string): Record<string, string> {
 }
 
 const ENVIRONMENTS = ['dev', 'prod'];
-const CHART_FILES = ['flask.k8s.yaml', 'hello.k8s.yaml', 'kustomization.yaml', 'reports.k8s.yaml', 'shop.k8s.yaml'];
+const CHART_FILES = ['flask.k8s.yaml', 'hello.k8s.yaml', 'kustomization.yaml', 'logging.k8s.yaml', 'reports.k8s.yaml', 'shop.k8s.yaml'];
 
 function synthInto(tmp: string, app?: string): ReturnType<typeof spawnSync> {
   const args = ['synth', '--no-check-upgrade', '--output', path.join(tmp, 'staging')];
@@ -49,7 +49,7 @@ describe('cdk8s synth (end to end)', () => {
     expect(Object.keys(first)).toEqual([...delivery, ...ENVIRONMENTS.flatMap((env) => CHART_FILES.map((f) => `${env}/${f}`))]);
     for (const env of ENVIRONMENTS) {
       const resources = first[`${env}/kustomization.yaml`].split('\n').filter((l) => l.startsWith('  - ')).map((l) => l.slice(4));
-      expect(resources).toEqual(['hello.k8s.yaml', 'flask.k8s.yaml', 'shop.k8s.yaml', 'reports.k8s.yaml']);
+      expect(resources).toEqual(['hello.k8s.yaml', 'flask.k8s.yaml', 'shop.k8s.yaml', 'reports.k8s.yaml', 'logging.k8s.yaml']);
       expect(first[`${env}/hello.k8s.yaml`]).toContain('¡¡Hola, mundo!');
     }
     expect(first['dev/shop.k8s.yaml']).toContain('host: shop.dev.example.com');
