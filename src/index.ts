@@ -34,6 +34,7 @@ export type { BindClusterRoleOptions, GrantOptions, GrantScope, PermissionRule, 
 export type { ConfigEntry } from './workload/config-source';
 export type { AutoscalingOptions, DeploymentRolloutOptions } from './workload/scaling';
 export * from './constructs/web-app';
+export type { IngressHostRule, IngressPath, IngressPathType, IngressTlsOptions } from './workload/ingress';
 export * from './constructs/batch-job';
 export * from './constructs/migration';
 export * from './constructs/worker';

@@ -5,9 +5,9 @@ import * as mon from '../imports/monitoring.coreos.com';
 import { ConnectionEndpoint, envPrefixFromId, IConnectable } from '../workload/connections';
 import { DEFAULTS } from '../core/defaults';
 import { fail } from '../core/errors';
-import { isValidName, NameRule } from '../core/names';
 import { PortSpec, validatePortName, validatePortNumber } from '../core/ports';
 import { intOrString, Probe } from '../core/probes';
+import { addIngress, IngressHostRule, IngressTlsOptions } from '../workload/ingress';
 import { Workload, WorkloadProps } from '../workload/workload';
 import { validateWholeNumber } from '../core/numbers';
 import { childPath, checkProps } from '../core/validation';
@@ -27,8 +27,13 @@ export interface WebAppServiceOptions {
   readonly ipFamilies?: Array<'IPv4' | 'IPv6'>;
 }
 
-/** HTTP(S) ingress. */
+/**
+ * HTTP(S) ingress: one host with `host`, `path` and `tls` (the shortcut), or several hosts, each
+ * with its paths and its own TLS, with `rules`.
+ */
 export interface WebAppIngressOptions {
+  /** Several hosts, each with paths (to the app's ports) and TLS. Not with `host`, `path`, `pathType` or `tls`. @default - the shortcut */
+  readonly rules?: IngressHostRule[];
   /** The host name, e.g. 'shop.example.com' (a leading '*.' is allowed). @default - any host */
   readonly host?: string;
   /** @default '/' */
@@ -38,12 +43,7 @@ export interface WebAppIngressOptions {
   /** The IngressClass. @default - the cluster's default class */
   readonly className?: string;
   /** Serve HTTPS. Needs a host. @default - HTTP only */
-  readonly tls?: {
-    /** The Secret holding the certificate. @default '<name>-tls' */
-    readonly secretName?: string;
-    /** A cert-manager ClusterIssuer that issues the certificate into the Secret. @default - the Secret must exist */
-    readonly clusterIssuer?: string;
-  };
+  readonly tls?: IngressTlsOptions;
   /** Extra annotations for the ingress controller. @default - none */
   readonly annotations?: Record<string, string>;
 }
@@ -216,7 +216,7 @@ export class WebApp extends Workload implements IConnectable {
       },
     });
 
-    if (props.ingress) this.ingress = this.addIngress(props.ingress, portName);
+    if (props.ingress) this.ingress = this.addIngress(props.ingress);
     if (autoscaling) this.autoscaler = this.addAutoscaler(autoscaling);
     if ((props.disruptionBudget ?? true) && minReplicas >= 2) {
       this.disruptionBudget = new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
@@ -275,39 +275,18 @@ export class WebApp extends Workload implements IConnectable {
     });
   }
 
-  private addIngress(i: WebAppIngressOptions, portName: string): k8s.KubeIngress {
-    if (i.host !== undefined) {
-      const bare = i.host.startsWith('*.') ? i.host.slice(2) : i.host;
-      if (!isValidName(bare, NameRule.DNS_1123_SUBDOMAIN) || !bare.includes('.') && bare !== 'localhost') {
-        fail({
-          scope: this, prop: 'ingress.host', message: 'is not a valid host name', value: i.host,
-          allowed: "a lowercase DNS name such as 'shop.example.com', optionally starting with '*.'",
-        });
-      }
+  private addIngress(i: WebAppIngressOptions): k8s.KubeIngress {
+    const shortcut = ['host', 'path', 'pathType', 'tls'].filter((k) => (i as Record<string, unknown>)[k] !== undefined);
+    if (i.rules !== undefined && shortcut.length) {
+      fail({
+        scope: this, prop: 'ingress.rules', message: `cannot be combined with ${shortcut.map((k) => `'ingress.${k}'`).join(', ')}`, value: shortcut,
+        fix: 'move the host, its paths and its TLS into one of the rules',
+      });
     }
-    if (i.tls && i.host === undefined) {
-      fail({ scope: this, prop: 'ingress.tls', message: 'needs ingress.host: a certificate is issued for a host name', value: i.tls, fix: "set 'ingress.host'" });
-    }
-    const path = i.path ?? DEFAULTS.ingress.path;
-    if (!path.startsWith('/')) fail({ scope: this, prop: 'ingress.path', message: "must start with '/'", value: path });
-    const annotations: Record<string, string> = { ...i.annotations };
-    if (i.tls?.clusterIssuer) annotations[DEFAULTS.ingress.certManagerIssuerAnnotation] = i.tls.clusterIssuer;
-    return new k8s.KubeIngress(this, 'Ingress', {
-      metadata: this.metadata(undefined, Object.keys(annotations).length ? { annotations } : {}),
-      spec: {
-        ingressClassName: i.className,
-        tls: i.tls ? [{ hosts: [i.host!], secretName: i.tls.secretName ?? `${this.name}-tls` }] : undefined,
-        rules: [{
-          host: i.host,
-          http: {
-            paths: [{
-              path,
-              pathType: i.pathType ?? DEFAULTS.ingress.pathType,
-              backend: { service: { name: this.service.name, port: { name: portName } } },
-            }],
-          },
-        }],
-      },
+    if (i.rules !== undefined && i.rules.length === 0) fail({ scope: this, prop: 'ingress.rules', message: 'must list at least one host', value: i.rules });
+    const rules = i.rules ?? [{ host: i.host as string, paths: [{ path: i.path, pathType: i.pathType }], tls: i.tls }];
+    return addIngress(this, { name: this.name, metadata: this.metadata(), serviceName: this.service.name, ports: this.ports }, {
+      className: i.className, annotations: i.annotations, rules, shortcut: i.rules === undefined, prop: 'ingress.rules',
     });
   }
 

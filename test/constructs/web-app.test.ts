@@ -396,3 +396,48 @@ describe('WebApp bad input', () => {
     expect(app.name).toMatch(/^shop-a-really-long-component-name-that-keeps-going-and-[0-9a-f]{8}$/);
   });
 });
+
+describe('WebApp ingress with several hosts', () => {
+  const rules = [
+    { host: 'shop.example.com', paths: [{ path: '/' }, { path: '/metrics', pathType: 'Exact' as const, port: 'metrics' }], tls: { clusterIssuer: 'letsencrypt-prod' } },
+    { host: '*.shop.example.com', tls: { secretName: 'wildcard-shop', clusterIssuer: 'letsencrypt-prod' } },
+    { host: 'legacy.example.org' },
+  ];
+
+  test('one rule per host with its paths and ports, TLS per host, one issuer annotation', () => {
+    const objs = render({ extraPorts: [{ name: 'metrics', port: 9090 }], ingress: { className: 'nginx', rules } }, { namespace: 'shop' });
+    const ing = one(objs, 'Ingress');
+    expect(ing.metadata.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'letsencrypt-prod' });
+    expect(ing.spec).toEqual({
+      ingressClassName: 'nginx',
+      tls: [{ hosts: ['shop.example.com'], secretName: 'shop-web-shop-example-com-tls' }, { hosts: ['*.shop.example.com'], secretName: 'wildcard-shop' }],
+      rules: [
+        { host: 'shop.example.com', http: { paths: [
+          { path: '/', pathType: 'Prefix', backend: { service: { name: 'shop-web', port: { name: 'http' } } } },
+          { path: '/metrics', pathType: 'Exact', backend: { service: { name: 'shop-web', port: { name: 'metrics' } } } },
+        ] } },
+        { host: '*.shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'shop-web', port: { name: 'http' } } } }] } },
+        { host: 'legacy.example.org', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'shop-web', port: { name: 'http' } } } }] } },
+      ],
+    });
+    expectValidManifests(objs, { skipCustomResources: true });
+  });
+
+  test('the one-host shortcut renders as before', () => {
+    const ing = one(render({ ingress: { host: 'shop.example.com', tls: {} } }), 'Ingress');
+    expect(ing.spec.tls).toEqual([{ hosts: ['shop.example.com'], secretName: 'shop-web-tls' }]);
+    expect(ing.spec.rules).toHaveLength(1);
+  });
+
+  test.each([
+    ['rules are combined with host', { rules, host: 'x.example.com' }, /'ingress\.rules' cannot be combined with 'ingress\.host'.*Fix: move the host, its paths and its TLS into one of the rules/],
+    ['a host is listed twice', { rules: [{ host: 'a.example.com' }, { host: 'a.example.com' }] }, /'ingress\.rules\[1\]\.host' is listed twice, got 'a\.example\.com'/],
+    ['a path is listed twice', { rules: [{ host: 'a.example.com', paths: [{ path: '/a' }, { path: '/a' }] }] }, /'ingress\.rules\[0\]\.paths\[1\]\.path' is listed twice for a\.example\.com, got '\/a'/],
+    ['a path goes to an unknown port', { rules: [{ host: 'a.example.com', paths: [{ path: '/a', port: 'admin' }] }] }, /'ingress\.rules\[0\]\.paths\[0\]\.port' is not a port of the app, got 'admin'. Allowed: 'http' \(80\)/],
+    ['two hosts use different issuers', { rules: [{ host: 'a.example.com', tls: { clusterIssuer: 'x' } }, { host: 'b.example.com', tls: { clusterIssuer: 'y' } }] }, /'ingress\.rules' names several cert-manager ClusterIssuers/],
+    ['a rule host is invalid', { rules: [{ host: 'Bad_Host' }] }, /'ingress\.rules\[0\]\.host' is not a valid host name, got 'Bad_Host'/],
+    ['rules are empty', { rules: [] }, /'ingress\.rules'/],
+  ])('fails when %s', (_what, ingress, message) => {
+    expect(build({ ingress } as Partial<WebAppProps>)).toThrow(message);
+  });
+});

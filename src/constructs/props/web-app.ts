@@ -5,6 +5,7 @@ import {
 } from '../../core/specs';
 import { Reporter, v } from '../../core/validation';
 import { AUTOSCALING, checkWorkload, DEPLOYMENT_ROLLOUT, WORKLOAD_FIELDS } from '../../workload/specs';
+import type { IngressHostRule, IngressPath, IngressTlsOptions } from '../../workload/ingress';
 import type { WebAppIngressOptions, WebAppMetricsOptions, WebAppProps, WebAppServiceOptions } from '../web-app';
 
 const service = v.object<WebAppServiceOptions>()({
@@ -24,21 +25,33 @@ const service = v.object<WebAppServiceOptions>()({
 
 const HOST = "a lowercase DNS name such as 'shop.example.com', optionally starting with '*.'";
 
+const host = v.string({
+  allowed: HOST,
+  check: (h) => {
+    const bare = h.startsWith('*.') ? h.slice(2) : h;
+    return isValidName(bare, NameRule.DNS_1123_SUBDOMAIN) && (bare.includes('.') || bare === 'localhost') ? undefined : { message: 'is not a valid host name' };
+  },
+});
+const pathType = v.oneOf(['Prefix', 'Exact', 'ImplementationSpecific'] as const);
+const tls = v.object<IngressTlsOptions>()({
+  secretName: nameSpec(NameRule.DNS_1123_SUBDOMAIN),
+  clusterIssuer: v.string({ nonEmpty: true }),
+}, { what: 'tls option' });
+const hostRule = v.object<IngressHostRule>()({
+  host: v.required(host),
+  paths: v.array(v.object<IngressPath>()({
+    path: httpPath, pathType, port: v.union(portNumber, portName, 'a port number or name of the app'),
+  }, { what: 'path option' }), { minItems: 1 }),
+  tls,
+}, { what: 'ingress rule option' });
+
 const ingress = v.object<WebAppIngressOptions>()({
-  host: v.string({
-    allowed: HOST,
-    check: (h) => {
-      const bare = h.startsWith('*.') ? h.slice(2) : h;
-      return isValidName(bare, NameRule.DNS_1123_SUBDOMAIN) && (bare.includes('.') || bare === 'localhost') ? undefined : { message: 'is not a valid host name' };
-    },
-  }),
+  rules: v.array(hostRule, { minItems: 1 }),
+  host,
   path: httpPath,
-  pathType: v.oneOf(['Prefix', 'Exact', 'ImplementationSpecific'] as const),
+  pathType,
   className: nameSpec(NameRule.DNS_1123_SUBDOMAIN),
-  tls: v.object<NonNullable<WebAppIngressOptions['tls']>>()({
-    secretName: nameSpec(NameRule.DNS_1123_SUBDOMAIN),
-    clusterIssuer: v.string({ nonEmpty: true }),
-  }, { what: 'tls option' }),
+  tls,
   annotations: annotationMap,
 }, {
   what: 'ingress option',

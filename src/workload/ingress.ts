@@ -1,0 +1,120 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { DEFAULTS } from '../core/defaults';
+import { fail } from '../core/errors';
+import { isValidName, NameRule } from '../core/names';
+import { PortSpec } from '../core/ports';
+
+/** How an Ingress path matches. */
+export type IngressPathType = 'Prefix' | 'Exact' | 'ImplementationSpecific';
+
+/** HTTPS for a host of an Ingress. */
+export interface IngressTlsOptions {
+  /** The Secret holding the certificate. @default '<name>-tls' (one host), '<name>-<host with dashes>-tls' (`rules`) */
+  readonly secretName?: string;
+  /** A cert-manager ClusterIssuer that issues the certificate into the Secret. @default - the Secret must exist */
+  readonly clusterIssuer?: string;
+}
+
+/** One path of a host. */
+export interface IngressPath {
+  /** @default '/' */
+  readonly path?: string;
+  /** @default 'Prefix' */
+  readonly pathType?: IngressPathType;
+  /** The app's port it goes to, by number or name. @default - the main port */
+  readonly port?: number | string;
+}
+
+/** One host of an Ingress, with its paths and its own TLS. */
+export interface IngressHostRule {
+  /** The host name, e.g. 'shop.example.com' (a leading '*.' is allowed). */
+  readonly host: string;
+  /** @default [{ path: '/' }] */
+  readonly paths?: IngressPath[];
+  /** Serve this host over HTTPS. @default - HTTP only */
+  readonly tls?: IngressTlsOptions;
+}
+
+/** What an Ingress of a workload needs: names, the Service and its ports. */
+export interface IngressBackend {
+  readonly name: string;
+  readonly metadata: k8s.ObjectMeta;
+  readonly serviceName: string;
+  /** The Service's ports (the main one first). */
+  readonly ports: readonly PortSpec[];
+}
+
+/** The resolved shape of an Ingress: rules with the one-host shortcut folded in. */
+export interface IngressSpecInput {
+  readonly className?: string;
+  readonly annotations?: Record<string, string>;
+  readonly rules: readonly IngressHostRule[];
+  /** The shortcut's single host may be absent (any host); its TLS Secret defaults to '<name>-tls'. */
+  readonly shortcut: boolean;
+  /** The prop the rules came from, for errors ('ingress' or 'ingress.rules'). */
+  readonly prop: string;
+}
+
+/**
+ * An Ingress (id 'Ingress') with one rule per host, each with its paths, and a TLS entry per
+ * host that asks for it. Hosts and paths are checked; hosts are unique, and so are paths per host.
+ */
+export function addIngress(scope: Construct, b: IngressBackend, input: IngressSpecInput): k8s.KubeIngress {
+  const seenHosts = new Set<string>();
+  const issuers = new Set<string>();
+  const tls: k8s.IngressTls[] = [];
+  const rules: k8s.IngressRule[] = input.rules.map((r, i) => {
+    const at = input.shortcut ? 'ingress' : `${input.prop}[${i}]`;
+    if (r.host !== undefined) checkHost(scope, `${at}${input.shortcut ? '.host' : '.host'}`, r.host);
+    const hostKey = r.host ?? '';
+    if (seenHosts.has(hostKey)) fail({ scope, prop: `${at}.host`, message: 'is listed twice', value: r.host, fix: 'put every path of a host in one rule' });
+    seenHosts.add(hostKey);
+    if (r.tls) {
+      if (r.host === undefined) fail({ scope, prop: `${at}.tls`, message: 'needs ingress.host: a certificate is issued for a host name', value: r.tls, fix: "set 'ingress.host'" });
+      const secretName = r.tls.secretName ?? (input.shortcut ? `${b.name}-tls` : `${b.name}-${r.host.replace(/^\*\./, 'wildcard.').replace(/\./g, '-')}-tls`);
+      tls.push({ hosts: [r.host], secretName });
+      if (r.tls.clusterIssuer) issuers.add(r.tls.clusterIssuer);
+    }
+    const seenPaths = new Set<string>();
+    const paths = (r.paths ?? [{}]).map((p, j) => {
+      const pp = input.shortcut ? 'ingress' : `${at}.paths[${j}]`;
+      const path = p.path ?? DEFAULTS.ingress.path;
+      if (typeof path !== 'string' || !path.startsWith('/')) fail({ scope, prop: `${pp}.path`, message: "must start with '/'", value: path });
+      const pathType = p.pathType ?? DEFAULTS.ingress.pathType;
+      if (seenPaths.has(`${pathType} ${path}`)) fail({ scope, prop: `${pp}.path`, message: `is listed twice for ${r.host ?? 'any host'}`, value: path });
+      seenPaths.add(`${pathType} ${path}`);
+      const port = portOf(scope, `${pp}.port`, b.ports, p.port);
+      return { path, pathType, backend: { service: { name: b.serviceName, port: { name: port.name } } } };
+    });
+    return { host: r.host, http: { paths } };
+  });
+  if (issuers.size > 1) {
+    fail({
+      scope, prop: input.prop, message: 'names several cert-manager ClusterIssuers, but one Ingress carries one issuer annotation', value: [...issuers],
+      fix: 'use one clusterIssuer for every host (or a second WebApp route for the other hosts)',
+    });
+  }
+  const annotations: Record<string, string> = { ...input.annotations };
+  if (issuers.size === 1) annotations[DEFAULTS.ingress.certManagerIssuerAnnotation] = [...issuers][0];
+  return new k8s.KubeIngress(scope, 'Ingress', {
+    metadata: { ...b.metadata, ...(Object.keys(annotations).length ? { annotations } : {}) },
+    spec: { ingressClassName: input.className, tls: tls.length ? tls : undefined, rules },
+  });
+}
+
+function checkHost(scope: Construct, prop: string, host: string): void {
+  const bare = typeof host === 'string' && host.startsWith('*.') ? host.slice(2) : host;
+  if (typeof bare !== 'string' || !isValidName(bare, NameRule.DNS_1123_SUBDOMAIN) || (!bare.includes('.') && bare !== 'localhost')) {
+    fail({ scope, prop, message: 'is not a valid host name', value: host, allowed: "a lowercase DNS name such as 'shop.example.com', optionally starting with '*.'" });
+  }
+}
+
+function portOf(scope: Construct, prop: string, ports: readonly PortSpec[], want: number | string | undefined): PortSpec {
+  if (want === undefined) return ports[0];
+  const found = ports.find((p) => p.name === want || p.port === want || p.servicePort === want);
+  if (!found) {
+    fail({ scope, prop, message: 'is not a port of the app', value: want, allowed: ports.map((p) => `'${p.name}' (${p.servicePort ?? p.port})`).join(', '), fix: "use the name of one of the app's ports" });
+  }
+  return found;
+}
