@@ -35,6 +35,9 @@ export type { ConfigEntry } from './workload/config-source';
 export type { AutoscalingOptions, DeploymentRolloutOptions } from './workload/scaling';
 export * from './constructs/web-app';
 export type { IngressHostRule, IngressPath, IngressPathType, IngressTlsOptions } from './workload/ingress';
+export type { RouteGatewayRef, RouteOptions, RoutePath } from './workload/route';
+/** The Gateway API binding (gateway.networking.k8s.io/v1 HTTPRoute), generated from its CRD. */
+export * as gatewayApi from './imports/gateway.networking.k8s.io';
 export * from './constructs/batch-job';
 export * from './constructs/migration';
 export * from './constructs/worker';

@@ -7,7 +7,9 @@ import { DEFAULTS } from '../core/defaults';
 import { fail } from '../core/errors';
 import { PortSpec, validatePortName, validatePortNumber } from '../core/ports';
 import { intOrString, Probe } from '../core/probes';
+import * as gw from '../imports/gateway.networking.k8s.io';
 import { addIngress, IngressHostRule, IngressTlsOptions } from '../workload/ingress';
+import { addRoute, RouteOptions } from '../workload/route';
 import { Workload, WorkloadProps } from '../workload/workload';
 import { validateWholeNumber } from '../core/numbers';
 import { childPath, checkProps } from '../core/validation';
@@ -100,6 +102,12 @@ export interface WebAppProps extends WorkloadProps {
   readonly service?: WebAppServiceOptions;
   /** @default - no ingress */
   readonly ingress?: WebAppIngressOptions;
+  /**
+   * A Gateway API HTTPRoute `<name>` from a Gateway to the Service (needs the Gateway API CRDs
+   * and a Gateway that admits routes from this namespace).
+   * @default - no route
+   */
+  readonly route?: RouteOptions;
   /** @default - fixed `replicas` */
   readonly autoscaling?: WebAppAutoscalingOptions;
   /**
@@ -128,6 +136,8 @@ export class WebApp extends Workload implements IConnectable {
   public readonly deployment: k8s.KubeDeployment;
   public readonly service: k8s.KubeService;
   public readonly ingress?: k8s.KubeIngress;
+  /** The HTTPRoute of `route`. */
+  public readonly route?: gw.HttpRoute;
   public readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
   public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
   public readonly networkPolicy?: k8s.KubeNetworkPolicy;
@@ -217,6 +227,7 @@ export class WebApp extends Workload implements IConnectable {
     });
 
     if (props.ingress) this.ingress = this.addIngress(props.ingress);
+    if (props.route) this.route = addRoute(this, { metadata: this.metadata(), serviceName: this.service.name, ports: this.ports }, props.route);
     if (autoscaling) this.autoscaler = this.addAutoscaler(autoscaling);
     if ((props.disruptionBudget ?? true) && minReplicas >= 2) {
       this.disruptionBudget = new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {

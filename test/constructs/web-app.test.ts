@@ -5,6 +5,8 @@ import { Probe } from '../../src/core/probes';
 import { ConfigExposure } from '../../src/workload/workload';
 import { expectValidManifests } from '../support/schema';
 import { all, newChart, one, podSpec, synth } from '../support/util';
+import '../../src/testing/jest';
+import { Policy } from '../../src/policies/policy';
 
 const IMAGE = 'ghcr.io/acme/web:1.4.2';
 
@@ -439,5 +441,44 @@ describe('WebApp ingress with several hosts', () => {
     ['rules are empty', { rules: [] }, /'ingress\.rules'/],
   ])('fails when %s', (_what, ingress, message) => {
     expect(build({ ingress } as Partial<WebAppProps>)).toThrow(message);
+  });
+});
+
+describe('WebApp route (Gateway API)', () => {
+  test('an HTTPRoute <name> from the Gateway to the Service, labelled like the app', () => {
+    const objs = render({
+      extraPorts: [{ name: 'admin', port: 9000 }],
+      route: { gateway: { name: 'public', namespace: 'gateways', sectionName: 'https' }, hostnames: ['shop.example.com'], paths: [{ path: '/' }, { path: '/admin', type: 'Exact', port: 'admin' }] },
+    }, { namespace: 'shop' });
+    const route = one(objs, 'HTTPRoute', 'shop-web');
+    expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
+    expect(route.metadata.labels['app.kubernetes.io/instance']).toBe('shop-web');
+    expect(route.spec).toEqual({
+      parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'public', namespace: 'gateways', sectionName: 'https' }],
+      hostnames: ['shop.example.com'],
+      rules: [
+        { matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ kind: 'Service', name: 'shop-web', port: 80 }] },
+        { matches: [{ path: { type: 'Exact', value: '/admin' } }], backendRefs: [{ kind: 'Service', name: 'shop-web', port: 9000 }] },
+      ],
+    });
+  });
+
+  test('the policy engine checks its backends like an Ingress', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const app = new WebApp(chart, 'web', { image: IMAGE, isolate: true, route: { gateway: { name: 'public' } } });
+    expect(chart).toPassPolicies();
+    ApiObject.of(app.route!).addJsonPatch(JsonPatch.replace('/spec/rules/0/backendRefs/0/name', 'shop-nope'));
+    synth(chart);
+    expect(Policy.lastReport(chart)!.warnings.map((f) => f.ruleId)).toContain('ref-backend-service');
+  });
+
+  test.each([
+    ['the gateway has no name', { gateway: {} }, /'route\.gateway\.name'/],
+    ['a hostname is an IP', { gateway: { name: 'public' }, hostnames: ['10.0.0.1'] }, /'route\.hostnames\[0\]'/],
+    ['a hostname is invalid', { gateway: { name: 'public' }, hostnames: ['Shop.Example.com'] }, /'route\.hostnames\[0\]' is not a valid host name/],
+    ['a path goes to an unknown port', { gateway: { name: 'public' }, paths: [{ path: '/x', port: 'admin' }] }, /'route\.paths\[0\]\.port' is not a port of the app, got 'admin'/],
+    ['a path is listed twice', { gateway: { name: 'public' }, paths: [{ path: '/x' }, { path: '/x' }] }, /'route\.paths\[1\]\.path' is listed twice/],
+  ])('fails when %s', (_what, route, message) => {
+    expect(build({ route } as Partial<WebAppProps>)).toThrow(message);
   });
 });

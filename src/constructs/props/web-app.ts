@@ -6,6 +6,7 @@ import {
 import { Reporter, v } from '../../core/validation';
 import { AUTOSCALING, checkWorkload, DEPLOYMENT_ROLLOUT, WORKLOAD_FIELDS } from '../../workload/specs';
 import type { IngressHostRule, IngressPath, IngressTlsOptions } from '../../workload/ingress';
+import type { RouteGatewayRef, RouteOptions, RoutePath } from '../../workload/route';
 import type { WebAppIngressOptions, WebAppMetricsOptions, WebAppProps, WebAppServiceOptions } from '../web-app';
 
 const service = v.object<WebAppServiceOptions>()({
@@ -73,6 +74,15 @@ export const WEB_APP_PROPS = v.object<WebAppProps>()({
   healthPath: httpPath,
   service,
   ingress,
+  route: v.object<RouteOptions>()({
+    gateway: v.required(v.object<RouteGatewayRef>()({
+      name: v.required(nameSpec(NameRule.DNS_1123_SUBDOMAIN)), namespace: nameSpec(NameRule.DNS_1123_LABEL), sectionName: nameSpec(NameRule.DNS_1123_SUBDOMAIN),
+    }, { what: 'gateway field' })),
+    hostnames: v.array(host, { minItems: 1 }),
+    paths: v.array(v.object<RoutePath>()({
+      path: httpPath, type: v.oneOf(['PathPrefix', 'Exact'] as const), port: v.union(portNumber, portName, 'a port number or name of the app'),
+    }, { what: 'route path field' }), { minItems: 1 }),
+  }, { what: 'route field' }),
   autoscaling: AUTOSCALING,
   disruptionBudget: v.boolean(),
   spread: v.boolean(),

@@ -1,0 +1,107 @@
+import { Construct } from 'constructs';
+import * as gw from '../imports/gateway.networking.k8s.io';
+import { DEFAULTS } from '../core/defaults';
+import { fail } from '../core/errors';
+import { isValidName, NameRule } from '../core/names';
+import { PortSpec } from '../core/ports';
+
+/** The Gateway a route attaches to. */
+export interface RouteGatewayRef {
+  /** The Gateway's name. */
+  readonly name: string;
+  /** The Gateway's namespace (it must allow routes from the app's namespace). @default - the app's namespace */
+  readonly namespace?: string;
+  /** One listener of the Gateway. @default - every listener that accepts the route */
+  readonly sectionName?: string;
+}
+
+/** One path of a route. */
+export interface RoutePath {
+  /** @default '/' */
+  readonly path?: string;
+  /** @default 'PathPrefix' */
+  readonly type?: 'PathPrefix' | 'Exact';
+  /** The app's port it goes to, by number or name. @default - the main port */
+  readonly port?: number | string;
+}
+
+/**
+ * A Gateway API HTTPRoute from a Gateway to the app's Service.
+ * @see https://gateway-api.sigs.k8s.io/api-types/httproute/
+ */
+export interface RouteOptions {
+  /** The parent Gateway (required). */
+  readonly gateway: RouteGatewayRef;
+  /** Host names the route serves ('shop.example.com', '*.example.com'). @default - every host of the Gateway's listeners */
+  readonly hostnames?: string[];
+  /** @default [{ path: '/' }] */
+  readonly paths?: RoutePath[];
+}
+
+/** What a route of a workload needs. */
+export interface RouteBackend {
+  readonly metadata: { name?: string; labels?: Record<string, string> };
+  readonly serviceName: string;
+  /** The Service's ports (the main one first). */
+  readonly ports: readonly PortSpec[];
+}
+
+/** An HTTPRoute (id 'Route', gateway.networking.k8s.io/v1) with one rule per path. */
+export function addRoute(scope: Construct, b: RouteBackend, r: RouteOptions, prop = 'route'): gw.HttpRoute {
+  const g = r.gateway;
+  if (!g || typeof g.name !== 'string' || !isValidName(g.name, NameRule.DNS_1123_SUBDOMAIN)) {
+    fail({ scope, prop: `${prop}.gateway.name`, message: 'is required: the Gateway the route attaches to', value: g?.name, allowed: "a Gateway name such as 'public'", fix: "route: { gateway: { name: 'public', namespace: 'gateways' } }" });
+  }
+  if (g.namespace !== undefined && !isValidName(g.namespace, NameRule.DNS_1123_LABEL)) {
+    fail({ scope, prop: `${prop}.gateway.namespace`, message: 'is not a valid namespace name', value: g.namespace });
+  }
+  if (g.sectionName !== undefined && !isValidName(g.sectionName, NameRule.DNS_1123_SUBDOMAIN)) {
+    fail({ scope, prop: `${prop}.gateway.sectionName`, message: 'is not a valid listener name', value: g.sectionName });
+  }
+  const hostnames = r.hostnames;
+  if (hostnames !== undefined) {
+    if (hostnames.length === 0) fail({ scope, prop: `${prop}.hostnames`, message: 'must list at least one host, or be left out for every host of the Gateway', value: hostnames });
+    const seen = new Set<string>();
+    hostnames.forEach((h, i) => {
+      const bare = typeof h === 'string' && h.startsWith('*.') ? h.slice(2) : h;
+      if (typeof bare !== 'string' || !isValidName(bare, NameRule.DNS_1123_SUBDOMAIN) || !bare.includes('.') || /^[0-9.]+$/.test(bare)) {
+        fail({ scope, prop: `${prop}.hostnames[${i}]`, message: 'is not a valid host name', value: h, allowed: "a lowercase DNS name such as 'shop.example.com', optionally starting with '*.' (no IP addresses)" });
+      }
+      if (seen.has(h)) fail({ scope, prop: `${prop}.hostnames[${i}]`, message: 'is listed twice', value: h });
+      seen.add(h);
+    });
+  }
+  const paths = r.paths ?? [{}];
+  if (paths.length === 0) fail({ scope, prop: `${prop}.paths`, message: 'must list at least one path', value: paths, fix: "leave it out for '/'" });
+  const seenPaths = new Set<string>();
+  const rules: gw.HttpRouteSpecRules[] = paths.map((p, i) => {
+    const value = p.path ?? DEFAULTS.ingress.path;
+    if (typeof value !== 'string' || !value.startsWith('/')) fail({ scope, prop: `${prop}.paths[${i}].path`, message: "must start with '/'", value });
+    const type = p.type ?? 'PathPrefix';
+    if (type !== 'PathPrefix' && type !== 'Exact') fail({ scope, prop: `${prop}.paths[${i}].type`, message: 'is not a path match type', value: type, allowed: "'PathPrefix' or 'Exact'" });
+    if (seenPaths.has(`${type} ${value}`)) fail({ scope, prop: `${prop}.paths[${i}].path`, message: 'is listed twice', value });
+    seenPaths.add(`${type} ${value}`);
+    const port = portOf(scope, `${prop}.paths[${i}].port`, b.ports, p.port);
+    return {
+      matches: [{ path: { type: type === 'Exact' ? gw.HttpRouteSpecRulesMatchesPathType.EXACT : gw.HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value } }],
+      backendRefs: [{ kind: 'Service', name: b.serviceName, port: port.servicePort ?? port.port }],
+    };
+  });
+  return new gw.HttpRoute(scope, 'Route', {
+    metadata: { ...b.metadata },
+    spec: {
+      parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: g.name, namespace: g.namespace, sectionName: g.sectionName }],
+      hostnames,
+      rules,
+    },
+  });
+}
+
+function portOf(scope: Construct, prop: string, ports: readonly PortSpec[], want: number | string | undefined): PortSpec {
+  if (want === undefined) return ports[0];
+  const found = ports.find((p) => p.name === want || p.port === want || p.servicePort === want);
+  if (!found) {
+    fail({ scope, prop, message: 'is not a port of the app', value: want, allowed: ports.map((p) => `'${p.name}' (${p.servicePort ?? p.port})`).join(', '), fix: "use the name of one of the app's ports" });
+  }
+  return found;
+}
