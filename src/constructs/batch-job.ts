@@ -221,7 +221,7 @@ export class BatchJob extends Workload {
             metadata: { labels: this.labels },
             // Lazy, so addEnv and other pod additions still reach future runs.
             spec: this.renderJobSpec({
-              metadata: { labels: this.labels, annotations: Lazy.any({ produce: () => this.pod.renderAnnotations() }) },
+              metadata: { labels: this.pod.renderLabels(this.labels), annotations: Lazy.any({ produce: () => this.pod.renderAnnotations() }) },
               spec: Lazy.any({ produce: () => this.renderPodSpec() }),
             }),
           },
@@ -271,7 +271,7 @@ export class BatchJob extends Workload {
   }
 
   private renderTemplate(): k8s.PodTemplateSpec {
-    return { metadata: { labels: this.labels, annotations: this.pod.renderAnnotations() }, spec: this.renderPodSpec() };
+    return { metadata: { labels: this.pod.renderLabels(this.labels), annotations: this.pod.renderAnnotations() }, spec: this.renderPodSpec() };
   }
 
   private renderJobSpec(template: k8s.PodTemplateSpec, suspend?: boolean): k8s.JobSpec {

@@ -287,7 +287,7 @@ export class StatefulStore extends Workload implements IConnectable {
         },
         revisionHistoryLimit: d.revisionHistoryLimit,
         template: {
-          metadata: { labels: this.labels, annotations: Lazy.any({ produce: () => this.pod.renderAnnotations() }) },
+          metadata: { labels: this.pod.renderLabels(this.labels), annotations: Lazy.any({ produce: () => this.pod.renderAnnotations() }) },
           spec: Lazy.any({ produce: () => renderPod(this.serviceAccount.name) }),
         },
         volumeClaimTemplates: claims.map((c) => ({

@@ -196,7 +196,7 @@ export class WebApp extends Workload implements IConnectable {
           rollingUpdate: { maxUnavailable: intOrString(r.maxUnavailable), maxSurge: intOrString(r.maxSurge) },
         },
         template: {
-          metadata: { labels: this.labels, annotations: Lazy.any({ produce: () => this.pod.renderAnnotations() }) },
+          metadata: { labels: this.pod.renderLabels(this.labels), annotations: Lazy.any({ produce: () => this.pod.renderAnnotations() }) },
           spec: Lazy.any({
             produce: () => this.pod.renderSpec({
               serviceAccountName: this.serviceAccount.name,

@@ -393,3 +393,25 @@ describe('PodBuilder pod settings', () => {
     expect(b.renderAnnotations()).toEqual({ 'timonel.dev/config-checksum': 'abc' });
   });
 });
+
+describe('podLabels on every workload', () => {
+  test('WebApp, BatchJob (Job and CronJob) and StatefulStore put them on the pod template only', () => {
+    const { WebApp } = require('../../src/constructs/web-app');
+    const { BatchJob } = require('../../src/constructs/batch-job');
+    const { StatefulStore, StoreCredentials } = require('../../src/constructs/stateful-store');
+    const chart = newChart('shop', { namespace: 'shop' });
+    const podLabels = { 'example.com/team': 'shop' };
+    new WebApp(chart, 'web', { image: IMAGE, podLabels });
+    new BatchJob(chart, 'once', { image: IMAGE, podLabels });
+    new BatchJob(chart, 'nightly', { image: IMAGE, schedule: '@daily', podLabels });
+    new StatefulStore(chart, 'db', { image: 'postgres:16.4', port: 5432, credentials: StoreCredentials.fromSecret('db'), podLabels });
+    const objs = Testing.synth(chart);
+    for (const kind of ['Deployment', 'Job', 'CronJob', 'StatefulSet']) {
+      const o = objs.find((x: any) => x.kind === kind);
+      const template = kind === 'CronJob' ? o.spec.jobTemplate.spec.template : o.spec.template;
+      expect([kind, template.metadata.labels['example.com/team']]).toEqual([kind, 'shop']);
+      expect([kind, o.metadata.labels['example.com/team']]).toEqual([kind, undefined]);
+      expect([kind, JSON.stringify(o.spec.selector ?? {})]).not.toContain('example.com/team');
+    }
+  });
+});
