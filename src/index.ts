@@ -28,7 +28,9 @@ export type { HttpProbeOptions, PortProbeOptions, ProbeTiming } from './core/pro
 export { parseQuantity } from './core/quantity';
 export { validateCronSchedule, validateTimeZone } from './core/schedule';
 export { ConfigExposure, Workload } from './workload/workload';
-export type { WorkloadProps } from './workload/workload';
+export type { WorkloadProps, WorkloadNaming } from './workload/workload';
+export { ServedWorkload } from './workload/served-workload';
+export type { ServingSpec } from './workload/served-workload';
 export { ConfigSource } from './workload/config-source';
 export type { BindClusterRoleOptions, GrantOptions, GrantScope, PermissionRule, RbacVerb } from './workload/rbac';
 export type { ConfigEntry } from './workload/config-source';

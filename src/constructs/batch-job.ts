@@ -204,8 +204,8 @@ export class BatchJob extends Workload {
       if (!['Allow', 'Forbid', 'Replace'].includes(concurrencyPolicy)) {
         fail({ scope: this, prop: 'concurrencyPolicy', message: 'is not a concurrency policy', value: concurrencyPolicy, allowed: "'Forbid', 'Replace' or 'Allow'" });
       }
-      // Render once now so bad env, mounts or probes fail in the constructor, not at synth.
-      this.renderJobSpec(this.renderTemplate());
+      // Bad env, mounts or probes fail here, not at synth.
+      this.pod.validate({});
       this.cronJob = new k8s.KubeCronJob(this, 'Resource', {
         metadata: this.metadata(),
         spec: {

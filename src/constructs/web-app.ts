@@ -1,18 +1,20 @@
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import * as gw from '../imports/gateway.networking.k8s.io';
 import * as mon from '../imports/monitoring.coreos.com';
-import { ConnectionEndpoint, envPrefixFromId, IConnectable } from '../workload/connections';
 import { DEFAULTS } from '../core/defaults';
 import { fail } from '../core/errors';
-import { PortSpec, validatePortName, validatePortNumber } from '../core/ports';
-import { intOrString, Probe } from '../core/probes';
-import * as gw from '../imports/gateway.networking.k8s.io';
-import { addIngress, IngressHostRule, IngressTlsOptions } from '../workload/ingress';
-import { addRoute, RouteOptions } from '../workload/route';
-import { Workload, WorkloadProps } from '../workload/workload';
 import { validateWholeNumber } from '../core/numbers';
+import { PortSpec } from '../core/ports';
+import { intOrString, Probe } from '../core/probes';
 import { childPath, checkProps } from '../core/validation';
+import { ConnectionEndpoint, envPrefixFromId } from '../workload/connections';
+import { addIngress, IngressHostRule, IngressTlsOptions } from '../workload/ingress';
+import { MainContainerExtras } from '../workload/pod';
+import { addRoute, RouteOptions } from '../workload/route';
+import { ServedWorkload } from '../workload/served-workload';
+import { WorkloadProps } from '../workload/workload';
 import { WEB_APP_PROPS } from './props/web-app';
 
 /** The Service in front of the pods. */
@@ -131,7 +133,7 @@ export interface WebAppProps extends WorkloadProps {
  * A stateless web service: Deployment + Service, and on request Ingress, HPA, ConfigMap,
  * PodDisruptionBudget, NetworkPolicy and ServiceMonitor, all with production defaults.
  */
-export class WebApp extends Workload implements IConnectable {
+export class WebApp extends ServedWorkload {
   /** The Deployment (the primary child, id 'Resource'). */
   public readonly deployment: k8s.KubeDeployment;
   public readonly service: k8s.KubeService;
@@ -142,33 +144,23 @@ export class WebApp extends Workload implements IConnectable {
   public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
   public readonly networkPolicy?: k8s.KubeNetworkPolicy;
   public readonly serviceMonitor?: mon.ServiceMonitor;
-  /** The ports of the pods (main port first). */
-  public readonly ports: readonly PortSpec[];
-  /** The port clients connect to on the Service. */
-  public readonly servicePort: number;
-  /** The in-cluster DNS name of the Service. */
-  public readonly host: string;
   /** What `connectTo` needs to reach the main port (env prefix: the id in UPPER_SNAKE_CASE). */
   public readonly endpoint: ConnectionEndpoint;
 
   constructor(scope: Construct, id: string, props: WebAppProps) {
-    super(scope, id, checkProps(WEB_APP_PROPS, props, childPath(scope, id)));
     const d = DEFAULTS.webApp;
+    props = checkProps(WEB_APP_PROPS, props, childPath(scope, id));
+    super(scope, id, props, {}, {
+      portName: { value: props.portName ?? d.portName, prop: 'portName' },
+      port: { value: props.port ?? d.port, prop: 'port' },
+      servicePort: { value: props.service?.port ?? d.servicePort, prop: 'service.port' },
+      extraPorts: props.extraPorts,
+      metricsPort: props.metrics?.port,
+    });
     const replicas = props.replicas ?? d.replicas;
     validateWholeNumber(replicas, { scope: this, prop: 'replicas' });
-    const portName = validatePortName(props.portName ?? d.portName, this, 'portName');
-    const port = validatePortNumber(props.port ?? d.port, this, 'port');
-    this.servicePort = validatePortNumber(props.service?.port ?? d.servicePort, this, 'service.port');
-    const ports: PortSpec[] = [{ name: portName, port, servicePort: this.servicePort }, ...(props.extraPorts ?? [])];
-    if (props.metrics?.port !== undefined && !ports.some((p) => p.port === props.metrics!.port)) {
-      ports.push({ name: 'metrics', port: validatePortNumber(props.metrics.port, this, 'metrics.port') });
-    }
-    this.ports = ports;
-    this.host = this.serviceDns(this.name);
-    this.endpoint = {
-      name: this.name, namespace: this.namespace, host: this.host, port: this.servicePort, targetPort: port,
-      selectorLabels: this.selectorLabels, labels: this.labels, envPrefix: envPrefixFromId(id),
-    };
+    const portName = this.portName;
+    this.endpoint = this.baseEndpoint(envPrefixFromId(id));
     const autoscaling = props.autoscaling ? this.validateAutoscaling(props.autoscaling) : undefined;
     const minReplicas = autoscaling ? autoscaling.minReplicas : replicas;
 
@@ -182,6 +174,15 @@ export class WebApp extends Workload implements IConnectable {
     validateWholeNumber(preStop, { scope: this, prop: 'preStopSleepSeconds' });
     const spread = (props.spread ?? true) && minReplicas >= 2;
     const r = { ...DEFAULTS.rollout, ...props.rollout };
+
+    const main: MainContainerExtras = {
+      ports: this.ports,
+      probePort: portName,
+      defaultProbes: probes,
+      probeTiming: { startup: { periodSeconds: DEFAULTS.probe.startupPeriodSeconds, failureThreshold: DEFAULTS.probe.startupFailureThreshold } },
+      preStopSleepSeconds: preStop || undefined,
+    };
+    this.pod.validate(main);
 
     this.deployment = new k8s.KubeDeployment(this, 'Resource', {
       metadata: this.metadata(),
@@ -200,41 +201,20 @@ export class WebApp extends Workload implements IConnectable {
           spec: Lazy.any({
             produce: () => this.pod.renderSpec({
               serviceAccountName: this.serviceAccount.name,
-              main: {
-                ports: this.ports,
-                probePort: portName,
-                defaultProbes: probes,
-                probeTiming: { startup: { periodSeconds: DEFAULTS.probe.startupPeriodSeconds, failureThreshold: DEFAULTS.probe.startupFailureThreshold } },
-                preStopSleepSeconds: preStop || undefined,
-              },
-              topologySpreadConstraints: spread ? this.spreadConstraints() : undefined,
+              main,
+              topologySpreadConstraints: spread ? this.spreadOver([DEFAULTS.spread.zoneKey, DEFAULTS.spread.hostKey]) : undefined,
             }),
           }),
         },
       },
     });
-    // Render once now so bad probes, env or mounts fail in the constructor, not at synth.
-    this.pod.renderSpec({ serviceAccountName: this.name, main: { ports: this.ports, probePort: portName, defaultProbes: probes } });
 
-    this.service = new k8s.KubeService(this, 'Service', {
-      metadata: this.metadata(),
-      spec: {
-        type: props.service?.type ?? d.serviceType,
-        selector: this.selectorLabels,
-        ports: this.ports.map((p) => ({ name: p.name, port: p.servicePort ?? p.port, targetPort: intOrString(p.name), protocol: p.protocol ?? 'TCP' })),
-        ...ipFamilies(props.service),
-      },
-    });
+    this.service = this.addService('Service', { spec: { type: props.service?.type ?? d.serviceType, ...ipFamilies(props.service) } });
 
     if (props.ingress) this.ingress = this.addIngress(props.ingress);
     if (props.route) this.route = addRoute(this, { metadata: this.metadata(), serviceName: this.service.name, ports: this.ports }, props.route);
     if (autoscaling) this.autoscaler = this.addAutoscaler(autoscaling);
-    if ((props.disruptionBudget ?? true) && minReplicas >= 2) {
-      this.disruptionBudget = new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
-        metadata: this.metadata(),
-        spec: { maxUnavailable: intOrString(1), selector: { matchLabels: this.selectorLabels } },
-      });
-    }
+    if ((props.disruptionBudget ?? true) && minReplicas >= 2) this.disruptionBudget = this.addDisruptionBudget(1);
     if (props.isolate) {
       this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
         metadata: this.metadata(),
@@ -312,16 +292,6 @@ export class WebApp extends Workload implements IConnectable {
         endpoints: [{ port, path, interval: m.interval ?? DEFAULTS.metrics.interval }],
       },
     });
-  }
-
-  private spreadConstraints(): k8s.TopologySpreadConstraint[] {
-    const s = DEFAULTS.spread;
-    return [s.zoneKey, s.hostKey].map((topologyKey) => ({
-      maxSkew: s.maxSkew,
-      topologyKey,
-      whenUnsatisfiable: s.whenUnsatisfiable,
-      labelSelector: { matchLabels: this.selectorLabels },
-    }));
   }
 }
 

@@ -4,7 +4,7 @@ import { isPodKind, ObjectSet, PolicyObject, toPolicyObject } from './model';
 import { Profile, ProfileLike } from './profiles';
 import { Report, Rule } from './rule';
 import { RULES } from './rules';
-import { isValidSuppression } from './suppression';
+import { checkSuppressionReason } from './suppression';
 import { Finding, Issue, PolicySubject, RuleLevel, Severity } from './types';
 
 /** Options of a policy run. */
@@ -126,7 +126,7 @@ export function runPolicies(subjects: readonly PolicySubject[], options: PolicyR
   const emit = (o: PolicyObject, rule: Rule, level: RuleLevel, issue: Issue) => {
     if (level === 'off') return;
     const reason = o.suppressions.get(rule.id);
-    const honoured = reason !== undefined && rule.id !== 'policy-suppression' && isValidSuppression(rule.id, reason);
+    const honoured = reason !== undefined && rule.id !== 'policy-suppression' && checkSuppressionReason(reason) === undefined;
     const finding = toFinding(o, rule.id, level, issue, honoured ? reason : undefined);
     (honoured ? suppressed : level === 'error' ? errors : warnings).push(finding);
   };

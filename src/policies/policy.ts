@@ -6,6 +6,7 @@ import { PolicyError, PolicyReport, runPolicies } from './engine';
 import { Profile, ProfileLike } from './profiles';
 import { checkProps, Spec, v } from '../core/validation';
 import { checkSuppressionReason, MIN_REASON_LENGTH, suggestRule, suppressionAnnotation } from './suppression';
+import { RULE_IDS } from './rules';
 import { PolicySubject } from './types';
 
 /** Policy settings of a chart (`TimonelChartProps.policy`). */
@@ -52,7 +53,7 @@ export class Policy {
    */
   public static suppress(scope: IConstruct, ruleId: string, reason: string): void {
     checkProps(SUPPRESS_ARGS, { scope, ruleId, reason }, isConstruct(scope) ? scope : 'Policy.suppress');
-    const unknown = suggestRule(ruleId);
+    const unknown = suggestRule(ruleId, RULE_IDS);
     if (unknown) fail({ scope, prop: 'ruleId', message: 'is not a known policy rule', value: ruleId, fix: unknown });
     const problem = checkSuppressionReason(reason);
     if (problem) {

@@ -1,6 +1,6 @@
 import { fail } from '../core/errors';
 import { Rule } from './rule';
-import { RULE_INDEX, RULES } from './rules';
+import { RULE_IDS, RULE_INDEX, RULES } from './rules';
 import { suggestRule } from './suppression';
 import { RuleLevel, Severity } from './types';
 
@@ -71,7 +71,7 @@ export class Profile {
     const levels = [...base.levels];
     for (const [id, level] of Object.entries(overrides)) {
       const i = RULE_INDEX.get(id);
-      if (i === undefined) fail({ prop: 'profile', message: `names the unknown rule '${id}'`, value: id, fix: suggestRule(id) });
+      if (i === undefined) fail({ prop: 'profile', message: `names the unknown rule '${id}'`, value: id, fix: suggestRule(id, RULE_IDS) });
       levels[i] = level;
     }
     return new Profile(name, levels);

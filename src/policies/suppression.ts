@@ -1,5 +1,4 @@
 import { SUPPRESS_PREFIX } from './model';
-import { RULES, RULES_BY_ID } from './rules';
 
 export { SUPPRESS_PREFIX };
 
@@ -18,15 +17,10 @@ export function checkSuppressionReason(reason: unknown): string | undefined {
   return undefined;
 }
 
-/** True when a suppression is honoured: a known rule and an acceptable reason. */
-export function isValidSuppression(ruleId: string, reason: unknown): boolean {
-  return RULES_BY_ID.has(ruleId) && checkSuppressionReason(reason) === undefined;
-}
-
-/** For an unknown rule id, a fix naming the closest known ids; undefined when the id is known. */
-export function suggestRule(ruleId: string): string | undefined {
-  if (RULES_BY_ID.has(ruleId)) return undefined;
-  const near = RULES.map((r) => ({ id: r.id, d: distance(ruleId, r.id) })).sort((a, b) => a.d - b.d).filter((x) => x.d <= Math.max(3, ruleId.length / 3));
+/** For an id not among `knownIds`, a fix naming the closest known id; undefined when the id is known. */
+export function suggestRule(ruleId: string, knownIds: readonly string[]): string | undefined {
+  if (knownIds.includes(ruleId)) return undefined;
+  const near = knownIds.map((id) => ({ id, d: distance(ruleId, id) })).sort((a, b) => a.d - b.d).filter((x) => x.d <= Math.max(3, ruleId.length / 3));
   return near.length ? `did you mean '${near[0].id}'?` : "use an id from 'timonel rules'";
 }
 

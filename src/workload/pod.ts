@@ -265,11 +265,7 @@ export class PodBuilder {
   }): k8s.PodSpec {
     const p = this.pod;
     const sec = this.securityValues();
-    const main = this.renderContainer({ ...this.main, name: this.main.name ?? MAIN }, '', opts.main, true);
-    const sidecars = (p.sidecars ?? []).map((c, i) => this.renderContainer(c, `sidecars[${i}]`, {}));
-    const inits = (p.initContainers ?? []).map((c, i) => this.renderContainer(c, `initContainers[${i}]`, {}));
-    this.checkUniqueContainerNames([main, ...sidecars, ...inits]);
-    this.checkMountsHaveVolumes([main, ...sidecars, ...inits]);
+    const { main, sidecars, inits } = this.renderContainers(opts.main);
     return {
       serviceAccountName: opts.serviceAccountName,
       automountServiceAccountToken: this.mountServiceAccountToken,
@@ -298,6 +294,24 @@ export class PodBuilder {
       containers: [main, ...sidecars],
       volumes: [...this.volumes.map(renderVolume), ...this.hostPathVolumes.map((v) => ({ name: v.name, hostPath: { path: v.path, type: v.type } }))],
     };
+  }
+
+  /**
+   * Checks every container as `renderSpec` renders it with the same `main` extras (images, env,
+   * ports, probes, resources, mounts, unique names), so that bad input fails where the construct
+   * is created instead of at synth. Renders no pod.
+   */
+  public validate(main: MainContainerExtras): void {
+    this.renderContainers(main);
+  }
+
+  private renderContainers(extras: MainContainerExtras): { main: k8s.Container; sidecars: k8s.Container[]; inits: k8s.Container[] } {
+    const main = this.renderContainer({ ...this.main, name: this.main.name ?? MAIN }, '', extras, true);
+    const sidecars = (this.pod.sidecars ?? []).map((c, i) => this.renderContainer(c, `sidecars[${i}]`, {}));
+    const inits = (this.pod.initContainers ?? []).map((c, i) => this.renderContainer(c, `initContainers[${i}]`, {}));
+    this.checkUniqueContainerNames([main, ...sidecars, ...inits]);
+    this.checkMountsHaveVolumes([main, ...sidecars, ...inits]);
+    return { main, sidecars, inits };
   }
 
   private securityValues() {

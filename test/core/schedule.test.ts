@@ -153,14 +153,8 @@ describe('validateCronSchedule', () => {
 });
 
 describe('validateTimeZone', () => {
-  test('accepts the default zone of BatchJob, and UTC by both its names, without loading ICU zone data', () => {
-    const icu = jest.spyOn(Intl, 'DateTimeFormat');
-    try {
-      for (const tz of [DEFAULTS.batchJob.timeZone, 'UTC', 'Etc/UTC']) expect(validateTimeZone(tz)).toBe(tz);
-      expect(icu).not.toHaveBeenCalled();
-    } finally {
-      icu.mockRestore();
-    }
+  test('accepts the default zone of BatchJob, and UTC by both its names', () => {
+    for (const tz of [DEFAULTS.batchJob.timeZone, 'UTC', 'Etc/UTC']) expect(validateTimeZone(tz)).toBe(tz);
     // The answers ICU gives for them, for the record: both are known zones.
     for (const tz of ['UTC', 'Etc/UTC']) expect(new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone).toBe('UTC');
     expect(() => validateTimeZone('utc')).toThrow(/capitalisation/);

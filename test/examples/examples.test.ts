@@ -1,3 +1,4 @@
+import { applyRank } from '../../src/app/order';
 import { Testing } from 'cdk8s';
 import { App } from '../../src/app/app';
 import { flaskChart } from '../../src/examples/flask';
@@ -135,11 +136,20 @@ describe('example charts', () => {
     expectValidManifests(docs, { skipCustomResources: true });
   });
 
-  test('the platform renders one file per chart in order, plus nothing duplicated', () => {
+  test('the platform renders one file per chart, in order, each in apply order', () => {
     const app = new App({ outdir: '/nonexistent' });
     buildPlatform(app);
     const files = app.render();
-    expect(files.map((f) => f.fileName)).toEqual(expect.arrayContaining(['hello.k8s.yaml', 'flask.k8s.yaml', 'shop.k8s.yaml']));
-    for (const f of files) expect(f.docs.length).toBeGreaterThan(0);
+    // Charts in the order src/main.ts adds them (none depends on another).
+    expect(files.map((f) => f.fileName)).toEqual(['hello.k8s.yaml', 'flask.k8s.yaml', 'shop.k8s.yaml', 'reports.k8s.yaml']);
+    for (const f of files) {
+      expect(f.docs.length).toBeGreaterThan(0);
+      // Within a file, objects are in apply order: no kind before one it may refer to.
+      const ranks = f.docs.map((d) => applyRank(d.kind));
+      expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    }
+    // And the stores come before the apps that connect to them.
+    const shop = files.find((f) => f.fileName === 'shop.k8s.yaml')!.docs.map((d) => `${d.kind}/${d.metadata.name}`);
+    expect(shop.indexOf('StatefulSet/shop-db')).toBeLessThan(shop.indexOf('Deployment/shop-api'));
   });
 });

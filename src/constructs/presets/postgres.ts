@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../../core/defaults';
-import { fail } from '../../core/errors';
 import { Probe } from '../../core/probes';
 import { childPath, checkProps, markChecked } from '../../core/validation';
 import { POSTGRES_PROPS } from '../props/presets';
@@ -63,22 +62,11 @@ export class PostgreSQL extends StatefulStore {
       // A restart only when the server no longer accepts TCP: pg_isready also fails during recovery.
       liveness: props.liveness ?? Probe.tcp(),
     }));
-    if (this.replicas > 1) {
-      fail({
-        scope: this, prop: 'replicas', message: 'must be 0 or 1: more pods would be independent databases behind one Service', value: this.replicas,
-        allowed: '0 or 1', fix: 'use a PostgreSQL operator (e.g. CloudNativePG) for replication',
-      });
-    }
-    if (!this.credentials) {
-      fail({
-        scope: this, prop: 'credentials', message: 'is required: the image does not start without a password', value: undefined,
-        fix: "pass 'credentials: StoreCredentials.fromSecret(...)' or 'StoreCredentials.fromExternalSecret(...)'",
-      });
-    }
+    // Checked before building (POSTGRES_PROPS / REDIS_PROPS): credentials are given, replicas are 0 or 1.
     this.addEnv({
       POSTGRES_USER: this.credentialEnv('username'),
       POSTGRES_PASSWORD: this.credentialEnv('password'),
-      ...(this.credentials.keys.database !== undefined
+      ...(this.credentials!.keys.database !== undefined
         ? { POSTGRES_DB: this.credentialEnv('database') }
         : props.database !== undefined ? { POSTGRES_DB: props.database } : {}),
     });

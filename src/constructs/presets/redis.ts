@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../../core/defaults';
-import { fail } from '../../core/errors';
 import { Probe } from '../../core/probes';
 import { childPath, checkProps, markChecked } from '../../core/validation';
 import { REDIS_PROPS } from '../props/presets';
@@ -69,18 +68,7 @@ export class Redis extends StatefulStore {
       readiness: props.readiness ?? ping,
       liveness: props.liveness ?? Probe.tcp(),
     }));
-    if (this.replicas > 1) {
-      fail({
-        scope: this, prop: 'replicas', message: 'must be 0 or 1: more pods would be independent caches behind one Service', value: this.replicas,
-        allowed: '0 or 1', fix: 'use a Redis operator or Sentinel setup for replication',
-      });
-    }
-    if (!this.credentials) {
-      fail({
-        scope: this, prop: 'credentials', message: 'is required: Redis without a password is open to every pod that reaches it', value: undefined,
-        fix: "pass 'credentials: StoreCredentials.fromSecret(name, { keys: { password: 'password' } })' or 'StoreCredentials.fromExternalSecret(...)'",
-      });
-    }
+    // Checked before building (POSTGRES_PROPS / REDIS_PROPS): credentials are given, replicas are 0 or 1.
     this.addEnv({ REDIS_PASSWORD: this.credentialEnv('password'), REDISCLI_AUTH: this.credentialEnv('password') });
   }
 }

@@ -109,10 +109,13 @@ export const RULES: readonly Rule[] = [
   practiceRbacWildcard,
   practiceRbacClusterAdmin,
   practiceRbacSecrets,
-  policySuppression,
+  policySuppression(() => RULE_IDS),
 ];
 
 /** Rules by id. */
+/** Every rule's id, in catalogue order. */
+export const RULE_IDS: readonly string[] = RULES.map((r) => r.id);
+
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.id, r]));
 
 /** The position of each rule in RULES (profiles store levels in that order). */

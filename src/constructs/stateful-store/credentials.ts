@@ -1,0 +1,204 @@
+import { k8s } from 'cdk8s-plus-28';
+import * as es from '../../imports/external-secrets.io';
+import { DEFAULTS } from '../../core/defaults';
+import { fail } from '../../core/errors';
+import { NameRule, validateName } from '../../core/names';
+import { CredentialKeys, CredentialRole, CredentialsRef } from '../../workload/connections';
+import { Workload } from '../../workload/workload';
+
+/** Options of `StoreCredentials.fromSecret`. */
+export interface SecretCredentialsOptions {
+  /**
+   * The Secret's keys, by role. Must name every role the store needs.
+   * @default - each role the store needs under its own name: { username: 'username', password: 'password' }
+   */
+  readonly keys?: CredentialKeys;
+}
+
+/** Options of `StoreCredentials.fromExternalSecret`: an ExternalSecret (external-secrets.io/v1) fills `<name>-credentials`. */
+export interface ExternalSecretCredentialsOptions {
+  /** The name of the SecretStore or ClusterSecretStore to read from, e.g. 'vault'. */
+  readonly store: string;
+  /** @default 'SecretStore' */
+  readonly storeKind?: 'SecretStore' | 'ClusterSecretStore';
+  /** The secret's key (path) in the provider, e.g. 'db/prod'. */
+  readonly remoteKey: string;
+  /**
+   * The remote secret's properties, by role; the Secret gets one key per role, named after the role.
+   * Must name every role the store needs.
+   * @default - each role the store needs, read from the property of the same name
+   */
+  readonly properties?: CredentialKeys;
+  /** How often the values are read again. @default '1h' */
+  readonly refreshInterval?: string;
+}
+
+/** Literal credential values, for `StoreCredentials.fromLiteralsINSECURE` only. */
+export interface LiteralCredentials {
+  readonly username?: string;
+  readonly password?: string;
+  readonly database?: string;
+}
+
+/** The acknowledgement `fromLiteralsINSECURE` demands: the values end up readable in the YAML. */
+export interface InsecureLiteralsAcknowledgement {
+  readonly iUnderstandLiteralSecretsAreStoredInPlainText: true;
+}
+
+/** Credentials once bound to a store: the Secret to reference, and the objects created for it. */
+export interface BoundCredentials extends CredentialsRef {
+  /** The ExternalSecret that fills the Secret, for `fromExternalSecret`. */
+  readonly externalSecret?: es.ExternalSecret;
+  /** The Secret with literal values, for `fromLiteralsINSECURE` only. */
+  readonly secret?: k8s.KubeSecret;
+}
+
+/**
+ * A store's credentials, always by reference: an existing Secret, or an ExternalSecret that
+ * creates one. Literal values need `fromLiteralsINSECURE` and an explicit acknowledgement.
+ */
+export abstract class StoreCredentials {
+  /** An existing Secret in the store's namespace. */
+  public static fromSecret(secretName: string, options: SecretCredentialsOptions = {}): StoreCredentials {
+    return new ExistingSecretCredentials(secretName, options);
+  }
+
+  /** An ExternalSecret (external-secrets.io/v1) that creates the Secret `<name>-credentials` from a secret manager. */
+  public static fromExternalSecret(options: ExternalSecretCredentialsOptions): StoreCredentials {
+    return new ExternalSecretCredentials(options);
+  }
+
+  /**
+   * A Secret `<name>-credentials` with these values in `stringData`: anyone who can read the
+   * YAML or the repository can read them. For throwaway environments only.
+   */
+  public static fromLiteralsINSECURE(values: LiteralCredentials, acknowledgement: InsecureLiteralsAcknowledgement): StoreCredentials {
+    return new LiteralCredentialsImpl(values, acknowledgement);
+  }
+
+  /** Binds the credentials to `store`, creating any objects they need. `roles` are the ones the store requires. */
+  public abstract bind(store: Workload, roles: readonly CredentialRole[]): BoundCredentials;
+}
+
+const ROLES: readonly CredentialRole[] = ['username', 'password', 'database'];
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+
+function checkKeys(store: Workload, prop: string, keys: CredentialKeys, roles: readonly CredentialRole[]): CredentialKeys {
+  for (const role of Object.keys(keys)) {
+    if (!ROLES.includes(role as CredentialRole)) {
+      fail({ scope: store, prop, message: `has an unknown role '${role}'`, value: keys, allowed: ROLES.map((r) => `'${r}'`).join(', ') });
+    }
+  }
+  for (const role of ROLES) {
+    const key = keys[role];
+    if (key !== undefined && (key.length > 253 || !SECRET_KEY.test(key))) {
+      fail({
+        scope: store, prop: `${prop}.${role}`,
+        message: 'is not a valid Secret key', value: key,
+        allowed: "letters, digits, '-', '_' and '.', at most 253 characters",
+      });
+    }
+  }
+  for (const role of roles) {
+    if (keys[role] === undefined) {
+      fail({
+        scope: store, prop, message: `has no '${role}', which the store needs`, value: keys,
+        allowed: `keys for ${roles.map((r) => `'${r}'`).join(', ')}`, fix: `add '${role}: <key>'`,
+      });
+    }
+  }
+  return Object.fromEntries(ROLES.filter((r) => keys[r] !== undefined).map((r) => [r, keys[r]]));
+}
+
+function defaultKeys(roles: readonly CredentialRole[]): CredentialKeys {
+  const names = DEFAULTS.statefulStore.credentials.keys;
+  return Object.fromEntries(roles.map((r) => [r, names[r]]));
+}
+
+function credentialsSecretName(store: Workload): string {
+  return `${store.name}-${DEFAULTS.statefulStore.credentials.secretSuffix}`;
+}
+
+class ExistingSecretCredentials extends StoreCredentials {
+  constructor(private readonly secretName: string, private readonly options: SecretCredentialsOptions) {
+    super();
+  }
+
+  public bind(store: Workload, roles: readonly CredentialRole[]): BoundCredentials {
+    const secretName = validateName(this.secretName, NameRule.DNS_1123_SUBDOMAIN, { scope: store, prop: 'credentials.secretName' });
+    const keys = checkKeys(store, 'credentials.keys', this.options.keys ?? defaultKeys(roles), roles);
+    return { secretName, keys };
+  }
+}
+
+class ExternalSecretCredentials extends StoreCredentials {
+  constructor(private readonly options: ExternalSecretCredentialsOptions) {
+    super();
+  }
+
+  public bind(store: Workload, roles: readonly CredentialRole[]): BoundCredentials {
+    const o = this.options;
+    const c = DEFAULTS.statefulStore.credentials;
+    validateName(o.store, NameRule.DNS_1123_SUBDOMAIN, { scope: store, prop: 'credentials.store' });
+    if (!o.remoteKey) {
+      fail({
+        scope: store, prop: 'credentials.remoteKey',
+        message: 'must not be empty', value: o.remoteKey,
+        fix: "name the secret in the provider, e.g. 'db/prod'",
+      });
+    }
+    const kind = o.storeKind ?? c.externalSecretStoreKind;
+    if (kind !== 'SecretStore' && kind !== 'ClusterSecretStore') {
+      fail({
+        scope: store, prop: 'credentials.storeKind',
+        message: 'is not a kind of secret store', value: kind,
+        allowed: "'SecretStore', 'ClusterSecretStore'",
+      });
+    }
+    const properties = checkKeys(store, 'credentials.properties', o.properties ?? defaultKeys(roles), roles);
+    const secretName = credentialsSecretName(store);
+    const present = ROLES.filter((r) => properties[r] !== undefined);
+    const externalSecret = new es.ExternalSecret(store, 'ExternalSecret', {
+      metadata: store.metadata(c.secretSuffix),
+      spec: {
+        refreshInterval: o.refreshInterval ?? c.externalSecretRefreshInterval,
+        secretStoreRef: { name: o.store, kind: kind as es.ExternalSecretSpecSecretStoreRefKind },
+        target: { name: secretName, creationPolicy: es.ExternalSecretSpecTargetCreationPolicy.OWNER },
+        data: present.map((role) => ({ secretKey: role, remoteRef: { key: o.remoteKey, property: properties[role] } })),
+      },
+    });
+    return { secretName, keys: Object.fromEntries(present.map((r) => [r, r])), externalSecret };
+  }
+}
+
+class LiteralCredentialsImpl extends StoreCredentials {
+  constructor(private readonly values: LiteralCredentials, private readonly ack: InsecureLiteralsAcknowledgement) {
+    super();
+  }
+
+  public bind(store: Workload, roles: readonly CredentialRole[]): BoundCredentials {
+    // Checked at run time too: JavaScript callers and casts get past the type.
+    if (this.ack?.iUnderstandLiteralSecretsAreStoredInPlainText !== true) {
+      fail({
+        scope: store, prop: 'credentials', message: 'holds literal secret values without the acknowledgement', value: this.ack ?? null,
+        allowed: '{ iUnderstandLiteralSecretsAreStoredInPlainText: true }',
+        fix: 'use StoreCredentials.fromSecret(...) or fromExternalSecret(...); literals are readable by anyone with the YAML',
+      });
+    }
+    for (const role of ROLES) {
+      const v = this.values[role];
+      if (v !== undefined && (typeof v !== 'string' || v === '')) {
+        fail({ scope: store, prop: `credentials.${role}`, message: 'must be a non-empty string', value: typeof v === 'string' ? v : typeof v });
+      }
+    }
+    const present = ROLES.filter((r) => this.values[r] !== undefined);
+    const keys = checkKeys(store, 'credentials', Object.fromEntries(present.map((r) => [r, r])), roles);
+    const secretName = credentialsSecretName(store);
+    const secret = new k8s.KubeSecret(store, 'Credentials', {
+      metadata: store.metadata(DEFAULTS.statefulStore.credentials.secretSuffix),
+      type: 'Opaque',
+      stringData: Object.fromEntries(present.map((r) => [r, this.values[r]!])),
+    });
+    return { secretName, keys, secret };
+  }
+}

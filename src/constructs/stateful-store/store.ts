@@ -1,0 +1,231 @@
+import { Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import { DEFAULTS } from '../../core/defaults';
+import { EnvMap, EnvValue } from '../../core/env';
+import { fail } from '../../core/errors';
+import { validateWholeNumber } from '../../core/numbers';
+import { PortSpec } from '../../core/ports';
+import { Probe } from '../../core/probes';
+import { ConnectionEndpoint, CredentialRole, envPrefixFromId } from '../../workload/connections';
+import { MainContainerExtras } from '../../workload/pod';
+import { ServedWorkload } from '../../workload/served-workload';
+import { WorkloadProps } from '../../workload/workload';
+import { childPath, checkProps, isChecked } from '../../core/validation';
+import { STATEFUL_STORE_PROPS } from '../props/stateful-store';
+import { BoundCredentials, StoreCredentials } from './credentials';
+import { oneOf, resolveClaims, StorageClaimProps } from './storage';
+
+/** Props of a StatefulStore. */
+export interface StatefulStoreProps extends WorkloadProps {
+  /** Pod count. @default 1 */
+  readonly replicas?: number;
+  /** The port the store listens on and clients connect to. */
+  readonly port: number;
+  /** The name of the main port. @default 'tcp' */
+  readonly portName?: string;
+  /** The client Service's port. @default - same as `port` */
+  readonly servicePort?: number;
+  /** More ports (e.g. a cluster bus), on both Services. @default - none */
+  readonly extraPorts?: PortSpec[];
+  /**
+   * Persistent volumes, one claim per pod each, mounted into the main container. `[]` for none.
+   * @default [{ name: 'data', size: '10Gi', accessModes: ['ReadWriteOnce'], mountPath: '/data' }]
+   */
+  readonly storage?: StorageClaimProps[];
+  /**
+   * DELETES every PersistentVolumeClaim (and, with a Delete reclaim policy, the data) when the
+   * StatefulSet is deleted.
+   * @default false - claims are retained
+   */
+  readonly deleteVolumesOnDelete?: boolean;
+  /**
+   * DELETES the PersistentVolumeClaims of pods removed by a scale-down.
+   * @default false - claims are retained and reused when scaling up again
+   */
+  readonly deleteVolumesOnScaleDown?: boolean;
+  /** Credentials, by reference; clients of `connectTo` get them as secretKeyRefs. @default - none */
+  readonly credentials?: StoreCredentials;
+  /** The credential roles the store needs (decides the defaults of `credentials`). @default ['username', 'password'] */
+  readonly credentialRoles?: CredentialRole[];
+  /** A database name handed to clients as `<PREFIX>_DATABASE` when the credentials hold none. @default - none */
+  readonly database?: string;
+  /** The prefix of the env vars `connectTo` gives clients. @default - the id in UPPER_SNAKE_CASE ('db' -> 'DB') */
+  readonly envPrefix?: string;
+  /**
+   * 'OrderedReady' starts pods one at a time, each once the previous is Ready; 'Parallel' starts
+   * them together. Cannot change after creation.
+   * @default 'OrderedReady'
+   */
+  readonly podManagementPolicy?: 'OrderedReady' | 'Parallel';
+  /** Rolling updates touch only pods with an ordinal ≥ partition (staged rollouts). @default 0 */
+  readonly partition?: number;
+  /**
+   * A PodDisruptionBudget with maxUnavailable 1. Requesting one with 0 replicas is an error.
+   * @default - true when replicas ≥ 2
+   */
+  readonly disruptionBudget?: boolean;
+  /**
+   * With more than one replica: required pod anti-affinity on `kubernetes.io/hostname` (one pod
+   * per node, so the cluster needs at least `replicas` nodes) and a zone topology spread
+   * (ScheduleAnyway). Replaced by `affinity` when given.
+   * @default true
+   */
+  readonly spread?: boolean;
+}
+
+/**
+ * A stateful service: a StatefulSet with a volume per pod (retained by default), a headless
+ * governing Service `<name>-headless` for stable pod DNS names and peer discovery, a ClusterIP
+ * Service `<name>` for clients, credentials by reference, and on two or more replicas a
+ * PodDisruptionBudget, required host anti-affinity and a zone spread. Clients reach it with
+ * `client.connectTo(store)`. Names are at most 52 characters (the pods' controller-revision-hash
+ * label must fit in 63).
+ */
+export class StatefulStore extends ServedWorkload {
+  /** The StatefulSet (the primary child, id 'Resource'). */
+  public readonly statefulSet: k8s.KubeStatefulSet;
+  /** The headless governing Service `<name>-headless` (`<pod>.<name>-headless.<namespace>.svc`). */
+  public readonly headlessService: k8s.KubeService;
+  /** The ClusterIP Service `<name>` clients connect to. */
+  public readonly service: k8s.KubeService;
+  public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
+  /** The bound credentials, when given. */
+  public readonly credentials?: BoundCredentials;
+  public readonly replicas: number;
+  /** What `connectTo` needs. */
+  public readonly endpoint: ConnectionEndpoint;
+
+  constructor(scope: Construct, id: string, props: StatefulStoreProps) {
+    const d = DEFAULTS.statefulStore;
+    // A preset checked its own props (the user's) before deriving these.
+    if (!isChecked(props)) props = checkProps(STATEFUL_STORE_PROPS, props, childPath(scope, id));
+    super(scope, id, withStoreDefaults(props), { maxLength: d.maxNameLength }, {
+      portName: { value: props.portName ?? d.portName, prop: 'portName' },
+      port: { value: props.port, prop: 'port' },
+      servicePort: { value: props.servicePort ?? props.port, prop: 'servicePort' },
+      extraPorts: props.extraPorts,
+    });
+    const replicas = props.replicas ?? d.replicas;
+    this.replicas = validateWholeNumber(replicas, { scope: this, prop: 'replicas' });
+    checkNoLiteralSecrets(this, props.env);
+    const podManagementPolicy = oneOf(this, 'podManagementPolicy', props.podManagementPolicy ?? d.podManagementPolicy, ['OrderedReady', 'Parallel']);
+    const partition = props.partition ?? d.partition;
+    validateWholeNumber(partition, { scope: this, prop: 'partition', allowed: 'an integer ≥ 0 (0 updates every pod)' });
+    const wantsBudget = props.disruptionBudget ?? replicas >= d.disruptionBudgetMinReplicas;
+    if (props.disruptionBudget === true && replicas === 0) {
+      fail({
+        scope: this, prop: 'disruptionBudget', message: 'is requested with 0 replicas: there are no pods to protect', value: true,
+        allowed: 'a budget with replicas ≥ 1', fix: "set 'replicas' to 1 or more, or drop 'disruptionBudget'",
+      });
+    }
+    const claims = resolveClaims(this, props.storage);
+    for (const [i, c] of claims.entries()) {
+      this.pod.addClaimVolume(c.name, `storage[${i}].name`);
+      this.pod.addMount({ volume: c.name, mountPath: c.mountPath });
+    }
+    const roles = props.credentialRoles ?? ['username', 'password'];
+    this.credentials = props.credentials?.bind(this, roles);
+    const envPrefix = props.envPrefix ?? envPrefixFromId(id);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(envPrefix)) {
+      fail({
+        scope: this, prop: 'envPrefix',
+        message: 'is not a valid env var prefix', value: envPrefix,
+        allowed: "letters, digits and '_', not starting with a digit",
+      });
+    }
+    this.endpoint = {
+      ...this.baseEndpoint(envPrefix), database: props.database, peerTraffic: replicas > 1,
+      credentials: this.credentials ? { secretName: this.credentials.secretName, keys: this.credentials.keys } : undefined,
+    };
+
+    const spread = (props.spread ?? true) && replicas > 1;
+    const main: MainContainerExtras = {
+      ports: this.ports, probePort: this.portName, defaultProbes: { startup: Probe.tcp(), readiness: Probe.tcp(), liveness: Probe.tcp() }, probeTiming: d.probes,
+    };
+    this.pod.validate(main);
+
+    this.headlessService = this.addService('HeadlessService', { suffix: d.headlessServiceSuffix, headless: true });
+    this.service = this.addService('Service', { spec: { type: 'ClusterIP' } });
+    this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
+      metadata: this.metadata(),
+      spec: {
+        serviceName: this.headlessService.name,
+        replicas,
+        selector: { matchLabels: this.selectorLabels },
+        podManagementPolicy,
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition } },
+        persistentVolumeClaimRetentionPolicy: {
+          whenDeleted: props.deleteVolumesOnDelete ? 'Delete' : d.retention.whenDeleted,
+          whenScaled: props.deleteVolumesOnScaleDown ? 'Delete' : d.retention.whenScaled,
+        },
+        revisionHistoryLimit: d.revisionHistoryLimit,
+        template: {
+          metadata: { labels: this.pod.renderLabels(this.labels), annotations: Lazy.any({ produce: () => this.pod.renderAnnotations() }) },
+          spec: Lazy.any({
+            produce: () => this.pod.renderSpec({
+              serviceAccountName: this.serviceAccount.name,
+              main,
+              affinity: spread ? this.antiAffinity() : undefined,
+              topologySpreadConstraints: spread ? this.spreadOver([DEFAULTS.spread.zoneKey]) : undefined,
+              terminationGracePeriodSeconds: d.terminationGracePeriodSeconds,
+            }),
+          }),
+        },
+        volumeClaimTemplates: claims.map((c) => ({
+          // Selector labels only: volumeClaimTemplates are immutable, so a version label would block upgrades.
+          metadata: { name: c.name, labels: { ...this.selectorLabels } },
+          spec: {
+            accessModes: c.accessModes,
+            storageClassName: c.storageClassName,
+            resources: { requests: { storage: k8s.Quantity.fromString(c.size) } },
+          },
+        })),
+      },
+    });
+
+    if (wantsBudget) this.disruptionBudget = this.addDisruptionBudget(d.disruptionBudgetMaxUnavailable);
+  }
+
+  /** An env value reading the credential `role` from the credentials Secret; fails when there is none. */
+  public credentialEnv(role: CredentialRole): EnvValue {
+    const key = this.credentials?.keys[role];
+    if (!this.credentials || key === undefined) {
+      fail({
+        scope: this, prop: 'credentials', message: `has no '${role}' key`, value: this.credentials?.keys ?? null,
+        fix: `name the key holding the ${role} in the credentials' keys`,
+      });
+    }
+    return EnvValue.fromSecret(this.credentials.secretName, key);
+  }
+
+  private antiAffinity(): k8s.Affinity {
+    return {
+      podAntiAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: this.selectorLabels }, topologyKey: DEFAULTS.spread.hostKey }],
+      },
+    };
+  }
+}
+
+function withStoreDefaults(props: StatefulStoreProps): StatefulStoreProps {
+  const fsGroupChangePolicy = props.securityContext?.fsGroupChangePolicy ?? DEFAULTS.statefulStore.fsGroupChangePolicy;
+  return { ...props, securityContext: { ...props.securityContext, fsGroupChangePolicy } };
+}
+
+// Env names that usually carry secrets; `_FILE` variants hold paths, not values.
+const SECRET_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
+
+function checkNoLiteralSecrets(scope: IConstruct, env: EnvMap | undefined): void {
+  for (const [name, v] of Object.entries(env ?? {})) {
+    const literal = typeof v === 'string' || v.isLiteral;
+    if (literal && SECRET_ENV.test(name) && !/_FILE$/.test(name)) {
+      fail({
+        scope, prop: 'env', message: `sets '${name}' to a literal value: secrets are passed by reference`, value: name,
+        allowed: "EnvValue.fromSecret(...) or the store's 'credentials'",
+        fix: "use 'credentials: StoreCredentials.fromSecret(...)' or 'fromExternalSecret(...)'",
+      });
+    }
+  }
+}
+

@@ -1,0 +1,98 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { DEFAULTS } from '../core/defaults';
+import { PortSpec, validatePortName, validatePortNumber } from '../core/ports';
+import { intOrString } from '../core/probes';
+import { ConnectionEndpoint, IConnectable } from './connections';
+import { Workload, WorkloadNaming, WorkloadProps } from './workload';
+
+/** How a served workload's main port is set, as its subclass names the props. */
+export interface ServingSpec {
+  /** The main port's name and the prop it came from. */
+  readonly portName: { readonly value: string; readonly prop: string };
+  /** The container port and the prop it came from. */
+  readonly port: { readonly value: number; readonly prop: string };
+  /** The Service port and the prop it came from. */
+  readonly servicePort: { readonly value: number; readonly prop: string };
+  /** More ports of the main container. */
+  readonly extraPorts?: readonly PortSpec[];
+  /** A metrics port (prop `metrics.port`), added as a port named 'metrics' unless another port has that number. */
+  readonly metricsPort?: number;
+}
+
+/**
+ * The shared base of workloads that serve on a port behind a Service (WebApp, StatefulStore): the
+ * main container's ports, the Service and its DNS name, the connection endpoint, the disruption
+ * budget and topology spread. Subclasses build their controller and call the `add*` helpers.
+ */
+export abstract class ServedWorkload extends Workload implements IConnectable {
+  /** Every port of the main container, the main one first. */
+  public readonly ports: readonly PortSpec[];
+  /** The Service port clients connect to. */
+  public readonly servicePort: number;
+  /** The Service's DNS name (`<name>.<namespace>.svc`, or `<name>` without a namespace). */
+  public readonly host: string;
+  /** What clients connect to (see `connectTo`). */
+  public abstract readonly endpoint: ConnectionEndpoint;
+  /** The main port's name (probes and Services refer to it). */
+  protected readonly portName: string;
+  /** The main container port. */
+  protected readonly containerPort: number;
+
+  protected constructor(scope: Construct, id: string, props: WorkloadProps, naming: WorkloadNaming, serving: ServingSpec) {
+    super(scope, id, props, naming);
+    this.portName = validatePortName(serving.portName.value, this, serving.portName.prop);
+    this.containerPort = validatePortNumber(serving.port.value, this, serving.port.prop);
+    this.servicePort = validatePortNumber(serving.servicePort.value, this, serving.servicePort.prop);
+    const ports: PortSpec[] = [{ name: this.portName, port: this.containerPort, servicePort: this.servicePort }, ...(serving.extraPorts ?? [])];
+    const metrics = serving.metricsPort;
+    if (metrics !== undefined && !ports.some((p) => p.port === metrics)) {
+      ports.push({ name: 'metrics', port: validatePortNumber(metrics, this, 'metrics.port') });
+    }
+    this.ports = ports;
+    this.host = this.serviceDns(this.name);
+  }
+
+  /** The endpoint fields every served workload shares; subclasses add theirs. */
+  protected baseEndpoint(envPrefix: string): ConnectionEndpoint {
+    return {
+      name: this.name, namespace: this.namespace, host: this.host, port: this.servicePort, targetPort: this.containerPort,
+      selectorLabels: this.selectorLabels, labels: this.labels, envPrefix,
+    };
+  }
+
+  /**
+   * A Service selecting this workload's pods on every port. `headless` gives a headless Service
+   * (named `<name>-<suffix>`) that publishes not-ready pods and the container ports.
+   */
+  protected addService(id: string, options: { suffix?: string; headless?: boolean; spec?: Partial<k8s.ServiceSpec> } = {}): k8s.KubeService {
+    const headless = options.headless ?? false;
+    return new k8s.KubeService(this, id, {
+      metadata: this.metadata(options.suffix),
+      spec: {
+        ...(headless ? { clusterIp: 'None', publishNotReadyAddresses: true } : {}),
+        ...options.spec,
+        selector: this.selectorLabels,
+        ports: this.ports.map((p) => ({
+          name: p.name, port: headless ? p.port : p.servicePort ?? p.port, targetPort: intOrString(p.name), protocol: p.protocol ?? 'TCP',
+        })),
+      },
+    });
+  }
+
+  /** A PodDisruptionBudget allowing `maxUnavailable` pods down at once. */
+  protected addDisruptionBudget(maxUnavailable: number): k8s.KubePodDisruptionBudget {
+    return new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+      metadata: this.metadata(),
+      spec: { maxUnavailable: intOrString(maxUnavailable), selector: { matchLabels: this.selectorLabels } },
+    });
+  }
+
+  /** Topology spread of the pods over the given topology keys (zones, hosts). */
+  protected spreadOver(topologyKeys: readonly string[]): k8s.TopologySpreadConstraint[] {
+    const s = DEFAULTS.spread;
+    return topologyKeys.map((topologyKey) => ({
+      maxSkew: s.maxSkew, topologyKey, whenUnsatisfiable: s.whenUnsatisfiable, labelSelector: { matchLabels: this.selectorLabels },
+    }));
+  }
+}
