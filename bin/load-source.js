@@ -1,4 +1,4 @@
-// Loads a module of timonel: the compiled lib/<module>.js of the installed package, or, in a
+// Loads a module of timonel: the compiled lib/src/<module>.js of the installed package, or, in a
 // checkout of the timonel repository (src/ present and tsx installed), src/<module>.ts through
 // tsx, so the repo's own runs (tests, the cdk8s validation plugin) need no build.
 'use strict';
@@ -7,7 +7,7 @@ const path = require('path');
 
 const root = path.join(__dirname, '..');
 
-/** `loadSource('cli/main')` loads lib/cli/main.js (or src/cli/main.ts in the repository). */
+/** `loadSource('cli/main')` loads lib/src/cli/main.js (or src/cli/main.ts in the repository). */
 function loadSource(modulePath) {
   const source = path.join(root, 'src', `${modulePath}.ts`);
   if (fs.existsSync(source)) {
@@ -22,7 +22,7 @@ function loadSource(modulePath) {
       return require(source);
     }
   }
-  return require(path.join(root, 'lib', `${modulePath}.js`));
+  return require(path.join(root, 'lib', 'src', `${modulePath}.js`));
 }
 
 module.exports = { loadSource };

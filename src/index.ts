@@ -39,8 +39,8 @@ export * from './constructs/web-app';
 export type { IngressHostRule, IngressPath, IngressPathType, IngressTlsOptions } from './workload/ingress';
 export type { RouteGatewayRef, RouteOptions, RoutePath } from './workload/route';
 // The Gateway API binding (gateway.networking.k8s.io/v1 HTTPRoute), generated from its CRD.
-export { HttpRoute } from './imports/gateway.networking.k8s.io';
-export type { HttpRouteSpec } from './imports/gateway.networking.k8s.io';
+export { HttpRoute } from '../imports/gateway.networking.k8s.io';
+export type { HttpRouteSpec } from '../imports/gateway.networking.k8s.io';
 export * from './constructs/batch-job';
 export * from './constructs/migration';
 export * from './constructs/worker';

@@ -1,8 +1,8 @@
 import { App as Cdk8sApp, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
-import * as argo from '../imports/argoproj.io';
-import * as flux from '../imports/kustomize.toolkit.fluxcd.io';
+import * as argo from '../../imports/argoproj.io';
+import * as flux from '../../imports/kustomize.toolkit.fluxcd.io';
 import { SynthesizedChart } from '../synth/synth';
 import { stringifyDocs } from '../synth/yaml';
 import { applyRank } from './order';

@@ -157,7 +157,11 @@ export function main(argv = process.argv.slice(2)): void {
   process.exitCode = result.exitCode;
 }
 
-/** The version of the installed timonel package (src/cli and lib/cli both sit two levels down). */
+/** The version of the installed timonel package: the nearest package.json above src/cli or lib/src/cli. */
 export function timonelVersion(): string {
-  return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')).version;
+    if (path.dirname(dir) === dir) return 'unknown';
+  }
 }

@@ -1,8 +1,8 @@
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import * as gw from '../imports/gateway.networking.k8s.io';
-import * as mon from '../imports/monitoring.coreos.com';
+import * as gw from '../../imports/gateway.networking.k8s.io';
+import * as mon from '../../imports/monitoring.coreos.com';
 import { DEFAULTS } from '../core/defaults';
 import { fail } from '../core/errors';
 import { validateWholeNumber } from '../core/numbers';
@@ -13,6 +13,9 @@ import { ConnectionEndpoint, envPrefixFromId } from '../workload/connections';
 import { addIngress, IngressHostRule, IngressTlsOptions } from '../workload/ingress';
 import { MainContainerExtras } from '../workload/pod';
 import { addRoute, RouteOptions } from '../workload/route';
+import {
+  addAutoscaler, addDisruptionBudget, AutoscalingOptions, deploymentRollout, DeploymentRolloutOptions, resolveAutoscaling, spreadConstraints,
+} from '../workload/scaling';
 import { ServedWorkload } from '../workload/served-workload';
 import { WorkloadProps } from '../workload/workload';
 import { WEB_APP_PROPS } from './props/web-app';
@@ -53,30 +56,10 @@ export interface WebAppIngressOptions {
 }
 
 /** Horizontal pod autoscaling (autoscaling/v2). */
-export interface WebAppAutoscalingOptions {
-  /** @default 2 */
-  readonly minReplicas?: number;
-  /** @default 10 */
-  readonly maxReplicas?: number;
-  /** Target average CPU utilization, in percent of requests (1–100). @default 70 unless memory is set */
-  readonly cpuUtilization?: number;
-  /** Target average memory utilization, in percent of requests (1–100). @default - none */
-  readonly memoryUtilization?: number;
-}
+export interface WebAppAutoscalingOptions extends AutoscalingOptions {}
 
 /** Rolling update settings. */
-export interface WebAppRolloutOptions {
-  /** @default 0 */
-  readonly maxUnavailable?: number | string;
-  /** @default '25%' */
-  readonly maxSurge?: number | string;
-  /** Old ReplicaSets kept for rollbacks. @default 5 */
-  readonly revisionHistoryLimit?: number;
-  /** @default 5 */
-  readonly minReadySeconds?: number;
-  /** A rollout that makes no progress for this long is marked failed. @default 600 */
-  readonly progressDeadlineSeconds?: number;
-}
+export interface WebAppRolloutOptions extends DeploymentRolloutOptions {}
 
 /** Prometheus scraping through a ServiceMonitor (prometheus-operator). */
 export interface WebAppMetricsOptions {
@@ -161,7 +144,7 @@ export class WebApp extends ServedWorkload {
     validateWholeNumber(replicas, { scope: this, prop: 'replicas' });
     const portName = this.portName;
     this.endpoint = this.baseEndpoint(envPrefixFromId(id));
-    const autoscaling = props.autoscaling ? this.validateAutoscaling(props.autoscaling) : undefined;
+    const autoscaling = props.autoscaling ? resolveAutoscaling(this, props.autoscaling) : undefined;
     const minReplicas = autoscaling ? autoscaling.minReplicas : replicas;
 
     if (props.healthPath !== undefined && !props.healthPath.startsWith('/')) {
@@ -173,7 +156,7 @@ export class WebApp extends ServedWorkload {
     const preStop = props.preStopSleepSeconds ?? DEFAULTS.shutdown.preStopSleepSeconds;
     validateWholeNumber(preStop, { scope: this, prop: 'preStopSleepSeconds' });
     const spread = (props.spread ?? true) && minReplicas >= 2;
-    const r = { ...DEFAULTS.rollout, ...props.rollout };
+    const rollout = deploymentRollout(this, props.rollout);
 
     const main: MainContainerExtras = {
       ports: this.ports,
@@ -189,20 +172,14 @@ export class WebApp extends ServedWorkload {
       spec: {
         replicas: autoscaling ? undefined : replicas,
         selector: { matchLabels: this.selectorLabels },
-        revisionHistoryLimit: r.revisionHistoryLimit,
-        minReadySeconds: r.minReadySeconds,
-        progressDeadlineSeconds: r.progressDeadlineSeconds,
-        strategy: {
-          type: 'RollingUpdate',
-          rollingUpdate: { maxUnavailable: intOrString(r.maxUnavailable), maxSurge: intOrString(r.maxSurge) },
-        },
+        ...rollout,
         template: {
           metadata: { labels: this.pod.renderLabels(this.labels), annotations: Lazy.any({ produce: () => this.pod.renderAnnotations() }) },
           spec: Lazy.any({
             produce: () => this.pod.renderSpec({
               serviceAccountName: this.serviceAccount.name,
               main,
-              topologySpreadConstraints: spread ? this.spreadOver([DEFAULTS.spread.zoneKey, DEFAULTS.spread.hostKey]) : undefined,
+              topologySpreadConstraints: spread ? spreadConstraints(this.selectorLabels) : undefined,
             }),
           }),
         },
@@ -213,8 +190,8 @@ export class WebApp extends ServedWorkload {
 
     if (props.ingress) this.ingress = this.addIngress(props.ingress);
     if (props.route) this.route = addRoute(this, { metadata: this.metadata(), serviceName: this.service.name, ports: this.ports }, props.route);
-    if (autoscaling) this.autoscaler = this.addAutoscaler(autoscaling);
-    if ((props.disruptionBudget ?? true) && minReplicas >= 2) this.disruptionBudget = this.addDisruptionBudget(1);
+    if (autoscaling) this.autoscaler = addAutoscaler(this, this.metadata(), { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name }, autoscaling);
+    if ((props.disruptionBudget ?? true) && minReplicas >= 2) this.disruptionBudget = addDisruptionBudget(this, this.metadata(), this.selectorLabels);
     if (props.isolate) {
       this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
         metadata: this.metadata(),
@@ -226,44 +203,6 @@ export class WebApp extends ServedWorkload {
       });
     }
     if (props.metrics) this.serviceMonitor = this.addServiceMonitor(props.metrics, portName);
-  }
-
-  private validateAutoscaling(a: WebAppAutoscalingOptions): Required<Pick<WebAppAutoscalingOptions, 'minReplicas' | 'maxReplicas'>> & WebAppAutoscalingOptions {
-    const d = DEFAULTS.autoscaling;
-    const min = a.minReplicas ?? d.minReplicas;
-    const max = a.maxReplicas ?? Math.max(d.maxReplicas, min);
-    if (!Number.isInteger(min) || min < 1) {
-      fail({ scope: this, prop: 'autoscaling.minReplicas', message: 'must be at least 1', value: min, fix: 'scale to zero is not supported by the HPA; use replicas: 0 without autoscaling' });
-    }
-    if (!Number.isInteger(max) || max < min) {
-      fail({ scope: this, prop: 'autoscaling.maxReplicas', message: `must be a whole number ≥ minReplicas (${min})`, value: max, fix: 'raise maxReplicas or lower minReplicas' });
-    }
-    for (const k of ['cpuUtilization', 'memoryUtilization'] as const) {
-      const v = a[k];
-      if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 100)) {
-        fail({ scope: this, prop: `autoscaling.${k}`, message: 'must be a percentage of the requests', value: v, allowed: 'an integer from 1 to 100' });
-      }
-    }
-    const cpu = a.cpuUtilization ?? (a.memoryUtilization === undefined ? d.cpuUtilization : undefined);
-    return { ...a, minReplicas: min, maxReplicas: max, cpuUtilization: cpu };
-  }
-
-  private addAutoscaler(a: ReturnType<WebApp['validateAutoscaling']>): k8s.KubeHorizontalPodAutoscalerV2 {
-    const metric = (name: string, averageUtilization: number): k8s.MetricSpecV2 => ({
-      type: 'Resource', resource: { name, target: { type: 'Utilization', averageUtilization } },
-    });
-    const metrics: k8s.MetricSpecV2[] = [];
-    if (a.cpuUtilization !== undefined) metrics.push(metric('cpu', a.cpuUtilization));
-    if (a.memoryUtilization !== undefined) metrics.push(metric('memory', a.memoryUtilization));
-    return new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
-      metadata: this.metadata(),
-      spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name },
-        minReplicas: a.minReplicas,
-        maxReplicas: a.maxReplicas,
-        metrics,
-      },
-    });
   }
 
   private addIngress(i: WebAppIngressOptions): k8s.KubeIngress {

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import * as gw from '../imports/gateway.networking.k8s.io';
+import * as gw from '../../imports/gateway.networking.k8s.io';
 import { DEFAULTS } from '../core/defaults';
 import { fail } from '../core/errors';
 import { isValidName, NameRule } from '../core/names';

@@ -76,18 +76,20 @@ export function addAutoscaler(
   });
 }
 
-/** A PodDisruptionBudget (id 'DisruptionBudget') allowing one pod of `selector` down at once. */
-export function addDisruptionBudget(scope: Construct, metadata: k8s.ObjectMeta, selector: Record<string, string>): k8s.KubePodDisruptionBudget {
+/** A PodDisruptionBudget (id 'DisruptionBudget') allowing `maxUnavailable` pods of `selector` down at once. */
+export function addDisruptionBudget(scope: Construct, metadata: k8s.ObjectMeta, selector: Record<string, string>, maxUnavailable = 1): k8s.KubePodDisruptionBudget {
   return new k8s.KubePodDisruptionBudget(scope, 'DisruptionBudget', {
     metadata,
-    spec: { maxUnavailable: intOrString(1), selector: { matchLabels: { ...selector } } },
+    spec: { maxUnavailable: intOrString(maxUnavailable), selector: { matchLabels: { ...selector } } },
   });
 }
 
-/** Topology spread over zones and hosts (ScheduleAnyway), as DEFAULTS.spread says. */
-export function spreadConstraints(selector: Record<string, string>): k8s.TopologySpreadConstraint[] {
+/** Topology spread (ScheduleAnyway) over `topologyKeys`: zones and hosts unless told, as DEFAULTS.spread says. */
+export function spreadConstraints(
+  selector: Record<string, string>, topologyKeys: readonly string[] = [DEFAULTS.spread.zoneKey, DEFAULTS.spread.hostKey],
+): k8s.TopologySpreadConstraint[] {
   const s = DEFAULTS.spread;
-  return [s.zoneKey, s.hostKey].map((topologyKey) => ({
+  return topologyKeys.map((topologyKey) => ({
     maxSkew: s.maxSkew,
     topologyKey,
     whenUnsatisfiable: s.whenUnsatisfiable,

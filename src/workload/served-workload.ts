@@ -1,6 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DEFAULTS } from '../core/defaults';
 import { PortSpec, validatePortName, validatePortNumber } from '../core/ports';
 import { intOrString } from '../core/probes';
 import { ConnectionEndpoint, IConnectable } from './connections';
@@ -22,8 +21,8 @@ export interface ServingSpec {
 
 /**
  * The shared base of workloads that serve on a port behind a Service (WebApp, StatefulStore): the
- * main container's ports, the Service and its DNS name, the connection endpoint, the disruption
- * budget and topology spread. Subclasses build their controller and call the `add*` helpers.
+ * main container's ports, the Services and their DNS name, and the connection endpoint.
+ * Subclasses build their controller; disruption budgets and spread come from `scaling.ts`.
  */
 export abstract class ServedWorkload extends Workload implements IConnectable {
   /** Every port of the main container, the main one first. */
@@ -78,21 +77,5 @@ export abstract class ServedWorkload extends Workload implements IConnectable {
         })),
       },
     });
-  }
-
-  /** A PodDisruptionBudget allowing `maxUnavailable` pods down at once. */
-  protected addDisruptionBudget(maxUnavailable: number): k8s.KubePodDisruptionBudget {
-    return new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
-      metadata: this.metadata(),
-      spec: { maxUnavailable: intOrString(maxUnavailable), selector: { matchLabels: this.selectorLabels } },
-    });
-  }
-
-  /** Topology spread of the pods over the given topology keys (zones, hosts). */
-  protected spreadOver(topologyKeys: readonly string[]): k8s.TopologySpreadConstraint[] {
-    const s = DEFAULTS.spread;
-    return topologyKeys.map((topologyKey) => ({
-      maxSkew: s.maxSkew, topologyKey, whenUnsatisfiable: s.whenUnsatisfiable, labelSelector: { matchLabels: this.selectorLabels },
-    }));
   }
 }

@@ -1,5 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
-import * as es from '../../imports/external-secrets.io';
+import * as es from '../../../imports/external-secrets.io';
 import { DEFAULTS } from '../../core/defaults';
 import { fail } from '../../core/errors';
 import { NameRule, validateName } from '../../core/names';

@@ -9,6 +9,7 @@ import { PortSpec } from '../../core/ports';
 import { Probe } from '../../core/probes';
 import { ConnectionEndpoint, CredentialRole, envPrefixFromId } from '../../workload/connections';
 import { MainContainerExtras } from '../../workload/pod';
+import { addDisruptionBudget, spreadConstraints } from '../../workload/scaling';
 import { ServedWorkload } from '../../workload/served-workload';
 import { WorkloadProps } from '../../workload/workload';
 import { childPath, checkProps, isChecked } from '../../core/validation';
@@ -167,7 +168,7 @@ export class StatefulStore extends ServedWorkload {
               serviceAccountName: this.serviceAccount.name,
               main,
               affinity: spread ? this.antiAffinity() : undefined,
-              topologySpreadConstraints: spread ? this.spreadOver([DEFAULTS.spread.zoneKey]) : undefined,
+              topologySpreadConstraints: spread ? spreadConstraints(this.selectorLabels, [DEFAULTS.spread.zoneKey]) : undefined,
               terminationGracePeriodSeconds: d.terminationGracePeriodSeconds,
             }),
           }),
@@ -184,7 +185,7 @@ export class StatefulStore extends ServedWorkload {
       },
     });
 
-    if (wantsBudget) this.disruptionBudget = this.addDisruptionBudget(d.disruptionBudgetMaxUnavailable);
+    if (wantsBudget) this.disruptionBudget = addDisruptionBudget(this, this.metadata(), this.selectorLabels, d.disruptionBudgetMaxUnavailable);
   }
 
   /** An env value reading the credential `role` from the credentials Secret; fails when there is none. */
