@@ -5,66 +5,10 @@ import { DEFAULTS } from '../core/defaults';
 import { EnvList, EnvMap, EnvValue } from '../core/env';
 import { fail } from '../core/errors';
 import { intOrString } from '../core/probes';
+import { ConnectionEndpoint, CredentialKeys, CredentialsRef, DnsEgress, IConnectable } from './endpoint';
 import { dnsRule, NetworkAccess, policyName } from './network';
 
-/** What a credential key is for. */
-export type CredentialRole = 'username' | 'password' | 'database';
-
-/** The keys of a Secret that hold each credential, by role. A missing role is not in the Secret. */
-export interface CredentialKeys {
-  readonly username?: string;
-  readonly password?: string;
-  readonly database?: string;
-}
-
-/** Credentials by reference: a Secret in the target's namespace and which key holds what. */
-export interface CredentialsRef {
-  readonly secretName: string;
-  readonly keys: CredentialKeys;
-}
-
-/**
- * What a client needs to reach a target and what the NetworkPolicies need to let it in.
- * Anything that exposes one (`IConnectable`) can be the target of `connectTo`.
- */
-export interface ConnectionEndpoint {
-  /** The Kubernetes name of the target (policy names are made from it). */
-  readonly name: string;
-  /** The target's namespace. @default - the namespace kubectl applies to (same as the client's) */
-  readonly namespace?: string;
-  /** The DNS name clients dial: `<service>.<namespace>.svc`, or `<service>` without a namespace. */
-  readonly host: string;
-  /** The port clients dial (the Service port). */
-  readonly port: number;
-  /** The port the target's pods listen on (what NetworkPolicies match, after the Service's DNAT). */
-  readonly targetPort: number;
-  /** @default 'TCP' */
-  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
-  /** Labels that select exactly the target's pods. */
-  readonly selectorLabels: Record<string, string>;
-  /** Labels for the objects created on the target's side. @default - `selectorLabels` */
-  readonly labels?: Record<string, string>;
-  /** The default prefix of the env vars a client gets, e.g. 'DB'. */
-  readonly envPrefix: string;
-  /** Credentials a client gets as secretKeyRefs. @default - none */
-  readonly credentials?: CredentialsRef;
-  /** A database name handed to clients as `<PREFIX>_DATABASE` when the credentials have no database key. */
-  readonly database?: string;
-  /** The URL scheme of `envForm: 'url'`, e.g. 'postgres', 'redis', 'http'. @default - none: a URL needs `url.scheme` */
-  readonly scheme?: string;
-  /**
-   * The target's replicas talk to each other (replication, clustering): once a policy isolates
-   * its pods, a `<name>-peers` NetworkPolicy keeps pod-to-pod traffic among them open.
-   * @default false
-   */
-  readonly peerTraffic?: boolean;
-}
-
-/** Something clients can `connectTo`: a StatefulStore, a WebApp, or your own construct. */
-export interface IConnectable extends IConstruct {
-  /** Where and how to reach it. */
-  readonly endpoint: ConnectionEndpoint;
-}
+export type { CredentialRole, CredentialKeys, CredentialsRef, ConnectionEndpoint, IConnectable, DnsEgress } from './endpoint';
 
 /** The client side of a connection: a workload whose main container gets the env. */
 export interface IConnectionClient extends IConstruct {
@@ -116,8 +60,6 @@ export interface ConnectionUrlOptions {
   readonly credentials?: boolean;
 }
 
-/** Where the client's pods may resolve names once their egress is restricted. */
-export type DnsEgress = 'kube-dns' | 'any';
 
 /** Options of `allowFrom` (and of `connectTo`, which does what allowFrom does and more). */
 export interface AllowFromOptions {

@@ -7,7 +7,7 @@ import { fail } from '../core/errors';
 import { NameRule, nameFromParts, validateName } from '../core/names';
 import { validatePortNumber } from '../core/ports';
 import { intOrString } from '../core/probes';
-import type { ConnectionEndpoint, DnsEgress } from './connections';
+import type { ConnectionEndpoint, DnsEgress } from './endpoint';
 
 /** The pods a traffic rule is about: a workload's name, namespace, selector and labels. */
 export interface TrafficSubjectData {
