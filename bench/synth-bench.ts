@@ -19,7 +19,7 @@ import * as path from 'path';
 import type { ChildResult, Variant } from './child';
 import { compareDirs, countOutput } from './compare';
 import { compileTo } from './compile';
-import { OUTPUT_MARKER } from '../src/synth/publish';
+import { OUTPUT_MARKER } from '../src/app/publish';
 
 const ROOT = path.resolve(__dirname, '..');
 /** Sizes measured for timonel and plain cdk8s, in pairs. */

@@ -3,7 +3,7 @@ import { App as Cdk8sApp, AppProps as Cdk8sAppProps, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { enforcePolicies, Finding, PolicySubject } from '../policies';
 import { CONSTRUCT_METADATA_FILE, constructMetadata, recordsConstructMetadata } from '../synth/cdk8s-internals';
-import { mirror, mirrorFiles, publish } from '../synth/publish';
+import { mirror, mirrorFiles, publish } from './publish';
 import { AppSynthesis, PostProcess, RenderedFile, synthesizeApp } from '../synth/synth';
 import { stringifyDocs } from '../synth/yaml';
 import { checkPodSecurity, TimonelChart } from './chart';

@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { fail } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
 import { CONSTRUCT_METADATA_FILE } from '../synth/cdk8s-internals';
-import { mirror, mirrorFiles, publish } from '../synth/publish';
+import { mirror, mirrorFiles, publish } from './publish';
 import { App, AppOutput, AppProps, cliFolder, ConstructMetadata } from './app';
 import { deliveryFiles, DeliveryProps } from './delivery';
 

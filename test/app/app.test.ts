@@ -8,7 +8,7 @@ import { App } from '../../src/app/app';
 import { TimonelChart } from '../../src/app/chart';
 import { TimonelError } from '../../src/core/errors';
 import { KUSTOMIZATION_FILE } from '../../src/app/kustomization';
-import { OUTPUT_MARKER } from '../../src/synth/publish';
+import { OUTPUT_MARKER } from '../../src/app/publish';
 import { enforcePolicies, Finding, PolicySubject } from '../../src/policies';
 import { synthesizePlain, withoutChartPolicies } from '../support/plain';
 
@@ -39,7 +39,7 @@ afterEach(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-/** Every file of a folder, name to text, without the ownership marker (test/synth/publish.test.ts covers it). */
+/** Every file of a folder, name to text, without the ownership marker (test/app/publish.test.ts covers it). */
 function readDir(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of fs.readdirSync(dir).sort()) if (f !== OUTPUT_MARKER) out[f] = fs.readFileSync(path.join(dir, f), 'utf8');

@@ -5,7 +5,7 @@ import { Yaml } from 'cdk8s';
 import { TimonelError } from '../../src/core/errors';
 import { checkDuplicates } from '../../src/app/duplicates';
 import { KUSTOMIZATION_FILE, kustomization, renderFiles } from '../../src/app/kustomization';
-import { mirror, OUTPUT_MARKER, publish } from '../../src/synth/publish';
+import { mirror, OUTPUT_MARKER, publish } from '../../src/app/publish';
 import { RenderedFile } from '../../src/synth/synth';
 
 let tmp: string;
