@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { fail } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
-import { publish } from '../synth/publish';
+import { publish } from './publish';
 import { stringifyDocs } from '../synth/yaml';
 import { App } from './app';
 
