@@ -141,7 +141,7 @@ describe('example charts', () => {
     buildPlatform(app);
     const files = app.render();
     // Charts in the order src/main.ts adds them (none depends on another).
-    expect(files.map((f) => f.fileName)).toEqual(['hello.k8s.yaml', 'flask.k8s.yaml', 'shop.k8s.yaml', 'reports.k8s.yaml']);
+    expect(files.map((f) => f.fileName)).toEqual(['hello.k8s.yaml', 'flask.k8s.yaml', 'shop.k8s.yaml', 'reports.k8s.yaml', 'logging.k8s.yaml']);
     for (const f of files) {
       expect(f.docs.length).toBeGreaterThan(0);
       // Within a file, objects are in apply order: no kind before one it may refer to, except a
