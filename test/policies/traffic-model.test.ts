@@ -58,7 +58,7 @@ const CONTROLLER: TrafficPeer = { namespace: c.namespace, labels: { ...c.podLabe
 const STRANGER: TrafficPeer = { namespace: 'elsewhere', labels: { app: 'stranger' } };
 const INTERNET_HOST: TrafficPeer = { ip: '203.0.113.7' };
 const DNS: TrafficPeer = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
-const PORT = DEFAULTS.webApp.port;
+const PORT: number = DEFAULTS.webApp.port;
 
 describe('the traffic model holds on random connection graphs', () => {
   const SEEDS = Array.from({ length: 40 }, (_x, i) => i + 1);
