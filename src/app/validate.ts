@@ -3,6 +3,7 @@ import { POSTGRES_PROPS, REDIS_PROPS } from '../constructs/props/presets';
 import { STATEFUL_STORE_PROPS } from '../constructs/props/stateful-store';
 import { WEB_APP_PROPS } from '../constructs/props/web-app';
 import { WORKER_PROPS } from '../constructs/props/worker';
+import { NODE_AGENT_PROPS } from '../constructs/props/node-agent';
 import { fail } from '../core/errors';
 import { AnySpec, checkProps, closest } from '../core/validation';
 import { APP_PROPS, CHART_PROPS } from './specs';
@@ -11,6 +12,7 @@ const SPECS = {
   WebApp: WEB_APP_PROPS,
   BatchJob: BATCH_JOB_PROPS,
   Worker: WORKER_PROPS,
+  NodeAgent: NODE_AGENT_PROPS,
   StatefulStore: STATEFUL_STORE_PROPS,
   PostgreSQL: POSTGRES_PROPS,
   Redis: REDIS_PROPS,

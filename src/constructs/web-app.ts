@@ -7,10 +7,11 @@ import { DEFAULTS } from '../core/defaults';
 import { fail } from '../core/errors';
 import { validateWholeNumber } from '../core/numbers';
 import { PortSpec } from '../core/ports';
-import { intOrString, Probe } from '../core/probes';
+import { Probe } from '../core/probes';
 import { childPath, checkProps } from '../core/validation';
 import { ConnectionEndpoint, envPrefixFromId } from '../workload/connections';
 import { addIngress, IngressHostRule, IngressTlsOptions } from '../workload/ingress';
+import { IngressControllerRef, NetworkAccess } from '../workload/network';
 import { MainContainerExtras } from '../workload/pod';
 import { addRoute, RouteOptions } from '../workload/route';
 import {
@@ -53,6 +54,11 @@ export interface WebAppIngressOptions {
   readonly tls?: IngressTlsOptions;
   /** Extra annotations for the ingress controller. @default - none */
   readonly annotations?: Record<string, string>;
+  /**
+   * The ingress controller's pods, admitted to the main port even once the app is isolated.
+   * @default - DEFAULTS.traffic.ingressController: ingress-nginx's controller in namespace 'ingress-nginx'
+   */
+  readonly controller?: IngressControllerRef;
 }
 
 /** Horizontal pod autoscaling (autoscaling/v2). */
@@ -69,6 +75,11 @@ export interface WebAppMetricsOptions {
   readonly path?: string;
   /** @default '30s' */
   readonly interval?: string;
+  /**
+   * The Prometheus pods, admitted to the metrics port even once the app is isolated.
+   * @default - DEFAULTS.traffic.prometheus: prometheus-operator's Prometheus in namespace 'monitoring'
+   */
+  readonly scraper?: IngressControllerRef;
 }
 
 /** Props of a WebApp. */
@@ -102,8 +113,20 @@ export interface WebAppProps extends WorkloadProps {
   readonly disruptionBudget?: boolean;
   /** Spread pods over zones and hosts (ScheduleAnyway). @default true */
   readonly spread?: boolean;
-  /** A NetworkPolicy that admits traffic only on the app's ports. @default false */
+  /**
+   * Isolate the app now: it admits exactly its declared clients (`connectTo`, `allowFrom`) and its
+   * declared entry (its Ingress controller, the metrics scraper, any source for a LoadBalancer or
+   * NodePort Service or `public`), on their ports, and nothing else. Without it the app is open
+   * until its first client, which isolates it the same way.
+   * @default false
+   */
   readonly isolate?: boolean;
+  /**
+   * Any source (in the cluster or not) may reach the app's ports, even once it is isolated, as a
+   * LoadBalancer or NodePort Service implies.
+   * @default - true for a LoadBalancer or NodePort Service, else false
+   */
+  readonly public?: boolean;
   /** @default - no ServiceMonitor */
   readonly metrics?: WebAppMetricsOptions;
   /** @default - maxUnavailable 0, maxSurge 25% */
@@ -125,10 +148,14 @@ export class WebApp extends ServedWorkload {
   public readonly route?: gw.HttpRoute;
   public readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
   public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
-  public readonly networkPolicy?: k8s.KubeNetworkPolicy;
   public readonly serviceMonitor?: mon.ServiceMonitor;
   /** What `connectTo` needs to reach the main port (env prefix: the id in UPPER_SNAKE_CASE). */
   public readonly endpoint: ConnectionEndpoint;
+
+  /** The app's own ingress NetworkPolicy `<name>` (its entry, once isolated), when it has one. */
+  public get networkPolicy(): k8s.KubeNetworkPolicy | undefined {
+    return NetworkAccess.of(this).ingressPolicy;
+  }
 
   constructor(scope: Construct, id: string, props: WebAppProps) {
     const d = DEFAULTS.webApp;
@@ -143,6 +170,7 @@ export class WebApp extends ServedWorkload {
     const replicas = props.replicas ?? d.replicas;
     validateWholeNumber(replicas, { scope: this, prop: 'replicas' });
     const portName = this.portName;
+    const port = this.containerPort;
     this.endpoint = this.baseEndpoint(envPrefixFromId(id));
     const autoscaling = props.autoscaling ? resolveAutoscaling(this, props.autoscaling) : undefined;
     const minReplicas = autoscaling ? autoscaling.minReplicas : replicas;
@@ -192,16 +220,23 @@ export class WebApp extends ServedWorkload {
     if (props.route) this.route = addRoute(this, { metadata: this.metadata(), serviceName: this.service.name, ports: this.ports }, props.route);
     if (autoscaling) this.autoscaler = addAutoscaler(this, this.metadata(), { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name }, autoscaling);
     if ((props.disruptionBudget ?? true) && minReplicas >= 2) this.disruptionBudget = addDisruptionBudget(this, this.metadata(), this.selectorLabels);
-    if (props.isolate) {
-      this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
-        metadata: this.metadata(),
-        spec: {
-          podSelector: { matchLabels: this.selectorLabels },
-          policyTypes: ['Ingress'],
-          ingress: [{ ports: this.ports.map((p) => ({ port: intOrString(p.port), protocol: p.protocol ?? 'TCP' })) }],
-        },
-      });
+    // The app's own entry stays admitted once clients isolate it (see NetworkAccess).
+    const access = NetworkAccess.of(this);
+    const portsOf = (wanted: ReadonlyArray<number | string | undefined>) => [...new Set(wanted.map((w) => (
+      w === undefined ? port : (this.ports.find((p) => p.name === w || p.port === w || p.servicePort === w)?.port ?? port))))];
+    if (props.ingress) {
+      const wanted = props.ingress.rules ? props.ingress.rules.flatMap((r) => (r.paths ?? [{}]).map((x) => x.port)) : [undefined];
+      access.admitIngressController({ ports: portsOf(wanted), controller: props.ingress.controller });
     }
+    // A Gateway's pods forward an HTTPRoute's traffic: admitted like an ingress controller (the same default).
+    if (props.route) access.admitIngressController({ ports: portsOf((props.route.paths ?? [{}]).map((x) => x.port)) });
+    if (props.metrics) {
+      const scraped = props.metrics.port ?? port;
+      access.admitIngressController({ ports: [scraped], controller: props.metrics.scraper ?? DEFAULTS.traffic.prometheus });
+    }
+    const exposed = (props.service?.type ?? d.serviceType) !== 'ClusterIP';
+    if (props.public ?? exposed) access.admitAnySource({ ports: this.ports.map((p) => ({ port: p.port, protocol: p.protocol })) });
+    if (props.isolate) access.isolate();
     if (props.metrics) this.serviceMonitor = this.addServiceMonitor(props.metrics, portName);
   }
 

@@ -234,6 +234,11 @@ export const DEFAULTS = {
       namespace: 'ingress-nginx',
       podLabels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' },
     },
+    /** The pods a WebApp's `metrics` admits to its metrics port: prometheus-operator's Prometheus. */
+    prometheus: {
+      namespace: 'monitoring',
+      podLabels: { 'app.kubernetes.io/name': 'prometheus' },
+    },
     /**
      * `EgressTarget.internet()` is 0.0.0.0/0 and ::/0 except these: private (RFC 1918, RFC 4193),
      * shared (RFC 6598, often pods or nodes), link-local (cloud metadata at 169.254.169.254) and loopback.

@@ -10,8 +10,9 @@ export function flaskChart(scope: Construct): TimonelChart {
     port: 5000,
     healthPath: '/healthz',
     config: { GREETING: '¡¡Hola, mundo!' },
-    // Only port 5000 is reachable (python:slim ships `sleep`, so the preStop pause works).
+    // Isolated, with port 5000 open to any source and nothing else (python:slim ships `sleep`, so the preStop pause works).
     isolate: true,
+    public: true,
   });
   return chart;
 }

@@ -3,6 +3,7 @@ import { WebApp, WebAppProps } from '../../src/constructs/web-app';
 import { EnvValue } from '../../src/core/env';
 import { Probe } from '../../src/core/probes';
 import { ConfigExposure } from '../../src/workload/workload';
+import { TrafficEvaluator } from '../../src/policies/traffic';
 import { expectValidManifests } from '../support/schema';
 import { all, newChart, one, podSpec, synth } from '../support/util';
 import '../../src/testing/jest';
@@ -252,13 +253,35 @@ describe('WebApp props', () => {
     expect(ing.spec.rules[0].http.paths[0]).toMatchObject({ path: '/api', pathType: 'Exact' });
   });
 
-  test('isolate: a NetworkPolicy admitting only the app ports', () => {
+  test('isolate: a NetworkPolicy that admits nothing but the declared entry (none here), not every pod on the app ports', () => {
     const np = one(render({ isolate: true }), 'NetworkPolicy');
     expect(np.spec).toEqual({
       podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'shop-web' } },
       policyTypes: ['Ingress'],
-      ingress: [{ ports: [{ port: 8080, protocol: 'TCP' }] }],
+      ingress: [],
     });
+  });
+
+  test('isolate with an Ingress and metrics: the controller and the scraper, each on its port; public: any source', () => {
+    const objs = render({ isolate: true, ingress: { host: 'shop.example.com', controller: { namespace: 'traefik', podLabels: { app: 'traefik' } } }, metrics: { port: 9090 } }, { namespace: 'shop' });
+    const t = TrafficEvaluator.fromManifests(objs);
+    const web = { workload: 'shop-web', namespace: 'shop' };
+    expect(t.allows({ from: { namespace: 'traefik', labels: { app: 'traefik' } }, to: web, port: 8080 })).toBe(true);
+    expect(t.allows({ from: { namespace: 'traefik', labels: { app: 'traefik' } }, to: web, port: 9090 })).toBe(false);
+    expect(t.allows({ from: { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } }, to: web, port: 9090 })).toBe(true);
+    expect(t.allows({ from: { ip: '203.0.113.7' }, to: web, port: 8080 })).toBe(false);
+    const open = TrafficEvaluator.fromManifests(render({ isolate: true, public: true }, { namespace: 'shop' }));
+    expect(open.allows({ from: { ip: '203.0.113.7' }, to: web, port: 8080 })).toBe(true);
+  });
+
+  test('a LoadBalancer Service admits any source once a client isolates the app; a ClusterIP one does not', () => {
+    for (const type of ['LoadBalancer', 'ClusterIP'] as const) {
+      const chart = newChart('shop', { namespace: 'shop' });
+      const web = new WebApp(chart, 'web', { image: IMAGE, service: { type } });
+      new WebApp(chart, 'loadgen', { image: IMAGE }).connectTo(web);
+      const t = TrafficEvaluator.fromManifests(synth(chart));
+      expect(t.allows({ from: { ip: '203.0.113.7' }, to: { workload: 'shop-web', namespace: 'shop' }, port: 8080 })).toBe(type === 'LoadBalancer');
+    }
   });
 
   test('metrics: a ServiceMonitor and a metrics port', () => {

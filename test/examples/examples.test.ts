@@ -8,6 +8,7 @@ import { reportsChart } from '../../src/examples/reports';
 import { shopChart } from '../../src/examples/shop';
 import { platform } from '../../src/examples/platform';
 import { buildPlatform } from '../../src/main';
+import { TrafficEvaluator } from '../../src/policies/traffic';
 import { findObject, findObjects, podSpecOf, synth } from '../../src/testing';
 import '../../src/testing/jest';
 import { expectValidManifests } from '../support/schema';
@@ -83,6 +84,29 @@ describe('example charts', () => {
       metadata: { annotations: { 'timonel.dev/suppress.pss-baseline-host-path': expect.stringContaining('/var/log') } },
       spec: { template: { spec: { tolerations: [{ operator: 'Exists' }], volumes: expect.arrayContaining([{ name: 'varlog', hostPath: { path: '/var/log' } }]) } } },
     });
+  });
+
+  test('shop: the public entry stays open, and isolated apps admit nothing undeclared (TrafficEvaluator)', () => {
+    const t = TrafficEvaluator.fromManifests(synth(shopChart(Testing.app()).chart));
+    const at = (workload: string) => ({ workload, namespace: 'shop' });
+    const nginx = { namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' } };
+    const prometheus = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
+    const stranger = { namespace: 'other', labels: { app: 'stranger' } };
+    // the ingress controller reaches web on its port, and only web
+    expect(t.allows({ from: nginx, to: at('shop-web'), port: 'http' })).toBe(true);
+    expect(t.allows({ from: nginx, to: at('shop-api'), port: 'http' })).toBe(false);
+    // Prometheus scrapes api's metrics port, nothing else of it
+    expect(t.allows({ from: prometheus, to: at('shop-api'), port: 'metrics' })).toBe(true);
+    expect(t.allows({ from: prometheus, to: at('shop-api'), port: 'http' })).toBe(false);
+    // nobody else: not another namespace's pods, not the internet, not a client on another port
+    for (const target of ['shop-web', 'shop-api', 'shop-db', 'shop-cache']) {
+      expect(t.allows({ from: stranger, to: at(target), port: t.workloads.find((w) => w.name === target)!.ports[0].port })).toBe(false);
+      expect(t.allows({ from: { ip: '203.0.113.7' }, to: at(target), port: t.workloads.find((w) => w.name === target)!.ports[0].port })).toBe(false);
+    }
+    expect(t.allows({ from: at('shop-web'), to: at('shop-api'), port: 'metrics' })).toBe(false);
+    // clients reach nothing but their targets and DNS
+    expect(t.allows({ from: at('shop-api'), to: { ip: '93.184.216.34' }, port: 443 })).toBe(false);
+    expect(t.allows({ from: at('shop-api'), to: { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }, port: 53, protocol: 'UDP' })).toBe(true);
   });
 
   test('every example chart passes the restricted profile', () => {

@@ -9,6 +9,8 @@ import { WEB_APP_PROPS } from '../../src/constructs/props/web-app';
 import { StatefulStore, StoreCredentials } from '../../src/constructs/stateful-store';
 import { WebApp } from '../../src/constructs/web-app';
 import { Worker } from '../../src/constructs/worker';
+import { NodeAgent } from '../../src/constructs/node-agent';
+import { NODE_AGENT_PROPS } from '../../src/constructs/props/node-agent';
 import { WORKER_PROPS } from '../../src/constructs/props/worker';
 import { AnySpec } from '../../src/core/validation';
 import { generate, Rng } from './fuzz';
@@ -25,7 +27,7 @@ export interface FuzzTarget {
 }
 
 /** Constructs whose props are checked (the others are on their way). */
-export const CHECKED = new Set(['WebApp', 'BatchJob', 'StatefulStore', 'PostgreSQL', 'Redis', 'Worker']);
+export const CHECKED = new Set(['WebApp', 'BatchJob', 'StatefulStore', 'PostgreSQL', 'Redis', 'Worker', 'NodeAgent']);
 
 /** Credentials come from factories the spec cannot generate. */
 function credentials(p: number): FuzzTarget['adjust'] {
@@ -59,4 +61,5 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
   { ...target('PostgreSQL', 'db', POSTGRES_PROPS, (s, id, p) => new PostgreSQL(s, id, p)), adjust: credentials(0.97) },
   { ...target('Redis', 'cache', REDIS_PROPS, (s, id, p) => new Redis(s, id, p)), adjust: credentials(0.97) },
   target('Worker', 'orders', WORKER_PROPS, (s, id, p) => new Worker(s, id, p)),
+  target('NodeAgent', 'agent', NODE_AGENT_PROPS, (s, id, p) => new NodeAgent(s, id, p)),
 ];

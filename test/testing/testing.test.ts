@@ -13,7 +13,7 @@ import '../../src/testing/jest';
 function shop() {
   const chart = new TimonelChart(Testing.app(), 'shop', { namespace: 'shop' });
   const db = new PostgreSQL(chart, 'db', { credentials: StoreCredentials.fromSecret('shop-db') });
-  const web = new WebApp(chart, 'web', { image: 'ghcr.io/acme/shop-web:1.8.4', healthPath: '/healthz', isolate: true });
+  const web = new WebApp(chart, 'web', { image: 'ghcr.io/acme/shop-web:1.8.4', healthPath: '/healthz', isolate: true, public: true });
   const orders = new Worker(chart, 'orders', { image: 'ghcr.io/acme/orders:1.0.0', replicas: 1 });
   web.connectTo(db);
   return { chart, db, web, orders };
@@ -153,6 +153,7 @@ describe('toAllowTraffic', () => {
     expect(chart).not.toAllowTraffic(orders, db, 5432);
     expect(chart).not.toAllowTraffic(web, orders, 8080);
     expect(chart).toAllowTraffic({ ip: '203.0.113.7' }, web, 'http');
+    expect(chart).toAllowTraffic(orders, web, 'http'); // public: any source
   });
 
   test('the message explains the verdict', () => {

@@ -7,6 +7,7 @@ import { Reporter, v } from '../../core/validation';
 import { AUTOSCALING, checkWorkload, DEPLOYMENT_ROLLOUT, WORKLOAD_FIELDS } from '../../workload/specs';
 import type { IngressHostRule, IngressPath, IngressTlsOptions } from '../../workload/ingress';
 import type { RouteGatewayRef, RouteOptions, RoutePath } from '../../workload/route';
+import type { IngressControllerRef } from '../../workload/network';
 import type { WebAppIngressOptions, WebAppMetricsOptions, WebAppProps, WebAppServiceOptions } from '../web-app';
 
 const service = v.object<WebAppServiceOptions>()({
@@ -23,6 +24,11 @@ const service = v.object<WebAppServiceOptions>()({
     if (f.length === 2 && s.ipFamilyPolicy === 'SingleStack') r.issue('ipFamilies', { message: "has two families, but ipFamilyPolicy is 'SingleStack'", value: f });
   },
 });
+
+const CONTROLLER = v.object<IngressControllerRef>()({
+  namespace: v.required(nameSpec(NameRule.DNS_1123_LABEL)),
+  podLabels: v.required(v.record(v.string())),
+}, { what: 'controller field' });
 
 const HOST = "a lowercase DNS name such as 'shop.example.com', optionally starting with '*.'";
 
@@ -54,6 +60,7 @@ const ingress = v.object<WebAppIngressOptions>()({
   className: nameSpec(NameRule.DNS_1123_SUBDOMAIN),
   tls,
   annotations: annotationMap,
+  controller: CONTROLLER,
 }, {
   what: 'ingress option',
   check: (i, r) => {
@@ -61,7 +68,7 @@ const ingress = v.object<WebAppIngressOptions>()({
   },
 });
 
-const metrics = v.object<WebAppMetricsOptions>()({ port: portNumber, path: httpPath, interval: duration }, { what: 'metrics option' });
+const metrics = v.object<WebAppMetricsOptions>()({ port: portNumber, path: httpPath, interval: duration, scraper: CONTROLLER }, { what: 'metrics option' });
 
 /** The spec of WebAppProps. */
 export const WEB_APP_PROPS = v.object<WebAppProps>()({
@@ -87,6 +94,7 @@ export const WEB_APP_PROPS = v.object<WebAppProps>()({
   disruptionBudget: v.boolean(),
   spread: v.boolean(),
   isolate: v.boolean(),
+  public: v.boolean(),
   metrics,
   rollout: DEPLOYMENT_ROLLOUT,
   preStopSleepSeconds: v.int({ min: 0 }),

@@ -1,0 +1,120 @@
+import { Testing } from 'cdk8s';
+import { TimonelChart } from '../../src/app/chart';
+import { WebApp } from '../../src/constructs/web-app';
+import { DEFAULTS } from '../../src/core/defaults';
+import { TrafficEvaluator, TrafficPeer } from '../../src/policies/traffic';
+import { EgressTarget } from '../../src/workload/network';
+
+/** A small seeded PRNG (mulberry32): the same seed gives the same graph. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface AppSpec {
+  readonly id: string;
+  readonly ingress: boolean;
+  readonly loadBalancer: boolean;
+  readonly public: boolean;
+  readonly isolate: boolean;
+  readonly internet: boolean;
+  readonly cidr: boolean;
+}
+
+/** A random connection graph: apps with random exposure, isolation, clients and egress allowances. */
+function graph(seed: number) {
+  const r = random(seed);
+  const n = 2 + Math.floor(r() * 5);
+  const apps: AppSpec[] = Array.from({ length: n }, (_x, i) => ({
+    id: `a${i}`, ingress: r() < 0.4, loadBalancer: r() < 0.2, public: r() < 0.15, isolate: r() < 0.4, internet: r() < 0.25, cidr: r() < 0.2,
+  }));
+  const edges: Array<[number, number]> = [];
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j && r() < 0.3) edges.push([i, j]);
+  const chart = new TimonelChart(Testing.app(), 'p', { namespace: 'p' });
+  const built = apps.map((a) => new WebApp(chart, a.id, {
+    image: 'ghcr.io/acme/app:1.0.0',
+    isolate: a.isolate,
+    public: a.public || undefined,
+    ingress: a.ingress ? { host: `${a.id}.example.com` } : undefined,
+    service: a.loadBalancer ? { type: 'LoadBalancer' } : undefined,
+  }));
+  // connectTo forward (dependencies have no cycles), allowFrom backward: both declare a client.
+  edges.forEach(([c, t]) => (c < t ? built[c].connectTo(built[t]) : built[t].allowFrom(built[c])));
+  apps.forEach((a, i) => {
+    if (a.internet) built[i].allowEgress(EgressTarget.internet({ ports: [443] }));
+    if (a.cidr) built[i].allowEgress(EgressTarget.cidrs(['198.51.100.0/24'], { ports: [25] }));
+  });
+  return { apps, edges, traffic: TrafficEvaluator.fromManifests(Testing.synth(chart)) };
+}
+
+const c = DEFAULTS.traffic.ingressController;
+const CONTROLLER: TrafficPeer = { namespace: c.namespace, labels: { ...c.podLabels } };
+const STRANGER: TrafficPeer = { namespace: 'elsewhere', labels: { app: 'stranger' } };
+const INTERNET_HOST: TrafficPeer = { ip: '203.0.113.7' };
+const DNS: TrafficPeer = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
+const PORT: number = DEFAULTS.webApp.port;
+
+describe('the traffic model holds on random connection graphs', () => {
+  const SEEDS = Array.from({ length: 40 }, (_x, i) => i + 1);
+
+  test.each(SEEDS)('seed %i', (seed) => {
+    const { apps, edges, traffic: t } = graph(seed);
+    const at = (i: number): TrafficPeer => ({ workload: `p-${apps[i].id}`, namespace: 'p' });
+    const clientsOf = (j: number) => new Set(edges.filter(([, x]) => x === j).map(([cl]) => cl));
+    const targetsOf = (i: number) => new Set(edges.filter(([cl]) => cl === i).map(([, x]) => x));
+    const why = (what: string) => `seed ${seed}: ${what} (apps ${JSON.stringify(apps)}, edges ${JSON.stringify(edges)})`;
+    const ingress = (from: TrafficPeer, j: number, port = PORT) => t.check({ from, to: at(j), port }).ingress.allowed;
+    const egress = (i: number, to: TrafficPeer, port: number, protocol: 'TCP' | 'UDP' = 'TCP') => t.check({ from: at(i), to, port, protocol }).egress.allowed;
+
+    apps.forEach((a, j) => {
+      const anySource = a.public || a.loadBalancer;
+      const isolated = a.isolate || clientsOf(j).size > 0;
+      // 1. declaring clients never removes what the app's own exposure admits
+      if (a.ingress) expect([why(`${a.id} admits its ingress controller`), ingress(CONTROLLER, j)]).toEqual([why(`${a.id} admits its ingress controller`), true]);
+      if (anySource) {
+        for (const src of [INTERNET_HOST, STRANGER]) expect([why(`${a.id} admits any source`), ingress(src, j)]).toEqual([why(`${a.id} admits any source`), true]);
+      }
+      // 2. an isolated app admits exactly its clients and its entry, on its declared port
+      if (isolated) {
+        apps.forEach((_b, i) => {
+          if (i === j) return;
+          const expected = clientsOf(j).has(i) || anySource;
+          expect([why(`${apps[i].id} -> ${a.id}`), ingress(at(i), j)]).toEqual([why(`${apps[i].id} -> ${a.id}`), expected]);
+          expect([why(`${apps[i].id} -> ${a.id} on another port`), ingress(at(i), j, 9999)]).toEqual([why(`${apps[i].id} -> ${a.id} on another port`), false]);
+        });
+        expect([why(`stranger -> ${a.id}`), ingress(STRANGER, j)]).toEqual([why(`stranger -> ${a.id}`), anySource]);
+        expect([why(`internet -> ${a.id}`), ingress(INTERNET_HOST, j)]).toEqual([why(`internet -> ${a.id}`), anySource]);
+        expect([why(`controller -> ${a.id}`), ingress(CONTROLLER, j)]).toEqual([why(`controller -> ${a.id}`), a.ingress || anySource]);
+      } else {
+        expect([why(`${a.id} is open`), ingress(STRANGER, j)]).toEqual([why(`${a.id} is open`), true]);
+      }
+    });
+
+    apps.forEach((a, i) => {
+      const restricted = targetsOf(i).size > 0 || a.internet || a.cidr;
+      // 3. a client's egress is exactly its targets, DNS and its allowances
+      const cases: Array<[string, TrafficPeer, number, boolean]> = [
+        ...apps.flatMap((_b, j): Array<[string, TrafficPeer, number, boolean]> => (j === i ? [] : [[`${a.id} -> ${apps[j].id}`, at(j), PORT, targetsOf(i).has(j)]])),
+        ['the internet on 443', { ip: '93.184.216.34' }, 443, a.internet],
+        ['the internet on 80', { ip: '93.184.216.34' }, 80, false],
+        ['a private address', { ip: '10.0.0.5' }, 443, false],
+        ['the metadata endpoint', { ip: '169.254.169.254' }, 443, false],
+        ['the mail relay range', { ip: '198.51.100.25' }, 25, a.cidr],
+        ['a stranger', STRANGER, PORT, false],
+      ];
+      for (const [what, to, port, expected] of cases) {
+        expect([why(`egress ${what}`), egress(i, to, port)]).toEqual([why(`egress ${what}`), restricted ? expected : true]);
+      }
+      expect([why(`${a.id} resolves names`), egress(i, DNS, 53, 'UDP')]).toEqual([why(`${a.id} resolves names`), true]);
+    });
+
+    // 4. declared connections work end to end
+    for (const [cl, tg] of edges) expect([why(`connection ${cl} -> ${tg}`), t.allows({ from: at(cl), to: at(tg), port: PORT })]).toEqual([why(`connection ${cl} -> ${tg}`), true]);
+  });
+});
