@@ -392,7 +392,7 @@ export class PodBuilder {
     const probePort = extras.probePort ?? ports[0]?.port;
     const probe = (kind: 'liveness' | 'readiness' | 'startup'): k8s.Probe | undefined => {
       const pr = c[kind] ?? extras.defaultProbes?.[kind];
-      return pr?.render(this.scope, p(kind), probePort, extras.probeTiming?.[kind]);
+      return pr?.render(this.scope, p(kind), probePort, extras.probeTiming?.[kind], ports);
     };
     const mounts = [...(isMain ? this.extraMounts : []), ...(c.mounts ?? [])];
     mounts.forEach((m) => checkMountPath(this.scope, p('mounts'), m.mountPath));

@@ -6,6 +6,8 @@ import { ContainerProps, MainContainerExtras, PodBuilder, PodProps } from '../..
 import { Probe } from '../../src/core/probes';
 import { newChart } from '../support/util';
 import { withoutChartPolicies } from '../support/plain';
+import { WebApp } from '../../src/constructs/web-app';
+import { podSpec } from '../support/util';
 
 const IMAGE = 'ghcr.io/acme/web:1.4.2';
 
@@ -413,5 +415,13 @@ describe('podLabels on every workload', () => {
       expect([kind, o.metadata.labels['example.com/team']]).toEqual([kind, undefined]);
       expect([kind, JSON.stringify(o.spec.selector ?? {})]).not.toContain('example.com/team');
     }
+  });
+});
+
+describe('probes against the container ports', () => {
+  test('a gRPC probe without a port probes the main port by number', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const app = new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0', portName: 'grpc', port: 9000, readiness: Probe.grpc() });
+    expect(podSpec(app.deployment.toJson()).containers[0].readinessProbe.grpc).toEqual({ port: 9000 });
   });
 });
