@@ -1,4 +1,3 @@
-import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as gw from '../../imports/gateway.networking.k8s.io';
@@ -15,7 +14,7 @@ import { IngressControllerRef, NetworkAccess } from '../workload/network';
 import { MainContainerExtras } from '../workload/pod';
 import { addRoute, RouteOptions } from '../workload/route';
 import {
-  addAutoscaler, addDisruptionBudget, AutoscalingOptions, deploymentRollout, DeploymentRolloutOptions, resolveAutoscaling, spreadConstraints,
+  addAutoscaler, addDisruptionBudget, AutoscalingOptions, deploymentRollout, DeploymentRolloutOptions, resolveAutoscaling,
 } from '../workload/scaling';
 import { ServedWorkload } from '../workload/served-workload';
 import { WorkloadProps } from '../workload/workload';
@@ -193,26 +192,8 @@ export class WebApp extends ServedWorkload {
       probeTiming: { startup: { periodSeconds: DEFAULTS.probe.startupPeriodSeconds, failureThreshold: DEFAULTS.probe.startupFailureThreshold } },
       preStopSleepSeconds: preStop || undefined,
     };
-    this.pod.validate(main);
 
-    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
-      metadata: this.metadata(),
-      spec: {
-        replicas: autoscaling ? undefined : replicas,
-        selector: { matchLabels: this.selectorLabels },
-        ...rollout,
-        template: {
-          metadata: { labels: this.pod.renderLabels(this.labels), annotations: Lazy.any({ produce: () => this.pod.renderAnnotations() }) },
-          spec: Lazy.any({
-            produce: () => this.pod.renderSpec({
-              serviceAccountName: this.serviceAccount.name,
-              main,
-              topologySpreadConstraints: spread ? spreadConstraints(this.selectorLabels) : undefined,
-            }),
-          }),
-        },
-      },
-    });
+    this.deployment = this.addDeployment({ replicas: autoscaling ? undefined : replicas, rollout, main, spread });
 
     this.service = this.addService('Service', { spec: { type: props.service?.type ?? d.serviceType, ...ipFamilies(props.service) } });
 

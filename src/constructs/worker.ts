@@ -1,4 +1,3 @@
-import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../core/defaults';
@@ -8,7 +7,7 @@ import { Probe } from '../core/probes';
 import { ConnectOptions, IConnectable, isConnectable } from '../workload/connections';
 import {
   addAutoscaler, addDisruptionBudget, AutoscalingOptions, deploymentRollout, DeploymentRolloutOptions,
-  resolveAutoscaling, spreadConstraints,
+  resolveAutoscaling,
 } from '../workload/scaling';
 import { Workload, WorkloadProps } from '../workload/workload';
 import { childPath, checkProps } from '../core/validation';
@@ -85,26 +84,7 @@ export class Worker extends Workload {
     const spread = (props.spread ?? true) && this.minReplicas >= 2;
     const rollout = deploymentRollout(this, props.rollout);
 
-    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
-      metadata: this.metadata(),
-      spec: {
-        replicas: autoscaling ? undefined : replicas,
-        selector: { matchLabels: this.selectorLabels },
-        ...rollout,
-        template: {
-          metadata: { labels: this.pod.renderLabels(this.labels), annotations: Lazy.any({ produce: () => this.pod.renderAnnotations() }) },
-          spec: Lazy.any({
-            produce: () => this.pod.renderSpec({
-              serviceAccountName: this.serviceAccount.name,
-              main: {},
-              topologySpreadConstraints: spread ? spreadConstraints(this.selectorLabels) : undefined,
-            }),
-          }),
-        },
-      },
-    });
-    // Render once now so bad env, mounts or containers fail in the constructor, not at synth.
-    this.pod.renderSpec({ serviceAccountName: this.name, main: {} });
+    this.deployment = this.addDeployment({ replicas: autoscaling ? undefined : replicas, rollout, main: {}, spread });
 
     if (autoscaling) {
       this.autoscaler = addAutoscaler(this, this.metadata(), { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name }, autoscaling);

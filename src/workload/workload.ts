@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { ApiObjectMetadata } from 'cdk8s';
+import { ApiObjectMetadata, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Chart } from 'cdk8s';
@@ -12,7 +12,8 @@ import { isValidLabelValue, LabelInputs, selectorLabels, standardLabels, version
 import { deriveName, explicitName, NameRule, shortenName } from '../core/names';
 import { AllowEgressOptions, EgressTarget, NetworkAccess } from './network';
 import { ConfigSource } from './config-source';
-import { ContainerProps, PodBuilder, PodProps } from './pod';
+import { ContainerProps, MainContainerExtras, PodBuilder, PodProps } from './pod';
+import { spreadConstraints } from './scaling';
 import { BindClusterRoleOptions, GrantOptions, Permissions } from './rbac';
 
 /** How `config` data reaches the container. */
@@ -194,6 +195,37 @@ export abstract class Workload extends Construct {
   }
 
   /** The DNS name of a Service of this workload inside the cluster. */
+  /**
+   * The workload's Deployment (id 'Resource'): the pod checked now with `main` (so bad input fails
+   * here, not at synth) and rendered lazily (so later additions still reach it).
+   */
+  protected addDeployment(o: {
+    readonly replicas?: number;
+    readonly rollout: Pick<k8s.DeploymentSpec, 'revisionHistoryLimit' | 'minReadySeconds' | 'progressDeadlineSeconds' | 'strategy'>;
+    readonly main: MainContainerExtras;
+    readonly spread: boolean;
+  }): k8s.KubeDeployment {
+    this.pod.validate(o.main);
+    return new k8s.KubeDeployment(this, 'Resource', {
+      metadata: this.metadata(),
+      spec: {
+        replicas: o.replicas,
+        selector: { matchLabels: this.selectorLabels },
+        ...o.rollout,
+        template: {
+          metadata: { labels: this.pod.renderLabels(this.labels), annotations: Lazy.any({ produce: () => this.pod.renderAnnotations() }) },
+          spec: Lazy.any({
+            produce: () => this.pod.renderSpec({
+              serviceAccountName: this.serviceAccount.name,
+              main: o.main,
+              topologySpreadConstraints: o.spread ? spreadConstraints(this.selectorLabels) : undefined,
+            }),
+          }),
+        },
+      },
+    });
+  }
+
   protected serviceDns(serviceName: string): string {
     return this.namespace ? `${serviceName}.${this.namespace}.svc` : serviceName;
   }
