@@ -100,8 +100,12 @@ function synthesizeChart(chart: Chart, fileName: string, options: SynthesizeOpti
   return { fileName, docs: items.map((x) => x.doc), chart, apiObjects, sources: items.map((x) => x.source) };
 }
 
-/** Plain cdk8s semantics, public API only: every chart rendered by its own `toJson()`. */
-function synthesizePlainly(app: App): AppSynthesis {
+/**
+ * Plain cdk8s semantics, public API only: every chart rendered by its own `toJson()` (which
+ * re-resolves and re-validates the whole app each time). The fallback of `synthesizeApp`, and the
+ * reference the tests compare it with.
+ */
+export function synthesizePlainly(app: App): AppSynthesis {
   const first = app.node.findAll().find((c) => c instanceof Chart) as Chart | undefined;
   if (!first) return { charts: [] };
   // Plain toJson() validates and resolves dependencies before app.charts is read.

@@ -1,10 +1,9 @@
 // Plain cdk8s synthesis, for tests that compare timonel's synthesis with it.
 import { App, Chart, YamlOutputType } from 'cdk8s';
-import { IConstruct } from 'constructs';
 import { TimonelChart } from '../../src/app/chart';
 import { orderForApply } from '../../src/app/order';
-import { CDK8S_CHART_TO_JSON, chartFileName } from '../../src/synth/cdk8s-internals';
-import { RenderedFile } from '../../src/synth/synth';
+import { CDK8S_CHART_TO_JSON } from '../../src/synth/cdk8s-internals';
+import { RenderedFile, synthesizePlainly } from '../../src/synth/synth';
 
 /**
  * Runs `fn` with TimonelChart.toJson() reduced to what it adds to cdk8s's output (apply order),
@@ -29,21 +28,5 @@ export function withoutChartPolicies<T>(fn: () => T): T {
  */
 export function synthesizePlain(app: App): RenderedFile[] {
   if (app.yamlOutputType !== YamlOutputType.FILE_PER_CHART) throw new Error('FILE_PER_CHART only');
-  const first = app.node.findAll().find((c) => c instanceof Chart) as Chart | undefined;
-  if (!first) return [];
-  CDK8S_CHART_TO_JSON.call(first);
-  const charts = app.charts;
-  const indexed = app.node.findAll().some((c: IConstruct) => {
-    const own = closestChart(c);
-    return own !== undefined && c.node.dependencies.some((d) => closestChart(d) !== own);
-  });
-  return withoutChartPolicies(() => charts.map((chart, i) => ({
-    fileName: chartFileName(chart, indexed ? i : undefined, app.outputFileExtension),
-    docs: chart.toJson(),
-  })));
-}
-
-function closestChart(c: IConstruct): Chart | undefined {
-  for (let x: IConstruct | undefined = c; x; x = x.node.scope) if (Chart.isChart(x)) return x;
-  return undefined;
+  return withoutChartPolicies(() => synthesizePlainly(app).charts.map(({ fileName, docs }) => ({ fileName, docs })));
 }
