@@ -170,7 +170,7 @@ export class WebApp extends ServedWorkload {
     validateWholeNumber(replicas, { scope: this, prop: 'replicas' });
     const portName = this.portName;
     const port = this.containerPort;
-    this.endpoint = this.baseEndpoint(envPrefixFromId(id));
+    this.endpoint = { ...this.baseEndpoint(envPrefixFromId(id)), scheme: d.scheme };
     const autoscaling = props.autoscaling ? resolveAutoscaling(this, props.autoscaling) : undefined;
     const minReplicas = autoscaling ? autoscaling.minReplicas : replicas;
 

@@ -65,6 +65,8 @@ export const DEFAULTS = {
     /** Annotation on the pod template that rolls pods when the config changes. */
     configChecksumAnnotation: 'timonel.dev/config-checksum',
     configMountPath: '/etc/config',
+    /** The URL scheme clients get from `connectTo(app, { envForm: 'url' })`. */
+    scheme: 'http',
   },
 
   /** ConfigMaps: the API server refuses more than 1 MiB of data (keys and values). */
@@ -197,6 +199,11 @@ export const DEFAULTS = {
     /** shared_buffers is 128MB by default, so the generic 256Mi limit is too tight. */
     memoryRequest: '256Mi',
     memoryLimit: '512Mi',
+    /**
+     * The URL scheme of `connectTo(db, { envForm: 'url' })`: libpq (psycopg), node-postgres, pgx
+     * and JDBC accept 'postgresql', SQLAlchemy ≥ 1.4 accepts only 'postgresql'.
+     */
+    scheme: 'postgresql',
   },
 
   /** The Redis preset (official image). */
@@ -211,6 +218,7 @@ export const DEFAULTS = {
     appendOnly: true,
     /** RDB snapshots: after 3600 s if 1 write, 300 s if 100, 60 s if 10000 (Redis 7's defaults). */
     save: '3600 1 300 100 60 10000',
+    scheme: 'redis',
   },
 
   /** `connectTo`: env names and the NetworkPolicies that admit exactly the declared traffic. */

@@ -248,5 +248,12 @@ export const envPrefix: Spec<string> = v.string({
   check: (s) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(s) ? undefined : { message: 'is not a valid env var prefix' }),
 });
 
+/** A URL scheme (`connectTo`'s `envForm: 'url'`). */
+export const urlScheme: Spec<string> = v.string({
+  allowed: "a lowercase URL scheme such as 'http', 'postgresql' or 'redis'",
+  samples: ['redis', 'postgresql', 'http'],
+  check: (s) => (/^[a-z][a-z0-9+.-]*$/.test(s) ? undefined : { message: 'is not a URL scheme' }),
+});
+
 /** An env var name. */
 export const envName: Spec<string> = v.string({ samples: ['DATABASE_URL'], check: (s) => envNameProblem(s) && { message: 'is not a valid variable name' } });

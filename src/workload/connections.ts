@@ -46,7 +46,7 @@ export type ConnectionEnvForm = 'host-port' | 'addr' | 'url' | 'none';
 
 /** The URL of `envForm: 'url'`. */
 export interface ConnectionUrlOptions {
-  /** @default - the target's `endpoint.scheme` ('postgres' for PostgreSQL, 'redis' for Redis, 'http' for a WebApp) */
+  /** @default - the target's `endpoint.scheme` ('postgresql' for PostgreSQL, 'redis' for Redis, 'http' for a WebApp) */
   readonly scheme?: string;
   /** The path after the port, starting with '/'. @default - '/<database>' when the target has a database, else none */
   readonly path?: string;

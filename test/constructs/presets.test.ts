@@ -112,7 +112,7 @@ describe('PostgreSQL', () => {
   });
 
   test.each([
-    ['replicas is 2', { replicas: 2 }, /\[shop\/db\] 'replicas' must be 0 or 1: more pods would be independent databases behind one Service, got 2/],
+    ['replicas is 2', { replicas: 2 }, /\[shop\/db\] 'replicas' must be 0 or 1: a second pod would be another PostgreSQL server with its own data behind the same Service \(not a replica\), so clients would see different data, got 2\. Allowed: 0 \(stopped\) or 1\. Fix: use 1 \(0 stops it\); for replication or failover use a PostgreSQL operator such as CloudNativePG/],
     ['credentials are missing', { credentials: undefined }, /\[shop\/db\] 'credentials' is required: the image does not start without a password/],
     ['the credentials have no username', { credentials: StoreCredentials.fromSecret('pg', { keys: { password: 'p' } }) }, /'credentials\.keys' has no 'username', which the store needs/],
     ['POSTGRES_PASSWORD is set as a literal', { env: { POSTGRES_PASSWORD: 'postgres' } }, /'env\.POSTGRES_PASSWORD' is a literal value/],
@@ -184,7 +184,7 @@ describe('Redis', () => {
   });
 
   test.each([
-    ['replicas is 3', { replicas: 3 }, /\[shop\/cache\] 'replicas' must be 0 or 1: more pods would be independent caches behind one Service, got 3/],
+    ['replicas is 3', { replicas: 3 }, /\[shop\/cache\] 'replicas' must be 0 or 1: a second pod would be another Redis server with its own data behind the same Service \(not a replica\).*, got 3\. Allowed: 0 \(stopped\) or 1\. Fix: use 1 \(0 stops it\); for replication or failover use a Redis operator or Sentinel/],
     ['credentials are missing', { credentials: undefined }, /\[shop\/cache\] 'credentials' is required: Redis without a password is open/],
     ['the credentials have no password', { credentials: StoreCredentials.fromSecret('auth', { keys: { username: 'u' } }) }, /'credentials\.keys' has no 'password', which the store needs/],
     // A reference, not a literal: the collision with the preset's own variable is what fails.
@@ -194,3 +194,40 @@ describe('Redis', () => {
   });
 });
 
+
+describe('URL schemes of connectTo', () => {
+  test("envForm 'url' needs no url.scheme: postgresql for PostgreSQL, redis for Redis, http for a WebApp", () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const db = new PostgreSQL(chart, 'db', { credentials: PG_CREDS, database: 'shop' });
+    const cache = new Redis(chart, 'cache', { credentials: REDIS_CREDS });
+    const api = new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+    const web = new WebApp(chart, 'web', { image: 'ghcr.io/acme/web:1.0.0' });
+    api.connectTo(db, { envForm: 'url' });
+    api.connectTo(cache, { envForm: 'url' });
+    web.connectTo(api, { envForm: 'url' });
+    expect([db.endpoint.scheme, cache.endpoint.scheme, api.endpoint.scheme]).toEqual(['postgresql', 'redis', 'http']);
+    const objs = synth(chart);
+    const apiEnv = envOf(podSpec(one(objs, 'Deployment', 'shop-api')).containers[0]);
+    expect(apiEnv.DB_URL).toBe('postgresql://$(DB_USER):$(DB_PASSWORD)@shop-db.shop.svc:5432/$(DB_DATABASE)');
+    expect(apiEnv.CACHE_URL).toBe('redis://:$(CACHE_PASSWORD)@shop-cache.shop.svc:6379');
+    expect(envOf(podSpec(one(objs, 'Deployment', 'shop-web')).containers[0])).toEqual({ API_URL: 'http://shop-api.shop.svc:80' });
+  });
+
+  test("a preset's scheme can be changed (e.g. 'rediss' behind TLS); url.scheme still wins", () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const cache = new Redis(chart, 'cache', { credentials: REDIS_CREDS, scheme: 'rediss' });
+    const db = new PostgreSQL(chart, 'db', { credentials: PG_CREDS });
+    const api = new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+    api.connectTo(cache, { envForm: 'url', url: { credentials: false } });
+    api.connectTo(db, { envForm: 'url', url: { scheme: 'postgres', credentials: false } });
+    const env = envOf(podSpec(one(synth(chart), 'Deployment')).containers[0]);
+    expect(env.CACHE_URL).toBe('rediss://shop-cache.shop.svc:6379');
+    expect(env.DB_URL).toBe('postgres://shop-db.shop.svc:5432');
+  });
+
+  test('fails when the scheme is not a URL scheme', () => {
+    expect(() => new Redis(newChart('shop'), 'cache', { credentials: REDIS_CREDS, scheme: 'Redis' })).toThrow(
+      /\[shop\/cache\] 'scheme' is not a URL scheme, got 'Redis'\. Allowed: a lowercase URL scheme such as 'http', 'postgresql' or 'redis'/,
+    );
+  });
+});

@@ -395,6 +395,18 @@ describe('connectTo env forms', () => {
     expect(envOf(one(objs, 'Deployment', 'shop-reader')).DB_URL).toBe('postgresql://shop-db.shop.svc:5432/$(DB_DATABASE)');
   });
 
+  test("a target without a scheme of its own needs 'url.scheme'; StatefulStore takes one as 'scheme'", () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const api = new WebApp(chart, 'api', { image: API_IMAGE });
+    const plain = new StatefulStore(chart, 'docs', { image: 'mongo:7.0.14', port: 27017 });
+    const mongo = new StatefulStore(chart, 'mongo', { image: 'mongo:7.0.14', port: 27017, scheme: 'mongodb' });
+    expect(() => api.connectTo(plain, { envForm: 'url' })).toThrow(
+      "[shop/api] 'connectTo.url.scheme' is needed: the target has no URL scheme of its own. Allowed: a lowercase scheme such as 'http', 'postgres' or 'redis'. Fix: pass { url: { scheme: 'http' } }",
+    );
+    api.connectTo(mongo, { envForm: 'url' });
+    expect(envOf(one(synth(chart), 'Deployment'))).toEqual({ MONGO_URL: 'mongodb://shop-mongo.shop.svc:27017' });
+  });
+
   test("'none' gives no env at all, but the policies and the order", () => {
     const { chart, db, api } = shop();
     const conn = api.connectTo(db, { envForm: 'none' });
@@ -408,7 +420,7 @@ describe('connectTo env forms', () => {
     ['an unknown form', { envForm: 'dsn' }, "'connectTo.envForm' is not an env form, got 'dsn'. Allowed: 'host-port', 'addr', 'url', 'none'"],
     ['a name for a variable the form does not set', { envForm: 'addr', env: { host: 'DB_HOSTNAME' } }, "'connectTo.env.host' names a variable the env form 'addr' does not set, got 'DB_HOSTNAME'. Allowed: username, password, database, addr. Fix: add 'host-port' to envForm"],
     ['env with none', { envForm: 'none', env: { url: 'X' } }, "'connectTo.envForm' is 'none', so 'env' and 'url' would be ignored"],
-    ['a URL without a scheme', { envForm: 'url' }, "'connectTo.url.scheme' is needed: the target has no URL scheme of its own. Allowed: a lowercase scheme such as 'http', 'postgres' or 'redis'. Fix: pass { url: { scheme: 'http' } }"],
+    ['a URL scheme that is not one', { envForm: 'url', url: { scheme: 'Redis DB' } }, "'connectTo.url.scheme' is not a URL scheme, got 'Redis DB'"],
     ['a path without a slash', { envForm: 'url', url: { scheme: 'http', path: 'v1' } }, "'connectTo.url.path' must start with '/', got 'v1'"],
   ])('fails when given %s', (_w, options, message) => {
     const chart = newChart('shop', { namespace: 'shop' });

@@ -22,6 +22,12 @@ export interface PostgreSQLProps extends Omit<StatefulStoreProps, 'image' | 'por
   /** The data volume, mounted at /var/lib/postgresql/data (PGDATA is its `pgdata` subdirectory). @default 10Gi ReadWriteOnce */
   readonly storage?: PresetStorageOptions;
   /**
+   * The scheme of `connectTo(db, { envForm: 'url' })`: 'postgresql' is the one every client
+   * accepts (libpq, psycopg, node-postgres, pgx; SQLAlchemy ≥ 1.4 refuses 'postgres').
+   * @default 'postgresql'
+   */
+  readonly scheme?: string;
+  /**
    * 0 or 1. Several replicas of this image are independent databases behind one Service, not a
    * replicated cluster.
    * @default 1
@@ -49,6 +55,7 @@ export class PostgreSQL extends StatefulStore {
       image: props.image ?? d.image,
       port,
       portName: props.portName ?? d.portName,
+      scheme: props.scheme ?? d.scheme,
       replicas: props.replicas,
       storage: [{ name: DEFAULTS.statefulStore.storage.name, mountPath: d.mountPath, ...props.storage }],
       credentialRoles: ['username', 'password'],

@@ -24,6 +24,8 @@ export interface RedisProps extends Omit<StatefulStoreProps, 'image' | 'port' | 
   readonly extraArgs?: string[];
   /** The data volume, mounted at /data. @default 10Gi ReadWriteOnce */
   readonly storage?: PresetStorageOptions;
+  /** The scheme of `connectTo(cache, { envForm: 'url' })` ('rediss' for TLS). @default 'redis' */
+  readonly scheme?: string;
   /**
    * 0 or 1. Several replicas of this image are independent caches behind one Service, not a
    * replicated primary.
@@ -51,6 +53,7 @@ export class Redis extends StatefulStore {
       image: props.image ?? d.image,
       port,
       portName: props.portName ?? d.portName,
+      scheme: props.scheme ?? d.scheme,
       replicas: props.replicas,
       storage: [{ name: DEFAULTS.statefulStore.storage.name, mountPath: d.mountPath, ...props.storage }],
       credentialRoles: ['password'],

@@ -14,18 +14,22 @@ const preset = {
   storage: PRESET_STORAGE,
 };
 
-function presetFields(missingCredentials: string, credentialsFix: string, instances: string, replicationFix: string) {
+function presetFields(missingCredentials: string, credentialsFix: string, server: string, replicationFix: string) {
   return {
     ...preset,
     credentials: v.required(CREDENTIALS, { message: `is required: ${missingCredentials}`, fix: credentialsFix }),
-    replicas: v.int({ min: 0, max: 1, allowed: '0 or 1', message: `must be 0 or 1: more pods would be independent ${instances} behind one Service`, fix: replicationFix }),
+    replicas: v.int({
+      min: 0, max: 1, allowed: '0 (stopped) or 1',
+      message: `must be 0 or 1: a second pod would be another ${server} with its own data behind the same Service (not a replica), so clients would see different data`,
+      fix: `use 1 (0 stops it); ${replicationFix}`,
+    }),
   };
 }
 
 /** The spec of PostgreSQLProps. */
 export const POSTGRES_PROPS = v.object<PostgreSQLProps>()(presetFields(
   'the image does not start without a password', "pass 'credentials: StoreCredentials.fromSecret(...)' or 'StoreCredentials.fromExternalSecret(...)'",
-  'databases', 'use a PostgreSQL operator (e.g. CloudNativePG) for replication',
+  'PostgreSQL server', 'for replication or failover use a PostgreSQL operator such as CloudNativePG',
 ), {
   check: (p, r) => checkStore({ ...p, image: p.image ?? DEFAULTS.postgres.image }, DEFAULTS.postgres, r, new Map([
     [DEFAULTS.postgres.mountPath, 'the data volume'], [DEFAULTS.postgres.socketPath, 'the socket volume'],
@@ -37,7 +41,7 @@ export const REDIS_PROPS = v.object<RedisProps>()({
   ...(({ args: _a, ...rest }) => rest)(presetFields(
     'Redis without a password is open to every pod that reaches it',
     "pass 'credentials: StoreCredentials.fromSecret(name, { keys: { password: 'password' } })' or 'StoreCredentials.fromExternalSecret(...)'",
-    'caches', 'use a Redis operator or Sentinel setup for replication',
+    'Redis server', 'for replication or failover use a Redis operator or Sentinel; to spread keys over several servers, Redis Cluster',
   )),
   appendOnly: v.boolean(),
   save: v.string({

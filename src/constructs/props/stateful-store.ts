@@ -1,6 +1,6 @@
 import { DEFAULTS } from '../../core/defaults';
 import { NameRule } from '../../core/names';
-import { absolutePath, envPrefix, nameSpec, portName, portNumber, portSpec, quantity } from '../../core/specs';
+import { absolutePath, envPrefix, urlScheme, nameSpec, portName, portNumber, portSpec, quantity } from '../../core/specs';
 import { Reporter, Spec, typeName, v } from '../../core/validation';
 import { checkWorkload, WORKLOAD_FIELDS } from '../../workload/specs';
 import type { AccessMode, PresetStorageOptions, StatefulStoreProps, StorageClaimProps, StoreCredentials } from '../stateful-store';
@@ -54,6 +54,7 @@ export const STORE_FIELDS = {
   credentialRoles: v.array(v.oneOf(['username', 'password', 'database'] as const)),
   database: v.string({ nonEmpty: true }),
   envPrefix,
+  scheme: urlScheme,
   podManagementPolicy: v.oneOf(['OrderedReady', 'Parallel'] as const),
   partition: v.int({ min: 0, allowed: 'an integer ≥ 0 (0 updates every pod)' }),
   disruptionBudget: v.boolean(),

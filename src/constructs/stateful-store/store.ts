@@ -53,6 +53,8 @@ export interface StatefulStoreProps extends WorkloadProps {
   readonly database?: string;
   /** The prefix of the env vars `connectTo` gives clients. @default - the id in UPPER_SNAKE_CASE ('db' -> 'DB') */
   readonly envPrefix?: string;
+  /** The URL scheme clients get from `connectTo(store, { envForm: 'url' })`, e.g. 'mongodb'. @default - none: such a client passes `url.scheme` */
+  readonly scheme?: string;
   /**
    * 'OrderedReady' starts pods one at a time, each once the previous is Ready; 'Parallel' starts
    * them together. Cannot change after creation.
@@ -136,7 +138,7 @@ export class StatefulStore extends ServedWorkload {
       });
     }
     this.endpoint = {
-      ...this.baseEndpoint(envPrefix), database: props.database, peerTraffic: replicas > 1,
+      ...this.baseEndpoint(envPrefix), database: props.database, scheme: props.scheme, peerTraffic: replicas > 1,
       credentials: this.credentials ? { secretName: this.credentials.secretName, keys: this.credentials.keys } : undefined,
     };
 
