@@ -3,11 +3,11 @@ import { Construct } from 'constructs';
 import * as gw from '../../imports/gateway.networking.k8s.io';
 import * as mon from '../../imports/monitoring.coreos.com';
 import { DEFAULTS } from '../core/defaults';
-import { fail } from '../core/errors';
+import { fail, TimonelError } from '../core/errors';
 import { validateWholeNumber } from '../core/numbers';
 import { PortSpec } from '../core/ports';
 import { Probe } from '../core/probes';
-import { childPath, checkProps } from '../core/validation';
+import { childPath, checkProps, joinPath, propsIssues } from '../core/validation';
 import { ConnectionEndpoint, envPrefixFromId } from '../workload/connections';
 import { addIngress, IngressHostRule, IngressTlsOptions } from '../workload/ingress';
 import { IngressControllerRef, NetworkAccess } from '../workload/network';
@@ -18,20 +18,64 @@ import {
 } from '../workload/scaling';
 import { ServedWorkload } from '../workload/served-workload';
 import { WorkloadProps } from '../workload/workload';
-import { WEB_APP_PROPS } from './props/web-app';
+import { EXTRA_SERVICE, WEB_APP_PROPS } from './props/web-app';
 
-/** The Service in front of the pods. */
-export interface WebAppServiceOptions {
+/** What the main Service and the extra Services of a WebApp share: type, exposure and IP families. */
+export interface WebAppServiceBaseOptions {
   /** @default 'ClusterIP' */
   readonly type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
-  /** The port clients use. @default 80 */
-  readonly port?: number;
+  /** Annotations of the Service (e.g. for the cloud's load balancer controller). @default - none */
+  readonly annotations?: Record<string, string>;
+  /**
+   * Whether external traffic goes to pods on the receiving node only ('Local': keeps the client's
+   * source IP, no second hop) or to any node's pods ('Cluster'). Only for LoadBalancer and NodePort.
+   * @default - Kubernetes' default, 'Cluster'
+   * @see https://kubernetes.io/docs/reference/networking/virtual-ips/#external-traffic-policy
+   */
+  readonly externalTrafficPolicy?: 'Cluster' | 'Local';
+  /**
+   * The client CIDRs (IPv4 or IPv6) the load balancer accepts. Only for LoadBalancer. The load
+   * balancer and kube-proxy enforce it, not the app's NetworkPolicy (see docs/connections.md).
+   * @default - any client
+   */
+  readonly loadBalancerSourceRanges?: string[];
+  /**
+   * The load balancer implementation (`spec.loadBalancerClass`, a prefixed name such as
+   * 'service.k8s.aws/nlb'). Only for LoadBalancer.
+   * @default - the cluster's default load balancer
+   */
+  readonly loadBalancerClass?: string;
   /** Serve IPv4 and IPv6 (`ipFamilyPolicy: PreferDualStack`, families IPv4 + IPv6). @default false */
   readonly dualStack?: boolean;
   /** Explicit IP family policy (overrides `dualStack`). @default - cluster default (SingleStack) */
   readonly ipFamilyPolicy?: 'SingleStack' | 'PreferDualStack' | 'RequireDualStack';
   /** Explicit IP families, primary first. @default - from `dualStack` */
   readonly ipFamilies?: Array<'IPv4' | 'IPv6'>;
+}
+
+/** The Service in front of the pods. */
+export interface WebAppServiceOptions extends WebAppServiceBaseOptions {
+  /** The port clients use. @default 80 */
+  readonly port?: number;
+}
+
+/** A port of an extra Service: one of the app's ports, by name. */
+export interface WebAppServicePort {
+  /** The name of the app's port ('http', or one of `extraPorts`). */
+  readonly name: string;
+  /** The port clients use. @default - the app port's Service port (`service.port` for the main port) */
+  readonly port?: number;
+}
+
+/**
+ * Another Service `<name>-<suffix>` for the same pods, e.g. an external LoadBalancer beside the
+ * internal ClusterIP. A LoadBalancer or NodePort one admits any source on its ports (see `public`).
+ */
+export interface WebAppExtraServiceOptions extends WebAppServiceBaseOptions {
+  /** Names the Service `<name>-<suffix>` (a DNS label, unique among the app's Services). */
+  readonly suffix: string;
+  /** The app's ports it exposes, by name. @default - every port of the app, on its Service port */
+  readonly ports?: WebAppServicePort[];
 }
 
 /**
@@ -95,6 +139,8 @@ export interface WebAppProps extends WorkloadProps {
   readonly healthPath?: string;
   /** @default - ClusterIP on port 80 */
   readonly service?: WebAppServiceOptions;
+  /** More Services for the same pods (see `addExtraService`). @default - none */
+  readonly extraServices?: WebAppExtraServiceOptions[];
   /** @default - no ingress */
   readonly ingress?: WebAppIngressOptions;
   /**
@@ -122,8 +168,8 @@ export interface WebAppProps extends WorkloadProps {
   readonly isolate?: boolean;
   /**
    * Any source (in the cluster or not) may reach the app's ports, even once it is isolated, as a
-   * LoadBalancer or NodePort Service implies.
-   * @default - true for a LoadBalancer or NodePort Service, else false
+   * LoadBalancer or NodePort Service implies. `false` admits no source for the Services either.
+   * @default - each LoadBalancer or NodePort Service (main or extra) opens its own ports; else closed
    */
   readonly public?: boolean;
   /** @default - no ServiceMonitor */
@@ -141,6 +187,7 @@ export interface WebAppProps extends WorkloadProps {
 export class WebApp extends ServedWorkload {
   /** The Deployment (the primary child, id 'Resource'). */
   public readonly deployment: k8s.KubeDeployment;
+  /** The main Service `<name>`. */
   public readonly service: k8s.KubeService;
   public readonly ingress?: k8s.KubeIngress;
   /** The HTTPRoute of `route`. */
@@ -150,6 +197,19 @@ export class WebApp extends ServedWorkload {
   public readonly serviceMonitor?: mon.ServiceMonitor;
   /** What `connectTo` needs to reach the main port (env prefix: the id in UPPER_SNAKE_CASE). */
   public readonly endpoint: ConnectionEndpoint;
+
+  /** The Services of `extraServices` and `addExtraService`, in order. */
+  public get extraServices(): readonly k8s.KubeService[] {
+    return [...this.extras];
+  }
+
+  private readonly extras: k8s.KubeService[] = [];
+  /** Service name suffixes taken, and the prop that took each. */
+  private readonly suffixes = new Map<string, string>();
+  /** `public` as given: undefined lets each exposed Service open its own ports. */
+  private readonly publicChoice?: boolean;
+  /** Whether every port already admits any source (explicit `public`, or an exposed main Service). */
+  private readonly openToAll: boolean;
 
   /** The app's own ingress NetworkPolicy `<name>` (its entry, once isolated), when it has one. */
   public get networkPolicy(): k8s.KubeNetworkPolicy | undefined {
@@ -185,7 +245,7 @@ export class WebApp extends ServedWorkload {
     const spread = (props.spread ?? true) && minReplicas >= 2;
     const rollout = deploymentRollout(this, props.rollout);
 
-    const main: MainContainerExtras = {
+    const container: MainContainerExtras = {
       ports: this.ports,
       probePort: portName,
       defaultProbes: probes,
@@ -193,9 +253,11 @@ export class WebApp extends ServedWorkload {
       preStopSleepSeconds: preStop || undefined,
     };
 
-    this.deployment = this.addDeployment({ replicas: autoscaling ? undefined : replicas, rollout, main, spread });
+    this.deployment = this.addDeployment({ replicas: autoscaling ? undefined : replicas, rollout, main: container, spread });
 
-    this.service = this.addService('Service', { spec: { type: props.service?.type ?? d.serviceType, ...ipFamilies(props.service) } });
+    const main = props.service ?? {};
+    const mainType = main.type ?? d.serviceType;
+    this.service = this.addService('Service', { spec: { type: mainType, ...exposure(main) }, annotations: main.annotations });
 
     if (props.ingress) this.ingress = this.addIngress(props.ingress);
     if (props.route) this.route = addRoute(this, { metadata: this.metadata(), serviceName: this.service.name, ports: this.ports }, props.route);
@@ -215,10 +277,75 @@ export class WebApp extends ServedWorkload {
       const scraped = props.metrics.port ?? port;
       access.admitIngressController({ ports: [scraped], controller: props.metrics.scraper ?? DEFAULTS.traffic.prometheus });
     }
-    const exposed = (props.service?.type ?? d.serviceType) !== 'ClusterIP';
-    if (props.public ?? exposed) access.admitAnySource({ ports: this.ports.map((p) => ({ port: p.port, protocol: p.protocol })) });
+    this.publicChoice = props.public;
+    this.openToAll = props.public ?? mainType !== 'ClusterIP';
+    if (this.openToAll) access.admitAnySource({ ports: this.ports.map((p) => ({ port: p.port, protocol: p.protocol })) });
+    this.suffixes.set('', 'service');
+    (props.extraServices ?? []).forEach((x, i) => this.buildExtraService(x, `extraServices[${i}]`));
     if (props.isolate) access.isolate();
     if (props.metrics) this.serviceMonitor = this.addServiceMonitor(props.metrics, portName);
+  }
+
+  /**
+   * Adds a Service `<name>-<suffix>` for the same pods, like an item of `extraServices` (e.g. an
+   * external LoadBalancer beside the internal ClusterIP). A LoadBalancer or NodePort Service
+   * admits any source on its ports, even once the app is isolated, unless `public` is false.
+   */
+  public addExtraService(options: WebAppExtraServiceOptions): k8s.KubeService {
+    const error = TimonelError.all({ scope: this }, propsIssues(EXTRA_SERVICE, options).map((i) => ({ ...i, prop: joinPath('addExtraService', i.prop ?? '') })));
+    if (error) throw error;
+    return this.buildExtraService(options, 'addExtraService');
+  }
+
+  private buildExtraService(x: WebAppExtraServiceOptions, prop: string): k8s.KubeService {
+    const taken = this.suffixes.get(x.suffix);
+    if (taken !== undefined) {
+      fail({
+        scope: this, prop: `${prop}.suffix`, message: `names the Service '${this.name}-${x.suffix}' that '${taken}' already names`, value: x.suffix,
+        allowed: 'a suffix unique among the app\'s Services', fix: 'choose another suffix',
+      });
+    }
+    const name = `${this.name}-${x.suffix}`;
+    if (name.length > 63) {
+      fail({
+        scope: this, prop: `${prop}.suffix`, message: `makes the Service name '${name}' ${name.length} characters long, over the 63 of a DNS label`, value: x.suffix,
+        allowed: `at most ${62 - this.name.length} characters for the app '${this.name}'`, fix: 'shorten the suffix (or the app\'s name)',
+      });
+    }
+    const wanted: readonly WebAppServicePort[] = x.ports ?? this.ports.map((p) => ({ name: p.name }));
+    const ports = wanted.map((sel, i) => {
+      const p = this.ports.find((q) => q.name === sel.name);
+      if (!p) {
+        fail({
+          scope: this, prop: `${prop}.ports[${i}].name`, message: 'is not a port of the app', value: sel.name,
+          allowed: this.ports.map((q) => `'${q.name}'`).join(', '), fix: "name one of the app's ports, or add it to 'extraPorts'",
+        });
+      }
+      return { spec: p, port: sel.port ?? p.servicePort ?? p.port };
+    });
+    ports.forEach((p, i) => {
+      const j = ports.findIndex((q) => q.port === p.port && (q.spec.protocol ?? 'TCP') === (p.spec.protocol ?? 'TCP'));
+      if (ports.findIndex((q) => q.spec.name === p.spec.name) < i) {
+        fail({ scope: this, prop: `${prop}.ports[${i}].name`, message: 'lists the same port twice', value: p.spec.name, fix: 'list each port once' });
+      }
+      if (j < i) {
+        fail({
+          scope: this, prop: `${prop}.ports[${i}].port`, message: `is already the Service port of '${ports[j].spec.name}'`, value: p.port,
+          allowed: 'each Service port and protocol once', fix: "set 'port' to another number",
+        });
+      }
+    });
+    this.suffixes.set(x.suffix, prop);
+    const type = x.type ?? DEFAULTS.webApp.serviceType;
+    const svc = this.addService(`Service-${x.suffix}`, {
+      suffix: x.suffix, annotations: x.annotations, spec: { type, ...exposure(x) }, ports: ports.map((p) => ({ name: p.spec.name, port: p.port })),
+    });
+    this.extras.push(svc);
+    // What a LoadBalancer or NodePort Service sends on arrives from anywhere (docs/connections.md).
+    if (type !== 'ClusterIP' && this.publicChoice === undefined && !this.openToAll) {
+      NetworkAccess.of(this).admitAnySource({ ports: ports.map((p) => ({ port: p.spec.port, protocol: p.spec.protocol })) });
+    }
+    return svc;
   }
 
   private addIngress(i: WebAppIngressOptions): k8s.KubeIngress {
@@ -250,8 +377,15 @@ export class WebApp extends ServedWorkload {
   }
 }
 
-function ipFamilies(s: WebAppServiceOptions | undefined): Partial<k8s.ServiceSpec> {
-  if (!s) return {};
-  if (s.ipFamilyPolicy || s.ipFamilies) return { ipFamilyPolicy: s.ipFamilyPolicy, ipFamilies: s.ipFamilies };
-  return s.dualStack ? { ipFamilyPolicy: 'PreferDualStack', ipFamilies: ['IPv4', 'IPv6'] } : {};
+// The fields of a Service spec from the options the main and the extra Services share.
+function exposure(s: WebAppServiceBaseOptions): Partial<k8s.ServiceSpec> {
+  const families: Partial<k8s.ServiceSpec> = s.ipFamilyPolicy || s.ipFamilies
+    ? { ipFamilyPolicy: s.ipFamilyPolicy, ipFamilies: s.ipFamilies }
+    : s.dualStack ? { ipFamilyPolicy: 'PreferDualStack', ipFamilies: ['IPv4', 'IPv6'] } : {};
+  return {
+    ...families,
+    externalTrafficPolicy: s.externalTrafficPolicy,
+    loadBalancerSourceRanges: s.loadBalancerSourceRanges ? [...s.loadBalancerSourceRanges] : undefined,
+    loadBalancerClass: s.loadBalancerClass,
+  };
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'net';
 import { EnvValue } from './env';
 import { parseImage } from './image';
 import { isValidLabelKey, isValidLabelValue } from './labels';
@@ -52,6 +53,21 @@ export const labelMap: Spec<Record<string, string>> = v.record(labelValue, { key
 
 /** A map of annotation keys to string values. */
 export const annotationMap: Spec<Record<string, string>> = v.record(v.string(), { key: labelKeyProblem, keys: ['example.com/a'] });
+
+/** What a CIDR is, for messages. */
+export const CIDR_ALLOWED = "an IPv4 or IPv6 address with a prefix length, e.g. '203.0.113.0/24' or '2001:db8::/32'";
+
+/** What is wrong with a CIDR (an IPv4 or IPv6 address with a prefix length), or undefined. */
+export function cidrProblem(cidr: string): Problem | undefined {
+  const [addr, bits, extra] = cidr.split('/');
+  const family = isIP(addr ?? '');
+  if (bits === undefined && family) return { message: 'is an address without a prefix length', allowed: CIDR_ALLOWED, fix: `write '${cidr}/${family === 4 ? 32 : 128}' for this one address` };
+  if (!family || extra !== undefined || !/^[0-9]+$/.test(bits) || Number(bits) > (family === 4 ? 32 : 128)) return { message: 'is not a CIDR', allowed: CIDR_ALLOWED };
+  return undefined;
+}
+
+/** A CIDR: an IPv4 or IPv6 address with a prefix length. */
+export const cidr: Spec<string> = v.string({ allowed: CIDR_ALLOWED, samples: ['203.0.113.0/24', '10.0.0.0/8', '2001:db8::/32'], check: cidrProblem });
 
 /** A port number 1–65535. */
 export const portNumber: Spec<number> = v.int({ min: 1, max: 65535, message: 'must be a port number' });

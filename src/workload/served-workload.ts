@@ -61,20 +61,26 @@ export abstract class ServedWorkload extends Workload implements IConnectable {
   }
 
   /**
-   * A Service selecting this workload's pods on every port. `headless` gives a headless Service
-   * (named `<name>-<suffix>`) that publishes not-ready pods and the container ports.
+   * A Service selecting this workload's pods, on every port or on `ports` (by name, each with its
+   * Service port). `headless` gives a headless Service (named `<name>-<suffix>`) that publishes
+   * not-ready pods and the container ports.
    */
-  protected addService(id: string, options: { suffix?: string; headless?: boolean; spec?: Partial<k8s.ServiceSpec> } = {}): k8s.KubeService {
+  protected addService(id: string, options: {
+    suffix?: string; headless?: boolean; spec?: Partial<k8s.ServiceSpec>; annotations?: Record<string, string>;
+    ports?: ReadonlyArray<{ readonly name: string; readonly port: number }>;
+  } = {}): k8s.KubeService {
     const headless = options.headless ?? false;
+    const selected = options.ports
+      ? options.ports.map((s) => ({ spec: this.ports.find((p) => p.name === s.name)!, port: s.port }))
+      : this.ports.map((p) => ({ spec: p, port: headless ? p.port : p.servicePort ?? p.port }));
+    const annotations = options.annotations && Object.keys(options.annotations).length ? { ...options.annotations } : undefined;
     return new k8s.KubeService(this, id, {
-      metadata: this.metadata(options.suffix),
+      metadata: this.metadata(options.suffix, annotations ? { annotations } : {}),
       spec: {
         ...(headless ? { clusterIp: 'None', publishNotReadyAddresses: true } : {}),
         ...options.spec,
         selector: this.selectorLabels,
-        ports: this.ports.map((p) => ({
-          name: p.name, port: headless ? p.port : p.servicePort ?? p.port, targetPort: intOrString(p.name), protocol: p.protocol ?? 'TCP',
-        })),
+        ports: selected.map(({ spec: p, port }) => ({ name: p.name, port, targetPort: intOrString(p.name), protocol: p.protocol ?? 'TCP' })),
       },
     });
   }

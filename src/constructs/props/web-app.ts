@@ -1,29 +1,61 @@
 import { DEFAULTS } from '../../core/defaults';
 import { isValidName, NameRule } from '../../core/names';
 import {
-  annotationMap, duration, httpPath, nameSpec, portName, portNumber, portSpec,
+  annotationMap, cidr, duration, httpPath, labelKeyProblem, nameSpec, portName, portNumber, portSpec,
 } from '../../core/specs';
-import { Reporter, v } from '../../core/validation';
+import { Fields, Reporter, v } from '../../core/validation';
 import { AUTOSCALING, checkWorkload, DEPLOYMENT_ROLLOUT, WORKLOAD_FIELDS } from '../../workload/specs';
 import type { IngressHostRule, IngressPath, IngressTlsOptions } from '../../workload/ingress';
 import type { RouteGatewayRef, RouteOptions, RoutePath } from '../../workload/route';
 import type { IngressControllerRef } from '../../workload/network';
-import type { WebAppIngressOptions, WebAppMetricsOptions, WebAppProps, WebAppServiceOptions } from '../web-app';
+import type {
+  WebAppExtraServiceOptions, WebAppIngressOptions, WebAppMetricsOptions, WebAppProps, WebAppServiceBaseOptions, WebAppServiceOptions, WebAppServicePort,
+} from '../web-app';
 
-const service = v.object<WebAppServiceOptions>()({
-  type: v.oneOf(['ClusterIP', 'NodePort', 'LoadBalancer'] as const, { fix: 'an ExternalName Service selects no pods: it is not a WebApp' }),
-  port: portNumber,
+const SERVICE_TYPE = v.oneOf(['ClusterIP', 'NodePort', 'LoadBalancer'] as const, { fix: 'an ExternalName Service selects no pods: it is not a WebApp' });
+
+/** The fields the main and the extra Services share. */
+const SERVICE_BASE: Fields<WebAppServiceBaseOptions> = {
+  type: SERVICE_TYPE,
+  annotations: annotationMap,
+  externalTrafficPolicy: v.oneOf(['Cluster', 'Local'] as const),
+  loadBalancerSourceRanges: v.array(cidr, { minItems: 1 }),
+  loadBalancerClass: v.string({
+    allowed: "a label-style name, optionally prefixed, e.g. 'service.k8s.aws/nlb'",
+    samples: ['service.k8s.aws/nlb', 'example.com/internal-vip'],
+    check: (s) => labelKeyProblem(s) && { message: 'is not a valid load balancer class' },
+  }),
   dualStack: v.boolean(),
   ipFamilyPolicy: v.oneOf(['SingleStack', 'PreferDualStack', 'RequireDualStack'] as const),
   ipFamilies: v.array(v.oneOf(['IPv4', 'IPv6'] as const), { minItems: 1 }),
-}, {
-  what: 'service option',
-  check: (s, r) => {
-    const f = s.ipFamilies ?? [];
-    if (f.length > 2 || (f.length === 2 && f[0] === f[1])) r.issue('ipFamilies', { message: 'must list IPv4 and IPv6 at most once each', value: f });
-    if (f.length === 2 && s.ipFamilyPolicy === 'SingleStack') r.issue('ipFamilies', { message: "has two families, but ipFamilyPolicy is 'SingleStack'", value: f });
-  },
-});
+};
+
+// Fields that only some Service types take: the API server rejects them on the others.
+function checkServiceBase(s: WebAppServiceBaseOptions, r: Reporter): void {
+  const f = s.ipFamilies ?? [];
+  if (f.length > 2 || (f.length === 2 && f[0] === f[1])) r.issue('ipFamilies', { message: 'must list IPv4 and IPv6 at most once each', value: f });
+  if (f.length === 2 && s.ipFamilyPolicy === 'SingleStack') r.issue('ipFamilies', { message: "has two families, but ipFamilyPolicy is 'SingleStack'", value: f });
+  const type = s.type ?? DEFAULTS.webApp.serviceType;
+  const only = (prop: keyof WebAppServiceBaseOptions, types: readonly string[]) => {
+    if (s[prop] === undefined || types.includes(type)) return;
+    r.issue(prop, {
+      message: `only applies to a ${types.join(' or ')} Service, but the type is '${type}'`, value: s[prop],
+      allowed: `a Service of type ${types.map((t) => `'${t}'`).join(' or ')}`, fix: `set 'type: '${types[0]}'', or remove '${prop}'`,
+    });
+  };
+  only('externalTrafficPolicy', ['LoadBalancer', 'NodePort']);
+  only('loadBalancerSourceRanges', ['LoadBalancer']);
+  only('loadBalancerClass', ['LoadBalancer']);
+}
+
+const service = v.object<WebAppServiceOptions>()({ ...SERVICE_BASE, port: portNumber }, { what: 'service option', check: checkServiceBase });
+
+/** The spec of an extra Service (`extraServices` items, `addExtraService`). */
+export const EXTRA_SERVICE = v.object<WebAppExtraServiceOptions>()({
+  ...SERVICE_BASE,
+  suffix: v.required(nameSpec(NameRule.DNS_1123_LABEL)),
+  ports: v.array(v.object<WebAppServicePort>()({ name: v.required(portName), port: portNumber }, { what: 'service port field' }), { minItems: 1 }),
+}, { what: 'extra service option', check: checkServiceBase });
 
 const CONTROLLER = v.object<IngressControllerRef>()({
   namespace: v.required(nameSpec(NameRule.DNS_1123_LABEL)),
@@ -80,6 +112,7 @@ export const WEB_APP_PROPS = v.object<WebAppProps>()({
   extraPorts: v.array(portSpec),
   healthPath: httpPath,
   service,
+  extraServices: v.array(EXTRA_SERVICE),
   ingress,
   route: v.object<RouteOptions>()({
     gateway: v.required(v.object<RouteGatewayRef>()({

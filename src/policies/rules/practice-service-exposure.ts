@@ -1,7 +1,7 @@
 import { defineRule } from '../rule';
-import { obj } from './util';
+import { arr, obj } from './util';
 
-/** Services are not exposed outside the cluster directly. */
+/** Services are not exposed outside the cluster directly, or only to known client ranges. */
 export default defineRule({
   id: 'practice-service-exposure',
   severity: 'warning',
@@ -9,11 +9,17 @@ export default defineRule({
   rationale: 'LoadBalancer and NodePort Services expose pods outside the cluster, bypassing the ingress layer (TLS, auth, rate limits).',
   kinds: ['Service'],
   check(o, report) {
-    const type = obj(o.manifest.spec).type;
+    const spec = obj(o.manifest.spec);
+    const type = spec.type;
     if (type !== 'LoadBalancer' && type !== 'NodePort') return;
+    // A load balancer that accepts only given client ranges (none of them everything) is a deliberate, bounded exposure.
+    const ranges = arr(spec.loadBalancerSourceRanges);
+    if (type === 'LoadBalancer' && ranges.length > 0 && ranges.every((r) => typeof r === 'string' && !/\/0+$/.test(r.trim()))) return;
     report({
-      field: 'spec.type', message: `exposes the Service outside the cluster`, value: type,
-      fix: 'use ClusterIP behind an Ingress or Gateway; if direct exposure is intended, suppress this rule with the reason',
+      field: 'spec.type', message: `exposes the Service outside the cluster${type === 'LoadBalancer' ? ' to any client' : ''}`, value: type,
+      fix: type === 'LoadBalancer'
+        ? 'use ClusterIP behind an Ingress or Gateway, or limit the clients with spec.loadBalancerSourceRanges (WebApp: service.loadBalancerSourceRanges); if open exposure is intended, suppress this rule with the reason'
+        : 'use ClusterIP behind an Ingress or Gateway; if direct exposure is intended, suppress this rule with the reason',
     });
   },
 });

@@ -147,6 +147,16 @@ describe('practice-service-exposure', () => {
       "warning: [test.yaml] Service shop/web 'spec.type' exposes the Service outside the cluster, got 'NodePort'. Fix: use ClusterIP behind an Ingress or Gateway; if direct exposure is intended, suppress this rule with the reason",
     ]);
   });
+  test('passes a LoadBalancer limited to client ranges; fails one open to any client', () => {
+    const lb = (ranges?: string[]) => [edit(surroundings()[1], (s) => { s.spec.type = 'LoadBalancer'; s.spec.loadBalancerSourceRanges = ranges; })];
+    expect(lines('practice-service-exposure', lb(['203.0.113.0/24', '2001:db8::/32']))).toEqual([]);
+    const open = [
+      "warning: [test.yaml] Service shop/web 'spec.type' exposes the Service outside the cluster to any client, got 'LoadBalancer'. Fix: use ClusterIP behind an Ingress or Gateway, or limit the clients with spec.loadBalancerSourceRanges (WebApp: service.loadBalancerSourceRanges); if open exposure is intended, suppress this rule with the reason",
+    ];
+    expect(lines('practice-service-exposure', lb())).toEqual(open);
+    expect(lines('practice-service-exposure', lb(['203.0.113.0/24', '0.0.0.0/0']))).toEqual(open);
+    expect(lines('practice-service-exposure', lb(['::/0']))).toEqual(open);
+  });
 });
 
 const role = (rules: any[], kind = 'Role') => ({

@@ -1,0 +1,222 @@
+import { WebApp, WebAppProps } from '../../src/constructs/web-app';
+import { TimonelError } from '../../src/core/errors';
+import { Policy } from '../../src/policies/policy';
+import { TrafficEvaluator } from '../../src/policies/traffic';
+import { expectValidManifests } from '../support/schema';
+import { all, newChart, one, synth } from '../support/util';
+import '../../src/testing/jest';
+
+const IMAGE = 'ghcr.io/acme/web:1.4.2';
+const WEB = { workload: 'shop-web', namespace: 'shop' };
+const OUTSIDE = { ip: '203.0.113.7' };
+
+function render(props: Partial<WebAppProps> = {}): any[] {
+  const chart = newChart('shop', { namespace: 'shop' });
+  new WebApp(chart, 'web', { image: IMAGE, ...props });
+  return synth(chart);
+}
+
+function build(props: Partial<WebAppProps>): () => void {
+  return () => new WebApp(newChart('shop'), 'web', { image: IMAGE, ...props });
+}
+
+function thrown(f: () => void): TimonelError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof TimonelError) return e;
+    throw e;
+  }
+  throw new Error('expected a TimonelError');
+}
+
+const ADMIN = { extraPorts: [{ name: 'admin', port: 9000 }] };
+
+describe('WebApp main Service', () => {
+  test('annotations, externalTrafficPolicy, loadBalancerSourceRanges and loadBalancerClass', () => {
+    const svc = one(render({
+      service: {
+        type: 'LoadBalancer', annotations: { 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing' },
+        externalTrafficPolicy: 'Local', loadBalancerSourceRanges: ['203.0.113.0/24', '2001:db8::/32'], loadBalancerClass: 'service.k8s.aws/nlb',
+      },
+    }), 'Service');
+    expect(svc.metadata.annotations).toEqual({ 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing' });
+    expect(svc.spec).toMatchObject({
+      type: 'LoadBalancer', externalTrafficPolicy: 'Local', loadBalancerSourceRanges: ['203.0.113.0/24', '2001:db8::/32'], loadBalancerClass: 'service.k8s.aws/nlb',
+    });
+  });
+
+  test('a NodePort Service takes externalTrafficPolicy; the default Service has none of the new fields', () => {
+    expect(one(render({ service: { type: 'NodePort', externalTrafficPolicy: 'Local' } }), 'Service').spec.externalTrafficPolicy).toBe('Local');
+    const svc = one(render(), 'Service');
+    expect(svc.metadata.annotations).toBeUndefined();
+    expect(Object.keys(svc.spec).sort()).toEqual(['ports', 'selector', 'type']);
+  });
+
+  test.each([
+    ['externalTrafficPolicy is set on a ClusterIP Service', { externalTrafficPolicy: 'Local' }, 'service.externalTrafficPolicy',
+      /'service\.externalTrafficPolicy' only applies to a LoadBalancer or NodePort Service, but the type is 'ClusterIP'.*Fix: set 'type: 'LoadBalancer''/],
+    ['loadBalancerSourceRanges is set on a NodePort Service', { type: 'NodePort', loadBalancerSourceRanges: ['10.0.0.0/8'] }, 'service.loadBalancerSourceRanges',
+      /only applies to a LoadBalancer Service, but the type is 'NodePort'/],
+    ['loadBalancerClass is set on a ClusterIP Service', { loadBalancerClass: 'example.com/lb' }, 'service.loadBalancerClass', /only applies to a LoadBalancer Service/],
+    ['a source range is no CIDR', { type: 'LoadBalancer', loadBalancerSourceRanges: ['10.0.0.0/33'] }, 'service.loadBalancerSourceRanges[0]',
+      /'service\.loadBalancerSourceRanges\[0\]' is not a CIDR, got '10\.0\.0\.0\/33'.*Allowed: an IPv4 or IPv6 address with a prefix length/],
+    ['a source range is an address', { type: 'LoadBalancer', loadBalancerSourceRanges: ['2001:db8::1'] }, 'service.loadBalancerSourceRanges[0]',
+      /is an address without a prefix length.*Fix: write '2001:db8::1\/128'/],
+    ['the source ranges are empty', { type: 'LoadBalancer', loadBalancerSourceRanges: [] }, 'service.loadBalancerSourceRanges', /at least 1/],
+    ['an annotation key is invalid', { annotations: { 'bad key': 'x' } }, 'service.annotations', /has an invalid key/],
+    ['externalTrafficPolicy is unknown', { type: 'LoadBalancer', externalTrafficPolicy: 'Nearest' }, 'service.externalTrafficPolicy', /'Cluster', 'Local'/],
+    ['loadBalancerClass is not a label-style name', { type: 'LoadBalancer', loadBalancerClass: 'a b' }, 'service.loadBalancerClass', /is not a valid load balancer class/],
+  ])('fails when %s', (_what, service, prop, message) => {
+    const e = thrown(build({ service } as Partial<WebAppProps>));
+    expect(e.prop).toBe(prop);
+    expect(e.message).toMatch(message);
+    expect(e.message).toContain('[shop/web]');
+  });
+});
+
+describe('WebApp extra Services', () => {
+  test('each is a Service <name>-<suffix> for the same pods, with its type, ports, annotations and fields', () => {
+    const objs = render({
+      ...ADMIN,
+      extraServices: [
+        {
+          suffix: 'public', type: 'LoadBalancer', ports: [{ name: 'http', port: 443 }], annotations: { 'example.com/lb': 'external' },
+          externalTrafficPolicy: 'Local', loadBalancerSourceRanges: ['198.51.100.0/24'], dualStack: true,
+        },
+        { suffix: 'admin', ports: [{ name: 'admin' }] },
+      ],
+    });
+    expectValidManifests(objs);
+    const services = all(objs, 'Service');
+    expect(services.map((s) => s.metadata.name)).toEqual(['shop-web', 'shop-web-public', 'shop-web-admin']);
+    const main = one(objs, 'Service', 'shop-web');
+    const pub = one(objs, 'Service', 'shop-web-public');
+    expect(pub.metadata.labels).toEqual(main.metadata.labels);
+    expect(pub.metadata.annotations).toEqual({ 'example.com/lb': 'external' });
+    expect(pub.spec).toEqual({
+      type: 'LoadBalancer', externalTrafficPolicy: 'Local', loadBalancerSourceRanges: ['198.51.100.0/24'],
+      ipFamilyPolicy: 'PreferDualStack', ipFamilies: ['IPv4', 'IPv6'],
+      selector: main.spec.selector, ports: [{ name: 'http', port: 443, targetPort: 'http', protocol: 'TCP' }],
+    });
+    expect(one(objs, 'Service', 'shop-web-admin').spec).toEqual({
+      type: 'ClusterIP', selector: main.spec.selector, ports: [{ name: 'admin', port: 9000, targetPort: 'admin', protocol: 'TCP' }],
+    });
+  });
+
+  test('by default an extra Service has every port of the app, on its Service port', () => {
+    const svc = one(render({ ...ADMIN, service: { port: 8000 }, extraServices: [{ suffix: 'internal' }] }), 'Service', 'shop-web-internal');
+    expect(svc.spec.ports).toEqual([
+      { name: 'http', port: 8000, targetPort: 'http', protocol: 'TCP' },
+      { name: 'admin', port: 9000, targetPort: 'admin', protocol: 'TCP' },
+    ]);
+  });
+
+  test('addExtraService adds the same Service as the prop, also after connectTo', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const web = new WebApp(chart, 'web', { image: IMAGE });
+    new WebApp(chart, 'loadgen', { image: IMAGE }).connectTo(web);
+    const svc = web.addExtraService({ suffix: 'public', type: 'LoadBalancer', ports: [{ name: 'http', port: 443 }] });
+    expect(web.extraServices).toEqual([svc]);
+    const objs = synth(chart);
+    expect(one(objs, 'Service', 'shop-web-public').spec.ports).toEqual([{ name: 'http', port: 443, targetPort: 'http', protocol: 'TCP' }]);
+    expect(objs).toAllowTraffic(OUTSIDE, WEB, 8080);
+  });
+
+  test.each([
+    ['two extra Services share a suffix', { extraServices: [{ suffix: 'public' }, { suffix: 'public' }] }, 'extraServices[1].suffix',
+      /names the Service 'shop-web-public' that 'extraServices\[0\]' already names.*Fix: choose another suffix/],
+    ['a port is not a port of the app', { extraServices: [{ suffix: 'x', ports: [{ name: 'admin' }] }] }, 'extraServices[0].ports[0].name',
+      /'extraServices\[0\]\.ports\[0\]\.name' is not a port of the app, got 'admin'.*Allowed: 'http'/],
+    ['a port is listed twice', { ...ADMIN, extraServices: [{ suffix: 'x', ports: [{ name: 'admin' }, { name: 'admin', port: 9001 }] }] }, 'extraServices[0].ports[1].name',
+      /lists the same port twice/],
+    ['two ports share a Service port', { ...ADMIN, extraServices: [{ suffix: 'x', ports: [{ name: 'http', port: 9000 }, { name: 'admin' }] }] }, 'extraServices[0].ports[1].port',
+      /is already the Service port of 'http'/],
+    ['the name is too long', { extraServices: [{ suffix: 'a'.repeat(60) }] }, 'extraServices[0].suffix', /over the 63 of a DNS label.*Allowed: at most 54 characters/],
+    ['the suffix is not a DNS label', { extraServices: [{ suffix: 'Public' }] }, 'extraServices[0].suffix', /is not a valid DNS-1123 label.*Fix: write 'public'/],
+    ['the suffix is missing', { extraServices: [{ type: 'LoadBalancer' }] }, 'extraServices[0].suffix', /is required/],
+    ['ports is empty', { extraServices: [{ suffix: 'x', ports: [] }] }, 'extraServices[0].ports', /at least 1/],
+    ['externalTrafficPolicy is set on a ClusterIP extra Service', { extraServices: [{ suffix: 'x', externalTrafficPolicy: 'Cluster' }] },
+      'extraServices[0].externalTrafficPolicy', /only applies to a LoadBalancer or NodePort Service/],
+  ])('fails when %s', (_what, props, prop, message) => {
+    const e = thrown(build(props as Partial<WebAppProps>));
+    expect(e.prop).toBe(prop);
+    expect(e.message).toMatch(message);
+    expect(e.message).toContain('[shop/web]');
+  });
+
+  test('addExtraService fails with its own prop path, and knows the suffixes of the prop', () => {
+    const web = new WebApp(newChart('shop'), 'web', { image: IMAGE, extraServices: [{ suffix: 'public' }] });
+    expect(thrown(() => web.addExtraService({ suffix: 'public' }))).toMatchObject({ prop: 'addExtraService.suffix' });
+    expect(thrown(() => web.addExtraService({ suffix: 'x', loadBalancerSourceRanges: ['nope'] } as any)).prop).toMatch(/^addExtraService\.loadBalancerSourceRanges/);
+    expect(thrown(() => web.addExtraService({ suffix: 'x', ports: [{ name: 'grpc' }] })).prop).toBe('addExtraService.ports[0].name');
+  });
+});
+
+describe('WebApp extra Services in the traffic model', () => {
+  function isolated(props: Partial<WebAppProps>): TrafficEvaluator {
+    return TrafficEvaluator.fromManifests(render({ ...ADMIN, isolate: true, ...props }));
+  }
+
+  test('an extra LoadBalancer Service admits any source on its own target ports only', () => {
+    const t = isolated({ extraServices: [{ suffix: 'public', type: 'LoadBalancer', ports: [{ name: 'http', port: 443 }] }] });
+    expect(t.allows({ from: OUTSIDE, to: WEB, port: 8080 })).toBe(true);
+    expect(t.allows({ from: OUTSIDE, to: WEB, port: 9000 })).toBe(false);
+  });
+
+  test('an extra NodePort Service admits any source on every port it has', () => {
+    const t = isolated({ extraServices: [{ suffix: 'nodes', type: 'NodePort' }] });
+    expect(t.allows({ from: OUTSIDE, to: WEB, port: 8080 })).toBe(true);
+    expect(t.allows({ from: OUTSIDE, to: WEB, port: 9000 })).toBe(true);
+  });
+
+  test('an extra ClusterIP Service admits nothing new', () => {
+    const t = isolated({ extraServices: [{ suffix: 'internal' }] });
+    expect(t.allows({ from: OUTSIDE, to: WEB, port: 8080 })).toBe(false);
+    expect(t.allows({ from: { namespace: 'shop', labels: { app: 'other' } }, to: WEB, port: 8080 })).toBe(false);
+  });
+
+  test('loadBalancerSourceRanges still admits any source: the policy sees node addresses unless externalTrafficPolicy is Local', () => {
+    const t = isolated({ extraServices: [{ suffix: 'public', type: 'LoadBalancer', loadBalancerSourceRanges: ['198.51.100.0/24'] }] });
+    expect(t.allows({ from: { ip: '10.0.3.4' }, to: WEB, port: 8080 })).toBe(true);
+  });
+
+  test('public: false admits no source for the extra Services either', () => {
+    const t = isolated({ public: false, extraServices: [{ suffix: 'public', type: 'LoadBalancer' }] });
+    expect(t.allows({ from: OUTSIDE, to: WEB, port: 8080 })).toBe(false);
+  });
+
+  test('a client of the app does not cut off its extra LoadBalancer', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const web = new WebApp(chart, 'web', { image: IMAGE, extraServices: [{ suffix: 'public', type: 'LoadBalancer', ports: [{ name: 'http' }] }] });
+    const loadgen = new WebApp(chart, 'loadgen', { image: IMAGE });
+    loadgen.connectTo(web);
+    expect(chart).toAllowTraffic(loadgen, web, 'http', { defaultNamespace: 'shop' });
+    expect(chart).toAllowTraffic(OUTSIDE, web, 'http', { defaultNamespace: 'shop' });
+    expect(all(synth(chart), 'NetworkPolicy').find((p) => p.metadata.name === 'shop-web')!.spec.ingress).toEqual([
+      { ports: [{ protocol: 'TCP', port: 8080 }] },
+    ]);
+  });
+});
+
+describe('WebApp extra Services and the policies', () => {
+  test('an internal ClusterIP and an external LoadBalancer limited to client ranges pass without a suppression', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    new WebApp(chart, 'web', {
+      image: IMAGE, isolate: true,
+      extraServices: [{ suffix: 'public', type: 'LoadBalancer', loadBalancerSourceRanges: ['198.51.100.0/24'], ports: [{ name: 'http', port: 443 }] }],
+    });
+    const objs = synth(chart);
+    expect(Policy.lastReport(chart)!.warnings.map((f) => f.ruleId)).not.toContain('practice-service-exposure');
+    expect(objs.flatMap((o) => Object.keys(o.metadata.annotations ?? {}))).toEqual([]);
+  });
+
+  test('an extra LoadBalancer open to any client is flagged like a main one', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    new WebApp(chart, 'web', { image: IMAGE, isolate: true, extraServices: [{ suffix: 'public', type: 'LoadBalancer' }] });
+    synth(chart);
+    expect(Policy.lastReport(chart)!.warnings.filter((f) => f.ruleId === 'practice-service-exposure').map((f) => f.message)).toEqual([
+      expect.stringContaining('Service shop/shop-web-public'),
+    ]);
+  });
+});
