@@ -17,6 +17,8 @@ import { KUSTOMIZATION_FILE, kustomization, renderEntries } from './kustomizatio
 import { orderForApply } from './order';
 import { APP_PROPS } from './specs';
 import { checkProps } from '../core/validation';
+import { setAppContext } from '../core/chart-context';
+import type { TrafficDefaults } from '../core/traffic';
 
 /** Props of a timonel app. */
 export interface AppProps extends Omit<Cdk8sAppProps, 'yamlOutputType'> {
@@ -40,6 +42,13 @@ export interface AppProps extends Omit<Cdk8sAppProps, 'yamlOutputType'> {
    * @see https://kubernetes.io/docs/tasks/manage-kubernetes-objects/declarative-config/#alternative-kubectl-apply-f-directory-prune
    */
   readonly applySet?: ApplySetOptions;
+  /**
+   * Whose pods an app's own exposure admits once it is isolated, for every chart: the ingress
+   * controller (or Gateway) of Ingresses and routes, and Prometheus for `metrics`. A chart's
+   * `traffic` and an app's own `ingress.controller` or `metrics.scraper` win.
+   * @default - DEFAULTS.traffic: ingress-nginx's controller, prometheus-operator's Prometheus
+   */
+  readonly traffic?: TrafficDefaults;
 }
 
 /**
@@ -57,6 +66,8 @@ export class App extends Cdk8sApp {
   public readonly delivery: DeliveryTool;
   /** The ApplySet id every object is labelled with (`applyset.kubernetes.io/part-of`), if any. */
   public readonly applySetId?: string;
+  /** The app-wide traffic defaults (see `AppProps.traffic`). */
+  public readonly traffic: TrafficDefaults;
 
   constructor(props: AppProps = {}) {
     super({
@@ -67,6 +78,8 @@ export class App extends Cdk8sApp {
     this.recordsConstructMetadata = recordsConstructMetadata(props.recordConstructMetadata);
     this.delivery = props.delivery ?? 'kubectl';
     this.applySetId = props.applySet === undefined ? undefined : resolveApplySet(this, props.applySet);
+    this.traffic = props.traffic ?? {};
+    setAppContext(this, { traffic: this.traffic });
   }
 
   /**

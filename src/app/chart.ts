@@ -1,7 +1,8 @@
 import { ApiObject, Chart, ChartProps, JsonPatch, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { isTimonelChart, setChartContext, timonelChartOf } from '../core/chart-context';
+import { appContextOf, isTimonelChart, setChartContext, timonelChartOf } from '../core/chart-context';
+import type { TrafficDefaults } from '../core/traffic';
 import { DEFAULTS } from '../core/defaults';
 import { LABELS } from '../core/labels';
 import { NameRule, validateName } from '../core/names';
@@ -50,6 +51,13 @@ export interface TimonelChartProps extends ChartProps {
    * @default - the profile set with `Policy.setDefault` on the app, else 'restricted'
    */
   readonly policy?: PolicyOptions;
+  /**
+   * Whose pods the exposure of this chart's apps admits once they are isolated (the ingress
+   * controller or Gateway, Prometheus), each field over the App's `traffic`; an app's own
+   * `ingress.controller` or `metrics.scraper` wins.
+   * @default - the App's `traffic`, else DEFAULTS.traffic
+   */
+  readonly traffic?: TrafficDefaults;
 }
 
 /** A Pod Security Standards level. @see https://kubernetes.io/docs/concepts/security/pod-security-standards/ */
@@ -69,13 +77,20 @@ export class TimonelChart extends Chart {
 
   /** The value of `app.kubernetes.io/part-of` for this chart's objects. */
   public readonly partOf: string;
+  /** The traffic defaults of this chart's apps: its `traffic` over the App's (undefined fields: DEFAULTS.traffic). */
+  public readonly traffic: TrafficDefaults;
   /** The Namespace object, when the chart creates one. */
   public readonly namespaceObject?: k8s.KubeNamespace;
 
   constructor(scope: Construct, id: string, props: TimonelChartProps = {}) {
     super(scope, id, { ...checkProps(CHART_PROPS, props, childPath(scope, id)), disableResourceNameHashes: true });
     this.partOf = props.partOf ?? partOfFromId(this, id);
-    setChartContext(this, { partOf: this.partOf });
+    const fromApp = appContextOf(this).traffic ?? {};
+    this.traffic = {
+      ingressController: props.traffic?.ingressController ?? fromApp.ingressController,
+      prometheus: props.traffic?.prometheus ?? fromApp.prometheus,
+    };
+    setChartContext(this, { partOf: this.partOf, traffic: this.traffic });
     configureChartPolicy(this, props.policy);
     if (props.namespace) {
       validateName(props.namespace, NameRule.DNS_1123_LABEL, { scope: this, prop: 'namespace' });

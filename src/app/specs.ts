@@ -1,5 +1,5 @@
 import { NameRule } from '../core/names';
-import { labelMap, labelValue, nameSpec } from '../core/specs';
+import { labelMap, labelValue, nameSpec, trafficDefaults } from '../core/specs';
 import { v } from '../core/validation';
 import { PolicyOptions, PROFILE } from '../policies/policy';
 import type { AppProps } from './app';
@@ -13,6 +13,7 @@ export const CHART_PROPS = v.object<TimonelChartProps>()({
   podSecurity: v.oneOf(['restricted', 'baseline', 'privileged'] as const),
   partOf: labelValue,
   policy: v.object<PolicyOptions>()({ profile: PROFILE }, { what: 'policy option' }),
+  traffic: trafficDefaults,
   labels: labelMap,
   disableResourceNameHashes: v.boolean(),
 });
@@ -23,6 +24,7 @@ export const APP_PROPS = v.object<AppProps>()({
   outputFileExtension: v.string({ nonEmpty: true, samples: ['.k8s.yaml'] }),
   recordConstructMetadata: v.boolean(),
   delivery: v.oneOf(['kubectl', 'argocd', 'flux'] as const),
+  traffic: trafficDefaults,
   applySet: v.object<ApplySetOptions>()({
     name: v.required(nameSpec(NameRule.DNS_1123_SUBDOMAIN)),
     namespace: nameSpec(NameRule.DNS_1123_LABEL),

@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as gw from '../../imports/gateway.networking.k8s.io';
 import * as mon from '../../imports/monitoring.coreos.com';
+import { trafficDefaultsOf } from '../core/chart-context';
 import { DEFAULTS } from '../core/defaults';
 import { fail, TimonelError } from '../core/errors';
 import { validateWholeNumber } from '../core/numbers';
@@ -98,8 +99,9 @@ export interface WebAppIngressOptions {
   /** Extra annotations for the ingress controller. @default - none */
   readonly annotations?: Record<string, string>;
   /**
-   * The ingress controller's pods, admitted to the main port even once the app is isolated.
-   * @default - DEFAULTS.traffic.ingressController: ingress-nginx's controller in namespace 'ingress-nginx'
+   * The ingress controller's pods, admitted to the routed ports even once the app is isolated.
+   * @default - the chart's or the App's `traffic.ingressController`, else DEFAULTS.traffic.ingressController
+   *   (ingress-nginx's controller in namespace 'ingress-nginx')
    */
   readonly controller?: IngressControllerRef;
 }
@@ -120,7 +122,8 @@ export interface WebAppMetricsOptions {
   readonly interval?: string;
   /**
    * The Prometheus pods, admitted to the metrics port even once the app is isolated.
-   * @default - DEFAULTS.traffic.prometheus: prometheus-operator's Prometheus in namespace 'monitoring'
+   * @default - the chart's or the App's `traffic.prometheus`, else DEFAULTS.traffic.prometheus
+   *   (prometheus-operator's Prometheus in namespace 'monitoring')
    */
   readonly scraper?: IngressControllerRef;
 }
@@ -275,7 +278,7 @@ export class WebApp extends ServedWorkload {
     if (props.route) access.admitIngressController({ ports: portsOf((props.route.paths ?? [{}]).map((x) => x.port)) });
     if (props.metrics) {
       const scraped = props.metrics.port ?? port;
-      access.admitIngressController({ ports: [scraped], controller: props.metrics.scraper ?? DEFAULTS.traffic.prometheus });
+      access.admitIngressController({ ports: [scraped], controller: props.metrics.scraper ?? trafficDefaultsOf(this).prometheus ?? DEFAULTS.traffic.prometheus });
     }
     this.publicChoice = props.public;
     this.openToAll = props.public ?? mainType !== 'ClusterIP';

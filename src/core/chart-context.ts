@@ -1,11 +1,32 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { fail } from './errors';
+import { TrafficDefaults } from './traffic';
 
 /** What a timonel chart tells the constructs inside it (set by `TimonelChart`). */
 export interface ChartContext {
   /** `app.kubernetes.io/part-of` for the chart's objects. */
   readonly partOf: string;
+  /** The chart's traffic defaults over the app's (each field on its own). @default - none: DEFAULTS.traffic */
+  readonly traffic?: TrafficDefaults;
+}
+
+/** What a timonel App tells its charts (set by `App`). */
+export interface AppContext {
+  /** The app-wide traffic defaults. @default - none: DEFAULTS.traffic */
+  readonly traffic?: TrafficDefaults;
+}
+
+const APP_CONTEXT = Symbol.for('timonel.App');
+
+/** Marks `app` (the root of the tree) as a timonel App with `context`. */
+export function setAppContext(app: IConstruct, context: AppContext): void {
+  Object.defineProperty(app, APP_CONTEXT, { value: context });
+}
+
+/** The context of the timonel App at the root of `c`'s tree; empty for a plain cdk8s App. */
+export function appContextOf(c: IConstruct): AppContext {
+  return ((c.node.root as any)[APP_CONTEXT] as AppContext | undefined) ?? {};
 }
 
 // Symbol.for: a second copy of timonel in the same process still recognizes the chart.
@@ -33,4 +54,10 @@ export function timonelChartOf(c: IConstruct): { readonly chart: Chart; readonly
     });
   }
   return { chart, context: (chart as any)[CHART_CONTEXT] as ChartContext };
+}
+
+/** The traffic defaults of the timonel chart `c` is in (the chart's over the app's); empty outside one. */
+export function trafficDefaultsOf(c: IConstruct): TrafficDefaults {
+  const chart = [...c.node.scopes].reverse().find((s) => CHART_CONTEXT in s);
+  return ((chart as any)?.[CHART_CONTEXT] as ChartContext | undefined)?.traffic ?? {};
 }

@@ -7,6 +7,7 @@ import { INT32_MAX } from './numbers';
 import { PortSpec } from './ports';
 import { Probe, ProbeTiming } from './probes';
 import { parseQuantity, QuantityKind } from './quantity';
+import { IngressControllerRef, TrafficDefaults } from './traffic';
 import { Problem, Spec, v } from './validation';
 
 // The field specs every construct shares, each a string/number rule of the Kubernetes API.
@@ -50,6 +51,18 @@ export function labelKeyProblem(k: string): Problem | undefined {
 
 /** A map of label keys to label values (nodeSelector). */
 export const labelMap: Spec<Record<string, string>> = v.record(labelValue, { key: labelKeyProblem, keys: ['disktype', 'kubernetes.io/os'] });
+
+/** The pods of an ingress controller, a Gateway or Prometheus: a namespace and pod labels. */
+export const controllerRef: Spec<IngressControllerRef> = v.object<IngressControllerRef>()({
+  namespace: v.required(nameSpec(NameRule.DNS_1123_LABEL)),
+  podLabels: v.required(labelMap),
+}, { what: 'controller field' });
+
+/** Traffic defaults of an App or a chart. */
+export const trafficDefaults: Spec<TrafficDefaults> = v.object<TrafficDefaults>()({
+  ingressController: controllerRef,
+  prometheus: controllerRef,
+}, { what: 'traffic default' });
 
 /** A map of annotation keys to string values. */
 export const annotationMap: Spec<Record<string, string>> = v.record(v.string(), { key: labelKeyProblem, keys: ['example.com/a'] });

@@ -2,7 +2,9 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { isIP } from 'net';
+import { trafficDefaultsOf } from '../core/chart-context';
 import { DEFAULTS } from '../core/defaults';
+import type { IngressControllerRef } from '../core/traffic';
 import { fail } from '../core/errors';
 import { NameRule, nameFromParts, validateName } from '../core/names';
 import { validatePortNumber } from '../core/ports';
@@ -29,19 +31,16 @@ export interface TrafficPort {
   readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
 }
 
-/** The pods of an ingress controller (or Gateway implementation) that forward an app's public traffic. */
-export interface IngressControllerRef {
-  /** The controller's namespace. */
-  readonly namespace: string;
-  /** Labels that select the controller's pods. */
-  readonly podLabels: Record<string, string>;
-}
+export type { IngressControllerRef } from '../core/traffic';
 
 /** Options of `NetworkAccess.admitIngressController`. */
 export interface AdmitIngressControllerOptions {
   /** The pods' ports the controller forwards to (container ports, not Service ports). */
   readonly ports: ReadonlyArray<number | TrafficPort>;
-  /** @default - DEFAULTS.traffic.ingressController (ingress-nginx's controller in namespace 'ingress-nginx') */
+  /**
+   * @default - the chart's or the App's `traffic.ingressController`, else DEFAULTS.traffic.ingressController
+   *   (ingress-nginx's controller in namespace 'ingress-nginx')
+   */
   readonly controller?: IngressControllerRef;
 }
 
@@ -232,7 +231,7 @@ export class NetworkAccess {
 
   /** Declares that the ingress controller forwards to these ports (an Ingress, a Gateway route): admitted even once isolated. */
   public admitIngressController(options: AdmitIngressControllerOptions): this {
-    const c = options.controller ?? DEFAULTS.traffic.ingressController;
+    const c = options.controller ?? trafficDefaultsOf(this.key).ingressController ?? DEFAULTS.traffic.ingressController;
     const prop = 'ingressController';
     validateName(c.namespace, NameRule.DNS_1123_LABEL, { scope: this.key, prop: `${prop}.namespace` });
     if (!c.podLabels || typeof c.podLabels !== 'object') {

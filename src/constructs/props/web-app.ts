@@ -1,13 +1,12 @@
 import { DEFAULTS } from '../../core/defaults';
 import { isValidName, NameRule } from '../../core/names';
 import {
-  annotationMap, cidr, duration, httpPath, labelKeyProblem, nameSpec, portName, portNumber, portSpec,
+  annotationMap, cidr, controllerRef, duration, httpPath, labelKeyProblem, nameSpec, portName, portNumber, portSpec,
 } from '../../core/specs';
 import { Fields, Reporter, v } from '../../core/validation';
 import { AUTOSCALING, checkWorkload, DEPLOYMENT_ROLLOUT, WORKLOAD_FIELDS } from '../../workload/specs';
 import type { IngressHostRule, IngressPath, IngressTlsOptions } from '../../workload/ingress';
 import type { RouteGatewayRef, RouteOptions, RoutePath } from '../../workload/route';
-import type { IngressControllerRef } from '../../workload/network';
 import type {
   WebAppExtraServiceOptions, WebAppIngressOptions, WebAppMetricsOptions, WebAppProps, WebAppServiceBaseOptions, WebAppServiceOptions, WebAppServicePort,
 } from '../web-app';
@@ -57,10 +56,7 @@ export const EXTRA_SERVICE = v.object<WebAppExtraServiceOptions>()({
   ports: v.array(v.object<WebAppServicePort>()({ name: v.required(portName), port: portNumber }, { what: 'service port field' }), { minItems: 1 }),
 }, { what: 'extra service option', check: checkServiceBase });
 
-const CONTROLLER = v.object<IngressControllerRef>()({
-  namespace: v.required(nameSpec(NameRule.DNS_1123_LABEL)),
-  podLabels: v.required(v.record(v.string())),
-}, { what: 'controller field' });
+const CONTROLLER = controllerRef;
 
 const HOST = "a lowercase DNS name such as 'shop.example.com', optionally starting with '*.'";
 
