@@ -163,6 +163,13 @@ export const DEFAULTS = {
     storage: { name: 'data', size: '10Gi', accessMode: 'ReadWriteOnce', mountPath: '/data' },
     /** Volumes outlive the StatefulSet and scale-downs unless the user opts in to deletion. */
     retention: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+    /**
+     * A preset's `ephemeral: true` (development, caches): data on an emptyDir capped at `sizeLimit`
+     * (evicted beyond it), and the StatefulSet says so with this annotation.
+     */
+    ephemeral: { sizeLimit: '1Gi', annotation: 'timonel.dev/data', annotationValue: 'ephemeral', cacheAnnotationValue: 'cache' },
+    /** Isolated only once a client is declared (a store without clients admits any pod). */
+    isolate: false,
     /** PodDisruptionBudget from this many replicas on (maxUnavailable 1). */
     disruptionBudgetMinReplicas: 2,
     disruptionBudgetMaxUnavailable: 1,
@@ -219,7 +226,23 @@ export const DEFAULTS = {
     /** RDB snapshots: after 3600 s if 1 write, 300 s if 100, 60 s if 10000 (Redis 7's defaults). */
     save: '3600 1 300 100 60 10000',
     scheme: 'redis',
+    mode: 'store',
+    /** `mode: 'cache'`: no persistence, eviction before the memory limit. */
+    cache: {
+      appendOnly: false,
+      save: '',
+      /** Evict the least recently used key of any kind, so writes never fail on a full cache. */
+      maxMemoryPolicy: 'allkeys-lru',
+      /** `--maxmemory` as a share of the memory limit: the rest is Redis' overhead (buffers, fragmentation). */
+      maxMemoryShareOfLimit: 0.75,
+    },
   },
+
+  /**
+   * Images of servers that keep their own data and do not replicate by themselves: more than one
+   * pod of a Deployment running one is as many independent servers (`practice-single-instance`).
+   */
+  singleInstanceImages: ['redis', 'valkey/valkey', 'postgres', 'mysql', 'mariadb', 'mongo'],
 
   /** `connectTo`: env names and the NetworkPolicies that admit exactly the declared traffic. */
   connections: {

@@ -3,6 +3,8 @@ import { Redis, RedisProps } from '../../src/constructs/presets/redis';
 import { StatefulStore, StoreCredentials } from '../../src/constructs/stateful-store';
 import { WebApp } from '../../src/constructs/web-app';
 import { EnvValue } from '../../src/core/env';
+import { Policy } from '../../src/policies/policy';
+import { TrafficEvaluator } from '../../src/policies/traffic';
 import { expectValidManifests } from '../support/schema';
 import { all, newChart, one, podSpec, synth } from '../support/util';
 
@@ -229,5 +231,139 @@ describe('URL schemes of connectTo', () => {
     expect(() => new Redis(newChart('shop'), 'cache', { credentials: REDIS_CREDS, scheme: 'Redis' })).toThrow(
       /\[shop\/cache\] 'scheme' is not a URL scheme, got 'Redis'\. Allowed: a lowercase URL scheme such as 'http', 'postgresql' or 'redis'/,
     );
+  });
+});
+
+describe('Redis as a cache', () => {
+  function renderCache(props: Partial<RedisProps> = {}, clients = true) {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const cache = new Redis(chart, 'carts', { mode: 'cache', ...props });
+    const api = new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+    new WebApp(chart, 'other', { image: 'ghcr.io/acme/other:1.0.0' });
+    if (clients) api.connectTo(cache, { envForm: 'url' });
+    return { cache, objs: synth(chart) };
+  }
+
+  test('matches the defaults snapshot', () => {
+    const { objs } = renderCache({}, false);
+    expect(objs.filter((o) => o.metadata.name === 'shop-carts')).toMatchSnapshot();
+    expectValidManifests(objs);
+  });
+
+  test('no persistence: no claim, no AOF, no snapshots, /data on an emptyDir; annotated as a cache', () => {
+    const { cache, objs } = renderCache();
+    expect(cache.mode).toBe('cache');
+    const sts = one(objs, 'StatefulSet');
+    expect(sts.spec.volumeClaimTemplates).toBeUndefined();
+    expect(sts.metadata.annotations).toEqual({ 'timonel.dev/data': 'cache' });
+    const pod = podSpec(sts);
+    expect(pod.volumes).toContainEqual({ name: 'data', emptyDir: { sizeLimit: '1Gi' } });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'data', mountPath: '/data' });
+    expect(main(objs).args).toEqual([
+      '--port', '6379', '--dir', '/data', '--appendonly', 'no', '--save', '', '--maxmemory', '192mb', '--maxmemory-policy', 'allkeys-lru', '--protected-mode', 'no',
+    ]);
+  });
+
+  test('--maxmemory is 75% of the memory limit (or of a request above the default limit), or maxMemory', () => {
+    expect(main(renderCache({ resources: { memory: { limit: '1Gi' } } }).objs).args).toContain('768mb');
+    expect(main(renderCache({ resources: { memory: { request: '512Mi' } } }).objs).args).toContain('384mb');
+    const args = main(renderCache({ maxMemory: '100Mi', maxMemoryPolicy: 'allkeys-lfu' }).objs).args;
+    expect(args.slice(args.indexOf('--maxmemory'), args.indexOf('--maxmemory') + 4)).toEqual(['--maxmemory', '100mb', '--maxmemory-policy', 'allkeys-lfu']);
+    expect(main(renderCache({ maxMemory: '100M' }).objs).args).toContain('100000000');
+  });
+
+  test('without credentials: no password anywhere, and the client URL has no userinfo', () => {
+    const { objs } = renderCache();
+    expect(main(objs).env).toBeUndefined();
+    expect(main(objs).args).not.toContain('--requirepass');
+    expect(envOf(podSpec(one(objs, 'Deployment', 'shop-api')).containers[0])).toEqual({ CARTS_URL: 'redis://shop-carts.shop.svc:6379' });
+  });
+
+  test('without credentials it is isolated even before its first client: only declared clients reach it', () => {
+    const alone = renderCache({}, false).objs;
+    const own = one(alone, 'NetworkPolicy', 'shop-carts');
+    expect(own.spec).toEqual({ podSelector: { matchLabels: one(alone, 'StatefulSet').spec.selector.matchLabels }, policyTypes: ['Ingress'], ingress: [] });
+    const t = TrafficEvaluator.fromManifests(renderCache().objs);
+    expect(t.allows({ from: { workload: 'shop-api', namespace: 'shop' }, to: { workload: 'shop-carts', namespace: 'shop' }, port: 6379 })).toBe(true);
+    expect(t.allows({ from: { workload: 'shop-other', namespace: 'shop' }, to: { workload: 'shop-carts', namespace: 'shop' }, port: 6379 })).toBe(false);
+    expect(all(renderCache({ isolate: false }, false).objs, 'NetworkPolicy')).toEqual([]);
+  });
+
+  test('with credentials: a password as in mode store, and not isolated before a client', () => {
+    const { objs } = renderCache({ credentials: REDIS_CREDS });
+    expect(main(objs).args).toContain('--requirepass');
+    expect(main(objs).args).not.toContain('--protected-mode');
+    expect(envOf(podSpec(one(objs, 'Deployment', 'shop-api')).containers[0])).toEqual({
+      CARTS_PASSWORD: { secretKeyRef: { name: 'shop-cache-auth', key: 'password' } },
+      CARTS_URL: 'redis://:$(CARTS_PASSWORD)@shop-carts.shop.svc:6379',
+    });
+    expect(all(renderCache({ credentials: REDIS_CREDS }, false).objs, 'NetworkPolicy')).toEqual([]);
+  });
+
+  test('persistence can be turned back on: ephemeral false gives a claim, save and appendOnly are kept', () => {
+    const { objs } = renderCache({ ephemeral: false, save: '900 1', storage: { size: '1Gi' } });
+    const sts = one(objs, 'StatefulSet');
+    expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('1Gi');
+    expect(sts.metadata.annotations).toBeUndefined();
+    expect(main(objs).args.slice(4, 8)).toEqual(['--appendonly', 'no', '--save', '900 1']);
+  });
+
+  test.each([
+    ['maxMemory is above the memory limit', { maxMemory: '300Mi' }, "[shop/carts] 'maxMemory' is above the memory limit: the pod would be killed before Redis evicts a key, got '300Mi'. Allowed: at most the memory limit (256Mi), better about 75% of it"],
+    ['the eviction policy is unknown', { maxMemoryPolicy: 'lru' }, "[shop/carts] 'maxMemoryPolicy' is not one of the allowed values, got 'lru'"],
+    ['the mode is unknown', { mode: 'queue' }, "[shop/carts] 'mode' is not one of the allowed values, got 'queue'. Allowed: 'store', 'cache'"],
+    ['the memory limit leaves no room for data', { resources: { memory: { request: '1Mi', limit: '1Mi' } } }, "[shop/carts] 'resources.memory.limit' leaves less than 1Mi for a cache's data"],
+    ['an ephemeral cache is given a storage class', { storage: { storageClassName: 'fast' } }, "[shop/carts] 'storage.storageClassName' has no effect: the data is on an emptyDir (ephemeral), not on a volume claim, got 'fast'. Fix: remove it (storage.size is the emptyDir's size limit), or set 'ephemeral: false' for a persistent volume"],
+  ])('fails when %s', (_what, props, message) => {
+    expect(() => new Redis(newChart('shop'), 'carts', { mode: 'cache', ...(props as Partial<RedisProps>) })).toThrow(message);
+  });
+
+  test("mode 'store' still requires credentials and says how to make a cache instead", () => {
+    expect(() => new Redis(newChart('shop'), 'cache', {})).toThrow(
+      /\[shop\/cache\] 'credentials' is required: Redis without a password is open to every pod that reaches it \(mode 'store'\).*mode 'cache' makes them optional/,
+    );
+  });
+});
+
+describe('ephemeral PostgreSQL and Redis (development)', () => {
+  test('PostgreSQL: data on an emptyDir sized by storage.size, no claim, annotated; default stays persistent', () => {
+    const objs = renderPg({ ephemeral: true, storage: { size: '2Gi' } });
+    const sts = one(objs, 'StatefulSet');
+    expect(sts.spec.volumeClaimTemplates).toBeUndefined();
+    expect(sts.metadata.annotations).toEqual({ 'timonel.dev/data': 'ephemeral' });
+    const pod = podSpec(sts);
+    expect(pod.volumes).toContainEqual({ name: 'data', emptyDir: { sizeLimit: '2Gi' } });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/lib/postgresql/data' });
+    expect(envOf(pod.containers[0]).PGDATA).toBe('/var/lib/postgresql/data/pgdata');
+    expectValidManifests(objs);
+    const persistent = one(renderPg(), 'StatefulSet');
+    expect(persistent.spec.volumeClaimTemplates).toHaveLength(1);
+    expect(persistent.metadata.annotations).toBeUndefined();
+  });
+
+  test('Redis store: ephemeral keeps AOF and snapshots (they survive container restarts), with a 1Gi default limit', () => {
+    const objs = renderRedis({ ephemeral: true });
+    const sts = one(objs, 'StatefulSet');
+    expect(sts.spec.volumeClaimTemplates).toBeUndefined();
+    expect(podSpec(sts).volumes).toContainEqual({ name: 'data', emptyDir: { sizeLimit: '1Gi' } });
+    expect(main(objs).args).toContain('--requirepass');
+    expect(main(objs).args.slice(4, 6)).toEqual(['--appendonly', 'yes']);
+  });
+
+  test("the policy warns about an ephemeral store (practice-ephemeral-data), not about a cache", () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    new PostgreSQL(chart, 'db', { credentials: PG_CREDS, ephemeral: true });
+    new Redis(chart, 'carts', { mode: 'cache' });
+    synth(chart);
+    const rules = (chart: any) => Policy.lastReport(chart)!.warnings.map((f) => `${f.ruleId} ${f.message.split(' ').slice(1, 3).join(' ')}`);
+    expect(rules(chart).filter((r) => r.startsWith('practice-ephemeral-data'))).toEqual(['practice-ephemeral-data StatefulSet shop/shop-db']);
+  });
+
+  test.each([
+    ['accessModes', { storage: { accessModes: ['ReadWriteOnce'] } }, "[shop/db] 'storage.accessModes' has no effect: the data is on an emptyDir (ephemeral)"],
+    ['deleteVolumesOnDelete', { deleteVolumesOnDelete: true }, "[shop/db] 'deleteVolumesOnDelete' has no effect: the data is on an emptyDir (ephemeral)"],
+    ['ephemeral is not a boolean', { ephemeral: 'yes' }, "[shop/db] 'ephemeral' must be true or false, but is a string"],
+  ])('fails when an ephemeral PostgreSQL gets %s', (_what, props, message) => {
+    expect(() => new PostgreSQL(newChart('shop'), 'db', { credentials: PG_CREDS, ephemeral: true, ...(props as Partial<PostgreSQLProps>) })).toThrow(message);
   });
 });

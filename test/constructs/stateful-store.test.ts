@@ -174,7 +174,9 @@ describe('StatefulStore props', () => {
   });
 
   test('storage: [] makes a store without volumes', () => {
-    expect(sts(render({ storage: [] })).spec.volumeClaimTemplates).toEqual([]);
+    const spec = sts(render({ storage: [] })).spec;
+    expect(spec.volumeClaimTemplates).toBeUndefined();
+    expect(spec.persistentVolumeClaimRetentionPolicy).toBeUndefined();
   });
 
   test('servicePort, portName and extra ports on both Services', () => {

@@ -3,7 +3,7 @@ import { DEFAULTS } from '../../core/defaults';
 import { Probe } from '../../core/probes';
 import { childPath, checkProps, markChecked } from '../../core/validation';
 import { POSTGRES_PROPS } from '../props/presets';
-import { PresetStorageOptions, StatefulStore, StatefulStoreProps, StoreCredentials } from '../stateful-store';
+import { annotateEphemeral, PresetStorageOptions, presetData, StatefulStore, StatefulStoreProps, StoreCredentials } from '../stateful-store';
 
 /** Props of a PostgreSQL store. */
 export interface PostgreSQLProps extends Omit<StatefulStoreProps, 'image' | 'port' | 'storage' | 'credentials' | 'credentialRoles' | 'replicas'> {
@@ -19,8 +19,19 @@ export interface PostgreSQLProps extends Omit<StatefulStoreProps, 'image' | 'por
   readonly credentials: StoreCredentials;
   /** The database created on first start (POSTGRES_DB) when the credentials hold none. @default - the user's name */
   readonly database?: string;
-  /** The data volume, mounted at /var/lib/postgresql/data (PGDATA is its `pgdata` subdirectory). @default 10Gi ReadWriteOnce */
+  /**
+   * The data volume, mounted at /var/lib/postgresql/data (PGDATA is its `pgdata` subdirectory).
+   * With `ephemeral`, only `size` applies (the emptyDir's size limit).
+   * @default - 10Gi ReadWriteOnce (1Gi with `ephemeral`)
+   */
   readonly storage?: PresetStorageOptions;
+  /**
+   * Development only: the data lives on an emptyDir (no PersistentVolumeClaim) and is LOST when
+   * the pod is deleted, evicted or moved to another node. The StatefulSet is annotated
+   * `timonel.dev/data: ephemeral` and the `practice-ephemeral-data` policy warns about it.
+   * @default false
+   */
+  readonly ephemeral?: boolean;
   /**
    * The scheme of `connectTo(db, { envForm: 'url' })`: 'postgresql' is the one every client
    * accepts (libpq, psycopg, node-postgres, pgx; SQLAlchemy ≥ 1.4 refuses 'postgres').
@@ -48,6 +59,8 @@ export class PostgreSQL extends StatefulStore {
     const port = props.port ?? d.port;
     // Probes run without env expansion of Secret values ($(VAR)), so a shell reads POSTGRES_USER.
     // Over TCP, so the init-time server (Unix socket only) does not count as ready.
+    const ephemeral = props.ephemeral ?? false;
+    const data = presetData(d.mountPath, props.storage, ephemeral);
     const ready = Probe.exec(['sh', '-c', `exec pg_isready -q -h 127.0.0.1 -p ${port} -U "$POSTGRES_USER"`]);
     super(scope, id, markChecked({
       component: d.component,
@@ -57,19 +70,20 @@ export class PostgreSQL extends StatefulStore {
       portName: props.portName ?? d.portName,
       scheme: props.scheme ?? d.scheme,
       replicas: props.replicas,
-      storage: [{ name: DEFAULTS.statefulStore.storage.name, mountPath: d.mountPath, ...props.storage }],
+      storage: data.storage,
       credentialRoles: ['username', 'password'],
       securityContext: { runAsUser: d.runAsUser, runAsGroup: d.runAsUser, fsGroup: d.runAsUser, ...props.securityContext },
       resources: props.resources ?? { memory: { request: d.memoryRequest, limit: d.memoryLimit } },
-      volumes: [{ name: 'run', emptyDir: { sizeLimit: d.socketSizeLimit } }, ...(props.volumes ?? [])],
-      mounts: [{ volume: 'run', mountPath: d.socketPath }, ...(props.mounts ?? [])],
+      volumes: [...data.volumes, { name: 'run', emptyDir: { sizeLimit: d.socketSizeLimit } }, ...(props.volumes ?? [])],
+      mounts: [...data.mounts, { volume: 'run', mountPath: d.socketPath }, ...(props.mounts ?? [])],
       env: { PGDATA: `${d.mountPath}/${d.pgdataSubPath}`, ...props.env },
       startup: props.startup ?? ready,
       readiness: props.readiness ?? ready,
       // A restart only when the server no longer accepts TCP: pg_isready also fails during recovery.
       liveness: props.liveness ?? Probe.tcp(),
     }));
-    // Checked before building (POSTGRES_PROPS / REDIS_PROPS): credentials are given, replicas are 0 or 1.
+    if (ephemeral) annotateEphemeral(this.statefulSet);
+    // Checked before building (POSTGRES_PROPS): credentials are given, replicas are 0 or 1.
     this.addEnv({
       POSTGRES_USER: this.credentialEnv('username'),
       POSTGRES_PASSWORD: this.credentialEnv('password'),

@@ -1,8 +1,10 @@
 import { DEFAULTS } from '../../core/defaults';
-import { imageRef, portNumber } from '../../core/specs';
-import { v } from '../../core/validation';
+import { parseQuantity } from '../../core/quantity';
+import { imageRef, portNumber, quantity } from '../../core/specs';
+import { Reporter, v } from '../../core/validation';
 import type { PostgreSQLProps } from '../presets/postgres';
-import type { RedisProps } from '../presets/redis';
+import type { RedisEvictionPolicy, RedisMode, RedisProps } from '../presets/redis';
+import type { PresetStorageOptions } from '../stateful-store';
 import { checkStore, CREDENTIALS, PRESET_STORAGE, STORE_FIELDS } from './stateful-store';
 
 // Presets take the store's fields but their own image, port, storage, credentials and replicas.
@@ -12,7 +14,32 @@ const preset = {
   image: imageRef,
   port: portNumber,
   storage: PRESET_STORAGE,
+  ephemeral: v.boolean(),
 };
+
+/** With `ephemeral` the data is on an emptyDir: claim options would be ignored, so they are errors. */
+function checkEphemeral(p: { readonly storage?: PresetStorageOptions; readonly deleteVolumesOnDelete?: boolean; readonly deleteVolumesOnScaleDown?: boolean }, ephemeral: boolean, r: Reporter): void {
+  if (!ephemeral) return;
+  const why = 'has no effect: the data is on an emptyDir (ephemeral), not on a volume claim';
+  const fix = "remove it (storage.size is the emptyDir's size limit), or set 'ephemeral: false' for a persistent volume";
+  for (const k of ['storageClassName', 'accessModes'] as const) {
+    if (p.storage?.[k] !== undefined) r.issue(`storage.${k}`, { message: why, value: p.storage[k], fix });
+  }
+  for (const k of ['deleteVolumesOnDelete', 'deleteVolumesOnScaleDown'] as const) {
+    if (p[k] !== undefined) r.issue(k, { message: why, value: p[k], fix });
+  }
+}
+
+const MIB = 1024 * 1024;
+
+/** The container's memory limit in bytes, as the pod builder resolves it (the default, raised to a larger request). */
+export function memoryLimitBytes(p: Pick<RedisProps, 'resources'>): number {
+  const m = p.resources?.memory;
+  if (m?.limit !== undefined) return parseQuantity(m.limit)!;
+  const def = parseQuantity(DEFAULTS.resources.memoryLimit)!;
+  const request = m?.request !== undefined ? parseQuantity(m.request) : undefined;
+  return request !== undefined && request > def ? request : def;
+}
 
 function presetFields(missingCredentials: string, credentialsFix: string, server: string, replicationFix: string) {
   return {
@@ -31,25 +58,61 @@ export const POSTGRES_PROPS = v.object<PostgreSQLProps>()(presetFields(
   'the image does not start without a password', "pass 'credentials: StoreCredentials.fromSecret(...)' or 'StoreCredentials.fromExternalSecret(...)'",
   'PostgreSQL server', 'for replication or failover use a PostgreSQL operator such as CloudNativePG',
 ), {
-  check: (p, r) => checkStore({ ...p, image: p.image ?? DEFAULTS.postgres.image }, DEFAULTS.postgres, r, new Map([
-    [DEFAULTS.postgres.mountPath, 'the data volume'], [DEFAULTS.postgres.socketPath, 'the socket volume'],
-  ])),
+  check: (p, r) => {
+    checkStore({ ...p, image: p.image ?? DEFAULTS.postgres.image }, DEFAULTS.postgres, r, new Map([
+      [DEFAULTS.postgres.mountPath, 'the data volume'], [DEFAULTS.postgres.socketPath, 'the socket volume'],
+    ]));
+    checkEphemeral(p, p.ephemeral ?? false, r);
+  },
 });
+
+const REDIS_MODES: readonly RedisMode[] = ['store', 'cache'];
+const EVICTION: readonly RedisEvictionPolicy[] = [
+  'noeviction', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl',
+];
+const REDIS_CREDENTIALS_FIX = "pass 'credentials: StoreCredentials.fromSecret(name, { keys: { password: 'password' } })' or 'StoreCredentials.fromExternalSecret(...)'";
 
 /** The spec of RedisProps. */
 export const REDIS_PROPS = v.object<RedisProps>()({
-  ...(({ args: _a, ...rest }) => rest)(presetFields(
-    'Redis without a password is open to every pod that reaches it',
-    "pass 'credentials: StoreCredentials.fromSecret(name, { keys: { password: 'password' } })' or 'StoreCredentials.fromExternalSecret(...)'",
+  ...(({ args: _a, credentials: _c2, ...rest }) => rest)(presetFields(
+    'Redis without a password is open to every pod that reaches it', REDIS_CREDENTIALS_FIX,
     'Redis server', 'for replication or failover use a Redis operator or Sentinel; to spread keys over several servers, Redis Cluster',
   )),
+  // Required in mode 'store' only (checked below).
+  credentials: CREDENTIALS,
+  mode: v.oneOf(REDIS_MODES),
   appendOnly: v.boolean(),
   save: v.string({
     allowed: "pairs of '<seconds> <changes>', e.g. '3600 1 300 100', or '' for no snapshots",
     samples: ['3600 1 300 100', ''],
     check: (s) => (s === '' || /^\d+ \d+( \d+ \d+)*$/.test(s.trim()) ? undefined : { message: "is not a list of '<seconds> <changes>' pairs" }),
   }),
+  maxMemory: quantity('memory'),
+  maxMemoryPolicy: v.oneOf(EVICTION),
   extraArgs: v.array(v.string()),
 }, {
-  check: (p, r) => checkStore({ ...p, image: p.image ?? DEFAULTS.redis.image }, DEFAULTS.redis, r, new Map([[DEFAULTS.redis.mountPath, 'the data volume']])),
+  check: (p, r) => {
+    checkStore({ ...p, image: p.image ?? DEFAULTS.redis.image }, DEFAULTS.redis, r, new Map([[DEFAULTS.redis.mountPath, 'the data volume']]));
+    const cache = (p.mode ?? DEFAULTS.redis.mode) === 'cache';
+    if (!cache && p.credentials === undefined) {
+      r.issue('credentials', {
+        message: "is required: Redis without a password is open to every pod that reaches it (mode 'store')",
+        fix: `${REDIS_CREDENTIALS_FIX}; for a cache of data you can rebuild, mode 'cache' makes them optional`,
+      });
+    }
+    checkEphemeral(p, p.ephemeral ?? cache, r);
+    const limit = memoryLimitBytes(p);
+    if (p.maxMemory !== undefined && parseQuantity(p.maxMemory)! > limit) {
+      r.issue('maxMemory', {
+        message: 'is above the memory limit: the pod would be killed before Redis evicts a key', value: p.maxMemory,
+        allowed: `at most the memory limit (${p.resources?.memory?.limit ?? `${limit / MIB}Mi`}), better about 75% of it`, fix: "lower it, or raise 'resources.memory.limit'",
+      });
+    }
+    if (cache && p.maxMemory === undefined && limit * DEFAULTS.redis.cache.maxMemoryShareOfLimit < MIB) {
+      r.issue('resources.memory.limit', {
+        message: "leaves less than 1Mi for a cache's data (--maxmemory is 75% of the limit)", value: p.resources?.memory?.limit,
+        allowed: "a limit of a few Mi or more, e.g. '256Mi'", fix: "raise it, or set 'maxMemory'",
+      });
+    }
+  },
 });

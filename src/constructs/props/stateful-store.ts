@@ -59,6 +59,7 @@ export const STORE_FIELDS = {
   partition: v.int({ min: 0, allowed: 'an integer ≥ 0 (0 updates every pod)' }),
   disruptionBudget: v.boolean(),
   spread: v.boolean(),
+  isolate: v.boolean(),
 };
 
 /** The rules of a store across props, for StatefulStore and the presets. */

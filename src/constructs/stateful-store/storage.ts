@@ -1,8 +1,10 @@
+import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { DEFAULTS } from '../../core/defaults';
 import { fail } from '../../core/errors';
 import { isValidName, NameRule, validateName } from '../../core/names';
 import { validateQuantity } from '../../core/quantity';
+import type { MountSpec, VolumeSpec } from '../../workload/pod';
 
 /** How a volume can be mounted. @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#access-modes */
 export type AccessMode = 'ReadWriteOnce' | 'ReadOnlyMany' | 'ReadWriteMany' | 'ReadWriteOncePod';
@@ -30,12 +32,42 @@ export interface StorageClaimProps {
 
 /** The data volume of a preset (PostgreSQL, Redis): its mount path is the preset's. */
 export interface PresetStorageOptions {
-  /** @default '10Gi' */
+  /** The claim's size; with `ephemeral`, the emptyDir's size limit. @default - '10Gi' ('1Gi' with `ephemeral`) */
   readonly size?: string;
   /** @default - the cluster's default StorageClass */
   readonly storageClassName?: string;
   /** @default ['ReadWriteOnce'] */
   readonly accessModes?: AccessMode[];
+}
+
+/** How a preset keeps its data: claims for the StatefulStore, or an emptyDir volume and its mount. */
+export interface PresetData {
+  readonly storage: StorageClaimProps[];
+  readonly volumes: VolumeSpec[];
+  readonly mounts: MountSpec[];
+}
+
+/**
+ * A preset's data volume at `mountPath`: one claim `data` from `storage`, or with `ephemeral` an
+ * emptyDir `data` whose size limit is `storage.size` (checked before: nothing else of `storage`).
+ */
+export function presetData(mountPath: string, storage: PresetStorageOptions | undefined, ephemeral: boolean): PresetData {
+  const d = DEFAULTS.statefulStore;
+  if (!ephemeral) return { storage: [{ name: d.storage.name, mountPath, ...storage }], volumes: [], mounts: [] };
+  return {
+    storage: [],
+    volumes: [{ name: d.storage.name, emptyDir: { sizeLimit: storage?.size ?? d.ephemeral.sizeLimit } }],
+    mounts: [{ volume: d.storage.name, mountPath }],
+  };
+}
+
+/**
+ * Says on the StatefulSet that its data is on an emptyDir, for readers and policies:
+ * `timonel.dev/data: ephemeral` (a store, for development), or `cache` (data that can be rebuilt).
+ */
+export function annotateEphemeral(statefulSet: ApiObject, kind: 'store' | 'cache' = 'store'): void {
+  const e = DEFAULTS.statefulStore.ephemeral;
+  statefulSet.metadata.addAnnotation(e.annotation, kind === 'cache' ? e.cacheAnnotationValue : e.annotationValue);
 }
 
 /** A claim with its defaults applied and validated. */

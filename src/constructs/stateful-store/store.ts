@@ -8,6 +8,7 @@ import { validateWholeNumber } from '../../core/numbers';
 import { PortSpec } from '../../core/ports';
 import { Probe } from '../../core/probes';
 import { ConnectionEndpoint, CredentialRole, envPrefixFromId } from '../../workload/connections';
+import { NetworkAccess } from '../../workload/network';
 import { MainContainerExtras } from '../../workload/pod';
 import { addDisruptionBudget, spreadConstraints } from '../../workload/scaling';
 import { ServedWorkload } from '../../workload/served-workload';
@@ -55,6 +56,13 @@ export interface StatefulStoreProps extends WorkloadProps {
   readonly envPrefix?: string;
   /** The URL scheme clients get from `connectTo(store, { envForm: 'url' })`, e.g. 'mongodb'. @default - none: such a client passes `url.scheme` */
   readonly scheme?: string;
+  /**
+   * Admit only declared clients (`connectTo`, `allowFrom`) from the start: a `<name>`
+   * NetworkPolicy that admits nothing of its own. Without it the store is isolated by its first
+   * client, and admits any pod until then.
+   * @default false
+   */
+  readonly isolate?: boolean;
   /**
    * 'OrderedReady' starts pods one at a time, each once the previous is Ready; 'Parallel' starts
    * them together. Cannot change after creation.
@@ -158,7 +166,8 @@ export class StatefulStore extends ServedWorkload {
         selector: { matchLabels: this.selectorLabels },
         podManagementPolicy,
         updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition } },
-        persistentVolumeClaimRetentionPolicy: {
+        // Without claims there is nothing to retain or template (no empty fields in the YAML).
+        persistentVolumeClaimRetentionPolicy: claims.length === 0 ? undefined : {
           whenDeleted: props.deleteVolumesOnDelete ? 'Delete' : d.retention.whenDeleted,
           whenScaled: props.deleteVolumesOnScaleDown ? 'Delete' : d.retention.whenScaled,
         },
@@ -175,7 +184,7 @@ export class StatefulStore extends ServedWorkload {
             }),
           }),
         },
-        volumeClaimTemplates: claims.map((c) => ({
+        volumeClaimTemplates: claims.length === 0 ? undefined : claims.map((c) => ({
           // Selector labels only: volumeClaimTemplates are immutable, so a version label would block upgrades.
           metadata: { name: c.name, labels: { ...this.selectorLabels } },
           spec: {
@@ -187,6 +196,7 @@ export class StatefulStore extends ServedWorkload {
       },
     });
 
+    if (props.isolate ?? d.isolate) NetworkAccess.of(this).isolate();
     if (wantsBudget) this.disruptionBudget = addDisruptionBudget(this, this.metadata(), this.selectorLabels, d.disruptionBudgetMaxUnavailable);
   }
 

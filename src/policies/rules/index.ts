@@ -45,6 +45,8 @@ import practiceImagePinned from './practice-image-pinned';
 import practiceReadOnlyRootFs from './practice-read-only-root-fs';
 import practiceDisruptionBudget from './practice-disruption-budget';
 import practiceSpread from './practice-spread';
+import practiceEphemeralData from './practice-ephemeral-data';
+import practiceSingleInstance from './practice-single-instance';
 import practiceNetworkPolicy from './practice-network-policy';
 import practiceSecretLiteral from './practice-secret-literal';
 import practiceEnvSecretLiteral from './practice-env-secret-literal';
@@ -102,6 +104,8 @@ export const RULES: readonly Rule[] = [
   practiceReadOnlyRootFs,
   practiceDisruptionBudget,
   practiceSpread,
+  practiceSingleInstance,
+  practiceEphemeralData,
   practiceNetworkPolicy,
   practiceSecretLiteral,
   practiceEnvSecretLiteral,

@@ -211,3 +211,32 @@ describe('practice-rbac-secrets', () => {
     ]);
   });
 });
+
+describe('practice-ephemeral-data', () => {
+  const sts = (annotations?: Record<string, string>) => edit(deployment(), (d) => {
+    d.kind = 'StatefulSet';
+    d.spec.serviceName = 'web';
+    if (annotations) d.metadata.annotations = annotations;
+  });
+  test('passes a StatefulSet without the annotation, and a cache (timonel.dev/data: cache)', () => {
+    expect(lines('practice-ephemeral-data', [sts(), sts({ 'timonel.dev/data': 'cache' })])).toEqual([]);
+  });
+  test('fails (warning) a store marked timonel.dev/data: ephemeral', () => {
+    expect(lines('practice-ephemeral-data', [sts({ 'timonel.dev/data': 'ephemeral' })])).toEqual([
+      "warning: [test.yaml] StatefulSet shop/web 'metadata.annotations[\"timonel.dev/data\"]' marks a store whose data is on an emptyDir: it is lost when the pod is deleted, evicted or rescheduled, got 'ephemeral'. Fix: fine for development (suppress the rule there, with the reason); elsewhere drop 'ephemeral: true' so the data gets a PersistentVolumeClaim",
+    ]);
+  });
+});
+
+describe('practice-single-instance', () => {
+  const image = (replicas: number, img: string) => edit(deployment('web', replicas), (d) => { d.spec.template.spec.containers[0].image = img; });
+  test('passes one replica of redis, and many replicas of other images', () => {
+    expect(lines('practice-single-instance', [image(1, 'redis:7.4.1'), image(3, 'ghcr.io/acme/redis-proxy:1.0.0'), image(2, 'bitnami/redis:7.4')])).toEqual([]);
+  });
+  test('fails (warning) a Deployment with 2 or more replicas of an official database or Redis image', () => {
+    expect(lines('practice-single-instance', [image(2, 'redis:7.4.1'), image(3, 'docker.io/library/postgres:16.4')])).toEqual([
+      "warning: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].image' runs 2 replicas of 'redis' in container 'main': each pod is an independent server with its own data, not a replica, got 'redis:7.4.1'. Fix: run one pod (timonel's Redis or PostgreSQL preset, or replicas: 1), or use an operator for replication",
+      "warning: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].image' runs 3 replicas of 'postgres' in container 'main': each pod is an independent server with its own data, not a replica, got 'docker.io/library/postgres:16.4'. Fix: run one pod (timonel's Redis or PostgreSQL preset, or replicas: 1), or use an operator for replication",
+    ]);
+  });
+});
