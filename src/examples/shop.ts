@@ -55,6 +55,9 @@ export const SHOP_DEFAULTS: ShopValues = {
   db: { storage: '20Gi' },
 };
 
+/** The partners' networks, the only clients of the API's partner load balancer. */
+export const PARTNER_RANGES = ['198.51.100.0/24', '192.0.2.128/25'];
+
 /** The parts of the shop, for wiring and tests. */
 export interface Shop {
   readonly chart: TimonelChart;
@@ -68,7 +71,7 @@ export interface Shop {
 
 /**
  * A small shop: a public web frontend (HTTPS ingress, autoscaling 2–10 at 70% CPU, config),
- * an internal API, a PostgreSQL database, a Redis cache, and an order-processing Worker that
+ * an internal API (also behind a load balancer for partners' networks), a PostgreSQL database, a Redis cache, and an order-processing Worker that
  * consumes the Redis queue and writes to the database (autoscaled on memory, no Service). Credentials come from a vault
  * through External Secrets; `connectTo` wires env, NetworkPolicies and apply order.
  */
@@ -94,6 +97,23 @@ export function shopChart(scope: Construct, values: ShopValues = SHOP_DEFAULTS):
     resources: { cpu: { request: values.api.cpu }, memory: { request: values.api.memoryRequest, limit: values.api.memoryLimit } },
     isolate: true,
     metrics: { port: 9090 },
+    // Partners call the API from their own networks: an NLB (AWS Load Balancer Controller) that
+    // terminates TLS and accepts only their ranges, beside the internal ClusterIP `shop-api`.
+    // Its port is admitted from any source (the ranges are enforced by the load balancer), the
+    // metrics port is not exposed.
+    extraServices: [{
+      suffix: 'partners',
+      type: 'LoadBalancer',
+      loadBalancerClass: 'service.k8s.aws/nlb',
+      ports: [{ name: 'http', port: 443 }],
+      annotations: {
+        'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
+        'service.beta.kubernetes.io/aws-load-balancer-ssl-cert': 'arn:aws:acm:eu-west-1:111122223333:certificate/shop-partners',
+        'service.beta.kubernetes.io/aws-load-balancer-ssl-ports': '443',
+      },
+      externalTrafficPolicy: 'Local',
+      loadBalancerSourceRanges: PARTNER_RANGES,
+    }],
   });
 
   // The API's schema migration, from the same image: it runs (once per API version) after the

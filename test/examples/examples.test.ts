@@ -5,7 +5,8 @@ import { flaskChart } from '../../src/examples/flask';
 import { helloChart } from '../../src/examples/hello';
 import { loggingChart } from '../../src/examples/logging';
 import { reportsChart } from '../../src/examples/reports';
-import { shopChart } from '../../src/examples/shop';
+import { PARTNER_RANGES, shopChart } from '../../src/examples/shop';
+import { Policy } from '../../src/policies/policy';
 import { platform } from '../../src/examples/platform';
 import { buildPlatform } from '../../src/main';
 import { TrafficEvaluator } from '../../src/policies/traffic';
@@ -65,6 +66,21 @@ describe('example charts', () => {
     expect(chart).toHaveObject('ConfigMap', 'shop-web-config', { data: { API_URL: 'http://shop-api.shop.svc' } });
   });
 
+  test('shop: the API has an internal ClusterIP and a partners\' NLB limited to their ranges, with no suppression', () => {
+    const { chart } = shopChart(Testing.app());
+    expect(chart).toHaveObject('Service', 'shop-api', { spec: { type: 'ClusterIP' } });
+    expect(chart).toHaveObject('Service', 'shop-api-partners', {
+      metadata: { annotations: { 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing' } },
+      spec: {
+        type: 'LoadBalancer', loadBalancerClass: 'service.k8s.aws/nlb', externalTrafficPolicy: 'Local', loadBalancerSourceRanges: PARTNER_RANGES,
+        ports: [{ name: 'http', port: 443, targetPort: 'http', protocol: 'TCP' }],
+      },
+    });
+    const objs = synth(chart);
+    expect(objs.flatMap((o) => Object.keys(o.metadata.annotations ?? {})).filter((k) => k.startsWith('timonel.dev/suppress'))).toEqual([]);
+    expect(Policy.lastReport(chart)!.warnings.map((f) => f.ruleId)).not.toContain('practice-service-exposure');
+  });
+
   test('shop: the traffic the connections declare is allowed, and nothing else', () => {
     const { chart, web, api, db, cache, orders } = shopChart(Testing.app());
     expect(chart).toAllowTraffic(web, api, 'http');
@@ -92,14 +108,15 @@ describe('example charts', () => {
     const nginx = { namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' } };
     const prometheus = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
     const stranger = { namespace: 'other', labels: { app: 'stranger' } };
-    // the ingress controller reaches web on its port, and only web
+    // the ingress controller reaches web on its port
     expect(t.allows({ from: nginx, to: at('shop-web'), port: 'http' })).toBe(true);
-    expect(t.allows({ from: nginx, to: at('shop-api'), port: 'http' })).toBe(false);
-    // Prometheus scrapes api's metrics port, nothing else of it
+    // api's http port is behind the partners' load balancer, so any source may reach it (the LB enforces
+    // their ranges; the pods cannot tell them apart): its metrics port stays Prometheus' alone
+    expect(t.allows({ from: { ip: '198.51.100.20' }, to: at('shop-api'), port: 'http' })).toBe(true);
     expect(t.allows({ from: prometheus, to: at('shop-api'), port: 'metrics' })).toBe(true);
-    expect(t.allows({ from: prometheus, to: at('shop-api'), port: 'http' })).toBe(false);
+    for (const other of [nginx, stranger, { ip: '198.51.100.20' }]) expect(t.allows({ from: other, to: at('shop-api'), port: 'metrics' })).toBe(false);
     // nobody else: not another namespace's pods, not the internet, not a client on another port
-    for (const target of ['shop-web', 'shop-api', 'shop-db', 'shop-cache']) {
+    for (const target of ['shop-web', 'shop-db', 'shop-cache']) {
       expect(t.allows({ from: stranger, to: at(target), port: t.workloads.find((w) => w.name === target)!.ports[0].port })).toBe(false);
       expect(t.allows({ from: { ip: '203.0.113.7' }, to: at(target), port: t.workloads.find((w) => w.name === target)!.ports[0].port })).toBe(false);
     }
