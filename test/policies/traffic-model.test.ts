@@ -25,6 +25,8 @@ interface AppSpec {
   readonly isolate: boolean;
   readonly internet: boolean;
   readonly cidr: boolean;
+  /** An extra Service `<name>-extra` on the main port only (the admin port is never on it). */
+  readonly extra?: 'ClusterIP' | 'LoadBalancer' | 'NodePort';
 }
 
 /** A random connection graph: apps with random exposure, isolation, clients and egress allowances. */
@@ -33,6 +35,7 @@ function graph(seed: number) {
   const n = 2 + Math.floor(r() * 5);
   const apps: AppSpec[] = Array.from({ length: n }, (_x, i) => ({
     id: `a${i}`, ingress: r() < 0.4, loadBalancer: r() < 0.2, public: r() < 0.15, isolate: r() < 0.4, internet: r() < 0.25, cidr: r() < 0.2,
+    extra: ([undefined, undefined, 'ClusterIP', 'LoadBalancer', 'NodePort'] as const)[Math.floor(r() * 5)],
   }));
   const edges: Array<[number, number]> = [];
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j && r() < 0.3) edges.push([i, j]);
@@ -43,6 +46,8 @@ function graph(seed: number) {
     public: a.public || undefined,
     ingress: a.ingress ? { host: `${a.id}.example.com` } : undefined,
     service: a.loadBalancer ? { type: 'LoadBalancer' } : undefined,
+    extraPorts: [{ name: 'admin', port: ADMIN }],
+    extraServices: a.extra ? [{ suffix: 'extra', type: a.extra, ports: [{ name: 'http' }] }] : undefined,
   }));
   // connectTo forward (dependencies have no cycles), allowFrom backward: both declare a client.
   edges.forEach(([c, t]) => (c < t ? built[c].connectTo(built[t]) : built[t].allowFrom(built[c])));
@@ -59,6 +64,7 @@ const STRANGER: TrafficPeer = { namespace: 'elsewhere', labels: { app: 'stranger
 const INTERNET_HOST: TrafficPeer = { ip: '203.0.113.7' };
 const DNS: TrafficPeer = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
 const PORT: number = DEFAULTS.webApp.port;
+const ADMIN = 9000;
 
 describe('the traffic model holds on random connection graphs', () => {
   const SEEDS = Array.from({ length: 40 }, (_x, i) => i + 1);
@@ -73,7 +79,9 @@ describe('the traffic model holds on random connection graphs', () => {
     const egress = (i: number, to: TrafficPeer, port: number, protocol: 'TCP' | 'UDP' = 'TCP') => t.check({ from: at(i), to, port, protocol }).egress.allowed;
 
     apps.forEach((a, j) => {
-      const anySource = a.public || a.loadBalancer;
+      // on every port: an explicit public, a LoadBalancer main Service; on the main port: also an exposed extra Service
+      const allPorts = a.public || a.loadBalancer;
+      const anySource = allPorts || a.extra === 'LoadBalancer' || a.extra === 'NodePort';
       const isolated = a.isolate || clientsOf(j).size > 0;
       // 1. declaring clients never removes what the app's own exposure admits
       if (a.ingress) expect([why(`${a.id} admits its ingress controller`), ingress(CONTROLLER, j)]).toEqual([why(`${a.id} admits its ingress controller`), true]);
@@ -91,6 +99,8 @@ describe('the traffic model holds on random connection graphs', () => {
         expect([why(`stranger -> ${a.id}`), ingress(STRANGER, j)]).toEqual([why(`stranger -> ${a.id}`), anySource]);
         expect([why(`internet -> ${a.id}`), ingress(INTERNET_HOST, j)]).toEqual([why(`internet -> ${a.id}`), anySource]);
         expect([why(`controller -> ${a.id}`), ingress(CONTROLLER, j)]).toEqual([why(`controller -> ${a.id}`), a.ingress || anySource]);
+        // the admin port is on no extra Service and no client's target: only an app-wide exposure opens it
+        expect([why(`stranger -> ${a.id} admin`), ingress(STRANGER, j, ADMIN)]).toEqual([why(`stranger -> ${a.id} admin`), allPorts]);
       } else {
         expect([why(`${a.id} is open`), ingress(STRANGER, j)]).toEqual([why(`${a.id} is open`), true]);
       }
