@@ -30,9 +30,9 @@ export function buildPlatform(app: App, values: PlatformValues = PLATFORM_DEFAUL
 
 /**
  * The example platform in two environments: `dev` (overrides in code: one small pod per app, a
- * staging host and certificate issuer, the API's release candidate) and `prod` (overrides in
- * src/examples/values/prod.yaml: more replicas and resources, wider autoscaling), delivered by
- * Argo CD from the repository's `dist/` folder.
+ * staging host and certificate issuer, the API's release candidate, ephemeral stores) and `prod`
+ * (overrides in src/examples/values/prod.yaml: more replicas and resources, wider autoscaling,
+ * persistent stores), delivered by Argo CD from the repository's `dist/` folder.
  */
 export function platform(props: Pick<EnvironmentsProps<PlatformValues>, 'outdir' | 'only' | 'appProps' | 'delivery'> = {}): Environments<PlatformValues> {
   return new Environments<PlatformValues>({
@@ -46,7 +46,9 @@ export function platform(props: Pick<EnvironmentsProps<PlatformValues>, 'outdir'
           shop: {
             web: { host: 'shop.dev.example.com', clusterIssuer: 'letsencrypt-staging', replicas: 1, autoscaling: null },
             api: { tag: '3.3.0-rc.1', replicas: 1, cpu: '50m', memoryRequest: '128Mi', memoryLimit: '256Mi' },
-            db: { storage: '2Gi' },
+            // Throwaway data: no volumes to provision or clean up (practice-ephemeral-data suppressed, with reasons).
+            db: { storage: '2Gi', ephemeral: true },
+            cache: { ephemeral: true },
           },
         },
       },

@@ -7,6 +7,7 @@ import { StoreCredentials } from '../constructs/stateful-store';
 import { WebApp } from '../constructs/web-app';
 import { Worker } from '../constructs/worker';
 import { Probe } from '../core/probes';
+import { Policy } from '../policies/policy';
 import { ConfigSource } from '../workload/config-source';
 import { ConfigExposure } from '../workload/workload';
 import { TimonelChart } from '../app/chart';
@@ -36,8 +37,15 @@ export interface ShopValues {
     readonly memoryLimit: string;
   };
   readonly db: {
-    /** The size of the database volume. */
+    /** The size of the database volume (with `ephemeral`, the emptyDir's size limit). */
     readonly storage: string;
+    /** Data on an emptyDir, lost with the pod: for development only. */
+    readonly ephemeral: boolean;
+  };
+  /** The order queue (Redis as a store). */
+  readonly cache: {
+    /** Data on an emptyDir, lost with the pod: for development only. */
+    readonly ephemeral: boolean;
   };
 }
 
@@ -52,7 +60,8 @@ export const SHOP_DEFAULTS: ShopValues = {
     autoscaling: { minReplicas: 2, maxReplicas: 10, cpuUtilization: 70 },
   },
   api: { tag: '3.2.0', replicas: 2, cpu: '250m', memoryRequest: '256Mi', memoryLimit: '512Mi' },
-  db: { storage: '20Gi' },
+  db: { storage: '20Gi', ephemeral: false },
+  cache: { ephemeral: false },
 };
 
 /** The partners' networks, the only clients of the API's partner load balancer. */
@@ -65,15 +74,19 @@ export interface Shop {
   readonly api: WebApp;
   readonly db: PostgreSQL;
   readonly cache: Redis;
+  readonly carts: Redis;
   readonly orders: Worker;
   readonly migrate: Migration;
 }
 
 /**
  * A small shop: a public web frontend (HTTPS ingress, autoscaling 2–10 at 70% CPU, config),
- * an internal API (also behind a load balancer for partners' networks), a PostgreSQL database, a Redis cache, and an order-processing Worker that
- * consumes the Redis queue and writes to the database (autoscaled on memory, no Service). Credentials come from a vault
- * through External Secrets; `connectTo` wires env, NetworkPolicies and apply order.
+ * an internal API (also behind a load balancer for partners' networks), a PostgreSQL database,
+ * a Redis queue (`cache`, persistent, with a password), a Redis cache of carts (`carts`: no
+ * persistence, no password, isolated to its clients), and an order-processing Worker that
+ * consumes the Redis queue and writes to the database (autoscaled on memory, no Service).
+ * Credentials come from a vault through External Secrets; `connectTo` wires env, NetworkPolicies
+ * and apply order. With `ephemeral` (dev) the database and the queue keep their data on emptyDirs.
  */
 export function shopChart(scope: Construct, values: ShopValues = SHOP_DEFAULTS): Shop {
   const chart = new TimonelChart(scope, 'shop', { namespace: values.namespace });
@@ -82,12 +95,20 @@ export function shopChart(scope: Construct, values: ShopValues = SHOP_DEFAULTS):
     credentials: StoreCredentials.fromExternalSecret({ store: 'vault', storeKind: 'ClusterSecretStore', remoteKey: 'shop/db' }),
     database: 'shop',
     storage: { size: values.db.storage },
+    ephemeral: values.db.ephemeral,
   });
+  if (values.db.ephemeral) Policy.suppress(db.statefulSet, 'practice-ephemeral-data', 'development: a throwaway database, the migration recreates its schema');
 
   const cache = new Redis(chart, 'cache', {
     credentials: StoreCredentials.fromExternalSecret({ store: 'vault', storeKind: 'ClusterSecretStore', remoteKey: 'shop/cache' }),
     storage: { size: '2Gi' },
+    ephemeral: values.cache.ephemeral,
   });
+  if (values.cache.ephemeral) Policy.suppress(cache.statefulSet, 'practice-ephemeral-data', 'development: queued orders may be lost with the pod');
+
+  // Carts are rebuilt from the database on a miss: a cache, without persistence or password.
+  // --maxmemory 384mb (75% of the limit), allkeys-lru.
+  const carts = new Redis(chart, 'carts', { mode: 'cache', resources: { memory: { request: '256Mi', limit: '512Mi' } } });
 
   const api = new WebApp(chart, 'api', {
     image: `ghcr.io/acme/shop-api:${values.api.tag}`,
@@ -140,6 +161,7 @@ export function shopChart(scope: Construct, values: ShopValues = SHOP_DEFAULTS):
 
   api.connectTo(db); // DB_HOST, DB_PORT, DB_USER, DB_PASSWORD, DB_DATABASE
   api.connectTo(cache); // CACHE_HOST, CACHE_PORT, CACHE_PASSWORD
+  api.connectTo(carts, { envForm: 'url' }); // CARTS_URL=redis://shop-carts.shop.svc:6379
   web.connectTo(api); // API_HOST, API_PORT
 
   const orders = new Worker(chart, 'orders', {
@@ -159,5 +181,5 @@ export function shopChart(scope: Construct, values: ShopValues = SHOP_DEFAULTS):
     connectTo: [db, cache], // DB_* and CACHE_* env, egress only to them (and DNS)
   });
 
-  return { chart, web, api, db, cache, orders, migrate };
+  return { chart, web, api, db, cache, carts, orders, migrate };
 }

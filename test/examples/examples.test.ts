@@ -82,8 +82,12 @@ describe('example charts', () => {
   });
 
   test('shop: the traffic the connections declare is allowed, and nothing else', () => {
-    const { chart, web, api, db, cache, orders } = shopChart(Testing.app());
+    const { chart, web, api, db, cache, carts, orders } = shopChart(Testing.app());
     expect(chart).toAllowTraffic(web, api, 'http');
+    expect(chart).toAllowTraffic(api, carts, 'redis');
+    // the password-less cache is isolated: no other pod of the shop reaches it
+    expect(chart).not.toAllowTraffic(orders, carts, 'redis');
+    expect(chart).not.toAllowTraffic(web, carts, 'redis');
     expect(chart).toAllowTraffic(api, db, 'postgres');
     expect(chart).toAllowTraffic(api, cache, 'redis');
     expect(chart).toAllowTraffic(orders, db, 'postgres');
@@ -91,6 +95,19 @@ describe('example charts', () => {
     expect(chart).not.toAllowTraffic(web, db, 'postgres');
     expect(chart).not.toAllowTraffic(orders, api, 'http');
     expect(chart).not.toAllowTraffic(web, orders, 8080);
+  });
+
+  test('shop: carts is a Redis cache (no claim, no persistence, no password, eviction); the API gets a URL without userinfo', () => {
+    const objs = synth(shopChart(Testing.app()).chart);
+    const carts = findObject(objs, 'StatefulSet', 'shop-carts');
+    expect(carts.spec.volumeClaimTemplates).toBeUndefined();
+    expect(carts.metadata.annotations).toEqual({ 'timonel.dev/data': 'cache' });
+    expect(podSpecOf(carts).containers[0].args).toEqual([
+      '--port', '6379', '--dir', '/data', '--appendonly', 'no', '--save', '', '--maxmemory', '384mb', '--maxmemory-policy', 'allkeys-lru', '--protected-mode', 'no',
+    ]);
+    const env = podSpecOf(findObject(objs, 'Deployment', 'shop-api')).containers[0].env;
+    expect(env.find((e: any) => e.name === 'CARTS_URL')).toEqual({ name: 'CARTS_URL', value: 'redis://shop-carts.shop.svc:6379' });
+    expect(env.filter((e: any) => e.name.startsWith('CARTS_')).map((e: any) => e.name)).toEqual(['CARTS_URL']);
   });
 
   test('logging: a NodeAgent on every node reads /var/log, with its reason in the YAML, in a privileged namespace', () => {
@@ -116,7 +133,7 @@ describe('example charts', () => {
     expect(t.allows({ from: prometheus, to: at('shop-api'), port: 'metrics' })).toBe(true);
     for (const other of [nginx, stranger, { ip: '198.51.100.20' }]) expect(t.allows({ from: other, to: at('shop-api'), port: 'metrics' })).toBe(false);
     // nobody else: not another namespace's pods, not the internet, not a client on another port
-    for (const target of ['shop-web', 'shop-db', 'shop-cache']) {
+    for (const target of ['shop-web', 'shop-db', 'shop-cache', 'shop-carts']) {
       expect(t.allows({ from: stranger, to: at(target), port: t.workloads.find((w) => w.name === target)!.ports[0].port })).toBe(false);
       expect(t.allows({ from: { ip: '203.0.113.7' }, to: at(target), port: t.workloads.find((w) => w.name === target)!.ports[0].port })).toBe(false);
     }
@@ -167,6 +184,23 @@ describe('example charts', () => {
     const api = (env: string): any => findObject(e.app(env).render().flatMap((f) => f.docs), 'Deployment', 'shop-api');
     expect([api('dev').spec.replicas, api('prod').spec.replicas]).toEqual([1, 3]);
     expect(podSpecOf(api('dev')).containers[0].image).toBe('ghcr.io/acme/shop-api:3.3.0-rc.1');
+  });
+
+  test('dev keeps the database and the queue on emptyDirs (suppressed with reasons); prod keeps them on volumes', () => {
+    const e = platform({ outdir: '/nonexistent' });
+    const stores = (env: string) => e.app(env).render().flatMap((f) => f.docs).filter((d) => d.kind === 'StatefulSet');
+    for (const name of ['shop-db', 'shop-cache']) {
+      const dev = findObject(stores('dev'), 'StatefulSet', name);
+      expect(dev.spec.volumeClaimTemplates).toBeUndefined();
+      expect(dev.metadata.annotations).toMatchObject({
+        'timonel.dev/data': 'ephemeral', 'timonel.dev/suppress.practice-ephemeral-data': expect.stringMatching(/^development: /),
+      });
+      expect(podSpecOf(dev).volumes).toContainEqual(expect.objectContaining({ name: 'data', emptyDir: expect.any(Object) }));
+      const prod = findObject(stores('prod'), 'StatefulSet', name);
+      expect(prod.spec.volumeClaimTemplates).toHaveLength(1);
+      expect(prod.metadata.annotations ?? {}).not.toHaveProperty('timonel.dev/data');
+    }
+    expect(podSpecOf(findObject(stores('dev'), 'StatefulSet', 'shop-db')).volumes).toContainEqual({ name: 'data', emptyDir: { sizeLimit: '2Gi' } });
   });
 
   test('every object of the example platform validates against the Kubernetes 1.28 schema', () => {
