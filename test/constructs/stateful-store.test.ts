@@ -173,6 +173,13 @@ describe('StatefulStore props', () => {
     expectValidManifests(objs);
   });
 
+  test('isolate: true admits nobody until a client is declared; without it no NetworkPolicy', () => {
+    expect(all(render(), 'NetworkPolicy')).toEqual([]);
+    const policy = one(render({ isolate: true }), 'NetworkPolicy');
+    expect(policy.metadata.name).toBe(sts(render()).metadata.name);
+    expect(policy.spec).toEqual({ podSelector: { matchLabels: sts(render()).spec.selector.matchLabels }, policyTypes: ['Ingress'], ingress: [] });
+  });
+
   test('storage: [] makes a store without volumes', () => {
     const spec = sts(render({ storage: [] })).spec;
     expect(spec.volumeClaimTemplates).toBeUndefined();
