@@ -65,6 +65,8 @@ describe('WebApp main Service', () => {
       /is an address without a prefix length.*Fix: write '2001:db8::1\/128'/],
     ['the source ranges are empty', { type: 'LoadBalancer', loadBalancerSourceRanges: [] }, 'service.loadBalancerSourceRanges', /at least 1/],
     ['an annotation key is invalid', { annotations: { 'bad key': 'x' } }, 'service.annotations', /has an invalid key/],
+    ['an annotation key is timonel\'s', { annotations: { 'timonel.dev/suppress.practice-service-exposure': 'we want it open' } }, 'service.annotations',
+      /uses a key under 'timonel\.dev\/'.*Fix: to suppress a rule on the Service: Policy\.suppress\(app\.service/],
     ['externalTrafficPolicy is unknown', { type: 'LoadBalancer', externalTrafficPolicy: 'Nearest' }, 'service.externalTrafficPolicy', /'Cluster', 'Local'/],
     ['loadBalancerClass is not a label-style name', { type: 'LoadBalancer', loadBalancerClass: 'a b' }, 'service.loadBalancerClass', /is not a valid load balancer class/],
   ])('fails when %s', (_what, service, prop, message) => {
@@ -211,12 +213,16 @@ describe('WebApp extra Services and the policies', () => {
     expect(objs.flatMap((o) => Object.keys(o.metadata.annotations ?? {}))).toEqual([]);
   });
 
-  test('an extra LoadBalancer open to any client is flagged like a main one', () => {
+  test('an extra LoadBalancer open to any client is flagged like a main one, and Policy.suppress on it takes a reason', () => {
     const chart = newChart('shop', { namespace: 'shop' });
-    new WebApp(chart, 'web', { image: IMAGE, isolate: true, extraServices: [{ suffix: 'public', type: 'LoadBalancer' }] });
+    const web = new WebApp(chart, 'web', { image: IMAGE, isolate: true, extraServices: [{ suffix: 'public', type: 'LoadBalancer' }] });
     synth(chart);
     expect(Policy.lastReport(chart)!.warnings.filter((f) => f.ruleId === 'practice-service-exposure').map((f) => f.message)).toEqual([
       expect.stringContaining('Service shop/shop-web-public'),
     ]);
+    Policy.suppress(web.extraServices[0], 'practice-service-exposure', 'a public TCP game server, no HTTP layer');
+    const objs = synth(chart);
+    expect(Policy.lastReport(chart)!.warnings.map((f) => f.ruleId)).not.toContain('practice-service-exposure');
+    expect(one(objs, 'Service', 'shop-web').metadata.annotations).toBeUndefined();
   });
 });

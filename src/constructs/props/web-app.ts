@@ -13,10 +13,20 @@ import type {
 
 const SERVICE_TYPE = v.oneOf(['ClusterIP', 'NodePort', 'LoadBalancer'] as const, { fix: 'an ExternalName Service selects no pods: it is not a WebApp' });
 
+// timonel writes its own keys (suppressions with their checked reasons) through Policy.suppress.
+const serviceAnnotations = v.record(v.string(), {
+  key: (k) => labelKeyProblem(k) ?? (k.startsWith('timonel.dev/') ? {
+    message: "uses a key under 'timonel.dev/', which timonel sets itself",
+    allowed: 'a key of your own domain or of the load balancer controller',
+    fix: "to suppress a rule on the Service: Policy.suppress(app.service, '<rule-id>', '<reason>')",
+  } : undefined),
+  keys: ['service.beta.kubernetes.io/aws-load-balancer-scheme', 'example.com/a'],
+});
+
 /** The fields the main and the extra Services share. */
 const SERVICE_BASE: Fields<WebAppServiceBaseOptions> = {
   type: SERVICE_TYPE,
-  annotations: annotationMap,
+  annotations: serviceAnnotations,
   externalTrafficPolicy: v.oneOf(['Cluster', 'Local'] as const),
   loadBalancerSourceRanges: v.array(cidr, { minItems: 1 }),
   loadBalancerClass: v.string({
