@@ -22,7 +22,7 @@ export type { TimonelErrorDetails } from './core/errors';
 export { LABELS, selectorLabels, standardLabels } from './core/labels';
 export { NameRule, deriveName, shortenName, validateName } from './core/names';
 export { PodBuilder } from './workload/pod';
-export type { ContainerProps, MountSpec, PodProps, ResourcesProps, SecurityProps, VolumeSpec } from './workload/pod';
+export type { ContainerProps, MainContainerExtras, MountSpec, PodProps, PodSpecOptions, ResourcesProps, SecurityProps, VolumeSpec } from './workload/pod';
 export type { PortSpec } from './core/ports';
 export { Probe } from './core/probes';
 export type { HttpProbeOptions, PortProbeOptions, ProbeTiming } from './core/probes';
@@ -36,6 +36,7 @@ export { ConfigSource } from './workload/config-source';
 export type { BindClusterRoleOptions, GrantOptions, GrantScope, PermissionRule, RbacVerb } from './workload/rbac';
 export type { ConfigEntry } from './workload/config-source';
 export type { AutoscalingOptions, DeploymentRolloutOptions } from './workload/scaling';
+export type { DrainOptions } from './workload/drain';
 export * from './constructs/web-app';
 export type { IngressHostRule, IngressPath, IngressPathType, IngressTlsOptions } from './workload/ingress';
 export type { RouteGatewayRef, RouteOptions, RoutePath } from './workload/route';
@@ -56,7 +57,7 @@ export type {
   InternetEgressOptions, ITrafficSubject, NamespaceEgressOptions, PodEgressOptions, TrafficPort, TrafficSubjectData,
 } from './workload/network';
 export type {
-  Connection, ConnectionEndpoint, ConnectionEnvForm, ConnectionEnvNames, ConnectionUrlOptions, ConnectOptions, AllowFromOptions, IConnectable,
+  Connection, ConnectionContainers, ConnectionEndpoint, ConnectionEnvForm, ConnectionEnvNames, ConnectionUrlOptions, ConnectOptions, AllowFromOptions, IConnectable,
   CredentialsRef,
 } from './workload/connections';
 export { Policy, Profile, PolicyError, runPolicies, enforcePolicies } from './policies';

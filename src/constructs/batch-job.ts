@@ -204,8 +204,6 @@ export class BatchJob extends Workload {
       if (!['Allow', 'Forbid', 'Replace'].includes(concurrencyPolicy)) {
         fail({ scope: this, prop: 'concurrencyPolicy', message: 'is not a concurrency policy', value: concurrencyPolicy, allowed: "'Forbid', 'Replace' or 'Allow'" });
       }
-      // Bad env, mounts or probes fail here, not at synth.
-      this.pod.validate({});
       this.cronJob = new k8s.KubeCronJob(this, 'Resource', {
         metadata: this.metadata(),
         spec: {
@@ -220,10 +218,7 @@ export class BatchJob extends Workload {
           jobTemplate: {
             metadata: { labels: this.labels },
             // Lazy, so addEnv and other pod additions still reach future runs.
-            spec: this.renderJobSpec({
-              metadata: { labels: this.pod.renderLabels(this.labels), annotations: Lazy.any({ produce: () => this.pod.renderAnnotations() }) },
-              spec: Lazy.any({ produce: () => this.renderPodSpec() }),
-            }),
+            spec: this.renderJobSpec(this.podTemplate({ restartPolicy: this.settings.restartPolicy })),
           },
         },
       });
@@ -231,6 +226,7 @@ export class BatchJob extends Workload {
       // The name carries a hash of the spec, so the spec is rendered now; at synth it is rendered
       // again and must hash the same, so a later change to the pod cannot go out under a stale name.
       this.specHash = hashOf(this.renderJobSpec(this.renderTemplate(), suspend));
+      this.pod.seal("pass every variable, volume, annotation and permission when creating the BatchJob: a one-off Job's name carries a hash of its spec");
       this.job = new k8s.KubeJob(this, 'Resource', {
         metadata: this.metadata(this.specHash),
         spec: Lazy.any({ produce: () => this.frozenJobSpec(suspend) }),
@@ -340,7 +336,7 @@ export class BatchJob extends Workload {
   }
 
   private mainContainerName(): string {
-    return this.pod.renderSpec({ serviceAccountName: this.serviceAccount.name, main: {} }).containers[0].name;
+    return this.pod.containerNames.main;
   }
 
   private refuseCronOnlyProps(props: BatchJobProps): void {

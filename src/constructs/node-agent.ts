@@ -1,4 +1,3 @@
-import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../core/defaults';
@@ -127,9 +126,8 @@ export class NodeAgent extends Workload {
     });
     if (props.hostNetwork) reasons('hostNetwork.reason', props.hostNetwork.reason);
     const update = this.updateStrategy(props.update);
-    const tolerations = props.tolerateAllTaints ? [...(props.tolerations ?? []), { operator: 'Exists' }] : undefined;
+    const tolerations: k8s.Toleration[] | undefined = props.tolerateAllTaints ? [...(props.tolerations ?? []), { operator: 'Exists' }] : undefined;
     const main = { ports: this.ports, hostPorts };
-    const renderOpts = { serviceAccountName: this.serviceAccount.name, main, hostNetwork: props.hostNetwork !== undefined };
 
     this.daemonSet = new k8s.KubeDaemonSet(this, 'Resource', {
       metadata: this.metadata(),
@@ -137,18 +135,9 @@ export class NodeAgent extends Workload {
         selector: { matchLabels: this.selectorLabels },
         updateStrategy: update,
         revisionHistoryLimit: props.revisionHistoryLimit ?? d.revisionHistoryLimit,
-        template: {
-          metadata: { labels: this.pod.renderLabels(this.labels), annotations: Lazy.any({ produce: () => this.pod.renderAnnotations() }) },
-          spec: Lazy.any({
-            produce: () => {
-              const spec = this.pod.renderSpec(renderOpts);
-              return tolerations ? { ...spec, tolerations } : spec;
-            },
-          }),
-        },
+        template: this.podTemplate({ main, hostNetwork: props.hostNetwork !== undefined, tolerations }),
       },
     });
-    this.pod.renderSpec(renderOpts);
 
     if (props.isolate ?? d.isolate) {
       this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {

@@ -10,6 +10,7 @@ import { PortSpec } from '../core/ports';
 import { Probe } from '../core/probes';
 import { childPath, checkProps, joinPath, propsIssues } from '../core/validation';
 import { ConnectionEndpoint, envPrefixFromId } from '../workload/connections';
+import { DrainOptions, resolveDrain } from '../workload/drain';
 import { addIngress, IngressHostRule, IngressTlsOptions } from '../workload/ingress';
 import { IngressControllerRef, NetworkAccess } from '../workload/network';
 import { MainContainerExtras } from '../workload/pod';
@@ -179,8 +180,13 @@ export interface WebAppProps extends WorkloadProps {
   readonly metrics?: WebAppMetricsOptions;
   /** @default - maxUnavailable 0, maxSurge 25% */
   readonly rollout?: WebAppRolloutOptions;
-  /** A pause before SIGTERM so endpoints drain (needs `sleep` in the image; 0 disables). @default 5 */
-  readonly preStopSleepSeconds?: number;
+  /**
+   * A pause before SIGTERM so that Services and load balancers stop sending new requests first
+   * (see docs/web-app.md#draining), e.g. `{ delaySeconds: 5 }`. The pause counts against
+   * `terminationGracePeriodSeconds` and must be shorter.
+   * @default - none: SIGTERM at once, so the server should keep serving for a few seconds after it
+   */
+  readonly drain?: DrainOptions | false;
 }
 
 /**
@@ -243,8 +249,7 @@ export class WebApp extends ServedWorkload {
     const probes = props.healthPath !== undefined
       ? { startup: Probe.http(props.healthPath), readiness: Probe.http(props.healthPath), liveness: Probe.http(props.healthPath) }
       : { startup: Probe.tcp(), readiness: Probe.tcp(), liveness: Probe.tcp() };
-    const preStop = props.preStopSleepSeconds ?? DEFAULTS.shutdown.preStopSleepSeconds;
-    validateWholeNumber(preStop, { scope: this, prop: 'preStopSleepSeconds' });
+    const drain = resolveDrain(this, props.drain ?? DEFAULTS.shutdown.drain, props.terminationGracePeriodSeconds);
     const spread = (props.spread ?? true) && minReplicas >= 2;
     const rollout = deploymentRollout(this, props.rollout);
 
@@ -253,7 +258,7 @@ export class WebApp extends ServedWorkload {
       probePort: portName,
       defaultProbes: probes,
       probeTiming: { startup: { periodSeconds: DEFAULTS.probe.startupPeriodSeconds, failureThreshold: DEFAULTS.probe.startupFailureThreshold } },
-      preStopSleepSeconds: preStop || undefined,
+      drain,
     };
 
     this.deployment = this.addDeployment({ replicas: autoscaling ? undefined : replicas, rollout, main: container, spread });

@@ -80,7 +80,7 @@ export class Worker extends Workload {
       });
     }
     this.minReplicas = autoscaling ? autoscaling.minReplicas : replicas;
-    for (const kind of ['liveness', 'readiness', 'startup'] as const) checkExecProbe(this, kind, props[kind]);
+    for (const kind of ['liveness', 'readiness', 'startup'] as const) checkExecProbe(this, kind, props[kind] || undefined);
     const spread = (props.spread ?? true) && this.minReplicas >= 2;
     const rollout = deploymentRollout(this, props.rollout);
 

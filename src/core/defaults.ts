@@ -50,10 +50,17 @@ export const DEFAULTS = {
     progressDeadlineSeconds: 600,
   },
 
-  /** Graceful stop: SIGTERM after a preStop pause so endpoints drain first. */
+  /** Graceful stop. */
   shutdown: {
     terminationGracePeriodSeconds: 30,
-    preStopSleepSeconds: 5,
+    /**
+     * No preStop pause unless asked for (`drain`): a `sleep` hook fails in images without a
+     * `sleep` binary (distroless, chiseled), and the kubelet's own sleep action needs
+     * Kubernetes ≥ 1.30. docs/decisions/drain.md says why.
+     */
+    drain: false,
+    /** The time a pause must leave for the app to stop, in the fix of a pause too long for the grace period. */
+    minStopSeconds: 10,
   },
 
   webApp: {

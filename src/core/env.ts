@@ -93,17 +93,35 @@ export class EnvList {
 
   constructor(private readonly scope: IConstruct, private readonly prop = 'env') {}
 
-  /** Adds variables; a name already present is an error. */
-  public add(env: EnvMap | undefined, source = this.prop): void {
-    for (const [name, v] of Object.entries(env ?? {})) {
+  private guard?: (source: string) => void;
+
+  /** Runs `guard` before every later non-empty addition (a pod already rendered refuses them). */
+  public guardWith(guard: (source: string) => void): void {
+    this.guard = guard;
+  }
+
+  /** Fails as `add` would (bad or repeated names, a guarded list), without adding anything. */
+  public check(env: EnvMap | undefined, source = this.prop): void {
+    const names = Object.keys(env ?? {});
+    if (names.length) this.guard?.(source);
+    const seen = new Set(this.vars.keys());
+    for (const name of names) {
       validateEnvName(name, this.scope, source);
-      if (this.vars.has(name)) {
+      if (seen.has(name)) {
         fail({
           scope: this.scope, prop: source, message: `defines the variable '${name}' twice`, value: name,
           allowed: 'each variable name once per container',
           fix: 'remove one of the definitions or rename it',
         });
       }
+      seen.add(name);
+    }
+  }
+
+  /** Adds variables; a name already present is an error, and nothing is added then. */
+  public add(env: EnvMap | undefined, source = this.prop): void {
+    this.check(env, source);
+    for (const [name, v] of Object.entries(env ?? {})) {
       const value = typeof v === 'string' ? EnvValue.value(v) : v;
       this.vars.set(name, value.toEnvVar(name));
     }

@@ -226,10 +226,14 @@ export const envValue: Spec<string | EnvValue> = v.union(
 export const envMap: Spec<Record<string, string | EnvValue>> = v.record(envValue, { key: envNameProblem, keys: ['LOG_LEVEL', 'PORT'] });
 
 /** A Probe made by its factories. */
-export const probe: Spec<Probe> = v.instance(
-  Probe, 'a Probe: Probe.http(path), Probe.tcp(), Probe.grpc() or Probe.exec([...])',
-  () => [Probe.http('/healthz'), Probe.tcp(), Probe.tcp({ port: 'nope' }), Probe.http('/ready', { successThreshold: 2 }), Probe.exec(['true']), Probe.grpc({ port: 9090 })],
-  "write Probe.http('/healthz') instead of a path, or Probe.tcp()",
+export const probe: Spec<Probe | false> = v.union(
+  v.instance(
+    Probe, 'a Probe: Probe.http(path), Probe.tcp(), Probe.grpc() or Probe.exec([...])',
+    () => [Probe.http('/healthz'), Probe.tcp(), Probe.tcp({ port: 'nope' }), Probe.http('/ready', { successThreshold: 2 }), Probe.exec(['true']), Probe.grpc({ port: 9090 })],
+    "write Probe.http('/healthz') instead of a path, or Probe.tcp()",
+  ),
+  v.off(),
+  'a Probe (Probe.http(path), Probe.tcp(), Probe.grpc() or Probe.exec([...])), or false to turn the probe off',
 );
 
 /** Probe timing fields (Probe factories check them). */
@@ -242,9 +246,9 @@ export const probeTiming = {
 } satisfies Record<keyof ProbeTiming, Spec<number>>;
 
 /** A liveness or startup probe must have successThreshold 1 (Kubernetes' rule). */
-export function checkProbeKinds(c: { readonly liveness?: Probe; readonly startup?: Probe }, issue: (prop: string, p: Problem & { value?: unknown }) => void): void {
+export function checkProbeKinds(c: { readonly liveness?: Probe | false; readonly startup?: Probe | false }, issue: (prop: string, p: Problem & { value?: unknown }) => void): void {
   for (const kind of ['liveness', 'startup'] as const) {
-    const t = c[kind]?.timing.successThreshold;
+    const t = c[kind] ? (c[kind] as Probe).timing.successThreshold : undefined;
     if (t !== undefined && t !== 1) {
       issue(`${kind}.successThreshold`, {
         message: `must be 1 for a ${kind} probe`, value: t, allowed: '1', fix: 'leave it out, or set it on the readiness probe',
@@ -255,12 +259,13 @@ export function checkProbeKinds(c: { readonly liveness?: Probe; readonly startup
 
 /** A named probe port must be one of the container's port names; a gRPC probe needs a number. */
 export function checkProbePorts(
-  c: { readonly liveness?: Probe; readonly readiness?: Probe; readonly startup?: Probe },
+  c: { readonly liveness?: Probe | false; readonly readiness?: Probe | false; readonly startup?: Probe | false },
   portNames: readonly string[],
   issue: (prop: string, p: Problem & { value?: unknown }) => void,
 ): void {
   for (const kind of ['liveness', 'readiness', 'startup'] as const) {
-    const port = c[kind]?.port;
+    const p = c[kind];
+    const port = p ? p.port : undefined;
     if (typeof port === 'string' && !portNames.includes(port)) {
       issue(`${kind}.port`, {
         message: 'names a port the container does not have, so the probe can never pass', value: port,

@@ -249,6 +249,19 @@ export const v = {
     };
   },
 
+  /** Exactly `false`, the "turn it off" of a union such as `Probe | false` (any other value is a type problem). */
+  off(): Spec<false> {
+    return {
+      allowed: 'false',
+      shape: { kind: 'enum', values: [false] },
+      check(value, path, ctx) {
+        if (value === false) return true;
+        ctx.report(path, value, typeProblem(value, 'false'));
+        return false;
+      },
+    };
+  },
+
   /** One of the given literals. */
   oneOf<const L extends string | number | boolean>(values: readonly L[], opts: { readonly fix?: string } = {}): Spec<L> {
     const allowed = values.map((x) => (typeof x === 'string' ? `'${x}'` : String(x))).join(', ');
@@ -366,7 +379,9 @@ export const v = {
           const scratch = new Context();
           if (s.check(value, path, scratch)) return true;
         }
-        // Report the problems of the option of the same JavaScript type, else a type problem.
+        // Report the problems of the option of the same JavaScript type, else a type problem
+        // (with an option's own fix, e.g. "write Probe.http('/healthz') instead of a path").
+        let fix: string | undefined;
         for (const s of [a, b]) {
           const scratch = new Context();
           s.check(value, path, scratch);
@@ -374,8 +389,9 @@ export const v = {
             ctx.issues.push(...scratch.issues);
             return false;
           }
+          fix ??= scratch.issues.find((i) => i.fix)?.fix;
         }
-        ctx.report(path, value, typeProblem(value, allowed));
+        ctx.report(path, value, typeProblem(value, allowed, fix));
         return false;
       },
     };

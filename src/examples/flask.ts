@@ -10,7 +10,9 @@ export function flaskChart(scope: Construct): TimonelChart {
     port: 5000,
     healthPath: '/healthz',
     config: { GREETING: '¡¡Hola, mundo!' },
-    // Isolated, with port 5000 open to any source and nothing else (python:slim ships `sleep`, so the preStop pause works).
+    // python:slim ships `sleep`, so a preStop pause lets endpoints drain before gunicorn stops.
+    drain: { delaySeconds: 5 },
+    // Isolated, with port 5000 open to any source and nothing else.
     isolate: true,
     public: true,
   });

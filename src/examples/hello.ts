@@ -13,9 +13,12 @@ class HelloPod extends Workload {
 
   constructor(scope: Construct, id: string, props: WorkloadProps) {
     super(scope, id, props);
+    // The spec renders at synth, so later additions (addEnv, connectTo) reach it. A Pod's own
+    // metadata cannot wait for synth: its annotations are fixed here, and a later one is an error.
+    const template = this.podTemplate({ restartPolicy: 'Always' });
     this.resource = new k8s.KubePod(this, 'Resource', {
-      metadata: this.metadata(),
-      spec: this.pod.renderSpec({ serviceAccountName: this.serviceAccount.name, main: {}, restartPolicy: 'Always' }),
+      metadata: { ...this.metadata(), labels: template.metadata!.labels, annotations: this.pod.renderAnnotations() },
+      spec: template.spec,
     });
   }
 }

@@ -135,6 +135,7 @@ export function shopChart(scope: Construct, values: ShopValues = SHOP_DEFAULTS):
       externalTrafficPolicy: 'Local',
       loadBalancerSourceRanges: PARTNER_RANGES,
     }],
+    // A distroless image (no `sleep`): no preStop pause; the server keeps serving 5 s after SIGTERM.
   });
 
   // The API's schema migration, from the same image: it runs (once per API version) after the
@@ -156,6 +157,8 @@ export function shopChart(scope: Construct, values: ShopValues = SHOP_DEFAULTS):
     ...(values.web.autoscaling ? { autoscaling: values.web.autoscaling } : { replicas: values.web.replicas }),
     ingress: { host: values.web.host, className: 'nginx', tls: { clusterIssuer: values.web.clusterIssuer } },
     service: { dualStack: true },
+    // A Node.js image with a shell: a 5 s preStop pause, so the ingress stops sending first.
+    drain: { delaySeconds: 5 },
     isolate: true,
   });
 

@@ -7,6 +7,8 @@ import { fail } from '../core/errors';
 import { intOrString } from '../core/probes';
 import { ConnectionEndpoint, CredentialKeys, CredentialsRef, DnsEgress, IConnectable } from './endpoint';
 import { dnsRule, NetworkAccess, policyName } from './network';
+import { checkProps } from '../core/validation';
+import { ALLOW_FROM_ARGS, CONNECT_ARGS } from './connection-specs';
 
 export type { CredentialRole, CredentialKeys, CredentialsRef, ConnectionEndpoint, IConnectable, DnsEgress } from './endpoint';
 
@@ -16,8 +18,20 @@ export interface IConnectionClient extends IConstruct {
   readonly namespace?: string;
   readonly selectorLabels: Record<string, string>;
   readonly labels: Record<string, string>;
-  readonly pod: { readonly env: EnvList };
+  readonly pod: {
+    /** The main container's env. */
+    readonly env: EnvList;
+    /** The env lists of 'main', 'all' containers, or named ones (PodBuilder.envLists). */
+    envLists(containers: ConnectionContainers, prop: string): EnvList[];
+  };
 }
+
+/**
+ * Which containers of the client get the connection's env: 'main', 'all' (main, sidecars and
+ * init containers), or names, e.g. `['main', 'migrate']` for the main container and an init
+ * container that runs migrations.
+ */
+export type ConnectionContainers = 'main' | 'all' | readonly string[];
 
 /** Overrides of env var names, by role (full names, not suffixes). */
 export interface ConnectionEnvNames {
@@ -94,6 +108,12 @@ export interface ConnectOptions extends AllowFromOptions {
   /** The URL of `envForm: 'url'`. @default - the target's scheme, its database as path, credentials by reference */
   readonly url?: ConnectionUrlOptions;
   /**
+   * The containers that get the env: 'main', 'all' (main, sidecars and init containers), or
+   * container names such as `['main', 'migrate']`. Each gets the same variables.
+   * @default 'main'
+   */
+  readonly containers?: ConnectionContainers;
+  /**
    * Use these credentials instead of the target's: a Secret in the client's namespace (required
    * across namespaces, since a pod can only reference Secrets of its own namespace), or a
    * least-privilege user. `keys` default to the target's keys.
@@ -148,16 +168,17 @@ const PEERS = new WeakMap<IConstruct, { ingress: boolean; egress: boolean }>();
  */
 export function connect(client: IConnectionClient, target: IConnectable, options: ConnectOptions = {}): Connection {
   const verb = 'connectTo';
+  checkProps(CONNECT_ARGS, { connectTo: options }, client);
   checkPair(client, target, options, verb);
   checkNoCycle(client, target);
   const e = target.endpoint;
   const env = connectionEnv(client, target, options);
-  // Validate every name before anything is added, so a failed call leaves the client unchanged.
-  const probe = new EnvList(client, verb);
-  probe.add(Object.fromEntries(client.pod.env.names.map((n) => [n, ''])));
-  probe.add(env.vars, `${verb}(${target.node.id})`);
+  const source = `${verb}(${target.node.id})`;
+  const lists = Object.keys(env.vars).length ? client.pod.envLists(options.containers ?? 'main', 'connectTo.containers') : [];
+  // Check every name in every container before anything is added, so a failed call leaves the client unchanged.
+  for (const list of lists) list.check(env.vars, source);
   const policies = addPolicies(client, target, e, options);
-  client.pod.env.add(env.vars, `${verb}(${target.node.id})`);
+  for (const list of lists) list.add(env.vars, source);
   client.node.addDependency(target);
   const clientChart = Chart.of(client);
   const targetChart = Chart.of(target);
@@ -179,6 +200,7 @@ export function allowFrom(target: IConstruct, client: IConnectionClient, options
       fix: `call allowFrom on the workload that is reached, e.g. 'db.allowFrom(${client.node.id})'`,
     });
   }
+  checkProps(ALLOW_FROM_ARGS, { allowFrom: options }, target);
   checkPair(client, target, options, verb);
   const policies = addPolicies(client, target, target.endpoint, options);
   record(client, target, verb);

@@ -1,3 +1,4 @@
+import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { DEFAULTS } from '../core/defaults';
@@ -10,6 +11,7 @@ import { PortSpec, validatePorts } from '../core/ports';
 import { Probe, ProbeTiming } from '../core/probes';
 import { parseQuantity, validateQuantity, validateRequestWithinLimit } from '../core/quantity';
 import { validateWholeNumber } from '../core/numbers';
+import { preStopHandler, ResolvedDrain } from './drain';
 
 /** CPU and memory of a container. */
 export interface ResourcesProps {
@@ -69,12 +71,12 @@ export interface ContainerProps {
   readonly envFromConfigMaps?: string[];
   /** @default DEFAULTS.resources */
   readonly resources?: ResourcesProps;
-  /** @default - the construct's default probe (WebApp, StatefulStore: on the main port), else none */
-  readonly liveness?: Probe;
-  /** @default - the construct's default probe (WebApp, StatefulStore: on the main port), else none */
-  readonly readiness?: Probe;
-  /** @default - the construct's default probe (WebApp, StatefulStore: on the main port), else none */
-  readonly startup?: Probe;
+  /** `false` turns the construct's default off. @default - the construct's default probe (WebApp, StatefulStore: on the main port), else none */
+  readonly liveness?: Probe | false;
+  /** `false` turns the construct's default off. @default - the construct's default probe (WebApp, StatefulStore: on the main port), else none */
+  readonly readiness?: Probe | false;
+  /** `false` turns the construct's default off. @default - the construct's default probe (WebApp, StatefulStore: on the main port), else none */
+  readonly startup?: Probe | false;
   /** Extra mounts of pod volumes. @default - only the writable /tmp (and the construct's own mounts) */
   readonly mounts?: MountSpec[];
   /** Ports the container listens on (sidecars). @default - none (the main container's come from the construct) */
@@ -129,6 +131,30 @@ export interface PodProps {
   readonly podLabels?: Record<string, string>;
 }
 
+/** What `renderSpec` and `lazySpec` need besides the builder's own props. */
+export interface PodSpecOptions {
+  /** The pod's ServiceAccount (a workload's own: `this.serviceAccount.name`). */
+  readonly serviceAccountName: string;
+  /** Ports, default probes, drain and host ports of the main container. */
+  readonly main: MainContainerExtras;
+  /** @default - Kubernetes' default (Always); a Job's pods need 'Never' or 'OnFailure' */
+  readonly restartPolicy?: string;
+  /** The construct's affinity, replaced by the user's `affinity` prop. @default - none */
+  readonly affinity?: k8s.Affinity;
+  /** @default - none */
+  readonly topologySpreadConstraints?: k8s.TopologySpreadConstraint[];
+  /** The construct's grace period, replaced by the user's prop. @default 30 */
+  readonly terminationGracePeriodSeconds?: number;
+  /** @default - the pod's name */
+  readonly hostname?: string;
+  /** @default - none */
+  readonly subdomain?: string;
+  /** @default false */
+  readonly hostNetwork?: boolean;
+  /** Replaces the pod's `tolerations` (NodeAgent's `tolerateAllTaints` adds to them). @default - the `tolerations` prop */
+  readonly tolerations?: k8s.Toleration[];
+}
+
 /** What the builder needs to render the main container's runtime bits. */
 export interface MainContainerExtras {
   readonly ports?: readonly PortSpec[];
@@ -138,7 +164,8 @@ export interface MainContainerExtras {
   readonly defaultProbes?: { readonly liveness?: Probe; readonly readiness?: Probe; readonly startup?: Probe };
   /** Timing defaults per probe kind. */
   readonly probeTiming?: { readonly liveness?: ProbeTiming; readonly readiness?: ProbeTiming; readonly startup?: ProbeTiming };
-  readonly preStopSleepSeconds?: number;
+  /** A pause before SIGTERM (see `DrainOptions`). */
+  readonly drain?: ResolvedDrain;
   /** Host ports of the main container's ports, by port name (NodeAgent's opt-in). */
   readonly hostPorts?: Readonly<Record<string, number>>;
 }
@@ -165,8 +192,13 @@ export class PodBuilder {
   private readonly envFromConfigMaps: string[] = [];
   private readonly annotations: Record<string, string> = {};
   private readonly imageRef;
-  /** Mount the ServiceAccount's API token: only workloads granted permissions need it. */
-  public mountServiceAccountToken = false;
+  /** Env of sidecars and init containers added after construction (connectTo `containers`), by container name. */
+  private readonly containerEnvs = new Map<string, EnvList>();
+  /** Set once the spec (or the annotations) were rendered eagerly: later additions would be lost. */
+  private specRendered = false;
+  private annotationsRendered = false;
+  private mountToken = false;
+  private sealFix?: string;
 
   constructor(
     private readonly scope: IConstruct,
@@ -176,6 +208,7 @@ export class PodBuilder {
     this.imageRef = validateImage(main.image, { scope, allowUnpinned: main.allowUnpinnedImage });
     this.env = new EnvList(scope, 'env');
     this.env.add(main.env);
+    this.env.guardWith((source) => this.assertOpen(source));
     this.envFromSecrets.push(...(main.envFromSecrets ?? []));
     this.envFromConfigMaps.push(...(main.envFromConfigMaps ?? []));
     this.addVolume({ name: TMP_VOLUME, emptyDir: { sizeLimit: DEFAULTS.security.tmpSizeLimit } });
@@ -192,8 +225,83 @@ export class PodBuilder {
     return this.imageRef;
   }
 
+  /** Mount the ServiceAccount's API token: only workloads granted permissions need it. */
+  public get mountServiceAccountToken(): boolean {
+    return this.mountToken;
+  }
+
+  public set mountServiceAccountToken(mount: boolean) {
+    if (mount !== this.mountToken) this.assertOpen('grant');
+    this.mountToken = mount;
+  }
+
+  /**
+   * Refuses every later addition from now on, with `fix` in the error: for a pod that is final
+   * once built (a one-off Job, whose name carries a hash of its spec).
+   */
+  public seal(fix: string): void {
+    this.specRendered = true;
+    this.annotationsRendered = true;
+    this.sealFix = fix;
+  }
+
+  /**
+   * Fails when the pod was already rendered eagerly (`renderSpec`, or `renderAnnotations` for an
+   * annotation), since an addition made now would be silently missing from the YAML.
+   */
+  public assertOpen(prop: string, what: 'spec' | 'annotations' = 'spec'): void {
+    const rendered = what === 'spec' ? this.specRendered : this.annotationsRendered;
+    if (!rendered) return;
+    if (this.sealFix !== undefined) {
+      fail({ scope: this.scope, prop, message: 'comes after the pod was built, and it cannot change after that', fix: this.sealFix });
+    }
+    fail({
+      scope: this.scope, prop,
+      message: `comes after the pod's ${what === 'spec' ? 'spec' : 'annotations'} ${what === 'spec' ? 'was' : 'were'} rendered (render${what === 'spec' ? 'Spec' : 'Annotations'}() in the construct), so it would be silently missing from the YAML`,
+      allowed: 'additions before the pod is rendered, or a pod rendered lazily',
+      fix: 'render the pod lazily with podTemplate() (or pod.lazySpec() and pod.lazyAnnotations()) in your construct: see docs/custom-workloads.md',
+    });
+  }
+
+  /** The container names: the main one, then sidecars, then init containers. */
+  public get containerNames(): { readonly main: string; readonly sidecars: readonly string[]; readonly initContainers: readonly string[] } {
+    return {
+      main: this.main.name ?? MAIN,
+      sidecars: (this.pod.sidecars ?? []).map((c) => c.name!),
+      initContainers: (this.pod.initContainers ?? []).map((c) => c.name!),
+    };
+  }
+
+  /**
+   * The env lists of some containers, for later additions (`connectTo`'s `containers`): 'main',
+   * 'all' (main, sidecars and init containers), or container names. A name the pod does not have
+   * is an error.
+   */
+  public envLists(containers: 'main' | 'all' | readonly string[], prop: string): EnvList[] {
+    const n = this.containerNames;
+    const all = [n.main, ...n.sidecars, ...n.initContainers];
+    let wanted: readonly string[];
+    if (containers === 'main') wanted = [n.main];
+    else if (containers === 'all') wanted = all;
+    else wanted = containers;
+    const seen = new Set<string>();
+    for (const [i, name] of wanted.entries()) {
+      if (!all.includes(name)) {
+        fail({
+          scope: this.scope, prop: `${prop}[${i}]`, message: 'names no container of the pod', value: name,
+          allowed: `'main', 'all', or a list of ${all.map((x) => `'${x}'`).join(', ')}`,
+          fix: 'add the container as a sidecar or init container first, or fix the name',
+        });
+      }
+      if (seen.has(name)) fail({ scope: this.scope, prop: `${prop}[${i}]`, message: 'names the same container twice', value: name, fix: 'list each container once' });
+      seen.add(name);
+    }
+    return wanted.map((name) => (name === n.main ? this.env : this.containerEnv(name)));
+  }
+
   /** Adds a pod volume; names must be unique. */
   public addVolume(v: VolumeSpec): void {
+    this.assertOpen('volumes');
     if (this.volumes.some((x) => x.name === v.name) || this.claimVolumes.includes(v.name) || this.hostPathVolumes.some((x) => x.name === v.name)) {
       fail({ scope: this.scope, prop: 'volumes', message: `has two volumes named '${v.name}'`, value: v.name, allowed: 'unique volume names' });
     }
@@ -202,6 +310,7 @@ export class PodBuilder {
 
   /** Adds a hostPath volume (only constructs with an explicit, reasoned opt-in call this). */
   public addHostPathVolume(v: { name: string; path: string; type?: string }, prop = 'hostPaths'): void {
+    this.assertOpen(prop);
     if (this.volumes.some((x) => x.name === v.name) || this.claimVolumes.includes(v.name) || this.hostPathVolumes.some((x) => x.name === v.name)) {
       fail({ scope: this.scope, prop, message: `has two volumes named '${v.name}'`, value: v.name, allowed: 'unique volume names' });
     }
@@ -213,6 +322,7 @@ export class PodBuilder {
    * the pod's volumes, but mounts of it are valid and no other volume may take its name.
    */
   public addClaimVolume(name: string, prop = 'storage'): void {
+    this.assertOpen(prop);
     if (this.volumes.some((x) => x.name === name) || this.claimVolumes.includes(name)) {
       fail({
         scope: this.scope, prop, message: `names the claim '${name}', which another volume of the pod already uses`, value: name,
@@ -225,25 +335,36 @@ export class PodBuilder {
 
   /** Mounts a volume into the main container. */
   public addMount(m: MountSpec): void {
+    this.assertOpen('mounts');
     checkMountPath(this.scope, 'mounts', m.mountPath);
     this.extraMounts.push(m);
   }
 
   /** Exposes a whole Secret or ConfigMap as env of the main container. */
   public addEnvFrom(source: { secret?: string; configMap?: string }): void {
+    this.assertOpen('envFrom');
     if (source.secret) this.envFromSecrets.push(source.secret);
     if (source.configMap) this.envFromConfigMaps.push(source.configMap);
   }
 
   /** Adds a pod template annotation (e.g. a config checksum). */
   public addAnnotation(key: string, value: string): void {
+    this.assertOpen('podAnnotations', 'annotations');
     this.annotations[key] = value;
   }
 
-  /** Pod template annotations: the user's `podAnnotations`, then timonel's (a config checksum). */
+  /**
+   * Pod template annotations now: the user's `podAnnotations`, then timonel's (a config
+   * checksum). Later annotations are refused; `lazyAnnotations` renders at synth instead.
+   */
   public renderAnnotations(): Record<string, string> | undefined {
-    const all = { ...this.pod.podAnnotations, ...this.annotations };
-    return Object.keys(all).length ? all : undefined;
+    this.annotationsRendered = true;
+    return this.annotationsNow();
+  }
+
+  /** The annotations, rendered at synth (so later additions reach them); for a pod template's metadata. */
+  public lazyAnnotations(): Record<string, string> | undefined {
+    return Lazy.any({ produce: () => this.annotationsNow() });
   }
 
   /** Pod template labels: the workload's `labels`, then the user's `podLabels`. */
@@ -251,24 +372,50 @@ export class PodBuilder {
     return { ...labels, ...this.pod.podLabels };
   }
 
-  /** Renders the pod spec. */
-  public renderSpec(opts: {
-    serviceAccountName: string;
-    main: MainContainerExtras;
-    restartPolicy?: string;
-    affinity?: k8s.Affinity;
-    topologySpreadConstraints?: k8s.TopologySpreadConstraint[];
-    terminationGracePeriodSeconds?: number;
-    hostname?: string;
-    subdomain?: string;
-    hostNetwork?: boolean;
-  }): k8s.PodSpec {
+  /**
+   * Renders the pod spec now. Later additions (addEnv, connectTo env, volumes, grants) are refused
+   * from then on, since they could not reach it: constructs render with `lazySpec` instead.
+   */
+  public renderSpec(opts: PodSpecOptions): k8s.PodSpec {
+    this.specRendered = true;
+    return this.spec(opts);
+  }
+
+  /**
+   * The pod spec, rendered at synth: additions made after this call still reach it. Checks the
+   * containers now, so bad input fails where the construct is created.
+   */
+  public lazySpec(opts: PodSpecOptions): k8s.PodSpec {
+    this.validate(opts.main);
+    return Lazy.any({ produce: () => this.spec(opts) });
+  }
+
+  private annotationsNow(): Record<string, string> | undefined {
+    const all = { ...this.pod.podAnnotations, ...this.annotations };
+    return Object.keys(all).length ? all : undefined;
+  }
+
+  private containerEnv(name: string): EnvList {
+    let list = this.containerEnvs.get(name);
+    if (!list) {
+      const n = this.containerNames;
+      const i = n.sidecars.indexOf(name);
+      const [c, prop] = i >= 0 ? [this.pod.sidecars![i], `sidecars[${i}].env`] : [this.pod.initContainers![n.initContainers.indexOf(name)], `initContainers[${n.initContainers.indexOf(name)}].env`];
+      list = new EnvList(this.scope, prop);
+      list.add(c.env);
+      list.guardWith((source) => this.assertOpen(source));
+      this.containerEnvs.set(name, list);
+    }
+    return list;
+  }
+
+  private spec(opts: PodSpecOptions): k8s.PodSpec {
     const p = this.pod;
     const sec = this.securityValues();
     const { main, sidecars, inits } = this.renderContainers(opts.main);
     return {
       serviceAccountName: opts.serviceAccountName,
-      automountServiceAccountToken: this.mountServiceAccountToken,
+      automountServiceAccountToken: this.mountToken,
       restartPolicy: opts.restartPolicy,
       hostname: opts.hostname,
       subdomain: opts.subdomain,
@@ -285,7 +432,7 @@ export class PodBuilder {
       },
       terminationGracePeriodSeconds: p.terminationGracePeriodSeconds ?? opts.terminationGracePeriodSeconds ?? DEFAULTS.shutdown.terminationGracePeriodSeconds,
       nodeSelector: p.nodeSelector,
-      tolerations: p.tolerations,
+      tolerations: opts.tolerations ?? p.tolerations,
       affinity: p.affinity ?? opts.affinity,
       topologySpreadConstraints: opts.topologySpreadConstraints,
       priorityClassName: p.priorityClassName,
@@ -380,9 +527,14 @@ export class PodBuilder {
     if (isMain) {
       env = this.env.render();
     } else {
-      const list = new EnvList(this.scope, p('env'));
-      list.add(c.env);
-      env = list.render();
+      const added = c.name !== undefined ? this.containerEnvs.get(c.name) : undefined;
+      if (added) {
+        env = added.render();
+      } else {
+        const list = new EnvList(this.scope, p('env'));
+        list.add(c.env);
+        env = list.render();
+      }
     }
     const envFrom = [
       ...(isMain ? this.envFromConfigMaps : c.envFromConfigMaps ?? []).map((name) => ({ configMapRef: { name } })),
@@ -391,12 +543,12 @@ export class PodBuilder {
     const ports = validatePorts([...(extras.ports ?? c.ports ?? [])], this.scope, p('ports'));
     const probePort = extras.probePort ?? ports[0]?.port;
     const probe = (kind: 'liveness' | 'readiness' | 'startup'): k8s.Probe | undefined => {
-      const pr = c[kind] ?? extras.defaultProbes?.[kind];
+      const own = c[kind];
+      const pr = own === false ? undefined : own ?? extras.defaultProbes?.[kind];
       return pr?.render(this.scope, p(kind), probePort, extras.probeTiming?.[kind], ports);
     };
     const mounts = [...(isMain ? this.extraMounts : []), ...(c.mounts ?? [])];
     mounts.forEach((m) => checkMountPath(this.scope, p('mounts'), m.mountPath));
-    const preStop = extras.preStopSleepSeconds;
     return {
       name: c.name ?? MAIN,
       image: c.image,
@@ -411,7 +563,8 @@ export class PodBuilder {
       livenessProbe: probe('liveness'),
       readinessProbe: probe('readiness'),
       startupProbe: probe('startup'),
-      lifecycle: preStop ? { preStop: { exec: { command: ['sleep', String(preStop)] } } } : undefined,
+      // A 'sleep-action' drain is added by `SleepActionDeployment`.
+      lifecycle: extras.drain && preStopHandler(extras.drain) ? { preStop: preStopHandler(extras.drain) } : undefined,
       securityContext: {
         allowPrivilegeEscalation: DEFAULTS.security.allowPrivilegeEscalation,
         readOnlyRootFilesystem: this.securityValues().readOnlyRootFilesystem,

@@ -2,17 +2,19 @@ import { k8s } from 'cdk8s-plus-28';
 import { validateImage } from '../core/image';
 import { NameRule } from '../core/names';
 import {
-  absolutePath, annotationMap, checkProbeKinds, envName, envPrefix, intOrPercent, parseIntOrPercent, checkProbePorts, checkUniquePorts, cpuQuantity, envMap, imageRef, labelMap, labelValue,
+  absolutePath, annotationMap, checkProbeKinds, intOrPercent, parseIntOrPercent, checkProbePorts, checkUniquePorts, cpuQuantity, envMap, imageRef, labelMap, labelValue,
   nameSpec, portSpec, probe, quantity,
 } from '../core/specs';
 import { Fields, Reporter, Spec, v } from '../core/validation';
 import { ConfigSource } from './config-source';
 import { GrantOptions, PermissionRule, RBAC_VERBS } from './rbac';
 import { ConfigExposure, WorkloadProps } from './workload';
-import { ConnectionEnvNames, ConnectionUrlOptions, ConnectOptions, CredentialKeys, IConnectable, isConnectable } from './connections';
+import { ConnectOptions, IConnectable, isConnectable } from './connections';
+import { CONNECT_OPTIONS } from './connection-specs';
 import { AutoscalingOptions, DeploymentRolloutOptions } from './scaling';
 import { DEFAULTS } from '../core/defaults';
 import { ContainerProps, MountSpec, PodProps, ResourcesProps, SecurityProps, VolumeSpec } from './pod';
+import { DrainOptions } from './drain';
 
 // The specs of the props every workload shares (ContainerProps, PodProps, WorkloadProps).
 // `Fields<T>` keeps each in step with its interface: see docs/decisions/props-validation.md.
@@ -37,6 +39,16 @@ const mount = v.object<MountSpec>()({
     check: (s) => (s.startsWith('/') || s.split('/').includes('..') ? { message: "must be a relative path without '..'" } : undefined),
   }),
 }, { what: 'mount field' });
+
+/** A pause before SIGTERM (`drain`), or `false` for none. */
+export const DRAIN: Spec<DrainOptions | false> = v.union(
+  v.object<DrainOptions>()({
+    delaySeconds: v.required(v.int({ min: 0, max: 3600 })),
+    using: v.oneOf(['exec', 'sleep-action'] as const),
+  }, { what: 'drain option' }),
+  v.off(),
+  "{ delaySeconds, using? }, or false for no pause",
+);
 
 /** The fields of a container, as the main container (WorkloadProps) and sidecars share them. */
 export const CONTAINER_FIELDS = {
@@ -299,35 +311,7 @@ export function checkWorkload(p: WorkloadProps, mainPortNames: readonly string[]
   });
 }
 
-/** Secret keys by credential role. */
-export const CREDENTIAL_KEYS = v.object<CredentialKeys>()({
-  username: secretKey(), password: secretKey(), database: secretKey(),
-}, { what: 'credential role' });
-
-function secretKey(): Spec<string> {
-  return v.string({
-    allowed: "letters, digits, '-', '_' and '.', at most 253 characters",
-    samples: ['password', 'user'],
-    check: (s) => (/^[-._a-zA-Z0-9]+$/.test(s) && s.length <= 253 ? undefined : { message: 'is not a valid Secret key' }),
-  });
-}
-
-const ENV_FORMS = ['host-port', 'addr', 'url', 'none'] as const;
-
-/** ConnectOptions (connectTo). */
-export const CONNECT_OPTIONS = v.object<ConnectOptions>()({
-  allowCrossNamespace: v.boolean(),
-  dns: v.oneOf(['kube-dns', 'any'] as const),
-  envPrefix,
-  env: v.object<ConnectionEnvNames>()({ host: envName, port: envName, addr: envName, url: envName, username: envName, password: envName, database: envName }, { what: 'env role' }),
-  envForm: v.union(v.oneOf(ENV_FORMS), v.array(v.oneOf(ENV_FORMS), { minItems: 1 })) as Spec<ConnectOptions['envForm'] & {}>,
-  url: v.object<ConnectionUrlOptions>()({
-    scheme: v.string({ allowed: "a lowercase URL scheme such as 'http', 'postgres' or 'redis'", check: (x) => (/^[a-z][a-z0-9+.-]*$/.test(x) ? undefined : { message: 'is not a URL scheme' }) }),
-    path: v.string({ allowed: "a path starting with '/'", check: (x) => (x.startsWith('/') ? undefined : { message: "must start with '/'" }) }),
-    credentials: v.boolean(),
-  }, { what: 'url option' }),
-  credentials: v.object<NonNullable<ConnectOptions['credentials']>>()({ secretName: v.required(objectName), keys: CREDENTIAL_KEYS }, { what: 'credentials field' }),
-}, { what: 'connect option' });
+export { CONNECT_OPTIONS, CREDENTIAL_KEYS } from './connection-specs';
 
 const percent = v.int({ min: 1, max: 100, message: 'must be a percentage of the requests' });
 

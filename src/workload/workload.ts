@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { ApiObjectMetadata, Lazy } from 'cdk8s';
+import { ApiObjectMetadata } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Chart } from 'cdk8s';
@@ -12,8 +12,9 @@ import { isValidLabelValue, LabelInputs, selectorLabels, standardLabels, version
 import { deriveName, explicitName, NameRule, shortenName } from '../core/names';
 import { AllowEgressOptions, EgressTarget, NetworkAccess } from './network';
 import { ConfigSource } from './config-source';
-import { ContainerProps, MainContainerExtras, PodBuilder, PodProps } from './pod';
+import { ContainerProps, MainContainerExtras, PodBuilder, PodProps, PodSpecOptions } from './pod';
 import { spreadConstraints } from './scaling';
+import { SleepActionDeployment } from './drain';
 import { BindClusterRoleOptions, GrantOptions, Permissions } from './rbac';
 
 /** How `config` data reaches the container. */
@@ -128,6 +129,7 @@ export abstract class Workload extends Construct {
    * Wildcards, secrets access and cluster-admin are allowed but flagged by the policies.
    */
   public grant(options: GrantOptions, prop = 'grant'): this {
+    this.pod.assertOpen(prop);
     this.rbac.grant(options, prop);
     this.pod.mountServiceAccountToken = true;
     return this;
@@ -139,6 +141,7 @@ export abstract class Workload extends Construct {
    * ClusterRoleBinding `<namespace>-<name>-<role>`. The pods then mount the API token.
    */
   public bindClusterRole(clusterRole: string, options: BindClusterRoleOptions = {}): this {
+    this.pod.assertOpen('bindClusterRole');
     this.rbac.bindClusterRole(clusterRole, options);
     this.pod.mountServiceAccountToken = true;
     return this;
@@ -194,7 +197,19 @@ export abstract class Workload extends Construct {
     return { name: suffix ? `${this.name}-${suffix}` : this.name, labels: { ...this.labels }, ...extra };
   }
 
-  /** The DNS name of a Service of this workload inside the cluster. */
+  /**
+   * The pod template of the workload's controller: labels, and annotations and spec rendered at
+   * synth, so that later additions (`addEnv`, `connectTo` env, config, grants) still reach them.
+   * The containers are checked now, so bad input fails where the construct is created. This is
+   * how a construct of your own renders its pods (docs/custom-workloads.md).
+   */
+  protected podTemplate(options: Omit<PodSpecOptions, 'serviceAccountName' | 'main'> & { readonly main?: MainContainerExtras } = {}): k8s.PodTemplateSpec {
+    return {
+      metadata: { labels: this.pod.renderLabels(this.labels), annotations: this.pod.lazyAnnotations() },
+      spec: this.pod.lazySpec({ serviceAccountName: this.serviceAccount.name, ...options, main: options.main ?? {} }),
+    };
+  }
+
   /**
    * The workload's Deployment (id 'Resource'): the pod checked now with `main` (so bad input fails
    * here, not at synth) and rendered lazily (so later additions still reach it).
@@ -205,25 +220,19 @@ export abstract class Workload extends Construct {
     readonly main: MainContainerExtras;
     readonly spread: boolean;
   }): k8s.KubeDeployment {
-    this.pod.validate(o.main);
-    return new k8s.KubeDeployment(this, 'Resource', {
+    const props: k8s.KubeDeploymentProps = {
       metadata: this.metadata(),
       spec: {
         replicas: o.replicas,
         selector: { matchLabels: this.selectorLabels },
         ...o.rollout,
-        template: {
-          metadata: { labels: this.pod.renderLabels(this.labels), annotations: Lazy.any({ produce: () => this.pod.renderAnnotations() }) },
-          spec: Lazy.any({
-            produce: () => this.pod.renderSpec({
-              serviceAccountName: this.serviceAccount.name,
-              main: o.main,
-              topologySpreadConstraints: o.spread ? spreadConstraints(this.selectorLabels) : undefined,
-            }),
-          }),
-        },
+        template: this.podTemplate({ main: o.main, topologySpreadConstraints: o.spread ? spreadConstraints(this.selectorLabels) : undefined }),
       },
-    });
+    };
+    const drain = o.main.drain;
+    return drain?.using === 'sleep-action'
+      ? new SleepActionDeployment(this, 'Resource', props, drain.delaySeconds)
+      : new k8s.KubeDeployment(this, 'Resource', props);
   }
 
   protected serviceDns(serviceName: string): string {

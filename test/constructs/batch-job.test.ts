@@ -387,11 +387,15 @@ describe('BatchJob one-off Jobs cannot change after they are built', () => {
     );
   });
 
-  test('fails when the pod builder is changed after construction, at synth', () => {
+  test('fails when the pod builder is changed after construction, at once', () => {
     const chart = newChart();
     const b = new BatchJob(chart, 'export', { image: IMAGE });
-    b.pod.addAnnotation('example.com/late', 'yes');
-    expect(() => Testing.synth(chart)).toThrow(/\[test\/export\] changed after it was built \(by addEnv, connectTo or its pod builder\): its spec now hashes to '[0-9a-f]{8}', but its name ends in '[0-9a-f]{8}'/);
+    expect(() => b.pod.addAnnotation('example.com/late', 'yes')).toThrow(
+      "[test/export] 'podAnnotations' comes after the pod was built, and it cannot change after that. Fix: pass every variable, volume, annotation and permission when creating the BatchJob: a one-off Job's name carries a hash of its spec",
+    );
+    expect(() => b.grant({ rules: [{ resources: ['configmaps'], verbs: ['get'] }] })).toThrow(/'grant' comes after the pod was built/);
+    expect(() => b.pod.addVolume({ name: 'late', emptyDir: {} })).toThrow(/'volumes' comes after the pod was built/);
+    expect(Testing.synth(chart).filter((o) => o.kind === 'Role')).toEqual([]);
   });
 });
 

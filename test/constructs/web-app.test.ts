@@ -80,7 +80,8 @@ describe('WebApp defaults', () => {
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.serviceAccountName).toBe('shop-web');
     expect(pod.terminationGracePeriodSeconds).toBe(30);
-    expect(c.lifecycle.preStop.exec.command).toEqual(['sleep', '5']);
+    // No preStop pause by default: a `sleep` hook fails in images without one (docs/web-app.md#draining).
+    expect(c.lifecycle).toBeUndefined();
     expect(c.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
   });
 

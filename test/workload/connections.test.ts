@@ -417,7 +417,7 @@ describe('connectTo env forms', () => {
 
   test.each([
     ['a form with none', { envForm: ['none', 'addr'] }, "'connectTo.envForm' needs one or more forms, or 'none' alone"],
-    ['an unknown form', { envForm: 'dsn' }, "'connectTo.envForm' is not an env form, got 'dsn'. Allowed: 'host-port', 'addr', 'url', 'none'"],
+    ['an unknown form', { envForm: 'dsn' }, "'connectTo.envForm' is not one of the allowed values, got 'dsn'. Allowed: 'host-port', 'addr', 'url', 'none'"],
     ['a name for a variable the form does not set', { envForm: 'addr', env: { host: 'DB_HOSTNAME' } }, "'connectTo.env.host' names a variable the env form 'addr' does not set, got 'DB_HOSTNAME'. Allowed: username, password, database, addr. Fix: add 'host-port' to envForm"],
     ['env with none', { envForm: 'none', env: { url: 'X' } }, "'connectTo.envForm' is 'none', so 'env' and 'url' would be ignored"],
     ['a URL scheme that is not one', { envForm: 'url', url: { scheme: 'Redis DB' } }, "'connectTo.url.scheme' is not a URL scheme, got 'Redis DB'"],

@@ -336,11 +336,29 @@ describe('PodBuilder main container extras', () => {
     const c = render({}, {}, {
       ports: [{ name: 'http', port: 8080 }, { name: 'metrics', port: 9090 }],
       defaultProbes: { readiness: Probe.http('/ready') },
-      preStopSleepSeconds: 5,
+      drain: { delaySeconds: 5, using: 'exec' },
     }).containers[0];
     expect(c.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }, { name: 'metrics', containerPort: 9090, protocol: 'TCP' }]);
     expect(c.readinessProbe.httpGet).toEqual({ path: '/ready', port: 8080 });
     expect(c.lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
+  });
+
+  test("a drain with the kubelet's sleep action renders no exec hook (SleepActionDeployment adds the action)", () => {
+    const c = render({}, {}, { drain: { delaySeconds: 7, using: 'sleep-action' } }).containers[0];
+    expect(c.lifecycle).toBeUndefined();
+  });
+
+  test('no drain, no preStop hook', () => {
+    expect(render({}, {}, {}).containers[0].lifecycle).toBeUndefined();
+  });
+
+  test('false turns a default probe off, one kind at a time', () => {
+    const c = render({ liveness: false }, {}, {
+      ports: [{ name: 'http', port: 8080 }],
+      defaultProbes: { liveness: Probe.http('/live'), readiness: Probe.http('/ready') },
+    }).containers[0];
+    expect(c.livenessProbe).toBeUndefined();
+    expect(c.readinessProbe.httpGet.path).toBe('/ready');
   });
 
   test("the user's probes win over the defaults, with the given probe timing", () => {
@@ -389,11 +407,12 @@ describe('PodBuilder pod settings', () => {
   });
 
   test('annotations are undefined until one is added', () => {
+    expect(builder().renderAnnotations()).toBeUndefined();
     const b = builder();
-    expect(b.renderAnnotations()).toBeUndefined();
     b.addAnnotation('timonel.dev/config-checksum', 'abc');
     expect(b.renderAnnotations()).toEqual({ 'timonel.dev/config-checksum': 'abc' });
   });
+
 });
 
 describe('podLabels on every workload', () => {

@@ -4,7 +4,7 @@ import {
   annotationMap, cidr, controllerRef, duration, httpPath, labelKeyProblem, nameSpec, portName, portNumber, portSpec,
 } from '../../core/specs';
 import { Fields, Reporter, v } from '../../core/validation';
-import { AUTOSCALING, checkWorkload, DEPLOYMENT_ROLLOUT, WORKLOAD_FIELDS } from '../../workload/specs';
+import { AUTOSCALING, checkWorkload, DEPLOYMENT_ROLLOUT, DRAIN, WORKLOAD_FIELDS } from '../../workload/specs';
 import type { IngressHostRule, IngressPath, IngressTlsOptions } from '../../workload/ingress';
 import type { RouteGatewayRef, RouteOptions, RoutePath } from '../../workload/route';
 import type {
@@ -136,7 +136,7 @@ export const WEB_APP_PROPS = v.object<WebAppProps>()({
   public: v.boolean(),
   metrics,
   rollout: DEPLOYMENT_ROLLOUT,
-  preStopSleepSeconds: v.int({ min: 0 }),
+  drain: DRAIN,
 }, { check: checkWebApp });
 
 function checkWebApp(p: WebAppProps, r: Reporter): void {

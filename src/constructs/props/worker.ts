@@ -25,7 +25,7 @@ export const WORKER_PROPS = v.object<WorkerProps>()({
     }
     for (const kind of ['liveness', 'readiness', 'startup'] as const) {
       const probe = p[kind];
-      if (probe !== undefined && probe.kind !== 'exec') {
+      if (probe && probe.kind !== 'exec') {
         r.issue(kind, {
           message: `is ${probe.kind === 'http' ? 'an HTTP' : probe.kind === 'tcp' ? 'a TCP' : 'a gRPC'} probe, but a Worker has no port to probe`,
           value: { http: 'httpGet', tcp: 'tcpSocket', grpc: 'grpc' }[probe.kind], allowed: 'Probe.exec([...]), or no probe',

@@ -1,4 +1,3 @@
-import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { DEFAULTS } from '../../core/defaults';
@@ -172,18 +171,12 @@ export class StatefulStore extends ServedWorkload {
           whenScaled: props.deleteVolumesOnScaleDown ? 'Delete' : d.retention.whenScaled,
         },
         revisionHistoryLimit: d.revisionHistoryLimit,
-        template: {
-          metadata: { labels: this.pod.renderLabels(this.labels), annotations: Lazy.any({ produce: () => this.pod.renderAnnotations() }) },
-          spec: Lazy.any({
-            produce: () => this.pod.renderSpec({
-              serviceAccountName: this.serviceAccount.name,
-              main,
-              affinity: spread ? this.antiAffinity() : undefined,
-              topologySpreadConstraints: spread ? spreadConstraints(this.selectorLabels, [DEFAULTS.spread.zoneKey]) : undefined,
-              terminationGracePeriodSeconds: d.terminationGracePeriodSeconds,
-            }),
-          }),
-        },
+        template: this.podTemplate({
+          main,
+          affinity: spread ? this.antiAffinity() : undefined,
+          topologySpreadConstraints: spread ? spreadConstraints(this.selectorLabels, [DEFAULTS.spread.zoneKey]) : undefined,
+          terminationGracePeriodSeconds: d.terminationGracePeriodSeconds,
+        }),
         volumeClaimTemplates: claims.length === 0 ? undefined : claims.map((c) => ({
           // Selector labels only: volumeClaimTemplates are immutable, so a version label would block upgrades.
           metadata: { name: c.name, labels: { ...this.selectorLabels } },

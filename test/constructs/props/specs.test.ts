@@ -17,9 +17,9 @@ describe('WebApp props', () => {
 
   test.each([
     ['a misspelled prop', { healtPath: '/healthz' }, "healtPath: is not a known prop (did you mean 'healthPath'?)"],
-    ['a number env value', { env: { PORT: 8080 } }, "env.PORT: must be a string, or EnvValue.fromSecret(...), fromConfigMap(...) or fromField(...), but is a number"],
+    ['a number env value', { env: { PORT: 8080 } }, "env.PORT: must be a string, or EnvValue.fromSecret(...), fromConfigMap(...) or fromField(...), but is a number (write it as a string: '8080')"],
     ['an env value of null', { env: { X: null } }, 'env.X: must be a string, or EnvValue.fromSecret(...), fromConfigMap(...) or fromField(...), but is null'],
-    ['a path as a probe', { liveness: '/healthz' }, "liveness: must be a Probe: Probe.http(path), Probe.tcp(), Probe.grpc() or Probe.exec([...]), but is a string (write Probe.http('/healthz') instead of a path, or Probe.tcp())"],
+    ['a path as a probe', { liveness: '/healthz' }, "liveness: must be a Probe (Probe.http(path), Probe.tcp(), Probe.grpc() or Probe.exec([...])), or false to turn the probe off, but is a string (write Probe.http('/healthz') instead of a path, or Probe.tcp())"],
     ['a mount without fields', { mounts: [{}] }, 'mounts[0].volume: is required', 'mounts[0].mountPath: is required'],
     ['a null init container', { initContainers: [null] }, 'initContainers[0]: must be an object, but is null'],
     ['a fractional health path', { healthPath: 1.5 }, 'healthPath: must be a string, but is a number'],

@@ -1,0 +1,53 @@
+import { NameRule } from '../core/names';
+import { envName, envPrefix, nameSpec } from '../core/specs';
+import { Spec, v } from '../core/validation';
+import type { AllowFromOptions, ConnectionEnvNames, ConnectionUrlOptions, ConnectOptions, CredentialKeys } from './connections';
+
+// The specs of connectTo's options, apart from the other workload specs so that connections.ts
+// can check its options without a run-time import cycle.
+
+const objectName = nameSpec(NameRule.DNS_1123_SUBDOMAIN);
+const dnsLabel = nameSpec(NameRule.DNS_1123_LABEL);
+
+/** Secret keys by credential role. */
+export const CREDENTIAL_KEYS = v.object<CredentialKeys>()({
+  username: secretKey(), password: secretKey(), database: secretKey(),
+}, { what: 'credential role' });
+
+function secretKey(): Spec<string> {
+  return v.string({
+    allowed: "letters, digits, '-', '_' and '.', at most 253 characters",
+    samples: ['password', 'user'],
+    check: (s) => (/^[-._a-zA-Z0-9]+$/.test(s) && s.length <= 253 ? undefined : { message: 'is not a valid Secret key' }),
+  });
+}
+
+const ENV_FORMS = ['host-port', 'addr', 'url', 'none'] as const;
+
+/** ConnectOptions (connectTo). */
+export const CONNECT_OPTIONS = v.object<ConnectOptions>()({
+  allowCrossNamespace: v.boolean(),
+  dns: v.oneOf(['kube-dns', 'any'] as const),
+  envPrefix,
+  env: v.object<ConnectionEnvNames>()({ host: envName, port: envName, addr: envName, url: envName, username: envName, password: envName, database: envName }, { what: 'env role' }),
+  envForm: v.union(v.oneOf(ENV_FORMS), v.array(v.oneOf(ENV_FORMS), { minItems: 1 })) as Spec<ConnectOptions['envForm'] & {}>,
+  url: v.object<ConnectionUrlOptions>()({
+    scheme: v.string({ allowed: "a lowercase URL scheme such as 'http', 'postgres' or 'redis'", check: (x) => (/^[a-z][a-z0-9+.-]*$/.test(x) ? undefined : { message: 'is not a URL scheme' }) }),
+    path: v.string({ allowed: "a path starting with '/'", check: (x) => (x.startsWith('/') ? undefined : { message: "must start with '/'" }) }),
+    credentials: v.boolean(),
+  }, { what: 'url option' }),
+  credentials: v.object<NonNullable<ConnectOptions['credentials']>>()({ secretName: v.required(objectName), keys: CREDENTIAL_KEYS }, { what: 'credentials field' }),
+  containers: v.union(
+    v.oneOf(['main', 'all'] as const),
+    v.array(dnsLabel, { minItems: 1, allowed: "a non-empty array of container names, e.g. ['main', 'migrate']" }),
+    "'main', 'all', or a list of container names such as ['main', 'migrate']",
+  ) as Spec<ConnectOptions['containers'] & {}>,
+}, { what: 'connect option' });
+
+/** `connectTo(target, options)`'s options, reported as `connectTo.<option>`. */
+export const CONNECT_ARGS = v.object<{ connectTo?: ConnectOptions }>()({ connectTo: CONNECT_OPTIONS });
+
+/** `allowFrom(peer, options)`'s options, reported as `allowFrom.<option>`. */
+export const ALLOW_FROM_ARGS = v.object<{ allowFrom?: AllowFromOptions }>()({
+  allowFrom: v.object<AllowFromOptions>()({ allowCrossNamespace: v.boolean(), dns: v.oneOf(['kube-dns', 'any'] as const) }, { what: 'allowFrom option' }),
+});

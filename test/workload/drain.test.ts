@@ -1,0 +1,103 @@
+import { WebApp, WebAppProps } from '../../src/constructs/web-app';
+import { Worker } from '../../src/constructs/worker';
+import { Probe } from '../../src/core/probes';
+import { TimonelError } from '../../src/core/errors';
+import { expectValidManifests } from '../support/schema';
+import { newChart, one, podSpec, synth } from '../support/util';
+
+const IMAGE = 'ghcr.io/acme/web:1.4.2';
+
+function container(props: Partial<WebAppProps> = {}): any {
+  const chart = newChart('shop');
+  new WebApp(chart, 'web', { image: IMAGE, ...props });
+  return podSpec(one(synth(chart), 'Deployment')).containers[0];
+}
+
+function error(props: Partial<WebAppProps>): TimonelError {
+  try {
+    new WebApp(newChart('shop'), 'web', { image: IMAGE, ...props });
+  } catch (e) {
+    if (e instanceof TimonelError) return e;
+    throw e;
+  }
+  throw new Error('expected a TimonelError');
+}
+
+describe('WebApp drain', () => {
+  test('no preStop hook by default, so images without a shell (distroless, chiseled) stop cleanly', () => {
+    expect(container({ image: `gcr.io/distroless/static-debian12@sha256:${'a'.repeat(64)}` }).lifecycle).toBeUndefined();
+  });
+
+  test("'exec' (the default method) runs sleep in the main container", () => {
+    expect(container({ drain: { delaySeconds: 5 } }).lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
+  });
+
+  test("'sleep-action' makes the kubelet wait, with nothing needed in the image", () => {
+    const c = container({ drain: { delaySeconds: 8, using: 'sleep-action' } });
+    expect(c.lifecycle).toEqual({ preStop: { sleep: { seconds: 8 } } });
+    expect(c.name).toBe('main');
+  });
+
+  test('false and a delay of 0 mean no pause', () => {
+    expect(container({ drain: false }).lifecycle).toBeUndefined();
+    expect(container({ drain: { delaySeconds: 0 } }).lifecycle).toBeUndefined();
+  });
+
+  test('a pause as long as the grace period is an error that says how to fix it', () => {
+    const e = error({ drain: { delaySeconds: 30 } });
+    expect(e.message).toBe(
+      "[shop/web] 'drain.delaySeconds' is 30 s, but the whole stop must fit in terminationGracePeriodSeconds (30 s): the pause would leave no time to finish requests before the kubelet kills the container, got 30. "
+      + 'Allowed: fewer seconds than terminationGracePeriodSeconds (30). Fix: lower the delay (5 s is usual), or raise terminationGracePeriodSeconds to at least 40',
+    );
+  });
+
+  test('a pause longer than a short grace period is an error too; a shorter one is fine', () => {
+    expect(error({ drain: { delaySeconds: 5 }, terminationGracePeriodSeconds: 5 }).prop).toBe('drain.delaySeconds');
+    expect(error({ drain: { delaySeconds: 10 }, terminationGracePeriodSeconds: 5 }).message).toMatch(/less than no time/);
+    expect(container({ drain: { delaySeconds: 4 }, terminationGracePeriodSeconds: 5 }).lifecycle.preStop.exec.command).toEqual(['sleep', '4']);
+  });
+
+  test.each([
+    ['a number', 5, 'drain: must be { delaySeconds, using? }, or false for no pause, but is a number'],
+    ['true', true, 'drain: must be { delaySeconds, using? }, or false for no pause, but is a boolean'],
+    ['an unknown method', { delaySeconds: 5, using: 'sleep' }, "drain.using: is not one of the allowed values"],
+    ['a negative delay', { delaySeconds: -1 }, 'drain.delaySeconds'],
+    ['no delay', {}, 'drain.delaySeconds'],
+  ])('bad drain input (%s) is a TimonelError at the prop', (_what, drain, text) => {
+    const e = error({ drain: drain as any });
+    expect(e.message).toContain('[shop/web]');
+    expect(e.problems.map((p) => `${p.prop}: ${p.detail}`).join('\n')).toContain(text);
+  });
+
+  test('the rendered Deployment is valid Kubernetes 1.28 with an exec drain', () => {
+    const chart = newChart('shop');
+    new WebApp(chart, 'web', { image: IMAGE, drain: { delaySeconds: 5 }, terminationGracePeriodSeconds: 20 });
+    expectValidManifests(synth(chart));
+  });
+});
+
+describe('turning probes off', () => {
+  test('liveness: false keeps the default readiness and startup probes of a WebApp', () => {
+    const c = container({ healthPath: '/healthz', liveness: false });
+    expect(c.livenessProbe).toBeUndefined();
+    expect(c.readinessProbe.httpGet.path).toBe('/healthz');
+    expect(c.startupProbe.httpGet.path).toBe('/healthz');
+  });
+
+  test('all three can be off', () => {
+    const c = container({ liveness: false, readiness: false, startup: false });
+    expect([c.livenessProbe, c.readinessProbe, c.startupProbe]).toEqual([undefined, undefined, undefined]);
+  });
+
+  test('a Worker accepts false as "no probe"', () => {
+    const chart = newChart('shop');
+    new Worker(chart, 'orders', { image: IMAGE, liveness: false, readiness: Probe.exec(['true']) });
+    const c = podSpec(one(synth(chart), 'Deployment')).containers[0];
+    expect(c.livenessProbe).toBeUndefined();
+    expect(c.readinessProbe.exec.command).toEqual(['true']);
+  });
+
+  test('true is not a probe', () => {
+    expect(error({ liveness: true as any }).message).toMatch(/'liveness' must be a Probe .*or false to turn the probe off, but is a boolean, got true/);
+  });
+});
