@@ -49,6 +49,12 @@ export interface AppProps extends Omit<Cdk8sAppProps, 'yamlOutputType'> {
    * @default - DEFAULTS.traffic: ingress-nginx's controller, prometheus-operator's Prometheus
    */
   readonly traffic?: TrafficDefaults;
+  /**
+   * The app's name in its policy warnings (`warning: prod: [shop/web] …`), so that the warnings of
+   * several apps in one run tell which app they are about. `Environments` sets the environment's name.
+   * @default - none
+   */
+  readonly name?: string;
 }
 
 /**
@@ -68,6 +74,8 @@ export class App extends Cdk8sApp {
   public readonly applySetId?: string;
   /** The app-wide traffic defaults (see `AppProps.traffic`). */
   public readonly traffic: TrafficDefaults;
+  /** The app's name in its warnings (see `AppProps.name`). */
+  public readonly name?: string;
 
   constructor(props: AppProps = {}) {
     super({
@@ -79,6 +87,7 @@ export class App extends Cdk8sApp {
     this.delivery = props.delivery ?? 'kubectl';
     this.applySetId = props.applySet === undefined ? undefined : resolveApplySet(this, props.applySet);
     this.traffic = props.traffic ?? {};
+    this.name = props.name;
     setAppContext(this, { traffic: this.traffic });
   }
 
@@ -165,7 +174,7 @@ export class App extends Cdk8sApp {
     const all = synthesizeApp(this, { postProcess: chartPostProcess });
     // An empty chart writes no file (and is not listed in the kustomization).
     const synthesis: AppSynthesis = { ...all, charts: all.charts.filter((c) => c.docs.length > 0) };
-    check(synthesis);
+    check(synthesis, this.name);
     return synthesis;
   }
 }
@@ -250,7 +259,7 @@ function chartPostProcess(chart: Chart): PostProcess | undefined {
  * Runs the policies once over every object of the app (printing their warnings to stderr) and
  * rejects duplicate objects; throws on errors.
  */
-function check(synthesis: AppSynthesis): void {
+function check(synthesis: AppSynthesis, name: string | undefined): void {
   const subjects: PolicySubject[] = [];
   for (const c of synthesis.charts) {
     checkPodSecurity(c.chart, c.docs);
@@ -258,7 +267,7 @@ function check(synthesis: AppSynthesis): void {
   }
   // Once for the whole app: rules may compare objects across charts.
   const warnings = enforcePolicies(subjects);
-  for (const w of warnings) process.stderr.write(`${formatWarning(w)}\n`);
+  for (const w of warnings) process.stderr.write(`${formatWarning(w, name)}\n`);
   checkDuplicates(synthesis.charts);
 }
 
@@ -277,6 +286,6 @@ class ChartSubject implements PolicySubject {
 }
 
 // One line per warning, whatever the rule wrote.
-function formatWarning(w: Finding): string {
-  return `warning: ${w.message.replace(/\s*\n\s*/g, ' ')} (${w.ruleId})`;
+function formatWarning(w: Finding, app: string | undefined): string {
+  return `warning: ${app === undefined ? '' : `${app}: `}${w.message.replace(/\s*\n\s*/g, ' ')} (${w.ruleId})`;
 }

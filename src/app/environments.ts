@@ -61,10 +61,10 @@ export interface EnvironmentsProps<V extends object> {
    */
   readonly only?: string;
   /**
-   * Props of each environment's App (`outdir` is `<outdir>/<name>`, `delivery` is `delivery.tool`).
+   * Props of each environment's App (`outdir` is `<outdir>/<name>`, `delivery` is `delivery.tool`, `name` the environment's).
    * @default - the App defaults
    */
-  readonly appProps?: Omit<AppProps, 'outdir' | 'delivery'>;
+  readonly appProps?: Omit<AppProps, 'outdir' | 'delivery' | 'name'>;
   /**
    * How the environments are delivered: the apply order as Argo CD sync waves or Flux
    * Kustomizations, and the delivery objects of each environment in `<outdir>/<folder>/<env>/`
@@ -136,7 +136,7 @@ export class Environments<V extends object> {
     let app = this.apps.get(name);
     if (!app) {
       this.environment(name);
-      app = new App({ ...this.props.appProps, outdir: path.join(this.outdir, name), delivery: this.props.delivery?.tool });
+      app = new App({ ...this.props.appProps, outdir: path.join(this.outdir, name), delivery: this.props.delivery?.tool, name });
       this.props.build(app, { name, values: this.values(name) });
       this.apps.set(name, app);
     }

@@ -25,6 +25,7 @@ export const APP_PROPS = v.object<AppProps>()({
   recordConstructMetadata: v.boolean(),
   delivery: v.oneOf(['kubectl', 'argocd', 'flux'] as const),
   traffic: trafficDefaults,
+  name: v.string({ nonEmpty: true, samples: ['prod'] }),
   applySet: v.object<ApplySetOptions>()({
     name: v.required(nameSpec(NameRule.DNS_1123_SUBDOMAIN)),
     namespace: nameSpec(NameRule.DNS_1123_LABEL),

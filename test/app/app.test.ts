@@ -131,6 +131,14 @@ describe('App.render', () => {
     ]);
   });
 
+  test("names the app in its warnings when it has a name (Environments: the environment's)", () => {
+    policies.mockReturnValue([{ ruleId: 'image-tag', severity: 'warning', message: "[web/web] image 'nginx' has no tag" }]);
+    const app = new App({ outdir: path.join(tmp, 'dist'), name: 'prod' });
+    independent(app);
+    app.render();
+    expect(stderr.mock.calls.map((c) => c[0])).toEqual(["warning: prod: [web/web] image 'nginx' has no tag (image-tag)\n"]);
+  });
+
   test('rejects duplicate objects after the policies ran', () => {
     const app = new App({ outdir: path.join(tmp, 'dist') });
     for (const id of ['one', 'two']) new k8s.KubeServiceAccount(new TimonelChart(app, id, { namespace: 'shop', createNamespace: false }), 'web', { metadata: { name: 'web' } });

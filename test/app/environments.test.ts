@@ -6,6 +6,7 @@ import { App } from '../../src/app/app';
 import { TimonelChart } from '../../src/app/chart';
 import { Environments, EnvironmentsProps } from '../../src/app/environments';
 import { TimonelError } from '../../src/core/errors';
+import { WebApp } from '../../src/constructs/web-app';
 
 interface Values {
   readonly replicas: number;
@@ -98,6 +99,22 @@ describe('Environments', () => {
     expect(read('dev', 'web.k8s.yaml')).toContain('host: dev.example.com');
     expect(read('prod', 'web.k8s.yaml')).toContain('host: example.com');
     expect(read('dev', 'kustomization.yaml')).toContain('  - web.k8s.yaml');
+  });
+
+  test("each environment's App carries its name, so its policy warnings say which environment they are about", () => {
+    // A pull Secret defined nowhere: a ref-missing-dependency warning in each environment.
+    const e = envs({ build: (app) => new WebApp(new TimonelChart(app, 'web', { namespace: 'web' }), 'web', { image: 'ghcr.io/acme/web:1.0.0', imagePullSecrets: ['ghcr-pull'] }) });
+    expect(['dev', 'prod'].map((n) => e.app(n).name)).toEqual(['dev', 'prod']);
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      e.synth();
+      const lines = stderr.mock.calls.map((c) => String(c[0])).filter((l) => l.startsWith('warning: '));
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.every((l) => /^warning: (dev|prod): /.test(l))).toBe(true);
+      expect(new Set(lines).size).toBe(lines.length);
+    } finally {
+      stderr.mockRestore();
+    }
   });
 
   test('names and labels are the same in every environment unless a value changes them', () => {
