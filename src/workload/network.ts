@@ -7,6 +7,7 @@ import { DEFAULTS } from '../core/defaults';
 import type { IngressControllerRef } from '../core/traffic';
 import { fail } from '../core/errors';
 import { NameRule, nameFromParts, validateName } from '../core/names';
+import { cidrProblem, CIDR_ALLOWED } from '../core/specs';
 import { validatePortNumber } from '../core/ports';
 import { intOrString } from '../core/probes';
 import type { ConnectionEndpoint, DnsEgress } from './endpoint';
@@ -355,11 +356,7 @@ function toPorts(ports: ReadonlyArray<number | TrafficPort>, scope: IConstruct, 
 }
 
 function validateCidr(cidr: string, scope: IConstruct, prop: string): string {
-  const [addr, bits, extra] = typeof cidr === 'string' ? cidr.split('/') : [];
-  const family = isIP(addr ?? '');
-  const prefix = Number(bits);
-  if (!family || extra !== undefined || bits === undefined || !/^[0-9]+$/.test(bits) || prefix > (family === 4 ? 32 : 128)) {
-    fail({ scope, prop, message: 'is not a CIDR', value: cidr, allowed: "an IPv4 or IPv6 address with a prefix length, e.g. '203.0.113.0/24' or '2001:db8::/32'" });
-  }
+  const problem = typeof cidr === 'string' ? cidrProblem(cidr) : { message: 'is not a CIDR', allowed: CIDR_ALLOWED };
+  if (problem) fail({ scope, prop, value: cidr, ...problem });
   return cidr;
 }

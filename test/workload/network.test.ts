@@ -137,7 +137,7 @@ describe('allowEgress', () => {
   });
 
   test.each([
-    ['a CIDR without a prefix', () => EgressTarget.cidrs(['203.0.113.0'], { ports: [443] }), "'allowEgress' is not a CIDR, got '203.0.113.0'"],
+    ['a CIDR without a prefix', () => EgressTarget.cidrs(['203.0.113.0'], { ports: [443] }), "'allowEgress' is an address without a prefix length, got '203.0.113.0'. Allowed: an IPv4 or IPv6 address with a prefix length, e.g. '203.0.113.0/24' or '2001:db8::/32'. Fix: write '203.0.113.0/32' for this one address"],
     ['no CIDR', () => EgressTarget.cidrs([], { ports: [443] }), "'allowEgress' needs at least one CIDR"],
     ['no ports for the internet', () => EgressTarget.internet({ ports: [] }), "'allowEgress.ports' needs at least one port"],
     ['a bad exception', () => EgressTarget.internet({ ports: [443], except: ['10.0.0.0/33'] }), "'allowEgress.except' is not a CIDR, got '10.0.0.0/33'"],
