@@ -59,7 +59,7 @@ export const DEFAULTS = {
      * Kubernetes ≥ 1.30. docs/decisions/drain.md says why.
      */
     drain: false,
-    /** The time a pause must leave for the app to stop, in the fix of a pause too long for the grace period. */
+    /** The time to leave the app after a pause, as the fix of a pause too long for its grace period suggests. */
     minStopSeconds: 10,
   },
 

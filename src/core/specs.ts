@@ -230,7 +230,12 @@ export const probe: Spec<Probe | false> = v.union(
   v.instance(
     Probe, 'a Probe: Probe.http(path), Probe.tcp(), Probe.grpc() or Probe.exec([...])',
     () => [Probe.http('/healthz'), Probe.tcp(), Probe.tcp({ port: 'nope' }), Probe.http('/ready', { successThreshold: 2 }), Probe.exec(['true']), Probe.grpc({ port: 9090 })],
-    "write Probe.http('/healthz') instead of a path, or Probe.tcp()",
+    (value) => {
+      if (typeof value === 'string') return value.startsWith('/') ? `write Probe.http('${value}') instead of a path, or Probe.tcp()` : "write Probe.http('/healthz'), Probe.tcp() or Probe.exec([...])";
+      if (typeof value === 'function') return 'call the factory: Probe.grpc() rather than Probe.grpc';
+      if (value === true) return 'leave the prop out for the default probe, or pass a Probe';
+      return undefined;
+    },
   ),
   v.off(),
   'a Probe (Probe.http(path), Probe.tcp(), Probe.grpc() or Probe.exec([...])), or false to turn the probe off',

@@ -263,15 +263,16 @@ export const v = {
   },
 
   /** One of the given literals. */
-  oneOf<const L extends string | number | boolean>(values: readonly L[], opts: { readonly fix?: string } = {}): Spec<L> {
-    const allowed = values.map((x) => (typeof x === 'string' ? `'${x}'` : String(x))).join(', ');
+  oneOf<const L extends string | number | boolean>(values: readonly L[], opts: { readonly fix?: string | ((value: unknown) => string | undefined); readonly allowed?: string } = {}): Spec<L> {
+    const allowed = opts.allowed ?? values.map((x) => (typeof x === 'string' ? `'${x}'` : String(x))).join(', ');
     return {
       allowed,
       shape: { kind: 'enum', values },
       check(value, path, ctx) {
         if ((values as readonly unknown[]).includes(value)) return true;
         const near = typeof value === 'string' ? closest(value, values.filter((x): x is L & string => typeof x === 'string')) : undefined;
-        ctx.report(path, value, { message: 'is not one of the allowed values', allowed, fix: near !== undefined ? `did you mean '${near}'?` : opts.fix });
+        const fix = near !== undefined ? `did you mean '${near}'?` : typeof opts.fix === 'function' ? opts.fix(value) : opts.fix;
+        ctx.report(path, value, { message: 'is not one of the allowed values', allowed, fix });
         return false;
       },
     };
@@ -370,7 +371,7 @@ export const v = {
   },
 
   /** Any of several specs (the first that accepts the value wins). */
-  union<A, B>(a: Spec<A>, b: Spec<B>, allowed = `${a.allowed} or ${b.allowed}`): Spec<A | B> {
+  union<A, B>(a: Spec<A>, b: Spec<B>, allowed = `${a.allowed} or ${b.allowed}`, fixFor?: (value: unknown) => string | undefined): Spec<A | B> {
     return {
       allowed,
       shape: { kind: 'union', options: [a, b] },
@@ -381,11 +382,13 @@ export const v = {
         }
         // Report the problems of the option of the same JavaScript type, else a type problem
         // (with an option's own fix, e.g. "write Probe.http('/healthz') instead of a path").
-        let fix: string | undefined;
+        let fix = fixFor?.(value);
         for (const s of [a, b]) {
           const scratch = new Context();
           s.check(value, path, scratch);
-          if (!scratch.issues.every((i) => /^must be .*, but is /.test(i.message))) {
+          // A wrong type at this very path means "not this option"; anything else (a bad value,
+          // or any problem inside an object, such as `drain.delaySeconds: '5'`) is the user's.
+          if (!scratch.issues.every((i) => (i.prop ?? '') === path && /^must be .*, but is /.test(i.message))) {
             ctx.issues.push(...scratch.issues);
             return false;
           }
@@ -398,13 +401,13 @@ export const v = {
   },
 
   /** An instance of a class (Probe, EnvValue, StoreCredentials), made by its factories. */
-  instance<T>(cls: Function & { readonly prototype: T }, allowed: string, samples: () => readonly unknown[], fix?: string): Spec<T> {
+  instance<T>(cls: Function & { readonly prototype: T }, allowed: string, samples: () => readonly unknown[], fix?: string | ((value: unknown) => string | undefined)): Spec<T> {
     return {
       allowed,
       shape: { kind: 'samples', samples },
       check(value, path, ctx) {
         if (value instanceof (cls as any)) return true;
-        ctx.report(path, value, typeProblem(value, allowed, fix));
+        ctx.report(path, value, typeProblem(value, allowed, typeof fix === 'function' ? fix(value) : fix));
         return false;
       },
     };

@@ -38,7 +38,10 @@ export const CONNECT_OPTIONS = v.object<ConnectOptions>()({
   }, { what: 'url option' }),
   credentials: v.object<NonNullable<ConnectOptions['credentials']>>()({ secretName: v.required(objectName), keys: CREDENTIAL_KEYS }, { what: 'credentials field' }),
   containers: v.union(
-    v.oneOf(['main', 'all'] as const),
+    v.oneOf(['main', 'all'] as const, {
+      allowed: "'main', 'all', or a list of container names such as ['main', 'migrate']",
+      fix: (value) => (typeof value === 'string' ? `for one container, write ['${value}']` : undefined),
+    }),
     v.array(dnsLabel, { minItems: 1, allowed: "a non-empty array of container names, e.g. ['main', 'migrate']" }),
     "'main', 'all', or a list of container names such as ['main', 'migrate']",
   ) as Spec<ConnectOptions['containers'] & {}>,

@@ -46,7 +46,7 @@ export function resolveDrain(scope: IConstruct, drain: DrainOptions | false | un
       scope, prop: `${prop}.delaySeconds`,
       message: `is ${delay} s, but the whole stop must fit in terminationGracePeriodSeconds (${grace} s): the pause would leave ${grace === delay ? 'no' : 'less than no'} time to finish requests before the kubelet kills the container`,
       value: delay, allowed: `fewer seconds than terminationGracePeriodSeconds (${grace})`,
-      fix: `lower the delay (5 s is usual), or raise terminationGracePeriodSeconds to at least ${delay + DEFAULTS.shutdown.minStopSeconds}`,
+      fix: `lower the delay (5 s is usual), or raise terminationGracePeriodSeconds above ${delay} (${delay + DEFAULTS.shutdown.minStopSeconds} leaves the app ${DEFAULTS.shutdown.minStopSeconds} s to stop)`,
     });
   }
   return { delaySeconds: delay, using: drain.using ?? 'exec' };

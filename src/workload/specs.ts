@@ -47,7 +47,8 @@ export const DRAIN: Spec<DrainOptions | false> = v.union(
     using: v.oneOf(['exec', 'sleep-action'] as const),
   }, { what: 'drain option' }),
   v.off(),
-  "{ delaySeconds, using? }, or false for no pause",
+  '{ delaySeconds, using? }, or false for no pause',
+  (value) => (typeof value === 'number' ? `write { delaySeconds: ${value} }` : value === true ? 'write { delaySeconds: 5 }' : undefined),
 );
 
 /** The fields of a container, as the main container (WorkloadProps) and sidecars share them. */

@@ -79,6 +79,19 @@ describe('connectTo containers', () => {
     expect(names(spec.containers[0])).toEqual([]);
   });
 
+  test("a single name is refused with the list to write, and the allowed forms", () => {
+    const { db, api } = shop();
+    let err: any;
+    try {
+      api.connectTo(db, { containers: 'migrate' as any });
+    } catch (e) {
+      err = e;
+    }
+    expect(err.message).toBe(
+      "[shop/api] 'connectTo.containers' is not one of the allowed values, got 'migrate'. Allowed: 'main', 'all', or a list of container names such as ['main', 'migrate']. Fix: for one container, write ['migrate']",
+    );
+  });
+
   test.each([
     ['an empty list', [], 'connectTo.containers'],
     ['a string that is no keyword', 'migrate', 'connectTo.containers'],

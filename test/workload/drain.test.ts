@@ -47,7 +47,7 @@ describe('WebApp drain', () => {
     const e = error({ drain: { delaySeconds: 30 } });
     expect(e.message).toBe(
       "[shop/web] 'drain.delaySeconds' is 30 s, but the whole stop must fit in terminationGracePeriodSeconds (30 s): the pause would leave no time to finish requests before the kubelet kills the container, got 30. "
-      + 'Allowed: fewer seconds than terminationGracePeriodSeconds (30). Fix: lower the delay (5 s is usual), or raise terminationGracePeriodSeconds to at least 40',
+      + 'Allowed: fewer seconds than terminationGracePeriodSeconds (30). Fix: lower the delay (5 s is usual), or raise terminationGracePeriodSeconds above 30 (40 leaves the app 10 s to stop)',
     );
   });
 
@@ -67,6 +67,15 @@ describe('WebApp drain', () => {
     const e = error({ drain: drain as any });
     expect(e.message).toContain('[shop/web]');
     expect(e.problems.map((p) => `${p.prop}: ${p.detail}`).join('\n')).toContain(text);
+  });
+
+  test('a problem inside the drain object is reported at its own prop, not as "not an object"', () => {
+    const e = error({ drain: { delaySeconds: '5' as any } });
+    expect(e.problems.map((p) => `${p.prop}: ${p.detail}`)).toEqual(['drain.delaySeconds: must be a whole number, but is a string']);
+  });
+
+  test('a bare number gets the object to write', () => {
+    expect(error({ drain: 5 as any }).fix).toBe('write { delaySeconds: 5 }');
   });
 
   test('the rendered Deployment is valid Kubernetes 1.28 with an exec drain', () => {
@@ -98,6 +107,14 @@ describe('turning probes off', () => {
   });
 
   test('true is not a probe', () => {
-    expect(error({ liveness: true as any }).message).toMatch(/'liveness' must be a Probe .*or false to turn the probe off, but is a boolean, got true/);
+    const e = error({ liveness: true as any });
+    expect(e.message).toMatch(/'liveness' must be a Probe .*or false to turn the probe off, but is a boolean, got true/);
+    expect(e.fix).toBe('leave the prop out for the default probe, or pass a Probe');
+  });
+
+  test('each wrong probe value gets a fix that fits it', () => {
+    expect(error({ liveness: '/live' as any }).fix).toBe("write Probe.http('/live') instead of a path, or Probe.tcp()");
+    expect(error({ liveness: 'tcp' as any }).fix).toBe("write Probe.http('/healthz'), Probe.tcp() or Probe.exec([...])");
+    expect(error({ readiness: Probe.grpc as any }).fix).toBe('call the factory: Probe.grpc() rather than Probe.grpc');
   });
 });

@@ -47,6 +47,7 @@ import practiceDisruptionBudget from './practice-disruption-budget';
 import practiceSpread from './practice-spread';
 import practiceEphemeralData from './practice-ephemeral-data';
 import practiceSingleInstance from './practice-single-instance';
+import practicePreStopSleep from './practice-prestop-sleep';
 import practiceNetworkPolicy from './practice-network-policy';
 import practiceSecretLiteral from './practice-secret-literal';
 import practiceEnvSecretLiteral from './practice-env-secret-literal';
@@ -105,6 +106,7 @@ export const RULES: readonly Rule[] = [
   practiceDisruptionBudget,
   practiceSpread,
   practiceSingleInstance,
+  practicePreStopSleep,
   practiceEphemeralData,
   practiceNetworkPolicy,
   practiceSecretLiteral,
