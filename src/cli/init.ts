@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { UsageError } from './check';
+import { ownPackage, OwnPackage } from './own-package';
 
 /** What `timonel init` does. */
 export interface InitOptions {
@@ -14,12 +15,6 @@ export interface InitOptions {
 export interface InitResult {
   readonly files: readonly string[];
   readonly stdout: string;
-}
-
-/** timonel's package.json: its version and the versions of its peers it is tested with. */
-interface OwnPackage {
-  readonly version: string;
-  readonly devDependencies: Readonly<Record<string, string>>;
 }
 
 // What a new project's folder may already hold.
@@ -65,10 +60,6 @@ export function init(options: InitOptions = {}): InitResult {
 function projectName(base: string): string {
   const name = base.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
   return /^[a-z]/.test(name) ? name : `app-${name}`.replace(/-+$/, '');
-}
-
-function ownPackage(): OwnPackage {
-  return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
 }
 
 /** `1.2.3` -> `^1.2.3`; for cdk8s, `~2.70.0`: the minor version timonel's fast synthesis is verified against. */

@@ -1,10 +1,9 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { TimonelError } from '../core/errors';
 import { Profile } from '../policies/profiles';
 import { RULES } from '../policies/rules';
 import { check, CheckResult, UsageError } from './check';
 import { init } from './init';
+import { ownPackage, ownPackageFile } from './own-package';
 import { synth } from './synth';
 import { MissingPathError } from './yaml-files';
 
@@ -157,11 +156,7 @@ export function main(argv = process.argv.slice(2)): void {
   process.exitCode = result.exitCode;
 }
 
-/** The version of the installed timonel package: the nearest package.json above src/cli or lib/src/cli. */
+/** The version of the installed timonel package. */
 export function timonelVersion(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const file = path.join(dir, 'package.json');
-    if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')).version;
-    if (path.dirname(dir) === dir) return 'unknown';
-  }
+  return ownPackageFile() ? ownPackage().version : 'unknown';
 }

@@ -3,9 +3,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-// timonel as a user gets it: `npm pack`, then a project made by `timonel init` that installs the
-// tarball and its own cdk8s, cdk8s-plus-28, constructs, TypeScript and jest from the registry
-// (one `npm install`, from the npm cache when it can). Skipped, visibly, without the registry.
+// timonel as a user gets it, by the README's tarball route: `npm pack`, then
+// `npx --package <tarball> timonel init demo` (the CLI of the packed package, built lib/, not this
+// checkout's src/), then `npm install <tarball>` in the new project, which installs its own cdk8s,
+// cdk8s-plus-28, constructs, TypeScript and jest from the registry (from the npm cache when it
+// can). Every later command runs the installed package's bin. Skipped, visibly, without the registry.
 const ROOT = path.resolve(__dirname, '..', '..');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const NPX = process.platform === 'win32' ? 'npx.cmd' : 'npx';
@@ -28,9 +30,24 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
   return r;
 }
 
+/** Removes what `npx --package <tarball>` installed into npm's npx cache for a tarball in `tmp`. */
+function removeNpxInstall(tmp: string): void {
+  const cache = spawnSync(NPM, ['config', 'get', 'cache'], { encoding: 'utf8' }).stdout?.trim();
+  const npx = cache ? path.join(cache, '_npx') : undefined;
+  if (!npx || !fs.existsSync(npx)) return;
+  for (const dir of fs.readdirSync(npx)) {
+    const pkg = path.join(npx, dir, 'package.json');
+    // Its package.json depends on the tarball by a relative file: path that ends in our unique folder.
+    if (fs.existsSync(pkg) && fs.readFileSync(pkg, 'utf8').includes(`/${path.basename(tmp)}/`)) {
+      fs.rmSync(path.join(npx, dir), { recursive: true, force: true });
+    }
+  }
+}
+
 describeOnline(`the packed tarball in a new project made by timonel init${unreachable ? ` (skipped: ${unreachable})` : ''}`, () => {
   let tmp: string;
   let project: string;
+  let initOutput: string;
   let packed: { filename: string; size: number; files: { path: string }[] };
 
   beforeAll(() => {
@@ -38,18 +55,40 @@ describeOnline(`the packed tarball in a new project made by timonel init${unreac
     // npm pack runs the prepare script (the build), as publishing and git installs do.
     const pack = run(NPM, ['pack', '--json', '--pack-destination', tmp], ROOT);
     packed = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('\n[') + 1))[0];
+    const tarball = path.join(tmp, packed.filename);
     project = path.join(tmp, 'demo');
-    run(process.execPath, [path.join(ROOT, 'bin', 'timonel.js'), 'init', project], tmp);
-    // The scaffold depends on the published timonel; here it gets the tarball instead.
-    const pkgFile = path.join(project, 'package.json');
-    const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
-    pkg.dependencies.timonel = `file:${path.join(tmp, packed.filename)}`;
-    fs.writeFileSync(pkgFile, JSON.stringify(pkg, null, 2));
-    run(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund'], project);
+    // An absolute path: npx keys its cache by the spec, and a relative one is shared by every run.
+    const init = run(NPX, ['--yes', '--prefer-offline', '--package', tarball, 'timonel', 'init', 'demo'], tmp);
+    initOutput = `${init.stdout}${init.stderr}`;
+    run(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', `../${packed.filename}`], project);
   }, 300_000);
 
   afterAll(() => {
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    if (!tmp) return;
+    fs.rmSync(tmp, { recursive: true, force: true });
+    removeNpxInstall(tmp);
+  });
+
+  test('npx --package <tarball> timonel init scaffolds the project with the packed CLI', () => {
+    expect(initOutput).toContain(`Created demo in ${project}:`);
+    expect(initOutput).not.toMatch(/\n\s+at /);
+    expect(fs.readdirSync(project)).toEqual(expect.arrayContaining(['package.json', 'src', 'test', 'cdk8s.yaml']));
+  });
+
+  test('npm install <tarball> in the project makes timonel the packed build', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(project, 'package.json'), 'utf8'));
+    expect(pkg.dependencies.timonel).toBe(`file:../${packed.filename}`);
+    const installed = path.join(project, 'node_modules', 'timonel');
+    expect(fs.existsSync(path.join(installed, 'lib', 'src', 'cli', 'main.js'))).toBe(true);
+    expect(fs.existsSync(path.join(installed, 'src'))).toBe(false);
+  });
+
+  test('the installed bin scaffolds another project (timonel init from lib/)', () => {
+    const bin = path.join(project, 'node_modules', '.bin', process.platform === 'win32' ? 'timonel.cmd' : 'timonel');
+    const r = run(bin, ['init', 'second'], tmp);
+    expect(r.stdout).toContain('Created second in');
+    const pkg = JSON.parse(fs.readFileSync(path.join(tmp, 'second', 'package.json'), 'utf8'));
+    expect(pkg.dependencies.timonel).toBe(`^${JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version}`);
   });
 
   test('the tarball holds the compiled library, its types and the CLI, and no tests, bench, dist or schema', () => {
