@@ -2,7 +2,7 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../core/defaults';
-import { Connection, ConnectOptions, IConnectable, isConnectable } from '../workload/connections';
+import { checkConnectable, Connection, ConnectOptions, IConnectable, isConnectable } from '../workload/connections';
 import { EnvMap } from '../core/env';
 import { fail } from '../core/errors';
 import { NameRule } from '../core/names';
@@ -242,7 +242,7 @@ export class BatchJob extends Workload {
     if (this.job) {
       fail({
         scope: this, prop: 'addEnv', message: "cannot change a one-off Job after it is built: its name carries a hash of its spec",
-        value: Object.keys(env), fix: "pass the variables in 'env' when creating the BatchJob",
+        value: env !== null && typeof env === 'object' ? Object.keys(env) : env, fix: "pass the variables in 'env' when creating the BatchJob",
       });
     }
     return super.addEnv(env);
@@ -253,6 +253,7 @@ export class BatchJob extends Workload {
    * hash of its spec, fixed when it is built: give it its connections in the `connectTo` prop.
    */
   public connectTo(target: IConnectable, options: ConnectOptions = {}): Connection {
+    checkConnectable(this, target, 'connectTo');
     if (this.job) {
       fail({
         scope: this, prop: 'connectTo', message: "cannot change a one-off Job after it is built: its name carries a hash of its spec",

@@ -1,12 +1,16 @@
 import { IConstruct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { fail } from './errors';
-import { isValidName, NameRule } from './names';
+import { isValidName, NameRule, suggestName } from './names';
 import { checkProps, v } from './validation';
 
 const OBJECT_NAME = v.string({
   allowed: "a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', at most 253 characters",
-  check: (s) => (isValidName(s, NameRule.DNS_1123_SUBDOMAIN) ? undefined : { message: 'is not a valid object name', fix: s !== s.toLowerCase() ? `write '${s.toLowerCase()}'` : undefined }),
+  check: (s) => {
+    if (isValidName(s, NameRule.DNS_1123_SUBDOMAIN)) return undefined;
+    const near = suggestName(s, NameRule.DNS_1123_SUBDOMAIN);
+    return { message: 'is not a valid object name', fix: near !== undefined ? `write '${near}'` : undefined };
+  },
 });
 const DATA_KEY = v.string({
   allowed: "letters, digits, '-', '_' and '.', at most 253 characters",
@@ -102,6 +106,7 @@ export class EnvList {
 
   /** Fails as `add` would (bad or repeated names, a guarded list), without adding anything. */
   public check(env: EnvMap | undefined, source = this.prop): void {
+    checkEnvMap(env, this.scope, source);
     const names = Object.keys(env ?? {});
     if (names.length) this.guard?.(source);
     const seen = new Set(this.vars.keys());
@@ -135,5 +140,30 @@ export class EnvList {
   /** Renders the list (undefined when empty, so the YAML stays short). */
   public render(): k8s.EnvVar[] | undefined {
     return this.vars.size ? [...this.vars.values()] : undefined;
+  }
+}
+
+/**
+ * Fails unless `env` is undefined or an object of strings and EnvValues: every caller of
+ * `EnvList.add` (props, `addEnv`, `connectTo`, a custom workload's own) gets a TimonelError, not a
+ * TypeError at render. Worded as the `env` prop's spec words it.
+ */
+function checkEnvMap(env: unknown, scope: IConstruct, source: string): void {
+  if (env === undefined) return;
+  if (typeof env !== 'object' || env === null || Array.isArray(env) || env instanceof EnvValue) {
+    fail({
+      scope, prop: source, message: 'needs an object of variables', value: env,
+      allowed: 'an object of variable names to strings or EnvValues', fix: "e.g. { LOG_LEVEL: 'info', DB_PASSWORD: EnvValue.fromSecret('db', 'password') }",
+    });
+  }
+  for (const [name, value] of Object.entries(env)) {
+    if (typeof value === 'string' || value instanceof EnvValue) continue;
+    const kind = value === null ? 'null' : value === undefined ? 'undefined' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    fail({
+      scope, prop: /^[A-Za-z_$][\w$-]*$/.test(name) ? `${source}.${name}` : `${source}[${JSON.stringify(name)}]`,
+      message: `must be a string or an EnvValue, but is ${kind}`, value,
+      allowed: 'a string, or EnvValue.fromSecret(...), fromConfigMap(...) or fromField(...)',
+      fix: typeof value === 'number' || typeof value === 'boolean' ? `write it as a string: '${value}'` : 'give a string, or leave the variable out',
+    });
   }
 }

@@ -45,11 +45,21 @@ export interface ImageCheckOptions {
 /** Validates an image reference; untagged or `:latest` is an error unless allowed. */
 export function validateImage(image: string, opts: ImageCheckOptions = {}): ImageReference {
   const prop = opts.prop ?? 'image';
+  const allowed = "'[registry/]repository:tag' or '[registry/]repository@sha256:<digest>' with a lowercase repository";
+  // Custom workloads reach here without the props specs: a missing or non-string image is named as such.
+  if (image === undefined || image === null || image === '') {
+    fail({ scope: opts.scope, prop, message: 'is required', ...(image === undefined ? {} : { value: image }), allowed, fix: "give the container's image, pinned: e.g. image: 'ghcr.io/acme/app:1.2.3'" });
+  }
+  if (typeof image !== 'string') {
+    fail({
+      scope: opts.scope, prop, message: `must be a string, but is ${Array.isArray(image) ? 'an array' : `a ${typeof image}`}`, value: image, allowed,
+      fix: "write the image reference as a string, e.g. 'ghcr.io/acme/app:1.2.3'",
+    });
+  }
   const ref = parseImage(image);
   if (!ref) {
     fail({
-      scope: opts.scope, prop, message: 'is not a valid image reference', value: image,
-      allowed: "'[registry/]repository:tag' or '[registry/]repository@sha256:<digest>' with a lowercase repository",
+      scope: opts.scope, prop, message: 'is not a valid image reference', value: image, allowed,
     });
   }
   if (!ref.pinned && !opts.allowUnpinned) {

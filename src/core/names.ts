@@ -47,6 +47,18 @@ export function isValidName(name: string, rule: NameRule, maxLength?: number): b
   return name.length <= Math.min(r.max, maxLength ?? r.max) && r.re.test(name);
 }
 
+/**
+ * A valid name close to `name` for a "did you mean": lowercased, every run of other characters
+ * ('_', ' ', ...) made one '-', trimmed to a letter or digit at both ends. Undefined when that is
+ * not a valid name of the rule either (or is `name` itself), so a suggestion is always valid.
+ */
+export function suggestName(name: string, rule: NameRule, maxLength?: number): string | undefined {
+  if (typeof name !== 'string') return undefined;
+  const other = rule === NameRule.DNS_1123_SUBDOMAIN ? /[^a-z0-9.]+/g : /[^a-z0-9]+/g;
+  const fixed = name.toLowerCase().replace(other, '-').replace(/-*\.-*/g, '.').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+  return fixed !== name && isValidName(fixed, rule, maxLength) ? fixed : undefined;
+}
+
 /** Validates a name as the given rule; throws a TimonelError that explains the rule otherwise. */
 export function validateName(name: string, rule: NameRule, opts: NameCheckOptions = {}): string {
   const r = RULES[rule];
@@ -70,7 +82,9 @@ export function validateName(name: string, rule: NameRule, opts: NameCheckOption
       allowed: r.allowed,
       fix: rule === NameRule.DNS_1035_LABEL && /^[0-9]/.test(name)
         ? 'start the name with a letter'
-        : "use lowercase letters, digits and '-' only (ids become names: 'BadName' -> 'badname', 'Bad_Name' is invalid)",
+        : opts.prop !== 'id' && suggestName(name, rule, max) !== undefined
+          ? `write '${suggestName(name, rule, max)}'`
+          : "use lowercase letters, digits and '-' only (ids become names: 'BadName' -> 'badname', 'Bad_Name' is invalid)",
     });
   }
   return name;

@@ -2,7 +2,7 @@ import { isIP } from 'net';
 import { EnvValue } from './env';
 import { parseImage } from './image';
 import { isValidLabelKey, isValidLabelValue } from './labels';
-import { isValidName, NameRule } from './names';
+import { isValidName, NameRule, suggestName } from './names';
 import { INT32_MAX } from './numbers';
 import { PortSpec } from './ports';
 import { Probe, ProbeTiming } from './probes';
@@ -24,7 +24,8 @@ export function nameSpec(rule: NameRule, maxLength?: number): Spec<string> {
     check: (s) => {
       if (s.length > max) return { message: `must be at most ${max} characters for a ${rule}, but is ${s.length}`, allowed };
       if (!isValidName(s, rule)) {
-        return { message: `is not a valid ${rule}`, allowed, fix: s !== s.toLowerCase() ? `write '${s.toLowerCase()}'` : undefined };
+        const near = suggestName(s, rule, max);
+        return { message: `is not a valid ${rule}`, allowed, fix: near !== undefined ? `write '${near}'` : undefined };
       }
       return undefined;
     },

@@ -195,7 +195,10 @@ export const v = {
       shape: { kind: 'string', samples: opts.samples ?? ['x', 'abc'] },
       check(value, path, ctx) {
         if (typeof value !== 'string') {
-          ctx.report(path, value, typeProblem(value, 'a string', typeof value === 'number' && !opts.check && !opts.pattern ? `write it as a string: '${value}'` : undefined));
+          // A checked string shows what it must look like, and a valid sample as the fix.
+          const checked = !!(opts.check || opts.pattern);
+          const fix = !checked ? (typeof value === 'number' ? `write it as a string: '${value}'` : undefined) : opts.samples?.length ? `write a string such as '${opts.samples[0]}'` : undefined;
+          ctx.report(path, value, { ...typeProblem(value, 'a string', fix), allowed });
           return false;
         }
         const fix = typeof opts.fix === 'function' ? opts.fix(value) : opts.fix;

@@ -5,7 +5,9 @@ import { DEFAULTS } from '../core/defaults';
 import { EnvList, EnvMap, EnvValue } from '../core/env';
 import { fail } from '../core/errors';
 import { intOrString } from '../core/probes';
-import { ConnectionEndpoint, CredentialKeys, CredentialsRef, DnsEgress, IConnectable } from './endpoint';
+import { ConnectionEndpoint, CredentialKeys, CredentialsRef, DnsEgress, IConnectable, isConnectable } from './endpoint';
+
+export { isConnectable } from './endpoint';
 import { dnsRule, NetworkAccess, policyName } from './network';
 import { checkProps } from '../core/validation';
 import { ALLOW_FROM_ARGS, CONNECT_ARGS } from './connection-specs';
@@ -134,11 +136,6 @@ export interface Connection {
   readonly ingressPolicy: k8s.KubeNetworkPolicy;
 }
 
-/** True when `x` exposes an `endpoint` (duck-typed, so any construct can be a target). */
-export function isConnectable(x: unknown): x is IConnectable {
-  const e = (x as { endpoint?: Partial<ConnectionEndpoint> } | undefined)?.endpoint;
-  return !!e && typeof e.host === 'string' && typeof e.port === 'number' && typeof e.selectorLabels === 'object';
-}
 
 /**
  * The default env prefix for an id: UPPER_SNAKE_CASE ('db' -> 'DB', 'shop-db' -> 'SHOP_DB',
@@ -168,6 +165,7 @@ const PEERS = new WeakMap<IConstruct, { ingress: boolean; egress: boolean }>();
  */
 export function connect(client: IConnectionClient, target: IConnectable, options: ConnectOptions = {}): Connection {
   const verb = 'connectTo';
+  checkConnectable(client, target, verb);
   checkProps(CONNECT_ARGS, { connectTo: options }, client);
   checkPair(client, target, options, verb);
   checkNoCycle(client, target);
@@ -197,7 +195,14 @@ export function allowFrom(target: IConstruct, client: IConnectionClient, options
     fail({
       scope: target, prop: verb, message: 'needs a workload that serves a port (a Service), so there is something to allow traffic to',
       value: target.node.path, allowed: 'a StatefulStore, a WebApp or another IConnectable',
-      fix: `call allowFrom on the workload that is reached, e.g. 'db.allowFrom(${client.node.id})'`,
+      fix: `call allowFrom on the workload that is reached, e.g. 'db.allowFrom(${isConstruct(client) ? client.node.id : 'api'})'`,
+    });
+  }
+  if (!isConnectionClient(client)) {
+    fail({
+      scope: target, prop: verb, message: 'needs the workload whose pods may connect', value: received(client),
+      allowed: 'a WebApp, Worker, BatchJob, StatefulStore or another Workload',
+      fix: missingFix(client, `${target.node.id}.allowFrom(api)`),
     });
   }
   checkProps(ALLOW_FROM_ARGS, { allowFrom: options }, target);
@@ -205,6 +210,46 @@ export function allowFrom(target: IConstruct, client: IConnectionClient, options
   const policies = addPolicies(client, target, target.endpoint, options);
   record(client, target, verb);
   return { client, target, env: {}, ...policies };
+}
+
+/**
+ * Fails unless `target` can be connected to: anything with an `endpoint` (a Service to reach).
+ * Checked first, so a missing or wrong target is a TimonelError, not a TypeError.
+ */
+export function checkConnectable(client: IConstruct, target: unknown, verb: string): asserts target is IConnectable {
+  if (isConnectable(target) && isConstruct(target)) return;
+  const construct = isConstruct(target);
+  fail({
+    scope: client, prop: verb,
+    message: construct ? 'needs a target that serves a port (a Service), and this construct has none' : 'needs the construct to connect to',
+    value: received(target),
+    allowed: 'a StatefulStore, a WebApp or another IConnectable construct',
+    fix: construct
+      ? `connect to the workload that serves the port; to let '${(target as IConstruct).node.id}' reach this workload instead, call this.allowFrom(${(target as IConstruct).node.id}) on a workload that serves a port`
+      : missingFix(target, `${client.node.id}.${verb}(db)`),
+  });
+}
+
+/** True when `x` can be the client of a connection: a workload with pods, labels and a name. */
+export function isConnectionClient(x: unknown): x is IConnectionClient {
+  const c = x as Partial<IConnectionClient> | undefined;
+  return isConstruct(x) && typeof c?.name === 'string' && typeof c.selectorLabels === 'object' && c.selectorLabels !== null
+    && typeof c.pod?.envLists === 'function';
+}
+
+function isConstruct(x: unknown): x is IConstruct {
+  return typeof x === 'object' && x !== null && typeof (x as IConstruct).node?.path === 'string';
+}
+
+/** The value to show for a wrong target: a construct's path, else the value itself. */
+function received(x: unknown): unknown {
+  return isConstruct(x) ? x.node.path : x;
+}
+
+function missingFix(x: unknown, example: string): string {
+  if (x === undefined || x === null) return `pass a construct created before this call, e.g. ${example} (undefined often means the variable is assigned later)`;
+  if (typeof x === 'string') return `pass the construct itself, not its name, e.g. ${example}`;
+  return `pass the construct, e.g. ${example}`;
 }
 
 function checkPair(client: IConnectionClient, target: IConnectable, options: AllowFromOptions, verb: string): void {

@@ -61,3 +61,9 @@ export interface IConnectable extends IConstruct {
 
 /** Where the client's pods may resolve names once their egress is restricted. */
 export type DnsEgress = 'kube-dns' | 'any';
+
+/** True when `x` exposes an `endpoint` (duck-typed, so any construct can be a target). */
+export function isConnectable(x: unknown): x is IConnectable {
+  const e = (x as { endpoint?: Partial<ConnectionEndpoint> } | undefined)?.endpoint;
+  return !!e && typeof e.host === 'string' && typeof e.port === 'number' && typeof e.selectorLabels === 'object';
+}

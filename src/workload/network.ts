@@ -7,6 +7,7 @@ import { DEFAULTS } from '../core/defaults';
 import type { IngressControllerRef } from '../core/traffic';
 import { fail } from '../core/errors';
 import { NameRule, nameFromParts, validateName } from '../core/names';
+import { isConnectable } from './endpoint';
 import { cidrProblem, CIDR_ALLOWED } from '../core/specs';
 import { validatePortNumber } from '../core/ports';
 import { intOrString } from '../core/probes';
@@ -130,6 +131,14 @@ export class EgressTarget {
 
   /** The pods of another app (anything with an `endpoint`), on its port, without env or ordering. */
   public static app(target: { readonly endpoint: ConnectionEndpoint; readonly node: IConstruct['node'] }, options: PodEgressOptions = {}): EgressTarget {
+    if (!isConnectable(target) || typeof target.node?.path !== 'string') {
+      const t = target as { readonly node?: IConstruct['node'] } | undefined | null;
+      fail({
+        path: 'EgressTarget.app', prop: 'target', message: 'needs a construct that serves a port (a Service)',
+        value: typeof t?.node?.path === 'string' ? t.node.path : target, allowed: 'a StatefulStore, a WebApp or another IConnectable construct',
+        fix: 'pass a construct created before this call, e.g. EgressTarget.app(db)',
+      });
+    }
     return new EgressTarget(`app '${target.node.path}'`, (scope, prop, client) => {
       const e = target.endpoint;
       if (client.namespace !== e.namespace && (client.namespace === undefined || e.namespace === undefined)) {
@@ -260,7 +269,12 @@ export class NetworkAccess {
   /** Lets the workload send to `target` (plus DNS); from the first allowance on, its egress is restricted. */
   public allowEgress(target: EgressTarget, options: AllowEgressOptions = {}): this {
     if (!(target instanceof EgressTarget)) {
-      fail({ scope: this.key, prop: 'allowEgress', message: 'needs an EgressTarget', value: typeof target, fix: 'use EgressTarget.cidrs(...), .internet(...), .namespace(...) or .app(...)' });
+      const t = target as unknown as IConstruct | undefined;
+      fail({
+        scope: this.key, prop: 'allowEgress', message: 'needs an EgressTarget', value: typeof t?.node?.path === 'string' ? t.node.path : target,
+        allowed: 'EgressTarget.cidrs(...), .internet(...), .namespace(...) or .app(...)',
+        fix: typeof t?.node?.path === 'string' ? `wrap the construct: allowEgress(EgressTarget.app(${t.node.id}), ...)` : 'use EgressTarget.cidrs(...), .internet(...), .namespace(...) or .app(...)',
+      });
     }
     const rules = target._rules(this.key, this.subject, 'allowEgress');
     let s = EGRESS.get(this.key);

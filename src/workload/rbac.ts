@@ -84,7 +84,13 @@ export class Permissions {
   /** Adds rules to the Role (or ClusterRole) of the scope, creating it and its binding on first use. */
   public grant(options: GrantOptions, prop = 'grant'): void {
     const s = this.subject;
-    const scope = checkScope(s, prop, options.scope);
+    if (!isObject(options)) {
+      fail({
+        scope: s, prop, message: 'needs the permissions to grant', value: options, allowed: "{ rules: [...], scope?, namespace? }",
+        fix: "e.g. grant({ rules: [{ resources: ['configmaps'], verbs: ['get', 'watch'] }] })",
+      });
+    }
+    const scope = checkScope(s, `${prop}.scope`, options.scope);
     if (!Array.isArray(options.rules) || options.rules.length === 0) {
       fail({ scope: s, prop: `${prop}.rules`, message: 'must list at least one permission', value: options.rules, fix: "e.g. { resources: ['configmaps'], verbs: ['get', 'watch'] }" });
     }
@@ -126,7 +132,13 @@ export class Permissions {
   public bindClusterRole(clusterRole: string, options: BindClusterRoleOptions = {}, prop = 'bindClusterRole'): void {
     const s = this.subject;
     if (typeof clusterRole !== 'string' || !/^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?$/.test(clusterRole) || clusterRole.length > 253) {
-      fail({ scope: s, prop, message: 'is not a ClusterRole name', value: clusterRole, allowed: "lowercase letters, digits, '-', '.' and ':', e.g. 'view'" });
+      fail({
+        scope: s, prop, message: 'is not a ClusterRole name', value: clusterRole, allowed: "lowercase letters, digits, '-', '.' and ':', e.g. 'view'",
+        fix: "pass the name of an existing ClusterRole, e.g. bindClusterRole('view')",
+      });
+    }
+    if (!isObject(options)) {
+      fail({ scope: s, prop: `${prop}.options`, message: 'must be an object', value: options, allowed: "{ scope?: 'namespace' | 'cluster', namespace? }", fix: 'leave it out, or pass { scope: \'cluster\' }' });
     }
     const scope = checkScope(s, `${prop}.scope`, options.scope);
     const ns = scope === 'cluster' ? undefined : this.namespaceOf(prop, options.namespace);
@@ -178,6 +190,10 @@ function clusterScoped(o: ApiObject): void {
   if (Chart.of(o).namespace !== undefined) o.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
 }
 
+function isObject(x: unknown): boolean {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
 function checkScope(scope: Construct, prop: string, value: GrantScope | undefined): GrantScope {
   const v = value ?? 'namespace';
   if (v !== 'namespace' && v !== 'cluster') fail({ scope, prop, message: 'is not a grant scope', value: v, allowed: "'namespace' or 'cluster'" });
@@ -185,6 +201,7 @@ function checkScope(scope: Construct, prop: string, value: GrantScope | undefine
 }
 
 function checkRule(scope: Construct, prop: string, r: PermissionRule): k8s.PolicyRule {
+  if (!isObject(r)) fail({ scope, prop, message: 'must be a permission', value: r, allowed: '{ resources, verbs, apiGroups?, resourceNames? }', fix: "e.g. { resources: ['configmaps'], verbs: ['get'] }" });
   const nonEmpty = (field: 'resources' | 'verbs', list: unknown) => {
     if (!Array.isArray(list) || list.length === 0) fail({ scope, prop: `${prop}.${field}`, message: 'must list at least one entry', value: list });
   };
@@ -205,6 +222,7 @@ function checkRule(scope: Construct, prop: string, r: PermissionRule): k8s.Polic
     }
   }
   if (r.resourceNames !== undefined) {
+    if (!Array.isArray(r.resourceNames)) fail({ scope, prop: `${prop}.resourceNames`, message: 'must be a list of object names', value: r.resourceNames, fix: `wrap it in brackets: [${JSON.stringify(r.resourceNames)}]` });
     const bad = r.verbs.filter((v) => UNNAMEABLE.includes(v) || v === '*');
     if (bad.length) {
       fail({

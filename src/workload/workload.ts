@@ -8,6 +8,8 @@ import { AllowFromOptions, allowFrom, connect, Connection, ConnectOptions, IConn
 import { DEFAULTS } from '../core/defaults';
 import { EnvMap, validateEnvName } from '../core/env';
 import { fail } from '../core/errors';
+import { envMap } from '../core/specs';
+import { checkProps, v } from '../core/validation';
 import { isValidLabelValue, LabelInputs, selectorLabels, standardLabels, versionFromImage } from '../core/labels';
 import { deriveName, explicitName, NameRule, shortenName } from '../core/names';
 import { AllowEgressOptions, EgressTarget, NetworkAccess } from './network';
@@ -61,6 +63,9 @@ export interface WorkloadProps extends Omit<ContainerProps, 'name' | 'ports'>, P
   /** Where config files appear with `ConfigExposure.FILES`. @default '/etc/config' */
   readonly configMountPath?: string;
 }
+
+// addEnv's variables, checked as the `env` prop is and reported as `addEnv.<NAME>`.
+const ADD_ENV_ARGS = v.object<{ addEnv: EnvMap }>()({ addEnv: v.required(envMap) });
 
 /** How a subclass wants its name checked. */
 export interface WorkloadNaming {
@@ -149,6 +154,10 @@ export abstract class Workload extends Construct {
 
   /** Adds environment variables to the main container; a name defined twice is an error. */
   public addEnv(env: EnvMap): this {
+    if (env === undefined || env === null) {
+      fail({ scope: this, prop: 'addEnv', message: 'needs an object of variables', value: env, allowed: 'an object of variable names to strings or EnvValues', fix: "e.g. addEnv({ LOG_LEVEL: 'info' })" });
+    }
+    checkProps(ADD_ENV_ARGS, { addEnv: env }, this);
     this.pod.env.add(env, 'addEnv');
     return this;
   }

@@ -48,7 +48,7 @@ describe('TimonelChart namespace', () => {
 
   test('fails when the namespace is not a DNS-1123 label', () => {
     expect(() => new TimonelChart(Testing.app(), 'shop', { namespace: 'Shop_Prod' })).toThrow(
-      /^\[shop\] 'namespace' is not a valid DNS-1123 label, got 'Shop_Prod'/,
+      /^\[shop\] 'namespace' is not a valid DNS-1123 label, got 'Shop_Prod'.*Fix: write 'shop-prod'$/,
     );
   });
 

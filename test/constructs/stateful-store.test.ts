@@ -5,6 +5,8 @@ import {
   StatefulStoreProps,
   StoreCredentials,
 } from '../../src/constructs/stateful-store';
+import { PostgreSQL } from '../../src/constructs/presets/postgres';
+import { TimonelError } from '../../src/core/errors';
 import { EnvValue } from '../../src/core/env';
 import { Probe } from '../../src/core/probes';
 import { expectValidManifests } from '../support/schema';
@@ -326,6 +328,30 @@ describe('StatefulStore credentials', () => {
   test('fails when a Secret key is invalid', () => {
     expect(build({ credentials: StoreCredentials.fromSecret('kv-admin', { keys: { username: 'user name', password: 'p' } }) })).toThrow(
       /'credentials\.keys\.username' is not a valid Secret key, got 'user name'/,
+    );
+  });
+});
+
+describe('StoreCredentials factories', () => {
+  test.each<[string, () => unknown, RegExp]>([
+    ['fromSecret(undefined)', () => StoreCredentials.fromSecret(undefined as any), /^\[StoreCredentials\.fromSecret\] 'secretName' is required\. Allowed: the name of a Secret/],
+    ['fromSecret(null)', () => StoreCredentials.fromSecret(null as any), /^\[StoreCredentials\.fromSecret\] 'secretName' must be a string, but is null/],
+    ['fromSecret(\'\')', () => StoreCredentials.fromSecret(''), /'secretName' must not be empty/],
+    ['fromSecret with options 5', () => StoreCredentials.fromSecret('db', 5 as any), /'options' must be an object, but is a number/],
+    ['fromSecret with an unknown role', () => StoreCredentials.fromSecret('db', { keys: { pasword: 'p' } as any }), /'options\.keys\.pasword' is not a known credential role.*did you mean 'password'\?/],
+    ['fromExternalSecret(undefined)', () => StoreCredentials.fromExternalSecret(undefined as any), /^\[StoreCredentials\.fromExternalSecret\] 'options' is required/],
+    ['fromExternalSecret without remoteKey', () => StoreCredentials.fromExternalSecret({ store: 'vault' } as any), /^\[StoreCredentials\.fromExternalSecret\] 'options\.remoteKey' is required/],
+    ['fromLiteralsINSECURE(undefined)', () => StoreCredentials.fromLiteralsINSECURE(undefined as any, undefined as any), /^\[StoreCredentials\.fromLiteralsINSECURE\] has 2 invalid props:\n  'values' is required.*\n  'acknowledgement' is required/],
+    ['fromLiteralsINSECURE with a number', () => StoreCredentials.fromLiteralsINSECURE({ password: 1 as any }, { iUnderstandLiteralSecretsAreStoredInPlainText: true }), /'values\.password' must be a string, but is a number/],
+  ])('fails at the call when %s, with a TimonelError', (_what, call, message) => {
+    expect(call).toThrow(TimonelError);
+    expect(call).toThrow(message);
+  });
+
+  test('a bad Secret name is reported by the store that binds it, with its path', () => {
+    const chart = newChart('shop');
+    expect(() => new PostgreSQL(chart, 'db', { credentials: StoreCredentials.fromSecret('Shop_DB') })).toThrow(
+      /^\[shop\/db\] 'credentials\.secretName' is not a valid DNS-1123 subdomain, got 'Shop_DB'.*Fix: write 'shop-db'$/,
     );
   });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
-import { deriveName, explicitName, isValidName, nameFromParts, NameRule, shortenName, validateName } from '../../src/core/names';
+import { deriveName, explicitName, isValidName, nameFromParts, NameRule, shortenName, suggestName, validateName } from '../../src/core/names';
 import { newChart } from '../support/util';
 
 const sha8 = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 8);
@@ -36,10 +36,14 @@ describe('validateName', () => {
     expect(validateName('shop-web', NameRule.DNS_1035_LABEL)).toBe('shop-web');
   });
 
-  test('fails when the name has characters the rule forbids', () => {
+  test('fails when the name has characters the rule forbids, suggesting a valid name', () => {
     expect(() => validateName('Bad_Name', NameRule.DNS_1123_LABEL)).toThrow(
-      /^'name' is not a valid DNS-1123 label, got 'Bad_Name'\. Allowed: lowercase letters, digits and '-'.*Fix: use lowercase letters/,
+      /^'name' is not a valid DNS-1123 label, got 'Bad_Name'\. Allowed: lowercase letters, digits and '-'.*Fix: write 'bad-name'$/,
     );
+  });
+
+  test('fails without a suggestion when no valid name is near', () => {
+    expect(() => validateName('__', NameRule.DNS_1123_LABEL)).toThrow(/Fix: use lowercase letters/);
   });
 
   test('fails when the name is too long, saying how long it is', () => {
@@ -60,6 +64,25 @@ describe('validateName', () => {
     const web = new Construct(newChart('shop'), 'web');
     expect(() => validateName('x_y', NameRule.DNS_1123_LABEL, { scope: web, prop: 'serviceName' })).toThrow(/^\[shop\/web\] 'serviceName' is not/);
   });
+});
+
+describe('suggestName', () => {
+  test.each([
+    ['Bad_NS', NameRule.DNS_1123_LABEL, 'bad-ns'],
+    [' My App ', NameRule.DNS_1123_LABEL, 'my-app'],
+    ['Shop__Web-', NameRule.DNS_1035_LABEL, 'shop-web'],
+    ['My_Config.v1', NameRule.DNS_1123_SUBDOMAIN, 'my-config.v1'],
+    ['a._b', NameRule.DNS_1123_SUBDOMAIN, 'a.b'],
+  ])('suggests a valid name for %j', (name, rule, expected) => {
+    expect(suggestName(name, rule)).toBe(expected);
+    expect(isValidName(expected, rule)).toBe(true);
+  });
+
+  test.each([['9_lives', NameRule.DNS_1035_LABEL], ['__', NameRule.DNS_1123_LABEL], ['ok', NameRule.DNS_1123_LABEL], ['A'.repeat(70), NameRule.DNS_1123_LABEL]])(
+    'suggests nothing for %j (no valid name near, or already valid)', (name, rule) => {
+      expect(suggestName(name, rule)).toBeUndefined();
+    },
+  );
 });
 
 describe('shortenName', () => {

@@ -1,4 +1,6 @@
 import { Testing } from 'cdk8s';
+import { Construct } from 'constructs';
+import { TimonelError } from '../../src/core/errors';
 import { BatchJob } from '../../src/constructs/batch-job';
 import { PostgreSQL } from '../../src/constructs/presets/postgres';
 import { Redis } from '../../src/constructs/presets/redis';
@@ -345,6 +347,40 @@ describe('connectTo bad input', () => {
     const { chart, api } = shop();
     const job = new BatchJob(chart, 'report', { image: 'ghcr.io/acme/report:1.0.0' });
     expect(() => job.allowFrom(api)).toThrow(/\[shop\/report\] 'allowFrom' needs a workload that serves a port/);
+  });
+
+  test.each<[string, unknown, RegExp]>([
+    ['undefined', undefined, /got undefined\..*Fix: pass a construct created before this call, e\.g\. api\.connectTo\(db\)/],
+    ['null', null, /got null\./],
+    ['a name', 'db', /got 'db'\..*Fix: pass the construct itself, not its name/],
+    ['a plain object without endpoint', { host: 'db' }, /got \{"host":"db"\}\./],
+  ])('fails when the connectTo target is %s, with a TimonelError', (_what, target, message) => {
+    const { api } = shop();
+    expect(() => api.connectTo(target as any)).toThrow(TimonelError);
+    expect(() => api.connectTo(target as any)).toThrow(/^\[shop\/api\] 'connectTo' needs the construct to connect to, got /);
+    expect(() => api.connectTo(target as any)).toThrow(message);
+    expect(api.pod.env.names).toEqual([]);
+  });
+
+  test('fails when the connectTo target is a construct that serves no port', () => {
+    const { chart, api } = shop();
+    const job = new BatchJob(chart, 'report', { image: 'ghcr.io/acme/report:1.0.0' });
+    expect(() => api.connectTo(job as any)).toThrow(/^\[shop\/api\] 'connectTo' needs a target that serves a port \(a Service\), and this construct has none, got 'shop\/report'/);
+    expect(() => api.connectTo(new Construct(chart, 'plain') as any)).toThrow(/got 'shop\/plain'/);
+  });
+
+  test('fails when a one-off BatchJob connects to nothing, before saying it is built', () => {
+    const { chart } = shop();
+    const job = new BatchJob(chart, 'report', { image: 'ghcr.io/acme/report:1.0.0' });
+    expect(() => job.connectTo(undefined as any)).toThrow(/^\[shop\/report\] 'connectTo' needs the construct to connect to, got undefined/);
+  });
+
+  test.each([undefined, null, 'api', {}])('fails when the allowFrom peer is %p, with a TimonelError', (peer) => {
+    const { db } = shop();
+    expect(() => db.allowFrom(peer as any)).toThrow(/^\[shop\/db\] 'allowFrom' needs the workload whose pods may connect, got /);
+    const { chart } = shop();
+    const job = new BatchJob(chart, 'report', { image: 'ghcr.io/acme/report:1.0.0' });
+    expect(() => job.allowFrom(peer as any)).toThrow(/\[shop\/report\] 'allowFrom' needs a workload that serves a port.*db\.allowFrom\(api\)/);
   });
 
   test('fails when allowFrom and connectTo wire the same pair', () => {

@@ -143,11 +143,17 @@ describe('allowEgress', () => {
     ['a bad exception', () => EgressTarget.internet({ ports: [443], except: ['10.0.0.0/33'] }), "'allowEgress.except' is not a CIDR, got '10.0.0.0/33'"],
     ['a bad namespace', () => EgressTarget.namespace('Bad_NS'), "'allowEgress.namespace'"],
     ['an endPort below the port', () => EgressTarget.cidrs(['192.0.2.0/24'], { ports: [{ port: 9000, endPort: 8000 }] }), "'allowEgress.ports[0].endPort' must be at least port (9000), got 8000"],
-    ['something else', () => ({}) as EgressTarget, "'allowEgress' needs an EgressTarget"],
+    ['something else', () => ({}) as EgressTarget, "'allowEgress' needs an EgressTarget, got {}"],
+    ['undefined', () => undefined as unknown as EgressTarget, "[shop/web] 'allowEgress' needs an EgressTarget, got undefined."],
+    ['a construct', () => new WebApp(newChart('x'), 'api', { image: IMAGE }) as unknown as EgressTarget, "Fix: wrap the construct: allowEgress(EgressTarget.app(api), ...)"],
   ])('fails when given %s', (_w, target, message) => {
     const { web } = apps();
     expect(() => web.allowEgress(target())).toThrow(TimonelError);
     expect(() => web.allowEgress(target())).toThrow(message);
+  });
+
+  test.each([undefined, null, 'api'])('fails when EgressTarget.app is given %p', (target) => {
+    expect(() => EgressTarget.app(target as any)).toThrow(/^\[EgressTarget\.app\] 'target' needs a construct that serves a port \(a Service\), got /);
   });
 
   test('fails across namespaces when a chart has no namespace', () => {

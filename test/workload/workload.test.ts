@@ -2,6 +2,7 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { TimonelChart } from '../../src/app/chart';
+import { TimonelError } from '../../src/core/errors';
 import { NameRule, shortenName } from '../../src/core/names';
 import { canonicalJson, checksum, ConfigExposure, Workload, WorkloadNaming, WorkloadProps } from '../../src/workload/workload';
 import { newChart, one, synth } from '../support/util';
@@ -278,6 +279,22 @@ describe('Workload.addEnv', () => {
   test('fails when a variable name is invalid', () => {
     expect(() => workload().addEnv({ '1ABC': 'x' })).toThrow(/'addEnv' has an invalid variable name, got '1ABC'/);
   });
+
+  test('fails when a value is not a string or an EnvValue, naming the variable (as the env prop does)', () => {
+    expect(() => workload().addEnv({ A: 2 as any })).toThrow(/^\[shop\/web\] 'addEnv\.A' must be .*, but is a number, got 2\..*Fix: write it as a string: '2'/);
+    expect(() => workload().addEnv({ A: undefined as any })).toThrow(/^\[shop\/web\] 'addEnv\.A' must not be undefined/);
+    expect(() => workload().addEnv({ A: null as any, B: true as any })).toThrow(/has 2 invalid props:\n  'addEnv\.A' .*\n  'addEnv\.B' /);
+  });
+
+  test.each([null, undefined])('fails when the variables are %p', (env) => {
+    expect(() => workload().addEnv(env as any)).toThrow(/^\[shop\/web\] 'addEnv' needs an object of variables, got (null|undefined)\..*Fix: e\.g\. addEnv\(\{ LOG_LEVEL: 'info' \}\)/);
+  });
+
+  test('a failed addEnv adds nothing', () => {
+    const w = workload();
+    expect(() => w.addEnv({ A: 'ok', B: 2 as any })).toThrow(TimonelError);
+    expect(w.pod.env.names).toEqual([]);
+  });
 });
 
 describe('Workload pod', () => {
@@ -289,6 +306,20 @@ describe('Workload pod', () => {
 
   test('fails when the image is unpinned', () => {
     expect(() => workload({ image: 'nginx' })).toThrow(/^\[shop\/web\] 'image' has no tag or digest/);
+  });
+
+  test('fails when a custom workload is given no image, saying it is required', () => {
+    expect(() => workload({ image: undefined })).toThrow(/^\[shop\/web\] 'image' is required\. Allowed: '\[registry\/\]repository:tag'.*Fix: give the container's image, pinned/);
+    expect(() => workload({ image: undefined })).not.toThrow(/undefined:1\.2\.3/);
+  });
+
+  test('fails when a custom workload is given an image that is not a string', () => {
+    expect(() => workload({ image: 123 as any })).toThrow(/^\[shop\/web\] 'image' must be a string, but is a number, got 123\..*Fix: write the image reference as a string/);
+  });
+
+  test('fails when a custom workload gets env values that are not strings (EnvList checks every caller)', () => {
+    expect(() => workload({ env: { PORT: 8080 as any } })).toThrow(/^\[shop\/web\] 'env\.PORT' must be a string or an EnvValue, but is a number, got 8080.*Fix: write it as a string: '8080'/);
+    expect(() => workload({ env: 'A=1' as any })).toThrow(/^\[shop\/web\] 'env' needs an object of variables, got 'A=1'/);
   });
 });
 

@@ -3,6 +3,7 @@ import * as es from '../../../imports/external-secrets.io';
 import { DEFAULTS } from '../../core/defaults';
 import { fail } from '../../core/errors';
 import { NameRule, validateName } from '../../core/names';
+import { checkProps, Spec, v } from '../../core/validation';
 import { CredentialKeys, CredentialRole, CredentialsRef } from '../../workload/connections';
 import { Workload } from '../../workload/workload';
 
@@ -53,6 +54,28 @@ export interface BoundCredentials extends CredentialsRef {
   readonly secret?: k8s.KubeSecret;
 }
 
+// The factories' arguments, checked at the call for their types (so nothing fails later with a
+// TypeError); names, keys and the acknowledgement are checked when a store binds them, naming the store.
+const KEYS = v.object<CredentialKeys>()({ username: v.string(), password: v.string(), database: v.string() }, { what: 'credential role' });
+const FROM_SECRET_ARGS = v.object<{ secretName: string; options?: SecretCredentialsOptions }>()({
+  secretName: v.required(v.string({ nonEmpty: true, allowed: "the name of a Secret in the store's namespace, e.g. 'shop-db-admin'" })),
+  options: v.object<SecretCredentialsOptions>()({ keys: KEYS }, { what: 'option' }),
+});
+const EXTERNAL_SECRET_OPTIONS = v.object<ExternalSecretCredentialsOptions>()({
+  store: v.required(v.string({ nonEmpty: true, allowed: "the name of a SecretStore, e.g. 'vault'" })),
+  storeKind: v.string() as Spec<NonNullable<ExternalSecretCredentialsOptions['storeKind']>>,
+  remoteKey: v.required(v.string({ allowed: "the secret's key in the provider, e.g. 'db/prod'" })),
+  properties: KEYS,
+  refreshInterval: v.string({ nonEmpty: true, allowed: "a duration such as '1h' or '15m'" }),
+}, { what: 'option' });
+const EXTERNAL_SECRET_ARGS = v.object<{ options: ExternalSecretCredentialsOptions }>()({ options: v.required(EXTERNAL_SECRET_OPTIONS) });
+const LITERAL_ARGS = v.object<{ values: LiteralCredentials; acknowledgement: InsecureLiteralsAcknowledgement }>()({
+  values: v.required(v.object<LiteralCredentials>()({ username: v.string(), password: v.string(), database: v.string() }, { what: 'credential role' })),
+  acknowledgement: v.required(v.object<InsecureLiteralsAcknowledgement>()({
+    iUnderstandLiteralSecretsAreStoredInPlainText: v.required(v.boolean() as unknown as Spec<true>),
+  }, { what: 'field' }), { message: 'is required: literal values are readable by anyone with the YAML', fix: 'use StoreCredentials.fromSecret(...) or fromExternalSecret(...), or pass { iUnderstandLiteralSecretsAreStoredInPlainText: true }' }),
+});
+
 /**
  * A store's credentials, always by reference: an existing Secret, or an ExternalSecret that
  * creates one. Literal values need `fromLiteralsINSECURE` and an explicit acknowledgement.
@@ -60,11 +83,13 @@ export interface BoundCredentials extends CredentialsRef {
 export abstract class StoreCredentials {
   /** An existing Secret in the store's namespace. */
   public static fromSecret(secretName: string, options: SecretCredentialsOptions = {}): StoreCredentials {
+    checkProps(FROM_SECRET_ARGS, { secretName, options }, 'StoreCredentials.fromSecret');
     return new ExistingSecretCredentials(secretName, options);
   }
 
   /** An ExternalSecret (external-secrets.io/v1) that creates the Secret `<name>-credentials` from a secret manager. */
   public static fromExternalSecret(options: ExternalSecretCredentialsOptions): StoreCredentials {
+    checkProps(EXTERNAL_SECRET_ARGS, { options }, 'StoreCredentials.fromExternalSecret');
     return new ExternalSecretCredentials(options);
   }
 
@@ -73,6 +98,7 @@ export abstract class StoreCredentials {
    * YAML or the repository can read them. For throwaway environments only.
    */
   public static fromLiteralsINSECURE(values: LiteralCredentials, acknowledgement: InsecureLiteralsAcknowledgement): StoreCredentials {
+    checkProps(LITERAL_ARGS, { values, acknowledgement }, 'StoreCredentials.fromLiteralsINSECURE');
     return new LiteralCredentialsImpl(values, acknowledgement);
   }
 
