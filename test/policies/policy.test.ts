@@ -34,7 +34,7 @@ describe('TimonelChart.toJson() runs the policies (Testing.synth)', () => {
     new ApiObject(c, 'Weird', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'Weird' } });
     expect(() => Testing.synth(c)).toThrow([
       'Policy check failed with 2 errors:',
-      "  [shop/Weird] ConfigMap shop/Weird 'metadata.name' is not a valid DNS-1123 subdomain, got 'Weird'. Allowed: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters. Fix: use lowercase letters, digits and '-' only (ids become names: 'BadName' -> 'badname', 'Bad_Name' is invalid) (api-object-name)",
+      "  [shop/Weird] ConfigMap shop/Weird 'metadata.name' is not a valid DNS-1123 subdomain, got 'Weird'. Allowed: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters. Fix: write 'weird' (api-object-name)",
       "  [shop/web] Deployment shop/web 'spec.template.spec.securityContext.runAsUser' must not be 0 (root) for the pod (Pod Security 'restricted'), got 0. Fix: use a non-zero user id such as 10001 (pss-restricted-run-as-user)",
     ].join('\n'));
   });

@@ -13,11 +13,11 @@ describe('api-object-name', () => {
       edit(cronJob(), (c) => { c.metadata.name = 'a'.repeat(53); }),
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'Shop' } },
     ])).toEqual([
-      "error: [test.yaml] Deployment shop/Web_App 'metadata.name' is not a valid DNS-1123 subdomain, got 'Web_App'. Allowed: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters. Fix: use lowercase letters, digits and '-' only (ids become names: 'BadName' -> 'badname', 'Bad_Name' is invalid)",
+      "error: [test.yaml] Deployment shop/Web_App 'metadata.name' is not a valid DNS-1123 subdomain, got 'Web_App'. Allowed: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters. Fix: write 'web-app'",
       "error: [test.yaml] Service shop/1web 'metadata.name' is not a valid DNS-1035 label, got '1web'. Allowed: lowercase letters, digits and '-', starting with a letter and ending with a letter or digit, at most 63 characters. Fix: start the name with a letter",
       `error: [test.yaml] CronJob shop/${'a'.repeat(53)} 'metadata.name' must be at most 52 characters for a DNS-1123 subdomain, but is 53 (the CronJob controller appends 11 characters to name its Jobs), got '${'a'.repeat(53)}'. Allowed: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters. Fix: choose a shorter id or name`,
       "error: [test.yaml] ConfigMap Shop/<unnamed> 'metadata.name' is required. Fix: give the object a name",
-      "error: [test.yaml] ConfigMap Shop/<unnamed> 'metadata.namespace' is not a valid DNS-1123 label, got 'Shop'. Allowed: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters. Fix: use lowercase letters, digits and '-' only (ids become names: 'BadName' -> 'badname', 'Bad_Name' is invalid)",
+      "error: [test.yaml] ConfigMap Shop/<unnamed> 'metadata.namespace' is not a valid DNS-1123 label, got 'Shop'. Allowed: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters. Fix: write 'shop'",
     ]);
   });
 });
