@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
-import { fail } from '../core/errors';
+import { fail, PropIssue, TimonelError } from '../core/errors';
+import { PolicyError } from '../policies';
 import { NameRule, validateName } from '../core/names';
 import { CONSTRUCT_METADATA_FILE } from '../synth/cdk8s-internals';
 import { mirror, mirrorFiles, publish } from './publish';
@@ -122,13 +123,18 @@ export class Environments<V extends object> {
   /** The values of environment `name`: defaults, then its `values`, then its `valuesFile`. */
   public values(name: string): V {
     const env = this.environment(name);
-    let values = merge(this.props.defaults, env.values ?? {});
-    if (env.valuesFile !== undefined) {
-      const overrides = readValuesFile(env.valuesFile);
-      checkShape(overrides, this.props.defaults, env.valuesFile, '');
-      values = merge(values, overrides);
-    }
-    return values as V;
+    return inEnvironment(name, () => {
+      let values = merge(this.props.defaults, env.values ?? {});
+      if (env.valuesFile !== undefined) {
+        const overrides = readValuesFile(env.valuesFile);
+        const issues: PropIssue[] = [];
+        checkShape(overrides, this.props.defaults, '', issues);
+        const error = TimonelError.all({ path: env.valuesFile }, issues);
+        if (error) throw error;
+        values = merge(values, overrides);
+      }
+      return values as V;
+    });
   }
 
   /** The App of environment `name`, built on first use (writes nothing). */
@@ -137,7 +143,8 @@ export class Environments<V extends object> {
     if (!app) {
       this.environment(name);
       app = new App({ ...this.props.appProps, outdir: path.join(this.outdir, name), delivery: this.props.delivery?.tool, name });
-      this.props.build(app, { name, values: this.values(name) });
+      const built = app;
+      inEnvironment(name, () => this.props.build(built, { name, values: this.values(name) }));
       this.apps.set(name, app);
     }
     return app;
@@ -150,7 +157,7 @@ export class Environments<V extends object> {
    * Under `cdk8s synth`, the chart files are mirrored into `$CDK8S_OUTDIR/<name>/`.
    */
   public synth(): void {
-    const outputs = this.selected.map((name) => [name, this.app(name).output()] as const);
+    const outputs = this.selected.map((name) => [name, inEnvironment(name, () => this.app(name).output())] as const);
     const cliDir = cliFolder(this.outdir);
     const metadata = mergeMetadata(outputs.map(([, o]) => o));
     const metadataText = metadata === undefined ? undefined : JSON.stringify(metadata);
@@ -222,15 +229,16 @@ function readValuesFile(file: string): unknown {
   return parsed;
 }
 
-/** Checks a values file against the defaults: known keys only, the same type as the default. */
-function checkShape(value: unknown, reference: unknown, file: string, key: string): void {
+/** Checks a values file against the defaults (known keys only, the same type as the default), collecting every problem. */
+function checkShape(value: unknown, reference: unknown, key: string, issues: PropIssue[]): void {
   if (reference === null || reference === undefined) return;
   const expected = typeOf(reference);
   const got = typeOf(value);
   // null turns an optional part off (e.g. `autoscaling: null`); the build function decides what that means.
   if (got === 'null' && expected === 'object') return;
   if (expected !== got) {
-    fail({ path: file, prop: key, message: `must be ${article(expected)}, as its default is`, value, fix: `give ${article(expected)}, or remove the key to keep the default` });
+    issues.push({ prop: key, message: `must be ${article(expected)}, as its default is`, value, fix: `give ${article(expected)}, or remove the key to keep the default` });
+    return;
   }
   if (expected !== 'object') return;
   const known = Object.keys(reference as object);
@@ -238,12 +246,38 @@ function checkShape(value: unknown, reference: unknown, file: string, key: strin
     const sub = key ? `${key}.${k}` : k;
     if (!known.includes(k)) {
       const near = nearest(k, known);
-      fail({
-        path: file, prop: sub, message: 'is not a known value', allowed: known.map((n) => `'${n}'`).join(', ') || 'no keys',
+      issues.push({
+        prop: sub, message: 'is not a known value', allowed: known.map((n) => `'${n}'`).join(', ') || 'no keys',
         fix: near ? `did you mean '${near}'?` : 'remove it, or add it to the defaults in code',
       });
+      continue;
     }
-    checkShape(v, (reference as any)[k], file, sub);
+    checkShape(v, (reference as any)[k], sub, issues);
+  }
+}
+
+const IN_ENVIRONMENT = new WeakSet<TimonelError>();
+
+/**
+ * Runs `f` for environment `name`: a TimonelError it throws (a construct's, a policy's, a values
+ * file's) is thrown again with the environment in front of its message (`prod: [shop/web] …`), so an
+ * error that happens in one environment only says which. It stays the same error, with its prop,
+ * value and fix; each of its problems (and a PolicyError's findings) gets the prefix too.
+ */
+function inEnvironment<T>(name: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (!(e instanceof TimonelError) || IN_ENVIRONMENT.has(e)) throw e;
+    IN_ENVIRONMENT.add(e);
+    const prefix = `${name}: `;
+    for (const p of new Set([e, ...e.problems])) p.message = prefix + p.message;
+    if (e instanceof PolicyError) {
+      // Printed finding by finding (`error: …`), each from its `message` once it has no `detail`.
+      const findings = e.findings.map((x) => ({ ...x, message: prefix + x.message, detail: undefined }));
+      Object.defineProperty(e, 'findings', { value: findings });
+    }
+    throw e;
   }
 }
 

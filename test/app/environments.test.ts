@@ -6,6 +6,8 @@ import { App } from '../../src/app/app';
 import { TimonelChart } from '../../src/app/chart';
 import { Environments, EnvironmentsProps } from '../../src/app/environments';
 import { TimonelError } from '../../src/core/errors';
+import { formatAppError } from '../../src/cli/synth';
+import { PolicyError } from '../../src/policies/engine';
 import { WebApp } from '../../src/constructs/web-app';
 
 interface Values {
@@ -68,6 +70,17 @@ function files(dir: string): string[] {
 }
 
 const read = (...p: string[]): string => fs.readFileSync(path.join(tmp, 'dist', ...p), 'utf8');
+
+/** The TimonelError `f` throws. */
+function thrown(f: () => unknown): TimonelError {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(TimonelError);
+    return e as TimonelError;
+  }
+  throw new Error('expected a TimonelError');
+}
 
 describe('Environments', () => {
   test('merges defaults, code overrides and a values file, objects key by key and arrays replaced', () => {
@@ -194,6 +207,43 @@ describe('Environments', () => {
       expectError(() => envs({ environments: { dev: { valuesFile: bad } } }).values('dev'), /bad\.json\] is not valid JSON/);
       const seq = write('seq.yaml', '- 1\n');
       expectError(() => envs({ environments: { dev: { valuesFile: seq } } }).values('dev'), /seq\.yaml\] must hold a map of values at the top level, got \[1\]/);
+    });
+
+    test('fails with every problem of a values file in one error', () => {
+      const file = write('prod.yaml', 'replicas: "3"\nweb:\n  hots: x.example.com\n  tags: b\nreplicaz: 2\n');
+      const e = thrown(() => envs({ environments: { prod: { valuesFile: file } } }).values('prod'));
+      expect(e.problems.map((p) => p.prop)).toEqual(['replicas', 'web.hots', 'web.tags', 'replicaz']);
+      expect(e.message).toMatch(/^prod: \[.*prod\.yaml\] has 4 invalid props:\n  'replicas' must be a number, as its default is, got '3'/);
+      expect(e.problems[3].message).toMatch(/^prod: \[.*prod\.yaml\] 'replicaz' is not a known value.*Fix: did you mean 'replicas'\?/);
+    });
+
+    test('an error raised while building one environment starts with its name, and keeps its prop, value and fix', () => {
+      const e = thrown(() => envs({
+        build: (app, env) => {
+          build(app, env);
+          new WebApp(new TimonelChart(app, 'shop', { namespace: 'shop' }), 'web', { image: env.name === 'prod' ? 'nginx' : 'nginx:1.27.2' });
+        },
+      }).synth());
+      expect(e.message).toMatch(/^prod: \[shop\/web\] 'image' has no tag or digest/);
+      expect(e.prop).toBe('image');
+      expect(e.value).toBe('nginx');
+      expect(e.fix).toMatch(/pin a version/);
+      expect(formatAppError(e)).toMatch(/^error: prod: \[shop\/web\] 'image'/);
+    });
+
+    test('a policy error in one environment starts with its name, finding by finding', () => {
+      const e = thrown(() => envs({
+        build: (app, env) => {
+          build(app, env);
+          if (env.name === 'prod') new k8s.KubeConfigMap(new TimonelChart(app, 'extra', { namespace: 'extra' }), 'Weird', { metadata: { name: 'Weird' } });
+        },
+      }).synth());
+      expect(e).toBeInstanceOf(PolicyError);
+      expect(e.message).toMatch(/^prod: Policy check failed with 1 error:\n  \[extra\/Weird\] ConfigMap extra\/Weird 'metadata\.name'/);
+      const findings = (e as PolicyError).findings;
+      expect(findings.map((f) => f.ruleId)).toEqual(['api-object-name']);
+      expect(findings[0].field).toBe('metadata.name');
+      expect(formatAppError(e).split('\n')[0]).toMatch(/^error: prod: \[extra\/Weird\] ConfigMap extra\/Weird 'metadata\.name' is not a valid DNS-1123 subdomain, got 'Weird'.*Fix: write 'weird' \(api-object-name\)$/);
     });
 
     test('fails when an environment name is not a DNS label, or none is given', () => {

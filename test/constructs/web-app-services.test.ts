@@ -213,6 +213,13 @@ describe('WebApp extra Services and the policies', () => {
     expect(objs.flatMap((o) => Object.keys(o.metadata.annotations ?? {}))).toEqual([]);
   });
 
+  test('an open main LoadBalancer Service is pointed to service.loadBalancerSourceRanges', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    new WebApp(chart, 'web', { image: IMAGE, service: { type: 'LoadBalancer' } });
+    synth(chart);
+    expect(Policy.lastReport(chart)!.warnings.find((f) => f.ruleId === 'practice-service-exposure')!.fix).toMatch(/\(WebApp: service\.loadBalancerSourceRanges\)/);
+  });
+
   test('an extra LoadBalancer open to any client is flagged like a main one, and Policy.suppress on it takes a reason', () => {
     const chart = newChart('shop', { namespace: 'shop' });
     const web = new WebApp(chart, 'web', { image: IMAGE, isolate: true, extraServices: [{ suffix: 'public', type: 'LoadBalancer' }] });
@@ -220,6 +227,10 @@ describe('WebApp extra Services and the policies', () => {
     expect(Policy.lastReport(chart)!.warnings.filter((f) => f.ruleId === 'practice-service-exposure').map((f) => f.message)).toEqual([
       expect.stringContaining('Service shop/shop-web-public'),
     ]);
+    // The fix names the extra Service's own prop, not the main Service's.
+    expect(Policy.lastReport(chart)!.warnings.find((f) => f.ruleId === 'practice-service-exposure')!.fix).toMatch(
+      /WebApp: loadBalancerSourceRanges of the extraServices item with suffix 'public'/,
+    );
     Policy.suppress(web.extraServices[0], 'practice-service-exposure', 'a public TCP game server, no HTTP layer');
     const objs = synth(chart);
     expect(Policy.lastReport(chart)!.warnings.map((f) => f.ruleId)).not.toContain('practice-service-exposure');

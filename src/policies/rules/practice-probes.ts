@@ -13,9 +13,15 @@ export default defineRule({
       if (c.list !== 'containers') continue;
       const missing = ['readinessProbe', 'livenessProbe'].filter((k) => c.container[k] === undefined);
       if (missing.length) {
+        // A container without ports (a Worker) has nothing an httpGet or tcpSocket could reach.
+        const ports = c.container.ports;
+        const serves = Array.isArray(ports) && ports.length > 0;
+        const props = missing.map((k) => k.replace('Probe', '')).join(' and ');
         report({
           field: c.path, message: `has no ${missing.map((k) => k.replace('Probe', '')).join(' or ')} probe for ${c.label}`,
-          fix: `add ${missing.join(' and ')} (an httpGet on a health endpoint, or a tcpSocket on the serving port)`,
+          fix: serves
+            ? `add ${missing.join(' and ')} (an httpGet on a health endpoint, or a tcpSocket on the serving port)`
+            : `add ${missing.join(' and ')} as an exec probe running a health check command, since the container serves no port (timonel: ${props}: Probe.exec(['/app/healthcheck']))`,
         });
       }
     }

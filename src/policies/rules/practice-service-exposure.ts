@@ -18,8 +18,19 @@ export default defineRule({
     report({
       field: 'spec.type', message: `exposes the Service outside the cluster${type === 'LoadBalancer' ? ' to any client' : ''}`, value: type,
       fix: type === 'LoadBalancer'
-        ? 'use ClusterIP behind an Ingress or Gateway, or limit the clients with spec.loadBalancerSourceRanges (WebApp: service.loadBalancerSourceRanges); if open exposure is intended, suppress this rule with the reason'
+        ? `use ClusterIP behind an Ingress or Gateway, or limit the clients with spec.loadBalancerSourceRanges (${webAppProp(o.subject.constructPath)}); if open exposure is intended, suppress this rule with the reason`
         : 'use ClusterIP behind an Ingress or Gateway; if direct exposure is intended, suppress this rule with the reason',
     });
   },
 });
+
+/**
+ * Where a WebApp sets the ranges of this Service: its main Service is the construct 'Service', an
+ * extra one 'Service-<suffix>' (so the item of extraServices or addExtraService with that suffix).
+ */
+function webAppProp(constructPath: string | undefined): string {
+  const extra = constructPath === undefined ? undefined : /\/Service-([^/]+)$/.exec(constructPath);
+  if (extra) return `WebApp: loadBalancerSourceRanges of the extraServices item with suffix '${extra[1]}'`;
+  if (constructPath !== undefined && /\/Service$/.test(constructPath)) return 'WebApp: service.loadBalancerSourceRanges';
+  return 'WebApp: service.loadBalancerSourceRanges, or extraServices[i].loadBalancerSourceRanges for an extra Service';
+}

@@ -38,6 +38,11 @@ describe('practice-probes', () => {
       "warning: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0]' has no liveness probe for container 'main'. Fix: add livenessProbe (an httpGet on a health endpoint, or a tcpSocket on the serving port)",
     ]);
   });
+  test('suggests exec probes for a container that serves no port (a Worker)', () => {
+    expect(lines('practice-probes', [pod((s) => { delete s.containers[0].ports; delete s.containers[0].livenessProbe; delete s.containers[0].readinessProbe; })])).toEqual([
+      "warning: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0]' has no readiness or liveness probe for container 'main'. Fix: add readinessProbe and livenessProbe as an exec probe running a health check command, since the container serves no port (timonel: readiness and liveness: Probe.exec(['/app/healthcheck']))",
+    ]);
+  });
 });
 
 describe('practice-image-pinned', () => {
@@ -151,7 +156,7 @@ describe('practice-service-exposure', () => {
     const lb = (ranges?: string[]) => [edit(surroundings()[1], (s) => { s.spec.type = 'LoadBalancer'; s.spec.loadBalancerSourceRanges = ranges; })];
     expect(lines('practice-service-exposure', lb(['203.0.113.0/24', '2001:db8::/32']))).toEqual([]);
     const open = [
-      "warning: [test.yaml] Service shop/web 'spec.type' exposes the Service outside the cluster to any client, got 'LoadBalancer'. Fix: use ClusterIP behind an Ingress or Gateway, or limit the clients with spec.loadBalancerSourceRanges (WebApp: service.loadBalancerSourceRanges); if open exposure is intended, suppress this rule with the reason",
+      "warning: [test.yaml] Service shop/web 'spec.type' exposes the Service outside the cluster to any client, got 'LoadBalancer'. Fix: use ClusterIP behind an Ingress or Gateway, or limit the clients with spec.loadBalancerSourceRanges (WebApp: service.loadBalancerSourceRanges, or extraServices[i].loadBalancerSourceRanges for an extra Service); if open exposure is intended, suppress this rule with the reason",
     ];
     expect(lines('practice-service-exposure', lb())).toEqual(open);
     expect(lines('practice-service-exposure', lb(['203.0.113.0/24', '0.0.0.0/0']))).toEqual(open);
