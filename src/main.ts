@@ -18,7 +18,7 @@ if (require.main === module) {
   try {
     platform({ only: envFlag(process.argv.slice(2)) }).synth();
   } catch (e) {
-    // As `timonel synth` prints it: a TimonelError as `error: …` lines, anything else with its stack.
+    // As `timonel synth` prints it: `error: …` lines (TIMONEL_DEBUG=1 adds the stack of an unexpected error).
     process.stderr.write(formatAppError(e));
     process.exit(1);
   }

@@ -30,8 +30,8 @@ export interface SynthResult {
 
 /**
  * Runs a user's app (which calls `app.synth()`) in this process, the way `timonel synth` does:
- * type-checks it first, then loads it. A TimonelError (a PolicyError too) becomes `error: …`
- * lines and exit code 1, without a stack trace; any other error keeps its stack.
+ * type-checks it first, then loads it. An error becomes `error: …` lines and exit code 1, without
+ * a stack trace (see formatAppError).
  */
 export function synth(options: SynthOptions = {}): SynthResult {
   const cwd = options.cwd ?? process.cwd();
@@ -49,28 +49,96 @@ export function synth(options: SynthOptions = {}): SynthResult {
     if (isTs) registerTypeScript(cwd, tsconfig);
     require(app);
   } catch (e) {
-    return { exitCode: 1, stderr: formatAppError(e) };
+    return { exitCode: 1, stderr: formatAppError(e, { cwd }) };
   }
   return { exitCode: 0, stderr: '' };
 }
 
+/** How `formatAppError` prints. */
+export interface FormatOptions {
+  /** Source locations in the message are relative to this folder. @default process.cwd() */
+  readonly cwd?: string;
+  /** Print the stack trace of an error that is not a TimonelError. @default TIMONEL_DEBUG is set (and not '0' or 'false') */
+  readonly debug?: boolean;
+}
+
+const DEBUG_HINT = 'Run with TIMONEL_DEBUG=1 to see its stack trace.\n';
+
 /**
- * How an app's error is printed: a TimonelError as `error: …` lines (one per problem, one per
- * finding of a PolicyError), without a stack trace, since it already says where, what and how to fix it;
- * anything else with its stack.
+ * How an app's error is printed, without a stack trace: a TimonelError as `error: …` lines (one per
+ * problem, one per finding of a PolicyError), since it already says where, what and how to fix it;
+ * a user mistake the constructs library or cdk8s reports (two constructs with one id) as one
+ * `error: [path] …` line with a fix; anything else as `error: <message>` with where in the app it
+ * came from and a hint that TIMONEL_DEBUG=1 shows the stack.
  */
-export function formatAppError(e: unknown): string {
+export function formatAppError(e: unknown, options: FormatOptions = {}): string {
   if (isPolicyError(e)) {
     return `${e.findings.map((f) => `error: ${formatFinding(f, { ruleId: true })}`).join('\n')}\n`
       + "Fix each one, or suppress a rule where it does not apply with a written reason: Policy.suppress(construct, '<rule-id>', '<why>').\n";
   }
   if (isTimonelError(e)) {
+    const failed = validationErrors(e.message);
+    if (failed) return failed;
     // An error that collects several problems (all bad props of one construct): a line for each.
     const problems = (e as { problems?: unknown }).problems;
     const each = Array.isArray(problems) && problems.length > 0 ? (problems as Error[]) : [e];
     return each.map((p) => `error: ${p.message}\n`).join('');
   }
-  return `${e instanceof Error ? e.stack ?? e.message : String(e)}\n`;
+  const debug = options.debug ?? isSet(process.env.TIMONEL_DEBUG);
+  if (!(e instanceof Error)) return `error: ${String(e)}\n`;
+  const at = appLocation(e, options.cwd ?? process.cwd());
+  const stack = debug ? `${e.stack ?? ''}\n` : '';
+  const known = validationErrors(e.message) ?? constructsError(e.message, at);
+  if (known) return `${known}${stack}`;
+  return `error: ${e.message}${at ? ` (at ${at})` : ''}\n${debug ? stack : DEBUG_HINT}`;
+}
+
+/** cdk8s's "Validation failed with the following errors:" (one `[path] message` per line) as `error:` lines. */
+function validationErrors(message: string): string | undefined {
+  const m = /^Validation failed with the following errors:\n([\s\S]*)$/.exec(message);
+  if (!m) return undefined;
+  return m[1].split('\n').map((l) => l.trim()).filter(Boolean).map((l) => `error: ${l}\n`).join('');
+}
+
+/** The constructs library's errors for mistakes in an app, in timonel's words: where, what, how to fix it. */
+function constructsError(message: string, at: string | undefined): string | undefined {
+  const where = at ? ` (at ${at})` : '';
+  const duplicate = /^There is already a Construct with name '(.*)' in (\S+)(?: \[(.*)\])?$/.exec(message);
+  if (duplicate) {
+    const [, id, type, scope] = duplicate;
+    return `error: [${scope ? `${scope}/${id}` : id}] two constructs have the id '${id}' in ${type}${scope ? ` '${scope}'` : ''}${where}. `
+      + 'Fix: give each construct a unique id in its scope\n';
+  }
+  if (message === 'Only root constructs may have an empty ID') {
+    return `error: a construct was given an empty id ''${where}. Fix: give each construct a non-empty id, unique in its scope\n`;
+  }
+  const late = /^Cannot add children(?: to "(.*)")? during synthesis$/.exec(message);
+  if (late) {
+    return `error: ${late[1] ? `[${late[1]}] ` : ''}a construct was added during synthesis${where}. Fix: create every construct before app.synth()\n`;
+  }
+  return undefined;
+}
+
+/**
+ * The first place in the app's own code in the error's stack (`src/main.ts:12`): not in
+ * node_modules, not in timonel's own library code (the layers under src/ or lib/src/ of this package).
+ */
+function appLocation(e: Error, cwd: string): string | undefined {
+  const library = path.dirname(__dirname);
+  for (const line of (e.stack ?? '').split('\n').slice(1)) {
+    const m = /\(?((?:\/|[A-Za-z]:\\)[^()]*?):(\d+):\d+\)?$/.exec(line.trim());
+    if (!m) continue;
+    const file = m[1];
+    if (file.split(/[\\/]/).includes('node_modules')) continue;
+    const inLibrary = path.relative(library, file);
+    if (!inLibrary.startsWith('..') && /[\\/]/.test(inLibrary) && !/^examples[\\/]/.test(inLibrary)) continue;
+    return `${path.relative(cwd, file) || file}:${m[2]}`;
+  }
+  return undefined;
+}
+
+function isSet(value: string | undefined): boolean {
+  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
 }
 
 // By name as well: an app may load another copy of timonel than the CLI's.

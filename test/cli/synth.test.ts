@@ -17,8 +17,11 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** Runs `timonel synth ...args` in the temporary project. */
-function synth(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, 'synth', ...args], { cwd: tmp, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', TIMONEL_OUTDIR: '' } });
+function synth(...args: [...string[], NodeJS.ProcessEnv] | string[]): { status: number | null; stdout: string; stderr: string } {
+  const env = typeof args[args.length - 1] === 'object' ? args.pop() as NodeJS.ProcessEnv : {};
+  const r = spawnSync(process.execPath, [BIN, 'synth', ...(args as string[])], {
+    cwd: tmp, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', TIMONEL_OUTDIR: '', TIMONEL_DEBUG: '', ...env },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -69,11 +72,38 @@ describe('timonel synth', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  test('an unexpected error keeps its stack, pointing into the TypeScript source', () => {
+  test('an unexpected error is one error line with where in the app it came from, and a hint; no stack', () => {
     write('app.ts', ['const x: number = 1;', "if (x) throw new Error('boom');"]);
     const r = synth('app.ts');
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^Error: boom\n\s+at .*app\.ts:2/);
+    expect(r.stderr).toBe('error: boom (at app.ts:2)\nRun with TIMONEL_DEBUG=1 to see its stack trace.\n');
+  });
+
+  test('with TIMONEL_DEBUG=1 an unexpected error also prints its stack, pointing into the TypeScript source', () => {
+    write('app.ts', ['const x: number = 1;', "if (x) throw new Error('boom');"]);
+    const r = synth('app.ts', { TIMONEL_DEBUG: '1' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^error: boom \(at app\.ts:2\)\nError: boom\n\s+at .*app\.ts:2/);
+  });
+
+  test('an error thrown inside a library names the line of the app that made the call', () => {
+    write('node_modules/lib/index.js', ["exports.f = (x) => x.endpoint.port;"]);
+    write('app.ts', ["// eslint-disable-next-line @typescript-eslint/no-require-imports", "const { f } = require('lib');", 'f(undefined);']);
+    const r = synth('app.ts');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("error: Cannot read properties of undefined (reading 'endpoint') (at app.ts:3)\nRun with TIMONEL_DEBUG=1 to see its stack trace.\n");
+  });
+
+  test('fails when two constructs have the same id: one error line with the path and the fix; dist/ untouched', () => {
+    app('app.ts', "{ image: 'nginx:1.27.2', isolate: true }");
+    expect(synth('app.ts').status).toBe(0);
+    const before = fs.readFileSync(path.join(tmp, 'dist', 'demo.k8s.yaml'), 'utf8');
+    app('app.ts', "{ image: 'nginx:1.27.2', isolate: true }", "new WebApp(app.node.findChild('demo') as TimonelChart, 'web', { image: 'nginx:1.27.2' });");
+    const r = synth('app.ts');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("error: [demo/web] two constructs have the id 'web' in TimonelChart 'demo' (at app.ts:4). Fix: give each construct a unique id in its scope\n");
+    expect(fs.readdirSync(path.join(tmp, 'dist')).sort()).toEqual(['.timonel', 'demo.k8s.yaml', 'kustomization.yaml']);
+    expect(fs.readFileSync(path.join(tmp, 'dist', 'demo.k8s.yaml'), 'utf8')).toBe(before);
   });
 
   test('fails when the project does not type-check, before running the app', () => {
@@ -95,6 +125,13 @@ describe('timonel synth', () => {
     expect(r.stderr).toMatch(/^timonel: no app at src\/main\.ts: name the file that calls app\.synth\(\)/);
   });
 });
+
+/** An Error thrown by a library: no frame of the app in its stack. */
+function libraryError(message: string): Error {
+  const e = new Error(message);
+  e.stack = `Error: ${message}\n    at Node.addChild (/project/node_modules/constructs/lib/construct.js:466:19)`;
+  return e;
+}
 
 describe('formatAppError', () => {
   test('a TimonelError is its message after "error: "', () => {
@@ -125,8 +162,42 @@ describe('formatAppError', () => {
     expect(formatAppError(e)).toBe('error: [x] nope\n');
   });
 
-  test('anything else keeps its stack', () => {
+  test('cdk8s validation errors are one line per construct', () => {
+    const e = new Error('Validation failed with the following errors:\n  [shop/web] needs a port\n  [shop/db] needs storage');
+    expect(formatAppError(e, { debug: false })).toBe('error: [shop/web] needs a port\nerror: [shop/db] needs storage\n');
+  });
+
+  test('a duplicate id under the App names the chart', () => {
+    expect(formatAppError(libraryError("There is already a Construct with name 'shop' in App"), { debug: false }))
+      .toBe("error: [shop] two constructs have the id 'shop' in App. Fix: give each construct a unique id in its scope\n");
+  });
+
+  test('an empty id and a construct added during synthesis say how to fix them', () => {
+    expect(formatAppError(libraryError('Only root constructs may have an empty ID'), { debug: false }))
+      .toBe("error: a construct was given an empty id ''. Fix: give each construct a non-empty id, unique in its scope\n");
+    expect(formatAppError(libraryError('Cannot add children to "shop/web" during synthesis'), { debug: false }))
+      .toBe('error: [shop/web] a construct was added during synthesis. Fix: create every construct before app.synth()\n');
+  });
+
+  test('anything else is its message and the debug hint; with debug, its stack', () => {
     const e = new TypeError('x is undefined');
-    expect(formatAppError(e)).toBe(`${e.stack}\n`);
+    e.stack = 'TypeError: x is undefined\n    at f (/nowhere/node_modules/lib/x.js:1:1)';
+    expect(formatAppError(e, { debug: false })).toBe('error: x is undefined\nRun with TIMONEL_DEBUG=1 to see its stack trace.\n');
+    expect(formatAppError(e, { debug: true })).toBe(`error: x is undefined\n${e.stack}\n`);
+  });
+
+  test("the place named is the app's, past frames in timonel's own library code", () => {
+    const e = new TypeError('x is undefined');
+    e.stack = [
+      'TypeError: x is undefined',
+      `    at checkPair (${path.join(ROOT, 'src', 'workload', 'connections.ts')}:228:21)`,
+      `    at WebApp.connectTo (${path.join(ROOT, 'src', 'workload', 'workload.ts')}:173:12)`,
+      '    at Object.<anonymous> (/project/src/main.ts:12:5)',
+    ].join('\n');
+    expect(formatAppError(e, { debug: false, cwd: '/project' })).toBe('error: x is undefined (at src/main.ts:12)\nRun with TIMONEL_DEBUG=1 to see its stack trace.\n');
+  });
+
+  test('something thrown that is not an Error is printed as it is', () => {
+    expect(formatAppError('stop', { debug: false })).toBe('error: stop\n');
   });
 });
