@@ -62,6 +62,12 @@ export function suggestName(name: string, rule: NameRule, maxLength?: number): s
 /** Validates a name as the given rule; throws a TimonelError that explains the rule otherwise. */
 export function validateName(name: string, rule: NameRule, opts: NameCheckOptions = {}): string {
   const r = RULES[rule];
+  if (typeof name !== 'string') {
+    fail({
+      scope: opts.scope, prop: opts.prop ?? 'name', message: name === undefined ? 'is required' : `must be a string, but is ${name === null ? 'null' : `a ${typeof name}`}`,
+      ...(name === undefined ? {} : { value: name }), allowed: `a ${rule}: ${r.allowed}`,
+    });
+  }
   const max = Math.min(r.max, opts.maxLength ?? r.max);
   if (name.length > max && !opts.charactersOnly) {
     fail({

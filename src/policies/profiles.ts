@@ -48,6 +48,12 @@ export class Profile {
 
   /** A profile based on another one with some rules turned off or re-graded. Unknown rule ids are an error. */
   public static custom(opts: CustomProfileOptions): Profile {
+    if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
+      fail({ path: 'Profile.custom', message: 'needs an object of options', value: opts, allowed: '{ name?, extends?, disable?, severity? }', fix: "e.g. Profile.custom({ severity: { 'practice-probes': 'off' } })" });
+    }
+    if (opts.disable !== undefined && !Array.isArray(opts.disable)) {
+      fail({ path: 'Profile.custom', prop: 'disable', message: 'must be a list of rule ids', value: opts.disable, fix: `wrap it in brackets: [${JSON.stringify(opts.disable)}]` });
+    }
     const overrides: Record<string, RuleLevel> = {};
     for (const id of opts.disable ?? []) overrides[id] = 'off';
     for (const [id, level] of Object.entries(opts.severity ?? {})) {

@@ -2,6 +2,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
+import { checkProps, v } from '../core/validation';
+
+// The factories' arguments, checked at the call; the files are read (and checked) with the construct.
+const FILE_ARGS = v.object<{ filePath: string; key?: string }>()({
+  filePath: v.required(v.string({ nonEmpty: true, allowed: "a file path, e.g. path.join(__dirname, 'nginx.conf')" })),
+  key: v.string({ nonEmpty: true, allowed: "a ConfigMap key: letters, digits, '-', '_' and '.'" }),
+});
+const DIRECTORY_ARGS = v.object<{ dirPath: string }>()({
+  dirPath: v.required(v.string({ nonEmpty: true, allowed: "a directory path, e.g. path.join(__dirname, 'config')" })),
+});
 
 /** Where a ConfigMap entry comes from, when not a literal in `config`. Read when the construct is created. */
 export abstract class ConfigSource {
@@ -11,6 +21,7 @@ export abstract class ConfigSource {
    * against the working directory (use `path.join(__dirname, ...)` to be independent of it).
    */
   public static fromFile(filePath: string, key?: string): ConfigSource {
+    checkProps(FILE_ARGS, { filePath, key }, 'ConfigSource.fromFile');
     return new FileSource(filePath, key);
   }
 
@@ -19,6 +30,7 @@ export abstract class ConfigSource {
    * in name order. Text files become `data`, others `binaryData`.
    */
   public static fromDirectory(dirPath: string): ConfigSource {
+    checkProps(DIRECTORY_ARGS, { dirPath }, 'ConfigSource.fromDirectory');
     return new DirectorySource(dirPath);
   }
 

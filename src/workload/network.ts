@@ -89,7 +89,8 @@ export interface AllowEgressOptions {
 export class EgressTarget {
   /** These CIDRs (IPv4 or IPv6, e.g. a payment API's '203.0.113.0/24'), on these ports. */
   public static cidrs(cidrs: readonly string[], options: EgressPortsOptions): EgressTarget {
-    return new EgressTarget(`cidrs ${cidrs.join(', ')}`, (scope, prop) => {
+    return new EgressTarget(`cidrs ${Array.isArray(cidrs) ? cidrs.join(', ') : String(cidrs)}`, (scope, prop) => {
+      options = optionsOf(options, scope, prop);
       if (!Array.isArray(cidrs) || cidrs.length === 0) fail({ scope, prop, message: 'needs at least one CIDR', value: cidrs, allowed: "CIDRs such as '203.0.113.0/24' or '2001:db8::/32'" });
       return [{ to: cidrs.map((c) => ({ ipBlock: { cidr: validateCidr(c, scope, prop) } })), ports: requiredPorts(options, scope, prop) }];
     });
@@ -102,6 +103,10 @@ export class EgressTarget {
    */
   public static internet(options: InternetEgressOptions): EgressTarget {
     return new EgressTarget('the internet', (scope, prop) => {
+      options = optionsOf(options, scope, prop);
+      if (options.except !== undefined && !Array.isArray(options.except)) {
+        fail({ scope, prop: `${prop}.except`, message: 'must be a list of CIDRs', value: options.except, allowed: CIDR_ALLOWED, fix: `wrap it in brackets: [${JSON.stringify(options.except)}]` });
+      }
       const except = (options.except ?? DEFAULTS.traffic.privateRanges).map((c) => validateCidr(c, scope, `${prop}.except`));
       const v4 = except.filter((c) => isIP(c.split('/')[0]) === 4);
       const v6 = except.filter((c) => isIP(c.split('/')[0]) === 6);
@@ -118,6 +123,7 @@ export class EgressTarget {
   /** The pods of a namespace (all, or those with `podLabels`), e.g. a shared service not built with timonel. */
   public static namespace(namespace: string, options: NamespaceEgressOptions = {}): EgressTarget {
     return new EgressTarget(`namespace '${namespace}'`, (scope, prop) => {
+      options = optionsOf(options, scope, prop);
       validateName(namespace, NameRule.DNS_1123_LABEL, { scope, prop: `${prop}.namespace` });
       return [{
         to: [{
@@ -193,6 +199,9 @@ const EGRESS = new WeakMap<IConstruct, EgressState>();
 export class NetworkAccess {
   /** The traffic model of `workload` (a Workload, or anything with an `endpoint`). */
   public static of(workload: ITrafficSubject | (IConstruct & { readonly endpoint: ConnectionEndpoint })): NetworkAccess {
+    if (typeof (workload as IConstruct | undefined)?.node?.path !== 'string') {
+      fail({ path: 'NetworkAccess.of', prop: 'workload', message: 'needs a workload construct', value: workload, allowed: 'a Workload (WebApp, StatefulStore, BatchJob, ...) or an IConnectable', fix: 'pass a construct created before this call, e.g. NetworkAccess.of(web)' });
+    }
     const w = workload as Partial<ITrafficSubject> & { endpoint?: ConnectionEndpoint };
     if (typeof w.name === 'string' && w.selectorLabels && w.labels) return new NetworkAccess(workload as ITrafficSubject);
     const e = w.endpoint;
@@ -241,6 +250,7 @@ export class NetworkAccess {
 
   /** Declares that the ingress controller forwards to these ports (an Ingress, a Gateway route): admitted even once isolated. */
   public admitIngressController(options: AdmitIngressControllerOptions): this {
+    options = optionsOf(options, this.key, 'admitIngressController');
     const c = options.controller ?? trafficDefaultsOf(this.key).ingressController ?? DEFAULTS.traffic.ingressController;
     const prop = 'ingressController';
     validateName(c.namespace, NameRule.DNS_1123_LABEL, { scope: this.key, prop: `${prop}.namespace` });
@@ -261,6 +271,7 @@ export class NetworkAccess {
 
   /** Declares ports open to any source (a LoadBalancer/NodePort Service, a public app): admitted even once isolated. */
   public admitAnySource(options: AdmitAnySourceOptions): this {
+    options = optionsOf(options, this.key, 'admitAnySource');
     this.ingressState().entries.push({ ports: requiredPorts(options, this.key, 'public') });
     this.sync();
     return this;
@@ -276,6 +287,7 @@ export class NetworkAccess {
         fix: typeof t?.node?.path === 'string' ? `wrap the construct: allowEgress(EgressTarget.app(${t.node.id}), ...)` : 'use EgressTarget.cidrs(...), .internet(...), .namespace(...) or .app(...)',
       });
     }
+    options = optionsOf(options, this.key, 'allowEgress');
     const rules = target._rules(this.key, this.subject, 'allowEgress');
     let s = EGRESS.get(this.key);
     if (!s) {
@@ -342,6 +354,15 @@ export function dnsRule(dns: DnsEgress): k8s.NetworkPolicyEgressRule {
 /** A NetworkPolicy name made of parts, shortened deterministically. */
 export function policyName(scope: IConstruct, parts: string[]): string {
   return nameFromParts(scope, parts, { rule: NameRule.DNS_1123_LABEL, maxLength: DEFAULTS.connections.policyNameMaxLength });
+}
+
+/** Options as given, `{}` for undefined; anything but an object is an error (not a TypeError later). */
+function optionsOf<T extends object>(options: T | undefined, scope: IConstruct, prop: string): T {
+  if (options === undefined) return {} as T;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    fail({ scope, prop: `${prop}.options`, message: 'must be an object of options', value: options, fix: 'pass an object, or leave it out' });
+  }
+  return options;
 }
 
 function requiredPorts(options: { readonly ports?: ReadonlyArray<number | TrafficPort> }, scope: IConstruct, prop: string): k8s.NetworkPolicyPort[] {

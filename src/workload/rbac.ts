@@ -216,6 +216,7 @@ function checkRule(scope: Construct, prop: string, r: PermissionRule): k8s.Polic
     }
   }
   const apiGroups = r.apiGroups ?? [''];
+  if (!Array.isArray(apiGroups)) fail({ scope, prop: `${prop}.apiGroups`, message: 'must be a list of API groups', value: apiGroups, fix: `wrap it in brackets: [${JSON.stringify(apiGroups)}]` });
   for (const g of apiGroups) {
     if (typeof g !== 'string' || (g !== '' && g !== '*' && !isValidName(g, NameRule.DNS_1123_SUBDOMAIN))) {
       fail({ scope, prop: `${prop}.apiGroups`, message: 'has an invalid API group', value: g, allowed: "'' (the core group), a group such as 'apps' or 'batch', or '*'" });

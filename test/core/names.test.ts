@@ -42,6 +42,12 @@ describe('validateName', () => {
     );
   });
 
+  test.each([[undefined, /^'name' is required\. Allowed: a DNS-1123 label/], [null, /^'name' must be a string, but is null, got null/], [5, /^'name' must be a string, but is a number, got 5/]])(
+    'fails with a TimonelError when the name is %p', (name, message) => {
+      expect(() => validateName(name as any, NameRule.DNS_1123_LABEL)).toThrow(message);
+    },
+  );
+
   test('fails without a suggestion when no valid name is near', () => {
     expect(() => validateName('__', NameRule.DNS_1123_LABEL)).toThrow(/Fix: use lowercase letters/);
   });

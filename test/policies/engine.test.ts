@@ -100,6 +100,12 @@ describe('profiles', () => {
     expect(() => Profile.custom({ severity: { 'practice-probes': 'fatal' as any } })).toThrow(/'severity\.practice-probes' is not a severity, got 'fatal'/);
     expect(() => Profile.of('strict' as any)).toThrow(/'profile' is not a known profile, got 'strict'/);
   });
+
+  test('fails with a TimonelError when the options are missing or disable is not a list', () => {
+    expect(() => Profile.custom(undefined as any)).toThrow(TimonelError);
+    expect(() => Profile.custom(undefined as any)).toThrow(/^\[Profile\.custom\] needs an object of options, got undefined/);
+    expect(() => Profile.custom({ disable: 'practice-probes' as any })).toThrow(/^\[Profile\.custom\] 'disable' must be a list of rule ids, got 'practice-probes'\..*Fix: wrap it in brackets: \["practice-probes"\]/);
+  });
 });
 
 describe('rules', () => {

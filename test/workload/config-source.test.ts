@@ -95,4 +95,10 @@ describe('ConfigSource bad input', () => {
     fs.mkdirSync(path.join(dir, 'empty', 'sub'), { recursive: true });
     expect(build(() => ({ configFrom: [ConfigSource.fromDirectory(path.join(dir, 'empty'))] }))).toThrow(/'configFrom\[0\]' has no files, got '.*empty'/);
   });
+
+  test.each([undefined, null, 5])('fails at the call when a path is %p, with a TimonelError', (p) => {
+    expect(() => ConfigSource.fromFile(p as any)).toThrow(TimonelError);
+    expect(() => ConfigSource.fromFile(p as any)).toThrow(/^\[ConfigSource\.fromFile\] 'filePath' (is required|must be a string)/);
+    expect(() => ConfigSource.fromDirectory(p as any)).toThrow(/^\[ConfigSource\.fromDirectory\] 'dirPath' (is required|must be a string)/);
+  });
 });

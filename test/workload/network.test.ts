@@ -144,12 +144,29 @@ describe('allowEgress', () => {
     ['a bad namespace', () => EgressTarget.namespace('Bad_NS'), "'allowEgress.namespace'"],
     ['an endPort below the port', () => EgressTarget.cidrs(['192.0.2.0/24'], { ports: [{ port: 9000, endPort: 8000 }] }), "'allowEgress.ports[0].endPort' must be at least port (9000), got 8000"],
     ['something else', () => ({}) as EgressTarget, "'allowEgress' needs an EgressTarget, got {}"],
+    ['no CIDR list', () => EgressTarget.cidrs(undefined as any, { ports: [443] }), "'allowEgress' needs at least one CIDR, got undefined"],
+    ['null options', () => EgressTarget.cidrs(['192.0.2.0/24'], null as any), "'allowEgress.options' must be an object of options, got null"],
+    ['no internet options', () => EgressTarget.internet(undefined as any), "'allowEgress.ports' needs at least one port, got undefined"],
+    ['a single exception', () => EgressTarget.internet({ ports: [443], except: '10.0.0.0/8' as any }), "'allowEgress.except' must be a list of CIDRs, got '10.0.0.0/8'"],
+    ['no namespace', () => EgressTarget.namespace(undefined as any), "'allowEgress.namespace' is required"],
+    ['null namespace options', () => EgressTarget.namespace('x', null as any), "'allowEgress.options' must be an object of options, got null"],
     ['undefined', () => undefined as unknown as EgressTarget, "[shop/web] 'allowEgress' needs an EgressTarget, got undefined."],
     ['a construct', () => new WebApp(newChart('x'), 'api', { image: IMAGE }) as unknown as EgressTarget, "Fix: wrap the construct: allowEgress(EgressTarget.app(api), ...)"],
   ])('fails when given %s', (_w, target, message) => {
     const { web } = apps();
     expect(() => web.allowEgress(target())).toThrow(TimonelError);
     expect(() => web.allowEgress(target())).toThrow(message);
+  });
+
+  test('fails when allowEgress options are not an object', () => {
+    const { web } = apps();
+    expect(() => web.allowEgress(EgressTarget.internet({ ports: [443] }), null as any)).toThrow(/^\[shop\/web\] 'allowEgress\.options' must be an object of options, got null/);
+  });
+
+  test.each([undefined, null])('fails when NetworkAccess.of is given %p', (w) => {
+    expect(() => NetworkAccess.of(w as any)).toThrow(/^\[NetworkAccess\.of\] 'workload' needs a workload construct/);
+    expect(() => NetworkAccess.of(apps().web).admitIngressController(undefined as any)).toThrow(/'ingressController\.ports' needs at least one port/);
+    expect(() => NetworkAccess.of(apps().web).admitAnySource(null as any)).toThrow(/'admitAnySource\.options' must be an object of options, got null/);
   });
 
   test.each([undefined, null, 'api'])('fails when EgressTarget.app is given %p', (target) => {

@@ -116,6 +116,7 @@ describe('grant bad input', () => {
     ['the grant is null', (w) => w.grant(null as any), /^\[ops\/ctl\] 'grant' needs the permissions to grant, got null/],
     ['a rule is null', (w) => w.grant({ rules: [null as any] }), /^\[ops\/ctl\] 'grant\.rules\[0\]' must be a permission, got null/],
     ['resourceNames is not a list', (w) => w.grant({ rules: [{ resources: ['configmaps'], verbs: ['get'], resourceNames: 'app' as any }] }), /'grant\.rules\[0\]\.resourceNames' must be a list of object names, got 'app'.*Fix: wrap it in brackets: \["app"\]/],
+    ['apiGroups is not a list', (w) => w.grant({ rules: [{ resources: ['pods'], verbs: ['get'], apiGroups: 'apps' as any }] }), /'grant\.rules\[0\]\.apiGroups' must be a list of API groups, got 'apps'/],
     ['a ClusterRole name is a number', (w) => w.bindClusterRole(123 as any), /^\[ops\/ctl\] 'bindClusterRole' is not a ClusterRole name, got 123\..*Fix: pass the name of an existing ClusterRole/],
     ['bindClusterRole options are null', (w) => w.bindClusterRole('view', null as any), /^\[ops\/ctl\] 'bindClusterRole\.options' must be an object, got null/],
   ])('fails when %s', (_what, call, message) => {
