@@ -1,6 +1,6 @@
 /**
- * Transpiles timonel's TypeScript (src/, bench/) to CommonJS in a folder outside the
- * repo, file by file with the project's compiler options (`isolatedModules` makes that exact),
+ * Transpiles timonel's TypeScript (src/, bench/ and the generated bindings in imports/) to
+ * CommonJS in a folder outside the repo, file by file with the project's compiler options (`isolatedModules` makes that exact),
  * so benchmark children run as plain `node <file>.js`, like a compiled app, without a loader in
  * the measured time. A `node_modules` symlink makes package imports resolve as in the repo.
  */
@@ -8,7 +8,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 
-const DIRS = ['src', 'bench'];
+// imports/ holds the generated CRD bindings src/ imports (../../imports/argoproj.io): same relative layout.
+const DIRS = ['src', 'bench', 'imports'];
 
 /** Compiles into `outDir`; returns how many files were written. */
 export function compileTo(root: string, outDir: string): number {
