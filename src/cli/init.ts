@@ -48,7 +48,7 @@ export function init(options: InitOptions = {}): InitResult {
       '',
       'Next:',
       ...(cd ? [`  cd ${/\s/.test(cd) ? JSON.stringify(cd) : cd}`] : []),
-      '  npm install',
+      '  npm install     # until timonel is on the registry: npm install <path to>/timonel-<version>.tgz',
       '  npm run synth   # type-checks src/ and writes the YAML to dist/',
       '  npm test        # type-checks and runs the snapshot test',
       '',
@@ -120,7 +120,8 @@ export function templatesFor(name: string, own: OwnPackage): Map<string, string>
     ['tsconfig.json', `${JSON.stringify(tsconfig, null, 2)}\n`],
     ['cdk8s.yaml', [
       'language: typescript',
-      '# `cdk8s synth` runs the app through timonel (clean errors, type-checked); it writes dist/ itself.',
+      '# With the cdk8s CLI (npm install -D cdk8s-cli), `cdk8s synth` runs the app through timonel',
+      '# (clean errors, type-checked); it writes dist/ itself.',
       'app: npx timonel synth',
       '# The cdk8s CLI empties its output folder first, so it gets one of its own.',
       'output: .cdk8s.out',

@@ -37,7 +37,7 @@ describe('timonel init', () => {
     expect(made['cdk8s.yaml']).toMatch(/^app: npx timonel synth$/m);
     expect(made['README.md']).toContain('npm run synth');
     expect(made['.gitignore'].split('\n')).toEqual(expect.arrayContaining(['node_modules/', '.cdk8s.out/', '*.tsbuildinfo']));
-    expect(r.stdout).toContain('  cd shop\n  npm install\n  npm run synth');
+    expect(r.stdout).toContain('  cd shop\n  npm install     # until timonel is on the registry: npm install <path to>/timonel-<version>.tgz\n  npm run synth');
   });
 
   test('package.json: timonel and its peers at the versions this timonel is tested with; synth and test scripts', () => {
