@@ -6,7 +6,7 @@ import { trafficDefaultsOf } from '../core/chart-context';
 import { DEFAULTS } from '../core/defaults';
 import { fail, TimonelError } from '../core/errors';
 import { validateWholeNumber } from '../core/numbers';
-import { PortSpec } from '../core/ports';
+import { findPort, PortSpec } from '../core/ports';
 import { Probe } from '../core/probes';
 import { childPath, checkProps, joinPath, propsIssues } from '../core/validation';
 import { ConnectionEndpoint, envPrefixFromId } from '../workload/connections';
@@ -273,8 +273,8 @@ export class WebApp extends ServedWorkload {
     if ((props.disruptionBudget ?? true) && minReplicas >= 2) this.disruptionBudget = addDisruptionBudget(this, this.metadata(), this.selectorLabels);
     // The app's own entry stays admitted once clients isolate it (see NetworkAccess).
     const access = NetworkAccess.of(this);
-    const portsOf = (wanted: ReadonlyArray<number | string | undefined>) => [...new Set(wanted.map((w) => (
-      w === undefined ? port : (this.ports.find((p) => p.name === w || p.port === w || p.servicePort === w)?.port ?? port))))];
+    // The Ingress and route paths' ports, already checked when their objects were built.
+    const portsOf = (wanted: ReadonlyArray<number | string | undefined>) => [...new Set(wanted.map((w) => findPort(this, 'ingress', this.ports, w).port))];
     if (props.ingress) {
       const wanted = props.ingress.rules ? props.ingress.rules.flatMap((r) => (r.paths ?? [{}]).map((x) => x.port)) : [undefined];
       access.admitIngressController({ ports: portsOf(wanted), controller: props.ingress.controller });

@@ -61,3 +61,16 @@ export function validatePorts(ports: readonly PortSpec[], scope: IConstruct, pro
   });
   return [...ports];
 }
+
+/**
+ * The port of an app that an Ingress path, a route or a policy names: by port name, container
+ * port or Service port; `undefined` is the main (first) port. Fails on a port the app lacks.
+ */
+export function findPort(scope: IConstruct, prop: string, ports: readonly PortSpec[], want: number | string | undefined): PortSpec {
+  if (want === undefined) return ports[0];
+  const found = ports.find((p) => p.name === want || p.port === want || p.servicePort === want);
+  if (!found) {
+    fail({ scope, prop, message: 'is not a port of the app', value: want, allowed: ports.map((p) => `'${p.name}' (${p.servicePort ?? p.port})`).join(', '), fix: "use the name of one of the app's ports" });
+  }
+  return found;
+}

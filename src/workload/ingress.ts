@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { DEFAULTS } from '../core/defaults';
 import { fail } from '../core/errors';
 import { isValidName, NameRule } from '../core/names';
-import { PortSpec } from '../core/ports';
+import { findPort, PortSpec } from '../core/ports';
 
 /** How an Ingress path matches. */
 export type IngressPathType = 'Prefix' | 'Exact' | 'ImplementationSpecific';
@@ -84,7 +84,7 @@ export function addIngress(scope: Construct, b: IngressBackend, input: IngressSp
       const pathType = p.pathType ?? DEFAULTS.ingress.pathType;
       if (seenPaths.has(`${pathType} ${path}`)) fail({ scope, prop: `${pp}.path`, message: `is listed twice for ${r.host ?? 'any host'}`, value: path });
       seenPaths.add(`${pathType} ${path}`);
-      const port = portOf(scope, `${pp}.port`, b.ports, p.port);
+      const port = findPort(scope, `${pp}.port`, b.ports, p.port);
       return { path, pathType, backend: { service: { name: b.serviceName, port: { name: port.name } } } };
     });
     return { host: r.host, http: { paths } };
@@ -108,13 +108,4 @@ function checkHost(scope: Construct, prop: string, host: string): void {
   if (typeof bare !== 'string' || !isValidName(bare, NameRule.DNS_1123_SUBDOMAIN) || (!bare.includes('.') && bare !== 'localhost')) {
     fail({ scope, prop, message: 'is not a valid host name', value: host, allowed: "a lowercase DNS name such as 'shop.example.com', optionally starting with '*.'" });
   }
-}
-
-function portOf(scope: Construct, prop: string, ports: readonly PortSpec[], want: number | string | undefined): PortSpec {
-  if (want === undefined) return ports[0];
-  const found = ports.find((p) => p.name === want || p.port === want || p.servicePort === want);
-  if (!found) {
-    fail({ scope, prop, message: 'is not a port of the app', value: want, allowed: ports.map((p) => `'${p.name}' (${p.servicePort ?? p.port})`).join(', '), fix: "use the name of one of the app's ports" });
-  }
-  return found;
 }

@@ -547,6 +547,8 @@ export class PodBuilder {
       const pr = own === false ? undefined : own ?? extras.defaultProbes?.[kind];
       return pr?.render(this.scope, p(kind), probePort, extras.probeTiming?.[kind], ports);
     };
+    // A 'sleep-action' drain has no handler here: `SleepActionDeployment` adds it.
+    const preStop = extras.drain && preStopHandler(extras.drain);
     const mounts = [...(isMain ? this.extraMounts : []), ...(c.mounts ?? [])];
     mounts.forEach((m) => checkMountPath(this.scope, p('mounts'), m.mountPath));
     return {
@@ -563,8 +565,7 @@ export class PodBuilder {
       livenessProbe: probe('liveness'),
       readinessProbe: probe('readiness'),
       startupProbe: probe('startup'),
-      // A 'sleep-action' drain is added by `SleepActionDeployment`.
-      lifecycle: extras.drain && preStopHandler(extras.drain) ? { preStop: preStopHandler(extras.drain) } : undefined,
+      lifecycle: preStop ? { preStop } : undefined,
       securityContext: {
         allowPrivilegeEscalation: DEFAULTS.security.allowPrivilegeEscalation,
         readOnlyRootFilesystem: this.securityValues().readOnlyRootFilesystem,

@@ -3,7 +3,7 @@ import * as gw from '../../imports/gateway.networking.k8s.io';
 import { DEFAULTS } from '../core/defaults';
 import { fail } from '../core/errors';
 import { isValidName, NameRule } from '../core/names';
-import { PortSpec } from '../core/ports';
+import { findPort, PortSpec } from '../core/ports';
 
 /** The Gateway a route attaches to. */
 export interface RouteGatewayRef {
@@ -81,7 +81,7 @@ export function addRoute(scope: Construct, b: RouteBackend, r: RouteOptions, pro
     if (type !== 'PathPrefix' && type !== 'Exact') fail({ scope, prop: `${prop}.paths[${i}].type`, message: 'is not a path match type', value: type, allowed: "'PathPrefix' or 'Exact'" });
     if (seenPaths.has(`${type} ${value}`)) fail({ scope, prop: `${prop}.paths[${i}].path`, message: 'is listed twice', value });
     seenPaths.add(`${type} ${value}`);
-    const port = portOf(scope, `${prop}.paths[${i}].port`, b.ports, p.port);
+    const port = findPort(scope, `${prop}.paths[${i}].port`, b.ports, p.port);
     return {
       matches: [{ path: { type: type === 'Exact' ? gw.HttpRouteSpecRulesMatchesPathType.EXACT : gw.HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value } }],
       backendRefs: [{ kind: 'Service', name: b.serviceName, port: port.servicePort ?? port.port }],
@@ -95,13 +95,4 @@ export function addRoute(scope: Construct, b: RouteBackend, r: RouteOptions, pro
       rules,
     },
   });
-}
-
-function portOf(scope: Construct, prop: string, ports: readonly PortSpec[], want: number | string | undefined): PortSpec {
-  if (want === undefined) return ports[0];
-  const found = ports.find((p) => p.name === want || p.port === want || p.servicePort === want);
-  if (!found) {
-    fail({ scope, prop, message: 'is not a port of the app', value: want, allowed: ports.map((p) => `'${p.name}' (${p.servicePort ?? p.port})`).join(', '), fix: "use the name of one of the app's ports" });
-  }
-  return found;
 }
