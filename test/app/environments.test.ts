@@ -9,6 +9,7 @@ import { TimonelError } from '../../src/core/errors';
 import { formatAppError } from '../../src/cli/synth';
 import { PolicyError } from '../../src/policies/engine';
 import { WebApp } from '../../src/constructs/web-app';
+import { thrown } from '../support/util';
 
 interface Values {
   readonly replicas: number;
@@ -72,15 +73,6 @@ function files(dir: string): string[] {
 const read = (...p: string[]): string => fs.readFileSync(path.join(tmp, 'dist', ...p), 'utf8');
 
 /** The TimonelError `f` throws. */
-function thrown(f: () => unknown): TimonelError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(TimonelError);
-    return e as TimonelError;
-  }
-  throw new Error('expected a TimonelError');
-}
 
 describe('Environments', () => {
   test('merges defaults, code overrides and a values file, objects key by key and arrays replaced', () => {

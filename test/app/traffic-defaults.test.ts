@@ -2,11 +2,10 @@ import { Testing } from 'cdk8s';
 import { App } from '../../src/app/app';
 import { TimonelChart, TimonelChartProps } from '../../src/app/chart';
 import { WebApp, WebAppProps } from '../../src/constructs/web-app';
-import { TimonelError } from '../../src/core/errors';
 import { TrafficDefaults } from '../../src/core/traffic';
 import { DEFAULTS } from '../../src/core/defaults';
 import { NetworkAccess } from '../../src/workload/network';
-import { synth } from '../support/util';
+import { synth, thrown } from '../support/util';
 import '../../src/testing/jest';
 
 const IMAGE = 'ghcr.io/acme/web:1.4.2';
@@ -24,16 +23,6 @@ function chartOf(app: { traffic?: TrafficDefaults } | 'plain', chart: TimonelCha
 
 function web(chart: TimonelChart, props: Partial<WebAppProps> = {}): WebApp {
   return new WebApp(chart, 'web', { image: IMAGE, isolate: true, ingress: { host: 'shop.example.com' }, metrics: { port: 9090 }, ...props });
-}
-
-function thrown(f: () => void): TimonelError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof TimonelError) return e;
-    throw e;
-  }
-  throw new Error('expected a TimonelError');
 }
 
 describe('app-wide traffic defaults', () => {

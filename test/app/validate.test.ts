@@ -2,18 +2,8 @@ import { Testing } from 'cdk8s';
 import { App } from '../../src/app/app';
 import { TimonelChart } from '../../src/app/chart';
 import { validateProps } from '../../src/app/validate';
-import { TimonelError } from '../../src/core/errors';
 import { Policy } from '../../src/policies/policy';
-
-function thrown(fn: () => unknown): TimonelError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof TimonelError) return e;
-    throw e;
-  }
-  throw new Error('did not throw');
-}
+import { thrown } from '../support/util';
 
 describe('validateProps', () => {
   test('returns props loaded from JSON when they are valid', () => {

@@ -1,9 +1,8 @@
 import { WebApp, WebAppProps } from '../../src/constructs/web-app';
-import { TimonelError } from '../../src/core/errors';
 import { Policy } from '../../src/policies/policy';
 import { TrafficEvaluator } from '../../src/policies/traffic';
 import { expectValidManifests } from '../support/schema';
-import { all, newChart, one, synth } from '../support/util';
+import { all, newChart, one, synth, thrown } from '../support/util';
 import '../../src/testing/jest';
 
 const IMAGE = 'ghcr.io/acme/web:1.4.2';
@@ -18,16 +17,6 @@ function render(props: Partial<WebAppProps> = {}): any[] {
 
 function build(props: Partial<WebAppProps>): () => void {
   return () => new WebApp(newChart('shop'), 'web', { image: IMAGE, ...props });
-}
-
-function thrown(f: () => void): TimonelError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof TimonelError) return e;
-    throw e;
-  }
-  throw new Error('expected a TimonelError');
 }
 
 const ADMIN = { extraPorts: [{ name: 'admin', port: 9000 }] };

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { DEFAULTS } from '../../src/core/defaults';
 import { TimonelError } from '../../src/core/errors';
 import { intOrString, Probe } from '../../src/core/probes';
-import { newChart } from '../support/util';
+import { newChart, thrown } from '../support/util';
 
 const scope = () => new Construct(newChart('shop'), 'web');
 const port = (p: number | string) => (typeof p === 'number' ? k8s.IntOrString.fromNumber(p) : k8s.IntOrString.fromString(p));
@@ -179,12 +179,3 @@ describe('intOrString', () => {
   });
 });
 
-function thrown(fn: () => unknown): TimonelError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof TimonelError) return e;
-    throw e;
-  }
-  throw new Error('did not throw');
-}

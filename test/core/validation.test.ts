@@ -1,5 +1,6 @@
 import { TimonelError } from '../../src/core/errors';
 import { checkProps, closest, propsIssues, v } from '../../src/core/validation';
+import { thrown } from '../support/util';
 
 interface Props {
   readonly replicas?: number;
@@ -22,16 +23,6 @@ const SPEC = v.object<Props>()({
     if (p.replicas === 0 && p.on) r.issue('on', { message: 'needs replicas', value: p.on });
   },
 });
-
-function thrown(fn: () => unknown): TimonelError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof TimonelError) return e;
-    throw e;
-  }
-  throw new Error('did not throw');
-}
 
 describe('checkProps', () => {
   test('returns valid props unchanged', () => {

@@ -1,5 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { TimonelChart, TimonelChartProps } from '../../src/app/chart';
+import { TimonelError } from '../../src/core/errors';
 
 /** A fresh app and chart for a test. */
 export function newChart(id = 'test', props: TimonelChartProps = {}): TimonelChart {
@@ -28,4 +29,15 @@ export function podSpec(obj: any): any {
   if (obj.kind === 'Pod') return obj.spec;
   if (obj.kind === 'CronJob') return obj.spec.jobTemplate.spec.template.spec;
   return obj.spec.template.spec;
+}
+
+/** The TimonelError `fn` throws; any other error is rethrown, and no error fails the test. */
+export function thrown(fn: () => unknown): TimonelError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof TimonelError) return e;
+    throw e;
+  }
+  throw new Error('expected a TimonelError');
 }

@@ -3,7 +3,7 @@ import { Worker } from '../../src/constructs/worker';
 import { Probe } from '../../src/core/probes';
 import { TimonelError } from '../../src/core/errors';
 import { expectValidManifests } from '../support/schema';
-import { newChart, one, podSpec, synth } from '../support/util';
+import { newChart, one, podSpec, synth, thrown } from '../support/util';
 
 const IMAGE = 'ghcr.io/acme/web:1.4.2';
 
@@ -14,13 +14,7 @@ function container(props: Partial<WebAppProps> = {}): any {
 }
 
 function error(props: Partial<WebAppProps>): TimonelError {
-  try {
-    new WebApp(newChart('shop'), 'web', { image: IMAGE, ...props });
-  } catch (e) {
-    if (e instanceof TimonelError) return e;
-    throw e;
-  }
-  throw new Error('expected a TimonelError');
+  return thrown(() => new WebApp(newChart('shop'), 'web', { image: IMAGE, ...props }));
 }
 
 describe('WebApp drain', () => {
