@@ -1,0 +1,88 @@
+// The README's example is what new users copy first: it runs as written, and what the README says
+// about its output (the objects in apply order, the env, who may reach what) is what it writes.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as ts from 'typescript';
+import { parseAllDocuments } from 'yaml';
+import * as timonel from '../../src';
+import { DEFAULTS } from '../../src/core/defaults';
+import { findObject, podSpecOf } from '../../src/testing';
+import '../../src/testing/jest';
+
+const README = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+
+/** The text of the README section headed `## <title>`. */
+function section(title: string): string {
+  const start = README.indexOf(`\n## ${title}\n`);
+  if (start < 0) throw new Error(`README has no section '${title}'`);
+  const end = README.indexOf('\n## ', start + 1);
+  return README.slice(start, end < 0 ? undefined : end);
+}
+
+/** Runs the example's code as written (its `from 'timonel'` is this checkout's src/), writing into `outdir`. */
+function runExample(outdir: string): { app: timonel.App; shop: timonel.TimonelChart; web: timonel.WebApp; db: timonel.PostgreSQL } {
+  const code = /```ts\n([\s\S]*?)```/.exec(section('An example'))![1];
+  const js = ts.transpileModule(`${code}\nmodule.exports = { app, shop, web, db };\n`, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+  }).outputText;
+  const mod = { exports: {} as any };
+  const req = (id: string) => {
+    if (id === 'timonel') return timonel;
+    throw new Error(`the README example imports '${id}'`);
+  };
+  const saved = process.env.TIMONEL_OUTDIR;
+  process.env.TIMONEL_OUTDIR = outdir;
+  try {
+    new Function('require', 'module', 'exports', js)(req, mod, mod.exports);
+  } finally {
+    if (saved === undefined) delete process.env.TIMONEL_OUTDIR;
+    else process.env.TIMONEL_OUTDIR = saved;
+  }
+  return mod.exports;
+}
+
+describe('README: an example', () => {
+  const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'timonel-readme-')), 'dist');
+  const example = runExample(outdir);
+  const written: any[] = parseAllDocuments(fs.readFileSync(path.join(outdir, 'shop.k8s.yaml'), 'utf8')).map((d) => d.toJSON());
+
+  afterAll(() => fs.rmSync(path.dirname(outdir), { recursive: true, force: true }));
+
+  test('writes the files it names', () => {
+    expect(section('An example')).toContain('writes `dist/shop.k8s.yaml` and `dist/kustomization.yaml`');
+    expect(fs.readdirSync(outdir).filter((f) => !f.startsWith('.')).sort()).toEqual(['kustomization.yaml', 'shop.k8s.yaml']);
+  });
+
+  test('the chart file holds the objects the README lists, in its order', () => {
+    const prose = /The chart file holds,\s*in apply order:([\s\S]*?)An excerpt/.exec(section('An example'))![1];
+    // "Services `shop-db-headless`, `shop-db` and `shop-web`" -> Service/shop-db-headless, Service/shop-db, Service/shop-web
+    const listed: string[] = [];
+    for (const item of prose.split(';')) {
+      const plural = /^\s*(\w+)\s+`/.exec(item)![1];
+      const kind = plural.replace(/ies$/, 'y').replace(/([^s])s$/, '$1');
+      for (const m of item.matchAll(/`([^`]+)`/g)) listed.push(`${kind}/${m[1]}`);
+    }
+    expect(listed.length).toBeGreaterThan(10);
+    expect(written.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(listed);
+  });
+
+  test('the Deployment excerpt is the Deployment it writes', () => {
+    const excerpt = /```yaml\n([\s\S]*?)```/.exec(section('An example'))![1];
+    const container = podSpecOf(findObject(written, 'Deployment', 'shop-web')).containers[0];
+    const names = [...excerpt.matchAll(/- name: (\w+)/g)].map((m) => m[1]);
+    expect(container.env.map((e: any) => e.name)).toEqual(names);
+    expect(excerpt).toContain(`image: ${container.image}`);
+    expect(container.lifecycle.preStop.exec.command).toEqual(['sleep', '5']);
+  });
+
+  test('who may reach what, as the README says', () => {
+    const { shop, web, db } = example;
+    const controller = { namespace: DEFAULTS.traffic.ingressController.namespace, labels: DEFAULTS.traffic.ingressController.podLabels };
+    expect(shop).toAllowTraffic(controller, web, 3000);
+    expect(shop).toAllowTraffic(web, db, 5432);
+    expect(shop).not.toAllowTraffic({ namespace: 'other', labels: { app: 'x' } }, web, 3000); // isolate: true
+    expect(shop).not.toAllowTraffic({ namespace: 'shop', labels: { app: 'x' } }, db, 5432);
+    expect(shop).not.toAllowTraffic(web, { ip: '203.0.113.7' }, 443); // connectTo closes web's egress
+  });
+});
