@@ -447,6 +447,13 @@ export interface ObjectOptions<T> {
 /** Keys of F that T does not have must not be there (a spread cannot smuggle in a stale key). */
 export type NoExtraKeys<F, T> = { readonly [K in Exclude<keyof F, keyof T>]: never };
 
+/** The field whose object (or one of whose object forms) has a field `key`: `profile` -> `policy`. */
+function nestedHome(key: string, specs: Record<string, AnySpec<unknown>>): string | undefined {
+  const holds = (spec: AnySpec<unknown>): boolean =>
+    spec.shape.kind === 'object' ? key in spec.shape.fields : spec.shape.kind === 'union' && spec.shape.options.some(holds);
+  return Object.keys(specs).find((f) => holds(specs[f]));
+}
+
 function objectSpec<T>(specs: Record<string, AnySpec<unknown>>, opts: ObjectOptions<T>): Spec<T> {
   const names = Object.keys(specs);
   const what = opts.what ?? 'prop';
@@ -462,11 +469,12 @@ function objectSpec<T>(specs: Record<string, AnySpec<unknown>>, opts: ObjectOpti
       const before = ctx.issues.length;
       for (const [k, x] of Object.entries(value)) {
         if (k in specs || x === undefined) continue;
+        const home = nestedHome(k, specs);
         const near = closest(k, names);
         ctx.report(keyPath(path, k), x, {
           message: `is not a known ${what}`,
           allowed: names.length <= 12 ? names.map((n) => `'${n}'`).join(', ') : undefined,
-          fix: near ? `did you mean '${near}'?` : `remove it`,
+          fix: home ? `it belongs inside '${home}': write ${home}: { ${k}: … }` : near ? `did you mean '${near}'?` : `remove it`,
         });
       }
       for (const [k, spec] of Object.entries(specs)) {

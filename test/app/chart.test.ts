@@ -52,6 +52,12 @@ describe('TimonelChart namespace', () => {
     );
   });
 
+  test('fails when the profile is given beside policy, saying where it belongs', () => {
+    expect(() => new TimonelChart(Testing.app(), 'legacy', { profile: 'baseline' } as any)).toThrow(
+      /^\[legacy\] 'profile' is not a known prop, got 'baseline'\. .*Fix: it belongs inside 'policy': write policy: \{ profile: … \}$/,
+    );
+  });
+
   test('fails when the namespace is longer than 63 characters', () => {
     expect(() => new TimonelChart(Testing.app(), 'shop', { namespace: 'n'.repeat(64) })).toThrow(/'namespace' must be at most 63 characters/);
   });

@@ -36,6 +36,18 @@ describe('checkProps', () => {
     );
   });
 
+  test('fails when a prop belongs inside another, saying which', () => {
+    const nested = v.object<{ image?: string; ingress?: { host?: string; maxReplicas?: number } }>()({
+      image: v.string(),
+      ingress: v.object<{ host?: string; maxReplicas?: number }>()({ host: v.string(), maxReplicas: v.int({ min: 1 }) }),
+    });
+    expect(() => checkProps(nested, { image: 'x', host: 'a.example.com' }, 'shop/web')).toThrow(
+      "[shop/web] 'host' is not a known prop, got 'a.example.com'. Allowed: 'image', 'ingress'. Fix: it belongs inside 'ingress': write ingress: { host: … }",
+    );
+    // an exact field one level down wins over a near top-level name ('maxReplicas' is not a typo of 'image')
+    expect(thrown(() => checkProps(nested, { maxReplicas: 3 }, 'w')).fix).toBe('it belongs inside \'ingress\': write ingress: { maxReplicas: … }');
+  });
+
   test('fails with every problem of the props at once, each at the path the user wrote', () => {
     const e = thrown(() => checkProps(SPEC, { replicas: '2', ports: [{ name: 'http', port: 0 }, null], env: { A: 1 }, mode: 'A', on: 'true' }, 'shop/web'));
     expect(e.problems.map((p) => p.prop)).toEqual(['replicas', 'image', 'ports[0].port', 'ports[1]', 'env.A', 'mode', 'on']);
