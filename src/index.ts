@@ -1,6 +1,7 @@
 // The public API of timonel.
 export { App } from './app/app';
 export type { AppOutput, AppProps, ConstructMetadata } from './app/app';
+export type { RenderedFile } from './synth/synth';
 export { ARGOCD_HOOK, ARGOCD_HOOK_DELETE_POLICY, ARGOCD_SYNC_WAVE, syncWaves } from './app/delivery';
 export { APPLYSET_PART_OF, applySetId } from './app/applyset';
 export type { ApplySetOptions } from './app/applyset';
@@ -10,7 +11,7 @@ export { helmChartFiles, writeHelmChart } from './app/helm';
 export type { HelmChartOptions } from './app/helm';
 export type { Environment, EnvironmentProps, EnvironmentsProps, Overrides } from './app/environments';
 export { TimonelChart } from './app/chart';
-export type { TimonelChartProps } from './app/chart';
+export type { PodSecurityLevel, TimonelChartProps } from './app/chart';
 export type { TrafficDefaults } from './core/traffic';
 export { DEFAULTS } from './core/defaults';
 export { EnvValue } from './core/env';
@@ -25,7 +26,7 @@ export { PodBuilder } from './workload/pod';
 export type { ContainerProps, MainContainerExtras, MountSpec, PodProps, PodSpecOptions, ResourcesProps, SecurityProps, VolumeSpec } from './workload/pod';
 export type { PortSpec } from './core/ports';
 export { Probe } from './core/probes';
-export type { HttpProbeOptions, PortProbeOptions, ProbeTiming } from './core/probes';
+export type { GrpcProbeOptions, HttpProbeOptions, PortProbeOptions, ProbeTiming } from './core/probes';
 export { parseQuantity } from './core/quantity';
 export { validateCronSchedule, validateTimeZone } from './core/schedule';
 export { ConfigExposure, Workload } from './workload/workload';
@@ -58,10 +59,13 @@ export type {
 } from './workload/network';
 export type {
   Connection, ConnectionContainers, ConnectionEndpoint, ConnectionEnvForm, ConnectionEnvNames, ConnectionUrlOptions, ConnectOptions, AllowFromOptions, IConnectable,
-  CredentialsRef,
+  CredentialsRef, IConnectionClient,
 } from './workload/connections';
+export type { CredentialKeys, CredentialRole, DnsEgress } from './workload/endpoint';
 export { Policy, Profile, PolicyError, runPolicies, enforcePolicies } from './policies';
-export type { Finding, PolicySubject } from './policies';
+export type {
+  CustomProfileOptions, Finding, PolicyOptions, PolicyReport, PolicyRunOptions, PolicySubject, ProfileLike, ProfileRule, RuleLevel, Severity,
+} from './policies';
 export { TrafficEvaluator } from './policies';
 export type {
   TrafficEvaluatorOptions, TrafficQuery, TrafficPeer, TrafficPod, TrafficWorkloadRef, TrafficAddress, TrafficProtocol,

@@ -13,9 +13,9 @@ export interface CustomProfileOptions {
   readonly name?: string;
   /** The profile to start from. @default 'restricted' */
   readonly extends?: ProfileLike;
-  /** Rules to turn off. */
+  /** Rules to turn off. @default - none: the rules of `extends` as they are */
   readonly disable?: readonly string[];
-  /** Severities to change ('off' turns a rule off; 'error'/'warning' also turn a disabled rule back on). */
+  /** Severities to change ('off' turns a rule off; 'error'/'warning' also turn a disabled rule back on). @default - none */
   readonly severity?: Readonly<Record<string, RuleLevel>>;
 }
 

@@ -1,6 +1,7 @@
 import { BlockList, isIP } from 'net';
 import { DEFAULTS } from '../core/defaults';
 import { fail } from '../core/errors';
+import { IngressControllerRef } from '../core/traffic';
 import { isPodKind, selectorMatches, toPolicyObject } from './model';
 
 /** A transport protocol NetworkPolicies know. */
@@ -32,14 +33,21 @@ export interface TrafficAddress {
   readonly ip: string;
 }
 
-/** One end of a connection. */
-export type TrafficPeer = TrafficPod | TrafficWorkloadRef | TrafficAddress;
+/**
+ * One end of a connection. An `IngressControllerRef` (`{ namespace, podLabels }`, the shape of
+ * `DEFAULTS.traffic.ingressController` and of `traffic` settings) is a pod with those labels.
+ */
+export type TrafficPeer = TrafficPod | TrafficWorkloadRef | TrafficAddress | IngressControllerRef;
 
 /** One connection attempt: from a source to a destination on a port. */
 export interface TrafficQuery {
   readonly from: TrafficPeer;
   readonly to: TrafficPeer;
-  /** The destination port: a number, or the name of a container port of the destination pod. */
+  /**
+   * The destination port: a number, or the name of a container port of the destination pod. A
+   * number that is no container port of the destination but a port of a Service selecting its
+   * pods is that Service port's target port (what a client dialling the Service reaches).
+   */
   readonly port: number | string;
   /** @default 'TCP' */
   readonly protocol?: TrafficProtocol;
@@ -101,6 +109,13 @@ interface Peer {
   readonly display: string;
 }
 
+interface ServiceOf {
+  readonly name: string;
+  readonly namespace: string;
+  readonly selector: Record<string, string>;
+  readonly ports: ReadonlyArray<{ readonly port: number; readonly targetPort: number | string; readonly protocol: TrafficProtocol }>;
+}
+
 interface Policy {
   readonly id: string;
   readonly namespace: string;
@@ -135,6 +150,7 @@ export class TrafficEvaluator {
   public readonly workloads: readonly TrafficWorkload[];
   private readonly defaultNamespace: string;
   private readonly policies: readonly Policy[];
+  private readonly services: readonly ServiceOf[];
   private readonly namespaceLabels = new Map<string, Record<string, string>>();
 
   private constructor(manifests: readonly unknown[], options: TrafficEvaluatorOptions) {
@@ -145,6 +161,7 @@ export class TrafficEvaluator {
     for (const [n, labels] of Object.entries(options.namespaceLabels ?? {})) this.namespaceLabels.set(n, { ...labels });
     const workloads: TrafficWorkload[] = [];
     const policies: Policy[] = [];
+    const services: ServiceOf[] = [];
     manifests.forEach((manifest, i) => {
       const o = toPolicyObject({ manifest }, i);
       const namespace = o.namespace ?? this.defaultNamespace;
@@ -152,6 +169,14 @@ export class TrafficEvaluator {
         this.namespaceLabels.set(o.name, { ...this.namespaceLabels.get(o.name), ...stringMap(o.metadata.labels) });
       } else if (o.kind === 'NetworkPolicy' && o.group === 'networking.k8s.io') {
         policies.push(toPolicy(o.manifest, o.name, namespace));
+      } else if (o.kind === 'Service' && o.group === '') {
+        const spec = (o.manifest as any).spec ?? {};
+        const selector = stringMap(spec.selector);
+        if (Object.keys(selector).length > 0 && Array.isArray(spec.ports)) {
+          const ports = spec.ports.filter((p: any) => typeof p?.port === 'number')
+            .map((p: any) => ({ port: p.port, targetPort: p.targetPort ?? p.port, protocol: (p.protocol ?? 'TCP') as TrafficProtocol }));
+          services.push({ name: o.name, namespace, selector, ports });
+        }
       } else if (o.pod && isPodKind(o.kind)) {
         const ports = o.pod.containers.flatMap((c) => (Array.isArray(c.container.ports) ? c.container.ports : []))
           .filter((p: any) => typeof p?.containerPort === 'number')
@@ -161,6 +186,7 @@ export class TrafficEvaluator {
     });
     this.workloads = workloads;
     this.policies = policies;
+    this.services = services;
   }
 
   /** True when `query.from` may open a connection to `query.to` on the port (both sides' policies agree). */
@@ -180,7 +206,8 @@ export class TrafficEvaluator {
     const egress = this.side(from, 'Egress', (rule) => peersMatch(rule.to, to, this, from.namespace) && portsMatch(rule.ports, port, protocol, to));
     const ingress = this.side(to, 'Ingress', (rule) => peersMatch(rule.from, from, this, to.namespace) && portsMatch(rule.ports, port, protocol, to));
     const allowed = egress.allowed && ingress.allowed;
-    const target = `${from.display} -> ${to.display} on ${typeof query.port === 'string' ? `${query.port} (${port.number ?? '?'})` : port.number}/${protocol}`;
+    const shown = port.via ?? (typeof query.port === 'string' ? `${query.port} (${port.number ?? '?'})` : `${port.number}`);
+    const target = `${from.display} -> ${to.display} on ${shown}/${protocol}`;
     const explanation = `${target} is ${allowed ? 'allowed' : 'denied'}: `
       + `egress ${describeSide(egress, from, 'Egress')}; ingress ${describeSide(ingress, to, 'Ingress')}`;
     return { allowed, egress, ingress, explanation };
@@ -211,7 +238,9 @@ export class TrafficEvaluator {
   }
 
   private peer(p: TrafficPeer, prop: string): Peer {
-    const x = p as Partial<TrafficPod & TrafficWorkloadRef & TrafficAddress> | undefined;
+    const given = p as Partial<TrafficPod & TrafficWorkloadRef & TrafficAddress & IngressControllerRef> | undefined;
+    // A controller ref ({ namespace, podLabels }) is the pods those labels select.
+    const x = given && given.labels === undefined && given.podLabels && typeof given.podLabels === 'object' ? { ...given, labels: given.podLabels } : given;
     if (x && typeof x.workload === 'string') {
       const w = this.findWorkload(x.workload, x.namespace ?? this.defaultNamespace, `${prop}.workload`);
       return { kind: 'pod', namespace: w.namespace, labels: { ...w.labels }, workload: w, display: `${w.namespace}/${w.name}` };
@@ -237,15 +266,20 @@ export class TrafficEvaluator {
     }
     return fail({
       prop, message: 'is not a peer', value: p,
-      allowed: "{ workload, namespace? }, { namespace?, labels, ip? } or { ip }",
+      allowed: "{ workload, namespace? }, { namespace?, labels, ip? }, { namespace, podLabels } or { ip }",
       fix: "e.g. { workload: 'shop-api', namespace: 'shop' } or { ip: '203.0.113.7' }",
     });
   }
 
-  private portOf(port: number | string, to: Peer, protocol: TrafficProtocol): { number?: number; name?: string } {
+  private portOf(port: number | string, to: Peer, protocol: TrafficProtocol): { number?: number; name?: string; via?: string } {
     if (typeof port === 'number') {
       if (!Number.isInteger(port) || port < 1 || port > 65535) fail({ prop: 'port', message: 'must be a port number or name', value: port, allowed: 'an integer from 1 to 65535, or a named container port of the destination' });
-      const named = to.workload?.ports.find((p) => p.port === port && p.protocol === protocol && p.name);
+      const w = to.workload;
+      if (w && !w.ports.some((p) => p.port === port && p.protocol === protocol)) {
+        const via = this.servicePort(port, to, protocol);
+        if (via) return via;
+      }
+      const named = w?.ports.find((p) => p.port === port && p.protocol === protocol && p.name);
       return { number: port, name: named?.name };
     }
     const named = to.workload?.ports.find((p) => p.name === port && p.protocol === protocol);
@@ -258,6 +292,21 @@ export class TrafficEvaluator {
       });
     }
     return { number: named.port, name: port };
+  }
+
+  // A Service port of the destination's pods, as the target port the connection reaches.
+  private servicePort(port: number, to: Peer, protocol: TrafficProtocol): { number?: number; name?: string; via: string } | undefined {
+    for (const svc of this.services) {
+      if (svc.namespace !== to.namespace || !selectorMatches(svc.selector, to.labels)) continue;
+      const sp = svc.ports.find((x) => x.port === port && x.protocol === protocol);
+      if (!sp) continue;
+      const target = typeof sp.targetPort === 'string' && !/^[0-9]+$/.test(sp.targetPort)
+        ? to.workload?.ports.find((x) => x.name === sp.targetPort && x.protocol === protocol)
+        : to.workload?.ports.find((x) => x.port === Number(sp.targetPort) && x.protocol === protocol) ?? { port: Number(sp.targetPort), name: undefined };
+      if (!target) continue;
+      return { number: target.port, name: target.name, via: `${port} (Service ${svc.namespace}/${svc.name} -> ${target.port})` };
+    }
+    return undefined;
   }
 
   private side(pod: Peer, type: 'Ingress' | 'Egress', ruleAllows: (rule: any) => boolean): TrafficSide {

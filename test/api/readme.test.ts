@@ -78,8 +78,8 @@ describe('README: an example', () => {
 
   test('who may reach what, as the README says', () => {
     const { shop, web, db } = example;
-    const controller = { namespace: DEFAULTS.traffic.ingressController.namespace, labels: DEFAULTS.traffic.ingressController.podLabels };
-    expect(shop).toAllowTraffic(controller, web, 3000);
+    expect(shop).toAllowTraffic(DEFAULTS.traffic.ingressController, web, 3000);
+    expect(shop).toAllowTraffic(DEFAULTS.traffic.ingressController, web, 80); // the Service port, to 3000
     expect(shop).toAllowTraffic(web, db, 5432);
     expect(shop).not.toAllowTraffic({ namespace: 'other', labels: { app: 'x' } }, web, 3000); // isolate: true
     expect(shop).not.toAllowTraffic({ namespace: 'shop', labels: { app: 'x' } }, db, 5432);

@@ -2,6 +2,7 @@ import { Testing } from 'cdk8s';
 import { WebApp } from '../../src/constructs/web-app';
 import { TrafficEvaluator } from '../../src/policies/traffic';
 import { TimonelError } from '../../src/core/errors';
+import { DEFAULTS } from '../../src/core/defaults';
 import { newChart } from '../support/util';
 
 function deployment(name: string, namespace: string, labels: Record<string, string>, ports: any[] = [{ name: 'http', containerPort: 8080 }]) {
@@ -132,6 +133,32 @@ describe('TrafficEvaluator', () => {
     expect(t.allows({ from: { namespace: 'shop', labels: { app: 'web' } }, to: { namespace: 'shop', labels: { app: 'api' } }, port: 9090 })).toBe(true);
     expect(t.workload('api', 'shop')).toEqual({ namespace: 'shop', labels: { app: 'api', tier: 'backend' } });
     expect(t.workloads.map((w) => w.name)).toEqual(['api', 'web']);
+  });
+
+  test('a Service port of the destination is its target port, and the explanation says so', () => {
+    const svc = (name: string, selector: any, ports: any[]) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'shop' }, spec: { selector, ports } });
+    const t = TrafficEvaluator.fromManifests([api, web,
+      svc('api', { app: 'api' }, [{ name: 'http', port: 80, targetPort: 'http' }, { name: 'metrics', port: 9100, targetPort: 9090 }]),
+      svc('elsewhere', { app: 'nothing' }, [{ port: 81, targetPort: 8080 }]),
+      policy('api-from-web', 'shop', { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 8080 }] }] }),
+    ]);
+    const v = t.check({ from: from('web'), to: from('api'), port: 80 });
+    expect(v.allowed).toBe(true);
+    expect(v.explanation).toMatch(/^shop\/web -> shop\/api on 80 \(Service shop\/api -> 8080\)\/TCP is allowed/);
+    expect(t.allows({ from: from('web'), to: from('api'), port: 9100 })).toBe(false); // -> 9090, which the policy does not admit
+    // a Service that selects other pods translates nothing: 81 stays 81
+    expect(t.check({ from: from('web'), to: from('api'), port: 81 }).explanation).toContain('on 81/TCP is denied');
+    // a container port wins over a Service port of the same number
+    expect(t.check({ from: from('web'), to: from('api'), port: 9090 }).explanation).toContain('on 9090/TCP');
+  });
+
+  test('a controller reference ({ namespace, podLabels }) is a peer, as DEFAULTS.traffic gives it', () => {
+    const nginx = deployment('ingress-nginx-controller', 'ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' });
+    const t = TrafficEvaluator.fromManifests([api, nginx,
+      policy('api', 'shop', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } } }] }] }),
+    ]);
+    expect(t.allows({ from: DEFAULTS.traffic.ingressController, to: from('api'), port: 8080 })).toBe(true);
+    expect(t.allows({ from: { namespace: 'ingress-nginx', podLabels: { 'app.kubernetes.io/name': 'other' } }, to: from('api'), port: 8080 })).toBe(false);
   });
 
   test('objects without a namespace are in defaultNamespace', () => {
