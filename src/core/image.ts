@@ -7,7 +7,10 @@ export interface ImageReference {
   readonly repository: string;
   readonly tag?: string;
   readonly digest?: string;
-  /** True when a digest, or a version tag (one with a digit: `1.27`, `v2`, `3.19-alpine`), pins the image. */
+  /**
+   * True when a digest, or a version tag (one with a version number: `1.27`, `v2`, `3.19-alpine`),
+   * pins the image. The digits of an architecture (`latest-amd64`) are no version.
+   */
   readonly pinned: boolean;
 }
 
@@ -26,23 +29,34 @@ export function parseImage(image: string): ImageReference | undefined {
   return { repository, tag, digest, pinned: !!digest || (!!tag && isVersionTag(tag)) };
 }
 
+// Architecture names, as image tags carry them (`latest-amd64`, `nonroot-arm64`, `arm64v8-slim`):
+// their digits name a platform, not a version. Matched as whole parts of the tag.
+const ARCH = /(^|[-_.])(x86[-_]64|amd64|arm64v8|arm64|aarch64|arm32v[5-7]|armv[5-8]l?|armhf|armel|i386|i686|ppc64le|ppc64|s390x|riscv64|mips64le|mips64el|loong64)(?=$|[-_.])/gi;
+
+/** The architecture names in a tag (`latest-amd64` -> ['amd64']). */
+export function archNames(tag: string): string[] {
+  return [...tag.matchAll(ARCH)].map((m) => m[2]);
+}
+
 /**
- * Whether a tag names a version. A tag without a digit (`latest`, `alpine`, `stable`, `main`,
- * `edge`, `bookworm`) is moved to new builds by its publisher, so it pins nothing.
+ * Whether a tag names a version: it has a digit outside an architecture name. A tag without one
+ * (`latest`, `alpine`, `stable`, `main`, `edge`, `bookworm`, and the same with a variant or
+ * architecture suffix: `latest-amd64`, `nonroot-arm64`, `debug-nonroot`, `stable-slim`) is moved to
+ * new builds by its publisher, so it pins nothing; `1.27`, `v2.3.4-alpine`, `20240101`, `3.12-slim` pin.
  */
 export function isVersionTag(tag: string): boolean {
-  return /[0-9]/.test(tag);
+  return /[0-9]/.test(tag.replace(ARCH, '$1'));
 }
 
 /** Options for image validation. */
 export interface ImageCheckOptions {
   readonly scope?: IConstruct;
   readonly prop?: string;
-  /** Accept an untagged or `:latest` image. @default false */
+  /** Accept an untagged image, or one with a moving tag (`:latest`, `:latest-amd64`, `:alpine`). @default false */
   readonly allowUnpinned?: boolean;
 }
 
-/** Validates an image reference; untagged or `:latest` is an error unless allowed. */
+/** Validates an image reference; an untagged image or a moving tag is an error unless allowed. */
 export function validateImage(image: string, opts: ImageCheckOptions = {}): ImageReference {
   const prop = opts.prop ?? 'image';
   const allowed = "'[registry/]repository:tag' or '[registry/]repository@sha256:<digest>' with a lowercase repository";
@@ -65,13 +79,20 @@ export function validateImage(image: string, opts: ImageCheckOptions = {}): Imag
   if (!ref.pinned && !opts.allowUnpinned) {
     fail({
       scope: opts.scope, prop,
-      message: ref.tag !== undefined ? `uses the moving tag '${ref.tag}'` : 'has no tag or digest (it means :latest)',
+      message: ref.tag !== undefined ? `uses the moving tag '${ref.tag}'${archNote(ref.tag)}` : 'has no tag or digest (it means :latest)',
       value: image,
       allowed: 'a pinned tag or a digest',
       fix: `pin a version such as '${ref.repository}:1.2.3' or '${ref.repository}@sha256:…', or set 'allowUnpinnedImage: true'`,
     });
   }
   return ref;
+}
+
+// Says why a tag with digits still moves: `'amd64' names an architecture, not a version`.
+function archNote(tag: string): string {
+  const archs = archNames(tag);
+  if (!archs.length) return '';
+  return ` (${archs.map((a) => `'${a}'`).join(' and ')} ${archs.length === 1 ? 'names an architecture' : 'name architectures'}, not a version)`;
 }
 
 /** The pull policy for an image: IfNotPresent when pinned, Always otherwise. */

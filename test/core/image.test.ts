@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { parseImage, pullPolicyFor, validateImage } from '../../src/core/image';
-import { newChart } from '../support/util';
+import { newChart, thrown } from '../support/util';
 
 const HEX = '0123456789abcdef'.repeat(4);
 
@@ -17,6 +17,15 @@ describe('parseImage', () => {
     for (const tag of ['alpine', 'stable', 'latest', 'main', 'edge']) expect(parseImage(`redis:${tag}`)).toMatchObject({ tag, pinned: false });
     for (const tag of ['7.4.1', 'v2', '3.19-alpine', 'alpine3.19']) expect(parseImage(`redis:${tag}`)).toMatchObject({ tag, pinned: true });
     expect(parseImage(`redis:alpine@sha256:${HEX}`)).toMatchObject({ pinned: true });
+  });
+
+  test('a moving tag with an architecture or variant suffix still moves; a version with one pins', () => {
+    for (const tag of ['latest-amd64', 'latest-arm64', 'nonroot-amd64', 'debug-nonroot', 'stable-slim', 'debug-nonroot-arm64', 'latest_x86_64', 'arm64v8', 'nonroot-s390x']) {
+      expect(parseImage(`gcr.io/distroless/static:${tag}`)).toMatchObject({ tag, pinned: false });
+    }
+    for (const tag of ['1.27', 'v2.3.4-alpine', '20240101', '3.12-slim', 'v2-amd64', '1.27-arm64v8', 'latest-1.2', 'amd64-3.19', 'alpine3.19-amd64']) {
+      expect(parseImage(`redis:${tag}`)).toMatchObject({ tag, pinned: true });
+    }
   });
 
   test('an untagged or :latest image is not pinned', () => {
@@ -47,6 +56,16 @@ describe('validateImage', () => {
 
   test("fails when the image uses 'latest'", () => {
     expect(() => validateImage('nginx:latest')).toThrow(/'image' uses the moving tag 'latest', got 'nginx:latest'.*Fix: pin a version such as 'nginx:1\.2\.3'/);
+  });
+
+  test("fails when the image uses a moving tag with an architecture suffix such as 'latest-amd64'", () => {
+    expect(thrown(() => validateImage('gcr.io/distroless/static:latest-amd64')).message).toBe(
+      "'image' uses the moving tag 'latest-amd64' ('amd64' names an architecture, not a version), got 'gcr.io/distroless/static:latest-amd64'. "
+      + "Allowed: a pinned tag or a digest. Fix: pin a version such as 'gcr.io/distroless/static:1.2.3' or 'gcr.io/distroless/static@sha256:…', or set 'allowUnpinnedImage: true'",
+    );
+    expect(() => validateImage('gcr.io/distroless/static:nonroot-amd64')).toThrow(/'image' uses the moving tag 'nonroot-amd64' \('amd64' names an architecture, not a version\)/);
+    expect(() => validateImage('gcr.io/distroless/static:debug-nonroot')).toThrow(/^'image' uses the moving tag 'debug-nonroot', got/);
+    expect(validateImage('gcr.io/distroless/static:latest-amd64', { allowUnpinned: true })).toMatchObject({ pinned: false });
   });
 
   test('fails when the reference is malformed', () => {

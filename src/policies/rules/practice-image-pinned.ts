@@ -4,7 +4,7 @@ import { defineRule } from '../rule';
 import { fromValidator } from './util';
 
 /**
- * Images are pinned by a version tag (one with a digit), or by digest. A warning: timonel's constructs
+ * Images are pinned by a version tag (one with a version number, as `isVersionTag` says), or by digest. A warning: timonel's constructs
  * already refuse unpinned images unless `allowUnpinnedImage: true` says otherwise. (Missing and
  * malformed images are api-container-image errors.)
  */

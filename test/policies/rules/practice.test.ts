@@ -58,6 +58,12 @@ describe('practice-image-pinned', () => {
       "warning: [test.yaml] Deployment shop/web 'spec.template.spec.initContainers[0].image' has no tag or digest (it means :latest), got 'ghcr.io/acme/migrate'. Allowed: a pinned tag or a digest. Fix: pin a version such as 'ghcr.io/acme/migrate:1.2.3' or 'ghcr.io/acme/migrate@sha256:…'",
     ]);
   });
+  test('fails (warning) a moving tag with an architecture suffix, as the constructs do (one isVersionTag)', () => {
+    expect(lines('practice-image-pinned', [pod((s) => { s.containers[0].image = 'gcr.io/distroless/static:latest-amd64'; })])).toEqual([
+      "warning: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].image' uses the moving tag 'latest-amd64' ('amd64' names an architecture, not a version), got 'gcr.io/distroless/static:latest-amd64'. Allowed: a pinned tag or a digest. Fix: pin a version such as 'gcr.io/distroless/static:1.2.3' or 'gcr.io/distroless/static@sha256:…'",
+    ]);
+    expect(lines('practice-image-pinned', [pod((s) => { s.containers[0].image = 'python:3.12-slim'; })])).toEqual([]);
+  });
 });
 
 describe('practice-read-only-root-fs', () => {
