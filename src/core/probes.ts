@@ -60,28 +60,51 @@ const PROBE_PORT: Spec<number | string> = v.union(
   "a port number from 1 to 65535, or the name of a port of the container ('http')",
 );
 const HEADER_NAME = /^[-A-Za-z0-9!#$%&'*+.^_`|~]+$/;
+const quote = (x: unknown): string => (typeof x === 'string' ? `'${x}'` : String(x));
+// The fix for a port (or a path) written where the options object belongs: Probe.grpc(50051).
+const portShorthand = (factory: string) => (value: unknown): string | undefined => {
+  if (typeof value === 'string' && value.startsWith('/')) return `for an HTTP check write Probe.http(${quote(value)}) (${factory}() takes no path)`;
+  return typeof value === 'number' || typeof value === 'string' ? `write ${factory}({ port: ${quote(value)} })` : undefined;
+};
+const OPTIONS_ALLOWED = (extra: string) => `an object of options, e.g. { port: 8080${extra}, periodSeconds: 10 }`;
 const HTTP_OPTIONS = v.object<HttpProbeOptions>()({
   ...TIMING,
   port: PROBE_PORT,
   scheme: v.oneOf(['HTTP', 'HTTPS'] as const),
   headers: v.record(v.string(), { key: (k) => (HEADER_NAME.test(k) ? undefined : { message: 'is not an HTTP header name', allowed: "a token such as 'Host' or 'X-Probe'" }) }),
-}, { what: 'probe option' });
-const PORT_OPTIONS = v.object<PortProbeOptions>()({ ...TIMING, port: PROBE_PORT }, { what: 'probe option' });
+}, {
+  what: 'probe option', allowed: OPTIONS_ALLOWED(", scheme: 'HTTPS'"),
+  typeFix: (value) => (typeof value === 'number' || typeof value === 'string' ? `the port is an option: write { port: ${quote(value)} }` : undefined),
+});
+const PORT_OPTIONS = v.object<PortProbeOptions>()({ ...TIMING, port: PROBE_PORT }, { what: 'probe option', allowed: OPTIONS_ALLOWED(''), typeFix: portShorthand('Probe.tcp') });
 const GRPC_OPTIONS = v.object<GrpcProbeOptions>()({
   ...TIMING,
   port: PROBE_PORT,
   service: v.string(),
-}, { what: 'probe option' });
+}, { what: 'probe option', allowed: OPTIONS_ALLOWED(", service: 'orders'"), typeFix: portShorthand('Probe.grpc') });
 const TIMING_OPTIONS = v.object<ProbeTiming>()(TIMING, { what: 'probe option' });
 const HTTP_ARGS = v.object<{ path: string; opts?: HttpProbeOptions }>()({
   path: v.required(v.string({
     allowed: "an absolute URL path such as '/healthz'",
+    typeFix: (value) => {
+      if (typeof value === 'number') return `the path comes first, the port is an option: write Probe.http('/healthz', { port: ${value} })`;
+      const path = value !== null && typeof value === 'object' ? (value as { path?: unknown }).path : undefined;
+      return typeof path === 'string' ? `the path is the first argument: write Probe.http(${quote(path)}, { …other options })` : undefined;
+    },
     check: (s) => (s.startsWith('/') ? undefined : { message: "must start with '/'", fix: `use '/${s}'` }),
   })),
   opts: HTTP_OPTIONS,
 });
 const EXEC_ARGS = v.object<{ command: string[]; opts?: ProbeTiming }>()({
-  command: v.required(v.array(v.string(), { minItems: 1, allowed: "a non-empty array of strings, e.g. ['cat', '/tmp/healthy']" })),
+  command: v.required(v.array(v.string(), {
+    minItems: 1, allowed: "a non-empty array of strings, e.g. ['cat', '/tmp/healthy']",
+    // The command runs without a shell: a command line is split into its words, or given to sh -c.
+    typeFix: (value) => {
+      if (typeof value !== 'string') return undefined;
+      if (/[|&;<>$`*]/.test(value)) return `the command runs without a shell: write Probe.exec(['sh', '-c', '${value.replace(/[\\']/g, (c) => `\\${c}`)}'])`;
+      return `write Probe.exec([${value.trim().split(/\s+/).map((w) => `'${w}'`).join(', ')}])`;
+    },
+  })),
   opts: TIMING_OPTIONS,
 });
 

@@ -171,6 +171,8 @@ export interface StringOptions {
   readonly check?: (value: string) => Problem | undefined;
   /** Valid examples for the fuzzer. */
   readonly samples?: readonly string[];
+  /** The fix for a value that is not a string (e.g. a number where a path belongs). @default - a valid sample */
+  readonly typeFix?: (value: unknown) => string | undefined;
 }
 
 /** Options of an integer spec. */
@@ -197,7 +199,7 @@ export const v = {
         if (typeof value !== 'string') {
           // A checked string shows what it must look like, and a valid sample as the fix.
           const checked = !!(opts.check || opts.pattern);
-          const fix = !checked ? (typeof value === 'number' ? `write it as a string: '${value}'` : undefined) : opts.samples?.length ? `write a string such as '${opts.samples[0]}'` : undefined;
+          const fix = opts.typeFix?.(value) ?? (!checked ? (typeof value === 'number' ? `write it as a string: '${value}'` : undefined) : opts.samples?.length ? `write a string such as '${opts.samples[0]}'` : undefined);
           ctx.report(path, value, { ...typeProblem(value, 'a string', fix), allowed });
           return false;
         }
@@ -282,7 +284,7 @@ export const v = {
   },
 
   /** An array of items of one spec. */
-  array<T>(item: Spec<T>, opts: { readonly minItems?: number; readonly allowed?: string } = {}): Spec<T[]> {
+  array<T>(item: Spec<T>, opts: { readonly minItems?: number; readonly allowed?: string; readonly typeFix?: (value: unknown) => string | undefined } = {}): Spec<T[]> {
     const minItems = opts.minItems ?? 0;
     const allowed = opts.allowed ?? `an array of ${item.allowed}`;
     return {
@@ -290,7 +292,9 @@ export const v = {
       shape: { kind: 'array', item, minItems },
       check(value, path, ctx) {
         if (!Array.isArray(value)) {
-          ctx.report(path, value, typeProblem(value, 'an array', typeof value === 'string' || typeof value === 'number' ? `wrap it in brackets: [${JSON.stringify(value)}]` : undefined));
+          const fix = opts.typeFix?.(value) ?? (typeof value === 'string' || typeof value === 'number' ? `wrap it in brackets: [${JSON.stringify(value)}]` : undefined);
+          const problem = typeProblem(value, 'an array', fix);
+          ctx.report(path, value, opts.allowed !== undefined ? { ...problem, allowed: opts.allowed } : problem);
           return false;
         }
         if (value.length < minItems) {
@@ -442,6 +446,8 @@ export interface ObjectOptions<T> {
   readonly allowed?: string;
   /** What a key is called in "is not a known prop". @default 'prop' */
   readonly what?: string;
+  /** The fix for a value that is not an object (e.g. `Probe.grpc(50051)` -> `Probe.grpc({ port: 50051 })`). @default - none */
+  readonly typeFix?: (value: unknown) => string | undefined;
 }
 
 /** Keys of F that T does not have must not be there (a spread cannot smuggle in a stale key). */
@@ -463,7 +469,8 @@ function objectSpec<T>(specs: Record<string, AnySpec<unknown>>, opts: ObjectOpti
     shape: { kind: 'object', fields: specs },
     check(value, path, ctx) {
       if (!isPlainObject(value)) {
-        ctx.report(path, value, typeProblem(value, 'an object', undefined));
+        const problem = typeProblem(value, 'an object', opts.typeFix?.(value));
+        ctx.report(path, value, opts.allowed !== undefined ? { ...problem, allowed: opts.allowed } : problem);
         return false;
       }
       const before = ctx.issues.length;

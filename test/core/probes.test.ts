@@ -167,6 +167,28 @@ describe('probe timing', () => {
     expect(e.message).toMatch(/'opts\.scheme' is not one of the allowed values, got 'http'\. Allowed: 'HTTP', 'HTTPS'\. Fix: did you mean 'HTTP'\?/);
   });
 
+  test('fails when a port is passed where the options belong, with the options form as the fix', () => {
+    expect(thrown(() => Probe.grpc(50051 as any)).message).toBe(
+      "[Probe.grpc] must be an object, but is a number, got 50051. Allowed: an object of options, e.g. { port: 8080, service: 'orders', periodSeconds: 10 }. Fix: write Probe.grpc({ port: 50051 })",
+    );
+    expect(() => Probe.tcp(8080 as any)).toThrow(/^\[Probe\.tcp\] must be an object, but is a number, got 8080\. .*Fix: write Probe\.tcp\(\{ port: 8080 \}\)$/);
+    expect(() => Probe.tcp('http' as any)).toThrow(/Fix: write Probe\.tcp\(\{ port: 'http' \}\)$/);
+    expect(() => Probe.grpc('/healthz' as any)).toThrow(/Fix: for an HTTP check write Probe\.http\('\/healthz'\) \(Probe\.grpc\(\) takes no path\)$/);
+    expect(() => Probe.http('/healthz', 8080 as any)).toThrow(/^\[Probe\.http\] 'opts' must be an object, but is a number, got 8080\. .*Fix: the port is an option: write \{ port: 8080 \}$/);
+  });
+
+  test('fails when Probe.http gets a port or an object where the path belongs, saying the path comes first', () => {
+    expect(() => Probe.http(8080 as any)).toThrow(/'path' must be a string, but is a number, got 8080\. .*Fix: the path comes first, the port is an option: write Probe\.http\('\/healthz', \{ port: 8080 \}\)$/);
+    expect(() => Probe.http({ path: '/ready' } as any)).toThrow(/Fix: the path is the first argument: write Probe\.http\('\/ready', \{ …other options \}\)$/);
+  });
+
+  test('fails when Probe.exec gets a command line, splitting it into words (or sh -c for shell syntax)', () => {
+    expect(thrown(() => Probe.exec('cat /tmp/healthy' as any)).message).toBe(
+      "[Probe.exec] 'command' must be an array, but is a string, got 'cat /tmp/healthy'. Allowed: a non-empty array of strings, e.g. ['cat', '/tmp/healthy']. Fix: write Probe.exec(['cat', '/tmp/healthy'])",
+    );
+    expect(() => Probe.exec('test -f /tmp/alive && echo ok' as any)).toThrow(/Fix: the command runs without a shell: write Probe\.exec\(\['sh', '-c', 'test -f \/tmp\/alive && echo ok'\]\)$/);
+  });
+
   test('fails when a base timing is invalid', () => {
     expect(() => Probe.exec(['true']).render(scope(), 'readiness', undefined, { failureThreshold: 0 })).toThrow(/'readiness\.failureThreshold' must be a whole number/);
   });
