@@ -99,12 +99,15 @@ export const portName: Spec<string> = v.string({
   },
 });
 
+/** A port's protocol ('tcp' gets "did you mean 'TCP'?"). */
+export const protocol = v.oneOf(['TCP', 'UDP', 'SCTP'] as const);
+
 /** A port of a workload. */
 export const portSpec: Spec<PortSpec> = v.object<PortSpec>()({
   name: v.required(portName),
   port: v.required(portNumber),
   servicePort: portNumber,
-  protocol: v.oneOf(['TCP', 'UDP', 'SCTP'] as const),
+  protocol,
 }, { what: 'port field' });
 
 /** Ports: names and number/protocol pairs unique. */

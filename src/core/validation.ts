@@ -125,9 +125,14 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
-/** The closest of `candidates` to `word` (edit distance, ignoring case), or undefined when none is close. */
+/**
+ * The closest of `candidates` to `word` (edit distance, ignoring case), or undefined when none is
+ * close. A candidate equal but for case always wins ('tcp' -> 'TCP', 'clusterip' -> 'ClusterIP').
+ */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   const w = word.toLowerCase();
+  const sameButCase = candidates.find((c) => c.toLowerCase() === w);
+  if (sameButCase !== undefined) return sameButCase;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
@@ -517,6 +522,18 @@ export function checkProps<T>(spec: AnySpec<T>, props: unknown, where: PropsScop
   const error = TimonelError.all(typeof where === 'string' ? { path: where } : { scope: where }, issues);
   if (error) throw error;
   return props as T;
+}
+
+/**
+ * Checks one value (a verb's argument) against `spec`, reported as `prop` of `where`, e.g.
+ * `allowEgress.ports[0].protocol`; throws one TimonelError with every problem. Returns the value.
+ */
+export function checkValue<T>(spec: AnySpec<T>, value: unknown, where: PropsScope, prop: string): T {
+  const ctx = new Context();
+  spec.check(value, prop, ctx);
+  const error = TimonelError.all(typeof where === 'string' ? { path: where } : { scope: where }, ctx.issues);
+  if (error) throw error;
+  return value as T;
 }
 
 /** The problems of `props` against `spec` (empty when they are valid). */

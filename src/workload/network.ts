@@ -8,8 +8,8 @@ import type { IngressControllerRef } from '../core/traffic';
 import { fail } from '../core/errors';
 import { NameRule, nameFromParts, validateName } from '../core/names';
 import { isConnectable } from './endpoint';
-import { cidrProblem, CIDR_ALLOWED } from '../core/specs';
-import { validatePortNumber } from '../core/ports';
+import { cidrProblem, CIDR_ALLOWED, portNumber, protocol } from '../core/specs';
+import { checkValue, Spec, v } from '../core/validation';
 import { intOrString } from '../core/probes';
 import type { ConnectionEndpoint, DnsEgress } from './endpoint';
 
@@ -376,17 +376,22 @@ function optionalPorts(options: { readonly ports?: ReadonlyArray<number | Traffi
   return options.ports === undefined ? undefined : requiredPorts(options, scope, prop);
 }
 
+/** A port of a traffic rule: a number, or `{ port, endPort?, protocol? }`. */
+const TRAFFIC_PORT: Spec<number | TrafficPort> = v.union(
+  portNumber,
+  v.object<TrafficPort>()({ port: v.required(portNumber), endPort: portNumber, protocol }, {
+    what: 'port field',
+    check: (p, r) => {
+      if (p.endPort !== undefined && p.endPort < p.port) r.issue('endPort', { message: `must be at least port (${p.port})`, value: p.endPort });
+    },
+  }),
+  'a port number, or { port, endPort?, protocol? }',
+);
+
 function toPorts(ports: ReadonlyArray<number | TrafficPort>, scope: IConstruct, prop: string): k8s.NetworkPolicyPort[] {
-  return ports.map((p, i) => {
+  return checkValue(v.array(TRAFFIC_PORT), ports, scope, prop).map((p) => {
     const spec: TrafficPort = typeof p === 'number' ? { port: p } : p;
-    validatePortNumber(spec?.port, scope, `${prop}[${i}].port`);
-    if (spec.endPort !== undefined) {
-      validatePortNumber(spec.endPort, scope, `${prop}[${i}].endPort`);
-      if (spec.endPort < spec.port) fail({ scope, prop: `${prop}[${i}].endPort`, message: `must be at least port (${spec.port})`, value: spec.endPort });
-    }
-    const protocol = spec.protocol ?? 'TCP';
-    if (!['TCP', 'UDP', 'SCTP'].includes(protocol)) fail({ scope, prop: `${prop}[${i}].protocol`, message: 'is not a protocol', value: protocol, allowed: 'TCP, UDP or SCTP' });
-    return { protocol, port: intOrString(spec.port), endPort: spec.endPort };
+    return { protocol: spec.protocol ?? 'TCP', port: intOrString(spec.port), endPort: spec.endPort };
   });
 }
 

@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { fail } from '../core/errors';
 import { isValidName, NameRule } from '../core/names';
+import { checkValue, v as spec } from '../core/validation';
 
 /** An RBAC verb. `'*'` (every verb) is allowed but flagged by the `practice-rbac-wildcard` policy. */
 export type RbacVerb =
@@ -207,9 +208,7 @@ function checkRule(scope: Construct, prop: string, r: PermissionRule): k8s.Polic
   };
   nonEmpty('resources', r.resources);
   nonEmpty('verbs', r.verbs);
-  for (const v of r.verbs) {
-    if (!RBAC_VERBS.includes(v)) fail({ scope, prop: `${prop}.verbs`, message: 'has an unknown verb', value: v, allowed: RBAC_VERBS.map((x) => `'${x}'`).join(', ') });
-  }
+  checkValue(spec.array(spec.oneOf(RBAC_VERBS)), r.verbs, scope, `${prop}.verbs`);
   for (const res of r.resources) {
     if (typeof res !== 'string' || !RESOURCE.test(res)) {
       fail({ scope, prop: `${prop}.resources`, message: 'has an invalid resource', value: res, allowed: "a lowercase plural resource such as 'configmaps', a subresource such as 'pods/log', or '*'", fix: 'resources are lowercase plurals, as `kubectl api-resources` lists them' });

@@ -84,4 +84,16 @@ describe('closest', () => {
     expect(closest('PORT', ['healthPath', 'port'])).toBe('port');
     expect(closest('zzz', ['healthPath', 'port'])).toBeUndefined();
   });
+
+  test('fails when an enum value differs only in case, suggesting the right case', () => {
+    const protocol = v.object<{ protocol?: 'TCP' | 'UDP' | 'SCTP'; pathType?: string }>()({
+      protocol: v.oneOf(['TCP', 'UDP', 'SCTP'] as const),
+      pathType: v.oneOf(['Prefix', 'Exact', 'ImplementationSpecific'] as const),
+    });
+    expect(() => checkProps(protocol, { protocol: 'tcp' }, 'shop/web')).toThrow(
+      "[shop/web] 'protocol' is not one of the allowed values, got 'tcp'. Allowed: 'TCP', 'UDP', 'SCTP'. Fix: did you mean 'TCP'?",
+    );
+    expect(() => checkProps(protocol, { protocol: 'Sctp' }, 'shop/web')).toThrow(/Fix: did you mean 'SCTP'\?$/);
+    expect(() => checkProps(protocol, { pathType: 'implementationspecific' }, 'shop/web')).toThrow(/Fix: did you mean 'ImplementationSpecific'\?$/);
+  });
 });

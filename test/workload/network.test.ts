@@ -81,7 +81,9 @@ describe('NetworkAccess: ingress', () => {
 
   test.each([
     ['no ports', (a: NetworkAccess) => a.admitAnySource({ ports: [] }), "'public.ports' needs at least one port, got []"],
-    ['a bad port', (a: NetworkAccess) => a.admitIngressController({ ports: [70000] }), "'ingressController.ports[0].port' must be a port number, got 70000"],
+    ['a bad port', (a: NetworkAccess) => a.admitIngressController({ ports: [70000] }), "'ingressController.ports[0]' must be a port number, got 70000"],
+    ['a bad port in a port object', (a: NetworkAccess) => a.admitIngressController({ ports: [{ port: 70000 }] }), "'ingressController.ports[0].port' must be a port number, got 70000"],
+    ['an end port before the port', (a: NetworkAccess) => a.admitAnySource({ ports: [{ port: 9000, endPort: 8000 }] }), "'public.ports[0].endPort' must be at least port (9000), got 8000"],
     ['a bad controller namespace', (a: NetworkAccess) => a.admitIngressController({ ports: [80], controller: { namespace: 'Ingress', podLabels: {} } }), "'ingressController.namespace'"],
   ])('fails when given %s', (_w, call, message) => {
     const { api } = apps();
@@ -143,6 +145,8 @@ describe('allowEgress', () => {
     ['a bad exception', () => EgressTarget.internet({ ports: [443], except: ['10.0.0.0/33'] }), "'allowEgress.except' is not a CIDR, got '10.0.0.0/33'"],
     ['a bad namespace', () => EgressTarget.namespace('Bad_NS'), "'allowEgress.namespace'"],
     ['an endPort below the port', () => EgressTarget.cidrs(['192.0.2.0/24'], { ports: [{ port: 9000, endPort: 8000 }] }), "'allowEgress.ports[0].endPort' must be at least port (9000), got 8000"],
+    ['a lowercase protocol', () => EgressTarget.cidrs(['192.0.2.0/24'], { ports: [{ port: 53, protocol: 'udp' as any }] }), "[shop/web] 'allowEgress.ports[0].protocol' is not one of the allowed values, got 'udp'. Allowed: 'TCP', 'UDP', 'SCTP'. Fix: did you mean 'UDP'?"],
+    ['a port that is not a number', () => EgressTarget.namespace('x', { ports: ['443' as any] }), "'allowEgress.ports[0]' must be a port number, or { port, endPort?, protocol? }, but is a string, got '443'"],
     ['something else', () => ({}) as EgressTarget, "'allowEgress' needs an EgressTarget, got {}"],
     ['no CIDR list', () => EgressTarget.cidrs(undefined as any, { ports: [443] }), "'allowEgress' needs at least one CIDR, got undefined"],
     ['null options', () => EgressTarget.cidrs(['192.0.2.0/24'], null as any), "'allowEgress.options' must be an object of options, got null"],

@@ -1,5 +1,5 @@
 import { NameRule } from '../../core/names';
-import { absolutePath, nameSpec, portName, portNumber, portSpec } from '../../core/specs';
+import { absolutePath, nameSpec, portName, portNumber, portSpec, protocol } from '../../core/specs';
 import { v } from '../../core/validation';
 import { checkWorkload, CONNECTION, WORKLOAD_FIELDS } from '../../workload/specs';
 import type { HostPathMount, HostPortSpec, NodeAgentProps, NodeAgentUpdateOptions } from '../node-agent';
@@ -31,7 +31,7 @@ export const NODE_AGENT_PROPS = v.object<NodeAgentProps>()({
     name: v.required(portName),
     port: v.required(portNumber),
     hostPort: portNumber,
-    protocol: v.oneOf(['TCP', 'UDP', 'SCTP'] as const),
+    protocol,
     reason,
   }, { what: 'host port field' })),
   hostNetwork: v.object<{ readonly reason: string }>()({ reason }, { what: 'host network field' }),
