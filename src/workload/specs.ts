@@ -68,8 +68,14 @@ export const CONTAINER_FIELDS = {
   mounts: v.array(mount),
 } satisfies Omit<Fields<ContainerProps>, 'name' | 'ports'>;
 
-/** Image pinning, probe thresholds and named probe ports of one container. */
-export function checkContainer(c: ContainerProps, portNames: readonly string[], r: Pick<Reporter, 'issue'>, prefix = ''): void {
+/** A port of a container, as probes are checked against them. */
+type DeclaredPort = { readonly name: string; readonly port: number };
+
+/**
+ * Image pinning, probe thresholds and probe ports of one container (`ports`: its ports; `declareIn`:
+ * the prop a port is declared in, which turns on the check of probe port numbers: see checkProbePorts).
+ */
+export function checkContainer(c: ContainerProps, ports: readonly DeclaredPort[], r: Pick<Reporter, 'issue'>, prefix = '', declareIn?: string): void {
   const at = (p: string) => (prefix ? `${prefix}.${p}` : p);
   try {
     validateImage(c.image, { allowUnpinned: c.allowUnpinnedImage });
@@ -77,7 +83,7 @@ export function checkContainer(c: ContainerProps, portNames: readonly string[], 
     r.issue(at('image'), { message: e.detail, value: c.image, allowed: e.allowed, fix: e.fix });
   }
   checkProbeKinds(c, (p, x) => r.issue(at(p), x));
-  checkProbePorts(c, portNames, (p, x) => r.issue(at(p), x));
+  checkProbePorts(c, ports, (p, x) => r.issue(at(p), x), declareIn);
 }
 
 const sidecar = v.object<ContainerProps>()({
@@ -89,7 +95,8 @@ const sidecar = v.object<ContainerProps>()({
   check: (c, r) => {
     if (c.name === undefined) r.issue('name', { message: 'is required for sidecars and init containers', allowed: dnsLabel.allowed });
     checkUniquePorts(c.ports ?? [], (i) => `ports[${i}]`, r.issue);
-    checkContainer(c, (c.ports ?? []).map((p) => p.name), r);
+    // Probe port numbers are checked with the pod (checkWorkload), which knows about hostNetwork.
+    checkContainer(c, c.ports ?? [], r);
   },
 });
 
@@ -255,13 +262,27 @@ export const WORKLOAD_FIELDS: Fields<WorkloadProps> = {
   configMountPath: absolutePath,
 };
 
+/** How a construct's ports are declared, for the probe port checks of `checkWorkload`. */
+export interface WorkloadPortsOptions {
+  /** The prop the main container's ports are declared in ('extraPorts', 'ports'). @default - none: probe port numbers of the main container are not checked */
+  readonly mainPortsProp?: string;
+  /** The pod is on the host's network: declaring a port would open it on the node, so probe port numbers are not checked. @default false */
+  readonly hostNetwork?: boolean;
+}
+
 /**
  * The rules of WorkloadProps across fields: the main container (image pinned, probes), init
- * containers without probes, unique container and volume names. `portNames` are the main
- * container's port names.
+ * containers without probes, unique container and volume names. `mainPorts` are the main
+ * container's ports.
  */
-export function checkWorkload(p: WorkloadProps, mainPortNames: readonly string[], r: Reporter, mountPaths: ReadonlyMap<string, string> = new Map()): void {
-  checkContainer(p, mainPortNames, r);
+export function checkWorkload(
+  p: WorkloadProps, mainPorts: readonly DeclaredPort[], r: Reporter, mountPaths: ReadonlyMap<string, string> = new Map(), ports: WorkloadPortsOptions = {},
+): void {
+  checkContainer(p, mainPorts, r, '', ports.hostNetwork ? undefined : ports.mainPortsProp);
+  if (!ports.hostNetwork) {
+    (p.sidecars ?? []).forEach((c, i) => checkProbePorts(c, c.ports ?? [], (q, x) => r.issue(`sidecars[${i}].${q}`, x), `sidecars[${i}].ports`));
+  }
+  const mainPortNames = mainPorts.map((x) => x.name);
   const paths = new Map<string, string>([[DEFAULTS.security.tmpPath, 'the /tmp volume'], ...mountPaths]);
   if (p.configAs === ConfigExposure.FILES) {
     const path = p.configMountPath ?? DEFAULTS.webApp.configMountPath;

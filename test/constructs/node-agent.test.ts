@@ -113,8 +113,16 @@ describe('NodeAgent bad input', () => {
     ['maxUnavailable is not a percentage', { update: { maxUnavailable: '10' } }, /'update\.maxUnavailable' must be a node count or a percentage, got '10'/],
     ['a host path reuses a volume name', { hostPaths: [{ ...LOGS, name: 'tmp' }] }, /has two volumes named 'tmp'/],
     ['the image is unpinned', { image: 'fluent/fluent-bit' }, /'image' has no tag or digest/],
+    ['a probe uses a port number the agent does not declare', { ports: [{ name: 'metrics', port: 2020 }], readiness: Probe.http('/ready', { port: 2021 }) },
+      /'readiness\.port' is not one of the container's declared ports, got 2021\. Allowed: one of the container's ports: 'metrics' \(2020\)\. Fix: use one of them, e\.g\. \{ port: 2020 \} or \{ port: 'metrics' \}, or declare the port in 'ports': \{ name: 'health', port: 2021 \}/],
   ])('fails when %s', (_what, props, message) => {
     expect(build(props as Partial<NodeAgentProps>)).toThrow(message);
     expect(build(props as Partial<NodeAgentProps>)).toThrow(TimonelError);
+  });
+
+  test('a probe port number is not checked on the host network (declaring it would open it on the node) or without declared ports', () => {
+    const onHost = { hostNetwork: { reason: 'collects the node network interface statistics' }, ports: [{ name: 'metrics', port: 2020 }] };
+    expect(build({ ...onHost, readiness: Probe.http('/ready', { port: 2021 }) })).not.toThrow();
+    expect(build({ readiness: Probe.http('/ready', { port: 2021 }) })).not.toThrow();
   });
 });

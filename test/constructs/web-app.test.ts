@@ -399,8 +399,20 @@ describe('WebApp bad input', () => {
     ['healthPath has no leading slash', { healthPath: 'healthz' }, /'healthPath' must start with '\/', got 'healthz'.*Fix: use '\/healthz'/],
     ['the name is over 63 characters', { name: 'x'.repeat(64) }, /'name' must be at most 63 characters for a DNS-1035 label, but is 64/],
     ['runAsUser is root', { securityContext: { runAsUser: 0 } }, /'securityContext\.runAsUser' must not be 0/],
+    ['the image tag is latest with an architecture', { image: 'gcr.io/distroless/static:latest-amd64' }, /'image' uses the moving tag 'latest-amd64' \('amd64' names an architecture, not a version\)/],
   ])('fails when %s', (_what, props, message) => {
     expect(build(props as Partial<WebAppProps>)).toThrow(message);
+  });
+
+  test('fails when a probe uses a port number the container does not declare, listing its ports and the fix', () => {
+    expect(build({ port: 8080, readiness: Probe.tcp({ port: 9999 }) })).toThrow(
+      "[shop/web] 'readiness.port' is not one of the container's declared ports, got 9999. Allowed: one of the container's ports: 'http' (8080). "
+      + "Fix: use one of them, e.g. { port: 8080 } or { port: 'http' }, or declare the port in 'extraPorts': { name: 'health', port: 9999 }",
+    );
+    // Any declared port will do: an extra port, the metrics port, the main one.
+    expect(build({ extraPorts: [{ name: 'admin', port: 9999 }], readiness: Probe.tcp({ port: 9999 }) })).not.toThrow();
+    expect(build({ metrics: { port: 9090 }, liveness: Probe.http('/live', { port: 9090 }) })).not.toThrow();
+    expect(build({ readiness: Probe.grpc({ port: 8080 }) })).not.toThrow();
   });
 
   test('fails when an id yields an invalid name', () => {

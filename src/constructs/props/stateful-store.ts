@@ -92,7 +92,7 @@ export function checkStore(
       });
     }
   }
-  checkWorkload(p, [...names.keys()], r, mountPaths);
+  checkWorkload(p, [main, ...(p.extraPorts ?? [])], r, mountPaths, { mainPortsProp: 'extraPorts' });
 }
 
 /** The spec of StatefulStoreProps. */

@@ -150,9 +150,11 @@ function checkWebApp(p: WebAppProps, r: Reporter): void {
     names.set(x.name, `extraPorts[${i}]`);
     numbers.set(x.port, `extraPorts[${i}]`);
   });
+  const ports = [main, ...(p.extraPorts ?? [])];
   if (p.metrics?.port !== undefined && !numbers.has(p.metrics.port)) {
     if (names.has('metrics')) r.issue('metrics.port', { message: "is a new port, but the name 'metrics' is taken", value: p.metrics.port, fix: "use the number of the port named 'metrics'" });
     names.set('metrics', 'metrics.port');
+    ports.push({ name: 'metrics', port: p.metrics.port });
   }
-  checkWorkload(p, [...names.keys()], r);
+  checkWorkload(p, ports, r, undefined, { mainPortsProp: 'extraPorts' });
 }
