@@ -162,6 +162,9 @@ export class NodeAgent extends Workload {
     const hostPortReasons = (props.hostPorts ?? []).map((h) => `${h.name}: ${h.reason.trim()}`).join('; ');
     if (hostPortReasons) Policy.suppress(this.daemonSet, 'pss-baseline-host-ports', hostPortReasons);
     if (props.hostNetwork) Policy.suppress(this.daemonSet, 'pss-baseline-host-namespaces', props.hostNetwork.reason.trim());
+    // A probe turned off with `false` is a choice made in code: recorded as a reasoned suppression.
+    const probesOff = this.pod.probesTurnedOff(main);
+    if (probesOff) Policy.suppress(this.daemonSet, 'practice-probes', probesOff);
   }
 
   private updateStrategy(u: NodeAgentUpdateOptions = {}): k8s.DaemonSetUpdateStrategy {

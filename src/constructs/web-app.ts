@@ -8,6 +8,7 @@ import { fail, TimonelError } from '../core/errors';
 import { validateWholeNumber } from '../core/numbers';
 import { findPort, PortSpec } from '../core/ports';
 import { Probe } from '../core/probes';
+import { Policy } from '../policies';
 import { childPath, checkProps, joinPath, propsIssues } from '../core/validation';
 import { ConnectionEndpoint, envPrefixFromId } from '../workload/connections';
 import { DrainOptions, resolveDrain } from '../workload/drain';
@@ -262,6 +263,9 @@ export class WebApp extends ServedWorkload {
     };
 
     this.deployment = this.addDeployment({ replicas: autoscaling ? undefined : replicas, rollout, main: container, spread });
+    // A probe turned off with `false` is a choice made in code: recorded as a reasoned suppression.
+    const probesOff = this.pod.probesTurnedOff(container);
+    if (probesOff) Policy.suppress(this.deployment, 'practice-probes', probesOff);
 
     const main = props.service ?? {};
     const mainType = main.type ?? d.serviceType;

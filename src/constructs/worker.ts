@@ -4,6 +4,7 @@ import { DEFAULTS } from '../core/defaults';
 import { fail } from '../core/errors';
 import { validateWholeNumber } from '../core/numbers';
 import { Probe } from '../core/probes';
+import { Policy } from '../policies';
 import { ConnectOptions, IConnectable, isConnectable } from '../workload/connections';
 import {
   addAutoscaler, addDisruptionBudget, AutoscalingOptions, deploymentRollout, DeploymentRolloutOptions,
@@ -85,6 +86,9 @@ export class Worker extends Workload {
     const rollout = deploymentRollout(this, props.rollout);
 
     this.deployment = this.addDeployment({ replicas: autoscaling ? undefined : replicas, rollout, main: {}, spread });
+    // A probe turned off with `false` is a choice made in code: recorded as a reasoned suppression.
+    const probesOff = this.pod.probesTurnedOff({});
+    if (probesOff) Policy.suppress(this.deployment, 'practice-probes', probesOff);
 
     if (autoscaling) {
       this.autoscaler = addAutoscaler(this, this.metadata(), { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name }, autoscaling);

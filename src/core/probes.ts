@@ -205,6 +205,40 @@ export class Probe {
   }
 }
 
+/** A container's readiness and liveness probes as the user gave them, with the construct's defaults. */
+export interface ContainerProbeChoice {
+  /** Where the container's props are, e.g. '' (the main container) or 'sidecars[0]'. */
+  readonly prefix: string;
+  readonly readiness?: Probe | false;
+  readonly liveness?: Probe | false;
+  /** The construct's default probes, used when the prop is left out. @default - none */
+  readonly defaults?: { readonly readiness?: Probe; readonly liveness?: Probe };
+}
+
+/**
+ * Why a pod has no readiness or liveness probe where it lacks one, when every such gap was turned
+ * off with an explicit `false` (a choice made in code): e.g. 'readiness and liveness turned off
+ * (readiness: false, liveness: false)'. `undefined` when nothing is turned off, or when a probe is
+ * missing for another reason (left out without a default), which the practice-probes rule should
+ * still report.
+ */
+export function probesTurnedOff(containers: readonly ContainerProbeChoice[]): string | undefined {
+  const off: string[] = [];
+  const kinds = new Set<string>();
+  for (const c of containers) {
+    for (const kind of ['readiness', 'liveness'] as const) {
+      if (c[kind] === false) {
+        off.push(`${c.prefix ? `${c.prefix}.` : ''}${kind}: false`);
+        kinds.add(kind);
+      } else if (c[kind] === undefined && !c.defaults?.[kind]) {
+        return undefined;
+      }
+    }
+  }
+  if (!off.length) return undefined;
+  return `${['readiness', 'liveness'].filter((k) => kinds.has(k)).join(' and ')} turned off (${off.join(', ')})`;
+}
+
 /** A port reference as IntOrString. */
 export function intOrString(p: number | string): k8s.IntOrString {
   return typeof p === 'number' ? k8s.IntOrString.fromNumber(p) : k8s.IntOrString.fromString(p);

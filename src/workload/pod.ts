@@ -8,7 +8,7 @@ import { isValidLabelKey, isValidLabelValue, LABELS } from '../core/labels';
 import { isValidName, NameRule } from '../core/names';
 import { pullPolicyFor, validateImage } from '../core/image';
 import { PortSpec, validatePorts } from '../core/ports';
-import { Probe, ProbeTiming } from '../core/probes';
+import { Probe, ProbeTiming, probesTurnedOff } from '../core/probes';
 import { parseQuantity, validateQuantity, validateRequestWithinLimit } from '../core/quantity';
 import { validateWholeNumber } from '../core/numbers';
 import { preStopHandler, ResolvedDrain } from './drain';
@@ -218,6 +218,18 @@ export class PodBuilder {
     for (const [i, c] of (pod.initContainers ?? []).entries()) this.renderContainer(c, `initContainers[${i}]`, {});
     this.validateSecurity();
     this.validatePodMetadata();
+  }
+
+  /**
+   * Why the pod lacks readiness or liveness probes, when each missing one was turned off with
+   * `false` (main container with `main.defaultProbes`, and sidecars); else undefined. The
+   * constructs record it as a reasoned suppression of practice-probes.
+   */
+  public probesTurnedOff(main: MainContainerExtras): string | undefined {
+    return probesTurnedOff([
+      { prefix: '', readiness: this.main.readiness, liveness: this.main.liveness, defaults: main.defaultProbes },
+      ...(this.pod.sidecars ?? []).map((c, i) => ({ prefix: `sidecars[${i}]`, readiness: c.readiness, liveness: c.liveness })),
+    ]);
   }
 
   /** The main image's tag (or digest prefix), for the version label. */

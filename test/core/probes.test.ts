@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../../src/core/defaults';
 import { TimonelError } from '../../src/core/errors';
-import { intOrString, Probe } from '../../src/core/probes';
+import { intOrString, Probe, probesTurnedOff } from '../../src/core/probes';
 import { newChart, thrown } from '../support/util';
 
 const scope = () => new Construct(newChart('shop'), 'web');
@@ -201,3 +201,19 @@ describe('intOrString', () => {
   });
 });
 
+
+describe('probesTurnedOff', () => {
+  const probe = Probe.tcp();
+  test('says which probes were turned off when every missing one was', () => {
+    expect(probesTurnedOff([{ prefix: '', readiness: false, liveness: false }])).toBe('readiness and liveness turned off (readiness: false, liveness: false)');
+    expect(probesTurnedOff([{ prefix: '', liveness: false, defaults: { readiness: probe } }])).toBe('liveness turned off (liveness: false)');
+    expect(probesTurnedOff([{ prefix: '', liveness: false, readiness: probe }, { prefix: 'sidecars[0]', readiness: false, liveness: probe }]))
+      .toBe('readiness and liveness turned off (liveness: false, sidecars[0].readiness: false)');
+  });
+
+  test('is undefined when nothing is off, or when a probe is missing without a false', () => {
+    expect(probesTurnedOff([{ prefix: '', readiness: probe, liveness: probe }])).toBeUndefined();
+    expect(probesTurnedOff([{ prefix: '', liveness: false }])).toBeUndefined();
+    expect(probesTurnedOff([{ prefix: '', liveness: false, readiness: false }, { prefix: 'sidecars[0]' }])).toBeUndefined();
+  });
+});

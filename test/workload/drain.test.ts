@@ -1,5 +1,7 @@
 import { WebApp, WebAppProps } from '../../src/constructs/web-app';
-import { Worker } from '../../src/constructs/worker';
+import { Worker, WorkerProps } from '../../src/constructs/worker';
+import { StatefulStore } from '../../src/constructs/stateful-store';
+import { Policy } from '../../src/policies/policy';
 import { Probe } from '../../src/core/probes';
 import { TimonelError } from '../../src/core/errors';
 import { expectValidManifests } from '../support/schema';
@@ -98,6 +100,63 @@ describe('turning probes off', () => {
     const c = podSpec(one(synth(chart), 'Deployment')).containers[0];
     expect(c.livenessProbe).toBeUndefined();
     expect(c.readinessProbe.exec.command).toEqual(['true']);
+  });
+
+  // Synthesizes a Worker (or a WebApp) and returns its Deployment and the chart's practice-probes findings.
+  function probeFindings(make: (chart: ReturnType<typeof newChart>) => void): { deployment: any; warnings: string[]; suppressed: string[] } {
+    const chart = newChart('shop');
+    make(chart);
+    const deployment = one(synth(chart), 'Deployment');
+    const report = Policy.lastReport(chart)!;
+    const of = (fs: readonly { ruleId: string; message: string }[]) => fs.filter((f) => f.ruleId === 'practice-probes').map((f) => f.message);
+    return { deployment, warnings: of(report.warnings), suppressed: of(report.suppressed) };
+  }
+  const worker = (props: Partial<WorkerProps>) => (chart: ReturnType<typeof newChart>) => new Worker(chart, 'orders', { image: IMAGE, ...props });
+
+  test('readiness and liveness false on a Worker are a reasoned suppression of practice-probes: no warning, only the annotation added', () => {
+    const off = probeFindings(worker({ liveness: false, readiness: false, startup: false }));
+    const plain = probeFindings(worker({}));
+    expect(off.deployment.metadata.annotations).toEqual({ 'timonel.dev/suppress.practice-probes': 'readiness and liveness turned off (readiness: false, liveness: false)' });
+    expect(off.warnings).toEqual([]);
+    expect(off.suppressed).toHaveLength(1);
+    // The output differs from a Worker without probes by that annotation only.
+    expect({ ...off.deployment, metadata: { ...off.deployment.metadata, annotations: undefined } }).toEqual({ ...plain.deployment, metadata: { ...plain.deployment.metadata, annotations: undefined } });
+    expectValidManifests([off.deployment]);
+  });
+
+  test('a WebApp with its default probes turned off records which, and one turned off alone needs no suppression', () => {
+    const off = probeFindings((chart) => new WebApp(chart, 'web', { image: IMAGE, liveness: false, readiness: false }));
+    expect(off.deployment.metadata.annotations).toEqual({ 'timonel.dev/suppress.practice-probes': 'readiness and liveness turned off (readiness: false, liveness: false)' });
+    expect(off.warnings).toEqual([]);
+    const liveOff = probeFindings((chart) => new WebApp(chart, 'web', { image: IMAGE, liveness: false }));
+    expect(liveOff.deployment.metadata.annotations).toEqual({ 'timonel.dev/suppress.practice-probes': 'liveness turned off (liveness: false)' });
+    expect(liveOff.warnings).toEqual([]);
+  });
+
+  test('fails (warns) when a probe is missing for another reason: left out with no default, or on a sidecar', () => {
+    const half = probeFindings(worker({ liveness: false }));
+    expect(half.deployment.metadata.annotations).toBeUndefined();
+    expect(half.warnings).toEqual([
+      "[shop/orders/Resource] Deployment shop-orders 'spec.template.spec.containers[0]' has no readiness or liveness probe for container 'main'. Fix: add readinessProbe and livenessProbe as an exec probe running a health check command, since the container serves no port (timonel: readiness and liveness: Probe.exec(['/app/healthcheck']))",
+    ]);
+    expect(probeFindings(worker({})).warnings).toHaveLength(1);
+    const sidecar = probeFindings((chart) => new WebApp(chart, 'web', { image: IMAGE, liveness: false, readiness: false, sidecars: [{ name: 'proxy', image: IMAGE }] }));
+    expect(sidecar.deployment.metadata.annotations).toBeUndefined();
+    expect(sidecar.warnings.map((w) => w.replace(/^.*'(spec[^']*)'.*for container '(\w+)'.*$/, '$1 $2'))).toEqual([
+      'spec.template.spec.containers[0] main', 'spec.template.spec.containers[1] proxy',
+    ]);
+    const bothOff = probeFindings((chart) => new WebApp(chart, 'web', {
+      image: IMAGE, readiness: false, sidecars: [{ name: 'proxy', image: IMAGE, liveness: false, readiness: Probe.exec(['true']) }],
+    }));
+    expect(bothOff.deployment.metadata.annotations).toEqual({ 'timonel.dev/suppress.practice-probes': 'readiness and liveness turned off (readiness: false, sidecars[0].liveness: false)' });
+  });
+
+  test('a StatefulStore with its readiness probe turned off records it on the StatefulSet', () => {
+    const chart = newChart('shop');
+    new StatefulStore(chart, 'db', { image: 'postgres:16.4', port: 5432, storage: [{ size: '1Gi', mountPath: '/data' }], readiness: false });
+    const set = one(synth(chart), 'StatefulSet');
+    expect(set.metadata.annotations).toEqual({ 'timonel.dev/suppress.practice-probes': 'readiness turned off (readiness: false)' });
+    expect(Policy.lastReport(chart)!.warnings.filter((f) => f.ruleId === 'practice-probes')).toEqual([]);
   });
 
   test('true is not a probe', () => {

@@ -6,6 +6,7 @@ import { fail } from '../../core/errors';
 import { validateWholeNumber } from '../../core/numbers';
 import { PortSpec } from '../../core/ports';
 import { Probe } from '../../core/probes';
+import { Policy } from '../../policies';
 import { ConnectionEndpoint, CredentialRole, envPrefixFromId } from '../../workload/connections';
 import { NetworkAccess } from '../../workload/network';
 import { MainContainerExtras } from '../../workload/pod';
@@ -190,6 +191,9 @@ export class StatefulStore extends ServedWorkload {
     });
 
     if (props.isolate ?? d.isolate) NetworkAccess.of(this).isolate();
+    // A probe turned off with `false` is a choice made in code: recorded as a reasoned suppression.
+    const probesOff = this.pod.probesTurnedOff(main);
+    if (probesOff) Policy.suppress(this.statefulSet, 'practice-probes', probesOff);
     if (wantsBudget) this.disruptionBudget = addDisruptionBudget(this, this.metadata(), this.selectorLabels, d.disruptionBudgetMaxUnavailable);
   }
 
