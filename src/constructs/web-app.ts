@@ -184,8 +184,10 @@ export interface WebAppProps extends WorkloadProps {
   /**
    * A pause before SIGTERM so that Services and load balancers stop sending new requests first
    * (see docs/web-app.md#draining), e.g. `{ delaySeconds: 5 }`. The pause counts against
-   * `terminationGracePeriodSeconds` and must be shorter.
+   * `terminationGracePeriodSeconds` and must be shorter. `using: 'sleep-action'` needs Kubernetes
+   * 1.30 or later (timonel targets 1.28): see `DrainOptions.using`.
    * @default - none: SIGTERM at once, so the server should keep serving for a few seconds after it
+   * @see https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#hook-handler-implementations
    */
   readonly drain?: DrainOptions | false;
 }

@@ -56,7 +56,7 @@ export const DEFAULTS = {
     /**
      * No preStop pause unless asked for (`drain`): a `sleep` hook fails in images without a
      * `sleep` binary (distroless, chiseled), and the kubelet's own sleep action needs
-     * Kubernetes ≥ 1.30. docs/decisions/drain.md says why.
+     * Kubernetes ≥ 1.30 (timonel targets 1.28). docs/decisions/drain.md says why.
      */
     drain: false,
     /** The time to leave the app after a pause, as the fix of a pause too long for its grace period suggests. */

@@ -19,9 +19,14 @@ export interface DrainOptions {
    *   `sleep` binary (a shell image: debian, alpine, python, node…); distroless and chiseled
    *   images have none, and the hook then fails at once: no pause.
    * - 'sleep-action': the kubelet waits (the preStop `sleep` action), whatever the image. Needs
-   *   Kubernetes 1.30 or later (1.29 with the PodLifecycleSleepAction feature gate); older API
-   *   servers reject the field.
+   *   Kubernetes 1.30 or later, while timonel's output targets 1.28: the PodLifecycleSleepAction
+   *   feature gate is alpha (off by default) in 1.29, beta and on by default from 1.30, GA in 1.34.
+   *   A 1.28 API server does not know the field (`kubectl apply` refuses the Deployment: unknown
+   *   field "sleep"); a 1.29 one without the gate drops it silently, so the pods get no pause.
    * @default 'exec'
+   * @see https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#hook-handler-implementations
+   * @see https://kubernetes.io/docs/reference/command-line-tools-reference/feature-gates/ (PodLifecycleSleepAction)
+   * @see docs/web-app.md#draining
    */
   readonly using?: 'exec' | 'sleep-action';
 }
