@@ -28,6 +28,7 @@ export function runPoliciesPerSet(
     suppressed: reports.flatMap((r) => r.suppressed),
     objects: reports.reduce((n, r) => n + r.objects, 0),
     profiles: [...new Set(reports.flatMap((r) => r.profiles))],
+    namespacePodSecurity: Object.assign({}, ...reports.map((r) => r.namespacePodSecurity)),
   };
 }
 

@@ -41,7 +41,7 @@ export function check(opts: CheckOptions): CheckResult {
     const file = path.resolve(cwd, s.file ?? '');
     if (!roots.has(file)) roots.set(file, kustomizationRootOf(file, cwd));
     return roots.get(file)!;
-  }, { profile });
+  }, { profile, namespacePodSecurity: true });
   const exitCode = loaded.errors.length ? 2 : report.errors.length ? 1 : 0;
   const ctx = { loaded: loaded.objects, report, profile: profile.name, files: loaded.files, skipped: loaded.skipped, parseErrors: loaded.errors };
   if (opts.format === 'json') return { exitCode, stdout: `${JSON.stringify(toJson(ctx), null, 2)}\n`, stderr: '' };
@@ -114,6 +114,8 @@ function human(ctx: Context, quiet: boolean): string {
   const n = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;
   const parts = [n(report.errors.length, 'error'), n(report.warnings.length, 'warning')];
   let summary = `${parts.join(', ')} in ${n(ctx.loaded.length, 'object')} from ${n(ctx.files.length, 'file')} (profile: ${ctx.profile}`;
+  const lowered = Object.entries(report.namespacePodSecurity);
+  if (lowered.length) summary += `; namespaces enforcing less: ${lowered.map(([ns, level]) => `${ns} (${level})`).join(', ')}`;
   if (report.suppressed.length) summary += `; ${report.suppressed.length} suppressed`;
   if (ctx.parseErrors.length) summary += `; ${n(ctx.parseErrors.length, 'parse error')}`;
   summary += ')';
@@ -152,6 +154,7 @@ function toJson(ctx: Context) {
   return {
     version: 1,
     profile: ctx.profile,
+    namespacePodSecurity: report.namespacePodSecurity,
     summary: {
       files: ctx.files.length,
       objects: ctx.loaded.length,

@@ -28,7 +28,9 @@ Options of check:
   -v, --version      print timonel's version
 
 Folders are read recursively (*.yaml, *.yml; kustomization.yaml and documents that are not
-Kubernetes objects are skipped). Suppress a rule on an object with the annotation
+Kubernetes objects are skipped). Objects in a Namespace of the input labelled
+pod-security.kubernetes.io/enforce: baseline skip the pss-restricted-* rules (privileged: all
+pss-* rules), as admission does. Suppress a rule on an object with the annotation
   timonel.dev/suppress.<rule-id>: <reason of at least 10 characters>
 
 Exit codes: 0 no errors (warnings allowed), 1 policy errors, 2 usage or parse errors.

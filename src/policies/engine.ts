@@ -1,4 +1,5 @@
 import { formatValue, TimonelError } from '../core/errors';
+import { ENFORCE_LABEL, isPodSecurityLevel, PodSecurityLevel } from '../core/pod-security';
 import { profileOf } from './config';
 import { isPodKind, ObjectSet, PolicyObject, toPolicyObject } from './model';
 import { Profile, ProfileLike } from './profiles';
@@ -15,6 +16,15 @@ export interface PolicyRunOptions {
    * @default - per subject: the profile set on its scope (chart prop or `Policy.setDefault`), else 'restricted'
    */
   readonly profile?: ProfileLike;
+  /**
+   * Whether the Pod Security label (`pod-security.kubernetes.io/enforce`) of an object's Namespace,
+   * when the set holds that Namespace, decides which Pod Security rules apply to the object, as
+   * admission does: in a namespace enforcing 'baseline' the `pss-restricted-*` rules are off, in one
+   * enforcing 'privileged' every `pss-*` rule; every other rule is as the profile has it.
+   * (`timonel check` and the cdk8s plugin, which see YAML, not charts.)
+   * @default false: the profile alone decides (in `App.synth` each chart's Namespace follows its profile)
+   */
+  readonly namespacePodSecurity?: boolean;
 }
 
 /** The outcome of a policy run. */
@@ -29,6 +39,11 @@ export interface PolicyReport {
   readonly objects: number;
   /** The names of the profiles that applied. */
   readonly profiles: readonly string[];
+  /**
+   * With `namespacePodSecurity`: the namespaces whose label turned Pod Security rules off for
+   * objects in them, with the level they enforce ('baseline' or 'privileged'). Empty otherwise.
+   */
+  readonly namespacePodSecurity: Readonly<Record<string, PodSecurityLevel>>;
 }
 
 /** The error thrown when a policy run has error findings: its message lists every one, one per line. */
@@ -116,7 +131,16 @@ export function runPolicies(subjects: readonly PolicySubject[], options: PolicyR
     if (!p) byScope.set(scope, (p = profileOf(scope) ?? Profile.RESTRICTED));
     return p;
   });
-  const used = [...new Set(forced ? [forced] : profiles)];
+  const admitted: Record<string, PodSecurityLevel> = {};
+  if (options.namespacePodSecurity) {
+    for (const o of objects) {
+      const level = o.ns === '' ? undefined : namespaceLevel(set, o.ns);
+      if (level === undefined || level === 'restricted') continue;
+      profiles[o.index] = profiles[o.index].admittedBy(level);
+      if (o.pod) admitted[o.ns] = level;
+    }
+  }
+  const used = [...new Set(forced && !options.namespacePodSecurity ? [forced] : profiles)];
   if (used.length === 0) used.push(forced ?? Profile.RESTRICTED);
 
   const errors: Finding[] = [];
@@ -158,8 +182,15 @@ export function runPolicies(subjects: readonly PolicySubject[], options: PolicyR
     warnings: warnings.sort(bySubject),
     suppressed: suppressed.sort(bySubject),
     objects: objects.length,
-    profiles: used.map((p) => p.name),
+    profiles: [...new Set(used.map((p) => p.name))],
+    namespacePodSecurity: admitted,
   };
+}
+
+/** The level the Namespace `ns` of the set enforces, when the set holds it with a valid label. */
+function namespaceLevel(set: ObjectSet, ns: string): PodSecurityLevel | undefined {
+  const level = set.get('Namespace', '', ns)?.metadata?.labels?.[ENFORCE_LABEL];
+  return isPodSecurityLevel(level) ? level : undefined;
 }
 
 /**

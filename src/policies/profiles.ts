@@ -1,4 +1,5 @@
 import { fail } from '../core/errors';
+import { PodSecurityLevel } from '../core/pod-security';
 import { Rule } from './rule';
 import { RULE_IDS, RULE_INDEX, RULES } from './rules';
 import { suggestRule } from './suppression';
@@ -89,6 +90,24 @@ export class Profile {
     /** The level of each rule, in the order of `RULES`. */
     public readonly levels: readonly RuleLevel[],
   ) {}
+
+  private readonly admitted = new Map<PodSecurityLevel, Profile>();
+
+  /**
+   * This profile for the objects of a namespace whose Pod Security admission enforces `level`:
+   * the Pod Security rules that level does not hold are off ('baseline': every `pss-restricted-*`
+   * rule; 'privileged': every `pss-*` rule), every other rule is as it is here. Same name.
+   */
+  public admittedBy(level: PodSecurityLevel): Profile {
+    if (level === 'restricted') return this;
+    let p = this.admitted.get(level);
+    if (!p) {
+      const off = level === 'baseline' ? ['pss-restricted'] : ['pss-restricted', 'pss-baseline'];
+      p = new Profile(this.name, this.levels.map((l, i) => (off.includes(RULES[i].category) ? 'off' : l)));
+      this.admitted.set(level, p);
+    }
+    return p;
+  }
 
   /** The level of a rule ('off' when it does not run). */
   public levelOf(ruleId: string): RuleLevel {

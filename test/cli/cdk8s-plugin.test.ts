@@ -58,6 +58,14 @@ describe('TimonelValidation (cdk8s-cli validation plugin contract)', () => {
     expect(logs).toEqual(['timonel policies (profile restricted): 1 errors, 0 warnings, 0 suppressed in 4 objects']);
   });
 
+  test('a pod in a Namespace of the output that enforces baseline is not held to the restricted rules (a baseline chart)', async () => {
+    const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } } };
+    const root = edit(deployment(), (d) => { d.spec.template.spec.securityContext.runAsUser = 0; });
+    const { ctx, submitted } = context([write('baseline.k8s.yaml', [ns, root, ...surroundings()])]);
+    await new TimonelValidation().validate(ctx);
+    expect(submitted()).toEqual({ status: 'success', metadata: { profile: 'restricted', errors: '0', warnings: '0', suppressed: '0' } });
+  });
+
   test('warnings alone are listed but succeed; properties choose the profile and rules', async () => {
     const file = write('warn.k8s.yaml', [deployment()]);
     const { ctx, violations, submitted } = context([file]);

@@ -161,6 +161,80 @@ describe('timonel check on third-party YAML', () => {
 
 });
 
+describe('timonel check follows the Pod Security label of each Namespace in the input', () => {
+  /** A Namespace (labelled when `level` is given) and a Deployment in it whose pod runs as root; `extra` goes into the pod spec. */
+  const namespaced = (ns: string, level: string | undefined, extra = '') => [
+    `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}${level ? `\n  labels:\n    pod-security.kubernetes.io/enforce: ${level}` : ''}\n`,
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: old\n  namespace: ${ns}\nspec:\n  selector:\n    matchLabels: { app: old }\n  template:\n    metadata:\n      labels: { app: old }\n`
+      + `    spec:\n${extra}      securityContext: { runAsUser: 0, seccompProfile: { type: RuntimeDefault } }\n      containers:\n        - name: main\n          image: nginx:1.27.2\n`
+      + '          resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { memory: 128Mi } }\n',
+  ].join('---\n');
+  const write = (name: string, yaml: string): string => {
+    const file = path.join(tmp, 'pss', name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, yaml);
+    return file;
+  };
+  const rules = (r: { stdout: string }) => JSON.parse(r.stdout).findings.filter((f: any) => f.severity === 'error').map((f: any) => f.ruleId);
+
+  test('a namespace enforcing baseline admits root pods: no pss-restricted errors for its objects, exit code 0', () => {
+    const file = write('legacy.k8s.yaml', namespaced('legacy', 'baseline'));
+    const r = timonel('check', file);
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toMatch(/pss-restricted-/);
+    expect(r.stdout).toMatch(/^0 errors, \d+ warnings in 2 objects from 1 file \(profile: restricted; namespaces enforcing less: legacy \(baseline\)\)$/m);
+    const json = JSON.parse(timonel('check', file, '--format', 'json').stdout);
+    expect(json.namespacePodSecurity).toEqual({ legacy: 'baseline' });
+    // The rest of the profile stays: practice rules still report.
+    expect(json.findings.map((f: any) => f.ruleId)).toContain('practice-probes');
+  });
+
+  test('fails when a pod in a namespace enforcing baseline breaks a baseline rule (hostNetwork): baseline still applies', () => {
+    const r = timonel('check', write('host.k8s.yaml', namespaced('legacy', 'baseline', '      hostNetwork: true\n')), '--format', 'json');
+    expect(r.status).toBe(1);
+    expect(rules(r)).toEqual(['pss-baseline-host-namespaces']);
+    expect(JSON.parse(r.stdout).findings.find((f: any) => f.severity === 'error').text).toMatch(
+      /Deployment legacy\/old 'spec\.template\.spec\.hostNetwork' .*Pod Security 'baseline'.* \(pss-baseline-host-namespaces\)$/,
+    );
+  });
+
+  test('a namespace enforcing privileged turns every Pod Security rule off for its objects; other rules stay', () => {
+    const r = timonel('check', write('agent.k8s.yaml', namespaced('agent', 'privileged', '      hostNetwork: true\n')), '--format', 'json');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).findings.filter((f: any) => f.ruleId.startsWith('pss-'))).toEqual([]);
+  });
+
+  test('fails when the namespace enforces restricted, has no label, or is not in the input: the profile decides, as before', () => {
+    for (const yaml of [namespaced('shop', 'restricted'), namespaced('shop', undefined), namespaced('shop', 'baseline').split('---\n')[1]]) {
+      const file = write('shop.k8s.yaml', yaml);
+      const r = timonel('check', file, '--format', 'json');
+      expect(r.status).toBe(1);
+      expect(rules(r)).toEqual(expect.arrayContaining(['pss-restricted-run-as-user', 'pss-restricted-run-as-non-root']));
+      expect(JSON.parse(r.stdout).namespacePodSecurity).toEqual({});
+      expect(timonel('check', file).stdout).toContain(
+        "error   Deployment shop/old 'spec.template.spec.securityContext.runAsUser' must not be 0 (root) for the pod (Pod Security 'restricted'), got 0. Fix: use a non-zero user id such as 10001  pss-restricted-run-as-user\n",
+      );
+    }
+    // A Namespace of another environment (its own kustomization folder) does not count.
+    write('envs/dev/kustomization.yaml', 'resources:\n  - ns.yaml\n');
+    write('envs/dev/ns.yaml', namespaced('legacy', 'baseline').split('---\n')[0]);
+    write('envs/prod/kustomization.yaml', 'resources:\n  - app.yaml\n');
+    write('envs/prod/app.yaml', namespaced('legacy', 'baseline').split('---\n')[1]);
+    expect(rules(timonel('check', path.join(tmp, 'pss', 'envs'), '--format', 'json'))).toContain('pss-restricted-run-as-user');
+  });
+
+  test('an explicit --profile still decides the other rules, and the label still lowers the Pod Security ones', () => {
+    const file = write('legacy.k8s.yaml', namespaced('legacy', 'baseline'));
+    const profile = write('profile.json', JSON.stringify({ extends: 'restricted', severity: { 'practice-probes': 'error' } }));
+    const r = timonel('check', file, '--profile', profile, '--format', 'json');
+    expect(r.status).toBe(1);
+    expect(rules(r)).toEqual(['practice-probes']);
+    const baseline = timonel('check', write('priv.k8s.yaml', namespaced('agent', 'privileged', '      hostNetwork: true\n')), '--profile', 'baseline', '--format', 'json');
+    expect(baseline.status).toBe(0);
+    expect(JSON.parse(baseline.stdout).profile).toBe('baseline');
+  });
+});
+
 describe('timonel check usage and parse errors (exit code 2)', () => {
   test('a YAML syntax error is reported with file and line; the other files are still checked', () => {
     const dir = path.join(tmp, 'broken');

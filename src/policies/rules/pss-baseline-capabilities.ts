@@ -1,12 +1,10 @@
+import { BASELINE_CAPABILITIES as BASELINE } from '../../core/pod-security';
 import { fieldPath } from '../model';
 import { defineRule } from '../rule';
 import { arr, containerSecurity, list, obj } from './util';
 
 /** The capabilities Pod Security baseline allows adding (the container runtime's defaults). */
-export const BASELINE_CAPABILITIES = new Set([
-  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE',
-  'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
-]);
+export const BASELINE_CAPABILITIES = new Set(BASELINE);
 
 /** Pod Security baseline: no capabilities beyond the runtime's default set. */
 export default defineRule({
