@@ -96,30 +96,39 @@ export interface DeliveryProps {
 /**
  * The sync wave of every document (by chart, then document), in timonel's apply order. Argo CD
  * applies a wave and waits until it is healthy before the next one, and within a wave orders by
- * its own kind list (which applies Deployments before StatefulSets and custom resources last), so:
- * per chart (charts in dependency order), one wave for what workloads need (every kind up to
- * Service, ExternalSecrets included), one per workload kind (StatefulSet before Deployment, …),
- * a further wave where a `connectTo` client shares a kind with its target, and one for the rest
- * (autoscalers, budgets, ingresses, NetworkPolicies, custom resources). Waves start at 0.
+ * its own kind list (which applies Deployments before StatefulSets and custom resources last), so,
+ * per chart: one wave for what workloads need (every kind up to Service, ExternalSecrets and
+ * NetworkPolicies included), one per workload kind (StatefulSet before Deployment, …), a further
+ * wave where a `connectTo` client shares a kind with its target, and one for the rest
+ * (autoscalers, budgets, ingresses, custom resources). A chart's waves start after the last wave
+ * of the charts it depends on, at 0 without any (so unrelated charts sync side by side). Without
+ * `chart`s to read dependencies from, each chart follows the one before it.
  */
-export function syncWaves(charts: readonly Pick<SynthesizedChart, 'docs' | 'sources'>[]): number[][] {
-  let wave = -1;
-  let group: string | undefined;
-  let members: IConstruct[] = [];
-  return charts.map((chart, c) => chart.docs.map((doc, i) => {
-    const stage = stageOf(doc?.kind ?? '');
-    const key = `${c}:${stage}`;
-    const source = chart.sources[i];
-    // Only workloads wait for the workloads they connect to; the objects around them need no wave of their own.
-    const workload = stage !== 'needs' && stage !== 'rest';
-    if (key !== group || (workload && source !== undefined && dependsOnAny(source, members))) {
-      wave++;
-      group = key;
-      members = [];
-    }
-    if (source !== undefined) members.push(source);
-    return wave;
-  }));
+export function syncWaves(charts: readonly (Pick<SynthesizedChart, 'docs' | 'sources'> & { readonly chart?: Chart })[]): number[][] {
+  const deps = charts.every((c) => c.chart !== undefined)
+    ? chartDependencies(charts.map((c) => c.chart!))
+    : charts.map((_c, i) => (i > 0 ? [i - 1] : []));
+  const lastWave: number[] = [];
+  return charts.map((chart, c) => {
+    let wave = Math.max(-1, ...deps[c].filter((j) => j < c).map((j) => lastWave[j]));
+    let group: string | undefined;
+    let members: IConstruct[] = [];
+    const waves = chart.docs.map((doc, i) => {
+      const stage = stageOf(doc?.kind ?? '');
+      const source = chart.sources[i];
+      // Only workloads wait for the workloads they connect to; the objects around them need no wave of their own.
+      const workload = stage !== 'needs' && stage !== 'rest';
+      if (stage !== group || (workload && source !== undefined && dependsOnAny(source, members))) {
+        wave++;
+        group = stage;
+        members = [];
+      }
+      if (source !== undefined) members.push(source);
+      return wave;
+    });
+    lastWave[c] = wave;
+    return waves;
+  });
 }
 
 /** Copies of `docs` with the sync wave annotation. */

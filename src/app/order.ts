@@ -7,6 +7,9 @@ import { IConstruct } from 'constructs';
  */
 export const APPLY_ORDER: readonly string[] = [
   'Namespace',
+  // Before the pods they govern: a client's egress and its target's ingress rule exist when the
+  // client starts (a migration Job that runs before the rest is applied included).
+  'NetworkPolicy',
   'ResourceQuota',
   'LimitRange',
   'PriorityClass',
@@ -34,7 +37,6 @@ export const APPLY_ORDER: readonly string[] = [
   'PodDisruptionBudget',
   'Ingress',
   'HTTPRoute',
-  'NetworkPolicy',
 ];
 
 const RANK = new Map(APPLY_ORDER.map((k, i) => [k, i]));

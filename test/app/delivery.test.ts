@@ -75,6 +75,18 @@ function files(dir: string): string[] {
 const hasKubectl = (): boolean => spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
 
 describe('delivery: Argo CD', () => {
+  test('a chart\'s waves start after the charts it depends on; unrelated charts start at 0, side by side', () => {
+    const app = new App({ delivery: 'argocd' });
+    build(app);
+    new WebApp(new TimonelChart(app, 'hello', { namespace: 'hello' }), 'web', { image: 'nginx:1.27.2' });
+    const byChart = app.render().map((f) => ({ file: f.fileName, waves: f.docs.map((d) => Number(d.metadata.annotations[ARGOCD_SYNC_WAVE])) }));
+    const first = (file: RegExp) => Math.min(...byChart.find((c) => file.test(c.file))!.waves);
+    const last = (file: RegExp) => Math.max(...byChart.find((c) => file.test(c.file))!.waves);
+    expect(first(/data/)).toBe(0);
+    expect(first(/shop/)).toBe(last(/data/) + 1); // shop's api connects to data's db
+    expect(first(/hello/)).toBe(0); // depends on nothing: a stuck shop wave does not hold it back
+  });
+
   test('every object gets a sync wave in apply order: stores, then the apps that connect to them, then the rest', () => {
     const app = envs('argocd').app('dev');
     const docs = app.render().flatMap((f) => f.docs);
@@ -85,7 +97,9 @@ describe('delivery: Argo CD', () => {
     expect(wave('Deployment', 'shop-api')).toBeGreaterThan(wave('StatefulSet', 'data-db'));
     // Same kind, but web connects to api: a wave of its own.
     expect(wave('Deployment', 'shop-web')).toBeGreaterThan(wave('Deployment', 'shop-api'));
-    expect(wave('NetworkPolicy', 'shop-web-to-shop-api')).toBeGreaterThan(wave('Deployment', 'shop-web'));
+    // NetworkPolicies come with what the workloads need: a client's rules exist before it starts.
+    expect(wave('NetworkPolicy', 'shop-web-to-shop-api')).toBeLessThan(wave('Deployment', 'shop-api'));
+    expect(wave('NetworkPolicy', 'shop-api-from-shop-web')).toBe(wave('ServiceAccount', 'shop-web'));
     // Waves never go down along the apply order.
     const waves = docs.map((d) => Number(d.metadata.annotations[ARGOCD_SYNC_WAVE]));
     expect(waves).toEqual([...waves].sort((a, b) => a - b));

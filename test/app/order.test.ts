@@ -4,6 +4,12 @@ import { App } from '../../src/app/app';
 import { TimonelChart } from '../../src/app/chart';
 import { BatchJob } from '../../src/constructs/batch-job';
 import { WebApp } from '../../src/constructs/web-app';
+import { Migration } from '../../src/constructs/migration';
+import { PostgreSQL } from '../../src/constructs/presets/postgres';
+import { StoreCredentials } from '../../src/constructs/stateful-store';
+import { ARGOCD_SYNC_WAVE } from '../../src/app/delivery';
+import { TrafficEvaluator } from '../../src/policies/traffic';
+import { parseAllDocuments } from 'yaml';
 
 const m = (kind: string, name = kind.toLowerCase()) => ({ kind, name });
 
@@ -17,6 +23,40 @@ describe('applyRank', () => {
     expect(applyRank('Service')).toBeLessThan(applyRank('Deployment'));
     expect(applyRank('Deployment')).toBeLessThan(applyRank('HorizontalPodAutoscaler'));
     expect(applyRank('CustomResourceDefinition')).toBeLessThan(applyRank('ServiceAccount'));
+  });
+
+  test('puts NetworkPolicies right after the Namespace, before the pods they govern', () => {
+    expect(applyRank('NetworkPolicy')).toBe(applyRank('Namespace') + 1);
+    for (const kind of ['ServiceAccount', 'Pod', 'StatefulSet', 'Deployment', 'DaemonSet', 'Job', 'CronJob']) {
+      expect(applyRank('NetworkPolicy')).toBeLessThan(applyRank(kind));
+    }
+  });
+
+  test('a migration added to a running platform can reach its isolated database: its rules are applied before it runs', () => {
+    // Release 2 of a platform whose database already has a client (so it admits only its clients).
+    const build = (delivery: 'kubectl' | 'argocd') => {
+      const app = new App({ delivery });
+      const chart = new TimonelChart(app, 'shop', { namespace: 'shop' });
+      const db = new PostgreSQL(chart, 'db', { credentials: StoreCredentials.fromSecret('shop-db'), database: 'shop' });
+      const api = new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+      api.connectTo(db);
+      const migrate = new Migration(chart, 'migrate', { image: 'ghcr.io/acme/api:1.0.0', command: ['migrate'], connectTo: [db], before: [api] });
+      return { app, migrate };
+    };
+    // kubectl: the stages before the migrations file hold both rules
+    const { app } = build('kubectl');
+    const out = app.output();
+    const files = new Map([...out.files].map(([f, text]) => [f, parseAllDocuments(text).map((d) => d.toJS())]));
+    const applied = [...(files.get('shop-prerequisites.k8s.yaml') ?? []), ...files.get('shop-migrations.k8s.yaml')!];
+    const job = applied.find((d) => d.kind === 'Job').metadata.name;
+    expect(TrafficEvaluator.fromManifests(applied).allows({ from: { workload: job, namespace: 'shop' }, to: { workload: 'shop-db', namespace: 'shop' }, port: 5432 })).toBe(true);
+    // Argo CD: every wave up to the Job's holds both rules
+    const docs = build('argocd').app.render().flatMap((f) => f.docs);
+    const wave = (d: any) => Number(d.metadata.annotations[ARGOCD_SYNC_WAVE]);
+    const jobDoc = docs.find((d) => d.kind === 'Job');
+    const upToJob = docs.filter((d) => wave(d) <= wave(jobDoc));
+    expect(TrafficEvaluator.fromManifests(upToJob).allows({ from: { workload: jobDoc.metadata.name, namespace: 'shop' }, to: { workload: 'shop-db', namespace: 'shop' }, port: 5432 })).toBe(true);
+    expect(docs.filter((d) => d.kind === 'NetworkPolicy').every((d) => wave(d) < wave(jobDoc))).toBe(true);
   });
 
   test('puts unknown kinds (custom resources) last', () => {

@@ -32,7 +32,7 @@ describe('NodeAgent defaults', () => {
   test('a DaemonSet updated one node at a time, no host access, no Service, ingress denied', () => {
     const objs = render();
     expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
-      'Namespace/logging', 'ServiceAccount/logging-shipper', 'DaemonSet/logging-shipper', 'NetworkPolicy/logging-shipper',
+      'Namespace/logging', 'NetworkPolicy/logging-shipper', 'ServiceAccount/logging-shipper', 'DaemonSet/logging-shipper',
     ]);
     const ds = findObject(objs, 'DaemonSet');
     expect(ds.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } });

@@ -360,8 +360,8 @@ describe('WebApp schema', () => {
       readiness: Probe.grpc({ port: 8080 }), liveness: Probe.exec(['true']),
     }, { namespace: 'shop' });
     expect(objs.map((o) => o.kind)).toEqual([
-      'Namespace', 'ServiceAccount', 'ConfigMap', 'Service', 'Deployment',
-      'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress', 'NetworkPolicy', 'ServiceMonitor',
+      'Namespace', 'NetworkPolicy', 'ServiceAccount', 'ConfigMap', 'Service', 'Deployment',
+      'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress', 'ServiceMonitor',
     ]);
     expectValidManifests(objs, { skipCustomResources: true });
   });

@@ -32,10 +32,10 @@ describe('Worker defaults', () => {
   test('emits a ServiceAccount, a Deployment, a PDB and an ingress-denying NetworkPolicy: no Service, no port', () => {
     const objs = render();
     expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'NetworkPolicy/shop-orders',
       'ServiceAccount/shop-orders',
       'Deployment/shop-orders',
       'PodDisruptionBudget/shop-orders',
-      'NetworkPolicy/shop-orders',
     ]);
     expect(findObject(objs, 'NetworkPolicy').spec).toEqual({
       podSelector: { matchLabels: { 'app.kubernetes.io/name': 'orders', 'app.kubernetes.io/instance': 'shop-orders' } },
