@@ -1,6 +1,6 @@
 // The public API of timonel.
 export { App } from './app/app';
-export type { AppOutput, AppProps, ConstructMetadata } from './app/app';
+export type { AppOutput, AppProps, ConstructMetadata, RenderOptions } from './app/app';
 export type { RenderedFile } from './synth/synth';
 export { ARGOCD_HOOK, ARGOCD_HOOK_DELETE_POLICY, ARGOCD_SYNC_WAVE, syncWaves } from './app/delivery';
 export { APPLYSET_PART_OF, applySetId } from './app/applyset';

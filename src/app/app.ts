@@ -93,11 +93,12 @@ export class App extends Cdk8sApp {
 
   /**
    * Renders every chart (in dependency order) to its file name and documents, runs the policies
-   * over every object once (printing their warnings to stderr) and rejects duplicate objects.
+   * over every object once (printing their warnings to stderr; not with `policies: false`) and
+   * rejects duplicate objects.
    * Writes nothing.
    */
-  public render(): RenderedFile[] {
-    return this.delivered(this.renderChecked());
+  public render(options: RenderOptions = {}): RenderedFile[] {
+    return this.delivered(this.renderChecked(options.policies ?? true));
   }
 
   /**
@@ -170,13 +171,24 @@ export class App extends Cdk8sApp {
   }
 
   /** Synthesizes (validate → order → render), drops empty charts, then runs the policies and the duplicate check. */
-  private renderChecked(): AppSynthesis {
+  private renderChecked(policies = true): AppSynthesis {
     const all = synthesizeApp(this, { postProcess: chartPostProcess });
     // An empty chart writes no file (and is not listed in the kustomization).
     const synthesis: AppSynthesis = { ...all, charts: all.charts.filter((c) => c.docs.length > 0) };
-    check(synthesis, this.name);
+    check(synthesis, this.name, policies);
     return synthesis;
   }
+}
+
+/** Options of `App.render`. */
+export interface RenderOptions {
+  /**
+   * Run the policies over every object (warnings to stderr, errors thrown). `false` renders the
+   * files as delivered without them, to assert on what a failing app emits; duplicate objects are
+   * still rejected.
+   * @default true
+   */
+  readonly policies?: boolean;
 }
 
 /** What `App.synth()` writes, each file rendered only when it is asked for. */
@@ -259,15 +271,17 @@ function chartPostProcess(chart: Chart): PostProcess | undefined {
  * Runs the policies once over every object of the app (printing their warnings to stderr) and
  * rejects duplicate objects; throws on errors.
  */
-function check(synthesis: AppSynthesis, name: string | undefined): void {
-  const subjects: PolicySubject[] = [];
-  for (const c of synthesis.charts) {
-    checkPodSecurity(c.chart, c.docs);
-    c.docs.forEach((manifest, i) => subjects.push(new ChartSubject(manifest, c.sources[i], c.fileName, c.chart)));
+function check(synthesis: AppSynthesis, name: string | undefined, policies: boolean): void {
+  if (policies) {
+    const subjects: PolicySubject[] = [];
+    for (const c of synthesis.charts) {
+      checkPodSecurity(c.chart, c.docs);
+      c.docs.forEach((manifest, i) => subjects.push(new ChartSubject(manifest, c.sources[i], c.fileName, c.chart)));
+    }
+    // Once for the whole app: rules may compare objects across charts.
+    const warnings = enforcePolicies(subjects);
+    for (const w of warnings) process.stderr.write(`${formatWarning(w, name)}\n`);
   }
-  // Once for the whole app: rules may compare objects across charts.
-  const warnings = enforcePolicies(subjects);
-  for (const w of warnings) process.stderr.write(`${formatWarning(w, name)}\n`);
   checkDuplicates(synthesis.charts);
 }
 

@@ -27,7 +27,7 @@ export interface SynthOptions {
 export function synth(scope: IConstruct, options: SynthOptions = {}): any[] {
   const checked = options.policies ?? true;
   if (scope instanceof App) {
-    return checked ? scope.render().flatMap((f) => f.docs) : scope.charts.flatMap(renderUnchecked);
+    return scope.render({ policies: checked }).flatMap((f) => f.docs);
   }
   if (Chart.isChart(scope)) return checked ? Testing.synth(scope as Chart) : renderUnchecked(scope as Chart);
   const chart = chartOf(scope);

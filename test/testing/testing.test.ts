@@ -19,8 +19,8 @@ function shop() {
   return { chart, db, web, orders };
 }
 
-function hostNetworkChart(): TimonelChart {
-  const chart = new TimonelChart(Testing.app(), 'x', { namespace: 'x' });
+function hostNetworkChart(app: App = Testing.app() as App): TimonelChart {
+  const chart = new TimonelChart(app, 'x', { namespace: 'x' });
   const web = new WebApp(chart, 'web', { image: 'ghcr.io/acme/web:1.0.0' });
   ApiObject.of(web.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/hostNetwork', true));
   return chart;
@@ -35,7 +35,7 @@ describe('synth', () => {
   test('a construct: only the objects it made', () => {
     const { orders } = shop();
     expect(synth(orders).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
-      'ServiceAccount/shop-orders', 'Deployment/shop-orders', 'NetworkPolicy/shop-orders',
+      'NetworkPolicy/shop-orders', 'ServiceAccount/shop-orders', 'Deployment/shop-orders',
     ]);
   });
 
@@ -48,6 +48,25 @@ describe('synth', () => {
       const objs = synth(app);
       expect(findObjects(objs, 'Deployment').map((o) => o.metadata.name)).toEqual(['a-web', 'b-web']);
       expect(synth(app, { policies: false })).toEqual(objs);
+    } finally {
+      stderr.mockRestore();
+    }
+  });
+
+  test('an App with policies: false is rendered as delivered: Argo CD sync waves kept, the policies not run', () => {
+    const app = new App({ outdir: '/nonexistent', delivery: 'argocd' });
+    const chart = new TimonelChart(app, 'a', { namespace: 'a' });
+    new WebApp(chart, 'web', { image: 'ghcr.io/acme/web:1.0.0', isolate: true });
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const checked = synth(app);
+      expect(checked.every((o) => o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] !== undefined)).toBe(true);
+      expect(synth(app, { policies: false })).toEqual(checked);
+      // a failing app renders too
+      const failing = new App({ outdir: '/nonexistent', delivery: 'argocd' });
+      hostNetworkChart(failing);
+      expect(() => synth(failing)).toThrow(PolicyError);
+      expect(findObject(synth(failing, { policies: false }), 'Deployment').metadata.annotations['argocd.argoproj.io/sync-wave']).toBeDefined();
     } finally {
       stderr.mockRestore();
     }
