@@ -22,7 +22,7 @@ function chart(opts: { root?: boolean; props?: ConstructorParameters<typeof Timo
 describe('TimonelChart.toJson() runs the policies (Testing.synth)', () => {
   test('a compliant chart synthesizes; the report of the run is kept with its warnings', () => {
     const c = chart();
-    expect(Testing.synth(c).map((o) => o.kind)).toEqual(['Namespace', 'ServiceAccount', 'Deployment', 'NetworkPolicy']);
+    expect(Testing.synth(c).map((o) => o.kind)).toEqual(['Namespace', 'NetworkPolicy', 'ServiceAccount', 'Deployment']);
     const report = Policy.lastReport(c)!;
     expect(report.errors).toEqual([]);
     expect(report.objects).toBe(4);

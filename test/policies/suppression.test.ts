@@ -35,10 +35,10 @@ describe('Policy.suppress', () => {
     Policy.suppress(group, 'pss-restricted-run-as-user', REASON);
     const out = Testing.synth(chart);
     expect(out.map((o) => [o.kind, o.metadata.annotations?.['timonel.dev/suppress.pss-restricted-run-as-user']])).toEqual([
+      ['NetworkPolicy', undefined],
       ['ServiceAccount', REASON],
       ['Service', REASON],
       ['Deployment', REASON],
-      ['NetworkPolicy', undefined],
     ]);
     const report = Policy.lastReport(chart)!;
     expect(report.errors).toEqual([]);

@@ -100,6 +100,8 @@ describe('connectTo', () => {
     expectConnected(objs, { kind: 'Deployment', name: 'shop-api', selector: sel('api', 'shop-api') }, { name: 'shop-cache', selector: sel('cache', 'shop-cache'), port: 6379 }, 'CACHE');
     expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'Namespace/shop',
+      'NetworkPolicy/shop-cache-from-shop-api',
+      'NetworkPolicy/shop-api-to-shop-cache',
       'ServiceAccount/shop-cache',
       'ServiceAccount/shop-api',
       'Service/shop-cache-headless',
@@ -108,8 +110,6 @@ describe('connectTo', () => {
       'StatefulSet/shop-cache',
       'Deployment/shop-api',
       'PodDisruptionBudget/shop-api',
-      'NetworkPolicy/shop-cache-from-shop-api',
-      'NetworkPolicy/shop-api-to-shop-cache',
     ]);
   });
 
