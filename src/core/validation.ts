@@ -474,7 +474,12 @@ function objectSpec<T>(specs: Record<string, AnySpec<unknown>>, opts: ObjectOpti
     shape: { kind: 'object', fields: specs },
     check(value, path, ctx) {
       if (!isPlainObject(value)) {
-        const problem = typeProblem(value, 'an object', opts.typeFix?.(value));
+        // `tls: true`: the object that turns the feature on, with its required fields
+        const required = names.filter((n) => specs[n].required);
+        const whenTrue = value === true
+          ? (required.length ? `write { ${required.map((n) => `${n}: …`).join(', ')} }` : `write {} for the defaults, or set some of ${names.map((n) => `'${n}'`).join(', ')}`)
+          : undefined;
+        const problem = typeProblem(value, 'an object', opts.typeFix?.(value) ?? whenTrue);
         ctx.report(path, value, opts.allowed !== undefined ? { ...problem, allowed: opts.allowed } : problem);
         return false;
       }

@@ -475,6 +475,8 @@ describe('WebApp ingress with several hosts', () => {
     ['two hosts use different issuers', { rules: [{ host: 'a.example.com', tls: { clusterIssuer: 'x' } }, { host: 'b.example.com', tls: { clusterIssuer: 'y' } }] }, /'ingress\.rules' names several cert-manager ClusterIssuers/],
     ['a rule host is invalid', { rules: [{ host: 'Bad_Host' }] }, /'ingress\.rules\[0\]\.host' is not a valid host name, got 'Bad_Host'/],
     ['rules are empty', { rules: [] }, /'ingress\.rules'/],
+    ['the host is a URL', { host: 'https://Shop.example.com:443/x' }, /'ingress\.host' is not a valid host name, got 'https:\/\/Shop\.example\.com:443\/x'.*Fix: write 'shop\.example\.com' \(the host name only: no scheme, port or path\)$/],
+    ['tls is true', { host: 'shop.example.com', tls: true }, /'ingress\.tls' must be an object, but is a boolean, got true.*Fix: write \{\} for the defaults, or set some of 'secretName', 'clusterIssuer'$/],
   ])('fails when %s', (_what, ingress, message) => {
     expect(build({ ingress } as Partial<WebAppProps>)).toThrow(message);
   });

@@ -48,6 +48,16 @@ describe('checkProps', () => {
     expect(thrown(() => checkProps(nested, { maxReplicas: 3 }, 'w')).fix).toBe('it belongs inside \'ingress\': write ingress: { maxReplicas: … }');
   });
 
+  test('fails when an object prop is given as true, showing the object that turns it on', () => {
+    const spec = v.object<{ a?: { x?: string }; b?: { y: string; z?: string } }>()({
+      a: v.object<{ x?: string }>()({ x: v.string() }),
+      b: v.object<{ y: string; z?: string }>()({ y: v.required(v.string()), z: v.string() }),
+    });
+    expect(thrown(() => checkProps(spec, { a: true }, 'w')).fix).toBe("write {} for the defaults, or set some of 'x'");
+    expect(thrown(() => checkProps(spec, { b: true }, 'w')).fix).toBe('write { y: … }');
+    expect(thrown(() => checkProps(spec, { b: 'y' }, 'w')).fix).toBeUndefined();
+  });
+
   test('fails with every problem of the props at once, each at the path the user wrote', () => {
     const e = thrown(() => checkProps(SPEC, { replicas: '2', ports: [{ name: 'http', port: 0 }, null], env: { A: 1 }, mode: 'A', on: 'true' }, 'shop/web'));
     expect(e.problems.map((p) => p.prop)).toEqual(['replicas', 'image', 'ports[0].port', 'ports[1]', 'env.A', 'mode', 'on']);

@@ -74,7 +74,12 @@ const host = v.string({
   allowed: HOST,
   check: (h) => {
     const bare = h.startsWith('*.') ? h.slice(2) : h;
-    return isValidName(bare, NameRule.DNS_1123_SUBDOMAIN) && (bare.includes('.') || bare === 'localhost') ? undefined : { message: 'is not a valid host name' };
+    if (isValidName(bare, NameRule.DNS_1123_SUBDOMAIN) && (bare.includes('.') || bare === 'localhost')) return undefined;
+    // 'https://Shop.example.com:443/x' -> 'shop.example.com'
+    const name = h.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/[/?#].*$/, '').replace(/:[0-9]*$/, '').toLowerCase();
+    const nameBare = name.startsWith('*.') ? name.slice(2) : name;
+    const fits = name !== h && isValidName(nameBare, NameRule.DNS_1123_SUBDOMAIN) && nameBare.includes('.');
+    return { message: 'is not a valid host name', fix: fits ? `write '${name}' (the host name only: no scheme, port or path)` : undefined };
   },
 });
 const pathType = v.oneOf(['Prefix', 'Exact', 'ImplementationSpecific'] as const);
