@@ -8,6 +8,8 @@ import { CONSTRUCT_METADATA_FILE } from '../synth/cdk8s-internals';
 import { mirror, mirrorFiles, publish } from './publish';
 import { App, AppOutput, AppProps, cliFolder, ConstructMetadata } from './app';
 import { deliveryFiles, DeliveryProps } from './delivery';
+import { ENVIRONMENTS_PROPS } from './specs';
+import { checkProps } from '../core/validation';
 
 /** Overrides of values `V`: any part of them; objects are merged key by key, arrays and scalars replaced. */
 export type Overrides<V> = {
@@ -95,12 +97,10 @@ export class Environments<V extends object> {
   private readonly apps = new Map<string, App>();
 
   constructor(props: EnvironmentsProps<V>) {
+    checkProps(ENVIRONMENTS_PROPS, props, 'Environments');
     this.props = props;
     this.outdir = props.outdir ?? process.env.TIMONEL_OUTDIR ?? 'dist';
-    if (!isPlainObject(props.defaults)) {
-      fail({ path: 'Environments', prop: 'defaults', message: 'must be an object of values', value: props.defaults });
-    }
-    this.names = Object.keys(props.environments ?? {});
+    this.names = Object.keys(props.environments);
     if (this.names.length === 0) {
       fail({ path: 'Environments', prop: 'environments', message: 'must name at least one environment', value: props.environments, fix: "add one, e.g. environments: { dev: {} }" });
     }

@@ -142,7 +142,10 @@ export function closest(word: string, candidates: readonly string[]): string | u
       bestDistance = d;
     }
   }
-  return best !== undefined && bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
+  if (best !== undefined && bestDistance <= Math.max(1, Math.floor(word.length / 3))) return best;
+  // A shortened word ('argo' for 'argocd', 'post' for 'postgresql'): the one candidate it starts.
+  const starts = w.length >= 3 ? candidates.filter((c) => c.toLowerCase().startsWith(w)) : [];
+  return starts.length === 1 ? starts[0] : undefined;
 }
 
 function distance(a: string, b: string): number {

@@ -243,6 +243,30 @@ describe('Environments', () => {
       expectError(() => envs({ environments: {} }), /'environments' must name at least one environment/);
     });
 
+    test('fails when a prop is misspelled or mistyped, before anything is built or written', () => {
+      // a typo of outdir once left the default 'dist' to be replaced by this run's environments
+      const mine = path.join(tmp, 'dist');
+      envs().synth();
+      const before = files(mine);
+      const e = thrown(() => new Environments<Values>({ defaults: DEFAULTS, environments: { dev: {}, prod: { valuse: { replicas: 3 } } as any }, build, outDir: mine } as any));
+      expect(e.message.split('\n')).toEqual([
+        '[Environments] has 2 invalid props:',
+        `  'outDir' is not a known prop, got '${mine}'. Allowed: 'defaults', 'environments', 'build', 'outdir', 'only', 'appProps', 'delivery'. Fix: did you mean 'outdir'?`,
+        "  'environments.prod.valuse' is not a known environment option, got {\"replicas\":3}. Allowed: 'values', 'valuesFile'. Fix: did you mean 'values'?",
+      ]);
+      expect(files(mine)).toEqual(before);
+      expectError(() => envs({ delivery: { tool: 'argo' } as any }), /^\[Environments\] 'delivery.tool' is not one of the allowed values, got 'argo'.*Fix: did you mean 'argocd'\?/);
+      expectError(() => envs({ delivery: { tool: 'argocd', repo: 'x' } as any }), /'delivery.repo' is not a known delivery option.*did you mean 'repository'\?/);
+      expectError(() => envs({ build: 'web' as any }), /'build' must be a function, got 'web'/);
+      expectError(() => envs({ defaults: [] as any }), /'defaults' must be an object of values, got \[\]/);
+    });
+
+    test('fails when appProps sets what Environments sets itself, saying where to set it', () => {
+      expectError(() => envs({ appProps: { outdir: 'out' } as any }), /'appProps.outdir' is set by Environments: <outdir>\/<environment>, got 'out'.*Fix: set 'outdir' on Environments/);
+      expectError(() => envs({ appProps: { delivery: 'flux' } as any }), /'appProps.delivery' is set by Environments: 'delivery.tool'.*Fix: set 'delivery: \{ tool \}' on Environments/);
+      expectError(() => envs({ appProps: { outputFileExtenson: '.yaml' } as any }), /did you mean 'outputFileExtension'\?/);
+    });
+
     test('fails when the chosen environment does not exist', () => {
       expectError(() => envs({ only: 'stage' }), /'only' is not one of the environments, got 'stage'. Allowed: 'dev', 'prod'/);
       process.env.TIMONEL_ENV = 'qa';

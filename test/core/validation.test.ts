@@ -106,4 +106,10 @@ describe('closest', () => {
     expect(() => checkProps(protocol, { protocol: 'Sctp' }, 'shop/web')).toThrow(/Fix: did you mean 'SCTP'\?$/);
     expect(() => checkProps(protocol, { pathType: 'implementationspecific' }, 'shop/web')).toThrow(/Fix: did you mean 'ImplementationSpecific'\?$/);
   });
+
+  test('suggests the one name a shortened word starts, and nothing when several or too short', () => {
+    expect(closest('argo', ['kubectl', 'argocd', 'flux'])).toBe('argocd');
+    expect(closest('pre', ['pre-sync', 'pre-delete'])).toBeUndefined();
+    expect(closest('ar', ['argocd'])).toBeUndefined();
+  });
 });
