@@ -71,13 +71,66 @@ export const annotationMap: Spec<Record<string, string>> = v.record(v.string(), 
 /** What a CIDR is, for messages. */
 export const CIDR_ALLOWED = "an IPv4 or IPv6 address with a prefix length, e.g. '203.0.113.0/24' or '2001:db8::/32'";
 
-/** What is wrong with a CIDR (an IPv4 or IPv6 address with a prefix length), or undefined. */
+/**
+ * What is wrong with a CIDR (an IPv4 or IPv6 address with a prefix length), or undefined. An
+ * address with bits set past the prefix ('198.51.100.7/24') is a problem: it is either the
+ * network ('198.51.100.0/24') or one host ('/32') written wrongly, and which one only the user knows.
+ */
 export function cidrProblem(cidr: string): Problem | undefined {
   const [addr, bits, extra] = cidr.split('/');
   const family = isIP(addr ?? '');
   if (bits === undefined && family) return { message: 'is an address without a prefix length', allowed: CIDR_ALLOWED, fix: `write '${cidr}/${family === 4 ? 32 : 128}' for this one address` };
-  if (!family || extra !== undefined || !/^[0-9]+$/.test(bits) || Number(bits) > (family === 4 ? 32 : 128)) return { message: 'is not a CIDR', allowed: CIDR_ALLOWED };
-  return undefined;
+  if (!family || addr.includes('%') || extra !== undefined || !/^[0-9]+$/.test(bits) || Number(bits) > (family === 4 ? 32 : 128)) return { message: 'is not a CIDR', allowed: CIDR_ALLOWED };
+  const width = family === 4 ? 32 : 128;
+  const value = family === 4 ? ipv4Bits(addr) : ipv6Bits(addr);
+  const hostBits = BigInt(width - Number(bits));
+  const network = (value >> hostBits) << hostBits;
+  if (network === value) return undefined;
+  const net = `${family === 4 ? formatIpv4(network) : formatIpv6(network)}/${bits}`;
+  return {
+    message: `has host bits set past its /${bits} prefix (its network is ${net})`,
+    allowed: `${CIDR_ALLOWED}, with no bits set past the prefix`,
+    fix: `write '${net}' (the network) or '${addr}/${width}' (one host)`,
+  };
+}
+
+function ipv4Bits(addr: string): bigint {
+  return addr.split('.').reduce((n, octet) => (n << 8n) | BigInt(Number(octet)), 0n);
+}
+
+// '::' expanded, an embedded IPv4 tail ('::ffff:192.0.2.1') as two groups; `addr` is valid (isIP).
+function ipv6Bits(addr: string): bigint {
+  let a = addr;
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(a);
+  if (v4) {
+    const n = ipv4Bits(v4[1]);
+    a = `${a.slice(0, v4.index)}${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`;
+  }
+  const [head, tail] = a.includes('::') ? a.split('::') : [a, undefined];
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
+  return groups.reduce((n, g) => (n << 16n) | BigInt(parseInt(g, 16)), 0n);
+}
+
+function formatIpv4(n: bigint): string {
+  return [24n, 16n, 8n, 0n].map((s) => String((n >> s) & 0xffn)).join('.');
+}
+
+// RFC 5952: lowercase, no leading zeros, the longest run of two or more zero groups as '::'.
+function formatIpv6(n: bigint): string {
+  const groups = Array.from({ length: 8 }, (_, i) => Number((n >> BigInt(16 * (7 - i))) & 0xffffn));
+  let best = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8;) {
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength) [best, bestLength] = [i, j - i];
+    i = j > i ? j : i + 1;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (best < 0) return hex.join(':');
+  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLength).join(':')}`;
 }
 
 /** A CIDR: an IPv4 or IPv6 address with a prefix length. */
@@ -317,4 +370,15 @@ export const urlScheme: Spec<string> = v.string({
 });
 
 /** An env var name. */
-export const envName: Spec<string> = v.string({ samples: ['DATABASE_URL'], check: (s) => envNameProblem(s) && { message: 'is not a valid variable name' } });
+export const envName: Spec<string> = v.string({
+  allowed: "an env var name: letters, digits, '_', '-' and '.', not starting with a digit, e.g. 'DATABASE_URL'",
+  samples: ['DATABASE_URL'],
+  check: (s) => envNameProblem(s) && { message: 'is not a valid variable name', fix: envNameFix(s) },
+});
+
+// 'my addr' -> 'MY_ADDR', '1url' -> '_1URL'.
+function envNameFix(name: string): string {
+  const near = name.trim().replace(/[^-._a-zA-Z0-9]+/g, '_').replace(/^_+|_+$/g, '').toUpperCase();
+  if (near === '') return "write a name such as 'DATABASE_URL'";
+  return `write '${/^[0-9]/.test(near) ? `_${near}` : near}'`;
+}

@@ -162,6 +162,11 @@ function distance(a: string, b: string): number {
   return row[b.length];
 }
 
+/** A string or number as the user would write it in TypeScript: 'a' (single quotes), 443. */
+function literal(value: string | number): string {
+  return typeof value === 'string' && !/['\\\n]/.test(value) ? `'${value}'` : JSON.stringify(value);
+}
+
 function typeProblem(value: unknown, allowed: string, fix?: string): Problem {
   return { message: `must be ${allowed}, but is ${typeName(value)}`, allowed, fix };
 }
@@ -190,7 +195,8 @@ export interface IntOptions {
   /** @default INT32_MAX (a Kubernetes int32 field) */
   readonly max?: number;
   readonly allowed?: string;
-  readonly fix?: string;
+  /** How to fix a bad value; a function gets the value (e.g. to answer a port name with its number). */
+  readonly fix?: string | ((value: unknown) => string | undefined);
   /** The message for a value out of range. @default 'must be a whole number of at least <min>' / 'must be at most <max>' */
   readonly message?: string;
 }
@@ -233,8 +239,9 @@ export const v = {
       allowed,
       shape: { kind: 'int', min, max },
       check(value, path, ctx) {
+        const fixOf = (x: unknown) => (typeof opts.fix === 'function' ? opts.fix(x) : opts.fix);
         if (typeof value !== 'number') {
-          const fix = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? `write it as a number: ${value.trim()}` : opts.fix;
+          const fix = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? `write it as a number: ${value.trim()}` : fixOf(value);
           ctx.report(path, value, typeProblem(value, 'a whole number', fix));
           return false;
         }
@@ -242,7 +249,7 @@ export const v = {
         // Worded as validateWholeNumber words it, so both read the same.
         if (!Number.isInteger(value) || value < min) message = opts.message ?? `must be a whole number of at least ${min}`;
         else if (value > max) message = opts.message ?? `must be at most ${max}`;
-        if (message) ctx.report(path, value, { message, allowed, fix: opts.fix });
+        if (message) ctx.report(path, value, { message, allowed, fix: fixOf(value) });
         return !message;
       },
     };
@@ -283,6 +290,12 @@ export const v = {
       shape: { kind: 'enum', values },
       check(value, path, ctx) {
         if ((values as readonly unknown[]).includes(value)) return true;
+        // A value of another kind (a list where one value goes) is a type problem, so that a
+        // union can try its other forms (`envForm: ['addr', 'uri']` names 'uri', not the list).
+        if (!values.some((x) => typeof x === typeof value)) {
+          ctx.report(path, value, typeProblem(value, allowed, typeof opts.fix === 'function' ? opts.fix(value) : opts.fix));
+          return false;
+        }
         const near = typeof value === 'string' ? closest(value, values.filter((x): x is L & string => typeof x === 'string')) : undefined;
         const fix = near !== undefined ? `did you mean '${near}'?` : typeof opts.fix === 'function' ? opts.fix(value) : opts.fix;
         ctx.report(path, value, { message: 'is not one of the allowed values', allowed, fix });
@@ -300,9 +313,8 @@ export const v = {
       shape: { kind: 'array', item, minItems },
       check(value, path, ctx) {
         if (!Array.isArray(value)) {
-          const fix = opts.typeFix?.(value) ?? (typeof value === 'string' || typeof value === 'number' ? `wrap it in brackets: [${JSON.stringify(value)}]` : undefined);
-          const problem = typeProblem(value, 'an array', fix);
-          ctx.report(path, value, opts.allowed !== undefined ? { ...problem, allowed: opts.allowed } : problem);
+          const fix = opts.typeFix?.(value) ?? (typeof value === 'string' || typeof value === 'number' ? `wrap it in brackets: [${literal(value)}]` : undefined);
+          ctx.report(path, value, { ...typeProblem(value, 'a list', fix), allowed });
           return false;
         }
         if (value.length < minItems) {
@@ -487,10 +499,13 @@ function objectSpec<T>(specs: Record<string, AnySpec<unknown>>, opts: ObjectOpti
         return false;
       }
       const before = ctx.issues.length;
+      // Fields an unknown key is taken for ('port' for 'ports'): its "did you mean" says it all.
+      const meant = new Set<string>();
       for (const [k, x] of Object.entries(value)) {
         if (k in specs || x === undefined) continue;
         const home = nestedHome(k, specs);
         const near = closest(k, names);
+        if (!home && near) meant.add(near);
         ctx.report(keyPath(path, k), x, {
           message: `is not a known ${what}`,
           allowed: names.length <= 12 ? names.map((n) => `'${n}'`).join(', ') : undefined,
@@ -501,7 +516,7 @@ function objectSpec<T>(specs: Record<string, AnySpec<unknown>>, opts: ObjectOpti
         const x = value[k];
         const p = keyPath(path, k);
         if (x === undefined) {
-          if (spec.required) ctx.add(p, { message: 'is required', allowed: spec.allowed, ...spec.missing });
+          if (spec.required && !meant.has(k)) ctx.add(p, { message: 'is required', allowed: spec.allowed, ...spec.missing });
           continue;
         }
         spec.check(x, p, ctx);
@@ -537,10 +552,7 @@ export function checkProps<T>(spec: AnySpec<T>, props: unknown, where: PropsScop
  * `allowEgress.ports[0].protocol`; throws one TimonelError with every problem. Returns the value.
  */
 export function checkValue<T>(spec: AnySpec<T>, value: unknown, where: PropsScope, prop: string): T {
-  const ctx = new Context();
-  spec.check(value, prop, ctx);
-  const error = TimonelError.all(typeof where === 'string' ? { path: where } : { scope: where }, ctx.issues);
-  if (error) throw error;
+  checkArgs(where, [[spec, value, prop]]);
   return value as T;
 }
 
@@ -557,6 +569,25 @@ export function propsIssues(spec: AnySpec<unknown>, props: unknown): PropIssue[]
     spec.check(props, '', ctx);
   }
   return ctx.issues;
+}
+
+/**
+ * Checks the arguments of a method or factory, each against its spec and under its own path
+ * (`allowEgress.cidrs`, `allowEgress` for an options object whose keys are then
+ * `allowEgress.ports`), and throws one TimonelError with every problem of all of them (checkValue
+ * for one). An undefined argument is only a problem when its spec is required.
+ */
+export function checkArgs(where: PropsScope, args: ReadonlyArray<readonly [spec: AnySpec<unknown>, value: unknown, path: string]>): void {
+  const ctx = new Context();
+  for (const [spec, value, path] of args) {
+    if (value === undefined) {
+      if (spec.required) ctx.add(path, { message: 'is required', allowed: spec.allowed, ...spec.missing });
+    } else {
+      spec.check(value, path, ctx);
+    }
+  }
+  const error = TimonelError.all(typeof where === 'string' ? { path: where } : { scope: where }, ctx.issues);
+  if (error) throw error;
 }
 
 const CHECKED = new WeakSet<object>();

@@ -1,5 +1,5 @@
 import { TimonelError } from '../../src/core/errors';
-import { checkProps, closest, propsIssues, v } from '../../src/core/validation';
+import { checkArgs, checkProps, closest, propsIssues, v } from '../../src/core/validation';
 import { thrown } from '../support/util';
 
 interface Props {
@@ -85,6 +85,47 @@ describe('checkProps', () => {
 
   test('treats a key set to undefined as left out', () => {
     expect(propsIssues(SPEC, { image: 'x', replicas: undefined, typo: undefined })).toEqual([]);
+  });
+});
+
+describe('shared wording of the specs', () => {
+  test("fails when a misspelled key stands for a required one, with the did-you-mean alone (no second 'is required')", () => {
+    expect(() => checkProps(SPEC, { imag: 'x' }, 'shop/web')).toThrow(
+      /^\[shop\/web\] 'imag' is not a known prop, got 'x'\. Allowed: .*\. Fix: did you mean 'image'\?$/,
+    );
+  });
+
+  test('fails when a list is given one value, saying it must be a list and writing it in brackets', () => {
+    const spec = v.object<{ tags?: string[]; ports?: number[] }>()({ tags: v.array(v.string(), { allowed: 'a list of tags' }), ports: v.array(v.int()) });
+    expect(() => checkProps(spec, { tags: 'a' }, 'x')).toThrow("[x] 'tags' must be a list, but is a string, got 'a'. Allowed: a list of tags. Fix: wrap it in brackets: ['a']");
+    expect(() => checkProps(spec, { ports: 443 }, 'x')).toThrow('Fix: wrap it in brackets: [443]');
+  });
+
+  test('fails when an item of a list of choices is wrong, naming the item (a list is not taken for one bad choice)', () => {
+    const forms = ['host-port', 'addr', 'url'] as const;
+    const spec = v.object<{ form?: string | string[] }>()({ form: v.union(v.oneOf(forms), v.array(v.oneOf(forms), { minItems: 1 })) as any });
+    expect(() => checkProps(spec, { form: ['addr', 'uri'] }, 'x')).toThrow(
+      "[x] 'form[1]' is not one of the allowed values, got 'uri'. Allowed: 'host-port', 'addr', 'url'. Fix: did you mean 'url'?",
+    );
+  });
+
+  test('an int fix can depend on the value', () => {
+    const spec = v.object<{ port?: number }>()({ port: v.int({ min: 1, fix: (x) => (typeof x === 'string' ? `no names: ${x}` : undefined) }) });
+    expect(() => checkProps(spec, { port: 'http' }, 'x')).toThrow('Fix: no names: http');
+    expect(thrown(() => checkProps(spec, { port: 0 }, 'x')).fix).toBeUndefined();
+  });
+
+  test('checkArgs checks each argument under its own path and reports them together', () => {
+    const list = v.required(v.array(v.string(), { minItems: 1 }));
+    const opts = v.object<{ ports?: number[] }>()({ ports: v.array(v.int()) }, { what: 'option of f' });
+    expect(() => checkArgs('shop/web', [[list, ['a'], 'f.list'], [opts, { ports: [1] }, 'f']])).not.toThrow();
+    expect(() => checkArgs('shop/web', [[opts, undefined, 'f']])).not.toThrow();
+    const e = thrown(() => checkArgs('shop/web', [[list, undefined, 'f.list'], [opts, { port: 1 }, 'f']]));
+    expect(e.message).toBe([
+      '[shop/web] has 2 invalid props:',
+      "  'f.list' is required. Allowed: an array of a string",
+      "  'f.port' is not a known option of f, got 1. Allowed: 'ports'. Fix: did you mean 'ports'?",
+    ].join('\n'));
   });
 });
 

@@ -24,7 +24,7 @@ describe('WebApp props', () => {
     ['a null init container', { initContainers: [null] }, 'initContainers[0]: must be an object, but is null'],
     ['a fractional health path', { healthPath: 1.5 }, "healthPath: must be a string, but is a number (write a string such as '/')"],
     ['a null name', { name: null }, "name: must be a string, but is null (write a string such as 'db')"],
-    ['extra ports as a string', { extraPorts: '-1' }, 'extraPorts: must be an array, but is a string (wrap it in brackets: ["-1"])'],
+    ['extra ports as a string', { extraPorts: '-1' }, "extraPorts: must be a list, but is a string (wrap it in brackets: ['-1'])"],
     ['no surge and no unavailable', { rollout: { maxSurge: 0 } }, "rollout.maxSurge: and maxUnavailable cannot both be 0: the rollout could never replace a pod (keep maxSurge at '25%' (the default) or allow maxUnavailable: 1)"],
     ["a surge of '25'", { rollout: { maxSurge: '25' } }, "rollout.maxSurge: must be a pod count or a percentage (write 25 (a number) or '25%')"],
     ["a surge of '25.5%'", { rollout: { maxSurge: '25.5%' } }, "rollout.maxSurge: must be a pod count or a whole percentage (write '26%')"],
@@ -50,7 +50,7 @@ describe('WebApp props', () => {
 
 describe('BatchJob props', () => {
   test.each([
-    ['a command as a string', { command: 'run.sh' }, 'command: must be an array, but is a string (wrap it in brackets: ["run.sh"])'],
+    ['a command as a string', { command: 'run.sh' }, "command: must be a list, but is a string (wrap it in brackets: ['run.sh'])"],
     ['a null command item', { command: [null] }, 'command[0]: must be a string, but is null'],
     ["suspend: 'true'", { suspend: 'true' }, 'suspend: must be true or false, but is a string (write true without quotes)'],
     ['a cron-only prop without a schedule', { timeZone: 'Etc/UTC' }, "timeZone: only applies to a scheduled BatchJob (a CronJob), but there is no 'schedule' (set 'schedule', or remove 'timeZone')"],
@@ -63,7 +63,7 @@ describe('StatefulStore and preset props', () => {
   const credentials = StoreCredentials.fromSecret('db-credentials');
 
   test.each([
-    ['storage as an object', { storage: { mountPath: '/data' } }, 'storage: must be an array, but is an object'],
+    ['storage as an object', { storage: { mountPath: '/data' } }, 'storage: must be a list, but is an object'],
     ['credentials as a plain reference', { credentials: { secretName: 's', keys: {} } }, "credentials: must be StoreCredentials.fromSecret(...), fromExternalSecret(...) or fromLiteralsINSECURE(...), but is an object (wrap the Secret: credentials: StoreCredentials.fromSecret('db-credentials', { keys: { ... } }))"],
   ])('fails on %s', (_what, props, problem) => {
     expect(problems(STATEFUL_STORE_PROPS, { image: IMAGE, port: 5432, ...props })).toEqual([problem]);
