@@ -6,11 +6,14 @@ import { trafficDefaultsOf } from '../core/chart-context';
 import { DEFAULTS } from '../core/defaults';
 import type { IngressControllerRef } from '../core/traffic';
 import { fail } from '../core/errors';
-import { NameRule, nameFromParts, validateName } from '../core/names';
+import { NameRule, nameFromParts } from '../core/names';
 import { isConnectable } from './endpoint';
-import { cidrProblem, CIDR_ALLOWED, portNumber, protocol } from '../core/specs';
-import { checkValue, Spec, v } from '../core/validation';
 import { intOrString } from '../core/probes';
+import { AnySpec, checkArgs } from '../core/validation';
+import {
+  ADMIT_ANY_SOURCE_OPTIONS, ADMIT_INGRESS_CONTROLLER_OPTIONS, ALLOW_EGRESS_OPTIONS, APP_EGRESS_OPTIONS, CIDRS_EGRESS_OPTIONS,
+  EGRESS_CIDRS, EGRESS_NAMESPACE, INTERNET_EGRESS_OPTIONS, NAMESPACE_EGRESS_OPTIONS,
+} from './network-specs';
 import type { ConnectionEndpoint, DnsEgress } from './endpoint';
 
 /** The pods a traffic rule is about: a workload's name, namespace, selector and labels. */
@@ -91,8 +94,8 @@ export class EgressTarget {
   public static cidrs(cidrs: readonly string[], options: EgressPortsOptions): EgressTarget {
     return new EgressTarget(`cidrs ${Array.isArray(cidrs) ? cidrs.join(', ') : String(cidrs)}`, (scope, prop) => {
       options = optionsOf(options, scope, prop);
-      if (!Array.isArray(cidrs) || cidrs.length === 0) fail({ scope, prop, message: 'needs at least one CIDR', value: cidrs, allowed: "CIDRs such as '203.0.113.0/24' or '2001:db8::/32'" });
-      return [{ to: cidrs.map((c) => ({ ipBlock: { cidr: validateCidr(c, scope, prop) } })), ports: requiredPorts(options, scope, prop) }];
+      checkArgs(scope, [[EGRESS_CIDRS, cidrs, `${prop}.cidrs`], [CIDRS_EGRESS_OPTIONS, options, prop]]);
+      return [{ to: cidrs.map((c) => ({ ipBlock: { cidr: c } })), ports: toPorts(options.ports) }];
     });
   }
 
@@ -104,10 +107,8 @@ export class EgressTarget {
   public static internet(options: InternetEgressOptions): EgressTarget {
     return new EgressTarget('the internet', (scope, prop) => {
       options = optionsOf(options, scope, prop);
-      if (options.except !== undefined && !Array.isArray(options.except)) {
-        fail({ scope, prop: `${prop}.except`, message: 'must be a list of CIDRs', value: options.except, allowed: CIDR_ALLOWED, fix: `wrap it in brackets: [${JSON.stringify(options.except)}]` });
-      }
-      const except = (options.except ?? DEFAULTS.traffic.privateRanges).map((c) => validateCidr(c, scope, `${prop}.except`));
+      checkArgs(scope, [[INTERNET_EGRESS_OPTIONS, options, prop]]);
+      const except = options.except ?? DEFAULTS.traffic.privateRanges;
       const v4 = except.filter((c) => isIP(c.split('/')[0]) === 4);
       const v6 = except.filter((c) => isIP(c.split('/')[0]) === 6);
       return [{
@@ -115,7 +116,7 @@ export class EgressTarget {
           { ipBlock: { cidr: '0.0.0.0/0', except: v4.length ? v4 : undefined } },
           { ipBlock: { cidr: '::/0', except: v6.length ? v6 : undefined } },
         ],
-        ports: requiredPorts(options, scope, prop),
+        ports: toPorts(options.ports),
       }];
     });
   }
@@ -124,13 +125,13 @@ export class EgressTarget {
   public static namespace(namespace: string, options: NamespaceEgressOptions = {}): EgressTarget {
     return new EgressTarget(`namespace '${namespace}'`, (scope, prop) => {
       options = optionsOf(options, scope, prop);
-      validateName(namespace, NameRule.DNS_1123_LABEL, { scope, prop: `${prop}.namespace` });
+      checkArgs(scope, [[EGRESS_NAMESPACE, namespace, `${prop}.namespace`], [NAMESPACE_EGRESS_OPTIONS, options, prop]]);
       return [{
         to: [{
           namespaceSelector: { matchLabels: { [DEFAULTS.connections.namespaceNameLabel]: namespace } },
           podSelector: options.podLabels ? { matchLabels: { ...options.podLabels } } : undefined,
         }],
-        ports: optionalPorts(options, scope, prop),
+        ports: options.ports && toPorts(options.ports),
       }];
     });
   }
@@ -146,6 +147,8 @@ export class EgressTarget {
       });
     }
     return new EgressTarget(`app '${target.node.path}'`, (scope, prop, client) => {
+      options = optionsOf(options, scope, prop);
+      checkArgs(scope, [[APP_EGRESS_OPTIONS, options, prop]]);
       const e = target.endpoint;
       if (client.namespace !== e.namespace && (client.namespace === undefined || e.namespace === undefined)) {
         fail({
@@ -154,7 +157,7 @@ export class EgressTarget {
         });
       }
       const ns = client.namespace !== e.namespace ? { namespaceSelector: { matchLabels: { [DEFAULTS.connections.namespaceNameLabel]: e.namespace! } } } : {};
-      const ports = options.ports ? optionalPorts(options, scope, prop) : [{ protocol: e.protocol ?? 'TCP', port: intOrString(e.targetPort) }];
+      const ports = options.ports ? toPorts(options.ports) : [{ protocol: e.protocol ?? 'TCP', port: intOrString(e.targetPort) }];
       return [{ to: [{ ...ns, podSelector: { matchLabels: { ...e.selectorLabels } } }], ports }];
     });
   }
@@ -250,14 +253,9 @@ export class NetworkAccess {
 
   /** Declares that the ingress controller forwards to these ports (an Ingress, a Gateway route): admitted even once isolated. */
   public admitIngressController(options: AdmitIngressControllerOptions): this {
-    options = optionsOf(options, this.key, 'admitIngressController');
+    options = checkOptions(ADMIT_INGRESS_CONTROLLER_OPTIONS, options, this.key, 'admitIngressController');
     const c = options.controller ?? trafficDefaultsOf(this.key).ingressController ?? DEFAULTS.traffic.ingressController;
-    const prop = 'ingressController';
-    validateName(c.namespace, NameRule.DNS_1123_LABEL, { scope: this.key, prop: `${prop}.namespace` });
-    if (!c.podLabels || typeof c.podLabels !== 'object') {
-      fail({ scope: this.key, prop: `${prop}.podLabels`, message: 'must be a map of labels', value: c.podLabels, fix: "e.g. { 'app.kubernetes.io/name': 'ingress-nginx' }" });
-    }
-    const ports = requiredPorts(options, this.key, prop);
+    const ports = toPorts(options.ports);
     this.ingressState().entries.push({
       from: [{
         namespaceSelector: { matchLabels: { [DEFAULTS.connections.namespaceNameLabel]: c.namespace } },
@@ -271,8 +269,8 @@ export class NetworkAccess {
 
   /** Declares ports open to any source (a LoadBalancer/NodePort Service, a public app): admitted even once isolated. */
   public admitAnySource(options: AdmitAnySourceOptions): this {
-    options = optionsOf(options, this.key, 'admitAnySource');
-    this.ingressState().entries.push({ ports: requiredPorts(options, this.key, 'public') });
+    options = checkOptions(ADMIT_ANY_SOURCE_OPTIONS, options, this.key, 'admitAnySource');
+    this.ingressState().entries.push({ ports: toPorts(options.ports) });
     this.sync();
     return this;
   }
@@ -287,7 +285,7 @@ export class NetworkAccess {
         fix: typeof t?.node?.path === 'string' ? `wrap the construct: allowEgress(EgressTarget.app(${t.node.id}), ...)` : 'use EgressTarget.cidrs(...), .internet(...), .namespace(...) or .app(...)',
       });
     }
-    options = optionsOf(options, this.key, 'allowEgress');
+    options = checkOptions(ALLOW_EGRESS_OPTIONS, options, this.key, 'allowEgress');
     const rules = target._rules(this.key, this.subject, 'allowEgress');
     let s = EGRESS.get(this.key);
     if (!s) {
@@ -307,7 +305,13 @@ export class NetworkAccess {
       s = Object.assign(state, { policy });
       EGRESS.set(this.key, s);
     }
-    s.rules.push(...rules);
+    // An allowance given twice (or by two calls that mean the same) is written once, in first-call order.
+    const seen = new Set(s.rules.map(canonical));
+    for (const rule of rules.map(dedupeLists)) {
+      const key = canonical(rule);
+      if (!seen.has(key)) s.rules.push(rule);
+      seen.add(key);
+    }
     if (options.dns === 'any') s.dns = 'any';
     return this;
   }
@@ -365,38 +369,29 @@ function optionsOf<T extends object>(options: T | undefined, scope: IConstruct, 
   return options;
 }
 
-function requiredPorts(options: { readonly ports?: ReadonlyArray<number | TrafficPort> }, scope: IConstruct, prop: string): k8s.NetworkPolicyPort[] {
-  if (!Array.isArray(options?.ports) || options.ports.length === 0) {
-    fail({ scope, prop: `${prop}.ports`, message: 'needs at least one port', value: options?.ports, allowed: 'port numbers or { port, endPort?, protocol? }', fix: 'e.g. { ports: [443] }' });
-  }
-  return toPorts(options.ports, scope, `${prop}.ports`);
+/** Options checked against `spec` (reported as `<prop>.<option>`); `{}` for undefined. */
+function checkOptions<T extends object>(spec: AnySpec<T>, options: T | undefined, scope: IConstruct, prop: string): T {
+  options = optionsOf(options, scope, prop);
+  checkArgs(scope, [[spec, options, prop]]);
+  return options;
 }
 
-function optionalPorts(options: { readonly ports?: ReadonlyArray<number | TrafficPort> }, scope: IConstruct, prop: string): k8s.NetworkPolicyPort[] | undefined {
-  return options.ports === undefined ? undefined : requiredPorts(options, scope, prop);
-}
-
-/** A port of a traffic rule: a number, or `{ port, endPort?, protocol? }`. */
-const TRAFFIC_PORT: Spec<number | TrafficPort> = v.union(
-  portNumber,
-  v.object<TrafficPort>()({ port: v.required(portNumber), endPort: portNumber, protocol }, {
-    what: 'port field',
-    check: (p, r) => {
-      if (p.endPort !== undefined && p.endPort < p.port) r.issue('endPort', { message: `must be at least port (${p.port})`, value: p.endPort });
-    },
-  }),
-  'a port number, or { port, endPort?, protocol? }',
-);
-
-function toPorts(ports: ReadonlyArray<number | TrafficPort>, scope: IConstruct, prop: string): k8s.NetworkPolicyPort[] {
-  return checkValue(v.array(TRAFFIC_PORT), ports, scope, prop).map((p) => {
+// The ports are checked (network-specs.ts) before they get here.
+function toPorts(ports: ReadonlyArray<number | TrafficPort>): k8s.NetworkPolicyPort[] {
+  return ports.map((p) => {
     const spec: TrafficPort = typeof p === 'number' ? { port: p } : p;
     return { protocol: spec.protocol ?? 'TCP', port: intOrString(spec.port), endPort: spec.endPort };
   });
 }
 
-function validateCidr(cidr: string, scope: IConstruct, prop: string): string {
-  const problem = typeof cidr === 'string' ? cidrProblem(cidr) : { message: 'is not a CIDR', allowed: CIDR_ALLOWED };
-  if (problem) fail({ scope, prop, value: cidr, ...problem });
-  return cidr;
+// A rule with the same peers or ports listed twice ('cidrs(['a', 'a'])', ports [443, 443]) lists each once.
+function dedupeLists(rule: k8s.NetworkPolicyEgressRule): k8s.NetworkPolicyEgressRule {
+  const unique = <T>(xs: T[] | undefined) => xs && xs.filter((x, i) => xs.findIndex((y) => canonical(y) === canonical(x)) === i);
+  return { ...rule, to: unique(rule.to), ports: unique(rule.ports) };
+}
+
+/** A value as JSON with sorted keys and without undefined fields: equal for rules that mean the same. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x)
+    ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x));
 }

@@ -184,7 +184,7 @@ describe('probe timing', () => {
 
   test('fails when Probe.exec gets a command line, splitting it into words (or sh -c for shell syntax)', () => {
     expect(thrown(() => Probe.exec('cat /tmp/healthy' as any)).message).toBe(
-      "[Probe.exec] 'command' must be an array, but is a string, got 'cat /tmp/healthy'. Allowed: a non-empty array of strings, e.g. ['cat', '/tmp/healthy']. Fix: write Probe.exec(['cat', '/tmp/healthy'])",
+      "[Probe.exec] 'command' must be a list, but is a string, got 'cat /tmp/healthy'. Allowed: a non-empty array of strings, e.g. ['cat', '/tmp/healthy']. Fix: write Probe.exec(['cat', '/tmp/healthy'])",
     );
     expect(() => Probe.exec('test -f /tmp/alive && echo ok' as any)).toThrow(/Fix: the command runs without a shell: write Probe\.exec\(\['sh', '-c', 'test -f \/tmp\/alive && echo ok'\]\)$/);
   });

@@ -80,11 +80,12 @@ describe('NetworkAccess: ingress', () => {
   });
 
   test.each([
-    ['no ports', (a: NetworkAccess) => a.admitAnySource({ ports: [] }), "'public.ports' needs at least one port, got []"],
-    ['a bad port', (a: NetworkAccess) => a.admitIngressController({ ports: [70000] }), "'ingressController.ports[0]' must be a port number, got 70000"],
-    ['a bad port in a port object', (a: NetworkAccess) => a.admitIngressController({ ports: [{ port: 70000 }] }), "'ingressController.ports[0].port' must be a port number, got 70000"],
-    ['an end port before the port', (a: NetworkAccess) => a.admitAnySource({ ports: [{ port: 9000, endPort: 8000 }] }), "'public.ports[0].endPort' must be at least port (9000), got 8000"],
-    ['a bad controller namespace', (a: NetworkAccess) => a.admitIngressController({ ports: [80], controller: { namespace: 'Ingress', podLabels: {} } }), "'ingressController.namespace'"],
+    ['no ports', (a: NetworkAccess) => a.admitAnySource({ ports: [] }), "'admitAnySource.ports' must have at least 1 item, got []"],
+    ['a bad port', (a: NetworkAccess) => a.admitIngressController({ ports: [70000] }), "'admitIngressController.ports[0]' must be a port number, got 70000. Allowed: an integer from 1 to 65535"],
+    ['a bad port in a port object', (a: NetworkAccess) => a.admitIngressController({ ports: [{ port: 70000 }] }), "'admitIngressController.ports[0].port' must be a port number, got 70000"],
+    ['an end port before the port', (a: NetworkAccess) => a.admitAnySource({ ports: [{ port: 9000, endPort: 8000 }] }), "'admitAnySource.ports[0].endPort' must be at least port (9000), got 8000"],
+    ['a bad controller namespace', (a: NetworkAccess) => a.admitIngressController({ ports: [80], controller: { namespace: 'Ingress', podLabels: {} } }), "'admitIngressController.controller.namespace' is not a valid DNS-1123 label, got 'Ingress'"],
+    ['an unknown option', (a: NetworkAccess) => a.admitAnySource({ ports: [80], protocol: 'UDP' } as any), "'admitAnySource.protocol' is not a known option of admitAnySource, got 'UDP'. Allowed: 'ports'. Fix: remove it"],
   ])('fails when given %s', (_w, call, message) => {
     const { api } = apps();
     expect(() => call(NetworkAccess.of(api))).toThrow(message);
@@ -139,19 +140,18 @@ describe('allowEgress', () => {
   });
 
   test.each([
-    ['a CIDR without a prefix', () => EgressTarget.cidrs(['203.0.113.0'], { ports: [443] }), "'allowEgress' is an address without a prefix length, got '203.0.113.0'. Allowed: an IPv4 or IPv6 address with a prefix length, e.g. '203.0.113.0/24' or '2001:db8::/32'. Fix: write '203.0.113.0/32' for this one address"],
-    ['no CIDR', () => EgressTarget.cidrs([], { ports: [443] }), "'allowEgress' needs at least one CIDR"],
-    ['no ports for the internet', () => EgressTarget.internet({ ports: [] }), "'allowEgress.ports' needs at least one port"],
-    ['a bad exception', () => EgressTarget.internet({ ports: [443], except: ['10.0.0.0/33'] }), "'allowEgress.except' is not a CIDR, got '10.0.0.0/33'"],
+    ['a CIDR without a prefix', () => EgressTarget.cidrs(['203.0.113.0'], { ports: [443] }), "'allowEgress.cidrs[0]' is an address without a prefix length, got '203.0.113.0'. Allowed: an IPv4 or IPv6 address with a prefix length, e.g. '203.0.113.0/24' or '2001:db8::/32'. Fix: write '203.0.113.0/32' for this one address"],
+    ['no CIDR', () => EgressTarget.cidrs([], { ports: [443] }), "'allowEgress.cidrs' must have at least 1 item, got []. Allowed: a list of at least one CIDR"],
+    ['no ports for the internet', () => EgressTarget.internet({ ports: [] }), "'allowEgress.ports' must have at least 1 item, got []"],
+    ['a bad exception', () => EgressTarget.internet({ ports: [443], except: ['10.0.0.0/33'] }), "'allowEgress.except[0]' is not a CIDR, got '10.0.0.0/33'"],
     ['a bad namespace', () => EgressTarget.namespace('Bad_NS'), "'allowEgress.namespace'"],
-    ['an endPort below the port', () => EgressTarget.cidrs(['192.0.2.0/24'], { ports: [{ port: 9000, endPort: 8000 }] }), "'allowEgress.ports[0].endPort' must be at least port (9000), got 8000"],
-    ['a lowercase protocol', () => EgressTarget.cidrs(['192.0.2.0/24'], { ports: [{ port: 53, protocol: 'udp' as any }] }), "[shop/web] 'allowEgress.ports[0].protocol' is not one of the allowed values, got 'udp'. Allowed: 'TCP', 'UDP', 'SCTP'. Fix: did you mean 'UDP'?"],
-    ['a port that is not a number', () => EgressTarget.namespace('x', { ports: ['443' as any] }), "'allowEgress.ports[0]' must be a port number, or { port, endPort?, protocol? }, but is a string, got '443'"],
+    ['an endPort below the port', () => EgressTarget.cidrs(['192.0.2.0/24'], { ports: [{ port: 9000, endPort: 8000 }] }), "'allowEgress.ports[0].endPort' must be at least port (9000), got 8000. Fix: write endPort: 9000 or more, or leave it out for one port"],
+    ['a port that is not a number', () => EgressTarget.namespace('x', { ports: ['443' as any] }), "'allowEgress.ports[0]' must be a port number from 1 to 65535, or { port, endPort?, protocol? }, but is a string, got '443'"],
     ['something else', () => ({}) as EgressTarget, "'allowEgress' needs an EgressTarget, got {}"],
-    ['no CIDR list', () => EgressTarget.cidrs(undefined as any, { ports: [443] }), "'allowEgress' needs at least one CIDR, got undefined"],
+    ['no CIDR list', () => EgressTarget.cidrs(undefined as any, { ports: [443] }), "'allowEgress.cidrs' is required."],
     ['null options', () => EgressTarget.cidrs(['192.0.2.0/24'], null as any), "'allowEgress.options' must be an object of options, got null"],
-    ['no internet options', () => EgressTarget.internet(undefined as any), "'allowEgress.ports' needs at least one port, got undefined"],
-    ['a single exception', () => EgressTarget.internet({ ports: [443], except: '10.0.0.0/8' as any }), "'allowEgress.except' must be a list of CIDRs, got '10.0.0.0/8'"],
+    ['no internet options', () => EgressTarget.internet(undefined as any), "'allowEgress.ports' is required. Allowed: a list of at least one port: a port number from 1 to 65535, or { port, endPort?, protocol? }, e.g. [443]. Fix: pass the destination ports, e.g. { ports: [443] }"],
+    ['a single exception', () => EgressTarget.internet({ ports: [443], except: '10.0.0.0/8' as any }), "'allowEgress.except' must be a list, but is a string, got '10.0.0.0/8'. Allowed: a list of CIDRs: an IPv4 or IPv6 address with a prefix length, e.g. '203.0.113.0/24' or '2001:db8::/32'. Fix: wrap it in brackets: ['10.0.0.0/8']"],
     ['no namespace', () => EgressTarget.namespace(undefined as any), "'allowEgress.namespace' is required"],
     ['null namespace options', () => EgressTarget.namespace('x', null as any), "'allowEgress.options' must be an object of options, got null"],
     ['undefined', () => undefined as unknown as EgressTarget, "[shop/web] 'allowEgress' needs an EgressTarget, got undefined."],
@@ -169,7 +169,7 @@ describe('allowEgress', () => {
 
   test.each([undefined, null])('fails when NetworkAccess.of is given %p', (w) => {
     expect(() => NetworkAccess.of(w as any)).toThrow(/^\[NetworkAccess\.of\] 'workload' needs a workload construct/);
-    expect(() => NetworkAccess.of(apps().web).admitIngressController(undefined as any)).toThrow(/'ingressController\.ports' needs at least one port/);
+    expect(() => NetworkAccess.of(apps().web).admitIngressController(undefined as any)).toThrow(/'admitIngressController\.ports' is required/);
     expect(() => NetworkAccess.of(apps().web).admitAnySource(null as any)).toThrow(/'admitAnySource\.options' must be an object of options, got null/);
   });
 
@@ -181,5 +181,99 @@ describe('allowEgress', () => {
     const { web } = apps();
     const bare = new WebApp(newChart('bare'), 'x', { image: IMAGE });
     expect(() => web.allowEgress(EgressTarget.app(bare))).toThrow("crosses namespaces but the target's chart has no namespace");
+  });
+});
+
+describe('allowEgress: every argument and option is checked', () => {
+  // From a variable (as a typo often is), so tsc does not catch the unknown key.
+  const opts = (o: object) => o as any;
+  test.each([
+    ['a typo of podLabels, which would allow every pod of the namespace', () => EgressTarget.namespace('monitoring', opts({ podLabel: { app: 'otel' }, ports: [4317] })),
+      `[shop/web] 'allowEgress.podLabel' is not a known option of EgressTarget.namespace, got {"app":"otel"}. Allowed: 'ports', 'podLabels'. Fix: did you mean 'podLabels'?`],
+    ['a typo of ports on a namespace, which would allow every port', () => EgressTarget.namespace('monitoring', opts({ podLabels: { app: 'otel' }, port: 4317 })),
+      "[shop/web] 'allowEgress.port' is not a known option of EgressTarget.namespace, got 4317. Allowed: 'ports', 'podLabels'. Fix: did you mean 'ports'?"],
+    ['a typo of ports on an app', () => EgressTarget.app(apps().api, opts({ port: 9999 })),
+      "[shop/web] 'allowEgress.port' is not a known option of EgressTarget.app, got 9999. Allowed: 'ports'. Fix: did you mean 'ports'?"],
+    ['a typo of except', () => EgressTarget.internet(opts({ ports: [443], exept: ['10.0.0.0/8'] })),
+      `[shop/web] 'allowEgress.exept' is not a known option of EgressTarget.internet, got ["10.0.0.0/8"]. Allowed: 'ports', 'except'. Fix: did you mean 'except'?`],
+    // the unknown key is the problem, not a second "'ports' is required"
+    ['port instead of ports', () => EgressTarget.internet(opts({ port: 443 })),
+      /^\[shop\/web\] 'allowEgress\.port' is not a known option of EgressTarget\.internet, got 443\. Allowed: 'ports', 'except'\. Fix: did you mean 'ports'\?$/],
+    ['a typo on cidrs', () => EgressTarget.cidrs(['192.0.2.0/24'], opts({ ports: [443], protocol: 'UDP' })),
+      "[shop/web] 'allowEgress.protocol' is not a known option of EgressTarget.cidrs, got 'UDP'. Allowed: 'ports'. Fix: remove it"],
+    ['one CIDR as a string', () => EgressTarget.cidrs('198.51.100.0/24' as any, { ports: [443] }),
+      "[shop/web] 'allowEgress.cidrs' must be a list, but is a string, got '198.51.100.0/24'. Allowed: a list of at least one CIDR: an IPv4 or IPv6 address with a prefix length, e.g. '203.0.113.0/24' or '2001:db8::/32'. Fix: wrap it in brackets: ['198.51.100.0/24']"],
+    ['one port as a number', () => EgressTarget.cidrs(['198.51.100.0/24'], { ports: 443 as any }),
+      "[shop/web] 'allowEgress.ports' must be a list, but is a number, got 443. Allowed: a list of at least one port: a port number from 1 to 65535, or { port, endPort?, protocol? }, e.g. [443]. Fix: wrap it in brackets: [443]"],
+    ['a named port', () => EgressTarget.internet({ ports: ['https'] as any }),
+      "[shop/web] 'allowEgress.ports[0]' must be a port number from 1 to 65535, or { port, endPort?, protocol? }, but is a string, got 'https'. Allowed: a port number from 1 to 65535, or { port, endPort?, protocol? }. Fix: write the port number: a named port only means something on the destination pod, which timonel does not know here; 'https' is usually 443"],
+    ['a named port in a port object', () => EgressTarget.namespace('monitoring', { ports: [{ port: 'otlp' as any }] }),
+      "[shop/web] 'allowEgress.ports[0].port' must be a whole number, but is a string, got 'otlp'. Allowed: a whole number. Fix: write the port number: a named port only means something on the destination pod, which timonel does not know here; 'otlp' is usually 4317"],
+    ['a port number as a string', () => EgressTarget.internet({ ports: ['443'] as any }), "Fix: write it as a number: 443"],
+    ['a lowercase protocol', () => EgressTarget.internet({ ports: [{ port: 53, protocol: 'udp' as any }] }),
+      "[shop/web] 'allowEgress.ports[0].protocol' is not one of the allowed values, got 'udp'. Allowed: 'TCP', 'UDP', 'SCTP'. Fix: did you mean 'UDP'?"],
+    ['a bad pod label', () => EgressTarget.namespace('monitoring', { podLabels: { app: 'o tel' } }), "[shop/web] 'allowEgress.podLabels.app' is not a valid label value, got 'o tel'"],
+    ['an empty port list on a namespace (it would mean every port)', () => EgressTarget.namespace('monitoring', { ports: [] }), "[shop/web] 'allowEgress.ports' must have at least 1 item, got []"],
+    ['a CIDR with host bits set', () => EgressTarget.cidrs(['198.51.100.7/24'], { ports: [443] }),
+      "[shop/web] 'allowEgress.cidrs[0]' has host bits set past its /24 prefix (its network is 198.51.100.0/24), got '198.51.100.7/24'. Allowed: an IPv4 or IPv6 address with a prefix length, e.g. '203.0.113.0/24' or '2001:db8::/32', with no bits set past the prefix. Fix: write '198.51.100.0/24' (the network) or '198.51.100.7/32' (one host)"],
+    ['an IPv6 CIDR with host bits set', () => EgressTarget.cidrs(['2001:db8::1/32'], { ports: [443] }),
+      "Fix: write '2001:db8::/32' (the network) or '2001:db8::1/128' (one host)"],
+    ['an exception with host bits set', () => EgressTarget.internet({ ports: [443], except: ['10.1.2.3/8'] }),
+      "[shop/web] 'allowEgress.except[0]' has host bits set past its /8 prefix (its network is 10.0.0.0/8), got '10.1.2.3/8'."],
+  ])('fails when given %s', (_w, target, message) => {
+    const { web } = apps();
+    expect(() => web.allowEgress(target())).toThrow(TimonelError);
+    expect(() => web.allowEgress(target())).toThrow(message);
+  });
+
+  test("fails when allowEgress's own options have a typo", () => {
+    const { web } = apps();
+    expect(() => web.allowEgress(EgressTarget.internet({ ports: [443] }), { dnss: 'any' } as any))
+      .toThrow("[shop/web] 'allowEgress.dnss' is not a known option of allowEgress, got 'any'. Allowed: 'dns'. Fix: did you mean 'dns'?");
+    expect(() => web.allowEgress(EgressTarget.internet({ ports: [443] }), { dns: 'all' as any }))
+      .toThrow("[shop/web] 'allowEgress.dns' is not one of the allowed values, got 'all'. Allowed: 'kube-dns', 'any'");
+  });
+
+  test('fails when several things are wrong, naming each', () => {
+    const { web } = apps();
+    expect(() => web.allowEgress(EgressTarget.cidrs(['198.51.100.7/24', '10.0.0.0/8'], opts({ ports: [443, 'https'], protcol: 'TCP' }))))
+      .toThrow(/has 3 invalid props:\n {2}'allowEgress\.cidrs\[0\]' has host bits set.*\n {2}'allowEgress\.protcol' is not a known option.*\n {2}'allowEgress\.ports\[1\]' must be a port number/);
+  });
+
+  test('a failed allowEgress leaves the workload as it was', () => {
+    const { web } = apps();
+    expect(() => web.allowEgress(EgressTarget.namespace('monitoring', opts({ podLabel: { app: 'otel' } })))).toThrow(TimonelError);
+    expect(NetworkAccess.of(web).egressPolicy).toBeUndefined();
+  });
+});
+
+describe('allowEgress: the same allowance twice is written once', () => {
+  const egressOf = (chart: any) => Testing.synth(chart).find((o: any) => o.metadata.name === 'shop-web-egress').spec.egress;
+
+  test('a repeated call, or two calls that mean the same, add no rule', () => {
+    const { chart, web, api } = apps();
+    web.allowEgress(EgressTarget.internet({ ports: [443] }))
+      .allowEgress(EgressTarget.namespace('monitoring', { podLabels: { app: 'otel', tier: 'collector' }, ports: [4317] }))
+      .allowEgress(EgressTarget.internet({ ports: [443] }))
+      .allowEgress(EgressTarget.app(api))
+      .allowEgress(EgressTarget.namespace('monitoring', { podLabels: { tier: 'collector', app: 'otel' }, ports: [{ port: 4317, protocol: 'TCP' }] }))
+      .allowEgress(EgressTarget.app(api));
+    const egress = egressOf(chart);
+    // internet, monitoring, api, then DNS: first-call order
+    expect(egress).toHaveLength(4);
+    expect(egress[0].to[0].ipBlock.cidr).toBe('0.0.0.0/0');
+    expect(egress[1].to[0].namespaceSelector.matchLabels).toEqual({ 'kubernetes.io/metadata.name': 'monitoring' });
+    expect(egress[2].to[0].podSelector.matchLabels['app.kubernetes.io/name']).toBe('api');
+    expect(egress[3].ports[0].port).toBe(53);
+  });
+
+  test('peers and ports listed twice in one rule are listed once; different ports stay apart', () => {
+    const { chart, web } = apps();
+    web.allowEgress(EgressTarget.cidrs(['192.0.2.0/24', '192.0.2.0/24'], { ports: [443, 443, { port: 443, protocol: 'UDP' }] }))
+      .allowEgress(EgressTarget.cidrs(['192.0.2.0/24'], { ports: [8443] }));
+    const egress = egressOf(chart);
+    expect(egress).toHaveLength(3);
+    expect(egress[0]).toEqual({ to: [{ ipBlock: { cidr: '192.0.2.0/24' } }], ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'UDP', port: 443 }] });
+    expect(egress[1].ports).toEqual([{ protocol: 'TCP', port: 8443 }]);
   });
 });
