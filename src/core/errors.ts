@@ -96,8 +96,11 @@ export function formatValue(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (typeof value === 'string') return `'${value}'`;
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  // A construct shows as its path, also inside a value ({ target: db } -> {"target":"<shop/db>"}).
+  const isConstruct = (x: any) => typeof x?.node?.path === 'string';
+  if (isConstruct(value)) return `'${(value as { node: { path: string } }).node.path}'`;
   try {
-    const json = JSON.stringify(value);
+    const json = JSON.stringify(value, (_k, x) => (isConstruct(x) ? `<${x.node.path}>` : x));
     if (json === undefined) return typeof value === 'function' ? `a function` : String(value);
     return json.length > 200 ? `${json.slice(0, 197)}...` : json;
   } catch {

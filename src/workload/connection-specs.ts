@@ -45,12 +45,12 @@ export const CONNECT_OPTIONS = v.object<ConnectOptions>()({
     v.array(dnsLabel, { minItems: 1, allowed: "a non-empty array of container names, e.g. ['main', 'migrate']" }),
     "'main', 'all', or a list of container names such as ['main', 'migrate']",
   ) as Spec<ConnectOptions['containers'] & {}>,
-}, { what: 'connect option' });
+}, { what: 'option of connectTo' });
 
 /** `connectTo(target, options)`'s options, reported as `connectTo.<option>`. */
 export const CONNECT_ARGS = v.object<{ connectTo?: ConnectOptions }>()({ connectTo: CONNECT_OPTIONS });
 
 /** `allowFrom(peer, options)`'s options, reported as `allowFrom.<option>`. */
 export const ALLOW_FROM_ARGS = v.object<{ allowFrom?: AllowFromOptions }>()({
-  allowFrom: v.object<AllowFromOptions>()({ allowCrossNamespace: v.boolean(), dns: v.oneOf(['kube-dns', 'any'] as const) }, { what: 'allowFrom option' }),
+  allowFrom: v.object<AllowFromOptions>()({ allowCrossNamespace: v.boolean(), dns: v.oneOf(['kube-dns', 'any'] as const) }, { what: 'option of allowFrom' }),
 });

@@ -9,7 +9,7 @@ import { ConnectionEndpoint, CredentialKeys, CredentialsRef, DnsEgress, IConnect
 
 export { isConnectable } from './endpoint';
 import { dnsRule, NetworkAccess, policyName } from './network';
-import { checkProps } from '../core/validation';
+import { checkProps, Problem } from '../core/validation';
 import { ALLOW_FROM_ARGS, CONNECT_ARGS } from './connection-specs';
 
 export type { CredentialRole, CredentialKeys, CredentialsRef, ConnectionEndpoint, IConnectable, DnsEgress } from './endpoint';
@@ -218,16 +218,56 @@ export function allowFrom(target: IConstruct, client: IConnectionClient, options
  */
 export function checkConnectable(client: IConstruct, target: unknown, verb: string): asserts target is IConnectable {
   if (isConnectable(target) && isConstruct(target)) return;
-  const construct = isConstruct(target);
+  if (isConstruct(target)) fail({ scope: client, prop: verb, value: target.node.path, ...notConnectable(target, client.node.id) });
   fail({
-    scope: client, prop: verb,
-    message: construct ? 'needs a target that serves a port (a Service), and this construct has none' : 'needs the construct to connect to',
-    value: received(target),
-    allowed: 'a StatefulStore, a WebApp or another IConnectable construct',
-    fix: construct
-      ? `connect to the workload that serves the port; to let '${(target as IConstruct).node.id}' reach this workload instead, call this.allowFrom(${(target as IConstruct).node.id}) on a workload that serves a port`
-      : missingFix(target, `${client.node.id}.${verb}(db)`),
+    scope: client, prop: verb, message: 'needs the construct to connect to', value: received(target),
+    allowed: CONNECTABLE_ALLOWED, fix: missingFix(target, `${client.node.id}.${verb}(db)`),
   });
+}
+
+/** What connectTo takes, in words. */
+export const CONNECTABLE_ALLOWED = 'a timonel workload that serves a port: a WebApp, a StatefulStore, a preset such as PostgreSQL or Redis, or another IConnectable';
+
+/**
+ * Why a construct cannot be connected to, and what to write instead: its workload for a part of
+ * one (`web.service`), a workload of a chart, the other direction for a workload that serves no
+ * port (a Worker), and allowEgress for a Service timonel did not build. `client` names the
+ * connecting workload in the examples.
+ */
+export function notConnectable(target: IConstruct, client = 'api'): Problem {
+  const id = target.node.id;
+  if (Chart.isChart(target)) {
+    const inside = target.node.findAll().filter((c) => c !== target && isConnectable(c) && Chart.of(c) === target).map((c) => c.node.id);
+    return {
+      message: 'is given a chart, but connects to one workload',
+      allowed: CONNECTABLE_ALLOWED,
+      fix: inside.length
+        ? `connect to a workload of the chart, e.g. ${client}.connectTo(${inside[0]}) (the ones that serve a port: ${inside.slice(0, 5).join(', ')}${inside.length > 5 ? ', …' : ''})`
+        : `connect to a workload that serves a port; chart '${id}' has none`,
+    };
+  }
+  for (let owner = target.node.scope; owner; owner = owner.node.scope) {
+    if (isConnectable(owner)) {
+      return {
+        message: `is given a part of '${owner.node.path}', not the workload`,
+        allowed: CONNECTABLE_ALLOWED,
+        fix: `connect to the workload itself: ${client}.connectTo(${owner.node.id})`,
+      };
+    }
+  }
+  if (isConnectionClient(target)) {
+    return {
+      message: 'is given a workload that serves no port, so nothing can connect to it',
+      allowed: CONNECTABLE_ALLOWED,
+      fix: `for traffic the other way, write ${id}.connectTo(${client}); only a workload that serves a port (a WebApp, a StatefulStore) can be connected to`,
+    };
+  }
+  return {
+    message: 'is given a construct that is not a timonel workload serving a port',
+    allowed: CONNECTABLE_ALLOWED,
+    fix: "connect to a timonel workload; to reach a Service timonel did not build (a kplus Service, another chart's or a Helm release's), allow the traffic with "
+      + `${client}.allowEgress(EgressTarget.namespace('<its namespace>', { podLabels: { … }, ports: [<its pod port>] })) (or EgressTarget.cidrs([...]) for addresses outside the cluster) and give ${client} its address with addEnv`,
+  };
 }
 
 /** True when `x` can be the client of a connection: a workload with pods, labels and a name. */
@@ -358,6 +398,15 @@ function connectionEnv(client: IConnectionClient, target: IConnectable, o: Conne
         value: o.env![role], allowed: [...used].join(', '), fix: form ? `add '${form}' to envForm` : undefined,
       });
     }
+  }
+  // Like a name for a variable no form sets: options that would make nothing are a mistake.
+  if (o.url !== undefined && !forms.includes('url')) {
+    const written = forms.length > 1 ? `the env forms ${forms.map((f) => `'${f}'`).join(', ')} set` : `the env form '${forms[0]}' sets`;
+    fail({
+      scope: client, prop: 'connectTo.url', message: `shapes a URL variable, but ${written} none`, value: o.url,
+      allowed: "'url' options together with envForm 'url'",
+      fix: `add 'url' to envForm: envForm: [${[...forms, 'url'].map((f) => `'${f}'`).join(', ')}]`,
+    });
   }
   const s = DEFAULTS.connections.envSuffixes;
   const nameOf = (role: keyof ConnectionEnvNames) => o.env?.[role] ?? `${prefix}_${s[role]}`;

@@ -1,15 +1,16 @@
 import { k8s } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
 import { validateImage } from '../core/image';
 import { NameRule } from '../core/names';
 import {
   absolutePath, annotationMap, checkProbeKinds, intOrPercent, parseIntOrPercent, checkProbePorts, checkUniquePorts, cpuQuantity, envMap, imageRef, labelMap, labelValue,
   nameSpec, portSpec, probe, quantity,
 } from '../core/specs';
-import { Fields, Reporter, Spec, v } from '../core/validation';
+import { Fields, Reporter, Spec, typeName, v } from '../core/validation';
 import { ConfigSource } from './config-source';
 import { GrantOptions, PermissionRule, RBAC_VERBS } from './rbac';
 import { ConfigExposure, WorkloadProps } from './workload';
-import { ConnectOptions, IConnectable, isConnectable } from './connections';
+import { CONNECTABLE_ALLOWED, ConnectOptions, IConnectable, isConnectable, notConnectable } from './connections';
 import { CONNECT_OPTIONS } from './connection-specs';
 import { AutoscalingOptions, DeploymentRolloutOptions } from './scaling';
 import { DEFAULTS } from '../core/defaults';
@@ -384,9 +385,15 @@ export const DEPLOYMENT_ROLLOUT = v.object<DeploymentRolloutOptions>()({
 });
 
 
+// A construct that cannot be connected to says why (notConnectable); anything else is a type
+// problem, so that `{ target, option }` is checked as the object form and its typo is named.
 const connectable = v.custom<IConnectable>(
-  'a StatefulStore, a WebApp or another IConnectable',
-  (x) => (isConnectable(x) ? undefined : { message: 'is not something to connect to (a StatefulStore, a WebApp or another IConnectable)' }),
+  CONNECTABLE_ALLOWED,
+  (x) => {
+    if (isConnectable(x)) return undefined;
+    if (typeof (x as IConstruct | undefined)?.node?.path === 'string') return notConnectable(x as IConstruct, 'worker');
+    return { message: `must be ${CONNECTABLE_ALLOWED}, but is ${typeName(x)}` };
+  },
   () => [],
 );
 
@@ -394,4 +401,4 @@ const connectable = v.custom<IConnectable>(
 export const CONNECTION = v.union(connectable, v.object<{ target: IConnectable; options?: ConnectOptions }>()({
   target: v.required(connectable),
   options: CONNECT_OPTIONS,
-}, { what: 'connection field' }), 'a StatefulStore, a WebApp, or { target, options }');
+}, { what: 'connection field' }), 'a StatefulStore, a WebApp or another timonel workload that serves a port, or { target, options }');

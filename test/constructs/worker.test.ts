@@ -171,6 +171,27 @@ describe('Worker connections', () => {
     expect(env).toEqual(expect.arrayContaining(['BROKER_HOST', 'API_HOST', 'API_PORT']));
   });
 
+  test.each<[string, (queue: any, chart: any) => unknown, string | RegExp]>([
+    ['a connection item has a typo of options', (queue) => ({ target: queue, option: { envPrefix: 'BROKER' } }),
+      `[shop/orders] 'connectTo[0].option' is not a known connection field, got {"envPrefix":"BROKER"}. Allowed: 'target', 'options'. Fix: did you mean 'options'?`],
+    ['a connection option has a typo', (queue) => ({ target: queue, options: { envFrom: 'addr' } }),
+      "[shop/orders] 'connectTo[0].options.envFrom' is not a known option of connectTo, got 'addr'. Allowed: 'allowCrossNamespace', 'dns', 'envPrefix', 'env', 'envForm', 'url', 'credentials', 'containers'. Fix: did you mean 'envForm'?"],
+    ['a connection names an unknown env form', (queue) => ({ target: queue, options: { envForm: ['addr', 'uri'] } }),
+      "[shop/orders] 'connectTo[0].options.envForm[1]' is not one of the allowed values, got 'uri'. Allowed: 'host-port', 'addr', 'url', 'none'. Fix: did you mean 'url'?"],
+    ['a connection target is a Service of a store', (queue) => queue.service,
+      /^\[shop\/orders\] 'connectTo\[0\]' is given a part of 'shop\/queue', not the workload, got 'shop\/queue\/Service'\..*Fix: connect to the workload itself: worker\.connectTo\(queue\)$/],
+    ['a connection target is the chart', (_queue, chart) => ({ target: chart }),
+      "[shop/orders] 'connectTo[0].target' is given a chart, but connects to one workload, got 'shop'. Allowed: a timonel workload that serves a port: a WebApp, a StatefulStore, a preset such as PostgreSQL or Redis, or another IConnectable. Fix: connect to a workload of the chart, e.g. worker.connectTo(queue) (the ones that serve a port: queue)"],
+    ['a connection item has two problems', (queue) => ({ target: queue, option: {}, other: queue }),
+      /'connectTo\[0\]\.option' is not a known connection field.*\n.*'connectTo\[0\]\.other' is not a known connection field, got 'shop\/queue'/],
+    ['a connection target is a name', () => 'queue',
+      "[shop/orders] 'connectTo[0]' must be a StatefulStore, a WebApp or another timonel workload that serves a port, or { target, options }, but is a string, got 'queue'"],
+  ])('fails when %s, naming it inside the item', (_what, item, message) => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const queue = new Redis(chart, 'queue', { credentials: StoreCredentials.fromSecret('queue-auth') });
+    expect(() => new Worker(chart, 'orders', { image: IMAGE, connectTo: [item(queue, chart) as any] })).toThrow(message);
+  });
+
   test('fails when something tries to allow traffic to a worker: it serves no port', () => {
     const chart = newChart('shop', { namespace: 'shop' });
     const api = new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' });

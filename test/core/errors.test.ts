@@ -88,6 +88,12 @@ describe('formatValue', () => {
     expect(text.endsWith('...')).toBe(true);
   });
 
+  test('shows a construct as its path, also inside an object (not as a circular object)', () => {
+    const db = new Construct(newChart('shop'), 'db');
+    expect(formatValue(db)).toBe("'shop/db'");
+    expect(formatValue({ target: db, option: { envPrefix: 'DB' } })).toBe('{"target":"<shop/db>","option":{"envPrefix":"DB"}}');
+  });
+
   test('falls back to String() for values JSON cannot render', () => {
     const circular: any = {};
     circular.self = circular;

@@ -1,4 +1,5 @@
 import { Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { TimonelError } from '../../src/core/errors';
 import { BatchJob } from '../../src/constructs/batch-job';
@@ -365,8 +366,71 @@ describe('connectTo bad input', () => {
   test('fails when the connectTo target is a construct that serves no port', () => {
     const { chart, api } = shop();
     const job = new BatchJob(chart, 'report', { image: 'ghcr.io/acme/report:1.0.0' });
-    expect(() => api.connectTo(job as any)).toThrow(/^\[shop\/api\] 'connectTo' needs a target that serves a port \(a Service\), and this construct has none, got 'shop\/report'/);
+    expect(() => api.connectTo(job as any)).toThrow(
+      "[shop/api] 'connectTo' is given a workload that serves no port, so nothing can connect to it, got 'shop/report'. Allowed: a timonel workload that serves a port: a WebApp, a StatefulStore, a preset such as PostgreSQL or Redis, or another IConnectable. Fix: for traffic the other way, write report.connectTo(api); only a workload that serves a port (a WebApp, a StatefulStore) can be connected to",
+    );
     expect(() => api.connectTo(new Construct(chart, 'plain') as any)).toThrow(/got 'shop\/plain'/);
+  });
+
+  test('fails when the connectTo target is a chart, naming the workloads in it', () => {
+    const { chart, api } = shop();
+    const other = newChart('billing', { namespace: 'shop' });
+    expect(() => api.connectTo(chart as any)).toThrow(
+      "[shop/api] 'connectTo' is given a chart, but connects to one workload, got 'shop'. Allowed: a timonel workload that serves a port: a WebApp, a StatefulStore, a preset such as PostgreSQL or Redis, or another IConnectable. Fix: connect to a workload of the chart, e.g. api.connectTo(db) (the ones that serve a port: db, api)",
+    );
+    expect(() => api.connectTo(other as any)).toThrow("Fix: connect to a workload that serves a port; chart 'billing' has none");
+  });
+
+  test("fails when the connectTo target is a workload's Service, pointing to the workload", () => {
+    const { chart, api } = shop();
+    const web = new WebApp(chart, 'web', { image: API_IMAGE });
+    expect(() => api.connectTo(web.service as any)).toThrow(
+      /^\[shop\/api\] 'connectTo' is given a part of 'shop\/web', not the workload, got 'shop\/web\/Service'\..*Fix: connect to the workload itself: api\.connectTo\(web\)$/,
+    );
+  });
+
+  test('fails when the connectTo target is a Service timonel did not build, saying to use allowEgress', () => {
+    const { chart, api } = shop();
+    const svc = new kplus.Service(chart, 'legacy', { ports: [{ port: 80 }] });
+    expect(() => api.connectTo(svc as any)).toThrow(
+      "[shop/api] 'connectTo' is given a construct that is not a timonel workload serving a port, got 'shop/legacy'. Allowed: a timonel workload that serves a port: a WebApp, a StatefulStore, a preset such as PostgreSQL or Redis, or another IConnectable. Fix: connect to a timonel workload; to reach a Service timonel did not build (a kplus Service, another chart's or a Helm release's), allow the traffic with api.allowEgress(EgressTarget.namespace('<its namespace>', { podLabels: { … }, ports: [<its pod port>] })) (or EgressTarget.cidrs([...]) for addresses outside the cluster) and give api its address with addEnv",
+    );
+    expect(api.pod.env.names).toEqual([]);
+  });
+
+  test('fails when connectTo or allowFrom options have a typo, with did-you-mean', () => {
+    const { db, api } = shop();
+    const opts = (o: object) => o as any;
+    expect(() => api.connectTo(db, opts({ envFrom: 'addr' }))).toThrow(
+      "[shop/api] 'connectTo.envFrom' is not a known option of connectTo, got 'addr'. Allowed: 'allowCrossNamespace', 'dns', 'envPrefix', 'env', 'envForm', 'url', 'credentials', 'containers'. Fix: did you mean 'envForm'?",
+    );
+    expect(() => db.allowFrom(api, opts({ allowCrossNamespaces: true }))).toThrow(
+      "[shop/db] 'allowFrom.allowCrossNamespaces' is not a known option of allowFrom, got true. Allowed: 'allowCrossNamespace', 'dns'. Fix: did you mean 'allowCrossNamespace'?",
+    );
+    expect(api.pod.env.names).toEqual([]);
+  });
+
+  test('fails when an env name in connectTo is not a variable name, saying what one is', () => {
+    const { db, api } = shop();
+    expect(() => api.connectTo(db, { envForm: 'addr', env: { addr: 'my addr' } })).toThrow(
+      "[shop/api] 'connectTo.env.addr' is not a valid variable name, got 'my addr'. Allowed: an env var name: letters, digits, '_', '-' and '.', not starting with a digit, e.g. 'DATABASE_URL'. Fix: write 'MY_ADDR'",
+    );
+  });
+
+  test('fails when an envForm item is unknown, naming the item', () => {
+    const { db, api } = shop();
+    expect(() => api.connectTo(db, { envForm: ['addr', 'uri' as any] })).toThrow(
+      "[shop/api] 'connectTo.envForm[1]' is not one of the allowed values, got 'uri'. Allowed: 'host-port', 'addr', 'url', 'none'. Fix: did you mean 'url'?",
+    );
+  });
+
+  test("fails when url options are given without envForm 'url', as env names are", () => {
+    const { db, api } = shop();
+    expect(() => api.connectTo(db, { url: { scheme: 'postgres' } })).toThrow(
+      `[shop/api] 'connectTo.url' shapes a URL variable, but the env form 'host-port' sets none, got {"scheme":"postgres"}. Allowed: 'url' options together with envForm 'url'. Fix: add 'url' to envForm: envForm: ['host-port', 'url']`,
+    );
+    expect(() => api.connectTo(db, { envForm: ['addr', 'host-port'], url: { path: '/x' } })).toThrow("the env forms 'addr', 'host-port' set none");
+    expect(api.pod.env.names).toEqual([]);
   });
 
   test('fails when a one-off BatchJob connects to nothing, before saying it is built', () => {
