@@ -57,7 +57,10 @@ export interface AdmitAnySourceOptions {
 
 /** Options of `EgressTarget.cidrs`. */
 export interface EgressPortsOptions {
-  /** The destination ports; at least one. */
+  /**
+   * The destination ports; at least one, as numbers (a named port such as 'https' only means
+   * something on the destination pod, which timonel does not know here).
+   */
   readonly ports: ReadonlyArray<number | TrafficPort>;
 }
 
@@ -69,7 +72,7 @@ export interface InternetEgressOptions extends EgressPortsOptions {
 
 /** Options of `EgressTarget.namespace` and `EgressTarget.app`. */
 export interface PodEgressOptions {
-  /** The destination ports. @default - every port (namespace); the app's port (app) */
+  /** The destination ports, as numbers; at least one when given. @default - every port (namespace); the app's port (app) */
   readonly ports?: ReadonlyArray<number | TrafficPort>;
 }
 
@@ -90,7 +93,10 @@ export interface AllowEgressOptions {
  * from its first `allowEgress` on): addresses, "the internet", a namespace, or another app.
  */
 export class EgressTarget {
-  /** These CIDRs (IPv4 or IPv6, e.g. a payment API's '203.0.113.0/24'), on these ports. */
+  /**
+   * These CIDRs (IPv4 or IPv6, e.g. a payment API's '203.0.113.0/24'), on these ports. Each is a
+   * network: '198.51.100.7/24' (bits set past the prefix) is an error; write '198.51.100.0/24' or '198.51.100.7/32'.
+   */
   public static cidrs(cidrs: readonly string[], options: EgressPortsOptions): EgressTarget {
     return new EgressTarget(`cidrs ${Array.isArray(cidrs) ? cidrs.join(', ') : String(cidrs)}`, (scope, prop) => {
       options = optionsOf(options, scope, prop);
@@ -275,7 +281,11 @@ export class NetworkAccess {
     return this;
   }
 
-  /** Lets the workload send to `target` (plus DNS); from the first allowance on, its egress is restricted. */
+  /**
+   * Lets the workload send to `target` (plus DNS); from the first allowance on, its egress is
+   * restricted. The target's arguments and options are checked now (an unknown option is an
+   * error); an allowance given twice is written once.
+   */
   public allowEgress(target: EgressTarget, options: AllowEgressOptions = {}): this {
     if (!(target instanceof EgressTarget)) {
       const t = target as unknown as IConstruct | undefined;
