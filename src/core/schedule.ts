@@ -81,7 +81,8 @@ export function validateCronSchedule(schedule: string, opts: CheckOptions = {}):
     bad(`has ${fields.length} field${fields.length === 1 ? '' : 's'}; exactly five are required`, FIVE_FIELDS,
       "write all five fields, e.g. '0 3 * * *' for 03:00 every day (use '*' for 'every')");
   }
-  fields.forEach((token, i) => checkField(token, i, FIELDS[i], bad));
+  const values = fields.map((token, i) => checkField(token, i, FIELDS[i], bad));
+  checkSomeDayExists(fields, values[2], values[3], bad);
   return text;
 }
 
@@ -116,7 +117,9 @@ function everyAsCron(duration: string): string {
   return '*/5 * * * *';
 }
 
-function checkField(token: string, index: number, f: CronField, bad: Bad): void {
+/** Checks one field; returns the values it matches (`*` and `?`: every value of the field). */
+function checkField(token: string, index: number, f: CronField, bad: Bad): Set<number> {
+  const matches = new Set<number>();
   const where = `field ${index + 1} (${f.label})`;
   const span = f.max - f.min;
   const syntax = `${f.allowed}, as a comma list of *${f.question ? ', ?' : ''}, n, a-b, */n, a-b/n or a/n`;
@@ -147,14 +150,17 @@ function checkField(token: string, index: number, f: CronField, bad: Bad): void 
     const [range, step] = parts;
 
     let lo = f.min;
+    let hi = f.max;
     if (range === '?' && !f.question) {
       bad(`${where} '?' is only allowed in the day-of-month and day-of-week fields`, syntax, "use '*'");
     } else if (range !== '*' && range !== '?') {
       const ends = range.split('-');
       if (ends.length > 2) bad(`${where} '${item}' has more than one '-'`, syntax);
       lo = value(ends[0], item);
+      // 'a/n' runs from a to the end of the field; 'a' alone is just a.
+      hi = step !== undefined ? f.max : lo;
       if (ends.length === 2) {
-        const hi = value(ends[1], item);
+        hi = value(ends[1], item);
         if (lo > hi) {
           const named = /^[a-z]/i.test(ends[0]);
           // Ranges never wrap around: 22-2 is not "22:00 to 02:00".
@@ -175,7 +181,23 @@ function checkField(token: string, index: number, f: CronField, bad: Bad): void 
           `a step of ${n} only matches ${nameOf(lo, !/^\d/.test(range))}; write that value or a smaller step`);
       }
     }
+    const by = step !== undefined ? Number(step) : 1;
+    for (let n = lo; n <= hi; n += by) matches.add(n);
   }
+  return matches;
+}
+
+// The most days each month has (February in a leap year).
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+// With day-of-week '*' (or '?'), a run needs one of the days of the month in one of the months.
+function checkSomeDayExists(fields: readonly string[], days: Set<number>, months: Set<number>, bad: Bad): void {
+  if (fields[4] !== '*' && fields[4] !== '?') return;
+  const longest = Math.max(...[...months].map((m) => DAYS_IN_MONTH[m - 1]));
+  if (Math.min(...days) <= longest) return;
+  const names = [...months].map((m) => MONTHS[m - 1]).join(',');
+  bad(`never runs: no month in '${fields[3]}' (${names}) has day ${[...days].join(' or ')}`, FIVE_FIELDS,
+    `use a day from 1 to ${longest} (cron cannot say 'the last day of the month': run on day 1 of the next one instead)`);
 }
 
 function outOfRangeFix(f: CronField, n: number): string {

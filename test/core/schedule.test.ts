@@ -19,6 +19,10 @@ describe('validateCronSchedule', () => {
     '59 23 31 12 6',
     '0 0 1 */3 *',
     '*/59 * * * *',
+    '0 2 29 2 *', // leap years
+    '0 2 31 2 MON', // day-of-week given too: runs on Mondays in February
+    '0 2 30,31 2,3 *',
+    '0 2 15/20 * *',
   ])('accepts %s', (schedule) => {
     expect(validateCronSchedule(schedule)).toBe(schedule);
   });
@@ -60,6 +64,16 @@ describe('validateCronSchedule', () => {
     expect((error as TimonelError).prop).toBe('schedule');
     expect((error as TimonelError).value).toBe('0 24 * * *');
     expect((error as TimonelError).allowed).toBe('0-23');
+  });
+
+  test.each([
+    ['0 2 31 2 *', "no month in '2' (FEB) has day 31", 29],
+    ['0 2 30 FEB *', "no month in 'FEB' (FEB) has day 30", 29],
+    ['0 2 31 4,6 ?', "no month in '4,6' (APR,JUN) has day 31", 30],
+    ['0 2 31 2-6/2 *', "no month in '2-6/2' (FEB,APR,JUN) has day 31", 30],
+  ])('fails when %s never runs', (schedule, message, longest) => {
+    expect(() => validateCronSchedule(schedule)).toThrow(`'schedule' never runs: ${message}, got '${schedule}'`);
+    expect(() => validateCronSchedule(schedule)).toThrow(`Fix: use a day from 1 to ${longest} `);
   });
 
   test('fails when there are only four fields', () => {
