@@ -42,7 +42,7 @@ export function synth(options: SynthOptions = {}): SynthResult {
   const isTs = /\.(c|m)?ts$/.test(app);
   const tsconfig = path.join(cwd, 'tsconfig.json');
   if (isTs && (options.typecheck ?? fs.existsSync(tsconfig))) {
-    const failed = typecheck(cwd, tsconfig);
+    const failed = typecheck(cwd, tsconfig, app);
     if (failed) return { exitCode: 1, stderr: failed };
   }
   try {
@@ -164,14 +164,24 @@ function loadTypeScript(cwd: string): { module: typeof import('typescript'); tsc
   return undefined;
 }
 
-/** Runs `tsc --noEmit --incremental`; returns the text to print when it fails. */
-function typecheck(cwd: string, tsconfig: string): string | undefined {
+/**
+ * Runs `tsc --noEmit --incremental` on the project; an app file outside the tsconfig's files
+ * (`include`) is checked on its own with the same options. Returns the text to print when it fails.
+ */
+function typecheck(cwd: string, tsconfig: string, app: string): string | undefined {
   const ts = loadTypeScript(cwd);
   if (!ts) return 'error: type-checking needs TypeScript: npm install --save-dev typescript (or run timonel synth --no-typecheck)\n';
+  const failed = (output: string) => `${output}\nerror: the app does not type-check (above), so nothing was synthesized. Fix it, or run timonel synth --no-typecheck\n`;
   const r = spawnSync(process.execPath, [ts.tsc, '-p', tsconfig, '--noEmit', '--incremental', '--pretty', 'false'], { cwd, encoding: 'utf8' });
-  if (r.status === 0) return undefined;
-  const output = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
-  return `${output}\nerror: the app does not type-check (above), so nothing was synthesized. Fix it, or run timonel synth --no-typecheck\n`;
+  if (r.status !== 0) return failed(`${r.stdout ?? ''}${r.stderr ?? ''}`.trim());
+  const config = ts.module.parseJsonConfigFileContent(ts.module.readConfigFile(tsconfig, ts.module.sys.readFile).config, ts.module.sys, cwd);
+  if (config.fileNames.some((f) => path.resolve(cwd, f) === app)) return undefined;
+  const program = ts.module.createProgram([app], { ...config.options, noEmit: true, incremental: false, composite: false, tsBuildInfoFile: undefined });
+  const diagnostics = ts.module.getPreEmitDiagnostics(program);
+  if (diagnostics.length === 0) return undefined;
+  return failed(ts.module.formatDiagnostics(diagnostics, {
+    getCanonicalFileName: (f) => f, getCurrentDirectory: () => cwd, getNewLine: () => '\n',
+  }).trim());
 }
 
 /** Loads .ts files through TypeScript's transpiler, unless a loader (tsx, ts-node) is already there. */

@@ -119,6 +119,19 @@ describe('timonel synth', () => {
     expect(fs.existsSync(path.join(tmp, 'ran'))).toBe(true);
   }, 30_000);
 
+  test('fails when an app outside the tsconfig\'s files does not type-check (it is checked on its own)', () => {
+    write('tsconfig.json', [JSON.stringify({ compilerOptions: { strict: true, types: [] }, files: ['main.ts'] })]);
+    write('main.ts', ['export const ok: number = 1;']);
+    write('scratch/try.ts', ["const isolated: number = 'yes';", "require('fs').writeFileSync('ran', '');"]);
+    const r = synth('scratch/try.ts');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/scratch\/try\.ts\(1,7\): error TS2322: Type 'string' is not assignable to type 'number'\./);
+    expect(fs.existsSync(path.join(tmp, 'ran'))).toBe(false);
+    write('scratch/try.ts', ['declare const require: (id: string) => any;', 'const isolated: number = 1;', "require('fs').writeFileSync('ran', String(isolated));"]);
+    expect(synth('scratch/try.ts').status).toBe(0);
+    expect(fs.existsSync(path.join(tmp, 'ran'))).toBe(true);
+  }, 30_000);
+
   test('fails with usage when there is no app', () => {
     const r = synth();
     expect(r.status).toBe(2);
