@@ -88,7 +88,7 @@ export class App extends Cdk8sApp {
     this.applySetId = props.applySet === undefined ? undefined : resolveApplySet(this, props.applySet);
     this.traffic = props.traffic ?? {};
     this.name = props.name;
-    setAppContext(this, { traffic: this.traffic });
+    setAppContext(this, { traffic: this.traffic, delivery: this.delivery });
   }
 
   /**

@@ -11,7 +11,7 @@ import { profileOf } from '../policies/config';
 import { checkChart, configureChartPolicy, PolicyOptions } from '../policies/policy';
 import { Profile } from '../policies/profiles';
 import { SUPPRESS_PREFIX } from '../policies/suppression';
-import { chartToKube } from '../synth/cdk8s-internals';
+import { chartToKube, explainCycle } from '../synth/cdk8s-internals';
 import { orderForApply } from './order';
 import { CHART_PROPS } from './specs';
 import { childPath, checkProps } from '../core/validation';
@@ -139,7 +139,12 @@ export class TimonelChart extends Chart {
    */
   public toJson(): any[] {
     // cdk8s renders chartToKube's objects in order, one document each.
-    const rendered = super.toJson();
+    let rendered: any[];
+    try {
+      rendered = super.toJson();
+    } catch (e) {
+      throw explainCycle(e, this.node.root);
+    }
     const sources = chartToKube(this);
     const docs = sources.length === rendered.length
       ? orderForApply(rendered.map((doc, i) => ({ kind: doc?.kind, doc, source: sources[i] })), (x) => x.source).map((x) => x.doc)

@@ -4,12 +4,13 @@ import { Construct } from 'constructs';
 import { DEFAULTS } from '../core/defaults';
 import { checkConnectable, Connection, ConnectOptions, IConnectable, isConnectable } from '../workload/connections';
 import { EnvMap } from '../core/env';
+import { appContextOf } from '../core/chart-context';
 import { fail } from '../core/errors';
 import { NameRule } from '../core/names';
 import { validateCronSchedule, validateTimeZone } from '../core/schedule';
 import { checksum, Workload, WorkloadNaming, WorkloadProps } from '../workload/workload';
 import { validateWholeNumber } from '../core/numbers';
-import { childPath, checkProps } from '../core/validation';
+import { childPath, checkProps, isChecked } from '../core/validation';
 import { BATCH_JOB_PROPS } from './props/batch-job';
 
 /** When the Job's pods are restarted. `Always` is not allowed for Jobs. */
@@ -82,9 +83,9 @@ export interface BatchJobProps extends WorkloadProps {
   /** Seconds a run may take in all; then it fails and its pods stop, so a stuck run ends. @default 3600 */
   readonly activeDeadlineSeconds?: number;
   /**
-   * Seconds after it finishes that a Job is deleted with its pods. Beware with GitOps (Argo CD,
-   * Flux): a one-off Job deleted by its TTL is still in the manifests, so the next sync re-creates
-   * it and it runs again.
+   * Seconds after it finishes that a Job is deleted with its pods. A one-off Job deleted by its TTL
+   * is still in the manifests, so the next apply re-creates it and it runs again: in an App
+   * delivered by Argo CD or Flux (which re-apply all the time) a one-off Job's TTL is an error.
    * @default - unset: a finished one-off Job stays until its spec changes (a new name) and the old
    *   one is pruned; a CronJob's history limits remove its Jobs
    */
@@ -149,7 +150,7 @@ export class BatchJob extends Workload {
   private readonly settings: JobSettings;
 
   constructor(scope: Construct, id: string, props: BatchJobProps) {
-    super(scope, id, checkProps(BATCH_JOB_PROPS, props, childPath(scope, id)), naming(scope, id, props));
+    super(scope, id, isChecked(props) ? props : checkProps(BATCH_JOB_PROPS, props, childPath(scope, id)), naming(scope, id, props));
     const d = DEFAULTS.batchJob;
     const scheduled = props.schedule !== undefined;
     if (!scheduled) this.refuseCronOnlyProps(props);
@@ -178,6 +179,7 @@ export class BatchJob extends Workload {
     }
     const completions = props.completions === undefined ? undefined : this.wholeNumber('completions', props.completions, 1);
     const ttl = props.ttlSecondsAfterFinished;
+    if (!scheduled && ttl !== undefined) this.refuseTtlUnderGitOps(ttl);
 
     this.settings = {
       restartPolicy,
@@ -338,6 +340,23 @@ export class BatchJob extends Workload {
 
   private mainContainerName(): string {
     return this.pod.containerNames.main;
+  }
+
+  /**
+   * Argo CD and Flux re-create a deleted object that is still in the manifests: a one-off Job
+   * deleted by its TTL would run again after every TTL.
+   */
+  private refuseTtlUnderGitOps(ttl: number): void {
+    const delivery = appContextOf(this).delivery;
+    if (delivery !== 'argocd' && delivery !== 'flux') return;
+    const tool = delivery === 'argocd' ? 'Argo CD' : 'Flux';
+    fail({
+      scope: this, prop: 'ttlSecondsAfterFinished',
+      message: `deletes the finished Job, but the app is delivered by ${tool}, which re-creates a deleted Job that is still in the manifests, so it would run again after every TTL`,
+      value: ttl, allowed: `no TTL on a one-off Job delivered by ${tool} (a CronJob's Jobs may have one); a TTL with delivery 'kubectl'`,
+      fix: `remove ttlSecondsAfterFinished: the finished Job stays until its spec changes (a new name, a new run) and ${tool} prunes the old one; `
+        + `to remove it sooner, remove the BatchJob from the code and let ${tool} prune it`,
+    });
   }
 
   private refuseCronOnlyProps(props: BatchJobProps): void {

@@ -1,11 +1,24 @@
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { addDependency, contains, dependencyChain, dependencyOrigin, describeEdges, formatCycle, podObjectIn } from '../core/dependencies';
 import { fail } from '../core/errors';
+import { childPath, checkProps, markChecked } from '../core/validation';
 import { BatchJob, BatchJobProps } from './batch-job';
+import { MIGRATION_PROPS } from './props/migration';
 
-/** Props of a Migration: a one-off BatchJob (no schedule) and the workloads that wait for it. */
+/**
+ * Props of a Migration: a one-off BatchJob (no schedule, no CronJob props, no `suspend`, no TTL)
+ * and the workloads that wait for it.
+ */
 export interface MigrationProps extends Omit<BatchJobProps,
-'schedule' | 'timeZone' | 'concurrencyPolicy' | 'startingDeadlineSeconds' | 'successfulJobsHistoryLimit' | 'failedJobsHistoryLimit' | 'suspend'> {
-  /** The workloads whose new version rolls out only after the migration succeeded (e.g. the API). */
+'schedule' | 'timeZone' | 'concurrencyPolicy' | 'startingDeadlineSeconds' | 'successfulJobsHistoryLimit' | 'failedJobsHistoryLimit' | 'suspend'
+| 'ttlSecondsAfterFinished'> {
+  /**
+   * The workloads whose new version rolls out only after the migration succeeded (e.g. the API):
+   * workloads that run pods (a WebApp, Worker, StatefulStore, NodeAgent, BatchJob, or a cdk8s
+   * Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod), or constructs that contain some.
+   * Not what the migration connects to (it runs after those), nor the chart or app holding it.
+   */
   readonly before: readonly IConstruct[];
   /**
    * How Argo CD runs it: 'sync-wave' (a Job in its own sync wave, after the stores it connects to
@@ -39,22 +52,73 @@ export class Migration extends BatchJob {
   public readonly argocd: 'sync-wave' | 'pre-sync';
 
   constructor(scope: Construct, id: string, props: MigrationProps) {
-    super(scope, id, jobProps(props));
+    const checked = checkProps(MIGRATION_PROPS, props, childPath(scope, id));
+    super(scope, id, markChecked(jobProps(checked)));
     Object.defineProperty(this, MIGRATION, { value: true });
-    this.argocd = props.argocd ?? 'sync-wave';
-    if (this.argocd !== 'sync-wave' && this.argocd !== 'pre-sync') {
-      fail({ scope: this, prop: 'argocd', message: 'is not a way to run a migration', value: this.argocd, allowed: "'sync-wave' or 'pre-sync'" });
-    }
-    if (!Array.isArray(props.before) || props.before.length === 0) {
-      fail({ scope: this, prop: 'before', message: 'must name the workloads that wait for the migration', value: props.before, fix: 'before: [api]' });
-    }
-    for (const w of props.before) {
-      if (!w || typeof (w as IConstruct).node?.addDependency !== 'function') {
-        fail({ scope: this, prop: 'before', message: 'must hold constructs (workloads)', value: String(w) });
-      }
-      w.node.addDependency(this);
-    }
+    this.argocd = checked.argocd ?? 'sync-wave';
+    checked.before.forEach((w, i) => this.addBefore(w, `before[${i}]`));
   }
+
+  /** Makes `w` wait for the migration, unless it cannot: not a workload, or a cycle. */
+  private addBefore(w: IConstruct, prop: string): void {
+    const path = (c: IConstruct) => c.node.path || 'the app';
+    const examples = () => this.exampleBefore(w);
+    if (contains(w, this)) {
+      const what = w.node.scope === undefined ? 'app' : Chart.isChart(w) ? 'chart' : 'construct';
+      fail({
+        scope: this, prop,
+        message: `would make a dependency cycle: ${path(w)} => ${this.node.path} => ${path(w)}: the ${what} holds this Migration, which would wait for itself`,
+        value: path(w), allowed: 'workloads that do not hold the Migration',
+        fix: `list the workloads, not the ${what}${what === 'construct' ? ' that holds the Migration' : ''}: before: [${examples()}]`,
+      });
+    }
+    if (!podObjectIn(w)) {
+      const owner = owningWorkload(w);
+      fail({
+        scope: this, prop,
+        message: `${ApiObject.isApiObject(w) ? `is a ${w.kind}, which runs no pods` : 'runs no pods and holds no workload'}, so nothing would wait for the migration`,
+        value: w.node.path,
+        allowed: 'a workload that runs pods (a WebApp, Worker, StatefulStore, NodeAgent, BatchJob, or a cdk8s Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod), or a construct that contains one',
+        fix: owner
+          ? `'${w.node.path}' belongs to the workload '${owner.node.path}': write before: [${owner.node.id}]`
+          : `list the workloads that need the migrated schema, e.g. before: [${examples()}]; a construct that groups workloads works once they are created in it, before the Migration`,
+      });
+    }
+    const chain = dependencyChain(this, w);
+    if (chain) {
+      const connects = chain.length === 1 && dependencyOrigin(chain[0].via ?? chain[0])?.prop === 'connectTo' && dependencyOrigin(chain[0].via ?? chain[0])?.scope === this;
+      fail({
+        scope: this, prop,
+        message: `would make a dependency cycle: ${formatCycle([{ source: w, target: this }, ...chain])}`,
+        value: w.node.path, allowed: 'workloads the Migration does not depend on',
+        fix: connects
+          ? `a Migration runs after what it connects to; list in before only the workloads that need the migrated schema, e.g. before: [${examples()}]`
+          : `the Migration already comes after '${w.node.path}' (${describeEdges(chain)}); list in before only the workloads that need the migrated schema`,
+      });
+    }
+    addDependency(w, this, { scope: this, prop });
+  }
+
+  // Ids of workloads that could wait for the migration: in the chart, not the migration's own, not what it depends on.
+  private exampleBefore(given: IConstruct): string {
+    const chart = Chart.of(this);
+    const within = given.node.scope !== undefined && contains(given, this) && !Chart.isChart(given) ? given : chart;
+    const ids: string[] = [];
+    for (const c of within.node.findAll()) {
+      if (ids.length === 3) break;
+      if (!ApiObject.isApiObject(c) || !podObjectIn(c) || contains(this, c)) continue;
+      const owner = c.node.id === 'Resource' && c.node.scope ? c.node.scope : c;
+      if (Chart.isChart(owner) || dependencyChain(this, owner) !== undefined) continue;
+      if (!ids.includes(owner.node.id)) ids.push(owner.node.id);
+    }
+    return ids.length ? ids.join(', ') : 'api';
+  }
+}
+
+/** The workload that `c` (a Service, a policy, …) is part of, below its chart. */
+function owningWorkload(c: IConstruct): IConstruct | undefined {
+  for (let x = c.node.scope; x && !Chart.isChart(x); x = x.node.scope) if (podObjectIn(x)) return x;
+  return undefined;
 }
 
 function jobProps(props: MigrationProps): BatchJobProps {

@@ -15,6 +15,8 @@ export interface ChartContext {
 export interface AppContext {
   /** The app-wide traffic defaults. @default - none: DEFAULTS.traffic */
   readonly traffic?: TrafficDefaults;
+  /** How the app is delivered ('kubectl', 'argocd', 'flux'). @default - none: a plain cdk8s App */
+  readonly delivery?: 'kubectl' | 'argocd' | 'flux';
 }
 
 const APP_CONTEXT = Symbol.for('timonel.App');

@@ -305,7 +305,7 @@ export const v = {
   },
 
   /** An array of items of one spec. */
-  array<T>(item: Spec<T>, opts: { readonly minItems?: number; readonly allowed?: string; readonly typeFix?: (value: unknown) => string | undefined } = {}): Spec<T[]> {
+  array<T>(item: Spec<T>, opts: { readonly minItems?: number; readonly allowed?: string; readonly typeFix?: (value: unknown) => string | undefined; readonly tooFew?: Problem } = {}): Spec<T[]> {
     const minItems = opts.minItems ?? 0;
     const allowed = opts.allowed ?? `an array of ${item.allowed}`;
     return {
@@ -318,7 +318,7 @@ export const v = {
           return false;
         }
         if (value.length < minItems) {
-          ctx.report(path, value, { message: `must have at least ${minItems} item${minItems === 1 ? '' : 's'}`, allowed });
+          ctx.report(path, value, opts.tooFew ?? { message: `must have at least ${minItems} item${minItems === 1 ? '' : 's'}`, allowed });
           return false;
         }
         let ok = true;
@@ -468,6 +468,11 @@ export interface ObjectOptions<T> {
   readonly what?: string;
   /** The fix for a value that is not an object (e.g. `Probe.grpc(50051)` -> `Probe.grpc({ port: 50051 })`). @default - none */
   readonly typeFix?: (value: unknown) => string | undefined;
+  /**
+   * Keys that are not fields but that users write (a CronJob prop on a Migration), each with why
+   * it does not apply and what to do instead of the generic 'remove it'.
+   */
+  readonly refused?: Readonly<Record<string, { readonly why: string; readonly fix: string }>>;
 }
 
 /** Keys of F that T does not have must not be there (a spread cannot smuggle in a stale key). */
@@ -503,6 +508,11 @@ function objectSpec<T>(specs: Record<string, AnySpec<unknown>>, opts: ObjectOpti
       const meant = new Set<string>();
       for (const [k, x] of Object.entries(value)) {
         if (k in specs || x === undefined) continue;
+        const refused = opts.refused && Object.prototype.hasOwnProperty.call(opts.refused, k) ? opts.refused[k] : undefined;
+        if (refused) {
+          ctx.report(keyPath(path, k), x, { message: `is not a known ${what}: ${refused.why}`, fix: refused.fix });
+          continue;
+        }
         const home = nestedHome(k, specs);
         const near = closest(k, names);
         if (!home && near) meant.add(near);

@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { DEFAULTS } from '../core/defaults';
 import { EnvList, EnvMap, EnvValue } from '../core/env';
+import { addDependency } from '../core/dependencies';
 import { fail } from '../core/errors';
 import { intOrString } from '../core/probes';
 import { ConnectionEndpoint, CredentialKeys, CredentialsRef, DnsEgress, IConnectable, isConnectable } from './endpoint';
@@ -177,7 +178,7 @@ export function connect(client: IConnectionClient, target: IConnectable, options
   for (const list of lists) list.check(env.vars, source);
   const policies = addPolicies(client, target, e, options);
   for (const list of lists) list.add(env.vars, source);
-  client.node.addDependency(target);
+  addDependency(client, target, { scope: client, prop: 'connectTo' });
   const clientChart = Chart.of(client);
   const targetChart = Chart.of(target);
   if (clientChart !== targetChart) edgesOf(clientChart).add(targetChart);

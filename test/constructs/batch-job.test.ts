@@ -7,7 +7,8 @@ import { shortenName } from '../../src/core/names';
 import { ConfigExposure } from '../../src/workload/workload';
 import { reportsChart } from '../../src/examples/reports';
 import { expectValidManifests } from '../support/schema';
-import { all, one, podSpec } from '../support/util';
+import { all, one, podSpec, thrown } from '../support/util';
+import { App } from '../../src/app/app';
 import { PostgreSQL } from '../../src/constructs/presets/postgres';
 import { StoreCredentials } from '../../src/constructs/stateful-store';
 
@@ -212,6 +213,22 @@ describe('BatchJob props', () => {
     expect(spec.backoffLimit).toBe(0);
     expect(spec.activeDeadlineSeconds).toBe(600);
     expect(spec.ttlSecondsAfterFinished).toBe(0);
+  });
+
+  test('fails when a one-off Job has ttlSecondsAfterFinished and the app is delivered by Argo CD or Flux (it would run again after every TTL)', () => {
+    const inApp = (delivery: 'kubectl' | 'argocd' | 'flux', props: Partial<BatchJobProps>) => () => {
+      const chart = new TimonelChart(new App({ outdir: 'unused', delivery }), 'test');
+      return new BatchJob(chart, 'once', { image: IMAGE, ...props });
+    };
+    expect(thrown(inApp('argocd', { ttlSecondsAfterFinished: 600 })).message).toBe(
+      "[test/once] 'ttlSecondsAfterFinished' deletes the finished Job, but the app is delivered by Argo CD, which re-creates a deleted Job that is still in the manifests, "
+      + "so it would run again after every TTL, got 600. Allowed: no TTL on a one-off Job delivered by Argo CD (a CronJob's Jobs may have one); a TTL with delivery 'kubectl'. "
+      + 'Fix: remove ttlSecondsAfterFinished: the finished Job stays until its spec changes (a new name, a new run) and Argo CD prunes the old one; '
+      + 'to remove it sooner, remove the BatchJob from the code and let Argo CD prune it');
+    expect(thrown(inApp('flux', { ttlSecondsAfterFinished: 0 })).message).toMatch(/^\[test\/once\] 'ttlSecondsAfterFinished' deletes the finished Job, but the app is delivered by Flux, .* got 0\. .*let Flux prune it$/);
+    // kubectl applies only when asked (docs/batch-job.md); a CronJob's Jobs are the controller's, not in the manifests.
+    expect(one(Testing.synth(inApp('kubectl', { ttlSecondsAfterFinished: 600 })().node.scope as TimonelChart), 'Job').spec.ttlSecondsAfterFinished).toBe(600);
+    expect(inApp('argocd', { schedule: DAILY, ttlSecondsAfterFinished: 600 })).not.toThrow();
   });
 
   test('ttlSecondsAfterFinished on a CronJob is set when asked', () => {

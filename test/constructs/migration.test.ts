@@ -1,4 +1,13 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { App, AppProps } from '../../src/app/app';
+import { Redis } from '../../src/constructs/presets/redis';
+import { thrown } from '../support/util';
 import { TimonelChart } from '../../src/app/chart';
 import { Migration } from '../../src/constructs/migration';
 import { PostgreSQL } from '../../src/constructs/presets/postgres';
@@ -49,7 +58,131 @@ describe('Migration', () => {
 
   test('fails when before is empty or argocd is unknown', () => {
     expect(() => setup({ before: [] })).toThrow(TimonelError);
-    expect(() => setup({ before: [] })).toThrow(/\[shop\/migrate\] 'before' must name the workloads that wait for the migration/);
-    expect(() => setup({ argocd: 'post-sync' as any })).toThrow(/'argocd' is not a way to run a migration, got 'post-sync'/);
+    expect(() => setup({ before: [] })).toThrow(/\[shop\/migrate\] 'before' must name the workloads that wait for the migration, got \[\]\. Allowed: at least one a workload .*Fix: before: \[api\]$/);
+    expect(thrown(() => setup({ argocd: 'post-sync' as any })).message)
+      .toBe("[shop/migrate] 'argocd' is not one of the allowed values, got 'post-sync'. Allowed: 'sync-wave', 'pre-sync'. Fix: did you mean 'pre-sync'?");
+  });
+});
+
+/** A shop chart with a database and an API, for Migrations built by `make`. */
+function shop(make: (x: { app: App; chart: TimonelChart; db: PostgreSQL; api: WebApp }) => void, appProps: AppProps = {}): App {
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'timonel-migration-')), ...appProps });
+  const chart = new TimonelChart(app, 'shop', { namespace: 'shop' });
+  const db = new PostgreSQL(chart, 'db', { credentials: StoreCredentials.fromSecret('shop-db'), database: 'shop' });
+  const api = new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0', healthPath: '/healthz' });
+  api.connectTo(db);
+  make({ app, chart, db, api });
+  return app;
+}
+
+const IMAGE = 'ghcr.io/acme/api:1.0.0';
+const WORKLOADS = 'Allowed: a workload that runs pods (a WebApp, Worker, StatefulStore, NodeAgent, BatchJob, or a cdk8s Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod), or a construct that contains one';
+
+describe('Migration before', () => {
+  const order = (app: App) => app.render().flatMap((f) => f.docs).map((d) => `${d.kind}/${d.metadata.name}`);
+  const jobIndex = (names: string[]) => names.findIndex((n) => n.startsWith('Job/'));
+
+  test('a construct that contains workloads (a group around the API) waits for the migration', () => {
+    const app = shop(({ chart, db }) => {
+      const group = new Construct(chart, 'backend');
+      const api2 = new WebApp(group, 'api2', { image: IMAGE, healthPath: '/healthz' });
+      api2.connectTo(db);
+      new Migration(chart, 'm', { image: IMAGE, connectTo: [db], before: [group] });
+    });
+    const names = order(app);
+    const deployment = names.findIndex((n) => /^Deployment\/.*api2$/.test(n));
+    expect(deployment).toBeGreaterThan(0);
+    expect(jobIndex(names)).toBeLessThan(deployment);
+  });
+
+  test('plain cdk8s workloads wait for it too (a KubeDeployment, a cdk8s-plus Deployment)', () => {
+    const app = shop(({ chart, db }) => {
+      const plain = new k8s.KubeDeployment(chart, 'plain', {
+        metadata: { name: 'plain' },
+        spec: { selector: { matchLabels: { app: 'plain' } }, template: { metadata: { labels: { app: 'plain' } }, spec: { containers: [] } } },
+      });
+      new Migration(chart, 'm', { image: IMAGE, connectTo: [db], before: [plain] });
+    });
+    const names = order(app);
+    expect(jobIndex(names)).toBeLessThan(names.indexOf('Deployment/plain'));
+    shop(({ chart, db }) => {
+      const plus = new kplus.Deployment(chart, 'plus', { containers: [{ image: IMAGE }] });
+      const m = new Migration(chart, 'm', { image: IMAGE, connectTo: [db], before: [plus] });
+      expect(plus.node.dependencies).toContain(m);
+    });
+  });
+
+  test('fails when before holds a Service: it names the workload the Service belongs to', () => {
+    const e = thrown(() => shop(({ chart, db, api }) => new Migration(chart, 'm', { image: IMAGE, connectTo: [db], before: [api.service!] })));
+    expect(e.message).toBe(`[shop/m] 'before[0]' is a Service, which runs no pods, so nothing would wait for the migration, got 'shop/api/Service'. ${WORKLOADS}. `
+      + "Fix: 'shop/api/Service' belongs to the workload 'shop/api': write before: [api]");
+    expect(e.prop).toBe('before[0]');
+  });
+
+  test('fails when before holds an empty construct', () => {
+    const e = thrown(() => shop(({ chart, db }) => new Migration(chart, 'm', { image: IMAGE, connectTo: [db], before: [new Construct(chart, 'group')] })));
+    expect(e.message).toBe(`[shop/m] 'before[0]' runs no pods and holds no workload, so nothing would wait for the migration, got 'shop/group'. ${WORKLOADS}. `
+      + 'Fix: list the workloads that need the migrated schema, e.g. before: [api]; a construct that groups workloads works once they are created in it, before the Migration');
+  });
+
+  test('fails when before holds a name, not the construct', () => {
+    const e = thrown(() => shop(({ chart, db }) => new Migration(chart, 'm', { image: IMAGE, connectTo: [db], before: ['api' as any] })));
+    expect(e.message).toBe(`[shop/m] 'before[0]' must be a construct, not its name, got 'api'. ${WORKLOADS}. Fix: pass the workload itself (the variable that holds it), e.g. before: [api]`);
+  });
+
+  test('fails when before holds what the migration connects to (a cycle)', () => {
+    const e = thrown(() => shop(({ chart, db, api }) => new Migration(chart, 'm', { image: IMAGE, connectTo: [db], before: [api, db] })));
+    expect(e.message).toBe("[shop/m] 'before[1]' would make a dependency cycle: shop/db => shop/m => shop/db, got 'shop/db'. Allowed: workloads the Migration does not depend on. "
+      + 'Fix: a Migration runs after what it connects to; list in before only the workloads that need the migrated schema, e.g. before: [api]');
+  });
+
+  test('fails when before holds something the migration comes after through a chain of dependencies', () => {
+    const e = thrown(() => shop(({ chart, db, api }) => {
+      const cache = new Redis(chart, 'cache', { credentials: StoreCredentials.fromSecret('cache', { keys: { password: 'password' } }) });
+      cache.node.addDependency(api);
+      new Migration(chart, 'm', { image: IMAGE, connectTo: [db, cache], before: [api] });
+    }));
+    expect(e.message).toBe("[shop/m] 'before[0]' would make a dependency cycle: shop/api => shop/m => shop/cache => shop/api, got 'shop/api'. "
+      + "Allowed: workloads the Migration does not depend on. Fix: the Migration already comes after 'shop/api' (shop/m => shop/cache ('connectTo' of shop/m); "
+      + 'shop/cache => shop/api (node.addDependency)); list in before only the workloads that need the migrated schema');
+  });
+
+  test('fails when before holds the chart or the app that holds the migration', () => {
+    expect(thrown(() => shop(({ chart, db }) => new Migration(chart, 'm', { image: IMAGE, connectTo: [db], before: [chart] }))).message)
+      .toBe("[shop/m] 'before[0]' would make a dependency cycle: shop => shop/m => shop: the chart holds this Migration, which would wait for itself, got 'shop'. "
+        + 'Allowed: workloads that do not hold the Migration. Fix: list the workloads, not the chart: before: [api]');
+    expect(thrown(() => shop(({ app, chart, db }) => new Migration(chart, 'm', { image: IMAGE, connectTo: [db], before: [app] }))).message)
+      .toBe("[shop/m] 'before[0]' would make a dependency cycle: the app => shop/m => the app: the app holds this Migration, which would wait for itself, got 'the app'. "
+        + 'Allowed: workloads that do not hold the Migration. Fix: list the workloads, not the app: before: [api]');
+  });
+
+  test('fails when before holds a construct that holds the migration', () => {
+    expect(thrown(() => shop(({ chart, db }) => {
+      const group = new Construct(chart, 'backend');
+      new WebApp(group, 'web', { image: IMAGE, healthPath: '/healthz' });
+      new Migration(group, 'm', { image: IMAGE, connectTo: [db], before: [group] });
+    })).message).toMatch(/^\[shop\/backend\/m\] 'before\[0\]' would make a dependency cycle: shop\/backend => shop\/backend\/m => shop\/backend: the construct holds this Migration.*Fix: list the workloads, not the construct that holds the Migration: before: \[web\]$/);
+  });
+});
+
+describe('Migration props', () => {
+  test('fails when given a CronJob prop (schedule would make it a CronJob)', () => {
+    const e = thrown(() => setup({ schedule: '@daily' } as any));
+    expect(e.message).toBe("[shop/migrate] 'schedule' is not a known prop: a Migration is a one-off Job, which runs once per change of its spec, got '@daily'. "
+      + "Fix: remove it; a job that runs on a schedule is a BatchJob with 'schedule', and a Migration runs again when its image or command changes");
+    expect(thrown(() => setup({ timeZone: 'Europe/Madrid', suspend: true } as any)).message).toBe([
+      '[shop/migrate] has 2 invalid props:',
+      "  'timeZone' is not a known prop: it only applies to a CronJob, and a Migration is a one-off Job, got 'Europe/Madrid'. Fix: remove it (a job that runs on a schedule is a BatchJob with 'schedule')",
+      "  'suspend' is not a known prop: a Migration is never suspended: the workloads in 'before' wait until it completes, got true. Fix: remove it; to not run a migration, remove the Migration (the workloads in 'before' then no longer wait)",
+    ].join('\n'));
+  });
+
+  test('fails when given ttlSecondsAfterFinished: GitOps or the next apply would re-create the Job and run it again', () => {
+    for (const delivery of ['argocd', 'kubectl'] as const) {
+      const e = thrown(() => shop(({ chart, db, api }) => new Migration(chart, 'm', { image: IMAGE, connectTo: [db], before: [api], ttlSecondsAfterFinished: 600 } as any), { delivery }));
+      expect(e.message).toBe("[shop/m] 'ttlSecondsAfterFinished' is not a known prop: a Migration's Job is kept after it finished, so that it runs once per change of its spec; "
+        + 'a TTL deletes it, and Argo CD, Flux or the next kubectl apply re-creates it from the manifests: the migration runs again after every TTL, got 600. '
+        + 'Fix: remove it: a new image or command is a new Job (a new name), and the finished one is pruned (Argo CD, Flux, or kubectl with an ApplySet)');
+    }
   });
 });

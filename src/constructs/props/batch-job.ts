@@ -1,7 +1,8 @@
 import { NameRule } from '../../core/names';
 import { nameSpec } from '../../core/specs';
-import { v } from '../../core/validation';
+import { Reporter, v } from '../../core/validation';
 import { checkWorkload, CONNECTION, WORKLOAD_FIELDS } from '../../workload/specs';
+import type { WorkloadProps } from '../../workload/workload';
 import type { BatchJobFailurePolicy, BatchJobProps } from '../batch-job';
 
 const failurePolicy = v.object<BatchJobFailurePolicy>()({
@@ -9,8 +10,8 @@ const failurePolicy = v.object<BatchJobFailurePolicy>()({
   ignoreDisruptions: v.boolean(),
 }, { what: 'failure policy option' });
 
-/** The spec of BatchJobProps. */
-export const BATCH_JOB_PROPS = v.object<BatchJobProps>()({
+/** The field specs of BatchJobProps (a Migration takes those of a one-off Job). */
+export const BATCH_JOB_FIELDS = {
   ...WORKLOAD_FIELDS,
   name: nameSpec(NameRule.DNS_1123_LABEL),
   schedule: v.string({ nonEmpty: true, samples: ['0 2 * * *', '@daily', '*/5 * * * *'] }),
@@ -29,24 +30,37 @@ export const BATCH_JOB_PROPS = v.object<BatchJobProps>()({
   completionMode: v.oneOf(['NonIndexed', 'Indexed'] as const),
   podFailurePolicy: failurePolicy,
   connectTo: v.array(CONNECTION),
-}, {
+};
+
+/** The props a BatchJob takes only with a `schedule` (a CronJob). */
+export const CRON_ONLY_PROPS = ['timeZone', 'concurrencyPolicy', 'startingDeadlineSeconds', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit'] as const;
+
+/** The spec of BatchJobProps. */
+export const BATCH_JOB_PROPS = v.object<BatchJobProps>()(BATCH_JOB_FIELDS, {
   check: (p, r) => {
     if (p.schedule === undefined) {
-      for (const prop of ['timeZone', 'concurrencyPolicy', 'startingDeadlineSeconds', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit'] as const) {
+      for (const prop of CRON_ONLY_PROPS) {
         if (p[prop] !== undefined) {
           r.issue(prop, { message: "only applies to a scheduled BatchJob (a CronJob), but there is no 'schedule'", value: p[prop], fix: `set 'schedule', or remove '${prop}'` });
         }
       }
     }
-    if (p.completionMode === 'Indexed' && p.completions === undefined) {
-      r.issue('completions', {
-        message: "is required when completionMode is 'Indexed'", allowed: 'an integer of at least 1',
-        fix: 'set completions to the number of indexes: pods get indexes 0 to completions - 1',
-      });
-    }
-    if (p.podFailurePolicy && (p.restartPolicy ?? 'Never') !== 'Never') {
-      r.issue('podFailurePolicy', { message: "needs restartPolicy 'Never'", value: p.restartPolicy, fix: "remove restartPolicy 'OnFailure', or the podFailurePolicy" });
-    }
-    checkWorkload(p, [], r);
+    checkJob(p, r);
   },
 });
+
+/** The rules of a Job's props (one-off or a CronJob's template): completions, failure policy, pod. */
+export function checkJob(p: Pick<BatchJobProps, JobRuleProps>, r: Reporter): void {
+  if (p.completionMode === 'Indexed' && p.completions === undefined) {
+    r.issue('completions', {
+      message: "is required when completionMode is 'Indexed'", allowed: 'an integer of at least 1',
+      fix: 'set completions to the number of indexes: pods get indexes 0 to completions - 1',
+    });
+  }
+  if (p.podFailurePolicy && (p.restartPolicy ?? 'Never') !== 'Never') {
+    r.issue('podFailurePolicy', { message: "needs restartPolicy 'Never'", value: p.restartPolicy, fix: "remove restartPolicy 'OnFailure', or the podFailurePolicy" });
+  }
+  checkWorkload(p, [], r);
+}
+
+type JobRuleProps = keyof WorkloadProps | 'completionMode' | 'completions' | 'podFailurePolicy' | 'restartPolicy';
