@@ -6,7 +6,7 @@ import { CONSTRUCT_METADATA_FILE, constructMetadata, recordsConstructMetadata } 
 import { mirror, mirrorFiles, publish } from './publish';
 import { AppSynthesis, PostProcess, RenderedFile, synthesizeApp } from '../synth/synth';
 import { stringifyDocs } from '../synth/yaml';
-import { checkPodSecurity, TimonelChart } from './chart';
+import { checkPodSecurity, checkSharedNamespaces, TimonelChart } from './chart';
 import { checkDuplicates } from './duplicates';
 import { Migration } from '../constructs/migration';
 import { ApplySetOptions, resolveApplySet, withApplySetLabel } from './applyset';
@@ -278,6 +278,7 @@ function check(synthesis: AppSynthesis, name: string | undefined, policies: bool
       checkPodSecurity(c.chart, c.docs);
       c.docs.forEach((manifest, i) => subjects.push(new ChartSubject(manifest, c.sources[i], c.fileName, c.chart)));
     }
+    checkSharedNamespaces(synthesis.charts);
     // Once for the whole app: rules may compare objects across charts.
     const warnings = enforcePolicies(subjects);
     for (const w of warnings) process.stderr.write(`${formatWarning(w, name)}\n`);

@@ -5,8 +5,12 @@ import { appContextOf, isTimonelChart, setChartContext, timonelChartOf } from '.
 import type { TrafficDefaults } from '../core/traffic';
 import { DEFAULTS } from '../core/defaults';
 import { LABELS } from '../core/labels';
-import { NameRule, validateName } from '../core/names';
+import { isValidName, NameRule, validateName } from '../core/names';
 import { fail } from '../core/errors';
+import {
+  ENFORCE_LABEL, isPodSecurityLevel, levelNeededBySuppression, levelRank, PodSecurityLevel,
+} from '../core/pod-security';
+import { isPodKind } from '../policies/model';
 import { profileOf } from '../policies/config';
 import { checkChart, configureChartPolicy, PolicyOptions } from '../policies/policy';
 import { Profile } from '../policies/profiles';
@@ -27,7 +31,9 @@ export interface TimonelChartProps extends ChartProps {
    */
   readonly namespace?: string;
   /**
-   * Whether to emit the Namespace object (with Pod Security "restricted" enforced).
+   * Whether to emit the Namespace object (with Pod Security "restricted" enforced, see `podSecurity`).
+   * `false` shares a namespace created elsewhere: when another chart of the App creates it, the
+   * synth fails if this chart checks its pods less strictly than that Namespace enforces.
    * @default true when `namespace` is set
    */
   readonly createNamespace?: boolean;
@@ -60,10 +66,10 @@ export interface TimonelChartProps extends ChartProps {
   readonly traffic?: TrafficDefaults;
 }
 
-/** A Pod Security Standards level. @see https://kubernetes.io/docs/concepts/security/pod-security-standards/ */
-export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
+export type { PodSecurityLevel } from '../core/pod-security';
 
-const PSS_LEVELS: readonly PodSecurityLevel[] = ['privileged', 'baseline', 'restricted'];
+/** Each chart's `podSecurity` prop, as given (read by the App's namespace check). */
+const givenPodSecurity = new WeakMap<Chart, PodSecurityLevel | undefined>();
 
 /**
  * The base of every timonel chart: readable names without hashes, output in apply
@@ -92,6 +98,7 @@ export class TimonelChart extends Chart {
     };
     setChartContext(this, { partOf: this.partOf, traffic: this.traffic });
     configureChartPolicy(this, props.policy);
+    givenPodSecurity.set(this, props.podSecurity);
     if (props.namespace) {
       validateName(props.namespace, NameRule.DNS_1123_LABEL, { scope: this, prop: 'namespace' });
       if (props.createNamespace ?? true) {
@@ -103,7 +110,7 @@ export class TimonelChart extends Chart {
               [LABELS.partOf]: this.partOf,
               [LABELS.managedBy]: DEFAULTS.managedBy,
               // Resolved at synth: the profile may be set on the app after the chart exists.
-              'pod-security.kubernetes.io/enforce': Lazy.any({ produce: () => this.podSecurityLevel(props.podSecurity) }) as unknown as string,
+              [ENFORCE_LABEL]: Lazy.any({ produce: () => this.podSecurityLevel(props.podSecurity) }) as unknown as string,
               'pod-security.kubernetes.io/enforce-version': 'v1.28',
             },
           },
@@ -121,10 +128,10 @@ export class TimonelChart extends Chart {
   private podSecurityLevel(given: PodSecurityLevel | undefined): PodSecurityLevel {
     const profile = profileOf(this) ?? Profile.RESTRICTED;
     const fromProfile = profileLevel(profile);
-    if (given !== undefined && !PSS_LEVELS.includes(given)) {
+    if (given !== undefined && !isPodSecurityLevel(given)) {
       fail({ scope: this, prop: 'podSecurity', message: 'is not a Pod Security level', value: given, allowed: "'restricted', 'baseline' or 'privileged'" });
     }
-    if (given !== undefined && rank(given) > rank(fromProfile)) {
+    if (given !== undefined && levelRank(given) > levelRank(fromProfile)) {
       fail({
         scope: this, prop: 'podSecurity', message: `enforces more than the chart's profile '${profile.name}' checks ('${fromProfile}'), so pods that pass the policies would be rejected at admission`,
         value: given, allowed: `'${fromProfile}' or lower`, fix: `use a stricter profile, or podSecurity: '${fromProfile}'`,
@@ -175,14 +182,14 @@ export function checkPodSecurity(chart: Chart, docs: readonly any[]): void {
   // cdk8s' Chart[Symbol.hasInstance] is true for any chart, so `instanceof` cannot tell.
   if (!isTimonelChart(chart) || !(chart as TimonelChart).namespaceObject) return;
   const ns = docs.find((d) => d?.kind === 'Namespace' && d?.metadata?.name === chart.namespace);
-  const level = ns?.metadata?.labels?.['pod-security.kubernetes.io/enforce'] as PodSecurityLevel | undefined;
-  if (!level || !PSS_LEVELS.includes(level)) return;
+  const level = ns?.metadata?.labels?.[ENFORCE_LABEL];
+  if (!isPodSecurityLevel(level)) return;
   for (const d of docs) {
     for (const key of Object.keys(d?.metadata?.annotations ?? {})) {
       if (!key.startsWith(SUPPRESS_PREFIX)) continue;
       const rule = key.slice(SUPPRESS_PREFIX.length);
-      const needs: PodSecurityLevel | undefined = rule.startsWith('pss-restricted-') ? 'baseline' : rule.startsWith('pss-baseline-') ? 'privileged' : undefined;
-      if (needs && rank(needs) < rank(level)) {
+      const needs = levelNeededBySuppression(rule);
+      if (needs && levelRank(needs) < levelRank(level)) {
         fail({
           path: chart.node.path,
           message: `${d.kind} ${d.metadata?.name} suppresses '${rule}', but namespace '${chart.namespace}' enforces Pod Security '${level}', which would reject its pods at admission`,
@@ -194,14 +201,87 @@ export function checkPodSecurity(chart: Chart, docs: readonly any[]): void {
   }
 }
 
+/** A chart and its rendered documents, as the App checks them. */
+export interface ChartDocs {
+  readonly chart: Chart;
+  readonly docs: readonly any[];
+}
+
+/**
+ * Fails when a chart's pods run in a namespace that another chart of the app creates with a
+ * stricter Pod Security level than the chart checks them against: admission would reject pods
+ * that pass the chart's policies. Needs every chart, so the App runs it (a chart alone cannot
+ * see who creates its namespace); a namespace the app does not create is not checked.
+ *
+ * What a chart's pods are checked against is the chart's level: its profile's (`podSecurity`, when
+ * lower), lowered further by an object's suppression of a Pod Security rule. The rule compares
+ * levels, not pods: pods of a baseline chart that happen to pass 'restricted' today are still an
+ * error, since nothing keeps the next change to them within 'restricted'.
+ */
+export function checkSharedNamespaces(charts: readonly ChartDocs[]): void {
+  const namespaces = new Map<string, { chart: Chart; level: PodSecurityLevel }>();
+  for (const { chart, docs } of charts) {
+    for (const d of docs) {
+      const name = d?.kind === 'Namespace' ? d?.metadata?.name : undefined;
+      const level = d?.metadata?.labels?.[ENFORCE_LABEL];
+      if (typeof name === 'string' && isPodSecurityLevel(level) && !namespaces.has(name)) namespaces.set(name, { chart, level });
+    }
+  }
+  if (namespaces.size === 0) return;
+  for (const { chart, docs } of charts) {
+    if (!isTimonelChart(chart)) continue;
+    const own = chartLevel(chart);
+    for (const d of docs) {
+      const nsName = d?.metadata?.namespace;
+      const ns = typeof nsName === 'string' && isPodKind(d?.kind) ? namespaces.get(nsName) : undefined;
+      // A chart's own Namespace follows its level; checkPodSecurity covers its suppressions.
+      if (!ns || ns.chart === chart) continue;
+      let needs = own;
+      for (const key of Object.keys(d?.metadata?.annotations ?? {})) {
+        const rule = key.startsWith(SUPPRESS_PREFIX) ? key.slice(SUPPRESS_PREFIX.length) : '';
+        const level = levelNeededBySuppression(rule);
+        if (level && levelRank(level) < levelRank(needs.level)) needs = { level, why: `${d.kind} ${d.metadata?.name} suppresses '${rule}'` };
+      }
+      if (levelRank(needs.level) >= levelRank(ns.level)) continue;
+      const creator = ns.chart;
+      const createsIt = isTimonelChart(creator) && (creator as TimonelChart).namespaceObject !== undefined && creator.namespace === nsName;
+      fail({
+        scope: chart, prop: 'namespace',
+        message: `is '${nsName}', whose Namespace chart '${creator.node.path}' writes with Pod Security '${ns.level}' enforced, but ${needs.why}, so admission would reject pods that pass its policies (${d.kind} ${d.metadata?.name})`,
+        allowed: `a namespace that enforces '${needs.level}' or less`,
+        fix: `give chart '${chart.node.path}' its own namespace (${ownNamespace(chart)}), or `
+          + (createsIt
+            ? `set podSecurity: '${needs.level}' on chart '${creator.node.path}', which creates namespace '${nsName}'`
+            : `label namespace '${nsName}' in chart '${creator.node.path}' with ${ENFORCE_LABEL}: ${needs.level}`),
+      });
+    }
+  }
+}
+
+/** A namespace of its own for a chart, as props. */
+function ownNamespace(chart: Chart): string {
+  const id = chart.node.id.toLowerCase();
+  return isValidName(id, NameRule.DNS_1123_LABEL) && id !== chart.namespace ? `namespace: '${id}', createNamespace: true` : 'a namespace of its own, createNamespace: true';
+}
+
+/** The level a chart checks its pods against, and why, in words. */
+function chartLevel(chart: Chart): { level: PodSecurityLevel; why: string } {
+  const profile = profileOf(chart) ?? Profile.RESTRICTED;
+  const fromProfile = profileLevel(profile);
+  const given = givenPodSecurity.get(chart);
+  if (given !== undefined && isPodSecurityLevel(given) && levelRank(given) < levelRank(fromProfile)) {
+    return { level: given, why: `chart '${chart.node.path}' sets podSecurity: '${given}'` };
+  }
+  return {
+    level: fromProfile,
+    why: fromProfile === 'restricted' ? `chart '${chart.node.path}' has the profile '${profile.name}'` : `chart '${chart.node.path}' has the profile '${profile.name}', which checks its pods against '${fromProfile}' only`,
+  };
+}
+
 // The strictest level whose Pod Security rules the profile treats as errors.
 function profileLevel(profile: Profile): PodSecurityLevel {
   const rules = profile.rules();
   const all = (category: string) => rules.filter((r) => r.category === category).every((r) => r.level === 'error');
   if (!all('pss-baseline')) return 'privileged';
   return all('pss-restricted') ? 'restricted' : 'baseline';
-}
-
-function rank(level: PodSecurityLevel): number {
-  return PSS_LEVELS.indexOf(level);
 }

@@ -23,11 +23,6 @@ export function levelRank(level: PodSecurityLevel): number {
   return POD_SECURITY_LEVELS.indexOf(level);
 }
 
-/** The less strict of two levels. */
-export function laxerLevel(a: PodSecurityLevel, b: PodSecurityLevel): PodSecurityLevel {
-  return levelRank(a) <= levelRank(b) ? a : b;
-}
-
 /** The capabilities Pod Security baseline allows adding (the container runtime's defaults). */
 export const BASELINE_CAPABILITIES: readonly string[] = [
   'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE',

@@ -7,6 +7,8 @@ import { one } from '../support/util';
 import { withoutChartPolicies } from '../support/plain';
 import { Policy } from '../../src/policies/policy';
 import { Profile } from '../../src/policies/profiles';
+import { TimonelError } from '../../src/core/errors';
+import { WebApp } from '../../src/constructs/web-app';
 
 describe('TimonelChart namespace', () => {
   test('emits a Namespace with Pod Security "restricted" enforced and the recommended labels', () => {
@@ -164,5 +166,64 @@ describe('TimonelChart Pod Security level', () => {
     const ok = new TimonelChart(Testing.app(), 'vendor', { namespace: 'vendor', podSecurity: 'baseline' });
     Policy.suppress(new k8s.KubeConfigMap(ok, 'legacy', { data: {} }), 'pss-restricted-run-as-user', 'vendor image runs as root; isolated namespace');
     expect(level(ok)).toBe('baseline');
+  });
+});
+
+describe('Pod Security of a namespace shared between charts (App)', () => {
+  /** An app whose chart 'shop' creates Namespace 'shop' (restricted unless `podSecurity`), and a chart 'legacy' in it. */
+  function shared(legacy: { profile?: 'baseline' | 'restricted'; podSecurity?: 'baseline' | 'privileged' } = {}, shopPodSecurity?: 'baseline') {
+    const app = new App({ outdir: '/nonexistent' });
+    const shop = new TimonelChart(app, 'shop', { namespace: 'shop', podSecurity: shopPodSecurity });
+    new WebApp(shop, 'web', { image: 'nginx:1.27.2', port: 8080 });
+    const chart = new TimonelChart(app, 'legacy', {
+      namespace: 'shop', createNamespace: false, podSecurity: legacy.podSecurity, policy: legacy.profile ? { profile: legacy.profile } : undefined,
+    });
+    return { app, shop, legacy: chart };
+  }
+  /** A pod that runs as root (Pod Security baseline admits it, restricted does not). */
+  const rootPod = (scope: Construct) => new k8s.KubePod(scope, 'old', {
+    spec: {
+      securityContext: { runAsUser: 0, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [{ name: 'main', image: 'nginx:1.27.2', resources: { requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') }, limits: { memory: k8s.Quantity.fromString('128Mi') } } }],
+    },
+  });
+
+  test('fails when a baseline chart runs a root pod in a namespace another chart creates enforcing restricted', () => {
+    const { app, legacy } = shared({ profile: 'baseline' });
+    rootPod(legacy);
+    expect(() => app.render()).toThrow(new TimonelError({
+      path: 'legacy', prop: 'namespace',
+      message: "is 'shop', whose Namespace chart 'shop' writes with Pod Security 'restricted' enforced, but chart 'legacy' has the profile 'baseline', which checks its pods against 'baseline' only, so admission would reject pods that pass its policies (Pod legacy-old)",
+      allowed: "a namespace that enforces 'baseline' or less",
+      fix: "give chart 'legacy' its own namespace (namespace: 'legacy', createNamespace: true), or set podSecurity: 'baseline' on chart 'shop', which creates namespace 'shop'",
+    }).message);
+  });
+
+  test('fails when a baseline chart shares a restricted namespace even if its pods would pass restricted: levels are compared, not today\'s pods, since nothing keeps the next change within restricted', () => {
+    const { app, legacy } = shared({ profile: 'baseline' });
+    new WebApp(legacy, 'old', { image: 'nginx:1.27.2', port: 8080 });
+    expect(() => app.render()).toThrow("[legacy] 'namespace' is 'shop', whose Namespace chart 'shop' writes with Pod Security 'restricted' enforced, but chart 'legacy' has the profile 'baseline'");
+  });
+
+  test('fails when a chart in a shared namespace sets podSecurity below the namespace\'s level, or an object suppresses a Pod Security rule it enforces', () => {
+    const lowered = shared({ podSecurity: 'privileged' });
+    new WebApp(lowered.legacy, 'old', { image: 'nginx:1.27.2', port: 8080 });
+    expect(() => lowered.app.render()).toThrow("but chart 'legacy' sets podSecurity: 'privileged', so admission would reject pods that pass its policies (Deployment legacy-old). Allowed: a namespace that enforces 'privileged' or less");
+    const suppressing = shared();
+    const pod = rootPod(suppressing.legacy);
+    for (const rule of ['pss-restricted-run-as-user', 'pss-restricted-run-as-non-root']) Policy.suppress(pod, rule, 'vendor image runs as root; reviewed by security');
+    expect(() => suppressing.app.render()).toThrow("but Pod legacy-old suppresses 'pss-restricted-run-as-non-root', so admission would reject pods that pass its policies (Pod legacy-old). Allowed: a namespace that enforces 'baseline' or less");
+  });
+
+  test('a chart checked at least as strictly as the shared namespace enforces is fine, and so is one whose namespace the app does not create', () => {
+    const fixed = shared({ profile: 'baseline' }, 'baseline');
+    rootPod(fixed.legacy);
+    expect(() => fixed.app.render()).not.toThrow();
+    const restricted = shared({}, 'baseline');
+    new WebApp(restricted.legacy, 'old', { image: 'nginx:1.27.2', port: 8080 });
+    expect(() => restricted.app.render()).not.toThrow();
+    const app = new App({ outdir: '/nonexistent' });
+    rootPod(new TimonelChart(app, 'legacy', { namespace: 'vendor', createNamespace: false, policy: { profile: 'baseline' } }));
+    expect(() => app.render()).not.toThrow();
   });
 });
