@@ -11,7 +11,7 @@ import { checkDuplicates } from './duplicates';
 import { Migration } from '../constructs/migration';
 import { ApplySetOptions, resolveApplySet, withApplySetLabel } from './applyset';
 import {
-  ARGOCD_HOOK, ARGOCD_HOOK_DELETE_POLICY, chartDependencies, DeliveryStage, DeliveryTool, stageName, syncWaves, withSyncWaves,
+  ARGOCD_HOOK, ARGOCD_HOOK_DELETE_POLICY, ARGOCD_SYNC_WAVE, chartDependencies, DeliveryStage, DeliveryTool, stageName, syncWaves, withSyncWaves,
 } from './delivery';
 import { KUSTOMIZATION_FILE, kustomization, renderEntries } from './kustomization';
 import { orderForApply } from './order';
@@ -162,10 +162,11 @@ export class App extends Cdk8sApp {
   /** The files as delivered: ApplySet labels; sync waves (and PreSync hooks) for Argo CD. */
   private delivered(synthesis: AppSynthesis): RenderedFile[] {
     const waves = this.delivery === 'argocd' ? syncWaves(synthesis.charts) : undefined;
+    const hooks = waves ? preSyncHooks(synthesis.charts, waves) : undefined;
     return synthesis.charts.map(({ fileName, docs, sources }, i) => {
       let out = docs;
       if (this.applySetId !== undefined) out = withApplySetLabel(out, this.applySetId);
-      if (waves) out = withPreSyncHooks(withSyncWaves(out, waves[i]), sources);
+      if (waves) out = withPreSyncHooks(withSyncWaves(out, waves[i]), sources, hooks!);
       return { fileName, docs: out };
     });
   }
@@ -242,12 +243,36 @@ function splitAtMigrations(docs: readonly any[], sources: readonly (IConstruct |
   };
 }
 
-/** Argo CD: a migration set to 'pre-sync' becomes a PreSync hook, deleted before its next run is created. */
-function withPreSyncHooks(docs: any[], sources: readonly (IConstruct | undefined)[]): any[] {
-  return docs.map((doc, i) => {
+/**
+ * Argo CD: the objects of each 'pre-sync' migration that become PreSync hooks, with their hook
+ * wave. PreSync hooks run before anything else of the Application, so the Job's ServiceAccount,
+ * config, RBAC and NetworkPolicies (its own and its targets' `<target>-from-<migration>`) must be
+ * hooks too, or the Job could not start (no ServiceAccount) or reach its database on a first
+ * install; they come one wave before the Job.
+ */
+function preSyncHooks(charts: readonly { readonly docs: readonly any[]; readonly sources: readonly (IConstruct | undefined)[] }[], waves: readonly number[][]): Map<IConstruct, number> {
+  const hooks = new Map<IConstruct, number>();
+  charts.forEach(({ docs, sources }, c) => docs.forEach((doc, i) => {
     const source = sources[i];
-    if (doc?.kind !== 'Job' || !Migration.isMigration(source) || migrationOf(source!)?.argocd !== 'pre-sync') return doc;
-    return { ...doc, metadata: { ...doc.metadata, annotations: { ...doc.metadata.annotations, [ARGOCD_HOOK]: 'PreSync', [ARGOCD_HOOK_DELETE_POLICY]: 'BeforeHookCreation' } } };
+    if (doc?.kind !== 'Job' || !source || !Migration.isMigration(source)) return;
+    const migration = migrationOf(source);
+    if (migration?.argocd !== 'pre-sync' || source !== migration.job) return;
+    const wave = waves[c][i];
+    hooks.set(source, wave);
+    for (const o of migration.jobPrerequisites()) hooks.set(o, wave - 1);
+  }));
+  return hooks;
+}
+
+/** Argo CD: PreSync hooks, deleted before the next run's hook is created (the last run is kept for its logs). */
+function withPreSyncHooks(docs: any[], sources: readonly (IConstruct | undefined)[], hooks: ReadonlyMap<IConstruct, number>): any[] {
+  return docs.map((doc, i) => {
+    const wave = sources[i] === undefined ? undefined : hooks.get(sources[i]!);
+    if (wave === undefined) return doc;
+    const annotations = {
+      ...doc.metadata.annotations, [ARGOCD_SYNC_WAVE]: String(wave), [ARGOCD_HOOK]: 'PreSync', [ARGOCD_HOOK_DELETE_POLICY]: 'BeforeHookCreation',
+    };
+    return { ...doc, metadata: { ...doc.metadata, annotations } };
   });
 }
 

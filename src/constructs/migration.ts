@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { addDependency, contains, dependencyChain, dependencyOrigin, describeEdges, formatCycle, podObjectIn } from '../core/dependencies';
 import { fail } from '../core/errors';
 import { childPath, checkProps, markChecked } from '../core/validation';
+import { connectionsOf } from '../workload/connections';
 import { BatchJob, BatchJobProps } from './batch-job';
 import { MIGRATION_PROPS } from './props/migration';
 
@@ -57,6 +58,17 @@ export class Migration extends BatchJob {
     Object.defineProperty(this, MIGRATION, { value: true });
     this.argocd = checked.argocd ?? 'sync-wave';
     checked.before.forEach((w, i) => this.addBefore(w, `before[${i}]`));
+  }
+
+  /**
+   * The objects the Job needs to start and to reach its targets: its own objects (ServiceAccount,
+   * ConfigMap, RBAC, NetworkPolicies) and the ingress policies of its targets that admit it
+   * (`<target>-from-<migration>`). With `argocd: 'pre-sync'` they are PreSync hooks before the Job.
+   */
+  public jobPrerequisites(): ApiObject[] {
+    const own = this.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c) && c !== this.job);
+    const admitting = connectionsOf(this).map((c) => c.ingressPolicy).filter((p) => !contains(this, p));
+    return [...own, ...admitting];
   }
 
   /** Makes `w` wait for the migration, unless it cannot: not a workload, or a cycle. */

@@ -183,7 +183,7 @@ export function connect(client: IConnectionClient, target: IConnectable, options
   const targetChart = Chart.of(target);
   if (clientChart !== targetChart) edgesOf(clientChart).add(targetChart);
   record(client, target, verb);
-  return { client, target, env: env.names, ...policies };
+  return remember({ client, target, env: env.names, ...policies });
 }
 
 /**
@@ -210,7 +210,7 @@ export function allowFrom(target: IConstruct, client: IConnectionClient, options
   checkPair(client, target, options, verb);
   const policies = addPolicies(client, target, target.endpoint, options);
   record(client, target, verb);
-  return { client, target, env: {}, ...policies };
+  return remember({ client, target, env: {}, ...policies });
 }
 
 /**
@@ -547,6 +547,21 @@ function uniqueId(scope: IConstruct, name: string): string {
     });
   }
   return id;
+}
+
+// Per client: its connections and allowances, in the order they were made.
+const CONNECTIONS = new WeakMap<IConstruct, Connection[]>();
+
+/** The connections (`connectTo`) and allowances (`allowFrom`) in which `client` is the client. */
+export function connectionsOf(client: IConstruct): readonly Connection[] {
+  return CONNECTIONS.get(client) ?? [];
+}
+
+function remember(c: Connection): Connection {
+  let list = CONNECTIONS.get(c.client);
+  if (!list) CONNECTIONS.set(c.client, (list = []));
+  list.push(c);
+  return c;
 }
 
 function record(client: IConstruct, target: IConstruct, verb: 'connectTo' | 'allowFrom'): void {

@@ -181,6 +181,43 @@ describe('migrations before rollout', () => {
     expect(job.metadata.annotations).toMatchObject({ [ARGOCD_HOOK]: 'PreSync', [ARGOCD_HOOK_DELETE_POLICY]: 'BeforeHookCreation' });
   });
 
+  test("Argo CD 'pre-sync': the Job's ServiceAccount and the NetworkPolicies of its connection are PreSync hooks one wave before it", () => {
+    const docs = envs('argocd', 'pre-sync').app('dev').render().flatMap((f) => f.docs);
+    const of = (kind: string, name: string): any => {
+      const found = docs.find((d) => d.kind === kind && d.metadata.name === name);
+      if (!found) throw new Error(`no ${kind} ${name}`);
+      return found;
+    };
+    const job = docs.find((d) => d.kind === 'Job');
+    const wave = Number(job.metadata.annotations[ARGOCD_SYNC_WAVE]);
+    const hook = { [ARGOCD_HOOK]: 'PreSync', [ARGOCD_HOOK_DELETE_POLICY]: 'BeforeHookCreation', [ARGOCD_SYNC_WAVE]: String(wave - 1) };
+    // Its own ServiceAccount, its egress to the database, and the database's ingress from it (in the other chart).
+    expect(of('ServiceAccount', 'shop-migrate').metadata.annotations).toEqual(hook);
+    expect(of('NetworkPolicy', 'shop-migrate-to-data-db').metadata.annotations).toEqual(hook);
+    expect(of('NetworkPolicy', 'data-db-from-shop-migrate').metadata.annotations).toEqual(hook);
+    // What the rest of the app needs stays an ordinary resource.
+    for (const [kind, name] of [['ServiceAccount', 'shop-api'], ['NetworkPolicy', 'data-db-from-shop-api'], ['StatefulSet', 'data-db'], ['Namespace', 'shop']]) {
+      expect(of(kind, name).metadata.annotations[ARGOCD_HOOK]).toBeUndefined();
+    }
+    expect(docs.filter((d) => d.metadata.annotations[ARGOCD_HOOK]).map((d) => `${d.kind}/${d.metadata.name}`).sort())
+      .toEqual([`Job/${job.metadata.name}`, 'NetworkPolicy/data-db-from-shop-migrate', 'NetworkPolicy/shop-migrate-to-data-db', 'ServiceAccount/shop-migrate']);
+  });
+
+  test("Argo CD 'pre-sync': the Job's ConfigMap and RBAC are hooks too; with 'sync-wave' nothing is", () => {
+    const app = new App({ outdir: path.join(tmp, 'out'), delivery: 'argocd' });
+    const chart = new TimonelChart(app, 'shop', { namespace: 'shop' });
+    const api = new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0', healthPath: '/healthz' });
+    const m = new Migration(chart, 'migrate', {
+      image: 'ghcr.io/acme/api:1.0.0', config: { MODE: 'up' }, permissions: [{ rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }] }], before: [api], argocd: 'pre-sync',
+    });
+    const docs = app.render().flatMap((f) => f.docs);
+    const hooks = docs.filter((d) => d.metadata.annotations[ARGOCD_HOOK] === 'PreSync').map((d) => d.kind).sort();
+    expect(hooks).toEqual(['ConfigMap', 'Job', 'Role', 'RoleBinding', 'ServiceAccount']);
+    expect(m.jobPrerequisites().map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Role', 'RoleBinding', 'ServiceAccount']);
+    const sync = envs('argocd', 'sync-wave').app('dev').render().flatMap((f) => f.docs);
+    expect(sync.filter((d) => d.metadata.annotations[ARGOCD_HOOK])).toEqual([]);
+  });
+
   test('kubectl: an earlier stage of its own: prerequisites, migrations, then the rest of the chart, listed in that order', () => {
     envs('kubectl', 'sync-wave').synth();
     const dev = path.join(tmp, 'dist', 'dev');
