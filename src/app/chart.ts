@@ -96,7 +96,7 @@ export class TimonelChart extends Chart {
       ingressController: props.traffic?.ingressController ?? fromApp.ingressController,
       prometheus: props.traffic?.prometheus ?? fromApp.prometheus,
     };
-    setChartContext(this, { partOf: this.partOf, traffic: this.traffic });
+    setChartContext(this, { partOf: this.partOf, traffic: this.traffic, profile: () => profileOf(this) ?? Profile.RESTRICTED });
     configureChartPolicy(this, props.policy);
     givenPodSecurity.set(this, props.podSecurity);
     if (props.namespace) {

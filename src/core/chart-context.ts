@@ -3,12 +3,26 @@ import { IConstruct } from 'constructs';
 import { fail } from './errors';
 import { TrafficDefaults } from './traffic';
 
+/** A policy profile as constructs see it (the policies layer's `Profile` is one). */
+export interface ChartProfile {
+  /** The profile's name: 'restricted', 'baseline' or a custom one. */
+  readonly name: string;
+  /** The level of a rule in the profile ('off' when it does not run). */
+  levelOf(ruleId: string): 'error' | 'warning' | 'off';
+}
+
 /** What a timonel chart tells the constructs inside it (set by `TimonelChart`). */
 export interface ChartContext {
   /** `app.kubernetes.io/part-of` for the chart's objects. */
   readonly partOf: string;
   /** The chart's traffic defaults over the app's (each field on its own). @default - none: DEFAULTS.traffic */
   readonly traffic?: TrafficDefaults;
+  /**
+   * The chart's policy profile as it stands when asked (its `policy.profile`, else the nearest
+   * `Policy.setDefault`, else restricted).
+   * @default - the rules at their own severity (restricted)
+   */
+  readonly profile?: () => ChartProfile;
 }
 
 /** What a timonel App tells its charts (set by `App`). */
@@ -62,4 +76,17 @@ export function timonelChartOf(c: IConstruct): { readonly chart: Chart; readonly
 export function trafficDefaultsOf(c: IConstruct): TrafficDefaults {
   const chart = [...c.node.scopes].reverse().find((s) => CHART_CONTEXT in s);
   return ((chart as any)?.[CHART_CONTEXT] as ChartContext | undefined)?.traffic ?? {};
+}
+
+/** Every rule at its own severity: what a chart without a profile (or outside a timonel chart) checks. */
+const RESTRICTED: ChartProfile = { name: 'restricted', levelOf: () => 'error' };
+
+/**
+ * The policy profile of the timonel chart `c` is in, as it stands now. Outside a timonel chart,
+ * or with no profile set, the restricted one (every rule at its own severity; the Pod Security
+ * rules are errors).
+ */
+export function chartProfileOf(c: IConstruct): ChartProfile {
+  const chart = [...c.node.scopes].reverse().find((s) => CHART_CONTEXT in s);
+  return ((chart as any)?.[CHART_CONTEXT] as ChartContext | undefined)?.profile?.() ?? RESTRICTED;
 }

@@ -1,9 +1,11 @@
-import { Lazy } from 'cdk8s';
+import { Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { DEFAULTS } from '../core/defaults';
 import { EnvList, EnvMap } from '../core/env';
-import { fail } from '../core/errors';
+import { fail, TimonelError } from '../core/errors';
+import { chartProfileOf } from '../core/chart-context';
+import { RESTRICTED_CAPABILITIES } from '../core/pod-security';
 import { isValidLabelKey, isValidLabelValue, LABELS } from '../core/labels';
 import { isValidName, NameRule } from '../core/names';
 import { pullPolicyFor, validateImage } from '../core/image';
@@ -21,16 +23,48 @@ export interface ResourcesProps {
   readonly memory?: { readonly request?: string; readonly limit?: string };
 }
 
-/** Pod-level identity of the processes. Everything else of the security context is fixed to "restricted". */
+/**
+ * The security context of the pod and of every container in it. The defaults meet Pod Security
+ * "restricted". `runAsUser: 0`, `runAsNonRoot: false`, `allowPrivilegeEscalation: true` and
+ * capabilities other than NET_BIND_SERVICE in `addCapabilities` are what only "baseline" admits:
+ * they need a chart whose profile is baseline (`policy: { profile: 'baseline' }`), and are an
+ * error in a restricted one. Seccomp (RuntimeDefault) and `capabilities.drop: ['ALL']` are fixed.
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/
+ */
 export interface SecurityProps {
-  /** @default 10001 */
+  /**
+   * The user the processes run as. `0` (root) only in a baseline chart; it also makes
+   * `runAsNonRoot` false.
+   * @default 10001; with runAsNonRoot: false, the image's user
+   */
   readonly runAsUser?: number;
-  /** @default 10001 */
+  /**
+   * Whether the kubelet refuses to start a container whose user is root. `false` only in a
+   * baseline chart: without `runAsUser`, the processes then run as the image's user (and group),
+   * root included.
+   * @default true; false when runAsUser is 0
+   */
+  readonly runAsNonRoot?: boolean;
+  /** @default 10001; the image's group when the pod runs as root or as the image's user */
   readonly runAsGroup?: number;
   /** @default 10001 */
   readonly fsGroup?: number;
   /** @default true */
   readonly readOnlyRootFilesystem?: boolean;
+  /**
+   * Whether a process may gain privileges through setuid binaries (`sudo`, `su`). `true` only in
+   * a baseline chart.
+   * @default false
+   */
+  readonly allowPrivilegeEscalation?: boolean;
+  /**
+   * Linux capabilities added back to every container after dropping ALL. Only those Pod Security
+   * baseline allows (AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE,
+   * SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT); a restricted chart allows NET_BIND_SERVICE only.
+   * Added capabilities take effect for root processes (or binaries with file capabilities).
+   * @default - none
+   */
+  readonly addCapabilities?: string[];
   /** @default - unset (Always); StatefulStore sets OnRootMismatch */
   readonly fsGroupChangePolicy?: 'OnRootMismatch' | 'Always';
 }
@@ -435,7 +469,7 @@ export class PodBuilder {
       // On the host's network the pod would use the node's resolver and miss cluster names.
       dnsPolicy: opts.hostNetwork ? 'ClusterFirstWithHostNet' : undefined,
       securityContext: {
-        runAsNonRoot: true,
+        runAsNonRoot: sec.runAsNonRoot,
         runAsUser: sec.runAsUser,
         runAsGroup: sec.runAsGroup,
         fsGroup: sec.fsGroup,
@@ -475,11 +509,17 @@ export class PodBuilder {
 
   private securityValues() {
     const s = this.pod.securityContext ?? {};
+    // Root, or whoever the image says (root included): the image's group too.
+    const imageUser = s.runAsUser === undefined && s.runAsNonRoot === false;
+    const root = s.runAsUser === 0 || imageUser;
     return {
-      runAsUser: s.runAsUser ?? DEFAULTS.security.runAsUser,
-      runAsGroup: s.runAsGroup ?? DEFAULTS.security.runAsGroup,
+      runAsNonRoot: s.runAsNonRoot ?? (s.runAsUser === 0 ? false : DEFAULTS.security.runAsNonRoot),
+      runAsUser: s.runAsUser ?? (imageUser ? undefined : DEFAULTS.security.runAsUser),
+      runAsGroup: s.runAsGroup ?? (root ? undefined : DEFAULTS.security.runAsGroup),
       fsGroup: s.fsGroup ?? DEFAULTS.security.fsGroup,
       readOnlyRootFilesystem: s.readOnlyRootFilesystem ?? DEFAULTS.security.readOnlyRootFilesystem,
+      allowPrivilegeEscalation: s.allowPrivilegeEscalation ?? DEFAULTS.security.allowPrivilegeEscalation,
+      addCapabilities: s.addCapabilities?.length ? [...s.addCapabilities] : undefined,
     };
   }
 
@@ -490,12 +530,20 @@ export class PodBuilder {
       if (v === undefined) continue;
       validateWholeNumber(v, { scope: this.scope, prop: `securityContext.${k}` });
     }
-    if (s.runAsUser === 0) {
-      fail({
-        scope: this.scope, prop: 'securityContext.runAsUser', message: 'must not be 0 (root): pods run as non-root', value: 0,
-        allowed: 'a numeric user id above 0', fix: 'build the image to run as a non-root user, e.g. 10001',
-      });
-    }
+    const issues = securityIssues(s);
+    if (issues.length === 0) return;
+    // What only Pod Security baseline admits: an error where the chart's profile holds the restricted rule.
+    const profile = chartProfileOf(this.scope);
+    const refused = issues.filter((i) => i.rules.some((r) => profile.levelOf(r) === 'error'));
+    if (refused.length === 0) return;
+    const chart = Chart.of(this.scope);
+    const why = `in chart '${chart.node.path}', whose profile '${profile.name}' holds pods to Pod Security 'restricted'`;
+    const choose = `choose Pod Security baseline for the chart: policy: { profile: 'baseline' } on TimonelChart '${chart.node.path}' `
+      + '(its Namespace then enforces baseline; keep other workloads in a restricted chart)';
+    throw TimonelError.all({ scope: this.scope }, refused.map((i) => ({
+      prop: `securityContext.${i.prop}`, message: `${i.message} ${why} (${i.rules.find((r) => profile.levelOf(r) === 'error')})`, value: i.value,
+      allowed: i.allowed, fix: `${i.fix}; or, for an image that needs it, ${choose}`,
+    })));
   }
 
   private validatePodMetadata(): void {
@@ -578,12 +626,7 @@ export class PodBuilder {
       readinessProbe: probe('readiness'),
       startupProbe: probe('startup'),
       lifecycle: preStop ? { preStop } : undefined,
-      securityContext: {
-        allowPrivilegeEscalation: DEFAULTS.security.allowPrivilegeEscalation,
-        readOnlyRootFilesystem: this.securityValues().readOnlyRootFilesystem,
-        runAsNonRoot: true,
-        capabilities: { drop: [...DEFAULTS.security.dropCapabilities] },
-      },
+      securityContext: securityContextOf(this.securityValues()),
       volumeMounts: [
         { name: TMP_VOLUME, mountPath: DEFAULTS.security.tmpPath },
         ...mounts.map((m) => ({ name: m.volume, mountPath: m.mountPath, readOnly: m.readOnly, subPath: m.subPath })),
@@ -614,6 +657,56 @@ export class PodBuilder {
       }
     }
   }
+}
+
+/** A container's security context from the pod's resolved security values. */
+function securityContextOf(sec: { allowPrivilegeEscalation: boolean; readOnlyRootFilesystem: boolean; runAsNonRoot: boolean; addCapabilities?: string[] }): k8s.SecurityContext {
+  return {
+    allowPrivilegeEscalation: sec.allowPrivilegeEscalation,
+    readOnlyRootFilesystem: sec.readOnlyRootFilesystem,
+    runAsNonRoot: sec.runAsNonRoot,
+    capabilities: { drop: [...DEFAULTS.security.dropCapabilities], add: sec.addCapabilities },
+  };
+}
+
+/** A security setting that only Pod Security baseline admits, and the restricted rules it breaks. */
+interface BaselineOnly {
+  readonly prop: string;
+  readonly rules: readonly string[];
+  readonly message: string;
+  readonly value: unknown;
+  readonly allowed: string;
+  readonly fix: string;
+}
+
+/** The settings of `s` that Pod Security restricted refuses (baseline admits them). */
+function securityIssues(s: SecurityProps): BaselineOnly[] {
+  const issues: BaselineOnly[] = [];
+  if (s.runAsUser === 0) {
+    issues.push({
+      prop: 'runAsUser', rules: ['pss-restricted-run-as-user', 'pss-restricted-run-as-non-root'], message: 'must not be 0 (root)', value: 0,
+      allowed: 'a numeric user id above 0', fix: 'build the image to run as a non-root user such as 10001',
+    });
+  } else if (s.runAsNonRoot === false) {
+    issues.push({
+      prop: 'runAsNonRoot', rules: ['pss-restricted-run-as-non-root'], message: 'must not be false', value: false,
+      allowed: 'true (the default)', fix: 'leave it unset, and run the image as a non-root user (runAsUser, default 10001)',
+    });
+  }
+  if (s.allowPrivilegeEscalation === true) {
+    issues.push({
+      prop: 'allowPrivilegeEscalation', rules: ['pss-restricted-privilege-escalation'], message: 'must not be true', value: true,
+      allowed: 'false (the default)', fix: 'leave it unset: build the image so that it needs no setuid binary',
+    });
+  }
+  const extra = (s.addCapabilities ?? []).filter((c) => !RESTRICTED_CAPABILITIES.includes(c));
+  if (extra.length) {
+    issues.push({
+      prop: 'addCapabilities', rules: ['pss-restricted-capabilities'], message: `must add only ${RESTRICTED_CAPABILITIES.map((c) => `'${c}'`).join(', ')}`, value: s.addCapabilities,
+      allowed: RESTRICTED_CAPABILITIES.map((c) => `'${c}'`).join(', '), fix: `remove ${extra.map((c) => `'${c}'`).join(', ')}`,
+    });
+  }
+  return issues;
 }
 
 /** Renders resources with defaults and validation (requests ≤ limits). */

@@ -14,6 +14,7 @@ import { CONNECTABLE_ALLOWED, ConnectOptions, IConnectable, isConnectable, notCo
 import { CONNECT_OPTIONS } from './connection-specs';
 import { AutoscalingOptions, DeploymentRolloutOptions } from './scaling';
 import { DEFAULTS } from '../core/defaults';
+import { BASELINE_CAPABILITIES } from '../core/pod-security';
 import { ContainerProps, MountSpec, PodProps, ResourcesProps, SecurityProps, VolumeSpec } from './pod';
 import { DrainOptions } from './drain';
 
@@ -101,13 +102,41 @@ const sidecar = v.object<ContainerProps>()({
   },
 });
 
+// Whether root, privilege escalation and capabilities are allowed depends on the chart's profile: PodBuilder checks that.
+const capability = v.oneOf(BASELINE_CAPABILITIES, {
+  allowed: `a capability Pod Security baseline allows: ${BASELINE_CAPABILITIES.join(', ')}`,
+  fix: (x) => {
+    const name = typeof x === 'string' ? x.toUpperCase().replace(/^CAP_/, '') : undefined;
+    if (name !== undefined && BASELINE_CAPABILITIES.includes(name)) return `write '${name}'`;
+    return 'a capability beyond Pod Security baseline (SYS_ADMIN, NET_ADMIN, …) would make the pod privileged: that is outside what timonel builds';
+  },
+});
+
 const security = v.object<SecurityProps>()({
-  runAsUser: v.int({ min: 1, message: 'must not be 0 (root): pods run as non-root', allowed: 'a numeric user id above 0', fix: 'build the image to run as a non-root user, e.g. 10001' }),
+  runAsUser: v.int({ min: 0 }),
+  runAsNonRoot: v.boolean(),
   runAsGroup: v.int({ min: 0 }),
   fsGroup: v.int({ min: 0 }),
   readOnlyRootFilesystem: v.boolean(),
+  allowPrivilegeEscalation: v.boolean(),
+  addCapabilities: v.array(capability),
   fsGroupChangePolicy: v.oneOf(['OnRootMismatch', 'Always'] as const),
-}, { what: 'security field' });
+}, {
+  what: 'security field',
+  check: (s, r) => {
+    if (s.runAsNonRoot === true && s.runAsUser === 0) {
+      r.issue('runAsNonRoot', {
+        message: 'is true, but runAsUser is 0 (root): the kubelet would refuse to start the containers', value: true,
+        fix: 'leave runAsNonRoot unset (it is false with runAsUser: 0), or use a non-zero runAsUser',
+      });
+    }
+    const seen = new Set<string>();
+    (s.addCapabilities ?? []).forEach((c, i) => {
+      if (seen.has(c)) r.issue(`addCapabilities[${i}]`, { message: 'names the same capability twice', value: c, fix: 'list each capability once' });
+      seen.add(c);
+    });
+  },
+});
 
 const toleration = v.object<k8s.Toleration>()({
   key: v.string({ samples: ['dedicated', 'node.kubernetes.io/not-ready'] }),

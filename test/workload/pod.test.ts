@@ -2,12 +2,17 @@ import { Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { EnvValue } from '../../src/core/env';
+import { TimonelError } from '../../src/core/errors';
+import { App } from '../../src/app/app';
+import { TimonelChart } from '../../src/app/chart';
+import { Policy } from '../../src/policies/policy';
+import { Profile } from '../../src/policies/profiles';
 import { ContainerProps, MainContainerExtras, PodBuilder, PodProps } from '../../src/workload/pod';
 import { Probe } from '../../src/core/probes';
 import { newChart } from '../support/util';
 import { withoutChartPolicies } from '../support/plain';
 import { WebApp } from '../../src/constructs/web-app';
-import { podSpec } from '../support/util';
+import { podSpec, thrown } from '../support/util';
 
 const IMAGE = 'ghcr.io/acme/web:1.4.2';
 
@@ -64,15 +69,112 @@ describe('PodBuilder security context', () => {
     expect(s.serviceAccountName).toBe('shop-web');
   });
 
-  test('fails when runAsUser is 0 (root)', () => {
-    expect(() => builder({}, { securityContext: { runAsUser: 0 } })).toThrow(
-      /^\[shop\/web\] 'securityContext\.runAsUser' must not be 0 \(root\): pods run as non-root, got 0.*Fix: build the image to run as a non-root user/,
-    );
+  test('fails when runAsUser is 0 (root) in a restricted chart, saying the chart\'s profile is restricted and how to choose baseline', () => {
+    expect(() => builder({}, { securityContext: { runAsUser: 0 } })).toThrow(new TimonelError({
+      path: 'shop/web', prop: 'securityContext.runAsUser', value: 0,
+      message: "must not be 0 (root) in chart 'shop', whose profile 'restricted' holds pods to Pod Security 'restricted' (pss-restricted-run-as-user)",
+      allowed: 'a numeric user id above 0',
+      fix: "build the image to run as a non-root user such as 10001; or, for an image that needs it, choose Pod Security baseline for the chart: policy: { profile: 'baseline' } on TimonelChart 'shop' (its Namespace then enforces baseline; keep other workloads in a restricted chart)",
+    }).message);
   });
 
   test('fails when a group id is negative or not an integer', () => {
     expect(() => builder({}, { securityContext: { runAsGroup: -1 } })).toThrow(/'securityContext\.runAsGroup' must be a whole number of at least 0, got -1/);
     expect(() => builder({}, { securityContext: { fsGroup: 1.5 } })).toThrow(/'securityContext\.fsGroup' must be a whole number of at least 0, got 1\.5/);
+  });
+});
+
+describe('PodBuilder security context: what only Pod Security baseline admits', () => {
+  /** A builder in a baseline chart 'legacy', construct 'old'. */
+  const baseline = (pod: PodProps) => new PodBuilder(new Construct(newChart('legacy', { policy: { profile: 'baseline' } }), 'old'), { image: IMAGE }, pod);
+  const container = (s: any) => s.containers[0].securityContext;
+  /** The pod spec as synthesized in a baseline chart. */
+  const baselineSpec = (b: PodBuilder) => {
+    const chart = newChart('render', { policy: { profile: 'baseline' } });
+    new k8s.KubePod(chart, 'pod', { spec: b.renderSpec({ serviceAccountName: 'legacy-old', main: {} }) });
+    return Testing.synth(chart)[0].spec;
+  };
+
+  test('fails when a restricted chart asks for runAsNonRoot: false, allowPrivilegeEscalation: true and capabilities beyond NET_BIND_SERVICE, all listed at once', () => {
+    const e = thrown(() => builder({}, { securityContext: { runAsNonRoot: false, allowPrivilegeEscalation: true, addCapabilities: ['NET_BIND_SERVICE', 'CHOWN'] } }));
+    const choose = "or, for an image that needs it, choose Pod Security baseline for the chart: policy: { profile: 'baseline' } on TimonelChart 'shop'";
+    expect(e.message.split('\n')).toEqual([
+      '[shop/web] has 3 invalid props:',
+      `  'securityContext.runAsNonRoot' must not be false in chart 'shop', whose profile 'restricted' holds pods to Pod Security 'restricted' (pss-restricted-run-as-non-root), got false. Allowed: true (the default). Fix: leave it unset, and run the image as a non-root user (runAsUser, default 10001); ${choose} (its Namespace then enforces baseline; keep other workloads in a restricted chart)`,
+      `  'securityContext.allowPrivilegeEscalation' must not be true in chart 'shop', whose profile 'restricted' holds pods to Pod Security 'restricted' (pss-restricted-privilege-escalation), got true. Allowed: false (the default). Fix: leave it unset: build the image so that it needs no setuid binary; ${choose} (its Namespace then enforces baseline; keep other workloads in a restricted chart)`,
+      `  'securityContext.addCapabilities' must add only 'NET_BIND_SERVICE' in chart 'shop', whose profile 'restricted' holds pods to Pod Security 'restricted' (pss-restricted-capabilities), got ["NET_BIND_SERVICE","CHOWN"]. Allowed: 'NET_BIND_SERVICE'. Fix: remove 'CHOWN'; ${choose} (its Namespace then enforces baseline; keep other workloads in a restricted chart)`,
+    ]);
+  });
+
+  test('a restricted chart may add NET_BIND_SERVICE (Pod Security restricted allows it)', () => {
+    expect(container(render({}, { securityContext: { addCapabilities: ['NET_BIND_SERVICE'] } }))).toEqual({
+      allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] },
+    });
+  });
+
+  test('in a baseline chart, runAsUser: 0 runs the pod as root: runAsNonRoot false, the image\'s group, every other default kept', () => {
+    const s = baselineSpec(baseline({ securityContext: { runAsUser: 0 } }));
+    expect(s.securityContext).toEqual({ runAsNonRoot: false, runAsUser: 0, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(container(s)).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: false, capabilities: { drop: ['ALL'] } });
+  });
+
+  test('in a baseline chart, runAsNonRoot: false runs the image\'s own user and group (root included); an explicit user still wins', () => {
+    expect(baselineSpec(baseline({ securityContext: { runAsNonRoot: false } })).securityContext).toEqual({ runAsNonRoot: false, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(baselineSpec(baseline({ securityContext: { runAsNonRoot: false, runAsUser: 101, runAsGroup: 101 } })).securityContext).toEqual({
+      runAsNonRoot: false, runAsUser: 101, runAsGroup: 101, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' },
+    });
+  });
+
+  test('in a baseline chart, capabilities, privilege escalation and a writable root reach every container, and the policies pass', () => {
+    const chart = newChart('legacy', { namespace: 'legacy', policy: { profile: 'baseline' } });
+    const web = new WebApp(chart, 'old', {
+      image: 'nginx:1.27.2', port: 80, sidecars: [{ name: 'exporter', image: IMAGE }], initContainers: [{ name: 'setup', image: IMAGE }],
+      securityContext: { runAsUser: 0, addCapabilities: ['CHOWN', 'NET_BIND_SERVICE', 'SETUID', 'SETGID'], allowPrivilegeEscalation: true, readOnlyRootFilesystem: false },
+    });
+    const objs = Testing.synth(chart);
+    const pod = podSpec(objs.find((o) => o.kind === 'Deployment'));
+    for (const c of [...pod.containers, ...pod.initContainers]) {
+      expect(c.securityContext).toEqual({
+        allowPrivilegeEscalation: true, readOnlyRootFilesystem: false, runAsNonRoot: false,
+        capabilities: { drop: ['ALL'], add: ['CHOWN', 'NET_BIND_SERVICE', 'SETUID', 'SETGID'] },
+      });
+    }
+    expect(objs.find((o) => o.kind === 'Namespace').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
+    expect(web.node.path).toBe('legacy/old');
+  });
+
+  test('a profile set on the app before the construct, or a custom profile that does not hold the restricted rule as an error, admits it', () => {
+    const app = new App({ outdir: '/nonexistent' });
+    Policy.setDefault(app, 'baseline');
+    const chart = new TimonelChart(app, 'legacy', { namespace: 'legacy' });
+    new WebApp(chart, 'old', { image: 'nginx:1.27.2', port: 8080, securityContext: { runAsUser: 0 } });
+    expect(() => app.render()).not.toThrow();
+    const team = Profile.custom({ name: 'team', severity: { 'pss-restricted-privilege-escalation': 'warning' } });
+    expect(() => new PodBuilder(new Construct(newChart('t', { policy: { profile: team } }), 'w'), { image: IMAGE }, { securityContext: { allowPrivilegeEscalation: true } })).not.toThrow();
+    expect(() => new PodBuilder(new Construct(newChart('t', { policy: { profile: team } }), 'w'), { image: IMAGE }, { securityContext: { runAsUser: 0 } })).toThrow(
+      "[t/w] 'securityContext.runAsUser' must not be 0 (root) in chart 't', whose profile 'team' holds pods to Pod Security 'restricted' (pss-restricted-run-as-user)",
+    );
+  });
+
+  test('fails when runAsNonRoot is true with runAsUser 0: the kubelet would refuse to start the containers', () => {
+    expect(() => new WebApp(newChart('legacy', { policy: { profile: 'baseline' } }), 'old', { image: 'nginx:1.27.2', port: 8080, securityContext: { runAsUser: 0, runAsNonRoot: true } })).toThrow(
+      "[legacy/old] 'securityContext.runAsNonRoot' is true, but runAsUser is 0 (root): the kubelet would refuse to start the containers, got true. Fix: leave runAsNonRoot unset (it is false with runAsUser: 0), or use a non-zero runAsUser",
+    );
+  });
+
+  test('fails when a capability is not one Pod Security baseline allows, is written CAP_X or lowercase, or is listed twice', () => {
+    const e = thrown(() => new WebApp(newChart('legacy', { policy: { profile: 'baseline' } }), 'old', {
+      image: 'nginx:1.27.2', port: 8080, securityContext: { addCapabilities: ['SYS_ADMIN', 'CAP_CHOWN', 'setuid', 'KILL', 'KILL'] },
+    }));
+    const allowed = 'a capability Pod Security baseline allows: AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT';
+    expect(e.message.split('\n').slice(1)).toEqual([
+      `  'securityContext.addCapabilities[0]' is not one of the allowed values, got 'SYS_ADMIN'. Allowed: ${allowed}. Fix: a capability beyond Pod Security baseline (SYS_ADMIN, NET_ADMIN, …) would make the pod privileged: that is outside what timonel builds`,
+      `  'securityContext.addCapabilities[1]' is not one of the allowed values, got 'CAP_CHOWN'. Allowed: ${allowed}. Fix: write 'CHOWN'`,
+      `  'securityContext.addCapabilities[2]' is not one of the allowed values, got 'setuid'. Allowed: ${allowed}. Fix: did you mean 'SETUID'?`,
+    ]);
+    expect(() => new WebApp(newChart('legacy', { policy: { profile: 'baseline' } }), 'old', { image: 'nginx:1.27.2', port: 8080, securityContext: { addCapabilities: ['KILL', 'KILL'] } })).toThrow(
+      "[legacy/old] 'securityContext.addCapabilities[1]' names the same capability twice, got 'KILL'. Fix: list each capability once",
+    );
   });
 });
 
