@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { Migration } from '../constructs/migration';
 
 /**
  * Apply order: what must exist before what refers to it. Objects of kinds not listed
@@ -46,6 +47,10 @@ export function applyRank(kind: string): number {
   return RANK.get(kind) ?? APPLY_ORDER.length;
 }
 
+// A migration's Job runs right after the stores and before every Deployment, DaemonSet and other
+// Job: any app may need the migrated schema to become ready, not only the ones in its `before`.
+const MIGRATION_RANK = applyRank('StatefulSet') + 0.5;
+
 /** Kinds whose objects run pods: a dependency between two workloads orders them, whatever their kinds. */
 const RUNS_PODS = new Set(['Pod', 'StatefulSet', 'Deployment', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
 
@@ -56,10 +61,12 @@ const RUNS_PODS = new Set(['Pod', 'StatefulSet', 'Deployment', 'DaemonSet', 'Rep
  * dependencies between workloads win over the kind order within a chart: a workload (Deployment,
  * StatefulSet, Job, CronJob, DaemonSet, Pod) comes after the workloads of what it depends on
  * (`connectTo`, `node.addDependency(job)` on the construct or the object), so a migration Job an
- * API depends on comes before the API's Deployment. Everything else keeps the kind order.
+ * API depends on comes before the API's Deployment. A `Migration`'s Job comes right after the
+ * stores, before every other workload (unless it depends on one). Everything else keeps the kind order.
  */
 export function orderForApply<T extends { kind?: string }>(manifests: readonly T[], sourceOf?: (item: T) => IConstruct | undefined): T[] {
-  const ranked = manifests.map((m, i) => ({ m, i, r: applyRank(m?.kind ?? '') }));
+  const rankOf = (m: T): number => (m?.kind === 'Job' && sourceOf && Migration.isMigration(sourceOf(m)) ? MIGRATION_RANK : applyRank(m?.kind ?? ''));
+  const ranked = manifests.map((m, i) => ({ m, i, r: rankOf(m) }));
   const edges = sourceOf ? dependencyEdges(manifests, sourceOf) : undefined;
   if (!edges) return ranked.sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.m);
   // Kahn's algorithm, always taking the ready item that is first in kind order.

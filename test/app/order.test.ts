@@ -59,6 +59,30 @@ describe('applyRank', () => {
     expect(docs.filter((d) => d.kind === 'NetworkPolicy').every((d) => wave(d) < wave(jobDoc))).toBe(true);
   });
 
+  test('a migration runs before every app, not only those in its before: another client of the database comes after it', () => {
+    const build = (delivery: 'kubectl' | 'argocd') => {
+      const app = new App({ delivery });
+      const chart = new TimonelChart(app, 'shop', { namespace: 'shop' });
+      const db = new PostgreSQL(chart, 'db', { credentials: StoreCredentials.fromSecret('shop-db'), database: 'shop' });
+      const api = new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+      const enricher = new WebApp(chart, 'enricher', { image: 'ghcr.io/acme/enricher:1.0.0' }); // needs the new schema too
+      api.connectTo(db);
+      enricher.connectTo(db);
+      new Migration(chart, 'migrate', { image: 'ghcr.io/acme/api:1.0.0', command: ['migrate'], connectTo: [db], before: [api] });
+      return app;
+    };
+    const files = new Map([...build('kubectl').output().files].map(([f, text]) => [f, parseAllDocuments(text).map((d) => d.toJS())]));
+    const names = (f: string) => (files.get(f) ?? []).map((d) => `${d.kind}/${d.metadata.name}`);
+    expect(names('shop-prerequisites.k8s.yaml')).toContain('StatefulSet/shop-db');
+    expect(names('shop-prerequisites.k8s.yaml').filter((n) => n.startsWith('Deployment/'))).toEqual([]);
+    expect(names('shop.k8s.yaml')).toEqual(expect.arrayContaining(['Deployment/shop-api', 'Deployment/shop-enricher']));
+    const docs = build('argocd').render().flatMap((f) => f.docs);
+    const wave = (kind: string, name?: string) => Number(docs.find((d) => d.kind === kind && (name === undefined || d.metadata.name === name)).metadata.annotations[ARGOCD_SYNC_WAVE]);
+    expect(wave('Job')).toBeGreaterThan(wave('StatefulSet', 'shop-db'));
+    expect(wave('Deployment', 'shop-enricher')).toBeGreaterThan(wave('Job'));
+    expect(wave('Deployment', 'shop-api')).toBeGreaterThan(wave('Job'));
+  });
+
   test('puts unknown kinds (custom resources) last', () => {
     expect(applyRank('Certificate')).toBe(APPLY_ORDER.length);
     expect(applyRank('')).toBe(APPLY_ORDER.length);
