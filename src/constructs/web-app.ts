@@ -128,6 +128,12 @@ export interface WebAppMetricsOptions {
    *   (prometheus-operator's Prometheus in namespace 'monitoring')
    */
   readonly scraper?: IngressControllerRef;
+  /**
+   * More labels on the ServiceMonitor, for a Prometheus that selects ServiceMonitors by label
+   * (kube-prometheus-stack: `{ release: '<its release name>' }`).
+   * @default - only timonel's standard labels
+   */
+  readonly labels?: Record<string, string>;
 }
 
 /** Props of a WebApp. */
@@ -381,8 +387,14 @@ export class WebApp extends ServedWorkload {
     const port = m.port === undefined ? portName : this.ports.find((p) => p.port === m.port)!.name;
     const path = m.path ?? DEFAULTS.metrics.path;
     if (!path.startsWith('/')) fail({ scope: this, prop: 'metrics.path', message: "must start with '/'", value: path });
+    const metadata = this.metadata();
+    for (const key of Object.keys(m.labels ?? {})) {
+      if (metadata.labels?.[key] !== undefined) {
+        fail({ scope: this, prop: `metrics.labels.${key}`, message: 'is a label timonel sets on every object', value: m.labels![key], fix: 'use another key (a Prometheus selects ServiceMonitors by a label of its own, e.g. release)' });
+      }
+    }
     return new mon.ServiceMonitor(this, 'ServiceMonitor', {
-      metadata: this.metadata(),
+      metadata: m.labels ? { ...metadata, labels: { ...metadata.labels, ...m.labels } } : metadata,
       spec: {
         selector: { matchLabels: this.selectorLabels },
         endpoints: [{ port, path, interval: m.interval ?? DEFAULTS.metrics.interval }],

@@ -1,6 +1,7 @@
 import { BlockList, isIP } from 'net';
 import { DEFAULTS } from '../core/defaults';
 import { fail } from '../core/errors';
+import { closest } from '../core/validation';
 import { IngressControllerRef } from '../core/traffic';
 import { isPodKind, selectorMatches, toPolicyObject } from './model';
 
@@ -126,6 +127,7 @@ interface Policy {
 }
 
 const PROTOCOLS: readonly TrafficProtocol[] = ['TCP', 'UDP', 'SCTP'];
+const PEER_KEYS = ['workload', 'namespace', 'labels', 'podLabels', 'ip'];
 
 /**
  * Answers which sources may reach which pods on which port, by the networking.k8s.io/v1
@@ -239,6 +241,17 @@ export class TrafficEvaluator {
 
   private peer(p: TrafficPeer, prop: string): Peer {
     const given = p as Partial<TrafficPod & TrafficWorkloadRef & TrafficAddress & IngressControllerRef> | undefined;
+    // A misspelt key would silently widen the peer ({ namespce: 'ops' } is the default namespace).
+    if (given !== null && typeof given === 'object' && !Array.isArray(given)) {
+      for (const key of Object.keys(given)) {
+        if (PEER_KEYS.includes(key) || (given as Record<string, unknown>)[key] === undefined) continue;
+        const near = closest(key, PEER_KEYS);
+        fail({
+          prop: `${prop}.${key}`, message: 'is not a field of a traffic peer', value: (given as Record<string, unknown>)[key],
+          allowed: PEER_KEYS.map((k) => `'${k}'`).join(', '), fix: near ? `did you mean '${near}'?` : 'remove it',
+        });
+      }
+    }
     // A controller ref ({ namespace, podLabels }) is the pods those labels select.
     const x = given && given.labels === undefined && given.podLabels && typeof given.podLabels === 'object' ? { ...given, labels: given.podLabels } : given;
     if (x && typeof x.workload === 'string') {

@@ -293,6 +293,15 @@ describe('WebApp props', () => {
     expect(one(objs, 'Service').spec.ports.map((p: any) => p.name)).toEqual(['http', 'metrics']);
   });
 
+  test('metrics.labels: more labels on the ServiceMonitor, for a Prometheus that selects by label', () => {
+    const sm = one(render({ metrics: { labels: { release: 'kube-prometheus-stack' } } }), 'ServiceMonitor');
+    expect(sm.metadata.labels).toMatchObject({ release: 'kube-prometheus-stack', 'app.kubernetes.io/name': 'web' });
+    expect(build({ metrics: { labels: { 'app.kubernetes.io/name': 'x' } } })).toThrow(
+      /'metrics\.labels\.app\.kubernetes\.io\/name' is a label timonel sets on every object, got 'x'.*Fix: use another key/,
+    );
+    expect(build({ metrics: { labels: { release: 'Bad Value' } } })).toThrow(/'metrics\.labels\.release'/);
+  });
+
   test('rollout overrides', () => {
     const spec = one(render({ rollout: { maxUnavailable: 1, maxSurge: 0, revisionHistoryLimit: 2, progressDeadlineSeconds: 120 } }), 'Deployment').spec;
     expect(spec.strategy.rollingUpdate).toEqual({ maxUnavailable: 1, maxSurge: 0 });

@@ -186,7 +186,9 @@ describe('TrafficEvaluator', () => {
     ['labels of several workloads', { from: { namespace: 'shop', labels: {} }, to: { ip: '1.2.3.4' }, port: 1 }, "'from.labels' match the pods of several workloads in namespace 'shop', got {}. Allowed: api, web"],
     ['an unknown port name', { from: { ip: '1.2.3.4' }, to: { workload: 'api', namespace: 'shop' }, port: 'grpc' }, "'port' is not a named TCP port of shop/api, got 'grpc'. Allowed: 'http' (8080/TCP), 'metrics' (9090/TCP)"],
     ['a port out of range', { from: { ip: '1.2.3.4' }, to: { ip: '1.2.3.5' }, port: 0 }, "'port' must be a port number or name, got 0"],
-    ['a peer of no known form', { from: { name: 'x' }, to: { ip: '1.2.3.5' }, port: 1 }, "'from' is not a peer"],
+    ['a peer of no known form', { from: 42, to: { ip: '1.2.3.5' }, port: 1 }, "'from' is not a peer, got 42"],
+    ['a peer with an unknown field', { from: { host: 'x' }, to: { ip: '1.2.3.5' }, port: 1 }, "'from.host' is not a field of a traffic peer, got 'x'. Allowed: 'workload', 'namespace', 'labels', 'podLabels', 'ip'. Fix: remove it"],
+    ['a misspelt peer field', { from: { namespce: 'ops', podLabels: {} }, to: { workload: 'api', namespace: 'shop' }, port: 8080 }, "'from.namespce' is not a field of a traffic peer, got 'ops'. Allowed: 'workload', 'namespace', 'labels', 'podLabels', 'ip'. Fix: did you mean 'namespace'?"],
   ])('fails when given %s', (_what, query, message) => {
     const t = TrafficEvaluator.fromManifests([api, web]);
     expect(() => t.check(query as any)).toThrow(TimonelError);

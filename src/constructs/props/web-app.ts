@@ -1,7 +1,7 @@
 import { DEFAULTS } from '../../core/defaults';
 import { isValidName, NameRule } from '../../core/names';
 import {
-  annotationMap, cidr, controllerRef, duration, httpPath, labelKeyProblem, nameSpec, portName, portNumber, portSpec,
+  annotationMap, cidr, controllerRef, duration, httpPath, labelKeyProblem, labelMap, nameSpec, portName, portNumber, portSpec,
 } from '../../core/specs';
 import { Fields, Reporter, v } from '../../core/validation';
 import { AUTOSCALING, checkWorkload, DEPLOYMENT_ROLLOUT, DRAIN, WORKLOAD_FIELDS } from '../../workload/specs';
@@ -111,7 +111,7 @@ const ingress = v.object<WebAppIngressOptions>()({
   },
 });
 
-const metrics = v.object<WebAppMetricsOptions>()({ port: portNumber, path: httpPath, interval: duration, scraper: CONTROLLER }, { what: 'metrics option' });
+const metrics = v.object<WebAppMetricsOptions>()({ port: portNumber, path: httpPath, interval: duration, scraper: CONTROLLER, labels: labelMap }, { what: 'metrics option' });
 
 /** The spec of WebAppProps. */
 export const WEB_APP_PROPS = v.object<WebAppProps>()({
