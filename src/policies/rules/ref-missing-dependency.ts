@@ -19,15 +19,16 @@ export default defineRule({
   pods: true,
   check(o, report: Report, set) {
     const pod = o.pod!;
+    // One finding per missing object, at its first reference (a Secret of credentials is
+    // referenced by several env vars of several containers).
+    const missing = new Map<string, { kind: RefKind; name: string; field: string; count: number }>();
     const ref = (kind: RefKind, name: unknown, field: string, optional?: unknown) => {
       if (typeof name !== 'string' || name === '' || optional === true) return;
       if (exists(set, o, kind, name)) return;
-      report({
-        field, message: `refers to the ${kind} '${name}', which is not defined in this set${o.namespace ? ` (namespace '${o.namespace}')` : ''}`,
-        fix: kind === 'Secret'
-          ? 'define it (e.g. with an ExternalSecret), fix the name, or mark the reference optional'
-          : `define the ${kind} or fix the name${kind === 'ServiceAccount' ? '' : ', or mark the reference optional'}`,
-      });
+      const key = `${kind}\0${name}`;
+      const seen = missing.get(key);
+      if (seen) seen.count++;
+      else missing.set(key, { kind, name, field, count: 1 });
     };
     if (pod.spec.serviceAccountName !== undefined && pod.spec.serviceAccountName !== 'default') {
       ref('ServiceAccount', pod.spec.serviceAccountName, fieldPath(pod.path, 'serviceAccountName'));
@@ -55,6 +56,15 @@ export default defineRule({
         const base = `${fieldPath(c.path, 'envFrom')}[${i}]`;
         if (isObject(e?.configMapRef)) ref('ConfigMap', e.configMapRef.name, `${base}.configMapRef.name`, e.configMapRef.optional);
         if (isObject(e?.secretRef)) ref('Secret', e.secretRef.name, `${base}.secretRef.name`, e.secretRef.optional);
+      });
+    }
+    for (const { kind, name, field, count } of missing.values()) {
+      report({
+        field,
+        message: `refers to the ${kind} '${name}'${count > 1 ? ` (here and in ${count - 1} more place${count > 2 ? 's' : ''} of the pod)` : ''}, which is not defined in this set${o.namespace ? ` (namespace '${o.namespace}')` : ''}`,
+        fix: kind === 'Secret'
+          ? 'make sure it exists before the pods start (created by hand, by a secrets operator, or defined here with an ExternalSecret), or fix the name'
+          : `define the ${kind} or fix the name${kind === 'ServiceAccount' ? '' : ', or mark the reference optional'}`,
       });
     }
   },

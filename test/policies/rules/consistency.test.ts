@@ -114,8 +114,18 @@ describe('ref-missing-dependency', () => {
     expect(lines('ref-missing-dependency', [withRefs()])).toEqual([
       "warning: [test.yaml] Deployment shop/web 'spec.template.spec.serviceAccountName' refers to the ServiceAccount 'web', which is not defined in this set (namespace 'shop'). Fix: define the ServiceAccount or fix the name",
       "warning: [test.yaml] Deployment shop/web 'spec.template.spec.volumes[1].persistentVolumeClaim.claimName' refers to the PersistentVolumeClaim 'data', which is not defined in this set (namespace 'shop'). Fix: define the PersistentVolumeClaim or fix the name, or mark the reference optional",
-      "warning: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name' refers to the Secret 'db', which is not defined in this set (namespace 'shop'). Fix: define it (e.g. with an ExternalSecret), fix the name, or mark the reference optional",
+      "warning: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name' refers to the Secret 'db', which is not defined in this set (namespace 'shop'). Fix: make sure it exists before the pods start (created by hand, by a secrets operator, or defined here with an ExternalSecret), or fix the name",
       "warning: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].envFrom[0].configMapRef.name' refers to the ConfigMap 'settings', which is not defined in this set (namespace 'shop'). Fix: define the ConfigMap or fix the name, or mark the reference optional",
+    ]);
+  });
+  test('fails (warning) once per missing object of a pod, however often it is referenced (credentials in several env vars)', () => {
+    const creds = edit(deployment(), (d) => {
+      const c = d.spec.template.spec.containers[0];
+      c.env = ['username', 'password', 'database'].map((key) => ({ name: `DB_${key.toUpperCase()}`, valueFrom: { secretKeyRef: { name: 'db', key } } }));
+      d.spec.template.spec.serviceAccountName = 'default';
+    });
+    expect(lines('ref-missing-dependency', [creds])).toEqual([
+      "warning: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name' refers to the Secret 'db' (here and in 2 more places of the pod), which is not defined in this set (namespace 'shop'). Fix: make sure it exists before the pods start (created by hand, by a secrets operator, or defined here with an ExternalSecret), or fix the name",
     ]);
   });
 });
