@@ -44,9 +44,10 @@ export interface AppProps extends Omit<Cdk8sAppProps, 'yamlOutputType'> {
   readonly applySet?: ApplySetOptions;
   /**
    * Whose pods an app's own exposure admits once it is isolated, for every chart: the ingress
-   * controller (or Gateway) of Ingresses and routes, and Prometheus for `metrics`. A chart's
-   * `traffic` and an app's own `ingress.controller` or `metrics.scraper` win.
-   * @default - DEFAULTS.traffic: ingress-nginx's controller, prometheus-operator's Prometheus
+   * controller of Ingresses, the Gateway of routes (`gateway`), and Prometheus for `metrics`. A
+   * chart's `traffic` and an app's own `ingress.controller`, `route.controller` or `metrics.scraper` win.
+   * @default - DEFAULTS.traffic: ingress-nginx's controller (Ingresses), prometheus-operator's
+   *   Prometheus; no Gateway (an isolated app with a route must be told its Gateway's pods)
    */
   readonly traffic?: TrafficDefaults;
   /**

@@ -59,8 +59,8 @@ export interface TimonelChartProps extends ChartProps {
   readonly policy?: PolicyOptions;
   /**
    * Whose pods the exposure of this chart's apps admits once they are isolated (the ingress
-   * controller or Gateway, Prometheus), each field over the App's `traffic`; an app's own
-   * `ingress.controller` or `metrics.scraper` wins.
+   * controller, the Gateway of routes, Prometheus), each field over the App's `traffic`; an app's
+   * own `ingress.controller`, `route.controller` or `metrics.scraper` wins.
    * @default - the App's `traffic`, else DEFAULTS.traffic
    */
   readonly traffic?: TrafficDefaults;
@@ -94,6 +94,7 @@ export class TimonelChart extends Chart {
     const fromApp = appContextOf(this).traffic ?? {};
     this.traffic = {
       ingressController: props.traffic?.ingressController ?? fromApp.ingressController,
+      gateway: props.traffic?.gateway ?? fromApp.gateway,
       prometheus: props.traffic?.prometheus ?? fromApp.prometheus,
     };
     setChartContext(this, { partOf: this.partOf, traffic: this.traffic, profile: () => profileOf(this) ?? Profile.RESTRICTED });

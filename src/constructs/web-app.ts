@@ -4,7 +4,7 @@ import * as gw from '../../imports/gateway.networking.k8s.io';
 import * as mon from '../../imports/monitoring.coreos.com';
 import { trafficDefaultsOf } from '../core/chart-context';
 import { DEFAULTS } from '../core/defaults';
-import { fail, TimonelError } from '../core/errors';
+import { fail, PropIssue, TimonelError } from '../core/errors';
 import { validateWholeNumber } from '../core/numbers';
 import { findPort, PortSpec } from '../core/ports';
 import { Probe } from '../core/probes';
@@ -291,8 +291,22 @@ export class WebApp extends ServedWorkload {
       const wanted = props.ingress.rules ? props.ingress.rules.flatMap((r) => (r.paths ?? [{}]).map((x) => x.port)) : [undefined];
       access.admitIngressController({ ports: portsOf(wanted), controller: props.ingress.controller });
     }
-    // A Gateway's pods forward an HTTPRoute's traffic: admitted like an ingress controller (the same default).
-    if (props.route) access.admitIngressController({ ports: portsOf((props.route.paths ?? [{}]).map((x) => x.port)) });
+    // A Gateway's pods forward an HTTPRoute's traffic. Which pods depends on the implementation, so
+    // there is no default: an isolated app must be told, or the route would silently go nowhere.
+    if (props.route) {
+      const traffic = trafficDefaultsOf(this);
+      const gatewayPods = props.route.controller ?? traffic.gateway ?? traffic.ingressController;
+      if (gatewayPods) {
+        access.admitIngressController({ ports: portsOf((props.route.paths ?? [{}]).map((x) => x.port)), controller: gatewayPods });
+      } else {
+        const route = props.route;
+        if (props.isolate) throw new TimonelError({ scope: this, ...this.unadmittedRoute(route, 'isolate: true') });
+        // A client added later (connectTo, allowFrom) isolates the app too.
+        this.node.addValidation({
+          validate: () => (access.isolated ? [new TimonelError(this.unadmittedRoute(route, 'by a client (connectTo, allowFrom) or NetworkAccess.isolate()')).message] : []),
+        });
+      }
+    }
     if (props.metrics) {
       const scraped = props.metrics.port ?? port;
       access.admitIngressController({ ports: [scraped], controller: props.metrics.scraper ?? trafficDefaultsOf(this).prometheus ?? DEFAULTS.traffic.prometheus });
@@ -381,6 +395,26 @@ export class WebApp extends ServedWorkload {
     return addIngress(this, { name: this.name, metadata: this.metadata(), serviceName: this.service.name, ports: this.ports }, {
       className: i.className, annotations: i.annotations, rules, shortcut: i.rules === undefined, prop: 'ingress.rules',
     });
+  }
+
+  // An isolated app whose route admits no Gateway pods: what to set, with both common implementations' labels.
+  private unadmittedRoute(route: RouteOptions, why: string): PropIssue {
+    const g = route.gateway;
+    const gwNs = g.namespace ?? this.namespace;
+    const gateway = `${gwNs ?? '<the app\'s namespace>'}/${g.name}`;
+    const envoy = `{ namespace: 'envoy-gateway-system', podLabels: { 'gateway.envoyproxy.io/owning-gateway-name': '${g.name}'`
+      + `${gwNs ? `, 'gateway.envoyproxy.io/owning-gateway-namespace': '${gwNs}'` : ''} } }`;
+    const istio = `{ namespace: '${gwNs ?? '<the Gateway\'s namespace>'}', podLabels: { 'gateway.networking.k8s.io/gateway-name': '${g.name}' } }`;
+    return {
+      prop: 'route.controller',
+      message: `is not set, and neither is the chart's or App's traffic.gateway (or traffic.ingressController): the app is isolated (${why}), `
+        + `so its NetworkPolicy admits only declared pods, and the pods of Gateway '${gateway}' that forward the HTTPRoute '${this.name}' would be refused `
+        + '(ingress-nginx, the default ingress controller, serves no Gateway API routes)',
+      value: route.controller,
+      allowed: "the Gateway's data-plane pods as { namespace, podLabels }, on the route, or for every app as traffic.gateway of the TimonelChart or App",
+      fix: `admit the Gateway's pods on the route, e.g. for Envoy Gateway (default deployment mode) route: { gateway: { name: '${g.name}'${g.namespace ? `, namespace: '${g.namespace}'` : ''} }, controller: ${envoy} }, `
+        + `for Istio controller: ${istio}; or once for every app: new App({ traffic: { gateway: ${envoy} } }) (or a TimonelChart's traffic.gateway)`,
+    };
   }
 
   private addServiceMonitor(m: WebAppMetricsOptions, portName: string): mon.ServiceMonitor {

@@ -267,7 +267,11 @@ export const DEFAULTS = {
 
   /** The traffic model: who may reach an isolated app, and what "the internet" is for egress. */
   traffic: {
-    /** The pods an app's Ingress (or Gateway route) admits once the app is isolated: ingress-nginx's controller. */
+    /**
+     * The pods an app's Ingress admits once the app is isolated: ingress-nginx's controller. Not a
+     * route's: ingress-nginx serves no Gateway API routes, and Gateways differ too much for a
+     * default (see `TrafficDefaults.gateway`).
+     */
     ingressController: {
       namespace: 'ingress-nginx',
       podLabels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' },

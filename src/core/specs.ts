@@ -62,6 +62,7 @@ export const controllerRef: Spec<IngressControllerRef> = v.object<IngressControl
 /** Traffic defaults of an App or a chart. */
 export const trafficDefaults: Spec<TrafficDefaults> = v.object<TrafficDefaults>()({
   ingressController: controllerRef,
+  gateway: controllerRef,
   prometheus: controllerRef,
 }, { what: 'traffic default' });
 

@@ -8,14 +8,25 @@ export interface IngressControllerRef {
 
 /**
  * Whose pods an app's own exposure admits once the app is isolated, for every app of an App or a
- * chart (an app's own `ingress.controller` or `metrics.scraper` wins).
+ * chart (an app's own `ingress.controller`, `route.controller` or `metrics.scraper` wins).
  */
 export interface TrafficDefaults {
   /**
-   * The pods an app's Ingress or Gateway route admits (the ingress controller, the Gateway's pods).
-   * @default - DEFAULTS.traffic.ingressController: ingress-nginx's controller in namespace 'ingress-nginx'
+   * The pods an app's Ingress admits (the ingress controller); also a route's when `gateway` is
+   * not set, for a controller that serves both (Traefik, Envoy Gateway for both kinds).
+   * @default - DEFAULTS.traffic.ingressController: ingress-nginx's controller in namespace 'ingress-nginx' (Ingresses only)
    */
   readonly ingressController?: IngressControllerRef;
+  /**
+   * The data-plane pods of the Gateway that serves the apps' HTTPRoutes (`route`), admitted to
+   * the routed ports once an app is isolated. Implementations differ in where those pods run and
+   * how they are labelled, so there is no default: Envoy Gateway runs them in
+   * 'envoy-gateway-system' labelled `gateway.envoyproxy.io/owning-gateway-name: <gateway>`,
+   * Istio in the Gateway's namespace labelled `gateway.networking.k8s.io/gateway-name: <gateway>`.
+   * @default - `ingressController` when it is set; else none, and an isolated app with a route
+   *   and no `route.controller` is an error
+   */
+  readonly gateway?: IngressControllerRef;
   /**
    * The pods a WebApp's `metrics` admits to its metrics port.
    * @default - DEFAULTS.traffic.prometheus: prometheus-operator's Prometheus in namespace 'monitoring'

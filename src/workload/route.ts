@@ -4,6 +4,7 @@ import { DEFAULTS } from '../core/defaults';
 import { fail } from '../core/errors';
 import { isValidName, NameRule } from '../core/names';
 import { findPort, PortSpec } from '../core/ports';
+import type { IngressControllerRef } from '../core/traffic';
 
 /** The Gateway a route attaches to. */
 export interface RouteGatewayRef {
@@ -36,6 +37,16 @@ export interface RouteOptions {
   readonly hostnames?: string[];
   /** @default [{ path: '/' }] */
   readonly paths?: RoutePath[];
+  /**
+   * The Gateway's data-plane pods, admitted to the routed ports once the app is isolated: Envoy
+   * Gateway's in 'envoy-gateway-system' labelled `gateway.envoyproxy.io/owning-gateway-name: <gateway>`
+   * (and `owning-gateway-namespace`), Istio's in the Gateway's namespace labelled
+   * `gateway.networking.k8s.io/gateway-name: <gateway>`.
+   * @default - the chart's or the App's `traffic.gateway`, else their `traffic.ingressController`;
+   *   with neither, an isolated app (`isolate`, or a client) is an error, since no Gateway's pods
+   *   would be admitted (ingress-nginx, the Ingress default, serves no routes)
+   */
+  readonly controller?: IngressControllerRef;
 }
 
 /** What a route of a workload needs. */

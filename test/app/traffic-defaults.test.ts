@@ -58,6 +58,78 @@ describe('app-wide traffic defaults', () => {
     expect(chart).not.toAllowTraffic(pods(NGINX), app, 8080);
   });
 
+  describe('Gateway routes', () => {
+    const ROUTE = { gateway: { name: 'public', namespace: 'gateway' } };
+    const ISTIO = { namespace: 'gateway', podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' } };
+    const route = (chart: TimonelChart, props: Partial<WebAppProps> = {}) => web(chart, { ingress: undefined, metrics: undefined, route: ROUTE, ...props });
+
+    test('traffic.gateway admits the Gateway\'s pods to a route, while Ingresses keep traffic.ingressController', () => {
+      const chart = chartOf({ traffic: { gateway: ENVOY } });
+      const routed = route(chart);
+      const ingressed = new WebApp(chart, 'other', { image: IMAGE, isolate: true, ingress: { host: 'shop.example.com' } });
+      expect(chart).toAllowTraffic(pods(ENVOY), routed, 8080);
+      expect(chart).not.toAllowTraffic(pods(NGINX), routed, 8080);
+      expect(chart).toAllowTraffic(pods(NGINX), ingressed, 8080);
+      expect(chart).not.toAllowTraffic(pods(ENVOY), ingressed, 8080);
+    });
+
+    test('route.controller wins over traffic.gateway; a chart\'s gateway wins over the App\'s', () => {
+      const chart = chartOf({ traffic: { gateway: TRAEFIK } }, { traffic: { gateway: ENVOY } });
+      expect(chart.traffic.gateway).toEqual(ENVOY);
+      const a = route(chart);
+      expect(chart).toAllowTraffic(pods(ENVOY), a, 8080);
+      expect(chart).not.toAllowTraffic(pods(TRAEFIK), a, 8080);
+      const own = chartOf({ traffic: { gateway: ENVOY } });
+      const b = route(own, { route: { ...ROUTE, controller: ISTIO } });
+      expect(own).toAllowTraffic(pods(ISTIO), b, 8080);
+      expect(own).not.toAllowTraffic(pods(ENVOY), b, 8080);
+    });
+
+    test('an app that is not isolated needs no Gateway pods (no policy selects it)', () => {
+      const chart = chartOf({});
+      const app = route(chart, { isolate: false });
+      expect(synth(chart).filter((o) => o.kind === 'NetworkPolicy')).toEqual([]);
+      expect(chart).toAllowTraffic(pods(ENVOY), app, 8080);
+    });
+
+    test('fails when an isolated app has a route and only the ingress-nginx default would be admitted', () => {
+      const e = thrown(() => route(chartOf({})));
+      expect(e.path).toBe('shop/web');
+      expect(e.prop).toBe('route.controller');
+      expect(e.message).toContain("the pods of Gateway 'gateway/public' that forward the HTTPRoute 'shop-web' would be refused");
+      expect(e.message).toContain('ingress-nginx, the default ingress controller, serves no Gateway API routes');
+      expect(e.fix).toContain("controller: { namespace: 'envoy-gateway-system', podLabels: { 'gateway.envoyproxy.io/owning-gateway-name': 'public', 'gateway.envoyproxy.io/owning-gateway-namespace': 'gateway' } }");
+      expect(e.fix).toContain("for Istio controller: { namespace: 'gateway', podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' } }");
+      expect(e.fix).toContain('new App({ traffic: { gateway: ');
+      // The Gateway in the app's own namespace when the route names none.
+      expect(thrown(() => route(chartOf({}), { route: { gateway: { name: 'edge' } } })).fix).toContain("{ namespace: 'shop', podLabels: { 'gateway.networking.k8s.io/gateway-name': 'edge' } }");
+    });
+
+    test('fails at synth when a client added after construction isolates an app whose route admits no Gateway', () => {
+      const app = new App({ outdir: 'dist-never-written' });
+      const chart = new TimonelChart(app, 'shop', { namespace: 'shop' });
+      const target = new WebApp(chart, 'web', { image: IMAGE, route: ROUTE });
+      const client = new WebApp(chart, 'api', { image: IMAGE });
+      client.connectTo(target);
+      expect(() => app.synth()).toThrow(/\[shop\/web\] 'route\.controller' is not set.*isolated \(by a client \(connectTo, allowFrom\) or NetworkAccess\.isolate\(\)\)/);
+      expect(() => Testing.synth(chart)).toThrow(/'route\.controller' is not set/);
+    });
+
+    test('the validation passes once the route says which pods (the error is only about isolated apps)', () => {
+      const chart = chartOf({});
+      const target = new WebApp(chart, 'web', { image: IMAGE, route: { ...ROUTE, controller: ISTIO } });
+      new WebApp(chart, 'api', { image: IMAGE }).connectTo(target);
+      expect(chart).toAllowTraffic(pods(ISTIO), target, 8080);
+      expect(chart).not.toAllowTraffic(pods(NGINX), target, 8080);
+    });
+
+    test('fails when route.controller has a typo or no podLabels', () => {
+      expect(thrown(() => route(chartOf({}), { route: { ...ROUTE, controller: { namespace: 'gateway', podLabel: { a: 'b' } } as any } })).message)
+        .toMatch(/'route\.controller\.podLabel'.*did you mean 'podLabels'/);
+      expect(thrown(() => chartOf({ traffic: { gateway: { namespace: 'gateway' } as any } })).prop).toBe('traffic.gateway.podLabels');
+    });
+  });
+
   test('NetworkAccess.admitIngressController without a controller takes the chart\'s default', () => {
     const chart = chartOf({}, { traffic: { ingressController: TRAEFIK } });
     const api = new WebApp(chart, 'api', { image: IMAGE, isolate: true });

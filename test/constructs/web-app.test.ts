@@ -512,7 +512,7 @@ describe('WebApp route (Gateway API)', () => {
 
   test('the policy engine checks its backends like an Ingress', () => {
     const chart = newChart('shop', { namespace: 'shop' });
-    const app = new WebApp(chart, 'web', { image: IMAGE, isolate: true, route: { gateway: { name: 'public' } } });
+    const app = new WebApp(chart, 'web', { image: IMAGE, isolate: true, route: { gateway: { name: 'public' }, controller: { namespace: 'shop', podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' } } } });
     expect(chart).toPassPolicies();
     ApiObject.of(app.route!).addJsonPatch(JsonPatch.replace('/spec/rules/0/backendRefs/0/name', 'shop-nope'));
     synth(chart);

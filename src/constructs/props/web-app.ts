@@ -133,6 +133,7 @@ export const WEB_APP_PROPS = v.object<WebAppProps>()({
     paths: v.array(v.object<RoutePath>()({
       path: httpPath, type: v.oneOf(['PathPrefix', 'Exact'] as const), port: v.union(portNumber, portName, 'a port number or name of the app'),
     }, { what: 'route path field' }), { minItems: 1 }),
+    controller: CONTROLLER,
   }, { what: 'route field' }),
   autoscaling: AUTOSCALING,
   disruptionBudget: v.boolean(),
