@@ -145,7 +145,10 @@ export function closest(word: string, candidates: readonly string[]): string | u
   if (best !== undefined && bestDistance <= Math.max(1, Math.floor(word.length / 3))) return best;
   // A shortened word ('argo' for 'argocd', 'post' for 'postgresql'): the one candidate it starts.
   const starts = w.length >= 3 ? candidates.filter((c) => c.toLowerCase().startsWith(w)) : [];
-  return starts.length === 1 ? starts[0] : undefined;
+  if (starts.length === 1) return starts[0];
+  // A part of the name ('prefix' for 'PathPrefix'): the one candidate that contains it.
+  const contains = w.length >= 4 ? candidates.filter((c) => c.toLowerCase().includes(w)) : [];
+  return starts.length === 0 && contains.length === 1 ? contains[0] : undefined;
 }
 
 function distance(a: string, b: string): number {
@@ -313,7 +316,8 @@ export const v = {
       shape: { kind: 'array', item, minItems },
       check(value, path, ctx) {
         if (!Array.isArray(value)) {
-          const fix = opts.typeFix?.(value) ?? (typeof value === 'string' || typeof value === 'number' ? `wrap it in brackets: [${literal(value)}]` : undefined);
+          const wraps = (typeof value === 'string' || typeof value === 'number') && item.check(value, path, new Context());
+          const fix = opts.typeFix?.(value) ?? (wraps ? `wrap it in brackets: [${literal(value)}]` : undefined);
           ctx.report(path, value, { ...typeProblem(value, 'a list', fix), allowed });
           return false;
         }

@@ -32,7 +32,15 @@ export const CONNECT_OPTIONS = v.object<ConnectOptions>()({
   env: v.object<ConnectionEnvNames>()({ host: envName, port: envName, addr: envName, url: envName, username: envName, password: envName, database: envName }, { what: 'env role' }),
   envForm: v.union(v.oneOf(ENV_FORMS), v.array(v.oneOf(ENV_FORMS), { minItems: 1 })) as Spec<ConnectOptions['envForm'] & {}>,
   url: v.object<ConnectionUrlOptions>()({
-    scheme: v.string({ allowed: "a lowercase URL scheme such as 'http', 'postgres' or 'redis'", check: (x) => (/^[a-z][a-z0-9+.-]*$/.test(x) ? undefined : { message: 'is not a URL scheme' }) }),
+    scheme: v.string({
+      allowed: "a lowercase URL scheme such as 'http', 'postgres' or 'redis'",
+      check: (x) => {
+        if (/^[a-z][a-z0-9+.-]*$/.test(x)) return undefined;
+        // 'postgres://' or 'Redis:' -> the scheme alone
+        const bare = /^([a-z][a-z0-9+.-]*)(:\/*)?$/i.exec(x);
+        return { message: 'is not a URL scheme', fix: bare ? `write '${bare[1].toLowerCase()}' (the scheme alone: timonel writes '://')` : undefined };
+      },
+    }),
     path: v.string({ allowed: "a path starting with '/'", check: (x) => (x.startsWith('/') ? undefined : { message: "must start with '/'" }) }),
     credentials: v.boolean(),
   }, { what: 'url option' }),
@@ -45,7 +53,14 @@ export const CONNECT_OPTIONS = v.object<ConnectOptions>()({
     v.array(dnsLabel, { minItems: 1, allowed: "a non-empty array of container names, e.g. ['main', 'migrate']" }),
     "'main', 'all', or a list of container names such as ['main', 'migrate']",
   ) as Spec<ConnectOptions['containers'] & {}>,
-}, { what: 'option of connectTo' });
+}, {
+  what: 'option of connectTo',
+  check: (o, r) => {
+    const forms = Array.isArray(o.envForm) ? o.envForm : [];
+    const twice = forms.find((f, i) => forms.indexOf(f) !== i);
+    if (twice !== undefined) r.issue('envForm', { message: `lists '${twice}' twice`, value: o.envForm, fix: `write each form once: [${[...new Set(forms)].map((f) => `'${f}'`).join(', ')}]` });
+  },
+});
 
 /** `connectTo(target, options)`'s options, reported as `connectTo.<option>`. */
 export const CONNECT_ARGS = v.object<{ connectTo?: ConnectOptions }>()({ connectTo: CONNECT_OPTIONS });

@@ -525,6 +525,8 @@ describe('WebApp route (Gateway API)', () => {
     ['a hostname is invalid', { gateway: { name: 'public' }, hostnames: ['Shop.Example.com'] }, /'route\.hostnames\[0\]' is not a valid host name/],
     ['a path goes to an unknown port', { gateway: { name: 'public' }, paths: [{ path: '/x', port: 'admin' }] }, /'route\.paths\[0\]\.port' is not a port of the app, got 'admin'/],
     ['a path is listed twice', { gateway: { name: 'public' }, paths: [{ path: '/x' }, { path: '/x' }] }, /'route\.paths\[1\]\.path' is listed twice/],
+    ['the gateway is a name', { gateway: 'public' }, /'route\.gateway' must be an object.*Fix: name the Gateway and its namespace: gateway: \{ name: 'public', namespace: '<the Gateway's namespace>' \}$/],
+    ['a path type is lowercase and short', { gateway: { name: 'public' }, paths: [{ path: '/', type: 'prefix' }] }, /'route\.paths\[0\]\.type' is not one of the allowed values, got 'prefix'.*Fix: did you mean 'PathPrefix'\?$/],
   ])('fails when %s', (_what, route, message) => {
     expect(build({ route } as Partial<WebAppProps>)).toThrow(message);
   });

@@ -152,5 +152,8 @@ describe('closest', () => {
     expect(closest('argo', ['kubectl', 'argocd', 'flux'])).toBe('argocd');
     expect(closest('pre', ['pre-sync', 'pre-delete'])).toBeUndefined();
     expect(closest('ar', ['argocd'])).toBeUndefined();
+    // a part of the name: the one candidate that contains it
+    expect(closest('prefix', ['PathPrefix', 'Exact'])).toBe('PathPrefix');
+    expect(closest('sync', ['pre-sync', 'post-sync'])).toBeUndefined();
   });
 });

@@ -260,6 +260,16 @@ describe('connectTo', () => {
 });
 
 describe('connectTo bad input', () => {
+  test('fails when the URL scheme has its ://, envForm lists a form twice, or containers is a number', () => {
+    const { api, db } = shop();
+    expect(() => api.connectTo(db, { envForm: 'url', url: { scheme: 'postgres://' } })).toThrow(
+      /'connectTo\.url\.scheme' is not a URL scheme, got 'postgres:\/\/'.*Fix: write 'postgres' \(the scheme alone: timonel writes ':\/\/'\)$/,
+    );
+    expect(() => api.connectTo(db, { envForm: ['url', 'url'] })).toThrow(/'connectTo\.envForm' lists 'url' twice, got \["url","url"\]\. Fix: write each form once: \['url'\]$/);
+    // a number is no container name: no 'wrap it in brackets' fix
+    expect(() => api.connectTo(db, { containers: 5 as any })).toThrow(/'connectTo\.containers' must be .*got 5\. Allowed: [^.]*\]$/);
+  });
+
   test('fails when a workload connects to itself', () => {
     const { api } = shop();
     expect(() => api.connectTo(api)).toThrow(/\[shop\/api\] 'connectTo' cannot connect a workload to itself, got 'shop\/api'/);

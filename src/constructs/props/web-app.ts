@@ -128,7 +128,10 @@ export const WEB_APP_PROPS = v.object<WebAppProps>()({
   route: v.object<RouteOptions>()({
     gateway: v.required(v.object<RouteGatewayRef>()({
       name: v.required(nameSpec(NameRule.DNS_1123_SUBDOMAIN)), namespace: nameSpec(NameRule.DNS_1123_LABEL), sectionName: nameSpec(NameRule.DNS_1123_SUBDOMAIN),
-    }, { what: 'gateway field' })),
+    }, {
+      what: 'gateway field',
+      typeFix: (value) => (typeof value === 'string' ? `name the Gateway and its namespace: gateway: { name: '${value}', namespace: '<the Gateway's namespace>' }` : undefined),
+    })),
     hostnames: v.array(host, { minItems: 1 }),
     paths: v.array(v.object<RoutePath>()({
       path: httpPath, type: v.oneOf(['PathPrefix', 'Exact'] as const), port: v.union(portNumber, portName, 'a port number or name of the app'),

@@ -24,7 +24,7 @@ describe('WebApp props', () => {
     ['a null init container', { initContainers: [null] }, 'initContainers[0]: must be an object, but is null'],
     ['a fractional health path', { healthPath: 1.5 }, "healthPath: must be a string, but is a number (write a string such as '/')"],
     ['a null name', { name: null }, "name: must be a string, but is null (write a string such as 'db')"],
-    ['extra ports as a string', { extraPorts: '-1' }, "extraPorts: must be a list, but is a string (wrap it in brackets: ['-1'])"],
+    ['extra ports as a string', { extraPorts: '-1' }, "extraPorts: must be a list, but is a string"],
     ['no surge and no unavailable', { rollout: { maxSurge: 0 } }, "rollout.maxSurge: and maxUnavailable cannot both be 0: the rollout could never replace a pod (keep maxSurge at '25%' (the default) or allow maxUnavailable: 1)"],
     ["a surge of '25'", { rollout: { maxSurge: '25' } }, "rollout.maxSurge: must be a pod count or a percentage (write 25 (a number) or '25%')"],
     ["a surge of '25.5%'", { rollout: { maxSurge: '25.5%' } }, "rollout.maxSurge: must be a pod count or a whole percentage (write '26%')"],
