@@ -143,8 +143,14 @@ export class App extends Cdk8sApp {
         parts.push({ fileName: `${base}-prerequisites${ext}`, docs: split.before, name: `${name}-prerequisites`, dependsOn: chartDeps });
         last = [`${name}-prerequisites`];
       }
-      parts.push({ fileName: `${base}-migrations${ext}`, docs: split.migrations, name: `${name}-migrations`, dependsOn: last });
-      parts.push({ fileName: f.fileName, docs: split.rest, name, dependsOn: [`${name}-migrations`] });
+      // A migration that must run before another (`before: [m1]`) is a stage of its own.
+      split.migrations.forEach((docs, level) => {
+        const stage = level === 0 ? `${name}-migrations` : `${name}-migrations-${level + 1}`;
+        const file = level === 0 ? `${base}-migrations${ext}` : `${base}-migrations-${level + 1}${ext}`;
+        parts.push({ fileName: file, docs, name: stage, dependsOn: last });
+        last = [stage];
+      });
+      parts.push({ fileName: f.fileName, docs: split.rest, name, dependsOn: last });
     });
     // Flux applies folders: one per part, each with its kustomization; the top one lists them.
     const folder = (p: Part): string => (this.delivery === 'flux' ? p.fileName.slice(0, -ext.length) : '');
@@ -232,14 +238,27 @@ interface Part extends RenderedFile {
   readonly dependsOn: readonly string[];
 }
 
-/** A chart's documents split around its migration Jobs, or undefined when it has none. */
-function splitAtMigrations(docs: readonly any[], sources: readonly (IConstruct | undefined)[]): { before: any[]; migrations: any[]; rest: any[] } | undefined {
+/**
+ * A chart's documents split around its migration Jobs, or undefined when it has none. The Jobs
+ * come in levels: a Job that depends on another migration's Job is a level after it.
+ */
+function splitAtMigrations(docs: readonly any[], sources: readonly (IConstruct | undefined)[]): { before: any[]; migrations: any[][]; rest: any[] } | undefined {
   const isJob = docs.map((d, i) => d?.kind === 'Job' && Migration.isMigration(sources[i]));
   const first = isJob.indexOf(true);
   if (first < 0) return undefined;
+  // Documents are in apply order, so the Jobs a Job depends on have their level already.
+  const levelOf = new Map<IConstruct, number>();
+  const migrations: any[][] = [];
+  docs.forEach((doc, i) => {
+    if (!isJob[i]) return;
+    const source = sources[i]!;
+    const level = Math.max(-1, ...source.node.dependencies.map((d) => levelOf.get(d) ?? -1)) + 1;
+    levelOf.set(source, level);
+    (migrations[level] ??= []).push(doc);
+  });
   return {
     before: docs.slice(0, first),
-    migrations: docs.filter((_, i) => isJob[i]),
+    migrations,
     rest: docs.filter((_, i) => i > first && !isJob[i]),
   };
 }

@@ -83,6 +83,28 @@ describe('applyRank', () => {
     expect(wave('Deployment', 'shop-api')).toBeGreaterThan(wave('Job'));
   });
 
+  test('a migration that must run before another is a stage of its own (kubectl and Flux)', () => {
+    for (const delivery of ['kubectl', 'flux'] as const) {
+      const app = new App({ delivery });
+      const chart = new TimonelChart(app, 'shop', { namespace: 'shop' });
+      const db = new PostgreSQL(chart, 'db', { credentials: StoreCredentials.fromSecret('shop-db'), database: 'shop' });
+      const api = new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+      api.connectTo(db);
+      const backfill = new Migration(chart, 'backfill', { image: 'ghcr.io/acme/api:1.0.0', command: ['backfill'], connectTo: [db], before: [api] });
+      new Migration(chart, 'schema', { image: 'ghcr.io/acme/api:1.0.0', command: ['migrate'], connectTo: [db], before: [backfill] });
+      const stages = app.output().stages.map((s) => [s.name, s.dependsOn]);
+      expect(stages).toEqual([
+        ['shop-prerequisites', []],
+        ['shop-migrations', ['shop-prerequisites']],
+        ['shop-migrations-2', ['shop-migrations']],
+        ['shop', ['shop-migrations-2']],
+      ]);
+      const files = new Map([...app.output().files].map(([f, text]) => [f.replace(/^.*\//, ''), text]));
+      expect(files.get('shop-migrations.k8s.yaml')).toMatch(/name: shop-schema-/);
+      expect(files.get('shop-migrations-2.k8s.yaml')).toMatch(/name: shop-backfill-/);
+    }
+  });
+
   test('puts unknown kinds (custom resources) last', () => {
     expect(applyRank('Certificate')).toBe(APPLY_ORDER.length);
     expect(applyRank('')).toBe(APPLY_ORDER.length);
