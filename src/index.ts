@@ -58,8 +58,8 @@ export type {
   InternetEgressOptions, ITrafficSubject, NamespaceEgressOptions, PodEgressOptions, TrafficPort, TrafficSubjectData,
 } from './workload/network';
 export type {
-  Connection, ConnectionContainers, ConnectionEndpoint, ConnectionEnvForm, ConnectionEnvNames, ConnectionUrlOptions, ConnectOptions, AllowFromOptions, IConnectable,
-  CredentialsRef, IConnectionClient,
+  Connection, ConnectionContainers, ConnectionEndpoint, ConnectionEnvForm, ConnectionEnvNames, ConnectionUrlOptions, ConnectOptions, AllowFromOptions,
+  AllowFromPodsOptions, PodsAllowance, PodsRef, IConnectable, CredentialsRef, IConnectionClient,
 } from './workload/connections';
 export type { CredentialKeys, CredentialRole, DnsEgress } from './workload/endpoint';
 export { Policy, Profile, PolicyError, runPolicies, enforcePolicies } from './policies';

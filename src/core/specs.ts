@@ -7,7 +7,7 @@ import { INT32_MAX } from './numbers';
 import { PortSpec } from './ports';
 import { Probe, ProbeTiming } from './probes';
 import { parseQuantity, QuantityKind } from './quantity';
-import { IngressControllerRef, TrafficDefaults } from './traffic';
+import { IngressControllerRef, PodsRef, TrafficDefaults } from './traffic';
 import { Problem, Spec, v } from './validation';
 
 // The field specs every construct shares, each a string/number rule of the Kubernetes API.
@@ -58,6 +58,17 @@ export const controllerRef: Spec<IngressControllerRef> = v.object<IngressControl
   namespace: v.required(nameSpec(NameRule.DNS_1123_LABEL)),
   podLabels: v.required(labelMap),
 }, { what: 'controller field' });
+
+/** Pods of a namespace (all of them, or those with `podLabels`), e.g. what `allowFrom` admits. */
+export const podsRef: Spec<PodsRef> = v.object<PodsRef>()({
+  namespace: v.required(nameSpec(NameRule.DNS_1123_LABEL)),
+  podLabels: labelMap,
+}, {
+  what: 'field of a pods reference',
+  refused: Object.fromEntries(['ports', 'port'].map((k) => [k, {
+    why: 'a pods reference names pods, and the ports are an option', fix: "pass them as the second argument: allowFrom({ namespace: 'ops' }, { ports: ['http'] })",
+  }])),
+});
 
 /** Traffic defaults of an App or a chart. */
 export const trafficDefaults: Spec<TrafficDefaults> = v.object<TrafficDefaults>()({

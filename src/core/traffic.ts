@@ -7,6 +7,17 @@ export interface IngressControllerRef {
 }
 
 /**
+ * Pods that are not a timonel workload, such as every pod of an operations namespace: what
+ * `allowFrom` admits besides a workload.
+ */
+export interface PodsRef {
+  /** Their namespace. */
+  readonly namespace: string;
+  /** Only the pods with these labels. @default - every pod of the namespace */
+  readonly podLabels?: Record<string, string>;
+}
+
+/**
  * Whose pods an app's own exposure admits once the app is isolated, for every app of an App or a
  * chart (an app's own `ingress.controller`, `route.controller` or `metrics.scraper` wins).
  */

@@ -1,7 +1,7 @@
 import { NameRule } from '../core/names';
-import { envName, envPrefix, nameSpec } from '../core/specs';
+import { envName, envPrefix, nameSpec, portName, portNumber } from '../core/specs';
 import { Spec, v } from '../core/validation';
-import type { AllowFromOptions, ConnectionEnvNames, ConnectionUrlOptions, ConnectOptions, CredentialKeys } from './connections';
+import type { AllowFromOptions, AllowFromPodsOptions, ConnectionEnvNames, ConnectionUrlOptions, ConnectOptions, CredentialKeys } from './connections';
 
 // The specs of connectTo's options, apart from the other workload specs so that connections.ts
 // can check its options without a run-time import cycle.
@@ -68,4 +68,15 @@ export const CONNECT_ARGS = v.object<{ connectTo?: ConnectOptions }>()({ connect
 /** `allowFrom(peer, options)`'s options, reported as `allowFrom.<option>`. */
 export const ALLOW_FROM_ARGS = v.object<{ allowFrom?: AllowFromOptions }>()({
   allowFrom: v.object<AllowFromOptions>()({ allowCrossNamespace: v.boolean(), dns: v.oneOf(['kube-dns', 'any'] as const) }, { what: 'option of allowFrom' }),
+});
+
+/** The options of `allowFrom(pods, options)`. */
+export const ALLOW_FROM_PODS_OPTIONS = v.object<AllowFromPodsOptions>()({
+  ports: v.array(v.union(portNumber, portName, 'a port number or name of the app'), { minItems: 1 }),
+}, {
+  what: 'option of allowFrom for pods',
+  refused: {
+    dns: { why: "those pods are not timonel's, so allowFrom writes no egress policy (and no DNS) for them", fix: 'remove it' },
+    allowCrossNamespace: { why: 'a pods reference names its namespace, which is allowance enough', fix: 'remove it' },
+  },
 });

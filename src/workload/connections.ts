@@ -5,14 +5,18 @@ import { DEFAULTS } from '../core/defaults';
 import { EnvList, EnvMap, EnvValue } from '../core/env';
 import { addDependency } from '../core/dependencies';
 import { fail } from '../core/errors';
+import { findPort, PortSpec } from '../core/ports';
 import { intOrString } from '../core/probes';
+import { podsRef } from '../core/specs';
+import type { PodsRef } from '../core/traffic';
 import { ConnectionEndpoint, CredentialKeys, CredentialsRef, DnsEgress, IConnectable, isConnectable } from './endpoint';
 
 export { isConnectable } from './endpoint';
 import { dnsRule, NetworkAccess, policyName } from './network';
-import { checkProps, Problem } from '../core/validation';
-import { ALLOW_FROM_ARGS, CONNECT_ARGS } from './connection-specs';
+import { checkArgs, checkProps, Problem } from '../core/validation';
+import { ALLOW_FROM_ARGS, ALLOW_FROM_PODS_OPTIONS, CONNECT_ARGS } from './connection-specs';
 
+export type { PodsRef } from '../core/traffic';
 export type { CredentialRole, CredentialKeys, CredentialsRef, ConnectionEndpoint, IConnectable, DnsEgress } from './endpoint';
 
 /** The client side of a connection: a workload whose main container gets the env. */
@@ -91,6 +95,27 @@ export interface AllowFromOptions {
    * @default 'kube-dns'
    */
   readonly dns?: DnsEgress;
+}
+
+/** Options of `allowFrom(pods)`, for pods that are not a timonel workload. */
+export interface AllowFromPodsOptions {
+  /**
+   * The app's ports they may reach, by name or number (container or Service port).
+   * @default - every port of the app (the endpoint's port for a construct that declares none)
+   */
+  readonly ports?: ReadonlyArray<number | string>;
+}
+
+/** What `allowFrom({ namespace, podLabels })` admitted: the escape hatch to its policy. */
+export interface PodsAllowance {
+  /** The pods, as given. */
+  readonly pods: PodsRef;
+  /** The workload they may reach. */
+  readonly target: IConnectable;
+  /** The pods' ports they may reach (container ports, as the policy matches them). */
+  readonly ports: readonly k8s.NetworkPolicyPort[];
+  /** The target's own ingress policy `<name>`, which holds the rule (and isolates the target). */
+  readonly ingressPolicy: k8s.KubeNetworkPolicy;
 }
 
 /** Options of `connectTo`. */
@@ -202,8 +227,10 @@ export function allowFrom(target: IConstruct, client: IConnectionClient, options
   if (!isConnectionClient(client)) {
     fail({
       scope: target, prop: verb, message: 'needs the workload whose pods may connect', value: received(client),
-      allowed: 'a WebApp, Worker, BatchJob, StatefulStore or another Workload',
-      fix: missingFix(client, `${target.node.id}.allowFrom(api)`),
+      allowed: "a WebApp, Worker, BatchJob, StatefulStore or another Workload, or pods as { namespace, podLabels? }",
+      fix: typeof client === 'string'
+        ? `pass the construct itself, not its name, e.g. ${target.node.id}.allowFrom(api); for every pod of a namespace, ${target.node.id}.allowFrom({ namespace: '${client}' })`
+        : missingFix(client, `${target.node.id}.allowFrom(api)`),
     });
   }
   checkProps(ALLOW_FROM_ARGS, { allowFrom: options }, target);
@@ -211,6 +238,59 @@ export function allowFrom(target: IConstruct, client: IConnectionClient, options
   const policies = addPolicies(client, target, target.endpoint, options);
   record(client, target, verb);
   return remember({ client, target, env: {}, ...policies });
+}
+
+// Per target: the pods references already admitted (by canonical key), for duplicate checks.
+const PODS_ADMITTED = new WeakMap<IConstruct, Set<string>>();
+
+/** True when `x` is meant as a pods reference: a plain object with keys (`{}` says nothing), not a construct. */
+export function isPodsRefLike(x: unknown): boolean {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && !isConstruct(x) && Object.getPrototypeOf(x) === Object.prototype
+    && Object.keys(x).length > 0;
+}
+
+/**
+ * `target.allowFrom({ namespace, podLabels? })`: admits pods timonel did not build (every pod of
+ * the namespace, or those with the labels) on the target's ports, through the target's own
+ * policy `<name>`. No env, no egress policy (the pods are not ours), no ordering.
+ */
+export function allowFromPods(target: IConstruct, pods: PodsRef, options: AllowFromPodsOptions = {}): PodsAllowance {
+  const verb = 'allowFrom';
+  if (!isConnectable(target)) {
+    fail({
+      scope: target, prop: verb, message: 'needs a workload that serves a port (a Service), so there is something to allow traffic to',
+      value: pods, allowed: 'a StatefulStore, a WebApp or another IConnectable',
+      fix: 'call allowFrom on the workload that is reached, e.g. \'admin.allowFrom({ namespace: \'ops\' })\'',
+    });
+  }
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    fail({ scope: target, prop: `${verb}.options`, message: 'must be an object of options', value: options, fix: 'pass an object, or leave it out' });
+  }
+  checkArgs(target, [[podsRef, pods, verb], [ALLOW_FROM_PODS_OPTIONS, options, verb]]);
+  const e = target.endpoint;
+  const declared = (target as { readonly ports?: readonly PortSpec[] }).ports;
+  const all: readonly PortSpec[] = Array.isArray(declared) && declared.length
+    ? declared
+    : [{ name: String(e.targetPort), port: e.targetPort, servicePort: e.port, protocol: e.protocol }];
+  const chosen = options.ports ? options.ports.map((want, i) => findPort(target, `${verb}.ports[${i}]`, all, want)) : all;
+  const ports = [...new Set(chosen)].map((p) => ({ protocol: p.protocol ?? 'TCP', port: intOrString(p.port) }));
+  const labels = pods.podLabels && Object.keys(pods.podLabels).length ? { ...pods.podLabels } : undefined;
+  const key = JSON.stringify([pods.namespace, Object.entries(labels ?? {}).sort()]);
+  let seen = PODS_ADMITTED.get(target);
+  if (!seen) PODS_ADMITTED.set(target, (seen = new Set()));
+  if (seen.has(key)) {
+    fail({
+      scope: target, prop: verb, message: `admits the same pods of namespace '${pods.namespace}' twice`, value: pods,
+      allowed: 'each pods reference once per workload', fix: 'remove the second call; pass every port to the first one ({ ports: [...] })',
+    });
+  }
+  seen.add(key);
+  const from = {
+    namespaceSelector: { matchLabels: { [DEFAULTS.connections.namespaceNameLabel]: pods.namespace } },
+    podSelector: labels ? { matchLabels: labels } : undefined,
+  };
+  const ingressPolicy = NetworkAccess.of(target)._admitClientPods(from, ports);
+  return { pods, target, ports, ingressPolicy };
 }
 
 /**

@@ -257,6 +257,18 @@ export class NetworkAccess {
     return this;
   }
 
+  /**
+   * Admits pods timonel did not build (`allowFrom({ namespace, podLabels })`) as clients: an
+   * entry of the own policy `<name>`, which isolates the workload like any client. @internal
+   */
+  public _admitClientPods(from: k8s.NetworkPolicyPeer, ports: k8s.NetworkPolicyPort[]): k8s.KubeNetworkPolicy {
+    const s = this.ingressState();
+    s.entries.push({ from: [from], ports });
+    s.clients = true;
+    this.sync();
+    return s.policy!;
+  }
+
   /** Declares that the ingress controller forwards to these ports (an Ingress, a Gateway route): admitted even once isolated. */
   public admitIngressController(options: AdmitIngressControllerOptions): this {
     options = checkOptions(ADMIT_INGRESS_CONTROLLER_OPTIONS, options, this.key, 'admitIngressController');

@@ -4,7 +4,9 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Chart } from 'cdk8s';
 import { timonelChartOf } from '../core/chart-context';
-import { AllowFromOptions, allowFrom, connect, Connection, ConnectOptions, IConnectable } from './connections';
+import {
+  AllowFromOptions, AllowFromPodsOptions, allowFrom, allowFromPods, connect, Connection, ConnectOptions, IConnectable, isPodsRefLike, PodsAllowance, PodsRef,
+} from './connections';
 import { DEFAULTS } from '../core/defaults';
 import { EnvMap, validateEnvName } from '../core/env';
 import { fail } from '../core/errors';
@@ -187,8 +189,17 @@ export abstract class Workload extends Construct {
    * `peer.connectTo(this)`, without env vars or ordering (e.g. for the reverse direction of a
    * connection). Only workloads that serve a port can allow traffic.
    */
-  public allowFrom(peer: Workload, options: AllowFromOptions = {}): Connection {
-    return allowFrom(this, peer, options);
+  public allowFrom(peer: Workload, options?: AllowFromOptions): Connection;
+  /**
+   * Lets pods that are not a timonel workload reach this workload's ports: every pod of
+   * `namespace`, or those with `podLabels` (e.g. `admin.allowFrom({ namespace: 'ops' })`). A rule of
+   * the workload's own policy `<name>`, which isolates it like a client; no env, no egress policy
+   * (those pods are not ours), no ordering.
+   */
+  public allowFrom(pods: PodsRef, options?: AllowFromPodsOptions): PodsAllowance;
+  public allowFrom(peer: Workload | PodsRef, options: AllowFromOptions | AllowFromPodsOptions = {}): Connection | PodsAllowance {
+    if (isPodsRefLike(peer)) return allowFromPods(this, peer as PodsRef, options as AllowFromPodsOptions);
+    return allowFrom(this, peer as Workload, options as AllowFromOptions);
   }
 
   /**
