@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { Migration } from '../constructs/migration';
+import { POD_KINDS } from '../core/dependencies';
 
 /**
  * Apply order: what must exist before what refers to it. Objects of kinds not listed
@@ -50,9 +51,6 @@ export function applyRank(kind: string): number {
 // A migration's Job runs right after the stores and before every Deployment, DaemonSet and other
 // Job: any app may need the migrated schema to become ready, not only the ones in its `before`.
 const MIGRATION_RANK = applyRank('StatefulSet') + 0.5;
-
-/** Kinds whose objects run pods: a dependency between two workloads orders them, whatever their kinds. */
-const RUNS_PODS = new Set(['Pod', 'StatefulSet', 'Deployment', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
 
 /**
  * Returns a new array with the manifests in apply order; equal ranks keep their order.
@@ -107,11 +105,11 @@ function dependencyEdges<T>(items: readonly T[], sourceOf: (item: T) => IConstru
   };
   items.forEach((item, i) => {
     const source = sourceOf(item);
-    if (!source || !RUNS_PODS.has((item as { kind?: string }).kind ?? '')) return;
+    if (!source || !POD_KINDS.has((item as { kind?: string }).kind ?? '')) return;
     // cdk8s has made every ApiObject depend on each ApiObject of the constructs its constructs depend on.
     for (const d of source.node.dependencies) {
       const j = index.get(d);
-      if (j !== undefined && RUNS_PODS.has((items[j] as { kind?: string }).kind ?? '')) add(j, i);
+      if (j !== undefined && POD_KINDS.has((items[j] as { kind?: string }).kind ?? '')) add(j, i);
     }
   });
   return edges;
