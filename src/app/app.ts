@@ -11,7 +11,8 @@ import { checkDuplicates } from './duplicates';
 import { Migration } from '../constructs/migration';
 import { ApplySetOptions, resolveApplySet, withApplySetLabel } from './applyset';
 import {
-  ARGOCD_HOOK, ARGOCD_HOOK_DELETE_POLICY, ARGOCD_SYNC_WAVE, chartDependencies, DeliveryStage, DeliveryTool, stageName, syncWaves, withSyncWaves,
+  ARGOCD_HOOK, ARGOCD_HOOK_DELETE_POLICY, ARGOCD_SYNC_WAVE, chartDependencies, DeliveryStage, DeliveryTool, jobsDeadline, stageName, syncWaves,
+  withSyncWaves,
 } from './delivery';
 import { KUSTOMIZATION_FILE, kustomization, renderEntries } from './kustomization';
 import { orderForApply } from './order';
@@ -159,7 +160,7 @@ export class App extends Cdk8sApp {
         [Symbol.iterator]: () => (this.delivery === 'flux' ? fluxEntries(parts, folder) : renderEntries(parts)),
       },
       manifests: parts.map((p) => (folder(p) ? `${folder(p)}/${p.fileName}` : p.fileName)),
-      stages: parts.map((p) => ({ name: p.name, folder: folder(p), dependsOn: p.dependsOn, fileName: p.fileName })),
+      stages: parts.map((p) => ({ name: p.name, folder: folder(p), dependsOn: p.dependsOn, fileName: p.fileName, activeDeadlineSeconds: jobsDeadline(p.docs) })),
       metadata: this.recordsConstructMetadata
         ? JSON.parse(constructMetadata(synthesis.charts.flatMap((c) => c.apiObjects)))
         : undefined,

@@ -1,5 +1,6 @@
 import { App as Cdk8sApp, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { DEFAULTS } from '../core/defaults';
 import { fail } from '../core/errors';
 import * as argo from '../../imports/argoproj.io';
 import * as flux from '../../imports/kustomize.toolkit.fluxcd.io';
@@ -32,11 +33,21 @@ export interface DeliveryStage {
   readonly dependsOn: readonly string[];
   /** Its manifest file, inside `folder`. */
   readonly fileName: string;
+  /**
+   * The longest `activeDeadlineSeconds` of its Jobs (a migration's stage), which a tool that
+   * waits for the stage to be ready must wait for at least.
+   * @default - none: the stage has no Job with a deadline
+   */
+  readonly activeDeadlineSeconds?: number;
 }
 
 /** Where the delivery objects find the synthesized output. */
 export interface DeliveryRepository {
-  /** The Git repository's URL (Argo CD `repoURL`). */
+  /**
+   * The repository's URL (Argo CD `repoURL`): `https://…`, `http://…`, `ssh://…`, or scp-like
+   * `git@host:path` (Argo CD only; Flux needs `ssh://git@host/path`); `oci://…` for an
+   * OCIRepository source (Flux) or an OCI source (Argo CD 3.1 or later).
+   */
   readonly url: string;
   /**
    * The branch, tag or commit to deliver.
@@ -44,7 +55,8 @@ export interface DeliveryRepository {
    */
   readonly revision?: string;
   /**
-   * The output folder's path inside the repository.
+   * The output folder's path inside the repository, relative to its root ('dist', 'deploy/dist';
+   * not '/dist'). Required when `outdir` is absolute or outside the working directory.
    * @default - the Environments' `outdir`, e.g. 'dist'
    */
   readonly path?: string;
@@ -57,7 +69,7 @@ export interface DeliveryProps {
   /** The repository holding the output (required for 'argocd' and 'flux'). @default - none (kubectl) */
   readonly repository?: DeliveryRepository;
   /**
-   * The folder, inside the output folder, of the delivery objects: `<folder>/<env>/`.
+   * The folder, inside the output folder, of the delivery objects: `<folder>/<env>/` (a relative path).
    * @default 'delivery'
    */
   readonly folder?: string;
@@ -77,7 +89,8 @@ export interface DeliveryProps {
    */
   readonly project?: string;
   /**
-   * Argo CD: the cluster each environment is delivered to, by environment name.
+   * Argo CD: the API server URL of the cluster each environment is delivered to, by environment
+   * name (each key must be one of the environments).
    * @default - 'https://kubernetes.default.svc' (the cluster Argo CD runs in) for every environment
    */
   readonly clusters?: { readonly [env: string]: string };
@@ -87,10 +100,180 @@ export interface DeliveryProps {
    */
   readonly sourceRef?: { readonly kind: 'GitRepository' | 'OCIRepository'; readonly name: string };
   /**
-   * Flux: how often each Kustomization is reconciled.
+   * Flux: how often each Kustomization is reconciled (a Flux duration: units ms, s, m, h).
    * @default '10m'
    */
   readonly interval?: string;
+  /**
+   * Flux: how long applying a stage and waiting for it to be ready (`wait: true`) may take before
+   * the Kustomization fails (a Flux duration: units ms, s, m, h). A stage with Jobs, such as a
+   * Migration's, gets the longest `activeDeadlineSeconds` of its Jobs on top (`1h5m` for the
+   * default deadline of one hour), since Flux waits until they complete.
+   * @default '5m'
+   */
+  readonly timeout?: string;
+}
+
+/**
+ * The tool of each option that only one tool uses, so that one given to another tool is an error
+ * rather than ignored. (`repository`, `folder`, `namespace` and `name` serve both, and switching
+ * between them, or to kubectl, is a change of `tool` alone.)
+ */
+export const DELIVERY_OPTION_TOOLS: { readonly [option: string]: readonly DeliveryTool[] } = {
+  project: ['argocd'],
+  clusters: ['argocd'],
+  sourceRef: ['flux'],
+  interval: ['flux'],
+  timeout: ['flux'],
+};
+
+const FLUX_DURATION = /^(?:[0-9]+(?:\.[0-9]+)?(?:ms|s|m|h))+$/;
+
+/** What a Flux duration is (the pattern of Flux's CRDs: Go durations without ns and us). */
+export const FLUX_DURATION_ALLOWED = "a Flux duration: a number and a unit, repeated: '30s', '5m', '1h30m' (units ms, s, m, h)";
+
+/** The problem with a Flux duration (`interval`, `timeout`), with a fix that fits it; undefined when it is fine. */
+export function fluxDurationProblem(s: string): { message: string; fix: string } | undefined {
+  if (FLUX_DURATION.test(s)) return undefined;
+  const near = nearFluxDuration(s);
+  return {
+    message: 'is not a Flux duration',
+    fix: near !== undefined ? `write '${near}'` : "write a number and a unit, e.g. '5m' or '1h30m'",
+  };
+}
+
+/** The seconds of a Flux duration ('1h30m' -> 5400). */
+export function fluxDurationSeconds(s: string): number {
+  const unit: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
+  let total = 0;
+  for (const [, n, u] of s.matchAll(/([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)/g)) total += Number(n) * unit[u];
+  return total;
+}
+
+/** Whole seconds as a Flux duration (3900 -> '1h5m', 90 -> '1m30s', 0 -> '0s'); a fraction is rounded up. */
+export function fluxDuration(seconds: number): string {
+  let rest = Math.ceil(seconds);
+  const h = Math.floor(rest / 3600);
+  rest -= h * 3600;
+  const m = Math.floor(rest / 60);
+  rest -= m * 60;
+  const out = `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${rest ? `${rest}s` : ''}`;
+  return out || '0s';
+}
+
+/** The longest `activeDeadlineSeconds` of the Jobs among `docs`, if any has one. */
+export function jobsDeadline(docs: readonly any[]): number | undefined {
+  const deadlines = docs
+    .filter((d) => d?.kind === 'Job' && typeof d.spec?.activeDeadlineSeconds === 'number')
+    .map((d) => d.spec.activeDeadlineSeconds as number);
+  return deadlines.length ? Math.max(...deadlines) : undefined;
+}
+
+/**
+ * The accepted form of a delivery repository URL for `tool` (and the Flux source kind), as
+ * Argo CD's repoURL and Flux's GitRepository (`^(http|https|ssh)://`) and OCIRepository
+ * (`^oci://`) take it; undefined when it is fine.
+ */
+export function repositoryUrlProblem(url: string, tool: DeliveryTool, sourceKind: 'GitRepository' | 'OCIRepository'): { message: string; allowed: string; fix: string } | undefined {
+  const oci = tool === 'flux' && sourceKind === 'OCIRepository';
+  const allowed = oci
+    ? "an oci:// URL (the OCIRepository's), e.g. 'oci://ghcr.io/acme/platform-manifests'"
+    : tool === 'flux'
+      ? "an https://, http:// or ssh:// URL (a Flux GitRepository's), e.g. 'https://github.com/acme/platform.git' or 'ssh://git@github.com/acme/platform.git'"
+      : "an https://, http://, ssh:// or oci:// URL, or scp-like 'git@host:path', e.g. 'https://github.com/acme/platform.git'";
+  const problem = (message: string, fix: string) => ({ message, allowed, fix });
+  if (/\s/.test(url)) return problem('has white space', `write it without: '${url.replace(/\s+/g, '')}'`);
+  const scp = /^([A-Za-z0-9._-]+@)?([A-Za-z0-9.-]+):(?!\/\/)(.+)$/.exec(url);
+  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(url)?.[1].toLowerCase();
+  if (scheme === undefined && scp && scp[1] !== undefined) {
+    // git@github.com:acme/x.git: Argo CD takes it, Flux wants the ssh:// form.
+    const sshForm = `ssh://${scp[1]}${scp[2]}/${scp[3].replace(/^\//, '')}`;
+    if (tool !== 'flux') return undefined;
+    return oci
+      ? problem('is an scp-like Git address, but the source is an OCIRepository', "give the OCI artifact's oci:// URL, or sourceRef.kind 'GitRepository'")
+      : problem('is an scp-like Git address, which Flux does not take', `write '${sshForm}'`);
+  }
+  const slashes = /^(https?|ssh|oci):\/?(?!\/)(.*)$/i.exec(url);
+  if (scheme === undefined && slashes) return problem('is not a valid URL', `write '${slashes[1].toLowerCase()}://${slashes[2]}'`);
+  if (scheme === undefined) {
+    const host = url.replace(/^\/+/, '');
+    return problem('has no scheme', oci ? `write 'oci://${host}'` : `write 'https://${host}'`);
+  }
+  const accepted = oci ? ['oci'] : tool === 'flux' ? ['https', 'http', 'ssh'] : ['https', 'http', 'ssh', 'oci'];
+  if (!accepted.includes(scheme)) {
+    const rest = url.slice(scheme.length + 3);
+    const fix = oci
+      ? "give the OCI artifact's oci:// URL (e.g. 'oci://ghcr.io/acme/platform-manifests'), or sourceRef.kind 'GitRepository' for a Git repository"
+      : scheme === 'oci' ? "set sourceRef: { kind: 'OCIRepository', name: … } for an OCI source, or give the Git repository's https:// URL" : `write 'https://${rest}'`;
+    return problem(`has the scheme '${scheme}', which ${tool === 'flux' ? `a Flux ${sourceKind}` : 'Argo CD'} does not take`, fix);
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return problem('is not a valid URL', "write the repository's URL as its host shows it, e.g. 'https://github.com/acme/platform.git'");
+  }
+  if (parsed.hostname === '') return problem('has no host', "write the repository's URL with its host, e.g. 'https://github.com/acme/platform.git'");
+  // A page of the repository in a browser (…/tree/main/dist): the repository is the part before.
+  const page = /^(\/[^/]+\/[^/]+?)(?:\/-)?\/(?:tree|blob)\/([^/]+)(?:\/(.*))?$/.exec(parsed.pathname);
+  if ((scheme === 'https' || scheme === 'http') && page) {
+    const dir = page[3]?.replace(/\/+$/, '');
+    return problem(
+      'is the address of a page of the repository, not of the repository',
+      `write url '${parsed.origin}${page[1]}', revision '${page[2]}'${dir ? `, path '${dir}'` : ''}`,
+    );
+  }
+  return undefined;
+}
+
+/**
+ * The problem with a path inside the repository or the output folder (`repository.path`,
+ * `folder`): relative, '/'-separated, without '..' or empty parts; undefined when it is fine.
+ * './dist' and 'dist/' are fine (written as 'dist'); '.' is the root where `root` allows it.
+ */
+export function relativePathProblem(p: string, example: string, root: boolean): { message: string; fix: string } | undefined {
+  const clean = normalPath(p);
+  const suggestion = `write '${clean || (root ? '.' : example)}'`;
+  if (p.includes('\\')) return { message: "has a '\\', but paths in a repository use '/'", fix: suggestion };
+  if (p.startsWith('/')) return { message: `is an absolute path, but it is relative to the ${root ? 'repository root' : 'output folder'}`, fix: suggestion };
+  if (clean.split('/').includes('..')) return { message: `goes up with '..', out of the ${root ? 'repository root' : 'output folder'}`, fix: `give the path from the ${root ? 'repository root' : 'output folder'}, e.g. '${example}'` };
+  if (clean === '' && !root) return { message: 'is the output folder itself, which holds the environments', fix: `write '${example}'` };
+  const rest = p.replace(/^\.\//, '').replace(/\/$/, '');
+  if (clean === '' ? p !== '.' && p !== './' : rest.split('/').some((x) => x === '' || x === '.')) return { message: "has empty or '.' parts", fix: suggestion };
+  return undefined;
+}
+
+/** A relative path in normal form: no './', no trailing '/', '' for the root. */
+export function normalPath(p: string): string {
+  return p.replace(/\\/g, '/').split('/').filter((s) => s !== '' && s !== '.').join('/');
+}
+
+/** Joins path parts, skipping empty ones (the repository root is ''). */
+function joinParts(...parts: string[]): string {
+  return parts.filter((p) => p !== '').join('/');
+}
+
+/** What a typo of a duration most likely meant, as a Flux duration: '300' -> '300s', '1d' -> '24h', '5 min' -> '5m'. */
+function nearFluxDuration(s: string): string | undefined {
+  const t = s.trim().toLowerCase().replace(/\s+/g, '');
+  if (/^[0-9]+$/.test(t)) return `${t}s`;
+  const units: [RegExp, number][] = [
+    [/^(?:milliseconds?|msecs?|ms)/, 0.001], [/^(?:seconds?|secs?|s)/, 1], [/^(?:minutes?|mins?|m)/, 60],
+    [/^(?:hours?|hrs?|h)/, 3600], [/^(?:days?|d)/, 86400], [/^(?:weeks?|wks?|w)/, 604800],
+  ];
+  let rest = t;
+  let total = 0;
+  while (rest !== '') {
+    const n = /^[0-9]+(?:\.[0-9]+)?/.exec(rest);
+    if (!n) return undefined;
+    rest = rest.slice(n[0].length);
+    const unit = units.find(([re]) => re.test(rest));
+    if (!unit) return undefined;
+    rest = rest.slice(unit[0].exec(rest)![0].length);
+    total += Number(n[0]) * unit[1];
+  }
+  const out = Number.isInteger(total) ? fluxDuration(total) : `${Math.round(total * 1000)}ms`;
+  return out !== s && FLUX_DURATION.test(out) ? out : undefined;
 }
 
 /**
@@ -172,8 +355,8 @@ export function deliveryFiles(props: DeliveryProps, env: string, outPath: string
     fix: "give the Git repository that holds the output, e.g. { url: 'https://github.com/acme/platform.git' }",
   });
   const name = props.name ?? 'platform';
-  const base = (repository.path ?? outPath).replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
-  const envPath = `${base}/${env}`;
+  const base = normalPath(repository.path ?? outPath);
+  const envPath = joinParts(base, env);
   const app = new Cdk8sApp();
   if (props.tool === 'argocd') {
     const namespace = props.namespace ?? 'argocd';
@@ -192,13 +375,14 @@ export function deliveryFiles(props: DeliveryProps, env: string, outPath: string
       });
     };
     // App of apps: the root Application (applied once by hand) delivers the environment's Applications.
-    application(root, `${name}-${env}-root`, `${base}/${folder}/${env}/apps`, namespace);
+    application(root, `${name}-${env}-root`, joinParts(base, normalPath(folder), env, 'apps'), namespace);
     application(apps, `${name}-${env}`, envPath);
     files.set('root.yaml', stringifyDocs(root.toJson()));
     files.set('apps/applications.yaml', stringifyDocs(apps.toJson()));
   } else {
     const chart = new Chart(app, 'flux');
     const source = props.sourceRef ?? { kind: 'GitRepository', name: 'flux-system' };
+    const timeout = props.timeout ?? DEFAULTS.delivery.timeout;
     for (const stage of stages) {
       new flux.Kustomization(chart, stage.name, {
         metadata: {
@@ -207,11 +391,12 @@ export function deliveryFiles(props: DeliveryProps, env: string, outPath: string
           labels: { 'app.kubernetes.io/part-of': name, 'app.kubernetes.io/managed-by': 'timonel' },
         },
         spec: {
-          interval: props.interval ?? '10m',
-          path: `./${[envPath, stage.folder].filter((p) => p !== '').join('/')}`,
+          interval: props.interval ?? DEFAULTS.delivery.interval,
+          path: `./${joinParts(envPath, stage.folder)}`,
           prune: true,
           wait: true,
-          timeout: '5m',
+          // Flux waits for the stage's Jobs to complete: a migration may run up to its deadline.
+          timeout: stage.activeDeadlineSeconds === undefined ? timeout : fluxDuration(stage.activeDeadlineSeconds + fluxDurationSeconds(timeout)),
           sourceRef: { kind: source.kind as flux.KustomizationSpecSourceRefKind, name: source.name },
           dependsOn: stage.dependsOn.length ? stage.dependsOn.map((d) => ({ name: `${name}-${env}-${d}` })) : undefined,
         },

@@ -3,11 +3,10 @@ import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import { fail, PropIssue, TimonelError } from '../core/errors';
 import { PolicyError } from '../policies';
-import { NameRule, validateName } from '../core/names';
 import { CONSTRUCT_METADATA_FILE } from '../synth/cdk8s-internals';
 import { mirror, mirrorFiles, publish } from './publish';
 import { App, AppOutput, AppProps, cliFolder, ConstructMetadata } from './app';
-import { deliveryFiles, DeliveryProps } from './delivery';
+import { deliveryFiles, DeliveryProps, normalPath } from './delivery';
 import { ENVIRONMENTS_PROPS } from './specs';
 import { checkProps } from '../core/validation';
 
@@ -104,11 +103,12 @@ export class Environments<V extends object> {
     if (this.names.length === 0) {
       fail({ path: 'Environments', prop: 'environments', message: 'must name at least one environment', value: props.environments, fix: "add one, e.g. environments: { dev: {} }" });
     }
-    for (const name of this.names) validateName(name, NameRule.DNS_1123_LABEL, { prop: `environments.${name}` });
-    const folder = props.delivery?.folder ?? 'delivery';
+    const folder = normalPath(props.delivery?.folder ?? 'delivery');
     if (props.delivery && props.delivery.tool !== 'kubectl' && this.names.includes(folder)) {
       fail({ path: 'Environments', prop: `environments.${folder}`, message: 'has the name of the delivery folder', fix: "rename the environment, or set 'delivery.folder'" });
     }
+    const repository = props.delivery?.tool !== 'kubectl' ? props.delivery?.repository : undefined;
+    if (repository && repository.path === undefined) checkOutdirInRepository(this.outdir);
     const only = props.only ?? (process.env.TIMONEL_ENV || undefined);
     if (only !== undefined && !this.names.includes(only)) {
       fail({
@@ -161,7 +161,7 @@ export class Environments<V extends object> {
     const cliDir = cliFolder(this.outdir);
     const metadata = mergeMetadata(outputs.map(([, o]) => o));
     const metadataText = metadata === undefined ? undefined : JSON.stringify(metadata);
-    const folder = this.props.delivery?.folder ?? 'delivery';
+    const folder = normalPath(this.props.delivery?.folder ?? 'delivery');
     const delivery = outputs.map(([name, o]) => [name, deliveryFiles(this.props.delivery ?? { tool: 'kubectl' }, name, this.outdir, o.stages)] as const);
     if (this.only === undefined) {
       publish(this.outdir, withDelivery(filesOf(outputs, cliDir ? undefined : metadataText), delivery, `${folder}/`));
@@ -182,6 +182,22 @@ export class Environments<V extends object> {
     }
     return this.props.environments[name] ?? {};
   }
+}
+
+/**
+ * The output folder is the default of `delivery.repository.path`, the path of the output in the
+ * repository: it must then be a relative path that stays inside the working directory.
+ */
+function checkOutdirInRepository(outdir: string): void {
+  const inside = path.relative(process.cwd(), path.resolve(outdir)).split(path.sep).join('/');
+  if (!path.isAbsolute(outdir) && !outdir.split(/[\\/]/).includes('..')) return;
+  const outside = inside === '' || inside.startsWith('../') || inside === '..' || path.isAbsolute(inside);
+  fail({
+    path: 'Environments', prop: 'delivery.repository.path',
+    message: `is required when the outdir is ${path.isAbsolute(outdir) ? 'an absolute path' : "a path with '..'"} ('${outdir}'), which is not its path in the repository`,
+    allowed: "the output folder's path from the repository root, e.g. 'dist'",
+    fix: `set delivery.repository.path to the output folder's path from the repository root${outside ? '' : `, e.g. '${inside}'`}`,
+  });
 }
 
 /** Every environment's files under its folder (or at the top for ''), then the metadata. */

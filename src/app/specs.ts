@@ -1,10 +1,13 @@
-import { NameRule } from '../core/names';
-import { duration, labelMap, labelValue, nameSpec, trafficDefaults } from '../core/specs';
-import { Spec, v } from '../core/validation';
+import { isValidName, NameRule, suggestName } from '../core/names';
+import { labelMap, labelValue, nameSpec, trafficDefaults } from '../core/specs';
+import { closest, keyPath, Spec, v } from '../core/validation';
 import { PolicyOptions, PROFILE } from '../policies/policy';
 import type { AppProps } from './app';
 import type { ApplySetOptions } from './applyset';
-import type { DeliveryProps, DeliveryRepository } from './delivery';
+import {
+  DELIVERY_OPTION_TOOLS, DeliveryProps, DeliveryRepository, DeliveryTool, FLUX_DURATION_ALLOWED, fluxDurationProblem, relativePathProblem,
+  repositoryUrlProblem,
+} from './delivery';
 import type { EnvironmentProps, EnvironmentsProps, Overrides } from './environments';
 import type { TimonelChartProps } from './chart';
 
@@ -42,25 +45,73 @@ const APP_FIELDS = {
 /** The spec of AppProps. */
 export const APP_PROPS = v.object<AppProps>()(APP_FIELDS);
 
+const TOOL_NAMES: Record<DeliveryTool, string> = { kubectl: 'kubectl', argocd: 'Argo CD', flux: 'Flux' };
+
+/** A Flux duration (`interval`, `timeout`): Flux's CRDs take units ms, s, m and h only. */
+const fluxDuration: Spec<string> = v.string({ allowed: FLUX_DURATION_ALLOWED, samples: ['5m', '10m', '1h30m'], check: fluxDurationProblem });
+
+/** The problem with an Argo CD destination server: the cluster's API server URL. */
+function clusterServerProblem(s: string): { message: string; fix: string } | undefined {
+  if (/^https?:\/\/[^/\s]+/.test(s)) return undefined;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) return { message: 'is not an https:// URL', fix: `write 'https://${s.replace(/^[^:]+:\/\//, '')}'` };
+  // 'prod.example.com:6443' is a server without its scheme; 'prod' is more likely a cluster's name in Argo CD.
+  return /[.:]/.test(s)
+    ? { message: 'has no scheme', fix: `write 'https://${s}'` }
+    : { message: "is not a URL: Argo CD's destination is the cluster's API server URL", fix: "write the URL that 'argocd cluster list' shows for it, e.g. 'https://prod.example.com'" };
+}
+
 /** The spec of DeliveryProps. */
 export const DELIVERY_PROPS = v.object<DeliveryProps>()({
   tool: v.required(v.oneOf(['kubectl', 'argocd', 'flux'] as const)),
   repository: v.object<DeliveryRepository>()({
+    // Its form depends on the tool and the Flux source: checked with them, below.
     url: v.required(v.string({ nonEmpty: true, samples: ['https://github.com/acme/platform.git'] })),
     revision: v.string({ nonEmpty: true, samples: ['main', 'v1.2.0'] }),
-    path: v.string({ nonEmpty: true, samples: ['dist', 'deploy'] }),
+    path: v.string({
+      nonEmpty: true, samples: ['dist', 'deploy'], allowed: "a path from the repository root, such as 'dist' or 'deploy/dist' ('.' for the root)",
+      check: (p) => relativePathProblem(p, 'dist', true),
+    }),
   }, { what: 'repository option' }),
-  folder: v.string({ nonEmpty: true, samples: ['delivery'] }),
+  folder: v.string({
+    nonEmpty: true, samples: ['delivery'], allowed: "a folder inside the output folder, such as 'delivery'",
+    check: (p) => relativePathProblem(p, 'delivery', false),
+  }),
   namespace: nameSpec(NameRule.DNS_1123_LABEL),
   name: nameSpec(NameRule.DNS_1123_LABEL, 40),
   project: v.string({ nonEmpty: true, samples: ['default', 'platform'] }),
-  clusters: v.record(v.string({ nonEmpty: true, samples: ['https://kubernetes.default.svc'] }), { keys: ['dev', 'prod'] }),
+  clusters: v.record(v.string({
+    nonEmpty: true, samples: ['https://kubernetes.default.svc'], allowed: "the cluster's API server URL, e.g. 'https://prod.example.com'", check: clusterServerProblem,
+  }), { keys: ['dev', 'prod'] }),
   sourceRef: v.object<NonNullable<DeliveryProps['sourceRef']>>()({
     kind: v.required(v.oneOf(['GitRepository', 'OCIRepository'] as const)),
     name: v.required(nameSpec(NameRule.DNS_1123_SUBDOMAIN)),
   }, { what: 'sourceRef option' }),
-  interval: duration,
-}, { what: 'delivery option' });
+  interval: fluxDuration,
+  timeout: fluxDuration,
+}, {
+  what: 'delivery option',
+  check: (d, r) => {
+    // An option of another tool would be ignored without a word (clusters under Flux).
+    for (const [option, value] of Object.entries(d)) {
+      const tools = DELIVERY_OPTION_TOOLS[option];
+      if (value === undefined || tools === undefined || tools.includes(d.tool)) continue;
+      r.issue(option, {
+        message: `is used by ${tools.map((t) => TOOL_NAMES[t]).join(' and ')} only, but 'tool' is '${d.tool}'`, value,
+        fix: `remove it, or set tool: '${tools[0]}'`,
+      });
+    }
+    if (d.tool !== 'kubectl' && d.repository === undefined) {
+      r.issue('repository', {
+        message: `is required for ${d.tool}`, allowed: 'an object with \'url\', \'revision\', \'path\'',
+        fix: "give the Git repository that holds the output, e.g. { url: 'https://github.com/acme/platform.git' }",
+      });
+    }
+    if (d.tool !== 'kubectl' && d.repository !== undefined) {
+      const problem = repositoryUrlProblem(d.repository.url, d.tool, d.sourceRef?.kind ?? 'GitRepository');
+      if (problem) r.issue('repository.url', { ...problem, value: d.repository.url });
+    }
+  },
+});
 
 // A field Environments sets itself: any value is an error that says where to set it instead.
 function setByEnvironments(what: string, fix: string): Spec<never> {
@@ -90,4 +141,27 @@ export const ENVIRONMENTS_PROPS = v.object<EnvironmentsProps<object>>()({
     name: setByEnvironments("the environment's name", 'remove it'),
   }, { what: 'App prop' }),
   delivery: DELIVERY_PROPS,
+}, {
+  // What needs the environments' names: the names themselves, and the keys of delivery.clusters.
+  check: (e, r) => {
+    const names = Object.keys(e.environments);
+    const allowed = names.map((n) => `'${n}'`).join(', ');
+    for (const n of names) {
+      if (isValidName(n, NameRule.DNS_1123_LABEL)) continue;
+      const near = suggestName(n, NameRule.DNS_1123_LABEL);
+      r.issue(keyPath('environments', n), {
+        message: `is not a valid ${NameRule.DNS_1123_LABEL}: an environment's name is its folder and part of object names`, value: n,
+        allowed: "lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters",
+        fix: near !== undefined ? `rename it '${near}'` : "rename it, e.g. 'prod'",
+      });
+    }
+    for (const [k, server] of Object.entries(e.delivery?.clusters ?? {})) {
+      if (names.includes(k)) continue;
+      const near = closest(k, names);
+      r.issue(keyPath('delivery.clusters', k), {
+        message: 'is not one of the environments, so no Application is delivered there', value: server, allowed,
+        fix: near !== undefined ? `did you mean '${near}'?` : `write one of the environments, or add the environment '${k}'`,
+      });
+    }
+  },
 });

@@ -305,6 +305,17 @@ export const DEFAULTS = {
     unpinnedPullPolicy: 'Always',
   },
 
+  /** Flux Kustomizations that `Environments` writes (`delivery: { tool: 'flux' }`). */
+  delivery: {
+    /** How often each Kustomization is reconciled. */
+    interval: '10m',
+    /**
+     * How long applying a stage and waiting for it to be ready may take (Flux's own default is the
+     * interval); a stage with Jobs gets their activeDeadlineSeconds on top.
+     */
+    timeout: '5m',
+  },
+
   /** Names. */
   names: {
     /** Names longer than the limit keep this many hex chars of a sha256 as a suffix. */

@@ -105,7 +105,8 @@ export function joinPath(base: string, prop: string): string {
 
 const IDENTIFIER = /^[A-Za-z_$][\w$-]*$/;
 
-function keyPath(base: string, key: string): string {
+/** The path of key `key` under `base`: `a.b`, or `a["x y"]` for a key that is no identifier. */
+export function keyPath(base: string, key: string): string {
   return IDENTIFIER.test(key) ? joinPath(base, key) : `${base}[${JSON.stringify(key)}]`;
 }
 

@@ -12,7 +12,6 @@ import { Environments } from '../../src/app/environments';
 import { PostgreSQL } from '../../src/constructs/presets/postgres';
 import { StoreCredentials } from '../../src/constructs/stateful-store';
 import { WebApp } from '../../src/constructs/web-app';
-import { TimonelError } from '../../src/core/errors';
 import { platform } from '../../src/examples/platform';
 import { crdErrors } from '../support/crd-schema';
 
@@ -228,6 +227,19 @@ describe('migrations before rollout', () => {
     expect(docsOf(path.join(dev, '0001-shop-prerequisites.k8s.yaml')).map((d) => d.kind)).not.toContain('Deployment');
   });
 
+  test('render() gives one file per chart; output() (what synth() writes) has the stages, as docs/delivery.md shows', () => {
+    const app = new App({ outdir: path.join(tmp, 'dist') });
+    build(app, 'sync-wave');
+    expect(app.render().map((f) => f.fileName)).toEqual(['0000-data.k8s.yaml', '0001-shop.k8s.yaml']);
+    const files = new Map(app.output().files);
+    expect([...files.keys()]).toEqual([
+      '0000-data.k8s.yaml', '0001-shop-prerequisites.k8s.yaml', '0001-shop-migrations.k8s.yaml', '0001-shop.k8s.yaml', 'kustomization.yaml',
+    ]);
+    expect(app.output().stages.map((s) => [s.name, s.activeDeadlineSeconds])).toEqual([
+      ['data', undefined], ['shop-prerequisites', undefined], ['shop-migrations', 3600], ['shop', undefined],
+    ]);
+  });
+
   test('Flux: a Kustomization of its own that the chart depends on, after the prerequisites', () => {
     envs('flux', 'sync-wave').synth();
     const ks = docsOf(path.join(tmp, 'dist', 'delivery', 'dev', 'kustomizations.yaml'));
@@ -238,6 +250,36 @@ describe('migrations before rollout', () => {
       ['platform-dev-shop', ['platform-dev-shop-migrations']],
     ]);
     for (const k of ks) expect(crdErrors(k)).toEqual([]);
+  });
+});
+
+describe('Flux timeouts', () => {
+  const kustomizations = (delivery: object, migration?: object): any[] => {
+    new Environments<{ n: number }>({
+      defaults: { n: 1 }, environments: { dev: {} }, outdir: path.join(tmp, 'dist'),
+      build: (app) => {
+        build(app);
+        if (migration) {
+          const shop = app.node.findChild('shop') as TimonelChart;
+          new Migration(shop, 'migrate', { image: 'ghcr.io/acme/api:1.0.0', before: [shop.node.findChild('api') as WebApp], ...migration });
+        }
+      },
+      delivery: { tool: 'flux', repository: { url: 'https://github.com/acme/platform.git', path: 'deploy' }, ...delivery },
+    }).synth();
+    return docsOf(path.join(tmp, 'dist', 'delivery', 'dev', 'kustomizations.yaml'));
+  };
+  const timeouts = (ks: any[]) => ks.map((k) => [k.metadata.name, k.spec.timeout]);
+
+  test("every Kustomization gets delivery.timeout (default '5m'); a stage with Jobs gets their activeDeadlineSeconds on top, since Flux waits for them", () => {
+    expect(timeouts(kustomizations({}, {}))).toEqual([
+      ['platform-dev-data', '5m'],
+      ['platform-dev-shop-prerequisites', '5m'],
+      ['platform-dev-shop-migrations', '1h5m'], // the default deadline of one hour, and 5m to apply and start it
+      ['platform-dev-shop', '5m'],
+    ]);
+    expect(timeouts(kustomizations({ timeout: '10m' }, { activeDeadlineSeconds: 900 }))).toContainEqual(['platform-dev-shop-migrations', '25m']);
+    expect(timeouts(kustomizations({ timeout: '90s' }))).toEqual([['platform-dev-data', '90s'], ['platform-dev-shop', '90s']]);
+    for (const k of kustomizations({ timeout: '1m30s' }, {})) expect(crdErrors(k)).toEqual([]);
   });
 });
 
@@ -278,20 +320,102 @@ describe('delivery: the example platform', () => {
 });
 
 describe('delivery fails', () => {
-  test('fails when Argo CD or Flux has no repository', () => {
-    const e = new Environments<{ n: number }>({
+  test('fails when Argo CD or Flux has no repository, when Environments is created', () => {
+    expect(() => new Environments<{ n: number }>({
       defaults: { n: 1 }, environments: { dev: {} }, build: (app) => build(app), outdir: path.join(tmp, 'dist'), delivery: { tool: 'argocd' },
-    });
-    expect(() => e.synth()).toThrow(TimonelError);
-    expect(() => e.synth()).toThrow(/'delivery.repository' is required for argocd/);
+    })).toThrow(/^\[Environments\] 'delivery.repository' is required for argocd\..*Fix: give the Git repository that holds the output, e.g. \{ url: 'https:\/\/github.com\/acme\/platform.git' \}$/);
   });
 
   test('fails when an environment has the name of the delivery folder', () => {
     expect(() => new Environments<{ n: number }>({
-      defaults: { n: 1 }, environments: { delivery: {} }, build: (app) => build(app), delivery: { tool: 'flux', repository: { url: 'x' } },
+      defaults: { n: 1 }, environments: { delivery: {} }, build: (app) => build(app), delivery: { tool: 'flux', repository: { url: 'https://github.com/acme/x' } },
     })).toThrow(/'environments.delivery' has the name of the delivery folder/);
   });
 
+  const withDelivery = (delivery: any, environments: any = { dev: {}, prod: {} }, outdir = path.join(tmp, 'dist')) => () => new Environments<{ n: number }>({
+    defaults: { n: 1 }, environments, build: (app) => build(app), outdir, delivery,
+  });
+  const repo = { url: 'https://github.com/acme/platform.git', path: 'dist' };
+
+  test('fails when a key of delivery.clusters is not an environment (a typo would deliver prod to Argo CD\'s own cluster)', () => {
+    expect(withDelivery({ tool: 'argocd', repository: repo, clusters: { prd: 'https://prod.example.com' } })).toThrow(
+      "[Environments] 'delivery.clusters.prd' is not one of the environments, so no Application is delivered there, got 'https://prod.example.com'. "
+      + "Allowed: 'dev', 'prod'. Fix: did you mean 'prod'?");
+    expect(withDelivery({ tool: 'argocd', repository: repo, clusters: { qa: 'https://qa.example.com' } })).toThrow(
+      /'delivery.clusters.qa' is not one of the environments.*Fix: write one of the environments, or add the environment 'qa'$/);
+    expect(withDelivery({ tool: 'argocd', repository: repo, clusters: { prod: 'https://prod.example.com' } })).not.toThrow();
+  });
+
+  test('fails when a cluster is not an API server URL', () => {
+    expect(withDelivery({ tool: 'argocd', repository: repo, clusters: { prod: 'prod.example.com:6443' } })).toThrow(
+      /'delivery.clusters.prod' has no scheme, got 'prod.example.com:6443'\. Allowed: the cluster's API server URL.*Fix: write 'https:\/\/prod.example.com:6443'$/);
+    expect(withDelivery({ tool: 'argocd', repository: repo, clusters: { prod: 'prod-cluster' } })).toThrow(
+      /'delivery.clusters.prod' is not a URL: Argo CD's destination is the cluster's API server URL, got 'prod-cluster'.*Fix: write the URL that 'argocd cluster list' shows/);
+  });
+
+  test('fails when an option of one tool is given to another, which would ignore it', () => {
+    expect(withDelivery({ tool: 'flux', repository: repo, clusters: { prod: 'https://prod.example.com' } })).toThrow(
+      `[Environments] 'delivery.clusters' is used by Argo CD only, but 'tool' is 'flux', got {"prod":"https://prod.example.com"}. Fix: remove it, or set tool: 'argocd'`);
+    expect(withDelivery({ tool: 'argocd', repository: repo, timeout: '10m' })).toThrow(/'delivery.timeout' is used by Flux only, but 'tool' is 'argocd'/);
+    // repository, folder, namespace and name serve every tool: switching is a change of 'tool' alone
+    expect(withDelivery({ tool: 'kubectl', repository: repo, folder: 'deliver' })).not.toThrow();
+  });
+
+  test('fails when the repository URL has no scheme or a form the tool does not take', () => {
+    expect(withDelivery({ tool: 'argocd', repository: { url: 'github.com/acme/x' } })).toThrow(
+      "[Environments] 'delivery.repository.url' has no scheme, got 'github.com/acme/x'. "
+      + "Allowed: an https://, http://, ssh:// or oci:// URL, or scp-like 'git@host:path', e.g. 'https://github.com/acme/platform.git'. Fix: write 'https://github.com/acme/x'");
+    for (const url of ['https://github.com/acme/x.git', 'http://git.internal/acme/x', 'ssh://git@github.com/acme/x.git', 'git@github.com:acme/x.git', 'oci://ghcr.io/acme/x']) {
+      expect(withDelivery({ tool: 'argocd', repository: { url, path: 'dist' } })).not.toThrow();
+    }
+    expect(withDelivery({ tool: 'flux', repository: { url: 'git@github.com:acme/x.git', path: 'dist' } })).toThrow(
+      /'delivery.repository.url' is an scp-like Git address, which Flux does not take, got 'git@github.com:acme\/x.git'.*Fix: write 'ssh:\/\/git@github.com\/acme\/x.git'$/);
+    expect(withDelivery({ tool: 'flux', repository: { url: 'oci://ghcr.io/acme/x', path: 'dist' } })).toThrow(
+      /has the scheme 'oci', which a Flux GitRepository does not take.*Fix: set sourceRef: \{ kind: 'OCIRepository', name: … \}/);
+    expect(withDelivery({ tool: 'flux', repository: { url: 'oci://ghcr.io/acme/x', path: 'dist' }, sourceRef: { kind: 'OCIRepository', name: 'platform' } })).not.toThrow();
+    expect(withDelivery({ tool: 'flux', repository: { url: 'ghcr.io/acme/x', path: 'dist' }, sourceRef: { kind: 'OCIRepository', name: 'platform' } })).toThrow(
+      /'delivery.repository.url' has no scheme, got 'ghcr.io\/acme\/x'\. Allowed: an oci:\/\/ URL.*Fix: write 'oci:\/\/ghcr.io\/acme\/x'$/);
+    expect(withDelivery({ tool: 'argocd', repository: { url: 'git://github.com/acme/x' } })).toThrow(/has the scheme 'git', which Argo CD does not take.*Fix: write 'https:\/\/github.com\/acme\/x'$/);
+    expect(withDelivery({ tool: 'argocd', repository: { url: 'https://github.com/acme/x/tree/main/deploy' } })).toThrow(
+      /'delivery.repository.url' is the address of a page of the repository, not of the repository.*Fix: write url 'https:\/\/github.com\/acme\/x', revision 'main', path 'deploy'$/);
+  });
+
+  test('fails when the repository path is not relative to the repository root', () => {
+    expect(withDelivery({ tool: 'flux', repository: { url: repo.url, path: '/dist' } })).toThrow(
+      "[Environments] 'delivery.repository.path' is an absolute path, but it is relative to the repository root, got '/dist'. "
+      + "Allowed: a path from the repository root, such as 'dist' or 'deploy/dist' ('.' for the root). Fix: write 'dist'");
+    expect(withDelivery({ tool: 'flux', repository: { url: repo.url, path: './/dist' } })).toThrow(/'delivery.repository.path' has empty or '.' parts, got '.\/\/dist'.*Fix: write 'dist'$/);
+    expect(withDelivery({ tool: 'flux', repository: { url: repo.url, path: '../dist' } })).toThrow(/goes up with '..', out of the repository root/);
+    expect(withDelivery({ tool: 'argocd', repository: repo, folder: '/delivery' })).toThrow(/'delivery.folder' is an absolute path, but it is relative to the output folder.*Fix: write 'delivery'$/);
+  });
+
+  test('fails when the outdir is absolute and the repository path is not given (it would be written into the delivery objects)', () => {
+    expect(withDelivery({ tool: 'argocd', repository: { url: repo.url } })).toThrow(
+      /^\[Environments\] 'delivery.repository.path' is required when the outdir is an absolute path \('.*dist'\), which is not its path in the repository\..*Fix: set delivery.repository.path/);
+    expect(withDelivery({ tool: 'argocd', repository: { url: repo.url } }, undefined, path.join(process.cwd(), 'out', 'dist'))).toThrow(/, e.g. 'out\/dist'$/);
+    expect(withDelivery({ tool: 'argocd', repository: { url: repo.url } }, undefined, './out/dist')).not.toThrow();
+  });
+
+  test("paths in the delivery objects never get './/' or a trailing '/': './dist', 'dist/' and '.' are written in normal form", () => {
+    const paths = (repository: any, tool: 'argocd' | 'flux'): string[] => {
+      withDelivery({ tool, repository: { url: repo.url, ...repository } })().synth();
+      const dir = path.join(tmp, 'dist', 'delivery', 'dev');
+      return tool === 'flux'
+        ? docsOf(path.join(dir, 'kustomizations.yaml')).map((k) => k.spec.path)
+        : [...docsOf(path.join(dir, 'root.yaml')), ...docsOf(path.join(dir, 'apps', 'applications.yaml'))].map((a) => a.spec.source.path);
+    };
+    expect(paths({ path: './dist/' }, 'flux')).toEqual(['./dist/dev/0000-data', './dist/dev/0001-shop']);
+    expect(paths({ path: '.' }, 'flux')).toEqual(['./dev/0000-data', './dev/0001-shop']);
+    expect(paths({ path: './' }, 'argocd')).toEqual(['delivery/dev/apps', 'dev']);
+    expect(paths({ path: 'deploy/dist/' }, 'argocd')).toEqual(['deploy/dist/delivery/dev/apps', 'deploy/dist/dev']);
+  });
+
+  test('fails when interval or timeout is not a Flux duration', () => {
+    expect(withDelivery({ tool: 'flux', repository: repo, interval: '1d' })).toThrow(
+      "[Environments] 'delivery.interval' is not a Flux duration, got '1d'. Allowed: a Flux duration: a number and a unit, repeated: '30s', '5m', '1h30m' (units ms, s, m, h). Fix: write '24h'");
+    expect(withDelivery({ tool: 'flux', repository: repo, timeout: '300' })).toThrow(/'delivery.timeout' is not a Flux duration, got '300'.*Fix: write '300s'$/);
+    expect(withDelivery({ tool: 'flux', repository: repo, timeout: '10 min' })).toThrow(/Fix: write '10m'$/);
+  });
   test('fails when the App gets an unknown delivery tool', () => {
     expect(() => new App({ delivery: 'helm' as any })).toThrow(/'delivery' is not one of the allowed values, got 'helm'. Allowed: 'kubectl', 'argocd', 'flux'/);
   });

@@ -239,7 +239,9 @@ describe('Environments', () => {
     });
 
     test('fails when an environment name is not a DNS label, or none is given', () => {
-      expectError(() => envs({ environments: { Dev: {} } }), /'environments.Dev'/);
+      expectError(() => envs({ environments: { Prod: {} } }),
+        /^\[Environments\] 'environments.Prod' is not a valid DNS-1123 label: an environment's name is its folder and part of object names, got 'Prod'. Allowed: lowercase letters, digits and '-'.*Fix: rename it 'prod'$/);
+      expectError(() => envs({ environments: { 'my env': {} } }), /'environments\["my env"\]' is not a valid DNS-1123 label.*Fix: rename it 'my-env'$/);
       expectError(() => envs({ environments: {} }), /'environments' must name at least one environment/);
     });
 
