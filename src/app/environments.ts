@@ -1,14 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
-import { fail, PropIssue, TimonelError } from '../core/errors';
+import { fail, formatValue, PropIssue, TimonelError } from '../core/errors';
 import { PolicyError } from '../policies';
 import { CONSTRUCT_METADATA_FILE } from '../synth/cdk8s-internals';
 import { mirror, mirrorFiles, publish } from './publish';
 import { App, AppOutput, AppProps, cliFolder, ConstructMetadata } from './app';
 import { deliveryFiles, DeliveryProps, normalPath } from './delivery';
 import { ENVIRONMENTS_PROPS } from './specs';
-import { checkProps } from '../core/validation';
+import { checkProps, keyPath } from '../core/validation';
 
 /** Overrides of values `V`: any part of them; objects are merged key by key, arrays and scalars replaced. */
 export type Overrides<V> = {
@@ -126,7 +126,7 @@ export class Environments<V extends object> {
     return inEnvironment(name, () => {
       let values = merge(this.props.defaults, env.values ?? {});
       if (env.valuesFile !== undefined) {
-        const overrides = readValuesFile(env.valuesFile);
+        const overrides = readValuesFile(env.valuesFile, `${keyPath('environments', name)}.valuesFile`, this.props.defaults);
         const issues: PropIssue[] = [];
         checkShape(overrides, this.props.defaults, '', issues);
         const error = TimonelError.all({ path: env.valuesFile }, issues);
@@ -222,27 +222,81 @@ function mergeMetadata(outputs: readonly AppOutput[]): ConstructMetadata | undef
   return { version: recorded[0].version, resources: Object.assign({}, ...recorded.map((m) => m.resources)) };
 }
 
-function readValuesFile(file: string): unknown {
+/**
+ * Reads a values file: problems with the file as a whole (unreadable, not JSON or YAML, a syntax
+ * error, not a map) are problems of the prop that names it, `environments.<env>.valuesFile`.
+ */
+function readValuesFile(file: string, prop: string, defaults: object): unknown {
+  const where = { path: 'Environments', prop, value: file };
+  const ext = path.extname(file).toLowerCase();
+  if (!['.json', '.yaml', '.yml'].includes(ext)) {
+    fail({ ...where, message: `must be a JSON or YAML file, but its extension is '${ext}'`, allowed: "a file ending in '.json', '.yaml' or '.yml'", fix: 'rename it to end in .yaml or .json' });
+  }
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    return fail({ path: file, message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, fix: 'check the valuesFile path (relative paths start at the working directory)' });
+    return fail({
+      ...where, message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      allowed: `a JSON or YAML file; a relative path starts at the working directory, ${process.cwd()}`,
+      fix: "check the path; path.join(__dirname, 'values/prod.yaml') makes it independent of where the synth runs",
+    });
   }
-  const ext = path.extname(file).toLowerCase();
-  if (!['.json', '.yaml', '.yml'].includes(ext)) {
-    fail({ path: file, prop: 'valuesFile', message: 'must be a JSON or YAML file', value: ext || file, allowed: "'.json', '.yaml', '.yml'" });
-  }
+  const json = ext === '.json';
   let parsed: unknown;
   try {
-    parsed = ext === '.json' ? JSON.parse(text) : parseYaml(text);
+    parsed = json ? JSON.parse(text) : parseYaml(text);
   } catch (e) {
-    return fail({ path: file, message: `is not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}` });
+    const { reason, line, column, code } = syntaxError(e as Error, text);
+    const at = line === undefined ? '' : ` at line ${line}${column === undefined ? '' : `, column ${column}`}`;
+    const source = line === undefined ? '' : `: '${text.split(/\r?\n/)[line - 1] ?? ''}'`;
+    return fail({
+      ...where, message: `is not valid ${json ? 'JSON' : 'YAML'}: ${reason}${at}`,
+      allowed: json ? 'a JSON object of values' : "a YAML map of values: 'key: value' lines, nested keys indented with spaces",
+      fix: line === undefined ? 'check the commas, quotes and brackets' : syntaxFix(code, line, json) + source,
+    });
   }
   // An empty YAML file overrides nothing.
   if (parsed === null || parsed === undefined) return {};
-  if (!isPlainObject(parsed)) fail({ path: file, message: 'must hold a map of values at the top level', value: parsed });
+  if (!isPlainObject(parsed)) {
+    const keys = Object.keys(defaults);
+    const first = keys[0] ?? 'replicas';
+    fail({
+      ...where, message: `must hold a map of values at the top level, but holds ${typeOf(parsed) === 'array' ? 'a list' : `${article(typeOf(parsed))}`} (${formatValue(parsed)})`,
+      allowed: `a map of values with keys of the defaults: ${keys.map((k) => `'${k}'`).join(', ') || 'none'}`,
+      fix: json ? `the file must be a map of values: write an object, { "${first}": … }` : `the file must be a map of values: write key: value lines, e.g. '${first}: …'`,
+    });
+  }
   return parsed;
+}
+
+/** Where a JSON or YAML parser stopped, and why, as one line. */
+function syntaxError(e: Error, text: string): { reason: string; line?: number; column?: number; code?: string } {
+  const yamlPos = (e as { linePos?: readonly { line: number; col: number }[] }).linePos;
+  const code = (e as { code?: string }).code;
+  const reason = code === 'MULTIPLE_DOCS'
+    ? 'it holds more than one document'
+    : e.message.replace(/, "[\s\S]*" is not valid JSON$/, '').split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').replace(/ in JSON at position \d+.*$/, '');
+  if (yamlPos?.length) return { reason, line: yamlPos[0].line, column: yamlPos[0].col, code };
+  const position = /at position (\d+)/.exec(e.message);
+  if (position) {
+    const before = text.slice(0, Number(position[1])).split(/\r?\n/);
+    return { reason, line: before.length, column: before[before.length - 1].length + 1, code };
+  }
+  const lineCol = /\(line (\d+) column (\d+)\)/.exec(e.message);
+  if (lineCol) return { reason: reason.replace(/\s*\(line \d+ column \d+\)/, ''), line: Number(lineCol[1]), column: Number(lineCol[2]), code };
+  // Node 20 names no position for some JSON errors (it quotes the text instead).
+  return { reason, code };
+}
+
+function syntaxFix(code: string | undefined, line: number, json: boolean): string {
+  if (json) return `check the commas, quotes and brackets at line ${line}`;
+  switch (code) {
+    case 'DUPLICATE_KEY': return `a key is given twice: keep one of them (the second is at line ${line})`;
+    case 'TAB_AS_INDENT': return `indent with spaces, not tabs, at line ${line}`;
+    case 'MULTIPLE_DOCS': return `a values file holds one YAML document: remove the '---' at line ${line}`;
+    default: return `check the indentation/quotes at line ${line}`;
+  }
 }
 
 /** Checks a values file against the defaults (known keys only, the same type as the default), collecting every problem. */

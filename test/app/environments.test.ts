@@ -191,14 +191,44 @@ describe('Environments', () => {
       expectError(() => envs({ environments: { prod: { valuesFile: list } } }).values('prod'), /'web.tags' must be an array, as its default is, got 'b'/);
     });
 
-    test('fails when a values file is missing, not JSON or YAML, or not a map', () => {
-      expectError(() => envs({ environments: { dev: { valuesFile: path.join(tmp, 'nope.yaml') } } }).values('dev'), /nope\.yaml\] cannot be read \(ENOENT\)/);
+    test('fails when a values file is missing or not JSON or YAML, naming the environment prop', () => {
+      const missing = path.join(tmp, 'nope.yaml');
+      expectError(() => envs({ environments: { dev: { valuesFile: missing } } }).values('dev'),
+        new RegExp(`^dev: \\[Environments\\] 'environments.dev.valuesFile' cannot be read \\(ENOENT\\), got '${missing}'\\. Allowed: a JSON or YAML file; a relative path starts at the working directory, .*\\. Fix: check the path; path.join\\(__dirname, 'values/prod.yaml'\\)`));
       const txt = write('dev.txt', 'replicas: 1');
-      expectError(() => envs({ environments: { dev: { valuesFile: txt } } }).values('dev'), /'valuesFile' must be a JSON or YAML file, got '.txt'/);
-      const bad = write('bad.json', '{replicas: 1');
-      expectError(() => envs({ environments: { dev: { valuesFile: bad } } }).values('dev'), /bad\.json\] is not valid JSON/);
-      const seq = write('seq.yaml', '- 1\n');
-      expectError(() => envs({ environments: { dev: { valuesFile: seq } } }).values('dev'), /seq\.yaml\] must hold a map of values at the top level, got \[1\]/);
+      expectError(() => envs({ environments: { dev: { valuesFile: txt } } }).values('dev'),
+        /'environments.dev.valuesFile' must be a JSON or YAML file, but its extension is '.txt', got '.*dev.txt'. Allowed: a file ending in '.json', '.yaml' or '.yml'. Fix: rename it/);
+    });
+
+    test('fails when a values file has a YAML syntax error, with the line, the column and what to check there', () => {
+      const file = write('prod.yaml', 'web:\n  host: x\n   tags: [b]\n');
+      const e = thrown(() => envs({ environments: { prod: { valuesFile: file } } }).values('prod'));
+      expect(e.message).toBe(`prod: [Environments] 'environments.prod.valuesFile' is not valid YAML: Nested mappings are not allowed in compact mappings at line 2, column 9, got '${file}'. `
+        + "Allowed: a YAML map of values: 'key: value' lines, nested keys indented with spaces. Fix: check the indentation/quotes at line 2: '  host: x'");
+      expect([e.path, e.prop, e.value]).toEqual(['Environments', 'environments.prod.valuesFile', file]);
+      const quote = write('quote.yaml', 'web:\n  host: "x\n');
+      expectError(() => envs({ environments: { prod: { valuesFile: quote } } }).values('prod'), /is not valid YAML: Missing closing "quote at line 3, column 1.*Fix: check the indentation\/quotes at line 3/);
+      const twice = write('twice.yaml', 'replicas: 1\nweb: {}\nreplicas: 2\n');
+      expectError(() => envs({ environments: { prod: { valuesFile: twice } } }).values('prod'), /Map keys must be unique at line 3, column 1.*Fix: a key is given twice: keep one of them \(the second is at line 3\): 'replicas: 2'$/);
+      const tabs = write('tabs.yaml', 'web:\n\thost: x\n');
+      expectError(() => envs({ environments: { prod: { valuesFile: tabs } } }).values('prod'), /Fix: indent with spaces, not tabs, at line 2/);
+      const docs = write('docs.yaml', 'replicas: 1\n---\nreplicas: 2\n');
+      expectError(() => envs({ environments: { prod: { valuesFile: docs } } }).values('prod'), /is not valid YAML: it holds more than one document at line 2, column 1.*Fix: a values file holds one YAML document: remove the '---' at line 2/);
+    });
+
+    test('fails when a JSON values file has a syntax error', () => {
+      const bad = write('bad.json', '{\n  "replicas": 1,\n  web: {}\n}');
+      expectError(() => envs({ environments: { dev: { valuesFile: bad } } }).values('dev'),
+        /^dev: \[Environments\] 'environments.dev.valuesFile' is not valid JSON: .* at line 3, column 3, got '.*bad.json'\. Allowed: a JSON object of values\. Fix: check the commas, quotes and brackets at line 3: '  web: \{\}'$/);
+    });
+
+    test('fails when a values file holds a list or a scalar instead of a map', () => {
+      const seq = write('seq.yaml', '- replicas: 3\n');
+      expectError(() => envs({ environments: { dev: { valuesFile: seq } } }).values('dev'),
+        new RegExp(`^dev: \\[Environments\\] 'environments.dev.valuesFile' must hold a map of values at the top level, but holds a list \\(\\[\\{"replicas":3\\}\\]\\), got '${seq}'\\. `
+          + "Allowed: a map of values with keys of the defaults: 'replicas', 'web', 'extra'\\. Fix: the file must be a map of values: write key: value lines, e\\.g\\. 'replicas: …'$"));
+      const scalar = write('scalar.json', '3');
+      expectError(() => envs({ environments: { dev: { valuesFile: scalar } } }).values('dev'), /but holds a number \(3\).*Fix: the file must be a map of values: write an object, \{ "replicas": … \}$/);
     });
 
     test('fails with every problem of a values file in one error', () => {
