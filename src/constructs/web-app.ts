@@ -144,6 +144,14 @@ export interface WebAppProps extends WorkloadProps {
   readonly port?: number;
   /** The name of the main port. @default 'http' */
   readonly portName?: string;
+  /**
+   * The main Service port's `appProtocol`, which tells a Gateway or ingress controller what to
+   * speak to the app: 'kubernetes.io/h2c' (gRPC or HTTP/2 without TLS), 'kubernetes.io/ws',
+   * 'https'. (Extra ports take theirs in `extraPorts`.)
+   * @default - 'kubernetes.io/h2c' when `portName` is 'grpc' or a `Probe.grpc` checks the port; else none
+   * @see https://gateway-api.sigs.k8s.io/guides/backend-protocol/
+   */
+  readonly appProtocol?: string;
   /** More ports, also exposed by the Service. @default - none */
   readonly extraPorts?: PortSpec[];
   /** Health endpoint: HTTP startup, readiness and liveness probes on it. @default - TCP probes on the port */
@@ -243,6 +251,7 @@ export class WebApp extends ServedWorkload {
       servicePort: { value: props.service?.port ?? d.servicePort, prop: 'service.port' },
       extraPorts: props.extraPorts,
       metricsPort: props.metrics?.port,
+      appProtocol: props.appProtocol,
     });
     const replicas = props.replicas ?? d.replicas;
     validateWholeNumber(replicas, { scope: this, prop: 'replicas' });

@@ -291,6 +291,20 @@ export const DEFAULTS = {
     ],
   },
 
+  /**
+   * `appProtocol` of a Service port that sets none, so Gateways and ingress controllers speak the
+   * right protocol to it (Kubernetes' standard values, which Gateway API's GEP-1911 builds on).
+   */
+  appProtocol: {
+    /**
+     * By port name: a port named 'grpc' is gRPC, HTTP/2; served without TLS in the pod (the usual
+     * case behind a Gateway or mesh), that is HTTP/2 with prior knowledge, 'kubernetes.io/h2c'.
+     */
+    byPortName: { grpc: 'kubernetes.io/h2c' },
+    /** A port a `Probe.grpc` checks: the kubelet's gRPC probe has no TLS (Kubernetes 1.28), so the port is cleartext HTTP/2. */
+    grpcProbed: 'kubernetes.io/h2c',
+  },
+
   /** Topology spread of replicated workloads. */
   spread: {
     zoneKey: 'topology.kubernetes.io/zone',

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { DEFAULTS } from './defaults';
 import { fail } from './errors';
 
 /** A port a workload listens on. */
@@ -11,6 +12,25 @@ export interface PortSpec {
   readonly servicePort?: number;
   /** @default 'TCP' */
   readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+  /**
+   * The application protocol of the Service port (`ServicePort.appProtocol`), which tells Gateways,
+   * ingress controllers and meshes what to speak to it: 'kubernetes.io/h2c' (HTTP/2 without TLS,
+   * e.g. gRPC), 'kubernetes.io/ws' (WebSocket), 'kubernetes.io/wss', 'https', or a prefixed name
+   * of your implementation ('example.com/proto'). Only for ports a Service exposes.
+   * @default - 'kubernetes.io/h2c' for a port named 'grpc' or checked by a `Probe.grpc`; else none
+   * @see https://kubernetes.io/docs/concepts/services-networking/service/#application-protocol
+   */
+  readonly appProtocol?: string;
+}
+
+/**
+ * A port's effective `appProtocol`: its own, else 'kubernetes.io/h2c' when a gRPC probe checks it
+ * (`grpcProbed`) or its name is 'grpc' (DEFAULTS.appProtocol), else none.
+ */
+export function appProtocolOf(p: PortSpec, grpcProbed = false): string | undefined {
+  if (p.appProtocol !== undefined) return p.appProtocol;
+  if (grpcProbed) return DEFAULTS.appProtocol.grpcProbed;
+  return (DEFAULTS.appProtocol.byPortName as Readonly<Record<string, string>>)[p.name];
 }
 
 /** Validates a port number (1–65535). */

@@ -167,13 +167,41 @@ export const portName: Spec<string> = v.string({
 /** A port's protocol ('tcp' gets "did you mean 'TCP'?"). */
 export const protocol = v.oneOf(['TCP', 'UDP', 'SCTP'] as const);
 
-/** A port of a workload. */
+// Kubernetes' standard application protocols, written without their prefix.
+const STANDARD_APP_PROTOCOLS = ['h2c', 'ws', 'wss'];
+
+/** A Service port's `appProtocol`: a qualified name, as the API server checks it ('kubernetes.io/h2c', 'https'). */
+export const appProtocol: Spec<string> = v.string({
+  allowed: "an IANA service name ('https', 'grpc') or a prefixed name ('kubernetes.io/h2c', 'kubernetes.io/ws', 'example.com/proto')",
+  samples: ['kubernetes.io/h2c', 'https'],
+  check: (s) => {
+    const bare = s.toLowerCase().replace(/^kubernetes\.io\//, '');
+    if (STANDARD_APP_PROTOCOLS.includes(bare) && s !== `kubernetes.io/${bare}`) {
+      return { message: `is Kubernetes' standard '${bare}' protocol without its prefix`, fix: `write 'kubernetes.io/${bare}'` };
+    }
+    return isValidLabelKey(s) ? undefined : { message: 'is not a valid application protocol' };
+  },
+});
+
+/** A port of a workload's main container, which its Services expose. */
 export const portSpec: Spec<PortSpec> = v.object<PortSpec>()({
   name: v.required(portName),
   port: v.required(portNumber),
   servicePort: portNumber,
   protocol,
+  appProtocol,
 }, { what: 'port field' });
+
+/** A container port no Service exposes (sidecars, NodeAgent): `appProtocol` would go nowhere. */
+export const containerPortSpec = v.object<Omit<PortSpec, 'appProtocol'>>()({
+  name: v.required(portName),
+  port: v.required(portNumber),
+  servicePort: portNumber,
+  protocol,
+}, {
+  what: 'port field',
+  refused: { appProtocol: { why: 'it is a field of a Service port, and no Service exposes this container port', fix: 'remove it (set it on the ports a Service exposes: extraPorts, or appProtocol for the main port)' } },
+}) as Spec<PortSpec>;
 
 /** Ports: names and number/protocol pairs unique. */
 export function checkUniquePorts(ports: readonly PortSpec[], path: (i: number) => string, issue: (prop: string, p: Problem & { value?: unknown }) => void): void {

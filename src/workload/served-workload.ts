@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { PortSpec, validatePortName, validatePortNumber } from '../core/ports';
-import { intOrString } from '../core/probes';
+import { appProtocolOf, PortSpec, validatePortName, validatePortNumber } from '../core/ports';
+import { intOrString, Probe } from '../core/probes';
 import { ConnectionEndpoint, IConnectable } from './connections';
 import { Workload, WorkloadNaming, WorkloadProps } from './workload';
 
@@ -17,6 +17,8 @@ export interface ServingSpec {
   readonly extraPorts?: readonly PortSpec[];
   /** A metrics port (prop `metrics.port`), added as a port named 'metrics' unless another port has that number. */
   readonly metricsPort?: number;
+  /** The main port's `appProtocol`. @default - from its name or a gRPC probe (see `PortSpec.appProtocol`) */
+  readonly appProtocol?: string;
 }
 
 /**
@@ -25,7 +27,7 @@ export interface ServingSpec {
  * Subclasses build their controller; disruption budgets and spread come from `scaling.ts`.
  */
 export abstract class ServedWorkload extends Workload implements IConnectable {
-  /** Every port of the main container, the main one first. */
+  /** Every port of the main container, the main one first, each with its effective `appProtocol`. */
   public readonly ports: readonly PortSpec[];
   /** The Service port clients connect to. */
   public readonly servicePort: number;
@@ -43,12 +45,21 @@ export abstract class ServedWorkload extends Workload implements IConnectable {
     this.portName = validatePortName(serving.portName.value, this, serving.portName.prop);
     this.containerPort = validatePortNumber(serving.port.value, this, serving.port.prop);
     this.servicePort = validatePortNumber(serving.servicePort.value, this, serving.servicePort.prop);
-    const ports: PortSpec[] = [{ name: this.portName, port: this.containerPort, servicePort: this.servicePort }, ...(serving.extraPorts ?? [])];
+    const main: PortSpec = { name: this.portName, port: this.containerPort, servicePort: this.servicePort, appProtocol: serving.appProtocol };
+    const ports: PortSpec[] = [main, ...(serving.extraPorts ?? [])];
     const metrics = serving.metricsPort;
     if (metrics !== undefined && !ports.some((p) => p.port === metrics)) {
       ports.push({ name: 'metrics', port: validatePortNumber(metrics, this, 'metrics.port') });
     }
-    this.ports = ports;
+    // A port the kubelet checks with gRPC serves cleartext HTTP/2: its Service port says so.
+    const grpcProbed = [props.liveness, props.readiness, props.startup]
+      .filter((x): x is Probe => x instanceof Probe && x.kind === 'grpc')
+      .map((x) => x.port ?? this.containerPort);
+    this.ports = ports.map((p) => {
+      const appProtocol = appProtocolOf(p, grpcProbed.some((want) => want === p.name || want === p.port));
+      const { appProtocol: _given, ...rest } = p;
+      return appProtocol === undefined ? rest : { ...rest, appProtocol };
+    });
     this.host = this.serviceDns(this.name);
   }
 
@@ -80,7 +91,9 @@ export abstract class ServedWorkload extends Workload implements IConnectable {
         ...(headless ? { clusterIp: 'None', publishNotReadyAddresses: true } : {}),
         ...options.spec,
         selector: this.selectorLabels,
-        ports: selected.map(({ spec: p, port }) => ({ name: p.name, port, targetPort: intOrString(p.name), protocol: p.protocol ?? 'TCP' })),
+        ports: selected.map(({ spec: p, port }) => ({
+          name: p.name, port, targetPort: intOrString(p.name), protocol: p.protocol ?? 'TCP', appProtocol: p.appProtocol,
+        })),
       },
     });
   }

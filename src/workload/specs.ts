@@ -4,7 +4,7 @@ import { validateImage } from '../core/image';
 import { NameRule } from '../core/names';
 import {
   absolutePath, annotationMap, checkProbeKinds, intOrPercent, parseIntOrPercent, checkProbePorts, checkUniquePorts, cpuQuantity, envMap, imageRef, labelMap, labelValue,
-  nameSpec, portSpec, probe, quantity,
+  containerPortSpec, nameSpec, probe, quantity,
 } from '../core/specs';
 import { Fields, Reporter, Spec, typeName, v } from '../core/validation';
 import { ConfigSource } from './config-source';
@@ -91,7 +91,7 @@ export function checkContainer(c: ContainerProps, ports: readonly DeclaredPort[]
 const sidecar = v.object<ContainerProps>()({
   ...CONTAINER_FIELDS,
   name: dnsLabel,
-  ports: v.array(portSpec),
+  ports: v.array(containerPortSpec),
 }, {
   what: 'container field',
   check: (c, r) => {

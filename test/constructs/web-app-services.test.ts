@@ -1,4 +1,7 @@
+import { NodeAgent } from '../../src/constructs/node-agent';
+import { StatefulStore } from '../../src/constructs/stateful-store';
 import { WebApp, WebAppProps } from '../../src/constructs/web-app';
+import { Probe } from '../../src/core/probes';
 import { Policy } from '../../src/policies/policy';
 import { TrafficEvaluator } from '../../src/policies/traffic';
 import { expectValidManifests } from '../support/schema';
@@ -228,5 +231,64 @@ describe('WebApp extra Services and the policies', () => {
     const objs = synth(chart);
     expect(Policy.lastReport(chart)!.warnings.map((f) => f.ruleId)).not.toContain('practice-service-exposure');
     expect(one(objs, 'Service', 'shop-web').metadata.annotations).toBeUndefined();
+  });
+});
+
+describe('Service port appProtocol', () => {
+  const portsOf = (objs: any[], name: string) => Object.fromEntries(one(objs, 'Service', name).spec.ports.map((p: any) => [p.name, p.appProtocol]));
+
+  test('a port named grpc is cleartext HTTP/2 (kubernetes.io/h2c) on the main and the extra Services', () => {
+    const objs = render({ portName: 'grpc', port: 50051, ...ADMIN, extraServices: [{ suffix: 'public', type: 'LoadBalancer' }] });
+    expect(portsOf(objs, 'shop-web')).toEqual({ grpc: 'kubernetes.io/h2c', admin: undefined });
+    expect(portsOf(objs, 'shop-web-public')).toEqual({ grpc: 'kubernetes.io/h2c', admin: undefined });
+    expectValidManifests(objs);
+  });
+
+  test('a port a Probe.grpc checks is kubernetes.io/h2c, by the main port default or by number', () => {
+    expect(portsOf(render({ liveness: Probe.grpc() }), 'shop-web')).toEqual({ http: 'kubernetes.io/h2c' });
+    const objs = render({ extraPorts: [{ name: 'rpc', port: 9090 }], readiness: Probe.grpc({ port: 9090 }) });
+    expect(portsOf(objs, 'shop-web')).toEqual({ http: undefined, rpc: 'kubernetes.io/h2c' });
+  });
+
+  test('an explicit appProtocol wins, on the main port (appProtocol) and on extraPorts', () => {
+    const objs = render({
+      portName: 'grpc', appProtocol: 'https',
+      extraPorts: [{ name: 'events', port: 9000, appProtocol: 'kubernetes.io/ws' }, { name: 'grpc-web', port: 9001, appProtocol: 'example.com/grpc-web' }],
+    });
+    expect(portsOf(objs, 'shop-web')).toEqual({ 'grpc': 'https', 'events': 'kubernetes.io/ws', 'grpc-web': 'example.com/grpc-web' });
+  });
+
+  test('other ports get none (the YAML of an HTTP app is unchanged)', () => {
+    expect(one(render(ADMIN), 'Service', 'shop-web').spec.ports.every((p: any) => !('appProtocol' in p))).toBe(true);
+  });
+
+  test('a route to a gRPC app points at a Service port that says h2c', () => {
+    const objs = render({
+      portName: 'grpc', port: 50051,
+      route: { gateway: { name: 'public' }, controller: { namespace: 'shop', podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' } } },
+    });
+    const backend = one(objs, 'HTTPRoute').spec.rules[0].backendRefs[0];
+    expect(one(objs, 'Service', backend.name).spec.ports.find((p: any) => p.port === backend.port).appProtocol).toBe('kubernetes.io/h2c');
+  });
+
+  test('a StatefulStore\'s extra port carries it too', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    new StatefulStore(chart, 'kv', { image: 'ghcr.io/acme/kv:1.0.0', port: 7000, extraPorts: [{ name: 'grpc', port: 9000 }] });
+    const svc = synth(chart).filter((o) => o.kind === 'Service');
+    for (const s of svc) expect(s.spec.ports.find((p: any) => p.name === 'grpc').appProtocol).toBe('kubernetes.io/h2c');
+  });
+
+  test.each([
+    ['the standard h2c is written without its prefix', () => build({ appProtocol: 'h2c' })(), 'appProtocol', /is Kubernetes' standard 'h2c' protocol without its prefix.*Fix: write 'kubernetes\.io\/h2c'/],
+    ['an extra port\'s appProtocol is not a qualified name', () => build({ extraPorts: [{ name: 'x', port: 9000, appProtocol: 'HTTP 2' }] })(), 'extraPorts[0].appProtocol', /is not a valid application protocol/],
+    ['a sidecar port sets one (no Service exposes it)', () => build({ sidecars: [{ name: 'proxy', image: IMAGE, ports: [{ name: 'grpc', port: 9000, appProtocol: 'kubernetes.io/h2c' }] }] } as any)(),
+      'sidecars[0].ports[0].appProtocol', /is not a known port field: it is a field of a Service port, and no Service exposes this container port/],
+    ['a NodeAgent port sets one', () => new NodeAgent(newChart('logs', { namespace: 'logs' }), 'shipper', { image: IMAGE, ports: [{ name: 'grpc', port: 9000, appProtocol: 'kubernetes.io/h2c' }] }),
+      'ports[0].appProtocol', /is not a known port field/],
+  ])('fails when %s', (_what, f, prop, message) => {
+    const e = thrown(f);
+    const problem = e.problems.find((p) => p.prop === prop);
+    expect(problem).toBeDefined();
+    expect(problem!.message).toMatch(message);
   });
 });

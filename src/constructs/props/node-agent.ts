@@ -1,5 +1,5 @@
 import { NameRule } from '../../core/names';
-import { absolutePath, nameSpec, portName, portNumber, portSpec, protocol } from '../../core/specs';
+import { absolutePath, containerPortSpec, nameSpec, portName, portNumber, protocol } from '../../core/specs';
 import { v } from '../../core/validation';
 import { checkWorkload, CONNECTION, WORKLOAD_FIELDS } from '../../workload/specs';
 import type { HostPathMount, HostPortSpec, NodeAgentProps, NodeAgentUpdateOptions } from '../node-agent';
@@ -11,7 +11,7 @@ const reason = v.required(v.string({ nonEmpty: true, allowed: 'why the agent nee
 export const NODE_AGENT_PROPS = v.object<NodeAgentProps>()({
   ...WORKLOAD_FIELDS,
   name: nameSpec(NameRule.DNS_1035_LABEL),
-  ports: v.array(portSpec),
+  ports: v.array(containerPortSpec),
   update: v.object<NodeAgentUpdateOptions>()({
     type: v.oneOf(['RollingUpdate', 'OnDelete'] as const),
     maxUnavailable: intOrPercentage,

@@ -1,7 +1,7 @@
 import { DEFAULTS } from '../../core/defaults';
 import { isValidName, NameRule } from '../../core/names';
 import {
-  annotationMap, cidr, controllerRef, duration, httpPath, labelKeyProblem, labelMap, nameSpec, portName, portNumber, portSpec,
+  annotationMap, appProtocol, cidr, controllerRef, duration, httpPath, labelKeyProblem, labelMap, nameSpec, portName, portNumber, portSpec,
 } from '../../core/specs';
 import { Fields, Reporter, v } from '../../core/validation';
 import { AUTOSCALING, checkWorkload, DEPLOYMENT_ROLLOUT, DRAIN, WORKLOAD_FIELDS } from '../../workload/specs';
@@ -120,6 +120,7 @@ export const WEB_APP_PROPS = v.object<WebAppProps>()({
   replicas: v.int({ min: 0 }),
   port: portNumber,
   portName,
+  appProtocol,
   extraPorts: v.array(portSpec),
   healthPath: httpPath,
   service,
