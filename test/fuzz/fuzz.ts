@@ -163,7 +163,12 @@ export function runFuzz(opts: { n: number; seed: number; targets?: readonly Fuzz
     const problems: string[] = [];
     for (const doc of docs) {
       if (isCustomResource(doc)) continue;
-      for (const p of validateManifest(doc)) problems.push(`${doc.kind}/${doc.metadata?.name}: ${p}`);
+      for (const p of validateManifest(doc)) {
+        // drain.using 'sleep-action' writes the kubelet's sleep action, a Kubernetes 1.30 field that
+        // the 1.28 schema lacks: documented, and only when asked for.
+        if (/\.lifecycle\.preStop\.sleep: unknown field$/.test(p) && show().includes('"sleep-action"')) continue;
+        problems.push(`${doc.kind}/${doc.metadata?.name}: ${p}`);
+      }
     }
     const report = runPolicies(docs.map((manifest) => ({ manifest })), { profile: API_ONLY });
     for (const f of report.errors) problems.push(`${f.ruleId}: ${f.message}`);
