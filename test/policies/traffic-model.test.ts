@@ -29,6 +29,14 @@ interface AppSpec {
   readonly extra?: 'ClusterIP' | 'LoadBalancer' | 'NodePort';
 }
 
+/** What is drawn after the edges (so the graphs of earlier seeds stay the same). */
+interface LateSpec {
+  /** An HTTPRoute whose Gateway pods are GATEWAY (never ingress-nginx). */
+  readonly route: boolean;
+  /** `allowFrom({ namespace: 'ops', podLabels })`: on every port, or on the main port only. */
+  readonly ops: 'none' | 'all' | 'http';
+}
+
 /** A random connection graph: apps with random exposure, isolation, clients and egress allowances. */
 function graph(seed: number) {
   const r = random(seed);
@@ -39,8 +47,9 @@ function graph(seed: number) {
   }));
   const edges: Array<[number, number]> = [];
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j && r() < 0.3) edges.push([i, j]);
+  const late: LateSpec[] = apps.map(() => ({ route: r() < 0.3, ops: (['none', 'none', 'all', 'http'] as const)[Math.floor(r() * 4)] }));
   const chart = new TimonelChart(Testing.app(), 'p', { namespace: 'p' });
-  const built = apps.map((a) => new WebApp(chart, a.id, {
+  const built = apps.map((a, i) => new WebApp(chart, a.id, {
     image: 'ghcr.io/acme/app:1.0.0',
     isolate: a.isolate,
     public: a.public || undefined,
@@ -48,19 +57,26 @@ function graph(seed: number) {
     service: a.loadBalancer ? { type: 'LoadBalancer' } : undefined,
     extraPorts: [{ name: 'admin', port: ADMIN }],
     extraServices: a.extra ? [{ suffix: 'extra', type: a.extra, ports: [{ name: 'http' }] }] : undefined,
+    route: late[i].route ? { gateway: { name: 'public', namespace: 'gateway' }, controller: { namespace: GATEWAY.namespace, podLabels: { ...GATEWAY.labels } } } : undefined,
   }));
   // connectTo forward (dependencies have no cycles), allowFrom backward: both declare a client.
   edges.forEach(([c, t]) => (c < t ? built[c].connectTo(built[t]) : built[t].allowFrom(built[c])));
+  late.forEach((l, i) => {
+    if (l.ops !== 'none') built[i].allowFrom({ namespace: OPS.namespace, podLabels: { ...OPS.labels } }, l.ops === 'http' ? { ports: ['http'] } : {});
+  });
   apps.forEach((a, i) => {
     if (a.internet) built[i].allowEgress(EgressTarget.internet({ ports: [443] }));
     if (a.cidr) built[i].allowEgress(EgressTarget.cidrs(['198.51.100.0/24'], { ports: [25] }));
   });
-  return { apps, edges, traffic: TrafficEvaluator.fromManifests(Testing.synth(chart)) };
+  return { apps, late, edges, traffic: TrafficEvaluator.fromManifests(Testing.synth(chart)) };
 }
 
 const c = DEFAULTS.traffic.ingressController;
 const CONTROLLER: TrafficPeer = { namespace: c.namespace, labels: { ...c.podLabels } };
 const STRANGER: TrafficPeer = { namespace: 'elsewhere', labels: { app: 'stranger' } };
+const GATEWAY = { namespace: 'gateway', labels: { 'gateway.networking.k8s.io/gateway-name': 'public' } };
+const OPS = { namespace: 'ops', labels: { app: 'toolbox' } };
+const OPS_OTHER: TrafficPeer = { namespace: 'ops', labels: { app: 'other' } };
 const INTERNET_HOST: TrafficPeer = { ip: '203.0.113.7' };
 const DNS: TrafficPeer = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
 const PORT: number = DEFAULTS.webApp.port;
@@ -70,11 +86,11 @@ describe('the traffic model holds on random connection graphs', () => {
   const SEEDS = Array.from({ length: 40 }, (_x, i) => i + 1);
 
   test.each(SEEDS)('seed %i', (seed) => {
-    const { apps, edges, traffic: t } = graph(seed);
+    const { apps, late, edges, traffic: t } = graph(seed);
     const at = (i: number): TrafficPeer => ({ workload: `p-${apps[i].id}`, namespace: 'p' });
     const clientsOf = (j: number) => new Set(edges.filter(([, x]) => x === j).map(([cl]) => cl));
     const targetsOf = (i: number) => new Set(edges.filter(([cl]) => cl === i).map(([, x]) => x));
-    const why = (what: string) => `seed ${seed}: ${what} (apps ${JSON.stringify(apps)}, edges ${JSON.stringify(edges)})`;
+    const why = (what: string) => `seed ${seed}: ${what} (apps ${JSON.stringify(apps)}, late ${JSON.stringify(late)}, edges ${JSON.stringify(edges)})`;
     const ingress = (from: TrafficPeer, j: number, port = PORT) => t.check({ from, to: at(j), port }).ingress.allowed;
     const egress = (i: number, to: TrafficPeer, port: number, protocol: 'TCP' | 'UDP' = 'TCP') => t.check({ from: at(i), to, port, protocol }).egress.allowed;
 
@@ -82,9 +98,12 @@ describe('the traffic model holds on random connection graphs', () => {
       // on every port: an explicit public, a LoadBalancer main Service; on the main port: also an exposed extra Service
       const allPorts = a.public || a.loadBalancer;
       const anySource = allPorts || a.extra === 'LoadBalancer' || a.extra === 'NodePort';
-      const isolated = a.isolate || clientsOf(j).size > 0;
+      const { route, ops } = late[j];
+      const isolated = a.isolate || clientsOf(j).size > 0 || ops !== 'none';
       // 1. declaring clients never removes what the app's own exposure admits
       if (a.ingress) expect([why(`${a.id} admits its ingress controller`), ingress(CONTROLLER, j)]).toEqual([why(`${a.id} admits its ingress controller`), true]);
+      if (route) expect([why(`${a.id} admits its Gateway`), ingress(GATEWAY, j)]).toEqual([why(`${a.id} admits its Gateway`), true]);
+      if (ops !== 'none') expect([why(`${a.id} admits the ops pods`), ingress(OPS, j)]).toEqual([why(`${a.id} admits the ops pods`), true]);
       if (anySource) {
         for (const src of [INTERNET_HOST, STRANGER]) expect([why(`${a.id} admits any source`), ingress(src, j)]).toEqual([why(`${a.id} admits any source`), true]);
       }
@@ -98,7 +117,13 @@ describe('the traffic model holds on random connection graphs', () => {
         });
         expect([why(`stranger -> ${a.id}`), ingress(STRANGER, j)]).toEqual([why(`stranger -> ${a.id}`), anySource]);
         expect([why(`internet -> ${a.id}`), ingress(INTERNET_HOST, j)]).toEqual([why(`internet -> ${a.id}`), anySource]);
+        // a route admits its Gateway's pods, never the ingress controller (ingress-nginx serves no routes)
         expect([why(`controller -> ${a.id}`), ingress(CONTROLLER, j)]).toEqual([why(`controller -> ${a.id}`), a.ingress || anySource]);
+        expect([why(`gateway -> ${a.id}`), ingress(GATEWAY, j)]).toEqual([why(`gateway -> ${a.id}`), route || anySource]);
+        // allowFrom({ namespace, podLabels }): those pods, on the ports asked for, and no other pod of the namespace
+        expect([why(`ops -> ${a.id}`), ingress(OPS, j)]).toEqual([why(`ops -> ${a.id}`), ops !== 'none' || anySource]);
+        expect([why(`ops -> ${a.id} admin`), ingress(OPS, j, ADMIN)]).toEqual([why(`ops -> ${a.id} admin`), ops === 'all' || allPorts]);
+        expect([why(`other ops pod -> ${a.id}`), ingress(OPS_OTHER, j)]).toEqual([why(`other ops pod -> ${a.id}`), anySource]);
         // the admin port is on no extra Service and no client's target: only an app-wide exposure opens it
         expect([why(`stranger -> ${a.id} admin`), ingress(STRANGER, j, ADMIN)]).toEqual([why(`stranger -> ${a.id} admin`), allPorts]);
       } else {
