@@ -43,6 +43,9 @@ export interface AdmitIngressControllerOptions {
   /** The pods' ports the controller forwards to (container ports, not Service ports). */
   readonly ports: ReadonlyArray<number | TrafficPort>;
   /**
+   * The pods admitted. For a Gateway route of your own, pass the Gateway's data-plane pods: the
+   * default is an Ingress controller, and ingress-nginx serves no Gateway API routes. For pods
+   * that are clients rather than a controller (an operations namespace), use `allowFrom({ namespace, podLabels })`.
    * @default - the chart's or the App's `traffic.ingressController`, else DEFAULTS.traffic.ingressController
    *   (ingress-nginx's controller in namespace 'ingress-nginx')
    */
