@@ -1,7 +1,10 @@
 import { Testing } from 'cdk8s';
 import { WebApp } from '../../src/constructs/web-app';
 import { TimonelError } from '../../src/core/errors';
+import { runPolicies } from '../../src/policies/engine';
+import { Policy } from '../../src/policies/policy';
 import { TrafficEvaluator } from '../../src/policies/traffic';
+import { policySubjects } from '../../src/testing/synth';
 import { EgressTarget, NetworkAccess } from '../../src/workload/network';
 import { expectValidManifests } from '../support/schema';
 import { newChart, one } from '../support/util';
@@ -275,5 +278,24 @@ describe('allowEgress: the same allowance twice is written once', () => {
     expect(egress).toHaveLength(3);
     expect(egress[0]).toEqual({ to: [{ ipBlock: { cidr: '192.0.2.0/24' } }], ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'UDP', port: 443 }] });
     expect(egress[1].ports).toEqual([{ protocol: 'TCP', port: 8443 }]);
+  });
+});
+
+describe('allowEgress: every address', () => {
+  const everyAddress = (chart: any) => runPolicies(policySubjects(chart)).warnings.filter((w) => w.ruleId === 'practice-egress-every-address');
+  test("EgressTarget.cidrs(['0.0.0.0/0']) is warned about (the metadata endpoint and the cluster too); internet() is not", () => {
+    const { chart, web, api } = apps();
+    web.allowEgress(EgressTarget.cidrs(['0.0.0.0/0'], { ports: [443] }));
+    api.allowEgress(EgressTarget.internet({ ports: [443] }));
+    const t = traffic(chart);
+    expect(t.allows({ from: at('shop-web'), to: { ip: '169.254.169.254' }, port: 443 })).toBe(true);
+    expect(t.allows({ from: at('shop-api'), to: { ip: '169.254.169.254' }, port: 443 })).toBe(false);
+    expect(everyAddress(chart).map((w) => [w.constructPath, w.field])).toEqual([['shop/web/EgressPolicy', 'spec.egress[0].to[0].ipBlock']]);
+  });
+  test('a reasoned suppression on the workload silences it', () => {
+    const { chart, web } = apps();
+    web.allowEgress(EgressTarget.cidrs(['0.0.0.0/0'], { ports: [443] }));
+    Policy.suppress(web, 'practice-egress-every-address', 'calls customer webhooks on any address, including in-cluster ones');
+    expect(everyAddress(chart)).toEqual([]);
   });
 });

@@ -49,6 +49,7 @@ import practiceEphemeralData from './practice-ephemeral-data';
 import practiceSingleInstance from './practice-single-instance';
 import practicePreStopSleep from './practice-prestop-sleep';
 import practiceNetworkPolicy from './practice-network-policy';
+import practiceEgressEveryAddress from './practice-egress-every-address';
 import practiceSecretLiteral from './practice-secret-literal';
 import practiceEnvSecretLiteral from './practice-env-secret-literal';
 import practiceServiceExposure from './practice-service-exposure';
@@ -109,6 +110,7 @@ export const RULES: readonly Rule[] = [
   practicePreStopSleep,
   practiceEphemeralData,
   practiceNetworkPolicy,
+  practiceEgressEveryAddress,
   practiceSecretLiteral,
   practiceEnvSecretLiteral,
   practiceServiceExposure,

@@ -125,6 +125,28 @@ describe('practice-network-policy', () => {
   });
 });
 
+describe('practice-egress-every-address', () => {
+  const egress = (...to: unknown[]) => ({
+    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'web-egress', namespace: 'shop' },
+    spec: { podSelector: { matchLabels: LABELS }, policyTypes: ['Egress'], egress: [{ to, ports: [{ protocol: 'TCP', port: 443 }] }] },
+  });
+  test('passes given CIDRs, and every address with the private ranges excepted (EgressTarget.internet)', () => {
+    expect(lines('practice-egress-every-address', [
+      egress({ ipBlock: { cidr: '203.0.113.0/24' } }, { ipBlock: { cidr: '2001:db8::/32' } }),
+      egress({ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '169.254.0.0/16'] } }, { ipBlock: { cidr: '::/0', except: ['fc00::/7'] } }),
+      egress({ namespaceSelector: {} }),
+    ])).toEqual([]);
+  });
+  test('fails (warning) 0.0.0.0/0 or ::/0 with nothing excepted, which includes the metadata endpoint and the cluster', () => {
+    const why = "lets the pods send to every address, including the cluster's pods and nodes and the cloud's metadata endpoint (169.254.169.254)";
+    const fix = 'for public services use EgressTarget.internet({ ports }) (it excepts the private, link-local and loopback ranges), or list the CIDRs the pods need; if every address is intended, suppress this rule with the reason';
+    expect(lines('practice-egress-every-address', [egress({ ipBlock: { cidr: '203.0.113.0/24' } }, { ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0', except: [] } })])).toEqual([
+      `warning: [test.yaml] NetworkPolicy shop/web-egress 'spec.egress[0].to[1].ipBlock' ${why}, got '0.0.0.0/0'. Fix: ${fix}`,
+      `warning: [test.yaml] NetworkPolicy shop/web-egress 'spec.egress[0].to[2].ipBlock' ${why}, got '::/0'. Fix: ${fix}`,
+    ]);
+  });
+});
+
 describe('practice-secret-literal', () => {
   test('passes a Secret without data (filled by a controller)', () => {
     expect(lines('practice-secret-literal', [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'tls', namespace: 'shop' }, type: 'kubernetes.io/tls' }])).toEqual([]);
