@@ -50,8 +50,10 @@ export interface DeliveryRepository {
    */
   readonly url: string;
   /**
-   * The branch, tag or commit to deliver.
-   * @default 'main'
+   * Argo CD: the branch, tag or commit to deliver (for an `oci://` URL: the artifact's tag or
+   * digest, required). Flux applies what its source (`sourceRef`) fetches, so there it is an error:
+   * set the branch or tag on that source.
+   * @default 'main' (Argo CD with a Git repository)
    */
   readonly revision?: string;
   /**

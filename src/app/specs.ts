@@ -110,6 +110,22 @@ export const DELIVERY_PROPS = v.object<DeliveryProps>()({
       const problem = repositoryUrlProblem(d.repository.url, d.tool, d.sourceRef?.kind ?? 'GitRepository');
       if (problem) r.issue('repository.url', { ...problem, value: d.repository.url });
     }
+    const revision = d.repository?.revision;
+    if (d.tool === 'flux' && revision !== undefined) {
+      // A Flux Kustomization has no revision: it applies what its source fetched.
+      const source = d.sourceRef ?? { kind: 'GitRepository', name: 'flux-system' };
+      r.issue('repository.revision', {
+        message: `is not used by Flux: its Kustomizations apply the revision their source (${source.kind} '${source.name}') fetches`, value: revision,
+        fix: `remove it, and set the ${source.kind === 'OCIRepository' ? 'tag' : 'branch or tag'} on the ${source.kind}'s spec.ref`,
+      });
+    }
+    if (d.tool === 'argocd' && revision === undefined && typeof d.repository?.url === 'string' && /^oci:\/\//i.test(d.repository.url)) {
+      // Argo CD reads an OCI source's targetRevision as a tag or digest: the Git default 'main' is a tag nobody pushed.
+      r.issue('repository.revision', {
+        message: "is required for an oci:// repository: Argo CD reads it as the artifact's tag or digest (the default 'main' is a Git branch)",
+        allowed: "a tag such as '1.4.2', or a digest 'sha256:…'", fix: "set revision to the tag you pushed, e.g. revision: '1.4.2'",
+      });
+    }
   },
 });
 

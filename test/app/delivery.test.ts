@@ -366,7 +366,7 @@ describe('delivery fails', () => {
       "[Environments] 'delivery.repository.url' has no scheme, got 'github.com/acme/x'. "
       + "Allowed: an https://, http://, ssh:// or oci:// URL, or scp-like 'git@host:path', e.g. 'https://github.com/acme/platform.git'. Fix: write 'https://github.com/acme/x'");
     for (const url of ['https://github.com/acme/x.git', 'http://git.internal/acme/x', 'ssh://git@github.com/acme/x.git', 'git@github.com:acme/x.git', 'oci://ghcr.io/acme/x']) {
-      expect(withDelivery({ tool: 'argocd', repository: { url, path: 'dist' } })).not.toThrow();
+      expect(withDelivery({ tool: 'argocd', repository: { url, path: 'dist', revision: '1.0.0' } })).not.toThrow();
     }
     expect(withDelivery({ tool: 'flux', repository: { url: 'git@github.com:acme/x.git', path: 'dist' } })).toThrow(
       /'delivery.repository.url' is an scp-like Git address, which Flux does not take, got 'git@github.com:acme\/x.git'.*Fix: write 'ssh:\/\/git@github.com\/acme\/x.git'$/);
@@ -378,6 +378,19 @@ describe('delivery fails', () => {
     expect(withDelivery({ tool: 'argocd', repository: { url: 'git://github.com/acme/x' } })).toThrow(/has the scheme 'git', which Argo CD does not take.*Fix: write 'https:\/\/github.com\/acme\/x'$/);
     expect(withDelivery({ tool: 'argocd', repository: { url: 'https://github.com/acme/x/tree/main/deploy' } })).toThrow(
       /'delivery.repository.url' is the address of a page of the repository, not of the repository.*Fix: write url 'https:\/\/github.com\/acme\/x', revision 'main', path 'deploy'$/);
+  });
+
+  test("repository.revision: Argo CD's (required for an oci:// source, a tag or digest); an error under Flux, which applies what its source fetches", () => {
+    expect(withDelivery({ tool: 'argocd', repository: { url: 'oci://ghcr.io/acme/platform-manifests', path: 'dist' } })).toThrow(
+      "[Environments] 'delivery.repository.revision' is required for an oci:// repository: Argo CD reads it as the artifact's tag or digest (the default 'main' is a Git branch). "
+      + "Allowed: a tag such as '1.4.2', or a digest 'sha256:…'. Fix: set revision to the tag you pushed, e.g. revision: '1.4.2'");
+    expect(withDelivery({ tool: 'argocd', repository: { url: 'oci://ghcr.io/acme/platform-manifests', path: 'dist', revision: '1.4.2' } })).not.toThrow();
+    expect(withDelivery({ tool: 'argocd', repository: { ...repo, revision: 'release-1' } })).not.toThrow();
+    expect(withDelivery({ tool: 'flux', repository: { ...repo, revision: 'release-1' } })).toThrow(
+      "[Environments] 'delivery.repository.revision' is not used by Flux: its Kustomizations apply the revision their source (GitRepository 'flux-system') fetches, got 'release-1'. "
+      + "Fix: remove it, and set the branch or tag on the GitRepository's spec.ref");
+    expect(withDelivery({ tool: 'flux', repository: { url: 'oci://ghcr.io/acme/x', path: 'dist', revision: '1.0.0' }, sourceRef: { kind: 'OCIRepository', name: 'platform' } })).toThrow(
+      /\(OCIRepository 'platform'\) fetches, got '1.0.0'\. Fix: remove it, and set the tag on the OCIRepository's spec.ref$/);
   });
 
   test('fails when the repository path is not relative to the repository root', () => {
