@@ -48,7 +48,12 @@ export * from './constructs/batch-job';
 export * from './constructs/migration';
 export * from './constructs/worker';
 export * from './constructs/node-agent';
-export * from './constructs/stateful-store';
+// Not `export *`: the folder's storage helpers (presetData, resolveClaims, ...) are the presets' own.
+export { StatefulStore, StoreCredentials } from './constructs/stateful-store';
+export type {
+  AccessMode, BoundCredentials, ExternalSecretCredentialsOptions, InsecureLiteralsAcknowledgement, LiteralCredentials, PresetStorageOptions,
+  SecretCredentialsOptions, StatefulStoreProps, StorageClaimProps,
+} from './constructs/stateful-store';
 export * from './constructs/presets/postgres';
 export * from './constructs/presets/redis';
 export { envPrefixFromId, isConnectable } from './workload/connections';

@@ -18,6 +18,7 @@ import { KUSTOMIZATION_FILE, kustomization, renderEntries } from './kustomizatio
 import { orderForApply } from './order';
 import { APP_PROPS } from './specs';
 import { checkProps } from '../core/validation';
+import { fail } from '../core/errors';
 import { setAppContext } from '../core/chart-context';
 import type { TrafficDefaults } from '../core/traffic';
 
@@ -100,6 +101,9 @@ export class App extends Cdk8sApp {
    * Writes nothing.
    */
   public render(options: RenderOptions = {}): RenderedFile[] {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      fail({ path: 'App.render', prop: 'options', message: 'must be an object { policies? }', value: options, fix: 'call render() or render({ policies: false })' });
+    }
     return this.delivered(this.renderChecked(options.policies ?? true));
   }
 

@@ -45,7 +45,7 @@ const MIGRATION = Symbol.for('timonel.Migration');
 export class Migration extends BatchJob {
   /** Whether `c` is a Migration (or the Job of one). */
   public static isMigration(c: IConstruct | undefined): boolean {
-    for (let x = c; x; x = x.node.scope) if (MIGRATION in x) return true;
+    for (let x = c; x !== null && typeof x === 'object'; x = x.node?.scope) if (MIGRATION in x) return true;
     return false;
   }
 

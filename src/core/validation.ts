@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { PropIssue, TimonelError } from './errors';
+import { fail, PropIssue, TimonelError } from './errors';
 import { INT32_MAX } from './numbers';
 
 /**
@@ -113,6 +113,7 @@ export function keyPath(base: string, key: string): string {
 /** What a value is, for messages: 'a string', 'null', 'an array', 'a Probe'. */
 export function typeName(value: unknown): string {
   if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'number' && Number.isNaN(value)) return 'NaN';
   if (typeof value === 'object') return value.constructor && value.constructor !== Object ? `a ${value.constructor.name}` : 'an object';
@@ -621,7 +622,45 @@ export function isChecked(props: unknown): boolean {
   return typeof props === 'object' && props !== null && CHECKED.has(props);
 }
 
-/** The path of a construct that is about to be created as `id` under `scope` (for errors before `super`). */
+/**
+ * The path of a construct that is about to be created as `id` under `scope` (for errors before
+ * `super`), once `checkNewChild` has accepted them.
+ */
 export function childPath(scope: IConstruct, id: string): string {
+  checkNewChild(scope, id);
   return [scope.node.path, id].filter((p) => p !== '').join('/');
+}
+
+/**
+ * Fails with a TimonelError unless a construct can be created as `id` under `scope`: a construct
+ * scope, a non-empty string id, not taken by a sibling (the constructs library would throw a
+ * TypeError or a bare Error). Returns `id`.
+ */
+export function checkNewChild(scope: IConstruct, id: string): string {
+  const named = typeof id === 'string' && id !== '';
+  if (typeof (scope as IConstruct | undefined)?.node?.path !== 'string' || typeof scope.node.tryFindChild !== 'function') {
+    const idFirst = typeof scope === 'string' && !named;
+    fail({
+      path: named ? id : 'new construct', prop: 'scope', message: `must be a construct (a TimonelChart, or a construct inside one), but is ${typeName(scope)}`, value: scope,
+      fix: idFirst
+        ? `pass the chart first and the id second: (chart, '${scope}', { ... })`
+        : "pass the chart it belongs to as the first argument: (chart, 'web', { ... })",
+    });
+  }
+  const parent = scope.node.path;
+  const at = (child: string) => (parent === '' ? child : `${parent}/${child}`);
+  if (!named) {
+    fail({
+      path: at('new construct'), prop: 'id', message: `must be a non-empty string, but is ${id === '' ? 'empty' : typeName(id)}`, value: id,
+      allowed: 'a string unique among the constructs of its scope',
+      fix: typeof id === 'number' ? `write it as a string: '${id}'` : "give it a name, e.g. (chart, 'web', { ... })",
+    });
+  }
+  if (scope.node.tryFindChild(id) !== undefined) {
+    fail({
+      path: at(id), prop: 'id', message: `is already taken by another construct in ${parent === '' ? 'the app' : `'${parent}'`}`, value: id,
+      allowed: 'an id unique among the constructs of its scope', fix: `give this one another id, e.g. '${id}-2' (the names of its objects derive from it)`,
+    });
+  }
+  return id;
 }

@@ -1,4 +1,4 @@
-import { formatValue, TimonelError } from '../core/errors';
+import { fail, formatValue, TimonelError } from '../core/errors';
 import { ENFORCE_LABEL, isPodSecurityLevel, PodSecurityLevel } from '../core/pod-security';
 import { profileOf } from './config';
 import { isPodKind, ObjectSet, PolicyObject, toPolicyObject } from './model';
@@ -118,6 +118,15 @@ function enabledRulesFor(cache: Map<Profile, Map<string, readonly EnabledRule[]>
  * to its kind, and cross-object rules look objects up through indexes built once.
  */
 export function runPolicies(subjects: readonly PolicySubject[], options: PolicyRunOptions = {}): PolicyReport {
+  if (!Array.isArray(subjects)) {
+    fail({
+      path: 'runPolicies', prop: 'subjects', message: 'must be a list of { manifest, constructPath?, file? }', value: subjects,
+      fix: typeof (subjects as { node?: { path?: unknown } } | null)?.node?.path === 'string'
+        ? "for a chart or app, pass policySubjects(chart) from 'timonel/testing'"
+        : 'wrap each manifest: manifests.map((manifest) => ({ manifest }))',
+    });
+  }
+  if (options === null || typeof options !== 'object') fail({ path: 'runPolicies', prop: 'options', message: 'must be an object { profile? }', value: options, fix: "e.g. { profile: 'baseline' }" });
   const objects = subjects.map(toPolicyObject);
   const set = new ObjectSet(objects);
   const forced = options.profile !== undefined ? Profile.of(options.profile) : undefined;

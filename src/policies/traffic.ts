@@ -143,7 +143,10 @@ const PEER_KEYS = ['workload', 'namespace', 'labels', 'podLabels', 'ip'];
  * ```
  */
 export class TrafficEvaluator {
-  /** Reads the NetworkPolicies, workloads and Namespaces of synthesized manifests (other kinds are ignored). */
+  /**
+   * Reads the NetworkPolicies, Services, workloads and Namespaces of synthesized manifests (other
+   * kinds are ignored): `Testing.synth(chart)`, or the files of `app.render()` (their `docs`).
+   */
   public static fromManifests(manifests: readonly unknown[], options: TrafficEvaluatorOptions = {}): TrafficEvaluator {
     return new TrafficEvaluator(manifests, options);
   }
@@ -157,8 +160,14 @@ export class TrafficEvaluator {
 
   private constructor(manifests: readonly unknown[], options: TrafficEvaluatorOptions) {
     if (!Array.isArray(manifests)) {
-      fail({ prop: 'TrafficEvaluator.fromManifests', message: 'needs a list of manifests', value: typeof manifests, fix: 'pass the objects of Testing.synth(chart) or app.render()' });
+      const construct = typeof (manifests as { node?: { path?: unknown } } | null)?.node?.path === 'string';
+      fail({
+        path: 'TrafficEvaluator.fromManifests', prop: 'manifests', message: 'needs a list of manifests', value: manifests,
+        fix: construct ? 'pass its objects: fromManifests(Testing.synth(chart)), or app.render()' : 'pass the objects of Testing.synth(chart), or the files of app.render()',
+      });
     }
+    // The files of app.render() hold their objects in `docs`.
+    manifests = manifests.flatMap((m) => (m !== null && typeof m === 'object' && !('kind' in m) && Array.isArray((m as { docs?: unknown }).docs) ? (m as { docs: unknown[] }).docs : [m]));
     this.defaultNamespace = options.defaultNamespace ?? 'default';
     for (const [n, labels] of Object.entries(options.namespaceLabels ?? {})) this.namespaceLabels.set(n, { ...labels });
     const workloads: TrafficWorkload[] = [];
@@ -198,6 +207,12 @@ export class TrafficEvaluator {
 
   /** The decision for one connection, with the policies behind it. */
   public check(query: TrafficQuery): TrafficVerdict {
+    if (query === null || typeof query !== 'object' || Array.isArray(query)) {
+      fail({
+        prop: 'query', message: 'must be an object { from, to, port, protocol? }', value: query,
+        fix: "e.g. check({ from: { workload: 'shop-web', namespace: 'shop' }, to: { workload: 'shop-db', namespace: 'shop' }, port: 5432 })",
+      });
+    }
     const protocol = query.protocol ?? 'TCP';
     if (!PROTOCOLS.includes(protocol)) {
       fail({ prop: 'protocol', message: 'is not a NetworkPolicy protocol', value: protocol, allowed: PROTOCOLS.join(', ') });
@@ -241,6 +256,17 @@ export class TrafficEvaluator {
 
   private peer(p: TrafficPeer, prop: string): Peer {
     const given = p as Partial<TrafficPod & TrafficWorkloadRef & TrafficAddress & IngressControllerRef> | undefined;
+    // The evaluator reads manifests, not constructs: a workload is its Kubernetes name.
+    const construct = given as { node?: { path?: unknown }; name?: unknown; namespace?: unknown } | undefined;
+    if (construct !== null && typeof construct === 'object' && typeof construct.node?.path === 'string') {
+      const ref = typeof construct.name === 'string'
+        ? `{ workload: '${construct.name}'${typeof construct.namespace === 'string' ? `, namespace: '${construct.namespace}'` : ''} }`
+        : "{ workload: '<its Kubernetes name>', namespace: '<namespace>' }";
+      fail({
+        prop, message: 'is a construct, but the evaluator reads manifests: a peer is a workload by its Kubernetes name, pod labels or an address', value: construct.node.path,
+        fix: `write ${ref}, or use timonel/testing's toAllowTraffic matcher, which takes constructs`,
+      });
+    }
     // A misspelt key would silently widen the peer ({ namespce: 'ops' } is the default namespace).
     if (given !== null && typeof given === 'object' && !Array.isArray(given)) {
       for (const key of Object.keys(given)) {
@@ -280,11 +306,19 @@ export class TrafficEvaluator {
     return fail({
       prop, message: 'is not a peer', value: p,
       allowed: "{ workload, namespace? }, { namespace?, labels, ip? }, { namespace, podLabels } or { ip }",
-      fix: "e.g. { workload: 'shop-api', namespace: 'shop' } or { ip: '203.0.113.7' }",
+      fix: typeof p === 'string' && p !== ''
+        ? (isIP(p) ? `write { ip: '${p}' }` : `write { workload: '${p}' } (with namespace: '…' when it is not the default one)`)
+        : "e.g. { workload: 'shop-api', namespace: 'shop' } or { ip: '203.0.113.7' }",
     });
   }
 
   private portOf(port: number | string, to: Peer, protocol: TrafficProtocol): { number?: number; name?: string; via?: string } {
+    if (typeof port !== 'number' && typeof port !== 'string') {
+      fail({ prop: 'port', message: 'is required: the destination port the client dials', value: port, allowed: 'an integer from 1 to 65535, or a named container port of the destination', fix: 'add port, e.g. port: 8080' });
+    }
+    if (typeof port === 'string' && /^\d+$/.test(port)) {
+      fail({ prop: 'port', message: 'is a number written as a string', value: port, allowed: 'an integer from 1 to 65535, or a named container port of the destination', fix: `write it as a number: port: ${Number(port)}` });
+    }
     if (typeof port === 'number') {
       if (!Number.isInteger(port) || port < 1 || port > 65535) fail({ prop: 'port', message: 'must be a port number or name', value: port, allowed: 'an integer from 1 to 65535, or a named container port of the destination' });
       const w = to.workload;

@@ -11,7 +11,7 @@ import { DEFAULTS } from '../core/defaults';
 import { EnvMap, validateEnvName } from '../core/env';
 import { fail } from '../core/errors';
 import { envMap } from '../core/specs';
-import { checkProps, v } from '../core/validation';
+import { checkNewChild, checkProps, childPath, v } from '../core/validation';
 import { isValidLabelValue, LabelInputs, selectorLabels, standardLabels, versionFromImage } from '../core/labels';
 import { deriveName, explicitName, NameRule, shortenName } from '../core/names';
 import { AllowEgressOptions, EgressTarget, NetworkAccess } from './network';
@@ -101,7 +101,7 @@ export abstract class Workload extends Construct {
   private readonly rbac: Permissions;
 
   protected constructor(scope: Construct, id: string, props: WorkloadProps, naming: WorkloadNaming = {}) {
-    super(scope, id);
+    super(scope, checkWorkloadArgs(scope, id, props));
     const { chart, context } = timonelChartOf(this);
     this.chart = chart;
     const rule = naming.rule ?? NameRule.DNS_1035_LABEL;
@@ -343,4 +343,26 @@ export function canonicalJson(data: unknown): string {
 
 function sortKeys<T extends Record<string, any>>(o: T): T {
   return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]])) as T;
+}
+
+/**
+ * The scope and id a workload is created with, and that its props are an object (a custom
+ * workload passes its props on unchecked; timonel's own constructs check theirs first). Returns `id`.
+ */
+function checkWorkloadArgs(scope: Construct, id: string, props: unknown): string {
+  checkNewChild(scope, id);
+  // Before the constructs library adds it to the tree: a workload belongs in a chart.
+  if (!scope.node.scopes.some((s) => Chart.isChart(s))) {
+    fail({
+      path: childPath(scope, id), message: `must be created inside a TimonelChart, but its scope ${scope.node.path === '' ? 'is the app' : `'${scope.node.path}' is in no chart`}`,
+      fix: `create a chart and the workload in it: const chart = new TimonelChart(app, 'shop', { namespace: 'shop' }); then (chart, '${id}', { ... })`,
+    });
+  }
+  if (props === null || typeof props !== 'object' || Array.isArray(props)) {
+    fail({
+      path: childPath(scope, id), message: 'needs an object of props', value: props,
+      fix: "pass its props, e.g. { image: 'ghcr.io/acme/app:1.0.0' }",
+    });
+  }
+  return id;
 }

@@ -81,6 +81,11 @@ function plainCdk8s(build: (app: Cdk8sApp) => void, props: { recordConstructMeta
 }
 
 describe('App.render', () => {
+  test('fails when its options are not an object', () => {
+    expect(() => new App().render(null as any)).toThrow("[App.render] 'options' must be an object { policies? }, got null. Fix: call render() or render({ policies: false })");
+    expect(() => new App().render(false as any)).toThrow(TimonelError);
+  });
+
   test('equals plain cdk8s semantics, without the files of empty charts', () => {
     const app = new App({ outdir: path.join(tmp, 'dist') });
     platform(app);

@@ -158,7 +158,7 @@ describe('Environments', () => {
         if (env.name === 'prod') build(app, env);
       },
     });
-    expect(() => broken.synth()).toThrow(/There is already a Construct with name 'web'/);
+    expect(() => broken.synth()).toThrow(/'id' is already taken by another construct in/);
     expect(files(path.join(tmp, 'dist')).map((f) => read(f))).toEqual(before);
   });
 

@@ -101,7 +101,7 @@ describe('timonel synth', () => {
     app('app.ts', "{ image: 'nginx:1.27.2', isolate: true }", "new WebApp(app.node.findChild('demo') as TimonelChart, 'web', { image: 'nginx:1.27.2' });");
     const r = synth('app.ts');
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe("error: [demo/web] two constructs have the id 'web' in TimonelChart 'demo' (at app.ts:4). Fix: give each construct a unique id in its scope\n");
+    expect(r.stderr).toBe("error: [demo/web] 'id' is already taken by another construct in 'demo', got 'web'. Allowed: an id unique among the constructs of its scope. Fix: give this one another id, e.g. 'web-2' (the names of its objects derive from it)\n");
     expect(fs.readdirSync(path.join(tmp, 'dist')).sort()).toEqual(['.timonel', 'demo.k8s.yaml', 'kustomization.yaml']);
     expect(fs.readFileSync(path.join(tmp, 'dist', 'demo.k8s.yaml'), 'utf8')).toBe(before);
   });

@@ -212,3 +212,14 @@ describe('performance', () => {
     expect(tLarge / tSmall).toBeLessThan(5.5);
   });
 });
+
+describe('runPolicies: what it is given', () => {
+  test('fails when the subjects are not a list, with the fix for a chart and for bare manifests', () => {
+    const chart = { node: { path: 'shop' } };
+    expect(() => runPolicies(chart as any)).toThrow(
+      "[runPolicies] 'subjects' must be a list of { manifest, constructPath?, file? }, got 'shop'. Fix: for a chart or app, pass policySubjects(chart) from 'timonel/testing'");
+    expect(() => runPolicies(deployment() as any)).toThrow(/Fix: wrap each manifest: manifests\.map\(\(manifest\) => \(\{ manifest \}\)\)$/);
+    expect(() => enforcePolicies(undefined as any)).toThrow(TimonelError);
+    expect(() => runPolicies([], null as any)).toThrow("[runPolicies] 'options' must be an object { profile? }, got null. Fix: e.g. { profile: 'baseline' }");
+  });
+});

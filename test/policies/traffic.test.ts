@@ -4,6 +4,8 @@ import { TrafficEvaluator } from '../../src/policies/traffic';
 import { TimonelError } from '../../src/core/errors';
 import { DEFAULTS } from '../../src/core/defaults';
 import { newChart } from '../support/util';
+import { App } from '../../src/app/app';
+import { TimonelChart } from '../../src/app/chart';
 
 function deployment(name: string, namespace: string, labels: Record<string, string>, ports: any[] = [{ name: 'http', containerPort: 8080 }]) {
   return {
@@ -189,9 +191,41 @@ describe('TrafficEvaluator', () => {
     ['a peer of no known form', { from: 42, to: { ip: '1.2.3.5' }, port: 1 }, "'from' is not a peer, got 42"],
     ['a peer with an unknown field', { from: { host: 'x' }, to: { ip: '1.2.3.5' }, port: 1 }, "'from.host' is not a field of a traffic peer, got 'x'. Allowed: 'workload', 'namespace', 'labels', 'podLabels', 'ip'. Fix: remove it"],
     ['a misspelt peer field', { from: { namespce: 'ops', podLabels: {} }, to: { workload: 'api', namespace: 'shop' }, port: 8080 }, "'from.namespce' is not a field of a traffic peer, got 'ops'. Allowed: 'workload', 'namespace', 'labels', 'podLabels', 'ip'. Fix: did you mean 'namespace'?"],
+    ['no query', undefined, "'query' must be an object { from, to, port, protocol? }, got undefined. Fix: e.g. check({ from: { workload: 'shop-web', namespace: 'shop' }, to: { workload: 'shop-db', namespace: 'shop' }, port: 5432 })"],
+    ['no port', { from: { ip: '1.2.3.4' }, to: { workload: 'api', namespace: 'shop' } }, "'port' is required: the destination port the client dials, got undefined. Allowed: an integer from 1 to 65535, or a named container port of the destination. Fix: add port, e.g. port: 8080"],
+    ['a port number as a string', { from: { ip: '1.2.3.4' }, to: { workload: 'api', namespace: 'shop' }, port: '8080' }, "'port' is a number written as a string, got '8080'. Allowed: an integer from 1 to 65535, or a named container port of the destination. Fix: write it as a number: port: 8080"],
+    ['a workload name alone', { from: 'api', to: { ip: '1.2.3.5' }, port: 1 }, "'from' is not a peer, got 'api'. Allowed: { workload, namespace? }, { namespace?, labels, ip? }, { namespace, podLabels } or { ip }. Fix: write { workload: 'api' } (with namespace: '…' when it is not the default one)"],
+    ['an address alone', { from: { ip: '1.2.3.4' }, to: '1.2.3.5', port: 1 }, "'to' is not a peer, got '1.2.3.5'. Allowed: { workload, namespace? }, { namespace?, labels, ip? }, { namespace, podLabels } or { ip }. Fix: write { ip: '1.2.3.5' }"],
   ])('fails when given %s', (_what, query, message) => {
     const t = TrafficEvaluator.fromManifests([api, web]);
     expect(() => t.check(query as any)).toThrow(TimonelError);
     expect(() => t.check(query as any)).toThrow(message);
+  });
+});
+
+describe('TrafficEvaluator: what it is given', () => {
+  test('a construct as a peer says to name its workload (the evaluator reads manifests)', () => {
+    const chart = newChart('t', { namespace: 'shop' });
+    const a = new WebApp(chart, 'api', { image: 'nginx:1.27.2' });
+    const t = TrafficEvaluator.fromManifests(Testing.synth(chart));
+    expect(() => t.check({ from: a as any, to: { ip: '1.2.3.4' }, port: 1 })).toThrow(
+      "'from' is a construct, but the evaluator reads manifests: a peer is a workload by its Kubernetes name, pod labels or an address, got 't/api'. "
+      + "Fix: write { workload: 't-api', namespace: 'shop' }, or use timonel/testing's toAllowTraffic matcher, which takes constructs");
+  });
+
+  test('takes the files of app.render() as well as manifests', () => {
+    const app = new App();
+    const chart = new TimonelChart(app, 'shop', { namespace: 'shop' });
+    const a = new WebApp(chart, 'api', { image: 'nginx:1.27.2' });
+    new WebApp(chart, 'web', { image: 'nginx:1.27.2' }).connectTo(a);
+    const t = TrafficEvaluator.fromManifests(app.render());
+    expect(t.workloads.map((w) => w.name)).toEqual(['shop-api', 'shop-web']);
+    expect(t.allows({ from: { workload: 'shop-web', namespace: 'shop' }, to: { workload: 'shop-api', namespace: 'shop' }, port: 'http' })).toBe(true);
+  });
+
+  test('fails when given no list, with the fix for a chart', () => {
+    const chart = newChart('t', { namespace: 'shop' });
+    expect(() => TrafficEvaluator.fromManifests(chart as any)).toThrow(
+      "[TrafficEvaluator.fromManifests] 'manifests' needs a list of manifests, got 't'. Fix: pass its objects: fromManifests(Testing.synth(chart)), or app.render()");
   });
 });

@@ -93,7 +93,8 @@ export class Redis extends StatefulStore {
   public readonly mode: RedisMode;
 
   constructor(scope: Construct, id: string, props: RedisProps) {
-    checkProps(REDIS_PROPS, props, childPath(scope, id));
+    // Every prop is optional: new Redis(chart, 'cache') from JavaScript means the defaults.
+    props = checkProps(REDIS_PROPS, props, childPath(scope, id)) ?? {};
     const d = DEFAULTS.redis;
     const mode = props.mode ?? d.mode as RedisMode;
     const cache = mode === 'cache';
