@@ -1,31 +1,38 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { PolicyReport, PolicyRunOptions, runPolicies } from '../policies/engine';
-import { PolicySubject } from '../policies/types';
+import { Finding, PolicySubject } from '../policies/types';
 
 /**
  * Runs the policies once per apply set (the objects applied together: one environment's folder),
  * so the same object in `dist/dev/` and `dist/prod/` is not a duplicate and a reference is only
- * resolved within its own environment. Reports are concatenated in the order sets first appear.
+ * resolved within its own environment. As with `runPolicies`, a finding's `subjectIndex` indexes
+ * `subjects` and findings are sorted by it.
  */
 export function runPoliciesPerSet(
   subjects: readonly PolicySubject[],
   setOf: (s: PolicySubject) => string,
   options: PolicyRunOptions = {},
 ): PolicyReport {
-  const sets = new Map<string, PolicySubject[]>();
-  for (const s of subjects) {
+  // Each set's indices into `subjects`: the engine numbers the subjects of a set from 0.
+  const sets = new Map<string, number[]>();
+  subjects.forEach((s, i) => {
     const key = setOf(s);
     const list = sets.get(key);
-    if (list) list.push(s);
-    else sets.set(key, [s]);
-  }
+    if (list) list.push(i);
+    else sets.set(key, [i]);
+  });
   if (sets.size <= 1) return runPolicies(subjects, options);
-  const reports = [...sets.values()].map((set) => runPolicies(set, options));
+  const reports = [...sets.values()].map((indices) => {
+    const report = runPolicies(indices.map((i) => subjects[i]), options);
+    const global = (list: readonly Finding[]) => list.map((f) => ({ ...f, subjectIndex: indices[f.subjectIndex!] }));
+    return { ...report, errors: global(report.errors), warnings: global(report.warnings), suppressed: global(report.suppressed) };
+  });
+  const bySubject = (a: Finding, b: Finding) => a.subjectIndex! - b.subjectIndex!;
   return {
-    errors: reports.flatMap((r) => r.errors),
-    warnings: reports.flatMap((r) => r.warnings),
-    suppressed: reports.flatMap((r) => r.suppressed),
+    errors: reports.flatMap((r) => r.errors).sort(bySubject),
+    warnings: reports.flatMap((r) => r.warnings).sort(bySubject),
+    suppressed: reports.flatMap((r) => r.suppressed).sort(bySubject),
     objects: reports.reduce((n, r) => n + r.objects, 0),
     profiles: [...new Set(reports.flatMap((r) => r.profiles))],
     namespacePodSecurity: Object.assign({}, ...reports.map((r) => r.namespacePodSecurity)),

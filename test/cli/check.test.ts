@@ -235,6 +235,50 @@ describe('timonel check follows the Pod Security label of each Namespace in the 
   });
 });
 
+describe('timonel check positions findings in the file and document they are about', () => {
+  const NAMESPACE = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ml\n';
+  const POLICY = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny-all\n  namespace: ml\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n';
+  const CRONJOB = [
+    'apiVersion: batch/v1', 'kind: CronJob', 'metadata:', '  name: training', '  namespace: ml', 'spec:', "  schedule: '0 3 * * *'",
+    '  jobTemplate:', '    spec:', '      template:', '        spec:', '          restartPolicy: Never', '          containers:',
+    '            - name: train', '              image: registry.example.com/train:1.2.3', '              resources:',
+    '                requests: { cpu: 100m, memory: 1Gi }', '                limits:', '                  memory: 1Gi',
+    '                  nvidia.com/gpu: null', '',
+  ].join('\n');
+  // The same CronJob twice in one file: the second copy's findings sit in the second copy.
+  const TRAINING = [NAMESPACE, POLICY, CRONJOB, CRONJOB].join('---\n');
+  /** The 1-based lines of `nvidia.com/gpu: null` in TRAINING (column 35, where null starts). */
+  const GPU_LINES = TRAINING.split('\n').flatMap((l, i) => (l.includes('nvidia.com/gpu: null') ? [i + 1] : []));
+  const GPU_FIELD = 'spec.jobTemplate.spec.template.spec.containers[0].resources.limits["nvidia.com/gpu"]';
+  /** `line:col ruleId object field` of every finding of `file` in a JSON report. */
+  const positions = (json: any, file: string): string[] => json.findings.filter((f: any) => f.file === file)
+    .map((f: any) => `${f.line}:${f.column} ${f.ruleId} ${f.object.kind} ${f.object.name} ${f.field}`);
+
+  test('identical files of two environments (and identical documents in one file) each report their own line:column', () => {
+    const dist = path.join(tmp, 'positions');
+    for (const env of ['dev', 'prod']) {
+      fs.mkdirSync(path.join(dist, env), { recursive: true });
+      fs.writeFileSync(path.join(dist, env, 'kustomization.yaml'), 'resources:\n  - training.k8s.yaml\n');
+      fs.writeFileSync(path.join(dist, env, 'training.k8s.yaml'), TRAINING);
+    }
+    // dev holds one object more before the training chart, so prod's objects count differently in their set.
+    fs.writeFileSync(path.join(dist, 'dev', 'debug.k8s.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: debug\n  namespace: ml\ndata:\n  level: trace\n');
+    expect(GPU_LINES).toEqual([35, 56]);
+    // A file checked alone is one set: its positions are the reference.
+    const alone = positions(JSON.parse(timonel('check', path.join(dist, 'prod', 'training.k8s.yaml'), '--format', 'json').stdout), path.join(dist, 'prod', 'training.k8s.yaml'));
+    expect(alone).toEqual(expect.arrayContaining(GPU_LINES.map((l) => `${l}:35 api-resources CronJob training ${GPU_FIELD}`)));
+    const json = JSON.parse(timonel('check', dist, '--format', 'json').stdout);
+    for (const env of ['dev', 'prod']) {
+      expect(positions(json, path.join(dist, env, 'training.k8s.yaml'))).toEqual(alone);
+    }
+    const human = timonel('check', dist).stdout;
+    for (const env of ['dev', 'prod']) {
+      const block = human.split('\n\n').find((b) => b.startsWith(`${path.join(dist, env, 'training.k8s.yaml')}\n`))!;
+      expect(block.split('\n').filter((l) => l.endsWith('api-resources')).map((l) => l.trim().split(' ')[0])).toEqual(['35:35', '56:35']);
+    }
+  });
+});
+
 describe('timonel check usage and parse errors (exit code 2)', () => {
   test('a YAML syntax error is reported with file and line; the other files are still checked', () => {
     const dir = path.join(tmp, 'broken');
