@@ -5,7 +5,7 @@ import { appContextOf, isTimonelChart, setChartContext, timonelChartOf } from '.
 import type { TrafficDefaults } from '../core/traffic';
 import { DEFAULTS } from '../core/defaults';
 import { LABELS } from '../core/labels';
-import { isValidName, NameRule, validateName } from '../core/names';
+import { isValidName, NameRule, SYSTEM_NAMESPACES, validateName } from '../core/names';
 import { fail } from '../core/errors';
 import {
   ENFORCE_LABEL, isPodSecurityLevel, levelNeededBySuppression, levelRank, PodSecurityLevel,
@@ -34,7 +34,8 @@ export interface TimonelChartProps extends ChartProps {
    * Whether to emit the Namespace object (with Pod Security "restricted" enforced, see `podSecurity`).
    * `false` shares a namespace created elsewhere: when another chart of the App creates it, the
    * synth fails if this chart checks its pods less strictly than that Namespace enforces.
-   * @default true when `namespace` is set
+   * @default true when `namespace` is set, except for the namespaces Kubernetes creates itself
+   * ('default', 'kube-system', 'kube-public', 'kube-node-lease'), for which it cannot be true
    */
   readonly createNamespace?: boolean;
   /**
@@ -102,7 +103,16 @@ export class TimonelChart extends Chart {
     givenPodSecurity.set(this, props.podSecurity);
     if (props.namespace) {
       validateName(props.namespace, NameRule.DNS_1123_LABEL, { scope: this, prop: 'namespace' });
-      if (props.createNamespace ?? true) {
+      const system = SYSTEM_NAMESPACES.includes(props.namespace);
+      if (system && props.createNamespace === true) {
+        fail({
+          scope: this, prop: 'createNamespace', value: true, allowed: `false for '${props.namespace}' (or leave it out)`,
+          message: `is true, but '${props.namespace}' is a namespace Kubernetes creates itself: a Namespace object would relabel it `
+            + "(Pod Security enforced on the cluster's own pods) and deleting the output would delete it",
+          fix: `remove createNamespace: timonel writes no Namespace object for '${props.namespace}'`,
+        });
+      }
+      if (props.createNamespace ?? !system) {
         this.namespaceObject = new k8s.KubeNamespace(this, 'Namespace', {
           metadata: {
             name: props.namespace,

@@ -50,7 +50,7 @@ export interface WebAppServiceBaseOptions {
   readonly loadBalancerClass?: string;
   /** Serve IPv4 and IPv6 (`ipFamilyPolicy: PreferDualStack`, families IPv4 + IPv6). @default false */
   readonly dualStack?: boolean;
-  /** Explicit IP family policy (overrides `dualStack`). @default - cluster default (SingleStack) */
+  /** Explicit IP family policy; with `dualStack`, a dual-stack one. @default - 'PreferDualStack' with `dualStack` or two `ipFamilies`, else the cluster default (SingleStack) */
   readonly ipFamilyPolicy?: 'SingleStack' | 'PreferDualStack' | 'RequireDualStack';
   /** Explicit IP families, primary first. @default - from `dualStack` */
   readonly ipFamilies?: Array<'IPv4' | 'IPv6'>;
@@ -448,9 +448,12 @@ export class WebApp extends ServedWorkload {
 
 // The fields of a Service spec from the options the main and the extra Services share.
 function exposure(s: WebAppServiceBaseOptions): Partial<k8s.ServiceSpec> {
-  const families: Partial<k8s.ServiceSpec> = s.ipFamilyPolicy || s.ipFamilies
-    ? { ipFamilyPolicy: s.ipFamilyPolicy, ipFamilies: s.ipFamilies }
-    : s.dualStack ? { ipFamilyPolicy: 'PreferDualStack', ipFamilies: ['IPv4', 'IPv6'] } : {};
+  // Two families need a dual-stack policy (the API server refuses them under the SingleStack default).
+  const dual = s.dualStack === true || s.ipFamilies?.length === 2;
+  const families: Partial<k8s.ServiceSpec> = {
+    ipFamilyPolicy: s.ipFamilyPolicy ?? (dual ? 'PreferDualStack' : undefined),
+    ipFamilies: s.ipFamilies ?? (s.dualStack ? ['IPv4', 'IPv6'] : undefined),
+  };
   return {
     ...families,
     externalTrafficPolicy: s.externalTrafficPolicy,

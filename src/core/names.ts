@@ -4,6 +4,13 @@ import { DEFAULTS } from './defaults';
 import { fail } from './errors';
 
 /** The Kubernetes naming rules timonel checks. */
+/**
+ * The namespaces Kubernetes creates itself. timonel never writes a Namespace object for them: it
+ * would relabel them (Pod Security enforcement on the cluster's own pods), and a delete of the
+ * output would delete them.
+ */
+export const SYSTEM_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
 export enum NameRule {
   /** RFC 1123 subdomain: lowercase alphanumerics, '-' and '.', at most 253 chars (most objects). */
   DNS_1123_SUBDOMAIN = 'DNS-1123 subdomain',

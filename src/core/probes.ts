@@ -139,6 +139,11 @@ export class Probe {
     return this.action.kind;
   }
 
+  /** The URL path of an HTTP probe; undefined for the other kinds. */
+  public get path(): string | undefined {
+    return this.action.kind === 'http' ? this.action.path : undefined;
+  }
+
   /** The port the probe names, when it names one (else the workload's main port is used). */
   public get port(): number | string | undefined {
     return this.action.kind === 'exec' ? undefined : this.action.port;

@@ -56,6 +56,16 @@ export function validateQuantity(q: string | number, opts: QuantityCheckOptions)
   if (value < 0 || (value === 0 && !opts.allowZero)) {
     fail({ scope: opts.scope, prop: opts.prop, message: `must be ${opts.allowZero ? 'zero or more' : 'greater than zero'}`, value: q, allowed });
   }
+  if (opts.kind === 'cpu' && value >= 1000) {
+    // A pod runs on one node, and no node has a thousand cores: a memory-style suffix or millicores without 'm'.
+    const suffix = typeof q === 'string' ? /[a-zA-Z]+$/.exec(q.trim())?.[0] : undefined;
+    const digits = typeof q === 'string' ? q.trim().replace(/[a-zA-Z]+$/, '') : String(q);
+    fail({
+      scope: opts.scope, prop: opts.prop, value: q, allowed,
+      message: `is ${value.toLocaleString('en-US')} cores${suffix ? ` (the suffix '${suffix}' multiplies)` : ''}, more than any node has`,
+      fix: `for millicores write '${digits}m'`,
+    });
+  }
   if (opts.kind !== 'cpu' && typeof q === 'string' && q.endsWith('m')) {
     fail({ scope: opts.scope, prop: opts.prop, message: `uses the milli suffix 'm' (thousandths of a byte)`, value: q, allowed, fix: "for mebibytes write 'Mi'" });
   }

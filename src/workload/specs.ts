@@ -276,6 +276,16 @@ const configSource: Spec<ConfigSource> = v.instance(
 );
 
 /** The fields of WorkloadProps. */
+/** Props users put on a workload that belong elsewhere: refused with where they go. */
+export const WORKLOAD_REFUSED = {
+  namespace: { why: "a workload's namespace is its chart's", fix: "set it on the chart: new TimonelChart(app, 'shop', { namespace: 'shop' })" },
+} as const;
+
+/** `port` on a workload that serves none (a Worker, a BatchJob). */
+export function noPortRefused(what: string): { readonly port: { readonly why: string; readonly fix: string } } {
+  return { port: { why: `a ${what} serves no port (it gets no Service)`, fix: "for a server that others connect to, use a WebApp (or a StatefulStore); a probe's port goes in the probe" } };
+}
+
 export const WORKLOAD_FIELDS: Fields<WorkloadProps> = {
   ...CONTAINER_FIELDS,
   ...POD_FIELDS,

@@ -42,6 +42,19 @@ describe('TimonelChart namespace', () => {
     expect(chart.namespaceObject).toBeUndefined();
   });
 
+  test.each(['default', 'kube-system', 'kube-public', 'kube-node-lease'])("emits no Namespace for '%s', which Kubernetes creates itself (it would relabel it)", (ns) => {
+    const chart = new TimonelChart(Testing.app(), 'shop', { namespace: ns });
+    new k8s.KubeConfigMap(chart, 'settings', {});
+    expect(Testing.synth(chart).map((o) => [o.kind, o.metadata.namespace])).toEqual([['ConfigMap', ns]]);
+    expect(chart.namespaceObject).toBeUndefined();
+  });
+
+  test("fails when createNamespace is true for a namespace Kubernetes creates itself", () => {
+    expect(() => new TimonelChart(Testing.app(), 'shop', { namespace: 'kube-system', createNamespace: true })).toThrow(
+      "[shop] 'createNamespace' is true, but 'kube-system' is a namespace Kubernetes creates itself: a Namespace object would relabel it (Pod Security enforced on the cluster's own pods) "
+      + "and deleting the output would delete it, got true. Allowed: false for 'kube-system' (or leave it out). Fix: remove createNamespace: timonel writes no Namespace object for 'kube-system'");
+  });
+
   test('emits no Namespace without a namespace', () => {
     const chart = new TimonelChart(Testing.app(), 'shop');
     expect(Testing.synth(chart)).toEqual([]);

@@ -151,6 +151,33 @@ describe('WebApp props', () => {
     expect(svc.spec.ipFamilies).toEqual(['IPv6', 'IPv4']);
   });
 
+  test('two families without a policy get a dual-stack one (the API server refuses them under SingleStack)', () => {
+    const svc = one(render({ service: { ipFamilies: ['IPv6', 'IPv4'] } }), 'Service');
+    expect([svc.spec.ipFamilyPolicy, svc.spec.ipFamilies]).toEqual(['PreferDualStack', ['IPv6', 'IPv4']]);
+    const required = one(render({ service: { dualStack: true, ipFamilyPolicy: 'RequireDualStack' } }), 'Service');
+    expect([required.spec.ipFamilyPolicy, required.spec.ipFamilies]).toEqual(['RequireDualStack', ['IPv4', 'IPv6']]);
+  });
+
+  test.each([
+    [{ dualStack: true, ipFamilies: ['IPv4'] }, "'service.ipFamilies' lists one family, but dualStack is true (IPv4 and IPv6), got [\"IPv4\"]. Fix: list both, primary first (e.g. ['IPv4', 'IPv6']), or remove dualStack"],
+    [{ dualStack: true, ipFamilyPolicy: 'SingleStack' }, "'service.ipFamilyPolicy' is SingleStack, but dualStack is true (IPv4 and IPv6), got 'SingleStack'."],
+    [{ dualStack: false, ipFamilyPolicy: 'RequireDualStack' }, "'service.dualStack' is false, but the IP family fields ask for dual stack"],
+  ])('fails when dualStack and the IP family fields disagree (%j)', (service, message) => {
+    expect(() => render({ service } as any)).toThrow(message);
+  });
+
+  test('fails when replicas is set with autoscaling (the autoscaler owns the count; it was silently dropped)', () => {
+    expect(() => render({ replicas: 3, autoscaling: { maxReplicas: 6 } })).toThrow(
+      "'replicas' cannot be set with autoscaling: the autoscaler owns the replica count, got 3. Fix: remove 'replicas', or set 'autoscaling.minReplicas'");
+  });
+
+  test('fails when an explicit HTTP probe checks another path than healthPath (the startup probe checked one, readiness and liveness the other)', () => {
+    expect(() => render({ healthPath: '/health', readiness: Probe.http('/healthz'), liveness: Probe.http('/healthz') })).toThrow(
+      "'readiness' checks '/healthz', but healthPath is '/health': the probes not given would check the other path, got '/healthz'. "
+      + "Allowed: an HTTP probe on '/health', another kind of probe, or no healthPath. Fix: use one path: healthPath: '/healthz' (and drop the HTTP probes that only repeat it), or Probe.http('/health', …)");
+    expect(() => render({ healthPath: '/healthz', readiness: Probe.http('/healthz', { periodSeconds: 5 }), liveness: Probe.tcp() })).not.toThrow();
+  });
+
   test('healthPath switches to HTTP probes', () => {
     const c = podSpec(one(render({ healthPath: '/healthz' }), 'Deployment')).containers[0];
     for (const p of [c.readinessProbe, c.livenessProbe, c.startupProbe]) expect(p.httpGet).toEqual({ path: '/healthz', port: 'http' });

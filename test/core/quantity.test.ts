@@ -41,7 +41,7 @@ describe('parseQuantity', () => {
 });
 
 describe('validateQuantity', () => {
-  test.each(['500m', '0.5', '2', '1e3'])('accepts the CPU quantity %s', (q) => {
+  test.each(['500m', '0.5', '2', '1e2', '999'])('accepts the CPU quantity %s', (q) => {
     expect(validateQuantity(q, { prop: 'cpu', kind: 'cpu' })).toBe(q);
   });
 
@@ -72,6 +72,16 @@ describe('validateQuantity', () => {
 
   test('fails when a quantity is not one, listing the allowed forms as the fix', () => {
     expect(() => validateQuantity('lots', { prop: 'cpu', kind: 'cpu' })).toThrow(/got 'lots'.*Fix: use cores as a number or millicores/);
+  });
+
+  test.each([
+    ['500M', "'cpu' is 500,000,000 cores (the suffix 'M' multiplies), more than any node has, got '500M'.", "Fix: for millicores write '500m'"],
+    ['2k', "'cpu' is 2,000 cores (the suffix 'k' multiplies), more than any node has, got '2k'.", "Fix: for millicores write '2m'"],
+    [500 * 1000, "'cpu' is 500,000 cores, more than any node has, got 500000.", "Fix: for millicores write '500000m'"],
+    ['1500', "'cpu' is 1,500 cores, more than any node has, got '1500'.", "Fix: for millicores write '1500m'"],
+  ])("fails when a CPU quantity is more cores than any node has (%s: a memory suffix, or millicores without 'm')", (q, message, fix) => {
+    expect(() => validateQuantity(q, { prop: 'cpu', kind: 'cpu' })).toThrow(message);
+    expect(() => validateQuantity(q, { prop: 'cpu', kind: 'cpu' })).toThrow(fix);
   });
 
   test('fails when a quantity is zero', () => {

@@ -1,7 +1,7 @@
 import { NameRule } from '../../core/names';
 import { nameSpec } from '../../core/specs';
 import { Reporter, v } from '../../core/validation';
-import { checkWorkload, CONNECTION, WORKLOAD_FIELDS } from '../../workload/specs';
+import { checkWorkload, CONNECTION, noPortRefused, WORKLOAD_FIELDS, WORKLOAD_REFUSED } from '../../workload/specs';
 import type { WorkloadProps } from '../../workload/workload';
 import type { BatchJobFailurePolicy, BatchJobProps } from '../batch-job';
 
@@ -37,6 +37,7 @@ export const CRON_ONLY_PROPS = ['timeZone', 'concurrencyPolicy', 'startingDeadli
 
 /** The spec of BatchJobProps. */
 export const BATCH_JOB_PROPS = v.object<BatchJobProps>()(BATCH_JOB_FIELDS, {
+  refused: { ...WORKLOAD_REFUSED, ...noPortRefused('BatchJob') },
   check: (p, r) => {
     if (p.schedule === undefined) {
       for (const prop of CRON_ONLY_PROPS) {

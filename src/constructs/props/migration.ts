@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { typeName, v } from '../../core/validation';
 import type { MigrationProps } from '../migration';
 import { BATCH_JOB_FIELDS, checkJob, CRON_ONLY_PROPS } from './batch-job';
+import { noPortRefused, WORKLOAD_REFUSED } from '../../workload/specs';
 
 // A Migration is a one-off Job: none of the CronJob props, no suspend, no TTL.
 const {
@@ -41,6 +42,8 @@ export const MIGRATION_PROPS = v.object<MigrationProps>()({
 }, {
   check: (p, r) => checkJob(p, r),
   refused: {
+    ...WORKLOAD_REFUSED,
+    ...noPortRefused('Migration'),
     schedule: {
       why: 'a Migration is a one-off Job, which runs once per change of its spec',
       fix: "remove it; a job that runs on a schedule is a BatchJob with 'schedule', and a Migration runs again when its image or command changes",

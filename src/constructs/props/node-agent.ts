@@ -1,7 +1,7 @@
 import { NameRule } from '../../core/names';
 import { absolutePath, containerPortSpec, nameSpec, portName, portNumber, protocol } from '../../core/specs';
 import { v } from '../../core/validation';
-import { checkWorkload, CONNECTION, WORKLOAD_FIELDS } from '../../workload/specs';
+import { checkWorkload, CONNECTION, WORKLOAD_FIELDS, WORKLOAD_REFUSED } from '../../workload/specs';
 import type { HostPathMount, HostPortSpec, NodeAgentProps, NodeAgentUpdateOptions } from '../node-agent';
 
 const intOrPercentage = v.union(v.int({ min: 0 }), v.string({ nonEmpty: true }), "a whole number, or a percentage such as '10%'");
@@ -38,6 +38,7 @@ export const NODE_AGENT_PROPS = v.object<NodeAgentProps>()({
   isolate: v.boolean(),
   connectTo: v.array(CONNECTION),
 }, {
+  refused: WORKLOAD_REFUSED,
   // On the host's network a declared port is opened on the node, so a probe may use an undeclared one.
   check: (p, r) => checkWorkload(p, [...(p.ports ?? []), ...(p.hostPorts ?? [])], r, undefined, { mainPortsProp: 'ports', hostNetwork: p.hostNetwork !== undefined }),
 });

@@ -6,6 +6,7 @@ import type { PostgreSQLProps } from '../presets/postgres';
 import type { RedisEvictionPolicy, RedisMode, RedisProps } from '../presets/redis';
 import type { PresetStorageOptions } from '../stateful-store';
 import { checkStore, CREDENTIALS, PRESET_STORAGE, STORE_FIELDS } from './stateful-store';
+import { WORKLOAD_REFUSED } from '../../workload/specs';
 
 // Presets take the store's fields but their own image, port, storage, credentials and replicas.
 const { image: _i, port: _p, storage: _s, credentials: _c, credentialRoles: _r, replicas: _n, ...shared } = STORE_FIELDS;
@@ -58,6 +59,7 @@ export const POSTGRES_PROPS = v.object<PostgreSQLProps>()(presetFields(
   'the image does not start without a password', "pass 'credentials: StoreCredentials.fromSecret(...)' or 'StoreCredentials.fromExternalSecret(...)'",
   'PostgreSQL server', 'for replication or failover use a PostgreSQL operator such as CloudNativePG',
 ), {
+  refused: WORKLOAD_REFUSED,
   check: (p, r) => {
     checkStore({ ...p, image: p.image ?? DEFAULTS.postgres.image }, DEFAULTS.postgres, r, new Map([
       [DEFAULTS.postgres.mountPath, 'the data volume'], [DEFAULTS.postgres.socketPath, 'the socket volume'],
@@ -91,6 +93,7 @@ export const REDIS_PROPS = v.object<RedisProps>()({
   maxMemoryPolicy: v.oneOf(EVICTION),
   extraArgs: v.array(v.string()),
 }, {
+  refused: WORKLOAD_REFUSED,
   check: (p, r) => {
     checkStore({ ...p, image: p.image ?? DEFAULTS.redis.image }, DEFAULTS.redis, r, new Map([[DEFAULTS.redis.mountPath, 'the data volume']]));
     const cache = (p.mode ?? DEFAULTS.redis.mode) === 'cache';

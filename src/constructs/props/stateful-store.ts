@@ -2,7 +2,7 @@ import { DEFAULTS } from '../../core/defaults';
 import { NameRule } from '../../core/names';
 import { absolutePath, envPrefix, urlScheme, nameSpec, portName, portNumber, portSpec, quantity } from '../../core/specs';
 import { Reporter, Spec, typeName, v } from '../../core/validation';
-import { checkWorkload, WORKLOAD_FIELDS } from '../../workload/specs';
+import { checkWorkload, WORKLOAD_FIELDS, WORKLOAD_REFUSED } from '../../workload/specs';
 import type { AccessMode, PresetStorageOptions, StatefulStoreProps, StorageClaimProps, StoreCredentials } from '../stateful-store';
 
 // Type-only imports of the construct's file: it imports this spec (no import cycle at run time).
@@ -97,6 +97,7 @@ export function checkStore(
 
 /** The spec of StatefulStoreProps. */
 export const STATEFUL_STORE_PROPS = v.object<StatefulStoreProps>()(STORE_FIELDS, {
+  refused: WORKLOAD_REFUSED,
   check: (p, r) => {
     const claims = p.storage ?? [{ mountPath: DEFAULTS.statefulStore.storage.mountPath }];
     checkStore(p, { port: p.port, portName: DEFAULTS.statefulStore.portName }, r, new Map(claims.map((c, i) => [c.mountPath, p.storage ? `storage[${i}]` : 'the data volume'])));

@@ -1,10 +1,11 @@
 import { DEFAULTS } from '../../core/defaults';
 import { isValidName, NameRule } from '../../core/names';
+import { Probe } from '../../core/probes';
 import {
   annotationMap, appProtocol, cidr, controllerRef, duration, httpPath, labelKeyProblem, labelMap, nameSpec, portName, portNumber, portSpec,
 } from '../../core/specs';
 import { Fields, Reporter, v } from '../../core/validation';
-import { AUTOSCALING, checkWorkload, DEPLOYMENT_ROLLOUT, DRAIN, WORKLOAD_FIELDS } from '../../workload/specs';
+import { AUTOSCALING, checkWorkload, DEPLOYMENT_ROLLOUT, DRAIN, WORKLOAD_FIELDS, WORKLOAD_REFUSED } from '../../workload/specs';
 import type { IngressHostRule, IngressPath, IngressTlsOptions } from '../../workload/ingress';
 import type { RouteGatewayRef, RouteOptions, RoutePath } from '../../workload/route';
 import type {
@@ -44,6 +45,16 @@ function checkServiceBase(s: WebAppServiceBaseOptions, r: Reporter): void {
   const f = s.ipFamilies ?? [];
   if (f.length > 2 || (f.length === 2 && f[0] === f[1])) r.issue('ipFamilies', { message: 'must list IPv4 and IPv6 at most once each', value: f });
   if (f.length === 2 && s.ipFamilyPolicy === 'SingleStack') r.issue('ipFamilies', { message: "has two families, but ipFamilyPolicy is 'SingleStack'", value: f });
+  // dualStack is a shorthand: explicit fields that say otherwise would silently win.
+  if (s.dualStack === true && f.length === 1) {
+    r.issue('ipFamilies', { message: 'lists one family, but dualStack is true (IPv4 and IPv6)', value: f, fix: `list both, primary first (e.g. ['${f[0]}', '${f[0] === 'IPv4' ? 'IPv6' : 'IPv4'}']), or remove dualStack` });
+  }
+  if (s.dualStack === true && s.ipFamilyPolicy === 'SingleStack') {
+    r.issue('ipFamilyPolicy', { message: 'is SingleStack, but dualStack is true (IPv4 and IPv6)', value: s.ipFamilyPolicy, fix: "remove one: dualStack: true means 'PreferDualStack' (or set 'RequireDualStack')" });
+  }
+  if (s.dualStack === false && (f.length === 2 || (s.ipFamilyPolicy !== undefined && s.ipFamilyPolicy !== 'SingleStack'))) {
+    r.issue('dualStack', { message: 'is false, but the IP family fields ask for dual stack', value: { dualStack: false, ipFamilyPolicy: s.ipFamilyPolicy, ipFamilies: s.ipFamilies }, fix: 'remove dualStack: false, or the dual-stack fields' });
+  }
   const type = s.type ?? DEFAULTS.webApp.serviceType;
   const only = (prop: keyof WebAppServiceBaseOptions, types: readonly string[]) => {
     if (s[prop] === undefined || types.includes(type)) return;
@@ -147,7 +158,7 @@ export const WEB_APP_PROPS = v.object<WebAppProps>()({
   metrics,
   rollout: DEPLOYMENT_ROLLOUT,
   drain: DRAIN,
-}, { check: checkWebApp });
+}, { check: checkWebApp, refused: WORKLOAD_REFUSED });
 
 function checkWebApp(p: WebAppProps, r: Reporter): void {
   const d = DEFAULTS.webApp;
@@ -167,4 +178,25 @@ function checkWebApp(p: WebAppProps, r: Reporter): void {
     ports.push({ name: 'metrics', port: p.metrics.port });
   }
   checkWorkload(p, ports, r, undefined, { mainPortsProp: 'extraPorts' });
+  // healthPath fills the probes not given: an explicit HTTP probe on another path would split them
+  // (a startup probe on one endpoint, readiness and liveness on another).
+  if (typeof p.healthPath === 'string') {
+    for (const kind of ['readiness', 'liveness', 'startup'] as const) {
+      const probe = p[kind];
+      if (probe instanceof Probe && probe.path !== undefined && probe.path !== p.healthPath) {
+        r.issue(kind, {
+          message: `checks '${probe.path}', but healthPath is '${p.healthPath}': the probes not given would check the other path`, value: probe.path,
+          allowed: `an HTTP probe on '${p.healthPath}', another kind of probe, or no healthPath`,
+          fix: `use one path: healthPath: '${probe.path}' (and drop the HTTP probes that only repeat it), or Probe.http('${p.healthPath}', …)`,
+        });
+      }
+    }
+  }
+  // As on a Worker: with an autoscaler the replica count is its to set, and 'replicas' would be ignored.
+  if (p.autoscaling !== undefined && p.autoscaling !== null && p.replicas !== undefined) {
+    r.issue('replicas', {
+      message: 'cannot be set with autoscaling: the autoscaler owns the replica count', value: p.replicas,
+      fix: "remove 'replicas', or set 'autoscaling.minReplicas'",
+    });
+  }
 }

@@ -1,7 +1,7 @@
 import { NameRule } from '../../core/names';
 import { nameSpec } from '../../core/specs';
 import { v } from '../../core/validation';
-import { AUTOSCALING, checkWorkload, CONNECTION, DEPLOYMENT_ROLLOUT, WORKLOAD_FIELDS } from '../../workload/specs';
+import { AUTOSCALING, checkWorkload, CONNECTION, DEPLOYMENT_ROLLOUT, noPortRefused, WORKLOAD_FIELDS, WORKLOAD_REFUSED } from '../../workload/specs';
 import type { WorkerProps } from '../worker';
 
 /** The spec of WorkerProps. */
@@ -16,6 +16,7 @@ export const WORKER_PROPS = v.object<WorkerProps>()({
   rollout: DEPLOYMENT_ROLLOUT,
   connectTo: v.array(CONNECTION),
 }, {
+  refused: { ...WORKLOAD_REFUSED, ...noPortRefused('Worker') },
   check: (p, r) => {
     if (p.autoscaling !== undefined && p.replicas !== undefined) {
       r.issue('replicas', {

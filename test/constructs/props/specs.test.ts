@@ -5,6 +5,9 @@ import { BATCH_JOB_PROPS } from '../../../src/constructs/props/batch-job';
 import { POSTGRES_PROPS, REDIS_PROPS } from '../../../src/constructs/props/presets';
 import { STATEFUL_STORE_PROPS } from '../../../src/constructs/props/stateful-store';
 import { WEB_APP_PROPS } from '../../../src/constructs/props/web-app';
+import { WORKER_PROPS } from '../../../src/constructs/props/worker';
+import { NODE_AGENT_PROPS } from '../../../src/constructs/props/node-agent';
+import { MIGRATION_PROPS } from '../../../src/constructs/props/migration';
 import { StoreCredentials } from '../../../src/constructs/stateful-store';
 
 const IMAGE = 'nginx:1.27.2';
@@ -78,5 +81,21 @@ describe('StatefulStore and preset props', () => {
 
   test('fails when a preset has no credentials', () => {
     expect(problems(POSTGRES_PROPS, {})).toEqual(["credentials: is required: the image does not start without a password (pass 'credentials: StoreCredentials.fromSecret(...)' or 'StoreCredentials.fromExternalSecret(...)')"]);
+  });
+});
+
+describe('props that belong elsewhere', () => {
+  const ns = "namespace: is not a known prop: a workload's namespace is its chart's (set it on the chart: new TimonelChart(app, 'shop', { namespace: 'shop' }))";
+  test.each([
+    ['WebApp', WEB_APP_PROPS], ['Worker', WORKER_PROPS], ['BatchJob', BATCH_JOB_PROPS], ['NodeAgent', NODE_AGENT_PROPS],
+    ['StatefulStore', STATEFUL_STORE_PROPS], ['PostgreSQL', POSTGRES_PROPS], ['Redis', REDIS_PROPS], ['Migration', MIGRATION_PROPS],
+  ])("fails when a %s is given a namespace, saying it is the chart's", (_name, spec) => {
+    expect(problems(spec, { namespace: 'shop' })).toContain(ns);
+  });
+
+  test('fails when a Worker or BatchJob is given a port, saying which construct serves one', () => {
+    const fix = "for a server that others connect to, use a WebApp (or a StatefulStore); a probe's port goes in the probe";
+    expect(problems(WORKER_PROPS, { image: 'nginx:1.27.2', port: 8080 })).toEqual([`port: is not a known prop: a Worker serves no port (it gets no Service) (${fix})`]);
+    expect(problems(BATCH_JOB_PROPS, { image: 'nginx:1.27.2', port: 8080 })).toEqual([`port: is not a known prop: a BatchJob serves no port (it gets no Service) (${fix})`]);
   });
 });
