@@ -2,6 +2,7 @@
 export { App } from './app/app';
 export type { AppOutput, AppProps, ConstructMetadata, RenderOptions } from './app/app';
 export type { RenderedFile } from './synth/synth';
+export { patchManifest } from './synth/manifest-patch';
 export { ARGOCD_HOOK, ARGOCD_HOOK_DELETE_POLICY, ARGOCD_SYNC_WAVE, syncWaves } from './app/delivery';
 export { APPLYSET_PART_OF, applySetId } from './app/applyset';
 export type { ApplySetOptions } from './app/applyset';

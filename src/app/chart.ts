@@ -16,6 +16,7 @@ import { checkChart, configureChartPolicy, PolicyOptions } from '../policies/pol
 import { Profile } from '../policies/profiles';
 import { SUPPRESS_PREFIX } from '../policies/suppression';
 import { chartToKube, explainCycle } from '../synth/cdk8s-internals';
+import { checkAddedJsonPatches } from '../synth/manifest-patch';
 import { orderForApply } from './order';
 import { CHART_PROPS } from './specs';
 import { childPath, checkProps } from '../core/validation';
@@ -164,6 +165,7 @@ export class TimonelChart extends Chart {
       throw explainCycle(e, this.node.root);
     }
     const sources = chartToKube(this);
+    if (sources.length === rendered.length) sources.forEach((source, i) => checkAddedJsonPatches(source, rendered[i]));
     const docs = sources.length === rendered.length
       ? orderForApply(rendered.map((doc, i) => ({ kind: doc?.kind, doc, source: sources[i] })), (x) => x.source).map((x) => x.doc)
       : orderForApply(rendered);

@@ -17,6 +17,11 @@
  * stderr. The test suite fails on an unverified version (`test/synth/cdk8s-internals.test.ts`)
  * and compares this path with plain `App.synth()` output byte for byte.
  *
+ * One private field is read: an ApiObject's `patches` (and each JsonPatch's `@internal` `_toJson()`),
+ * for the check that a cdk8s `addJsonPatch` survived the conversion of a `Kube*` object
+ * (`manifest-patch.ts`). Guarded on its own: when the field is not an array of JsonPatch, the check
+ * is skipped and synthesis is plain cdk8s.
+ *
  * Upgrading cdk8s: read the functions named above in the new `node_modules/cdk8s/lib/app.js`,
  * update the replicas if they changed, run the suite, then widen `VERIFIED_CDK8S`.
  */
@@ -329,3 +334,34 @@ export function recordsConstructMetadata(prop: boolean | undefined): boolean {
 
 /** cdk8s's own `Chart.prototype.toJson`, to tell charts that keep it from charts that override it. */
 export const CDK8S_CHART_TO_JSON: (this: Chart) => any[] = Chart.prototype.toJson;
+
+/** One JSON-Patch operation as RFC 6902 writes it (what cdk8s's `JsonPatch` holds). */
+export interface PatchOperation {
+  readonly op: string;
+  readonly path: string;
+  readonly from?: string;
+  readonly value?: unknown;
+}
+
+/**
+ * The operation a cdk8s `JsonPatch` holds, read through its `@internal` `_toJson()`; undefined when
+ * the installed cdk8s has no such method (callers then skip what needs it).
+ */
+export function patchOperation(patch: unknown): PatchOperation | undefined {
+  const toJson = (patch as { _toJson?: unknown } | null | undefined)?._toJson;
+  if (typeof toJson !== 'function') return undefined;
+  const op = toJson.call(patch) as PatchOperation | undefined;
+  return op && typeof op.op === 'string' && typeof op.path === 'string' ? op : undefined;
+}
+
+/**
+ * The operations added with cdk8s's `addJsonPatch` on an ApiObject, in order, read from its
+ * private `patches` field. Runtime guard: undefined (nothing to check) when the field is not an
+ * array of JsonPatch, so a cdk8s that renames it leaves plain cdk8s behaviour.
+ */
+export function addedJsonPatches(obj: ApiObject): PatchOperation[] | undefined {
+  const patches = (obj as unknown as { patches?: unknown }).patches;
+  if (!Array.isArray(patches) || patches.length === 0) return undefined;
+  const ops = patches.map(patchOperation);
+  return ops.every((o): o is PatchOperation => o !== undefined) ? ops : undefined;
+}

@@ -13,6 +13,7 @@ import {
   VERIFIED_CDK8S,
 } from './cdk8s-internals';
 import { fail } from '../core/errors';
+import { checkAddedJsonPatches } from './manifest-patch';
 
 /** One rendered file: its name in the output folder and its documents in order. */
 export interface RenderedFile {
@@ -95,6 +96,7 @@ function synthesizeChart(chart: Chart, fileName: string, options: SynthesizeOpti
   }
   const items = post(apiObjects.map((source) => {
     const doc = source.toJson();
+    checkAddedJsonPatches(source, doc);
     return { kind: doc?.kind as string | undefined, doc, source };
   }));
   return { fileName, docs: items.map((x) => x.doc), chart, apiObjects, sources: items.map((x) => x.source) };

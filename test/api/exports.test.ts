@@ -9,7 +9,7 @@ test('the public entry exports exactly the public API', () => {
     'DEFAULTS', 'EgressTarget', 'EnvValue', 'Environments', 'HttpRoute', 'LABELS', 'Migration', 'NameRule', 'NetworkAccess', 'NodeAgent',
     'PodBuilder', 'Policy', 'PolicyError', 'PostgreSQL', 'Probe', 'Profile', 'Redis', 'ServedWorkload', 'StatefulStore', 'StoreCredentials',
     'TimonelChart', 'TimonelError', 'TrafficEvaluator', 'WebApp', 'Worker', 'Workload', 'applySetId', 'deriveName', 'enforcePolicies',
-    'envPrefixFromId', 'helmChartFiles', 'isConnectable', 'parseQuantity', 'runPolicies', 'selectorLabels', 'shortenName', 'standardLabels',
+    'envPrefixFromId', 'helmChartFiles', 'isConnectable', 'parseQuantity', 'patchManifest', 'runPolicies', 'selectorLabels', 'shortenName', 'standardLabels',
     'syncWaves', 'validateCronSchedule', 'validateName', 'validateProps', 'validateTimeZone', 'writeHelmChart',
   ]);
 });
