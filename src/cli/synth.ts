@@ -40,18 +40,26 @@ export function synth(options: SynthOptions = {}): SynthResult {
     throw new UsageError(`no app at ${path.relative(cwd, app) || app}: name the file that calls app.synth(), e.g. 'timonel synth src/main.ts'`);
   }
   const isTs = /\.(c|m)?ts$/.test(app);
-  const tsconfig = path.join(cwd, 'tsconfig.json');
+  // The project's tsconfig, as tsc finds it: the nearest one from the app's folder up (run from
+  // src/, the one in cwd would be missed and the type-check skipped).
+  const tsconfig = nearestTsconfig(path.dirname(app)) ?? path.join(cwd, 'tsconfig.json');
+  const project = path.dirname(tsconfig);
+  let note = '';
+  if (project !== cwd && fs.existsSync(tsconfig) && fs.existsSync(path.join(project, 'package.json'))) {
+    note = `note: running from ${path.relative(project, cwd) || cwd}, not the project folder ${path.relative(cwd, project) || project}: `
+      + "the app's relative paths (its outdir, 'dist') are taken from here\n";
+  }
   if (isTs && (options.typecheck ?? fs.existsSync(tsconfig))) {
-    const failed = typecheck(cwd, tsconfig, app);
-    if (failed) return { exitCode: 1, stderr: failed };
+    const failed = typecheck(project, tsconfig, app);
+    if (failed) return { exitCode: 1, stderr: note + failed };
   }
   try {
-    if (isTs) registerTypeScript(cwd, tsconfig);
+    if (isTs) registerTypeScript(project, tsconfig);
     require(app);
   } catch (e) {
-    return { exitCode: 1, stderr: formatAppError(e, { cwd }) };
+    return { exitCode: 1, stderr: note + formatAppError(e, { cwd }) };
   }
-  return { exitCode: 0, stderr: '' };
+  return { exitCode: 0, stderr: note };
 }
 
 /** How `formatAppError` prints. */
@@ -150,6 +158,15 @@ function isPolicyError(e: unknown): e is PolicyError {
   return e instanceof PolicyError || (isTimonelError(e) && e.name === 'PolicyError' && Array.isArray((e as any).findings));
 }
 
+/** The nearest tsconfig.json from `dir` up to the file system's root. */
+function nearestTsconfig(dir: string): string | undefined {
+  for (let d = dir; ; d = path.dirname(d)) {
+    const f = path.join(d, 'tsconfig.json');
+    if (fs.existsSync(f)) return f;
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
 /** The project's TypeScript (else timonel's own, when it has one). */
 function loadTypeScript(cwd: string): { module: typeof import('typescript'); tsc: string } | undefined {
   for (const from of [cwd, __dirname]) {
@@ -191,8 +208,12 @@ function registerTypeScript(cwd: string, tsconfig: string): void {
   if (extensions['.ts']) return;
   const ts = loadTypeScript(cwd);
   if (!ts) throw new TimonelError({ message: 'running a TypeScript app needs TypeScript', fix: 'npm install --save-dev typescript' });
+  const fromConfig = fs.existsSync(tsconfig) ? ts.module.parseJsonConfigFileContent(ts.module.readConfigFile(tsconfig, ts.module.sys.readFile).config, ts.module.sys, cwd).options : {};
   const compilerOptions = {
-    ...(fs.existsSync(tsconfig) ? ts.module.parseJsonConfigFileContent(ts.module.readConfigFile(tsconfig, ts.module.sys.readFile).config, ts.module.sys, cwd).options : {}),
+    // TypeScript's own default (ES5) turns classes into functions, which cannot extend timonel's
+    // classes ('Class constructor Workload cannot be invoked without new').
+    target: ts.module.ScriptTarget.ES2022,
+    ...fromConfig,
     module: ts.module.ModuleKind.CommonJS,
     noEmit: false,
     declaration: false,

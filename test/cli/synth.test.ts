@@ -132,6 +132,19 @@ describe('timonel synth', () => {
     expect(fs.existsSync(path.join(tmp, 'ran'))).toBe(true);
   }, 30_000);
 
+  test("run from a subfolder, it type-checks with the project's tsconfig (the nearest one up) and says where relative paths go", () => {
+    write('package.json', ['{ "name": "demo", "private": true }']);
+    write('tsconfig.json', [JSON.stringify({ compilerOptions: { strict: true, types: [] }, include: ['src'] })]);
+    write('src/main.ts', ["const port: number = 'http';", "require('fs').writeFileSync('ran', '');"]);
+    const r = spawnSync(process.execPath, [BIN, 'synth', 'main.ts'], {
+      cwd: path.join(tmp, 'src'), encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', TIMONEL_OUTDIR: '', TIMONEL_DEBUG: '' },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^note: running from src, not the project folder \.\.: the app's relative paths \(its outdir, 'dist'\) are taken from here\n/);
+    expect(r.stderr).toMatch(/main\.ts\(1,7\): error TS2322: Type 'string' is not assignable to type 'number'\./);
+    expect(fs.existsSync(path.join(tmp, 'src', 'ran'))).toBe(false);
+  }, 30_000);
+
   test('fails with usage when there is no app', () => {
     const r = synth();
     expect(r.status).toBe(2);
