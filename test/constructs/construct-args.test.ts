@@ -12,6 +12,7 @@ import { WebApp } from '../../src/constructs/web-app';
 import { Worker } from '../../src/constructs/worker';
 import { TimonelError } from '../../src/core/errors';
 import { Workload, WorkloadProps } from '../../src/workload/workload';
+import { thrown } from '../support/util';
 
 // The scope and id of every construct are checked before the constructs library sees them: it
 // would throw a TypeError ('id.replace is not a function') or a bare Error (a duplicate id).
@@ -36,15 +37,6 @@ const CONSTRUCTS: ReadonlyArray<[string, (scope: any, id: any) => unknown]> = [
   ['Migration', (s, id) => new Migration(s, id, { image: IMAGE, before: [new WebApp(chart(), 'api', { image: IMAGE })] })],
   ['a custom Workload', (s, id) => new Custom(s, id, { image: IMAGE })],
 ];
-
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('did not throw');
-}
 
 describe.each(CONSTRUCTS)('%s', (_name, create) => {
   test('fails when the scope is not a construct (the id given first, or nothing)', () => {

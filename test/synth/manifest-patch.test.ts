@@ -6,6 +6,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { App, BatchJob, patchManifest, PolicyError, TimonelChart, TimonelError, WebApp } from '../../src';
 import { addedJsonPatches, patchOperation } from '../../src/synth/cdk8s-internals';
 import { podSpecOf, synth } from '../../src/testing';
+import { thrown } from '../support/util';
 
 const IMAGE = 'ghcr.io/acme/web:1.0.0';
 const GPU = '/spec/jobTemplate/spec/template/spec/containers/0/resources/limits/nvidia.com~1gpu';
@@ -16,15 +17,6 @@ function chartIn(app: App = Testing.app() as App): TimonelChart {
 
 function trainer(chart: TimonelChart): BatchJob {
   return new BatchJob(chart, 'train', { image: IMAGE, schedule: '0 3 * * *' });
-}
-
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected an error');
 }
 
 let tmp: string;
