@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { fail } from './errors';
+import { fail, isConstruct } from './errors';
 import { TrafficDefaults } from './traffic';
 
 /** A policy profile as constructs see it (the policies layer's `Profile` is one). */
@@ -60,16 +60,17 @@ export function isTimonelChart(chart: IConstruct): boolean {
 
 /** The timonel chart `c` belongs to, and its context; fails when `c` is in a plain cdk8s Chart. */
 export function timonelChartOf(c: IConstruct): { readonly chart: Chart; readonly context: ChartContext } {
-  if (typeof (c as IConstruct | undefined)?.node?.path !== 'string') {
+  if (!isConstruct(c)) {
     fail({ path: 'TimonelChart.of', prop: 'construct', message: 'must be a construct', value: c, fix: 'pass a construct created in a TimonelChart, e.g. TimonelChart.of(web)' });
   }
-  if (!c.node.scopes.some((s) => Chart.isChart(s))) {
+  // The nearest chart (Chart.of would throw a bare Error outside any chart).
+  const chart = [...c.node.scopes].reverse().find((s) => Chart.isChart(s)) as Chart | undefined;
+  if (!chart) {
     fail({
       scope: c, message: 'must be created inside a TimonelChart, but it is not in any chart',
       fix: "create a chart and the construct in it: const chart = new TimonelChart(app, 'shop', { namespace: 'shop' }); new WebApp(chart, 'web', { ... })",
     });
   }
-  const chart = Chart.of(c);
   // cdk8s' Chart[Symbol.hasInstance] is true for any chart, so `instanceof` cannot tell.
   if (!isTimonelChart(chart)) {
     fail({

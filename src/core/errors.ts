@@ -91,14 +91,18 @@ export function fail(details: TimonelErrorDetails): never {
   throw new TimonelError(details);
 }
 
+/** Whether `x` is a construct (anything with a node path), e.g. a value a user passed where one belongs. */
+export function isConstruct(x: unknown): x is IConstruct {
+  return typeof x === 'object' && x !== null && typeof (x as IConstruct).node?.path === 'string';
+}
+
 /** Renders a received value for an error message: strings quoted, objects as JSON. */
 export function formatValue(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (typeof value === 'string') return `'${value}'`;
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
   // A construct shows as its path, also inside a value ({ target: db } -> {"target":"<shop/db>"}).
-  const isConstruct = (x: any) => typeof x?.node?.path === 'string';
-  if (isConstruct(value)) return `'${(value as { node: { path: string } }).node.path}'`;
+  if (isConstruct(value)) return `'${value.node.path}'`;
   try {
     const json = JSON.stringify(value, (_k, x) => (isConstruct(x) ? `<${x.node.path}>` : x));
     if (json === undefined) return typeof value === 'function' ? `a function` : String(value);

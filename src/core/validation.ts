@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { fail, PropIssue, TimonelError } from './errors';
+import { fail, isConstruct, PropIssue, TimonelError } from './errors';
 import { INT32_MAX } from './numbers';
 
 /**
@@ -638,7 +638,7 @@ export function childPath(scope: IConstruct, id: string): string {
  */
 export function checkNewChild(scope: IConstruct, id: string): string {
   const named = typeof id === 'string' && id !== '';
-  if (typeof (scope as IConstruct | undefined)?.node?.path !== 'string' || typeof scope.node.tryFindChild !== 'function') {
+  if (!isConstruct(scope) || typeof scope.node.tryFindChild !== 'function') {
     const idFirst = typeof scope === 'string' && !named;
     fail({
       path: named ? id : 'new construct', prop: 'scope', message: `must be a construct (a TimonelChart, or a construct inside one), but is ${typeName(scope)}`, value: scope,

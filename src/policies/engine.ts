@@ -1,4 +1,4 @@
-import { fail, formatValue, TimonelError } from '../core/errors';
+import { fail, formatValue, isConstruct, TimonelError } from '../core/errors';
 import { ENFORCE_LABEL, isPodSecurityLevel, PodSecurityLevel } from '../core/pod-security';
 import { profileOf } from './config';
 import { isPodKind, ObjectSet, PolicyObject, toPolicyObject } from './model';
@@ -121,7 +121,7 @@ export function runPolicies(subjects: readonly PolicySubject[], options: PolicyR
   if (!Array.isArray(subjects)) {
     fail({
       path: 'runPolicies', prop: 'subjects', message: 'must be a list of { manifest, constructPath?, file? }', value: subjects,
-      fix: typeof (subjects as { node?: { path?: unknown } } | null)?.node?.path === 'string'
+      fix: isConstruct(subjects)
         ? "for a chart or app, pass policySubjects(chart) from 'timonel/testing'"
         : 'wrap each manifest: manifests.map((manifest) => ({ manifest }))',
     });

@@ -1,6 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { fail } from '../core/errors';
+import { fail, isConstruct } from '../core/errors';
 import { setProfile } from './config';
 import { PolicyError, PolicyReport, runPolicies } from './engine';
 import { Profile, ProfileLike } from './profiles';
@@ -25,7 +25,6 @@ export const PROFILE: Spec<ProfileLike> = v.union(
   "'restricted', 'baseline' or Profile.custom(...)",
 );
 
-const isConstruct = (x: unknown): x is IConstruct => x !== null && typeof x === 'object' && typeof (x as IConstruct).node?.path === 'string';
 const POLICY_SCOPE = v.custom<IConstruct>('a construct (the app, a chart or a construct in it)', (x) => (isConstruct(x) ? undefined : { message: 'is not a construct' }), () => []);
 const SET_DEFAULT_ARGS = v.object<{ scope: IConstruct; profile: ProfileLike }>()({ scope: v.required(POLICY_SCOPE), profile: v.required(PROFILE) });
 const SUPPRESS_ARGS = v.object<{ scope: IConstruct; ruleId: string; reason: string }>()({

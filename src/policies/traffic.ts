@@ -1,6 +1,7 @@
 import { BlockList, isIP } from 'net';
 import { DEFAULTS } from '../core/defaults';
-import { fail } from '../core/errors';
+import { fail, isConstruct } from '../core/errors';
+import type { IConstruct } from 'constructs';
 import { closest } from '../core/validation';
 import { IngressControllerRef } from '../core/traffic';
 import { isPodKind, selectorMatches, toPolicyObject } from './model';
@@ -160,10 +161,9 @@ export class TrafficEvaluator {
 
   private constructor(manifests: readonly unknown[], options: TrafficEvaluatorOptions) {
     if (!Array.isArray(manifests)) {
-      const construct = typeof (manifests as { node?: { path?: unknown } } | null)?.node?.path === 'string';
       fail({
         path: 'TrafficEvaluator.fromManifests', prop: 'manifests', message: 'needs a list of manifests', value: manifests,
-        fix: construct ? 'pass its objects: fromManifests(Testing.synth(chart)), or app.render()' : 'pass the objects of Testing.synth(chart), or the files of app.render()',
+        fix: isConstruct(manifests) ? 'pass its objects: fromManifests(Testing.synth(chart)), or app.render()' : 'pass the objects of Testing.synth(chart), or the files of app.render()',
       });
     }
     // The files of app.render() hold their objects in `docs`.
@@ -257,8 +257,8 @@ export class TrafficEvaluator {
   private peer(p: TrafficPeer, prop: string): Peer {
     const given = p as Partial<TrafficPod & TrafficWorkloadRef & TrafficAddress & IngressControllerRef> | undefined;
     // The evaluator reads manifests, not constructs: a workload is its Kubernetes name.
-    const construct = given as { node?: { path?: unknown }; name?: unknown; namespace?: unknown } | undefined;
-    if (construct !== null && typeof construct === 'object' && typeof construct.node?.path === 'string') {
+    if (isConstruct(given)) {
+      const construct = given as IConstruct & { name?: unknown; namespace?: unknown };
       const ref = typeof construct.name === 'string'
         ? `{ workload: '${construct.name}'${typeof construct.namespace === 'string' ? `, namespace: '${construct.namespace}'` : ''} }`
         : "{ workload: '<its Kubernetes name>', namespace: '<namespace>' }";

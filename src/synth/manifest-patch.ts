@@ -1,6 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { fail, formatValue } from '../core/errors';
+import { fail, formatValue, isConstruct } from '../core/errors';
 import { addedJsonPatches, PatchOperation, patchOperation } from './cdk8s-internals';
 
 /** Each patched object's manifest patches, in the order they were given. */
@@ -71,7 +71,7 @@ function apiObjectOf(target: IConstruct): ApiObject {
     ? (ApiObject.isApiObject(target) ? target : target.node.defaultChild) : undefined;
   if (!obj || !ApiObject.isApiObject(obj)) {
     fail({
-      path: typeof (target as any)?.node?.path === 'string' ? (target as any).node.path : undefined,
+      path: isConstruct(target) ? target.node.path : undefined,
       prop: 'patchManifest target', message: 'must be an ApiObject or a construct whose default child is one', value: target,
       allowed: 'an object such as web.deployment or batch.cronJob', fix: 'pass the Kubernetes object itself, e.g. patchManifest(web.deployment, ...)',
     });

@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { DEFAULTS } from '../core/defaults';
 import { EnvList, EnvMap, EnvValue } from '../core/env';
 import { addDependency } from '../core/dependencies';
-import { fail } from '../core/errors';
+import { fail, isConstruct } from '../core/errors';
 import { findPort, PortSpec } from '../core/ports';
 import { intOrString } from '../core/probes';
 import { podsRef } from '../core/specs';
@@ -356,10 +356,6 @@ export function isConnectionClient(x: unknown): x is IConnectionClient {
   const c = x as Partial<IConnectionClient> | undefined;
   return isConstruct(x) && typeof c?.name === 'string' && typeof c.selectorLabels === 'object' && c.selectorLabels !== null
     && typeof c.pod?.envLists === 'function';
-}
-
-function isConstruct(x: unknown): x is IConstruct {
-  return typeof x === 'object' && x !== null && typeof (x as IConstruct).node?.path === 'string';
 }
 
 /** The value to show for a wrong target: a construct's path, else the value itself. */

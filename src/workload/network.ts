@@ -5,7 +5,7 @@ import { isIP } from 'net';
 import { trafficDefaultsOf } from '../core/chart-context';
 import { DEFAULTS } from '../core/defaults';
 import type { IngressControllerRef } from '../core/traffic';
-import { fail } from '../core/errors';
+import { fail, isConstruct } from '../core/errors';
 import { NameRule, nameFromParts } from '../core/names';
 import { isConnectable } from './endpoint';
 import { intOrString } from '../core/probes';
@@ -147,11 +147,11 @@ export class EgressTarget {
 
   /** The pods of another app (anything with an `endpoint`), on its port, without env or ordering. */
   public static app(target: { readonly endpoint: ConnectionEndpoint; readonly node: IConstruct['node'] }, options: PodEgressOptions = {}): EgressTarget {
-    if (!isConnectable(target) || typeof target.node?.path !== 'string') {
-      const t = target as { readonly node?: IConstruct['node'] } | undefined | null;
+    if (!isConnectable(target) || !isConstruct(target)) {
+      // formatValue shows a construct as its path.
       fail({
         path: 'EgressTarget.app', prop: 'target', message: 'needs a construct that serves a port (a Service)',
-        value: typeof t?.node?.path === 'string' ? t.node.path : target, allowed: 'a StatefulStore, a WebApp or another IConnectable construct',
+        value: target, allowed: 'a StatefulStore, a WebApp or another IConnectable construct',
         fix: 'pass a construct created before this call, e.g. EgressTarget.app(db)',
       });
     }
@@ -211,7 +211,7 @@ const EGRESS = new WeakMap<IConstruct, EgressState>();
 export class NetworkAccess {
   /** The traffic model of `workload` (a Workload, or anything with an `endpoint`). */
   public static of(workload: ITrafficSubject | (IConstruct & { readonly endpoint: ConnectionEndpoint })): NetworkAccess {
-    if (typeof (workload as IConstruct | undefined)?.node?.path !== 'string') {
+    if (!isConstruct(workload)) {
       fail({ path: 'NetworkAccess.of', prop: 'workload', message: 'needs a workload construct', value: workload, allowed: 'a Workload (WebApp, StatefulStore, BatchJob, ...) or an IConnectable', fix: 'pass a construct created before this call, e.g. NetworkAccess.of(web)' });
     }
     const w = workload as Partial<ITrafficSubject> & { endpoint?: ConnectionEndpoint };
@@ -303,11 +303,11 @@ export class NetworkAccess {
    */
   public allowEgress(target: EgressTarget, options: AllowEgressOptions = {}): this {
     if (!(target instanceof EgressTarget)) {
-      const t = target as unknown as IConstruct | undefined;
+      const given: unknown = target;
       fail({
-        scope: this.key, prop: 'allowEgress', message: 'needs an EgressTarget', value: typeof t?.node?.path === 'string' ? t.node.path : target,
+        scope: this.key, prop: 'allowEgress', message: 'needs an EgressTarget', value: target,
         allowed: 'EgressTarget.cidrs(...), .internet(...), .namespace(...) or .app(...)',
-        fix: typeof t?.node?.path === 'string' ? `wrap the construct: allowEgress(EgressTarget.app(${t.node.id}), ...)` : 'use EgressTarget.cidrs(...), .internet(...), .namespace(...) or .app(...)',
+        fix: isConstruct(given) ? `wrap the construct: allowEgress(EgressTarget.app(${given.node.id}), ...)` : 'use EgressTarget.cidrs(...), .internet(...), .namespace(...) or .app(...)',
       });
     }
     options = checkOptions(ALLOW_EGRESS_OPTIONS, options, this.key, 'allowEgress');

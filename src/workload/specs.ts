@@ -1,5 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
-import { IConstruct } from 'constructs';
+import { isConstruct } from '../core/errors';
 import { validateImage } from '../core/image';
 import { NameRule } from '../core/names';
 import {
@@ -276,6 +276,15 @@ const configSource: Spec<ConfigSource> = v.instance(
 );
 
 /** The fields of WorkloadProps. */
+/** With an autoscaler the replica count is its to set: `replicas` beside `autoscaling` would be ignored. */
+export function checkReplicasWithAutoscaling(p: { readonly replicas?: number; readonly autoscaling?: unknown }, r: Reporter): void {
+  if (p.autoscaling === undefined || p.autoscaling === null || p.replicas === undefined) return;
+  r.issue('replicas', {
+    message: 'cannot be set with autoscaling: the autoscaler owns the replica count', value: p.replicas,
+    fix: "remove 'replicas', or set 'autoscaling.minReplicas'",
+  });
+}
+
 /** Props users put on a workload that belong elsewhere: refused with where they go. */
 export const WORKLOAD_REFUSED = {
   namespace: { why: "a workload's namespace is its chart's", fix: "set it on the chart: new TimonelChart(app, 'shop', { namespace: 'shop' })" },
@@ -430,7 +439,7 @@ const connectable = v.custom<IConnectable>(
   CONNECTABLE_ALLOWED,
   (x) => {
     if (isConnectable(x)) return undefined;
-    if (typeof (x as IConstruct | undefined)?.node?.path === 'string') return notConnectable(x as IConstruct, 'worker');
+    if (isConstruct(x)) return notConnectable(x, 'worker');
     return { message: `must be ${CONNECTABLE_ALLOWED}, but is ${typeName(x)}` };
   },
   () => [],
