@@ -74,12 +74,6 @@ export class Worker extends Workload {
     super(scope, id, checkProps(WORKER_PROPS, props, childPath(scope, id)));
     const replicas = validateWholeNumber(props.replicas ?? DEFAULTS.worker.replicas, { scope: this, prop: 'replicas' });
     const autoscaling = props.autoscaling ? resolveAutoscaling(this, props.autoscaling) : undefined;
-    if (autoscaling && props.replicas !== undefined) {
-      fail({
-        scope: this, prop: 'replicas', message: 'cannot be set with autoscaling: the autoscaler owns the replica count', value: props.replicas,
-        fix: "remove 'replicas', or set 'autoscaling.minReplicas'",
-      });
-    }
     this.minReplicas = autoscaling ? autoscaling.minReplicas : replicas;
     for (const kind of ['liveness', 'readiness', 'startup'] as const) checkExecProbe(this, kind, props[kind] || undefined);
     const spread = (props.spread ?? true) && this.minReplicas >= 2;

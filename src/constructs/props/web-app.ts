@@ -5,7 +5,7 @@ import {
   annotationMap, appProtocol, cidr, controllerRef, duration, httpPath, labelKeyProblem, labelMap, nameSpec, portName, portNumber, portSpec,
 } from '../../core/specs';
 import { Fields, Reporter, v } from '../../core/validation';
-import { AUTOSCALING, checkWorkload, DEPLOYMENT_ROLLOUT, DRAIN, WORKLOAD_FIELDS, WORKLOAD_REFUSED } from '../../workload/specs';
+import { AUTOSCALING, checkReplicasWithAutoscaling, checkWorkload, DEPLOYMENT_ROLLOUT, DRAIN, WORKLOAD_FIELDS, WORKLOAD_REFUSED } from '../../workload/specs';
 import type { IngressHostRule, IngressPath, IngressTlsOptions } from '../../workload/ingress';
 import type { RouteGatewayRef, RouteOptions, RoutePath } from '../../workload/route';
 import type {
@@ -192,11 +192,5 @@ function checkWebApp(p: WebAppProps, r: Reporter): void {
       }
     }
   }
-  // As on a Worker: with an autoscaler the replica count is its to set, and 'replicas' would be ignored.
-  if (p.autoscaling !== undefined && p.autoscaling !== null && p.replicas !== undefined) {
-    r.issue('replicas', {
-      message: 'cannot be set with autoscaling: the autoscaler owns the replica count', value: p.replicas,
-      fix: "remove 'replicas', or set 'autoscaling.minReplicas'",
-    });
-  }
+  checkReplicasWithAutoscaling(p, r);
 }

@@ -1,7 +1,7 @@
 import { NameRule } from '../../core/names';
 import { nameSpec } from '../../core/specs';
 import { v } from '../../core/validation';
-import { AUTOSCALING, checkWorkload, CONNECTION, DEPLOYMENT_ROLLOUT, noPortRefused, WORKLOAD_FIELDS, WORKLOAD_REFUSED } from '../../workload/specs';
+import { AUTOSCALING, checkReplicasWithAutoscaling, checkWorkload, CONNECTION, DEPLOYMENT_ROLLOUT, noPortRefused, WORKLOAD_FIELDS, WORKLOAD_REFUSED } from '../../workload/specs';
 import type { WorkerProps } from '../worker';
 
 /** The spec of WorkerProps. */
@@ -18,12 +18,7 @@ export const WORKER_PROPS = v.object<WorkerProps>()({
 }, {
   refused: { ...WORKLOAD_REFUSED, ...noPortRefused('Worker') },
   check: (p, r) => {
-    if (p.autoscaling !== undefined && p.replicas !== undefined) {
-      r.issue('replicas', {
-        message: 'cannot be set with autoscaling: the autoscaler owns the replica count', value: p.replicas,
-        fix: "remove 'replicas', or set 'autoscaling.minReplicas'",
-      });
-    }
+    checkReplicasWithAutoscaling(p, r);
     for (const kind of ['liveness', 'readiness', 'startup'] as const) {
       const probe = p[kind];
       if (probe && probe.kind !== 'exec') {
