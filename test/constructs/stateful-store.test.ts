@@ -156,6 +156,13 @@ describe('StatefulStore props', () => {
     expect(spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { partition: 2 } });
   });
 
+  test('revisionHistoryLimit: the ControllerRevisions kept for a rollback', () => {
+    expect(sts(render({ revisionHistoryLimit: 10 })).spec.revisionHistoryLimit).toBe(10);
+    const chart = newChart('shop');
+    new PostgreSQL(chart, 'db', { credentials: StoreCredentials.fromSecret('shop-db'), revisionHistoryLimit: 2 });
+    expect(one(synth(chart), 'StatefulSet').spec.revisionHistoryLimit).toBe(2);
+  });
+
   test('storage: several claims with class, size and access modes, each mounted', () => {
     const objs = render({
       storage: [
@@ -390,6 +397,7 @@ describe('StatefulStore bad input', () => {
       /'storage\[0\]\.name' names the claim 'tmp', which another volume of the pod already uses/],
     ['podManagementPolicy is unknown', { podManagementPolicy: 'Random' }, /'podManagementPolicy' is not one of the allowed values, got 'Random'\. Allowed: 'OrderedReady', 'Parallel'/],
     ['partition is negative', { partition: -1 }, /'partition' must be a whole number of at least 0, got -1/],
+    ['revisionHistoryLimit is negative', { revisionHistoryLimit: -1 }, /'revisionHistoryLimit' must be a whole number of at least 0, got -1/],
     ['replicas is negative', { replicas: -1 }, /'replicas' must be a whole number of at least 0, got -1/],
     ['port is missing', { port: undefined }, /'port' is required\. Allowed: an integer from 1 to 65535/],
     ['the explicit name is over 52 characters', { name: 'x'.repeat(53) }, /'name' must be at most 52 characters for a DNS-1035 label, but is 53/],

@@ -57,6 +57,7 @@ export const STORE_FIELDS = {
   scheme: urlScheme,
   podManagementPolicy: v.oneOf(['OrderedReady', 'Parallel'] as const),
   partition: v.int({ min: 0, allowed: 'an integer ≥ 0 (0 updates every pod)' }),
+  revisionHistoryLimit: v.int({ min: 0 }),
   disruptionBudget: v.boolean(),
   spread: v.boolean(),
   isolate: v.boolean(),

@@ -72,6 +72,12 @@ export interface StatefulStoreProps extends WorkloadProps {
   /** Rolling updates touch only pods with an ordinal ≥ partition (staged rollouts). @default 0 */
   readonly partition?: number;
   /**
+   * Old revisions (ControllerRevisions) kept for `kubectl rollout undo`. Cannot change after
+   * creation: the API server refuses a StatefulSet update that changes it.
+   * @default 5
+   */
+  readonly revisionHistoryLimit?: number;
+  /**
    * A PodDisruptionBudget with maxUnavailable 1. Requesting one with 0 replicas is an error.
    * @default - true when replicas ≥ 2
    */
@@ -171,7 +177,7 @@ export class StatefulStore extends ServedWorkload {
           whenDeleted: props.deleteVolumesOnDelete ? 'Delete' : d.retention.whenDeleted,
           whenScaled: props.deleteVolumesOnScaleDown ? 'Delete' : d.retention.whenScaled,
         },
-        revisionHistoryLimit: d.revisionHistoryLimit,
+        revisionHistoryLimit: props.revisionHistoryLimit ?? d.revisionHistoryLimit,
         template: this.podTemplate({
           main,
           affinity: spread ? this.antiAffinity() : undefined,
