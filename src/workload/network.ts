@@ -145,7 +145,12 @@ export class EgressTarget {
     });
   }
 
-  /** The pods of another app (anything with an `endpoint`), on its port, without env or ordering. */
+  /**
+   * The pods of another app (anything with an `endpoint`), on its port (or `ports`), without env
+   * or ordering. The app admits the client on those ports too, so the traffic works once the app
+   * is isolated; unlike `connectTo` and `allowFrom`, this does not isolate it (it is the client's
+   * egress that is declared, not a client of the app).
+   */
   public static app(target: { readonly endpoint: ConnectionEndpoint; readonly node: IConstruct['node'] }, options: PodEgressOptions = {}): EgressTarget {
     if (!isConnectable(target) || !isConstruct(target)) {
       // formatValue shows a construct as its path.
@@ -167,6 +172,9 @@ export class EgressTarget {
       }
       const ns = client.namespace !== e.namespace ? { namespaceSelector: { matchLabels: { [DEFAULTS.connections.namespaceNameLabel]: e.namespace! } } } : {};
       const ports = options.ports ? toPorts(options.ports) : [{ protocol: e.protocol ?? 'TCP', port: intOrString(e.targetPort) }];
+      // The app admits the client on the same ports: an egress it refused would go nowhere.
+      const from = client.namespace !== e.namespace ? { namespaceSelector: { matchLabels: { [DEFAULTS.connections.namespaceNameLabel]: client.namespace! } } } : {};
+      NetworkAccess.of(target as IConstruct & { readonly endpoint: ConnectionEndpoint })._admitEgressClient({ ...from, podSelector: { matchLabels: { ...client.selectorLabels } } }, ports);
       return [{ to: [{ ...ns, podSelector: { matchLabels: { ...e.selectorLabels } } }], ports }];
     });
   }
@@ -270,6 +278,18 @@ export class NetworkAccess {
     s.clients = true;
     this.sync();
     return s.policy!;
+  }
+
+  /**
+   * Admits a client that allows itself egress to this workload (`EgressTarget.app`), through the
+   * own policy `<name>`. Unlike a client, it does not isolate the workload: the entry takes effect
+   * once something else does. The same entry twice is written once. @internal
+   */
+  public _admitEgressClient(from: k8s.NetworkPolicyPeer, ports: k8s.NetworkPolicyPort[]): void {
+    const s = this.ingressState();
+    const rule: k8s.NetworkPolicyIngressRule = { from: [from], ports: unique(ports) };
+    if (!s.entries.some((x) => canonical(x) === canonical(rule))) s.entries.push(rule);
+    this.sync();
   }
 
   /** Declares that the ingress controller forwards to these ports (an Ingress, a Gateway route): admitted even once isolated. */
@@ -411,8 +431,11 @@ function toPorts(ports: ReadonlyArray<number | TrafficPort>): k8s.NetworkPolicyP
 
 // A rule with the same peers or ports listed twice ('cidrs(['a', 'a'])', ports [443, 443]) lists each once.
 function dedupeLists(rule: k8s.NetworkPolicyEgressRule): k8s.NetworkPolicyEgressRule {
-  const unique = <T>(xs: T[] | undefined) => xs && xs.filter((x, i) => xs.findIndex((y) => canonical(y) === canonical(x)) === i);
   return { ...rule, to: unique(rule.to), ports: unique(rule.ports) };
+}
+
+function unique<T>(xs: T[] | undefined): T[] | undefined {
+  return xs && xs.filter((x, i) => xs.findIndex((y) => canonical(y) === canonical(x)) === i);
 }
 
 /** A value as JSON with sorted keys and without undefined fields: equal for rules that mean the same. */

@@ -48,6 +48,9 @@ function graph(seed: number) {
   const edges: Array<[number, number]> = [];
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j && r() < 0.3) edges.push([i, j]);
   const late: LateSpec[] = apps.map(() => ({ route: r() < 0.3, ops: (['none', 'none', 'all', 'http'] as const)[Math.floor(r() * 4)] }));
+  // allowEgress(EgressTarget.app(target)): the client's egress, and the target admits it without being isolated
+  const egressApps: Array<[number, number]> = [];
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j && r() < 0.15) egressApps.push([i, j]);
   const chart = new TimonelChart(Testing.app(), 'p', { namespace: 'p' });
   const built = apps.map((a, i) => new WebApp(chart, a.id, {
     image: 'ghcr.io/acme/app:1.0.0',
@@ -68,7 +71,8 @@ function graph(seed: number) {
     if (a.internet) built[i].allowEgress(EgressTarget.internet({ ports: [443] }));
     if (a.cidr) built[i].allowEgress(EgressTarget.cidrs(['198.51.100.0/24'], { ports: [25] }));
   });
-  return { apps, late, edges, traffic: TrafficEvaluator.fromManifests(Testing.synth(chart)) };
+  egressApps.forEach(([cl, tg]) => built[cl].allowEgress(EgressTarget.app(built[tg])));
+  return { apps, late, edges, egressApps, traffic: TrafficEvaluator.fromManifests(Testing.synth(chart)) };
 }
 
 const c = DEFAULTS.traffic.ingressController;
@@ -86,11 +90,13 @@ describe('the traffic model holds on random connection graphs', () => {
   const SEEDS = Array.from({ length: 40 }, (_x, i) => i + 1);
 
   test.each(SEEDS)('seed %i', (seed) => {
-    const { apps, late, edges, traffic: t } = graph(seed);
+    const { apps, late, edges, egressApps, traffic: t } = graph(seed);
     const at = (i: number): TrafficPeer => ({ workload: `p-${apps[i].id}`, namespace: 'p' });
     const clientsOf = (j: number) => new Set(edges.filter(([, x]) => x === j).map(([cl]) => cl));
     const targetsOf = (i: number) => new Set(edges.filter(([cl]) => cl === i).map(([, x]) => x));
-    const why = (what: string) => `seed ${seed}: ${what} (apps ${JSON.stringify(apps)}, late ${JSON.stringify(late)}, edges ${JSON.stringify(edges)})`;
+    const egressClientsOf = (j: number) => new Set(egressApps.filter(([, x]) => x === j).map(([cl]) => cl));
+    const egressTargetsOf = (i: number) => new Set(egressApps.filter(([cl]) => cl === i).map(([, x]) => x));
+    const why = (what: string) => `seed ${seed}: ${what} (apps ${JSON.stringify(apps)}, late ${JSON.stringify(late)}, edges ${JSON.stringify(edges)}, egressApps ${JSON.stringify(egressApps)})`;
     const ingress = (from: TrafficPeer, j: number, port = PORT) => t.check({ from, to: at(j), port }).ingress.allowed;
     const egress = (i: number, to: TrafficPeer, port: number, protocol: 'TCP' | 'UDP' = 'TCP') => t.check({ from: at(i), to, port, protocol }).egress.allowed;
 
@@ -107,11 +113,11 @@ describe('the traffic model holds on random connection graphs', () => {
       if (anySource) {
         for (const src of [INTERNET_HOST, STRANGER]) expect([why(`${a.id} admits any source`), ingress(src, j)]).toEqual([why(`${a.id} admits any source`), true]);
       }
-      // 2. an isolated app admits exactly its clients and its entry, on its declared port
+      // 2. an isolated app admits exactly its clients (and the apps whose egress names it) and its entry, on its declared port
       if (isolated) {
         apps.forEach((_b, i) => {
           if (i === j) return;
-          const expected = clientsOf(j).has(i) || anySource;
+          const expected = clientsOf(j).has(i) || egressClientsOf(j).has(i) || anySource;
           expect([why(`${apps[i].id} -> ${a.id}`), ingress(at(i), j)]).toEqual([why(`${apps[i].id} -> ${a.id}`), expected]);
           expect([why(`${apps[i].id} -> ${a.id} on another port`), ingress(at(i), j, 9999)]).toEqual([why(`${apps[i].id} -> ${a.id} on another port`), false]);
         });
@@ -132,10 +138,10 @@ describe('the traffic model holds on random connection graphs', () => {
     });
 
     apps.forEach((a, i) => {
-      const restricted = targetsOf(i).size > 0 || a.internet || a.cidr;
+      const restricted = targetsOf(i).size > 0 || egressTargetsOf(i).size > 0 || a.internet || a.cidr;
       // 3. a client's egress is exactly its targets, DNS and its allowances
       const cases: Array<[string, TrafficPeer, number, boolean]> = [
-        ...apps.flatMap((_b, j): Array<[string, TrafficPeer, number, boolean]> => (j === i ? [] : [[`${a.id} -> ${apps[j].id}`, at(j), PORT, targetsOf(i).has(j)]])),
+        ...apps.flatMap((_b, j): Array<[string, TrafficPeer, number, boolean]> => (j === i ? [] : [[`${a.id} -> ${apps[j].id}`, at(j), PORT, targetsOf(i).has(j) || egressTargetsOf(i).has(j)]])),
         ['the internet on 443', { ip: '93.184.216.34' }, 443, a.internet],
         ['the internet on 80', { ip: '93.184.216.34' }, 80, false],
         ['a private address', { ip: '10.0.0.5' }, 443, false],
@@ -150,6 +156,6 @@ describe('the traffic model holds on random connection graphs', () => {
     });
 
     // 4. declared connections work end to end
-    for (const [cl, tg] of edges) expect([why(`connection ${cl} -> ${tg}`), t.allows({ from: at(cl), to: at(tg), port: PORT })]).toEqual([why(`connection ${cl} -> ${tg}`), true]);
+    for (const [cl, tg] of [...edges, ...egressApps]) expect([why(`connection ${cl} -> ${tg}`), t.allows({ from: at(cl), to: at(tg), port: PORT })]).toEqual([why(`connection ${cl} -> ${tg}`), true]);
   });
 });

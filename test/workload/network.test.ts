@@ -250,6 +250,55 @@ describe('allowEgress: every argument and option is checked', () => {
   });
 });
 
+describe('allowEgress(EgressTarget.app(x)): x admits the client too', () => {
+  test('an isolated app admits a client that names it in EgressTarget.app, on the same ports', () => {
+    const chart = newChart('c', { namespace: 'c' });
+    const pay = new WebApp(chart, 'payments', { image: IMAGE, isolate: true, extraPorts: [{ name: 'admin', port: 9000 }] });
+    const api = new WebApp(chart, 'api', { image: IMAGE });
+    const ops = new WebApp(chart, 'ops', { image: IMAGE });
+    api.allowEgress(EgressTarget.app(pay));
+    ops.allowEgress(EgressTarget.app(pay, { ports: [9000] }));
+    const t = traffic(chart);
+    const p = { workload: 'c-payments', namespace: 'c' };
+    expect(t.check({ from: { workload: 'c-api', namespace: 'c' }, to: p, port: 8080 }).allowed).toBe(true);
+    expect(t.check({ from: { workload: 'c-api', namespace: 'c' }, to: p, port: 9000 }).allowed).toBe(false);
+    expect(t.check({ from: { workload: 'c-ops', namespace: 'c' }, to: p, port: 9000 }).allowed).toBe(true);
+    expect(t.check({ from: { workload: 'c-ops', namespace: 'c' }, to: p, port: 8080 }).allowed).toBe(false);
+    expect(t.check({ from: { namespace: 'c', labels: { app: 'stranger' } }, to: p, port: 8080 }).ingress.allowed).toBe(false);
+    expectValidManifests(Testing.synth(chart));
+  });
+
+  test('it does not isolate the app (a client does); a later client or isolate() keeps it admitted', () => {
+    const { chart, web, api, other } = apps();
+    web.allowEgress(EgressTarget.app(api));
+    expect(NetworkAccess.of(api).isolated).toBe(false);
+    expect(NetworkAccess.of(api).ingressPolicy).toBeUndefined();
+    expect(traffic(chart).check({ from: { namespace: 'shop', labels: { app: 'stranger' } }, to: at('shop-api'), port: 8080 }).ingress.allowed).toBe(true);
+    other.connectTo(api);
+    const t = traffic(chart);
+    expect(t.allows({ from: at('shop-web'), to: at('shop-api'), port: 8080 })).toBe(true);
+    expect(t.allows({ from: at('shop-other'), to: at('shop-api'), port: 8080 })).toBe(true);
+    expect(t.check({ from: { namespace: 'shop', labels: { app: 'stranger' } }, to: at('shop-api'), port: 8080 }).ingress.allowed).toBe(false);
+  });
+
+  test('across namespaces, the app admits the client by its namespace', () => {
+    const shop = newChart('shop', { namespace: 'shop' });
+    const billing = newChart('billing', { namespace: 'billing' });
+    const pay = new WebApp(billing, 'pay', { image: IMAGE, isolate: true });
+    const web = new WebApp(shop, 'web', { image: IMAGE });
+    new WebApp(billing, 'web', { image: IMAGE });
+    web.allowEgress(EgressTarget.app(pay)).allowEgress(EgressTarget.app(pay));
+    const t = TrafficEvaluator.fromManifests([...Testing.synth(shop), ...Testing.synth(billing)]);
+    expect(t.allows({ from: at('shop-web'), to: { workload: 'billing-pay', namespace: 'billing' }, port: 8080 })).toBe(true);
+    expect(t.allows({ from: { workload: 'billing-web', namespace: 'billing' }, to: { workload: 'billing-pay', namespace: 'billing' }, port: 8080 })).toBe(false);
+    // the same allowance twice is admitted once
+    expect(one(Testing.synth(billing), 'NetworkPolicy', 'billing-pay').spec.ingress).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'shop-web', 'app.kubernetes.io/name': 'web' } } }],
+      ports: [{ protocol: 'TCP', port: 8080 }],
+    }]);
+  });
+});
+
 describe('allowEgress: the same allowance twice is written once', () => {
   const egressOf = (chart: any) => Testing.synth(chart).find((o: any) => o.metadata.name === 'shop-web-egress').spec.egress;
 
