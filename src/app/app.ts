@@ -46,10 +46,11 @@ export interface AppProps extends Omit<Cdk8sAppProps, 'yamlOutputType'> {
   readonly applySet?: ApplySetOptions;
   /**
    * Whose pods an app's own exposure admits once it is isolated, for every chart: the ingress
-   * controller of Ingresses, the Gateway of routes (`gateway`), and Prometheus for `metrics`. A
-   * chart's `traffic` and an app's own `ingress.controller`, `route.controller` or `metrics.scraper` win.
+   * controller of Ingresses, the Gateway of routes (`gateway`), and Prometheus for `metrics`; and
+   * the cluster's ranges that `EgressTarget.internet` excludes (`clusterCidrs`). A chart's
+   * `traffic` and an app's own `ingress.controller`, `route.controller` or `metrics.scraper` win.
    * @default - DEFAULTS.traffic: ingress-nginx's controller (Ingresses), prometheus-operator's
-   *   Prometheus; no Gateway (an isolated app with a route must be told its Gateway's pods)
+   *   Prometheus; no Gateway (an isolated app with a route must be told its Gateway's pods); no clusterCidrs
    */
   readonly traffic?: TrafficDefaults;
   /**

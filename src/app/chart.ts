@@ -61,8 +61,9 @@ export interface TimonelChartProps extends ChartProps {
   readonly policy?: PolicyOptions;
   /**
    * Whose pods the exposure of this chart's apps admits once they are isolated (the ingress
-   * controller, the Gateway of routes, Prometheus), each field over the App's `traffic`; an app's
-   * own `ingress.controller`, `route.controller` or `metrics.scraper` wins.
+   * controller, the Gateway of routes, Prometheus), and the cluster's ranges that are not "the
+   * internet" (`clusterCidrs`), each field over the App's `traffic`; an app's own
+   * `ingress.controller`, `route.controller` or `metrics.scraper` wins.
    * @default - the App's `traffic`, else DEFAULTS.traffic
    */
   readonly traffic?: TrafficDefaults;
@@ -98,6 +99,7 @@ export class TimonelChart extends Chart {
       ingressController: props.traffic?.ingressController ?? fromApp.ingressController,
       gateway: props.traffic?.gateway ?? fromApp.gateway,
       prometheus: props.traffic?.prometheus ?? fromApp.prometheus,
+      clusterCidrs: props.traffic?.clusterCidrs ?? fromApp.clusterCidrs,
     };
     setChartContext(this, { partOf: this.partOf, traffic: this.traffic, profile: () => profileOf(this) ?? Profile.RESTRICTED });
     configureChartPolicy(this, props.policy);

@@ -70,13 +70,6 @@ export const podsRef: Spec<PodsRef> = v.object<PodsRef>()({
   }])),
 });
 
-/** Traffic defaults of an App or a chart. */
-export const trafficDefaults: Spec<TrafficDefaults> = v.object<TrafficDefaults>()({
-  ingressController: controllerRef,
-  gateway: controllerRef,
-  prometheus: controllerRef,
-}, { what: 'traffic default' });
-
 /** A map of annotation keys to string values. */
 export const annotationMap: Spec<Record<string, string>> = v.record(v.string(), { key: labelKeyProblem, keys: ['example.com/a'] });
 
@@ -147,6 +140,14 @@ function formatIpv6(n: bigint): string {
 
 /** A CIDR: an IPv4 or IPv6 address with a prefix length. */
 export const cidr: Spec<string> = v.string({ allowed: CIDR_ALLOWED, samples: ['203.0.113.0/24', '10.0.0.0/8', '2001:db8::/32'], check: cidrProblem });
+
+/** Traffic defaults of an App or a chart. */
+export const trafficDefaults: Spec<TrafficDefaults> = v.object<TrafficDefaults>()({
+  ingressController: controllerRef,
+  gateway: controllerRef,
+  prometheus: controllerRef,
+  clusterCidrs: v.array(cidr, { allowed: `a list of CIDRs: ${CIDR_ALLOWED}` }) as Spec<readonly string[]>,
+}, { what: 'traffic default' });
 
 /** A port number 1–65535. */
 export const portNumber: Spec<number> = v.int({ min: 1, max: 65535, message: 'must be a port number' });

@@ -18,8 +18,9 @@ export interface PodsRef {
 }
 
 /**
- * Whose pods an app's own exposure admits once the app is isolated, for every app of an App or a
- * chart (an app's own `ingress.controller`, `route.controller` or `metrics.scraper` wins).
+ * Whose pods an app's own exposure admits once the app is isolated, and the cluster's own ranges,
+ * for every app of an App or a chart (an app's own `ingress.controller`, `route.controller` or
+ * `metrics.scraper` wins).
  */
 export interface TrafficDefaults {
   /**
@@ -43,4 +44,12 @@ export interface TrafficDefaults {
    * @default - DEFAULTS.traffic.prometheus: prometheus-operator's Prometheus in namespace 'monitoring'
    */
   readonly prometheus?: IngressControllerRef;
+  /**
+   * The cluster's own address ranges (pods, Services, nodes; IPv4 and IPv6), which
+   * `EgressTarget.internet` excludes besides the private ranges. Needed where they are global
+   * addresses, as in IPv6 and dual-stack clusters (EKS IPv6, GKE dual-stack), whose pods and nodes
+   * "the internet" would otherwise include. Each is a network ('2600:1f14:abc:de00::/56').
+   * @default - none: only the private ranges are excluded
+   */
+  readonly clusterCidrs?: readonly string[];
 }

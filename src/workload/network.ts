@@ -69,7 +69,10 @@ export interface EgressPortsOptions {
 
 /** Options of `EgressTarget.internet`. */
 export interface InternetEgressOptions extends EgressPortsOptions {
-  /** Ranges that are not "the internet". @default - DEFAULTS.traffic.privateRanges (private, shared, link-local and loopback ranges) */
+  /**
+   * Ranges that are not "the internet" (the chart's or App's `traffic.clusterCidrs` are excluded too).
+   * @default - DEFAULTS.traffic.privateRanges (private, shared, link-local and loopback ranges)
+   */
   readonly except?: readonly string[];
 }
 
@@ -110,14 +113,16 @@ export class EgressTarget {
 
   /**
    * Every public address on these ports: 0.0.0.0/0 and ::/0 except the private, shared,
-   * link-local and loopback ranges (so neither the cluster's pods and nodes nor the cloud's
-   * metadata endpoint).
+   * link-local and loopback ranges (so not the cloud's metadata endpoint) and the chart's or App's
+   * `traffic.clusterCidrs`. Pods and nodes with private addresses are excluded; where they have
+   * global ones (IPv6 and dual-stack clusters, such as EKS IPv6 or GKE dual-stack) only
+   * `traffic.clusterCidrs` excludes them. NAT64's 64:ff9b::/96 stays allowed.
    */
   public static internet(options: InternetEgressOptions): EgressTarget {
     return new EgressTarget('the internet', (scope, prop) => {
       options = optionsOf(options, scope, prop);
       checkArgs(scope, [[INTERNET_EGRESS_OPTIONS, options, prop]]);
-      const except = options.except ?? DEFAULTS.traffic.privateRanges;
+      const except = [...new Set([...(options.except ?? DEFAULTS.traffic.privateRanges), ...(trafficDefaultsOf(scope).clusterCidrs ?? [])])];
       const v4 = except.filter((c) => isIP(c.split('/')[0]) === 4);
       const v6 = except.filter((c) => isIP(c.split('/')[0]) === 6);
       return [{

@@ -4,7 +4,8 @@ import { TimonelChart, TimonelChartProps } from '../../src/app/chart';
 import { WebApp, WebAppProps } from '../../src/constructs/web-app';
 import { TrafficDefaults } from '../../src/core/traffic';
 import { DEFAULTS } from '../../src/core/defaults';
-import { NetworkAccess } from '../../src/workload/network';
+import { TrafficEvaluator } from '../../src/policies/traffic';
+import { EgressTarget, NetworkAccess } from '../../src/workload/network';
 import { synth, thrown } from '../support/util';
 import '../../src/testing/jest';
 
@@ -162,6 +163,56 @@ describe('app-wide traffic defaults', () => {
     ['a chart\'s controller has no podLabels', () => chartOf({}, { traffic: { ingressController: { namespace: 'traefik' } as any } }), 'traffic.ingressController.podLabels', /is required/],
     ['an app\'s own controller label value is invalid', () => web(chartOf({}), { ingress: { host: 'shop.example.com', controller: { namespace: 'traefik', podLabels: { app: '-x' } } } }),
       'ingress.controller.podLabels.app', /is not a valid label value/],
+  ])('fails when %s', (_what, f, prop, message) => {
+    const e = thrown(f);
+    expect(e.prop).toBe(prop);
+    expect(e.message).toMatch(message);
+  });
+});
+
+describe('traffic.clusterCidrs: the cluster\'s own ranges are not "the internet"', () => {
+  const from = { workload: 'shop-web', namespace: 'shop' };
+  // EKS IPv6 and GKE dual-stack give pods and nodes global IPv6 addresses, which ::/0 minus the private ranges includes.
+  const PODS_V6 = '2600:1f14:abc:de00::/56';
+  const NODES_V4 = '198.18.0.0/15';
+
+  function internetFrom(chart: TimonelChart) {
+    const w = new WebApp(chart, 'web', { image: IMAGE });
+    w.allowEgress(EgressTarget.internet({ ports: [443] }));
+    return TrafficEvaluator.fromManifests(Testing.synth(chart));
+  }
+
+  test('EgressTarget.internet excludes the App\'s clusterCidrs on both families, on top of the private ranges', () => {
+    const t = internetFrom(chartOf({ traffic: { clusterCidrs: [PODS_V6, NODES_V4] } }));
+    expect(t.allows({ from, to: { ip: '2600:1f14:abc:de12::7' }, port: 443 })).toBe(false);
+    expect(t.allows({ from, to: { ip: '198.19.4.2' }, port: 443 })).toBe(false);
+    expect(t.allows({ from, to: { ip: '10.1.2.3' }, port: 443 })).toBe(false);
+    expect(t.allows({ from, to: { ip: '2606:4700::1111' }, port: 443 })).toBe(true);
+    expect(t.allows({ from, to: { ip: '93.184.216.34' }, port: 443 })).toBe(true);
+    // NAT64: how IPv6-only pods reach IPv4 services; it stays allowed
+    expect(t.allows({ from, to: { ip: '64:ff9b::5db8:d822' }, port: 443 })).toBe(true);
+  });
+
+  test('without clusterCidrs, a pod\'s global IPv6 address counts as the internet (as documented)', () => {
+    const t = internetFrom(chartOf({}));
+    expect(t.allows({ from, to: { ip: '2600:1f14:abc:de12::7' }, port: 443 })).toBe(true);
+  });
+
+  test('a chart\'s clusterCidrs win over the App\'s, and add to an explicit except', () => {
+    const chart = chartOf({ traffic: { clusterCidrs: [NODES_V4] } }, { traffic: { clusterCidrs: [PODS_V6] } });
+    expect(chart.traffic.clusterCidrs).toEqual([PODS_V6]);
+    const w = new WebApp(chart, 'web', { image: IMAGE });
+    w.allowEgress(EgressTarget.internet({ ports: [443], except: ['192.0.2.0/24'] }));
+    const t = TrafficEvaluator.fromManifests(Testing.synth(chart));
+    expect(t.allows({ from, to: { ip: '2600:1f14:abc:de12::7' }, port: 443 })).toBe(false);
+    expect(t.allows({ from, to: { ip: '192.0.2.9' }, port: 443 })).toBe(false);
+    expect(t.allows({ from, to: { ip: '198.19.4.2' }, port: 443 })).toBe(true);
+  });
+
+  test.each([
+    ['a clusterCidrs entry is not a CIDR', () => chartOf({ traffic: { clusterCidrs: ['10.0.0.0/33'] } }), 'traffic.clusterCidrs[0]', /is not a CIDR/],
+    ['a clusterCidrs entry has host bits set', () => chartOf({}, { traffic: { clusterCidrs: ['2600:1f14:abc:de12::/56'] } }), 'traffic.clusterCidrs[0]', /has host bits set past its \/56 prefix \(its network is 2600:1f14:abc:de00::\/56\)/],
+    ['clusterCidrs is one string', () => chartOf({ traffic: { clusterCidrs: '10.0.0.0/8' as any } }), 'traffic.clusterCidrs', /must be a list/],
   ])('fails when %s', (_what, f, prop, message) => {
     const e = thrown(f);
     expect(e.prop).toBe(prop);
