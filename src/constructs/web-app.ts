@@ -187,7 +187,9 @@ export interface WebAppProps extends WorkloadProps {
   readonly isolate?: boolean;
   /**
    * Any source (in the cluster or not) may reach the app's ports, even once it is isolated, as a
-   * LoadBalancer or NodePort Service implies. `false` admits no source for the Services either.
+   * LoadBalancer or NodePort Service implies. `false` admits no source for the Services either;
+   * it acts through the app's NetworkPolicy, so only once the app is isolated (`isolate`, or a
+   * client): with a LoadBalancer or NodePort Service on an app that is not, it is an error at synth.
    * @default - each LoadBalancer or NodePort Service (main or extra) opens its own ports; else closed
    */
   readonly public?: boolean;
@@ -236,6 +238,8 @@ export class WebApp extends ServedWorkload {
   private readonly publicChoice?: boolean;
   /** Whether every port already admits any source (explicit `public`, or an exposed main Service). */
   private readonly openToAll: boolean;
+  /** The LoadBalancer and NodePort Services (main or extra), with the prop that made each. */
+  private readonly exposed: Array<{ readonly name: string; readonly type: string; readonly prop: string }> = [];
 
   /** The app's own ingress NetworkPolicy `<name>` (its entry, once isolated), when it has one. */
   public get networkPolicy(): k8s.KubeNetworkPolicy | undefined {
@@ -324,8 +328,12 @@ export class WebApp extends ServedWorkload {
     this.openToAll = props.public ?? mainType !== 'ClusterIP';
     if (this.openToAll) access.admitAnySource({ ports: this.ports.map((p) => ({ port: p.port, protocol: p.protocol })) });
     this.suffixes.set('', 'service');
+    if (mainType !== 'ClusterIP') this.exposed.push({ name: this.service.name, type: mainType, prop: 'service.type' });
     (props.extraServices ?? []).forEach((x, i) => this.buildExtraService(x, `extraServices[${i}]`));
     if (props.isolate) access.isolate();
+    // `public: false` acts through the app's NetworkPolicy, which only an isolated app has; a client
+    // added later isolates it too, so this is checked at synth.
+    if (props.public === false) this.node.addValidation({ validate: () => this.openDespitePublicFalse() });
     if (props.metrics) this.serviceMonitor = this.addServiceMonitor(props.metrics, portName);
   }
 
@@ -384,6 +392,7 @@ export class WebApp extends ServedWorkload {
       suffix: x.suffix, annotations: x.annotations, spec: { type, ...exposure(x) }, ports: ports.map((p) => ({ name: p.spec.name, port: p.port })),
     });
     this.extras.push(svc);
+    if (type !== 'ClusterIP') this.exposed.push({ name: svc.name, type, prop });
     // What a LoadBalancer or NodePort Service sends on arrives from anywhere (docs/connections.md).
     if (type !== 'ClusterIP' && this.publicChoice === undefined && !this.openToAll) {
       NetworkAccess.of(this).admitAnySource({ ports: ports.map((p) => ({ port: p.spec.port, protocol: p.spec.protocol })) });
@@ -404,6 +413,18 @@ export class WebApp extends ServedWorkload {
     return addIngress(this, { name: this.name, metadata: this.metadata(), serviceName: this.service.name, ports: this.ports }, {
       className: i.className, annotations: i.annotations, rules, shortcut: i.rules === undefined, prop: 'ingress.rules',
     });
+  }
+
+  // `public: false` on an app no NetworkPolicy selects: its exposed Services admit any source anyway.
+  private openDespitePublicFalse(): string[] {
+    if (NetworkAccess.of(this).isolated) return [];
+    // cdk8s prefixes each message with the construct path.
+    return this.exposed.map((x) => new TimonelError({
+      prop: 'public',
+      message: `is false, but the app is not isolated (no isolate: true, no client), so no NetworkPolicy selects its pods and its ${x.type} Service '${x.name}' (${x.prop}) admits any source`,
+      value: false, allowed: 'public: false on an isolated app',
+      fix: "set isolate: true, so that public: false closes the Service's ports to any source (declared clients still get in), or remove public: false if the Service is meant to be reachable",
+    }).message);
   }
 
   // An isolated app whose route admits no Gateway pods: what to set, with both common implementations' labels.

@@ -184,6 +184,41 @@ describe('WebApp extra Services in the traffic model', () => {
     expect(t.allows({ from: OUTSIDE, to: WEB, port: 8080 })).toBe(false);
   });
 
+  test('fails when public is false but the app is not isolated, so its LoadBalancer Service admits any source', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    new WebApp(chart, 'pf', { image: IMAGE, public: false, extraServices: [{ suffix: 'lb', type: 'LoadBalancer' }] });
+    expect(() => synth(chart)).toThrow("[shop/pf] 'public' is false, but the app is not isolated (no isolate: true, no client), so no NetworkPolicy selects its pods"
+      + " and its LoadBalancer Service 'shop-pf-lb' (extraServices[0]) admits any source, got false.");
+    expect(() => synth(chart)).toThrow("Fix: set isolate: true, so that public: false closes the Service's ports to any source (declared clients still get in), or remove public: false if the Service is meant to be reachable");
+  });
+
+  test('fails when public is false on a NodePort main Service or a later extra Service, and the app is not isolated', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    new WebApp(chart, 'np', { image: IMAGE, public: false, service: { type: 'NodePort' } });
+    new WebApp(chart, 'late', { image: IMAGE, public: false }).addExtraService({ suffix: 'lb', type: 'LoadBalancer' });
+    const e = (() => { try { synth(chart); } catch (x) { return x as Error; } throw new Error('no error'); })();
+    expect(e.message).toContain("[shop/np] 'public' is false, but the app is not isolated (no isolate: true, no client), so no NetworkPolicy selects its pods and its NodePort Service 'shop-np' (service.type) admits any source");
+    expect(e.message).toContain("[shop/late] 'public' is false, but the app is not isolated (no isolate: true, no client), so no NetworkPolicy selects its pods and its LoadBalancer Service 'shop-late-lb' (addExtraService) admits any source");
+  });
+
+  test('public: false with an exposed Service is fine once a client isolates the app (it then admits only the client)', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const web = new WebApp(chart, 'web', { image: IMAGE, public: false, extraServices: [{ suffix: 'lb', type: 'LoadBalancer' }] });
+    new WebApp(chart, 'api', { image: IMAGE }).connectTo(web);
+    const t = TrafficEvaluator.fromManifests(synth(chart));
+    expect(t.allows({ from: OUTSIDE, to: WEB, port: 8080 })).toBe(false);
+    expect(t.allows({ from: { workload: 'shop-api', namespace: 'shop' }, to: WEB, port: 8080 })).toBe(true);
+  });
+
+  test('public: false on a ClusterIP app that is not isolated closes nothing: the network-policy warning says so', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    new WebApp(chart, 'web', { image: IMAGE, public: false });
+    const objs = synth(chart);
+    expect(TrafficEvaluator.fromManifests(objs).allows({ from: { namespace: 'other', labels: { app: 'x' } }, to: WEB, port: 8080 })).toBe(true);
+    expect(Policy.lastReport(chart)!.warnings.filter((w) => w.ruleId === 'practice-network-policy').map((w) => w.message))
+      .toEqual([expect.stringContaining("accept traffic from anywhere. Fix: add a NetworkPolicy selecting the pod labels that admits only the expected clients and ports (WebApp: 'isolate: true')")]);
+  });
+
   test('a client of the app does not cut off its extra LoadBalancer', () => {
     const chart = newChart('shop', { namespace: 'shop' });
     const web = new WebApp(chart, 'web', { image: IMAGE, extraServices: [{ suffix: 'public', type: 'LoadBalancer', ports: [{ name: 'http' }] }] });

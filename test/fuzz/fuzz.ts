@@ -9,7 +9,7 @@ import { AnySpec } from '../../src/core/validation';
 import { runPolicies } from '../../src/policies';
 import { Profile } from '../../src/policies/profiles';
 import { RULES } from '../../src/policies/rules';
-import { CDK8S_CHART_TO_JSON } from '../../src/synth/cdk8s-internals';
+import { CDK8S_CHART_TO_JSON, validateAll } from '../../src/synth/cdk8s-internals';
 import { isCustomResource, validateManifest } from '../support/schema';
 import { FUZZ_TARGETS, FuzzTarget } from './targets';
 
@@ -154,6 +154,8 @@ export function runFuzz(opts: { n: number; seed: number; targets?: readonly Fuzz
     }
     let docs: any[];
     try {
+      // Validated as App.synth does (a TimonelError listing every construct's validation error).
+      validateAll(chart.node.findAll());
       docs = CDK8S_CHART_TO_JSON.call(chart);
     } catch (e) {
       if (e instanceof TimonelError) rejectedAtSynth++;
