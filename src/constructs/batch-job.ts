@@ -2,7 +2,7 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../core/defaults';
-import { checkConnectable, Connection, ConnectOptions, IConnectable, isConnectable } from '../workload/connections';
+import { checkConnectable, Connection, ConnectOptions, IConnectable } from '../workload/connections';
 import { EnvMap } from '../core/env';
 import { appContextOf } from '../core/chart-context';
 import { fail } from '../core/errors';
@@ -194,10 +194,7 @@ export class BatchJob extends Workload {
     };
     const suspend = props.suspend ?? d.suspend;
     // Connections first: they add env, so they must be in the spec before a one-off Job hashes it.
-    for (const c of props.connectTo ?? []) {
-      if (isConnectable(c)) this.connectTo(c);
-      else this.connectTo(c.target, c.options);
-    }
+    this.connectToEach(props.connectTo);
 
     if (scheduled) {
       this.schedule = validateCronSchedule(props.schedule!, { scope: this, prop: 'schedule' });

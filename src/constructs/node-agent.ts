@@ -6,7 +6,7 @@ import { PortSpec, validatePortNumber, validatePorts } from '../core/ports';
 import { intOrString } from '../core/probes';
 import { checkProps, childPath } from '../core/validation';
 import { Policy } from '../policies';
-import { ConnectOptions, IConnectable, isConnectable } from '../workload/connections';
+import { ConnectOptions, IConnectable } from '../workload/connections';
 import { Workload, WorkloadProps } from '../workload/workload';
 import { NODE_AGENT_PROPS } from './props/node-agent';
 
@@ -149,10 +149,7 @@ export class NodeAgent extends Workload {
         },
       });
     }
-    for (const c of props.connectTo ?? []) {
-      if (isConnectable(c)) this.connectTo(c);
-      else this.connectTo(c.target, c.options);
-    }
+    this.connectToEach(props.connectTo);
     // The reasons become suppressions on the DaemonSet, so reviewers see them in the YAML.
     const hostPathReasons = (props.hostPaths ?? []).map((h) => `${h.path}: ${h.reason.trim()}`).join('; ');
     if (hostPathReasons) {

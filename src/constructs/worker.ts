@@ -5,7 +5,7 @@ import { fail } from '../core/errors';
 import { validateWholeNumber } from '../core/numbers';
 import { Probe } from '../core/probes';
 import { Policy } from '../policies';
-import { ConnectOptions, IConnectable, isConnectable } from '../workload/connections';
+import { ConnectOptions, IConnectable } from '../workload/connections';
 import {
   addAutoscaler, addDisruptionBudget, AutoscalingOptions, deploymentRollout, DeploymentRolloutOptions,
   resolveAutoscaling,
@@ -96,10 +96,7 @@ export class Worker extends Workload {
         spec: { podSelector: { matchLabels: this.selectorLabels }, policyTypes: ['Ingress'], ingress: [] },
       });
     }
-    for (const c of props.connectTo ?? []) {
-      if (isConnectable(c)) this.connectTo(c);
-      else this.connectTo(c.target, c.options);
-    }
+    this.connectToEach(props.connectTo);
   }
 }
 

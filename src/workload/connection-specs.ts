@@ -1,7 +1,8 @@
+import { DEFAULTS } from '../core/defaults';
 import { NameRule } from '../core/names';
 import { envName, envPrefix, nameSpec, portName, portNumber } from '../core/specs';
 import { Spec, v } from '../core/validation';
-import type { AllowFromOptions, AllowFromPodsOptions, ConnectionEnvNames, ConnectionUrlOptions, ConnectOptions, CredentialKeys } from './connections';
+import type { AllowFromOptions, AllowFromPodsOptions, ConnectionEnvForm, ConnectionEnvNames, ConnectionUrlOptions, ConnectOptions, CredentialKeys } from './connections';
 
 // The specs of connectTo's options, apart from the other workload specs so that connections.ts
 // can check its options without a run-time import cycle.
@@ -23,6 +24,19 @@ function secretKey(): Spec<string> {
 }
 
 const ENV_FORMS = ['host-port', 'addr', 'url', 'none'] as const;
+
+/** The env roles each address form sets (credentials come with every form but 'none'). */
+export const FORM_ROLES: Record<Exclude<ConnectionEnvForm, 'none'>, ReadonlyArray<keyof ConnectionEnvNames>> = {
+  'host-port': ['host', 'port'],
+  'addr': ['addr'],
+  'url': ['url'],
+};
+
+/** The env forms of connectTo's options, the default when none is given. */
+export function envFormsOf(o: ConnectOptions): readonly ConnectionEnvForm[] {
+  const raw = o.envForm ?? DEFAULTS.connections.envForm;
+  return Array.isArray(raw) ? [...raw] : [raw as ConnectionEnvForm];
+}
 
 /** ConnectOptions (connectTo). */
 export const CONNECT_OPTIONS = v.object<ConnectOptions>()({
@@ -55,15 +69,39 @@ export const CONNECT_OPTIONS = v.object<ConnectOptions>()({
   ) as Spec<ConnectOptions['containers'] & {}>,
 }, {
   what: 'option of connectTo',
+  // The rules across options; what depends on the target (its scheme, its credentials' namespace,
+  // the client's containers) is checked by connectTo itself.
   check: (o, r) => {
-    const forms = Array.isArray(o.envForm) ? o.envForm : [];
-    const twice = forms.find((f, i) => forms.indexOf(f) !== i);
-    if (twice !== undefined) r.issue('envForm', { message: `lists '${twice}' twice`, value: o.envForm, fix: `write each form once: [${[...new Set(forms)].map((f) => `'${f}'`).join(', ')}]` });
+    const listed = Array.isArray(o.envForm) ? o.envForm : [];
+    const twice = listed.find((f, i) => listed.indexOf(f) !== i);
+    if (twice !== undefined) r.issue('envForm', { message: `lists '${twice}' twice`, value: o.envForm, fix: `write each form once: [${[...new Set(listed)].map((f) => `'${f}'`).join(', ')}]` });
+    const forms = envFormsOf(o);
+    if (forms.includes('none')) {
+      if (forms.length > 1) r.issue('envForm', { message: "needs one or more forms, or 'none' alone", value: o.envForm, fix: "e.g. 'addr', ['host-port', 'url'] or 'none'" });
+      else if (o.env !== undefined || o.url !== undefined) r.issue('envForm', { message: "is 'none', so 'env' and 'url' would be ignored", value: 'none', fix: "remove 'env' and 'url', or choose a form" });
+      return;
+    }
+    const used = new Set<keyof ConnectionEnvNames>(['username', 'password', 'database']);
+    for (const f of forms) for (const role of FORM_ROLES[f as Exclude<ConnectionEnvForm, 'none'>]) used.add(role);
+    for (const role of Object.keys(o.env ?? {}) as Array<keyof ConnectionEnvNames>) {
+      if (used.has(role)) continue;
+      const form = (Object.keys(FORM_ROLES) as Array<keyof typeof FORM_ROLES>).find((f) => FORM_ROLES[f].includes(role));
+      r.issue(`env.${role}`, {
+        message: `names a variable the env form${forms.length > 1 ? 's' : ''} ${forms.map((f) => `'${f}'`).join(', ')} do${forms.length > 1 ? '' : 'es'} not set`,
+        value: o.env![role], allowed: [...used].join(', '), fix: form ? `add '${form}' to envForm` : undefined,
+      });
+    }
+    // Like a name for a variable no form sets: options that would make nothing are a mistake.
+    if (o.url !== undefined && !forms.includes('url')) {
+      const written = forms.length > 1 ? `the env forms ${forms.map((f) => `'${f}'`).join(', ')} set` : `the env form '${forms[0]}' sets`;
+      r.issue('url', {
+        message: `shapes a URL variable, but ${written} none`, value: o.url,
+        allowed: "'url' options together with envForm 'url'",
+        fix: `add 'url' to envForm: envForm: [${[...forms, 'url'].map((f) => `'${f}'`).join(', ')}]`,
+      });
+    }
   },
 });
-
-/** `connectTo(target, options)`'s options, reported as `connectTo.<option>`. */
-export const CONNECT_ARGS = v.object<{ connectTo?: ConnectOptions }>()({ connectTo: CONNECT_OPTIONS });
 
 /** `allowFrom(peer, options)`'s options, reported as `allowFrom.<option>`. */
 export const ALLOW_FROM_ARGS = v.object<{ allowFrom?: AllowFromOptions }>()({

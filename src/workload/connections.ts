@@ -13,8 +13,8 @@ import { ConnectionEndpoint, CredentialKeys, CredentialsRef, DnsEgress, IConnect
 
 export { isConnectable } from './endpoint';
 import { dnsRule, NetworkAccess, policyName } from './network';
-import { checkArgs, checkProps, Problem } from '../core/validation';
-import { ALLOW_FROM_ARGS, ALLOW_FROM_PODS_OPTIONS, CONNECT_ARGS } from './connection-specs';
+import { checkArgs, checkProps, checkValue, Problem } from '../core/validation';
+import { ALLOW_FROM_ARGS, ALLOW_FROM_PODS_OPTIONS, CONNECT_OPTIONS, envFormsOf } from './connection-specs';
 
 export type { PodsRef } from '../core/traffic';
 export type { CredentialRole, CredentialKeys, CredentialsRef, ConnectionEndpoint, IConnectable, DnsEgress } from './endpoint';
@@ -185,20 +185,36 @@ const CHART_EDGES = new WeakMap<IConstruct, Set<IConstruct>>();
 const PEERS = new WeakMap<IConstruct, { ingress: boolean; egress: boolean }>();
 
 /**
+ * Where a connection was asked for, as the user wrote it: the verb (`connectTo`, options reported
+ * as `connectTo.<option>`), or an item of a construct's `connectTo` prop (`connectTo[0]`, options
+ * `connectTo[0].options.<option>`), whose options the construct's props spec already checked.
+ */
+export interface ConnectSite {
+  /** The call or the prop item. */
+  readonly prop: string;
+  /** The options object. */
+  readonly options: string;
+  /** The options were checked by a props spec, so connectTo does not check them again. */
+  readonly checked: boolean;
+}
+
+const CONNECT_VERB: ConnectSite = { prop: 'connectTo', options: 'connectTo', checked: false };
+
+/**
  * `client.connectTo(target)`: env vars for the client (host, port, credentials as secretKeyRefs),
  * the NetworkPolicy pair admitting exactly this traffic (plus the client's DNS), and a dependency
- * so the target's objects come first in the output.
+ * so the target's objects come first in the output. Problems are reported at `site`.
  */
-export function connect(client: IConnectionClient, target: IConnectable, options: ConnectOptions = {}): Connection {
+export function connect(client: IConnectionClient, target: IConnectable, options: ConnectOptions = {}, site: ConnectSite = CONNECT_VERB): Connection {
   const verb = 'connectTo';
-  checkConnectable(client, target, verb);
-  checkProps(CONNECT_ARGS, { connectTo: options }, client);
-  checkPair(client, target, options, verb);
-  checkNoCycle(client, target);
+  checkConnectable(client, target, site.prop);
+  if (!site.checked) checkValue(CONNECT_OPTIONS, options, client, site.options);
+  checkPair(client, target, options, verb, site);
+  checkNoCycle(client, target, site.prop);
   const e = target.endpoint;
-  const env = connectionEnv(client, target, options);
+  const env = connectionEnv(client, target, options, site.options);
   const source = `${verb}(${target.node.id})`;
-  const lists = Object.keys(env.vars).length ? client.pod.envLists(options.containers ?? 'main', 'connectTo.containers') : [];
+  const lists = Object.keys(env.vars).length ? client.pod.envLists(options.containers ?? 'main', `${site.options}.containers`) : [];
   // Check every name in every container before anything is added, so a failed call leaves the client unchanged.
   for (const list of lists) list.check(env.vars, source);
   const policies = addPolicies(client, target, e, options);
@@ -369,18 +385,22 @@ function missingFix(x: unknown, example: string): string {
   return `pass the construct, e.g. ${example}`;
 }
 
-function checkPair(client: IConnectionClient, target: IConnectable, options: AllowFromOptions, verb: string): void {
+function checkPair(client: IConnectionClient, target: IConnectable, options: AllowFromOptions, verb: string, site?: ConnectSite): void {
   const scope = verb === 'allowFrom' ? target : client;
+  const prop = site?.prop ?? verb;
+  const allowCross = site && site.options !== site.prop
+    ? `add allowCrossNamespace: true to '${site.options}'`
+    : `pass { allowCrossNamespace: true } to ${verb}`;
   if ((client as IConstruct) === target) {
     fail({
-      scope, prop: verb, message: 'cannot connect a workload to itself', value: client.node.path,
+      scope, prop, message: 'cannot connect a workload to itself', value: client.node.path,
       allowed: 'another workload', fix: 'replicas of a StatefulStore already reach each other through its headless Service',
     });
   }
   const before = WIRED.get(client)?.get(target);
   if (before) {
     fail({
-      scope, prop: verb,
+      scope, prop,
       message: `wires '${client.node.path}' to '${target.node.path}' twice (already done by ${before})`,
       value: target.node.path, allowed: 'one connectTo or allowFrom per client and target',
       fix: 'remove the second call; pass every option to the first one',
@@ -391,15 +411,15 @@ function checkPair(client: IConnectionClient, target: IConnectable, options: All
   if (from !== to) {
     if (!options.allowCrossNamespace) {
       fail({
-        scope, prop: verb,
+        scope, prop,
         message: `reaches '${target.node.path}' in namespace ${ns(to)} from namespace ${ns(from)} without a cross-namespace allowance`,
         value: target.node.path, allowed: 'a target in the same namespace, or the option { allowCrossNamespace: true }',
-        fix: `pass { allowCrossNamespace: true } to ${verb} if this traffic is intended`,
+        fix: `${allowCross} if this traffic is intended`,
       });
     }
     if (from === undefined || to === undefined) {
       fail({
-        scope, prop: verb,
+        scope, prop,
         message: `crosses namespaces but the ${from === undefined ? 'client' : 'target'}'s chart has no namespace, so no policy can name it`,
         value: { client: from ?? null, target: to ?? null }, allowed: 'charts with explicit namespaces on both sides',
         fix: "set 'namespace' on both TimonelCharts",
@@ -409,11 +429,11 @@ function checkPair(client: IConnectionClient, target: IConnectable, options: All
 }
 
 // A dependency cycle would only surface at synth as cdk8s's "Dependency cycle detected".
-function checkNoCycle(client: IConnectionClient, target: IConnectable): void {
+function checkNoCycle(client: IConnectionClient, target: IConnectable, prop: string): void {
   const fixText = `keep the existing connectTo and open this direction with '${target.node.id}.allowFrom(${client.node.id})', adding env with addEnv`;
   if (reaches(target, client, (c) => c.node.dependencies)) {
     fail({
-      scope: client, prop: 'connectTo', message: `would make a dependency cycle: '${target.node.path}' already depends on '${client.node.path}'`,
+      scope: client, prop, message: `would make a dependency cycle: '${target.node.path}' already depends on '${client.node.path}'`,
       value: target.node.path, allowed: 'connections without cycles (the target is applied first)', fix: fixText,
     });
   }
@@ -421,7 +441,7 @@ function checkNoCycle(client: IConnectionClient, target: IConnectable): void {
   const to = Chart.of(target);
   if (from !== to && reaches(to, from, (c) => [...c.node.dependencies, ...(CHART_EDGES.get(c) ?? [])])) {
     fail({
-      scope: client, prop: 'connectTo', message: `would make a cycle between charts: chart '${to.node.path}' already depends on chart '${from.node.path}'`,
+      scope: client, prop, message: `would make a cycle between charts: chart '${to.node.path}' already depends on chart '${from.node.path}'`,
       value: target.node.path, allowed: 'charts that depend on each other in one direction only', fix: fixText,
     });
   }
@@ -440,51 +460,15 @@ function reaches(from: IConstruct, to: IConstruct, next: (c: IConstruct) => read
   return false;
 }
 
-const ENV_FORMS: readonly ConnectionEnvForm[] = ['host-port', 'addr', 'url', 'none'];
-const FORM_ROLES: Record<Exclude<ConnectionEnvForm, 'none'>, ReadonlyArray<keyof ConnectionEnvNames>> = {
-  'host-port': ['host', 'port'],
-  'addr': ['addr'],
-  'url': ['url'],
-};
-
-function connectionEnv(client: IConnectionClient, target: IConnectable, o: ConnectOptions) {
+// The options were checked (CONNECT_OPTIONS); what is checked here depends on the target. `at`
+// is where the options are, as the user wrote them.
+function connectionEnv(client: IConnectionClient, target: IConnectable, o: ConnectOptions, at: string) {
   const e = target.endpoint;
   const prefix = o.envPrefix ?? e.envPrefix;
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(prefix)) {
-    fail({
-      scope: client, prop: 'connectTo.envPrefix', message: 'is not a valid env var prefix', value: prefix,
-      allowed: "letters, digits and '_', not starting with a digit, e.g. 'DB' or 'ORDERS_DB'",
-    });
-  }
-  const forms = envForms(client, o);
+  const forms = envFormsOf(o);
   const names: Partial<Record<keyof ConnectionEnvNames, string>> = {};
   const vars: EnvMap = {};
-  if (forms.includes('none')) {
-    if (o.env !== undefined || o.url !== undefined) {
-      fail({ scope: client, prop: 'connectTo.envForm', message: "is 'none', so 'env' and 'url' would be ignored", value: 'none', fix: "remove 'env' and 'url', or choose a form" });
-    }
-    return { names, vars };
-  }
-  const used = new Set<keyof ConnectionEnvNames>(['username', 'password', 'database']);
-  for (const f of forms) for (const r of FORM_ROLES[f as Exclude<ConnectionEnvForm, 'none'>]) used.add(r);
-  for (const role of Object.keys(o.env ?? {}) as Array<keyof ConnectionEnvNames>) {
-    if (!used.has(role)) {
-      const form = (Object.keys(FORM_ROLES) as Array<keyof typeof FORM_ROLES>).find((f) => FORM_ROLES[f].includes(role));
-      fail({
-        scope: client, prop: `connectTo.env.${role}`, message: `names a variable the env form${forms.length > 1 ? 's' : ''} ${forms.map((f) => `'${f}'`).join(', ')} do${forms.length > 1 ? '' : 'es'} not set`,
-        value: o.env![role], allowed: [...used].join(', '), fix: form ? `add '${form}' to envForm` : undefined,
-      });
-    }
-  }
-  // Like a name for a variable no form sets: options that would make nothing are a mistake.
-  if (o.url !== undefined && !forms.includes('url')) {
-    const written = forms.length > 1 ? `the env forms ${forms.map((f) => `'${f}'`).join(', ')} set` : `the env form '${forms[0]}' sets`;
-    fail({
-      scope: client, prop: 'connectTo.url', message: `shapes a URL variable, but ${written} none`, value: o.url,
-      allowed: "'url' options together with envForm 'url'",
-      fix: `add 'url' to envForm: envForm: [${[...forms, 'url'].map((f) => `'${f}'`).join(', ')}]`,
-    });
-  }
+  if (forms.includes('none')) return { names, vars };
   const s = DEFAULTS.connections.envSuffixes;
   const nameOf = (role: keyof ConnectionEnvNames) => o.env?.[role] ?? `${prefix}_${s[role]}`;
   const put = (role: keyof ConnectionEnvNames, value: string | EnvValue) => {
@@ -496,7 +480,7 @@ function connectionEnv(client: IConnectionClient, target: IConnectable, o: Conne
     put('port', String(e.port));
   }
   if (forms.includes('addr')) put('addr', `${e.host}:${e.port}`);
-  const creds = credentialsFor(client, target, o);
+  const creds = credentialsFor(client, target, o, at);
   if (creds) {
     for (const role of ['username', 'password', 'database'] as const) {
       const key = creds.keys[role];
@@ -505,34 +489,19 @@ function connectionEnv(client: IConnectionClient, target: IConnectable, o: Conne
   }
   if (names.database === undefined && e.database !== undefined) put('database', e.database);
   // Last: it refers to the credential variables, which Kubernetes expands only when defined before.
-  if (forms.includes('url')) put('url', connectionUrl(client, e, o.url ?? {}, names));
+  if (forms.includes('url')) put('url', connectionUrl(client, e, o.url ?? {}, names, at));
   return { names, vars };
 }
 
-function envForms(client: IConnectionClient, o: ConnectOptions): readonly ConnectionEnvForm[] {
-  const raw = o.envForm ?? DEFAULTS.connections.envForm;
-  const forms: ConnectionEnvForm[] = Array.isArray(raw) ? [...raw] : [raw as ConnectionEnvForm];
-  for (const f of forms) {
-    if (!ENV_FORMS.includes(f)) {
-      fail({ scope: client, prop: 'connectTo.envForm', message: 'is not an env form', value: f, allowed: ENV_FORMS.map((x) => `'${x}'`).join(', ') });
-    }
-  }
-  if (forms.length === 0 || (forms.includes('none') && forms.length > 1)) {
-    fail({ scope: client, prop: 'connectTo.envForm', message: "needs one or more forms, or 'none' alone", value: raw, fix: "e.g. 'addr', ['host-port', 'url'] or 'none'" });
-  }
-  return forms;
-}
-
-function connectionUrl(client: IConnectionClient, e: ConnectionEndpoint, u: ConnectionUrlOptions, names: Partial<Record<keyof ConnectionEnvNames, string>>): string {
+function connectionUrl(client: IConnectionClient, e: ConnectionEndpoint, u: ConnectionUrlOptions, names: Partial<Record<keyof ConnectionEnvNames, string>>, at: string): string {
   const scheme = u.scheme ?? e.scheme;
-  if (scheme === undefined || !/^[a-z][a-z0-9+.-]*$/.test(scheme)) {
+  if (scheme === undefined) {
     fail({
-      scope: client, prop: 'connectTo.url.scheme', ...(scheme === undefined ? { message: 'is needed: the target has no URL scheme of its own' } : { message: 'is not a URL scheme', value: scheme }),
+      scope: client, prop: `${at}.url.scheme`, message: 'is needed: the target has no URL scheme of its own',
       allowed: "a lowercase scheme such as 'http', 'postgres' or 'redis'", fix: "pass { url: { scheme: 'http' } }",
     });
   }
   const path = u.path ?? (names.database !== undefined ? `/$(${names.database})` : '');
-  if (path !== '' && !path.startsWith('/')) fail({ scope: client, prop: 'connectTo.url.path', message: "must start with '/'", value: path, fix: `use '/${path}'` });
   let userinfo = '';
   if (u.credentials ?? true) {
     const user = names.username !== undefined ? `$(${names.username})` : '';
@@ -542,12 +511,12 @@ function connectionUrl(client: IConnectionClient, e: ConnectionEndpoint, u: Conn
   return `${scheme}://${userinfo}${e.host}:${e.port}${path}`;
 }
 
-function credentialsFor(client: IConnectionClient, target: IConnectable, o: ConnectOptions): CredentialsRef | undefined {
+function credentialsFor(client: IConnectionClient, target: IConnectable, o: ConnectOptions, at: string): CredentialsRef | undefined {
   const own = target.endpoint.credentials;
   if (o.credentials) return { secretName: o.credentials.secretName, keys: o.credentials.keys ?? own?.keys ?? DEFAULTS.statefulStore.credentials.keys };
   if (own && client.namespace !== target.endpoint.namespace) {
     fail({
-      scope: client, prop: 'connectTo.credentials',
+      scope: client, prop: `${at}.credentials`,
       message: `is required across namespaces: a pod can only read Secrets of its own namespace, and '${own.secretName}' is in ${ns(target.endpoint.namespace)}`,
       allowed: `a Secret in namespace ${ns(client.namespace)} with the same keys`,
       fix: "copy the credentials into the client's namespace (e.g. an ExternalSecret) and pass { credentials: { secretName } }",

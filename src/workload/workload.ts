@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { Chart } from 'cdk8s';
 import { timonelChartOf } from '../core/chart-context';
 import {
-  AllowFromOptions, AllowFromPodsOptions, allowFrom, allowFromPods, connect, Connection, ConnectOptions, IConnectable, isPodsRefLike, PodsAllowance, PodsRef,
+  AllowFromOptions, AllowFromPodsOptions, allowFrom, allowFromPods, connect, Connection, ConnectOptions, IConnectable, isConnectable, isPodsRefLike, PodsAllowance, PodsRef,
 } from './connections';
 import { DEFAULTS } from '../core/defaults';
 import { EnvMap, validateEnvName } from '../core/env';
@@ -182,6 +182,19 @@ export abstract class Workload extends Construct {
    */
   public connectTo(target: IConnectable, options: ConnectOptions = {}): Connection {
     return connect(this, target, options);
+  }
+
+  /**
+   * Connects to each item of a construct's `connectTo` prop (a target, or `{ target, options }`),
+   * as `connectTo` does; problems are reported at the item as the user wrote it
+   * (`connectTo[0].options.containers[1]`). The props spec must have checked the items' options:
+   * they are not checked again. @internal
+   */
+  protected connectToEach(items: ReadonlyArray<IConnectable | { readonly target: IConnectable; readonly options?: ConnectOptions }> = []): Connection[] {
+    return items.map((c, i) => {
+      const [target, options] = isConnectable(c) ? [c, {}] : [c.target, c.options ?? {}];
+      return connect(this, target, options, { prop: `connectTo[${i}]`, options: `connectTo[${i}].options`, checked: true });
+    });
   }
 
   /**

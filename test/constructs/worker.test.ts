@@ -1,6 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Redis } from '../../src/constructs/presets/redis';
-import { StoreCredentials } from '../../src/constructs/stateful-store';
+import { StatefulStore, StoreCredentials } from '../../src/constructs/stateful-store';
 import { WebApp } from '../../src/constructs/web-app';
 import { Worker, WorkerProps } from '../../src/constructs/worker';
 import { TimonelError } from '../../src/core/errors';
@@ -186,10 +186,27 @@ describe('Worker connections', () => {
       /'connectTo\[0\]\.option' is not a known connection field.*\n.*'connectTo\[0\]\.other' is not a known connection field, got 'shop\/queue'/],
     ['a connection target is a name', () => 'queue',
       "[shop/orders] 'connectTo[0]' must be a StatefulStore, a WebApp or another timonel workload that serves a port, or { target, options }, but is a string, got 'queue'"],
+    // Checked when connecting (they depend on the pod or the target), at the path the user wrote.
+    ['a connection names a container the pod lacks', (queue) => ({ target: queue, options: { containers: ['main', 'migrate'] } }),
+      "[shop/orders] 'connectTo[0].options.containers[1]' names no container of the pod, got 'migrate'. Allowed: 'main', 'all', or a list of 'main'. Fix: add the container as a sidecar or init container first, or fix the name"],
+    ['a connection asks for a URL of a store without a scheme', (_queue, chart) => ({ target: new StatefulStore(chart, 'docs', { image: 'mongo:7.0.12', port: 27017 }), options: { envForm: 'url' } }),
+      "[shop/orders] 'connectTo[0].options.url.scheme' is needed: the target has no URL scheme of its own"],
+    ['a connection options combine envForm none with env', (queue) => ({ target: queue, options: { envForm: 'none', env: { host: 'Q' } } }),
+      "[shop/orders] 'connectTo[0].options.envForm' is 'none', so 'env' and 'url' would be ignored, got 'none'. Fix: remove 'env' and 'url', or choose a form"],
   ])('fails when %s, naming it inside the item', (_what, item, message) => {
     const chart = newChart('shop', { namespace: 'shop' });
     const queue = new Redis(chart, 'queue', { credentials: StoreCredentials.fromSecret('queue-auth') });
     expect(() => new Worker(chart, 'orders', { image: IMAGE, connectTo: [item(queue, chart) as any] })).toThrow(message);
+  });
+
+  test('fails when a connection crosses namespaces without the option, naming the item and its options', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const other = newChart('other', { namespace: 'other' });
+    const api = new WebApp(other, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+    expect(() => new Worker(chart, 'orders', { image: IMAGE, connectTo: [{ target: api, options: { envPrefix: 'API' } }] })).toThrow(
+      "[shop/orders] 'connectTo[0]' reaches 'other/api' in namespace 'other' from namespace 'shop' without a cross-namespace allowance, got 'other/api'. "
+      + "Allowed: a target in the same namespace, or the option { allowCrossNamespace: true }. Fix: add allowCrossNamespace: true to 'connectTo[0].options' if this traffic is intended",
+    );
   });
 
   test('fails when something tries to allow traffic to a worker: it serves no port', () => {
