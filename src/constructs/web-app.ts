@@ -9,7 +9,7 @@ import { validateWholeNumber } from '../core/numbers';
 import { findPort, PortSpec } from '../core/ports';
 import { Probe } from '../core/probes';
 import { Policy } from '../policies';
-import { childPath, checkProps, joinPath, propsIssues } from '../core/validation';
+import { childPath, checkProps, joinPath, markChecked, propsIssues } from '../core/validation';
 import { ConnectionEndpoint, envPrefixFromId } from '../workload/connections';
 import { DrainOptions, resolveDrain } from '../workload/drain';
 import { addIngress, IngressHostRule, IngressTlsOptions } from '../workload/ingress';
@@ -248,7 +248,7 @@ export class WebApp extends ServedWorkload {
 
   constructor(scope: Construct, id: string, props: WebAppProps) {
     const d = DEFAULTS.webApp;
-    props = checkProps(WEB_APP_PROPS, props, childPath(scope, id));
+    props = markChecked(checkProps(WEB_APP_PROPS, props, childPath(scope, id)));
     super(scope, id, props, {}, {
       portName: { value: props.portName ?? d.portName, prop: 'portName' },
       port: { value: props.port ?? d.port, prop: 'port' },
@@ -276,6 +276,7 @@ export class WebApp extends ServedWorkload {
     const rollout = deploymentRollout(this, props.rollout);
 
     const container: MainContainerExtras = {
+      portsProp: 'extraPorts',
       ports: this.ports,
       probePort: portName,
       defaultProbes: probes,

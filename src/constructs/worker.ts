@@ -11,7 +11,7 @@ import {
   resolveAutoscaling,
 } from '../workload/scaling';
 import { Workload, WorkloadProps } from '../workload/workload';
-import { childPath, checkProps } from '../core/validation';
+import { childPath, checkProps, markChecked } from '../core/validation';
 import { WORKER_PROPS } from './props/worker';
 
 /** A connection given in Worker props, with options. */
@@ -71,7 +71,7 @@ export class Worker extends Workload {
   public readonly minReplicas: number;
 
   constructor(scope: Construct, id: string, props: WorkerProps) {
-    super(scope, id, checkProps(WORKER_PROPS, props, childPath(scope, id)));
+    super(scope, id, markChecked(checkProps(WORKER_PROPS, props, childPath(scope, id))));
     const replicas = validateWholeNumber(props.replicas ?? DEFAULTS.worker.replicas, { scope: this, prop: 'replicas' });
     const autoscaling = props.autoscaling ? resolveAutoscaling(this, props.autoscaling) : undefined;
     this.minReplicas = autoscaling ? autoscaling.minReplicas : replicas;

@@ -154,9 +154,16 @@ export class Probe {
   /**
    * Renders the probe. `defaultPort` fills a missing port; `base` supplies timing defaults
    * (the probe's own timing wins); `ports` (the container's) turn a port name into the number
-   * where Kubernetes needs one (gRPC) and check that a named port exists.
+   * where Kubernetes needs one (gRPC) and check that a named port exists. With `declareIn` (where
+   * the container's ports are declared, e.g. 'extraPorts'), a port number must be one of `ports`
+   * too, when there are any: a probe on a port the container does not declare is almost always a
+   * typo (`9999` for `8080`). Without it (a pod on the host's network, where declaring a port opens
+   * it on the node) numbers are not checked.
    */
-  public render(scope: IConstruct, prop: string, defaultPort: number | string | undefined, base: ProbeTiming = {}, ports?: ReadonlyArray<{ readonly name?: string; readonly port: number }>): k8s.Probe {
+  public render(
+    scope: IConstruct, prop: string, defaultPort: number | string | undefined, base: ProbeTiming = {},
+    ports?: ReadonlyArray<{ readonly name?: string; readonly port: number }>, declareIn?: string,
+  ): k8s.Probe {
     const t = { ...baseTiming(), ...strip(base), ...strip(this.timing) };
     for (const [k, v] of Object.entries(t)) {
       validateWholeNumber(v, { scope, prop: `${prop}.${k}`, min: k === 'initialDelaySeconds' ? 0 : 1 });
@@ -171,6 +178,14 @@ export class Probe {
           scope, prop: `${prop}.port`, message: 'names no port of the container', value: resolved,
           allowed: known ? `a port number, or one of ${known}` : 'a port number (the container has no named ports)',
           fix: known ? `use one of the names, or the number: { port: ${ports[0].port} }` : 'pass the port number: { port: 8080 }',
+        });
+      }
+      if (typeof resolved === 'number' && p !== undefined && declareIn !== undefined && ports?.length && !ports.some((x) => x.port === resolved)) {
+        const named = ports.find((x) => x.name);
+        fail({
+          scope, prop: `${prop}.port`, message: "is not one of the container's declared ports", value: resolved,
+          allowed: `one of the container's ports: ${ports.map((x) => (x.name ? `'${x.name}' (${x.port})` : String(x.port))).join(', ')}`,
+          fix: `use one of them, e.g. { port: ${ports[0].port} }${named ? ` or { port: '${named.name}' }` : ''}, or declare the port in '${declareIn}': { name: 'health', port: ${resolved} }`,
         });
       }
       return resolved;

@@ -361,11 +361,9 @@ export function checkProbeKinds(c: { readonly liveness?: Probe | false; readonly
 }
 
 /**
- * A probe's port must be one of the container's ports: a name it has, and (where the user can
- * declare ports, `declareIn`) a number it declares. A probe on a port the container does not
- * declare is almost always a typo (`9999` for `8080`). Numbers are not checked when the container
- * declares no ports (the probe's number is then the only declaration), nor without `declareIn`:
- * a pod on the host's network (NodeAgent `hostNetwork`), where declaring a port opens it on the node.
+ * A probe's port name must be one of the container's ports (`declareIn`: where a port can be
+ * declared, named in the fix). Port numbers are checked when the pod is rendered (`Probe.render`),
+ * for every workload, custom ones included, since only then are all the container's ports known.
  */
 export function checkProbePorts(
   c: { readonly liveness?: Probe | false; readonly readiness?: Probe | false; readonly startup?: Probe | false },
@@ -373,7 +371,6 @@ export function checkProbePorts(
   issue: (prop: string, p: Problem & { value?: unknown }) => void,
   declareIn?: string,
 ): void {
-  const listed = ports.map((x) => `'${x.name}' (${x.port})`).join(', ');
   for (const kind of ['liveness', 'readiness', 'startup'] as const) {
     const p = c[kind];
     const port = p ? p.port : undefined;
@@ -384,13 +381,6 @@ export function checkProbePorts(
         fix: ports.length
           ? `use one of the names, e.g. { port: '${ports[0].name}' }${declareIn ? `, or declare a port named '${port}' in '${declareIn}'` : ''}`
           : 'pass the port number, e.g. { port: 8080 }',
-      });
-    }
-    if (typeof port === 'number' && declareIn !== undefined && ports.length && !ports.some((x) => x.port === port)) {
-      issue(`${kind}.port`, {
-        message: "is not one of the container's declared ports", value: port,
-        allowed: `one of the container's ports: ${listed}`,
-        fix: `use one of them, e.g. { port: ${ports[0].port} } or { port: '${ports[0].name}' }, or declare the port in '${declareIn}': { name: 'health', port: ${port} }`,
       });
     }
   }

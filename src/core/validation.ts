@@ -479,6 +479,8 @@ export interface ObjectOptions<T> {
    * it does not apply and what to do instead of the generic 'remove it'.
    */
   readonly refused?: Readonly<Record<string, { readonly why: string; readonly fix: string }>>;
+  /** The fix for an unknown key that is close to no field. @default 'remove it' */
+  readonly unknownFix?: (key: string) => string;
 }
 
 /** Keys of F that T does not have must not be there (a spread cannot smuggle in a stale key). */
@@ -525,7 +527,7 @@ function objectSpec<T>(specs: Record<string, AnySpec<unknown>>, opts: ObjectOpti
         ctx.report(keyPath(path, k), x, {
           message: `is not a known ${what}`,
           allowed: names.length <= 12 ? names.map((n) => `'${n}'`).join(', ') : undefined,
-          fix: home ? `it belongs inside '${home}': write ${home}: { ${k}: … }` : near ? `did you mean '${near}'?` : `remove it`,
+          fix: home ? `it belongs inside '${home}': write ${home}: { ${k}: … }` : near ? `did you mean '${near}'?` : opts.unknownFix?.(k) ?? 'remove it',
         });
       }
       for (const [k, spec] of Object.entries(specs)) {

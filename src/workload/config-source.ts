@@ -13,6 +13,14 @@ const DIRECTORY_ARGS = v.object<{ dirPath: string }>()({
   dirPath: v.required(v.string({ nonEmpty: true, allowed: "a directory path, e.g. path.join(__dirname, 'config')" })),
 });
 
+/** How `config` data reaches the container. */
+export enum ConfigExposure {
+  /** Every key becomes an environment variable (keys must be valid variable names). */
+  ENV = 'env',
+  /** Every key becomes a file under `configMountPath`. */
+  FILES = 'files',
+}
+
 /** Where a ConfigMap entry comes from, when not a literal in `config`. Read when the construct is created. */
 export abstract class ConfigSource {
   /**

@@ -192,6 +192,12 @@ export interface PodSpecOptions {
 /** What the builder needs to render the main container's runtime bits. */
 export interface MainContainerExtras {
   readonly ports?: readonly PortSpec[];
+  /**
+   * Where the main container's ports are declared, as the user writes them (e.g. 'extraPorts'),
+   * for the fix of a probe on a port number that is not among `ports`.
+   * @default 'main.ports' (this option, for a construct of your own)
+   */
+  readonly portsProp?: string;
   /** Port used by probes that name none. */
   readonly probePort?: number | string;
   /** Default probes (when the user set none). */
@@ -432,7 +438,7 @@ export class PodBuilder {
    * containers now, so bad input fails where the construct is created.
    */
   public lazySpec(opts: PodSpecOptions): k8s.PodSpec {
-    this.validate(opts.main);
+    this.renderContainers(opts.main, opts.hostNetwork);
     return Lazy.any({ produce: () => this.spec(opts) });
   }
 
@@ -458,7 +464,7 @@ export class PodBuilder {
   private spec(opts: PodSpecOptions): k8s.PodSpec {
     const p = this.pod;
     const sec = this.securityValues();
-    const { main, sidecars, inits } = this.renderContainers(opts.main);
+    const { main, sidecars, inits } = this.renderContainers(opts.main, opts.hostNetwork);
     return {
       serviceAccountName: opts.serviceAccountName,
       automountServiceAccountToken: this.mountToken,
@@ -494,13 +500,15 @@ export class PodBuilder {
    * ports, probes, resources, mounts, unique names), so that bad input fails where the construct
    * is created instead of at synth. Renders no pod.
    */
-  public validate(main: MainContainerExtras): void {
-    this.renderContainers(main);
+  public validate(main: MainContainerExtras, hostNetwork = false): void {
+    this.renderContainers(main, hostNetwork);
   }
 
-  private renderContainers(extras: MainContainerExtras): { main: k8s.Container; sidecars: k8s.Container[]; inits: k8s.Container[] } {
-    const main = this.renderContainer({ ...this.main, name: this.main.name ?? MAIN }, '', extras, true);
-    const sidecars = (this.pod.sidecars ?? []).map((c, i) => this.renderContainer(c, `sidecars[${i}]`, {}));
+  // On the host's network a probe may use a port the container does not declare (declaring it would open it on the node).
+  private renderContainers(extras: MainContainerExtras, hostNetwork = false): { main: k8s.Container; sidecars: k8s.Container[]; inits: k8s.Container[] } {
+    const declared = (at: string) => (hostNetwork ? undefined : at);
+    const main = this.renderContainer({ ...this.main, name: this.main.name ?? MAIN }, '', extras, true, declared(extras.portsProp ?? 'main.ports'));
+    const sidecars = (this.pod.sidecars ?? []).map((c, i) => this.renderContainer(c, `sidecars[${i}]`, {}, false, declared(`sidecars[${i}].ports`)));
     const inits = (this.pod.initContainers ?? []).map((c, i) => this.renderContainer(c, `initContainers[${i}]`, {}));
     this.checkUniqueContainerNames([main, ...sidecars, ...inits]);
     this.checkMountsHaveVolumes([main, ...sidecars, ...inits]);
@@ -579,7 +587,7 @@ export class PodBuilder {
     }
   }
 
-  private renderContainer(c: ContainerProps, prefix: string, extras: MainContainerExtras, isMain = false): k8s.Container {
+  private renderContainer(c: ContainerProps, prefix: string, extras: MainContainerExtras, isMain = false, declareIn?: string): k8s.Container {
     const p = (name: string) => (prefix ? `${prefix}.${name}` : name);
     if (!isMain && !c.name) fail({ scope: this.scope, prop: p('name'), message: 'is required for sidecars and init containers' });
     const ref = isMain ? this.imageRef : validateImage(c.image, { scope: this.scope, prop: p('image'), allowUnpinned: c.allowUnpinnedImage });
@@ -605,7 +613,7 @@ export class PodBuilder {
     const probe = (kind: 'liveness' | 'readiness' | 'startup'): k8s.Probe | undefined => {
       const own = c[kind];
       const pr = own === false ? undefined : own ?? extras.defaultProbes?.[kind];
-      return pr?.render(this.scope, p(kind), probePort, extras.probeTiming?.[kind], ports);
+      return pr?.render(this.scope, p(kind), probePort, extras.probeTiming?.[kind], ports, declareIn);
     };
     // A 'sleep-action' drain has no handler here: `SleepActionDeployment` adds it.
     const preStop = extras.drain && preStopHandler(extras.drain);

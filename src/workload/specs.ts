@@ -6,10 +6,10 @@ import {
   absolutePath, annotationMap, checkProbeKinds, intOrPercent, parseIntOrPercent, checkProbePorts, checkUniquePorts, cpuQuantity, envMap, imageRef, labelMap, labelValue,
   containerPortSpec, nameSpec, probe, quantity,
 } from '../core/specs';
-import { Fields, Reporter, Spec, typeName, v } from '../core/validation';
-import { ConfigSource } from './config-source';
+import { AnySpec, Fields, Reporter, Spec, typeName, v } from '../core/validation';
+import { ConfigExposure, ConfigSource } from './config-source';
 import { GrantOptions, PermissionRule, RBAC_VERBS } from './rbac';
-import { ConfigExposure, WorkloadProps } from './workload';
+import type { WorkloadProps } from './workload';
 import { CONNECTABLE_ALLOWED, ConnectOptions, IConnectable, isConnectable, notConnectable } from './connections';
 import { CONNECT_OPTIONS } from './connection-specs';
 import { AutoscalingOptions, DeploymentRolloutOptions } from './scaling';
@@ -55,7 +55,7 @@ export const DRAIN: Spec<DrainOptions | false> = v.union(
 
 /** The fields of a container, as the main container (WorkloadProps) and sidecars share them. */
 export const CONTAINER_FIELDS = {
-  image: v.required(imageRef),
+  image: v.required(imageRef, { message: 'is required', fix: "give the container's image, pinned: e.g. image: 'ghcr.io/acme/app:1.2.3'" }),
   allowUnpinnedImage: v.boolean(),
   command: v.array(v.string()),
   args: v.array(v.string()),
@@ -74,10 +74,11 @@ export const CONTAINER_FIELDS = {
 type DeclaredPort = { readonly name: string; readonly port: number };
 
 /**
- * Image pinning, probe thresholds and probe ports of one container (`ports`: its ports; `declareIn`:
- * the prop a port is declared in, which turns on the check of probe port numbers: see checkProbePorts).
+ * Image pinning, probe thresholds and probe port names of one container (`ports`: its ports, or
+ * undefined when they are only known when the pod is rendered; `declareIn`: the prop a port is
+ * declared in, named in the fix). Probe port numbers are checked when the pod is rendered.
  */
-export function checkContainer(c: ContainerProps, ports: readonly DeclaredPort[], r: Pick<Reporter, 'issue'>, prefix = '', declareIn?: string): void {
+export function checkContainer(c: ContainerProps, ports: readonly DeclaredPort[] | undefined, r: Pick<Reporter, 'issue'>, prefix = '', declareIn?: string): void {
   const at = (p: string) => (prefix ? `${prefix}.${p}` : p);
   try {
     validateImage(c.image, { allowUnpinned: c.allowUnpinnedImage });
@@ -85,7 +86,7 @@ export function checkContainer(c: ContainerProps, ports: readonly DeclaredPort[]
     r.issue(at('image'), { message: e.detail, value: c.image, allowed: e.allowed, fix: e.fix });
   }
   checkProbeKinds(c, (p, x) => r.issue(at(p), x));
-  checkProbePorts(c, ports, (p, x) => r.issue(at(p), x), declareIn);
+  if (ports) checkProbePorts(c, ports, (p, x) => r.issue(at(p), x), declareIn);
 }
 
 const sidecar = v.object<ContainerProps>()({
@@ -97,7 +98,7 @@ const sidecar = v.object<ContainerProps>()({
   check: (c, r) => {
     if (c.name === undefined) r.issue('name', { message: 'is required for sidecars and init containers', allowed: dnsLabel.allowed });
     checkUniquePorts(c.ports ?? [], (i) => `ports[${i}]`, r.issue);
-    // Probe port numbers are checked with the pod (checkWorkload), which knows about hostNetwork.
+    // Probe port numbers are checked when the pod is rendered, which knows about hostNetwork.
     checkContainer(c, c.ports ?? [], r);
   },
 });
@@ -313,25 +314,26 @@ export const WORKLOAD_FIELDS: Fields<WorkloadProps> = {
 
 /** How a construct's ports are declared, for the probe port checks of `checkWorkload`. */
 export interface WorkloadPortsOptions {
-  /** The prop the main container's ports are declared in ('extraPorts', 'ports'). @default - none: probe port numbers of the main container are not checked */
+  /** The prop the main container's ports are declared in ('extraPorts', 'ports'), named in the fix of a probe on a port name it lacks. @default - none */
   readonly mainPortsProp?: string;
-  /** The pod is on the host's network: declaring a port would open it on the node, so probe port numbers are not checked. @default false */
+  /** The pod is on the host's network: a sidecar's probe may use a port it does not declare (declaring it would open it on the node). @default false */
   readonly hostNetwork?: boolean;
 }
 
 /**
  * The rules of WorkloadProps across fields: the main container (image pinned, probes), init
  * containers without probes, unique container and volume names. `mainPorts` are the main
- * container's ports.
+ * container's ports; undefined for a construct of your own, whose ports come with the pod
+ * (`podTemplate({ main: { ports } })`), so its probes' ports are checked when the pod is rendered.
  */
 export function checkWorkload(
-  p: WorkloadProps, mainPorts: readonly DeclaredPort[], r: Reporter, mountPaths: ReadonlyMap<string, string> = new Map(), ports: WorkloadPortsOptions = {},
+  p: WorkloadProps, mainPorts: readonly DeclaredPort[] | undefined, r: Reporter, mountPaths: ReadonlyMap<string, string> = new Map(), ports: WorkloadPortsOptions = {},
 ): void {
   checkContainer(p, mainPorts, r, '', ports.hostNetwork ? undefined : ports.mainPortsProp);
   if (!ports.hostNetwork) {
     (p.sidecars ?? []).forEach((c, i) => checkProbePorts(c, c.ports ?? [], (q, x) => r.issue(`sidecars[${i}].${q}`, x), `sidecars[${i}].ports`));
   }
-  const mainPortNames = mainPorts.map((x) => x.name);
+  const mainPortNames = (mainPorts ?? []).map((x) => x.name);
   const paths = new Map<string, string>([[DEFAULTS.security.tmpPath, 'the /tmp volume'], ...mountPaths]);
   if (p.configAs === ConfigExposure.FILES) {
     const path = p.configMountPath ?? DEFAULTS.webApp.configMountPath;
@@ -380,6 +382,24 @@ export function checkWorkload(
     if (volumes.has(x.name)) r.issue(`volumes[${i}].name`, { message: 'is used by two volumes', value: x.name, allowed: `a name other than ${[...volumes].map((n) => `'${n}'`).join(', ')}` });
     volumes.add(x.name);
   });
+}
+
+/** A prop a construct of your own adds to WorkloadProps (`ownProps`): passed by, its own to check. */
+const OWN_PROP = v.custom<unknown>('a prop of the construct', () => undefined, () => []);
+
+/**
+ * The props spec of a construct of your own (`className`, extending Workload): WorkloadProps, and
+ * the keys it declares in `ownProps`, passed by unchecked; any other key is refused (with a
+ * did-you-mean among both), with how to declare it when it is the construct's.
+ */
+export function customWorkloadProps(ownProps: readonly string[], className: string): Spec<WorkloadProps> {
+  const fields: Record<string, AnySpec<unknown>> = { ...WORKLOAD_FIELDS };
+  for (const k of ownProps) if (!(k in fields)) fields[k] = OWN_PROP;
+  return v.object<Record<string, unknown>>()(fields as never, {
+    check: (p, r) => checkWorkload(p as unknown as WorkloadProps, undefined, r),
+    refused: WORKLOAD_REFUSED,
+    unknownFix: (k) => `remove it; or, if ${className} takes it, declare it where ${className} calls the Workload constructor: super(scope, id, props, { ownProps: ['${k}'] })`,
+  }) as Spec<unknown> as Spec<WorkloadProps>;
 }
 
 export { CONNECT_OPTIONS, CREDENTIAL_KEYS } from './connection-specs';

@@ -11,23 +11,18 @@ import { DEFAULTS } from '../core/defaults';
 import { EnvMap, validateEnvName } from '../core/env';
 import { fail } from '../core/errors';
 import { envMap } from '../core/specs';
-import { checkNewChild, checkProps, childPath, v } from '../core/validation';
+import { checkNewChild, checkProps, childPath, isChecked, v } from '../core/validation';
 import { isValidLabelValue, LabelInputs, selectorLabels, standardLabels, versionFromImage } from '../core/labels';
 import { deriveName, explicitName, NameRule, shortenName } from '../core/names';
 import { AllowEgressOptions, EgressTarget, NetworkAccess } from './network';
-import { ConfigSource } from './config-source';
+import { ConfigExposure, ConfigSource } from './config-source';
+import { customWorkloadProps } from './specs';
+
+export { ConfigExposure } from './config-source';
 import { ContainerProps, MainContainerExtras, PodBuilder, PodProps, PodSpecOptions } from './pod';
 import { spreadConstraints } from './scaling';
 import { SleepActionDeployment } from './drain';
 import { BindClusterRoleOptions, GrantOptions, Permissions } from './rbac';
-
-/** How `config` data reaches the container. */
-export enum ConfigExposure {
-  /** Every key becomes an environment variable (keys must be valid variable names). */
-  ENV = 'env',
-  /** Every key becomes a file under `configMountPath`. */
-  FILES = 'files',
-}
 
 /** Props every workload construct shares: the main container, its pod, names and config. */
 export interface WorkloadProps extends Omit<ContainerProps, 'name' | 'ports'>, PodProps {
@@ -69,12 +64,20 @@ export interface WorkloadProps extends Omit<ContainerProps, 'name' | 'ports'>, P
 // addEnv's variables, checked as the `env` prop is and reported as `addEnv.<NAME>`.
 const ADD_ENV_ARGS = v.object<{ addEnv: EnvMap }>()({ addEnv: v.required(envMap) });
 
-/** How a subclass wants its name checked. */
+/** How a subclass wants its name and props checked. */
 export interface WorkloadNaming {
   /** @default NameRule.DNS_1035_LABEL (the name is also a Service name) */
   readonly rule?: NameRule;
   /** @default 63 */
   readonly maxLength?: number;
+  /**
+   * The props a construct of your own adds to WorkloadProps and passes on with them, e.g.
+   * `['replicas']`. The base checks every WorkloadProps prop (as WebApp checks its props) and
+   * refuses any other key with a did-you-mean, so a typo such as `livenes` fails where the
+   * construct is created; the keys listed here are passed by unchecked: they are yours to check.
+   * @default - none: every key that is not a WorkloadProps prop is refused
+   */
+  readonly ownProps?: readonly string[];
 }
 
 /**
@@ -101,7 +104,7 @@ export abstract class Workload extends Construct {
   private readonly rbac: Permissions;
 
   protected constructor(scope: Construct, id: string, props: WorkloadProps, naming: WorkloadNaming = {}) {
-    super(scope, checkWorkloadArgs(scope, id, props));
+    super(scope, checkWorkloadArgs(scope, id, props, naming.ownProps ?? [], new.target.name));
     const { chart, context } = timonelChartOf(this);
     this.chart = chart;
     const rule = naming.rule ?? NameRule.DNS_1035_LABEL;
@@ -359,10 +362,11 @@ function sortKeys<T extends Record<string, any>>(o: T): T {
 }
 
 /**
- * The scope and id a workload is created with, and that its props are an object (a custom
- * workload passes its props on unchecked; timonel's own constructs check theirs first). Returns `id`.
+ * The scope and id a workload is created with, and its props: timonel's own constructs checked
+ * (and marked) theirs against their spec; a construct of your own (`className`) has its
+ * WorkloadProps checked here, and every key besides them and its `ownProps` refused. Returns `id`.
  */
-function checkWorkloadArgs(scope: Construct, id: string, props: unknown): string {
+function checkWorkloadArgs(scope: Construct, id: string, props: unknown, ownProps: readonly string[], className: string): string {
   checkNewChild(scope, id);
   // Before the constructs library adds it to the tree: a workload belongs in a chart.
   if (!scope.node.scopes.some((s) => Chart.isChart(s))) {
@@ -377,5 +381,6 @@ function checkWorkloadArgs(scope: Construct, id: string, props: unknown): string
       fix: "pass its props, e.g. { image: 'ghcr.io/acme/app:1.0.0' }",
     });
   }
+  if (!isChecked(props)) checkProps(customWorkloadProps(ownProps, className), props, childPath(scope, id));
   return id;
 }

@@ -451,6 +451,13 @@ describe('WebApp bad input', () => {
     expect(build({ readiness: Probe.grpc({ port: 8080 }) })).not.toThrow();
   });
 
+  test('fails when a sidecar probe uses a port number the sidecar does not declare', () => {
+    expect(build({ sidecars: [{ name: 'envoy', image: IMAGE, ports: [{ name: 'admin', port: 9901 }], readiness: Probe.http('/ready', { port: 9902 }) }] })).toThrow(
+      "[shop/web] 'sidecars[0].readiness.port' is not one of the container's declared ports, got 9902. Allowed: one of the container's ports: 'admin' (9901). "
+      + "Fix: use one of them, e.g. { port: 9901 } or { port: 'admin' }, or declare the port in 'sidecars[0].ports': { name: 'health', port: 9902 }",
+    );
+  });
+
   test('fails when an id yields an invalid name', () => {
     expect(() => new WebApp(newChart('shop'), 'Bad_Name', { image: IMAGE })).toThrow(
       /\[shop\/Bad_Name\] 'id' is not a valid DNS-1035 label, got 'shop-bad_name'/,

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { TimonelChart } from '../../src/app/chart';
 import { TimonelError } from '../../src/core/errors';
 import { NameRule, shortenName } from '../../src/core/names';
+import { Probe } from '../../src/core/probes';
 import { canonicalJson, checksum, ConfigExposure, Workload, WorkloadNaming, WorkloadProps } from '../../src/workload/workload';
 import { newChart, one, synth } from '../support/util';
 
@@ -314,12 +315,59 @@ describe('Workload pod', () => {
   });
 
   test('fails when a custom workload is given an image that is not a string', () => {
-    expect(() => workload({ image: 123 as any })).toThrow(/^\[shop\/web\] 'image' must be a string, but is a number, got 123\..*Fix: write the image reference as a string/);
+    expect(() => workload({ image: 123 as any })).toThrow(/^\[shop\/web\] 'image' must be a string, but is a number, got 123\..*Fix: write a string such as 'nginx:1\.27\.2'/);
   });
 
   test('fails when a custom workload gets env values that are not strings (EnvList checks every caller)', () => {
-    expect(() => workload({ env: { PORT: 8080 as any } })).toThrow(/^\[shop\/web\] 'env\.PORT' must be a string or an EnvValue, but is a number, got 8080.*Fix: write it as a string: '8080'/);
-    expect(() => workload({ env: 'A=1' as any })).toThrow(/^\[shop\/web\] 'env' needs an object of variables, got 'A=1'/);
+    expect(() => workload({ env: { PORT: 8080 as any } })).toThrow(/^\[shop\/web\] 'env\.PORT' must be a string, or EnvValue\.fromSecret\(\.\.\.\), fromConfigMap\(\.\.\.\) or fromField\(\.\.\.\), but is a number, got 8080.*Fix: write it as a string: '8080'/);
+    expect(() => workload({ env: 'A=1' as any })).toThrow(/^\[shop\/web\] 'env' must be an object of keys and values, but is a string, got 'A=1'/);
+  });
+});
+
+/** A construct of one's own with a port and a prop of its own, passed on with the WorkloadProps. */
+class Poller extends Workload {
+  constructor(scope: Construct, id: string, props: WorkloadProps & { readonly replicas?: number }, ownProps: readonly string[] = ['replicas']) {
+    super(scope, id, props, { ownProps });
+    new k8s.KubeDeployment(this, 'Resource', {
+      metadata: this.metadata(),
+      spec: {
+        replicas: props.replicas ?? 1,
+        selector: { matchLabels: this.selectorLabels },
+        template: this.podTemplate({ main: { ports: [{ name: 'http', port: 8080 }] } }),
+      },
+    });
+  }
+}
+
+describe('Workload props of a construct of your own', () => {
+  test('fails when a probe uses a port number the container does not declare, as on a WebApp', () => {
+    expect(() => new Poller(newChart('shop'), 'poller', { image: IMAGE, readiness: Probe.tcp({ port: 9999 }) })).toThrow(
+      "[shop/poller] 'readiness.port' is not one of the container's declared ports, got 9999. Allowed: one of the container's ports: 'http' (8080). "
+      + "Fix: use one of them, e.g. { port: 8080 } or { port: 'http' }, or declare the port in 'main.ports': { name: 'health', port: 9999 }",
+    );
+    expect(() => new Poller(newChart('shop'), 'poller', { image: IMAGE, readiness: Probe.tcp({ port: 8080 }), liveness: Probe.http('/live', { port: 'http' }) })).not.toThrow();
+  });
+
+  test('fails when a prop is unknown, with a did-you-mean as on a WebApp', () => {
+    expect(() => new Poller(newChart('shop'), 'poller', { image: IMAGE, livenes: false } as any)).toThrow(
+      "[shop/poller] 'livenes' is not a known prop, got false. Fix: did you mean 'liveness'?",
+    );
+    expect(() => new Poller(newChart('shop'), 'poller', { image: IMAGE, replica: 2 } as any)).toThrow(/'replica' is not a known prop, got 2\. Fix: did you mean 'replicas'\?/);
+  });
+
+  test('fails when a prop of the construct is not declared in ownProps, saying how to declare it', () => {
+    expect(() => new Poller(newChart('shop'), 'poller', { image: IMAGE, replicas: 2 }, [])).toThrow(
+      "[shop/poller] 'replicas' is not a known prop, got 2. Fix: remove it; or, if Poller takes it, declare it where Poller calls the Workload constructor: super(scope, id, props, { ownProps: ['replicas'] })",
+    );
+  });
+
+  test('passes the props declared in ownProps by, and checks the WorkloadProps ones', () => {
+    const chart = newChart('shop');
+    new Poller(chart, 'poller', { image: IMAGE, replicas: 3 });
+    expect(one(synth(chart), 'Deployment').spec.replicas).toBe(3);
+    expect(() => new Poller(newChart('shop'), 'poller', { image: IMAGE, replicas: 2, configAs: 'file' as any })).toThrow(
+      /'configAs' is not one of the allowed values, got 'file'\. Allowed: 'env', 'files'\. Fix: did you mean 'files'\?/,
+    );
   });
 });
 

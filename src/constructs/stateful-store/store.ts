@@ -13,7 +13,7 @@ import { MainContainerExtras } from '../../workload/pod';
 import { addDisruptionBudget, spreadConstraints } from '../../workload/scaling';
 import { ServedWorkload } from '../../workload/served-workload';
 import { WorkloadProps } from '../../workload/workload';
-import { childPath, checkProps, isChecked } from '../../core/validation';
+import { childPath, checkProps, isChecked, markChecked } from '../../core/validation';
 import { STATEFUL_STORE_PROPS } from '../props/stateful-store';
 import { BoundCredentials, StoreCredentials } from './credentials';
 import { oneOf, resolveClaims, StorageClaimProps } from './storage';
@@ -117,7 +117,7 @@ export class StatefulStore extends ServedWorkload {
     const d = DEFAULTS.statefulStore;
     // A preset checked its own props (the user's) before deriving these.
     if (!isChecked(props)) props = checkProps(STATEFUL_STORE_PROPS, props, childPath(scope, id));
-    super(scope, id, withStoreDefaults(props), { maxLength: d.maxNameLength }, {
+    super(scope, id, markChecked(withStoreDefaults(props)), { maxLength: d.maxNameLength }, {
       portName: { value: props.portName ?? d.portName, prop: 'portName' },
       port: { value: props.port, prop: 'port' },
       servicePort: { value: props.servicePort ?? props.port, prop: 'servicePort' },
@@ -158,6 +158,7 @@ export class StatefulStore extends ServedWorkload {
 
     const spread = (props.spread ?? true) && replicas > 1;
     const main: MainContainerExtras = {
+      portsProp: 'extraPorts',
       ports: this.ports, probePort: this.portName, defaultProbes: { startup: Probe.tcp(), readiness: Probe.tcp(), liveness: Probe.tcp() }, probeTiming: d.probes,
     };
     this.pod.validate(main);
