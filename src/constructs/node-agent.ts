@@ -177,7 +177,7 @@ export class NodeAgent extends Workload {
     const maxSurge = u.maxSurge ?? d.maxSurge;
     for (const [k, x] of [['maxUnavailable', maxUnavailable], ['maxSurge', maxSurge]] as const) {
       const ok = typeof x === 'number' ? Number.isInteger(x) && x >= 0 : typeof x === 'string' && /^(100|[1-9]?[0-9])%$/.test(x);
-      if (!ok) fail({ scope: this, prop: `update.${k}`, message: 'must be a node count or a percentage', value: x, allowed: "a whole number of at least 0, or a percentage such as '10%'" });
+      if (!ok) fail({ scope: this, prop: `update.${k}`, message: 'must be a node count or a percentage', value: x, allowed: "a whole number of at least 0, or a percentage such as '10%'", fix: "write a count such as 1, or a percentage such as '10%'" });
     }
     const zero = (x: number | string) => x === 0 || x === '0%';
     if (zero(maxUnavailable) && zero(maxSurge)) {

@@ -29,6 +29,26 @@ export function parseImage(image: string): ImageReference | undefined {
   return { repository, tag, digest, pinned: !!digest || (!!tag && isVersionTag(tag)) };
 }
 
+/**
+ * How to fix a string that is no image reference: the usual slips (a scheme, spaces, an upper-case
+ * repository, a doubled ':' or '@') repaired when that gives a valid reference, else its shape.
+ */
+export function imageFix(image: string): string {
+  const trimmed = image.trim().replace(/^(?:docker|https?|oci):\/\//i, '');
+  const at = trimmed.indexOf('@');
+  const named = at >= 0 ? trimmed.slice(0, at) : trimmed;
+  const lastSlash = named.lastIndexOf('/');
+  const colon = named.indexOf(':', lastSlash + 1);
+  const repo = colon >= 0 ? named.slice(0, colon) : named;
+  const firstSlash = repo.indexOf('/');
+  // A registry host may have capitals; the repository path may not.
+  const hasRegistry = firstSlash > 0 && /[.:]|^localhost$/.test(repo.slice(0, firstSlash));
+  const fixedRepo = hasRegistry ? repo.slice(0, firstSlash + 1) + repo.slice(firstSlash + 1).toLowerCase() : repo.toLowerCase();
+  const candidate = fixedRepo + named.slice(repo.length) + (at >= 0 ? trimmed.slice(at) : '');
+  if (candidate !== image && parseImage(candidate)) return `write '${candidate}'`;
+  return "write '[registry/]repository:tag' with a lowercase repository, e.g. 'ghcr.io/acme/app:1.2.3'";
+}
+
 // Architecture names, as image tags carry them (`latest-amd64`, `nonroot-arm64`, `arm64v8-slim`):
 // their digits name a platform, not a version. Matched as whole parts of the tag.
 const ARCH = /(^|[-_.])(x86[-_]64|amd64|arm64v8|arm64|aarch64|arm32v[5-7]|armv[5-8]l?|armhf|armel|i386|i686|ppc64le|ppc64|s390x|riscv64|mips64le|mips64el|loong64)(?=$|[-_.])/gi;
@@ -73,7 +93,7 @@ export function validateImage(image: string, opts: ImageCheckOptions = {}): Imag
   const ref = parseImage(image);
   if (!ref) {
     fail({
-      scope: opts.scope, prop, message: 'is not a valid image reference', value: image, allowed,
+      scope: opts.scope, prop, message: 'is not a valid image reference', value: image, allowed, fix: imageFix(image),
     });
   }
   if (!ref.pinned && !opts.allowUnpinned) {

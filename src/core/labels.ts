@@ -71,3 +71,16 @@ export function versionFromImage(image: string): string | undefined {
   const tag = image.slice(colon + 1);
   return isValidLabelValue(tag) ? tag : undefined;
 }
+
+/**
+ * A valid label or annotation key close to `k` for a fix: its prefix lowercased with other
+ * characters made '-', its name with characters other than letters, digits, '-', '_' and '.' made
+ * '-', both trimmed and cut to their limits. Undefined when nothing valid is left.
+ */
+export function suggestLabelKey(k: string): string | undefined {
+  const slash = k.lastIndexOf('/');
+  const prefix = slash >= 0 ? k.slice(0, slash).toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/-*\.-*/g, '.').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '').slice(0, 253) : '';
+  const name = k.slice(slash + 1).replace(/[^-A-Za-z0-9_.]+/g, '-').slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+  const fixed = prefix ? `${prefix}/${name}` : name;
+  return fixed !== k && isValidLabelKey(fixed) ? fixed : undefined;
+}

@@ -1,4 +1,6 @@
 import { createHash } from 'crypto';
+import { isIP } from 'net';
+import { domainToASCII } from 'url';
 import { IConstruct } from 'constructs';
 import { DEFAULTS } from './defaults';
 import { fail } from './errors';
@@ -83,7 +85,7 @@ export function validateName(name: string, rule: NameRule, opts: NameCheckOption
       message: `must be at most ${max} characters for a ${rule}, but is ${name.length}`,
       value: name,
       allowed: r.allowed,
-      fix: 'choose a shorter id or name',
+      fix: opts.prop === 'id' || opts.prop === undefined ? `choose a shorter id or name (at most ${max} characters)` : `shorten it to ${max} characters`,
     });
   }
   if (!r.re.test(name)) {
@@ -129,8 +131,8 @@ export interface DeriveNameOptions {
 
 /**
  * The Kubernetes name for a construct: its ids from the chart down, lowercased and joined
- * with '-' (`App/shop/web` -> `shop-web`). Ids are not sanitised: an id that yields an
- * invalid name is an error. A name over the limit is shortened by `shortenName`.
+ * with '-' (`App/shop/web` -> `shop-web`). Ids are lowercased and otherwise not sanitised: an id
+ * that yields an invalid name is an error. A name over the limit is shortened by `shortenName`.
  */
 export function deriveName(scope: IConstruct, opts: DeriveNameOptions = {}): string {
   const ids = scope.node.scopes.map((s) => s.node.id).filter((id) => id !== '');
@@ -157,4 +159,23 @@ export function nameFromParts(scope: IConstruct, parts: string[], opts: DeriveNa
  */
 export function explicitName(scope: IConstruct, prop: string, name: string, rule: NameRule, maxLength?: number): string {
   return validateName(name, rule, { scope, prop, maxLength });
+}
+
+/**
+ * How to fix a string that is no host name (an Ingress host, a route's hostnames): the host of a
+ * URL, lowercased, an international name in its ASCII (punycode) form, without a trailing dot,
+ * '_' made '-' — when that gives a valid name — else what a host name looks like.
+ */
+export function hostNameFix(host: unknown): string {
+  if (typeof host !== 'string') return "write the host name as a string, e.g. 'shop.example.com'";
+  const wild = host.trim().startsWith('*.') ? '*.' : '';
+  let name = host.trim().slice(wild.length).replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/[/?#].*$/, '').replace(/:[0-9]*$/, '').replace(/\.$/, '').replace(/_/g, '-');
+  if (isIP(name) || /^\[.*\]$/.test(name)) return 'use a DNS name: a host rule matches names, not addresses (leave the host out to match every host)';
+  name = domainToASCII(name.toLowerCase()) || name.toLowerCase();
+  const bare = name.startsWith('*.') ? name.slice(2) : name;
+  if (isValidName(bare, NameRule.DNS_1123_SUBDOMAIN) && bare.includes('.') && `${wild}${name}` !== host) {
+    return `write '${wild}${name}'${/[^\x00-\x7f]/.test(host) ? ' (the ASCII form of an international name)' : ''}`;
+  }
+  if (isValidName(bare, NameRule.DNS_1123_LABEL)) return `write the full name, e.g. '${wild}${bare}.example.com'`;
+  return "write a lowercase DNS name such as 'shop.example.com' (no scheme, port or path)";
 }

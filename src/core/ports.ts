@@ -33,15 +33,28 @@ export function appProtocolOf(p: PortSpec, grpcProbed = false): string | undefin
   return (DEFAULTS.appProtocol.byPortName as Readonly<Record<string, string>>)[p.name];
 }
 
+/** The fix of a number that is no port: the port the app listens on; 70000 reads as a typo of 7000. */
+export function portNumberFix(x: unknown): string | undefined {
+  if (typeof x !== 'number' || !Number.isInteger(x) || x <= 65535) return undefined;
+  const shorter = x % 10 === 0 && x / 10 <= 65535 ? ` (${x / 10}?)` : '';
+  return `use a port from 1 to 65535${shorter}`;
+}
+
 /** Validates a port number (1–65535). */
 export function validatePortNumber(port: number, scope: IConstruct | undefined, prop: string): number {
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    fail({ scope, prop, message: 'must be a port number', value: port, allowed: 'an integer from 1 to 65535' });
+    fail({ scope, prop, message: 'must be a port number', value: port, allowed: 'an integer from 1 to 65535', fix: portNumberFix(port) ?? 'use a port from 1 to 65535' });
   }
   return port;
 }
 
 const PORT_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+/** The fix of an invalid port name: a valid one close to it, or what one looks like. */
+export function portNameFix(s: string): string {
+  const near = s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 15).replace(/-+$/, '');
+  return PORT_NAME.test(near) && /[a-z]/.test(near) && near !== s ? `write '${near}'` : "name it by what it serves, e.g. 'http', 'grpc' or 'metrics'";
+}
 
 /** Validates a port name (IANA_SVC_NAME: ≤15 chars, lowercase alphanumerics and '-', a letter, no '--'). */
 export function validatePortName(name: string, scope: IConstruct | undefined, prop: string): string {
@@ -55,7 +68,7 @@ export function validatePortName(name: string, scope: IConstruct | undefined, pr
   if (!PORT_NAME.test(name) || !/[a-z]/.test(name) || name.includes('--')) {
     fail({
       scope, prop, message: 'is not a valid port name', value: name,
-      allowed: "lowercase letters, digits and '-', with at least one letter, no '--', not starting or ending with '-'",
+      allowed: "lowercase letters, digits and '-', with at least one letter, no '--', not starting or ending with '-'", fix: portNameFix(name),
     });
   }
   return name;
@@ -74,7 +87,7 @@ export function validatePorts(ports: readonly PortSpec[], scope: IConstruct, pro
     }
     const key = `${p.port}/${p.protocol ?? 'TCP'}`;
     if (numbers.has(key)) {
-      fail({ scope, prop: `${prop}[${i}].port`, message: 'is declared twice', value: p.port, allowed: 'each container port and protocol once' });
+      fail({ scope, prop: `${prop}[${i}].port`, message: 'is declared twice', value: p.port, allowed: 'each container port and protocol once', fix: "remove the copy, or give it protocol: 'UDP' if it serves both" });
     }
     names.add(p.name);
     numbers.add(key);

@@ -1,10 +1,10 @@
 import { isIP } from 'net';
 import { EnvValue } from './env';
-import { parseImage } from './image';
-import { isValidLabelKey, isValidLabelValue } from './labels';
+import { imageFix, parseImage } from './image';
+import { isValidLabelKey, isValidLabelValue, suggestLabelKey } from './labels';
 import { isValidName, NameRule, suggestName } from './names';
 import { INT32_MAX } from './numbers';
-import { PortSpec } from './ports';
+import { PortSpec, portNameFix, portNumberFix } from './ports';
 import { Probe, ProbeTiming } from './probes';
 import { parseQuantity, QuantityKind } from './quantity';
 import { IngressControllerRef, PodsRef, TrafficDefaults } from './traffic';
@@ -22,14 +22,23 @@ export function nameSpec(rule: NameRule, maxLength?: number): Spec<string> {
     allowed,
     samples: ['db', 'web-1', 'a'],
     check: (s) => {
-      if (s.length > max) return { message: `must be at most ${max} characters for a ${rule}, but is ${s.length}`, allowed };
+      if (s.length > max) {
+        const cut = s.slice(0, max).replace(/[^a-z0-9]+$/, '');
+        return { message: `must be at most ${max} characters for a ${rule}, but is ${s.length}`, allowed, fix: isValidName(cut, rule) ? `shorten it, e.g. '${cut}'` : `shorten it to ${max} characters` };
+      }
       if (!isValidName(s, rule)) {
         const near = suggestName(s, rule, max);
-        return { message: `is not a valid ${rule}`, allowed, fix: near !== undefined ? `write '${near}'` : undefined };
+        return { message: `is not a valid ${rule}`, allowed, fix: near !== undefined ? `write '${near}'` : nameFix(s, rule) };
       }
       return undefined;
     },
   });
+}
+
+/** How to make `s` a valid name of `rule` when no close name is valid. */
+function nameFix(s: string, rule: NameRule): string {
+  if (rule === NameRule.DNS_1035_LABEL && /^[0-9]/.test(s)) return "start it with a letter, e.g. 'db-1' rather than '1-db'";
+  return `use lowercase letters, digits and '-'${rule === NameRule.DNS_1123_SUBDOMAIN ? " and '.'" : ''}, starting and ending with a letter or digit, e.g. 'web-1'`;
 }
 
 /** A label value (at most 63 characters, alphanumeric at both ends, '-', '_' and '.' inside). */
@@ -38,15 +47,25 @@ export const labelValue: Spec<string> = v.string({
   samples: ['frontend', '1.2.3'],
   check: (s) => (isValidLabelValue(s) ? undefined : {
     message: s.length > 63 ? `is too long for a label value (${s.length} characters, at most 63)` : 'is not a valid label value',
-    fix: s.length > 63 ? 'shorten it to 63 characters' : `write '${s.replace(/[^-A-Za-z0-9_.]+/g, '-').replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '')}'`,
+    fix: labelValueFix(s),
   }),
 });
 
+/** The fix of an invalid label value: other characters made '-', trimmed to letters or digits at both ends. */
+export function labelValueFix(s: string): string {
+  if (s.length > 63) return 'shorten it to 63 characters';
+  const near = s.replace(/[^-A-Za-z0-9_.]+/g, '-').replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+  return near !== '' ? `write '${near}'` : "use letters, digits, '-', '_' and '.', e.g. 'v1'";
+}
+
 /** A label or annotation key (`[prefix/]name`). */
 export function labelKeyProblem(k: string): Problem | undefined {
-  return isValidLabelKey(k) ? undefined : {
+  if (isValidLabelKey(k)) return undefined;
+  const near = suggestLabelKey(k);
+  return {
     message: 'has an invalid key',
     allowed: "'[prefix/]name': a DNS subdomain prefix and a name of at most 63 letters, digits, '-', '_' and '.'",
+    fix: near !== undefined ? `write '${near}'` : "use a name such as 'team' or a prefixed one such as 'example.com/team'",
   };
 }
 
@@ -85,7 +104,9 @@ export function cidrProblem(cidr: string): Problem | undefined {
   const [addr, bits, extra] = cidr.split('/');
   const family = isIP(addr ?? '');
   if (bits === undefined && family) return { message: 'is an address without a prefix length', allowed: CIDR_ALLOWED, fix: `write '${cidr}/${family === 4 ? 32 : 128}' for this one address` };
-  if (!family || addr.includes('%') || extra !== undefined || !/^[0-9]+$/.test(bits) || Number(bits) > (family === 4 ? 32 : 128)) return { message: 'is not a CIDR', allowed: CIDR_ALLOWED };
+  if (!family || addr.includes('%') || extra !== undefined || !/^[0-9]+$/.test(bits) || Number(bits) > (family === 4 ? 32 : 128)) {
+    return { message: 'is not a CIDR', allowed: CIDR_ALLOWED, fix: family ? `write the prefix length as a number up to ${family === 4 ? 32 : 128}, e.g. '${addr}/${family === 4 ? 32 : 128}'` : "write an address and a prefix length, e.g. '203.0.113.0/24' or '2001:db8::/32'" };
+  }
   const width = family === 4 ? 32 : 128;
   const value = family === 4 ? ipv4Bits(addr) : ipv6Bits(addr);
   const hostBits = BigInt(width - Number(bits));
@@ -150,7 +171,8 @@ export const trafficDefaults: Spec<TrafficDefaults> = v.object<TrafficDefaults>(
 }, { what: 'traffic default' });
 
 /** A port number 1–65535. */
-export const portNumber: Spec<number> = v.int({ min: 1, max: 65535, message: 'must be a port number' });
+export const portNumber: Spec<number> = v.int({ min: 1, max: 65535, message: 'must be a port number', fix: portNumberFix });
+
 
 const PORT_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
@@ -160,7 +182,7 @@ export const portName: Spec<string> = v.string({
   samples: ['http', 'grpc', 'metrics'],
   check: (s) => {
     if (s.length > 15) return { message: `must be at most 15 characters, but is ${s.length}`, fix: `shorten it, e.g. '${s.slice(0, 15).replace(/-+$/, '')}'` };
-    if (!PORT_NAME.test(s) || !/[a-z]/.test(s) || s.includes('--')) return { message: 'is not a valid port name' };
+    if (!PORT_NAME.test(s) || !/[a-z]/.test(s) || s.includes('--')) return { message: 'is not a valid port name', fix: portNameFix(s) };
     return undefined;
   },
 });
@@ -180,7 +202,8 @@ export const appProtocol: Spec<string> = v.string({
     if (STANDARD_APP_PROTOCOLS.includes(bare) && s !== `kubernetes.io/${bare}`) {
       return { message: `is Kubernetes' standard '${bare}' protocol without its prefix`, fix: `write 'kubernetes.io/${bare}'` };
     }
-    return isValidLabelKey(s) ? undefined : { message: 'is not a valid application protocol' };
+    const near = suggestLabelKey(s.toLowerCase());
+    return isValidLabelKey(s) ? undefined : { message: 'is not a valid application protocol', fix: near !== undefined ? `write '${near}'` : "use 'http', 'https', 'grpc' or 'kubernetes.io/h2c'" };
   },
 });
 
@@ -211,7 +234,7 @@ export function checkUniquePorts(ports: readonly PortSpec[], path: (i: number) =
   ports.forEach((p, i) => {
     if (names.has(p.name)) issue(`${path(i)}.name`, { message: 'is used by two ports', value: p.name, allowed: 'unique port names', fix: 'rename one of the ports' });
     const key = `${p.port}/${p.protocol ?? 'TCP'}`;
-    if (numbers.has(key)) issue(`${path(i)}.port`, { message: 'is declared twice', value: p.port, allowed: 'each container port and protocol once' });
+    if (numbers.has(key)) issue(`${path(i)}.port`, { message: 'is declared twice', value: p.port, allowed: 'each container port and protocol once', fix: "remove the copy, or give it protocol: 'UDP' if it serves both" });
     names.set(p.name, i);
     numbers.add(key);
   });
@@ -256,10 +279,11 @@ function quantityProblem(q: string | number, kind: QuantityKind): Problem | unde
   if (n === undefined) {
     const fix = typeof q === 'string' && /^\d+(\.\d+)?\s*[KMGTPE]B$/i.test(q.trim())
       ? `write '${q.trim().replace(/\s*([KMGTPE])B$/i, (_, p: string) => `${p.toUpperCase()}i`)}'`
-      : typeof q === 'string' && /\s/.test(q) ? 'remove the spaces and units such as "core"' : undefined;
+      : typeof q === 'string' && /\s/.test(q) ? 'remove the spaces and units such as "core"'
+        : kind === 'cpu' ? "write cores or millicores, e.g. '500m' or '2'" : "write a number with a binary unit, e.g. '512Mi' or '2Gi'";
     return { message: `is not a valid Kubernetes ${kind} quantity`, fix };
   }
-  if (n <= 0) return { message: 'must be greater than zero' };
+  if (n <= 0) return { message: 'must be greater than zero', fix: kind === 'cpu' ? "give at least '1m', e.g. '100m'" : "give at least 1 byte, e.g. '64Mi'" };
   if (kind !== 'cpu' && typeof q === 'string' && q.endsWith('m')) return { message: "uses the milli suffix 'm' (thousandths of a byte)", fix: "for mebibytes write 'Mi'" };
   return undefined;
 }
@@ -272,7 +296,7 @@ export const duration: Spec<string> = v.string({
   samples: ['30s', '1m', '15s'],
   check: (s) => (DURATION.test(s) ? undefined : {
     message: 'is not a duration with a unit',
-    fix: /^[0-9]+$/.test(s) ? `write '${s}s' for seconds` : undefined,
+    fix: /^[0-9]+$/.test(s) ? `write '${s}s' for seconds` : "write a number and a unit, e.g. '30s' or '1m'",
   }),
 });
 
@@ -280,12 +304,12 @@ export const duration: Spec<string> = v.string({
 export const intOrPercent: Spec<number | string> = v.custom<number | string>(
   "a whole number of at least 0 or a whole percentage such as '25%'",
   (x) => {
-    if (typeof x === 'number') return Number.isInteger(x) && x >= 0 && x <= INT32_MAX ? undefined : { message: 'must be a pod count or a percentage' };
-    if (typeof x !== 'string') return { message: `must be a pod count or a percentage, but is ${x === null ? 'null' : typeof x}` };
-    if (/^[0-9]+%$/.test(x)) return Number(x.slice(0, -1)) <= 100 ? undefined : { message: 'must be at most 100%' };
+    if (typeof x === 'number') return Number.isInteger(x) && x >= 0 && x <= INT32_MAX ? undefined : { message: 'must be a pod count or a percentage', fix: "write a count such as 1, or a percentage such as '25%'" };
+    if (typeof x !== 'string') return { message: `must be a pod count or a percentage, but is ${x === null ? 'null' : typeof x}`, fix: "write a count such as 1, or a percentage such as '25%'" };
+    if (/^[0-9]+%$/.test(x)) return Number(x.slice(0, -1)) <= 100 ? undefined : { message: 'must be at most 100%', fix: "write '100%' or less" };
     if (/^[0-9]+$/.test(x)) return { message: 'must be a pod count or a percentage', fix: `write ${x} (a number) or '${x}%'` };
     if (/^[0-9]*\.[0-9]+%$/.test(x)) return { message: 'must be a pod count or a whole percentage', fix: `write '${Math.round(Number(x.slice(0, -1)))}%'` };
-    return { message: 'must be a pod count or a percentage' };
+    return { message: 'must be a pod count or a percentage', fix: "write a count such as 1, or a percentage such as '25%'" };
   },
   () => [0, 1, '25%', '0%', '100%'],
 );
@@ -299,7 +323,7 @@ export function parseIntOrPercent(x: number | string): { readonly n: number; rea
 export const imageRef: Spec<string> = v.string({
   allowed: "'[registry/]repository:tag' or '[registry/]repository@sha256:<digest>' with a lowercase repository",
   samples: ['nginx:1.27.2', 'ghcr.io/acme/web:2.1.0', `registry.example.com:5000/team/app@sha256:${'a'.repeat(64)}`],
-  check: (s) => (parseImage(s) ? undefined : { message: 'is not a valid image reference' }),
+  check: (s) => (parseImage(s) ? undefined : { message: 'is not a valid image reference', fix: imageFix(s) }),
 });
 
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
@@ -323,6 +347,30 @@ export const envValue: Spec<string | EnvValue> = v.union(
 /** Env vars: names to strings or EnvValues. */
 export const envMap: Spec<Record<string, string | EnvValue>> = v.record(envValue, { key: envNameProblem, keys: ['LOG_LEVEL', 'PORT'] });
 
+/** The Probe factory call for a Kubernetes probe object written by hand (`{ httpGet: { path, port } }`). */
+function rawProbeFix(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const o = value as Record<string, any>;
+  const lit = (x: unknown) => (typeof x === 'string' ? `'${x}'` : String(x));
+  const timing = ['initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold'].filter((k) => typeof o[k] === 'number').map((k) => `${k}: ${o[k]}`);
+  const opts = (port: unknown, more: string[] = []) => {
+    const all = [...(port !== undefined ? [`port: ${lit(port)}`] : []), ...more, ...timing];
+    return all.length ? `{ ${all.join(', ')} }` : '';
+  };
+  if (o.httpGet && typeof o.httpGet === 'object') {
+    const scheme = o.httpGet.scheme === 'HTTPS' ? ["scheme: 'HTTPS'"] : [];
+    const args = opts(o.httpGet.port, scheme);
+    return `write Probe.http('${typeof o.httpGet.path === 'string' ? o.httpGet.path : '/'}'${args ? `, ${args}` : ''}) (timonel's factories build the Kubernetes probe)`;
+  }
+  if (o.tcpSocket && typeof o.tcpSocket === 'object') return `write Probe.tcp(${opts(o.tcpSocket.port)}) (timonel's factories build the Kubernetes probe)`;
+  if (o.grpc && typeof o.grpc === 'object') return `write Probe.grpc(${opts(o.grpc.port)}) (timonel's factories build the Kubernetes probe)`;
+  if (o.exec && typeof o.exec === 'object' && Array.isArray(o.exec.command)) {
+    const t = opts(undefined);
+    return `write Probe.exec(${JSON.stringify(o.exec.command).replace(/"/g, "'")}${t ? `, ${t}` : ''}) (timonel's factories build the Kubernetes probe)`;
+  }
+  return "make one with Probe.http('/healthz'), Probe.tcp(), Probe.grpc() or Probe.exec([...])";
+}
+
 /** A Probe made by its factories. */
 export const probe: Spec<Probe | false> = v.union(
   v.instance(
@@ -332,7 +380,7 @@ export const probe: Spec<Probe | false> = v.union(
       if (typeof value === 'string') return value.startsWith('/') ? `write Probe.http('${value}') instead of a path, or Probe.tcp()` : "write Probe.http('/healthz'), Probe.tcp() or Probe.exec([...])";
       if (typeof value === 'function') return 'call the factory: Probe.grpc() rather than Probe.grpc';
       if (value === true) return 'leave the prop out for the default probe, or pass a Probe';
-      return undefined;
+      return rawProbeFix(value);
     },
   ),
   v.off(),
@@ -390,14 +438,37 @@ export function checkProbePorts(
 export const envPrefix: Spec<string> = v.string({
   allowed: "letters, digits and '_', not starting with a digit",
   samples: ['DB', 'ORDER_DB'],
-  check: (s) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(s) ? undefined : { message: 'is not a valid env var prefix' }),
+  check: (s) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(s) ? undefined : { message: 'is not a valid env var prefix', fix: envPrefixFix(s) }),
 });
+
+/** The fix of an invalid env var prefix: '-' and other characters made '_', a leading digit prefixed. */
+export function envPrefixFix(s: string): string {
+  const near = s.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^([0-9])/, '_$1');
+  return near !== '' && near !== s ? `write '${near}'` : "use letters, digits and '_', e.g. 'ORDERS_DB'";
+}
+
+/** The fix of an invalid ConfigMap or Secret key: spaces, '/' and other characters made '-'. */
+export function configKeyFix(k: string): string {
+  const near = k.replace(/[^-._a-zA-Z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 253);
+  return near !== '' && near !== '.' && near !== '..' && near !== k ? `write '${near}'` : "use letters, digits, '-', '_' and '.', e.g. 'app.properties'";
+}
+
+/** The fix of a sidecar or init container without a name: one from its image ('envoyproxy/envoy:v1' -> 'envoy'). */
+export function containerNameFix(image: unknown): string {
+  const base = typeof image === 'string' ? image.replace(/[@:].*$/, '').split('/').pop() ?? '' : '';
+  const near = base.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  return `add name: '${near !== '' ? near : 'helper'}' (each container of a pod needs its own name)`;
+}
 
 /** A URL scheme (`connectTo`'s `envForm: 'url'`). */
 export const urlScheme: Spec<string> = v.string({
   allowed: "a lowercase URL scheme such as 'http', 'postgresql' or 'redis'",
   samples: ['redis', 'postgresql', 'http'],
-  check: (s) => (/^[a-z][a-z0-9+.-]*$/.test(s) ? undefined : { message: 'is not a URL scheme' }),
+  check: (s) => {
+    if (/^[a-z][a-z0-9+.-]*$/.test(s)) return undefined;
+    const near = s.toLowerCase().replace(/:.*$/, '').replace(/[^a-z0-9+.-]/g, '');
+    return { message: 'is not a URL scheme', fix: /^[a-z][a-z0-9+.-]*$/.test(near) ? `write '${near}' (the scheme alone: timonel writes '://')` : "use a scheme such as 'http', 'postgresql' or 'redis'" };
+  },
 });
 
 /** An env var name. */

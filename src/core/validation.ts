@@ -154,17 +154,37 @@ export function closest(word: string, candidates: readonly string[]): string | u
 }
 
 function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  // Optimal string alignment: edits, plus a swap of two neighbours ('prot' -> 'port') as one.
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
-  return row[b.length];
+  return d[a.length][b.length];
+}
+
+/** The last key of a prop path: `permissions[0].rules` -> `rules`. */
+function lastKey(path: string): string {
+  return path.replace(/\[[^\]]*\]$/, '').split('.').pop() || path;
+}
+
+/** The fix of a number out of [min, max] or not whole: the nearest allowed whole numbers. */
+function intFix(value: number, min: number, max: number): string {
+  if (Number.isNaN(value)) return `write a whole number such as ${min > 0 ? min : Math.min(1, max)} (NaN often comes from Number() of an unset variable)`;
+  if (value < min) return `use ${min} or more`;
+  if (value > max) return `use ${max} or less`;
+  const lo = Math.floor(value);
+  const hi = Math.ceil(value);
+  return `round it: ${lo >= min ? `${lo} or ${hi}` : hi}`;
+}
+
+/** The fix of a value not among `values`: the values, or the first one for a long list. */
+function useOneOf(values: readonly unknown[]): string {
+  const shown = values.map((x) => (typeof x === 'string' ? `'${x}'` : String(x)));
+  return shown.length <= 4 ? `use ${shown.slice(0, -1).join(', ')}${shown.length > 1 ? ' or ' : ''}${shown[shown.length - 1]}` : `use one of the allowed values, e.g. ${shown[0]}`;
 }
 
 /** A string or number as the user would write it in TypeScript: 'a' (single quotes), 443. */
@@ -218,13 +238,14 @@ export const v = {
         if (typeof value !== 'string') {
           // A checked string shows what it must look like, and a valid sample as the fix.
           const checked = !!(opts.check || opts.pattern);
-          const fix = opts.typeFix?.(value) ?? (!checked ? (typeof value === 'number' ? `write it as a string: '${value}'` : undefined) : opts.samples?.length ? `write a string such as '${opts.samples[0]}'` : undefined);
+          const fix = opts.typeFix?.(value)
+            ?? (typeof value === 'number' && !checked ? `write it as a string: '${value}'` : opts.samples?.length ? `write a string such as '${opts.samples[0]}'` : "write it as a string in quotes: '…'");
           ctx.report(path, value, { ...typeProblem(value, 'a string', fix), allowed });
           return false;
         }
         const fix = typeof opts.fix === 'function' ? opts.fix(value) : opts.fix;
         let problem: Problem | undefined;
-        if (opts.nonEmpty && value === '') problem = { message: 'must not be empty', allowed, fix };
+        if (opts.nonEmpty && value === '') problem = { message: 'must not be empty', allowed, fix: fix ?? (opts.samples?.length ? `give it a value such as '${opts.samples[0]}', or leave it out if it is optional` : 'give it a value, or leave it out if it is optional') };
         else if (opts.maxLength !== undefined && value.length > opts.maxLength) {
           problem = { message: `must be at most ${opts.maxLength} characters, but is ${value.length}`, allowed, fix };
         } else if (opts.pattern && !opts.pattern.test(value)) problem = { message: 'is not valid', allowed, fix };
@@ -246,7 +267,7 @@ export const v = {
       check(value, path, ctx) {
         const fixOf = (x: unknown) => (typeof opts.fix === 'function' ? opts.fix(x) : opts.fix);
         if (typeof value !== 'number') {
-          const fix = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? `write it as a number: ${value.trim()}` : fixOf(value);
+          const fix = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? `write it as a number: ${value.trim()}` : fixOf(value) ?? `write a whole number without quotes, e.g. ${min > 0 ? min : Math.min(1, max)}`;
           ctx.report(path, value, typeProblem(value, 'a whole number', fix));
           return false;
         }
@@ -254,7 +275,7 @@ export const v = {
         // Worded as validateWholeNumber words it, so both read the same.
         if (!Number.isInteger(value) || value < min) message = opts.message ?? `must be a whole number of at least ${min}`;
         else if (value > max) message = opts.message ?? `must be at most ${max}`;
-        if (message) ctx.report(path, value, { message, allowed, fix: fixOf(value) });
+        if (message) ctx.report(path, value, { message, allowed, fix: fixOf(value) ?? intFix(value, min, max) });
         return !message;
       },
     };
@@ -267,7 +288,7 @@ export const v = {
       shape: { kind: 'boolean' },
       check(value, path, ctx) {
         if (typeof value === 'boolean') return true;
-        const fix = value === 'true' || value === 'false' ? `write ${value} without quotes` : undefined;
+        const fix = value === 'true' || value === 'false' ? `write ${value} without quotes` : 'write true or false, without quotes';
         ctx.report(path, value, typeProblem(value, 'true or false', fix));
         return false;
       },
@@ -281,7 +302,7 @@ export const v = {
       shape: { kind: 'enum', values: [false] },
       check(value, path, ctx) {
         if (value === false) return true;
-        ctx.report(path, value, typeProblem(value, 'false'));
+        ctx.report(path, value, typeProblem(value, 'false', 'write false'));
         return false;
       },
     };
@@ -298,11 +319,11 @@ export const v = {
         // A value of another kind (a list where one value goes) is a type problem, so that a
         // union can try its other forms (`envForm: ['addr', 'uri']` names 'uri', not the list).
         if (!values.some((x) => typeof x === typeof value)) {
-          ctx.report(path, value, typeProblem(value, allowed, typeof opts.fix === 'function' ? opts.fix(value) : opts.fix));
+          ctx.report(path, value, typeProblem(value, allowed, (typeof opts.fix === 'function' ? opts.fix(value) : opts.fix) ?? useOneOf(values)));
           return false;
         }
         const near = typeof value === 'string' ? closest(value, values.filter((x): x is L & string => typeof x === 'string')) : undefined;
-        const fix = near !== undefined ? `did you mean '${near}'?` : typeof opts.fix === 'function' ? opts.fix(value) : opts.fix;
+        const fix = near !== undefined ? `did you mean '${near}'?` : (typeof opts.fix === 'function' ? opts.fix(value) : opts.fix) ?? useOneOf(values);
         ctx.report(path, value, { message: 'is not one of the allowed values', allowed, fix });
         return false;
       },
@@ -318,20 +339,24 @@ export const v = {
       shape: { kind: 'array', item, minItems },
       check(value, path, ctx) {
         if (!Array.isArray(value)) {
-          const wraps = (typeof value === 'string' || typeof value === 'number') && item.check(value, path, new Context());
-          const fix = opts.typeFix?.(value) ?? (wraps ? `wrap it in brackets: [${literal(value)}]` : undefined);
+          const wraps = (typeof value === 'string' || typeof value === 'number' || isPlainObject(value)) && item.check(value, path, new Context());
+          const fix = opts.typeFix?.(value)
+            ?? (wraps ? `wrap it in brackets: [${isPlainObject(value) ? '{ … }' : literal(value as string | number)}]` : value === null ? 'write an empty list [], or leave it out' : 'write a list in brackets: [ … ]');
           ctx.report(path, value, { ...typeProblem(value, 'a list', fix), allowed });
           return false;
         }
         if (value.length < minItems) {
-          ctx.report(path, value, opts.tooFew ?? { message: `must have at least ${minItems} item${minItems === 1 ? '' : 's'}`, allowed });
+          ctx.report(path, value, opts.tooFew ?? {
+            message: `must have at least ${minItems} item${minItems === 1 ? '' : 's'}`, allowed,
+            fix: `add ${minItems === 1 ? 'an item' : `${minItems} items`} (${item.allowed}), or leave '${lastKey(path)}' out if it is optional`,
+          });
           return false;
         }
         let ok = true;
         value.forEach((x, i) => {
           const p = `${path}[${i}]`;
           if (x === undefined) {
-            ctx.report(p, x, { message: 'must not be undefined', allowed: item.allowed });
+            ctx.report(p, x, { message: 'must not be undefined', allowed: item.allowed, fix: 'remove the undefined item (an unset variable?)' });
             ok = false;
           } else if (!item.check(x, p, ctx)) ok = false;
         });
@@ -348,7 +373,8 @@ export const v = {
       shape: { kind: 'record', value, keys: opts.keys ?? ['a', 'B_2'] },
       check(obj, path, ctx) {
         if (!isPlainObject(obj)) {
-          ctx.report(path, obj, typeProblem(obj, 'an object of keys and values'));
+          const k = (opts.keys ?? ['key'])[0];
+          ctx.report(path, obj, typeProblem(obj, 'an object of keys and values', `write an object such as { ${IDENTIFIER.test(k) ? k : `'${k}'`}: … }`));
           return false;
         }
         let ok = true;
@@ -360,7 +386,7 @@ export const v = {
             ok = false;
           }
           if (x === undefined || !value.check(x, p, ctx)) {
-            if (x === undefined) ctx.report(p, x, { message: 'must not be undefined', allowed: value.allowed });
+            if (x === undefined) ctx.report(p, x, { message: 'must not be undefined', allowed: value.allowed, fix: `give '${k}' a value, or leave the key out` });
             ok = false;
           }
         }
@@ -378,7 +404,7 @@ export const v = {
   },
 
   /** One of several object shapes, told apart by which key is present (`emptyDir`, `secret`, ...). */
-  variants<T>(variants: Readonly<Record<string, AnySpec<unknown>>>, what: string): Spec<T> {
+  variants<T>(variants: Readonly<Record<string, AnySpec<unknown>>>, what: string, opts: { readonly noSourceFix?: (otherKeys: readonly string[]) => string | undefined } = {}): Spec<T> {
     const keys = Object.keys(variants);
     const allowed = `${what} with exactly one of ${keys.map((k) => `'${k}'`).join(', ')}`;
     return {
@@ -386,15 +412,18 @@ export const v = {
       shape: { kind: 'variants', variants },
       check(value, path, ctx) {
         if (!isPlainObject(value)) {
-          ctx.report(path, value, typeProblem(value, 'an object'));
+          ctx.report(path, value, typeProblem(value, 'an object', `write an object with one of ${keys.map((k) => `'${k}'`).join(', ')}`));
           return false;
         }
         const present = keys.filter((k) => value[k] !== undefined);
         if (present.length !== 1) {
           const others = Object.keys(value).filter((k) => !(k in variants) && k !== 'name');
+          const near = others.map((k) => closest(k, keys)).find((k) => k !== undefined);
           ctx.report(path, value, {
             message: present.length ? `has ${present.map((k) => `'${k}'`).join(' and ')}: only one source is allowed` : `has no source timonel knows${others.length ? ` (${others.map((k) => `'${k}'`).join(', ')} is not supported)` : ''}`,
             allowed,
+            fix: present.length ? `keep one of ${present.map((k) => `'${k}'`).join(' and ')}, and declare the other as a second item`
+              : near ? `did you mean '${near}'?` : opts.noSourceFix?.(others) ?? `add one of ${keys.map((k) => `'${k}'`).join(', ')}`,
           });
           return false;
         }
@@ -440,7 +469,7 @@ export const v = {
       shape: { kind: 'samples', samples },
       check(value, path, ctx) {
         if (value instanceof (cls as any)) return true;
-        ctx.report(path, value, typeProblem(value, allowed, typeof fix === 'function' ? fix(value) : fix));
+        ctx.report(path, value, typeProblem(value, allowed, (typeof fix === 'function' ? fix(value) : fix) ?? `make one with ${allowed.replace(/^an? /, 'a ')}`));
         return false;
       },
     };
@@ -507,7 +536,8 @@ function objectSpec<T>(specs: Record<string, AnySpec<unknown>>, opts: ObjectOpti
         const whenTrue = value === true
           ? (required.length ? `write { ${required.map((n) => `${n}: …`).join(', ')} }` : `write {} for the defaults, or set some of ${names.map((n) => `'${n}'`).join(', ')}`)
           : undefined;
-        const problem = typeProblem(value, 'an object', opts.typeFix?.(value) ?? whenTrue);
+        const shown = (required.length ? required : names.slice(0, 2)).map((n) => `${n}: …`).join(', ');
+        const problem = typeProblem(value, 'an object', opts.typeFix?.(value) ?? whenTrue ?? `write an object: { ${shown} }`);
         ctx.report(path, value, opts.allowed !== undefined ? { ...problem, allowed: opts.allowed } : problem);
         return false;
       }
@@ -534,7 +564,7 @@ function objectSpec<T>(specs: Record<string, AnySpec<unknown>>, opts: ObjectOpti
         const x = value[k];
         const p = keyPath(path, k);
         if (x === undefined) {
-          if (spec.required && !meant.has(k)) ctx.add(p, { message: 'is required', allowed: spec.allowed, ...spec.missing });
+          if (spec.required && !meant.has(k)) ctx.add(p, { message: 'is required', allowed: spec.allowed, fix: `add ${k}: …`, ...spec.missing });
           continue;
         }
         spec.check(x, p, ctx);
@@ -579,9 +609,10 @@ export function propsIssues(spec: AnySpec<unknown>, props: unknown): PropIssue[]
   const ctx = new Context();
   if (props === undefined || props === null) {
     if (spec.shape.kind === 'object' && Object.values(spec.shape.fields).some((f) => f.required)) {
-      ctx.report('', props, { message: 'props are required', allowed: spec.allowed });
+      const required = Object.entries(spec.shape.fields).filter(([, f]) => f.required).map(([k]) => `${k}: …`);
+      ctx.report('', props, { message: 'props are required', allowed: spec.allowed, fix: `pass them as the third argument: (scope, id, { ${required.join(', ')} })` });
     } else if (props === null) {
-      ctx.report('', props, typeProblem(props, 'an object'));
+      ctx.report('', props, typeProblem(props, 'an object', 'pass an object, or leave the props out for the defaults'));
     }
   } else {
     spec.check(props, '', ctx);
@@ -599,7 +630,7 @@ export function checkArgs(where: PropsScope, args: ReadonlyArray<readonly [spec:
   const ctx = new Context();
   for (const [spec, value, path] of args) {
     if (value === undefined) {
-      if (spec.required) ctx.add(path, { message: 'is required', allowed: spec.allowed, ...spec.missing });
+      if (spec.required) ctx.add(path, { message: 'is required', allowed: spec.allowed, fix: `pass ${lastKey(path)}`, ...spec.missing });
     } else {
       spec.check(value, path, ctx);
     }
@@ -662,6 +693,13 @@ export function checkNewChild(scope: IConstruct, id: string): string {
     fail({
       path: at(id), prop: 'id', message: `is already taken by another construct in ${parent === '' ? 'the app' : `'${parent}'`}`, value: id,
       allowed: 'an id unique among the constructs of its scope', fix: `give this one another id, e.g. '${id}-2' (the names of its objects derive from it)`,
+    });
+  }
+  const sameButCase = scope.node.children.find((c) => c.node.id !== id && c.node.id.toLowerCase() === id.toLowerCase());
+  if (sameButCase !== undefined) {
+    fail({
+      path: at(id), prop: 'id', message: `differs from '${sameButCase.node.id}' in ${parent === '' ? 'the app' : `'${parent}'`} only in case, and names are lowercase, so their objects would have the same names`, value: id,
+      allowed: 'an id unique, ignoring case, among the constructs of its scope', fix: `give this one another id, e.g. '${id.toLowerCase()}-2'`,
     });
   }
   return id;

@@ -379,7 +379,7 @@ function received(x: unknown): unknown {
   return isConstruct(x) ? x.node.path : x;
 }
 
-function missingFix(x: unknown, example: string): string {
+export function missingFix(x: unknown, example: string): string {
   if (x === undefined || x === null) return `pass a construct created before this call, e.g. ${example} (undefined often means the variable is assigned later)`;
   if (typeof x === 'string') return `pass the construct itself, not its name, e.g. ${example}`;
   return `pass the construct, e.g. ${example}`;

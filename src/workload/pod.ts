@@ -14,6 +14,7 @@ import { Probe, ProbeTiming, probesTurnedOff } from '../core/probes';
 import { parseQuantity, validateQuantity, validateRequestWithinLimit } from '../core/quantity';
 import { validateWholeNumber } from '../core/numbers';
 import { preStopHandler, ResolvedDrain } from './drain';
+import { containerNameFix, labelKeyProblem, labelValueFix } from '../core/specs';
 
 /** CPU and memory of a container. */
 export interface ResourcesProps {
@@ -566,7 +567,7 @@ export class PodBuilder {
     }
     for (const [k, v] of Object.entries(p.podAnnotations ?? {})) {
       if (!isValidLabelKey(k)) {
-        fail({ scope: this.scope, prop: 'podAnnotations', message: 'has an invalid key', value: k, allowed: "an optional DNS subdomain prefix and '/', then a name of at most 63 characters: letters, digits, '-', '_' and '.'" });
+        fail({ scope: this.scope, prop: 'podAnnotations', message: 'has an invalid key', value: k, allowed: "an optional DNS subdomain prefix and '/', then a name of at most 63 characters: letters, digits, '-', '_' and '.'", fix: labelKeyProblem(k)?.fix });
       }
       if (k.startsWith('timonel.dev/')) {
         fail({ scope: this.scope, prop: 'podAnnotations', message: "uses a key under 'timonel.dev/', which timonel sets itself", value: k, fix: 'use a key of your own domain, e.g. \'example.com/owner\'' });
@@ -576,20 +577,20 @@ export class PodBuilder {
     const recommended = new Set<string>(Object.values(LABELS));
     for (const [k, v] of Object.entries(p.podLabels ?? {})) {
       if (!isValidLabelKey(k)) {
-        fail({ scope: this.scope, prop: 'podLabels', message: 'has an invalid key', value: k, allowed: "an optional DNS subdomain prefix and '/', then a name of at most 63 characters: letters, digits, '-', '_' and '.'" });
+        fail({ scope: this.scope, prop: 'podLabels', message: 'has an invalid key', value: k, allowed: "an optional DNS subdomain prefix and '/', then a name of at most 63 characters: letters, digits, '-', '_' and '.'", fix: labelKeyProblem(k)?.fix });
       }
       if (recommended.has(k)) {
         fail({ scope: this.scope, prop: 'podLabels', message: 'sets a recommended label, which timonel sets from the workload', value: k, fix: "use the 'component' or 'version' prop, or a label key of your own" });
       }
       if (typeof v !== 'string' || !isValidLabelValue(v)) {
-        fail({ scope: this.scope, prop: `podLabels.${k}`, message: 'is not a valid label value', value: v, allowed: "at most 63 characters: letters, digits, '-', '_' and '.', starting and ending with a letter or digit" });
+        fail({ scope: this.scope, prop: `podLabels.${k}`, message: 'is not a valid label value', value: v, allowed: "at most 63 characters: letters, digits, '-', '_' and '.', starting and ending with a letter or digit", fix: typeof v === 'string' ? labelValueFix(v) : 'quote the value' });
       }
     }
   }
 
   private renderContainer(c: ContainerProps, prefix: string, extras: MainContainerExtras, isMain = false, declareIn?: string): k8s.Container {
     const p = (name: string) => (prefix ? `${prefix}.${name}` : name);
-    if (!isMain && !c.name) fail({ scope: this.scope, prop: p('name'), message: 'is required for sidecars and init containers' });
+    if (!isMain && !c.name) fail({ scope: this.scope, prop: p('name'), message: 'is required for sidecars and init containers', fix: containerNameFix(c.image) });
     const ref = isMain ? this.imageRef : validateImage(c.image, { scope: this.scope, prop: p('image'), allowUnpinned: c.allowUnpinnedImage });
     let env: k8s.EnvVar[] | undefined;
     if (isMain) {

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import * as gw from '../../imports/gateway.networking.k8s.io';
 import { DEFAULTS } from '../core/defaults';
 import { fail } from '../core/errors';
-import { isValidName, NameRule } from '../core/names';
+import { hostNameFix, isValidName, NameRule } from '../core/names';
 import { findPort, PortSpec } from '../core/ports';
 import type { IngressControllerRef } from '../core/traffic';
 
@@ -76,9 +76,9 @@ export function addRoute(scope: Construct, b: RouteBackend, r: RouteOptions, pro
     hostnames.forEach((h, i) => {
       const bare = typeof h === 'string' && h.startsWith('*.') ? h.slice(2) : h;
       if (typeof bare !== 'string' || !isValidName(bare, NameRule.DNS_1123_SUBDOMAIN) || !bare.includes('.') || /^[0-9.]+$/.test(bare)) {
-        fail({ scope, prop: `${prop}.hostnames[${i}]`, message: 'is not a valid host name', value: h, allowed: "a lowercase DNS name such as 'shop.example.com', optionally starting with '*.' (no IP addresses)" });
+        fail({ scope, prop: `${prop}.hostnames[${i}]`, message: 'is not a valid host name', value: h, allowed: "a lowercase DNS name such as 'shop.example.com', optionally starting with '*.' (no IP addresses)", fix: hostNameFix(h) });
       }
-      if (seen.has(h)) fail({ scope, prop: `${prop}.hostnames[${i}]`, message: 'is listed twice', value: h });
+      if (seen.has(h)) fail({ scope, prop: `${prop}.hostnames[${i}]`, message: 'is listed twice', value: h, fix: 'list each host once' });
       seen.add(h);
     });
   }
@@ -90,7 +90,7 @@ export function addRoute(scope: Construct, b: RouteBackend, r: RouteOptions, pro
     if (typeof value !== 'string' || !value.startsWith('/')) fail({ scope, prop: `${prop}.paths[${i}].path`, message: "must start with '/'", value });
     const type = p.type ?? 'PathPrefix';
     if (type !== 'PathPrefix' && type !== 'Exact') fail({ scope, prop: `${prop}.paths[${i}].type`, message: 'is not a path match type', value: type, allowed: "'PathPrefix' or 'Exact'" });
-    if (seenPaths.has(`${type} ${value}`)) fail({ scope, prop: `${prop}.paths[${i}].path`, message: 'is listed twice', value });
+    if (seenPaths.has(`${type} ${value}`)) fail({ scope, prop: `${prop}.paths[${i}].path`, message: 'is listed twice', value, fix: 'list each path once (with its match type)' });
     seenPaths.add(`${type} ${value}`);
     const port = findPort(scope, `${prop}.paths[${i}].port`, b.ports, p.port);
     return {

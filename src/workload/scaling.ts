@@ -110,7 +110,7 @@ export function deploymentRollout(
   for (const k of ['maxUnavailable', 'maxSurge'] as const) {
     const x = v[k];
     const ok = typeof x === 'number' ? Number.isInteger(x) && x >= 0 : typeof x === 'string' && /^(100|[1-9]?[0-9])%$/.test(x);
-    if (!ok) fail({ scope, prop: `${prop}.${k}`, message: 'must be a pod count or a percentage', value: x, allowed: "a whole number of at least 0, or a percentage such as '25%'" });
+    if (!ok) fail({ scope, prop: `${prop}.${k}`, message: 'must be a pod count or a percentage', value: x, allowed: "a whole number of at least 0, or a percentage such as '25%'", fix: "write a count such as 1, or a percentage such as '25%'" });
   }
   if (isZero(v.maxUnavailable) && isZero(v.maxSurge)) {
     fail({

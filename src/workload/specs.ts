@@ -4,13 +4,13 @@ import { validateImage } from '../core/image';
 import { NameRule } from '../core/names';
 import {
   absolutePath, annotationMap, checkProbeKinds, intOrPercent, parseIntOrPercent, checkProbePorts, checkUniquePorts, cpuQuantity, envMap, imageRef, labelMap, labelValue,
-  containerPortSpec, nameSpec, probe, quantity,
+  configKeyFix, containerPortSpec, containerNameFix, nameSpec, probe, quantity,
 } from '../core/specs';
 import { AnySpec, Fields, Reporter, Spec, typeName, v } from '../core/validation';
 import { ConfigExposure, ConfigSource } from './config-source';
 import { GrantOptions, PermissionRule, RBAC_VERBS } from './rbac';
 import type { WorkloadProps } from './workload';
-import { CONNECTABLE_ALLOWED, ConnectOptions, IConnectable, isConnectable, notConnectable } from './connections';
+import { CONNECTABLE_ALLOWED, ConnectOptions, IConnectable, isConnectable, missingFix, notConnectable } from './connections';
 import { CONNECT_OPTIONS } from './connection-specs';
 import { AutoscalingOptions, DeploymentRolloutOptions } from './scaling';
 import { DEFAULTS } from '../core/defaults';
@@ -38,7 +38,7 @@ const mount = v.object<MountSpec>()({
   readOnly: v.boolean(),
   subPath: v.string({
     allowed: "a relative path inside the volume, without '..'",
-    check: (s) => (s.startsWith('/') || s.split('/').includes('..') ? { message: "must be a relative path without '..'" } : undefined),
+    check: (s) => (s.startsWith('/') || s.split('/').includes('..') ? { message: "must be a relative path without '..'", fix: "write a path inside the volume, e.g. 'conf/app.yaml'" } : undefined),
   }),
 }, { what: 'mount field' });
 
@@ -96,7 +96,7 @@ const sidecar = v.object<ContainerProps>()({
 }, {
   what: 'container field',
   check: (c, r) => {
-    if (c.name === undefined) r.issue('name', { message: 'is required for sidecars and init containers', allowed: dnsLabel.allowed });
+    if (c.name === undefined) r.issue('name', { message: 'is required for sidecars and init containers', allowed: dnsLabel.allowed, fix: containerNameFix(c.image) });
     checkUniquePorts(c.ports ?? [], (i) => `ports[${i}]`, r.issue);
     // Probe port numbers are checked when the pod is rendered, which knows about hostNetwork.
     checkContainer(c, c.ports ?? [], r);
@@ -148,9 +148,9 @@ const toleration = v.object<k8s.Toleration>()({
 }, {
   what: 'toleration field',
   check: (t, r) => {
-    if (t.operator === 'Exists' && t.value !== undefined && t.value !== '') r.issue('value', { message: "must be empty when operator is 'Exists'", value: t.value });
-    if (t.key === undefined && t.operator !== 'Exists') r.issue('operator', { message: "must be 'Exists' when there is no key", value: t.operator ?? 'Equal' });
-    if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') r.issue('tolerationSeconds', { message: "only applies to effect 'NoExecute'", value: t.tolerationSeconds });
+    if (t.operator === 'Exists' && t.value !== undefined && t.value !== '') r.issue('value', { message: "must be empty when operator is 'Exists'", value: t.value, fix: "remove value, or use operator: 'Equal' to match it" });
+    if (t.key === undefined && t.operator !== 'Exists') r.issue('operator', { message: "must be 'Exists' when there is no key", value: t.operator ?? 'Equal', fix: "add the taint's key, or write operator: 'Exists' to tolerate every taint (of the effect, if given)" });
+    if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') r.issue('tolerationSeconds', { message: "only applies to effect 'NoExecute'", value: t.tolerationSeconds, fix: "set effect: 'NoExecute' (how long the pod may stay on a node with that taint), or remove tolerationSeconds" });
   },
 });
 
@@ -166,7 +166,7 @@ function requirement<T extends { key: string; operator: string; values?: string[
     what: 'requirement field',
     check: (x, r) => {
       const n = x.values?.length ?? 0;
-      if ((x.operator === 'In' || x.operator === 'NotIn') && n === 0) r.issue('values', { message: `must not be empty with operator '${x.operator}'`, value: x.values });
+      if ((x.operator === 'In' || x.operator === 'NotIn') && n === 0) r.issue('values', { message: `must not be empty with operator '${x.operator}'`, value: x.values, fix: "list the values to match, or use operator: 'Exists'" });
       if ((x.operator === 'Exists' || x.operator === 'DoesNotExist') && n > 0) r.issue('values', { message: `must be empty with operator '${x.operator}'`, value: x.values });
       if ((x.operator === 'Gt' || x.operator === 'Lt') && (n !== 1 || !/^-?[0-9]+$/.test(x.values![0]))) {
         r.issue('values', { message: `must be one integer with operator '${x.operator}'`, value: x.values });
@@ -218,7 +218,7 @@ const keyToPath = v.object<{ key: string; path: string }>()({
   key: v.required(v.string({ nonEmpty: true })),
   path: v.required(v.string({
     allowed: "a relative path without '..'",
-    check: (s) => (s === '' || s.startsWith('/') || s.split('/').includes('..') ? { message: "must be a relative path without '..'" } : undefined),
+    check: (s) => (s === '' || s.startsWith('/') || s.split('/').includes('..') ? { message: "must be a relative path without '..'", fix: "write a path inside the volume, e.g. 'conf/app.yaml'" } : undefined),
   })),
 }, { what: 'item field' });
 
@@ -239,7 +239,13 @@ const volume = v.variants<VolumeSpec>({
   persistentVolumeClaim: v.object<ClaimVolume>()({
     name: v.required(dnsLabel), persistentVolumeClaim: v.required(objectName), readOnly: v.boolean(),
   }, { what: 'volume field' }),
-}, 'a volume');
+}, 'a volume', {
+  noSourceFix: (keys) => (keys.includes('hostPath')
+    ? "a node's files are for a NodeAgent (its hostPaths, each with a reason); an app keeps files in an emptyDir or a persistentVolumeClaim"
+    : keys.includes('mountPath') || keys.includes('path')
+      ? "a volume only names its source: write { name: 'data', emptyDir: {} } here, and mount it with mounts: [{ volume: 'data', mountPath: '/data' }]"
+      : undefined),
+});
 
 /** The fields of a pod (PodProps). */
 export const POD_FIELDS: Fields<PodProps> = {
@@ -291,6 +297,12 @@ export const WORKLOAD_REFUSED = {
   namespace: { why: "a workload's namespace is its chart's", fix: "set it on the chart: new TimonelChart(app, 'shop', { namespace: 'shop' })" },
 } as const;
 
+/** `connectTo` as a prop of a workload that serves a port: it connects with its method. */
+export const SERVED_REFUSED = {
+  ...WORKLOAD_REFUSED,
+  connectTo: { why: 'a workload that serves a port connects with its method (so two apps can connect to each other)', fix: "create both, then call web.connectTo(db) (options as the second argument: { envForm: 'url' })" },
+} as const;
+
 /** `port` on a workload that serves none (a Worker, a BatchJob). */
 export function noPortRefused(what: string): { readonly port: { readonly why: string; readonly fix: string } } {
   return { port: { why: `a ${what} serves no port (it gets no Service)`, fix: "for a server that others connect to, use a WebApp (or a StatefulStore); a probe's port goes in the probe" } };
@@ -303,7 +315,7 @@ export const WORKLOAD_FIELDS: Fields<WorkloadProps> = {
   component: labelValue,
   version: labelValue,
   config: v.record(v.string(), {
-    key: (k) => (/^[-._a-zA-Z0-9]+$/.test(k) && k.length <= 253 ? undefined : { message: 'has an invalid key', allowed: "letters, digits, '-', '_' and '.', at most 253 characters" }),
+    key: (k) => (/^[-._a-zA-Z0-9]+$/.test(k) && k.length <= 253 ? undefined : { message: 'has an invalid key', allowed: "letters, digits, '-', '_' and '.', at most 253 characters", fix: configKeyFix(k) }),
     keys: ['LOG_LEVEL', 'app.yaml'],
   }),
   configFrom: v.array(configSource),
@@ -356,7 +368,7 @@ export function checkWorkload(
     (cs ?? []).forEach((c, i) => {
       const own = new Map<string, string>([[DEFAULTS.security.tmpPath, 'the /tmp volume']]);
       (c.mounts ?? []).forEach((m, j) => {
-        if (own.has(m.mountPath)) r.issue(`${list}[${i}].mounts[${j}].mountPath`, { message: `is already mounted by ${own.get(m.mountPath)}`, value: m.mountPath, allowed: 'each path once per container' });
+        if (own.has(m.mountPath)) r.issue(`${list}[${i}].mounts[${j}].mountPath`, { message: `is already mounted by ${own.get(m.mountPath)}`, value: m.mountPath, allowed: 'each path once per container', fix: 'mount each path once; use subPath to combine volumes in one folder' });
         own.set(m.mountPath, `mounts[${j}]`);
       });
     });
@@ -379,7 +391,7 @@ export function checkWorkload(
   const configFiles = (p.config !== undefined || p.configFrom !== undefined) && p.configAs === ConfigExposure.FILES;
   const volumes = new Set(['tmp', ...(configFiles ? ['config'] : [])]);
   (p.volumes ?? []).forEach((x, i) => {
-    if (volumes.has(x.name)) r.issue(`volumes[${i}].name`, { message: 'is used by two volumes', value: x.name, allowed: `a name other than ${[...volumes].map((n) => `'${n}'`).join(', ')}` });
+    if (volumes.has(x.name)) r.issue(`volumes[${i}].name`, { message: 'is used by two volumes', value: x.name, allowed: `a name other than ${[...volumes].map((n) => `'${n}'`).join(', ')}`, fix: `rename one, e.g. '${x.name}-2', and its mounts` });
     volumes.add(x.name);
   });
 }
@@ -460,7 +472,7 @@ const connectable = v.custom<IConnectable>(
   (x) => {
     if (isConnectable(x)) return undefined;
     if (isConstruct(x)) return notConnectable(x, 'worker');
-    return { message: `must be ${CONNECTABLE_ALLOWED}, but is ${typeName(x)}` };
+    return { message: `must be ${CONNECTABLE_ALLOWED}, but is ${typeName(x)}`, fix: missingFix(x, 'connectTo: [db]') };
   },
   () => [],
 );

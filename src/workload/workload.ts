@@ -10,7 +10,7 @@ import {
 import { DEFAULTS } from '../core/defaults';
 import { EnvMap, validateEnvName } from '../core/env';
 import { fail } from '../core/errors';
-import { envMap } from '../core/specs';
+import { configKeyFix, envMap } from '../core/specs';
 import { checkNewChild, checkProps, childPath, isChecked, v } from '../core/validation';
 import { isValidLabelValue, LabelInputs, selectorLabels, standardLabels, versionFromImage } from '../core/labels';
 import { deriveName, explicitName, NameRule, shortenName } from '../core/names';
@@ -283,7 +283,7 @@ export abstract class Workload extends Construct {
     let bytes = 0;
     const put = (key: string, value: string | Buffer, prop: string, from: string) => {
       if (!/^[-._a-zA-Z0-9]+$/.test(key) || key.length > 253 || key === '.' || key === '..') {
-        fail({ scope: this, prop, message: 'has an invalid key', value: key, allowed: "letters, digits, '-', '_' and '.', at most 253 characters", fix: typeof value === 'string' && from === 'config' ? undefined : 'rename the file, or pass a key to ConfigSource.fromFile' });
+        fail({ scope: this, prop, message: 'has an invalid key', value: key, allowed: "letters, digits, '-', '_' and '.', at most 253 characters", fix: typeof value === 'string' && from === 'config' ? configKeyFix(key) : 'rename the file, or pass a key to ConfigSource.fromFile' });
       }
       if (origin.has(key)) {
         fail({ scope: this, prop, message: `repeats the key '${key}' (already from ${origin.get(key)})`, value: key, fix: 'rename one of the two entries' });

@@ -18,7 +18,7 @@ describe('validateProps', () => {
       '[values/web.json] has 3 invalid props:',
       "  'healtPath' is not a known prop, got '/healthz'. Fix: did you mean 'healthPath'?",
       "  'replicas' must be a whole number, but is a string, got '3'. Allowed: a whole number. Fix: write it as a number: 3",
-      "  'extraPorts[0].name' is not a valid port name, got 'HTTP'. Allowed: an IANA service name: lowercase letters, digits and '-', at least one letter, at most 15 characters",
+      "  'extraPorts[0].name' is not a valid port name, got 'HTTP'. Allowed: an IANA service name: lowercase letters, digits and '-', at least one letter, at most 15 characters. Fix: write 'http'",
     ]);
   });
 

@@ -10,7 +10,7 @@ describe('validatePortNumber', () => {
   });
 
   test.each([0, 70000, 65536, -1, 80.5, Number.NaN])('fails when the port is %d', (p) => {
-    expect(() => validatePortNumber(p, undefined, 'port')).toThrow(/^'port' must be a port number, got .*\. Allowed: an integer from 1 to 65535$/);
+    expect(() => validatePortNumber(p, undefined, 'port')).toThrow(/^'port' must be a port number, got .*\. Allowed: an integer from 1 to 65535\. Fix: use a port from 1 to 65535( \(\d+\?\))?$/);
   });
 
   test('names the scope and prop', () => {

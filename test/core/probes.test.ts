@@ -144,7 +144,7 @@ describe('probe timing', () => {
 
   test('fails when a period is 0', () => {
     expect(() => Probe.exec(['true'], { periodSeconds: 0 })).toThrow(
-      /^\[Probe\.exec\] 'opts\.periodSeconds' must be a whole number of at least 1, got 0\. Allowed: an integer from 1 to 2147483647$/,
+      /^\[Probe\.exec\] 'opts\.periodSeconds' must be a whole number of at least 1, got 0\. Allowed: an integer from 1 to 2147483647\. Fix: use 1 or more$/,
     );
   });
 

@@ -55,7 +55,7 @@ describe('checkProps', () => {
     });
     expect(thrown(() => checkProps(spec, { a: true }, 'w')).fix).toBe("write {} for the defaults, or set some of 'x'");
     expect(thrown(() => checkProps(spec, { b: true }, 'w')).fix).toBe('write { y: … }');
-    expect(thrown(() => checkProps(spec, { b: 'y' }, 'w')).fix).toBeUndefined();
+    expect(thrown(() => checkProps(spec, { b: 'y' }, 'w')).fix).toBe('write an object: { y: … }');
   });
 
   test('fails with every problem of the props at once, each at the path the user wrote', () => {
@@ -64,9 +64,9 @@ describe('checkProps', () => {
     expect(e.message.split('\n')).toEqual([
       '[shop/web] has 7 invalid props:',
       "  'replicas' must be a whole number, but is a string, got '2'. Allowed: a whole number. Fix: write it as a number: 2",
-      "  'image' is required. Allowed: a non-empty string",
-      "  'ports[0].port' must be a whole number of at least 1, got 0. Allowed: an integer from 1 to 65535",
-      "  'ports[1]' must be an object, but is null, got null. Allowed: an object",
+      "  'image' is required. Allowed: a non-empty string. Fix: add image: …",
+      "  'ports[0].port' must be a whole number of at least 1, got 0. Allowed: an integer from 1 to 65535. Fix: use 1 or more",
+      "  'ports[1]' must be an object, but is null, got null. Allowed: an object. Fix: write an object: { name: …, port: … }",
       "  'env.A' must be a string, but is a number, got 1. Allowed: a string. Fix: write it as a string: '1'",
       "  'mode' is not one of the allowed values, got 'A'. Allowed: 'a', 'b'. Fix: did you mean 'a'?",
       "  'on' must be true or false, but is a string, got 'true'. Allowed: true or false. Fix: write true without quotes",
@@ -112,7 +112,7 @@ describe('shared wording of the specs', () => {
   test('an int fix can depend on the value', () => {
     const spec = v.object<{ port?: number }>()({ port: v.int({ min: 1, fix: (x) => (typeof x === 'string' ? `no names: ${x}` : undefined) }) });
     expect(() => checkProps(spec, { port: 'http' }, 'x')).toThrow('Fix: no names: http');
-    expect(thrown(() => checkProps(spec, { port: 0 }, 'x')).fix).toBeUndefined();
+    expect(thrown(() => checkProps(spec, { port: 0 }, 'x')).fix).toBe('use 1 or more');
   });
 
   test('checkArgs checks each argument under its own path and reports them together', () => {
@@ -123,7 +123,7 @@ describe('shared wording of the specs', () => {
     const e = thrown(() => checkArgs('shop/web', [[list, undefined, 'f.list'], [opts, { port: 1 }, 'f']]));
     expect(e.message).toBe([
       '[shop/web] has 2 invalid props:',
-      "  'f.list' is required. Allowed: an array of a string",
+      "  'f.list' is required. Allowed: an array of a string. Fix: pass list",
       "  'f.port' is not a known option of f, got 1. Allowed: 'ports'. Fix: did you mean 'ports'?",
     ].join('\n'));
   });

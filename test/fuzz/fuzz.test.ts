@@ -11,4 +11,10 @@ describe('props fuzzing', () => {
     for (const [name, s] of Object.entries(r.byTarget)) expect({ name, accepted: s.accepted > s.cases / 20 }).toEqual({ name, accepted: true });
     expect(r.rejected).toBeGreaterThan(r.cases / 10);
   }, 60000);
+
+  test('every problem a TimonelError reports says how to fix it', () => {
+    const r = runFuzz({ n: 3000, seed: 7, targets: FUZZ_TARGETS.filter((t) => CHECKED.has(t.name)) });
+    expect(r.problems).toBeGreaterThan(r.cases);
+    expect(r.withoutFix).toEqual({});
+  }, 60000);
 });

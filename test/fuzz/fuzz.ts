@@ -125,6 +125,10 @@ export interface FuzzReport {
   readonly invalidOutputs: number;
   readonly failures: readonly FuzzFailure[];
   readonly byTarget: Readonly<Record<string, { cases: number; accepted: number }>>;
+  /** Problems of the TimonelErrors that give no fix, counted by their message (without path, prop and value). */
+  readonly withoutFix: Readonly<Record<string, number>>;
+  /** How many problems the TimonelErrors reported in all (an error can report several). */
+  readonly problems: number;
 }
 
 /** Runs `n` cases from `seed`; the same seed and n give the same cases. */
@@ -136,8 +140,20 @@ export function runFuzz(opts: { n: number; seed: number; targets?: readonly Fuzz
   let accepted = 0;
   const failures: FuzzFailure[] = [];
   const byTarget: Record<string, { cases: number; accepted: number }> = {};
+  const withoutFix: Record<string, number> = {};
+  let problemCount = 0;
+  const count = (e: TimonelError) => {
+    for (const p of e.problems) {
+      problemCount++;
+      if (!p.fix) {
+        const key = `'${(p.prop ?? '').replace(/\[\d+\]/g, '[i]')}' ${p.detail}`;
+        withoutFix[key] = (withoutFix[key] ?? 0) + 1;
+      }
+    }
+  };
+  let target = targets[0];
   for (let i = 0; i < opts.n; i++) {
-    const target = targets[i % targets.length];
+    target = targets[i % targets.length];
     const stats = (byTarget[target.name] ??= { cases: 0, accepted: 0 });
     stats.cases++;
     const props = target.props(rng);
@@ -148,8 +164,10 @@ export function runFuzz(opts: { n: number; seed: number; targets?: readonly Fuzz
     try {
       target.build(chart, id, props);
     } catch (e) {
-      if (e instanceof TimonelError) rejected++;
-      else failures.push({ case: i, target: target.name, kind: 'exception', detail: describe(e), props: show() });
+      if (e instanceof TimonelError) {
+        rejected++;
+        count(e);
+      } else failures.push({ case: i, target: target.name, kind: 'exception', detail: describe(e), props: show() });
       continue;
     }
     let docs: any[];
@@ -158,8 +176,10 @@ export function runFuzz(opts: { n: number; seed: number; targets?: readonly Fuzz
       validateAll(chart.node.findAll());
       docs = CDK8S_CHART_TO_JSON.call(chart);
     } catch (e) {
-      if (e instanceof TimonelError) rejectedAtSynth++;
-      else failures.push({ case: i, target: target.name, kind: 'exception', detail: `at synth: ${describe(e)}`, props: show() });
+      if (e instanceof TimonelError) {
+        rejectedAtSynth++;
+        count(e);
+      } else failures.push({ case: i, target: target.name, kind: 'exception', detail: `at synth: ${describe(e)}`, props: show() });
       continue;
     }
     const problems: string[] = [];
@@ -189,6 +209,8 @@ export function runFuzz(opts: { n: number; seed: number; targets?: readonly Fuzz
     invalidOutputs: failures.filter((f) => f.kind === 'invalid-output').length,
     failures,
     byTarget,
+    withoutFix,
+    problems: problemCount,
   };
 }
 

@@ -267,7 +267,7 @@ describe('connectTo bad input', () => {
     );
     expect(() => api.connectTo(db, { envForm: ['url', 'url'] })).toThrow(/'connectTo\.envForm' lists 'url' twice, got \["url","url"\]\. Fix: write each form once: \['url'\]$/);
     // a number is no container name: no 'wrap it in brackets' fix
-    expect(() => api.connectTo(db, { containers: 5 as any })).toThrow(/'connectTo\.containers' must be .*got 5\. Allowed: [^.]*\]$/);
+    expect(() => api.connectTo(db, { containers: 5 as any })).toThrow(/'connectTo\.containers' must be .*got 5\. Allowed: [^.]*\]\. Fix: use 'main' or 'all'$/);
   });
 
   test('fails when a workload connects to itself', () => {

@@ -6,7 +6,7 @@ import type { PostgreSQLProps } from '../presets/postgres';
 import type { RedisEvictionPolicy, RedisMode, RedisProps } from '../presets/redis';
 import type { PresetStorageOptions } from '../stateful-store';
 import { checkStore, CREDENTIALS, PRESET_STORAGE, STORE_FIELDS } from './stateful-store';
-import { WORKLOAD_REFUSED } from '../../workload/specs';
+import { SERVED_REFUSED } from '../../workload/specs';
 
 // Presets take the store's fields but their own image, port, storage, credentials and replicas.
 const { image: _i, port: _p, storage: _s, credentials: _c, credentialRoles: _r, replicas: _n, ...shared } = STORE_FIELDS;
@@ -59,7 +59,7 @@ export const POSTGRES_PROPS = v.object<PostgreSQLProps>()(presetFields(
   'the image does not start without a password', "pass 'credentials: StoreCredentials.fromSecret(...)' or 'StoreCredentials.fromExternalSecret(...)'",
   'PostgreSQL server', 'for replication or failover use a PostgreSQL operator such as CloudNativePG',
 ), {
-  refused: WORKLOAD_REFUSED,
+  refused: SERVED_REFUSED,
   check: (p, r) => {
     checkStore({ ...p, image: p.image ?? DEFAULTS.postgres.image }, DEFAULTS.postgres, r, new Map([
       [DEFAULTS.postgres.mountPath, 'the data volume'], [DEFAULTS.postgres.socketPath, 'the socket volume'],
@@ -87,13 +87,13 @@ export const REDIS_PROPS = v.object<RedisProps>()({
   save: v.string({
     allowed: "pairs of '<seconds> <changes>', e.g. '3600 1 300 100', or '' for no snapshots",
     samples: ['3600 1 300 100', ''],
-    check: (s) => (s === '' || /^\d+ \d+( \d+ \d+)*$/.test(s.trim()) ? undefined : { message: "is not a list of '<seconds> <changes>' pairs" }),
+    check: (s) => (s === '' || /^\d+ \d+( \d+ \d+)*$/.test(s.trim()) ? undefined : { message: "is not a list of '<seconds> <changes>' pairs", fix: "write pairs such as '3600 1 300 100' (after 3600 s and 1 change, or 300 s and 100 changes), or '' for no snapshots" }),
   }),
   maxMemory: quantity('memory'),
   maxMemoryPolicy: v.oneOf(EVICTION),
   extraArgs: v.array(v.string()),
 }, {
-  refused: WORKLOAD_REFUSED,
+  refused: SERVED_REFUSED,
   check: (p, r) => {
     checkStore({ ...p, image: p.image ?? DEFAULTS.redis.image }, DEFAULTS.redis, r, new Map([[DEFAULTS.redis.mountPath, 'the data volume']]));
     const cache = (p.mode ?? DEFAULTS.redis.mode) === 'cache';

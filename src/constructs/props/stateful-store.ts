@@ -2,12 +2,16 @@ import { DEFAULTS } from '../../core/defaults';
 import { NameRule } from '../../core/names';
 import { absolutePath, envPrefix, urlScheme, nameSpec, portName, portNumber, portSpec, quantity } from '../../core/specs';
 import { Reporter, Spec, typeName, v } from '../../core/validation';
-import { checkWorkload, WORKLOAD_FIELDS, WORKLOAD_REFUSED } from '../../workload/specs';
+import { checkWorkload, SERVED_REFUSED, WORKLOAD_FIELDS } from '../../workload/specs';
 import type { AccessMode, PresetStorageOptions, StatefulStoreProps, StorageClaimProps, StoreCredentials } from '../stateful-store';
 
 // Type-only imports of the construct's file: it imports this spec (no import cycle at run time).
 const ACCESS_MODES: readonly AccessMode[] = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'];
-const accessModes = v.array(v.oneOf(ACCESS_MODES), { minItems: 1 });
+// kubectl's short forms, which users write from its output
+const SHORT_ACCESS_MODES: Readonly<Record<string, AccessMode>> = { RWO: 'ReadWriteOnce', ROX: 'ReadOnlyMany', RWX: 'ReadWriteMany', RWOP: 'ReadWriteOncePod' };
+const accessModes = v.array(v.oneOf(ACCESS_MODES, {
+  fix: (x) => (typeof x === 'string' && SHORT_ACCESS_MODES[x.toUpperCase()] ? `write '${SHORT_ACCESS_MODES[x.toUpperCase()]}' (kubectl shows it as ${x.toUpperCase()})` : undefined),
+}), { minItems: 1 });
 
 const claim = v.object<StorageClaimProps>()({
   name: nameSpec(NameRule.DNS_1123_LABEL),
@@ -75,7 +79,7 @@ export function checkStore(
   const numbers = new Map<number, string>([[main.port, 'port']]);
   (p.extraPorts ?? []).forEach((x, i) => {
     if (names.has(x.name)) r.issue(`extraPorts[${i}].name`, { message: `is already the name of '${names.get(x.name)}'`, value: x.name, allowed: 'unique port names', fix: 'rename the port' });
-    if (numbers.has(x.port) && (x.protocol ?? 'TCP') === 'TCP') r.issue(`extraPorts[${i}].port`, { message: `is already the number of '${numbers.get(x.port)}'`, value: x.port, allowed: 'each container port once' });
+    if (numbers.has(x.port) && (x.protocol ?? 'TCP') === 'TCP') r.issue(`extraPorts[${i}].port`, { message: `is already the number of '${numbers.get(x.port)}'`, value: x.port, allowed: 'each container port once', fix: `give it the number it listens on, or drop it and use '${numbers.get(x.port)}'` });
     names.set(x.name, `extraPorts[${i}]`);
     numbers.set(x.port, `extraPorts[${i}]`);
   });
@@ -98,7 +102,7 @@ export function checkStore(
 
 /** The spec of StatefulStoreProps. */
 export const STATEFUL_STORE_PROPS = v.object<StatefulStoreProps>()(STORE_FIELDS, {
-  refused: WORKLOAD_REFUSED,
+  refused: SERVED_REFUSED,
   check: (p, r) => {
     const claims = p.storage ?? [{ mountPath: DEFAULTS.statefulStore.storage.mountPath }];
     checkStore(p, { port: p.port, portName: DEFAULTS.statefulStore.portName }, r, new Map(claims.map((c, i) => [c.mountPath, p.storage ? `storage[${i}]` : 'the data volume'])));
@@ -107,7 +111,7 @@ export const STATEFUL_STORE_PROPS = v.object<StatefulStoreProps>()(STORE_FIELDS,
     (p.storage ?? []).forEach((c, i) => {
       const name = c.name ?? DEFAULTS.statefulStore.storage.name;
       if (names.has(name)) r.issue(`storage[${i}].name`, { message: `names a second claim '${name}'`, value: name, allowed: 'unique claim names', fix: "give every claim its own 'name' (the default is 'data')" });
-      if (paths.has(c.mountPath)) r.issue(`storage[${i}].mountPath`, { message: 'is the mount path of another claim', value: c.mountPath, allowed: 'one claim per mount path' });
+      if (paths.has(c.mountPath)) r.issue(`storage[${i}].mountPath`, { message: 'is the mount path of another claim', value: c.mountPath, allowed: 'one claim per mount path', fix: `give each claim its own mountPath, e.g. '${c.mountPath.replace(/\/+$/, '')}-2'` });
       names.add(name);
       paths.add(c.mountPath);
     });

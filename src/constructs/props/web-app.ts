@@ -1,11 +1,11 @@
 import { DEFAULTS } from '../../core/defaults';
-import { isValidName, NameRule } from '../../core/names';
+import { hostNameFix, isValidName, NameRule } from '../../core/names';
 import { Probe } from '../../core/probes';
 import {
   annotationMap, appProtocol, cidr, controllerRef, duration, httpPath, labelKeyProblem, labelMap, nameSpec, portName, portNumber, portSpec,
 } from '../../core/specs';
 import { Fields, Reporter, v } from '../../core/validation';
-import { AUTOSCALING, checkReplicasWithAutoscaling, checkWorkload, DEPLOYMENT_ROLLOUT, DRAIN, WORKLOAD_FIELDS, WORKLOAD_REFUSED } from '../../workload/specs';
+import { AUTOSCALING, checkReplicasWithAutoscaling, checkWorkload, DEPLOYMENT_ROLLOUT, DRAIN, SERVED_REFUSED, WORKLOAD_FIELDS } from '../../workload/specs';
 import type { IngressHostRule, IngressPath, IngressTlsOptions } from '../../workload/ingress';
 import type { RouteGatewayRef, RouteOptions, RoutePath } from '../../workload/route';
 import type {
@@ -33,7 +33,7 @@ const SERVICE_BASE: Fields<WebAppServiceBaseOptions> = {
   loadBalancerClass: v.string({
     allowed: "a label-style name, optionally prefixed, e.g. 'service.k8s.aws/nlb'",
     samples: ['service.k8s.aws/nlb', 'example.com/internal-vip'],
-    check: (s) => labelKeyProblem(s) && { message: 'is not a valid load balancer class' },
+    check: (s) => labelKeyProblem(s) && { message: 'is not a valid load balancer class', fix: labelKeyProblem(s)?.fix?.replace(/^use a name such as .*$/, "write a prefixed name such as 'service.k8s.aws/nlb'") },
   }),
   dualStack: v.boolean(),
   ipFamilyPolicy: v.oneOf(['SingleStack', 'PreferDualStack', 'RequireDualStack'] as const),
@@ -43,8 +43,8 @@ const SERVICE_BASE: Fields<WebAppServiceBaseOptions> = {
 // Fields that only some Service types take: the API server rejects them on the others.
 function checkServiceBase(s: WebAppServiceBaseOptions, r: Reporter): void {
   const f = s.ipFamilies ?? [];
-  if (f.length > 2 || (f.length === 2 && f[0] === f[1])) r.issue('ipFamilies', { message: 'must list IPv4 and IPv6 at most once each', value: f });
-  if (f.length === 2 && s.ipFamilyPolicy === 'SingleStack') r.issue('ipFamilies', { message: "has two families, but ipFamilyPolicy is 'SingleStack'", value: f });
+  if (f.length > 2 || (f.length === 2 && f[0] === f[1])) r.issue('ipFamilies', { message: 'must list IPv4 and IPv6 at most once each', value: f, fix: "list each family once: ['IPv4'], ['IPv6'] or ['IPv4', 'IPv6'] (or use dualStack: true)" });
+  if (f.length === 2 && s.ipFamilyPolicy === 'SingleStack') r.issue('ipFamilies', { message: "has two families, but ipFamilyPolicy is 'SingleStack'", value: f, fix: "use ipFamilyPolicy: 'PreferDualStack' (or 'RequireDualStack'), or list one family" });
   // dualStack is a shorthand: explicit fields that say otherwise would silently win.
   if (s.dualStack === true && f.length === 1) {
     r.issue('ipFamilies', { message: 'lists one family, but dualStack is true (IPv4 and IPv6)', value: f, fix: `list both, primary first (e.g. ['${f[0]}', '${f[0] === 'IPv4' ? 'IPv6' : 'IPv4'}']), or remove dualStack` });
@@ -89,8 +89,8 @@ const host = v.string({
     // 'https://Shop.example.com:443/x' -> 'shop.example.com'
     const name = h.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/[/?#].*$/, '').replace(/:[0-9]*$/, '').toLowerCase();
     const nameBare = name.startsWith('*.') ? name.slice(2) : name;
-    const fits = name !== h && isValidName(nameBare, NameRule.DNS_1123_SUBDOMAIN) && nameBare.includes('.');
-    return { message: 'is not a valid host name', fix: fits ? `write '${name}' (the host name only: no scheme, port or path)` : undefined };
+    const fits = name !== h && /[:/?#]/.test(h) && isValidName(nameBare, NameRule.DNS_1123_SUBDOMAIN) && nameBare.includes('.');
+    return { message: 'is not a valid host name', fix: fits ? `write '${name}' (the host name only: no scheme, port or path)` : hostNameFix(h) };
   },
 });
 const pathType = v.oneOf(['Prefix', 'Exact', 'ImplementationSpecific'] as const);
@@ -158,7 +158,7 @@ export const WEB_APP_PROPS = v.object<WebAppProps>()({
   metrics,
   rollout: DEPLOYMENT_ROLLOUT,
   drain: DRAIN,
-}, { check: checkWebApp, refused: WORKLOAD_REFUSED });
+}, { check: checkWebApp, refused: SERVED_REFUSED });
 
 function checkWebApp(p: WebAppProps, r: Reporter): void {
   const d = DEFAULTS.webApp;
@@ -167,7 +167,7 @@ function checkWebApp(p: WebAppProps, r: Reporter): void {
   const numbers = new Map<number, string>([[main.port, 'port']]);
   (p.extraPorts ?? []).forEach((x, i) => {
     if (names.has(x.name)) r.issue(`extraPorts[${i}].name`, { message: `is already the name of '${names.get(x.name)}'`, value: x.name, allowed: 'unique port names', fix: 'rename the port' });
-    if (numbers.has(x.port) && (x.protocol ?? 'TCP') === 'TCP') r.issue(`extraPorts[${i}].port`, { message: `is already the number of '${numbers.get(x.port)}'`, value: x.port, allowed: 'each container port once' });
+    if (numbers.has(x.port) && (x.protocol ?? 'TCP') === 'TCP') r.issue(`extraPorts[${i}].port`, { message: `is already the number of '${numbers.get(x.port)}'`, value: x.port, allowed: 'each container port once', fix: `give it the number it listens on, or drop it and use '${numbers.get(x.port)}'` });
     names.set(x.name, `extraPorts[${i}]`);
     numbers.set(x.port, `extraPorts[${i}]`);
   });

@@ -103,13 +103,13 @@ export function resolveClaims(scope: IConstruct, storage: StorageClaimProps[] | 
       });
     }
     if (paths.has(c.mountPath)) {
-      fail({ scope, prop: `${p}.mountPath`, message: 'is the mount path of another claim', value: c.mountPath, allowed: 'one claim per mount path' });
+      fail({ scope, prop: `${p}.mountPath`, message: 'is the mount path of another claim', value: c.mountPath, allowed: 'one claim per mount path', fix: `give each claim its own mountPath, e.g. '${c.mountPath.replace(/\/+$/, '')}-2'` });
     }
     paths.add(c.mountPath);
     const size = validateQuantity(c.size ?? d.size, { scope, prop: `${p}.size`, kind: 'storage' });
     const accessModes = c.accessModes ?? [d.accessMode];
     if (accessModes.length === 0) {
-      fail({ scope, prop: `${p}.accessModes`, message: 'must not be empty', value: accessModes, allowed: ACCESS_MODES.join(', ') });
+      fail({ scope, prop: `${p}.accessModes`, message: 'must not be empty', value: accessModes, allowed: ACCESS_MODES.join(', '), fix: "list one, e.g. ['ReadWriteOnce'], or leave accessModes out for it" });
     }
     accessModes.forEach((m, j) => oneOf(scope, `${p}.accessModes[${j}]`, m, ACCESS_MODES));
     if (c.storageClassName !== undefined && !isValidName(c.storageClassName, NameRule.DNS_1123_SUBDOMAIN)) {

@@ -21,23 +21,23 @@ describe('WebApp props', () => {
   test.each([
     ['a misspelled prop', { healtPath: '/healthz' }, "healtPath: is not a known prop (did you mean 'healthPath'?)"],
     ['a number env value', { env: { PORT: 8080 } }, "env.PORT: must be a string, or EnvValue.fromSecret(...), fromConfigMap(...) or fromField(...), but is a number (write it as a string: '8080')"],
-    ['an env value of null', { env: { X: null } }, 'env.X: must be a string, or EnvValue.fromSecret(...), fromConfigMap(...) or fromField(...), but is null'],
+    ['an env value of null', { env: { X: null } }, "env.X: must be a string, or EnvValue.fromSecret(...), fromConfigMap(...) or fromField(...), but is null (write it as a string in quotes: '…')"],
     ['a path as a probe', { liveness: '/healthz' }, "liveness: must be a Probe (Probe.http(path), Probe.tcp(), Probe.grpc() or Probe.exec([...])), or false to turn the probe off, but is a string (write Probe.http('/healthz') instead of a path, or Probe.tcp())"],
-    ['a mount without fields', { mounts: [{}] }, 'mounts[0].volume: is required', 'mounts[0].mountPath: is required'],
-    ['a null init container', { initContainers: [null] }, 'initContainers[0]: must be an object, but is null'],
+    ['a mount without fields', { mounts: [{}] }, 'mounts[0].volume: is required (add volume: …)', 'mounts[0].mountPath: is required (add mountPath: …)'],
+    ['a null init container', { initContainers: [null] }, 'initContainers[0]: must be an object, but is null (write an object: { image: … })'],
     ['a fractional health path', { healthPath: 1.5 }, "healthPath: must be a string, but is a number (write a string such as '/')"],
     ['a null name', { name: null }, "name: must be a string, but is null (write a string such as 'db')"],
-    ['extra ports as a string', { extraPorts: '-1' }, "extraPorts: must be a list, but is a string"],
+    ['extra ports as a string', { extraPorts: '-1' }, 'extraPorts: must be a list, but is a string (write a list in brackets: [ … ])'],
     ['no surge and no unavailable', { rollout: { maxSurge: 0 } }, "rollout.maxSurge: and maxUnavailable cannot both be 0: the rollout could never replace a pod (keep maxSurge at '25%' (the default) or allow maxUnavailable: 1)"],
     ["a surge of '25'", { rollout: { maxSurge: '25' } }, "rollout.maxSurge: must be a pod count or a percentage (write 25 (a number) or '25%')"],
     ["a surge of '25.5%'", { rollout: { maxSurge: '25.5%' } }, "rollout.maxSurge: must be a pod count or a whole percentage (write '26%')"],
     ['a liveness success threshold of 2', { liveness: Probe.http('/h', { successThreshold: 2 }) }, 'liveness.successThreshold: must be 1 for a liveness probe (leave it out, or set it on the readiness probe)'],
-    ['a fractional grace period', { terminationGracePeriodSeconds: 1.5 }, 'terminationGracePeriodSeconds: must be a whole number of at least 0'],
-    ['a NaN grace period', { terminationGracePeriodSeconds: NaN }, 'terminationGracePeriodSeconds: must be a whole number of at least 0'],
+    ['a fractional grace period', { terminationGracePeriodSeconds: 1.5 }, 'terminationGracePeriodSeconds: must be a whole number of at least 0 (round it: 1 or 2)'],
+    ['a NaN grace period', { terminationGracePeriodSeconds: NaN }, 'terminationGracePeriodSeconds: must be a whole number of at least 0 (write a whole number such as 1 (NaN often comes from Number() of an unset variable))'],
     ['an ExternalName service', { service: { type: 'ExternalName' } }, "service.type: is not one of the allowed values (an ExternalName Service selects no pods: it is not a WebApp)"],
     ['a number in nodeSelector', { nodeSelector: { k: 1 } }, "nodeSelector.k: must be a string, but is a number (write a string such as 'frontend')"],
     ['a number in envFromSecrets', { envFromSecrets: [1] }, "envFromSecrets[0]: must be a string, but is a number (write a string such as 'db')"],
-    ['a hostPath volume', { volumes: [{ name: 'h', hostPath: { path: '/x' } }] }, "volumes[0]: has no source timonel knows ('hostPath' is not supported)"],
+    ['a hostPath volume', { volumes: [{ name: 'h', hostPath: { path: '/x' } }] }, "volumes[0]: has no source timonel knows ('hostPath' is not supported) (a node's files are for a NodeAgent (its hostPaths, each with a reason); an app keeps files in an emptyDir or a persistentVolumeClaim)"],
     ['an interval without a unit', { metrics: { interval: '30' } }, "metrics.interval: is not a duration with a unit (write '30s' for seconds)"],
     ['a probe on a port the container does not have', { readiness: Probe.tcp({ port: 'nope' }) }, "readiness.port: names a port the container does not have, so the probe can never pass (use one of the names, e.g. { port: 'http' }, or declare a port named 'nope' in 'extraPorts')"],
     ['an extra port named like the main one', { extraPorts: [{ name: 'http', port: 9000 }] }, "extraPorts[0].name: is already the name of 'portName' (rename the port)"],
@@ -52,7 +52,7 @@ describe('WebApp props', () => {
 describe('BatchJob props', () => {
   test.each([
     ['a command as a string', { command: 'run.sh' }, "command: must be a list, but is a string (wrap it in brackets: ['run.sh'])"],
-    ['a null command item', { command: [null] }, 'command[0]: must be a string, but is null'],
+    ['a null command item', { command: [null] }, "command[0]: must be a string, but is null (write it as a string in quotes: '…')"],
     ["suspend: 'true'", { suspend: 'true' }, 'suspend: must be true or false, but is a string (write true without quotes)'],
     ['a cron-only prop without a schedule', { timeZone: 'Etc/UTC' }, "timeZone: only applies to a scheduled BatchJob (a CronJob), but there is no 'schedule' (set 'schedule', or remove 'timeZone')"],
   ])('fails on %s', (_what, props, problem) => {
@@ -64,14 +64,14 @@ describe('StatefulStore and preset props', () => {
   const credentials = StoreCredentials.fromSecret('db-credentials');
 
   test.each([
-    ['storage as an object', { storage: { mountPath: '/data' } }, 'storage: must be a list, but is an object'],
+    ['storage as an object', { storage: { mountPath: '/data' } }, 'storage: must be a list, but is an object (wrap it in brackets: [{ … }])'],
     ['credentials as a plain reference', { credentials: { secretName: 's', keys: {} } }, "credentials: must be StoreCredentials.fromSecret(...), fromExternalSecret(...) or fromLiteralsINSECURE(...), but is an object (wrap the Secret: credentials: StoreCredentials.fromSecret('db-credentials', { keys: { ... } }))"],
   ])('fails on %s', (_what, props, problem) => {
     expect(problems(STATEFUL_STORE_PROPS, { image: IMAGE, port: 5432, ...props })).toEqual([problem]);
   });
 
   test("reports a preset's storage at the path the user wrote", () => {
-    expect(problems(POSTGRES_PROPS, { credentials, storage: { accessModes: ['RWO'] } })).toEqual(['storage.accessModes[0]: is not one of the allowed values']);
+    expect(problems(POSTGRES_PROPS, { credentials, storage: { accessModes: ['RWO'] } })).toEqual(["storage.accessModes[0]: is not one of the allowed values (write 'ReadWriteOnce' (kubectl shows it as RWO))"]);
     expect(problems(REDIS_PROPS, { credentials, image: 'redis:alpine' })).toEqual([
       "image: uses the moving tag 'alpine' (pin a version such as 'redis:1.2.3' or 'redis@sha256:…', or set 'allowUnpinnedImage: true')",
     ]);
