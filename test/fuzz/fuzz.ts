@@ -145,7 +145,9 @@ export function runFuzz(opts: { n: number; seed: number; targets?: readonly Fuzz
   const count = (e: TimonelError) => {
     for (const p of e.problems) {
       problemCount++;
-      if (!p.fix) {
+      // cdk8s validation errors (node.addValidation) come as one error of `[path] message` lines, each with its own fix.
+      const lines = p.detail.startsWith('Validation failed with the following errors:') ? p.detail.split('\n').slice(1) : undefined;
+      if (lines ? lines.some((l) => !l.includes('. Fix: ')) : !p.fix) {
         const key = `'${(p.prop ?? '').replace(/\[\d+\]/g, '[i]')}' ${p.detail}`;
         withoutFix[key] = (withoutFix[key] ?? 0) + 1;
       }
