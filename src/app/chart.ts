@@ -15,7 +15,7 @@ import { profileOf } from '../policies/config';
 import { checkChart, configureChartPolicy, PolicyOptions } from '../policies/policy';
 import { Profile } from '../policies/profiles';
 import { SUPPRESS_PREFIX } from '../policies/suppression';
-import { chartToKube, explainCycle } from '../synth/cdk8s-internals';
+import { chartToKube, explainCycle, unwrapRenderError } from '../synth/cdk8s-internals';
 import { checkAddedJsonPatches } from '../synth/manifest-patch';
 import { orderForApply } from './order';
 import { CHART_PROPS } from './specs';
@@ -42,7 +42,8 @@ export interface TimonelChartProps extends ChartProps {
   /**
    * The Pod Security level the Namespace enforces (`pod-security.kubernetes.io/enforce`). A level
    * below the profile's is a reasoned, chart-level choice; above it, the namespace would reject
-   * pods that pass the policies, so it is an error.
+   * pods that pass the policies, so it is an error (where the chart is created when it sets its
+   * own `policy.profile`; else at synth, once the app's profile is final).
    * @default - the profile's: 'restricted' for the restricted profile, 'baseline' for baseline
    *   (a custom profile: the strictest level whose Pod Security rules are all errors)
    */
@@ -104,6 +105,8 @@ export class TimonelChart extends Chart {
     setChartContext(this, { partOf: this.partOf, traffic: this.traffic, profile: () => profileOf(this) ?? Profile.RESTRICTED });
     configureChartPolicy(this, props.policy);
     givenPodSecurity.set(this, props.podSecurity);
+    // With the chart's own profile the level is known now; else the app's profile decides at synth.
+    if (props.podSecurity !== undefined && props.policy?.profile !== undefined) this.podSecurityLevel(props.podSecurity);
     if (props.namespace) {
       validateName(props.namespace, NameRule.DNS_1123_LABEL, { scope: this, prop: 'namespace' });
       const system = SYSTEM_NAMESPACES.includes(props.namespace);
@@ -148,7 +151,8 @@ export class TimonelChart extends Chart {
     if (given !== undefined && levelRank(given) > levelRank(fromProfile)) {
       fail({
         scope: this, prop: 'podSecurity', message: `enforces more than the chart's profile '${profile.name}' checks ('${fromProfile}'), so pods that pass the policies would be rejected at admission`,
-        value: given, allowed: `'${fromProfile}' or lower`, fix: `use a stricter profile, or podSecurity: '${fromProfile}'`,
+        value: given, allowed: `'${fromProfile}' or lower`,
+        fix: `leave podSecurity out (the profile's level, '${fromProfile}'), or check the pods as strictly: policy: { profile: '${given}' }`,
       });
     }
     return given ?? fromProfile;
@@ -164,7 +168,7 @@ export class TimonelChart extends Chart {
     try {
       rendered = super.toJson();
     } catch (e) {
-      throw explainCycle(e, this.node.root);
+      throw explainCycle(unwrapRenderError(e), this.node.root);
     }
     const sources = chartToKube(this);
     if (sources.length === rendered.length) sources.forEach((source, i) => checkAddedJsonPatches(source, rendered[i]));

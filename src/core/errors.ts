@@ -67,6 +67,7 @@ export class TimonelError extends Error {
     this.fix = details.fix;
     this.detail = details.message;
     this.problems = details.problems ?? [this];
+    latest = new WeakRef(this);
   }
 
   private static render(d: TimonelErrorDetails & { readonly problems?: readonly TimonelError[] }): string {
@@ -84,6 +85,20 @@ export class TimonelError extends Error {
     if (d.fix) text += `. Fix: ${d.fix}`;
     return text;
   }
+}
+
+// The TimonelError made last: cdk8s's ApiObject.toJson() replaces an error thrown while an object
+// renders (in a Lazy) by a plain Error holding only its text; `latestTimonelError` finds it again.
+// Weak: a kept error would keep its value (a construct, say) alive.
+let latest: WeakRef<TimonelError> | undefined;
+
+/**
+ * The TimonelError whose text `text` ends with, if it is the one made last (for errors that another
+ * library caught and rethrew as text only).
+ */
+export function latestTimonelError(text: string): TimonelError | undefined {
+  const error = latest?.deref();
+  return error !== undefined && text.endsWith(String(error)) ? error : undefined;
 }
 
 /** Throws a TimonelError; handy in expression position. */

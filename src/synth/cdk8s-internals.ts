@@ -22,13 +22,17 @@
  * (`manifest-patch.ts`). Guarded on its own: when the field is not an array of JsonPatch, the check
  * is skipped and synthesis is plain cdk8s.
  *
+ * One message text is relied on: `ApiObject.toJson()` rethrows any error as a plain
+ * `Error("Failed serializing construct at path '…' with name '…': <error>")`; `unwrapRenderError`
+ * gives back the TimonelError it holds (when the text no longer matches, the wrapper stays).
+ *
  * Upgrading cdk8s: read the functions named above in the new `node_modules/cdk8s/lib/app.js`,
  * update the replicas if they changed, run the suite, then widen `VERIFIED_CDK8S`.
  */
 import { ApiObject, Chart, DependencyGraph, Names } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { cycleError, findDependencyCycle } from '../core/dependencies';
-import { fail } from '../core/errors';
+import { fail, latestTimonelError, TimonelError } from '../core/errors';
 
 /** The cdk8s releases the replicas below were checked against: any patch of these major.minor versions. */
 export const VERIFIED_CDK8S = { range: '2.70.x', major: 2, minors: [70] as readonly number[] };
@@ -201,6 +205,25 @@ function failOnCycle(all: readonly IConstruct[]): undefined {
   const cycle = findDependencyCycle(all);
   if (cycle) throw cycleError(cycle);
   return undefined;
+}
+
+/**
+ * The TimonelError inside cdk8s's "Failed serializing construct at path '…' with name '…': <error>"
+ * (what `ApiObject.toJson()` throws for any error while it renders an object, e.g. a TimonelError
+ * from a Lazy), so users get the error itself; any other error as it is.
+ */
+export function unwrapRenderError(error: unknown): unknown {
+  if (!(error instanceof Error) || error instanceof TimonelError || !error.message.startsWith('Failed serializing construct at path ')) return error;
+  return latestTimonelError(error.message) ?? error;
+}
+
+/** Runs `render` (something that calls `ApiObject.toJson()`), throwing a TimonelError from inside it as is. */
+export function rendering<T>(render: () => T): T {
+  try {
+    return render();
+  } catch (e) {
+    throw unwrapRenderError(e);
+  }
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   chartFileName,
   chartToKube,
   FindAllCache,
+  rendering,
   resolveDependencies,
   validateAll,
   VERIFIED_CDK8S,
@@ -91,11 +92,11 @@ function synthesizeChart(chart: Chart, fileName: string, options: SynthesizeOpti
   const apiObjects = chartToKube(chart);
   const post: PostProcess | undefined = chart.toJson === CDK8S_CHART_TO_JSON ? (items) => items : options.postProcess?.(chart);
   if (!post) {
-    const docs = chart.toJson();
+    const docs = rendering(() => chart.toJson());
     return { fileName, docs, chart, apiObjects, sources: docs.map(() => undefined) };
   }
   const items = post(apiObjects.map((source) => {
-    const doc = source.toJson();
+    const doc = rendering(() => source.toJson());
     checkAddedJsonPatches(source, doc);
     return { kind: doc?.kind as string | undefined, doc, source };
   }));
@@ -111,11 +112,11 @@ export function synthesizePlainly(app: App): AppSynthesis {
   const first = app.node.findAll().find((c) => c instanceof Chart) as Chart | undefined;
   if (!first) return { charts: [] };
   // Plain toJson() validates and resolves dependencies before app.charts is read.
-  CDK8S_CHART_TO_JSON.call(first);
+  rendering(() => CDK8S_CHART_TO_JSON.call(first));
   const indexed = hasCrossChartDependency(app);
   return {
     charts: app.charts.map((chart, i) => {
-      const docs = chart.toJson();
+      const docs = rendering(() => chart.toJson());
       const apiObjects = chart.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart);
       return { fileName: chartFileName(chart, indexed ? i : undefined, app.outputFileExtension), docs, chart, apiObjects, sources: docs.map(() => undefined) };
     }),

@@ -5,6 +5,7 @@ import { TimonelChart } from '../app/chart';
 import { orderForApply } from '../app/order';
 import { fail } from '../core/errors';
 import { PolicySubject } from '../policies';
+import { rendering } from '../synth/cdk8s-internals';
 
 /** Options of `synth`. */
 export interface SynthOptions {
@@ -101,5 +102,5 @@ function ownObjects(scope: IConstruct): ApiObject[] {
 
 // A TimonelChart's toJson() enforces the policies; this renders the same objects without them.
 function renderUnchecked(chart: Chart): any[] {
-  return chart instanceof TimonelChart ? orderForApply(Chart.prototype.toJson.call(chart)) : (chart as { toJson(): any[] }).toJson();
+  return rendering(() => (chart instanceof TimonelChart ? orderForApply(Chart.prototype.toJson.call(chart)) : (chart as { toJson(): any[] }).toJson()));
 }

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { App } from '../../src/app/app';
 import { TimonelChart } from '../../src/app/chart';
-import { one } from '../support/util';
+import { one, thrown } from '../support/util';
 import { withoutChartPolicies } from '../support/plain';
 import { Policy } from '../../src/policies/policy';
 import { Profile } from '../../src/policies/profiles';
@@ -162,9 +162,29 @@ describe('TimonelChart Pod Security level', () => {
     expect(level(new TimonelChart(Testing.app(), 'a', { namespace: 'a', podSecurity: 'baseline' }))).toBe('baseline');
   });
 
-  test('fails when podSecurity is stricter than the profile checks', () => {
-    const chart = new TimonelChart(Testing.app(), 'a', { namespace: 'a', podSecurity: 'restricted', policy: { profile: 'baseline' } });
-    expect(() => Testing.synth(chart)).toThrow("[a] 'podSecurity' enforces more than the chart's profile 'baseline' checks ('baseline'), so pods that pass the policies would be rejected at admission, got 'restricted'");
+  test('fails when podSecurity is stricter than the chart\'s own profile, where the chart is created', () => {
+    const e = thrown(() => new TimonelChart(new App({ outdir: '/nonexistent' }), 'p2', { namespace: 'p2', policy: { profile: 'baseline' }, podSecurity: 'restricted' }));
+    expect(e.path).toBe('p2');
+    expect(e.prop).toBe('podSecurity');
+    expect(e.value).toBe('restricted');
+    expect(e.message).toBe("[p2] 'podSecurity' enforces more than the chart's profile 'baseline' checks ('baseline'), so pods that pass the policies would be rejected at admission, got 'restricted'. "
+      + "Allowed: 'baseline' or lower. Fix: leave podSecurity out (the profile's level, 'baseline'), or check the pods as strictly: policy: { profile: 'restricted' }");
+  });
+
+  test('fails with the TimonelError itself when a profile set on the app later is looser than podSecurity (Testing.synth, App.synth)', () => {
+    const stricter = () => {
+      const app = new App({ outdir: '/nonexistent' });
+      const chart = new TimonelChart(app, 'p2', { namespace: 'p2', podSecurity: 'restricted' });
+      new WebApp(chart, 'web', { image: 'ghcr.io/acme/web:1.0.0' });
+      Policy.setDefault(app, 'baseline');
+      return { app, chart };
+    };
+    const text = "[p2] 'podSecurity' enforces more than the chart's profile 'baseline' checks ('baseline')";
+    for (const run of [(x: ReturnType<typeof stricter>) => Testing.synth(x.chart), (x: ReturnType<typeof stricter>) => x.app.render(), (x: ReturnType<typeof stricter>) => x.app.synth()]) {
+      const e = thrown(() => run(stricter()));
+      expect(e.message.startsWith(text)).toBe(true);
+      expect(e.prop).toBe('podSecurity');
+    }
   });
 
   test('fails when an object suppresses a Pod Security rule the namespace enforces', () => {

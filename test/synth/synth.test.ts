@@ -317,6 +317,35 @@ describe('validation and errors', () => {
   });
 });
 
+describe('a TimonelError thrown while an object renders', () => {
+  /** A ConfigMap whose data is a Lazy that fails as timonel's lazies do, in a chart of `Chart` or `TimonelChart`. */
+  const failing = (app: App, ChartClass: typeof Chart) => {
+    const chart = new ChartClass(app, 'a');
+    new k8s.KubeConfigMap(chart, 'cm', {
+      data: Lazy.any({ produce: () => { throw new TimonelError({ scope: chart, prop: 'data', message: 'is wrong', allowed: 'right', fix: 'fix it' }); } }),
+    });
+    return chart;
+  };
+
+  test.each([['Chart', Chart], ['TimonelChart', TimonelChart as typeof Chart]])('reaches the caller as is, not in cdk8s\'s "Failed serializing" Error (%s)', (_name, ChartClass) => {
+    const runs: ((app: App) => unknown)[] = [(app) => synth(app), (app) => synthesizeApp(app)];
+    // A TimonelChart's own toJson() (Testing.synth) too; a plain Chart's is cdk8s's.
+    if (ChartClass !== Chart) runs.push((app) => appCharts(app).map((c) => c.toJson()));
+    for (const run of runs) {
+      const app = newApp();
+      failing(app, ChartClass);
+      expect(thrown(() => run(app)).message).toBe("[a] 'data' is wrong. Allowed: right. Fix: fix it");
+    }
+  });
+
+  test('any other error keeps cdk8s\'s text', () => {
+    const app = newApp();
+    const chart = new TimonelChart(app, 'a');
+    new k8s.KubeConfigMap(chart, 'cm', { data: Lazy.any({ produce: () => { throw new RangeError('boom'); } }) });
+    expect(() => synth(app)).toThrow("Failed serializing construct at path 'a/cm' with name 'a-cm': RangeError: boom");
+  });
+});
+
 describe('the construct tree is walked a constant number of times', () => {
   function build(charts: number): App {
     const app = newApp();
