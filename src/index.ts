@@ -24,7 +24,9 @@ export type { TimonelErrorDetails } from './core/errors';
 export { LABELS, selectorLabels, standardLabels } from './core/labels';
 export { NameRule, deriveName, shortenName, validateName } from './core/names';
 export { PodBuilder } from './workload/pod';
-export type { ContainerProps, MainContainerExtras, MountSpec, PodProps, PodSpecOptions, ResourcesProps, SecurityProps, VolumeSpec } from './workload/pod';
+export type {
+  ContainerProps, LazyAnnotations, LazyPodSpec, MainContainerExtras, MountSpec, PodProps, PodSpecOptions, PodTemplate, PodTemplateMetadata, ResourcesProps, SecurityProps, VolumeSpec,
+} from './workload/pod';
 export type { PortSpec } from './core/ports';
 export { Probe } from './core/probes';
 export type { GrpcProbeOptions, HttpProbeOptions, PortProbeOptions, ProbeTiming } from './core/probes';

@@ -17,7 +17,7 @@ class HelloPod extends Workload {
     // metadata cannot wait for synth: its annotations are fixed here, and a later one is an error.
     const template = this.podTemplate({ restartPolicy: 'Always' });
     this.resource = new k8s.KubePod(this, 'Resource', {
-      metadata: { ...this.metadata(), labels: template.metadata!.labels, annotations: this.pod.renderAnnotations() },
+      metadata: { ...this.metadata(), labels: template.metadata.labels, annotations: this.pod.renderAnnotations() },
       spec: template.spec,
     });
   }

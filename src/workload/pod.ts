@@ -1,4 +1,4 @@
-import { Chart, Lazy } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { DEFAULTS } from '../core/defaults';
@@ -15,6 +15,7 @@ import { parseQuantity, validateQuantity, validateRequestWithinLimit } from '../
 import { validateWholeNumber } from '../core/numbers';
 import { preStopHandler, ResolvedDrain } from './drain';
 import { containerNameFix, labelKeyProblem, labelValueFix } from '../core/specs';
+import { guardedLazy } from './lazy-guard';
 
 /** CPU and memory of a container. */
 export interface ResourcesProps {
@@ -164,6 +165,38 @@ export interface PodProps {
    * @default - none
    */
   readonly podLabels?: Record<string, string>;
+}
+
+/**
+ * A pod spec rendered at synth (a cdk8s `Lazy`), so that later additions (`addEnv`, `connectTo`,
+ * `grant`) reach it: what `podTemplate()` and `pod.lazySpec()` give. Pass it on whole
+ * (`template: this.podTemplate()`, `spec: template.spec`). It has no fields to read (they are typed
+ * `never`); spreading it or reading a field throws a TimonelError, since the copy would hold no pod.
+ * Add fields with `podTemplate`'s options, or `patchManifest` (docs/custom-workloads.md).
+ */
+export type LazyPodSpec = { readonly [K in keyof k8s.PodSpec]-?: never };
+
+/**
+ * Pod template annotations rendered at synth (`pod.lazyAnnotations()`): pass them on whole;
+ * spreading them throws a TimonelError. Add one with `pod.addAnnotation` or the `podAnnotations` prop.
+ */
+export type LazyAnnotations = { readonly [key: string]: never };
+
+/** The metadata of a `PodTemplate`: the pod labels, and the annotations rendered at synth. */
+export interface PodTemplateMetadata extends k8s.ObjectMeta {
+  /** The workload's labels and the `podLabels` prop. */
+  readonly labels: { [key: string]: string };
+  /** Rendered at synth: pass on whole. */
+  readonly annotations: LazyAnnotations;
+}
+
+/**
+ * A workload's pod template, as `podTemplate()` gives it: a `k8s.PodTemplateSpec` to pass on whole
+ * (`template: this.podTemplate()`), whose spec and annotations render at synth.
+ */
+export interface PodTemplate extends k8s.PodTemplateSpec {
+  readonly metadata: PodTemplateMetadata;
+  readonly spec: LazyPodSpec;
 }
 
 /** What `renderSpec` and `lazySpec` need besides the builder's own props. */
@@ -415,9 +448,17 @@ export class PodBuilder {
     return this.annotationsNow();
   }
 
-  /** The annotations, rendered at synth (so later additions reach them); for a pod template's metadata. */
-  public lazyAnnotations(): Record<string, string> | undefined {
-    return Lazy.any({ produce: () => this.annotationsNow() });
+  /**
+   * The annotations, rendered at synth (so later additions reach them); for a pod template's
+   * metadata. Spreading them throws a TimonelError.
+   */
+  public lazyAnnotations(): LazyAnnotations {
+    return guardedLazy(() => this.annotationsNow(), () => fail({
+      scope: this.scope, prop: 'podTemplate().metadata.annotations',
+      message: 'is rendered at synth (a cdk8s Lazy), so spreading it (or listing its keys) copies no annotations',
+      allowed: 'passing it on whole: metadata: template.metadata',
+      fix: 'add annotations with this.pod.addAnnotation(key, value) or the podAnnotations prop',
+    })) as LazyAnnotations;
   }
 
   /** Pod template labels: the workload's `labels`, then the user's `podLabels`. */
@@ -436,11 +477,18 @@ export class PodBuilder {
 
   /**
    * The pod spec, rendered at synth: additions made after this call still reach it. Checks the
-   * containers now, so bad input fails where the construct is created.
+   * containers now, so bad input fails where the construct is created. Spreading it or reading
+   * one of its fields throws a TimonelError (`LazyPodSpec`).
    */
-  public lazySpec(opts: PodSpecOptions): k8s.PodSpec {
+  public lazySpec(opts: PodSpecOptions): LazyPodSpec {
     this.renderContainers(opts.main, opts.hostNetwork);
-    return Lazy.any({ produce: () => this.spec(opts) });
+    return guardedLazy(() => this.spec(opts), (use) => fail({
+      scope: this.scope, prop: 'podTemplate().spec',
+      message: `is rendered at synth (a cdk8s Lazy), so ${use.spread ? 'spreading it (or listing its keys) copies no pod' : `reading .${use.read} from it gives nothing`}`,
+      allowed: 'passing it on whole: template: this.podTemplate(), or spec: template.spec',
+      fix: "give pod fields as podTemplate options, e.g. podTemplate({ hostname: 'poller' }); change containers through props and the pod builder "
+        + "(addEnv, pod.addVolume); anything else with patchManifest(obj, JsonPatch.add('/spec/template/spec/<field>', value)); see docs/custom-workloads.md",
+    }), POD_SPEC_FIELDS) as LazyPodSpec;
   }
 
   private annotationsNow(): Record<string, string> | undefined {
@@ -765,3 +813,16 @@ function renderVolume(v: VolumeSpec): k8s.Volume {
   if ('secret' in v) return { name: v.name, secret: { secretName: v.secret, items: v.items } };
   return { name: v.name, persistentVolumeClaim: { claimName: v.persistentVolumeClaim, readOnly: v.readOnly } };
 }
+
+// Every field of a pod spec (the compiler checks the list is complete): reading one from a lazy spec fails.
+const POD_SPEC_FIELD_MAP: Record<keyof k8s.PodSpec, true> = {
+  activeDeadlineSeconds: true, affinity: true, automountServiceAccountToken: true, containers: true, dnsConfig: true,
+  dnsPolicy: true, enableServiceLinks: true, ephemeralContainers: true, hostAliases: true, hostIpc: true, hostNetwork: true,
+  hostPid: true, hostUsers: true, hostname: true, imagePullSecrets: true, initContainers: true, nodeName: true,
+  nodeSelector: true, os: true, overhead: true, preemptionPolicy: true, priority: true, priorityClassName: true,
+  readinessGates: true, resourceClaims: true, restartPolicy: true, runtimeClassName: true, schedulerName: true,
+  schedulingGates: true, securityContext: true, serviceAccount: true, serviceAccountName: true, setHostnameAsFqdn: true,
+  shareProcessNamespace: true, subdomain: true, terminationGracePeriodSeconds: true, tolerations: true,
+  topologySpreadConstraints: true, volumes: true,
+};
+const POD_SPEC_FIELDS: ReadonlySet<string> = new Set(Object.keys(POD_SPEC_FIELD_MAP));

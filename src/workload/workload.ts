@@ -19,7 +19,7 @@ import { ConfigExposure, ConfigSource } from './config-source';
 import { customWorkloadProps } from './specs';
 
 export { ConfigExposure } from './config-source';
-import { ContainerProps, MainContainerExtras, PodBuilder, PodProps, PodSpecOptions } from './pod';
+import { ContainerProps, MainContainerExtras, PodBuilder, PodProps, PodSpecOptions, PodTemplate } from './pod';
 import { spreadConstraints } from './scaling';
 import { SleepActionDeployment } from './drain';
 import { BindClusterRoleOptions, GrantOptions, Permissions } from './rbac';
@@ -237,9 +237,11 @@ export abstract class Workload extends Construct {
    * The pod template of the workload's controller: labels, and annotations and spec rendered at
    * synth, so that later additions (`addEnv`, `connectTo` env, config, grants) still reach them.
    * The containers are checked now, so bad input fails where the construct is created. This is
-   * how a construct of your own renders its pods (docs/custom-workloads.md).
+   * how a construct of your own renders its pods (docs/custom-workloads.md): pass the template on
+   * whole; its spec cannot be spread or read (`LazyPodSpec`), so give more pod fields as options
+   * (`podTemplate({ hostname: 'poller' })`), or with `patchManifest`.
    */
-  protected podTemplate(options: Omit<PodSpecOptions, 'serviceAccountName' | 'main'> & { readonly main?: MainContainerExtras } = {}): k8s.PodTemplateSpec {
+  protected podTemplate(options: Omit<PodSpecOptions, 'serviceAccountName' | 'main'> & { readonly main?: MainContainerExtras } = {}): PodTemplate {
     return {
       metadata: { labels: this.pod.renderLabels(this.labels), annotations: this.pod.lazyAnnotations() },
       spec: this.pod.lazySpec({ serviceAccountName: this.serviceAccount.name, ...options, main: options.main ?? {} }),

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { App, AppProps } from '../../src/app/app';
 import { Redis } from '../../src/constructs/presets/redis';
 import { thrown } from '../support/util';
+import { k8sPodSpec } from '../policies/helpers';
 import { TimonelChart } from '../../src/app/chart';
 import { Migration } from '../../src/constructs/migration';
 import { PostgreSQL } from '../../src/constructs/presets/postgres';
@@ -99,7 +100,7 @@ describe('Migration before', () => {
     const app = shop(({ chart, db }) => {
       const plain = new k8s.KubeDeployment(chart, 'plain', {
         metadata: { name: 'plain' },
-        spec: { selector: { matchLabels: { app: 'plain' } }, template: { metadata: { labels: { app: 'plain' } }, spec: { containers: [] } } },
+        spec: { selector: { matchLabels: { app: 'plain' } }, template: { metadata: { labels: { app: 'plain' } }, spec: k8sPodSpec() } },
       });
       new Migration(chart, 'm', { image: IMAGE, connectTo: [db], before: [plain] });
     });

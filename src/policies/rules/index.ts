@@ -6,6 +6,7 @@ import apiAnnotations from './api-annotations';
 import apiPortName from './api-port-name';
 import apiPortNumber from './api-port-number';
 import apiPodNames from './api-pod-names';
+import apiPodContainers from './api-pod-containers';
 import apiSelectorMatch from './api-selector-match';
 import apiRestartPolicy from './api-restart-policy';
 import apiResources from './api-resources';
@@ -65,6 +66,7 @@ export const RULES: readonly Rule[] = [
   apiAnnotations,
   apiPortName,
   apiPortNumber,
+  apiPodContainers,
   apiPodNames,
   apiContainerImage,
   apiSelectorMatch,

@@ -145,6 +145,23 @@ describe('api-selector-match', () => {
   });
 });
 
+describe('api-pod-containers', () => {
+  test('passes pods with a container (init containers alone are not enough)', () => {
+    expect(lines('api-pod-containers', ok)).toEqual([]);
+  });
+  test('fails a pod template without containers, and an empty list', () => {
+    expect(lines('api-pod-containers', [
+      edit(deployment(), (d) => { d.spec.template.spec = { hostname: 'poller' }; }),
+      edit(cronJob(), (c) => { c.spec.jobTemplate.spec.template.spec.containers = []; c.spec.jobTemplate.spec.template.spec.initContainers = [container('init')]; }),
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bare', namespace: 'shop' } },
+    ])).toEqual([
+      "error: [test.yaml] Deployment shop/web 'spec.template.spec.containers' is required: the pod has no containers. Allowed: a list of at least one container. Fix: add a container; in a Workload of your own, pass this.podTemplate() on whole (podTemplate().spec is rendered at synth: don't spread or read it; give fields as podTemplate options, e.g. podTemplate({ hostname: 'poller' }), or use patchManifest; see docs/custom-workloads.md)",
+      "error: [test.yaml] CronJob shop/nightly 'spec.jobTemplate.spec.template.spec.containers' is required: the pod has no containers (init containers do not count), got []. Allowed: a list of at least one container. Fix: add a container; in a Workload of your own, pass this.podTemplate() on whole (podTemplate().spec is rendered at synth: don't spread or read it; give fields as podTemplate options, e.g. podTemplate({ hostname: 'poller' }), or use patchManifest; see docs/custom-workloads.md)",
+      "error: [test.yaml] Pod shop/bare 'spec.containers' is required: the pod has no containers. Allowed: a list of at least one container. Fix: add a container; in a Workload of your own, pass this.podTemplate() on whole (podTemplate().spec is rendered at synth: don't spread or read it; give fields as podTemplate options, e.g. podTemplate({ hostname: 'poller' }), or use patchManifest; see docs/custom-workloads.md)",
+    ]);
+  });
+});
+
 describe('api-restart-policy', () => {
   test('passes Never for CronJobs and the default for Deployments', () => {
     expect(lines('api-restart-policy', ok)).toEqual([]);
