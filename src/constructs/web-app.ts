@@ -6,7 +6,7 @@ import { trafficDefaultsOf } from '../core/chart-context';
 import { DEFAULTS } from '../core/defaults';
 import { fail, PropIssue, TimonelError } from '../core/errors';
 import { validateWholeNumber } from '../core/numbers';
-import { findPort, PortSpec } from '../core/ports';
+import { findPort, podOnlyProblem, PortSpec } from '../core/ports';
 import { Probe } from '../core/probes';
 import { Policy } from '../policies';
 import { childPath, checkProps, joinPath, markChecked, propsIssues } from '../core/validation';
@@ -327,7 +327,7 @@ export class WebApp extends ServedWorkload {
     }
     this.publicChoice = props.public;
     this.openToAll = props.public ?? mainType !== 'ClusterIP';
-    if (this.openToAll) access.admitAnySource({ ports: this.ports.map((p) => ({ port: p.port, protocol: p.protocol })) });
+    if (this.openToAll) access.admitAnySource({ ports: this.servicePorts.map((p) => ({ port: p.port, protocol: p.protocol })) });
     this.suffixes.set('', 'service');
     if (mainType !== 'ClusterIP') this.exposed.push({ name: this.service.name, type: mainType, prop: 'service.type' });
     (props.extraServices ?? []).forEach((x, i) => this.buildExtraService(x, `extraServices[${i}]`));
@@ -364,15 +364,16 @@ export class WebApp extends ServedWorkload {
         allowed: `at most ${62 - this.name.length} characters for the app '${this.name}'`, fix: 'shorten the suffix (or the app\'s name)',
       });
     }
-    const wanted: readonly WebAppServicePort[] = x.ports ?? this.ports.map((p) => ({ name: p.name }));
+    const wanted: readonly WebAppServicePort[] = x.ports ?? this.servicePorts.map((p) => ({ name: p.name }));
     const ports = wanted.map((sel, i) => {
       const p = this.ports.find((q) => q.name === sel.name);
       if (!p) {
         fail({
           scope: this, prop: `${prop}.ports[${i}].name`, message: 'is not a port of the app', value: sel.name,
-          allowed: this.ports.map((q) => `'${q.name}'`).join(', '), fix: "name one of the app's ports, or add it to 'extraPorts'",
+          allowed: this.servicePorts.map((q) => `'${q.name}'`).join(', '), fix: "name one of the app's ports, or add it to 'extraPorts'",
         });
       }
+      if (p.service === false) fail({ scope: this, prop: `${prop}.ports[${i}].name`, ...podOnlyProblem(p), value: sel.name, allowed: this.servicePorts.map((q) => `'${q.name}'`).join(', ') });
       return { spec: p, port: sel.port ?? p.servicePort ?? p.port };
     });
     ports.forEach((p, i) => {

@@ -21,6 +21,20 @@ export interface PortSpec {
    * @see https://kubernetes.io/docs/concepts/services-networking/service/#application-protocol
    */
   readonly appProtocol?: string;
+  /**
+   * `false` makes a pod-only port (a health or admin endpoint): declared on the container, so the
+   * kubelet probes it and a probe may name it, but on no Service, and no client (`connectTo`,
+   * `allowFrom`, `EgressTarget.app`), Ingress, route, metrics or public exposure may reach it. A
+   * prop that names it is an error. The kubelet's probes come from the node, which NetworkPolicies
+   * always admit.
+   * @default true (extraPorts are on the workload's Services)
+   */
+  readonly service?: boolean;
+}
+
+/** Whether a Service exposes the port (`service: false` is a pod-only port). */
+export function onService(p: PortSpec): boolean {
+  return p.service !== false;
 }
 
 /**
@@ -101,9 +115,20 @@ export function validatePorts(ports: readonly PortSpec[], scope: IConstruct, pro
  */
 export function findPort(scope: IConstruct, prop: string, ports: readonly PortSpec[], want: number | string | undefined): PortSpec {
   if (want === undefined) return ports[0];
+  const served = ports.filter(onService);
+  const allowed = served.map((p) => `'${p.name}' (${p.servicePort ?? p.port})`).join(', ');
   const found = ports.find((p) => p.name === want || p.port === want || p.servicePort === want);
   if (!found) {
-    fail({ scope, prop, message: 'is not a port of the app', value: want, allowed: ports.map((p) => `'${p.name}' (${p.servicePort ?? p.port})`).join(', '), fix: "use the name of one of the app's ports" });
+    fail({ scope, prop, message: 'is not a port of the app', value: want, allowed, fix: "use the name of one of the app's ports" });
   }
+  if (!onService(found)) fail({ scope, prop, ...podOnlyProblem(found), value: want, allowed });
   return found;
+}
+
+/** Why a prop cannot name a pod-only port (`service: false`), and the fix. */
+export function podOnlyProblem(p: PortSpec): { readonly message: string; readonly fix: string } {
+  return {
+    message: `names the pod-only port '${p.name}' (${p.port}, service: false), which no Service exposes and no client may reach`,
+    fix: `name a port on the Service, or remove 'service: false' from port '${p.name}' if clients should reach it`,
+  };
 }

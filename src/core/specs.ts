@@ -214,17 +214,29 @@ export const portSpec: Spec<PortSpec> = v.object<PortSpec>()({
   servicePort: portNumber,
   protocol,
   appProtocol,
-}, { what: 'port field' });
+  service: v.boolean(),
+}, {
+  what: 'port field',
+  check: (p, r) => {
+    if (p.service !== false) return;
+    for (const k of ['servicePort', 'appProtocol'] as const) {
+      if (p[k] !== undefined) r.issue(k, { message: 'is a field of a Service port, but service is false (a pod-only port)', value: p[k], fix: `remove '${k}', or 'service: false'` });
+    }
+  },
+});
 
 /** A container port no Service exposes (sidecars, NodeAgent): `appProtocol` would go nowhere. */
-export const containerPortSpec = v.object<Omit<PortSpec, 'appProtocol'>>()({
+export const containerPortSpec = v.object<Omit<PortSpec, 'appProtocol' | 'service'>>()({
   name: v.required(portName),
   port: v.required(portNumber),
   servicePort: portNumber,
   protocol,
 }, {
   what: 'port field',
-  refused: { appProtocol: { why: 'it is a field of a Service port, and no Service exposes this container port', fix: 'remove it (set it on the ports a Service exposes: extraPorts, or appProtocol for the main port)' } },
+  refused: {
+    appProtocol: { why: 'it is a field of a Service port, and no Service exposes this container port', fix: 'remove it (set it on the ports a Service exposes: extraPorts, or appProtocol for the main port)' },
+    service: { why: 'no Service exposes this container port: it is pod-only already', fix: 'remove it' },
+  },
 }) as Spec<PortSpec>;
 
 /** Ports: names and number/protocol pairs unique. */

@@ -5,7 +5,7 @@ import { DEFAULTS } from '../core/defaults';
 import { EnvList, EnvMap, EnvValue } from '../core/env';
 import { addDependency } from '../core/dependencies';
 import { fail, isConstruct } from '../core/errors';
-import { findPort, PortSpec } from '../core/ports';
+import { findPort, onService, PortSpec } from '../core/ports';
 import { intOrString } from '../core/probes';
 import { podsRef } from '../core/specs';
 import type { PodsRef } from '../core/traffic';
@@ -288,7 +288,7 @@ export function allowFromPods(target: IConstruct, pods: PodsRef, options: AllowF
   const all: readonly PortSpec[] = Array.isArray(declared) && declared.length
     ? declared
     : [{ name: String(e.targetPort), port: e.targetPort, servicePort: e.port, protocol: e.protocol }];
-  const chosen = options.ports ? options.ports.map((want, i) => findPort(target, `${verb}.ports[${i}]`, all, want)) : all;
+  const chosen = options.ports ? options.ports.map((want, i) => findPort(target, `${verb}.ports[${i}]`, all, want)) : all.filter(onService);
   const ports = [...new Set(chosen)].map((p) => ({ protocol: p.protocol ?? 'TCP', port: intOrString(p.port) }));
   const labels = pods.podLabels && Object.keys(pods.podLabels).length ? { ...pods.podLabels } : undefined;
   const key = JSON.stringify([pods.namespace, Object.entries(labels ?? {}).sort()]);

@@ -7,6 +7,7 @@ import { DEFAULTS } from '../core/defaults';
 import type { IngressControllerRef } from '../core/traffic';
 import { fail, isConstruct } from '../core/errors';
 import { NameRule, nameFromParts } from '../core/names';
+import { onService, podOnlyProblem, PortSpec } from '../core/ports';
 import { isConnectable } from './endpoint';
 import { intOrString } from '../core/probes';
 import { AnySpec, checkArgs } from '../core/validation';
@@ -169,6 +170,15 @@ export class EgressTarget {
       options = optionsOf(options, scope, prop);
       checkArgs(scope, [[APP_EGRESS_OPTIONS, options, prop]]);
       const e = target.endpoint;
+      // A pod-only port of the target (service: false) admits no client.
+      const declared = (target as { readonly ports?: readonly PortSpec[] }).ports;
+      (options.ports ?? []).forEach((p, i) => {
+        const want: TrafficPort = typeof p === 'number' ? { port: p } : p;
+        const podOnly = Array.isArray(declared)
+          ? declared.find((d) => !onService(d) && d.port === want.port && (d.protocol ?? 'TCP') === (want.protocol ?? 'TCP'))
+          : undefined;
+        if (podOnly) fail({ scope, prop: `${prop}.ports[${i}]`, ...podOnlyProblem(podOnly), value: p });
+      });
       if (client.namespace !== e.namespace && (client.namespace === undefined || e.namespace === undefined)) {
         fail({
           scope, prop, message: `crosses namespaces but the ${client.namespace === undefined ? 'client' : 'target'}'s chart has no namespace, so no policy can name it`,

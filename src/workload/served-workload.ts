@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { appProtocolOf, PortSpec, validatePortName, validatePortNumber } from '../core/ports';
+import { appProtocolOf, onService, PortSpec, validatePortName, validatePortNumber } from '../core/ports';
 import { intOrString, Probe } from '../core/probes';
 import { ConnectionEndpoint, IConnectable } from './connections';
 import { Workload, WorkloadNaming, WorkloadProps } from './workload';
@@ -27,7 +27,7 @@ export interface ServingSpec {
  * Subclasses build their controller; disruption budgets and spread come from `scaling.ts`.
  */
 export abstract class ServedWorkload extends Workload implements IConnectable {
-  /** Every port of the main container, the main one first, each with its effective `appProtocol`. */
+  /** Every port of the main container, the main one first, each with its effective `appProtocol` (pod-only ports, `service: false`, included). */
   public readonly ports: readonly PortSpec[];
   /** The Service port clients connect to. */
   public readonly servicePort: number;
@@ -56,6 +56,7 @@ export abstract class ServedWorkload extends Workload implements IConnectable {
       .filter((x): x is Probe => x instanceof Probe && x.kind === 'grpc')
       .map((x) => x.port ?? this.containerPort);
     this.ports = ports.map((p) => {
+      if (!onService(p)) return p;
       const appProtocol = appProtocolOf(p, grpcProbed.some((want) => want === p.name || want === p.port));
       const { appProtocol: _given, ...rest } = p;
       return appProtocol === undefined ? rest : { ...rest, appProtocol };
@@ -71,8 +72,13 @@ export abstract class ServedWorkload extends Workload implements IConnectable {
     };
   }
 
+  /** The ports a Service exposes and clients may reach: `ports` without the pod-only ones (`service: false`). */
+  public get servicePorts(): readonly PortSpec[] {
+    return this.ports.filter(onService);
+  }
+
   /**
-   * A Service selecting this workload's pods, on every port or on `ports` (by name, each with its
+   * A Service selecting this workload's pods, on every port but the pod-only ones or on `ports` (by name, each with its
    * Service port). `headless` gives a headless Service (named `<name>-<suffix>`) that publishes
    * not-ready pods and the container ports.
    */
@@ -83,7 +89,7 @@ export abstract class ServedWorkload extends Workload implements IConnectable {
     const headless = options.headless ?? false;
     const selected = options.ports
       ? options.ports.map((s) => ({ spec: this.ports.find((p) => p.name === s.name)!, port: s.port }))
-      : this.ports.map((p) => ({ spec: p, port: headless ? p.port : p.servicePort ?? p.port }));
+      : this.servicePorts.map((p) => ({ spec: p, port: headless ? p.port : p.servicePort ?? p.port }));
     const annotations = options.annotations && Object.keys(options.annotations).length ? { ...options.annotations } : undefined;
     return new k8s.KubeService(this, id, {
       metadata: this.metadata(options.suffix, annotations ? { annotations } : {}),

@@ -172,6 +172,15 @@ function checkWebApp(p: WebAppProps, r: Reporter): void {
     numbers.set(x.port, `extraPorts[${i}]`);
   });
   const ports = [main, ...(p.extraPorts ?? [])];
+  // A ServiceMonitor scrapes through a port of the Service: a pod-only port has none.
+  const scraped = (p.extraPorts ?? []).find((x) => x.port === p.metrics?.port && (x.protocol ?? 'TCP') === 'TCP');
+  if (scraped?.service === false) {
+    r.issue('metrics.port', {
+      message: `is the pod-only port '${scraped.name}' (service: false), but the ServiceMonitor scrapes through a port of the Service`, value: p.metrics!.port,
+      allowed: 'a port the Service exposes',
+      fix: `remove 'service: false' from port '${scraped.name}' (the metrics port is then on the Service, and only Prometheus is admitted to it), or leave 'metrics' out and scrape the pods with a PodMonitor of your own`,
+    });
+  }
   if (p.metrics?.port !== undefined && !numbers.has(p.metrics.port)) {
     if (names.has('metrics')) r.issue('metrics.port', { message: "is a new port, but the name 'metrics' is taken", value: p.metrics.port, fix: "use the number of the port named 'metrics'" });
     names.set('metrics', 'metrics.port');
