@@ -248,8 +248,12 @@ export const DEFAULTS = {
   /**
    * Images of servers that keep their own data and do not replicate by themselves: more than one
    * pod of a Deployment running one is as many independent servers (`practice-single-instance`).
+   * Matched by the repository's last part, so that mirrors count too (`mirror.gcr.io/library/redis`,
+   * `harbor.corp/dockerhub/postgres`, an ECR copy).
    */
-  singleInstanceImages: ['redis', 'valkey/valkey', 'postgres', 'mysql', 'mariadb', 'mongo'],
+  singleInstanceImages: ['redis', 'valkey', 'postgres', 'mysql', 'mariadb', 'mongo'],
+  /** Image namespaces whose database images replicate when configured by env (Bitnami's): not flagged. */
+  replicatingImageNamespaces: ['bitnami'],
 
   /** `connectTo`: env names and the NetworkPolicies that admit exactly the declared traffic. */
   connections: {

@@ -98,6 +98,14 @@ describe('PostgreSQL', () => {
     expectValidManifests(objs, { skipCustomResources: true });
   });
 
+  test('keys that name one role read the others from keys of their own name', () => {
+    const db = new PostgreSQL(newChart('shop'), 'db', { credentials: StoreCredentials.fromSecret('pg', { keys: { password: 'pw' } }) });
+    const env = envOf(main(synth(db.node.scope as never)));
+    expect([env.POSTGRES_USER, env.POSTGRES_PASSWORD]).toEqual([
+      { secretKeyRef: { name: 'pg', key: 'username' } }, { secretKeyRef: { name: 'pg', key: 'pw' } },
+    ]);
+  });
+
   test('a client gets DB_HOST, DB_PORT, DB_USER, DB_PASSWORD (and DB_DATABASE)', () => {
     const chart = newChart('shop', { namespace: 'shop' });
     const db = new PostgreSQL(chart, 'db', { credentials: PG_CREDS, database: 'shop' });
@@ -116,7 +124,6 @@ describe('PostgreSQL', () => {
   test.each([
     ['replicas is 2', { replicas: 2 }, /\[shop\/db\] 'replicas' must be 0 or 1: a second pod would be another PostgreSQL server with its own data behind the same Service \(not a replica\), so clients would see different data, got 2\. Allowed: 0 \(stopped\) or 1\. Fix: use 1 \(0 stops it\); for replication or failover use a PostgreSQL operator such as CloudNativePG/],
     ['credentials are missing', { credentials: undefined }, /\[shop\/db\] 'credentials' is required: the image does not start without a password/],
-    ['the credentials have no username', { credentials: StoreCredentials.fromSecret('pg', { keys: { password: 'p' } }) }, /'credentials\.keys' has no 'username', which the store needs/],
     ['POSTGRES_PASSWORD is set as a literal', { env: { POSTGRES_PASSWORD: 'postgres' } }, /'env\.POSTGRES_PASSWORD' is a literal value/],
     ['the storage size is "10GB"', { storage: { size: '10GB' } }, /'storage\.size' is not a valid Kubernetes storage quantity, got '10GB'.*Fix: write '10Gi'/],
   ])('fails when %s', (_what, props, message) => {
@@ -152,9 +159,9 @@ describe('Redis', () => {
   });
 
   test('appendOnly, save and extraArgs', () => {
-    const c = main(renderRedis({ appendOnly: false, save: '', extraArgs: ['--maxmemory', '200mb'] }));
+    const c = main(renderRedis({ appendOnly: false, save: '', extraArgs: ['--maxmemory-samples', '10'] }));
     expect(c.args).toEqual([
-      '--port', '6379', '--dir', '/data', '--appendonly', 'no', '--save', '', '--requirepass', '$(REDIS_PASSWORD)', '--maxmemory', '200mb',
+      '--port', '6379', '--dir', '/data', '--appendonly', 'no', '--save', '', '--requirepass', '$(REDIS_PASSWORD)', '--maxmemory-samples', '10',
     ]);
   });
 
@@ -188,7 +195,6 @@ describe('Redis', () => {
   test.each([
     ['replicas is 3', { replicas: 3 }, /\[shop\/cache\] 'replicas' must be 0 or 1: a second pod would be another Redis server with its own data behind the same Service \(not a replica\).*, got 3\. Allowed: 0 \(stopped\) or 1\. Fix: use 1 \(0 stops it\); for replication or failover use a Redis operator or Sentinel/],
     ['credentials are missing', { credentials: undefined }, /\[shop\/cache\] 'credentials' is required: Redis without a password is open/],
-    ['the credentials have no password', { credentials: StoreCredentials.fromSecret('auth', { keys: { username: 'u' } }) }, /'credentials\.keys' has no 'password', which the store needs/],
     // A reference, not a literal: the collision with the preset's own variable is what fails.
     ['REDIS_PASSWORD is also given as env', { env: { REDIS_PASSWORD: EnvValue.fromSecret('other', 'password') } }, /'addEnv' defines the variable 'REDIS_PASSWORD' twice/],
   ])('fails when %s', (_what, props, message) => {
@@ -365,5 +371,19 @@ describe('ephemeral PostgreSQL and Redis (development)', () => {
     ['ephemeral is not a boolean', { ephemeral: 'yes' }, "[shop/db] 'ephemeral' must be true or false, but is a string"],
   ])('fails when an ephemeral PostgreSQL gets %s', (_what, props, message) => {
     expect(() => new PostgreSQL(newChart('shop'), 'db', { credentials: PG_CREDS, ephemeral: true, ...(props as Partial<PostgreSQLProps>) })).toThrow(message);
+  });
+});
+
+describe('Redis extraArgs', () => {
+  test.each([
+    ['--maxmemory', ['--maxmemory', '1gb'], /'extraArgs\[0\]' sets --maxmemory, which timonel sets from 'maxMemory' \(checked against the memory limit.*Fix: use maxMemory: '1Gi'/],
+    ['--requirepass', ['--requirepass', 'hunter2'], /'extraArgs\[0\]' sets --requirepass, which timonel sets from 'credentials' \(a password in args is readable by anyone who can read the pod\)/],
+    ['--port=6380', ['--port=6380'], /'extraArgs\[0\]' sets --port, which timonel sets from 'port'/],
+  ])('fails when extraArgs set %s, an option timonel writes from a prop', (_what, extraArgs, message) => {
+    expect(() => new Redis(newChart('shop'), 'cache', { mode: 'cache', extraArgs })).toThrow(message);
+  });
+
+  test('accepts options timonel does not write', () => {
+    expect(() => new Redis(newChart('shop'), 'cache', { mode: 'cache', extraArgs: ['--maxmemory-samples', '10', '--io-threads', '2'] })).not.toThrow();
   });
 });

@@ -326,8 +326,12 @@ describe('StatefulStore credentials', () => {
     expect(build({ env: { KV_PASSWORD_FILE: '/run/secrets/pw', KV_TOKEN: EnvValue.fromSecret('s', 'k') } })).not.toThrow();
   });
 
-  test('fails when the Secret keys lack a role the store needs', () => {
-    expect(build({ credentials: StoreCredentials.fromSecret('kv-admin', { keys: { username: 'user' } }) })).toThrow(
+  test('reads a role the keys do not name from the key of its own name', () => {
+    expect(build({ credentials: StoreCredentials.fromSecret('kv-admin', { keys: { username: 'user' } }) })).not.toThrow();
+  });
+
+  test('fails when a role the store needs is mapped to undefined', () => {
+    expect(build({ credentials: StoreCredentials.fromSecret('kv-admin', { keys: { username: 'user', password: undefined } }) })).toThrow(
       /'credentials\.keys' has no 'password', which the store needs/,
     );
   });

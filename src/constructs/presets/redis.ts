@@ -49,7 +49,12 @@ export interface RedisProps extends Omit<StatefulStoreProps, 'image' | 'port' | 
   readonly maxMemory?: string;
   /** What is evicted at `maxMemory` (`--maxmemory-policy`). @default - Redis' 'noeviction' (mode 'store'); 'allkeys-lru' (mode 'cache') */
   readonly maxMemoryPolicy?: RedisEvictionPolicy;
-  /** More redis-server arguments, after timonel's (so they win), e.g. ['--maxmemory-samples', '10']. @default - none */
+  /**
+   * More redis-server arguments, after timonel's, e.g. ['--maxmemory-samples', '10']. The options
+   * timonel writes from props (--maxmemory, --maxmemory-policy, --appendonly, --save, --port,
+   * --dir, --requirepass, --protected-mode) are an error here: set the prop instead.
+   * @default - none
+   */
   readonly extraArgs?: string[];
   /**
    * The data volume, mounted at /data. With `ephemeral`, only `size` applies (the emptyDir's

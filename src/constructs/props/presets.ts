@@ -74,6 +74,18 @@ const EVICTION: readonly RedisEvictionPolicy[] = [
 ];
 const REDIS_CREDENTIALS_FIX = "pass 'credentials: StoreCredentials.fromSecret(name, { keys: { password: 'password' } })' or 'StoreCredentials.fromExternalSecret(...)'";
 
+// redis-server options timonel writes: in extraArgs they would override what the props check.
+const REDIS_MANAGED_ARGS: Readonly<Record<string, { readonly prop: string; readonly why?: string; readonly fix: string }>> = {
+  'maxmemory': { prop: "'maxMemory'", why: 'checked against the memory limit, so the pod is not killed before Redis evicts', fix: "use maxMemory: '1Gi' (and resources.memory.limit above it)" },
+  'maxmemory-policy': { prop: "'maxMemoryPolicy'", fix: "use maxMemoryPolicy: 'allkeys-lru'" },
+  'appendonly': { prop: "'appendOnly'", fix: 'use appendOnly: true or false' },
+  'save': { prop: "'save'", fix: "use save: '3600 1 300 100' (or '' for none)" },
+  'port': { prop: "'port'", why: 'the Service, probes and NetworkPolicies use it too', fix: 'use port: 6380' },
+  'dir': { prop: 'the data volume', why: `mounted at ${DEFAULTS.redis.mountPath}`, fix: 'leave it out: the data volume is where Redis writes' },
+  'requirepass': { prop: "'credentials'", why: 'a password in args is readable by anyone who can read the pod', fix: REDIS_CREDENTIALS_FIX },
+  'protected-mode': { prop: "'credentials'", why: 'off without a password, as NetworkPolicies guard the cache', fix: 'leave it out' },
+};
+
 /** The spec of RedisProps. */
 export const REDIS_PROPS = v.object<RedisProps>()({
   ...(({ args: _a, credentials: _c2, ...rest }) => rest)(presetFields(
@@ -104,6 +116,16 @@ export const REDIS_PROPS = v.object<RedisProps>()({
       });
     }
     checkEphemeral(p, p.ephemeral ?? cache, r);
+    (p.extraArgs ?? []).forEach((arg, i) => {
+      const option = /^--([a-z-]+)(?:[ =]|$)/i.exec(arg)?.[1].toLowerCase();
+      const home = option !== undefined ? REDIS_MANAGED_ARGS[option] : undefined;
+      if (home) {
+        r.issue(`extraArgs[${i}]`, {
+          message: `sets --${option}, which timonel sets from ${home.prop}${home.why ? ` (${home.why})` : ''}`, value: arg,
+          allowed: 'redis-server options timonel does not manage, e.g. --maxmemory-samples', fix: home.fix,
+        });
+      }
+    });
     const limit = memoryLimitBytes(p);
     if (p.maxMemory !== undefined && parseQuantity(p.maxMemory)! > limit) {
       r.issue('maxMemory', {

@@ -10,7 +10,8 @@ import { Workload } from '../../workload/workload';
 /** Options of `StoreCredentials.fromSecret`. */
 export interface SecretCredentialsOptions {
   /**
-   * The Secret's keys, by role. Must name every role the store needs.
+   * The Secret's keys, by role. A role the store needs that is not named here is read from the key
+   * of its own name (`{ keys: { database: 'dbname' } }` still reads 'username' and 'password').
    * @default - each role the store needs under its own name: { username: 'username', password: 'password' }
    */
   readonly keys?: CredentialKeys;
@@ -152,7 +153,7 @@ class ExistingSecretCredentials extends StoreCredentials {
 
   public bind(store: Workload, roles: readonly CredentialRole[]): BoundCredentials {
     const secretName = validateName(this.secretName, NameRule.DNS_1123_SUBDOMAIN, { scope: store, prop: 'credentials.secretName' });
-    const keys = checkKeys(store, 'credentials.keys', this.options.keys ?? defaultKeys(roles), roles);
+    const keys = checkKeys(store, 'credentials.keys', { ...defaultKeys(roles), ...this.options.keys }, roles);
     return { secretName, keys };
   }
 }

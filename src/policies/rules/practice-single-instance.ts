@@ -4,8 +4,6 @@ import { fieldPath } from '../model';
 import { defineRule } from '../rule';
 import { minReplicas } from './refs';
 
-// Docker Hub's official images, written short or in full.
-const OFFICIAL = /^(?:docker\.io\/|index\.docker\.io\/|registry-1\.docker\.io\/)?(?:library\/)?/;
 
 /** A Deployment with 2 or more replicas of a database or Redis image: independent servers, not replicas. */
 export default defineRule({
@@ -19,8 +17,11 @@ export default defineRule({
     if (replicas < 2) return;
     for (const c of o.pod!.containers) {
       if (c.list !== 'containers' || typeof c.container?.image !== 'string') continue;
-      const repository = parseImage(c.container.image)?.repository.replace(OFFICIAL, '');
+      // By the last part of the repository, so mirrors of the official images count too.
+      const parts = parseImage(c.container.image)?.repository.split('/') ?? [];
+      const repository = parts[parts.length - 1];
       if (repository === undefined || !(DEFAULTS.singleInstanceImages as readonly string[]).includes(repository)) continue;
+      if (parts.length >= 2 && (DEFAULTS.replicatingImageNamespaces as readonly string[]).includes(parts[parts.length - 2])) continue;
       report({
         field: fieldPath(c.path, 'image'),
         message: `runs ${replicas} replicas of '${repository}' in ${c.label}: each pod is an independent server with its own data, not a replica`,

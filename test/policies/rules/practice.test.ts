@@ -266,6 +266,10 @@ describe('practice-single-instance', () => {
   test('passes one replica of redis, and many replicas of other images', () => {
     expect(lines('practice-single-instance', [image(1, 'redis:7.4.1'), image(3, 'ghcr.io/acme/redis-proxy:1.0.0'), image(2, 'bitnami/redis:7.4')])).toEqual([]);
   });
+  test('fails (warning) mirrors of the official images too: by the last part of the repository', () => {
+    const mirrors = ['mirror.gcr.io/library/redis:7.4.1', 'harbor.corp/dockerhub/postgres:16.4', '123456789012.dkr.ecr.eu-west-1.amazonaws.com/postgres:16.4', 'valkey/valkey:8.0.1'];
+    expect(lines('practice-single-instance', mirrors.map((m) => image(2, m))).map((l) => /runs 2 replicas of '(\w+)'/.exec(l)?.[1])).toEqual(['redis', 'postgres', 'postgres', 'valkey']);
+  });
   test('fails (warning) a Deployment with 2 or more replicas of an official database or Redis image', () => {
     expect(lines('practice-single-instance', [image(2, 'redis:7.4.1'), image(3, 'docker.io/library/postgres:16.4')])).toEqual([
       "warning: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].image' runs 2 replicas of 'redis' in container 'main': each pod is an independent server with its own data, not a replica, got 'redis:7.4.1'. Fix: run one pod (timonel's Redis or PostgreSQL preset, or replicas: 1), or use an operator for replication",
