@@ -72,7 +72,7 @@ export type {
 export type { CredentialKeys, CredentialRole, DnsEgress } from './workload/endpoint';
 export { Policy, Profile, PolicyError, runPolicies, enforcePolicies } from './policies';
 export type {
-  CustomProfileOptions, Finding, PolicyOptions, PolicyReport, PolicyRunOptions, PolicySubject, ProfileLike, ProfileRule, RuleLevel, Severity,
+  CustomProfileOptions, Finding, PolicyOptions, PolicyReport, PolicyRunOptions, PolicySubject, ProfileLike, ProfileRule, RuleLevel, Severity, SuppressOptions,
 } from './policies';
 export { TrafficEvaluator } from './policies';
 export type {

@@ -159,9 +159,9 @@ export class NodeAgent extends Workload {
     const hostPortReasons = (props.hostPorts ?? []).map((h) => `${h.name}: ${h.reason.trim()}`).join('; ');
     if (hostPortReasons) Policy.suppress(this.daemonSet, 'pss-baseline-host-ports', hostPortReasons);
     if (props.hostNetwork) Policy.suppress(this.daemonSet, 'pss-baseline-host-namespaces', props.hostNetwork.reason.trim());
-    // A probe turned off with `false` is a choice made in code: recorded as a reasoned suppression.
-    const probesOff = this.pod.probesTurnedOff(main);
-    if (probesOff) Policy.suppress(this.daemonSet, 'practice-probes', probesOff);
+    // A probe turned off with `false` is a choice made in code: recorded as a reasoned suppression
+    // (of the pod, or of each container whose probes were turned off: the others are judged on their own).
+    Policy._probesTurnedOff(this.daemonSet, this.pod.probeSuppressions(main));
   }
 
   private updateStrategy(u: NodeAgentUpdateOptions = {}): k8s.DaemonSetUpdateStrategy {

@@ -285,9 +285,9 @@ export class WebApp extends ServedWorkload {
     };
 
     this.deployment = this.addDeployment({ replicas: autoscaling ? undefined : replicas, rollout, main: container, spread });
-    // A probe turned off with `false` is a choice made in code: recorded as a reasoned suppression.
-    const probesOff = this.pod.probesTurnedOff(container);
-    if (probesOff) Policy.suppress(this.deployment, 'practice-probes', probesOff);
+    // A probe turned off with `false` is a choice made in code: recorded as a reasoned suppression
+    // (of the pod, or of each container whose probes were turned off: the others are judged on their own).
+    Policy._probesTurnedOff(this.deployment, this.pod.probeSuppressions(container));
 
     const main = props.service ?? {};
     const mainType = main.type ?? d.serviceType;

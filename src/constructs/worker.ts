@@ -80,9 +80,9 @@ export class Worker extends Workload {
     const rollout = deploymentRollout(this, props.rollout);
 
     this.deployment = this.addDeployment({ replicas: autoscaling ? undefined : replicas, rollout, main: {}, spread });
-    // A probe turned off with `false` is a choice made in code: recorded as a reasoned suppression.
-    const probesOff = this.pod.probesTurnedOff({});
-    if (probesOff) Policy.suppress(this.deployment, 'practice-probes', probesOff);
+    // A probe turned off with `false` is a choice made in code: recorded as a reasoned suppression
+    // (of the pod, or of each container whose probes were turned off: the others are judged on their own).
+    Policy._probesTurnedOff(this.deployment, this.pod.probeSuppressions({}));
 
     if (autoscaling) {
       this.autoscaler = addAutoscaler(this, this.metadata(), { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name }, autoscaling);

@@ -229,6 +229,8 @@ export class Probe {
 export interface ContainerProbeChoice {
   /** Where the container's props are, e.g. '' (the main container) or 'sidecars[0]'. */
   readonly prefix: string;
+  /** The container's name, for a suppression of its own (`probeSuppressions`). @default - none */
+  readonly container?: string;
   readonly readiness?: Probe | false;
   readonly liveness?: Probe | false;
   /** The construct's default probes, used when the prop is left out. @default - none */
@@ -257,6 +259,28 @@ export function probesTurnedOff(containers: readonly ContainerProbeChoice[]): st
   }
   if (!off.length) return undefined;
   return `${['readiness', 'liveness'].filter((k) => kinds.has(k)).join(' and ')} turned off (${off.join(', ')})`;
+}
+
+/** A suppression of practice-probes: for the whole pod, or for one `container` of it. */
+export interface ProbeSuppression {
+  /** The container it covers. @default - every container of the pod */
+  readonly container?: string;
+  readonly reason: string;
+}
+
+/**
+ * The suppressions of practice-probes that probes turned off with `false` make: one for the pod
+ * when every missing probe was turned off (`probesTurnedOff`); else one per container whose
+ * missing probes all were, so that the other containers (a sidecar without probes) are still
+ * judged on their own.
+ */
+export function probeSuppressions(containers: readonly ContainerProbeChoice[]): ProbeSuppression[] {
+  const all = probesTurnedOff(containers);
+  if (all !== undefined) return [{ reason: all }];
+  return containers.flatMap((c) => {
+    const reason = c.container !== undefined ? probesTurnedOff([c]) : undefined;
+    return reason !== undefined ? [{ container: c.container, reason }] : [];
+  });
 }
 
 /** A port reference as IntOrString. */

@@ -158,7 +158,7 @@ export function runPolicies(subjects: readonly PolicySubject[], options: PolicyR
 
   const emit = (o: PolicyObject, rule: Rule, level: RuleLevel, issue: Issue) => {
     if (level === 'off') return;
-    const reason = o.suppressions.get(rule.id);
+    const reason = o.suppressions.get(rule.id) ?? (issue.container !== undefined ? o.containerSuppressions.get(rule.id)?.get(issue.container) : undefined);
     const honoured = reason !== undefined && rule.id !== 'policy-suppression' && checkSuppressionReason(reason) === undefined;
     const finding = toFinding(o, rule.id, level, issue, honoured ? reason : undefined);
     (honoured ? suppressed : level === 'error' ? errors : warnings).push(finding);

@@ -14,7 +14,7 @@ export type { PolicyReport, PolicyRunOptions, FormatOptions } from './engine';
 export { Profile } from './profiles';
 export type { ProfileLike, CustomProfileOptions, ProfileRule } from './profiles';
 export { Policy, checkChart, configureChartPolicy } from './policy';
-export type { PolicyOptions } from './policy';
+export type { PolicyOptions, SuppressOptions } from './policy';
 export { SUPPRESS_PREFIX, MIN_REASON_LENGTH, suppressionAnnotation } from './suppression';
 export { RULES } from './rules';
 export type { Rule } from './rule';

@@ -83,6 +83,11 @@ export interface PolicyObject {
   readonly pod?: PodView;
   /** Suppressions read from the object's annotations: rule id -> reason. */
   readonly suppressions: ReadonlyMap<string, string>;
+  /**
+   * Suppressions for one container (`timonel.dev/suppress.<rule-id>.<container>`): rule id ->
+   * container name -> reason. They cover the issues a rule reports with that `container`.
+   */
+  readonly containerSuppressions: ReadonlyMap<string, ReadonlyMap<string, string>>;
 }
 
 /** A label selector in either form: a plain map (Service, RC) or `{ matchLabels, matchExpressions }`. */
@@ -160,21 +165,37 @@ export function toPolicyObject(subject: PolicySubject, index: number): PolicyObj
     display: describe(kind, namespace, name),
     metadata,
     pod: podOf(m, kind),
-    suppressions: suppressionsOf(metadata.annotations),
+    ...suppressionsOf(metadata.annotations),
   };
 }
 
-/** The suppression annotations of an object: rule id -> reason (one shared empty map when there are none). */
-function suppressionsOf(annotations: unknown): ReadonlyMap<string, string> {
+/**
+ * The suppression annotations of an object: rule id -> reason, and rule id -> container -> reason
+ * for `<rule-id>.<container>` (rule ids hold no '.'); shared empty maps when there are none.
+ */
+function suppressionsOf(annotations: unknown): Pick<PolicyObject, 'suppressions' | 'containerSuppressions'> {
   const map = stringMap(annotations);
   let suppressions: Map<string, string> | undefined;
+  let containerSuppressions: Map<string, Map<string, string>> | undefined;
   for (const key in map) {
     if (!key.startsWith(SUPPRESS_PREFIX)) continue;
-    suppressions ??= new Map();
-    suppressions.set(key.slice(SUPPRESS_PREFIX.length), String(map[key] ?? ''));
+    const rest = key.slice(SUPPRESS_PREFIX.length);
+    const dot = rest.indexOf('.');
+    const reason = String(map[key] ?? '');
+    if (dot < 0) {
+      (suppressions ??= new Map()).set(rest, reason);
+    } else {
+      containerSuppressions ??= new Map();
+      const ruleId = rest.slice(0, dot);
+      let byContainer = containerSuppressions.get(ruleId);
+      if (!byContainer) containerSuppressions.set(ruleId, (byContainer = new Map()));
+      byContainer.set(rest.slice(dot + 1), reason);
+    }
   }
-  return suppressions ?? NO_SUPPRESSIONS;
+  return { suppressions: suppressions ?? NO_SUPPRESSIONS, containerSuppressions: containerSuppressions ?? NO_CONTAINER_SUPPRESSIONS };
 }
+
+const NO_CONTAINER_SUPPRESSIONS: ReadonlyMap<string, ReadonlyMap<string, string>> = new Map();
 
 /** The JSON paths of a pod-bearing kind: the same for every object of the kind, so built once. */
 interface PodLayout {

@@ -5,7 +5,10 @@ import { setProfile } from './config';
 import { PolicyError, PolicyReport, runPolicies } from './engine';
 import { Profile, ProfileLike } from './profiles';
 import { checkProps, Spec, v } from '../core/validation';
-import { checkSuppressionReason, MIN_REASON_LENGTH, suggestRule, suppressionAnnotation } from './suppression';
+import { checkSuppressionReason, containerSuppressionFits, MIN_REASON_LENGTH, suggestRule, suppressionAnnotation } from './suppression';
+import { NameRule } from '../core/names';
+import { nameSpec } from '../core/specs';
+import type { ProbeSuppression } from '../core/probes';
 import { RULE_IDS } from './rules';
 import { PolicySubject } from './types';
 
@@ -27,9 +30,21 @@ export const PROFILE: Spec<ProfileLike> = v.union(
 
 const POLICY_SCOPE = v.custom<IConstruct>('a construct (the app, a chart or a construct in it)', (x) => (isConstruct(x) ? undefined : { message: 'is not a construct' }), () => []);
 const SET_DEFAULT_ARGS = v.object<{ scope: IConstruct; profile: ProfileLike }>()({ scope: v.required(POLICY_SCOPE), profile: v.required(PROFILE) });
-const SUPPRESS_ARGS = v.object<{ scope: IConstruct; ruleId: string; reason: string }>()({
+const SUPPRESS_ARGS = v.object<{ scope: IConstruct; ruleId: string; reason: string; options?: SuppressOptions }>()({
   scope: v.required(POLICY_SCOPE), ruleId: v.required(v.string()), reason: v.required(v.string()),
+  options: v.object<SuppressOptions>()({ container: nameSpec(NameRule.DNS_1123_LABEL) }, { what: 'option of Policy.suppress' }),
 });
+
+/** Options of `Policy.suppress`. */
+export interface SuppressOptions {
+  /**
+   * Suppress only the findings about this container of the objects' pods (e.g. 'main', or a
+   * sidecar's name), written as `timonel.dev/suppress.<rule-id>.<container>`; the other containers
+   * are still judged. Rules that report per container honour it (practice-probes).
+   * @default - every finding of the rule on the objects
+   */
+  readonly container?: string;
+}
 
 const reports = new WeakMap<IConstruct, PolicyReport>();
 
@@ -50,8 +65,9 @@ export class Policy {
    * and is written on each object as the annotation `timonel.dev/suppress.<rule-id>: <reason>`,
    * so reviewers see it in `dist/` and `timonel check` honours it too.
    */
-  public static suppress(scope: IConstruct, ruleId: string, reason: string): void {
-    checkProps(SUPPRESS_ARGS, { scope, ruleId, reason }, isConstruct(scope) ? scope : 'Policy.suppress');
+  public static suppress(scope: IConstruct, ruleId: string, reason: string, options: SuppressOptions = {}): void {
+    checkProps(SUPPRESS_ARGS, { scope, ruleId, reason, options }, isConstruct(scope) ? scope : 'Policy.suppress');
+    const container = options.container;
     const unknown = suggestRule(ruleId, RULE_IDS);
     if (unknown) fail({ scope, prop: 'ruleId', message: 'is not a known policy rule', value: ruleId, fix: unknown });
     const problem = checkSuppressionReason(reason);
@@ -66,7 +82,25 @@ export class Policy {
     if (objects.length === 0) {
       fail({ scope, message: `has no Kubernetes objects to suppress '${ruleId}' on`, fix: 'call Policy.suppress after creating the construct (or pass the construct that owns the objects)' });
     }
-    for (const o of objects) o.metadata.addAnnotation(suppressionAnnotation(ruleId), reason.trim());
+    if (container !== undefined && !containerSuppressionFits(ruleId, container)) {
+      fail({
+        scope, prop: 'options.container', message: `makes the annotation key '${suppressionAnnotation(ruleId, container)}', whose name is over 63 characters`, value: container,
+        fix: 'give the container a shorter name, or suppress the rule for the whole object',
+      });
+    }
+    for (const o of objects) o.metadata.addAnnotation(suppressionAnnotation(ruleId, container), reason.trim());
+  }
+
+  /**
+   * Records probes turned off with `false` (`PodBuilder.probeSuppressions`) on a pod's controller
+   * as reasoned suppressions of practice-probes: for the pod, or per container; a container whose
+   * name is too long for the annotation key keeps its warning. @internal
+   */
+  public static _probesTurnedOff(controller: IConstruct, suppressions: readonly ProbeSuppression[]): void {
+    for (const s of suppressions) {
+      if (s.container !== undefined && !containerSuppressionFits('practice-probes', s.container)) continue;
+      Policy.suppress(controller, 'practice-probes', s.reason, { container: s.container });
+    }
   }
 
   /** The report of the last policy run of a chart during `toJson()` (`Testing.synth`), with its warnings. */

@@ -5,9 +5,20 @@ export { SUPPRESS_PREFIX };
 /** The shortest reason a suppression accepts (after trimming). */
 export const MIN_REASON_LENGTH = 10;
 
-/** The annotation key that suppresses a rule on an object: `timonel.dev/suppress.<rule-id>`. */
-export function suppressionAnnotation(ruleId: string): string {
-  return `${SUPPRESS_PREFIX}${ruleId}`;
+/**
+ * The annotation key that suppresses a rule on an object: `timonel.dev/suppress.<rule-id>`, or
+ * with `container` only for the issues about that container: `timonel.dev/suppress.<rule-id>.<container>`.
+ */
+export function suppressionAnnotation(ruleId: string, container?: string): string {
+  return container === undefined ? `${SUPPRESS_PREFIX}${ruleId}` : `${SUPPRESS_PREFIX}${ruleId}.${container}`;
+}
+
+/** The longest name part of an annotation key (after the `timonel.dev/` prefix). */
+const MAX_KEY_NAME = 63;
+
+/** Whether the container-scoped key of `ruleId` and `container` is a valid annotation key (its name part at most 63 characters). */
+export function containerSuppressionFits(ruleId: string, container: string): boolean {
+  return suppressionAnnotation(ruleId, container).split('/')[1].length <= MAX_KEY_NAME;
 }
 
 /** What is wrong with a suppression reason, or undefined when it is acceptable. */

@@ -57,6 +57,8 @@ export interface Finding {
 export interface Issue {
   /** The JSON path of the offending field. */
   readonly field?: string;
+  /** The name of the container the issue is about, which a suppression for that container covers. */
+  readonly container?: string;
   /** What is wrong, e.g. "must be false". */
   readonly message: string;
   /** The value found (rendered with JSON). Leave out when there is none. */

@@ -10,7 +10,7 @@ import { isValidLabelKey, isValidLabelValue, LABELS } from '../core/labels';
 import { isValidName, NameRule } from '../core/names';
 import { pullPolicyFor, validateImage } from '../core/image';
 import { PortSpec, validatePorts } from '../core/ports';
-import { Probe, ProbeTiming, probesTurnedOff } from '../core/probes';
+import { Probe, ProbeSuppression, probeSuppressions, ProbeTiming, probesTurnedOff } from '../core/probes';
 import { parseQuantity, validateQuantity, validateRequestWithinLimit } from '../core/quantity';
 import { validateWholeNumber } from '../core/numbers';
 import { preStopHandler, ResolvedDrain } from './drain';
@@ -300,10 +300,23 @@ export class PodBuilder {
    * constructs record it as a reasoned suppression of practice-probes.
    */
   public probesTurnedOff(main: MainContainerExtras): string | undefined {
-    return probesTurnedOff([
-      { prefix: '', readiness: this.main.readiness, liveness: this.main.liveness, defaults: main.defaultProbes },
-      ...(this.pod.sidecars ?? []).map((c, i) => ({ prefix: `sidecars[${i}]`, readiness: c.readiness, liveness: c.liveness })),
-    ]);
+    return probesTurnedOff(this.probeChoices(main));
+  }
+
+  /**
+   * The reasoned suppressions of practice-probes that probes turned off with `false` make: one for
+   * the pod when every missing probe was turned off (the reason of `probesTurnedOff`), else one per
+   * container whose missing probes all were, so that a sidecar without probes still warns on its own.
+   */
+  public probeSuppressions(main: MainContainerExtras): ProbeSuppression[] {
+    return probeSuppressions(this.probeChoices(main));
+  }
+
+  private probeChoices(main: MainContainerExtras) {
+    return [
+      { prefix: '', container: this.main.name ?? MAIN, readiness: this.main.readiness, liveness: this.main.liveness, defaults: main.defaultProbes },
+      ...(this.pod.sidecars ?? []).map((c, i) => ({ prefix: `sidecars[${i}]`, container: c.name, readiness: c.readiness, liveness: c.liveness })),
+    ];
   }
 
   /** The main image's tag (or digest prefix), for the version label. */

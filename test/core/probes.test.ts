@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../../src/core/defaults';
 import { TimonelError } from '../../src/core/errors';
-import { intOrString, Probe, probesTurnedOff } from '../../src/core/probes';
+import { intOrString, Probe, probeSuppressions, probesTurnedOff } from '../../src/core/probes';
 import { newChart, thrown } from '../support/util';
 
 const scope = () => new Construct(newChart('shop'), 'web');
@@ -215,5 +215,16 @@ describe('probesTurnedOff', () => {
     expect(probesTurnedOff([{ prefix: '', readiness: probe, liveness: probe }])).toBeUndefined();
     expect(probesTurnedOff([{ prefix: '', liveness: false }])).toBeUndefined();
     expect(probesTurnedOff([{ prefix: '', liveness: false, readiness: false }, { prefix: 'sidecars[0]' }])).toBeUndefined();
+  });
+});
+
+describe('probeSuppressions', () => {
+  const probe = Probe.tcp();
+  test('one for the pod when every missing probe was turned off, else one per container whose probes all were', () => {
+    expect(probeSuppressions([{ prefix: '', container: 'main', readiness: false, liveness: false }, { prefix: 'sidecars[0]', container: 'proxy', readiness: probe, liveness: probe }]))
+      .toEqual([{ reason: 'readiness and liveness turned off (readiness: false, liveness: false)' }]);
+    expect(probeSuppressions([{ prefix: '', container: 'main', readiness: false, liveness: false }, { prefix: 'sidecars[0]', container: 'proxy' }]))
+      .toEqual([{ container: 'main', reason: 'readiness and liveness turned off (readiness: false, liveness: false)' }]);
+    expect(probeSuppressions([{ prefix: '', container: 'main' }, { prefix: 'sidecars[0]', container: 'proxy' }])).toEqual([]);
   });
 });

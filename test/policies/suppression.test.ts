@@ -106,3 +106,43 @@ describe('policy-suppression', () => {
     ]);
   });
 });
+
+describe('Policy.suppress for one container', () => {
+  // A pod with a main container and a sidecar, neither with probes: practice-probes reports each.
+  function twoContainers() {
+    const chart = new TimonelChart(Testing.app(), 'vendor', { namespace: 'vendor', createNamespace: false });
+    const spec = k8sPodSpec();
+    const bare = { ...spec.containers[0], readinessProbe: undefined, livenessProbe: undefined };
+    const sidecar = { ...bare, name: 'proxy', ports: undefined };
+    const d = new k8s.KubeDeployment(chart, 'Resource', {
+      metadata: { name: 'legacy', labels: LABELS },
+      spec: { replicas: 1, selector: { matchLabels: LABELS }, template: { metadata: { labels: LABELS }, spec: { ...spec, containers: [bare, sidecar] } } },
+    });
+    return { chart, d };
+  }
+  const probeFindings = (fs: readonly { ruleId: string; field?: string }[]) => fs.filter((f) => f.ruleId === 'practice-probes').map((f) => f.field);
+
+  test('covers the findings about that container only', () => {
+    const { chart, d } = twoContainers();
+    Policy.suppress(d, 'practice-probes', 'the main process has no health endpoint', { container: 'main' });
+    const out = Testing.synth(chart);
+    const report = runPolicies(out.map((manifest) => ({ manifest })));
+    expect(out[0].metadata.annotations).toEqual({ 'timonel.dev/suppress.practice-probes.main': 'the main process has no health endpoint' });
+    expect(probeFindings(report.suppressed)).toEqual(['spec.template.spec.containers[0]']);
+    expect(probeFindings(report.warnings)).toEqual(['spec.template.spec.containers[1]']);
+  });
+
+  test('fails when the container is not a container name, or too long for the annotation key', () => {
+    const { d } = twoContainers();
+    expect(() => Policy.suppress(d, 'practice-probes', REASON, { container: 'Main' })).toThrow(/'options\.container' is not a valid DNS-1123 label/);
+    expect(() => Policy.suppress(d, 'practice-probes', REASON, { container: 'x'.repeat(40) })).toThrow(
+      `'options.container' makes the annotation key 'timonel.dev/suppress.practice-probes.${'x'.repeat(40)}', whose name is over 63 characters, got '${'x'.repeat(40)}'. Fix: give the container a shorter name, or suppress the rule for the whole object`,
+    );
+  });
+
+  test('a container-scoped key naming an unknown rule is reported like any suppression', () => {
+    const { chart, d } = twoContainers();
+    d.metadata.addAnnotation('timonel.dev/suppress.practice-probe.main', REASON);
+    expect(() => Testing.synth(chart)).toThrow(/'metadata\.annotations\["timonel\.dev\/suppress\.practice-probe\.main"\]' suppresses the unknown rule 'practice-probe'.*did you mean 'practice-probes'\?/);
+  });
+});

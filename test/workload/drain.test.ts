@@ -140,11 +140,24 @@ describe('turning probes off', () => {
       "[shop/orders/Resource] Deployment shop-orders 'spec.template.spec.containers[0]' has no readiness or liveness probe for container 'main'. Fix: add readinessProbe and livenessProbe as an exec probe running a health check command, since the container serves no port (timonel: readiness and liveness: Probe.exec(['/app/healthcheck']))",
     ]);
     expect(probeFindings(worker({})).warnings).toHaveLength(1);
+    const bothMissing = probeFindings((chart) => new WebApp(chart, 'web', { image: IMAGE, sidecars: [{ name: 'proxy', image: IMAGE }] }));
+    expect(bothMissing.deployment.metadata.annotations).toBeUndefined();
+    expect(bothMissing.warnings).toHaveLength(1);
+  });
+
+  test('the main container\'s probes turned off with false are suppressed for it alone: a sidecar without probes is judged on its own', () => {
     const sidecar = probeFindings((chart) => new WebApp(chart, 'web', { image: IMAGE, liveness: false, readiness: false, sidecars: [{ name: 'proxy', image: IMAGE }] }));
-    expect(sidecar.deployment.metadata.annotations).toBeUndefined();
-    expect(sidecar.warnings.map((w) => w.replace(/^.*'(spec[^']*)'.*for container '(\w+)'.*$/, '$1 $2'))).toEqual([
-      'spec.template.spec.containers[0] main', 'spec.template.spec.containers[1] proxy',
-    ]);
+    expect(sidecar.deployment.metadata.annotations).toEqual({ 'timonel.dev/suppress.practice-probes.main': 'readiness and liveness turned off (readiness: false, liveness: false)' });
+    const where = (w: string) => w.replace(/^.*'(spec[^']*)'.*for container '(\w+)'.*$/, '$1 $2');
+    expect(sidecar.warnings.map(where)).toEqual(['spec.template.spec.containers[1] proxy']);
+    expect(sidecar.suppressed.map(where)).toEqual(['spec.template.spec.containers[0] main']);
+    // A sidecar's own false is its own: the main container, left without its default probes by nobody, is not affected.
+    const proxyOff = probeFindings(worker({ readiness: Probe.exec(['true']), liveness: Probe.exec(['true']), sidecars: [{ name: 'proxy', image: IMAGE, readiness: false, liveness: false }, { name: 'log', image: IMAGE }] }));
+    expect(proxyOff.deployment.metadata.annotations).toEqual({ 'timonel.dev/suppress.practice-probes.proxy': 'readiness and liveness turned off (sidecars[0].readiness: false, sidecars[0].liveness: false)' });
+    expect(proxyOff.warnings.map(where)).toEqual(['spec.template.spec.containers[2] log']);
+  });
+
+  test('probes turned off on every container that lacks them are one suppression for the pod', () => {
     const bothOff = probeFindings((chart) => new WebApp(chart, 'web', {
       image: IMAGE, readiness: false, sidecars: [{ name: 'proxy', image: IMAGE, liveness: false, readiness: Probe.exec(['true']) }],
     }));

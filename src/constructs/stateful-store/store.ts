@@ -198,9 +198,9 @@ export class StatefulStore extends ServedWorkload {
     });
 
     if (props.isolate ?? d.isolate) NetworkAccess.of(this).isolate();
-    // A probe turned off with `false` is a choice made in code: recorded as a reasoned suppression.
-    const probesOff = this.pod.probesTurnedOff(main);
-    if (probesOff) Policy.suppress(this.statefulSet, 'practice-probes', probesOff);
+    // A probe turned off with `false` is a choice made in code: recorded as a reasoned suppression
+    // (of the pod, or of each container whose probes were turned off: the others are judged on their own).
+    Policy._probesTurnedOff(this.statefulSet, this.pod.probeSuppressions(main));
     if (wantsBudget) this.disruptionBudget = addDisruptionBudget(this, this.metadata(), this.selectorLabels, d.disruptionBudgetMaxUnavailable);
   }
 

@@ -10,8 +10,12 @@ export default function policySuppression(knownIds: () => readonly string[]): Ru
     category: 'policy',
     rationale: 'A suppression must say why, so reviewers can judge it; one that names no known rule is a typo that suppresses nothing.',
     check(o, report) {
-      for (const [ruleId, reason] of o.suppressions) {
-        const field = fieldPath('metadata.annotations', `${SUPPRESS_PREFIX}${ruleId}`);
+      const all: Array<[string, string, string]> = [...o.suppressions].map(([ruleId, reason]) => [ruleId, reason, ruleId]);
+      for (const [ruleId, byContainer] of o.containerSuppressions) {
+        for (const [container, reason] of byContainer) all.push([ruleId, reason, `${ruleId}.${container}`]);
+      }
+      for (const [ruleId, reason, key] of all) {
+        const field = fieldPath('metadata.annotations', `${SUPPRESS_PREFIX}${key}`);
         const unknown = suggestRule(ruleId, knownIds());
         if (unknown) report({ field, message: `suppresses the unknown rule '${ruleId}'`, fix: unknown });
         const problem = checkSuppressionReason(reason);

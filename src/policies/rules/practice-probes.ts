@@ -18,7 +18,7 @@ export default defineRule({
         const serves = Array.isArray(ports) && ports.length > 0;
         const props = missing.map((k) => k.replace('Probe', '')).join(' and ');
         report({
-          field: c.path, message: `has no ${missing.map((k) => k.replace('Probe', '')).join(' or ')} probe for ${c.label}`,
+          field: c.path, container: c.name, message: `has no ${missing.map((k) => k.replace('Probe', '')).join(' or ')} probe for ${c.label}`,
           fix: serves
             ? `add ${missing.join(' and ')} (an httpGet on a health endpoint, or a tcpSocket on the serving port)`
             : `add ${missing.join(' and ')} as an exec probe running a health check command, since the container serves no port (timonel: ${props}: Probe.exec(['/app/healthcheck']))`,
