@@ -67,7 +67,7 @@ export class TimonelError extends Error {
     this.fix = details.fix;
     this.detail = details.message;
     this.problems = details.problems ?? [this];
-    latest = new WeakRef(this);
+    if (capture !== undefined) capture.last = this;
   }
 
   private static render(d: TimonelErrorDetails & { readonly problems?: readonly TimonelError[] }): string {
@@ -87,18 +87,27 @@ export class TimonelError extends Error {
   }
 }
 
-// The TimonelError made last: cdk8s's ApiObject.toJson() replaces an error thrown while an object
-// renders (in a Lazy) by a plain Error holding only its text; `latestTimonelError` finds it again.
-// Weak: a kept error would keep its value (a construct, say) alive.
-let latest: WeakRef<TimonelError> | undefined;
+// While `capturingErrors` runs `fn`, the TimonelError made last; undefined outside such a call, so
+// nothing outlives it. (cdk8s's ApiObject.toJson() replaces an error thrown while an object renders,
+// e.g. in a Lazy, by a plain Error holding only its text: this finds the error again.)
+let capture: { last?: TimonelError } | undefined;
 
 /**
- * The TimonelError whose text `text` ends with, if it is the one made last (for errors that another
- * library caught and rethrew as text only).
+ * Runs `fn`; when it throws, `rethrow` gets the error and the TimonelError made last during the
+ * call (for errors that another library caught and rethrew as text only), and what it returns is
+ * thrown. Calls nest; the capture ends with the call.
  */
-export function latestTimonelError(text: string): TimonelError | undefined {
-  const error = latest?.deref();
-  return error !== undefined && text.endsWith(String(error)) ? error : undefined;
+export function capturingErrors<T>(fn: () => T, rethrow: (error: unknown, last: TimonelError | undefined) => unknown): T {
+  const outer = capture;
+  const current: { last?: TimonelError } = {};
+  capture = current;
+  try {
+    return fn();
+  } catch (e) {
+    throw rethrow(e, current.last);
+  } finally {
+    capture = outer;
+  }
 }
 
 /** Throws a TimonelError; handy in expression position. */

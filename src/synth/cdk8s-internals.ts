@@ -23,7 +23,7 @@
  * is skipped and synthesis is plain cdk8s.
  *
  * One message text is relied on: `ApiObject.toJson()` rethrows any error as a plain
- * `Error("Failed serializing construct at path '…' with name '…': <error>")`; `unwrapRenderError`
+ * `Error("Failed serializing construct at path '…' with name '…': <error>")`; `rendering`
  * gives back the TimonelError it holds (when the text no longer matches, the wrapper stays).
  *
  * Upgrading cdk8s: read the functions named above in the new `node_modules/cdk8s/lib/app.js`,
@@ -32,7 +32,7 @@
 import { ApiObject, Chart, DependencyGraph, Names } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { cycleError, findDependencyCycle } from '../core/dependencies';
-import { fail, latestTimonelError, TimonelError } from '../core/errors';
+import { capturingErrors, fail, TimonelError } from '../core/errors';
 
 /** The cdk8s releases the replicas below were checked against: any patch of these major.minor versions. */
 export const VERIFIED_CDK8S = { range: '2.70.x', major: 2, minors: [70] as readonly number[] };
@@ -212,18 +212,17 @@ function failOnCycle(all: readonly IConstruct[]): undefined {
  * (what `ApiObject.toJson()` throws for any error while it renders an object, e.g. a TimonelError
  * from a Lazy), so users get the error itself; any other error as it is.
  */
-export function unwrapRenderError(error: unknown): unknown {
+function unwrapRenderError(error: unknown, last: TimonelError | undefined): unknown {
   if (!(error instanceof Error) || error instanceof TimonelError || !error.message.startsWith('Failed serializing construct at path ')) return error;
-  return latestTimonelError(error.message) ?? error;
+  return last !== undefined && error.message.endsWith(String(last)) ? last : error;
 }
 
-/** Runs `render` (something that calls `ApiObject.toJson()`), throwing a TimonelError from inside it as is. */
+/**
+ * Runs `render` (something that calls `ApiObject.toJson()`), throwing a TimonelError from inside it
+ * as is: the one made last during the call, when cdk8s's wrapper ends with its text.
+ */
 export function rendering<T>(render: () => T): T {
-  try {
-    return render();
-  } catch (e) {
-    throw unwrapRenderError(e);
-  }
+  return capturingErrors(render, unwrapRenderError);
 }
 
 /**

@@ -344,6 +344,16 @@ describe('a TimonelError thrown while an object renders', () => {
     new k8s.KubeConfigMap(chart, 'cm', { data: Lazy.any({ produce: () => { throw new RangeError('boom'); } }) });
     expect(() => synth(app)).toThrow("Failed serializing construct at path 'a/cm' with name 'a-cm': RangeError: boom");
   });
+
+  test('a TimonelError made before the synth is not taken for one from inside it (nothing is kept between calls)', () => {
+    const before = new TimonelError({ message: 'made earlier' });
+    const app = newApp();
+    const chart = new TimonelChart(app, 'a');
+    new k8s.KubeConfigMap(chart, 'cm', { data: Lazy.any({ produce: () => { throw new Error(String(before)); } }) });
+    const e = (() => { try { synth(app); } catch (x) { return x; } return undefined; })();
+    expect(e).not.toBe(before);
+    expect((e as Error).message).toBe("Failed serializing construct at path 'a/cm' with name 'a-cm': Error: TimonelError: made earlier");
+  });
 });
 
 describe('the construct tree is walked a constant number of times', () => {
