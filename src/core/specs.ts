@@ -69,6 +69,23 @@ export function labelKeyProblem(k: string): Problem | undefined {
   };
 }
 
+/**
+ * What is wrong with an extended resource name ('nvidia.com/gpu'), or undefined: a qualified name
+ * with a domain prefix outside kubernetes.io (Kubernetes' own resources have none).
+ */
+export function extendedResourceProblem(name: string): Problem | undefined {
+  const allowed = "a device plugin's full resource name, '<domain>/<name>', such as 'nvidia.com/gpu' or 'amd.com/gpu'";
+  if (name === 'cpu' || name === 'memory') return { message: `is Kubernetes' own '${name}', not an extended resource`, allowed, fix: `set it as ${name}: { request, limit }` };
+  const slash = name.indexOf('/');
+  if (slash < 0) {
+    const gpu = /gpu/i.test(name);
+    return { message: 'has no domain: extended resources are named by their device plugin', allowed, fix: gpu ? "write 'nvidia.com/gpu' (NVIDIA's device plugin) or 'amd.com/gpu' (AMD's)" : `write the full name the device plugin advertises, e.g. 'example.com/${name}'` };
+  }
+  if (/(^|\.)kubernetes\.io$/.test(name.slice(0, slash))) return { message: 'is in the kubernetes.io domain, which extended resources may not use', allowed, fix: "use the device plugin's own domain, e.g. 'nvidia.com/gpu'" };
+  if (!isValidLabelKey(name) || name.startsWith('requests.')) return { message: 'is not a valid resource name', allowed, fix: labelKeyProblem(name)?.fix ?? "write a name such as 'nvidia.com/gpu'" };
+  return undefined;
+}
+
 /** A map of label keys to label values (nodeSelector). */
 export const labelMap: Spec<Record<string, string>> = v.record(labelValue, { key: labelKeyProblem, keys: ['disktype', 'kubernetes.io/os'] });
 

@@ -17,12 +17,20 @@ import { preStopHandler, ResolvedDrain } from './drain';
 import { containerNameFix, labelKeyProblem, labelValueFix } from '../core/specs';
 import { guardedLazy } from './lazy-guard';
 
-/** CPU and memory of a container. */
+/** CPU, memory and extended resources (GPUs) of a container. */
 export interface ResourcesProps {
   /** @default { request: '100m' } and no limit (CPU limits throttle; set one only when you need it) */
   readonly cpu?: { readonly request?: string | number; readonly limit?: string | number };
   /** @default { request: '128Mi', limit: '256Mi' } */
   readonly memory?: { readonly request?: string; readonly limit?: string };
+  /**
+   * Extended resources that a device plugin advertises on nodes, by their full name, in whole
+   * units: `{ 'nvidia.com/gpu': 1 }`, `{ 'amd.com/gpu': 2 }`. Kubernetes never overcommits them,
+   * so each is written as both request and limit; the scheduler places the pod only on a node
+   * that has that many free.
+   * @default - none
+   */
+  readonly extended?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -797,7 +805,12 @@ export function renderResources(scope: IConstruct, prop: string, r: ResourcesPro
   const limits: Record<string, k8s.Quantity> = {};
   if (cpuLim !== undefined) limits.cpu = q(cpuLim);
   limits.memory = q(memLim);
-  return { requests: { cpu: q(cpuReq), memory: q(memReq) }, limits };
+  const requests: Record<string, k8s.Quantity> = { cpu: q(cpuReq), memory: q(memReq) };
+  // Extended resources cannot be overcommitted: the API server wants the request equal to the limit.
+  for (const [name, n] of Object.entries(r.extended ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    requests[name] = limits[name] = k8s.Quantity.fromNumber(n);
+  }
+  return { requests, limits };
 }
 
 /** The default limit, or the request when the user asked for more (limits never fall below requests). */

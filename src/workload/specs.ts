@@ -4,7 +4,7 @@ import { validateImage } from '../core/image';
 import { NameRule } from '../core/names';
 import {
   absolutePath, annotationMap, checkProbeKinds, intOrPercent, parseIntOrPercent, checkProbePorts, checkUniquePorts, cpuQuantity, envMap, imageRef, labelMap, labelValue,
-  configKeyFix, containerPortSpec, containerNameFix, nameSpec, probe, quantity,
+  configKeyFix, containerPortSpec, containerNameFix, extendedResourceProblem, nameSpec, probe, quantity,
 } from '../core/specs';
 import { AnySpec, Fields, Reporter, Spec, typeName, v } from '../core/validation';
 import { ConfigExposure, ConfigSource } from './config-source';
@@ -30,7 +30,15 @@ const dnsLabel = nameSpec(NameRule.DNS_1123_LABEL);
 const resources = v.object<ResourcesProps>()({
   cpu: v.object<NonNullable<ResourcesProps['cpu']>>()({ request: cpuQuantity, limit: cpuQuantity }, { what: 'cpu field' }),
   memory: v.object<NonNullable<ResourcesProps['memory']>>()({ request: quantity('memory'), limit: quantity('memory') }, { what: 'memory field' }),
-}, { what: 'resource' });
+  extended: v.record(v.int({ min: 1, allowed: 'a whole number of devices, at least 1', fix: (x) => (x === 0 ? 'leave the resource out' : undefined) }), {
+    key: extendedResourceProblem, keys: ['nvidia.com/gpu', 'amd.com/gpu'],
+  }),
+}, {
+  what: 'resource',
+  refused: Object.fromEntries(['gpu', 'gpus', 'nvidia.com/gpu', 'amd.com/gpu'].map((k) => [k, {
+    why: 'a GPU is an extended resource, named by its device plugin', fix: `write extended: { '${k.includes('/') ? k : 'nvidia.com/gpu'}': 1 }${k.includes('/') ? '' : " (or 'amd.com/gpu')"}`,
+  }])),
+});
 
 const mount = v.object<MountSpec>()({
   volume: v.required(dnsLabel),

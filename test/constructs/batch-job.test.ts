@@ -183,6 +183,25 @@ describe('BatchJob props', () => {
     expect(c.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: 2, memory: '1Gi' } });
   });
 
+  test('extended resources (GPUs): the same whole number as request and limit, valid against the 1.28 schema', () => {
+    const c = podSpec(job({ resources: { extended: { 'nvidia.com/gpu': 2 } } })).containers[0];
+    expect(c.resources.requests['nvidia.com/gpu']).toBe(2);
+    expect(c.resources.limits['nvidia.com/gpu']).toBe(2);
+    const chart = new TimonelChart(Testing.app(), 'ml');
+    new BatchJob(chart, 'train', { image: 'ghcr.io/acme/train:1.0.0', resources: { extended: { 'amd.com/gpu': 1 } } });
+    expectValidManifests(Testing.synth(chart));
+  });
+
+  test.each([
+    ['resources.gpu', { gpu: 1 }, /'resources\.gpu' is not a known resource: a GPU is an extended resource, named by its device plugin.*Fix: write extended: \{ 'nvidia\.com\/gpu': 1 \} \(or 'amd\.com\/gpu'\)$/],
+    ['a name without a domain', { extended: { gpu: 1 } }, /'resources\.extended' has no domain: .*got 'gpu'\..*Fix: write 'nvidia\.com\/gpu' \(NVIDIA's device plugin\) or 'amd\.com\/gpu' \(AMD's\)$/],
+    ['a kubernetes.io name', { extended: { 'kubernetes.io/gpu': 1 } }, /'resources\.extended' is in the kubernetes\.io domain/],
+    ['memory as an extended resource', { extended: { memory: 1 } }, /'resources\.extended' is Kubernetes' own 'memory'.*Fix: set it as memory: \{ request, limit \}$/],
+    ['half a GPU', { extended: { 'nvidia.com/gpu': 0.5 } }, /'resources\.extended\["nvidia\.com\/gpu"\]' must be a whole number of at least 1, got 0\.5/],
+  ])('fails when %s is given', (_what, resources, message) => {
+    expect(thrown(() => job({ resources } as never)).message).toMatch(message);
+  });
+
   test('security context user and group', () => {
     const pod = podSpec(job({ securityContext: { runAsUser: 2000, runAsGroup: 3000, fsGroup: 3000 } }));
     expect(pod.securityContext).toEqual({ ...RESTRICTED_POD, runAsUser: 2000, runAsGroup: 3000, fsGroup: 3000 });

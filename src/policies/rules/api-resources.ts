@@ -30,6 +30,12 @@ function reportQuantity(name: string, q: unknown, field: string, report: Report)
   return !issue;
 }
 
+/** An extended resource (a device plugin's 'nvidia.com/gpu'): a prefixed name outside kubernetes.io. */
+function isExtended(name: string): boolean {
+  const slash = name.indexOf('/');
+  return slash > 0 && !/(^|\.)kubernetes\.io$/.test(name.slice(0, slash)) && !name.startsWith('requests.');
+}
+
 /** Checks `requests` and `limits` of a resource requirements block. */
 function checkRequirements(resources: unknown, path: string, report: Report): void {
   if (!isObject(resources)) return;
@@ -42,8 +48,21 @@ function checkRequirements(resources: unknown, path: string, report: Report): vo
       if (checkQuantity(name, q, () => fieldPath(fieldPath(path, section), name), report)) ok.add(`${section}.${name}`);
     }
   }
+  for (const [section, map] of [['requests', requests], ['limits', limits]] as const) {
+    for (const name of Object.keys(map)) {
+      if (!isExtended(name) || !ok.has(`${section}.${name}`) || Number.isInteger(parseQuantity(map[name]))) continue;
+      report({ field: fieldPath(fieldPath(path, section), name), message: 'must be a whole number of devices: an extended resource cannot be shared', value: map[name], fix: 'use a whole number such as 1' });
+    }
+  }
   for (const name of Object.keys(requests)) {
     if (!ok.has(`requests.${name}`) || !ok.has(`limits.${name}`)) continue;
+    if (isExtended(name) && parseQuantity(requests[name]) !== parseQuantity(limits[name])) {
+      report({
+        field: fieldPath(fieldPath(path, 'requests'), name), message: `must equal its limit (${String(limits[name])}): extended resources are not overcommitted`, value: requests[name],
+        fix: `set both to the same number, or give only the limit (the request defaults to it); timonel's resources.extended writes both`,
+      });
+      continue;
+    }
     // Both parse (checked above): compared here, the message built only for a finding.
     if (parseQuantity(requests[name])! <= parseQuantity(limits[name])!) continue;
     const field = fieldPath(fieldPath(path, 'requests'), name);

@@ -193,6 +193,21 @@ describe('api-resources', () => {
       "error: [test.yaml] Deployment shop/web 'spec.template.spec.volumes[0].emptyDir.sizeLimit' is not a valid Kubernetes storage quantity, got '1GB'. Allowed: bytes with a binary suffix: '10Gi', '500Mi' (or decimal 'G'; not 'GB'). Fix: write '1Gi'",
     ]);
   });
+  test('fails extended resources whose request differs from the limit, or that are fractions', () => {
+    const gpu = (name: string, resources: unknown) => edit(deployment(), (d) => {
+      d.metadata.name = name;
+      d.spec.template.spec.containers[0].resources = resources;
+    });
+    expect(lines('api-resources', [
+      gpu('same', { requests: { 'nvidia.com/gpu': 2 }, limits: { 'nvidia.com/gpu': '2' } }),
+      gpu('limit-only', { limits: { 'nvidia.com/gpu': 1 } }),
+      gpu('lower', { requests: { 'nvidia.com/gpu': 1 }, limits: { 'nvidia.com/gpu': 2 } }),
+      gpu('half', { limits: { 'amd.com/gpu': '500m' } }),
+    ])).toEqual([
+      "error: [test.yaml] Deployment shop/lower 'spec.template.spec.containers[0].resources.requests[\"nvidia.com/gpu\"]' must equal its limit (2): extended resources are not overcommitted, got 1. Fix: set both to the same number, or give only the limit (the request defaults to it); timonel's resources.extended writes both",
+      "error: [test.yaml] Deployment shop/half 'spec.template.spec.containers[0].resources.limits[\"amd.com/gpu\"]' must be a whole number of devices: an extended resource cannot be shared, got '500m'. Fix: use a whole number such as 1",
+    ]);
+  });
   test('a quantity valid for one resource is still checked for another, in every object', () => {
     const withResources = (name: string, resources: unknown) => edit(deployment(), (d) => {
       d.metadata.name = name;
