@@ -94,7 +94,11 @@ describeOnline(`the packed tarball in a new project made by timonel init${unreac
   test('the tarball holds the compiled library, its types and the CLI, and no tests, bench, dist or schema', () => {
     const files = packed.files.map((f) => f.path);
     expect(files).toEqual(expect.arrayContaining(['package.json', 'lib/src/index.js', 'lib/src/index.d.ts', 'lib/src/cli/main.js', 'lib/imports/monitoring.coreos.com.js', 'bin/timonel.js', 'README.md']));
-    expect(files.filter((f) => !/^(lib|bin)\/|^(package\.json|README\.md|LICENSE|NOTICE|CHANGELOG\.md)$/.test(f))).toEqual([]);
+    expect(files.filter((f) => !/^(lib|bin)\/|^docs\/.*\.md$|^(package\.json|README\.md|LICENSE|NOTICE|CHANGELOG\.md)$/.test(f))).toEqual([]);
+    // The README's links to the guides work in node_modules/timonel too.
+    const linked = [...fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8').matchAll(/\]\((docs\/[^)#]+)/g)].map((m) => m[1]);
+    expect(linked.length).toBeGreaterThan(5);
+    expect(linked.filter((l) => !files.includes(l))).toEqual([]);
     expect(files.filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
   });
 
