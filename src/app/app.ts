@@ -15,7 +15,7 @@ import {
   withSyncWaves,
 } from './delivery';
 import { KUSTOMIZATION_FILE, kustomization, renderEntries } from './kustomization';
-import { orderForApply } from './order';
+import { AwaitedTest, awaitedObjects, orderForApply, runsLast } from './order';
 import { APP_PROPS } from './specs';
 import { checkProps } from '../core/validation';
 import { fail } from '../core/errors';
@@ -138,10 +138,25 @@ export class App extends Cdk8sApp {
       const base = f.fileName.slice(0, -ext.length);
       const name = stageName(f.fileName, ext);
       const chartDeps = (deps[i] ?? []).map((j) => stageName(files[j].fileName, ext));
+      // Flux: the Jobs nothing depends on are a stage of their own after the chart's, which nothing
+      // depends on, so that waiting for them (wait: true) holds back neither the chart nor its dependants.
+      let docs = f.docs;
+      let sources = synthesis.charts[i].sources;
+      let jobs: any[] = [];
+      if (this.delivery === 'flux') {
+        const isJob = docs.map((d, j) => d?.kind === 'Job' && runsLast('Job', sources[j], synthesis.awaited));
+        jobs = docs.filter((_d, j) => isJob[j]);
+        docs = docs.filter((_d, j) => !isJob[j]);
+        sources = sources.filter((_s, j) => !isJob[j]);
+      }
+      const jobsPart = (): void => {
+        if (jobs.length) parts.push({ fileName: `${base}-jobs${ext}`, docs: jobs, name: `${name}-jobs`, dependsOn: [name] });
+      };
       // Migrations are an earlier stage of their own (kubectl, Flux); Argo CD orders them by wave or hook.
-      const split = this.delivery === 'argocd' ? undefined : splitAtMigrations(f.docs, synthesis.charts[i].sources);
+      const split = this.delivery === 'argocd' ? undefined : splitAtMigrations(docs, sources);
       if (!split) {
-        parts.push({ fileName: f.fileName, docs: f.docs, name, dependsOn: chartDeps });
+        parts.push({ fileName: f.fileName, docs, name, dependsOn: chartDeps });
+        jobsPart();
         return;
       }
       let last = chartDeps;
@@ -157,6 +172,7 @@ export class App extends Cdk8sApp {
         last = [stage];
       });
       parts.push({ fileName: f.fileName, docs: split.rest, name, dependsOn: last });
+      jobsPart();
     });
     // Flux applies folders: one per part, each with its kustomization; the top one lists them.
     const folder = (p: Part): string => (this.delivery === 'flux' ? p.fileName.slice(0, -ext.length) : '');
@@ -173,8 +189,8 @@ export class App extends Cdk8sApp {
   }
 
   /** The files as delivered: ApplySet labels; sync waves (and PreSync hooks) for Argo CD. */
-  private delivered(synthesis: AppSynthesis): RenderedFile[] {
-    const waves = this.delivery === 'argocd' ? syncWaves(synthesis.charts) : undefined;
+  private delivered(synthesis: CheckedSynthesis): RenderedFile[] {
+    const waves = this.delivery === 'argocd' ? syncWaves(synthesis.charts, synthesis.awaited) : undefined;
     const hooks = waves ? preSyncHooks(synthesis.charts, waves) : undefined;
     return synthesis.charts.map(({ fileName, docs, sources }, i) => {
       let out = docs;
@@ -185,10 +201,13 @@ export class App extends Cdk8sApp {
   }
 
   /** Synthesizes (validate → order → render), drops empty charts, then runs the policies and the duplicate check. */
-  private renderChecked(policies = true): AppSynthesis {
-    const all = synthesizeApp(this, { postProcess: chartPostProcess });
+  private renderChecked(policies = true): CheckedSynthesis {
+    // What something depends on, found once for the app when a Job or CronJob first asks.
+    let found: AwaitedTest | undefined;
+    const awaited: AwaitedTest = (source) => (found ??= awaitedObjects(this))(source);
+    const all = synthesizeApp(this, { postProcess: (chart) => chartPostProcess(chart, awaited) });
     // An empty chart writes no file (and is not listed in the kustomization).
-    const synthesis: AppSynthesis = { ...all, charts: all.charts.filter((c) => c.docs.length > 0) };
+    const synthesis: CheckedSynthesis = { ...all, charts: all.charts.filter((c) => c.docs.length > 0), awaited };
     check(synthesis, this.name, policies);
     return synthesis;
   }
@@ -236,6 +255,11 @@ function* fluxEntries(parts: readonly Part[], folder: (p: Part) => string): Gene
     yield [`${folder(p)}/${KUSTOMIZATION_FILE}`, kustomization([p])];
   }
   yield [KUSTOMIZATION_FILE, kustomization(parts.map((p) => ({ fileName: folder(p), docs: [] })))];
+}
+
+/** A synthesis whose charts have been checked, with what its objects depend on. */
+interface CheckedSynthesis extends AppSynthesis {
+  readonly awaited: AwaitedTest;
 }
 
 /** One file of the output and the stage it is applied in. */
@@ -314,8 +338,8 @@ function* withFile(files: Iterable<[string, string]>, name: string, text: string
 
 // TimonelChart.toJson() is orderForApply(super.toJson()) plus a per-chart policy run, which the
 // app replaces by one run over all charts; other overriding charts are rendered by their toJson().
-function chartPostProcess(chart: Chart): PostProcess | undefined {
-  return chart.toJson === TimonelChart.prototype.toJson ? (items) => orderForApply(items, (x: any) => x.source) : undefined;
+function chartPostProcess(chart: Chart, awaited: AwaitedTest): PostProcess | undefined {
+  return chart.toJson === TimonelChart.prototype.toJson ? (items) => orderForApply(items, (x: any) => x.source, awaited) : undefined;
 }
 
 /**

@@ -6,7 +6,7 @@ import * as argo from '../../imports/argoproj.io';
 import * as flux from '../../imports/kustomize.toolkit.fluxcd.io';
 import { SynthesizedChart } from '../synth/synth';
 import { stringifyDocs } from '../synth/yaml';
-import { applyRank } from './order';
+import { applyRank, awaitedObjects, runsLast } from './order';
 
 /**
  * How the output reaches the cluster, which decides how the apply order is written down:
@@ -34,8 +34,8 @@ export interface DeliveryStage {
   /** Its manifest file, inside `folder`. */
   readonly fileName: string;
   /**
-   * The longest `activeDeadlineSeconds` of its Jobs (a migration's stage), which a tool that
-   * waits for the stage to be ready must wait for at least.
+   * The longest `activeDeadlineSeconds` of its Jobs (a migration's stage, or the stage of a chart's
+   * Jobs nothing depends on), which a tool that waits for the stage to be ready must wait for at least.
    * @default - none: the stage has no Job with a deadline
    */
   readonly activeDeadlineSeconds?: number;
@@ -108,9 +108,10 @@ export interface DeliveryProps {
   readonly interval?: string;
   /**
    * Flux: how long applying a stage and waiting for it to be ready (`wait: true`) may take before
-   * the Kustomization fails (a Flux duration: units ms, s, m, h). A stage with Jobs, such as a
-   * Migration's, gets the longest `activeDeadlineSeconds` of its Jobs on top (`1h5m` for the
-   * default deadline of one hour), since Flux waits until they complete.
+   * the Kustomization fails (a Flux duration: units ms, s, m, h). A stage with Jobs (a Migration's,
+   * or the `<chart>-jobs` stage of the Jobs nothing depends on) gets the longest
+   * `activeDeadlineSeconds` of its Jobs on top (`1h5m` for the default deadline of one hour), since
+   * Flux waits until they complete.
    * @default '5m'
    */
   readonly timeout?: string;
@@ -288,19 +289,37 @@ function nearFluxDuration(s: string): string | undefined {
  * (autoscalers, budgets, ingresses, custom resources). A chart's waves start after the last wave
  * of the charts it depends on, at 0 without any (so unrelated charts sync side by side). Without
  * `chart`s to read dependencies from, each chart follows the one before it.
+ *
+ * Jobs and CronJobs that nothing depends on (`runsLast`; not a Migration's) get the wave after every
+ * other wave of the app: waves are Application-wide, so a Job in an earlier wave would hold back every
+ * later wave, of its chart and of the others, until it completes (a CronJob: while Argo CD deems it
+ * unhealthy), and Argo CD waits for nothing after the last wave.
+ * @param awaited whether something depends on an object (or a construct holding it); by default
+ *   found from the charts' app
  */
-export function syncWaves(charts: readonly (Pick<SynthesizedChart, 'docs' | 'sources'> & { readonly chart?: Chart })[]): number[][] {
+export function syncWaves(
+  charts: readonly (Pick<SynthesizedChart, 'docs' | 'sources'> & { readonly chart?: Chart })[],
+  awaited?: (source: IConstruct) => boolean,
+): number[][] {
   const deps = charts.every((c) => c.chart !== undefined)
     ? chartDependencies(charts.map((c) => c.chart!))
     : charts.map((_c, i) => (i > 0 ? [i - 1] : []));
+  let isAwaited = awaited;
+  const last = (doc: any, source: IConstruct | undefined): boolean => {
+    if (source === undefined || (doc?.kind !== 'Job' && doc?.kind !== 'CronJob')) return false;
+    isAwaited ??= awaitedObjects(source.node.root);
+    return runsLast(doc.kind, source, isAwaited);
+  };
   const lastWave: number[] = [];
-  return charts.map((chart, c) => {
+  const LAST = -1; // placeholder for the wave after all others
+  const all = charts.map((chart, c) => {
     let wave = Math.max(-1, ...deps[c].filter((j) => j < c).map((j) => lastWave[j]));
     let group: string | undefined;
     let members: IConstruct[] = [];
     const waves = chart.docs.map((doc, i) => {
-      const stage = stageOf(doc?.kind ?? '');
       const source = chart.sources[i];
+      if (last(doc, source)) return LAST;
+      const stage = stageOf(doc?.kind ?? '');
       // Only workloads wait for the workloads they connect to; the objects around them need no wave of their own.
       const workload = stage !== 'needs' && stage !== 'rest';
       if (stage !== group || (workload && source !== undefined && dependsOnAny(source, members))) {
@@ -314,6 +333,8 @@ export function syncWaves(charts: readonly (Pick<SynthesizedChart, 'docs' | 'sou
     lastWave[c] = wave;
     return waves;
   });
+  const after = lastWave.reduce((a, b) => Math.max(a, b), -1) + 1;
+  return all.map((waves) => waves.map((w) => (w === LAST ? after : w)));
 }
 
 /** Copies of `docs` with the sync wave annotation. */
@@ -397,7 +418,7 @@ export function deliveryFiles(props: DeliveryProps, env: string, outPath: string
           path: `./${joinParts(envPath, stage.folder)}`,
           prune: true,
           wait: true,
-          // Flux waits for the stage's Jobs to complete: a migration may run up to its deadline.
+          // Flux waits for the stage's Jobs to complete (a migration's, or `<chart>-jobs`): up to their deadline.
           timeout: stage.activeDeadlineSeconds === undefined ? timeout : fluxDuration(stage.activeDeadlineSeconds + fluxDurationSeconds(timeout)),
           sourceRef: { kind: source.kind as flux.KustomizationSpecSourceRefKind, name: source.name },
           dependsOn: stage.dependsOn.length ? stage.dependsOn.map((d) => ({ name: `${name}-${env}-${d}` })) : undefined,

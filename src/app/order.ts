@@ -1,6 +1,7 @@
+import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Migration } from '../constructs/migration';
-import { POD_KINDS } from '../core/dependencies';
+import { contains, POD_KINDS } from '../core/dependencies';
 
 /**
  * Apply order: what must exist before what refers to it. Objects of kinds not listed
@@ -52,6 +53,43 @@ export function applyRank(kind: string): number {
 // Job: any app may need the migrated schema to become ready, not only the ones in its `before`.
 const MIGRATION_RANK = applyRank('StatefulSet') + 0.5;
 
+// A run nothing waits for comes after everything else of its chart, custom resources included, so
+// that a tool that waits for each step (Argo CD waves, Flux health checks) waits for it last.
+const LAST_RANK = APPLY_ORDER.length + 1;
+
+/** Whether an object is, or is inside, a construct that something depends on (see `awaitedObjects`). */
+export type AwaitedTest = (source: IConstruct) => boolean;
+
+/**
+ * Which objects of the app of `root` something waits for: an object that is, or is inside, a construct
+ * that another construct depends on (`node.addDependency(job)`, `connectTo`, a Migration's `before`).
+ * Dependencies on a chart, and the object-to-object links cdk8s derives from them (every object of a
+ * chart on every object of each chart it depends on), do not count: a chart that depends on another
+ * waits for its apps, not for its one-off Jobs. Nor do dependencies within one construct.
+ */
+export function awaitedObjects(root: IConstruct): AwaitedTest {
+  const targets = new Set<IConstruct>();
+  for (const x of root.node.findAll()) {
+    for (const d of x.node.dependencies) {
+      if (Chart.isChart(d) || targets.has(d)) continue;
+      if (ApiObject.isApiObject(x) && ApiObject.isApiObject(d) && Chart.of(x) !== Chart.of(d)) continue;
+      if (!contains(d, x) && !contains(x, d)) targets.add(d);
+    }
+  }
+  return (source) => {
+    for (let c: IConstruct | undefined = source; c && !Chart.isChart(c); c = c.node.scope) if (targets.has(c)) return true;
+    return false;
+  };
+}
+
+/**
+ * Whether an object is a run nothing waits for: a Job or CronJob that is not a Migration's and that
+ * no other construct depends on. It is applied last, and no tool holds anything back for it.
+ */
+export function runsLast(kind: string | undefined, source: IConstruct | undefined, awaited: AwaitedTest): boolean {
+  return (kind === 'Job' || kind === 'CronJob') && source !== undefined && !Migration.isMigration(source) && !awaited(source);
+}
+
 /**
  * Returns a new array with the manifests in apply order; equal ranks keep their order.
  *
@@ -60,10 +98,20 @@ const MIGRATION_RANK = applyRank('StatefulSet') + 0.5;
  * StatefulSet, Job, CronJob, DaemonSet, Pod) comes after the workloads of what it depends on
  * (`connectTo`, `node.addDependency(job)` on the construct or the object), so a migration Job an
  * API depends on comes before the API's Deployment. A `Migration`'s Job comes right after the
- * stores, before every other workload (unless it depends on one). Everything else keeps the kind order.
+ * stores, before every other workload (unless it depends on one). A Job or CronJob nothing depends
+ * on (`runsLast`) comes last, after the custom resources. Everything else keeps the kind order.
+ * @param awaited what something depends on; by default computed from the sources' app
  */
-export function orderForApply<T extends { kind?: string }>(manifests: readonly T[], sourceOf?: (item: T) => IConstruct | undefined): T[] {
-  const rankOf = (m: T): number => (m?.kind === 'Job' && sourceOf && Migration.isMigration(sourceOf(m)) ? MIGRATION_RANK : applyRank(m?.kind ?? ''));
+export function orderForApply<T extends { kind?: string }>(manifests: readonly T[], sourceOf?: (item: T) => IConstruct | undefined, awaited?: AwaitedTest): T[] {
+  let isAwaited = awaited;
+  const rankOf = (m: T): number => {
+    const kind = m?.kind;
+    const source = kind === 'Job' || kind === 'CronJob' ? sourceOf?.(m) : undefined;
+    if (source === undefined) return applyRank(kind ?? '');
+    if (kind === 'Job' && Migration.isMigration(source)) return MIGRATION_RANK;
+    isAwaited ??= awaitedObjects(source.node.root);
+    return runsLast(kind, source, isAwaited) ? LAST_RANK : applyRank(kind!);
+  };
   const ranked = manifests.map((m, i) => ({ m, i, r: rankOf(m) }));
   const edges = sourceOf ? dependencyEdges(manifests, sourceOf) : undefined;
   if (!edges) return ranked.sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.m);

@@ -329,7 +329,7 @@ export const DEFAULTS = {
     interval: '10m',
     /**
      * How long applying a stage and waiting for it to be ready may take (Flux's own default is the
-     * interval); a stage with Jobs gets their activeDeadlineSeconds on top.
+     * interval); a stage with Jobs (migrations, `<chart>-jobs`) gets their activeDeadlineSeconds on top.
      */
     timeout: '5m',
   },

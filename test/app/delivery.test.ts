@@ -7,6 +7,7 @@ import { App } from '../../src/app/app';
 import { TimonelChart } from '../../src/app/chart';
 import { APPLYSET_PART_OF, applySetId } from '../../src/app/applyset';
 import { ARGOCD_HOOK, ARGOCD_HOOK_DELETE_POLICY, ARGOCD_SYNC_WAVE } from '../../src/app/delivery';
+import { BatchJob } from '../../src/constructs/batch-job';
 import { Migration } from '../../src/constructs/migration';
 import { Environments } from '../../src/app/environments';
 import { PostgreSQL } from '../../src/constructs/presets/postgres';
@@ -280,6 +281,128 @@ describe('Flux timeouts', () => {
     expect(timeouts(kustomizations({ timeout: '10m' }, { activeDeadlineSeconds: 900 }))).toContainEqual(['platform-dev-shop-migrations', '25m']);
     expect(timeouts(kustomizations({ timeout: '90s' }))).toEqual([['platform-dev-data', '90s'], ['platform-dev-shop', '90s']]);
     for (const k of kustomizations({ timeout: '1m30s' }, {})) expect(crdErrors(k)).toEqual([]);
+  });
+});
+
+describe('Jobs nothing depends on do not hold anything back', () => {
+  const SIX_HOURS = 6 * 3600;
+  /** The trial's shape: a web app with ingress and autoscaling, and a long one-off training Job; optionally more. */
+  const shop = (app: App, extra?: (chart: TimonelChart, web: WebApp, train: BatchJob) => void) => {
+    const chart = new TimonelChart(app, 'shop', { namespace: 'shop' });
+    const web = new WebApp(chart, 'web', { image: 'ghcr.io/acme/web:1.0.0', ingress: { host: 'shop.example.com' }, autoscaling: { minReplicas: 2, maxReplicas: 5 } });
+    const train = new BatchJob(chart, 'train', { image: 'ghcr.io/acme/trainer:0.4.0', activeDeadlineSeconds: SIX_HOURS, config: { EPOCHS: '10' } });
+    extra?.(chart, web, train);
+    return { chart, web, train };
+  };
+  const waves = (app: App): Map<string, number> => new Map(app.render().flatMap((f) => f.docs)
+    .map((d) => [`${d.kind}/${d.metadata.name.replace(/-[0-9a-f]{8}$/, '')}`, Number(d.metadata.annotations[ARGOCD_SYNC_WAVE])]));
+  const fluxKustomizations = (build: (app: App) => void): any[] => {
+    new Environments<{ n: number }>({
+      defaults: { n: 1 }, environments: { dev: {} }, outdir: path.join(tmp, 'dist'), build,
+      delivery: { tool: 'flux', repository: { url: 'https://github.com/acme/platform.git', path: 'deploy' } },
+    }).synth();
+    return docsOf(path.join(tmp, 'dist', 'delivery', 'dev', 'kustomizations.yaml'));
+  };
+
+  test('Argo CD: a one-off Job and a CronJob nothing depends on get the last wave, after the Ingress, HPA and PDB', () => {
+    const app = new App({ delivery: 'argocd' });
+    shop(app, (chart) => new BatchJob(chart, 'nightly', { image: 'ghcr.io/acme/report:1.0.0', schedule: '0 2 * * *' }));
+    const w = waves(app);
+    expect(Object.fromEntries(['Deployment/shop-web', 'HorizontalPodAutoscaler/shop-web', 'PodDisruptionBudget/shop-web', 'Ingress/shop-web', 'Job/shop-train', 'CronJob/shop-nightly']
+      .map((k) => [k, w.get(k)]))).toEqual({
+      'Deployment/shop-web': 1, 'HorizontalPodAutoscaler/shop-web': 2, 'PodDisruptionBudget/shop-web': 2, 'Ingress/shop-web': 2,
+      'Job/shop-train': 3, 'CronJob/shop-nightly': 3,
+    });
+    // Still after what the Job needs.
+    expect(w.get('ServiceAccount/shop-train')).toBeLessThan(w.get('Job/shop-train')!);
+    expect(w.get('ConfigMap/shop-train-config')).toBeLessThan(w.get('Job/shop-train')!);
+  });
+
+  test('Argo CD: the last wave is the Application\'s, as waves are Application-wide: an unrelated chart\'s later waves do not wait for the Job', () => {
+    const app = new App({ delivery: 'argocd' });
+    shop(app);
+    // A chart with more waves than shop: a store, an app connected to it, an ingress.
+    const other = new TimonelChart(app, 'blog', { namespace: 'blog' });
+    const db = new PostgreSQL(other, 'db', { credentials: StoreCredentials.fromSecret('blog-db'), database: 'blog' });
+    new WebApp(other, 'web', { image: 'ghcr.io/acme/blog:1.0.0', ingress: { host: 'blog.example.com' } }).connectTo(db);
+    const w = waves(app);
+    const others = [...w].filter(([k]) => k !== 'Job/shop-train').map(([, v]) => v);
+    expect(w.get('Job/shop-train')).toBe(Math.max(...others) + 1);
+    expect(w.get('Ingress/blog-web')).toBeLessThan(w.get('Job/shop-train')!);
+  });
+
+  test('kubectl: the Job is applied last in its chart, after its ServiceAccount, ConfigMap and NetworkPolicies', () => {
+    const app = new App();
+    const chart = new TimonelChart(app, 'shop', { namespace: 'shop' });
+    const db = new PostgreSQL(chart, 'db', { credentials: StoreCredentials.fromSecret('shop-db'), database: 'shop' });
+    new BatchJob(chart, 'train', { image: 'ghcr.io/acme/trainer:0.4.0', config: { EPOCHS: '10' }, connectTo: [db] });
+    new WebApp(chart, 'web', { image: 'ghcr.io/acme/web:1.0.0', ingress: { host: 'shop.example.com' }, autoscaling: { minReplicas: 2, maxReplicas: 5 } });
+    const kinds = app.render()[0].docs.map((d) => `${d.kind}/${d.metadata.name.replace(/-[0-9a-f]{8}$/, '')}`);
+    expect(kinds[kinds.length - 1]).toBe('Job/shop-train');
+    expect(kinds.indexOf('Ingress/shop-web')).toBeLessThan(kinds.indexOf('Job/shop-train'));
+    for (const needed of ['ServiceAccount/shop-train', 'ConfigMap/shop-train-config', 'NetworkPolicy/shop-train-to-shop-db', 'NetworkPolicy/shop-db-from-shop-train', 'StatefulSet/shop-db']) {
+      expect(kinds.indexOf(needed)).toBeGreaterThanOrEqual(0);
+      expect(kinds.indexOf(needed)).toBeLessThan(kinds.indexOf('Job/shop-train'));
+    }
+  });
+
+  test('Flux: the Jobs are a Kustomization of their own after the chart\'s, with the deadline on top of the timeout; the chart\'s keeps delivery.timeout', () => {
+    const ks = fluxKustomizations((app) => {
+      shop(app);
+      // A chart that depends on shop waits for shop's Kustomization, not for the Job.
+      new WebApp(new TimonelChart(app, 'front', { namespace: 'front' }), 'proxy', { image: 'nginx:1.27.2' }).node.addDependency(app.node.findChild('shop').node.findChild('web'));
+    });
+    expect(ks.map((k) => [k.metadata.name, k.spec.timeout, k.spec.wait, k.spec.dependsOn?.map((d: any) => d.name)])).toEqual([
+      ['platform-dev-shop', '5m', true, undefined],
+      ['platform-dev-shop-jobs', '6h5m', true, ['platform-dev-shop']],
+      ['platform-dev-front', '5m', true, ['platform-dev-shop']],
+    ]);
+    expect(ks[1].spec.path).toBe('./deploy/dev/0000-shop-jobs');
+    expect(docsOf(path.join(tmp, 'dist', 'dev', '0000-shop-jobs', '0000-shop-jobs.k8s.yaml')).map((d) => d.kind)).toEqual(['Job']);
+    expect(docsOf(path.join(tmp, 'dist', 'dev', '0000-shop', '0000-shop.k8s.yaml')).map((d) => d.kind)).not.toContain('Job');
+    for (const k of ks) expect(crdErrors(k)).toEqual([]);
+  });
+
+  test('a Job a workload depends on (node.addDependency) still holds it back: Argo CD waves, Flux timeout', () => {
+    const app = new App({ delivery: 'argocd' });
+    shop(app, (_chart, web, train) => web.node.addDependency(train));
+    const w = waves(app);
+    expect(w.get('Job/shop-train')).toBeLessThan(w.get('Deployment/shop-web')!);
+    expect(w.get('Ingress/shop-web')).toBeGreaterThan(w.get('Deployment/shop-web')!);
+    const ks = fluxKustomizations((a) => shop(a, (_chart, web, train) => web.node.addDependency(train)));
+    expect(ks.map((k) => [k.metadata.name, k.spec.timeout])).toEqual([['platform-dev-shop', '6h5m']]);
+  });
+
+  test('a Job a workload of another chart depends on holds it back; a connectTo across the charts alone does not', () => {
+    const build = (explicit: boolean) => {
+      const app = new App({ delivery: 'argocd' });
+      const data = new TimonelChart(app, 'data', { namespace: 'shop' });
+      const db = new PostgreSQL(data, 'db', { credentials: StoreCredentials.fromSecret('shop-db'), database: 'shop' });
+      const backfill = new BatchJob(data, 'backfill', { image: 'ghcr.io/acme/backfill:1.0.0', connectTo: [db] });
+      const api = new WebApp(new TimonelChart(app, 'shop', { namespace: 'shop', createNamespace: false }), 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+      api.connectTo(db);
+      if (explicit) api.node.addDependency(backfill);
+      return waves(app);
+    };
+    const plain = build(false);
+    expect(plain.get('Job/data-backfill')).toBeGreaterThan(plain.get('Deployment/shop-api')!);
+    const explicit = build(true);
+    expect(explicit.get('Job/data-backfill')).toBeLessThan(explicit.get('Deployment/shop-api')!);
+  });
+
+  test('a Migration still runs before its app, and an independent Job after everything', () => {
+    const app = new App({ delivery: 'argocd' });
+    shop(app, (chart, web) => new Migration(chart, 'migrate', { image: 'ghcr.io/acme/web:1.0.0', command: ['migrate'], before: [web] }));
+    const w = waves(app);
+    expect(w.get('Job/shop-migrate')).toBeLessThan(w.get('Deployment/shop-web')!);
+    expect(w.get('Job/shop-train')).toBeGreaterThan(w.get('Ingress/shop-web')!);
+    const ks = fluxKustomizations((a) => shop(a, (chart, web) => new Migration(chart, 'migrate', { image: 'ghcr.io/acme/web:1.0.0', command: ['migrate'], before: [web] })));
+    expect(ks.map((k) => [k.metadata.name, k.spec.timeout, k.spec.dependsOn?.map((d: any) => d.name)])).toEqual([
+      ['platform-dev-shop-prerequisites', '5m', undefined],
+      ['platform-dev-shop-migrations', '1h5m', ['platform-dev-shop-prerequisites']],
+      ['platform-dev-shop', '5m', ['platform-dev-shop-migrations']],
+      ['platform-dev-shop-jobs', '6h5m', ['platform-dev-shop']],
+    ]);
   });
 });
 
