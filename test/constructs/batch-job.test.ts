@@ -466,7 +466,8 @@ describe('BatchJob schema', () => {
     const objs = Testing.synth(reportsChart(Testing.app()));
     expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'Namespace/reports', 'ServiceAccount/reports-nightly', 'ServiceAccount/reports-export',
-      `Job/${one(objs, 'Job').metadata.name}`, 'CronJob/reports-nightly',
+      // Nothing depends on them: last, in construct order.
+      'CronJob/reports-nightly', `Job/${one(objs, 'Job').metadata.name}`,
     ]);
     expect(one(objs, 'Job').metadata.name).toMatch(/^reports-export-[0-9a-f]{8}$/);
     expect(all(objs, 'CronJob')[0].spec).toMatchObject({ schedule: DAILY, timeZone: 'Europe/Madrid' });
