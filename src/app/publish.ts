@@ -1,10 +1,14 @@
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { fail } from '../core/errors';
 
 /** The file timonel leaves in every folder it publishes: its mark of ownership and its file list. */
 export const OUTPUT_MARKER = '.timonel';
+
+/** The file in a temporary folder of a publish in progress: the pid and host of the process writing it. */
+const STAGING_MARKER = '.timonel-staging';
 
 /** How many foreign files a refusal names. */
 const NAMED_IN_REFUSAL = 5;
@@ -22,15 +26,20 @@ const NAMED_IN_REFUSAL = 5;
  * to be written again.
  * Any other file or folder in it makes `publish` throw a TimonelError naming it, and nothing is
  * changed. The marker is written with the files.
+ *
+ * A process killed while writing (Ctrl-C) leaves its temporary folder; the next publish into the
+ * same parent removes it (see `removeStale`). No signal handler is installed.
  */
 export function publish(outdir: string, contents: Iterable<readonly [string, string]>): void {
   const target = path.resolve(outdir);
   const parent = path.dirname(target);
   fs.mkdirSync(parent, { recursive: true });
   // Not mkdtemp: its 0700 mode would become the mode of the published folder.
+  removeStale(parent, path.basename(target));
   const staging = path.join(parent, `${path.basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   fs.mkdirSync(staging);
   try {
+    fs.writeFileSync(path.join(staging, STAGING_MARKER), `${process.pid} ${os.hostname()}\n`, 'utf8');
     const names: string[] = [];
     for (const [name, text] of contents) {
       writeInto(staging, name, text);
@@ -42,6 +51,7 @@ export function publish(outdir: string, contents: Iterable<readonly [string, str
       const inside = names.filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length));
       fs.writeFileSync(path.join(staging, prefix + OUTPUT_MARKER), marker(inside), 'utf8');
     }
+    fs.rmSync(path.join(staging, STAGING_MARKER));
     const hadOld = fs.existsSync(target);
     if (hadOld) requireOwnFolder(outdir, target, names);
     const old = `${target}.old-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -55,6 +65,48 @@ export function publish(outdir: string, contents: Iterable<readonly [string, str
     if (hadOld) fs.rmSync(old, { recursive: true, force: true });
   } finally {
     if (fs.existsSync(staging)) fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Removes the temporary folders of publishes into `parent/<base>` whose process was killed: a
+ * folder named `<base>.tmp-<pid>-<8 hex>` or `<base>.old-<pid>-<8 hex>` that holds timonel's
+ * staging marker naming that pid and this host (while it writes) or a `.timonel` marker (in the
+ * instant between its two renames), and whose pid is no running process here. A folder of a synth
+ * still running, one whose staging marker names another host, and anything else are left alone.
+ */
+function removeStale(parent: string, base: string): void {
+  const named = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(?:tmp|old)-([0-9]+)-[0-9a-f]{8}$`);
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(parent, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const m = named.exec(e.name);
+    if (!m || !e.isDirectory()) continue;
+    const dir = path.join(parent, e.name);
+    const pid = Number(m[1]);
+    let stamp: string | undefined;
+    try {
+      stamp = fs.readFileSync(path.join(dir, STAGING_MARKER), 'utf8').trim();
+    } catch {
+      stamp = undefined;
+    }
+    const ours = stamp !== undefined ? stamp === `${pid} ${os.hostname()}` : fs.existsSync(path.join(dir, OUTPUT_MARKER));
+    if (!ours || pid === process.pid || isRunning(pid)) continue;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it runs, as another user.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { fail } from './errors';
 import { isValidName, NameRule, suggestName } from './names';
-import { checkProps, v } from './validation';
+import { argOr, checkProps, v } from './validation';
 
 const OBJECT_NAME = v.string({
   allowed: "a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', at most 253 characters",
@@ -19,17 +19,17 @@ const DATA_KEY = v.string({
 const REF_OPTIONS = v.object<{ optional?: boolean }>()({ optional: v.boolean() }, { what: 'option' });
 const SECRET_ARGS = v.object<{ secretName: string; key: string; opts?: { optional?: boolean } }>()({
   secretName: v.required(OBJECT_NAME), key: v.required(DATA_KEY), opts: REF_OPTIONS,
-});
+}, { call: (a) => `EnvValue.fromSecret(${argOr(a.secretName, "'db-credentials'")}, ${argOr(a.key, "'password'")})` });
 const CONFIG_MAP_ARGS = v.object<{ configMapName: string; key: string; opts?: { optional?: boolean } }>()({
   configMapName: v.required(OBJECT_NAME), key: v.required(DATA_KEY), opts: REF_OPTIONS,
-});
-const VALUE_ARGS = v.object<{ value: string }>()({ value: v.required(v.string()) });
+}, { call: (a) => `EnvValue.fromConfigMap(${argOr(a.configMapName, "'shop-settings'")}, ${argOr(a.key, "'LOG_LEVEL'")})` });
+const VALUE_ARGS = v.object<{ value: string }>()({ value: v.required(v.string()) }, { call: () => "EnvValue.value('info')" });
 const FIELD_ARGS = v.object<{ fieldPath: string }>()({
   fieldPath: v.required(v.string({
     allowed: "a field of the pod such as 'metadata.name', 'metadata.namespace', 'status.podIP', 'spec.nodeName'",
     check: (s) => (/^(metadata|spec|status)\.[A-Za-z][\w.'[\]/-]*$/.test(s) ? undefined : { message: 'is not a pod field path' }),
   })),
-});
+}, { call: () => "EnvValue.fromField('metadata.name')" });
 
 /** Where an environment variable's value comes from. */
 export class EnvValue {

@@ -34,6 +34,8 @@ export function parseImage(image: string): ImageReference | undefined {
  * repository, a doubled ':' or '@') repaired when that gives a valid reference, else its shape.
  */
 export function imageFix(image: string): string {
+  const unset = unsetPart(image);
+  if (unset) return unset.fix;
   const trimmed = image.trim().replace(/^(?:docker|https?|oci):\/\//i, '');
   const at = trimmed.indexOf('@');
   const named = at >= 0 ? trimmed.slice(0, at) : trimmed;
@@ -96,16 +98,33 @@ export function validateImage(image: string, opts: ImageCheckOptions = {}): Imag
       scope: opts.scope, prop, message: 'is not a valid image reference', value: image, allowed, fix: imageFix(image),
     });
   }
-  if (!ref.pinned && !opts.allowUnpinned) {
+  const unset = unsetPart(image);
+  if (!ref.pinned && (!opts.allowUnpinned || unset)) {
     fail({
       scope: opts.scope, prop,
-      message: ref.tag !== undefined ? `uses the moving tag '${ref.tag}'${archNote(ref.tag)}` : 'has no tag or digest (it means :latest)',
+      message: unset ? `has the tag '${ref.tag}': ${unset.what}` : ref.tag !== undefined ? `uses the moving tag '${ref.tag}'${archNote(ref.tag)}` : 'has no tag or digest (it means :latest)',
       value: image,
       allowed: 'a pinned tag or a digest',
-      fix: `pin a version such as '${ref.repository}:1.2.3' or '${ref.repository}@sha256:…', or set 'allowUnpinnedImage: true'`,
+      fix: unset ? unset.fix : `pin a version such as '${ref.repository}:1.2.3' or '${ref.repository}@sha256:…', or set 'allowUnpinnedImage: true'`,
     });
   }
   return ref;
+}
+
+/**
+ * The tag or digest of an image built from a template string whose variable is unset
+ * (`${repo}:${TAG}` -> 'ghcr.io/acme/app:undefined' or 'ghcr.io/acme/app:'): what it is and how
+ * to fix it. Undefined for any other image.
+ */
+function unsetPart(image: string): { readonly what: string; readonly fix: string } | undefined {
+  const m = /^(.*?)([:@])(undefined|null|NaN)?$/.exec(image.trim());
+  if (!m || m[1] === '' || m[1].endsWith('/')) return undefined;
+  const part = m[2] === ':' ? 'tag' : 'digest';
+  const example = `${m[1]}${m[2] === ':' ? ':1.2.3' : '@sha256:…'}`;
+  return {
+    what: `the variable that gives the ${part} is ${m[3] === undefined ? 'empty' : 'unset'}`,
+    fix: `set the variable your code puts after '${m[2]}' (e.g. the environment variable it reads) before the synth, so the image reads like '${example}'`,
+  };
 }
 
 // Says why a tag with digits still moves: `'amd64' names an architecture, not a version`.

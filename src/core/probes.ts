@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { DEFAULTS } from './defaults';
 import { fail } from './errors';
 import { validateWholeNumber } from './numbers';
-import { checkProps, Spec, v } from './validation';
+import { checkProps, commandLineFix, Spec, v } from './validation';
 
 /** Timing of a probe; every field defaults from DEFAULTS.probe. */
 export interface ProbeTiming {
@@ -94,19 +94,15 @@ const HTTP_ARGS = v.object<{ path: string; opts?: HttpProbeOptions }>()({
     check: (s) => (s.startsWith('/') ? undefined : { message: "must start with '/'", fix: `use '/${s}'` }),
   })),
   opts: HTTP_OPTIONS,
-});
+}, { call: () => "Probe.http('/healthz')" });
 const EXEC_ARGS = v.object<{ command: string[]; opts?: ProbeTiming }>()({
   command: v.required(v.array(v.string(), {
     minItems: 1, allowed: "a non-empty array of strings, e.g. ['cat', '/tmp/healthy']",
     // The command runs without a shell: a command line is split into its words, or given to sh -c.
-    typeFix: (value) => {
-      if (typeof value !== 'string') return undefined;
-      if (/[|&;<>$`*]/.test(value)) return `the command runs without a shell: write Probe.exec(['sh', '-c', '${value.replace(/[\\']/g, (c) => `\\${c}`)}'])`;
-      return `write Probe.exec([${value.trim().split(/\s+/).map((w) => `'${w}'`).join(', ')}])`;
-    },
+    typeFix: commandLineFix('command', (list) => `Probe.exec(${list})`),
   })),
   opts: TIMING_OPTIONS,
-});
+}, { call: () => "Probe.exec(['cat', '/tmp/healthy'])" });
 
 /** A health check: HTTP GET, TCP connect, gRPC health or a command. */
 export class Probe {

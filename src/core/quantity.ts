@@ -34,6 +34,37 @@ export function parseQuantity(q: string | number): number | undefined {
   return n * MULTIPLIERS[suffix];
 }
 
+// Units as people write them, as the Kubernetes suffix that means the same ('' = cores or bytes).
+const CPU_WORDS: Record<string, string> = {
+  'm': 'm', 'mcpu': 'm', 'mcore': 'm', 'mcores': 'm', 'milli': 'm', 'millicpu': 'm', 'millicore': 'm', 'millicores': 'm', 'millicpus': 'm',
+  'core': '', 'cores': '', 'cpu': '', 'cpus': '', 'vcpu': '', 'vcpus': '',
+};
+const BYTE_WORDS: Array<readonly [RegExp, string]> = [
+  [/^(b|bytes?)$/, ''],
+  [/^(k|kb|ki|kib|kilobytes?|kibibytes?)$/, 'Ki'],
+  [/^(m|mb|mi|mib|megabytes?|mebibytes?)$/, 'Mi'],
+  [/^(g|gb|gi|gib|gigabytes?|gibibytes?)$/, 'Gi'],
+  [/^(t|tb|ti|tib|terabytes?|tebibytes?)$/, 'Ti'],
+  [/^(p|pb|pi|pib|petabytes?|pebibytes?)$/, 'Pi'],
+];
+
+/**
+ * The fix of a string that is no quantity but a number and a unit as people write them
+ * ('500 millicores', '2 cores', '512 MB', '10GB'): the quantity that means it ('500m', '2',
+ * '512Mi', '10Gi'). Undefined when the unit is not one of those.
+ */
+export function quantityWordsFix(q: unknown, kind: QuantityKind): string | undefined {
+  if (typeof q !== 'string') return undefined;
+  const m = /^\s*([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*([A-Za-z]+)\s*$/.exec(q);
+  if (!m) return /\s/.test(q.trim()) ? (kind === 'cpu' ? "write cores or millicores without spaces, e.g. '500m' or '2'" : "write a number and a binary unit without spaces, e.g. '512Mi' or '2Gi'") : undefined;
+  const [, n, word] = m;
+  const unit = word.toLowerCase();
+  const suffix = kind === 'cpu' ? CPU_WORDS[unit] : BYTE_WORDS.find(([re]) => re.test(unit))?.[1];
+  if (suffix === undefined) return undefined;
+  const fixed = `${n}${suffix}`;
+  return fixed === q || parseQuantity(fixed) === undefined ? undefined : `write '${fixed}'`;
+}
+
 /** Where a quantity is checked, for the error message. */
 export interface QuantityCheckOptions {
   readonly scope?: IConstruct;
@@ -48,9 +79,7 @@ export function validateQuantity(q: string | number, opts: QuantityCheckOptions)
   const value = parseQuantity(q);
   const allowed = EXAMPLES[opts.kind];
   if (value === undefined) {
-    const hint = typeof q === 'string' && /^\d+(\.\d+)?\s*[KMGTPE]B$/i.test(q.trim())
-      ? `write '${q.trim().replace(/\s*([KMGTPE])B$/i, (_, p) => `${p.toUpperCase()}i`)}'`
-      : typeof q === 'string' && /\s/.test(q) ? 'remove the spaces and units such as "core"' : `use ${allowed}`;
+    const hint = quantityWordsFix(q, opts.kind) ?? `use ${allowed}`;
     fail({ scope: opts.scope, prop: opts.prop, message: `is not a valid Kubernetes ${opts.kind} quantity`, value: q, allowed, fix: hint });
   }
   if (value < 0 || (value === 0 && !opts.allowZero)) {

@@ -6,7 +6,7 @@ import { isValidName, NameRule, suggestName } from './names';
 import { INT32_MAX } from './numbers';
 import { PortSpec, portNameFix, portNumberFix } from './ports';
 import { Probe, ProbeTiming } from './probes';
-import { parseQuantity, QuantityKind } from './quantity';
+import { parseQuantity, QuantityKind, quantityWordsFix } from './quantity';
 import { IngressControllerRef, PodsRef, TrafficDefaults } from './traffic';
 import { Problem, Spec, v } from './validation';
 
@@ -306,10 +306,8 @@ export const cpuQuantity: Spec<string | number> = v.union(quantity('cpu'), v.cus
 function quantityProblem(q: string | number, kind: QuantityKind): Problem | undefined {
   const n = parseQuantity(q);
   if (n === undefined) {
-    const fix = typeof q === 'string' && /^\d+(\.\d+)?\s*[KMGTPE]B$/i.test(q.trim())
-      ? `write '${q.trim().replace(/\s*([KMGTPE])B$/i, (_, p: string) => `${p.toUpperCase()}i`)}'`
-      : typeof q === 'string' && /\s/.test(q) ? 'remove the spaces and units such as "core"'
-        : kind === 'cpu' ? "write cores or millicores, e.g. '500m' or '2'" : "write a number with a binary unit, e.g. '512Mi' or '2Gi'";
+    const fix = quantityWordsFix(q, kind)
+      ?? (kind === 'cpu' ? "write cores or millicores, e.g. '500m' or '2'" : "write a number with a binary unit, e.g. '512Mi' or '2Gi'");
     return { message: `is not a valid Kubernetes ${kind} quantity`, fix };
   }
   if (n <= 0) return { message: 'must be greater than zero', fix: kind === 'cpu' ? "give at least '1m', e.g. '100m'" : "give at least 1 byte, e.g. '64Mi'" };
@@ -329,11 +327,35 @@ export const duration: Spec<string> = v.string({
   }),
 });
 
+/**
+ * The fix of a percentage given as a whole number from 1 to 100 (`cpuUtilization: 70`) that came
+ * as '70%', '70', a fraction (0.7) or a non-whole number: the whole number it means.
+ */
+export function percentFix(value: unknown): string | undefined {
+  const whole = (n: number, why: string): string | undefined => {
+    const r = Math.round(n);
+    return r >= 1 && r <= 100 ? `write ${r} (${why})` : undefined;
+  };
+  if (typeof value === 'string') {
+    const m = /^\s*([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*%?\s*$/.exec(value);
+    return m ? whole(Number(m[1]), "a percentage as a whole number, without quotes or '%'") : undefined;
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
+  if (value > 0 && value < 1) return whole(value * 100, `a percentage as a whole number, not a fraction: ${value} is ${Math.round(value * 100)}%`);
+  if (value >= 1 && value <= 100 && !Number.isInteger(value)) return whole(value, 'a percentage as a whole number');
+  return value > 100 ? 'use 100 or less (a percentage of the requests)' : value <= 0 ? 'use 1 or more (a percentage of the requests)' : undefined;
+}
+
 /** An integer or an integer percentage ('25%'), as Deployment rollout and PDB fields take it. */
 export const intOrPercent: Spec<number | string> = v.custom<number | string>(
   "a whole number of at least 0 or a whole percentage such as '25%'",
   (x) => {
-    if (typeof x === 'number') return Number.isInteger(x) && x >= 0 && x <= INT32_MAX ? undefined : { message: 'must be a pod count or a percentage', fix: "write a count such as 1, or a percentage such as '25%'" };
+    if (typeof x === 'number') {
+      if (Number.isInteger(x) && x >= 0 && x <= INT32_MAX) return undefined;
+      // A fraction is a share: 0.25 is '25%'.
+      const fix = x > 0 && x < 1 ? `write '${Math.round(x * 100)}%' (a percentage), or a whole count such as 1` : "write a count such as 1, or a percentage such as '25%'";
+      return { message: 'must be a pod count or a percentage', fix };
+    }
     if (typeof x !== 'string') return { message: `must be a pod count or a percentage, but is ${x === null ? 'null' : typeof x}`, fix: "write a count such as 1, or a percentage such as '25%'" };
     if (/^[0-9]+%$/.test(x)) return Number(x.slice(0, -1)) <= 100 ? undefined : { message: 'must be at most 100%', fix: "write '100%' or less" };
     if (/^[0-9]+$/.test(x)) return { message: 'must be a pod count or a percentage', fix: `write ${x} (a number) or '${x}%'` };

@@ -188,8 +188,61 @@ function useOneOf(values: readonly unknown[]): string {
 }
 
 /** A string or number as the user would write it in TypeScript: 'a' (single quotes), 443. */
-function literal(value: string | number): string {
+export function literal(value: string | number): string {
   return typeof value === 'string' && !/['\\\n]/.test(value) ? `'${value}'` : JSON.stringify(value);
+}
+
+/** An argument of a `call` fix: the value given, or `example` when it is missing. */
+export function argOr(value: unknown, example: string): string {
+  const shown = (typeof value === 'string' && value !== '') || typeof value === 'number' || Array.isArray(value) || isPlainObject(value);
+  return shown ? tsLiteral(value) : example;
+}
+
+/** A value as the user would write it in TypeScript: `{ resources: ['configmaps'], verbs: ['get'] }`. */
+export function tsLiteral(value: unknown): string {
+  if (typeof value === 'string' || typeof value === 'number') return literal(value);
+  if (Array.isArray(value)) return `[${value.map(tsLiteral).join(', ')}]`;
+  if (isPlainObject(value)) {
+    const entries = Object.entries(value).filter(([, x]) => x !== undefined);
+    return entries.length ? `{ ${entries.map(([k, x]) => `${IDENTIFIER.test(k) ? k : literal(k)}: ${tsLiteral(x)}`).join(', ')} }` : '{}';
+  }
+  return String(value);
+}
+
+// What only a shell understands: pipes, lists, redirects, variables, globs, subshells, escapes.
+const SHELL_SYNTAX = /[`$|&;<>*?(){}[\]~\\\n]/;
+
+/** The words of a line as a shell splits them, for a line whose only shell syntax is quotes. */
+function shellWords(line: string): string[] | undefined {
+  const words: string[] = [];
+  for (const m of line.matchAll(/(?:'[^']*'|"[^"]*"|[^\s'"]+)+|(\S)/g)) {
+    if (m[1] !== undefined) return undefined; // an unbalanced quote
+    words.push(m[0].replace(/'([^']*)'|"([^"]*)"/g, (_, a: string | undefined, b: string | undefined) => a ?? b ?? ''));
+  }
+  return words;
+}
+
+/**
+ * The fix of a command line written as one string where a list of arguments belongs
+ * (`command: 'python app.py'`): its words, one per item (quotes as a shell reads them), or, when
+ * it needs a shell to mean what it says, `['sh', '-c', line]`. Kubernetes runs `command` and
+ * `args` without a shell, so `['python app.py']` would look for a program named "python app.py";
+ * `args` go to the image's entrypoint as they are. Undefined for a non-string or one plain word
+ * (the generic fix wraps it).
+ */
+export function commandLineFix(field: 'command' | 'args' | 'extraArgs', write: (list: string) => string = (list) => list): (value: unknown) => string | undefined {
+  return (value) => {
+    if (typeof value !== 'string' || value.trim() === '') return undefined;
+    const line = value.trim();
+    const words = SHELL_SYNTAX.test(line) || /^[A-Za-z_]\w*=/.test(line) ? undefined : shellWords(line);
+    if (words) {
+      return words.length > 1 || words[0] !== line ? `write each argument as its own item: ${write(`[${words.map((w) => literal(w)).join(', ')}]`)}` : undefined;
+    }
+    const sh = `['sh', '-c', ${literal(line)}]`;
+    if (field === 'command') return `it runs without a shell, and this line needs one: write ${write(sh)} (the image must have /bin/sh)`;
+    if (field === 'args') return `args reach the image's entrypoint as they are, without a shell: write each argument as its own string, or, to have a shell read the line, set command: ${sh} (the image must have /bin/sh) and leave args out`;
+    return 'they reach the server as they are, without a shell: write each argument as its own string, without shell syntax';
+  };
 }
 
 function typeProblem(value: unknown, allowed: string, fix?: string): Problem {
@@ -510,6 +563,12 @@ export interface ObjectOptions<T> {
   readonly refused?: Readonly<Record<string, { readonly why: string; readonly fix: string }>>;
   /** The fix for an unknown key that is close to no field. @default 'remove it' */
   readonly unknownFix?: (key: string) => string;
+  /**
+   * For the arguments of a function (`{ secretName, key }` of `EnvValue.fromSecret(secretName, key)`):
+   * the call, written with the arguments given and examples for the missing ones, shown as the fix
+   * of a missing one (the user writes no `key:`). @default - "add <field>: …"
+   */
+  readonly call?: (args: Record<string, unknown>) => string;
 }
 
 /** Keys of F that T does not have must not be there (a spread cannot smuggle in a stale key). */
@@ -564,7 +623,7 @@ function objectSpec<T>(specs: Record<string, AnySpec<unknown>>, opts: ObjectOpti
         const x = value[k];
         const p = keyPath(path, k);
         if (x === undefined) {
-          if (spec.required && !meant.has(k)) ctx.add(p, { message: 'is required', allowed: spec.allowed, fix: `add ${k}: …`, ...spec.missing });
+          if (spec.required && !meant.has(k)) ctx.add(p, { message: 'is required', allowed: spec.allowed, fix: opts.call ? `pass it: ${opts.call(value)}` : `add ${k}: …`, ...spec.missing });
           continue;
         }
         spec.check(x, p, ctx);

@@ -4,7 +4,7 @@ import { fail, isConstruct } from '../core/errors';
 import { setProfile } from './config';
 import { PolicyError, PolicyReport, runPolicies } from './engine';
 import { Profile, ProfileLike } from './profiles';
-import { checkProps, Spec, v } from '../core/validation';
+import { argOr, checkProps, Spec, v } from '../core/validation';
 import { checkSuppressionReason, containerSuppressionFits, MIN_REASON_LENGTH, suggestRule, suppressionAnnotation } from './suppression';
 import { NameRule } from '../core/names';
 import { nameSpec } from '../core/specs';
@@ -29,10 +29,14 @@ export const PROFILE: Spec<ProfileLike> = v.union(
 );
 
 const POLICY_SCOPE = v.custom<IConstruct>('a construct (the app, a chart or a construct in it)', (x) => (isConstruct(x) ? undefined : { message: 'is not a construct' }), () => []);
-const SET_DEFAULT_ARGS = v.object<{ scope: IConstruct; profile: ProfileLike }>()({ scope: v.required(POLICY_SCOPE), profile: v.required(PROFILE) });
+const SET_DEFAULT_ARGS = v.object<{ scope: IConstruct; profile: ProfileLike }>()({ scope: v.required(POLICY_SCOPE), profile: v.required(PROFILE) }, {
+  call: (a) => `Policy.setDefault(app, ${argOr(a.profile, "'restricted'")})`,
+});
 const SUPPRESS_ARGS = v.object<{ scope: IConstruct; ruleId: string; reason: string; options?: SuppressOptions }>()({
   scope: v.required(POLICY_SCOPE), ruleId: v.required(v.string()), reason: v.required(v.string()),
   options: v.object<SuppressOptions>()({ container: nameSpec(NameRule.DNS_1123_LABEL) }, { what: 'option of Policy.suppress' }),
+}, {
+  call: (a) => `Policy.suppress(construct, ${argOr(a.ruleId, "'<rule-id>'")}, ${argOr(a.reason, "'<why the rule does not apply here, at least 10 characters>'")})`,
 });
 
 /** Options of `Policy.suppress`. */

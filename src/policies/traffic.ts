@@ -24,6 +24,7 @@ export interface TrafficPod {
 
 /** The pods of a workload of the manifests, by its name (the Deployment's, the StatefulSet's, ...). */
 export interface TrafficWorkloadRef {
+  /** The workload's Kubernetes name ('shop-web'), or 'namespace/name' ('shop/shop-web'). */
   readonly workload: string;
   /** @default - the evaluator's `defaultNamespace` */
   readonly namespace?: string;
@@ -230,9 +231,9 @@ export class TrafficEvaluator {
     return { allowed, egress, ingress, explanation };
   }
 
-  /** The pods of a workload of the manifests, as a peer (its full labels). */
+  /** The pods of a workload of the manifests, as a peer (its full labels); `name` may be 'namespace/name'. */
   public workload(name: string, namespace?: string): TrafficPod {
-    const w = this.findWorkload(name, namespace ?? this.defaultNamespace, 'workload');
+    const w = this.findWorkload(name, namespace, 'workload');
     return { namespace: w.namespace, labels: { ...w.labels } };
   }
 
@@ -241,14 +242,25 @@ export class TrafficEvaluator {
     return { ...this.namespaceLabels.get(namespace), [DEFAULTS.connections.namespaceNameLabel]: namespace };
   }
 
-  private findWorkload(name: string, namespace: string, prop: string): TrafficWorkload {
+  /** A workload by its name ('shop-web', in `namespace` or the default one) or 'namespace/name'. */
+  private findWorkload(ref: string, given: string | undefined, prop: string): TrafficWorkload {
+    const slash = ref.indexOf('/');
+    const name = slash >= 0 ? ref.slice(slash + 1) : ref;
+    const namespace = slash >= 0 ? ref.slice(0, slash) : given ?? this.defaultNamespace;
+    if (slash >= 0 && given !== undefined && given !== namespace) {
+      fail({ prop, message: `names namespace '${namespace}', but the peer's namespace is '${given}'`, value: ref, fix: `write { workload: '${name}', namespace: '${given}' } or '${namespace}/${name}', not both` });
+    }
     const w = this.workloads.find((x) => x.name === name && x.namespace === namespace);
     if (!w) {
       const known = this.workloads.map((x) => `${x.namespace}/${x.name}`);
+      const elsewhere = this.workloads.filter((x) => x.name === name).map((x) => x.namespace);
+      const option = `the option defaultNamespace: '${elsewhere[0]}' (for names without a namespace)`;
       fail({
-        prop, message: `names no workload of the manifests in namespace '${namespace}'`, value: name,
-        allowed: known.length ? known.join(', ') : 'none: the manifests have no workloads',
-        fix: 'use the Kubernetes name of a Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod, and its namespace',
+        prop, message: `names no workload of the manifests in namespace '${namespace}'`, value: ref,
+        allowed: known.length ? `${known.join(', ')} (as 'namespace/name', or { workload, namespace })` : 'none: the manifests have no workloads',
+        fix: elsewhere.length
+          ? `it is in namespace ${elsewhere.map((n) => `'${n}'`).join(' and ')}: write '${elsewhere[0]}/${name}' or { workload: '${name}', namespace: '${elsewhere[0]}' }, or pass ${option}`
+          : `use the Kubernetes name of a Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod: '<namespace>/<name>' as listed, or { workload: '<name>', namespace: '<namespace>' }; a name without a namespace is looked up in '${this.defaultNamespace}' (the option defaultNamespace)`,
       });
     }
     return w;
@@ -281,7 +293,7 @@ export class TrafficEvaluator {
     // A controller ref ({ namespace, podLabels }) is the pods those labels select.
     const x = given && given.labels === undefined && given.podLabels && typeof given.podLabels === 'object' ? { ...given, labels: given.podLabels } : given;
     if (x && typeof x.workload === 'string') {
-      const w = this.findWorkload(x.workload, x.namespace ?? this.defaultNamespace, `${prop}.workload`);
+      const w = this.findWorkload(x.workload, x.namespace, `${prop}.workload`);
       return { kind: 'pod', namespace: w.namespace, labels: { ...w.labels }, workload: w, display: `${w.namespace}/${w.name}` };
     }
     if (x && x.labels && typeof x.labels === 'object') {

@@ -15,7 +15,8 @@ export type Synthesizable = IConstruct | readonly any[];
 
 /**
  * One end of `toAllowTraffic`: a workload construct (a WebApp, a Worker, ...: its pods), a
- * workload's Kubernetes name in the default namespace, or a peer of the traffic evaluator
+ * workload's Kubernetes name ('shop-web', looked up in the `defaultNamespace` option's namespace)
+ * or 'namespace/name' ('shop/shop-web'), or a peer of the traffic evaluator
  * (`{ workload, namespace }`, `{ namespace, labels }`, `{ ip }`).
  */
 export type TrafficEnd = IConstruct | string | TrafficPeer;

@@ -8,10 +8,10 @@ import { checkProps, v } from '../core/validation';
 const FILE_ARGS = v.object<{ filePath: string; key?: string }>()({
   filePath: v.required(v.string({ nonEmpty: true, allowed: "a file path, e.g. path.join(__dirname, 'nginx.conf')" })),
   key: v.string({ nonEmpty: true, allowed: "a ConfigMap key: letters, digits, '-', '_' and '.'" }),
-});
+}, { call: () => "ConfigSource.fromFile(path.join(__dirname, 'nginx.conf'))" });
 const DIRECTORY_ARGS = v.object<{ dirPath: string }>()({
   dirPath: v.required(v.string({ nonEmpty: true, allowed: "a directory path, e.g. path.join(__dirname, 'config')" })),
-});
+}, { call: () => "ConfigSource.fromDirectory(path.join(__dirname, 'config'))" });
 
 /** How `config` data reaches the container. */
 export enum ConfigExposure {

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { fail } from '../core/errors';
 import { isValidName, NameRule } from '../core/names';
-import { checkValue, v as spec } from '../core/validation';
+import { checkValue, tsLiteral, v as spec } from '../core/validation';
 
 /** An RBAC verb. `'*'` (every verb) is allowed but flagged by the `practice-rbac-wildcard` policy. */
 export type RbacVerb =
@@ -93,7 +93,7 @@ export class Permissions {
     }
     const scope = checkScope(s, `${prop}.scope`, options.scope);
     if (!Array.isArray(options.rules) || options.rules.length === 0) {
-      fail({ scope: s, prop: `${prop}.rules`, message: 'must list at least one permission', value: options.rules, fix: "e.g. { resources: ['configmaps'], verbs: ['get', 'watch'] }" });
+      fail({ scope: s, prop: `${prop}.rules`, message: 'must list at least one permission', value: options.rules, fix: rulesFix(options, prop) });
     }
     const rules = options.rules.map((r, i) => checkRule(s, `${prop}.rules[${i}]`, r));
     if (scope === 'cluster' && options.namespace !== undefined) {
@@ -235,4 +235,16 @@ function checkRule(scope: Construct, prop: string, r: PermissionRule): k8s.Polic
     }
   }
   return { apiGroups: [...apiGroups], resources: [...r.resources], verbs: [...r.verbs], resourceNames: r.resourceNames ? [...r.resourceNames] : undefined };
+}
+
+// The fix of a grant without rules: a rule written on the grant itself ({ resources, verbs })
+// moves into `rules`, with the user's values.
+function rulesFix(options: object, prop: string): string {
+  const o = options as Record<string, unknown>;
+  const own = Object.fromEntries(['apiGroups', 'resources', 'resourceNames', 'verbs'].filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+  const rule = Object.keys(own).length ? tsLiteral(own) : "{ resources: ['configmaps'], verbs: ['get', 'watch'] }";
+  const rest = ['scope', 'namespace'].filter((k) => o[k] !== undefined).map((k) => `, ${k}: ${tsLiteral(o[k])}`).join('');
+  const grant = `{ rules: [${rule}]${rest} }`;
+  const written = prop === 'grant' ? `grant(${grant})` : grant;
+  return Object.keys(own).length ? `put the rule in a list under 'rules': ${written}` : `list the permissions, e.g. ${written}`;
 }

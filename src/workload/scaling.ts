@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { DEFAULTS } from '../core/defaults';
 import { fail } from '../core/errors';
 import { validateWholeNumber } from '../core/numbers';
+import { percentFix } from '../core/specs';
 import { intOrString } from '../core/probes';
 
 /** Horizontal pod autoscaling (autoscaling/v2) on CPU and/or memory utilization. */
@@ -53,7 +54,7 @@ export function resolveAutoscaling(scope: Construct, a: AutoscalingOptions, prop
   for (const k of ['cpuUtilization', 'memoryUtilization'] as const) {
     const v = a[k];
     if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 100)) {
-      fail({ scope, prop: `${prop}.${k}`, message: 'must be a percentage of the requests', value: v, allowed: 'an integer from 1 to 100' });
+      fail({ scope, prop: `${prop}.${k}`, message: 'must be a percentage of the requests', value: v, allowed: 'an integer from 1 to 100', fix: percentFix(v) ?? 'write a whole number from 1 to 100, e.g. 70' });
     }
   }
   const cpu = a.cpuUtilization ?? (a.memoryUtilization === undefined ? d.cpuUtilization : undefined);

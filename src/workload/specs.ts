@@ -3,10 +3,10 @@ import { isConstruct } from '../core/errors';
 import { validateImage } from '../core/image';
 import { NameRule } from '../core/names';
 import {
-  absolutePath, annotationMap, checkProbeKinds, intOrPercent, parseIntOrPercent, checkProbePorts, checkUniquePorts, cpuQuantity, envMap, imageRef, labelMap, labelValue,
+  absolutePath, annotationMap, percentFix, checkProbeKinds, intOrPercent, parseIntOrPercent, checkProbePorts, checkUniquePorts, cpuQuantity, envMap, imageRef, labelMap, labelValue,
   configKeyFix, containerPortSpec, containerNameFix, extendedResourceProblem, nameSpec, probe, quantity,
 } from '../core/specs';
-import { AnySpec, Fields, Reporter, Spec, typeName, v } from '../core/validation';
+import { AnySpec, commandLineFix, Fields, Reporter, Spec, typeName, v } from '../core/validation';
 import { ConfigExposure, ConfigSource } from './config-source';
 import { GrantOptions, PermissionRule, RBAC_VERBS } from './rbac';
 import type { WorkloadProps } from './workload';
@@ -65,8 +65,8 @@ export const DRAIN: Spec<DrainOptions | false> = v.union(
 export const CONTAINER_FIELDS = {
   image: v.required(imageRef, { message: 'is required', fix: "give the container's image, pinned: e.g. image: 'ghcr.io/acme/app:1.2.3'" }),
   allowUnpinnedImage: v.boolean(),
-  command: v.array(v.string()),
-  args: v.array(v.string()),
+  command: v.array(v.string(), { typeFix: commandLineFix('command') }),
+  args: v.array(v.string(), { typeFix: commandLineFix('args') }),
   workingDir: absolutePath,
   env: envMap,
   envFromSecrets: v.array(objectName),
@@ -424,7 +424,7 @@ export function customWorkloadProps(ownProps: readonly string[], className: stri
 
 export { CONNECT_OPTIONS, CREDENTIAL_KEYS } from './connection-specs';
 
-const percent = v.int({ min: 1, max: 100, message: 'must be a percentage of the requests' });
+const percent = v.int({ min: 1, max: 100, message: 'must be a percentage of the requests', fix: percentFix });
 
 /** Autoscaling options (WebApp, Worker). */
 export const AUTOSCALING = v.object<AutoscalingOptions>()({

@@ -222,3 +222,27 @@ describe('mirror', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(['a.k8s.yaml', 'b.k8s.yaml', 'other']);
   });
 });
+
+describe('publish after a killed publish', () => {
+  // A pid no process has: above the usual pid_max.
+  const DEAD = 99999999;
+  const stale = (name: string, marker: string | undefined) => {
+    const dir = path.join(tmp, name);
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'a.k8s.yaml'), 'a\n');
+    if (marker !== undefined) fs.writeFileSync(path.join(dir, marker === OUTPUT_MARKER ? OUTPUT_MARKER : '.timonel-staging'), marker === OUTPUT_MARKER ? 'a.k8s.yaml\n' : marker);
+    return dir;
+  };
+
+  test("removes the temporary folders of dead synths, and only timonel's", () => {
+    stale(`dist.tmp-${DEAD}-0123abcd`, `${DEAD} ${os.hostname()}\n`);
+    stale(`dist.old-${DEAD}-0123abce`, OUTPUT_MARKER);
+    stale(`dist.tmp-${DEAD}-0123abcf`, undefined); // no marker: not known to be timonel's
+    stale(`dist.tmp-${DEAD}-0123abc0`, `${DEAD} another-host\n`); // another host's: its pid says nothing here
+    stale(`dist.tmp-${process.ppid}-0123abc1`, `${process.ppid} ${os.hostname()}\n`); // a running synth
+    stale(`other.tmp-${DEAD}-0123abc2`, `${DEAD} ${os.hostname()}\n`); // another output folder's
+    publish(path.join(tmp, 'dist'), new Map([['b.k8s.yaml', 'b\n']]));
+    expect(fs.readdirSync(tmp).sort()).toEqual(['dist', `dist.tmp-${DEAD}-0123abc0`, `dist.tmp-${DEAD}-0123abcf`, `dist.tmp-${process.ppid}-0123abc1`, `other.tmp-${DEAD}-0123abc2`].sort());
+    expect(fs.readdirSync(path.join(tmp, 'dist')).sort()).toEqual([OUTPUT_MARKER, 'b.k8s.yaml']);
+  });
+});

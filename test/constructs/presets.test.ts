@@ -376,7 +376,7 @@ describe('ephemeral PostgreSQL and Redis (development)', () => {
 
 describe('Redis extraArgs', () => {
   test.each([
-    ['--maxmemory', ['--maxmemory', '1gb'], /'extraArgs\[0\]' sets --maxmemory, which timonel sets from 'maxMemory' \(checked against the memory limit.*Fix: use maxMemory: '1Gi'/],
+    ['--maxmemory', ['--maxmemory', '1gb'], /'extraArgs\[0\]' sets --maxmemory, which timonel sets from 'maxMemory' \(checked against the memory limit.*Fix: remove '--maxmemory', '1gb' from extraArgs and set maxMemory: '1Gi' \(and resources\.memory\.limit above it\)$/],
     ['--requirepass', ['--requirepass', 'hunter2'], /'extraArgs\[0\]' sets --requirepass, which timonel sets from 'credentials' \(a password in args is readable by anyone who can read the pod\)/],
     ['--port=6380', ['--port=6380'], /'extraArgs\[0\]' sets --port, which timonel sets from 'port'/],
   ])('fails when extraArgs set %s, an option timonel writes from a prop', (_what, extraArgs, message) => {

@@ -184,9 +184,9 @@ describe('probe timing', () => {
 
   test('fails when Probe.exec gets a command line, splitting it into words (or sh -c for shell syntax)', () => {
     expect(thrown(() => Probe.exec('cat /tmp/healthy' as any)).message).toBe(
-      "[Probe.exec] 'command' must be a list, but is a string, got 'cat /tmp/healthy'. Allowed: a non-empty array of strings, e.g. ['cat', '/tmp/healthy']. Fix: write Probe.exec(['cat', '/tmp/healthy'])",
+      "[Probe.exec] 'command' must be a list, but is a string, got 'cat /tmp/healthy'. Allowed: a non-empty array of strings, e.g. ['cat', '/tmp/healthy']. Fix: write each argument as its own item: Probe.exec(['cat', '/tmp/healthy'])",
     );
-    expect(() => Probe.exec('test -f /tmp/alive && echo ok' as any)).toThrow(/Fix: the command runs without a shell: write Probe\.exec\(\['sh', '-c', 'test -f \/tmp\/alive && echo ok'\]\)$/);
+    expect(() => Probe.exec('test -f /tmp/alive && echo ok' as any)).toThrow(/Fix: it runs without a shell, and this line needs one: write Probe\.exec\(\['sh', '-c', 'test -f \/tmp\/alive && echo ok'\]\) \(the image must have \/bin\/sh\)$/);
   });
 
   test('fails when a base timing is invalid', () => {

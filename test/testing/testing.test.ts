@@ -188,3 +188,25 @@ describe('toAllowTraffic', () => {
     expect(() => expect(chart).toAllowTraffic('shop-nope', 'shop-web', 8080, { defaultNamespace: 'shop' })).toThrow(/'from\.workload' names no workload of the manifests in namespace 'shop', got 'shop-nope'/);
   });
 });
+
+describe('toAllowTraffic with workload names outside the default namespace', () => {
+  const chart = new TimonelChart(Testing.app(), 'shop', { namespace: 'shop' });
+  const api = new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0', isolate: true });
+  new WebApp(chart, 'web', { image: 'ghcr.io/acme/web:1.0.0' }).connectTo(api);
+  const objs = synth(chart);
+  const ctx = { isNot: false, utils: { printReceived: String, printExpected: String } } as any;
+  const allow = (from: any, to: any, options?: any) => (timonelMatchers.toAllowTraffic as any).call(ctx, objs, from, to, 8080, options).pass;
+
+  test("takes 'namespace/name', as its Allowed list shows them", () => {
+    expect(allow('shop/shop-web', 'shop/shop-api')).toBe(true);
+  });
+  test('takes a bare name with defaultNamespace, and { workload, namespace }', () => {
+    expect(allow('shop-web', 'shop-api', { defaultNamespace: 'shop' })).toBe(true);
+    expect(allow({ workload: 'shop-web', namespace: 'shop' }, { workload: 'shop-api', namespace: 'shop' })).toBe(true);
+  });
+  test('fails when a bare name is in another namespace, naming the forms that work', () => {
+    expect(() => allow('shop-web', 'shop-api')).toThrow(
+      "'from.workload' names no workload of the manifests in namespace 'default', got 'shop-web'. Allowed: shop/shop-api, shop/shop-web (as 'namespace/name', or { workload, namespace }). Fix: it is in namespace 'shop': write 'shop/shop-web' or { workload: 'shop-web', namespace: 'shop' }, or pass the option defaultNamespace: 'shop' (for names without a namespace)",
+    );
+  });
+});

@@ -1,7 +1,7 @@
 import { DEFAULTS } from '../../core/defaults';
 import { parseQuantity } from '../../core/quantity';
 import { imageRef, portNumber, quantity } from '../../core/specs';
-import { Reporter, v } from '../../core/validation';
+import { commandLineFix, literal, Reporter, v } from '../../core/validation';
 import type { PostgreSQLProps } from '../presets/postgres';
 import type { RedisEvictionPolicy, RedisMode, RedisProps } from '../presets/redis';
 import type { PresetStorageOptions } from '../stateful-store';
@@ -86,6 +86,28 @@ const REDIS_MANAGED_ARGS: Readonly<Record<string, { readonly prop: string; reado
   'protected-mode': { prop: "'credentials'", why: 'off without a password, as NetworkPolicies guard the cache', fix: 'leave it out' },
 };
 
+// redis-server's memory units (1k = 1000, 1kb = 1024, case-insensitive) as Kubernetes suffixes.
+const REDIS_UNITS: Readonly<Record<string, string>> = { '': '', 'b': '', 'k': 'k', 'kb': 'Ki', 'm': 'M', 'mb': 'Mi', 'g': 'G', 'gb': 'Gi' };
+
+/** The prop that does what `--<option> <value>` asks, with the user's value; undefined when it cannot be said. */
+function redisArgFix(option: string, value: string): string | undefined {
+  switch (option) {
+    case 'maxmemory': {
+      const m = /^([0-9]+(?:\.[0-9]+)?)\s*([a-z]*)$/i.exec(value);
+      const suffix = m ? REDIS_UNITS[m[2].toLowerCase()] : undefined;
+      return m && suffix !== undefined && Number(m[1]) > 0 ? `set maxMemory: '${m[1]}${suffix}' (and resources.memory.limit above it)` : undefined;
+    }
+    case 'maxmemory-policy':
+      return (EVICTION as readonly string[]).includes(value) ? `set maxMemoryPolicy: '${value}'` : undefined;
+    case 'appendonly':
+      return value === 'yes' || value === 'no' ? `set appendOnly: ${value === 'yes'}` : undefined;
+    case 'port':
+      return /^[0-9]+$/.test(value) ? `set port: ${Number(value)}` : undefined;
+    default:
+      return undefined;
+  }
+}
+
 /** The spec of RedisProps. */
 export const REDIS_PROPS = v.object<RedisProps>()({
   ...(({ args: _a, credentials: _c2, ...rest }) => rest)(presetFields(
@@ -103,7 +125,7 @@ export const REDIS_PROPS = v.object<RedisProps>()({
   }),
   maxMemory: quantity('memory'),
   maxMemoryPolicy: v.oneOf(EVICTION),
-  extraArgs: v.array(v.string()),
+  extraArgs: v.array(v.string(), { typeFix: commandLineFix('extraArgs') }),
 }, {
   refused: SERVED_REFUSED,
   check: (p, r) => {
@@ -116,13 +138,20 @@ export const REDIS_PROPS = v.object<RedisProps>()({
       });
     }
     checkEphemeral(p, p.ephemeral ?? cache, r);
-    (p.extraArgs ?? []).forEach((arg, i) => {
-      const option = /^--([a-z-]+)(?:[ =]|$)/i.exec(arg)?.[1].toLowerCase();
+    const args = p.extraArgs ?? [];
+    args.forEach((arg, i) => {
+      const m = /^--([a-z-]+)(?:[ =](.*)|$)/i.exec(arg);
+      const option = m?.[1].toLowerCase();
       const home = option !== undefined ? REDIS_MANAGED_ARGS[option] : undefined;
       if (home) {
+        // The option's value: in the same item ('--maxmemory 100mb'), or the next one.
+        const next = m![2] === undefined && i + 1 < args.length && !args[i + 1].startsWith('--') ? args[i + 1] : undefined;
+        const value = (m![2] ?? next)?.trim();
+        const own = value !== undefined ? redisArgFix(option!, value) : undefined;
+        const remove = next !== undefined ? `remove ${literal(arg)}, ${literal(next)} from extraArgs and ` : 'remove it and ';
         r.issue(`extraArgs[${i}]`, {
           message: `sets --${option}, which timonel sets from ${home.prop}${home.why ? ` (${home.why})` : ''}`, value: arg,
-          allowed: 'redis-server options timonel does not manage, e.g. --maxmemory-samples', fix: home.fix,
+          allowed: 'redis-server options timonel does not manage, e.g. --maxmemory-samples', fix: own ? remove + own : home.fix,
         });
       }
     });

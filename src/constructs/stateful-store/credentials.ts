@@ -61,7 +61,7 @@ const KEYS = v.object<CredentialKeys>()({ username: v.string(), password: v.stri
 const FROM_SECRET_ARGS = v.object<{ secretName: string; options?: SecretCredentialsOptions }>()({
   secretName: v.required(v.string({ nonEmpty: true, allowed: "the name of a Secret in the store's namespace, e.g. 'shop-db-admin'" })),
   options: v.object<SecretCredentialsOptions>()({ keys: KEYS }, { what: 'option' }),
-});
+}, { call: () => "StoreCredentials.fromSecret('shop-db-admin') (the name of the Secret; options: { keys: { password: 'password' } } when its keys differ)" });
 const EXTERNAL_SECRET_OPTIONS = v.object<ExternalSecretCredentialsOptions>()({
   store: v.required(v.string({ nonEmpty: true, allowed: "the name of a SecretStore, e.g. 'vault'" })),
   storeKind: v.string() as Spec<NonNullable<ExternalSecretCredentialsOptions['storeKind']>>,

@@ -187,7 +187,7 @@ describe('api-resources', () => {
       c.resources = { requests: { cpu: '2 cores', memory: '512Mi' }, limits: { memory: '256Mi', 'ephemeral-storage': '100m' } };
       d.spec.template.spec.volumes[0].emptyDir.sizeLimit = '1GB';
     })])).toEqual([
-      "error: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].resources.requests.cpu' is not a valid Kubernetes cpu quantity, got '2 cores'. Allowed: cores as a number or millicores: '250m', '0.5', '2'. Fix: remove the spaces and units such as \"core\"",
+      "error: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].resources.requests.cpu' is not a valid Kubernetes cpu quantity, got '2 cores'. Allowed: cores as a number or millicores: '250m', '0.5', '2'. Fix: write '2'",
       "error: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].resources.limits.ephemeral-storage' uses the milli suffix 'm' (thousandths of a byte), got '100m'. Allowed: bytes with a binary suffix: '10Gi', '500Mi' (or decimal 'G'; not 'GB'). Fix: for mebibytes write 'Mi'",
       "error: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].resources.requests.memory' request 512Mi is above the limit 256Mi, got {\"request\":\"512Mi\",\"limit\":\"256Mi\"}. Allowed: a request lower than or equal to its limit. Fix: raise the memory limit or lower the request",
       "error: [test.yaml] Deployment shop/web 'spec.template.spec.volumes[0].emptyDir.sizeLimit' is not a valid Kubernetes storage quantity, got '1GB'. Allowed: bytes with a binary suffix: '10Gi', '500Mi' (or decimal 'G'; not 'GB'). Fix: write '1Gi'",
