@@ -7,6 +7,8 @@ import * as ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
 import * as timonel from '../../src';
 import { DEFAULTS } from '../../src/core/defaults';
+import { init } from '../../src/cli/init';
+import { RULES } from '../../src/policies/rules';
 import { findObject, podSpecOf } from '../../src/testing';
 import '../../src/testing/jest';
 
@@ -84,5 +86,42 @@ describe('README: an example', () => {
     expect(shop).not.toAllowTraffic({ namespace: 'other', labels: { app: 'x' } }, web, 3000); // isolate: true
     expect(shop).not.toAllowTraffic({ namespace: 'shop', labels: { app: 'x' } }, db, 5432);
     expect(shop).not.toAllowTraffic(web, { ip: '203.0.113.7' }, 443); // connectTo closes web's egress
+  });
+});
+
+describe('README: what it says of timonel', () => {
+  test('the rule counts of the README and docs/policies.md are the rules `timonel rules` lists (RULES)', () => {
+    const policies = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'policies.md'), 'utf8');
+    const counts = [...`${README}\n${policies}`.matchAll(/against (\d+) (?:policy )?rules/g)].map((m) => Number(m[1]));
+    expect(counts.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(counts)).toEqual(new Set([RULES.length]));
+  });
+
+  test('the error examples are the messages timonel throws', () => {
+    const examples = /```\n(\[shop\/web\][\s\S]*?)```/.exec(section('Errors'))![1].trim().split('\n');
+    const message = (f: () => unknown): string => {
+      try {
+        f();
+      } catch (e) {
+        return (e as Error).message;
+      }
+      throw new Error('accepted');
+    };
+    const chart = () => new timonel.TimonelChart(new timonel.App(), 'shop');
+    expect(examples).toEqual([
+      message(() => new timonel.WebApp(chart(), 'web', { image: 'ghcr.io/acme/web:1.0.0', resources: { memory: { limit: '10GB' } } })),
+      message(() => new timonel.BatchJob(chart(), 'nightly', { image: 'ghcr.io/acme/web:1.0.0', schedule: '61 * * * *' } as any)),
+    ]);
+  });
+
+  test('init scaffolds the files the README names', () => {
+    const sentence = /`init` scaffolds ([\s\S]*?)\. Its/.exec(README)![1];
+    const named = [...sentence.matchAll(/`([^`]+)`/g)].map((m) => m[1]).sort();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'timonel-readme-init-'));
+    try {
+      expect([...init({ dir, cwd: dir }).files].sort()).toEqual(named);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
