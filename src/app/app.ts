@@ -18,6 +18,7 @@ import { KUSTOMIZATION_FILE, kustomization, renderEntries } from './kustomizatio
 import { AwaitedTest, awaitedObjects, orderForApply, runsLast } from './order';
 import { APP_PROPS } from './specs';
 import { checkProps } from '../core/validation';
+import { iterateInCallScope, withCallScope } from '../core/call-scope';
 import { fail } from '../core/errors';
 import { setAppContext } from '../core/chart-context';
 import type { TrafficDefaults } from '../core/traffic';
@@ -105,7 +106,7 @@ export class App extends Cdk8sApp {
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
       fail({ path: 'App.render', prop: 'options', message: 'must be an object { policies? }', value: options, fix: 'call render() or render({ policies: false })' });
     }
-    return this.delivered(this.renderChecked(options.policies ?? true));
+    return withCallScope(() => this.delivered(this.renderChecked(options.policies ?? true)));
   }
 
   /**
@@ -113,6 +114,10 @@ export class App extends Cdk8sApp {
    * written. Under `cdk8s synth` the files are mirrored into the CLI's folder ($CDK8S_OUTDIR).
    */
   public synth(): void {
+    withCallScope(() => this.synthInScope());
+  }
+
+  private synthInScope(): void {
     const output = this.output();
     const cliDir = cliFolder(this.outdir);
     // cdk8s writes the metadata where the CLI reads manifests: the CLI's folder, else outdir.
@@ -129,6 +134,10 @@ export class App extends Cdk8sApp {
    * file is rendered only when it is iterated. Writes nothing.
    */
   public output(): AppOutput {
+    return withCallScope(() => this.outputInScope());
+  }
+
+  private outputInScope(): AppOutput {
     const synthesis = this.renderChecked();
     const files = this.delivered(synthesis);
     const ext = this.outputFileExtension;
@@ -178,7 +187,8 @@ export class App extends Cdk8sApp {
     const folder = (p: Part): string => (this.delivery === 'flux' ? p.fileName.slice(0, -ext.length) : '');
     return {
       files: {
-        [Symbol.iterator]: () => (this.delivery === 'flux' ? fluxEntries(parts, folder) : renderEntries(parts)),
+        // Rendered as iterated: an iteration in a call (synth()) shares its memos, else has its own.
+        [Symbol.iterator]: () => iterateInCallScope(this.delivery === 'flux' ? fluxEntries(parts, folder) : renderEntries(parts)),
       },
       manifests: parts.map((p) => (folder(p) ? `${folder(p)}/${p.fileName}` : p.fileName)),
       stages: parts.map((p) => ({ name: p.name, folder: folder(p), dependsOn: p.dependsOn, fileName: p.fileName, activeDeadlineSeconds: jobsDeadline(p.docs) })),

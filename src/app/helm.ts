@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { withCallScope } from '../core/call-scope';
 import { fail } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
 import { publish } from './publish';
@@ -35,6 +36,11 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'CronJ
  * name is a hash of their spec, so a new tag must be a new Job from a new synth.
  */
 export function helmChartFiles(app: App, options: HelmChartOptions): Map<string, string> {
+  // One call: the render and every file's YAML share their memos.
+  return withCallScope(() => chartFiles(app, options));
+}
+
+function chartFiles(app: App, options: HelmChartOptions): Map<string, string> {
   validateName(options.name, NameRule.DNS_1123_LABEL, { prop: 'name' });
   if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(options.version ?? '')) {
     fail({ path: 'HelmChart', prop: 'version', message: 'must be a SemVer 2 version', value: options.version, allowed: "e.g. '1.0.0'" });

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { withCallScope } from '../core/call-scope';
 import { PolicyReport, PolicyRunOptions, runPolicies } from '../policies/engine';
 import { Finding, PolicySubject } from '../policies/types';
 
@@ -23,11 +24,12 @@ export function runPoliciesPerSet(
     else sets.set(key, [i]);
   });
   if (sets.size <= 1) return runPolicies(subjects, options);
-  const reports = [...sets.values()].map((indices) => {
+  // The runs are one call: what the rules remember is shared by the sets, and ends with the last.
+  const reports = withCallScope(() => [...sets.values()].map((indices) => {
     const report = runPolicies(indices.map((i) => subjects[i]), options);
     const global = (list: readonly Finding[]) => list.map((f) => ({ ...f, subjectIndex: indices[f.subjectIndex!] }));
     return { ...report, errors: global(report.errors), warnings: global(report.warnings), suppressed: global(report.suppressed) };
-  });
+  }));
   const bySubject = (a: Finding, b: Finding) => a.subjectIndex! - b.subjectIndex!;
   return {
     errors: reports.flatMap((r) => r.errors).sort(bySubject),

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { CallMemo } from './call-scope';
 import { fail } from './errors';
 
 /**
@@ -222,8 +223,6 @@ const FIXED_OFFSET = /^(?:(?:UTC|GMT)\s*)?([+-])(\d{1,2})(?::?(\d{2}))?$/i;
 // What Kubernetes allows in each '/'-separated part before it asks time.LoadLocation.
 const TZ_PART = /^[A-Za-z._\-0-9+]{1,14}$/;
 
-let supportedZones: Set<string> | undefined;
-
 /**
  * Validates an IANA time zone name for a CronJob's `timeZone` (e.g. 'Europe/Madrid', 'Etc/UTC')
  * and returns it unchanged.
@@ -275,8 +274,7 @@ export function validateTimeZone(tz: string, opts: CheckOptions = {}): string {
     bad('is not a known IANA time zone', near ? `did you mean '${near}'?` : "pick a name from the IANA database, e.g. 'Europe/Madrid'");
   }
 
-  supportedZones ??= new Set(Intl.supportedValuesOf('timeZone'));
-  if (supportedZones.has(tz) || resolved === tz) return tz;
+  if (resolved === tz || ZONES.get().supported().has(tz)) return tz;
   // ICU matches names case-insensitively but the API server (Go's time.LoadLocation) does not.
   const guess = titleCase(tz);
   const recased = resolveZone(guess) === resolved ? guess : resolved;
@@ -291,11 +289,21 @@ export function validateTimeZone(tz: string, opts: CheckOptions = {}): string {
 /** UTC's IANA names, valid without asking ICU. */
 const UTC_NAMES = new Set(['UTC', 'Etc/UTC']);
 
-// resolveZone's answers, per name: a DateTimeFormat costs 0.15 ms, and a platform repeats its zones.
-const resolvedZones = new Map<string, string | undefined>();
+/**
+ * What ICU answered, for one call (a policy run checks every CronJob's zone): a DateTimeFormat
+ * costs 0.15 ms, and a platform repeats its zones. The list of zones is read when first needed.
+ */
+const ZONES = new CallMemo(() => {
+  let supported: Set<string> | undefined;
+  return {
+    resolved: new Map<string, string | undefined>(),
+    supported: () => (supported ??= new Set(Intl.supportedValuesOf('timeZone'))),
+  };
+});
 
 /** ICU's canonical name for a zone, or `undefined` when ICU does not know it. */
 function resolveZone(tz: string): string | undefined {
+  const resolvedZones = ZONES.get().resolved;
   if (resolvedZones.has(tz)) return resolvedZones.get(tz);
   let resolved: string | undefined;
   try {
@@ -314,10 +322,9 @@ function titleCase(tz: string): string {
 
 /** The known zone closest to a misspelt one (edit distance up to 3), for a fix hint. */
 function nearestZone(tz: string): string | undefined {
-  supportedZones ??= new Set(Intl.supportedValuesOf('timeZone'));
   let best: string | undefined;
   let bestDistance = 4;
-  for (const zone of supportedZones) {
+  for (const zone of ZONES.get().supported()) {
     const d = editDistance(tz.toLowerCase(), zone.toLowerCase(), bestDistance);
     if (d < bestDistance) [best, bestDistance] = [zone, d];
   }

@@ -1,3 +1,4 @@
+import { withCallScope } from '../core/call-scope';
 import { fail, formatValue, isConstruct, TimonelError } from '../core/errors';
 import { ENFORCE_LABEL, isPodSecurityLevel, PodSecurityLevel } from '../core/pod-security';
 import { profileOf } from './config';
@@ -68,44 +69,27 @@ function renderErrors(findings: readonly Finding[]): string {
   ].join('\n');
 }
 
-/** An object rule and its position in RULES (profiles store levels in that order). */
-interface ObjectRule {
-  readonly rule: Rule;
-  readonly i: number;
-}
-
-const rulesByKind = new Map<string, readonly ObjectRule[]>();
-
-/**
- * The object rules that apply to objects of a kind (by their `kinds` and `pods`), in the order
- * of RULES. Computed once per kind, so an object only meets the rules that apply to it.
- */
-function objectRulesFor(kind: string): readonly ObjectRule[] {
-  let rules = rulesByKind.get(kind);
-  if (!rules) {
-    const pods = isPodKind(kind);
-    rules = RULES.map((rule, i) => ({ rule, i }))
-      .filter(({ rule }) => rule.check && (!rule.kinds || rule.kinds.includes(kind)) && (!rule.pods || pods));
-    rulesByKind.set(kind, rules);
-  }
-  return rules;
-}
-
 /** An object rule a profile turns on, at its level there. */
 interface EnabledRule {
   readonly rule: Rule;
   readonly level: Severity;
 }
 
-/** The object rules a profile turns on for a kind, in the order of RULES (worked out once per run). */
+/**
+ * The object rules a profile turns on for a kind (by the rules' `kinds` and `pods`), in the order
+ * of RULES: worked out once per run, profile and kind, so an object only meets the rules that apply
+ * to it. (Kinds are the user's: the cache ends with the run.)
+ */
 function enabledRulesFor(cache: Map<Profile, Map<string, readonly EnabledRule[]>>, profile: Profile, kind: string): readonly EnabledRule[] {
   let byKind = cache.get(profile);
   if (!byKind) cache.set(profile, (byKind = new Map()));
   let rules = byKind.get(kind);
   if (!rules) {
-    rules = objectRulesFor(kind).flatMap(({ rule, i }) => {
+    const pods = isPodKind(kind);
+    rules = RULES.flatMap((rule, i) => {
       const level = profile.levels[i];
-      return level === 'off' ? [] : [{ rule, level }];
+      const applies = rule.check && (!rule.kinds || rule.kinds.includes(kind)) && (!rule.pods || pods);
+      return applies && level !== 'off' ? [{ rule, level }] : [];
     });
     byKind.set(kind, rules);
   }
@@ -118,6 +102,11 @@ function enabledRulesFor(cache: Map<Profile, Map<string, readonly EnabledRule[]>
  * to its kind, and cross-object rules look objects up through indexes built once.
  */
 export function runPolicies(subjects: readonly PolicySubject[], options: PolicyRunOptions = {}): PolicyReport {
+  // What the rules remember (valid label keys, quantities, zones) lives for this run, or the call it is part of.
+  return withCallScope(() => runAll(subjects, options));
+}
+
+function runAll(subjects: readonly PolicySubject[], options: PolicyRunOptions): PolicyReport {
   if (!Array.isArray(subjects)) {
     fail({
       path: 'runPolicies', prop: 'subjects', message: 'must be a list of { manifest, constructPath?, file? }', value: subjects,

@@ -159,6 +159,8 @@ export class TrafficEvaluator {
   private readonly policies: readonly Policy[];
   private readonly services: readonly ServiceOf[];
   private readonly namespaceLabels = new Map<string, Record<string, string>>();
+  // Parsed CIDRs of this evaluator's queries.
+  private readonly blocks: Blocks = new Map();
 
   private constructor(manifests: readonly unknown[], options: TrafficEvaluatorOptions) {
     if (!Array.isArray(manifests)) {
@@ -221,8 +223,8 @@ export class TrafficEvaluator {
     const from = this.peer(query.from, 'from');
     const to = this.peer(query.to, 'to');
     const port = this.portOf(query.port, to, protocol);
-    const egress = this.side(from, 'Egress', (rule) => peersMatch(rule.to, to, this, from.namespace) && portsMatch(rule.ports, port, protocol, to));
-    const ingress = this.side(to, 'Ingress', (rule) => peersMatch(rule.from, from, this, to.namespace) && portsMatch(rule.ports, port, protocol, to));
+    const egress = this.side(from, 'Egress', (rule) => peersMatch(rule.to, to, this, from.namespace, this.blocks) && portsMatch(rule.ports, port, protocol, to));
+    const ingress = this.side(to, 'Ingress', (rule) => peersMatch(rule.from, from, this, to.namespace, this.blocks) && portsMatch(rule.ports, port, protocol, to));
     const allowed = egress.allowed && ingress.allowed;
     const shown = port.via ?? (typeof query.port === 'string' ? `${query.port} (${port.number ?? '?'})` : `${port.number}`);
     const target = `${from.display} -> ${to.display} on ${shown}/${protocol}`;
@@ -404,13 +406,13 @@ function toPolicy(m: any, name: string, namespace: string): Policy {
 }
 
 // An empty or missing peer list matches every source (destination), addresses included.
-function peersMatch(peers: unknown, other: Peer, ev: TrafficEvaluator, policyNamespace: string): boolean {
+function peersMatch(peers: unknown, other: Peer, ev: TrafficEvaluator, policyNamespace: string, blocks: Blocks): boolean {
   if (!Array.isArray(peers) || peers.length === 0) return true;
-  return peers.some((p) => peerMatches(p ?? {}, other, ev, policyNamespace));
+  return peers.some((p) => peerMatches(p ?? {}, other, ev, policyNamespace, blocks));
 }
 
-function peerMatches(p: any, other: Peer, ev: TrafficEvaluator, policyNamespace: string): boolean {
-  if (p.ipBlock) return other.ip !== undefined && inBlock(p.ipBlock, other.ip);
+function peerMatches(p: any, other: Peer, ev: TrafficEvaluator, policyNamespace: string, blocks: Blocks): boolean {
+  if (p.ipBlock) return other.ip !== undefined && inBlock(p.ipBlock, other.ip, blocks);
   if (other.kind !== 'pod') return false;
   if (p.namespaceSelector === undefined && p.podSelector === undefined) return false;
   const nsOk = p.namespaceSelector !== undefined ? selectorMatches(p.namespaceSelector, ev.labelsOfNamespace(other.namespace)) : other.namespace === policyNamespace;
@@ -434,10 +436,10 @@ function portsMatch(ports: unknown, port: { number?: number; name?: string }, pr
   });
 }
 
-// Parsed CIDRs, shared by every evaluator (bounded, whatever the input).
-const blocks = new Map<string, { list: BlockList; family: number } | null>();
+/** Parsed CIDRs (null: not a CIDR), one map per evaluator (bounded, whatever the input). */
+type Blocks = Map<string, { list: BlockList; family: number } | null>;
 
-function inBlock(ipBlock: any, ip: string): boolean {
+function inBlock(ipBlock: any, ip: string, blocks: Blocks): boolean {
   const family = isIP(ip);
   const within = (cidr: unknown) => {
     if (typeof cidr !== 'string') return false;

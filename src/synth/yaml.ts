@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { Yaml } from 'cdk8s';
+import { CallMemo, withCallScope } from '../core/call-scope';
 
 /**
  * Serializes documents to exactly the bytes of cdk8s `Yaml.stringify(...docs)`, several times
@@ -10,7 +11,8 @@ import { Yaml } from 'cdk8s';
  * are plain JSON trees, whose block layout is fixed (two-space indent, `- ` items, `{}` and `[]`
  * when empty), so this module prints the layout itself. The hard part, how each scalar and key
  * is written (plain, quoted, which YAML 1.1 words need quotes), stays the `yaml` library's: it
- * is asked once per distinct string and the answer is remembered; only identifiers that cannot
+ * is asked once per distinct string and the answer is remembered for the call (a synth, a render,
+ * or this function's own call outside one: `core/call-scope.ts`); only identifiers that cannot
  * mean anything but a string (a letter, then letters, digits, `.`, `_`, `/`, `-`; not a YAML 1.1
  * boolean or null word, not `e7`) are written plain without asking. So are values such as image
  * references, URLs and digests (a letter or digit, then those characters and `:`, not ending in
@@ -24,21 +26,27 @@ import { Yaml } from 'cdk8s';
  * example platform and on random documents.
  */
 export function stringifyDocs(docs: readonly unknown[]): string {
-  // The text is collected in pieces and joined once: a string grown by `+=` is a tree of pieces,
-  // flattened (at a cost) when it is written out.
-  const out: string[] = [];
-  for (let i = 0; i < docs.length; i++) {
-    if (i > 0) out.push('---\n');
-    writeDoc(out, docs[i]);
-  }
-  return out.join('');
+  return withCallScope(() => {
+    const memo = MEMO.get();
+    // The text is collected in pieces and joined once: a string grown by `+=` is a tree of pieces,
+    // flattened (at a cost) when it is written out.
+    const out: string[] = [];
+    for (let i = 0; i < docs.length; i++) {
+      if (i > 0) out.push('---\n');
+      writeDoc(out, docs[i], memo);
+    }
+    return out.join('');
+  });
 }
 
 /** Appends the text of one document to `out`. */
-function writeDoc(out: string[], doc: unknown): void {
+function writeDoc(out: string[], doc: unknown, memo: Memo): void {
   const start = out.length;
   // An empty map goes to the library too (it writes `{}`).
-  if (isPlainObject(doc) && writeMap(out, doc, 0, '', new Set([doc])) && out.length > start) return;
+  if (isPlainObject(doc)) {
+    const w: Writing = { keyHeads: memo.keyHeads, valueTexts: memo.valueTexts, seen: new Set([doc]) };
+    if (writeMap(out, doc, 0, '', w) && out.length > start) return;
+  }
   out.length = start;
   out.push(Yaml.stringify(doc));
 }
@@ -46,29 +54,29 @@ function writeDoc(out: string[], doc: unknown): void {
 /**
  * Appends the lines of a non-empty map's entries at indentation `depth` (the first line starts
  * with `lead` instead: `- ` in a sequence). False when the map leaves the subset this module
- * writes itself (what it appended is then discarded with the document). `seen` holds every
+ * writes itself (what it appended is then discarded with the document). `w.seen` holds every
  * collection met so far in the document: the library writes a collection met twice as an anchor
  * and aliases. Each line is pushed as pieces (line start, key head, value, newline), none of them
  * built for the line.
  */
-function writeMap(out: string[], o: Record<string, unknown>, depth: number, lead: string, seen: Set<object>): boolean {
+function writeMap(out: string[], o: Record<string, unknown>, depth: number, lead: string, w: Writing): boolean {
   const indent = indentOf(depth);
   let start = lead;
   for (const k in o) {
     if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
-    const key = keyHead(k);
-    if (key === undefined || !writeValue(out, o[k], depth, start, key, seen)) return false;
+    const key = keyHead(k, w.keyHeads);
+    if (key === undefined || !writeValue(out, o[k], depth, start, key, w)) return false;
     start = indent;
   }
   return true;
 }
 
 /** Like `writeMap`, for a non-empty sequence's items (`- ` after the line start). */
-function writeSeq(out: string[], a: readonly unknown[], depth: number, lead: string, seen: Set<object>): boolean {
+function writeSeq(out: string[], a: readonly unknown[], depth: number, lead: string, w: Writing): boolean {
   const dash = dashOf(depth);
   for (let i = 0; i < a.length; i++) {
     if (!(i in a)) return false; // a hole
-    if (!writeValue(out, a[i], depth, i === 0 ? lead + '- ' : dash, undefined, seen)) return false;
+    if (!writeValue(out, a[i], depth, i === 0 ? lead + '- ' : dash, undefined, w)) return false;
   }
   return true;
 }
@@ -77,9 +85,9 @@ function writeSeq(out: string[], a: readonly unknown[], depth: number, lead: str
  * One value of a collection at indentation `depth`, on a line starting with `start`: of the map
  * key `key`, or (without `key`) a sequence item (`start` then ends in `- `).
  */
-function writeValue(out: string[], v: unknown, depth: number, start: string, key: KeyHead | undefined, seen: Set<object>): boolean {
-  if (typeof v === 'object' && v !== null) return writeNested(out, v, depth + 1, start, key, seen);
-  const text = scalarText(v);
+function writeValue(out: string[], v: unknown, depth: number, start: string, key: KeyHead | undefined, w: Writing): boolean {
+  if (typeof v === 'object' && v !== null) return writeNested(out, v, depth + 1, start, key, w);
+  const text = scalarText(v, w.valueTexts);
   if (text === undefined) return false;
   if (key !== undefined) out.push(start, key.inline, text, '\n');
   else out.push(start, text, '\n');
@@ -92,9 +100,9 @@ function writeValue(out: string[], v: unknown, depth: number, start: string, key
  * is `start` (ending in `- `). Empty ones are written `[]` and `{}` on the line; false for anything
  * else, or one met before.
  */
-function writeNested(out: string[], v: object, depth: number, start: string, key: KeyHead | undefined, seen: Set<object>): boolean {
-  if (seen.has(v)) return false;
-  seen.add(v);
+function writeNested(out: string[], v: object, depth: number, start: string, key: KeyHead | undefined, w: Writing): boolean {
+  if (w.seen.has(v)) return false;
+  w.seen.add(v);
   const isArray = Array.isArray(v);
   if (!isArray && !isPlainObject(v)) return false;
   if (isArray ? v.length === 0 : isEmptyMap(v as Record<string, unknown>)) {
@@ -107,7 +115,7 @@ function writeNested(out: string[], v: object, depth: number, start: string, key
     out.push(start, key.block);
     first = indentOf(depth);
   }
-  return isArray ? writeSeq(out, v, depth, first, seen) : writeMap(out, v as Record<string, unknown>, depth, first, seen);
+  return isArray ? writeSeq(out, v, depth, first, w) : writeMap(out, v as Record<string, unknown>, depth, first, w);
 }
 
 /** Two spaces per level; the usual depths are made once. */
@@ -156,10 +164,19 @@ interface KeyHead {
   readonly block: string;
 }
 
-/** Remembered answers of the `yaml` library (bounded, whatever the input). */
+/** Remembered answers of the `yaml` library, for one call (bounded, whatever the input). */
+interface Memo {
+  readonly keyHeads: Map<string, KeyHead | undefined>;
+  readonly valueTexts: Map<string | number, Text>;
+}
+
+/** The state of writing one document: the memo, and the collections met so far. */
+interface Writing extends Memo {
+  readonly seen: Set<object>;
+}
+
 const MAX_REMEMBERED = 100_000;
-const keyHeads = new Map<string, KeyHead | undefined>();
-const valueTexts = new Map<string | number, Text>();
+const MEMO = new CallMemo<Memo>(() => ({ keyHeads: new Map(), valueTexts: new Map() }));
 
 function remember<K, T>(cache: Map<K, T>, key: K, text: T): T {
   if (cache.size >= MAX_REMEMBERED) cache.clear();
@@ -178,7 +195,7 @@ function isIdentifier(s: string): boolean {
 }
 
 /** How the `yaml` library writes `k` as a block mapping key, or undefined if not on one line. */
-function keyHead(k: string): KeyHead | undefined {
+function keyHead(k: string, keyHeads: Memo['keyHeads']): KeyHead | undefined {
   const known = keyHeads.get(k); // keys repeat: most are found here
   if (known !== undefined || keyHeads.has(k)) return known;
   const text = isIdentifier(k) ? k : probeKey(k);
@@ -192,7 +209,7 @@ function probeKey(k: string): Text {
 }
 
 /** How the `yaml` library writes a scalar as a block mapping value or sequence item, if on one line. */
-function scalarText(v: unknown): Text {
+function scalarText(v: unknown, valueTexts: Memo['valueTexts']): Text {
   switch (typeof v) {
     case 'string': {
       const known = valueTexts.get(v);
@@ -200,10 +217,10 @@ function scalarText(v: unknown): Text {
       if (isIdentifier(v)) return remember(valueTexts, v, v);
       if (isPlainValue(v)) return v; // mostly one-off strings (digests, URLs): not remembered
       if (v.includes('\n') || v.includes('\r') || DOCUMENT_MARKER.test(v)) return undefined;
-      return probeValue(v);
+      return probeValue(v, valueTexts);
     }
     case 'number':
-      return Object.is(v, -0) ? undefined : probeValue(v); // a Map key -0 would find 0's answer
+      return Object.is(v, -0) ? undefined : probeValue(v, valueTexts); // a Map key -0 would find 0's answer
     case 'boolean':
       return v ? 'true' : 'false';
     case 'object':
@@ -213,7 +230,7 @@ function scalarText(v: unknown): Text {
   }
 }
 
-function probeValue(v: string | number): Text {
+function probeValue(v: string | number, valueTexts: Memo['valueTexts']): Text {
   const known = valueTexts.get(v);
   if (known !== undefined || valueTexts.has(v)) return known;
   const probe = Yaml.stringify({ v });

@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { withCallScope } from '../../src/core/call-scope';
 import { TimonelError } from '../../src/core/errors';
 import { DEFAULTS } from '../../src/core/defaults';
 import { CRON_MACROS, validateCronSchedule, validateTimeZone } from '../../src/core/schedule';
@@ -231,5 +232,22 @@ describe('validateTimeZone', () => {
 
   test('fails when the message carries the custom prop', () => {
     expect(() => validateTimeZone('Mars/Base', { prop: 'backup.timeZone' })).toThrow(/^'backup\.timeZone' is not a known/);
+  });
+});
+
+describe('what validateTimeZone remembers of ICU', () => {
+  test('lasts one call: the next call asks again, a call (e.g. a policy run) asks once', () => {
+    const tz = 'Pacific/Chatham';
+    const spy = jest.spyOn(Intl, 'DateTimeFormat');
+    const asked = () => spy.mock.calls.filter(([, o]) => o?.timeZone === tz).length;
+    try {
+      validateTimeZone(tz);
+      validateTimeZone(tz);
+      expect(asked()).toBe(2);
+      withCallScope(() => [validateTimeZone(tz), validateTimeZone(tz)]);
+      expect(asked()).toBe(3);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

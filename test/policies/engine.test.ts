@@ -6,8 +6,9 @@ import { enforcePolicies, formatFinding, PolicyError, runPolicies } from '../../
 import { fieldPath, splitFieldPath } from '../../src/policies/model';
 import { Profile } from '../../src/policies/profiles';
 import { RULES } from '../../src/policies/rules';
-import { fromValidator } from '../../src/policies/rules/util';
-import { deployment, edit, findings, LABELS, surroundings } from './helpers';
+import { fromValidator, rememberValid } from '../../src/policies/rules/util';
+import { withCallScope } from '../../src/core/call-scope';
+import { cronJob, deployment, edit, findings, LABELS, surroundings } from './helpers';
 
 const ok = [deployment(), ...surroundings()];
 const rootUser = edit(deployment(), (d) => { d.spec.template.spec.securityContext.runAsUser = 0; });
@@ -221,5 +222,33 @@ describe('runPolicies: what it is given', () => {
     expect(() => runPolicies(deployment() as any)).toThrow(/Fix: wrap each manifest: manifests\.map\(\(manifest\) => \(\{ manifest \}\)\)$/);
     expect(() => enforcePolicies(undefined as any)).toThrow(TimonelError);
     expect(() => runPolicies([], null as any)).toThrow("[runPolicies] 'options' must be an object { profile? }, got null. Fix: e.g. { profile: 'baseline' }");
+  });
+});
+
+describe('what a policy run remembers', () => {
+  test('rememberValid remembers accepted values for one call, and nothing outside one', () => {
+    const check = jest.fn((s: string) => s !== 'bad');
+    const valid = rememberValid(check);
+    expect([valid('a'), valid('a')]).toEqual([true, true]);
+    expect(check).toHaveBeenCalledTimes(2);
+    expect(withCallScope(() => [valid('a'), valid('a'), valid('bad'), valid('bad')])).toEqual([true, true, false, false]);
+    expect(check).toHaveBeenCalledTimes(5);
+    withCallScope(() => valid('a'));
+    expect(check).toHaveBeenCalledTimes(6);
+  });
+
+  test('lasts the run: two runs do not share it', () => {
+    const tz = 'Pacific/Chatham';
+    const jobs = ['a', 'b'].map((name) => edit(cronJob(), (c) => { c.metadata.name = name; c.spec.timeZone = tz; }));
+    const spy = jest.spyOn(Intl, 'DateTimeFormat');
+    const asked = () => spy.mock.calls.filter(([, o]) => o?.timeZone === tz).length;
+    try {
+      expect(runPolicies(jobs.map((manifest) => ({ manifest }))).errors).toEqual([]);
+      expect(asked()).toBe(1);
+      runPolicies(jobs.map((manifest) => ({ manifest })));
+      expect(asked()).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

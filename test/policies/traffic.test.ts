@@ -1,3 +1,4 @@
+import { BlockList } from 'net';
 import { Testing } from 'cdk8s';
 import { WebApp } from '../../src/constructs/web-app';
 import { TrafficEvaluator } from '../../src/policies/traffic';
@@ -126,6 +127,22 @@ describe('TrafficEvaluator', () => {
     // a pod is matched by ipBlocks only when its ip is given
     expect(t.allows({ from: from('web'), to: from('api'), port: 443 })).toBe(false);
     expect(t.allows({ from: from('web'), to: { namespace: 'shop', labels: { app: 'api' }, ip: '93.184.216.35' }, port: 443 })).toBe(true);
+  });
+
+  test('each evaluator parses the CIDRs of its own queries once: evaluators share nothing', () => {
+    const manifests = [web, policy('web-egress', 'shop', { podSelector: { matchLabels: { app: 'web' } }, egress: [{ to: [{ ipBlock: { cidr: '198.51.100.0/24' } }] }] })];
+    const spy = jest.spyOn(BlockList.prototype, 'addSubnet');
+    const parsed = () => spy.mock.calls.filter(([addr]) => addr === '198.51.100.0').length;
+    try {
+      const t = TrafficEvaluator.fromManifests(manifests);
+      expect(t.allows({ from: from('web'), to: { ip: '198.51.100.7' }, port: 443 })).toBe(true);
+      expect(t.allows({ from: from('web'), to: { ip: '198.51.100.8' }, port: 443 })).toBe(true);
+      expect(parsed()).toBe(1);
+      expect(TrafficEvaluator.fromManifests(manifests).allows({ from: from('web'), to: { ip: '198.51.100.9' }, port: 443 })).toBe(true);
+      expect(parsed()).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   test('a pod given by selector labels is the workload whose template they match (its full labels and named ports)', () => {

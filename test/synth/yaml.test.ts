@@ -1,7 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Yaml } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { App } from '../../src/app/app';
+import { TimonelChart } from '../../src/app/chart';
+import { withCallScope } from '../../src/core/call-scope';
 import { synthesizeApp } from '../../src/synth/synth';
 import { stringifyDocs } from '../../src/synth/yaml';
 import { buildPlatform } from '../../src/main';
@@ -115,6 +118,36 @@ describe('stringifyDocs', () => {
       .toBe('image: ghcr.io/acme/svc-0:1.0.0\nurl: http://svc-0-api.svc-0.svc\ndigest: 5dd6ea6962bc5f7c07eeeb361aa428f41eeb35d8ccdfd16c7780bf70ea38c864\n');
     // Numbers, times and words in YAML 1.1 are still quoted as the library quotes them.
     expect(stringifyDocs([{ a: '190:20:30', b: '1e10', c: '0b101', d: '1_000', e: 'On' }])).toBe(cdk8s({ a: '190:20:30', b: '1e10', c: '0b101', d: '1_000', e: 'On' }));
+  });
+});
+
+describe('what stringifyDocs remembers', () => {
+  // How often the yaml library is asked how to write `value` (a string it must quote).
+  function asks(value: string, fn: () => void): number {
+    const spy = jest.spyOn(Yaml, 'stringify');
+    try {
+      fn();
+      return spy.mock.calls.filter(([doc]) => (doc as { v?: unknown } | undefined)?.v === value).length;
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  test('lasts one call: a call asks once per value, the next call asks again', () => {
+    const value = 'one call: once';
+    expect(asks(value, () => stringifyDocs([{ a: value }, { b: [value] }]))).toBe(1);
+    expect(asks(value, () => stringifyDocs([{ a: value }]))).toBe(1);
+    expect(asks(value, () => withCallScope(() => [stringifyDocs([{ a: value }]), stringifyDocs([{ b: value }])]))).toBe(1);
+  });
+
+  test("lasts one App's output: its files share it, and the next output asks again", () => {
+    const value = 'every file: once';
+    const app = new App({ outdir: path.join(ROOT, 'unused') });
+    for (const id of ['a', 'b']) new k8s.KubeConfigMap(new TimonelChart(app, id), 'cm', { data: { value } });
+    expect(asks(value, () => [...app.output().files])).toBe(1);
+    expect(asks(value, () => app.render().map((f) => stringifyDocs(f.docs)))).toBe(2);
+    const files = app.output().files;
+    expect(asks(value, () => [...files, ...files])).toBe(2);
   });
 });
 

@@ -1,3 +1,4 @@
+import { CallMemo } from '../../core/call-scope';
 import { formatValue, TimonelError } from '../../core/errors';
 import { isValidLabelKey, isValidLabelValue } from '../../core/labels';
 import { ContainerView, fieldPath, PodView } from '../model';
@@ -19,14 +20,15 @@ export function obj(x: unknown): Record<string, any> {
 }
 
 /**
- * Remembers the values a pure check accepted. Label keys and values repeat on nearly every
- * object (the same keys everywhere, one instance name per workload), and so do quantities, so
- * each distinct value is checked once; rejected values are not remembered (they are rare, and
- * reported).
+ * Remembers the values a pure check accepted, for one call (a policy run, a synth: see
+ * `core/call-scope.ts`). Label keys and values repeat on nearly every object (the same keys
+ * everywhere, one instance name per workload), and so do quantities, so each distinct value is
+ * checked once per run; rejected values are not remembered (they are rare, and reported).
  */
 export function rememberValid<T>(check: (s: T) => boolean): (s: T) => boolean {
-  const valid = new Set<T>();
+  const memo = new CallMemo(() => new Set<T>());
   return (s) => {
+    const valid = memo.get();
     if (valid.has(s)) return true;
     if (!check(s)) return false;
     if (valid.size >= 100_000) valid.clear(); // bounded, whatever the input
