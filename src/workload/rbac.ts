@@ -1,9 +1,10 @@
 import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { BUILTIN_RESOURCES } from '../core/api-resources';
 import { fail } from '../core/errors';
 import { isValidName, NameRule } from '../core/names';
-import { checkValue, tsLiteral, v as spec } from '../core/validation';
+import { checkValue, closest, tsLiteral, v as spec } from '../core/validation';
 
 /** An RBAC verb. `'*'` (every verb) is allowed but flagged by the `practice-rbac-wildcard` policy. */
 export type RbacVerb =
@@ -209,18 +210,23 @@ function checkRule(scope: Construct, prop: string, r: PermissionRule): k8s.Polic
   nonEmpty('resources', r.resources);
   nonEmpty('verbs', r.verbs);
   checkValue(spec.array(spec.oneOf(RBAC_VERBS)), r.verbs, scope, `${prop}.verbs`);
+  const apiGroups = r.apiGroups ?? [''];
   for (const res of r.resources) {
     if (typeof res !== 'string' || !RESOURCE.test(res)) {
-      fail({ scope, prop: `${prop}.resources`, message: 'has an invalid resource', value: res, allowed: "a lowercase plural resource such as 'configmaps', a subresource such as 'pods/log', or '*'", fix: 'resources are lowercase plurals, as `kubectl api-resources` lists them' });
+      const near = typeof res === 'string' ? builtinNear(res.toLowerCase().replace(/\s+/g, ''), Array.isArray(apiGroups) ? apiGroups : ['']) : undefined;
+      fail({
+        scope, prop: `${prop}.resources`, message: 'has an invalid resource', value: res, allowed: "a lowercase plural resource such as 'configmaps', a subresource such as 'pods/log', or '*'",
+        fix: near ? `resources are lowercase plurals: write '${near.resource}'${near.groupFix ?? ''}` : 'resources are lowercase plurals, as `kubectl api-resources` lists them',
+      });
     }
   }
-  const apiGroups = r.apiGroups ?? [''];
   if (!Array.isArray(apiGroups)) fail({ scope, prop: `${prop}.apiGroups`, message: 'must be a list of API groups', value: apiGroups, fix: `wrap it in brackets: [${JSON.stringify(apiGroups)}]` });
   for (const g of apiGroups) {
     if (typeof g !== 'string' || (g !== '' && g !== '*' && !isValidName(g, NameRule.DNS_1123_SUBDOMAIN))) {
       fail({ scope, prop: `${prop}.apiGroups`, message: 'has an invalid API group', value: g, allowed: "'' (the core group), a group such as 'apps' or 'batch', or '*'" });
     }
   }
+  checkBuiltinResources(scope, prop, apiGroups, r.resources);
   if (r.resourceNames !== undefined) {
     if (!Array.isArray(r.resourceNames)) fail({ scope, prop: `${prop}.resourceNames`, message: 'must be a list of object names', value: r.resourceNames, fix: `wrap it in brackets: [${JSON.stringify(r.resourceNames)}]` });
     const bad = r.verbs.filter((v) => UNNAMEABLE.includes(v) || v === '*');
@@ -247,4 +253,80 @@ function rulesFix(options: object, prop: string): string {
   const grant = `{ rules: [${rule}]${rest} }`;
   const written = prop === 'grant' ? `grant(${grant})` : grant;
   return Object.keys(own).length ? `put the rule in a list under 'rules': ${written}` : `list the permissions, e.g. ${written}`;
+}
+
+const K8S = 'Kubernetes 1.28';
+const REMOVED: Readonly<Record<string, string>> = {
+  podsecuritypolicies: 'PodSecurityPolicy was removed in Kubernetes 1.25: Pod Security admission replaces it (the chart\'s podSecurity)',
+};
+
+function groupsText(groups: readonly string[]): string {
+  return groups.map((g) => (g === '' ? "'' (core)" : `'${g}'`)).join(', ');
+}
+
+/** Built-in groups (of `among`, else all) that serve `resource`. */
+function groupsServing(resource: string, among?: readonly string[]): string[] {
+  return (among ?? Object.keys(BUILTIN_RESOURCES)).filter((g) => BUILTIN_RESOURCES[g]?.[resource] !== undefined);
+}
+
+/**
+ * The built-in resource closest to a misspelt one ('configmap' -> 'configmaps'): in the rule's
+ * groups first, else in any built-in group (then with the apiGroups to write).
+ */
+function builtinNear(resource: string, ruleGroups: readonly unknown[]): { resource: string; groupFix?: string } | undefined {
+  const [base, sub] = resource.split('/');
+  const withSub = (r: string) => (sub === undefined ? r : `${r}/${sub}`);
+  const own = ruleGroups.filter((g): g is string => typeof g === 'string' && BUILTIN_RESOURCES[g] !== undefined);
+  const inRule = closest(base, [...new Set(own.flatMap((g) => Object.keys(BUILTIN_RESOURCES[g])))]);
+  if (inRule !== undefined) return { resource: withSub(inRule) };
+  const anywhere = closest(base, [...new Set(Object.values(BUILTIN_RESOURCES).flatMap((rs) => Object.keys(rs)))]);
+  if (anywhere === undefined) return undefined;
+  return { resource: withSub(anywhere), groupFix: ` with apiGroups: ['${groupsServing(anywhere)[0]}']` };
+}
+
+/**
+ * A built-in resource named in none of the rule's API groups, or misspelt, grants nothing (the
+ * API answers 403 at run time). Only rules whose groups are all built-in are checked: a custom
+ * resource's group (e.g. 'monitoring.coreos.com') or '*' leaves the rule as written.
+ */
+function checkBuiltinResources(scope: Construct, prop: string, apiGroups: readonly string[], resources: readonly string[]): void {
+  if (apiGroups.length === 0 || apiGroups.some((g) => BUILTIN_RESOURCES[g] === undefined)) return;
+  const allowed = `a resource that API group${apiGroups.length > 1 ? 's' : ''} ${groupsText(apiGroups)} serve${apiGroups.length > 1 ? '' : 's'} in ${K8S} (lowercase plural, e.g. '${apiGroups[0] === '' ? 'configmaps' : Object.keys(BUILTIN_RESOURCES[apiGroups[0]])[0]}'), a subresource of one, or '*'`;
+  resources.forEach((res, i) => {
+    if (res === '*') return;
+    const at = `${prop}.resources[${i}]`;
+    const [base, sub] = res.split('/');
+    const serving = groupsServing(base, apiGroups);
+    if (serving.length === 0) {
+      const elsewhere = groupsServing(base);
+      if (elsewhere.length > 0) {
+        const g = elsewhere[0];
+        fail({
+          scope, prop: at, message: `is not in the API group${apiGroups.length > 1 ? 's' : ''} ${groupsText(apiGroups)} of the rule but in '${g}': the rule grants nothing`,
+          value: res, allowed,
+          fix: apiGroups.length === 1 && resources.length === 1
+            ? `write apiGroups: ['${g}']`
+            : `put '${res}' in a rule with apiGroups: ['${g}'] (or add '${g}' to this rule's apiGroups)`,
+        });
+      }
+      const near = builtinNear(base, apiGroups);
+      const withSub = (r: string) => (sub === undefined ? r : `${r}/${sub}`);
+      fail({
+        scope, prop: at, message: `is not a resource of API group${apiGroups.length > 1 ? 's' : ''} ${groupsText(apiGroups)} in ${K8S}: the rule grants nothing`,
+        value: res, allowed,
+        fix: REMOVED[base] ?? (near
+          ? `did you mean '${withSub(near.resource.split('/')[0])}'${near.groupFix ?? ''}?`
+          : 'write the lowercase plural `kubectl api-resources` lists; for a custom resource, set apiGroups to its group (e.g. [\'monitoring.coreos.com\'])'),
+      });
+    }
+    if (sub === undefined || sub === '*') return;
+    const subs = [...new Set(serving.flatMap((g) => BUILTIN_RESOURCES[g][base]))];
+    if (subs.includes('*') || subs.includes(sub)) return;
+    const near = closest(sub, subs);
+    fail({
+      scope, prop: at, message: `names a subresource that '${base}' does not have in ${K8S}: the rule grants nothing`, value: res,
+      allowed: subs.length ? `'${base}' or ${subs.map((s) => `'${base}/${s}'`).join(', ')}` : `'${base}' (it has no subresources)`,
+      fix: near ? `did you mean '${base}/${near}'?` : `write '${base}'${subs.length ? ` or one of its subresources, e.g. '${base}/${subs[0]}'` : ''}`,
+    });
+  });
 }

@@ -106,7 +106,18 @@ describe('grant bad input', () => {
     ['there are no rules', (w) => w.grant({ rules: [] }), /\[ops\/ctl\] 'grant\.rules' must list at least one permission/],
     ['a verb is unknown', (w) => w.grant({ rules: [{ resources: ['pods'], verbs: ['read' as any] }] }), /'grant\.rules\[0\]\.verbs\[0\]' is not one of the allowed values, got 'read'. Allowed: 'get', 'list'/],
     ['a verb is in capitals', (w) => w.grant({ rules: [{ resources: ['pods'], verbs: ['get', 'LIST' as any] }] }), /'grant\.rules\[0\]\.verbs\[1\]' is not one of the allowed values, got 'LIST'\. Allowed: .*\. Fix: did you mean 'list'\?$/],
-    ['a resource is a kind', (w) => w.grant({ rules: [{ resources: ['ConfigMap'], verbs: ['get'] }] }), /'grant\.rules\[0\]\.resources' has an invalid resource, got 'ConfigMap'.*Fix: resources are lowercase plurals/],
+    ['a resource is a kind', (w) => w.grant({ rules: [{ resources: ['ConfigMap'], verbs: ['get'] }] }), /'grant\.rules\[0\]\.resources' has an invalid resource, got 'ConfigMap'.*Fix: resources are lowercase plurals: write 'configmaps'$/],
+    ['a resource is a kind of another group', (w) => w.grant({ rules: [{ resources: ['Deployment'], verbs: ['get'] }] }), /got 'Deployment'.*Fix: resources are lowercase plurals: write 'deployments' with apiGroups: \['apps'\]$/],
+    ['a built-in resource is singular (grants nothing)', (w) => w.grant({ rules: [{ resources: ['configmap'], verbs: ['get'] }] }),
+      /^\[ops\/ctl\] 'grant\.rules\[0\]\.resources\[0\]' is not a resource of API group '' \(core\) in Kubernetes 1\.28: the rule grants nothing, got 'configmap'\. Allowed: .*'configmaps'.*\. Fix: did you mean 'configmaps'\?$/],
+    ['a built-in resource is misspelt', (w) => w.grant({ rules: [{ apiGroups: ['coordination.k8s.io'], resources: ['leasess'], verbs: ['get'] }] }), /'grant\.rules\[0\]\.resources\[0\]' is not a resource of API group 'coordination\.k8s\.io'.*got 'leasess'.*Fix: did you mean 'leases'\?$/],
+    ['a built-in resource is in the core group by default but belongs to apps', (w) => w.grant({ rules: [{ resources: ['deployments'], verbs: ['get'] }] }),
+      /^\[ops\/ctl\] 'grant\.rules\[0\]\.resources\[0\]' is not in the API group '' \(core\) of the rule but in 'apps': the rule grants nothing, got 'deployments'\. Allowed: .*\. Fix: write apiGroups: \['apps'\]$/],
+    ['a singular resource of another group', (w) => w.grant({ rules: [{ resources: ['deployment'], verbs: ['get'] }] }), /got 'deployment'.*Fix: did you mean 'deployments' with apiGroups: \['apps'\]\?$/],
+    ['one resource of a rule is in another group', (w) => w.grant({ rules: [{ apiGroups: ['apps'], resources: ['deployments', 'configmaps'], verbs: ['get'] }] }),
+      /'grant\.rules\[0\]\.resources\[1\]' is not in the API group 'apps' of the rule but in '': .*got 'configmaps'.*Fix: put 'configmaps' in a rule with apiGroups: \[''\] \(or add '' to this rule's apiGroups\)$/],
+    ['a subresource is misspelt', (w) => w.grant({ rules: [{ resources: ['pods/logs'], verbs: ['get'] }] }), /'grant\.rules\[0\]\.resources\[0\]' names a subresource that 'pods' does not have in Kubernetes 1\.28.*got 'pods\/logs'.*Fix: did you mean 'pods\/log'\?$/],
+    ['a resource removed from Kubernetes is granted', (w) => w.grant({ rules: [{ apiGroups: ['policy'], resources: ['podsecuritypolicies'], verbs: ['use'] }] }), /got 'podsecuritypolicies'.*Fix: PodSecurityPolicy was removed in Kubernetes 1\.25/],
     ['an API group is invalid', (w) => w.grant({ rules: [{ apiGroups: ['Apps'], resources: ['deployments'], verbs: ['get'] }] }), /'grant\.rules\[0\]\.apiGroups' has an invalid API group, got 'Apps'/],
     ['names restrict list', (w) => w.grant({ rules: [{ resources: ['configmaps'], verbs: ['get', 'list'], resourceNames: ['a'] }] }), /'grant\.rules\[0\]\.resourceNames' cannot restrict 'list': Kubernetes does not check names for list, watch, create or deletecollection/],
     ['a cluster grant has a namespace', (w) => w.grant({ scope: 'cluster', namespace: 'x', rules: [{ resources: ['nodes'], verbs: ['get'] }] }), /'grant\.namespace' is only for scope 'namespace'/],
@@ -123,6 +134,20 @@ describe('grant bad input', () => {
   ])('fails when %s', (_what, call, message) => {
     expect(() => call(worker())).toThrow(message);
     expect(() => call(worker())).toThrow(TimonelError);
+  });
+
+  test('built-in resources in their groups, subresources, custom resources and wildcards pass', () => {
+    const w = worker();
+    w.grant({ rules: [
+      { apiGroups: ['', 'apps'], resources: ['pods', 'deployments', 'deployments/scale', 'pods/log', 'pods/*', 'endpoints'], verbs: ['get'] },
+      { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'], verbs: ['get'] },
+      { apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors', 'prometheusrules/status'], verbs: ['get'] },
+      { apiGroups: ['*'], resources: ['anything'], verbs: ['get'] },
+      { resources: ['*'], verbs: ['get'] },
+      { resources: ['serviceaccounts', 'users', 'groups'], verbs: ['impersonate'] },
+      { apiGroups: ['certificates.k8s.io'], resources: ['signers'], resourceNames: ['example.com/signer'], verbs: ['approve'] },
+    ] });
+    expect(findObject(synth(w, { policies: false }), 'Role').rules).toHaveLength(7);
   });
 
   test('fails when a cluster grant is made in a chart without a namespace', () => {
