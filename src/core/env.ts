@@ -98,6 +98,8 @@ export class EnvList {
   constructor(private readonly scope: IConstruct, private readonly prop = 'env') {}
 
   private guard?: (source: string) => void;
+  // Names that reach the container another way (a ConfigMap's keys through envFrom): where from.
+  private readonly reserved = new Map<string, string>();
 
   /** Runs `guard` before every later non-empty addition (a pod already rendered refuses them). */
   public guardWith(guard: (source: string) => void): void {
@@ -112,6 +114,14 @@ export class EnvList {
     const seen = new Set(this.vars.keys());
     for (const name of names) {
       validateEnvName(name, this.scope, source);
+      const other = this.reserved.get(name);
+      if (other !== undefined) {
+        fail({
+          scope: this.scope, prop: source, message: `defines the variable '${name}', which ${other} already defines through the ConfigMap (envFrom): this value would silently win`,
+          value: name, allowed: 'each variable name once per container',
+          fix: `define '${name}' in one place: remove it from '${source}' or from ${other}, or rename it`,
+        });
+      }
       if (seen.has(name)) {
         fail({
           scope: this.scope, prop: source, message: `defines the variable '${name}' twice`, value: name,
@@ -121,6 +131,23 @@ export class EnvList {
       }
       seen.add(name);
     }
+  }
+
+  /**
+   * Refuses `names` from now on, and fails when one is already defined: they reach the container
+   * from `from` (e.g. `'config'`, whose ConfigMap is its envFrom), which an env var would shadow.
+   */
+  public reserve(names: readonly string[], from: string): void {
+    for (const name of names) {
+      if (this.vars.has(name)) {
+        fail({
+          scope: this.scope, prop: from, message: `defines the variable '${name}' through the ConfigMap (envFrom), which '${this.prop}' also defines: the '${this.prop}' value would silently win`,
+          value: name, allowed: 'each variable name once per container',
+          fix: `define '${name}' in one place: remove it from '${from}' or from '${this.prop}', or rename it (with configAs: ConfigExposure.FILES the config is files, not variables)`,
+        });
+      }
+    }
+    for (const name of names) if (!this.reserved.has(name)) this.reserved.set(name, `'${from}'`);
   }
 
   /** Adds variables; a name already present is an error, and nothing is added then. */

@@ -307,9 +307,15 @@ export abstract class Workload extends Construct {
       }
     };
     for (const [k, v] of Object.entries(props.config ?? {})) put(k, v, 'config', 'config');
+    if (exposure === ConfigExposure.ENV) this.pod.env.reserve(Object.keys(props.config ?? {}), 'config');
     for (const [i, src] of (props.configFrom ?? []).entries()) {
       const prop = `configFrom[${i}]`;
-      for (const e of src.read(this, prop)) put(e.key, e.value, prop, e.from ?? prop);
+      const keys: string[] = [];
+      for (const e of src.read(this, prop)) {
+        put(e.key, e.value, prop, e.from ?? prop);
+        keys.push(e.key);
+      }
+      if (exposure === ConfigExposure.ENV) this.pod.env.reserve(keys, prop);
     }
     if (bytes > DEFAULTS.config.maxBytes) {
       fail({

@@ -91,6 +91,19 @@ describe('ConfigSource bad input', () => {
     expect(build(props)).toThrow(TimonelError);
   });
 
+  test('fails when a config key is also an env var (configAs ENV: the env value shadowed the ConfigMap)', () => {
+    const env = (props: Partial<WorkerProps>) => () => new Worker(newChart('shop'), 'orders', { image: IMAGE, ...props });
+    expect(env({ config: { FOO: 'from-config' }, env: { FOO: 'from-env' } })).toThrow(
+      /^\[shop\/orders\] 'config' defines the variable 'FOO' through the ConfigMap \(envFrom\), which 'env' also defines: the 'env' value would silently win, got 'FOO'\. Allowed: each variable name once per container\. Fix: define 'FOO' in one place: remove it from 'config' or from 'env', or rename it/,
+    );
+    expect(env({ configFrom: [ConfigSource.fromFile(path.join(dir, 'conf', 'worker.yaml'), 'BATCH')], env: { BATCH: '5' } })).toThrow(/'configFrom\[0\]' defines the variable 'BATCH' through the ConfigMap/);
+    expect(() => (env({ config: { FOO: 'a' } })() as Worker).addEnv({ FOO: 'b' })).toThrow(
+      /^\[shop\/orders\] 'addEnv' defines the variable 'FOO', which 'config' already defines through the ConfigMap \(envFrom\): this value would silently win, got 'FOO'\..*Fix: define 'FOO' in one place: remove it from 'addEnv' or from 'config', or rename it$/,
+    );
+    // As files, the config is no variable: no clash.
+    expect(env({ config: { FOO: 'a' }, env: { FOO: 'b' }, configAs: ConfigExposure.FILES })).not.toThrow();
+  });
+
   test('fails when a directory has no files (subdirectories do not count)', () => {
     fs.mkdirSync(path.join(dir, 'empty', 'sub'), { recursive: true });
     expect(build(() => ({ configFrom: [ConfigSource.fromDirectory(path.join(dir, 'empty'))] }))).toThrow(/'configFrom\[0\]' has no files, got '.*empty'/);
