@@ -65,6 +65,33 @@ export function quantityWordsFix(q: unknown, kind: QuantityKind): string | undef
   return fixed === q || parseQuantity(fixed) === undefined ? undefined : `write '${fixed}'`;
 }
 
+/** What a storage size sizes: a volume claim, or an emptyDir's size limit. */
+export type StorageUse = 'claim' | 'emptyDir';
+
+const MI = 2 ** 20;
+
+/**
+ * A storage size that is almost surely a unit mistake: without a unit ('100', 100 bytes) and below
+ * 1Mi, or, for a claim, below 1Mi with a unit ('100Ki'; no volume is that small, and storage
+ * classes round up to their minimum). An emptyDir limit below 1Mi written with a unit is valid
+ * (a socket or lock folder). A unitless size of 1Mi or more reads as deliberate bytes.
+ */
+export function storageSizeProblem(q: string, use: StorageUse): { message: string; fix: string } | undefined {
+  const m = QUANTITY.exec(q.trim());
+  const bytes = parseQuantity(q.trim());
+  if (!m || bytes === undefined || bytes <= 0 || bytes >= MI) return undefined;
+  const unit = m[2] ?? '';
+  const unitless = unit === '' || /^[eE]/.test(unit);
+  if (!unitless && use === 'emptyDir') return undefined;
+  const digits = /^[0-9]+(\.[0-9]+)?$/.test(m[1]) && !/^[eE]/.test(unit) ? m[1] : undefined;
+  const [first, second] = use === 'claim' ? ['Gi', 'Mi'] : ['Mi', 'Gi'];
+  const fix = digits !== undefined ? `write '${digits}${first}' (or '${digits}${second}')` : `write a size with a binary unit, e.g. '${use === 'claim' ? '10Gi' : '64Mi'}'`;
+  const what = use === 'claim' ? 'a volume' : 'an emptyDir size limit';
+  return unitless
+    ? { message: `has no unit, so it is ${bytes} bytes: too small for ${what}, probably a missing unit`, fix }
+    : { message: `is ${bytes} bytes, below 1Mi: too small for ${what}, probably a unit mistake`, fix };
+}
+
 /** Where a quantity is checked, for the error message. */
 export interface QuantityCheckOptions {
   readonly scope?: IConstruct;
@@ -72,6 +99,8 @@ export interface QuantityCheckOptions {
   readonly kind: QuantityKind;
   /** Whether zero is acceptable. @default false */
   readonly allowZero?: boolean;
+  /** For a storage size: what it sizes, to refuse sizes that are a unit mistake (`storageSizeProblem`). @default - not checked */
+  readonly storageUse?: StorageUse;
 }
 
 /** Validates a positive quantity; returns it normalised to a string (numbers stay numbers). */
@@ -98,6 +127,8 @@ export function validateQuantity(q: string | number, opts: QuantityCheckOptions)
   if (opts.kind !== 'cpu' && typeof q === 'string' && q.endsWith('m')) {
     fail({ scope: opts.scope, prop: opts.prop, message: `uses the milli suffix 'm' (thousandths of a byte)`, value: q, allowed, fix: "for mebibytes write 'Mi'" });
   }
+  const small = opts.kind === 'storage' && opts.storageUse !== undefined && typeof q === 'string' ? storageSizeProblem(q, opts.storageUse) : undefined;
+  if (small) fail({ scope: opts.scope, prop: opts.prop, message: small.message, value: q, allowed: `${allowed}, at least 1Mi`, fix: small.fix });
   return String(q);
 }
 

@@ -6,7 +6,7 @@ import { isValidName, NameRule, suggestName } from './names';
 import { INT32_MAX } from './numbers';
 import { PortSpec, portNameFix, portNumberFix } from './ports';
 import { Probe, ProbeTiming } from './probes';
-import { parseQuantity, QuantityKind, quantityWordsFix } from './quantity';
+import { parseQuantity, QuantityKind, quantityWordsFix, storageSizeProblem, StorageUse } from './quantity';
 import { IngressControllerRef, PodsRef, TrafficDefaults } from './traffic';
 import { Problem, Spec, v } from './validation';
 
@@ -287,13 +287,17 @@ export const httpPath: Spec<string> = v.string({
   },
 });
 
-/** A quantity of the given kind, as `validateQuantity` checks it, greater than zero. */
-export function quantity(kind: QuantityKind): Spec<string> {
-  const allowed = kind === 'cpu' ? "cores as a number or millicores: '250m', '0.5', '2'" : `bytes with a binary suffix: '128Mi', '1Gi'`;
+/**
+ * A quantity of the given kind, as `validateQuantity` checks it, greater than zero. A storage size
+ * (`use`: what it sizes) also refuses sizes that are a unit mistake (`storageSizeProblem`).
+ */
+export function quantity(kind: QuantityKind, use?: StorageUse): Spec<string> {
+  const allowed = kind === 'cpu' ? "cores as a number or millicores: '250m', '0.5', '2'"
+    : `bytes with a binary suffix: '128Mi', '1Gi'${use === 'claim' ? ', at least 1Mi' : use === 'emptyDir' ? ' (without a unit: at least 1Mi)' : ''}`;
   return v.string({
     allowed,
     samples: kind === 'cpu' ? ['100m', '1'] : ['128Mi', '1Gi'],
-    check: (s) => quantityProblem(s, kind),
+    check: (s) => quantityProblem(s, kind) ?? (kind === 'storage' && use !== undefined ? storageSizeProblem(s, use) : undefined),
   });
 }
 

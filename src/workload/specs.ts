@@ -239,7 +239,7 @@ const volume = v.variants<VolumeSpec>({
   emptyDir: v.object<EmptyDirVolume>()({
     name: v.required(dnsLabel),
     emptyDir: v.required(v.object<EmptyDirVolume['emptyDir']>()({
-      sizeLimit: quantity('storage'), medium: v.oneOf(['Memory'] as const),
+      sizeLimit: quantity('storage', 'emptyDir'), medium: v.oneOf(['Memory'] as const),
     }, { what: 'emptyDir field' })),
   }, { what: 'volume field' }),
   configMap: v.object<ConfigMapVolume>()({ name: v.required(dnsLabel), configMap: v.required(objectName), items: v.array(keyToPath) }, { what: 'volume field' }),

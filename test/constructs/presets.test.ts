@@ -374,6 +374,36 @@ describe('ephemeral PostgreSQL and Redis (development)', () => {
   });
 });
 
+describe('storage sizes that are a unit mistake', () => {
+  test("fails when a PostgreSQL storage size has no unit ('100' was a 100-byte volume)", () => {
+    expect(() => new PostgreSQL(newChart('shop'), 'db', { credentials: PG_CREDS, storage: { size: '100' } })).toThrow(
+      "[shop/db] 'storage.size' has no unit, so it is 100 bytes: too small for a volume, probably a missing unit, got '100'. Allowed: bytes with a binary suffix: '10Gi', '512Mi', at least 1Mi. Fix: write '100Gi' (or '100Mi')",
+    );
+  });
+
+  test("fails when a claim is below 1Mi with a unit ('100Ki')", () => {
+    expect(() => new PostgreSQL(newChart('shop'), 'db', { credentials: PG_CREDS, storage: { size: '100Ki' } })).toThrow(/'storage\.size' is 102400 bytes, below 1Mi: too small for a volume.*Fix: write '100Gi' \(or '100Mi'\)$/);
+    expect(() => new StatefulStore(newChart('shop'), 'kv', { image: 'ghcr.io/acme/kv:1.0.0', port: 6379, storage: [{ mountPath: '/data', size: '512' }] })).toThrow(
+      /^\[shop\/kv\] 'storage\[0\]\.size' has no unit, so it is 512 bytes.*Fix: write '512Gi' \(or '512Mi'\)$/,
+    );
+  });
+
+  test("fails when an ephemeral store's size has no unit, suggesting Mi first; a tiny size with a unit passes", () => {
+    expect(() => new PostgreSQL(newChart('shop'), 'db', { credentials: PG_CREDS, ephemeral: true, storage: { size: '100' } })).toThrow(
+      /'storage\.size' has no unit, so it is 100 bytes: too small for an emptyDir size limit.*Fix: write '100Mi' \(or '100Gi'\)$/,
+    );
+    expect(() => new PostgreSQL(newChart('shop'), 'db', { credentials: PG_CREDS, ephemeral: true, storage: { size: '512Ki' } })).not.toThrow();
+  });
+
+  test('fails when an emptyDir sizeLimit has no unit; tiny limits with a unit and unitless bytes from 1Mi pass', () => {
+    const web = (sizeLimit: string) => () => new WebApp(newChart('shop'), 'web', { image: 'ghcr.io/acme/web:1.0.0', volumes: [{ name: 'x', emptyDir: { sizeLimit } }] });
+    expect(web('100')).toThrow(/^\[shop\/web\] 'volumes\[0\]\.emptyDir\.sizeLimit' has no unit, so it is 100 bytes: too small for an emptyDir size limit, probably a missing unit, got '100'\..*Fix: write '100Mi' \(or '100Gi'\)$/);
+    expect(web('64Ki')).not.toThrow();
+    expect(web('2097152')).not.toThrow();
+    expect(() => new PostgreSQL(newChart('shop'), 'db', { credentials: PG_CREDS, storage: { size: '10737418240' } })).not.toThrow();
+  });
+});
+
 describe('Redis extraArgs', () => {
   test.each([
     ['--maxmemory', ['--maxmemory', '1gb'], /'extraArgs\[0\]' sets --maxmemory, which timonel sets from 'maxMemory' \(checked against the memory limit.*Fix: remove '--maxmemory', '1gb' from extraArgs and set maxMemory: '1Gi' \(and resources\.memory\.limit above it\)$/],

@@ -1,5 +1,5 @@
 import { DEFAULTS } from '../../core/defaults';
-import { parseQuantity } from '../../core/quantity';
+import { parseQuantity, storageSizeProblem } from '../../core/quantity';
 import { imageRef, portNumber, quantity } from '../../core/specs';
 import { commandLineFix, literal, Reporter, v } from '../../core/validation';
 import type { PostgreSQLProps } from '../presets/postgres';
@@ -20,6 +20,10 @@ const preset = {
 
 /** With `ephemeral` the data is on an emptyDir: claim options would be ignored, so they are errors. */
 function checkEphemeral(p: { readonly storage?: PresetStorageOptions; readonly deleteVolumesOnDelete?: boolean; readonly deleteVolumesOnScaleDown?: boolean }, ephemeral: boolean, r: Reporter): void {
+  // storage.size sizes the claim, or the emptyDir: a size that is a unit mistake for that one.
+  const size = p.storage?.size;
+  const small = typeof size === 'string' ? storageSizeProblem(size, ephemeral ? 'emptyDir' : 'claim') : undefined;
+  if (small) r.issue('storage.size', { ...small, value: size, allowed: `bytes with a binary suffix: '10Gi', '512Mi'${ephemeral ? ' (without a unit: at least 1Mi)' : ', at least 1Mi'}` });
   if (!ephemeral) return;
   const why = 'has no effect: the data is on an emptyDir (ephemeral), not on a volume claim';
   const fix = "remove it (storage.size is the emptyDir's size limit), or set 'ephemeral: false' for a persistent volume";

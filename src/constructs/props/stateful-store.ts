@@ -16,13 +16,14 @@ const accessModes = v.array(v.oneOf(ACCESS_MODES, {
 const claim = v.object<StorageClaimProps>()({
   name: nameSpec(NameRule.DNS_1123_LABEL),
   mountPath: v.required(absolutePath),
-  size: quantity('storage'),
+  size: quantity('storage', 'claim'),
   storageClassName: nameSpec(NameRule.DNS_1123_SUBDOMAIN),
   accessModes,
 }, { what: 'storage field' });
 
 /** The data volume of a preset. */
 export const PRESET_STORAGE = v.object<PresetStorageOptions>()({
+  // A claim's size, or with `ephemeral` an emptyDir's limit: a unit mistake is checked with `ephemeral` (presets).
   size: quantity('storage'),
   storageClassName: nameSpec(NameRule.DNS_1123_SUBDOMAIN),
   accessModes,

@@ -106,7 +106,7 @@ export function resolveClaims(scope: IConstruct, storage: StorageClaimProps[] | 
       fail({ scope, prop: `${p}.mountPath`, message: 'is the mount path of another claim', value: c.mountPath, allowed: 'one claim per mount path', fix: `give each claim its own mountPath, e.g. '${c.mountPath.replace(/\/+$/, '')}-2'` });
     }
     paths.add(c.mountPath);
-    const size = validateQuantity(c.size ?? d.size, { scope, prop: `${p}.size`, kind: 'storage' });
+    const size = validateQuantity(c.size ?? d.size, { scope, prop: `${p}.size`, kind: 'storage', storageUse: 'claim' });
     const accessModes = c.accessModes ?? [d.accessMode];
     if (accessModes.length === 0) {
       fail({ scope, prop: `${p}.accessModes`, message: 'must not be empty', value: accessModes, allowed: ACCESS_MODES.join(', '), fix: "list one, e.g. ['ReadWriteOnce'], or leave accessModes out for it" });
