@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse as parseYaml } from 'yaml';
+import { Document, isScalar, LineCounter, parse as parseYaml, parseDocument } from 'yaml';
 import { fail, formatValue, PropIssue, TimonelError } from '../core/errors';
 import { PolicyError } from '../policies';
 import { CONSTRUCT_METADATA_FILE } from '../synth/cdk8s-internals';
@@ -126,9 +126,9 @@ export class Environments<V extends object> {
     return inEnvironment(name, () => {
       let values = merge(this.props.defaults, env.values ?? {});
       if (env.valuesFile !== undefined) {
-        const overrides = readValuesFile(env.valuesFile, `${keyPath('environments', name)}.valuesFile`, this.props.defaults);
+        const { parsed: overrides, source } = readValuesFile(env.valuesFile, `${keyPath('environments', name)}.valuesFile`, this.props.defaults);
         const issues: PropIssue[] = [];
-        checkShape(overrides, this.props.defaults, '', issues);
+        checkShape(overrides, this.props.defaults, [], issues, source);
         const error = TimonelError.all({ path: env.valuesFile }, issues);
         if (error) throw error;
         values = merge(values, overrides);
@@ -226,7 +226,7 @@ function mergeMetadata(outputs: readonly AppOutput[]): ConstructMetadata | undef
  * Reads a values file: problems with the file as a whole (unreadable, not JSON or YAML, a syntax
  * error, not a map) are problems of the prop that names it, `environments.<env>.valuesFile`.
  */
-function readValuesFile(file: string, prop: string, defaults: object): unknown {
+function readValuesFile(file: string, prop: string, defaults: object): { parsed: unknown; source: SourceOf } {
   const where = { path: 'Environments', prop, value: file };
   const ext = path.extname(file).toLowerCase();
   if (!['.json', '.yaml', '.yml'].includes(ext)) {
@@ -257,7 +257,7 @@ function readValuesFile(file: string, prop: string, defaults: object): unknown {
     });
   }
   // An empty YAML file overrides nothing.
-  if (parsed === null || parsed === undefined) return {};
+  if (parsed === null || parsed === undefined) return { parsed: {}, source: NO_SOURCE('YAML') };
   if (!isPlainObject(parsed)) {
     const keys = Object.keys(defaults);
     const first = keys[0] ?? 'replicas';
@@ -267,7 +267,44 @@ function readValuesFile(file: string, prop: string, defaults: object): unknown {
       fix: json ? `the file must be a map of values: write an object, { "${first}": … }` : `the file must be a map of values: write key: value lines, e.g. '${first}: …'`,
     });
   }
-  return parsed;
+  return { parsed, source: json ? NO_SOURCE('JSON') : yamlSource(text) };
+}
+
+/** The text and line of a scalar in a values file, by its keys; undefined when unknown. */
+type SourceOf = ((keys: readonly string[]) => { text: string; line: number } | undefined) & { readonly format: 'JSON' | 'YAML' };
+
+/** Reads the file again, with positions, only when an error quotes it. */
+function yamlSource(text: string): SourceOf {
+  let doc: Document | undefined;
+  const lines = new LineCounter();
+  return Object.assign((keys: readonly string[]) => {
+    try {
+      doc ??= parseDocument(text, { lineCounter: lines });
+      const node = doc.getIn(keys, true);
+      if (!isScalar(node) || !node.range) return undefined;
+      const source = text.slice(node.range[0], node.range[1]).trim();
+      return source && !/\n/.test(source) ? { text: source, line: lines.linePos(node.range[0]).line } : undefined;
+    } catch {
+      return undefined;
+    }
+  }, { format: 'YAML' as const });
+}
+
+const NO_SOURCE = (format: 'JSON' | 'YAML'): SourceOf => Object.assign(() => undefined, { format });
+
+/**
+ * The fix of a number or boolean where the default is a string: YAML (and JSON) read `1.10` as
+ * the number 1.1 and `true` as a boolean; quoting keeps the text as written.
+ */
+function quoteFix(keys: readonly string[], value: number | boolean, source: SourceOf): string {
+  const key = keys[keys.length - 1];
+  const what = typeof value === 'number' ? `the number ${value}` : `the boolean ${value}`;
+  if (source.format === 'JSON') {
+    return `JSON reads it as ${what}: write it as a string in the file, "${key}": "${value}"${typeof value === 'number' ? ' (as you wrote it: a number loses trailing zeros, 1.10 reads as 1.1)' : ''}`;
+  }
+  const at = source(keys);
+  if (!at) return `YAML reads it as ${what}: quote it in the file, as you wrote it, e.g. ${key}: '${value}'${typeof value === 'number' ? " (a number loses trailing zeros: 1.10 reads as 1.1, so write '1.10')" : ''}`;
+  return `YAML reads ${at.text} (line ${at.line}) as ${what}: quote it in the file, ${key}: '${at.text.replace(/'/g, "''")}'`;
 }
 
 /** Where a JSON or YAML parser stopped, and why, as one line. */
@@ -300,14 +337,18 @@ function syntaxFix(code: string | undefined, line: number, json: boolean): strin
 }
 
 /** Checks a values file against the defaults (known keys only, the same type as the default), collecting every problem. */
-function checkShape(value: unknown, reference: unknown, key: string, issues: PropIssue[]): void {
+function checkShape(value: unknown, reference: unknown, keys: readonly string[], issues: PropIssue[], source: SourceOf): void {
   if (reference === null || reference === undefined) return;
+  const key = keys.join('.');
   const expected = typeOf(reference);
   const got = typeOf(value);
   // null turns an optional part off (e.g. `autoscaling: null`); the build function decides what that means.
   if (got === 'null' && expected === 'object') return;
   if (expected !== got) {
-    issues.push({ prop: key, message: `must be ${article(expected)}, as its default is`, value, fix: `give ${article(expected)}, or remove the key to keep the default` });
+    const fix = expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')
+      ? quoteFix(keys, value, source)
+      : `give ${article(expected)}, or remove the key to keep the default`;
+    issues.push({ prop: key, message: `must be ${article(expected)}, as its default is`, value, fix });
     return;
   }
   if (expected !== 'object') return;
@@ -322,7 +363,7 @@ function checkShape(value: unknown, reference: unknown, key: string, issues: Pro
       });
       continue;
     }
-    checkShape(v, (reference as any)[k], sub, issues);
+    checkShape(v, (reference as any)[k], [...keys, k], issues, source);
   }
 }
 
