@@ -94,6 +94,7 @@ export class TimonelChart extends Chart {
 
   constructor(scope: Construct, id: string, props: TimonelChartProps = {}) {
     super(scope, id, { ...checkProps(CHART_PROPS, props, childPath(scope, id)), disableResourceNameHashes: true });
+    checkChartId(this, id);
     this.partOf = props.partOf ?? partOfFromId(this, id);
     const fromApp = appContextOf(this).traffic ?? {};
     this.traffic = {
@@ -179,6 +180,22 @@ export class TimonelChart extends Chart {
     checkChart(this, docs);
     return docs;
   }
+}
+
+/**
+ * The chart id begins the name of every object in it (`shop` -> `shop-web`): a lowercased id that
+ * cannot begin a name fails here, on the chart, not later on its first child.
+ */
+function checkChartId(chart: Chart, id: string): void {
+  if (typeof id !== 'string' || /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(id.toLowerCase())) return;
+  const lower = id.toLowerCase();
+  const near = lower.replace(/[^a-z0-9]+/g, '-').replace(/^[^a-z]+|[^a-z0-9]+$/g, '');
+  const suggestion = /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(near) ? near : undefined;
+  fail({
+    scope: chart, prop: 'id', message: `cannot begin object names: the chart id starts the name of every object in the chart (e.g. '${lower}-web')`, value: id,
+    allowed: "letters, digits and '-', starting with a letter and ending with a letter or digit (uppercase is lowercased)",
+    fix: suggestion ? `name the chart '${suggestion}', e.g. new TimonelChart(app, '${suggestion}', ...)` : "name the chart with letters, digits and '-', e.g. 'shop'",
+  });
 }
 
 /** `app.kubernetes.io/part-of` from the chart id: lowercase, shortened like names to 63 characters. */
