@@ -187,13 +187,15 @@ export class TimonelChart extends Chart {
  * cannot begin a name fails here, on the chart, not later on its first child.
  */
 function checkChartId(chart: Chart, id: string): void {
-  if (typeof id !== 'string' || /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(id.toLowerCase())) return;
+  // A leading digit is left to the objects: a DNS-1123 name may start with one, a Service's may not.
+  const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+  if (typeof id !== 'string' || LABEL.test(id.toLowerCase())) return;
   const lower = id.toLowerCase();
-  const near = lower.replace(/[^a-z0-9]+/g, '-').replace(/^[^a-z]+|[^a-z0-9]+$/g, '');
-  const suggestion = /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(near) ? near : undefined;
+  const near = lower.replace(/[^a-z0-9]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+  const suggestion = LABEL.test(near) ? near : undefined;
   fail({
     scope: chart, prop: 'id', message: `cannot begin object names: the chart id starts the name of every object in the chart (e.g. '${lower}-web')`, value: id,
-    allowed: "letters, digits and '-', starting with a letter and ending with a letter or digit (uppercase is lowercased)",
+    allowed: "letters, digits and '-', starting and ending with a letter or digit (uppercase is lowercased)",
     fix: suggestion ? `name the chart '${suggestion}', e.g. new TimonelChart(app, '${suggestion}', ...)` : "name the chart with letters, digits and '-', e.g. 'shop'",
   });
 }
