@@ -723,6 +723,9 @@ export function childPath(scope: IConstruct, id: string): string {
   return [scope.node.path, id].filter((p) => p !== '').join('/');
 }
 
+// The ids checkNewChild accepted under each scope, by their lowercase form (weak: it goes with the scope).
+const LOWER_CASE_IDS = new WeakMap<IConstruct, Map<string, string>>();
+
 /**
  * Fails with a TimonelError unless a construct can be created as `id` under `scope`: a construct
  * scope, a non-empty string id, not taken by a sibling (the constructs library would throw a
@@ -754,12 +757,18 @@ export function checkNewChild(scope: IConstruct, id: string): string {
       allowed: 'an id unique among the constructs of its scope', fix: `give this one another id, e.g. '${id}-2' (the names of its objects derive from it)`,
     });
   }
-  const sameButCase = scope.node.children.find((c) => c.node.id !== id && c.node.id.toLowerCase() === id.toLowerCase());
-  if (sameButCase !== undefined) {
+  // An index per scope, not a scan of its children: an App of 10,000 charts checks each in O(1).
+  let ids = LOWER_CASE_IDS.get(scope);
+  if (ids === undefined) LOWER_CASE_IDS.set(scope, (ids = new Map()));
+  const lower = id.toLowerCase();
+  const sameButCase = ids.get(lower);
+  // The construct of a checked id may have failed before it joined the tree.
+  if (sameButCase !== undefined && sameButCase !== id && scope.node.tryFindChild(sameButCase) !== undefined) {
     fail({
-      path: at(id), prop: 'id', message: `differs from '${sameButCase.node.id}' in ${parent === '' ? 'the app' : `'${parent}'`} only in case, and names are lowercase, so their objects would have the same names`, value: id,
-      allowed: 'an id unique, ignoring case, among the constructs of its scope', fix: `give this one another id, e.g. '${id.toLowerCase()}-2'`,
+      path: at(id), prop: 'id', message: `differs from '${sameButCase}' in ${parent === '' ? 'the app' : `'${parent}'`} only in case, and names are lowercase, so their objects would have the same names`, value: id,
+      allowed: 'an id unique, ignoring case, among the constructs of its scope', fix: `give this one another id, e.g. '${lower}-2'`,
     });
   }
+  ids.set(lower, id);
   return id;
 }
