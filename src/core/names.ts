@@ -161,6 +161,12 @@ export function explicitName(scope: IConstruct, prop: string, name: string, rule
   return validateName(name, rule, { scope, prop, maxLength });
 }
 
+/** Whether `host` is an Ingress host: a DNS name with a dot (or 'localhost'), optionally starting with '*.'. */
+export function isHostName(host: unknown): boolean {
+  const bare = typeof host === 'string' && host.startsWith('*.') ? host.slice(2) : host;
+  return typeof bare === 'string' && isValidName(bare, NameRule.DNS_1123_SUBDOMAIN) && (bare.includes('.') || bare === 'localhost');
+}
+
 /**
  * How to fix a string that is no host name (an Ingress host, a route's hostnames): the host of a
  * URL, lowercased, an international name in its ASCII (punycode) form, without a trailing dot,
@@ -169,12 +175,15 @@ export function explicitName(scope: IConstruct, prop: string, name: string, rule
 export function hostNameFix(host: unknown): string {
   if (typeof host !== 'string') return "write the host name as a string, e.g. 'shop.example.com'";
   const wild = host.trim().startsWith('*.') ? '*.' : '';
-  let name = host.trim().slice(wild.length).replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/[/?#].*$/, '').replace(/:[0-9]*$/, '').replace(/\.$/, '').replace(/_/g, '-');
+  // 'https://Shop.example.com:443/x' -> 'shop.example.com'
+  const hostOnly = host.trim().slice(wild.length).replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/[/?#].*$/, '').replace(/:[0-9]*$/, '');
+  const urlParts = hostOnly !== host.trim().slice(wild.length);
+  let name = hostOnly.replace(/\.$/, '').replace(/_/g, '-');
   if (isIP(name) || /^\[.*\]$/.test(name)) return 'use a DNS name: a host rule matches names, not addresses (leave the host out to match every host)';
   name = domainToASCII(name.toLowerCase()) || name.toLowerCase();
   const bare = name.startsWith('*.') ? name.slice(2) : name;
   if (isValidName(bare, NameRule.DNS_1123_SUBDOMAIN) && bare.includes('.') && `${wild}${name}` !== host) {
-    return `write '${wild}${name}'${/[^\x00-\x7f]/.test(host) ? ' (the ASCII form of an international name)' : ''}`;
+    return `write '${wild}${name}'${urlParts ? ' (the host name only: no scheme, port or path)' : /[^\x00-\x7f]/.test(host) ? ' (the ASCII form of an international name)' : ''}`;
   }
   if (isValidName(bare, NameRule.DNS_1123_LABEL)) return `write the full name, e.g. '${wild}${bare}.example.com'`;
   return "write a lowercase DNS name such as 'shop.example.com' (no scheme, port or path)";

@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../core/defaults';
 import { fail } from '../core/errors';
-import { hostNameFix, isValidName, NameRule } from '../core/names';
+import { hostNameFix, isHostName } from '../core/names';
 import { findPort, PortSpec } from '../core/ports';
 
 /** How an Ingress path matches. */
@@ -104,8 +104,7 @@ export function addIngress(scope: Construct, b: IngressBackend, input: IngressSp
 }
 
 function checkHost(scope: Construct, prop: string, host: string): void {
-  const bare = typeof host === 'string' && host.startsWith('*.') ? host.slice(2) : host;
-  if (typeof bare !== 'string' || !isValidName(bare, NameRule.DNS_1123_SUBDOMAIN) || (!bare.includes('.') && bare !== 'localhost')) {
+  if (!isHostName(host)) {
     fail({ scope, prop, message: 'is not a valid host name', value: host, allowed: "a lowercase DNS name such as 'shop.example.com', optionally starting with '*.'", fix: hostNameFix(host) });
   }
 }

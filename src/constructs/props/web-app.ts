@@ -1,5 +1,5 @@
 import { DEFAULTS } from '../../core/defaults';
-import { hostNameFix, isValidName, NameRule } from '../../core/names';
+import { hostNameFix, isHostName, NameRule } from '../../core/names';
 import { Probe } from '../../core/probes';
 import {
   annotationMap, appProtocol, cidr, controllerRef, duration, httpPath, labelKeyProblem, labelMap, nameSpec, portName, portNumber, portSpec,
@@ -83,15 +83,7 @@ const HOST = "a lowercase DNS name such as 'shop.example.com', optionally starti
 
 const host = v.string({
   allowed: HOST,
-  check: (h) => {
-    const bare = h.startsWith('*.') ? h.slice(2) : h;
-    if (isValidName(bare, NameRule.DNS_1123_SUBDOMAIN) && (bare.includes('.') || bare === 'localhost')) return undefined;
-    // 'https://Shop.example.com:443/x' -> 'shop.example.com'
-    const name = h.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/[/?#].*$/, '').replace(/:[0-9]*$/, '').toLowerCase();
-    const nameBare = name.startsWith('*.') ? name.slice(2) : name;
-    const fits = name !== h && /[:/?#]/.test(h) && isValidName(nameBare, NameRule.DNS_1123_SUBDOMAIN) && nameBare.includes('.');
-    return { message: 'is not a valid host name', fix: fits ? `write '${name}' (the host name only: no scheme, port or path)` : hostNameFix(h) };
-  },
+  check: (h) => (isHostName(h) ? undefined : { message: 'is not a valid host name', fix: hostNameFix(h) }),
 });
 const pathType = v.oneOf(['Prefix', 'Exact', 'ImplementationSpecific'] as const);
 const tls = v.object<IngressTlsOptions>()({
