@@ -17,6 +17,16 @@ export interface WholeNumberOptions {
   readonly fix?: string;
 }
 
+/** The fix of a number out of [min, max] or not whole: the nearest allowed whole numbers. */
+export function wholeNumberFix(value: number, min: number, max: number): string {
+  if (Number.isNaN(value)) return `write a whole number such as ${min > 0 ? min : Math.min(1, max)} (NaN often comes from Number() of an unset variable)`;
+  if (value < min) return `use ${min} or more`;
+  if (value > max) return `use ${max} or less`;
+  const lo = Math.floor(value);
+  const hi = Math.ceil(value);
+  return `round it: ${lo >= min ? `${lo} or ${hi}` : hi}`;
+}
+
 /** Validates an integer within [min, max] (Kubernetes int32 fields by default). */
 export function validateWholeNumber(value: number, opts: WholeNumberOptions): number {
   const min = opts.min ?? 0;
@@ -24,7 +34,7 @@ export function validateWholeNumber(value: number, opts: WholeNumberOptions): nu
   if (!Number.isInteger(value) || value < min || value > max) {
     fail({
       scope: opts.scope, prop: opts.prop, message: `must be a whole number of at least ${min}`, value,
-      allowed: opts.allowed ?? `an integer from ${min} to ${max}`, fix: opts.fix,
+      allowed: opts.allowed ?? `an integer from ${min} to ${max}`, fix: opts.fix ?? wholeNumberFix(value, min, max),
     });
   }
   return value;

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { fail, isConstruct, PropIssue, TimonelError } from './errors';
-import { INT32_MAX } from './numbers';
+import { INT32_MAX, wholeNumberFix } from './numbers';
 
 /**
  * Props validation: a declarative spec per props interface, checked at run time before a
@@ -171,16 +171,6 @@ function lastKey(path: string): string {
   return path.replace(/\[[^\]]*\]$/, '').split('.').pop() || path;
 }
 
-/** The fix of a number out of [min, max] or not whole: the nearest allowed whole numbers. */
-function intFix(value: number, min: number, max: number): string {
-  if (Number.isNaN(value)) return `write a whole number such as ${min > 0 ? min : Math.min(1, max)} (NaN often comes from Number() of an unset variable)`;
-  if (value < min) return `use ${min} or more`;
-  if (value > max) return `use ${max} or less`;
-  const lo = Math.floor(value);
-  const hi = Math.ceil(value);
-  return `round it: ${lo >= min ? `${lo} or ${hi}` : hi}`;
-}
-
 /** The fix of a value not among `values`: the values, or the first one for a long list. */
 function useOneOf(values: readonly unknown[]): string {
   const shown = values.map((x) => (typeof x === 'string' ? `'${x}'` : String(x)));
@@ -328,7 +318,7 @@ export const v = {
         // Worded as validateWholeNumber words it, so both read the same.
         if (!Number.isInteger(value) || value < min) message = opts.message ?? `must be a whole number of at least ${min}`;
         else if (value > max) message = opts.message ?? `must be at most ${max}`;
-        if (message) ctx.report(path, value, { message, allowed, fix: fixOf(value) ?? intFix(value, min, max) });
+        if (message) ctx.report(path, value, { message, allowed, fix: fixOf(value) ?? wholeNumberFix(value, min, max) });
         return !message;
       },
     };
