@@ -146,7 +146,7 @@ export function fluxDurationProblem(s: string): { message: string; fix: string }
 }
 
 /** The seconds of a Flux duration ('1h30m' -> 5400). */
-export function fluxDurationSeconds(s: string): number {
+function fluxDurationSeconds(s: string): number {
   const unit: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
   let total = 0;
   for (const [, n, u] of s.matchAll(/([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)/g)) total += Number(n) * unit[u];

@@ -6,7 +6,7 @@ import { trafficDefaultsOf } from '../core/chart-context';
 import { DEFAULTS } from '../core/defaults';
 import { fail, PropIssue, TimonelError } from '../core/errors';
 import { validateWholeNumber } from '../core/numbers';
-import { findPort, podOnlyProblem, PortSpec } from '../core/ports';
+import { findPort, onService, podOnlyProblem, PortSpec } from '../core/ports';
 import { Probe } from '../core/probes';
 import { Policy } from '../policies';
 import { childPath, checkProps, joinPath, markChecked, propsIssues } from '../core/validation';
@@ -373,7 +373,7 @@ export class WebApp extends ServedWorkload {
           allowed: this.servicePorts.map((q) => `'${q.name}'`).join(', '), fix: "name one of the app's ports, or add it to 'extraPorts'",
         });
       }
-      if (p.service === false) fail({ scope: this, prop: `${prop}.ports[${i}].name`, ...podOnlyProblem(p), value: sel.name, allowed: this.servicePorts.map((q) => `'${q.name}'`).join(', ') });
+      if (!onService(p)) fail({ scope: this, prop: `${prop}.ports[${i}].name`, ...podOnlyProblem(p), value: sel.name, allowed: this.servicePorts.map((q) => `'${q.name}'`).join(', ') });
       return { spec: p, port: sel.port ?? p.servicePort ?? p.port };
     });
     ports.forEach((p, i) => {

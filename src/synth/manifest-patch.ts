@@ -62,7 +62,7 @@ export function patchManifest(target: IConstruct, ...patches: JsonPatch[]): void
 }
 
 /** The operations given to `patchManifest` for an object (none: an empty list). */
-export function manifestPatchesOf(obj: ApiObject): PatchOperation[] {
+function manifestPatchesOf(obj: ApiObject): PatchOperation[] {
   return (manifestPatches.get(obj) ?? []).map(patchOperation).filter((o): o is PatchOperation => o !== undefined);
 }
 

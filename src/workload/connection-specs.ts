@@ -1,6 +1,6 @@
 import { DEFAULTS } from '../core/defaults';
 import { NameRule } from '../core/names';
-import { envName, envPrefix, nameSpec, portName, portNumber } from '../core/specs';
+import { envName, envPrefix, nameSpec, portName, portNumber, urlScheme } from '../core/specs';
 import { Spec, v } from '../core/validation';
 import type { AllowFromOptions, AllowFromPodsOptions, ConnectionEnvForm, ConnectionEnvNames, ConnectionUrlOptions, ConnectOptions, CredentialKeys } from './connections';
 
@@ -46,15 +46,7 @@ export const CONNECT_OPTIONS = v.object<ConnectOptions>()({
   env: v.object<ConnectionEnvNames>()({ host: envName, port: envName, addr: envName, url: envName, username: envName, password: envName, database: envName }, { what: 'env role' }),
   envForm: v.union(v.oneOf(ENV_FORMS), v.array(v.oneOf(ENV_FORMS), { minItems: 1 })) as Spec<ConnectOptions['envForm'] & {}>,
   url: v.object<ConnectionUrlOptions>()({
-    scheme: v.string({
-      allowed: "a lowercase URL scheme such as 'http', 'postgres' or 'redis'",
-      check: (x) => {
-        if (/^[a-z][a-z0-9+.-]*$/.test(x)) return undefined;
-        // 'postgres://' or 'Redis:' -> the scheme alone
-        const bare = /^([a-z][a-z0-9+.-]*)(:\/*)?$/i.exec(x);
-        return { message: 'is not a URL scheme', fix: bare ? `write '${bare[1].toLowerCase()}' (the scheme alone: timonel writes '://')` : undefined };
-      },
-    }),
+    scheme: urlScheme,
     path: v.string({ allowed: "a path starting with '/'", check: (x) => (x.startsWith('/') ? undefined : { message: "must start with '/'" }) }),
     credentials: v.boolean(),
   }, { what: 'url option' }),

@@ -1,5 +1,6 @@
 import { DEFAULTS } from '../../core/defaults';
 import { hostNameFix, isHostName, NameRule } from '../../core/names';
+import { onService } from '../../core/ports';
 import { Probe } from '../../core/probes';
 import {
   annotationMap, appProtocol, cidr, controllerRef, duration, httpPath, labelKeyProblem, labelMap, nameSpec, portName, portNumber, portSpec,
@@ -166,7 +167,7 @@ function checkWebApp(p: WebAppProps, r: Reporter): void {
   const ports = [main, ...(p.extraPorts ?? [])];
   // A ServiceMonitor scrapes through a port of the Service: a pod-only port has none.
   const scraped = (p.extraPorts ?? []).find((x) => x.port === p.metrics?.port && (x.protocol ?? 'TCP') === 'TCP');
-  if (scraped?.service === false) {
+  if (scraped !== undefined && !onService(scraped)) {
     r.issue('metrics.port', {
       message: `is the pod-only port '${scraped.name}' (service: false), but the ServiceMonitor scrapes through a port of the Service`, value: p.metrics!.port,
       allowed: 'a port the Service exposes',
