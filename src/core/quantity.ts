@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { fail } from './errors';
+import type { Problem } from './validation';
 
 /**
  * Kubernetes resource quantities (`500m`, `1.5`, `128Mi`, `1e3`, `2G`), parsed with the grammar
@@ -103,32 +104,41 @@ export interface QuantityCheckOptions {
   readonly storageUse?: StorageUse;
 }
 
-/** Validates a positive quantity; returns it normalised to a string (numbers stay numbers). */
-export function validateQuantity(q: string | number, opts: QuantityCheckOptions): string {
+/**
+ * What is wrong with a quantity of `kind`, or undefined: not a quantity, not positive (zero only
+ * with `allowZero`), a thousand cores or more (no node has them: millicores without 'm'), bytes
+ * with the milli suffix, or a storage size that is a unit mistake. The props specs and
+ * `validateQuantity` both use it.
+ */
+export function quantityProblem(q: string | number, kind: QuantityKind, opts: { readonly allowZero?: boolean; readonly storageUse?: StorageUse } = {}): Problem | undefined {
   const value = parseQuantity(q);
-  const allowed = EXAMPLES[opts.kind];
+  const allowed = EXAMPLES[kind];
   if (value === undefined) {
-    const hint = quantityWordsFix(q, opts.kind) ?? `use ${allowed}`;
-    fail({ scope: opts.scope, prop: opts.prop, message: `is not a valid Kubernetes ${opts.kind} quantity`, value: q, allowed, fix: hint });
+    const fix = quantityWordsFix(q, kind) ?? `use ${allowed}`;
+    return { message: `is not a valid Kubernetes ${kind} quantity`, allowed, fix };
   }
   if (value < 0 || (value === 0 && !opts.allowZero)) {
-    fail({ scope: opts.scope, prop: opts.prop, message: `must be ${opts.allowZero ? 'zero or more' : 'greater than zero'}`, value: q, allowed });
+    return { message: `must be ${opts.allowZero ? 'zero or more' : 'greater than zero'}`, allowed, fix: kind === 'cpu' ? "give at least '1m', e.g. '100m'" : "give at least 1 byte, e.g. '64Mi'" };
   }
-  if (opts.kind === 'cpu' && value >= 1000) {
+  if (kind === 'cpu' && value >= 1000) {
     // A pod runs on one node, and no node has a thousand cores: a memory-style suffix or millicores without 'm'.
     const suffix = typeof q === 'string' ? /[a-zA-Z]+$/.exec(q.trim())?.[0] : undefined;
     const digits = typeof q === 'string' ? q.trim().replace(/[a-zA-Z]+$/, '') : String(q);
-    fail({
-      scope: opts.scope, prop: opts.prop, value: q, allowed,
+    return {
       message: `is ${value.toLocaleString('en-US')} cores${suffix ? ` (the suffix '${suffix}' multiplies)` : ''}, more than any node has`,
-      fix: `for millicores write '${digits}m'`,
-    });
+      allowed, fix: `for millicores write '${digits}m'`,
+    };
   }
-  if (opts.kind !== 'cpu' && typeof q === 'string' && q.endsWith('m')) {
-    fail({ scope: opts.scope, prop: opts.prop, message: `uses the milli suffix 'm' (thousandths of a byte)`, value: q, allowed, fix: "for mebibytes write 'Mi'" });
-  }
-  const small = opts.kind === 'storage' && opts.storageUse !== undefined && typeof q === 'string' ? storageSizeProblem(q, opts.storageUse) : undefined;
-  if (small) fail({ scope: opts.scope, prop: opts.prop, message: small.message, value: q, allowed: `${allowed}, at least 1Mi`, fix: small.fix });
+  if (kind !== 'cpu' && typeof q === 'string' && q.endsWith('m')) return { message: "uses the milli suffix 'm' (thousandths of a byte)", allowed, fix: "for mebibytes write 'Mi'" };
+  const small = kind === 'storage' && opts.storageUse !== undefined && typeof q === 'string' ? storageSizeProblem(q, opts.storageUse) : undefined;
+  if (small) return { message: small.message, allowed: `${allowed}, at least 1Mi`, fix: small.fix };
+  return undefined;
+}
+
+/** Validates a positive quantity; returns it normalised to a string (numbers stay numbers). */
+export function validateQuantity(q: string | number, opts: QuantityCheckOptions): string {
+  const problem = quantityProblem(q, opts.kind, opts);
+  if (problem) fail({ scope: opts.scope, prop: opts.prop, value: q, ...problem });
   return String(q);
 }
 

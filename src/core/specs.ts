@@ -6,7 +6,7 @@ import { isValidName, NameRule, suggestName } from './names';
 import { INT32_MAX } from './numbers';
 import { PortSpec, portNameFix, portNumberFix } from './ports';
 import { Probe, ProbeTiming } from './probes';
-import { parseQuantity, QuantityKind, quantityWordsFix, storageSizeProblem, StorageUse } from './quantity';
+import { QuantityKind, quantityProblem, StorageUse } from './quantity';
 import { IngressControllerRef, PodsRef, TrafficDefaults } from './traffic';
 import { Problem, Spec, v } from './validation';
 
@@ -297,26 +297,20 @@ export function quantity(kind: QuantityKind, use?: StorageUse): Spec<string> {
   return v.string({
     allowed,
     samples: kind === 'cpu' ? ['100m', '1'] : ['128Mi', '1Gi'],
-    check: (s) => quantityProblem(s, kind) ?? (kind === 'storage' && use !== undefined ? storageSizeProblem(s, use) : undefined),
+    check: (s) => specQuantityProblem(s, kind, use),
   });
 }
 
 /** A CPU quantity: a string or a number of cores. */
 export const cpuQuantity: Spec<string | number> = v.union(quantity('cpu'), v.custom<number>('a number of cores above 0', (x) => {
   if (typeof x !== 'number') return { message: `must be a number, but is ${typeof x}` };
-  return quantityProblem(x, 'cpu');
+  return specQuantityProblem(x, 'cpu');
 }, () => [0.5, 2]), "cores as a number or millicores: '250m', '0.5', 2");
 
-function quantityProblem(q: string | number, kind: QuantityKind): Problem | undefined {
-  const n = parseQuantity(q);
-  if (n === undefined) {
-    const fix = quantityWordsFix(q, kind)
-      ?? (kind === 'cpu' ? "write cores or millicores, e.g. '500m' or '2'" : "write a number with a binary unit, e.g. '512Mi' or '2Gi'");
-    return { message: `is not a valid Kubernetes ${kind} quantity`, fix };
-  }
-  if (n <= 0) return { message: 'must be greater than zero', fix: kind === 'cpu' ? "give at least '1m', e.g. '100m'" : "give at least 1 byte, e.g. '64Mi'" };
-  if (kind !== 'cpu' && typeof q === 'string' && q.endsWith('m')) return { message: "uses the milli suffix 'm' (thousandths of a byte)", fix: "for mebibytes write 'Mi'" };
-  return undefined;
+/** `quantityProblem` without its own 'Allowed' (a spec says what it allows). */
+function specQuantityProblem(q: string | number, kind: QuantityKind, storageUse?: StorageUse): Problem | undefined {
+  const p = quantityProblem(q, kind, { storageUse });
+  return p && { message: p.message, fix: p.fix };
 }
 
 const DURATION = /^(?:[0-9]+(?:ms|s|m|h|d|w|y))+$/;

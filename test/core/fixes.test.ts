@@ -6,6 +6,7 @@ import { Probe } from '../../src/core/probes';
 import { TimonelChart } from '../../src/app/chart';
 import { WebApp, WebAppProps } from '../../src/constructs/web-app';
 import { Worker } from '../../src/constructs/worker';
+import { validateProps } from '../../src/app/validate';
 import { thrown } from '../support/util';
 
 // Every TimonelError says how to fix it. These are the fixes of mistakes that used to get none
@@ -92,5 +93,12 @@ describe('fix helpers', () => {
     expect(imageFix('ghcr.io/Acme/Web:1.2.3')).toBe("write 'ghcr.io/acme/web:1.2.3'");
     expect(imageFix('Registry.Example.com:5000/Team/App:1')).toBe("write 'Registry.Example.com:5000/team/app:1'");
     expect(imageFix('nginx 1.27')).toMatch(/^write '\[registry\/\]repository:tag'/);
+  });
+});
+
+describe('one quantity check for props and constructs', () => {
+  test('fails when a CPU quantity is a thousand cores or more, already in validateProps (props from a file)', () => {
+    expect(thrown(() => validateProps('WebApp', { image: IMAGE, resources: { cpu: { request: '2000' } } })).message)
+      .toMatch(/'resources\.cpu\.request' is 2,000 cores, more than any node has, got '2000'.*Fix: for millicores write '2000m'$/);
   });
 });
