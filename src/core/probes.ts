@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { DEFAULTS } from './defaults';
 import { fail } from './errors';
 import { validateWholeNumber } from './numbers';
-import { checkProps, commandLineFix, Spec, v } from './validation';
+import { checkProps, commandList, Spec, v } from './validation';
 
 /** Timing of a probe; every field defaults from DEFAULTS.probe. */
 export interface ProbeTiming {
@@ -96,11 +96,8 @@ const HTTP_ARGS = v.object<{ path: string; opts?: HttpProbeOptions }>()({
   opts: HTTP_OPTIONS,
 }, { call: () => "Probe.http('/healthz')" });
 const EXEC_ARGS = v.object<{ command: string[]; opts?: ProbeTiming }>()({
-  command: v.required(v.array(v.string(), {
-    minItems: 1, allowed: "a non-empty array of strings, e.g. ['cat', '/tmp/healthy']",
-    // The command runs without a shell: a command line is split into its words, or given to sh -c.
-    typeFix: commandLineFix('command', (list) => `Probe.exec(${list})`),
-  })),
+  // The command runs without a shell: a command line is split into its words, or given to sh -c.
+  command: v.required(commandList((list) => `Probe.exec(${list})`, { minItems: 1, allowed: "a non-empty array of strings, e.g. ['cat', '/tmp/healthy']" })),
   opts: TIMING_OPTIONS,
 }, { call: () => "Probe.exec(['cat', '/tmp/healthy'])" });
 

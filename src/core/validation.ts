@@ -235,6 +235,34 @@ export function commandLineFix(field: 'command' | 'args' | 'extraArgs', write: (
   };
 }
 
+/**
+ * A command: a list of strings whose first item is the program to run. Kubernetes runs it without a
+ * shell, so a first item with spaces (`['python app.py']`) names a program that does not exist;
+ * the fix splits it into words, or gives the line to `sh -c` when it needs a shell.
+ */
+export function commandList(write: (list: string) => string = (list) => list, opts: { readonly minItems?: number; readonly allowed?: string } = {}): Spec<string[]> {
+  const allowed = opts.allowed ?? "a list of strings, the program first, e.g. ['python', 'app.py']";
+  return v.array(v.string(), { ...opts, allowed, typeFix: commandLineFix('command', write), check: (list) => programProblem(list, write) });
+}
+
+function programProblem(list: readonly string[], write: (list: string) => string): Problem | undefined {
+  const [first, ...rest] = list;
+  if (first === undefined || !/\s/.test(first)) return undefined;
+  const line = first.trim();
+  const items = (words: readonly string[]): string => write(`[${words.map((w) => literal(w)).join(', ')}]`);
+  const words = line === '' || SHELL_SYNTAX.test(line) || /^[A-Za-z_]\w*=/.test(line) ? undefined : shellWords(line);
+  let fix: string;
+  if (line === '') fix = 'the first item must name the program to run: remove the blank item';
+  else if (words?.length === 1) fix = `remove the spaces around the program: ${items([words[0], ...rest])}`;
+  else if (words) fix = `write each argument as its own item: ${items([...words, ...rest])}`;
+  else if (rest.length === 0) fix = `it runs without a shell, and this line needs one: write ${items(['sh', '-c', line])} (the image must have /bin/sh)`;
+  else fix = 'write the program as the first item and each argument as its own item, or give the whole line to a shell: [\'sh\', \'-c\', \'…\']';
+  return {
+    message: `starts with ${literal(first)}, which has spaces: Kubernetes runs the first item as one program name, without a shell, so the container would fail to start`,
+    fix,
+  };
+}
+
 function typeProblem(value: unknown, allowed: string, fix?: string): Problem {
   return { message: `must be ${allowed}, but is ${typeName(value)}`, allowed, fix };
 }
@@ -374,7 +402,11 @@ export const v = {
   },
 
   /** An array of items of one spec. */
-  array<T>(item: Spec<T>, opts: { readonly minItems?: number; readonly allowed?: string; readonly typeFix?: (value: unknown) => string | undefined; readonly tooFew?: Problem } = {}): Spec<T[]> {
+  array<T>(item: Spec<T>, opts: {
+    readonly minItems?: number; readonly allowed?: string; readonly typeFix?: (value: unknown) => string | undefined; readonly tooFew?: Problem;
+    /** A check of the whole list, once every item is valid: returns a problem, or undefined when the list is fine. */
+    readonly check?: (value: T[]) => Problem | undefined;
+  } = {}): Spec<T[]> {
     const minItems = opts.minItems ?? 0;
     const allowed = opts.allowed ?? `an array of ${item.allowed}`;
     return {
@@ -403,7 +435,9 @@ export const v = {
             ok = false;
           } else if (!item.check(x, p, ctx)) ok = false;
         });
-        return ok;
+        const problem = ok ? opts.check?.(value as T[]) : undefined;
+        if (problem) ctx.report(path, value, { ...problem, allowed: problem.allowed ?? allowed });
+        return ok && !problem;
       },
     };
   },

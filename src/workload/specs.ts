@@ -6,7 +6,7 @@ import {
   absolutePath, annotationMap, percentFix, checkProbeKinds, intOrPercent, parseIntOrPercent, checkProbePorts, checkUniquePorts, cpuQuantity, envMap, imageRef, labelMap, labelValue,
   configKeyFix, containerPortSpec, containerNameFix, extendedResourceProblem, nameSpec, probe, quantity,
 } from '../core/specs';
-import { AnySpec, commandLineFix, Fields, Reporter, Spec, typeName, v } from '../core/validation';
+import { AnySpec, commandLineFix, commandList, Fields, Reporter, Spec, typeName, v } from '../core/validation';
 import { ConfigExposure, ConfigSource } from './config-source';
 import { GrantOptions, PermissionRule, RBAC_VERBS } from './rbac';
 import type { WorkloadProps } from './workload';
@@ -65,7 +65,7 @@ export const DRAIN: Spec<DrainOptions | false> = v.union(
 export const CONTAINER_FIELDS = {
   image: v.required(imageRef, { message: 'is required', fix: "give the container's image, pinned: e.g. image: 'ghcr.io/acme/app:1.2.3'" }),
   allowUnpinnedImage: v.boolean(),
-  command: v.array(v.string(), { typeFix: commandLineFix('command') }),
+  command: commandList(),
   args: v.array(v.string(), { typeFix: commandLineFix('args') }),
   workingDir: absolutePath,
   env: envMap,

@@ -31,6 +31,17 @@ describe('command lines written as one string', () => {
   test('fails when Probe.exec gets a command line', () => {
     expect(fixOf(() => Probe.exec('cat /tmp/healthy' as any))).toContain("write each argument as its own item: Probe.exec(['cat', '/tmp/healthy'])");
   });
+  test('fails when the first command item is a command line, with its words as the fix', () => {
+    expect(fixOf(web({ command: ['python app.py'] }))).toMatch(/'command' starts with 'python app\.py', which has spaces: Kubernetes runs the first item as one program name.*Allowed: a list of strings, the program first.*Fix: write each argument as its own item: \['python', 'app\.py'\]$/);
+    expect(fixOf(web({ command: ['gunicorn -w 2', 'app:app'] }))).toContain("Fix: write each argument as its own item: ['gunicorn', '-w', '2', 'app:app']");
+    expect(fixOf(web({ command: [' python'] }))).toContain("Fix: remove the spaces around the program: ['python']");
+    expect(fixOf(web({ initContainers: [{ name: 'wait', image: IMAGE, command: ['sleep 5 && true'] }] }))).toContain("write ['sh', '-c', 'sleep 5 && true']");
+    expect(fixOf(() => Probe.exec(['cat /tmp/healthy']))).toContain("Fix: write each argument as its own item: Probe.exec(['cat', '/tmp/healthy'])");
+  });
+  test('accepts spaces after the program (sh -c lines, arguments with spaces), and in args', () => {
+    expect(() => web({ command: ['sh', '-c', 'python app.py && echo ok'], args: ['--name', 'my app'] })()).not.toThrow();
+    expect(() => Probe.exec(['sh', '-c', 'test -f /tmp/a || exit 1'])).not.toThrow();
+  });
   test('fails when command is one word, with it wrapped', () => {
     expect(fixOf(web({ command: 'python' }))).toContain("Fix: wrap it in brackets: ['python']");
   });
