@@ -19,6 +19,7 @@ import { AwaitedTest, awaitedObjects, orderForApply, runsLast } from './order';
 import { APP_PROPS } from './specs';
 import { checkProps } from '../core/validation';
 import { iterateInCallScope, withCallScope } from '../core/call-scope';
+import { appCreated, appSynthesized } from '../core/app-watch';
 import { fail } from '../core/errors';
 import { setAppContext } from '../core/chart-context';
 import type { TrafficDefaults } from '../core/traffic';
@@ -94,6 +95,7 @@ export class App extends Cdk8sApp {
     this.traffic = props.traffic ?? {};
     this.name = props.name;
     setAppContext(this, { traffic: this.traffic, delivery: this.delivery });
+    appCreated();
   }
 
   /**
@@ -114,6 +116,7 @@ export class App extends Cdk8sApp {
    * written. Under `cdk8s synth` the files are mirrored into the CLI's folder ($CDK8S_OUTDIR).
    */
   public synth(): void {
+    appSynthesized();
     withCallScope(() => this.synthInScope());
   }
 

@@ -4,7 +4,7 @@ import { RULES } from '../policies/rules';
 import { check, CheckResult, UsageError } from './check';
 import { init } from './init';
 import { ownPackage, ownPackageFile } from './own-package';
-import { synth } from './synth';
+import { synth, SynthResult } from './synth';
 import { MissingPathError } from './yaml-files';
 
 const USAGE = `Usage:
@@ -111,7 +111,7 @@ function rules(p: Parsed): CheckResult {
 }
 
 /** Runs the CLI with arguments (without `node` and the script) and returns what to print. */
-export function run(argv: readonly string[], cwd = process.cwd()): CheckResult {
+export function run(argv: readonly string[], cwd = process.cwd()): CheckResult & Pick<SynthResult, 'unsynthesized'> {
   try {
     const p = parse(argv);
     if (p.version) return { exitCode: 0, stdout: `${timonelVersion()}\n`, stderr: '' };
@@ -130,7 +130,7 @@ export function run(argv: readonly string[], cwd = process.cwd()): CheckResult {
         throw new UsageError(`'timonel synth' takes one app file and --no-typecheck`);
       }
       const r = synth({ app: p.paths[0], typecheck: p.flags.has('--no-typecheck') ? false : undefined, cwd });
-      return { exitCode: r.exitCode, stdout: '', stderr: r.stderr };
+      return { exitCode: r.exitCode, stdout: '', stderr: r.stderr, unsynthesized: r.unsynthesized };
     }
     if (p.command !== 'check') throw new UsageError(`unknown command '${p.command}'`);
     if (p.paths.length === 0) throw new UsageError('name at least one file or folder to check');
@@ -156,6 +156,17 @@ export function main(argv = process.argv.slice(2)): void {
   if (result.stdout) process.stdout.write(result.stdout);
   if (result.stderr) process.stderr.write(result.stderr);
   process.exitCode = result.exitCode;
+  // An app may synthesize after an await: whether it ever did is known once its work is done.
+  const unsynthesized = result.unsynthesized;
+  if (unsynthesized) {
+    process.once('beforeExit', () => {
+      const error = unsynthesized();
+      if (error && !process.exitCode) {
+        process.stderr.write(error);
+        process.exitCode = 1;
+      }
+    });
+  }
 }
 
 /** The version of the installed timonel package. */

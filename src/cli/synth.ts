@@ -1,6 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { AppCount, countingApps } from '../core/app-watch';
 import { TimonelError } from '../core/errors';
 import { formatFinding, PolicyError } from '../policies/engine';
 import { UsageError } from './check';
@@ -26,6 +27,11 @@ export interface SynthOptions {
 export interface SynthResult {
   readonly exitCode: 0 | 1;
   readonly stderr: string;
+  /**
+   * Once the app's async work is done (the CLI asks when its process is about to exit): the error
+   * text when the app created an App and never synthesized one, else undefined.
+   */
+  readonly unsynthesized?: () => string | undefined;
 }
 
 /**
@@ -53,13 +59,19 @@ export function synth(options: SynthOptions = {}): SynthResult {
     const failed = typecheck(project, tsconfig, app);
     if (failed) return { exitCode: 1, stderr: note + failed };
   }
+  const apps: AppCount = { created: 0, synthesized: 0 };
   try {
     if (isTs) registerTypeScript(project, tsconfig);
-    require(app);
+    countingApps(apps, () => require(app));
   } catch (e) {
     return { exitCode: 1, stderr: note + formatAppError(e, { cwd }) };
   }
-  return { exitCode: 0, stderr: note };
+  const file = path.relative(cwd, app) || app;
+  const unsynthesized = (): string | undefined => (apps.created > 0 && apps.synthesized === 0
+    ? `error: ${file} created an App but never called app.synth(), so nothing was written (the output folder is as it was). `
+      + `Fix: end ${file} with app.synth()\n`
+    : undefined);
+  return { exitCode: 0, stderr: note, unsynthesized };
 }
 
 /** How `formatAppError` prints. */

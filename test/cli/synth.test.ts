@@ -145,6 +145,37 @@ describe('timonel synth', () => {
     expect(fs.existsSync(path.join(tmp, 'src', 'ran'))).toBe(false);
   }, 30_000);
 
+  test('fails when the app never calls app.synth(), and leaves the old dist/ as it was', () => {
+    write('dist/old.k8s.yaml', ['kind: ConfigMap']);
+    write('app.ts', [`import { App, TimonelChart, WebApp } from ${INDEX};`, "const app = new App({ outdir: 'dist' });", "new WebApp(new TimonelChart(app, 'demo', { namespace: 'demo' }), 'web', { image: 'nginx:1.27.2', isolate: true });"]);
+    const r = synth('app.ts', '--no-typecheck');
+    expect(r.stderr).toBe('error: app.ts created an App but never called app.synth(), so nothing was written (the output folder is as it was). Fix: end app.ts with app.synth()\n');
+    expect(r.status).toBe(1);
+    expect(fs.readdirSync(path.join(tmp, 'dist'))).toEqual(['old.k8s.yaml']);
+  });
+
+  test('an app that synthesizes after an await succeeds; one that awaits and forgets fails', () => {
+    const lines = (synthCall: string) => [
+      `import { App, TimonelChart, WebApp } from ${INDEX};`,
+      'async function main(): Promise<void> {',
+      '  await new Promise((resolve) => setTimeout(resolve, 20));',
+      "  const app = new App({ outdir: 'dist' });",
+      "  new WebApp(new TimonelChart(app, 'demo', { namespace: 'demo' }), 'web', { image: 'nginx:1.27.2', isolate: true });",
+      synthCall,
+      '}',
+      'void main();',
+    ];
+    write('later.ts', lines('  await Promise.resolve(); app.synth();'));
+    const ok = synth('later.ts', '--no-typecheck');
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    expect(fs.existsSync(path.join(tmp, 'dist', 'demo.k8s.yaml'))).toBe(true);
+    write('forgot.ts', lines(''));
+    const forgot = synth('forgot.ts', '--no-typecheck');
+    expect(forgot.stderr).toMatch(/^error: forgot\.ts created an App but never called app\.synth\(\)/);
+    expect(forgot.status).toBe(1);
+  });
+
   test('fails with usage when there is no app', () => {
     const r = synth();
     expect(r.status).toBe(2);
