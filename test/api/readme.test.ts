@@ -125,3 +125,25 @@ describe('README: what it says of timonel', () => {
     }
   });
 });
+
+describe('links in what the npm package ships', () => {
+  const ROOT = path.join(__dirname, '..', '..');
+  const shipped: string[] = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).files;
+  const isShipped = (file: string): boolean => shipped.some((f) => file === f || file.startsWith(`${f}/`));
+  const docs = ['README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+
+  // A relative link in the README or docs/ opens inside node_modules/timonel too: it must point at a
+  // file the package ships, or say on its line that it is in the source repository.
+  test.each(docs)('%s links only to shipped files, or says the target is in the source repository', (doc) => {
+    const broken: string[] = [];
+    fs.readFileSync(path.join(ROOT, doc), 'utf8').split('\n').forEach((line, i) => {
+      for (const m of line.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+        if (/^[a-z]+:/.test(m[1])) continue;
+        const target = path.relative(ROOT, path.resolve(ROOT, path.dirname(doc), m[1]));
+        if (!fs.existsSync(path.join(ROOT, target))) broken.push(`${doc}:${i + 1} ${m[1]} (no such file)`);
+        else if (!isShipped(target) && !/source repository/.test(line)) broken.push(`${doc}:${i + 1} ${m[1]} (not in the package)`);
+      }
+    });
+    expect(broken).toEqual([]);
+  });
+});
