@@ -62,7 +62,7 @@ export * from './constructs/presets/redis';
 export { envPrefixFromId, isConnectable } from './workload/connections';
 export { EgressTarget, NetworkAccess } from './workload/network';
 export type {
-  AdmitAnySourceOptions, AdmitIngressControllerOptions, AllowEgressOptions, EgressPortsOptions, IngressControllerRef,
+  AdmitAnySourceOptions, AdmitIngressControllerOptions, AllowEgressOptions, AppEgressOptions, EgressPortsOptions, IngressControllerRef,
   InternetEgressOptions, ITrafficSubject, NamespaceEgressOptions, PodEgressOptions, TrafficPort, TrafficSubjectData,
 } from './workload/network';
 export type {

@@ -2,8 +2,8 @@ import { NameRule } from '../core/names';
 import { cidr, controllerRef, labelMap, nameSpec, protocol } from '../core/specs';
 import { Spec, v } from '../core/validation';
 import type {
-  AdmitAnySourceOptions, AdmitIngressControllerOptions, AllowEgressOptions, EgressPortsOptions, InternetEgressOptions,
-  NamespaceEgressOptions, PodEgressOptions, TrafficPort,
+  AdmitAnySourceOptions, AdmitIngressControllerOptions, AllowEgressOptions, AppEgressOptions, EgressPortsOptions, InternetEgressOptions,
+  NamespaceEgressOptions, TrafficPort,
 } from './network';
 
 // The specs of EgressTarget's arguments and NetworkAccess's options, apart from network.ts so
@@ -76,7 +76,7 @@ export const NAMESPACE_EGRESS_OPTIONS = v.object<NamespaceEgressOptions>()({
 }, { what: 'option of EgressTarget.namespace' });
 
 /** EgressTarget.app's options. */
-export const APP_EGRESS_OPTIONS = v.object<PodEgressOptions>()({ ports: trafficPorts }, { what: 'option of EgressTarget.app' });
+export const APP_EGRESS_OPTIONS = v.object<AppEgressOptions>()({ ports: trafficPorts, allowCrossNamespace: v.boolean() }, { what: 'option of EgressTarget.app' });
 
 /** allowEgress's options. */
 export const ALLOW_EGRESS_OPTIONS = v.object<AllowEgressOptions>()({

@@ -83,6 +83,16 @@ export interface PodEgressOptions {
   readonly ports?: ReadonlyArray<number | TrafficPort>;
 }
 
+/** Options of `EgressTarget.app`. */
+export interface AppEgressOptions extends PodEgressOptions {
+  /**
+   * Allow an app in a namespace other than the client's, as `connectTo`'s option of the same name
+   * does. Both charts need a namespace.
+   * @default false
+   */
+  readonly allowCrossNamespace?: boolean;
+}
+
 /** Options of `EgressTarget.namespace`. */
 export interface NamespaceEgressOptions extends PodEgressOptions {
   /** Only the pods with these labels. @default - every pod of the namespace */
@@ -155,9 +165,10 @@ export class EgressTarget {
    * The pods of another app (anything with an `endpoint`), on its port (or `ports`), without env
    * or ordering. The app admits the client on those ports too, so the traffic works once the app
    * is isolated; unlike `connectTo` and `allowFrom`, this does not isolate it (it is the client's
-   * egress that is declared, not a client of the app).
+   * egress that is declared, not a client of the app). An app in another namespace needs
+   * `{ allowCrossNamespace: true }`, as for `connectTo`.
    */
-  public static app(target: { readonly endpoint: ConnectionEndpoint; readonly node: IConstruct['node'] }, options: PodEgressOptions = {}): EgressTarget {
+  public static app(target: { readonly endpoint: ConnectionEndpoint; readonly node: IConstruct['node'] }, options: AppEgressOptions = {}): EgressTarget {
     if (!isConnectable(target) || !isConstruct(target)) {
       // formatValue shows a construct as its path.
       fail({
@@ -179,6 +190,16 @@ export class EgressTarget {
           : undefined;
         if (podOnly) fail({ scope, prop: `${prop}.ports[${i}]`, ...podOnlyProblem(podOnly), value: p });
       });
+      // The same rule as connectTo's: traffic to another team's namespace (which also edits that
+      // app's policy) is said out loud.
+      if (client.namespace !== e.namespace && !options.allowCrossNamespace) {
+        fail({
+          scope, prop,
+          message: `reaches '${target.node.path}' in namespace ${nsName(e.namespace)} from namespace ${nsName(client.namespace)} without a cross-namespace allowance`,
+          value: target.node.path, allowed: 'a target in the same namespace, or the option { allowCrossNamespace: true }',
+          fix: `pass { allowCrossNamespace: true } to EgressTarget.app if this traffic is intended: EgressTarget.app(${target.node.id}, { ${options.ports ? 'ports: [...], ' : ''}allowCrossNamespace: true })`,
+        });
+      }
       if (client.namespace !== e.namespace && (client.namespace === undefined || e.namespace === undefined)) {
         fail({
           scope, prop, message: `crosses namespaces but the ${client.namespace === undefined ? 'client' : 'target'}'s chart has no namespace, so no policy can name it`,
@@ -418,6 +439,10 @@ export function dnsRule(dns: DnsEgress): k8s.NetworkPolicyEgressRule {
 /** A NetworkPolicy name made of parts, shortened deterministically. */
 export function policyName(scope: IConstruct, parts: string[]): string {
   return nameFromParts(scope, parts, { rule: NameRule.DNS_1123_LABEL, maxLength: DEFAULTS.connections.policyNameMaxLength });
+}
+
+function nsName(n: string | undefined): string {
+  return n === undefined ? '(none)' : `'${n}'`;
 }
 
 /** Options as given, `{}` for undefined; anything but an object is an error (not a TypeError later). */

@@ -119,7 +119,7 @@ describe('allowEgress', () => {
     web.allowEgress(EgressTarget.cidrs(['203.0.113.0/24', '2001:db8::/32'], { ports: [{ port: 8000, endPort: 8010 }, 25] }))
       .allowEgress(EgressTarget.namespace('monitoring', { podLabels: { app: 'otel' }, ports: [4317] }))
       .allowEgress(EgressTarget.app(other))
-      .allowEgress(EgressTarget.app(pay, { ports: [8443] }));
+      .allowEgress(EgressTarget.app(pay, { ports: [8443], allowCrossNamespace: true }));
     const t = TrafficEvaluator.fromManifests([...Testing.synth(chart), ...Testing.synth(other2)]);
     const w = at('shop-web');
     expect(t.allows({ from: w, to: at('shop-api'), port: 8080 })).toBe(true);
@@ -183,7 +183,24 @@ describe('allowEgress', () => {
   test('fails across namespaces when a chart has no namespace', () => {
     const { web } = apps();
     const bare = new WebApp(newChart('bare'), 'x', { image: IMAGE });
-    expect(() => web.allowEgress(EgressTarget.app(bare))).toThrow("crosses namespaces but the target's chart has no namespace");
+    expect(() => web.allowEgress(EgressTarget.app(bare, { allowCrossNamespace: true }))).toThrow("crosses namespaces but the target's chart has no namespace");
+  });
+
+  test('fails when EgressTarget.app reaches another namespace without allowCrossNamespace, as connectTo does', () => {
+    const shop = newChart('shop', { namespace: 'shop' });
+    const pay = newChart('pay', { namespace: 'payments' });
+    const gw = new WebApp(pay, 'gw', { image: IMAGE, isolate: true });
+    const web = new WebApp(shop, 'web', { image: IMAGE });
+    expect(() => web.allowEgress(EgressTarget.app(gw))).toThrow(
+      "[shop/web] 'allowEgress' reaches 'pay/gw' in namespace 'payments' from namespace 'shop' without a cross-namespace allowance, got 'pay/gw'. "
+      + 'Allowed: a target in the same namespace, or the option { allowCrossNamespace: true }. '
+      + 'Fix: pass { allowCrossNamespace: true } to EgressTarget.app if this traffic is intended: EgressTarget.app(gw, { allowCrossNamespace: true })');
+    expect(() => web.allowEgress(EgressTarget.app(gw, { ports: [8080] }))).toThrow('EgressTarget.app(gw, { ports: [...], allowCrossNamespace: true })');
+    // nothing was added: neither the client's egress nor the other chart's policy
+    expect(NetworkAccess.of(web).egressPolicy).toBeUndefined();
+    expect(one(Testing.synth(pay), 'NetworkPolicy', 'pay-gw').spec.ingress).toEqual([]);
+    web.allowEgress(EgressTarget.app(gw, { allowCrossNamespace: true }));
+    expect(one(Testing.synth(pay), 'NetworkPolicy', 'pay-gw').spec.ingress).toHaveLength(1);
   });
 });
 
@@ -196,7 +213,7 @@ describe('allowEgress: every argument and option is checked', () => {
     ['a typo of ports on a namespace, which would allow every port', () => EgressTarget.namespace('monitoring', opts({ podLabels: { app: 'otel' }, port: 4317 })),
       "[shop/web] 'allowEgress.port' is not a known option of EgressTarget.namespace, got 4317. Allowed: 'ports', 'podLabels'. Fix: did you mean 'ports'?"],
     ['a typo of ports on an app', () => EgressTarget.app(apps().api, opts({ port: 9999 })),
-      "[shop/web] 'allowEgress.port' is not a known option of EgressTarget.app, got 9999. Allowed: 'ports'. Fix: did you mean 'ports'?"],
+      "[shop/web] 'allowEgress.port' is not a known option of EgressTarget.app, got 9999. Allowed: 'ports', 'allowCrossNamespace'. Fix: did you mean 'ports'?"],
     ['a typo of except', () => EgressTarget.internet(opts({ ports: [443], exept: ['10.0.0.0/8'] })),
       `[shop/web] 'allowEgress.exept' is not a known option of EgressTarget.internet, got ["10.0.0.0/8"]. Allowed: 'ports', 'except'. Fix: did you mean 'except'?`],
     // the unknown key is the problem, not a second "'ports' is required"
@@ -287,7 +304,7 @@ describe('allowEgress(EgressTarget.app(x)): x admits the client too', () => {
     const pay = new WebApp(billing, 'pay', { image: IMAGE, isolate: true });
     const web = new WebApp(shop, 'web', { image: IMAGE });
     new WebApp(billing, 'web', { image: IMAGE });
-    web.allowEgress(EgressTarget.app(pay)).allowEgress(EgressTarget.app(pay));
+    web.allowEgress(EgressTarget.app(pay, { allowCrossNamespace: true })).allowEgress(EgressTarget.app(pay, { allowCrossNamespace: true }));
     const t = TrafficEvaluator.fromManifests([...Testing.synth(shop), ...Testing.synth(billing)]);
     expect(t.allows({ from: at('shop-web'), to: { workload: 'billing-pay', namespace: 'billing' }, port: 8080 })).toBe(true);
     expect(t.allows({ from: { workload: 'billing-web', namespace: 'billing' }, to: { workload: 'billing-pay', namespace: 'billing' }, port: 8080 })).toBe(false);
