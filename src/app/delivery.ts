@@ -1,6 +1,7 @@
 import { App as Cdk8sApp, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { DEFAULTS } from '../core/defaults';
+import { durationProblem, durationSeconds, DURATION_FORM, formatDuration } from '../core/duration';
 import { fail } from '../core/errors';
 import * as argo from '../../imports/argoproj.io';
 import * as flux from '../../imports/kustomize.toolkit.fluxcd.io';
@@ -130,38 +131,12 @@ export const DELIVERY_OPTION_TOOLS: { readonly [option: string]: readonly Delive
   timeout: ['flux'],
 };
 
-const FLUX_DURATION = /^(?:[0-9]+(?:\.[0-9]+)?(?:ms|s|m|h))+$/;
-
 /** What a Flux duration is (the pattern of Flux's CRDs: Go durations without ns and us). */
-export const FLUX_DURATION_ALLOWED = "a Flux duration: a number and a unit, repeated: '30s', '5m', '1h30m' (units ms, s, m, h)";
+export const FLUX_DURATION_ALLOWED = `a Flux duration: ${DURATION_FORM}`;
 
 /** The problem with a Flux duration (`interval`, `timeout`), with a fix that fits it; undefined when it is fine. */
 export function fluxDurationProblem(s: string): { message: string; fix: string } | undefined {
-  if (FLUX_DURATION.test(s)) return undefined;
-  const near = nearFluxDuration(s);
-  return {
-    message: 'is not a Flux duration',
-    fix: near !== undefined ? `write '${near}'` : "write a number and a unit, e.g. '5m' or '1h30m'",
-  };
-}
-
-/** The seconds of a Flux duration ('1h30m' -> 5400). */
-function fluxDurationSeconds(s: string): number {
-  const unit: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
-  let total = 0;
-  for (const [, n, u] of s.matchAll(/([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)/g)) total += Number(n) * unit[u];
-  return total;
-}
-
-/** Whole seconds as a Flux duration (3900 -> '1h5m', 90 -> '1m30s', 0 -> '0s'); a fraction is rounded up. */
-export function fluxDuration(seconds: number): string {
-  let rest = Math.ceil(seconds);
-  const h = Math.floor(rest / 3600);
-  rest -= h * 3600;
-  const m = Math.floor(rest / 60);
-  rest -= m * 60;
-  const out = `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${rest ? `${rest}s` : ''}`;
-  return out || '0s';
+  return durationProblem(s, 'a Flux duration');
 }
 
 /** The longest `activeDeadlineSeconds` of the Jobs among `docs`, if any has one. */
@@ -257,28 +232,6 @@ function joinParts(...parts: string[]): string {
 }
 
 /** What a typo of a duration most likely meant, as a Flux duration: '300' -> '300s', '1d' -> '24h', '5 min' -> '5m'. */
-function nearFluxDuration(s: string): string | undefined {
-  const t = s.trim().toLowerCase().replace(/\s+/g, '');
-  if (/^[0-9]+$/.test(t)) return `${t}s`;
-  const units: [RegExp, number][] = [
-    [/^(?:milliseconds?|msecs?|ms)/, 0.001], [/^(?:seconds?|secs?|s)/, 1], [/^(?:minutes?|mins?|m)/, 60],
-    [/^(?:hours?|hrs?|h)/, 3600], [/^(?:days?|d)/, 86400], [/^(?:weeks?|wks?|w)/, 604800],
-  ];
-  let rest = t;
-  let total = 0;
-  while (rest !== '') {
-    const n = /^[0-9]+(?:\.[0-9]+)?/.exec(rest);
-    if (!n) return undefined;
-    rest = rest.slice(n[0].length);
-    const unit = units.find(([re]) => re.test(rest));
-    if (!unit) return undefined;
-    rest = rest.slice(unit[0].exec(rest)![0].length);
-    total += Number(n[0]) * unit[1];
-  }
-  const out = Number.isInteger(total) ? fluxDuration(total) : `${Math.round(total * 1000)}ms`;
-  return out !== s && FLUX_DURATION.test(out) ? out : undefined;
-}
-
 /**
  * The sync wave of every document (by chart, then document), in timonel's apply order. Argo CD
  * applies a wave and waits until it is healthy before the next one, and within a wave orders by
@@ -419,7 +372,7 @@ export function deliveryFiles(props: DeliveryProps, env: string, outPath: string
           prune: true,
           wait: true,
           // Flux waits for the stage's Jobs to complete (a migration's, or `<chart>-jobs`): up to their deadline.
-          timeout: stage.activeDeadlineSeconds === undefined ? timeout : fluxDuration(stage.activeDeadlineSeconds + fluxDurationSeconds(timeout)),
+          timeout: stage.activeDeadlineSeconds === undefined ? timeout : formatDuration(stage.activeDeadlineSeconds + durationSeconds(timeout)),
           sourceRef: { kind: source.kind as flux.KustomizationSpecSourceRefKind, name: source.name },
           dependsOn: stage.dependsOn.length ? stage.dependsOn.map((d) => ({ name: `${name}-${env}-${d}` })) : undefined,
         },

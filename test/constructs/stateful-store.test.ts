@@ -294,6 +294,21 @@ describe('StatefulStore credentials', () => {
     expect(es.spec.data).toEqual([{ secretKey: 'password', remoteRef: { key: 'kv', property: 'password' } }]);
   });
 
+  test('fails when fromExternalSecret refreshInterval is not a Go duration, with the duration meant as the fix', () => {
+    const withRefresh = (refreshInterval: string) => build({ credentials: StoreCredentials.fromExternalSecret({ store: 'vault', remoteKey: 'kv', refreshInterval }) });
+    expect(withRefresh('1d')).toThrow(
+      "[shop/kv] 'credentials.refreshInterval' is not a Go duration, as External Secrets Operator reads it, got '1d'. "
+      + "Allowed: a Go duration: a number and a unit, repeated: '30s', '5m', '1h30m' (units ms, s, m, h); '0s' reads the values once. Fix: write '24h'",
+    );
+    expect(withRefresh('1 hour')).toThrow(/'credentials\.refreshInterval' is not a Go duration.*got '1 hour'.*Fix: write '1h'$/);
+    expect(withRefresh('soon')).toThrow(/got 'soon'.*Fix: write a number and a unit, e.g. '5m' or '1h30m'$/);
+    for (const ok of ['15m', '1h30m', '24h', '0s']) {
+      const chart = newChart('shop');
+      new StatefulStore(chart, 'kv', { image: IMAGE, port: 7000, credentials: StoreCredentials.fromExternalSecret({ store: 'vault', remoteKey: 'kv', refreshInterval: ok }) });
+      expect(one(synth(chart), 'ExternalSecret').spec.refreshInterval).toBe(ok);
+    }
+  });
+
   test('no Secret with literal data is emitted without the opt-in', () => {
     for (const credentials of [undefined, StoreCredentials.fromSecret('kv-admin'), StoreCredentials.fromExternalSecret({ store: 'vault', remoteKey: 'kv' })]) {
       noLiteralSecrets(render({ credentials }));

@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import * as es from '../../../imports/external-secrets.io';
 import { DEFAULTS } from '../../core/defaults';
+import { durationProblem, DURATION_FORM } from '../../core/duration';
 import { fail } from '../../core/errors';
 import { NameRule, validateName } from '../../core/names';
 import { checkProps, Spec, v } from '../../core/validation';
@@ -31,7 +32,11 @@ export interface ExternalSecretCredentialsOptions {
    * @default - each role the store needs, read from the property of the same name
    */
   readonly properties?: CredentialKeys;
-  /** How often the values are read again. @default '1h' */
+  /**
+   * How often the values are read again: a Go duration as External Secrets Operator reads it
+   * ('15m', '1h', '24h'; not '1d'); '0s' reads them once.
+   * @default '1h'
+   */
   readonly refreshInterval?: string;
 }
 
@@ -62,12 +67,13 @@ const FROM_SECRET_ARGS = v.object<{ secretName: string; options?: SecretCredenti
   secretName: v.required(v.string({ nonEmpty: true, allowed: "the name of a Secret in the store's namespace, e.g. 'shop-db-admin'" })),
   options: v.object<SecretCredentialsOptions>()({ keys: KEYS }, { what: 'option' }),
 }, { call: () => "StoreCredentials.fromSecret('shop-db-admin') (the name of the Secret; options: { keys: { password: 'password' } } when its keys differ)" });
+const REFRESH_INTERVAL_ALLOWED = `a Go duration: ${DURATION_FORM}; '0s' reads the values once`;
 const EXTERNAL_SECRET_OPTIONS = v.object<ExternalSecretCredentialsOptions>()({
   store: v.required(v.string({ nonEmpty: true, allowed: "the name of a SecretStore, e.g. 'vault'" })),
   storeKind: v.string() as Spec<NonNullable<ExternalSecretCredentialsOptions['storeKind']>>,
   remoteKey: v.required(v.string({ allowed: "the secret's key in the provider, e.g. 'db/prod'" })),
   properties: KEYS,
-  refreshInterval: v.string({ nonEmpty: true, allowed: "a duration such as '1h' or '15m'" }),
+  refreshInterval: v.string({ nonEmpty: true, allowed: REFRESH_INTERVAL_ALLOWED, samples: ['1h', '15m'] }),
 }, { what: 'option' });
 const EXTERNAL_SECRET_ARGS = v.object<{ options: ExternalSecretCredentialsOptions }>()({ options: v.required(EXTERNAL_SECRET_OPTIONS) });
 const LITERAL_ARGS = v.object<{ values: LiteralCredentials; acknowledgement: InsecureLiteralsAcknowledgement }>()({
@@ -181,6 +187,11 @@ class ExternalSecretCredentials extends StoreCredentials {
         message: 'is not a kind of secret store', value: kind,
         allowed: "'SecretStore', 'ClusterSecretStore'",
       });
+    }
+    // External Secrets Operator reads a Go duration: with '1d' it never creates the Secret the pods need.
+    const refresh = o.refreshInterval !== undefined ? durationProblem(o.refreshInterval, 'a Go duration, as External Secrets Operator reads it') : undefined;
+    if (refresh) {
+      fail({ scope: store, prop: 'credentials.refreshInterval', ...refresh, value: o.refreshInterval, allowed: REFRESH_INTERVAL_ALLOWED });
     }
     const properties = checkKeys(store, 'credentials.properties', o.properties ?? defaultKeys(roles), roles);
     const secretName = credentialsSecretName(store);
