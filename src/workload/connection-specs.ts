@@ -25,7 +25,7 @@ function secretKey(): Spec<string> {
 
 const ENV_FORMS = ['host-port', 'addr', 'url', 'none'] as const;
 
-/** The env roles each address form sets (credentials come with every form but 'none'). */
+/** The env roles each address form sets (credentials come with every form but 'none'; connectionEnv leaves them out for 'url' alone without credentials in it). */
 export const FORM_ROLES: Record<Exclude<ConnectionEnvForm, 'none'>, ReadonlyArray<keyof ConnectionEnvNames>> = {
   'host-port': ['host', 'port'],
   'addr': ['addr'],

@@ -75,7 +75,9 @@ export interface ConnectionUrlOptions {
    * Put the credentials in the URL, as references to the `<PREFIX>_USER` and `<PREFIX>_PASSWORD`
    * variables (`$(DB_USER)`), which Kubernetes expands in the container: the values stay in the
    * Secret. They are not URL-encoded, so a password with reserved characters ('@', ':', '/')
-   * must be stored encoded.
+   * must be stored encoded (a database name the target knows is encoded in the URL; one read from
+   * the Secret must be stored encoded too). `false` with 'url' as the only form: the pod gets no
+   * `<PREFIX>_USER` and `<PREFIX>_PASSWORD` either, unless `env.username`/`env.password` name them.
    * @default true
    */
   readonly credentials?: boolean;
@@ -129,7 +131,7 @@ export interface ConnectOptions extends AllowFromOptions {
   readonly env?: ConnectionEnvNames;
   /**
    * Which variables carry the address; several forms can be combined, e.g. ['addr', 'url'].
-   * Credentials (by reference) come with every form but 'none'.
+   * Credentials (by reference) come with every form but 'none' (with 'url' alone and `url: { credentials: false }` they are left out).
    * @default 'host-port'
    */
   readonly envForm?: ConnectionEnvForm | readonly ConnectionEnvForm[];
@@ -480,20 +482,32 @@ function connectionEnv(client: IConnectionClient, target: IConnectable, o: Conne
     put('port', String(e.port));
   }
   if (forms.includes('addr')) put('addr', `${e.host}:${e.port}`);
-  const creds = credentialsFor(client, target, o, at);
+  // A URL without credentials as the only form: nothing would read the user and password, so the
+  // pod does not get them, unless `env` names them (an app that reads them beside the URL).
+  const noCredentials = forms.every((f) => f === 'url') && o.url?.credentials === false;
+  const roles = (['username', 'password', 'database'] as const).filter((r) => r === 'database' || !noCredentials || o.env?.[r] !== undefined);
+  const own = target.endpoint.credentials;
+  const creds = o.credentials || roles.some((r) => own?.keys[r] !== undefined) ? credentialsFor(client, target, o, at) : undefined;
   if (creds) {
-    for (const role of ['username', 'password', 'database'] as const) {
+    for (const role of roles) {
       const key = creds.keys[role];
       if (key !== undefined) put(role, EnvValue.fromSecret(creds.secretName, key));
     }
   }
-  if (names.database === undefined && e.database !== undefined) put('database', e.database);
+  let literalDatabase: string | undefined;
+  if (names.database === undefined && e.database !== undefined) {
+    put('database', e.database);
+    literalDatabase = e.database;
+  }
   // Last: it refers to the credential variables, which Kubernetes expands only when defined before.
-  if (forms.includes('url')) put('url', connectionUrl(client, e, o.url ?? {}, names, at));
+  if (forms.includes('url')) put('url', connectionUrl(client, e, o.url ?? {}, names, literalDatabase, at));
   return { names, vars };
 }
 
-function connectionUrl(client: IConnectionClient, e: ConnectionEndpoint, u: ConnectionUrlOptions, names: Partial<Record<keyof ConnectionEnvNames, string>>, at: string): string {
+function connectionUrl(
+  client: IConnectionClient, e: ConnectionEndpoint, u: ConnectionUrlOptions, names: Partial<Record<keyof ConnectionEnvNames, string>>,
+  literalDatabase: string | undefined, at: string,
+): string {
   const scheme = u.scheme ?? e.scheme;
   if (scheme === undefined) {
     fail({
@@ -501,7 +515,11 @@ function connectionUrl(client: IConnectionClient, e: ConnectionEndpoint, u: Conn
       allowed: "a lowercase scheme such as 'http', 'postgres' or 'redis'", fix: "pass { url: { scheme: 'http' } }",
     });
   }
-  const path = u.path ?? (names.database !== undefined ? `/$(${names.database})` : '');
+  // A database name known here that a URL must encode ('my shop') is written encoded; one read from
+  // a Secret can only be referred to, so it must be stored encoded (as the password).
+  const encoded = literalDatabase !== undefined ? encodeURIComponent(literalDatabase) : undefined;
+  const database = encoded !== undefined && encoded !== literalDatabase ? encoded : names.database !== undefined ? `$(${names.database})` : undefined;
+  const path = u.path ?? (database !== undefined ? `/${database}` : '');
   let userinfo = '';
   if (u.credentials ?? true) {
     const user = names.username !== undefined ? `$(${names.username})` : '';

@@ -505,6 +505,32 @@ describe('connectTo env forms', () => {
     expect(envOf(one(objs, 'Deployment', 'shop-reader')).DB_URL).toBe('postgresql://shop-db.shop.svc:5432/$(DB_DATABASE)');
   });
 
+  test('credentials: false with the url form alone gives the pod no user and password; env names them back, other forms keep them', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const db = new PostgreSQL(chart, 'db', { credentials: StoreCredentials.fromSecret('db-auth'), database: 'shop' });
+    const reader = new WebApp(chart, 'reader', { image: API_IMAGE });
+    const jdbc = new WebApp(chart, 'jdbc', { image: API_IMAGE });
+    const both = new WebApp(chart, 'both', { image: API_IMAGE });
+    reader.connectTo(db, { envForm: 'url', url: { credentials: false } });
+    jdbc.connectTo(db, { envForm: 'url', url: { credentials: false }, env: { username: 'SPRING_DATASOURCE_USERNAME', password: 'SPRING_DATASOURCE_PASSWORD' } });
+    both.connectTo(db, { envForm: ['host-port', 'url'], url: { credentials: false } });
+    const objs = synth(chart);
+    const names = (name: string) => podSpec(one(objs, 'Deployment', name)).containers[0].env.map((e: any) => e.name);
+    expect(envOf(one(objs, 'Deployment', 'shop-reader'))).toEqual({ DB_DATABASE: 'shop', DB_URL: 'postgresql://shop-db.shop.svc:5432/$(DB_DATABASE)' });
+    expect(names('shop-jdbc')).toEqual(['SPRING_DATASOURCE_USERNAME', 'SPRING_DATASOURCE_PASSWORD', 'DB_DATABASE', 'DB_URL']);
+    expect(names('shop-both')).toEqual(['DB_HOST', 'DB_PORT', 'DB_USER', 'DB_PASSWORD', 'DB_DATABASE', 'DB_URL']);
+  });
+
+  test('a database name a URL must encode is written encoded in the URL; the variable keeps the name', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const db = new PostgreSQL(chart, 'db', { credentials: StoreCredentials.fromSecret('db-auth'), database: 'my shop/x?' });
+    const api = new WebApp(chart, 'api', { image: API_IMAGE });
+    api.connectTo(db, { envForm: 'url' });
+    const env = envOf(one(synth(chart), 'Deployment'));
+    expect(env.DB_DATABASE).toBe('my shop/x?');
+    expect(env.DB_URL).toBe('postgresql://$(DB_USER):$(DB_PASSWORD)@shop-db.shop.svc:5432/my%20shop%2Fx%3F');
+  });
+
   test("a target without a scheme of its own needs 'url.scheme'; StatefulStore takes one as 'scheme'", () => {
     const chart = newChart('shop', { namespace: 'shop' });
     const api = new WebApp(chart, 'api', { image: API_IMAGE });
