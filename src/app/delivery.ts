@@ -7,6 +7,8 @@ import * as argo from '../../imports/argoproj.io';
 import * as flux from '../../imports/kustomize.toolkit.fluxcd.io';
 import { SynthesizedChart } from '../synth/synth';
 import { stringifyDocs } from '../synth/yaml';
+import { Migration } from '../constructs/migration';
+import { POD_KINDS } from '../core/dependencies';
 import { applyRank, awaitedObjects, runsLast } from './order';
 
 /**
@@ -233,15 +235,21 @@ function joinParts(...parts: string[]): string {
 
 /** What a typo of a duration most likely meant, as a Flux duration: '300' -> '300s', '1d' -> '24h', '5 min' -> '5m'. */
 /**
- * The sync wave of every document (by chart, then document), in timonel's apply order. Argo CD
- * applies a wave and waits until it is healthy before the next one, and within a wave orders by
- * its own kind list (which applies Deployments before StatefulSets and custom resources last), so,
- * per chart: one wave for what workloads need (every kind up to Service, ExternalSecrets and
- * NetworkPolicies included), one per workload kind (StatefulSet before Deployment, …), a further
- * wave where a `connectTo` client shares a kind with its target, and one for the rest
- * (autoscalers, budgets, ingresses, custom resources). A chart's waves start after the last wave
- * of the charts it depends on, at 0 without any (so unrelated charts sync side by side). Without
- * `chart`s to read dependencies from, each chart follows the one before it.
+ * The sync wave of every document (by chart, then document). Argo CD applies a wave and waits until
+ * it is healthy before the next one, and within a wave orders by its own kind list (which applies
+ * Deployments before StatefulSets and custom resources last), so, per chart: one wave for what
+ * workloads need (every kind up to Service, ExternalSecrets and NetworkPolicies included), then the
+ * workloads (StatefulSet, Deployment, DaemonSet, Job, CronJob, Pod) by their dependencies, one for
+ * the rest (autoscalers, budgets, ingresses, custom resources). A workload's wave is one after the
+ * latest wave of the workloads of its chart it depends on (`connectTo`, `node.addDependency`, a
+ * Migration's `before`): the longest path of dependencies to it, so a workload that depends on
+ * nothing is in the first workload wave whatever the order of the code. A chart with Migrations
+ * keeps its stages (the same as Flux's and kubectl's): its prerequisites (what comes before the
+ * first migration Job in apply order: the stores and what the migrations need), the migration Jobs
+ * (a level per migration that waits for another), then the other workloads, each part by its
+ * dependencies. A chart's waves start after the last wave of the charts it depends on, at 0
+ * without any (so unrelated charts sync side by side). Without `chart`s to read dependencies from,
+ * each chart follows the one before it.
  *
  * Jobs and CronJobs that nothing depends on (`runsLast`; not a Migration's) get the wave after every
  * other wave of the app: waves are Application-wide, so a Job in an earlier wave would hold back every
@@ -264,26 +272,10 @@ export function syncWaves(
     return runsLast(doc.kind, source, isAwaited);
   };
   const lastWave: number[] = [];
-  const LAST = -1; // placeholder for the wave after all others
   const all = charts.map((chart, c) => {
-    let wave = Math.max(-1, ...deps[c].filter((j) => j < c).map((j) => lastWave[j]));
-    let group: string | undefined;
-    let members: IConstruct[] = [];
-    const waves = chart.docs.map((doc, i) => {
-      const source = chart.sources[i];
-      if (last(doc, source)) return LAST;
-      const stage = stageOf(doc?.kind ?? '');
-      // Only workloads wait for the workloads they connect to; the objects around them need no wave of their own.
-      const workload = stage !== 'needs' && stage !== 'rest';
-      if (stage !== group || (workload && source !== undefined && dependsOnAny(source, members))) {
-        wave++;
-        group = stage;
-        members = [];
-      }
-      if (source !== undefined) members.push(source);
-      return wave;
-    });
-    lastWave[c] = wave;
+    const base = Math.max(-1, ...deps[c].filter((j) => j < c).map((j) => lastWave[j])) + 1;
+    const waves = chartWaves(chart.docs, chart.sources, last).map((w) => (w === LAST ? LAST : base + w));
+    lastWave[c] = waves.reduce((a, w) => Math.max(a, w), base - 1);
     return waves;
   });
   const after = lastWave.reduce((a, b) => Math.max(a, b), -1) + 1;
@@ -383,24 +375,49 @@ export function deliveryFiles(props: DeliveryProps, env: string, outPath: string
   return files;
 }
 
-/** Workload kinds get a wave each; everything a workload needs shares one before, the rest one after. */
-function stageOf(kind: string): string {
-  const rank = applyRank(kind);
-  if (rank <= applyRank('Service')) return 'needs';
-  if (rank <= applyRank('CronJob')) return kind;
-  return 'rest';
-}
+// The placeholder for the wave after every other wave of the app.
+const LAST = -1;
 
-// Whether `c` (or a scope of it) depends on a construct that is, or contains, one of `members`.
-function dependsOnAny(c: IConstruct, members: readonly IConstruct[]): boolean {
-  if (members.length === 0) return false;
-  for (let x: IConstruct | undefined = c; x && !Chart.isChart(x); x = x.node.scope) {
-    for (const d of x.node.dependencies) {
-      const prefix = `${d.node.path}/`;
-      if (members.some((m) => m === d || m.node.path.startsWith(prefix))) return true;
+/**
+ * The waves of one chart's documents from 0 (consecutive), or LAST: one for what workloads need,
+ * the workloads by their longest path of dependencies within their part (prerequisites, migration
+ * Jobs, the rest), one for the rest. Linear in the documents and their dependencies: the documents
+ * are in apply order, so a workload's dependencies in the chart come before it.
+ */
+function chartWaves(docs: readonly any[], sources: readonly (IConstruct | undefined)[], last: (doc: any, source: IConstruct | undefined) => boolean): number[] {
+  const kind = (i: number): string => docs[i]?.kind ?? '';
+  const isLast = docs.map((d, i) => last(d, sources[i]));
+  const workload = docs.map((_d, i) => !isLast[i] && POD_KINDS.has(kind(i)) && applyRank(kind(i)) <= applyRank('CronJob'));
+  const migration = docs.map((_d, i) => workload[i] && kind(i) === 'Job' && Migration.isMigration(sources[i]));
+  const first = migration.indexOf(true);
+  // The part of a workload: 0 before the first migration Job, 1 the migration Jobs, 2 the rest.
+  const part = (i: number): number => (first < 0 || i < first ? 0 : migration[i] ? 1 : 2);
+  const index = new Map<IConstruct, number>();
+  const level: number[] = docs.map(() => 0);
+  docs.forEach((_d, i) => {
+    const source = sources[i];
+    if (!workload[i] || source === undefined) return;
+    let l = 0;
+    // cdk8s has made every ApiObject depend on each ApiObject of the constructs its constructs depend on.
+    for (const d of source.node.dependencies) {
+      const j = index.get(d);
+      if (j !== undefined && part(j) === part(i)) l = Math.max(l, level[j] + 1);
     }
-  }
-  return false;
+    level[i] = l;
+    index.set(source, i);
+  });
+  const top = [0, 0, 0];
+  docs.forEach((_d, i) => { if (workload[i]) top[part(i)] = Math.max(top[part(i)], level[i] + 1); });
+  // Slots: 0 what workloads need, then each part's levels, then the rest; unused slots are skipped.
+  const slot = docs.map((_d, i) => {
+    if (isLast[i]) return LAST;
+    if (!workload[i]) return applyRank(kind(i)) <= applyRank('Service') ? 0 : 1 + top[0] + top[1] + top[2];
+    const p = part(i);
+    return 1 + (p > 0 ? top[0] : 0) + (p > 1 ? top[1] : 0) + level[i];
+  });
+  const used = [...new Set(slot.filter((s) => s !== LAST))].sort((a, b) => a - b);
+  const wave = new Map(used.map((s, w) => [s, w]));
+  return slot.map((s) => (s === LAST ? LAST : wave.get(s)!));
 }
 
 function closestChart(c: IConstruct): Chart | undefined {

@@ -105,6 +105,42 @@ describe('delivery: Argo CD', () => {
     expect(waves).toEqual([...waves].sort((a, b) => a - b));
   });
 
+  test('waves follow the dependencies, not the order of the code: an app that connects to nothing does not wait for unrelated ones', () => {
+    const waves = (adFirst: boolean): Record<string, number> => {
+      const app = new App({ delivery: 'argocd' });
+      const chart = new TimonelChart(app, 'shop', { namespace: 'shop' });
+      if (adFirst) new WebApp(chart, 'ad', { image: 'ghcr.io/acme/ad:1.0.0', isolate: true });
+      const api = new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0', isolate: true });
+      new WebApp(chart, 'web', { image: 'ghcr.io/acme/web:1.0.0', isolate: true }).connectTo(api);
+      if (!adFirst) new WebApp(chart, 'ad', { image: 'ghcr.io/acme/ad:1.0.0', isolate: true });
+      const docs = app.render().flatMap((f) => f.docs).filter((d) => d.kind === 'Deployment');
+      return Object.fromEntries(docs.map((d) => [d.metadata.name, Number(d.metadata.annotations[ARGOCD_SYNC_WAVE])]));
+    };
+    expect(waves(false)).toEqual({ 'shop-ad': 1, 'shop-api': 1, 'shop-web': 2 });
+    expect(waves(true)).toEqual(waves(false));
+  });
+
+  test('a workload waits for the longest path of its dependencies; a store nothing connects to shares the first workload wave', () => {
+    const app = new App({ delivery: 'argocd' });
+    const chart = new TimonelChart(app, 'shop', { namespace: 'shop' });
+    const cache = new PostgreSQL(chart, 'cache', { credentials: StoreCredentials.fromSecret('cache'), database: 'c' });
+    const db = new PostgreSQL(chart, 'db', { credentials: StoreCredentials.fromSecret('db'), database: 'shop' });
+    const front = new WebApp(chart, 'front', { image: 'ghcr.io/acme/front:1.0.0' });
+    const api = new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+    const web = new WebApp(chart, 'web', { image: 'ghcr.io/acme/web:1.0.0' });
+    api.connectTo(db);
+    web.connectTo(api);
+    front.connectTo(web);
+    front.connectTo(db); // a shortcut does not shorten the path through web
+    void cache;
+    const docs = app.render().flatMap((f) => f.docs);
+    const wave = (kind: string, name: string): number => Number(docs.find((d) => d.kind === kind && d.metadata.name === name).metadata.annotations[ARGOCD_SYNC_WAVE]);
+    expect([wave('StatefulSet', 'shop-cache'), wave('StatefulSet', 'shop-db'), wave('Deployment', 'shop-api'), wave('Deployment', 'shop-web'), wave('Deployment', 'shop-front')])
+      .toEqual([1, 1, 2, 3, 4]);
+    expect(wave('Service', 'shop-front')).toBe(0);
+    expect(wave('PodDisruptionBudget', 'shop-front')).toBe(5);
+  });
+
   test('kubectl output has no sync waves', () => {
     const docs = envs('kubectl').app('dev').render().flatMap((f) => f.docs);
     expect(docs.some((d) => d.metadata.annotations?.[ARGOCD_SYNC_WAVE] !== undefined)).toBe(false);
