@@ -1,4 +1,4 @@
-import { Chart, Lazy } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { DEFAULTS } from '../core/defaults';
@@ -12,7 +12,7 @@ import type { PodsRef } from '../core/traffic';
 import { ConnectionEndpoint, CredentialKeys, CredentialsRef, DnsEgress, IConnectable, isConnectable } from './endpoint';
 
 export { isConnectable } from './endpoint';
-import { dnsRule, NetworkAccess, policyName } from './network';
+import { dnsRule, keepPeersOpen, NetworkAccess, policyName } from './network';
 import { checkArgs, checkProps, checkValue, Problem } from '../core/validation';
 import { ALLOW_FROM_ARGS, ALLOW_FROM_PODS_OPTIONS, CONNECT_OPTIONS, envFormsOf } from './connection-specs';
 
@@ -183,8 +183,6 @@ export function envPrefixFromId(id: string): string {
 const WIRED = new WeakMap<IConstruct, Map<IConstruct, 'connectTo' | 'allowFrom'>>();
 // Charts that depend on other charts through connectTo, for cycle checks before cdk8s sees them.
 const CHART_EDGES = new WeakMap<IConstruct, Set<IConstruct>>();
-// Per workload: its `<name>-peers` policy and the directions it must keep open.
-const PEERS = new WeakMap<IConstruct, { ingress: boolean; egress: boolean }>();
 
 /**
  * Where a connection was asked for, as the user wrote it: the verb (`connectTo`, options reported
@@ -570,35 +568,8 @@ function addPolicies(client: IConnectionClient, target: IConnectable, e: Connect
     },
   });
   NetworkAccess.of(target)._addClient();
-  if (e.peerTraffic) openPeers(target, e.name, e.selectorLabels, e.labels ?? e.selectorLabels, 'ingress');
-  if (isConnectable(client) && client.endpoint.peerTraffic) {
-    const ce = client.endpoint;
-    openPeers(client, ce.name, ce.selectorLabels, ce.labels ?? ce.selectorLabels, 'egress');
-  }
+  keepPeersOpen(client, 'egress');
   return { egressPolicy, ingressPolicy };
-}
-
-// Isolating a StatefulStore's pods (ingress or egress) would cut replication; this keeps it open.
-function openPeers(owner: IConstruct, name: string, selector: Record<string, string>, labels: Record<string, string>, dir: 'ingress' | 'egress'): void {
-  let state = PEERS.get(owner);
-  if (!state) {
-    const s = { ingress: false, egress: false };
-    state = s;
-    PEERS.set(owner, s);
-    const peers = [{ podSelector: { matchLabels: { ...selector } } }];
-    new k8s.KubeNetworkPolicy(owner, 'PeerNetworkPolicy', {
-      metadata: { name: policyName(owner, [name, 'peers']), labels: { ...labels } },
-      spec: Lazy.any({
-        produce: (): k8s.NetworkPolicySpec => ({
-          podSelector: { matchLabels: { ...selector } },
-          policyTypes: [...(s.ingress ? ['Ingress'] : []), ...(s.egress ? ['Egress'] : [])],
-          ingress: s.ingress ? [{ from: peers }] : undefined,
-          egress: s.egress ? [{ to: peers }] : undefined,
-        }),
-      }),
-    });
-  }
-  state[dir] = true;
 }
 
 function uniqueId(scope: IConstruct, name: string): string {

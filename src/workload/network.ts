@@ -394,6 +394,7 @@ export class NetworkAccess {
       seen.add(key);
     }
     if (options.dns === 'any') s.dns = 'any';
+    keepPeersOpen(this.key, 'egress');
     return this;
   }
 
@@ -406,6 +407,11 @@ export class NetworkAccess {
   // The own policy exists once the workload is isolated and has something of its own to admit
   // (or is isolated explicitly, when it admits nothing beyond its clients).
   private sync(): void {
+    this.syncPolicy();
+    if (this.isolated) keepPeersOpen(this.key, 'ingress');
+  }
+
+  private syncPolicy(): void {
     const s = this.ingressState();
     if (s.policy || !(s.explicit || (s.clients && s.entries.length > 0))) return;
     const w = this.subject;
@@ -420,6 +426,39 @@ export class NetworkAccess {
       }),
     });
   }
+}
+
+// Per workload whose replicas talk to each other: the directions its `<name>-peers` policy keeps open.
+const PEERS = new WeakMap<IConstruct, { ingress: boolean; egress: boolean }>();
+
+/**
+ * Keeps pod-to-pod traffic among the replicas of `owner` open in direction `dir`, once a policy
+ * restricts that direction (isolation, a client, `allowFrom`, an egress allowance, a connection):
+ * a `<name>-peers` NetworkPolicy, for an endpoint with `peerTraffic` (replication, clustering).
+ * Nothing for other workloads.
+ */
+export function keepPeersOpen(owner: IConstruct, dir: 'ingress' | 'egress'): void {
+  const e = isConnectable(owner) ? owner.endpoint : undefined;
+  if (!e?.peerTraffic) return;
+  let state = PEERS.get(owner);
+  if (!state) {
+    const s = { ingress: false, egress: false };
+    state = s;
+    PEERS.set(owner, s);
+    const peers = [{ podSelector: { matchLabels: { ...e.selectorLabels } } }];
+    new k8s.KubeNetworkPolicy(owner, 'PeerNetworkPolicy', {
+      metadata: { name: policyName(owner, [e.name, 'peers']), labels: { ...(e.labels ?? e.selectorLabels) } },
+      spec: Lazy.any({
+        produce: (): k8s.NetworkPolicySpec => ({
+          podSelector: { matchLabels: { ...e.selectorLabels } },
+          policyTypes: [...(s.ingress ? ['Ingress'] : []), ...(s.egress ? ['Egress'] : [])],
+          ingress: s.ingress ? [{ from: peers }] : undefined,
+          egress: s.egress ? [{ to: peers }] : undefined,
+        }),
+      }),
+    });
+  }
+  state[dir] = true;
 }
 
 /** DNS egress of a client whose egress is restricted. */

@@ -11,6 +11,8 @@ import { App } from '../../src/app/app';
 import { TimonelChart } from '../../src/app/chart';
 import { envPrefixFromId, isConnectable } from '../../src/workload/connections';
 import { Workload } from '../../src/workload/workload';
+import { EgressTarget } from '../../src/workload/network';
+import { TrafficEvaluator } from '../../src/policies/traffic';
 import { expectValidManifests } from '../support/schema';
 import { all, newChart, one, podSpec, synth } from '../support/util';
 
@@ -195,6 +197,23 @@ describe('connectTo', () => {
     expect(peers().policyTypes).toEqual(['Ingress', 'Egress']);
     expect(peers().egress).toEqual([{ to: [{ podSelector: { matchLabels: sel('kv', 'shop-kv') } }] }]);
     expectValidManifests(synth(chart));
+  });
+
+  test.each([
+    ['isolate: true', (kv: StatefulStore) => kv],
+    ['allowFrom({ namespace })', (kv: StatefulStore) => kv.allowFrom({ namespace: 'ops' })],
+    ['an egress allowance', (kv: StatefulStore) => kv.allowEgress(EgressTarget.cidrs(['10.0.0.0/8'], { ports: [443] }))],
+  ])('a store of 3 replicas isolated by %s keeps traffic among its replicas open (was cut: no -peers policy)', (how, isolateBy) => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const kv = new StatefulStore(chart, 'kv', { image: 'ghcr.io/acme/kv:2.1.0', port: 7000, replicas: 3, isolate: how === 'isolate: true' });
+    isolateBy(kv);
+    const objects = synth(chart);
+    const traffic = TrafficEvaluator.fromManifests(objects);
+    const peer = { from: { workload: 'shop/shop-kv' }, to: { workload: 'shop/shop-kv' }, port: 7000 };
+    expect(traffic.check(peer).allowed).toBe(true);
+    if (how === 'an egress allowance') expect(one(objects, 'NetworkPolicy', 'shop-kv-peers').spec.policyTypes).toEqual(['Egress']);
+    else expect(one(objects, 'NetworkPolicy', 'shop-kv-peers').spec.policyTypes).toEqual(['Ingress']);
+    expectValidManifests(objects);
   });
 
   test('across namespaces with the allowance: namespaceSelectors on both sides, charts ordered by the dependency', () => {
