@@ -12,7 +12,7 @@ import { Policy } from '../policies';
 import { childPath, checkProps, joinPath, markChecked, propsIssues } from '../core/validation';
 import { ConnectionEndpoint, envPrefixFromId } from '../workload/connections';
 import { DrainOptions, resolveDrain } from '../workload/drain';
-import { addIngress, IngressHostRule, IngressTlsOptions } from '../workload/ingress';
+import { addIngress, IngressHostRule, IngressTlsOptions, unservedIngressClass } from '../workload/ingress';
 import { IngressControllerRef, NetworkAccess } from '../workload/network';
 import { MainContainerExtras } from '../workload/pod';
 import { addRoute, RouteOptions } from '../workload/route';
@@ -94,7 +94,11 @@ export interface WebAppIngressOptions {
   readonly path?: string;
   /** @default 'Prefix' */
   readonly pathType?: 'Prefix' | 'Exact' | 'ImplementationSpecific';
-  /** The IngressClass. @default - the cluster's default class */
+  /**
+   * The IngressClass. A class other than 'nginx' needs `controller` (or the chart's or App's
+   * `traffic.ingressController`) once the app is isolated: the default admits ingress-nginx's pods.
+   * @default - the cluster's default class
+   */
   readonly className?: string;
   /** Serve HTTPS. Needs a host. @default - HTTP only */
   readonly tls?: IngressTlsOptions;
@@ -103,7 +107,8 @@ export interface WebAppIngressOptions {
   /**
    * The ingress controller's pods, admitted to the routed ports even once the app is isolated.
    * @default - the chart's or the App's `traffic.ingressController`, else DEFAULTS.traffic.ingressController
-   *   (ingress-nginx's controller in namespace 'ingress-nginx')
+   *   (ingress-nginx's controller in namespace 'ingress-nginx'); with a `className` other than 'nginx'
+   *   an isolated app is then an error, since another controller forwards its traffic
    */
   readonly controller?: IngressControllerRef;
 }
@@ -304,6 +309,18 @@ export class WebApp extends ServedWorkload {
     if (props.ingress) {
       const wanted = props.ingress.rules ? props.ingress.rules.flatMap((r) => (r.paths ?? [{}]).map((x) => x.port)) : [undefined];
       access.admitIngressController({ ports: portsOf(wanted), controller: props.ingress.controller });
+      // The default controller is ingress-nginx; an Ingress of another class is forwarded by
+      // pods it would not admit, so an isolated app must be told which (docs/decisions/ingress-class.md).
+      const className = props.ingress.className;
+      const defaulted = props.ingress.controller === undefined && trafficDefaultsOf(this).ingressController === undefined;
+      const anySource = props.public ?? mainType !== 'ClusterIP';
+      if (defaulted && !anySource && className !== undefined && !(DEFAULTS.traffic.ingressControllerClasses as readonly string[]).includes(className)) {
+        if (props.isolate) throw new TimonelError({ scope: this, ...unservedIngressClass(className, 'isolate: true') });
+        // A client added later (connectTo, allowFrom) isolates the app too.
+        this.node.addValidation({
+          validate: () => (access.isolated ? [new TimonelError(unservedIngressClass(className, 'by a client (connectTo, allowFrom) or NetworkAccess.isolate()')).message] : []),
+        });
+      }
     }
     // A Gateway's pods forward an HTTPRoute's traffic. Which pods depends on the implementation, so
     // there is no default: an isolated app must be told, or the route would silently go nowhere.

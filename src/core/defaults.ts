@@ -280,6 +280,12 @@ export const DEFAULTS = {
       namespace: 'ingress-nginx',
       podLabels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' },
     },
+    /**
+     * The IngressClasses that controller serves (its Helm chart's default class). An isolated app
+     * whose `ingress.className` is another class, with no controller set for it, is an error:
+     * the default would admit pods that do not forward its traffic (docs/decisions/ingress-class.md).
+     */
+    ingressControllerClasses: ['nginx'],
     /** The pods a WebApp's `metrics` admits to its metrics port: prometheus-operator's Prometheus. */
     prometheus: {
       namespace: 'monitoring',

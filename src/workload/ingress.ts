@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../core/defaults';
-import { fail } from '../core/errors';
+import { fail, PropIssue } from '../core/errors';
 import { hostNameFix, isHostName } from '../core/names';
 import { findPort, PortSpec } from '../core/ports';
 
@@ -107,4 +107,47 @@ function checkHost(scope: Construct, prop: string, host: string): void {
   if (!isHostName(host)) {
     fail({ scope, prop, message: 'is not a valid host name', value: host, allowed: "a lowercase DNS name such as 'shop.example.com', optionally starting with '*.'", fix: hostNameFix(host) });
   }
+}
+
+// Where the controllers of well-known IngressClasses usually run (their Helm charts' or
+// quick starts' defaults), to make the fix concrete. Never a default: installs differ.
+const CONTROLLER_EXAMPLES: Readonly<Record<string, { readonly ref: string; readonly label: string; readonly what: string }>> = {
+  traefik: { what: 'Traefik (its Helm chart; k3s runs it in kube-system)', ref: "{ namespace: 'traefik', podLabels: { 'app.kubernetes.io/name': 'traefik' } }", label: 'app.kubernetes.io/name=traefik' },
+  haproxy: { what: 'the HAProxy Kubernetes Ingress controller (its Helm chart)', ref: "{ namespace: 'haproxy-controller', podLabels: { 'app.kubernetes.io/name': 'kubernetes-ingress' } }", label: 'app.kubernetes.io/name=kubernetes-ingress' },
+  contour: { what: "Contour (its quick start: Envoy's pods forward the traffic)", ref: "{ namespace: 'projectcontour', podLabels: { app: 'envoy' } }", label: 'app=envoy' },
+};
+
+// Classes whose traffic comes from a cloud load balancer outside the cluster, not from pods.
+const CLOUD_CLASSES = new Set(['alb', 'gce', 'gce-internal', 'azure-application-gateway']);
+
+/**
+ * The problem of an isolated app whose Ingress names a class the admitted controller does not
+ * serve: no `ingress.controller`, no `traffic.ingressController`, so ingress-nginx's pods are
+ * admitted while another controller forwards the traffic. `why` says what isolated the app.
+ */
+export function unservedIngressClass(className: string, why: string): PropIssue {
+  const served = DEFAULTS.traffic.ingressControllerClasses.map((c) => `'${c}'`).join(', ');
+  const base = {
+    prop: 'ingress.className',
+    message: `names a class the admitted ingress controller does not serve: the app is isolated (${why}), so its NetworkPolicy admits only declared pods, `
+      + `and neither ingress.controller nor the chart's or App's traffic.ingressController is set, so the pods admitted for the Ingress are ingress-nginx's `
+      + `(DEFAULTS.traffic.ingressController, which serves class ${served}); the '${className}' controller that forwards this Ingress would be refused`,
+    value: className,
+    allowed: `className ${served} with the default controller, or the pods of the controller that serves '${className}' as ingress.controller or traffic.ingressController`,
+  };
+  if (CLOUD_CLASSES.has(className)) {
+    return {
+      ...base,
+      fix: `'${className}' is served by the cloud's load balancer, which sends from addresses outside the cluster rather than from pods: `
+        + 'admit any source on the app\'s ports with public: true (the load balancer and its security groups or firewall rules decide who gets in)',
+    };
+  }
+  const known = CONTROLLER_EXAMPLES[className];
+  const ref = known?.ref ?? "{ namespace: '<its namespace>', podLabels: { <labels of its pods> } }";
+  return {
+    ...base,
+    fix: `admit the pods of the controller that serves '${className}'${known ? `, e.g. for ${known.what}` : ''}: ingress: { className: '${className}', controller: ${ref}, … }, `
+      + `or once for every app: new App({ traffic: { ingressController: ${ref} } }) (or a TimonelChart's traffic.ingressController); `
+      + (known ? `check the namespace and labels with kubectl get pods -A -l ${known.label} --show-labels` : 'find them with kubectl get pods -A --show-labels'),
+  };
 }

@@ -131,6 +131,57 @@ describe('app-wide traffic defaults', () => {
     });
   });
 
+  describe('Ingress classes: the admitted controller must be the one that serves the class', () => {
+    const ingress = (className?: string, more = {}) => ({ ingress: { host: 'shop.example.com', className, ...more }, metrics: undefined });
+
+    test('fails when an isolated app\'s Ingress names a class other than nginx and only the ingress-nginx default would be admitted', () => {
+      const e = thrown(() => web(chartOf({}), ingress('traefik')));
+      expect(e.path).toBe('shop/web');
+      expect(e.prop).toBe('ingress.className');
+      expect(e.value).toBe('traefik');
+      expect(e.message).toBe("[shop/web] 'ingress.className' names a class the admitted ingress controller does not serve: the app is isolated (isolate: true), "
+        + "so its NetworkPolicy admits only declared pods, and neither ingress.controller nor the chart's or App's traffic.ingressController is set, "
+        + "so the pods admitted for the Ingress are ingress-nginx's (DEFAULTS.traffic.ingressController, which serves class 'nginx'); "
+        + "the 'traefik' controller that forwards this Ingress would be refused, got 'traefik'. "
+        + "Allowed: className 'nginx' with the default controller, or the pods of the controller that serves 'traefik' as ingress.controller or traffic.ingressController. "
+        + "Fix: admit the pods of the controller that serves 'traefik', e.g. for Traefik (its Helm chart; k3s runs it in kube-system): "
+        + "ingress: { className: 'traefik', controller: { namespace: 'traefik', podLabels: { 'app.kubernetes.io/name': 'traefik' } }, … }, "
+        + "or once for every app: new App({ traffic: { ingressController: { namespace: 'traefik', podLabels: { 'app.kubernetes.io/name': 'traefik' } } } }) "
+        + "(or a TimonelChart's traffic.ingressController); check the namespace and labels with kubectl get pods -A -l app.kubernetes.io/name=traefik --show-labels");
+      // a class without an example gets placeholders; a cloud load balancer's class says public: true
+      expect(thrown(() => web(chartOf({}), ingress('internal'))).fix).toContain("controller: { namespace: '<its namespace>', podLabels: { <labels of its pods> } }");
+      expect(thrown(() => web(chartOf({}), ingress('alb'))).fix).toMatch(/^'alb' is served by the cloud's load balancer, .* public: true/);
+    });
+
+    test('fails at synth when a client added after construction isolates an app whose Ingress class is not served', () => {
+      const app = new App({ outdir: 'dist-never-written' });
+      const chart = new TimonelChart(app, 'shop', { namespace: 'shop' });
+      const target = new WebApp(chart, 'web', { image: IMAGE, ingress: { host: 'shop.example.com', className: 'haproxy' } });
+      new WebApp(chart, 'api', { image: IMAGE }).connectTo(target);
+      expect(() => app.synth()).toThrow(/\[shop\/web\] 'ingress\.className' names a class the admitted ingress controller does not serve: the app is isolated \(by a client \(connectTo, allowFrom\) or NetworkAccess\.isolate\(\)\).*'app\.kubernetes\.io\/name': 'kubernetes-ingress'/);
+    });
+
+    test('following the fix admits the controller that serves the class; nginx, no class, or an app open to any source need none', () => {
+      const own = chartOf({});
+      const a = web(own, ingress('traefik', { controller: TRAEFIK }));
+      expect(own).toAllowTraffic(pods(TRAEFIK), a, 8080);
+      expect(own).not.toAllowTraffic(pods(NGINX), a, 8080);
+      const appWide = chartOf({ traffic: { ingressController: TRAEFIK } });
+      expect(appWide).toAllowTraffic(pods(TRAEFIK), web(appWide, ingress('traefik')), 8080);
+      const byChart = chartOf({}, { traffic: { ingressController: TRAEFIK } });
+      expect(byChart).toAllowTraffic(pods(TRAEFIK), web(byChart, ingress('traefik')), 8080);
+      for (const className of ['nginx', undefined]) {
+        const chart = chartOf({});
+        expect(chart).toAllowTraffic(pods(NGINX), web(chart, ingress(className)), 8080);
+      }
+      const open = chartOf({});
+      expect(open).toAllowTraffic(pods(TRAEFIK), web(open, { ...ingress('alb'), public: true }), 8080);
+      // not isolated: no policy selects the app, so nothing is refused
+      const notIsolated = chartOf({});
+      expect(notIsolated).toAllowTraffic(pods(TRAEFIK), web(notIsolated, { ...ingress('traefik'), isolate: false }), 8080);
+    });
+  });
+
   test('NetworkAccess.admitIngressController without a controller takes the chart\'s default', () => {
     const chart = chartOf({}, { traffic: { ingressController: TRAEFIK } });
     const api = new WebApp(chart, 'api', { image: IMAGE, isolate: true });
