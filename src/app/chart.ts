@@ -44,8 +44,9 @@ export interface TimonelChartProps extends ChartProps {
    * below the profile's is a reasoned, chart-level choice; above it, the namespace would reject
    * pods that pass the policies, so it is an error (where the chart is created when it sets its
    * own `policy.profile`; else at synth, once the app's profile is final).
-   * @default - the profile's: 'restricted' for the restricted profile, 'baseline' for baseline
-   *   (a custom profile: the strictest level whose Pod Security rules are all errors)
+   * @default - the profile's: 'restricted' for the restricted profile, 'baseline' for baseline, a
+   *   custom profile that of the profile it extends (when its severities relax a Pod Security rule
+   *   of that level, a chart that creates its Namespace must set podSecurity: an error otherwise)
    */
   readonly podSecurity?: PodSecurityLevel;
   /**
@@ -106,8 +107,6 @@ export class TimonelChart extends Chart {
     setChartContext(this, { partOf: this.partOf, traffic: this.traffic, profile: () => profileOf(this) ?? Profile.RESTRICTED });
     configureChartPolicy(this, props.policy);
     givenPodSecurity.set(this, props.podSecurity);
-    // With the chart's own profile the level is known now; else the app's profile decides at synth.
-    if (props.podSecurity !== undefined && props.policy?.profile !== undefined) this.podSecurityLevel(props.podSecurity);
     if (props.namespace) {
       validateName(props.namespace, NameRule.DNS_1123_LABEL, { scope: this, prop: 'namespace' });
       const system = SYSTEM_NAMESPACES.includes(props.namespace);
@@ -137,6 +136,8 @@ export class TimonelChart extends Chart {
         ApiObject.of(this.namespaceObject).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
       }
     }
+    // With the chart's own profile the level is known now; else the app's profile decides at synth.
+    if (props.policy?.profile !== undefined && (props.podSecurity !== undefined || this.namespaceObject)) this.podSecurityLevel(props.podSecurity);
   }
 
   /**
@@ -145,7 +146,7 @@ export class TimonelChart extends Chart {
    */
   private podSecurityLevel(given: PodSecurityLevel | undefined): PodSecurityLevel {
     const profile = profileOf(this) ?? Profile.RESTRICTED;
-    const fromProfile = profileLevel(profile);
+    const fromProfile = profile.podSecurityLevel();
     if (given !== undefined && !isPodSecurityLevel(given)) {
       fail({ scope: this, prop: 'podSecurity', message: 'is not a Pod Security level', value: given, allowed: "'restricted', 'baseline' or 'privileged'" });
     }
@@ -154,6 +155,19 @@ export class TimonelChart extends Chart {
         scope: this, prop: 'podSecurity', message: `enforces more than the chart's profile '${profile.name}' checks ('${fromProfile}'), so pods that pass the policies would be rejected at admission`,
         value: given, allowed: `'${fromProfile}' or lower`,
         fix: `leave podSecurity out (the profile's level, '${fromProfile}'), or check the pods as strictly: policy: { profile: '${given}' }`,
+      });
+    }
+    const relaxed = given === undefined && this.namespaceObject ? profile._relaxedPodSecurity() : [];
+    if (relaxed.length) {
+      // Lowering the Namespace lowers admission for every pod in it: a choice the chart states.
+      const declared = profile._declaredPodSecurity;
+      fail({
+        scope: this, prop: 'podSecurity',
+        message: `is not set, but the chart's profile '${profile.name}' relaxes Pod Security '${declared}' rules (${relaxed.join(', ')}), `
+          + `so namespace '${this.namespace}' would enforce only '${fromProfile}' for every pod in it`,
+        value: undefined, allowed: `podSecurity: '${fromProfile}' written on the chart, or a profile that keeps every Pod Security '${declared}' rule an error`,
+        fix: `to lower the whole namespace, say so: podSecurity: '${fromProfile}' on chart '${this.node.path}'; to relax one workload, keep the rules errors in the profile `
+          + `and give that workload a chart of its own with podSecurity: '${fromProfile}' and Policy.suppress(workload, '${relaxed[0].split(':')[0]}', '<why>')`,
       });
     }
     return given ?? fromProfile;
@@ -305,7 +319,7 @@ function ownNamespace(chart: Chart): string {
 /** The level a chart checks its pods against, and why, in words. */
 function chartLevel(chart: Chart): { level: PodSecurityLevel; why: string } {
   const profile = profileOf(chart) ?? Profile.RESTRICTED;
-  const fromProfile = profileLevel(profile);
+  const fromProfile = profile.podSecurityLevel();
   const given = givenPodSecurity.get(chart);
   if (given !== undefined && isPodSecurityLevel(given) && levelRank(given) < levelRank(fromProfile)) {
     return { level: given, why: `chart '${chart.node.path}' sets podSecurity: '${given}'` };
@@ -314,12 +328,4 @@ function chartLevel(chart: Chart): { level: PodSecurityLevel; why: string } {
     level: fromProfile,
     why: fromProfile === 'restricted' ? `chart '${chart.node.path}' has the profile '${profile.name}'` : `chart '${chart.node.path}' has the profile '${profile.name}', which checks its pods against '${fromProfile}' only`,
   };
-}
-
-// The strictest level whose Pod Security rules the profile treats as errors.
-function profileLevel(profile: Profile): PodSecurityLevel {
-  const rules = profile.rules();
-  const all = (category: string) => rules.filter((r) => r.category === category).every((r) => r.level === 'error');
-  if (!all('pss-baseline')) return 'privileged';
-  return all('pss-restricted') ? 'restricted' : 'baseline';
 }

@@ -1,5 +1,5 @@
 import { fail } from '../core/errors';
-import { PodSecurityLevel } from '../core/pod-security';
+import { levelRank, PodSecurityLevel } from '../core/pod-security';
 import { Rule } from './rule';
 import { RULE_IDS, RULE_INDEX, RULES } from './rules';
 import { suggestRule } from './suppression';
@@ -39,13 +39,13 @@ export interface ProfileRule {
  */
 export class Profile {
   /** Every rule at its own severity. */
-  public static readonly RESTRICTED: Profile = new Profile('restricted', RULES.map((r) => r.severity));
+  public static readonly RESTRICTED: Profile = new Profile('restricted', RULES.map((r) => r.severity), 'restricted');
 
   /** Pod Security baseline: restricted-only rules off, missing requests as a warning. */
   public static readonly BASELINE: Profile = Profile.derive('baseline', Profile.RESTRICTED, {
     ...Object.fromEntries(RULES.filter((r) => r.category === 'pss-restricted').map((r) => [r.id, 'off' as const])),
     'practice-requests': 'warning',
-  });
+  }, 'baseline');
 
   /** A profile based on another one with some rules turned off or re-graded. Unknown rule ids are an error. */
   public static custom(opts: CustomProfileOptions): Profile {
@@ -74,14 +74,14 @@ export class Profile {
     return fail({ prop: 'profile', message: 'is not a known profile', value: p, allowed: "'restricted', 'baseline' or a Profile.custom(...)" });
   }
 
-  private static derive(name: string, base: Profile, overrides: Record<string, RuleLevel>): Profile {
+  private static derive(name: string, base: Profile, overrides: Record<string, RuleLevel>, declared = base._declaredPodSecurity): Profile {
     const levels = [...base.levels];
     for (const [id, level] of Object.entries(overrides)) {
       const i = RULE_INDEX.get(id);
       if (i === undefined) fail({ prop: 'profile', message: `names the unknown rule '${id}'`, value: id, fix: suggestRule(id, RULE_IDS) });
       levels[i] = level;
     }
-    return new Profile(name, levels);
+    return new Profile(name, levels, declared);
   }
 
   private constructor(
@@ -89,7 +89,35 @@ export class Profile {
     public readonly name: string,
     /** The level of each rule, in the order of `RULES`. */
     public readonly levels: readonly RuleLevel[],
+    /**
+     * The Pod Security level of the built-in profile this one extends ('restricted' or 'baseline'),
+     * which a custom profile's severities may lower without saying so. @internal
+     */
+    public readonly _declaredPodSecurity: PodSecurityLevel,
   ) {}
+
+  /**
+   * The Pod Security level this profile holds pods to: the strictest level whose Pod Security rules
+   * (`pss-baseline-*`, and for 'restricted' also `pss-restricted-*`) are all errors. A chart's
+   * Namespace enforces it unless the chart's `podSecurity` says otherwise.
+   */
+  public podSecurityLevel(): PodSecurityLevel {
+    const all = (category: string) => RULES.every((r, i) => r.category !== category || this.levels[i] === 'error');
+    if (!all('pss-baseline')) return 'privileged';
+    return all('pss-restricted') ? 'restricted' : 'baseline';
+  }
+
+  /**
+   * The Pod Security rules this profile relaxes (turns off or to a warning) below the level of the
+   * built-in profile it extends, with their levels ('pss-restricted-seccomp: off'); empty when it
+   * holds pods to that level. A chart's Namespace follows such a profile only when the chart says
+   * so with `podSecurity`. @internal
+   */
+  public _relaxedPodSecurity(): string[] {
+    if (levelRank(this.podSecurityLevel()) >= levelRank(this._declaredPodSecurity)) return [];
+    const held = this._declaredPodSecurity === 'restricted' ? ['pss-baseline', 'pss-restricted'] : ['pss-baseline'];
+    return RULES.flatMap((r, i) => (held.includes(r.category) && this.levels[i] !== 'error' ? [`${r.id}: ${this.levels[i]}`] : []));
+  }
 
   private readonly admitted = new Map<PodSecurityLevel, Profile>();
 
@@ -103,7 +131,7 @@ export class Profile {
     let p = this.admitted.get(level);
     if (!p) {
       const off = level === 'baseline' ? ['pss-restricted'] : ['pss-restricted', 'pss-baseline'];
-      p = new Profile(this.name, this.levels.map((l, i) => (off.includes(RULES[i].category) ? 'off' : l)));
+      p = new Profile(this.name, this.levels.map((l, i) => (off.includes(RULES[i].category) ? 'off' : l)), level);
       this.admitted.set(level, p);
     }
     return p;

@@ -163,9 +163,37 @@ describe('TimonelChart Pod Security level', () => {
     Policy.setDefault(app, 'baseline');
     expect(level(chart)).toBe('baseline');
     const custom = Profile.custom({ severity: { 'pss-restricted-run-as-user': 'warning' } });
-    expect(level(new TimonelChart(Testing.app(), 'b', { namespace: 'b', policy: { profile: custom } }))).toBe('baseline');
+    expect(level(new TimonelChart(Testing.app(), 'b', { namespace: 'b', policy: { profile: custom }, podSecurity: 'baseline' }))).toBe('baseline');
     const loose = Profile.custom({ disable: ['pss-baseline-host-ports'] });
-    expect(level(new TimonelChart(Testing.app(), 'c', { namespace: 'c', policy: { profile: loose } }))).toBe('privileged');
+    expect(level(new TimonelChart(Testing.app(), 'c', { namespace: 'c', policy: { profile: loose }, podSecurity: 'privileged' }))).toBe('privileged');
+    // A custom profile that only extends baseline, or relaxes no Pod Security rule, needs no podSecurity.
+    expect(level(new TimonelChart(Testing.app(), 'd', { namespace: 'd', policy: { profile: Profile.custom({ extends: 'baseline' }) } }))).toBe('baseline');
+    expect(level(new TimonelChart(Testing.app(), 'e', { namespace: 'e', policy: { profile: Profile.custom({ disable: ['practice-probes'] }) } }))).toBe('restricted');
+  });
+
+  test('fails when a custom profile relaxes a Pod Security rule and the chart does not set podSecurity: the whole namespace would enforce less', () => {
+    const team = Profile.custom({ name: 'team', disable: ['pss-restricted-seccomp'] });
+    const e = thrown(() => new TimonelChart(new App({ outdir: '/nonexistent' }), 'shop', { namespace: 'shop', policy: { profile: team } }));
+    expect(e.path).toBe('shop');
+    expect(e.prop).toBe('podSecurity');
+    expect(e.message).toBe("[shop] 'podSecurity' is not set, but the chart's profile 'team' relaxes Pod Security 'restricted' rules (pss-restricted-seccomp: off), "
+      + "so namespace 'shop' would enforce only 'baseline' for every pod in it, got undefined. "
+      + "Allowed: podSecurity: 'baseline' written on the chart, or a profile that keeps every Pod Security 'restricted' rule an error. "
+      + "Fix: to lower the whole namespace, say so: podSecurity: 'baseline' on chart 'shop'; to relax one workload, keep the rules errors in the profile "
+      + "and give that workload a chart of its own with podSecurity: 'baseline' and Policy.suppress(workload, 'pss-restricted-seccomp', '<why>')");
+    // A warning is relaxed too (admission would reject what it lets through); a baseline rule lowers baseline to privileged.
+    const warned = Profile.custom({ name: 'team', severity: { 'pss-restricted-capabilities': 'warning' } });
+    expect(() => new TimonelChart(Testing.app(), 'a', { namespace: 'a', policy: { profile: warned } })).toThrow("relaxes Pod Security 'restricted' rules (pss-restricted-capabilities: warning)");
+    const hostPorts = Profile.custom({ name: 'team', extends: 'baseline', disable: ['pss-baseline-host-ports'] });
+    expect(() => new TimonelChart(Testing.app(), 'a', { namespace: 'a', policy: { profile: hostPorts } })).toThrow("so namespace 'a' would enforce only 'privileged' for every pod in it");
+    // Set on the app (after the chart exists), the profile is known at synth: the same error there.
+    const app = new App({ outdir: '/nonexistent' });
+    const chart = new TimonelChart(app, 'shop', { namespace: 'shop' });
+    Policy.setDefault(app, team);
+    expect(() => app.render()).toThrow("[shop] 'podSecurity' is not set, but the chart's profile 'team' relaxes Pod Security 'restricted' rules");
+    expect(() => Testing.synth(chart)).toThrow("[shop] 'podSecurity' is not set");
+    // Without a Namespace of its own the chart lowers no label (a shared namespace is checked by the App).
+    expect(() => new TimonelChart(Testing.app(), 'b', { namespace: 'b', createNamespace: false, policy: { profile: team } })).not.toThrow();
   });
 
   test('podSecurity lowers the level as a chart-level choice', () => {
@@ -185,8 +213,8 @@ describe('TimonelChart Pod Security level', () => {
     const stricter = () => {
       const app = new App({ outdir: '/nonexistent' });
       const chart = new TimonelChart(app, 'p2', { namespace: 'p2', podSecurity: 'restricted' });
-      new WebApp(chart, 'web', { image: 'ghcr.io/acme/web:1.0.0' });
       Policy.setDefault(app, 'baseline');
+      new WebApp(chart, 'web', { image: 'ghcr.io/acme/web:1.0.0' });
       return { app, chart };
     };
     const text = "[p2] 'podSecurity' enforces more than the chart's profile 'baseline' checks ('baseline')";
