@@ -18,3 +18,8 @@ export function profileOf(scope: IConstruct | undefined): Profile | undefined {
   }
   return undefined;
 }
+
+/** Whether a profile is set on this very construct (not inherited). */
+export function hasOwnProfile(scope: IConstruct): boolean {
+  return profiles.has(scope);
+}

@@ -1,7 +1,8 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { fail, isConstruct } from '../core/errors';
-import { setProfile } from './config';
+import { isTimonelChart } from '../core/chart-context';
+import { hasOwnProfile, profileOf, setProfile } from './config';
 import { PolicyError, PolicyReport, runPolicies } from './engine';
 import { Profile, ProfileLike } from './profiles';
 import { argOr, checkProps, Spec, v } from '../core/validation';
@@ -57,10 +58,27 @@ export class Policy {
   /**
    * Sets the profile for everything under `scope` (usually the app). A chart's own
    * `policy.profile` prop, or a `setDefault` closer to the objects, takes precedence.
+   * Call it before creating the constructs it applies to (charts may exist): constructs read
+   * the profile when they are created, so a call that would change the profile of one that
+   * exists is an error.
    */
   public static setDefault(scope: IConstruct, profile: ProfileLike): void {
     checkProps(SET_DEFAULT_ARGS, { scope, profile }, isConstruct(scope) ? scope : 'Policy.setDefault');
-    setProfile(scope, profile);
+    const next = Profile.of(profile);
+    const late = constructReadingProfile(scope, next);
+    if (late) {
+      const was = profileOf(late) ?? Profile.RESTRICTED;
+      fail({
+        scope, prop: 'profile',
+        message: `of Policy.setDefault comes after '${late.node.path}' was created with the profile '${was.name}': constructs read the profile when they are created, `
+          + `so it would be checked as '${was.name}' but its Namespace and policies would follow '${next.name}'`,
+        value: typeof profile === 'string' ? profile : next.name,
+        allowed: 'a call before the first construct it applies to (charts may exist already)',
+        fix: `call Policy.setDefault(${scope.node.path === '' ? 'app' : `'${scope.node.path}'`}, ...) right after creating ${scope.node.path === '' ? 'the App' : 'it'}, `
+          + "or give the chart its own profile: new TimonelChart(app, id, { policy: { profile } })",
+      });
+    }
+    setProfile(scope, next);
   }
 
   /**
@@ -111,6 +129,29 @@ export class Policy {
   public static lastReport(chart: IConstruct): PolicyReport | undefined {
     return reports.get(chart);
   }
+}
+
+/**
+ * The first construct under `scope` (not a chart, nor a chart's Namespace, whose label is resolved at
+ * synth) whose profile `next` would change, i.e. that read a different one when it was created.
+ */
+function constructReadingProfile(scope: IConstruct, next: Profile): IConstruct | undefined {
+  const visit = (c: IConstruct): IConstruct | undefined => {
+    for (const child of c.node.children) {
+      if (hasOwnProfile(child)) continue; // its own setting wins, for it and below
+      const isChart = Chart.isChart(child);
+      const isNamespace = isTimonelChart(c) && (c as { namespaceObject?: IConstruct }).namespaceObject === child;
+      if (!isChart && !isNamespace && !sameLevels(profileOf(child) ?? Profile.RESTRICTED, next)) return child;
+      const found = isNamespace ? undefined : visit(child);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return visit(scope);
+}
+
+function sameLevels(a: Profile, b: Profile): boolean {
+  return a === b || (a.name === b.name && a.levels.every((l, i) => l === b.levels[i]));
 }
 
 /** Applies a chart's `policy` prop. */

@@ -5,6 +5,9 @@ import { enforcePolicies } from '../../src/policies/engine';
 import { Policy } from '../../src/policies/policy';
 import { withoutChartPolicies } from '../support/plain';
 import { Profile } from '../../src/policies/profiles';
+import { App } from '../../src/app/app';
+import { WebApp } from '../../src/constructs/web-app';
+import { thrown } from '../support/util';
 import { k8sPodSpec, LABELS } from './helpers';
 
 /** A chart with a Deployment (optionally running as root), a ServiceAccount and a NetworkPolicy. */
@@ -59,6 +62,35 @@ describe('TimonelChart.toJson() runs the policies (Testing.synth)', () => {
     const strict = new TimonelChart(app, 'strict', { policy: { profile: Profile.custom({ name: 'strict', severity: { 'practice-probes': 'error' } }) } });
     new k8s.KubePod(strict, 'pod', { metadata: { name: 'p' }, spec: { containers: [{ name: 'main', image: 'busybox:1.36' }] } });
     expect(() => Testing.synth(strict)).toThrow(/pss-restricted-run-as-non-root/);
+  });
+
+  test('fails when Policy.setDefault comes after the constructs it applies to (they read the profile when created)', () => {
+    const app = new App({ outdir: '/nonexistent' });
+    const shop = new TimonelChart(app, 'shop', { namespace: 'shop' });
+    new WebApp(shop, 'web', { image: 'ghcr.io/acme/web:1.0.0' });
+    const e = thrown(() => Policy.setDefault(app, 'baseline'));
+    expect(e.path).toBe('');
+    expect(e.prop).toBe('profile');
+    expect(e.value).toBe('baseline');
+    expect(e.message).toBe("[<root>] 'profile' of Policy.setDefault comes after 'shop/web' was created with the profile 'restricted': constructs read the profile when they are created, "
+      + "so it would be checked as 'restricted' but its Namespace and policies would follow 'baseline', got 'baseline'. "
+      + 'Allowed: a call before the first construct it applies to (charts may exist already). '
+      + "Fix: call Policy.setDefault(app, ...) right after creating the App, or give the chart its own profile: new TimonelChart(app, id, { policy: { profile } })");
+    // Nothing changed: the Namespace still enforces what the web app was checked against.
+    expect(app.render().flatMap((f) => f.docs).find((d: any) => d.kind === 'Namespace').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    // On a chart, after its constructs: the same.
+    expect(() => Policy.setDefault(shop, 'baseline')).toThrow("[shop] 'profile' of Policy.setDefault comes after 'shop/web' was created with the profile 'restricted'");
+  });
+
+  test('Policy.setDefault may come after charts, after constructs with their own profile, and repeat the profile they have', () => {
+    const app = new App({ outdir: '/nonexistent' });
+    const shop = new TimonelChart(app, 'shop', { namespace: 'shop' });
+    const legacy = new TimonelChart(app, 'legacy', { namespace: 'legacy', policy: { profile: 'baseline' } });
+    new WebApp(legacy, 'old', { image: 'ghcr.io/acme/old:1.0.0' });
+    Policy.setDefault(app, 'baseline');
+    new WebApp(shop, 'web', { image: 'ghcr.io/acme/web:1.0.0' });
+    expect(() => Policy.setDefault(app, 'baseline')).not.toThrow();
+    expect(app.render().flatMap((f) => f.docs).filter((d: any) => d.kind === 'Namespace').map((d: any) => d.metadata.labels['pod-security.kubernetes.io/enforce'])).toEqual(['baseline', 'baseline']);
   });
 
   test('enforcePolicies (the App-level run) uses the profile of each subject\'s chart', () => {
