@@ -368,11 +368,36 @@ export class NetworkAccess {
     }
     options = checkOptions(ALLOW_EGRESS_OPTIONS, options, this.key, 'allowEgress');
     const rules = target._rules(this.key, this.subject, 'allowEgress');
+    const s = this.egressState();
+    // An allowance given twice (or by two calls that mean the same) is written once, in first-call order.
+    const seen = new Set(s.rules.map(canonical));
+    for (const rule of rules.map(dedupeLists)) {
+      const key = canonical(rule);
+      if (!seen.has(key)) s.rules.push(rule);
+      seen.add(key);
+    }
+    if (options.dns === 'any') s.dns = 'any';
+    keepPeersOpen(this.key, 'egress');
+    return this;
+  }
+
+  /**
+   * Restricts the workload's egress to DNS, its connections and its allowances, also before it
+   * has any (a service that calls nothing): its `<name>-egress` NetworkPolicy admits DNS only until
+   * `allowEgress` adds to it. `connectTo` and `allowEgress` restrict egress on their own.
+   */
+  public isolateEgress(): this {
+    this.egressState();
+    keepPeersOpen(this.key, 'egress');
+    return this;
+  }
+
+  private egressState(): EgressState {
     let s = EGRESS.get(this.key);
     if (!s) {
       const w = this.subject;
       const scope = this.key;
-      const state: { rules: k8s.NetworkPolicyEgressRule[]; dns: DnsEgress } = { rules: [], dns: 'kube-dns' };
+      const state: Omit<EgressState, 'policy'> = { rules: [], dns: 'kube-dns' };
       const policy = new k8s.KubeNetworkPolicy(scope, 'EgressPolicy', {
         metadata: { name: policyName(scope, [w.name, 'egress']), labels: { ...w.labels } },
         spec: Lazy.any({
@@ -386,16 +411,7 @@ export class NetworkAccess {
       s = Object.assign(state, { policy });
       EGRESS.set(this.key, s);
     }
-    // An allowance given twice (or by two calls that mean the same) is written once, in first-call order.
-    const seen = new Set(s.rules.map(canonical));
-    for (const rule of rules.map(dedupeLists)) {
-      const key = canonical(rule);
-      if (!seen.has(key)) s.rules.push(rule);
-      seen.add(key);
-    }
-    if (options.dns === 'any') s.dns = 'any';
-    keepPeersOpen(this.key, 'egress');
-    return this;
+    return s;
   }
 
   private ingressState(): IngressState {

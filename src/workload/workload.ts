@@ -219,6 +219,16 @@ export abstract class Workload extends Construct {
   }
 
   /**
+   * Restricts this workload's egress to DNS, its connections and its allowances, also when it has
+   * none (a service that calls nothing): a NetworkPolicy `<name>-egress` that admits DNS only
+   * until `allowEgress` adds to it. `connectTo` and `allowEgress` restrict egress on their own.
+   */
+  public isolateEgress(): this {
+    NetworkAccess.of(this).isolateEgress();
+    return this;
+  }
+
+  /**
    * Lets this workload's pods send to `target` (CIDRs, the internet, a namespace, another app)
    * on its ports, plus DNS, through the NetworkPolicy `<name>-egress`. Once a workload has a
    * connection or an allowance, its egress is exactly those and DNS.

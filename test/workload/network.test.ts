@@ -204,6 +204,33 @@ describe('allowEgress', () => {
   });
 });
 
+describe('isolateEgress', () => {
+  test('a service that calls nothing may send only to DNS (its egress was open to everything)', () => {
+    const { chart, web } = apps();
+    web.isolateEgress();
+    const t = traffic(chart);
+    const w = at('shop-web');
+    expect(t.allows({ from: w, to: at('shop-api'), port: 8080 })).toBe(false);
+    expect(t.allows({ from: w, to: { ip: '93.184.216.34' }, port: 443 })).toBe(false);
+    expect(t.allows({ from: w, to: { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }, port: 53, protocol: 'UDP' })).toBe(true);
+    expect(t.allows({ from: at('shop-api'), to: w, port: 8080 })).toBe(true);
+    expect(one(Testing.synth(chart), 'NetworkPolicy', 'shop-web-egress').spec.policyTypes).toEqual(['Egress']);
+  });
+
+  test('connections and allowances still add to it, in either order, with one <name>-egress policy', () => {
+    const { chart, web, api } = apps();
+    web.isolateEgress().allowEgress(EgressTarget.internet({ ports: [443] })).isolateEgress();
+    web.connectTo(api);
+    const objects = Testing.synth(chart);
+    const t = TrafficEvaluator.fromManifests(objects);
+    expect(t.allows({ from: at('shop-web'), to: at('shop-api'), port: 8080 })).toBe(true);
+    expect(t.allows({ from: at('shop-web'), to: { ip: '93.184.216.34' }, port: 443 })).toBe(true);
+    expect(t.allows({ from: at('shop-web'), to: { ip: '93.184.216.34' }, port: 80 })).toBe(false);
+    expect(objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'shop-web-egress')).toHaveLength(1);
+    expectValidManifests(objects);
+  });
+});
+
 describe('allowEgress: every argument and option is checked', () => {
   // From a variable (as a typo often is), so tsc does not catch the unknown key.
   const opts = (o: object) => o as any;
