@@ -5,7 +5,7 @@ import { TimonelChart } from '../app/chart';
 /** The Flask example (src/examples/flask: app.py + Dockerfile) as a WebApp on port 5000. */
 export function flaskChart(scope: Construct): TimonelChart {
   const chart = new TimonelChart(scope, 'flask', { namespace: 'flask' });
-  new WebApp(chart, 'hola', {
+  const hola = new WebApp(chart, 'hola', {
     image: 'ghcr.io/acme/hola-flask:1.0.0',
     port: 5000,
     healthPath: '/healthz',
@@ -16,5 +16,7 @@ export function flaskChart(scope: Construct): TimonelChart {
     isolate: true,
     public: true,
   });
+  // It calls nothing: its pods may send only to DNS.
+  hola.isolateEgress();
   return chart;
 }

@@ -55,6 +55,12 @@ describe('example charts', () => {
     const c = podSpecOf(findObject(objs, 'Deployment')).containers[0];
     expect(c.ports[0].containerPort).toBe(5000);
     expect(findObject(objs, 'Service').spec.ports[0]).toMatchObject({ port: 80, targetPort: 'http' });
+    // Public on its port; it calls nothing, so it may send only to DNS.
+    const traffic = TrafficEvaluator.fromManifests(objs);
+    const hola = { workload: 'flask/flask-hola' };
+    expect(traffic.allows({ from: { ip: '203.0.113.9' }, to: hola, port: 5000 })).toBe(true);
+    expect(traffic.allows({ from: hola, to: { ip: '93.184.216.34' }, port: 443 })).toBe(false);
+    expect(traffic.allows({ from: hola, to: { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }, port: 53, protocol: 'UDP' })).toBe(true);
   });
 
   test('shop: web is public over HTTPS and autoscaled 2–10 at 70% CPU; api is internal', () => {
