@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { App as Cdk8sApp, AppProps as Cdk8sAppProps, Chart } from 'cdk8s';
+import { ApiObject, App as Cdk8sApp, AppProps as Cdk8sAppProps, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { enforcePolicies, Finding, PolicySubject } from '../policies';
 import { CONSTRUCT_METADATA_FILE, constructMetadata, recordsConstructMetadata } from '../synth/cdk8s-internals';
@@ -21,6 +21,7 @@ import { checkProps } from '../core/validation';
 import { iterateInCallScope, withCallScope } from '../core/call-scope';
 import { appCreated, appSynthesized } from '../core/app-watch';
 import { fail } from '../core/errors';
+import { contains, dependencyOrigin } from '../core/dependencies';
 import { setAppContext } from '../core/chart-context';
 import type { TrafficDefaults } from '../core/traffic';
 
@@ -320,11 +321,36 @@ function preSyncHooks(charts: readonly { readonly docs: readonly any[]; readonly
     if (doc?.kind !== 'Job' || !source || !Migration.isMigration(source)) return;
     const migration = migrationOf(source);
     if (migration?.argocd !== 'pre-sync' || source !== migration.job) return;
+    checkPreSync(migration);
     const wave = waves[c][i];
     hooks.set(source, wave);
     for (const o of migration.jobPrerequisites()) hooks.set(o, wave - 1);
   }));
   return hooks;
+}
+
+/**
+ * A 'pre-sync' Migration must need nothing of its own app: the app is one Argo CD Application, and a
+ * PreSync hook runs before every object of it, so on a first install the Job would start before its
+ * database exists, fail, and the sync would never create the database.
+ */
+function checkPreSync(migration: Migration): void {
+  for (const x of migration.node.findAll()) {
+    for (const d of x.node.dependencies) {
+      // Charts' and cdk8s's object-to-object dependencies follow from the declared ones below.
+      if (Chart.isChart(d) || contains(migration, d) || (ApiObject.isApiObject(x) && ApiObject.isApiObject(d))) continue;
+      const how = dependencyOrigin({ source: x, target: d })?.prop ?? 'node.addDependency';
+      const target = d.node.path;
+      fail({
+        scope: migration, prop: 'argocd',
+        message: `is 'pre-sync', but the Migration needs '${target}' (${how}), which this app delivers in the same Argo CD Application: `
+          + `a PreSync hook runs before everything else of the Application, so on a first install the Job starts before '${target}' exists, fails, and the sync never creates it`,
+        value: 'pre-sync',
+        allowed: "'sync-wave'; 'pre-sync' only for a Migration whose database is delivered elsewhere (another Application, a managed database), with nothing of this app in its connectTo or node.addDependency",
+        fix: `remove argocd: 'pre-sync': the default 'sync-wave' runs the Job after '${target}' is healthy and before the workloads in before`,
+      });
+    }
+  }
 }
 
 /** Argo CD: PreSync hooks, deleted before the next run's hook is created (the last run is kept for its logs). */

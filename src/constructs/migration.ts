@@ -25,7 +25,9 @@ export interface MigrationProps extends Omit<BatchJobProps,
    * How Argo CD runs it: 'sync-wave' (a Job in its own sync wave, after the stores it connects to
    * and before `before`; Argo CD waits for it to complete) or 'pre-sync' (a PreSync hook, deleted
    * before the next run's hook is created; for a database delivered elsewhere, since a PreSync hook
-   * runs before anything of the same Application, also on the first install).
+   * runs before anything of the same Application, also on the first install). Under `delivery:
+   * 'argocd'`, 'pre-sync' with a `connectTo` or `node.addDependency` on anything of the same app is
+   * an error at synth: the app is one Application, so the hook would run before that exists.
    * @default 'sync-wave'
    */
   readonly argocd?: 'sync-wave' | 'pre-sync';

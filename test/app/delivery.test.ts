@@ -13,6 +13,8 @@ import { Environments } from '../../src/app/environments';
 import { PostgreSQL } from '../../src/constructs/presets/postgres';
 import { StoreCredentials } from '../../src/constructs/stateful-store';
 import { WebApp } from '../../src/constructs/web-app';
+import { EnvValue } from '../../src/core/env';
+import { EgressTarget } from '../../src/workload/network';
 import { platform } from '../../src/examples/platform';
 import { crdErrors } from '../support/crd-schema';
 
@@ -212,13 +214,28 @@ describe('migrations before rollout', () => {
     expect(job.metadata.annotations[ARGOCD_HOOK]).toBeUndefined();
   });
 
+  /** A 'pre-sync' migration of a managed database (delivered elsewhere): env from a Secret, egress to its addresses. */
+  const managedDbMigration = (app: App): Migration => {
+    const chart = new TimonelChart(app, 'shop', { namespace: 'shop' });
+    const api = new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0', healthPath: '/healthz' });
+    const m = new Migration(chart, 'migrate', {
+      image: 'ghcr.io/acme/api:1.0.0', env: { DATABASE_URL: EnvValue.fromSecret('managed-db', 'url') }, before: [api], argocd: 'pre-sync',
+    });
+    m.allowEgress(EgressTarget.cidrs(['10.20.0.0/16'], { ports: [5432] }));
+    return m;
+  };
+
   test("Argo CD 'pre-sync': a PreSync hook deleted before the next run's hook is created", () => {
-    const job = envs('argocd', 'pre-sync').app('dev').render().flatMap((f) => f.docs).find((d) => d.kind === 'Job');
+    const app = new App({ delivery: 'argocd' });
+    managedDbMigration(app);
+    const job = app.render().flatMap((f) => f.docs).find((d) => d.kind === 'Job');
     expect(job.metadata.annotations).toMatchObject({ [ARGOCD_HOOK]: 'PreSync', [ARGOCD_HOOK_DELETE_POLICY]: 'BeforeHookCreation' });
   });
 
-  test("Argo CD 'pre-sync': the Job's ServiceAccount and the NetworkPolicies of its connection are PreSync hooks one wave before it", () => {
-    const docs = envs('argocd', 'pre-sync').app('dev').render().flatMap((f) => f.docs);
+  test("Argo CD 'pre-sync': the Job's ServiceAccount and its egress NetworkPolicy are PreSync hooks one wave before it", () => {
+    const app = new App({ delivery: 'argocd' });
+    managedDbMigration(app);
+    const docs = app.render().flatMap((f) => f.docs);
     const of = (kind: string, name: string): any => {
       const found = docs.find((d) => d.kind === kind && d.metadata.name === name);
       if (!found) throw new Error(`no ${kind} ${name}`);
@@ -227,16 +244,40 @@ describe('migrations before rollout', () => {
     const job = docs.find((d) => d.kind === 'Job');
     const wave = Number(job.metadata.annotations[ARGOCD_SYNC_WAVE]);
     const hook = { [ARGOCD_HOOK]: 'PreSync', [ARGOCD_HOOK_DELETE_POLICY]: 'BeforeHookCreation', [ARGOCD_SYNC_WAVE]: String(wave - 1) };
-    // Its own ServiceAccount, its egress to the database, and the database's ingress from it (in the other chart).
     expect(of('ServiceAccount', 'shop-migrate').metadata.annotations).toEqual(hook);
-    expect(of('NetworkPolicy', 'shop-migrate-to-data-db').metadata.annotations).toEqual(hook);
-    expect(of('NetworkPolicy', 'data-db-from-shop-migrate').metadata.annotations).toEqual(hook);
+    expect(of('NetworkPolicy', 'shop-migrate-egress').metadata.annotations).toEqual(hook);
     // What the rest of the app needs stays an ordinary resource.
-    for (const [kind, name] of [['ServiceAccount', 'shop-api'], ['NetworkPolicy', 'data-db-from-shop-api'], ['StatefulSet', 'data-db'], ['Namespace', 'shop']]) {
+    for (const [kind, name] of [['ServiceAccount', 'shop-api'], ['Deployment', 'shop-api'], ['Namespace', 'shop']]) {
       expect(of(kind, name).metadata.annotations[ARGOCD_HOOK]).toBeUndefined();
     }
     expect(docs.filter((d) => d.metadata.annotations[ARGOCD_HOOK]).map((d) => `${d.kind}/${d.metadata.name}`).sort())
-      .toEqual([`Job/${job.metadata.name}`, 'NetworkPolicy/data-db-from-shop-migrate', 'NetworkPolicy/shop-migrate-to-data-db', 'ServiceAccount/shop-migrate']);
+      .toEqual([`Job/${job.metadata.name}`, 'NetworkPolicy/shop-migrate-egress', 'ServiceAccount/shop-migrate']);
+  });
+
+  test("fails when a 'pre-sync' Migration connects to a database of the same app (one Argo CD Application): the hook would run before the database exists", () => {
+    // The trial's shape: the database in the same chart.
+    const app = new App({ delivery: 'argocd' });
+    const shop = new TimonelChart(app, 'shop', { namespace: 'shop' });
+    const db = new PostgreSQL(shop, 'db', { credentials: StoreCredentials.fromSecret('db-auth'), database: 'shop' });
+    const api = new WebApp(shop, 'api', { image: 'ghcr.io/acme/api:1.0.0', isolate: true });
+    api.connectTo(db);
+    new Migration(shop, 'migrate', { image: 'ghcr.io/acme/api:1.0.0', connectTo: [db], before: [api], argocd: 'pre-sync' });
+    expect(() => app.render()).toThrow(
+      "[shop/migrate] 'argocd' is 'pre-sync', but the Migration needs 'shop/db' (connectTo), which this app delivers in the same Argo CD Application: "
+      + "a PreSync hook runs before everything else of the Application, so on a first install the Job starts before 'shop/db' exists, fails, and the sync never creates it, got 'pre-sync'. "
+      + "Allowed: 'sync-wave'; 'pre-sync' only for a Migration whose database is delivered elsewhere (another Application, a managed database), with nothing of this app in its connectTo or node.addDependency. "
+      + "Fix: remove argocd: 'pre-sync': the default 'sync-wave' runs the Job after 'shop/db' is healthy and before the workloads in before");
+    // In another chart of the app it is the same Application; the same with Environments.
+    expect(() => envs('argocd', 'pre-sync').app('dev').render()).toThrow("[shop/migrate] 'argocd' is 'pre-sync', but the Migration needs 'data/db' (connectTo)");
+    // kubectl and Flux have no hooks: 'pre-sync' does not apply there.
+    expect(() => envs('flux', 'pre-sync').app('dev').render()).not.toThrow();
+  });
+
+  test("fails when a 'pre-sync' Migration depends on a workload of the app through node.addDependency", () => {
+    const app = new App({ delivery: 'argocd' });
+    const m = managedDbMigration(app);
+    m.node.addDependency(new WebApp(m.node.scope as TimonelChart, 'seed', { image: 'ghcr.io/acme/seed:1.0.0' }));
+    expect(() => app.render()).toThrow("[shop/migrate] 'argocd' is 'pre-sync', but the Migration needs 'shop/seed' (node.addDependency), which this app delivers in the same Argo CD Application");
   });
 
   test("Argo CD 'pre-sync': the Job's ConfigMap and RBAC are hooks too; with 'sync-wave' nothing is", () => {
