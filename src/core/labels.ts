@@ -10,6 +10,9 @@ export const LABELS = {
   managedBy: 'app.kubernetes.io/managed-by',
 } as const;
 
+/** The prefix of Kubernetes' recommended labels: timonel's to set, from the workload. */
+export const RECOMMENDED_LABEL_PREFIX = 'app.kubernetes.io/';
+
 /** What a workload's labels are made of. */
 export interface LabelInputs {
   /** The application name (the construct id): `web`. */

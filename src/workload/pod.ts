@@ -6,7 +6,7 @@ import { EnvList, EnvMap } from '../core/env';
 import { fail, TimonelError } from '../core/errors';
 import { chartProfileOf } from '../core/chart-context';
 import { RESTRICTED_CAPABILITIES } from '../core/pod-security';
-import { isValidLabelKey, isValidLabelValue, LABELS } from '../core/labels';
+import { isValidLabelKey, isValidLabelValue, LABELS, RECOMMENDED_LABEL_PREFIX } from '../core/labels';
 import { isValidName, NameRule } from '../core/names';
 import { pullPolicyFor, validateImage } from '../core/image';
 import { PortSpec, validatePorts } from '../core/ports';
@@ -650,6 +650,15 @@ export class PodBuilder {
       }
       if (recommended.has(k)) {
         fail({ scope: this.scope, prop: 'podLabels', message: 'sets a recommended label, which timonel sets from the workload', value: k, fix: "use the 'component' or 'version' prop, or a label key of your own" });
+      }
+      // The prefix belongs to Kubernetes' recommended labels: a key of its own there reads as one of them to tools.
+      if (k.startsWith(RECOMMENDED_LABEL_PREFIX)) {
+        const own = k.slice(RECOMMENDED_LABEL_PREFIX.length);
+        fail({
+          scope: this.scope, prop: 'podLabels', message: `uses the prefix '${RECOMMENDED_LABEL_PREFIX}', which Kubernetes reserves for its recommended labels`, value: k,
+          allowed: `a key of your own: no prefix or your own domain's; '${RECOMMENDED_LABEL_PREFIX}' keys are timonel's (from the workload)`,
+          fix: `write '${own}' or 'example.com/${own}' (your own domain)`,
+        });
       }
       if (typeof v !== 'string' || !isValidLabelValue(v)) {
         fail({ scope: this.scope, prop: `podLabels.${k}`, message: 'is not a valid label value', value: v, allowed: "at most 63 characters: letters, digits, '-', '_' and '.', starting and ending with a letter or digit", fix: typeof v === 'string' ? labelValueFix(v) : 'quote the value' });

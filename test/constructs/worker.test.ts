@@ -273,6 +273,9 @@ describe('pod props every workload shares', () => {
     ['a pod annotation key is invalid', { podAnnotations: { 'bad key': 'x' } }, /'podAnnotations' has an invalid key, got 'bad key'/],
     ['a pod annotation is timonel\'s', { podAnnotations: { 'timonel.dev/config-checksum': 'x' } }, /'podAnnotations' uses a key under 'timonel\.dev\/', which timonel sets itself/],
     ['a pod label is a recommended label', { podLabels: { 'app.kubernetes.io/name': 'x' } }, /'podLabels' sets a recommended label, which timonel sets from the workload, got 'app\.kubernetes\.io\/name'/],
+    ['a pod label has a key of its own under app.kubernetes.io/', { podLabels: { 'app.kubernetes.io/team': 'shop' } },
+      "[shop/orders] 'podLabels' uses the prefix 'app.kubernetes.io/', which Kubernetes reserves for its recommended labels, got 'app.kubernetes.io/team'. "
+      + "Allowed: a key of your own: no prefix or your own domain's; 'app.kubernetes.io/' keys are timonel's (from the workload). Fix: write 'team' or 'example.com/team' (your own domain)"],
     ['a pod label value is invalid', { podLabels: { team: 'a b' } }, /'podLabels\.team' is not a valid label value, got 'a b'/],
   ])('fails when %s', (_what, props, message) => {
     expect(build(props as Partial<WorkerProps>)).toThrow(message);
