@@ -5,7 +5,9 @@ import { isTimonelChart } from '../core/chart-context';
 import { hasOwnProfile, profileOf, setProfile } from './config';
 import { PolicyError, PolicyReport, runPolicies } from './engine';
 import { Profile, ProfileLike } from './profiles';
-import { argOr, checkProps, Spec, v } from '../core/validation';
+import { argOr, checkProps, closest, Spec, v } from '../core/validation';
+import { POD_KINDS } from '../core/dependencies';
+import { Workload } from '../workload/workload';
 import { checkSuppressionReason, containerSuppressionFits, MIN_REASON_LENGTH, suggestRule, suppressionAnnotation } from './suppression';
 import { NameRule } from '../core/names';
 import { nameSpec } from '../core/specs';
@@ -45,7 +47,8 @@ export interface SuppressOptions {
   /**
    * Suppress only the findings about this container of the objects' pods (e.g. 'main', or a
    * sidecar's name), written as `timonel.dev/suppress.<rule-id>.<container>`; the other containers
-   * are still judged. Rules that report per container honour it (practice-probes).
+   * are still judged. Rules that report per container honour it (practice-probes). A name that is
+   * none of the containers of the timonel workloads under the construct is an error.
    * @default - every finding of the rule on the objects
    */
   readonly container?: string;
@@ -110,6 +113,7 @@ export class Policy {
         fix: 'give the container a shorter name, or suppress the rule for the whole object',
       });
     }
+    if (container !== undefined) checkContainerKnown(scope, objects, ruleId, container);
     for (const o of objects) o.metadata.addAnnotation(suppressionAnnotation(ruleId, container), reason.trim());
   }
 
@@ -152,6 +156,31 @@ function constructReadingProfile(scope: IConstruct, next: Profile): IConstruct |
 
 function sameLevels(a: Profile, b: Profile): boolean {
   return a === b || (a.name === b.name && a.levels.every((l, i) => l === b.levels[i]));
+}
+
+/**
+ * A container-scoped suppression naming no container of the pods under `scope` would suppress
+ * nothing and leave the warning: an error with the containers there are. Only timonel workloads'
+ * pods are known when suppress is called (their containers are fixed by their props); with other
+ * pods under `scope` (a cdk8s-plus Deployment may still get containers) the name is not checked.
+ */
+function checkContainerKnown(scope: IConstruct, objects: readonly ApiObject[], ruleId: string, container: string): void {
+  const owner = (o: IConstruct): Workload | undefined => [...o.node.scopes].reverse().find((c): c is Workload => c instanceof Workload);
+  const workloads = new Set<Workload>();
+  for (const o of objects) {
+    const w = owner(o);
+    if (w) workloads.add(w);
+    else if (POD_KINDS.has(o.kind)) return;
+  }
+  const names = [...workloads].flatMap((w) => (w.pod ? [w.pod.containerNames] : [])).flatMap((n) => [n.main, ...n.sidecars, ...n.initContainers]);
+  if (names.length === 0 || names.includes(container)) return;
+  const listed = [...new Set(names)];
+  const near = closest(container, listed);
+  fail({
+    scope, prop: 'options.container', message: `names no container of the pods of '${scope.node.path}', so the suppression of '${ruleId}' would suppress nothing`, value: container,
+    allowed: listed.map((n) => `'${n}'`).join(', '),
+    fix: near !== undefined ? `did you mean '${near}'?` : `name one of ${listed.map((n) => `'${n}'`).join(', ')}, or leave out 'container' to suppress the rule for the whole object`,
+  });
 }
 
 /** Applies a chart's `policy` prop. */

@@ -5,6 +5,7 @@ import { TimonelChart } from '../../src/app/chart';
 import { TimonelError } from '../../src/core/errors';
 import { runPolicies } from '../../src/policies/engine';
 import { Policy } from '../../src/policies/policy';
+import { WebApp } from '../../src/constructs/web-app';
 import { deployment, edit, k8sPodSpec, LABELS, lines, surroundings } from './helpers';
 
 const REASON = 'vendor image runs as root; isolated namespace';
@@ -138,6 +139,20 @@ describe('Policy.suppress for one container', () => {
     expect(() => Policy.suppress(d, 'practice-probes', REASON, { container: 'x'.repeat(40) })).toThrow(
       `'options.container' makes the annotation key 'timonel.dev/suppress.practice-probes.${'x'.repeat(40)}', whose name is over 63 characters, got '${'x'.repeat(40)}'. Fix: give the container a shorter name, or suppress the rule for the whole object`,
     );
+  });
+
+  test('fails when the container is none of the workload\'s containers, with a did-you-mean and the containers', () => {
+    const chart = new TimonelChart(Testing.app(), 'shop', { namespace: 'shop' });
+    const web = new WebApp(chart, 'web', { image: 'ghcr.io/acme/web:1.0.0', sidecars: [{ name: 'proxy', image: 'ghcr.io/acme/proxy:1.0.0' }] });
+    expect(() => Policy.suppress(web, 'practice-probes', 'the proxy sidecar is probed by the mesh', { container: 'proxxy' })).toThrow(
+      "[shop/web] 'options.container' names no container of the pods of 'shop/web', so the suppression of 'practice-probes' would suppress nothing, got 'proxxy'. "
+      + "Allowed: 'main', 'proxy'. Fix: did you mean 'proxy'?",
+    );
+    expect(() => Policy.suppress(chart, 'practice-probes', REASON, { container: 'worker' })).toThrow(
+      /names no container of the pods of 'shop', .*got 'worker'\. Allowed: 'main', 'proxy'\. Fix: name one of 'main', 'proxy', or leave out 'container' to suppress the rule for the whole object$/,
+    );
+    Policy.suppress(web, 'practice-probes', 'the proxy sidecar is probed by the mesh', { container: 'proxy' });
+    expect(Testing.synth(chart).find((o) => o.kind === 'Deployment').metadata.annotations['timonel.dev/suppress.practice-probes.proxy']).toBeDefined();
   });
 
   test('a container-scoped key naming an unknown rule is reported like any suppression', () => {
