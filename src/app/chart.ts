@@ -236,21 +236,29 @@ export function checkPodSecurity(chart: Chart, docs: readonly any[]): void {
   const ns = docs.find((d) => d?.kind === 'Namespace' && d?.metadata?.name === chart.namespace);
   const level = ns?.metadata?.labels?.[ENFORCE_LABEL];
   if (!isPodSecurityLevel(level)) return;
+  // Every object of a construct carries its suppressions (Policy.suppress): name the one with pods,
+  // which admission would reject, rather than the first (a NetworkPolicy).
+  let found: { d: any; key: string; rule: string; needs: PodSecurityLevel } | undefined;
   for (const d of docs) {
     for (const key of Object.keys(d?.metadata?.annotations ?? {})) {
       if (!key.startsWith(SUPPRESS_PREFIX)) continue;
       const rule = key.slice(SUPPRESS_PREFIX.length);
       const needs = levelNeededBySuppression(rule);
-      if (needs && levelRank(needs) < levelRank(level)) {
-        fail({
-          path: chart.node.path,
-          message: `${d.kind} ${d.metadata?.name} suppresses '${rule}', but namespace '${chart.namespace}' enforces Pod Security '${level}', which would reject its pods at admission`,
-          allowed: `a chart whose Namespace enforces '${needs}'`,
-          fix: `make it a chart-level choice: put the workload in a chart with { podSecurity: '${needs}' }${needs === 'baseline' ? " (or policy: { profile: 'baseline' })" : ''}, in its own namespace`,
-        });
-      }
+      if (!needs || levelRank(needs) >= levelRank(level)) continue;
+      if (!found || (isPodKind(d.kind) && !isPodKind(found.d.kind))) found = { d, key, rule, needs };
     }
   }
+  if (!found) return;
+  const { d, key, rule, needs } = found;
+  const object = chart.node.findAll().find((c) => ApiObject.isApiObject(c) && c.kind === d.kind && c.name === d.metadata?.name);
+  fail({
+    path: object?.node.path ?? chart.node.path,
+    prop: `metadata.annotations["${key}"]`,
+    message: `of ${d.kind} ${d.metadata?.name} suppresses '${rule}', but namespace '${chart.namespace}' enforces Pod Security '${level}', which would reject its pods at admission`,
+    value: d.metadata.annotations[key],
+    allowed: `a chart whose Namespace enforces '${needs}'`,
+    fix: `make it a chart-level choice: put the workload in a chart with { podSecurity: '${needs}' }${needs === 'baseline' ? " (or policy: { profile: 'baseline' })" : ''}, in its own namespace`,
+  });
 }
 
 /** A chart and its rendered documents, as the App checks them. */

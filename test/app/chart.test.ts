@@ -229,14 +229,29 @@ describe('TimonelChart Pod Security level', () => {
     const chart = new TimonelChart(Testing.app(), 'vendor', { namespace: 'vendor' });
     const cm = new k8s.KubeConfigMap(chart, 'legacy', { data: {} });
     Policy.suppress(cm, 'pss-restricted-run-as-user', 'vendor image runs as root; isolated namespace');
-    expect(() => Testing.synth(chart)).toThrow("[vendor] ConfigMap vendor-legacy suppresses 'pss-restricted-run-as-user', but namespace 'vendor' enforces Pod Security 'restricted', which would reject its pods at admission. Allowed: a chart whose Namespace enforces 'baseline'");
+    expect(() => Testing.synth(chart)).toThrow(
+      "[vendor/legacy] 'metadata.annotations[\"timonel.dev/suppress.pss-restricted-run-as-user\"]' of ConfigMap vendor-legacy suppresses 'pss-restricted-run-as-user', "
+      + "but namespace 'vendor' enforces Pod Security 'restricted', which would reject its pods at admission, got 'vendor image runs as root; isolated namespace'. Allowed: a chart whose Namespace enforces 'baseline'",
+    );
     const app = new App({ outdir: '/nonexistent' });
     const inApp = new TimonelChart(app, 'vendor', { namespace: 'vendor' });
     Policy.suppress(new k8s.KubeConfigMap(inApp, 'legacy', { data: {} }), 'pss-restricted-run-as-user', 'vendor image runs as root; isolated namespace');
-    expect(() => app.render()).toThrow("ConfigMap vendor-legacy suppresses 'pss-restricted-run-as-user'");
+    expect(() => app.render()).toThrow("of ConfigMap vendor-legacy suppresses 'pss-restricted-run-as-user'");
     const ok = new TimonelChart(Testing.app(), 'vendor', { namespace: 'vendor', podSecurity: 'baseline' });
     Policy.suppress(new k8s.KubeConfigMap(ok, 'legacy', { data: {} }), 'pss-restricted-run-as-user', 'vendor image runs as root; isolated namespace');
     expect(level(ok)).toBe('baseline');
+  });
+
+  test('fails when a workload suppresses a Pod Security rule the namespace enforces, naming its pods\' object, not its NetworkPolicy', () => {
+    const app = new App({ outdir: '/nonexistent' });
+    const shop = new TimonelChart(app, 'shop', { namespace: 'shop' });
+    const web = new WebApp(shop, 'web', { image: 'ghcr.io/acme/web:1.0.0', isolate: true });
+    Policy.suppress(web, 'pss-restricted-seccomp', 'the image needs a custom seccomp profile');
+    expect(() => app.render()).toThrow(
+      "[shop/web/Resource] 'metadata.annotations[\"timonel.dev/suppress.pss-restricted-seccomp\"]' of Deployment shop-web suppresses 'pss-restricted-seccomp', "
+      + "but namespace 'shop' enforces Pod Security 'restricted', which would reject its pods at admission, got 'the image needs a custom seccomp profile'. "
+      + "Allowed: a chart whose Namespace enforces 'baseline'. Fix: make it a chart-level choice: put the workload in a chart with { podSecurity: 'baseline' } (or policy: { profile: 'baseline' }), in its own namespace",
+    );
   });
 });
 
