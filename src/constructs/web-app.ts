@@ -159,7 +159,11 @@ export interface WebAppProps extends WorkloadProps {
   readonly appProtocol?: string;
   /** More ports, also exposed by the Service. @default - none */
   readonly extraPorts?: PortSpec[];
-  /** Health endpoint: HTTP startup, readiness and liveness probes on it. @default - TCP probes on the port */
+  /**
+   * Health endpoint: HTTP startup, readiness and liveness probes on it. On a gRPC port (named 'grpc',
+   * or `appProtocol: 'grpc'`) it is an error: use `Probe.grpc()`.
+   * @default - TCP probes on the port
+   */
   readonly healthPath?: string;
   /** @default - ClusterIP on port 80 */
   readonly service?: WebAppServiceOptions;
@@ -272,6 +276,15 @@ export class WebApp extends ServedWorkload {
 
     if (props.healthPath !== undefined && !props.healthPath.startsWith('/')) {
       fail({ scope: this, prop: 'healthPath', message: "must start with '/'", value: props.healthPath, fix: `use '/${props.healthPath}'` });
+    }
+    // The kubelet's httpGet speaks HTTP/1.1, which a gRPC server does not answer: never ready, restarted by liveness.
+    const grpcPort = props.appProtocol === 'grpc' || (portName === 'grpc' && (props.appProtocol ?? DEFAULTS.appProtocol.byPortName.grpc) === DEFAULTS.appProtocol.byPortName.grpc);
+    if (props.healthPath !== undefined && grpcPort) {
+      fail({
+        scope: this, prop: 'healthPath', message: `gives HTTP probes (GET ${props.healthPath}), but the main port '${portName}' serves gRPC, which does not answer them: the pods would never be ready`,
+        value: props.healthPath, allowed: 'healthPath on an HTTP port; on a gRPC port, gRPC probes',
+        fix: "remove healthPath and set readiness: Probe.grpc() and liveness: Probe.grpc() (the gRPC health checking protocol; Probe.grpc({ service }) for one service), or name the port 'http' if it serves HTTP",
+      });
     }
     const probes = props.healthPath !== undefined
       ? { startup: Probe.http(props.healthPath), readiness: Probe.http(props.healthPath), liveness: Probe.http(props.healthPath) }

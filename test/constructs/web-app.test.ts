@@ -178,6 +178,19 @@ describe('WebApp props', () => {
     expect(() => render({ healthPath: '/healthz', readiness: Probe.http('/healthz', { periodSeconds: 5 }), liveness: Probe.tcp() })).not.toThrow();
   });
 
+  test('fails when healthPath is set on a gRPC port (HTTP/1.1 probes a gRPC server never answers), with Probe.grpc() as the fix', () => {
+    expect(build({ port: 7070, portName: 'grpc', healthPath: '/healthz' })).toThrow(
+      "[shop/web] 'healthPath' gives HTTP probes (GET /healthz), but the main port 'grpc' serves gRPC, which does not answer them: the pods would never be ready, got '/healthz'. "
+      + "Allowed: healthPath on an HTTP port; on a gRPC port, gRPC probes. Fix: remove healthPath and set readiness: Probe.grpc() and liveness: Probe.grpc() "
+      + "(the gRPC health checking protocol; Probe.grpc({ service }) for one service), or name the port 'http' if it serves HTTP",
+    );
+    expect(build({ port: 7070, portName: 'api', appProtocol: 'grpc', healthPath: '/healthz' })).toThrow(/'healthPath' gives HTTP probes.*the main port 'api' serves gRPC/);
+    // An explicit HTTP appProtocol says the port named grpc serves HTTP.
+    expect(build({ port: 7070, portName: 'grpc', appProtocol: 'http', healthPath: '/healthz' })).not.toThrow();
+    const c = podSpec(one(render({ port: 7070, portName: 'grpc', readiness: Probe.grpc(), liveness: Probe.grpc() }), 'Deployment')).containers[0];
+    expect(c.readinessProbe.grpc).toEqual({ port: 7070 });
+  });
+
   test('healthPath switches to HTTP probes', () => {
     const c = podSpec(one(render({ healthPath: '/healthz' }), 'Deployment')).containers[0];
     for (const p of [c.readinessProbe, c.livenessProbe, c.startupProbe]) expect(p.httpGet).toEqual({ path: '/healthz', port: 'http' });
