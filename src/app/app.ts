@@ -106,10 +106,18 @@ export class App extends Cdk8sApp {
    * Writes nothing.
    */
   public render(options: RenderOptions = {}): RenderedFile[] {
+    return this._renderCharts(options).map(({ fileName, docs }) => ({ fileName, docs }));
+  }
+
+  /** `render()`, each file with the chart it comes from (for timonel/testing). @internal */
+  public _renderCharts(options: RenderOptions = {}): Array<RenderedFile & { readonly chart: Chart }> {
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
       fail({ path: 'App.render', prop: 'options', message: 'must be an object { policies? }', value: options, fix: 'call render() or render({ policies: false })' });
     }
-    return withCallScope(() => this.delivered(this.renderChecked(options.policies ?? true)));
+    return withCallScope(() => {
+      const synthesis = this.renderChecked(options.policies ?? true);
+      return this.delivered(synthesis).map((file, i) => ({ ...file, chart: synthesis.charts[i].chart }));
+    });
   }
 
   /**

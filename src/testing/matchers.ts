@@ -2,7 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { fail, formatValue } from '../core/errors';
 import { formatFinding, ProfileLike, runPolicies, TrafficEvaluator, TrafficPeer, TrafficProtocol } from '../policies';
-import { findObjects, policySubjects, synth } from './synth';
+import { findObjects, policySubjects, subjectOf, synth } from './synth';
 
 /** What a jest matcher returns. */
 export interface MatcherResult {
@@ -64,11 +64,12 @@ export const timonelMatchers = {
 
   /**
    * Passes when the policies find no error (warnings do not fail). `profile` overrides each
-   * chart's own profile; without it, the charts' profiles apply (manifests: 'restricted').
+   * chart's own profile; without it, the charts' profiles apply: also to manifests that `synth`
+   * returned (a list of them, or some of them); other manifests (parsed YAML, copies) get 'restricted'.
    */
   toPassPolicies(received: Synthesizable, profile?: ProfileLike): MatcherResult {
     const subjects = Array.isArray(received)
-      ? (received as any[]).map((manifest) => ({ manifest }))
+      ? (received as any[]).map(subjectOf)
       : policySubjects(constructOf(received, 'toPassPolicies'));
     const report = runPolicies(subjects, profile === undefined ? {} : { profile });
     const pass = report.errors.length === 0;
@@ -100,7 +101,7 @@ export const timonelMatchers = {
 export interface TimonelMatchers<R> {
   /** Exactly one object of `kind` (and `name`) exists, containing `partial` when given. */
   toHaveObject(kind: string, name?: string, partial?: unknown): R;
-  /** The policies find no error (`profile` overrides the charts' own). */
+  /** The policies find no error (`profile` overrides the charts' own, which also apply to manifests from `synth`). */
   toPassPolicies(profile?: ProfileLike): R;
   /** The NetworkPolicies let `from` reach `to` on `port`. */
   toAllowTraffic(from: TrafficEnd, to: TrafficEnd, port: number | string, options?: TrafficMatcherOptions): R;

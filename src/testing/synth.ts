@@ -28,13 +28,31 @@ export interface SynthOptions {
 export function synth(scope: IConstruct, options: SynthOptions = {}): any[] {
   const checked = options.policies ?? true;
   if (scope instanceof App) {
-    return scope.render({ policies: checked }).flatMap((f) => f.docs);
+    return scope._renderCharts({ policies: checked }).flatMap((f) => fromChart(f.chart, f.docs));
   }
-  if (Chart.isChart(scope)) return checked ? Testing.synth(scope as Chart) : renderUnchecked(scope as Chart);
+  if (Chart.isChart(scope)) return fromChart(scope as Chart, checked ? Testing.synth(scope as Chart) : renderUnchecked(scope as Chart));
   const chart = chartOf(scope);
   const own = new Set(ownObjects(scope).map((o) => `${o.apiVersion}\0${o.kind}\0${o.name}`));
-  const all = checked ? Testing.synth(chart) : renderUnchecked(chart);
+  const all = fromChart(chart, checked ? Testing.synth(chart) : renderUnchecked(chart));
   return all.filter((m) => own.has(`${m.apiVersion}\0${m.kind}\0${m.metadata?.name}`));
+}
+
+// The chart each object `synth` returned comes from, so that a policy run over a list of them
+// (`toPassPolicies`) applies that chart's profile. Keyed by the object: nothing outlives it.
+const origins = new WeakMap<object, Chart>();
+
+function fromChart(chart: Chart, docs: any[]): any[] {
+  for (const d of docs) if (d !== null && typeof d === 'object') origins.set(d, chart);
+  return docs;
+}
+
+/**
+ * A policy subject for a manifest: with the chart it came from when `synth` returned it (so the
+ * chart's profile applies), else on its own (the restricted profile).
+ */
+export function subjectOf(manifest: any): PolicySubject {
+  const chart = manifest !== null && typeof manifest === 'object' ? origins.get(manifest) : undefined;
+  return chart ? { manifest, scope: chart } : { manifest };
 }
 
 /**

@@ -6,7 +6,7 @@ import { StoreCredentials } from '../../src/constructs/stateful-store';
 import { WebApp } from '../../src/constructs/web-app';
 import { Worker } from '../../src/constructs/worker';
 import { TimonelError } from '../../src/core/errors';
-import { PolicyError } from '../../src/policies';
+import { PolicyError, Profile } from '../../src/policies';
 import { findObject, findObjects, podSpecOf, synth, timonelMatchers } from '../../src/testing';
 import '../../src/testing/jest';
 
@@ -158,8 +158,27 @@ describe('toPassPolicies', () => {
     expect(chart).toPassPolicies('baseline');
   });
 
-  test('manifests are checked with the restricted profile', () => {
-    expect(synth(hostNetworkChart(), { policies: false })).not.toPassPolicies();
+  test('manifests not from synth are checked with the restricted profile', () => {
+    expect(JSON.parse(JSON.stringify(synth(hostNetworkChart(), { policies: false })))).not.toPassPolicies();
+  });
+
+  test('manifests from synth (all or some, of a chart, an app or a construct) are checked with their chart\'s profile, a custom one too', () => {
+    const team = Profile.custom({ name: 'team', severity: { 'practice-probes': 'error' } });
+    const build = () => {
+      const app = new App({ outdir: '/nonexistent' });
+      const chart = new TimonelChart(app, 'shop', { namespace: 'shop', policy: { profile: team } });
+      const orders = new Worker(chart, 'orders', { image: 'ghcr.io/acme/orders:1.0.0' });
+      return { app, chart, orders };
+    };
+    const probes = /^expected no policy errors \(profile team\), got 1:\n.*has no readiness or liveness probe for container 'main'.*\(practice-probes\)$/s;
+    for (const objects of [synth(build().app, { policies: false }), synth(build().chart, { policies: false }), synth(build().orders, { policies: false })]) {
+      expect(objects).not.toPassPolicies();
+      expect(timonelMatchers.toPassPolicies(objects).message()).toMatch(probes);
+      expect(objects.filter((o) => o.kind === 'Deployment')).not.toPassPolicies();
+    }
+    // A profile given to the matcher still wins; copies lose where they came from.
+    expect(synth(build().app, { policies: false })).toPassPolicies('restricted');
+    expect(JSON.parse(JSON.stringify(synth(build().app, { policies: false })))).toPassPolicies();
   });
 });
 
