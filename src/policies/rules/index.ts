@@ -49,6 +49,7 @@ import practiceSpread from './practice-spread';
 import practiceEphemeralData from './practice-ephemeral-data';
 import practiceSingleInstance from './practice-single-instance';
 import practicePreStopSleep from './practice-prestop-sleep';
+import practicePrivilegedPort from './practice-privileged-port';
 import practiceNetworkPolicy from './practice-network-policy';
 import practiceEgressEveryAddress from './practice-egress-every-address';
 import practiceSecretLiteral from './practice-secret-literal';
@@ -110,6 +111,7 @@ export const RULES: readonly Rule[] = [
   practiceSpread,
   practiceSingleInstance,
   practicePreStopSleep,
+  practicePrivilegedPort,
   practiceEphemeralData,
   practiceNetworkPolicy,
   practiceEgressEveryAddress,
