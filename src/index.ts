@@ -13,7 +13,7 @@ export type { HelmChartOptions } from './app/helm';
 export type { Environment, EnvironmentProps, EnvironmentsProps, Overrides } from './app/environments';
 export { TimonelChart } from './app/chart';
 export type { PodSecurityLevel, TimonelChartProps } from './app/chart';
-export type { TrafficDefaults } from './core/traffic';
+export type { ApiServerRef, TrafficDefaults } from './core/traffic';
 export { DEFAULTS } from './core/defaults';
 export { EnvValue } from './core/env';
 export type { EnvMap } from './core/env';

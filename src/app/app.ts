@@ -50,10 +50,12 @@ export interface AppProps extends Omit<Cdk8sAppProps, 'yamlOutputType'> {
   /**
    * Whose pods an app's own exposure admits once it is isolated, for every chart: the ingress
    * controller of Ingresses, the Gateway of routes (`gateway`), and Prometheus for `metrics`; and
-   * the cluster's ranges that `EgressTarget.internet` excludes (`clusterCidrs`). A chart's
+   * the cluster's ranges that `EgressTarget.internet` excludes (`clusterCidrs`); the API server
+   * that workloads with permissions and restricted egress reach (`apiServer`). A chart's
    * `traffic` and an app's own `ingress.controller`, `route.controller` or `metrics.scraper` win.
    * @default - DEFAULTS.traffic: ingress-nginx's controller (Ingresses), prometheus-operator's
-   *   Prometheus; no Gateway (an isolated app with a route must be told its Gateway's pods); no clusterCidrs
+   *   Prometheus; no Gateway (an isolated app with a route must be told its Gateway's pods); no
+   *   clusterCidrs; no apiServer (a workload with permissions and restricted egress is an error)
    */
   readonly traffic?: TrafficDefaults;
   /**

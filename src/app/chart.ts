@@ -64,7 +64,7 @@ export interface TimonelChartProps extends ChartProps {
   /**
    * Whose pods the exposure of this chart's apps admits once they are isolated (the ingress
    * controller, the Gateway of routes, Prometheus), and the cluster's ranges that are not "the
-   * internet" (`clusterCidrs`), each field over the App's `traffic`; an app's own
+   * internet" (`clusterCidrs`) and the API server (`apiServer`), each field over the App's `traffic`; an app's own
    * `ingress.controller`, `route.controller` or `metrics.scraper` wins.
    * @default - the App's `traffic`, else DEFAULTS.traffic
    */
@@ -103,6 +103,7 @@ export class TimonelChart extends Chart {
       gateway: props.traffic?.gateway ?? fromApp.gateway,
       prometheus: props.traffic?.prometheus ?? fromApp.prometheus,
       clusterCidrs: props.traffic?.clusterCidrs ?? fromApp.clusterCidrs,
+      apiServer: props.traffic?.apiServer ?? fromApp.apiServer,
     };
     setChartContext(this, { partOf: this.partOf, traffic: this.traffic, profile: () => profileOf(this) ?? Profile.RESTRICTED });
     configureChartPolicy(this, props.policy);

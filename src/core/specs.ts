@@ -7,7 +7,7 @@ import { INT32_MAX } from './numbers';
 import { PortSpec, portNameFix, portNumberFix } from './ports';
 import { Probe, ProbeTiming } from './probes';
 import { QuantityKind, quantityProblem, StorageUse } from './quantity';
-import { IngressControllerRef, PodsRef, TrafficDefaults } from './traffic';
+import { ApiServerRef, IngressControllerRef, PodsRef, TrafficDefaults } from './traffic';
 import { Problem, Spec, v } from './validation';
 
 // The field specs every construct shares, each a string/number rule of the Kubernetes API.
@@ -179,17 +179,24 @@ function formatIpv6(n: bigint): string {
 /** A CIDR: an IPv4 or IPv6 address with a prefix length. */
 export const cidr: Spec<string> = v.string({ allowed: CIDR_ALLOWED, samples: ['203.0.113.0/24', '10.0.0.0/8', '2001:db8::/32'], check: cidrProblem });
 
+/** A port number 1–65535. */
+export const portNumber: Spec<number> = v.int({ min: 1, max: 65535, message: 'must be a port number', fix: portNumberFix });
+
 /** Traffic defaults of an App or a chart. */
 export const trafficDefaults: Spec<TrafficDefaults> = v.object<TrafficDefaults>()({
   ingressController: controllerRef,
   gateway: controllerRef,
   prometheus: controllerRef,
   clusterCidrs: v.array(cidr, { allowed: `a list of CIDRs: ${CIDR_ALLOWED}` }) as Spec<readonly string[]>,
+  apiServer: v.object<ApiServerRef>()({
+    cidrs: v.required(v.array(cidr, { minItems: 1, allowed: `a list of at least one CIDR: ${CIDR_ALLOWED}, e.g. ['172.18.0.2/32']` }) as Spec<readonly string[]>, {
+      message: 'is required', fix: "pass the addresses of kubectl get endpoints kubernetes -n default, e.g. cidrs: ['172.18.0.2/32']",
+    }),
+    ports: v.required(v.array(portNumber, { minItems: 1, allowed: 'a list of at least one port number, e.g. [6443]' }) as Spec<readonly number[]>, {
+      message: 'is required', fix: 'pass the port of kubectl get endpoints kubernetes -n default (6443 or 443), e.g. ports: [6443]',
+    }),
+  }, { what: 'API server field' }),
 }, { what: 'traffic default' });
-
-/** A port number 1–65535. */
-export const portNumber: Spec<number> = v.int({ min: 1, max: 65535, message: 'must be a port number', fix: portNumberFix });
-
 
 const PORT_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 

@@ -18,6 +18,18 @@ export interface PodsRef {
 }
 
 /**
+ * The Kubernetes API server as a pod's egress reaches it. NetworkPolicies match egress after the
+ * `kubernetes` Service's DNAT, so these are the addresses and ports of its endpoints
+ * (`kubectl get endpoints kubernetes -n default`), not the Service's cluster IP and port 443.
+ */
+export interface ApiServerRef {
+  /** The endpoints' addresses as networks: one host ('172.18.0.2/32') or the control plane's subnet. */
+  readonly cidrs: readonly string[];
+  /** The endpoints' ports: usually 6443 (kubeadm, k3s, kind) or 443 (EKS, GKE). */
+  readonly ports: readonly number[];
+}
+
+/**
  * Whose pods an app's own exposure admits once the app is isolated, and the cluster's own ranges,
  * for every app of an App or a chart (an app's own `ingress.controller`, `route.controller` or
  * `metrics.scraper` wins).
@@ -52,4 +64,12 @@ export interface TrafficDefaults {
    * @default - none: only the private ranges are excluded
    */
   readonly clusterCidrs?: readonly string[];
+  /**
+   * The Kubernetes API server, which a workload with permissions (`grant`, `permissions`,
+   * `bindClusterRole`) may reach once its egress is restricted (a `connectTo`, an `allowEgress`):
+   * its `<name>-apiserver` NetworkPolicy. Find the endpoints with
+   * `kubectl get endpoints kubernetes -n default`.
+   * @default - none: a workload with permissions whose egress is restricted is an error
+   */
+  readonly apiServer?: ApiServerRef;
 }

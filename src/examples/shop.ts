@@ -42,6 +42,11 @@ export interface ShopValues {
     /** Data on an emptyDir, lost with the pod: for development only. */
     readonly ephemeral: boolean;
   };
+  /**
+   * The cluster's API server as pods reach it (`kubectl get endpoints kubernetes -n default`):
+   * the orders Worker holds a Lease there, and its egress is restricted by its connections.
+   */
+  readonly apiServer: { readonly cidrs: readonly string[]; readonly ports: readonly number[] };
   /** The order queue (Redis as a store). */
   readonly cache: {
     /** Data on an emptyDir, lost with the pod: for development only. */
@@ -61,6 +66,8 @@ export const SHOP_DEFAULTS: ShopValues = {
   },
   api: { tag: '3.2.0', replicas: 2, cpu: '250m', memoryRequest: '256Mi', memoryLimit: '512Mi' },
   db: { storage: '20Gi', ephemeral: false },
+  // A managed control plane on 443 in the VPC's control-plane subnet (EKS-like).
+  apiServer: { cidrs: ['10.0.0.0/28'], ports: [443] },
   cache: { ephemeral: false },
 };
 
@@ -89,7 +96,8 @@ export interface Shop {
  * and apply order. With `ephemeral` (dev) the database and the queue keep their data on emptyDirs.
  */
 export function shopChart(scope: Construct, values: ShopValues = SHOP_DEFAULTS): Shop {
-  const chart = new TimonelChart(scope, 'shop', { namespace: values.namespace });
+  // The API server, for the orders Worker's Lease (leader election) once its connections restrict its egress.
+  const chart = new TimonelChart(scope, 'shop', { namespace: values.namespace, traffic: { apiServer: values.apiServer } });
 
   const db = new PostgreSQL(chart, 'db', {
     credentials: StoreCredentials.fromExternalSecret({ store: 'vault', storeKind: 'ClusterSecretStore', remoteKey: 'shop/db' }),
@@ -181,7 +189,7 @@ export function shopChart(scope: Construct, values: ShopValues = SHOP_DEFAULTS):
     readiness: Probe.exec(['/app/healthcheck', '--ready']),
     autoscaling: { minReplicas: 2, maxReplicas: 6, memoryUtilization: 80 },
     terminationGracePeriodSeconds: 60,
-    connectTo: [db, cache], // DB_* and CACHE_* env, egress only to them (and DNS)
+    connectTo: [db, cache], // DB_* and CACHE_* env, egress only to them, DNS and the API server (shop-orders-apiserver)
   });
 
   return { chart, web, api, db, cache, carts, orders, migrate };

@@ -12,7 +12,7 @@ import type { PodsRef } from '../core/traffic';
 import { ConnectionEndpoint, CredentialKeys, CredentialsRef, DnsEgress, IConnectable, isConnectable } from './endpoint';
 
 export { isConnectable } from './endpoint';
-import { dnsRule, keepPeersOpen, NetworkAccess, policyName } from './network';
+import { checkApiServerReachable, dnsRule, keepPeersOpen, NetworkAccess, noteApiServerNeed, policyName } from './network';
 import { checkArgs, checkProps, checkValue, Problem } from '../core/validation';
 import { ALLOW_FROM_ARGS, ALLOW_FROM_PODS_OPTIONS, CONNECT_OPTIONS, envFormsOf } from './connection-specs';
 
@@ -217,6 +217,7 @@ export function connect(client: IConnectionClient, target: IConnectable, options
   const lists = Object.keys(env.vars).length ? client.pod.envLists(options.containers ?? 'main', `${site.options}.containers`) : [];
   // Check every name in every container before anything is added, so a failed call leaves the client unchanged.
   for (const list of lists) list.check(env.vars, source);
+  checkApiServerReachable(client, 'egress', site.prop, target.node.path);
   const policies = addPolicies(client, target, e, options);
   for (const list of lists) list.add(env.vars, source);
   addDependency(client, target, { scope: client, prop: 'connectTo' });
@@ -251,6 +252,7 @@ export function allowFrom(target: IConstruct, client: IConnectionClient, options
   }
   checkProps(ALLOW_FROM_ARGS, { allowFrom: options }, target);
   checkPair(client, target, options, verb);
+  checkApiServerReachable(client, 'egress', `${target.node.id}.allowFrom(${client.node.id})`, client.node.path);
   const policies = addPolicies(client, target, target.endpoint, options);
   record(client, target, verb);
   return remember({ client, target, env: {}, ...policies });
@@ -569,6 +571,7 @@ function addPolicies(client: IConnectionClient, target: IConnectable, e: Connect
   });
   NetworkAccess.of(target)._addClient();
   keepPeersOpen(client, 'egress');
+  noteApiServerNeed(client, 'egress');
   return { egressPolicy, ingressPolicy };
 }
 

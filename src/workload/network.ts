@@ -367,6 +367,7 @@ export class NetworkAccess {
       });
     }
     options = checkOptions(ALLOW_EGRESS_OPTIONS, options, this.key, 'allowEgress');
+    checkApiServerReachable(this.key, 'egress', 'allowEgress', target.description);
     const rules = target._rules(this.key, this.subject, 'allowEgress');
     const s = this.egressState();
     // An allowance given twice (or by two calls that mean the same) is written once, in first-call order.
@@ -378,6 +379,7 @@ export class NetworkAccess {
     }
     if (options.dns === 'any') s.dns = 'any';
     keepPeersOpen(this.key, 'egress');
+    if (isTrafficSubject(this.key)) noteApiServerNeed(this.key, 'egress');
     return this;
   }
 
@@ -387,8 +389,10 @@ export class NetworkAccess {
    * `allowEgress` adds to it. `connectTo` and `allowEgress` restrict egress on their own.
    */
   public isolateEgress(): this {
+    checkApiServerReachable(this.key, 'egress', 'isolateEgress', this.key.node.path);
     this.egressState();
     keepPeersOpen(this.key, 'egress');
+    if (isTrafficSubject(this.key)) noteApiServerNeed(this.key, 'egress');
     return this;
   }
 
@@ -477,6 +481,66 @@ export function keepPeersOpen(owner: IConstruct, dir: 'ingress' | 'egress'): voi
   state[dir] = true;
 }
 
+// Per workload: whether it calls the Kubernetes API (a grant) and whether its egress is
+// restricted, and, once both, its `<name>-apiserver` policy.
+const API_CLIENTS = new WeakMap<IConstruct, { granted: boolean; restricted: boolean; policy?: k8s.KubeNetworkPolicy }>();
+
+/** What makes a workload need the API server in its egress: a grant, or a restriction of its egress. */
+export type ApiServerNeed = 'grant' | 'egress';
+
+/**
+ * Fails, before anything changes, when `need` would leave a workload that calls the Kubernetes
+ * API (a grant) with restricted egress (a connection, an allowance) and the chart and App declare
+ * no `traffic.apiServer`: NetworkPolicies cannot name the API server, so every call would time
+ * out. `prop` and `value` are the call or prop item that completes the pair, as the user wrote it.
+ */
+export function checkApiServerReachable(owner: IConstruct, need: ApiServerNeed, prop: string, value: unknown): void {
+  const s = API_CLIENTS.get(owner);
+  const granted = need === 'grant' || !!s?.granted;
+  const restricted = need === 'egress' || !!s?.restricted;
+  if (!granted || !restricted || (s?.granted && s.restricted) || trafficDefaultsOf(owner).apiServer) return;
+  const example = "{ apiServer: { cidrs: ['172.18.0.2/32'], ports: [6443] } }";
+  fail({
+    scope: owner, prop,
+    message: (need === 'grant'
+      ? 'grants Kubernetes API permissions to a workload whose egress is restricted (by connectTo, allowFrom or allowEgress)'
+      : 'restricts the egress of a workload that has Kubernetes API permissions (grant, permissions or bindClusterRole)')
+      + ", but neither its chart nor the App declares traffic.apiServer, so no NetworkPolicy lets its pods reach the API server and every API call would time out",
+    value,
+    allowed: 'a workload with permissions and restricted egress in a chart or App that declares traffic.apiServer: { cidrs, ports }',
+    fix: 'declare the API server once, with the addresses and port that kubectl get endpoints kubernetes -n default lists '
+      + `(NetworkPolicies see those, not the Service's 443): new App({ traffic: ${example} }) (or a TimonelChart's traffic), `
+      + 'and each such workload gets a <name>-apiserver egress policy',
+  });
+}
+
+/**
+ * Records `need` for `owner` (checked by `checkApiServerReachable`); once the workload both has
+ * a grant and restricted egress, it may reach the chart's or App's `traffic.apiServer` through
+ * its `<name>-apiserver` NetworkPolicy.
+ */
+export function noteApiServerNeed(owner: ITrafficSubject, need: ApiServerNeed): void {
+  let s = API_CLIENTS.get(owner);
+  if (!s) API_CLIENTS.set(owner, (s = { granted: false, restricted: false }));
+  if (need === 'grant') s.granted = true;
+  else s.restricted = true;
+  const api = trafficDefaultsOf(owner).apiServer;
+  if (!s.granted || !s.restricted || s.policy || !api) return;
+  s.policy = new k8s.KubeNetworkPolicy(owner, 'ApiServerNetworkPolicy', {
+    metadata: { name: policyName(owner, [owner.name, 'apiserver']), labels: { ...owner.labels } },
+    spec: {
+      podSelector: { matchLabels: { ...owner.selectorLabels } },
+      policyTypes: ['Egress'],
+      egress: [{ to: api.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: api.ports.map((port) => ({ protocol: 'TCP', port: intOrString(port) })) }],
+    },
+  });
+}
+
+/** The `<name>-apiserver` NetworkPolicy of a workload with permissions and restricted egress, once it has one. */
+export function apiServerPolicyOf(owner: IConstruct): k8s.KubeNetworkPolicy | undefined {
+  return API_CLIENTS.get(owner)?.policy;
+}
+
 /** DNS egress of a client whose egress is restricted. */
 export function dnsRule(dns: DnsEgress): k8s.NetworkPolicyEgressRule {
   const d = DEFAULTS.connections.dns;
@@ -494,6 +558,11 @@ export function dnsRule(dns: DnsEgress): k8s.NetworkPolicyEgressRule {
 /** A NetworkPolicy name made of parts, shortened deterministically. */
 export function policyName(scope: IConstruct, parts: string[]): string {
   return nameFromParts(scope, parts, { rule: NameRule.DNS_1123_LABEL, maxLength: DEFAULTS.connections.policyNameMaxLength });
+}
+
+function isTrafficSubject(x: IConstruct): x is ITrafficSubject {
+  const w = x as Partial<ITrafficSubject>;
+  return typeof w.name === 'string' && !!w.selectorLabels && !!w.labels;
 }
 
 function nsName(n: string | undefined): string {

@@ -14,7 +14,7 @@ import { configKeyFix, envMap } from '../core/specs';
 import { checkNewChild, checkProps, childPath, isChecked, v } from '../core/validation';
 import { isValidLabelValue, LabelInputs, selectorLabels, standardLabels, versionFromImage } from '../core/labels';
 import { deriveName, explicitName, NameRule, shortenName } from '../core/names';
-import { AllowEgressOptions, EgressTarget, NetworkAccess } from './network';
+import { AllowEgressOptions, checkApiServerReachable, EgressTarget, NetworkAccess, noteApiServerNeed } from './network';
 import { ConfigExposure, ConfigSource } from './config-source';
 import { customWorkloadProps } from './specs';
 
@@ -140,8 +140,10 @@ export abstract class Workload extends Construct {
    */
   public grant(options: GrantOptions, prop = 'grant'): this {
     this.pod.assertOpen(prop);
+    checkApiServerReachable(this, 'grant', prop, options);
     this.rbac.grant(options, prop);
     this.pod.mountServiceAccountToken = true;
+    noteApiServerNeed(this, 'grant');
     return this;
   }
 
@@ -152,8 +154,10 @@ export abstract class Workload extends Construct {
    */
   public bindClusterRole(clusterRole: string, options: BindClusterRoleOptions = {}): this {
     this.pod.assertOpen('bindClusterRole');
+    checkApiServerReachable(this, 'grant', 'bindClusterRole', clusterRole);
     this.rbac.bindClusterRole(clusterRole, options);
     this.pod.mountServiceAccountToken = true;
+    noteApiServerNeed(this, 'grant');
     return this;
   }
 

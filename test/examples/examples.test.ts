@@ -164,6 +164,10 @@ describe('example charts', () => {
     const egress = findObjects(objs, 'NetworkPolicy').filter((o) => o.metadata.name.startsWith('shop-orders-to-'));
     expect(egress.map((o) => o.metadata.name).sort()).toEqual(['shop-orders-to-shop-cache', 'shop-orders-to-shop-db']);
     expect(objs).toHaveObject('NetworkPolicy', 'shop-orders', { spec: { policyTypes: ['Ingress'], ingress: [] } });
+    // and the API server, for its Lease (traffic.apiServer of the chart)
+    const t = TrafficEvaluator.fromManifests(objs);
+    expect(t.allows({ from: { workload: 'shop/shop-orders' }, to: { ip: '10.0.0.5' }, port: 443 })).toBe(true);
+    expect(t.allows({ from: { workload: 'shop/shop-orders' }, to: { ip: '10.0.0.5' }, port: 6443 })).toBe(false);
   });
 
   describe.each(['dev', 'prod'])('platform, environment %s', (env) => {

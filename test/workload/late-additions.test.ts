@@ -36,7 +36,8 @@ class EagerPod extends Workload {
 }
 
 function shop() {
-  const chart = newChart('shop', { namespace: 'shop' });
+  // The API server, which a workload with a grant and restricted egress (a connection) must be able to reach.
+  const chart = newChart('shop', { namespace: 'shop', traffic: { apiServer: { cidrs: ['172.18.0.2/32'], ports: [6443] } } });
   const db = new PostgreSQL(chart, 'db', { credentials: StoreCredentials.fromSecret('shop-db-admin') });
   return { chart, db };
 }

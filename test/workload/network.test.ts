@@ -1,5 +1,9 @@
 import { Testing } from 'cdk8s';
+import { App } from '../../src/app/app';
+import { TimonelChart } from '../../src/app/chart';
+import { Redis } from '../../src/constructs/presets/redis';
 import { WebApp } from '../../src/constructs/web-app';
+import { Worker } from '../../src/constructs/worker';
 import { TimonelError } from '../../src/core/errors';
 import { runPolicies } from '../../src/policies/engine';
 import { Policy } from '../../src/policies/policy';
@@ -7,7 +11,7 @@ import { TrafficEvaluator } from '../../src/policies/traffic';
 import { policySubjects } from '../../src/testing/synth';
 import { EgressTarget, NetworkAccess } from '../../src/workload/network';
 import { expectValidManifests } from '../support/schema';
-import { newChart, one } from '../support/util';
+import { all, newChart, one, synth } from '../support/util';
 
 const IMAGE = 'ghcr.io/acme/app:1.0.0';
 const CONTROLLER = { namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' } };
@@ -390,5 +394,91 @@ describe('allowEgress: every address', () => {
     web.allowEgress(EgressTarget.cidrs(['0.0.0.0/0'], { ports: [443] }));
     Policy.suppress(web, 'practice-egress-every-address', 'calls customer webhooks on any address, including in-cluster ones');
     expect(everyAddress(chart)).toEqual([]);
+  });
+});
+
+describe('the Kubernetes API server: a workload with permissions whose egress is restricted', () => {
+  const API = { cidrs: ['172.18.0.2/32'], ports: [6443] };
+  const GRANT = { rules: [{ resources: ['pods'], verbs: ['list' as const] }] };
+  const APISERVER = { ip: '172.18.0.2' };
+  const FIX = "Fix: declare the API server once, with the addresses and port that kubectl get endpoints kubernetes -n default lists (NetworkPolicies see those, not the Service's 443): "
+    + "new App({ traffic: { apiServer: { cidrs: ['172.18.0.2/32'], ports: [6443] } } }) (or a TimonelChart's traffic), and each such workload gets a <name>-apiserver egress policy";
+  function shop(traffic?: object) {
+    const chart = newChart('shop', { namespace: 'shop', traffic });
+    const queue = new Redis(chart, 'queue', { mode: 'cache' });
+    return { chart, queue };
+  }
+  const worker = (chart: any, props: object = {}) => new Worker(chart, 'ctl', { image: IMAGE, readiness: false, liveness: false, ...props });
+
+  test('fails when a Worker with permissions connects and no traffic.apiServer is declared (its API calls would time out)', () => {
+    const { chart, queue } = shop();
+    expect(() => worker(chart, { permissions: [GRANT], connectTo: [queue] })).toThrow(
+      "[shop/ctl] 'connectTo[0]' restricts the egress of a workload that has Kubernetes API permissions (grant, permissions or bindClusterRole), "
+      + 'but neither its chart nor the App declares traffic.apiServer, so no NetworkPolicy lets its pods reach the API server and every API call would time out, '
+      + "got 'shop/queue'. Allowed: a workload with permissions and restricted egress in a chart or App that declares traffic.apiServer: { cidrs, ports }. " + FIX);
+  });
+
+  test.each([
+    ['a grant after a connectTo', (w: Worker, q: Redis) => { w.connectTo(q); w.grant(GRANT); },
+      `[shop/ctl] 'grant' grants Kubernetes API permissions to a workload whose egress is restricted (by connectTo, allowFrom or allowEgress), but neither`],
+    ['bindClusterRole after an allowEgress', (w: Worker) => { w.allowEgress(EgressTarget.internet({ ports: [443] })); w.bindClusterRole('view'); }, "[shop/ctl] 'bindClusterRole' grants Kubernetes API permissions"],
+    ['an allowEgress after a grant', (w: Worker) => { w.grant(GRANT); w.allowEgress(EgressTarget.internet({ ports: [443] })); },
+      "[shop/ctl] 'allowEgress' restricts the egress of a workload that has Kubernetes API permissions (grant, permissions or bindClusterRole), but neither its chart nor the App declares traffic.apiServer"],
+    ['a connectTo after a grant', (w: Worker, q: Redis) => { w.grant(GRANT); w.connectTo(q); }, "[shop/ctl] 'connectTo' restricts the egress"],
+  ])('fails when %s leaves the API server unreachable', (_what, act, message) => {
+    const { chart, queue } = shop();
+    const w = worker(chart);
+    expect(() => act(w, queue)).toThrow(message);
+    expect(() => act(worker(shop().chart), shop().queue)).toThrow(FIX);
+  });
+
+  test('a failed connectTo adds no policy; an app that allows egress from a granted Worker fails the same way', () => {
+    const { chart, queue } = shop();
+    const w = worker(chart, { permissions: [GRANT] });
+    expect(() => w.connectTo(queue)).toThrow(/restricts the egress/);
+    // only the Worker's and the cache's own ingress isolation: no egress policy of the failed call
+    expect(all(synth(chart), 'NetworkPolicy').map((p) => p.metadata.name).sort()).toEqual(['shop-ctl', 'shop-queue']);
+    const api = new WebApp(chart, 'api', { image: IMAGE });
+    const ops = new WebApp(chart, 'ops', { image: IMAGE, permissions: [GRANT] });
+    expect(() => api.allowFrom(ops)).toThrow("[shop/ops] 'api.allowFrom(ops)' restricts the egress of a workload that has Kubernetes API permissions");
+  });
+
+  test('with traffic.apiServer, the workload may reach the API server on its endpoints (<name>-apiserver), and nothing else new', () => {
+    const { chart, queue } = shop({ apiServer: API });
+    const w = worker(chart, { permissions: [GRANT], connectTo: [queue] });
+    w.allowEgress(EgressTarget.internet({ ports: [443] }));
+    const objs = synth(chart);
+    expect(one(objs, 'NetworkPolicy', 'shop-ctl-apiserver').spec).toEqual({
+      podSelector: { matchLabels: w.selectorLabels }, policyTypes: ['Egress'],
+      egress: [{ to: [{ ipBlock: { cidr: '172.18.0.2/32' } }], ports: [{ protocol: 'TCP', port: 6443 }] }],
+    });
+    const t = TrafficEvaluator.fromManifests(objs);
+    expect(t.allows({ from: at('shop-ctl'), to: APISERVER, port: 6443 })).toBe(true);
+    expect(t.allows({ from: at('shop-ctl'), to: APISERVER, port: 443 })).toBe(false);
+    expect(t.allows({ from: at('shop-ctl'), to: { ip: '172.18.0.3' }, port: 6443 })).toBe(false);
+    expect(t.allows({ from: at('shop-queue'), to: APISERVER, port: 6443 })).toBe(true); // not restricted: no policy selects its egress
+    expectValidManifests(objs);
+  });
+
+  test('no policy without both a grant and restricted egress; the chart\'s apiServer wins over the App\'s', () => {
+    const { chart, queue } = shop({ apiServer: API });
+    worker(chart, { permissions: [GRANT] });
+    new WebApp(chart, 'web', { image: IMAGE }).connectTo(queue);
+    expect(all(synth(chart), 'NetworkPolicy').map((p) => p.metadata.name)).not.toContain('shop-ctl-apiserver');
+    expect(all(synth(chart), 'NetworkPolicy').map((p) => p.metadata.name)).not.toContain('shop-web-apiserver');
+    const app = new App({ outdir: 'dist-never-written', traffic: { apiServer: { cidrs: ['10.0.0.0/28'], ports: [443] } } });
+    const own = new TimonelChart(app, 'ops', { namespace: 'ops', traffic: { apiServer: API } });
+    const inherits = new TimonelChart(app, 'jobs', { namespace: 'jobs' });
+    for (const c of [own, inherits]) worker(c, { permissions: [GRANT] }).allowEgress(EgressTarget.internet({ ports: [443] }));
+    expect(one(Testing.synth(own), 'NetworkPolicy', 'ops-ctl-apiserver').spec.egress[0].to).toEqual([{ ipBlock: { cidr: '172.18.0.2/32' } }]);
+    expect(one(Testing.synth(inherits), 'NetworkPolicy', 'jobs-ctl-apiserver').spec.egress[0]).toEqual({ to: [{ ipBlock: { cidr: '10.0.0.0/28' } }], ports: [{ protocol: 'TCP', port: 443 }] });
+  });
+
+  test.each([
+    ['no ports', { cidrs: ['172.18.0.2/32'] }, "'traffic.apiServer.ports' is required"],
+    ['a service name for a port', { cidrs: ['172.18.0.2/32'], ports: ['https'] }, "'traffic.apiServer.ports[0]'"],
+    ['an address without a prefix', { cidrs: ['172.18.0.2'], ports: [6443] }, "'traffic.apiServer.cidrs[0]'"],
+  ])('fails when traffic.apiServer has %s', (_what, apiServer, message) => {
+    expect(() => newChart('shop', { namespace: 'shop', traffic: { apiServer } as any })).toThrow(message);
   });
 });
