@@ -425,6 +425,7 @@ describe('the Kubernetes API server: a workload with permissions whose egress is
     ['an allowEgress after a grant', (w: Worker) => { w.grant(GRANT); w.allowEgress(EgressTarget.internet({ ports: [443] })); },
       "[shop/ctl] 'allowEgress' restricts the egress of a workload that has Kubernetes API permissions (grant, permissions or bindClusterRole), but neither its chart nor the App declares traffic.apiServer"],
     ['a connectTo after a grant', (w: Worker, q: Redis) => { w.grant(GRANT); w.connectTo(q); }, "[shop/ctl] 'connectTo' restricts the egress"],
+    ['isolateEgress after a grant', (w: Worker) => { w.grant(GRANT); w.isolateEgress(); }, "[shop/ctl] 'isolateEgress' restricts the egress"],
   ])('fails when %s leaves the API server unreachable', (_what, act, message) => {
     const { chart, queue } = shop();
     const w = worker(chart);
