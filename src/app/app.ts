@@ -11,7 +11,7 @@ import { checkDuplicates } from './duplicates';
 import { Migration } from '../constructs/migration';
 import { ApplySetOptions, resolveApplySet, withApplySetLabel } from './applyset';
 import {
-  ARGOCD_HOOK, ARGOCD_HOOK_DELETE_POLICY, ARGOCD_SYNC_WAVE, chartDependencies, DeliveryStage, DeliveryTool, jobsDeadline, stageName, syncWaves,
+  ARGOCD_HOOK, ARGOCD_HOOK_DELETE_POLICY, ARGOCD_SYNC_WAVE, chartDependencies, DeliveryStage, DeliveryTool, jobsDeadline, stageName, startupBudget, syncWaves,
   withSyncWaves,
 } from './delivery';
 import { KUSTOMIZATION_FILE, kustomization, renderEntries } from './kustomization';
@@ -205,7 +205,7 @@ export class App extends Cdk8sApp {
         [Symbol.iterator]: () => iterateInCallScope(this.delivery === 'flux' ? fluxEntries(parts, folder) : renderEntries(parts)),
       },
       manifests: parts.map((p) => (folder(p) ? `${folder(p)}/${p.fileName}` : p.fileName)),
-      stages: parts.map((p) => ({ name: p.name, folder: folder(p), dependsOn: p.dependsOn, fileName: p.fileName, activeDeadlineSeconds: jobsDeadline(p.docs) })),
+      stages: parts.map((p) => ({ name: p.name, folder: folder(p), dependsOn: p.dependsOn, fileName: p.fileName, activeDeadlineSeconds: jobsDeadline(p.docs), startupSeconds: startupBudget(p.docs) })),
       metadata: this.recordsConstructMetadata
         ? JSON.parse(constructMetadata(synthesis.charts.flatMap((c) => c.apiObjects)))
         : undefined,

@@ -42,6 +42,14 @@ export interface DeliveryStage {
    * @default - none: the stage has no Job with a deadline
    */
   readonly activeDeadlineSeconds?: number;
+  /**
+   * The longest time its pods may take to start before Kubernetes gives up on them, by their startup
+   * probes: `initialDelaySeconds + periodSeconds × failureThreshold` of a pod's slowest container, times
+   * the replicas of a StatefulSet (its pods start one after another unless `podManagementPolicy` is
+   * 'Parallel'), which a tool that waits for the stage to be ready must wait for at least.
+   * @default - none: no pod of the stage has a startup probe
+   */
+  readonly startupSeconds?: number;
 }
 
 /** Where the delivery objects find the synthesized output. */
@@ -111,10 +119,11 @@ export interface DeliveryProps {
   readonly interval?: string;
   /**
    * Flux: how long applying a stage and waiting for it to be ready (`wait: true`) may take before
-   * the Kustomization fails (a Flux duration: units ms, s, m, h). A stage with Jobs (a Migration's,
-   * or the `<chart>-jobs` stage of the Jobs nothing depends on) gets the longest
-   * `activeDeadlineSeconds` of its Jobs on top (`1h5m` for the default deadline of one hour), since
-   * Flux waits until they complete.
+   * the Kustomization fails (a Flux duration: units ms, s, m, h), beyond what its Jobs and pods are
+   * allowed: each stage gets on top the longest of its Jobs' `activeDeadlineSeconds` (a Migration's,
+   * or the `<chart>-jobs` stage of the Jobs nothing depends on: `1h5m` for the default deadline of one
+   * hour) and its pods' startup budget by their startup probes (`15m` for a stage with the PostgreSQL
+   * preset, whose probe allows 10 minutes), since Flux waits until the Jobs complete and the pods are ready.
    * @default '5m'
    */
   readonly timeout?: string;
@@ -147,6 +156,33 @@ export function jobsDeadline(docs: readonly any[]): number | undefined {
     .filter((d) => d?.kind === 'Job' && typeof d.spec?.activeDeadlineSeconds === 'number')
     .map((d) => d.spec.activeDeadlineSeconds as number);
   return deadlines.length ? Math.max(...deadlines) : undefined;
+}
+
+/**
+ * The longest time the pods among `docs` (Deployments, StatefulSets, DaemonSets, ReplicaSets, Pods;
+ * not Jobs, which have their deadline) may take to start, by their startup probes: per pod, the
+ * slowest container's `initialDelaySeconds + periodSeconds × failureThreshold` (Kubernetes' defaults
+ * 0, 10 and 3), after which the kubelet restarts it. A StatefulSet's pods start one after another
+ * (`podManagementPolicy: OrderedReady`, the default), so its budget is that times its replicas.
+ * Undefined when no pod has a startup probe.
+ */
+export function startupBudget(docs: readonly any[]): number | undefined {
+  let longest: number | undefined;
+  for (const d of docs) {
+    const kind = d?.kind;
+    const pod = kind === 'Pod' ? d.spec : ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].includes(kind) ? d.spec?.template?.spec : undefined;
+    let seconds: number | undefined;
+    for (const c of [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])]) {
+      const p = c?.startupProbe;
+      if (p === undefined || p === null) continue;
+      const budget = (p.initialDelaySeconds ?? 0) + (p.periodSeconds ?? 10) * (p.failureThreshold ?? 3);
+      seconds = Math.max(seconds ?? 0, budget);
+    }
+    if (seconds === undefined) continue;
+    if (kind === 'StatefulSet' && d.spec?.podManagementPolicy !== 'Parallel') seconds *= Math.max(1, d.spec?.replicas ?? 1);
+    longest = Math.max(longest ?? 0, seconds);
+  }
+  return longest;
 }
 
 /**
@@ -363,8 +399,9 @@ export function deliveryFiles(props: DeliveryProps, env: string, outPath: string
           path: `./${joinParts(envPath, stage.folder)}`,
           prune: true,
           wait: true,
-          // Flux waits for the stage's Jobs to complete (a migration's, or `<chart>-jobs`): up to their deadline.
-          timeout: stage.activeDeadlineSeconds === undefined ? timeout : formatDuration(stage.activeDeadlineSeconds + durationSeconds(timeout)),
+          // Flux waits for the stage's Jobs to complete (a migration's, or `<chart>-jobs`) and its pods
+          // to be ready: up to the Jobs' deadline and the pods' startup budget, which run side by side.
+          timeout: stageTimeout(stage, timeout),
           sourceRef: { kind: source.kind as flux.KustomizationSpecSourceRefKind, name: source.name },
           dependsOn: stage.dependsOn.length ? stage.dependsOn.map((d) => ({ name: `${name}-${env}-${d}` })) : undefined,
         },
@@ -373,6 +410,12 @@ export function deliveryFiles(props: DeliveryProps, env: string, outPath: string
     files.set('kustomizations.yaml', stringifyDocs(chart.toJson()));
   }
   return files;
+}
+
+/** A stage's Flux timeout: `timeout` plus the longest of its Jobs' deadline and its pods' startup budget. */
+function stageTimeout(stage: DeliveryStage, timeout: string): string {
+  const waits = Math.max(stage.activeDeadlineSeconds ?? 0, stage.startupSeconds ?? 0);
+  return waits === 0 ? timeout : formatDuration(waits + durationSeconds(timeout));
 }
 
 // The placeholder for the wave after every other wave of the app.

@@ -335,7 +335,8 @@ export const DEFAULTS = {
     interval: '10m',
     /**
      * How long applying a stage and waiting for it to be ready may take (Flux's own default is the
-     * interval); a stage with Jobs (migrations, `<chart>-jobs`) gets their activeDeadlineSeconds on top.
+     * interval); a stage gets on top the longest of its Jobs' activeDeadlineSeconds (migrations,
+     * `<chart>-jobs`) and its pods' startup budget (startup probes).
      */
     timeout: '5m',
   },

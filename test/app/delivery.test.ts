@@ -6,11 +6,12 @@ import { parseAllDocuments } from 'yaml';
 import { App } from '../../src/app/app';
 import { TimonelChart } from '../../src/app/chart';
 import { APPLYSET_PART_OF, applySetId } from '../../src/app/applyset';
-import { ARGOCD_HOOK, ARGOCD_HOOK_DELETE_POLICY, ARGOCD_SYNC_WAVE } from '../../src/app/delivery';
+import { ARGOCD_HOOK, ARGOCD_HOOK_DELETE_POLICY, ARGOCD_SYNC_WAVE, startupBudget } from '../../src/app/delivery';
 import { BatchJob } from '../../src/constructs/batch-job';
 import { Migration } from '../../src/constructs/migration';
 import { Environments } from '../../src/app/environments';
 import { PostgreSQL } from '../../src/constructs/presets/postgres';
+import { Redis } from '../../src/constructs/presets/redis';
 import { StoreCredentials } from '../../src/constructs/stateful-store';
 import { WebApp } from '../../src/constructs/web-app';
 import { EnvValue } from '../../src/core/env';
@@ -348,16 +349,50 @@ describe('Flux timeouts', () => {
   };
   const timeouts = (ks: any[]) => ks.map((k) => [k.metadata.name, k.spec.timeout]);
 
-  test("every Kustomization gets delivery.timeout (default '5m'); a stage with Jobs gets their activeDeadlineSeconds on top, since Flux waits for them", () => {
+  test("every Kustomization gets delivery.timeout (default '5m'), plus the longest of its Jobs' activeDeadlineSeconds and its pods' startup budget, since Flux waits for them", () => {
     expect(timeouts(kustomizations({}, {}))).toEqual([
-      ['platform-dev-data', '5m'],
-      ['platform-dev-shop-prerequisites', '5m'],
+      ['platform-dev-data', '15m'], // PostgreSQL's startup probe allows 10 s × 60 = 10 min
+      ['platform-dev-shop-prerequisites', '5m'], // no pods
       ['platform-dev-shop-migrations', '1h5m'], // the default deadline of one hour, and 5m to apply and start it
-      ['platform-dev-shop', '5m'],
+      ['platform-dev-shop', '7m30s'], // a WebApp's startup probe allows 5 s × 30 = 2m30s
     ]);
     expect(timeouts(kustomizations({ timeout: '10m' }, { activeDeadlineSeconds: 900 }))).toContainEqual(['platform-dev-shop-migrations', '25m']);
-    expect(timeouts(kustomizations({ timeout: '90s' }))).toEqual([['platform-dev-data', '90s'], ['platform-dev-shop', '90s']]);
+    expect(timeouts(kustomizations({ timeout: '90s' }))).toEqual([['platform-dev-data', '11m30s'], ['platform-dev-shop', '4m']]);
     for (const k of kustomizations({ timeout: '1m30s' }, {})) expect(crdErrors(k)).toEqual([]);
+  });
+});
+
+describe('Flux timeouts cover the startup of the pods a stage waits for', () => {
+  test("the trial's shape: the prerequisites holding PostgreSQL (10 min startup budget) and a Redis get 5m + 10m, not 5m", () => {
+    new Environments<{ n: number }>({
+      defaults: { n: 1 }, environments: { prod: {} }, outdir: path.join(tmp, 'dist'),
+      delivery: { tool: 'flux', repository: { url: 'https://github.com/acme/x.git', path: 'dist' } },
+      build: (app) => {
+        const c = new TimonelChart(app, 'shop', { namespace: 'shop' });
+        const db = new PostgreSQL(c, 'db', { credentials: StoreCredentials.fromSecret('db-auth') });
+        new Redis(c, 'queue', { credentials: StoreCredentials.fromSecret('q-auth') });
+        const api = new WebApp(c, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+        api.connectTo(db);
+        new Migration(c, 'migrate', { image: 'ghcr.io/acme/api:1.0.0', connectTo: [db], before: [api] });
+      },
+    }).synth();
+    const ks = docsOf(path.join(tmp, 'dist', 'delivery', 'prod', 'kustomizations.yaml'));
+    expect(ks.map((k) => [k.metadata.name, k.spec.timeout])).toEqual([
+      ['platform-prod-shop-prerequisites', '15m'],
+      ['platform-prod-shop-migrations', '1h5m'],
+      ['platform-prod-shop', '7m30s'],
+    ]);
+  });
+
+  test('startupBudget: the slowest container of a pod; a StatefulSet\'s pods one after another unless Parallel; no startup probe, no budget', () => {
+    const probe = { periodSeconds: 10, failureThreshold: 6, initialDelaySeconds: 30 }; // 90 s
+    const template = (containers: object[]) => ({ template: { spec: { containers } } });
+    expect(startupBudget([{ kind: 'Deployment', spec: template([{ startupProbe: probe }, { startupProbe: {} }]) }])).toBe(90);
+    expect(startupBudget([{ kind: 'Deployment', spec: template([{ startupProbe: {} }]) }])).toBe(30); // Kubernetes' defaults: 10 s × 3
+    expect(startupBudget([{ kind: 'StatefulSet', spec: { replicas: 3, ...template([{ startupProbe: probe }]) } }])).toBe(270);
+    expect(startupBudget([{ kind: 'StatefulSet', spec: { replicas: 3, podManagementPolicy: 'Parallel', ...template([{ startupProbe: probe }]) } }])).toBe(90);
+    expect(startupBudget([{ kind: 'Pod', spec: { containers: [{ startupProbe: probe }] } }])).toBe(90);
+    expect(startupBudget([{ kind: 'Job', spec: template([{ startupProbe: probe }]) }, { kind: 'Deployment', spec: template([{}]) }, { kind: 'Service' }])).toBeUndefined();
   });
 });
 
@@ -423,16 +458,16 @@ describe('Jobs nothing depends on do not hold anything back', () => {
     }
   });
 
-  test('Flux: the Jobs are a Kustomization of their own after the chart\'s, with the deadline on top of the timeout; the chart\'s keeps delivery.timeout', () => {
+  test('Flux: the Jobs are a Kustomization of their own after the chart\'s, with the deadline on top of the timeout; the chart\'s has only its pods\' startup on top', () => {
     const ks = fluxKustomizations((app) => {
       shop(app);
       // A chart that depends on shop waits for shop's Kustomization, not for the Job.
       new WebApp(new TimonelChart(app, 'front', { namespace: 'front' }), 'proxy', { image: 'nginx:1.27.2' }).node.addDependency(app.node.findChild('shop').node.findChild('web'));
     });
     expect(ks.map((k) => [k.metadata.name, k.spec.timeout, k.spec.wait, k.spec.dependsOn?.map((d: any) => d.name)])).toEqual([
-      ['platform-dev-shop', '5m', true, undefined],
+      ['platform-dev-shop', '7m30s', true, undefined],
       ['platform-dev-shop-jobs', '6h5m', true, ['platform-dev-shop']],
-      ['platform-dev-front', '5m', true, ['platform-dev-shop']],
+      ['platform-dev-front', '7m30s', true, ['platform-dev-shop']],
     ]);
     expect(ks[1].spec.path).toBe('./deploy/dev/0000-shop-jobs');
     expect(docsOf(path.join(tmp, 'dist', 'dev', '0000-shop-jobs', '0000-shop-jobs.k8s.yaml')).map((d) => d.kind)).toEqual(['Job']);
@@ -477,7 +512,7 @@ describe('Jobs nothing depends on do not hold anything back', () => {
     expect(ks.map((k) => [k.metadata.name, k.spec.timeout, k.spec.dependsOn?.map((d: any) => d.name)])).toEqual([
       ['platform-dev-shop-prerequisites', '5m', undefined],
       ['platform-dev-shop-migrations', '1h5m', ['platform-dev-shop-prerequisites']],
-      ['platform-dev-shop', '5m', ['platform-dev-shop-migrations']],
+      ['platform-dev-shop', '7m30s', ['platform-dev-shop-migrations']],
       ['platform-dev-shop-jobs', '6h5m', ['platform-dev-shop']],
     ]);
   });
