@@ -70,9 +70,10 @@ export type {
   AllowFromPodsOptions, PodsAllowance, PodsRef, IConnectable, CredentialsRef, IConnectionClient,
 } from './workload/connections';
 export type { CredentialKeys, CredentialRole, DnsEgress } from './workload/endpoint';
-export { Policy, Profile, PolicyError, runPolicies, enforcePolicies } from './policies';
+export { Policy, Profile, PolicyError, runPolicies, enforcePolicies, defineRule } from './policies';
 export type {
   CustomProfileOptions, Finding, PolicyOptions, PolicyReport, PolicyRunOptions, PolicySubject, ProfileLike, ProfileRule, RuleLevel, Severity, SuppressOptions,
+  Rule, RuleDefinition, RuleCategory, Issue, Report, ReportOn, PolicyObject, PodView, ContainerView, ContainerList, ObjectSet, Selector,
 } from './policies';
 export { TrafficEvaluator } from './policies';
 export type {

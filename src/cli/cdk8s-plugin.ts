@@ -61,7 +61,7 @@ export class TimonelValidation {
     }
     // timonel mirrors each environment into its own folder: each folder is its own set of objects.
     const setOf = firstFolderBelowCommon(context.manifests);
-    const report = runPoliciesPerSet(subjects, (s) => setOf(s.file ?? ''), { profile: this.profile, namespacePodSecurity: true });
+    const report = runPoliciesPerSet(subjects, (s) => setOf(s.file ?? ''), { profile: this.profile, namespacePodSecurity: true, unknownCustomRules: true });
     // cdk8s maps a violation to its construct path by object name alone (construct-metadata.json is
     // keyed by name), so a shared name would show another object's path: name those by kind instead.
     const names = new Map<string, number>();

@@ -41,7 +41,7 @@ export function check(opts: CheckOptions): CheckResult {
     const file = path.resolve(cwd, s.file ?? '');
     if (!roots.has(file)) roots.set(file, kustomizationRootOf(file, cwd));
     return roots.get(file)!;
-  }, { profile, namespacePodSecurity: true });
+  }, { profile, namespacePodSecurity: true, unknownCustomRules: true });
   const exitCode = loaded.errors.length ? 2 : report.errors.length ? 1 : 0;
   const ctx = { loaded: loaded.objects, report, profile: profile.name, files: loaded.files, skipped: loaded.skipped, parseErrors: loaded.errors };
   if (opts.format === 'json') return { exitCode, stdout: `${JSON.stringify(toJson(ctx), null, 2)}\n`, stderr: '' };

@@ -5,7 +5,6 @@ import { profileOf } from './config';
 import { isPodKind, ObjectSet, PolicyObject, toPolicyObject } from './model';
 import { Profile, ProfileLike } from './profiles';
 import { Report, Rule } from './rule';
-import { RULES } from './rules';
 import { checkSuppressionReason } from './suppression';
 import { Finding, Issue, PolicySubject, RuleLevel, Severity } from './types';
 
@@ -26,6 +25,15 @@ export interface PolicyRunOptions {
    * @default false: the profile alone decides (in `App.synth` each chart's Namespace follows its profile)
    */
   readonly namespacePodSecurity?: boolean;
+  /**
+   * Whether a suppression annotation may name a rule this run does not have, when its id has none
+   * of the prefixes of timonel's rules (`api-`, `pss-`, `ref-`, `practice-`, `policy-`): it is taken
+   * for a rule of your own (`defineRule`) that the app's profile has and this run's does not (its
+   * reason is still checked). For YAML checked without the app's profile (`timonel check`, the
+   * cdk8s plugin).
+   * @default false: a suppression of a rule the object's profile does not have is a `policy-suppression` error
+   */
+  readonly unknownCustomRules?: boolean;
 }
 
 /** The outcome of a policy run. */
@@ -86,7 +94,7 @@ function enabledRulesFor(cache: Map<Profile, Map<string, readonly EnabledRule[]>
   let rules = byKind.get(kind);
   if (!rules) {
     const pods = isPodKind(kind);
-    rules = RULES.flatMap((rule, i) => {
+    rules = profile._rules.flatMap((rule, i) => {
       const level = profile.levels[i];
       const applies = rule.check && (!rule.kinds || rule.kinds.includes(kind)) && (!rule.pods || pods);
       return applies && level !== 'off' ? [{ rule, level }] : [];
@@ -117,7 +125,10 @@ function runAll(subjects: readonly PolicySubject[], options: PolicyRunOptions): 
   }
   if (options === null || typeof options !== 'object') fail({ path: 'runPolicies', prop: 'options', message: 'must be an object { profile? }', value: options, fix: "e.g. { profile: 'baseline' }" });
   const objects = subjects.map(toPolicyObject);
-  const set = new ObjectSet(objects);
+  const set = new ObjectSet(objects, {
+    customRuleIds: (o) => profiles[o.index]._custom.map((r) => r.id),
+    foreignRuleIds: options.unknownCustomRules === true,
+  });
   const forced = options.profile !== undefined ? Profile.of(options.profile) : undefined;
 
   // The profile of each object (resolved once per distinct scope).
@@ -160,19 +171,32 @@ function runAll(subjects: readonly PolicySubject[], options: PolicyRunOptions): 
   let current: EnabledRule;
   const report: Report = (issue) => emit(object, current.rule, current.level, issue);
   const enabled = new Map<Profile, Map<string, readonly EnabledRule[]>>();
-  for (const o of objects) {
-    object = o;
-    for (const e of enabledRulesFor(enabled, profiles[o.index], o.kind)) {
-      current = e;
-      e.rule.check!(o, report, set);
+  try {
+    for (const o of objects) {
+      object = o;
+      for (const e of enabledRulesFor(enabled, profiles[o.index], o.kind)) {
+        current = e;
+        e.rule.check!(o, report, set);
+      }
     }
+  } catch (e) {
+    throw ruleFailed(current!.rule, e, object!);
   }
 
-  // Set rules: once each, when any profile in use enables them.
-  RULES.forEach((rule, i) => {
-    if (!rule.checkSet || used.every((p) => p.levels[i] === 'off')) return;
-    rule.checkSet(set, (o, issue) => emit(o, rule, profiles[o.index].levels[i], issue));
-  });
+  // Set rules: once each, when any profile in use enables them (built-in ones first, in order).
+  const setRules = new Map<Rule, number>();
+  for (const p of used) {
+    p._rules.forEach((rule, i) => {
+      if (rule.checkSet && p.levels[i] !== 'off' && !setRules.has(rule)) setRules.set(rule, i);
+    });
+  }
+  for (const [rule, i] of setRules) {
+    try {
+      rule.checkSet!(set, (o, issue) => emit(o, rule, profiles[o.index]._levelOfRule(rule, i), issue));
+    } catch (e) {
+      throw ruleFailed(rule, e);
+    }
+  }
 
   const bySubject = (a: Finding, b: Finding) => a.subjectIndex! - b.subjectIndex!;
   return {
@@ -183,6 +207,23 @@ function runAll(subjects: readonly PolicySubject[], options: PolicyRunOptions): 
     profiles: [...new Set(used.map((p) => p.name))],
     namespacePodSecurity: admitted,
   };
+}
+
+/** A rule that threw: a TimonelError naming the rule and the object it was checking, with the fix. */
+function ruleFailed(rule: Rule, e: unknown, o?: PolicyObject): TimonelError {
+  const thrown = e instanceof Error ? e.message : String(e);
+  const on = o ? ` on ${o.display}` : ' on the set of objects';
+  const error = new TimonelError({
+    path: o?.subject.constructPath ?? o?.subject.file ?? 'policies',
+    message: `the policy rule '${rule.id}' threw${on}: ${thrown}`,
+    fix: rule.category === 'custom'
+      ? `fix the rule's ${o ? 'check' : 'checkSet'}: it must report problems with report({ field, message, fix }), not throw `
+        + '(an object may lack any field: read manifests with ?.), or turn it off for now with Profile.custom({ disable: '
+        + `['${rule.id}'] })`
+      : `this is a bug in timonel, please report it with the object; meanwhile Profile.custom({ disable: ['${rule.id}'] }) turns the rule off`,
+  });
+  (error as { cause?: unknown }).cause = e;
+  return error;
 }
 
 /** The level the Namespace `ns` of the set enforces, when the set holds it with a valid label. */

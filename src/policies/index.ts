@@ -17,7 +17,9 @@ export { Policy, checkChart, configureChartPolicy } from './policy';
 export type { PolicyOptions, SuppressOptions } from './policy';
 export { SUPPRESS_PREFIX, MIN_REASON_LENGTH, suppressionAnnotation } from './suppression';
 export { RULES } from './rules';
-export type { Rule } from './rule';
+export { defineRule } from './rule';
+export type { Rule, RuleDefinition, Report, ReportOn } from './rule';
+export type { PolicyObject, PodView, ContainerView, ContainerList, ObjectSet, Selector } from './model';
 export { TrafficEvaluator } from './traffic';
 export type {
   TrafficEvaluatorOptions, TrafficQuery, TrafficPeer, TrafficPod, TrafficWorkloadRef, TrafficAddress, TrafficProtocol,

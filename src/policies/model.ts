@@ -33,10 +33,13 @@ export type ContainerList = typeof CONTAINER_LISTS[number];
 
 /** One container of a pod, with its JSON path. */
 export interface ContainerView {
+  /** The container as written (`{}` when it is not an object). */
   readonly container: any;
   /** e.g. `spec.template.spec.containers[0]` */
   readonly path: string;
+  /** The list it is in: 'containers', 'initContainers' or 'ephemeralContainers'. */
   readonly list: ContainerList;
+  /** Its name ('' when missing). */
   readonly name: string;
   /** `container 'main'` / `init container 'migrate'` / `ephemeral container 'debug'`, for messages. */
   readonly label: string;
@@ -62,16 +65,24 @@ export interface PodView {
   readonly windows: boolean;
 }
 
-/** One object as the rules see it. */
+/**
+ * One object as the rules see it. Fields are read from the manifest as written, never validated
+ * first: a missing `kind` or `name` is ''. Rules read the manifest with `?.`.
+ */
 export interface PolicyObject {
   /** Index in the subjects given to the engine. */
   readonly index: number;
+  /** The object as given to the engine, with its construct path or file. */
   readonly subject: PolicySubject;
+  /** The Kubernetes manifest (plain JSON). */
   readonly manifest: any;
+  /** `apiVersion` ('' when missing). */
   readonly apiVersion: string;
   /** API group ('' for the core group). */
   readonly group: string;
+  /** `kind` ('' when missing). */
   readonly kind: string;
+  /** `metadata.name` ('' when missing). */
   readonly name: string;
   /** The namespace as written (undefined for cluster-scoped objects or when not set). */
   readonly namespace?: string;
@@ -79,7 +90,9 @@ export interface PolicyObject {
   readonly ns: string;
   /** `Kind namespace/name`, or `Kind name` without a namespace. */
   readonly display: string;
+  /** `metadata` (`{}` when missing). */
   readonly metadata: any;
+  /** The pod (template) of pod-bearing kinds (Pod, PodTemplate, workloads, Job, CronJob). */
   readonly pod?: PodView;
   /** Suppressions read from the object's annotations: rule id -> reason. */
   readonly suppressions: ReadonlyMap<string, string>;
@@ -313,6 +326,16 @@ function forRequiredPairs(selector: Selector, each: (key: string, value: string)
 
 const EMPTY: readonly PolicyObject[] = [];
 
+/** What a run knows of rule ids beyond the built-in ones (read by `policy-suppression`). @internal */
+export interface RunRules {
+  /** The ids of the rules of your own that the object's profile has. */
+  readonly customRuleIds: (o: PolicyObject) => readonly string[];
+  /** Whether an unknown id outside the built-in prefixes is taken for a rule of your own (PolicyRunOptions.unknownCustomRules). */
+  readonly foreignRuleIds: boolean;
+}
+
+const NO_RUN_RULES: RunRules = { customRuleIds: () => [], foreignRuleIds: false };
+
 /**
  * All objects under check, with the indexes cross-object rules need. Every index is built
  * once, lazily, in one pass, so a run stays linear in the number of objects.
@@ -327,7 +350,12 @@ export class ObjectSet {
   private podsByLabel?: Map<string, Map<string, Map<string, PolicyObject[]>>>;
   private memo = new Map<string, unknown>();
 
-  constructor(public readonly objects: readonly PolicyObject[]) {}
+  constructor(
+    /** Every object, in the order given to the engine. */
+    public readonly objects: readonly PolicyObject[],
+    /** What the engine knows of the run, for `policy-suppression`. @internal */
+    public readonly _run: RunRules = NO_RUN_RULES,
+  ) {}
 
   /** The object of a kind, namespace and name (the first one, when duplicated). */
   public get(kind: string, ns: string, name: string): PolicyObject | undefined {

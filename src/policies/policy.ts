@@ -12,7 +12,7 @@ import { checkSuppressionReason, containerSuppressionFits, MIN_REASON_LENGTH, su
 import { NameRule } from '../core/names';
 import { nameSpec } from '../core/specs';
 import type { ProbeSuppression } from '../core/probes';
-import { RULE_IDS } from './rules';
+import { BUILT_IN_PREFIXES } from './rule';
 import { PolicySubject } from './types';
 
 /** Policy settings of a chart (`TimonelChartProps.policy`). */
@@ -93,8 +93,15 @@ export class Policy {
   public static suppress(scope: IConstruct, ruleId: string, reason: string, options: SuppressOptions = {}): void {
     checkProps(SUPPRESS_ARGS, { scope, ruleId, reason, options }, isConstruct(scope) ? scope : 'Policy.suppress');
     const container = options.container;
-    const unknown = suggestRule(ruleId, RULE_IDS);
-    if (unknown) fail({ scope, prop: 'ruleId', message: 'is not a known policy rule', value: ruleId, fix: unknown });
+    const profile = profileOf(scope) ?? Profile.RESTRICTED;
+    const unknown = suggestRule(ruleId, profile.ruleIds());
+    if (unknown) {
+      const own = !unknown.startsWith('did you mean') && !BUILT_IN_PREFIXES.some((p) => ruleId.startsWith(p));
+      fail({
+        scope, prop: 'ruleId', message: own ? `is not a known policy rule of the profile '${profile.name}'` : 'is not a known policy rule', value: ruleId,
+        fix: own ? `${unknown}; for a rule of your own, add it to the profile first: Profile.custom({ rules: [...] }) on the chart (policy.profile) or app (Policy.setDefault)` : unknown,
+      });
+    }
     const problem = checkSuppressionReason(reason);
     if (problem) {
       fail({
@@ -155,7 +162,7 @@ function constructReadingProfile(scope: IConstruct, next: Profile): IConstruct |
 }
 
 function sameLevels(a: Profile, b: Profile): boolean {
-  return a === b || (a.name === b.name && a.levels.every((l, i) => l === b.levels[i]));
+  return a === b || (a.name === b.name && a.levels.length === b.levels.length && a.levels.every((l, i) => l === b.levels[i] && a._rules[i] === b._rules[i]));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { fail } from '../core/errors';
 import { levelRank, PodSecurityLevel } from '../core/pod-security';
-import { Rule } from './rule';
-import { RULE_IDS, RULE_INDEX, RULES } from './rules';
+import { checkRule, Rule } from './rule';
+import { RULE_IDS, RULE_INDEX, RULES, RULES_BY_ID } from './rules';
 import { suggestRule } from './suppression';
 import { RuleLevel, Severity } from './types';
 
@@ -18,6 +18,12 @@ export interface CustomProfileOptions {
   readonly disable?: readonly string[];
   /** Severities to change ('off' turns a rule off; 'error'/'warning' also turn a disabled rule back on). @default - none */
   readonly severity?: Readonly<Record<string, RuleLevel>>;
+  /**
+   * Rules of your own (`defineRule`), at their own severity; `disable` and `severity` may name them.
+   * Their ids must differ from every other rule's. A profile that extends this one has them too.
+   * @default - none: the rules of `extends`
+   */
+  readonly rules?: readonly Rule[];
 }
 
 /** One rule as a profile applies it. */
@@ -55,6 +61,8 @@ export class Profile {
     if (opts.disable !== undefined && !Array.isArray(opts.disable)) {
       fail({ path: 'Profile.custom', prop: 'disable', message: 'must be a list of rule ids', value: opts.disable, fix: `wrap it in brackets: [${JSON.stringify(opts.disable)}]` });
     }
+    const base = Profile.of(opts.extends ?? 'restricted');
+    const custom = addRules(base._custom, opts.rules);
     const overrides: Record<string, RuleLevel> = {};
     for (const id of opts.disable ?? []) overrides[id] = 'off';
     for (const [id, level] of Object.entries(opts.severity ?? {})) {
@@ -63,7 +71,7 @@ export class Profile {
       }
       overrides[id] = level;
     }
-    return Profile.derive(opts.name ?? 'custom', Profile.of(opts.extends ?? 'restricted'), overrides);
+    return Profile.derive(opts.name ?? 'custom', base, overrides, base._declaredPodSecurity, custom);
   }
 
   /** A built-in profile by name, or the profile itself. */
@@ -74,14 +82,16 @@ export class Profile {
     return fail({ prop: 'profile', message: 'is not a known profile', value: p, allowed: "'restricted', 'baseline' or a Profile.custom(...)" });
   }
 
-  private static derive(name: string, base: Profile, overrides: Record<string, RuleLevel>, declared = base._declaredPodSecurity): Profile {
-    const levels = [...base.levels];
+  private static derive(name: string, base: Profile, overrides: Record<string, RuleLevel>, declared = base._declaredPodSecurity, custom = base._custom): Profile {
+    const levels = [...base.levels, ...custom.slice(base._custom.length).map((r) => r.severity)];
+    const profile = new Profile(name, levels, declared, custom);
+    // `levels` is the new profile's own array, finished here before anyone sees the profile.
     for (const [id, level] of Object.entries(overrides)) {
-      const i = RULE_INDEX.get(id);
-      if (i === undefined) fail({ prop: 'profile', message: `names the unknown rule '${id}'`, value: id, fix: suggestRule(id, RULE_IDS) });
+      const i = profile.indexOf(id);
+      if (i === undefined) fail({ prop: 'profile', message: `names the unknown rule '${id}'`, value: id, fix: suggestRule(id, profile.ruleIds()) });
       levels[i] = level;
     }
-    return new Profile(name, levels, declared);
+    return profile;
   }
 
   private constructor(
@@ -94,7 +104,33 @@ export class Profile {
      * which a custom profile's severities may lower without saying so. @internal
      */
     public readonly _declaredPodSecurity: PodSecurityLevel,
-  ) {}
+    /** The rules of your own this profile adds to the built-in ones, in order (their levels follow RULES'). @internal */
+    public readonly _custom: readonly Rule[] = [],
+  ) {
+    this._rules = _custom.length ? [...RULES, ..._custom] : RULES;
+  }
+
+  /** Every rule of the profile, built-in then custom, in the order of `levels`. @internal */
+  public readonly _rules: readonly Rule[];
+
+  /** The index of a rule id in `levels`, or undefined. */
+  private indexOf(ruleId: string): number | undefined {
+    const i = RULE_INDEX.get(ruleId);
+    if (i !== undefined || this._custom.length === 0) return i;
+    const j = this._custom.findIndex((r) => r.id === ruleId);
+    return j < 0 ? undefined : RULES.length + j;
+  }
+
+  /** The level of this very rule (not another with its id) in the profile; `index` is where it may be. @internal */
+  public _levelOfRule(rule: Rule, index?: number): RuleLevel {
+    const i = index !== undefined && this._rules[index] === rule ? index : this.indexOf(rule.id);
+    return i !== undefined && this._rules[i] === rule ? this.levels[i] : 'off';
+  }
+
+  /** The ids of every rule of the profile (the built-in ones, then the custom ones). */
+  public ruleIds(): readonly string[] {
+    return this._custom.length ? this._rules.map((r) => r.id) : RULE_IDS;
+  }
 
   /**
    * The Pod Security level this profile holds pods to: the strictest level whose Pod Security rules
@@ -131,7 +167,7 @@ export class Profile {
     let p = this.admitted.get(level);
     if (!p) {
       const off = level === 'baseline' ? ['pss-restricted'] : ['pss-restricted', 'pss-baseline'];
-      p = new Profile(this.name, this.levels.map((l, i) => (off.includes(RULES[i].category) ? 'off' : l)), level);
+      p = new Profile(this.name, this.levels.map((l, i) => (off.includes(this._rules[i].category) ? 'off' : l)), level, this._custom);
       this.admitted.set(level, p);
     }
     return p;
@@ -139,7 +175,7 @@ export class Profile {
 
   /** The level of a rule ('off' when it does not run). */
   public levelOf(ruleId: string): RuleLevel {
-    const i = RULE_INDEX.get(ruleId);
+    const i = this.indexOf(ruleId);
     return i === undefined ? 'off' : this.levels[i];
   }
 
@@ -151,6 +187,38 @@ export class Profile {
 
   /** Every rule with its level in this profile. */
   public rules(): ProfileRule[] {
-    return RULES.map((r, i) => ({ id: r.id, level: this.levels[i], category: r.category, rationale: r.rationale }));
+    return this._rules.map((r, i) => ({ id: r.id, level: this.levels[i], category: r.category, rationale: r.rationale }));
   }
+}
+
+/** The custom rules of a base profile with `rules` added: each checked, its id unique among all rules. */
+function addRules(inherited: readonly Rule[], rules: readonly Rule[] | undefined): readonly Rule[] {
+  if (rules === undefined) return inherited;
+  if (!Array.isArray(rules)) {
+    fail({ path: 'Profile.custom', prop: 'rules', message: 'must be a list of rules', value: rules, fix: 'wrap it in brackets: rules: [myRule]' });
+  }
+  const out = [...inherited];
+  rules.forEach((rule, i) => {
+    checkRule(rule, `Profile.custom rules[${i}]`);
+    const where = `Profile.custom rules[${i}] '${rule.id}'`;
+    if (RULES_BY_ID.get(rule.id) === rule) {
+      fail({ path: where, message: 'is a built-in rule, which every profile has already', value: rule.id, fix: `leave it out of 'rules'; change its level with severity: { '${rule.id}': 'error' }` });
+    }
+    if (RULES_BY_ID.has(rule.id)) {
+      fail({ path: where, prop: 'id', message: "is the id of one of timonel's rules", value: rule.id, fix: `give your rule another id, e.g. 'org-${rule.id}'` });
+    }
+    if (rule.category !== 'custom') {
+      fail({ path: where, prop: 'category', message: "must be 'custom' for a rule of your own", value: rule.category, fix: "leave 'category' out of defineRule({ ... })" });
+    }
+    const same = out.find((r) => r.id === rule.id);
+    if (same === rule) return; // already there (from `extends`, or listed twice): once is enough
+    if (same) {
+      fail({
+        path: where, prop: 'id', message: `is also the id of another rule of the profile${inherited.includes(same) ? ' it extends' : ''}`, value: rule.id,
+        fix: 'give each rule its own id (ids name rules in profiles, suppressions and output)',
+      });
+    }
+    out.push(rule);
+  });
+  return out;
 }

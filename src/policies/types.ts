@@ -63,9 +63,11 @@ export interface Issue {
   readonly message: string;
   /** The value found (rendered with JSON). Leave out when there is none. */
   readonly value?: unknown;
+  /** What is allowed. */
   readonly allowed?: string;
+  /** How to fix it. */
   readonly fix?: string;
 }
 
-/** The groups rules belong to; profiles switch whole groups. */
-export type RuleCategory = 'api' | 'pss-baseline' | 'pss-restricted' | 'consistency' | 'practice' | 'policy';
+/** The groups rules belong to; profiles switch whole groups. Rules of your own (`defineRule`) are 'custom'. */
+export type RuleCategory = 'api' | 'pss-baseline' | 'pss-restricted' | 'consistency' | 'practice' | 'policy' | 'custom';
