@@ -2,9 +2,11 @@ import * as path from 'path';
 import { App } from '../app/app';
 import { Environments, EnvironmentsProps } from '../app/environments';
 import { Policy } from '../policies/policy';
+import { Profile } from '../policies/profiles';
 import { flaskChart } from './flask';
 import { helloChart } from './hello';
 import { loggingChart } from './logging';
+import { requirePartOf } from './part-of-rule';
 import { reportsChart } from './reports';
 import { SHOP_DEFAULTS, shopChart, ShopValues } from './shop';
 
@@ -20,7 +22,8 @@ export const PLATFORM_DEFAULTS: PlatformValues = { profile: 'restricted', shop: 
 
 /** Builds the example platform into `app`, with `values`. */
 export function buildPlatform(app: App, values: PlatformValues = PLATFORM_DEFAULTS): void {
-  Policy.setDefault(app, values.profile);
+  // The built-in profile, plus a rule of the platform's own.
+  Policy.setDefault(app, Profile.custom({ name: values.profile, extends: values.profile, rules: [requirePartOf] }));
   helloChart(app);
   flaskChart(app);
   shopChart(app, values.shop);

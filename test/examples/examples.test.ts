@@ -1,5 +1,7 @@
 import { applyRank } from '../../src/app/order';
 import { Testing } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { TimonelChart } from '../../src/app/chart';
 import { App } from '../../src/app/app';
 import { flaskChart } from '../../src/examples/flask';
 import { helloChart } from '../../src/examples/hello';
@@ -211,6 +213,19 @@ describe('example charts', () => {
       expect(prod.metadata.annotations ?? {}).not.toHaveProperty('timonel.dev/data');
     }
     expect(podSpecOf(findObject(stores('dev'), 'StatefulSet', 'shop-db')).volumes).toContainEqual({ name: 'data', emptyDir: { sizeLimit: '2Gi' } });
+  });
+
+  test("the platform's own rule (example-part-of) holds for its workloads and refuses a hand-written one without the label", () => {
+    const app = new App({ outdir: '/nonexistent' });
+    buildPlatform(app);
+    expect(app).toPassPolicies();
+    const chart = app.node.findChild('hello') as TimonelChart;
+    new k8s.KubeDeployment(chart, 'raw', {
+      metadata: { name: 'raw' },
+      spec: { selector: { matchLabels: { app: 'raw' } }, template: { metadata: { labels: { app: 'raw' } }, spec: { containers: [{ name: 'main', image: 'nginx:1.27.2' }] } } },
+    });
+    expect(() => app.render()).toThrow("[hello/raw] Deployment hello/raw 'metadata.labels' has no 'app.kubernetes.io/part-of' label. Fix: use a timonel workload (it sets the chart's id), "
+      + "or add the label: metadata.addLabel('app.kubernetes.io/part-of', 'shop') (example-part-of)");
   });
 
   test('every object of the example platform validates against the Kubernetes 1.28 schema', () => {
