@@ -6,7 +6,7 @@ import { trafficDefaultsOf } from '../core/chart-context';
 import { DEFAULTS } from '../core/defaults';
 import { fail, PropIssue, TimonelError } from '../core/errors';
 import { validateWholeNumber } from '../core/numbers';
-import { findPort, onService, podOnlyProblem, PortSpec } from '../core/ports';
+import { findPort, onService, podOnlyProblem, PortSpec, servesGrpc } from '../core/ports';
 import { Probe } from '../core/probes';
 import { Policy } from '../policies';
 import { childPath, checkProps, joinPath, markChecked, propsIssues } from '../core/validation';
@@ -270,7 +270,9 @@ export class WebApp extends ServedWorkload {
     validateWholeNumber(replicas, { scope: this, prop: 'replicas' });
     const portName = this.portName;
     const port = this.containerPort;
-    this.endpoint = { ...this.baseEndpoint(envPrefixFromId(id)), scheme: d.scheme };
+    // A gRPC app has no URL: http:// would make clients speak HTTP/1.1 to it.
+    const grpcMain = this.ports[0] !== undefined && servesGrpc(this.ports[0]);
+    this.endpoint = { ...this.baseEndpoint(envPrefixFromId(id)), ...(grpcMain ? { grpc: true } : { scheme: d.scheme }) };
     const autoscaling = props.autoscaling ? resolveAutoscaling(this, props.autoscaling) : undefined;
     const minReplicas = autoscaling ? autoscaling.minReplicas : replicas;
 

@@ -139,6 +139,8 @@ export const DEFAULTS = {
     path: '/',
     pathType: 'Prefix',
     certManagerIssuerAnnotation: 'cert-manager.io/cluster-issuer',
+    /** ingress-nginx speaks HTTP/1.1 to a backend unless this annotation says 'GRPC' (it ignores `appProtocol`). */
+    nginxBackendProtocolAnnotation: 'nginx.ingress.kubernetes.io/backend-protocol',
   },
 
   metrics: {

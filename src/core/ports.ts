@@ -47,6 +47,14 @@ export function appProtocolOf(p: PortSpec, grpcProbed = false): string | undefin
   return (DEFAULTS.appProtocol.byPortName as Readonly<Record<string, string>>)[p.name];
 }
 
+/**
+ * True when a port (with its effective `appProtocol`) serves gRPC: `appProtocol: 'grpc'`, or named
+ * 'grpc' and cleartext HTTP/2 (the default for that name).
+ */
+export function servesGrpc(p: PortSpec): boolean {
+  return p.appProtocol === 'grpc' || (p.name === 'grpc' && p.appProtocol === DEFAULTS.appProtocol.byPortName.grpc);
+}
+
 /** The fix of a number that is no port: the port the app listens on; 70000 reads as a typo of 7000. */
 export function portNumberFix(x: unknown): string | undefined {
   if (typeof x !== 'number' || !Number.isInteger(x) || x <= 65535) return undefined;

@@ -500,15 +500,24 @@ function connectionEnv(client: IConnectionClient, target: IConnectable, o: Conne
     literalDatabase = e.database;
   }
   // Last: it refers to the credential variables, which Kubernetes expands only when defined before.
-  if (forms.includes('url')) put('url', connectionUrl(client, e, o.url ?? {}, names, literalDatabase, at));
+  if (forms.includes('url')) put('url', connectionUrl(client, target, o.url ?? {}, names, literalDatabase, at, nameOf('addr')));
   return { names, vars };
 }
 
 function connectionUrl(
-  client: IConnectionClient, e: ConnectionEndpoint, u: ConnectionUrlOptions, names: Partial<Record<keyof ConnectionEnvNames, string>>,
-  literalDatabase: string | undefined, at: string,
+  client: IConnectionClient, target: IConnectable, u: ConnectionUrlOptions, names: Partial<Record<keyof ConnectionEnvNames, string>>,
+  literalDatabase: string | undefined, at: string, addrName: string,
 ): string {
+  const e = target.endpoint;
   const scheme = u.scheme ?? e.scheme;
+  if (scheme === undefined && e.grpc) {
+    fail({
+      scope: client, prop: `${at}.url.scheme`,
+      message: `is needed: '${target.node.path}' serves gRPC, which has no URL scheme of its own (gRPC clients dial host:port; an http:// URL would make an HTTP client speak HTTP/1.1 to it)`,
+      value: u.scheme, allowed: "the scheme your gRPC client parses, such as 'grpc'",
+      fix: `use envForm: 'addr' (${addrName}=${e.host}:${e.port}, what gRPC clients dial), or name the scheme your client parses: url: { scheme: 'grpc' }`,
+    });
+  }
   if (scheme === undefined) {
     fail({
       scope: client, prop: `${at}.url.scheme`, message: 'is needed: the target has no URL scheme of its own',

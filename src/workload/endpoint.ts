@@ -46,6 +46,12 @@ export interface ConnectionEndpoint {
   /** The URL scheme of `envForm: 'url'`, e.g. 'postgres', 'redis', 'http'. @default - none: a URL needs `url.scheme` */
   readonly scheme?: string;
   /**
+   * The port serves gRPC, which has no URL scheme of its own: `envForm: 'url'` needs `url.scheme`,
+   * and the error suggests `envForm: 'addr'` (what gRPC clients dial).
+   * @default false
+   */
+  readonly grpc?: boolean;
+  /**
    * The target's replicas talk to each other (replication, clustering): once a policy isolates
    * its pods, a `<name>-peers` NetworkPolicy keeps pod-to-pod traffic among them open.
    * @default false

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { DEFAULTS } from '../core/defaults';
 import { fail, PropIssue } from '../core/errors';
 import { hostNameFix, isHostName } from '../core/names';
-import { findPort, PortSpec } from '../core/ports';
+import { findPort, PortSpec, servesGrpc } from '../core/ports';
 
 /** How an Ingress path matches. */
 export type IngressPathType = 'Prefix' | 'Exact' | 'ImplementationSpecific';
@@ -64,6 +64,7 @@ export function addIngress(scope: Construct, b: IngressBackend, input: IngressSp
   const seenHosts = new Set<string>();
   const issuers = new Set<string>();
   const tls: k8s.IngressTls[] = [];
+  const routed: PortSpec[] = [];
   const rules: k8s.IngressRule[] = input.rules.map((r, i) => {
     const at = input.shortcut ? 'ingress' : `${input.prop}[${i}]`;
     if (r.host !== undefined) checkHost(scope, `${at}${input.shortcut ? '.host' : '.host'}`, r.host);
@@ -85,6 +86,7 @@ export function addIngress(scope: Construct, b: IngressBackend, input: IngressSp
       if (seenPaths.has(`${pathType} ${path}`)) fail({ scope, prop: `${pp}.path`, message: `is listed twice for ${r.host ?? 'any host'}`, value: path });
       seenPaths.add(`${pathType} ${path}`);
       const port = findPort(scope, `${pp}.port`, b.ports, p.port);
+      routed.push(port);
       return { path, pathType, backend: { service: { name: b.serviceName, port: { name: port.name } } } };
     });
     return { host: r.host, http: { paths } };
@@ -97,10 +99,33 @@ export function addIngress(scope: Construct, b: IngressBackend, input: IngressSp
   }
   const annotations: Record<string, string> = { ...input.annotations };
   if (issuers.size === 1) annotations[DEFAULTS.ingress.certManagerIssuerAnnotation] = [...issuers][0];
+  const grpc = grpcBackendProtocol(scope, input, routed);
+  if (grpc) annotations[DEFAULTS.ingress.nginxBackendProtocolAnnotation] = grpc;
   return new k8s.KubeIngress(scope, 'Ingress', {
     metadata: { ...b.metadata, ...(Object.keys(annotations).length ? { annotations } : {}) },
     spec: { ingressClassName: input.className, tls: tls.length ? tls : undefined, rules },
   });
+}
+
+// ingress-nginx ignores appProtocol and speaks HTTP/1.1 to a gRPC backend unless annotated; the
+// annotation holds for the whole Ingress, so gRPC and HTTP paths cannot share one.
+function grpcBackendProtocol(scope: Construct, input: IngressSpecInput, routed: readonly PortSpec[]): string | undefined {
+  const key = DEFAULTS.ingress.nginxBackendProtocolAnnotation;
+  if (input.className === undefined || !(DEFAULTS.traffic.ingressControllerClasses as readonly string[]).includes(input.className)) return undefined;
+  if (input.annotations?.[key] !== undefined) return undefined;
+  const grpc = [...new Set(routed.filter(servesGrpc).map((p) => p.name))];
+  if (grpc.length === 0) return undefined;
+  const http = [...new Set(routed.filter((p) => !servesGrpc(p)).map((p) => p.name))];
+  if (http.length) {
+    fail({
+      scope, prop: input.shortcut ? 'ingress' : input.prop,
+      message: `routes both gRPC (${grpc.map((n) => `'${n}'`).join(', ')}) and HTTP (${http.map((n) => `'${n}'`).join(', ')}) ports through one ingress-nginx Ingress, `
+        + `whose '${key}' annotation holds for every path`,
+      value: { grpc, http }, allowed: 'an Ingress of class nginx with only gRPC or only HTTP ports',
+      fix: `route the gRPC port through a Gateway API route (route, which honours appProtocol), or set ingress.annotations: { '${key}': 'GRPC' } (or 'HTTP') yourself for every path`,
+    });
+  }
+  return 'GRPC';
 }
 
 function checkHost(scope: Construct, prop: string, host: string): void {

@@ -538,6 +538,28 @@ describe('WebApp ingress with several hosts', () => {
   });
 });
 
+describe('WebApp ingress to a gRPC port', () => {
+  const KEY = 'nginx.ingress.kubernetes.io/backend-protocol';
+  const grpc = { port: 9555, portName: 'grpc' };
+  test('class nginx gets backend-protocol GRPC (ingress-nginx ignores appProtocol and would speak HTTP/1.1); other classes and HTTP ports nothing', () => {
+    expect(one(render({ ...grpc, ingress: { host: 'ad.example.com', className: 'nginx' } }), 'Ingress').metadata.annotations).toEqual({ [KEY]: 'GRPC' });
+    expect(one(render({ appProtocol: 'grpc', ingress: { host: 'ad.example.com', className: 'nginx' } }), 'Ingress').metadata.annotations).toEqual({ [KEY]: 'GRPC' });
+    expect(one(render({ ingress: { host: 'ad.example.com', className: 'nginx' } }), 'Ingress').metadata.annotations).toBeUndefined();
+    expect(one(render({ ...grpc, ingress: { host: 'ad.example.com' } }), 'Ingress').metadata.annotations).toBeUndefined();
+    // the user's own value wins
+    expect(one(render({ ...grpc, ingress: { host: 'ad.example.com', className: 'nginx', annotations: { [KEY]: 'GRPCS' } } }), 'Ingress').metadata.annotations).toEqual({ [KEY]: 'GRPCS' });
+  });
+
+  test('fails when one nginx Ingress routes both a gRPC and an HTTP port (the annotation holds for every path)', () => {
+    expect(build({
+      extraPorts: [{ name: 'grpc', port: 9555 }],
+      ingress: { className: 'nginx', rules: [{ host: 'ad.example.com', paths: [{ path: '/' }, { path: '/api.Ad/', port: 'grpc' }] }] },
+    })).toThrow("[shop/web] 'ingress.rules' routes both gRPC ('grpc') and HTTP ('http') ports through one ingress-nginx Ingress, whose "
+      + `'${KEY}' annotation holds for every path, got {"grpc":["grpc"],"http":["http"]}. Allowed: an Ingress of class nginx with only gRPC or only HTTP ports. `
+      + `Fix: route the gRPC port through a Gateway API route (route, which honours appProtocol), or set ingress.annotations: { '${KEY}': 'GRPC' } (or 'HTTP') yourself for every path`);
+  });
+});
+
 describe('WebApp route (Gateway API)', () => {
   test('an HTTPRoute <name> from the Gateway to the Service, labelled like the app', () => {
     const objs = render({

@@ -562,6 +562,23 @@ describe('connectTo env forms', () => {
     expect(envOf(one(synth(chart), 'Deployment'))).toEqual({ MONGO_URL: 'mongodb://shop-mongo.shop.svc:27017' });
   });
 
+  test('fails when envForm url reaches a gRPC app without a scheme (it wrote http://, an HTTP/1.1 URL for a gRPC server)', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const cart = new WebApp(chart, 'cart', { image: API_IMAGE, port: 7070, portName: 'grpc', service: { port: 7070 } });
+    const byProtocol = new WebApp(chart, 'ad', { image: API_IMAGE, port: 9555, appProtocol: 'grpc' });
+    const web = new WebApp(chart, 'web', { image: API_IMAGE });
+    expect(() => web.connectTo(cart, { envForm: 'url' })).toThrow(
+      "[shop/web] 'connectTo.url.scheme' is needed: 'shop/cart' serves gRPC, which has no URL scheme of its own (gRPC clients dial host:port; "
+      + "an http:// URL would make an HTTP client speak HTTP/1.1 to it), got undefined. Allowed: the scheme your gRPC client parses, such as 'grpc'. "
+      + "Fix: use envForm: 'addr' (CART_ADDR=shop-cart.shop.svc:7070, what gRPC clients dial), or name the scheme your client parses: url: { scheme: 'grpc' }");
+    expect(() => web.connectTo(byProtocol, { envForm: 'url', envPrefix: 'ADS' })).toThrow('ADS_ADDR=shop-ad.shop.svc:80');
+    // following the fix
+    web.connectTo(cart, { envForm: ['addr', 'url'], url: { scheme: 'grpc' } });
+    expect(envOf(one(synth(chart), 'Deployment', 'shop-web'))).toEqual({ CART_ADDR: 'shop-cart.shop.svc:7070', CART_URL: 'grpc://shop-cart.shop.svc:7070' });
+    // an HTTP app keeps its http:// URL
+    expect(new WebApp(chart, 'api', { image: API_IMAGE }).endpoint.scheme).toBe('http');
+  });
+
   test("'none' gives no env at all, but the policies and the order", () => {
     const { chart, db, api } = shop();
     const conn = api.connectTo(db, { envForm: 'none' });
