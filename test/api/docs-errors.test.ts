@@ -169,6 +169,11 @@ const MADE: Record<string, Array<() => unknown>> = {
     },
     () => { const s = shop(); new WebApp(s.chart, 'api', { image: IMAGE }).connectTo(s.web.service as any); },
     () => { const s = shop(); new WebApp(s.chart, 'api', { image: IMAGE }).connectTo(s.db, { envForm: 'host-port', url: { scheme: 'postgres' } }); },
+    () => {
+      const s = shop();
+      const gw = new WebApp(chart('pay', { namespace: 'payments' }, s.app), 'gw', { image: IMAGE });
+      s.web.allowEgress(EgressTarget.app(gw));
+    },
     () => shop().web.allowEgress(EgressTarget.namespace('otel', { podLabel: { app: 'otel' } } as any)),
     () => shop().web.allowEgress(EgressTarget.cidrs(['198.51.100.7/24'], { ports: [443] })),
     web({ isolate: true, route: { gateway: { name: 'public', namespace: 'gateway' } } }),
@@ -259,6 +264,7 @@ const MADE: Record<string, Array<() => unknown>> = {
     web({ rollout: { maxSurge: 0, maxUnavailable: 0 } }),
   ],
   'docs/stateful-store.md': [
+    () => new PostgreSQL(chart(), 'db', { credentials: StoreCredentials.fromExternalSecret({ store: 'vault', remoteKey: 'shop/db', refreshInterval: '1d' }) }),
     () => new PostgreSQL(chart(), 'db', {} as any),
     () => new PostgreSQL(chart(), 'db', { credentials: secret, replicas: 2 } as any),
     () => new PostgreSQL(chart(), 'db', { credentials: (StoreCredentials.fromLiteralsINSECURE as any)({ password: 'x' }) } as any),
