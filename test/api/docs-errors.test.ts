@@ -9,7 +9,7 @@ import { ApiObject, JsonPatch, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  App, BatchJob, EgressTarget, Environments, Migration, NodeAgent, PostgreSQL, Probe, Redis, StatefulStore, StoreCredentials,
+  App, BatchJob, EgressTarget, Environments, Migration, NodeAgent, PostgreSQL, Probe, Profile, Redis, StatefulStore, StoreCredentials,
   TimonelChart, TimonelChartProps, WebApp, Worker, Workload, WorkloadProps,
 } from '../../src';
 import { formatAppError } from '../../src/cli/synth';
@@ -39,18 +39,21 @@ function examples(doc: string): Example[] {
     }
     prose = [];
   };
+  let indent = '';
   lines.forEach((l, i) => {
-    if (l.startsWith('```')) {
+    const opening = /^(\s*)```(.*)$/.exec(l);
+    if (opening) {
       if (fence === undefined) {
         inline();
-        fence = l.slice(3);
+        [, indent, fence] = opening;
       } else fence = undefined;
     } else if (fence === undefined) prose.push([i + 1, l]);
     else if (fence === '' || fence === 'text') {
+      const text = l.slice(indent.length);
       const last = out[out.length - 1];
-      if (/^(?:[\w-]+: )?\[[^\]\s]+\] |^Policy check failed/.test(l)) out.push({ line: i + 1, text: l, inline: false });
-      else if (last && !last.inline && last.line + last.text.split('\n').length === i + 1 && /^ {2}\S|^Fix each/.test(l)) {
-        out[out.length - 1] = { ...last, text: `${last.text}\n${l}` };
+      if (/^(?:[\w-]+: )?\[[^\]\s]+\] |^Policy check failed/.test(text)) out.push({ line: i + 1, text, inline: false });
+      else if (last && !last.inline && last.line + last.text.split('\n').length === i + 1 && /^ {2}\S|^Fix each/.test(text)) {
+        out[out.length - 1] = { ...last, text: `${last.text}\n${text}` };
       }
     }
   });
@@ -177,6 +180,7 @@ const MADE: Record<string, Array<() => unknown>> = {
     () => shop().web.allowEgress(EgressTarget.namespace('otel', { podLabel: { app: 'otel' } } as any)),
     () => shop().web.allowEgress(EgressTarget.cidrs(['198.51.100.7/24'], { ports: [443] })),
     web({ isolate: true, route: { gateway: { name: 'public', namespace: 'gateway' } } }),
+    web({ isolate: true, ingress: { host: 'shop.example.com', className: 'traefik' } }),
     () => { const s = shop(); const c = chart('internal', { namespace: 'internal' }, s.app); new WebApp(c, 'admin', { image: IMAGE }).allowFrom({ namespace: 'ops', podLabel: { app: 'toolbox' } } as any); },
     () => { const s = shop(); const a = new WebApp(s.chart, 'a', { image: IMAGE }); const b = new WebApp(s.chart, 'b', { image: IMAGE }); a.connectTo(b); b.connectTo(a); },
     () => { const s = shop(); new Worker(s.chart, 'orders', { image: IMAGE, connectTo: [{ target: s.db, options: { containers: ['main', 'migrate'] } }] } as any); },
@@ -252,6 +256,7 @@ const MADE: Record<string, Array<() => unknown>> = {
       ApiObject.of(api.service).addJsonPatch(JsonPatch.replace('/spec/ports/0/port', 70000));
       Testing.synth(c);
     },
+    () => chart('shop', { namespace: 'shop', policy: { profile: Profile.custom({ name: 'team', disable: ['pss-restricted-seccomp'] }) } }),
     () => {
       const app = new App();
       chart('shop', { namespace: 'shop' }, app);
