@@ -208,6 +208,15 @@ const MADE: Record<string, Array<() => unknown>> = {
       y.node.addDependency(x);
       app.render();
     },
+    () => {
+      const app = new App({ delivery: 'argocd' });
+      const c = chart('shop', { namespace: 'shop' }, app);
+      const db = new PostgreSQL(c, 'db', { credentials: secret });
+      const api = new WebApp(c, 'api', { image: IMAGE });
+      api.connectTo(db);
+      new Migration(c, 'migrate', { image: IMAGE, connectTo: [db], before: [api], argocd: 'pre-sync' });
+      app.render();
+    },
   ],
   'docs/environments.md': [
     valuesFile('web:\n  autoscaling:\n    maxReplica: 20\n'),
@@ -316,7 +325,10 @@ test('every doc with error examples is listed here, and only those', () => {
 
 test.each(Object.keys(MADE))('the error examples of %s are the messages timonel throws', (doc) => {
   const found = examples(doc);
-  expect(found.map((e) => e.line)).toHaveLength(MADE[doc].length);
+  if (found.length !== MADE[doc].length) {
+    throw new Error(`${doc} has ${found.length} error examples (lines ${found.map((e) => e.line).join(', ')}), and MADE['${doc}'] makes ${MADE[doc].length}: `
+      + 'add the code that throws each new example to MADE, in the order of the doc');
+  }
   // Where an example does not show the message, the diff shows the message in full.
   const actual = found.map((e, i) => {
     const m = message(MADE[doc][i]);
