@@ -110,6 +110,15 @@ class Poller extends Workload {
   }
 }
 
+const GRANT = { rules: [{ resources: ['pods'], verbs: ['list' as const] }] };
+
+/** A Worker `ctl` with Kubernetes API permissions beside a Redis `queue`, with no traffic.apiServer. */
+function granted(ns = 'shop') {
+  const c = chart(ns, { namespace: ns });
+  const queue = new Redis(c, 'queue', { mode: 'cache' });
+  return { queue, ctl: (props: object = {}) => new Worker(c, 'ctl', { image: IMAGE, readiness: false, liveness: false, ...props }) };
+}
+
 /** A chart with a database, an API that uses it, and a Migration to add. */
 function migrating() {
   const c = chart();
@@ -162,6 +171,7 @@ const MADE: Record<string, Array<() => unknown>> = {
   ],
   'docs/connections.md': [
     () => { const s = shop(); s.web.connectTo(s.db, { envForm: 'host-port', url: {} } as any); },
+    () => { const g = granted(); g.ctl({ permissions: [GRANT], connectTo: [g.queue] }); },
     () => { const s = shop(); s.web.connectTo(s.web as any); },
     () => { const s = shop(); s.web.connectTo(s.db); s.web.connectTo(s.db); },
     () => { const s = shop(); new WebApp(chart('other', { namespace: 'other' }, s.app), 'web', { image: IMAGE }).connectTo(s.db); },
@@ -177,6 +187,7 @@ const MADE: Record<string, Array<() => unknown>> = {
       const gw = new WebApp(chart('pay', { namespace: 'payments' }, s.app), 'gw', { image: IMAGE });
       s.web.allowEgress(EgressTarget.app(gw));
     },
+    () => { const g = granted(); const w = g.ctl(); w.connectTo(g.queue); w.grant(GRANT); },
     () => shop().web.allowEgress(EgressTarget.namespace('otel', { podLabel: { app: 'otel' } } as any)),
     () => shop().web.allowEgress(EgressTarget.cidrs(['198.51.100.7/24'], { ports: [443] })),
     web({ isolate: true, route: { gateway: { name: 'public', namespace: 'gateway' } } }),
@@ -251,6 +262,7 @@ const MADE: Record<string, Array<() => unknown>> = {
     },
   ],
   'docs/permissions.md': [
+    () => { const g = granted('ops'); g.ctl({ permissions: [GRANT], connectTo: [g.queue] }); },
     () => new Worker(chart('ops', { namespace: 'ops' }), 'ctl', { image: IMAGE }).grant({ rules: [{ resources: ['ConfigMap'], verbs: ['get'] }] }),
     () => new Worker(chart('ops', { namespace: 'ops' }), 'ctl', { image: IMAGE }).grant({ rules: [{ resources: ['configmap'], verbs: ['get'] }] }),
     () => new Worker(chart('ops', { namespace: 'ops' }), 'ctl', { image: IMAGE }).grant({ rules: [{ resources: ['deployments'], verbs: ['get'] }] }),
