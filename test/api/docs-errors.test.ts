@@ -9,7 +9,7 @@ import { ApiObject, JsonPatch, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  App, BatchJob, EgressTarget, Environments, Migration, NodeAgent, PostgreSQL, Probe, Profile, Redis, StatefulStore, StoreCredentials,
+  App, BatchJob, defineRule, EgressTarget, Environments, Migration, NodeAgent, Policy, PostgreSQL, Probe, Profile, Redis, StatefulStore, StoreCredentials,
   TimonelChart, TimonelChartProps, WebApp, Worker, Workload, WorkloadProps,
 } from '../../src';
 import { formatAppError } from '../../src/cli/synth';
@@ -283,6 +283,18 @@ const MADE: Record<string, Array<() => unknown>> = {
       chart('shop', { namespace: 'shop' }, app);
       const legacy = chart('legacy', { namespace: 'shop', createNamespace: false, policy: { profile: 'baseline' } }, app);
       new WebApp(legacy, 'old', { image: IMAGE });
+      app.render();
+    },
+    () => {
+      const requireTeamLabel = defineRule({
+        id: 'org-team-label', severity: 'error', rationale: 'Every workload names the team that is paged for it.', pods: true,
+        check(o, report) {
+          if (!o.metadata.labels?.team) report({ field: 'metadata.labels', message: "has no 'team' label", fix: "add labels: { team: 'payments' }" });
+        },
+      });
+      const app = new App();
+      Policy.setDefault(app, Profile.custom({ extends: 'restricted', rules: [requireTeamLabel] }));
+      new WebApp(chart('shop', { namespace: 'shop' }, app), 'web', { image: IMAGE });
       app.render();
     },
   ],
