@@ -50,6 +50,7 @@ import practiceEphemeralData from './practice-ephemeral-data';
 import practiceSingleInstance from './practice-single-instance';
 import practicePreStopSleep from './practice-prestop-sleep';
 import practicePrivilegedPort from './practice-privileged-port';
+import practiceGracefulStop from './practice-graceful-stop';
 import practiceNetworkPolicy from './practice-network-policy';
 import practiceEgressEveryAddress from './practice-egress-every-address';
 import practiceSecretLiteral from './practice-secret-literal';
@@ -112,6 +113,7 @@ export const RULES: readonly Rule[] = [
   practiceSingleInstance,
   practicePreStopSleep,
   practicePrivilegedPort,
+  practiceGracefulStop,
   practiceEphemeralData,
   practiceNetworkPolicy,
   practiceEgressEveryAddress,
