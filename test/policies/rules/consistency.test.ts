@@ -118,6 +118,24 @@ describe('ref-missing-dependency', () => {
       "warning: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].envFrom[0].configMapRef.name' refers to the ConfigMap 'settings', which is not defined in this set (namespace 'shop'). Fix: define the ConfigMap or fix the name, or mark the reference optional",
     ]);
   });
+  test('warns once per missing Secret of a namespace, on the first pod that refers to it and does not suppress the rule, naming the others', () => {
+    const reading = (name: string, suppress = false) => edit(deployment(), (d) => {
+      d.metadata.name = name;
+      d.spec.template.spec.serviceAccountName = 'default';
+      d.spec.template.spec.containers[0].env = [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db-auth', key: 'password' } } }];
+      if (suppress) d.metadata.annotations = { 'timonel.dev/suppress.ref-missing-dependency': 'db-auth is created by the DBA team' };
+    });
+    const fix = 'Fix: make sure it exists before the pods start (created by hand, by a secrets operator, or defined here with an ExternalSecret), or fix the name';
+    expect(lines('ref-missing-dependency', ['api', 'web', 'worker', 'jobs'].map((n) => reading(n)))).toEqual([
+      `warning: [test.yaml] Deployment shop/api 'spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name' refers to the Secret 'db-auth', which is not defined in this set (namespace 'shop'); also referred to by Deployment shop/web, Deployment shop/worker and 1 more. ${fix}`,
+    ]);
+    expect(lines('ref-missing-dependency', [reading('api', true), reading('web')])).toEqual([
+      `warning: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name' refers to the Secret 'db-auth', which is not defined in this set (namespace 'shop'); also referred to by Deployment shop/api. ${fix}`,
+    ]);
+    const other = edit(reading('api'), (d) => { d.metadata.namespace = 'reports'; });
+    expect(lines('ref-missing-dependency', [reading('api'), other])).toHaveLength(2);
+  });
+
   test('fails (warning) once per missing object of a pod, however often it is referenced (credentials in several env vars)', () => {
     const creds = edit(deployment(), (d) => {
       const c = d.spec.template.spec.containers[0];
