@@ -191,6 +191,8 @@ export function shopChart(scope: Construct, values: ShopValues = SHOP_DEFAULTS):
     terminationGracePeriodSeconds: 60,
     connectTo: [db, cache], // DB_* and CACHE_* env, egress only to them, DNS and the API server (shop-orders-apiserver)
   });
+  // The pull Secret is made outside timonel: said once, with the reason reviewers read in the YAML.
+  Policy.suppress(orders, 'ref-missing-dependency', 'ghcr-pull is created by the platform team in every namespace');
 
   return { chart, web, api, db, cache, carts, orders, migrate };
 }
