@@ -4,8 +4,9 @@ import { INT32_MAX, wholeNumberFix } from './numbers';
 
 /**
  * Props validation: a declarative spec per props interface, checked at run time before a
- * construct builds anything. Every problem of one construct is collected and thrown together as
- * one TimonelError, each naming the prop as the user wrote it (`extraPorts[0].name`).
+ * construct builds anything. The problems of each prop on its own are collected and thrown
+ * together as one TimonelError, each naming the prop as the user wrote it (`extraPorts[0].name`);
+ * the rules across props run once every prop is valid on its own (docs/validation.md).
  *
  * A spec's keys and optionality are tied to its interface by the type `Fields<T>`, so `tsc`
  * fails when a prop is added, removed or made optional without updating the spec (see
