@@ -285,7 +285,8 @@ export class WebApp extends ServedWorkload {
       fail({
         scope: this, prop: 'healthPath', message: `gives HTTP probes (GET ${props.healthPath}), but the main port '${portName}' serves gRPC, which does not answer them: the pods would never be ready`,
         value: props.healthPath, allowed: 'healthPath on an HTTP port; on a gRPC port, gRPC probes',
-        fix: "remove healthPath and set readiness: Probe.grpc() and liveness: Probe.grpc() (the gRPC health checking protocol; Probe.grpc({ service }) for one service), or name the port 'http' if it serves HTTP",
+        fix: "remove healthPath and set readiness: Probe.grpc() and liveness: Probe.grpc() (the gRPC health checking protocol; Probe.grpc({ service }) for one service)"
+          + `, or ${[portName === 'grpc' ? "name the port 'http'" : '', props.appProtocol === 'grpc' ? "remove appProtocol: 'grpc'" : ''].filter(Boolean).join(' and ')} if it serves HTTP`,
       });
     }
     const probes = props.healthPath !== undefined

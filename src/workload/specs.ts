@@ -303,6 +303,14 @@ export function checkReplicasWithAutoscaling(p: { readonly replicas?: number; re
 /** Props users put on a workload that belong elsewhere: refused with where they go. */
 export const WORKLOAD_REFUSED = {
   namespace: { why: "a workload's namespace is its chart's", fix: "set it on the chart: new TimonelChart(app, 'shop', { namespace: 'shop' })" },
+  labels: {
+    why: "timonel writes the objects' recommended labels itself",
+    fix: "labels on every object of the chart: new TimonelChart(app, 'shop', { labels: { team: 'payments' } }); on the pods only: podLabels: { … }",
+  },
+  annotations: {
+    why: 'a workload makes several objects, and an annotation belongs to one of them',
+    fix: 'on the pods: podAnnotations: { … }; on the Service: service: { annotations: { … } }; on another object: patchManifest(obj, JsonPatch.add(…))',
+  },
 } as const;
 
 /** `connectTo` as a prop of a workload that serves a port: it connects with its method. */

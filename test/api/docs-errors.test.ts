@@ -289,7 +289,7 @@ const MADE: Record<string, Array<() => unknown>> = {
       const requireTeamLabel = defineRule({
         id: 'org-team-label', severity: 'error', rationale: 'Every workload names the team that is paged for it.', pods: true,
         check(o, report) {
-          if (!o.metadata.labels?.team) report({ field: 'metadata.labels', message: "has no 'team' label", fix: "add labels: { team: 'payments' }" });
+          if (!o.metadata.labels?.team) report({ field: 'metadata.labels', message: "has no 'team' label", fix: "label the chart: new TimonelChart(app, 'shop', { labels: { team: 'payments' } })" });
         },
       });
       const app = new App();

@@ -184,7 +184,8 @@ describe('WebApp props', () => {
       + "Allowed: healthPath on an HTTP port; on a gRPC port, gRPC probes. Fix: remove healthPath and set readiness: Probe.grpc() and liveness: Probe.grpc() "
       + "(the gRPC health checking protocol; Probe.grpc({ service }) for one service), or name the port 'http' if it serves HTTP",
     );
-    expect(build({ port: 7070, portName: 'api', appProtocol: 'grpc', healthPath: '/healthz' })).toThrow(/'healthPath' gives HTTP probes.*the main port 'api' serves gRPC/);
+    expect(build({ port: 7070, portName: 'api', appProtocol: 'grpc', healthPath: '/healthz' })).toThrow(/'healthPath' gives HTTP probes.*the main port 'api' serves gRPC.*or remove appProtocol: 'grpc' if it serves HTTP$/);
+    expect(build({ port: 7070, portName: 'grpc', appProtocol: 'grpc', healthPath: '/healthz' })).toThrow(/or name the port 'http' and remove appProtocol: 'grpc' if it serves HTTP$/);
     // An explicit HTTP appProtocol says the port named grpc serves HTTP.
     expect(build({ port: 7070, portName: 'grpc', appProtocol: 'http', healthPath: '/healthz' })).not.toThrow();
     const c = podSpec(one(render({ port: 7070, portName: 'grpc', readiness: Probe.grpc(), liveness: Probe.grpc() }), 'Deployment')).containers[0];

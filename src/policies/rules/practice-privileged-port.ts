@@ -43,7 +43,7 @@ export default defineRule({
           value: port,
           allowed: `a port from ${FIRST_UNPRIVILEGED}, or the pod sysctl ${SYSCTL} at most the port`,
           fix: `listen on ${port + 8000} and keep ${port} for clients on the Service (WebApp: port: ${port + 8000}, service: { port: ${port} }), `
-            + `or set the pod sysctl ${SYSCTL}: '0' (safe since Kubernetes 1.22, allowed by Pod Security); adding NET_BIND_SERVICE does not help a non-root process `
+            + `or set the pod sysctl ${SYSCTL}: '0' (safe since Kubernetes 1.22, allowed by Pod Security; on a timonel workload with patchManifest(obj, JsonPatch.add('/spec/template/spec/securityContext/sysctls', [{ name: '${SYSCTL}', value: '0' }]))); adding NET_BIND_SERVICE does not help a non-root process `
             + 'under allowPrivilegeEscalation: false; where every node runs containerd 2.x, suppress the rule with that reason',
         });
       });

@@ -91,6 +91,19 @@ describe('props that belong elsewhere', () => {
     expect(problems(spec, { namespace: 'shop' })).toContain(ns);
   });
 
+  test.each([
+    ['WebApp', WEB_APP_PROPS], ['Worker', WORKER_PROPS], ['BatchJob', BATCH_JOB_PROPS], ['StatefulStore', STATEFUL_STORE_PROPS], ['Redis', REDIS_PROPS],
+  ])('fails when a %s is given labels or annotations, with where they go (was sent to metrics.labels and service.annotations)', (_name, spec) => {
+    expect(problems(spec, { labels: { team: 'payments' } })).toContain(
+      "labels: is not a known prop: timonel writes the objects' recommended labels itself "
+      + "(labels on every object of the chart: new TimonelChart(app, 'shop', { labels: { team: 'payments' } }); on the pods only: podLabels: { … })",
+    );
+    expect(problems(spec, { annotations: { a: 'b' } })).toContain(
+      'annotations: is not a known prop: a workload makes several objects, and an annotation belongs to one of them '
+      + '(on the pods: podAnnotations: { … }; on the Service: service: { annotations: { … } }; on another object: patchManifest(obj, JsonPatch.add(…)))',
+    );
+  });
+
   test('fails when a Worker or BatchJob is given a port, saying which construct serves one', () => {
     const fix = "for a server that others connect to, use a WebApp (or a StatefulStore); a probe's port goes in the probe";
     expect(problems(WORKER_PROPS, { image: 'nginx:1.27.2', port: 8080 })).toEqual([`port: is not a known prop: a Worker serves no port (it gets no Service) (${fix})`]);

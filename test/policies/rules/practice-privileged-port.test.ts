@@ -18,7 +18,8 @@ describe('practice-privileged-port', () => {
       + 'and the pod crash-loops; containerd 2.x and Docker set it to 0, got 80. '
       + 'Allowed: a port from 1024, or the pod sysctl net.ipv4.ip_unprivileged_port_start at most the port. '
       + 'Fix: listen on 8080 and keep 80 for clients on the Service (WebApp: port: 8080, service: { port: 80 }), '
-      + "or set the pod sysctl net.ipv4.ip_unprivileged_port_start: '0' (safe since Kubernetes 1.22, allowed by Pod Security); "
+      + "or set the pod sysctl net.ipv4.ip_unprivileged_port_start: '0' (safe since Kubernetes 1.22, allowed by Pod Security; on a timonel workload with "
+      + "patchManifest(obj, JsonPatch.add('/spec/template/spec/securityContext/sysctls', [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }]))); "
       + 'adding NET_BIND_SERVICE does not help a non-root process under allowPrivilegeEscalation: false; where every node runs containerd 2.x, suppress the rule with that reason',
     ]);
     // NET_BIND_SERVICE under allowPrivilegeEscalation: false (no_new_privs) does not reach a non-root process.
