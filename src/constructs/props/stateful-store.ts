@@ -1,7 +1,7 @@
 import { DEFAULTS } from '../../core/defaults';
 import { NameRule } from '../../core/names';
 import { absolutePath, envPrefix, urlScheme, nameSpec, portName, portNumber, portSpec, quantity } from '../../core/specs';
-import { Reporter, Spec, typeName, v } from '../../core/validation';
+import { Reporter, Spec, tsLiteral, typeName, v } from '../../core/validation';
 import { checkWorkload, SERVED_REFUSED, WORKLOAD_FIELDS } from '../../workload/specs';
 import type { AccessMode, PresetStorageOptions, StatefulStoreProps, StorageClaimProps, StoreCredentials } from '../stateful-store';
 
@@ -52,7 +52,12 @@ export const STORE_FIELDS = {
   portName,
   servicePort: portNumber,
   extraPorts: v.array(portSpec),
-  storage: v.array(claim),
+  storage: v.array(claim, {
+    // The presets' shape ({ size }) given to a StatefulStore: a list of claims, each with its mountPath.
+    typeFix: (value) => (value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? `write a list of claims, each with the path it is mounted at: storage: [${tsLiteral({ name: DEFAULTS.statefulStore.storage.name, mountPath: DEFAULTS.statefulStore.storage.mountPath, ...(value as object) })}]`
+      : undefined),
+  }),
   deleteVolumesOnDelete: v.boolean(),
   deleteVolumesOnScaleDown: v.boolean(),
   credentials: CREDENTIALS,

@@ -64,7 +64,7 @@ describe('StatefulStore and preset props', () => {
   const credentials = StoreCredentials.fromSecret('db-credentials');
 
   test.each([
-    ['storage as an object', { storage: { mountPath: '/data' } }, 'storage: must be a list, but is an object (wrap it in brackets: [{ … }])'],
+    ['storage as an object', { storage: { mountPath: '/data' } }, "storage: must be a list, but is an object (write a list of claims, each with the path it is mounted at: storage: [{ name: 'data', mountPath: '/data' }])"],
     ['credentials as a plain reference', { credentials: { secretName: 's', keys: {} } }, "credentials: must be StoreCredentials.fromSecret(...), fromExternalSecret(...) or fromLiteralsINSECURE(...), but is an object (wrap the Secret: credentials: StoreCredentials.fromSecret('db-credentials', { keys: { ... } }))"],
   ])('fails on %s', (_what, props, problem) => {
     expect(problems(STATEFUL_STORE_PROPS, { image: IMAGE, port: 5432, ...props })).toEqual([problem]);
@@ -79,6 +79,15 @@ describe('StatefulStore and preset props', () => {
 
   test('fails when a preset has no credentials', () => {
     expect(problems(POSTGRES_PROPS, {})).toEqual(["credentials: is required: the image does not start without a password (pass 'credentials: StoreCredentials.fromSecret(...)' or 'StoreCredentials.fromExternalSecret(...)')"]);
+  });
+});
+
+describe('StatefulStore storage in the presets\' shape', () => {
+  test('fails when storage is one object, with a list of claims that has a mountPath as the fix (was "write a list in brackets", then mountPath is required)', () => {
+    expect(problems(STATEFUL_STORE_PROPS, { image: 'ghcr.io/acme/kv:1.0.0', port: 7000, storage: { size: '20Gi' } })).toEqual([
+      "storage: must be a list, but is an object (write a list of claims, each with the path it is mounted at: storage: [{ name: 'data', mountPath: '/data', size: '20Gi' }])",
+    ]);
+    expect(problems(STATEFUL_STORE_PROPS, { image: 'ghcr.io/acme/kv:1.0.0', port: 7000, storage: [{ name: 'data', mountPath: '/data', size: '20Gi' }] })).toEqual([]);
   });
 });
 
