@@ -227,7 +227,8 @@ export const DEFAULTS = {
     image: 'redis:7.4.1',
     port: 6379,
     portName: 'redis',
-    component: 'cache',
+    /** `app.kubernetes.io/component` in mode 'store' (mode 'cache': `cache.component`). */
+    component: 'database',
     /** The `redis` user of the official image. */
     runAsUser: 999,
     mountPath: '/data',
@@ -238,6 +239,7 @@ export const DEFAULTS = {
     mode: 'store',
     /** `mode: 'cache'`: no persistence, eviction before the memory limit. */
     cache: {
+      component: 'cache',
       appendOnly: false,
       save: '',
       /** Evict the least recently used key of any kind, so writes never fail on a full cache. */

@@ -138,12 +138,15 @@ describe('Redis', () => {
     expectValidManifests(objs);
   });
 
-  test('is a StatefulStore on redis:7.4.1, port 6379 named redis, component cache', () => {
+  test('is a StatefulStore on redis:7.4.1, port 6379 named redis, component database (a cache in mode cache)', () => {
     const objs = renderRedis();
     const c = main(objs);
     expect(c.image).toBe('redis:7.4.1');
     expect(c.ports).toEqual([{ name: 'redis', containerPort: 6379, protocol: 'TCP' }]);
-    expect(one(objs, 'StatefulSet').metadata.labels['app.kubernetes.io/component']).toBe('cache');
+    // A Redis of record (mode 'store') is labelled as one; only mode 'cache' is a cache (was 'cache' for both).
+    expect(one(objs, 'StatefulSet').metadata.labels['app.kubernetes.io/component']).toBe('database');
+    const cache = renderRedis({ mode: 'cache' });
+    expect(one(cache, 'StatefulSet').metadata.labels['app.kubernetes.io/component']).toBe('cache');
   });
 
   test('persistence and the password through args; the password from the credentials Secret', () => {

@@ -112,7 +112,7 @@ export class Redis extends StatefulStore {
     // redis-cli reads the password from REDISCLI_AUTH; a shell compares the reply (LOADING is not ready).
     const ping = Probe.exec(['sh', '-c', `redis-cli -h 127.0.0.1 -p ${port} ping | grep -q PONG`]);
     super(scope, id, markChecked({
-      component: d.component,
+      component: cache ? d.cache.component : d.component,
       ...props,
       image: props.image ?? d.image,
       port,
