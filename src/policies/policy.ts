@@ -72,7 +72,8 @@ export class Policy {
     if (late) {
       const was = profileOf(late) ?? Profile.RESTRICTED;
       fail({
-        scope, prop: 'profile',
+        // The App's path is empty: name the call there, the construct's path elsewhere.
+        ...(scope.node.path === '' ? { path: 'App' } : { scope }), prop: 'profile',
         message: `of Policy.setDefault comes after '${late.node.path}' was created with the profile '${was.name}': constructs read the profile when they are created, `
           + `so it would be checked as '${was.name}' but its Namespace and policies would follow '${next.name}'`,
         value: typeof profile === 'string' ? profile : next.name,

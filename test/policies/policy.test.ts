@@ -69,10 +69,10 @@ describe('TimonelChart.toJson() runs the policies (Testing.synth)', () => {
     const shop = new TimonelChart(app, 'shop', { namespace: 'shop' });
     new WebApp(shop, 'web', { image: 'ghcr.io/acme/web:1.0.0' });
     const e = thrown(() => Policy.setDefault(app, 'baseline'));
-    expect(e.path).toBe('');
+    expect(e.path).toBe('App');
     expect(e.prop).toBe('profile');
     expect(e.value).toBe('baseline');
-    expect(e.message).toBe("[<root>] 'profile' of Policy.setDefault comes after 'shop/web' was created with the profile 'restricted': constructs read the profile when they are created, "
+    expect(e.message).toBe("[App] 'profile' of Policy.setDefault comes after 'shop/web' was created with the profile 'restricted': constructs read the profile when they are created, "
       + "so it would be checked as 'restricted' but its Namespace and policies would follow 'baseline', got 'baseline'. "
       + 'Allowed: a call before the first construct it applies to (charts may exist already). '
       + "Fix: call Policy.setDefault(app, ...) right after creating the App, or give the chart its own profile: new TimonelChart(app, id, { policy: { profile } })");
