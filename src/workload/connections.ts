@@ -12,7 +12,7 @@ import type { PodsRef } from '../core/traffic';
 import { ConnectionEndpoint, CredentialKeys, CredentialsRef, DnsEgress, IConnectable, isConnectable } from './endpoint';
 
 export { isConnectable } from './endpoint';
-import { checkApiServerReachable, dnsRule, keepPeersOpen, NetworkAccess, noteApiServerNeed, policyName } from './network';
+import { checkApiServerReachable, checkCrossNamespace, dnsRule, egressRestricted, NetworkAccess, nsName, policyName } from './network';
 import { checkArgs, checkProps, checkValue, Problem } from '../core/validation';
 import { ALLOW_FROM_ARGS, ALLOW_FROM_PODS_OPTIONS, CONNECT_OPTIONS, envFormsOf } from './connection-specs';
 
@@ -408,26 +408,7 @@ function checkPair(client: IConnectionClient, target: IConnectable, options: All
       fix: 'remove the second call; pass every option to the first one',
     });
   }
-  const from = client.namespace;
-  const to = target.endpoint.namespace;
-  if (from !== to) {
-    if (!options.allowCrossNamespace) {
-      fail({
-        scope, prop,
-        message: `reaches '${target.node.path}' in namespace ${ns(to)} from namespace ${ns(from)} without a cross-namespace allowance`,
-        value: target.node.path, allowed: 'a target in the same namespace, or the option { allowCrossNamespace: true }',
-        fix: `${allowCross} if this traffic is intended`,
-      });
-    }
-    if (from === undefined || to === undefined) {
-      fail({
-        scope, prop,
-        message: `crosses namespaces but the ${from === undefined ? 'client' : 'target'}'s chart has no namespace, so no policy can name it`,
-        value: { client: from ?? null, target: to ?? null }, allowed: 'charts with explicit namespaces on both sides',
-        fix: "set 'namespace' on both TimonelCharts",
-      });
-    }
-  }
+  checkCrossNamespace(scope, prop, target.node.path, client.namespace, target.endpoint.namespace, !!options.allowCrossNamespace, `${allowCross} if this traffic is intended`);
 }
 
 // A dependency cycle would only surface at synth as cdk8s's "Dependency cycle detected".
@@ -544,8 +525,8 @@ function credentialsFor(client: IConnectionClient, target: IConnectable, o: Conn
   if (own && client.namespace !== target.endpoint.namespace) {
     fail({
       scope: client, prop: `${at}.credentials`,
-      message: `is required across namespaces: a pod can only read Secrets of its own namespace, and '${own.secretName}' is in ${ns(target.endpoint.namespace)}`,
-      allowed: `a Secret in namespace ${ns(client.namespace)} with the same keys`,
+      message: `is required across namespaces: a pod can only read Secrets of its own namespace, and '${own.secretName}' is in ${nsName(target.endpoint.namespace)}`,
+      allowed: `a Secret in namespace ${nsName(client.namespace)} with the same keys`,
       fix: "copy the credentials into the client's namespace (e.g. an ExternalSecret) and pass { credentials: { secretName } }",
     });
   }
@@ -579,8 +560,7 @@ function addPolicies(client: IConnectionClient, target: IConnectable, e: Connect
     },
   });
   NetworkAccess.of(target)._addClient();
-  keepPeersOpen(client, 'egress');
-  noteApiServerNeed(client, 'egress');
+  egressRestricted(client);
   return { egressPolicy, ingressPolicy };
 }
 
@@ -622,6 +602,3 @@ function edgesOf(chart: IConstruct): Set<IConstruct> {
   return s;
 }
 
-function ns(n: string | undefined): string {
-  return n === undefined ? '(none)' : `'${n}'`;
-}

@@ -192,20 +192,8 @@ export class EgressTarget {
       });
       // The same rule as connectTo's: traffic to another team's namespace (which also edits that
       // app's policy) is said out loud.
-      if (client.namespace !== e.namespace && !options.allowCrossNamespace) {
-        fail({
-          scope, prop,
-          message: `reaches '${target.node.path}' in namespace ${nsName(e.namespace)} from namespace ${nsName(client.namespace)} without a cross-namespace allowance`,
-          value: target.node.path, allowed: 'a target in the same namespace, or the option { allowCrossNamespace: true }',
-          fix: `pass { allowCrossNamespace: true } to EgressTarget.app if this traffic is intended: EgressTarget.app(${target.node.id}, { ${options.ports ? 'ports: [...], ' : ''}allowCrossNamespace: true })`,
-        });
-      }
-      if (client.namespace !== e.namespace && (client.namespace === undefined || e.namespace === undefined)) {
-        fail({
-          scope, prop, message: `crosses namespaces but the ${client.namespace === undefined ? 'client' : 'target'}'s chart has no namespace, so no policy can name it`,
-          value: target.node.path, allowed: 'charts with explicit namespaces on both sides', fix: "set 'namespace' on both TimonelCharts",
-        });
-      }
+      checkCrossNamespace(scope, prop, target.node.path, client.namespace, e.namespace, !!options.allowCrossNamespace,
+        `pass { allowCrossNamespace: true } to EgressTarget.app if this traffic is intended: EgressTarget.app(${target.node.id}, { ${options.ports ? 'ports: [...], ' : ''}allowCrossNamespace: true })`);
       const ns = client.namespace !== e.namespace ? { namespaceSelector: { matchLabels: { [DEFAULTS.connections.namespaceNameLabel]: e.namespace! } } } : {};
       const ports = options.ports ? toPorts(options.ports) : [{ protocol: e.protocol ?? 'TCP', port: intOrString(e.targetPort) }];
       // The app admits the client on the same ports: an egress it refused would go nowhere.
@@ -258,9 +246,8 @@ export class NetworkAccess {
     if (!isConstruct(workload)) {
       fail({ path: 'NetworkAccess.of', prop: 'workload', message: 'needs a workload construct', value: workload, allowed: 'a Workload (WebApp, StatefulStore, BatchJob, ...) or an IConnectable', fix: 'pass a construct created before this call, e.g. NetworkAccess.of(web)' });
     }
-    const w = workload as Partial<ITrafficSubject> & { endpoint?: ConnectionEndpoint };
-    if (typeof w.name === 'string' && w.selectorLabels && w.labels) return new NetworkAccess(workload as ITrafficSubject);
-    const e = w.endpoint;
+    if (isTrafficSubject(workload)) return new NetworkAccess(workload);
+    const e = (workload as { endpoint?: ConnectionEndpoint }).endpoint;
     if (!e) {
       fail({ scope: workload, message: 'has no pods to apply a traffic rule to', fix: 'use a Workload (WebApp, StatefulStore, BatchJob, ...) or an IConnectable' });
     }
@@ -378,8 +365,7 @@ export class NetworkAccess {
       seen.add(key);
     }
     if (options.dns === 'any') s.dns = 'any';
-    keepPeersOpen(this.key, 'egress');
-    if (isTrafficSubject(this.key)) noteApiServerNeed(this.key, 'egress');
+    egressRestricted(this.key);
     return this;
   }
 
@@ -391,8 +377,7 @@ export class NetworkAccess {
   public isolateEgress(): this {
     checkApiServerReachable(this.key, 'egress', 'isolateEgress', this.key.node.path);
     this.egressState();
-    keepPeersOpen(this.key, 'egress');
-    if (isTrafficSubject(this.key)) noteApiServerNeed(this.key, 'egress');
+    egressRestricted(this.key);
     return this;
   }
 
@@ -536,6 +521,15 @@ export function noteApiServerNeed(owner: ITrafficSubject, need: ApiServerNeed): 
   });
 }
 
+/**
+ * What follows once a workload's egress is restricted (a connection, an allowance, isolateEgress):
+ * its replicas keep reaching each other, and with permissions it reaches the API server.
+ */
+export function egressRestricted(owner: IConstruct): void {
+  keepPeersOpen(owner, 'egress');
+  if (isTrafficSubject(owner)) noteApiServerNeed(owner, 'egress');
+}
+
 /** The `<name>-apiserver` NetworkPolicy of a workload with permissions and restricted egress, once it has one. */
 export function apiServerPolicyOf(owner: IConstruct): k8s.KubeNetworkPolicy | undefined {
   return API_CLIENTS.get(owner)?.policy;
@@ -565,7 +559,33 @@ function isTrafficSubject(x: IConstruct): x is ITrafficSubject {
   return typeof w.name === 'string' && !!w.selectorLabels && !!w.labels;
 }
 
-function nsName(n: string | undefined): string {
+/**
+ * Fails when traffic from namespace `from` to the app at `target` (a construct path) in namespace
+ * `to` crosses namespaces without the allowance (`allowFix` says how to give it), or when a side
+ * has no namespace, so no policy could name it. The one rule of connectTo, allowFrom and
+ * EgressTarget.app.
+ */
+export function checkCrossNamespace(scope: IConstruct, prop: string, target: string, from: string | undefined, to: string | undefined, allowed: boolean, allowFix: string): void {
+  if (from === to) return;
+  if (!allowed) {
+    fail({
+      scope, prop,
+      message: `reaches '${target}' in namespace ${nsName(to)} from namespace ${nsName(from)} without a cross-namespace allowance`,
+      value: target, allowed: 'a target in the same namespace, or the option { allowCrossNamespace: true }', fix: allowFix,
+    });
+  }
+  if (from === undefined || to === undefined) {
+    fail({
+      scope, prop,
+      message: `crosses namespaces but the ${from === undefined ? 'client' : 'target'}'s chart has no namespace, so no policy can name it`,
+      value: { client: from ?? null, target: to ?? null }, allowed: 'charts with explicit namespaces on both sides',
+      fix: "set 'namespace' on both TimonelCharts",
+    });
+  }
+}
+
+/** A namespace in a message: quoted, or (none). */
+export function nsName(n: string | undefined): string {
   return n === undefined ? '(none)' : `'${n}'`;
 }
 
