@@ -59,7 +59,7 @@ const RULE_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
  *   rationale: 'Every workload names the team that is paged for it.',
  *   pods: true,
  *   check(o, report) {
- *     if (!o.metadata.labels?.team) report({ field: 'metadata.labels.team', message: 'is missing', fix: "add labels: { team: 'payments' }" });
+ *     if (!o.metadata.labels?.team) report({ field: 'metadata.labels.team', message: 'is missing', fix: "label the chart: new TimonelChart(app, 'shop', { labels: { team: 'payments' } })" });
  *   },
  * });
  */

@@ -63,20 +63,28 @@ function missingRefs(o: PolicyObject, set: ObjectSet): Map<string, MissingRef> {
   return missing;
 }
 
-/** Every pod object of the set that refers to each missing object, by `kind\0namespace\0name`, in set order. */
-function referrers(set: ObjectSet): Map<string, PolicyObject[]> {
+/**
+ * The missing references of the set, computed once: each pod object's (`ofObject`, only those with
+ * some), and every pod object that refers to each missing object (`byKey`, by
+ * `kind\0namespace\0name`, in set order).
+ */
+function missingInSet(set: ObjectSet): { ofObject: Map<PolicyObject, Map<string, MissingRef>>; byKey: Map<string, PolicyObject[]> } {
   return set.memoize('missing-dependency-referrers', () => {
-    const by = new Map<string, PolicyObject[]>();
+    const ofObject = new Map<PolicyObject, Map<string, MissingRef>>();
+    const byKey = new Map<string, PolicyObject[]>();
     for (const x of set.objects) {
       if (!x.pod) continue;
-      for (const m of missingRefs(x, set).values()) {
+      const missing = missingRefs(x, set);
+      if (missing.size === 0) continue;
+      ofObject.set(x, missing);
+      for (const m of missing.values()) {
         const key = `${m.kind}\0${x.ns}\0${m.name}`;
-        const list = by.get(key);
+        const list = byKey.get(key);
         if (list) list.push(x);
-        else by.set(key, [x]);
+        else byKey.set(key, [x]);
       }
     }
-    return by;
+    return { ofObject, byKey };
   });
 }
 
@@ -93,9 +101,9 @@ export default defineRule({
   rationale: 'A pod that references a missing ConfigMap, Secret, PVC or ServiceAccount never starts; in a partial set it may be defined elsewhere, hence a warning.',
   pods: true,
   check(o, report: Report, set) {
-    const all = referrers(set);
-    for (const { kind, name, field, count } of missingRefs(o, set).values()) {
-      const owners = all.get(`${kind}\0${o.ns}\0${name}`) ?? [o];
+    const { ofObject, byKey } = missingInSet(set);
+    for (const { kind, name, field, count } of ofObject.get(o)?.values() ?? []) {
+      const owners = byKey.get(`${kind}\0${o.ns}\0${name}`) ?? [o];
       const reporter = owners.find((x) => !x.suppressions.has(ID)) ?? owners[0];
       if (reporter !== o) continue;
       const others = owners.filter((x) => x !== o);
