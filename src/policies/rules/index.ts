@@ -39,6 +39,7 @@ import refBackendPort from './ref-backend-port';
 import refScaleTarget from './ref-scale-target';
 import refPdbSelector from './ref-pdb-selector';
 import refMissingDependency from './ref-missing-dependency';
+import refUnreachableService from './ref-unreachable-service';
 import practiceRequests from './practice-requests';
 import practiceMemoryLimit from './practice-memory-limit';
 import practiceProbes from './practice-probes';
@@ -103,6 +104,7 @@ export const RULES: readonly Rule[] = [
   refScaleTarget,
   refPdbSelector,
   refMissingDependency,
+  refUnreachableService,
   practiceRequests,
   practiceMemoryLimit,
   practiceProbes,
