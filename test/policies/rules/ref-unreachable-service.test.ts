@@ -44,7 +44,7 @@ describe('ref-unreachable-service', () => {
   });
 
   test("flags a bare host only under an address-like env name, and never a pod's own Service", () => {
-    const { chart, api } = shop();
+    const { chart } = shop();
     new Worker(chart, 'jobs', { image, env: { PGHOST: 'shop-db', DB_NAME: 'shop-db', OTEL_SERVICE_NAME: 'shop-jobs' } });
     new WebApp(chart, 'web', { image, env: { SELF_URL: 'http://shop-web:80', API_URL: 'http://shop-api' } });
     const found = quiet(() => lines(RULE, synth(chart)));
