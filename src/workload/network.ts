@@ -71,8 +71,11 @@ export interface EgressPortsOptions {
 /** Options of `EgressTarget.internet`. */
 export interface InternetEgressOptions extends EgressPortsOptions {
   /**
-   * Ranges that are not "the internet" (the chart's or App's `traffic.clusterCidrs` are excluded too).
-   * @default - DEFAULTS.traffic.privateRanges (private, shared, link-local and loopback ranges)
+   * More ranges that are not "the internet" for these pods (a network they must not call). They
+   * add to what is always excluded: `DEFAULTS.traffic.privateRanges` (private, shared, link-local
+   * and loopback ranges, so the cloud's metadata endpoint too) and the chart's or App's
+   * `traffic.clusterCidrs`. A private destination is `EgressTarget.cidrs`.
+   * @default - nothing beyond those
    */
   readonly except?: readonly string[];
 }
@@ -133,7 +136,9 @@ export class EgressTarget {
     return new EgressTarget('the internet', (scope, prop) => {
       options = optionsOf(options, scope, prop);
       checkArgs(scope, [[INTERNET_EGRESS_OPTIONS, options, prop]]);
-      const except = [...new Set([...(options.except ?? DEFAULTS.traffic.privateRanges), ...(trafficDefaultsOf(scope).clusterCidrs ?? [])])];
+      // `except` adds to the private ranges: replacing them would open the metadata endpoint and the
+      // cluster's ranges (of both families) for the sake of one network more.
+      const except = [...new Set([...DEFAULTS.traffic.privateRanges, ...(trafficDefaultsOf(scope).clusterCidrs ?? []), ...(options.except ?? [])])];
       const v4 = except.filter((c) => isIP(c.split('/')[0]) === 4);
       const v6 = except.filter((c) => isIP(c.split('/')[0]) === 6);
       return [{

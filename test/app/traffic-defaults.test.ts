@@ -261,6 +261,21 @@ describe('traffic.clusterCidrs: the cluster\'s own ranges are not "the internet"
   });
 
   test.each([
+    ['an IPv4 network', ['203.0.113.0/24'], '203.0.113.9'],
+    ['an IPv6 network', ['2001:db8:1::/48'], '2001:db8:1::9'],
+  ])('except (%s) adds to the private ranges and the metadata endpoint, on both families, instead of replacing them', (_what, except, excluded) => {
+    const chart = chartOf({ traffic: { clusterCidrs: ['10.0.0.0/8'] } });
+    const w = new WebApp(chart, 'web', { image: IMAGE });
+    w.allowEgress(EgressTarget.internet({ ports: [443], except }));
+    const t = TrafficEvaluator.fromManifests(Testing.synth(chart));
+    for (const ip of [excluded, '172.16.0.5', '192.168.1.1', '169.254.169.254', '100.64.0.1', '10.1.2.3', 'fd12::1', 'fe80::1']) {
+      expect([ip, t.allows({ from, to: { ip }, port: 443 })]).toEqual([ip, false]);
+    }
+    expect(t.allows({ from, to: { ip: '198.51.100.7' }, port: 443 })).toBe(true);
+    expect(t.allows({ from, to: { ip: '2001:db8:2::7' }, port: 443 })).toBe(true);
+  });
+
+  test.each([
     ['a clusterCidrs entry is not a CIDR', () => chartOf({ traffic: { clusterCidrs: ['10.0.0.0/33'] } }), 'traffic.clusterCidrs[0]', /is not a CIDR/],
     ['a clusterCidrs entry has host bits set', () => chartOf({}, { traffic: { clusterCidrs: ['2600:1f14:abc:de12::/56'] } }), 'traffic.clusterCidrs[0]', /has host bits set past its \/56 prefix \(its network is 2600:1f14:abc:de00::\/56\)/],
     ['clusterCidrs is one string', () => chartOf({ traffic: { clusterCidrs: '10.0.0.0/8' as any } }), 'traffic.clusterCidrs', /must be a list/],
