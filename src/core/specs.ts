@@ -492,14 +492,19 @@ export function checkProbePorts(
 
 /** The prefix of connection env vars: letters, digits and '_', not starting with a digit. */
 export const envPrefix: Spec<string> = v.string({
-  allowed: "letters, digits and '_', not starting with a digit",
+  allowed: "upper-case letters, digits and '_', not starting with a digit, e.g. 'DB'",
   samples: ['DB', 'ORDER_DB'],
-  check: (s) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(s) ? undefined : { message: 'is not a valid env var prefix', fix: envPrefixFix(s) }),
+  check: (s) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(s)) return { message: 'is not a valid env var prefix', fix: envPrefixFix(s) };
+    // The names it starts end in upper case ('_HOST', '_PASSWORD'): 'db' would give 'db_HOST', which an app reading DB_HOST never sees.
+    if (/[a-z]/.test(s)) return { message: `has lower-case letters, but the names it starts end in upper case ('${s}_HOST', '${s}_PORT')`, fix: `write '${s.toUpperCase()}'; for names of another form, name each variable: env: { host: '…', port: '…' }` };
+    return undefined;
+  },
 });
 
 /** The fix of an invalid env var prefix: '-' and other characters made '_', a leading digit prefixed. */
 export function envPrefixFix(s: string): string {
-  const near = s.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^([0-9])/, '_$1');
+  const near = s.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^([0-9])/, '_$1').toUpperCase();
   return near !== '' && near !== s ? `write '${near}'` : "use letters, digits and '_', e.g. 'ORDERS_DB'";
 }
 

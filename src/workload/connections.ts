@@ -123,7 +123,8 @@ export interface PodsAllowance {
 /** Options of `connectTo`. */
 export interface ConnectOptions extends AllowFromOptions {
   /**
-   * Prefix of the env var names: `<PREFIX>_HOST`, `<PREFIX>_PORT`, `<PREFIX>_USER`, ...
+   * Prefix of the env var names: `<PREFIX>_HOST`, `<PREFIX>_PORT`, `<PREFIX>_USER`, ... Upper case
+   * ('db' is an error: it would give 'db_HOST'); other names: `env`.
    * @default - the target's `endpoint.envPrefix`: its id in UPPER_SNAKE_CASE ('db' -> 'DB', 'orderDb' -> 'ORDER_DB')
    */
   readonly envPrefix?: string;

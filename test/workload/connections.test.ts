@@ -368,6 +368,11 @@ describe('connectTo bad input', () => {
     expect(() => bWorker.connectTo(aApi, { allowCrossNamespace: true })).toThrow(/\[b\/worker\] 'connectTo' would make a cycle between charts: chart 'a' already depends on chart 'b'.*Fix: .*'api\.allowFrom\(worker\)'/);
   });
 
+  test('fails when envPrefix has lower-case letters (the names would be db_HOST, db_PASSWORD)', () => {
+    const { db, api } = shop();
+    expect(() => api.connectTo(db, { envPrefix: 'db' })).toThrow("[shop/api] 'connectTo.envPrefix' has lower-case letters, but the names it starts end in upper case ('db_HOST', 'db_PORT'), got 'db'. Allowed: upper-case letters, digits and '_', not starting with a digit, e.g. 'DB'. Fix: write 'DB'; for names of another form, name each variable: env: { host: '…', port: '…' }");
+  });
+
   test('fails when envPrefix is not a variable prefix', () => {
     const { db, api } = shop();
     expect(() => api.connectTo(db, { envPrefix: 'my-db' })).toThrow(/'connectTo\.envPrefix' is not a valid env var prefix, got 'my-db'/);
