@@ -5,6 +5,7 @@ import { fail } from '../core/errors';
 import { childPath, checkProps, markChecked } from '../core/validation';
 import { connectionsOf } from '../workload/connections';
 import { BatchJob, BatchJobProps } from './batch-job';
+import { StatefulStore } from './stateful-store/store';
 import { MIGRATION_PROPS } from './props/migration';
 
 /**
@@ -113,7 +114,8 @@ export class Migration extends BatchJob {
     addDependency(w, this, { scope: this, prop });
   }
 
-  // Ids of workloads that could wait for the migration: in the chart, not the migration's own, not what it depends on.
+  // Ids of workloads that could wait for the migration: in the chart, not the migration's own, not what it depends on,
+  // not a store (a database or cache serves the schema, it does not read it: waiting would only delay it).
   private exampleBefore(given: IConstruct): string {
     const chart = Chart.of(this);
     const within = given.node.scope !== undefined && contains(given, this) && !Chart.isChart(given) ? given : chart;
@@ -122,7 +124,7 @@ export class Migration extends BatchJob {
       if (ids.length === 3) break;
       if (!ApiObject.isApiObject(c) || !podObjectIn(c) || contains(this, c)) continue;
       const owner = c.node.id === 'Resource' && c.node.scope ? c.node.scope : c;
-      if (Chart.isChart(owner) || dependencyChain(this, owner) !== undefined) continue;
+      if (Chart.isChart(owner) || owner instanceof StatefulStore || dependencyChain(this, owner) !== undefined) continue;
       if (!ids.includes(owner.node.id)) ids.push(owner.node.id);
     }
     return ids.length ? ids.join(', ') : 'api';

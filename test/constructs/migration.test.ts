@@ -137,6 +137,15 @@ describe('Migration before', () => {
       + 'Fix: a Migration runs after what it connects to; list in before only the workloads that need the migrated schema, e.g. before: [api]');
   });
 
+  test("fails when before holds the database; the fix's example names no other store, which would only wait for the migration", () => {
+    const chart = new TimonelChart(Testing.app(), 'masto', { namespace: 'masto' });
+    const db = new PostgreSQL(chart, 'db', { credentials: StoreCredentials.fromSecret('db-auth') });
+    new Redis(chart, 'redis', { credentials: StoreCredentials.fromSecret('redis-auth') });
+    new WebApp(chart, 'web', { image: IMAGE });
+    const e = thrown(() => new Migration(chart, 'migrate', { image: IMAGE, connectTo: [db], before: [db] }));
+    expect(e.fix).toBe('a Migration runs after what it connects to; list in before only the workloads that need the migrated schema, e.g. before: [web]');
+  });
+
   test('fails when before holds something the migration comes after through a chain of dependencies', () => {
     const e = thrown(() => shop(({ chart, db, api }) => {
       const cache = new Redis(chart, 'cache', { credentials: StoreCredentials.fromSecret('cache', { keys: { password: 'password' } }) });
