@@ -17,7 +17,7 @@ import { IngressControllerRef, NetworkAccess } from '../workload/network';
 import { MainContainerExtras } from '../workload/pod';
 import { addRoute, RouteOptions } from '../workload/route';
 import {
-  addAutoscaler, addDisruptionBudget, AutoscalingOptions, deploymentRollout, DeploymentRolloutOptions, resolveAutoscaling,
+  addAutoscaler, deploymentDisruptionBudget, AutoscalingOptions, deploymentRollout, DeploymentRolloutOptions, resolveAutoscaling,
 } from '../workload/scaling';
 import { ServedWorkload } from '../workload/served-workload';
 import { WorkloadProps } from '../workload/workload';
@@ -180,7 +180,8 @@ export interface WebAppProps extends WorkloadProps {
   /** @default - fixed `replicas` */
   readonly autoscaling?: WebAppAutoscalingOptions;
   /**
-   * A PodDisruptionBudget: `maxUnavailable: 1` when 2 or more replicas. `false` opts out.
+   * A PodDisruptionBudget: `maxUnavailable: 1` when 2 or more replicas (`minReplicas` with
+   * autoscaling). `false` opts out; `true` with fewer replicas is an error (it would protect nothing).
    * @default true
    */
   readonly disruptionBudget?: boolean;
@@ -317,7 +318,7 @@ export class WebApp extends ServedWorkload {
     if (props.ingress) this.ingress = this.addIngress(props.ingress);
     if (props.route) this.route = addRoute(this, { metadata: this.metadata(), serviceName: this.service.name, ports: this.ports }, props.route);
     if (autoscaling) this.autoscaler = addAutoscaler(this, this.metadata(), { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name }, autoscaling);
-    if ((props.disruptionBudget ?? true) && minReplicas >= 2) this.disruptionBudget = addDisruptionBudget(this, this.metadata(), this.selectorLabels);
+    this.disruptionBudget = deploymentDisruptionBudget(this, props.disruptionBudget, minReplicas, autoscaling !== undefined, this.metadata(), this.selectorLabels);
     // The app's own entry stays admitted once clients isolate it (see NetworkAccess).
     const access = NetworkAccess.of(this);
     // The Ingress and route paths' ports, already checked when their objects were built.

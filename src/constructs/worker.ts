@@ -7,7 +7,7 @@ import { Probe } from '../core/probes';
 import { Policy } from '../policies';
 import { ConnectOptions, IConnectable } from '../workload/connections';
 import {
-  addAutoscaler, addDisruptionBudget, AutoscalingOptions, deploymentRollout, DeploymentRolloutOptions,
+  addAutoscaler, deploymentDisruptionBudget, AutoscalingOptions, deploymentRollout, DeploymentRolloutOptions,
   resolveAutoscaling,
 } from '../workload/scaling';
 import { Workload, WorkloadProps } from '../workload/workload';
@@ -32,7 +32,8 @@ export interface WorkerProps extends WorkloadProps {
   /** Horizontal pod autoscaling on CPU and/or memory. @default - fixed `replicas` */
   readonly autoscaling?: AutoscalingOptions;
   /**
-   * A PodDisruptionBudget: `maxUnavailable: 1` when 2 or more replicas. `false` opts out.
+   * A PodDisruptionBudget: `maxUnavailable: 1` when 2 or more replicas (`minReplicas` with
+   * autoscaling). `false` opts out; `true` with fewer replicas is an error (it would protect nothing).
    * @default true
    */
   readonly disruptionBudget?: boolean;
@@ -87,9 +88,7 @@ export class Worker extends Workload {
     if (autoscaling) {
       this.autoscaler = addAutoscaler(this, this.metadata(), { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name }, autoscaling);
     }
-    if ((props.disruptionBudget ?? true) && this.minReplicas >= 2) {
-      this.disruptionBudget = addDisruptionBudget(this, this.metadata(), this.selectorLabels);
-    }
+    this.disruptionBudget = deploymentDisruptionBudget(this, props.disruptionBudget, this.minReplicas, autoscaling !== undefined, this.metadata(), this.selectorLabels);
     if (props.isolate ?? DEFAULTS.worker.isolate) {
       this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
         metadata: this.metadata(),

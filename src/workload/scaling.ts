@@ -85,6 +85,25 @@ export function addDisruptionBudget(scope: Construct, metadata: k8s.ObjectMeta, 
   });
 }
 
+/**
+ * The PodDisruptionBudget of a Deployment-backed workload: from 2 replicas on (the least of an
+ * autoscaler's range), unless `requested` is false. An explicit `true` with fewer replicas is an
+ * error: `maxUnavailable: 1` over one pod lets every drain evict it, so the budget would protect nothing.
+ */
+export function deploymentDisruptionBudget(
+  scope: Construct, requested: boolean | undefined, minReplicas: number, autoscaled: boolean, metadata: k8s.ObjectMeta, selector: Record<string, string>,
+): k8s.KubePodDisruptionBudget | undefined {
+  if (requested === true && minReplicas < 2) {
+    fail({
+      scope, prop: 'disruptionBudget',
+      message: `is requested with ${autoscaled ? `autoscaling.minReplicas ${minReplicas}` : `${minReplicas} replica${minReplicas === 1 ? '' : 's'}`}: a budget of maxUnavailable 1 lets a node drain evict ${minReplicas === 1 ? 'the only pod' : 'any pod'}, so it would protect nothing`,
+      value: true, allowed: `true with ${autoscaled ? 'autoscaling.minReplicas' : 'replicas'} ≥ 2 (the default already adds the budget there)`,
+      fix: `run 2 or more: ${autoscaled ? 'autoscaling: { minReplicas: 2, … }' : 'replicas: 2'}; or remove 'disruptionBudget' (a single pod is down while it is moved)`,
+    });
+  }
+  return (requested ?? true) && minReplicas >= 2 ? addDisruptionBudget(scope, metadata, selector) : undefined;
+}
+
 /** Topology spread (ScheduleAnyway) over `topologyKeys`: zones and hosts unless told, as DEFAULTS.spread says. */
 export function spreadConstraints(
   selector: Record<string, string>, topologyKeys: readonly string[] = [DEFAULTS.spread.zoneKey, DEFAULTS.spread.hostKey],

@@ -123,6 +123,12 @@ describe('WebApp props', () => {
     expect(all(render({ disruptionBudget: false }), 'PodDisruptionBudget')).toHaveLength(0);
   });
 
+  test('fails when disruptionBudget: true is asked of fewer than 2 replicas (it used to be dropped silently)', () => {
+    expect(() => render({ replicas: 1, disruptionBudget: true })).toThrow("[shop/web] 'disruptionBudget' is requested with 1 replica: a budget of maxUnavailable 1 lets a node drain evict the only pod, so it would protect nothing, got true. Allowed: true with replicas ≥ 2 (the default already adds the budget there). Fix: run 2 or more: replicas: 2; or remove 'disruptionBudget' (a single pod is down while it is moved)");
+    expect(() => render({ autoscaling: { minReplicas: 1, maxReplicas: 4, cpuUtilization: 70 }, disruptionBudget: true })).toThrow(/'disruptionBudget' is requested with autoscaling\.minReplicas 1: .*Fix: run 2 or more: autoscaling: \{ minReplicas: 2, … \}/);
+    expect(all(render({ replicas: 2, disruptionBudget: true }), 'PodDisruptionBudget')).toHaveLength(1);
+  });
+
   test('spread: false opts out', () => {
     expect(podSpec(one(render({ spread: false }), 'Deployment')).topologySpreadConstraints).toBeUndefined();
   });

@@ -98,6 +98,11 @@ describe('Worker props', () => {
     expect(findObject(render({ replicas: 0 }), 'Deployment').spec.replicas).toBe(0);
   });
 
+  test('fails when disruptionBudget: true is asked of one replica (it used to be dropped silently)', () => {
+    expect(() => render({ replicas: 1, disruptionBudget: true })).toThrow(/\[shop\/orders\] 'disruptionBudget' is requested with 1 replica: .*protect nothing, got true\. .*Fix: run 2 or more: replicas: 2/);
+    expect(findObjects(render({ replicas: 2, disruptionBudget: true }), 'PodDisruptionBudget')).toHaveLength(1);
+  });
+
   test('disruptionBudget: false, spread: false and isolate: false opt out', () => {
     const objs = render({ disruptionBudget: false, spread: false, isolate: false });
     expect(findObjects(objs, 'PodDisruptionBudget')).toHaveLength(0);
