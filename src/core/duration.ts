@@ -43,12 +43,26 @@ export function formatDuration(seconds: number): string {
 function nearDuration(s: string): string | undefined {
   const t = s.trim().toLowerCase().replace(/\s+/g, '');
   if (/^[0-9]+$/.test(t)) return `${t}s`;
+  const total = t === '' ? 0 : spokenSeconds(t);
+  if (total === undefined) return undefined;
+  const out = Number.isInteger(total) ? formatDuration(total) : `${Math.round(total * 1000)}ms`;
+  return out !== s && DURATION.test(out) ? out : undefined;
+}
+
+/**
+ * The seconds of a duration as people write it ('1h', '90 minutes', '1d', '2w', '45'), for the fix
+ * of a prop that wants a number of seconds or a Go duration; undefined when it is not one.
+ */
+export function spokenSeconds(s: string): number | undefined {
+  const t = s.trim().toLowerCase().replace(/\s+/g, '');
+  if (/^[0-9]+$/.test(t)) return Number(t);
   const units: [RegExp, number][] = [
     [/^(?:milliseconds?|msecs?|ms)/, 0.001], [/^(?:seconds?|secs?|s)/, 1], [/^(?:minutes?|mins?|m)/, 60],
     [/^(?:hours?|hrs?|h)/, 3600], [/^(?:days?|d)/, 86400], [/^(?:weeks?|wks?|w)/, 604800],
   ];
   let rest = t;
   let total = 0;
+  if (rest === '') return undefined;
   while (rest !== '') {
     const n = /^[0-9]+(?:\.[0-9]+)?/.exec(rest);
     if (!n) return undefined;
@@ -58,6 +72,5 @@ function nearDuration(s: string): string | undefined {
     rest = rest.slice(unit[0].exec(rest)![0].length);
     total += Number(n[0]) * unit[1];
   }
-  const out = Number.isInteger(total) ? formatDuration(total) : `${Math.round(total * 1000)}ms`;
-  return out !== s && DURATION.test(out) ? out : undefined;
+  return total;
 }

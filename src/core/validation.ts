@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { fail, isConstruct, PropIssue, TimonelError } from './errors';
+import { spokenSeconds } from './duration';
 import { INT32_MAX, wholeNumberFix } from './numbers';
 
 /**
@@ -339,7 +340,11 @@ export const v = {
       check(value, path, ctx) {
         const fixOf = (x: unknown) => (typeof opts.fix === 'function' ? opts.fix(x) : opts.fix);
         if (typeof value !== 'number') {
-          const fix = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? `write it as a number: ${value.trim()}` : fixOf(value) ?? `write a whole number without quotes, e.g. ${min > 0 ? min : Math.min(1, max)}`;
+          // A duration where seconds are asked ('1h' for activeDeadlineSeconds): its seconds, as a number.
+          const seconds = typeof value === 'string' && /Seconds$/.test(path) ? spokenSeconds(value) : undefined;
+          const fix = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? `write it as a number: ${value.trim()}`
+            : seconds !== undefined && Number.isInteger(seconds) ? `write the seconds as a number: ${seconds}`
+              : fixOf(value) ?? `write a whole number without quotes, e.g. ${min > 0 ? min : Math.min(1, max)}`;
           ctx.report(path, value, typeProblem(value, 'a whole number', fix));
           return false;
         }

@@ -234,6 +234,13 @@ describe('BatchJob props', () => {
     expect(spec.ttlSecondsAfterFinished).toBe(0);
   });
 
+  test('fails when a number of seconds is written as a duration; the fix gives the seconds', () => {
+    expect(thrown(build({ activeDeadlineSeconds: '1h' as any })).message).toBe(
+      "[test/nightly] 'activeDeadlineSeconds' must be a whole number, but is a string, got '1h'. Allowed: a whole number. Fix: write the seconds as a number: 3600");
+    expect(thrown(build({ terminationGracePeriodSeconds: '2 minutes' as any })).fix).toBe('write the seconds as a number: 120');
+    expect(thrown(build({ activeDeadlineSeconds: 'soon' as any })).fix).toBe('a deadline of 0 fails every run at once; give the longest time a run may take, e.g. 3600');
+  });
+
   test('fails when a one-off Job has ttlSecondsAfterFinished and the app is delivered by Argo CD or Flux (it would run again after every TTL)', () => {
     const inApp = (delivery: 'kubectl' | 'argocd' | 'flux', props: Partial<BatchJobProps>) => () => {
       const chart = new TimonelChart(new App({ outdir: 'unused', delivery }), 'test');
