@@ -41,6 +41,8 @@ export type { BindClusterRoleOptions, GrantOptions, GrantScope, PermissionRule, 
 export type { ConfigEntry } from './workload/config-source';
 export type { AutoscalingOptions, DeploymentRolloutOptions } from './workload/scaling';
 export type { DrainOptions } from './workload/drain';
+export type { ServiceIpFamilyOptions } from './workload/ip-families';
+export type { MetricsOptions } from './workload/metrics';
 export * from './constructs/web-app';
 export type { IngressHostRule, IngressPath, IngressPathType, IngressTlsOptions } from './workload/ingress';
 export type { RouteGatewayRef, RouteOptions, RoutePath } from './workload/route';
@@ -55,7 +57,7 @@ export * from './constructs/node-agent';
 export { StatefulStore, StoreCredentials } from './constructs/stateful-store';
 export type {
   AccessMode, BoundCredentials, ExternalSecretCredentialsOptions, InsecureLiteralsAcknowledgement, LiteralCredentials, PresetStorageOptions,
-  SecretCredentialsOptions, StatefulStoreProps, StorageClaimProps,
+  SecretCredentialsOptions, StatefulStoreProps, StatefulStoreServiceOptions, StorageClaimProps,
 } from './constructs/stateful-store';
 export * from './constructs/presets/postgres';
 export * from './constructs/presets/redis';

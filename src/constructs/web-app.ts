@@ -13,6 +13,8 @@ import { childPath, checkProps, joinPath, markChecked, propsIssues } from '../co
 import { ConnectionEndpoint, envPrefixFromId } from '../workload/connections';
 import { DrainOptions, resolveDrain } from '../workload/drain';
 import { addIngress, IngressHostRule, IngressTlsOptions, unservedIngressClass } from '../workload/ingress';
+import { ServiceIpFamilyOptions, ipFamilySpec } from '../workload/ip-families';
+import { admitScraper, addServiceMonitor, MetricsOptions } from '../workload/metrics';
 import { IngressControllerRef, NetworkAccess } from '../workload/network';
 import { MainContainerExtras } from '../workload/pod';
 import { addRoute, RouteOptions } from '../workload/route';
@@ -23,8 +25,8 @@ import { ServedWorkload } from '../workload/served-workload';
 import { WorkloadProps } from '../workload/workload';
 import { EXTRA_SERVICE, WEB_APP_PROPS } from './props/web-app';
 
-/** What the main Service and the extra Services of a WebApp share: type, exposure and IP families. */
-export interface WebAppServiceBaseOptions {
+/** What the main Service and the extra Services of a WebApp share: type, exposure and IP families (`dualStack`, `ipFamilyPolicy`, `ipFamilies`). */
+export interface WebAppServiceBaseOptions extends ServiceIpFamilyOptions {
   /** @default 'ClusterIP' */
   readonly type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
   /** Annotations of the Service (e.g. for the cloud's load balancer controller). @default - none */
@@ -48,12 +50,6 @@ export interface WebAppServiceBaseOptions {
    * @default - the cluster's default load balancer
    */
   readonly loadBalancerClass?: string;
-  /** Serve IPv4 and IPv6 (`ipFamilyPolicy: PreferDualStack`, families IPv4 + IPv6). @default false */
-  readonly dualStack?: boolean;
-  /** Explicit IP family policy; with `dualStack`, a dual-stack one. @default - 'PreferDualStack' with `dualStack` or two `ipFamilies`, else the cluster default (SingleStack) */
-  readonly ipFamilyPolicy?: 'SingleStack' | 'PreferDualStack' | 'RequireDualStack';
-  /** Explicit IP families, primary first. @default - from `dualStack` */
-  readonly ipFamilies?: Array<'IPv4' | 'IPv6'>;
 }
 
 /** The Service in front of the pods. */
@@ -120,25 +116,9 @@ export interface WebAppAutoscalingOptions extends AutoscalingOptions {}
 export interface WebAppRolloutOptions extends DeploymentRolloutOptions {}
 
 /** Prometheus scraping through a ServiceMonitor (prometheus-operator). */
-export interface WebAppMetricsOptions {
+export interface WebAppMetricsOptions extends MetricsOptions {
   /** The metrics port. @default - the main port */
   readonly port?: number;
-  /** @default '/metrics' */
-  readonly path?: string;
-  /** @default '30s' */
-  readonly interval?: string;
-  /**
-   * The Prometheus pods, admitted to the metrics port even once the app is isolated.
-   * @default - the chart's or the App's `traffic.prometheus`, else DEFAULTS.traffic.prometheus
-   *   (prometheus-operator's Prometheus in namespace 'monitoring')
-   */
-  readonly scraper?: IngressControllerRef;
-  /**
-   * More labels on the ServiceMonitor, for a Prometheus that selects ServiceMonitors by label
-   * (kube-prometheus-stack: `{ release: '<its release name>' }`).
-   * @default - only timonel's standard labels
-   */
-  readonly labels?: Record<string, string>;
 }
 
 /** Props of a WebApp. */
@@ -355,10 +335,7 @@ export class WebApp extends ServedWorkload {
         });
       }
     }
-    if (props.metrics) {
-      const scraped = props.metrics.port ?? port;
-      access.admitIngressController({ ports: [scraped], controller: props.metrics.scraper ?? trafficDefaultsOf(this).prometheus ?? DEFAULTS.traffic.prometheus });
-    }
+    if (props.metrics) admitScraper(this, props.metrics.port ?? port, props.metrics.scraper);
     this.publicChoice = props.public;
     this.openToAll = props.public ?? mainType !== 'ClusterIP';
     if (this.openToAll) access.admitAnySource({ ports: this.servicePorts.map((p) => ({ port: p.port, protocol: p.protocol })) });
@@ -369,7 +346,10 @@ export class WebApp extends ServedWorkload {
     // `public: false` acts through the app's NetworkPolicy, which only an isolated app has; a client
     // added later isolates it too, so this is checked at synth.
     if (props.public === false) this.node.addValidation({ validate: () => this.openDespitePublicFalse() });
-    if (props.metrics) this.serviceMonitor = this.addServiceMonitor(props.metrics, portName);
+    if (props.metrics) {
+      const m = props.metrics;
+      this.serviceMonitor = addServiceMonitor(this, m, m.port === undefined ? portName : this.ports.find((p) => p.port === m.port)!.name);
+    }
   }
 
   /**
@@ -483,36 +463,12 @@ export class WebApp extends ServedWorkload {
     };
   }
 
-  private addServiceMonitor(m: WebAppMetricsOptions, portName: string): mon.ServiceMonitor {
-    const port = m.port === undefined ? portName : this.ports.find((p) => p.port === m.port)!.name;
-    const path = m.path ?? DEFAULTS.metrics.path;
-    if (!path.startsWith('/')) fail({ scope: this, prop: 'metrics.path', message: "must start with '/'", value: path });
-    const metadata = this.metadata();
-    for (const key of Object.keys(m.labels ?? {})) {
-      if (metadata.labels?.[key] !== undefined) {
-        fail({ scope: this, prop: `metrics.labels.${key}`, message: 'is a label timonel sets on every object', value: m.labels![key], fix: 'use another key (a Prometheus selects ServiceMonitors by a label of its own, e.g. release)' });
-      }
-    }
-    return new mon.ServiceMonitor(this, 'ServiceMonitor', {
-      metadata: m.labels ? { ...metadata, labels: { ...metadata.labels, ...m.labels } } : metadata,
-      spec: {
-        selector: { matchLabels: this.selectorLabels },
-        endpoints: [{ port, path, interval: m.interval ?? DEFAULTS.metrics.interval }],
-      },
-    });
-  }
 }
 
 // The fields of a Service spec from the options the main and the extra Services share.
 function exposure(s: WebAppServiceBaseOptions): Partial<k8s.ServiceSpec> {
-  // Two families need a dual-stack policy (the API server refuses them under the SingleStack default).
-  const dual = s.dualStack === true || s.ipFamilies?.length === 2;
-  const families: Partial<k8s.ServiceSpec> = {
-    ipFamilyPolicy: s.ipFamilyPolicy ?? (dual ? 'PreferDualStack' : undefined),
-    ipFamilies: s.ipFamilies ?? (s.dualStack ? ['IPv4', 'IPv6'] : undefined),
-  };
   return {
-    ...families,
+    ...ipFamilySpec(s),
     externalTrafficPolicy: s.externalTrafficPolicy,
     loadBalancerSourceRanges: s.loadBalancerSourceRanges ? [...s.loadBalancerSourceRanges] : undefined,
     loadBalancerClass: s.loadBalancerClass,

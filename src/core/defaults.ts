@@ -146,6 +146,10 @@ export const DEFAULTS = {
   metrics: {
     path: '/metrics',
     interval: '30s',
+    /** The name of a metrics port that is not one of the workload's own ports (`metrics.port`). */
+    portName: 'metrics',
+    /** A Worker's metrics are found through a headless Service `<name>-metrics` (docs/decisions/worker-metrics.md). */
+    serviceSuffix: 'metrics',
   },
 
   /** StatefulStore: stateful pods with stable names and volumes; slow to start, slow to stop, data kept. */
@@ -290,7 +294,7 @@ export const DEFAULTS = {
      * the default would admit pods that do not forward its traffic (docs/decisions/ingress-class.md).
      */
     ingressControllerClasses: ['nginx'],
-    /** The pods a WebApp's `metrics` admits to its metrics port: prometheus-operator's Prometheus. */
+    /** The pods a WebApp's or Worker's `metrics` admits to its metrics port: prometheus-operator's Prometheus. */
     prometheus: {
       namespace: 'monitoring',
       podLabels: { 'app.kubernetes.io/name': 'prometheus' },

@@ -52,7 +52,7 @@ export interface TrafficDefaults {
    */
   readonly gateway?: IngressControllerRef;
   /**
-   * The pods a WebApp's `metrics` admits to its metrics port.
+   * The pods a WebApp's or Worker's `metrics` admits to its metrics port.
    * @default - DEFAULTS.traffic.prometheus: prometheus-operator's Prometheus in namespace 'monitoring'
    */
   readonly prometheus?: IngressControllerRef;

@@ -14,6 +14,7 @@ import { ConnectionEndpoint, CredentialKeys, CredentialsRef, DnsEgress, IConnect
 export { isConnectable } from './endpoint';
 import { checkApiServerReachable, checkCrossNamespace, dnsRule, egressRestricted, NetworkAccess, nsName, policyName } from './network';
 import { checkArgs, checkProps, checkValue, Problem } from '../core/validation';
+import { metricsFix } from './metrics';
 import { ALLOW_FROM_ARGS, ALLOW_FROM_PODS_OPTIONS, CONNECT_OPTIONS, envFormsOf } from './connection-specs';
 
 export type { PodsRef } from '../core/traffic';
@@ -279,7 +280,8 @@ export function allowFromPods(target: IConstruct, pods: PodsRef, options: AllowF
     fail({
       scope: target, prop: verb, message: 'needs a workload that serves a port (a Service), so there is something to allow traffic to',
       value: pods, allowed: 'a StatefulStore, a WebApp or another IConnectable',
-      fix: 'call allowFrom on the workload that is reached, e.g. \'admin.allowFrom({ namespace: \'ops\' })\'',
+      // A Worker serves no port, but its metrics port admits a scraper.
+      fix: (isPodsRefLike(pods) ? metricsFix(target, pods) : undefined) ?? 'call allowFrom on the workload that is reached, e.g. \'admin.allowFrom({ namespace: \'ops\' })\'',
     });
   }
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {

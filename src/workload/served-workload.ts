@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { DEFAULTS } from '../core/defaults';
 import { appProtocolOf, onService, PortSpec, validatePortName, validatePortNumber } from '../core/ports';
 import { intOrString, Probe } from '../core/probes';
 import { ConnectionEndpoint, IConnectable } from './connections';
@@ -49,7 +50,7 @@ export abstract class ServedWorkload extends Workload implements IConnectable {
     const ports: PortSpec[] = [main, ...(serving.extraPorts ?? [])];
     const metrics = serving.metricsPort;
     if (metrics !== undefined && !ports.some((p) => p.port === metrics)) {
-      ports.push({ name: 'metrics', port: validatePortNumber(metrics, this, 'metrics.port') });
+      ports.push({ name: DEFAULTS.metrics.portName, port: validatePortNumber(metrics, this, 'metrics.port') });
     }
     // A port the kubelet checks with gRPC serves cleartext HTTP/2: its Service port says so.
     const grpcProbed = [props.liveness, props.readiness, props.startup]

@@ -4,7 +4,7 @@ import { validateImage } from '../core/image';
 import { NameRule } from '../core/names';
 import {
   absolutePath, annotationMap, percentFix, checkProbeKinds, intOrPercent, parseIntOrPercent, checkProbePorts, checkUniquePorts, cpuQuantity, envMap, imageRef, labelMap, labelValue,
-  configKeyFix, containerPortSpec, containerNameFix, extendedResourceProblem, nameSpec, probe, quantity,
+  configKeyFix, containerPortSpec, containerNameFix, controllerRef, duration, extendedResourceProblem, httpPath, nameSpec, probe, quantity,
 } from '../core/specs';
 import { AnySpec, commandLineFix, commandList, Fields, Reporter, Spec, typeName, v } from '../core/validation';
 import { ConfigExposure, ConfigSource } from './config-source';
@@ -17,6 +17,8 @@ import { DEFAULTS } from '../core/defaults';
 import { BASELINE_CAPABILITIES } from '../core/pod-security';
 import { ContainerProps, MountSpec, PodProps, ResourcesProps, SecurityProps, VolumeSpec } from './pod';
 import { DrainOptions } from './drain';
+import type { ServiceIpFamilyOptions } from './ip-families';
+import type { MetricsOptions } from './metrics';
 
 // The specs of the props every workload shares (ContainerProps, PodProps, WorkloadProps).
 // `Fields<T>` keeps each in step with its interface: see docs/decisions/props-validation.md.
@@ -498,3 +500,30 @@ export const CONNECTION = v.union(connectable, v.object<{ target: IConnectable; 
   target: v.required(connectable),
   options: CONNECT_OPTIONS,
 }, { what: 'connection field' }), 'a StatefulStore, a WebApp or another timonel workload that serves a port, or { target, options }');
+
+/** The IP family fields of a Service (WebApp's `service` and extra Services, StatefulStore's `service`). */
+export const IP_FAMILY_FIELDS: Fields<ServiceIpFamilyOptions> = {
+  dualStack: v.boolean(),
+  ipFamilyPolicy: v.oneOf(['SingleStack', 'PreferDualStack', 'RequireDualStack'] as const),
+  ipFamilies: v.array(v.oneOf(['IPv4', 'IPv6'] as const), { minItems: 1 }),
+};
+
+/** The rules of the IP family fields across each other: what the API server refuses, and a `dualStack` that explicit fields contradict. */
+export function checkIpFamilies(s: ServiceIpFamilyOptions, r: Pick<Reporter, 'issue'>): void {
+  const f = s.ipFamilies ?? [];
+  if (f.length > 2 || (f.length === 2 && f[0] === f[1])) r.issue('ipFamilies', { message: 'must list IPv4 and IPv6 at most once each', value: f, fix: "list each family once: ['IPv4'], ['IPv6'] or ['IPv4', 'IPv6'] (or use dualStack: true)" });
+  if (f.length === 2 && s.ipFamilyPolicy === 'SingleStack') r.issue('ipFamilies', { message: "has two families, but ipFamilyPolicy is 'SingleStack'", value: f, fix: "use ipFamilyPolicy: 'PreferDualStack' (or 'RequireDualStack'), or list one family" });
+  // dualStack is a shorthand: explicit fields that say otherwise would silently win.
+  if (s.dualStack === true && f.length === 1) {
+    r.issue('ipFamilies', { message: 'lists one family, but dualStack is true (IPv4 and IPv6)', value: f, fix: `list both, primary first (e.g. ['${f[0]}', '${f[0] === 'IPv4' ? 'IPv6' : 'IPv4'}']), or remove dualStack` });
+  }
+  if (s.dualStack === true && s.ipFamilyPolicy === 'SingleStack') {
+    r.issue('ipFamilyPolicy', { message: 'is SingleStack, but dualStack is true (IPv4 and IPv6)', value: s.ipFamilyPolicy, fix: "remove one: dualStack: true means 'PreferDualStack' (or set 'RequireDualStack')" });
+  }
+  if (s.dualStack === false && (f.length === 2 || (s.ipFamilyPolicy !== undefined && s.ipFamilyPolicy !== 'SingleStack'))) {
+    r.issue('dualStack', { message: 'is false, but the IP family fields ask for dual stack', value: { dualStack: false, ipFamilyPolicy: s.ipFamilyPolicy, ipFamilies: s.ipFamilies }, fix: 'remove dualStack: false, or the dual-stack fields' });
+  }
+}
+
+/** The fields of `metrics` every workload that takes it shares (WebApp, Worker); each adds its `port`. */
+export const METRICS_FIELDS: Fields<MetricsOptions> = { path: httpPath, interval: duration, scraper: controllerRef, labels: labelMap };

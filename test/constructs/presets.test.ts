@@ -131,6 +131,26 @@ describe('PostgreSQL', () => {
   });
 });
 
+describe('presets: service (IP families)', () => {
+  test('PostgreSQL and Redis take service.dualStack, on both Services', () => {
+    for (const objs of [renderPg({ service: { dualStack: true } }), renderRedis({ service: { dualStack: true } })]) {
+      expect(all(objs, 'Service').map((x) => [x.spec.ipFamilyPolicy, x.spec.ipFamilies])).toEqual([
+        ['PreferDualStack', ['IPv4', 'IPv6']], ['PreferDualStack', ['IPv4', 'IPv6']],
+      ]);
+    }
+  });
+
+  test('fails when dualStack is given beside service, not in it', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    expect(() => new Redis(chart, 'cache', { credentials: REDIS_CREDS, dualStack: true } as any)).toThrow(
+      "[shop/cache] 'dualStack' is not a known prop, got true. Fix: it belongs inside 'service': write service: { dualStack: … }",
+    );
+    expect(() => new PostgreSQL(chart, 'db', { credentials: PG_CREDS, service: { dualStack: 'yes' } } as any)).toThrow(
+      "[shop/db] 'service.dualStack' must be true or false, but is a string, got 'yes'. Allowed: true or false. Fix: write true or false, without quotes",
+    );
+  });
+});
+
 describe('Redis', () => {
   test('matches the defaults snapshot', () => {
     const objs = renderRedis();

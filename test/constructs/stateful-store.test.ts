@@ -232,6 +232,60 @@ describe('StatefulStore props', () => {
   });
 });
 
+describe('StatefulStore service (IP families)', () => {
+  const families = (objs: any[]) => all(objs, 'Service').map((x) => [x.metadata.name, x.spec.ipFamilyPolicy, x.spec.ipFamilies]);
+
+  test('service.dualStack: both Services, the headless one too (the pods\' DNS names get AAAA records only from its families)', () => {
+    expect(families(render({ service: { dualStack: true } }))).toEqual([
+      ['shop-kv-headless', 'PreferDualStack', ['IPv4', 'IPv6']],
+      ['shop-kv', 'PreferDualStack', ['IPv4', 'IPv6']],
+    ]);
+    const headless = all(render({ service: { dualStack: true } }), 'Service')[0].spec;
+    expect([headless.clusterIP, headless.publishNotReadyAddresses]).toEqual(['None', true]);
+    expectValidManifests(render({ service: { dualStack: true }, replicas: 3 }));
+  });
+
+  test('service.ipFamilyPolicy and .ipFamilies, as on a WebApp; none: the cluster default', () => {
+    expect(families(render({ service: { ipFamilyPolicy: 'RequireDualStack', ipFamilies: ['IPv6', 'IPv4'] } }))[1]).toEqual(['shop-kv', 'RequireDualStack', ['IPv6', 'IPv4']]);
+    expect(families(render({ service: { ipFamilies: ['IPv6'] } }))[1]).toEqual(['shop-kv', undefined, ['IPv6']]);
+    expect(families(render({ service: { ipFamilies: ['IPv4', 'IPv6'] } }))[1]).toEqual(['shop-kv', 'PreferDualStack', ['IPv4', 'IPv6']]);
+    expect(families(render())).toEqual([['shop-kv-headless', undefined, undefined], ['shop-kv', undefined, undefined]]);
+  });
+
+  test('dual stack changes no NetworkPolicy', () => {
+    const policies = (service?: StatefulStoreProps['service']) => {
+      const chart = newChart('shop', { namespace: 'shop' });
+      const kv = new StatefulStore(chart, 'kv', { image: IMAGE, port: 7000, replicas: 3, service });
+      new StatefulStore(chart, 'client', { image: IMAGE, port: 7001 }).connectTo(kv);
+      return all(synth(chart), 'NetworkPolicy');
+    };
+    expect(policies({ dualStack: true })).toEqual(policies());
+  });
+
+  test('fails when service asks for a port or a type: the port is servicePort', () => {
+    expect(build({ service: { port: 7001 } } as any)).toThrow(
+      "[shop/kv] 'service.port' is not a known service option: a store's Service port is a prop of its own, got 7001. Fix: write servicePort: <port> beside service",
+    );
+    expect(build({ service: { type: 'LoadBalancer' } } as any)).toThrow(
+      "[shop/kv] 'service.type' is not a known service option: a store's Services are a ClusterIP one for its clients and a headless one for its pods' DNS names, "
+      + "got 'LoadBalancer'. Fix: clients in the cluster reach it with connectTo; for clients outside it, add a Service of your own that selects its pods (store.selectorLabels)",
+    );
+  });
+
+  test('fails when the IP family fields contradict each other', () => {
+    expect(build({ service: { dualStack: true, ipFamilies: ['IPv6'] } })).toThrow(
+      "[shop/kv] 'service.ipFamilies' lists one family, but dualStack is true (IPv4 and IPv6), got [\"IPv6\"]. Fix: list both, primary first (e.g. ['IPv6', 'IPv4']), or remove dualStack",
+    );
+    expect(build({ service: { ipFamilies: ['IPv4', 'IPv6'], ipFamilyPolicy: 'SingleStack' } })).toThrow(
+      "[shop/kv] 'service.ipFamilies' has two families, but ipFamilyPolicy is 'SingleStack', got [\"IPv4\",\"IPv6\"]. Fix: use ipFamilyPolicy: 'PreferDualStack' (or 'RequireDualStack'), or list one family",
+    );
+    expect(build({ service: { ipFamilyPolicy: 'DualStack' as any } })).toThrow(
+      "[shop/kv] 'service.ipFamilyPolicy' is not one of the allowed values, got 'DualStack'. Allowed: 'SingleStack', 'PreferDualStack', 'RequireDualStack'. "
+      + "Fix: use 'SingleStack', 'PreferDualStack' or 'RequireDualStack'",
+    );
+  });
+});
+
 describe('StatefulStore credentials', () => {
   const noLiteralSecrets = (objs: any[]) => {
     for (const o of all(objs, 'Secret')) {

@@ -6,6 +6,9 @@ import { Worker, WorkerProps } from '../../src/constructs/worker';
 import { TimonelError } from '../../src/core/errors';
 import { Probe } from '../../src/core/probes';
 import { ConfigExposure } from '../../src/workload/workload';
+import { NetworkAccess } from '../../src/workload/network';
+import { DEFAULTS } from '../../src/core/defaults';
+import { TrafficEvaluator } from '../../src/policies/traffic';
 import { Policy } from '../../src/policies/policy';
 import { expectValidManifests } from '../support/schema';
 import { findObject, findObjects, podSpecOf, synth } from '../../src/testing';
@@ -219,6 +222,157 @@ describe('Worker connections', () => {
     const api = new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
     const w = new Worker(chart, 'orders', { image: IMAGE });
     expect(() => w.allowFrom(api)).toThrow(/\[shop\/orders\] 'allowFrom' needs a workload that serves a port/);
+  });
+});
+
+describe('Worker metrics', () => {
+  const SELECTOR = { 'app.kubernetes.io/name': 'orders', 'app.kubernetes.io/instance': 'shop-orders' };
+  const PROMETHEUS = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
+
+  test('metrics: a container port named metrics, a headless Service <name>-metrics with only it, and a ServiceMonitor', () => {
+    const objs = render({ metrics: { port: 9394 } }, { namespace: 'shop' });
+    expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'Namespace/shop', 'NetworkPolicy/shop-orders', 'ServiceAccount/shop-orders', 'Service/shop-orders-metrics', 'Deployment/shop-orders',
+      'PodDisruptionBudget/shop-orders', 'ServiceMonitor/shop-orders',
+    ]);
+    expect(podSpecOf(findObject(objs, 'Deployment')).containers[0].ports).toEqual([{ name: 'metrics', containerPort: 9394, protocol: 'TCP' }]);
+    expect(findObject(objs, 'Service', 'shop-orders-metrics').spec).toEqual({
+      clusterIP: 'None', selector: SELECTOR, ports: [{ name: 'metrics', port: 9394, targetPort: 'metrics', protocol: 'TCP' }],
+    });
+    expect(findObject(objs, 'ServiceMonitor').spec).toEqual({
+      selector: { matchLabels: SELECTOR }, endpoints: [{ port: 'metrics', path: '/metrics', interval: '30s' }],
+    });
+    expectValidManifests(objs.filter((o) => o.kind !== 'ServiceMonitor'));
+  });
+
+  test('metrics.path, .interval and .labels, as on a WebApp', () => {
+    const sm = findObject(render({ metrics: { port: 9394, path: '/stats', interval: '15s', labels: { release: 'kube-prometheus-stack' } } }), 'ServiceMonitor');
+    expect(sm.spec.endpoints).toEqual([{ port: 'metrics', path: '/stats', interval: '15s' }]);
+    expect(sm.metadata.labels.release).toBe('kube-prometheus-stack');
+  });
+
+  test('the NetworkPolicy admits Prometheus on the metrics port, and nothing else is newly allowed (TrafficEvaluator)', () => {
+    const verdicts = (metrics: boolean) => {
+      const chart = newChart('shop', { namespace: 'shop' });
+      const api = new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+      const orders = new Worker(chart, 'orders', { image: IMAGE, ...(metrics ? { metrics: { port: 9394 } } : {}) });
+      orders.connectTo(api);
+      const t = TrafficEvaluator.fromManifests(synth(chart));
+      const peers: Record<string, any> = {
+        prometheus: PROMETHEUS, otherPrometheus: { namespace: 'monitoring', labels: { app: 'vmagent' } }, stranger: { namespace: 'other', labels: { app: 'x' } },
+        api: { workload: 'shop-api', namespace: 'shop' }, orders: { workload: 'shop-orders', namespace: 'shop' }, internet: { ip: '203.0.113.7' },
+      };
+      const out: string[] = [];
+      for (const [name, from] of Object.entries(peers)) {
+        for (const [target, port] of [['shop-orders', 9394], ['shop-orders', 8080], ['shop-orders', 9090], ['shop-api', 8080], ['shop-api', 9394]] as const) {
+          if (t.allows({ from, to: { workload: target, namespace: 'shop' }, port })) out.push(`${name} -> ${target}:${port}`);
+        }
+      }
+      return out;
+    };
+    const before = verdicts(false);
+    const after = verdicts(true);
+    expect(after.filter((v) => !before.includes(v))).toEqual(['prometheus -> shop-orders:9394']);
+    expect(before.filter((v) => !after.includes(v))).toEqual([]);
+  });
+
+  test("metrics.scraper, else the chart's traffic.prometheus, is the one admitted", () => {
+    const vm = { namespace: 'vm', podLabels: { app: 'vmagent' } };
+    for (const objs of [render({ metrics: { port: 9394, scraper: vm } }, { namespace: 'shop' }), render({ metrics: { port: 9394 } }, { namespace: 'shop', traffic: { prometheus: vm } })]) {
+      const t = TrafficEvaluator.fromManifests(objs);
+      const to = { workload: 'shop-orders', namespace: 'shop' };
+      expect(t.allows({ from: { namespace: 'vm', labels: { app: 'vmagent' } }, to, port: 9394 })).toBe(true);
+      expect(t.allows({ from: PROMETHEUS, to, port: 9394 })).toBe(false);
+    }
+  });
+
+  test('isolate: false keeps no NetworkPolicy (every pod may connect, as before); the ServiceMonitor stays', () => {
+    const objs = render({ metrics: { port: 9394 }, isolate: false });
+    expect(findObjects(objs, 'NetworkPolicy')).toEqual([]);
+    expect(objs).toHaveObject('ServiceMonitor', 'shop-orders');
+  });
+
+  test('networkPolicy is the policy the scraper is admitted by, and NetworkAccess adds to it', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const w = new Worker(chart, 'orders', { image: IMAGE, metrics: { port: 9394 } });
+    expect(w.networkPolicy).toBe(NetworkAccess.of(w).ingressPolicy);
+    NetworkAccess.of(w).admitIngressController({ ports: [9394], controller: { namespace: 'vm', podLabels: { app: 'vmagent' } } });
+    expect(findObjects(synth(chart), 'NetworkPolicy').map((o) => o.metadata.name)).toEqual(['shop-orders']);
+    expect(w.metricsService!.name).toBe('shop-orders-metrics');
+    expect(w.serviceMonitor!.name).toBe('shop-orders');
+  });
+
+  test('fails when connectTo targets a worker with metrics: it stays a client only', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const w = new Worker(chart, 'orders', { image: IMAGE, metrics: { port: 9394 } });
+    const api = new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+    expect(() => api.connectTo(w as any)).toThrow(
+      "[shop/api] 'connectTo' is given a workload that serves no port, so nothing can connect to it, got 'shop/orders'. "
+      + 'Allowed: a timonel workload that serves a port: a WebApp, a StatefulStore, a preset such as PostgreSQL or Redis, or another IConnectable. '
+      + 'Fix: for traffic the other way, write orders.connectTo(api); only a workload that serves a port (a WebApp, a StatefulStore) can be connected to',
+    );
+  });
+
+  test('fails when Prometheus is allowed in with allowFrom: the fix is metrics', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const w = new Worker(chart, 'orders', { image: IMAGE });
+    const got = '{"namespace":"monitoring","podLabels":{"app.kubernetes.io/name":"prometheus"}}';
+    const head = "[shop/orders] 'allowFrom' needs a workload that serves a port (a Service), so there is something to allow traffic to, got ";
+    const allowed = '. Allowed: a StatefulStore, a WebApp or another IConnectable. Fix: ';
+    expect(() => w.allowFrom(DEFAULTS.traffic.prometheus)).toThrow(
+      `${head}${got}${allowed}orders serves no port, and admits only a metrics scraper: to let these pods scrape its metrics, declare its metrics port in its props, `
+      + "e.g. metrics: { port: 9394 } (the scraper is admitted on that port only; a headless Service '<name>-metrics' and a ServiceMonitor come with it); "
+      + 'for a process that serves clients, use a WebApp',
+    );
+    expect(() => w.allowFrom({ namespace: 'vm', podLabels: { app: 'vmagent' } })).toThrow(
+      "e.g. metrics: { port: 9394, scraper: { namespace: 'vm', podLabels: { app: 'vmagent' } } } (the scraper",
+    );
+    const scraped = new Worker(chart, 'mailer', { image: IMAGE, metrics: { port: 9394 } });
+    expect(() => scraped.allowFrom(DEFAULTS.traffic.prometheus)).toThrow(
+      `${head.replace('orders', 'mailer')}${got}${allowed}remove the call: metrics.port 9394 already admits these pods (metrics.scraper)`,
+    );
+    expect(() => scraped.allowFrom({ namespace: 'vm', podLabels: { app: 'vmagent' } })).toThrow(
+      "Fix: to let these pods scrape mailer's metrics instead of { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } }, "
+      + "set metrics: { port: 9394, scraper: { namespace: 'vm', podLabels: { app: 'vmagent' } } }; "
+      + "to admit them as well, NetworkAccess.of(mailer).admitIngressController({ ports: [9394], controller: { namespace: 'vm', podLabels: { app: 'vmagent' } } })",
+    );
+  });
+
+  test('fails when metrics has no port', () => {
+    expect(build({ metrics: {} as any })).toThrow(
+      "[shop/orders] 'metrics.port' is required: a Worker has no main port to scrape. Allowed: an integer from 1 to 65535. "
+      + 'Fix: give the port the process exports metrics on, e.g. metrics: { port: 9394 }',
+    );
+    expect(build({ metrics: 9394 as any })).toThrow(
+      "[shop/orders] 'metrics' must be an object, but is a number, got 9394. Allowed: an object. Fix: write metrics: { port: 9394 }",
+    );
+  });
+
+  test('fails when the port is declared as a port of the worker instead of metrics', () => {
+    expect(build({ extraPorts: [{ name: 'metrics', port: 9394 }] } as any)).toThrow(
+      "[shop/orders] 'extraPorts' is not a known prop: a Worker serves no port (it gets no Service), got [{\"name\":\"metrics\",\"port\":9394}]. "
+      + 'Fix: for Prometheus metrics: metrics: { port: 9394 } (only the scraper is admitted to it); for a server others connect to, a WebApp',
+    );
+  });
+
+  test('fails when a sidecar port takes the name metrics', () => {
+    expect(build({ metrics: { port: 9394 }, sidecars: [{ name: 'proxy', image: 'ghcr.io/acme/proxy:1.0.0', ports: [{ name: 'metrics', port: 9000 }] }] })).toThrow(
+      "[shop/orders] 'sidecars[0].ports[0].name' is already a port name of the main container, got 'metrics'. Allowed: port names unique in the pod. Fix: rename the port",
+    );
+  });
+
+  test('fails when the metrics Service name would be over 63 characters', () => {
+    expect(build({ name: 'o'.repeat(60), metrics: { port: 9394 } })).toThrow(
+      `[shop/orders] 'metrics.port' makes the Service name '${'o'.repeat(60)}-metrics' 68 characters long, over the 63 of a DNS label, got 9394. `
+      + "Allowed: a name of at most 55 characters for a workload with metrics. Fix: shorten the workload's name ('name', or its id) by 5 characters",
+    );
+  });
+
+  test('fails when metrics.labels sets a label timonel sets', () => {
+    expect(build({ metrics: { port: 9394, labels: { 'app.kubernetes.io/name': 'x' } } })).toThrow(
+      "[shop/orders] 'metrics.labels.app.kubernetes.io/name' is a label timonel sets on every object, got 'x'. "
+      + 'Fix: use another key (a Prometheus selects ServiceMonitors by a label of its own, e.g. release)',
+    );
   });
 });
 

@@ -2,8 +2,8 @@ import { DEFAULTS } from '../../core/defaults';
 import { NameRule } from '../../core/names';
 import { absolutePath, envPrefix, urlScheme, nameSpec, portName, portNumber, portSpec, quantity } from '../../core/specs';
 import { Reporter, Spec, tsLiteral, typeName, v } from '../../core/validation';
-import { checkWorkload, SERVED_REFUSED, WORKLOAD_FIELDS } from '../../workload/specs';
-import type { AccessMode, PresetStorageOptions, StatefulStoreProps, StorageClaimProps, StoreCredentials } from '../stateful-store';
+import { checkIpFamilies, checkWorkload, IP_FAMILY_FIELDS, SERVED_REFUSED, WORKLOAD_FIELDS } from '../../workload/specs';
+import type { AccessMode, PresetStorageOptions, StatefulStoreProps, StatefulStoreServiceOptions, StorageClaimProps, StoreCredentials } from '../stateful-store';
 
 // Type-only imports of the construct's file: it imports this spec (no import cycle at run time).
 const ACCESS_MODES: readonly AccessMode[] = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'];
@@ -43,6 +43,19 @@ export const CREDENTIALS: Spec<StoreCredentials> = v.custom<StoreCredentials>(
 // Env names that usually carry secrets; `_FILE` variants hold paths, not values.
 const SECRET_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
 
+/** The Services' options: their IP families (the port is `servicePort`; a store's Services are ClusterIP and headless). */
+const service = v.object<StatefulStoreServiceOptions>()(IP_FAMILY_FIELDS, {
+  what: 'service option',
+  check: checkIpFamilies,
+  refused: {
+    port: { why: "a store's Service port is a prop of its own", fix: 'write servicePort: <port> beside service' },
+    type: {
+      why: "a store's Services are a ClusterIP one for its clients and a headless one for its pods' DNS names",
+      fix: 'clients in the cluster reach it with connectTo; for clients outside it, add a Service of your own that selects its pods (store.selectorLabels)',
+    },
+  },
+});
+
 /** The fields of StatefulStoreProps (presets take theirs from here). */
 export const STORE_FIELDS = {
   ...WORKLOAD_FIELDS,
@@ -52,6 +65,7 @@ export const STORE_FIELDS = {
   portName,
   servicePort: portNumber,
   extraPorts: v.array(portSpec),
+  service,
   storage: v.array(claim, {
     // The presets' shape ({ size }) given to a StatefulStore: a list of claims, each with its mountPath.
     typeFix: (value) => (value !== null && typeof value === 'object' && !Array.isArray(value)

@@ -3,10 +3,12 @@ import { hostNameFix, isHostName, NameRule } from '../../core/names';
 import { onService } from '../../core/ports';
 import { Probe } from '../../core/probes';
 import {
-  annotationMap, appProtocol, cidr, controllerRef, duration, httpPath, labelKeyProblem, labelMap, nameSpec, portName, portNumber, portSpec,
+  annotationMap, appProtocol, cidr, controllerRef, httpPath, labelKeyProblem, nameSpec, portName, portNumber, portSpec,
 } from '../../core/specs';
 import { Fields, Reporter, v } from '../../core/validation';
-import { AUTOSCALING, checkReplicasWithAutoscaling, checkWorkload, DEPLOYMENT_ROLLOUT, DRAIN, SERVED_REFUSED, WORKLOAD_FIELDS } from '../../workload/specs';
+import {
+  AUTOSCALING, checkIpFamilies, checkReplicasWithAutoscaling, checkWorkload, DEPLOYMENT_ROLLOUT, DRAIN, IP_FAMILY_FIELDS, METRICS_FIELDS, SERVED_REFUSED, WORKLOAD_FIELDS,
+} from '../../workload/specs';
 import type { IngressHostRule, IngressPath, IngressTlsOptions } from '../../workload/ingress';
 import type { RouteGatewayRef, RouteOptions, RoutePath } from '../../workload/route';
 import type {
@@ -36,26 +38,12 @@ const SERVICE_BASE: Fields<WebAppServiceBaseOptions> = {
     samples: ['service.k8s.aws/nlb', 'example.com/internal-vip'],
     check: (s) => labelKeyProblem(s) && { message: 'is not a valid load balancer class', fix: labelKeyProblem(s)?.fix?.replace(/^use a name such as .*$/, "write a prefixed name such as 'service.k8s.aws/nlb'") },
   }),
-  dualStack: v.boolean(),
-  ipFamilyPolicy: v.oneOf(['SingleStack', 'PreferDualStack', 'RequireDualStack'] as const),
-  ipFamilies: v.array(v.oneOf(['IPv4', 'IPv6'] as const), { minItems: 1 }),
+  ...IP_FAMILY_FIELDS,
 };
 
 // Fields that only some Service types take: the API server rejects them on the others.
 function checkServiceBase(s: WebAppServiceBaseOptions, r: Reporter): void {
-  const f = s.ipFamilies ?? [];
-  if (f.length > 2 || (f.length === 2 && f[0] === f[1])) r.issue('ipFamilies', { message: 'must list IPv4 and IPv6 at most once each', value: f, fix: "list each family once: ['IPv4'], ['IPv6'] or ['IPv4', 'IPv6'] (or use dualStack: true)" });
-  if (f.length === 2 && s.ipFamilyPolicy === 'SingleStack') r.issue('ipFamilies', { message: "has two families, but ipFamilyPolicy is 'SingleStack'", value: f, fix: "use ipFamilyPolicy: 'PreferDualStack' (or 'RequireDualStack'), or list one family" });
-  // dualStack is a shorthand: explicit fields that say otherwise would silently win.
-  if (s.dualStack === true && f.length === 1) {
-    r.issue('ipFamilies', { message: 'lists one family, but dualStack is true (IPv4 and IPv6)', value: f, fix: `list both, primary first (e.g. ['${f[0]}', '${f[0] === 'IPv4' ? 'IPv6' : 'IPv4'}']), or remove dualStack` });
-  }
-  if (s.dualStack === true && s.ipFamilyPolicy === 'SingleStack') {
-    r.issue('ipFamilyPolicy', { message: 'is SingleStack, but dualStack is true (IPv4 and IPv6)', value: s.ipFamilyPolicy, fix: "remove one: dualStack: true means 'PreferDualStack' (or set 'RequireDualStack')" });
-  }
-  if (s.dualStack === false && (f.length === 2 || (s.ipFamilyPolicy !== undefined && s.ipFamilyPolicy !== 'SingleStack'))) {
-    r.issue('dualStack', { message: 'is false, but the IP family fields ask for dual stack', value: { dualStack: false, ipFamilyPolicy: s.ipFamilyPolicy, ipFamilies: s.ipFamilies }, fix: 'remove dualStack: false, or the dual-stack fields' });
-  }
+  checkIpFamilies(s, r);
   const type = s.type ?? DEFAULTS.webApp.serviceType;
   const only = (prop: keyof WebAppServiceBaseOptions, types: readonly string[]) => {
     if (s[prop] === undefined || types.includes(type)) return;
@@ -115,7 +103,7 @@ const ingress = v.object<WebAppIngressOptions>()({
   },
 });
 
-const metrics = v.object<WebAppMetricsOptions>()({ port: portNumber, path: httpPath, interval: duration, scraper: CONTROLLER, labels: labelMap }, { what: 'metrics option' });
+const metrics = v.object<WebAppMetricsOptions>()({ port: portNumber, ...METRICS_FIELDS }, { what: 'metrics option' });
 
 /** The spec of WebAppProps. */
 export const WEB_APP_PROPS = v.object<WebAppProps>()({

@@ -1,8 +1,21 @@
+import { DEFAULTS } from '../../core/defaults';
 import { NameRule } from '../../core/names';
-import { nameSpec } from '../../core/specs';
+import { nameSpec, portNumber } from '../../core/specs';
 import { v } from '../../core/validation';
-import { AUTOSCALING, checkReplicasWithAutoscaling, checkWorkload, CONNECTION, DEPLOYMENT_ROLLOUT, noPortRefused, WORKLOAD_FIELDS, WORKLOAD_REFUSED } from '../../workload/specs';
-import type { WorkerProps } from '../worker';
+import {
+  AUTOSCALING, checkReplicasWithAutoscaling, checkWorkload, CONNECTION, DEPLOYMENT_ROLLOUT, METRICS_FIELDS, WORKLOAD_FIELDS, WORKLOAD_REFUSED,
+} from '../../workload/specs';
+import type { WorkerMetricsOptions, WorkerProps } from '../worker';
+
+// A Worker serves no port: the one it may have is its metrics port, and that is declared as such.
+const NO_PORT = { why: 'a Worker serves no port (it gets no Service)', fix: 'for Prometheus metrics: metrics: { port: 9394 } (only the scraper is admitted to it); for a server others connect to, a WebApp' };
+
+const metrics = v.object<WorkerMetricsOptions>()({
+  port: v.required(portNumber, {
+    message: 'is required: a Worker has no main port to scrape', fix: 'give the port the process exports metrics on, e.g. metrics: { port: 9394 }',
+  }),
+  ...METRICS_FIELDS,
+}, { what: 'metrics option', typeFix: (value) => (typeof value === 'number' ? `write metrics: { port: ${value} }` : value === true ? 'name the port: metrics: { port: 9394 }' : undefined) });
 
 /** The spec of WorkerProps. */
 export const WORKER_PROPS = v.object<WorkerProps>()({
@@ -15,8 +28,9 @@ export const WORKER_PROPS = v.object<WorkerProps>()({
   isolate: v.boolean(),
   rollout: DEPLOYMENT_ROLLOUT,
   connectTo: v.array(CONNECTION),
+  metrics,
 }, {
-  refused: { ...WORKLOAD_REFUSED, ...noPortRefused('Worker') },
+  refused: { ...WORKLOAD_REFUSED, port: NO_PORT, ports: NO_PORT, extraPorts: NO_PORT },
   check: (p, r) => {
     checkReplicasWithAutoscaling(p, r);
     for (const kind of ['liveness', 'readiness', 'startup'] as const) {
@@ -29,6 +43,6 @@ export const WORKER_PROPS = v.object<WorkerProps>()({
         });
       }
     }
-    checkWorkload(p, [], r);
+    checkWorkload(p, p.metrics?.port !== undefined ? [{ name: DEFAULTS.metrics.portName, port: p.metrics.port }] : [], r);
   },
 });

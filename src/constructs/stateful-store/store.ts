@@ -8,6 +8,7 @@ import { PortSpec } from '../../core/ports';
 import { Probe } from '../../core/probes';
 import { Policy } from '../../policies';
 import { ConnectionEndpoint, CredentialRole, envPrefixFromId } from '../../workload/connections';
+import { ipFamilySpec, ServiceIpFamilyOptions } from '../../workload/ip-families';
 import { NetworkAccess } from '../../workload/network';
 import { MainContainerExtras } from '../../workload/pod';
 import { addDisruptionBudget, spreadConstraints } from '../../workload/scaling';
@@ -17,6 +18,9 @@ import { childPath, checkProps, isChecked, markChecked } from '../../core/valida
 import { STATEFUL_STORE_PROPS } from '../props/stateful-store';
 import { BoundCredentials, StoreCredentials } from './credentials';
 import { oneOf, resolveClaims, StorageClaimProps } from './storage';
+
+/** The Services of a StatefulStore: their IP families (IPv4, IPv6 or both). */
+export interface StatefulStoreServiceOptions extends ServiceIpFamilyOptions {}
 
 /** Props of a StatefulStore. */
 export interface StatefulStoreProps extends WorkloadProps {
@@ -30,6 +34,14 @@ export interface StatefulStoreProps extends WorkloadProps {
   readonly servicePort?: number;
   /** More ports (e.g. a cluster bus), on both Services. @default - none */
   readonly extraPorts?: PortSpec[];
+  /**
+   * The IP families of both Services, the client one `<name>` and the headless `<name>-headless`
+   * (the pods' DNS names, `<pod>.<name>-headless`, get A and AAAA records only for the families
+   * of the headless Service), e.g. `{ dualStack: true }`. The port is `servicePort`.
+   * @default - the cluster's default (SingleStack, the first family of the cluster)
+   * @see https://kubernetes.io/docs/concepts/services-networking/dual-stack/#services
+   */
+  readonly service?: StatefulStoreServiceOptions;
   /**
    * Persistent volumes, one claim per pod each, mounted into the main container. `[]` for none.
    * @default [{ name: 'data', size: '10Gi', accessModes: ['ReadWriteOnce'], mountPath: '/data' }]
@@ -163,8 +175,9 @@ export class StatefulStore extends ServedWorkload {
     };
     this.pod.validate(main);
 
-    this.headlessService = this.addService('HeadlessService', { suffix: d.headlessServiceSuffix, headless: true });
-    this.service = this.addService('Service', { spec: { type: 'ClusterIP' } });
+    const families = ipFamilySpec(props.service);
+    this.headlessService = this.addService('HeadlessService', { suffix: d.headlessServiceSuffix, headless: true, spec: families });
+    this.service = this.addService('Service', { spec: { type: 'ClusterIP', ...families } });
     this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
       metadata: this.metadata(),
       spec: {

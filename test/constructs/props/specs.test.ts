@@ -113,9 +113,13 @@ describe('props that belong elsewhere', () => {
     );
   });
 
-  test('fails when a Worker or BatchJob is given a port, saying which construct serves one', () => {
+  test('fails when a Worker or BatchJob is given a port, saying which construct serves one (a Worker: its metrics port)', () => {
     const fix = "for a server that others connect to, use a WebApp (or a StatefulStore); a probe's port goes in the probe";
-    expect(problems(WORKER_PROPS, { image: 'nginx:1.27.2', port: 8080 })).toEqual([`port: is not a known prop: a Worker serves no port (it gets no Service) (${fix})`]);
+    // A Worker's one port is its metrics port, declared as such.
+    const metrics = 'for Prometheus metrics: metrics: { port: 9394 } (only the scraper is admitted to it); for a server others connect to, a WebApp';
+    for (const k of ['port', 'ports', 'extraPorts']) {
+      expect(problems(WORKER_PROPS, { image: 'nginx:1.27.2', [k]: 8080 })).toEqual([`${k}: is not a known prop: a Worker serves no port (it gets no Service) (${metrics})`]);
+    }
     expect(problems(BATCH_JOB_PROPS, { image: 'nginx:1.27.2', port: 8080 })).toEqual([`port: is not a known prop: a BatchJob serves no port (it gets no Service) (${fix})`]);
   });
 });
