@@ -338,6 +338,9 @@ const MADE: Record<string, Array<() => unknown>> = {
     () => new Worker(chart(), 'orders', { image: IMAGE, liveness: Probe.http('/healthz') } as any),
     () => new Worker(chart(), 'orders', { image: IMAGE, replicas: 3, autoscaling: { maxReplicas: 5 } } as any),
     () => { const c = chart(); new Worker(c, 'orders', { image: IMAGE }).allowFrom(new WebApp(c, 'web', { image: IMAGE })); },
+    () => new Worker(chart(), 'orders', { image: IMAGE }).allowFrom({ namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } }),
+    () => new Worker(chart(), 'orders', { image: IMAGE, extraPorts: [{ name: 'metrics', port: 9394 }] } as any),
+    () => new Worker(chart(), 'orders', { image: IMAGE, metrics: {} } as any),
   ],
 };
 
