@@ -189,6 +189,9 @@ export function shopChart(scope: Construct, values: ShopValues = SHOP_DEFAULTS):
     readiness: Probe.exec(['/app/healthcheck', '--ready']),
     autoscaling: { minReplicas: 2, maxReplicas: 6, memoryUtilization: 80 },
     terminationGracePeriodSeconds: 60,
+    // Queue depth and job latency for Prometheus: shop-orders-metrics (headless, this port only), a
+    // ServiceMonitor, and Prometheus admitted on 9090 and nowhere else.
+    metrics: { port: 9090 },
     connectTo: [db, cache], // DB_* and CACHE_* env, egress only to them, DNS and the API server (shop-orders-apiserver)
   });
   // The pull Secret is made outside timonel: said once, with the reason reviewers read in the YAML.

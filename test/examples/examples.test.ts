@@ -150,6 +150,10 @@ describe('example charts', () => {
       expect(t.allows({ from: { ip: '203.0.113.7' }, to: at(target), port: t.workloads.find((w) => w.name === target)!.ports[0].port })).toBe(false);
     }
     expect(t.allows({ from: at('shop-web'), to: at('shop-api'), port: 'metrics' })).toBe(false);
+    // the orders Worker: Prometheus on its metrics port, nobody else, nothing else
+    expect(t.allows({ from: prometheus, to: at('shop-orders'), port: 'metrics' })).toBe(true);
+    expect(t.allows({ from: prometheus, to: at('shop-orders'), port: 8080 })).toBe(false);
+    for (const other of [nginx, stranger, { ip: '198.51.100.20' }, at('shop-api'), at('shop-web')]) expect(t.allows({ from: other, to: at('shop-orders'), port: 'metrics' })).toBe(false);
     // clients reach nothing but their targets and DNS
     expect(t.allows({ from: at('shop-api'), to: { ip: '93.184.216.34' }, port: 443 })).toBe(false);
     expect(t.allows({ from: at('shop-api'), to: { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }, port: 53, protocol: 'UDP' })).toBe(true);
@@ -160,16 +164,18 @@ describe('example charts', () => {
     for (const chart of [helloChart(app), flaskChart(app), shopChart(app).chart, reportsChart(app), loggingChart(app)]) expect(chart).toPassPolicies('restricted');
   });
 
-  test('shop: the orders Worker has no Service, scales on memory and reaches only the database and the cache', () => {
+  test('shop: the orders Worker has no Service of its own (only the metrics one), scales on memory and reaches only the database and the cache', () => {
     const { orders } = shopChart(Testing.app());
     const objs = synth(orders);
     expect(objs).not.toHaveObject('Service', 'shop-orders');
+    expect(objs).toHaveObject('Service', 'shop-orders-metrics', { spec: { clusterIP: 'None', ports: [{ name: 'metrics', port: 9090, targetPort: 'metrics', protocol: 'TCP' }] } });
+    expect(objs).toHaveObject('ServiceMonitor', 'shop-orders', { spec: { endpoints: [{ port: 'metrics', path: '/metrics', interval: '30s' }] } });
     expect(objs).toHaveObject('HorizontalPodAutoscaler', 'shop-orders', {
       spec: { metrics: [{ resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 80 } } }] },
     });
     const egress = findObjects(objs, 'NetworkPolicy').filter((o) => o.metadata.name.startsWith('shop-orders-to-'));
     expect(egress.map((o) => o.metadata.name).sort()).toEqual(['shop-orders-to-shop-cache', 'shop-orders-to-shop-db']);
-    expect(objs).toHaveObject('NetworkPolicy', 'shop-orders', { spec: { policyTypes: ['Ingress'], ingress: [] } });
+    expect(objs).toHaveObject('NetworkPolicy', 'shop-orders', { spec: { policyTypes: ['Ingress'], ingress: [expect.objectContaining({ ports: [{ port: 9090, protocol: 'TCP' }] })] } });
     // and the API server, for its Lease (traffic.apiServer of the chart)
     const t = TrafficEvaluator.fromManifests(objs);
     expect(t.allows({ from: { workload: 'shop/shop-orders' }, to: { ip: '10.0.0.5' }, port: 443 })).toBe(true);
