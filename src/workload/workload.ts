@@ -11,7 +11,7 @@ import { DEFAULTS } from '../core/defaults';
 import { EnvMap, validateEnvName } from '../core/env';
 import { fail } from '../core/errors';
 import { configKeyFix, envMap } from '../core/specs';
-import { checkNewChild, checkProps, childPath, isChecked, v } from '../core/validation';
+import { checkNewChild, checkProps, checkValue, childPath, isChecked, v } from '../core/validation';
 import { isValidLabelValue, LabelInputs, selectorLabels, standardLabels, versionFromImage } from '../core/labels';
 import { deriveName, explicitName, NameRule, shortenName } from '../core/names';
 import { AllowEgressOptions, checkApiServerReachable, EgressTarget, NetworkAccess, noteApiServerNeed } from './network';
@@ -63,6 +63,8 @@ export interface WorkloadProps extends Omit<ContainerProps, 'name' | 'ports'>, P
 
 // addEnv's variables, checked as the `env` prop is and reported as `addEnv.<NAME>`.
 const ADD_ENV_ARGS = v.object<{ addEnv: EnvMap }>()({ addEnv: v.required(envMap) });
+// addDeployment's replicas: WebApp and Worker checked theirs, a construct of your own may hand on its own prop.
+const REPLICAS = v.int({ min: 0 });
 
 /** How a subclass wants its name and props checked. */
 export interface WorkloadNaming {
@@ -264,7 +266,9 @@ export abstract class Workload extends Construct {
 
   /**
    * The workload's Deployment (id 'Resource'): the pod checked now with `main` (so bad input fails
-   * here, not at synth) and rendered lazily (so later additions still reach it).
+   * here, not at synth) and rendered lazily (so later additions still reach it). `replicas` is
+   * checked too (a whole number ≥ 0, reported as 'replicas'), since a construct of your own may
+   * pass on a prop of its own unchecked.
    */
   protected addDeployment(o: {
     readonly replicas?: number;
@@ -272,6 +276,7 @@ export abstract class Workload extends Construct {
     readonly main: MainContainerExtras;
     readonly spread: boolean;
   }): k8s.KubeDeployment {
+    if (o.replicas !== undefined) checkValue(REPLICAS, o.replicas, this, 'replicas');
     const props: k8s.KubeDeploymentProps = {
       metadata: this.metadata(),
       spec: {

@@ -110,6 +110,17 @@ class Poller extends Workload {
   }
 }
 
+/** The Poller of docs/custom-workloads.md's first example, with its own prop `replicas`. */
+class CountedPoller extends Workload {
+  constructor(scope: Construct, id: string, props: WorkloadProps & { replicas?: number }) {
+    super(scope, id, props, { ownProps: ['replicas'] });
+    new k8s.KubeDeployment(this, 'Resource', {
+      metadata: this.metadata(),
+      spec: { replicas: props.replicas ?? 1, selector: { matchLabels: this.selectorLabels }, template: this.podTemplate() },
+    });
+  }
+}
+
 const GRANT = { rules: [{ resources: ['pods'], verbs: ['list' as const] }] };
 
 /** A Worker `ctl` with Kubernetes API permissions beside a Redis `queue`, with no traffic.apiServer. */
@@ -197,6 +208,7 @@ const MADE: Record<string, Array<() => unknown>> = {
     () => { const s = shop(); new Worker(s.chart, 'orders', { image: IMAGE, connectTo: [{ target: s.db, options: { containers: ['main', 'migrate'] } }] } as any); },
   ],
   'docs/custom-workloads.md': [
+    () => { const c = chart('shop', { namespace: 'shop' }); new CountedPoller(c, 'poller', { image: IMAGE, replicas: '2' as any }); Testing.synth(c); },
     () => new Poller(chart(), 'poller', { image: IMAGE, replicas: 2 } as WorkloadProps),
     () => new Poller(chart(), 'poller', { image: IMAGE }, 'spread'),
     () => new Poller(chart('hello', { namespace: 'hello' }), 'pod', { image: IMAGE }, 'eager').addEnv({ LATE: '1' }),

@@ -371,6 +371,38 @@ describe('Workload props of a construct of your own', () => {
   });
 });
 
+describe('the counts a construct of your own hands its controller', () => {
+  test('fails when a prop passed by in ownProps gives the Deployment replicas the API server refuses (replicas: \'2\' from JavaScript)', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    new Poller(chart, 'poller', { image: IMAGE, replicas: '2' as any });
+    expect(() => synth(chart)).toThrow(
+      "Policy check failed with 1 error:\n"
+      + "  [shop/poller/Resource] Deployment shop/shop-poller 'spec.replicas' must be a whole number, but is a string, got '2'. Allowed: a whole number. Fix: write it as a number: 2 (api-workload-counts)\n"
+      + "Fix each one, or suppress a rule where it does not apply with a written reason: Policy.suppress(construct, '<rule-id>', '<why>').",
+    );
+  });
+
+  /** A construct of one's own that builds its Deployment with the base's helper. */
+  class Scaled extends Workload {
+    constructor(scope: Construct, id: string, props: WorkloadProps & { readonly replicas?: number }) {
+      super(scope, id, props, { ownProps: ['replicas'] });
+      this.addDeployment({ replicas: props.replicas, rollout: {}, main: {}, spread: false });
+    }
+  }
+
+  test('fails when addDeployment is given replicas that are not a whole number ≥ 0, where the construct is created', () => {
+    expect(() => new Scaled(newChart('shop'), 'poller', { image: IMAGE, replicas: '2' as any })).toThrow(
+      "[shop/poller] 'replicas' must be a whole number, but is a string, got '2'. Allowed: a whole number. Fix: write it as a number: 2",
+    );
+    expect(() => new Scaled(newChart('shop'), 'poller', { image: IMAGE, replicas: 1.5 })).toThrow(
+      "[shop/poller] 'replicas' must be a whole number of at least 0, got 1.5. Allowed: an integer from 0 to 2147483647. Fix: round it: 1 or 2",
+    );
+    const chart = newChart('shop');
+    new Scaled(chart, 'poller', { image: IMAGE, replicas: 3 });
+    expect(one(synth(chart), 'Deployment').spec.replicas).toBe(3);
+  });
+});
+
 describe('checksum and canonicalJson', () => {
   test('canonical JSON sorts object keys at every depth, keeping array order', () => {
     expect(canonicalJson({ b: 1, a: { d: [2, 1], c: null } })).toBe('{"a":{"c":null,"d":[2,1]},"b":1}');

@@ -16,6 +16,7 @@ import apiConfigData from './api-config-data';
 import apiCronSchedule from './api-cron-schedule';
 import apiHpaReplicas from './api-hpa-replicas';
 import apiPdbSpec from './api-pdb-spec';
+import apiWorkloadCounts from './api-workload-counts';
 import pssBaselineHostNamespaces from './pss-baseline-host-namespaces';
 import pssBaselinePrivileged from './pss-baseline-privileged';
 import pssBaselineCapabilities from './pss-baseline-capabilities';
@@ -81,6 +82,7 @@ export const RULES: readonly Rule[] = [
   apiCronSchedule,
   apiHpaReplicas,
   apiPdbSpec,
+  apiWorkloadCounts,
   pssBaselineHostNamespaces,
   pssBaselinePrivileged,
   pssBaselineCapabilities,

@@ -320,6 +320,28 @@ describe('api-hpa-replicas', () => {
   });
 });
 
+describe('api-workload-counts', () => {
+  const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'once', namespace: 'shop' }, spec: { backoffLimit: 2, activeDeadlineSeconds: 600, template: { spec: {} } } };
+  test('passes whole numbers ≥ 0, and fields left out', () => {
+    expect(lines('api-workload-counts', [...ok, edit(deployment('zero', 0), (d) => { d.spec.revisionHistoryLimit = 0; }), job])).toEqual([]);
+  });
+  test('fails when a replica count, history limit or deadline is a string, negative or fractional (Deployment, StatefulSet, Job, CronJob\'s jobTemplate)', () => {
+    expect(lines('api-workload-counts', [
+      deployment('web', '2' as any),
+      edit(deployment('db', -1), (d) => { d.kind = 'StatefulSet'; d.spec.revisionHistoryLimit = 1.5; }),
+      edit(job, (j) => { j.spec.backoffLimit = '6'; }),
+      edit(cronJob(), (c) => { c.spec.failedJobsHistoryLimit = 'one'; c.spec.jobTemplate.spec.parallelism = -2; }),
+    ])).toEqual([
+      "error: [test.yaml] Deployment shop/web 'spec.replicas' must be a whole number, but is a string, got '2'. Allowed: a whole number. Fix: write it as a number: 2",
+      "error: [test.yaml] StatefulSet shop/db 'spec.replicas' must be a whole number of at least 0, got -1. Allowed: an integer from 0 to 2147483647. Fix: use 0 or more",
+      "error: [test.yaml] StatefulSet shop/db 'spec.revisionHistoryLimit' must be a whole number of at least 0, got 1.5. Allowed: an integer from 0 to 2147483647. Fix: round it: 1 or 2",
+      "error: [test.yaml] Job shop/once 'spec.backoffLimit' must be a whole number, but is a string, got '6'. Allowed: a whole number. Fix: write it as a number: 6",
+      "error: [test.yaml] CronJob shop/nightly 'spec.failedJobsHistoryLimit' must be a whole number, but is a string, got 'one'. Allowed: a whole number. Fix: write a whole number without quotes, e.g. 1",
+      "error: [test.yaml] CronJob shop/nightly 'spec.jobTemplate.spec.parallelism' must be a whole number of at least 0, got -2. Allowed: an integer from 0 to 2147483647. Fix: use 0 or more",
+    ]);
+  });
+});
+
 describe('api-pdb-spec', () => {
   const pdb = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web', namespace: 'shop' }, spec: { maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'web' } } } };
   test('passes one of minAvailable and maxUnavailable', () => {

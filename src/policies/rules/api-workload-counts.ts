@@ -1,0 +1,43 @@
+import { Context, Spec, v } from '../../core/validation';
+import { defineRule, Report } from '../rule';
+import { isObject, obj } from './util';
+
+// The integer counts of a controller's spec (the API's int32 fields; int64 where noted), each ≥ 0.
+// Not a schema check: these are the numbers a workload of your own (a `Workload` subclass) or a
+// values file hands the controller, where "2" or 1.5 is easy to write and the API server refuses.
+const INT32 = v.int({ min: 0 });
+const INT64 = v.int({ min: 0, max: Number.MAX_SAFE_INTEGER });
+const JOB: Readonly<Record<string, Spec<number>>> = {
+  parallelism: INT32, completions: INT32, backoffLimit: INT32, ttlSecondsAfterFinished: INT32, activeDeadlineSeconds: INT64,
+};
+const FIELDS: Readonly<Record<string, Readonly<Record<string, Spec<number>>>>> = {
+  Deployment: { replicas: INT32, minReadySeconds: INT32, revisionHistoryLimit: INT32, progressDeadlineSeconds: INT32 },
+  StatefulSet: { replicas: INT32, minReadySeconds: INT32, revisionHistoryLimit: INT32 },
+  ReplicaSet: { replicas: INT32, minReadySeconds: INT32 },
+  ReplicationController: { replicas: INT32, minReadySeconds: INT32 },
+  DaemonSet: { minReadySeconds: INT32, revisionHistoryLimit: INT32 },
+  Job: JOB,
+  CronJob: { successfulJobsHistoryLimit: INT32, failedJobsHistoryLimit: INT32, startingDeadlineSeconds: INT64 },
+};
+
+function checkCounts(spec: unknown, fields: Readonly<Record<string, Spec<number>>>, base: string, report: Report): void {
+  if (!isObject(spec)) return;
+  const ctx = new Context();
+  for (const [key, check] of Object.entries(fields)) {
+    if (spec[key] !== undefined && spec[key] !== null) check.check(spec[key], `${base}.${key}`, ctx);
+  }
+  for (const i of ctx.issues) report({ field: i.prop, message: i.message, value: i.value, allowed: i.allowed, fix: i.fix });
+}
+
+/** Replica counts, history limits and deadlines of workloads are whole numbers ≥ 0 (not "2", not 1.5). */
+export default defineRule({
+  id: 'api-workload-counts',
+  severity: 'error',
+  category: 'api',
+  rationale: "The API server rejects a workload whose replicas, history limits or deadlines are not whole numbers ≥ 0 (replicas: \"2\" from JavaScript or a quoted YAML value).",
+  kinds: Object.keys(FIELDS),
+  check(o, report) {
+    checkCounts(o.manifest.spec, FIELDS[o.kind], 'spec', report);
+    if (o.kind === 'CronJob') checkCounts(obj(obj(o.manifest.spec).jobTemplate).spec, JOB, 'spec.jobTemplate.spec', report);
+  },
+});
