@@ -18,7 +18,8 @@ export type Overrides<V> = {
 /** One environment: its overrides of the platform's default values. */
 export interface EnvironmentProps<V> {
   /**
-   * Overrides in code, merged over `defaults`.
+   * Overrides in code, merged over `defaults`. Checked against `defaults` when `Environments` is
+   * created, as a values file is (for JavaScript, which has no types to check them).
    * @default - none
    */
   readonly values?: Overrides<V>;
@@ -43,7 +44,7 @@ export interface Environment<V> {
 /** Props of a platform synthesized for several environments. */
 export interface EnvironmentsProps<V extends object> {
   /**
-   * The values every environment starts from. They also fix the shape of a values file: only
+   * The values every environment starts from. They also fix the shape of `values` and of a values file: only
    * their keys are accepted, with values of the same type; `null` may replace an object, and a key whose
    * default is `null` takes any value.
    */
@@ -118,6 +119,8 @@ export class Environments<V extends object> {
     }
     this.only = only;
     this.selected = only !== undefined ? [only] : this.names;
+    // Every environment's values in code, as a values file is checked: TypeScript checks them, JavaScript does not.
+    for (const name of this.names) inEnvironment(name, () => checkValues(props.environments[name]?.values, props.defaults, `${keyPath('environments', name)}.values`));
   }
 
   /** The values of environment `name`: defaults, then its `values`, then its `valuesFile`. */
@@ -270,8 +273,20 @@ function readValuesFile(file: string, prop: string, defaults: object): { parsed:
   return { parsed, source: json ? NO_SOURCE('JSON') : yamlSource(text) };
 }
 
+/**
+ * Checks an environment's `values` in code against the defaults, as a values file is checked, and
+ * throws one TimonelError with every problem, each under `prop` (`environments.dev.values.web.tag`).
+ */
+function checkValues(values: unknown, defaults: unknown, prop: string): void {
+  if (values === undefined) return;
+  const issues: PropIssue[] = [];
+  checkShape(values, defaults, [], issues, IN_CODE);
+  const error = TimonelError.all({ path: 'Environments' }, issues.map((i) => ({ ...i, prop: i.prop ? `${prop}.${i.prop}` : prop })));
+  if (error) throw error;
+}
+
 /** The text and line of a scalar in a values file, by its keys; undefined when unknown. */
-type SourceOf = ((keys: readonly string[]) => { text: string; line: number } | undefined) & { readonly format: 'JSON' | 'YAML' };
+type SourceOf = ((keys: readonly string[]) => { text: string; line: number } | undefined) & { readonly format: 'JSON' | 'YAML' | 'code' };
 
 /** Reads the file again, with positions, only when an error quotes it. */
 function yamlSource(text: string): SourceOf {
@@ -290,7 +305,8 @@ function yamlSource(text: string): SourceOf {
   }, { format: 'YAML' as const });
 }
 
-const NO_SOURCE = (format: 'JSON' | 'YAML'): SourceOf => Object.assign(() => undefined, { format });
+const NO_SOURCE = (format: 'JSON' | 'YAML' | 'code'): SourceOf => Object.assign(() => undefined, { format });
+const IN_CODE = NO_SOURCE('code');
 
 /**
  * The fix of a number or boolean where the default is a string: YAML (and JSON) read `1.10` as
@@ -299,6 +315,9 @@ const NO_SOURCE = (format: 'JSON' | 'YAML'): SourceOf => Object.assign(() => und
 function quoteFix(keys: readonly string[], value: number | boolean, source: SourceOf): string {
   const key = keys[keys.length - 1];
   const what = typeof value === 'number' ? `the number ${value}` : `the boolean ${value}`;
+  if (source.format === 'code') {
+    return `in code it is ${what}: write it as a string, as you mean it, e.g. ${key}: '${value}'${typeof value === 'number' ? " (a number loses trailing zeros: 1.10 is 1.1, so write '1.10')" : ''}`;
+  }
   if (source.format === 'JSON') {
     return `JSON reads it as ${what}: write it as a string in the file, "${key}": "${value}"${typeof value === 'number' ? ' (as you wrote it: a number loses trailing zeros, 1.10 reads as 1.1)' : ''}`;
   }
@@ -336,9 +355,12 @@ function syntaxFix(code: string | undefined, line: number, json: boolean): strin
   }
 }
 
-/** Checks a values file against the defaults (known keys only, the same type as the default), collecting every problem. */
+/**
+ * Checks values (a file's, or an environment's in code) against the defaults (known keys only, the
+ * same type as the default), collecting every problem. `undefined` (in code) keeps the default.
+ */
 function checkShape(value: unknown, reference: unknown, keys: readonly string[], issues: PropIssue[], source: SourceOf): void {
-  if (reference === null || reference === undefined) return;
+  if (reference === null || reference === undefined || value === undefined) return;
   const key = keys.join('.');
   const expected = typeOf(reference);
   const got = typeOf(value);

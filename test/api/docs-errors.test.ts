@@ -242,6 +242,10 @@ const MADE: Record<string, Array<() => unknown>> = {
     },
   ],
   'docs/environments.md': [
+    () => new Environments({
+      defaults: { profile: 'restricted', web: { tag: '1.8.4', host: 'shop.example.com', replicas: 2, autoscaling: { minReplicas: 2, maxReplicas: 10 } } },
+      environments: { dev: { values: { web: { replica: 1 } } as any } }, build: () => undefined, outdir: 'dist',
+    }),
     valuesFile('web:\n  autoscaling:\n    maxReplica: 20\n'),
     valuesFile("web:\n  replicas: '3'\n"),
     valuesFile('web:\n  replicas: 3\n  tag: 1.10\n'),

@@ -178,6 +178,24 @@ describe('Environments', () => {
       expect(f).toThrow(message);
     };
 
+    test('fails when the values in code (from JavaScript) have a misspelt key or a number for a string, as a values file would', () => {
+      const e = thrown(() => envs({ environments: { dev: {}, prod: { values: { replica: 1, web: { host: 1.10, tags: 'b' } } as any } } }));
+      expect(e.message).toBe("prod: [Environments] has 3 invalid props:\n"
+        + "  'environments.prod.values.replica' is not a known value. Allowed: 'replicas', 'web', 'extra'. Fix: did you mean 'replicas'?\n"
+        + "  'environments.prod.values.web.host' must be a string, as its default is, got 1.1. Fix: in code it is the number 1.1: write it as a string, as you mean it, e.g. host: '1.1' (a number loses trailing zeros: 1.10 is 1.1, so write '1.10')\n"
+        + "  'environments.prod.values.web.tags' must be an array, as its default is, got 'b'. Fix: give an array, or remove the key to keep the default");
+      expect(e.problems.map((p) => p.prop)).toEqual(['environments.prod.values.replica', 'environments.prod.values.web.host', 'environments.prod.values.web.tags']);
+      expect(thrown(() => envs({ environments: { dev: { values: { replicas: '3' } as any } } })).message).toBe(
+        "dev: [Environments] 'environments.dev.values.replicas' must be a number, as its default is, got '3'. Fix: give a number, or remove the key to keep the default",
+      );
+    });
+
+    test('passes values in code that leave a key undefined (the default stays), turn an object off with null, or fill a key whose default is null', () => {
+      const e = envs({ environments: { dev: { values: { replicas: undefined, web: { host: 'dev.example.com' }, extra: { any: 1 } } }, prod: { values: { web: null } as any } } });
+      expect(e.values('dev')).toEqual({ replicas: 2, web: { host: 'dev.example.com', tags: ['a'] }, extra: { any: 1 } });
+      expect(e.values('prod').web).toBeNull();
+    });
+
     test('fails when a values file has an unknown key, suggesting the closest one', () => {
       const file = write('dev.yaml', 'web:\n  hots: x.example.com\n');
       expectError(() => envs({ environments: { dev: { valuesFile: file } } }).values('dev'),
