@@ -50,6 +50,13 @@ export interface TimonelChartProps extends ChartProps {
    */
   readonly podSecurity?: PodSecurityLevel;
   /**
+   * Labels on every object of the chart (as cdk8s puts them) and on the pods of its workloads (their
+   * pod templates, and a CronJob's Jobs), never in selectors; on the pods a workload's `podLabels`
+   * win on the same key. Changing them changes the pod templates, so the pods roll.
+   * @default - none
+   */
+  readonly labels?: { readonly [key: string]: string };
+  /**
    * `app.kubernetes.io/part-of` for everything in this chart.
    * @default - the chart id
    */

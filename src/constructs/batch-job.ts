@@ -215,7 +215,8 @@ export class BatchJob extends Workload {
           failedJobsHistoryLimit: this.wholeNumber('failedJobsHistoryLimit', props.failedJobsHistoryLimit ?? d.failedJobsHistoryLimit, 0),
           suspend,
           jobTemplate: {
-            metadata: { labels: this.labels },
+            // The Jobs it creates: labelled as the chart's objects are.
+            metadata: { labels: { ...this.chart.labels, ...this.labels } },
             // Lazy, so addEnv and other pod additions still reach future runs.
             spec: this.renderJobSpec(this.podTemplate({ restartPolicy: this.settings.restartPolicy })),
           },

@@ -169,7 +169,8 @@ export interface PodProps {
   readonly podAnnotations?: Record<string, string>;
   /**
    * Labels on the pods only (not the controller, not in selectors), e.g. for a cost center or a
-   * mesh. The recommended `app.kubernetes.io/*` labels are timonel's and refused.
+   * mesh. The recommended `app.kubernetes.io/*` labels are timonel's and refused. The chart's
+   * `labels` reach the pods too; a key given here wins over the chart's.
    * @default - none
    */
   readonly podLabels?: Record<string, string>;
@@ -192,7 +193,7 @@ export type LazyAnnotations = { readonly [key: string]: never };
 
 /** The metadata of a `PodTemplate`: the pod labels, and the annotations rendered at synth. */
 export interface PodTemplateMetadata extends k8s.ObjectMeta {
-  /** The workload's labels and the `podLabels` prop. */
+  /** The chart's `labels`, the workload's labels and the `podLabels` prop (a later one wins on the same key). */
   readonly labels: { [key: string]: string };
   /** Rendered at synth: pass on whole. */
   readonly annotations: LazyAnnotations;
@@ -482,9 +483,13 @@ export class PodBuilder {
     })) as LazyAnnotations;
   }
 
-  /** Pod template labels: the workload's `labels`, then the user's `podLabels`. */
+  /**
+   * Pod template labels: the chart's `labels` (as on every object of the chart), then the
+   * workload's `labels`, then the user's `podLabels`; a later one wins on the same key. Never
+   * selector labels: those are the workload's `selectorLabels` alone.
+   */
   public renderLabels(labels: Record<string, string>): Record<string, string> {
-    return { ...labels, ...this.pod.podLabels };
+    return { ...chartLabels(this.scope), ...labels, ...this.pod.podLabels };
   }
 
   /**
@@ -861,3 +866,9 @@ const POD_SPEC_FIELD_MAP: Record<keyof k8s.PodSpec, true> = {
   topologySpreadConstraints: true, volumes: true,
 };
 const POD_SPEC_FIELDS: ReadonlySet<string> = new Set(Object.keys(POD_SPEC_FIELD_MAP));
+
+/** The labels of the chart `scope` is in (cdk8s puts them on each object's metadata), or none outside a chart. */
+function chartLabels(scope: IConstruct): Record<string, string> {
+  const chart = [...scope.node.scopes].reverse().find((c) => Chart.isChart(c)) as Chart | undefined;
+  return chart?.labels ?? {};
+}

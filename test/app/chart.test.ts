@@ -9,6 +9,10 @@ import { Policy } from '../../src/policies/policy';
 import { Profile } from '../../src/policies/profiles';
 import { TimonelError } from '../../src/core/errors';
 import { WebApp } from '../../src/constructs/web-app';
+import { BatchJob } from '../../src/constructs/batch-job';
+import { NodeAgent } from '../../src/constructs/node-agent';
+import { Redis } from '../../src/constructs/presets/redis';
+import { Workload, WorkloadProps } from '../../src/workload/workload';
 
 describe('TimonelChart namespace', () => {
   test('emits a Namespace with Pod Security "restricted" enforced and the recommended labels', () => {
@@ -311,5 +315,61 @@ describe('Pod Security of a namespace shared between charts (App)', () => {
     const app = new App({ outdir: '/nonexistent' });
     rootPod(new TimonelChart(app, 'legacy', { namespace: 'vendor', createNamespace: false, policy: { profile: 'baseline' } }));
     expect(() => app.render()).not.toThrow();
+  });
+});
+
+describe('TimonelChart labels', () => {
+  /** A bare Pod, as docs/custom-workloads.md writes one. */
+  class BarePod extends Workload {
+    constructor(scope: Construct, id: string, props: WorkloadProps) {
+      super(scope, id, props);
+      const template = this.podTemplate({ restartPolicy: 'Always' });
+      new k8s.KubePod(this, 'Resource', { metadata: { ...this.metadata(), labels: template.metadata.labels, annotations: this.pod.renderAnnotations() }, spec: template.spec });
+    }
+  }
+
+  const IMAGE = 'ghcr.io/acme/web:1.0.0';
+  function labelled() {
+    const chart = new TimonelChart(Testing.app(), 'shop', { namespace: 'shop', labels: { team: 'payments', 'example.com/cost-center': 'cc-42' } });
+    new WebApp(chart, 'web', { image: IMAGE, isolate: true });
+    new WebApp(chart, 'search', { image: IMAGE, isolate: true, podLabels: { team: 'search' } });
+    new Redis(chart, 'cache', { mode: 'cache' });
+    new NodeAgent(chart, 'agent', { image: IMAGE });
+    new BatchJob(chart, 'once', { image: IMAGE });
+    new BatchJob(chart, 'nightly', { image: IMAGE, schedule: '0 3 * * *' });
+    new BarePod(chart, 'pod', { image: IMAGE });
+    return Testing.synth(chart);
+  }
+
+  test('reach the pod templates of every workload (Deployment, StatefulSet, DaemonSet, Job, CronJob and its Jobs, bare Pod), never the selectors', () => {
+    const objs = labelled();
+    const pods = objs.flatMap((o: any): string[] => {
+      const show = (what: string, l: Record<string, string>) => `${o.kind} ${o.metadata.name}${what}: team=${l.team} cost-center=${l['example.com/cost-center']}`;
+      switch (o.kind) {
+        case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'Job': return [show('', o.spec.template.metadata.labels)];
+        case 'CronJob': return [show(' jobTemplate', o.spec.jobTemplate.metadata.labels), show(' pods', o.spec.jobTemplate.spec.template.metadata.labels)];
+        case 'Pod': return [show('', o.metadata.labels)];
+        default: return [];
+      }
+    });
+    expect(pods).toEqual([
+      'Pod shop-pod: team=payments cost-center=cc-42',
+      'StatefulSet shop-cache: team=payments cost-center=cc-42',
+      'Deployment shop-web: team=payments cost-center=cc-42',
+      'Deployment shop-search: team=search cost-center=cc-42',
+      'DaemonSet shop-agent: team=payments cost-center=cc-42',
+      'Job shop-once-b7adf588: team=payments cost-center=cc-42',
+      'CronJob shop-nightly jobTemplate: team=payments cost-center=cc-42',
+      'CronJob shop-nightly pods: team=payments cost-center=cc-42',
+    ]);
+    for (const o of objs.filter((x: any) => x.spec?.selector?.matchLabels)) {
+      expect(Object.keys(o.spec.selector.matchLabels).sort()).toEqual(['app.kubernetes.io/instance', 'app.kubernetes.io/name']);
+    }
+  });
+
+  test("a workload's podLabels win over the chart's labels on the same key, on its pods only", () => {
+    const search = one(labelled(), 'Deployment', 'shop-search');
+    expect(search.metadata.labels.team).toBe('payments');
+    expect(search.spec.template.metadata.labels.team).toBe('search');
   });
 });
