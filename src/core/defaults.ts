@@ -197,9 +197,14 @@ export const DEFAULTS = {
       secretSuffix: 'credentials',
       /** Secret keys when none are given, by role. */
       keys: { username: 'username', password: 'password', database: 'database' },
-      externalSecretStoreKind: 'SecretStore',
-      externalSecretRefreshInterval: '1h',
     },
+  },
+
+  /** Every ExternalSecret (external-secrets.io/v1): an app's `ExternalSecret`, a store's `StoreCredentials.fromExternalSecret`. */
+  externalSecret: {
+    storeKind: 'SecretStore',
+    /** How often External Secrets Operator reads the values again (a Go duration). */
+    refreshInterval: '1h',
   },
 
   /** The PostgreSQL preset (official image). */

@@ -1,11 +1,11 @@
 import { k8s } from 'cdk8s-plus-28';
 import * as es from '../../../imports/external-secrets.io';
 import { DEFAULTS } from '../../core/defaults';
-import { durationProblem, DURATION_FORM } from '../../core/duration';
 import { fail } from '../../core/errors';
 import { NameRule, validateName } from '../../core/names';
-import { checkProps, Spec, v } from '../../core/validation';
+import { checkArgs, checkProps, Spec, v } from '../../core/validation';
 import { CredentialKeys, CredentialRole, CredentialsRef } from '../../workload/connections';
+import { checkSecretStoreRef, REFRESH_INTERVAL_ALLOWED, REMOTE_KEY, renderExternalSecret, SecretStoreKind } from '../../workload/external-secret';
 import { Workload } from '../../workload/workload';
 
 /** Options of `StoreCredentials.fromSecret`. */
@@ -23,7 +23,7 @@ export interface ExternalSecretCredentialsOptions {
   /** The name of the SecretStore or ClusterSecretStore to read from, e.g. 'vault'. */
   readonly store: string;
   /** @default 'SecretStore' */
-  readonly storeKind?: 'SecretStore' | 'ClusterSecretStore';
+  readonly storeKind?: SecretStoreKind;
   /** The secret's key (path) in the provider, e.g. 'db/prod'. */
   readonly remoteKey: string;
   /**
@@ -67,7 +67,6 @@ const FROM_SECRET_ARGS = v.object<{ secretName: string; options?: SecretCredenti
   secretName: v.required(v.string({ nonEmpty: true, allowed: "the name of a Secret in the store's namespace, e.g. 'shop-db-admin'" })),
   options: v.object<SecretCredentialsOptions>()({ keys: KEYS }, { what: 'option' }),
 }, { call: () => "StoreCredentials.fromSecret('shop-db-admin') (the name of the Secret; options: { keys: { password: 'password' } } when its keys differ)" });
-const REFRESH_INTERVAL_ALLOWED = `a Go duration: ${DURATION_FORM}; '0s' reads the values once`;
 const EXTERNAL_SECRET_OPTIONS = v.object<ExternalSecretCredentialsOptions>()({
   store: v.required(v.string({ nonEmpty: true, allowed: "the name of a SecretStore, e.g. 'vault'" })),
   storeKind: v.string() as Spec<NonNullable<ExternalSecretCredentialsOptions['storeKind']>>,
@@ -171,39 +170,16 @@ class ExternalSecretCredentials extends StoreCredentials {
 
   public bind(store: Workload, roles: readonly CredentialRole[]): BoundCredentials {
     const o = this.options;
-    const c = DEFAULTS.statefulStore.credentials;
-    validateName(o.store, NameRule.DNS_1123_SUBDOMAIN, { scope: store, prop: 'credentials.store' });
-    if (!o.remoteKey) {
-      fail({
-        scope: store, prop: 'credentials.remoteKey',
-        message: 'must not be empty', value: o.remoteKey,
-        fix: "name the secret in the provider, e.g. 'db/prod'",
-      });
-    }
-    const kind = o.storeKind ?? c.externalSecretStoreKind;
-    if (kind !== 'SecretStore' && kind !== 'ClusterSecretStore') {
-      fail({
-        scope: store, prop: 'credentials.storeKind',
-        message: 'is not a kind of secret store', value: kind,
-        allowed: "'SecretStore', 'ClusterSecretStore'",
-      });
-    }
-    // External Secrets Operator reads a Go duration: with '1d' it never creates the Secret the pods need.
-    const refresh = o.refreshInterval !== undefined ? durationProblem(o.refreshInterval, 'a Go duration, as External Secrets Operator reads it') : undefined;
-    if (refresh) {
-      fail({ scope: store, prop: 'credentials.refreshInterval', ...refresh, value: o.refreshInterval, allowed: REFRESH_INTERVAL_ALLOWED });
-    }
+    // Checked here, not in the factory, so that the error names the store.
+    checkSecretStoreRef(store, 'credentials', o);
+    checkArgs(store, [[v.required(REMOTE_KEY), o.remoteKey, 'credentials.remoteKey']]);
     const properties = checkKeys(store, 'credentials.properties', o.properties ?? defaultKeys(roles), roles);
     const secretName = credentialsSecretName(store);
     const present = ROLES.filter((r) => properties[r] !== undefined);
-    const externalSecret = new es.ExternalSecret(store, 'ExternalSecret', {
-      metadata: store.metadata(c.secretSuffix),
-      spec: {
-        refreshInterval: o.refreshInterval ?? c.externalSecretRefreshInterval,
-        secretStoreRef: { name: o.store, kind: kind as es.ExternalSecretSpecSecretStoreRefKind },
-        target: { name: secretName, creationPolicy: es.ExternalSecretSpecTargetCreationPolicy.OWNER },
-        data: present.map((role) => ({ secretKey: role, remoteRef: { key: o.remoteKey, property: properties[role] } })),
-      },
+    const externalSecret = renderExternalSecret(store, 'ExternalSecret', {
+      store: o.store, storeKind: o.storeKind, refreshInterval: o.refreshInterval,
+      metadata: store.metadata(DEFAULTS.statefulStore.credentials.secretSuffix), targetName: secretName,
+      data: present.map((role) => ({ secretKey: role, remoteKey: o.remoteKey, property: properties[role] })),
     });
     return { secretName, keys: Object.fromEntries(present.map((r) => [r, r])), externalSecret };
   }
