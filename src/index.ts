@@ -16,6 +16,8 @@ export type { PodSecurityLevel, TimonelChartProps } from './app/chart';
 export type { ApiServerRef, TrafficDefaults } from './core/traffic';
 export { DEFAULTS } from './core/defaults';
 export { EnvValue } from './core/env';
+export { isSecretSource } from './core/secret-source';
+export type { ISecretSource } from './core/secret-source';
 export type { EnvMap } from './core/env';
 export { TimonelError } from './core/errors';
 export { validateProps } from './app/validate';
@@ -53,6 +55,8 @@ export * from './constructs/batch-job';
 export * from './constructs/migration';
 export * from './constructs/worker';
 export * from './constructs/node-agent';
+export * from './constructs/external-secret';
+export type { SecretStoreKind } from './workload/external-secret';
 // Not `export *`: the folder's storage helpers (presetData, resolveClaims, ...) are the presets' own.
 export { StatefulStore, StoreCredentials } from './constructs/stateful-store';
 export type {

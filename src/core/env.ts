@@ -2,7 +2,8 @@ import { IConstruct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { fail } from './errors';
 import { isValidName, NameRule, suggestName } from './names';
-import { argOr, checkProps, v } from './validation';
+import { checkSecretNamespace, ISecretSource, isSecretSource, useSecretSource } from './secret-source';
+import { argOr, checkProps, literal, Spec, typeName, v } from './validation';
 
 const OBJECT_NAME = v.string({
   allowed: "a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', at most 253 characters",
@@ -16,10 +17,42 @@ const DATA_KEY = v.string({
   allowed: "letters, digits, '-', '_' and '.', at most 253 characters",
   check: (s) => (/^[-._a-zA-Z0-9]+$/.test(s) && s.length <= 253 ? undefined : { message: 'is not a valid key' }),
 });
+
+/**
+ * A Secret given by name or by the construct that creates it (an `ExternalSecret`): `envFromSecrets`
+ * items and `EnvValue.fromSecret`'s first argument.
+ */
+export const SECRET_REF: Spec<string | ISecretSource> = v.union(
+  OBJECT_NAME,
+  v.custom<ISecretSource>(
+    'an ExternalSecret',
+    (x) => (isSecretSource(x) ? undefined : { message: `must be an ExternalSecret, but is ${typeName(x)}` }),
+    () => [],
+  ),
+  'the name of a Secret, or an ExternalSecret',
+  (x) => (typeof x === 'object' && x !== null
+    ? "declare the app's Secret with new ExternalSecret(chart, 'app-secrets', { store: 'vault', data: { SECRET_KEY_BASE: { remoteKey: 'app/prod', property: 'secret_key_base' } } }) and pass it, "
+      + 'or pass the name of an existing Secret (StoreCredentials are the credentials of a StatefulStore)'
+    : "write the Secret's name as a string, e.g. 'app-secrets'"),
+);
+
 const REF_OPTIONS = v.object<{ optional?: boolean }>()({ optional: v.boolean() }, { what: 'option' });
-const SECRET_ARGS = v.object<{ secretName: string; key: string; opts?: { optional?: boolean } }>()({
-  secretName: v.required(OBJECT_NAME), key: v.required(DATA_KEY), opts: REF_OPTIONS,
-}, { call: (a) => `EnvValue.fromSecret(${argOr(a.secretName, "'db-credentials'")}, ${argOr(a.key, "'password'")})` });
+const SECRET_ARGS = v.object<{ secretName: string | ISecretSource; key: string; opts?: { optional?: boolean } }>()({
+  secretName: v.required(SECRET_REF), key: v.required(DATA_KEY), opts: REF_OPTIONS,
+}, {
+  call: (a) => `EnvValue.fromSecret(${isSecretSource(a.secretName) ? a.secretName.node.id : argOr(a.secretName, "'db-credentials'")}, ${argOr(a.key, "'password'")})`,
+  check: (a, r) => {
+    // An ExternalSecret with `data` only holds the keys it declares: another is empty in the pod.
+    const keys = isSecretSource(a.secretName) ? a.secretName.secretKeys : undefined;
+    if (keys === undefined || keys.includes(a.key)) return;
+    const source = a.secretName as ISecretSource;
+    r.issue('key', {
+      message: `is not a key of the Secret '${source.secretName}' that '${source.node.path}' declares`, value: a.key,
+      allowed: keys.length ? keys.map((k) => literal(k)).join(', ') : 'none: it declares no keys',
+      fix: `use one of its keys, or add ${literal(a.key)} to its data: { ${/^[A-Za-z_$][\w$]*$/.test(a.key) ? a.key : literal(a.key)}: { remoteKey: '…', property: '…' } }`,
+    });
+  },
+});
 const CONFIG_MAP_ARGS = v.object<{ configMapName: string; key: string; opts?: { optional?: boolean } }>()({
   configMapName: v.required(OBJECT_NAME), key: v.required(DATA_KEY), opts: REF_OPTIONS,
 }, { call: (a) => `EnvValue.fromConfigMap(${argOr(a.configMapName, "'shop-settings'")}, ${argOr(a.key, "'LOG_LEVEL'")})` });
@@ -45,10 +78,15 @@ export class EnvValue {
     return new EnvValue({ valueFrom: { configMapKeyRef: { name: configMapName, key, optional: opts.optional } } });
   }
 
-  /** A key of a Secret; the value never appears in the manifests. */
-  public static fromSecret(secretName: string, key: string, opts: { optional?: boolean } = {}): EnvValue {
-    checkProps(SECRET_ARGS, { secretName, key, opts }, 'EnvValue.fromSecret');
-    return new EnvValue({ valueFrom: { secretKeyRef: { name: secretName, key, optional: opts.optional } } });
+  /**
+   * A key of a Secret; the value never appears in the manifests. Given an `ExternalSecret` instead
+   * of a name, the key must be one it declares (any key with `dataFrom`), and the workload that
+   * gets the variable depends on it (the Secret is applied before the pods).
+   */
+  public static fromSecret(secret: string | ISecretSource, key: string, opts: { optional?: boolean } = {}): EnvValue {
+    checkProps(SECRET_ARGS, { secretName: secret, key, opts }, 'EnvValue.fromSecret');
+    const name = isSecretSource(secret) ? secret.secretName : secret;
+    return new EnvValue({ valueFrom: { secretKeyRef: { name, key, optional: opts.optional } } }, isSecretSource(secret) ? secret : undefined);
   }
 
   /** A field of the pod (`metadata.name`, `status.podIP`, `spec.nodeName`, ...). */
@@ -57,7 +95,11 @@ export class EnvValue {
     return new EnvValue({ valueFrom: { fieldRef: { fieldPath } } });
   }
 
-  private constructor(private readonly source: Omit<k8s.EnvVar, 'name'>) {}
+  private constructor(
+    private readonly source: Omit<k8s.EnvVar, 'name'>,
+    /** The construct that creates the Secret this value reads, when it was given one (`fromSecret(appSecrets, key)`). */
+    public readonly secretSource?: ISecretSource,
+  ) {}
 
   /** True when the value is a literal. */
   public get isLiteral(): boolean {
@@ -130,6 +172,8 @@ export class EnvList {
         });
       }
       seen.add(name);
+      const value = env![name];
+      if (value instanceof EnvValue && value.secretSource) checkSecretNamespace(this.scope, value.secretSource, envPath(source, name));
     }
   }
 
@@ -150,11 +194,15 @@ export class EnvList {
     for (const name of names) if (!this.reserved.has(name)) this.reserved.set(name, `'${from}'`);
   }
 
-  /** Adds variables; a name already present is an error, and nothing is added then. */
+  /**
+   * Adds variables; a name already present is an error, and nothing is added then. A variable that
+   * reads the Secret of an ExternalSecret makes the list's construct depend on it.
+   */
   public add(env: EnvMap | undefined, source = this.prop): void {
     this.check(env, source);
     for (const [name, v] of Object.entries(env ?? {})) {
       const value = typeof v === 'string' ? EnvValue.value(v) : v;
+      if (value.secretSource) useSecretSource(this.scope, value.secretSource, envPath(source, name));
       this.vars.set(name, value.toEnvVar(name));
     }
   }
@@ -187,10 +235,15 @@ function checkEnvMap(env: unknown, scope: IConstruct, source: string): void {
     if (typeof value === 'string' || value instanceof EnvValue) continue;
     const kind = value === null ? 'null' : value === undefined ? 'undefined' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
     fail({
-      scope, prop: /^[A-Za-z_$][\w$-]*$/.test(name) ? `${source}.${name}` : `${source}[${JSON.stringify(name)}]`,
+      scope, prop: envPath(source, name),
       message: `must be a string or an EnvValue, but is ${kind}`, value,
       allowed: 'a string, or EnvValue.fromSecret(...), fromConfigMap(...) or fromField(...)',
       fix: typeof value === 'number' || typeof value === 'boolean' ? `write it as a string: '${value}'` : 'give a string, or leave the variable out',
     });
   }
+}
+
+/** The path of a variable of an env prop: `env.LOG_LEVEL`, `env["my.var"]`. */
+function envPath(source: string, name: string): string {
+  return /^[A-Za-z_$][\w$-]*$/.test(name) ? `${source}.${name}` : `${source}[${JSON.stringify(name)}]`;
 }

@@ -16,6 +16,7 @@ import { validateWholeNumber } from '../core/numbers';
 import { preStopHandler, ResolvedDrain } from './drain';
 import { containerNameFix, labelKeyProblem, labelValueFix } from '../core/specs';
 import { guardedLazy } from './lazy-guard';
+import { ISecretSource, isSecretSource, secretNameOf, useSecretSource } from '../core/secret-source';
 
 /** CPU, memory and extended resources (GPUs) of a container. */
 export interface ResourcesProps {
@@ -109,8 +110,12 @@ export interface ContainerProps {
    * @default - none besides what connections and config add
    */
   readonly env?: EnvMap;
-  /** Whole existing Secrets exposed as env (every key becomes a variable). @default - none */
-  readonly envFromSecrets?: string[];
+  /**
+   * Whole Secrets exposed as env (every key becomes a variable): names of existing Secrets, or
+   * `ExternalSecret`s of the same namespace, which the workload then depends on (applied first).
+   * @default - none
+   */
+  readonly envFromSecrets?: Array<string | ISecretSource>;
   /** Whole existing ConfigMaps exposed as env. @default - none */
   readonly envFromConfigMaps?: string[];
   /** @default DEFAULTS.resources */
@@ -292,10 +297,12 @@ export class PodBuilder {
     this.env = new EnvList(scope, 'env');
     this.env.add(main.env);
     this.env.guardWith((source) => this.assertOpen(source));
-    this.envFromSecrets.push(...(main.envFromSecrets ?? []));
+    this.envFromSecrets.push(...this.useSecrets(main.envFromSecrets, 'envFromSecrets'));
     this.envFromConfigMaps.push(...(main.envFromConfigMaps ?? []));
     this.addVolume({ name: TMP_VOLUME, emptyDir: { sizeLimit: DEFAULTS.security.tmpSizeLimit } });
     for (const v of pod.volumes ?? []) this.addVolume(v);
+    (pod.sidecars ?? []).forEach((c, i) => this.useSecrets(c.envFromSecrets, `sidecars[${i}].envFromSecrets`));
+    (pod.initContainers ?? []).forEach((c, i) => this.useSecrets(c.envFromSecrets, `initContainers[${i}].envFromSecrets`));
     // Validate sidecars and init containers now, so errors point at the constructor.
     for (const [i, c] of (pod.sidecars ?? []).entries()) this.renderContainer(c, `sidecars[${i}]`, {});
     for (const [i, c] of (pod.initContainers ?? []).entries()) this.renderContainer(c, `initContainers[${i}]`, {});
@@ -522,6 +529,14 @@ export class PodBuilder {
     return Object.keys(all).length ? all : undefined;
   }
 
+  // The names of `secrets`; the pod's construct depends on each ExternalSecret among them.
+  private useSecrets(secrets: ReadonlyArray<string | ISecretSource> | undefined, prop: string): string[] {
+    return (secrets ?? []).map((s, i) => {
+      if (isSecretSource(s)) useSecretSource(this.scope, s, `${prop}[${i}]`);
+      return secretNameOf(s);
+    });
+  }
+
   private containerEnv(name: string): EnvList {
     let list = this.containerEnvs.get(name);
     if (!list) {
@@ -690,7 +705,7 @@ export class PodBuilder {
     }
     const envFrom = [
       ...(isMain ? this.envFromConfigMaps : c.envFromConfigMaps ?? []).map((name) => ({ configMapRef: { name } })),
-      ...(isMain ? this.envFromSecrets : c.envFromSecrets ?? []).map((name) => ({ secretRef: { name } })),
+      ...(isMain ? this.envFromSecrets : (c.envFromSecrets ?? []).map(secretNameOf)).map((name) => ({ secretRef: { name } })),
     ];
     const ports = validatePorts([...(extras.ports ?? c.ports ?? [])], this.scope, p('ports'));
     const probePort = extras.probePort ?? ports[0]?.port;

@@ -14,6 +14,7 @@ import { CONNECTABLE_ALLOWED, ConnectOptions, IConnectable, isConnectable, missi
 import { CONNECT_OPTIONS } from './connection-specs';
 import { AutoscalingOptions, DeploymentRolloutOptions } from './scaling';
 import { DEFAULTS } from '../core/defaults';
+import { SECRET_REF } from '../core/env';
 import { BASELINE_CAPABILITIES } from '../core/pod-security';
 import { ContainerProps, MountSpec, PodProps, ResourcesProps, SecurityProps, VolumeSpec } from './pod';
 import { DrainOptions } from './drain';
@@ -71,7 +72,7 @@ export const CONTAINER_FIELDS = {
   args: v.array(v.string(), { typeFix: commandLineFix('args') }),
   workingDir: absolutePath,
   env: envMap,
-  envFromSecrets: v.array(objectName),
+  envFromSecrets: v.array(SECRET_REF),
   envFromConfigMaps: v.array(objectName),
   resources,
   liveness: probe,

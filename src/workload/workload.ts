@@ -363,7 +363,7 @@ export abstract class Workload extends Construct {
  * `app.kubernetes.io/name`: the id in lowercase, shortened to 63 characters by the rule of names
  * (`shortenName`), so a long id fits as it does in object names.
  */
-function labelName(scope: Construct, id: string): string {
+export function labelName(scope: Construct, id: string): string {
   const name = shortenName(id.toLowerCase(), 63);
   if (!isValidLabelValue(name)) {
     fail({

@@ -1,7 +1,7 @@
 /**
  * Validation of custom resources against the openAPIV3Schema of their official CRD manifests,
  * vendored in test/support/crds/ (Argo CD v3.5.1 Application, Flux kustomize-controller v1.9.4
- * Kustomization; upstream URLs in cdk8s.yaml `imports:`). ajv (devDependency); the Kubernetes
+ * Kustomization, External Secrets v2.9.0 ExternalSecret; upstream URLs in cdk8s.yaml `imports:`). ajv (devDependency); the Kubernetes
  * extensions (`x-kubernetes-*`) are ignored, unknown fields are rejected where the CRD says so.
  */
 import * as fs from 'fs';

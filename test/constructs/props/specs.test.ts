@@ -36,7 +36,7 @@ describe('WebApp props', () => {
     ['a NaN grace period', { terminationGracePeriodSeconds: NaN }, 'terminationGracePeriodSeconds: must be a whole number of at least 0 (write a whole number such as 1 (NaN often comes from Number() of an unset variable))'],
     ['an ExternalName service', { service: { type: 'ExternalName' } }, "service.type: is not one of the allowed values (an ExternalName Service selects no pods: it is not a WebApp)"],
     ['a number in nodeSelector', { nodeSelector: { k: 1 } }, "nodeSelector.k: must be a string, but is a number (write a string such as 'frontend')"],
-    ['a number in envFromSecrets', { envFromSecrets: [1] }, "envFromSecrets[0]: must be a string, but is a number (write a string such as 'db')"],
+    ['a number in envFromSecrets', { envFromSecrets: [1] }, "envFromSecrets[0]: must be the name of a Secret, or an ExternalSecret, but is a number (write the Secret's name as a string, e.g. 'app-secrets')"],
     ['a hostPath volume', { volumes: [{ name: 'h', hostPath: { path: '/x' } }] }, "volumes[0]: has no source timonel knows ('hostPath' is not supported) (a node's files are for a NodeAgent (its hostPaths, each with a reason); an app keeps files in an emptyDir or a persistentVolumeClaim)"],
     ['an interval without a unit', { metrics: { interval: '30' } }, "metrics.interval: is not a duration with a unit (write '30s' for seconds)"],
     ['a probe on a port the container does not have', { readiness: Probe.tcp({ port: 'nope' }) }, "readiness.port: names a port the container does not have, so the probe can never pass (use one of the names, e.g. { port: 'http' }, or declare a port named 'nope' in 'extraPorts')"],

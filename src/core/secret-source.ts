@@ -1,0 +1,57 @@
+import { Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { addDependency } from './dependencies';
+import { fail, isConstruct } from './errors';
+
+/**
+ * A Secret that a construct of the app creates (an `ExternalSecret`'s target), for workloads to
+ * read by the construct instead of by name (`envFromSecrets`, `EnvValue.fromSecret`): the workload
+ * then depends on it (its objects are applied first), and a key it does not have is an error.
+ */
+export interface ISecretSource extends IConstruct {
+  /** The name of the Secret the construct creates. */
+  readonly secretName: string;
+  /** The Secret's namespace (its chart's). @default - the namespace kubectl applies to */
+  readonly namespace?: string;
+  /** The keys the Secret will hold; undefined when they are only known in the cluster (any key is accepted). */
+  readonly secretKeys?: readonly string[];
+}
+
+/** True for a construct that defines a Secret (`secretName`), duck-typed as `isConnectable` is. */
+export function isSecretSource(x: unknown): x is ISecretSource {
+  return isConstruct(x) && typeof (x as Partial<ISecretSource>).secretName === 'string';
+}
+
+/** The name of a Secret given by name or by its construct. */
+export function secretNameOf(secret: string | ISecretSource): string {
+  return typeof secret === 'string' ? secret : secret.secretName;
+}
+
+/**
+ * Records that `consumer` (a workload) reads the Secret of `source`, given as `prop`: `consumer`
+ * depends on `source`, whose objects are then applied first (within the chart, and across charts).
+ * Fails as `checkSecretNamespace` does.
+ */
+export function useSecretSource(consumer: IConstruct, source: ISecretSource, prop: string): void {
+  checkSecretNamespace(consumer, source, prop);
+  addDependency(consumer, source, { scope: consumer, prop });
+}
+
+/** Fails unless `source`'s Secret is in the namespace of `consumer`'s pods: a pod reads Secrets of its own namespace only. */
+export function checkSecretNamespace(consumer: IConstruct, source: ISecretSource, prop: string): void {
+  const from = chartOf(consumer)?.namespace;
+  const to = source.namespace;
+  if (from !== to) {
+    const ns = (n: string | undefined) => (n === undefined ? '(none)' : `'${n}'`);
+    fail({
+      scope: consumer, prop,
+      message: `reads the Secret '${source.secretName}' of '${source.node.path}' in namespace ${ns(to)}, but its pods run in namespace ${ns(from)}: a pod reads Secrets of its own namespace only`,
+      value: source.node.path, allowed: "a Secret of the workload's own namespace",
+      fix: `declare an ExternalSecret in a chart of namespace ${ns(from)} (e.g. the chart '${chartOf(consumer)?.node.path ?? ''}' of the workload), reading the same remote keys, and pass that one`,
+    });
+  }
+}
+
+function chartOf(c: IConstruct): Chart | undefined {
+  return [...c.node.scopes].reverse().find((s) => Chart.isChart(s)) as Chart | undefined;
+}
