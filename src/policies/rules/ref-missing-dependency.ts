@@ -88,6 +88,14 @@ function missingInSet(set: ObjectSet): { ofObject: Map<PolicyObject, Map<string,
   });
 }
 
+// A registry Secret (imagePullSecrets) has a type of its own: an ExternalSecret needs a template for it.
+function secretFix(name: string, field: string): string {
+  const exists = `make sure '${name}' exists before the pods start (created by hand or by another tool), or fix the name`;
+  if (field.includes('imagePullSecrets')) return exists;
+  return `declare it here: new ExternalSecret(chart, 'app-secrets', { name: '${name}', store: 'vault', data: { KEY: { remoteKey: 'app/prod', property: 'key' } } }), `
+    + `and pass the construct instead of its name (envFromSecrets: [secret], EnvValue.fromSecret(secret, 'KEY')) so that it is applied before the pods; or ${exists}`;
+}
+
 /**
  * ConfigMaps, Secrets, PVCs and ServiceAccounts referenced by pods are defined in the set. One
  * finding per missing object and namespace, on the first pod object that refers to it and does not
@@ -112,9 +120,7 @@ export default defineRule({
       report({
         field,
         message: `refers to the ${kind} '${name}'${count > 1 ? ` (here and in ${count - 1} more place${count > 2 ? 's' : ''} of the pod)` : ''}, which is not defined in this set${o.namespace ? ` (namespace '${o.namespace}')` : ''}${also}`,
-        fix: kind === 'Secret'
-          ? 'make sure it exists before the pods start (created by hand, by a secrets operator, or defined here with an ExternalSecret), or fix the name'
-          : `define the ${kind} or fix the name${kind === 'ServiceAccount' ? '' : ', or mark the reference optional'}`,
+        fix: kind === 'Secret' ? secretFix(name, field) : `define the ${kind} or fix the name${kind === 'ServiceAccount' ? '' : ', or mark the reference optional'}`,
       });
     }
   },

@@ -114,7 +114,7 @@ describe('ref-missing-dependency', () => {
     expect(lines('ref-missing-dependency', [withRefs()])).toEqual([
       "warning: [test.yaml] Deployment shop/web 'spec.template.spec.serviceAccountName' refers to the ServiceAccount 'web', which is not defined in this set (namespace 'shop'). Fix: define the ServiceAccount or fix the name",
       "warning: [test.yaml] Deployment shop/web 'spec.template.spec.volumes[1].persistentVolumeClaim.claimName' refers to the PersistentVolumeClaim 'data', which is not defined in this set (namespace 'shop'). Fix: define the PersistentVolumeClaim or fix the name, or mark the reference optional",
-      "warning: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name' refers to the Secret 'db', which is not defined in this set (namespace 'shop'). Fix: make sure it exists before the pods start (created by hand, by a secrets operator, or defined here with an ExternalSecret), or fix the name",
+      "warning: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name' refers to the Secret 'db', which is not defined in this set (namespace 'shop'). Fix: declare it here: new ExternalSecret(chart, 'app-secrets', { name: 'db', store: 'vault', data: { KEY: { remoteKey: 'app/prod', property: 'key' } } }), and pass the construct instead of its name (envFromSecrets: [secret], EnvValue.fromSecret(secret, 'KEY')) so that it is applied before the pods; or make sure 'db' exists before the pods start (created by hand or by another tool), or fix the name",
       "warning: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].envFrom[0].configMapRef.name' refers to the ConfigMap 'settings', which is not defined in this set (namespace 'shop'). Fix: define the ConfigMap or fix the name, or mark the reference optional",
     ]);
   });
@@ -125,7 +125,7 @@ describe('ref-missing-dependency', () => {
       d.spec.template.spec.containers[0].env = [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db-auth', key: 'password' } } }];
       if (suppress) d.metadata.annotations = { 'timonel.dev/suppress.ref-missing-dependency': 'db-auth is created by the DBA team' };
     });
-    const fix = 'Fix: make sure it exists before the pods start (created by hand, by a secrets operator, or defined here with an ExternalSecret), or fix the name';
+    const fix = "Fix: declare it here: new ExternalSecret(chart, 'app-secrets', { name: 'db-auth', store: 'vault', data: { KEY: { remoteKey: 'app/prod', property: 'key' } } }), and pass the construct instead of its name (envFromSecrets: [secret], EnvValue.fromSecret(secret, 'KEY')) so that it is applied before the pods; or make sure 'db-auth' exists before the pods start (created by hand or by another tool), or fix the name";
     expect(lines('ref-missing-dependency', ['api', 'web', 'worker', 'jobs'].map((n) => reading(n)))).toEqual([
       `warning: [test.yaml] Deployment shop/api 'spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name' refers to the Secret 'db-auth', which is not defined in this set (namespace 'shop'); also referred to by Deployment shop/web, Deployment shop/worker and 1 more. ${fix}`,
     ]);
@@ -143,7 +143,17 @@ describe('ref-missing-dependency', () => {
       d.spec.template.spec.serviceAccountName = 'default';
     });
     expect(lines('ref-missing-dependency', [creds])).toEqual([
-      "warning: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name' refers to the Secret 'db' (here and in 2 more places of the pod), which is not defined in this set (namespace 'shop'). Fix: make sure it exists before the pods start (created by hand, by a secrets operator, or defined here with an ExternalSecret), or fix the name",
+      "warning: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name' refers to the Secret 'db' (here and in 2 more places of the pod), which is not defined in this set (namespace 'shop'). Fix: declare it here: new ExternalSecret(chart, 'app-secrets', { name: 'db', store: 'vault', data: { KEY: { remoteKey: 'app/prod', property: 'key' } } }), and pass the construct instead of its name (envFromSecrets: [secret], EnvValue.fromSecret(secret, 'KEY')) so that it is applied before the pods; or make sure 'db' exists before the pods start (created by hand or by another tool), or fix the name",
+    ]);
+  });
+
+  test('fails (warning) a missing registry Secret without suggesting an ExternalSecret (its type is not Opaque)', () => {
+    const pull = edit(deployment(), (d) => {
+      d.spec.template.spec.serviceAccountName = 'default';
+      d.spec.template.spec.imagePullSecrets = [{ name: 'ghcr' }];
+    });
+    expect(lines('ref-missing-dependency', [pull])).toEqual([
+      "warning: [test.yaml] Deployment shop/web 'spec.template.spec.imagePullSecrets[0].name' refers to the Secret 'ghcr', which is not defined in this set (namespace 'shop'). Fix: make sure 'ghcr' exists before the pods start (created by hand or by another tool), or fix the name",
     ]);
   });
 });
