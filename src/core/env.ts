@@ -10,7 +10,7 @@ const OBJECT_NAME = v.string({
   check: (s) => {
     if (isValidName(s, NameRule.DNS_1123_SUBDOMAIN)) return undefined;
     const near = suggestName(s, NameRule.DNS_1123_SUBDOMAIN);
-    return { message: 'is not a valid object name', fix: near !== undefined ? `write '${near}'` : undefined };
+    return { message: 'is not a valid object name', fix: near !== undefined ? `write '${near}'` : "use lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, e.g. 'app-secrets'" };
   },
 });
 const DATA_KEY = v.string({
