@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { fail } from './errors';
 import { isValidName, NameRule, suggestName } from './names';
 import { checkSecretNamespace, ISecretSource, isSecretSource, useSecretSource } from './secret-source';
-import { argOr, checkProps, literal, Spec, typeName, v } from './validation';
+import { argOr, checkProps, closest, literal, Spec, typeName, v } from './validation';
 
 const OBJECT_NAME = v.string({
   allowed: "a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', at most 253 characters",
@@ -15,7 +15,7 @@ const OBJECT_NAME = v.string({
 });
 const DATA_KEY = v.string({
   allowed: "letters, digits, '-', '_' and '.', at most 253 characters",
-  check: (s) => (/^[-._a-zA-Z0-9]+$/.test(s) && s.length <= 253 ? undefined : { message: 'is not a valid key' }),
+  check: (s) => (/^[-._a-zA-Z0-9]+$/.test(s) && s.length <= 253 ? undefined : { message: 'is not a valid key', fix: configKeyFix(s) }),
 });
 
 /**
@@ -57,10 +57,22 @@ const CONFIG_MAP_ARGS = v.object<{ configMapName: string; key: string; opts?: { 
   configMapName: v.required(OBJECT_NAME), key: v.required(DATA_KEY), opts: REF_OPTIONS,
 }, { call: (a) => `EnvValue.fromConfigMap(${argOr(a.configMapName, "'shop-settings'")}, ${argOr(a.key, "'LOG_LEVEL'")})` });
 const VALUE_ARGS = v.object<{ value: string }>()({ value: v.required(v.string()) }, { call: () => "EnvValue.value('info')" });
+/** The pod fields an env var can read (the downward API's `fieldRef`; `metadata.labels['k']` and `metadata.annotations['k']` besides). */
+const POD_FIELDS = [
+  'metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName',
+  'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs',
+];
 const FIELD_ARGS = v.object<{ fieldPath: string }>()({
   fieldPath: v.required(v.string({
-    allowed: "a field of the pod such as 'metadata.name', 'metadata.namespace', 'status.podIP', 'spec.nodeName'",
-    check: (s) => (/^(metadata|spec|status)\.[A-Za-z][\w.'[\]/-]*$/.test(s) ? undefined : { message: 'is not a pod field path' }),
+    allowed: `${POD_FIELDS.map((f) => `'${f}'`).join(', ')}, or a label or annotation by its key: metadata.labels['<key>'], metadata.annotations['<key>']`,
+    check: (s) => {
+      if (POD_FIELDS.includes(s) || /^metadata\.(labels|annotations)\['[^']+'\]$/.test(s)) return undefined;
+      const keyed = /^metadata\.(labels|annotations)(?:\.|\[["']?)([^'"\]]+)["']?\]?$/.exec(s);
+      if (keyed) return { message: 'is not a pod field path: a label or annotation is read by its key in brackets', fix: `write "metadata.${keyed[1]}['${keyed[2]}']"` };
+      if (s === 'metadata.labels' || s === 'metadata.annotations') return { message: 'is the whole map, which an env var cannot hold (a downwardAPI volume can)', fix: `name one key: "${s}['app.kubernetes.io/name']"` };
+      const near = closest(s, POD_FIELDS);
+      return { message: 'is not a pod field an env var can read (the API server refuses the pod)', fix: near !== undefined ? `write '${near}'` : "e.g. 'metadata.name' or 'status.podIP'" };
+    },
   })),
 }, { call: () => "EnvValue.fromField('metadata.name')" });
 
@@ -246,4 +258,10 @@ function checkEnvMap(env: unknown, scope: IConstruct, source: string): void {
 /** The path of a variable of an env prop: `env.LOG_LEVEL`, `env["my.var"]`. */
 function envPath(source: string, name: string): string {
   return /^[A-Za-z_$][\w$-]*$/.test(name) ? `${source}.${name}` : `${source}[${JSON.stringify(name)}]`;
+}
+
+/** The fix of an invalid ConfigMap or Secret key: spaces, '/' and other characters made '-'. */
+export function configKeyFix(k: string): string {
+  const near = k.replace(/[^-._a-zA-Z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 253);
+  return near !== '' && near !== '.' && near !== '..' && near !== k ? `write '${near}'` : "use letters, digits, '-', '_' and '.', e.g. 'app.properties'";
 }

@@ -1,5 +1,7 @@
 import { isIP } from 'net';
-import { EnvValue } from './env';
+import { configKeyFix, EnvValue } from './env';
+
+export { configKeyFix };
 import { imageFix, parseImage } from './image';
 import { isValidLabelKey, isValidLabelValue, suggestLabelKey } from './labels';
 import { isValidName, NameRule, suggestName } from './names';
@@ -508,11 +510,6 @@ export function envPrefixFix(s: string): string {
   return near !== '' && near !== s ? `write '${near}'` : "use letters, digits and '_', e.g. 'ORDERS_DB'";
 }
 
-/** The fix of an invalid ConfigMap or Secret key: spaces, '/' and other characters made '-'. */
-export function configKeyFix(k: string): string {
-  const near = k.replace(/[^-._a-zA-Z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 253);
-  return near !== '' && near !== '.' && near !== '..' && near !== k ? `write '${near}'` : "use letters, digits, '-', '_' and '.', e.g. 'app.properties'";
-}
 
 /** The fix of a sidecar or init container without a name: one from its image ('envoyproxy/envoy:v1' -> 'envoy'). */
 export function containerNameFix(image: unknown): string {

@@ -28,6 +28,21 @@ describe('EnvValue', () => {
     expect(EnvValue.fromSecret('s', 'k', { optional: true }).toEnvVar('X').valueFrom?.secretKeyRef?.optional).toBe(true);
   });
 
+  test('fails when a pod field path is not one an env var can read (the API server refused the pod; trial L)', () => {
+    const allowed = "Allowed: 'metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs', or a label or annotation by its key: metadata.labels['<key>'], metadata.annotations['<key>']";
+    expect(() => EnvValue.fromField('metadata.nam')).toThrow(`[EnvValue.fromField] 'fieldPath' is not a pod field an env var can read (the API server refuses the pod), got 'metadata.nam'. ${allowed}. Fix: write 'metadata.name'`);
+    expect(() => EnvValue.fromField('spec.nodename')).toThrow(/Fix: write 'spec\.nodeName'$/);
+    expect(() => EnvValue.fromField('metadata.labels.team')).toThrow(/a label or annotation is read by its key in brackets, got 'metadata\.labels\.team'\..*Fix: write "metadata\.labels\['team'\]"$/);
+    expect(() => EnvValue.fromField('metadata.annotations')).toThrow(/is the whole map, which an env var cannot hold/);
+    expect(EnvValue.fromField("metadata.labels['app.kubernetes.io/name']").toEnvVar('APP').valueFrom?.fieldRef?.fieldPath).toBe("metadata.labels['app.kubernetes.io/name']");
+  });
+
+  test('fails when a ConfigMap or Secret key is invalid, with the key to write', () => {
+    expect(() => EnvValue.fromConfigMap('cm', 'a b')).toThrow("[EnvValue.fromConfigMap] 'key' is not a valid key, got 'a b'. Allowed: letters, digits, '-', '_' and '.', at most 253 characters. Fix: write 'a-b'");
+    expect(() => EnvValue.fromSecret('s', 'tls/key')).toThrow(/Fix: write 'tls-key'$/);
+    expect(() => EnvValue.fromSecret('-', 'k')).toThrow(/'secretName' is not a valid object name.*Fix: /);
+  });
+
   test('renders a pod field reference', () => {
     expect(EnvValue.fromField('status.podIP').toEnvVar('POD_IP')).toEqual({ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } });
   });
