@@ -164,7 +164,8 @@ export function explicitName(scope: IConstruct, prop: string, name: string, rule
 /** Whether `host` is an Ingress host: a DNS name with a dot (or 'localhost'), optionally starting with '*.'. */
 export function isHostName(host: unknown): boolean {
   const bare = typeof host === 'string' && host.startsWith('*.') ? host.slice(2) : host;
-  return typeof bare === 'string' && isValidName(bare, NameRule.DNS_1123_SUBDOMAIN) && (bare.includes('.') || bare === 'localhost');
+  // An IPv4 address is a valid subdomain by its characters, but the API server refuses it as a host.
+  return typeof bare === 'string' && isValidName(bare, NameRule.DNS_1123_SUBDOMAIN) && (bare.includes('.') || bare === 'localhost') && isIP(bare) === 0;
 }
 
 /**

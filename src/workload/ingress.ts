@@ -130,7 +130,7 @@ function grpcBackendProtocol(scope: Construct, input: IngressSpecInput, routed: 
 
 function checkHost(scope: Construct, prop: string, host: string): void {
   if (!isHostName(host)) {
-    fail({ scope, prop, message: 'is not a valid host name', value: host, allowed: "a lowercase DNS name such as 'shop.example.com', optionally starting with '*.'", fix: hostNameFix(host) });
+    fail({ scope, prop, message: 'is not a valid host name', value: host, allowed: "a lowercase DNS name such as 'shop.example.com', optionally starting with '*.' (no IP addresses)", fix: hostNameFix(host) });
   }
 }
 

@@ -68,7 +68,7 @@ export const EXTRA_SERVICE = v.object<WebAppExtraServiceOptions>()({
 
 const CONTROLLER = controllerRef;
 
-const HOST = "a lowercase DNS name such as 'shop.example.com', optionally starting with '*.'";
+const HOST = "a lowercase DNS name such as 'shop.example.com', optionally starting with '*.' (no IP addresses)";
 
 const host = v.string({
   allowed: HOST,
