@@ -54,10 +54,15 @@ const TIMING = {
   failureThreshold: v.int({ min: 1 }),
   successThreshold: v.int({ min: 1 }),
 };
+const PORT_ALLOWED = "a port number from 1 to 65535, or the name of a port of the container ('http')";
 const PROBE_PORT: Spec<number | string> = v.union(
   v.int({ min: 1, max: 65535 }),
-  v.string({ nonEmpty: true, allowed: 'a port name', samples: ['http'] }),
-  "a port number from 1 to 65535, or the name of a port of the container ('http')",
+  v.string({
+    nonEmpty: true, allowed: 'a port name', samples: ['http'],
+    // '8080' from JS or an env var: a port name has a letter, so this would name no port.
+    check: (s) => (/^[0-9]+$/.test(s.trim()) ? { message: 'is a port number written as a string', allowed: PORT_ALLOWED, fix: `write it as a number: port: ${Number(s.trim())}` } : undefined),
+  }),
+  PORT_ALLOWED,
 );
 const HEADER_NAME = /^[-A-Za-z0-9!#$%&'*+.^_`|~]+$/;
 const quote = (x: unknown): string => (typeof x === 'string' ? `'${x}'` : String(x));

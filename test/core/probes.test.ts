@@ -45,6 +45,14 @@ describe('Probe.http', () => {
   });
 });
 
+describe('a port number written as a string', () => {
+  test("fails when a probe's port is '8080' (the WebApp's fix then asked for a port named '8080', which no port name can be; trial L)", () => {
+    expect(() => Probe.http('/live', { port: '8080' })).toThrow("[Probe.http] 'opts.port' is a port number written as a string, got '8080'. Allowed: a port number from 1 to 65535, or the name of a port of the container ('http'). Fix: write it as a number: port: 8080");
+    expect(() => Probe.tcp({ port: ' 5432' })).toThrow(/'port' is a port number written as a string, got ' 5432'\..*Fix: write it as a number: port: 5432$/);
+    expect(() => Probe.grpc({ port: '50051' })).toThrow(/Fix: write it as a number: port: 50051$/);
+  });
+});
+
 describe('Probe.tcp', () => {
   test('renders a TCP connect to the default port', () => {
     expect(Probe.tcp().render(scope(), 'liveness', 'redis')).toEqual({ tcpSocket: { port: port('redis') }, ...DEFAULT_TIMING });
