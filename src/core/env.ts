@@ -148,6 +148,8 @@ export function validateEnvName(name: string, scope?: IConstruct, prop = 'env'):
  */
 export class EnvList {
   private readonly vars = new Map<string, k8s.EnvVar>();
+  // Where each variable came from ('env', 'addEnv', 'connectTo(db)'), for the error of a repeat.
+  private readonly sources = new Map<string, string>();
 
   constructor(private readonly scope: IConstruct, private readonly prop = 'env') {}
 
@@ -160,8 +162,11 @@ export class EnvList {
     this.guard = guard;
   }
 
-  /** Fails as `add` would (bad or repeated names, a guarded list), without adding anything. */
-  public check(env: EnvMap | undefined, source = this.prop): void {
+  /**
+   * Fails as `add` would (bad or repeated names, a guarded list), without adding anything.
+   * `repeatFix` is the fix of a name already defined (e.g. how to rename a connection's variables).
+   */
+  public check(env: EnvMap | undefined, source = this.prop, repeatFix?: string): void {
     checkEnvMap(env, this.scope, source);
     const names = Object.keys(env ?? {});
     if (names.length) this.guard?.(source);
@@ -177,10 +182,11 @@ export class EnvList {
         });
       }
       if (seen.has(name)) {
+        const first = this.sources.get(name);
         fail({
-          scope: this.scope, prop: source, message: `defines the variable '${name}' twice`, value: name,
+          scope: this.scope, prop: source, message: `defines the variable '${name}' twice${first !== undefined ? ` (first through '${first}')` : ''}`, value: name,
           allowed: 'each variable name once per container',
-          fix: 'remove one of the definitions or rename it',
+          fix: repeatFix ?? 'remove one of the definitions or rename it',
         });
       }
       seen.add(name);
@@ -207,15 +213,16 @@ export class EnvList {
   }
 
   /**
-   * Adds variables; a name already present is an error, and nothing is added then. A variable that
-   * reads the Secret of an ExternalSecret makes the list's construct depend on it.
+   * Adds variables; a name already present is an error (with `repeatFix`, see `check`), and nothing
+   * is added then. A variable that reads the Secret of an ExternalSecret makes the list's construct depend on it.
    */
-  public add(env: EnvMap | undefined, source = this.prop): void {
-    this.check(env, source);
+  public add(env: EnvMap | undefined, source = this.prop, repeatFix?: string): void {
+    this.check(env, source, repeatFix);
     for (const [name, v] of Object.entries(env ?? {})) {
       const value = typeof v === 'string' ? EnvValue.value(v) : v;
       if (value.secretSource) useSecretSource(this.scope, value.secretSource, envPath(source, name));
       this.vars.set(name, value.toEnvVar(name));
+      this.sources.set(name, source);
     }
   }
 

@@ -215,13 +215,17 @@ export function connect(client: IConnectionClient, target: IConnectable, options
   checkNoCycle(client, target, site.prop);
   const e = target.endpoint;
   const env = connectionEnv(client, target, options, site.options);
-  const source = `${verb}(${target.node.id})`;
+  // The target as written below its chart ('db', 'api/web' for a WebApp inside a construct of yours).
+  const below = targetBelowChart(target);
+  const source = `${verb}(${below})`;
   const lists = Object.keys(env.vars).length ? client.pod.envLists(options.containers ?? 'main', `${site.options}.containers`) : [];
+  const repeatFix = `give this connection names of its own: connectTo(${target.node.id}, { envPrefix: '${envPrefixFromId(below)}' })`
+    + ", or name each variable (env: { host: '…', port: '…' }), or envForm: 'none' when the app needs no address";
   // Check every name in every container before anything is added, so a failed call leaves the client unchanged.
-  for (const list of lists) list.check(env.vars, source);
+  for (const list of lists) list.check(env.vars, source, repeatFix);
   checkApiServerReachable(client, 'egress', site.prop, target.node.path);
   const policies = addPolicies(client, target, e, options);
-  for (const list of lists) list.add(env.vars, source);
+  for (const list of lists) list.add(env.vars, source, repeatFix);
   addDependency(client, target, { scope: client, prop: 'connectTo' });
   const clientChart = Chart.of(client);
   const targetChart = Chart.of(target);
@@ -605,3 +609,9 @@ function edgesOf(chart: IConstruct): Set<IConstruct> {
   return s;
 }
 
+/** The target's path below its chart ('db'; 'api/web' for a WebApp inside a construct of the user's). */
+function targetBelowChart(target: IConstruct): string {
+  const chart = Chart.of(target);
+  const rest = target.node.path.slice(chart.node.path.length).replace(/^\//, '');
+  return rest === '' ? target.node.id : rest;
+}

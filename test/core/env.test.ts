@@ -93,7 +93,7 @@ describe('EnvList', () => {
     const list = new EnvList(scope());
     list.add({ LOG_LEVEL: 'info' });
     expect(() => list.add({ LOG_LEVEL: 'debug' }, 'addEnv')).toThrow(
-      /^\[shop\/web\] 'addEnv' defines the variable 'LOG_LEVEL' twice, got 'LOG_LEVEL'.*Fix: remove one of the definitions or rename it/,
+      /^\[shop\/web\] 'addEnv' defines the variable 'LOG_LEVEL' twice \(first through 'env'\), got 'LOG_LEVEL'.*Fix: remove one of the definitions or rename it/,
     );
     expect(list.render()).toEqual([{ name: 'LOG_LEVEL', value: 'info' }]);
   });

@@ -373,6 +373,18 @@ describe('connectTo bad input', () => {
     expect(() => api.connectTo(db, { envPrefix: 'db' })).toThrow("[shop/api] 'connectTo.envPrefix' has lower-case letters, but the names it starts end in upper case ('db_HOST', 'db_PORT'), got 'db'. Allowed: upper-case letters, digits and '_', not starting with a digit, e.g. 'DB'. Fix: write 'DB'; for names of another form, name each variable: env: { host: '…', port: '…' }");
   });
 
+  test('fails when two targets give the same names (two WebApps with id web inside constructs of yours), naming both and the envPrefix that fixes it (trial L)', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const front = new WebApp(new Construct(chart, 'front'), 'web', { image: API_IMAGE });
+    const api = new WebApp(new Construct(chart, 'api'), 'web', { image: API_IMAGE });
+    const worker = new WebApp(chart, 'worker', { image: API_IMAGE });
+    worker.connectTo(front);
+    expect(() => worker.connectTo(api)).toThrow("[shop/worker] 'connectTo(api/web)' defines the variable 'WEB_HOST' twice (first through 'connectTo(front/web)'), got 'WEB_HOST'. "
+      + "Allowed: each variable name once per container. Fix: give this connection names of its own: connectTo(web, { envPrefix: 'API_WEB' }), or name each variable (env: { host: '…', port: '…' }), or envForm: 'none' when the app needs no address");
+    worker.connectTo(api, { envPrefix: 'API_WEB' });
+    expect(Object.keys(envOf(one(synth(chart), 'Deployment', 'shop-worker')))).toEqual(expect.arrayContaining(['WEB_HOST', 'API_WEB_HOST']));
+  });
+
   test('fails when envPrefix is not a variable prefix', () => {
     const { db, api } = shop();
     expect(() => api.connectTo(db, { envPrefix: 'my-db' })).toThrow(/'connectTo\.envPrefix' is not a valid env var prefix, got 'my-db'/);
