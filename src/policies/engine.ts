@@ -1,5 +1,6 @@
 import { withCallScope } from '../core/call-scope';
 import { fail, formatValue, isConstruct, TimonelError } from '../core/errors';
+import { closest } from '../core/validation';
 import { ENFORCE_LABEL, isPodSecurityLevel, PodSecurityLevel } from '../core/pod-security';
 import { profileOf } from './config';
 import { isPodKind, ObjectSet, PolicyObject, toPolicyObject } from './model';
@@ -158,6 +159,8 @@ function runAll(subjects: readonly PolicySubject[], options: PolicyRunOptions): 
 
   const emit = (o: PolicyObject, rule: Rule, level: RuleLevel, issue: Issue) => {
     if (level === 'off') return;
+    // A rule of your own may pass anything (from JS, or a typo such as `msg`): refused, not an empty finding.
+    if (rule.category === 'custom') checkIssue(issue);
     const reason = o.suppressions.get(rule.id) ?? (issue.container !== undefined ? o.containerSuppressions.get(rule.id)?.get(issue.container) : undefined);
     const honoured = reason !== undefined && rule.id !== 'policy-suppression' && checkSuppressionReason(reason) === undefined;
     const finding = toFinding(o, rule.id, level, issue, honoured ? reason : undefined);
@@ -209,10 +212,42 @@ function runAll(subjects: readonly PolicySubject[], options: PolicyRunOptions): 
   };
 }
 
+const ISSUE_FIELDS = ['field', 'container', 'message', 'value', 'allowed', 'fix'];
+
+/** What a custom rule passed to report() that is no report (for `ruleFailed` to word). */
+class BadReport extends Error {}
+
+/** Throws (for `ruleFailed` to report) when a custom rule's report is not an Issue. */
+function checkIssue(issue: unknown): void {
+  const shown = (x: unknown) => (x === undefined ? 'undefined' : JSON.stringify(x) ?? String(x));
+  if (issue === null || typeof issue !== 'object' || Array.isArray(issue)) {
+    throw new BadReport(`report() needs an object { field?, message, fix? }, got ${shown(issue)}`);
+  }
+  const given = issue as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (ISSUE_FIELDS.includes(key)) continue;
+    const near = closest(key, ISSUE_FIELDS);
+    throw new BadReport(`report() got '${key}', which is not a field of a report (${ISSUE_FIELDS.join(', ')})${near !== undefined ? `: did you mean '${near}'?` : ''}`);
+  }
+  if (typeof given.message !== 'string' || given.message.trim() === '') {
+    throw new BadReport(`report() needs a message saying what is wrong (e.g. "has no 'team' label"), got ${shown(given.message)}`);
+  }
+  for (const key of ['field', 'container', 'allowed', 'fix']) {
+    if (given[key] !== undefined && typeof given[key] !== 'string') throw new BadReport(`report()'s '${key}' must be a string, got ${shown(given[key])}`);
+  }
+}
+
 /** A rule that threw: a TimonelError naming the rule and the object it was checking, with the fix. */
 function ruleFailed(rule: Rule, e: unknown, o?: PolicyObject): TimonelError {
   const thrown = e instanceof Error ? e.message : String(e);
   const on = o ? ` on ${o.display}` : ' on the set of objects';
+  if (e instanceof BadReport) {
+    return new TimonelError({
+      path: o?.subject.constructPath ?? o?.subject.file ?? 'policies',
+      message: `the policy rule '${rule.id}' reported a problem${on} that is not a report: ${thrown}`,
+      fix: `fix the rule: report({ field: 'metadata.labels', message: "has no 'team' label", fix: '…' }) (message required), or turn it off for now with Profile.custom({ disable: ['${rule.id}'] })`,
+    });
+  }
   const error = new TimonelError({
     path: o?.subject.constructPath ?? o?.subject.file ?? 'policies',
     message: `the policy rule '${rule.id}' threw${on}: ${thrown}`,

@@ -1,9 +1,12 @@
 import { fail } from '../core/errors';
+import { closest } from '../core/validation';
 import { levelRank, PodSecurityLevel } from '../core/pod-security';
 import { checkRule, Rule } from './rule';
 import { RULE_IDS, RULE_INDEX, RULES, RULES_BY_ID } from './rules';
 import { suggestRule } from './suppression';
 import { RuleLevel, Severity } from './types';
+
+const LEVELS = ['error', 'warning', 'off'];
 
 /** A profile, or the name of a built-in one. */
 export type ProfileLike = Profile | 'restricted' | 'baseline';
@@ -61,34 +64,55 @@ export class Profile {
     if (opts.disable !== undefined && !Array.isArray(opts.disable)) {
       fail({ path: 'Profile.custom', prop: 'disable', message: 'must be a list of rule ids', value: opts.disable, fix: `wrap it in brackets: [${JSON.stringify(opts.disable)}]` });
     }
-    const base = Profile.of(opts.extends ?? 'restricted');
+    const base = Profile.of(opts.extends ?? 'restricted', { path: 'Profile.custom', prop: 'extends' });
     const custom = addRules(base._custom, opts.rules);
     const overrides: Record<string, RuleLevel> = {};
-    for (const id of opts.disable ?? []) overrides[id] = 'off';
+    // Where each id was written, for the error of an unknown one.
+    const written: Record<string, string> = {};
+    (opts.disable ?? []).forEach((id, i) => {
+      overrides[id] = 'off';
+      written[id] = `disable[${i}]`;
+    });
     for (const [id, level] of Object.entries(opts.severity ?? {})) {
       if (level !== 'error' && level !== 'warning' && level !== 'off') {
-        fail({ prop: `severity.${id}`, message: 'is not a severity', value: level, allowed: "'error', 'warning' or 'off'" });
+        const near = typeof level === 'string' ? closest(level, LEVELS) : undefined;
+        fail({
+          path: 'Profile.custom', prop: `severity.${id}`, message: 'is not a severity', value: level, allowed: "'error', 'warning' or 'off'",
+          fix: near !== undefined ? `write '${near}'` : "use 'error' to fail the synth, 'warning' to report, 'off' to skip the rule",
+        });
       }
       overrides[id] = level;
+      written[id] = `severity.${id}`;
     }
-    return Profile.derive(opts.name ?? 'custom', base, overrides, base._declaredPodSecurity, custom);
+    return Profile.derive(opts.name ?? 'custom', base, overrides, base._declaredPodSecurity, custom, written);
   }
 
-  /** A built-in profile by name, or the profile itself. */
-  public static of(p: ProfileLike): Profile {
+  /** A built-in profile by name, or the profile itself; `at` names where it was given, for the error. */
+  public static of(p: ProfileLike, at: { readonly path?: string; readonly prop: string } = { prop: 'profile' }): Profile {
     if (p instanceof Profile) return p;
     if (p === 'restricted') return Profile.RESTRICTED;
     if (p === 'baseline') return Profile.BASELINE;
-    return fail({ prop: 'profile', message: 'is not a known profile', value: p, allowed: "'restricted', 'baseline' or a Profile.custom(...)" });
+    const near = typeof p === 'string' ? closest(p, ['restricted', 'baseline']) : undefined;
+    const options = p !== null && typeof p === 'object' && !Array.isArray(p);
+    return fail({
+      path: at.path, prop: at.prop, message: 'is not a known profile', value: p, allowed: "'restricted', 'baseline' or a Profile.custom(...)",
+      fix: near !== undefined ? `write '${near}'`
+        : options ? 'build the profile from these options: Profile.custom({ extends: \'restricted\', … })'
+          : "use 'restricted' (the default) or 'baseline', or a profile of your own: Profile.custom({ extends: 'restricted', severity: { … } })",
+    });
   }
 
-  private static derive(name: string, base: Profile, overrides: Record<string, RuleLevel>, declared = base._declaredPodSecurity, custom = base._custom): Profile {
+  private static derive(
+    name: string, base: Profile, overrides: Record<string, RuleLevel>, declared = base._declaredPodSecurity, custom = base._custom, written: Record<string, string> = {},
+  ): Profile {
     const levels = [...base.levels, ...custom.slice(base._custom.length).map((r) => r.severity)];
     const profile = new Profile(name, levels, declared, custom);
     // `levels` is the new profile's own array, finished here before anyone sees the profile.
     for (const [id, level] of Object.entries(overrides)) {
       const i = profile.indexOf(id);
-      if (i === undefined) fail({ prop: 'profile', message: `names the unknown rule '${id}'`, value: id, fix: suggestRule(id, profile.ruleIds()) });
+      if (i === undefined) {
+        fail({ path: written[id] !== undefined ? 'Profile.custom' : undefined, prop: written[id] ?? 'profile', message: `names the unknown rule '${id}'`, value: id, fix: suggestRule(id, profile.ruleIds()) });
+      }
       levels[i] = level;
     }
     return profile;

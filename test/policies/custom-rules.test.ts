@@ -207,6 +207,30 @@ describe('custom rules run wherever the profile runs', () => {
   });
 });
 
+describe('a rule that reports something that is not a report', () => {
+  const reporting = (issue: unknown) => defineRule({
+    id: 'org-bad-report', severity: 'error', rationale: 'Reports wrongly.', kinds: ['Deployment'],
+    check(_o, report) { report(issue as any); },
+  });
+  const fix = "Fix: fix the rule: report({ field: 'metadata.labels', message: \"has no 'team' label\", fix: '…' }) (message required), or turn it off for now with Profile.custom({ disable: ['org-bad-report'] })";
+
+  test("fails when report() has no message (a typo such as 'msg' made an empty finding line; trial L)", () => {
+    const { chart } = shop(Profile.custom({ rules: [reporting({ field: 'metadata.labels', msg: "has no 'team' label" })] }));
+    expect(thrown(() => Testing.synth(chart)).message).toBe(
+      "[shop/web/Resource] the policy rule 'org-bad-report' reported a problem on Deployment shop/shop-web that is not a report: report() got 'msg', which is not a field of a report (field, container, message, value, allowed, fix). " + fix);
+  });
+
+  test.each([
+    ['no message', { field: 'spec' }, 'report() needs a message saying what is wrong (e.g. "has no \'team\' label"), got undefined'],
+    ['a blank message', { message: ' ' }, 'report() needs a message saying what is wrong (e.g. "has no \'team\' label"), got " "'],
+    ['a string, not an object', 'no team', 'report() needs an object { field?, message, fix? }, got "no team"'],
+    ['a fix that is not a string', { message: 'is bad', fix: ['a'] }, "report()'s 'fix' must be a string, got [\"a\"]"],
+  ])('fails when report() gets %s', (_what, issue, detail) => {
+    const e = thrown(() => runPolicies([{ manifest: deployment() }], { profile: Profile.custom({ rules: [reporting(issue)] }) }));
+    expect(e.message).toBe(`[policies] the policy rule 'org-bad-report' reported a problem on Deployment shop/web that is not a report: ${detail}. ${fix}`);
+  });
+});
+
 describe('a rule that throws', () => {
   const broken = defineRule({
     id: 'org-owner',

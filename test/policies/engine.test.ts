@@ -96,8 +96,14 @@ describe('profiles', () => {
 
   test('unknown rule ids and severities are errors that suggest the right id', () => {
     expect(() => Profile.custom({ disable: ['pss-restricted-run-as-root'] })).toThrow(
-      "'profile' names the unknown rule 'pss-restricted-run-as-root', got 'pss-restricted-run-as-root'. Fix: did you mean 'pss-restricted-run-as-non-root'?",
+      "[Profile.custom] 'disable[0]' names the unknown rule 'pss-restricted-run-as-root', got 'pss-restricted-run-as-root'. Fix: did you mean 'pss-restricted-run-as-non-root'?",
     );
+    // Each error of Profile.custom names the call and the option as written, with a fix (trial L).
+    expect(() => Profile.custom({ extends: 'restrictd' as any })).toThrow(
+      "[Profile.custom] 'extends' is not a known profile, got 'restrictd'. Allowed: 'restricted', 'baseline' or a Profile.custom(...). Fix: write 'restricted'");
+    expect(() => Profile.custom({ severity: { 'practice-probes': 'warn' as any } })).toThrow(
+      "[Profile.custom] 'severity.practice-probes' is not a severity, got 'warn'. Allowed: 'error', 'warning' or 'off'. Fix: write 'warning'");
+    expect(() => Profile.custom({ severity: { 'practice-prob': 'off' } })).toThrow(/^\[Profile\.custom\] 'severity\.practice-prob' names the unknown rule 'practice-prob'.*Fix: did you mean 'practice-probes'\?$/);
     expect(() => Profile.custom({ severity: { 'practice-probes': 'fatal' as any } })).toThrow(/'severity\.practice-probes' is not a severity, got 'fatal'/);
     expect(() => Profile.of('strict' as any)).toThrow(/'profile' is not a known profile, got 'strict'/);
   });
