@@ -58,6 +58,7 @@ import practiceEgressEveryAddress from './practice-egress-every-address';
 import practiceSecretLiteral from './practice-secret-literal';
 import practiceEnvSecretLiteral from './practice-env-secret-literal';
 import practiceServiceExposure from './practice-service-exposure';
+import practiceDuplicateCertificate from './practice-duplicate-certificate';
 import practiceRbacWildcard from './practice-rbac-wildcard';
 import practiceRbacClusterAdmin from './practice-rbac-cluster-admin';
 import practiceRbacSecrets from './practice-rbac-secrets';
@@ -124,6 +125,7 @@ export const RULES: readonly Rule[] = [
   practiceSecretLiteral,
   practiceEnvSecretLiteral,
   practiceServiceExposure,
+  practiceDuplicateCertificate,
   practiceRbacWildcard,
   practiceRbacClusterAdmin,
   practiceRbacSecrets,
