@@ -11,12 +11,23 @@ export default defineRule({
   rationale: 'The API server rejects port numbers outside 1–65535.',
   kinds: ['Service', 'Pod', 'PodTemplate', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob'],
   check(o, report) {
-    const number = (port: unknown, field: string, required = false) => {
+    // `named`: an int-or-string field (targetPort, a probe's port), where a string names a port.
+    const number = (port: unknown, field: string, required = false, named = false) => {
       if (port === undefined || port === null) {
         if (required) report({ field, message: 'is required', allowed: 'an integer from 1 to 65535', fix: 'set the port number' });
         return;
       }
-      if (typeof port === 'string' && !/^\d+$/.test(port)) return; // a named port
+      if (typeof port === 'string') {
+        const digits = /^\s*\d+\s*$/.test(port);
+        if (named && !digits) return; // a named port (api-port-name checks the name)
+        // The API server reads a string as a port name, which needs a letter; an int field takes no string at all.
+        report({
+          field, message: digits ? 'is a port number written as a string' : 'must be a port number, not a name', value: port,
+          allowed: named ? 'an integer from 1 to 65535, or the name of a container port' : 'an integer from 1 to 65535',
+          fix: digits ? `write it as a number: ${Number(port)}` : 'write the number the container listens on',
+        });
+        return;
+      }
       const issue = fromValidator(field, () => validatePortNumber(Number(port), undefined, field), 'use a port from 1 to 65535');
       if (issue) report({ ...issue, value: port });
     };
@@ -24,7 +35,7 @@ export default defineRule({
       arr(obj(o.manifest.spec).ports).forEach((p, i) => {
         const base = `spec.ports[${i}]`;
         number(obj(p).port, fieldPath(base, 'port'), true);
-        if (typeof p?.targetPort === 'number') number(p.targetPort, fieldPath(base, 'targetPort'));
+        number(obj(p).targetPort, fieldPath(base, 'targetPort'), false, true);
         if (p?.nodePort !== undefined && p.nodePort !== 0) number(p.nodePort, fieldPath(base, 'nodePort'));
       });
       return;
@@ -36,7 +47,7 @@ export default defineRule({
         if (p?.hostPort !== undefined && p.hostPort !== 0) number(p.hostPort, fieldPath(base, 'hostPort'));
       });
       for (const probe of probesOf(c)) {
-        for (const h of handlerPorts(probe.probe, probe.path)) if (typeof h.port === 'number') number(h.port, h.path);
+        for (const h of handlerPorts(probe.probe, probe.path)) number(h.port, h.path, false, true);
       }
     }
   },

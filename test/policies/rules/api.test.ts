@@ -88,6 +88,22 @@ describe('api-port-number', () => {
       "error: [test.yaml] Service shop/web 'spec.ports[0].port' must be a port number, got 0. Allowed: an integer from 1 to 65535. Fix: use a port from 1 to 65535",
     ]);
   });
+  test('fails ports written as strings: a number in quotes anywhere, a name where only a number goes (the API server refuses both; they passed)', () => {
+    expect(lines('api-port-number', [
+      edit(deployment(), (d) => {
+        const c = d.spec.template.spec.containers[0];
+        c.ports = [{ name: 'http', containerPort: '8080' }, { name: 'admin', containerPort: 'admin' }];
+        c.readinessProbe = { httpGet: { path: '/ready', port: '8080' } };
+      }),
+      edit(surroundings()[1], (s) => { s.spec.ports[0].port = '80'; s.spec.ports[0].targetPort = '8080'; }),
+    ])).toEqual([
+      "error: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].ports[0].containerPort' is a port number written as a string, got '8080'. Allowed: an integer from 1 to 65535. Fix: write it as a number: 8080",
+      "error: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].ports[1].containerPort' must be a port number, not a name, got 'admin'. Allowed: an integer from 1 to 65535. Fix: write the number the container listens on",
+      "error: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].readinessProbe.httpGet.port' is a port number written as a string, got '8080'. Allowed: an integer from 1 to 65535, or the name of a container port. Fix: write it as a number: 8080",
+      "error: [test.yaml] Service shop/web 'spec.ports[0].port' is a port number written as a string, got '80'. Allowed: an integer from 1 to 65535. Fix: write it as a number: 80",
+      "error: [test.yaml] Service shop/web 'spec.ports[0].targetPort' is a port number written as a string, got '8080'. Allowed: an integer from 1 to 65535, or the name of a container port. Fix: write it as a number: 8080",
+    ]);
+  });
 });
 
 describe('api-pod-names', () => {
@@ -314,8 +330,12 @@ describe('api-hpa-replicas', () => {
       edit(hpa, (h) => { h.metadata.name = 'b'; h.spec.minReplicas = 0; delete h.spec.scaleTargetRef; }),
     ])).toEqual([
       "error: [test.yaml] HorizontalPodAutoscaler shop/web 'spec.maxReplicas' must be greater than or equal to minReplicas (5), got 3. Fix: raise maxReplicas or lower minReplicas",
-      "error: [test.yaml] HorizontalPodAutoscaler shop/b 'spec.minReplicas' must be at least 1, got 0. Fix: scaling to zero needs the HPAScaleToZero feature gate; use 1",
+      "error: [test.yaml] HorizontalPodAutoscaler shop/b 'spec.minReplicas' must be at least 1, got 0. Allowed: an integer of at least 1. Fix: scaling to zero needs the HPAScaleToZero feature gate; use 1",
       "error: [test.yaml] HorizontalPodAutoscaler shop/b 'spec.scaleTargetRef' needs a kind and a name, got undefined. Fix: point it at the workload, e.g. { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }",
+    ]);
+    expect(lines('api-hpa-replicas', [edit(hpa, (h) => { h.spec.minReplicas = '2'; h.spec.maxReplicas = '6'; })])).toEqual([
+      "error: [test.yaml] HorizontalPodAutoscaler shop/web 'spec.minReplicas' is a number written as a string, got '2'. Allowed: an integer of at least 1. Fix: write it as a number: 2",
+      "error: [test.yaml] HorizontalPodAutoscaler shop/web 'spec.maxReplicas' is a number written as a string, got '6'. Allowed: an integer of at least 1. Fix: write it as a number: 6",
     ]);
   });
 });
