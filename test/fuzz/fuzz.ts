@@ -127,6 +127,8 @@ export interface FuzzReport {
   readonly byTarget: Readonly<Record<string, { cases: number; accepted: number }>>;
   /** Problems of the TimonelErrors that give no fix, counted by their message (without path, prop and value). */
   readonly withoutFix: Readonly<Record<string, number>>;
+  /** Problems of the TimonelErrors that say nothing of what is allowed, counted by their message (without path, prop and value). */
+  readonly withoutAllowed: Readonly<Record<string, number>>;
   /** How many problems the TimonelErrors reported in all (an error can report several). */
   readonly problems: number;
 }
@@ -141,16 +143,16 @@ export function runFuzz(opts: { n: number; seed: number; targets?: readonly Fuzz
   const failures: FuzzFailure[] = [];
   const byTarget: Record<string, { cases: number; accepted: number }> = {};
   const withoutFix: Record<string, number> = {};
+  const withoutAllowed: Record<string, number> = {};
   let problemCount = 0;
   const count = (e: TimonelError) => {
     for (const p of e.problems) {
       problemCount++;
       // cdk8s validation errors (node.addValidation) come as one error of `[path] message` lines, each with its own fix.
       const lines = p.detail.startsWith('Validation failed with the following errors:') ? p.detail.split('\n').slice(1) : undefined;
-      if (lines ? lines.some((l) => !l.includes('. Fix: ')) : !p.fix) {
-        const key = `'${(p.prop ?? '').replace(/\[\d+\]/g, '[i]')}' ${p.detail}`;
-        withoutFix[key] = (withoutFix[key] ?? 0) + 1;
-      }
+      const key = `'${(p.prop ?? '').replace(/\[\d+\]/g, '[i]')}' ${p.detail}`;
+      if (lines ? lines.some((l) => !l.includes('. Fix: ')) : !p.fix) withoutFix[key] = (withoutFix[key] ?? 0) + 1;
+      if (lines ? lines.some((l) => !l.includes('. Allowed: ')) : !p.allowed) withoutAllowed[key] = (withoutAllowed[key] ?? 0) + 1;
     }
   };
   let target = targets[0];
@@ -212,6 +214,7 @@ export function runFuzz(opts: { n: number; seed: number; targets?: readonly Fuzz
     failures,
     byTarget,
     withoutFix,
+    withoutAllowed,
     problems: problemCount,
   };
 }

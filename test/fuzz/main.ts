@@ -1,4 +1,4 @@
-// `npm run fuzz -- --n 10000 [--seed 1] [--show 5] [--show-nofix 20]`: runs the props fuzzer and prints its counts.
+// `npm run fuzz -- --n 10000 [--seed 1] [--show 5] [--show-nofix 20] [--show-noallowed 20]`: runs the props fuzzer and prints its counts.
 import { runFuzz } from './fuzz';
 import { FUZZ_TARGETS } from './targets';
 
@@ -23,6 +23,9 @@ const noFix = Object.entries(r.withoutFix).sort((a, b) => b[1] - a[1]);
 const noFixCount = noFix.reduce((n, [, c]) => n + c, 0);
 console.log(`  problems reported without a fix:        ${noFixCount} of ${r.problems}`);
 for (const [m, c] of noFix.slice(0, arg('show-nofix', 0))) console.log(`    ${c}× ${m}`);
+const noAllowed = Object.entries(r.withoutAllowed).sort((a, b) => b[1] - a[1]);
+console.log(`  problems reported without \`allowed\`:    ${noAllowed.reduce((n, [, c]) => n + c, 0)} of ${r.problems}`);
+for (const [m, c] of noAllowed.slice(0, arg('show-noallowed', 0))) console.log(`    ${c}× ${m}`);
 for (const [name, s] of Object.entries(r.byTarget)) console.log(`  ${name}: ${s.cases} cases, ${s.accepted} accepted`);
 for (const f of r.failures.slice(0, arg('show', 5))) {
   console.log(`\ncase ${f.case} ${f.target} ${f.kind}\n  props: ${f.props}\n  ${f.detail.replace(/\n/g, '\n  ')}`);
