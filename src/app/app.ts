@@ -114,7 +114,7 @@ export class App extends Cdk8sApp {
   /** `render()`, each file with the chart it comes from (for timonel/testing). @internal */
   public _renderCharts(options: RenderOptions = {}): Array<RenderedFile & { readonly chart: Chart }> {
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-      fail({ path: 'App.render', prop: 'options', message: 'must be an object { policies? }', value: options, fix: 'call render() or render({ policies: false })' });
+      fail({ path: 'App.render', prop: 'options', message: 'must be an object { policies? }', value: options, allowed: 'an object { policies? }, or nothing', fix: 'call render() or render({ policies: false })' });
     }
     return withCallScope(() => {
       const synthesis = this.renderChecked(options.policies ?? true);

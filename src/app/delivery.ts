@@ -356,7 +356,7 @@ export function deliveryFiles(props: DeliveryProps, env: string, outPath: string
   if (props.tool === 'kubectl') return files;
   const repository = props.repository ?? fail({
     path: 'Environments', prop: 'delivery.repository', message: `is required for ${props.tool}`,
-    fix: "give the Git repository that holds the output, e.g. { url: 'https://github.com/acme/platform.git' }",
+    allowed: "a Git repository { url, revision?, path? } for Argo CD and Flux (none for kubectl)", fix: "give the Git repository that holds the output, e.g. { url: 'https://github.com/acme/platform.git' }",
   });
   const name = props.name ?? 'platform';
   const base = normalPath(repository.path ?? outPath);

@@ -102,11 +102,11 @@ export class Environments<V extends object> {
     this.outdir = props.outdir ?? process.env.TIMONEL_OUTDIR ?? 'dist';
     this.names = Object.keys(props.environments);
     if (this.names.length === 0) {
-      fail({ path: 'Environments', prop: 'environments', message: 'must name at least one environment', value: props.environments, fix: "add one, e.g. environments: { dev: {} }" });
+      fail({ path: 'Environments', prop: 'environments', message: 'must name at least one environment', value: props.environments, allowed: 'an object of one or more environments by name', fix: "add one, e.g. environments: { dev: {} }" });
     }
     const folder = normalPath(props.delivery?.folder ?? 'delivery');
     if (props.delivery && props.delivery.tool !== 'kubectl' && this.names.includes(folder)) {
-      fail({ path: 'Environments', prop: `environments.${folder}`, message: 'has the name of the delivery folder', fix: "rename the environment, or set 'delivery.folder'" });
+      fail({ path: 'Environments', prop: `environments.${folder}`, message: 'has the name of the delivery folder', allowed: `an environment name other than '${folder}' (delivery.folder)`, fix: "rename the environment, or set 'delivery.folder'" });
     }
     const repository = props.delivery?.tool !== 'kubectl' ? props.delivery?.repository : undefined;
     if (repository && repository.path === undefined) checkOutdirInRepository(this.outdir);
@@ -370,7 +370,7 @@ function checkShape(value: unknown, reference: unknown, keys: readonly string[],
     const fix = expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')
       ? quoteFix(keys, value, source)
       : `give ${article(expected)}, or remove the key to keep the default`;
-    issues.push({ prop: key, message: `must be ${article(expected)}, as its default is`, value, fix });
+    issues.push({ prop: key, message: `must be ${article(expected)}, as its default is`, value, allowed: `${article(expected)}, like its default`, fix });
     return;
   }
   if (expected !== 'object') return;

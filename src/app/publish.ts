@@ -153,7 +153,7 @@ function foreignEntries(dir: string, prefix: string, own: Set<string>): string[]
 
 function requireOwnFolder(outdir: string, target: string, names: readonly string[]): void {
   if (!fs.statSync(target).isDirectory()) {
-    fail({ path: outdir, message: 'is a file, not an output folder', fix: 'choose another outdir (or TIMONEL_OUTDIR), or remove the file' });
+    fail({ path: outdir, message: 'is a file, not an output folder', allowed: 'a folder, or a path where none exists yet', fix: 'choose another outdir (or TIMONEL_OUTDIR), or remove the file' });
   }
   const foreign = foreignEntries(target, '', new Set(names)).sort();
   if (foreign.length === 0) return;
@@ -162,7 +162,7 @@ function requireOwnFolder(outdir: string, target: string, names: readonly string
   fail({
     path: outdir,
     message: `holds files timonel did not write (${named}${more}); it replaces the output folder as a whole, so it left it unchanged`,
-    fix: 'move those files elsewhere, or choose an output folder of its own (outdir, or TIMONEL_OUTDIR)',
+    allowed: 'an output folder of its own: missing, empty, or holding only what timonel wrote', fix: 'move those files elsewhere, or choose an output folder of its own (outdir, or TIMONEL_OUTDIR)',
   });
 }
 

@@ -97,7 +97,7 @@ export const DELIVERY_PROPS = v.object<DeliveryProps>()({
       if (value === undefined || tools === undefined || tools.includes(d.tool)) continue;
       r.issue(option, {
         message: `is used by ${tools.map((t) => TOOL_NAMES[t]).join(' and ')} only, but 'tool' is '${d.tool}'`, value,
-        fix: `remove it, or set tool: '${tools[0]}'`,
+        allowed: `${option} with tool ${tools.map((t) => `'${t}'`).join(' or ')} only`, fix: `remove it, or set tool: '${tools[0]}'`,
       });
     }
     if (d.tool !== 'kubectl' && d.repository === undefined) {
@@ -116,7 +116,7 @@ export const DELIVERY_PROPS = v.object<DeliveryProps>()({
       const source = d.sourceRef ?? { kind: 'GitRepository', name: 'flux-system' };
       r.issue('repository.revision', {
         message: `is not used by Flux: its Kustomizations apply the revision their source (${source.kind} '${source.name}') fetches`, value: revision,
-        fix: `remove it, and set the ${source.kind === 'OCIRepository' ? 'tag' : 'branch or tag'} on the ${source.kind}'s spec.ref`,
+        allowed: "repository.revision with tool 'argocd' only", fix: `remove it, and set the ${source.kind === 'OCIRepository' ? 'tag' : 'branch or tag'} on the ${source.kind}'s spec.ref`,
       });
     }
     if (d.tool === 'argocd' && revision === undefined && typeof d.repository?.url === 'string' && /^oci:\/\//i.test(d.repository.url)) {

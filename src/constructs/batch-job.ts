@@ -242,7 +242,7 @@ export class BatchJob extends Workload {
     if (this.job) {
       fail({
         scope: this, prop: 'addEnv', message: "cannot change a one-off Job after it is built: its name carries a hash of its spec",
-        value: env !== null && typeof env === 'object' ? Object.keys(env) : env, fix: "pass the variables in 'env' when creating the BatchJob",
+        value: env !== null && typeof env === 'object' ? Object.keys(env) : env, allowed: "addEnv on a scheduled BatchJob; a one-off Job's variables in 'env'", fix: "pass the variables in 'env' when creating the BatchJob",
       });
     }
     return super.addEnv(env);
@@ -257,7 +257,7 @@ export class BatchJob extends Workload {
     if (this.job) {
       fail({
         scope: this, prop: 'connectTo', message: "cannot change a one-off Job after it is built: its name carries a hash of its spec",
-        value: target.node.path, fix: "pass the target in the 'connectTo' prop when creating the BatchJob",
+        value: target.node.path, allowed: "connectTo on a scheduled BatchJob; a one-off Job's connections in the 'connectTo' prop", fix: "pass the target in the 'connectTo' prop when creating the BatchJob",
       });
     }
     return super.connectTo(target, options);
@@ -361,7 +361,7 @@ export class BatchJob extends Workload {
     const cronOnly = ['timeZone', 'concurrencyPolicy', 'startingDeadlineSeconds', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit'] as const;
     for (const prop of cronOnly) {
       if (props[prop] !== undefined) {
-        fail({ scope: this, prop, message: "only applies to a scheduled BatchJob (a CronJob), but there is no 'schedule'", value: props[prop], fix: `set 'schedule', or remove '${prop}'` });
+        fail({ scope: this, prop, message: "only applies to a scheduled BatchJob (a CronJob), but there is no 'schedule'", value: props[prop], allowed: `${prop} with 'schedule' only`, fix: `set 'schedule', or remove '${prop}'` });
       }
     }
   }

@@ -111,7 +111,7 @@ function checkArgs(scope: Construct, id: string, props: unknown): string {
   if (!scope.node.scopes.some((s) => Chart.isChart(s))) {
     fail({
       path: childPath(scope, id), message: `must be created inside a TimonelChart, but its scope ${scope.node.path === '' ? 'is the app' : `'${scope.node.path}' is in no chart`}`,
-      fix: `create it in the chart of the workloads that read it: new ExternalSecret(chart, '${id}', { ... })`,
+      allowed: 'a scope inside a TimonelChart', fix: `create it in the chart of the workloads that read it: new ExternalSecret(chart, '${id}', { ... })`,
     });
   }
   checkProps(EXTERNAL_SECRET_PROPS, props, childPath(scope, id));

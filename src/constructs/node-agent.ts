@@ -120,7 +120,7 @@ export class NodeAgent extends Workload {
     this.ports = validatePorts(ports, this, 'ports');
     (props.hostPaths ?? []).forEach((h, i) => {
       reasons(`hostPaths[${i}].reason`, h.reason);
-      if (!h.path.startsWith('/')) fail({ scope: this, prop: `hostPaths[${i}].path`, message: 'must be an absolute path on the node', value: h.path, fix: `use '/${h.path}'` });
+      if (!h.path.startsWith('/')) fail({ scope: this, prop: `hostPaths[${i}].path`, message: 'must be an absolute path on the node', value: h.path, allowed: "an absolute path on the node, e.g. '/var/log'", fix: `use '/${h.path}'` });
       this.pod.addHostPathVolume({ name: h.name, path: h.path, type: h.type }, `hostPaths[${i}].name`);
       this.pod.addMount({ volume: h.name, mountPath: h.mountPath ?? h.path, readOnly: h.readOnly ?? d.hostPathReadOnly });
     });
@@ -169,7 +169,7 @@ export class NodeAgent extends Workload {
     const type = u.type ?? 'RollingUpdate';
     if (type === 'OnDelete') {
       if (u.maxSurge !== undefined || u.maxUnavailable !== undefined) {
-        fail({ scope: this, prop: 'update', message: "sets maxUnavailable or maxSurge with type 'OnDelete', which replaces pods only when they are deleted", value: u, fix: "drop them, or use type: 'RollingUpdate'" });
+        fail({ scope: this, prop: 'update', message: "sets maxUnavailable or maxSurge with type 'OnDelete', which replaces pods only when they are deleted", value: u, allowed: "maxUnavailable and maxSurge with type 'RollingUpdate' only", fix: "drop them, or use type: 'RollingUpdate'" });
       }
       return { type };
     }
@@ -183,7 +183,7 @@ export class NodeAgent extends Workload {
     if (zero(maxUnavailable) && zero(maxSurge)) {
       fail({
         scope: this, prop: 'update', message: 'cannot have maxUnavailable and maxSurge both 0: the update could never replace a pod',
-        value: { maxUnavailable, maxSurge }, fix: 'allow one node at a time (maxUnavailable: 1), or a surge (maxSurge: 1, maxUnavailable: 0)',
+        value: { maxUnavailable, maxSurge }, allowed: 'maxUnavailable or maxSurge above 0', fix: 'allow one node at a time (maxUnavailable: 1), or a surge (maxSurge: 1, maxUnavailable: 0)',
       });
     }
     return { type, rollingUpdate: { maxUnavailable: intOrString(maxUnavailable), maxSurge: intOrString(maxSurge) } };
@@ -194,7 +194,7 @@ function checkReason(scope: Construct, prop: string, reason: unknown): void {
   if (typeof reason !== 'string' || reason.trim().length < 10) {
     fail({
       scope, prop, message: 'must say why the agent needs access to the node (at least 10 characters)', value: reason,
-      fix: "e.g. reason: 'reads container logs of every pod on the node'",
+      allowed: 'a reason of at least 10 characters', fix: "e.g. reason: 'reads container logs of every pod on the node'",
     });
   }
 }

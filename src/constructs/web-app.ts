@@ -258,7 +258,7 @@ export class WebApp extends ServedWorkload {
     const minReplicas = autoscaling ? autoscaling.minReplicas : replicas;
 
     if (props.healthPath !== undefined && !props.healthPath.startsWith('/')) {
-      fail({ scope: this, prop: 'healthPath', message: "must start with '/'", value: props.healthPath, fix: `use '/${props.healthPath}'` });
+      fail({ scope: this, prop: 'healthPath', message: "must start with '/'", value: props.healthPath, allowed: "an absolute URL path starting with '/', without spaces", fix: `use '/${props.healthPath}'` });
     }
     // The kubelet's httpGet speaks HTTP/1.1, which a gRPC server does not answer: never ready, restarted by liveness.
     const grpcPort = props.appProtocol === 'grpc' || (portName === 'grpc' && (props.appProtocol ?? DEFAULTS.appProtocol.byPortName.grpc) === DEFAULTS.appProtocol.byPortName.grpc);
@@ -393,7 +393,7 @@ export class WebApp extends ServedWorkload {
     ports.forEach((p, i) => {
       const j = ports.findIndex((q) => q.port === p.port && (q.spec.protocol ?? 'TCP') === (p.spec.protocol ?? 'TCP'));
       if (ports.findIndex((q) => q.spec.name === p.spec.name) < i) {
-        fail({ scope: this, prop: `${prop}.ports[${i}].name`, message: 'lists the same port twice', value: p.spec.name, fix: 'list each port once' });
+        fail({ scope: this, prop: `${prop}.ports[${i}].name`, message: 'lists the same port twice', value: p.spec.name, allowed: 'each port once', fix: 'list each port once' });
       }
       if (j < i) {
         fail({
@@ -421,10 +421,10 @@ export class WebApp extends ServedWorkload {
     if (i.rules !== undefined && shortcut.length) {
       fail({
         scope: this, prop: 'ingress.rules', message: `cannot be combined with ${shortcut.map((k) => `'ingress.${k}'`).join(', ')}`, value: shortcut,
-        fix: 'move the host, its paths and its TLS into one of the rules',
+        allowed: "'ingress.rules', or 'host', 'path', 'pathType' and 'tls' on ingress, not both", fix: 'move the host, its paths and its TLS into one of the rules',
       });
     }
-    if (i.rules !== undefined && i.rules.length === 0) fail({ scope: this, prop: 'ingress.rules', message: 'must list at least one host', value: i.rules });
+    if (i.rules !== undefined && i.rules.length === 0) fail({ scope: this, prop: 'ingress.rules', message: 'must list at least one host', value: i.rules, allowed: 'one or more rules { host, paths?, tls? }', fix: "add a rule such as { host: 'shop.example.com' }, or leave 'rules' out" });
     const rules = i.rules ?? [{ host: i.host as string, paths: [{ path: i.path, pathType: i.pathType }], tls: i.tls }];
     return addIngress(this, { name: this.name, metadata: this.metadata(), serviceName: this.service.name, ports: this.ports }, {
       className: i.className, annotations: i.annotations, rules, shortcut: i.rules === undefined, prop: 'ingress.rules',

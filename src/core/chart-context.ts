@@ -61,14 +61,14 @@ export function isTimonelChart(chart: IConstruct): boolean {
 /** The timonel chart `c` belongs to, and its context; fails when `c` is in a plain cdk8s Chart. */
 export function timonelChartOf(c: IConstruct): { readonly chart: Chart; readonly context: ChartContext } {
   if (!isConstruct(c)) {
-    fail({ path: 'TimonelChart.of', prop: 'construct', message: 'must be a construct', value: c, fix: 'pass a construct created in a TimonelChart, e.g. TimonelChart.of(web)' });
+    fail({ path: 'TimonelChart.of', prop: 'construct', message: 'must be a construct', value: c, allowed: 'a construct inside a TimonelChart', fix: 'pass a construct created in a TimonelChart, e.g. TimonelChart.of(web)' });
   }
   // The nearest chart (Chart.of would throw a bare Error outside any chart).
   const chart = [...c.node.scopes].reverse().find((s) => Chart.isChart(s)) as Chart | undefined;
   if (!chart) {
     fail({
       scope: c, message: 'must be created inside a TimonelChart, but it is not in any chart',
-      fix: "create a chart and the construct in it: const chart = new TimonelChart(app, 'shop', { namespace: 'shop' }); new WebApp(chart, 'web', { ... })",
+      allowed: 'a scope inside a TimonelChart', fix: "create a chart and the construct in it: const chart = new TimonelChart(app, 'shop', { namespace: 'shop' }); new WebApp(chart, 'web', { ... })",
     });
   }
   // cdk8s' Chart[Symbol.hasInstance] is true for any chart, so `instanceof` cannot tell.
@@ -76,7 +76,7 @@ export function timonelChartOf(c: IConstruct): { readonly chart: Chart; readonly
     fail({
       scope: c,
       message: `must be created inside a TimonelChart, but its chart '${chart.node.path}' is a plain cdk8s Chart`,
-      fix: "create the chart with 'new TimonelChart(app, id, props)'",
+      allowed: 'a scope inside a TimonelChart (not a plain cdk8s Chart)', fix: "create the chart with 'new TimonelChart(app, id, props)'",
     });
   }
   return { chart, context: (chart as any)[CHART_CONTEXT] as ChartContext };

@@ -170,7 +170,7 @@ export class Probe {
     const known = (ports ?? []).filter((x) => x.name).map((x) => `'${x.name}' (${x.port})`).join(', ');
     const port = (p: number | string | undefined): number | string => {
       const resolved = p ?? defaultPort;
-      if (resolved === undefined) fail({ scope, prop: `${prop}.port`, message: 'is required: the workload has no port', fix: 'pass { port } to the probe' });
+      if (resolved === undefined) fail({ scope, prop: `${prop}.port`, message: 'is required: the workload has no port', allowed: 'a port given to the probe, e.g. { port: 8080 } (the workload has none)', fix: 'pass { port } to the probe' });
       if (typeof resolved === 'string' && ports && !ports.some((x) => x.name === resolved)) {
         fail({
           scope, prop: `${prop}.port`, message: 'names no port of the container', value: resolved,
@@ -203,7 +203,7 @@ export class Probe {
     switch (a.kind) {
       case 'http':
         if (!a.path.startsWith('/')) {
-          fail({ scope, prop: `${prop}.path`, message: "must start with '/'", value: a.path, fix: `use '/${a.path}'` });
+          fail({ scope, prop: `${prop}.path`, message: "must start with '/'", value: a.path, allowed: "an absolute URL path starting with '/', without spaces", fix: `use '/${a.path}'` });
         }
         return {
           httpGet: {
@@ -217,7 +217,7 @@ export class Probe {
       case 'grpc':
         return { grpc: { port: number(a.port), service: a.service }, ...t };
       case 'exec':
-        if (!a.command.length) fail({ scope, prop: `${prop}.command`, message: 'must not be empty', value: a.command });
+        if (!a.command.length) fail({ scope, prop: `${prop}.command`, message: 'must not be empty', value: a.command, allowed: "a list of strings, the program first, e.g. ['cat', '/tmp/healthy']", fix: "name the program to run, e.g. Probe.exec(['cat', '/tmp/healthy'])" });
         return { exec: { command: a.command }, ...t };
     }
   }

@@ -246,7 +246,7 @@ export const portSpec: Spec<PortSpec> = v.object<PortSpec>()({
   check: (p, r) => {
     if (p.service !== false) return;
     for (const k of ['servicePort', 'appProtocol'] as const) {
-      if (p[k] !== undefined) r.issue(k, { message: 'is a field of a Service port, but service is false (a pod-only port)', value: p[k], fix: `remove '${k}', or 'service: false'` });
+      if (p[k] !== undefined) r.issue(k, { message: 'is a field of a Service port, but service is false (a pod-only port)', value: p[k], allowed: `${k} only on a port with a Service (service: true, the default)`, fix: `remove '${k}', or 'service: false'` });
     }
   },
 });

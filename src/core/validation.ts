@@ -584,13 +584,17 @@ export interface ObjectOptions<T> {
   readonly allowed?: string;
   /** What a key is called in "is not a known prop". @default 'prop' */
   readonly what?: string;
+  /** Whose keys they are, for the Allowed part of an unknown key: 'WebApp'. @default - the keys are listed without an owner */
+  readonly owner?: string;
+  /** Where all keys are documented, shown when only some are listed: 'docs/web-app.md'. @default - none */
+  readonly docs?: string;
   /** The fix for a value that is not an object (e.g. `Probe.grpc(50051)` -> `Probe.grpc({ port: 50051 })`). @default - none */
   readonly typeFix?: (value: unknown) => string | undefined;
   /**
    * Keys that are not fields but that users write (a CronJob prop on a Migration), each with why
    * it does not apply and what to do instead of the generic 'remove it'.
    */
-  readonly refused?: Readonly<Record<string, { readonly why: string; readonly fix: string }>>;
+  readonly refused?: Readonly<Record<string, { readonly why: string; readonly fix: string; readonly allowed?: string }>>;
   /** The fix for an unknown key that is close to no field. @default 'remove it' */
   readonly unknownFix?: (key: string) => string;
   /**
@@ -609,6 +613,26 @@ function nestedHome(key: string, specs: Record<string, AnySpec<unknown>>): strin
   const holds = (spec: AnySpec<unknown>): boolean =>
     spec.shape.kind === 'object' ? key in spec.shape.fields : spec.shape.kind === 'union' && spec.shape.options.some(holds);
   return Object.keys(specs).find((f) => holds(specs[f]));
+}
+
+/** Unknown keys of an object with at most this many fields are answered with all of them; others with the nearest. */
+const ALL_KEYS_UP_TO = 12;
+const NEAREST_KEYS = 6;
+
+/**
+ * The Allowed part of an unknown key `key`: every field of a small object, else the fields nearest
+ * to `key` (the first ones, when none is near), how many there are and where they are documented.
+ */
+export function knownKeys(key: string, names: readonly string[], opts: Pick<ObjectOptions<unknown>, 'what' | 'owner' | 'docs'> = {}): string {
+  const quoted = (ns: readonly string[]) => ns.map((n) => `'${n}'`).join(', ');
+  if (names.length <= ALL_KEYS_UP_TO) return quoted(names);
+  // The fields within a third of the key's length in edits, nearest first; the first fields when none is.
+  const k = key.toLowerCase();
+  const within = Math.max(1, Math.floor(key.length / 3));
+  const near = names.map((n) => ({ n, d: distance(k, n.toLowerCase()) })).filter((x) => x.d <= within).sort((a, b) => a.d - b.d).map((x) => x.n);
+  const shown = near.length ? near.slice(0, NEAREST_KEYS) : names.slice(0, NEAREST_KEYS);
+  const whose = `the ${opts.what ?? 'prop'}s${opts.owner ? ` of ${opts.owner}` : ''}`;
+  return `${whose}, such as ${quoted(shown)} (${names.length} in all${opts.docs ? `: ${opts.docs}` : ''})`;
 }
 
 function objectSpec<T>(specs: Record<string, AnySpec<unknown>>, opts: ObjectOptions<T>): Spec<T> {
@@ -637,7 +661,7 @@ function objectSpec<T>(specs: Record<string, AnySpec<unknown>>, opts: ObjectOpti
         if (k in specs || x === undefined) continue;
         const refused = opts.refused && Object.prototype.hasOwnProperty.call(opts.refused, k) ? opts.refused[k] : undefined;
         if (refused) {
-          ctx.report(keyPath(path, k), x, { message: `is not a known ${what}: ${refused.why}`, fix: refused.fix });
+          ctx.report(keyPath(path, k), x, { message: `is not a known ${what}: ${refused.why}`, allowed: refused.allowed ?? knownKeys(k, names, opts), fix: refused.fix });
           continue;
         }
         const home = nestedHome(k, specs);
@@ -645,7 +669,7 @@ function objectSpec<T>(specs: Record<string, AnySpec<unknown>>, opts: ObjectOpti
         if (!home && near) meant.add(near);
         ctx.report(keyPath(path, k), x, {
           message: `is not a known ${what}`,
-          allowed: names.length <= 12 ? names.map((n) => `'${n}'`).join(', ') : undefined,
+          allowed: knownKeys(k, names, opts),
           fix: home ? `it belongs inside '${home}': write ${home}: { ${k}: … }` : near ? `did you mean '${near}'?` : opts.unknownFix?.(k) ?? 'remove it',
         });
       }
@@ -767,7 +791,7 @@ export function checkNewChild(scope: IConstruct, id: string): string {
     const idFirst = typeof scope === 'string' && !named;
     fail({
       path: named ? id : 'new construct', prop: 'scope', message: `must be a construct (a TimonelChart, or a construct inside one), but is ${typeName(scope)}`, value: scope,
-      fix: idFirst
+      allowed: 'a TimonelChart, or a construct inside one', fix: idFirst
         ? `pass the chart first and the id second: (chart, '${scope}', { ... })`
         : "pass the chart it belongs to as the first argument: (chart, 'web', { ... })",
     });

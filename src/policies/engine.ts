@@ -119,12 +119,12 @@ function runAll(subjects: readonly PolicySubject[], options: PolicyRunOptions): 
   if (!Array.isArray(subjects)) {
     fail({
       path: 'runPolicies', prop: 'subjects', message: 'must be a list of { manifest, constructPath?, file? }', value: subjects,
-      fix: isConstruct(subjects)
+      allowed: 'a list of { manifest, constructPath?, file? }', fix: isConstruct(subjects)
         ? "for a chart or app, pass policySubjects(chart) from 'timonel/testing'"
         : 'wrap each manifest: manifests.map((manifest) => ({ manifest }))',
     });
   }
-  if (options === null || typeof options !== 'object') fail({ path: 'runPolicies', prop: 'options', message: 'must be an object { profile? }', value: options, fix: "e.g. { profile: 'baseline' }" });
+  if (options === null || typeof options !== 'object') fail({ path: 'runPolicies', prop: 'options', message: 'must be an object { profile? }', value: options, allowed: 'an object { profile? }', fix: "e.g. { profile: 'baseline' }" });
   const objects = subjects.map(toPolicyObject);
   const set = new ObjectSet(objects, {
     customRuleIds: (o) => profiles[o.index]._custom.map((r) => r.id),

@@ -5,7 +5,7 @@ import { isTimonelChart } from '../core/chart-context';
 import { hasOwnProfile, profileOf, setProfile } from './config';
 import { PolicyError, PolicyReport, runPolicies } from './engine';
 import { Profile, ProfileLike } from './profiles';
-import { argOr, checkProps, closest, Spec, v } from '../core/validation';
+import { argOr, checkProps, closest, knownKeys, Spec, v } from '../core/validation';
 import { POD_KINDS } from '../core/dependencies';
 import { Workload } from '../workload/workload';
 import { checkSuppressionReason, containerSuppressionFits, MIN_REASON_LENGTH, suggestRule, suppressionAnnotation } from './suppression';
@@ -100,7 +100,7 @@ export class Policy {
       const own = !unknown.startsWith('did you mean') && !BUILT_IN_PREFIXES.some((p) => ruleId.startsWith(p));
       fail({
         scope, prop: 'ruleId', message: own ? `is not a known policy rule of the profile '${profile.name}'` : 'is not a known policy rule', value: ruleId,
-        fix: own ? `${unknown}; for a rule of your own, add it to the profile first: Profile.custom({ rules: [...] }) on the chart (policy.profile) or app (Policy.setDefault)` : unknown,
+        allowed: knownKeys(ruleId, profile.ruleIds(), { what: 'rule', owner: `the profile '${profile.name}'`, docs: 'docs/policies.md' }), fix: own ? `${unknown}; for a rule of your own, add it to the profile first: Profile.custom({ rules: [...] }) on the chart (policy.profile) or app (Policy.setDefault)` : unknown,
       });
     }
     const problem = checkSuppressionReason(reason);
@@ -113,12 +113,12 @@ export class Policy {
     }
     const objects = scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
     if (objects.length === 0) {
-      fail({ scope, message: `has no Kubernetes objects to suppress '${ruleId}' on`, fix: 'call Policy.suppress after creating the construct (or pass the construct that owns the objects)' });
+      fail({ scope, message: `has no Kubernetes objects to suppress '${ruleId}' on`, allowed: 'a construct that holds Kubernetes objects, once they are created', fix: 'call Policy.suppress after creating the construct (or pass the construct that owns the objects)' });
     }
     if (container !== undefined && !containerSuppressionFits(ruleId, container)) {
       fail({
         scope, prop: 'options.container', message: `makes the annotation key '${suppressionAnnotation(ruleId, container)}', whose name is over 63 characters`, value: container,
-        fix: 'give the container a shorter name, or suppress the rule for the whole object',
+        allowed: 'a container name short enough for a 63-character annotation name', fix: 'give the container a shorter name, or suppress the rule for the whole object',
       });
     }
     if (container !== undefined) checkContainerKnown(scope, objects, ruleId, container);

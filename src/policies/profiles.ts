@@ -1,5 +1,5 @@
 import { fail } from '../core/errors';
-import { closest } from '../core/validation';
+import { closest, knownKeys } from '../core/validation';
 import { levelRank, PodSecurityLevel } from '../core/pod-security';
 import { checkRule, Rule } from './rule';
 import { RULE_IDS, RULE_INDEX, RULES, RULES_BY_ID } from './rules';
@@ -62,7 +62,7 @@ export class Profile {
       fail({ path: 'Profile.custom', message: 'needs an object of options', value: opts, allowed: '{ name?, extends?, disable?, severity? }', fix: "e.g. Profile.custom({ severity: { 'practice-probes': 'off' } })" });
     }
     if (opts.disable !== undefined && !Array.isArray(opts.disable)) {
-      fail({ path: 'Profile.custom', prop: 'disable', message: 'must be a list of rule ids', value: opts.disable, fix: `wrap it in brackets: [${JSON.stringify(opts.disable)}]` });
+      fail({ path: 'Profile.custom', prop: 'disable', message: 'must be a list of rule ids', value: opts.disable, allowed: "a list of rule ids, e.g. ['practice-probes']", fix: `wrap it in brackets: [${JSON.stringify(opts.disable)}]` });
     }
     const base = Profile.of(opts.extends ?? 'restricted', { path: 'Profile.custom', prop: 'extends' });
     const custom = addRules(base._custom, opts.rules);
@@ -111,7 +111,8 @@ export class Profile {
     for (const [id, level] of Object.entries(overrides)) {
       const i = profile.indexOf(id);
       if (i === undefined) {
-        fail({ path: written[id] !== undefined ? 'Profile.custom' : undefined, prop: written[id] ?? 'profile', message: `names the unknown rule '${id}'`, value: id, fix: suggestRule(id, profile.ruleIds()) });
+        fail({ path: written[id] !== undefined ? 'Profile.custom' : undefined, prop: written[id] ?? 'profile', message: `names the unknown rule '${id}'`, value: id,
+          allowed: knownKeys(id, profile.ruleIds(), { what: 'rule', owner: `the profile '${name}'`, docs: 'docs/policies.md' }), fix: suggestRule(id, profile.ruleIds()) });
       }
       levels[i] = level;
     }
@@ -219,27 +220,27 @@ export class Profile {
 function addRules(inherited: readonly Rule[], rules: readonly Rule[] | undefined): readonly Rule[] {
   if (rules === undefined) return inherited;
   if (!Array.isArray(rules)) {
-    fail({ path: 'Profile.custom', prop: 'rules', message: 'must be a list of rules', value: rules, fix: 'wrap it in brackets: rules: [myRule]' });
+    fail({ path: 'Profile.custom', prop: 'rules', message: 'must be a list of rules', value: rules, allowed: 'a list of rules made by defineRule({ ... })', fix: 'wrap it in brackets: rules: [myRule]' });
   }
   const out = [...inherited];
   rules.forEach((rule, i) => {
     checkRule(rule, `Profile.custom rules[${i}]`);
     const where = `Profile.custom rules[${i}] '${rule.id}'`;
     if (RULES_BY_ID.get(rule.id) === rule) {
-      fail({ path: where, message: 'is a built-in rule, which every profile has already', value: rule.id, fix: `leave it out of 'rules'; change its level with severity: { '${rule.id}': 'error' }` });
+      fail({ path: where, message: 'is a built-in rule, which every profile has already', value: rule.id, allowed: 'rules of your own; a built-in rule is set by severity', fix: `leave it out of 'rules'; change its level with severity: { '${rule.id}': 'error' }` });
     }
     if (RULES_BY_ID.has(rule.id)) {
-      fail({ path: where, prop: 'id', message: "is the id of one of timonel's rules", value: rule.id, fix: `give your rule another id, e.g. 'org-${rule.id}'` });
+      fail({ path: where, prop: 'id', message: "is the id of one of timonel's rules", value: rule.id, allowed: "an id that is not a built-in rule's, e.g. 'org-…'", fix: `give your rule another id, e.g. 'org-${rule.id}'` });
     }
     if (rule.category !== 'custom') {
-      fail({ path: where, prop: 'category', message: "must be 'custom' for a rule of your own", value: rule.category, fix: "leave 'category' out of defineRule({ ... })" });
+      fail({ path: where, prop: 'category', message: "must be 'custom' for a rule of your own", value: rule.category, allowed: "'custom'", fix: "leave 'category' out of defineRule({ ... })" });
     }
     const same = out.find((r) => r.id === rule.id);
     if (same === rule) return; // already there (from `extends`, or listed twice): once is enough
     if (same) {
       fail({
         path: where, prop: 'id', message: `is also the id of another rule of the profile${inherited.includes(same) ? ' it extends' : ''}`, value: rule.id,
-        fix: 'give each rule its own id (ids name rules in profiles, suppressions and output)',
+        allowed: 'an id of its own in the profile', fix: 'give each rule its own id (ids name rules in profiles, suppressions and output)',
       });
     }
     out.push(rule);

@@ -97,18 +97,18 @@ export function checkRule(rule: Rule, where: string): void {
     fail({ path: at, prop: 'severity', message: 'is not a severity', value: rule.severity, allowed: "'error' or 'warning'", fix: "use 'warning' for advice, 'error' to fail the synth" });
   }
   if (typeof rule.rationale !== 'string' || rule.rationale.trim() === '') {
-    fail({ path: at, prop: 'rationale', message: 'needs one line saying why the rule exists', value: rule.rationale, fix: "e.g. rationale: 'Every workload names the team that is paged for it.'" });
+    fail({ path: at, prop: 'rationale', message: 'needs one line saying why the rule exists', value: rule.rationale, allowed: 'a non-empty line of text', fix: "e.g. rationale: 'Every workload names the team that is paged for it.'" });
   }
   if (typeof rule.check !== 'function' && typeof rule.checkSet !== 'function') {
     fail({
       path: at, prop: 'check', message: 'is missing: a rule needs check(object, report, set) or checkSet(set, report)', value: rule.check,
-      fix: 'add check(o, report) { if (...) report({ field, message, fix }); }',
+      allowed: 'check(object, report, set), checkSet(set, report), or both', fix: 'add check(o, report) { if (...) report({ field, message, fix }); }',
     });
   }
-  if (rule.check !== undefined && typeof rule.check !== 'function') fail({ path: at, prop: 'check', message: 'must be a function', value: rule.check });
-  if (rule.checkSet !== undefined && typeof rule.checkSet !== 'function') fail({ path: at, prop: 'checkSet', message: 'must be a function', value: rule.checkSet });
+  if (rule.check !== undefined && typeof rule.check !== 'function') fail({ path: at, prop: 'check', message: 'must be a function', value: rule.check, allowed: 'a function check(object, report, set)', fix: 'write check(o, report) { ... }' });
+  if (rule.checkSet !== undefined && typeof rule.checkSet !== 'function') fail({ path: at, prop: 'checkSet', message: 'must be a function', value: rule.checkSet, allowed: 'a function checkSet(set, report)', fix: 'write checkSet(set, report) { ... }' });
   if (rule.kinds !== undefined && (!Array.isArray(rule.kinds) || rule.kinds.some((k) => typeof k !== 'string'))) {
-    fail({ path: at, prop: 'kinds', message: 'must be a list of kinds', value: rule.kinds, fix: "e.g. kinds: ['Deployment', 'StatefulSet']" });
+    fail({ path: at, prop: 'kinds', message: 'must be a list of kinds', value: rule.kinds, allowed: "a list of kinds, e.g. ['Deployment']", fix: "e.g. kinds: ['Deployment', 'StatefulSet']" });
   }
-  if (rule.pods !== undefined && typeof rule.pods !== 'boolean') fail({ path: at, prop: 'pods', message: 'must be true or false', value: rule.pods });
+  if (rule.pods !== undefined && typeof rule.pods !== 'boolean') fail({ path: at, prop: 'pods', message: 'must be true or false', value: rule.pods, allowed: 'true or false', fix: 'write true or false, without quotes' });
 }

@@ -166,7 +166,7 @@ export class TrafficEvaluator {
     if (!Array.isArray(manifests)) {
       fail({
         path: 'TrafficEvaluator.fromManifests', prop: 'manifests', message: 'needs a list of manifests', value: manifests,
-        fix: isConstruct(manifests) ? 'pass its objects: fromManifests(Testing.synth(chart)), or app.render()' : 'pass the objects of Testing.synth(chart), or the files of app.render()',
+        allowed: 'a list of manifests (objects with kind and metadata)', fix: isConstruct(manifests) ? 'pass its objects: fromManifests(Testing.synth(chart)), or app.render()' : 'pass the objects of Testing.synth(chart), or the files of app.render()',
       });
     }
     // The files of app.render() hold their objects in `docs`.
@@ -213,7 +213,7 @@ export class TrafficEvaluator {
     if (query === null || typeof query !== 'object' || Array.isArray(query)) {
       fail({
         prop: 'query', message: 'must be an object { from, to, port, protocol? }', value: query,
-        fix: "e.g. check({ from: { workload: 'shop-web', namespace: 'shop' }, to: { workload: 'shop-db', namespace: 'shop' }, port: 5432 })",
+        allowed: 'an object { from, to, port, protocol? }', fix: "e.g. check({ from: { workload: 'shop-web', namespace: 'shop' }, to: { workload: 'shop-db', namespace: 'shop' }, port: 5432 })",
       });
     }
     const protocol = query.protocol ?? 'TCP';
@@ -250,7 +250,7 @@ export class TrafficEvaluator {
     const name = slash >= 0 ? ref.slice(slash + 1) : ref;
     const namespace = slash >= 0 ? ref.slice(0, slash) : given ?? this.defaultNamespace;
     if (slash >= 0 && given !== undefined && given !== namespace) {
-      fail({ prop, message: `names namespace '${namespace}', but the peer's namespace is '${given}'`, value: ref, fix: `write { workload: '${name}', namespace: '${given}' } or '${namespace}/${name}', not both` });
+      fail({ prop, message: `names namespace '${namespace}', but the peer's namespace is '${given}'`, value: ref, allowed: `'${name}' with one namespace: '${given}' as namespace, or '${namespace}/${name}'`, fix: `write { workload: '${name}', namespace: '${given}' } or '${namespace}/${name}', not both` });
     }
     const w = this.workloads.find((x) => x.name === name && x.namespace === namespace);
     if (!w) {
@@ -278,7 +278,7 @@ export class TrafficEvaluator {
         : "{ workload: '<its Kubernetes name>', namespace: '<namespace>' }";
       fail({
         prop, message: 'is a construct, but the evaluator reads manifests: a peer is a workload by its Kubernetes name, pod labels or an address', value: construct.node.path,
-        fix: `write ${ref}, or use timonel/testing's toAllowTraffic matcher, which takes constructs`,
+        allowed: 'a peer from the manifests: { workload, namespace? }, { labels, namespace? } or { ip }', fix: `write ${ref}, or use timonel/testing's toAllowTraffic matcher, which takes constructs`,
       });
     }
     // A misspelt key would silently widen the peer ({ namespce: 'ops' } is the default namespace).

@@ -90,7 +90,7 @@ export function findObject(objects: readonly any[], kind: string, name?: string)
 
 /** Every object of `kind` (and `name`, when given) among `objects`, in their order. */
 export function findObjects(objects: readonly any[], kind: string, name?: string): any[] {
-  if (!Array.isArray(objects)) fail({ prop: 'objects', message: 'must be a list of manifests', value: typeof objects, fix: 'pass the result of synth(chart)' });
+  if (!Array.isArray(objects)) fail({ prop: 'objects', message: 'must be a list of manifests', value: typeof objects, allowed: 'a list of manifests, as synth(chart) returns', fix: 'pass the result of synth(chart)' });
   return objects.filter((o) => o?.kind === kind && (name === undefined || o?.metadata?.name === name));
 }
 
@@ -109,7 +109,7 @@ export function podSpecOf(object: any): any {
 function chartOf(scope: IConstruct): Chart {
   const chart = scope.node.scopes.slice().reverse().find((c) => Chart.isChart(c)) as Chart | undefined;
   if (!chart) {
-    fail({ scope, prop: 'synth', message: 'needs a chart, an App or a construct inside a chart', value: scope.node.path || '<root>', fix: 'pass the chart the construct was added to' });
+    fail({ scope, prop: 'synth', message: 'needs a chart, an App or a construct inside a chart', value: scope.node.path || '<root>', allowed: 'a chart, an App or a construct inside a chart', fix: 'pass the chart the construct was added to' });
   }
   return chart;
 }

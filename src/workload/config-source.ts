@@ -66,7 +66,7 @@ class FileSource extends ConfigSource {
     const file = path.resolve(this.filePath);
     const stat = statOf(scope, prop, file);
     if (!stat.isFile()) {
-      fail({ scope, prop, message: 'is not a regular file', value: this.filePath, fix: stat.isDirectory() ? 'use ConfigSource.fromDirectory for a directory' : 'point at a file' });
+      fail({ scope, prop, message: 'is not a regular file', value: this.filePath, allowed: 'a path to a regular file', fix: stat.isDirectory() ? 'use ConfigSource.fromDirectory for a directory' : 'point at a file' });
     }
     return [{ key: this.key ?? path.basename(file), value: decode(fs.readFileSync(file)), from: this.filePath }];
   }
@@ -78,7 +78,7 @@ class DirectorySource extends ConfigSource {
   public read(scope: IConstruct, prop: string): ConfigEntry[] {
     const dir = path.resolve(this.dirPath);
     if (!statOf(scope, prop, dir).isDirectory()) {
-      fail({ scope, prop, message: 'is not a directory', value: this.dirPath, fix: 'use ConfigSource.fromFile for a single file' });
+      fail({ scope, prop, message: 'is not a directory', value: this.dirPath, allowed: 'a path to a directory', fix: 'use ConfigSource.fromFile for a single file' });
     }
     const names = fs.readdirSync(dir).sort();
     const entries: ConfigEntry[] = [];
@@ -87,7 +87,7 @@ class DirectorySource extends ConfigSource {
       if (!fs.statSync(file).isFile()) continue;
       entries.push({ key: name, value: decode(fs.readFileSync(file)), from: path.join(this.dirPath, name) });
     }
-    if (entries.length === 0) fail({ scope, prop, message: 'has no files', value: this.dirPath, fix: 'add files to the directory, or drop the source' });
+    if (entries.length === 0) fail({ scope, prop, message: 'has no files', value: this.dirPath, allowed: 'a directory with at least one file', fix: 'add files to the directory, or drop the source' });
     return entries;
   }
 }
@@ -96,7 +96,7 @@ class BinarySource extends ConfigSource {
   constructor(private readonly key: string, private readonly data: Uint8Array | Buffer) { super(); }
 
   public read(scope: IConstruct, prop: string): ConfigEntry[] {
-    if (!(this.data instanceof Uint8Array)) fail({ scope, prop, message: 'needs bytes (a Buffer or Uint8Array)', value: typeof this.data });
+    if (!(this.data instanceof Uint8Array)) fail({ scope, prop, message: 'needs bytes (a Buffer or Uint8Array)', value: typeof this.data, allowed: 'a Buffer or Uint8Array', fix: "pass the file's bytes, e.g. ConfigSource.fromBinary('logo.png', fs.readFileSync('logo.png'))" });
     return [{ key: this.key, value: Buffer.from(this.data as Uint8Array) }];
   }
 }
@@ -105,7 +105,7 @@ function statOf(scope: IConstruct, prop: string, p: string): fs.Stats {
   try {
     return fs.statSync(p);
   } catch {
-    return fail({ scope, prop, message: 'names a path that does not exist', value: p, fix: 'paths are resolved against the working directory; build them from __dirname' });
+    return fail({ scope, prop, message: 'names a path that does not exist', value: p, allowed: 'a path that exists, absolute or relative to the working directory', fix: 'paths are resolved against the working directory; build them from __dirname' });
   }
 }
 

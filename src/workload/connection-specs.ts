@@ -66,11 +66,11 @@ export const CONNECT_OPTIONS = v.object<ConnectOptions>()({
   check: (o, r) => {
     const listed = Array.isArray(o.envForm) ? o.envForm : [];
     const twice = listed.find((f, i) => listed.indexOf(f) !== i);
-    if (twice !== undefined) r.issue('envForm', { message: `lists '${twice}' twice`, value: o.envForm, fix: `write each form once: [${[...new Set(listed)].map((f) => `'${f}'`).join(', ')}]` });
+    if (twice !== undefined) r.issue('envForm', { message: `lists '${twice}' twice`, value: o.envForm, allowed: 'each form once', fix: `write each form once: [${[...new Set(listed)].map((f) => `'${f}'`).join(', ')}]` });
     const forms = envFormsOf(o);
     if (forms.includes('none')) {
-      if (forms.length > 1) r.issue('envForm', { message: "needs one or more forms, or 'none' alone", value: o.envForm, fix: "e.g. 'addr', ['host-port', 'url'] or 'none'" });
-      else if (o.env !== undefined || o.url !== undefined) r.issue('envForm', { message: "is 'none', so 'env' and 'url' would be ignored", value: 'none', fix: "remove 'env' and 'url', or choose a form" });
+      if (forms.length > 1) r.issue('envForm', { message: "needs one or more forms, or 'none' alone", value: o.envForm, allowed: "one or more forms, or 'none' alone", fix: "e.g. 'addr', ['host-port', 'url'] or 'none'" });
+      else if (o.env !== undefined || o.url !== undefined) r.issue('envForm', { message: "is 'none', so 'env' and 'url' would be ignored", value: 'none', allowed: "'none' without 'env' and 'url'", fix: "remove 'env' and 'url', or choose a form" });
       return;
     }
     const used = new Set<keyof ConnectionEnvNames>(['username', 'password', 'database']);

@@ -289,7 +289,7 @@ export function allowFromPods(target: IConstruct, pods: PodsRef, options: AllowF
     });
   }
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    fail({ scope: target, prop: `${verb}.options`, message: 'must be an object of options', value: options, fix: 'pass an object, or leave it out' });
+    fail({ scope: target, prop: `${verb}.options`, message: 'must be an object of options', value: options, allowed: 'an object of options (ConnectOptions), or nothing', fix: 'pass an object, or leave it out' });
   }
   checkArgs(target, [[podsRef, pods, verb], [ALLOW_FROM_PODS_OPTIONS, options, verb]]);
   const e = target.endpoint;

@@ -69,10 +69,10 @@ export function addIngress(scope: Construct, b: IngressBackend, input: IngressSp
     const at = input.shortcut ? 'ingress' : `${input.prop}[${i}]`;
     if (r.host !== undefined) checkHost(scope, `${at}${input.shortcut ? '.host' : '.host'}`, r.host);
     const hostKey = r.host ?? '';
-    if (seenHosts.has(hostKey)) fail({ scope, prop: `${at}.host`, message: 'is listed twice', value: r.host, fix: 'put every path of a host in one rule' });
+    if (seenHosts.has(hostKey)) fail({ scope, prop: `${at}.host`, message: 'is listed twice', value: r.host, allowed: 'each host once', fix: 'put every path of a host in one rule' });
     seenHosts.add(hostKey);
     if (r.tls) {
-      if (r.host === undefined) fail({ scope, prop: `${at}.tls`, message: 'needs ingress.host: a certificate is issued for a host name', value: r.tls, fix: "set 'ingress.host'" });
+      if (r.host === undefined) fail({ scope, prop: `${at}.tls`, message: 'needs ingress.host: a certificate is issued for a host name', value: r.tls, allowed: 'tls with a host', fix: "set 'ingress.host'" });
       const secretName = r.tls.secretName ?? (input.shortcut ? `${b.name}-tls` : `${b.name}-${r.host.replace(/^\*\./, 'wildcard.').replace(/\./g, '-')}-tls`);
       tls.push({ hosts: [r.host], secretName });
       if (r.tls.clusterIssuer) issuers.add(r.tls.clusterIssuer);
@@ -81,9 +81,9 @@ export function addIngress(scope: Construct, b: IngressBackend, input: IngressSp
     const paths = (r.paths ?? [{}]).map((p, j) => {
       const pp = input.shortcut ? 'ingress' : `${at}.paths[${j}]`;
       const path = p.path ?? DEFAULTS.ingress.path;
-      if (typeof path !== 'string' || !path.startsWith('/')) fail({ scope, prop: `${pp}.path`, message: "must start with '/'", value: path });
+      if (typeof path !== 'string' || !path.startsWith('/')) fail({ scope, prop: `${pp}.path`, message: "must start with '/'", value: path, allowed: "an absolute URL path starting with '/', without spaces", fix: typeof path === 'string' ? `use '/${path}'` : "write a path such as '/'" });
       const pathType = p.pathType ?? DEFAULTS.ingress.pathType;
-      if (seenPaths.has(`${pathType} ${path}`)) fail({ scope, prop: `${pp}.path`, message: `is listed twice for ${r.host ?? 'any host'}`, value: path });
+      if (seenPaths.has(`${pathType} ${path}`)) fail({ scope, prop: `${pp}.path`, message: `is listed twice for ${r.host ?? 'any host'}`, value: path, allowed: 'each path once per host (and path type)', fix: 'list each path once' });
       seenPaths.add(`${pathType} ${path}`);
       const port = findPort(scope, `${pp}.port`, b.ports, p.port);
       routed.push(port);
@@ -94,7 +94,7 @@ export function addIngress(scope: Construct, b: IngressBackend, input: IngressSp
   if (issuers.size > 1) {
     fail({
       scope, prop: input.prop, message: 'names several cert-manager ClusterIssuers, but one Ingress carries one issuer annotation', value: [...issuers],
-      fix: 'use one clusterIssuer for every host (or a second WebApp route for the other hosts)',
+      allowed: 'one clusterIssuer for every host of the Ingress', fix: 'use one clusterIssuer for every host (or a second WebApp route for the other hosts)',
     });
   }
   const annotations: Record<string, string> = { ...input.annotations };

@@ -50,13 +50,13 @@ export function admitScraper(workload: IMetricsSubject, port: number, scraper?: 
 /** The ServiceMonitor `<name>` (id 'ServiceMonitor') scraping the port named `portName` of the Services that select the workload's pods. */
 export function addServiceMonitor(workload: IMetricsSubject, m: MetricsOptions, portName: string): mon.ServiceMonitor {
   const path = m.path ?? DEFAULTS.metrics.path;
-  if (!path.startsWith('/')) fail({ scope: workload, prop: 'metrics.path', message: "must start with '/'", value: path, fix: `use '/${path}'` });
+  if (!path.startsWith('/')) fail({ scope: workload, prop: 'metrics.path', message: "must start with '/'", value: path, allowed: "an absolute URL path starting with '/', without spaces", fix: `use '/${path}'` });
   const metadata = workload.metadata();
   for (const key of Object.keys(m.labels ?? {})) {
     if (metadata.labels?.[key] !== undefined) {
       fail({
         scope: workload, prop: `metrics.labels.${key}`, message: 'is a label timonel sets on every object', value: m.labels![key],
-        fix: 'use another key (a Prometheus selects ServiceMonitors by a label of its own, e.g. release)',
+        allowed: `a label key other than ${Object.keys(metadata.labels ?? {}).map((k) => `'${k}'`).join(', ')}`, fix: 'use another key (a Prometheus selects ServiceMonitors by a label of its own, e.g. release)',
       });
     }
   }

@@ -37,7 +37,7 @@ const trafficPortObject = v.object<TrafficPort>()({
   what: 'port field',
   check: (p, r) => {
     if (p.endPort !== undefined && p.endPort < p.port) {
-      r.issue('endPort', { message: `must be at least port (${p.port})`, value: p.endPort, fix: `write endPort: ${p.port} or more, or leave it out for one port` });
+      r.issue('endPort', { message: `must be at least port (${p.port})`, value: p.endPort, allowed: `${p.port} or more (port)`, fix: `write endPort: ${p.port} or more, or leave it out for one port` });
     }
   },
 });

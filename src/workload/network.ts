@@ -254,7 +254,7 @@ export class NetworkAccess {
     if (isTrafficSubject(workload)) return new NetworkAccess(workload);
     const e = (workload as { endpoint?: ConnectionEndpoint }).endpoint;
     if (!e) {
-      fail({ scope: workload, message: 'has no pods to apply a traffic rule to', fix: 'use a Workload (WebApp, StatefulStore, BatchJob, ...) or an IConnectable' });
+      fail({ scope: workload, message: 'has no pods to apply a traffic rule to', allowed: 'a Workload (WebApp, StatefulStore, BatchJob, ...) or an IConnectable', fix: 'use a Workload (WebApp, StatefulStore, BatchJob, ...) or an IConnectable' });
     }
     // Keyed by the construct itself, so the endpoint's view and the workload's share one state.
     const subject: TrafficSubjectData = { name: e.name, namespace: e.namespace, selectorLabels: e.selectorLabels, labels: e.labels ?? e.selectorLabels };
@@ -598,7 +598,7 @@ export function nsName(n: string | undefined): string {
 function optionsOf<T extends object>(options: T | undefined, scope: IConstruct, prop: string): T {
   if (options === undefined) return {} as T;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    fail({ scope, prop: `${prop}.options`, message: 'must be an object of options', value: options, fix: 'pass an object, or leave it out' });
+    fail({ scope, prop: `${prop}.options`, message: 'must be an object of options', value: options, allowed: 'an object of options, or nothing', fix: 'pass an object, or leave it out' });
   }
   return options;
 }

@@ -368,7 +368,7 @@ export class PodBuilder {
     const rendered = what === 'spec' ? this.specRendered : this.annotationsRendered;
     if (!rendered) return;
     if (this.sealFix !== undefined) {
-      fail({ scope: this.scope, prop, message: 'comes after the pod was built, and it cannot change after that', fix: this.sealFix });
+      fail({ scope: this.scope, prop, message: 'comes after the pod was built, and it cannot change after that', allowed: 'the change in the props, before the pod is built', fix: this.sealFix });
     }
     fail({
       scope: this.scope, prop,
@@ -408,7 +408,7 @@ export class PodBuilder {
           fix: 'add the container as a sidecar or init container first, or fix the name',
         });
       }
-      if (seen.has(name)) fail({ scope: this.scope, prop: `${prop}[${i}]`, message: 'names the same container twice', value: name, fix: 'list each container once' });
+      if (seen.has(name)) fail({ scope: this.scope, prop: `${prop}[${i}]`, message: 'names the same container twice', value: name, allowed: 'each container once', fix: 'list each container once' });
       seen.add(name);
     }
     return wanted.map((name) => (name === n.main ? this.env : this.containerEnv(name)));
@@ -651,7 +651,7 @@ export class PodBuilder {
       if (typeof name !== 'string' || !isValidName(name, NameRule.DNS_1123_SUBDOMAIN)) {
         fail({ scope: this.scope, prop: `imagePullSecrets[${i}]`, message: 'is not a valid Secret name', value: name, allowed: 'a lowercase DNS subdomain such as \'ghcr-pull\'' });
       }
-      if (seen.has(name)) fail({ scope: this.scope, prop: `imagePullSecrets[${i}]`, message: 'names the same Secret twice', value: name, fix: 'list each Secret once' });
+      if (seen.has(name)) fail({ scope: this.scope, prop: `imagePullSecrets[${i}]`, message: 'names the same Secret twice', value: name, allowed: 'each Secret once', fix: 'list each Secret once' });
       seen.add(name);
     }
     for (const [k, v] of Object.entries(p.podAnnotations ?? {})) {
@@ -659,9 +659,9 @@ export class PodBuilder {
         fail({ scope: this.scope, prop: 'podAnnotations', message: 'has an invalid key', value: k, allowed: "an optional DNS subdomain prefix and '/', then a name of at most 63 characters: letters, digits, '-', '_' and '.'", fix: labelKeyProblem(k)?.fix });
       }
       if (k.startsWith('timonel.dev/')) {
-        fail({ scope: this.scope, prop: 'podAnnotations', message: "uses a key under 'timonel.dev/', which timonel sets itself", value: k, fix: 'use a key of your own domain, e.g. \'example.com/owner\'' });
+        fail({ scope: this.scope, prop: 'podAnnotations', message: "uses a key under 'timonel.dev/', which timonel sets itself", value: k, allowed: "a key of your own, not under 'timonel.dev/'", fix: 'use a key of your own domain, e.g. \'example.com/owner\'' });
       }
-      if (typeof v !== 'string') fail({ scope: this.scope, prop: `podAnnotations.${k}`, message: 'must be a string', value: v, fix: 'quote the value' });
+      if (typeof v !== 'string') fail({ scope: this.scope, prop: `podAnnotations.${k}`, message: 'must be a string', value: v, allowed: 'a string', fix: 'quote the value' });
     }
     const recommended = new Set<string>(Object.values(LABELS));
     for (const [k, v] of Object.entries(p.podLabels ?? {})) {
@@ -669,7 +669,7 @@ export class PodBuilder {
         fail({ scope: this.scope, prop: 'podLabels', message: 'has an invalid key', value: k, allowed: "an optional DNS subdomain prefix and '/', then a name of at most 63 characters: letters, digits, '-', '_' and '.'", fix: labelKeyProblem(k)?.fix });
       }
       if (recommended.has(k)) {
-        fail({ scope: this.scope, prop: 'podLabels', message: 'sets a recommended label, which timonel sets from the workload', value: k, fix: "use the 'component' or 'version' prop, or a label key of your own" });
+        fail({ scope: this.scope, prop: 'podLabels', message: 'sets a recommended label, which timonel sets from the workload', value: k, allowed: `a label key of your own; '${RECOMMENDED_LABEL_PREFIX}' keys are timonel's (from the workload)`, fix: "use the 'component' or 'version' prop, or a label key of your own" });
       }
       // The prefix belongs to Kubernetes' recommended labels: a key of its own there reads as one of them to tools.
       if (k.startsWith(RECOMMENDED_LABEL_PREFIX)) {
@@ -688,7 +688,7 @@ export class PodBuilder {
 
   private renderContainer(c: ContainerProps, prefix: string, extras: MainContainerExtras, isMain = false, declareIn?: string): k8s.Container {
     const p = (name: string) => (prefix ? `${prefix}.${name}` : name);
-    if (!isMain && !c.name) fail({ scope: this.scope, prop: p('name'), message: 'is required for sidecars and init containers', fix: containerNameFix(c.image) });
+    if (!isMain && !c.name) fail({ scope: this.scope, prop: p('name'), message: 'is required for sidecars and init containers', allowed: "a container name such as 'proxy': lowercase letters, digits and '-'", fix: containerNameFix(c.image) });
     const ref = isMain ? this.imageRef : validateImage(c.image, { scope: this.scope, prop: p('image'), allowUnpinned: c.allowUnpinnedImage });
     let env: k8s.EnvVar[] | undefined;
     if (isMain) {
@@ -857,7 +857,7 @@ function lowerOf(def: string, limit: string | number | undefined): string | numb
 }
 
 function checkMountPath(scope: IConstruct, prop: string, path: string): void {
-  if (!path.startsWith('/')) fail({ scope, prop, message: 'needs an absolute mount path', value: path, fix: `use '/${path}'` });
+  if (!path.startsWith('/')) fail({ scope, prop, message: 'needs an absolute mount path', value: path, allowed: "an absolute path such as '/data'", fix: `use '/${path}'` });
 }
 
 function renderVolume(v: VolumeSpec): k8s.Volume {

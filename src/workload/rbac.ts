@@ -94,11 +94,11 @@ export class Permissions {
     }
     const scope = checkScope(s, `${prop}.scope`, options.scope);
     if (!Array.isArray(options.rules) || options.rules.length === 0) {
-      fail({ scope: s, prop: `${prop}.rules`, message: 'must list at least one permission', value: options.rules, fix: rulesFix(options, prop) });
+      fail({ scope: s, prop: `${prop}.rules`, message: 'must list at least one permission', value: options.rules, allowed: 'one or more permissions { resources, verbs }', fix: rulesFix(options, prop) });
     }
     const rules = options.rules.map((r, i) => checkRule(s, `${prop}.rules[${i}]`, r));
     if (scope === 'cluster' && options.namespace !== undefined) {
-      fail({ scope: s, prop: `${prop}.namespace`, message: "is only for scope 'namespace': a cluster grant applies in every namespace", value: options.namespace, fix: "drop 'namespace', or use scope: 'namespace'" });
+      fail({ scope: s, prop: `${prop}.namespace`, message: "is only for scope 'namespace': a cluster grant applies in every namespace", value: options.namespace, allowed: "namespace with scope 'namespace' only", fix: "drop 'namespace', or use scope: 'namespace'" });
     }
     const ns = scope === 'cluster' ? undefined : this.namespaceOf(prop, options.namespace);
     if (scope === 'cluster') this.requireNamespace(prop, 'a ClusterRoleBinding names the ServiceAccount with its namespace');
@@ -147,7 +147,7 @@ export class Permissions {
     if (scope === 'cluster') this.requireNamespace(prop, 'a ClusterRoleBinding names the ServiceAccount with its namespace');
     const key = `${scope}\0${ns ?? ''}\0${clusterRole}`;
     if (this.bindings.has(key)) {
-      fail({ scope: s, prop, message: `binds the ClusterRole '${clusterRole}' twice`, value: clusterRole, fix: 'remove the second call' });
+      fail({ scope: s, prop, message: `binds the ClusterRole '${clusterRole}' twice`, value: clusterRole, allowed: 'each ClusterRole once', fix: 'remove the second call' });
     }
     this.bindings.add(key);
     const suffix = clusterRole.replace(/[:.]/g, '-');
@@ -175,14 +175,14 @@ export class Permissions {
 
   private namespaceOf(prop: string, ns: string | undefined): string | undefined {
     if (ns === undefined || ns === this.subject.namespace) return this.subject.namespace;
-    if (!isValidName(ns, NameRule.DNS_1123_LABEL)) fail({ scope: this.subject, prop: `${prop}.namespace`, message: 'is not a valid namespace name', value: ns });
+    if (!isValidName(ns, NameRule.DNS_1123_LABEL)) fail({ scope: this.subject, prop: `${prop}.namespace`, message: 'is not a valid namespace name', value: ns, allowed: "a namespace name: lowercase letters, digits and '-', at most 63 characters", fix: "write the namespace's name, e.g. 'monitoring'" });
     this.requireNamespace(prop, 'a binding in another namespace names the ServiceAccount with its namespace');
     return ns;
   }
 
   private requireNamespace(prop: string, why: string): void {
     if (this.subject.namespace === undefined) {
-      fail({ scope: this.subject, prop, message: `needs the chart to have a namespace: ${why}`, fix: "set 'namespace' on the TimonelChart" });
+      fail({ scope: this.subject, prop, message: `needs the chart to have a namespace: ${why}`, allowed: 'a TimonelChart with a namespace', fix: "set 'namespace' on the TimonelChart" });
     }
   }
 }
@@ -205,7 +205,7 @@ function checkScope(scope: Construct, prop: string, value: GrantScope | undefine
 function checkRule(scope: Construct, prop: string, r: PermissionRule): k8s.PolicyRule {
   if (!isObject(r)) fail({ scope, prop, message: 'must be a permission', value: r, allowed: '{ resources, verbs, apiGroups?, resourceNames? }', fix: "e.g. { resources: ['configmaps'], verbs: ['get'] }" });
   const nonEmpty = (field: 'resources' | 'verbs', list: unknown) => {
-    if (!Array.isArray(list) || list.length === 0) fail({ scope, prop: `${prop}.${field}`, message: 'must list at least one entry', value: list });
+    if (!Array.isArray(list) || list.length === 0) fail({ scope, prop: `${prop}.${field}`, message: 'must list at least one entry', value: list, allowed: field === 'verbs' ? "a list of at least one verb, e.g. ['get', 'list']" : "a list of at least one resource, e.g. ['configmaps']", fix: field === 'verbs' ? "e.g. verbs: ['get']" : "e.g. resources: ['configmaps']" });
   };
   nonEmpty('resources', r.resources);
   nonEmpty('verbs', r.verbs);
@@ -220,7 +220,7 @@ function checkRule(scope: Construct, prop: string, r: PermissionRule): k8s.Polic
       });
     }
   }
-  if (!Array.isArray(apiGroups)) fail({ scope, prop: `${prop}.apiGroups`, message: 'must be a list of API groups', value: apiGroups, fix: `wrap it in brackets: [${JSON.stringify(apiGroups)}]` });
+  if (!Array.isArray(apiGroups)) fail({ scope, prop: `${prop}.apiGroups`, message: 'must be a list of API groups', value: apiGroups, allowed: "a list of API groups, e.g. ['', 'apps']", fix: `wrap it in brackets: [${JSON.stringify(apiGroups)}]` });
   for (const g of apiGroups) {
     if (typeof g !== 'string' || (g !== '' && g !== '*' && !isValidName(g, NameRule.DNS_1123_SUBDOMAIN))) {
       fail({ scope, prop: `${prop}.apiGroups`, message: 'has an invalid API group', value: g, allowed: "'' (the core group), a group such as 'apps' or 'batch', or '*'" });
@@ -228,16 +228,16 @@ function checkRule(scope: Construct, prop: string, r: PermissionRule): k8s.Polic
   }
   checkBuiltinResources(scope, prop, apiGroups, r.resources);
   if (r.resourceNames !== undefined) {
-    if (!Array.isArray(r.resourceNames)) fail({ scope, prop: `${prop}.resourceNames`, message: 'must be a list of object names', value: r.resourceNames, fix: `wrap it in brackets: [${JSON.stringify(r.resourceNames)}]` });
+    if (!Array.isArray(r.resourceNames)) fail({ scope, prop: `${prop}.resourceNames`, message: 'must be a list of object names', value: r.resourceNames, allowed: "a list of object names, e.g. ['app-config']", fix: `wrap it in brackets: [${JSON.stringify(r.resourceNames)}]` });
     const bad = r.verbs.filter((v) => UNNAMEABLE.includes(v) || v === '*');
     if (bad.length) {
       fail({
         scope, prop: `${prop}.resourceNames`, message: `cannot restrict ${bad.map((v) => `'${v}'`).join(', ')}: Kubernetes does not check names for list, watch, create or deletecollection`,
-        value: r.resourceNames, fix: 'put those verbs in a rule without resourceNames',
+        value: r.resourceNames, allowed: "resourceNames with verbs other than list, watch, create, deletecollection and '*'", fix: 'put those verbs in a rule without resourceNames',
       });
     }
     for (const n of r.resourceNames) {
-      if (typeof n !== 'string' || n.length === 0) fail({ scope, prop: `${prop}.resourceNames`, message: 'has an empty name', value: n });
+      if (typeof n !== 'string' || n.length === 0) fail({ scope, prop: `${prop}.resourceNames`, message: 'has an empty name', value: n, allowed: 'non-empty object names', fix: 'remove the empty name' });
     }
   }
   return { apiGroups: [...apiGroups], resources: [...r.resources], verbs: [...r.verbs], resourceNames: r.resourceNames ? [...r.resourceNames] : undefined };

@@ -64,33 +64,33 @@ export function addRoute(scope: Construct, b: RouteBackend, r: RouteOptions, pro
     fail({ scope, prop: `${prop}.gateway.name`, message: 'is required: the Gateway the route attaches to', value: g?.name, allowed: "a Gateway name such as 'public'", fix: "route: { gateway: { name: 'public', namespace: 'gateways' } }" });
   }
   if (g.namespace !== undefined && !isValidName(g.namespace, NameRule.DNS_1123_LABEL)) {
-    fail({ scope, prop: `${prop}.gateway.namespace`, message: 'is not a valid namespace name', value: g.namespace });
+    fail({ scope, prop: `${prop}.gateway.namespace`, message: 'is not a valid namespace name', value: g.namespace, allowed: "a namespace name: lowercase letters, digits and '-', at most 63 characters", fix: "write the Gateway's namespace, e.g. 'gateways'" });
   }
   if (g.sectionName !== undefined && !isValidName(g.sectionName, NameRule.DNS_1123_SUBDOMAIN)) {
-    fail({ scope, prop: `${prop}.gateway.sectionName`, message: 'is not a valid listener name', value: g.sectionName });
+    fail({ scope, prop: `${prop}.gateway.sectionName`, message: 'is not a valid listener name', value: g.sectionName, allowed: "a listener name of the Gateway, lowercase, e.g. 'https'", fix: "write the listener's name as the Gateway spells it, or leave sectionName out for every listener" });
   }
   const hostnames = r.hostnames;
   if (hostnames !== undefined) {
-    if (hostnames.length === 0) fail({ scope, prop: `${prop}.hostnames`, message: 'must list at least one host, or be left out for every host of the Gateway', value: hostnames });
+    if (hostnames.length === 0) fail({ scope, prop: `${prop}.hostnames`, message: 'must list at least one host, or be left out for every host of the Gateway', value: hostnames, allowed: 'one or more host names, or no hostnames', fix: 'add a host, or leave hostnames out' });
     const seen = new Set<string>();
     hostnames.forEach((h, i) => {
       const bare = typeof h === 'string' && h.startsWith('*.') ? h.slice(2) : h;
       if (typeof bare !== 'string' || !isValidName(bare, NameRule.DNS_1123_SUBDOMAIN) || !bare.includes('.') || /^[0-9.]+$/.test(bare)) {
         fail({ scope, prop: `${prop}.hostnames[${i}]`, message: 'is not a valid host name', value: h, allowed: "a lowercase DNS name such as 'shop.example.com', optionally starting with '*.' (no IP addresses)", fix: hostNameFix(h) });
       }
-      if (seen.has(h)) fail({ scope, prop: `${prop}.hostnames[${i}]`, message: 'is listed twice', value: h, fix: 'list each host once' });
+      if (seen.has(h)) fail({ scope, prop: `${prop}.hostnames[${i}]`, message: 'is listed twice', value: h, allowed: 'each host once', fix: 'list each host once' });
       seen.add(h);
     });
   }
   const paths = r.paths ?? [{}];
-  if (paths.length === 0) fail({ scope, prop: `${prop}.paths`, message: 'must list at least one path', value: paths, fix: "leave it out for '/'" });
+  if (paths.length === 0) fail({ scope, prop: `${prop}.paths`, message: 'must list at least one path', value: paths, allowed: "one or more paths, or no paths (for '/')", fix: "leave it out for '/'" });
   const seenPaths = new Set<string>();
   const rules: gw.HttpRouteSpecRules[] = paths.map((p, i) => {
     const value = p.path ?? DEFAULTS.ingress.path;
-    if (typeof value !== 'string' || !value.startsWith('/')) fail({ scope, prop: `${prop}.paths[${i}].path`, message: "must start with '/'", value });
+    if (typeof value !== 'string' || !value.startsWith('/')) fail({ scope, prop: `${prop}.paths[${i}].path`, message: "must start with '/'", value, allowed: "an absolute URL path starting with '/', without spaces", fix: typeof value === 'string' ? `use '/${value}'` : "write a path such as '/'" });
     const type = p.type ?? 'PathPrefix';
     if (type !== 'PathPrefix' && type !== 'Exact') fail({ scope, prop: `${prop}.paths[${i}].type`, message: 'is not a path match type', value: type, allowed: "'PathPrefix' or 'Exact'" });
-    if (seenPaths.has(`${type} ${value}`)) fail({ scope, prop: `${prop}.paths[${i}].path`, message: 'is listed twice', value, fix: 'list each path once (with its match type)' });
+    if (seenPaths.has(`${type} ${value}`)) fail({ scope, prop: `${prop}.paths[${i}].path`, message: 'is listed twice', value, allowed: 'each path once per match type', fix: 'list each path once (with its match type)' });
     seenPaths.add(`${type} ${value}`);
     const port = findPort(scope, `${prop}.paths[${i}].port`, b.ports, p.port);
     return {

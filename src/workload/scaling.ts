@@ -46,10 +46,10 @@ export function resolveAutoscaling(scope: Construct, a: AutoscalingOptions, prop
   const min = a.minReplicas ?? d.minReplicas;
   const max = a.maxReplicas ?? Math.max(d.maxReplicas, min);
   if (!Number.isInteger(min) || min < 1) {
-    fail({ scope, prop: `${prop}.minReplicas`, message: 'must be at least 1', value: min, fix: 'scale to zero is not supported by the HPA; use replicas: 0 without autoscaling' });
+    fail({ scope, prop: `${prop}.minReplicas`, message: 'must be at least 1', value: min, allowed: 'an integer of at least 1', fix: 'scale to zero is not supported by the HPA; use replicas: 0 without autoscaling' });
   }
   if (!Number.isInteger(max) || max < min) {
-    fail({ scope, prop: `${prop}.maxReplicas`, message: `must be a whole number ≥ minReplicas (${min})`, value: max, fix: 'raise maxReplicas or lower minReplicas' });
+    fail({ scope, prop: `${prop}.maxReplicas`, message: `must be a whole number ≥ minReplicas (${min})`, value: max, allowed: `${min} or more (minReplicas)`, fix: 'raise maxReplicas or lower minReplicas' });
   }
   for (const k of ['cpuUtilization', 'memoryUtilization'] as const) {
     const v = a[k];
@@ -135,7 +135,7 @@ export function deploymentRollout(
   if (isZero(v.maxUnavailable) && isZero(v.maxSurge)) {
     fail({
       scope, prop: `${prop}.maxSurge`, message: 'and maxUnavailable cannot both be 0: the rollout could never replace a pod', value: v.maxSurge,
-      fix: "allow a surge (e.g. maxSurge: '25%') or one unavailable pod (maxUnavailable: 1)",
+      allowed: 'maxSurge or maxUnavailable above 0', fix: "allow a surge (e.g. maxSurge: '25%') or one unavailable pod (maxUnavailable: 1)",
     });
   }
   return {

@@ -139,12 +139,12 @@ const security = v.object<SecurityProps>()({
     if (s.runAsNonRoot === true && s.runAsUser === 0) {
       r.issue('runAsNonRoot', {
         message: 'is true, but runAsUser is 0 (root): the kubelet would refuse to start the containers', value: true,
-        fix: 'leave runAsNonRoot unset (it is false with runAsUser: 0), or use a non-zero runAsUser',
+        allowed: 'runAsNonRoot: true with a runAsUser above 0', fix: 'leave runAsNonRoot unset (it is false with runAsUser: 0), or use a non-zero runAsUser',
       });
     }
     const seen = new Set<string>();
     (s.addCapabilities ?? []).forEach((c, i) => {
-      if (seen.has(c)) r.issue(`addCapabilities[${i}]`, { message: 'names the same capability twice', value: c, fix: 'list each capability once' });
+      if (seen.has(c)) r.issue(`addCapabilities[${i}]`, { message: 'names the same capability twice', value: c, allowed: 'each capability once', fix: 'list each capability once' });
       seen.add(c);
     });
   },
@@ -159,9 +159,9 @@ const toleration = v.object<k8s.Toleration>()({
 }, {
   what: 'toleration field',
   check: (t, r) => {
-    if (t.operator === 'Exists' && t.value !== undefined && t.value !== '') r.issue('value', { message: "must be empty when operator is 'Exists'", value: t.value, fix: "remove value, or use operator: 'Equal' to match it" });
-    if (t.key === undefined && t.operator !== 'Exists') r.issue('operator', { message: "must be 'Exists' when there is no key", value: t.operator ?? 'Equal', fix: "add the taint's key, or write operator: 'Exists' to tolerate every taint (of the effect, if given)" });
-    if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') r.issue('tolerationSeconds', { message: "only applies to effect 'NoExecute'", value: t.tolerationSeconds, fix: "set effect: 'NoExecute' (how long the pod may stay on a node with that taint), or remove tolerationSeconds" });
+    if (t.operator === 'Exists' && t.value !== undefined && t.value !== '') r.issue('value', { message: "must be empty when operator is 'Exists'", value: t.value, allowed: "no value with operator 'Exists'; a value with operator 'Equal'", fix: "remove value, or use operator: 'Equal' to match it" });
+    if (t.key === undefined && t.operator !== 'Exists') r.issue('operator', { message: "must be 'Exists' when there is no key", value: t.operator ?? 'Equal', allowed: "operator 'Exists' without a key; 'Equal' with a key", fix: "add the taint's key, or write operator: 'Exists' to tolerate every taint (of the effect, if given)" });
+    if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') r.issue('tolerationSeconds', { message: "only applies to effect 'NoExecute'", value: t.tolerationSeconds, allowed: "tolerationSeconds with effect 'NoExecute' only", fix: "set effect: 'NoExecute' (how long the pod may stay on a node with that taint), or remove tolerationSeconds" });
   },
 });
 
@@ -177,10 +177,10 @@ function requirement<T extends { key: string; operator: string; values?: string[
     what: 'requirement field',
     check: (x, r) => {
       const n = x.values?.length ?? 0;
-      if ((x.operator === 'In' || x.operator === 'NotIn') && n === 0) r.issue('values', { message: `must not be empty with operator '${x.operator}'`, value: x.values, fix: "list the values to match, or use operator: 'Exists'" });
-      if ((x.operator === 'Exists' || x.operator === 'DoesNotExist') && n > 0) r.issue('values', { message: `must be empty with operator '${x.operator}'`, value: x.values });
+      if ((x.operator === 'In' || x.operator === 'NotIn') && n === 0) r.issue('values', { message: `must not be empty with operator '${x.operator}'`, value: x.values, allowed: "one or more values with operator 'In' or 'NotIn'", fix: "list the values to match, or use operator: 'Exists'" });
+      if ((x.operator === 'Exists' || x.operator === 'DoesNotExist') && n > 0) r.issue('values', { message: `must be empty with operator '${x.operator}'`, value: x.values, allowed: "no values with operator 'Exists' or 'DoesNotExist'", fix: "remove values, or use operator: 'In' to match them" });
       if ((x.operator === 'Gt' || x.operator === 'Lt') && (n !== 1 || !/^-?[0-9]+$/.test(x.values![0]))) {
-        r.issue('values', { message: `must be one integer with operator '${x.operator}'`, value: x.values });
+        r.issue('values', { message: `must be one integer with operator '${x.operator}'`, value: x.values, allowed: "exactly one integer with operator 'Gt' or 'Lt', e.g. ['3']", fix: "write one whole number as a string, e.g. values: ['3']" });
       }
     },
   }) as Spec<unknown> as Spec<T>;
@@ -299,7 +299,7 @@ export function checkReplicasWithAutoscaling(p: { readonly replicas?: number; re
   if (p.autoscaling === undefined || p.autoscaling === null || p.replicas === undefined) return;
   r.issue('replicas', {
     message: 'cannot be set with autoscaling: the autoscaler owns the replica count', value: p.replicas,
-    fix: "remove 'replicas', or set 'autoscaling.minReplicas'",
+    allowed: 'replicas or autoscaling, not both', fix: "remove 'replicas', or set 'autoscaling.minReplicas'",
   });
 }
 
@@ -394,7 +394,7 @@ export function checkWorkload(
   }
   (p.initContainers ?? []).forEach((c, i) => {
     for (const kind of ['liveness', 'readiness', 'startup'] as const) {
-      if (c[kind] !== undefined) r.issue(`initContainers[${i}].${kind}`, { message: 'is not allowed: init containers run to completion and have no probes', fix: `remove '${kind}'` });
+      if (c[kind] !== undefined) r.issue(`initContainers[${i}].${kind}`, { message: 'is not allowed: init containers run to completion and have no probes', allowed: 'probes on the main container and sidecars, none on init containers', fix: `remove '${kind}'` });
     }
   });
   const names = new Set(['main']);
@@ -428,6 +428,7 @@ export function customWorkloadProps(ownProps: readonly string[], className: stri
   for (const k of ownProps) if (!(k in fields)) fields[k] = OWN_PROP;
   return v.object<Record<string, unknown>>()(fields as never, {
     check: (p, r) => checkWorkload(p as unknown as WorkloadProps, undefined, r),
+    owner: className, docs: 'docs/custom-workloads.md',
     refused: WORKLOAD_REFUSED,
     unknownFix: (k) => `remove it; or, if ${className} takes it, declare it where ${className} calls the Workload constructor: super(scope, id, props, { ownProps: ['${k}'] })`,
   }) as Spec<unknown> as Spec<WorkloadProps>;
@@ -448,7 +449,7 @@ export const AUTOSCALING = v.object<AutoscalingOptions>()({
   check: (a, r) => {
     const min = a.minReplicas ?? DEFAULTS.autoscaling.minReplicas;
     if (a.maxReplicas !== undefined && a.maxReplicas < min) {
-      r.issue('maxReplicas', { message: `must be a whole number ≥ minReplicas (${min})`, value: a.maxReplicas, fix: 'raise maxReplicas or lower minReplicas' });
+      r.issue('maxReplicas', { message: `must be a whole number ≥ minReplicas (${min})`, value: a.maxReplicas, allowed: `${min} or more (minReplicas)`, fix: 'raise maxReplicas or lower minReplicas' });
     }
   },
 });
@@ -475,8 +476,10 @@ export const DEPLOYMENT_ROLLOUT = v.object<DeploymentRolloutOptions>()({
     const ready = o.minReadySeconds ?? d.minReadySeconds;
     const deadline = o.progressDeadlineSeconds ?? d.progressDeadlineSeconds;
     if (deadline <= ready) {
-      r.issue(o.progressDeadlineSeconds !== undefined ? 'progressDeadlineSeconds' : 'minReadySeconds', {
+      const deadlineGiven = o.progressDeadlineSeconds !== undefined;
+      r.issue(deadlineGiven ? 'progressDeadlineSeconds' : 'minReadySeconds', {
         message: `must leave progressDeadlineSeconds (${deadline}) above minReadySeconds (${ready})`, value: o.progressDeadlineSeconds ?? o.minReadySeconds,
+        allowed: deadlineGiven ? `${ready + 1} or more (above minReadySeconds)` : `at most ${deadline - 1} (below progressDeadlineSeconds)`,
         fix: 'raise progressDeadlineSeconds or lower minReadySeconds',
       });
     }
@@ -512,17 +515,17 @@ export const IP_FAMILY_FIELDS: Fields<ServiceIpFamilyOptions> = {
 /** The rules of the IP family fields across each other: what the API server refuses, and a `dualStack` that explicit fields contradict. */
 export function checkIpFamilies(s: ServiceIpFamilyOptions, r: Pick<Reporter, 'issue'>): void {
   const f = s.ipFamilies ?? [];
-  if (f.length > 2 || (f.length === 2 && f[0] === f[1])) r.issue('ipFamilies', { message: 'must list IPv4 and IPv6 at most once each', value: f, fix: "list each family once: ['IPv4'], ['IPv6'] or ['IPv4', 'IPv6'] (or use dualStack: true)" });
-  if (f.length === 2 && s.ipFamilyPolicy === 'SingleStack') r.issue('ipFamilies', { message: "has two families, but ipFamilyPolicy is 'SingleStack'", value: f, fix: "use ipFamilyPolicy: 'PreferDualStack' (or 'RequireDualStack'), or list one family" });
+  if (f.length > 2 || (f.length === 2 && f[0] === f[1])) r.issue('ipFamilies', { message: 'must list IPv4 and IPv6 at most once each', value: f, allowed: "['IPv4'], ['IPv6'], ['IPv4', 'IPv6'] or ['IPv6', 'IPv4']", fix: "list each family once: ['IPv4'], ['IPv6'] or ['IPv4', 'IPv6'] (or use dualStack: true)" });
+  if (f.length === 2 && s.ipFamilyPolicy === 'SingleStack') r.issue('ipFamilies', { message: "has two families, but ipFamilyPolicy is 'SingleStack'", value: f, allowed: "two families with ipFamilyPolicy 'PreferDualStack' or 'RequireDualStack'", fix: "use ipFamilyPolicy: 'PreferDualStack' (or 'RequireDualStack'), or list one family" });
   // dualStack is a shorthand: explicit fields that say otherwise would silently win.
   if (s.dualStack === true && f.length === 1) {
-    r.issue('ipFamilies', { message: 'lists one family, but dualStack is true (IPv4 and IPv6)', value: f, fix: `list both, primary first (e.g. ['${f[0]}', '${f[0] === 'IPv4' ? 'IPv6' : 'IPv4'}']), or remove dualStack` });
+    r.issue('ipFamilies', { message: 'lists one family, but dualStack is true (IPv4 and IPv6)', value: f, allowed: 'both families (or none) with dualStack: true', fix: `list both, primary first (e.g. ['${f[0]}', '${f[0] === 'IPv4' ? 'IPv6' : 'IPv4'}']), or remove dualStack` });
   }
   if (s.dualStack === true && s.ipFamilyPolicy === 'SingleStack') {
-    r.issue('ipFamilyPolicy', { message: 'is SingleStack, but dualStack is true (IPv4 and IPv6)', value: s.ipFamilyPolicy, fix: "remove one: dualStack: true means 'PreferDualStack' (or set 'RequireDualStack')" });
+    r.issue('ipFamilyPolicy', { message: 'is SingleStack, but dualStack is true (IPv4 and IPv6)', value: s.ipFamilyPolicy, allowed: "'PreferDualStack' or 'RequireDualStack' with dualStack: true", fix: "remove one: dualStack: true means 'PreferDualStack' (or set 'RequireDualStack')" });
   }
   if (s.dualStack === false && (f.length === 2 || (s.ipFamilyPolicy !== undefined && s.ipFamilyPolicy !== 'SingleStack'))) {
-    r.issue('dualStack', { message: 'is false, but the IP family fields ask for dual stack', value: { dualStack: false, ipFamilyPolicy: s.ipFamilyPolicy, ipFamilies: s.ipFamilies }, fix: 'remove dualStack: false, or the dual-stack fields' });
+    r.issue('dualStack', { message: 'is false, but the IP family fields ask for dual stack', value: { dualStack: false, ipFamilyPolicy: s.ipFamilyPolicy, ipFamilies: s.ipFamilies }, allowed: "dualStack: false with one family and ipFamilyPolicy 'SingleStack' (or none)", fix: 'remove dualStack: false, or the dual-stack fields' });
   }
 }
 

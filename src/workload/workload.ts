@@ -307,7 +307,7 @@ export abstract class Workload extends Construct {
         fail({ scope: this, prop, message: 'has an invalid key', value: key, allowed: "letters, digits, '-', '_' and '.', at most 253 characters", fix: typeof value === 'string' && from === 'config' ? configKeyFix(key) : 'rename the file, or pass a key to ConfigSource.fromFile' });
       }
       if (origin.has(key)) {
-        fail({ scope: this, prop, message: `repeats the key '${key}' (already from ${origin.get(key)})`, value: key, fix: 'rename one of the two entries' });
+        fail({ scope: this, prop, message: `repeats the key '${key}' (already from ${origin.get(key)})`, value: key, allowed: 'each key once across config and configFrom', fix: 'rename one of the two entries' });
       }
       origin.set(key, from);
       if (typeof value === 'string') {
@@ -318,7 +318,7 @@ export abstract class Workload extends Construct {
         if (exposure === ConfigExposure.ENV) {
           fail({
             scope: this, prop, message: `has binary content under '${key}', which cannot become an environment variable`, value: from,
-            fix: "mount the config as files: configAs: ConfigExposure.FILES",
+            allowed: 'binary files with configAs: ConfigExposure.FILES; text only as variables', fix: "mount the config as files: configAs: ConfigExposure.FILES",
           });
         }
         binaryData[key] = value.toString('base64');
@@ -339,7 +339,7 @@ export abstract class Workload extends Construct {
     if (bytes > DEFAULTS.config.maxBytes) {
       fail({
         scope: this, prop: props.configFrom ? 'configFrom' : 'config', message: `totals ${bytes} bytes, over the ConfigMap limit of ${DEFAULTS.config.maxBytes} bytes (1 MiB)`,
-        fix: 'ship large files in the image or a volume, or split them over several workloads',
+        allowed: `at most ${DEFAULTS.config.maxBytes} bytes of config in all`, fix: 'ship large files in the image or a volume, or split them over several workloads',
       });
     }
     const hasBinary = Object.keys(binaryData).length > 0;
@@ -399,13 +399,13 @@ function checkWorkloadArgs(scope: Construct, id: string, props: unknown, ownProp
   if (!scope.node.scopes.some((s) => Chart.isChart(s))) {
     fail({
       path: childPath(scope, id), message: `must be created inside a TimonelChart, but its scope ${scope.node.path === '' ? 'is the app' : `'${scope.node.path}' is in no chart`}`,
-      fix: `create a chart and the workload in it: const chart = new TimonelChart(app, 'shop', { namespace: 'shop' }); then (chart, '${id}', { ... })`,
+      allowed: 'a scope inside a TimonelChart', fix: `create a chart and the workload in it: const chart = new TimonelChart(app, 'shop', { namespace: 'shop' }); then (chart, '${id}', { ... })`,
     });
   }
   if (props === null || typeof props !== 'object' || Array.isArray(props)) {
     fail({
       path: childPath(scope, id), message: 'needs an object of props', value: props,
-      fix: "pass its props, e.g. { image: 'ghcr.io/acme/app:1.0.0' }",
+      allowed: 'an object of props', fix: "pass its props, e.g. { image: 'ghcr.io/acme/app:1.0.0' }",
     });
   }
   if (!isChecked(props)) checkProps(customWorkloadProps(ownProps, className), props, childPath(scope, id));

@@ -82,7 +82,7 @@ function plainCdk8s(build: (app: Cdk8sApp) => void, props: { recordConstructMeta
 
 describe('App.render', () => {
   test('fails when its options are not an object', () => {
-    expect(() => new App().render(null as any)).toThrow("[App.render] 'options' must be an object { policies? }, got null. Fix: call render() or render({ policies: false })");
+    expect(() => new App().render(null as any)).toThrow("[App.render] 'options' must be an object { policies? }, got null. Allowed: an object { policies? }, or nothing. Fix: call render() or render({ policies: false })");
     expect(() => new App().render(false as any)).toThrow(TimonelError);
   });
 

@@ -148,7 +148,7 @@ describe('TimonelChart.of', () => {
   test('fails when the construct is in a plain cdk8s Chart', () => {
     const plain = new Chart(Testing.app(), 'plain');
     expect(() => TimonelChart.of(new Construct(plain, 'web'))).toThrow(
-      /^\[plain\/web\] must be created inside a TimonelChart, but its chart 'plain' is a plain cdk8s Chart\. Fix: create the chart with 'new TimonelChart\(app, id, props\)'/,
+      /^\[plain\/web\] must be created inside a TimonelChart, but its chart 'plain' is a plain cdk8s Chart\. Allowed: a scope inside a TimonelChart \(not a plain cdk8s Chart\)\. Fix: create the chart with 'new TimonelChart\(app, id, props\)'/,
     );
   });
 });

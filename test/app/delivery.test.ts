@@ -590,7 +590,7 @@ describe('delivery fails', () => {
 
   test('fails when an option of one tool is given to another, which would ignore it', () => {
     expect(withDelivery({ tool: 'flux', repository: repo, clusters: { prod: 'https://prod.example.com' } })).toThrow(
-      `[Environments] 'delivery.clusters' is used by Argo CD only, but 'tool' is 'flux', got {"prod":"https://prod.example.com"}. Fix: remove it, or set tool: 'argocd'`);
+      `[Environments] 'delivery.clusters' is used by Argo CD only, but 'tool' is 'flux', got {"prod":"https://prod.example.com"}. Allowed: clusters with tool 'argocd' only. Fix: remove it, or set tool: 'argocd'`);
     expect(withDelivery({ tool: 'argocd', repository: repo, timeout: '10m' })).toThrow(/'delivery.timeout' is used by Flux only, but 'tool' is 'argocd'/);
     // repository, folder, namespace and name serve every tool: switching is a change of 'tool' alone
     expect(withDelivery({ tool: 'kubectl', repository: repo, folder: 'deliver' })).not.toThrow();
@@ -623,9 +623,9 @@ describe('delivery fails', () => {
     expect(withDelivery({ tool: 'argocd', repository: { ...repo, revision: 'release-1' } })).not.toThrow();
     expect(withDelivery({ tool: 'flux', repository: { ...repo, revision: 'release-1' } })).toThrow(
       "[Environments] 'delivery.repository.revision' is not used by Flux: its Kustomizations apply the revision their source (GitRepository 'flux-system') fetches, got 'release-1'. "
-      + "Fix: remove it, and set the branch or tag on the GitRepository's spec.ref");
+      + "Allowed: repository.revision with tool 'argocd' only. Fix: remove it, and set the branch or tag on the GitRepository's spec.ref");
     expect(withDelivery({ tool: 'flux', repository: { url: 'oci://ghcr.io/acme/x', path: 'dist', revision: '1.0.0' }, sourceRef: { kind: 'OCIRepository', name: 'platform' } })).toThrow(
-      /\(OCIRepository 'platform'\) fetches, got '1.0.0'\. Fix: remove it, and set the tag on the OCIRepository's spec.ref$/);
+      /\(OCIRepository 'platform'\) fetches, got '1.0.0'\. Allowed: repository\.revision with tool 'argocd' only\. Fix: remove it, and set the tag on the OCIRepository's spec.ref$/);
   });
 
   test('fails when the repository path is not relative to the repository root', () => {

@@ -212,13 +212,13 @@ describe('Environments', () => {
     test('fails when YAML reads a string value as a number or boolean, quoting the text of the file', () => {
       const file = write('prod.yaml', 'replicas: 3\nweb:\n  host: 1.10\n');
       expectError(() => envs({ environments: { prod: { valuesFile: file } } }).values('prod'),
-        /^prod: \[.*prod\.yaml\] 'web\.host' must be a string, as its default is, got 1\.1\. Fix: YAML reads 1\.10 \(line 3\) as the number 1\.1: quote it in the file, host: '1\.10'$/);
+        /^prod: \[.*prod\.yaml\] 'web\.host' must be a string, as its default is, got 1\.1\. Allowed: a string, like its default\. Fix: YAML reads 1\.10 \(line 3\) as the number 1\.1: quote it in the file, host: '1\.10'$/);
       const flow = write('flow.yaml', 'web: { host: true }\n');
       expectError(() => envs({ environments: { prod: { valuesFile: flow } } }).values('prod'),
-        /'web\.host' must be a string, as its default is, got true\. Fix: YAML reads true \(line 1\) as the boolean true: quote it in the file, host: 'true'$/);
+        /'web\.host' must be a string, as its default is, got true\. Allowed: a string, like its default\. Fix: YAML reads true \(line 1\) as the boolean true: quote it in the file, host: 'true'$/);
       const json = write('prod.json', '{"web": {"host": 1.10}}');
       expectError(() => envs({ environments: { prod: { valuesFile: json } } }).values('prod'),
-        /'web\.host' must be a string, as its default is, got 1\.1\. Fix: JSON reads it as the number 1\.1: write it as a string in the file, "host": "1\.1" \(as you wrote it: a number loses trailing zeros, 1\.10 reads as 1\.1\)$/);
+        /'web\.host' must be a string, as its default is, got 1\.1\. Allowed: a string, like its default\. Fix: JSON reads it as the number 1\.1: write it as a string in the file, "host": "1\.1" \(as you wrote it: a number loses trailing zeros, 1\.10 reads as 1\.1\)$/);
     });
 
     test('fails when a values file is missing or not JSON or YAML, naming the environment prop', () => {

@@ -141,6 +141,7 @@ describe('publish', () => {
     expect(() => publish(out, contents('2'))).toThrow(TimonelError);
     expect(() => publish(out, contents('2'))).toThrow(
       `[${out}] holds files timonel did not write (README.md, argo-application.yaml, overlays/); it replaces the output folder as a whole, so it left it unchanged. `
+      + 'Allowed: an output folder of its own: missing, empty, or holding only what timonel wrote. '
       + 'Fix: move those files elsewhere, or choose an output folder of its own (outdir, or TIMONEL_OUTDIR)',
     );
     expect(snapshot(out)).toEqual(before);

@@ -16,7 +16,7 @@ describe('validateProps', () => {
     const e = thrown(() => validateProps('WebApp', props, 'values/web.json'));
     expect(e.message.split('\n')).toEqual([
       '[values/web.json] has 3 invalid props:',
-      "  'healtPath' is not a known prop, got '/healthz'. Fix: did you mean 'healthPath'?",
+      "  'healtPath' is not a known prop, got '/healthz'. Allowed: the props of WebApp, such as 'healthPath' (51 in all: docs/web-app.md). Fix: did you mean 'healthPath'?",
       "  'replicas' must be a whole number, but is a string, got '3'. Allowed: a whole number. Fix: write it as a number: 3",
       "  'extraPorts[0].name' is not a valid port name, got 'HTTP'. Allowed: an IANA service name: lowercase letters, digits and '-', at least one letter, at most 15 characters. Fix: write 'http'",
     ]);

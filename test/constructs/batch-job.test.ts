@@ -427,7 +427,7 @@ describe('BatchJob one-off Jobs cannot change after they are built', () => {
   test('fails when addEnv is called on a one-off Job', () => {
     const b = new BatchJob(newChart(), 'export', { image: IMAGE });
     expect(() => b.addEnv({ A: '1' })).toThrow(
-      "[test/export] 'addEnv' cannot change a one-off Job after it is built: its name carries a hash of its spec, got [\"A\"]. Fix: pass the variables in 'env' when creating the BatchJob",
+      "[test/export] 'addEnv' cannot change a one-off Job after it is built: its name carries a hash of its spec, got [\"A\"]. Allowed: addEnv on a scheduled BatchJob; a one-off Job's variables in 'env'. Fix: pass the variables in 'env' when creating the BatchJob",
     );
   });
 
@@ -435,7 +435,7 @@ describe('BatchJob one-off Jobs cannot change after they are built', () => {
     const chart = newChart();
     const b = new BatchJob(chart, 'export', { image: IMAGE });
     expect(() => b.pod.addAnnotation('example.com/late', 'yes')).toThrow(
-      "[test/export] 'podAnnotations' comes after the pod was built, and it cannot change after that. Fix: pass every variable, volume, annotation and permission when creating the BatchJob: a one-off Job's name carries a hash of its spec",
+      "[test/export] 'podAnnotations' comes after the pod was built, and it cannot change after that. Allowed: the change in the props, before the pod is built. Fix: pass every variable, volume, annotation and permission when creating the BatchJob: a one-off Job's name carries a hash of its spec",
     );
     expect(() => b.grant({ rules: [{ resources: ['configmaps'], verbs: ['get'] }] })).toThrow(/'grant' comes after the pod was built/);
     expect(() => b.pod.addVolume({ name: 'late', emptyDir: {} })).toThrow(/'volumes' comes after the pod was built/);
@@ -512,7 +512,7 @@ describe('BatchJob bad input', () => {
     ["timeZone is 'Mars/Base'", { schedule: DAILY, timeZone: 'Mars/Base' },
       "[test/nightly] 'timeZone' is not a known IANA time zone, got 'Mars/Base'"],
     ['timeZone is set without a schedule', { timeZone: 'Europe/Madrid' },
-      "[test/nightly] 'timeZone' only applies to a scheduled BatchJob (a CronJob), but there is no 'schedule', got 'Europe/Madrid'. Fix: set 'schedule', or remove 'timeZone'"],
+      "[test/nightly] 'timeZone' only applies to a scheduled BatchJob (a CronJob), but there is no 'schedule', got 'Europe/Madrid'. Allowed: timeZone with 'schedule' only. Fix: set 'schedule', or remove 'timeZone'"],
     ['concurrencyPolicy is set without a schedule', { concurrencyPolicy: 'Allow' },
       "[test/nightly] 'concurrencyPolicy' only applies to a scheduled BatchJob (a CronJob)"],
     ['concurrencyPolicy is unknown', { schedule: DAILY, concurrencyPolicy: 'Sometimes' },

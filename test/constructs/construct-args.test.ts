@@ -42,9 +42,9 @@ describe.each(CONSTRUCTS)('%s', (_name, create) => {
   test('fails when the scope is not a construct (the id given first, or nothing)', () => {
     const e = thrown(() => create('web', { image: IMAGE }));
     expect(e).toBeInstanceOf(TimonelError);
-    expect(e.message).toBe("[new construct] 'scope' must be a construct (a TimonelChart, or a construct inside one), but is a string, got 'web'. "
+    expect(e.message).toBe("[new construct] 'scope' must be a construct (a TimonelChart, or a construct inside one), but is a string, got 'web'. Allowed: a TimonelChart, or a construct inside one. "
       + "Fix: pass the chart first and the id second: (chart, 'web', { ... })");
-    expect(thrown(() => create(undefined, 'web')).message).toBe("[web] 'scope' must be a construct (a TimonelChart, or a construct inside one), but is undefined, got undefined. "
+    expect(thrown(() => create(undefined, 'web')).message).toBe("[web] 'scope' must be a construct (a TimonelChart, or a construct inside one), but is undefined, got undefined. Allowed: a TimonelChart, or a construct inside one. "
       + "Fix: pass the chart it belongs to as the first argument: (chart, 'web', { ... })");
   });
 
@@ -70,7 +70,7 @@ describe('a workload outside a TimonelChart', () => {
   test('fails when created directly in the App, before it joins the tree', () => {
     const app = new App();
     expect(() => new WebApp(app, 'web', { image: IMAGE })).toThrow(
-      "[web] must be created inside a TimonelChart, but its scope is the app. Fix: create a chart and the workload in it: const chart = new TimonelChart(app, 'shop', { namespace: 'shop' }); then (chart, 'web', { ... })");
+      "[web] must be created inside a TimonelChart, but its scope is the app. Allowed: a scope inside a TimonelChart. Fix: create a chart and the workload in it: const chart = new TimonelChart(app, 'shop', { namespace: 'shop' }); then (chart, 'web', { ... })");
     expect(app.node.children).toEqual([]);
     expect(() => TimonelChart.of(undefined as any)).toThrow("[TimonelChart.of] 'construct' must be a construct, got undefined.");
   });
@@ -86,7 +86,7 @@ describe('props that are not an object', () => {
   test('fails when a custom Workload passes no props on', () => {
     const e = thrown(() => new Custom(chart(), 'hello', undefined as any));
     expect(e).toBeInstanceOf(TimonelError);
-    expect(e.message).toBe("[shop/hello] needs an object of props, got undefined. Fix: pass its props, e.g. { image: 'ghcr.io/acme/app:1.0.0' }");
+    expect(e.message).toBe("[shop/hello] needs an object of props, got undefined. Allowed: an object of props. Fix: pass its props, e.g. { image: 'ghcr.io/acme/app:1.0.0' }");
   });
 
   test('an App rejects two charts with one id', () => {

@@ -117,7 +117,7 @@ describe('ExternalSecret', () => {
 
   test('fails when it is not in a chart', () => {
     expect(() => new ExternalSecret(new App(), 'app-secrets', { store: 'vault', data: DATA })).toThrow(
-      "[app-secrets] must be created inside a TimonelChart, but its scope is the app. Fix: create it in the chart of the workloads that read it: new ExternalSecret(chart, 'app-secrets', { ... })",
+      "[app-secrets] must be created inside a TimonelChart, but its scope is the app. Allowed: a scope inside a TimonelChart. Fix: create it in the chart of the workloads that read it: new ExternalSecret(chart, 'app-secrets', { ... })",
     );
   });
 });

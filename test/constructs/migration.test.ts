@@ -179,11 +179,12 @@ describe('Migration props', () => {
   test('fails when given a CronJob prop (schedule would make it a CronJob)', () => {
     const e = thrown(() => setup({ schedule: '@daily' } as any));
     expect(e.message).toBe("[shop/migrate] 'schedule' is not a known prop: a Migration is a one-off Job, which runs once per change of its spec, got '@daily'. "
+      + "Allowed: the props of Migration, such as 'image', 'allowUnpinnedImage', 'command', 'args', 'workingDir', 'env' (43 in all: docs/batch-job.md). "
       + "Fix: remove it; a job that runs on a schedule is a BatchJob with 'schedule', and a Migration runs again when its image or command changes");
     expect(thrown(() => setup({ timeZone: 'Europe/Madrid', suspend: true } as any)).message).toBe([
       '[shop/migrate] has 2 invalid props:',
-      "  'timeZone' is not a known prop: it only applies to a CronJob, and a Migration is a one-off Job, got 'Europe/Madrid'. Fix: remove it (a job that runs on a schedule is a BatchJob with 'schedule')",
-      "  'suspend' is not a known prop: a Migration is never suspended: the workloads in 'before' wait until it completes, got true. Fix: remove it; to not run a migration, remove the Migration (the workloads in 'before' then no longer wait)",
+      "  'timeZone' is not a known prop: it only applies to a CronJob, and a Migration is a one-off Job, got 'Europe/Madrid'. Allowed: the props of Migration, such as 'image', 'allowUnpinnedImage', 'command', 'args', 'workingDir', 'env' (43 in all: docs/batch-job.md). Fix: remove it (a job that runs on a schedule is a BatchJob with 'schedule')",
+      "  'suspend' is not a known prop: a Migration is never suspended: the workloads in 'before' wait until it completes, got true. Allowed: the props of Migration, such as 'image', 'allowUnpinnedImage', 'command', 'args', 'workingDir', 'env' (43 in all: docs/batch-job.md). Fix: remove it; to not run a migration, remove the Migration (the workloads in 'before' then no longer wait)",
     ].join('\n'));
   });
 
@@ -192,6 +193,7 @@ describe('Migration props', () => {
       const e = thrown(() => shop(({ chart, db, api }) => new Migration(chart, 'm', { image: IMAGE, connectTo: [db], before: [api], ttlSecondsAfterFinished: 600 } as any), { delivery }));
       expect(e.message).toBe("[shop/m] 'ttlSecondsAfterFinished' is not a known prop: a Migration's Job is kept after it finished, so that it runs once per change of its spec; "
         + 'a TTL deletes it, and Argo CD, Flux or the next kubectl apply re-creates it from the manifests: the migration runs again after every TTL, got 600. '
+        + "Allowed: the props of Migration, such as 'image', 'allowUnpinnedImage', 'command', 'args', 'workingDir', 'env' (43 in all: docs/batch-job.md). "
         + 'Fix: remove it: a new image or command is a new Job (a new name), and the finished one is pruned (Argo CD, Flux, or kubectl with an ApplySet)');
     }
   });

@@ -60,7 +60,7 @@ describe('a pod-only port (service: false)', () => {
       "[shop/web] 'metrics.port' is the pod-only port 'health' (service: false), but the ServiceMonitor scrapes through a port of the Service, got 9901. Allowed: a port the Service exposes. "
       + "Fix: remove 'service: false' from port 'health' (the metrics port is then on the Service, and only Prometheus is admitted to it), or leave 'metrics' out and scrape the pods with a PodMonitor of your own"],
     ['it has a Service port', { extraPorts: [{ ...HEALTH, servicePort: 80 }] },
-      "[shop/web] 'extraPorts[0].servicePort' is a field of a Service port, but service is false (a pod-only port), got 80. Fix: remove 'servicePort', or 'service: false'"],
+      "[shop/web] 'extraPorts[0].servicePort' is a field of a Service port, but service is false (a pod-only port), got 80. Allowed: servicePort only on a port with a Service (service: true, the default). Fix: remove 'servicePort', or 'service: false'"],
   ])('fails when %s', (_what, props, message) => {
     expect(build(props)).toThrow(message);
   });
@@ -78,7 +78,7 @@ describe('a pod-only port (service: false)', () => {
 
   test('fails on a sidecar port, which no Service exposes anyway', () => {
     expect(() => new Worker(newChart('shop'), 'w', { image: IMAGE, sidecars: [{ name: 'proxy', image: IMAGE, ports: [{ name: 'admin', port: 9000, service: false }] }] })).toThrow(
-      "[shop/w] 'sidecars[0].ports[0].service' is not a known port field: no Service exposes this container port: it is pod-only already, got false. Fix: remove it",
+      "[shop/w] 'sidecars[0].ports[0].service' is not a known port field: no Service exposes this container port: it is pod-only already, got false. Allowed: 'name', 'port', 'servicePort', 'protocol'. Fix: remove it",
     );
   });
 });

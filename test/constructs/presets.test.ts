@@ -143,7 +143,7 @@ describe('presets: service (IP families)', () => {
   test('fails when dualStack is given beside service, not in it', () => {
     const chart = newChart('shop', { namespace: 'shop' });
     expect(() => new Redis(chart, 'cache', { credentials: REDIS_CREDS, dualStack: true } as any)).toThrow(
-      "[shop/cache] 'dualStack' is not a known prop, got true. Fix: it belongs inside 'service': write service: { dualStack: … }",
+      "[shop/cache] 'dualStack' is not a known prop, got true. Allowed: the props of Redis, such as 'allowUnpinnedImage', 'command', 'workingDir', 'env', 'envFromSecrets', 'envFromConfigMaps' (58 in all: docs/stateful-store.md). Fix: it belongs inside 'service': write service: { dualStack: … }",
     );
     expect(() => new PostgreSQL(chart, 'db', { credentials: PG_CREDS, service: { dualStack: 'yes' } } as any)).toThrow(
       "[shop/db] 'service.dualStack' must be true or false, but is a string, got 'yes'. Allowed: true or false. Fix: write true or false, without quotes",
@@ -342,7 +342,7 @@ describe('Redis as a cache', () => {
     ['the eviction policy is unknown', { maxMemoryPolicy: 'lru' }, "[shop/carts] 'maxMemoryPolicy' is not one of the allowed values, got 'lru'"],
     ['the mode is unknown', { mode: 'queue' }, "[shop/carts] 'mode' is not one of the allowed values, got 'queue'. Allowed: 'store', 'cache'"],
     ['the memory limit leaves no room for data', { resources: { memory: { request: '1Mi', limit: '1Mi' } } }, "[shop/carts] 'resources.memory.limit' leaves less than 1Mi for a cache's data"],
-    ['an ephemeral cache is given a storage class', { storage: { storageClassName: 'fast' } }, "[shop/carts] 'storage.storageClassName' has no effect: the data is on an emptyDir (ephemeral), not on a volume claim, got 'fast'. Fix: remove it (storage.size is the emptyDir's size limit), or set 'ephemeral: false' for a persistent volume"],
+    ['an ephemeral cache is given a storage class', { storage: { storageClassName: 'fast' } }, "[shop/carts] 'storage.storageClassName' has no effect: the data is on an emptyDir (ephemeral), not on a volume claim, got 'fast'. Allowed: storage.storageClassName with ephemeral: false only. Fix: remove it (storage.size is the emptyDir's size limit), or set 'ephemeral: false' for a persistent volume"],
   ])('fails when %s', (_what, props, message) => {
     expect(() => new Redis(newChart('shop'), 'carts', { mode: 'cache', ...(props as Partial<RedisProps>) })).toThrow(message);
   });

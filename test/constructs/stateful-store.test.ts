@@ -264,20 +264,20 @@ describe('StatefulStore service (IP families)', () => {
 
   test('fails when service asks for a port or a type: the port is servicePort', () => {
     expect(build({ service: { port: 7001 } } as any)).toThrow(
-      "[shop/kv] 'service.port' is not a known service option: a store's Service port is a prop of its own, got 7001. Fix: write servicePort: <port> beside service",
+      "[shop/kv] 'service.port' is not a known service option: a store's Service port is a prop of its own, got 7001. Allowed: 'dualStack', 'ipFamilyPolicy', 'ipFamilies'. Fix: write servicePort: <port> beside service",
     );
     expect(build({ service: { type: 'LoadBalancer' } } as any)).toThrow(
       "[shop/kv] 'service.type' is not a known service option: a store's Services are a ClusterIP one for its clients and a headless one for its pods' DNS names, "
-      + "got 'LoadBalancer'. Fix: clients in the cluster reach it with connectTo; for clients outside it, add a Service of your own that selects its pods (store.selectorLabels)",
+      + "got 'LoadBalancer'. Allowed: 'dualStack', 'ipFamilyPolicy', 'ipFamilies'. Fix: clients in the cluster reach it with connectTo; for clients outside it, add a Service of your own that selects its pods (store.selectorLabels)",
     );
   });
 
   test('fails when the IP family fields contradict each other', () => {
     expect(build({ service: { dualStack: true, ipFamilies: ['IPv6'] } })).toThrow(
-      "[shop/kv] 'service.ipFamilies' lists one family, but dualStack is true (IPv4 and IPv6), got [\"IPv6\"]. Fix: list both, primary first (e.g. ['IPv6', 'IPv4']), or remove dualStack",
+      "[shop/kv] 'service.ipFamilies' lists one family, but dualStack is true (IPv4 and IPv6), got [\"IPv6\"]. Allowed: both families (or none) with dualStack: true. Fix: list both, primary first (e.g. ['IPv6', 'IPv4']), or remove dualStack",
     );
     expect(build({ service: { ipFamilies: ['IPv4', 'IPv6'], ipFamilyPolicy: 'SingleStack' } })).toThrow(
-      "[shop/kv] 'service.ipFamilies' has two families, but ipFamilyPolicy is 'SingleStack', got [\"IPv4\",\"IPv6\"]. Fix: use ipFamilyPolicy: 'PreferDualStack' (or 'RequireDualStack'), or list one family",
+      "[shop/kv] 'service.ipFamilies' has two families, but ipFamilyPolicy is 'SingleStack', got [\"IPv4\",\"IPv6\"]. Allowed: two families with ipFamilyPolicy 'PreferDualStack' or 'RequireDualStack'. Fix: use ipFamilyPolicy: 'PreferDualStack' (or 'RequireDualStack'), or list one family",
     );
     expect(build({ service: { ipFamilyPolicy: 'DualStack' as any } })).toThrow(
       "[shop/kv] 'service.ipFamilyPolicy' is not one of the allowed values, got 'DualStack'. Allowed: 'SingleStack', 'PreferDualStack', 'RequireDualStack'. "

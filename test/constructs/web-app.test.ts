@@ -165,7 +165,7 @@ describe('WebApp props', () => {
   });
 
   test.each([
-    [{ dualStack: true, ipFamilies: ['IPv4'] }, "'service.ipFamilies' lists one family, but dualStack is true (IPv4 and IPv6), got [\"IPv4\"]. Fix: list both, primary first (e.g. ['IPv4', 'IPv6']), or remove dualStack"],
+    [{ dualStack: true, ipFamilies: ['IPv4'] }, "'service.ipFamilies' lists one family, but dualStack is true (IPv4 and IPv6), got [\"IPv4\"]. Allowed: both families (or none) with dualStack: true. Fix: list both, primary first (e.g. ['IPv4', 'IPv6']), or remove dualStack"],
     [{ dualStack: true, ipFamilyPolicy: 'SingleStack' }, "'service.ipFamilyPolicy' is SingleStack, but dualStack is true (IPv4 and IPv6), got 'SingleStack'."],
     [{ dualStack: false, ipFamilyPolicy: 'RequireDualStack' }, "'service.dualStack' is false, but the IP family fields ask for dual stack"],
   ])('fails when dualStack and the IP family fields disagree (%j)', (service, message) => {
@@ -174,7 +174,7 @@ describe('WebApp props', () => {
 
   test('fails when replicas is set with autoscaling (the autoscaler owns the count; it was silently dropped)', () => {
     expect(() => render({ replicas: 3, autoscaling: { maxReplicas: 6 } })).toThrow(
-      "'replicas' cannot be set with autoscaling: the autoscaler owns the replica count, got 3. Fix: remove 'replicas', or set 'autoscaling.minReplicas'");
+      "'replicas' cannot be set with autoscaling: the autoscaler owns the replica count, got 3. Allowed: replicas or autoscaling, not both. Fix: remove 'replicas', or set 'autoscaling.minReplicas'");
   });
 
   test('fails when an explicit HTTP probe checks another path than healthPath (the startup probe checked one, readiness and liveness the other)', () => {

@@ -200,7 +200,7 @@ describe('Worker connections', () => {
     ['a connection asks for a URL of a store without a scheme', (_queue, chart) => ({ target: new StatefulStore(chart, 'docs', { image: 'mongo:7.0.12', port: 27017 }), options: { envForm: 'url' } }),
       "[shop/orders] 'connectTo[0].options.url.scheme' is needed: the target has no URL scheme of its own"],
     ['a connection options combine envForm none with env', (queue) => ({ target: queue, options: { envForm: 'none', env: { host: 'Q' } } }),
-      "[shop/orders] 'connectTo[0].options.envForm' is 'none', so 'env' and 'url' would be ignored, got 'none'. Fix: remove 'env' and 'url', or choose a form"],
+      "[shop/orders] 'connectTo[0].options.envForm' is 'none', so 'env' and 'url' would be ignored, got 'none'. Allowed: 'none' without 'env' and 'url'. Fix: remove 'env' and 'url', or choose a form"],
   ])('fails when %s, naming it inside the item', (_what, item, message) => {
     const chart = newChart('shop', { namespace: 'shop' });
     const queue = new Redis(chart, 'queue', { credentials: StoreCredentials.fromSecret('queue-auth') });
@@ -351,6 +351,7 @@ describe('Worker metrics', () => {
   test('fails when the port is declared as a port of the worker instead of metrics', () => {
     expect(build({ extraPorts: [{ name: 'metrics', port: 9394 }] } as any)).toThrow(
       "[shop/orders] 'extraPorts' is not a known prop: a Worker serves no port (it gets no Service), got [{\"name\":\"metrics\",\"port\":9394}]. "
+      + "Allowed: the props of Worker, such as 'image', 'allowUnpinnedImage', 'command', 'args', 'workingDir', 'env' (41 in all: docs/worker.md). "
       + 'Fix: for Prometheus metrics: metrics: { port: 9394 } (only the scraper is admitted to it); for a server others connect to, a WebApp',
     );
   });
@@ -371,6 +372,7 @@ describe('Worker metrics', () => {
   test('fails when metrics.labels sets a label timonel sets', () => {
     expect(build({ metrics: { port: 9394, labels: { 'app.kubernetes.io/name': 'x' } } })).toThrow(
       "[shop/orders] 'metrics.labels.app.kubernetes.io/name' is a label timonel sets on every object, got 'x'. "
+      + "Allowed: a label key other than 'app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/version', 'app.kubernetes.io/part-of', 'app.kubernetes.io/managed-by'. "
       + 'Fix: use another key (a Prometheus selects ServiceMonitors by a label of its own, e.g. release)',
     );
   });

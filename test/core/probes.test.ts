@@ -40,7 +40,7 @@ describe('Probe.http', () => {
 
   test('fails when there is no port at all', () => {
     expect(() => Probe.http('/healthz').render(scope(), 'readiness', undefined)).toThrow(
-      /'readiness\.port' is required: the workload has no port\. Fix: pass \{ port \} to the probe/,
+      /'readiness\.port' is required: the workload has no port\. Allowed: a port given to the probe, e\.g\. \{ port: 8080 \} \(the workload has none\)\. Fix: pass \{ port \} to the probe/,
     );
   });
 });

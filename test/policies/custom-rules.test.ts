@@ -76,15 +76,15 @@ describe('Profile.custom({ rules })', () => {
   test('fails when a rule id is a built-in one, names another rule of the profile, or is unknown to disable', () => {
     const practiceProbes = RULES.find((r) => r.id === 'practice-probes')!;
     expect(() => Profile.custom({ rules: [practiceProbes] })).toThrow(
-      "[Profile.custom rules[0] 'practice-probes'] is a built-in rule, which every profile has already, got 'practice-probes'. Fix: leave it out of 'rules'; change its level with severity: { 'practice-probes': 'error' }",
+      "[Profile.custom rules[0] 'practice-probes'] is a built-in rule, which every profile has already, got 'practice-probes'. Allowed: rules of your own; a built-in rule is set by severity. Fix: leave it out of 'rules'; change its level with severity: { 'practice-probes': 'error' }",
     );
     expect(() => Profile.custom({ rules: [{ ...practiceProbes, check: () => undefined }] })).toThrow(
-      "[Profile.custom rules[0] 'practice-probes'] 'id' is the id of one of timonel's rules, got 'practice-probes'. Fix: give your rule another id, e.g. 'org-practice-probes'",
+      "[Profile.custom rules[0] 'practice-probes'] 'id' is the id of one of timonel's rules, got 'practice-probes'. Allowed: an id that is not a built-in rule's, e.g. 'org-…'. Fix: give your rule another id, e.g. 'org-practice-probes'",
     );
     expect(() => Profile.custom({ rules: [{ ...teamLabel, id: 'pss-team' }] })).toThrow(/'id' starts with 'pss-', a prefix of timonel's own rules/);
     const other = defineRule({ ...teamLabel, category: undefined, rationale: 'another rule, same id' });
     expect(() => Profile.custom({ extends: withTeam, rules: [other] })).toThrow(
-      "[Profile.custom rules[0] 'org-team-label'] 'id' is also the id of another rule of the profile it extends, got 'org-team-label'. Fix: give each rule its own id (ids name rules in profiles, suppressions and output)",
+      "[Profile.custom rules[0] 'org-team-label'] 'id' is also the id of another rule of the profile it extends, got 'org-team-label'. Allowed: an id of its own in the profile. Fix: give each rule its own id (ids name rules in profiles, suppressions and output)",
     );
     expect(() => Profile.custom({ rules: teamLabel as any })).toThrow("[Profile.custom] 'rules' must be a list of rules");
     expect(() => Profile.custom({ rules: [{ id: 'org-y', severity: 'error', rationale: 'no check here' } as Rule] })).toThrow(/'check' is missing/);
@@ -176,7 +176,7 @@ describe('custom rules run wherever the profile runs', () => {
   test('fails when Policy.suppress names a rule the scope\'s profile does not have', () => {
     const { web } = shop(Profile.RESTRICTED);
     expect(() => Policy.suppress(web, 'org-team-label', 'shared platform workload, no single team')).toThrow(
-      "[shop/web] 'ruleId' is not a known policy rule of the profile 'restricted', got 'org-team-label'. Fix: use an id from 'timonel rules'; for a rule of your own, add it to the profile first: "
+      "[shop/web] 'ruleId' is not a known policy rule of the profile 'restricted', got 'org-team-label'. Allowed: the rules of the profile 'restricted', such as 'api-object-name', 'api-labels', 'api-annotations', 'api-port-name', 'api-port-number', 'api-pod-containers' (" + RULES.length + " in all: docs/policies.md). Fix: use an id from 'timonel rules'; for a rule of your own, add it to the profile first: "
       + 'Profile.custom({ rules: [...] }) on the chart (policy.profile) or app (Policy.setDefault)',
     );
     const { web: web2 } = shop();

@@ -96,7 +96,7 @@ describe('profiles', () => {
 
   test('unknown rule ids and severities are errors that suggest the right id', () => {
     expect(() => Profile.custom({ disable: ['pss-restricted-run-as-root'] })).toThrow(
-      "[Profile.custom] 'disable[0]' names the unknown rule 'pss-restricted-run-as-root', got 'pss-restricted-run-as-root'. Fix: did you mean 'pss-restricted-run-as-non-root'?",
+      "[Profile.custom] 'disable[0]' names the unknown rule 'pss-restricted-run-as-root', got 'pss-restricted-run-as-root'. Allowed: the rules of the profile 'custom', such as 'pss-restricted-run-as-non-root', 'pss-restricted-run-as-user' (" + RULES.length + " in all: docs/policies.md). Fix: did you mean 'pss-restricted-run-as-non-root'?",
     );
     // Each error of Profile.custom names the call and the option as written, with a fix (trial L).
     expect(() => Profile.custom({ extends: 'restrictd' as any })).toThrow(
@@ -224,10 +224,10 @@ describe('runPolicies: what it is given', () => {
   test('fails when the subjects are not a list, with the fix for a chart and for bare manifests', () => {
     const chart = { node: { path: 'shop' } };
     expect(() => runPolicies(chart as any)).toThrow(
-      "[runPolicies] 'subjects' must be a list of { manifest, constructPath?, file? }, got 'shop'. Fix: for a chart or app, pass policySubjects(chart) from 'timonel/testing'");
+      "[runPolicies] 'subjects' must be a list of { manifest, constructPath?, file? }, got 'shop'. Allowed: a list of { manifest, constructPath?, file? }. Fix: for a chart or app, pass policySubjects(chart) from 'timonel/testing'");
     expect(() => runPolicies(deployment() as any)).toThrow(/Fix: wrap each manifest: manifests\.map\(\(manifest\) => \(\{ manifest \}\)\)$/);
     expect(() => enforcePolicies(undefined as any)).toThrow(TimonelError);
-    expect(() => runPolicies([], null as any)).toThrow("[runPolicies] 'options' must be an object { profile? }, got null. Fix: e.g. { profile: 'baseline' }");
+    expect(() => runPolicies([], null as any)).toThrow("[runPolicies] 'options' must be an object { profile? }, got null. Allowed: an object { profile? }. Fix: e.g. { profile: 'baseline' }");
   });
 });
 

@@ -5,6 +5,7 @@ import { TimonelChart } from '../../src/app/chart';
 import { TimonelError } from '../../src/core/errors';
 import { runPolicies } from '../../src/policies/engine';
 import { Policy } from '../../src/policies/policy';
+import { RULES } from '../../src/policies/rules';
 import { WebApp } from '../../src/constructs/web-app';
 import { deployment, edit, k8sPodSpec, LABELS, lines, surroundings } from './helpers';
 
@@ -67,14 +68,14 @@ describe('Policy.suppress', () => {
 
   test('an unknown rule id fails with a suggestion', () => {
     expect(() => Policy.suppress(vendorChart().group, 'pss-restricted-run-as-usr', REASON)).toThrow(
-      "[vendor/legacy] 'ruleId' is not a known policy rule, got 'pss-restricted-run-as-usr'. Fix: did you mean 'pss-restricted-run-as-user'?",
+      "[vendor/legacy] 'ruleId' is not a known policy rule, got 'pss-restricted-run-as-usr'. Allowed: the rules of the profile 'restricted', such as 'pss-restricted-run-as-user', 'pss-restricted-run-as-non-root' (" + RULES.length + " in all: docs/policies.md). Fix: did you mean 'pss-restricted-run-as-user'?",
     );
   });
 
   test('a construct without objects (yet) fails', () => {
     const chart = new TimonelChart(Testing.app(), 'empty');
     expect(() => Policy.suppress(chart, 'practice-probes', 'probes are added by the mesh sidecar injector')).toThrow(
-      "[empty] has no Kubernetes objects to suppress 'practice-probes' on. Fix: call Policy.suppress after creating the construct (or pass the construct that owns the objects)",
+      "[empty] has no Kubernetes objects to suppress 'practice-probes' on. Allowed: a construct that holds Kubernetes objects, once they are created. Fix: call Policy.suppress after creating the construct (or pass the construct that owns the objects)",
     );
   });
 });
@@ -137,7 +138,7 @@ describe('Policy.suppress for one container', () => {
     const { d } = twoContainers();
     expect(() => Policy.suppress(d, 'practice-probes', REASON, { container: 'Main' })).toThrow(/'options\.container' is not a valid DNS-1123 label/);
     expect(() => Policy.suppress(d, 'practice-probes', REASON, { container: 'x'.repeat(40) })).toThrow(
-      `'options.container' makes the annotation key 'timonel.dev/suppress.practice-probes.${'x'.repeat(40)}', whose name is over 63 characters, got '${'x'.repeat(40)}'. Fix: give the container a shorter name, or suppress the rule for the whole object`,
+      `'options.container' makes the annotation key 'timonel.dev/suppress.practice-probes.${'x'.repeat(40)}', whose name is over 63 characters, got '${'x'.repeat(40)}'. Allowed: a container name short enough for a 63-character annotation name. Fix: give the container a shorter name, or suppress the rule for the whole object`,
     );
   });
 

@@ -208,7 +208,7 @@ describe('TrafficEvaluator', () => {
     ['a peer of no known form', { from: 42, to: { ip: '1.2.3.5' }, port: 1 }, "'from' is not a peer, got 42"],
     ['a peer with an unknown field', { from: { host: 'x' }, to: { ip: '1.2.3.5' }, port: 1 }, "'from.host' is not a field of a traffic peer, got 'x'. Allowed: 'workload', 'namespace', 'labels', 'podLabels', 'ip'. Fix: remove it"],
     ['a misspelt peer field', { from: { namespce: 'ops', podLabels: {} }, to: { workload: 'api', namespace: 'shop' }, port: 8080 }, "'from.namespce' is not a field of a traffic peer, got 'ops'. Allowed: 'workload', 'namespace', 'labels', 'podLabels', 'ip'. Fix: did you mean 'namespace'?"],
-    ['no query', undefined, "'query' must be an object { from, to, port, protocol? }, got undefined. Fix: e.g. check({ from: { workload: 'shop-web', namespace: 'shop' }, to: { workload: 'shop-db', namespace: 'shop' }, port: 5432 })"],
+    ['no query', undefined, "'query' must be an object { from, to, port, protocol? }, got undefined. Allowed: an object { from, to, port, protocol? }. Fix: e.g. check({ from: { workload: 'shop-web', namespace: 'shop' }, to: { workload: 'shop-db', namespace: 'shop' }, port: 5432 })"],
     ['no port', { from: { ip: '1.2.3.4' }, to: { workload: 'api', namespace: 'shop' } }, "'port' is required: the destination port the client dials, got undefined. Allowed: an integer from 1 to 65535, or a named container port of the destination. Fix: add port, e.g. port: 8080"],
     ['a port number as a string', { from: { ip: '1.2.3.4' }, to: { workload: 'api', namespace: 'shop' }, port: '8080' }, "'port' is a number written as a string, got '8080'. Allowed: an integer from 1 to 65535, or a named container port of the destination. Fix: write it as a number: port: 8080"],
     ['a workload name alone', { from: 'api', to: { ip: '1.2.3.5' }, port: 1 }, "'from' is not a peer, got 'api'. Allowed: { workload, namespace? }, { namespace?, labels, ip? }, { namespace, podLabels } or { ip }. Fix: write { workload: 'api' } (with namespace: '…' when it is not the default one)"],
@@ -227,7 +227,7 @@ describe('TrafficEvaluator: what it is given', () => {
     const t = TrafficEvaluator.fromManifests(Testing.synth(chart));
     expect(() => t.check({ from: a as any, to: { ip: '1.2.3.4' }, port: 1 })).toThrow(
       "'from' is a construct, but the evaluator reads manifests: a peer is a workload by its Kubernetes name, pod labels or an address, got 't/api'. "
-      + "Fix: write { workload: 't-api', namespace: 'shop' }, or use timonel/testing's toAllowTraffic matcher, which takes constructs");
+      + "Allowed: a peer from the manifests: { workload, namespace? }, { labels, namespace? } or { ip }. Fix: write { workload: 't-api', namespace: 'shop' }, or use timonel/testing's toAllowTraffic matcher, which takes constructs");
   });
 
   test('takes the files of app.render() as well as manifests', () => {
@@ -243,6 +243,6 @@ describe('TrafficEvaluator: what it is given', () => {
   test('fails when given no list, with the fix for a chart', () => {
     const chart = newChart('t', { namespace: 'shop' });
     expect(() => TrafficEvaluator.fromManifests(chart as any)).toThrow(
-      "[TrafficEvaluator.fromManifests] 'manifests' needs a list of manifests, got 't'. Fix: pass its objects: fromManifests(Testing.synth(chart)), or app.render()");
+      "[TrafficEvaluator.fromManifests] 'manifests' needs a list of manifests, got 't'. Allowed: a list of manifests (objects with kind and metadata). Fix: pass its objects: fromManifests(Testing.synth(chart)), or app.render()");
   });
 });

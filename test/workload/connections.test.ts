@@ -284,7 +284,7 @@ describe('connectTo bad input', () => {
     expect(() => api.connectTo(db, { envForm: 'url', url: { scheme: 'postgres://' } })).toThrow(
       /'connectTo\.url\.scheme' is not a URL scheme, got 'postgres:\/\/'.*Fix: write 'postgres' \(the scheme alone: timonel writes ':\/\/'\)$/,
     );
-    expect(() => api.connectTo(db, { envForm: ['url', 'url'] })).toThrow(/'connectTo\.envForm' lists 'url' twice, got \["url","url"\]\. Fix: write each form once: \['url'\]$/);
+    expect(() => api.connectTo(db, { envForm: ['url', 'url'] })).toThrow(/'connectTo\.envForm' lists 'url' twice, got \["url","url"\]\. Allowed: each form once\. Fix: write each form once: \['url'\]$/);
     // a number is no container name: no 'wrap it in brackets' fix
     expect(() => api.connectTo(db, { containers: 5 as any })).toThrow(/'connectTo\.containers' must be .*got 5\. Allowed: [^.]*\]\. Fix: use 'main' or 'all'$/);
   });

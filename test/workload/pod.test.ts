@@ -158,7 +158,7 @@ describe('PodBuilder security context: what only Pod Security baseline admits', 
 
   test('fails when runAsNonRoot is true with runAsUser 0: the kubelet would refuse to start the containers', () => {
     expect(() => new WebApp(newChart('legacy', { policy: { profile: 'baseline' } }), 'old', { image: 'nginx:1.27.2', port: 8080, securityContext: { runAsUser: 0, runAsNonRoot: true } })).toThrow(
-      "[legacy/old] 'securityContext.runAsNonRoot' is true, but runAsUser is 0 (root): the kubelet would refuse to start the containers, got true. Fix: leave runAsNonRoot unset (it is false with runAsUser: 0), or use a non-zero runAsUser",
+      "[legacy/old] 'securityContext.runAsNonRoot' is true, but runAsUser is 0 (root): the kubelet would refuse to start the containers, got true. Allowed: runAsNonRoot: true with a runAsUser above 0. Fix: leave runAsNonRoot unset (it is false with runAsUser: 0), or use a non-zero runAsUser",
     );
   });
 
@@ -173,7 +173,7 @@ describe('PodBuilder security context: what only Pod Security baseline admits', 
       `  'securityContext.addCapabilities[2]' is not one of the allowed values, got 'setuid'. Allowed: ${allowed}. Fix: did you mean 'SETUID'?`,
     ]);
     expect(() => new WebApp(newChart('legacy', { policy: { profile: 'baseline' } }), 'old', { image: 'nginx:1.27.2', port: 8080, securityContext: { addCapabilities: ['KILL', 'KILL'] } })).toThrow(
-      "[legacy/old] 'securityContext.addCapabilities[1]' names the same capability twice, got 'KILL'. Fix: list each capability once",
+      "[legacy/old] 'securityContext.addCapabilities[1]' names the same capability twice, got 'KILL'. Allowed: each capability once. Fix: list each capability once",
     );
   });
 });
@@ -420,7 +420,7 @@ describe('PodBuilder volumes and mounts', () => {
   });
 
   test('fails when a mount path is relative', () => {
-    expect(() => builder().addMount({ volume: 'tmp', mountPath: 'data' })).toThrow(/'mounts' needs an absolute mount path, got 'data'\. Fix: use '\/data'/);
+    expect(() => builder().addMount({ volume: 'tmp', mountPath: 'data' })).toThrow(/'mounts' needs an absolute mount path, got 'data'\. Allowed: an absolute path such as '\/data'\. Fix: use '\/data'/);
   });
 
   test('fails when two volumes share a name', () => {

@@ -350,14 +350,14 @@ describe('Workload props of a construct of your own', () => {
 
   test('fails when a prop is unknown, with a did-you-mean as on a WebApp', () => {
     expect(() => new Poller(newChart('shop'), 'poller', { image: IMAGE, livenes: false } as any)).toThrow(
-      "[shop/poller] 'livenes' is not a known prop, got false. Fix: did you mean 'liveness'?",
+      "[shop/poller] 'livenes' is not a known prop, got false. Allowed: the props of Poller, such as 'liveness' (34 in all: docs/custom-workloads.md). Fix: did you mean 'liveness'?",
     );
-    expect(() => new Poller(newChart('shop'), 'poller', { image: IMAGE, replica: 2 } as any)).toThrow(/'replica' is not a known prop, got 2\. Fix: did you mean 'replicas'\?/);
+    expect(() => new Poller(newChart('shop'), 'poller', { image: IMAGE, replica: 2 } as any)).toThrow(/'replica' is not a known prop, got 2\. Allowed: the props of Poller, such as 'replicas' \(34 in all: docs\/custom-workloads\.md\)\. Fix: did you mean 'replicas'\?/);
   });
 
   test('fails when a prop of the construct is not declared in ownProps, saying how to declare it', () => {
     expect(() => new Poller(newChart('shop'), 'poller', { image: IMAGE, replicas: 2 }, [])).toThrow(
-      "[shop/poller] 'replicas' is not a known prop, got 2. Fix: remove it; or, if Poller takes it, declare it where Poller calls the Workload constructor: super(scope, id, props, { ownProps: ['replicas'] })",
+      "[shop/poller] 'replicas' is not a known prop, got 2. Allowed: the props of Poller, such as 'image', 'allowUnpinnedImage', 'command', 'args', 'workingDir', 'env' (33 in all: docs/custom-workloads.md). Fix: remove it; or, if Poller takes it, declare it where Poller calls the Workload constructor: super(scope, id, props, { ownProps: ['replicas'] })",
     );
   });
 

@@ -37,12 +37,13 @@ export const CRON_ONLY_PROPS = ['timeZone', 'concurrencyPolicy', 'startingDeadli
 
 /** The spec of BatchJobProps. */
 export const BATCH_JOB_PROPS = v.object<BatchJobProps>()(BATCH_JOB_FIELDS, {
+  owner: 'BatchJob', docs: 'docs/batch-job.md',
   refused: { ...WORKLOAD_REFUSED, ...noPortRefused('BatchJob') },
   check: (p, r) => {
     if (p.schedule === undefined) {
       for (const prop of CRON_ONLY_PROPS) {
         if (p[prop] !== undefined) {
-          r.issue(prop, { message: "only applies to a scheduled BatchJob (a CronJob), but there is no 'schedule'", value: p[prop], fix: `set 'schedule', or remove '${prop}'` });
+          r.issue(prop, { message: "only applies to a scheduled BatchJob (a CronJob), but there is no 'schedule'", value: p[prop], allowed: `${prop} with 'schedule' only`, fix: `set 'schedule', or remove '${prop}'` });
         }
       }
     }
@@ -59,7 +60,7 @@ export function checkJob(p: Pick<BatchJobProps, JobRuleProps>, r: Reporter): voi
     });
   }
   if (p.podFailurePolicy && (p.restartPolicy ?? 'Never') !== 'Never') {
-    r.issue('podFailurePolicy', { message: "needs restartPolicy 'Never'", value: p.restartPolicy, fix: "remove restartPolicy 'OnFailure', or the podFailurePolicy" });
+    r.issue('podFailurePolicy', { message: "needs restartPolicy 'Never'", value: p.restartPolicy, allowed: "podFailurePolicy with restartPolicy 'Never' (the default)", fix: "remove restartPolicy 'OnFailure', or the podFailurePolicy" });
   }
   checkWorkload(p, [], r);
 }

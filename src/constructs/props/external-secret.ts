@@ -41,7 +41,7 @@ export const EXTERNAL_SECRET_PROPS = v.object<ExternalSecretProps>()({
     }
     const seen = new Set<string>();
     (p.dataFrom ?? []).forEach((e, i) => {
-      if (seen.has(e.remoteKey)) r.issue(`dataFrom[${i}].remoteKey`, { message: 'repeats a remote key of dataFrom', value: e.remoteKey, fix: 'list each remote key once' });
+      if (seen.has(e.remoteKey)) r.issue(`dataFrom[${i}].remoteKey`, { message: 'repeats a remote key of dataFrom', value: e.remoteKey, allowed: 'each remote key once in dataFrom', fix: 'list each remote key once' });
       seen.add(e.remoteKey);
     });
   },

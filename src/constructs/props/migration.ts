@@ -40,6 +40,7 @@ export const MIGRATION_PROPS = v.object<MigrationProps>()({
   }), { message: 'is required: it names the workloads that wait for the migration', fix: 'before: [api]' }),
   argocd: v.oneOf(['sync-wave', 'pre-sync'] as const),
 }, {
+  owner: 'Migration', docs: 'docs/batch-job.md',
   check: (p, r) => checkJob(p, r),
   refused: {
     ...WORKLOAD_REFUSED,

@@ -38,6 +38,7 @@ export const NODE_AGENT_PROPS = v.object<NodeAgentProps>()({
   isolate: v.boolean(),
   connectTo: v.array(CONNECTION),
 }, {
+  owner: 'NodeAgent', docs: 'docs/node-agent.md',
   refused: WORKLOAD_REFUSED,
   // On the host's network a declared port is opened on the node, so a probe may use an undeclared one.
   check: (p, r) => checkWorkload(p, [...(p.ports ?? []), ...(p.hostPorts ?? [])], r, undefined, { mainPortsProp: 'ports', hostNetwork: p.hostNetwork !== undefined }),

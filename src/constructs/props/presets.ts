@@ -28,10 +28,10 @@ function checkEphemeral(p: { readonly storage?: PresetStorageOptions; readonly d
   const why = 'has no effect: the data is on an emptyDir (ephemeral), not on a volume claim';
   const fix = "remove it (storage.size is the emptyDir's size limit), or set 'ephemeral: false' for a persistent volume";
   for (const k of ['storageClassName', 'accessModes'] as const) {
-    if (p.storage?.[k] !== undefined) r.issue(`storage.${k}`, { message: why, value: p.storage[k], fix });
+    if (p.storage?.[k] !== undefined) r.issue(`storage.${k}`, { message: why, value: p.storage[k], allowed: `storage.${k} with ephemeral: false only`, fix });
   }
   for (const k of ['deleteVolumesOnDelete', 'deleteVolumesOnScaleDown'] as const) {
-    if (p[k] !== undefined) r.issue(k, { message: why, value: p[k], fix });
+    if (p[k] !== undefined) r.issue(k, { message: why, value: p[k], allowed: `${k} with ephemeral: false only`, fix });
   }
 }
 
@@ -63,6 +63,7 @@ export const POSTGRES_PROPS = v.object<PostgreSQLProps>()(presetFields(
   'the image does not start without a password', "pass 'credentials: StoreCredentials.fromSecret(...)' or 'StoreCredentials.fromExternalSecret(...)'",
   'PostgreSQL server', 'for replication or failover use a PostgreSQL operator such as CloudNativePG',
 ), {
+  owner: 'PostgreSQL', docs: 'docs/stateful-store.md',
   refused: SERVED_REFUSED,
   check: (p, r) => {
     checkStore({ ...p, image: p.image ?? DEFAULTS.postgres.image }, DEFAULTS.postgres, r, new Map([
@@ -131,6 +132,7 @@ export const REDIS_PROPS = v.object<RedisProps>()({
   maxMemoryPolicy: v.oneOf(EVICTION),
   extraArgs: v.array(v.string(), { typeFix: commandLineFix('extraArgs') }),
 }, {
+  owner: 'Redis', docs: 'docs/stateful-store.md',
   refused: SERVED_REFUSED,
   check: (p, r) => {
     checkStore({ ...p, image: p.image ?? DEFAULTS.redis.image }, DEFAULTS.redis, r, new Map([[DEFAULTS.redis.mountPath, 'the data volume']]));
@@ -138,7 +140,7 @@ export const REDIS_PROPS = v.object<RedisProps>()({
     if (!cache && p.credentials === undefined) {
       r.issue('credentials', {
         message: "is required: Redis without a password is open to every pod that reaches it (mode 'store')",
-        fix: `${REDIS_CREDENTIALS_FIX}; for a cache of data you can rebuild, mode 'cache' makes them optional`,
+        allowed: "credentials in mode 'store'; none needed in mode 'cache'", fix: `${REDIS_CREDENTIALS_FIX}; for a cache of data you can rebuild, mode 'cache' makes them optional`,
       });
     }
     checkEphemeral(p, p.ephemeral ?? cache, r);

@@ -122,6 +122,7 @@ export function checkStore(
 
 /** The spec of StatefulStoreProps. */
 export const STATEFUL_STORE_PROPS = v.object<StatefulStoreProps>()(STORE_FIELDS, {
+  owner: 'StatefulStore', docs: 'docs/stateful-store.md',
   refused: SERVED_REFUSED,
   check: (p, r) => {
     const claims = p.storage ?? [{ mountPath: DEFAULTS.statefulStore.storage.mountPath }];

@@ -99,7 +99,7 @@ const ingress = v.object<WebAppIngressOptions>()({
 }, {
   what: 'ingress option',
   check: (i, r) => {
-    if (i.tls && i.host === undefined) r.issue('tls', { message: 'needs ingress.host: a certificate is issued for a host name', value: i.tls, fix: "set 'ingress.host'" });
+    if (i.tls && i.host === undefined) r.issue('tls', { message: 'needs ingress.host: a certificate is issued for a host name', value: i.tls, allowed: 'tls with ingress.host', fix: "set 'ingress.host'" });
   },
 });
 
@@ -139,7 +139,7 @@ export const WEB_APP_PROPS = v.object<WebAppProps>()({
   metrics,
   rollout: DEPLOYMENT_ROLLOUT,
   drain: DRAIN,
-}, { check: checkWebApp, refused: SERVED_REFUSED });
+}, { owner: 'WebApp', docs: 'docs/web-app.md', check: checkWebApp, refused: SERVED_REFUSED });
 
 function checkWebApp(p: WebAppProps, r: Reporter): void {
   const d = DEFAULTS.webApp;
@@ -163,7 +163,7 @@ function checkWebApp(p: WebAppProps, r: Reporter): void {
     });
   }
   if (p.metrics?.port !== undefined && !numbers.has(p.metrics.port)) {
-    if (names.has('metrics')) r.issue('metrics.port', { message: "is a new port, but the name 'metrics' is taken", value: p.metrics.port, fix: "use the number of the port named 'metrics'" });
+    if (names.has('metrics')) r.issue('metrics.port', { message: "is a new port, but the name 'metrics' is taken", value: p.metrics.port, allowed: "the number of the port named 'metrics'", fix: "use the number of the port named 'metrics'" });
     names.set('metrics', 'metrics.port');
     ports.push({ name: 'metrics', port: p.metrics.port });
   }

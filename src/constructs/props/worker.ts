@@ -30,6 +30,7 @@ export const WORKER_PROPS = v.object<WorkerProps>()({
   connectTo: v.array(CONNECTION),
   metrics,
 }, {
+  owner: 'Worker', docs: 'docs/worker.md',
   refused: { ...WORKLOAD_REFUSED, port: NO_PORT, ports: NO_PORT, extraPorts: NO_PORT },
   check: (p, r) => {
     checkReplicasWithAutoscaling(p, r);

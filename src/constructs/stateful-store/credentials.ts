@@ -202,7 +202,7 @@ class LiteralCredentialsImpl extends StoreCredentials {
     for (const role of ROLES) {
       const v = this.values[role];
       if (v !== undefined && (typeof v !== 'string' || v === '')) {
-        fail({ scope: store, prop: `credentials.${role}`, message: 'must be a non-empty string', value: typeof v === 'string' ? v : typeof v });
+        fail({ scope: store, prop: `credentials.${role}`, message: 'must be a non-empty string', value: typeof v === 'string' ? v : typeof v, allowed: 'a non-empty string', fix: `give the ${role} as a string, or leave it out` });
       }
     }
     const present = ROLES.filter((r) => this.values[r] !== undefined);

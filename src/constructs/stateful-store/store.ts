@@ -223,7 +223,7 @@ export class StatefulStore extends ServedWorkload {
     if (!this.credentials || key === undefined) {
       fail({
         scope: this, prop: 'credentials', message: `has no '${role}' key`, value: this.credentials?.keys ?? null,
-        fix: `name the key holding the ${role} in the credentials' keys`,
+        allowed: `credentials whose keys name the ${role}`, fix: `name the key holding the ${role} in the credentials' keys`,
       });
     }
     return EnvValue.fromSecret(this.credentials.secretName, key);
