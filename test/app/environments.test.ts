@@ -182,11 +182,11 @@ describe('Environments', () => {
       const e = thrown(() => envs({ environments: { dev: {}, prod: { values: { replica: 1, web: { host: 1.10, tags: 'b' } } as any } } }));
       expect(e.message).toBe("prod: [Environments] has 3 invalid props:\n"
         + "  'environments.prod.values.replica' is not a known value. Allowed: 'replicas', 'web', 'extra'. Fix: did you mean 'replicas'?\n"
-        + "  'environments.prod.values.web.host' must be a string, as its default is, got 1.1. Fix: in code it is the number 1.1: write it as a string, as you mean it, e.g. host: '1.1' (a number loses trailing zeros: 1.10 is 1.1, so write '1.10')\n"
-        + "  'environments.prod.values.web.tags' must be an array, as its default is, got 'b'. Fix: give an array, or remove the key to keep the default");
+        + "  'environments.prod.values.web.host' must be a string, as its default is, got 1.1. Allowed: a string, like its default. Fix: in code it is the number 1.1: write it as a string, as you mean it, e.g. host: '1.1' (a number loses trailing zeros: 1.10 is 1.1, so write '1.10')\n"
+        + "  'environments.prod.values.web.tags' must be an array, as its default is, got 'b'. Allowed: an array, like its default. Fix: give an array, or remove the key to keep the default");
       expect(e.problems.map((p) => p.prop)).toEqual(['environments.prod.values.replica', 'environments.prod.values.web.host', 'environments.prod.values.web.tags']);
       expect(thrown(() => envs({ environments: { dev: { values: { replicas: '3' } as any } } })).message).toBe(
-        "dev: [Environments] 'environments.dev.values.replicas' must be a number, as its default is, got '3'. Fix: give a number, or remove the key to keep the default",
+        "dev: [Environments] 'environments.dev.values.replicas' must be a number, as its default is, got '3'. Allowed: a number, like its default. Fix: give a number, or remove the key to keep the default",
       );
     });
 
