@@ -19,7 +19,8 @@ export type Overrides<V> = {
 export interface EnvironmentProps<V> {
   /**
    * Overrides in code, merged over `defaults`. Checked against `defaults` when `Environments` is
-   * created, as a values file is (for JavaScript, which has no types to check them).
+   * created (for JavaScript, which has no types to check them): each value of the default's type,
+   * and no key that reads as a typo of a key of theirs; other new keys (of a map, or optional) pass.
    * @default - none
    */
   readonly values?: Overrides<V>;
@@ -379,6 +380,9 @@ function checkShape(value: unknown, reference: unknown, keys: readonly string[],
     const sub = key ? `${key}.${k}` : k;
     if (!known.includes(k)) {
       const near = nearest(k, known);
+      // In code TypeScript has checked the keys: one the defaults lack is a key of a map (podLabels,
+      // env) or an optional value, unless it reads as a typo of a known key ('replica').
+      if (near === undefined && source.format === 'code') continue;
       issues.push({
         prop: sub, message: 'is not a known value', allowed: known.map((n) => `'${n}'`).join(', ') || 'no keys',
         fix: near ? `did you mean '${near}'?` : 'remove it, or add it to the defaults in code',

@@ -196,6 +196,15 @@ describe('Environments', () => {
       expect(e.values('prod').web).toBeNull();
     });
 
+    test('passes a key in code that the defaults lack and nothing resembles: a new key of a map, an optional value (they type-check; trial N)', () => {
+      const e = envs({ environments: { dev: { values: { web: { host: 'dev.example.com', labels: { team: 'payments' } }, canary: true } as any } } });
+      expect((e.values('dev') as any).web.labels).toEqual({ team: 'payments' });
+      expect((e.values('dev') as any).canary).toBe(true);
+      // In a values file the defaults' keys are the schema.
+      const file = write('dev.yaml', 'canary: true\n');
+      expect(() => envs({ environments: { dev: { valuesFile: file } } }).values('dev')).toThrow(/'canary' is not a known value/);
+    });
+
     test('fails when a values file has an unknown key, suggesting the closest one', () => {
       const file = write('dev.yaml', 'web:\n  hots: x.example.com\n');
       expectError(() => envs({ environments: { dev: { valuesFile: file } } }).values('dev'),
