@@ -16,7 +16,7 @@ import {
 } from '../workload/scaling';
 import { Workload, WorkloadProps } from '../workload/workload';
 import { childPath, checkProps, markChecked } from '../core/validation';
-import { WORKER_PROPS } from './props/worker';
+import { WORKER_PROPS, workerProbeIssue } from './props/worker';
 
 /** A connection given in Worker props, with options. */
 export interface WorkerConnection {
@@ -100,7 +100,7 @@ export class Worker extends Workload {
     const replicas = validateWholeNumber(props.replicas ?? DEFAULTS.worker.replicas, { scope: this, prop: 'replicas' });
     const autoscaling = props.autoscaling ? resolveAutoscaling(this, props.autoscaling) : undefined;
     this.minReplicas = autoscaling ? autoscaling.minReplicas : replicas;
-    for (const kind of ['liveness', 'readiness', 'startup'] as const) checkExecProbe(this, kind, props[kind] || undefined);
+    for (const kind of ['liveness', 'readiness', 'startup'] as const) checkWorkerProbe(this, kind, props[kind] || undefined, props.metrics?.port);
     const spread = (props.spread ?? true) && this.minReplicas >= 2;
     const rollout = deploymentRollout(this, props.rollout);
 
@@ -125,15 +125,8 @@ export class Worker extends Workload {
   }
 }
 
-// Probes of a worker must run a command: there is no port for HTTP, TCP or gRPC to reach.
-function checkExecProbe(scope: Construct, kind: string, probe: Probe | undefined): void {
-  if (probe === undefined) return;
-  const rendered = probe.render(scope, kind, 1);
-  if (rendered.exec === undefined) {
-    const used = rendered.httpGet ? 'an HTTP' : rendered.tcpSocket ? 'a TCP' : 'a gRPC';
-    fail({
-      scope, prop: kind, message: `is ${used} probe, but a Worker has no port to probe`, value: Object.keys(rendered).find((k) => !(k in DEFAULTS.probe)),
-      allowed: "Probe.exec([...]), or no probe", fix: "probe with a command (e.g. Probe.exec(['test', '-f', '/tmp/alive'])), or use a WebApp if the process serves a port",
-    });
-  }
+// Probes of a worker run a command, or reach its metrics port (WORKER_PROPS checks the same; props may come marked checked).
+function checkWorkerProbe(scope: Construct, kind: string, probe: Probe | undefined, metricsPort: number | undefined): void {
+  const issue = probe === undefined ? undefined : workerProbeIssue(probe, metricsPort);
+  if (issue) fail({ scope, prop: kind, ...issue });
 }

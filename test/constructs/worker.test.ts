@@ -226,6 +226,13 @@ describe('Worker connections', () => {
 });
 
 describe('Worker metrics', () => {
+  test('an HTTP or TCP probe of the metrics port is accepted (the practice-probes fix for a worker with metrics asks for one; trial N)', () => {
+    const objs = render({ metrics: { port: 9394 }, readiness: Probe.http('/metrics', { port: 'metrics' }), liveness: Probe.tcp({ port: 9394 }) }, { namespace: 'shop' });
+    const c = podSpecOf(findObject(objs, 'Deployment')).containers[0];
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/metrics', port: 'metrics' });
+    expect(c.livenessProbe.tcpSocket).toEqual({ port: 9394 });
+  });
+
   const SELECTOR = { 'app.kubernetes.io/name': 'orders', 'app.kubernetes.io/instance': 'shop-orders' };
   const PROMETHEUS = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
 
@@ -398,6 +405,9 @@ describe('Worker bad input', () => {
     ['memory target is 101%', { autoscaling: { memoryUtilization: 101 } }, /'autoscaling\.memoryUtilization' must be a percentage of the requests, got 101/],
     ['a probe is HTTP', { liveness: Probe.http('/healthz') }, /'liveness' is an HTTP probe, but a Worker has no port to probe, got 'httpGet'.*Allowed: Probe\.exec/],
     ['a probe is TCP', { readiness: Probe.tcp({ port: 8080 }) }, /'readiness' is a TCP probe, but a Worker has no port to probe/],
+    ['a probe reaches another port than the metrics port', { metrics: { port: 9394 }, readiness: Probe.http('/metrics', { port: 8080 }) },
+      /'readiness' is an HTTP probe of port 8080, but a Worker's one port is its metrics port, got 8080\. Allowed: Probe\.exec\(\[\.\.\.\]\), an HTTP or TCP probe of port 'metrics' \(9394\), or no probe\. Fix: probe the metrics port: Probe\.http\('\/metrics', \{ port: 'metrics' \}\)/],
+    ['a gRPC probe of the metrics port', { metrics: { port: 9394 }, liveness: Probe.grpc({ port: 9394 }) }, /'liveness' is a gRPC probe, but a Worker's one port is its metrics port, which serves HTTP/],
     ['maxSurge and maxUnavailable are both 0', { rollout: { maxSurge: 0 } }, /'rollout\.maxSurge' and maxUnavailable cannot both be 0/],
     ['maxSurge is not a percentage', { rollout: { maxSurge: '25' } }, /'rollout\.maxSurge' must be a pod count or a percentage, got '25'/],
     ['revisionHistoryLimit is negative', { rollout: { revisionHistoryLimit: -1 } }, /'rollout\.revisionHistoryLimit' must be a whole number of at least 0, got -1/],

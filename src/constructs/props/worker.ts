@@ -1,6 +1,8 @@
 import { DEFAULTS } from '../../core/defaults';
 import { NameRule } from '../../core/names';
 import { nameSpec, portNumber } from '../../core/specs';
+import { PropIssue } from '../../core/errors';
+import { Probe } from '../../core/probes';
 import { v } from '../../core/validation';
 import {
   AUTOSCALING, checkReplicasWithAutoscaling, checkWorkload, CONNECTION, DEPLOYMENT_ROLLOUT, METRICS_FIELDS, WORKLOAD_FIELDS, WORKLOAD_REFUSED,
@@ -36,14 +38,33 @@ export const WORKER_PROPS = v.object<WorkerProps>()({
     checkReplicasWithAutoscaling(p, r);
     for (const kind of ['liveness', 'readiness', 'startup'] as const) {
       const probe = p[kind];
-      if (probe && probe.kind !== 'exec') {
-        r.issue(kind, {
-          message: `is ${probe.kind === 'http' ? 'an HTTP' : probe.kind === 'tcp' ? 'a TCP' : 'a gRPC'} probe, but a Worker has no port to probe`,
-          value: { http: 'httpGet', tcp: 'tcpSocket', grpc: 'grpc' }[probe.kind], allowed: 'Probe.exec([...]), or no probe',
-          fix: "probe with a command (e.g. Probe.exec(['test', '-f', '/tmp/alive'])), or use a WebApp if the process serves a port",
-        });
-      }
+      const issue = probe ? workerProbeIssue(probe, p.metrics?.port) : undefined;
+      if (issue) r.issue(kind, issue);
     }
     checkWorkload(p, p.metrics?.port !== undefined ? [{ name: DEFAULTS.metrics.portName, port: p.metrics.port }] : [], r);
   },
 });
+
+/**
+ * Why a Worker cannot run `probe`, or undefined: its probes run a command, except an HTTP or TCP
+ * probe of its metrics port (the one port it has, when `metrics` is set).
+ */
+export function workerProbeIssue(probe: Probe, metricsPort: number | undefined): PropIssue | undefined {
+  if (probe.kind === 'exec') return undefined;
+  const onMetrics = metricsPort !== undefined && (probe.port === DEFAULTS.metrics.portName || probe.port === metricsPort);
+  if (onMetrics && probe.kind !== 'grpc') return undefined;
+  const what = probe.kind === 'http' ? 'an HTTP' : probe.kind === 'tcp' ? 'a TCP' : 'a gRPC';
+  const exec = "Probe.exec(['test', '-f', '/tmp/alive'])";
+  if (metricsPort !== undefined && probe.kind !== 'grpc') {
+    return {
+      message: `is ${what} probe of ${probe.port === undefined ? 'no port' : `port ${typeof probe.port === 'string' ? `'${probe.port}'` : probe.port}`}, but a Worker's one port is its metrics port`,
+      value: probe.port ?? { http: 'httpGet', tcp: 'tcpSocket' }[probe.kind], allowed: `Probe.exec([...]), an HTTP or TCP probe of port 'metrics' (${metricsPort}), or no probe`,
+      fix: `probe the metrics port: ${probe.kind === 'http' ? `Probe.http('/metrics', { port: 'metrics' })` : "Probe.tcp({ port: 'metrics' })"}, or run a command: ${exec}`,
+    };
+  }
+  return {
+    message: metricsPort !== undefined ? `is ${what} probe, but a Worker's one port is its metrics port, which serves HTTP` : `is ${what} probe, but a Worker has no port to probe`,
+    value: { http: 'httpGet', tcp: 'tcpSocket', grpc: 'grpc' }[probe.kind], allowed: 'Probe.exec([...]), or no probe',
+    fix: `probe with a command (e.g. ${exec})${metricsPort === undefined ? ", an HTTP or TCP probe of the metrics port once metrics: { port } is set," : ''} or use a WebApp if the process serves a port`,
+  };
+}
