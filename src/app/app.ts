@@ -22,6 +22,7 @@ import { iterateInCallScope, withCallScope } from '../core/call-scope';
 import { appCreated, appSynthesized } from '../core/app-watch';
 import { fail } from '../core/errors';
 import { contains, dependencyOrigin } from '../core/dependencies';
+import { isSecretSource } from '../core/secret-source';
 import { setAppContext } from '../core/chart-context';
 import type { TrafficDefaults } from '../core/traffic';
 
@@ -357,7 +358,11 @@ function checkPreSync(migration: Migration): void {
           + `a PreSync hook runs before everything else of the Application, so on a first install the Job starts before '${target}' exists, fails, and the sync never creates it`,
         value: 'pre-sync',
         allowed: "'sync-wave'; 'pre-sync' only for a Migration whose database is delivered elsewhere (another Application, a managed database), with nothing of this app in its connectTo or node.addDependency",
-        fix: `remove argocd: 'pre-sync': the default 'sync-wave' runs the Job after '${target}' is healthy and before the workloads in before`,
+        fix: isSecretSource(d)
+          // A Secret it reads: the hook needs it before the sync, so it comes from outside this Application.
+          ? `keep the Secret '${d.secretName}' outside this Application: read it by name (EnvValue.fromSecret('${d.secretName}', '…')) and create it before the sync `
+            + `(by hand, a secrets operator or another Application); or remove argocd: 'pre-sync': the default 'sync-wave' runs the Job after '${target}' is applied and before the workloads in before`
+          : `remove argocd: 'pre-sync': the default 'sync-wave' runs the Job after '${target}' is healthy and before the workloads in before`,
       });
     }
   }

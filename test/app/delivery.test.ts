@@ -16,6 +16,9 @@ import { StoreCredentials } from '../../src/constructs/stateful-store';
 import { WebApp } from '../../src/constructs/web-app';
 import { EnvValue } from '../../src/core/env';
 import { EgressTarget } from '../../src/workload/network';
+import { ExternalSecret } from '../../src/constructs/external-secret';
+import { runPolicies } from '../../src/policies/engine';
+import { synth, thrown } from '../support/util';
 import { platform } from '../../src/examples/platform';
 import { crdErrors } from '../support/crd-schema';
 
@@ -279,6 +282,35 @@ describe('migrations before rollout', () => {
     const m = managedDbMigration(app);
     m.node.addDependency(new WebApp(m.node.scope as TimonelChart, 'seed', { image: 'ghcr.io/acme/seed:1.0.0' }));
     expect(() => app.render()).toThrow("[shop/migrate] 'argocd' is 'pre-sync', but the Migration needs 'shop/seed' (node.addDependency), which this app delivers in the same Argo CD Application");
+  });
+
+  test("fails when a 'pre-sync' Migration reads an ExternalSecret of the app, with the fix that keeps its Secret outside the Application (trial N)", () => {
+    const app = new App({ delivery: 'argocd' });
+    const chart = new TimonelChart(app, 'shop', { namespace: 'shop' });
+    const api = new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0', healthPath: '/healthz' });
+    const secret = new ExternalSecret(chart, 'app-secrets', { name: 'managed-db', store: 'vault', data: { url: { remoteKey: 'app/prod', property: 'url' } } });
+    new Migration(chart, 'migrate', { image: 'ghcr.io/acme/api:1.0.0', env: { DATABASE_URL: EnvValue.fromSecret(secret, 'url') }, before: [api], argocd: 'pre-sync' });
+    expect(thrown(() => app.render()).fix).toBe("keep the Secret 'managed-db' outside this Application: read it by name (EnvValue.fromSecret('managed-db', '…')) and create it before the sync "
+      + "(by hand, a secrets operator or another Application); or remove argocd: 'pre-sync': the default 'sync-wave' runs the Job after 'shop/app-secrets' is applied and before the workloads in before");
+  });
+
+  test("the missing-Secret warning of a Migration's Job says what holds for 'pre-sync', in synth (before it is a hook) and in timonel check (a hook)", () => {
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const app = new App({ delivery: 'argocd' });
+      managedDbMigration(app);
+      const docs = app.render().flatMap((f) => f.docs);
+      const warnings = runPolicies(docs.map((manifest) => ({ manifest }))).warnings.filter((w) => w.ruleId === 'ref-missing-dependency');
+      expect(warnings.map((w) => w.fix)).toEqual([
+        "a PreSync hook runs before everything of its Argo CD Application, so 'managed-db' must exist before the sync (created by hand, by a secrets operator or by another Application): "
+        + "say so with Policy.suppress(<the Migration>, 'ref-missing-dependency', '<who creates it>'), or fix the name",
+      ]);
+      const synthWarning = synth(managedDbMigration(new App()).node.scope as TimonelChart).length;
+      expect(synthWarning).toBeGreaterThan(0);
+      expect(stderr.mock.calls.map((c) => String(c[0])).join('')).toContain("(a Migration with argocd: 'pre-sync' runs before its Application, so its Secret must exist before the sync: suppress ref-missing-dependency with who creates it)");
+    } finally {
+      stderr.mockRestore();
+    }
   });
 
   test("Argo CD 'pre-sync': the Job's ConfigMap and RBAC are hooks too; with 'sync-wave' nothing is", () => {

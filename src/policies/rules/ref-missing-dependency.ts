@@ -89,11 +89,18 @@ function missingInSet(set: ObjectSet): { ofObject: Map<PolicyObject, Map<string,
 }
 
 // A registry Secret (imagePullSecrets) has a type of its own: an ExternalSecret needs a template for it.
-function secretFix(name: string, field: string): string {
+function secretFix(name: string, field: string, o: PolicyObject): string {
   const exists = `make sure '${name}' exists before the pods start (created by hand or by another tool), or fix the name`;
   if (field.includes('imagePullSecrets')) return exists;
+  // An Argo CD PreSync hook runs before anything of its Application: a Secret declared here would come too late.
+  if (o.metadata.annotations?.['argocd.argoproj.io/hook'] === 'PreSync') {
+    return `a PreSync hook runs before everything of its Argo CD Application, so '${name}' must exist before the sync (created by hand, by a secrets operator or by another Application): `
+      + `say so with Policy.suppress(<the Migration>, '${ID}', '<who creates it>'), or fix the name`;
+  }
+  // Synth checks a Migration before it becomes a PreSync hook: say what holds for one.
+  const preSync = o.kind === 'Job' ? ` (a Migration with argocd: 'pre-sync' runs before its Application, so its Secret must exist before the sync: suppress ${ID} with who creates it)` : '';
   return `declare it here: new ExternalSecret(chart, 'app-secrets', { name: '${name}', store: 'vault', data: { KEY: { remoteKey: 'app/prod', property: 'key' } } }), `
-    + `and pass the construct instead of its name (envFromSecrets: [secret], EnvValue.fromSecret(secret, 'KEY')) so that it is applied before the pods; or ${exists}`;
+    + `and pass the construct instead of its name (envFromSecrets: [secret], EnvValue.fromSecret(secret, 'KEY')) so that it is applied before the pods; or ${exists}${preSync}`;
 }
 
 /**
@@ -120,7 +127,7 @@ export default defineRule({
       report({
         field,
         message: `refers to the ${kind} '${name}'${count > 1 ? ` (here and in ${count - 1} more place${count > 2 ? 's' : ''} of the pod)` : ''}, which is not defined in this set${o.namespace ? ` (namespace '${o.namespace}')` : ''}${also}`,
-        fix: kind === 'Secret' ? secretFix(name, field) : `define the ${kind} or fix the name${kind === 'ServiceAccount' ? '' : ', or mark the reference optional'}`,
+        fix: kind === 'Secret' ? secretFix(name, field, o) : `define the ${kind} or fix the name${kind === 'ServiceAccount' ? '' : ', or mark the reference optional'}`,
       });
     }
   },
