@@ -123,7 +123,7 @@ export default defineRule({
       report({
         field: named.field,
         message: `'${named.env}' names the Service '${svc.name}'${svc.namespace !== o.ns ? ` in namespace '${svc.namespace}'` : ''}, but the NetworkPolicies block ${blocked}: ${first.explanation}`,
-        fix: `declare the connection to the workload behind '${svc.name}' (${o.kind === 'Job' ? 'a one-off Job takes it when created: connectTo: [<that workload>]' : '<this workload>.connectTo(<that workload>)'}; timonel writes both sides' policies and the env), or admit it with allowFrom on that workload${first.egress.allowed ? '' : ' and an egress allowance on this one'}; if the pod never connects to it, remove the env or suppress ${ID} with the reason`,
+        fix: `declare the connection to the workload behind '${svc.name}' (${o.kind === 'Job' ? `a one-off Job takes it when created: connectTo: [${idOf(targets[0], 'that workload')}]` : `${idOf(o, 'this workload')}.connectTo(${idOf(targets[0], 'that workload')})`}; timonel writes both sides' policies and the env), or admit it with allowFrom on that workload${first.egress.allowed ? '' : ' and an egress allowance on this one'}; if the pod never connects to it, remove the env or suppress ${ID} with the reason`,
       });
     }
   },
@@ -138,4 +138,10 @@ function verdict(o: PolicyObject, target: PolicyObject, port: number, set: Objec
   } catch {
     return undefined; // labels shared by several workloads, a port the evaluator cannot place: no finding
   }
+}
+
+/** How the code names the workload of `x`: its construct id ('db' for 'shop/db/Resource'); `<what>` for YAML without constructs. */
+function idOf(x: PolicyObject, what: string): string {
+  const parts = x.subject.constructPath?.split('/') ?? [];
+  return parts.length >= 2 && parts[parts.length - 1] === 'Resource' ? parts[parts.length - 2] : `<${what}>`;
 }

@@ -1,3 +1,5 @@
+import { App } from '../../../src/app/app';
+import { TimonelChart } from '../../../src/app/chart';
 import { Migration } from '../../../src/constructs/migration';
 import { PostgreSQL } from '../../../src/constructs/presets/postgres';
 import { StoreCredentials } from '../../../src/constructs/stateful-store/credentials';
@@ -35,6 +37,25 @@ describe('ref-unreachable-service', () => {
     const found = quiet(() => lines(RULE, synth(chart)));
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(/^warning: \[test\.yaml\] Job shop\/shop-migrate-[0-9a-f]+ 'spec\.template\.spec\.containers\[0\]\.env\[\d\]\.value' 'DATABASE_URL' names the Service 'shop-db', but the NetworkPolicies block its pods' ingress: shop\/shop-migrate-[0-9a-f]+ -> shop\/shop-db on 5432\/TCP is denied: .*isolated by shop\/shop-db-from-shop-api.* Fix: declare the connection to the workload behind 'shop-db' \(a one-off Job takes it when created: connectTo: \[<that workload>\];/);
+  });
+
+  test("names the workloads as the code does when it knows them: connectTo: [db], jobs.connectTo(db) (trial N)", () => {
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const app = new App();
+      const chart = new TimonelChart(app, 'shop', { namespace: 'shop' });
+      const db = new PostgreSQL(chart, 'db', { credentials: StoreCredentials.fromSecret('db-auth'), database: 'shop' });
+      const api = new WebApp(chart, 'api', { image, isolate: true });
+      api.connectTo(db);
+      new Migration(chart, 'migrate', { image, env: { DATABASE_URL: 'postgres://shop-db:5432/shop' }, before: [api] });
+      new Worker(chart, 'jobs', { image, env: { PGHOST: 'shop-db' } });
+      app.render();
+      const out = stderr.mock.calls.map((c) => String(c[0])).join('');
+      expect(out).toContain('(a one-off Job takes it when created: connectTo: [db];');
+      expect(out).toContain('(jobs.connectTo(db);');
+    } finally {
+      stderr.mockRestore();
+    }
   });
 
   test('passes once the Migration connects to the database', () => {
