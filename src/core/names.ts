@@ -180,7 +180,7 @@ export function hostNameFix(host: unknown): string {
   const hostOnly = host.trim().slice(wild.length).replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/[/?#].*$/, '').replace(/:[0-9]*$/, '');
   const urlParts = hostOnly !== host.trim().slice(wild.length);
   let name = hostOnly.replace(/\.$/, '').replace(/_/g, '-');
-  if (isIP(name) || /^\[.*\]$/.test(name)) return 'use a DNS name: a host rule matches names, not addresses (leave the host out to match every host)';
+  if (isIP(name) || /^\[.*\]$/.test(name)) return 'use a DNS name: a host rule matches names, not addresses (without TLS, leaving the host out matches every host)';
   name = domainToASCII(name.toLowerCase()) || name.toLowerCase();
   const bare = name.startsWith('*.') ? name.slice(2) : name;
   if (isValidName(bare, NameRule.DNS_1123_SUBDOMAIN) && bare.includes('.') && `${wild}${name}` !== host) {

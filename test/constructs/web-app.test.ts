@@ -442,7 +442,7 @@ describe('WebApp bad input', () => {
     ['a port name is longer than 15 characters', { portName: 'a-very-long-port-name' }, /'portName' must be at most 15 characters, but is 21, got 'a-very-long-port-name'/],
     ['ingress host is invalid', { ingress: { host: 'Bad_Host' } }, /'ingress\.host' is not a valid host name, got 'Bad_Host'/],
     ['ingress host is an IP address (the API server refuses it; trial L)', { ingress: { host: '10.0.0.1', tls: {} } },
-      /'ingress\.host' is not a valid host name, got '10\.0\.0\.1'\. Allowed: .*\(no IP addresses\)\. Fix: use a DNS name: a host rule matches names, not addresses \(leave the host out to match every host\)$/],
+      /'ingress\.host' is not a valid host name, got '10\.0\.0\.1'\. Allowed: .*\(no IP addresses\)\. Fix: use a DNS name: a host rule matches names, not addresses \(without TLS, leaving the host out matches every host\)$/],
     ['ingress rules[].host is an IP address', { ingress: { rules: [{ host: '192.0.2.7' }] } }, /'ingress\.rules\[0\]\.host' is not a valid host name, got '192\.0\.2\.7'/],
     ['TLS has no host', { ingress: { tls: {} } }, /'ingress\.tls' needs ingress\.host/],
     ['cpu is "1 core"', { resources: { cpu: { request: '1 core' } } }, /'resources\.cpu\.request' is not a valid Kubernetes cpu quantity, got '1 core'/],
