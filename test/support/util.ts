@@ -41,3 +41,13 @@ export function thrown(fn: () => unknown): TimonelError {
   }
   throw new Error('expected a TimonelError');
 }
+
+/** Runs `fn` with stderr muted (the warnings synth prints), and returns its result. */
+export function quiet<T>(fn: () => T): T {
+  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    return fn();
+  } finally {
+    stderr.mockRestore();
+  }
+}

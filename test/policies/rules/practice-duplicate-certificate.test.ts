@@ -1,19 +1,10 @@
 import { WebApp } from '../../../src/constructs/web-app';
 import { lines } from '../helpers';
-import { newChart, synth } from '../../support/util';
+import { newChart, quiet, synth } from '../../support/util';
 
 const RULE = 'practice-duplicate-certificate';
 const image = 'ghcr.io/acme/web:1.0.0';
 const tls = { clusterIssuer: 'letsencrypt-prod' };
-
-function quiet<T>(fn: () => T): T {
-  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    return fn();
-  } finally {
-    stderr.mockRestore();
-  }
-}
 
 describe('practice-duplicate-certificate', () => {
   test('warns when two apps on one host each have cert-manager issue a certificate (trial M: web and streaming)', () => {

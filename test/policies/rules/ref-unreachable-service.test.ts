@@ -7,7 +7,7 @@ import { WebApp } from '../../../src/constructs/web-app';
 import { Worker } from '../../../src/constructs/worker';
 import { EnvValue } from '../../../src/core/env';
 import { deployment, edit, lines, surroundings } from '../helpers';
-import { newChart, synth } from '../../support/util';
+import { newChart, quiet, synth } from '../../support/util';
 
 const RULE = 'ref-unreachable-service';
 const image = 'ghcr.io/acme/api:1.0.0';
@@ -19,15 +19,6 @@ function shop() {
   const api = new WebApp(chart, 'api', { image, isolate: true });
   api.connectTo(db);
   return { chart, db, api };
-}
-
-function quiet<T>(fn: () => T): T {
-  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    return fn();
-  } finally {
-    stderr.mockRestore();
-  }
 }
 
 describe('ref-unreachable-service', () => {
