@@ -155,7 +155,7 @@ export class EnvList {
 
   private guard?: (source: string) => void;
   // Names that reach the container another way (a ConfigMap's keys through envFrom): where from.
-  private readonly reserved = new Map<string, string>();
+  private readonly reserved = new Map<string, { readonly from: string; readonly what: 'ConfigMap' | 'Secret' }>();
 
   /** Runs `guard` before every later non-empty addition (a pod already rendered refuses them). */
   public guardWith(guard: (source: string) => void): void {
@@ -176,9 +176,9 @@ export class EnvList {
       const other = this.reserved.get(name);
       if (other !== undefined) {
         fail({
-          scope: this.scope, prop: source, message: `defines the variable '${name}', which ${other} already defines through the ConfigMap (envFrom): this value would silently win`,
+          scope: this.scope, prop: source, message: `defines the variable '${name}', which ${other.from} already defines through the ${other.what} (envFrom): this value would silently win`,
           value: name, allowed: 'each variable name once per container',
-          fix: `define '${name}' in one place: remove it from '${source}' or from ${other}, or rename it`,
+          fix: `define '${name}' in one place: remove it from '${source}' or from ${other.from}, or rename it`,
         });
       }
       if (seen.has(name)) {
@@ -197,19 +197,21 @@ export class EnvList {
 
   /**
    * Refuses `names` from now on, and fails when one is already defined: they reach the container
-   * from `from` (e.g. `'config'`, whose ConfigMap is its envFrom), which an env var would shadow.
+   * from `from` through `what`'s envFrom (`'config'`'s ConfigMap, an ExternalSecret's Secret), which
+   * an env var would shadow (Kubernetes gives `env` precedence).
    */
-  public reserve(names: readonly string[], from: string): void {
+  public reserve(names: readonly string[], from: string, what: 'ConfigMap' | 'Secret' = 'ConfigMap'): void {
     for (const name of names) {
       if (this.vars.has(name)) {
         fail({
-          scope: this.scope, prop: from, message: `defines the variable '${name}' through the ConfigMap (envFrom), which '${this.prop}' also defines: the '${this.prop}' value would silently win`,
+          scope: this.scope, prop: from, message: `defines the variable '${name}' through the ${what} (envFrom), which '${this.prop}' also defines: the '${this.prop}' value would silently win`,
           value: name, allowed: 'each variable name once per container',
-          fix: `define '${name}' in one place: remove it from '${from}' or from '${this.prop}', or rename it (with configAs: ConfigExposure.FILES the config is files, not variables)`,
+          fix: `define '${name}' in one place: remove it from '${from}' or from '${this.prop}', or rename it`
+            + (what === 'ConfigMap' ? ' (with configAs: ConfigExposure.FILES the config is files, not variables)' : ''),
         });
       }
     }
-    for (const name of names) if (!this.reserved.has(name)) this.reserved.set(name, `'${from}'`);
+    for (const name of names) if (!this.reserved.has(name)) this.reserved.set(name, { from: `'${from}'`, what });
   }
 
   /**

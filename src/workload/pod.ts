@@ -297,7 +297,7 @@ export class PodBuilder {
     this.env = new EnvList(scope, 'env');
     this.env.add(main.env);
     this.env.guardWith((source) => this.assertOpen(source));
-    this.envFromSecrets.push(...this.useSecrets(main.envFromSecrets, 'envFromSecrets'));
+    this.envFromSecrets.push(...this.useSecrets(main.envFromSecrets, 'envFromSecrets', this.env));
     this.envFromConfigMaps.push(...(main.envFromConfigMaps ?? []));
     this.addVolume({ name: TMP_VOLUME, emptyDir: { sizeLimit: DEFAULTS.security.tmpSizeLimit } });
     for (const v of pod.volumes ?? []) this.addVolume(v);
@@ -530,9 +530,13 @@ export class PodBuilder {
   }
 
   // The names of `secrets`; the pod's construct depends on each ExternalSecret among them.
-  private useSecrets(secrets: ReadonlyArray<string | ISecretSource> | undefined, prop: string): string[] {
+  /** The Secrets' names; one declared here makes the pod depend on it, and its known keys may not be shadowed by `env` of the container. */
+  private useSecrets(secrets: ReadonlyArray<string | ISecretSource> | undefined, prop: string, env?: EnvList): string[] {
     return (secrets ?? []).map((s, i) => {
-      if (isSecretSource(s)) useSecretSource(this.scope, s, `${prop}[${i}]`);
+      if (isSecretSource(s)) {
+        useSecretSource(this.scope, s, `${prop}[${i}]`);
+        if (env && s.secretKeys) env.reserve(s.secretKeys, `${prop}[${i}]`, 'Secret');
+      }
       return secretNameOf(s);
     });
   }
@@ -545,6 +549,10 @@ export class PodBuilder {
       const [c, prop] = i >= 0 ? [this.pod.sidecars![i], `sidecars[${i}].env`] : [this.pod.initContainers![n.initContainers.indexOf(name)], `initContainers[${n.initContainers.indexOf(name)}].env`];
       list = new EnvList(this.scope, prop);
       list.add(c.env);
+      // The same check as the main container's, now that this container has an env list (the dependency is already recorded).
+      (c.envFromSecrets ?? []).forEach((s, j) => {
+        if (isSecretSource(s) && s.secretKeys) list!.reserve(s.secretKeys, `${prop.replace(/\.env$/, '')}.envFromSecrets[${j}]`, 'Secret');
+      });
       list.guardWith((source) => this.assertOpen(source));
       this.containerEnvs.set(name, list);
     }

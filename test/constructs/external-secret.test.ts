@@ -181,6 +181,19 @@ describe('workloads reading an ExternalSecret', () => {
     );
   });
 
+  test("fails when env sets a key the ExternalSecret gives through envFromSecrets (env would silently win over the Secret's value)", () => {
+    const chart = newChart('masto', { namespace: 'mastodon' });
+    const secrets = appSecrets(chart);
+    expect(() => new WebApp(chart, 'web', { image: IMAGE, env: { SECRET_KEY_BASE: 'dev' }, envFromSecrets: [secrets] })).toThrow(
+      "[masto/web] 'envFromSecrets[0]' defines the variable 'SECRET_KEY_BASE' through the Secret (envFrom), which 'env' also defines: the 'env' value would silently win, got 'SECRET_KEY_BASE'. "
+      + "Allowed: each variable name once per container. Fix: define 'SECRET_KEY_BASE' in one place: remove it from 'envFromSecrets[0]' or from 'env', or rename it");
+    const web = new WebApp(chart, 'web2', { image: IMAGE, envFromSecrets: [secrets] });
+    expect(() => web.addEnv({ OTP_SECRET: 'x' })).toThrow(/'addEnv' defines the variable 'OTP_SECRET', which 'envFromSecrets\[0\]' already defines through the Secret \(envFrom\)/);
+    // With dataFrom the keys are only known in the cluster: nothing to compare.
+    const whole = new ExternalSecret(chart, 'whole', { store: 'vault', dataFrom: [{ remoteKey: 'mastodon/app' }] });
+    new WebApp(chart, 'web3', { image: IMAGE, env: { SECRET_KEY_BASE: 'x' }, envFromSecrets: [whole] });
+  });
+
   test('fails when a workload of another namespace reads it', () => {
     const app = new App();
     const secret = appSecrets(new TimonelChart(app, 'masto', { namespace: 'mastodon' }));
