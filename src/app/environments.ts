@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Document, isScalar, LineCounter, parse as parseYaml, parseDocument } from 'yaml';
-import { fail, formatValue, PropIssue, TimonelError } from '../core/errors';
+import { IConstruct } from 'constructs';
+import { fail, formatValue, isConstruct, PropIssue, TimonelError } from '../core/errors';
 import { PolicyError } from '../policies';
 import { CONSTRUCT_METADATA_FILE } from '../synth/cdk8s-internals';
 import { mirror, mirrorFiles, publish } from './publish';
@@ -98,6 +99,15 @@ export class Environments<V extends object> {
   private readonly apps = new Map<string, App>();
 
   constructor(props: EnvironmentsProps<V>) {
+    // Not a construct: its props are its only argument (no scope, no id).
+    if (props === undefined || props === null || isConstruct(props)) {
+      fail({
+        path: 'Environments', message: isConstruct(props) ? 'takes its props as its only argument, not a scope and an id' : 'props are required',
+        value: isConstruct(props) ? (props as IConstruct).node.path || 'the app' : props,
+        allowed: "one object: { defaults, environments, build, outdir?, only?, appProps?, delivery? }",
+        fix: 'new Environments({ defaults: { … }, environments: { dev: {}, prod: {} }, build: (app, env) => { … } }) (it makes an App per environment itself)',
+      });
+    }
     checkProps(ENVIRONMENTS_PROPS, props, 'Environments');
     this.props = props;
     this.outdir = props.outdir ?? process.env.TIMONEL_OUTDIR ?? 'dist';

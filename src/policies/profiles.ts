@@ -59,7 +59,7 @@ export class Profile {
   /** A profile based on another one with some rules turned off or re-graded. Unknown rule ids are an error. */
   public static custom(opts: CustomProfileOptions): Profile {
     if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
-      fail({ path: 'Profile.custom', message: 'needs an object of options', value: opts, allowed: '{ name?, extends?, disable?, severity? }', fix: "e.g. Profile.custom({ severity: { 'practice-probes': 'off' } })" });
+      fail({ path: 'Profile.custom', message: 'needs an object of options', value: opts, allowed: '{ name?, extends?, disable?, severity?, rules? }', fix: "e.g. Profile.custom({ severity: { 'practice-probes': 'off' } })" });
     }
     if (opts.disable !== undefined && !Array.isArray(opts.disable)) {
       fail({ path: 'Profile.custom', prop: 'disable', message: 'must be a list of rule ids', value: opts.disable, allowed: "a list of rule ids, e.g. ['practice-probes']", fix: `wrap it in brackets: [${JSON.stringify(opts.disable)}]` });

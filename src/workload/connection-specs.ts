@@ -61,6 +61,12 @@ export const CONNECT_OPTIONS = v.object<ConnectOptions>()({
   ) as Spec<ConnectOptions['containers'] & {}>,
 }, {
   what: 'option of connectTo',
+  // connectTo(db, 'DB') or connectTo(db, 'url'): the second argument is the options.
+  typeFix: (x) => {
+    if (typeof x !== 'string') return undefined;
+    if ((ENV_FORMS as readonly string[]).includes(x)) return `the options are an object: { envForm: '${x}' }`;
+    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(x) ? `the options are an object: { envPrefix: '${x.toUpperCase()}' }` : undefined;
+  },
   // The rules across options; what depends on the target (its scheme, its credentials' namespace,
   // the client's containers) is checked by connectTo itself.
   check: (o, r) => {

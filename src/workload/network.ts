@@ -598,7 +598,12 @@ export function nsName(n: string | undefined): string {
 function optionsOf<T extends object>(options: T | undefined, scope: IConstruct, prop: string): T {
   if (options === undefined) return {} as T;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    fail({ scope, prop: `${prop}.options`, message: 'must be an object of options', value: options, allowed: 'an object of options, or nothing', fix: 'pass an object, or leave it out' });
+    // EgressTarget.internet(443), .internet('443'), .cidrs([...], [443]): the ports are an option.
+    const ports = [options].flat().map((p) => (typeof p === 'string' && /^\s*\d+\s*$/.test(p) ? Number(p) : p));
+    const fix = ports.length > 0 && ports.every((p) => typeof p === 'number' && Number.isInteger(p))
+      ? `the ports are an option: write { ports: [${ports.join(', ')}] }`
+      : 'pass an object, or leave it out';
+    fail({ scope, prop: `${prop}.options`, message: 'must be an object of options', value: options, allowed: 'an object of options, or nothing', fix });
   }
   return options;
 }
