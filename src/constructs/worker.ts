@@ -2,9 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as mon from '../../imports/monitoring.coreos.com';
 import { DEFAULTS } from '../core/defaults';
-import { fail } from '../core/errors';
 import { validateWholeNumber } from '../core/numbers';
-import { Probe } from '../core/probes';
 import { Policy } from '../policies';
 import { ConnectOptions, IConnectable } from '../workload/connections';
 import { addMetricsService, addServiceMonitor, admitScraper, MetricsOptions, noteMetricsProp } from '../workload/metrics';
@@ -16,7 +14,7 @@ import {
 } from '../workload/scaling';
 import { Workload, WorkloadProps } from '../workload/workload';
 import { childPath, checkProps, markChecked } from '../core/validation';
-import { WORKER_PROPS, workerProbeIssue } from './props/worker';
+import { WORKER_PROPS } from './props/worker';
 
 /** A connection given in Worker props, with options. */
 export interface WorkerConnection {
@@ -33,8 +31,8 @@ export interface WorkerMetricsOptions extends MetricsOptions {
 }
 
 /**
- * Props of a Worker. Probes (`liveness`, `readiness`, `startup`) are optional and must be
- * `Probe.exec(...)`: a worker has no port to probe.
+ * Props of a Worker. Probes (`liveness`, `readiness`, `startup`) are optional and run a command
+ * (`Probe.exec(...)`): a worker serves no port; with `metrics`, an HTTP or TCP probe of the metrics port works too.
  */
 export interface WorkerProps extends WorkloadProps {
   /** Pod count when not autoscaled (0 stops the worker). @default 2 */
@@ -100,7 +98,6 @@ export class Worker extends Workload {
     const replicas = validateWholeNumber(props.replicas ?? DEFAULTS.worker.replicas, { scope: this, prop: 'replicas' });
     const autoscaling = props.autoscaling ? resolveAutoscaling(this, props.autoscaling) : undefined;
     this.minReplicas = autoscaling ? autoscaling.minReplicas : replicas;
-    for (const kind of ['liveness', 'readiness', 'startup'] as const) checkWorkerProbe(this, kind, props[kind] || undefined, props.metrics?.port);
     const spread = (props.spread ?? true) && this.minReplicas >= 2;
     const rollout = deploymentRollout(this, props.rollout);
 
@@ -123,10 +120,4 @@ export class Worker extends Workload {
     this.connectToEach(props.connectTo);
     if (metrics) this.serviceMonitor = addServiceMonitor(this, metrics, DEFAULTS.metrics.portName);
   }
-}
-
-// Probes of a worker run a command, or reach its metrics port (WORKER_PROPS checks the same; props may come marked checked).
-function checkWorkerProbe(scope: Construct, kind: string, probe: Probe | undefined, metricsPort: number | undefined): void {
-  const issue = probe === undefined ? undefined : workerProbeIssue(probe, metricsPort);
-  if (issue) fail({ scope, prop: kind, ...issue });
 }
