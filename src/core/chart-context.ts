@@ -58,13 +58,17 @@ export function isTimonelChart(chart: IConstruct): boolean {
   return CHART_CONTEXT in chart;
 }
 
+/** The nearest chart above `c` (timonel's or plain cdk8s'), or undefined outside any chart (Chart.of would throw a bare Error). */
+export function nearestChart(c: IConstruct): Chart | undefined {
+  return [...c.node.scopes].reverse().find((s) => Chart.isChart(s)) as Chart | undefined;
+}
+
 /** The timonel chart `c` belongs to, and its context; fails when `c` is in a plain cdk8s Chart. */
 export function timonelChartOf(c: IConstruct): { readonly chart: Chart; readonly context: ChartContext } {
   if (!isConstruct(c)) {
     fail({ path: 'TimonelChart.of', prop: 'construct', message: 'must be a construct', value: c, allowed: 'a construct inside a TimonelChart', fix: 'pass a construct created in a TimonelChart, e.g. TimonelChart.of(web)' });
   }
-  // The nearest chart (Chart.of would throw a bare Error outside any chart).
-  const chart = [...c.node.scopes].reverse().find((s) => Chart.isChart(s)) as Chart | undefined;
+  const chart = nearestChart(c);
   if (!chart) {
     fail({
       scope: c, message: 'must be created inside a TimonelChart, but it is not in any chart',

@@ -161,6 +161,9 @@ export function explicitName(scope: IConstruct, prop: string, name: string, rule
   return validateName(name, rule, { scope, prop, maxLength });
 }
 
+/** What an Ingress host or a route's hostname may be, for an error's "Allowed:". */
+export const HOST_NAME_ALLOWED = "a lowercase DNS name such as 'shop.example.com', optionally starting with '*.' (no IP addresses)";
+
 /** Whether `host` is an Ingress host: a DNS name with a dot (or 'localhost'), optionally starting with '*.'. */
 export function isHostName(host: unknown): boolean {
   const bare = typeof host === 'string' && host.startsWith('*.') ? host.slice(2) : host;

@@ -1,6 +1,11 @@
 import { IConstruct } from 'constructs';
 import { fail } from './errors';
 
+/** The whole number a string holds ('8080', ' 3 ', '-1'), as JavaScript or a quoted YAML value gives one; else undefined. */
+export function numberInString(x: unknown): number | undefined {
+  return typeof x === 'string' && /^\s*-?\d+\s*$/.test(x) ? Number(x) : undefined;
+}
+
 /** The largest value of an int32 field of the Kubernetes API. */
 export const INT32_MAX = 2147483647;
 

@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { DEFAULTS } from './defaults';
 import { fail } from './errors';
-import { validateWholeNumber } from './numbers';
+import { numberInString, validateWholeNumber } from './numbers';
 import { checkProps, commandList, Spec, v } from './validation';
 
 /** Timing of a probe; every field defaults from DEFAULTS.probe. */
@@ -60,7 +60,7 @@ const PROBE_PORT: Spec<number | string> = v.union(
   v.string({
     nonEmpty: true, allowed: 'a port name', samples: ['http'],
     // '8080' from JS or an env var: a port name has a letter, so this would name no port.
-    check: (s) => (/^[0-9]+$/.test(s.trim()) ? { message: 'is a port number written as a string', allowed: PORT_ALLOWED, fix: `write it as a number: port: ${Number(s.trim())}` } : undefined),
+    check: (s) => (numberInString(s) !== undefined ? { message: 'is a port number written as a string', allowed: PORT_ALLOWED, fix: `write it as a number: port: ${numberInString(s)}` } : undefined),
   }),
   PORT_ALLOWED,
 );

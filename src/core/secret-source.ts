@@ -1,5 +1,5 @@
-import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { nearestChart } from './chart-context';
 import { addDependency } from './dependencies';
 import { fail, isConstruct } from './errors';
 
@@ -39,7 +39,7 @@ export function useSecretSource(consumer: IConstruct, source: ISecretSource, pro
 
 /** Fails unless `source`'s Secret is in the namespace of `consumer`'s pods: a pod reads Secrets of its own namespace only. */
 export function checkSecretNamespace(consumer: IConstruct, source: ISecretSource, prop: string): void {
-  const from = chartOf(consumer)?.namespace;
+  const from = nearestChart(consumer)?.namespace;
   const to = source.namespace;
   if (from !== to) {
     const ns = (n: string | undefined) => (n === undefined ? '(none)' : `'${n}'`);
@@ -47,11 +47,7 @@ export function checkSecretNamespace(consumer: IConstruct, source: ISecretSource
       scope: consumer, prop,
       message: `reads the Secret '${source.secretName}' of '${source.node.path}' in namespace ${ns(to)}, but its pods run in namespace ${ns(from)}: a pod reads Secrets of its own namespace only`,
       value: source.node.path, allowed: "a Secret of the workload's own namespace",
-      fix: `declare an ExternalSecret in a chart of namespace ${ns(from)} (e.g. the chart '${chartOf(consumer)?.node.path ?? ''}' of the workload), reading the same remote keys, and pass that one`,
+      fix: `declare an ExternalSecret in a chart of namespace ${ns(from)} (e.g. the chart '${nearestChart(consumer)?.node.path ?? ''}' of the workload), reading the same remote keys, and pass that one`,
     });
   }
-}
-
-function chartOf(c: IConstruct): Chart | undefined {
-  return [...c.node.scopes].reverse().find((s) => Chart.isChart(s)) as Chart | undefined;
 }

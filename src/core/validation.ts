@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { fail, isConstruct, PropIssue, TimonelError } from './errors';
 import { spokenSeconds } from './duration';
-import { INT32_MAX, wholeNumberFix } from './numbers';
+import { INT32_MAX, numberInString, wholeNumberFix } from './numbers';
 
 /**
  * Props validation: a declarative spec per props interface, checked at run time before a
@@ -342,7 +342,7 @@ export const v = {
         if (typeof value !== 'number') {
           // A duration where seconds are asked ('1h' for activeDeadlineSeconds): its seconds, as a number.
           const seconds = typeof value === 'string' && /Seconds$/.test(path) ? spokenSeconds(value) : undefined;
-          const fix = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? `write it as a number: ${value.trim()}`
+          const fix = numberInString(value) !== undefined ? `write it as a number: ${numberInString(value)}`
             : seconds !== undefined && Number.isInteger(seconds) ? `write the seconds as a number: ${seconds}`
               : fixOf(value) ?? `write a whole number without quotes, e.g. ${min > 0 ? min : Math.min(1, max)}`;
           ctx.report(path, value, typeProblem(value, 'a whole number', fix));

@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../core/defaults';
 import { fail, PropIssue } from '../core/errors';
-import { hostNameFix, isHostName } from '../core/names';
+import { HOST_NAME_ALLOWED, hostNameFix, isHostName } from '../core/names';
 import { findPort, PortSpec, servesGrpc } from '../core/ports';
 
 /** How an Ingress path matches. */
@@ -130,7 +130,7 @@ function grpcBackendProtocol(scope: Construct, input: IngressSpecInput, routed: 
 
 function checkHost(scope: Construct, prop: string, host: string): void {
   if (!isHostName(host)) {
-    fail({ scope, prop, message: 'is not a valid host name', value: host, allowed: "a lowercase DNS name such as 'shop.example.com', optionally starting with '*.' (no IP addresses)", fix: hostNameFix(host) });
+    fail({ scope, prop, message: 'is not a valid host name', value: host, allowed: HOST_NAME_ALLOWED, fix: hostNameFix(host) });
   }
 }
 

@@ -1,4 +1,5 @@
 import { NameRule } from '../core/names';
+import { numberInString } from '../core/numbers';
 import { cidr, controllerRef, labelMap, nameSpec, protocol } from '../core/specs';
 import { Spec, v } from '../core/validation';
 import type {
@@ -19,7 +20,7 @@ const WELL_KNOWN_PORTS: Readonly<Record<string, number>> = {
 export const TRAFFIC_PORT_ALLOWED = 'a port number from 1 to 65535, or { port, endPort?, protocol? }';
 
 function namedPortFix(value: unknown): string | undefined {
-  if (typeof value !== 'string' || /^\s*\d+\s*$/.test(value)) return undefined;
+  if (typeof value !== 'string' || numberInString(value) !== undefined) return undefined;
   const known = WELL_KNOWN_PORTS[value.toLowerCase()];
   return 'write the port number: a named port only means something on the destination pod, which timonel does not know here'
     + (known !== undefined ? `; '${value}' is usually ${known}` : ", e.g. 443 for 'https'");

@@ -4,6 +4,7 @@ import { IConstruct } from 'constructs';
 import { isIP } from 'net';
 import { trafficDefaultsOf } from '../core/chart-context';
 import { DEFAULTS } from '../core/defaults';
+import { numberInString } from '../core/numbers';
 import type { IngressControllerRef } from '../core/traffic';
 import { fail, isConstruct } from '../core/errors';
 import { NameRule, nameFromParts } from '../core/names';
@@ -599,7 +600,7 @@ function optionsOf<T extends object>(options: T | undefined, scope: IConstruct, 
   if (options === undefined) return {} as T;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     // EgressTarget.internet(443), .internet('443'), .cidrs([...], [443]): the ports are an option.
-    const ports = [options].flat().map((p) => (typeof p === 'string' && /^\s*\d+\s*$/.test(p) ? Number(p) : p));
+    const ports = [options].flat().map((p) => numberInString(p) ?? p);
     const fix = ports.length > 0 && ports.every((p) => typeof p === 'number' && Number.isInteger(p))
       ? `the ports are an option: write { ports: [${ports.join(', ')}] }`
       : 'pass an object, or leave it out';

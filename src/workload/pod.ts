@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { DEFAULTS } from '../core/defaults';
 import { EnvList, EnvMap } from '../core/env';
 import { fail, TimonelError } from '../core/errors';
-import { chartProfileOf } from '../core/chart-context';
+import { chartProfileOf, nearestChart } from '../core/chart-context';
 import { RESTRICTED_CAPABILITIES } from '../core/pod-security';
 import { isValidLabelKey, isValidLabelValue, LABELS, RECOMMENDED_LABEL_PREFIX } from '../core/labels';
 import { isValidName, NameRule } from '../core/names';
@@ -529,7 +529,6 @@ export class PodBuilder {
     return Object.keys(all).length ? all : undefined;
   }
 
-  // The names of `secrets`; the pod's construct depends on each ExternalSecret among them.
   /** The Secrets' names; one declared here makes the pod depend on it, and its known keys may not be shadowed by `env` of the container. */
   private useSecrets(secrets: ReadonlyArray<string | ISecretSource> | undefined, prop: string, env?: EnvList): string[] {
     return (secrets ?? []).map((s, i) => {
@@ -892,6 +891,5 @@ const POD_SPEC_FIELDS: ReadonlySet<string> = new Set(Object.keys(POD_SPEC_FIELD_
 
 /** The labels of the chart `scope` is in (cdk8s puts them on each object's metadata), or none outside a chart. */
 function chartLabels(scope: IConstruct): Record<string, string> {
-  const chart = [...scope.node.scopes].reverse().find((c) => Chart.isChart(c)) as Chart | undefined;
-  return chart?.labels ?? {};
+  return nearestChart(scope)?.labels ?? {};
 }

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import * as gw from '../../imports/gateway.networking.k8s.io';
 import { DEFAULTS } from '../core/defaults';
 import { fail } from '../core/errors';
-import { hostNameFix, isValidName, NameRule } from '../core/names';
+import { HOST_NAME_ALLOWED, hostNameFix, isValidName, NameRule } from '../core/names';
 import { findPort, PortSpec } from '../core/ports';
 import type { IngressControllerRef } from '../core/traffic';
 
@@ -76,7 +76,7 @@ export function addRoute(scope: Construct, b: RouteBackend, r: RouteOptions, pro
     hostnames.forEach((h, i) => {
       const bare = typeof h === 'string' && h.startsWith('*.') ? h.slice(2) : h;
       if (typeof bare !== 'string' || !isValidName(bare, NameRule.DNS_1123_SUBDOMAIN) || !bare.includes('.') || /^[0-9.]+$/.test(bare)) {
-        fail({ scope, prop: `${prop}.hostnames[${i}]`, message: 'is not a valid host name', value: h, allowed: "a lowercase DNS name such as 'shop.example.com', optionally starting with '*.' (no IP addresses)", fix: hostNameFix(h) });
+        fail({ scope, prop: `${prop}.hostnames[${i}]`, message: 'is not a valid host name', value: h, allowed: HOST_NAME_ALLOWED, fix: hostNameFix(h) });
       }
       if (seen.has(h)) fail({ scope, prop: `${prop}.hostnames[${i}]`, message: 'is listed twice', value: h, allowed: 'each host once', fix: 'list each host once' });
       seen.add(h);

@@ -1,5 +1,5 @@
 import { DEFAULTS } from '../../core/defaults';
-import { hostNameFix, isHostName, NameRule } from '../../core/names';
+import { HOST_NAME_ALLOWED, hostNameFix, isHostName, NameRule } from '../../core/names';
 import { onService } from '../../core/ports';
 import { Probe } from '../../core/probes';
 import {
@@ -68,10 +68,9 @@ export const EXTRA_SERVICE = v.object<WebAppExtraServiceOptions>()({
 
 const CONTROLLER = controllerRef;
 
-const HOST = "a lowercase DNS name such as 'shop.example.com', optionally starting with '*.' (no IP addresses)";
 
 const host = v.string({
-  allowed: HOST,
+  allowed: HOST_NAME_ALLOWED,
   check: (h) => (isHostName(h) ? undefined : { message: 'is not a valid host name', fix: hostNameFix(h) }),
 });
 const pathType = v.oneOf(['Prefix', 'Exact', 'ImplementationSpecific'] as const);

@@ -1,3 +1,4 @@
+import { numberInString } from '../../core/numbers';
 import { defineRule } from '../rule';
 import { isObject, obj } from './util';
 
@@ -12,15 +13,15 @@ export default defineRule({
     const spec = obj(o.manifest.spec);
     const min = spec.minReplicas;
     const max = spec.maxReplicas;
-    if (typeof min === 'string' && /^\s*\d+\s*$/.test(min)) {
-      report({ field: 'spec.minReplicas', message: 'is a number written as a string', value: min, allowed: 'an integer of at least 1', fix: `write it as a number: ${Number(min)}` });
+    if (numberInString(min) !== undefined) {
+      report({ field: 'spec.minReplicas', message: 'is a number written as a string', value: min, allowed: 'an integer of at least 1', fix: `write it as a number: ${numberInString(min)}` });
     } else if (min !== undefined && (!Number.isInteger(min) || min < 1)) {
       report({ field: 'spec.minReplicas', message: 'must be at least 1', value: min, allowed: 'an integer of at least 1', fix: 'scaling to zero needs the HPAScaleToZero feature gate; use 1' });
     }
     if (max === undefined) {
       report({ field: 'spec.maxReplicas', message: 'is required', fix: 'set maxReplicas' });
-    } else if (typeof max === 'string' && /^\s*\d+\s*$/.test(max)) {
-      report({ field: 'spec.maxReplicas', message: 'is a number written as a string', value: max, allowed: 'an integer of at least 1', fix: `write it as a number: ${Number(max)}` });
+    } else if (numberInString(max) !== undefined) {
+      report({ field: 'spec.maxReplicas', message: 'is a number written as a string', value: max, allowed: 'an integer of at least 1', fix: `write it as a number: ${numberInString(max)}` });
     } else if (!Number.isInteger(max) || max < 1) {
       report({ field: 'spec.maxReplicas', message: 'must be at least 1', value: max, fix: 'set maxReplicas to the most pods the workload may run' });
     } else if (Number.isInteger(min) && min > max) {

@@ -1,3 +1,4 @@
+import { numberInString } from '../../core/numbers';
 import { validatePortNumber } from '../../core/ports';
 import { fieldPath } from '../model';
 import { defineRule } from '../rule';
@@ -18,13 +19,13 @@ export default defineRule({
         return;
       }
       if (typeof port === 'string') {
-        const digits = /^\s*\d+\s*$/.test(port);
-        if (named && !digits) return; // a named port (api-port-name checks the name)
+        const digits = numberInString(port);
+        if (named && digits === undefined) return; // a named port (api-port-name checks the name)
         // The API server reads a string as a port name, which needs a letter; an int field takes no string at all.
         report({
-          field, message: digits ? 'is a port number written as a string' : 'must be a port number, not a name', value: port,
+          field, message: digits !== undefined ? 'is a port number written as a string' : 'must be a port number, not a name', value: port,
           allowed: named ? 'an integer from 1 to 65535, or the name of a container port' : 'an integer from 1 to 65535',
-          fix: digits ? `write it as a number: ${Number(port)}` : 'write the number the container listens on',
+          fix: digits !== undefined ? `write it as a number: ${digits}` : 'write the number the container listens on',
         });
         return;
       }

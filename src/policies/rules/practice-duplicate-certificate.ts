@@ -4,6 +4,11 @@ import { arr, obj } from './util';
 
 const ISSUER_ANNOTATIONS = ['cert-manager.io/cluster-issuer', 'cert-manager.io/issuer'];
 
+/** An Ingress that has cert-manager issue the certificates of its TLS entries. */
+function issuesCertificates(o: PolicyObject): boolean {
+  return o.group === 'networking.k8s.io' && ISSUER_ANNOTATIONS.some((a) => o.metadata.annotations?.[a] !== undefined);
+}
+
 interface Issued {
   readonly ingress: PolicyObject;
   readonly secretName: string;
@@ -15,7 +20,7 @@ function firstIssuers(set: ObjectSet): Map<string, Issued> {
   return set.memoize('cert-manager-issued-hosts', () => {
     const first = new Map<string, Issued>();
     for (const o of set.ofKind('Ingress')) {
-      if (o.group !== 'networking.k8s.io' || !ISSUER_ANNOTATIONS.some((a) => o.metadata.annotations?.[a] !== undefined)) continue;
+      if (!issuesCertificates(o)) continue;
       arr(obj(o.manifest.spec).tls).forEach((t, i) => {
         const secretName = obj(t).secretName;
         if (typeof secretName !== 'string') return;
@@ -40,7 +45,7 @@ export default defineRule({
   rationale: "Two certificates for one host are issued and renewed separately and count twice against the CA's limits (Let's Encrypt: 5 duplicate certificates a week); the ingress controller serves one of them.",
   kinds: ['Ingress'],
   check(o, report, set) {
-    if (o.group !== 'networking.k8s.io' || !ISSUER_ANNOTATIONS.some((a) => o.metadata.annotations?.[a] !== undefined)) return;
+    if (!issuesCertificates(o)) return;
     const first = firstIssuers(set);
     arr(obj(o.manifest.spec).tls).forEach((t, i) => {
       const secretName = obj(t).secretName;
