@@ -245,12 +245,14 @@ function ruleFailed(rule: Rule, e: unknown, o?: PolicyObject): TimonelError {
     return new TimonelError({
       path: o?.subject.constructPath ?? o?.subject.file ?? 'policies',
       message: `the policy rule '${rule.id}' reported a problem${on} that is not a report: ${thrown}`,
+      allowed: "report({ message, field?, container?, value?, allowed?, fix? }): a message string; the others strings too, but value",
       fix: `fix the rule: report({ field: 'metadata.labels', message: "has no 'team' label", fix: '…' }) (message required), or turn it off for now with Profile.custom({ disable: ['${rule.id}'] })`,
     });
   }
   const error = new TimonelError({
     path: o?.subject.constructPath ?? o?.subject.file ?? 'policies',
     message: `the policy rule '${rule.id}' threw${on}: ${thrown}`,
+    allowed: rule.category === 'custom' ? `a ${o ? 'check' : 'checkSet'} that reports each problem with report() and returns` : undefined,
     fix: rule.category === 'custom'
       ? `fix the rule's ${o ? 'check' : 'checkSet'}: it must report problems with report({ field, message, fix }), not throw `
         + '(an object may lack any field: read manifests with ?.), or turn it off for now with Profile.custom({ disable: '

@@ -212,7 +212,8 @@ describe('a rule that reports something that is not a report', () => {
     id: 'org-bad-report', severity: 'error', rationale: 'Reports wrongly.', kinds: ['Deployment'],
     check(_o, report) { report(issue as any); },
   });
-  const fix = "Fix: fix the rule: report({ field: 'metadata.labels', message: \"has no 'team' label\", fix: '…' }) (message required), or turn it off for now with Profile.custom({ disable: ['org-bad-report'] })";
+  const fix = 'Allowed: report({ message, field?, container?, value?, allowed?, fix? }): a message string; the others strings too, but value. '
+    + "Fix: fix the rule: report({ field: 'metadata.labels', message: \"has no 'team' label\", fix: '…' }) (message required), or turn it off for now with Profile.custom({ disable: ['org-bad-report'] })";
 
   test("fails when report() has no message (a typo such as 'msg' made an empty finding line; trial L)", () => {
     const { chart } = shop(Profile.custom({ rules: [reporting({ field: 'metadata.labels', msg: "has no 'team' label" })] }));
@@ -249,6 +250,7 @@ describe('a rule that throws', () => {
     expect(e).not.toBeInstanceOf(PolicyError);
     expect(e.message).toBe(
       "[shop/web/Resource] the policy rule 'org-owner' threw on Deployment shop/shop-web: Cannot read properties of undefined (reading 'owner'). "
+      + 'Allowed: a check that reports each problem with report() and returns. '
       + "Fix: fix the rule's check: it must report problems with report({ field, message, fix }), not throw (an object may lack any field: read manifests with ?.), "
       + "or turn it off for now with Profile.custom({ disable: ['org-owner'] })",
     );
@@ -257,6 +259,6 @@ describe('a rule that throws', () => {
   test('a set rule that throws names the rule', () => {
     const setBroken = defineRule({ id: 'org-set', severity: 'warning', rationale: 'Checks the set.', checkSet: () => { throw new Error('boom'); } });
     const e = thrown(() => runPolicies([{ manifest: deployment() }], { profile: Profile.custom({ rules: [setBroken] }) }));
-    expect(e.message).toMatch(/^\[policies\] the policy rule 'org-set' threw on the set of objects: boom\. Fix: fix the rule's checkSet/);
+    expect(e.message).toMatch(/^\[policies\] the policy rule 'org-set' threw on the set of objects: boom\. Allowed: a checkSet that reports each problem with report\(\) and returns\. Fix: fix the rule's checkSet/);
   });
 });

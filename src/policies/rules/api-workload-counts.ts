@@ -19,6 +19,16 @@ const FIELDS: Readonly<Record<string, Readonly<Record<string, Spec<number>>>>> =
   Job: JOB,
   CronJob: { successfulJobsHistoryLimit: INT32, failedJobsHistoryLimit: INT32, startingDeadlineSeconds: INT64 },
 };
+// The pod's own: the grace period is int64; a pod's deadline must be positive and fit an int32.
+const POD: Readonly<Record<string, Spec<number>>> = {
+  terminationGracePeriodSeconds: INT64, activeDeadlineSeconds: v.int({ min: 1 }),
+};
+// A probe's timings (0 takes the API's default); its own grace period must be positive.
+const PROBE: Readonly<Record<string, Spec<number>>> = {
+  initialDelaySeconds: INT32, periodSeconds: INT32, timeoutSeconds: INT32, successThreshold: INT32, failureThreshold: INT32,
+  terminationGracePeriodSeconds: v.int({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+};
+const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'];
 
 function checkCounts(spec: unknown, fields: Readonly<Record<string, Spec<number>>>, base: string, report: Report): void {
   if (!isObject(spec)) return;
@@ -29,15 +39,23 @@ function checkCounts(spec: unknown, fields: Readonly<Record<string, Spec<number>
   for (const i of ctx.issues) report({ field: i.prop, message: i.message, value: i.value, allowed: i.allowed, fix: i.fix });
 }
 
-/** Replica counts, history limits and deadlines of workloads are whole numbers ≥ 0 (not "2", not 1.5). */
+/**
+ * Replica counts, history limits and deadlines of workloads, a pod's grace period and deadline and
+ * its probes' timings are whole numbers ≥ 0 (not "2", not 1.5).
+ */
 export default defineRule({
   id: 'api-workload-counts',
   severity: 'error',
   category: 'api',
-  rationale: "The API server rejects a workload whose replicas, history limits or deadlines are not whole numbers ≥ 0 (replicas: \"2\" from JavaScript or a quoted YAML value).",
-  kinds: Object.keys(FIELDS),
+  rationale: "The API server rejects a workload whose replicas, history limits, deadlines, grace period or probe timings are not whole numbers ≥ 0 (replicas: \"2\" from JavaScript or a quoted YAML value).",
+  pods: true,
   check(o, report) {
-    checkCounts(o.manifest.spec, FIELDS[o.kind], 'spec', report);
+    if (FIELDS[o.kind]) checkCounts(o.manifest.spec, FIELDS[o.kind], 'spec', report);
     if (o.kind === 'CronJob') checkCounts(obj(obj(o.manifest.spec).jobTemplate).spec, JOB, 'spec.jobTemplate.spec', report);
+    if (!o.pod) return;
+    checkCounts(o.pod.spec, POD, o.pod.path, report);
+    for (const c of o.pod.containers) {
+      for (const probe of PROBES) checkCounts(c.container[probe], PROBE, `${c.path}.${probe}`, report);
+    }
   },
 });

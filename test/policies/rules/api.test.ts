@@ -360,6 +360,21 @@ describe('api-workload-counts', () => {
       "error: [test.yaml] CronJob shop/nightly 'spec.jobTemplate.spec.parallelism' must be a whole number of at least 0, got -2. Allowed: an integer from 0 to 2147483647. Fix: use 0 or more",
     ]);
   });
+  test("fails when a pod's grace period or deadline, or a probe's timing, is a string, negative or fractional (trial L: outside the rule before)", () => {
+    const probed = edit(deployment('api', 2), (d) => {
+      d.spec.template.spec.terminationGracePeriodSeconds = '30';
+      d.spec.template.spec.containers[0].readinessProbe = { httpGet: { path: '/', port: 8080 }, periodSeconds: 1.5, failureThreshold: -1 };
+      d.spec.template.spec.containers[0].livenessProbe = { tcpSocket: { port: 8080 }, terminationGracePeriodSeconds: 0 };
+    });
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'hello', namespace: 'shop' }, spec: { activeDeadlineSeconds: 0, containers: [{ name: 'main', image: 'busybox:1.36' }] } };
+    expect(lines('api-workload-counts', [probed, pod])).toEqual([
+      "error: [test.yaml] Deployment shop/api 'spec.template.spec.terminationGracePeriodSeconds' must be a whole number, but is a string, got '30'. Allowed: a whole number. Fix: write it as a number: 30",
+      "error: [test.yaml] Deployment shop/api 'spec.template.spec.containers[0].livenessProbe.terminationGracePeriodSeconds' must be a whole number of at least 1, got 0. Allowed: an integer from 1 to 9007199254740991. Fix: use 1 or more",
+      "error: [test.yaml] Deployment shop/api 'spec.template.spec.containers[0].readinessProbe.periodSeconds' must be a whole number of at least 0, got 1.5. Allowed: an integer from 0 to 2147483647. Fix: round it: 1 or 2",
+      "error: [test.yaml] Deployment shop/api 'spec.template.spec.containers[0].readinessProbe.failureThreshold' must be a whole number of at least 0, got -1. Allowed: an integer from 0 to 2147483647. Fix: use 0 or more",
+      "error: [test.yaml] Pod shop/hello 'spec.activeDeadlineSeconds' must be a whole number of at least 1, got 0. Allowed: an integer from 1 to 2147483647. Fix: use 1 or more",
+    ]);
+  });
 });
 
 describe('api-pdb-spec', () => {
