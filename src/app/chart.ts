@@ -52,7 +52,8 @@ export interface TimonelChartProps extends ChartProps {
   /**
    * Labels on every object of the chart (as cdk8s puts them) and on the pods of its workloads (their
    * pod templates, and a CronJob's Jobs), never in selectors; on the pods a workload's `podLabels`
-   * win on the same key. Changing them changes the pod templates, so the pods roll.
+   * win on the same key. Changing them changes the pod templates, so the pods roll. Keys under
+   * `app.kubernetes.io/` are refused: timonel sets the recommended labels itself (`partOf` sets part-of).
    * @default - none
    */
   readonly labels?: { readonly [key: string]: string };

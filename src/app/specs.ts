@@ -1,5 +1,5 @@
 import { isValidName, NameRule, suggestName } from '../core/names';
-import { labelMap, labelValue, nameSpec, trafficDefaults } from '../core/specs';
+import { chartLabelMap, labelValue, nameSpec, trafficDefaults } from '../core/specs';
 import { closest, keyPath, Spec, v } from '../core/validation';
 import { PolicyOptions, PROFILE } from '../policies/policy';
 import type { AppProps } from './app';
@@ -19,7 +19,7 @@ export const CHART_PROPS = v.object<TimonelChartProps>()({
   partOf: labelValue,
   policy: v.object<PolicyOptions>()({ profile: PROFILE }, { what: 'policy option' }),
   traffic: trafficDefaults,
-  labels: labelMap,
+  labels: chartLabelMap,
   disableResourceNameHashes: v.boolean(),
 });
 

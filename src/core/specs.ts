@@ -3,7 +3,7 @@ import { configKeyFix, EnvValue } from './env';
 
 export { configKeyFix };
 import { imageFix, parseImage } from './image';
-import { isValidLabelKey, isValidLabelValue, suggestLabelKey } from './labels';
+import { isValidLabelKey, isValidLabelValue, LABELS, RECOMMENDED_LABEL_PREFIX, suggestLabelKey } from './labels';
 import { isValidName, NameRule, suggestName } from './names';
 import { INT32_MAX } from './numbers';
 import { PortSpec, portNameFix, portNumberFix } from './ports';
@@ -71,6 +71,35 @@ export function labelKeyProblem(k: string): Problem | undefined {
   };
 }
 
+// Where each recommended label comes from, for a chart's `labels` that sets one.
+const RECOMMENDED_FROM: Readonly<Record<string, string>> = {
+  [LABELS.name]: "remove it: timonel sets it from each workload's id",
+  [LABELS.instance]: "remove it: timonel sets it from each workload's object name",
+  [LABELS.version]: "remove it, and set a workload's 'version' prop where the image tag is not the version",
+  [LABELS.component]: "remove it, and set each workload's 'component' prop",
+  [LABELS.partOf]: "remove it, and set the chart's 'partOf' prop: new TimonelChart(app, 'shop', { partOf: '<value>' })",
+  [LABELS.managedBy]: "remove it: timonel sets it to 'timonel'",
+};
+
+/**
+ * What is wrong with a key of a chart's `labels`, or undefined: a valid key outside
+ * `app.kubernetes.io/`, whose recommended labels timonel sets on every object and pod (a chart's
+ * value would be overwritten on some objects and kept on others).
+ */
+export function chartLabelKeyProblem(k: string): Problem | undefined {
+  const invalid = labelKeyProblem(k);
+  if (invalid || !k.startsWith(RECOMMENDED_LABEL_PREFIX)) return invalid;
+  const own = k.slice(RECOMMENDED_LABEL_PREFIX.length);
+  const from = RECOMMENDED_FROM[k];
+  return {
+    message: from
+      ? 'sets a recommended label, which timonel sets on every object itself (the chart\'s value would be overwritten)'
+      : `uses the prefix '${RECOMMENDED_LABEL_PREFIX}', which Kubernetes reserves for its recommended labels`,
+    allowed: `a key of your own: no prefix or your own domain's; '${RECOMMENDED_LABEL_PREFIX}' keys are timonel's`,
+    fix: from ?? `write '${own}' or 'example.com/${own}' (your own domain)`,
+  };
+}
+
 /**
  * What is wrong with an extended resource name ('nvidia.com/gpu'), or undefined: a qualified name
  * with a domain prefix outside kubernetes.io (Kubernetes' own resources have none).
@@ -90,6 +119,9 @@ export function extendedResourceProblem(name: string): Problem | undefined {
 
 /** A map of label keys to label values (nodeSelector). */
 export const labelMap: Spec<Record<string, string>> = v.record(labelValue, { key: labelKeyProblem, keys: ['disktype', 'kubernetes.io/os'] });
+
+/** A chart's `labels`: label keys of the user's own (see `chartLabelKeyProblem`). */
+export const chartLabelMap: Spec<Record<string, string>> = v.record(labelValue, { key: chartLabelKeyProblem, keys: ['team', 'example.com/cost-center'] });
 
 /** The pods of an ingress controller, a Gateway or Prometheus: a namespace and pod labels. */
 export const controllerRef: Spec<IngressControllerRef> = v.object<IngressControllerRef>()({

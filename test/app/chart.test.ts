@@ -372,4 +372,17 @@ describe('TimonelChart labels', () => {
     expect(search.metadata.labels.team).toBe('payments');
     expect(search.spec.template.metadata.labels.team).toBe('search');
   });
+  test("fails when a label is one of the recommended app.kubernetes.io/* labels, which timonel sets on every object (the chart's value was silently overwritten)", () => {
+    const chart = (labels: Record<string, string>) => () => new TimonelChart(Testing.app(), 'shop', { namespace: 'shop', labels });
+    expect(chart({ 'app.kubernetes.io/part-of': 'platform' })).toThrow(
+      "[shop] 'labels' sets a recommended label, which timonel sets on every object itself (the chart's value would be overwritten), got 'app.kubernetes.io/part-of'. "
+      + "Allowed: a key of your own: no prefix or your own domain's; 'app.kubernetes.io/' keys are timonel's. "
+      + "Fix: remove it, and set the chart's 'partOf' prop: new TimonelChart(app, 'shop', { partOf: '<value>' })",
+    );
+    expect(chart({ 'app.kubernetes.io/name': 'oops' })).toThrow("Fix: remove it: timonel sets it from each workload's id");
+    expect(chart({ 'app.kubernetes.io/team': 'a' })).toThrow(
+      "[shop] 'labels' uses the prefix 'app.kubernetes.io/', which Kubernetes reserves for its recommended labels, got 'app.kubernetes.io/team'. "
+      + "Allowed: a key of your own: no prefix or your own domain's; 'app.kubernetes.io/' keys are timonel's. Fix: write 'team' or 'example.com/team' (your own domain)",
+    );
+  });
 });
