@@ -405,7 +405,7 @@ export class WebApp extends ServedWorkload {
     this.suffixes.set(x.suffix, prop);
     const type = x.type ?? DEFAULTS.webApp.serviceType;
     const svc = this.addService(`Service-${x.suffix}`, {
-      suffix: x.suffix, annotations: x.annotations, spec: { type, ...exposure(x) }, ports: ports.map((p) => ({ name: p.spec.name, port: p.port })),
+      suffix: x.suffix, annotations: x.annotations, spec: { type, ...exposure(x) }, ports: ports.map((p) => ({ name: p.spec.name, port: p.port })), extra: true,
     });
     this.extras.push(svc);
     if (type !== 'ClusterIP') this.exposed.push({ name: svc.name, type, prop });

@@ -13,6 +13,12 @@ export const LABELS = {
 /** The prefix of Kubernetes' recommended labels: timonel's to set, from the workload. */
 export const RECOMMENDED_LABEL_PREFIX = 'app.kubernetes.io/';
 
+/**
+ * On a workload's extra Services (`<name>-<suffix>`): a ServiceMonitor selects the pods' main
+ * Service only (`DoesNotExist` on it), so that a pod is scraped once, not once per Service.
+ */
+export const EXTRA_SERVICE_LABEL = 'timonel.dev/extra-service';
+
 /** What a workload's labels are made of. */
 export interface LabelInputs {
   /** The application name (the construct id): `web`. */

@@ -5,6 +5,7 @@ import * as mon from '../../imports/monitoring.coreos.com';
 import { trafficDefaultsOf } from '../core/chart-context';
 import { DEFAULTS } from '../core/defaults';
 import { fail } from '../core/errors';
+import { EXTRA_SERVICE_LABEL } from '../core/labels';
 import type { IngressControllerRef } from '../core/traffic';
 import { tsLiteral } from '../core/validation';
 import { ITrafficSubject, NetworkAccess } from './network';
@@ -63,7 +64,8 @@ export function addServiceMonitor(workload: IMetricsSubject, m: MetricsOptions, 
   return new mon.ServiceMonitor(workload, 'ServiceMonitor', {
     metadata: m.labels ? { ...metadata, labels: { ...metadata.labels, ...m.labels } } : metadata,
     spec: {
-      selector: { matchLabels: { ...workload.selectorLabels } },
+      // Not the extra Services of the same pods: each would make every pod a target once more.
+      selector: { matchLabels: { ...workload.selectorLabels }, matchExpressions: [{ key: EXTRA_SERVICE_LABEL, operator: 'DoesNotExist' }] },
       endpoints: [{ port: portName, path, interval: m.interval ?? DEFAULTS.metrics.interval }],
     },
   });

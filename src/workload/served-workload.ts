@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../core/defaults';
+import { EXTRA_SERVICE_LABEL } from '../core/labels';
 import { appProtocolOf, onService, PortSpec, validatePortName, validatePortNumber } from '../core/ports';
 import { intOrString, Probe } from '../core/probes';
 import { ConnectionEndpoint, IConnectable } from './connections';
@@ -86,6 +87,8 @@ export abstract class ServedWorkload extends Workload implements IConnectable {
   protected addService(id: string, options: {
     suffix?: string; headless?: boolean; spec?: Partial<k8s.ServiceSpec>; annotations?: Record<string, string>;
     ports?: ReadonlyArray<{ readonly name: string; readonly port: number }>;
+    /** An extra Service for the same pods: labelled so that the ServiceMonitor passes it over. */
+    extra?: boolean;
   } = {}): k8s.KubeService {
     const headless = options.headless ?? false;
     const selected = options.ports
@@ -93,7 +96,10 @@ export abstract class ServedWorkload extends Workload implements IConnectable {
       : this.servicePorts.map((p) => ({ spec: p, port: headless ? p.port : p.servicePort ?? p.port }));
     const annotations = options.annotations && Object.keys(options.annotations).length ? { ...options.annotations } : undefined;
     return new k8s.KubeService(this, id, {
-      metadata: this.metadata(options.suffix, annotations ? { annotations } : {}),
+      metadata: this.metadata(options.suffix, {
+        ...(annotations ? { annotations } : {}),
+        ...(options.extra ? { labels: { ...this.labels, [EXTRA_SERVICE_LABEL]: options.suffix ?? 'extra' } } : {}),
+      }),
       spec: {
         ...(headless ? { clusterIp: 'None', publishNotReadyAddresses: true } : {}),
         ...options.spec,

@@ -90,7 +90,7 @@ describe('WebApp extra Services', () => {
     expect(services.map((s) => s.metadata.name)).toEqual(['shop-web', 'shop-web-public', 'shop-web-admin']);
     const main = one(objs, 'Service', 'shop-web');
     const pub = one(objs, 'Service', 'shop-web-public');
-    expect(pub.metadata.labels).toEqual(main.metadata.labels);
+    expect(pub.metadata.labels).toEqual({ ...main.metadata.labels, 'timonel.dev/extra-service': 'public' });  // the ServiceMonitor passes it over
     expect(pub.metadata.annotations).toEqual({ 'example.com/lb': 'external' });
     expect(pub.spec).toEqual({
       type: 'LoadBalancer', externalTrafficPolicy: 'Local', loadBalancerSourceRanges: ['198.51.100.0/24'],

@@ -4,6 +4,7 @@ import { EnvValue } from '../../src/core/env';
 import { Probe } from '../../src/core/probes';
 import { ConfigExposure } from '../../src/workload/workload';
 import { TrafficEvaluator } from '../../src/policies/traffic';
+import { selectorMatches } from '../../src/policies/model';
 import { expectValidManifests } from '../support/schema';
 import { all, newChart, one, podSpec, synth } from '../support/util';
 import '../../src/testing/jest';
@@ -338,6 +339,17 @@ describe('WebApp props', () => {
     expect(sm.apiVersion).toBe('monitoring.coreos.com/v1');
     expect(sm.spec.endpoints).toEqual([{ port: 'metrics', path: '/stats', interval: '15s' }]);
     expect(one(objs, 'Service').spec.ports.map((p: any) => p.name)).toEqual(['http', 'metrics']);
+  });
+
+  test('metrics: the ServiceMonitor selects the main Service only, not an extra Service of the same port (each pod was scraped once per Service: double series)', () => {
+    const chart = newChart();
+    const web = new WebApp(chart, 'web', { image: 'ghcr.io/acme/web:1.2.3', port: 8080, metrics: {}, extraServices: [{ suffix: 'public', type: 'LoadBalancer' }] });
+    web.addExtraService({ suffix: 'internal-lb', type: 'LoadBalancer', annotations: { 'service.beta.kubernetes.io/aws-load-balancer-internal': 'true' } });
+    const objs = synth(chart);
+    const sm = one(objs, 'ServiceMonitor');
+    const scraped = all(objs, 'Service').filter((svc) => selectorMatches(sm.spec.selector, svc.metadata.labels ?? {})).map((svc) => svc.metadata.name);
+    expect(scraped).toEqual(['test-web']);
+    expect(all(objs, 'Service').map((svc) => svc.spec.ports.map((p: any) => p.name))).toEqual([['http'], ['http'], ['http']]);
   });
 
   test('metrics.labels: more labels on the ServiceMonitor, for a Prometheus that selects by label', () => {

@@ -247,7 +247,7 @@ describe('Worker metrics', () => {
       clusterIP: 'None', selector: SELECTOR, ports: [{ name: 'metrics', port: 9394, targetPort: 'metrics', protocol: 'TCP' }],
     });
     expect(findObject(objs, 'ServiceMonitor').spec).toEqual({
-      selector: { matchLabels: SELECTOR }, endpoints: [{ port: 'metrics', path: '/metrics', interval: '30s' }],
+      selector: { matchLabels: SELECTOR, matchExpressions: [{ key: 'timonel.dev/extra-service', operator: 'DoesNotExist' }] }, endpoints: [{ port: 'metrics', path: '/metrics', interval: '30s' }],
     });
     expectValidManifests(objs.filter((o) => o.kind !== 'ServiceMonitor'));
   });
