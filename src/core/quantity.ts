@@ -107,7 +107,7 @@ export interface QuantityCheckOptions {
 /**
  * What is wrong with a quantity of `kind`, or undefined: not a quantity, not positive (zero only
  * with `allowZero`), a thousand cores or more (no node has them: millicores without 'm'), bytes
- * with the milli suffix, or a storage size that is a unit mistake. The props specs and
+ * with the milli suffix, memory under 1Mi (a unit left out), or a storage size that is a unit mistake. The props specs and
  * `validateQuantity` both use it.
  */
 export function quantityProblem(q: string | number, kind: QuantityKind, opts: { readonly allowZero?: boolean; readonly storageUse?: StorageUse } = {}): Problem | undefined {
@@ -130,6 +130,15 @@ export function quantityProblem(q: string | number, kind: QuantityKind, opts: { 
     };
   }
   if (kind !== 'cpu' && typeof q === 'string' && q.endsWith('m')) return { message: "uses the milli suffix 'm' (thousandths of a byte)", allowed, fix: "for mebibytes write 'Mi'" };
+  if (kind === 'memory' && value > 0 && value < 2 ** 20) {
+    // No process runs in less than a mebibyte: a unit left out ('512' is 512 bytes) or the wrong one ('512Ki').
+    const digits = typeof q === 'string' ? q.trim().replace(/[a-zA-Z]+$/, '') : String(q);
+    const unit = typeof q === 'string' ? /[a-zA-Z]+$/.exec(q.trim())?.[0] : undefined;
+    return {
+      message: `is ${value.toLocaleString('en-US')} bytes${unit ? '' : ' (a number without a unit is bytes)'}, less than any container needs`,
+      allowed: `${allowed}, at least 1Mi`, fix: `write '${digits}Mi' (or '${digits}Gi')`,
+    };
+  }
   const small = kind === 'storage' && opts.storageUse !== undefined && typeof q === 'string' ? storageSizeProblem(q, opts.storageUse) : undefined;
   if (small) return { message: small.message, allowed: `${allowed}, at least 1Mi`, fix: small.fix };
   return undefined;

@@ -45,7 +45,7 @@ describe('validateQuantity', () => {
     expect(validateQuantity(q, { prop: 'cpu', kind: 'cpu' })).toBe(q);
   });
 
-  test.each(['128Mi', '2G', '1e3', '1Gi'])('accepts the memory quantity %s', (q) => {
+  test.each(['128Mi', '2G', '1e9', '1Gi'])('accepts the memory quantity %s', (q) => {
     expect(validateQuantity(q, { prop: 'memory', kind: 'memory' })).toBe(q);
   });
 
@@ -98,6 +98,16 @@ describe('validateQuantity', () => {
 
   test("fails when memory uses the milli suffix 'm', suggesting 'Mi'", () => {
     expect(() => validateQuantity('512m', { prop: 'memory', kind: 'memory' })).toThrow(/'memory' uses the milli suffix 'm'.*Fix: for mebibytes write 'Mi'/);
+  });
+
+  test('fails when memory is under 1Mi: a unit left out (512 bytes) or the wrong one (trial R: a 512-byte limit was written to the YAML)', () => {
+    expect(() => validateQuantity('512', { prop: 'memory', kind: 'memory' })).toThrow(
+      "'memory' is 512 bytes (a number without a unit is bytes), less than any container needs, got '512'. Allowed: bytes with a binary suffix: '128Mi', '1Gi' (or decimal 'M', 'G'; not 'MB'/'GB'), at least 1Mi. Fix: write '512Mi' (or '512Gi')",
+    );
+    expect(() => validateQuantity('512Ki', { prop: 'memory', kind: 'memory' })).toThrow(/is 524,288 bytes, less than any container needs.*Fix: write '512Mi'/);
+    expect(validateQuantity('1Mi', { prop: 'memory', kind: 'memory' })).toBe('1Mi');
+    expect(validateQuantity('536870912', { prop: 'memory', kind: 'memory' })).toBe('536870912');
+    expect(validateQuantity('0', { prop: 'memory', kind: 'memory', allowZero: true })).toBe('0');
   });
 
   test("fails when storage uses the milli suffix 'm'", () => {

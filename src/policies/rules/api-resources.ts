@@ -83,7 +83,7 @@ export default defineRule({
   id: 'api-resources',
   severity: 'error',
   category: 'api',
-  rationale: "The API server rejects malformed quantities and requests above limits; '128m' of memory (0.128 bytes) is accepted but always a mistake.",
+  rationale: "The API server rejects malformed quantities and requests above limits; '128m' of memory (0.128 bytes) or '512' (512 bytes) is accepted but always a mistake.",
   check(o, report) {
     if (o.pod) {
       for (const c of runnableContainers(o.pod)) checkRequirements(c.container.resources, fieldPath(c.path, 'resources'), report);

@@ -234,10 +234,13 @@ describe('api-resources', () => {
       withResources('b', { requests: { memory: '100m', cpu: '100m' } }),
       withResources('c', { requests: { cpu: '200m' }, limits: { cpu: '100m' } }),
       withResources('d', { requests: { memory: '100m' } }),
+      withResources('e', { requests: { memory: '512' }, limits: { memory: '512' } }),
     ])).toEqual([
       "error: [test.yaml] Deployment shop/b 'spec.template.spec.containers[0].resources.requests.memory' uses the milli suffix 'm' (thousandths of a byte), got '100m'. Allowed: bytes with a binary suffix: '128Mi', '1Gi' (or decimal 'M', 'G'; not 'MB'/'GB'). Fix: for mebibytes write 'Mi'",
       "error: [test.yaml] Deployment shop/c 'spec.template.spec.containers[0].resources.requests.cpu' request 200m is above the limit 100m, got {\"request\":\"200m\",\"limit\":\"100m\"}. Allowed: a request lower than or equal to its limit. Fix: raise the cpu limit or lower the request",
       "error: [test.yaml] Deployment shop/d 'spec.template.spec.containers[0].resources.requests.memory' uses the milli suffix 'm' (thousandths of a byte), got '100m'. Allowed: bytes with a binary suffix: '128Mi', '1Gi' (or decimal 'M', 'G'; not 'MB'/'GB'). Fix: for mebibytes write 'Mi'",
+      "error: [test.yaml] Deployment shop/e 'spec.template.spec.containers[0].resources.requests.memory' is 512 bytes (a number without a unit is bytes), less than any container needs, got '512'. Allowed: bytes with a binary suffix: '128Mi', '1Gi' (or decimal 'M', 'G'; not 'MB'/'GB'), at least 1Mi. Fix: write '512Mi' (or '512Gi')",
+      "error: [test.yaml] Deployment shop/e 'spec.template.spec.containers[0].resources.limits.memory' is 512 bytes (a number without a unit is bytes), less than any container needs, got '512'. Allowed: bytes with a binary suffix: '128Mi', '1Gi' (or decimal 'M', 'G'; not 'MB'/'GB'), at least 1Mi. Fix: write '512Mi' (or '512Gi')",
     ]);
   });
 });
