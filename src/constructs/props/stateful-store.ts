@@ -1,5 +1,5 @@
 import { DEFAULTS } from '../../core/defaults';
-import { NameRule } from '../../core/names';
+import { isValidName, NameRule } from '../../core/names';
 import { absolutePath, envPrefix, urlScheme, nameSpec, portName, portNumber, portSpec, quantity } from '../../core/specs';
 import { Reporter, Spec, tsLiteral, typeName, v } from '../../core/validation';
 import { checkIpFamilies, checkWorkload, IP_FAMILY_FIELDS, SERVED_REFUSED, WORKLOAD_FIELDS } from '../../workload/specs';
@@ -29,13 +29,26 @@ export const PRESET_STORAGE = v.object<PresetStorageOptions>()({
   accessModes,
 }, { what: 'storage field' });
 
+/** The factory call for what was given as `credentials`: its Secret's name when it names one. */
+function credentialsFix(x: unknown): string {
+  const given = x !== null && typeof x === 'object' ? (x as { secretName?: unknown; keys?: unknown }) : undefined;
+  const name = typeof x === 'string' ? x : given?.secretName;
+  const keys = given?.keys !== null && typeof given?.keys === 'object' && Object.keys(given.keys as object).length
+    ? `, { keys: ${tsLiteral(given.keys)} }` : '';
+  if (typeof name === 'string' && isValidName(name, NameRule.DNS_1123_SUBDOMAIN)) {
+    return `wrap the Secret's name: credentials: StoreCredentials.fromSecret('${name}'${keys}) (each role is read from the key of its own name unless keys maps it)`;
+  }
+  return "wrap the name of the Secret that holds them: credentials: StoreCredentials.fromSecret('<secret name>') (each role is read from the key of its own name; "
+    + "{ keys: { password: 'pw' } } maps one), or let an ExternalSecret fill it: StoreCredentials.fromExternalSecret({ … })";
+}
+
 /** Credentials made by the StoreCredentials factories. */
 export const CREDENTIALS: Spec<StoreCredentials> = v.custom<StoreCredentials>(
   'StoreCredentials.fromSecret(...), fromExternalSecret(...) or fromLiteralsINSECURE(...)',
   // Made by the factories: an object with a bind method (a plain { secretName, keys } is not).
   (x) => (x !== null && typeof x === 'object' && typeof (x as { bind?: unknown }).bind === 'function' ? undefined : {
     message: `must be StoreCredentials.fromSecret(...), fromExternalSecret(...) or fromLiteralsINSECURE(...), but is ${typeName(x)}`,
-    fix: "wrap the Secret: credentials: StoreCredentials.fromSecret('db-credentials', { keys: { ... } })",
+    fix: credentialsFix(x),
   }),
   () => [],
 );

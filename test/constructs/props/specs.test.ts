@@ -65,7 +65,10 @@ describe('StatefulStore and preset props', () => {
 
   test.each([
     ['storage as an object', { storage: { mountPath: '/data' } }, "storage: must be a list, but is an object (write a list of claims, each with the path it is mounted at: storage: [{ name: 'data', mountPath: '/data' }])"],
-    ['credentials as a plain reference', { credentials: { secretName: 's', keys: {} } }, "credentials: must be StoreCredentials.fromSecret(...), fromExternalSecret(...) or fromLiteralsINSECURE(...), but is an object (wrap the Secret: credentials: StoreCredentials.fromSecret('db-credentials', { keys: { ... } }))"],
+    ['credentials as a plain reference', { credentials: { secretName: 's', keys: { password: 'pw' } } }, "credentials: must be StoreCredentials.fromSecret(...), fromExternalSecret(...) or fromLiteralsINSECURE(...), but is an object (wrap the Secret's name: credentials: StoreCredentials.fromSecret('s', { keys: { password: 'pw' } }) (each role is read from the key of its own name unless keys maps it))"],
+    // Trial R (R3): the fix named another Secret ('db-credentials'), so following it made a pod that reads a Secret nobody created.
+    ['credentials as the Secret\'s name', { credentials: 'ml-db-auth' }, "credentials: must be StoreCredentials.fromSecret(...), fromExternalSecret(...) or fromLiteralsINSECURE(...), but is a string (wrap the Secret's name: credentials: StoreCredentials.fromSecret('ml-db-auth') (each role is read from the key of its own name unless keys maps it))"],
+    ['credentials as something else', { credentials: true }, "credentials: must be StoreCredentials.fromSecret(...), fromExternalSecret(...) or fromLiteralsINSECURE(...), but is a boolean (wrap the name of the Secret that holds them: credentials: StoreCredentials.fromSecret('<secret name>') (each role is read from the key of its own name; { keys: { password: 'pw' } } maps one), or let an ExternalSecret fill it: StoreCredentials.fromExternalSecret({ … }))"],
   ])('fails on %s', (_what, props, problem) => {
     expect(problems(STATEFUL_STORE_PROPS, { image: IMAGE, port: 5432, ...props })).toEqual([problem]);
   });
