@@ -157,7 +157,7 @@ export class TimonelChart extends Chart {
     const profile = profileOf(this) ?? Profile.RESTRICTED;
     const fromProfile = profile.podSecurityLevel();
     if (given !== undefined && !isPodSecurityLevel(given)) {
-      fail({ scope: this, prop: 'podSecurity', message: 'is not a Pod Security level', value: given, allowed: "'restricted', 'baseline' or 'privileged'" });
+      fail({ scope: this, prop: 'podSecurity', message: 'is not a Pod Security level', value: given, allowed: "'restricted', 'baseline' or 'privileged'", fix: "write 'restricted' (the default), 'baseline' or 'privileged' in lower case" });
     }
     if (given !== undefined && levelRank(given) > levelRank(fromProfile)) {
       fail({

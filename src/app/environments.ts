@@ -9,7 +9,7 @@ import { mirror, mirrorFiles, publish } from './publish';
 import { App, AppOutput, AppProps, cliFolder, ConstructMetadata } from './app';
 import { deliveryFiles, DeliveryProps, normalPath } from './delivery';
 import { ENVIRONMENTS_PROPS } from './specs';
-import { checkProps, keyPath } from '../core/validation';
+import { checkProps, closest, keyPath } from '../core/validation';
 
 /** Overrides of values `V`: any part of them; objects are merged key by key, arrays and scalars replaced. */
 export type Overrides<V> = {
@@ -192,7 +192,7 @@ export class Environments<V extends object> {
 
   private environment(name: string): EnvironmentProps<V> {
     if (!this.names.includes(name)) {
-      fail({ path: 'Environments', message: 'has no such environment', value: name, allowed: this.names.map((n) => `'${n}'`).join(', ') });
+      fail({ path: 'Environments', message: 'has no such environment', value: name, allowed: this.names.map((n) => `'${n}'`).join(', '), fix: closest(String(name), this.names) !== undefined ? `did you mean '${closest(String(name), this.names)}'?` : 'use one of the environments given to new Environments(...), or add this one there' });
     }
     return this.props.environments[name] ?? {};
   }

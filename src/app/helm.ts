@@ -43,7 +43,7 @@ export function helmChartFiles(app: App, options: HelmChartOptions): Map<string,
 function chartFiles(app: App, options: HelmChartOptions): Map<string, string> {
   validateName(options.name, NameRule.DNS_1123_LABEL, { prop: 'name' });
   if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(options.version ?? '')) {
-    fail({ path: 'HelmChart', prop: 'version', message: 'must be a SemVer 2 version', value: options.version, allowed: "e.g. '1.0.0'" });
+    fail({ path: 'HelmChart', prop: 'version', message: 'must be a SemVer 2 version', value: options.version, allowed: "MAJOR.MINOR.PATCH with an optional -prerelease and +build, e.g. '1.0.0' or '1.2.0-rc.1'", fix: typeof options.version === 'string' && /^v\d/.test(options.version) ? `write '${options.version.slice(1)}' (without the 'v')` : "write a version such as '1.0.0'" });
   }
   const values: Record<string, any> = {};
   const files = new Map<string, string>();

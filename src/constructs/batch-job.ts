@@ -165,7 +165,7 @@ export class BatchJob extends Workload {
     }
     const completionMode = props.completionMode ?? d.completionMode;
     if (completionMode !== 'NonIndexed' && completionMode !== 'Indexed') {
-      fail({ scope: this, prop: 'completionMode', message: 'is not a completion mode', value: completionMode, allowed: "'NonIndexed' or 'Indexed'" });
+      fail({ scope: this, prop: 'completionMode', message: 'is not a completion mode', value: completionMode, allowed: "'NonIndexed' or 'Indexed'", fix: "leave it out for 'NonIndexed', or write 'Indexed' to give each pod an index" });
     }
     const parallelism = this.wholeNumber('parallelism', props.parallelism ?? d.parallelism, 1, "to pause a Job, set 'suspend: true'");
     if (completionMode === 'Indexed' && props.completions === undefined) {
@@ -175,7 +175,7 @@ export class BatchJob extends Workload {
       });
     }
     if (completionMode === 'Indexed' && parallelism > MAX_INDEXED_PARALLELISM) {
-      fail({ scope: this, prop: 'parallelism', message: `must be at most ${MAX_INDEXED_PARALLELISM} in Indexed mode`, value: parallelism, allowed: `an integer from 1 to ${MAX_INDEXED_PARALLELISM}` });
+      fail({ scope: this, prop: 'parallelism', message: `must be at most ${MAX_INDEXED_PARALLELISM} in Indexed mode`, value: parallelism, allowed: `an integer from 1 to ${MAX_INDEXED_PARALLELISM}`, fix: `lower parallelism to ${MAX_INDEXED_PARALLELISM} or less: the Job still runs every index, that many at a time` });
     }
     const completions = props.completions === undefined ? undefined : this.wholeNumber('completions', props.completions, 1);
     const ttl = props.ttlSecondsAfterFinished;
@@ -201,7 +201,7 @@ export class BatchJob extends Workload {
       this.timeZone = validateTimeZone(props.timeZone ?? d.timeZone, { scope: this, prop: 'timeZone' });
       const concurrencyPolicy = props.concurrencyPolicy ?? d.concurrencyPolicy;
       if (!['Allow', 'Forbid', 'Replace'].includes(concurrencyPolicy)) {
-        fail({ scope: this, prop: 'concurrencyPolicy', message: 'is not a concurrency policy', value: concurrencyPolicy, allowed: "'Forbid', 'Replace' or 'Allow'" });
+        fail({ scope: this, prop: 'concurrencyPolicy', message: 'is not a concurrency policy', value: concurrencyPolicy, allowed: "'Forbid', 'Replace' or 'Allow'", fix: "leave it out for 'Forbid' (a run is skipped while the last one runs), or write 'Replace' or 'Allow'" });
       }
       this.cronJob = new k8s.KubeCronJob(this, 'Resource', {
         metadata: this.metadata(),
@@ -312,6 +312,7 @@ export class BatchJob extends Workload {
         fail({
           scope: this, prop: 'podFailurePolicy.failJobOnExitCodes', message: 'must hold exit codes from 1 to 255', value: code,
           allowed: 'integers from 1 to 255 (0 is success; a process exit code never exceeds 255)',
+          fix: 'list the exit codes that mean the run cannot succeed, e.g. [2, 3]; a code above 255 reaches the Job as itself modulo 256',
         });
       }
     }

@@ -218,7 +218,7 @@ export class TrafficEvaluator {
     }
     const protocol = query.protocol ?? 'TCP';
     if (!PROTOCOLS.includes(protocol)) {
-      fail({ prop: 'protocol', message: 'is not a NetworkPolicy protocol', value: protocol, allowed: PROTOCOLS.join(', ') });
+      fail({ prop: 'protocol', message: 'is not a NetworkPolicy protocol', value: protocol, allowed: PROTOCOLS.join(', '), fix: typeof protocol === 'string' && PROTOCOLS.includes(protocol.toUpperCase() as TrafficProtocol) ? `write '${protocol.toUpperCase()}'` : "leave it out for 'TCP', or write 'UDP' or 'SCTP'" });
     }
     const from = this.peer(query.from, 'from');
     const to = this.peer(query.to, 'to');
@@ -334,7 +334,7 @@ export class TrafficEvaluator {
       fail({ prop: 'port', message: 'is a number written as a string', value: port, allowed: 'an integer from 1 to 65535, or a named container port of the destination', fix: `write it as a number: port: ${Number(port)}` });
     }
     if (typeof port === 'number') {
-      if (!Number.isInteger(port) || port < 1 || port > 65535) fail({ prop: 'port', message: 'must be a port number or name', value: port, allowed: 'an integer from 1 to 65535, or a named container port of the destination' });
+      if (!Number.isInteger(port) || port < 1 || port > 65535) fail({ prop: 'port', message: 'must be a port number or name', value: port, allowed: 'an integer from 1 to 65535, or a named container port of the destination', fix: Number.isNaN(port) ? 'NaN often comes from Number() of an unset variable: give the port the pod listens on' : 'give the port the destination pod listens on, e.g. 8080, or its name, e.g. \'http\'' });
       const w = to.workload;
       if (w && !w.ports.some((p) => p.port === port && p.protocol === protocol)) {
         const via = this.servicePort(port, to, protocol);
@@ -464,7 +464,7 @@ function inBlock(ipBlock: any, ip: string, blocks: Blocks): boolean {
 }
 
 function checkIp(ip: unknown, prop: string): void {
-  if (typeof ip !== 'string' || !isIP(ip)) fail({ prop, message: 'is not an IP address', value: ip, allowed: "an IPv4 or IPv6 address such as '203.0.113.7' or '2001:db8::7'" });
+  if (typeof ip !== 'string' || !isIP(ip)) fail({ prop, message: 'is not an IP address', value: ip, allowed: "an IPv4 or IPv6 address such as '203.0.113.7' or '2001:db8::7'", fix: typeof ip === 'string' && ip.includes('/') ? `write one address of the range, e.g. '${ip.split('/')[0]}'` : 'write one address, without a port or a scheme' });
 }
 
 function describeSide(s: TrafficSide, peer: Peer, type: 'Ingress' | 'Egress'): string {

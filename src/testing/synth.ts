@@ -100,7 +100,7 @@ export function podSpecOf(object: any): any {
     : object?.kind === 'CronJob' ? object.spec?.jobTemplate?.spec?.template?.spec
       : object?.spec?.template?.spec;
   if (spec === undefined) {
-    fail({ prop: 'podSpecOf', message: 'needs an object with a pod template', value: `${object?.kind}/${object?.metadata?.name}`, allowed: 'Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod' });
+    fail({ prop: 'podSpecOf', message: 'needs an object with a pod template', value: `${object?.kind}/${object?.metadata?.name}`, allowed: 'Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod', fix: "pass a workload object, e.g. podSpecOf(findObject(objects, 'Deployment'))" });
   }
   return spec;
 }

@@ -418,7 +418,7 @@ export class PodBuilder {
   public addVolume(v: VolumeSpec): void {
     this.assertOpen('volumes');
     if (this.volumes.some((x) => x.name === v.name) || this.claimVolumes.includes(v.name) || this.hostPathVolumes.some((x) => x.name === v.name)) {
-      fail({ scope: this.scope, prop: 'volumes', message: `has two volumes named '${v.name}'`, value: v.name, allowed: 'unique volume names' });
+      fail({ scope: this.scope, prop: 'volumes', message: `has two volumes named '${v.name}'`, value: v.name, allowed: 'unique volume names', fix: `rename one of the volumes named '${v.name}' (and the mounts that use it)` });
     }
     this.volumes.push(v);
   }
@@ -427,7 +427,7 @@ export class PodBuilder {
   public addHostPathVolume(v: { name: string; path: string; type?: string }, prop = 'hostPaths'): void {
     this.assertOpen(prop);
     if (this.volumes.some((x) => x.name === v.name) || this.claimVolumes.includes(v.name) || this.hostPathVolumes.some((x) => x.name === v.name)) {
-      fail({ scope: this.scope, prop, message: `has two volumes named '${v.name}'`, value: v.name, allowed: 'unique volume names' });
+      fail({ scope: this.scope, prop, message: `has two volumes named '${v.name}'`, value: v.name, allowed: 'unique volume names', fix: `rename one of the volumes named '${v.name}' (and the mounts that use it)` });
     }
     this.hostPathVolumes.push(v);
   }
@@ -656,7 +656,7 @@ export class PodBuilder {
     const seen = new Set<string>();
     for (const [i, name] of (p.imagePullSecrets ?? []).entries()) {
       if (typeof name !== 'string' || !isValidName(name, NameRule.DNS_1123_SUBDOMAIN)) {
-        fail({ scope: this.scope, prop: `imagePullSecrets[${i}]`, message: 'is not a valid Secret name', value: name, allowed: 'a lowercase DNS subdomain such as \'ghcr-pull\'' });
+        fail({ scope: this.scope, prop: `imagePullSecrets[${i}]`, message: 'is not a valid Secret name', value: name, allowed: 'a lowercase DNS subdomain such as \'ghcr-pull\'', fix: 'write the name of the docker-registry Secret as kubectl get secrets shows it' });
       }
       if (seen.has(name)) fail({ scope: this.scope, prop: `imagePullSecrets[${i}]`, message: 'names the same Secret twice', value: name, allowed: 'each Secret once', fix: 'list each Secret once' });
       seen.add(name);

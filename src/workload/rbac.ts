@@ -198,7 +198,7 @@ function isObject(x: unknown): boolean {
 
 function checkScope(scope: Construct, prop: string, value: GrantScope | undefined): GrantScope {
   const v = value ?? 'namespace';
-  if (v !== 'namespace' && v !== 'cluster') fail({ scope, prop, message: 'is not a grant scope', value: v, allowed: "'namespace' or 'cluster'" });
+  if (v !== 'namespace' && v !== 'cluster') fail({ scope, prop, message: 'is not a grant scope', value: v, allowed: "'namespace' or 'cluster'", fix: "leave it out for 'namespace' (a Role), or write 'cluster' (a ClusterRole)" });
   return v;
 }
 
@@ -223,7 +223,7 @@ function checkRule(scope: Construct, prop: string, r: PermissionRule): k8s.Polic
   if (!Array.isArray(apiGroups)) fail({ scope, prop: `${prop}.apiGroups`, message: 'must be a list of API groups', value: apiGroups, allowed: "a list of API groups, e.g. ['', 'apps']", fix: `wrap it in brackets: [${JSON.stringify(apiGroups)}]` });
   for (const g of apiGroups) {
     if (typeof g !== 'string' || (g !== '' && g !== '*' && !isValidName(g, NameRule.DNS_1123_SUBDOMAIN))) {
-      fail({ scope, prop: `${prop}.apiGroups`, message: 'has an invalid API group', value: g, allowed: "'' (the core group), a group such as 'apps' or 'batch', or '*'" });
+      fail({ scope, prop: `${prop}.apiGroups`, message: 'has an invalid API group', value: g, allowed: "'' (the core group), a group such as 'apps' or 'batch', or '*'", fix: "write the group without its version ('apps', not 'apps/v1'; '' for v1): kubectl api-resources lists them" });
     }
   }
   checkBuiltinResources(scope, prop, apiGroups, r.resources);

@@ -89,7 +89,7 @@ export function addRoute(scope: Construct, b: RouteBackend, r: RouteOptions, pro
     const value = p.path ?? DEFAULTS.ingress.path;
     if (typeof value !== 'string' || !value.startsWith('/')) fail({ scope, prop: `${prop}.paths[${i}].path`, message: "must start with '/'", value, allowed: "an absolute URL path starting with '/', without spaces", fix: typeof value === 'string' ? `use '/${value}'` : "write a path such as '/'" });
     const type = p.type ?? 'PathPrefix';
-    if (type !== 'PathPrefix' && type !== 'Exact') fail({ scope, prop: `${prop}.paths[${i}].type`, message: 'is not a path match type', value: type, allowed: "'PathPrefix' or 'Exact'" });
+    if (type !== 'PathPrefix' && type !== 'Exact') fail({ scope, prop: `${prop}.paths[${i}].type`, message: 'is not a path match type', value: type, allowed: "'PathPrefix' or 'Exact'", fix: "leave it out for 'PathPrefix', or write 'Exact'" });
     if (seenPaths.has(`${type} ${value}`)) fail({ scope, prop: `${prop}.paths[${i}].path`, message: 'is listed twice', value, allowed: 'each path once per match type', fix: 'list each path once (with its match type)' });
     seenPaths.add(`${type} ${value}`);
     const port = findPort(scope, `${prop}.paths[${i}].port`, b.ports, p.port);

@@ -295,6 +295,12 @@ describe('BatchJob props', () => {
     expect(spec).toMatchObject({ completionMode: 'Indexed', completions: 4, parallelism: 2 });
   });
 
+  test('fails when an Indexed Job runs more than 100000 pods at a time, with a fix (trial R: none)', () => {
+    expect(() => job({ completionMode: 'Indexed', completions: 200000, parallelism: 200000 })).toThrow(
+      "'parallelism' must be at most 100000 in Indexed mode, got 200000. Allowed: an integer from 1 to 100000. Fix: lower parallelism to 100000 or less: the Job still runs every index, that many at a time",
+    );
+  });
+
   test('podFailurePolicy fails the Job on given exit codes of the main container and ignores disruptions', () => {
     expect(job({ podFailurePolicy: { failJobOnExitCodes: [42, 3, 42] } }).spec.podFailurePolicy).toEqual({
       rules: [

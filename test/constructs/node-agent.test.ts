@@ -111,7 +111,7 @@ describe('NodeAgent bad input', () => {
     ['update has both 0', { update: { maxUnavailable: 0 } }, /'update' cannot have maxUnavailable and maxSurge both 0/],
     ['OnDelete with maxSurge', { update: { type: 'OnDelete', maxSurge: 1 } }, /'update' sets maxUnavailable or maxSurge with type 'OnDelete'/],
     ['maxUnavailable is not a percentage', { update: { maxUnavailable: '10' } }, /'update\.maxUnavailable' must be a node count or a percentage, got '10'/],
-    ['a host path reuses a volume name', { hostPaths: [{ ...LOGS, name: 'tmp' }] }, /has two volumes named 'tmp'/],
+    ['a host path reuses a volume name (trial R: no fix)', { hostPaths: [{ ...LOGS, name: 'tmp' }] }, /has two volumes named 'tmp', got 'tmp'\. Allowed: unique volume names\. Fix: rename one of the volumes named 'tmp' \(and the mounts that use it\)/],
     ['the image is unpinned', { image: 'fluent/fluent-bit' }, /'image' has no tag or digest/],
     ['a probe uses a port number the agent does not declare', { ports: [{ name: 'metrics', port: 2020 }], readiness: Probe.http('/ready', { port: 2021 }) },
       /'readiness\.port' is not one of the container's declared ports, got 2021\. Allowed: one of the container's ports: 'metrics' \(2020\)\. Fix: use one of them, e\.g\. \{ port: 2020 \} or \{ port: 'metrics' \}, or declare the port in 'ports': \{ name: 'health', port: 2021 \}/],

@@ -3,7 +3,7 @@ import * as es from '../../../imports/external-secrets.io';
 import { DEFAULTS } from '../../core/defaults';
 import { fail } from '../../core/errors';
 import { NameRule, validateName } from '../../core/names';
-import { checkArgs, checkProps, Spec, v } from '../../core/validation';
+import { checkArgs, checkProps, closest, Spec, v } from '../../core/validation';
 import { CredentialKeys, CredentialRole, CredentialsRef } from '../../workload/connections';
 import { checkSecretStoreRef, REFRESH_INTERVAL_ALLOWED, REMOTE_KEY, renderExternalSecret, SecretStoreKind } from '../../workload/external-secret';
 import { Workload } from '../../workload/workload';
@@ -118,7 +118,7 @@ const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 function checkKeys(store: Workload, prop: string, keys: CredentialKeys, roles: readonly CredentialRole[]): CredentialKeys {
   for (const role of Object.keys(keys)) {
     if (!ROLES.includes(role as CredentialRole)) {
-      fail({ scope: store, prop, message: `has an unknown role '${role}'`, value: keys, allowed: ROLES.map((r) => `'${r}'`).join(', ') });
+      fail({ scope: store, prop, message: `has an unknown role '${role}'`, value: keys, allowed: ROLES.map((r) => `'${r}'`).join(', '), fix: closest(role, ROLES) !== undefined ? `write '${closest(role, ROLES)}'` : `map only the roles ${ROLES.join(', ')} to the Secret's keys` });
     }
   }
   for (const role of ROLES) {
@@ -128,6 +128,7 @@ function checkKeys(store: Workload, prop: string, keys: CredentialKeys, roles: r
         scope: store, prop: `${prop}.${role}`,
         message: 'is not a valid Secret key', value: key,
         allowed: "letters, digits, '-', '_' and '.', at most 253 characters",
+        fix: 'write the key as the Secret holds it (kubectl get secret <name> -o jsonpath={.data} lists them)',
       });
     }
   }

@@ -161,6 +161,7 @@ export class StatefulStore extends ServedWorkload {
         scope: this, prop: 'envPrefix',
         message: 'is not a valid env var prefix', value: envPrefix,
         allowed: "letters, digits and '_', not starting with a digit",
+        fix: `write '${String(envPrefix).toUpperCase().replace(/[^A-Z0-9_]/g, '_').replace(/^([0-9])/, '_$1')}'`,
       });
     }
     this.endpoint = {
