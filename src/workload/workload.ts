@@ -106,7 +106,7 @@ export abstract class Workload extends Construct {
   private readonly rbac: Permissions;
 
   protected constructor(scope: Construct, id: string, props: WorkloadProps, naming: WorkloadNaming = {}) {
-    super(scope, checkWorkloadArgs(scope, id, props, naming.ownProps ?? [], new.target.name));
+    super(scope, checkWorkloadArgs(scope, id, props, naming.ownProps ?? [], new.target.name, new.target === Workload));
     const { chart, context } = timonelChartOf(this);
     this.chart = chart;
     const rule = naming.rule ?? NameRule.DNS_1035_LABEL;
@@ -393,7 +393,16 @@ function sortKeys<T extends Record<string, any>>(o: T): T {
  * (and marked) theirs against their spec; a construct of your own (`className`) has its
  * WorkloadProps checked here, and every key besides them and its `ownProps` refused. Returns `id`.
  */
-function checkWorkloadArgs(scope: Construct, id: string, props: unknown, ownProps: readonly string[], className: string): string {
+function checkWorkloadArgs(scope: Construct, id: string, props: unknown, ownProps: readonly string[], className: string, isBase: boolean): string {
+  // Abstract in TypeScript only: from JavaScript the base class renders no pod, so image and
+  // command would vanish without a word.
+  if (isBase) {
+    fail({
+      path: childPath(scope, id), message: 'is the base class of workloads, which renders no pod (abstract in TypeScript)', value: 'new Workload(...)',
+      allowed: 'WebApp, Worker, BatchJob, NodeAgent, StatefulStore, a preset, or a class of your own that extends Workload',
+      fix: `use the construct for the job, e.g. new Worker(scope, '${id}', { image, command }), or extend Workload and render the pod (docs/custom-workloads.md)`,
+    });
+  }
   checkNewChild(scope, id);
   // Before the constructs library adds it to the tree: a workload belongs in a chart.
   if (!scope.node.scopes.some((s) => Chart.isChart(s))) {

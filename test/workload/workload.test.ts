@@ -38,6 +38,18 @@ const objects = (w: Workload) => synth(w.chart);
 /** The pod template of the workload's Deployment. */
 const pod = (w: Workload) => one(objects(w), 'Deployment').spec.template;
 
+describe('Workload itself', () => {
+  test('fails when the abstract base class is constructed from JavaScript (trial R: its image and command vanished, leaving a ServiceAccount)', () => {
+    const chart = newChart('ml');
+    expect(() => new (Workload as any)(chart, 'embedder', { image: IMAGE })).toThrow(
+      "[ml/embedder] is the base class of workloads, which renders no pod (abstract in TypeScript), got 'new Workload(...)'. "
+      + 'Allowed: WebApp, Worker, BatchJob, NodeAgent, StatefulStore, a preset, or a class of your own that extends Workload. '
+      + "Fix: use the construct for the job, e.g. new Worker(scope, 'embedder', { image, command }), or extend Workload and render the pod (docs/custom-workloads.md)",
+    );
+    expect(chart.node.tryFindChild('embedder')).toBeUndefined();
+  });
+});
+
 describe('Workload names', () => {
   test('shortens a long id in app.kubernetes.io/name by the rule of names, as in the object name', () => {
     const id = 'a'.repeat(70);
