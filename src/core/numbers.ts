@@ -25,6 +25,7 @@ export interface WholeNumberOptions {
 /** The fix of a number out of [min, max] or not whole: the nearest allowed whole numbers. */
 export function wholeNumberFix(value: number, min: number, max: number): string {
   if (Number.isNaN(value)) return `write a whole number such as ${min > 0 ? min : Math.min(1, max)} (NaN often comes from Number() of an unset variable)`;
+  if (value === Infinity) return `there is no unlimited: write the largest number you mean, at most ${max}`;
   if (value < min) return `use ${min} or more`;
   if (value > max) return `use ${max} or less`;
   const lo = Math.floor(value);
@@ -39,7 +40,8 @@ export function validateWholeNumber(value: number, opts: WholeNumberOptions): nu
   if (!Number.isInteger(value) || value < min || value > max) {
     fail({
       scope: opts.scope, prop: opts.prop, message: `must be a whole number of at least ${min}`, value,
-      allowed: opts.allowed ?? `an integer from ${min} to ${max}`, fix: opts.fix ?? wholeNumberFix(value, min, max),
+      // A fix of the field's own is about a wrong number, not about NaN or Infinity.
+      allowed: opts.allowed ?? `an integer from ${min} to ${max}`, fix: (Number.isFinite(value) ? opts.fix : undefined) ?? wholeNumberFix(value, min, max),
     });
   }
   return value;

@@ -79,7 +79,9 @@ const HTTP_OPTIONS = v.object<HttpProbeOptions>()({
   headers: v.record(v.string(), { key: (k) => (HEADER_NAME.test(k) ? undefined : { message: 'is not an HTTP header name', allowed: "a token such as 'Host' or 'X-Probe'" }) }),
 }, {
   what: 'probe option', allowed: OPTIONS_ALLOWED(", scheme: 'HTTPS'"),
-  typeFix: (value) => (typeof value === 'number' || typeof value === 'string' ? `the port is an option: write { port: ${quote(value)} }` : undefined),
+  // A bare number may be the port or a timing (Probe.http('/health', 5)): both forms are named.
+  typeFix: (value) => (typeof value === 'number' && value <= 600 ? `the options are an object: write { port: ${value} } for the port, or { periodSeconds: ${value} } for how often`
+    : typeof value === 'number' || typeof value === 'string' ? `the port is an option: write { port: ${quote(value)} }` : undefined),
 });
 const PORT_OPTIONS = v.object<PortProbeOptions>()({ ...TIMING, port: PROBE_PORT }, { what: 'probe option', allowed: OPTIONS_ALLOWED(''), typeFix: portShorthand('Probe.tcp') });
 const GRPC_OPTIONS = v.object<GrpcProbeOptions>()({

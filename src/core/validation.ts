@@ -352,7 +352,8 @@ export const v = {
         // Worded as validateWholeNumber words it, so both read the same.
         if (!Number.isInteger(value) || value < min) message = opts.message ?? `must be a whole number of at least ${min}`;
         else if (value > max) message = opts.message ?? `must be at most ${max}`;
-        if (message) ctx.report(path, value, { message, allowed, fix: fixOf(value) ?? wholeNumberFix(value, min, max) });
+        // A fix of the field's own is about a wrong number, not about NaN or Infinity.
+        if (message) ctx.report(path, value, { message, allowed, fix: (Number.isFinite(value) ? fixOf(value) : undefined) ?? wholeNumberFix(value, min, max) });
         return !message;
       },
     };

@@ -541,6 +541,11 @@ describe('BatchJob bad input', () => {
       "[test/nightly] 'completionMode' is not one of the allowed values, got 'Sharded'. Allowed: 'NonIndexed', 'Indexed'"],
     ['backoffLimit is -1', { backoffLimit: -1 },
       "[test/nightly] 'backoffLimit' must be a whole number of at least 0, got -1. Allowed: an integer from 0 to 2147483647. Fix: use 0 for no retries"],
+    // Trial R (R8): a field's own fix ('use 0 for no retries', 'a deadline of 0 …') answered another mistake.
+    ['backoffLimit is Infinity (retry forever)', { backoffLimit: Infinity },
+      "[test/nightly] 'backoffLimit' must be a whole number of at least 0, got Infinity. Allowed: an integer from 0 to 2147483647. Fix: there is no unlimited: write the largest number you mean, at most 2147483647"],
+    ['activeDeadlineSeconds is NaN (Number() of an unset variable)', { activeDeadlineSeconds: NaN },
+      "[test/nightly] 'activeDeadlineSeconds' must be a whole number of at least 1, got NaN. Allowed: an integer from 1 to 2147483647. Fix: write a whole number such as 1 (NaN often comes from Number() of an unset variable)"],
     ['activeDeadlineSeconds is 0', { activeDeadlineSeconds: 0 },
       "[test/nightly] 'activeDeadlineSeconds' must be a whole number of at least 1, got 0. Allowed: an integer from 1 to 2147483647. Fix: a deadline of 0 fails every run at once"],
     ['ttlSecondsAfterFinished is negative', { ttlSecondsAfterFinished: -1 },

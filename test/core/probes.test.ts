@@ -185,6 +185,10 @@ describe('probe timing', () => {
     expect(() => Probe.http('/healthz', 8080 as any)).toThrow(/^\[Probe\.http\] 'opts' must be an object, but is a number, got 8080\. .*Fix: the port is an option: write \{ port: 8080 \}$/);
   });
 
+  test('fails when a small number is passed where the options belong: it may be a timing, so both forms are named (trial R: only { port: 5 }, which failed again)', () => {
+    expect(thrown(() => Probe.http('/health', 5 as any)).fix).toBe('the options are an object: write { port: 5 } for the port, or { periodSeconds: 5 } for how often');
+  });
+
   test('fails when Probe.http gets a port or an object where the path belongs, saying the path comes first', () => {
     expect(() => Probe.http(8080 as any)).toThrow(/'path' must be a string, but is a number, got 8080\. .*Fix: the path comes first, the port is an option: write Probe\.http\('\/healthz', \{ port: 8080 \}\)$/);
     expect(() => Probe.http({ path: '/ready' } as any)).toThrow(/Fix: the path is the first argument: write Probe\.http\('\/ready', \{ …other options \}\)$/);
