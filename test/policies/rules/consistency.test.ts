@@ -1,3 +1,7 @@
+import { App } from '../../../src/app/app';
+import { TimonelChart } from '../../../src/app/chart';
+import { runPolicies } from '../../../src/policies/engine';
+import { policySubjects } from '../../../src/testing/synth';
 import { deployment, edit, LABELS, lines, surroundings } from '../helpers';
 
 const ok = [deployment(), ...surroundings()];
@@ -19,6 +23,19 @@ describe('ref-duplicate-object', () => {
     expect(lines('ref-duplicate-object', [...ok, service()])).toEqual([
       "error: [test.yaml] Service shop/web 'metadata.name' is defined twice (first at test.yaml), got 'web'. Fix: give one of them another name or namespace, or remove the copy",
     ]);
+  });
+  test("fails two charts that each create their namespace, with the fix that keeps one (trial R: the fix said 'remove the copy' of a Namespace the user never wrote)", () => {
+    const app = new App({ outdir: 'unused' });
+    new TimonelChart(app, 'serving', { namespace: 'ml' });
+    new TimonelChart(app, 'batch', { namespace: 'ml' });
+    const found = runPolicies(policySubjects(app)).errors.filter((f) => f.ruleId === 'ref-duplicate-object');
+    expect(found.map((f) => f.fix)).toEqual([
+      "two charts share the namespace 'ml': let one create it, and give the other createNamespace: false (new TimonelChart(app, 'batch', { namespace: 'ml', createNamespace: false })), or give them namespaces of their own",
+    ]);
+    const fixed = new App({ outdir: 'unused' });
+    new TimonelChart(fixed, 'serving', { namespace: 'ml' });
+    new TimonelChart(fixed, 'batch', { namespace: 'ml', createNamespace: false });
+    expect(runPolicies(policySubjects(fixed)).errors).toEqual([]);
   });
 });
 
