@@ -22,7 +22,11 @@ export interface StorageClaimProps {
   readonly name?: string;
   /** Where the main container mounts it: an absolute path. */
   readonly mountPath: string;
-  /** The requested size, a storage quantity such as '10Gi' or '500Mi'. @default '10Gi' */
+  /**
+   * The requested size, a storage quantity such as '10Gi' or '500Mi'. A StatefulSet's claims
+   * cannot change once it exists: docs/stateful-store.md ("Growing a volume") says how to grow them.
+   * @default '10Gi'
+   */
   readonly size?: string;
   /** @default - the cluster's default StorageClass */
   readonly storageClassName?: string;
@@ -32,7 +36,11 @@ export interface StorageClaimProps {
 
 /** The data volume of a preset (PostgreSQL, Redis): its mount path is the preset's. */
 export interface PresetStorageOptions {
-  /** The claim's size; with `ephemeral`, the emptyDir's size limit. @default - '10Gi' ('1Gi' with `ephemeral`) */
+  /**
+   * The claim's size; with `ephemeral`, the emptyDir's size limit. A claim cannot change once the
+   * StatefulSet exists: docs/stateful-store.md ("Growing a volume") says how to grow it.
+   * @default - '10Gi' ('1Gi' with `ephemeral`)
+   */
   readonly size?: string;
   /** @default - the cluster's default StorageClass */
   readonly storageClassName?: string;
