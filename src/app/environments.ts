@@ -143,7 +143,7 @@ export class Environments<V extends object> {
         const { parsed: overrides, source } = readValuesFile(env.valuesFile, `${keyPath('environments', name)}.valuesFile`, this.props.defaults);
         const issues: PropIssue[] = [];
         checkShape(overrides, this.props.defaults, [], issues, source);
-        const error = TimonelError.all({ path: env.valuesFile }, issues);
+        const error = TimonelError.all({ path: env.valuesFile }, issues, 'values');
         if (error) throw error;
         values = merge(values, overrides);
       }
@@ -292,7 +292,7 @@ function checkValues(values: unknown, defaults: unknown, prop: string): void {
   if (values === undefined) return;
   const issues: PropIssue[] = [];
   checkShape(values, defaults, [], issues, IN_CODE);
-  const error = TimonelError.all({ path: 'Environments' }, issues.map((i) => ({ ...i, prop: i.prop ? `${prop}.${i.prop}` : prop })));
+  const error = TimonelError.all({ path: 'Environments' }, issues.map((i) => ({ ...i, prop: i.prop ? `${prop}.${i.prop}` : prop })), 'values');
   if (error) throw error;
 }
 

@@ -47,13 +47,14 @@ export class TimonelError extends Error {
   /**
    * One error for several problems of the same construct (or file): thrown as is when there is
    * one; otherwise a TimonelError whose message has a line per problem and whose `problems` holds
-   * each. Returns undefined when there is none.
+   * each. Returns undefined when there is none. `what` names the things checked in that message
+   * ('has 2 invalid values' for a values file).
    */
-  public static all(where: Pick<TimonelErrorDetails, 'scope' | 'path'>, issues: readonly PropIssue[]): TimonelError | undefined {
+  public static all(where: Pick<TimonelErrorDetails, 'scope' | 'path'>, issues: readonly PropIssue[], what = 'props'): TimonelError | undefined {
     if (issues.length === 0) return undefined;
     const errors = issues.map((i) => new TimonelError({ ...where, ...i }));
     if (errors.length === 1) return errors[0];
-    return new TimonelError({ ...where, message: `has ${errors.length} invalid props`, problems: errors });
+    return new TimonelError({ ...where, message: `has ${errors.length} invalid ${what}`, problems: errors });
   }
 
   constructor(details: TimonelErrorDetails & { readonly problems?: readonly TimonelError[] }) {

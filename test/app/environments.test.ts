@@ -180,7 +180,7 @@ describe('Environments', () => {
 
     test('fails when the values in code (from JavaScript) have a misspelt key or a number for a string, as a values file would', () => {
       const e = thrown(() => envs({ environments: { dev: {}, prod: { values: { replica: 1, web: { host: 1.10, tags: 'b' } } as any } } }));
-      expect(e.message).toBe("prod: [Environments] has 3 invalid props:\n"
+      expect(e.message).toBe("prod: [Environments] has 3 invalid values:\n"
         + "  'environments.prod.values.replica' is not a known value. Allowed: 'replicas', 'web', 'extra'. Fix: did you mean 'replicas'?\n"
         + "  'environments.prod.values.web.host' must be a string, as its default is, got 1.1. Allowed: a string, like its default. Fix: in code it is the number 1.1: write it as a string, as you mean it, e.g. host: '1.1' (a number loses trailing zeros: 1.10 is 1.1, so write '1.10')\n"
         + "  'environments.prod.values.web.tags' must be an array, as its default is, got 'b'. Allowed: an array, like its default. Fix: give an array, or remove the key to keep the default");
@@ -274,7 +274,7 @@ describe('Environments', () => {
       const file = write('prod.yaml', 'replicas: "3"\nweb:\n  hots: x.example.com\n  tags: b\nreplicaz: 2\n');
       const e = thrown(() => envs({ environments: { prod: { valuesFile: file } } }).values('prod'));
       expect(e.problems.map((p) => p.prop)).toEqual(['replicas', 'web.hots', 'web.tags', 'replicaz']);
-      expect(e.message).toMatch(/^prod: \[.*prod\.yaml\] has 4 invalid props:\n  'replicas' must be a number, as its default is, got '3'/);
+      expect(e.message).toMatch(/^prod: \[.*prod\.yaml\] has 4 invalid values:\n  'replicas' must be a number, as its default is, got '3'/);
       expect(e.problems[3].message).toMatch(/^prod: \[.*prod\.yaml\] 'replicaz' is not a known value.*Fix: did you mean 'replicas'\?/);
     });
 
