@@ -21,7 +21,7 @@ export type { ISecretSource } from './core/secret-source';
 export type { EnvMap } from './core/env';
 export { TimonelError } from './core/errors';
 export { validateProps } from './app/validate';
-export type { ValidatedConstruct } from './app/validate';
+export type { ValidatedConstruct, ValidatePropsOptions } from './app/validate';
 export type { TimonelErrorDetails } from './core/errors';
 export { LABELS, selectorLabels, standardLabels } from './core/labels';
 export { NameRule, deriveName, shortenName, validateName } from './core/names';

@@ -225,15 +225,24 @@ export class App extends Cdk8sApp {
     });
   }
 
+  /**
+   * What `output()` checks (validation, rendering, policies, duplicates, delivery), printing nothing:
+   * the policies' warnings and the notice of an unverified cdk8s are dropped. For `validateProps`,
+   * whose scratch App reports its errors only. @internal
+   */
+  public _checkQuietly(): void {
+    withCallScope(() => this.delivered(this.renderChecked(true, true)));
+  }
+
   /** Synthesizes (validate → order → render), drops empty charts, then runs the policies and the duplicate check. */
-  private renderChecked(policies = true): CheckedSynthesis {
+  private renderChecked(policies = true, quiet = false): CheckedSynthesis {
     // What something depends on, found once for the app when a Job or CronJob first asks.
     let found: AwaitedTest | undefined;
     const awaited: AwaitedTest = (source) => (found ??= awaitedObjects(this))(source);
-    const all = synthesizeApp(this, { postProcess: (chart) => chartPostProcess(chart, awaited) });
+    const all = synthesizeApp(this, { postProcess: (chart) => chartPostProcess(chart, awaited), notice: quiet ? () => undefined : undefined });
     // An empty chart writes no file (and is not listed in the kustomization).
     const synthesis: CheckedSynthesis = { ...all, charts: all.charts.filter((c) => c.docs.length > 0), awaited };
-    check(synthesis, this.name, policies);
+    check(synthesis, quiet ? undefined : (w) => process.stderr.write(`${formatWarning(w, this.name)}\n`), policies);
     return synthesis;
   }
 }
@@ -397,10 +406,10 @@ function chartPostProcess(chart: Chart, awaited: AwaitedTest): PostProcess | und
 }
 
 /**
- * Runs the policies once over every object of the app (printing their warnings to stderr) and
- * rejects duplicate objects; throws on errors.
+ * Runs the policies once over every object of the app (giving their warnings to `warn`, when
+ * given) and rejects duplicate objects; throws on errors.
  */
-function check(synthesis: AppSynthesis, name: string | undefined, policies: boolean): void {
+function check(synthesis: AppSynthesis, warn: ((w: Finding) => void) | undefined, policies: boolean): void {
   if (policies) {
     const subjects: PolicySubject[] = [];
     for (const c of synthesis.charts) {
@@ -410,7 +419,7 @@ function check(synthesis: AppSynthesis, name: string | undefined, policies: bool
     checkSharedNamespaces(synthesis.charts);
     // Once for the whole app: rules may compare objects across charts.
     const warnings = enforcePolicies(subjects);
-    for (const w of warnings) process.stderr.write(`${formatWarning(w, name)}\n`);
+    if (warn) warnings.forEach(warn);
   }
   checkDuplicates(synthesis.charts);
 }

@@ -14,11 +14,16 @@ export interface AppCount {
   synthesized: number;
 }
 
-const watch = new AsyncLocalStorage<AppCount>();
+const watch = new AsyncLocalStorage<AppCount | undefined>();
 
 /** Runs `fn` (loading an app file) with its Apps counted in `count`, also in the async work it starts. */
 export function countingApps<T>(count: AppCount, fn: () => T): T {
   return watch.run(count, fn);
+}
+
+/** Runs `fn` with the Apps it creates left uncounted: scratch Apps that are never meant to be synthesized (`validateProps`). */
+export function uncounted<T>(fn: () => T): T {
+  return watch.run(undefined, fn);
 }
 
 /** Called by an App when it is created. */

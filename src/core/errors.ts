@@ -68,7 +68,10 @@ export class TimonelError extends Error {
     this.fix = details.fix;
     this.detail = details.message;
     this.problems = details.problems ?? [this];
-    if (capture !== undefined) capture.last = this;
+    if (capture !== undefined) {
+      capture.last = this;
+      capture.made?.push(this);
+    }
   }
 
   private static render(d: TimonelErrorDetails & { readonly problems?: readonly TimonelError[] }): string {
@@ -88,10 +91,11 @@ export class TimonelError extends Error {
   }
 }
 
-// While `capturingErrors` runs `fn`, the TimonelError made last; undefined outside such a call, so
-// nothing outlives it. (cdk8s's ApiObject.toJson() replaces an error thrown while an object renders,
-// e.g. in a Lazy, by a plain Error holding only its text: this finds the error again.)
-let capture: { last?: TimonelError } | undefined;
+// While `capturingErrors` runs `fn`, the TimonelError made last (and with `collectingErrors`, every
+// one made); undefined outside such a call, so nothing outlives it. (cdk8s's ApiObject.toJson()
+// replaces an error thrown while an object renders, e.g. in a Lazy, by a plain Error holding only
+// its text, and a construct's validations return text: this finds the error again.)
+let capture: { last?: TimonelError; made?: TimonelError[] } | undefined;
 
 /**
  * Runs `fn`; when it throws, `rethrow` gets the error and the TimonelError made last during the
@@ -106,6 +110,22 @@ export function capturingErrors<T>(fn: () => T, rethrow: (error: unknown, last: 
     return fn();
   } catch (e) {
     throw rethrow(e, current.last);
+  } finally {
+    capture = outer;
+  }
+}
+
+/**
+ * Runs `fn` and returns what it returns with every TimonelError made during the call, in order
+ * (for messages that another library keeps as text only, e.g. `node.validate()`). Calls nest: an
+ * inner `capturingErrors` keeps its own.
+ */
+export function collectingErrors<T>(fn: () => T): { readonly result: T; readonly made: readonly TimonelError[] } {
+  const outer = capture;
+  const made: TimonelError[] = [];
+  capture = { made };
+  try {
+    return { result: fn(), made };
   } finally {
     capture = outer;
   }

@@ -10,7 +10,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   App, BatchJob, defineRule, EgressTarget, Environments, Migration, NodeAgent, Policy, PostgreSQL, Probe, Profile, Redis, StatefulStore, StoreCredentials,
-  TimonelChart, TimonelChartProps, WebApp, Worker, Workload, WorkloadProps,
+  TimonelChart, TimonelChartProps, validateProps, WebApp, Worker, Workload, WorkloadProps,
 } from '../../src';
 import { formatAppError } from '../../src/cli/synth';
 import { publish } from '../../src/app/publish';
@@ -339,6 +339,7 @@ const MADE: Record<string, Array<() => unknown>> = {
     web({ replicas: -1 }),
     () => chart('shop', { namespace: 'shop', policy: { profile: 'strict' } } as any),
     () => Probe.http('healthz'),
+    () => validateProps('BatchJob', { image: IMAGE, schedule: '0 2 31 2 *' }, 'nightly.yaml'),
   ],
   'docs/web-app.md': [
     web({ drain: { delaySeconds: 30 } }),
