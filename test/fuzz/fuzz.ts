@@ -3,10 +3,13 @@
 // Asserts nothing itself: it counts what happened. `npm run fuzz -- --n 10000 --seed 1`.
 import { Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { TimonelChart } from '../../src/app/chart';
+import { App, AppProps } from '../../src/app/app';
+import { TimonelChart, TimonelChartProps } from '../../src/app/chart';
+import { APP_PROPS, CHART_PROPS } from '../../src/app/specs';
+import { ValidatedConstruct, validateProps, ValidatePropsOptions } from '../../src/app/validate';
 import { TimonelError } from '../../src/core/errors';
 import { AnySpec } from '../../src/core/validation';
-import { runPolicies } from '../../src/policies';
+import { PolicyError, runPolicies } from '../../src/policies';
 import { Profile } from '../../src/policies/profiles';
 import { RULES } from '../../src/policies/rules';
 import { CDK8S_CHART_TO_JSON, validateAll } from '../../src/synth/cdk8s-internals';
@@ -230,5 +233,111 @@ function safeJson(x: unknown, max = 600): string {
     return s.length > max ? `${s.slice(0, max - 3)}...` : s;
   } catch {
     return String(x);
+  }
+}
+
+/** A prop set that `validateProps` judged otherwise than the construct did. */
+export interface Disagreement {
+  readonly case: number;
+  readonly target: string;
+  /** 'accepted', or the first line of its error. */
+  readonly validateProps: string;
+  readonly construct: string;
+  readonly props: string;
+  readonly options: string;
+}
+
+/** What `runAgreement` found. */
+export interface AgreementReport {
+  readonly cases: number;
+  /** Prop sets that both accepted. */
+  readonly accepted: number;
+  /** validateProps accepted, the construct (or its rendering) refused, or the other way round. */
+  readonly disagreements: readonly Disagreement[];
+  /** Both refused, but not with the same problems (prop and message). */
+  readonly otherProblems: readonly Disagreement[];
+  /** Anything validateProps threw that is not a TimonelError. */
+  readonly exceptions: readonly Disagreement[];
+  readonly byTarget: Readonly<Record<string, { cases: number; accepted: number; disagreements: number }>>;
+}
+
+/** The chart and App props the agreement cases are made in: what some checks depend on. */
+const CONTEXTS: ReadonlyArray<{ chart?: TimonelChartProps; app?: AppProps }> = [
+  {}, { chart: { namespace: 'fz' } }, { chart: { namespace: 'fz', policy: { profile: 'baseline' } } }, { app: { delivery: 'argocd' } },
+];
+
+/** The chart and App, with their props: validateProps itself is the subject. */
+const SCOPE_TARGETS: readonly FuzzTarget[] = [
+  { name: 'TimonelChart', id: 'shop', props: (rng) => generate(CHART_PROPS, rng), build: () => undefined },
+  { name: 'App', id: '', props: (rng) => generate(APP_PROPS, rng), build: () => undefined },
+];
+
+/**
+ * Runs `n` cases from `seed` through `validateProps` and through the construct itself (built in a
+ * TimonelChart of an App, its validations and its chart's `toJson()`: rendering and policies), in
+ * the same chart and App props and with the same ids; counts where they disagree.
+ */
+export function runAgreement(opts: { n: number; seed: number; targets?: readonly string[] }): AgreementReport {
+  const all = [...FUZZ_TARGETS.filter((t) => t.name !== 'Migration'), ...SCOPE_TARGETS];
+  const targets = opts.targets ? all.filter((t) => opts.targets!.includes(t.name)) : all;
+  const rng = new Rng(opts.seed);
+  let accepted = 0;
+  const disagreements: Disagreement[] = [];
+  const otherProblems: Disagreement[] = [];
+  const exceptions: Disagreement[] = [];
+  const byTarget: Record<string, { cases: number; accepted: number; disagreements: number }> = {};
+  for (let i = 0; i < opts.n; i++) {
+    const target = targets[i % targets.length];
+    const stats = (byTarget[target.name] ??= { cases: 0, accepted: 0, disagreements: 0 });
+    stats.cases++;
+    const props = target.props(rng);
+    if (props !== null && typeof props === 'object' && !Array.isArray(props)) target.adjust?.(props as Record<string, unknown>, rng);
+    const context = rng.pick(CONTEXTS);
+    // Half the cases with the ids given, half with validateProps' defaults.
+    const ids = rng.chance(0.5) ? { id: target.id, chartId: 'fz' } : { id: target.name === 'TimonelChart' ? 'chart' : 'app', chartId: 'chart' };
+    const given = ids.chartId === 'fz';
+    const options = target.name === 'App' ? {} : target.name === 'TimonelChart' ? { ...(given ? { id: ids.id } : {}), app: context.app } : { ...(given ? ids : {}), ...context };
+    const construct = verdict(() => buildAndRender(target, props, ids, context));
+    const validated = verdict(() => validateProps(target.name as ValidatedConstruct, props, 'props.yaml', options as ValidatePropsOptions));
+    const show = (): Disagreement => ({
+      case: i, target: target.name, validateProps: validated.text, construct: construct.text, props: safeJson(props), options: safeJson(options),
+    });
+    if (validated.other) exceptions.push(show());
+    else if (validated.ok !== construct.ok) {
+      disagreements.push(show());
+      stats.disagreements++;
+    } else if (validated.ok) {
+      accepted++;
+      stats.accepted++;
+    } else if (construct.problems !== undefined && validated.problems !== construct.problems) otherProblems.push(show());
+  }
+  return { cases: opts.n, accepted, disagreements, otherProblems, exceptions, byTarget };
+}
+
+/** Builds and renders as an app does: App, chart, construct, its validations, the chart's toJson(). */
+function buildAndRender(target: FuzzTarget, props: unknown, ids: { id: string; chartId: string }, context: { chart?: TimonelChartProps; app?: AppProps }): void {
+  if (target.name === 'App') {
+    new App(props as AppProps).render({ policies: false });
+    return;
+  }
+  const app = new App(context.app);
+  const chart = target.name === 'TimonelChart' ? new TimonelChart(app, ids.id, props as TimonelChartProps) : new TimonelChart(app, ids.chartId, context.chart);
+  if (target.name !== 'TimonelChart') target.build(chart, ids.id, props);
+  validateAll(app.node.findAll());
+  chart.toJson();
+}
+
+/**
+ * Whether `fn` accepted; its error's first line; and, for a TimonelError of props (not a policy
+ * run's or the node validations' text), its problems as 'prop: message' lines.
+ */
+function verdict(fn: () => void): { ok: boolean; text: string; problems?: string; other?: boolean } {
+  try {
+    fn();
+    return { ok: true, text: 'accepted' };
+  } catch (e) {
+    if (!(e instanceof TimonelError)) return { ok: false, text: describe(e), other: true };
+    const blob = e instanceof PolicyError || e.detail.startsWith('Validation failed with the following errors:');
+    return { ok: false, text: e.message.split('\n')[0], problems: blob ? undefined : e.problems.map((p) => `${p.prop}: ${p.detail}`).join('\n') };
   }
 }
