@@ -3,13 +3,19 @@ import { IConstruct } from 'constructs';
 /**
  * Where a validation failure happened and what to do about it.
  * Every field is optional except `message`; the rendered text always reads
- * `[path] 'prop' <message>, got <value>. Allowed: <allowed>. Fix: <fix>`.
+ * `[path] 'prop' <message>, got <value>. Allowed: <allowed>. Fix: <fix>` (`[path] <object> 'prop' …`
+ * for a value inside one object of a list of manifests).
  */
 export interface TimonelErrorDetails {
   /** The construct the bad input was given to (its node path is shown). */
   readonly scope?: IConstruct;
   /** A path to show when there is no construct (e.g. a file name in `timonel check`). */
   readonly path?: string;
+  /**
+   * The object of a list of manifests the bad value is in, shown before the prop:
+   * `NetworkPolicy shop/api-in (manifests[3])`. @default - none
+   */
+  readonly object?: string;
   /** The prop (or option) that carried the bad value, e.g. `autoscaling.maxReplicas`. */
   readonly prop?: string;
   /** What went wrong, in the user's words: "must be at least 1". */
@@ -31,6 +37,8 @@ export type PropIssue = Omit<TimonelErrorDetails, 'scope' | 'path'>;
  */
 export class TimonelError extends Error {
   public readonly path?: string;
+  /** The object of a list of manifests the problem is in (`NetworkPolicy shop/api-in (manifests[3])`). */
+  public readonly object?: string;
   public readonly prop?: string;
   public readonly value?: unknown;
   public readonly allowed?: string;
@@ -61,6 +69,7 @@ export class TimonelError extends Error {
     super(TimonelError.render(details));
     this.name = 'TimonelError';
     this.path = details.scope ? details.scope.node.path : details.path;
+    this.object = details.object;
     this.prop = details.prop;
     this.value = details.value;
     this.hasValue = 'value' in details;
@@ -77,12 +86,13 @@ export class TimonelError extends Error {
   private static render(d: TimonelErrorDetails & { readonly problems?: readonly TimonelError[] }): string {
     if (d.problems) {
       const lines = d.problems.map((e) => `  ${TimonelError.render({
-        prop: e.prop, message: e.detail, allowed: e.allowed, fix: e.fix, ...(e.hasValue ? { value: e.value } : {}),
+        object: e.object, prop: e.prop, message: e.detail, allowed: e.allowed, fix: e.fix, ...(e.hasValue ? { value: e.value } : {}),
       })}`);
       return [TimonelError.render({ scope: d.scope, path: d.path, message: `${d.message}:` }), ...lines].join('\n');
     }
     const path = d.scope ? d.scope.node.path || '<root>' : d.path;
     let text = path ? `[${path}] ` : '';
+    if (d.object) text += `${d.object} `;
     text += d.prop ? `'${d.prop}' ${d.message}` : d.message;
     if ('value' in d) text += `, got ${formatValue(d.value)}`;
     if (d.allowed) text += `. Allowed: ${d.allowed}`;

@@ -150,14 +150,17 @@ export const CIDR_ALLOWED = "an IPv4 or IPv6 address with a prefix length, e.g. 
  * What is wrong with a CIDR (an IPv4 or IPv6 address with a prefix length), or undefined. An
  * address with bits set past the prefix ('198.51.100.7/24') is a problem: it is either the
  * network ('198.51.100.0/24') or one host ('/32') written wrongly, and which one only the user knows.
+ * With `hostBitsSet` 'allow' it is read as its network, as the API server reads a NetworkPolicy's
+ * `ipBlock` (with a warning).
  */
-export function cidrProblem(cidr: string): Problem | undefined {
+export function cidrProblem(cidr: string, hostBitsSet: 'refuse' | 'allow' = 'refuse'): Problem | undefined {
   const [addr, bits, extra] = cidr.split('/');
   const family = isIP(addr ?? '');
   if (bits === undefined && family) return { message: 'is an address without a prefix length', allowed: CIDR_ALLOWED, fix: `write '${cidr}/${family === 4 ? 32 : 128}' for this one address` };
   if (!family || addr.includes('%') || extra !== undefined || !/^[0-9]+$/.test(bits) || Number(bits) > (family === 4 ? 32 : 128)) {
     return { message: 'is not a CIDR', allowed: CIDR_ALLOWED, fix: family ? `write the prefix length as a number up to ${family === 4 ? 32 : 128}, e.g. '${addr}/${family === 4 ? 32 : 128}'` : "write an address and a prefix length, e.g. '203.0.113.0/24' or '2001:db8::/32'" };
   }
+  if (hostBitsSet === 'allow') return undefined;
   const width = family === 4 ? 32 : 128;
   const value = family === 4 ? ipv4Bits(addr) : ipv6Bits(addr);
   const hostBits = BigInt(width - Number(bits));

@@ -596,8 +596,8 @@ export interface ObjectOptions<T> {
    * it does not apply and what to do instead of the generic 'remove it'.
    */
   readonly refused?: Readonly<Record<string, { readonly why: string; readonly fix: string; readonly allowed?: string }>>;
-  /** The fix for an unknown key that is close to no field. @default 'remove it' */
-  readonly unknownFix?: (key: string) => string;
+  /** The fix for an unknown key (with its value) that is close to no field. @default 'remove it' */
+  readonly unknownFix?: (key: string, value: unknown) => string;
   /**
    * For the arguments of a function (`{ secretName, key }` of `EnvValue.fromSecret(secretName, key)`):
    * the call, written with the arguments given and examples for the missing ones, shown as the fix
@@ -671,7 +671,7 @@ function objectSpec<T>(specs: Record<string, AnySpec<unknown>>, opts: ObjectOpti
         ctx.report(keyPath(path, k), x, {
           message: `is not a known ${what}`,
           allowed: knownKeys(k, names, opts),
-          fix: home ? `it belongs inside '${home}': write ${home}: { ${k}: … }` : near ? `did you mean '${near}'?` : opts.unknownFix?.(k) ?? 'remove it',
+          fix: home ? `it belongs inside '${home}': write ${home}: { ${k}: … }` : near ? `did you mean '${near}'?` : opts.unknownFix?.(k, x) ?? 'remove it',
         });
       }
       for (const [k, spec] of Object.entries(specs)) {
