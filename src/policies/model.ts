@@ -221,6 +221,9 @@ const POD_LAYOUTS: ReadonlyMap<string, PodLayout> = new Map(Object.entries(POD_P
   return [kind, { keys, specPath, metadataPath: fieldPath(path, 'metadata'), listPaths }];
 }));
 
+/** The kinds that carry a pod (template). */
+export const POD_KINDS: readonly string[] = Object.keys(POD_PATHS);
+
 /** True for the kinds that carry a pod (template): objects of these kinds have a `pod`. */
 export function isPodKind(kind: string): boolean {
   return POD_LAYOUTS.has(kind);

@@ -1,10 +1,11 @@
 import { BlockList, isIP } from 'net';
 import { DEFAULTS } from '../core/defaults';
-import { fail, isConstruct } from '../core/errors';
+import { fail, isConstruct, TimonelError } from '../core/errors';
 import type { IConstruct } from 'constructs';
-import { closest } from '../core/validation';
+import { closest, Context, knownKeys } from '../core/validation';
 import { IngressControllerRef } from '../core/traffic';
-import { isPodKind, selectorMatches, toPolicyObject } from './model';
+import { isPodKind, POD_KINDS, selectorMatches } from './model';
+import { EgressRuleJson, IngressRuleJson, IpBlockJson, labelMap, PeerJson, Policy, PortJson, PortOf, readTrafficManifests, ServiceOf } from './traffic-manifests';
 
 /** A transport protocol NetworkPolicies know. */
 export type TrafficProtocol = 'TCP' | 'UDP' | 'SCTP';
@@ -24,10 +25,16 @@ export interface TrafficPod {
 
 /** The pods of a workload of the manifests, by its name (the Deployment's, the StatefulSet's, ...). */
 export interface TrafficWorkloadRef {
-  /** The workload's Kubernetes name ('shop-web'), or 'namespace/name' ('shop/shop-web'). */
+  /**
+   * The workload's Kubernetes name ('shop-web'), or 'namespace/name' ('shop/shop-web'). Where two
+   * kinds of a namespace share the name (a Deployment and a StatefulSet 'x'), the name alone is an
+   * error: write the kind before it, 'StatefulSet/x' or 'ops/StatefulSet/x'.
+   */
   readonly workload: string;
   /** @default - the evaluator's `defaultNamespace` */
   readonly namespace?: string;
+  /** The pod's IP, for `ipBlock` rules (as a `TrafficPod`'s). @default - none */
+  readonly ip?: string;
 }
 
 /** An address that is not a pod: a client on the internet, an external API, a node. */
@@ -49,7 +56,11 @@ export interface TrafficQuery {
   /**
    * The destination port: a number, or the name of a container port of the destination pod. A
    * number that is no container port of the destination but a port of a Service selecting its
-   * pods is that Service port's target port (what a client dialling the Service reaches).
+   * pods is that Service port's target port (what a client dialling the Service reaches): a named
+   * `targetPort` is looked up in the pod's containers and sidecars (init containers with
+   * `restartPolicy: Always`), as Kubernetes does. When Services of the pod send the port to
+   * different target ports, or to none of the pod's, the query is an error asking for the
+   * container port.
    */
   readonly port: number | string;
   /** @default 'TCP' */
@@ -87,7 +98,12 @@ export interface TrafficWorkload {
   readonly namespace: string;
   /** The pod template's labels. */
   readonly labels: Readonly<Record<string, string>>;
-  /** The container ports of the pod (all containers). */
+  /**
+   * The container ports of the pod: of all its containers, init containers included, on which a
+   * NetworkPolicy's named port is matched (Kubernetes leaves that to the network plugin). A
+   * Service's named `targetPort` resolves only on containers and sidecars (init containers with
+   * `restartPolicy: Always`), as Kubernetes resolves it.
+   */
   readonly ports: ReadonlyArray<{ readonly name?: string; readonly port: number; readonly protocol: TrafficProtocol }>;
 }
 
@@ -112,24 +128,10 @@ interface Peer {
   readonly display: string;
 }
 
-interface ServiceOf {
-  readonly name: string;
-  readonly namespace: string;
-  readonly selector: Record<string, string>;
-  readonly ports: ReadonlyArray<{ readonly port: number; readonly targetPort: number | string; readonly protocol: TrafficProtocol }>;
-}
-
-interface Policy {
-  readonly id: string;
-  readonly namespace: string;
-  readonly podSelector: unknown;
-  readonly types: ReadonlySet<'Ingress' | 'Egress'>;
-  readonly ingress: readonly any[];
-  readonly egress: readonly any[];
-}
-
 const PROTOCOLS: readonly TrafficProtocol[] = ['TCP', 'UDP', 'SCTP'];
 const PEER_KEYS = ['workload', 'namespace', 'labels', 'podLabels', 'ip'];
+const QUERY_KEYS = ['from', 'to', 'port', 'protocol'];
+const WORKLOAD_ALLOWED = "'namespace/name', or 'name' (in the namespace given, else the default one); 'Kind/name' or 'namespace/Kind/name' where two kinds share the name";
 
 /**
  * Answers which sources may reach which pods on which port, by the networking.k8s.io/v1
@@ -147,7 +149,12 @@ const PEER_KEYS = ['workload', 'namespace', 'labels', 'podLabels', 'ip'];
 export class TrafficEvaluator {
   /**
    * Reads the NetworkPolicies, Services, workloads and Namespaces of synthesized manifests (other
-   * kinds are ignored): `Testing.synth(chart)`, or the files of `app.render()` (their `docs`).
+   * kinds are ignored): `Testing.synth(chart)`, the files of `app.render()` (their `docs`), or
+   * parsed YAML, where a `List` (`kubectl get … -o yaml`) stands for its items and a `null` (an
+   * empty document) for nothing. They are checked as the API server checks them: a NetworkPolicy
+   * field by field (an unknown or misspelt field, a bad port, selector or CIDR), of the other kinds
+   * the fields the evaluator reads, and two objects of one kind, namespace and name. One
+   * `TimonelError` lists every problem, each with its object (`NetworkPolicy shop/api-in (manifests[3])`).
    */
   public static fromManifests(manifests: readonly unknown[], options: TrafficEvaluatorOptions = {}): TrafficEvaluator {
     return new TrafficEvaluator(manifests, options);
@@ -158,49 +165,28 @@ export class TrafficEvaluator {
   private readonly defaultNamespace: string;
   private readonly policies: readonly Policy[];
   private readonly services: readonly ServiceOf[];
-  private readonly namespaceLabels = new Map<string, Record<string, string>>();
+  private readonly servicePorts: ReadonlyMap<TrafficWorkload, readonly PortOf[]>;
+  private readonly namespaceLabels: Map<string, Record<string, string>>;
+  /** namespace -> name -> the workloads of that name (several when kinds share it). */
+  private readonly byName = new Map<string, Map<string, TrafficWorkload[]>>();
   // Parsed CIDRs of this evaluator's queries.
   private readonly blocks: Blocks = new Map();
 
   private constructor(manifests: readonly unknown[], options: TrafficEvaluatorOptions) {
-    if (!Array.isArray(manifests)) {
-      fail({
-        path: 'TrafficEvaluator.fromManifests', prop: 'manifests', message: 'needs a list of manifests', value: manifests,
-        allowed: 'a list of manifests (objects with kind and metadata)', fix: isConstruct(manifests) ? 'pass its objects: fromManifests(Testing.synth(chart)), or app.render()' : 'pass the objects of Testing.synth(chart), or the files of app.render()',
-      });
+    const model = readTrafficManifests(manifests, options);
+    this.defaultNamespace = model.defaultNamespace;
+    this.workloads = model.workloads;
+    this.policies = model.policies;
+    this.services = model.services;
+    this.servicePorts = model.servicePorts;
+    this.namespaceLabels = model.namespaceLabels;
+    for (const w of this.workloads) {
+      let names = this.byName.get(w.namespace);
+      if (!names) this.byName.set(w.namespace, (names = new Map()));
+      const same = names.get(w.name);
+      if (same) same.push(w);
+      else names.set(w.name, [w]);
     }
-    // The files of app.render() hold their objects in `docs`.
-    manifests = manifests.flatMap((m) => (m !== null && typeof m === 'object' && !('kind' in m) && Array.isArray((m as { docs?: unknown }).docs) ? (m as { docs: unknown[] }).docs : [m]));
-    this.defaultNamespace = options.defaultNamespace ?? 'default';
-    for (const [n, labels] of Object.entries(options.namespaceLabels ?? {})) this.namespaceLabels.set(n, { ...labels });
-    const workloads: TrafficWorkload[] = [];
-    const policies: Policy[] = [];
-    const services: ServiceOf[] = [];
-    manifests.forEach((manifest, i) => {
-      const o = toPolicyObject({ manifest }, i);
-      const namespace = o.namespace ?? this.defaultNamespace;
-      if (o.kind === 'Namespace' && o.name) {
-        this.namespaceLabels.set(o.name, { ...this.namespaceLabels.get(o.name), ...stringMap(o.metadata.labels) });
-      } else if (o.kind === 'NetworkPolicy' && o.group === 'networking.k8s.io') {
-        policies.push(toPolicy(o.manifest, o.name, namespace));
-      } else if (o.kind === 'Service' && o.group === '') {
-        const spec = (o.manifest as any).spec ?? {};
-        const selector = stringMap(spec.selector);
-        if (Object.keys(selector).length > 0 && Array.isArray(spec.ports)) {
-          const ports = spec.ports.filter((p: any) => typeof p?.port === 'number')
-            .map((p: any) => ({ port: p.port, targetPort: p.targetPort ?? p.port, protocol: (p.protocol ?? 'TCP') as TrafficProtocol }));
-          services.push({ name: o.name, namespace, selector, ports });
-        }
-      } else if (o.pod && isPodKind(o.kind)) {
-        const ports = o.pod.containers.flatMap((c) => (Array.isArray(c.container.ports) ? c.container.ports : []))
-          .filter((p: any) => typeof p?.containerPort === 'number')
-          .map((p: any) => ({ name: typeof p.name === 'string' ? p.name : undefined, port: p.containerPort, protocol: (p.protocol ?? 'TCP') as TrafficProtocol }));
-        workloads.push({ kind: o.kind, name: o.name, namespace, labels: { ...o.pod.labels }, ports });
-      }
-    });
-    this.workloads = workloads;
-    this.policies = policies;
-    this.services = services;
   }
 
   /** True when `query.from` may open a connection to `query.to` on the port (both sides' policies agree). */
@@ -216,6 +202,8 @@ export class TrafficEvaluator {
         allowed: 'an object { from, to, port, protocol? }', fix: "e.g. check({ from: { workload: 'shop-web', namespace: 'shop' }, to: { workload: 'shop-db', namespace: 'shop' }, port: 5432 })",
       });
     }
+    // A misspelt key would answer another question ({ protcol: 'UDP' } is a TCP query).
+    unknownKeys(query, QUERY_KEYS, '', 'a traffic query');
     const protocol = query.protocol ?? 'TCP';
     if (!PROTOCOLS.includes(protocol)) {
       fail({ prop: 'protocol', message: 'is not a NetworkPolicy protocol', value: protocol, allowed: PROTOCOLS.join(', '), fix: typeof protocol === 'string' && PROTOCOLS.includes(protocol.toUpperCase() as TrafficProtocol) ? `write '${protocol.toUpperCase()}'` : "leave it out for 'TCP', or write 'UDP' or 'SCTP'" });
@@ -233,39 +221,92 @@ export class TrafficEvaluator {
     return { allowed, egress, ingress, explanation };
   }
 
-  /** The pods of a workload of the manifests, as a peer (its full labels); `name` may be 'namespace/name'. */
+  /**
+   * The pods of a workload of the manifests, as a peer (its full labels); `name` may be
+   * 'namespace/name', and 'Kind/name' or 'namespace/Kind/name' where two kinds share the name.
+   */
   public workload(name: string, namespace?: string): TrafficPod {
+    if (typeof name !== 'string' || name === '') {
+      const ref = name as unknown as { workload?: unknown; namespace?: unknown } | undefined;
+      const inner = ref !== null && typeof ref === 'object' && typeof ref.workload === 'string' ? ref.workload : undefined;
+      fail({
+        prop: 'workload', message: 'must be the name of a workload of the manifests', value: name, allowed: WORKLOAD_ALLOWED,
+        fix: inner !== undefined
+          ? `pass the name itself: workload('${inner}'${typeof ref!.namespace === 'string' ? `, '${ref!.namespace}'` : ''})`
+          : "e.g. workload('shop/shop-web'), or workload('shop-web', 'shop')",
+      });
+    }
+    if (namespace !== undefined && (typeof namespace !== 'string' || namespace === '')) {
+      fail({ prop: 'namespace', message: 'must be a namespace name', value: namespace, allowed: 'a namespace name, or nothing for the default namespace', fix: `e.g. workload('${name}', 'shop')` });
+    }
     const w = this.findWorkload(name, namespace, 'workload');
     return { namespace: w.namespace, labels: { ...w.labels } };
   }
 
   /** The labels of a namespace, as `namespaceSelector`s see them. */
   public labelsOfNamespace(namespace: string): Record<string, string> {
+    if (typeof namespace !== 'string' || namespace === '') {
+      fail({ prop: 'namespace', message: 'must be a namespace name', value: namespace, allowed: 'a namespace name', fix: "e.g. labelsOfNamespace('shop')" });
+    }
     return { ...this.namespaceLabels.get(namespace), [DEFAULTS.connections.namespaceNameLabel]: namespace };
   }
 
-  /** A workload by its name ('shop-web', in `namespace` or the default one) or 'namespace/name'. */
+  /**
+   * A workload by its name ('shop-web', in `namespace` or the default one), 'namespace/name', or
+   * with its kind where kinds share the name ('StatefulSet/x', 'ops/StatefulSet/x').
+   */
   private findWorkload(ref: string, given: string | undefined, prop: string): TrafficWorkload {
-    const slash = ref.indexOf('/');
-    const name = slash >= 0 ? ref.slice(slash + 1) : ref;
-    const namespace = slash >= 0 ? ref.slice(0, slash) : given ?? this.defaultNamespace;
-    if (slash >= 0 && given !== undefined && given !== namespace) {
-      fail({ prop, message: `names namespace '${namespace}', but the peer's namespace is '${given}'`, value: ref, allowed: `'${name}' with one namespace: '${given}' as namespace, or '${namespace}/${name}'`, fix: `write { workload: '${name}', namespace: '${given}' } or '${namespace}/${name}', not both` });
+    const parts = ref.split('/');
+    const kindAt = parts.length === 3 ? 1 : parts.length === 2 && /^[A-Z]/.test(parts[0]) ? 0 : -1;
+    const kind = kindAt >= 0 ? parts[kindAt] : undefined;
+    const name = parts[parts.length - 1];
+    const inRef = parts.length === 3 || (parts.length === 2 && kindAt < 0) ? parts[0] : undefined;
+    if (parts.length > 3 || parts.some((x) => x === '')) {
+      fail({ prop, message: 'is not a workload name', value: ref, allowed: WORKLOAD_ALLOWED, fix: "e.g. 'shop/shop-web', or 'shop/StatefulSet/shop-db' where kinds share the name" });
     }
-    const w = this.workloads.find((x) => x.name === name && x.namespace === namespace);
-    if (!w) {
-      const known = this.workloads.map((x) => `${x.namespace}/${x.name}`);
-      const elsewhere = this.workloads.filter((x) => x.name === name).map((x) => x.namespace);
-      const option = `the option defaultNamespace: '${elsewhere[0]}' (for names without a namespace)`;
+    if (kind !== undefined && !isPodKind(kind)) {
+      const near = closest(kind, POD_KINDS);
+      fail({ prop, message: `names the kind '${kind}', which has no pods`, value: ref, allowed: POD_KINDS.join(', '), fix: near ? `did you mean '${near}'?` : 'name the kind of the workload whose pods you mean' });
+    }
+    const namespace = inRef ?? given ?? this.defaultNamespace;
+    if (inRef !== undefined && given !== undefined && given !== inRef) {
+      const rest = parts.slice(1).join('/');
+      fail({ prop, message: `names namespace '${inRef}', but the peer's namespace is '${given}'`, value: ref, allowed: `'${rest}' with one namespace: '${given}' as namespace, or '${inRef}/${rest}'`, fix: `write { workload: '${rest}', namespace: '${given}' } or '${inRef}/${rest}', not both` });
+    }
+    const named = this.byName.get(namespace)?.get(name) ?? [];
+    const found = kind === undefined ? named : named.filter((w) => w.kind === kind);
+    if (found.length > 1) {
+      const forms = found.map((w) => `'${namespace}/${w.kind}/${name}'`);
       fail({
-        prop, message: `names no workload of the manifests in namespace '${namespace}'`, value: ref,
-        allowed: known.length ? `${known.join(', ')} (as 'namespace/name', or { workload, namespace })` : 'none: the manifests have no workloads',
-        fix: elsewhere.length
-          ? `it is in namespace ${elsewhere.map((n) => `'${n}'`).join(' and ')}: write '${elsewhere[0]}/${name}' or { workload: '${name}', namespace: '${elsewhere[0]}' }, or pass ${option}`
-          : `use the Kubernetes name of a Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod: '<namespace>/<name>' as listed, or { workload: '<name>', namespace: '<namespace>' }; a name without a namespace is looked up in '${this.defaultNamespace}' (the option defaultNamespace)`,
+        prop, message: `names ${found.length} workloads in namespace '${namespace}' (${found.map((w) => `${w.kind} ${name}`).join(', ')}), whose pods differ`, value: ref,
+        allowed: forms.join(', '), fix: `name the kind: ${forms.join(' or ')}, or { workload: '${found[0].kind}/${name}', namespace: '${namespace}' }`,
       });
     }
-    return w;
+    if (found.length === 0) {
+      const known = this.workloads.map((x) => this.refOf(x));
+      const elsewhere = this.workloads.filter((x) => x.name === name && (kind === undefined || x.kind === kind)).map((x) => x.namespace);
+      const option = `the option defaultNamespace: '${elsewhere[0]}' (for names without a namespace)`;
+      const otherKinds = named.map((w) => `'${namespace}/${w.kind}/${name}'`);
+      fail({
+        prop, message: `names no ${kind ?? 'workload'} of the manifests in namespace '${namespace}'`, value: ref,
+        allowed: known.length ? `${known.join(', ')} (as 'namespace/name', or { workload, namespace })` : 'none: the manifests have no workloads',
+        fix: otherKinds.length ? `it is ${named.map((w) => `a ${w.kind}`).join(' and ')}: write ${otherKinds.join(' or ')}`
+          : elsewhere.length
+            ? `it is in namespace ${elsewhere.map((n) => `'${n}'`).join(' and ')}: write '${elsewhere[0]}/${parts.slice(parts.length - (kind ? 2 : 1)).join('/')}' or { workload: '${parts.slice(parts.length - (kind ? 2 : 1)).join('/')}', namespace: '${elsewhere[0]}' }, or pass ${option}`
+            : `use the Kubernetes name of a Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod: '<namespace>/<name>' as listed, or { workload: '<name>', namespace: '<namespace>' }; a name without a namespace is looked up in '${this.defaultNamespace}' (the option defaultNamespace)`,
+      });
+    }
+    return found[0];
+  }
+
+  /** A workload as a query names it: 'namespace/name', or 'namespace/Kind/name' where kinds share the name. */
+  private refOf(w: TrafficWorkload): string {
+    return `${w.namespace}/${this.nameIn(w)}`;
+  }
+
+  /** A workload's name in its namespace: 'name', or 'Kind/name' where kinds share it. */
+  private nameIn(w: TrafficWorkload): string {
+    return (this.byName.get(w.namespace)?.get(w.name)?.length ?? 0) > 1 ? `${w.kind}/${w.name}` : w.name;
   }
 
   private peer(p: TrafficPeer, prop: string): Peer {
@@ -281,45 +322,41 @@ export class TrafficEvaluator {
         allowed: 'a peer from the manifests: { workload, namespace? }, { labels, namespace? } or { ip }', fix: `write ${ref}, or use timonel/testing's toAllowTraffic matcher, which takes constructs`,
       });
     }
-    // A misspelt key would silently widen the peer ({ namespce: 'ops' } is the default namespace).
-    if (given !== null && typeof given === 'object' && !Array.isArray(given)) {
-      for (const key of Object.keys(given)) {
-        if (PEER_KEYS.includes(key) || (given as Record<string, unknown>)[key] === undefined) continue;
-        const near = closest(key, PEER_KEYS);
-        fail({
-          prop: `${prop}.${key}`, message: 'is not a field of a traffic peer', value: (given as Record<string, unknown>)[key],
-          allowed: PEER_KEYS.map((k) => `'${k}'`).join(', '), fix: near ? `did you mean '${near}'?` : 'remove it',
-        });
-      }
+    const x = given !== null && typeof given === 'object' && !Array.isArray(given) ? given : undefined;
+    if (x) {
+      // A misspelt key would silently widen the peer ({ namespce: 'ops' } is the default namespace).
+      unknownKeys(x, PEER_KEYS, `${prop}.`, 'a traffic peer');
+      checkPeerFields(x, prop);
     }
     // A controller ref ({ namespace, podLabels }) is the pods those labels select.
-    const x = given && given.labels === undefined && given.podLabels && typeof given.podLabels === 'object' ? { ...given, labels: given.podLabels } : given;
-    if (x && typeof x.workload === 'string') {
+    const labels = x?.labels ?? x?.podLabels;
+    if (x && x.workload !== undefined) {
       const w = this.findWorkload(x.workload, x.namespace, `${prop}.workload`);
-      return { kind: 'pod', namespace: w.namespace, labels: { ...w.labels }, workload: w, display: `${w.namespace}/${w.name}` };
+      if (x.ip !== undefined) checkIp(x.ip, `${prop}.ip`);
+      return { kind: 'pod', namespace: w.namespace, labels: { ...w.labels }, ip: x.ip, workload: w, display: this.refOf(w) };
     }
-    if (x && x.labels && typeof x.labels === 'object') {
+    if (x && labels !== undefined) {
       const namespace = x.namespace ?? this.defaultNamespace;
       if (x.ip !== undefined) checkIp(x.ip, `${prop}.ip`);
-      const owners = this.workloads.filter((w) => w.namespace === namespace && selectorMatches(x.labels as Record<string, string>, w.labels as Record<string, string>));
+      const owners = this.workloads.filter((w) => w.namespace === namespace && selectorMatches(labels, w.labels as Record<string, string>));
       if (owners.length > 1) {
         fail({
-          prop: `${prop}.labels`, message: `match the pods of several workloads in namespace '${namespace}'`, value: x.labels,
-          allowed: owners.map((w) => w.name).join(', '), fix: `name one: { workload: '${owners[0].name}', namespace: '${namespace}' }`,
+          prop: `${prop}.${x.labels !== undefined ? 'labels' : 'podLabels'}`, message: `match the pods of several workloads in namespace '${namespace}'`, value: labels,
+          allowed: owners.map((w) => this.nameIn(w)).join(', '), fix: `name one: { workload: '${this.nameIn(owners[0])}', namespace: '${namespace}' }`,
         });
       }
       const w = owners[0];
-      const labels = w ? { ...w.labels, ...x.labels } : { ...x.labels };
-      const display = w ? `${namespace}/${w.name}` : `pod ${namespace}/{${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')}}`;
-      return { kind: 'pod', namespace, labels: labels as Record<string, string>, ip: x.ip, workload: w, display };
+      const all = w ? { ...w.labels, ...labels } : { ...labels };
+      const display = w ? this.refOf(w) : `pod ${namespace}/{${Object.entries(all).map(([k, v]) => `${k}=${v}`).join(',')}}`;
+      return { kind: 'pod', namespace, labels: all, ip: x.ip, workload: w, display };
     }
-    if (x && typeof x.ip === 'string') {
+    if (x && x.ip !== undefined) {
       checkIp(x.ip, `${prop}.ip`);
       return { kind: 'address', namespace: '', labels: {}, ip: x.ip, display: x.ip };
     }
     return fail({
       prop, message: 'is not a peer', value: p,
-      allowed: "{ workload, namespace? }, { namespace?, labels, ip? }, { namespace, podLabels } or { ip }",
+      allowed: "{ workload, namespace?, ip? }, { namespace?, labels, ip? }, { namespace, podLabels } or { ip }",
       fix: typeof p === 'string' && p !== ''
         ? (isIP(p) ? `write { ip: '${p}' }` : `write { workload: '${p}' } (with namespace: '…' when it is not the default one)`)
         : "e.g. { workload: 'shop-api', namespace: 'shop' } or { ip: '203.0.113.7' }",
@@ -355,24 +392,52 @@ export class TrafficEvaluator {
     return { number: named.port, name: port };
   }
 
-  // A Service port of the destination's pods, as the target port the connection reaches.
+  /**
+   * A Service port of the destination's pods, as the target port the connection reaches (a named
+   * targetPort as Kubernetes' FindPort resolves it: on containers and sidecars). Every Service of
+   * the pods with that port must reach the same target: otherwise the answer depends on which one
+   * the client dials, and the query is an error.
+   */
   private servicePort(port: number, to: Peer, protocol: TrafficProtocol): { number?: number; name?: string; via: string } | undefined {
+    const served = to.workload ? this.servicePorts.get(to.workload) ?? [] : undefined;
+    const mapped: Array<{ svc: string; targetPort: number | string; target?: number }> = [];
     for (const svc of this.services) {
       if (svc.namespace !== to.namespace || !selectorMatches(svc.selector, to.labels)) continue;
-      const sp = svc.ports.find((x) => x.port === port && x.protocol === protocol);
-      if (!sp) continue;
-      const target = typeof sp.targetPort === 'string' && !/^[0-9]+$/.test(sp.targetPort)
-        ? to.workload?.ports.find((x) => x.name === sp.targetPort && x.protocol === protocol)
-        : to.workload?.ports.find((x) => x.port === Number(sp.targetPort) && x.protocol === protocol) ?? { port: Number(sp.targetPort), name: undefined };
-      if (!target) continue;
-      return { number: target.port, name: target.name, via: `${port} (Service ${svc.namespace}/${svc.name} -> ${target.port})` };
+      for (const sp of svc.ports) {
+        if (sp.port !== port || sp.protocol !== protocol) continue;
+        const target = typeof sp.targetPort === 'number' ? sp.targetPort : served?.find((x) => x.name === sp.targetPort && x.protocol === protocol)?.port;
+        mapped.push({ svc: `${svc.namespace}/${svc.name}`, targetPort: sp.targetPort, target });
+      }
     }
-    return undefined;
+    if (mapped.length === 0) return undefined;
+    const targets = [...new Set(mapped.map((m) => m.target))];
+    if (targets.length === 1 && targets[0] !== undefined) {
+      const number = targets[0];
+      const services = mapped.map((m) => m.svc);
+      return {
+        number, name: to.workload?.ports.find((x) => x.port === number && x.protocol === protocol && x.name)?.name,
+        via: `${port} (Service${services.length > 1 ? 's' : ''} ${services.join(', ')} -> ${number})`,
+      };
+    }
+    const reaches = (m: typeof mapped[number]) => (m.target !== undefined ? `${m.svc} -> ${m.target}` : `${m.svc} -> none (targetPort '${m.targetPort}' names no port of a container or sidecar of the pods${to.workload ? '' : ', which the manifests do not declare'})`);
+    const reached = targets.filter((t): t is number => t !== undefined);
+    const ports = (to.workload?.ports ?? []).map((x) => `${x.port}/${x.protocol}${x.name ? ` ('${x.name}')` : ''}`);
+    return fail({
+      prop: 'port',
+      message: mapped.length === 1
+        ? `is port ${port}/${protocol} of Service ${mapped[0].svc}, which sends it to no port of ${to.display}: its targetPort '${mapped[0].targetPort}' names no port of a container or sidecar of the pods${to.workload ? ' (a regular init container has exited before the pod serves)' : ', which the manifests do not declare'}`
+        : `is port ${port}/${protocol} of several Services of ${to.display} that send it to different ports: ${mapped.map(reaches).join('; ')}`,
+      value: port,
+      allowed: reached.length ? `the container port the connection reaches: ${reached.join(' or ')}` : `a container port of ${to.display}${ports.length ? `: ${ports.join(', ')}` : ''}`,
+      fix: reached.length
+        ? `ask for the target port of the Service the client dials, e.g. port: ${reached[0]} (${mapped.filter((m) => m.target === reached[0]).map((m) => m.svc).join(', ')})`
+        : `ask for the container port the client reaches${ports.length ? `, e.g. port: ${ports[0].split('/')[0]}` : ''}, or make the Service's targetPort name a port of a container`,
+    });
   }
 
-  private side(pod: Peer, type: 'Ingress' | 'Egress', ruleAllows: (rule: any) => boolean): TrafficSide {
+  private side(pod: Peer, type: 'Ingress' | 'Egress', ruleAllows: (rule: IngressRuleJson & EgressRuleJson) => boolean): TrafficSide {
     if (pod.kind !== 'pod') return { applies: false, isolated: false, allowed: true, isolatedBy: [], allowedBy: [] };
-    const selecting = this.policies.filter((p) => p.types.has(type) && p.namespace === pod.namespace && selectorMatches(p.podSelector as any, pod.labels));
+    const selecting = this.policies.filter((p) => p.types.has(type) && p.namespace === pod.namespace && selectorMatches(p.podSelector, pod.labels));
     if (selecting.length === 0) return { applies: true, isolated: false, allowed: true, isolatedBy: [], allowedBy: [] };
     const allowedBy: string[] = [];
     const key = type === 'Ingress' ? 'ingress' : 'egress';
@@ -385,61 +450,40 @@ export class TrafficEvaluator {
   }
 }
 
-function toPolicy(m: any, name: string, namespace: string): Policy {
-  const spec = m.spec && typeof m.spec === 'object' ? m.spec : {};
-  const types = new Set<'Ingress' | 'Egress'>();
-  if (Array.isArray(spec.policyTypes) && spec.policyTypes.length > 0) {
-    for (const t of spec.policyTypes) if (t === 'Ingress' || t === 'Egress') types.add(t);
-  } else {
-    // The API's defaulting: Ingress always, Egress when the policy has egress rules.
-    types.add('Ingress');
-    if (Array.isArray(spec.egress) && spec.egress.length > 0) types.add('Egress');
-  }
-  return {
-    id: `${namespace}/${name}`,
-    namespace,
-    podSelector: spec.podSelector ?? {},
-    types,
-    ingress: Array.isArray(spec.ingress) ? spec.ingress : [],
-    egress: Array.isArray(spec.egress) ? spec.egress : [],
-  };
-}
-
 // An empty or missing peer list matches every source (destination), addresses included.
-function peersMatch(peers: unknown, other: Peer, ev: TrafficEvaluator, policyNamespace: string, blocks: Blocks): boolean {
-  if (!Array.isArray(peers) || peers.length === 0) return true;
-  return peers.some((p) => peerMatches(p ?? {}, other, ev, policyNamespace, blocks));
+function peersMatch(peers: ReadonlyArray<PeerJson | null> | undefined, other: Peer, ev: TrafficEvaluator, policyNamespace: string, blocks: Blocks): boolean {
+  if (!peers || peers.length === 0) return true;
+  // (the manifests were checked: every peer has an ipBlock or a selector)
+  return peers.some((p) => p !== null && peerMatches(p, other, ev, policyNamespace, blocks));
 }
 
-function peerMatches(p: any, other: Peer, ev: TrafficEvaluator, policyNamespace: string, blocks: Blocks): boolean {
+function peerMatches(p: PeerJson, other: Peer, ev: TrafficEvaluator, policyNamespace: string, blocks: Blocks): boolean {
   if (p.ipBlock) return other.ip !== undefined && inBlock(p.ipBlock, other.ip, blocks);
   if (other.kind !== 'pod') return false;
-  if (p.namespaceSelector === undefined && p.podSelector === undefined) return false;
   const nsOk = p.namespaceSelector !== undefined ? selectorMatches(p.namespaceSelector, ev.labelsOfNamespace(other.namespace)) : other.namespace === policyNamespace;
   return nsOk && (p.podSelector === undefined || selectorMatches(p.podSelector, other.labels));
 }
 
 // An empty or missing port list matches every port; a named port matches the destination pod's port of that name.
-function portsMatch(ports: unknown, port: { number?: number; name?: string }, protocol: TrafficProtocol, to: Peer): boolean {
-  if (!Array.isArray(ports) || ports.length === 0) return true;
+function portsMatch(ports: ReadonlyArray<PortJson | null> | undefined, port: { number?: number; name?: string }, protocol: TrafficProtocol, to: Peer): boolean {
+  if (!ports || ports.length === 0) return true;
   return ports.some((raw) => {
-    const p = raw ?? {};
+    const p: PortJson = raw ?? {};
     if ((p.protocol ?? 'TCP') !== protocol) return false;
-    if (p.port === undefined || p.port === null) return true;
-    if (typeof p.port === 'string' && !/^[0-9]+$/.test(p.port)) {
+    if (p.port === undefined) return true;
+    if (typeof p.port === 'string') {
       if (port.name === p.port) return true;
       return to.workload?.ports.some((x) => x.name === p.port && x.protocol === protocol && x.port === port.number) ?? false;
     }
-    const start = Number(p.port);
-    const end = typeof p.endPort === 'number' ? p.endPort : start;
-    return port.number !== undefined && port.number >= start && port.number <= end;
+    const end = p.endPort ?? p.port;
+    return port.number !== undefined && port.number >= p.port && port.number <= end;
   });
 }
 
 /** Parsed CIDRs (null: not a CIDR), one map per evaluator (bounded, whatever the input). */
 type Blocks = Map<string, { list: BlockList; family: number } | null>;
 
-function inBlock(ipBlock: any, ip: string, blocks: Blocks): boolean {
+function inBlock(ipBlock: IpBlockJson, ip: string, blocks: Blocks): boolean {
   const family = isIP(ip);
   const within = (cidr: unknown) => {
     if (typeof cidr !== 'string') return false;
@@ -475,6 +519,44 @@ function describeSide(s: TrafficSide, peer: Peer, type: 'Ingress' | 'Egress'): s
   return `of ${peer.display} isolated by ${s.isolatedBy.join(', ')}, and no rule of them matches`;
 }
 
-function stringMap(x: unknown): Record<string, string> {
-  return x && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, string>) : {};
+/** Fails on a key of `x` that is not one of `keys` (a misspelt one answers another question). */
+function unknownKeys(x: object, keys: readonly string[], prefix: string, what: string): void {
+  for (const [key, value] of Object.entries(x)) {
+    if (keys.includes(key) || value === undefined) continue;
+    const near = closest(key, keys);
+    fail({ prop: `${prefix}${key}`, message: `is not a field of ${what}`, value, allowed: knownKeys(key, keys), fix: near ? `did you mean '${near}'?` : 'remove it' });
+  }
+}
+
+/** The fields of a peer that go together, each of its type (an ignored field would answer another question). */
+function checkPeerFields(x: Partial<TrafficPod & TrafficWorkloadRef & IngressControllerRef>, prop: string): void {
+  const has = (k: keyof typeof x) => x[k] !== undefined;
+  if (has('labels') && has('podLabels')) {
+    fail({ prop: `${prop}.podLabels`, message: "is given with 'labels': both are the pods' labels (podLabels is their name in a controller reference)", value: x.podLabels, allowed: "one of 'labels' and 'podLabels'", fix: 'keep one of them' });
+  }
+  const labelsKey = has('labels') ? 'labels' : 'podLabels';
+  if (has('workload') && (has('labels') || has('podLabels'))) {
+    fail({
+      prop: `${prop}.${labelsKey}`, message: "is given with 'workload', whose pods have their own labels", value: x[labelsKey],
+      allowed: "'workload' or 'labels', not both", fix: "write { workload, namespace? } for a workload's pods, or { namespace, labels } for pods by their labels",
+    });
+  }
+  if (has('workload') && typeof x.workload !== 'string') {
+    fail({ prop: `${prop}.workload`, message: 'must be the name of a workload of the manifests', value: x.workload, allowed: WORKLOAD_ALLOWED, fix: "e.g. { workload: 'shop-web', namespace: 'shop' }" });
+  }
+  if (has('namespace') && (typeof x.namespace !== 'string' || x.namespace === '')) {
+    fail({ prop: `${prop}.namespace`, message: 'must be a namespace name', value: x.namespace, allowed: 'a namespace name', fix: "e.g. namespace: 'shop'" });
+  }
+  if (has('labels') || has('podLabels')) {
+    const c = new Context();
+    labelMap.check(x[labelsKey], `${prop}.${labelsKey}`, c);
+    const error = TimonelError.all({}, c.issues);
+    if (error) throw error;
+  }
+  if (has('ip') && has('namespace') && !has('workload') && !has('labels') && !has('podLabels')) {
+    fail({
+      prop: `${prop}.namespace`, message: 'is given with an address, which is in no namespace', value: x.namespace,
+      allowed: '{ ip } for an address; { namespace, labels, ip } or { workload, namespace, ip } for a pod with that address', fix: "remove namespace, or name the pod's workload or labels",
+    });
+  }
 }

@@ -15,6 +15,14 @@ function deployment(name: string, namespace: string, labels: Record<string, stri
   };
 }
 
+function depl(name: string, namespace: string, labels: Record<string, string>, ports: any[] = []): any {
+  return deployment(name, namespace, labels, ports);
+}
+
+function ns(name: string, labels: Record<string, string> = {}) {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } };
+}
+
 function policy(name: string, namespace: string, spec: any) {
   return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec };
 }
@@ -211,8 +219,8 @@ describe('TrafficEvaluator', () => {
     ['no query', undefined, "'query' must be an object { from, to, port, protocol? }, got undefined. Allowed: an object { from, to, port, protocol? }. Fix: e.g. check({ from: { workload: 'shop-web', namespace: 'shop' }, to: { workload: 'shop-db', namespace: 'shop' }, port: 5432 })"],
     ['no port', { from: { ip: '1.2.3.4' }, to: { workload: 'api', namespace: 'shop' } }, "'port' is required: the destination port the client dials, got undefined. Allowed: an integer from 1 to 65535, or a named container port of the destination. Fix: add port, e.g. port: 8080"],
     ['a port number as a string', { from: { ip: '1.2.3.4' }, to: { workload: 'api', namespace: 'shop' }, port: '8080' }, "'port' is a number written as a string, got '8080'. Allowed: an integer from 1 to 65535, or a named container port of the destination. Fix: write it as a number: port: 8080"],
-    ['a workload name alone', { from: 'api', to: { ip: '1.2.3.5' }, port: 1 }, "'from' is not a peer, got 'api'. Allowed: { workload, namespace? }, { namespace?, labels, ip? }, { namespace, podLabels } or { ip }. Fix: write { workload: 'api' } (with namespace: '…' when it is not the default one)"],
-    ['an address alone', { from: { ip: '1.2.3.4' }, to: '1.2.3.5', port: 1 }, "'to' is not a peer, got '1.2.3.5'. Allowed: { workload, namespace? }, { namespace?, labels, ip? }, { namespace, podLabels } or { ip }. Fix: write { ip: '1.2.3.5' }"],
+    ['a workload name alone', { from: 'api', to: { ip: '1.2.3.5' }, port: 1 }, "'from' is not a peer, got 'api'. Allowed: { workload, namespace?, ip? }, { namespace?, labels, ip? }, { namespace, podLabels } or { ip }. Fix: write { workload: 'api' } (with namespace: '…' when it is not the default one)"],
+    ['an address alone', { from: { ip: '1.2.3.4' }, to: '1.2.3.5', port: 1 }, "'to' is not a peer, got '1.2.3.5'. Allowed: { workload, namespace?, ip? }, { namespace?, labels, ip? }, { namespace, podLabels } or { ip }. Fix: write { ip: '1.2.3.5' }"],
   ])('fails when given %s', (_what, query, message) => {
     const t = TrafficEvaluator.fromManifests([api, web]);
     expect(() => t.check(query as any)).toThrow(TimonelError);
@@ -244,5 +252,101 @@ describe('TrafficEvaluator: what it is given', () => {
     const chart = newChart('t', { namespace: 'shop' });
     expect(() => TrafficEvaluator.fromManifests(chart as any)).toThrow(
       "[TrafficEvaluator.fromManifests] 'manifests' needs a list of manifests, got 't'. Allowed: a list of manifests (objects with kind and metadata). Fix: pass its objects: fromManifests(Testing.synth(chart)), or app.render()");
+  });
+});
+
+describe('TrafficEvaluator: questions with one answer (trial Q)', () => {
+  const world = [ns('prod', { env: 'prod' }), ns('dev'),
+    depl('web', 'prod', { app: 'web' }, [{ containerPort: 8080, name: 'http' }, { containerPort: 9100, name: 'metrics' }]),
+    depl('api', 'prod', { app: 'api' }, [{ containerPort: 9090, name: 'http' }]), depl('cli', 'dev', { app: 'cli' })];
+  const W = (ref: string) => ({ workload: ref.split('/')[1], namespace: ref.split('/')[0] });
+  const service = (name: string, ports: any[], selector: any = { app: 'web' }) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'prod' }, spec: { selector, ports } });
+  const only = (port: number, app = 'web') => policy(`only-${port}`, 'prod', { podSelector: { matchLabels: { app } }, policyTypes: ['Ingress'], ingress: [{ ports: [{ port }] }] });
+
+  // Q8
+  test('fails when two Services send the port to different target ports of the pods, whatever their order', () => {
+    const web = service('web', [{ port: 80, targetPort: 8080 }]);
+    const metrics = service('web-metrics', [{ port: 80, targetPort: 9100 }]);
+    for (const services of [[web, metrics], [metrics, web]]) {
+      const t = TrafficEvaluator.fromManifests([...world, ...services, only(9100)]);
+      expect(() => t.check({ from: W('dev/cli'), to: W('prod/web'), port: 80 })).toThrow(/^'port' is port 80\/TCP of several Services of prod\/web that send it to different ports: prod\/web(-metrics)? -> (8080|9100); prod\/web(-metrics)? -> (8080|9100), got 80\. Allowed: the container port the connection reaches: (8080 or 9100|9100 or 8080)\. Fix: ask for the target port of the Service the client dials, e\.g\. port: \d+ \(prod\/web(-metrics)?\)$/);
+      expect(t.allows({ from: W('dev/cli'), to: W('prod/web'), port: 9100 })).toBe(true);
+      expect(t.allows({ from: W('dev/cli'), to: W('prod/web'), port: 8080 })).toBe(false);
+    }
+    // Services that agree are one answer, and the explanation names them all
+    const t = TrafficEvaluator.fromManifests([...world, web, service('web-lb', [{ port: 80, targetPort: 'http' }]), only(8080)]);
+    expect(t.check({ from: W('dev/cli'), to: W('prod/web'), port: 80 }).explanation).toMatch(/^dev\/cli -> prod\/web on 80 \(Services prod\/web, prod\/web-lb -> 8080\)\/TCP is allowed/);
+  });
+
+  // Q6
+  test("fails when a Service's named targetPort is only a regular init container's port (Kubernetes' FindPort skips it); a sidecar's counts", () => {
+    const ini = depl('ini', 'prod', { app: 'ini' }, [{ containerPort: 8000, name: 'app' }]);
+    ini.spec.template.spec.initContainers = [{ name: 'setup', image: 'x:1', ports: [{ containerPort: 4000, name: 'setup' }] }];
+    const t = TrafficEvaluator.fromManifests([...world, ini, service('ini', [{ port: 80, targetPort: 'setup' }], { app: 'ini' }), only(4000, 'ini')]);
+    expect(() => t.check({ from: W('dev/cli'), to: W('prod/ini'), port: 80 })).toThrow(
+      "'port' is port 80/TCP of Service prod/ini, which sends it to no port of prod/ini: its targetPort 'setup' names no port of a container or sidecar of the pods (a regular init container has exited before the pod serves), got 80. "
+      + "Allowed: a container port of prod/ini: 8000/TCP ('app'), 4000/TCP ('setup'). Fix: ask for the container port the client reaches, e.g. port: 8000, or make the Service's targetPort name a port of a container");
+    ini.spec.template.spec.initContainers[0].restartPolicy = 'Always';
+    const sidecar = TrafficEvaluator.fromManifests([...world, ini, service('ini', [{ port: 80, targetPort: 'setup' }], { app: 'ini' }), only(4000, 'ini')]);
+    expect(sidecar.check({ from: W('dev/cli'), to: W('prod/ini'), port: 80 }).explanation).toMatch(/on 80 \(Service prod\/ini -> 4000\)\/TCP is allowed/);
+  });
+
+  // Q7
+  test('fails when a name is a Deployment and a StatefulSet of one namespace, whatever their order; the kind tells them apart', () => {
+    const d = depl('x', 'ops', { app: 'x-deploy' });
+    const s = { ...depl('x', 'ops', { app: 'x-sts' }), kind: 'StatefulSet' };
+    const noEgress = policy('sts-no-egress', 'ops', { podSelector: { matchLabels: { app: 'x-sts' } }, policyTypes: ['Egress'] });
+    for (const pair of [[d, s], [s, d]]) {
+      const t = TrafficEvaluator.fromManifests([...world, ...pair, noEgress]);
+      expect(() => t.check({ from: { workload: 'ops/x' }, to: W('prod/web'), port: 8080 })).toThrow(
+        /^'from\.workload' names 2 workloads in namespace 'ops' \((Deployment|StatefulSet) x, (Deployment|StatefulSet) x\), whose pods differ, got 'ops\/x'\. Allowed: 'ops\/(Deployment|StatefulSet)\/x', 'ops\/(Deployment|StatefulSet)\/x'\. Fix: name the kind: /);
+      expect(() => t.workload('x', 'ops')).toThrow(/^'workload' names 2 workloads in namespace 'ops'/);
+      const v = t.check({ from: { workload: 'ops/StatefulSet/x' }, to: W('prod/web'), port: 8080 });
+      expect([v.allowed, v.explanation]).toEqual([false, expect.stringMatching(/^ops\/StatefulSet\/x -> prod\/web on 8080\/TCP is denied: egress of ops\/StatefulSet\/x isolated by ops\/sts-no-egress/)]);
+      expect(t.allows({ from: { workload: 'Deployment/x', namespace: 'ops' }, to: W('prod/web'), port: 8080 })).toBe(true);
+      expect(t.workload('StatefulSet/x', 'ops')).toEqual({ namespace: 'ops', labels: { app: 'x-sts' } });
+    }
+    const t = TrafficEvaluator.fromManifests([...world, d]);
+    expect(() => t.workload('ops/Statefulset/x')).toThrow("'workload' names the kind 'Statefulset', which has no pods, got 'ops/Statefulset/x'. Allowed: Pod, PodTemplate, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob. Fix: did you mean 'StatefulSet'?");
+    expect(() => t.workload('ops/StatefulSet/x')).toThrow("'workload' names no StatefulSet of the manifests in namespace 'ops', got 'ops/StatefulSet/x'. Allowed: prod/web, prod/api, dev/cli, ops/x (as 'namespace/name', or { workload, namespace }). Fix: it is a Deployment: write 'ops/Deployment/x'");
+  });
+
+  // Q5
+  test.each([
+    ['a query field is misspelt', { from: W('dev/cli'), to: W('prod/api'), port: 5353, protcol: 'UDP' }, "'protcol' is not a field of a traffic query, got 'UDP'. Allowed: 'from', 'to', 'port', 'protocol'. Fix: did you mean 'protocol'?"],
+    ['the protocol is lowercase', { from: W('dev/cli'), to: W('prod/api'), port: 53, protocol: 'udp' }, "'protocol' is not a NetworkPolicy protocol, got 'udp'. Allowed: TCP, UDP, SCTP. Fix: write 'UDP'"],
+    ['a peer has labels and podLabels', { from: { namespace: 'dev', labels: { app: 'cli' }, podLabels: { app: 'x' } }, to: W('prod/api'), port: 9090 },
+      "'from.podLabels' is given with 'labels': both are the pods' labels (podLabels is their name in a controller reference), got {\"app\":\"x\"}. Allowed: one of 'labels' and 'podLabels'. Fix: keep one of them"],
+    ['a peer has a workload and labels', { from: { workload: 'cli', namespace: 'dev', labels: { app: 'other' } }, to: W('prod/api'), port: 9090 },
+      "'from.labels' is given with 'workload', whose pods have their own labels, got {\"app\":\"other\"}. Allowed: 'workload' or 'labels', not both. Fix: write { workload, namespace? } for a workload's pods, or { namespace, labels } for pods by their labels"],
+    ['an address has a namespace', { from: { ip: '10.0.0.1', namespace: 'dev' }, to: W('prod/api'), port: 9090 },
+      "'from.namespace' is given with an address, which is in no namespace, got 'dev'. Allowed: { ip } for an address; { namespace, labels, ip } or { workload, namespace, ip } for a pod with that address. Fix: remove namespace, or name the pod's workload or labels"],
+    ['a workload is no string', { from: { workload: 42 }, to: W('prod/api'), port: 9090 }, "'from.workload' must be the name of a workload of the manifests, got 42"],
+    ['labels are no labels', { from: { namespace: 'dev', labels: { app: 1 } }, to: W('prod/api'), port: 9090 }, "'from.labels.app' must be a string, but is a number, got 1"],
+  ])('fails when %s', (_what, query, message) => {
+    const t = TrafficEvaluator.fromManifests(world);
+    expect(() => t.check(query as any)).toThrow(TimonelError);
+    expect(() => t.check(query as any)).toThrow(message);
+  });
+
+  test("a workload peer's ip is its pod's address, for ipBlock rules", () => {
+    const t = TrafficEvaluator.fromManifests([...world, policy('from-10', 'prod', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8' } }] }] })]);
+    expect(t.allows({ from: { workload: 'cli', namespace: 'dev', ip: '10.0.0.1' }, to: W('prod/api'), port: 9090 })).toBe(true);
+    expect(t.allows({ from: { workload: 'cli', namespace: 'dev' }, to: W('prod/api'), port: 9090 })).toBe(false);
+    expect(() => t.check({ from: { workload: 'cli', namespace: 'dev', ip: '10.0.0' }, to: W('prod/api'), port: 9090 })).toThrow("'from.ip' is not an IP address, got '10.0.0'");
+  });
+
+  // Q4
+  test.each([
+    ['workload() is given a number', (t: TrafficEvaluator) => t.workload(42 as any), "'workload' must be the name of a workload of the manifests, got 42. Allowed: 'namespace/name', or 'name' (in the namespace given, else the default one); 'Kind/name' or 'namespace/Kind/name' where two kinds share the name. Fix: e.g. workload('shop/shop-web'), or workload('shop-web', 'shop')"],
+    ['workload() is given nothing', (t: TrafficEvaluator) => (t.workload as any)(), "'workload' must be the name of a workload of the manifests, got undefined"],
+    ['workload() is given a peer', (t: TrafficEvaluator) => t.workload({ workload: 'prod/web' } as any), "'workload' must be the name of a workload of the manifests, got {\"workload\":\"prod/web\"}. Allowed: 'namespace/name', or 'name' (in the namespace given, else the default one); 'Kind/name' or 'namespace/Kind/name' where two kinds share the name. Fix: pass the name itself: workload('prod/web')"],
+    ['workload() is given a namespace that is no string', (t: TrafficEvaluator) => t.workload('web', 42 as any), "'namespace' must be a namespace name, got 42"],
+    ['labelsOfNamespace() is given null', (t: TrafficEvaluator) => t.labelsOfNamespace(null as any), "'namespace' must be a namespace name, got null. Allowed: a namespace name. Fix: e.g. labelsOfNamespace('shop')"],
+    ['labelsOfNamespace() is given an object', (t: TrafficEvaluator) => t.labelsOfNamespace({} as any), "'namespace' must be a namespace name, got {}"],
+  ])('fails when %s', (_what, call, message) => {
+    const t = TrafficEvaluator.fromManifests(world);
+    expect(() => call(t)).toThrow(TimonelError);
+    expect(() => call(t)).toThrow(message);
   });
 });

@@ -131,7 +131,15 @@ export default defineRule({
 
 /** The evaluator's verdict from `o`'s pods to `target`'s on a Service port; undefined when it cannot tell. */
 function verdict(o: PolicyObject, target: PolicyObject, port: number, set: ObjectSet) {
-  const ev = set.memoize('traffic-evaluator', () => TrafficEvaluator.fromManifests(set.objects.map((x) => x.manifest)));
+  // A set the evaluator refuses (a malformed NetworkPolicy, two objects of one name) is one it cannot tell about.
+  const ev = set.memoize('traffic-evaluator', () => {
+    try {
+      return TrafficEvaluator.fromManifests(set.objects.map((x) => x.manifest));
+    } catch {
+      return undefined;
+    }
+  });
+  if (!ev) return undefined;
   try {
     const ns = (x: PolicyObject) => x.namespace ?? 'default';
     return ev.check({ from: { namespace: ns(o), labels: o.pod!.labels }, to: { namespace: ns(target), labels: target.pod!.labels }, port });
