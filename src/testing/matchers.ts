@@ -1,6 +1,8 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { fail, formatValue } from '../core/errors';
+import { protocol } from '../core/specs';
+import { checkValue, v } from '../core/validation';
 import { formatFinding, ProfileLike, runPolicies, TrafficEvaluator, TrafficPeer, TrafficProtocol } from '../policies';
 import { findObjects, policySubjects, subjectOf, synth } from './synth';
 
@@ -28,6 +30,12 @@ export interface TrafficMatcherOptions {
   /** The namespace of objects and peers that name none. @default 'default' */
   readonly defaultNamespace?: string;
 }
+
+// A misspelt option would answer another question ({ protcol: 'UDP' } asks about TCP).
+const TRAFFIC_OPTIONS = v.object<TrafficMatcherOptions>()({
+  protocol,
+  defaultNamespace: v.string({ nonEmpty: true, samples: ['shop'] }),
+}, { what: 'option', owner: 'toAllowTraffic' });
 
 /**
  * timonel's jest matchers, for `expect.extend(timonelMatchers)` (or `import 'timonel/testing/jest'`,
@@ -87,6 +95,7 @@ export const timonelMatchers = {
    * a named container port of `to`): the source's egress and the destination's ingress both allow it.
    */
   toAllowTraffic(received: Synthesizable, from: TrafficEnd, to: TrafficEnd, port: number | string, options: TrafficMatcherOptions = {}): MatcherResult {
+    checkValue(TRAFFIC_OPTIONS, options, 'toAllowTraffic', 'options');
     const objects = toManifests(received, 'toAllowTraffic');
     const evaluator = TrafficEvaluator.fromManifests(objects, { defaultNamespace: options.defaultNamespace });
     const verdict = evaluator.check({ from: toPeer(from, 'from'), to: toPeer(to, 'to'), port, protocol: options.protocol });
@@ -114,9 +123,16 @@ function toManifests(received: Synthesizable, matcher: string): any[] {
 function constructOf(received: unknown, matcher: string): IConstruct {
   const c = received as Partial<IConstruct> | undefined;
   if (!c || typeof c !== 'object' || !c.node) {
+    const manifest = received as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } } | null | undefined;
+    const one = manifest !== null && typeof manifest === 'object' && typeof manifest.kind === 'string';
+    const name = one && typeof manifest.metadata?.name === 'string'
+      ? ` ${typeof manifest.metadata.namespace === 'string' ? `${manifest.metadata.namespace}/` : ''}${manifest.metadata.name}` : '';
     fail({
-      prop: matcher, message: 'needs manifests or a construct as the received value', value: typeof received,
-      allowed: 'a list of manifests, a chart, an App, or a construct in a chart', fix: `expect(chart).${matcher}(...)`,
+      prop: matcher,
+      message: one ? `needs manifests or a construct as the received value, but got one ${manifest.kind as string} manifest${name}, not a list` : 'needs manifests or a construct as the received value',
+      ...(one ? {} : { value: received }),
+      allowed: 'a list of manifests, a chart, an App, or a construct in a chart',
+      fix: one ? `wrap it in a list: expect([manifest]).${matcher}(...), or pass all the manifests: expect(objs)` : `expect(chart).${matcher}(...)`,
     });
   }
   return c as IConstruct;

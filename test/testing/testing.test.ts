@@ -136,7 +136,15 @@ describe('toHaveObject', () => {
   });
 
   test('fails when the received value is neither manifests nor a construct', () => {
-    expect(() => expect('shop').toHaveObject('Service')).toThrow(/'toHaveObject' needs manifests or a construct as the received value, got 'string'/);
+    expect(() => expect('shop').toHaveObject('Service')).toThrow(/'toHaveObject' needs manifests or a construct as the received value, got 'shop'/);
+  });
+
+  test('fails when the received value is null, naming it (trial Q, Q11), or one manifest, with the fix', () => {
+    expect(() => timonelMatchers.toAllowTraffic(null as any, 'dev/cli', 'prod/web', 8080)).toThrow(
+      "'toAllowTraffic' needs manifests or a construct as the received value, got null. Allowed: a list of manifests, a chart, an App, or a construct in a chart. Fix: expect(chart).toAllowTraffic(...)");
+    const web = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'prod' } };
+    expect(() => expect(web).toHaveObject('Deployment')).toThrow(
+      "'toHaveObject' needs manifests or a construct as the received value, but got one Deployment manifest prod/web, not a list. Allowed: a list of manifests, a chart, an App, or a construct in a chart. Fix: wrap it in a list: expect([manifest]).toHaveObject(...), or pass all the manifests: expect(objs)");
   });
 });
 
@@ -199,6 +207,14 @@ describe('toAllowTraffic', () => {
     const r = timonelMatchers.toAllowTraffic(chart, orders, db, 5432);
     expect(r.pass).toBe(false);
     expect(r.message()).toMatch(/^expected traffic to be allowed, but shop\/shop-orders -> shop\/shop-db on 5432\/TCP is denied: /);
+  });
+
+  test('fails when an option is misspelt (trial Q, Q5: { protcol } asked about TCP, so a .not passed)', () => {
+    const { chart, web, db } = shop();
+    expect(() => expect(chart).not.toAllowTraffic(web, db, 5432, { protcol: 'UDP' } as any)).toThrow(
+      "[toAllowTraffic] 'options.protcol' is not a known option, got 'UDP'. Allowed: 'protocol', 'defaultNamespace'. Fix: did you mean 'protocol'?");
+    expect(() => expect(chart).toAllowTraffic(web, db, 5432, { protocol: 'tcp' } as any)).toThrow(
+      "[toAllowTraffic] 'options.protocol' is not one of the allowed values, got 'tcp'. Allowed: 'TCP', 'UDP', 'SCTP'. Fix: did you mean 'TCP'?");
   });
 
   test('fails when an end is not a workload', () => {
