@@ -638,6 +638,7 @@ export function knownKeys(key: string, names: readonly string[], opts: Pick<Obje
 
 function objectSpec<T>(specs: Record<string, AnySpec<unknown>>, opts: ObjectOptions<T>): Spec<T> {
   const names = Object.keys(specs);
+  const fields = Object.entries(specs);
   const what = opts.what ?? 'prop';
   const allowed = opts.allowed ?? `an object with ${names.map((n) => `'${n}'`).join(', ')}`;
   return {
@@ -674,14 +675,13 @@ function objectSpec<T>(specs: Record<string, AnySpec<unknown>>, opts: ObjectOpti
           fix: home ? `it belongs inside '${home}': write ${home}: { ${k}: … }` : near ? `did you mean '${near}'?` : opts.unknownFix?.(k, x) ?? 'remove it',
         });
       }
-      for (const [k, spec] of Object.entries(specs)) {
+      for (const [k, spec] of fields) {
         const x = value[k];
-        const p = keyPath(path, k);
         if (x === undefined) {
-          if (spec.required && !meant.has(k)) ctx.add(p, { message: 'is required', allowed: spec.allowed, fix: opts.call ? `pass it: ${opts.call(value)}` : `add ${k}: …`, ...spec.missing });
+          if (spec.required && !meant.has(k)) ctx.add(keyPath(path, k), { message: 'is required', allowed: spec.allowed, fix: opts.call ? `pass it: ${opts.call(value)}` : `add ${k}: …`, ...spec.missing });
           continue;
         }
-        spec.check(x, p, ctx);
+        spec.check(x, keyPath(path, k), ctx);
       }
       if (ctx.issues.length > before) return false;
       if (opts.check) {
