@@ -503,7 +503,7 @@ export function readTrafficManifests(manifests: unknown, options: unknown): Traf
   if (issues.length === 1) throw new TimonelError({ path: WHERE, ...issues[0] });
   if (issues.length > 1) {
     const problems = issues.map((i) => new TimonelError({ path: WHERE, ...i }));
-    throw new TimonelError({ path: WHERE, message: `found ${problems.length} problems in the manifests`, problems });
+    throw new TimonelError({ path: WHERE, message: `found ${problems.length} problems in the manifests`, fix: 'fix each of them (each names its own fix)', problems });
   }
   return { defaultNamespace, workloads, servicePorts, policies, services, namespaceLabels };
 }
