@@ -572,6 +572,14 @@ export const v = {
     };
   },
 
+  /**
+   * Any value: a field whose owner checks the value itself, with messages of its own (a verb's
+   * options such as `grant`'s), while the object spec still refuses the keys it does not know.
+   */
+  unchecked<T>(allowed: string): Spec<T> {
+    return { allowed, shape: { kind: 'samples', samples: () => [] }, check: () => true };
+  },
+
   /** Marks a field as required. */
   required<T>(spec: Spec<T>, missing?: Problem): RequiredSpec<T> {
     return { ...spec, required: true, missing };

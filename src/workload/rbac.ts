@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { BUILTIN_RESOURCES } from '../core/api-resources';
 import { fail } from '../core/errors';
 import { isValidName, NameRule } from '../core/names';
-import { checkValue, closest, tsLiteral, v as spec } from '../core/validation';
+import { checkArgs, checkValue, closest, tsLiteral, v as spec } from '../core/validation';
 
 /** An RBAC verb. `'*'` (every verb) is allowed but flagged by the `practice-rbac-wildcard` policy. */
 export type RbacVerb =
@@ -65,6 +65,32 @@ export interface RbacSubject extends Construct {
 /** Every RBAC verb timonel accepts. */
 export const RBAC_VERBS: readonly RbacVerb[] = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', 'use', 'bind', 'escalate', 'impersonate', 'approve', 'sign', '*'];
 const UNNAMEABLE: readonly string[] = ['list', 'watch', 'create', 'deletecollection'];
+const PERMISSION_FIELDS = ['apiGroups', 'resources', 'verbs', 'resourceNames'] as const;
+
+// Which keys the options and permissions may have: an unknown one (`scop`, `namespce`, `resource`)
+// is the layer's error, with a did-you-mean. Their values are checked below, in RBAC's words
+// (`rules` stays optional here: a missing one gets the grant's own fix).
+const GRANT_KEYS = spec.object<Partial<GrantOptions>>()({
+  rules: spec.unchecked('a list of permissions { resources, verbs }'),
+  scope: spec.unchecked("'namespace' or 'cluster'"),
+  namespace: spec.unchecked('a namespace name'),
+}, {
+  what: 'option of grant',
+  refused: Object.fromEntries(PERMISSION_FIELDS.map((k) => [k, {
+    why: "it is a field of a permission, and the permissions go in the list 'rules'",
+    fix: "move it into a permission: rules: [{ resources: […], verbs: […] }]",
+  }])),
+});
+const BIND_CLUSTER_ROLE_KEYS = spec.object<BindClusterRoleOptions>()({
+  scope: spec.unchecked("'namespace' or 'cluster'"),
+  namespace: spec.unchecked('a namespace name'),
+}, { what: 'option of bindClusterRole' });
+const PERMISSION_KEYS = spec.object<Partial<PermissionRule>>()({
+  apiGroups: spec.unchecked("a list of API groups, e.g. ['', 'apps']"),
+  resources: spec.unchecked("a list of resources, e.g. ['configmaps']"),
+  verbs: spec.unchecked("a list of verbs, e.g. ['get', 'list']"),
+  resourceNames: spec.unchecked("a list of object names, e.g. ['app-config']"),
+}, { what: 'permission field' });
 const RESOURCE = /^(\*|[a-z][a-z0-9.-]*(\/([a-z][a-z0-9-]*|\*))?)$/;
 
 /**
@@ -92,6 +118,9 @@ export class Permissions {
         fix: "e.g. grant({ rules: [{ resources: ['configmaps'], verbs: ['get', 'watch'] }] })",
       });
     }
+    // A permission written on the grant itself is answered below, with the rule moved into 'rules'.
+    const ownRule = options.rules === undefined && PERMISSION_FIELDS.some((k) => (options as unknown as Record<string, unknown>)[k] !== undefined);
+    if (!ownRule) checkArgs(s, [[GRANT_KEYS, options, prop]]);
     const scope = checkScope(s, `${prop}.scope`, options.scope);
     if (!Array.isArray(options.rules) || options.rules.length === 0) {
       fail({ scope: s, prop: `${prop}.rules`, message: 'must list at least one permission', value: options.rules, allowed: 'one or more permissions { resources, verbs }', fix: rulesFix(options, prop) });
@@ -142,6 +171,7 @@ export class Permissions {
     if (!isObject(options)) {
       fail({ scope: s, prop: `${prop}.options`, message: 'must be an object', value: options, allowed: "{ scope?: 'namespace' | 'cluster', namespace? }", fix: 'leave it out, or pass { scope: \'cluster\' }' });
     }
+    checkArgs(s, [[BIND_CLUSTER_ROLE_KEYS, options, prop]]);
     const scope = checkScope(s, `${prop}.scope`, options.scope);
     const ns = scope === 'cluster' ? undefined : this.namespaceOf(prop, options.namespace);
     if (scope === 'cluster') this.requireNamespace(prop, 'a ClusterRoleBinding names the ServiceAccount with its namespace');
@@ -204,6 +234,7 @@ function checkScope(scope: Construct, prop: string, value: GrantScope | undefine
 
 function checkRule(scope: Construct, prop: string, r: PermissionRule): k8s.PolicyRule {
   if (!isObject(r)) fail({ scope, prop, message: 'must be a permission', value: r, allowed: '{ resources, verbs, apiGroups?, resourceNames? }', fix: "e.g. { resources: ['configmaps'], verbs: ['get'] }" });
+  checkArgs(scope, [[PERMISSION_KEYS, r, prop]]);
   const nonEmpty = (field: 'resources' | 'verbs', list: unknown) => {
     if (!Array.isArray(list) || list.length === 0) fail({ scope, prop: `${prop}.${field}`, message: 'must list at least one entry', value: list, allowed: field === 'verbs' ? "a list of at least one verb, e.g. ['get', 'list']" : "a list of at least one resource, e.g. ['configmaps']", fix: field === 'verbs' ? "e.g. verbs: ['get']" : "e.g. resources: ['configmaps']" });
   };

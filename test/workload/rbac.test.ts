@@ -160,3 +160,47 @@ describe('grant bad input', () => {
     expect(() => worker({ permissions: [{ rules: [{ resources: ['pods'], verbs: ['read' as any] }] }] })).toThrow(/'permissions\[0\]\.rules\[0\]\.verbs\[0\]'/);
   });
 });
+
+describe('grant and bindClusterRole option keys', () => {
+  const NODES = [{ resources: ['nodes'], verbs: ['get' as const] }];
+  const rbacKinds = (w: Worker) => synth(w, { policies: false }).map((o) => o.kind).filter((k) => /Role/.test(k));
+
+  test('fails when a grant option is misspelt (it wrote a namespaced Role), and the fix writes the ClusterRole', () => {
+    expect(() => worker().grant({ rules: NODES, scop: 'cluster' } as any)).toThrow(
+      "[ops/ctl] 'grant.scop' is not a known option of grant, got 'cluster'. Allowed: 'rules', 'scope', 'namespace'. Fix: did you mean 'scope'?",
+    );
+    expect(rbacKinds(worker().grant({ rules: NODES, scope: 'cluster' }))).toEqual(['ClusterRole', 'ClusterRoleBinding']);
+  });
+
+  test("fails when 'rules' is misspelt, with a did-you-mean rather than 'rules' missing", () => {
+    expect(() => worker().grant({ rule: [{ resources: ['configmaps'], verbs: ['get'] }] } as any)).toThrow(
+      /^\[ops\/ctl\] 'grant\.rule' is not a known option of grant, got \[\{"resources":\["configmaps"\],"verbs":\["get"\]\}\]\. Allowed: 'rules', 'scope', 'namespace'\. Fix: did you mean 'rules'\?$/,
+    );
+    expect(rbacKinds(worker().grant({ rules: [{ resources: ['configmaps'], verbs: ['get'] }] }))).toEqual(['Role', 'RoleBinding']);
+  });
+
+  test('fails when a permission field is misspelt', () => {
+    expect(() => worker().grant({ rules: [{ resource: ['configmaps'], verbs: ['get'] }] } as any)).toThrow(
+      "[ops/ctl] 'grant.rules[0].resource' is not a known permission field, got [\"configmaps\"]. Allowed: 'apiGroups', 'resources', 'verbs', 'resourceNames'. Fix: did you mean 'resources'?",
+    );
+  });
+
+  test("fails when a permission's field sits beside 'rules'", () => {
+    expect(() => worker().grant({ rules: NODES, verbs: ['list'] } as any)).toThrow(
+      "[ops/ctl] 'grant.verbs' is not a known option of grant: it is a field of a permission, and the permissions go in the list 'rules', got [\"list\"]. "
+      + "Allowed: 'rules', 'scope', 'namespace'. Fix: move it into a permission: rules: [{ resources: […], verbs: […] }]",
+    );
+  });
+
+  test.each([
+    ['scop', 'cluster', 'scope', ['ClusterRoleBinding']],
+    ['namespce', 'shop', 'namespace', ['RoleBinding']],
+  ])('fails when a bindClusterRole option is misspelt (%s: it wrote a RoleBinding in the own namespace), and the fix works', (typo, value, meant, kinds) => {
+    expect(() => worker().bindClusterRole('view', { [typo]: value } as any)).toThrow(
+      `[ops/ctl] 'bindClusterRole.${typo}' is not a known option of bindClusterRole, got '${value}'. Allowed: 'scope', 'namespace'. Fix: did you mean '${meant}'?`,
+    );
+    const objs = synth(worker().bindClusterRole('view', { [meant]: value }), { policies: false });
+    expect(objs.filter((o) => /Role/.test(o.kind)).map((o) => o.kind)).toEqual(kinds);
+    if (meant === 'namespace') expect(findObject(objs, 'RoleBinding').metadata.namespace).toBe('shop');
+  });
+});
