@@ -1,5 +1,5 @@
 import { fail } from '../core/errors';
-import { closest, knownKeys } from '../core/validation';
+import { checkProps, closest, knownKeys, v } from '../core/validation';
 import { levelRank, PodSecurityLevel } from '../core/pod-security';
 import { checkRule, Rule } from './rule';
 import { RULE_IDS, RULE_INDEX, RULES, RULES_BY_ID } from './rules';
@@ -28,6 +28,16 @@ export interface CustomProfileOptions {
    */
   readonly rules?: readonly Rule[];
 }
+
+// The keys of Profile.custom's options (an unknown one is an error with a did-you-mean) and its
+// name; the other values are checked by Profile.custom, in the words of profiles.
+const CUSTOM_OPTIONS = v.object<CustomProfileOptions>()({
+  name: v.string({ nonEmpty: true, allowed: "a name for messages and 'timonel check' output, e.g. 'team-a'", samples: ['team-a'] }),
+  extends: v.unchecked("'restricted', 'baseline' or a Profile"),
+  disable: v.unchecked('a list of rule ids'),
+  severity: v.unchecked("an object of rule ids to 'error', 'warning' or 'off'"),
+  rules: v.unchecked('a list of rules made by defineRule({ ... })'),
+}, { what: 'option of Profile.custom' });
 
 /** One rule as a profile applies it. */
 export interface ProfileRule {
@@ -61,6 +71,7 @@ export class Profile {
     if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
       fail({ path: 'Profile.custom', message: 'needs an object of options', value: opts, allowed: '{ name?, extends?, disable?, severity?, rules? }', fix: "e.g. Profile.custom({ severity: { 'practice-probes': 'off' } })" });
     }
+    checkProps(CUSTOM_OPTIONS, opts, 'Profile.custom');
     if (opts.disable !== undefined && !Array.isArray(opts.disable)) {
       fail({ path: 'Profile.custom', prop: 'disable', message: 'must be a list of rule ids', value: opts.disable, allowed: "a list of rule ids, e.g. ['practice-probes']", fix: `wrap it in brackets: [${JSON.stringify(opts.disable)}]` });
     }

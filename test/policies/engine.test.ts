@@ -113,6 +113,23 @@ describe('profiles', () => {
     expect(() => Profile.custom(undefined as any)).toThrow(/^\[Profile\.custom\] needs an object of options, got undefined/);
     expect(() => Profile.custom({ disable: 'practice-probes' as any })).toThrow(/^\[Profile\.custom\] 'disable' must be a list of rule ids, got 'practice-probes'\..*Fix: wrap it in brackets: \["practice-probes"\]/);
   });
+
+  test.each([
+    ['severty', { 'practice-probes': 'error' }, 'severity', `{"practice-probes":"error"}`],
+    ['disabel', ['practice-probes'], 'disable', '["practice-probes"]'],
+  ])('fails when an option is misspelt (%s: the rule kept its level), and the fix applies it', (typo, value, meant, shown) => {
+    expect(() => Profile.custom({ [typo]: value } as any)).toThrow(
+      `[Profile.custom] '${typo}' is not a known option of Profile.custom, got ${shown}. Allowed: 'name', 'extends', 'disable', 'severity', 'rules'. Fix: did you mean '${meant}'?`,
+    );
+    expect(Profile.custom({ [meant]: value }).levelOf('practice-probes')).toBe(meant === 'disable' ? 'off' : 'error');
+  });
+
+  test('fails when the name is not a string, and the fix names the profile', () => {
+    expect(() => Profile.custom({ name: 42 as any })).toThrow(
+      "[Profile.custom] 'name' must be a string, but is a number, got 42. Allowed: a name for messages and 'timonel check' output, e.g. 'team-a'. Fix: write it as a string: '42'",
+    );
+    expect(Profile.custom({ name: '42' }).name).toBe('42');
+  });
 });
 
 describe('rules', () => {
