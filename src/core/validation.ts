@@ -686,7 +686,7 @@ function objectSpec<T>(specs: Record<string, AnySpec<unknown>>, opts: ObjectOpti
       for (const [k, spec] of fields) {
         const x = value[k];
         if (x === undefined) {
-          if (spec.required && !meant.has(k)) ctx.add(keyPath(path, k), { message: 'is required', allowed: spec.allowed, fix: opts.call ? `pass it: ${opts.call(value)}` : `add ${k}: …`, ...spec.missing });
+          if (spec.required && !meant.has(k)) ctx.report(keyPath(path, k), undefined, { message: 'is required', allowed: spec.allowed, fix: opts.call ? `pass it: ${opts.call(value)}` : `add ${k}: …`, ...spec.missing });
           continue;
         }
         spec.check(x, keyPath(path, k), ctx);
@@ -752,7 +752,7 @@ export function checkArgs(where: PropsScope, args: ReadonlyArray<readonly [spec:
   const ctx = new Context();
   for (const [spec, value, path] of args) {
     if (value === undefined) {
-      if (spec.required) ctx.add(path, { message: 'is required', allowed: spec.allowed, fix: `pass ${lastKey(path)}`, ...spec.missing });
+      if (spec.required) ctx.report(path, undefined, { message: 'is required', allowed: spec.allowed, fix: `pass ${lastKey(path)}`, ...spec.missing });
     } else {
       spec.check(value, path, ctx);
     }

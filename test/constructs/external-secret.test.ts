@@ -109,7 +109,7 @@ describe('ExternalSecret', () => {
   test('fails when the store is missing, or a remote key is empty', () => {
     expect(() => new ExternalSecret(newChart('masto'), 'app-secrets', { dataFrom: [{ remoteKey: '' }] } as any)).toThrow([
       '[masto/app-secrets] has 2 invalid props:',
-      "  'store' is required. Allowed: the name of a SecretStore or ClusterSecretStore, e.g. 'vault'. "
+      "  'store' is required, got undefined. Allowed: the name of a SecretStore or ClusterSecretStore, e.g. 'vault'. "
       + "Fix: name the store External Secrets Operator reads from: store: 'vault' (with storeKind: 'ClusterSecretStore' for a cluster-wide one)",
       "  'dataFrom[0].remoteKey' must not be empty, got ''. Allowed: the secret's key (path) in the provider, e.g. 'shop/db'. Fix: name the secret in the provider, e.g. 'shop/db'",
     ].join('\n'));

@@ -414,7 +414,7 @@ describe('StatefulStore credentials', () => {
 
 describe('StoreCredentials factories', () => {
   test.each<[string, () => unknown, RegExp]>([
-    ['fromSecret(undefined)', () => StoreCredentials.fromSecret(undefined as any), /^\[StoreCredentials\.fromSecret\] 'secretName' is required\. Allowed: the name of a Secret/],
+    ['fromSecret(undefined)', () => StoreCredentials.fromSecret(undefined as any), /^\[StoreCredentials\.fromSecret\] 'secretName' is required, got undefined\. Allowed: the name of a Secret/],
     ['fromSecret(null)', () => StoreCredentials.fromSecret(null as any), /^\[StoreCredentials\.fromSecret\] 'secretName' must be a string, but is null/],
     ['fromSecret(\'\')', () => StoreCredentials.fromSecret(''), /'secretName' must not be empty/],
     ['fromSecret with options 5', () => StoreCredentials.fromSecret('db', 5 as any), /'options' must be an object, but is a number/],
@@ -472,7 +472,7 @@ describe('StatefulStore bad input', () => {
     ['partition is negative', { partition: -1 }, /'partition' must be a whole number of at least 0, got -1/],
     ['revisionHistoryLimit is negative', { revisionHistoryLimit: -1 }, /'revisionHistoryLimit' must be a whole number of at least 0, got -1/],
     ['replicas is negative', { replicas: -1 }, /'replicas' must be a whole number of at least 0, got -1/],
-    ['port is missing', { port: undefined }, /'port' is required\. Allowed: an integer from 1 to 65535/],
+    ['port is missing', { port: undefined }, /'port' is required, got undefined\. Allowed: an integer from 1 to 65535/],
     ['the explicit name is over 52 characters', { name: 'x'.repeat(53) }, /'name' must be at most 52 characters for a DNS-1035 label, but is 53/],
     ['envPrefix is invalid', { envPrefix: '1DB' }, /'envPrefix' is not a valid env var prefix, got '1DB'/],
     ['the storage class is invalid', { storage: [{ mountPath: '/data', storageClassName: 'Fast SSD' }] }, /'storage\[0\]\.storageClassName' is not a valid DNS-1123 subdomain/],

@@ -347,7 +347,7 @@ describe('Worker metrics', () => {
 
   test('fails when metrics has no port', () => {
     expect(build({ metrics: {} as any })).toThrow(
-      "[shop/orders] 'metrics.port' is required: a Worker has no main port to scrape. Allowed: an integer from 1 to 65535. "
+      "[shop/orders] 'metrics.port' is required: a Worker has no main port to scrape, got undefined. Allowed: an integer from 1 to 65535. "
       + 'Fix: give the port the process exports metrics on, e.g. metrics: { port: 9394 }',
     );
     expect(build({ metrics: 9394 as any })).toThrow(

@@ -64,7 +64,7 @@ describe('checkProps', () => {
     expect(e.message.split('\n')).toEqual([
       '[shop/web] has 7 invalid props:',
       "  'replicas' must be a whole number, but is a string, got '2'. Allowed: a whole number. Fix: write it as a number: 2",
-      "  'image' is required. Allowed: a non-empty string. Fix: add image: …",
+      "  'image' is required, got undefined. Allowed: a non-empty string. Fix: add image: …",
       "  'ports[0].port' must be a whole number of at least 1, got 0. Allowed: an integer from 1 to 65535. Fix: use 1 or more",
       "  'ports[1]' must be an object, but is null, got null. Allowed: an object. Fix: write an object: { name: …, port: … }",
       "  'env.A' must be a string, but is a number, got 1. Allowed: a string. Fix: write it as a string: '1'",
@@ -123,7 +123,7 @@ describe('shared wording of the specs', () => {
     const e = thrown(() => checkArgs('shop/web', [[list, undefined, 'f.list'], [opts, { port: 1 }, 'f']]));
     expect(e.message).toBe([
       '[shop/web] has 2 invalid props:',
-      "  'f.list' is required. Allowed: an array of a string. Fix: pass list",
+      "  'f.list' is required, got undefined. Allowed: an array of a string. Fix: pass list",
       "  'f.port' is not a known option of f, got 1. Allowed: 'ports'. Fix: did you mean 'ports'?",
     ].join('\n'));
   });

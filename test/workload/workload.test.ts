@@ -322,7 +322,7 @@ describe('Workload pod', () => {
   });
 
   test('fails when a custom workload is given no image, saying it is required', () => {
-    expect(() => workload({ image: undefined })).toThrow(/^\[shop\/web\] 'image' is required\. Allowed: '\[registry\/\]repository:tag'.*Fix: give the container's image, pinned/);
+    expect(() => workload({ image: undefined })).toThrow(/^\[shop\/web\] 'image' is required, got undefined\. Allowed: '\[registry\/\]repository:tag'.*Fix: give the container's image, pinned/);
     expect(() => workload({ image: undefined })).not.toThrow(/undefined:1\.2\.3/);
   });
 
