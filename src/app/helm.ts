@@ -1,7 +1,9 @@
 import { stringify } from 'yaml';
 import { withCallScope } from '../core/call-scope';
-import { fail } from '../core/errors';
-import { NameRule, validateName } from '../core/names';
+import { isConstruct } from '../core/errors';
+import { NameRule } from '../core/names';
+import { nameSpec } from '../core/specs';
+import { AnySpec, argOr, checkProps, v } from '../core/validation';
 import { publish } from './publish';
 import { stringifyDocs } from '../synth/yaml';
 import { App } from './app';
@@ -24,6 +26,46 @@ export interface HelmChartOptions {
   readonly description?: string;
 }
 
+const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+
+type HelmCall = 'helmChartFiles' | 'writeHelmChart';
+
+/** The arguments of `helmChartFiles` or `writeHelmChart`, each error naming the call. */
+function helmArgs(call: HelmCall): AnySpec<unknown> {
+  const example = (o: Record<string, unknown> = {}) => `{ name: ${argOr(o.name, "'platform'")}, version: ${argOr(o.version, "'1.0.0'")} }`;
+  const written = (a: Record<string, unknown>) => {
+    const o = typeof a.options === 'object' && a.options !== null ? a.options as Record<string, unknown> : {};
+    return `${call}(app, ${call === 'writeHelmChart' ? `${argOr(a.dir, "'chart/'")}, ` : ''}${example(o)})`;
+  };
+  const options = v.object<HelmChartOptions>()({
+    name: v.required(nameSpec(NameRule.DNS_1123_LABEL)),
+    version: v.required(v.string({
+      allowed: "a SemVer 2 version: MAJOR.MINOR.PATCH with an optional -prerelease and +build, e.g. '1.0.0' or '1.2.0-rc.1'",
+      samples: ['1.0.0'],
+      check: (x) => (SEMVER.test(x) ? undefined : {
+        message: 'must be a SemVer 2 version',
+        fix: /^v\d/.test(x) && SEMVER.test(x.slice(1)) ? `write '${x.slice(1)}' (without the 'v')` : "write a version such as '1.0.0'",
+      }),
+    })),
+    appVersion: v.string({ nonEmpty: true, samples: ['1.2.0'] }),
+    description: v.string(),
+  }, {
+    what: `option of ${call}`, allowed: '{ name, version, appVersion?, description? }',
+    typeFix: () => `pass the chart's name and version: ${written({})}`, call: (o) => written({ options: o }),
+  });
+  const app = v.instance(App, 'a timonel App (its output becomes the chart)', () => [], (x) => (isConstruct(x)
+    ? `pass the App itself, not a chart or construct in it: ${call}(app, …)`
+    : `pass the App whose charts the Helm chart holds: ${call}(app, …)`));
+  const fields = { app: v.required(app), options: v.required(options) };
+  return call === 'writeHelmChart'
+    ? v.object<{ app: App; dir: string; options: HelmChartOptions }>()({
+      ...fields, dir: v.required(v.string({ allowed: "a folder path, e.g. 'chart/'", samples: ['chart/'] })),
+    }, { call: written })
+    : v.object<{ app: App; options: HelmChartOptions }>()(fields, { call: written });
+}
+
+const HELM_ARGS: Record<HelmCall, AnySpec<unknown>> = { helmChartFiles: helmArgs('helmChartFiles'), writeHelmChart: helmArgs('writeHelmChart') };
+
 /** The kinds whose image tag, replicas and resources become values. */
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob']);
 
@@ -36,15 +78,12 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'CronJ
  * name is a hash of their spec, so a new tag must be a new Job from a new synth.
  */
 export function helmChartFiles(app: App, options: HelmChartOptions): Map<string, string> {
+  checkProps(HELM_ARGS.helmChartFiles, { app, options }, 'helmChartFiles');
   // One call: the render and every file's YAML share their memos.
   return withCallScope(() => chartFiles(app, options));
 }
 
 function chartFiles(app: App, options: HelmChartOptions): Map<string, string> {
-  validateName(options.name, NameRule.DNS_1123_LABEL, { prop: 'name' });
-  if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(options.version ?? '')) {
-    fail({ path: 'HelmChart', prop: 'version', message: 'must be a SemVer 2 version', value: options.version, allowed: "MAJOR.MINOR.PATCH with an optional -prerelease and +build, e.g. '1.0.0' or '1.2.0-rc.1'", fix: typeof options.version === 'string' && /^v\d/.test(options.version) ? `write '${options.version.slice(1)}' (without the 'v')` : "write a version such as '1.0.0'" });
-  }
   const values: Record<string, any> = {};
   const files = new Map<string, string>();
   const templates: [string, string][] = [];
@@ -76,7 +115,8 @@ function chartFiles(app: App, options: HelmChartOptions): Map<string, string> {
 
 /** Writes the Helm chart into `dir`, replacing it atomically (as `App.synth` does its outdir). */
 export function writeHelmChart(app: App, dir: string, options: HelmChartOptions): void {
-  publish(dir, helmChartFiles(app, options));
+  checkProps(HELM_ARGS.writeHelmChart, { app, dir, options }, 'writeHelmChart');
+  publish(dir, withCallScope(() => chartFiles(app, options)));
 }
 
 /** Replaces a workload's tag, replicas and resources by placeholders, recording values and expressions. */

@@ -92,7 +92,59 @@ describe('Helm chart output', () => {
   });
 
   test('fails when the name or version is not valid', () => {
-    expect(() => helmChartFiles(prodApp(), { name: 'Platform', version: '1.0.0' })).toThrow(/'name'/);
-    expect(() => helmChartFiles(prodApp(), { name: 'platform', version: 'v1' })).toThrow(/'version' must be a SemVer 2 version, got 'v1'/);
+    expect(() => helmChartFiles(prodApp(), { name: 'Platform', version: '1.0.0' })).toThrow(
+      "[helmChartFiles] 'options.name' is not a valid DNS-1123 label, got 'Platform'. Allowed: a DNS-1123 label: lowercase letters, digits and '-', at most 63 characters. Fix: write 'platform'",
+    );
+    expect(() => helmChartFiles(prodApp(), { name: 'platform', version: 'v1' })).toThrow(/^\[helmChartFiles\] 'options\.version' must be a SemVer 2 version, got 'v1'\..*Fix: write a version such as '1\.0\.0'$/);
+    expect(() => helmChartFiles(prodApp(), { name: 'platform', version: 'v1.2.0' })).toThrow("Fix: write '1.2.0' (without the 'v')");
+  });
+
+  test('fails when an option is misspelt (the description was dropped), and the fix writes it', () => {
+    expect(() => helmChartFiles(prodApp(), { name: 'platform', version: '1.0.0', descripton: 'shop' } as any)).toThrow(
+      "[helmChartFiles] 'options.descripton' is not a known option of helmChartFiles, got 'shop'. Allowed: 'name', 'version', 'appVersion', 'description'. Fix: did you mean 'description'?",
+    );
+    expect(parse(helmChartFiles(prodApp(), { name: 'platform', version: '1.0.0', description: 'shop' }).get('Chart.yaml')!).description).toBe('shop');
+  });
+
+  test("fails when 'name' is misspelt, with a did-you-mean rather than 'name' missing", () => {
+    expect(() => helmChartFiles(prodApp(), { nam: 'platform', version: '1.0.0' } as any)).toThrow(
+      "[helmChartFiles] 'options.nam' is not a known option of helmChartFiles, got 'platform'. Allowed: 'name', 'version', 'appVersion', 'description'. Fix: did you mean 'name'?",
+    );
+  });
+
+  test('fails when the name is missing, with the call as the fix, and the fix works', () => {
+    expect(() => helmChartFiles(prodApp(), { version: '1.2.0' } as any)).toThrow(
+      "[helmChartFiles] 'options.name' is required, got undefined. Allowed: a DNS-1123 label: lowercase letters, digits and '-', at most 63 characters. "
+      + "Fix: pass it: helmChartFiles(app, { name: 'platform', version: '1.2.0' })",
+    );
+    expect(parse(helmChartFiles(prodApp(), { name: 'platform', version: '1.2.0' }).get('Chart.yaml')!).name).toBe('platform');
+  });
+
+  test('fails when the options are not an object, or appVersion is a number', () => {
+    expect(() => helmChartFiles(prodApp(), 'platform' as any)).toThrow(
+      "[helmChartFiles] 'options' must be an object, but is a string, got 'platform'. Allowed: { name, version, appVersion?, description? }. "
+      + "Fix: pass the chart's name and version: helmChartFiles(app, { name: 'platform', version: '1.0.0' })",
+    );
+    expect(() => helmChartFiles(prodApp(), { name: 'platform', version: '1.0.0', appVersion: 1.2 as any })).toThrow(
+      "[helmChartFiles] 'options.appVersion' must be a string, but is a number, got 1.2. Allowed: a non-empty string. Fix: write it as a string: '1.2'",
+    );
+    expect(parse(helmChartFiles(prodApp(), { name: 'platform', version: '1.0.0', appVersion: '1.2' }).get('Chart.yaml')!).appVersion).toBe('1.2');
+  });
+
+  test('fails when the app is missing (it was a TypeError), and the fix writes the chart', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'timonel-helm-'));
+    try {
+      const dir = path.join(tmp, 'chart');
+      expect(() => writeHelmChart(undefined as any, dir, { name: 'platform', version: '1.0.0' })).toThrow(
+        `[writeHelmChart] 'app' is required, got undefined. Allowed: a timonel App (its output becomes the chart). Fix: pass it: writeHelmChart(app, '${dir}', { name: 'platform', version: '1.0.0' })`,
+      );
+      expect(() => helmChartFiles(prodApp().charts[0] as any, { name: 'platform', version: '1.0.0' })).toThrow(
+        /^\[helmChartFiles\] 'app' must be a timonel App \(its output becomes the chart\), but is a TimonelChart, got '.*'\. Allowed: .*\. Fix: pass the App itself, not a chart or construct in it: helmChartFiles\(app, …\)$/,
+      );
+      writeHelmChart(prodApp(), dir, { name: 'platform', version: '1.0.0' });
+      expect(fs.existsSync(path.join(dir, 'Chart.yaml'))).toBe(true);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
