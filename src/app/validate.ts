@@ -112,7 +112,14 @@ export function validateProps<K extends ValidatedConstruct>(construct: K, props:
   if (spec === undefined) {
     const names = Object.keys(SPECS);
     const near = typeof construct === 'string' ? closest(construct, names) : undefined;
-    fail({ path: 'validateProps', prop: 'construct', message: 'is not a construct with props to check', value: construct, allowed: names.join(', '), fix: near ? `did you mean '${near}'?` : undefined });
+    const migration = (construct as string) === 'Migration';
+    fail({
+      path: 'validateProps', prop: 'construct', value: construct, allowed: names.join(', '),
+      message: migration ? "is not a construct with props to check: a Migration's props name constructs (before: [api]), which only code can give" : 'is not a construct with props to check',
+      fix: migration ? "create the Migration in code, which checks its props: new Migration(chart, 'migrate', { image, command, before: [api] })"
+        : near ? `did you mean '${near}'?`
+          : "pass the name of one of them as a string, e.g. validateProps('WebApp', props, 'web.yaml'); other constructs check their props when created in code",
+    });
   }
   if (typeof path !== 'string') {
     fail({

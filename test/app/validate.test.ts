@@ -7,6 +7,7 @@ import { PostgreSQL } from '../../src/constructs/presets/postgres';
 import { StoreCredentials } from '../../src/constructs/stateful-store';
 import { BatchJob } from '../../src/constructs/batch-job';
 import { NodeAgent } from '../../src/constructs/node-agent';
+import { Migration } from '../../src/constructs/migration';
 import { WebApp } from '../../src/constructs/web-app';
 import { AppCount, countingApps } from '../../src/core/app-watch';
 import { EnvValue } from '../../src/core/env';
@@ -35,6 +36,34 @@ describe('validateProps', () => {
 
   test('fails when the construct is not known, suggesting one', () => {
     expect(() => validateProps('Webapp' as any, {})).toThrow(/'construct' is not a construct with props to check, got 'Webapp'.*did you mean 'WebApp'\?/);
+  });
+
+  const NAMES = 'WebApp, BatchJob, Worker, NodeAgent, StatefulStore, PostgreSQL, Redis, TimonelChart, App';
+
+  test('fails when the path is not a string (it was a TypeError that lost the props error), and the fix reports at the path', () => {
+    expect(() => validateProps('WebApp', { image: 'x' }, 42 as any)).toThrow(
+      "[validateProps] 'path' must be a string, the path shown in the messages, got 42. Allowed: a string such as 'web.yaml'. "
+      + "Fix: pass the path third and the options fourth: validateProps('WebApp', props, 'web.yaml', { chart: … })",
+    );
+    expect(() => validateProps('WebApp', { image: 'x' }, 'web.yaml')).toThrow(/^\[web\.yaml\] 'image' has no tag or digest/);
+  });
+
+  test('fails when the construct is a Migration, saying its props are given in code, and the fix builds it', () => {
+    expect(() => validateProps('Migration' as any, {})).toThrow(
+      "[validateProps] 'construct' is not a construct with props to check: a Migration's props name constructs (before: [api]), which only code can give, got 'Migration'. "
+      + `Allowed: ${NAMES}. Fix: create the Migration in code, which checks its props: new Migration(chart, 'migrate', { image, command, before: [api] })`,
+    );
+    const chart = new TimonelChart(Testing.app(), 'shop', { namespace: 'shop' });
+    const api = new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+    expect(() => new Migration(chart, 'migrate', { image: 'ghcr.io/acme/api:1.0.0', command: ['./migrate'], before: [api] })).not.toThrow();
+  });
+
+  test('fails when the construct is missing, naming the ones it takes', () => {
+    expect(() => validateProps(undefined as any, {})).toThrow(
+      `[validateProps] 'construct' is not a construct with props to check, got undefined. Allowed: ${NAMES}. `
+      + "Fix: pass the name of one of them as a string, e.g. validateProps('WebApp', props, 'web.yaml'); other constructs check their props when created in code",
+    );
+    expect(validateProps('WebApp', { image: 'ghcr.io/acme/web:1.0.0' }, 'web.yaml')).toEqual({ image: 'ghcr.io/acme/web:1.0.0' });
   });
 });
 
