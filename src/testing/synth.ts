@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { App } from '../app/app';
 import { TimonelChart } from '../app/chart';
 import { orderForApply } from '../app/order';
-import { fail } from '../core/errors';
+import { fail, isConstruct } from '../core/errors';
 import { PolicySubject } from '../policies';
 import { rendering } from '../synth/cdk8s-internals';
 
@@ -26,6 +26,12 @@ export interface SynthOptions {
  * - another construct (a WebApp, a Worker, ...): the objects it made, out of its chart's.
  */
 export function synth(scope: IConstruct, options: SynthOptions = {}): any[] {
+  if (!isConstruct(scope)) {
+    fail({
+      path: 'synth', prop: 'scope', message: 'must be a chart, an App or a construct inside a chart', value: scope, allowed: 'a chart, an App or a construct inside a chart',
+      fix: Array.isArray(scope) ? 'these are synthesized objects already: assert on them, e.g. findObject(objects, \'Deployment\')' : 'pass the chart (or App) the constructs were added to: synth(chart)',
+    });
+  }
   const checked = options.policies ?? true;
   if (scope instanceof App) {
     return scope._renderCharts({ policies: checked }).flatMap((f) => fromChart(f.chart, f.docs));

@@ -84,6 +84,15 @@ describe('synth', () => {
       /\[loose\] 'synth' needs a chart, an App or a construct inside a chart, got 'loose'/,
     );
   });
+
+  test('fails when given no construct (it was a TypeError), and the fix synthesizes the chart', () => {
+    expect(() => synth(undefined as any)).toThrow(
+      "[synth] 'scope' must be a chart, an App or a construct inside a chart, got undefined. Allowed: a chart, an App or a construct inside a chart. "
+      + 'Fix: pass the chart (or App) the constructs were added to: synth(chart)',
+    );
+    expect(() => synth(undefined as any)).toThrow(TimonelError);
+    expect(findObjects(synth(shop().chart), 'Deployment')).toHaveLength(2);
+  });
 });
 
 describe('findObject, findObjects, podSpecOf', () => {
