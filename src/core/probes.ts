@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { DEFAULTS } from './defaults';
 import { fail } from './errors';
 import { numberInString, validateWholeNumber } from './numbers';
-import { checkProps, commandList, Spec, v } from './validation';
+import { checkProps, commandList, literal, Spec, v } from './validation';
 
 /** Timing of a probe; every field defaults from DEFAULTS.probe. */
 export interface ProbeTiming {
@@ -65,6 +65,12 @@ const PROBE_PORT: Spec<number | string> = v.union(
   PORT_ALLOWED,
 );
 const HEADER_NAME = /^[-A-Za-z0-9!#$%&'*+.^_`|~]+$/;
+
+/** A header name of the same words ('Bad Header' -> 'Bad-Header', 'Host:' -> 'Host'). */
+function headerNameFix(k: string): string {
+  const near = k.trim().replace(/:$/, '').replace(/\s+/g, '-').replace(/[^-A-Za-z0-9!#$%&'*+.^_`|~]/g, '');
+  return HEADER_NAME.test(near) ? `write ${literal(near)}` : "name the header with letters, digits and '-', e.g. 'X-Probe'";
+}
 const quote = (x: unknown): string => (typeof x === 'string' ? `'${x}'` : String(x));
 // The fix for a port (or a path) written where the options object belongs: Probe.grpc(50051).
 const portShorthand = (factory: string) => (value: unknown): string | undefined => {
@@ -76,7 +82,9 @@ const HTTP_OPTIONS = v.object<HttpProbeOptions>()({
   ...TIMING,
   port: PROBE_PORT,
   scheme: v.oneOf(['HTTP', 'HTTPS'] as const),
-  headers: v.record(v.string(), { key: (k) => (HEADER_NAME.test(k) ? undefined : { message: 'is not an HTTP header name', allowed: "a token such as 'Host' or 'X-Probe'" }) }),
+  headers: v.record(v.string(), {
+    key: (k) => (HEADER_NAME.test(k) ? undefined : { message: 'is not an HTTP header name', allowed: "a token such as 'Host' or 'X-Probe'", fix: headerNameFix(k) }),
+  }),
 }, {
   what: 'probe option', allowed: OPTIONS_ALLOWED(", scheme: 'HTTPS'"),
   // A bare number may be the port or a timing (Probe.http('/health', 5)): both forms are named.

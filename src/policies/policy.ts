@@ -31,7 +31,13 @@ export const PROFILE: Spec<ProfileLike> = v.union(
   "'restricted', 'baseline' or Profile.custom(...)",
 );
 
-const POLICY_SCOPE = v.custom<IConstruct>('a construct (the app, a chart or a construct in it)', (x) => (isConstruct(x) ? undefined : { message: 'is not a construct' }), () => []);
+const POLICY_SCOPE = v.custom<IConstruct>('a construct (the app, a chart or a construct in it)', (x) => (isConstruct(x) ? undefined : {
+  message: 'is not a construct',
+  // Policy.suppress('web', …): the id or path of a construct, where the construct itself goes.
+  fix: typeof x === 'string' && x !== ''
+    ? `pass the construct itself, not its ${x.includes('/') ? 'path' : 'id'}: the variable that holds it (web for const web = new WebApp(chart, '${x.split('/').pop()}', …)), the chart or the app`
+    : "pass the construct itself: the app, a chart, or a construct in it (web for const web = new WebApp(chart, 'web', …))",
+}), () => []);
 const SET_DEFAULT_ARGS = v.object<{ scope: IConstruct; profile: ProfileLike }>()({ scope: v.required(POLICY_SCOPE), profile: v.required(PROFILE) }, {
   call: (a) => `Policy.setDefault(app, ${argOr(a.profile, "'restricted'")})`,
 });

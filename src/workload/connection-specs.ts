@@ -1,7 +1,7 @@
 import { DEFAULTS } from '../core/defaults';
 import { NameRule } from '../core/names';
 import { envName, envPrefix, nameSpec, portName, portNumber, urlScheme } from '../core/specs';
-import { Spec, v } from '../core/validation';
+import { literal, Spec, v } from '../core/validation';
 import type { AllowFromOptions, AllowFromPodsOptions, ConnectionEnvForm, ConnectionEnvNames, ConnectionUrlOptions, ConnectOptions, CredentialKeys } from './connections';
 
 // The specs of connectTo's options, apart from the other workload specs so that connections.ts
@@ -47,7 +47,7 @@ export const CONNECT_OPTIONS = v.object<ConnectOptions>()({
   envForm: v.union(v.oneOf(ENV_FORMS), v.array(v.oneOf(ENV_FORMS), { minItems: 1 })) as Spec<ConnectOptions['envForm'] & {}>,
   url: v.object<ConnectionUrlOptions>()({
     scheme: urlScheme,
-    path: v.string({ allowed: "a path starting with '/'", check: (x) => (x.startsWith('/') ? undefined : { message: "must start with '/'" }) }),
+    path: v.string({ allowed: "a path starting with '/'", check: (x) => (x.startsWith('/') ? undefined : { message: "must start with '/'", fix: `write ${literal(`/${x}`)}` }) }),
     credentials: v.boolean(),
   }, { what: 'url option' }),
   credentials: v.object<NonNullable<ConnectOptions['credentials']>>()({ secretName: v.required(objectName), keys: CREDENTIAL_KEYS }, { what: 'credentials field' }),

@@ -102,7 +102,12 @@ describe('HTTP probe headers and names checked against the ports', () => {
 
   test('fails when a header name is not a token', () => {
     expect(() => Probe.http('/healthz', { headers: { 'Bad Header': 'x' } })).toThrow(TimonelError);
-    expect(() => Probe.http('/healthz', { headers: { 'Bad Header': 'x' } })).toThrow(/is not an HTTP header name/);
+    expect(() => Probe.http('/healthz', { headers: { 'Bad Header': 'x' } })).toThrow(
+      "[Probe.http] 'opts.headers' is not an HTTP header name, got 'Bad Header'. Allowed: a token such as 'Host' or 'X-Probe'. Fix: write 'Bad-Header'",
+    );
+    expect(() => Probe.http('/healthz', { headers: { 'Host:': 'x' } })).toThrow("got 'Host:'. Allowed: a token such as 'Host' or 'X-Probe'. Fix: write 'Host'");
+    const p = Probe.http('/healthz', { headers: { 'Bad-Header': 'x' } }).render(scope(), 'readiness', 'http');
+    expect(p.httpGet?.httpHeaders).toEqual([{ name: 'Bad-Header', value: 'x' }]);
   });
 
   test('fails when an HTTP or TCP probe names no port of the container', () => {

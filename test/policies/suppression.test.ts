@@ -66,6 +66,19 @@ describe('Policy.suppress', () => {
     );
   });
 
+  test.each([
+    ['legacy', 'id'],
+    ['vendor/legacy', 'path'],
+  ])("fails when the scope is a construct's %s rather than the construct, and the fix suppresses the finding", (given, what) => {
+    const { chart, group } = vendorChart();
+    expect(() => Policy.suppress(given as any, 'pss-restricted-run-as-user', REASON)).toThrow(
+      `[Policy.suppress] 'scope' is not a construct, got '${given}'. Allowed: a construct (the app, a chart or a construct in it). `
+      + `Fix: pass the construct itself, not its ${what}: the variable that holds it (web for const web = new WebApp(chart, 'legacy', …)), the chart or the app`,
+    );
+    Policy.suppress(group, 'pss-restricted-run-as-user', REASON);
+    expect(() => Testing.synth(chart)).not.toThrow();
+  });
+
   test('an unknown rule id fails with a suggestion', () => {
     expect(() => Policy.suppress(vendorChart().group, 'pss-restricted-run-as-usr', REASON)).toThrow(
       "[vendor/legacy] 'ruleId' is not a known policy rule, got 'pss-restricted-run-as-usr'. Allowed: the rules of the profile 'restricted', such as 'pss-restricted-run-as-user', 'pss-restricted-run-as-non-root' (" + RULES.length + " in all: docs/policies.md). Fix: did you mean 'pss-restricted-run-as-user'?",

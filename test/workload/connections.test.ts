@@ -618,4 +618,13 @@ describe('connectTo env forms', () => {
     expect(() => a.connectTo(db, options as any)).toThrow(message);
     expect(a.pod.env.names).toEqual([]);
   });
+
+  test("fails when the URL path has no leading '/', and the fix's path is in the URL", () => {
+    const { chart, db, api } = shop();
+    expect(() => api.connectTo(db, { envForm: 'url', url: { path: 'shop' } })).toThrow(
+      "[shop/api] 'connectTo.url.path' must start with '/', got 'shop'. Allowed: a path starting with '/'. Fix: write '/shop'",
+    );
+    api.connectTo(db, { envForm: 'url', url: { path: '/shop' } });
+    expect(envOf(one(synth(chart), 'Deployment')).DB_URL).toMatch(/\/shop$/);
+  });
 });
