@@ -1,14 +1,28 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
+import { configKeyFix } from '../core/env';
 import { fail } from '../core/errors';
-import { checkProps, v } from '../core/validation';
+import { argOr, checkProps, typeName, v } from '../core/validation';
+
+// A key given to a factory (a file name read later is checked with the construct).
+const CONFIG_KEY = v.string({
+  nonEmpty: true, allowed: "a ConfigMap key: letters, digits, '-', '_' and '.', at most 253 characters", samples: ['logo.png'],
+  check: (k) => (/^[-._a-zA-Z0-9]+$/.test(k) && k.length <= 253 && k !== '.' && k !== '..' ? undefined : { message: 'is not a valid ConfigMap key', fix: configKeyFix(k) }),
+});
 
 // The factories' arguments, checked at the call; the files are read (and checked) with the construct.
 const FILE_ARGS = v.object<{ filePath: string; key?: string }>()({
   filePath: v.required(v.string({ nonEmpty: true, allowed: "a file path, e.g. path.join(__dirname, 'nginx.conf')" })),
-  key: v.string({ nonEmpty: true, allowed: "a ConfigMap key: letters, digits, '-', '_' and '.'" }),
+  key: CONFIG_KEY,
 }, { call: () => "ConfigSource.fromFile(path.join(__dirname, 'nginx.conf'))" });
+const BINARY_ARGS = v.object<{ key: string; data: Uint8Array }>()({
+  key: v.required(CONFIG_KEY),
+  data: v.required(v.custom<Uint8Array>('a Buffer or Uint8Array', (x) => (x instanceof Uint8Array || Buffer.isBuffer(x) ? undefined : {
+    message: `must be a Buffer or Uint8Array, but is ${typeName(x)}`,
+    fix: typeof x === 'string' ? 'pass the bytes, e.g. fs.readFileSync(\'logo.png\'); text goes in config, or ConfigSource.fromFile for a text file' : "pass the file's bytes, e.g. fs.readFileSync('logo.png')",
+  }), () => [new Uint8Array([0x89, 0x50])])),
+}, { call: (a) => `ConfigSource.fromBinary(${argOr(a.key, "'logo.png'")}, fs.readFileSync(${argOr(a.key, "'logo.png'")}))` });
 const DIRECTORY_ARGS = v.object<{ dirPath: string }>()({
   dirPath: v.required(v.string({ nonEmpty: true, allowed: "a directory path, e.g. path.join(__dirname, 'config')" })),
 }, { call: () => "ConfigSource.fromDirectory(path.join(__dirname, 'config'))" });
@@ -44,6 +58,7 @@ export abstract class ConfigSource {
 
   /** Bytes, as `binaryData` under `key`. */
   public static fromBinary(key: string, data: Uint8Array | Buffer): ConfigSource {
+    checkProps(BINARY_ARGS, { key, data }, 'ConfigSource.fromBinary');
     return new BinarySource(key, data);
   }
 
@@ -95,8 +110,8 @@ class DirectorySource extends ConfigSource {
 class BinarySource extends ConfigSource {
   constructor(private readonly key: string, private readonly data: Uint8Array | Buffer) { super(); }
 
-  public read(scope: IConstruct, prop: string): ConfigEntry[] {
-    if (!(this.data instanceof Uint8Array)) fail({ scope, prop, message: 'needs bytes (a Buffer or Uint8Array)', value: typeof this.data, allowed: 'a Buffer or Uint8Array', fix: "pass the file's bytes, e.g. ConfigSource.fromBinary('logo.png', fs.readFileSync('logo.png'))" });
+  // The key and bytes were checked by fromBinary.
+  public read(): ConfigEntry[] {
     return [{ key: this.key, value: Buffer.from(this.data as Uint8Array) }];
   }
 }

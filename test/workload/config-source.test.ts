@@ -83,12 +83,39 @@ describe('ConfigSource bad input', () => {
     ['fromFile gets a directory', () => ({ configFrom: [ConfigSource.fromFile(path.join(dir, 'conf'))] }), /'configFrom\[0\]' is not a regular file, got .*Fix: use ConfigSource\.fromDirectory/],
     ['fromDirectory gets a file', () => ({ configFrom: [ConfigSource.fromDirectory(path.join(dir, 'conf', 'worker.yaml'))] }), /'configFrom\[0\]' is not a directory/],
     ['a key repeats', () => ({ config: { 'worker.yaml': 'x' }, configFrom: [ConfigSource.fromFile(path.join(dir, 'conf', 'worker.yaml'))] }), /'configFrom\[0\]' repeats the key 'worker\.yaml' \(already from config\)/],
-    ['a file name is not a valid key', () => ({ configFrom: [ConfigSource.fromFile(path.join(dir, 'conf', 'worker.yaml'), 'my config')] }), /'configFrom\[0\]' has an invalid key, got 'my config'.*Fix: rename the file, or pass a key/],
+    ['a key given to fromFile is not a valid key', () => ({ configFrom: [ConfigSource.fromFile(path.join(dir, 'conf', 'worker.yaml'), 'my config')] }), /^\[ConfigSource\.fromFile\] 'key' is not a valid ConfigMap key, got 'my config'\..*Fix: write 'my-config'$/],
+    ['a file name is not a valid key', () => {
+      fs.writeFileSync(path.join(dir, 'my config.yaml'), 'x: 1\n');
+      return { configFrom: [ConfigSource.fromFile(path.join(dir, 'my config.yaml'))] };
+    }, /'configFrom\[0\]' has an invalid key, got 'my config\.yaml'.*Fix: rename the file, or pass a key/],
     ['binary content is exposed as env', () => ({ configAs: ConfigExposure.ENV, configFrom: [ConfigSource.fromBinary('LOGO', PNG)] }), /'configFrom\[0\]' has binary content under 'LOGO', which cannot become an environment variable.*Fix: mount the config as files/],
     ['the data is over 1 MiB', () => ({ configFrom: [ConfigSource.fromBinary('big.bin', new Uint8Array(1024 * 1024))] }), /'configFrom' totals 1048583 bytes, over the ConfigMap limit of 1048576 bytes \(1 MiB\)/],
   ])('fails when %s', (_what, props, message) => {
     expect(build(props)).toThrow(message);
     expect(build(props)).toThrow(TimonelError);
+  });
+
+  test("fails when fromBinary's key is not a valid key (the fix was about a file), and the fix's key is written", () => {
+    expect(() => ConfigSource.fromBinary('bad key!', PNG)).toThrow(
+      "[ConfigSource.fromBinary] 'key' is not a valid ConfigMap key, got 'bad key!'. Allowed: a ConfigMap key: letters, digits, '-', '_' and '.', at most 253 characters. Fix: write 'bad-key'",
+    );
+    const cm = findObject(render({ configAs: ConfigExposure.FILES, configFrom: [ConfigSource.fromBinary('bad-key', PNG)] }), 'ConfigMap');
+    expect(cm.binaryData).toEqual({ 'bad-key': base64(PNG_BYTES) });
+  });
+
+  test('fails when fromBinary gets no bytes, showing the value given (it showed its type name as the value)', () => {
+    expect(() => ConfigSource.fromBinary('logo.png', 'not bytes' as any)).toThrow(
+      "[ConfigSource.fromBinary] 'data' must be a Buffer or Uint8Array, but is a string, got 'not bytes'. Allowed: a Buffer or Uint8Array. "
+      + "Fix: pass the bytes, e.g. fs.readFileSync('logo.png'); text goes in config, or ConfigSource.fromFile for a text file",
+    );
+    expect(() => (ConfigSource.fromBinary as any)()).toThrow(
+      "[ConfigSource.fromBinary] has 2 invalid props:\n"
+      + "  'key' is required, got undefined. Allowed: a ConfigMap key: letters, digits, '-', '_' and '.', at most 253 characters. Fix: pass it: ConfigSource.fromBinary('logo.png', fs.readFileSync('logo.png'))\n"
+      + "  'data' is required, got undefined. Allowed: a Buffer or Uint8Array. Fix: pass it: ConfigSource.fromBinary('logo.png', fs.readFileSync('logo.png'))",
+    );
+    const logo = path.join(dir, 'conf', 'logo.png');
+    const cm = findObject(render({ configAs: ConfigExposure.FILES, configFrom: [ConfigSource.fromBinary('logo.png', fs.readFileSync(logo))] }), 'ConfigMap');
+    expect(cm.binaryData).toEqual({ 'logo.png': base64(PNG_BYTES) });
   });
 
   test('fails when a config key is also an env var (configAs ENV: the env value shadowed the ConfigMap)', () => {
