@@ -56,8 +56,11 @@ export abstract class ConfigSource {
     return new DirectorySource(dirPath);
   }
 
-  /** Bytes, as `binaryData` under `key`. */
-  public static fromBinary(key: string, data: Uint8Array | Buffer): ConfigSource {
+  /**
+   * Bytes, as `binaryData` under `key`: a `Uint8Array` or a Node `Buffer` (typed structurally, so
+   * that the declarations need no Node types and accept the Buffer of any `@types/node`).
+   */
+  public static fromBinary(key: string, data: ArrayLike<number>): ConfigSource {
     checkProps(BINARY_ARGS, { key, data }, 'ConfigSource.fromBinary');
     return new BinarySource(key, data);
   }
@@ -69,7 +72,8 @@ export abstract class ConfigSource {
 /** One ConfigMap entry read from a source. */
 export interface ConfigEntry {
   readonly key: string;
-  readonly value: string | Buffer;
+  /** Text, or bytes (a `Buffer` when read from a file). */
+  readonly value: string | Uint8Array;
   /** The file it came from, for errors. */
   readonly from?: string;
 }
@@ -108,11 +112,11 @@ class DirectorySource extends ConfigSource {
 }
 
 class BinarySource extends ConfigSource {
-  constructor(private readonly key: string, private readonly data: Uint8Array | Buffer) { super(); }
+  constructor(private readonly key: string, private readonly data: ArrayLike<number>) { super(); }
 
   // The key and bytes were checked by fromBinary.
   public read(): ConfigEntry[] {
-    return [{ key: this.key, value: Buffer.from(this.data as Uint8Array) }];
+    return [{ key: this.key, value: Uint8Array.from(this.data as Uint8Array) }];
   }
 }
 
@@ -125,7 +129,7 @@ function statOf(scope: IConstruct, prop: string, p: string): fs.Stats {
 }
 
 // Text stays text when it is valid UTF-8 (and round-trips); anything else is binary.
-function decode(bytes: Buffer): string | Buffer {
+function decode(bytes: Buffer): string | Uint8Array {
   const text = bytes.toString('utf8');
-  return Buffer.from(text, 'utf8').equals(bytes as unknown as Uint8Array) ? text : bytes;
+  return Buffer.from(text, 'utf8').equals(bytes as unknown as Uint8Array) ? text : (bytes as unknown as Uint8Array);
 }

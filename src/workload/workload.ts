@@ -302,7 +302,7 @@ export abstract class Workload extends Construct {
     const binaryData: Record<string, string> = {};
     const origin = new Map<string, string>();
     let bytes = 0;
-    const put = (key: string, value: string | Buffer, prop: string, from: string) => {
+    const put = (key: string, value: string | Uint8Array, prop: string, from: string) => {
       if (!/^[-._a-zA-Z0-9]+$/.test(key) || key.length > 253 || key === '.' || key === '..') {
         fail({ scope: this, prop, message: 'has an invalid key', value: key, allowed: "letters, digits, '-', '_' and '.', at most 253 characters", fix: typeof value === 'string' && from === 'config' ? configKeyFix(key) : 'rename the file, or pass a key to ConfigSource.fromFile' });
       }
@@ -321,7 +321,7 @@ export abstract class Workload extends Construct {
             allowed: 'binary files with configAs: ConfigExposure.FILES; text only as variables', fix: "mount the config as files: configAs: ConfigExposure.FILES",
           });
         }
-        binaryData[key] = value.toString('base64');
+        binaryData[key] = Buffer.from(value).toString('base64');
         bytes += Buffer.byteLength(key) + value.length;
       }
     };

@@ -48,11 +48,12 @@ describeOnline(`the packed tarball in a new project made by timonel init${unreac
   let tmp: string;
   let project: string;
   let initOutput: string;
+  let installOutput: string;
   let packed: { filename: string; size: number; files: { path: string }[] };
 
   beforeAll(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'timonel-consumer-'));
-    // npm pack runs the prepare script (the build), as publishing and git installs do.
+    // npm pack runs the prepack script (the build, then a package.json without scripts), as publishing does.
     const pack = run(NPM, ['pack', '--json', '--pack-destination', tmp], ROOT);
     packed = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('\n[') + 1))[0];
     const tarball = path.join(tmp, packed.filename);
@@ -60,7 +61,8 @@ describeOnline(`the packed tarball in a new project made by timonel init${unreac
     // An absolute path: npx keys its cache by the spec, and a relative one is shared by every run.
     const init = run(NPX, ['--yes', '--prefer-offline', '--package', tarball, 'timonel', 'init', 'demo'], tmp);
     initOutput = `${init.stdout}${init.stderr}`;
-    run(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', `../${packed.filename}`], project);
+    const install = run(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', `../${packed.filename}`], project);
+    installOutput = `${install.stdout}${install.stderr}`;
   }, 300_000);
 
   afterAll(() => {
@@ -100,6 +102,31 @@ describeOnline(`the packed tarball in a new project made by timonel init${unreac
     expect(linked.length).toBeGreaterThan(5);
     expect(linked.filter((l) => !files.includes(l))).toEqual([]);
     expect(files.filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
+  });
+
+  test("the packed package.json has no scripts, so npm installs it without an install-script warning (trials P and T: npm 11 warned about 'prepare' on every install)", () => {
+    const installed = JSON.parse(fs.readFileSync(path.join(project, 'node_modules', 'timonel', 'package.json'), 'utf8'));
+    expect(installed.scripts).toBeUndefined();
+    // (Other packages of the project may be listed: @parcel/watcher's install script is.)
+    expect(installOutput).not.toMatch(/timonel@\S* \(/);
+    // The repository keeps its own (the pack restores them).
+    expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.prepare).toBe('npm run build');
+    expect(fs.existsSync(path.join(ROOT, '.package.json.before-pack'))).toBe(false);
+  });
+
+  test("the types compile strictly without Node's types and with skipLibCheck off (trial T: a Buffer in them needed @types/node)", () => {
+    fs.writeFileSync(path.join(project, 'tsconfig.strict-types.json'), JSON.stringify({
+      compilerOptions: { strict: true, skipLibCheck: false, types: [], lib: ['es2022'], target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', noEmit: true },
+      files: ['types-check.ts'],
+    }));
+    fs.writeFileSync(path.join(project, 'types-check.ts'), [
+      "import { App, ConfigSource, TimonelChart, WebApp } from 'timonel';",
+      "import { synth } from 'timonel/testing';",
+      "const chart = new TimonelChart(new App(), 'demo', { namespace: 'demo' });",
+      "new WebApp(chart, 'web', { image: 'ghcr.io/acme/web:1.0.0', configFrom: [ConfigSource.fromBinary('logo.png', new Uint8Array([0x89]))] });",
+      'export const objects = synth(chart);',
+    ].join('\n'));
+    run(NPX, ['--no-install', 'tsc', '-p', 'tsconfig.strict-types.json'], project);
   });
 
   test('cdk8s, cdk8s-plus-28 and constructs are the project\'s own, not copies nested in timonel', () => {
