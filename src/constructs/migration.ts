@@ -2,6 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { addDependency, contains, dependencyChain, dependencyOrigin, describeEdges, formatCycle, podObjectIn } from '../core/dependencies';
 import { fail } from '../core/errors';
+import { checkSameApp } from '../core/same-app';
 import { childPath, checkProps, markChecked } from '../core/validation';
 import { connectionsOf } from '../workload/connections';
 import { BatchJob, BatchJobProps } from './batch-job';
@@ -78,6 +79,7 @@ export class Migration extends BatchJob {
   private addBefore(w: IConstruct, prop: string): void {
     const path = (c: IConstruct) => c.node.path || 'the app';
     const examples = () => this.exampleBefore(w);
+    checkSameApp(this, prop, w, () => `create the Migration in the App of the workloads that wait for it (an App orders only what it writes), or list workloads of this App: before: [${examples()}]`);
     if (contains(w, this)) {
       const what = w.node.scope === undefined ? 'app' : Chart.isChart(w) ? 'chart' : 'construct';
       fail({

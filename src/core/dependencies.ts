@@ -1,6 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { TimonelError } from './errors';
+import { inSameApp, otherAppProblem } from './same-app';
 
 /**
  * Construct dependencies as cdk8s applies them: `a.node.addDependency(b)` makes every object in
@@ -236,6 +237,29 @@ export function cycleError(edges: readonly DependencyEdge[]): TimonelError {
     allowed: 'dependencies in one direction only (a dependency means: apply after)',
     fix: `remove one of the dependencies of the cycle: ${describeEdges(edges)}`,
   });
+}
+
+/**
+ * The error for a dependency on a construct of another App (`node.addDependency` across two Apps,
+ * which no App can order: cdk8s's graph walk overflows the stack on it), on the prop that made it,
+ * else on the first one declared; undefined when there is none. Edges cdk8s derives (between two
+ * ApiObjects, between two charts) are named only when nothing else is.
+ */
+export function otherAppDependencyError(all: readonly IConstruct[]): TimonelError | undefined {
+  let best: { edge: DependencyEdge; rank: number } | undefined;
+  for (const source of all) {
+    for (const target of source.node.dependencies) {
+      if (inSameApp(source, target)) continue;
+      const edge = { source, target };
+      const derived = (ApiObject.isApiObject(source) && ApiObject.isApiObject(target)) || (isChart(source) && isChart(target));
+      const rank = dependencyOrigin(edge) ? 0 : derived ? 2 : 1;
+      if (!best || rank < best.rank) best = { edge, rank };
+    }
+  }
+  if (!best) return undefined;
+  const origin = dependencyOrigin(best.edge);
+  return new TimonelError(otherAppProblem(origin?.scope ?? best.edge.source, origin?.prop ?? 'node.addDependency', best.edge.target,
+    'create both in one App, or remove the dependency: an App orders only the objects it writes'));
 }
 
 /** True for a Chart (cdk8s' `instanceof Chart` is true for any chart of any copy of cdk8s). */

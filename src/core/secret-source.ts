@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { nearestChart } from './chart-context';
 import { addDependency } from './dependencies';
 import { fail, isConstruct } from './errors';
+import { checkSameApp } from './same-app';
 
 /**
  * A Secret that a construct of the app creates (an `ExternalSecret`'s target), for workloads to
@@ -37,8 +38,12 @@ export function useSecretSource(consumer: IConstruct, source: ISecretSource, pro
   addDependency(consumer, source, { scope: consumer, prop });
 }
 
-/** Fails unless `source`'s Secret is in the namespace of `consumer`'s pods: a pod reads Secrets of its own namespace only. */
+/**
+ * Fails unless `source` belongs to the App of `consumer` (which orders the workload after it) and
+ * its Secret is in the namespace of `consumer`'s pods: a pod reads Secrets of its own namespace only.
+ */
 export function checkSecretNamespace(consumer: IConstruct, source: ISecretSource, prop: string): void {
+  checkSameApp(consumer, prop, source, () => `create both in one App; for a Secret another App delivers, name it instead of passing its ExternalSecret: '${source.secretName}' (then nothing waits for it)`);
   const from = nearestChart(consumer)?.namespace;
   const to = source.namespace;
   if (from !== to) {

@@ -31,7 +31,7 @@
  */
 import { ApiObject, Chart, DependencyGraph, Names } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { cycleError, findDependencyCycle } from '../core/dependencies';
+import { cycleError, findDependencyCycle, otherAppDependencyError } from '../core/dependencies';
 import { capturingErrors, fail, TimonelError } from '../core/errors';
 
 /** The cdk8s releases the replicas below were checked against: any patch of these major.minor versions. */
@@ -187,7 +187,8 @@ export function appCharts(app: IConstruct, all?: readonly IConstruct[]): Chart[]
  * every vertex without dependants, children in insertion order. cdk8s re-walks finished vertices,
  * which never adds to the result in an acyclic graph; this walks each once. A graph with a cycle
  * fails with a TimonelError naming the dependencies that make it (cdk8s reports the first edge
- * that closes one, in object paths, or overflows the stack); one it cannot name is handed to
+ * that closes one, in object paths, or overflows the stack), and so does a dependency on a
+ * construct of another App (on which cdk8s overflows the stack); one it cannot name is handed to
  * DependencyGraph itself.
  */
 export function topology(root: IConstruct, all: readonly IConstruct[] = root.node.findAll()): IConstruct[] {
@@ -200,8 +201,13 @@ export function topology(root: IConstruct, all: readonly IConstruct[] = root.nod
   return topologyWalk(vertices) ?? failOnCycle(all) ?? new DependencyGraph(root.node).topology();
 }
 
-/** Throws a TimonelError naming the dependencies of a cycle among `all`, if there is one. */
+/**
+ * Throws a TimonelError naming a dependency on a construct of another App (which DependencyGraph
+ * would overflow the stack on), or the dependencies of a cycle among `all`, if there is one.
+ */
 function failOnCycle(all: readonly IConstruct[]): undefined {
+  const other = otherAppDependencyError(all);
+  if (other) throw other;
   const cycle = findDependencyCycle(all);
   if (cycle) throw cycleError(cycle);
   return undefined;

@@ -5,6 +5,7 @@ import { DEFAULTS } from '../core/defaults';
 import { EnvList, EnvMap, EnvValue } from '../core/env';
 import { addDependency } from '../core/dependencies';
 import { fail, isConstruct } from '../core/errors';
+import { checkSameApp } from '../core/same-app';
 import { findPort, onService, PortSpec } from '../core/ports';
 import { intOrString } from '../core/probes';
 import { podsRef } from '../core/specs';
@@ -12,7 +13,7 @@ import type { PodsRef } from '../core/traffic';
 import { ConnectionEndpoint, CredentialKeys, CredentialsRef, DnsEgress, IConnectable, isConnectable } from './endpoint';
 
 export { isConnectable } from './endpoint';
-import { checkApiServerReachable, checkCrossNamespace, dnsRule, egressRestricted, NetworkAccess, nsName, policyName } from './network';
+import { checkApiServerReachable, checkCrossNamespace, dnsRule, egressRestricted, NetworkAccess, nsName, policyName, separateAppsTraffic } from './network';
 import { checkArgs, checkProps, checkValue, Problem } from '../core/validation';
 import { metricsFix } from './metrics';
 import { ALLOW_FROM_ARGS, ALLOW_FROM_PODS_OPTIONS, CONNECT_OPTIONS, envFormsOf } from './connection-specs';
@@ -256,6 +257,10 @@ export function allowFrom(target: IConstruct, client: IConnectionClient, options
         : missingFix(client, `${target.node.id}.allowFrom(api)`),
     });
   }
+  checkSameApp(target, verb, client, () => {
+    const t = separateAppsTraffic(client.node.id, client, target.node.id, target.endpoint);
+    return `create both in one App; for a client deployed separately, write here ${t.ingress}, and in its App ${t.egress}`;
+  });
   checkProps(ALLOW_FROM_ARGS, { allowFrom: options }, target);
   checkPair(client, target, options, verb);
   checkApiServerReachable(client, 'egress', `${target.node.id}.allowFrom(${client.node.id})`, client.node.path);
@@ -319,11 +324,18 @@ export function allowFromPods(target: IConstruct, pods: PodsRef, options: AllowF
 }
 
 /**
- * Fails unless `target` can be connected to: anything with an `endpoint` (a Service to reach).
- * Checked first, so a missing or wrong target is a TimonelError, not a TypeError.
+ * Fails unless `target` can be connected to: anything with an `endpoint` (a Service to reach), in
+ * the App of `client`. Checked first, so a missing or wrong target is a TimonelError, not a TypeError.
  */
 export function checkConnectable(client: IConstruct, target: unknown, verb: string): asserts target is IConnectable {
-  if (isConnectable(target) && isConstruct(target)) return;
+  if (isConnectable(target) && isConstruct(target)) {
+    checkSameApp(client, verb, target, () => {
+      if (!isConnectionClient(client)) return 'create both in one App';
+      const t = separateAppsTraffic(client.node.id, client, target.node.id, target.endpoint);
+      return `create both in one App; for an app deployed separately, write here ${t.egress} and give ${client.node.id} its address with addEnv, and in its App ${t.ingress}`;
+    });
+    return;
+  }
   if (isConstruct(target)) fail({ scope: client, prop: verb, value: target.node.path, ...notConnectable(target, client.node.id) });
   fail({
     scope: client, prop: verb, message: 'needs the construct to connect to', value: received(target),

@@ -7,6 +7,7 @@ import { DEFAULTS } from '../core/defaults';
 import { numberInString } from '../core/numbers';
 import type { IngressControllerRef } from '../core/traffic';
 import { fail, isConstruct } from '../core/errors';
+import { checkSameApp } from '../core/same-app';
 import { NameRule, nameFromParts } from '../core/names';
 import { onService, podOnlyProblem, PortSpec } from '../core/ports';
 import { isConnectable } from './endpoint';
@@ -184,6 +185,10 @@ export class EgressTarget {
       });
     }
     return new EgressTarget(`app '${target.node.path}'`, (scope, prop, client) => {
+      checkSameApp(scope, prop, target, () => {
+        const t = separateAppsTraffic(scope.node.id, client, target.node.id, target.endpoint);
+        return `create both in one App; for an app deployed separately, write here ${t.egress}, and in its App ${t.ingress}`;
+      });
       options = optionsOf(options, scope, prop);
       checkArgs(scope, [[APP_EGRESS_OPTIONS, options, prop]]);
       const e = target.endpoint;
@@ -588,6 +593,20 @@ export function checkCrossNamespace(scope: IConstruct, prop: string, target: str
       fix: "set 'namespace' on both TimonelCharts",
     });
   }
+}
+
+/**
+ * What to write when `client` and `target` are built by two Apps (deployed separately): `egress`,
+ * in the client's App, allows its pods to send to the target's pods; `ingress`, in the target's
+ * App, admits the client's pods. Both by namespace and labels, on the target's pod port.
+ */
+export function separateAppsTraffic(clientId: string, client: TrafficSubjectData, targetId: string, e: ConnectionEndpoint): { egress: string; ingress: string } {
+  const ns = (n: string | undefined) => `'${n ?? '<its namespace>'}'`;
+  const labels = (l: Record<string, string>) => `{ ${Object.entries(l).map(([k, v]) => `'${k}': '${v}'`).join(', ')} }`;
+  return {
+    egress: `${clientId}.allowEgress(EgressTarget.namespace(${ns(e.namespace)}, { podLabels: ${labels(e.selectorLabels)}, ports: [${e.targetPort}] }))`,
+    ingress: `${targetId}.allowFrom({ namespace: ${ns(client.namespace)}, podLabels: ${labels(client.selectorLabels)} })`,
+  };
 }
 
 /** A namespace in a message: quoted, or (none). */

@@ -25,6 +25,9 @@ class Custom extends Workload {
 }
 
 const chart = () => new TimonelChart(Testing.app(), 'shop', { namespace: 'shop' });
+// A workload for a Migration to run before, in the App of `scope` (a construct of another App is an error).
+let waits = 0;
+const waiting = (scope: any) => new WebApp(scope?.node ? new TimonelChart(scope.node.root, `waits-${waits++}`) : chart(), 'api', { image: IMAGE });
 const CONSTRUCTS: ReadonlyArray<[string, (scope: any, id: any) => unknown]> = [
   ['TimonelChart', (s, id) => new TimonelChart(s instanceof TimonelChart ? s.node.scope as Construct : s, id)],
   ['WebApp', (s, id) => new WebApp(s, id, { image: IMAGE })],
@@ -34,7 +37,7 @@ const CONSTRUCTS: ReadonlyArray<[string, (scope: any, id: any) => unknown]> = [
   ['StatefulStore', (s, id) => new StatefulStore(s, id, { image: IMAGE, port: 5432 })],
   ['PostgreSQL', (s, id) => new PostgreSQL(s, id, { credentials: StoreCredentials.fromSecret('db') })],
   ['Redis', (s, id) => new Redis(s, id, { mode: 'cache' })],
-  ['Migration', (s, id) => new Migration(s, id, { image: IMAGE, before: [new WebApp(chart(), 'api', { image: IMAGE })] })],
+  ['Migration', (s, id) => new Migration(s, id, { image: IMAGE, before: [waiting(s)] })],
   ['a custom Workload', (s, id) => new Custom(s, id, { image: IMAGE })],
 ];
 

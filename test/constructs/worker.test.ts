@@ -1,4 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
+import { Construct } from 'constructs';
+import { TimonelChart } from '../../src/app/chart';
 import { Redis } from '../../src/constructs/presets/redis';
 import { StatefulStore, StoreCredentials } from '../../src/constructs/stateful-store';
 import { WebApp } from '../../src/constructs/web-app';
@@ -209,7 +211,7 @@ describe('Worker connections', () => {
 
   test('fails when a connection crosses namespaces without the option, naming the item and its options', () => {
     const chart = newChart('shop', { namespace: 'shop' });
-    const other = newChart('other', { namespace: 'other' });
+    const other = new TimonelChart(chart.node.scope as Construct, 'other', { namespace: 'other' });
     const api = new WebApp(other, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
     expect(() => new Worker(chart, 'orders', { image: IMAGE, connectTo: [{ target: api, options: { envPrefix: 'API' } }] })).toThrow(
       "[shop/orders] 'connectTo[0]' reaches 'other/api' in namespace 'other' from namespace 'shop' without a cross-namespace allowance, got 'other/api'. "

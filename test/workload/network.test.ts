@@ -1,4 +1,5 @@
 import { Testing } from 'cdk8s';
+import { Construct } from 'constructs';
 import { App } from '../../src/app/app';
 import { TimonelChart } from '../../src/app/chart';
 import { Redis } from '../../src/constructs/presets/redis';
@@ -26,6 +27,8 @@ function apps() {
 }
 
 const traffic = (chart: any) => TrafficEvaluator.fromManifests(Testing.synth(chart));
+/** Another chart in the App of `chart` (a construct of another App is an error). */
+const sibling = (chart: TimonelChart, id: string, namespace?: string) => new TimonelChart(chart.node.scope as Construct, id, namespace ? { namespace } : {});
 
 describe('NetworkAccess: ingress', () => {
   test('a client never cuts off what the app\'s own exposure admits (ingress controller, any source)', () => {
@@ -117,7 +120,7 @@ describe('allowEgress', () => {
 
   test('CIDRs, namespaces and apps add up with connections, in one <name>-egress policy', () => {
     const { chart, web, api, other } = apps();
-    const other2 = newChart('billing', { namespace: 'billing' });
+    const other2 = sibling(chart, 'billing', 'billing');
     const pay = new WebApp(other2, 'pay', { image: IMAGE });
     web.connectTo(api);
     web.allowEgress(EgressTarget.cidrs(['203.0.113.0/24', '2001:db8::/32'], { ports: [{ port: 8000, endPort: 8010 }, 25] }))
@@ -163,10 +166,10 @@ describe('allowEgress', () => {
     ['null namespace options', () => EgressTarget.namespace('x', null as any), "'allowEgress.options' must be an object of options, got null"],
     ['undefined', () => undefined as unknown as EgressTarget, "[shop/web] 'allowEgress' needs an EgressTarget, got undefined."],
     ['a construct', () => new WebApp(newChart('x'), 'api', { image: IMAGE }) as unknown as EgressTarget, "Fix: wrap the construct: allowEgress(EgressTarget.app(api), ...)"],
-  ])('fails when given %s', (_w, target, message) => {
+  ])('fails when given %s', (_w, target: (web: WebApp) => EgressTarget, message) => {
     const { web } = apps();
-    expect(() => web.allowEgress(target())).toThrow(TimonelError);
-    expect(() => web.allowEgress(target())).toThrow(message);
+    expect(() => web.allowEgress(target(web))).toThrow(TimonelError);
+    expect(() => web.allowEgress(target(web))).toThrow(message);
   });
 
   test('fails when allowEgress options are not an object', () => {
@@ -185,14 +188,14 @@ describe('allowEgress', () => {
   });
 
   test('fails across namespaces when a chart has no namespace', () => {
-    const { web } = apps();
-    const bare = new WebApp(newChart('bare'), 'x', { image: IMAGE });
+    const { chart, web } = apps();
+    const bare = new WebApp(sibling(chart, 'bare'), 'x', { image: IMAGE });
     expect(() => web.allowEgress(EgressTarget.app(bare, { allowCrossNamespace: true }))).toThrow("crosses namespaces but the target's chart has no namespace");
   });
 
   test('fails when EgressTarget.app reaches another namespace without allowCrossNamespace, as connectTo does', () => {
     const shop = newChart('shop', { namespace: 'shop' });
-    const pay = newChart('pay', { namespace: 'payments' });
+    const pay = sibling(shop, 'pay', 'payments');
     const gw = new WebApp(pay, 'gw', { image: IMAGE, isolate: true });
     const web = new WebApp(shop, 'web', { image: IMAGE });
     expect(() => web.allowEgress(EgressTarget.app(gw))).toThrow(
@@ -243,7 +246,7 @@ describe('allowEgress: every argument and option is checked', () => {
       `[shop/web] 'allowEgress.podLabel' is not a known option of EgressTarget.namespace, got {"app":"otel"}. Allowed: 'ports', 'podLabels'. Fix: did you mean 'podLabels'?`],
     ['a typo of ports on a namespace, which would allow every port', () => EgressTarget.namespace('monitoring', opts({ podLabels: { app: 'otel' }, port: 4317 })),
       "[shop/web] 'allowEgress.port' is not a known option of EgressTarget.namespace, got 4317. Allowed: 'ports', 'podLabels'. Fix: did you mean 'ports'?"],
-    ['a typo of ports on an app', () => EgressTarget.app(apps().api, opts({ port: 9999 })),
+    ['a typo of ports on an app', (web: WebApp) => EgressTarget.app(web.node.scope!.node.findChild('api') as WebApp, opts({ port: 9999 })),
       "[shop/web] 'allowEgress.port' is not a known option of EgressTarget.app, got 9999. Allowed: 'ports', 'allowCrossNamespace'. Fix: did you mean 'ports'?"],
     ['a typo of except', () => EgressTarget.internet(opts({ ports: [443], exept: ['10.0.0.0/8'] })),
       `[shop/web] 'allowEgress.exept' is not a known option of EgressTarget.internet, got ["10.0.0.0/8"]. Allowed: 'ports', 'except'. Fix: did you mean 'except'?`],
@@ -271,10 +274,10 @@ describe('allowEgress: every argument and option is checked', () => {
       "Fix: write '2001:db8::/32' (the network) or '2001:db8::1/128' (one host)"],
     ['an exception with host bits set', () => EgressTarget.internet({ ports: [443], except: ['10.1.2.3/8'] }),
       "[shop/web] 'allowEgress.except[0]' has host bits set past its /8 prefix (its network is 10.0.0.0/8), got '10.1.2.3/8'."],
-  ])('fails when given %s', (_w, target, message) => {
+  ])('fails when given %s', (_w, target: (web: WebApp) => EgressTarget, message) => {
     const { web } = apps();
-    expect(() => web.allowEgress(target())).toThrow(TimonelError);
-    expect(() => web.allowEgress(target())).toThrow(message);
+    expect(() => web.allowEgress(target(web))).toThrow(TimonelError);
+    expect(() => web.allowEgress(target(web))).toThrow(message);
   });
 
   test("fails when allowEgress's own options have a typo", () => {
@@ -331,7 +334,7 @@ describe('allowEgress(EgressTarget.app(x)): x admits the client too', () => {
 
   test('across namespaces, the app admits the client by its namespace', () => {
     const shop = newChart('shop', { namespace: 'shop' });
-    const billing = newChart('billing', { namespace: 'billing' });
+    const billing = sibling(shop, 'billing', 'billing');
     const pay = new WebApp(billing, 'pay', { image: IMAGE, isolate: true });
     const web = new WebApp(shop, 'web', { image: IMAGE });
     new WebApp(billing, 'web', { image: IMAGE });
@@ -430,7 +433,8 @@ describe('the Kubernetes API server: a workload with permissions whose egress is
     const { chart, queue } = shop();
     const w = worker(chart);
     expect(() => act(w, queue)).toThrow(message);
-    expect(() => act(worker(shop().chart), shop().queue)).toThrow(FIX);
+    const other = shop();
+    expect(() => act(worker(other.chart), other.queue)).toThrow(FIX);
   });
 
   test('a failed connectTo adds no policy; an app that allows egress from a granted Worker fails the same way', () => {
