@@ -6,11 +6,11 @@ import { EnvList, EnvMap, EnvValue } from '../core/env';
 import { addDependency } from '../core/dependencies';
 import { fail, isConstruct } from '../core/errors';
 import { checkSameApp } from '../core/same-app';
-import { findPort, onService, PortSpec } from '../core/ports';
+import { findPort, onService } from '../core/ports';
 import { intOrString } from '../core/probes';
 import { podsRef } from '../core/specs';
 import type { PodsRef } from '../core/traffic';
-import { ConnectionEndpoint, CredentialKeys, CredentialsRef, DnsEgress, IConnectable, isConnectable } from './endpoint';
+import { appPortsOf, ConnectionEndpoint, CredentialKeys, CredentialsRef, DnsEgress, IConnectable, isConnectable } from './endpoint';
 
 export { isConnectable } from './endpoint';
 import { checkApiServerReachable, checkCrossNamespace, dnsRule, egressRestricted, NetworkAccess, nsName, policyName, separateAppsTraffic } from './network';
@@ -297,11 +297,7 @@ export function allowFromPods(target: IConstruct, pods: PodsRef, options: AllowF
     fail({ scope: target, prop: `${verb}.options`, message: 'must be an object of options', value: options, allowed: 'an object of options (ConnectOptions), or nothing', fix: 'pass an object, or leave it out' });
   }
   checkArgs(target, [[podsRef, pods, verb], [ALLOW_FROM_PODS_OPTIONS, options, verb]]);
-  const e = target.endpoint;
-  const declared = (target as { readonly ports?: readonly PortSpec[] }).ports;
-  const all: readonly PortSpec[] = Array.isArray(declared) && declared.length
-    ? declared
-    : [{ name: String(e.targetPort), port: e.targetPort, servicePort: e.port, protocol: e.protocol }];
+  const all = appPortsOf(target);
   const chosen = options.ports ? options.ports.map((want, i) => findPort(target, `${verb}.ports[${i}]`, all, want)) : all.filter(onService);
   const ports = [...new Set(chosen)].map((p) => ({ protocol: p.protocol ?? 'TCP', port: intOrString(p.port) }));
   const labels = pods.podLabels && Object.keys(pods.podLabels).length ? { ...pods.podLabels } : undefined;

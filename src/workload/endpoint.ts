@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import type { PortSpec } from '../core/ports';
 
 /** What a credential key is for. */
 export type CredentialRole = 'username' | 'password' | 'database';
@@ -72,4 +73,15 @@ export type DnsEgress = 'kube-dns' | 'any';
 export function isConnectable(x: unknown): x is IConnectable {
   const e = (x as { endpoint?: Partial<ConnectionEndpoint> } | undefined)?.endpoint;
   return !!e && typeof e.host === 'string' && typeof e.port === 'number' && typeof e.selectorLabels === 'object';
+}
+
+/**
+ * The ports of an app: those it declares (`ports` of a WebApp or StatefulStore, pod-only ones
+ * included), else its endpoint's one port (your own IConnectable).
+ */
+export function appPortsOf(target: IConnectable): readonly PortSpec[] {
+  const declared = (target as { readonly ports?: readonly PortSpec[] }).ports;
+  if (Array.isArray(declared) && declared.length) return declared;
+  const e = target.endpoint;
+  return [{ name: String(e.targetPort), port: e.targetPort, servicePort: e.port, protocol: e.protocol }];
 }

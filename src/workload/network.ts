@@ -10,7 +10,7 @@ import { fail, isConstruct } from '../core/errors';
 import { checkSameApp } from '../core/same-app';
 import { NameRule, nameFromParts } from '../core/names';
 import { onService, podOnlyProblem, PortSpec } from '../core/ports';
-import { isConnectable } from './endpoint';
+import { appPortsOf, IConnectable, isConnectable } from './endpoint';
 import { intOrString } from '../core/probes';
 import { AnySpec, checkArgs } from '../core/validation';
 import {
@@ -192,21 +192,14 @@ export class EgressTarget {
       options = optionsOf(options, scope, prop);
       checkArgs(scope, [[APP_EGRESS_OPTIONS, options, prop]]);
       const e = target.endpoint;
-      // A pod-only port of the target (service: false) admits no client.
-      const declared = (target as { readonly ports?: readonly PortSpec[] }).ports;
-      (options.ports ?? []).forEach((p, i) => {
-        const want: TrafficPort = typeof p === 'number' ? { port: p } : p;
-        const podOnly = Array.isArray(declared)
-          ? declared.find((d) => !onService(d) && d.port === want.port && (d.protocol ?? 'TCP') === (want.protocol ?? 'TCP'))
-          : undefined;
-        if (podOnly) fail({ scope, prop: `${prop}.ports[${i}]`, ...podOnlyProblem(podOnly), value: p });
-      });
+      // Each port must be one the app serves, as for allowFrom's `ports`; a Service port means its container port.
+      const served = options.ports?.map((p, i) => appPort(scope, `${prop}.ports[${i}]`, target, p));
       // The same rule as connectTo's: traffic to another team's namespace (which also edits that
       // app's policy) is said out loud.
       checkCrossNamespace(scope, prop, target.node.path, client.namespace, e.namespace, !!options.allowCrossNamespace,
         `pass { allowCrossNamespace: true } to EgressTarget.app if this traffic is intended: EgressTarget.app(${target.node.id}, { ${options.ports ? 'ports: [...], ' : ''}allowCrossNamespace: true })`);
       const ns = client.namespace !== e.namespace ? { namespaceSelector: { matchLabels: { [DEFAULTS.connections.namespaceNameLabel]: e.namespace! } } } : {};
-      const ports = options.ports ? toPorts(options.ports) : [{ protocol: e.protocol ?? 'TCP', port: intOrString(e.targetPort) }];
+      const ports = served ?? [{ protocol: e.protocol ?? 'TCP', port: intOrString(e.targetPort) }];
       // The app admits the client on the same ports: an egress it refused would go nowhere.
       const from = client.namespace !== e.namespace ? { namespaceSelector: { matchLabels: { [DEFAULTS.connections.namespaceNameLabel]: client.namespace! } } } : {};
       NetworkAccess.of(target as IConstruct & { readonly endpoint: ConnectionEndpoint })._admitEgressClient({ ...from, podSelector: { matchLabels: { ...client.selectorLabels } } }, ports);
@@ -633,6 +626,34 @@ function checkOptions<T extends object>(spec: AnySpec<T>, options: T | undefined
   options = optionsOf(options, scope, prop);
   checkArgs(scope, [[spec, options, prop]]);
   return options;
+}
+
+/**
+ * The policy port of `want`, a port `EgressTarget.app`'s `ports` give for `target`: one the app
+ * serves, by container port or Service port (which means its container port: policies match after
+ * the Service's DNAT), of the same protocol; a range must hold one. Fails as allowFrom's `ports` do.
+ */
+function appPort(scope: IConstruct, prop: string, target: IConnectable, want: number | TrafficPort): k8s.NetworkPolicyPort {
+  const p: TrafficPort = typeof want === 'number' ? { port: want } : want;
+  const protocol = p.protocol ?? 'TCP';
+  const ofProtocol = appPortsOf(target).filter((s) => (s.protocol ?? 'TCP') === protocol);
+  const served = appPortsOf(target).filter(onService);
+  const number = (s: PortSpec) => s.servicePort ?? s.port;
+  const allowed = served.map((s) => `'${s.name}' (${number(s)}${(s.protocol ?? 'TCP') === 'TCP' ? '' : `/${s.protocol}`})`).join(', ');
+  const example = served.length === 0 ? '' : (served[0].protocol ?? 'TCP') === 'TCP'
+    ? String(number(served[0])) : `{ port: ${number(served[0])}, protocol: '${served[0].protocol}' }`;
+  const notServed: (message: string) => never = (message) => fail({
+    scope, prop, message, value: want, allowed, fix: `use a port the app serves, as a number (its Service or container port), e.g. ports: [${example}]`,
+  });
+  const end = p.endPort;
+  if (end !== undefined) {
+    if (!ofProtocol.some((s) => onService(s) && s.port >= p.port && s.port <= end)) notServed('covers no port of the app');
+    return toPorts([p])[0];
+  }
+  const found = ofProtocol.find((s) => s.port === p.port) ?? ofProtocol.find((s) => s.servicePort === p.port);
+  if (!found) return notServed('is not a port of the app');
+  if (!onService(found)) fail({ scope, prop, ...podOnlyProblem(found), value: want, allowed });
+  return { protocol, port: intOrString(found.port) };
 }
 
 // The ports are checked (network-specs.ts) before they get here.

@@ -2,7 +2,9 @@ import { Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { App } from '../../src/app/app';
 import { TimonelChart } from '../../src/app/chart';
+import { PostgreSQL } from '../../src/constructs/presets/postgres';
 import { Redis } from '../../src/constructs/presets/redis';
+import { StoreCredentials } from '../../src/constructs/stateful-store';
 import { WebApp } from '../../src/constructs/web-app';
 import { Worker } from '../../src/constructs/worker';
 import { TimonelError } from '../../src/core/errors';
@@ -121,7 +123,7 @@ describe('allowEgress', () => {
   test('CIDRs, namespaces and apps add up with connections, in one <name>-egress policy', () => {
     const { chart, web, api, other } = apps();
     const other2 = sibling(chart, 'billing', 'billing');
-    const pay = new WebApp(other2, 'pay', { image: IMAGE });
+    const pay = new WebApp(other2, 'pay', { image: IMAGE, extraPorts: [{ name: 'https', port: 8443 }] });
     web.connectTo(api);
     web.allowEgress(EgressTarget.cidrs(['203.0.113.0/24', '2001:db8::/32'], { ports: [{ port: 8000, endPort: 8010 }, 25] }))
       .allowEgress(EgressTarget.namespace('monitoring', { podLabels: { app: 'otel' }, ports: [4317] }))
@@ -302,6 +304,33 @@ describe('allowEgress: every argument and option is checked', () => {
 });
 
 describe('allowEgress(EgressTarget.app(x)): x admits the client too', () => {
+  test.each([
+    ['a port the app does not serve (a typo of 5432)', [5433], "'allowEgress.ports[0]' is not a port of the app, got 5433"],
+    ['a port of another protocol', [{ port: 5432, protocol: 'UDP' as const }], "'allowEgress.ports[0]' is not a port of the app, got {\"port\":5432,\"protocol\":\"UDP\"}"],
+    ['a range that holds no port of the app', [5432, { port: 6000, endPort: 6010 }], "'allowEgress.ports[1]' covers no port of the app, got {\"port\":6000,\"endPort\":6010}"],
+  ])('fails when EgressTarget.app ports give %s, as allowFrom ports do (it admitted a port nothing serves; trial S, S5)', (_what, ports, message) => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const db = new PostgreSQL(chart, 'db', { credentials: StoreCredentials.fromSecret('shop-db'), isolate: true });
+    const web = new WebApp(chart, 'web', { image: IMAGE });
+    expect(() => web.allowEgress(EgressTarget.app(db, { ports }))).toThrow(
+      `[shop/web] ${message}. Allowed: 'postgres' (5432). Fix: use a port the app serves, as a number (its Service or container port), e.g. ports: [5432]`,
+    );
+    // the same number, refused by allowFrom's ports in the same words
+    expect(() => db.allowFrom({ namespace: 'ops' }, { ports: [5433] })).toThrow("[shop/db] 'allowFrom.ports[0]' is not a port of the app, got 5433. Allowed: 'postgres' (5432).");
+    expect(NetworkAccess.of(web).egressPolicy).toBeUndefined();
+    // the fix: a port the app serves
+    web.allowEgress(EgressTarget.app(db, { ports: [5432] }));
+    expect(traffic(chart).allows({ from: at('shop-web'), to: at('shop-db'), port: 5432 })).toBe(true);
+  });
+
+  test("a Service port in EgressTarget.app's ports means its container port, as in allowFrom's (the policies match after the Service's DNAT)", () => {
+    const { chart, web, api } = apps();
+    NetworkAccess.of(api).isolate();
+    web.allowEgress(EgressTarget.app(api, { ports: [80] }));
+    expect(NetworkAccess.of(web).egressPolicy!.toJson().spec.egress[0].ports).toEqual([{ protocol: 'TCP', port: 8080 }]);
+    expect(traffic(chart).allows({ from: at('shop-web'), to: at('shop-api'), port: 8080 })).toBe(true);
+  });
+
   test('an isolated app admits a client that names it in EgressTarget.app, on the same ports', () => {
     const chart = newChart('c', { namespace: 'c' });
     const pay = new WebApp(chart, 'payments', { image: IMAGE, isolate: true, extraPorts: [{ name: 'admin', port: 9000 }] });
