@@ -215,10 +215,10 @@ export function connect(client: IConnectionClient, target: IConnectable, options
   checkPair(client, target, options, verb, site);
   checkNoCycle(client, target, site.prop);
   const e = target.endpoint;
-  const env = connectionEnv(client, target, options, site.options);
   // The target as written below its chart ('db', 'api/web' for a WebApp inside a construct of yours).
   const below = targetBelowChart(target);
   const source = `${verb}(${below})`;
+  const env = connectionEnv(client, target, options, site.options, source);
   const lists = Object.keys(env.vars).length ? client.pod.envLists(options.containers ?? 'main', `${site.options}.containers`) : [];
   const repeatFix = `give this connection names of its own: connectTo(${target.node.id}, { envPrefix: '${envPrefixFromId(below)}' })`
     + ", or name each variable (env: { host: '…', port: '…' }), or envForm: 'none' when the app needs no address";
@@ -459,8 +459,8 @@ function reaches(from: IConstruct, to: IConstruct, next: (c: IConstruct) => read
 }
 
 // The options were checked (CONNECT_OPTIONS); what is checked here depends on the target. `at`
-// is where the options are, as the user wrote them.
-function connectionEnv(client: IConnectionClient, target: IConnectable, o: ConnectOptions, at: string) {
+// is where the options are, as the user wrote them; `source` names the connection ('connectTo(db)').
+function connectionEnv(client: IConnectionClient, target: IConnectable, o: ConnectOptions, at: string, source: string) {
   const e = target.endpoint;
   const prefix = o.envPrefix ?? e.envPrefix;
   const forms = envFormsOf(o);
@@ -468,10 +468,17 @@ function connectionEnv(client: IConnectionClient, target: IConnectable, o: Conne
   const vars: EnvMap = {};
   if (forms.includes('none')) return { names, vars };
   const s = DEFAULTS.connections.envSuffixes;
-  const nameOf = (role: keyof ConnectionEnvNames) => o.env?.[role] ?? `${prefix}_${s[role]}`;
+  const defaultName = (role: keyof ConnectionEnvNames) => `${prefix}_${s[role]}`;
+  const nameOf = (role: keyof ConnectionEnvNames) => o.env?.[role] ?? defaultName(role);
+  const roleOf = new Map<string, keyof ConnectionEnvNames>();
   const put = (role: keyof ConnectionEnvNames, value: string | EnvValue) => {
-    names[role] = nameOf(role);
-    vars[nameOf(role)] = value;
+    const name = nameOf(role);
+    const first = roleOf.get(name);
+    // Two roles under one name would leave one variable: the other value silently gone.
+    if (first !== undefined) repeatedRole(client, at, source, name, first, role, o.env ?? {}, defaultName);
+    roleOf.set(name, role);
+    names[role] = name;
+    vars[name] = value;
   };
   if (forms.includes('host-port')) {
     put('host', e.host);
@@ -498,6 +505,33 @@ function connectionEnv(client: IConnectionClient, target: IConnectable, o: Conne
   // Last: it refers to the credential variables, which Kubernetes expands only when defined before.
   if (forms.includes('url')) put('url', connectionUrl(client, target, o.url ?? {}, names, literalDatabase, at, nameOf('addr')));
   return { names, vars };
+}
+
+/**
+ * Fails on two roles of one connection given the same variable name (`env: { host: 'DB_PORT' }`,
+ * `{ host: 'X', port: 'X' }`), at the one of them the user named (the later, when both are named).
+ */
+function repeatedRole(
+  client: IConnectionClient, at: string, source: string, name: string, first: keyof ConnectionEnvNames, then: keyof ConnectionEnvNames,
+  env: ConnectionEnvNames, defaultName: (role: keyof ConnectionEnvNames) => string,
+): never {
+  const role = env[then] !== undefined ? then : first;
+  const other = role === then ? first : then;
+  const own = defaultName(role);
+  let fix: string;
+  if (env[other] === undefined) {
+    fix = `leave '${role}' out of env, so the ${role} is '${own}' (the ${other} is '${name}'), or give it a name no other variable has`;
+  } else if (Object.values(env).includes(own)) {
+    fix = `give the ${role} a name that no other role of this connection has (the ${other} keeps '${name}')`;
+  } else {
+    const fixed = Object.entries({ ...env, [role]: own }).map(([k, v]) => `${k}: '${v}'`).join(', ');
+    fix = `give each role a name of its own, e.g. env: { ${fixed} }`;
+  }
+  return fail({
+    scope: client, prop: `${at}.env.${role}`,
+    message: `defines the variable '${name}' twice (through '${source}': for its '${first}', then for its '${then}')`,
+    value: name, allowed: 'each variable name once per container', fix,
+  });
 }
 
 function connectionUrl(

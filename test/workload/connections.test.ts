@@ -338,6 +338,30 @@ describe('connectTo bad input', () => {
     expect(api.node.dependencies).toEqual([]);
   });
 
+  test.each([
+    ['two roles are given one name', { host: 'SAME', port: 'SAME' }, 'SAME', "'connectTo.env.port'", "for its 'host', then for its 'port'",
+      "give each role a name of its own, e.g. env: { host: 'SAME', port: 'DB_PORT' }"],
+    ["a role is renamed to another role's default name", { host: 'DB_PORT' }, 'DB_PORT', "'connectTo.env.host'", "for its 'host', then for its 'port'",
+      "leave 'host' out of env, so the host is 'DB_HOST' (the port is 'DB_PORT'), or give it a name no other variable has"],
+    ['the password is named as the default user', { password: 'DB_USER' }, 'DB_USER', "'connectTo.env.password'", "for its 'username', then for its 'password'",
+      "leave 'password' out of env, so the password is 'DB_PASSWORD' (the username is 'DB_USER'), or give it a name no other variable has"],
+  ])('fails when %s in connectTo env, naming both roles (one variable was silently dropped; trial S, S2)', (_what, env, name, prop, roles, fix) => {
+    const { api, db } = shop();
+    expect(() => api.connectTo(db, { env })).toThrow(
+      `[shop/api] ${prop} defines the variable '${name}' twice (through 'connectTo(db)': ${roles}), got '${name}'. Allowed: each variable name once per container. Fix: ${fix}`,
+    );
+    expect(api.pod.env.names).toEqual([]);
+  });
+
+  test('following the fix of a repeated env name gives each role its variable', () => {
+    const a = shop();
+    a.api.connectTo(a.db, { env: { host: 'SAME', port: 'DB_PORT' } });
+    expect(Object.keys(envOf(one(synth(a.chart), 'Deployment', 'shop-api')))).toEqual(['SAME', 'DB_PORT', 'DB_USER', 'DB_PASSWORD']);
+    const b = shop();
+    b.api.connectTo(b.db, { env: {} });
+    expect(Object.keys(envOf(one(synth(b.chart), 'Deployment', 'shop-api')))).toEqual(['DB_HOST', 'DB_PORT', 'DB_USER', 'DB_PASSWORD']);
+  });
+
   test('fails when two targets would give the same env names', () => {
     const chart = newChart('shop', { namespace: 'shop' });
     const a = new Redis(chart, 'cache', { credentials: StoreCredentials.fromSecret('a', { keys: { password: 'p' } }) });
