@@ -409,9 +409,16 @@ function checkPair(client: IConnectionClient, target: IConnectable, options: All
     ? `add allowCrossNamespace: true to '${site.options}'`
     : `pass { allowCrossNamespace: true } to ${verb}`;
   if ((client as IConstruct) === target) {
+    const id = target.node.id;
+    // A StatefulStore (the one with a headless Service) keeps its replicas' traffic open itself (`<name>-peers`).
+    const store = isConstruct((target as { headlessService?: unknown }).headlessService);
     fail({
       scope, prop, message: 'cannot connect a workload to itself', value: client.node.path,
-      allowed: 'another workload', fix: 'replicas of a StatefulStore already reach each other through its headless Service',
+      allowed: 'another workload',
+      fix: store
+        ? 'replicas of a StatefulStore already reach each other through its headless Service'
+        : `name another workload (e.g. ${id}.${verb}(${(verb === 'allowFrom' ? ['api', 'web'] : ['db', 'cache']).find((x) => x !== id)})); pods of one app reach each other through its Service with nothing to declare, `
+          + `unless NetworkPolicies isolate them (isolate: true, a client, a connectTo): then ${id}.allowEgress(EgressTarget.app(${id})) admits them (and limits ${id}'s egress to what is declared)`,
     });
   }
   const before = WIRED.get(client)?.get(target);

@@ -11,7 +11,7 @@ import { App } from '../../src/app/app';
 import { TimonelChart } from '../../src/app/chart';
 import { envPrefixFromId, isConnectable } from '../../src/workload/connections';
 import { Workload } from '../../src/workload/workload';
-import { EgressTarget } from '../../src/workload/network';
+import { EgressTarget, NetworkAccess } from '../../src/workload/network';
 import { TrafficEvaluator } from '../../src/policies/traffic';
 import { expectValidManifests } from '../support/schema';
 import { all, newChart, one, podSpec, synth } from '../support/util';
@@ -292,6 +292,32 @@ describe('connectTo bad input', () => {
   test('fails when a workload connects to itself', () => {
     const { api } = shop();
     expect(() => api.connectTo(api)).toThrow(/\[shop\/api\] 'connectTo' cannot connect a workload to itself, got 'shop\/api'/);
+  });
+
+  test('fails when a WebApp connects to itself or allows itself, with a fix for a WebApp (it spoke of StatefulStore replicas; trial S, S8)', () => {
+    const { chart, api, db } = shop();
+    const fix = "name another workload (e.g. api.connectTo(db)); pods of one app reach each other through its Service with nothing to declare, "
+      + "unless NetworkPolicies isolate them (isolate: true, a client, a connectTo): then api.allowEgress(EgressTarget.app(api)) admits them (and limits api's egress to what is declared)";
+    expect(() => api.connectTo(api)).toThrow(
+      `[shop/api] 'connectTo' cannot connect a workload to itself, got 'shop/api'. Allowed: another workload. Fix: ${fix}`,
+    );
+    expect(() => api.allowFrom(api)).toThrow(
+      `[shop/api] 'allowFrom' cannot connect a workload to itself, got 'shop/api'. Allowed: another workload. Fix: ${fix.replace('api.connectTo(db)', 'api.allowFrom(web)')}`,
+    );
+    // a StatefulStore keeps the headless-Service fix
+    expect(() => db.connectTo(db)).toThrow(
+      "[shop/db] 'connectTo' cannot connect a workload to itself, got 'shop/db'. Allowed: another workload. Fix: replicas of a StatefulStore already reach each other through its headless Service",
+    );
+    // the fix: its pods reach each other with nothing declared; once isolated, through EgressTarget.app(itself)
+    const self = { workload: 'shop-api', namespace: 'shop' };
+    expect(TrafficEvaluator.fromManifests(synth(chart)).allows({ from: self, to: self, port: 8080 })).toBe(true);
+    api.connectTo(db);
+    NetworkAccess.of(api).isolate();
+    expect(TrafficEvaluator.fromManifests(synth(chart)).allows({ from: self, to: self, port: 8080 })).toBe(false);
+    api.allowEgress(EgressTarget.app(api));
+    const t = TrafficEvaluator.fromManifests(synth(chart));
+    expect(t.allows({ from: self, to: self, port: 8080 })).toBe(true);
+    expect(t.allows({ from: self, to: { workload: 'shop-db', namespace: 'shop' }, port: 5432 })).toBe(true);
   });
 
   test('fails when connecting to a store in a different namespace without an explicit namespace allowance', () => {
