@@ -19,8 +19,8 @@ export interface MigrationProps extends Omit<BatchJobProps,
   /**
    * The workloads whose new version rolls out only after the migration succeeded (e.g. the API):
    * workloads that run pods (a WebApp, Worker, StatefulStore, NodeAgent, BatchJob, or a cdk8s
-   * Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod), or constructs that contain some.
-   * Not what the migration connects to (it runs after those), nor the chart or app holding it.
+   * Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod), or constructs that contain some, of
+   * the same App. Not what the migration connects to (it runs after those), nor the chart or app holding it.
    */
   readonly before: readonly IConstruct[];
   /**

@@ -91,9 +91,9 @@ export class EnvValue {
   }
 
   /**
-   * A key of a Secret; the value never appears in the manifests. Given an `ExternalSecret` instead
-   * of a name, the key must be one it declares (any key with `dataFrom`), and the workload that
-   * gets the variable depends on it (the Secret is applied before the pods).
+   * A key of a Secret; the value never appears in the manifests. Given an `ExternalSecret` (of the
+   * same App) instead of a name, the key must be one it declares (any key with `dataFrom`), and the
+   * workload that gets the variable depends on it (the Secret is applied before the pods).
    */
   public static fromSecret(secret: string | ISecretSource, key: string, opts: { optional?: boolean } = {}): EnvValue {
     checkProps(SECRET_ARGS, { secretName: secret, key, opts }, 'EnvValue.fromSecret');

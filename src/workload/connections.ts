@@ -130,7 +130,7 @@ export interface ConnectOptions extends AllowFromOptions {
    * @default - the target's `endpoint.envPrefix`: its id in UPPER_SNAKE_CASE ('db' -> 'DB', 'orderDb' -> 'ORDER_DB')
    */
   readonly envPrefix?: string;
-  /** Full env var names that replace the prefixed ones, by role. @default - prefixed names */
+  /** Full env var names that replace the prefixed ones, by role; two roles cannot share one. @default - prefixed names */
   readonly env?: ConnectionEnvNames;
   /**
    * Which variables carry the address; several forms can be combined, e.g. ['addr', 'url'].

@@ -173,7 +173,9 @@ export class EgressTarget {
    * or ordering. The app admits the client on those ports too, so the traffic works once the app
    * is isolated; unlike `connectTo` and `allowFrom`, this does not isolate it (it is the client's
    * egress that is declared, not a client of the app). An app in another namespace needs
-   * `{ allowCrossNamespace: true }`, as for `connectTo`.
+   * `{ allowCrossNamespace: true }`, as for `connectTo`. `ports` must be ports the app serves, as
+   * for `allowFrom`'s (a Service port stands for its container port); the app must be of the
+   * same App as the workload that allows the egress.
    */
   public static app(target: { readonly endpoint: ConnectionEndpoint; readonly node: IConstruct['node'] }, options: AppEgressOptions = {}): EgressTarget {
     if (!isConnectable(target) || !isConstruct(target)) {

@@ -186,8 +186,9 @@ export abstract class Workload extends Construct {
    *   connections and DNS, and the target's ingress to its clients (plus what its own policies
    *   admit, e.g. WebApp `isolate`);
    * - a dependency, so the target's objects are applied first.
-   * Fails on a connection to itself, a second connection to the same target, a target in another
-   * namespace without `allowCrossNamespace`, a dependency cycle, or an env var defined twice.
+   * Fails on a connection to itself, a second connection to the same target, a target of another
+   * App, a target in another namespace without `allowCrossNamespace`, a dependency cycle, or an env
+   * var defined twice (also two roles of this connection given one name in `env`).
    */
   public connectTo(target: IConnectable, options: ConnectOptions = {}): Connection {
     return connect(this, target, options);
@@ -209,7 +210,8 @@ export abstract class Workload extends Construct {
   /**
    * Lets `peer`'s pods reach this workload's port: the same NetworkPolicy pair as
    * `peer.connectTo(this)`, without env vars or ordering (e.g. for the reverse direction of a
-   * connection). Only workloads that serve a port can allow traffic.
+   * connection). Only workloads that serve a port can allow traffic, and only from a workload of
+   * the same App.
    */
   public allowFrom(peer: Workload, options?: AllowFromOptions): Connection;
   /**

@@ -184,6 +184,9 @@ const MADE: Record<string, Array<() => unknown>> = {
     () => { const s = shop(); s.web.connectTo(s.db, { envForm: 'host-port', url: {} } as any); },
     () => { const g = granted(); g.ctl({ permissions: [GRANT], connectTo: [g.queue] }); },
     () => { const s = shop(); s.web.connectTo(s.web as any); },
+    () => { const s = shop(); s.web.connectTo(shop().db); },
+    () => { const s = shop(); s.web.connectTo(s.db, { env: { host: 'DB_PORT' } }); },
+    () => { const s = shop(); s.web.allowEgress(EgressTarget.app(s.db, { ports: [5433] })); },
     () => { const s = shop(); s.web.connectTo(s.db); s.web.connectTo(s.db); },
     () => { const s = shop(); new WebApp(chart('other', { namespace: 'other' }, s.app), 'web', { image: IMAGE }).connectTo(s.db); },
     () => {
