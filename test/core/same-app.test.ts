@@ -31,7 +31,8 @@ function twoApps() {
   const app1 = new App({ outdir: outdir('a1') });
   const app2 = new App({ outdir: outdir('a2') });
   const shop1 = new TimonelChart(app1, 'shop', { namespace: 'shop' });
-  const shop2 = new TimonelChart(app2, 'shop', { namespace: 'shop' });
+  // Deployed separately into the namespace the first one creates.
+  const shop2 = new TimonelChart(app2, 'shop', { namespace: 'shop', createNamespace: false });
   const web = new WebApp(shop1, 'web', { image: IMAGE });
   const db2 = new PostgreSQL(shop2, 'db2', { credentials: StoreCredentials.fromSecret('shop-db2'), isolate: true });
   return { app1, app2, shop1, shop2, web, db2 };
