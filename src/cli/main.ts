@@ -111,7 +111,7 @@ function rules(p: Parsed): CheckResult {
 }
 
 /** Runs the CLI with arguments (without `node` and the script) and returns what to print. */
-export function run(argv: readonly string[], cwd = process.cwd()): CheckResult & Pick<SynthResult, 'unsynthesized'> {
+export async function run(argv: readonly string[], cwd = process.cwd()): Promise<CheckResult & Pick<SynthResult, 'unsynthesized'>> {
   try {
     const p = parse(argv);
     if (p.version) return { exitCode: 0, stdout: `${timonelVersion()}\n`, stderr: '' };
@@ -129,7 +129,7 @@ export function run(argv: readonly string[], cwd = process.cwd()): CheckResult &
       if (p.paths.length > 1 || [...p.flags.keys()].some((f) => f !== '--no-typecheck')) {
         throw new UsageError(`'timonel synth' takes one app file and --no-typecheck`);
       }
-      const r = synth({ app: p.paths[0], typecheck: p.flags.has('--no-typecheck') ? false : undefined, cwd });
+      const r = await synth({ app: p.paths[0], typecheck: p.flags.has('--no-typecheck') ? false : undefined, cwd });
       return { exitCode: r.exitCode, stdout: '', stderr: r.stderr, unsynthesized: r.unsynthesized };
     }
     if (p.command !== 'check') throw new UsageError(`unknown command '${p.command}'`);
@@ -151,8 +151,8 @@ export function run(argv: readonly string[], cwd = process.cwd()): CheckResult &
 }
 
 /** The entry point of bin/timonel.js. */
-export function main(argv = process.argv.slice(2)): void {
-  const result = run(argv);
+export async function main(argv = process.argv.slice(2)): Promise<void> {
+  const result = await run(argv);
   if (result.stdout) process.stdout.write(result.stdout);
   if (result.stderr) process.stderr.write(result.stderr);
   process.exitCode = result.exitCode;

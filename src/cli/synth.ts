@@ -1,17 +1,22 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { fileURLToPath, pathToFileURL } from 'url';
 import { AppCount, countingApps } from '../core/app-watch';
 import { TimonelError } from '../core/errors';
 import { formatFinding, PolicyError } from '../policies/engine';
 import { UsageError } from './check';
+import { isTypeScript, moduleFormat, transpile, TypeScriptHooksData, typeScriptTwin } from './typescript-hooks';
 
 /** The app `timonel synth` runs when none is named. */
 export const DEFAULT_APP = 'src/main.ts';
 
 /** What `timonel synth` does. */
 export interface SynthOptions {
-  /** The app file: TypeScript (transpiled on load) or JavaScript. @default 'src/main.ts' */
+  /**
+   * The app file: TypeScript (transpiled on load) or JavaScript, CommonJS or an ES module (by its
+   * extension and package.json "type", as Node decides). @default 'src/main.ts'
+   */
   readonly app?: string;
   /**
    * Type-check the project first (`tsc --noEmit --incremental` with its tsconfig.json), so a
@@ -36,16 +41,17 @@ export interface SynthResult {
 
 /**
  * Runs a user's app (which calls `app.synth()`) in this process, the way `timonel synth` does:
- * type-checks it first, then loads it. An error becomes `error: …` lines and exit code 1, without
- * a stack trace (see formatAppError).
+ * type-checks it first, then loads it: an ES module (.mjs, .mts, or .js/.ts under `"type": "module"`)
+ * by `import()`, awaiting its top-level await, anything else by `require()`. An error becomes
+ * `error: …` lines and exit code 1, without a stack trace (see formatAppError).
  */
-export function synth(options: SynthOptions = {}): SynthResult {
+export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
   const cwd = options.cwd ?? process.cwd();
   const app = path.resolve(cwd, options.app ?? DEFAULT_APP);
   if (!fs.existsSync(app)) {
     throw new UsageError(`no app at ${path.relative(cwd, app) || app}: name the file that calls app.synth(), e.g. 'timonel synth src/main.ts'`);
   }
-  const isTs = /\.(c|m)?ts$/.test(app);
+  const isTs = isTypeScript(app);
   // The project's tsconfig, as tsc finds it: the nearest one from the app's folder up (run from
   // src/, the one in cwd would be missed and the type-check skipped).
   const tsconfig = nearestTsconfig(path.dirname(app)) ?? path.join(cwd, 'tsconfig.json');
@@ -61,8 +67,12 @@ export function synth(options: SynthOptions = {}): SynthResult {
   }
   const apps: AppCount = { created: 0, synthesized: 0 };
   try {
-    if (isTs) registerTypeScript(project, tsconfig);
-    countingApps(apps, () => require(app));
+    const esm = moduleFormat(app) === 'module';
+    if (isTs) registerTypeScript(project, tsconfig, esm);
+    await countingApps(apps, async () => {
+      if (esm) await importModule(pathToFileURL(app).href);
+      else require(app);
+    });
   } catch (e) {
     return { exitCode: 1, stderr: note + formatAppError(e, { cwd }) };
   }
@@ -146,9 +156,10 @@ function constructsError(message: string, at: string | undefined): string | unde
 function appLocation(e: Error, cwd: string): string | undefined {
   const library = path.dirname(__dirname);
   for (const line of (e.stack ?? '').split('\n').slice(1)) {
-    const m = /\(?((?:\/|[A-Za-z]:\\)[^()]*?):(\d+):\d+\)?$/.exec(line.trim());
+    // A file path or, in an ES module, a file URL; not Node's own code ('node:internal/…').
+    const m = /(?:^at (?:async )?|\()((?:file:\/\/|\/|[A-Za-z]:\\)[^()]*?):(\d+):\d+\)?$/.exec(line.trim());
     if (!m) continue;
-    const file = m[1];
+    const file = m[1].startsWith('file:') ? fileURLToPath(m[1]) : m[1];
     if (file.split(/[\\/]/).includes('node_modules')) continue;
     const inLibrary = path.relative(library, file);
     if (!inLibrary.startsWith('..') && /[\\/]/.test(inLibrary) && !/^examples[\\/]/.test(inLibrary)) continue;
@@ -180,12 +191,12 @@ function nearestTsconfig(dir: string): string | undefined {
 }
 
 /** The project's TypeScript (else timonel's own, when it has one). */
-function loadTypeScript(cwd: string): { module: typeof import('typescript'); tsc: string } | undefined {
+function loadTypeScript(cwd: string): { module: typeof import('typescript'); main: string; tsc: string } | undefined {
   for (const from of [cwd, __dirname]) {
     try {
       const main = require.resolve('typescript', { paths: [from] });
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      return { module: require(main), tsc: path.join(path.dirname(main), '..', 'bin', 'tsc') };
+      return { module: require(main), main, tsc: path.join(path.dirname(main), '..', 'bin', 'tsc') };
     } catch {
       // try the next place
     }
@@ -213,33 +224,91 @@ function typecheck(cwd: string, tsconfig: string, app: string): string | undefin
   }).trim());
 }
 
-/** Loads .ts files through TypeScript's transpiler, unless a loader (tsx, ts-node) is already there. */
-function registerTypeScript(cwd: string, tsconfig: string): void {
+/**
+ * Loads the app's TypeScript through the project's TypeScript: .ts and .cts files by `require()`, unless a
+ * loader (tsx, ts-node) is already there, with './x.js' written in them meaning './x.ts' when there is no
+ * x.js; for an app that is an ES module also .ts and .mts files by `import()`, through Node's module hooks
+ * (typescript-hooks.ts). This hooks the CLI's own process, which runs the app; the library never does.
+ */
+function registerTypeScript(cwd: string, tsconfig: string, esm: boolean): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const extensions = require('module')._extensions as Record<string, (m: any, file: string) => void>;
-  if (extensions['.ts']) return;
+  const Module = require('module') as {
+    _extensions: Record<string, (m: any, file: string) => void>;
+    _resolveFilename: (request: string, parent: { filename?: string } | undefined, ...rest: unknown[]) => string;
+    register?: (specifier: string, options: { data: TypeScriptHooksData }) => void;
+  };
+  if (esm && !Module.register) {
+    throw new TimonelError({
+      message: `running a TypeScript app that is an ES module needs Node 20.6 or later (module.register), got Node ${process.versions.node}`,
+      fix: 'upgrade Node to 20.6 or later, or compile the app with tsc and run timonel synth on its .js file',
+    });
+  }
+  const own = !Module._extensions['.ts'];
+  if (!own && !esm) return;
   const ts = loadTypeScript(cwd);
   if (!ts) throw new TimonelError({ message: 'running a TypeScript app needs TypeScript', fix: 'npm install --save-dev typescript' });
-  const fromConfig = fs.existsSync(tsconfig) ? ts.module.parseJsonConfigFileContent(ts.module.readConfigFile(tsconfig, ts.module.sys.readFile).config, ts.module.sys, cwd).options : {};
-  const compilerOptions = {
+  const compilerOptions = transpileOptions(ts.module, tsconfig, cwd);
+  // Stack traces of unexpected errors point into the .ts sources.
+  // (Node >= 16.6; missing from the @types/node this repo pins.)
+  (process as unknown as { setSourceMapsEnabled(on: boolean): void }).setSourceMapsEnabled(true);
+  if (own) {
+    const load = (m: any, file: string): void => {
+      m._compile(transpile(ts.module, compilerOptions, fs.readFileSync(file, 'utf8'), file, 'commonjs'), file);
+    };
+    Module._extensions['.ts'] = load;
+    Module._extensions['.cts'] = load;
+    const resolveFilename = Module._resolveFilename;
+    Module._resolveFilename = function (request, parent, ...rest) {
+      try {
+        return resolveFilename.call(this, request, parent, ...rest);
+      } catch (e) {
+        const twin = (e as { code?: string }).code === 'MODULE_NOT_FOUND' ? typeScriptTwin(request, parent?.filename) : undefined;
+        if (!twin) throw e;
+        try {
+          return resolveFilename.call(this, twin, parent, ...rest);
+        } catch {
+          throw e;
+        }
+      }
+    };
+  }
+  if (esm) Module.register!(typeScriptHooks(ts.module), { data: { typescript: ts.main, compilerOptions } });
+}
+
+/**
+ * The project's compiler options for transpiling one file at a time, with an inline source map
+ * whose paths are the file's own (outDir, rootDir, sourceRoot and mapRoot would make them
+ * relative to the build folder, so errors would point at '../src/main.ts').
+ */
+function transpileOptions(ts: typeof import('typescript'), tsconfig: string, cwd: string): Record<string, unknown> {
+  const fromConfig = fs.existsSync(tsconfig) ? ts.parseJsonConfigFileContent(ts.readConfigFile(tsconfig, ts.sys.readFile).config, ts.sys, cwd).options : {};
+  const { outDir, rootDir, sourceRoot, mapRoot, outFile, declarationDir, ...options } = fromConfig;
+  return {
     // TypeScript's own default (ES5) turns classes into functions, which cannot extend timonel's
     // classes ('Class constructor Workload cannot be invoked without new').
-    target: ts.module.ScriptTarget.ES2022,
-    ...fromConfig,
-    module: ts.module.ModuleKind.CommonJS,
+    target: ts.ScriptTarget.ES2022,
+    ...options,
     noEmit: false,
     declaration: false,
     sourceMap: false,
     inlineSourceMap: true,
     inlineSources: true,
   };
-  // Stack traces of unexpected errors point into the .ts sources.
-  // (Node >= 16.6; missing from the @types/node this repo pins.)
-  (process as unknown as { setSourceMapsEnabled(on: boolean): void }).setSourceMapsEnabled(true);
-  const load = (m: any, file: string): void => {
-    const { outputText } = ts.module.transpileModule(fs.readFileSync(file, 'utf8'), { compilerOptions, fileName: file });
-    m._compile(outputText, file);
-  };
-  extensions['.ts'] = load;
-  extensions['.cts'] = load;
 }
+
+/**
+ * The module that Node's hooks thread loads: the compiled typescript-hooks.js next to this file, or
+ * in a checkout of timonel run from src/ (no build), its source transpiled here.
+ */
+function typeScriptHooks(ts: typeof import('typescript')): string {
+  const compiled = path.join(__dirname, 'typescript-hooks.js');
+  if (fs.existsSync(compiled)) return pathToFileURL(compiled).href;
+  const source = fs.readFileSync(path.join(__dirname, 'typescript-hooks.ts'), 'utf8');
+  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+  return `data:text/javascript,${encodeURIComponent(js)}`;
+}
+
+// TypeScript compiles import() to require() for CommonJS output, and require() cannot load an ES
+// module that uses top-level await.
+// eslint-disable-next-line @typescript-eslint/no-implied-eval
+const importModule = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;

@@ -24,8 +24,8 @@ function files(dir: string, prefix = ''): Record<string, string> {
 }
 
 describe('timonel init', () => {
-  test('scaffolds a project: package.json, cdk8s.yaml, tsconfig, one WebApp, a snapshot test, .gitignore, README', () => {
-    const r = run(['init', 'shop'], tmp);
+  test('scaffolds a project: package.json, cdk8s.yaml, tsconfig, one WebApp, a snapshot test, .gitignore, README', async () => {
+    const r = await run(['init', 'shop'], tmp);
     expect(r.exitCode).toBe(0);
     const made = files(path.join(tmp, 'shop'));
     expect(Object.keys(made).sort()).toEqual([
@@ -40,8 +40,8 @@ describe('timonel init', () => {
     expect(r.stdout).toContain('  cd shop\n  npm install     # until timonel is on the registry: npm install <path to>/timonel-<version>.tgz\n  npm run synth');
   });
 
-  test('package.json: timonel and its peers at the versions this timonel is tested with; synth and test scripts', () => {
-    run(['init', 'shop'], tmp);
+  test('package.json: timonel and its peers at the versions this timonel is tested with; synth and test scripts', async () => {
+    await run(['init', 'shop'], tmp);
     const pkg = JSON.parse(fs.readFileSync(path.join(tmp, 'shop', 'package.json'), 'utf8'));
     const dev = OWN.devDependencies;
     expect(pkg.dependencies).toEqual({
@@ -54,25 +54,25 @@ describe('timonel init', () => {
     expect(Object.keys(pkg.devDependencies).sort()).toEqual(['@types/jest', '@types/node', 'jest', 'ts-jest', 'typescript']);
   });
 
-  test('the folder name becomes the package name, namespace and chart function', () => {
-    run(['init', 'My Shop_2'], tmp);
+  test('the folder name becomes the package name, namespace and chart function', async () => {
+    await run(['init', 'My Shop_2'], tmp);
     const made = files(path.join(tmp, 'My Shop_2'));
     expect(JSON.parse(made['package.json']).name).toBe('my-shop-2');
     expect(made['src/chart.ts']).toContain("export function myShop2Chart(scope: Construct): TimonelChart {\n  const chart = new TimonelChart(scope, 'my-shop-2', { namespace: 'my-shop-2' });");
   });
 
-  test('scaffolds into the current folder when it is empty (a .git folder is fine)', () => {
+  test('scaffolds into the current folder when it is empty (a .git folder is fine)', async () => {
     const dir = path.join(tmp, 'demo');
     fs.mkdirSync(path.join(dir, '.git'), { recursive: true });
-    expect(run(['init'], dir).exitCode).toBe(0);
+    expect((await run(['init'], dir)).exitCode).toBe(0);
     expect(fs.existsSync(path.join(dir, 'src', 'main.ts'))).toBe(true);
   });
 
-  test('fails when the folder is not empty, and writes nothing', () => {
+  test('fails when the folder is not empty, and writes nothing', async () => {
     const dir = path.join(tmp, 'demo');
     fs.mkdirSync(dir);
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'mine');
-    const r = run(['init', 'demo'], tmp);
+    const r = await run(['init', 'demo'], tmp);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toBe(`timonel: ${dir} is not empty (notes.txt): init a new project in an empty or new folder\nRun 'timonel --help' for usage.\n`);
     expect(fs.readdirSync(dir)).toEqual(['notes.txt']);

@@ -181,6 +181,153 @@ describe('timonel synth', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^timonel: no app at src\/main\.ts: name the file that calls app\.synth\(\)/);
   });
+
+  test("runs an .mts app with top-level await and a './x.js' import of a .ts file from this checkout too (its module hooks from their source)", () => {
+    write('answer.ts', ['export const answer: number = 42;']);
+    write('main.mts', [
+      "import { writeFileSync } from 'fs';",
+      "import { answer } from './answer.js';",
+      'await new Promise((resolve) => setTimeout(resolve, 20));',
+      "writeFileSync('ran', String(answer));",
+    ]);
+    const r = synth('main.mts');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(fs.readFileSync(path.join(tmp, 'ran'), 'utf8')).toBe('42');
+  });
+
+  test('fails when Node has no module hooks (before 20.6) and the TypeScript app is an ES module, saying what to do', () => {
+    write('no-hooks.js', ["delete require('module').register;"]);
+    write('main.mts', ["import { writeFileSync } from 'fs';", "writeFileSync('ran', '');"]);
+    const r = synth('main.mts', { NODE_OPTIONS: `--require ${path.join(tmp, 'no-hooks.js')}` });
+    expect(r.stderr).toBe(`error: running a TypeScript app that is an ES module needs Node 20.6 or later (module.register), got Node ${process.versions.node}. `
+      + 'Fix: upgrade Node to 20.6 or later, or compile the app with tsc and run timonel synth on its .js file\n');
+    expect(r.status).toBe(1);
+    expect(fs.existsSync(path.join(tmp, 'ran'))).toBe(false);
+  });
+});
+
+// timonel as installed: its CLI and library built (transpiled, no types) into node_modules/timonel of a
+// temporary folder, next to links to this checkout's cdk8s, cdk8s-plus-28, constructs, yaml and TypeScript.
+// Apps import 'timonel' and run through timonel's own TypeScript loading (a checkout's CLI runs under tsx,
+// which would load their .ts files instead). Trial T: ES module apps, './x.js' imports, rootDir '.'.
+describe('timonel synth of an installed timonel', () => {
+  let installed: string;
+  let project: string;
+
+  beforeAll(() => {
+    installed = fs.mkdtempSync(path.join(os.tmpdir(), 'timonel-installed-'));
+    const pkg = path.join(installed, 'node_modules', 'timonel');
+    const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'),
+      '--outDir', path.join(pkg, 'lib'), '--noCheck', '--declaration', 'false', '--incremental', 'false'], { cwd: ROOT, encoding: 'utf8' });
+    if (build.status !== 0) throw new Error(`building timonel failed: ${build.stdout}${build.stderr}`);
+    fs.cpSync(path.join(ROOT, 'bin'), path.join(pkg, 'bin'), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(pkg, 'package.json'));
+    for (const dep of ['cdk8s', 'cdk8s-plus-28', 'constructs', 'yaml', 'typescript']) {
+      fs.symlinkSync(path.join(ROOT, 'node_modules', dep), path.join(installed, 'node_modules', dep), 'dir');
+    }
+  }, 120_000);
+  afterAll(() => fs.rmSync(installed, { recursive: true, force: true }));
+  beforeEach(() => {
+    project = fs.mkdtempSync(path.join(installed, 'project-'));
+  });
+
+  /** Runs the installed `timonel synth --no-typecheck ...args` in the project. */
+  function installedSynth(...args: string[]): { status: number | null; stderr: string } {
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', TIMONEL_DEBUG: '' };
+    delete env.TIMONEL_OUTDIR;
+    const r = spawnSync(process.execPath, [path.join(installed, 'node_modules', 'timonel', 'bin', 'timonel.js'), 'synth', '--no-typecheck', ...args], {
+      cwd: project, encoding: 'utf8', env,
+    });
+    return { status: r.status, stderr: r.stderr };
+  }
+
+  function put(file: string, lines: string[]): void {
+    fs.mkdirSync(path.dirname(path.join(project, file)), { recursive: true });
+    fs.writeFileSync(path.join(project, file), `${lines.join('\n')}\n`);
+  }
+
+  /** A project (ES module or CommonJS) whose src/chart.ts makes a chart with one WebApp. */
+  function esmProject(type: 'module' | 'commonjs', compilerOptions: object = { module: 'nodenext', moduleResolution: 'nodenext' }): void {
+    put('package.json', [JSON.stringify({ name: 'shop', private: true, type })]);
+    put('tsconfig.json', [JSON.stringify({ compilerOptions: { target: 'ES2022', strict: true, ...compilerOptions }, include: ['src'] })]);
+    put('src/chart.ts', [
+      "import { Construct } from 'constructs';",
+      "import { TimonelChart, WebApp } from 'timonel';",
+      'export function shopChart(scope: Construct): TimonelChart {',
+      "  const chart = new TimonelChart(scope, 'shop', { namespace: 'shop' });",
+      "  new WebApp(chart, 'web', { image: 'nginx:1.27.2', isolate: true });",
+      '  return chart;',
+      '}',
+    ]);
+  }
+
+  const written = (): string[] => fs.readdirSync(path.join(project, 'dist')).sort();
+
+  test("runs an ES module app (\"type\": \"module\", NodeNext) whose imports name './chart.js', as tsc requires", () => {
+    esmProject('module');
+    put('src/main.ts', ["import { App } from 'timonel';", "import { shopChart } from './chart.js';", 'const app = new App();', 'shopChart(app);', 'app.synth();']);
+    const r = installedSynth();
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(written()).toEqual(['.timonel', 'kustomization.yaml', 'shop.k8s.yaml']);
+  });
+
+  test('runs an .mts app with top-level await (an ES module in a CommonJS package)', () => {
+    esmProject('commonjs');
+    put('src/main.mts', [
+      "import { App } from 'timonel';",
+      "import { shopChart } from './chart.js';",
+      'const app = new App();',
+      'await new Promise((resolve) => setTimeout(resolve, 20));',
+      'shopChart(app);',
+      'app.synth();',
+    ]);
+    const r = installedSynth('src/main.mts');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(written()).toEqual(['.timonel', 'kustomization.yaml', 'shop.k8s.yaml']);
+  });
+
+  test("runs a CommonJS app whose import names './chart.js' (the .ts file, as tsc reads it)", () => {
+    esmProject('commonjs', { module: 'commonjs' });
+    put('src/main.ts', ["import { App } from 'timonel';", "import { shopChart } from './chart.js';", 'const app = new App();', 'shopChart(app);', 'app.synth();']);
+    const r = installedSynth();
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(written()).toEqual(['.timonel', 'kustomization.yaml', 'shop.k8s.yaml']);
+  });
+
+  test('an error in an ES module app names its line in the .ts source', () => {
+    esmProject('module');
+    put('src/main.ts', ["import { App } from 'timonel';", "import { shopChart } from './chart.js';", 'const app = new App();', 'shopChart(app);', 'await Promise.resolve();', '', "throw new Error('PORT is not a number');"]);
+    const r = installedSynth();
+    expect(r.stderr).toBe('error: PORT is not a number (at src/main.ts:7)\nRun with TIMONEL_DEBUG=1 to see its stack trace.\n');
+    expect(r.status).toBe(1);
+  });
+
+  test("an error names src/main.ts whatever the tsconfig's rootDir, outDir and sourceRoot (it read ../src/main.ts with rootDir '.')", () => {
+    const main = ["import { App } from 'timonel';", "import { shopChart } from './chart';", 'const app = new App();', 'shopChart(app);', '', "throw new Error('PORT is not a number');"];
+    const expected = 'error: PORT is not a number (at src/main.ts:6)\nRun with TIMONEL_DEBUG=1 to see its stack trace.\n';
+    esmProject('commonjs', { module: 'commonjs', outDir: 'build', rootDir: '.' });
+    put('src/main.ts', main);
+    expect(installedSynth().stderr).toBe(expected);
+    esmProject('commonjs', { module: 'commonjs', outDir: 'build/js', rootDir: 'src', sourceRoot: 'https://example.com/src', mapRoot: 'maps' });
+    expect(installedSynth().stderr).toBe(expected);
+    esmProject('module', { outDir: 'build', rootDir: '.', module: 'nodenext', moduleResolution: 'nodenext' });
+    put('src/main.ts', main.map((l) => l.replace("'./chart'", "'./chart.js'")));
+    expect(installedSynth().stderr).toBe(expected);
+  });
+
+  test('fails when an ES module app creates an App and never calls app.synth() (after a top-level await), and leaves dist/ as it was', () => {
+    esmProject('module');
+    put('dist/old.k8s.yaml', ['kind: ConfigMap']);
+    put('src/main.ts', ["import { App } from 'timonel';", "import { shopChart } from './chart.js';", 'const app = new App();', 'await new Promise((resolve) => setTimeout(resolve, 20));', 'shopChart(app);']);
+    const r = installedSynth();
+    expect(r.stderr).toBe('error: src/main.ts created an App but never called app.synth(), so nothing was written (the output folder is as it was). Fix: end src/main.ts with app.synth()\n');
+    expect(r.status).toBe(1);
+    expect(written()).toEqual(['old.k8s.yaml']);
+  });
 });
 
 /** An Error thrown by a library: no frame of the app in its stack. */
@@ -252,6 +399,17 @@ describe('formatAppError', () => {
       '    at Object.<anonymous> (/project/src/main.ts:12:5)',
     ].join('\n');
     expect(formatAppError(e, { debug: false, cwd: '/project' })).toBe('error: x is undefined (at src/main.ts:12)\nRun with TIMONEL_DEBUG=1 to see its stack trace.\n');
+  });
+
+  test("the place named is past Node's own frames, and an ES module's frame (a file URL) is its path", () => {
+    const e = new Error("Cannot find module './chart'");
+    e.stack = [
+      "Error: Cannot find module './chart'",
+      '    at Module._resolveFilename (node:internal/modules/cjs/loader:1207:15)',
+      '    at async ModuleJob.run (node:internal/modules/esm/module_job:271:25)',
+      '    at file:///project/my%20app/src/main.ts:2:1',
+    ].join('\n');
+    expect(formatAppError(e, { debug: false, cwd: '/project' })).toBe("error: Cannot find module './chart' (at my app/src/main.ts:2)\nRun with TIMONEL_DEBUG=1 to see its stack trace.\n");
   });
 
   test('something thrown that is not an Error is printed as it is', () => {
