@@ -3,6 +3,7 @@ import { DEFAULTS } from '../core/defaults';
 import { fail, isConstruct, TimonelError } from '../core/errors';
 import type { IConstruct } from 'constructs';
 import { closest, Context, knownKeys } from '../core/validation';
+import { LABELS } from '../core/labels';
 import { IngressControllerRef } from '../core/traffic';
 import { isPodKind, POD_KINDS, selectorMatches } from './model';
 import { EgressRuleJson, IngressRuleJson, IpBlockJson, labelMap, PeerJson, Policy, PortJson, PortOf, readTrafficManifests, ServiceOf } from './traffic-manifests';
@@ -28,7 +29,8 @@ export interface TrafficWorkloadRef {
   /**
    * The workload's Kubernetes name ('shop-web'), or 'namespace/name' ('shop/shop-web'). Where two
    * kinds of a namespace share the name (a Deployment and a StatefulSet 'x'), the name alone is an
-   * error: write the kind before it, 'StatefulSet/x' or 'ops/StatefulSet/x'.
+   * error: write the kind before it, 'StatefulSet/x' or 'ops/StatefulSet/x'. A Job named with its
+   * spec hash ('shop-migrate-a1fd6ce9') is also found by the name without it ('shop-migrate').
    */
   readonly workload: string;
   /** @default - the evaluator's `defaultNamespace` */
@@ -274,7 +276,10 @@ export class TrafficEvaluator {
       fail({ prop, message: `names namespace '${inRef}', but the peer's namespace is '${given}'`, value: ref, allowed: `'${rest}' with one namespace: '${given}' as namespace, or '${inRef}/${rest}'`, fix: `write { workload: '${rest}', namespace: '${given}' } or '${inRef}/${rest}', not both` });
     }
     const named = this.byName.get(namespace)?.get(name) ?? [];
-    const found = kind === undefined ? named : named.filter((w) => w.kind === kind);
+    let found = kind === undefined ? named : named.filter((w) => w.kind === kind);
+    // A Job whose name carries a hash of its spec ('shop-migrate-a1fd6ce9', a Migration's or a
+    // one-off BatchJob's) by the name without it, its instance label, which stays from release to release.
+    if (found.length === 0) found = this.hashedJobs(namespace, name).filter((w) => kind === undefined || w.kind === kind);
     if (found.length > 1) {
       const forms = found.map((w) => `'${namespace}/${w.kind}/${name}'`);
       fail({
@@ -297,6 +302,12 @@ export class TrafficEvaluator {
       });
     }
     return found[0];
+  }
+
+  /** The Jobs of `namespace` named `<name>-<hash>` whose pods carry `app.kubernetes.io/instance: <name>`. */
+  private hashedJobs(namespace: string, name: string): TrafficWorkload[] {
+    return this.workloads.filter((w) => w.kind === 'Job' && w.namespace === namespace && w.labels[LABELS.instance] === name
+      && w.name.length === name.length + 1 + DEFAULTS.names.hashLength && w.name.startsWith(`${name}-`) && /^[0-9a-f]+$/.test(w.name.slice(name.length + 1)));
   }
 
   /** A workload as a query names it: 'namespace/name', or 'namespace/Kind/name' where kinds share the name. */

@@ -107,6 +107,9 @@ describe('example charts', () => {
     expect(chart).not.toAllowTraffic(web, db, 'postgres');
     expect(chart).not.toAllowTraffic(orders, api, 'http');
     expect(chart).not.toAllowTraffic(web, orders, 8080);
+    // The migration's Job is named by its spec hash; a test names it without (trial P: the name changed every release).
+    expect(chart).toAllowTraffic('shop/shop-migrate', db, 'postgres');
+    expect(chart).not.toAllowTraffic('shop/shop-migrate', cache, 'redis');
   });
 
   test('shop: carts is a Redis cache (no claim, no persistence, no password, eviction); the API gets a URL without userinfo', () => {

@@ -228,6 +228,23 @@ describe('TrafficEvaluator', () => {
   });
 });
 
+describe('TrafficEvaluator: a Job named with its spec hash (trial P)', () => {
+  const job = (name: string, instance: string) => ({
+    apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace: 'shop' },
+    spec: { template: { metadata: { labels: { 'app.kubernetes.io/instance': instance } }, spec: { containers: [{ name: 'main', image: 'x:1' }] } } },
+  });
+  test('is found by the name without the hash (its instance label), which stays from release to release', () => {
+    const t = TrafficEvaluator.fromManifests([web, job('shop-migrate-a1fd6ce9', 'shop-migrate')]);
+    expect(t.workload('shop-migrate', 'shop')).toEqual({ namespace: 'shop', labels: { 'app.kubernetes.io/instance': 'shop-migrate' } });
+    expect(t.allows({ from: { workload: 'shop/shop-migrate' }, to: from('web'), port: 8080 })).toBe(true);
+  });
+  test('fails when the rest of the name is no spec hash, or the instance label differs', () => {
+    const t = TrafficEvaluator.fromManifests([web, job('shop-migrate-config', 'shop-migrate'), job('shop-seed-a1fd6ce9', 'shop-other')]);
+    expect(() => t.workload('shop-migrate', 'shop')).toThrow(/names no workload of the manifests in namespace 'shop'/);
+    expect(() => t.workload('shop-seed', 'shop')).toThrow(/names no workload of the manifests in namespace 'shop'/);
+  });
+});
+
 describe('TrafficEvaluator: what it is given', () => {
   test('a construct as a peer says to name its workload (the evaluator reads manifests)', () => {
     const chart = newChart('t', { namespace: 'shop' });
