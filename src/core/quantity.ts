@@ -132,11 +132,17 @@ export function quantityProblem(q: string | number, kind: QuantityKind, opts: { 
   if (kind !== 'cpu' && typeof q === 'string' && q.endsWith('m')) return { message: "uses the milli suffix 'm' (thousandths of a byte)", allowed, fix: "for mebibytes write 'Mi'" };
   if (kind === 'memory' && value > 0 && value < 2 ** 20) {
     // No process runs in less than a mebibyte: a unit left out ('512' is 512 bytes) or the wrong one ('512Ki').
-    const digits = typeof q === 'string' ? q.trim().replace(/[a-zA-Z]+$/, '') : String(q);
-    const unit = typeof q === 'string' ? /[a-zA-Z]+$/.exec(q.trim())?.[0] : undefined;
+    const text = String(q).trim();
+    const plain = /^([0-9]+(?:\.[0-9]+)?)(Ki|k)?$/.exec(text);
+    const unit = plain?.[2];
+    // '512' or '512Ki' (a count of mebibytes with the unit left out or mistaken); anything else
+    // ('1e6', '1048575': bytes meant as bytes) rounds up to whole mebibytes.
+    const fix = plain && (unit !== undefined || value < 2 ** 16)
+      ? `write '${plain[1]}Mi' (or '${plain[1]}Gi')`
+      : `write '${Math.ceil(value / 2 ** 20)}Mi' (the next whole mebibyte), or the memory the process needs, e.g. '256Mi'`;
     return {
-      message: `is ${value.toLocaleString('en-US')} bytes${unit ? '' : ' (a number without a unit is bytes)'}, less than any container needs`,
-      allowed: `${allowed}, at least 1Mi`, fix: `write '${digits}Mi' (or '${digits}Gi')`,
+      message: `is ${value.toLocaleString('en-US')} bytes${/(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)$/.test(text) ? '' : ' (a number without a unit is bytes)'}, less than any container needs`,
+      allowed: `${allowed}, at least 1Mi`, fix,
     };
   }
   const small = kind === 'storage' && opts.storageUse !== undefined && typeof q === 'string' ? storageSizeProblem(q, opts.storageUse) : undefined;

@@ -88,15 +88,19 @@ const RECOMMENDED_FROM: Readonly<Record<string, string>> = {
  */
 export function chartLabelKeyProblem(k: string): Problem | undefined {
   const invalid = labelKeyProblem(k);
-  if (invalid || !k.startsWith(RECOMMENDED_LABEL_PREFIX)) return invalid;
-  const own = k.slice(RECOMMENDED_LABEL_PREFIX.length);
-  const from = RECOMMENDED_FROM[k];
+  // An invalid key whose fix would be a recommended one ('APP.kubernetes.io/part-of') gets that one's fix.
+  const key = invalid ? suggestLabelKey(k) : k;
+  if (key === undefined || !key.startsWith(RECOMMENDED_LABEL_PREFIX)) return invalid;
+  const own = key.slice(RECOMMENDED_LABEL_PREFIX.length);
+  const from = RECOMMENDED_FROM[key];
+  const fix = from ?? `write '${own}' or 'example.com/${own}' (your own domain)`;
+  const allowed = `a key of your own: no prefix or your own domain's; '${RECOMMENDED_LABEL_PREFIX}' keys are timonel's`;
+  if (invalid) return { message: invalid.message, allowed, fix };
   return {
     message: from
       ? 'sets a recommended label, which timonel sets on every object itself (the chart\'s value would be overwritten)'
       : `uses the prefix '${RECOMMENDED_LABEL_PREFIX}', which Kubernetes reserves for its recommended labels`,
-    allowed: `a key of your own: no prefix or your own domain's; '${RECOMMENDED_LABEL_PREFIX}' keys are timonel's`,
-    fix: from ?? `write '${own}' or 'example.com/${own}' (your own domain)`,
+    allowed, fix,
   };
 }
 

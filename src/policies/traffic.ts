@@ -193,11 +193,15 @@ export class TrafficEvaluator {
 
   /** True when `query.from` may open a connection to `query.to` on the port (both sides' policies agree). */
   public allows(query: TrafficQuery): boolean {
-    return this.check(query).allowed;
+    return atCall('TrafficEvaluator.allows', () => this.decide(query).allowed);
   }
 
   /** The decision for one connection, with the policies behind it. */
   public check(query: TrafficQuery): TrafficVerdict {
+    return atCall('TrafficEvaluator.check', () => this.decide(query));
+  }
+
+  private decide(query: TrafficQuery): TrafficVerdict {
     if (query === null || typeof query !== 'object' || Array.isArray(query)) {
       fail({
         prop: 'query', message: 'must be an object { from, to, port, protocol? }', value: query,
@@ -228,6 +232,10 @@ export class TrafficEvaluator {
    * 'namespace/name', and 'Kind/name' or 'namespace/Kind/name' where two kinds share the name.
    */
   public workload(name: string, namespace?: string): TrafficPod {
+    return atCall('TrafficEvaluator.workload', () => this.podsOf(name, namespace));
+  }
+
+  private podsOf(name: string, namespace?: string): TrafficPod {
     if (typeof name !== 'string' || name === '') {
       const ref = name as unknown as { workload?: unknown; namespace?: unknown } | undefined;
       const inner = ref !== null && typeof ref === 'object' && typeof ref.workload === 'string' ? ref.workload : undefined;
@@ -248,7 +256,7 @@ export class TrafficEvaluator {
   /** The labels of a namespace, as `namespaceSelector`s see them. */
   public labelsOfNamespace(namespace: string): Record<string, string> {
     if (typeof namespace !== 'string' || namespace === '') {
-      fail({ prop: 'namespace', message: 'must be a namespace name', value: namespace, allowed: 'a namespace name', fix: "e.g. labelsOfNamespace('shop')" });
+      fail({ path: 'TrafficEvaluator.labelsOfNamespace', prop: 'namespace', message: 'must be a namespace name', value: namespace, allowed: 'a namespace name', fix: "e.g. labelsOfNamespace('shop')" });
     }
     return { ...this.namespaceLabels.get(namespace), [DEFAULTS.connections.namespaceNameLabel]: namespace };
   }
@@ -568,6 +576,19 @@ function checkPeerFields(x: Partial<TrafficPod & TrafficWorkloadRef & IngressCon
     fail({
       prop: `${prop}.namespace`, message: 'is given with an address, which is in no namespace', value: x.namespace,
       allowed: '{ ip } for an address; { namespace, labels, ip } or { workload, namespace, ip } for a pod with that address', fix: "remove namespace, or name the pod's workload or labels",
+    });
+  }
+}
+
+/** Runs a query of `call`, naming the call in an error that names none (`[TrafficEvaluator.check] 'to.workload' …`). */
+function atCall<T>(call: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (!(e instanceof TimonelError) || e.path !== undefined) throw e;
+    throw new TimonelError({
+      path: call, object: e.object, prop: e.prop, message: e.detail, allowed: e.allowed, fix: e.fix,
+      ...(e.hasValue ? { value: e.value } : {}), ...(e.problems.length > 1 ? { problems: e.problems } : {}),
     });
   }
 }

@@ -380,6 +380,8 @@ describe('TimonelChart labels', () => {
       + "Fix: remove it, and set the chart's 'partOf' prop: new TimonelChart(app, 'shop', { partOf: '<value>' })",
     );
     expect(chart({ 'app.kubernetes.io/name': 'oops' })).toThrow("Fix: remove it: timonel sets it from each workload's id");
+    // Trial U (U4): an invalid key that reads as a recommended one gets that one's fix, not the key that is refused next.
+    expect(chart({ 'APP.kubernetes.io/part-of': 'x' })).toThrow(/'labels' has an invalid key, got 'APP\.kubernetes\.io\/part-of'\..*Fix: remove it, and set the chart's 'partOf' prop/);
     expect(chart({ 'app.kubernetes.io/team': 'a' })).toThrow(
       "[shop] 'labels' uses the prefix 'app.kubernetes.io/', which Kubernetes reserves for its recommended labels, got 'app.kubernetes.io/team'. "
       + "Allowed: a key of your own: no prefix or your own domain's; 'app.kubernetes.io/' keys are timonel's. Fix: write 'team' or 'example.com/team' (your own domain)",

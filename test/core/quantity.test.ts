@@ -105,6 +105,10 @@ describe('validateQuantity', () => {
       "'memory' is 512 bytes (a number without a unit is bytes), less than any container needs, got '512'. Allowed: bytes with a binary suffix: '128Mi', '1Gi' (or decimal 'M', 'G'; not 'MB'/'GB'), at least 1Mi. Fix: write '512Mi' (or '512Gi')",
     );
     expect(() => validateQuantity('512Ki', { prop: 'memory', kind: 'memory' })).toThrow(/is 524,288 bytes, less than any container needs.*Fix: write '512Mi'/);
+    // Trial U (U3): the fix appended 'Mi' to anything ('1e6Mi' is no quantity; '1048575Mi' is a TiB).
+    expect(() => validateQuantity('1e6', { prop: 'memory', kind: 'memory' })).toThrow(/is 1,000,000 bytes \(a number without a unit is bytes\).*Fix: write '1Mi' \(the next whole mebibyte\), or the memory the process needs, e\.g\. '256Mi'$/);
+    expect(() => validateQuantity('1048575', { prop: 'memory', kind: 'memory' })).toThrow(/Fix: write '1Mi' \(the next whole mebibyte\)/);
+    expect(() => validateQuantity('500k', { prop: 'memory', kind: 'memory' })).toThrow(/Fix: write '500Mi'/);
     expect(validateQuantity('1Mi', { prop: 'memory', kind: 'memory' })).toBe('1Mi');
     expect(validateQuantity('536870912', { prop: 'memory', kind: 'memory' })).toBe('536870912');
     expect(validateQuantity('0', { prop: 'memory', kind: 'memory', allowZero: true })).toBe('0');

@@ -286,7 +286,7 @@ describe('TrafficEvaluator: questions with one answer (trial Q)', () => {
     const metrics = service('web-metrics', [{ port: 80, targetPort: 9100 }]);
     for (const services of [[web, metrics], [metrics, web]]) {
       const t = TrafficEvaluator.fromManifests([...world, ...services, only(9100)]);
-      expect(() => t.check({ from: W('dev/cli'), to: W('prod/web'), port: 80 })).toThrow(/^'port' is port 80\/TCP of several Services of prod\/web that send it to different ports: prod\/web(-metrics)? -> (8080|9100); prod\/web(-metrics)? -> (8080|9100), got 80\. Allowed: the container port the connection reaches: (8080 or 9100|9100 or 8080)\. Fix: ask for the target port of the Service the client dials, e\.g\. port: \d+ \(prod\/web(-metrics)?\)$/);
+      expect(() => t.check({ from: W('dev/cli'), to: W('prod/web'), port: 80 })).toThrow(/^\[TrafficEvaluator\.check\] 'port' is port 80\/TCP of several Services of prod\/web that send it to different ports: prod\/web(-metrics)? -> (8080|9100); prod\/web(-metrics)? -> (8080|9100), got 80\. Allowed: the container port the connection reaches: (8080 or 9100|9100 or 8080)\. Fix: ask for the target port of the Service the client dials, e\.g\. port: \d+ \(prod\/web(-metrics)?\)$/);
       expect(t.allows({ from: W('dev/cli'), to: W('prod/web'), port: 9100 })).toBe(true);
       expect(t.allows({ from: W('dev/cli'), to: W('prod/web'), port: 8080 })).toBe(false);
     }
@@ -316,8 +316,8 @@ describe('TrafficEvaluator: questions with one answer (trial Q)', () => {
     for (const pair of [[d, s], [s, d]]) {
       const t = TrafficEvaluator.fromManifests([...world, ...pair, noEgress]);
       expect(() => t.check({ from: { workload: 'ops/x' }, to: W('prod/web'), port: 8080 })).toThrow(
-        /^'from\.workload' names 2 workloads in namespace 'ops' \((Deployment|StatefulSet) x, (Deployment|StatefulSet) x\), whose pods differ, got 'ops\/x'\. Allowed: 'ops\/(Deployment|StatefulSet)\/x', 'ops\/(Deployment|StatefulSet)\/x'\. Fix: name the kind: /);
-      expect(() => t.workload('x', 'ops')).toThrow(/^'workload' names 2 workloads in namespace 'ops'/);
+        /^\[TrafficEvaluator\.check\] 'from\.workload' names 2 workloads in namespace 'ops' \((Deployment|StatefulSet) x, (Deployment|StatefulSet) x\), whose pods differ, got 'ops\/x'\. Allowed: 'ops\/(Deployment|StatefulSet)\/x', 'ops\/(Deployment|StatefulSet)\/x'\. Fix: name the kind: /);
+      expect(() => t.workload('x', 'ops')).toThrow(/^\[TrafficEvaluator\.workload\] 'workload' names 2 workloads in namespace 'ops'/);
       const v = t.check({ from: { workload: 'ops/StatefulSet/x' }, to: W('prod/web'), port: 8080 });
       expect([v.allowed, v.explanation]).toEqual([false, expect.stringMatching(/^ops\/StatefulSet\/x -> prod\/web on 8080\/TCP is denied: egress of ops\/StatefulSet\/x isolated by ops\/sts-no-egress/)]);
       expect(t.allows({ from: { workload: 'Deployment/x', namespace: 'ops' }, to: W('prod/web'), port: 8080 })).toBe(true);

@@ -88,8 +88,39 @@ function missingInSet(set: ObjectSet): { ofObject: Map<PolicyObject, Map<string,
   });
 }
 
+/** The keys of Secret `name` that `pods` read through secretKeyRef, in order of first use. */
+function keysRead(pods: readonly PolicyObject[], name: string): string[] {
+  const keys = new Set<string>();
+  for (const p of pods) {
+    for (const c of p.pod!.containers) {
+      for (const e of arr(c.container.env)) {
+        const ref = obj(obj(obj(e).valueFrom).secretKeyRef);
+        if (ref.name === name && typeof ref.key === 'string') keys.add(ref.key);
+      }
+    }
+  }
+  return [...keys];
+}
+
+/**
+ * Secrets an ExternalSecret of the set fills with declared keys only (`data`, no `dataFrom` or
+ * template), by `namespace\0name`: the keys, and the ExternalSecret.
+ */
+function declaredSecretKeys(set: ObjectSet): Map<string, { keys: Set<string>; by: PolicyObject }> {
+  return set.memoize('external-secret-keys', () => {
+    const m = new Map<string, { keys: Set<string>; by: PolicyObject }>();
+    for (const x of set.ofKind('ExternalSecret')) {
+      const spec = obj(x.manifest.spec);
+      if (spec.dataFrom !== undefined || obj(spec.target).template !== undefined || !Array.isArray(spec.data)) continue;
+      const keys = new Set(arr(spec.data).map((d) => obj(d).secretKey).filter((k): k is string => typeof k === 'string'));
+      m.set(`${x.ns}\0${obj(spec.target).name ?? x.name}`, { keys, by: x });
+    }
+    return m;
+  });
+}
+
 // A registry Secret (imagePullSecrets) has a type of its own: an ExternalSecret needs a template for it.
-function secretFix(name: string, field: string, o: PolicyObject): string {
+function secretFix(name: string, field: string, o: PolicyObject, pods: readonly PolicyObject[] = [o]): string {
   const exists = `make sure '${name}' exists before the pods start (created by hand or by another tool), or fix the name`;
   if (field.includes('imagePullSecrets')) return exists;
   // An Argo CD PreSync hook runs before anything of its Application: a Secret declared here would come too late.
@@ -99,8 +130,14 @@ function secretFix(name: string, field: string, o: PolicyObject): string {
   }
   // Synth checks a Migration before it becomes a PreSync hook: say what holds for one.
   const preSync = o.kind === 'Job' ? ` (a Migration with argocd: 'pre-sync' runs before its Application, so its Secret must exist before the sync: suppress ${ID} with who creates it)` : '';
-  return `declare it here: new ExternalSecret(chart, 'app-secrets', { name: '${name}', store: 'vault', data: { KEY: { remoteKey: 'app/prod', property: 'key' } } }), `
-    + `and pass the construct instead of its name (envFromSecrets: [secret], EnvValue.fromSecret(secret, 'KEY')) so that it is applied before the pods; or ${exists}${preSync}`;
+  // The keys the pods read, so that the ExternalSecret written from the fix fills them (trial U).
+  const keys = keysRead(pods, name);
+  const data = (keys.length ? keys.slice(0, 3) : ['KEY']).map((k) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : `'${k}'`}: { remoteKey: 'app/prod', property: '${k.toLowerCase()}' }`).join(', ');
+  const store = pods.some((p) => p.kind === 'StatefulSet')
+    ? `; for a store's credentials: credentials: StoreCredentials.fromExternalSecret({ store: 'vault', remoteKey: 'app/prod' }) (it fills '${name}' with the keys the store reads)`
+    : '';
+  return `declare it here: new ExternalSecret(chart, 'app-secrets', { name: '${name}', store: 'vault', data: { ${data}${keys.length > 3 ? ', …' : ''} } }), `
+    + `and pass the construct instead of its name (envFromSecrets: [secret], EnvValue.fromSecret(secret, '${keys[0] ?? 'KEY'}')) so that it is applied before the pods${store}; or ${exists}${preSync}`;
 }
 
 /**
@@ -127,7 +164,25 @@ export default defineRule({
       report({
         field,
         message: `refers to the ${kind} '${name}'${count > 1 ? ` (here and in ${count - 1} more place${count > 2 ? 's' : ''} of the pod)` : ''}, which is not defined in this set${o.namespace ? ` (namespace '${o.namespace}')` : ''}${also}`,
-        fix: kind === 'Secret' ? secretFix(name, field, o) : `define the ${kind} or fix the name${kind === 'ServiceAccount' ? '' : ', or mark the reference optional'}`,
+        fix: kind === 'Secret' ? secretFix(name, field, o, owners) : `define the ${kind} or fix the name${kind === 'ServiceAccount' ? '' : ', or mark the reference optional'}`,
+      });
+    }
+    // A key that the ExternalSecret filling the Secret by name does not declare: the pod never starts.
+    const declared = declaredSecretKeys(set);
+    if (declared.size === 0) return;
+    for (const c of o.pod!.containers) {
+      arr(c.container.env).forEach((e, i) => {
+        const ref = obj(obj(obj(e).valueFrom).secretKeyRef);
+        if (typeof ref.name !== 'string' || typeof ref.key !== 'string' || ref.optional === true) return;
+        const filled = declared.get(`${o.ns}\0${ref.name}`);
+        if (!filled || filled.keys.has(ref.key)) return;
+        const given = [...filled.keys].map((k) => `'${k}'`).join(', ') || 'no key';
+        report({
+          field: `${fieldPath(c.path, 'env')}[${i}].valueFrom.secretKeyRef.key`,
+          message: `reads the key '${ref.key}' of the Secret '${ref.name}', which ${filled.by.display} fills with ${given} only`,
+          value: ref.key, allowed: given,
+          fix: `add '${ref.key}' to the data of ${filled.by.display} (data: { ${/^[A-Za-z_$][\w$]*$/.test(ref.key) ? ref.key : `'${ref.key}'`}: { remoteKey, property } }), or read one of its keys`,
+        });
       });
     }
   },

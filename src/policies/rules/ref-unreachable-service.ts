@@ -114,7 +114,8 @@ export default defineRule({
       if (dialled.length === 0) continue;
       const key = `${svc.namespace}/${svc.name}`;
       if (seen.has(key)) continue;
-      const verdicts = dialled.map((p) => verdict(o, targets[0], p.port, set));
+      // By the Service's target port: another Service of the pods may send the same port number elsewhere.
+      const verdicts = dialled.map((p) => verdict(o, targets[0], typeof p.targetPort === 'number' || typeof p.targetPort === 'string' ? p.targetPort : p.port, set));
       if (verdicts.some((v) => v === undefined || v.allowed)) continue;
       seen.add(key);
       const first = verdicts[0]!;
@@ -129,8 +130,8 @@ export default defineRule({
   },
 });
 
-/** The evaluator's verdict from `o`'s pods to `target`'s on a Service port; undefined when it cannot tell. */
-function verdict(o: PolicyObject, target: PolicyObject, port: number, set: ObjectSet) {
+/** The evaluator's verdict from `o`'s pods to `target`'s on a container port (number or name); undefined when it cannot tell. */
+function verdict(o: PolicyObject, target: PolicyObject, port: number | string, set: ObjectSet) {
   // A set the evaluator refuses (a malformed NetworkPolicy, two objects of one name) is one it cannot tell about.
   const ev = set.memoize('traffic-evaluator', () => {
     try {

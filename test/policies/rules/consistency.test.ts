@@ -2,6 +2,11 @@ import { App } from '../../../src/app/app';
 import { TimonelChart } from '../../../src/app/chart';
 import { runPolicies } from '../../../src/policies/engine';
 import { policySubjects } from '../../../src/testing/synth';
+import { ExternalSecret } from '../../../src/constructs/external-secret';
+import { PostgreSQL } from '../../../src/constructs/presets/postgres';
+import { StoreCredentials } from '../../../src/constructs/stateful-store/credentials';
+import { WebApp } from '../../../src/constructs/web-app';
+import { newChart, quiet, synth } from '../../support/util';
 import { deployment, edit, LABELS, lines, surroundings } from '../helpers';
 
 const ok = [deployment(), ...surroundings()];
@@ -111,6 +116,28 @@ describe('ref-pdb-selector', () => {
   });
 });
 
+describe('ref-missing-dependency: a store\'s Secret (trial U)', () => {
+  const shop = (secret?: Record<string, { remoteKey: string; property?: string }>) => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    if (secret) new ExternalSecret(chart, 'app-secrets', { name: 'shop-db', store: 'vault', data: secret });
+    const db = new PostgreSQL(chart, 'db', { credentials: StoreCredentials.fromSecret('shop-db') });
+    new WebApp(chart, 'web', { image: 'ghcr.io/acme/web:1.0.0' }).connectTo(db);
+    return quiet(() => lines('ref-missing-dependency', synth(chart)));
+  };
+  test("the fix fills the keys the pods read, and names the store's own way (it gave an ExternalSecret of 'KEY' that the store could not take)", () => {
+    const found = shop();
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain("data: { username: { remoteKey: 'app/prod', property: 'username' }, password: { remoteKey: 'app/prod', property: 'password' } }");
+    expect(found[0]).toContain("for a store's credentials: credentials: StoreCredentials.fromExternalSecret({ store: 'vault', remoteKey: 'app/prod' })");
+  });
+  test('fails (warning) when an ExternalSecret fills the Secret by name without a key the pods read (the warning went away with the pods unable to start)', () => {
+    expect(shop({ KEY: { remoteKey: 'app/prod', property: 'key' } })).toEqual(expect.arrayContaining([
+      expect.stringMatching(/StatefulSet shop\/shop-db 'spec\.template\.spec\.containers\[0\]\.env\[\d\]\.valueFrom\.secretKeyRef\.key' reads the key 'username' of the Secret 'shop-db', which ExternalSecret shop\/shop-db fills with 'KEY' only, got 'username'\. Allowed: 'KEY'\. Fix: add 'username' to the data of ExternalSecret shop\/shop-db/),
+    ]));
+    expect(shop({ username: { remoteKey: 'db', property: 'u' }, password: { remoteKey: 'db', property: 'p' } })).toEqual([]);
+  });
+});
+
 describe('ref-missing-dependency', () => {
   const withRefs = () => edit(deployment(), (d) => {
     const s = d.spec.template.spec;
@@ -131,7 +158,7 @@ describe('ref-missing-dependency', () => {
     expect(lines('ref-missing-dependency', [withRefs()])).toEqual([
       "warning: [test.yaml] Deployment shop/web 'spec.template.spec.serviceAccountName' refers to the ServiceAccount 'web', which is not defined in this set (namespace 'shop'). Fix: define the ServiceAccount or fix the name",
       "warning: [test.yaml] Deployment shop/web 'spec.template.spec.volumes[1].persistentVolumeClaim.claimName' refers to the PersistentVolumeClaim 'data', which is not defined in this set (namespace 'shop'). Fix: define the PersistentVolumeClaim or fix the name, or mark the reference optional",
-      "warning: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name' refers to the Secret 'db', which is not defined in this set (namespace 'shop'). Fix: declare it here: new ExternalSecret(chart, 'app-secrets', { name: 'db', store: 'vault', data: { KEY: { remoteKey: 'app/prod', property: 'key' } } }), and pass the construct instead of its name (envFromSecrets: [secret], EnvValue.fromSecret(secret, 'KEY')) so that it is applied before the pods; or make sure 'db' exists before the pods start (created by hand or by another tool), or fix the name",
+      "warning: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name' refers to the Secret 'db', which is not defined in this set (namespace 'shop'). Fix: declare it here: new ExternalSecret(chart, 'app-secrets', { name: 'db', store: 'vault', data: { password: { remoteKey: 'app/prod', property: 'password' } } }), and pass the construct instead of its name (envFromSecrets: [secret], EnvValue.fromSecret(secret, 'password')) so that it is applied before the pods; or make sure 'db' exists before the pods start (created by hand or by another tool), or fix the name",
       "warning: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].envFrom[0].configMapRef.name' refers to the ConfigMap 'settings', which is not defined in this set (namespace 'shop'). Fix: define the ConfigMap or fix the name, or mark the reference optional",
     ]);
   });
@@ -142,7 +169,7 @@ describe('ref-missing-dependency', () => {
       d.spec.template.spec.containers[0].env = [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db-auth', key: 'password' } } }];
       if (suppress) d.metadata.annotations = { 'timonel.dev/suppress.ref-missing-dependency': 'db-auth is created by the DBA team' };
     });
-    const fix = "Fix: declare it here: new ExternalSecret(chart, 'app-secrets', { name: 'db-auth', store: 'vault', data: { KEY: { remoteKey: 'app/prod', property: 'key' } } }), and pass the construct instead of its name (envFromSecrets: [secret], EnvValue.fromSecret(secret, 'KEY')) so that it is applied before the pods; or make sure 'db-auth' exists before the pods start (created by hand or by another tool), or fix the name";
+    const fix = "Fix: declare it here: new ExternalSecret(chart, 'app-secrets', { name: 'db-auth', store: 'vault', data: { password: { remoteKey: 'app/prod', property: 'password' } } }), and pass the construct instead of its name (envFromSecrets: [secret], EnvValue.fromSecret(secret, 'password')) so that it is applied before the pods; or make sure 'db-auth' exists before the pods start (created by hand or by another tool), or fix the name";
     expect(lines('ref-missing-dependency', ['api', 'web', 'worker', 'jobs'].map((n) => reading(n)))).toEqual([
       `warning: [test.yaml] Deployment shop/api 'spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name' refers to the Secret 'db-auth', which is not defined in this set (namespace 'shop'); also referred to by Deployment shop/web, Deployment shop/worker and 1 more. ${fix}`,
     ]);
@@ -160,7 +187,7 @@ describe('ref-missing-dependency', () => {
       d.spec.template.spec.serviceAccountName = 'default';
     });
     expect(lines('ref-missing-dependency', [creds])).toEqual([
-      "warning: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name' refers to the Secret 'db' (here and in 2 more places of the pod), which is not defined in this set (namespace 'shop'). Fix: declare it here: new ExternalSecret(chart, 'app-secrets', { name: 'db', store: 'vault', data: { KEY: { remoteKey: 'app/prod', property: 'key' } } }), and pass the construct instead of its name (envFromSecrets: [secret], EnvValue.fromSecret(secret, 'KEY')) so that it is applied before the pods; or make sure 'db' exists before the pods start (created by hand or by another tool), or fix the name",
+      "warning: [test.yaml] Deployment shop/web 'spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name' refers to the Secret 'db' (here and in 2 more places of the pod), which is not defined in this set (namespace 'shop'). Fix: declare it here: new ExternalSecret(chart, 'app-secrets', { name: 'db', store: 'vault', data: { username: { remoteKey: 'app/prod', property: 'username' }, password: { remoteKey: 'app/prod', property: 'password' }, database: { remoteKey: 'app/prod', property: 'database' } } }), and pass the construct instead of its name (envFromSecrets: [secret], EnvValue.fromSecret(secret, 'username')) so that it is applied before the pods; or make sure 'db' exists before the pods start (created by hand or by another tool), or fix the name",
     ]);
   });
 

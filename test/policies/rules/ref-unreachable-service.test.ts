@@ -27,7 +27,7 @@ describe('ref-unreachable-service', () => {
     new Migration(chart, 'migrate', { image, env: { DATABASE_URL: 'postgres://shop-db:5432/shop', DB_PASSWORD: EnvValue.fromSecret('db-auth', 'password') }, before: [api] });
     const found = quiet(() => lines(RULE, synth(chart)));
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatch(/^warning: \[test\.yaml\] Job shop\/shop-migrate-[0-9a-f]+ 'spec\.template\.spec\.containers\[0\]\.env\[\d\]\.value' 'DATABASE_URL' names the Service 'shop-db', but the NetworkPolicies block its pods' ingress: shop\/shop-migrate-[0-9a-f]+ -> shop\/shop-db on 5432\/TCP is denied: .*isolated by shop\/shop-db-from-shop-api.* Fix: declare the connection to the workload behind 'shop-db' \(a one-off Job takes it when created: connectTo: \[<that workload>\];/);
+    expect(found[0]).toMatch(/^warning: \[test\.yaml\] Job shop\/shop-migrate-[0-9a-f]+ 'spec\.template\.spec\.containers\[0\]\.env\[\d\]\.value' 'DATABASE_URL' names the Service 'shop-db', but the NetworkPolicies block its pods' ingress: shop\/shop-migrate-[0-9a-f]+ -> shop\/shop-db on postgres \(5432\)\/TCP is denied: .*isolated by shop\/shop-db-from-shop-api.* Fix: declare the connection to the workload behind 'shop-db' \(a one-off Job takes it when created: connectTo: \[<that workload>\];/);
   });
 
   test("names the workloads as the code does when it knows them: connectTo: [db], jobs.connectTo(db) (trial N)", () => {
@@ -47,6 +47,16 @@ describe('ref-unreachable-service', () => {
     } finally {
       stderr.mockRestore();
     }
+  });
+
+  test('warns also when another Service of the pods sends the same port number to another container port (trial U: the warning went silent)', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const web = new WebApp(chart, 'web', { image, isolate: true, extraPorts: [{ name: 'admin', port: 9000 }] });
+    web.addExtraService({ suffix: 'admin', ports: [{ name: 'admin', port: 80 }] });
+    new Worker(chart, 'cli', { image, env: { WEB_URL: 'http://shop-web.shop.svc:80' } });
+    const found = quiet(() => lines(RULE, synth(chart)));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/'WEB_URL' names the Service 'shop-web', but the NetworkPolicies block its pods' ingress: shop\/shop-cli -> shop\/shop-web on http \(8080\)\/TCP/);
   });
 
   test('passes once the Migration connects to the database', () => {
