@@ -220,7 +220,25 @@ function failOnCycle(all: readonly IConstruct[]): undefined {
  */
 function unwrapRenderError(error: unknown, last: TimonelError | undefined): unknown {
   if (!(error instanceof Error) || error instanceof TimonelError || !error.message.startsWith('Failed serializing construct at path ')) return error;
-  return last !== undefined && error.message.endsWith(String(last)) ? last : error;
+  if (last !== undefined && error.message.endsWith(String(last))) return last;
+  return twoCopiesError(error.message) ?? error;
+}
+
+/**
+ * cdk8s's "can't render non-simple object of type 'Lazy'" for an object of the tree: a value that
+ * cdk8s does not recognise as its own, which is what a second copy of cdk8s makes (a library with
+ * its own node_modules, whose constructs render their values with its copy).
+ */
+function twoCopiesError(message: string): TimonelError | undefined {
+  const m = /^Failed serializing construct at path '([^']*)'.*can't render non-simple object of type '(Lazy|[A-Za-z]+)'/s.exec(message);
+  if (!m) return undefined;
+  return new TimonelError({
+    path: m[1],
+    message: `holds a ${m[2]} that this copy of cdk8s does not recognise: most likely two copies of cdk8s are installed (a library with its own node_modules), and the construct was made with the other one`,
+    value: m[2], allowed: 'one copy of cdk8s, cdk8s-plus-28 and constructs in the project (npm ls cdk8s lists one)',
+    fix: 'make cdk8s, cdk8s-plus-28, constructs and timonel peerDependencies of the library (version ranges, not dependencies), and install a library '
+      + 'of a local folder with npm install --install-links ../lib (a link resolves them from its own folder); npm ls cdk8s then lists one copy',
+  });
 }
 
 /**

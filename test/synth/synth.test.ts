@@ -345,6 +345,22 @@ describe('a TimonelError thrown while an object renders', () => {
     expect(() => synth(app)).toThrow("Failed serializing construct at path 'a/cm' with name 'a-cm': RangeError: boom");
   });
 
+  test("fails when a value comes from a second copy of cdk8s, with the fix (trial T: cdk8s's raw \"can't render non-simple object of type 'Lazy'\")", () => {
+    // A second copy of cdk8s, as a library with its own node_modules brings.
+    let other: typeof import('cdk8s') | undefined;
+    jest.isolateModules(() => { other = jest.requireActual('cdk8s'); });
+    expect(other!.Lazy).not.toBe(Lazy);
+    const app = newApp();
+    const chart = new TimonelChart(app, 'a');
+    new k8s.KubeConfigMap(chart, 'cm', { data: other!.Lazy.any({ produce: () => ({ k: 'v' }) }) });
+    const e = thrown(() => synth(app));
+    expect(e).toBeInstanceOf(TimonelError);
+    expect(e.message).toBe("[a/cm] holds a Lazy that this copy of cdk8s does not recognise: most likely two copies of cdk8s are installed (a library with its own node_modules), "
+      + "and the construct was made with the other one, got 'Lazy'. Allowed: one copy of cdk8s, cdk8s-plus-28 and constructs in the project (npm ls cdk8s lists one). "
+      + 'Fix: make cdk8s, cdk8s-plus-28, constructs and timonel peerDependencies of the library (version ranges, not dependencies), and install a library '
+      + 'of a local folder with npm install --install-links ../lib (a link resolves them from its own folder); npm ls cdk8s then lists one copy');
+  });
+
   test('a TimonelError made before the synth is not taken for one from inside it (nothing is kept between calls)', () => {
     const before = new TimonelError({ message: 'made earlier' });
     const app = newApp();
