@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// npm pack / npm publish: the packed package.json carries no scripts.
-// The repository's scripts (prepare, test, synth, bench, …) mean nothing in an installed package,
-// and npm 11 warns on every install of a package with a `prepare` script ("not yet covered by
+// npm pack / npm publish: the packed package.json carries no `prepare` script.
+// npm 11 warns on every install of a package with a `prepare` script ("not yet covered by
 // allowScripts"), although it never runs it for a registry or tarball install. `prepare` stays in
-// the repository for `npm ci` and git installs (npm runs it for git dependencies only).
+// the repository for `npm ci` and git installs (npm runs it for git dependencies only). Only it is
+// removed: a pack that fails between prepack and postpack leaves a package.json whose other
+// scripts (prepack and postpack among them, so the next pack restores it; npm test) still work.
 //   prepack:  node .ci/pack-manifest.js strip    (after the build)
 //   postpack: node .ci/pack-manifest.js restore
 // npm reads the manifest to pack after prepack, so the tarball gets the stripped one; the
@@ -26,7 +27,7 @@ if (command === 'strip') {
   const text = fs.readFileSync(manifest, 'utf8');
   fs.writeFileSync(kept, text);
   const pkg = JSON.parse(text);
-  delete pkg.scripts;
+  delete pkg.scripts.prepare;
   fs.writeFileSync(manifest, `${JSON.stringify(pkg, null, 2)}\n`);
 } else if (command === 'restore') {
   restore();
