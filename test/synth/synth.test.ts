@@ -348,7 +348,7 @@ describe('a TimonelError thrown while an object renders', () => {
   test("fails when a value comes from a second copy of cdk8s, with the fix (trial T: cdk8s's raw \"can't render non-simple object of type 'Lazy'\")", () => {
     // A second copy of cdk8s, as a library with its own node_modules brings.
     let other: typeof import('cdk8s') | undefined;
-    jest.isolateModules(() => { other = jest.requireActual('cdk8s'); });
+    jest.isolateModules(() => { other = jest.requireActual<typeof import('cdk8s')>('cdk8s'); });
     expect(other!.Lazy).not.toBe(Lazy);
     const app = newApp();
     const chart = new TimonelChart(app, 'a');
