@@ -263,14 +263,18 @@ describe('timonel synth of an installed timonel', () => {
   }
 
   const written = (): string[] => fs.readdirSync(path.join(project, 'dist')).sort();
+  /** The app ran without a word and wrote its chart. */
+  const expectSynthesized = (r: { readonly stderr: string; readonly status: number | null }): void => {
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(written()).toEqual(['.timonel', 'kustomization.yaml', 'shop.k8s.yaml']);
+  };
 
   test("runs an ES module app (\"type\": \"module\", NodeNext) whose imports name './chart.js', as tsc requires", () => {
     esmProject('module');
     put('src/main.ts', ["import { App } from 'timonel';", "import { shopChart } from './chart.js';", 'const app = new App();', 'shopChart(app);', 'app.synth();']);
     const r = installedSynth();
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    expect(written()).toEqual(['.timonel', 'kustomization.yaml', 'shop.k8s.yaml']);
+    expectSynthesized(r);
   });
 
   test('runs an .mts app with top-level await (an ES module in a CommonJS package)', () => {
@@ -284,18 +288,14 @@ describe('timonel synth of an installed timonel', () => {
       'app.synth();',
     ]);
     const r = installedSynth('src/main.mts');
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    expect(written()).toEqual(['.timonel', 'kustomization.yaml', 'shop.k8s.yaml']);
+    expectSynthesized(r);
   });
 
   test("runs a CommonJS app whose import names './chart.js' (the .ts file, as tsc reads it)", () => {
     esmProject('commonjs', { module: 'commonjs' });
     put('src/main.ts', ["import { App } from 'timonel';", "import { shopChart } from './chart.js';", 'const app = new App();', 'shopChart(app);', 'app.synth();']);
     const r = installedSynth();
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    expect(written()).toEqual(['.timonel', 'kustomization.yaml', 'shop.k8s.yaml']);
+    expectSynthesized(r);
   });
 
   test('an error in an ES module app names its line in the .ts source', () => {
