@@ -30,13 +30,16 @@ const PROBE: Readonly<Record<string, Spec<number>>> = {
 };
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'];
 
-function checkCounts(spec: unknown, fields: Readonly<Record<string, Spec<number>>>, base: string, report: Report): void {
+// Every field's spec accepts a whole number from 1 to 2^31 - 1: such a value (nearly all of them)
+// is passed without building its path.
+const plainlyValid = (x: unknown): boolean => typeof x === 'number' && Number.isInteger(x) && x >= 1 && x <= 2147483647;
+
+function checkCounts(spec: unknown, fields: Readonly<Record<string, Spec<number>>>, base: string, ctx: Context): void {
   if (!isObject(spec)) return;
-  const ctx = new Context();
-  for (const [key, check] of Object.entries(fields)) {
-    if (spec[key] !== undefined && spec[key] !== null) check.check(spec[key], `${base}.${key}`, ctx);
+  for (const key in fields) {
+    const value = spec[key];
+    if (value !== undefined && value !== null && !plainlyValid(value)) fields[key].check(value, `${base}.${key}`, ctx);
   }
-  for (const i of ctx.issues) report({ field: i.prop, message: i.message, value: i.value, allowed: i.allowed, fix: i.fix });
 }
 
 /**
@@ -49,13 +52,16 @@ export default defineRule({
   category: 'api',
   rationale: "The API server rejects a workload whose replicas, history limits, deadlines, grace period or probe timings are not whole numbers ≥ 0 (replicas: \"2\" from JavaScript or a quoted YAML value).",
   pods: true,
-  check(o, report) {
-    if (FIELDS[o.kind]) checkCounts(o.manifest.spec, FIELDS[o.kind], 'spec', report);
-    if (o.kind === 'CronJob') checkCounts(obj(obj(o.manifest.spec).jobTemplate).spec, JOB, 'spec.jobTemplate.spec', report);
-    if (!o.pod) return;
-    checkCounts(o.pod.spec, POD, o.pod.path, report);
-    for (const c of o.pod.containers) {
-      for (const probe of PROBES) checkCounts(c.container[probe], PROBE, `${c.path}.${probe}`, report);
+  check(o, report: Report) {
+    const ctx = new Context();
+    if (FIELDS[o.kind]) checkCounts(o.manifest.spec, FIELDS[o.kind], 'spec', ctx);
+    if (o.kind === 'CronJob') checkCounts(obj(obj(o.manifest.spec).jobTemplate).spec, JOB, 'spec.jobTemplate.spec', ctx);
+    if (o.pod) {
+      checkCounts(o.pod.spec, POD, o.pod.path, ctx);
+      for (const c of o.pod.containers) {
+        for (const probe of PROBES) if (isObject(c.container[probe])) checkCounts(c.container[probe], PROBE, `${c.path}.${probe}`, ctx);
+      }
     }
+    for (const i of ctx.issues) report({ field: i.prop, message: i.message, value: i.value, allowed: i.allowed, fix: i.fix });
   },
 });
