@@ -14,7 +14,7 @@ import { WebApp } from '../constructs/web-app';
 import { Worker } from '../constructs/worker';
 import { uncounted } from '../core/app-watch';
 import { withCallScope } from '../core/call-scope';
-import { collectingErrors, fail, isConstruct, PropIssue, TimonelError } from '../core/errors';
+import { collectingErrors, fail, isConstruct, issueOf, PropIssue, TimonelError } from '../core/errors';
 import { AnySpec, checkArgs, checkProps, closest, joinPath, keyPath, v } from '../core/validation';
 import { PolicyError } from '../policies/engine';
 import { Finding } from '../policies/types';
@@ -223,10 +223,6 @@ function translated(e: unknown, where: Where): unknown {
   if (!(e instanceof TimonelError)) return e;
   const problems: Placed[] = e instanceof PolicyError ? e.findings.map(findingIssue) : e.problems.map((p) => ({ ...issueOf(p), path: p.path }));
   return grouped(problems.map((p) => place(p, where)), where.path);
-}
-
-function issueOf(e: TimonelError): PropIssue {
-  return { prop: e.prop, message: e.detail, allowed: e.allowed, fix: e.fix, ...(e.hasValue ? { value: e.value } : {}) };
 }
 
 // A policy error names an object and a field of the YAML, not a prop.

@@ -85,9 +85,7 @@ export class TimonelError extends Error {
 
   private static render(d: TimonelErrorDetails & { readonly problems?: readonly TimonelError[] }): string {
     if (d.problems) {
-      const lines = d.problems.map((e) => `  ${TimonelError.render({
-        object: e.object, prop: e.prop, message: e.detail, allowed: e.allowed, fix: e.fix, ...(e.hasValue ? { value: e.value } : {}),
-      })}`);
+      const lines = d.problems.map((e) => `  ${TimonelError.render(issueOf(e))}`);
       return [TimonelError.render({ scope: d.scope, path: d.path, message: `${d.message}:` }), ...lines].join('\n');
     }
     const path = d.scope ? d.scope.node.path || '<root>' : d.path;
@@ -99,6 +97,11 @@ export class TimonelError extends Error {
     if (d.fix) text += `. Fix: ${d.fix}`;
     return text;
   }
+}
+
+/** What `e` says (object, prop, message, value, allowed, fix) without where it is: to report it again elsewhere. */
+export function issueOf(e: TimonelError): PropIssue {
+  return { object: e.object, prop: e.prop, message: e.detail, allowed: e.allowed, fix: e.fix, ...(e.hasValue ? { value: e.value } : {}) };
 }
 
 // While `capturingErrors` runs `fn`, the TimonelError made last (and with `collectingErrors`, every

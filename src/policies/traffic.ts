@@ -1,6 +1,6 @@
 import { BlockList, isIP } from 'net';
 import { DEFAULTS } from '../core/defaults';
-import { fail, isConstruct, TimonelError } from '../core/errors';
+import { fail, isConstruct, issueOf, TimonelError } from '../core/errors';
 import type { IConstruct } from 'constructs';
 import { closest, Context, knownKeys } from '../core/validation';
 import { LABELS } from '../core/labels';
@@ -586,9 +586,6 @@ function atCall<T>(call: string, fn: () => T): T {
     return fn();
   } catch (e) {
     if (!(e instanceof TimonelError) || e.path !== undefined) throw e;
-    throw new TimonelError({
-      path: call, object: e.object, prop: e.prop, message: e.detail, allowed: e.allowed, fix: e.fix,
-      ...(e.hasValue ? { value: e.value } : {}), ...(e.problems.length > 1 ? { problems: e.problems } : {}),
-    });
+    throw new TimonelError({ path: call, ...issueOf(e), ...(e.problems.length > 1 ? { problems: e.problems } : {}) });
   }
 }
