@@ -82,11 +82,12 @@ const RECOMMENDED_FROM: Readonly<Record<string, string>> = {
 };
 
 /**
- * What is wrong with a key of a chart's `labels`, or undefined: a valid key outside
- * `app.kubernetes.io/`, whose recommended labels timonel sets on every object and pod (a chart's
- * value would be overwritten on some objects and kept on others).
+ * What is wrong with a label key of the user's own (a chart's `labels`; the fix of an invalid
+ * `podLabels` key), or undefined: a valid key outside `app.kubernetes.io/`, whose recommended
+ * labels timonel sets on every object and pod (a chart's value would be overwritten on some
+ * objects and kept on others).
  */
-export function chartLabelKeyProblem(k: string): Problem | undefined {
+export function ownLabelKeyProblem(k: string): Problem | undefined {
   const invalid = labelKeyProblem(k);
   // An invalid key whose fix would be a recommended one ('APP.kubernetes.io/part-of') gets that one's fix.
   const key = invalid ? suggestLabelKey(k) : k;
@@ -124,8 +125,8 @@ export function extendedResourceProblem(name: string): Problem | undefined {
 /** A map of label keys to label values (nodeSelector). */
 export const labelMap: Spec<Record<string, string>> = v.record(labelValue, { key: labelKeyProblem, keys: ['disktype', 'kubernetes.io/os'] });
 
-/** A chart's `labels`: label keys of the user's own (see `chartLabelKeyProblem`). */
-export const chartLabelMap: Spec<Record<string, string>> = v.record(labelValue, { key: chartLabelKeyProblem, keys: ['team', 'example.com/cost-center'] });
+/** A chart's `labels`: label keys of the user's own (see `ownLabelKeyProblem`). */
+export const chartLabelMap: Spec<Record<string, string>> = v.record(labelValue, { key: ownLabelKeyProblem, keys: ['team', 'example.com/cost-center'] });
 
 /** The pods of an ingress controller, a Gateway or Prometheus: a namespace and pod labels. */
 export const controllerRef: Spec<IngressControllerRef> = v.object<IngressControllerRef>()({

@@ -14,7 +14,7 @@ import { Probe, ProbeSuppression, probeSuppressions, ProbeTiming, probesTurnedOf
 import { parseQuantity, validateQuantity, validateRequestWithinLimit } from '../core/quantity';
 import { validateWholeNumber } from '../core/numbers';
 import { preStopHandler, ResolvedDrain } from './drain';
-import { chartLabelKeyProblem, containerNameFix, labelKeyProblem, labelValueFix } from '../core/specs';
+import { ownLabelKeyProblem, containerNameFix, labelKeyProblem, labelValueFix } from '../core/specs';
 import { guardedLazy } from './lazy-guard';
 import { ISecretSource, isSecretSource, secretNameOf, useSecretSource } from '../core/secret-source';
 
@@ -673,7 +673,7 @@ export class PodBuilder {
     const recommended = new Set<string>(Object.values(LABELS));
     for (const [k, v] of Object.entries(p.podLabels ?? {})) {
       if (!isValidLabelKey(k)) {
-        fail({ scope: this.scope, prop: 'podLabels', message: 'has an invalid key', value: k, allowed: "an optional DNS subdomain prefix and '/', then a name of at most 63 characters: letters, digits, '-', '_' and '.'", fix: chartLabelKeyProblem(k)?.fix ?? labelKeyProblem(k)?.fix });
+        fail({ scope: this.scope, prop: 'podLabels', message: 'has an invalid key', value: k, allowed: "an optional DNS subdomain prefix and '/', then a name of at most 63 characters: letters, digits, '-', '_' and '.'", fix: ownLabelKeyProblem(k)?.fix ?? labelKeyProblem(k)?.fix });
       }
       if (recommended.has(k)) {
         fail({ scope: this.scope, prop: 'podLabels', message: 'sets a recommended label, which timonel sets from the workload', value: k, allowed: `a label key of your own; '${RECOMMENDED_LABEL_PREFIX}' keys are timonel's (from the workload)`, fix: "use the 'component' or 'version' prop, or a label key of your own" });
