@@ -55,8 +55,16 @@ export function loadManifests(paths: readonly string[], cwd = process.cwd()): Lo
     } catch {
       throw new MissingPathError(`no such file or directory: ${p}`);
     }
-    if (stat.isDirectory()) walk(abs, files);
-    else files.push(abs);
+    if (stat.isDirectory()) {
+      const before = files.length;
+      walk(abs, files);
+      // An empty folder passing the check would hide a synth that wrote nowhere or a wrong path.
+      if (files.length === before) {
+        throw new MissingPathError(`no Kubernetes YAML (*.yaml, *.yml) in ${p}: nothing to check. Fix: run the synth first, or name the folder it writes (e.g. dist)`);
+      }
+    } else {
+      files.push(abs);
+    }
   }
   const objects: LoadedObject[] = [];
   const errors: LoadError[] = [];

@@ -6,6 +6,7 @@ import * as path from 'path';
 const ROOT = path.join(__dirname, '../..');
 const BIN = path.join(ROOT, 'bin/timonel.js');
 const FIXTURES = 'test/fixtures/third-party';
+const EMPTY_DIR = 'test/fixtures/empty-folder';
 
 /** Runs `node bin/timonel.js ...args` in the repository root (plain node, as after `npm ci`). */
 function timonel(...args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -296,6 +297,7 @@ describe('timonel check usage and parse errors (exit code 2)', () => {
   test.each([
     [['check'], /name at least one file or folder to check/],
     [['check', 'no/such/dir'], /no such file or directory: no\/such\/dir/],
+    [['check', EMPTY_DIR], /no Kubernetes YAML \(\*\.yaml, \*\.yml\) in .*empty-folder: nothing to check\. Fix: run the synth first/],
     [['check', FIXTURES, '--profile', 'strict'], /unknown profile 'strict'/],
     [['check', FIXTURES, '--disable', 'no-such-rule'], /names the unknown rule 'no-such-rule'/],
     [['check', FIXTURES, '--format', 'xml'], /--format must be one of human, json, got 'xml'/],
