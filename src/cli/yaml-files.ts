@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Document, isCollection, isScalar, LineCounter, parseAllDocuments } from 'yaml';
+import { Document, isCollection, isScalar, LineCounter, parseAllDocuments, Tags } from 'yaml';
 import { splitFieldPath } from '../policies/model';
 
 /** One Kubernetes object read from a file. */
@@ -35,6 +35,17 @@ export interface LoadResult {
 
 const KUSTOMIZATION = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 const NOT_OBJECTS = new Set(['Kustomization', 'Component']);
+
+/**
+ * Read YAML as kubectl and the API server do (sigs.k8s.io/yaml, go-yaml v2): YAML 1.1 scalars,
+ * so `yes`/`on`/`y` are booleans, `0777` is octal and `1_000` is 1000 — a ConfigMap value
+ * `FEATURE: yes` is the boolean the API server refuses, not the string 'yes'. go-yaml v2 has no
+ * base-60 numbers, and it turns timestamps into RFC 3339 strings: both stay strings here.
+ */
+const AS_KUBECTL_READS = {
+  version: '1.1',
+  customTags: (tags: Tags) => tags.filter((t) => typeof t === 'string' || (t.format !== 'TIME' && t.tag !== 'tag:yaml.org,2002:timestamp')),
+} as const;
 
 /** Raised for a path that does not exist (a usage error). */
 export class MissingPathError extends Error {}
@@ -82,7 +93,7 @@ export function loadManifests(paths: readonly string[], cwd = process.cwd()): Lo
       continue;
     }
     const lines = new LineCounter();
-    const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false });
+    const docs = parseAllDocuments(text, { ...AS_KUBECTL_READS, lineCounter: lines, uniqueKeys: false });
     for (const doc of Array.isArray(docs) ? docs : [docs]) {
       if (doc.errors.length) {
         for (const err of doc.errors) {

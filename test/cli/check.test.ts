@@ -280,6 +280,20 @@ describe('timonel check positions findings in the file and document they are abo
   });
 });
 
+describe('timonel check reads YAML as kubectl does (YAML 1.1)', () => {
+  test('fails when a ConfigMap value is an unquoted yes, no or 0777: booleans and an octal number to kubectl, which the API server refuses', () => {
+    const r = timonel('check', 'test/fixtures/yaml11', '--format', 'json');
+    expect(r.status).toBe(1);
+    const found = JSON.parse(r.stdout).findings.map((f: any) => `${f.line}:${f.column} ${f.field} ${JSON.stringify(f.value)} ${f.fix}`);
+    expect(found).toEqual([
+      "8:14 data.FEATURE_X true quote the value: unquoted yes, no, on, off, y, n, true and false are booleans to kubectl (YAML 1.1), e.g. write 'yes'",
+      "9:11 data.REGION false quote the value: unquoted yes, no, on, off, y, n, true and false are booleans to kubectl (YAML 1.1), e.g. write 'yes'",
+      "10:9 data.ZONE 511 quote the value: unquoted numbers are numbers to kubectl (YAML 1.1; 0777 is octal 511), e.g. write '0777'",
+    ]);
+    // 12:30 and 2024-01-01 stay strings, as go-yaml v2 reads them (no base-60 numbers; timestamps become strings).
+  });
+});
+
 describe('timonel check usage and parse errors (exit code 2)', () => {
   test('a YAML syntax error is reported with file and line; the other files are still checked', () => {
     const dir = path.join(tmp, 'broken');

@@ -20,7 +20,7 @@ function checkKeys(map: unknown, path: string, report: Report, seen: Map<string,
     }
     if (seen.has(k)) report({ field, message: `repeats the key '${k}' of ${seen.get(k)}`, value: k, fix: 'keep the key in one of the two maps' });
     seen.set(k, path);
-    if (typeof v !== 'string') report({ field, message: 'must be a string', value: v, fix: 'quote the value' });
+    if (typeof v !== 'string') report({ field, message: 'must be a string', value: v, fix: quoteFix(v) });
   }
 }
 
@@ -64,3 +64,10 @@ export default defineRule({
     }
   },
 });
+
+/** kubectl reads YAML 1.1, where some unquoted words and numbers are not strings. */
+function quoteFix(v: unknown): string {
+  if (typeof v === 'boolean') return "quote the value: unquoted yes, no, on, off, y, n, true and false are booleans to kubectl (YAML 1.1), e.g. write 'yes'";
+  if (typeof v === 'number') return "quote the value: unquoted numbers are numbers to kubectl (YAML 1.1; 0777 is octal 511), e.g. write '0777'";
+  return 'quote the value';
+}
