@@ -183,6 +183,8 @@ function bench(opts: Options, tmp: string): boolean {
       const paired = PAIRED_SIZES.includes(n);
       const variants: Variant[] = !paired ? ['timonel'] : rep % 2 ? ['plain', 'timonel'] : ['timonel', 'plain'];
       const ok = new Set(variants.filter((v) => run(v, n, rep, out(v)).result));
+      // The traffic evaluator over what timonel wrote: a test of a large platform.
+      if (paired && ok.has('timonel')) run('evaluate', n, rep, out('timonel'));
       if (rep === 0 && ok.has('timonel')) {
         counts.set(n, countOutput(out('timonel'), TIMONEL_ONLY));
         if (ok.has('plain')) compare(n, out('timonel'), out('plain'), 'plain cdk8s');
@@ -197,7 +199,7 @@ function bench(opts: Options, tmp: string): boolean {
     }
   }
 
-  const measured = runs.filter((r) => r.variant !== 'plain-per-chart');
+  const measured = runs.filter((r) => r.variant === 'timonel' || r.variant === 'plain');
   const figures: Figure[] = sizes.map((n) => {
     const t = stats(measured.filter((r) => r.n === n && r.variant === 'timonel'));
     const p = stats(measured.filter((r) => r.n === n && r.variant === 'plain'));
@@ -207,7 +209,8 @@ function bench(opts: Options, tmp: string): boolean {
     const r = pairedRatio(measured, n, 'timonel', n / 2, 'timonel');
     return r ? [{ from: n / 2, to: n, ...r }] : [];
   });
-  const targets = [...judge(figures, scaling, opts.quick), ...identity];
+  const evaluation = evaluationScaling(runs);
+  const targets = [...judge(figures, scaling, opts.quick), ...identity, evaluationVerdict(evaluation)];
   const childFailed = runs.some((r) => r.error);
 
   printReport(figures, scaling, targets, childFailed);
@@ -228,6 +231,7 @@ function bench(opts: Options, tmp: string): boolean {
     durationS: Math.round(durationS),
     figures,
     scaling,
+    evaluation,
     targets,
     failedRuns: runs.filter((r) => r.error).map(({ variant, n, repetition, error }) => ({ variant, n, repetition, error })),
     plainPerChart: runs.filter((r) => r.variant === 'plain-per-chart').map((r) => ({ n: r.n, wallMs: round(r.wallMs) })),
@@ -271,6 +275,35 @@ function pairedRatio(runs: Run[], na: number, va: Variant, nb: number, vb: Varia
     cpu.push(a.result.cpuMs / b.result!.cpuMs);
   }
   return each.length ? { median: Number(median(each).toFixed(3)), each, cpuMedian: Number(median(cpu).toFixed(3)) } : undefined;
+}
+
+/**
+ * `TrafficEvaluator.fromManifests` plus one query per service over timonel's output at N=2000
+ * against N=1000: its own time in the child (`synthMs`), not the process's, since reading the
+ * YAML is not the evaluator's. The median over repetitions of the ratio within each.
+ */
+interface EvaluationScaling {
+  readonly ms: Record<number, number>;
+  readonly ratio?: number;
+  readonly each: number[];
+}
+
+function evaluationScaling(runs: Run[]): EvaluationScaling {
+  const [from, to] = PAIRED_SIZES;
+  const of = (n: number) => runs.filter((r) => r.variant === 'evaluate' && r.n === n && r.result);
+  const each = of(to).flatMap((a) => {
+    const b = of(from).find((r) => r.repetition === a.repetition);
+    return b ? [Number((a.result!.synthMs / b.result!.synthMs).toFixed(3))] : [];
+  });
+  const ms = Object.fromEntries(PAIRED_SIZES.map((n) => [n, round(median(of(n).map((r) => r.result!.synthMs)))]));
+  return { ms, ratio: each.length ? Number(median(each).toFixed(3)) : undefined, each };
+}
+
+function evaluationVerdict(e: EvaluationScaling): Verdict {
+  const [from, to] = PAIRED_SIZES;
+  const name = `TrafficEvaluator time(${to})/time(${from}) ≤ ${TARGETS.doubling}`;
+  return e.ratio === undefined ? { name, value: 'not measured', verdict: 'FAIL' }
+    : { name, value: `${e.ratio.toFixed(2)}× (${e.ms[from]} ms, ${e.ms[to]} ms)`, verdict: e.ratio <= TARGETS.doubling ? 'PASS' : 'FAIL' };
 }
 
 function judge(figures: Figure[], scaling: Scaling[], quick: boolean): Verdict[] {

@@ -133,6 +133,8 @@ interface Peer {
 const PROTOCOLS: readonly TrafficProtocol[] = ['TCP', 'UDP', 'SCTP'];
 const PEER_KEYS = ['workload', 'namespace', 'labels', 'podLabels', 'ip'];
 const QUERY_KEYS = ['from', 'to', 'port', 'protocol'];
+/** How many workloads an error lists before 'and N more'. */
+const MAX_LISTED = 12;
 const WORKLOAD_ALLOWED = "'namespace/name', or 'name' (in the namespace given, else the default one); 'Kind/name' or 'namespace/Kind/name' where two kinds share the name";
 
 /**
@@ -297,6 +299,12 @@ export class TrafficEvaluator {
     }
     if (found.length === 0) {
       const known = this.workloads.map((x) => this.refOf(x));
+      if (known.length > MAX_LISTED) {
+        // A large platform: the closest name and the query's namespace first, then cut.
+        const near = closest(`${namespace}/${name}`, known);
+        const ordered = [...new Set([...(near ? [near] : []), ...known.filter((r) => r.startsWith(`${namespace}/`)), ...known])];
+        known.splice(0, known.length, ...ordered.slice(0, MAX_LISTED), `and ${ordered.length - MAX_LISTED} more`);
+      }
       const elsewhere = this.workloads.filter((x) => x.name === name && (kind === undefined || x.kind === kind)).map((x) => x.namespace);
       const option = `the option defaultNamespace: '${elsewhere[0]}' (for names without a namespace)`;
       const otherKinds = named.map((w) => `'${namespace}/${w.kind}/${name}'`);

@@ -31,5 +31,13 @@ describe('bench/compile', () => {
     expect(r.status).toBe(0);
     expect(JSON.parse(fs.readFileSync(result, 'utf8')).synthMs).toBeGreaterThan(0);
     expect(fs.readdirSync(out)).toEqual(expect.arrayContaining(['svc-0.k8s.yaml', 'kustomization.yaml']));
+    // The traffic evaluator's child reads that output and asks one path per service.
+    const evaluated = path.join(tmp, 'evaluate.json');
+    const e = spawnSync(process.execPath, [path.join(tmp, 'build', 'bench', 'child.js'), 'evaluate', '2', out, evaluated], {
+      encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 120_000,
+    });
+    expect(e.stderr).toBe('');
+    expect(e.status).toBe(0);
+    expect(JSON.parse(fs.readFileSync(evaluated, 'utf8')).synthMs).toBeGreaterThan(0);
   }, 120_000);
 });

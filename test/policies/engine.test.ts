@@ -196,47 +196,6 @@ describe('formatFinding', () => {
   });
 });
 
-describe('performance', () => {
-  /** `n` objects: Deployment, Service, ServiceAccount, PDB and NetworkPolicy per app, over 30 namespaces. */
-  function objects(n: number): any[] {
-    const out: any[] = [];
-    for (let i = 0; out.length < n; i++) {
-      const ns = `ns${i % 30}`;
-      const labels = { 'app.kubernetes.io/name': `app${i}`, 'app.kubernetes.io/instance': `app${i}` };
-      const d = edit(deployment(`app${i}`, 2), (x) => {
-        x.metadata.namespace = ns;
-        x.spec.selector.matchLabels = labels;
-        x.spec.template.metadata.labels = labels;
-        x.spec.template.spec.serviceAccountName = `app${i}`;
-      });
-      out.push(
-        d,
-        { apiVersion: 'v1', kind: 'Service', metadata: { name: `app${i}`, namespace: ns }, spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } },
-        { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: `app${i}`, namespace: ns } },
-        { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: `app${i}`, namespace: ns }, spec: { maxUnavailable: 1, selector: { matchLabels: labels } } },
-        { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: `app${i}`, namespace: ns }, spec: { podSelector: {} } },
-      );
-    }
-    return out.map((manifest) => ({ manifest, file: 'bench.yaml' }));
-  }
-  const time = (subjects: any[]) => {
-    const start = process.hrtime.bigint();
-    runPolicies(subjects);
-    return Number(process.hrtime.bigint() - start) / 1e6;
-  };
-
-  test('checks 15,000 objects in well under the synth budget, in linear time', () => {
-    const small = objects(5000);
-    const large = objects(15000);
-    time(small); // warm up
-    const tSmall = Math.min(time(small), time(small));
-    const tLarge = Math.min(time(large), time(large));
-    expect(tLarge).toBeLessThan(3000);
-    // Three times the objects: about three times the time (quadratic would be nine).
-    expect(tLarge / tSmall).toBeLessThan(5.5);
-  });
-});
-
 describe('runPolicies: what it is given', () => {
   test('fails when the subjects are not a list, with the fix for a chart and for bare manifests', () => {
     const chart = { node: { path: 'shop' } };

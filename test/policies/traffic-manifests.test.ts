@@ -212,26 +212,3 @@ describe('fromManifests: its options (Q5)', () => {
     expect(() => TrafficEvaluator.fromManifests(base(), options as any)).toThrow(message);
   });
 });
-
-describe('fromManifests: linear in the number of objects', () => {
-  const objects = (n: number) => Array.from({ length: n / 3 }, (_x, i) => [
-    deploy(`app${i}`, `ns${i % 50}`, { app: `app${i}` }, [{ containerPort: 8080, name: 'http' }]),
-    svc(`app${i}`, `ns${i % 50}`, { app: `app${i}` }, [{ port: 80, targetPort: 'http' }]),
-    np(`app${i}`, `ns${i % 50}`, { podSelector: { matchLabels: { app: `app${i}` } }, ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'x' } } }], ports: [{ port: 'http' }] }] }),
-  ]).flat();
-  const time = (manifests: any[]) => {
-    const start = process.hrtime.bigint();
-    TrafficEvaluator.fromManifests(manifests);
-    return Number(process.hrtime.bigint() - start) / 1e6;
-  };
-
-  test('reads and checks 9,000 objects in about three times the time of 3,000', () => {
-    const small = objects(3000);
-    const large = objects(9000);
-    time(small); // warm up
-    const tSmall = Math.min(time(small), time(small));
-    const tLarge = Math.min(time(large), time(large));
-    expect(tLarge).toBeLessThan(3000);
-    expect(tLarge / tSmall).toBeLessThan(5.5);
-  });
-});

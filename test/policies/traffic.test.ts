@@ -367,3 +367,14 @@ describe('TrafficEvaluator: questions with one answer (trial Q)', () => {
     expect(() => call(t)).toThrow(message);
   });
 });
+
+describe('an unknown workload on a large platform', () => {
+  test('fails with the closest name and its namespace first, and lists 12 of 40 workloads', () => {
+    const many = Array.from({ length: 20 }, (_x, i) => [deployment(`svc-${i}-web`, `svc-${i}`, { app: `web${i}` }), deployment(`svc-${i}-api`, `svc-${i}`, { app: `api${i}` })]).flat();
+    const t = TrafficEvaluator.fromManifests(many);
+    expect(() => t.workload('svc-7-wbe', 'svc-7')).toThrow(
+      "names no workload of the manifests in namespace 'svc-7', got 'svc-7-wbe'. Allowed: svc-7/svc-7-web, svc-7/svc-7-api, svc-0/svc-0-web, svc-0/svc-0-api, svc-1/svc-1-web, svc-1/svc-1-api, "
+      + "svc-2/svc-2-web, svc-2/svc-2-api, svc-3/svc-3-web, svc-3/svc-3-api, svc-4/svc-4-web, svc-4/svc-4-api, and 28 more (as 'namespace/name', or { workload, namespace })",
+    );
+  });
+});
