@@ -1,3 +1,4 @@
+import { parseArgs } from 'util';
 import { TimonelError } from '../core/errors';
 import { Profile } from '../policies/profiles';
 import { RULES } from '../policies/rules';
@@ -44,44 +45,56 @@ interface Parsed {
   readonly version: boolean;
 }
 
-const VALUE_FLAGS = new Set(['--profile', '--disable', '--format']);
-const BOOLEAN_FLAGS = new Set(['--quiet', '--no-typecheck']);
+/** Every option of every command; which command takes which is checked per command. */
+const OPTIONS = {
+  profile: { type: 'string', multiple: true },
+  disable: { type: 'string', multiple: true },
+  format: { type: 'string', multiple: true },
+  quiet: { type: 'boolean' },
+  'no-typecheck': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+/** What each command takes besides --help and --version. */
+const COMMAND_OPTIONS: Record<string, readonly string[]> = {
+  check: ['--profile', '--disable', '--format', '--quiet'],
+  rules: ['--profile', '--format'],
+  synth: ['--no-typecheck'],
+  init: [],
+};
 
 function parse(argv: readonly string[]): Parsed {
-  const paths: string[] = [];
-  const flags = new Map<string, string[]>();
-  let command: string | undefined;
-  let help = false;
-  let version = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '-h' || arg === '--help') {
-      help = true;
-    } else if (arg === '-v' || arg === '--version') {
-      version = true;
-    } else if (arg === '--') {
-      paths.push(...argv.slice(i + 1));
-      break;
-    } else if (arg.startsWith('--')) {
-      const eq = arg.indexOf('=');
-      const name = eq >= 0 ? arg.slice(0, eq) : arg;
-      if (BOOLEAN_FLAGS.has(name)) {
-        if (eq >= 0) throw new UsageError(`${name} takes no value`);
-        flags.set(name, ['true']);
-      } else if (VALUE_FLAGS.has(name)) {
-        const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-        if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
-        flags.set(name, [...(flags.get(name) ?? []), value]);
-      } else {
-        throw new UsageError(`unknown option '${name}'`);
-      }
-    } else if (command === undefined) {
-      command = arg;
-    } else {
-      paths.push(arg);
-    }
+  let values: Record<string, string[] | boolean | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true }));
+  } catch (e) {
+    throw new UsageError(usageProblem(e as Error & { code?: string }));
   }
-  return { command, paths, flags, help, version };
+  const flags = new Map<string, string[]>();
+  for (const [name, value] of Object.entries(values)) {
+    if (name === 'help' || name === 'version' || value === undefined) continue;
+    if (Array.isArray(value) && value.some((v) => v === '')) throw new UsageError(`--${name} needs a value`);
+    flags.set(`--${name}`, Array.isArray(value) ? value : ['true']);
+  }
+  const [command, ...paths] = positionals;
+  const allowed = command === undefined ? undefined : COMMAND_OPTIONS[command];
+  const foreign = allowed ? [...flags.keys()].filter((f) => !allowed.includes(f)) : [];
+  if (foreign.length) {
+    throw new UsageError(`'timonel ${command}' takes ${allowed!.length ? allowed!.join(', ') : 'no options'}, got ${foreign.join(', ')}`);
+  }
+  return { command, paths, flags, help: values.help === true, version: values.version === true };
+}
+
+/** node:util parseArgs's error in the CLI's words ("unknown option '--verbose'"). */
+function usageProblem(e: Error & { code?: string }): string {
+  const option = /'(-[^' ]+)/.exec(e.message)?.[1];
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) return `unknown option '${option}'`;
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
+    return /does not take an argument/.test(e.message) ? `${option} takes no value` : `${option} needs a value`;
+  }
+  return e.message;
 }
 
 function one(p: Parsed, flag: string): string | undefined {
@@ -122,13 +135,11 @@ export async function run(argv: readonly string[], cwd = process.cwd()): Promise
       return rules(p);
     }
     if (p.command === 'init') {
-      if (p.paths.length > 1 || p.flags.size) throw new UsageError(`'timonel init' takes one folder and no options`);
+      if (p.paths.length > 1) throw new UsageError(`'timonel init' takes one folder`);
       return { exitCode: 0, stdout: init({ dir: p.paths[0], cwd }).stdout, stderr: '' };
     }
     if (p.command === 'synth') {
-      if (p.paths.length > 1 || [...p.flags.keys()].some((f) => f !== '--no-typecheck')) {
-        throw new UsageError(`'timonel synth' takes one app file and --no-typecheck`);
-      }
+      if (p.paths.length > 1) throw new UsageError(`'timonel synth' takes one app file`);
       const r = await synth({ app: p.paths[0], typecheck: p.flags.has('--no-typecheck') ? false : undefined, cwd });
       return { exitCode: r.exitCode, stdout: '', stderr: r.stderr, unsynthesized: r.unsynthesized };
     }

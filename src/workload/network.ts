@@ -536,11 +536,6 @@ export function egressRestricted(owner: IConstruct): void {
   if (isTrafficSubject(owner)) noteApiServerNeed(owner, 'egress');
 }
 
-/** The `<name>-apiserver` NetworkPolicy of a workload with permissions and restricted egress, once it has one. */
-export function apiServerPolicyOf(owner: IConstruct): k8s.KubeNetworkPolicy | undefined {
-  return API_CLIENTS.get(owner)?.policy;
-}
-
 /** DNS egress of a client whose egress is restricted. */
 export function dnsRule(dns: DnsEgress): k8s.NetworkPolicyEgressRule {
   const d = DEFAULTS.connections.dns;

@@ -317,6 +317,11 @@ describe('timonel check usage and parse errors (exit code 2)', () => {
     [['check', FIXTURES, '--format', 'xml'], /--format must be one of human, json, got 'xml'/],
     [['check', FIXTURES, '--verbose'], /unknown option '--verbose'/],
     [['lint', FIXTURES], /unknown command 'lint'/],
+    [['check', FIXTURES, '--quiet=yes'], /--quiet takes no value/],
+    [['check', FIXTURES, '--profile='], /--profile needs a value/],
+    [['rules', '--quiet'], /'timonel rules' takes --profile, --format, got --quiet/],
+    [['rules', '--disable', 'x'], /'timonel rules' takes --profile, --format, got --disable/],
+    [['init', 'x', '--format', 'json'], /'timonel init' takes no options, got --format/],
   ])('%j fails with a usage message', (args, message) => {
     const r = timonel(...(args as string[]));
     expect(r.status).toBe(2);

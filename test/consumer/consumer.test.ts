@@ -104,6 +104,16 @@ describeOnline(`the packed tarball in a new project made by timonel init${unreac
     expect(files.filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
   });
 
+  test('the types hold no @internal member (test support and engine hooks are not API; trial W, W8)', () => {
+    const lib = path.join(project, 'node_modules', 'timonel', 'lib');
+    const declarations = packed.files.map((f) => f.path).filter((f) => f.endsWith('.d.ts'))
+      .map((f) => fs.readFileSync(path.join(project, 'node_modules', 'timonel', f), 'utf8')).join('\n');
+    expect(fs.existsSync(lib)).toBe(true);
+    expect(declarations).toMatch(/class App\b/);
+    const internal = ['_renderCharts', '_checkQuietly', '_probesTurnedOff', '_addClient', '_admitClientPods', '_admitEgressClient', '_levelOfRule', '_relaxedPodSecurity', '_declaredPodSecurity', '_custom', '_rules'];
+    expect(internal.filter((name) => new RegExp(`\\b${name}\\b`).test(declarations))).toEqual([]);
+  });
+
   test("the packed package.json has no prepare script, so npm installs it without an install-script warning (trials P and T: npm 11 warned about 'prepare' on every install)", () => {
     const installed = JSON.parse(fs.readFileSync(path.join(project, 'node_modules', 'timonel', 'package.json'), 'utf8'));
     expect(installed.scripts.prepare).toBeUndefined();
