@@ -3,7 +3,7 @@ import { fail, formatValue, isConstruct, TimonelError } from '../core/errors';
 import { closest } from '../core/validation';
 import { ENFORCE_LABEL, isPodSecurityLevel, PodSecurityLevel } from '../core/pod-security';
 import { profileOf } from './config';
-import { isPodKind, ObjectSet, PolicyObject, toPolicyObject } from './model';
+import { isPodKind, ObjectSet, objectSetOfRun, PolicyObject, toPolicyObject } from './model';
 import { Profile, ProfileLike } from './profiles';
 import { Report, Rule } from './rule';
 import { checkSuppressionReason } from './suppression';
@@ -126,7 +126,7 @@ function runAll(subjects: readonly PolicySubject[], options: PolicyRunOptions): 
   }
   if (options === null || typeof options !== 'object') fail({ path: 'runPolicies', prop: 'options', message: 'must be an object { profile? }', value: options, allowed: 'an object { profile? }', fix: "e.g. { profile: 'baseline' }" });
   const objects = subjects.map(toPolicyObject);
-  const set = new ObjectSet(objects, {
+  const set = objectSetOfRun(objects, {
     customRuleIds: (o) => profiles[o.index]._custom.map((r) => r.id),
     foreignRuleIds: options.unknownCustomRules === true,
   });

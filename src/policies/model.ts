@@ -338,6 +338,20 @@ export interface RunRules {
 }
 
 const NO_RUN_RULES: RunRules = { customRuleIds: () => [], foreignRuleIds: false };
+/** The run of each set the engine made: not part of the set's API (rules of your own get sets too). */
+const RUNS = new WeakMap<ObjectSet, RunRules>();
+
+/** A set of the engine's run. @internal */
+export function objectSetOfRun(objects: readonly PolicyObject[], run: RunRules): ObjectSet {
+  const set = new ObjectSet(objects);
+  RUNS.set(set, run);
+  return set;
+}
+
+/** What the run of a set knows of rule ids (none for a set made elsewhere). @internal */
+export function runRulesOf(set: ObjectSet): RunRules {
+  return RUNS.get(set) ?? NO_RUN_RULES;
+}
 
 /**
  * All objects under check, with the indexes cross-object rules need. Every index is built
@@ -356,8 +370,6 @@ export class ObjectSet {
   constructor(
     /** Every object, in the order given to the engine. */
     public readonly objects: readonly PolicyObject[],
-    /** What the engine knows of the run, for `policy-suppression`. @internal */
-    public readonly _run: RunRules = NO_RUN_RULES,
   ) {}
 
   /** The object of a kind, namespace and name (the first one, when duplicated). */

@@ -1,4 +1,4 @@
-import { fieldPath, ObjectSet, PolicyObject, SUPPRESS_PREFIX } from '../model';
+import { fieldPath, ObjectSet, PolicyObject, runRulesOf, SUPPRESS_PREFIX } from '../model';
 import { BUILT_IN_PREFIXES, defineRule, Rule } from '../rule';
 import { checkSuppressionReason, suggestRule } from '../suppression';
 
@@ -31,9 +31,9 @@ export default function policySuppression(knownIds: () => readonly string[]): Ru
  * rule of your own it does not have (YAML checked without the app's profile).
  */
 function knownRule(ruleId: string, o: PolicyObject, set: ObjectSet, builtIn: () => readonly string[]): string | undefined {
-  const custom = set._run.customRuleIds(o);
+  const custom = runRulesOf(set).customRuleIds(o);
   const unknown = suggestRule(ruleId, custom.length ? [...builtIn(), ...custom] : builtIn());
-  if (!unknown || (set._run.foreignRuleIds && !BUILT_IN_PREFIXES.some((p) => ruleId.startsWith(p)))) return undefined;
+  if (!unknown || (runRulesOf(set).foreignRuleIds && !BUILT_IN_PREFIXES.some((p) => ruleId.startsWith(p)))) return undefined;
   return unknown.startsWith('did you mean') || BUILT_IN_PREFIXES.some((p) => ruleId.startsWith(p))
     ? unknown
     : `${unknown}; for a rule of your own, add it to the profile of the object: Profile.custom({ rules: [...] })`;
