@@ -1,8 +1,24 @@
+/** `T` with every property, array and nested object read-only. */
+type DeepReadonly<T> = T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+
+/** Freezes `value` and everything it holds, so that no code in the process can change a default. */
+function deepFreeze<T>(value: T): DeepReadonly<T> {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value as DeepReadonly<T>;
+}
+
 /**
  * Every opinion timonel holds, in one place. Changing a default is a one-line diff here,
  * and the snapshot diff shows every object it touched.
+ *
+ * Frozen, down to its nested objects and lists: assigning to a field throws a TypeError in strict
+ * mode (and does nothing otherwise), so no code in the process can change another App's output.
+ * To use other values, pass them as props (or `traffic`) instead.
  */
-export const DEFAULTS = {
+export const DEFAULTS = deepFreeze({
   /** `app.kubernetes.io/managed-by` on every object. */
   managedBy: 'timonel',
 
@@ -359,4 +375,4 @@ export const DEFAULTS = {
     /** Names longer than the limit keep this many hex chars of a sha256 as a suffix. */
     hashLength: 8,
   },
-} as const;
+} as const);

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import * as ts from 'typescript';
+import { App, DEFAULTS, TimonelChart, WebApp } from '../../src';
 
 // Every optional prop of the public *Props and *Options interfaces says what happens when it is
 // left out: a `@default` tag (a literal, or `-` and what actually happens), as the AWS CDK does.
@@ -34,3 +35,39 @@ test('every optional prop of an exported *Props or *Options interface carries @d
   expect(checked).toBeGreaterThan(50);
   expect(missing).toEqual([]);
 }, 60_000);
+
+describe('DEFAULTS is frozen, so no code in the process changes another App\'s output', () => {
+  /** The resources and the dropped capabilities of a default WebApp's container, rendered by a new App. */
+  function rendered(): unknown {
+    const app = new App({ outdir: 'unused' });
+    new WebApp(new TimonelChart(app, 'shop', { namespace: 'shop' }), 'web', { image: 'nginx:1.27.2', isolate: true });
+    const deployment = app.render({ policies: false }).flatMap((f) => f.docs).find((d: any) => d.kind === 'Deployment') as any;
+    const container = deployment.spec.template.spec.containers[0];
+    return { resources: container.resources, drop: container.securityContext.capabilities.drop };
+  }
+
+  test('assigning to a nested field or a list throws a TypeError (strict mode), and the next App renders the same', () => {
+    'use strict';
+    const before = rendered();
+    expect(before).toEqual({ resources: { limits: { memory: '256Mi' }, requests: { cpu: '100m', memory: '128Mi' } }, drop: ['ALL'] });
+    const d = DEFAULTS as any;
+    expect(() => { d.resources.cpuRequest = '3'; }).toThrow(TypeError);
+    expect(() => { d.security.dropCapabilities.push('NONE'); }).toThrow(TypeError);
+    expect(() => { d.traffic.ingressController.podLabels['app.kubernetes.io/name'] = 'other'; }).toThrow(TypeError);
+    expect(() => { d.webApp = {}; }).toThrow(TypeError);
+    expect(() => { delete d.managedBy; }).toThrow(TypeError);
+    expect(DEFAULTS.resources.cpuRequest).toBe('100m');
+    expect(rendered()).toEqual(before);
+  });
+
+  test('every object and list in it is frozen', () => {
+    const unfrozen: string[] = [];
+    const walk = (value: unknown, at: string): void => {
+      if (typeof value !== 'object' || value === null) return;
+      if (!Object.isFrozen(value)) unfrozen.push(at);
+      for (const [k, v] of Object.entries(value)) walk(v, `${at}.${k}`);
+    };
+    walk(DEFAULTS, 'DEFAULTS');
+    expect(unfrozen).toEqual([]);
+  });
+});
