@@ -16,8 +16,8 @@ import {
 } from './delivery';
 import { KUSTOMIZATION_FILE, kustomization, renderEntries } from './kustomization';
 import { AwaitedTest, awaitedObjects, orderForApply, runsLast } from './order';
-import { APP_PROPS } from './specs';
-import { checkProps } from '../core/validation';
+import { APP_PROPS, OUTDIR } from './specs';
+import { checkProps, checkValue } from '../core/validation';
 import { iterateInCallScope, withCallScope } from '../core/call-scope';
 import { appCreated, appSynthesized } from '../core/app-watch';
 import { fail } from '../core/errors';
@@ -31,7 +31,7 @@ export interface AppProps extends Omit<Cdk8sAppProps, 'yamlOutputType'> {
   /**
    * Where the YAML goes. Replaced as a whole, atomically, on every successful synth; a folder
    * holding files timonel did not write (see its `.timonel` marker) is refused, not replaced.
-   * @default - $TIMONEL_OUTDIR, else 'dist'
+   * @default - $TIMONEL_OUTDIR, else 'dist' (an empty TIMONEL_OUTDIR counts as unset)
    */
   readonly outdir?: string;
   /**
@@ -68,6 +68,18 @@ export interface AppProps extends Omit<Cdk8sAppProps, 'yamlOutputType'> {
 }
 
 /**
+ * The output folder of `where` (App, Environments): its `outdir`, else $TIMONEL_OUTDIR, else 'dist'.
+ * An empty TIMONEL_OUTDIR counts as unset, as CI sets a variable nobody defined; any other value
+ * is checked as the prop is, under its own name.
+ * @internal
+ */
+export function outdirOf(outdir: string | undefined, where: string): string {
+  if (outdir !== undefined) return outdir;
+  const fromEnv = process.env.TIMONEL_OUTDIR || undefined;
+  return fromEnv === undefined ? 'dist' : checkValue(OUTDIR, fromEnv, where, 'TIMONEL_OUTDIR');
+}
+
+/**
  * A cdk8s App that writes one YAML file per chart in apply order plus a
  * `kustomization.yaml`, fails on duplicate objects, and never leaves a half-written `dist/`.
  * Synthesis takes time linear in the number of charts (plain cdk8s is quadratic).
@@ -90,7 +102,7 @@ export class App extends Cdk8sApp {
   constructor(props: AppProps = {}) {
     super({
       ...checkProps(APP_PROPS, props, 'App'),
-      outdir: props.outdir ?? process.env.TIMONEL_OUTDIR ?? 'dist',
+      outdir: outdirOf(props.outdir, 'App'),
       outputFileExtension: props.outputFileExtension ?? '.k8s.yaml',
     });
     this.recordsConstructMetadata = recordsConstructMetadata(props.recordConstructMetadata);

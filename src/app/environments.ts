@@ -6,7 +6,7 @@ import { fail, formatValue, isConstruct, PropIssue, TimonelError } from '../core
 import { PolicyError } from '../policies';
 import { CONSTRUCT_METADATA_FILE } from '../synth/cdk8s-internals';
 import { mirror, mirrorFiles, publish } from './publish';
-import { App, AppOutput, AppProps, cliFolder, ConstructMetadata } from './app';
+import { App, AppOutput, AppProps, cliFolder, ConstructMetadata, outdirOf } from './app';
 import { deliveryFiles, DeliveryProps, normalPath } from './delivery';
 import { ENVIRONMENTS_PROPS } from './specs';
 import { checkProps, closest, keyPath } from '../core/validation';
@@ -57,7 +57,7 @@ export interface EnvironmentsProps<V extends object> {
   readonly build: (app: App, env: Environment<V>) => void;
   /**
    * The output folder; each environment goes to `<outdir>/<name>/`.
-   * @default - $TIMONEL_OUTDIR, else 'dist'
+   * @default - $TIMONEL_OUTDIR, else 'dist' (an empty TIMONEL_OUTDIR counts as unset)
    */
   readonly outdir?: string;
   /**
@@ -110,7 +110,7 @@ export class Environments<V extends object> {
     }
     checkProps(ENVIRONMENTS_PROPS, props, 'Environments');
     this.props = props;
-    this.outdir = props.outdir ?? process.env.TIMONEL_OUTDIR ?? 'dist';
+    this.outdir = outdirOf(props.outdir, 'Environments');
     this.names = Object.keys(props.environments);
     if (this.names.length === 0) {
       fail({ path: 'Environments', prop: 'environments', message: 'must name at least one environment', value: props.environments, allowed: 'an object of one or more environments by name', fix: "add one, e.g. environments: { dev: {} }" });

@@ -23,9 +23,17 @@ export const CHART_PROPS = v.object<TimonelChartProps>()({
   disableResourceNameHashes: v.boolean(),
 });
 
+/** An output folder: the `outdir` of App and Environments, and $TIMONEL_OUTDIR. */
+export const OUTDIR = v.string({
+  nonEmpty: true, samples: ['dist'],
+  check: (s) => (s.trim() === ''
+    ? { message: 'is only whitespace', allowed: "a folder path such as 'dist'", fix: "write a folder such as 'dist', or leave it out for 'dist' (an empty TIMONEL_OUTDIR counts as unset)" }
+    : undefined),
+});
+
 // AppProps' fields; Environments' appProps takes them but the ones it sets itself.
 const APP_FIELDS = {
-  outdir: v.string({ nonEmpty: true, samples: ['dist'] }),
+  outdir: OUTDIR,
   outputFileExtension: v.string({ nonEmpty: true, samples: ['.k8s.yaml'] }),
   recordConstructMetadata: v.boolean(),
   delivery: v.oneOf(['kubectl', 'argocd', 'flux'] as const),
@@ -148,7 +156,7 @@ export const ENVIRONMENTS_PROPS = v.object<EnvironmentsProps<object>>()({
     (x) => (typeof x === 'function' ? undefined : { message: 'must be a function', fix: 'build: (app, env) => { new TimonelChart(app, ...) }' }),
     () => [() => undefined],
   )),
-  outdir: v.string({ nonEmpty: true, samples: ['dist'] }),
+  outdir: OUTDIR,
   only: v.string({ nonEmpty: true, samples: ['dev'] }),
   appProps: v.object<AppProps>()({
     ...APP_FIELDS,

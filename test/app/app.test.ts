@@ -207,6 +207,37 @@ describe('App.synth', () => {
     expect(fs.readdirSync(path.join(tmp, 'env-dist')).sort()).toEqual([OUTPUT_MARKER, 'a.k8s.yaml', 'b.k8s.yaml', KUSTOMIZATION_FILE]);
   });
 
+  test('an empty $TIMONEL_OUTDIR counts as unset: the output goes to dist/, not into the working directory', () => {
+    // CI sets a variable nobody defined to '' (TIMONEL_OUTDIR: ${{ vars.OUT }}); '' made the cwd the output folder.
+    const cwd = process.cwd();
+    process.chdir(tmp);
+    try {
+      process.env.TIMONEL_OUTDIR = '';
+      const app = new App();
+      expect(app.outdir).toBe('dist');
+      independent(app);
+      app.synth();
+      expect(fs.readdirSync(tmp)).toEqual(['dist']);
+      expect(fs.readdirSync(path.join(tmp, 'dist')).sort()).toEqual([OUTPUT_MARKER, 'a.k8s.yaml', 'b.k8s.yaml', KUSTOMIZATION_FILE]);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  test('fails when $TIMONEL_OUTDIR is only whitespace, naming the variable as the prop (the outdir prop wins over it)', () => {
+    process.env.TIMONEL_OUTDIR = '  ';
+    expect(() => new App()).toThrow(
+      "[App] 'TIMONEL_OUTDIR' is only whitespace, got '  '. Allowed: a folder path such as 'dist'. "
+      + "Fix: write a folder such as 'dist', or leave it out for 'dist' (an empty TIMONEL_OUTDIR counts as unset)",
+    );
+    expect(new App({ outdir: path.join(tmp, 'out') }).outdir).toBe(path.join(tmp, 'out'));
+  });
+
+  test('fails when outdir is empty or only whitespace', () => {
+    expect(() => new App({ outdir: '' })).toThrow("[App] 'outdir' must not be empty, got ''.");
+    expect(() => new App({ outdir: ' ' })).toThrow("[App] 'outdir' is only whitespace, got ' '. Allowed: a folder path such as 'dist'.");
+  });
+
   /** Synthesizes `build`, then `build` broken by `breakApp`: the second synth fails with `error` and changes nothing. */
   function expectUntouched(build: (app: Cdk8sApp) => void, breakApp: (app: App) => void, error: RegExp): void {
     const outdir = path.join(tmp, 'dist');

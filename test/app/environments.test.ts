@@ -128,6 +128,21 @@ describe('Environments', () => {
     expect(dev.map((d) => [d.kind, d.metadata.name, d.metadata.labels])).toEqual(prod.map((d) => [d.kind, d.metadata.name, d.metadata.labels]));
   });
 
+  test('an empty $TIMONEL_OUTDIR counts as unset: the output goes to dist/, not into the working directory', () => {
+    const cwd = process.cwd();
+    process.chdir(tmp);
+    try {
+      process.env.TIMONEL_OUTDIR = '';
+      const e = envs({ outdir: undefined });
+      expect(e.outdir).toBe('dist');
+      e.synth();
+      expect(fs.readdirSync(tmp)).toEqual(['dist']);
+      expect(files(path.join(tmp, 'dist'))).toEqual(['dev/kustomization.yaml', 'dev/web.k8s.yaml', 'prod/kustomization.yaml', 'prod/web.k8s.yaml']);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   test('every environment replaces the whole outdir: a removed environment disappears', () => {
     envs().synth();
     envs({ environments: { prod: {} } }).synth();
@@ -336,6 +351,16 @@ describe('Environments', () => {
       expectError(() => envs({ appProps: { outdir: 'out' } as any }), /'appProps.outdir' is set by Environments: <outdir>\/<environment>, got 'out'.*Fix: set 'outdir' on Environments/);
       expectError(() => envs({ appProps: { delivery: 'flux' } as any }), /'appProps.delivery' is set by Environments: 'delivery.tool'.*Fix: set 'delivery: \{ tool \}' on Environments/);
       expectError(() => envs({ appProps: { outputFileExtenson: '.yaml' } as any }), /did you mean 'outputFileExtension'\?/);
+    });
+
+    test('fails when $TIMONEL_OUTDIR is only whitespace, naming the variable as the prop (the outdir prop wins over it)', () => {
+      process.env.TIMONEL_OUTDIR = ' ';
+      expect(thrown(() => envs({ outdir: undefined })).message).toBe(
+        "[Environments] 'TIMONEL_OUTDIR' is only whitespace, got ' '. Allowed: a folder path such as 'dist'. "
+        + "Fix: write a folder such as 'dist', or leave it out for 'dist' (an empty TIMONEL_OUTDIR counts as unset)",
+      );
+      expect(envs().outdir).toBe(path.join(tmp, 'dist'));
+      expectError(() => envs({ outdir: ' ' }), /^\[Environments\] 'outdir' is only whitespace, got ' '/);
     });
 
     test('fails when the chosen environment does not exist', () => {
