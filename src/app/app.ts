@@ -24,6 +24,7 @@ import { fail } from '../core/errors';
 import { contains, dependencyOrigin } from '../core/dependencies';
 import { isSecretSource } from '../core/secret-source';
 import { setAppContext } from '../core/chart-context';
+import { DEFAULTS } from '../core/defaults';
 import type { TrafficDefaults } from '../core/traffic';
 
 /** Props of a timonel app. */
@@ -31,14 +32,14 @@ export interface AppProps extends Omit<Cdk8sAppProps, 'yamlOutputType'> {
   /**
    * Where the YAML goes. Replaced as a whole, atomically, on every successful synth; a folder
    * holding files timonel did not write (see its `.timonel` marker) is refused, not replaced.
-   * @default - $TIMONEL_OUTDIR, else 'dist' (an empty TIMONEL_OUTDIR counts as unset)
+   * @default - $TIMONEL_OUTDIR, else 'dist' (DEFAULTS.app.outdir); an empty TIMONEL_OUTDIR counts as unset
    */
   readonly outdir?: string;
   /**
    * How the output is delivered, which decides how the apply order is written down: 'kubectl'
    * (file and document order), 'argocd' (an `argocd.argoproj.io/sync-wave` annotation on every
    * object) or 'flux' (one folder per chart, for one Flux Kustomization each, with `dependsOn`).
-   * @default 'kubectl'
+   * @default 'kubectl' (DEFAULTS.app.delivery)
    */
   readonly delivery?: DeliveryTool;
   /**
@@ -68,7 +69,7 @@ export interface AppProps extends Omit<Cdk8sAppProps, 'yamlOutputType'> {
 }
 
 /**
- * The output folder of `where` (App, Environments): its `outdir`, else $TIMONEL_OUTDIR, else 'dist'.
+ * The output folder of `where` (App, Environments): its `outdir`, else $TIMONEL_OUTDIR, else DEFAULTS.app.outdir.
  * An empty TIMONEL_OUTDIR counts as unset, as CI sets a variable nobody defined; any other value
  * is checked as the prop is, under its own name.
  * @internal
@@ -76,7 +77,7 @@ export interface AppProps extends Omit<Cdk8sAppProps, 'yamlOutputType'> {
 export function outdirOf(outdir: string | undefined, where: string): string {
   if (outdir !== undefined) return outdir;
   const fromEnv = process.env.TIMONEL_OUTDIR || undefined;
-  return fromEnv === undefined ? 'dist' : checkValue(OUTDIR, fromEnv, where, 'TIMONEL_OUTDIR');
+  return fromEnv === undefined ? DEFAULTS.app.outdir : checkValue(OUTDIR, fromEnv, where, 'TIMONEL_OUTDIR');
 }
 
 /**
@@ -103,10 +104,10 @@ export class App extends Cdk8sApp {
     super({
       ...checkProps(APP_PROPS, props, 'App'),
       outdir: outdirOf(props.outdir, 'App'),
-      outputFileExtension: props.outputFileExtension ?? '.k8s.yaml',
+      outputFileExtension: props.outputFileExtension ?? DEFAULTS.app.outputFileExtension,
     });
     this.recordsConstructMetadata = recordsConstructMetadata(props.recordConstructMetadata);
-    this.delivery = props.delivery ?? 'kubectl';
+    this.delivery = props.delivery ?? DEFAULTS.app.delivery;
     this.applySetId = props.applySet === undefined ? undefined : resolveApplySet(this, props.applySet);
     this.traffic = props.traffic ?? {};
     this.name = props.name;

@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import { IConstruct } from 'constructs';
+import { DEFAULTS } from '../core/defaults';
 import { NameRule, validateName } from '../core/names';
 
 /** The label that makes an object a member of an ApplySet (KEP-3659). */
@@ -12,7 +13,7 @@ export interface ApplySetOptions {
   /**
    * The namespace of the parent Secret: the namespace kubectl applies to (`-n`, else the
    * context's), which must exist before the first apply.
-   * @default 'default'
+   * @default 'default' (DEFAULTS.app.applySetNamespace)
    */
   readonly namespace?: string;
 }
@@ -29,7 +30,7 @@ export function applySetId(name: string, namespace: string, kind = 'Secret', gro
 /** Validates the options and returns the id of their parent Secret. */
 export function resolveApplySet(scope: IConstruct, options: ApplySetOptions): string {
   validateName(options.name, NameRule.DNS_1123_SUBDOMAIN, { scope, prop: 'applySet.name' });
-  const namespace = options.namespace ?? 'default';
+  const namespace = options.namespace ?? DEFAULTS.app.applySetNamespace;
   validateName(namespace, NameRule.DNS_1123_LABEL, { scope, prop: 'applySet.namespace' });
   return applySetId(options.name, namespace);
 }

@@ -9,6 +9,7 @@ import { SynthesizedChart } from '../synth/synth';
 import { stringifyDocs } from '../synth/yaml';
 import { Migration } from '../constructs/migration';
 import { POD_KINDS } from '../core/dependencies';
+import { LABELS } from '../core/labels';
 import { applyRank, awaitedObjects, runsLast } from './order';
 
 /**
@@ -64,7 +65,7 @@ export interface DeliveryRepository {
    * Argo CD: the branch, tag or commit to deliver (for an `oci://` URL: the artifact's tag or
    * digest, required). Flux applies what its source (`sourceRef`) fetches, so there it is an error:
    * set the branch or tag on that source.
-   * @default 'main' (Argo CD with a Git repository)
+   * @default 'main' (DEFAULTS.delivery.argocd.revision; Argo CD with a Git repository)
    */
   readonly revision?: string;
   /**
@@ -83,38 +84,38 @@ export interface DeliveryProps {
   readonly repository?: DeliveryRepository;
   /**
    * The folder, inside the output folder, of the delivery objects: `<folder>/<env>/` (a relative path).
-   * @default 'delivery'
+   * @default 'delivery' (DEFAULTS.delivery.folder)
    */
   readonly folder?: string;
   /**
    * The namespace of the delivery objects.
-   * @default - 'argocd' (Argo CD), 'flux-system' (Flux)
+   * @default - 'argocd' (Argo CD: DEFAULTS.delivery.argocd.namespace), 'flux-system' (Flux: DEFAULTS.delivery.flux.namespace)
    */
   readonly namespace?: string;
   /**
    * The prefix of the delivery objects' names: `<name>-<env>`, `<name>-<env>-<stage>`.
-   * @default 'platform'
+   * @default 'platform' (DEFAULTS.delivery.name)
    */
   readonly name?: string;
   /**
    * Argo CD: the AppProject of the Applications.
-   * @default 'default'
+   * @default 'default' (DEFAULTS.delivery.argocd.project)
    */
   readonly project?: string;
   /**
    * Argo CD: the API server URL of the cluster each environment is delivered to, by environment
    * name (each key must be one of the environments).
-   * @default - 'https://kubernetes.default.svc' (the cluster Argo CD runs in) for every environment
+   * @default - 'https://kubernetes.default.svc' (DEFAULTS.delivery.argocd.server: the cluster Argo CD runs in) for every environment
    */
   readonly clusters?: { readonly [env: string]: string };
   /**
    * Flux: the source of the Kustomizations (a GitRepository or OCIRepository holding `repository`).
-   * @default { kind: 'GitRepository', name: 'flux-system' } (what `flux bootstrap` creates)
+   * @default { kind: 'GitRepository', name: 'flux-system' } (DEFAULTS.delivery.flux.sourceRef: what `flux bootstrap` creates)
    */
   readonly sourceRef?: { readonly kind: 'GitRepository' | 'OCIRepository'; readonly name: string };
   /**
    * Flux: how often each Kustomization is reconciled (a Flux duration: units ms, s, m, h).
-   * @default '10m'
+   * @default '10m' (DEFAULTS.delivery.flux.interval)
    */
   readonly interval?: string;
   /**
@@ -124,7 +125,7 @@ export interface DeliveryProps {
    * or the `<chart>-jobs` stage of the Jobs nothing depends on: `1h5m` for the default deadline of one
    * hour) and its pods' startup budget by their startup probes (`15m` for a stage with the PostgreSQL
    * preset, whose probe allows 10 minutes), since Flux waits until the Jobs complete and the pods are ready.
-   * @default '5m'
+   * @default '5m' (DEFAULTS.delivery.flux.timeout)
    */
   readonly timeout?: string;
 }
@@ -358,23 +359,24 @@ export function deliveryFiles(props: DeliveryProps, env: string, outPath: string
     path: 'Environments', prop: 'delivery.repository', message: `is required for ${props.tool}`,
     allowed: "a Git repository { url, revision?, path? } for Argo CD and Flux (none for kubectl)", fix: "give the Git repository that holds the output, e.g. { url: 'https://github.com/acme/platform.git' }",
   });
-  const name = props.name ?? 'platform';
+  const name = props.name ?? DEFAULTS.delivery.name;
   const base = normalPath(repository.path ?? outPath);
   const envPath = joinParts(base, env);
   const app = new Cdk8sApp();
   if (props.tool === 'argocd') {
-    const namespace = props.namespace ?? 'argocd';
-    const folder = props.folder ?? 'delivery';
+    const d = DEFAULTS.delivery.argocd;
+    const namespace = props.namespace ?? d.namespace;
+    const folder = props.folder ?? DEFAULTS.delivery.folder;
     const root = new Chart(app, 'root');
     const apps = new Chart(app, 'apps');
     const application = (chart: Chart, id: string, path: string, destinationNamespace?: string): void => {
       new argo.Application(chart, id, {
-        metadata: { name: id, namespace, labels: { 'app.kubernetes.io/part-of': name, 'app.kubernetes.io/managed-by': 'timonel' } },
+        metadata: { name: id, namespace, labels: { [LABELS.partOf]: name, [LABELS.managedBy]: DEFAULTS.managedBy } },
         spec: {
-          project: props.project ?? 'default',
-          source: { repoUrl: repository.url, targetRevision: repository.revision ?? 'main', path },
-          destination: { server: props.clusters?.[env] ?? 'https://kubernetes.default.svc', namespace: destinationNamespace },
-          syncPolicy: { automated: { prune: true, selfHeal: true } },
+          project: props.project ?? d.project,
+          source: { repoUrl: repository.url, targetRevision: repository.revision ?? d.revision, path },
+          destination: { server: props.clusters?.[env] ?? d.server, namespace: destinationNamespace },
+          syncPolicy: { automated: { prune: d.syncPolicy.prune, selfHeal: d.syncPolicy.selfHeal } },
         },
       });
     };
@@ -385,19 +387,21 @@ export function deliveryFiles(props: DeliveryProps, env: string, outPath: string
     files.set('apps/applications.yaml', stringifyDocs(apps.toJson()));
   } else {
     const chart = new Chart(app, 'flux');
-    const source = props.sourceRef ?? { kind: 'GitRepository', name: 'flux-system' };
-    const timeout = props.timeout ?? DEFAULTS.delivery.timeout;
+    const d = DEFAULTS.delivery.flux;
+    const source = props.sourceRef ?? d.sourceRef;
+    const timeout = props.timeout ?? d.timeout;
     for (const stage of stages) {
       new flux.Kustomization(chart, stage.name, {
         metadata: {
           name: `${name}-${env}-${stage.name}`,
-          namespace: props.namespace ?? 'flux-system',
-          labels: { 'app.kubernetes.io/part-of': name, 'app.kubernetes.io/managed-by': 'timonel' },
+          namespace: props.namespace ?? d.namespace,
+          labels: { [LABELS.partOf]: name, [LABELS.managedBy]: DEFAULTS.managedBy },
         },
         spec: {
-          interval: props.interval ?? DEFAULTS.delivery.interval,
+          interval: props.interval ?? d.interval,
           path: `./${joinParts(envPath, stage.folder)}`,
-          prune: true,
+          prune: d.prune,
+          // Required, not a default: dependsOn waits for a stage's objects to be ready only with wait.
           wait: true,
           // Flux waits for the stage's Jobs to complete (a migration's, or `<chart>-jobs`) and its pods
           // to be ready: up to the Jobs' deadline and the pods' startup budget, which run side by side.

@@ -10,6 +10,7 @@ import { App, AppOutput, AppProps, cliFolder, ConstructMetadata, outdirOf } from
 import { deliveryFiles, DeliveryProps, normalPath } from './delivery';
 import { ENVIRONMENTS_PROPS } from './specs';
 import { checkProps, closest, keyPath } from '../core/validation';
+import { DEFAULTS } from '../core/defaults';
 
 /** Overrides of values `V`: any part of them; objects are merged key by key, arrays and scalars replaced. */
 export type Overrides<V> = {
@@ -57,7 +58,7 @@ export interface EnvironmentsProps<V extends object> {
   readonly build: (app: App, env: Environment<V>) => void;
   /**
    * The output folder; each environment goes to `<outdir>/<name>/`.
-   * @default - $TIMONEL_OUTDIR, else 'dist' (an empty TIMONEL_OUTDIR counts as unset)
+   * @default - $TIMONEL_OUTDIR, else 'dist' (DEFAULTS.app.outdir); an empty TIMONEL_OUTDIR counts as unset
    */
   readonly outdir?: string;
   /**
@@ -115,7 +116,7 @@ export class Environments<V extends object> {
     if (this.names.length === 0) {
       fail({ path: 'Environments', prop: 'environments', message: 'must name at least one environment', value: props.environments, allowed: 'an object of one or more environments by name', fix: "add one, e.g. environments: { dev: {} }" });
     }
-    const folder = normalPath(props.delivery?.folder ?? 'delivery');
+    const folder = normalPath(props.delivery?.folder ?? DEFAULTS.delivery.folder);
     if (props.delivery && props.delivery.tool !== 'kubectl' && this.names.includes(folder)) {
       fail({ path: 'Environments', prop: `environments.${folder}`, message: 'has the name of the delivery folder', allowed: `an environment name other than '${folder}' (delivery.folder)`, fix: "rename the environment, or set 'delivery.folder'" });
     }
@@ -175,8 +176,8 @@ export class Environments<V extends object> {
     const cliDir = cliFolder(this.outdir);
     const metadata = mergeMetadata(outputs.map(([, o]) => o));
     const metadataText = metadata === undefined ? undefined : JSON.stringify(metadata);
-    const folder = normalPath(this.props.delivery?.folder ?? 'delivery');
-    const delivery = outputs.map(([name, o]) => [name, deliveryFiles(this.props.delivery ?? { tool: 'kubectl' }, name, this.outdir, o.stages)] as const);
+    const folder = normalPath(this.props.delivery?.folder ?? DEFAULTS.delivery.folder);
+    const delivery = outputs.map(([name, o]) => [name, deliveryFiles(this.props.delivery ?? { tool: DEFAULTS.app.delivery }, name, this.outdir, o.stages)] as const);
     if (this.only === undefined) {
       publish(this.outdir, withDelivery(filesOf(outputs, cliDir ? undefined : metadataText), delivery, `${folder}/`));
     } else {

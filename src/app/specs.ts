@@ -1,3 +1,4 @@
+import { DEFAULTS } from '../core/defaults';
 import { isValidName, NameRule, suggestName } from '../core/names';
 import { chartLabelMap, labelValue, nameSpec, trafficDefaults } from '../core/specs';
 import { closest, keyPath, Spec, v } from '../core/validation';
@@ -121,7 +122,7 @@ export const DELIVERY_PROPS = v.object<DeliveryProps>()({
     const revision = d.repository?.revision;
     if (d.tool === 'flux' && revision !== undefined) {
       // A Flux Kustomization has no revision: it applies what its source fetched.
-      const source = d.sourceRef ?? { kind: 'GitRepository', name: 'flux-system' };
+      const source = d.sourceRef ?? DEFAULTS.delivery.flux.sourceRef;
       r.issue('repository.revision', {
         message: `is not used by Flux: its Kustomizations apply the revision their source (${source.kind} '${source.name}') fetches`, value: revision,
         allowed: "repository.revision with tool 'argocd' only", fix: `remove it, and set the ${source.kind === 'OCIRepository' ? 'tag' : 'branch or tag'} on the ${source.kind}'s spec.ref`,
@@ -130,7 +131,7 @@ export const DELIVERY_PROPS = v.object<DeliveryProps>()({
     if (d.tool === 'argocd' && revision === undefined && typeof d.repository?.url === 'string' && /^oci:\/\//i.test(d.repository.url)) {
       // Argo CD reads an OCI source's targetRevision as a tag or digest: the Git default 'main' is a tag nobody pushed.
       r.issue('repository.revision', {
-        message: "is required for an oci:// repository: Argo CD reads it as the artifact's tag or digest (the default 'main' is a Git branch)",
+        message: `is required for an oci:// repository: Argo CD reads it as the artifact's tag or digest (the default '${DEFAULTS.delivery.argocd.revision}' is a Git branch)`,
         allowed: "a tag such as '1.4.2', or a digest 'sha256:…'", fix: "set revision to the tag you pushed, e.g. revision: '1.4.2'",
       });
     }

@@ -1,6 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { addDependency, contains, dependencyChain, dependencyOrigin, describeEdges, formatCycle, podObjectIn } from '../core/dependencies';
+import { DEFAULTS } from '../core/defaults';
 import { fail } from '../core/errors';
 import { checkSameApp } from '../core/same-app';
 import { childPath, checkProps, markChecked } from '../core/validation';
@@ -30,7 +31,7 @@ export interface MigrationProps extends Omit<BatchJobProps,
    * runs before anything of the same Application, also on the first install). Under `delivery:
    * 'argocd'`, 'pre-sync' with a `connectTo` or `node.addDependency` on anything of the same app is
    * an error at synth: the app is one Application, so the hook would run before that exists.
-   * @default 'sync-wave'
+   * @default 'sync-wave' (DEFAULTS.migration.argocd)
    */
   readonly argocd?: 'sync-wave' | 'pre-sync';
 }
@@ -60,7 +61,7 @@ export class Migration extends BatchJob {
     const checked = checkProps(MIGRATION_PROPS, props, childPath(scope, id));
     super(scope, id, markChecked(jobProps(checked)));
     Object.defineProperty(this, MIGRATION, { value: true });
-    this.argocd = checked.argocd ?? 'sync-wave';
+    this.argocd = checked.argocd ?? DEFAULTS.migration.argocd;
     checked.before.forEach((w, i) => this.addBefore(w, `before[${i}]`));
   }
 

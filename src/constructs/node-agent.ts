@@ -12,7 +12,7 @@ import { NODE_AGENT_PROPS } from './props/node-agent';
 
 /** How a NodeAgent's pods are replaced on a change. */
 export interface NodeAgentUpdateOptions {
-  /** `'OnDelete'` replaces a pod only when you delete it. @default 'RollingUpdate' */
+  /** `'OnDelete'` replaces a pod only when you delete it. @default 'RollingUpdate' (DEFAULTS.nodeAgent.updateType) */
   readonly type?: 'RollingUpdate' | 'OnDelete';
   /** Nodes whose agent may be down at once during a rolling update (a count or a percentage). @default 1 */
   readonly maxUnavailable?: number | string;
@@ -166,7 +166,7 @@ export class NodeAgent extends Workload {
 
   private updateStrategy(u: NodeAgentUpdateOptions = {}): k8s.DaemonSetUpdateStrategy {
     const d = DEFAULTS.nodeAgent;
-    const type = u.type ?? 'RollingUpdate';
+    const type = u.type ?? d.updateType;
     if (type === 'OnDelete') {
       if (u.maxSurge !== undefined || u.maxUnavailable !== undefined) {
         fail({ scope: this, prop: 'update', message: "sets maxUnavailable or maxSurge with type 'OnDelete', which replaces pods only when they are deleted", value: u, allowed: "maxUnavailable and maxSurge with type 'RollingUpdate' only", fix: "drop them, or use type: 'RollingUpdate'" });

@@ -107,6 +107,8 @@ export const DEFAULTS = deepFreeze({
 
   /** NodeAgent: a DaemonSet, one pod per node (log shippers, node exporters). */
   nodeAgent: {
+    /** Pods are replaced by a rolling update (Kubernetes' own default), not only when deleted ('OnDelete'). */
+    updateType: 'RollingUpdate',
     /** Nodes updated at once; an agent down on one node at a time is the usual tolerance. */
     maxUnavailable: 1,
     /** No second pod on a node during an update (agents often hold node-wide resources). */
@@ -116,6 +118,12 @@ export const DEFAULTS = deepFreeze({
     hostPathReadOnly: true,
     /** Inbound traffic is denied, or admitted only on the agent's ports. */
     isolate: true,
+  },
+
+  /** Migration: a BatchJob that runs before the workloads it names. */
+  migration: {
+    /** Argo CD: the Job runs in its own sync wave, after the stores it connects to (a PreSync hook runs before them). */
+    argocd: 'sync-wave',
   },
 
   /** Jobs and CronJobs: fail fast, end stuck runs, keep a little history, never pile up. */
@@ -358,16 +366,54 @@ export const DEFAULTS = deepFreeze({
     unpinnedPullPolicy: 'Always',
   },
 
-  /** Flux Kustomizations that `Environments` writes (`delivery: { tool: 'flux' }`). */
+  /** `App` and `Environments`: where the output goes and how it reaches the cluster. */
+  app: {
+    /** The output folder when neither `outdir` nor a non-empty $TIMONEL_OUTDIR is given. */
+    outdir: 'dist',
+    /** Each chart's file is `<chart><extension>` (cdk8s's own). */
+    outputFileExtension: '.k8s.yaml',
+    /** Plain files in apply order, for `kubectl apply -k`; no sync waves, no delivery objects. */
+    delivery: 'kubectl',
+    /** The namespace of an ApplySet's parent Secret (`kubectl apply -n default` when none is given). */
+    applySetNamespace: 'default',
+  },
+
+  /** The delivery objects `Environments` writes (`delivery: { tool: 'argocd' | 'flux' }`). */
   delivery: {
-    /** How often each Kustomization is reconciled. */
-    interval: '10m',
-    /**
-     * How long applying a stage and waiting for it to be ready may take (Flux's own default is the
-     * interval); a stage gets on top the longest of its Jobs' activeDeadlineSeconds (migrations,
-     * `<chart>-jobs`) and its pods' startup budget (startup probes).
-     */
-    timeout: '5m',
+    /** Their folder inside the output folder: `<outdir>/delivery/<env>/`. */
+    folder: 'delivery',
+    /** The prefix of their names (`platform-prod`), and their `app.kubernetes.io/part-of`. */
+    name: 'platform',
+    /** Argo CD: an app of apps per environment. */
+    argocd: {
+      /** Where Argo CD's own install puts it, and where it looks for Applications. */
+      namespace: 'argocd',
+      /** The AppProject every Argo CD install has. */
+      project: 'default',
+      /** The branch delivered from a Git repository. */
+      revision: 'main',
+      /** The cluster Argo CD runs in. */
+      server: 'https://kubernetes.default.svc',
+      /** Automated sync: objects removed from the output are deleted, changes made by hand are reverted. */
+      syncPolicy: { prune: true, selfHeal: true },
+    },
+    /** Flux: a Kustomization per stage, in apply order through `dependsOn`. */
+    flux: {
+      /** Where `flux bootstrap` installs Flux. */
+      namespace: 'flux-system',
+      /** The GitRepository `flux bootstrap` creates. */
+      sourceRef: { kind: 'GitRepository', name: 'flux-system' },
+      /** How often each Kustomization is reconciled. */
+      interval: '10m',
+      /**
+       * How long applying a stage and waiting for it to be ready may take (Flux's own default is the
+       * interval); a stage gets on top the longest of its Jobs' activeDeadlineSeconds (migrations,
+       * `<chart>-jobs`) and its pods' startup budget (startup probes).
+       */
+      timeout: '5m',
+      /** Objects removed from the output are deleted from the cluster. */
+      prune: true,
+    },
   },
 
   /** Names. */

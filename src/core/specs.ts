@@ -1,4 +1,5 @@
 import { isIP } from 'net';
+import { DEFAULTS } from './defaults';
 import { configKeyFix, EnvValue } from './env';
 
 export { configKeyFix };
@@ -78,7 +79,7 @@ const RECOMMENDED_FROM: Readonly<Record<string, string>> = {
   [LABELS.version]: "remove it, and set a workload's 'version' prop where the image tag is not the version",
   [LABELS.component]: "remove it, and set each workload's 'component' prop",
   [LABELS.partOf]: "remove it, and set the chart's 'partOf' prop: new TimonelChart(app, 'shop', { partOf: '<value>' })",
-  [LABELS.managedBy]: "remove it: timonel sets it to 'timonel'",
+  [LABELS.managedBy]: `remove it: timonel sets it to '${DEFAULTS.managedBy}'`,
 };
 
 /**

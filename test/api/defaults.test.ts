@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { App, DEFAULTS, TimonelChart, WebApp } from '../../src';
@@ -70,4 +71,40 @@ describe('DEFAULTS is frozen, so no code in the process changes another App\'s o
     walk(DEFAULTS, 'DEFAULTS');
     expect(unfrozen).toEqual([]);
   });
+});
+
+/** `value` as it is written in TypeScript: 'x', 3, true, { kind: 'GitRepository', name: 'flux-system' }. */
+function literal(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (Array.isArray(value)) return `[${value.map(literal).join(', ')}]`;
+  if (typeof value === 'object' && value !== null) return `{ ${Object.entries(value).map(([k, x]) => `${k}: ${literal(x)}`).join(', ')} }`;
+  return String(value);
+}
+
+/** Every TypeScript file under `dir`. */
+function sources(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? sources(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+test("a @default tag that names where its value lives ('main' (DEFAULTS.delivery.argocd.revision)) shows that value", () => {
+  const wrong: string[] = [];
+  let checked = 0;
+  for (const file of sources(SRC)) {
+    fs.readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
+      const tag = line.indexOf('@default');
+      if (tag < 0) return;
+      // `<literal> (DEFAULTS.a.b…)`, `<literal> (Argo CD: DEFAULTS.a.b)`
+      for (const m of line.slice(tag).matchAll(/\((?:[A-Za-z ]+: )?(DEFAULTS(?:\.\w+)+)/g)) {
+        checked++;
+        const value = m[1].split('.').slice(1).reduce<any>((o, k) => o?.[k], DEFAULTS);
+        const before = line.slice(tag, tag + m.index!).trimEnd();
+        if (value === undefined || !before.endsWith(literal(value))) wrong.push(`${path.relative(ROOT, file)}:${i + 1}: ${m[1]} is ${literal(value)}, the tag says ${before}`);
+      }
+    });
+  }
+  expect(checked).toBeGreaterThanOrEqual(17);
+  expect(wrong).toEqual([]);
 });

@@ -207,6 +207,54 @@ describe('delivery: Flux', () => {
   });
 });
 
+describe('delivery objects take every default from DEFAULTS', () => {
+  // DEFAULTS is frozen: a copy with other values stands in for it, in a module registry of its own.
+  const OTHER = {
+    managedBy: 'acme-platform',
+    delivery: {
+      folder: 'deliver', name: 'plat',
+      argocd: { namespace: 'argo', project: 'team', revision: 'trunk', server: 'https://hub.example.com', syncPolicy: { prune: false, selfHeal: false } },
+      flux: { namespace: 'flux', sourceRef: { kind: 'OCIRepository', name: 'src' }, interval: '1m', timeout: '2m', prune: false },
+    },
+  };
+
+  function deliveredWith(tool: 'argocd' | 'flux'): any[] {
+    let docs: any[] = [];
+    jest.isolateModules(() => {
+      jest.doMock('../../src/core/defaults', () => {
+        const actual = jest.requireActual('../../src/core/defaults').DEFAULTS;
+        return { DEFAULTS: { ...actual, ...OTHER, delivery: OTHER.delivery } };
+      });
+      const { deliveryFiles } = require('../../src/app/delivery');
+      const stage = { name: 'shop', folder: '', dependsOn: [], fileName: 'shop.k8s.yaml' };
+      const files: Map<string, string> = deliveryFiles({ tool, repository: { url: 'https://github.com/acme/platform.git' } }, 'prod', 'dist', [stage]);
+      docs = [...files.values()].flatMap((text) => parseAllDocuments(text).map((d) => d.toJS()));
+    });
+    jest.dontMock('../../src/core/defaults');
+    return docs;
+  }
+
+  test('Argo CD Applications: labels (DEFAULTS.managedBy), name, namespace, folder, project, revision, server, syncPolicy', () => {
+    const docs = deliveredWith('argocd');
+    expect(docs.map((d) => [d.metadata.name, d.metadata.namespace, d.metadata.labels])).toEqual([
+      ['plat-prod-root', 'argo', { 'app.kubernetes.io/part-of': 'plat', 'app.kubernetes.io/managed-by': 'acme-platform' }],
+      ['plat-prod', 'argo', { 'app.kubernetes.io/part-of': 'plat', 'app.kubernetes.io/managed-by': 'acme-platform' }],
+    ]);
+    expect(docs[0].spec.source.path).toBe('dist/deliver/prod/apps');
+    for (const d of docs) {
+      expect(d.spec).toMatchObject({
+        project: 'team', source: { targetRevision: 'trunk' }, destination: { server: 'https://hub.example.com' }, syncPolicy: { automated: { prune: false, selfHeal: false } },
+      });
+    }
+  });
+
+  test('Flux Kustomizations: labels (DEFAULTS.managedBy), name, namespace, sourceRef, interval, timeout, prune', () => {
+    const [k] = deliveredWith('flux');
+    expect(k.metadata).toEqual({ name: 'plat-prod-shop', namespace: 'flux', labels: { 'app.kubernetes.io/part-of': 'plat', 'app.kubernetes.io/managed-by': 'acme-platform' } });
+    expect(k.spec).toMatchObject({ sourceRef: { kind: 'OCIRepository', name: 'src' }, interval: '1m', timeout: '2m', prune: false, wait: true });
+  });
+});
+
 describe('migrations before rollout', () => {
   test('Argo CD: the migration Job has a wave after the database and before the API, and no hook', () => {
     const docs = envs('argocd', 'sync-wave').app('dev').render().flatMap((f) => f.docs);
