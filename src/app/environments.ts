@@ -11,6 +11,7 @@ import { deliveryFiles, DeliveryProps, normalPath } from './delivery';
 import { ENVIRONMENTS_PROPS } from './specs';
 import { checkProps, closest, keyPath } from '../core/validation';
 import { DEFAULTS } from '../core/defaults';
+import { appCreated, appSynthesized } from '../core/app-watch';
 
 /** Overrides of values `V`: any part of them; objects are merged key by key, arrays and scalars replaced. */
 export type Overrides<V> = {
@@ -133,6 +134,7 @@ export class Environments<V extends object> {
     this.selected = only !== undefined ? [only] : this.names;
     // Every environment's values in code, as a values file is checked: TypeScript checks them, JavaScript does not.
     for (const name of this.names) inEnvironment(name, () => checkValues(props.environments[name]?.values, props.defaults, `${keyPath('environments', name)}.values`));
+    appCreated('Environments');
   }
 
   /** The values of environment `name`: defaults, then its `values`, then its `valuesFile`. */
@@ -172,6 +174,7 @@ export class Environments<V extends object> {
    * Under `cdk8s synth`, the chart files are mirrored into `$CDK8S_OUTDIR/<name>/`.
    */
   public synth(): void {
+    appSynthesized();
     const outputs = this.selected.map((name) => [name, inEnvironment(name, () => this.app(name).output())] as const);
     const cliDir = cliFolder(this.outdir);
     const metadata = mergeMetadata(outputs.map(([, o]) => o));

@@ -77,10 +77,12 @@ export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
     return { exitCode: 1, stderr: note + formatAppError(e, { cwd }) };
   }
   const file = path.relative(cwd, app) || app;
-  const unsynthesized = (): string | undefined => (apps.created > 0 && apps.synthesized === 0
-    ? `error: ${file} created an App but never called app.synth(), so nothing was written (the output folder is as it was). `
-      + `Fix: end ${file} with app.synth()\n`
-    : undefined);
+  const unsynthesized = (): string | undefined => {
+    if (apps.created === 0 || apps.synthesized > 0) return undefined;
+    const [what, call] = apps.environments ? ['an Environments', 'environments.synth()'] : ['an App', 'app.synth()'];
+    return `error: ${file} created ${what} but never called ${call}, so nothing was written (the output folder is as it was). `
+      + `Fix: end ${file} with ${call}\n`;
+  };
   return { exitCode: 0, stderr: note, unsynthesized };
 }
 

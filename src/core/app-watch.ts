@@ -12,6 +12,8 @@ import { AsyncLocalStorage } from 'async_hooks';
 export interface AppCount {
   created: number;
   synthesized: number;
+  /** How many of the created were `Environments` (whose `synth()` writes every environment's App). */
+  environments?: number;
 }
 
 const watch = new AsyncLocalStorage<AppCount | undefined>();
@@ -26,13 +28,15 @@ export function uncounted<T>(fn: () => T): T {
   return watch.run(undefined, fn);
 }
 
-/** Called by an App when it is created. */
-export function appCreated(): void {
+/** Called by an App, or an Environments, when it is created. */
+export function appCreated(kind: 'App' | 'Environments' = 'App'): void {
   const count = watch.getStore();
-  if (count) count.created++;
+  if (!count) return;
+  count.created++;
+  if (kind === 'Environments') count.environments = (count.environments ?? 0) + 1;
 }
 
-/** Called by an App when it synthesizes. */
+/** Called by an App, or an Environments, when it synthesizes. */
 export function appSynthesized(): void {
   const count = watch.getStore();
   if (count) count.synthesized++;

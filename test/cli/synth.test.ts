@@ -154,6 +154,26 @@ describe('timonel synth', () => {
     expect(fs.readdirSync(path.join(tmp, 'dist'))).toEqual(['old.k8s.yaml']);
   });
 
+  test('an Environments app succeeds; one that never calls environments.synth() fails (trial X, X1: it failed with "never called app.synth()" after writing)', () => {
+    const lines = (synthCall: string) => [
+      `import { Environments, TimonelChart, WebApp } from ${INDEX};`,
+      'const environments = new Environments<{ tag: string }>({',
+      "  defaults: { tag: '1.0.0' }, environments: { dev: {}, prod: {} }, outdir: 'dist',",
+      "  build: (app, env) => { new WebApp(new TimonelChart(app, 'shop', { namespace: 'shop' }), 'web', { image: `nginx:${env.values.tag}`, isolate: true }); },",
+      '});',
+      synthCall,
+    ];
+    write('envs.ts', lines('environments.synth();'));
+    const ok = synth('envs.ts', '--no-typecheck');
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    expect(fs.existsSync(path.join(tmp, 'dist', 'prod', 'shop.k8s.yaml'))).toBe(true);
+    write('envs-forgot.ts', lines(''));
+    const forgot = synth('envs-forgot.ts', '--no-typecheck');
+    expect(forgot.stderr).toBe('error: envs-forgot.ts created an Environments but never called environments.synth(), so nothing was written (the output folder is as it was). Fix: end envs-forgot.ts with environments.synth()\n');
+    expect(forgot.status).toBe(1);
+  });
+
   test('an app that synthesizes after an await succeeds; one that awaits and forgets fails', () => {
     const lines = (synthCall: string) => [
       `import { App, TimonelChart, WebApp } from ${INDEX};`,
