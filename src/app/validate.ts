@@ -177,8 +177,6 @@ interface Where {
 }
 
 function buildAndRender(construct: ValidatedConstruct, props: unknown, path: string, o: ValidatePropsOptions): void {
-  // A copy: constructors mark the props they checked, and these are the caller's.
-  const copy = props === undefined ? undefined : { ...(props as object) };
   const step = <T>(where: Where, fn: () => T): T => {
     try {
       return fn();
@@ -188,7 +186,7 @@ function buildAndRender(construct: ValidatedConstruct, props: unknown, path: str
   };
   if (construct === 'App') {
     // An App without charts renders nothing: what it checks, its constructor has.
-    step({ path, subject: '' }, () => new App(copy as AppProps));
+    step({ path, subject: '' }, () => new App(props as AppProps));
     return;
   }
   const app = step({ path }, () => new App(o.app));
@@ -196,13 +194,13 @@ function buildAndRender(construct: ValidatedConstruct, props: unknown, path: str
   if (construct === 'TimonelChart') {
     const id = o.id ?? DEFAULT_CHART_ID;
     where = { path, subject: id };
-    step(where, () => new TimonelChart(app, id, copy as TimonelChartProps));
+    step(where, () => new TimonelChart(app, id, props as TimonelChartProps));
   } else {
     const chartId = o.chartId ?? DEFAULT_CHART_ID;
     const chart = step({ path, chart: chartId }, () => new TimonelChart(app, chartId, o.chart));
     const id = o.id ?? DEFAULT_ID;
     where = { path, subject: `${chart.node.path}/${id}`, chart: chart.node.path };
-    step(where, () => IN_CHART[construct](chart, id, copy));
+    step(where, () => IN_CHART[construct](chart, id, props));
   }
   // A construct's validations (node.addValidation) return text: their TimonelErrors are found again.
   const { result: failed, made } = collectingErrors(() => app.node.findAll().flatMap((c) => c.node.validate().map((message) => ({ c, message }))));

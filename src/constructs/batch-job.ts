@@ -10,7 +10,7 @@ import { NameRule } from '../core/names';
 import { validateCronSchedule, validateTimeZone } from '../core/schedule';
 import { checksum, Workload, WorkloadNaming, WorkloadProps } from '../workload/workload';
 import { validateWholeNumber } from '../core/numbers';
-import { childPath, checkProps, isChecked, markChecked } from '../core/validation';
+import { checkedCopy, childPath, checkProps, isCheckedCopy } from '../core/validation';
 import { BATCH_JOB_PROPS } from './props/batch-job';
 
 /** When the Job's pods are restarted. `Always` is not allowed for Jobs. */
@@ -150,7 +150,7 @@ export class BatchJob extends Workload {
   private readonly settings: JobSettings;
 
   constructor(scope: Construct, id: string, props: BatchJobProps) {
-    super(scope, id, isChecked(props) ? props : markChecked(checkProps(BATCH_JOB_PROPS, props, childPath(scope, id))), naming(scope, id, props));
+    super(scope, id, isCheckedCopy(props) ? props : checkedCopy(checkProps(BATCH_JOB_PROPS, props, childPath(scope, id))), naming(scope, id, props));
     const d = DEFAULTS.batchJob;
     const scheduled = props.schedule !== undefined;
     if (!scheduled) this.refuseCronOnlyProps(props);

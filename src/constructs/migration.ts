@@ -4,7 +4,7 @@ import { addDependency, contains, dependencyChain, dependencyOrigin, describeEdg
 import { DEFAULTS } from '../core/defaults';
 import { fail } from '../core/errors';
 import { checkSameApp } from '../core/same-app';
-import { childPath, checkProps, markChecked } from '../core/validation';
+import { checkedCopy, childPath, checkProps } from '../core/validation';
 import { connectionsOf } from '../workload/connections';
 import { BatchJob, BatchJobProps } from './batch-job';
 import { StatefulStore } from './stateful-store/store';
@@ -59,7 +59,7 @@ export class Migration extends BatchJob {
 
   constructor(scope: Construct, id: string, props: MigrationProps) {
     const checked = checkProps(MIGRATION_PROPS, props, childPath(scope, id));
-    super(scope, id, markChecked(jobProps(checked)));
+    super(scope, id, checkedCopy(jobProps(checked)));
     Object.defineProperty(this, MIGRATION, { value: true });
     this.argocd = checked.argocd ?? DEFAULTS.migration.argocd;
     checked.before.forEach((w, i) => this.addBefore(w, `before[${i}]`));

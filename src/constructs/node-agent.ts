@@ -4,7 +4,7 @@ import { DEFAULTS } from '../core/defaults';
 import { fail } from '../core/errors';
 import { PortSpec, validatePortNumber, validatePorts } from '../core/ports';
 import { intOrString } from '../core/probes';
-import { checkProps, childPath, markChecked } from '../core/validation';
+import { checkedCopy, checkProps, childPath } from '../core/validation';
 import { Policy } from '../policies';
 import { ConnectOptions, IConnectable } from '../workload/connections';
 import { Workload, WorkloadProps } from '../workload/workload';
@@ -107,7 +107,7 @@ export class NodeAgent extends Workload {
   public readonly ports: readonly PortSpec[];
 
   constructor(scope: Construct, id: string, props: NodeAgentProps) {
-    super(scope, id, markChecked(checkProps(NODE_AGENT_PROPS, props, childPath(scope, id))));
+    super(scope, id, checkedCopy(checkProps(NODE_AGENT_PROPS, props, childPath(scope, id))));
     const d = DEFAULTS.nodeAgent;
     const reasons = (prop: string, r: string) => checkReason(this, prop, r);
     const hostPorts: Record<string, number> = {};

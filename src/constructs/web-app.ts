@@ -9,7 +9,7 @@ import { validateWholeNumber } from '../core/numbers';
 import { findPort, onService, podOnlyProblem, PortSpec, servesGrpc } from '../core/ports';
 import { Probe } from '../core/probes';
 import { Policy } from '../policies';
-import { childPath, checkProps, joinPath, markChecked, propsIssues } from '../core/validation';
+import { checkedCopy, childPath, checkProps, joinPath, propsIssues } from '../core/validation';
 import { ConnectionEndpoint, envPrefixFromId } from '../workload/connections';
 import { DrainOptions, resolveDrain } from '../workload/drain';
 import { addIngress, IngressHostRule, IngressTlsOptions, unservedIngressClass } from '../workload/ingress';
@@ -238,7 +238,7 @@ export class WebApp extends ServedWorkload {
 
   constructor(scope: Construct, id: string, props: WebAppProps) {
     const d = DEFAULTS.webApp;
-    props = markChecked(checkProps(WEB_APP_PROPS, props, childPath(scope, id)));
+    props = checkedCopy(checkProps(WEB_APP_PROPS, props, childPath(scope, id)));
     super(scope, id, props, {}, {
       portName: { value: props.portName ?? d.portName, prop: 'portName' },
       port: { value: props.port ?? d.port, prop: 'port' },

@@ -13,7 +13,7 @@ import {
   resolveAutoscaling,
 } from '../workload/scaling';
 import { Workload, WorkloadProps } from '../workload/workload';
-import { childPath, checkProps, markChecked } from '../core/validation';
+import { checkedCopy, childPath, checkProps } from '../core/validation';
 import { WORKER_PROPS } from './props/worker';
 
 /** A connection given in Worker props, with options. */
@@ -94,7 +94,7 @@ export class Worker extends Workload {
   public readonly minReplicas: number;
 
   constructor(scope: Construct, id: string, props: WorkerProps) {
-    super(scope, id, markChecked(checkProps(WORKER_PROPS, props, childPath(scope, id))));
+    super(scope, id, checkedCopy(checkProps(WORKER_PROPS, props, childPath(scope, id))));
     const replicas = validateWholeNumber(props.replicas ?? DEFAULTS.worker.replicas, { scope: this, prop: 'replicas' });
     const autoscaling = props.autoscaling ? resolveAutoscaling(this, props.autoscaling) : undefined;
     this.minReplicas = autoscaling ? autoscaling.minReplicas : replicas;

@@ -761,20 +761,25 @@ export function checkArgs(where: PropsScope, args: ReadonlyArray<readonly [spec:
   if (error) throw error;
 }
 
-const CHECKED = new WeakSet<object>();
+/**
+ * Props a constructor derived from the props it checked against its own spec, for its base
+ * class: always a new object, never the caller's, so every construct checks the props it is
+ * given, however often the caller passes the same object.
+ */
+class CheckedProps {}
 
 /**
- * Marks props a subclass derived from props it already checked (a preset's StatefulStore props),
- * so the base class does not check them again under paths the user never wrote.
+ * A copy of `props`, which a base class takes as checked (`isCheckedCopy`): a subclass checked
+ * the user's props against its own spec and derived these, so the base does not check them again
+ * under paths the user never wrote.
  */
-export function markChecked<T extends object>(props: T): T {
-  CHECKED.add(props);
-  return props;
+export function checkedCopy<T extends object>(props: T): T {
+  return Object.assign(new CheckedProps(), props) as T;
 }
 
-/** Whether `props` were marked by `markChecked`. */
-export function isChecked(props: unknown): boolean {
-  return typeof props === 'object' && props !== null && CHECKED.has(props);
+/** Whether `props` were made by `checkedCopy` (a subclass checked them); false for anything a user passed. */
+export function isCheckedCopy(props: unknown): boolean {
+  return props instanceof CheckedProps;
 }
 
 /**

@@ -11,7 +11,7 @@ import { DEFAULTS } from '../core/defaults';
 import { EnvMap, validateEnvName } from '../core/env';
 import { fail } from '../core/errors';
 import { configKeyFix, envMap } from '../core/specs';
-import { checkNewChild, checkProps, checkValue, childPath, isChecked, v } from '../core/validation';
+import { checkNewChild, checkProps, checkValue, childPath, isCheckedCopy, v } from '../core/validation';
 import { isValidLabelValue, LabelInputs, selectorLabels, standardLabels, versionFromImage } from '../core/labels';
 import { deriveName, explicitName, NameRule, shortenName } from '../core/names';
 import { AllowEgressOptions, checkApiServerReachable, EgressTarget, NetworkAccess, noteApiServerNeed } from './network';
@@ -392,7 +392,7 @@ function sortKeys<T extends Record<string, any>>(o: T): T {
 
 /**
  * The scope and id a workload is created with, and its props: timonel's own constructs checked
- * (and marked) theirs against their spec; a construct of your own (`className`) has its
+ * theirs against their spec and pass a `checkedCopy`; a construct of your own (`className`) has its
  * WorkloadProps checked here, and every key besides them and its `ownProps` refused. Returns `id`.
  */
 function checkWorkloadArgs(scope: Construct, id: string, props: unknown, ownProps: readonly string[], className: string, isBase: boolean): string {
@@ -419,6 +419,6 @@ function checkWorkloadArgs(scope: Construct, id: string, props: unknown, ownProp
       allowed: 'an object of props', fix: "pass its props, e.g. { image: 'ghcr.io/acme/app:1.0.0' }",
     });
   }
-  if (!isChecked(props)) checkProps(customWorkloadProps(ownProps, className), props, childPath(scope, id));
+  if (!isCheckedCopy(props)) checkProps(customWorkloadProps(ownProps, className), props, childPath(scope, id));
   return id;
 }

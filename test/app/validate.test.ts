@@ -11,7 +11,6 @@ import { Migration } from '../../src/constructs/migration';
 import { WebApp } from '../../src/constructs/web-app';
 import { AppCount, countingApps } from '../../src/core/app-watch';
 import { EnvValue } from '../../src/core/env';
-import { isChecked } from '../../src/core/validation';
 import { defineRule } from '../../src/policies/rule';
 import { Policy } from '../../src/policies/policy';
 import { Profile } from '../../src/policies/profiles';
@@ -208,8 +207,6 @@ describe('validateProps checks what the constructor and the rendering check', ()
       });
       expect(count).toEqual({ created: 0, synthesized: 0 });
       expect(props).toEqual(copy);
-      // A constructor marks the props it checked; validateProps builds from a copy.
-      expect(isChecked(props)).toBe(false);
       expect(write).not.toHaveBeenCalled();
       expect(mkdir).not.toHaveBeenCalled();
       expect(writeFile).not.toHaveBeenCalled();

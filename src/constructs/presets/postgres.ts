@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../../core/defaults';
 import { Probe } from '../../core/probes';
-import { childPath, checkProps, markChecked } from '../../core/validation';
+import { checkedCopy, childPath, checkProps } from '../../core/validation';
 import { POSTGRES_PROPS } from '../props/presets';
 import { annotateEphemeral, PresetStorageOptions, presetData, StatefulStore, StatefulStoreProps, StoreCredentials } from '../stateful-store';
 
@@ -62,7 +62,7 @@ export class PostgreSQL extends StatefulStore {
     const ephemeral = props.ephemeral ?? false;
     const data = presetData(d.mountPath, props.storage, ephemeral);
     const ready = Probe.exec(['sh', '-c', `exec pg_isready -q -h 127.0.0.1 -p ${port} -U "$POSTGRES_USER"`]);
-    super(scope, id, markChecked({
+    super(scope, id, checkedCopy({
       component: d.component,
       ...props,
       image: props.image ?? d.image,

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { DEFAULTS } from '../../core/defaults';
 import { Probe } from '../../core/probes';
 import { parseQuantity } from '../../core/quantity';
-import { childPath, checkProps, markChecked } from '../../core/validation';
+import { checkedCopy, childPath, checkProps } from '../../core/validation';
 import { memoryLimitBytes, REDIS_PROPS } from '../props/presets';
 import { annotateEphemeral, PresetStorageOptions, presetData, StatefulStore, StatefulStoreProps, StoreCredentials } from '../stateful-store';
 
@@ -111,7 +111,7 @@ export class Redis extends StatefulStore {
     const maxMemoryPolicy = props.maxMemoryPolicy ?? (cache ? d.cache.maxMemoryPolicy : undefined);
     // redis-cli reads the password from REDISCLI_AUTH; a shell compares the reply (LOADING is not ready).
     const ping = Probe.exec(['sh', '-c', `redis-cli -h 127.0.0.1 -p ${port} ping | grep -q PONG`]);
-    super(scope, id, markChecked({
+    super(scope, id, checkedCopy({
       component: cache ? d.cache.component : d.component,
       ...props,
       image: props.image ?? d.image,

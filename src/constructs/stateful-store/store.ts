@@ -14,7 +14,7 @@ import { MainContainerExtras } from '../../workload/pod';
 import { addDisruptionBudget, spreadConstraints } from '../../workload/scaling';
 import { ServedWorkload } from '../../workload/served-workload';
 import { WorkloadProps } from '../../workload/workload';
-import { childPath, checkProps, isChecked, markChecked } from '../../core/validation';
+import { checkedCopy, childPath, checkProps, isCheckedCopy } from '../../core/validation';
 import { STATEFUL_STORE_PROPS } from '../props/stateful-store';
 import { BoundCredentials, StoreCredentials } from './credentials';
 import { oneOf, resolveClaims, StorageClaimProps } from './storage';
@@ -128,8 +128,8 @@ export class StatefulStore extends ServedWorkload {
   constructor(scope: Construct, id: string, props: StatefulStoreProps) {
     const d = DEFAULTS.statefulStore;
     // A preset checked its own props (the user's) before deriving these.
-    if (!isChecked(props)) props = checkProps(STATEFUL_STORE_PROPS, props, childPath(scope, id));
-    super(scope, id, markChecked(withStoreDefaults(props)), { maxLength: d.maxNameLength }, {
+    if (!isCheckedCopy(props)) props = checkProps(STATEFUL_STORE_PROPS, props, childPath(scope, id));
+    super(scope, id, checkedCopy(withStoreDefaults(props)), { maxLength: d.maxNameLength }, {
       portName: { value: props.portName ?? d.portName, prop: 'portName' },
       port: { value: props.port, prop: 'port' },
       servicePort: { value: props.servicePort ?? props.port, prop: 'servicePort' },
