@@ -7,9 +7,8 @@ import { EnvMap } from '../core/env';
 import { appContextOf } from '../core/chart-context';
 import { fail } from '../core/errors';
 import { NameRule } from '../core/names';
-import { validateCronSchedule, validateTimeZone } from '../core/schedule';
+import { cronScheduleText } from '../core/schedule';
 import { checksum, Workload, WorkloadNaming, WorkloadProps } from '../workload/workload';
-import { validateWholeNumber } from '../core/numbers';
 import { checkedCopy, childPath, checkProps, isCheckedCopy } from '../core/validation';
 import { BATCH_JOB_PROPS } from './props/batch-job';
 
@@ -126,8 +125,6 @@ const CRONJOB_NAME_MAX = 52;
 const LABEL_MAX = 63;
 /** The CronJob controller names Jobs `<cronjob>-<minutes since 1970>` (8 digits until the year 2160). */
 const CRON_JOB_SUFFIX = 9;
-/** Kubernetes' cap on the parallelism of an Indexed Job. */
-const MAX_INDEXED_PARALLELISM = 100000;
 
 /**
  * A run-to-completion workload: a one-off Job, or a CronJob when `schedule` is given. Pods get
@@ -151,68 +148,42 @@ export class BatchJob extends Workload {
 
   constructor(scope: Construct, id: string, props: BatchJobProps) {
     super(scope, id, isCheckedCopy(props) ? props : checkedCopy(checkProps(BATCH_JOB_PROPS, props, childPath(scope, id))), naming(scope, id, props));
+    // The props were checked against BATCH_JOB_PROPS (or a Migration's spec); what is left
+    // depends on the app (delivery) or the name.
     const d = DEFAULTS.batchJob;
     const scheduled = props.schedule !== undefined;
-    if (!scheduled) this.refuseCronOnlyProps(props);
-
     const restartPolicy = props.restartPolicy ?? d.restartPolicy;
-    if (restartPolicy !== 'Never' && restartPolicy !== 'OnFailure') {
-      fail({
-        scope: this, prop: 'restartPolicy', message: "must be 'Never' or 'OnFailure' for a Job", value: restartPolicy,
-        allowed: "'Never' (a retry is a new pod) or 'OnFailure' (the container restarts in its pod)",
-        fix: 'a process that should run forever belongs in a WebApp (a Deployment)',
-      });
-    }
-    const completionMode = props.completionMode ?? d.completionMode;
-    if (completionMode !== 'NonIndexed' && completionMode !== 'Indexed') {
-      fail({ scope: this, prop: 'completionMode', message: 'is not a completion mode', value: completionMode, allowed: "'NonIndexed' or 'Indexed'", fix: "leave it out for 'NonIndexed', or write 'Indexed' to give each pod an index" });
-    }
-    const parallelism = this.wholeNumber('parallelism', props.parallelism ?? d.parallelism, 1, "to pause a Job, set 'suspend: true'");
-    if (completionMode === 'Indexed' && props.completions === undefined) {
-      fail({
-        scope: this, prop: 'completions', message: "is required when completionMode is 'Indexed'", value: undefined,
-        allowed: 'an integer of at least 1', fix: 'set completions to the number of indexes: pods get indexes 0 to completions - 1',
-      });
-    }
-    if (completionMode === 'Indexed' && parallelism > MAX_INDEXED_PARALLELISM) {
-      fail({ scope: this, prop: 'parallelism', message: `must be at most ${MAX_INDEXED_PARALLELISM} in Indexed mode`, value: parallelism, allowed: `an integer from 1 to ${MAX_INDEXED_PARALLELISM}`, fix: `lower parallelism to ${MAX_INDEXED_PARALLELISM} or less: the Job still runs every index, that many at a time` });
-    }
-    const completions = props.completions === undefined ? undefined : this.wholeNumber('completions', props.completions, 1);
     const ttl = props.ttlSecondsAfterFinished;
     if (!scheduled && ttl !== undefined) this.refuseTtlUnderGitOps(ttl);
 
     this.settings = {
       restartPolicy,
-      completionMode,
-      parallelism,
-      completions,
-      backoffLimit: this.wholeNumber('backoffLimit', props.backoffLimit ?? d.backoffLimit, 0, 'use 0 for no retries'),
-      activeDeadlineSeconds: this.wholeNumber('activeDeadlineSeconds', props.activeDeadlineSeconds ?? d.activeDeadlineSeconds, 1,
-        'a deadline of 0 fails every run at once; give the longest time a run may take, e.g. 3600'),
-      ttlSecondsAfterFinished: ttl === undefined ? undefined : this.wholeNumber('ttlSecondsAfterFinished', ttl, 0),
-      podFailurePolicy: props.podFailurePolicy ? this.failurePolicy(props.podFailurePolicy, restartPolicy) : undefined,
+      completionMode: props.completionMode ?? d.completionMode,
+      parallelism: props.parallelism ?? d.parallelism,
+      completions: props.completions,
+      backoffLimit: props.backoffLimit ?? d.backoffLimit,
+      activeDeadlineSeconds: props.activeDeadlineSeconds ?? d.activeDeadlineSeconds,
+      ttlSecondsAfterFinished: ttl,
+      podFailurePolicy: props.podFailurePolicy ? this.failurePolicy(props.podFailurePolicy) : undefined,
     };
     const suspend = props.suspend ?? d.suspend;
     // Connections first: they add env, so they must be in the spec before a one-off Job hashes it.
     this.connectToEach(props.connectTo);
 
     if (scheduled) {
-      this.schedule = validateCronSchedule(props.schedule!, { scope: this, prop: 'schedule' });
-      this.timeZone = validateTimeZone(props.timeZone ?? d.timeZone, { scope: this, prop: 'timeZone' });
-      const concurrencyPolicy = props.concurrencyPolicy ?? d.concurrencyPolicy;
-      if (!['Allow', 'Forbid', 'Replace'].includes(concurrencyPolicy)) {
-        fail({ scope: this, prop: 'concurrencyPolicy', message: 'is not a concurrency policy', value: concurrencyPolicy, allowed: "'Forbid', 'Replace' or 'Allow'", fix: "leave it out for 'Forbid' (a run is skipped while the last one runs), or write 'Replace' or 'Allow'" });
-      }
+      const schedule = cronScheduleText(props.schedule!);
+      const timeZone = props.timeZone ?? d.timeZone;
+      this.schedule = schedule;
+      this.timeZone = timeZone;
       this.cronJob = new k8s.KubeCronJob(this, 'Resource', {
         metadata: this.metadata(),
         spec: {
-          schedule: this.schedule,
-          timeZone: this.timeZone,
-          concurrencyPolicy,
-          startingDeadlineSeconds: this.wholeNumber('startingDeadlineSeconds', props.startingDeadlineSeconds ?? d.startingDeadlineSeconds, 10,
-            'the CronJob controller checks schedules every 10 seconds, so a shorter deadline can skip runs'),
-          successfulJobsHistoryLimit: this.wholeNumber('successfulJobsHistoryLimit', props.successfulJobsHistoryLimit ?? d.successfulJobsHistoryLimit, 0),
-          failedJobsHistoryLimit: this.wholeNumber('failedJobsHistoryLimit', props.failedJobsHistoryLimit ?? d.failedJobsHistoryLimit, 0),
+          schedule,
+          timeZone,
+          concurrencyPolicy: props.concurrencyPolicy ?? d.concurrencyPolicy,
+          startingDeadlineSeconds: props.startingDeadlineSeconds ?? d.startingDeadlineSeconds,
+          successfulJobsHistoryLimit: props.successfulJobsHistoryLimit ?? d.successfulJobsHistoryLimit,
+          failedJobsHistoryLimit: props.failedJobsHistoryLimit ?? d.failedJobsHistoryLimit,
           suspend,
           jobTemplate: {
             // The Jobs it creates: labelled as the chart's objects are.
@@ -298,24 +269,9 @@ export class BatchJob extends Workload {
     return spec;
   }
 
-  private failurePolicy(p: BatchJobFailurePolicy, restartPolicy: BatchJobRestartPolicy): k8s.PodFailurePolicy {
-    if (restartPolicy !== 'Never') {
-      fail({
-        scope: this, prop: 'podFailurePolicy', message: "needs restartPolicy 'Never'", value: restartPolicy,
-        allowed: "restartPolicy 'Never'", fix: "remove restartPolicy 'OnFailure', or the podFailurePolicy",
-      });
-    }
+  private failurePolicy(p: BatchJobFailurePolicy): k8s.PodFailurePolicy {
     const rules: k8s.PodFailurePolicyRule[] = [];
     const codes = p.failJobOnExitCodes ?? [];
-    for (const code of codes) {
-      if (!Number.isInteger(code) || code < 1 || code > 255) {
-        fail({
-          scope: this, prop: 'podFailurePolicy.failJobOnExitCodes', message: 'must hold exit codes from 1 to 255', value: code,
-          allowed: 'integers from 1 to 255 (0 is success; a process exit code never exceeds 255)',
-          fix: 'list the exit codes that mean the run cannot succeed, e.g. [2, 3]; a code above 255 reaches the Job as itself modulo 256',
-        });
-      }
-    }
     if (codes.length) {
       rules.push({
         action: 'FailJob',
@@ -327,12 +283,6 @@ export class BatchJob extends Workload {
     }
     if (p.ignoreDisruptions ?? true) {
       rules.push({ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] });
-    }
-    if (!rules.length) {
-      fail({
-        scope: this, prop: 'podFailurePolicy', message: 'has no rules', value: p,
-        allowed: 'failJobOnExitCodes, ignoreDisruptions or both', fix: 'remove podFailurePolicy, or give it failJobOnExitCodes',
-      });
     }
     return { rules };
   }
@@ -356,19 +306,6 @@ export class BatchJob extends Workload {
       fix: `remove ttlSecondsAfterFinished: the finished Job stays until its spec changes (a new name, a new run) and ${tool} prunes the old one; `
         + `to remove it sooner, remove the BatchJob from the code and let ${tool} prune it`,
     });
-  }
-
-  private refuseCronOnlyProps(props: BatchJobProps): void {
-    const cronOnly = ['timeZone', 'concurrencyPolicy', 'startingDeadlineSeconds', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit'] as const;
-    for (const prop of cronOnly) {
-      if (props[prop] !== undefined) {
-        fail({ scope: this, prop, message: "only applies to a scheduled BatchJob (a CronJob), but there is no 'schedule'", value: props[prop], allowed: `${prop} with 'schedule' only`, fix: `set 'schedule', or remove '${prop}'` });
-      }
-    }
-  }
-
-  private wholeNumber(prop: string, value: number, min: number, fix?: string): number {
-    return validateWholeNumber(value, { scope: this, prop, min, fix });
   }
 }
 

@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { CallMemo } from './call-scope';
 import { fail } from './errors';
+import type { Problem } from './validation';
 
 /**
  * CronJob schedules and time zones, checked the way the Kubernetes API server checks them:
@@ -46,18 +47,51 @@ const FIVE_FIELDS = `five space-separated fields 'minute hour day-of-month month
 
 type Bad = (message: string, allowed: string, fix?: string) => never;
 
+// What the checks below throw, caught by the exported functions: one problem, said once.
+class BadValue {
+  constructor(readonly problem: Problem) {}
+}
+
+const bad: Bad = (message, allowed, fix) => {
+  throw new BadValue({ message, allowed, fix });
+};
+
+/** The problem `check` finds in `value` (it throws a BadValue), or undefined. */
+function problemOf(check: () => unknown): Problem | undefined {
+  try {
+    check();
+    return undefined;
+  } catch (e) {
+    if (e instanceof BadValue) return e.problem;
+    throw e;
+  }
+}
+
 /**
  * Validates a Kubernetes CronJob schedule (five cron fields or a macro such as `@daily`)
  * and returns it trimmed, with runs of whitespace collapsed to single spaces.
  */
 export function validateCronSchedule(schedule: string, opts: CheckOptions = {}): string {
-  const bad: Bad = (message, allowed, fix) =>
-    fail({ scope: opts.scope, prop: opts.prop ?? 'schedule', message, value: schedule, allowed, fix });
+  const problem = cronScheduleProblem(schedule);
+  if (problem) fail({ scope: opts.scope, prop: opts.prop ?? 'schedule', value: schedule, ...problem });
+  return cronScheduleText(schedule);
+}
 
+/** What is wrong with a CronJob schedule (the checks of `validateCronSchedule`), or undefined. */
+export function cronScheduleProblem(schedule: string): Problem | undefined {
+  return problemOf(() => checkCronSchedule(schedule));
+}
+
+/** A valid schedule as Kubernetes gets it: trimmed, runs of whitespace collapsed to single spaces. */
+export function cronScheduleText(schedule: string): string {
+  return schedule.trim().split(/\s+/).join(' ');
+}
+
+function checkCronSchedule(schedule: string): void {
   if (typeof schedule !== 'string' || schedule.trim() === '') {
     bad('must not be empty', FIVE_FIELDS, "write five fields such as '0 3 * * *' (03:00 every day) or a macro such as '@daily'");
   }
-  const text = schedule.trim().split(/\s+/).join(' ');
+  const text = cronScheduleText(schedule);
 
   // Kubernetes refuses TZ=/CRON_TZ= in the schedule since timeZone became a field.
   const tzPrefix = /(?:^|\s)(?:CRON_)?TZ=(\S*)/i.exec(text);
@@ -67,7 +101,7 @@ export function validateCronSchedule(schedule: string, opts: CheckOptions = {}):
       `use the timeZone prop instead: schedule '${rest}' with timeZone '${tzPrefix[1] || 'Etc/UTC'}'`);
   }
 
-  if (text.startsWith('@')) return checkMacro(text, bad);
+  if (text.startsWith('@')) return checkMacro(text);
 
   const fields = text.split(' ');
   if (fields.length === 6) {
@@ -82,14 +116,13 @@ export function validateCronSchedule(schedule: string, opts: CheckOptions = {}):
     bad(`has ${fields.length} field${fields.length === 1 ? '' : 's'}; exactly five are required`, FIVE_FIELDS,
       "write all five fields, e.g. '0 3 * * *' for 03:00 every day (use '*' for 'every')");
   }
-  const values = fields.map((token, i) => checkField(token, i, FIELDS[i], bad));
-  checkSomeDayExists(fields, values[2], values[3], bad);
-  return text;
+  const values = fields.map((token, i) => checkField(token, i, FIELDS[i]));
+  checkSomeDayExists(fields, values[2], values[3]);
 }
 
-function checkMacro(text: string, bad: Bad): string {
+function checkMacro(text: string): void {
   const macros = `one of ${CRON_MACROS.join(', ')}, or five cron fields`;
-  if ((CRON_MACROS as readonly string[]).includes(text)) return text;
+  if ((CRON_MACROS as readonly string[]).includes(text)) return;
   const [word] = text.split(' ');
   const lower = word.toLowerCase();
   if (lower === '@every') {
@@ -104,7 +137,7 @@ function checkMacro(text: string, bad: Bad): string {
     if (word !== lower) bad(`macro '${word}' must be lowercase`, macros, `write '${lower}'`);
     bad(`macro '${word}' must stand alone`, macros, `write just '${lower}' or use five cron fields`);
   }
-  return bad(`'${word}' is not a known macro`, macros, "use a macro such as '@daily' or five fields such as '0 3 * * *'");
+  bad(`'${word}' is not a known macro`, macros, "use a macro such as '@daily' or five fields such as '0 3 * * *'");
 }
 
 /** Turns a simple `@every` duration into the equivalent cron fields, for the fix hint. */
@@ -119,7 +152,7 @@ function everyAsCron(duration: string): string {
 }
 
 /** Checks one field; returns the values it matches (`*` and `?`: every value of the field). */
-function checkField(token: string, index: number, f: CronField, bad: Bad): Set<number> {
+function checkField(token: string, index: number, f: CronField): Set<number> {
   const matches = new Set<number>();
   const where = `field ${index + 1} (${f.label})`;
   const span = f.max - f.min;
@@ -192,7 +225,7 @@ function checkField(token: string, index: number, f: CronField, bad: Bad): Set<n
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 // With day-of-week '*' (or '?'), a run needs one of the days of the month in one of the months.
-function checkSomeDayExists(fields: readonly string[], days: Set<number>, months: Set<number>, bad: Bad): void {
+function checkSomeDayExists(fields: readonly string[], days: Set<number>, months: Set<number>): void {
   if (fields[4] !== '*' && fields[4] !== '?') return;
   const longest = Math.max(...[...months].map((m) => DAYS_IN_MONTH[m - 1]));
   if (Math.min(...days) <= longest) return;
@@ -235,8 +268,18 @@ const TZ_PART = /^[A-Za-z._\-0-9+]{1,14}$/;
  * oddly-cased alias such as 'Asia/KolKata' can slip through.
  */
 export function validateTimeZone(tz: string, opts: CheckOptions = {}): string {
-  const bad = (message: string, fix?: string): never =>
-    fail({ scope: opts.scope, prop: opts.prop ?? 'timeZone', message, value: tz, allowed: TZ_ALLOWED, fix });
+  const problem = timeZoneProblem(tz);
+  if (problem) fail({ scope: opts.scope, prop: opts.prop ?? 'timeZone', value: tz, ...problem });
+  return tz;
+}
+
+/** What is wrong with a CronJob's time zone (the checks of `validateTimeZone`), or undefined. */
+export function timeZoneProblem(tz: string): Problem | undefined {
+  return problemOf(() => checkTimeZone(tz));
+}
+
+function checkTimeZone(tz: string): void {
+  const bad = (message: string, fix?: string): never => { throw new BadValue({ message, allowed: TZ_ALLOWED, fix }); };
 
   if (typeof tz !== 'string' || tz === '') {
     bad('must not be empty', "omit timeZone to use the kube-controller-manager's zone, or name one such as 'Etc/UTC'");
@@ -263,7 +306,7 @@ export function validateTimeZone(tz: string, opts: CheckOptions = {}): string {
   }
 
   // Every zone database has these; ICU would say so too, but loading its zone data costs ~20 ms.
-  if (UTC_NAMES.has(tz)) return tz;
+  if (UTC_NAMES.has(tz)) return;
   const resolved = resolveZone(tz);
   if (NON_IANA_ABBREVIATIONS.has(tz.toUpperCase())) {
     bad('is an abbreviation, not an IANA time zone name', `use the region's zone${resolved ? `, e.g. '${resolved}'` : ''}`);
@@ -274,7 +317,7 @@ export function validateTimeZone(tz: string, opts: CheckOptions = {}): string {
     bad('is not a known IANA time zone', near ? `did you mean '${near}'?` : "pick a name from the IANA database, e.g. 'Europe/Madrid'");
   }
 
-  if (resolved === tz || ZONES.get().supported().has(tz)) return tz;
+  if (resolved === tz || ZONES.get().supported().has(tz)) return;
   // ICU matches names case-insensitively but the API server (Go's time.LoadLocation) does not.
   const guess = titleCase(tz);
   const recased = resolveZone(guess) === resolved ? guess : resolved;
@@ -283,7 +326,7 @@ export function validateTimeZone(tz: string, opts: CheckOptions = {}): string {
   const miscased = parts.some((p) =>
     !/^[A-Z]/.test(p) || /^[A-Z]{4,}$/.test(p) || resolvedParts.some((r) => r !== p && r.toLowerCase() === p.toLowerCase()));
   if (miscased) bad('has the wrong capitalisation', `write '${recased}' (time zone names are case-sensitive)`);
-  return tz;
+  return;
 }
 
 /** UTC's IANA names, valid without asking ICU. */

@@ -126,8 +126,18 @@ describe('validateProps checks what the constructor and the rendering check', ()
 
   test('keeps listing every problem of the spec in one error, before building anything', () => {
     const e = thrown(() => validateProps('BatchJob', { image: IMAGE, schedule: '* * *', parallelism: -1, timeZone: 5 }, 'nightly.yaml'));
-    expect(e.message.split('\n')[0]).toBe('[nightly.yaml] has 2 invalid props:');
-    expect(e.problems.map((p) => p.prop)).toEqual(['timeZone', 'parallelism']);
+    expect(e.message.split('\n')[0]).toBe('[nightly.yaml] has 3 invalid props:');
+    expect(e.problems.map((p) => p.prop)).toEqual(['schedule', 'timeZone', 'parallelism']);
+  });
+
+  test("lists a schedule, time zone or failure policy problem with the others: they are in BatchJob's spec", () => {
+    const e = thrown(() => validateProps('BatchJob', {
+      image: IMAGE, schedule: '0 2 * * 7', timeZone: 'europe/madrid', podFailurePolicy: { ignoreDisruptions: false },
+    }, 'nightly.yaml'));
+    expect(e.problems.map((p) => p.prop)).toEqual(['schedule', 'timeZone', 'podFailurePolicy']);
+    // The rules across props run once every prop is well formed.
+    expect(thrown(() => validateProps('BatchJob', { image: IMAGE, completionMode: 'Indexed', completions: 200000, parallelism: 100001 }, 'nightly.yaml')).message)
+      .toMatch(/^\[nightly\.yaml\] 'parallelism' must be at most 100000 in Indexed mode, got 100001\./);
   });
 
   test('accepts props the construct accepts, and returns them', () => {

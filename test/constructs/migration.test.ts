@@ -188,6 +188,16 @@ describe('Migration props', () => {
     ].join('\n'));
   });
 
+  // Its Job's rules come from the BatchJob's props spec: one message, whichever construct checks them.
+  test('fails when an Indexed parallelism is above 100000, or a podFailurePolicy has no rules, as a BatchJob does', () => {
+    expect(thrown(() => setup({ completionMode: 'Indexed', completions: 200000, parallelism: 100001 })).message).toBe(
+      "[shop/migrate] 'parallelism' must be at most 100000 in Indexed mode, got 100001. Allowed: an integer from 1 to 100000. "
+      + 'Fix: lower parallelism to 100000 or less: the Job still runs every index, that many at a time');
+    expect(thrown(() => setup({ podFailurePolicy: { ignoreDisruptions: false } })).message).toBe(
+      "[shop/migrate] 'podFailurePolicy' has no rules, got {\"ignoreDisruptions\":false}. Allowed: failJobOnExitCodes, ignoreDisruptions or both. "
+      + 'Fix: remove podFailurePolicy, or give it failJobOnExitCodes');
+  });
+
   test('fails when given ttlSecondsAfterFinished: GitOps or the next apply would re-create the Job and run it again', () => {
     for (const delivery of ['argocd', 'kubectl'] as const) {
       const e = thrown(() => shop(({ chart, db, api }) => new Migration(chart, 'm', { image: IMAGE, connectTo: [db], before: [api], ttlSecondsAfterFinished: 600 } as any), { delivery }));
