@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
+import { CONFIG_KEY_ALLOWED, configKeyProblem } from './config-keys';
 import { fail } from './errors';
 import { isValidName, NameRule, suggestName } from './names';
 import { checkSecretNamespace, ISecretSource, isSecretSource, useSecretSource } from './secret-source';
@@ -13,10 +14,7 @@ const OBJECT_NAME = v.string({
     return { message: 'is not a valid object name', fix: near !== undefined ? `write '${near}'` : "use lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, e.g. 'app-secrets'" };
   },
 });
-const DATA_KEY = v.string({
-  allowed: "letters, digits, '-', '_' and '.', at most 253 characters",
-  check: (s) => (/^[-._a-zA-Z0-9]+$/.test(s) && s.length <= 253 ? undefined : { message: 'is not a valid key', fix: configKeyFix(s) }),
-});
+const DATA_KEY = v.string({ allowed: CONFIG_KEY_ALLOWED, check: (s) => configKeyProblem(s, 'is not a valid key') });
 
 /**
  * A Secret given by name or by the construct that creates it (an `ExternalSecret`): `envFromSecrets`
@@ -267,10 +265,4 @@ function checkEnvMap(env: unknown, scope: IConstruct, source: string): void {
 /** The path of a variable of an env prop: `env.LOG_LEVEL`, `env["my.var"]`. */
 function envPath(source: string, name: string): string {
   return /^[A-Za-z_$][\w$-]*$/.test(name) ? `${source}.${name}` : `${source}[${JSON.stringify(name)}]`;
-}
-
-/** The fix of an invalid ConfigMap or Secret key: spaces, '/' and other characters made '-'. */
-export function configKeyFix(k: string): string {
-  const near = k.replace(/[^-._a-zA-Z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 253);
-  return near !== '' && near !== '.' && near !== '..' && near !== k ? `write '${near}'` : "use letters, digits, '-', '_' and '.', e.g. 'app.properties'";
 }

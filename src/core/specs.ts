@@ -1,8 +1,6 @@
 import { isIP } from 'net';
 import { DEFAULTS } from './defaults';
-import { configKeyFix, EnvValue } from './env';
-
-export { configKeyFix };
+import { EnvValue } from './env';
 import { imageFix, parseImage } from './image';
 import { isValidLabelKey, isValidLabelValue, LABELS, RECOMMENDED_LABEL_PREFIX, suggestLabelKey } from './labels';
 import { isValidName, NameRule, suggestName } from './names';

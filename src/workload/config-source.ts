@@ -1,15 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
-import { configKeyFix } from '../core/env';
+import { CONFIG_KEY_ALLOWED, configKeyProblem } from '../core/config-keys';
 import { fail } from '../core/errors';
 import { argOr, checkProps, typeName, v } from '../core/validation';
 
 // A key given to a factory (a file name read later is checked with the construct).
-const CONFIG_KEY = v.string({
-  nonEmpty: true, allowed: "a ConfigMap key: letters, digits, '-', '_' and '.', at most 253 characters", samples: ['logo.png'],
-  check: (k) => (/^[-._a-zA-Z0-9]+$/.test(k) && k.length <= 253 && k !== '.' && k !== '..' ? undefined : { message: 'is not a valid ConfigMap key', fix: configKeyFix(k) }),
-});
+const CONFIG_KEY = v.string({ nonEmpty: true, allowed: CONFIG_KEY_ALLOWED, samples: ['logo.png'], check: (k) => configKeyProblem(k, 'is not a valid ConfigMap key') });
 
 // The factories' arguments, checked at the call; the files are read (and checked) with the construct.
 const FILE_ARGS = v.object<{ filePath: string; key?: string }>()({

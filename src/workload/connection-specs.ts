@@ -1,3 +1,4 @@
+import { CONFIG_KEY_ALLOWED, configKeyProblem, HELD_KEY_FIX } from '../core/config-keys';
 import { DEFAULTS } from '../core/defaults';
 import { NameRule } from '../core/names';
 import { envName, envPrefix, nameSpec, portName, portNumber, urlScheme } from '../core/specs';
@@ -17,9 +18,9 @@ export const CREDENTIAL_KEYS = v.object<CredentialKeys>()({
 
 function secretKey(): Spec<string> {
   return v.string({
-    allowed: "letters, digits, '-', '_' and '.', at most 253 characters",
+    allowed: CONFIG_KEY_ALLOWED,
     samples: ['password', 'user'],
-    check: (s) => (/^[-._a-zA-Z0-9]+$/.test(s) && s.length <= 253 ? undefined : { message: 'is not a valid Secret key' }),
+    check: (s) => configKeyProblem(s, 'is not a valid Secret key', HELD_KEY_FIX),
   });
 }
 

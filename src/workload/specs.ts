@@ -1,10 +1,11 @@
 import { k8s } from 'cdk8s-plus-28';
+import { configKeyProblem } from '../core/config-keys';
 import { isConstruct } from '../core/errors';
 import { validateImage } from '../core/image';
 import { NameRule } from '../core/names';
 import {
   absolutePath, annotationMap, percentFix, checkProbeKinds, intOrPercent, parseIntOrPercent, checkProbePorts, checkUniquePorts, cpuQuantity, envMap, imageRef, labelMap, labelValue,
-  configKeyFix, containerPortSpec, containerNameFix, controllerRef, duration, extendedResourceProblem, httpPath, nameSpec, probe, quantity,
+  containerPortSpec, containerNameFix, controllerRef, duration, extendedResourceProblem, httpPath, nameSpec, probe, quantity,
 } from '../core/specs';
 import { AnySpec, commandLineFix, commandList, Fields, Reporter, Spec, typeName, v } from '../core/validation';
 import { ConfigExposure, ConfigSource } from './config-source';
@@ -334,7 +335,7 @@ export const WORKLOAD_FIELDS: Fields<WorkloadProps> = {
   component: labelValue,
   version: labelValue,
   config: v.record(v.string(), {
-    key: (k) => (/^[-._a-zA-Z0-9]+$/.test(k) && k.length <= 253 ? undefined : { message: 'has an invalid key', allowed: "letters, digits, '-', '_' and '.', at most 253 characters", fix: configKeyFix(k) }),
+    key: (k) => configKeyProblem(k),
     keys: ['LOG_LEVEL', 'app.yaml'],
   }),
   configFrom: v.array(configSource),

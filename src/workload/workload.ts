@@ -10,7 +10,8 @@ import {
 import { DEFAULTS } from '../core/defaults';
 import { EnvMap, validateEnvName } from '../core/env';
 import { fail } from '../core/errors';
-import { configKeyFix, envMap } from '../core/specs';
+import { configKeyProblem } from '../core/config-keys';
+import { envMap } from '../core/specs';
 import { checkNewChild, checkProps, checkValue, childPath, isCheckedCopy, v } from '../core/validation';
 import { isValidLabelValue, LabelInputs, selectorLabels, standardLabels, versionFromImage } from '../core/labels';
 import { deriveName, explicitName, NameRule, shortenName } from '../core/names';
@@ -305,9 +306,8 @@ export abstract class Workload extends Construct {
     const origin = new Map<string, string>();
     let bytes = 0;
     const put = (key: string, value: string | Uint8Array, prop: string, from: string) => {
-      if (!/^[-._a-zA-Z0-9]+$/.test(key) || key.length > 253 || key === '.' || key === '..') {
-        fail({ scope: this, prop, message: 'has an invalid key', value: key, allowed: "letters, digits, '-', '_' and '.', at most 253 characters", fix: typeof value === 'string' && from === 'config' ? configKeyFix(key) : 'rename the file, or pass a key to ConfigSource.fromFile' });
-      }
+      const invalid = configKeyProblem(key, 'has an invalid key', typeof value === 'string' && from === 'config' ? undefined : 'rename the file, or pass a key to ConfigSource.fromFile');
+      if (invalid) fail({ scope: this, prop, value: key, ...invalid });
       if (origin.has(key)) {
         fail({ scope: this, prop, message: `repeats the key '${key}' (already from ${origin.get(key)})`, value: key, allowed: 'each key once across config and configFrom', fix: 'rename one of the two entries' });
       }

@@ -101,7 +101,7 @@ describe('ExternalSecret', () => {
       "  'storeKind' is not one of the allowed values, got 'ClusterStore'. Allowed: 'SecretStore', 'ClusterSecretStore'. Fix: use 'SecretStore' or 'ClusterSecretStore'",
       "  'refreshInterval' is not a Go duration, as External Secrets Operator reads it, got '1d'. "
       + "Allowed: a Go duration: a number and a unit, repeated: '30s', '5m', '1h30m' (units ms, s, m, h); '0s' reads the values once. Fix: write '24h'",
-      "  'data' has a key that is not a valid Secret key, got 'a b'. Allowed: letters, digits, '-', '_' and '.', at most 253 characters. Fix: rename it, e.g. 'a_b'",
+      "  'data' has a key that is not a valid Secret key, got 'a b'. Allowed: letters, digits, '-', '_' and '.', at most 253 characters; not '.' or '..', and not starting with '..'. Fix: write 'a-b'",
       "  'data[\"a b\"]' must be an object, but is a string, got 'mastodon/app'. Allowed: an object. Fix: write { remoteKey: 'mastodon/app' }, with property: '…' for one field of it",
     ].join('\n'));
   });

@@ -38,7 +38,7 @@ describe('EnvValue', () => {
   });
 
   test('fails when a ConfigMap or Secret key is invalid, with the key to write', () => {
-    expect(() => EnvValue.fromConfigMap('cm', 'a b')).toThrow("[EnvValue.fromConfigMap] 'key' is not a valid key, got 'a b'. Allowed: letters, digits, '-', '_' and '.', at most 253 characters. Fix: write 'a-b'");
+    expect(() => EnvValue.fromConfigMap('cm', 'a b')).toThrow("[EnvValue.fromConfigMap] 'key' is not a valid key, got 'a b'. Allowed: letters, digits, '-', '_' and '.', at most 253 characters; not '.' or '..', and not starting with '..'. Fix: write 'a-b'");
     expect(() => EnvValue.fromSecret('s', 'tls/key')).toThrow(/Fix: write 'tls-key'$/);
     expect(() => EnvValue.fromSecret('-', 'k')).toThrow(/'secretName' is not a valid object name.*Fix: /);
   });

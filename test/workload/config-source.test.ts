@@ -97,7 +97,7 @@ describe('ConfigSource bad input', () => {
 
   test("fails when fromBinary's key is not a valid key (the fix was about a file), and the fix's key is written", () => {
     expect(() => ConfigSource.fromBinary('bad key!', PNG)).toThrow(
-      "[ConfigSource.fromBinary] 'key' is not a valid ConfigMap key, got 'bad key!'. Allowed: a ConfigMap key: letters, digits, '-', '_' and '.', at most 253 characters. Fix: write 'bad-key'",
+      "[ConfigSource.fromBinary] 'key' is not a valid ConfigMap key, got 'bad key!'. Allowed: letters, digits, '-', '_' and '.', at most 253 characters; not '.' or '..', and not starting with '..'. Fix: write 'bad-key'",
     );
     const cm = findObject(render({ configAs: ConfigExposure.FILES, configFrom: [ConfigSource.fromBinary('bad-key', PNG)] }), 'ConfigMap');
     expect(cm.binaryData).toEqual({ 'bad-key': base64(PNG_BYTES) });
@@ -110,7 +110,7 @@ describe('ConfigSource bad input', () => {
     );
     expect(() => (ConfigSource.fromBinary as any)()).toThrow(
       "[ConfigSource.fromBinary] has 2 invalid props:\n"
-      + "  'key' is required, got undefined. Allowed: a ConfigMap key: letters, digits, '-', '_' and '.', at most 253 characters. Fix: pass it: ConfigSource.fromBinary('logo.png', fs.readFileSync('logo.png'))\n"
+      + "  'key' is required, got undefined. Allowed: letters, digits, '-', '_' and '.', at most 253 characters; not '.' or '..', and not starting with '..'. Fix: pass it: ConfigSource.fromBinary('logo.png', fs.readFileSync('logo.png'))\n"
       + "  'data' is required, got undefined. Allowed: a Buffer or Uint8Array. Fix: pass it: ConfigSource.fromBinary('logo.png', fs.readFileSync('logo.png'))",
     );
     const logo = path.join(dir, 'conf', 'logo.png');

@@ -1,11 +1,9 @@
+import { configKeyProblem } from '../../core/config-keys';
 import { NameRule } from '../../core/names';
 import { nameSpec } from '../../core/specs';
 import { literal, v } from '../../core/validation';
 import { REFRESH_INTERVAL, REMOTE_KEY, STORE_KIND, STORE_NAME } from '../../workload/external-secret';
 import type { ExternalSecretExtract, ExternalSecretKey, ExternalSecretProps } from '../external-secret';
-
-const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
-const KEY_ALLOWED = "letters, digits, '-', '_' and '.', at most 253 characters";
 
 const KEY = v.object<ExternalSecretKey>()({
   remoteKey: v.required(REMOTE_KEY),
@@ -26,7 +24,7 @@ export const EXTERNAL_SECRET_PROPS = v.object<ExternalSecretProps>()({
   refreshInterval: REFRESH_INTERVAL,
   data: v.record(KEY, {
     keys: ['SECRET_KEY_BASE', 'smtp-password'],
-    key: (k) => (SECRET_KEY.test(k) && k.length <= 253 ? undefined : { message: 'has a key that is not a valid Secret key', allowed: KEY_ALLOWED, fix: `rename it, e.g. '${k.replace(/[^-._a-zA-Z0-9]+/g, '_').slice(0, 253) || 'KEY'}'` }),
+    key: (k) => configKeyProblem(k, 'has a key that is not a valid Secret key'),
   }),
   dataFrom: v.array(EXTRACT),
   name: nameSpec(NameRule.DNS_1123_SUBDOMAIN),

@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import * as es from '../../../imports/external-secrets.io';
+import { configKeyProblem, HELD_KEY_FIX } from '../../core/config-keys';
 import { DEFAULTS } from '../../core/defaults';
 import { fail } from '../../core/errors';
 import { NameRule, validateName } from '../../core/names';
@@ -113,7 +114,6 @@ export abstract class StoreCredentials {
 }
 
 const ROLES: readonly CredentialRole[] = ['username', 'password', 'database'];
-const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 
 function checkKeys(store: Workload, prop: string, keys: CredentialKeys, roles: readonly CredentialRole[]): CredentialKeys {
   for (const role of Object.keys(keys)) {
@@ -123,14 +123,8 @@ function checkKeys(store: Workload, prop: string, keys: CredentialKeys, roles: r
   }
   for (const role of ROLES) {
     const key = keys[role];
-    if (key !== undefined && (key.length > 253 || !SECRET_KEY.test(key))) {
-      fail({
-        scope: store, prop: `${prop}.${role}`,
-        message: 'is not a valid Secret key', value: key,
-        allowed: "letters, digits, '-', '_' and '.', at most 253 characters",
-        fix: 'write the key as the Secret holds it (kubectl get secret <name> -o jsonpath={.data} lists them)',
-      });
-    }
+    const invalid = key === undefined ? undefined : configKeyProblem(key, 'is not a valid Secret key', HELD_KEY_FIX);
+    if (invalid) fail({ scope: store, prop: `${prop}.${role}`, value: key, ...invalid });
   }
   for (const role of roles) {
     if (keys[role] === undefined) {

@@ -1,10 +1,10 @@
+import { configKeyProblem } from '../../core/config-keys';
 import { fieldPath } from '../model';
 import { defineRule, Report } from '../rule';
 import { isObject } from './util';
 
 /** The API server's limit on a ConfigMap's or Secret's data. */
 export const CONFIG_MAX_BYTES = 1024 * 1024;
-const KEY = /^[-._a-zA-Z0-9]+$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 function checkKeys(map: unknown, path: string, report: Report, seen: Map<string, string>): void {
@@ -15,9 +15,8 @@ function checkKeys(map: unknown, path: string, report: Report, seen: Map<string,
   }
   for (const [k, v] of Object.entries(map)) {
     const field = fieldPath(path, k);
-    if (!KEY.test(k) || k.length > 253 || k === '.' || k === '..') {
-      report({ field, message: 'has an invalid key', value: k, allowed: "letters, digits, '-', '_' and '.', at most 253 characters (not '.' or '..')", fix: "file names work as keys; replace '/' and spaces with '-' or '_'" });
-    }
+    const invalid = configKeyProblem(k);
+    if (invalid) report({ field, value: k, ...invalid });
     if (seen.has(k)) report({ field, message: `repeats the key '${k}' of ${seen.get(k)}`, value: k, fix: 'keep the key in one of the two maps' });
     seen.set(k, path);
     if (typeof v !== 'string') report({ field, message: 'must be a string', value: v, fix: quoteFix(v) });
@@ -36,7 +35,7 @@ export default defineRule({
   id: 'api-config-data',
   severity: 'error',
   category: 'api',
-  rationale: "The API server rejects ConfigMap/Secret keys outside [-._a-zA-Z0-9]+, data over 1 MiB, and Secret data that is not base64.",
+  rationale: "The API server rejects ConfigMap/Secret keys outside [-._a-zA-Z0-9]+ (or '.', '..', or starting with '..'), data over 1 MiB, and Secret data that is not base64.",
   kinds: ['ConfigMap', 'Secret'],
   check(o, report) {
     const m = o.manifest;

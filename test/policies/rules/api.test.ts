@@ -289,13 +289,18 @@ describe('api-config-data', () => {
   test('passes valid keys and base64 Secret data', () => {
     expect(lines('api-config-data', [cm, secret])).toEqual([]);
   });
+  test("fails a key that starts with '..' (the kubelet's own names in a mounted volume), as the API server does", () => {
+    expect(lines('api-config-data', [edit(secret, (s) => { s.data['..data'] = 'eA=='; })])).toEqual([
+      "error: [test.yaml] Secret shop/tls 'data[\"..data\"]' has an invalid key, got '..data'. Allowed: letters, digits, '-', '_' and '.', at most 253 characters; not '.' or '..', and not starting with '..'. Fix: write 'data'",
+    ]);
+  });
   test('fails invalid keys, keys in both maps, non-base64 data and over 1 MiB', () => {
     expect(lines('api-config-data', [
       edit(cm, (c) => { c.data['config/app.yaml'] = 'x'; c.binaryData = { LOG_LEVEL: 'aW5mbw==' }; }),
       edit(secret, (s) => { s.data.password = 'not base64!'; }),
       edit(cm, (c) => { c.metadata.name = 'big'; c.data = { blob: 'x'.repeat(1024 * 1024 + 1) }; }),
     ])).toEqual([
-      "error: [test.yaml] ConfigMap shop/settings 'data[\"config/app.yaml\"]' has an invalid key, got 'config/app.yaml'. Allowed: letters, digits, '-', '_' and '.', at most 253 characters (not '.' or '..'). Fix: file names work as keys; replace '/' and spaces with '-' or '_'",
+      "error: [test.yaml] ConfigMap shop/settings 'data[\"config/app.yaml\"]' has an invalid key, got 'config/app.yaml'. Allowed: letters, digits, '-', '_' and '.', at most 253 characters; not '.' or '..', and not starting with '..'. Fix: write 'config-app.yaml'",
       "error: [test.yaml] ConfigMap shop/settings 'binaryData.LOG_LEVEL' repeats the key 'LOG_LEVEL' of data, got 'LOG_LEVEL'. Fix: keep the key in one of the two maps",
       "error: [test.yaml] Secret shop/tls 'data.password' is not base64. Fix: base64-encode the value, or move it to 'stringData'",
       "error: [test.yaml] ConfigMap shop/big 'data' holds 1048577 bytes, over the 1048576-byte (1 MiB) limit. Fix: split it into several objects or mount the content from a volume",
