@@ -390,7 +390,7 @@ function checkPreSync(migration: Migration): void {
   }
 }
 
-/** Argo CD: PreSync hooks, deleted before the next run's hook is created (the last run is kept for its logs). */
+/** Argo CD: PreSync hooks, each deleted before a hook of the same name is created (a Job named by its spec's hash is kept: one per release). */
 function withPreSyncHooks(docs: any[], sources: readonly (IConstruct | undefined)[], hooks: ReadonlyMap<IConstruct, number>): any[] {
   return docs.map((doc, i) => {
     const wave = sources[i] === undefined ? undefined : hooks.get(sources[i]!);

@@ -24,7 +24,7 @@ export type DeliveryTool = 'kubectl' | 'argocd' | 'flux';
 export const ARGOCD_SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 /** The Argo CD annotation that makes an object a hook of a sync phase (PreSync, Sync, PostSync, …). */
 export const ARGOCD_HOOK = 'argocd.argoproj.io/hook';
-/** When Argo CD deletes a hook: BeforeHookCreation keeps the last run (for its logs) until the next one. */
+/** When Argo CD deletes a hook: BeforeHookCreation deletes one of the same name before creating it again (a Job named by its spec's hash stays: one per release). */
 export const ARGOCD_HOOK_DELETE_POLICY = 'argocd.argoproj.io/hook-delete-policy';
 
 /** A part of an environment's output applied as one unit: the whole folder, or one chart's folder (Flux). */

@@ -125,7 +125,7 @@ export class NodeAgent extends Workload {
       this.pod.addMount({ volume: h.name, mountPath: h.mountPath ?? h.path, readOnly: h.readOnly ?? d.hostPathReadOnly });
     });
     if (props.hostNetwork) reasons('hostNetwork.reason', props.hostNetwork.reason);
-    const update = this.updateStrategy(props.update);
+    const update = this.updateStrategy(props.update, hostBinding(props));
     const tolerations: k8s.Toleration[] | undefined = props.tolerateAllTaints ? [...(props.tolerations ?? []), { operator: 'Exists' }] : undefined;
     const main = { ports: this.ports, portsProp: 'ports', hostPorts };
 
@@ -164,7 +164,8 @@ export class NodeAgent extends Workload {
     Policy._probesTurnedOff(this.daemonSet, this.pod.probeSuppressions(main));
   }
 
-  private updateStrategy(u: NodeAgentUpdateOptions = {}): k8s.DaemonSetUpdateStrategy {
+  /** `hostBinding` names what binds a port on the node (host ports, or the host network with ports), if anything. */
+  private updateStrategy(u: NodeAgentUpdateOptions = {}, hostBinding?: string): k8s.DaemonSetUpdateStrategy {
     const d = DEFAULTS.nodeAgent;
     const type = u.type ?? d.updateType;
     if (type === 'OnDelete') {
@@ -183,11 +184,30 @@ export class NodeAgent extends Workload {
     if (zero(maxUnavailable) && zero(maxSurge)) {
       fail({
         scope: this, prop: 'update', message: 'cannot have maxUnavailable and maxSurge both 0: the update could never replace a pod',
-        value: { maxUnavailable, maxSurge }, allowed: 'maxUnavailable or maxSurge above 0', fix: 'allow one node at a time (maxUnavailable: 1), or a surge (maxSurge: 1, maxUnavailable: 0)',
+        value: { maxUnavailable, maxSurge }, allowed: 'maxUnavailable or maxSurge above 0',
+        fix: hostBinding ? 'allow one node at a time (maxUnavailable: 1, the default)' : 'allow one node at a time (maxUnavailable: 1), or a surge (maxSurge: 1, maxUnavailable: 0)',
+      });
+    }
+    // A surge pod starts on the node beside the old one: with a port bound on the node it never
+    // schedules (the scheduler's NodePorts filter), the old pod is never deleted, and a DaemonSet
+    // has no progress deadline, so the update waits forever.
+    if (hostBinding && !zero(maxSurge)) {
+      fail({
+        scope: this, prop: 'update.maxSurge',
+        message: `must be 0 with ${hostBinding}: the surge pod would start on the same node while the old pod holds the port, so it never schedules and the update stalls forever`,
+        value: maxSurge, allowed: '0 (the default) with host ports or the host network',
+        fix: zero(maxUnavailable) ? 'use maxSurge: 0 and maxUnavailable: 1 (the default: the old pod stops first)' : 'use maxSurge: 0 (the default): the old pod stops first, then the new one starts',
       });
     }
     return { type, rollingUpdate: { maxUnavailable: intOrString(maxUnavailable), maxSurge: intOrString(maxSurge) } };
   }
+}
+
+/** What binds a port on the node: host ports, or ports on the host network (where every container port is a host port). */
+function hostBinding(props: NodeAgentProps): string | undefined {
+  if (props.hostPorts?.length) return `hostPorts (${props.hostPorts.map((h) => h.hostPort ?? h.port).join(', ')})`;
+  if (props.hostNetwork && props.ports?.length) return `hostNetwork and ports (${props.ports.map((p) => p.port).join(', ')} on the node)`;
+  return undefined;
 }
 
 function checkReason(scope: Construct, prop: string, reason: unknown): void {

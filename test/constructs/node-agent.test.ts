@@ -109,6 +109,10 @@ describe('NodeAgent bad input', () => {
     ['host network has no reason', { hostNetwork: { reason: '' } }, /'hostNetwork\.reason'/],
     ['a host port is out of range', { hostPorts: [{ name: 'fwd', port: 24224, hostPort: 70000, reason: 'node-local apps send logs' }] }, /'hostPorts\[0\]\.hostPort'/],
     ['update has both 0', { update: { maxUnavailable: 0 } }, /'update' cannot have maxUnavailable and maxSurge both 0/],
+    ['a surge with host ports (trial V1: the surge pod never schedules)', { hostPorts: [{ name: 'fwd', port: 24224, reason: 'node-local apps send logs' }], update: { maxSurge: 1, maxUnavailable: 0 } },
+      /^\[logging\/shipper\] 'update\.maxSurge' must be 0 with hostPorts \(24224\): the surge pod would start on the same node while the old pod holds the port, so it never schedules and the update stalls forever, got 1\. Allowed: 0 \(the default\) with host ports or the host network\. Fix: use maxSurge: 0 and maxUnavailable: 1 \(the default: the old pod stops first\)$/],
+    ['a surge percentage on the host network with ports', { hostNetwork: { reason: 'collects the node network interface statistics' }, ports: [{ name: 'metrics', port: 2020 }], update: { maxSurge: '10%' } },
+      /'update\.maxSurge' must be 0 with hostNetwork and ports \(2020 on the node\).*got '10%'.*Fix: use maxSurge: 0 \(the default\)/],
     ['OnDelete with maxSurge', { update: { type: 'OnDelete', maxSurge: 1 } }, /'update' sets maxUnavailable or maxSurge with type 'OnDelete'/],
     ['maxUnavailable is not a percentage', { update: { maxUnavailable: '10' } }, /'update\.maxUnavailable' must be a node count or a percentage, got '10'/],
     ['a host path reuses a volume name (trial R: no fix)', { hostPaths: [{ ...LOGS, name: 'tmp' }] }, /has two volumes named 'tmp', got 'tmp'\. Allowed: unique volume names\. Fix: rename one of the volumes named 'tmp' \(and the mounts that use it\)/],
@@ -118,6 +122,11 @@ describe('NodeAgent bad input', () => {
   ])('fails when %s', (_what, props, message) => {
     expect(build(props as Partial<NodeAgentProps>)).toThrow(message);
     expect(build(props as Partial<NodeAgentProps>)).toThrow(TimonelError);
+  });
+
+  test('a surge is accepted when nothing binds a port on the node', () => {
+    expect(build({ ports: [{ name: 'metrics', port: 2020 }], update: { maxSurge: 1, maxUnavailable: 0 } })).not.toThrow();
+    expect(build({ hostNetwork: { reason: 'collects the node network interface statistics' }, update: { maxSurge: 1, maxUnavailable: 0 } })).not.toThrow();
   });
 
   test('a probe port number is not checked on the host network (declaring it would open it on the node) or without declared ports', () => {
