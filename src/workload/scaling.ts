@@ -85,22 +85,47 @@ export function addDisruptionBudget(scope: Construct, metadata: k8s.ObjectMeta, 
   });
 }
 
+/** Why a requested budget is refused: what the error says, allows and advises. */
+export interface BudgetProblem {
+  readonly message: string;
+  readonly allowed: string;
+  readonly fix: string;
+}
+
+/**
+ * The problem of `disruptionBudget: true` over fewer than 2 pods (undefined from 2 on): a budget of
+ * maxUnavailable 1 lets every drain evict a single pod, so it would protect nothing. `scaling` says
+ * how the workload runs more pods (`replicas: 2`, `autoscaling: { minReplicas: 2, … }`), or, for a
+ * store that runs one pod at most, why it cannot.
+ */
+export function uselessBudget(
+  pods: number, scaling: { readonly autoscaled?: boolean } | { readonly onePodOnly: string } = {},
+): BudgetProblem | undefined {
+  if (pods >= 2) return undefined;
+  const autoscaled = 'autoscaled' in scaling && scaling.autoscaled === true;
+  const count = autoscaled ? `autoscaling.minReplicas ${pods}` : `${pods} replica${pods === 1 ? '' : 's'}`;
+  const why = pods === 0 ? 'there are no pods' : 'a budget of maxUnavailable 1 lets a node drain evict the only pod';
+  const message = `is requested with ${count}: ${why}, so it would protect nothing`;
+  if ('onePodOnly' in scaling) {
+    return { message, allowed: `no disruptionBudget (${scaling.onePodOnly})`, fix: "remove 'disruptionBudget': a single pod is down while a drain moves it, whatever the budget" };
+  }
+  const prop = autoscaled ? 'autoscaling.minReplicas' : 'replicas';
+  return {
+    message, allowed: `true with ${prop} ≥ 2 (the default already adds the budget there)`,
+    fix: `run 2 or more: ${autoscaled ? 'autoscaling: { minReplicas: 2, … }' : 'replicas: 2'}; or remove 'disruptionBudget' (a single pod is down while it is moved)`,
+  };
+}
+
 /**
  * The PodDisruptionBudget of a Deployment-backed workload: from 2 replicas on (the least of an
  * autoscaler's range), unless `requested` is false. An explicit `true` with fewer replicas is an
- * error: `maxUnavailable: 1` over one pod lets every drain evict it, so the budget would protect nothing.
+ * error (`uselessBudget`).
  */
 export function deploymentDisruptionBudget(
   scope: Construct, requested: boolean | undefined, minReplicas: number, autoscaled: boolean, metadata: k8s.ObjectMeta, selector: Record<string, string>,
 ): k8s.KubePodDisruptionBudget | undefined {
-  if (requested === true && minReplicas < 2) {
-    fail({
-      scope, prop: 'disruptionBudget',
-      message: `is requested with ${autoscaled ? `autoscaling.minReplicas ${minReplicas}` : `${minReplicas} replica${minReplicas === 1 ? '' : 's'}`}: a budget of maxUnavailable 1 lets a node drain evict ${minReplicas === 1 ? 'the only pod' : 'any pod'}, so it would protect nothing`,
-      value: true, allowed: `true with ${autoscaled ? 'autoscaling.minReplicas' : 'replicas'} ≥ 2 (the default already adds the budget there)`,
-      fix: `run 2 or more: ${autoscaled ? 'autoscaling: { minReplicas: 2, … }' : 'replicas: 2'}; or remove 'disruptionBudget' (a single pod is down while it is moved)`,
-    });
-  }
+  const problem = requested === true ? uselessBudget(minReplicas, { autoscaled }) : undefined;
+  if (problem) fail({ scope, prop: 'disruptionBudget', value: true, ...problem });
   return (requested ?? true) && minReplicas >= 2 ? addDisruptionBudget(scope, metadata, selector) : undefined;
 }
 

@@ -319,6 +319,9 @@ const MADE: Record<string, Array<() => unknown>> = {
   ],
   'docs/rollouts.md': [
     web({ rollout: { maxSurge: 0, maxUnavailable: 0 } }),
+    () => new NodeAgent(chart('logging', { namespace: 'logging' }), 'shipper', {
+      image: IMAGE, hostPorts: [{ name: 'fwd', port: 24224, reason: 'node-local apps send logs to the node address' }], update: { maxSurge: 1, maxUnavailable: 0 },
+    }),
   ],
   'docs/stateful-store.md': [
     () => new PostgreSQL(chart(), 'db', { credentials: StoreCredentials.fromExternalSecret({ store: 'vault', remoteKey: 'shop/db', refreshInterval: '1d' }) }),
@@ -329,7 +332,7 @@ const MADE: Record<string, Array<() => unknown>> = {
     kv({ storage: [{ mountPath: '/data', size: '10GB' }] }),
     () => new PostgreSQL(chart(), 'db', { credentials: secret, storage: { size: '100' } }),
     kv({ storage: [{ mountPath: 'data', size: '1Gi' }] }),
-    kv({ replicas: 0, disruptionBudget: true }),
+    kv({ replicas: 1, disruptionBudget: true }),
     () => new Redis(chart(), 'cache', { mode: 'store' } as any),
     () => new Redis(chart(), 'carts', { mode: 'cache', maxMemory: '300Mi' } as any),
     () => new PostgreSQL(chart(), 'db', { credentials: secret, ephemeral: true, storage: { storageClassName: 'fast' } } as any),

@@ -126,6 +126,8 @@ describe('PostgreSQL', () => {
     ['credentials are missing', { credentials: undefined }, /\[shop\/db\] 'credentials' is required: the image does not start without a password/],
     ['POSTGRES_PASSWORD is set as a literal', { env: { POSTGRES_PASSWORD: 'postgres' } }, /'env\.POSTGRES_PASSWORD' is a literal value/],
     ['the storage size is "10GB"', { storage: { size: '10GB' } }, /'storage\.size' is not a valid Kubernetes storage quantity, got '10GB'.*Fix: write '10Gi'/],
+    ['a disruption budget is requested over its one pod (trial V6)', { disruptionBudget: true },
+      /^\[shop\/db\] 'disruptionBudget' is requested with 1 replica: a budget of maxUnavailable 1 lets a node drain evict the only pod, so it would protect nothing, got true\. Allowed: no disruptionBudget \(PostgreSQL runs one pod at most\)\. Fix: remove 'disruptionBudget': a single pod is down while a drain moves it, whatever the budget$/],
   ])('fails when %s', (_what, props, message) => {
     expect(() => new PostgreSQL(newChart('shop'), 'db', { credentials: PG_CREDS, ...(props as Partial<PostgreSQLProps>) } as PostgreSQLProps)).toThrow(message);
   });
@@ -218,6 +220,7 @@ describe('Redis', () => {
   test.each([
     ['replicas is 3', { replicas: 3 }, /\[shop\/cache\] 'replicas' must be 0 or 1: a second pod would be another Redis server with its own data behind the same Service \(not a replica\).*, got 3\. Allowed: 0 \(stopped\) or 1\. Fix: use 1 \(0 stops it\); for replication or failover use a Redis operator or Sentinel/],
     ['credentials are missing', { credentials: undefined }, /\[shop\/cache\] 'credentials' is required: Redis without a password is open/],
+    ['a disruption budget is requested over its one pod (trial V6)', { disruptionBudget: true }, /\[shop\/cache\] 'disruptionBudget' is requested with 1 replica: .*protect nothing, got true\. Allowed: no disruptionBudget \(Redis runs one pod at most\)/],
     // A reference, not a literal: the collision with the preset's own variable is what fails.
     ['REDIS_PASSWORD is also given as env', { env: { REDIS_PASSWORD: EnvValue.fromSecret('other', 'password') } }, /'addEnv' defines the variable 'REDIS_PASSWORD' twice/],
   ])('fails when %s', (_what, props, message) => {

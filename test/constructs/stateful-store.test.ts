@@ -134,9 +134,9 @@ describe('StatefulStore props', () => {
     expect(podSpec(sts(render({ replicas: 3, affinity }))).affinity).toEqual(affinity);
   });
 
-  test('disruptionBudget: false opts out; true with one replica opts in', () => {
+  test('disruptionBudget: false opts out; true with two replicas is the default made explicit', () => {
     expect(all(render({ replicas: 3, disruptionBudget: false }), 'PodDisruptionBudget')).toEqual([]);
-    expect(all(render({ replicas: 1, disruptionBudget: true }), 'PodDisruptionBudget')).toHaveLength(1);
+    expect(all(render({ replicas: 2, disruptionBudget: true }), 'PodDisruptionBudget')).toHaveLength(1);
   });
 
   test('replicas 0 is allowed (a stopped store keeps its volumes)', () => {
@@ -458,7 +458,10 @@ describe('StatefulStore bad input', () => {
       /'storage\[0\]\.accessModes\[0\]' is not one of the allowed values, got 'readwriteonce'.*Fix: did you mean 'ReadWriteOnce'\?/],
     ['access modes are empty', { storage: [{ mountPath: '/data', accessModes: [] }] }, /'storage\[0\]\.accessModes' must have at least 1 item/],
     ['replicas is 0 and a PDB is requested', { replicas: 0, disruptionBudget: true },
-      /\[shop\/kv\] 'disruptionBudget' is requested with 0 replicas: there are no pods to protect, got true.*Fix: set 'replicas' to 1 or more/],
+      /\[shop\/kv\] 'disruptionBudget' is requested with 0 replicas: there are no pods, so it would protect nothing, got true.*Fix: run 2 or more: replicas: 2/],
+    ['one replica and a PDB is requested (trial V6: as a WebApp refuses it)', { replicas: 1, disruptionBudget: true },
+      /^\[shop\/kv\] 'disruptionBudget' is requested with 1 replica: a budget of maxUnavailable 1 lets a node drain evict the only pod, so it would protect nothing, got true\. Allowed: true with replicas ≥ 2 \(the default already adds the budget there\)\. Fix: run 2 or more: replicas: 2; or remove 'disruptionBudget' \(a single pod is down while it is moved\)$/],
+    ['the default replica count and a PDB is requested', { disruptionBudget: true }, /'disruptionBudget' is requested with 1 replica/],
     ['a mount path is not absolute', { storage: [{ mountPath: 'data' }] },
       /\[shop\/kv\] 'storage\[0\]\.mountPath' must start with '\/', got 'data'.*Fix: use '\/data'/],
     ['two claims have the same name', { storage: [{ name: 'data', mountPath: '/a' }, { name: 'data', mountPath: '/b' }] },

@@ -6,6 +6,7 @@ import type { PostgreSQLProps } from '../presets/postgres';
 import type { RedisEvictionPolicy, RedisMode, RedisProps } from '../presets/redis';
 import type { PresetStorageOptions } from '../stateful-store';
 import { checkStore, CREDENTIALS, PRESET_STORAGE, STORE_FIELDS } from './stateful-store';
+import { uselessBudget } from '../../workload/scaling';
 import { SERVED_REFUSED } from '../../workload/specs';
 
 // Presets take the store's fields but their own image, port, storage, credentials and replicas.
@@ -33,6 +34,12 @@ function checkEphemeral(p: { readonly storage?: PresetStorageOptions; readonly d
   for (const k of ['deleteVolumesOnDelete', 'deleteVolumesOnScaleDown'] as const) {
     if (p[k] !== undefined) r.issue(k, { message: why, value: p[k], allowed: `${k} with ephemeral: false only`, fix });
   }
+}
+
+/** A preset runs one pod at most: a disruption budget over it would protect nothing. */
+function checkBudget(p: { readonly disruptionBudget?: boolean; readonly replicas?: number }, server: string, r: Reporter): void {
+  const problem = p.disruptionBudget === true ? uselessBudget(p.replicas ?? 1, { onePodOnly: `${server} runs one pod at most` }) : undefined;
+  if (problem) r.issue('disruptionBudget', { value: true, ...problem });
 }
 
 const MIB = 1024 * 1024;
@@ -70,6 +77,7 @@ export const POSTGRES_PROPS = v.object<PostgreSQLProps>()(presetFields(
       [DEFAULTS.postgres.mountPath, 'the data volume'], [DEFAULTS.postgres.socketPath, 'the socket volume'],
     ]));
     checkEphemeral(p, p.ephemeral ?? false, r);
+    checkBudget(p, 'PostgreSQL', r);
   },
 });
 
@@ -136,6 +144,7 @@ export const REDIS_PROPS = v.object<RedisProps>()({
   refused: SERVED_REFUSED,
   check: (p, r) => {
     checkStore({ ...p, image: p.image ?? DEFAULTS.redis.image }, DEFAULTS.redis, r, new Map([[DEFAULTS.redis.mountPath, 'the data volume']]));
+    checkBudget(p, 'Redis', r);
     const cache = (p.mode ?? DEFAULTS.redis.mode) === 'cache';
     if (!cache && p.credentials === undefined) {
       r.issue('credentials', {

@@ -2,6 +2,7 @@ import { DEFAULTS } from '../../core/defaults';
 import { isValidName, NameRule } from '../../core/names';
 import { absolutePath, envPrefix, urlScheme, nameSpec, portName, portNumber, portSpec, quantity } from '../../core/specs';
 import { Reporter, Spec, tsLiteral, typeName, v } from '../../core/validation';
+import { uselessBudget } from '../../workload/scaling';
 import { checkIpFamilies, checkWorkload, IP_FAMILY_FIELDS, SERVED_REFUSED, WORKLOAD_FIELDS } from '../../workload/specs';
 import type { AccessMode, PresetStorageOptions, StatefulStoreProps, StatefulStoreServiceOptions, StorageClaimProps, StoreCredentials } from '../stateful-store';
 
@@ -116,12 +117,6 @@ export function checkStore(
     names.set(x.name, `extraPorts[${i}]`);
     numbers.set(x.port, `extraPorts[${i}]`);
   });
-  if (p.disruptionBudget === true && p.replicas === 0) {
-    r.issue('disruptionBudget', {
-      message: 'is requested with 0 replicas: there are no pods to protect', value: true,
-      allowed: 'a budget with replicas ≥ 1', fix: "set 'replicas' to 1 or more, or drop 'disruptionBudget'",
-    });
-  }
   for (const [name, x] of Object.entries(p.env ?? {})) {
     if ((typeof x === 'string' || x.isLiteral) && SECRET_ENV.test(name) && !/_FILE$/.test(name)) {
       r.issue(`env.${name}`, {
@@ -138,6 +133,8 @@ export const STATEFUL_STORE_PROPS = v.object<StatefulStoreProps>()(STORE_FIELDS,
   owner: 'StatefulStore', docs: 'docs/stateful-store.md',
   refused: SERVED_REFUSED,
   check: (p, r) => {
+    const budget = p.disruptionBudget === true ? uselessBudget(p.replicas ?? DEFAULTS.statefulStore.replicas) : undefined;
+    if (budget) r.issue('disruptionBudget', { value: true, ...budget });
     const claims = p.storage ?? [{ mountPath: DEFAULTS.statefulStore.storage.mountPath }];
     checkStore(p, { port: p.port, portName: DEFAULTS.statefulStore.portName }, r, new Map(claims.map((c, i) => [c.mountPath, p.storage ? `storage[${i}]` : 'the data volume'])));
     const names = new Set<string>();

@@ -11,7 +11,7 @@ import { ConnectionEndpoint, CredentialRole, envPrefixFromId } from '../../workl
 import { ipFamilySpec, ServiceIpFamilyOptions } from '../../workload/ip-families';
 import { NetworkAccess } from '../../workload/network';
 import { MainContainerExtras } from '../../workload/pod';
-import { addDisruptionBudget, spreadConstraints } from '../../workload/scaling';
+import { addDisruptionBudget, spreadConstraints, uselessBudget } from '../../workload/scaling';
 import { ServedWorkload } from '../../workload/served-workload';
 import { WorkloadProps } from '../../workload/workload';
 import { checkedCopy, childPath, checkProps, isCheckedCopy } from '../../core/validation';
@@ -90,7 +90,8 @@ export interface StatefulStoreProps extends WorkloadProps {
    */
   readonly revisionHistoryLimit?: number;
   /**
-   * A PodDisruptionBudget with maxUnavailable 1. Requesting one with 0 replicas is an error.
+   * A PodDisruptionBudget with maxUnavailable 1. Requesting one with fewer than 2 replicas is an
+   * error: a drain may evict a single pod whatever the budget, so it would protect nothing.
    * @default - true when replicas ≥ 2
    */
   readonly disruptionBudget?: boolean;
@@ -142,12 +143,9 @@ export class StatefulStore extends ServedWorkload {
     const partition = props.partition ?? d.partition;
     validateWholeNumber(partition, { scope: this, prop: 'partition', allowed: 'an integer ≥ 0 (0 updates every pod)' });
     const wantsBudget = props.disruptionBudget ?? replicas >= d.disruptionBudgetMinReplicas;
-    if (props.disruptionBudget === true && replicas === 0) {
-      fail({
-        scope: this, prop: 'disruptionBudget', message: 'is requested with 0 replicas: there are no pods to protect', value: true,
-        allowed: 'a budget with replicas ≥ 1', fix: "set 'replicas' to 1 or more, or drop 'disruptionBudget'",
-      });
-    }
+    // Checked by the props spec (the store's, or a preset's with its own fix): kept for props marked checked elsewhere.
+    const uselessRequest = props.disruptionBudget === true ? uselessBudget(replicas) : undefined;
+    if (uselessRequest) fail({ scope: this, prop: 'disruptionBudget', value: true, ...uselessRequest });
     const claims = resolveClaims(this, props.storage);
     for (const [i, c] of claims.entries()) {
       this.pod.addClaimVolume(c.name, `storage[${i}].name`);
