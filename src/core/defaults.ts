@@ -352,7 +352,16 @@ export const DEFAULTS = deepFreeze({
     grpcProbed: 'kubernetes.io/h2c',
   },
 
-  /** Topology spread of replicated workloads. */
+  /** The PodDisruptionBudgets of every workload. */
+  disruptionBudget: {
+    /**
+     * Running pods that are not Ready may be evicted whatever the budget, so a drain is not blocked
+     * by pods that are failing anyway (Kubernetes' recommendation; beta and on by default since 1.27, GA in 1.31).
+     */
+    unhealthyPodEvictionPolicy: 'AlwaysAllow',
+  },
+
+    /** Topology spread of replicated workloads. */
   spread: {
     zoneKey: 'topology.kubernetes.io/zone',
     hostKey: 'kubernetes.io/hostname',

@@ -77,11 +77,18 @@ export function addAutoscaler(
   });
 }
 
-/** A PodDisruptionBudget (id 'DisruptionBudget') allowing `maxUnavailable` pods of `selector` down at once. */
+/**
+ * A PodDisruptionBudget (id 'DisruptionBudget') allowing `maxUnavailable` pods of `selector` down at
+ * once; pods that are not Ready can always be evicted (DEFAULTS.disruptionBudget).
+ */
 export function addDisruptionBudget(scope: Construct, metadata: k8s.ObjectMeta, selector: Record<string, string>, maxUnavailable = 1): k8s.KubePodDisruptionBudget {
   return new k8s.KubePodDisruptionBudget(scope, 'DisruptionBudget', {
     metadata,
-    spec: { maxUnavailable: intOrString(maxUnavailable), selector: { matchLabels: { ...selector } } },
+    spec: {
+      maxUnavailable: intOrString(maxUnavailable),
+      selector: { matchLabels: { ...selector } },
+      unhealthyPodEvictionPolicy: DEFAULTS.disruptionBudget.unhealthyPodEvictionPolicy,
+    },
   });
 }
 

@@ -110,7 +110,7 @@ describe('StatefulStore defaults', () => {
 describe('StatefulStore props', () => {
   test('replicas ≥ 2: PDB maxUnavailable 1, required host anti-affinity and a zone spread', () => {
     const objs = render({ replicas: 3 });
-    expect(one(objs, 'PodDisruptionBudget').spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: SELECTOR } });
+    expect(one(objs, 'PodDisruptionBudget').spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: SELECTOR }, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
     const pod = podSpec(sts(objs));
     expect(pod.affinity).toEqual({
       podAntiAffinity: {

@@ -45,6 +45,12 @@ describe('WebApp defaults', () => {
     expect(one(objs, 'PodDisruptionBudget').spec.selector.matchLabels).toEqual(selector);
   });
 
+  test('the PodDisruptionBudget lets a drain evict pods that are not Ready (trial V10: they blocked it while the budget was not met)', () => {
+    expect(one(render(), 'PodDisruptionBudget').spec).toEqual({
+      maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'shop-web' } }, unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    });
+  });
+
   test('every object carries the recommended labels, version from the image tag', () => {
     for (const o of render({ component: 'frontend' })) {
       expect(o.metadata.labels).toEqual({
