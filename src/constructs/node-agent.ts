@@ -7,6 +7,7 @@ import { intOrString } from '../core/probes';
 import { checkedCopy, checkProps, childPath } from '../core/validation';
 import { Policy } from '../policies';
 import { ConnectOptions, IConnectable } from '../workload/connections';
+import { namedPolicyPorts } from '../workload/endpoint';
 import { Workload, WorkloadProps } from '../workload/workload';
 import { NODE_AGENT_PROPS } from './props/node-agent';
 
@@ -145,7 +146,7 @@ export class NodeAgent extends Workload {
         spec: {
           podSelector: { matchLabels: this.selectorLabels },
           policyTypes: ['Ingress'],
-          ingress: this.ports.length ? [{ ports: this.ports.map((p) => ({ port: intOrString(p.port), protocol: p.protocol ?? 'TCP' })) }] : [],
+          ingress: this.ports.length ? [{ ports: namedPolicyPorts(this.ports, this.ports.map((p) => ({ port: intOrString(p.port), protocol: p.protocol ?? 'TCP' }))) }] : [],
         },
       });
     }

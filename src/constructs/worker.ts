@@ -115,7 +115,7 @@ export class Worker extends Workload {
     this.disruptionBudget = deploymentDisruptionBudget(this, props.disruptionBudget, this.minReplicas, autoscaling !== undefined, this.metadata(), this.selectorLabels);
     // The worker's own policy `<name>` (NetworkAccess's), so the scraper's entry and any later one land in it.
     noteMetricsProp(this, metrics);
-    if (metrics) admitScraper(this, metrics.port, metrics.scraper);
+    if (metrics) admitScraper(this, metrics.port, metrics.scraper, DEFAULTS.metrics.portName);
     if (props.isolate ?? DEFAULTS.worker.isolate) this.networkPolicy = NetworkAccess.of(this).isolate().ingressPolicy;
     this.connectToEach(props.connectTo);
     if (metrics) this.serviceMonitor = addServiceMonitor(this, metrics, DEFAULTS.metrics.portName);

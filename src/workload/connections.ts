@@ -10,7 +10,7 @@ import { findPort, onService } from '../core/ports';
 import { intOrString } from '../core/probes';
 import { podsRef } from '../core/specs';
 import type { PodsRef } from '../core/traffic';
-import { appPortsOf, ConnectionEndpoint, CredentialKeys, CredentialsRef, DnsEgress, IConnectable, isConnectable } from './endpoint';
+import { appPortsOf, ConnectionEndpoint, CredentialKeys, CredentialsRef, DnsEgress, IConnectable, isConnectable, namedPolicyPorts, podPortsOf } from './endpoint';
 
 export { isConnectable } from './endpoint';
 import { checkApiServerReachable, checkCrossNamespace, dnsRule, egressRestricted, NetworkAccess, nsName, policyName, separateAppsTraffic } from './network';
@@ -116,7 +116,7 @@ export interface PodsAllowance {
   readonly pods: PodsRef;
   /** The workload they may reach. */
   readonly target: IConnectable;
-  /** The pods' ports they may reach (container ports, as the policy matches them). */
+  /** The pods' ports they may reach (container ports, as the policy matches them: by name, then number, for a named port). */
   readonly ports: readonly k8s.NetworkPolicyPort[];
   /** The target's own ingress policy `<name>`, which holds the rule (and isolates the target). */
   readonly ingressPolicy: k8s.KubeNetworkPolicy;
@@ -299,7 +299,7 @@ export function allowFromPods(target: IConstruct, pods: PodsRef, options: AllowF
   checkArgs(target, [[podsRef, pods, verb], [ALLOW_FROM_PODS_OPTIONS, options, verb]]);
   const all = appPortsOf(target);
   const chosen = options.ports ? options.ports.map((want, i) => findPort(target, `${verb}.ports[${i}]`, all, want)) : all.filter(onService);
-  const ports = [...new Set(chosen)].map((p) => ({ protocol: p.protocol ?? 'TCP', port: intOrString(p.port) }));
+  const ports = namedPolicyPorts(podPortsOf(target), [...new Set(chosen)].map((p) => ({ protocol: p.protocol ?? 'TCP', port: intOrString(p.port) })));
   const labels = pods.podLabels && Object.keys(pods.podLabels).length ? { ...pods.podLabels } : undefined;
   const key = JSON.stringify([pods.namespace, Object.entries(labels ?? {}).sort()]);
   let seen = PODS_ADMITTED.get(target);
@@ -593,7 +593,8 @@ function addPolicies(client: IConnectionClient, target: IConnectable, e: Connect
   const c = DEFAULTS.connections;
   const cross = client.namespace !== e.namespace;
   const nsSelector = (n: string | undefined) => (cross ? { namespaceSelector: { matchLabels: { [c.namespaceNameLabel]: n! } } } : {});
-  const ports = [{ protocol: e.protocol ?? 'TCP', port: intOrString(e.targetPort) }];
+  // By name and number where the target's pods name the port: a port change does not cut old pods off.
+  const ports = namedPolicyPorts(podPortsOf(target), [{ protocol: e.protocol ?? 'TCP', port: intOrString(e.targetPort) }]);
   const egressName = policyName(client, [client.name, 'to', e.name]);
   const ingressName = policyName(target, [e.name, 'from', client.name]);
   const egressPolicy = new k8s.KubeNetworkPolicy(client, uniqueId(client, egressName), {

@@ -1,5 +1,7 @@
+import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import type { PortSpec } from '../core/ports';
+import { intOrString } from '../core/probes';
 
 /** What a credential key is for. */
 export type CredentialRole = 'username' | 'password' | 'database';
@@ -84,4 +86,29 @@ export function appPortsOf(target: IConnectable): readonly PortSpec[] {
   if (Array.isArray(declared) && declared.length) return declared;
   const e = target.endpoint;
   return [{ name: String(e.targetPort), port: e.targetPort, servicePort: e.port, protocol: e.protocol }];
+}
+
+/** The container ports `target`'s pods declare by name: a served workload's or NodeAgent's `ports`, else none. */
+export function podPortsOf(target: IConstruct): readonly PortSpec[] {
+  const declared = (target as { readonly ports?: readonly PortSpec[] }).ports;
+  return Array.isArray(declared) ? declared : [];
+}
+
+/**
+ * NetworkPolicy ports to pods that declare the ports `named`: a single port they name is written by
+ * name, then by number. The name matches old and new pods alike while a rollout changes the number
+ * (the policies are applied before the pods roll); the number keeps the rule where a network plugin
+ * does not resolve the name (docs/decisions/named-policy-ports.md). Ranges, and ports the pods do
+ * not name, stay numbers. Only for rules whose peers are those pods: an address has no named ports.
+ */
+export function namedPolicyPorts(named: readonly PortSpec[], ports: readonly k8s.NetworkPolicyPort[]): k8s.NetworkPolicyPort[] {
+  const out = ports.flatMap((p) => {
+    const protocol = p.protocol ?? 'TCP';
+    const number = p.port?.value;
+    const spec = typeof number === 'number' && p.endPort === undefined
+      ? named.find((x) => x.port === number && (x.protocol ?? 'TCP') === protocol) : undefined;
+    return spec ? [{ protocol, port: intOrString(spec.name) }, p] : [p];
+  });
+  const key = (p: k8s.NetworkPolicyPort) => `${p.protocol ?? 'TCP'}/${p.port?.value}/${p.endPort ?? ''}`;
+  return out.filter((p, i) => out.findIndex((q) => key(q) === key(p)) === i);
 }

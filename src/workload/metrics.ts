@@ -43,9 +43,12 @@ export function scraperOf(scope: IConstruct, scraper?: IngressControllerRef): In
   return scraper ?? trafficDefaultsOf(scope).prometheus ?? DEFAULTS.traffic.prometheus;
 }
 
-/** Admits the scraper to the metrics port (a container port), even once the workload is isolated. */
-export function admitScraper(workload: IMetricsSubject, port: number, scraper?: IngressControllerRef): void {
-  NetworkAccess.of(workload).admitIngressController({ ports: [port], controller: scraperOf(workload, scraper) });
+/**
+ * Admits the scraper to the metrics port (a container port), even once the workload is isolated;
+ * `portName` is the port's name on the pods when the workload does not declare it in `ports` (a Worker).
+ */
+export function admitScraper(workload: IMetricsSubject, port: number, scraper?: IngressControllerRef, portName?: string): void {
+  NetworkAccess.of(workload)._admitIngressController({ ports: [port], controller: scraperOf(workload, scraper) }, portName ? [{ name: portName, port }] : []);
 }
 
 /** The ServiceMonitor `<name>` (id 'ServiceMonitor') scraping the port named `portName` of the Services that select the workload's pods. */

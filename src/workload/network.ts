@@ -10,7 +10,7 @@ import { fail, isConstruct } from '../core/errors';
 import { checkSameApp } from '../core/same-app';
 import { NameRule, nameFromParts } from '../core/names';
 import { onService, podOnlyProblem, PortSpec } from '../core/ports';
-import { appPortsOf, IConnectable, isConnectable } from './endpoint';
+import { appPortsOf, IConnectable, isConnectable, namedPolicyPorts, podPortsOf } from './endpoint';
 import { intOrString } from '../core/probes';
 import { AnySpec, checkArgs } from '../core/validation';
 import {
@@ -201,7 +201,8 @@ export class EgressTarget {
       checkCrossNamespace(scope, prop, target.node.path, client.namespace, e.namespace, !!options.allowCrossNamespace,
         `pass { allowCrossNamespace: true } to EgressTarget.app if this traffic is intended: EgressTarget.app(${target.node.id}, { ${options.ports ? 'ports: [...], ' : ''}allowCrossNamespace: true })`);
       const ns = client.namespace !== e.namespace ? { namespaceSelector: { matchLabels: { [DEFAULTS.connections.namespaceNameLabel]: e.namespace! } } } : {};
-      const ports = served ?? [{ protocol: e.protocol ?? 'TCP', port: intOrString(e.targetPort) }];
+      // By name and number where the app's pods name the port (namedPolicyPorts), on both sides.
+      const ports = namedPolicyPorts(podPortsOf(target), served ?? [{ protocol: e.protocol ?? 'TCP', port: intOrString(e.targetPort) }]);
       // The app admits the client on the same ports: an egress it refused would go nowhere.
       const from = client.namespace !== e.namespace ? { namespaceSelector: { matchLabels: { [DEFAULTS.connections.namespaceNameLabel]: client.namespace! } } } : {};
       NetworkAccess.of(target as IConstruct & { readonly endpoint: ConnectionEndpoint })._admitEgressClient({ ...from, podSelector: { matchLabels: { ...client.selectorLabels } } }, ports);
@@ -321,11 +322,19 @@ export class NetworkAccess {
     this.sync();
   }
 
-  /** Declares that the ingress controller forwards to these ports (an Ingress, a Gateway route): admitted even once isolated. */
+  /**
+   * Declares that the ingress controller forwards to these ports (an Ingress, a Gateway route): admitted even once isolated.
+   * A port the workload's pods name is written by name and number, as for a connection.
+   */
   public admitIngressController(options: AdmitIngressControllerOptions): this {
+    return this._admitIngressController(options, []);
+  }
+
+  /** `admitIngressController`, where the pods name more ports than the workload declares (a Worker's metrics port). @internal */
+  public _admitIngressController(options: AdmitIngressControllerOptions, named: readonly PortSpec[]): this {
     options = checkOptions(ADMIT_INGRESS_CONTROLLER_OPTIONS, options, this.key, 'admitIngressController');
     const c = options.controller ?? trafficDefaultsOf(this.key).ingressController ?? DEFAULTS.traffic.ingressController;
-    const ports = toPorts(options.ports);
+    const ports = this.policyPorts(toPorts(options.ports), named);
     this.ingressState().entries.push({
       from: [{
         namespaceSelector: { matchLabels: { [DEFAULTS.connections.namespaceNameLabel]: c.namespace } },
@@ -337,10 +346,13 @@ export class NetworkAccess {
     return this;
   }
 
-  /** Declares ports open to any source (a LoadBalancer/NodePort Service, a public app): admitted even once isolated. */
+  /**
+   * Declares ports open to any source (a LoadBalancer/NodePort Service, a public app): admitted even once isolated.
+   * A port the workload's pods name is written by name and number, as for a connection.
+   */
   public admitAnySource(options: AdmitAnySourceOptions): this {
     options = checkOptions(ADMIT_ANY_SOURCE_OPTIONS, options, this.key, 'admitAnySource');
-    this.ingressState().entries.push({ ports: toPorts(options.ports) });
+    this.ingressState().entries.push({ ports: this.policyPorts(toPorts(options.ports)) });
     this.sync();
     return this;
   }
@@ -385,6 +397,11 @@ export class NetworkAccess {
     this.egressState();
     egressRestricted(this.key);
     return this;
+  }
+
+  // Ingress to the workload's own pods: a port they name is matched by name too (namedPolicyPorts).
+  private policyPorts(ports: k8s.NetworkPolicyPort[], more: readonly PortSpec[] = []): k8s.NetworkPolicyPort[] {
+    return namedPolicyPorts([...podPortsOf(this.key), ...more], ports);
   }
 
   private egressState(): EgressState {

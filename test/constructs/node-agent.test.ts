@@ -58,7 +58,7 @@ describe('NodeAgent props', () => {
     expect(ds.spec.updateStrategy).toEqual({ type: 'OnDelete' });
     expect(podSpecOf(ds).priorityClassName).toBe('system-node-critical');
     expect(podSpecOf(ds).containers[0].readinessProbe.httpGet).toEqual({ path: '/ready', port: 2020 });
-    expect(findObject(objs, 'NetworkPolicy').spec.ingress).toEqual([{ ports: [{ port: 2020, protocol: 'TCP' }] }]);
+    expect(findObject(objs, 'NetworkPolicy').spec.ingress).toEqual([{ ports: [{ port: 'metrics', protocol: 'TCP' }, { port: 2020, protocol: 'TCP' }] }]);
   });
 
   test('host paths, host ports and host network with reasons, in a privileged chart: suppressions in the YAML', () => {

@@ -227,7 +227,7 @@ describe('WebApp extra Services in the traffic model', () => {
     expect(chart).toAllowTraffic(loadgen, web, 'http', { defaultNamespace: 'shop' });
     expect(chart).toAllowTraffic(OUTSIDE, web, 'http', { defaultNamespace: 'shop' });
     expect(all(synth(chart), 'NetworkPolicy').find((p) => p.metadata.name === 'shop-web')!.spec.ingress).toEqual([
-      { ports: [{ protocol: 'TCP', port: 8080 }] },
+      { ports: [{ protocol: 'TCP', port: 'http' }, { protocol: 'TCP', port: 8080 }] },
     ]);
   });
 });

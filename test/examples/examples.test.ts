@@ -178,7 +178,7 @@ describe('example charts', () => {
     });
     const egress = findObjects(objs, 'NetworkPolicy').filter((o) => o.metadata.name.startsWith('shop-orders-to-'));
     expect(egress.map((o) => o.metadata.name).sort()).toEqual(['shop-orders-to-shop-cache', 'shop-orders-to-shop-db']);
-    expect(objs).toHaveObject('NetworkPolicy', 'shop-orders', { spec: { policyTypes: ['Ingress'], ingress: [expect.objectContaining({ ports: [{ port: 9090, protocol: 'TCP' }] })] } });
+    expect(objs).toHaveObject('NetworkPolicy', 'shop-orders', { spec: { policyTypes: ['Ingress'], ingress: [expect.objectContaining({ ports: [{ port: 'metrics', protocol: 'TCP' }, { port: 9090, protocol: 'TCP' }] })] } });
     // and the API server, for its Lease (traffic.apiServer of the chart)
     const t = TrafficEvaluator.fromManifests(objs);
     expect(t.allows({ from: { workload: 'shop/shop-orders' }, to: { ip: '10.0.0.5' }, port: 443 })).toBe(true);

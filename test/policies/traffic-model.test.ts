@@ -37,8 +37,11 @@ interface LateSpec {
   readonly ops: 'none' | 'all' | 'http';
 }
 
-/** A random connection graph: apps with random exposure, isolation, clients and egress allowances. */
-function graph(seed: number) {
+/**
+ * A random connection graph: apps with random exposure, isolation, clients and egress allowances;
+ * `ports` are the numbers of every app's ports 'http' and 'admin' (a port change is the same graph with others).
+ */
+function graph(seed: number, ports: { readonly http: number; readonly admin: number } = { http: PORT, admin: ADMIN }) {
   const r = random(seed);
   const n = 2 + Math.floor(r() * 5);
   const apps: AppSpec[] = Array.from({ length: n }, (_x, i) => ({
@@ -54,11 +57,12 @@ function graph(seed: number) {
   const chart = new TimonelChart(Testing.app(), 'p', { namespace: 'p' });
   const built = apps.map((a, i) => new WebApp(chart, a.id, {
     image: 'ghcr.io/acme/app:1.0.0',
+    port: ports.http,
     isolate: a.isolate,
     public: a.public || undefined,
     ingress: a.ingress ? { host: `${a.id}.example.com` } : undefined,
     service: a.loadBalancer ? { type: 'LoadBalancer' } : undefined,
-    extraPorts: [{ name: 'admin', port: ADMIN }],
+    extraPorts: [{ name: 'admin', port: ports.admin }],
     extraServices: a.extra ? [{ suffix: 'extra', type: a.extra, ports: [{ name: 'http' }] }] : undefined,
     route: late[i].route ? { gateway: { name: 'public', namespace: 'gateway' }, controller: { namespace: GATEWAY.namespace, podLabels: { ...GATEWAY.labels } } } : undefined,
   }));
@@ -72,7 +76,8 @@ function graph(seed: number) {
     if (a.cidr) built[i].allowEgress(EgressTarget.cidrs(['198.51.100.0/24'], { ports: [25] }));
   });
   egressApps.forEach(([cl, tg]) => built[cl].allowEgress(EgressTarget.app(built[tg])));
-  return { apps, late, edges, egressApps, traffic: TrafficEvaluator.fromManifests(Testing.synth(chart)) };
+  const manifests = Testing.synth(chart);
+  return { apps, late, edges, egressApps, manifests, traffic: TrafficEvaluator.fromManifests(manifests) };
 }
 
 const c = DEFAULTS.traffic.ingressController;
@@ -157,5 +162,34 @@ describe('the traffic model holds on random connection graphs', () => {
 
     // 4. declared connections work end to end
     for (const [cl, tg] of [...edges, ...egressApps]) expect([why(`connection ${cl} -> ${tg}`), t.allows({ from: at(cl), to: at(tg), port: PORT })]).toEqual([why(`connection ${cl} -> ${tg}`), true]);
+  });
+});
+
+describe('a port change cuts no traffic on random connection graphs', () => {
+  // The policies are applied before the pods roll (apply order, Argo CD wave 0): until the last old
+  // pod is gone, the old pods (and the Services sending to them) run under the new policies.
+  test.each(Array.from({ length: 20 }, (_x, i) => i + 1))('seed %i', (seed) => {
+    const before = graph(seed);
+    const after = graph(seed, { http: 9090, admin: 9100 });
+    const window = TrafficEvaluator.fromManifests([
+      ...before.manifests.filter((o) => o.kind !== 'NetworkPolicy'),
+      ...after.manifests.filter((o) => o.kind === 'NetworkPolicy'),
+    ]);
+    const at = (i: number): TrafficPeer => ({ workload: `p-${before.apps[i].id}`, namespace: 'p' });
+    const sources: Array<[string, TrafficPeer]> = [
+      ...before.apps.map((a, i): [string, TrafficPeer] => [a.id, at(i)]),
+      ['controller', CONTROLLER], ['gateway', { namespace: GATEWAY.namespace, labels: GATEWAY.labels }], ['ops', OPS], ['stranger', STRANGER], ['internet', INTERNET_HOST],
+    ];
+    before.apps.forEach((b, j) => {
+      for (const [id, from] of sources) {
+        if (id === b.id) continue;
+        for (const port of ['http', 'admin']) {
+          const what = `seed ${seed}: ${id} -> ${b.id} on '${port}' while ${b.id} rolls`;
+          const was = before.traffic.check({ from, to: at(j), port });
+          const during = window.check({ from, to: at(j), port });
+          expect([what, during.allowed, during.explanation]).toEqual([what, was.allowed, expect.any(String)]);
+        }
+      }
+    });
   });
 });

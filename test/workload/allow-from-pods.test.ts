@@ -27,11 +27,11 @@ describe('allowFrom({ namespace, podLabels? }): pods that are not a timonel work
     expect(chart).not.toAllowTraffic({ namespace: 'internal', labels: {} }, app, 8080);
     expect(chart).not.toAllowTraffic({ namespace: 'default', labels: {} }, app, 8080);
     expect(allowance.ingressPolicy).toBe(app.networkPolicy);
-    expect(allowance.ports.map((p) => [p.protocol, p.port?.value])).toEqual([['TCP', 8080], ['TCP', 9000]]);
+    expect(allowance.ports.map((p) => [p.protocol, p.port?.value])).toEqual([['TCP', 'http'], ['TCP', 8080], ['TCP', 'debug'], ['TCP', 9000]]);
     const policy = one(synth(chart), 'NetworkPolicy', 'internal-admin');
     expect(policy.spec.ingress).toEqual([{
       from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ops' } } }],
-      ports: [{ protocol: 'TCP', port: 8080 }, { protocol: 'TCP', port: 9000 }],
+      ports: [{ protocol: 'TCP', port: 'http' }, { protocol: 'TCP', port: 8080 }, { protocol: 'TCP', port: 'debug' }, { protocol: 'TCP', port: 9000 }],
     }]);
   });
 

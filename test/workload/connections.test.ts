@@ -7,6 +7,7 @@ import { PostgreSQL } from '../../src/constructs/presets/postgres';
 import { Redis } from '../../src/constructs/presets/redis';
 import { StatefulStore, StoreCredentials } from '../../src/constructs/stateful-store';
 import { WebApp } from '../../src/constructs/web-app';
+import { Worker } from '../../src/constructs/worker';
 import { App } from '../../src/app/app';
 import { TimonelChart } from '../../src/app/chart';
 import { envPrefixFromId, isConnectable } from '../../src/workload/connections';
@@ -37,7 +38,7 @@ function objectsOf(objs: any[], instance: string): number[] {
  * A connectTo from `client` to `target` left its three marks: env on the client, both policies,
  * and, for every kind both have, the target's objects first.
  */
-function expectConnected(objs: any[], c: { kind: string; name: string; selector: any }, t: { name: string; selector: any; port: number }, prefix: string) {
+function expectConnected(objs: any[], c: { kind: string; name: string; selector: any }, t: { name: string; selector: any; port: number; portName: string }, prefix: string) {
   const workload = one(objs, c.kind, c.name);
   const env = envOf(workload);
   expect(env[`${prefix}_HOST`]).toMatch(new RegExp(`^${t.name}(\\.|$)`));
@@ -45,11 +46,13 @@ function expectConnected(objs: any[], c: { kind: string; name: string; selector:
   const egress = one(objs, 'NetworkPolicy', `${c.name}-to-${t.name}`);
   expect(egress.spec.podSelector.matchLabels).toEqual(c.selector);
   expect(egress.spec.policyTypes).toEqual(['Egress']);
-  expect(egress.spec.egress[0]).toMatchObject({ to: [{ podSelector: { matchLabels: t.selector } }], ports: [{ protocol: 'TCP', port: t.port }] });
+  // The target's port by name (old and new pods match while a rollout changes the number), then by number.
+  const ports = [{ protocol: 'TCP', port: t.portName }, { protocol: 'TCP', port: t.port }];
+  expect(egress.spec.egress[0]).toEqual({ to: [{ podSelector: { matchLabels: t.selector } }], ports });
   const ingress = one(objs, 'NetworkPolicy', `${t.name}-from-${c.name}`);
   expect(ingress.spec.podSelector.matchLabels).toEqual(t.selector);
   expect(ingress.spec.policyTypes).toEqual(['Ingress']);
-  expect(ingress.spec.ingress).toEqual([{ from: [expect.objectContaining({ podSelector: { matchLabels: c.selector } })], ports: [{ protocol: 'TCP', port: t.port }] }]);
+  expect(ingress.spec.ingress).toEqual([{ from: [expect.objectContaining({ podSelector: { matchLabels: c.selector } })], ports }]);
   // Order: within every kind both own, each target object precedes each client object.
   const targetIdx = objectsOf(objs, t.name);
   const clientIdx = objectsOf(objs, c.name);
@@ -73,7 +76,7 @@ describe('connectTo', () => {
     const { chart, db, api } = shop();
     const conn = api.connectTo(db);
     const objs = synth(chart);
-    expectConnected(objs, { kind: 'Deployment', name: 'shop-api', selector: sel('api', 'shop-api') }, { name: 'shop-db', selector: sel('db', 'shop-db'), port: 5432 }, 'DB');
+    expectConnected(objs, { kind: 'Deployment', name: 'shop-api', selector: sel('api', 'shop-api') }, { name: 'shop-db', selector: sel('db', 'shop-db'), port: 5432, portName: 'postgres' }, 'DB');
     expect(envOf(one(objs, 'Deployment'))).toEqual({
       DB_HOST: 'shop-db.shop.svc',
       DB_PORT: '5432',
@@ -100,7 +103,7 @@ describe('connectTo', () => {
     expect(before.indexOf('Service/shop-api')).toBeLessThan(before.indexOf('Service/shop-cache'));
     api.connectTo(cache);
     const objs = synth(chart);
-    expectConnected(objs, { kind: 'Deployment', name: 'shop-api', selector: sel('api', 'shop-api') }, { name: 'shop-cache', selector: sel('cache', 'shop-cache'), port: 6379 }, 'CACHE');
+    expectConnected(objs, { kind: 'Deployment', name: 'shop-api', selector: sel('api', 'shop-api') }, { name: 'shop-cache', selector: sel('cache', 'shop-cache'), port: 6379, portName: 'redis' }, 'CACHE');
     expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'Namespace/shop',
       'NetworkPolicy/shop-cache-from-shop-api',
@@ -122,7 +125,7 @@ describe('connectTo', () => {
     const web = new WebApp(chart, 'web', { image: 'ghcr.io/acme/web:1.0.0' });
     web.connectTo(api);
     const objs = synth(chart);
-    expectConnected(objs, { kind: 'Deployment', name: 'shop-web', selector: sel('web', 'shop-web') }, { name: 'shop-api', selector: sel('api', 'shop-api'), port: 9000 }, 'API');
+    expectConnected(objs, { kind: 'Deployment', name: 'shop-web', selector: sel('web', 'shop-web') }, { name: 'shop-api', selector: sel('api', 'shop-api'), port: 9000, portName: 'http' }, 'API');
     expect(envOf(one(objs, 'Deployment', 'shop-web'))).toEqual({ API_HOST: 'shop-api.shop.svc', API_PORT: '80' });
     // WebApps have no peer traffic to keep open.
     expect(all(objs, 'NetworkPolicy').map((p) => p.metadata.name)).toEqual(['shop-api-from-shop-web', 'shop-web-to-shop-api']);
@@ -135,7 +138,7 @@ describe('connectTo', () => {
     expect(isConnectable(job)).toBe(false);
     job.connectTo(db);
     const objs = synth(chart);
-    expectConnected(objs, { kind: 'CronJob', name: 'shop-migrate', selector: sel('migrate', 'shop-migrate') }, { name: 'shop-db', selector: sel('db', 'shop-db'), port: 5432 }, 'DB');
+    expectConnected(objs, { kind: 'CronJob', name: 'shop-migrate', selector: sel('migrate', 'shop-migrate') }, { name: 'shop-db', selector: sel('db', 'shop-db'), port: 5432, portName: 'postgres' }, 'DB');
     expectValidManifests(objs);
   });
 
@@ -275,6 +278,51 @@ describe('connectTo', () => {
     web.allowFrom(api);
     const names = all(synth(chart), 'NetworkPolicy').map((p) => p.metadata.name).sort();
     expect(names).toEqual(['shop-api-from-shop-web', 'shop-api-to-shop-web', 'shop-web-from-shop-api', 'shop-web-to-shop-api']);
+  });
+});
+
+describe('a port change while the old pods roll', () => {
+  // The policies come first (apply order, Argo CD wave 0): until the last old pod is gone, the Service
+  // still sends to old pods on the old port, under the new policies. Named ports match both.
+  function platform(v: { api: number; kv: number; metrics: number }) {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const api = new WebApp(chart, 'api', { image: API_IMAGE, port: v.api, isolate: true, metrics: { port: v.api } });
+    const web = new WebApp(chart, 'web', { image: API_IMAGE });
+    const kv = new StatefulStore(chart, 'kv', { image: 'ghcr.io/acme/kv:2.1.0', port: v.kv });
+    new Worker(chart, 'jobs', { image: API_IMAGE, isolate: true, metrics: { port: v.metrics } });
+    const report = new BatchJob(chart, 'report', { image: API_IMAGE, schedule: '0 3 * * *' });
+    web.connectTo(api);
+    api.connectTo(kv);
+    report.connectTo(kv);
+    web.allowEgress(EgressTarget.app(kv));
+    return Testing.synth(chart);
+  }
+
+  test('old pods under the new policies are reached as before, on both sides (connectTo, EgressTarget.app, metrics scraping)', () => {
+    const before = platform({ api: 8080, kv: 7000, metrics: 9394 });
+    const after = platform({ api: 9090, kv: 7100, metrics: 9400 });
+    const window = TrafficEvaluator.fromManifests([...before.filter((o) => o.kind !== 'NetworkPolicy'), ...after.filter((o) => o.kind === 'NetworkPolicy')]);
+    const at = (workload: string) => ({ workload, namespace: 'shop' });
+    const prometheus = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
+    for (const [from, to, port] of [
+      [at('shop-web'), at('shop-api'), 'http'], [at('shop-api'), at('shop-kv'), 'tcp'], [at('shop-report'), at('shop-kv'), 'tcp'],
+      [at('shop-web'), at('shop-kv'), 'tcp'], [prometheus, at('shop-api'), 'http'], [prometheus, at('shop-jobs'), 'metrics'],
+    ] as const) {
+      const v = window.check({ from, to, port });
+      expect([v.explanation, v.allowed]).toEqual([v.explanation, true]);
+    }
+    // the old number is not opened by name on the new pods' neighbours: another app is still refused
+    expect(window.allows({ from: at('shop-jobs'), to: at('shop-api'), port: 'http' })).toBe(false);
+  });
+
+  test('the policies name the port, then give its number (for network plugins that resolve no names)', () => {
+    const objs = platform({ api: 9090, kv: 7100, metrics: 9400 });
+    expect(one(objs, 'NetworkPolicy', 'shop-web-to-shop-api').spec.egress[0].ports).toEqual([{ protocol: 'TCP', port: 'http' }, { protocol: 'TCP', port: 9090 }]);
+    expect(one(objs, 'NetworkPolicy', 'shop-kv-from-shop-api').spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 'tcp' }, { protocol: 'TCP', port: 7100 }]);
+    expect(one(objs, 'NetworkPolicy', 'shop-jobs').spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 'metrics' }, { protocol: 'TCP', port: 9400 }]);
+    // DNS, the API server and addresses have no named ports: numbers only
+    expect(one(objs, 'NetworkPolicy', 'shop-web-to-shop-api').spec.egress[1].ports).toEqual([{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }]);
+    expectValidManifests(all(objs, 'NetworkPolicy'));
   });
 });
 

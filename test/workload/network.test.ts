@@ -53,7 +53,7 @@ describe('NetworkAccess: ingress', () => {
     expect(NetworkAccess.of(web).isolated).toBe(true);
     expect(one(Testing.synth(chart), 'NetworkPolicy', 'shop-web').spec.ingress).toEqual([{
       from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }, podSelector: { matchLabels: CONTROLLER.labels } }],
-      ports: [{ protocol: 'TCP', port: 8080 }],
+      ports: [{ protocol: 'TCP', port: 'http' }, { protocol: 'TCP', port: 8080 }],
     }]);
   });
 
@@ -327,7 +327,7 @@ describe('allowEgress(EgressTarget.app(x)): x admits the client too', () => {
     const { chart, web, api } = apps();
     NetworkAccess.of(api).isolate();
     web.allowEgress(EgressTarget.app(api, { ports: [80] }));
-    expect(NetworkAccess.of(web).egressPolicy!.toJson().spec.egress[0].ports).toEqual([{ protocol: 'TCP', port: 8080 }]);
+    expect(NetworkAccess.of(web).egressPolicy!.toJson().spec.egress[0].ports).toEqual([{ protocol: 'TCP', port: 'http' }, { protocol: 'TCP', port: 8080 }]);
     expect(traffic(chart).allows({ from: at('shop-web'), to: at('shop-api'), port: 8080 })).toBe(true);
   });
 
@@ -374,7 +374,7 @@ describe('allowEgress(EgressTarget.app(x)): x admits the client too', () => {
     // the same allowance twice is admitted once
     expect(one(Testing.synth(billing), 'NetworkPolicy', 'billing-pay').spec.ingress).toEqual([{
       from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'shop-web', 'app.kubernetes.io/name': 'web' } } }],
-      ports: [{ protocol: 'TCP', port: 8080 }],
+      ports: [{ protocol: 'TCP', port: 'http' }, { protocol: 'TCP', port: 8080 }],
     }]);
   });
 });
