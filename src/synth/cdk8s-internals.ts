@@ -26,9 +26,15 @@
  * `Error("Failed serializing construct at path '…' with name '…': <error>")`; `rendering`
  * gives back the TimonelError it holds (when the text no longer matches, the wrapper stays).
  *
+ * One private part of cdk8s's own copy of the `yaml` library is read: the scalar patterns of its
+ * YAML 1.1 schema (`CDK8S_YAML_TYPED_SCALARS`), so that `synth/yaml.ts` quotes exactly what
+ * `Yaml.stringify` quotes. Guarded on its own: when they are not there as expected, every such
+ * value is asked of `Yaml.stringify`.
+ *
  * Upgrading cdk8s: read the functions named above in the new `node_modules/cdk8s/lib/app.js`,
  * update the replicas if they changed, run the suite, then widen `VERIFIED_CDK8S`.
  */
+import * as path from 'path';
 import { ApiObject, Chart, DependencyGraph, Names } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { cycleError, findDependencyCycle, otherAppDependencyError } from '../core/dependencies';
@@ -411,3 +417,26 @@ export function addedJsonPatches(obj: ApiObject): PatchOperation[] | undefined {
   const ops = patches.map(patchOperation);
   return ops.every((o): o is PatchOperation => o !== undefined) ? ops : undefined;
 }
+
+/**
+ * The patterns by which the YAML 1.1 schema of the `yaml` library cdk8s uses reads a plain scalar
+ * as something other than a string (ints, floats, sexagesimals, booleans, null, timestamps, `<<`):
+ * `plainString` quotes a string that any of them matches. Undefined (so every such value is
+ * asked) when the library does not expose them as expected.
+ */
+export const CDK8S_YAML_TYPED_SCALARS: readonly RegExp[] | undefined = (() => {
+  try {
+    const lib = require(require.resolve('yaml', { paths: [path.dirname(require.resolve('cdk8s/package.json'))] }));
+    const schema = new lib.Document(null, { version: '1.1' }).schema;
+    if (schema.compat || !Array.isArray(schema.tags)) return undefined;
+    const tests: RegExp[] = [];
+    for (const tag of schema.tags) {
+      if (!tag.default || tag.tag === 'tag:yaml.org,2002:str' || !tag.test) continue;
+      if (!(tag.test instanceof RegExp) || tag.test.global || tag.test.sticky) return undefined;
+      tests.push(tag.test);
+    }
+    return tests.length > 0 ? tests : undefined;
+  } catch {
+    return undefined;
+  }
+})();

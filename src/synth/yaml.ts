@@ -1,6 +1,6 @@
-import * as path from 'path';
 import { Yaml } from 'cdk8s';
 import { CallMemo, withCallScope } from '../core/call-scope';
+import { CDK8S_YAML_TYPED_SCALARS } from './cdk8s-internals';
 
 /**
  * Serializes documents to exactly the bytes of cdk8s `Yaml.stringify(...docs)`, several times
@@ -245,28 +245,5 @@ function probeValue(v: string | number, valueTexts: Memo['valueTexts']): Text {
 const PLAIN_VALUE = /^[A-Za-z0-9][A-Za-z0-9._/:-]*$/;
 
 function isPlainValue(s: string): boolean {
-  return TYPED_SCALARS !== undefined && s.length <= 1024 && PLAIN_VALUE.test(s) && !s.endsWith(':') && !TYPED_SCALARS.some((re) => re.test(s));
+  return CDK8S_YAML_TYPED_SCALARS !== undefined && s.length <= 1024 && PLAIN_VALUE.test(s) && !s.endsWith(':') && !CDK8S_YAML_TYPED_SCALARS.some((re) => re.test(s));
 }
-
-/**
- * The patterns by which the YAML 1.1 schema of the `yaml` library cdk8s uses reads a plain scalar
- * as something other than a string (ints, floats, sexagesimals, booleans, null, timestamps, `<<`):
- * `plainString` quotes a string that any of them matches. Undefined (so every such value is
- * asked) when the library does not expose them as expected.
- */
-const TYPED_SCALARS: readonly RegExp[] | undefined = (() => {
-  try {
-    const lib = require(require.resolve('yaml', { paths: [path.dirname(require.resolve('cdk8s/package.json'))] }));
-    const schema = new lib.Document(null, { version: '1.1' }).schema;
-    if (schema.compat || !Array.isArray(schema.tags)) return undefined;
-    const tests: RegExp[] = [];
-    for (const tag of schema.tags) {
-      if (!tag.default || tag.tag === 'tag:yaml.org,2002:str' || !tag.test) continue;
-      if (!(tag.test instanceof RegExp) || tag.test.global || tag.test.sticky) return undefined;
-      tests.push(tag.test);
-    }
-    return tests.length > 0 ? tests : undefined;
-  } catch {
-    return undefined;
-  }
-})();

@@ -6,8 +6,7 @@ import { enforcePolicies, formatFinding, PolicyError, runPolicies } from '../../
 import { fieldPath, splitFieldPath } from '../../src/policies/model';
 import { Profile } from '../../src/policies/profiles';
 import { RULES } from '../../src/policies/rules';
-import { fromValidator, rememberValid } from '../../src/policies/rules/util';
-import { withCallScope } from '../../src/core/call-scope';
+import { fromValidator } from '../../src/policies/rules/util';
 import { cronJob, deployment, edit, findings, LABELS, surroundings } from './helpers';
 
 const ok = [deployment(), ...surroundings()];
@@ -208,17 +207,6 @@ describe('runPolicies: what it is given', () => {
 });
 
 describe('what a policy run remembers', () => {
-  test('rememberValid remembers accepted values for one call, and nothing outside one', () => {
-    const check = jest.fn((s: string) => s !== 'bad');
-    const valid = rememberValid(check);
-    expect([valid('a'), valid('a')]).toEqual([true, true]);
-    expect(check).toHaveBeenCalledTimes(2);
-    expect(withCallScope(() => [valid('a'), valid('a'), valid('bad'), valid('bad')])).toEqual([true, true, false, false]);
-    expect(check).toHaveBeenCalledTimes(5);
-    withCallScope(() => valid('a'));
-    expect(check).toHaveBeenCalledTimes(6);
-  });
-
   test('lasts the run: two runs do not share it', () => {
     const tz = 'Pacific/Chatham';
     const jobs = ['a', 'b'].map((name) => edit(cronJob(), (c) => { c.metadata.name = name; c.spec.timeZone = tz; }));

@@ -1,4 +1,3 @@
-import { CallMemo } from '../../core/call-scope';
 import { parseQuantity, QuantityKind, validateQuantity, validateRequestWithinLimit } from '../../core/quantity';
 import { fieldPath } from '../model';
 import { defineRule, Report } from '../rule';
@@ -6,20 +5,9 @@ import { arr, fromValidator, isObject, obj, runnableContainers, volumesOf } from
 
 const KINDS: Record<string, QuantityKind> = { 'cpu': 'cpu', 'memory': 'memory', 'ephemeral-storage': 'storage', 'storage': 'storage' };
 
-// Quantities repeat across a platform ('100m', '128Mi'): each one is checked once per resource
-// name and policy run (the names are the user's: the memo ends with the run).
-const ACCEPTED = new CallMemo(() => new Map<string, Set<unknown>>());
-
 function checkQuantity(name: string, q: unknown, field: () => string, report: Report): boolean {
-  const accepted = ACCEPTED.get();
-  let valid = accepted.get(name);
-  if (valid?.has(q)) return true;
-  // A rejected quantity is checked again, to report it where it is.
-  if (!reportQuantity(name, q, '', () => undefined)) return reportQuantity(name, q, field(), report);
-  if (!valid) accepted.set(name, (valid = new Set()));
-  if (valid.size >= 100_000) valid.clear(); // bounded, whatever the input
-  valid.add(q);
-  return true;
+  // The path is built only for a quantity to report.
+  return reportQuantity(name, q, '', () => undefined) || reportQuantity(name, q, field(), report);
 }
 
 function reportQuantity(name: string, q: unknown, field: string, report: Report): boolean {

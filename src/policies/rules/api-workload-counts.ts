@@ -30,15 +30,24 @@ const PROBE: Readonly<Record<string, Spec<number>>> = {
 };
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'];
 
-// Every field's spec accepts a whole number from 1 to 2^31 - 1: such a value (nearly all of them)
-// is passed without building its path.
-const plainlyValid = (x: unknown): boolean => typeof x === 'number' && Number.isInteger(x) && x >= 1 && x <= 2147483647;
+// A whole number from 1 to 2^31 - 1 (nearly every value) is passed without building its path, when
+// each field's spec accepts that range: asked of the specs themselves, so a tighter spec ends it.
+const PLAIN = { min: 1, max: 2147483647 };
+const acceptsPlain = (fields: Readonly<Record<string, Spec<number>>>): boolean => Object.values(fields).every((spec) => {
+  const ctx = new Context();
+  for (const x of [PLAIN.min, 2, PLAIN.max - 1, PLAIN.max]) spec.check(x, 'x', ctx);
+  return ctx.issues.length === 0;
+});
+const PLAIN_FIELDS = new Set([...Object.values(FIELDS), JOB, POD, PROBE].filter(acceptsPlain));
 
 function checkCounts(spec: unknown, fields: Readonly<Record<string, Spec<number>>>, base: string, ctx: Context): void {
   if (!isObject(spec)) return;
+  const fast = PLAIN_FIELDS.has(fields);
   for (const key in fields) {
     const value = spec[key];
-    if (value !== undefined && value !== null && !plainlyValid(value)) fields[key].check(value, `${base}.${key}`, ctx);
+    if (value === undefined || value === null) continue;
+    if (fast && typeof value === 'number' && Number.isInteger(value) && value >= PLAIN.min && value <= PLAIN.max) continue;
+    fields[key].check(value, `${base}.${key}`, ctx);
   }
 }
 

@@ -1,4 +1,3 @@
-import { CallMemo } from '../../core/call-scope';
 import { formatValue, TimonelError } from '../../core/errors';
 import { isValidLabelKey, isValidLabelValue } from '../../core/labels';
 import { ContainerView, fieldPath, PodView } from '../model';
@@ -19,29 +18,11 @@ export function obj(x: unknown): Record<string, any> {
   return isObject(x) ? x : {};
 }
 
-/**
- * Remembers the values a pure check accepted, for one call (a policy run, a synth: see
- * `core/call-scope.ts`). Label keys and values repeat on nearly every object (the same keys
- * everywhere, one instance name per workload), and so do quantities, so each distinct value is
- * checked once per run; rejected values are not remembered (they are rare, and reported).
- */
-export function rememberValid<T>(check: (s: T) => boolean): (s: T) => boolean {
-  const memo = new CallMemo(() => new Set<T>());
-  return (s) => {
-    const valid = memo.get();
-    if (valid.has(s)) return true;
-    if (!check(s)) return false;
-    if (valid.size >= 100_000) valid.clear(); // bounded, whatever the input
-    valid.add(s);
-    return true;
-  };
-}
+/** `isValidLabelKey` (label and annotation keys). */
+export const validLabelKey = isValidLabelKey;
 
-/** `isValidLabelKey` (label and annotation keys), remembering valid keys. */
-export const validLabelKey = rememberValid(isValidLabelKey);
-
-/** `isValidLabelValue`, remembering valid values. */
-export const validLabelValue = rememberValid(isValidLabelValue);
+/** `isValidLabelValue`. */
+export const validLabelValue = isValidLabelValue;
 
 /**
  * Runs one of timonel's validators (`validateName`, `validatePortName`, ...) and turns the
