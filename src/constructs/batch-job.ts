@@ -45,9 +45,13 @@ export interface BatchJobFailurePolicy {
  *
  * Names: a CronJob is named `<name>` (at most 52 characters); a one-off Job is named
  * `<name>-<hash>`, where `<hash>` is the first 8 hex characters of the sha256 of the canonical
- * JSON of its rendered spec without `suspend`. A Job's pod template cannot change in place, so
- * any change gives a new Job (a new run) instead of an apply error; toggling `suspend` acts on
- * the same Job. `<name>` is kept short enough that the Job name stays a 63-character label
+ * JSON of its rendered spec without `suspend` and `ttlSecondsAfterFinished`: the pod template
+ * (image, command, args, env, volumes, resources, the config checksum, `podLabels`,
+ * `podAnnotations`, …) and the run fields (parallelism, completions, completionMode, backoffLimit,
+ * activeDeadlineSeconds, podFailurePolicy). A Job's pod template cannot change in place, so such a
+ * change gives a new Job (a new run) instead of an apply error. The Job's own labels and
+ * annotations are not in it, nor are the chart's `labels` (they are on the Job, not on its pods),
+ * `suspend` or the TTL: those change on the same Job, which does not run again. `<name>` is kept short enough that the Job name stays a 63-character label
  * (pods carry it in `job-name`) and, in Indexed mode, `<job name>-<last index>` stays a valid
  * pod hostname. Derived names are shortened to fit; an explicit `name` that does not fit is an error.
  *
@@ -239,7 +243,8 @@ export class BatchJob extends Workload {
   }
 
   private renderTemplate(): k8s.PodTemplateSpec {
-    return { metadata: { labels: this.pod.renderLabels(this.labels), annotations: this.pod.renderAnnotations() }, spec: this.renderPodSpec() };
+    // The chart's labels stay on the Job: on the pods they would be in the hash, and a team label would run it again.
+    return { metadata: { labels: this.pod.renderLabels(this.labels, { chartLabels: false }), annotations: this.pod.renderAnnotations() }, spec: this.renderPodSpec() };
   }
 
   private renderJobSpec(template: k8s.PodTemplateSpec, suspend?: boolean): k8s.JobSpec {
@@ -351,9 +356,13 @@ function naming(scope: Construct, id: string, props: BatchJobProps): WorkloadNam
   return { rule: NameRule.DNS_1123_LABEL, maxLength };
 }
 
-/** The name suffix of a one-off Job: 8 hex of the sha256 of its spec's canonical JSON, `suspend` left out. */
+/**
+ * The name suffix of a one-off Job: 8 hex of the sha256 of its spec's canonical JSON, without
+ * `suspend` and `ttlSecondsAfterFinished`, which Kubernetes lets change on the same Job and which
+ * do not change its run. The pod template is all in: Kubernetes refuses any change to it (labels
+ * and annotations included), so whatever is on it must give a new name.
+ */
 function hashOf(spec: k8s.JobSpec): string {
-  const json: Record<string, unknown> = { ...k8s.toJson_JobSpec(spec) };
-  delete json.suspend;
-  return checksum(json).slice(0, DEFAULTS.names.hashLength);
+  const { suspend: _suspend, ttlSecondsAfterFinished: _ttl, ...run } = k8s.toJson_JobSpec(spec) as Record<string, unknown>;
+  return checksum(run).slice(0, DEFAULTS.names.hashLength);
 }

@@ -175,7 +175,9 @@ export interface PodProps {
   /**
    * Labels on the pods only (not the controller, not in selectors), e.g. for a cost center or a
    * mesh. The recommended `app.kubernetes.io/*` labels are timonel's and refused. The chart's
-   * `labels` reach the pods too; a key given here wins over the chart's.
+   * `labels` reach the pods too (not a one-off Job's: they stay on the Job, so a chart label does not
+   * run it again); a key given here wins over the chart's. On a one-off Job they are part of the
+   * spec its name's hash covers.
    * @default - none
    */
   readonly podLabels?: Record<string, string>;
@@ -494,9 +496,11 @@ export class PodBuilder {
    * Pod template labels: the chart's `labels` (as on every object of the chart), then the
    * workload's `labels`, then the user's `podLabels`; a later one wins on the same key. Never
    * selector labels: those are the workload's `selectorLabels` alone.
+   * @param options.chartLabels `false` leaves the chart's `labels` out (a one-off Job's pods: its
+   *   pod template cannot change, so a chart label there would need a new Job). Default true.
    */
-  public renderLabels(labels: Record<string, string>): Record<string, string> {
-    return { ...chartLabels(this.scope), ...labels, ...this.pod.podLabels };
+  public renderLabels(labels: Record<string, string>, options: { readonly chartLabels?: boolean } = {}): Record<string, string> {
+    return { ...(options.chartLabels === false ? {} : chartLabels(this.scope)), ...labels, ...this.pod.podLabels };
   }
 
   /**

@@ -359,9 +359,9 @@ describe('BatchJob props', () => {
 describe('BatchJob names', () => {
   const LONG = 'quarterly-financial-reporting-consolidated-ledger-export-builder';
 
-  /** The rule, written out: 8 hex of the sha256 of the spec's canonical JSON, without `suspend`. */
+  /** The rule, written out: 8 hex of the sha256 of the spec's canonical JSON, without `suspend` and the TTL. */
   function expectedHash(spec: any): string {
-    const { suspend: _suspend, ...rest } = spec;
+    const { suspend: _suspend, ttlSecondsAfterFinished: _ttl, ...rest } = spec;
     return createHash('sha256').update(canonical(rest)).digest('hex').slice(0, 8);
   }
   function canonical(v: any): string {
@@ -393,6 +393,33 @@ describe('BatchJob names', () => {
 
   test('suspend does not change the name, so it can be toggled on the same Job', () => {
     expect(job({ suspend: true }).metadata.name).toBe(job().metadata.name);
+  });
+
+  test("a chart label keeps the name: it is on the Job, not on its pods, so the Job does not run again", () => {
+    const plain = job();
+    const labelled = one(render({}, { labels: { team: 'payments' } }), 'Job');
+    expect(labelled.metadata.name).toBe(plain.metadata.name);
+    expect(labelled.metadata.labels.team).toBe('payments');
+    expect(labelled.spec.template).toEqual(plain.spec.template);
+    // A CronJob's runs are new Jobs anyway: its pods keep the chart's labels.
+    expect(one(render({ schedule: DAILY }, { labels: { team: 'payments' } }), 'CronJob').spec.jobTemplate.spec.template.metadata.labels.team).toBe('payments');
+  });
+
+  test("the Job's own annotations and labels, and its TTL, keep the name", () => {
+    const chart = newChart();
+    const b = new BatchJob(chart, 'nightly', { image: IMAGE, ttlSecondsAfterFinished: 600 });
+    b.job!.metadata.addAnnotation('example.com/owner', 'payments');
+    b.job!.metadata.addLabel('example.com/tier', 'batch');
+    expect(one(Testing.synth(chart), 'Job').metadata.name).toBe(job().metadata.name);
+    expect(job({ ttlSecondsAfterFinished: 60 }).metadata.name).toBe(job().metadata.name);
+  });
+
+  test('what is on the pods changes the name: image, env, pod labels and annotations (a pod template cannot change)', () => {
+    const base = job({ env: { A: '1' } }).metadata.name;
+    expect(job({ env: { A: '1' }, image: 'ghcr.io/acme/report-builder:2.3.2' }).metadata.name).not.toBe(base);
+    expect(job({ env: { A: '2' } }).metadata.name).not.toBe(base);
+    expect(job({ env: { A: '1' }, podAnnotations: { 'sidecar.istio.io/inject': 'false' } }).metadata.name).not.toBe(base);
+    expect(job({ env: { A: '1' }, podLabels: { team: 'payments' } }).metadata.name).not.toBe(base);
   });
 
   test('an explicit name is the base of a one-off Job and the whole name of a CronJob', () => {

@@ -16,8 +16,8 @@ import { StoreCredentials } from '../../src/constructs/stateful-store';
 import { WebApp } from '../../src/constructs/web-app';
 import { TimonelError } from '../../src/core/errors';
 
-function setup(props: Partial<ConstructorParameters<typeof Migration>[2]> = {}) {
-  const chart = new TimonelChart(Testing.app(), 'shop', { namespace: 'shop' });
+function setup(props: Partial<ConstructorParameters<typeof Migration>[2]> = {}, labels?: Record<string, string>) {
+  const chart = new TimonelChart(Testing.app(), 'shop', { namespace: 'shop', labels });
   const db = new PostgreSQL(chart, 'db', { credentials: StoreCredentials.fromSecret('shop-db'), database: 'shop' });
   const api = new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0', healthPath: '/healthz' });
   const migrate = new Migration(chart, 'migrate', { image: 'ghcr.io/acme/api:1.0.0', command: ['/app/api', 'migrate'], connectTo: [db], before: [api], ...props });
@@ -48,6 +48,13 @@ describe('Migration', () => {
     const b = Testing.synth(setup({ image: 'ghcr.io/acme/api:1.1.0' }).chart).find((d: any) => d.kind === 'Job').metadata.name;
     expect(a).not.toBe(b);
     expect(Testing.synth(setup().chart).find((d: any) => d.kind === 'Job').metadata.name).toBe(a);
+  });
+
+  test('a chart label keeps the Job, so the migration does not run again; an env change runs it', () => {
+    const name = (d: any[]) => d.find((x: any) => x.kind === 'Job').metadata.name;
+    const a = name(Testing.synth(setup().chart));
+    expect(name(Testing.synth(setup({}, { team: 'payments' }).chart))).toBe(a);
+    expect(name(Testing.synth(setup({ env: { MIGRATE_LOCK_TIMEOUT: '30s' } }).chart))).not.toBe(a);
   });
 
   test('isMigration finds the migration from its objects', () => {
