@@ -28,7 +28,8 @@ import { BindClusterRoleOptions, GrantOptions, Permissions } from './rbac';
 /** Props every workload construct shares: the main container, its pod, names and config. */
 export interface WorkloadProps extends Omit<ContainerProps, 'name' | 'ports'>, PodProps {
   /**
-   * The Kubernetes name of the objects. Never shortened: too long is an error.
+   * The Kubernetes name of the objects. Never shortened: too long is an error. Not the main
+   * container's name, which is always 'main'.
    * @default - the construct ids from the chart down, joined with '-' (`shop-web`)
    */
   readonly name?: string;
@@ -115,7 +116,10 @@ export abstract class Workload extends Construct {
       ? explicitName(this, 'name', props.name, rule, naming.maxLength)
       : deriveName(this, { rule, maxLength: naming.maxLength });
     this.namespace = this.chart.namespace;
-    this.pod = new PodBuilder(this, props, props);
+    // `name` is the objects' name, not the container's: the main container is always 'main'
+    // (`kubectl logs -c main`), so pinning the name rolls no pods.
+    const { name: _objectName, ...main } = props;
+    this.pod = new PodBuilder(this, main, props);
     const inputs: LabelInputs = {
       name: labelName(this, id),
       instance: this.name,

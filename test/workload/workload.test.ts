@@ -6,7 +6,15 @@ import { TimonelError } from '../../src/core/errors';
 import { NameRule, shortenName } from '../../src/core/names';
 import { Probe } from '../../src/core/probes';
 import { canonicalJson, checksum, ConfigExposure, Workload, WorkloadNaming, WorkloadProps } from '../../src/workload/workload';
-import { newChart, one, synth } from '../support/util';
+import { newChart, one, podSpec, synth } from '../support/util';
+import { BatchJob } from '../../src/constructs/batch-job';
+import { Migration } from '../../src/constructs/migration';
+import { NodeAgent } from '../../src/constructs/node-agent';
+import { PostgreSQL } from '../../src/constructs/presets/postgres';
+import { Redis } from '../../src/constructs/presets/redis';
+import { StatefulStore, StoreCredentials } from '../../src/constructs/stateful-store';
+import { WebApp } from '../../src/constructs/web-app';
+import { Worker } from '../../src/constructs/worker';
 
 const IMAGE = 'ghcr.io/acme/web:1.4.2';
 const CHECKSUM = 'timonel.dev/config-checksum';
@@ -424,5 +432,40 @@ describe('checksum and canonicalJson', () => {
     expect(checksum({ b: '2', a: '1' })).toBe(checksum({ a: '1', b: '2' }));
     expect(checksum({ a: '1' })).not.toBe(checksum({ a: '2' }));
     expect(checksum({})).toBe('44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a');
+  });
+});
+
+describe("the main container is 'main', whatever the objects' name (trial X, X9)", () => {
+  // Setting `name` (even to the derived name) renamed the container: every pod rolled, `kubectl logs -c main` broke.
+  const make: ReadonlyArray<[string, (c: TimonelChart) => unknown]> = [
+    ['WebApp', (c) => new WebApp(c, 'api', { image: IMAGE, name: 'shop-api' })],
+    ['Worker', (c) => new Worker(c, 'api', { image: IMAGE, name: 'shop-api' })],
+    ['one-off BatchJob', (c) => new BatchJob(c, 'api', { image: IMAGE, name: 'shop-api' })],
+    ['scheduled BatchJob', (c) => new BatchJob(c, 'api', { image: IMAGE, name: 'shop-api', schedule: '0 2 * * *' })],
+    ['Migration', (c) => new Migration(c, 'api', { image: IMAGE, name: 'shop-api', before: [new WebApp(c, 'web', { image: IMAGE })] })],
+    ['NodeAgent', (c) => new NodeAgent(c, 'api', { image: IMAGE, name: 'shop-api' })],
+    ['StatefulStore', (c) => new StatefulStore(c, 'api', { image: IMAGE, port: 5432, name: 'shop-api' })],
+    ['PostgreSQL', (c) => new PostgreSQL(c, 'api', { credentials: StoreCredentials.fromSecret('db'), name: 'shop-api' })],
+    ['Redis', (c) => new Redis(c, 'api', { mode: 'cache', name: 'shop-api' })],
+    ['a custom Workload', (c) => workload({ name: 'shop-api' }, c, 'api')],
+  ];
+  test.each(make)('%s', (_kind, create) => {
+    const chart = newChart('shop');
+    create(chart);
+    const pods = synth(chart).filter((o) => o.metadata.name?.startsWith('shop-api') && ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'].includes(o.kind));
+    expect(pods).toHaveLength(1);
+    expect(podSpec(pods[0]).containers.map((c: any) => c.name)).toEqual(['main']);
+  });
+
+  test("podFailurePolicy and connectTo's containers name 'main'", () => {
+    const chart = newChart('shop');
+    const db = new PostgreSQL(chart, 'db', { credentials: StoreCredentials.fromSecret('db') });
+    const job = new BatchJob(chart, 'seed', { image: IMAGE, name: 'shop-seed', podFailurePolicy: { failJobOnExitCodes: [2] }, connectTo: [{ target: db, options: { containers: ['main'] } }] });
+    const api = new WebApp(chart, 'api', { image: IMAGE, name: 'shop-api' });
+    expect(job.pod.containerNames.main).toBe('main');
+    expect(api.pod.containerNames.main).toBe('main');
+    const spec = one(synth(chart), 'Job').spec;
+    expect(spec.podFailurePolicy.rules[0].onExitCodes.containerName).toBe('main');
+    expect(spec.template.spec.containers[0].env.map((e: any) => e.name)).toContain('DB_HOST');
   });
 });
