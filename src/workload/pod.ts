@@ -612,6 +612,7 @@ export class PodBuilder {
     const sidecars = (this.pod.sidecars ?? []).map((c, i) => this.renderContainer(c, `sidecars[${i}]`, {}, false, declared(`sidecars[${i}].ports`)));
     const inits = (this.pod.initContainers ?? []).map((c, i) => this.renderContainer(c, `initContainers[${i}]`, {}));
     this.checkUniqueContainerNames([main, ...sidecars, ...inits]);
+    this.checkSharedPorts(main, sidecars);
     this.checkMountsHaveVolumes([main, ...sidecars, ...inits]);
     return { main, sidecars, inits };
   }
@@ -760,6 +761,36 @@ export class PodBuilder {
       }
       seen.add(c.name);
     }
+  }
+
+  /**
+   * The containers of a pod share its network: a port number (and protocol) that the main container
+   * or an earlier sidecar declares cannot be a sidecar's too, or one of them fails to bind. Init
+   * containers have run to completion before the others start, so they may reuse one.
+   */
+  private checkSharedPorts(main: k8s.Container, sidecars: k8s.Container[]): void {
+    const taken = new Map<string, { who: string; name?: string }>();
+    const take = (c: k8s.Container, who: string) => (c.ports ?? []).forEach((p) => taken.set(`${p.containerPort}/${p.protocol ?? 'TCP'}`, { who, name: p.name }));
+    take(main, 'the main container');
+    sidecars.forEach((c, i) => {
+      (c.ports ?? []).forEach((p, j) => {
+        const protocol = p.protocol ?? 'TCP';
+        const other = taken.get(`${p.containerPort}/${protocol}`);
+        if (!other) return;
+        const used = [...taken.keys()].filter((k) => k.endsWith(`/${protocol}`)).map((k) => Number(k.split('/')[0]));
+        let free = p.containerPort;
+        do free = free >= 65535 ? 1024 : free + 1; while (used.includes(free));
+        fail({
+          scope: this.scope, prop: `sidecars[${i}].ports[${j}].port`,
+          message: `is declared by ${other.who} too (port '${other.name}', ${p.containerPort}/${protocol}): the containers of a pod share its network, so only one of them can listen on it`,
+          value: p.containerPort,
+          allowed: `a ${protocol} port no other container of the pod declares (taken: ${[...taken].filter(([k]) => k.endsWith(`/${protocol}`)).map(([k, v]) => `${k.split('/')[0]} by ${v.who}`).join(', ')})`,
+          fix: `have the sidecar listen on a free port, e.g. ${free}, and declare that (a proxy in front of the app listens on its own port and forwards to ${p.containerPort}); `
+            + `or remove the port from sidecars[${i}].ports if the sidecar does not listen on it`,
+        });
+      });
+      take(c, `sidecar '${c.name}' (sidecars[${i}])`);
+    });
   }
 
   private checkMountsHaveVolumes(containers: k8s.Container[]): void {

@@ -340,6 +340,7 @@ const MADE: Record<string, Array<() => unknown>> = {
   'docs/validation.md': [
     web({ image: 'gcr.io/distroless/static:latest-amd64' }),
     web({ readiness: Probe.tcp({ port: 9999 }) }),
+    web({ sidecars: [{ name: 'envoy', image: 'envoyproxy/envoy:v1.31.0', ports: [{ name: 'proxy', port: 8080 }] }] }, 'api'),
     web({ healtPath: '/healthz', extraPorts: [{ name: 'http', port: 9000 }], rollout: { maxSurge: '25' } }),
     web({ healthPath: '/healthz', extraPorts: [{ name: 'http', port: 9000 }], rollout: { maxSurge: '25%' } }),
     web({ replicas: -1 }),

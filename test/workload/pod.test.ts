@@ -363,6 +363,37 @@ describe('PodBuilder containers', () => {
   });
 });
 
+describe('PodBuilder ports shared by the containers of a pod (trial X, X10)', () => {
+  const ENVOY = 'envoyproxy/envoy:v1.31.0';
+
+  test("fails when a sidecar declares the main container's port, where the WebApp is created", () => {
+    const e = thrown(() => new WebApp(newChart('shop'), 'api', { image: IMAGE, sidecars: [{ name: 'envoy', image: ENVOY, ports: [{ name: 'proxy', port: 8080 }] }] }));
+    expect(e).toBeInstanceOf(TimonelError);
+    expect(e.message).toBe("[shop/api] 'sidecars[0].ports[0].port' is declared by the main container too (port 'http', 8080/TCP): the containers of a pod share its network, "
+      + 'so only one of them can listen on it, got 8080. Allowed: a TCP port no other container of the pod declares (taken: 8080 by the main container). '
+      + 'Fix: have the sidecar listen on a free port, e.g. 8081, and declare that (a proxy in front of the app listens on its own port and forwards to 8080); '
+      + 'or remove the port from sidecars[0].ports if the sidecar does not listen on it');
+  });
+
+  test('fails when two sidecars declare one port; the suggested port is free', () => {
+    const e = thrown(() => new WebApp(newChart('shop'), 'api', {
+      image: IMAGE, extraPorts: [{ name: 'metrics', port: 9091 }],
+      sidecars: [{ name: 'envoy', image: ENVOY, ports: [{ name: 'admin', port: 9090 }] }, { name: 'exporter', image: IMAGE, ports: [{ name: 'x', port: 9091, protocol: 'UDP' }, { name: 'stats', port: 9090 }] }],
+    }));
+    expect(e.prop).toBe('sidecars[1].ports[1].port');
+    expect(e.message).toContain("is declared by sidecar 'envoy' (sidecars[0]) too (port 'admin', 9090/TCP)");
+    expect(e.message).toContain('Fix: have the sidecar listen on a free port, e.g. 9092,');
+  });
+
+  test('another protocol on the same number, and an init container on the main port, are fine', () => {
+    const s = render({}, {
+      sidecars: [{ name: 'dns', image: IMAGE, ports: [{ name: 'dns', port: 8080, protocol: 'UDP' }] }],
+      initContainers: [{ name: 'warmup', image: IMAGE, ports: [{ name: 'warmup', port: 8080 }] }],
+    }, { ports: [{ name: 'http', port: 8080 }] });
+    expect(s.containers.map((c: any) => c.ports[0].containerPort)).toEqual([8080, 8080]);
+  });
+});
+
 describe('PodBuilder volumes and mounts', () => {
   test('mounts pod volumes into containers and renders each volume kind', () => {
     const s = render(
