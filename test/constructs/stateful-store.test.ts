@@ -182,6 +182,15 @@ describe('StatefulStore props', () => {
     expectValidManifests(objs);
   });
 
+  test("storageClassName '' is Kubernetes' no class: the claim binds a pre-created PersistentVolume (trial X, X11)", () => {
+    const objs = render({ storage: [{ mountPath: '/var/lib/kv', size: '50Gi', storageClassName: '' }] });
+    expect(sts(objs).spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: '', resources: { requests: { storage: '50Gi' } } });
+    expectValidManifests(objs);
+    const chart = newChart('shop');
+    new PostgreSQL(chart, 'db', { credentials: StoreCredentials.fromSecret('shop-db'), storage: { storageClassName: '' } });
+    expect(one(synth(chart), 'StatefulSet').spec.volumeClaimTemplates[0].spec.storageClassName).toBe('');
+  });
+
   test('isolate: true admits nobody until a client is declared; without it no NetworkPolicy', () => {
     expect(all(render(), 'NetworkPolicy')).toEqual([]);
     const policy = one(render({ isolate: true }), 'NetworkPolicy');

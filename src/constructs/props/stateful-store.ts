@@ -14,11 +14,19 @@ const accessModes = v.array(v.oneOf(ACCESS_MODES, {
   fix: (x) => (typeof x === 'string' && SHORT_ACCESS_MODES[x.toUpperCase()] ? `write '${SHORT_ACCESS_MODES[x.toUpperCase()]}' (kubectl shows it as ${x.toUpperCase()})` : undefined),
 }), { minItems: 1 });
 
+const CLASS_NAME = nameSpec(NameRule.DNS_1123_SUBDOMAIN);
+/** A StorageClass's name, or '': Kubernetes' "no class", a claim that binds a pre-created PersistentVolume (no dynamic provisioning). */
+const storageClassName: Spec<string> = {
+  allowed: `${CLASS_NAME.allowed}; or '' for no dynamic provisioning (bind a pre-created PersistentVolume that has no class)`,
+  shape: { kind: 'string', samples: ['fast-ssd', ''] },
+  check: (value, path, ctx) => value === '' || CLASS_NAME.check(value, path, ctx),
+};
+
 const claim = v.object<StorageClaimProps>()({
   name: nameSpec(NameRule.DNS_1123_LABEL),
   mountPath: v.required(absolutePath),
   size: quantity('storage', 'claim'),
-  storageClassName: nameSpec(NameRule.DNS_1123_SUBDOMAIN),
+  storageClassName,
   accessModes,
 }, { what: 'storage field' });
 
@@ -26,7 +34,7 @@ const claim = v.object<StorageClaimProps>()({
 export const PRESET_STORAGE = v.object<PresetStorageOptions>()({
   // A claim's size, or with `ephemeral` an emptyDir's limit: a unit mistake is checked with `ephemeral` (presets).
   size: quantity('storage'),
-  storageClassName: nameSpec(NameRule.DNS_1123_SUBDOMAIN),
+  storageClassName,
   accessModes,
 }, { what: 'storage field' });
 

@@ -28,7 +28,13 @@ export interface StorageClaimProps {
    * @default '10Gi'
    */
   readonly size?: string;
-  /** @default - the cluster's default StorageClass */
+  /**
+   * The StorageClass that provisions the volume. `''` means no class: no dynamic provisioning, the
+   * claim binds a PersistentVolume created beforehand (by hand, or by another tool) whose
+   * `storageClassName` is empty too, and waits (the pod stays Pending) until there is one.
+   * @default - the cluster's default StorageClass
+   * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#class-1
+   */
   readonly storageClassName?: string;
   /** @default ['ReadWriteOnce'] */
   readonly accessModes?: AccessMode[];
@@ -42,7 +48,13 @@ export interface PresetStorageOptions {
    * @default - '10Gi' ('1Gi' with `ephemeral`)
    */
   readonly size?: string;
-  /** @default - the cluster's default StorageClass */
+  /**
+   * The StorageClass that provisions the volume. `''` means no class: no dynamic provisioning, the
+   * claim binds a PersistentVolume created beforehand (by hand, or by another tool) whose
+   * `storageClassName` is empty too, and waits (the pod stays Pending) until there is one.
+   * @default - the cluster's default StorageClass
+   * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#class-1
+   */
   readonly storageClassName?: string;
   /** @default ['ReadWriteOnce'] */
   readonly accessModes?: AccessMode[];
@@ -120,7 +132,8 @@ export function resolveClaims(scope: IConstruct, storage: StorageClaimProps[] | 
       fail({ scope, prop: `${p}.accessModes`, message: 'must not be empty', value: accessModes, allowed: ACCESS_MODES.join(', '), fix: "list one, e.g. ['ReadWriteOnce'], or leave accessModes out for it" });
     }
     accessModes.forEach((m, j) => oneOf(scope, `${p}.accessModes[${j}]`, m, ACCESS_MODES));
-    if (c.storageClassName !== undefined && !isValidName(c.storageClassName, NameRule.DNS_1123_SUBDOMAIN)) {
+    // '' is Kubernetes' "no class": the claim binds a pre-created PersistentVolume, nothing is provisioned.
+    if (c.storageClassName !== undefined && c.storageClassName !== '' && !isValidName(c.storageClassName, NameRule.DNS_1123_SUBDOMAIN)) {
       validateName(c.storageClassName, NameRule.DNS_1123_SUBDOMAIN, { scope, prop: `${p}.storageClassName` });
     }
     return { name, mountPath: c.mountPath, size, storageClassName: c.storageClassName, accessModes: [...accessModes] };
