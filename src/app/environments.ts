@@ -327,9 +327,19 @@ const IN_CODE = NO_SOURCE('code');
  * The fix of a number or boolean where the default is a string: YAML (and JSON) read `1.10` as
  * the number 1.1 and `true` as a boolean; quoting keeps the text as written.
  */
-function quoteFix(keys: readonly string[], value: number | boolean, source: SourceOf): string {
+function quoteFix(keys: readonly string[], value: number | boolean, source: SourceOf, reference: unknown): string {
   const key = keys[keys.length - 1];
   const what = typeof value === 'number' ? `the number ${value}` : `the boolean ${value}`;
+  const unit = typeof value === 'number' ? byteUnitOf(reference) : undefined;
+  if (unit !== undefined) {
+    // A byte quantity ('20Gi') as a bare number: quoting it as is would give that many bytes.
+    const kind = `but its default '${reference}' is a quantity in ${unit}`;
+    const bare = `without a unit, ${value} is ${value} bytes`;
+    if (source.format === 'code') return `in code it is ${what}, ${kind}: write it as a string with its unit, e.g. ${key}: '${value}${unit}' (${bare})`;
+    if (source.format === 'JSON') return `JSON reads it as ${what}, ${kind}: write it as a string with its unit in the file, "${key}": "${value}${unit}" (${bare})`;
+    const at = source(keys);
+    return `YAML reads ${at ? `${at.text} (line ${at.line})` : 'it'} as ${what}, ${kind}: quote it with its unit in the file, ${key}: '${value}${unit}' (${bare})`;
+  }
   if (source.format === 'code') {
     return `in code it is ${what}: write it as a string, as you mean it, e.g. ${key}: '${value}'${typeof value === 'number' ? " (a number loses trailing zeros: 1.10 is 1.1, so write '1.10')" : ''}`;
   }
@@ -339,6 +349,11 @@ function quoteFix(keys: readonly string[], value: number | boolean, source: Sour
   const at = source(keys);
   if (!at) return `YAML reads it as ${what}: quote it in the file, as you wrote it, e.g. ${key}: '${value}'${typeof value === 'number' ? " (a number loses trailing zeros: 1.10 reads as 1.1, so write '1.10')" : ''}`;
   return `YAML reads ${at.text} (line ${at.line}) as ${what}: quote it in the file, ${key}: '${at.text.replace(/'/g, "''")}'`;
+}
+
+/** The unit of a default that is a byte quantity ('20Gi' -> 'Gi', '500M' -> 'M'); undefined for anything else. */
+function byteUnitOf(reference: unknown): string | undefined {
+  return typeof reference === 'string' ? /^\d+(?:\.\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)$/.exec(reference)?.[1] : undefined;
 }
 
 /** Where a JSON or YAML parser stopped, and why, as one line. */
@@ -383,7 +398,7 @@ function checkShape(value: unknown, reference: unknown, keys: readonly string[],
   if (got === 'null' && expected === 'object') return;
   if (expected !== got) {
     const fix = expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')
-      ? quoteFix(keys, value, source)
+      ? quoteFix(keys, value, source, reference)
       : `give ${article(expected)}, or remove the key to keep the default`;
     issues.push({ prop: key, message: `must be ${article(expected)}, as its default is`, value, allowed: `${article(expected)}, like its default`, fix });
     return;

@@ -245,6 +245,20 @@ describe('Environments', () => {
         /'web\.host' must be a string, as its default is, got 1\.1\. Allowed: a string, like its default\. Fix: JSON reads it as the number 1\.1: write it as a string in the file, "host": "1\.1" \(as you wrote it: a number loses trailing zeros, 1\.10 reads as 1\.1\)$/);
     });
 
+    test("fails when a size whose default is a quantity ('20Gi') is a number, with a fix in the default's unit (trial X, X11)", () => {
+      // '40' would be 40 bytes: the fix follows the default's unit.
+      const sized = (values: unknown) => new Environments<{ dbSize: string; cpu: string }>({
+        defaults: { dbSize: '20Gi', cpu: '500m' }, environments: { prod: { values: values as any } }, build: () => undefined,
+      });
+      expect(thrown(() => sized({ dbSize: 40 })).message).toBe("prod: [Environments] 'environments.prod.values.dbSize' must be a string, as its default is, got 40. "
+        + "Allowed: a string, like its default. Fix: in code it is the number 40, but its default '20Gi' is a quantity in Gi: write it as a string with its unit, e.g. dbSize: '40Gi' (without a unit, 40 is 40 bytes)");
+      const file = (name: string, text: string) => new Environments<{ dbSize: string }>({ defaults: { dbSize: '500M' }, environments: { prod: { valuesFile: write(name, text) } }, build: () => undefined }).values('prod');
+      expect(thrown(() => file('sized.yaml', 'dbSize: 40\n')).message).toMatch(/Fix: YAML reads 40 \(line 1\) as the number 40, but its default '500M' is a quantity in M: quote it with its unit in the file, dbSize: '40M' \(without a unit, 40 is 40 bytes\)$/);
+      expect(thrown(() => file('sized.json', '{"dbSize": 40}')).message).toMatch(/Fix: JSON reads it as the number 40, but its default '500M' is a quantity in M: write it as a string with its unit in the file, "dbSize": "40M" \(without a unit, 40 is 40 bytes\)$/);
+      // A CPU quantity without a unit is cores, a valid value: quoting it as written is the fix.
+      expect(thrown(() => sized({ cpu: 2 })).message).toMatch(/Fix: in code it is the number 2: write it as a string, as you mean it, e.g. cpu: '2'/);
+    });
+
     test('fails when a values file is missing or not JSON or YAML, naming the environment prop', () => {
       const missing = path.join(tmp, 'nope.yaml');
       expectError(() => envs({ environments: { dev: { valuesFile: missing } } }).values('dev'),
