@@ -52,7 +52,9 @@ export interface TimonelChartProps extends ChartProps {
   /**
    * Labels on every object of the chart (as cdk8s puts them) and on the pods of its workloads (their
    * pod templates, and a CronJob's Jobs), never in selectors; on the pods a workload's `podLabels`
-   * win on the same key. Changing them changes the pod templates, so the pods roll. Keys under
+   * win on the same key. Changing them changes the pod templates, so the pods roll. A one-off Job
+   * (Migration, one-off BatchJob) has them on the Job only: its pod template cannot change, and a
+   * label there would make a new Job, which runs again. Keys under
    * `app.kubernetes.io/` are refused: timonel sets the recommended labels itself (`partOf` sets part-of).
    * @default - none
    */
