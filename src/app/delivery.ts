@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { DEFAULTS } from '../core/defaults';
 import { durationProblem, durationSeconds, DURATION_FORM, formatDuration } from '../core/duration';
 import { fail } from '../core/errors';
+import { startupBudgetOf } from '../core/probes';
 import * as argo from '../../imports/argoproj.io';
 import * as flux from '../../imports/kustomize.toolkit.fluxcd.io';
 import { SynthesizedChart } from '../synth/synth';
@@ -172,13 +173,7 @@ export function startupBudget(docs: readonly any[]): number | undefined {
   for (const d of docs) {
     const kind = d?.kind;
     const pod = kind === 'Pod' ? d.spec : ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].includes(kind) ? d.spec?.template?.spec : undefined;
-    let seconds: number | undefined;
-    for (const c of [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])]) {
-      const p = c?.startupProbe;
-      if (p === undefined || p === null) continue;
-      const budget = (p.initialDelaySeconds ?? 0) + (p.periodSeconds ?? 10) * (p.failureThreshold ?? 3);
-      seconds = Math.max(seconds ?? 0, budget);
-    }
+    let seconds = startupBudgetOf(pod)?.seconds;
     if (seconds === undefined) continue;
     if (kind === 'StatefulSet' && d.spec?.podManagementPolicy !== 'Parallel') seconds *= Math.max(1, d.spec?.replicas ?? 1);
     longest = Math.max(longest ?? 0, seconds);

@@ -312,3 +312,20 @@ function strip(t: ProbeTiming): ProbeTiming {
   for (const [k, v] of Object.entries(t)) if (v !== undefined && k in baseTiming()) out[k] = v as number;
   return out;
 }
+
+/**
+ * How long a pod (a manifest's pod spec) may take to start by its startup probes: the slowest
+ * container's `initialDelaySeconds + periodSeconds × failureThreshold` (Kubernetes' defaults 0, 10
+ * and 3), after which the kubelet restarts it; undefined when no container has a startup probe.
+ */
+export function startupBudgetOf(pod: any): { readonly seconds: number; readonly container: string } | undefined {
+  let slowest: { seconds: number; container: string } | undefined;
+  for (const c of [...(Array.isArray(pod?.initContainers) ? pod.initContainers : []), ...(Array.isArray(pod?.containers) ? pod.containers : [])]) {
+    const p = c?.startupProbe;
+    if (p === undefined || p === null || typeof p !== 'object') continue;
+    const n = (x: unknown, d: number) => (typeof x === 'number' && Number.isFinite(x) ? x : d);
+    const seconds = n(p.initialDelaySeconds, 0) + n(p.periodSeconds, 10) * n(p.failureThreshold, 3);
+    if (slowest === undefined || seconds > slowest.seconds) slowest = { seconds, container: String(c.name ?? '') };
+  }
+  return slowest;
+}

@@ -17,6 +17,7 @@ import apiCronSchedule from './api-cron-schedule';
 import apiHpaReplicas from './api-hpa-replicas';
 import apiPdbSpec from './api-pdb-spec';
 import apiWorkloadCounts from './api-workload-counts';
+import apiRollingUpdate from './api-rolling-update';
 import pssBaselineHostNamespaces from './pss-baseline-host-namespaces';
 import pssBaselinePrivileged from './pss-baseline-privileged';
 import pssBaselineCapabilities from './pss-baseline-capabilities';
@@ -47,6 +48,11 @@ import practiceProbes from './practice-probes';
 import practiceImagePinned from './practice-image-pinned';
 import practiceReadOnlyRootFs from './practice-read-only-root-fs';
 import practiceDisruptionBudget from './practice-disruption-budget';
+import practicePdbBlocksEviction from './practice-pdb-blocks-eviction';
+import practiceReplicasWithAutoscaler from './practice-replicas-with-autoscaler';
+import practiceProgressDeadline from './practice-progress-deadline';
+import practiceRevisionHistory from './practice-revision-history';
+import practiceStatefulsetPartition from './practice-statefulset-partition';
 import practiceSpread from './practice-spread';
 import practiceEphemeralData from './practice-ephemeral-data';
 import practiceSingleInstance from './practice-single-instance';
@@ -84,6 +90,7 @@ export const RULES: readonly Rule[] = [
   apiHpaReplicas,
   apiPdbSpec,
   apiWorkloadCounts,
+  apiRollingUpdate,
   pssBaselineHostNamespaces,
   pssBaselinePrivileged,
   pssBaselineCapabilities,
@@ -114,6 +121,11 @@ export const RULES: readonly Rule[] = [
   practiceImagePinned,
   practiceReadOnlyRootFs,
   practiceDisruptionBudget,
+  practicePdbBlocksEviction,
+  practiceReplicasWithAutoscaler,
+  practiceProgressDeadline,
+  practiceRevisionHistory,
+  practiceStatefulsetPartition,
   practiceSpread,
   practiceSingleInstance,
   practicePreStopSleep,

@@ -69,6 +69,20 @@ export function minReplicas(o: PolicyObject, set: ObjectSet): number {
   return Number.isInteger(r) ? r : 1;
 }
 
+/** The HorizontalPodAutoscaler of the set that scales a workload (by its scaleTargetRef), if any. */
+export function autoscalerOf(o: PolicyObject, set: ObjectSet): PolicyObject | undefined {
+  const byTarget = set.memoize('hpa-by-target', () => {
+    const m = new Map<string, PolicyObject>();
+    for (const h of set.ofKind('HorizontalPodAutoscaler')) {
+      const t = obj(obj(h.manifest.spec).scaleTargetRef);
+      const key = `${h.ns}\0${t.kind}\0${t.name}`;
+      if (!m.has(key)) m.set(key, h);
+    }
+    return m;
+  });
+  return byTarget.get(`${o.ns}\0${o.kind}\0${o.name}`);
+}
+
 /**
  * Whether any object of `kind` (PDBs, NetworkPolicies) selects a pod-bearing object, through
  * `selectorOf`. An empty selector covers its whole namespace without listing the pods.
