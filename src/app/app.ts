@@ -126,13 +126,13 @@ export class App extends Cdk8sApp {
   }
 
   /** `render()`, each file with the chart it comes from (for timonel/testing). @internal */
-  public _renderCharts(options: RenderOptions = {}): Array<RenderedFile & { readonly chart: Chart }> {
+  public _renderCharts(options: RenderOptions = {}): Array<RenderedFile & { readonly chart: Chart; readonly sources: readonly (IConstruct | undefined)[] }> {
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
       fail({ path: 'App.render', prop: 'options', message: 'must be an object { policies? }', value: options, allowed: 'an object { policies? }, or nothing', fix: 'call render() or render({ policies: false })' });
     }
     return withCallScope(() => {
       const synthesis = this.renderChecked(options.policies ?? true);
-      return this.delivered(synthesis).map((file, i) => ({ ...file, chart: synthesis.charts[i].chart }));
+      return this.delivered(synthesis).map((file, i) => ({ ...file, chart: synthesis.charts[i].chart, sources: synthesis.charts[i].sources }));
     });
   }
 

@@ -6,6 +6,10 @@ import { nameSpec } from '../core/specs';
 import { AnySpec, argOr, checkProps, v } from '../core/validation';
 import { publish } from './publish';
 import { stringifyDocs } from '../synth/yaml';
+import { IConstruct } from 'constructs';
+import { contains } from '../core/dependencies';
+import { LABELS } from '../core/labels';
+import { Migration } from '../constructs/migration';
 import { App } from './app';
 
 /** Props of a Helm chart written from an App's output. */
@@ -69,13 +73,28 @@ const HELM_ARGS: Record<HelmCall, AnySpec<unknown>> = { helmChartFiles: helmArgs
 /** The kinds whose image tag, replicas and resources become values. */
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob']);
 
+/** The Helm annotation that makes an object a hook of the release's lifecycle events. */
+export const HELM_HOOK = 'helm.sh/hook';
+/** The order of the hooks of one event: Helm creates them by ascending weight, one after another. */
+export const HELM_HOOK_WEIGHT = 'helm.sh/hook-weight';
+/** When Helm deletes a hook: before-hook-creation deletes the last run (kept for its logs) before the next. */
+export const HELM_HOOK_DELETE_POLICY = 'helm.sh/hook-delete-policy';
+/**
+ * A Migration's events: before an upgrade updates anything, and after an install created everything
+ * (a pre-install hook would run before the chart's own database, Namespace and ServiceAccounts exist).
+ */
+const MIGRATION_HOOK = 'pre-upgrade,post-install';
+
 /**
  * A Helm chart of an App's output: `Chart.yaml`, `values.yaml` with each workload's image tag,
  * replicas and the resources of its main container, and one template per chart file using those
  * values, and CustomResourceDefinitions in `crds/` (which Helm installs first, untemplated).
+ * The `app.kubernetes.io/version` label of a workload's objects follows its tag value. Each
+ * Migration is a `pre-upgrade,post-install` hook (with what its Job needs, weighted before it),
+ * named without its spec hash and deleted before the next run; its image follows the tag value of
+ * the workload in its `before` with the same image, else a value of its own (docs/delivery.md).
  * Everything else is literal (a `{{` in the content is escaped). With the default values
- * `helm template` gives the same objects as the plain output. One-off Jobs stay literal: their
- * name is a hash of their spec, so a new tag must be a new Job from a new synth.
+ * `helm template` gives the objects of the plain output, the Migrations as hooks.
  */
 export function helmChartFiles(app: App, options: HelmChartOptions): Map<string, string> {
   checkProps(HELM_ARGS.helmChartFiles, { app, options }, 'helmChartFiles');
@@ -83,20 +102,64 @@ export function helmChartFiles(app: App, options: HelmChartOptions): Map<string,
   return withCallScope(() => chartFiles(app, options));
 }
 
+/** A workload whose tag became a value: its values key, image repository and tag. */
+interface TagValue {
+  readonly key: string;
+  readonly repository: string;
+  readonly tag: string;
+}
+
 function chartFiles(app: App, options: HelmChartOptions): Map<string, string> {
   const values: Record<string, any> = {};
   const files = new Map<string, string>();
-  const templates: [string, string][] = [];
   const crds: any[] = [];
-  for (const file of app.render()) {
-    const subs = new Map<string, string>();
+  const exprs: string[] = [];
+  const token = (expr: string): string => `__timonel_helm_${exprs.push(expr) - 1}__`;
+  const rendered = app._renderCharts().map((file) => {
     // Helm installs CRDs from crds/ before the templates, untemplated.
     crds.push(...file.docs.filter((d) => d?.kind === 'CustomResourceDefinition'));
-    const docs = file.docs.filter((d) => d?.kind !== 'CustomResourceDefinition').map((doc) => (WORKLOAD_KINDS.has(doc?.kind) ? parameterize(doc, values, subs) : doc));
-    // A `{{` in the content is Helm syntax unless escaped; the placeholders hold none.
-    let text = stringifyDocs(docs).replace(/\{\{/g, '{{ "{{" }}');
-    for (const [token, expr] of subs) text = text.split(token).join(expr);
+    const keep = file.docs.map((d) => d?.kind !== 'CustomResourceDefinition');
+    return { fileName: file.fileName, docs: file.docs.filter((_d, i) => keep[i]), sources: file.sources.filter((_s, i) => keep[i]) };
+  });
+  // Pass 1: workloads' values; by the instance label, what their version label follows.
+  const tags = new Map<IConstruct, TagValue>();
+  const versions = new Map<string, TagValue>();
+  for (const file of rendered) {
+    file.docs = file.docs.map((doc, i) => {
+      if (!WORKLOAD_KINDS.has(doc?.kind)) return doc;
+      const { copy, tag } = parameterize(doc, values, token);
+      if (tag) {
+        if (file.sources[i]) tags.set(file.sources[i]!, tag);
+        const instance = doc.metadata?.labels?.[LABELS.instance];
+        if (typeof instance === 'string' && !versions.has(instance)) versions.set(instance, tag);
+      }
+      return copy;
+    });
+  }
+  // Pass 2: Migrations become hooks, run one after another in apply order, each after what it needs.
+  const hooks = new Map<IConstruct, number>();
+  let runs = 0;
+  for (const file of rendered) {
+    file.sources.forEach((source, i) => {
+      const migration = source === undefined ? undefined : migrationOf(source);
+      if (!migration || source === undefined || source !== migration.job || file.docs[i]?.kind !== 'Job') return;
+      for (const o of migration.jobPrerequisites()) if (!hooks.has(o)) hooks.set(o, 2 * runs - 1);
+      hooks.set(source, 2 * runs++);
+      const { copy, tag } = migrationJob(file.docs[i], migration, tags, values, token);
+      file.docs[i] = copy;
+      const instance = copy.metadata?.labels?.[LABELS.instance];
+      if (tag && typeof instance === 'string') versions.set(instance, tag);
+    });
+  }
+  const templates: [string, string][] = [];
+  for (const file of rendered) {
+    const docs = file.docs.map((doc, i) => {
+      const weight = file.sources[i] === undefined ? undefined : hooks.get(file.sources[i]!);
+      return withVersionValue(weight === undefined ? doc : asHook(doc, weight), versions, token);
+    });
     if (docs.length === 0) continue;
+    // A `{{` in the content is Helm syntax unless escaped; the placeholders hold none.
+    const text = stringifyDocs(docs).replace(/\{\{/g, '{{ "{{" }}').replace(/__timonel_helm_(\d+)__/g, (_m, n: string) => exprs[Number(n)]);
     templates.push([`templates/${file.fileName.replace(/\.k8s\.yaml$|\.yaml$/, '')}.yaml`, text]);
   }
   files.set('Chart.yaml', stringify({
@@ -120,21 +183,18 @@ export function writeHelmChart(app: App, dir: string, options: HelmChartOptions)
 }
 
 /** Replaces a workload's tag, replicas and resources by placeholders, recording values and expressions. */
-function parameterize(doc: any, values: Record<string, any>, subs: Map<string, string>): any {
+function parameterize(doc: any, values: Record<string, any>, token: (expr: string) => string): { copy: any; tag?: TagValue } {
   const key = valuesKey(doc.metadata?.name ?? '', values);
   const copy = structuredClone(doc);
   const pod = doc.kind === 'CronJob' ? copy.spec?.jobTemplate?.spec?.template?.spec : copy.spec?.template?.spec;
   const main = pod?.containers?.[0];
   const entry: Record<string, any> = {};
-  const token = (expr: string): string => {
-    const t = `__timonel_helm_${subs.size}__`;
-    subs.set(t, expr);
-    return t;
-  };
-  const image = typeof main?.image === 'string' ? /^(.*?)(?::([^:/@]+))?(@.*)?$/.exec(main.image) : null;
-  if (image && image[2] !== undefined && image[3] === undefined) {
-    entry.image = { tag: image[2] };
-    main.image = `${image[1]}:${token(`{{ .Values.${key}.image.tag }}`)}`;
+  let tag: TagValue | undefined;
+  const image = imageParts(main?.image);
+  if (image) {
+    entry.image = { tag: image.tag };
+    main.image = `${image.repository}:${token(`{{ .Values.${key}.image.tag }}`)}`;
+    tag = { key, ...image };
   }
   if (typeof copy.spec?.replicas === 'number') {
     entry.replicas = copy.spec.replicas;
@@ -147,7 +207,72 @@ function parameterize(doc: any, values: Record<string, any>, subs: Map<string, s
     }
   }
   if (Object.keys(entry).length) values[key] = entry;
+  return { copy, tag };
+}
+
+/**
+ * A Migration's Job as a hook: named without its spec hash (a hook runs at every upgrade whatever
+ * its name, and before-hook-creation deletes the last run by name), its image tag the value of the
+ * first workload of `before` with the same image (so `--set <app>.image.tag` migrates to that tag
+ * before the app rolls out), else a value of its own.
+ */
+function migrationJob(doc: any, migration: Migration, tags: ReadonlyMap<IConstruct, TagValue>, values: Record<string, any>, token: (expr: string) => string): { copy: any; tag?: TagValue } {
+  const copy = structuredClone(doc);
+  const hash = migration.specHash;
+  const name: string = copy.metadata.name;
+  if (hash !== undefined && name.endsWith(`-${hash}`)) copy.metadata.name = name.slice(0, -hash.length - 1);
+  const main = copy.spec?.template?.spec?.containers?.[0];
+  const image = imageParts(main?.image);
+  if (!image) return { copy };
+  let tag: TagValue | undefined;
+  for (const [source, t] of tags) {
+    if (t.repository === image.repository && migration.before.some((b) => contains(b, source))) {
+      tag = { ...t, tag: image.tag };
+      break;
+    }
+  }
+  if (!tag) {
+    tag = { key: valuesKey(copy.metadata.name, values), ...image };
+    values[tag.key] = { image: { tag: image.tag } };
+  }
+  main.image = `${image.repository}:${token(`{{ .Values.${tag.key}.image.tag }}`)}`;
+  return { copy, tag };
+}
+
+/** A tagged image's repository and tag; undefined for an untagged image or a digest. */
+function imageParts(image: unknown): { repository: string; tag: string } | undefined {
+  const m = typeof image === 'string' ? /^(.*?)(?::([^:/@]+))?(@.*)?$/.exec(image) : null;
+  return m && m[2] !== undefined && m[3] === undefined ? { repository: m[1], tag: m[2] } : undefined;
+}
+
+/** `doc` as a hook of the Migration events, created in `weight` order. */
+function asHook(doc: any, weight: number): any {
+  const annotations = {
+    ...doc.metadata?.annotations, [HELM_HOOK]: MIGRATION_HOOK, [HELM_HOOK_WEIGHT]: String(weight), [HELM_HOOK_DELETE_POLICY]: 'before-hook-creation',
+  };
+  return { ...doc, metadata: { ...doc.metadata, annotations } };
+}
+
+/**
+ * The `app.kubernetes.io/version` label (of the object and of its pod template) as the tag value
+ * of the workload its instance label names, where it is that workload's tag: a `--set` of the tag
+ * changes the version as a new synth would.
+ */
+function withVersionValue(doc: any, versions: ReadonlyMap<string, TagValue>, token: (expr: string) => string): any {
+  const instance = doc?.metadata?.labels?.[LABELS.instance];
+  const tag = typeof instance === 'string' ? versions.get(instance) : undefined;
+  if (!tag) return doc;
+  const copy = structuredClone(doc);
+  const spec = copy.kind === 'CronJob' ? copy.spec?.jobTemplate?.spec : copy.spec;
+  for (const meta of [copy.metadata, copy.kind === 'CronJob' ? copy.spec?.jobTemplate?.metadata : undefined, spec?.template?.metadata]) {
+    if (meta?.labels?.[LABELS.version] === tag.tag) meta.labels[LABELS.version] = token(`{{ .Values.${tag.key}.image.tag | quote }}`);
+  }
   return copy;
+}
+
+function migrationOf(c: IConstruct): Migration | undefined {
+  for (let x: IConstruct | undefined = c; x; x = x.node.scope) if (x instanceof Migration) return x;
+  return undefined;
 }
 
 /** `shop-api` -> `shopApi`; a second workload of the same name gets its kind appended. */

@@ -56,12 +56,15 @@ export class Migration extends BatchJob {
 
   /** Argo CD: 'sync-wave' or 'pre-sync'. */
   public readonly argocd: 'sync-wave' | 'pre-sync';
+  /** The workloads that roll out only after the migration succeeded (the `before` prop). */
+  public readonly before: readonly IConstruct[];
 
   constructor(scope: Construct, id: string, props: MigrationProps) {
     const checked = checkProps(MIGRATION_PROPS, props, childPath(scope, id));
     super(scope, id, checkedCopy(jobProps(checked)));
     Object.defineProperty(this, MIGRATION, { value: true });
     this.argocd = checked.argocd ?? DEFAULTS.migration.argocd;
+    this.before = [...checked.before];
     checked.before.forEach((w, i) => this.addBefore(w, `before[${i}]`));
   }
 

@@ -5,7 +5,9 @@ import { parseAllDocuments, parse } from 'yaml';
 import { k8s } from 'cdk8s-plus-28';
 import { App } from '../../src/app/app';
 import { TimonelChart } from '../../src/app/chart';
-import { helmChartFiles, writeHelmChart } from '../../src/app/helm';
+import { HELM_HOOK, HELM_HOOK_DELETE_POLICY, HELM_HOOK_WEIGHT, helmChartFiles, writeHelmChart } from '../../src/app/helm';
+import { Migration } from '../../src/constructs/migration';
+import { WebApp } from '../../src/constructs/web-app';
 import { platform } from '../../src/examples/platform';
 
 let stderr: jest.SpyInstance;
@@ -22,12 +24,21 @@ function renderTemplate(text: string, values: any): string {
   });
 }
 
+/** A hook as the plain output has it: without the Helm annotations, a Job with its spec hash. */
+function withoutHook(doc: any): any {
+  const annotations = { ...doc.metadata.annotations };
+  if (annotations[HELM_HOOK] === undefined) return doc;
+  for (const a of [HELM_HOOK, HELM_HOOK_WEIGHT, HELM_HOOK_DELETE_POLICY]) delete annotations[a];
+  const name = doc.kind === 'Job' ? `${doc.metadata.name}-a1fd6ce9` : doc.metadata.name;
+  return { ...doc, metadata: { ...doc.metadata, name, ...(Object.keys(annotations).length ? { annotations } : {}) } };
+}
+
 function prodApp(): App {
   return platform({ outdir: '/nonexistent' }).app('prod');
 }
 
 describe('Helm chart output', () => {
-  test('rendered with its default values, the templates give the plain output', () => {
+  test('rendered with its default values, the templates give the plain output, the Migration as a hook', () => {
     const files = helmChartFiles(prodApp(), { name: 'platform', version: '1.2.0' });
     const values = parse(files.get('values.yaml')!);
     const plain = prodApp().render();
@@ -35,7 +46,7 @@ describe('Helm chart output', () => {
     for (const f of plain) {
       const text = files.get(`templates/${f.fileName.replace('.k8s.yaml', '')}.yaml`)!;
       expect(text).not.toMatch(/__timonel_helm_/);
-      expect(parseAllDocuments(renderTemplate(text, values)).map((d) => d.toJS())).toEqual(f.docs);
+      expect(parseAllDocuments(renderTemplate(text, values)).map((d) => withoutHook(d.toJS()))).toEqual(f.docs);
     }
   });
 
@@ -50,11 +61,56 @@ describe('Helm chart output', () => {
     const shop = files.get('templates/shop.yaml')!;
     expect(shop).toContain('image: ghcr.io/acme/shop-api:{{ .Values.shopApi.image.tag }}');
     expect(shop).toContain('replicas: {{ .Values.shopApi.replicas }}');
-    // The migration Job's name is a hash of its spec: it stays literal.
-    expect(shop).toMatch(/image: ghcr.io\/acme\/shop-api:3.2.0/);
+    expect(shop).not.toMatch(/ghcr.io\/acme\/shop-api:3.2.0/);
     // A changed value reaches the output.
     const rendered = parseAllDocuments(renderTemplate(shop, { ...values, shopApi: { ...values.shopApi, replicas: 5 } })).map((d) => d.toJS());
     expect(rendered.find((d) => d.kind === 'Deployment' && d.metadata.name === 'shop-api').spec.replicas).toBe(5);
+  });
+
+  test('a Migration is a pre-upgrade,post-install hook, after what its Job needs, deleted before its next run', () => {
+    const shop = parseAllDocuments(helmChartFiles(prodApp(), { name: 'platform', version: '1.2.0' }).get('templates/shop.yaml')!.replace(/\{\{[^}]*\}\}/g, 'x')).map((d) => d.toJS());
+    const hooks = shop.filter((d) => d.metadata.annotations?.[HELM_HOOK] !== undefined);
+    const hook = (kind: string, name: string) => hooks.find((d) => d.kind === kind && d.metadata.name === name)?.metadata.annotations;
+    // The hook runs at every upgrade whatever its name: no spec hash, so before-hook-creation finds the last run.
+    expect(hook('Job', 'shop-migrate')).toMatchObject({ [HELM_HOOK]: 'pre-upgrade,post-install', [HELM_HOOK_WEIGHT]: '0', [HELM_HOOK_DELETE_POLICY]: 'before-hook-creation' });
+    // What the Job needs (Migration.jobPrerequisites) exists before it, at every run.
+    for (const [kind, name] of [['ServiceAccount', 'shop-migrate'], ['NetworkPolicy', 'shop-migrate-to-shop-db'], ['NetworkPolicy', 'shop-db-from-shop-migrate']]) {
+      expect(hook(kind, name)).toMatchObject({ [HELM_HOOK]: 'pre-upgrade,post-install', [HELM_HOOK_WEIGHT]: '-1', [HELM_HOOK_DELETE_POLICY]: 'before-hook-creation' });
+    }
+    expect(hooks.map((d) => d.kind).sort()).toEqual(['Job', 'NetworkPolicy', 'NetworkPolicy', 'ServiceAccount']);
+  });
+
+  test("a --set of the app's tag migrates to that tag before the app rolls out, and moves the version labels", () => {
+    const files = helmChartFiles(prodApp(), { name: 'platform', version: '1.2.0' });
+    const values = parse(files.get('values.yaml')!);
+    const shop = files.get('templates/shop.yaml')!;
+    const docs = parseAllDocuments(renderTemplate(shop, { ...values, shopApi: { ...values.shopApi, image: { tag: '3.3.0' } } })).map((d) => d.toJS());
+    const job = docs.find((d) => d.kind === 'Job');
+    expect(job.spec.template.spec.containers[0].image).toBe('ghcr.io/acme/shop-api:3.3.0');
+    expect(job.metadata.labels['app.kubernetes.io/version']).toBe('3.3.0');
+    const api = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === 'shop-api');
+    expect(api.spec.template.spec.containers[0].image).toBe('ghcr.io/acme/shop-api:3.3.0');
+    expect(api.metadata.labels['app.kubernetes.io/version']).toBe('3.3.0');
+    expect(api.spec.template.metadata.labels['app.kubernetes.io/version']).toBe('3.3.0');
+    expect(docs.find((d) => d.kind === 'Service' && d.metadata.name === 'shop-api').metadata.labels['app.kubernetes.io/version']).toBe('3.3.0');
+    // Another workload keeps its own.
+    expect(docs.find((d) => d.kind === 'StatefulSet' && d.metadata.name === 'shop-db').metadata.labels['app.kubernetes.io/version']).toBe('16.4');
+  });
+
+  test('a Migration with an image of its own gets a tag value of its own; Migrations run one after another in apply order', () => {
+    const app = new App({ outdir: '/nonexistent' });
+    const chart = new TimonelChart(app, 'shop', { namespace: 'shop' });
+    const api = new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0', healthPath: '/healthz' });
+    const migrate = new Migration(chart, 'migrate', { image: 'ghcr.io/acme/migrator:2.0.0', before: [api] });
+    new Migration(chart, 'schema', { image: 'ghcr.io/acme/api:1.0.0', before: [migrate] });
+    const files = helmChartFiles(app, { name: 'shop', version: '0.1.0' });
+    const values = parse(files.get('values.yaml')!);
+    expect(values.shopMigrate).toEqual({ image: { tag: '2.0.0' } });
+    expect(values.shopSchema).toEqual({ image: { tag: '1.0.0' } }); // 'api' is not in its before
+    const text = files.get('templates/shop.yaml')!;
+    expect(text).toContain('image: ghcr.io/acme/migrator:{{ .Values.shopMigrate.image.tag }}');
+    const jobs = parseAllDocuments(renderTemplate(text, values)).map((d) => d.toJS()).filter((d) => d.kind === 'Job');
+    expect(jobs.map((j) => [j.metadata.name, j.metadata.annotations[HELM_HOOK_WEIGHT]])).toEqual([['shop-schema', '0'], ['shop-migrate', '2']]);
   });
 
   test('Chart.yaml has the name and version; a literal {{ in the content is escaped', () => {
