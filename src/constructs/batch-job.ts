@@ -89,8 +89,9 @@ export interface BatchJobProps extends WorkloadProps {
    * Seconds after it finishes that a Job is deleted with its pods. A one-off Job deleted by its TTL
    * is still in the manifests, so the next apply re-creates it and it runs again: in an App
    * delivered by Argo CD or Flux (which re-apply all the time) a one-off Job's TTL is an error.
-   * @default - unset: a finished one-off Job stays until its spec changes (a new name) and the old
-   *   one is pruned; a CronJob's history limits remove its Jobs
+   * @default - unset: a finished one-off Job stays; a changed spec is a new Job (a new name), and the
+   *   old one is pruned by Argo CD, Flux or a kubectl ApplySet, never by plain `kubectl apply`; a
+   *   CronJob's history limits remove its Jobs
    */
   readonly ttlSecondsAfterFinished?: number;
   /** Pods running at once. To pause a Job, use `suspend`. @default 1 */

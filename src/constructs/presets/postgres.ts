@@ -14,7 +14,9 @@ export interface PostgreSQLProps extends Omit<StatefulStoreProps, 'image' | 'por
   /**
    * Credentials of the superuser: `username` and `password` (and optionally `database`) keys,
    * exposed as POSTGRES_USER, POSTGRES_PASSWORD (and POSTGRES_DB). Required: the image does not
-   * start without a password.
+   * start without a password. The image applies them only to an empty data directory: changing
+   * them later changes the clients' Secret, not the database's password, so change the password in
+   * the database first (docs/stateful-store.md#credentials).
    */
   readonly credentials: StoreCredentials;
   /** The database created on first start (POSTGRES_DB) when the credentials hold none. @default - the user's name */
