@@ -4,6 +4,7 @@ import { IConstruct } from 'constructs';
 import { enforcePolicies, Finding, PolicySubject } from '../policies';
 import { CONSTRUCT_METADATA_FILE, constructMetadata, recordsConstructMetadata } from '../synth/cdk8s-internals';
 import { mirror, mirrorFiles, publish } from './publish';
+import { changesSincePrevious, OutputObject } from './immutable';
 import { AppSynthesis, PostProcess, RenderedFile, synthesizeApp } from '../synth/synth';
 import { stringifyDocs } from '../synth/yaml';
 import { checkPodSecurity, checkSharedNamespaces, TimonelChart } from './chart';
@@ -150,7 +151,10 @@ export class App extends Cdk8sApp {
     const cliDir = cliFolder(this.outdir);
     // cdk8s writes the metadata where the CLI reads manifests: the CLI's folder, else outdir.
     const metadata = output.metadata === undefined ? undefined : JSON.stringify(output.metadata);
+    // Read before the publish replaces the previous output; said once the new one is written.
+    const changes = changesSincePrevious(this.outdir, outputObjects(output));
     publish(this.outdir, cliDir || metadata === undefined ? output.files : withFile(output.files, CONSTRUCT_METADATA_FILE, metadata));
+    printWarnings(changes, this.name);
     if (cliDir) {
       mirrorFiles(this.outdir, cliDir, output.manifests);
       if (metadata !== undefined) mirror(cliDir, new Map([[CONSTRUCT_METADATA_FILE, metadata]]));
@@ -213,7 +217,7 @@ export class App extends Cdk8sApp {
     });
     // Flux applies folders: one per part, each with its kustomization; the top one lists them.
     const folder = (p: Part): string => (this.delivery === 'flux' ? p.fileName.slice(0, -ext.length) : '');
-    return {
+    const output: AppOutput = {
       files: {
         // Rendered as iterated: an iteration in a call (synth()) shares its memos, else has its own.
         [Symbol.iterator]: () => iterateInCallScope(this.delivery === 'flux' ? fluxEntries(parts, folder) : renderEntries(parts)),
@@ -224,6 +228,8 @@ export class App extends Cdk8sApp {
         ? JSON.parse(constructMetadata(synthesis.charts.flatMap((c) => c.apiObjects)))
         : undefined,
     };
+    OUTPUT_OBJECTS.set(output, () => files.flatMap((f, i) => f.docs.map((manifest, j) => ({ manifest, source: synthesis.charts[i].sources[j] }))));
+    return output;
   }
 
   /** The files as delivered: ApplySet labels; sync waves (and PreSync hooks) for Argo CD. */
@@ -287,6 +293,19 @@ export interface AppOutput {
 export interface ConstructMetadata {
   readonly version: string;
   readonly resources: { readonly [name: string]: { readonly path: string } };
+}
+
+/** Each output's objects as delivered, with their constructs (for the comparison with the previous output). */
+const OUTPUT_OBJECTS = new WeakMap<AppOutput, () => OutputObject[]>();
+
+/** The objects of an `output()`, as written, each with the construct it comes from. @internal */
+export function outputObjects(output: AppOutput): OutputObject[] {
+  return OUTPUT_OBJECTS.get(output)?.() ?? [];
+}
+
+/** Prints warnings to stderr as the policies' are printed, one line each. @internal */
+export function printWarnings(warnings: readonly Finding[], app: string | undefined): void {
+  for (const w of warnings) process.stderr.write(`${formatWarning(w, app)}\n`);
 }
 
 /** The cdk8s CLI's output folder ($CDK8S_OUTDIR) when it is not `outdir` itself. */

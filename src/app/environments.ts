@@ -6,7 +6,8 @@ import { fail, formatValue, isConstruct, PropIssue, TimonelError } from '../core
 import { PolicyError } from '../policies';
 import { CONSTRUCT_METADATA_FILE } from '../synth/cdk8s-internals';
 import { mirror, mirrorFiles, publish } from './publish';
-import { App, AppOutput, AppProps, cliFolder, ConstructMetadata, outdirOf } from './app';
+import { App, AppOutput, AppProps, cliFolder, ConstructMetadata, outdirOf, outputObjects, printWarnings } from './app';
+import { changesSincePrevious } from './immutable';
 import { deliveryFiles, DeliveryProps, normalPath } from './delivery';
 import { ENVIRONMENTS_PROPS } from './specs';
 import { checkProps, closest, keyPath } from '../core/validation';
@@ -181,6 +182,8 @@ export class Environments<V extends object> {
     const metadataText = metadata === undefined ? undefined : JSON.stringify(metadata);
     const folder = normalPath(this.props.delivery?.folder ?? DEFAULTS.delivery.folder);
     const delivery = outputs.map(([name, o]) => [name, deliveryFiles(this.props.delivery ?? { tool: DEFAULTS.app.delivery }, name, this.outdir, o.stages)] as const);
+    // Each environment against its own previous folder, read before the publish replaces it.
+    const changes = outputs.map(([name, o]) => [name, changesSincePrevious(path.join(this.outdir, name), outputObjects(o))] as const);
     if (this.only === undefined) {
       publish(this.outdir, withDelivery(filesOf(outputs, cliDir ? undefined : metadataText), delivery, `${folder}/`));
     } else {
@@ -188,6 +191,7 @@ export class Environments<V extends object> {
       publish(path.join(this.outdir, name), filesOf([['', output]], cliDir ? undefined : metadataText));
       if (delivery[0][1].size) publish(path.join(this.outdir, folder, name), delivery[0][1]);
     }
+    for (const [name, found] of changes) printWarnings(found, name);
     if (cliDir) {
       for (const [name, output] of outputs) mirrorFiles(path.join(this.outdir, name), path.join(cliDir, name), output.manifests);
       if (metadataText !== undefined) mirror(cliDir, new Map([[CONSTRUCT_METADATA_FILE, metadataText]]));

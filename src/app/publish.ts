@@ -119,6 +119,14 @@ function marker(names: readonly string[]): string {
   ].join('\n');
 }
 
+/**
+ * The files a previous publish wrote into `dir` (its marker's list, '/'-separated, subfolders
+ * included), or none when it has no marker: a folder timonel did not write is never read.
+ */
+export function markedFiles(dir: string): string[] {
+  return [...markedNames(dir)];
+}
+
 /** The file names listed in a folder's marker, or none when it has no marker. */
 function markedNames(dir: string): Set<string> {
   let text: string;
