@@ -33,7 +33,7 @@ export interface LabelInputs {
   readonly partOf?: string;
 }
 
-/** Selector labels: name + instance only, so they never change between releases. */
+/** Selector labels: name + instance only, so a new version keeps them (a renamed construct id does not). */
 export function selectorLabels(l: LabelInputs): Record<string, string> {
   return { [LABELS.name]: l.name, [LABELS.instance]: l.instance };
 }

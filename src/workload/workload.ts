@@ -95,7 +95,11 @@ export abstract class Workload extends Construct {
   public readonly namespace?: string;
   /** All recommended labels of the workload's objects. */
   public readonly labels: Record<string, string>;
-  /** Selector labels (name + instance); never change between releases. */
+  /**
+   * Selector labels (name + instance): no version, so a new release keeps them. They come from the
+   * construct id (also when `name` is set): renaming the id changes them, and with them the
+   * selectors, which the API server refuses to update (docs/rollouts.md).
+   */
   public readonly selectorLabels: Record<string, string>;
   /** The workload's own ServiceAccount, with API token automount off. */
   public readonly serviceAccount: k8s.KubeServiceAccount;

@@ -31,7 +31,8 @@ export interface StorageClaimProps {
   /**
    * The StorageClass that provisions the volume. `''` means no class: no dynamic provisioning, the
    * claim binds a PersistentVolume created beforehand (by hand, or by another tool) whose
-   * `storageClassName` is empty too, and waits (the pod stays Pending) until there is one.
+   * `storageClassName` is empty too, and waits (the pod stays Pending) until there is one. The class
+   * cannot change once the claims exist: docs/stateful-store.md ("Changing the storage class").
    * @default - the cluster's default StorageClass
    * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#class-1
    */
@@ -51,7 +52,8 @@ export interface PresetStorageOptions {
   /**
    * The StorageClass that provisions the volume. `''` means no class: no dynamic provisioning, the
    * claim binds a PersistentVolume created beforehand (by hand, or by another tool) whose
-   * `storageClassName` is empty too, and waits (the pod stays Pending) until there is one.
+   * `storageClassName` is empty too, and waits (the pod stays Pending) until there is one. The class
+   * cannot change once the claims exist: docs/stateful-store.md ("Changing the storage class").
    * @default - the cluster's default StorageClass
    * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#class-1
    */
