@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { formatFinding, PolicyReport } from '../policies/engine';
 import { Profile } from '../policies/profiles';
+import { suggestRule } from '../policies/suppression';
 import { Finding, PolicySubject } from '../policies/types';
 import { kustomizationRootOf, runPoliciesPerSet } from './apply-sets';
 import { LoadedObject, LoadError, loadManifests, positionOf } from './yaml-files';
@@ -65,6 +66,13 @@ function resolveProfile(name: string | undefined, disable: readonly string[] | u
     throw new UsageError(`unknown profile '${p}': use 'restricted', 'baseline' or a JSON file of Profile.custom options`);
   }
   if (!disable?.length) return base;
+  // In the words of the command line: '--disable', not Profile.custom's 'disable[1]'.
+  const known = base.rules().map((r) => r.id);
+  const unknown = disable.filter((id) => !known.includes(id));
+  if (unknown.length) {
+    const fixes = unknown.map((id) => `'${id}': ${suggestRule(id, known)}`);
+    throw new UsageError(`--disable names ${unknown.length === 1 ? 'a rule' : 'rules'} the profile '${base.name}' does not have: ${unknown.map((id) => `'${id}'`).join(', ')}. Fix: ${fixes.join('; ')} ('timonel rules' lists them)`);
+  }
   return wrap(() => Profile.custom({ name: `${base.name} (${disable.length} disabled)`, extends: base, disable }));
 }
 

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Document, isCollection, isScalar, LineCounter, parseAllDocuments, Tags } from 'yaml';
+import { Document, isCollection, isScalar, LineCounter, parseAllDocuments, ScalarTag, Tags } from 'yaml';
 import { splitFieldPath } from '../policies/model';
 
 /** One Kubernetes object read from a file. */
@@ -36,6 +36,19 @@ export interface LoadResult {
 const KUSTOMIZATION = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 const NOT_OBJECTS = new Set(['Kustomization', 'Component']);
 
+/** `0o17`: go-yaml v2 parses ints with Go's strconv.ParseInt(s, 0, 64), which reads the 0o prefix too. */
+const GO_OCTAL: ScalarTag = {
+  identify: () => false,
+  default: true,
+  tag: 'tag:yaml.org,2002:int',
+  format: 'OCT',
+  test: /^[-+]?0o[0-7_]+$/,
+  resolve: (s: string) => {
+    const n = parseInt(s.replace(/_/g, '').replace(/^([-+]?)0o/, '$1'), 8);
+    return n;
+  },
+};
+
 /**
  * Read YAML as kubectl and the API server do (sigs.k8s.io/yaml, go-yaml v2): YAML 1.1 scalars,
  * so `yes`/`on`/`y` are booleans, `0777` is octal and `1_000` is 1000 — a ConfigMap value
@@ -44,7 +57,10 @@ const NOT_OBJECTS = new Set(['Kustomization', 'Component']);
  */
 const AS_KUBECTL_READS = {
   version: '1.1',
-  customTags: (tags: Tags) => tags.filter((t) => typeof t === 'string' || (t.format !== 'TIME' && t.tag !== 'tag:yaml.org,2002:timestamp')),
+  customTags: (tags: Tags) => [
+    ...tags.filter((t) => typeof t === 'string' || (t.format !== 'TIME' && t.tag !== 'tag:yaml.org,2002:timestamp')),
+    GO_OCTAL,
+  ],
 } as const;
 
 /** Raised for a path that does not exist (a usage error). */

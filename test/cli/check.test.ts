@@ -281,14 +281,15 @@ describe('timonel check positions findings in the file and document they are abo
 });
 
 describe('timonel check reads YAML as kubectl does (YAML 1.1)', () => {
-  test('fails when a ConfigMap value is an unquoted yes, no or 0777: booleans and an octal number to kubectl, which the API server refuses', () => {
+  test('fails when a ConfigMap value is an unquoted yes, no, 0777 or 0o17: booleans and octal numbers to kubectl, which the API server refuses', () => {
     const r = timonel('check', 'test/fixtures/yaml11', '--format', 'json');
     expect(r.status).toBe(1);
     const found = JSON.parse(r.stdout).findings.map((f: any) => `${f.line}:${f.column} ${f.field} ${JSON.stringify(f.value)} ${f.fix}`);
     expect(found).toEqual([
-      "8:14 data.FEATURE_X true quote the value: unquoted yes, no, on, off, y, n, true and false are booleans to kubectl (YAML 1.1), e.g. write 'yes'",
-      "9:11 data.REGION false quote the value: unquoted yes, no, on, off, y, n, true and false are booleans to kubectl (YAML 1.1), e.g. write 'yes'",
-      "10:9 data.ZONE 511 quote the value: unquoted numbers are numbers to kubectl (YAML 1.1; 0777 is octal 511), e.g. write '0777'",
+      "8:14 data.FEATURE_X true quote the value as written: unquoted yes, no, on, off, y, n, true and false are booleans to kubectl (YAML 1.1), e.g. FEATURE: 'yes'",
+      "9:11 data.REGION false quote the value as written: unquoted yes, no, on, off, y, n, true and false are booleans to kubectl (YAML 1.1), e.g. FEATURE: 'yes'",
+      "10:9 data.ZONE 511 quote the value as written in the YAML, not the number shown: kubectl reads unquoted numbers as numbers (YAML 1.1: 1.10 is 1.1, 0777 and 0o777 are 511), e.g. VERSION: '1.10'",
+      "15:9 data.MODE 15 quote the value as written in the YAML, not the number shown: kubectl reads unquoted numbers as numbers (YAML 1.1: 1.10 is 1.1, 0777 and 0o777 are 511), e.g. VERSION: '1.10'",
     ]);
     // 12:30 and 2024-01-01 stay strings, as go-yaml v2 reads them (no base-60 numbers; timestamps become strings).
   });
@@ -313,7 +314,8 @@ describe('timonel check usage and parse errors (exit code 2)', () => {
     [['check', 'no/such/dir'], /no such file or directory: no\/such\/dir/],
     [['check', EMPTY_DIR], /no Kubernetes YAML \(\*\.yaml, \*\.yml\) in .*empty-folder: nothing to check\. Fix: run the synth first/],
     [['check', FIXTURES, '--profile', 'strict'], /unknown profile 'strict'/],
-    [['check', FIXTURES, '--disable', 'no-such-rule'], /names the unknown rule 'no-such-rule'/],
+    [['check', FIXTURES, '--disable', 'no-such-rule'], /--disable names a rule the profile 'restricted' does not have: 'no-such-rule'\. Fix: 'no-such-rule': use an id from 'timonel rules'/],
+    [['check', FIXTURES, '--disable', 'practice-network-policy,practice-resources'], /^timonel: --disable names a rule the profile 'restricted' does not have: 'practice-resources'\. Fix: 'practice-resources': did you mean 'practice-requests'\? \('timonel rules' lists them\)\n/],
     [['check', FIXTURES, '--format', 'xml'], /--format must be one of human, json, got 'xml'/],
     [['check', FIXTURES, '--verbose'], /unknown option '--verbose'/],
     [['lint', FIXTURES], /unknown command 'lint'/],

@@ -1,6 +1,6 @@
 import { fieldPath } from '../model';
 import { defineRule, Report } from '../rule';
-import { isObject, validLabelKey } from './util';
+import { isObject, quoteFix, validLabelKey } from './util';
 
 /** The API server's limit on the total size of an object's annotations (keys + values). */
 export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
@@ -19,7 +19,7 @@ function checkAnnotations(annotations: unknown, path: string, report: Report): v
     if (!validLabelKey(k)) {
       report({ field: fieldPath(path, k), message: 'has an invalid annotation key', value: k, allowed: "an optional DNS subdomain prefix and '/', then a name of at most 63 characters: letters, digits, '-', '_' and '.'", fix: "use a key such as 'example.com/owner'" });
     }
-    if (typeof v !== 'string') report({ field: fieldPath(path, k), message: 'must be a string', value: v, fix: 'quote the value' });
+    if (typeof v !== 'string') report({ field: fieldPath(path, k), message: 'must be a string', value: v, fix: quoteFix(v) });
     bound += 3 * (k.length + String(v ?? '').length);
   }
   if (bound <= ANNOTATIONS_MAX_BYTES) return;

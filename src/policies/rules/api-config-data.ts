@@ -1,7 +1,7 @@
 import { configKeyProblem } from '../../core/config-keys';
 import { fieldPath } from '../model';
 import { defineRule, Report } from '../rule';
-import { isObject } from './util';
+import { isObject, quoteFix } from './util';
 
 /** The API server's limit on a ConfigMap's or Secret's data. */
 export const CONFIG_MAX_BYTES = 1024 * 1024;
@@ -63,10 +63,3 @@ export default defineRule({
     }
   },
 });
-
-/** kubectl reads YAML 1.1, where some unquoted words and numbers are not strings. */
-function quoteFix(v: unknown): string {
-  if (typeof v === 'boolean') return "quote the value: unquoted yes, no, on, off, y, n, true and false are booleans to kubectl (YAML 1.1), e.g. write 'yes'";
-  if (typeof v === 'number') return "quote the value: unquoted numbers are numbers to kubectl (YAML 1.1; 0777 is octal 511), e.g. write '0777'";
-  return 'quote the value';
-}

@@ -1,6 +1,6 @@
 import { fieldPath } from '../model';
 import { defineRule, Report } from '../rule';
-import { arr, isObject, obj, validLabelKey, validLabelValue } from './util';
+import { arr, isObject, obj, quoteFix, validLabelKey, validLabelValue } from './util';
 
 const KEY_ALLOWED = "an optional DNS subdomain prefix and '/', then a name of at most 63 characters: letters, digits, '-', '_' and '.', starting and ending with a letter or digit";
 const VALUE_ALLOWED = "at most 63 characters: letters, digits, '-', '_' and '.', starting and ending with a letter or digit (or empty)";
@@ -19,7 +19,7 @@ export function checkLabelMap(labels: unknown, path: string, report: Report): vo
     const field = fieldPath(path, k);
     if (!validKey) report({ field, message: 'has an invalid label key', value: k, allowed: KEY_ALLOWED, fix: "use a key such as 'app.kubernetes.io/name' or 'team'" });
     if (typeof v !== 'string') {
-      report({ field, message: 'must be a string', value: v, fix: `quote the value: '${String(v)}'` });
+      report({ field, message: 'must be a string', value: v, fix: quoteFix(v) });
     } else if (!validLabelValue(v)) {
       report({
         field, message: v.length > 63 ? `is too long for a label value (${v.length} characters)` : 'is not a valid label value', value: v, allowed: VALUE_ALLOWED,

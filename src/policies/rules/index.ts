@@ -53,6 +53,7 @@ import practiceReplicasWithAutoscaler from './practice-replicas-with-autoscaler'
 import practiceProgressDeadline from './practice-progress-deadline';
 import practiceRevisionHistory from './practice-revision-history';
 import practiceStatefulsetPartition from './practice-statefulset-partition';
+import practiceSurgeHostPort from './practice-surge-host-port';
 import practiceSpread from './practice-spread';
 import practiceEphemeralData from './practice-ephemeral-data';
 import practiceSingleInstance from './practice-single-instance';
@@ -126,6 +127,7 @@ export const RULES: readonly Rule[] = [
   practiceProgressDeadline,
   practiceRevisionHistory,
   practiceStatefulsetPartition,
+  practiceSurgeHostPort,
   practiceSpread,
   practiceSingleInstance,
   practicePreStopSleep,

@@ -26,7 +26,7 @@ export default defineRule({
       message: `is ${deadline} s${given === undefined ? " (Kubernetes' default)" : ''}, but a pod may take ${budget.seconds} s to start by the startup probe of container '${budget.container}' (initialDelaySeconds + periodSeconds × failureThreshold)`
         + `${ready ? ` and ${ready} s more to count as available (minReadySeconds)` : ''}: a slow but healthy start is reported as ProgressDeadlineExceeded`,
       value: given ?? deadline, allowed: `at least ${needed}`,
-      fix: `raise progressDeadlineSeconds to ${needed} or more (e.g. ${Math.max(KUBERNETES_DEADLINE, Math.ceil(needed / 60) * 60 + 60)}), or give the startup probe a smaller failureThreshold if the app starts faster`,
+      fix: `raise progressDeadlineSeconds to ${needed} or more (e.g. ${Math.max(KUBERNETES_DEADLINE, Math.ceil(needed / 60) * 60 + 60)}; timonel: rollout: { progressDeadlineSeconds: ${Math.max(KUBERNETES_DEADLINE, Math.ceil(needed / 60) * 60 + 60)} }), or give the startup probe a smaller failureThreshold if the app starts faster`,
     });
   },
 });

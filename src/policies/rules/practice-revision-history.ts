@@ -14,7 +14,7 @@ export default defineRule({
       field: 'spec.revisionHistoryLimit',
       message: 'is 0: no old revision is kept, so `kubectl rollout undo` has nothing to go back to',
       value: 0, allowed: '1 or more',
-      fix: `keep a few: remove it (timonel's constructs keep 5; Kubernetes, 10), or set 1 or more${o.kind === 'StatefulSet' ? ' (on a StatefulSet it cannot change once created)' : ''}`,
+      fix: `keep a few: remove it (timonel's constructs keep 5; Kubernetes, 10), or set 1 or more (timonel: ${o.kind === 'Deployment' ? 'rollout: { revisionHistoryLimit: 5 }' : 'revisionHistoryLimit: 5'}, or leave it out)${o.kind === 'StatefulSet' ? ' (on a StatefulSet it cannot change once created)' : ''}`,
     });
   },
 });

@@ -157,3 +157,13 @@ export function list(items: readonly unknown[]): string {
   const q = items.map((x) => `'${String(x)}'`);
   return q.length <= 1 ? q.join('') : `${q.slice(0, -1).join(', ')} and ${q[q.length - 1]}`;
 }
+
+/**
+ * The fix for a label, annotation or data value that must be a string and is not. In YAML the
+ * value shown is what kubectl read (YAML 1.1), not what was written: an unquoted 1.10 is 1.1.
+ */
+export function quoteFix(v: unknown): string {
+  if (typeof v === 'boolean') return "quote the value as written: unquoted yes, no, on, off, y, n, true and false are booleans to kubectl (YAML 1.1), e.g. FEATURE: 'yes'";
+  if (typeof v === 'number') return "quote the value as written in the YAML, not the number shown: kubectl reads unquoted numbers as numbers (YAML 1.1: 1.10 is 1.1, 0777 and 0o777 are 511), e.g. VERSION: '1.10'";
+  return 'quote the value';
+}

@@ -33,7 +33,7 @@ describe('api-labels', () => {
       d.spec.template.metadata.labels.release = 'v1.0-';
     })])).toEqual([
       "error: [test.yaml] Deployment shop/web 'metadata.labels[\"example.com/team name\"]' has an invalid label key, got 'example.com/team name'. Allowed: an optional DNS subdomain prefix and '/', then a name of at most 63 characters: letters, digits, '-', '_' and '.', starting and ending with a letter or digit. Fix: use a key such as 'app.kubernetes.io/name' or 'team'",
-      "error: [test.yaml] Deployment shop/web 'metadata.labels.version' must be a string, got 1.2. Fix: quote the value: '1.2'",
+      "error: [test.yaml] Deployment shop/web 'metadata.labels.version' must be a string, got 1.2. Fix: quote the value as written in the YAML, not the number shown: kubectl reads unquoted numbers as numbers (YAML 1.1: 1.10 is 1.1, 0777 and 0o777 are 511), e.g. VERSION: '1.10'",
       "error: [test.yaml] Deployment shop/web 'spec.template.metadata.labels.release' is not a valid label value, got 'v1.0-'. Allowed: at most 63 characters: letters, digits, '-', '_' and '.', starting and ending with a letter or digit (or empty). Fix: replace other characters with '-'",
     ]);
   });

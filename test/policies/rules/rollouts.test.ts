@@ -204,8 +204,32 @@ describe('practice-statefulset-partition', () => {
   });
 });
 
+describe('practice-surge-host-port', () => {
+  const agent = (rollingUpdate: Record<string, unknown> | undefined, pod: (spec: any) => void) => edit(deployment('agent'), (d) => {
+    d.kind = 'DaemonSet';
+    delete d.spec.replicas;
+    if (rollingUpdate) d.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate };
+    pod(d.spec.template.spec);
+  });
+  const hostPort = (spec: any) => { spec.containers[0].ports = [{ containerPort: 24224, hostPort: 24224, name: 'forward' }]; };
+  const hostNetwork = (spec: any) => { spec.hostNetwork = true; };
+
+  test('passes a surge without host ports, and host ports without a surge (the default)', () => {
+    expect(lines('practice-surge-host-port', [agent({ maxSurge: 1, maxUnavailable: 0 }, () => undefined), agent(undefined, hostPort), agent({ maxSurge: 0, maxUnavailable: 1 }, hostNetwork)])).toEqual([]);
+  });
+
+  test('fails when a DaemonSet holding a port of its node updates with a surge (trial Y, Y2: NodeAgent refused it, timonel check did not)', () => {
+    expect(lines('practice-surge-host-port', [agent({ maxSurge: 1, maxUnavailable: 0 }, hostPort)])).toEqual([
+      "error: [test.yaml] DaemonSet shop/agent 'spec.updateStrategy.rollingUpdate.maxSurge' must be 0 when the pods hold a port of the node (hostPort 24224): the surge pod would start on the same node while the old pod holds it, so it never schedules and the update stalls forever, got 1. Allowed: 0 (the default). Fix: update one node at a time: maxSurge: 0, maxUnavailable: 1 (timonel: NodeAgent update: { maxSurge: 0, maxUnavailable: 1 })",
+    ]);
+    expect(lines('practice-surge-host-port', [agent({ maxSurge: '10%', maxUnavailable: 0 }, hostNetwork)])).toEqual([
+      expect.stringContaining("'spec.updateStrategy.rollingUpdate.maxSurge' must be 0 when the pods hold a port of the node (port 8080 on the host network)"),
+    ]);
+  });
+});
+
 describe('the rollout rules over what timonel writes', () => {
-  const RULES = ['api-rolling-update', 'practice-pdb-blocks-eviction', 'practice-replicas-with-autoscaler', 'practice-revision-history', 'practice-progress-deadline', 'practice-statefulset-partition'];
+  const RULES = ['api-rolling-update', 'practice-pdb-blocks-eviction', 'practice-replicas-with-autoscaler', 'practice-revision-history', 'practice-progress-deadline', 'practice-statefulset-partition', 'practice-surge-host-port'];
   const only = (objs: any[]) => summary(objs).filter((s) => RULES.includes(s.split(':')[0]));
 
   test("the constructs' defaults, autoscaling, budgets and stores trigger none of them", () => {
@@ -214,6 +238,7 @@ describe('the rollout rules over what timonel writes', () => {
     new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0', replicas: 3 });
     new StatefulStore(chart, 'kv', { image: 'ghcr.io/acme/kv:1.0.0', port: 7000, replicas: 3, partition: 2 });
     new NodeAgent(chart, 'agent', { image: 'ghcr.io/acme/agent:1.0.0' });
+    new NodeAgent(chart, 'shipper', { image: 'ghcr.io/acme/shipper:1.0.0', hostPorts: [{ name: 'forward', port: 24224, reason: 'applications send logs to the node agent on its node' }] });
     expect(only(synth(chart))).toEqual([]);
   });
 
