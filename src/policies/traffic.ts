@@ -167,8 +167,10 @@ export class TrafficEvaluator {
   /** Every workload (pod-bearing object) of the manifests. */
   public readonly workloads: readonly TrafficWorkload[];
   private readonly defaultNamespace: string;
-  private readonly policies: readonly Policy[];
-  private readonly services: readonly ServiceOf[];
+  /** namespace -> its NetworkPolicies, its Services and its workloads, in manifest order: a query reads its namespaces only. */
+  private readonly policies: ReadonlyMap<string, readonly Policy[]>;
+  private readonly services: ReadonlyMap<string, readonly ServiceOf[]>;
+  private readonly inNamespace: ReadonlyMap<string, readonly TrafficWorkload[]>;
   private readonly servicePorts: ReadonlyMap<TrafficWorkload, readonly PortOf[]>;
   private readonly namespaceLabels: Map<string, Record<string, string>>;
   /** namespace -> name -> the workloads of that name (several when kinds share it). */
@@ -180,8 +182,9 @@ export class TrafficEvaluator {
     const model = readTrafficManifests(manifests, options);
     this.defaultNamespace = model.defaultNamespace;
     this.workloads = model.workloads;
-    this.policies = model.policies;
-    this.services = model.services;
+    this.policies = byNamespace(model.policies);
+    this.services = byNamespace(model.services);
+    this.inNamespace = byNamespace(model.workloads);
     this.servicePorts = model.servicePorts;
     this.namespaceLabels = model.namespaceLabels;
     for (const w of this.workloads) {
@@ -322,7 +325,7 @@ export class TrafficEvaluator {
 
   /** The Jobs of `namespace` named `<name>-<hash>` whose pods carry `app.kubernetes.io/instance: <name>`. */
   private hashedJobs(namespace: string, name: string): TrafficWorkload[] {
-    return this.workloads.filter((w) => w.kind === 'Job' && w.namespace === namespace && w.labels[LABELS.instance] === name
+    return (this.inNamespace.get(namespace) ?? []).filter((w) => w.kind === 'Job' && w.labels[LABELS.instance] === name
       && w.name.length === name.length + 1 + DEFAULTS.names.hashLength && w.name.startsWith(`${name}-`) && /^[0-9a-f]+$/.test(w.name.slice(name.length + 1)));
   }
 
@@ -365,7 +368,7 @@ export class TrafficEvaluator {
     if (x && labels !== undefined) {
       const namespace = x.namespace ?? this.defaultNamespace;
       if (x.ip !== undefined) checkIp(x.ip, `${prop}.ip`);
-      const owners = this.workloads.filter((w) => w.namespace === namespace && selectorMatches(labels, w.labels as Record<string, string>));
+      const owners = (this.inNamespace.get(namespace) ?? []).filter((w) => selectorMatches(labels, w.labels as Record<string, string>));
       if (owners.length > 1) {
         fail({
           prop: `${prop}.${x.labels !== undefined ? 'labels' : 'podLabels'}`, message: `match the pods of several workloads in namespace '${namespace}'`, value: labels,
@@ -428,8 +431,8 @@ export class TrafficEvaluator {
   private servicePort(port: number, to: Peer, protocol: TrafficProtocol): { number?: number; name?: string; via: string } | undefined {
     const served = to.workload ? this.servicePorts.get(to.workload) ?? [] : undefined;
     const mapped: Array<{ svc: string; targetPort: number | string; target?: number }> = [];
-    for (const svc of this.services) {
-      if (svc.namespace !== to.namespace || !selectorMatches(svc.selector, to.labels)) continue;
+    for (const svc of this.services.get(to.namespace) ?? []) {
+      if (!selectorMatches(svc.selector, to.labels)) continue;
       for (const sp of svc.ports) {
         if (sp.port !== port || sp.protocol !== protocol) continue;
         const target = typeof sp.targetPort === 'number' ? sp.targetPort : served?.find((x) => x.name === sp.targetPort && x.protocol === protocol)?.port;
@@ -464,7 +467,7 @@ export class TrafficEvaluator {
 
   private side(pod: Peer, type: 'Ingress' | 'Egress', ruleAllows: (rule: IngressRuleJson & EgressRuleJson) => boolean): TrafficSide {
     if (pod.kind !== 'pod') return { applies: false, isolated: false, allowed: true, isolatedBy: [], allowedBy: [] };
-    const selecting = this.policies.filter((p) => p.types.has(type) && p.namespace === pod.namespace && selectorMatches(p.podSelector, pod.labels));
+    const selecting = (this.policies.get(pod.namespace) ?? []).filter((p) => p.types.has(type) && selectorMatches(p.podSelector, pod.labels));
     if (selecting.length === 0) return { applies: true, isolated: false, allowed: true, isolatedBy: [], allowedBy: [] };
     const allowedBy: string[] = [];
     const key = type === 'Ingress' ? 'ingress' : 'egress';
@@ -596,4 +599,15 @@ function atCall<T>(call: string, fn: () => T): T {
     if (!(e instanceof TimonelError) || e.path !== undefined) throw e;
     throw new TimonelError({ path: call, ...issueOf(e), ...(e.problems.length > 1 ? { problems: e.problems } : {}) });
   }
+}
+
+/** Items grouped by namespace, each group in the items' order. */
+function byNamespace<T extends { readonly namespace: string }>(items: readonly T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(item.namespace);
+    if (group) group.push(item);
+    else groups.set(item.namespace, [item]);
+  }
+  return groups;
 }

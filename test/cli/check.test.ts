@@ -289,7 +289,7 @@ describe('timonel check reads YAML as kubectl does (YAML 1.1)', () => {
       "8:14 data.FEATURE_X true quote the value as written: unquoted yes, no, on, off, y, n, true and false are booleans to kubectl (YAML 1.1), e.g. FEATURE: 'yes'",
       "9:11 data.REGION false quote the value as written: unquoted yes, no, on, off, y, n, true and false are booleans to kubectl (YAML 1.1), e.g. FEATURE: 'yes'",
       "10:9 data.ZONE 511 quote the value as written in the YAML, not the number shown: kubectl reads unquoted numbers as numbers (YAML 1.1: 1.10 is 1.1, 0777 and 0o777 are 511), e.g. VERSION: '1.10'",
-      "15:9 data.MODE 15 quote the value as written in the YAML, not the number shown: kubectl reads unquoted numbers as numbers (YAML 1.1: 1.10 is 1.1, 0777 and 0o777 are 511), e.g. VERSION: '1.10'",
+      "14:9 data.MODE 15 quote the value as written in the YAML, not the number shown: kubectl reads unquoted numbers as numbers (YAML 1.1: 1.10 is 1.1, 0777 and 0o777 are 511), e.g. VERSION: '1.10'",
     ]);
     // 12:30 and 2024-01-01 stay strings, as go-yaml v2 reads them (no base-60 numbers; timestamps become strings).
   });

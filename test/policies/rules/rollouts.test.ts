@@ -170,8 +170,8 @@ describe('practice-revision-history', () => {
 
   test('fails when revisionHistoryLimit is 0 (trial V7: nothing for kubectl rollout undo)', () => {
     expect(lines('practice-revision-history', [edit(deployment(), (d) => { d.spec.revisionHistoryLimit = 0; }), statefulSet(1, 0, { revisionHistoryLimit: 0 })])).toEqual([
-      "warning: [test.yaml] Deployment shop/web 'spec.revisionHistoryLimit' is 0: no old revision is kept, so `kubectl rollout undo` has nothing to go back to, got 0. Allowed: 1 or more. Fix: keep a few: remove it (timonel's constructs keep 5; Kubernetes, 10), or set 1 or more",
-      "warning: [test.yaml] StatefulSet shop/db 'spec.revisionHistoryLimit' is 0: no old revision is kept, so `kubectl rollout undo` has nothing to go back to, got 0. Allowed: 1 or more. Fix: keep a few: remove it (timonel's constructs keep 5; Kubernetes, 10), or set 1 or more (on a StatefulSet it cannot change once created)",
+      "warning: [test.yaml] Deployment shop/web 'spec.revisionHistoryLimit' is 0: no old revision is kept, so `kubectl rollout undo` has nothing to go back to, got 0. Allowed: 1 or more. Fix: keep a few: remove it (timonel's constructs keep 5; Kubernetes, 10), or set 1 or more (timonel: rollout: { revisionHistoryLimit: 5 }, or leave it out)",
+      "warning: [test.yaml] StatefulSet shop/db 'spec.revisionHistoryLimit' is 0: no old revision is kept, so `kubectl rollout undo` has nothing to go back to, got 0. Allowed: 1 or more. Fix: keep a few: remove it (timonel's constructs keep 5; Kubernetes, 10), or set 1 or more (timonel: revisionHistoryLimit: 5, or leave it out) (on a StatefulSet it cannot change once created)",
     ]);
   });
 });
@@ -184,8 +184,8 @@ describe('practice-progress-deadline', () => {
   test('fails when the deadline is below the startup budget (trial V7: a slow healthy start is reported failed)', () => {
     const slowDefault = edit(withStartup({ periodSeconds: 10, failureThreshold: 90 }), (d) => { d.metadata.name = 'slow'; });
     expect(lines('practice-progress-deadline', [withStartup({ periodSeconds: 5, failureThreshold: 30 }, { progressDeadlineSeconds: 10, minReadySeconds: 5 }), slowDefault])).toEqual([
-      "warning: [test.yaml] Deployment shop/web 'spec.progressDeadlineSeconds' is 10 s, but a pod may take 150 s to start by the startup probe of container 'main' (initialDelaySeconds + periodSeconds × failureThreshold) and 5 s more to count as available (minReadySeconds): a slow but healthy start is reported as ProgressDeadlineExceeded, got 10. Allowed: at least 155. Fix: raise progressDeadlineSeconds to 155 or more (e.g. 600), or give the startup probe a smaller failureThreshold if the app starts faster",
-      "warning: [test.yaml] Deployment shop/slow 'spec.progressDeadlineSeconds' is 600 s (Kubernetes' default), but a pod may take 900 s to start by the startup probe of container 'main' (initialDelaySeconds + periodSeconds × failureThreshold): a slow but healthy start is reported as ProgressDeadlineExceeded, got 600. Allowed: at least 900. Fix: raise progressDeadlineSeconds to 900 or more (e.g. 960), or give the startup probe a smaller failureThreshold if the app starts faster",
+      "warning: [test.yaml] Deployment shop/web 'spec.progressDeadlineSeconds' is 10 s, but a pod may take 150 s to start by the startup probe of container 'main' (initialDelaySeconds + periodSeconds × failureThreshold) and 5 s more to count as available (minReadySeconds): a slow but healthy start is reported as ProgressDeadlineExceeded, got 10. Allowed: at least 155. Fix: raise progressDeadlineSeconds to 155 or more (e.g. 600; timonel: rollout: { progressDeadlineSeconds: 600 }), or give the startup probe a smaller failureThreshold if the app starts faster",
+      "warning: [test.yaml] Deployment shop/slow 'spec.progressDeadlineSeconds' is 600 s (Kubernetes' default), but a pod may take 900 s to start by the startup probe of container 'main' (initialDelaySeconds + periodSeconds × failureThreshold): a slow but healthy start is reported as ProgressDeadlineExceeded, got 600. Allowed: at least 900. Fix: raise progressDeadlineSeconds to 900 or more (e.g. 960; timonel: rollout: { progressDeadlineSeconds: 960 }), or give the startup probe a smaller failureThreshold if the app starts faster",
     ]);
   });
 });
