@@ -43,10 +43,7 @@ const GO_OCTAL: ScalarTag = {
   tag: 'tag:yaml.org,2002:int',
   format: 'OCT',
   test: /^[-+]?0o[0-7_]+$/,
-  resolve: (s: string) => {
-    const n = parseInt(s.replace(/_/g, '').replace(/^([-+]?)0o/, '$1'), 8);
-    return n;
-  },
+  resolve: (s: string) => parseInt(s.replace(/_/g, '').replace(/^([-+]?)0o/, '$1'), 8),
 };
 
 /**

@@ -4,6 +4,7 @@ import { DEFAULTS } from '../core/defaults';
 import { fail } from '../core/errors';
 import { PortSpec, validatePortNumber, validatePorts } from '../core/ports';
 import { intOrString } from '../core/probes';
+import { isZeroIntOrPercent } from '../core/specs';
 import { checkedCopy, checkProps, childPath } from '../core/validation';
 import { Policy } from '../policies';
 import { ConnectOptions, IConnectable } from '../workload/connections';
@@ -181,8 +182,7 @@ export class NodeAgent extends Workload {
       const ok = typeof x === 'number' ? Number.isInteger(x) && x >= 0 : typeof x === 'string' && /^(100|[1-9]?[0-9])%$/.test(x);
       if (!ok) fail({ scope: this, prop: `update.${k}`, message: 'must be a node count or a percentage', value: x, allowed: "a whole number of at least 0, or a percentage such as '10%'", fix: "write a count such as 1, or a percentage such as '10%'" });
     }
-    const zero = (x: number | string) => x === 0 || x === '0%';
-    if (zero(maxUnavailable) && zero(maxSurge)) {
+    if (isZeroIntOrPercent(maxUnavailable) && isZeroIntOrPercent(maxSurge)) {
       fail({
         scope: this, prop: 'update', message: 'cannot have maxUnavailable and maxSurge both 0: the update could never replace a pod',
         value: { maxUnavailable, maxSurge }, allowed: 'maxUnavailable or maxSurge above 0',
@@ -192,12 +192,12 @@ export class NodeAgent extends Workload {
     // A surge pod starts on the node beside the old one: with a port bound on the node it never
     // schedules (the scheduler's NodePorts filter), the old pod is never deleted, and a DaemonSet
     // has no progress deadline, so the update waits forever.
-    if (hostBinding && !zero(maxSurge)) {
+    if (hostBinding && !isZeroIntOrPercent(maxSurge)) {
       fail({
         scope: this, prop: 'update.maxSurge',
         message: `must be 0 with ${hostBinding}: the surge pod would start on the same node while the old pod holds the port, so it never schedules and the update stalls forever`,
         value: maxSurge, allowed: '0 (the default) with host ports or the host network',
-        fix: zero(maxUnavailable) ? 'use maxSurge: 0 and maxUnavailable: 1 (the default: the old pod stops first)' : 'use maxSurge: 0 (the default): the old pod stops first, then the new one starts',
+        fix: isZeroIntOrPercent(maxUnavailable) ? 'use maxSurge: 0 and maxUnavailable: 1 (the default: the old pod stops first)' : 'use maxSurge: 0 (the default): the old pod stops first, then the new one starts',
       });
     }
     return { type, rollingUpdate: { maxUnavailable: intOrString(maxUnavailable), maxSurge: intOrString(maxSurge) } };

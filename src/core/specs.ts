@@ -411,6 +411,11 @@ export const intOrPercent: Spec<number | string> = v.custom<number | string>(
   () => [0, 1, '25%', '0%', '100%'],
 );
 
+/** Whether a pod count or percentage (a Deployment's maxSurge, a budget's maxUnavailable) is zero: 0, '0%' or '00%'. */
+export function isZeroIntOrPercent(x: unknown): boolean {
+  return x === 0 || (typeof x === 'string' && /^0+%$/.test(x));
+}
+
 /** Parses a value of `intOrPercent`, for rules that compare them: `{ n, percent }`. */
 export function parseIntOrPercent(x: number | string): { readonly n: number; readonly percent: boolean } {
   return typeof x === 'number' ? { n: x, percent: false } : { n: Number(x.slice(0, -1)), percent: true };

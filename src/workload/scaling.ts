@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { DEFAULTS } from '../core/defaults';
 import { fail } from '../core/errors';
 import { validateWholeNumber } from '../core/numbers';
-import { percentFix } from '../core/specs';
+import { isZeroIntOrPercent, percentFix } from '../core/specs';
 import { intOrString } from '../core/probes';
 
 /** Horizontal pod autoscaling (autoscaling/v2) on CPU and/or memory utilization. */
@@ -164,7 +164,7 @@ export function deploymentRollout(
     const ok = typeof x === 'number' ? Number.isInteger(x) && x >= 0 : typeof x === 'string' && /^(100|[1-9]?[0-9])%$/.test(x);
     if (!ok) fail({ scope, prop: `${prop}.${k}`, message: 'must be a pod count or a percentage', value: x, allowed: "a whole number of at least 0, or a percentage such as '25%'", fix: "write a count such as 1, or a percentage such as '25%'" });
   }
-  if (isZero(v.maxUnavailable) && isZero(v.maxSurge)) {
+  if (isZeroIntOrPercent(v.maxUnavailable) && isZeroIntOrPercent(v.maxSurge)) {
     fail({
       scope, prop: `${prop}.maxSurge`, message: 'and maxUnavailable cannot both be 0: the rollout could never replace a pod', value: v.maxSurge,
       allowed: 'maxSurge or maxUnavailable above 0', fix: "allow a surge (e.g. maxSurge: '25%') or one unavailable pod (maxUnavailable: 1)",
@@ -176,10 +176,6 @@ export function deploymentRollout(
     progressDeadlineSeconds: v.progressDeadlineSeconds,
     strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: intOrString(v.maxUnavailable), maxSurge: intOrString(v.maxSurge) } },
   };
-}
-
-function isZero(x: number | string): boolean {
-  return x === 0 || x === '0%';
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

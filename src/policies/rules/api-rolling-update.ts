@@ -1,3 +1,4 @@
+import { isZeroIntOrPercent } from '../../core/specs';
 import { defineRule } from '../rule';
 import { obj } from './util';
 
@@ -6,8 +7,6 @@ const DEFAULTS: Readonly<Record<string, { readonly maxSurge: number | string; re
   Deployment: { maxSurge: '25%', maxUnavailable: '25%' },
   DaemonSet: { maxSurge: 0, maxUnavailable: 1 },
 };
-
-const isZero = (x: unknown): boolean => x === 0 || (typeof x === 'string' && /^0+%$/.test(x));
 
 /** A rolling update (Deployment, DaemonSet) whose maxSurge and maxUnavailable are both 0, after the API's defaults. */
 export default defineRule({
@@ -24,7 +23,7 @@ export default defineRule({
     const rolling = obj(strategy.rollingUpdate);
     const maxSurge = rolling.maxSurge ?? DEFAULTS[o.kind].maxSurge;
     const maxUnavailable = rolling.maxUnavailable ?? DEFAULTS[o.kind].maxUnavailable;
-    if (!isZero(maxSurge) || !isZero(maxUnavailable)) return;
+    if (!isZeroIntOrPercent(maxSurge) || !isZeroIntOrPercent(maxUnavailable)) return;
     report({
       field: `spec.${strategyField}.rollingUpdate.maxUnavailable`,
       message: 'may not be 0 when maxSurge is 0: the rollout could never replace a pod',

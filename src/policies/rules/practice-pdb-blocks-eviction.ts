@@ -1,3 +1,4 @@
+import { isZeroIntOrPercent } from '../../core/specs';
 import { defineRule } from '../rule';
 import { ObjectSet, PolicyObject } from '../model';
 import { autoscalerOf } from './refs';
@@ -23,7 +24,7 @@ export default defineRule({
     const spec = obj(o.manifest.spec);
     const fix = 'use maxUnavailable: 1 (one pod at a time, whatever the replica count; with a single replica, none: that pod is down while it is moved anyway)';
     if (spec.maxUnavailable !== undefined) {
-      if (spec.maxUnavailable === 0 || percent(spec.maxUnavailable) === 0) {
+      if (isZeroIntOrPercent(spec.maxUnavailable)) {
         report({ field: 'spec.maxUnavailable', message: 'allows no pod it selects to be evicted: a node drain or the cluster autoscaler waits on their nodes forever', value: spec.maxUnavailable, allowed: '1 or more', fix });
       }
       return;

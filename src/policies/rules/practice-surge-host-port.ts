@@ -1,8 +1,7 @@
+import { isZeroIntOrPercent } from '../../core/specs';
 import { fieldPath } from '../model';
 import { defineRule } from '../rule';
 import { arr, obj } from './util';
-
-const isZero = (x: unknown): boolean => x === 0 || (typeof x === 'string' && /^0+%$/.test(x));
 
 /**
  * A DaemonSet that holds a port of its node (a hostPort, or the host network with container ports)
@@ -19,7 +18,7 @@ export default defineRule({
     const strategy = obj(obj(o.manifest.spec).updateStrategy);
     if ((strategy.type ?? 'RollingUpdate') !== 'RollingUpdate') return;
     const maxSurge = obj(strategy.rollingUpdate).maxSurge ?? 0;
-    if (isZero(maxSurge)) return;
+    if (isZeroIntOrPercent(maxSurge)) return;
     const hostNetwork = o.pod!.spec.hostNetwork === true;
     const held: string[] = [];
     for (const c of o.pod!.containers) {
