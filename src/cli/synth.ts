@@ -62,13 +62,14 @@ export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
       + "the app's relative paths (its outdir, 'dist') are taken from here\n";
   }
   if (isTs && (options.typecheck ?? fs.existsSync(tsconfig))) {
-    const failed = typecheck(project, tsconfig, app);
-    if (failed) return { exitCode: 1, stderr: note + failed };
+    const checked = typecheck(project, tsconfig, app);
+    if (checked.failed) return { exitCode: 1, stderr: note + checked.failed };
+    note += checked.note ?? '';
   }
   const apps: AppCount = { created: 0, synthesized: 0 };
   try {
     const esm = moduleFormat(app) === 'module';
-    if (isTs) registerTypeScript(project, tsconfig, esm);
+    if (isTs) await registerTypeScript(project, tsconfig, esm);
     await countingApps(apps, async () => {
       if (esm) await importModule(pathToFileURL(app).href);
       else require(app);
@@ -192,36 +193,70 @@ function nearestTsconfig(dir: string): string | undefined {
   }
 }
 
-/** The project's TypeScript (else timonel's own, when it has one). */
-function loadTypeScript(cwd: string): { module: typeof import('typescript'); main: string; tsc: string } | undefined {
+/**
+ * The project's TypeScript (else timonel's own, when it has one): its version, its `tsc`, and its
+ * JavaScript API when it has one. TypeScript 7 (the native compiler) has a `tsc` but no JavaScript API
+ * (`transpileModule`, `createProgram`): timonel then type-checks with its `tsc` and loads the app with tsx.
+ */
+interface ProjectTypeScript {
+  readonly version: string;
+  readonly main: string;
+  readonly tsc: string;
+  readonly api?: typeof import('typescript');
+}
+
+function loadTypeScript(cwd: string): ProjectTypeScript | undefined {
   for (const from of [cwd, __dirname]) {
+    let main: string;
     try {
-      const main = require.resolve('typescript', { paths: [from] });
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      return { module: require(main), main, tsc: path.join(path.dirname(main), '..', 'bin', 'tsc') };
+      main = require.resolve('typescript', { paths: [from] });
     } catch {
-      // try the next place
+      continue; // try the next place
     }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const module = require(main) as Partial<typeof import('typescript')>;
+    const api = typeof module.transpileModule === 'function' && typeof module.createProgram === 'function'
+      && typeof module.parseJsonConfigFileContent === 'function' ? module as typeof import('typescript') : undefined;
+    return { version: String(module.version ?? 'of unknown version'), main, tsc: path.join(path.dirname(main), '..', 'bin', 'tsc'), api };
   }
   return undefined;
 }
 
 /**
  * Runs `tsc --noEmit --incremental` on the project; an app file outside the tsconfig's files
- * (`include`) is checked on its own with the same options. Returns the text to print when it fails.
+ * (`include`) is checked on its own with the same options (with TypeScript 7, which has no JavaScript
+ * API to do that, it is named in a note instead). What to print: `failed` stops the synth.
  */
-function typecheck(cwd: string, tsconfig: string, app: string): string | undefined {
+function typecheck(cwd: string, tsconfig: string, app: string): { failed?: string; note?: string } {
   const ts = loadTypeScript(cwd);
-  if (!ts) return 'error: type-checking needs TypeScript: npm install --save-dev typescript (or run timonel synth --no-typecheck)\n';
-  const failed = (output: string) => `${output}\nerror: the app does not type-check (above), so nothing was synthesized. Fix it, or run timonel synth --no-typecheck\n`;
+  if (!ts) return { failed: 'error: type-checking needs TypeScript: npm install --save-dev typescript (or run timonel synth --no-typecheck)\n' };
+  const failed = (output: string) => ({
+    failed: `${output}\nerror: the app does not type-check (above), so nothing was synthesized. Fix it, or run timonel synth --no-typecheck\n`,
+  });
   const r = spawnSync(process.execPath, [ts.tsc, '-p', tsconfig, '--noEmit', '--incremental', '--pretty', 'false'], { cwd, encoding: 'utf8' });
   if (r.status !== 0) return failed(`${r.stdout ?? ''}${r.stderr ?? ''}`.trim());
-  const config = ts.module.parseJsonConfigFileContent(ts.module.readConfigFile(tsconfig, ts.module.sys.readFile).config, ts.module.sys, cwd);
-  if (config.fileNames.some((f) => path.resolve(cwd, f) === app)) return undefined;
-  const program = ts.module.createProgram([app], { ...config.options, noEmit: true, incremental: false, composite: false, tsBuildInfoFile: undefined });
-  const diagnostics = ts.module.getPreEmitDiagnostics(program);
-  if (diagnostics.length === 0) return undefined;
-  return failed(ts.module.formatDiagnostics(diagnostics, {
+  if (!ts.api) {
+    const shown = spawnSync(process.execPath, [ts.tsc, '-p', tsconfig, '--showConfig'], { cwd, encoding: 'utf8' });
+    let files: unknown;
+    try {
+      files = (JSON.parse(shown.stdout) as { files?: unknown }).files;
+    } catch {
+      files = undefined;
+    }
+    const dir = path.dirname(tsconfig);
+    if (Array.isArray(files) && files.some((f) => typeof f === 'string' && path.resolve(dir, f) === app)) return {};
+    return {
+      note: `note: ${path.relative(cwd, app) || app} was not type-checked: it is not among the files of ${path.relative(cwd, tsconfig) || tsconfig}, `
+        + `and TypeScript ${ts.version} has no JavaScript API to check one file with the project's options. Add it to the tsconfig's "include"\n`,
+    };
+  }
+  const api = ts.api;
+  const config = api.parseJsonConfigFileContent(api.readConfigFile(tsconfig, api.sys.readFile).config, api.sys, cwd);
+  if (config.fileNames.some((f) => path.resolve(cwd, f) === app)) return {};
+  const program = api.createProgram([app], { ...config.options, noEmit: true, incremental: false, composite: false, tsBuildInfoFile: undefined });
+  const diagnostics = api.getPreEmitDiagnostics(program);
+  if (diagnostics.length === 0) return {};
+  return failed(api.formatDiagnostics(diagnostics, {
     getCanonicalFileName: (f) => f, getCurrentDirectory: () => cwd, getNewLine: () => '\n',
   }).trim());
 }
@@ -232,7 +267,7 @@ function typecheck(cwd: string, tsconfig: string, app: string): string | undefin
  * x.js; for an app that is an ES module also .ts and .mts files by `import()`, through Node's module hooks
  * (typescript-hooks.ts). This hooks the CLI's own process, which runs the app; the library never does.
  */
-function registerTypeScript(cwd: string, tsconfig: string, esm: boolean): void {
+async function registerTypeScript(cwd: string, tsconfig: string, esm: boolean): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Module = require('module') as {
     _extensions: Record<string, (m: any, file: string) => void>;
@@ -248,14 +283,25 @@ function registerTypeScript(cwd: string, tsconfig: string, esm: boolean): void {
   const own = !Module._extensions['.ts'];
   if (!own && !esm) return;
   const ts = loadTypeScript(cwd);
-  if (!ts) throw new TimonelError({ message: 'running a TypeScript app needs TypeScript', fix: 'npm install --save-dev typescript' });
-  const compilerOptions = transpileOptions(ts.module, tsconfig, cwd);
+  if (!ts?.api) {
+    if (await registerTsx(cwd)) return;
+    throw new TimonelError({
+      message: ts
+        ? `running a TypeScript app needs TypeScript's JavaScript API (TypeScript 4.7 to 5.x) or tsx; this project has TypeScript ${ts.version}, which has no JavaScript API`
+        : 'running a TypeScript app needs TypeScript (4.7 to 5.x) or tsx',
+      fix: ts
+        ? 'npm install --save-dev tsx (timonel synth then loads the app with tsx), or npm install --save-dev typescript@5'
+        : 'npm install --save-dev typescript@5',
+    });
+  }
+  const api = ts.api;
+  const compilerOptions = transpileOptions(api, tsconfig, cwd);
   // Stack traces of unexpected errors point into the .ts sources.
   // (Node >= 16.6; missing from the @types/node this repo pins.)
   (process as unknown as { setSourceMapsEnabled(on: boolean): void }).setSourceMapsEnabled(true);
   if (own) {
     const load = (m: any, file: string): void => {
-      m._compile(transpile(ts.module, compilerOptions, fs.readFileSync(file, 'utf8'), file, 'commonjs'), file);
+      m._compile(transpile(api, compilerOptions, fs.readFileSync(file, 'utf8'), file, 'commonjs'), file);
     };
     Module._extensions['.ts'] = load;
     Module._extensions['.cts'] = load;
@@ -274,7 +320,23 @@ function registerTypeScript(cwd: string, tsconfig: string, esm: boolean): void {
       }
     };
   }
-  if (esm) Module.register!(typeScriptHooks(ts.module), { data: { typescript: ts.main, compilerOptions } });
+  if (esm) Module.register!(typeScriptHooks(api), { data: { typescript: ts.main, compilerOptions } });
+}
+
+/**
+ * Loads the app with the project's tsx, for a TypeScript without a JavaScript API (7 and later):
+ * imports its loader, as `node --import tsx` does, which hooks `require()` and `import()` of .ts files.
+ * False when the project has no tsx.
+ */
+async function registerTsx(cwd: string): Promise<boolean> {
+  let loader: string;
+  try {
+    loader = require.resolve('tsx', { paths: [cwd] });
+  } catch {
+    return false;
+  }
+  await importModule(pathToFileURL(loader).href);
+  return true;
 }
 
 /**

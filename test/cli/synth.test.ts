@@ -254,9 +254,14 @@ describe('timonel synth of an installed timonel', () => {
 
   /** Runs the installed `timonel synth --no-typecheck ...args` in the project. */
   function installedSynth(...args: string[]): { status: number | null; stderr: string } {
+    return installedTimonel('synth', '--no-typecheck', ...args);
+  }
+
+  /** Runs the installed `timonel ...args` in the project. */
+  function installedTimonel(...args: string[]): { status: number | null; stderr: string } {
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', TIMONEL_DEBUG: '' };
     delete env.TIMONEL_OUTDIR;
-    const r = spawnSync(process.execPath, [path.join(installed, 'node_modules', 'timonel', 'bin', 'timonel.js'), 'synth', '--no-typecheck', ...args], {
+    const r = spawnSync(process.execPath, [path.join(installed, 'node_modules', 'timonel', 'bin', 'timonel.js'), ...args], {
       cwd: project, encoding: 'utf8', env,
     });
     return { status: r.status, stderr: r.stderr };
@@ -289,6 +294,56 @@ describe('timonel synth of an installed timonel', () => {
     expect(r.status).toBe(0);
     expect(written()).toEqual(['.timonel', 'kustomization.yaml', 'shop.k8s.yaml']);
   };
+
+  /**
+   * TypeScript 7 as npm installs it: a native `tsc` (here one that runs this repo's tsc) and, for
+   * `require('typescript')`, only its version: no JavaScript API.
+   */
+  function typeScript7(options: { tsx: boolean }): void {
+    put('node_modules/typescript/package.json', [JSON.stringify({ name: 'typescript', version: '7.0.2', main: 'lib/version.cjs', bin: { tsc: 'bin/tsc' } })]);
+    put('node_modules/typescript/lib/version.cjs', ["exports.version = '7.0.2';", "exports.versionMajorMinor = '7.0';"]);
+    put('node_modules/typescript/bin/tsc', [`require(${JSON.stringify(require.resolve('typescript/bin/tsc'))});`]);
+    if (options.tsx) fs.symlinkSync(path.join(ROOT, 'node_modules', 'tsx'), path.join(project, 'node_modules', 'tsx'), 'dir');
+  }
+
+  test('fails when the project has TypeScript 7 (no JavaScript API) and no tsx, saying what to install; no stack (trial Z, Z3: a TypeError)', () => {
+    typeScript7({ tsx: false });
+    esmProject('commonjs', { module: 'commonjs', noImplicitAny: false });
+    put('src/main.ts', ["import { App } from 'timonel';", "import { shopChart } from './chart';", 'const app = new App();', 'shopChart(app);', 'app.synth();']);
+    for (const args of [['synth'], ['synth', '--no-typecheck']]) {
+      const r = installedTimonel(...args);
+      expect(r.stderr).toBe("error: running a TypeScript app needs TypeScript's JavaScript API (TypeScript 4.7 to 5.x) or tsx; this project has "
+        + 'TypeScript 7.0.2, which has no JavaScript API. Fix: npm install --save-dev tsx (timonel synth then loads the app with tsx), '
+        + 'or npm install --save-dev typescript@5\n');
+      expect(r.status).toBe(1);
+    }
+    expect(fs.existsSync(path.join(project, 'dist'))).toBe(false);
+  }, 60_000);
+
+  test.each(['commonjs', 'module'] as const)('with TypeScript 7 and tsx, it type-checks with the native tsc and loads a %s app with tsx', (type) => {
+    typeScript7({ tsx: true });
+    // The installed lib/ here has no .d.ts files.
+    esmProject(type, { ...(type === 'module' ? { module: 'nodenext', moduleResolution: 'nodenext' } : { module: 'commonjs' }), noImplicitAny: false });
+    const from = type === 'module' ? './chart.js' : './chart';
+    put('src/main.ts', ["import { App } from 'timonel';", `import { shopChart } from '${from}';`, 'const app = new App();', 'shopChart(app);',
+      "const port: number = 'http';", 'app.synth();']);
+    const bad = installedTimonel('synth');
+    expect(bad.stderr).toMatch(/src\/main\.ts\(5,7\): error TS2322/);
+    expect(bad.status).toBe(1);
+    put('src/main.ts', ["import { App } from 'timonel';", `import { shopChart } from '${from}';`, 'const app = new App();', 'shopChart(app);', 'app.synth();']);
+    expectSynthesized(installedTimonel('synth'));
+  }, 60_000);
+
+  test("with TypeScript 7, an app outside the tsconfig's files is named in a note: it was not type-checked", () => {
+    typeScript7({ tsx: true });
+    esmProject('commonjs', { module: 'commonjs', noImplicitAny: false });
+    put('scratch/try.ts', ["import { App } from 'timonel';", "import { shopChart } from '../src/chart';", "const wrong: number = 'unchecked' as any as number;",
+      'const app = new App();', 'shopChart(app);', 'app.synth();']);
+    const r = installedTimonel('synth', 'scratch/try.ts');
+    expect(r.stderr).toBe('note: scratch/try.ts was not type-checked: it is not among the files of tsconfig.json, and TypeScript 7.0.2 has no '
+      + 'JavaScript API to check one file with the project\'s options. Add it to the tsconfig\'s "include"\n');
+    expect(r.status).toBe(0);
+  }, 60_000);
 
   test("runs an ES module app (\"type\": \"module\", NodeNext) whose imports name './chart.js', as tsc requires", () => {
     esmProject('module');
