@@ -8,6 +8,7 @@ import { fail, PropIssue, TimonelError } from '../core/errors';
 import { validateWholeNumber } from '../core/numbers';
 import { findPort, onService, podOnlyProblem, PortSpec, servesGrpc } from '../core/ports';
 import { Probe } from '../core/probes';
+import { httpPathFix } from '../core/specs';
 import { Policy } from '../policies';
 import { checkedCopy, childPath, checkProps, joinPath, propsIssues } from '../core/validation';
 import { ConnectionEndpoint, envPrefixFromId } from '../workload/connections';
@@ -258,7 +259,7 @@ export class WebApp extends ServedWorkload {
     const minReplicas = autoscaling ? autoscaling.minReplicas : replicas;
 
     if (props.healthPath !== undefined && !props.healthPath.startsWith('/')) {
-      fail({ scope: this, prop: 'healthPath', message: "must start with '/'", value: props.healthPath, allowed: "an absolute URL path starting with '/', without spaces", fix: `use '/${props.healthPath}'` });
+      fail({ scope: this, prop: 'healthPath', message: "must start with '/'", value: props.healthPath, allowed: "an absolute URL path starting with '/', without spaces", fix: httpPathFix(props.healthPath, "the probes dial the pod itself, on the port of the 'port' prop") });
     }
     // The kubelet's httpGet speaks HTTP/1.1, which a gRPC server does not answer: never ready, restarted by liveness.
     const grpcPort = props.appProtocol === 'grpc' || (portName === 'grpc' && (props.appProtocol ?? DEFAULTS.appProtocol.byPortName.grpc) === DEFAULTS.appProtocol.byPortName.grpc);

@@ -164,7 +164,7 @@ export class EnvList {
    * Fails as `add` would (bad or repeated names, a guarded list), without adding anything.
    * `repeatFix` is the fix of a name already defined (e.g. how to rename a connection's variables).
    */
-  public check(env: EnvMap | undefined, source = this.prop, repeatFix?: string): void {
+  public check(env: EnvMap | undefined, source = this.prop, repeatFix?: string | (() => string)): void {
     checkEnvMap(env, this.scope, source);
     const names = Object.keys(env ?? {});
     if (names.length) this.guard?.(source);
@@ -184,7 +184,7 @@ export class EnvList {
         fail({
           scope: this.scope, prop: source, message: `defines the variable '${name}' twice${first !== undefined ? ` (first through '${first}')` : ''}`, value: name,
           allowed: 'each variable name once per container',
-          fix: repeatFix ?? 'remove one of the definitions or rename it',
+          fix: (typeof repeatFix === 'function' ? repeatFix() : repeatFix) ?? 'remove one of the definitions or rename it',
         });
       }
       seen.add(name);
@@ -216,7 +216,7 @@ export class EnvList {
    * Adds variables; a name already present is an error (with `repeatFix`, see `check`), and nothing
    * is added then. A variable that reads the Secret of an ExternalSecret makes the list's construct depend on it.
    */
-  public add(env: EnvMap | undefined, source = this.prop, repeatFix?: string): void {
+  public add(env: EnvMap | undefined, source = this.prop, repeatFix?: string | (() => string)): void {
     this.check(env, source, repeatFix);
     for (const [name, v] of Object.entries(env ?? {})) {
       const value = typeof v === 'string' ? EnvValue.value(v) : v;
@@ -224,6 +224,11 @@ export class EnvList {
       this.vars.set(name, value.toEnvVar(name));
       this.sources.set(name, source);
     }
+  }
+
+  /** True when `name` may still be added: not defined yet, nor reaching the container through an envFrom. */
+  public isFree(name: string): boolean {
+    return !this.vars.has(name) && !this.reserved.has(name);
   }
 
   /** The names defined so far. */
@@ -242,6 +247,20 @@ export class EnvList {
  * `EnvList.add` (props, `addEnv`, `connectTo`, a custom workload's own) gets a TimonelError, not a
  * TypeError at render. Worded as the `env` prop's spec words it.
  */
+/**
+ * The fix of a function where an env value goes: the EnvValue factory passed, called
+ * (`EnvValue.fromSecret` -> `EnvValue.fromSecret('<secret>', '<key>')`), or a call of the function.
+ */
+export function uncalledEnvValueFix(f: unknown): string | undefined {
+  if (typeof f !== 'function') return undefined;
+  const calls: ReadonlyArray<[unknown, string]> = [
+    [EnvValue.fromSecret, "EnvValue.fromSecret('<secret>', '<key>')"], [EnvValue.fromConfigMap, "EnvValue.fromConfigMap('<configmap>', '<key>')"],
+    [EnvValue.fromField, "EnvValue.fromField('metadata.name')"], [EnvValue.value, "EnvValue.value('<value>') (or the string itself)"],
+  ];
+  const hit = calls.find(([factory]) => factory === f);
+  return hit ? `call it: ${hit[1]}` : "call the function and pass its result, a string or an EnvValue (e.g. EnvValue.fromSecret('<secret>', '<key>'))";
+}
+
 function checkEnvMap(env: unknown, scope: IConstruct, source: string): void {
   if (env === undefined) return;
   if (typeof env !== 'object' || env === null || Array.isArray(env) || env instanceof EnvValue) {
@@ -257,7 +276,7 @@ function checkEnvMap(env: unknown, scope: IConstruct, source: string): void {
       scope, prop: envPath(source, name),
       message: `must be a string or an EnvValue, but is ${kind}`, value,
       allowed: 'a string, or EnvValue.fromSecret(...), fromConfigMap(...) or fromField(...)',
-      fix: typeof value === 'number' || typeof value === 'boolean' ? `write it as a string: '${value}'` : 'give a string, or leave the variable out',
+      fix: typeof value === 'number' || typeof value === 'boolean' ? `write it as a string: '${value}'` : uncalledEnvValueFix(value) ?? 'give a string, or leave the variable out',
     });
   }
 }

@@ -55,13 +55,15 @@ export function servesGrpc(p: PortSpec): boolean {
   return p.appProtocol === 'grpc' || (p.name === 'grpc' && p.appProtocol === DEFAULTS.appProtocol.byPortName.grpc);
 }
 
-/** The fix of a number that is no port: the port the app listens on; 70000 reads as a typo of 7000. */
+/**
+ * The fix of a number that is no port: the port the app listens on. No guess at which port was meant
+ * (70000 may be 7000 or 8000: a guess that drops a digit misleads as often as it helps).
+ */
 export function portNumberFix(x: unknown): string | undefined {
   // A name where the number goes ('http', 'mongo'): 'e.g. 1' would be a privileged port.
   if (typeof x === 'string' && !/^\s*-?\d+\s*$/.test(x)) return 'write the number the process listens on, e.g. 8080 (the name of the port is its own prop, portName)';
   if (typeof x !== 'number' || !Number.isInteger(x) || x <= 65535) return undefined;
-  const shorter = x % 10 === 0 && x / 10 <= 65535 ? ` (${x / 10}?)` : '';
-  return `use a port from 1 to 65535${shorter}`;
+  return 'use a port from 1 to 65535';
 }
 
 /** Validates a port number (1–65535). */

@@ -1,6 +1,6 @@
 import { isIP } from 'net';
 import { DEFAULTS } from './defaults';
-import { EnvValue } from './env';
+import { EnvValue, uncalledEnvValueFix } from './env';
 import { imageFix, parseImage } from './image';
 import { isValidLabelKey, isValidLabelValue, LABELS, RECOMMENDED_LABEL_PREFIX, suggestLabelKey } from './labels';
 import { isValidName, NameRule, suggestName } from './names';
@@ -324,16 +324,38 @@ export const absolutePath: Spec<string> = v.string({
   check: (s) => (s.startsWith('/') ? undefined : { message: "must start with '/'", fix: `use '/${s}'` }),
 });
 
-/** An HTTP path: absolute, no spaces. */
-export const httpPath: Spec<string> = v.string({
-  allowed: "an absolute URL path starting with '/', without spaces",
-  samples: ['/', '/healthz', '/api/v1'],
-  check: (s) => {
-    if (!s.startsWith('/')) return { message: "must start with '/'", fix: `use '/${s}'` };
-    if (/\s/.test(s)) return { message: 'must not contain spaces', fix: 'encode spaces as %20' };
+/**
+ * The fix of an HTTP path without its leading '/': a whole URL gives its path
+ * ('http://localhost:5000/healthz' -> '/healthz'; `portNote` says where the port comes from), else '/' in front.
+ */
+export function httpPathFix(s: string, portNote = 'the host and port come from the workload'): string {
+  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(s) ? safeUrl(s) : undefined;
+  return url ? `use the URL's path: '${url.pathname}${url.search}' (${portNote})` : `use '/${s}'`;
+}
+
+function safeUrl(s: string): URL | undefined {
+  try {
+    return new URL(s);
+  } catch {
     return undefined;
-  },
-});
+  }
+}
+
+/** An HTTP path: absolute, no spaces (`portNote`: where the port of a URL written instead comes from). */
+export function httpPathSpec(portNote?: string): Spec<string> {
+  return v.string({
+    allowed: "an absolute URL path starting with '/', without spaces",
+    samples: ['/', '/healthz', '/api/v1'],
+    check: (s) => {
+      if (!s.startsWith('/')) return { message: "must start with '/'", fix: httpPathFix(s, portNote) };
+      if (/\s/.test(s)) return { message: 'must not contain spaces', fix: 'encode spaces as %20' };
+      return undefined;
+    },
+  });
+}
+
+/** An HTTP path: absolute, no spaces. */
+export const httpPath: Spec<string> = httpPathSpec();
 
 /**
  * A quantity of the given kind, as `validateQuantity` checks it, greater than zero. A storage size
@@ -444,6 +466,7 @@ export const envValue: Spec<string | EnvValue> = v.union(
   v.string(),
   v.instance(EnvValue, 'an EnvValue', () => [EnvValue.value('v'), EnvValue.fromSecret('s', 'k'), EnvValue.fromField('metadata.name')]),
   "a string, or EnvValue.fromSecret(...), fromConfigMap(...) or fromField(...)",
+  uncalledEnvValueFix,
 );
 
 /** Env vars: names to strings or EnvValues. */
@@ -473,14 +496,28 @@ function rawProbeFix(value: unknown): string | undefined {
   return "make one with Probe.http('/healthz'), Probe.tcp(), Probe.grpc() or Probe.exec([...])";
 }
 
+// Values that mean "no probe" in other tools or in a hurry: `false` is what turns a probe off.
+const PROBE_OFF: readonly unknown[] = ['off', 'none', 'false', 'no', 'disabled', 'disable', '0', 0];
+
+/** The fix of a function where a Probe goes: the factory passed, called (`Probe.http` -> `Probe.http('/healthz')`). */
+function uncalledProbeFix(f: unknown): string {
+  const calls: ReadonlyArray<[unknown, string, string]> = [
+    [Probe.http, 'Probe.http', "Probe.http('/healthz')"], [Probe.tcp, 'Probe.tcp', 'Probe.tcp()'],
+    [Probe.grpc, 'Probe.grpc', 'Probe.grpc()'], [Probe.exec, 'Probe.exec', "Probe.exec(['cat', '/tmp/healthy'])"],
+  ];
+  const hit = calls.find(([factory]) => factory === f);
+  return hit ? `call the factory: ${hit[2]} rather than ${hit[1]}` : "pass a Probe, not a function: call a factory, e.g. Probe.http('/healthz') or Probe.tcp()";
+}
+
 /** A Probe made by its factories. */
 export const probe: Spec<Probe | false> = v.union(
   v.instance(
     Probe, 'a Probe: Probe.http(path), Probe.tcp(), Probe.grpc() or Probe.exec([...])',
     () => [Probe.http('/healthz'), Probe.tcp(), Probe.tcp({ port: 'nope' }), Probe.http('/ready', { successThreshold: 2 }), Probe.exec(['true']), Probe.grpc({ port: 9090 })],
     (value) => {
+      if (PROBE_OFF.includes(value as never)) return value === 'false' ? 'write false without quotes, which turns the probe off' : 'write false to turn the probe off';
       if (typeof value === 'string') return value.startsWith('/') ? `write Probe.http('${value}') instead of a path, or Probe.tcp()` : "write Probe.http('/healthz'), Probe.tcp() or Probe.exec([...])";
-      if (typeof value === 'function') return 'call the factory: Probe.grpc() rather than Probe.grpc';
+      if (typeof value === 'function') return uncalledProbeFix(value);
       if (value === true) return 'leave the prop out for the default probe, or pass a Probe';
       return rawProbeFix(value);
     },

@@ -55,7 +55,7 @@ export const CONNECT_OPTIONS = v.object<ConnectOptions>()({
   containers: v.union(
     v.oneOf(['main', 'all'] as const, {
       allowed: "'main', 'all', or a list of container names such as ['main', 'migrate']",
-      fix: (value) => (typeof value === 'string' ? `for one container, write ['${value}']` : undefined),
+      fix: (value) => (typeof value === 'string' ? containersListFix(value) : undefined),
     }),
     v.array(dnsLabel, { minItems: 1, allowed: "a non-empty array of container names, e.g. ['main', 'migrate']" }),
     "'main', 'all', or a list of container names such as ['main', 'migrate']",
@@ -117,3 +117,10 @@ export const ALLOW_FROM_PODS_OPTIONS = v.object<AllowFromPodsOptions>()({
     allowCrossNamespace: { why: 'a pods reference names its namespace, which is allowance enough', fix: 'remove it' },
   },
 });
+
+/** A string of container names where a list goes: 'main,migrate' -> ['main', 'migrate']. */
+function containersListFix(value: string): string {
+  const names = value.split(/[\s,]+/).filter((x) => x !== '');
+  const list = `[${names.map((x) => `'${x}'`).join(', ')}]`;
+  return names.length > 1 ? `for several containers, write a list: ${list}` : `for one container, write ['${names[0] ?? value}']`;
+}

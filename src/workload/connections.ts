@@ -220,8 +220,12 @@ export function connect(client: IConnectionClient, target: IConnectable, options
   const source = `${verb}(${below})`;
   const env = connectionEnv(client, target, options, site.options, source);
   const lists = Object.keys(env.vars).length ? client.pod.envLists(options.containers ?? 'main', `${site.options}.containers`) : [];
-  const repeatFix = `give this connection names of its own: connectTo(${target.node.id}, { envPrefix: '${envPrefixFromId(below)}' })`
-    + ", or name each variable (env: { host: '…', port: '…' }), or envForm: 'none' when the app needs no address";
+  // Computed only on a repeat: a prefix is suggested only when its names are all free (else the fix would loop).
+  const repeatFix = () => {
+    const prefix = freeEnvPrefix(client, target, options, site.options, source, lists);
+    return `give this connection names of its own: ${prefix !== undefined ? `connectTo(${target.node.id}, { envPrefix: '${prefix}' }), or ` : ''}`
+      + "name each variable (env: { host: '…', port: '…' }), or envForm: 'none' when the app needs no address";
+  };
   // Check every name in every container before anything is added, so a failed call leaves the client unchanged.
   for (const list of lists) list.check(env.vars, source, repeatFix);
   checkApiServerReachable(client, 'egress', site.prop, target.node.path);
@@ -233,6 +237,27 @@ export function connect(client: IConnectionClient, target: IConnectable, options
   if (clientChart !== targetChart) edgesOf(clientChart).add(targetChart);
   record(client, target, verb);
   return remember({ client, target, env: env.names, ...policies });
+}
+
+/**
+ * An env prefix other than the connection's whose variables are all free in every container of
+ * `lists`: from the target's path below its chart or its Service name ('SHOP_DB'), else numbered
+ * ('DB2'); undefined when none is (the clash is then in names given by `env`).
+ */
+function freeEnvPrefix(client: IConnectionClient, target: IConnectable, o: ConnectOptions, at: string, source: string, lists: readonly EnvList[]): string | undefined {
+  const current = o.envPrefix ?? target.endpoint.envPrefix;
+  const numbered = [2, 3, 4, 5, 6, 7, 8, 9].map((n) => `${current}${n}`);
+  for (const prefix of new Set([envPrefixFromId(targetBelowChart(target)), envPrefixFromId(target.endpoint.name), ...numbered])) {
+    if (prefix === current) continue;
+    let names: string[];
+    try {
+      names = Object.keys(connectionEnv(client, target, { ...o, envPrefix: prefix }, at, source).vars);
+    } catch {
+      continue;
+    }
+    if (lists.every((list) => names.every((name) => list.isFree(name)))) return prefix;
+  }
+  return undefined;
 }
 
 /**
@@ -332,7 +357,7 @@ export function checkConnectable(client: IConstruct, target: unknown, verb: stri
     });
     return;
   }
-  if (isConstruct(target)) fail({ scope: client, prop: verb, value: target.node.path, ...notConnectable(target, client.node.id) });
+  if (isConstruct(target)) fail({ scope: client, prop: verb, value: target.node.path, ...notConnectable(target, client) });
   fail({
     scope: client, prop: verb, message: 'needs the construct to connect to', value: received(target),
     allowed: CONNECTABLE_ALLOWED, fix: missingFix(target, `${client.node.id}.${verb}(db)`),
@@ -348,16 +373,18 @@ export const CONNECTABLE_ALLOWED = 'a timonel workload that serves a port: a Web
  * port (a Worker), and allowEgress for a Service timonel did not build. `client` names the
  * connecting workload in the examples.
  */
-export function notConnectable(target: IConstruct, client = 'api'): Problem {
+export function notConnectable(target: IConstruct, caller: string | IConstruct = 'api'): Problem {
   const id = target.node.id;
+  const client = typeof caller === 'string' ? caller : caller.node.id;
   if (Chart.isChart(target)) {
-    const inside = target.node.findAll().filter((c) => c !== target && isConnectable(c) && Chart.of(c) === target).map((c) => c.node.id);
+    // The caller is no example: a workload cannot connect to itself.
+    const inside = target.node.findAll().filter((c) => c !== target && c !== caller && isConnectable(c) && Chart.of(c) === target).map((c) => c.node.id);
     return {
       message: 'is given a chart, but connects to one workload',
       allowed: CONNECTABLE_ALLOWED,
       fix: inside.length
         ? `connect to a workload of the chart, e.g. ${client}.connectTo(${inside[0]}) (the ones that serve a port: ${inside.slice(0, 5).join(', ')}${inside.length > 5 ? ', …' : ''})`
-        : `connect to a workload that serves a port; chart '${id}' has none`,
+        : `connect to one workload that serves a port, e.g. ${client}.connectTo(db) for a StatefulStore or WebApp named db; chart '${id}' has none${typeof caller !== 'string' && Chart.of(caller) === target ? ` besides ${client}` : ''}`,
     };
   }
   for (let owner = target.node.scope; owner; owner = owner.node.scope) {

@@ -98,6 +98,14 @@ describe('EnvList', () => {
     expect(list.render()).toEqual([{ name: 'LOG_LEVEL', value: 'info' }]);
   });
 
+  test('fails when a value is an EnvValue factory not called, naming the call (trial AA6)', () => {
+    const list = new EnvList(scope());
+    expect(() => list.add({ DB_PASSWORD: EnvValue.fromSecret as any }, 'addEnv')).toThrow(
+      /^\[shop\/web\] 'addEnv\.DB_PASSWORD' must be a string or an EnvValue, but is a function, got a function\..*Fix: call it: EnvValue\.fromSecret\('<secret>', '<key>'\)$/,
+    );
+    expect(() => list.add({ NODE: EnvValue.fromField as any })).toThrow(/Fix: call it: EnvValue\.fromField\('metadata\.name'\)$/);
+  });
+
   test('fails when a name is invalid, naming the list prop', () => {
     const list = new EnvList(scope(), 'sidecars[0].env');
     expect(() => list.add({ '1ABC': 'x' })).toThrow(/'sidecars\[0\]\.env' has an invalid variable name, got '1ABC'/);

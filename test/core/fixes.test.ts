@@ -23,9 +23,16 @@ describe('fixes of wrong props', () => {
     expect(webApp({ replicas: 1.5 }).message).toMatch(/'replicas' .*got 1\.5\..*Fix: round it: 1 or 2$/);
   });
 
-  test('fails when a number is out of range: the nearest allowed value, or the likely typo of a port', () => {
+  test('fails when a number is out of range: the nearest allowed value, and no guess at the port meant (trial AA5)', () => {
     expect(webApp({ terminationGracePeriodSeconds: -1 }).message).toMatch(/Fix: use 0 or more$/);
-    expect(webApp({ port: 70000 }).message).toMatch(/Fix: use a port from 1 to 65535 \(7000\?\)$/);
+    expect(webApp({ port: 70000 }).message).toMatch(/'port' must be a port number, got 70000\..*Fix: use a port from 1 to 65535$/);
+  });
+
+  test('fails when healthPath is a whole URL: its path, and where the port comes from (trial AA5)', () => {
+    expect(webApp({ healthPath: 'http://localhost:5000/healthz' }).message)
+      .toMatch(/'healthPath' must start with '\/', got 'http:\/\/localhost:5000\/healthz'\..*Fix: use the URL's path: '\/healthz' \(the probes dial the pod itself, on the port of the 'port' prop\)$/);
+    expect(webApp({ healthPath: 'healthz' }).message).toMatch(/Fix: use '\/healthz'$/);
+    expect(webApp({ ingress: { host: 'shop.example.com', path: 'https://shop.example.com/api?v=1' } }).message).toMatch(/Fix: use the URL's path: '\/api\?v=1' \(the host and port come from the workload\)$/);
   });
 
   test('fails when a probe is a Kubernetes probe object: the factory call that builds it', () => {

@@ -57,7 +57,7 @@ describe('enforcePolicies', () => {
     expect((error as Error).message).toBe([
       'Policy check failed with 2 errors:',
       "  [shop/web/Resource] Deployment shop/web 'spec.template.spec.securityContext.runAsUser' must not be 0 (root) for the pod (Pod Security 'restricted'), got 0. Fix: use a non-zero user id such as 10001 (pss-restricted-run-as-user)",
-      "  [shop.k8s.yaml] Service shop/web 'spec.ports[0].port' must be a port number, got 70000. Allowed: an integer from 1 to 65535. Fix: use a port from 1 to 65535 (7000?) (api-port-number)",
+      "  [shop.k8s.yaml] Service shop/web 'spec.ports[0].port' must be a port number, got 70000. Allowed: an integer from 1 to 65535. Fix: use a port from 1 to 65535 (api-port-number)",
       "Fix each one, or suppress a rule where it does not apply with a written reason: Policy.suppress(construct, '<rule-id>', '<why>').",
     ].join('\n'));
     expect((error as PolicyError).findings.map((f) => f.ruleId)).toEqual(['pss-restricted-run-as-user', 'api-port-number']);

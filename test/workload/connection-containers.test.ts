@@ -92,6 +92,14 @@ describe('connectTo containers', () => {
     );
   });
 
+  test('fails when containers are names in one string, with the list of them as the fix (trial AA4)', () => {
+    const { db, api } = shop();
+    expect(() => api.connectTo(db, { containers: 'main,migrate' as any })).toThrow(
+      "[shop/api] 'connectTo.containers' is not one of the allowed values, got 'main,migrate'. Allowed: 'main', 'all', or a list of container names such as ['main', 'migrate']. Fix: for several containers, write a list: ['main', 'migrate']",
+    );
+    expect(() => api.connectTo(db, { containers: 'main migrate' as any })).toThrow("Fix: for several containers, write a list: ['main', 'migrate']");
+  });
+
   test.each([
     ['an empty list', [], 'connectTo.containers'],
     ['a string that is no keyword', 'migrate', 'connectTo.containers'],

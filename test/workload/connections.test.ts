@@ -483,6 +483,25 @@ describe('connectTo bad input', () => {
     expect(Object.keys(envOf(one(synth(chart), 'Deployment', 'shop-worker')))).toEqual(expect.arrayContaining(['WEB_HOST', 'API_WEB_HOST']));
   });
 
+  test('fails when the app\'s own env has the names, suggesting an envPrefix whose names are free, never the same one (trial AA3)', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const db = new PostgreSQL(chart, 'db', { credentials: StoreCredentials.fromSecret('shop-db') });
+    const web = new WebApp(chart, 'web', { image: API_IMAGE, env: { DB_HOST: 'legacy', SHOP_DB_PORT: '1' } });
+    const fix = "Fix: give this connection names of its own: connectTo(db, { envPrefix: 'DB2' }), or name each variable (env: { host: '…', port: '…' }), or envForm: 'none' when the app needs no address";
+    expect(() => web.connectTo(db)).toThrow("[shop/web] 'connectTo(db)' defines the variable 'DB_HOST' twice (first through 'env'), got 'DB_HOST'. Allowed: each variable name once per container. " + fix);
+    expect(() => web.connectTo(db, { envPrefix: 'DB' })).toThrow(fix);
+    web.connectTo(db, { envPrefix: 'DB2' });
+    expect(Object.keys(envOf(one(synth(chart), 'Deployment', 'shop-web')))).toEqual(['DB_HOST', 'SHOP_DB_PORT', 'DB2_HOST', 'DB2_PORT', 'DB2_USER', 'DB2_PASSWORD']);
+  });
+
+  test('fails when a name given in env is taken, suggesting no envPrefix (no prefix renames it)', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const db = new PostgreSQL(chart, 'db', { credentials: StoreCredentials.fromSecret('shop-db') });
+    const web = new WebApp(chart, 'web', { image: API_IMAGE, env: { PGHOST: 'legacy' } });
+    expect(() => web.connectTo(db, { env: { host: 'PGHOST' } })).toThrow(
+      "Fix: give this connection names of its own: name each variable (env: { host: '…', port: '…' }), or envForm: 'none' when the app needs no address");
+  });
+
   test('fails when envPrefix is not a variable prefix', () => {
     const { db, api } = shop();
     expect(() => api.connectTo(db, { envPrefix: 'my-db' })).toThrow(/'connectTo\.envPrefix' is not a valid env var prefix, got 'my-db'/);
@@ -520,9 +539,16 @@ describe('connectTo bad input', () => {
     const { chart, api } = shop();
     const other = newChart('billing', { namespace: 'shop' });
     expect(() => api.connectTo(chart as any)).toThrow(
-      "[shop/api] 'connectTo' is given a chart, but connects to one workload, got 'shop'. Allowed: a timonel workload that serves a port: a WebApp, a StatefulStore, a preset such as PostgreSQL or Redis, or another IConnectable. Fix: connect to a workload of the chart, e.g. api.connectTo(db) (the ones that serve a port: db, api)",
+      "[shop/api] 'connectTo' is given a chart, but connects to one workload, got 'shop'. Allowed: a timonel workload that serves a port: a WebApp, a StatefulStore, a preset such as PostgreSQL or Redis, or another IConnectable. Fix: connect to a workload of the chart, e.g. api.connectTo(db) (the ones that serve a port: db)",
     );
-    expect(() => api.connectTo(other as any)).toThrow("Fix: connect to a workload that serves a port; chart 'billing' has none");
+    expect(() => api.connectTo(other as any)).toThrow("Fix: connect to one workload that serves a port, e.g. api.connectTo(db) for a StatefulStore or WebApp named db; chart 'billing' has none");
+  });
+
+  test('fails when the connectTo target is the chart of the caller alone, with no example of the caller connecting to itself (trial AA10)', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const web = new WebApp(chart, 'web', { image: API_IMAGE });
+    expect(() => web.connectTo(chart as any)).toThrow(
+      "Fix: connect to one workload that serves a port, e.g. web.connectTo(db) for a StatefulStore or WebApp named db; chart 'shop' has none besides web");
   });
 
   test("fails when the connectTo target is a workload's Service, pointing to the workload", () => {

@@ -183,4 +183,18 @@ describe('turning probes off', () => {
     expect(error({ liveness: 'tcp' as any }).fix).toBe("write Probe.http('/healthz'), Probe.tcp() or Probe.exec([...])");
     expect(error({ readiness: Probe.grpc as any }).fix).toBe('call the factory: Probe.grpc() rather than Probe.grpc');
   });
+
+  test('fails when a probe factory is passed uncalled, naming the factory passed (trial AA1)', () => {
+    expect(error({ readiness: Probe.http as any }).message).toMatch(/but is a function, got a function\..*Fix: call the factory: Probe\.http\('\/healthz'\) rather than Probe\.http$/);
+    expect(error({ readiness: Probe.tcp as any }).fix).toBe('call the factory: Probe.tcp() rather than Probe.tcp');
+    expect(error({ liveness: Probe.exec as any }).fix).toBe("call the factory: Probe.exec(['cat', '/tmp/healthy']) rather than Probe.exec");
+    expect(error({ startup: (() => Probe.tcp()) as any }).fix).toBe("pass a Probe, not a function: call a factory, e.g. Probe.http('/healthz') or Probe.tcp()");
+  });
+
+  test.each<[unknown, string]>([
+    ['off', 'write false to turn the probe off'], ['none', 'write false to turn the probe off'], ['no', 'write false to turn the probe off'],
+    [0, 'write false to turn the probe off'], ['false', 'write false without quotes, which turns the probe off'],
+  ])('fails when a probe is turned off with %j, with the fix false (trial AA2)', (value, fix) => {
+    expect(error({ liveness: value as any }).message).toMatch(new RegExp(`'liveness' must be a Probe .*or false to turn the probe off, but is .*Fix: ${fix}$`));
+  });
 });

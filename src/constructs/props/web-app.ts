@@ -3,7 +3,7 @@ import { HOST_NAME_ALLOWED, hostNameFix, isHostName, NameRule } from '../../core
 import { onService } from '../../core/ports';
 import { Probe } from '../../core/probes';
 import {
-  annotationMap, appProtocol, cidr, controllerRef, httpPath, labelKeyProblem, nameSpec, portName, portNumber, portSpec,
+  annotationMap, appProtocol, cidr, controllerRef, httpPath, httpPathSpec, labelKeyProblem, nameSpec, portName, portNumber, portSpec,
 } from '../../core/specs';
 import { Fields, Reporter, v } from '../../core/validation';
 import {
@@ -113,7 +113,7 @@ export const WEB_APP_PROPS = v.object<WebAppProps>()({
   portName,
   appProtocol,
   extraPorts: v.array(portSpec),
-  healthPath: httpPath,
+  healthPath: httpPathSpec("the probes dial the pod itself, on the port of the 'port' prop"),
   service,
   extraServices: v.array(EXTRA_SERVICE),
   ingress,

@@ -22,6 +22,8 @@ describe('WebApp props', () => {
     ['a misspelled prop', { healtPath: '/healthz' }, "healtPath: is not a known prop (did you mean 'healthPath'?)"],
     ['a number env value', { env: { PORT: 8080 } }, "env.PORT: must be a string, or EnvValue.fromSecret(...), fromConfigMap(...) or fromField(...), but is a number (write it as a string: '8080')"],
     ['an env value of null', { env: { X: null } }, "env.X: must be a string, or EnvValue.fromSecret(...), fromConfigMap(...) or fromField(...), but is null (write it as a string in quotes: '…')"],
+    ['an EnvValue factory not called (trial AA6)', { env: { P: EnvValue.fromSecret } }, "env.P: must be a string, or EnvValue.fromSecret(...), fromConfigMap(...) or fromField(...), but is a function (call it: EnvValue.fromSecret('<secret>', '<key>'))"],
+    ['an env value that is a function', { env: { P: () => 'x' } }, "env.P: must be a string, or EnvValue.fromSecret(...), fromConfigMap(...) or fromField(...), but is a function (call the function and pass its result, a string or an EnvValue (e.g. EnvValue.fromSecret('<secret>', '<key>')))"],
     ['a path as a probe', { liveness: '/healthz' }, "liveness: must be a Probe (Probe.http(path), Probe.tcp(), Probe.grpc() or Probe.exec([...])), or false to turn the probe off, but is a string (write Probe.http('/healthz') instead of a path, or Probe.tcp())"],
     ['a mount without fields', { mounts: [{}] }, 'mounts[0].volume: is required (add volume: …)', 'mounts[0].mountPath: is required (add mountPath: …)'],
     ['a null init container', { initContainers: [null] }, 'initContainers[0]: must be an object, but is null (write an object: { image: … })'],
