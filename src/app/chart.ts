@@ -15,7 +15,7 @@ import { profileOf } from '../policies/config';
 import { checkChart, configureChartPolicy, PolicyOptions } from '../policies/policy';
 import { Profile } from '../policies/profiles';
 import { SUPPRESS_PREFIX } from '../policies/suppression';
-import { chartToKube, explainCycle, rendering } from '../synth/cdk8s-internals';
+import { chartToKube, explainCycle, explainValidation, rendering } from '../synth/cdk8s-internals';
 import { checkAddedJsonPatches } from '../synth/manifest-patch';
 import { orderForApply } from './order';
 import { CHART_PROPS } from './specs';
@@ -194,7 +194,7 @@ export class TimonelChart extends Chart {
     try {
       rendered = rendering(() => super.toJson());
     } catch (e) {
-      throw explainCycle(e, this.node.root);
+      throw explainCycle(explainValidation(e, this.node.root), this.node.root);
     }
     const sources = chartToKube(this);
     if (sources.length === rendered.length) sources.forEach((source, i) => checkAddedJsonPatches(source, rendered[i]));

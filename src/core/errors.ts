@@ -65,8 +65,12 @@ export class TimonelError extends Error {
     return new TimonelError({ ...where, message: `has ${errors.length} invalid ${what}`, problems: errors });
   }
 
-  constructor(details: TimonelErrorDetails & { readonly problems?: readonly TimonelError[] }) {
-    super(TimonelError.render(details));
+  constructor(details: TimonelErrorDetails & {
+    readonly problems?: readonly TimonelError[];
+    /** @internal The message when it is not rendered from the details (cdk8s's text of failed validations). */
+    readonly text?: string;
+  }) {
+    super(details.text ?? TimonelError.render(details));
     this.name = 'TimonelError';
     this.path = details.scope ? details.scope.node.path : details.path;
     this.object = details.object;

@@ -38,7 +38,7 @@ import * as path from 'path';
 import { ApiObject, Chart, DependencyGraph, Names } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { cycleError, findDependencyCycle, otherAppDependencyError } from '../core/dependencies';
-import { capturingErrors, fail, TimonelError } from '../core/errors';
+import { capturingErrors, collectingErrors, issueOf, TimonelError } from '../core/errors';
 
 /** The cdk8s releases the replicas below were checked against: any patch of these major.minor versions. */
 export const VERIFIED_CDK8S = { range: '2.70.x', major: 2, minors: [70] as readonly number[] };
@@ -96,17 +96,21 @@ export class FindAllCache {
 
 /**
  * cdk8s's `validate(app)`: `node.validate()` on every construct (the app included), all errors in
- * one exception with cdk8s's exact text.
+ * one exception with cdk8s's exact text. Its `problems` hold a TimonelError per error, with the
+ * fields of the TimonelError the validation made (found again by its text), else the path and text;
+ * with one problem, the exception has that problem's fields.
  */
 export function validateAll(all: readonly IConstruct[]): void {
-  const errors: string[] = [];
-  for (const child of all) {
-    for (const error of child.node.validate()) errors.push(`[${child.node.path}] ${error}`);
-  }
-  if (errors.length > 0) {
-    // Same text as cdk8s, so tools and tests matching its message keep working.
-    fail({ message: `Validation failed with the following errors:\n  ${errors.join('\n  ')}` });
-  }
+  const { result: failed, made } = collectingErrors(() => all.flatMap((c) => c.node.validate().map((message) => ({ c, message }))));
+  if (failed.length === 0) return;
+  const problems = failed.map(({ c, message }) => {
+    const own = [...made].reverse().find((x) => x.message === message);
+    return new TimonelError(own ? { path: c.node.path, ...issueOf(own) } : { path: c.node.path, message });
+  });
+  // Same text as cdk8s, so tools and tests matching its message keep working.
+  const text = `Validation failed with the following errors:\n  ${failed.map(({ c, message }) => `[${c.node.path}] ${message}`).join('\n  ')}`;
+  const one = problems.length === 1 ? problems[0] : undefined;
+  throw new TimonelError(one ? { path: one.path, ...issueOf(one), problems, text } : { message: `${problems.length} validations failed`, problems, text });
 }
 
 function buildDependencies(all: readonly IConstruct[]): Dependency[] {
@@ -253,6 +257,21 @@ function twoCopiesError(message: string): TimonelError | undefined {
  */
 export function rendering<T>(render: () => T): T {
   return capturingErrors(render, unwrapRenderError);
+}
+
+/**
+ * cdk8s's own plain "Validation failed with the following errors:" Error (from `chart.toJson()`,
+ * which validates the whole app) as `validateAll`'s TimonelError, with the problems' fields; any
+ * other error as it is. The validations run again only when they have failed.
+ */
+export function explainValidation(error: unknown, root: IConstruct): unknown {
+  if (!(error instanceof Error) || error instanceof TimonelError || !error.message.startsWith('Validation failed with the following errors:')) return error;
+  try {
+    validateAll(root.node.findAll());
+  } catch (e) {
+    if (e instanceof TimonelError && e.message === error.message) return e;
+  }
+  return error;
 }
 
 /**

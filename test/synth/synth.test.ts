@@ -18,6 +18,7 @@ import {
 import { TimonelChart } from '../../src/app/chart';
 import { orderForApply } from '../../src/app/order';
 import { TimonelError } from '../../src/core/errors';
+import { WebApp } from '../../src/constructs/web-app';
 import { RenderedFile, synthesizeApp } from '../../src/synth/synth';
 import { synthesizePlain, withoutChartPolicies } from '../support/plain';
 import { thrown } from '../support/util';
@@ -282,6 +283,34 @@ describe('validation and errors', () => {
       '  [b/cm] no labels',
     ].join('\n'));
     expect(() => plainSynth(invalid({ n: 0 }))).toThrow(new Error(fast!.message));
+  });
+
+  test('fails when a validation fails, with the fields of its one problem on the error (trial AA7)', () => {
+    const app = newApp();
+    const chart = new TimonelChart(app, 'shop', { namespace: 'shop' });
+    new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0', service: { type: 'LoadBalancer' }, public: false });
+    const e = thrown(() => synth(app));
+    expect(e.message).toMatch(/^Validation failed with the following errors:\n {2}\[shop\/api\] 'public' is false, but the app is not isolated .*, got false\. Allowed: public: false on an isolated app\. Fix: set isolate: true, /);
+    expect({ path: e.path, prop: e.prop, value: e.value, allowed: e.allowed }).toEqual({ path: 'shop/api', prop: 'public', value: false, allowed: 'public: false on an isolated app' });
+    expect(e.fix).toMatch(/^set isolate: true, /);
+    expect(e.detail).toMatch(/^is false, but the app is not isolated/);
+    expect(e.problems).toHaveLength(1);
+    expect(e.problems[0].message).toBe(e.message.split('\n')[1].trim());
+  });
+
+  test('fails when several validations fail, each problem a TimonelError with its own fields, and none on the error', () => {
+    const app = newApp();
+    const chart = new TimonelChart(app, 'shop', { namespace: 'shop' });
+    for (const id of ['api', 'admin']) new WebApp(chart, id, { image: 'ghcr.io/acme/api:1.0.0', service: { type: 'NodePort' }, public: false });
+    new k8s.KubeConfigMap(chart, 'cm', {}).node.addValidation({ validate: () => ['data is empty'] });
+    const e = thrown(() => synth(app));
+    expect(e.message.split('\n').map((l) => l.slice(0, 24))).toEqual(['Validation failed with t', "  [shop/api] 'public' is", "  [shop/admin] 'public' ", '  [shop/cm] data is empt']);
+    expect({ path: e.path, prop: e.prop, fix: e.fix, hasValue: e.hasValue }).toEqual({ path: undefined, prop: undefined, fix: undefined, hasValue: false });
+    expect(e.problems.map((p) => [p.path, p.prop, p.value, p.fix?.slice(0, 19)])).toEqual([
+      ['shop/api', 'public', false, 'set isolate: true, '], ['shop/admin', 'public', false, 'set isolate: true, '], ['shop/cm', undefined, undefined, undefined],
+    ]);
+    expect(e.problems.every((p) => p instanceof TimonelError)).toBe(true);
+    expect(e.problems[2].message).toBe('[shop/cm] data is empty');
   });
 
   test('each validation runs exactly once per synthesis (plain cdk8s runs it once per chart, plus one)', () => {

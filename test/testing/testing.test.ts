@@ -78,6 +78,24 @@ describe('synth', () => {
     expect(podSpecOf(findObject(objs, 'Deployment')).hostNetwork).toBe(true);
   });
 
+  test('fails when a validation fails, with a TimonelError holding the problem\'s fields, whether a chart or the App is synthesized (trial AA7)', () => {
+    for (const which of ['chart', 'app'] as const) {
+      const app = new App();
+      const chart = new TimonelChart(app, 'shop', { namespace: 'shop' });
+      new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0', service: { type: 'LoadBalancer' }, public: false });
+      let e: any;
+      try {
+        synth(which === 'chart' ? chart : app);
+      } catch (x) {
+        e = x;
+      }
+      expect(e).toBeInstanceOf(TimonelError);
+      expect(e.message).toMatch(/^Validation failed with the following errors:\n {2}\[shop\/api\] 'public' is false, but the app is not isolated/);
+      expect([e.path, e.prop, e.value, e.allowed]).toEqual(['shop/api', 'public', false, 'public: false on an isolated app']);
+      expect(e.problems.map((p: TimonelError) => p.fix)).toEqual([e.fix]);
+    }
+  });
+
   test('fails when the construct is in no chart', () => {
     const app = Testing.app();
     expect(() => synth(new (require('constructs').Construct)(app, 'loose'))).toThrow(
