@@ -10,8 +10,9 @@ import { MissingPathError } from './yaml-files';
 
 const USAGE = `Usage:
   timonel init [dir]                      scaffold a new cdk8s project that uses timonel
-  timonel synth [--no-typecheck] [app]    type-check and run the app (default src/main.ts),
-                                          which writes dist/; errors print without a stack
+  timonel synth [--no-typecheck] [app]    type-check and run the app (default src/main.ts, else
+                                          src/main.js, .mjs…), which writes dist/; errors print
+                                          without a stack
   timonel check [options] <dir|file>...   check Kubernetes YAML against the policy rules
   timonel rules [--profile <p>] [--format human|json|markdown]
                                           list the rules and their severities

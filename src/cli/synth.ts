@@ -10,12 +10,15 @@ import { isTypeScript, moduleFormat, transpile, TypeScriptHooksData, typeScriptT
 
 /** The app `timonel synth` runs when none is named. */
 export const DEFAULT_APP = 'src/main.ts';
+/** Where `timonel synth` looks for the app when none is named: the first that exists (JavaScript apps too). */
+export const DEFAULT_APPS = [DEFAULT_APP, 'src/main.mts', 'src/main.js', 'src/main.mjs', 'src/main.cjs'];
 
 /** What `timonel synth` does. */
 export interface SynthOptions {
   /**
    * The app file: TypeScript (transpiled on load) or JavaScript, CommonJS or an ES module (by its
-   * extension and package.json "type", as Node decides). @default 'src/main.ts'
+   * extension and package.json "type", as Node decides).
+   * @default - the first of src/main.ts, .mts, .js, .mjs and .cjs that exists
    */
   readonly app?: string;
   /**
@@ -47,9 +50,10 @@ export interface SynthResult {
  */
 export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
   const cwd = options.cwd ?? process.cwd();
-  const app = path.resolve(cwd, options.app ?? DEFAULT_APP);
+  const app = path.resolve(cwd, options.app ?? DEFAULT_APPS.find((f) => fs.existsSync(path.resolve(cwd, f))) ?? DEFAULT_APP);
   if (!fs.existsSync(app)) {
-    throw new UsageError(`no app at ${path.relative(cwd, app) || app}: name the file that calls app.synth(), e.g. 'timonel synth src/main.ts'`);
+    const looked = options.app === undefined ? ` (nor src/main.mts, .js, .mjs or .cjs)` : '';
+    throw new UsageError(`no app at ${path.relative(cwd, app) || app}${looked}: name the file that calls app.synth(), e.g. 'timonel synth src/main.ts'`);
   }
   const isTs = isTypeScript(app);
   // The project's tsconfig, as tsc finds it: the nearest one from the app's folder up (run from

@@ -199,7 +199,16 @@ describe('timonel synth', () => {
   test('fails with usage when there is no app', () => {
     const r = synth();
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^timonel: no app at src\/main\.ts: name the file that calls app\.synth\(\)/);
+    expect(r.stderr).toMatch(/^timonel: no app at src\/main\.ts \(nor src\/main\.mts, \.js, \.mjs or \.cjs\): name the file that calls app\.synth\(\)/);
+  });
+
+  test('runs src/main.js, or src/main.mjs, when there is no src/main.ts (trial AA12)', () => {
+    write('src/main.mjs', ["import { writeFileSync } from 'fs';", "writeFileSync('ran.txt', 'mjs');"]);
+    expect(synth()).toMatchObject({ status: 0, stderr: '' });
+    expect(fs.readFileSync(path.join(tmp, 'ran.txt'), 'utf8')).toBe('mjs');
+    write('src/main.js', ["require('fs').writeFileSync('ran.txt', 'js');"]);
+    expect(synth()).toMatchObject({ status: 0, stderr: '' });
+    expect(fs.readFileSync(path.join(tmp, 'ran.txt'), 'utf8')).toBe('js');
   });
 
   test("runs an .mts app with top-level await and a './x.js' import of a .ts file from this checkout too (its module hooks from their source)", () => {
