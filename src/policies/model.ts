@@ -288,6 +288,16 @@ function podOf(m: any, kind: string): PodView | undefined {
   };
 }
 
+/**
+ * The directions a NetworkPolicy spec applies to, as the API server defaults them: its policyTypes
+ * when given, else Ingress, plus Egress when it has egress rules.
+ */
+export function networkPolicyTypes(spec: { readonly policyTypes?: unknown; readonly egress?: unknown }): ReadonlySet<'Ingress' | 'Egress'> {
+  const given = Array.isArray(spec.policyTypes) ? spec.policyTypes.filter((t): t is 'Ingress' | 'Egress' => t === 'Ingress' || t === 'Egress') : [];
+  if (given.length > 0) return new Set(given);
+  return new Set(Array.isArray(spec.egress) && spec.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress']);
+}
+
 /** True when the labels satisfy the selector (an empty selector selects everything). */
 export function selectorMatches(selector: Selector | undefined, labels: Record<string, string>): boolean {
   if (!isObject(selector)) return false;

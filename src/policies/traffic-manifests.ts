@@ -3,7 +3,7 @@ import { fail, isConstruct, PropIssue, TimonelError } from '../core/errors';
 import { isValidName, NameRule } from '../core/names';
 import { CIDR_ALLOWED, cidrProblem, labelKeyProblem, labelValue, portName, portNumber, protocol } from '../core/specs';
 import { Context, Spec, tsLiteral, typeName, v } from '../core/validation';
-import { isPodKind, splitFieldPath, toPolicyObject } from './model';
+import { isPodKind, networkPolicyTypes, splitFieldPath, toPolicyObject } from './model';
 import type { TrafficEvaluatorOptions, TrafficProtocol, TrafficWorkload } from './traffic';
 
 // What TrafficEvaluator.fromManifests reads of the manifests, checked as the API server checks it:
@@ -509,12 +509,7 @@ export function readTrafficManifests(manifests: unknown, options: unknown): Traf
 }
 
 function toPolicy(spec: PolicySpecJson, name: string, namespace: string): Policy {
-  const types = new Set<'Ingress' | 'Egress'>(spec.policyTypes ?? []);
-  if (types.size === 0) {
-    // The API's defaulting: Ingress always, Egress when the policy has egress rules.
-    types.add('Ingress');
-    if ((spec.egress?.length ?? 0) > 0) types.add('Egress');
-  }
+  const types = networkPolicyTypes(spec);
   return { id: `${namespace}/${name}`, namespace, podSelector: spec.podSelector ?? {}, types, ingress: spec.ingress ?? [], egress: spec.egress ?? [] };
 }
 

@@ -219,6 +219,15 @@ describe('WebApp extra Services in the traffic model', () => {
       .toEqual([expect.stringContaining("accept traffic from anywhere. Fix: add a NetworkPolicy selecting the pod labels that admits only the expected clients and ports (WebApp: 'isolate: true')")]);
   });
 
+  test('public: false on a ClusterIP app that is only a client (its egress restricted, its ingress open): the warning still says so', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const web = new WebApp(chart, 'web', { image: IMAGE, public: false });
+    web.connectTo(new WebApp(chart, 'api', { image: IMAGE, isolate: true }));
+    expect(TrafficEvaluator.fromManifests(synth(chart)).allows({ from: { namespace: 'other', labels: { app: 'x' } }, to: WEB, port: 8080 })).toBe(true);
+    expect(Policy.lastReport(chart)!.warnings.filter((w) => w.ruleId === 'practice-network-policy').map((w) => `${w.name} ${w.detail}`))
+      .toEqual(['shop-web has pods that NetworkPolicies select only for Egress (their policyTypes have no Ingress), so they accept traffic from anywhere']);
+  });
+
   test('a client of the app does not cut off its extra LoadBalancer', () => {
     const chart = newChart('shop', { namespace: 'shop' });
     const web = new WebApp(chart, 'web', { image: IMAGE, extraServices: [{ suffix: 'public', type: 'LoadBalancer', ports: [{ name: 'http' }] }] });

@@ -85,13 +85,18 @@ export function autoscalerOf(o: PolicyObject, set: ObjectSet): PolicyObject | un
 
 /**
  * Whether any object of `kind` (PDBs, NetworkPolicies) selects a pod-bearing object, through
- * `selectorOf`. An empty selector covers its whole namespace without listing the pods.
+ * `selectorOf`. An empty selector covers its whole namespace without listing the pods. With
+ * `only`, just the objects it accepts count (`name` keys the memo).
  */
-export function coveredBy(set: ObjectSet, kind: string, selectorOf: (o: PolicyObject) => unknown): (o: PolicyObject) => boolean {
-  const covered = set.memoize(`covered-by-${kind}`, () => {
+export function coveredBy(
+  set: ObjectSet, kind: string, selectorOf: (o: PolicyObject) => unknown,
+  only?: { readonly name: string; readonly test: (o: PolicyObject) => boolean },
+): (o: PolicyObject) => boolean {
+  const covered = set.memoize(`covered-by-${kind}${only ? `-${only.name}` : ''}`, () => {
     const pods = new Set<PolicyObject>();
     const namespaces = new Set<string>();
     for (const x of set.ofKind(kind)) {
+      if (only && !only.test(x)) continue;
       const selector = selectorOf(x);
       if (isObject(selector) && isEmptySelector(selector)) namespaces.add(x.ns);
       else for (const p of set.selectPods(x.ns, selector as any)) pods.add(p);

@@ -123,6 +123,17 @@ describe('practice-network-policy', () => {
       "warning: [test.yaml] Deployment api/api 'spec.template.metadata' has pods that no NetworkPolicy selects, so they accept traffic from anywhere. Fix: add a NetworkPolicy selecting the pod labels that admits only the expected clients and ports (WebApp: 'isolate: true')",
     ]);
   });
+  test('fails (warning) when only an Egress policy selects the pods: their ingress stays open', () => {
+    const policy = surroundings()[2];
+    const egressOnly = (types: string[] | undefined, egress: unknown[]) => edit(policy, (p) => {
+      p.spec = { podSelector: { matchLabels: LABELS }, ...(types ? { policyTypes: types } : {}), egress };
+    });
+    const warning = "warning: [test.yaml] Deployment shop/web 'spec.template.metadata' has pods that NetworkPolicies select only for Egress (their policyTypes have no Ingress), so they accept traffic from anywhere. Fix: add a NetworkPolicy selecting the pod labels that admits only the expected clients and ports (WebApp: 'isolate: true')";
+    expect(lines('practice-network-policy', [deployment(), egressOnly(['Egress'], [{ to: [{ podSelector: {} }] }])])).toEqual([warning]);
+    // policyTypes left out: Ingress is implied (with Egress when there are egress rules), so the pods are isolated.
+    expect(lines('practice-network-policy', [deployment(), egressOnly(undefined, [{ to: [{ podSelector: {} }] }])])).toEqual([]);
+    expect(lines('practice-network-policy', [deployment(), egressOnly(['Ingress', 'Egress'], [])])).toEqual([]);
+  });
 });
 
 describe('practice-egress-every-address', () => {
