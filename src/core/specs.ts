@@ -178,6 +178,32 @@ export function cidrProblem(cidr: string, hostBitsSet: 'refuse' | 'allow' = 'ref
   };
 }
 
+/**
+ * What is wrong with an ipBlock's `except` entry, or undefined: the API server (ValidateIPBlock)
+ * wants a strict subset of the block's `cidr` (same family, longer prefix, inside it). Both are
+ * valid CIDRs; host bits past a prefix are read as its network.
+ */
+export function exceptProblem(cidr: string, except: string): Problem | undefined {
+  const outer = cidrRange(cidr);
+  const inner = cidrRange(except);
+  const inside = inner.family === outer.family && inner.prefix > outer.prefix
+    && (inner.network >> BigInt(inner.width - outer.prefix)) === (outer.network >> BigInt(outer.width - outer.prefix));
+  if (inside) return undefined;
+  return {
+    message: `must be a strict subset of cidr '${cidr}'`,
+    allowed: `a network inside ${cidr}, with a longer prefix`,
+    fix: inner.family !== outer.family ? 'put it in an ipBlock of its own family' : 'remove it, or widen cidr to contain it',
+  };
+}
+
+function cidrRange(cidr: string): { family: 4 | 6; width: number; prefix: number; network: bigint } {
+  const [addr, bits] = cidr.split('/');
+  const family = isIP(addr) as 4 | 6;
+  const width = family === 4 ? 32 : 128;
+  const host = BigInt(width - Number(bits));
+  return { family, width, prefix: Number(bits), network: ((family === 4 ? ipv4Bits(addr) : ipv6Bits(addr)) >> host) << host };
+}
+
 function ipv4Bits(addr: string): bigint {
   return addr.split('.').reduce((n, octet) => (n << 8n) | BigInt(Number(octet)), 0n);
 }
@@ -220,6 +246,34 @@ function formatIpv6(n: bigint): string {
 /** A CIDR: an IPv4 or IPv6 address with a prefix length. */
 export const cidr: Spec<string> = v.string({ allowed: CIDR_ALLOWED, samples: ['203.0.113.0/24', '10.0.0.0/8', '2001:db8::/32'], check: cidrProblem });
 
+/**
+ * A CIDR that `EgressTarget.internet` excepts from 0.0.0.0/0 or ::/0: the API server wants each
+ * except a strict subset of its cidr, so '0.0.0.0/0' or '::/0' itself is refused. `fix` says what to
+ * write instead, where the user wrote it.
+ */
+function internetExcept(fix: string): Spec<string> {
+  return v.string({
+    allowed: `${CIDR_ALLOWED}, with a prefix length above 0`,
+    samples: ['10.0.0.0/8', 'fd00:10:244::/56'],
+    check: (s) => {
+      const problem = cidrProblem(s);
+      if (problem) return problem;
+      const whole = isIP(s.split('/')[0]) === 4 ? '0.0.0.0/0' : '::/0';
+      if (!exceptProblem(whole, s)) return undefined;
+      return {
+        message: `covers every ${whole === '::/0' ? 'IPv6' : 'IPv4'} address: EgressTarget.internet excepts it from ${whole}, and the API server refuses an ipBlock except that is not a strict subset of its cidr`,
+        fix,
+      };
+    },
+  });
+}
+
+/** EgressTarget.internet's `except`. */
+export const internetExceptCidrs = v.array(
+  internetExcept('remove it: EgressTarget.internet always allows both families (for no internet egress, do not allow EgressTarget.internet; for given networks, use EgressTarget.cidrs)'),
+  { allowed: `a list of CIDRs: ${CIDR_ALLOWED}` },
+) as Spec<string[]>;
+
 /** A port number 1–65535. */
 export const portNumber: Spec<number> = v.int({ min: 1, max: 65535, message: 'must be a port number', fix: portNumberFix });
 
@@ -228,7 +282,7 @@ export const trafficDefaults: Spec<TrafficDefaults> = v.object<TrafficDefaults>(
   ingressController: controllerRef,
   gateway: controllerRef,
   prometheus: controllerRef,
-  clusterCidrs: v.array(cidr, { allowed: `a list of CIDRs: ${CIDR_ALLOWED}` }) as Spec<readonly string[]>,
+  clusterCidrs: v.array(internetExcept("list the cluster's own pod, Service and node ranges (the cluster-cidr and service-cluster-ip-range of the control plane), e.g. 'fd00:10:244::/56'"), { allowed: `a list of CIDRs: ${CIDR_ALLOWED}` }) as Spec<readonly string[]>,
   apiServer: v.object<ApiServerRef>()({
     cidrs: v.required(v.array(cidr, { minItems: 1, allowed: `a list of at least one CIDR: ${CIDR_ALLOWED}, e.g. ['172.18.0.2/32']` }) as Spec<readonly string[]>, {
       message: 'is required', fix: "pass the addresses of kubectl get endpoints kubernetes -n default, e.g. cidrs: ['172.18.0.2/32']",

@@ -60,7 +60,8 @@ export interface TrafficDefaults {
    * The cluster's own address ranges (pods, Services, nodes; IPv4 and IPv6), which
    * `EgressTarget.internet` excludes besides the private ranges. Needed where they are global
    * addresses, as in IPv6 and dual-stack clusters (EKS IPv6, GKE dual-stack), whose pods and nodes
-   * "the internet" would otherwise include. Each is a network ('2600:1f14:abc:de00::/56').
+   * "the internet" would otherwise include. Each is a network ('2600:1f14:abc:de00::/56'), not a
+   * whole family ('::/0', which `EgressTarget.internet` could not except from itself).
    * @default - none: only the private ranges are excluded
    */
   readonly clusterCidrs?: readonly string[];

@@ -1,6 +1,6 @@
 import { NameRule } from '../core/names';
 import { numberInString } from '../core/numbers';
-import { cidr, controllerRef, labelMap, nameSpec, protocol } from '../core/specs';
+import { cidr, controllerRef, internetExceptCidrs, labelMap, nameSpec, protocol } from '../core/specs';
 import { Spec, v } from '../core/validation';
 import type {
   AdmitAnySourceOptions, AdmitIngressControllerOptions, AllowEgressOptions, AppEgressOptions, EgressPortsOptions, InternetEgressOptions,
@@ -67,7 +67,7 @@ export const CIDRS_EGRESS_OPTIONS = v.object<EgressPortsOptions>()({ ports: requ
 /** EgressTarget.internet's options. */
 export const INTERNET_EGRESS_OPTIONS = v.object<InternetEgressOptions>()({
   ports: requiredPorts,
-  except: v.array(cidr, { allowed: `a list of CIDRs: ${cidr.allowed}` }) as Spec<string[]>,
+  except: internetExceptCidrs,
 }, { what: 'option of EgressTarget.internet' });
 
 /** EgressTarget.namespace's options. */

@@ -76,7 +76,8 @@ export interface InternetEgressOptions extends EgressPortsOptions {
    * More ranges that are not "the internet" for these pods (a network they must not call). They
    * add to what is always excluded: `DEFAULTS.traffic.privateRanges` (private, shared, link-local
    * and loopback ranges, so the cloud's metadata endpoint too) and the chart's or App's
-   * `traffic.clusterCidrs`. A private destination is `EgressTarget.cidrs`.
+   * `traffic.clusterCidrs`. A private destination is `EgressTarget.cidrs`. Each is a network
+   * inside 0.0.0.0/0 or ::/0, not all of it (the API server refuses an except equal to its cidr).
    * @default - nothing beyond those
    */
   readonly except?: readonly string[];

@@ -18,6 +18,7 @@ import apiHpaReplicas from './api-hpa-replicas';
 import apiPdbSpec from './api-pdb-spec';
 import apiWorkloadCounts from './api-workload-counts';
 import apiRollingUpdate from './api-rolling-update';
+import apiIpBlock from './api-ip-block';
 import pssBaselineHostNamespaces from './pss-baseline-host-namespaces';
 import pssBaselinePrivileged from './pss-baseline-privileged';
 import pssBaselineCapabilities from './pss-baseline-capabilities';
@@ -92,6 +93,7 @@ export const RULES: readonly Rule[] = [
   apiPdbSpec,
   apiWorkloadCounts,
   apiRollingUpdate,
+  apiIpBlock,
   pssBaselineHostNamespaces,
   pssBaselinePrivileged,
   pssBaselineCapabilities,

@@ -397,3 +397,31 @@ describe('api-pdb-spec', () => {
     ]);
   });
 });
+
+describe('api-ip-block', () => {
+  const policy = (...peers: unknown[]) => ({
+    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'web', namespace: 'shop' },
+    spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [{ from: peers }], egress: [{ to: peers }] },
+  });
+  test('passes CIDRs whose except entries are strict subsets (host bits read as the network, as the API server does)', () => {
+    expect(lines('api-ip-block', [policy(
+      { ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '169.254.0.0/16'] } },
+      { ipBlock: { cidr: '::/0', except: ['fc00::/7'] } },
+      { ipBlock: { cidr: '203.0.113.7/24', except: ['203.0.113.0/25'] } },
+      { podSelector: {} },
+    )])).toEqual([]);
+  });
+  test('fails when an except is the cidr itself, outside it, of the other family, or not a CIDR', () => {
+    expect(lines('api-ip-block', [edit(policy(), (p) => {
+      p.spec.ingress[0].from = [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '0.0.0.0/0'] } }, { ipBlock: { cidr: '203.0.113.0/24', except: ['198.51.100.0/25', 'fc00::/7'] } }];
+      p.spec.egress[0].to = [{ ipBlock: { cidr: '::/0', except: ['::/0', 'fc00::7'] } }, { ipBlock: { cidr: '10.0.0.0/33' } }];
+    })])).toEqual([
+      "error: [test.yaml] NetworkPolicy shop/web 'spec.ingress[0].from[0].ipBlock.except[1]' must be a strict subset of cidr '0.0.0.0/0', got '0.0.0.0/0'. Allowed: a network inside 0.0.0.0/0, with a longer prefix. Fix: remove it, or widen cidr to contain it",
+      "error: [test.yaml] NetworkPolicy shop/web 'spec.ingress[0].from[1].ipBlock.except[0]' must be a strict subset of cidr '203.0.113.0/24', got '198.51.100.0/25'. Allowed: a network inside 203.0.113.0/24, with a longer prefix. Fix: remove it, or widen cidr to contain it",
+      "error: [test.yaml] NetworkPolicy shop/web 'spec.ingress[0].from[1].ipBlock.except[1]' must be a strict subset of cidr '203.0.113.0/24', got 'fc00::/7'. Allowed: a network inside 203.0.113.0/24, with a longer prefix. Fix: put it in an ipBlock of its own family",
+      "error: [test.yaml] NetworkPolicy shop/web 'spec.egress[0].to[0].ipBlock.except[0]' must be a strict subset of cidr '::/0', got '::/0'. Allowed: a network inside ::/0, with a longer prefix. Fix: remove it, or widen cidr to contain it",
+      "error: [test.yaml] NetworkPolicy shop/web 'spec.egress[0].to[0].ipBlock.except[1]' is an address without a prefix length, got 'fc00::7'. Allowed: an IPv4 or IPv6 address with a prefix length, e.g. '203.0.113.0/24' or '2001:db8::/32'. Fix: write 'fc00::7/128' for this one address",
+      "error: [test.yaml] NetworkPolicy shop/web 'spec.egress[0].to[1].ipBlock.cidr' is not a CIDR, got '10.0.0.0/33'. Allowed: an IPv4 or IPv6 address with a prefix length, e.g. '203.0.113.0/24' or '2001:db8::/32'. Fix: write the prefix length as a number up to 32, e.g. '10.0.0.0/32'",
+    ]);
+  });
+});
