@@ -16,7 +16,7 @@ import { DrainOptions, resolveDrain } from '../workload/drain';
 import { addIngress, IngressHostRule, IngressTlsOptions, unservedIngressClass } from '../workload/ingress';
 import { ServiceIpFamilyOptions, ipFamilySpec } from '../workload/ip-families';
 import { admitScraper, addServiceMonitor, MetricsOptions } from '../workload/metrics';
-import { IngressControllerRef, NetworkAccess } from '../workload/network';
+import { IngressControllerRef, keepIsolateFalse, NetworkAccess } from '../workload/network';
 import { MainContainerExtras } from '../workload/pod';
 import { addRoute, RouteOptions } from '../workload/route';
 import {
@@ -172,7 +172,8 @@ export interface WebAppProps extends WorkloadProps {
    * Isolate the app now: it admits exactly its declared clients (`connectTo`, `allowFrom`) and its
    * declared entry (its Ingress controller, the metrics scraper, any source for a LoadBalancer or
    * NodePort Service or `public`), on their ports, and nothing else. Without it the app is open
-   * until its first client, which isolates it the same way.
+   * until its first client, which isolates it the same way. `false` keeps the app open to every
+   * pod: a client (which would isolate it) is then an error at synth.
    * @default false
    */
   readonly isolate?: boolean;
@@ -344,6 +345,9 @@ export class WebApp extends ServedWorkload {
     if (mainType !== 'ClusterIP') this.exposed.push({ name: this.service.name, type: mainType, prop: 'service.type' });
     (props.extraServices ?? []).forEach((x, i) => this.buildExtraService(x, `extraServices[${i}]`));
     if (props.isolate) access.isolate();
+    else if (props.isolate === false) {
+      keepIsolateFalse(this, "where other pods must still reach the app, replace it with public: true (any source on the Service ports) or admit them with allowFrom({ namespace: 'ops' })");
+    }
     // `public: false` acts through the app's NetworkPolicy, which only an isolated app has; a client
     // added later isolates it too, so this is checked at synth.
     if (props.public === false) this.node.addValidation({ validate: () => this.openDespitePublicFalse() });

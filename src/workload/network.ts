@@ -6,7 +6,7 @@ import { trafficDefaultsOf } from '../core/chart-context';
 import { DEFAULTS } from '../core/defaults';
 import { numberInString } from '../core/numbers';
 import type { IngressControllerRef } from '../core/traffic';
-import { fail, isConstruct } from '../core/errors';
+import { fail, isConstruct, TimonelError } from '../core/errors';
 import { checkSameApp } from '../core/same-app';
 import { NameRule, nameFromParts } from '../core/names';
 import { onService, podOnlyProblem, PortSpec } from '../core/ports';
@@ -552,6 +552,25 @@ export function noteApiServerNeed(owner: ITrafficSubject, need: ApiServerNeed): 
 export function egressRestricted(owner: IConstruct): void {
   keepPeersOpen(owner, 'egress');
   if (isTrafficSubject(owner)) noteApiServerNeed(owner, 'egress');
+}
+
+/**
+ * Keeps an explicit `isolate: false` the user's word: a client (`connectTo`, `allowFrom`) or
+ * `NetworkAccess.isolate()` isolates the workload anyway, which is an error at synth rather than a
+ * silent override. `others` says how to admit other pods once it is isolated.
+ */
+export function keepIsolateFalse(owner: IConstruct, others: string): void {
+  owner.node.addValidation({
+    // cdk8s prefixes each message with the construct path.
+    validate: () => (NetworkAccess.of(owner as ITrafficSubject).isolated ? [new TimonelError({
+      prop: 'isolate',
+      message: 'is false, but a client (connectTo, allowFrom) or NetworkAccess.isolate() isolates the pods anyway: '
+        + 'its NetworkPolicy admits only the declared clients and entry, and every other pod is refused',
+      value: false,
+      allowed: 'isolate: false on a workload nothing isolates; no isolate where clients are declared',
+      fix: `remove isolate: false (the clients isolate the pods); ${others}`,
+    }).message] : []),
+  });
 }
 
 /** DNS egress of a client whose egress is restricted. */

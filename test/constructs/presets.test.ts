@@ -321,6 +321,14 @@ describe('Redis as a cache', () => {
     expect(all(renderCache({ isolate: false }, false).objs, 'NetworkPolicy')).toEqual([]);
   });
 
+  test('fails when isolate is false and a client connects (the client would isolate it anyway)', () => {
+    const e = (() => { try { renderCache({ isolate: false }); } catch (x) { return x as Error; } throw new Error('no error'); })();
+    expect(e.message).toContain("[shop/carts] 'isolate' is false, but a client (connectTo, allowFrom) or NetworkAccess.isolate() isolates the pods anyway: its NetworkPolicy admits only the declared clients and entry, and every other pod is refused, got false. "
+      + "Allowed: isolate: false on a workload nothing isolates; no isolate where clients are declared. Fix: remove isolate: false (the clients isolate the pods); where other pods must still reach the store, admit them with allowFrom({ namespace: 'ops' })");
+    // Left out, the default: a store (or a Redis with credentials) is isolated by its first client, as before.
+    expect(() => renderCache({ credentials: REDIS_CREDS })).not.toThrow();
+  });
+
   test('with credentials: a password as in mode store, and not isolated before a client', () => {
     const { objs } = renderCache({ credentials: REDIS_CREDS });
     expect(main(objs).args).toContain('--requirepass');

@@ -228,6 +228,23 @@ describe('WebApp extra Services in the traffic model', () => {
       .toEqual(['shop-web has pods that NetworkPolicies select only for Egress (their policyTypes have no Ingress), so they accept traffic from anywhere']);
   });
 
+  test('fails when isolate is false and a client connects; the fix (public: true instead) works', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const web = new WebApp(chart, 'web', { image: IMAGE, isolate: false });
+    new WebApp(chart, 'api', { image: IMAGE }).connectTo(web);
+    const e = (() => { try { synth(chart); } catch (x) { return x as Error; } throw new Error('no error'); })();
+    expect(e.message).toContain("[shop/web] 'isolate' is false, but a client (connectTo, allowFrom) or NetworkAccess.isolate() isolates the pods anyway: its NetworkPolicy admits only the declared clients and entry, and every other pod is refused, got false. "
+      + "Allowed: isolate: false on a workload nothing isolates; no isolate where clients are declared. Fix: remove isolate: false (the clients isolate the pods); where other pods must still reach the app, replace it with public: true (any source on the Service ports) or admit them with allowFrom({ namespace: 'ops' })");
+    const fixed = newChart('shop', { namespace: 'shop' });
+    const open = new WebApp(fixed, 'web', { image: IMAGE, public: true });
+    new WebApp(fixed, 'api', { image: IMAGE }).connectTo(open);
+    expect(TrafficEvaluator.fromManifests(synth(fixed)).allows({ from: OUTSIDE, to: WEB, port: 8080 })).toBe(true);
+    // isolate: false with no client stays open and fine
+    const alone = newChart('shop', { namespace: 'shop' });
+    new WebApp(alone, 'web', { image: IMAGE, isolate: false });
+    expect(all(synth(alone), 'NetworkPolicy')).toEqual([]);
+  });
+
   test('a client of the app does not cut off its extra LoadBalancer', () => {
     const chart = newChart('shop', { namespace: 'shop' });
     const web = new WebApp(chart, 'web', { image: IMAGE, extraServices: [{ suffix: 'public', type: 'LoadBalancer', ports: [{ name: 'http' }] }] });

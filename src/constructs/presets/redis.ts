@@ -71,7 +71,8 @@ export interface RedisProps extends Omit<StatefulStoreProps, 'image' | 'port' | 
    */
   readonly ephemeral?: boolean;
   /**
-   * Admit only declared clients from the start (see StatefulStore `isolate`).
+   * Admit only declared clients from the start (see StatefulStore `isolate`). `false` keeps it open
+   * to every pod: a client (which would isolate it) is then an error at synth.
    * @default - true for a cache without credentials, else false (isolated by its first client)
    */
   readonly isolate?: boolean;
@@ -122,7 +123,8 @@ export class Redis extends StatefulStore {
       storage: data.storage,
       volumes: [...data.volumes, ...(props.volumes ?? [])],
       mounts: [...data.mounts, ...(props.mounts ?? [])],
-      isolate: props.isolate ?? (cache && !auth),
+      // Only the user's own `false` is kept against a client (StatefulStore `isolate`).
+      isolate: props.isolate ?? (cache && !auth ? true : undefined),
       credentialRoles: ['password'],
       securityContext: { runAsUser: d.runAsUser, runAsGroup: d.runAsUser, fsGroup: d.runAsUser, ...props.securityContext },
       // Expanded by the kubelet from the env below; the image's entrypoint prepends redis-server.

@@ -9,7 +9,7 @@ import { Probe } from '../../core/probes';
 import { Policy } from '../../policies';
 import { ConnectionEndpoint, CredentialRole, envPrefixFromId } from '../../workload/connections';
 import { ipFamilySpec, ServiceIpFamilyOptions } from '../../workload/ip-families';
-import { NetworkAccess } from '../../workload/network';
+import { keepIsolateFalse, NetworkAccess } from '../../workload/network';
 import { MainContainerExtras } from '../../workload/pod';
 import { addDisruptionBudget, spreadConstraints, uselessBudget } from '../../workload/scaling';
 import { ServedWorkload } from '../../workload/served-workload';
@@ -71,7 +71,8 @@ export interface StatefulStoreProps extends WorkloadProps {
   /**
    * Admit only declared clients (`connectTo`, `allowFrom`) from the start: a `<name>`
    * NetworkPolicy that admits nothing of its own. Without it the store is isolated by its first
-   * client, and admits any pod until then.
+   * client, and admits any pod until then. `false` keeps the store open to every pod: a client
+   * (which would isolate it) is then an error at synth.
    * @default false
    */
   readonly isolate?: boolean;
@@ -210,6 +211,7 @@ export class StatefulStore extends ServedWorkload {
     });
 
     if (props.isolate ?? d.isolate) NetworkAccess.of(this).isolate();
+    else if (props.isolate === false) keepIsolateFalse(this, "where other pods must still reach the store, admit them with allowFrom({ namespace: 'ops' })");
     // A probe turned off with `false` is a choice made in code: recorded as a reasoned suppression
     // (of the pod, or of each container whose probes were turned off: the others are judged on their own).
     Policy._probesTurnedOff(this.statefulSet, this.pod.probeSuppressions(main));
