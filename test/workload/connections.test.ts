@@ -208,7 +208,7 @@ describe('connectTo', () => {
     ['an egress allowance', (kv: StatefulStore) => kv.allowEgress(EgressTarget.cidrs(['10.0.0.0/8'], { ports: [443] }))],
   ])('a store of 3 replicas isolated by %s keeps traffic among its replicas open (was cut: no -peers policy)', (how, isolateBy) => {
     const chart = newChart('shop', { namespace: 'shop' });
-    const kv = new StatefulStore(chart, 'kv', { image: 'ghcr.io/acme/kv:2.1.0', port: 7000, replicas: 3, isolate: how === 'isolate: true' });
+    const kv = new StatefulStore(chart, 'kv', { image: 'ghcr.io/acme/kv:2.1.0', port: 7000, replicas: 3, ...(how === 'isolate: true' ? { isolate: true } : {}) });
     isolateBy(kv);
     const objects = synth(chart);
     const traffic = TrafficEvaluator.fromManifests(objects);
