@@ -10,7 +10,7 @@ import { fail, isConstruct, TimonelError } from '../core/errors';
 import { checkSameApp } from '../core/same-app';
 import { NameRule, nameFromParts } from '../core/names';
 import { onService, podOnlyProblem, PortSpec } from '../core/ports';
-import { appPortsOf, IConnectable, isConnectable, namedPolicyPorts, podPortsOf } from './endpoint';
+import { appPortsOf, isConnectable, namedPolicyPorts, podPortsOf } from './endpoint';
 import { intOrString } from '../core/probes';
 import { AnySpec, checkArgs } from '../core/validation';
 import {
@@ -175,7 +175,8 @@ export class EgressTarget {
    * is isolated; unlike `connectTo` and `allowFrom`, this does not isolate it (it is the client's
    * egress that is declared, not a client of the app). An app in another namespace needs
    * `{ allowCrossNamespace: true }`, as for `connectTo`. `ports` must be ports the app serves, as
-   * for `allowFrom`'s (a Service port stands for its container port); the app must be of the
+   * for `allowFrom`'s (a Service port stands for its container port; a range starts and ends at
+   * one, and holds no pod-only port); the app must be of the
    * same App as the workload that allows the egress.
    */
   public static app(target: { readonly endpoint: ConnectionEndpoint; readonly node: IConstruct['node'] }, options: AppEgressOptions = {}): EgressTarget {
@@ -196,7 +197,7 @@ export class EgressTarget {
       checkArgs(scope, [[APP_EGRESS_OPTIONS, options, prop]]);
       const e = target.endpoint;
       // Each port must be one the app serves, as for allowFrom's `ports`; a Service port means its container port.
-      const served = options.ports?.map((p, i) => appPort(scope, `${prop}.ports[${i}]`, target, p));
+      const served = options.ports && toPorts(options.ports.map((p, i) => appPort(scope, `${prop}.ports[${i}]`, appPortsOf(target), p)));
       // The same rule as connectTo's: traffic to another team's namespace (which also edits that
       // app's policy) is said out loud.
       checkCrossNamespace(scope, prop, target.node.path, client.namespace, e.namespace, !!options.allowCrossNamespace,
@@ -325,10 +326,13 @@ export class NetworkAccess {
 
   /**
    * Declares that the ingress controller forwards to these ports (an Ingress, a Gateway route): admitted even once isolated.
-   * A port the workload's pods name is written by name and number, as for a connection.
+   * A port the workload's pods name is written by name and number, as for a connection. Each must
+   * be a port the pods listen on (the workload's, pod-only ones too, or a sidecar's; a Service port
+   * stands for its container port), and a range must start and end at such ports.
    */
   public admitIngressController(options: AdmitIngressControllerOptions): this {
-    return this._admitIngressController(options, []);
+    options = checkOptions(ADMIT_INGRESS_CONTROLLER_OPTIONS, options, this.key, 'admitIngressController');
+    return this._admitIngressController({ ...options, ports: this.podPorts('admitIngressController', options.ports) }, []);
   }
 
   /** `admitIngressController`, where the pods name more ports than the workload declares (a Worker's metrics port). @internal */
@@ -349,11 +353,12 @@ export class NetworkAccess {
 
   /**
    * Declares ports open to any source (a LoadBalancer/NodePort Service, a public app): admitted even once isolated.
-   * A port the workload's pods name is written by name and number, as for a connection.
+   * A port the workload's pods name is written by name and number, as for a connection. The ports
+   * are checked as `admitIngressController`'s.
    */
   public admitAnySource(options: AdmitAnySourceOptions): this {
     options = checkOptions(ADMIT_ANY_SOURCE_OPTIONS, options, this.key, 'admitAnySource');
-    this.ingressState().entries.push({ ports: this.policyPorts(toPorts(options.ports)) });
+    this.ingressState().entries.push({ ports: this.policyPorts(toPorts(this.podPorts('admitAnySource', options.ports))) });
     this.sync();
     return this;
   }
@@ -401,6 +406,19 @@ export class NetworkAccess {
   }
 
   // Ingress to the workload's own pods: a port they name is matched by name too (namedPolicyPorts).
+  /**
+   * `ports` checked as `EgressTarget.app`'s: each a port the pods listen on (the workload's own,
+   * pod-only ones too, and its sidecars'), a Service port standing for its container port. Unchecked
+   * where the ports are unknown (a Worker: its metrics port is not among them).
+   */
+  private podPorts(verb: string, ports: ReadonlyArray<number | TrafficPort>): ReadonlyArray<number | TrafficPort> {
+    const own = podPortsOf(this.key);
+    const listening = own.length > 0 ? own : isConnectable(this.key) ? appPortsOf(this.key) : [];
+    if (listening.length === 0) return [...ports];
+    const all = [...listening, ...((this.key as { readonly pod?: { readonly sidecarPorts?: readonly PortSpec[] } }).pod?.sidecarPorts ?? [])];
+    return ports.map((p, i) => appPort(this.key, `${verb}.ports[${i}]`, all, p, false));
+  }
+
   private policyPorts(ports: k8s.NetworkPolicyPort[], more: readonly PortSpec[] = []): k8s.NetworkPolicyPort[] {
     return namedPolicyPorts([...podPortsOf(this.key), ...more], ports);
   }
@@ -663,31 +681,45 @@ function checkOptions<T extends object>(spec: AnySpec<T>, options: T | undefined
 }
 
 /**
- * The policy port of `want`, a port `EgressTarget.app`'s `ports` give for `target`: one the app
- * serves, by container port or Service port (which means its container port: policies match after
- * the Service's DNAT), of the same protocol; a range must hold one. Fails as allowFrom's `ports` do.
+ * The policy port of `want`, a port given for an app's pods (`EgressTarget.app`'s `ports`, the
+ * `NetworkAccess` admit methods'): one of `ports`, by container port or Service port (which means
+ * its container port: policies match after the Service's DNAT), of the same protocol. A range must
+ * start and end at such ports (it opens every port between, served or not). With `onServiceOnly`,
+ * a pod-only port (`service: false`) is refused. Fails as allowFrom's `ports` do.
  */
-function appPort(scope: IConstruct, prop: string, target: IConnectable, want: number | TrafficPort): k8s.NetworkPolicyPort {
+function appPort(scope: IConstruct, prop: string, ports: readonly PortSpec[], want: number | TrafficPort, onServiceOnly = true): TrafficPort {
   const p: TrafficPort = typeof want === 'number' ? { port: want } : want;
   const protocol = p.protocol ?? 'TCP';
-  const ofProtocol = appPortsOf(target).filter((s) => (s.protocol ?? 'TCP') === protocol);
-  const served = appPortsOf(target).filter(onService);
-  const number = (s: PortSpec) => s.servicePort ?? s.port;
-  const allowed = served.map((s) => `'${s.name}' (${number(s)}${(s.protocol ?? 'TCP') === 'TCP' ? '' : `/${s.protocol}`})`).join(', ');
-  const example = served.length === 0 ? '' : (served[0].protocol ?? 'TCP') === 'TCP'
-    ? String(number(served[0])) : `{ port: ${number(served[0])}, protocol: '${served[0].protocol}' }`;
-  const notServed: (message: string) => never = (message) => fail({
-    scope, prop, message, value: want, allowed, fix: `use a port the app serves, as a number (its Service or container port), e.g. ports: [${example}]`,
+  const usable = onServiceOnly ? ports.filter(onService) : ports;
+  const ofProtocol = usable.filter((s) => (s.protocol ?? 'TCP') === protocol);
+  const number = (s: PortSpec) => (onServiceOnly ? s.servicePort ?? s.port : s.port);
+  const allowed = usable.map((s) => `'${s.name}' (${number(s)}${(s.protocol ?? 'TCP') === 'TCP' ? '' : `/${s.protocol}`})`).join(', ');
+  const example = usable.length === 0 ? '' : (usable[0].protocol ?? 'TCP') === 'TCP'
+    ? String(number(usable[0])) : `{ port: ${number(usable[0])}, protocol: '${usable[0].protocol}' }`;
+  const notServed: (message: string, fix?: string) => never = (message, fix) => fail({
+    scope, prop, message, value: want, allowed, fix: fix ?? `use a port the app serves, as a number (its Service or container port), e.g. ports: [${example}]`,
   });
   const end = p.endPort;
   if (end !== undefined) {
-    if (!ofProtocol.some((s) => onService(s) && s.port >= p.port && s.port <= end)) notServed('covers no port of the app');
-    return toPorts([p])[0];
+    const inRange = ports.filter((s) => (s.protocol ?? 'TCP') === protocol && s.port >= p.port && s.port <= end);
+    const served = inRange.filter((s) => usable.includes(s));
+    if (served.length === 0) notServed('covers no port of the app');
+    const podOnly = inRange.find((s) => !usable.includes(s));
+    if (podOnly) fail({ scope, prop, ...podOnlyProblem(podOnly), value: want, allowed });
+    const [lo, hi] = [Math.min(...served.map((s) => s.port)), Math.max(...served.map((s) => s.port))];
+    if (lo !== p.port || hi !== end) {
+      const narrow = lo === hi ? `${lo}` : `{ port: ${lo}, endPort: ${hi}${protocol === 'TCP' ? '' : `, protocol: '${protocol}'`} }`;
+      notServed(`reaches past the app's ports (of ${p.port}-${end} it serves ${served.map((s) => s.port).join(', ')}), and a range opens every port in it`, `narrow it to the app's ports: ${narrow}, or list them`);
+    }
+    return { port: p.port, endPort: end, protocol };
   }
   const found = ofProtocol.find((s) => s.port === p.port) ?? ofProtocol.find((s) => s.servicePort === p.port);
-  if (!found) return notServed('is not a port of the app');
-  if (!onService(found)) fail({ scope, prop, ...podOnlyProblem(found), value: want, allowed });
-  return { protocol, port: intOrString(found.port) };
+  if (!found) {
+    const podOnly = ports.find((s) => !usable.includes(s) && (s.protocol ?? 'TCP') === protocol && s.port === p.port);
+    if (podOnly) fail({ scope, prop, ...podOnlyProblem(podOnly), value: want, allowed });
+    return notServed('is not a port of the app');
+  }
+  return { protocol, port: found.port };
 }
 
 // The ports are checked (network-specs.ts) before they get here.

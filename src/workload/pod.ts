@@ -380,6 +380,11 @@ export class PodBuilder {
     });
   }
 
+  /** The ports the sidecars declare (the main container's come from the construct). */
+  public get sidecarPorts(): readonly PortSpec[] {
+    return (this.pod.sidecars ?? []).flatMap((c) => c.ports ?? []);
+  }
+
   /** The container names: the main one, then sidecars, then init containers. */
   public get containerNames(): { readonly main: string; readonly sidecars: readonly string[]; readonly initContainers: readonly string[] } {
     return {

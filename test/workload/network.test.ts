@@ -102,6 +102,32 @@ describe('NetworkAccess: ingress', () => {
     const { api } = apps();
     expect(() => call(NetworkAccess.of(api))).toThrow(message);
   });
+
+  test.each([
+    ['admitIngressController a port the app does not serve', (a: NetworkAccess) => a.admitIngressController({ ports: [9999] }),
+      "[shop/api] 'admitIngressController.ports[0]' is not a port of the app, got 9999. Allowed: 'http' (8080). Fix: use a port the app serves, as a number (its Service or container port), e.g. ports: [8080]"],
+    ['admitAnySource a range reaching past the app\'s ports', (a: NetworkAccess) => a.admitAnySource({ ports: [{ port: 1, endPort: 65535 }] }),
+      "[shop/api] 'admitAnySource.ports[0]' reaches past the app's ports (of 1-65535 it serves 8080), and a range opens every port in it, got {\"port\":1,\"endPort\":65535}. Allowed: 'http' (8080). Fix: narrow it to the app's ports: 8080, or list them"],
+    ['admitAnySource a range that holds no port of the app', (a: NetworkAccess) => a.admitAnySource({ ports: [{ port: 9000, endPort: 9100 }] }), "'admitAnySource.ports[0]' covers no port of the app"],
+  ])('fails when %s, as allowFrom and EgressTarget.app ports do (trial Z, Z5)', (_w, call, message) => {
+    const { api } = apps();
+    expect(() => call(NetworkAccess.of(api))).toThrow(message);
+    expect(NetworkAccess.of(api).ingressPolicy).toBeUndefined();
+  });
+
+  test('the admit methods take a Service port (as its container port), a pod-only port and a sidecar\'s port', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const web = new WebApp(chart, 'web', {
+      image: IMAGE, isolate: true, extraPorts: [{ name: 'admin', port: 9000, service: false }],
+      sidecars: [{ name: 'exporter', image: 'ghcr.io/acme/exporter:1.0.0', ports: [{ name: 'exp', port: 9187 }] }],
+    });
+    NetworkAccess.of(web).admitAnySource({ ports: [80] });
+    NetworkAccess.of(web).admitIngressController({ ports: [9000, 9187], controller: { namespace: 'monitoring', podLabels: { app: 'prometheus' } } });
+    const t = traffic(chart);
+    expect(t.allows({ from: { ip: '203.0.113.9' }, to: at('shop-web'), port: 8080 })).toBe(true);
+    expect(t.allows({ from: { namespace: 'monitoring', labels: { app: 'prometheus' } }, to: at('shop-web'), port: 9187 })).toBe(true);
+    expect(t.allows({ from: { namespace: 'monitoring', labels: { app: 'prometheus' } }, to: at('shop-web'), port: 9000 })).toBe(true);
+  });
 });
 
 describe('allowEgress', () => {
@@ -324,6 +350,15 @@ describe('allowEgress(EgressTarget.app(x)): x admits the client too', () => {
     // the fix: a port the app serves
     web.allowEgress(EgressTarget.app(db, { ports: [5432] }));
     expect(traffic(chart).allows({ from: at('shop-web'), to: at('shop-db'), port: 5432 })).toBe(true);
+  });
+
+  test('fails when an EgressTarget.app range reaches past the app\'s ports (it opened every port between)', () => {
+    const chart = newChart('shop', { namespace: 'shop' });
+    const db = new PostgreSQL(chart, 'db', { credentials: StoreCredentials.fromSecret('shop-db'), isolate: true });
+    const web = new WebApp(chart, 'web', { image: IMAGE });
+    expect(() => web.allowEgress(EgressTarget.app(db, { ports: [{ port: 5000, endPort: 6000 }] }))).toThrow(
+      "[shop/web] 'allowEgress.ports[0]' reaches past the app's ports (of 5000-6000 it serves 5432), and a range opens every port in it, got {\"port\":5000,\"endPort\":6000}. Allowed: 'postgres' (5432). Fix: narrow it to the app's ports: 5432, or list them",
+    );
   });
 
   test("a Service port in EgressTarget.app's ports means its container port, as in allowFrom's (the policies match after the Service's DNAT)", () => {
