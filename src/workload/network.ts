@@ -623,19 +623,23 @@ function isTrafficSubject(x: IConstruct): x is ITrafficSubject {
  */
 export function checkCrossNamespace(scope: IConstruct, prop: string, target: string, from: string | undefined, to: string | undefined, allowed: boolean, allowFix: string): void {
   if (from === to) return;
+  // Checked first: the allowance alone cannot help a chart without a namespace.
+  if (from === undefined || to === undefined) {
+    const fix = from === undefined
+      ? `set 'namespace' on the client's TimonelChart: '${to}' if the client runs beside '${target}' (no allowance needed then), or its own namespace${allowed ? '' : `, and then ${allowFix}`}`
+      : `set 'namespace' on the TimonelChart of '${target}' (no policy can name the namespace kubectl picks at apply time)${allowed ? '' : `, and then ${allowFix}`}`;
+    fail({
+      scope, prop,
+      message: `crosses namespaces but the ${from === undefined ? 'client' : 'target'}'s chart has no namespace, so no policy can name it`,
+      value: { client: from ?? null, target: to ?? null }, allowed: 'charts with explicit namespaces on both sides',
+      fix,
+    });
+  }
   if (!allowed) {
     fail({
       scope, prop,
       message: `reaches '${target}' in namespace ${nsName(to)} from namespace ${nsName(from)} without a cross-namespace allowance`,
       value: target, allowed: 'a target in the same namespace, or the option { allowCrossNamespace: true }', fix: allowFix,
-    });
-  }
-  if (from === undefined || to === undefined) {
-    fail({
-      scope, prop,
-      message: `crosses namespaces but the ${from === undefined ? 'client' : 'target'}'s chart has no namespace, so no policy can name it`,
-      value: { client: from ?? null, target: to ?? null }, allowed: 'charts with explicit namespaces on both sides',
-      fix: "set 'namespace' on both TimonelCharts",
     });
   }
 }

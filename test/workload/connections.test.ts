@@ -378,6 +378,21 @@ describe('connectTo bad input', () => {
     expect(api.pod.env.names).toEqual([]);
   });
 
+  test('fails when the client\'s chart has no namespace, with the fix that works first (trial Z, Z6)', () => {
+    const app = Testing.app();
+    const api = new WebApp(new TimonelChart(app, 'pay', { namespace: 'pay' }), 'api', { image: API_IMAGE });
+    const s = new WebApp(new TimonelChart(app, 'risk'), 's', { image: API_IMAGE });
+    const fix = "Fix: set 'namespace' on the client's TimonelChart: 'pay' if the client runs beside 'pay/api' (no allowance needed then), or its own namespace";
+    expect(() => s.connectTo(api)).toThrow(
+      "[risk/s] 'connectTo' crosses namespaces but the client's chart has no namespace, so no policy can name it, got {\"client\":null,\"target\":\"pay\"}. "
+        + `Allowed: charts with explicit namespaces on both sides. ${fix}, and then pass { allowCrossNamespace: true } to connectTo if this traffic is intended`,
+    );
+    expect(() => s.connectTo(api, { allowCrossNamespace: true })).toThrow(new RegExp(`${fix.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`));
+    // the fix works: the namespace of the target, with no allowance
+    const fixed = new WebApp(new TimonelChart(app, 'risk2', { namespace: 'pay' }), 's2', { image: API_IMAGE });
+    expect(() => fixed.connectTo(api)).not.toThrow();
+  });
+
   test('fails when crossing namespaces to a store with credentials but no Secret in the client namespace', () => {
     const app = Testing.app();
     const db = new PostgreSQL(new TimonelChart(app, 'data', { namespace: 'data' }), 'db', { credentials: StoreCredentials.fromSecret('db-admin') });
