@@ -2,7 +2,7 @@
 export interface IngressControllerRef {
   /** The controller's namespace. */
   readonly namespace: string;
-  /** Labels that select the controller's pods. */
+  /** Labels that select the controller's pods; `{}` selects every pod of the namespace. */
   readonly podLabels: Record<string, string>;
 }
 
