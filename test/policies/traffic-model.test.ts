@@ -58,7 +58,7 @@ function graph(seed: number, ports: { readonly http: number; readonly admin: num
   const built = apps.map((a, i) => new WebApp(chart, a.id, {
     image: 'ghcr.io/acme/app:1.0.0',
     port: ports.http,
-    isolate: a.isolate,
+    isolate: a.isolate || undefined, // an explicit false with a client is an error
     public: a.public || undefined,
     ingress: a.ingress ? { host: `${a.id}.example.com` } : undefined,
     service: a.loadBalancer ? { type: 'LoadBalancer' } : undefined,
