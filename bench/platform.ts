@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { BatchJob } from '../src/constructs/batch-job';
 import { WebApp } from '../src/constructs/web-app';
 import { TimonelChart } from '../src/app/chart';
+import { NetworkAccess } from '../src/workload/network';
 
 /** One service: a chart `svc-<i>` in namespace `svc-<i>` with a WebApp and, every tenth, a CronJob
  * that connects to it. No chart depends on another, so each chart's file is the same whether the
@@ -25,7 +26,7 @@ export function buildService(scope: Construct, i: number): TimonelChart {
     isolate: true,
   });
   if (i % 10 === 0) {
-    new BatchJob(chart, 'cleanup', {
+    const cleanup = new BatchJob(chart, 'cleanup', {
       image: `ghcr.io/acme/${id}-cleanup:2.0.${i % 5}`,
       component: 'maintenance',
       schedule: `${i % 60} 3 * * *`,
@@ -34,6 +35,8 @@ export function buildService(scope: Construct, i: number): TimonelChart {
       // env WEB_HOST/WEB_PORT, a NetworkPolicy pair and apply order.
       connectTo: [web],
     });
+    // Its pods serve nothing: admit nothing (its connection restricts only its egress).
+    NetworkAccess.of(cleanup).isolate();
   }
   return chart;
 }
