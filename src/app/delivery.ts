@@ -364,20 +364,22 @@ export function deliveryFiles(props: DeliveryProps, env: string, outPath: string
     const folder = props.folder ?? DEFAULTS.delivery.folder;
     const root = new Chart(app, 'root');
     const apps = new Chart(app, 'apps');
-    const application = (chart: Chart, id: string, path: string, destinationNamespace?: string): void => {
+    const application = (chart: Chart, id: string, path: string, server: string, destinationNamespace?: string): void => {
       new argo.Application(chart, id, {
         metadata: { name: id, namespace, labels: { [LABELS.partOf]: name, [LABELS.managedBy]: DEFAULTS.managedBy } },
         spec: {
           project: props.project ?? d.project,
           source: { repoUrl: repository.url, targetRevision: repository.revision ?? d.revision, path },
-          destination: { server: props.clusters?.[env] ?? d.server, namespace: destinationNamespace },
+          destination: { server, namespace: destinationNamespace },
           syncPolicy: { automated: { prune: d.syncPolicy.prune, selfHeal: d.syncPolicy.selfHeal } },
         },
       });
     };
-    // App of apps: the root Application (applied once by hand) delivers the environment's Applications.
-    application(root, `${name}-${env}-root`, joinParts(base, normalPath(folder), env, 'apps'), namespace);
-    application(apps, `${name}-${env}`, envPath);
+    // App of apps: the root Application (applied once by hand) delivers the environment's Applications
+    // into Argo CD's own cluster and namespace, where Argo CD watches them; only they target the
+    // environment's cluster (`clusters`).
+    application(root, `${name}-${env}-root`, joinParts(base, normalPath(folder), env, 'apps'), d.server, namespace);
+    application(apps, `${name}-${env}`, envPath, props.clusters?.[env] ?? d.server);
     files.set('root.yaml', stringifyDocs(root.toJson()));
     files.set('apps/applications.yaml', stringifyDocs(apps.toJson()));
   } else {

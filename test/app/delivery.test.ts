@@ -165,6 +165,19 @@ describe('delivery: Argo CD', () => {
     for (const app of [root, child]) expect(crdErrors(app)).toEqual([]);
   });
 
+  test("with clusters, only the environment's Application targets the environment's cluster; the root stays in Argo CD's own cluster (trial AB1)", () => {
+    new Environments<{ n: number }>({
+      defaults: { n: 1 }, environments: { dev: {}, prod: {} }, build: (app) => build(app), outdir: path.join(tmp, 'dist'),
+      delivery: { tool: 'argocd', namespace: 'gitops', repository: { url: 'https://github.com/acme/platform.git', path: 'deploy' }, clusters: { prod: 'https://prod.example.com' } },
+    }).synth();
+    const destination = (env: string, file: string): any => docsOf(path.join(tmp, 'dist', 'delivery', env, file))[0].spec.destination;
+    // The root creates the Applications where Argo CD watches them: its own cluster, its namespace.
+    expect(destination('prod', 'root.yaml')).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'gitops' });
+    expect(destination('prod', 'apps/applications.yaml')).toEqual({ server: 'https://prod.example.com' });
+    expect(destination('dev', 'root.yaml')).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'gitops' });
+    expect(destination('dev', 'apps/applications.yaml')).toEqual({ server: 'https://kubernetes.default.svc' });
+  });
+
   test('the CRD check can fail: a wrong field type is reported', () => {
     const [root] = (() => {
       envs('argocd').synth();
