@@ -174,7 +174,7 @@ export class App extends Cdk8sApp {
     const files = this.delivered(synthesis);
     const ext = this.outputFileExtension;
     const deps = this.delivery === 'flux' ? chartDependencies(synthesis.charts.map((c) => c.chart)) : [];
-    const parts: Part[] = [];
+    let parts: Part[] = [];
     files.forEach((f, i) => {
       const base = f.fileName.slice(0, -ext.length);
       const name = stageName(f.fileName, ext);
@@ -215,6 +215,7 @@ export class App extends Cdk8sApp {
       parts.push({ fileName: f.fileName, docs: split.rest, name, dependsOn: last });
       jobsPart();
     });
+    parts = withoutEmptyParts(parts);
     // Flux applies folders: one per part, each with its kustomization; the top one lists them.
     const folder = (p: Part): string => (this.delivery === 'flux' ? p.fileName.slice(0, -ext.length) : '');
     const output: AppOutput = {
@@ -332,6 +333,24 @@ interface CheckedSynthesis extends AppSynthesis {
 interface Part extends RenderedFile {
   readonly name: string;
   readonly dependsOn: readonly string[];
+}
+
+/**
+ * The parts with objects: a part left empty (a chart whose objects all went to its prerequisites and
+ * migrations, or to its `-jobs` stage) writes no file, folder or Kustomization, as an empty chart
+ * writes none; what depended on it depends on what it depended on, so the order holds.
+ */
+function withoutEmptyParts(parts: readonly Part[]): Part[] {
+  const empty = new Map(parts.filter((p) => p.docs.length === 0).map((p) => [p.name, p]));
+  if (empty.size === 0) return [...parts];
+  const resolved = new Map<string, readonly string[]>();
+  const through = (names: readonly string[]): string[] => [...new Set(names.flatMap((n) => {
+    const p = empty.get(n);
+    if (p === undefined) return [n];
+    if (!resolved.has(n)) resolved.set(n, through(p.dependsOn));
+    return resolved.get(n)!;
+  }))];
+  return parts.filter((p) => p.docs.length > 0).map((p) => ({ ...p, dependsOn: through(p.dependsOn) }));
 }
 
 /**

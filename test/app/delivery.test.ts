@@ -2,7 +2,9 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
+import { k8s } from 'cdk8s-plus-28';
 import { App } from '../../src/app/app';
 import { TimonelChart } from '../../src/app/chart';
 import { APPLYSET_PART_OF, applySetId } from '../../src/app/applyset';
@@ -422,6 +424,69 @@ describe('migrations before rollout', () => {
       ['platform-dev-shop', ['platform-dev-shop-migrations']],
     ]);
     for (const k of ks) expect(crdErrors(k)).toEqual([]);
+  });
+});
+
+describe('a stage left empty writes nothing (trial AB8)', () => {
+  /** The trial's shape: chart `data` holds a database and a Migration that runs before `api`, in chart `apps`: every object of `data` is a prerequisite or a migration. */
+  const migrationBeforeAnotherChart = (tool: 'kubectl' | 'flux'): void => {
+    new Environments<{ n: number }>({
+      defaults: { n: 1 }, environments: { prod: {} }, outdir: path.join(tmp, 'dist'),
+      delivery: { tool, repository: { url: 'https://github.com/acme/platform.git', path: 'dist' } },
+      build: (app) => {
+        const data = new TimonelChart(app, 'data', { namespace: 'team' });
+        const db = new PostgreSQL(data, 'db', { credentials: StoreCredentials.fromSecret('db') });
+        const apps = new TimonelChart(app, 'apps', { namespace: 'team', createNamespace: false });
+        const api = new WebApp(apps, 'api', { image: 'ghcr.io/acme/api:1.0.0', isolate: true });
+        new Migration(data, 'migrate', { image: 'ghcr.io/acme/api:1.0.0', connectTo: [db], before: [api] });
+      },
+    }).synth();
+  };
+
+  test('kubectl: no 0-byte chart file, and none listed in the kustomization', () => {
+    migrationBeforeAnotherChart('kubectl');
+    const prod = path.join(tmp, 'dist', 'prod');
+    expect(files(prod)).toEqual(['0000-data-migrations.k8s.yaml', '0000-data-prerequisites.k8s.yaml', '0001-apps.k8s.yaml', 'kustomization.yaml']);
+    expect(fs.readFileSync(path.join(prod, 'kustomization.yaml'), 'utf8')).toContain(
+      'resources:\n  - 0000-data-prerequisites.k8s.yaml\n  - 0000-data-migrations.k8s.yaml\n  - 0001-apps.k8s.yaml\n');
+    for (const f of files(prod)) expect(fs.statSync(path.join(prod, f)).size).toBeGreaterThan(0);
+  });
+
+  test("Flux: no empty folder or Kustomization; what depended on the empty stage depends on what it depended on", () => {
+    migrationBeforeAnotherChart('flux');
+    expect(files(path.join(tmp, 'dist', 'prod')).filter((f) => f.endsWith('.k8s.yaml'))).toEqual([
+      '0000-data-migrations/0000-data-migrations.k8s.yaml', '0000-data-prerequisites/0000-data-prerequisites.k8s.yaml', '0001-apps/0001-apps.k8s.yaml',
+    ]);
+    const ks = docsOf(path.join(tmp, 'dist', 'delivery', 'prod', 'kustomizations.yaml'));
+    expect(ks.map((k) => [k.metadata.name, k.spec.dependsOn?.map((d: any) => d.name)])).toEqual([
+      ['platform-prod-data-prerequisites', undefined],
+      ['platform-prod-data-migrations', ['platform-prod-data-prerequisites']],
+      ['platform-prod-apps', ['platform-prod-data-migrations']], // api waits for the migration, as before
+    ]);
+  });
+
+  test('Flux: a chart holding only a Job nothing depends on is its -jobs stage alone, after what the chart depended on', () => {
+    new Environments<{ n: number }>({
+      defaults: { n: 1 }, environments: { prod: {} }, outdir: path.join(tmp, 'dist'),
+      delivery: { tool: 'flux', repository: { url: 'https://github.com/acme/platform.git', path: 'dist' } },
+      build: (app) => {
+        const data = new TimonelChart(app, 'data', { namespace: 'data' });
+        const batch = new Chart(app, 'batch', { namespace: 'data' });
+        const container = {
+          name: 'seed', image: 'ghcr.io/acme/seed:1.0.0', resources: { requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') } },
+          securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' }, capabilities: { drop: ['ALL'] } },
+        };
+        const job = new k8s.KubeJob(batch, 'seed', { spec: { template: { spec: { restartPolicy: 'Never', containers: [container] } } } });
+        job.node.addDependency(data);
+        new WebApp(data, 'web', { image: 'ghcr.io/acme/web:1.0.0' });
+      },
+    }).synth();
+    const ks = docsOf(path.join(tmp, 'dist', 'delivery', 'prod', 'kustomizations.yaml'));
+    expect(ks.map((k) => [k.metadata.name, k.spec.dependsOn?.map((d: any) => d.name)])).toEqual([
+      ['platform-prod-data', undefined],
+      ['platform-prod-batch-jobs', ['platform-prod-data']],
+    ]);
+    expect(files(path.join(tmp, 'dist', 'prod'))).not.toContain('0001-batch/kustomization.yaml');
   });
 });
 
