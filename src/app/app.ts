@@ -13,7 +13,7 @@ import { Migration } from '../constructs/migration';
 import { ApplySetOptions, resolveApplySet, withApplySetLabel } from './applyset';
 import {
   ARGOCD_HOOK, ARGOCD_HOOK_DELETE_POLICY, ARGOCD_SYNC_WAVE, chartDependencies, DeliveryStage, DeliveryTool, jobsDeadline, stageName, startupBudget, syncWaves,
-  withSyncWaves,
+  withNamespaceDependencies, withSyncWaves,
 } from './delivery';
 import { KUSTOMIZATION_FILE, kustomization, renderEntries } from './kustomization';
 import { AwaitedTest, awaitedObjects, orderForApply, runsLast } from './order';
@@ -173,7 +173,7 @@ export class App extends Cdk8sApp {
     const synthesis = this.renderChecked();
     const files = this.delivered(synthesis);
     const ext = this.outputFileExtension;
-    const deps = this.delivery === 'flux' ? chartDependencies(synthesis.charts.map((c) => c.chart)) : [];
+    const deps = this.delivery === 'flux' ? withNamespaceDependencies(synthesis.charts, chartDependencies(synthesis.charts.map((c) => c.chart))) : [];
     let parts: Part[] = [];
     files.forEach((f, i) => {
       const base = f.fileName.slice(0, -ext.length);

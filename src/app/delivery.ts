@@ -344,6 +344,77 @@ export function chartDependencies(charts: readonly Chart[]): number[][] {
 }
 
 /**
+ * Flux: each chart's dependencies (`deps`, from `chartDependencies`) plus the chart that creates a
+ * namespace it has objects in (a chart with `createNamespace: false` sharing another's namespace).
+ * Flux reconciles Kustomizations side by side, so without it the chart's apply fails on a first
+ * install until the namespace exists (at the next `interval`). Fails when that makes a cycle.
+ */
+export function withNamespaceDependencies(charts: readonly { readonly chart: Chart; readonly docs: readonly any[] }[], deps: readonly (readonly number[])[]): number[][] {
+  const creator = new Map<string, number>();
+  charts.forEach((c, i) => c.docs.forEach((d) => {
+    const name = d?.kind === 'Namespace' ? d.metadata?.name : undefined;
+    if (typeof name === 'string' && !creator.has(name)) creator.set(name, i);
+  }));
+  const viaNamespace = new Map<string, string>();
+  const out = charts.map((c, i) => {
+    const all = new Set(deps[i] ?? []);
+    for (const d of creator.size ? c.docs : []) {
+      const ns = d?.metadata?.namespace;
+      const k = typeof ns === 'string' ? creator.get(ns) : undefined;
+      if (k === undefined || k === i || all.has(k)) continue;
+      all.add(k);
+      viaNamespace.set(`${i}>${k}`, ns);
+    }
+    return [...all].sort((a, b) => a - b);
+  });
+  if (viaNamespace.size === 0) return out;
+  const cycle = findCycle(out);
+  if (cycle) {
+    const at = cycle.findIndex((a, n) => n + 1 < cycle.length && viaNamespace.has(`${a}>${cycle[n + 1]}`));
+    const [user, owner] = [charts[cycle[at]].chart, charts[cycle[at + 1]].chart];
+    const ns = viaNamespace.get(`${cycle[at]}>${cycle[at + 1]}`)!;
+    const rotated = [...cycle.slice(at, -1), ...cycle.slice(0, at), cycle[at]].map((i) => charts[i].chart.node.path);
+    fail({
+      scope: user, prop: 'namespace', value: ns,
+      message: `is '${ns}', which chart '${owner.node.path}' creates, so under Flux this chart's Kustomization must depend on that chart's; `
+        + `but '${owner.node.path}' depends on '${user.node.path}', which makes a dependency cycle: ${rotated.join(' => ')}`,
+      allowed: 'a namespace created by this chart, by a chart it comes after, or outside the app',
+      fix: `create namespace '${ns}' in chart '${user.node.path}', which is applied first (namespace: '${ns}' with createNamespace: true), `
+        + `and set createNamespace: false on chart '${owner.node.path}'`,
+    });
+  }
+  return out;
+}
+
+/** A cycle of `edges` (from each node, the nodes it depends on) as a path that ends where it starts, if any. */
+function findCycle(edges: readonly (readonly number[])[]): number[] | undefined {
+  const state = edges.map(() => 0); // 0 not seen, 1 on the path, 2 done
+  for (let start = 0; start < edges.length; start++) {
+    if (state[start] !== 0) continue;
+    // Iterative depth-first search: the path and, per node on it, the next edge to follow.
+    const path = [start];
+    const next = [0];
+    state[start] = 1;
+    while (path.length) {
+      const node = path[path.length - 1];
+      const j = edges[node][next[next.length - 1]++];
+      if (j === undefined) {
+        state[node] = 2;
+        path.pop();
+        next.pop();
+      } else if (state[j] === 1) {
+        return [...path.slice(path.indexOf(j)), j];
+      } else if (state[j] === 0) {
+        state[j] = 1;
+        path.push(j);
+        next.push(0);
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
  * The delivery objects of one environment: file name (inside `<folder>/<env>/`) to YAML.
  * @param outPath the output folder's path in the repository (`repository.path`, else the outdir)
  */

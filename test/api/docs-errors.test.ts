@@ -222,6 +222,12 @@ const MADE: Record<string, Array<() => unknown>> = {
     delivery({ tool: 'flux', repository: { url: 'https://github.com/acme/x.git', path: '/dist' } }),
     delivery({ tool: 'argocd', repository: { url: 'https://github.com/acme/x.git', path: 'dist' }, clusters: { prd: 'https://prod.example.com' } }),
     delivery({ tool: 'flux', repository: { url: 'https://github.com/acme/x.git', path: 'dist' }, interval: '1d' }),
+    () => {
+      const app = new App({ delivery: 'flux' });
+      const db = new PostgreSQL(chart('data', { namespace: 'shop', createNamespace: false }, app), 'db', { credentials: secret });
+      new WebApp(chart('shop', { namespace: 'shop' }, app), 'api', { image: IMAGE }).connectTo(db);
+      app.output();
+    },
     () => { const s = migrating(); new Migration(s.chart, 'migrate', { image: IMAGE, connectTo: [{ target: s.db }], before: [s.api.service] } as any); },
     () => { const s = migrating(); new Migration(s.chart, 'migrate', { image: IMAGE, connectTo: [{ target: s.db }], before: [s.db] }); },
     () => { const s = migrating(); new Migration(s.chart, 'migrate', { image: IMAGE, connectTo: [{ target: s.db }], before: [s.chart] }); },

@@ -490,6 +490,51 @@ describe('a stage left empty writes nothing (trial AB8)', () => {
   });
 });
 
+describe('Flux: a chart in a namespace another chart creates depends on that chart (trial AB3)', () => {
+  const nsEnvs = (build: (app: App) => void): any[] => {
+    new Environments<{ n: number }>({
+      defaults: { n: 1 }, environments: { prod: {} }, outdir: path.join(tmp, 'dist'), build,
+      delivery: { tool: 'flux', repository: { url: 'https://github.com/acme/platform.git', path: 'dist' } },
+    }).synth();
+    return docsOf(path.join(tmp, 'dist', 'delivery', 'prod', 'kustomizations.yaml')).map((k) => [k.metadata.name, k.spec.dependsOn?.map((d: any) => d.name)]);
+  };
+
+  test('createNamespace: false with no other link gets dependsOn the creator, whichever is declared first', () => {
+    const base = (app: App) => new WebApp(new TimonelChart(app, 'base', { namespace: 'team' }), 'a', { image: 'ghcr.io/acme/a:1.0.0', isolate: true });
+    const extra = (app: App) => new WebApp(new TimonelChart(app, 'extra', { namespace: 'team', createNamespace: false }), 'b', { image: 'ghcr.io/acme/b:1.0.0', isolate: true });
+    expect(nsEnvs((app) => { base(app); extra(app); })).toEqual([['platform-prod-base', undefined], ['platform-prod-extra', ['platform-prod-base']]]);
+    fs.rmSync(path.join(tmp, 'dist'), { recursive: true });
+    expect(nsEnvs((app) => { extra(app); base(app); })).toEqual([['platform-prod-extra', ['platform-prod-base']], ['platform-prod-base', undefined]]);
+  });
+
+  test('the dependency is not added twice, and a namespace outside the app adds none', () => {
+    expect(nsEnvs((app) => build(app))).toEqual([['platform-prod-data', undefined], ['platform-prod-shop', ['platform-prod-data']]]);
+    fs.rmSync(path.join(tmp, 'dist'), { recursive: true });
+    expect(nsEnvs((app) => {
+      new WebApp(new TimonelChart(app, 'a', { namespace: 'elsewhere', createNamespace: false }), 'a', { image: 'ghcr.io/acme/a:1.0.0' });
+      new WebApp(new TimonelChart(app, 'b', { namespace: 'b' }), 'b', { image: 'ghcr.io/acme/b:1.0.0' });
+    })).toEqual([['platform-prod-a', undefined], ['platform-prod-b', undefined]]);
+  });
+
+  test('fails when the chart that creates the namespace depends on the chart that uses it (a dependsOn cycle)', () => {
+    const cyclic = (app: App): void => {
+      const data = new TimonelChart(app, 'data', { namespace: 'shop', createNamespace: false });
+      const db = new PostgreSQL(data, 'db', { credentials: StoreCredentials.fromSecret('shop-db') });
+      const shop = new TimonelChart(app, 'shop', { namespace: 'shop' });
+      new WebApp(shop, 'api', { image: 'ghcr.io/acme/api:1.0.0' }).connectTo(db);
+    };
+    expect(() => nsEnvs(cyclic)).toThrow(
+      "[data] 'namespace' is 'shop', which chart 'shop' creates, so under Flux this chart's Kustomization must depend on that chart's; "
+      + "but 'shop' depends on 'data', which makes a dependency cycle: data => shop => data, got 'shop'. "
+      + 'Allowed: a namespace created by this chart, by a chart it comes after, or outside the app. '
+      + "Fix: create namespace 'shop' in chart 'data', which is applied first (namespace: 'shop' with createNamespace: true), and set createNamespace: false on chart 'shop'");
+    // Argo CD applies the Namespace first within its one Application: no stages, no cycle.
+    const app = new App({ delivery: 'argocd' });
+    cyclic(app);
+    expect(() => app.render()).not.toThrow();
+  });
+});
+
 describe('Flux timeouts', () => {
   const kustomizations = (delivery: object, migration?: object): any[] => {
     new Environments<{ n: number }>({
