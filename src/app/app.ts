@@ -12,7 +12,7 @@ import { checkDuplicates } from './duplicates';
 import { Migration } from '../constructs/migration';
 import { ApplySetOptions, resolveApplySet, withApplySetLabel } from './applyset';
 import {
-  ARGOCD_HOOK, ARGOCD_HOOK_DELETE_POLICY, ARGOCD_SYNC_WAVE, chartDependencies, DeliveryStage, DeliveryTool, jobsDeadline, stageName, startupBudget, syncWaves,
+  ARGOCD_HOOK, ARGOCD_HOOK_DELETE_POLICY, ARGOCD_SYNC_WAVE, chartDependencies, checkChartNamespaces, DeliveryStage, DeliveryTool, jobsDeadline, stageName, startupBudget, syncWaves,
   withNamespaceDependencies, withSyncWaves,
 } from './delivery';
 import { KUSTOMIZATION_FILE, kustomization, renderEntries } from './kustomization';
@@ -248,20 +248,22 @@ export class App extends Cdk8sApp {
   /**
    * What `output()` checks (validation, rendering, policies, duplicates, delivery), printing nothing:
    * the policies' warnings and the notice of an unverified cdk8s are dropped. For `validateProps`,
-   * whose scratch App reports its errors only. @internal
+   * whose scratch App reports its errors only; its scratch chart stands for the user's, so a chart
+   * without a namespace under Argo CD or Flux is not one of them (the real app's synth checks it). @internal
    */
   public _checkQuietly(): void {
-    withCallScope(() => this.delivered(this.renderChecked(true, true)));
+    withCallScope(() => this.delivered(this.renderChecked(true, true, false)));
   }
 
   /** Synthesizes (validate → order → render), drops empty charts, then runs the policies and the duplicate check. */
-  private renderChecked(policies = true, quiet = false): CheckedSynthesis {
+  private renderChecked(policies = true, quiet = false, namespaces = true): CheckedSynthesis {
     // What something depends on, found once for the app when a Job or CronJob first asks.
     let found: AwaitedTest | undefined;
     const awaited: AwaitedTest = (source) => (found ??= awaitedObjects(this))(source);
     const all = synthesizeApp(this, { postProcess: (chart) => chartPostProcess(chart, awaited), notice: quiet ? () => undefined : undefined });
     // An empty chart writes no file (and is not listed in the kustomization).
     const synthesis: CheckedSynthesis = { ...all, charts: all.charts.filter((c) => c.docs.length > 0), awaited };
+    if (namespaces) checkChartNamespaces(synthesis.charts, this.delivery);
     check(synthesis, quiet ? undefined : (w) => process.stderr.write(`${formatWarning(w, this.name)}\n`), policies);
     return synthesis;
   }

@@ -28,7 +28,8 @@ export interface TimonelChartProps extends ChartProps {
   /**
    * Namespace of every object in the chart. A Namespace object is emitted for it
    * unless `createNamespace` is false.
-   * @default - no namespace (objects land in the namespace kubectl is pointed at)
+   * @default - no namespace: with kubectl, objects land in the namespace kubectl is pointed at; under
+   *   Argo CD and Flux delivery a chart with namespaced objects and no namespace fails the synth
    */
   readonly namespace?: string;
   /**

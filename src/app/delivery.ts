@@ -11,6 +11,8 @@ import { stringifyDocs } from '../synth/yaml';
 import { Migration } from '../constructs/migration';
 import { POD_KINDS } from '../core/dependencies';
 import { LABELS } from '../core/labels';
+import { isValidName, NameRule } from '../core/names';
+import { isClusterScoped } from '../policies/model';
 import { applyRank, awaitedObjects, runsLast } from './order';
 
 /**
@@ -341,6 +343,33 @@ export function chartDependencies(charts: readonly Chart[]): number[][] {
     }
     return [...deps].sort((a, b) => a - b);
   });
+}
+
+/**
+ * Argo CD and Flux: fails when a chart has namespaced objects without a namespace (a chart with no
+ * `namespace`). kubectl puts them in the namespace it is pointed at; Flux's kustomize-controller
+ * refuses them (no `targetNamespace` is set), and Argo CD puts them in its Application's
+ * `destination.namespace`, which is unset, since one Application delivers every chart of the
+ * environment. No namespace is made up for them: the chart says where its objects go.
+ */
+export function checkChartNamespaces(charts: readonly { readonly chart: Chart; readonly docs: readonly any[] }[], tool: DeliveryTool): void {
+  if (tool === 'kubectl') return;
+  for (const { chart, docs } of charts) {
+    const missing = docs.filter((d) => typeof d?.kind === 'string' && !isClusterScoped(d.kind) && !d.metadata?.namespace);
+    if (missing.length === 0) continue;
+    const listed = missing.slice(0, 3).map((d) => `${d.kind} ${d.metadata?.name}`).join(', ') + (missing.length > 3 ? `, and ${missing.length - 3} more` : '');
+    const id = chart.node.id.toLowerCase();
+    const example = isValidName(id, NameRule.DNS_1123_LABEL) ? id : 'shop';
+    fail({
+      scope: chart, prop: 'namespace',
+      message: `is not set, so the chart's namespaced objects have no namespace (${listed}), and delivery is '${tool}': `
+        + (tool === 'flux'
+          ? "Flux's kustomize-controller refuses a namespaced object without a namespace (its Kustomization sets no targetNamespace)"
+          : "Argo CD would put them in the Application's destination.namespace, which is unset: one Application delivers every chart of the environment"),
+      allowed: 'a namespace on every chart that has namespaced objects (under Argo CD and Flux)',
+      fix: `give chart '${chart.node.path}' a namespace: new TimonelChart(app, '${chart.node.id}', { namespace: '${example}' }) creates it too (createNamespace: false if it exists already)`,
+    });
+  }
 }
 
 /**

@@ -11,6 +11,11 @@ const CLUSTER_SCOPED = new Set([
   'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ClusterIssuer', 'ClusterSecretStore',
 ]);
 
+/** Whether objects of `kind` carry no namespace: the built-in cluster-scoped kinds, and custom kinds named `Cluster…`. */
+export function isClusterScoped(kind: string): boolean {
+  return CLUSTER_SCOPED.has(kind) || /^Cluster[A-Z]/.test(kind);
+}
+
 /** Kinds whose pods are meant to run forever (probes, disruption budgets, spreading apply). */
 const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController']);
 

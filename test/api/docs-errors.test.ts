@@ -220,6 +220,10 @@ const MADE: Record<string, Array<() => unknown>> = {
     delivery({ tool: 'argocd', repository: { url: 'github.com/acme/x' } }),
     delivery({ tool: 'flux', repository: { url: 'git@github.com:acme/x.git', path: 'dist' } }),
     delivery({ tool: 'flux', repository: { url: 'https://github.com/acme/x.git', path: '/dist' } }),
+    () => new Environments({
+      defaults: {}, environments: { prod: {} }, outdir: 'dist', delivery: { tool: 'flux', repository: { url: 'https://github.com/acme/x.git', path: 'dist' } },
+      build: (app) => { new WebApp(new TimonelChart(app, 'nons'), 'web', { image: IMAGE, isolate: true }); },
+    }).app('prod').output(),
     delivery({ tool: 'argocd', repository: { url: 'https://github.com/acme/x.git', path: 'dist' }, clusters: { prd: 'https://prod.example.com' } }),
     delivery({ tool: 'flux', repository: { url: 'https://github.com/acme/x.git', path: 'dist' }, interval: '1d' }),
     () => {

@@ -535,6 +535,39 @@ describe('Flux: a chart in a namespace another chart creates depends on that cha
   });
 });
 
+describe('a chart without a namespace under Argo CD or Flux (trial AB4)', () => {
+  const noNamespace = (tool: 'argocd' | 'flux' | 'kubectl') => () => new Environments<{ n: number }>({
+    defaults: { n: 1 }, environments: { prod: {} }, outdir: path.join(tmp, 'dist'),
+    delivery: { tool, repository: { url: 'https://github.com/acme/platform.git', path: 'dist' } },
+    build: (app) => { new WebApp(new TimonelChart(app, 'nons'), 'web', { image: 'ghcr.io/acme/web:1.0.0', isolate: true }); },
+  }).synth();
+
+  test('fails when a chart with namespaced objects has no namespace, delivered by Flux', () => {
+    expect(noNamespace('flux')).toThrow(
+      "[nons] 'namespace' is not set, so the chart's namespaced objects have no namespace (NetworkPolicy nons-web, ServiceAccount nons-web, Service nons-web, and 2 more), "
+      + "and delivery is 'flux': Flux's kustomize-controller refuses a namespaced object without a namespace (its Kustomization sets no targetNamespace). "
+      + 'Allowed: a namespace on every chart that has namespaced objects (under Argo CD and Flux). '
+      + "Fix: give chart 'nons' a namespace: new TimonelChart(app, 'nons', { namespace: 'nons' }) creates it too (createNamespace: false if it exists already)");
+  });
+
+  test('fails when a chart with namespaced objects has no namespace, delivered by Argo CD (a single App too)', () => {
+    expect(noNamespace('argocd')).toThrow(
+      /^prod: \[nons\] 'namespace' is not set, .* and delivery is 'argocd': Argo CD would put them in the Application's destination.namespace, which is unset: one Application delivers every chart of the environment\..*Fix: give chart 'nons' a namespace/);
+    const app = new App({ delivery: 'argocd' });
+    new WebApp(new TimonelChart(app, 'nons'), 'web', { image: 'ghcr.io/acme/web:1.0.0' });
+    expect(() => app.render()).toThrow(/^\[nons\] 'namespace' is not set/);
+  });
+
+  test('kubectl keeps the namespace kubectl is pointed at; a chart of cluster-scoped objects only needs none', () => {
+    expect(noNamespace('kubectl')).not.toThrow();
+    const app = new App({ delivery: 'flux' });
+    const cluster = new Chart(app, 'cluster');
+    new k8s.KubeClusterRole(cluster, 'reader', { metadata: { name: 'reader' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] });
+    new k8s.KubePriorityClass(cluster, 'high', { metadata: { name: 'high' }, value: 1000 });
+    expect(() => app.render({ policies: false })).not.toThrow();
+  });
+});
+
 describe('Flux timeouts', () => {
   const kustomizations = (delivery: object, migration?: object): any[] => {
     new Environments<{ n: number }>({
