@@ -73,8 +73,10 @@ export interface DeliveryRepository {
   readonly revision?: string;
   /**
    * The output folder's path inside the repository, relative to its root ('dist', 'deploy/dist';
-   * not '/dist'). Required when `outdir` is absolute or outside the working directory.
-   * @default - the Environments' `outdir`, e.g. 'dist'
+   * not '/dist'). Required when `outdir` is absolute or outside the working directory, and to be
+   * set when the project is in a subfolder of its repository (a monorepo: 'platform/dist').
+   * @default - the Environments' `outdir` as written, relative to the working directory (e.g. 'dist'),
+   *   which is right only when synthesizing at the repository root (timonel does not ask git)
    */
   readonly path?: string;
 }
