@@ -9,6 +9,7 @@ import { AppSynthesis, PostProcess, RenderedFile, synthesizeApp } from '../synth
 import { stringifyDocs } from '../synth/yaml';
 import { checkPodSecurity, checkSharedNamespaces, TimonelChart } from './chart';
 import { checkDuplicates } from './duplicates';
+import { checkPodsRendered } from '../workload/workload';
 import { Migration } from '../constructs/migration';
 import { ApplySetOptions, resolveApplySet, withApplySetLabel } from './applyset';
 import {
@@ -463,6 +464,8 @@ function chartPostProcess(chart: Chart, awaited: AwaitedTest): PostProcess | und
  * given) and rejects duplicate objects; throws on errors.
  */
 function check(synthesis: AppSynthesis, warn: ((w: Finding) => void) | undefined, policies: boolean): void {
+  // Not a policy: what a construct of your own was given for its pods and never rendered.
+  for (const c of synthesis.charts) checkPodsRendered(c.chart);
   if (policies) {
     const subjects: PolicySubject[] = [];
     for (const c of synthesis.charts) {

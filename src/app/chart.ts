@@ -18,6 +18,7 @@ import { SUPPRESS_PREFIX } from '../policies/suppression';
 import { chartToKube, explainCycle, explainValidation, rendering } from '../synth/cdk8s-internals';
 import { checkAddedJsonPatches } from '../synth/manifest-patch';
 import { orderForApply } from './order';
+import { checkPodsRendered } from '../workload/workload';
 import { CHART_PROPS } from './specs';
 import { childPath, checkProps } from '../core/validation';
 import { isValidLabelValue } from '../core/labels';
@@ -197,6 +198,7 @@ export class TimonelChart extends Chart {
     } catch (e) {
       throw explainCycle(explainValidation(e, this.node.root), this.node.root);
     }
+    checkPodsRendered(this);
     const sources = chartToKube(this);
     if (sources.length === rendered.length) sources.forEach((source, i) => checkAddedJsonPatches(source, rendered[i]));
     const docs = sources.length === rendered.length

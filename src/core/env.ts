@@ -236,6 +236,13 @@ export class EnvList {
     return [...this.vars.keys()];
   }
 
+  /** The names defined so far, by where each came from ('env', 'addEnv', 'connectTo(db)'), in the order given. */
+  public get namesBySource(): ReadonlyMap<string, readonly string[]> {
+    const by = new Map<string, string[]>();
+    for (const [name, source] of this.sources) by.set(source, [...(by.get(source) ?? []), name]);
+    return by;
+  }
+
   /** Renders the list (undefined when empty, so the YAML stays short). */
   public render(): k8s.EnvVar[] | undefined {
     return this.vars.size ? [...this.vars.values()] : undefined;

@@ -239,6 +239,14 @@ export interface PodSpecOptions {
   readonly tolerations?: k8s.Toleration[];
 }
 
+/** Something given for a pod: what (`env DB_HOST, DB_PORT`) and where from (`connectTo(db)`). @internal */
+export interface PodGiven {
+  readonly source: string;
+  readonly what: string;
+  /** The volume, ConfigMap, Secret or annotation key, when it is one. */
+  readonly item?: string;
+}
+
 /** What the builder needs to render the main container's runtime bits. */
 export interface MainContainerExtras {
   readonly ports?: readonly PortSpec[];
@@ -287,6 +295,9 @@ export class PodBuilder {
   /** Set once the spec (or the annotations) were rendered eagerly: later additions would be lost. */
   private specRendered = false;
   private annotationsRendered = false;
+  /** Set once `lazySpec`'s (or `lazyAnnotations`') value was rendered: passed on, not dropped. */
+  private specProduced = false;
+  private annotationsProduced = false;
   private mountToken = false;
   private sealFix?: string;
 
@@ -383,6 +394,38 @@ export class PodBuilder {
   /** The ports the sidecars declare (the main container's come from the construct). */
   public get sidecarPorts(): readonly PortSpec[] {
     return (this.pod.sidecars ?? []).flatMap((c) => c.ports ?? []);
+  }
+
+  /**
+   * What the pod was given that only a render through this builder writes (`renderSpec`, or the
+   * value of `lazySpec` rendered at synth; `renderAnnotations` or the value of `lazyAnnotations` for the
+   * annotations), when it was not rendered that way: each item says what and where it came from
+   * (`env DB_HOST (connectTo(db))`). Empty when the pod was rendered. Asked once the objects are
+   * rendered, for the check that a construct of your own renders its pod. @internal
+   */
+  public unrendered(): { readonly spec: readonly PodGiven[]; readonly annotations: readonly PodGiven[] } {
+    const spec: PodGiven[] = [];
+    if (!this.specRendered && !this.specProduced) {
+      const lists = [this.env, ...this.containerEnvs.values()];
+      for (const list of lists) {
+        for (const [source, names] of list.namesBySource) spec.push({ source, what: `env ${names.join(', ')}` });
+      }
+      for (const [prop, list] of [['sidecars', this.pod.sidecars], ['initContainers', this.pod.initContainers]] as const) {
+        if (list?.length) spec.push({ source: prop, what: list.map((c) => `container '${c.name}'`).join(', ') });
+      }
+      for (const name of this.envFromSecrets) spec.push({ source: 'envFromSecrets', what: `Secret '${name}' as env`, item: name });
+      for (const name of this.envFromConfigMaps) spec.push({ source: 'envFromConfigMaps', what: `ConfigMap '${name}' as env`, item: name });
+      for (const v of this.volumes) if (v.name !== TMP_VOLUME) spec.push({ source: 'volumes', what: `volume '${v.name}'`, item: v.name });
+      for (const v of this.hostPathVolumes) spec.push({ source: 'hostPaths', what: `volume '${v.name}'`, item: v.name });
+      for (const m of [...(this.main.mounts ?? []), ...this.extraMounts]) spec.push({ source: 'mounts', what: `mount of '${m.volume}' at ${m.mountPath}`, item: m.volume });
+      if (this.mountToken) spec.push({ source: 'grant', what: 'the API token mount' });
+    }
+    const annotations: PodGiven[] = [];
+    if (!this.annotationsRendered && !this.annotationsProduced) {
+      for (const k of Object.keys(this.pod.podAnnotations ?? {})) annotations.push({ source: 'podAnnotations', what: `annotation ${k}`, item: k });
+      for (const k of Object.keys(this.annotations)) annotations.push({ source: 'pod.addAnnotation', what: `annotation ${k}`, item: k });
+    }
+    return { spec, annotations };
   }
 
   /** The container names: the main one, then sidecars, then init containers. */
@@ -489,7 +532,10 @@ export class PodBuilder {
    * metadata. Spreading them throws a TimonelError.
    */
   public lazyAnnotations(): LazyAnnotations {
-    return guardedLazy(() => this.annotationsNow(), () => fail({
+    return guardedLazy(() => {
+      this.annotationsProduced = true;
+      return this.annotationsNow();
+    }, () => fail({
       scope: this.scope, prop: 'podTemplate().metadata.annotations',
       message: 'is rendered at synth (a cdk8s Lazy), so spreading it (or listing its keys) copies no annotations',
       allowed: 'passing it on whole: metadata: template.metadata',
@@ -524,7 +570,10 @@ export class PodBuilder {
    */
   public lazySpec(opts: PodSpecOptions): LazyPodSpec {
     this.renderContainers(opts.main, opts.hostNetwork);
-    return guardedLazy(() => this.spec(opts), (use) => fail({
+    return guardedLazy(() => {
+      this.specProduced = true;
+      return this.spec(opts);
+    }, (use) => fail({
       scope: this.scope, prop: 'podTemplate().spec',
       message: `is rendered at synth (a cdk8s Lazy), so ${use.spread ? 'spreading it (or listing its keys) copies no pod' : `reading .${use.read} from it gives nothing`}`,
       allowed: 'passing it on whole: template: this.podTemplate(), or spec: template.spec',

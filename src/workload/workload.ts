@@ -20,7 +20,8 @@ import { ConfigExposure, ConfigSource } from './config-source';
 import { customWorkloadProps } from './specs';
 
 export { ConfigExposure } from './config-source';
-import { ContainerProps, MainContainerExtras, PodBuilder, PodProps, PodSpecOptions, PodTemplate } from './pod';
+import { ContainerProps, MainContainerExtras, PodBuilder, PodGiven, PodProps, PodSpecOptions, PodTemplate } from './pod';
+import { podObjectIn } from '../core/dependencies';
 import { spreadConstraints } from './scaling';
 import { SleepActionDeployment } from './drain';
 import { BindClusterRoleOptions, GrantOptions, Permissions } from './rbac';
@@ -367,6 +368,61 @@ export abstract class Workload extends Construct {
     }
     return cm;
   }
+}
+
+/**
+ * Fails when a workload of `chart` was given something for its pods (env, addEnv, connectTo's
+ * variables, pod annotations, volumes, envFrom, a grant's token) that only its pod builder renders,
+ * but never rendered its pod that way (`podTemplate()`, `pod.lazySpec()`, `pod.renderSpec()`): a
+ * construct of your own that writes its pod spec by hand would silently drop them. Run once the
+ * chart is rendered, so a pod rendered at synth (in a Lazy) counts. @internal
+ */
+export function checkPodsRendered(chart: Chart): void {
+  for (const c of chart.node.findAll()) {
+    if (c instanceof Workload && Chart.of(c) === chart) checkPodRendered(c);
+  }
+}
+
+function checkPodRendered(w: Workload): void {
+  const { spec, annotations } = w.pod.unrendered();
+  if (spec.length === 0 && annotations.length === 0) return;
+  // What `config` gives the pod (envFrom or the mounted files, the checksum) and a grant's token
+  // matter only to a pod: a workload with no pod object (a ConfigMap of its own) keeps its ConfigMap and Role.
+  const hasPod = podObjectIn(w) !== undefined;
+  const cm = w.configMap?.name;
+  const fromConfig = (g: PodGiven) => cm !== undefined && (
+    (g.source === 'envFromConfigMaps' && g.item === cm)
+    || ((g.source === 'volumes' || g.source === 'mounts') && g.item === 'config')
+    || (g.source === 'pod.addAnnotation' && g.item === DEFAULTS.webApp.configChecksumAnnotation));
+  const lost = (items: readonly PodGiven[]) => items
+    .map((g) => (fromConfig(g) ? { ...g, source: 'config' } : g))
+    .filter((g) => hasPod || (g.source !== 'config' && g.source !== 'grant'));
+  const lostSpec = lost(spec);
+  const lostAnnotations = lost(annotations);
+  if (lostSpec.length === 0 && lostAnnotations.length === 0) return;
+  const items = [...lostSpec, ...lostAnnotations];
+  const sources = [...new Set(items.map((g) => g.source))];
+  const listed = sources.map((s) => `${items.filter((g) => g.source === s).map((g) => g.what).join('; ')} (from '${s}')`).join('; ');
+  const connections = sources.filter((s) => s.startsWith('connectTo('));
+  const none = connections.length
+    ? `; a connection whose variables the app does not use adds only its NetworkPolicies with ${connections.map((s) => `${s.slice(0, -1)}, { envForm: 'none' })`).join(', ')}`
+    : '';
+  const how = lostSpec.length
+    ? {
+      what: 'renders no pod through its pod builder (it never calls this.podTemplate(), nor this.pod.lazySpec() or this.pod.renderSpec())',
+      fix: "build the pod with the pod builder: template: this.podTemplate(), passed on whole (its options take pod fields such as restartPolicy or hostname; patchManifest any other); see docs/custom-workloads.md",
+    }
+    : {
+      what: "renders its pod spec through its pod builder but not the pod's annotations (it never takes this.podTemplate().metadata, nor calls this.pod.lazyAnnotations() or this.pod.renderAnnotations())",
+      fix: "pass the template's metadata on whole: template: this.podTemplate(), or metadata: { labels: template.metadata.labels, annotations: template.metadata.annotations }; see docs/custom-workloads.md",
+    };
+  fail({
+    scope: w,
+    message: `${how.what}, so what it was given for its pods would be silently missing from the YAML: ${listed}`,
+    value: sources,
+    allowed: 'what the pod builder renders, in a pod built with this.podTemplate(); in a workload that builds no pod, none of it',
+    fix: `${how.fix}; or leave out what the pod does not use${none}`,
+  });
 }
 
 /**

@@ -92,11 +92,16 @@ function shop(ns = 'shop') {
 
 /**
  * A custom Workload, as docs/custom-workloads.md writes one: `lazy` passes its pod template on,
- * `spread` copies the template's spec (wrongly), `eager` renders the pod at once.
+ * `spread` copies the template's spec (wrongly), `eager` renders the pod at once, `by-hand` writes its own pod spec.
  */
 class Poller extends Workload {
-  constructor(scope: Construct, id: string, props: WorkloadProps, how: 'lazy' | 'spread' | 'eager' = 'lazy') {
+  constructor(scope: Construct, id: string, props: WorkloadProps, how: 'lazy' | 'spread' | 'eager' | 'by-hand' = 'lazy') {
     super(scope, id, props);
+    if (how === 'by-hand') {
+      const spec = { serviceAccountName: this.serviceAccount.name, containers: [{ name: 'main', image: props.image }] };
+      new k8s.KubeDeployment(this, 'Resource', { metadata: this.metadata(), spec: { selector: { matchLabels: this.selectorLabels }, template: { metadata: { labels: this.selectorLabels }, spec } } });
+      return;
+    }
     if (how === 'eager') {
       new k8s.KubePod(this, 'Resource', {
         metadata: { ...this.metadata(), annotations: this.pod.renderAnnotations() },
@@ -215,6 +220,7 @@ const MADE: Record<string, Array<() => unknown>> = {
     () => new Poller(chart(), 'poller', { image: IMAGE, replicas: 2 } as WorkloadProps),
     () => new Poller(chart(), 'poller', { image: IMAGE }, 'spread'),
     () => new Poller(chart('hello', { namespace: 'hello' }), 'pod', { image: IMAGE }, 'eager').addEnv({ LATE: '1' }),
+    () => { const s = shop(); new Poller(s.chart, 'poller', { image: IMAGE, env: { LOG_LEVEL: 'info' } }, 'by-hand').connectTo(s.db); s.app.render(); },
   ],
   'docs/delivery.md': [
     delivery({ tool: 'argocd', repository: { url: 'github.com/acme/x' } }),
