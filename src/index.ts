@@ -12,7 +12,7 @@ export { helmChartFiles, writeHelmChart } from './app/helm';
 export type { HelmChartOptions } from './app/helm';
 export type { Environment, EnvironmentProps, EnvironmentsProps, Overrides } from './app/environments';
 export { TimonelChart } from './app/chart';
-export type { PodSecurityLevel, TimonelChartProps } from './app/chart';
+export type { PodSecurityChoice, PodSecurityLevel, TimonelChartProps } from './app/chart';
 export type { ApiServerRef, TrafficDefaults } from './core/traffic';
 export { DEFAULTS } from './core/defaults';
 export { EnvValue } from './core/env';

@@ -14,7 +14,7 @@ import { isPodKind } from '../policies/model';
 import { profileOf } from '../policies/config';
 import { checkChart, configureChartPolicy, PolicyOptions } from '../policies/policy';
 import { Profile } from '../policies/profiles';
-import { SUPPRESS_PREFIX } from '../policies/suppression';
+import { SUPPRESS_PREFIX, suppressionAnnotation } from '../policies/suppression';
 import { chartToKube, explainCycle, explainValidation, rendering } from '../synth/cdk8s-internals';
 import { checkAddedJsonPatches } from '../synth/manifest-patch';
 import { orderForApply } from './order';
@@ -23,6 +23,9 @@ import { CHART_PROPS } from './specs';
 import { childPath, checkProps } from '../core/validation';
 import { isValidLabelValue } from '../core/labels';
 import { shortenName } from '../core/names';
+
+// The rule whose suppression on the Namespace records why a chart lowers Pod Security.
+const LOWERED_RULE = 'practice-pod-security-lowered';
 
 /** Props of a timonel chart: one chart, one file in `dist/`. */
 export interface TimonelChartProps extends ChartProps {
@@ -43,14 +46,16 @@ export interface TimonelChartProps extends ChartProps {
   readonly createNamespace?: boolean;
   /**
    * The Pod Security level the Namespace enforces (`pod-security.kubernetes.io/enforce`). A level
-   * below the profile's is a reasoned, chart-level choice; above it, the namespace would reject
-   * pods that pass the policies, so it is an error (where the chart is created when it sets its
-   * own `policy.profile`; else at synth, once the app's profile is final).
+   * below the profile's is a reasoned, chart-level choice: `{ level, reason }` writes the reason on
+   * the Namespace; a level below 'restricted' that none of the namespace's pods needs, without a
+   * reason, is a warning (`practice-pod-security-lowered`). Above the profile's, the namespace would
+   * reject pods that pass the policies, so it is an error (where the chart is created when it sets
+   * its own `policy.profile`; else at synth, once the app's profile is final).
    * @default - the profile's: 'restricted' for the restricted profile, 'baseline' for baseline, a
    *   custom profile that of the profile it extends (when its severities relax a Pod Security rule
    *   of that level, a chart that creates its Namespace must set podSecurity: an error otherwise)
    */
-  readonly podSecurity?: PodSecurityLevel;
+  readonly podSecurity?: PodSecurityLevel | PodSecurityChoice;
   /**
    * Labels on every object of the chart (as cdk8s puts them) and on the pods of its workloads (their
    * pod templates, and a CronJob's Jobs), never in selectors; on the pods a workload's `podLabels`
@@ -84,6 +89,18 @@ export interface TimonelChartProps extends ChartProps {
 }
 
 export type { PodSecurityLevel } from '../core/pod-security';
+
+/** A chart's Pod Security level with the reason for it (`podSecurity: { level: 'privileged', reason: '…' }`). */
+export interface PodSecurityChoice {
+  /** The level the chart's Namespace enforces. */
+  readonly level: PodSecurityLevel;
+  /**
+   * Why the namespace admits pods below 'restricted' (at least 10 characters). Written on the
+   * Namespace as the reason of the rule `practice-pod-security-lowered`
+   * (`timonel.dev/suppress.practice-pod-security-lowered`), so reviewers see it in the YAML.
+   */
+  readonly reason: string;
+}
 
 /** Each chart's `podSecurity` prop, as given (read by the App's namespace check). */
 const givenPodSecurity = new WeakMap<Chart, PodSecurityLevel | undefined>();
@@ -119,7 +136,9 @@ export class TimonelChart extends Chart {
     };
     setChartContext(this, { partOf: this.partOf, traffic: this.traffic, profile: () => profileOf(this) ?? Profile.RESTRICTED });
     configureChartPolicy(this, props.policy);
-    givenPodSecurity.set(this, props.podSecurity);
+    const podSecurity = typeof props.podSecurity === 'object' ? props.podSecurity.level : props.podSecurity;
+    const reason = typeof props.podSecurity === 'object' ? props.podSecurity.reason.trim() : undefined;
+    givenPodSecurity.set(this, podSecurity);
     if (props.namespace) {
       validateName(props.namespace, NameRule.DNS_1123_LABEL, { scope: this, prop: 'namespace' });
       const system = SYSTEM_NAMESPACES.includes(props.namespace);
@@ -140,17 +159,25 @@ export class TimonelChart extends Chart {
               [LABELS.partOf]: this.partOf,
               [LABELS.managedBy]: DEFAULTS.managedBy,
               // Resolved at synth: the profile may be set on the app after the chart exists.
-              [ENFORCE_LABEL]: Lazy.any({ produce: () => this.podSecurityLevel(props.podSecurity) }) as unknown as string,
+              [ENFORCE_LABEL]: Lazy.any({ produce: () => this.podSecurityLevel(podSecurity) }) as unknown as string,
               'pod-security.kubernetes.io/enforce-version': 'v1.28',
             },
+            annotations: reason !== undefined && podSecurity !== 'restricted' ? { [suppressionAnnotation(LOWERED_RULE)]: reason } : undefined,
           },
         });
         // A Namespace is cluster-scoped; cdk8s would stamp the chart namespace on it.
         ApiObject.of(this.namespaceObject).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
       }
     }
+    if (reason !== undefined && !this.namespaceObject) {
+      fail({
+        scope: this, prop: 'podSecurity.reason', message: 'is written on the Namespace the chart creates, but this chart creates none', value: reason,
+        allowed: 'a reason on a chart that creates its Namespace (namespace set, createNamespace not false)',
+        fix: `give the reason on the chart that creates namespace '${props.namespace ?? '…'}', or write podSecurity: '${podSecurity}' here`,
+      });
+    }
     // With the chart's own profile the level is known now; else the app's profile decides at synth.
-    if (props.policy?.profile !== undefined && (props.podSecurity !== undefined || this.namespaceObject)) this.podSecurityLevel(props.podSecurity);
+    if (props.policy?.profile !== undefined && (podSecurity !== undefined || this.namespaceObject)) this.podSecurityLevel(podSecurity);
   }
 
   /**

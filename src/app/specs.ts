@@ -10,13 +10,24 @@ import {
   repositoryUrlProblem,
 } from './delivery';
 import type { EnvironmentProps, EnvironmentsProps, Overrides } from './environments';
-import type { TimonelChartProps } from './chart';
+import type { PodSecurityChoice, TimonelChartProps } from './chart';
+import { checkSuppressionReason, MIN_REASON_LENGTH } from '../policies/suppression';
 
 /** The spec of TimonelChartProps. */
 export const CHART_PROPS = v.object<TimonelChartProps>()({
   namespace: nameSpec(NameRule.DNS_1123_LABEL),
   createNamespace: v.boolean(),
-  podSecurity: v.oneOf(['restricted', 'baseline', 'privileged'] as const),
+  podSecurity: v.union(
+    v.oneOf(['restricted', 'baseline', 'privileged'] as const),
+    v.object<PodSecurityChoice>()({
+      level: v.required(v.oneOf(['restricted', 'baseline', 'privileged'] as const)),
+      reason: v.required(v.string({
+        allowed: `a reason of at least ${MIN_REASON_LENGTH} characters`,
+        check: (r) => { const p = checkSuppressionReason(r); return p ? { message: p, fix: "say why the namespace admits pods below 'restricted', e.g. 'the vendor agent runs as root (OPS-12)'" } : undefined; },
+      })),
+    }, { what: 'podSecurity option' }),
+    "'restricted', 'baseline' or 'privileged', or { level, reason }",
+  ),
   partOf: labelValue,
   policy: v.object<PolicyOptions>()({ profile: PROFILE }, { what: 'policy option' }),
   traffic: trafficDefaults,

@@ -55,6 +55,7 @@ import practiceProgressDeadline from './practice-progress-deadline';
 import practiceRevisionHistory from './practice-revision-history';
 import practiceStatefulsetPartition from './practice-statefulset-partition';
 import practiceSurgeHostPort from './practice-surge-host-port';
+import practicePodSecurityLowered from './practice-pod-security-lowered';
 import practiceSpread from './practice-spread';
 import practiceEphemeralData from './practice-ephemeral-data';
 import practiceSingleInstance from './practice-single-instance';
@@ -130,6 +131,7 @@ export const RULES: readonly Rule[] = [
   practiceRevisionHistory,
   practiceStatefulsetPartition,
   practiceSurgeHostPort,
+  practicePodSecurityLowered,
   practiceSpread,
   practiceSingleInstance,
   practicePreStopSleep,
