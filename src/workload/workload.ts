@@ -384,7 +384,10 @@ export function checkPodsRendered(chart: Chart): void {
 }
 
 function checkPodRendered(w: Workload): void {
-  const { spec, annotations } = w.pod.unrendered();
+  // A workload whose constructor threw (caught, in a test) stays in the tree without its pod builder.
+  const pod = w.pod as PodBuilder | undefined;
+  if (pod === undefined) return;
+  const { spec, annotations } = pod.unrendered();
   if (spec.length === 0 && annotations.length === 0) return;
   // What `config` gives the pod (envFrom or the mounted files, the checksum) and a grant's token
   // matter only to a pod: a workload with no pod object (a ConfigMap of its own) keeps its ConfigMap and Role.
