@@ -435,13 +435,18 @@ export const v = {
           return false;
         }
         let ok = true;
-        value.forEach((x, i) => {
+        // An index loop, not forEach: forEach skips holes ([, x], new Array(n)), which would pass unchecked.
+        for (let i = 0; i < value.length; i++) {
+          const x: unknown = value[i];
           const p = `${path}[${i}]`;
-          if (x === undefined) {
+          if (!(i in value)) {
+            ctx.report(p, x, { message: 'is an empty slot (a hole in the list)', allowed: item.allowed, fix: 'remove the empty slot (two commas in a row, or new Array(n) never filled)' });
+            ok = false;
+          } else if (x === undefined) {
             ctx.report(p, x, { message: 'must not be undefined', allowed: item.allowed, fix: 'remove the undefined item (an unset variable?)' });
             ok = false;
           } else if (!item.check(x, p, ctx)) ok = false;
-        });
+        }
         const problem = ok ? opts.check?.(value as T[]) : undefined;
         if (problem) ctx.report(path, value, { ...problem, allowed: problem.allowed ?? allowed });
         return ok && !problem;

@@ -12,7 +12,7 @@ import { NameRule, nameFromParts } from '../core/names';
 import { onService, podOnlyProblem, PortSpec } from '../core/ports';
 import { appPortsOf, isConnectable, namedPolicyPorts, podPortsOf } from './endpoint';
 import { intOrString } from '../core/probes';
-import { AnySpec, checkArgs } from '../core/validation';
+import { AnySpec, checkArgs, typeName } from '../core/validation';
 import {
   ADMIT_ANY_SOURCE_OPTIONS, ADMIT_INGRESS_CONTROLLER_OPTIONS, ALLOW_EGRESS_OPTIONS, APP_EGRESS_OPTIONS, CIDRS_EGRESS_OPTIONS,
   EGRESS_CIDRS, EGRESS_NAMESPACE, INTERNET_EGRESS_OPTIONS, NAMESPACE_EGRESS_OPTIONS,
@@ -121,7 +121,7 @@ export class EgressTarget {
    * network: '198.51.100.7/24' (bits set past the prefix) is an error; write '198.51.100.0/24' or '198.51.100.7/32'.
    */
   public static cidrs(cidrs: readonly string[], options: EgressPortsOptions): EgressTarget {
-    return new EgressTarget(`cidrs ${Array.isArray(cidrs) ? cidrs.join(', ') : String(cidrs)}`, (scope, prop) => {
+    return new EgressTarget(`cidrs ${Array.isArray(cidrs) ? cidrs.map(shown).join(', ') : shown(cidrs)}`, (scope, prop) => {
       options = optionsOf(options, scope, prop);
       checkArgs(scope, [[EGRESS_CIDRS, cidrs, `${prop}.cidrs`], [CIDRS_EGRESS_OPTIONS, options, prop]]);
       return [{ to: cidrs.map((c) => ({ ipBlock: { cidr: c } })), ports: toPorts(options.ports) }];
@@ -156,7 +156,7 @@ export class EgressTarget {
 
   /** The pods of a namespace (all, or those with `podLabels`), e.g. a shared service not built with timonel. */
   public static namespace(namespace: string, options: NamespaceEgressOptions = {}): EgressTarget {
-    return new EgressTarget(`namespace '${namespace}'`, (scope, prop) => {
+    return new EgressTarget(`namespace '${shown(namespace)}'`, (scope, prop) => {
       options = optionsOf(options, scope, prop);
       checkArgs(scope, [[EGRESS_NAMESPACE, namespace, `${prop}.namespace`], [NAMESPACE_EGRESS_OPTIONS, options, prop]]);
       return [{
@@ -747,4 +747,16 @@ function unique<T>(xs: T[] | undefined): T[] | undefined {
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x)
     ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x));
+}
+
+/**
+ * A value in a target's description. Never throws: an object without `toString` (`Object.create(null)`)
+ * is described by its type, so the argument check reports it as a TimonelError.
+ */
+function shown(x: unknown): string {
+  try {
+    return String(x);
+  } catch {
+    return typeName(x);
+  }
 }

@@ -17,6 +17,7 @@ import { AutoscalingOptions, DeploymentRolloutOptions } from './scaling';
 import { DEFAULTS } from '../core/defaults';
 import { SECRET_REF } from '../core/env';
 import { BASELINE_CAPABILITIES } from '../core/pod-security';
+import { onService, PortSpec } from '../core/ports';
 import { ContainerProps, MountSpec, PodProps, ResourcesProps, SecurityProps, VolumeSpec } from './pod';
 import { DrainOptions } from './drain';
 import type { ServiceIpFamilyOptions } from './ip-families';
@@ -343,6 +344,68 @@ export const WORKLOAD_FIELDS: Fields<WorkloadProps> = {
   configAs: v.oneOf([ConfigExposure.ENV, ConfigExposure.FILES]),
   configMountPath: absolutePath,
 };
+
+/** A port a served workload's Service gets besides its `extraPorts`, with the prop that sets its number. */
+export interface ServicePortSource {
+  /** The Service port. */
+  readonly port: number;
+  /** The prop that sets it, as the user writes it ('service.port'). */
+  readonly prop: string;
+  /** The prop is unset and `port` is its default. @default false */
+  readonly defaulted?: boolean;
+}
+
+const described = (s: ServicePortSource) => `'${s.prop}'${s.defaulted ? ` (default ${s.port})` : ''}`;
+
+/**
+ * A Service takes each port number once per protocol (the API server refuses a repeat): `main`'s
+ * Service port, each of `extraPorts` on the Service (its `servicePort`, else its `port`), then `more`
+ * (e.g. a metrics port). An extra port whose container port is already taken is left to the
+ * container port check (one message per mistake).
+ */
+export function checkServicePorts(
+  main: ServicePortSource & { readonly containerPort: number }, extraPorts: readonly PortSpec[] | undefined, r: Reporter, more: readonly ServicePortSource[] = [],
+): void {
+  const extras = extraPorts ?? [];
+  const taken = new Set<number>([main.port, ...more.map((m) => m.port), ...extras.map((x) => x?.servicePort ?? x?.port)]);
+  const free = (from: number) => {
+    let n = from + 1;
+    while (taken.has(n) && n < 65535) n++;
+    return n;
+  };
+  const used = new Map<string, string>([[`${main.port}/TCP`, `the main port, ${described(main)},`]]);
+  const containerPorts = new Set<number>([main.containerPort]);
+  extras.forEach((x, i) => {
+    const containerTaken = (x.protocol ?? 'TCP') === 'TCP' && containerPorts.has(x.port);
+    containerPorts.add(x.port);
+    if (!onService(x)) return;
+    const port = x.servicePort ?? x.port;
+    const key = `${port}/${x.protocol ?? 'TCP'}`;
+    const other = used.get(key);
+    if (other === undefined) {
+      used.set(key, `'extraPorts[${i}]'`);
+      return;
+    }
+    if (x.servicePort === undefined && containerTaken) return;
+    r.issue(`extraPorts[${i}].${x.servicePort === undefined ? 'port' : 'servicePort'}`, {
+      message: `puts Service port ${key} on the Service, which ${other} already has: the API server refuses a Service with a port twice`, value: port,
+      allowed: 'each Service port number once per protocol',
+      fix: x.servicePort === undefined
+        ? `give it a Service port of its own, e.g. servicePort: ${free(port)} (the container still listens on ${x.port})`
+        : `use a free Service port, e.g. servicePort: ${free(port)}`,
+    });
+  });
+  for (const m of more) {
+    const other = used.get(`${m.port}/TCP`);
+    if (other !== undefined) {
+      r.issue(m.prop, {
+        message: `puts Service port ${m.port}/TCP on the Service, which ${other} already has: the API server refuses a Service with a port twice`, value: m.port,
+        allowed: 'each Service port number once per protocol', fix: `use a free port, e.g. ${free(m.port)}`,
+      });
+    }
+    used.set(`${m.port}/TCP`, described(m));
+  }
+}
 
 /** How a construct's ports are declared, for the probe port checks of `checkWorkload`. */
 export interface WorkloadPortsOptions {

@@ -127,6 +127,11 @@ describe('Probe.exec', () => {
   test('fails when the command is empty', () => {
     expect(() => Probe.exec([])).toThrow(/^\[Probe\.exec\] 'command' must have at least 1 item, got \[\]/);
   });
+
+  test('fails when the command has a hole (it wrote - null; trial AC3)', () => {
+    expect(() => Probe.exec([, 'x'] as string[])).toThrow(/^\[Probe\.exec\] 'command\[0\]' is an empty slot \(a hole in the list\), got undefined\..*Fix: remove the empty slot/);
+    expect(() => Probe.exec(new Array<string>(2))).toThrow(/'command\[1\]' is an empty slot/);
+  });
 });
 
 describe('probe timing', () => {

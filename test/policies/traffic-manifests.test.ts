@@ -170,6 +170,15 @@ describe('fromManifests: the list and its items (Q9, Q10)', () => {
     expect(e.problems.map((p) => p.message)).toEqual(problems.map((p) => `[TrafficEvaluator.fromManifests] ${p}`));
   });
 
+  test('fails when a container\'s ports have a hole (a TypeError; trial AC3)', () => {
+    const ports = [, { name: 'http', containerPort: 8080 }];
+    expect(() => TrafficEvaluator.fromManifests([{
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: {
+        selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'main', image: 'nginx:1.27.0', ports }] } },
+      },
+    }])).toThrow("[TrafficEvaluator.fromManifests] Deployment shop/web (manifests[0]) 'spec.template.spec.containers[0].ports[0]' is an empty slot (a hole in the list), got undefined.");
+  });
+
   test('fails when an item of a List is wrong, naming it by its place in the List', () => {
     expect(() => load({ apiVersion: 'v1', kind: 'List', items: [apiIn({ form: [] })] })).toThrow(
       "[TrafficEvaluator.fromManifests] NetworkPolicy prod/bad (manifests[5].items[0]) 'spec.ingress[0].form' is not a known ingress rule field");

@@ -337,6 +337,11 @@ describe('connectTo bad input', () => {
     expect(() => api.connectTo(db, { containers: 5 as any })).toThrow(/'connectTo\.containers' must be .*got 5\. Allowed: [^.]*\]\. Fix: use 'main' or 'all'$/);
   });
 
+  test('fails when envForm has a hole (a TypeError; trial AC3)', () => {
+    const { api, db } = shop();
+    expect(() => api.connectTo(db, { envForm: [, 'url'] as any })).toThrow(/'connectTo\.envForm\[0\]' is an empty slot \(a hole in the list\), got undefined/);
+  });
+
   test('fails when a workload connects to itself', () => {
     const { api } = shop();
     expect(() => api.connectTo(api)).toThrow(/\[shop\/api\] 'connectTo' cannot connect a workload to itself, got 'shop\/api'/);

@@ -194,6 +194,12 @@ describe('allowEgress', () => {
     ['no internet options', () => EgressTarget.internet(undefined as any), "'allowEgress.ports' is required, got undefined. Allowed: a list of at least one port: a port number from 1 to 65535, or { port, endPort?, protocol? }, e.g. [443]. Fix: pass the destination ports, e.g. { ports: [443] }"],
     ['a single exception', () => EgressTarget.internet({ ports: [443], except: '10.0.0.0/8' as any }), "'allowEgress.except' must be a list, but is a string, got '10.0.0.0/8'. Allowed: a list of CIDRs: an IPv4 or IPv6 address with a prefix length, e.g. '203.0.113.0/24' or '2001:db8::/32'. Fix: wrap it in brackets: ['10.0.0.0/8']"],
     ['no namespace', () => EgressTarget.namespace(undefined as any), "'allowEgress.namespace' is required"],
+    ['an exception list with a hole (a TypeError; trial AC3)', () => EgressTarget.internet({ ports: [443], except: [, '203.0.113.0/24'] as any }),
+      "[shop/web] 'allowEgress.except[0]' is an empty slot (a hole in the list), got undefined."],
+    ['a null-prototype object as the CIDR list (a TypeError; trial AC9)', () => EgressTarget.cidrs(Object.create(null), { ports: [80] }),
+      "[shop/web] 'allowEgress.cidrs' must be a list, but is an object, got {}."],
+    ['a null-prototype object as the namespace (a TypeError; trial AC9)', () => EgressTarget.namespace(Object.create(null)),
+      "[shop/web] 'allowEgress.namespace' must be a string, but is an object, got {}."],
     ['null namespace options', () => EgressTarget.namespace('x', null as any), "'allowEgress.options' must be an object of options, got null"],
     ['undefined', () => undefined as unknown as EgressTarget, "[shop/web] 'allowEgress' needs an EgressTarget, got undefined."],
     ['a construct', () => new WebApp(newChart('x'), 'api', { image: IMAGE }) as unknown as EgressTarget, "Fix: wrap the construct: allowEgress(EgressTarget.app(api), ...)"],
@@ -346,6 +352,8 @@ describe('allowEgress(EgressTarget.app(x)): x admits the client too', () => {
     );
     // the same number, refused by allowFrom's ports in the same words
     expect(() => db.allowFrom({ namespace: 'ops' }, { ports: [5433] })).toThrow("[shop/db] 'allowFrom.ports[0]' is not a port of the app, got 5433. Allowed: 'postgres' (5432).");
+    // a hole in allowFrom's ports is refused, not a TypeError (trial AC3)
+    expect(() => db.allowFrom({ namespace: 'ops' }, { ports: [, 5432] as any })).toThrow("[shop/db] 'allowFrom.ports[0]' is an empty slot (a hole in the list), got undefined.");
     expect(NetworkAccess.of(web).egressPolicy).toBeUndefined();
     // the fix: a port the app serves
     web.allowEgress(EgressTarget.app(db, { ports: [5432] }));

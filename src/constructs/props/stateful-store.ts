@@ -3,7 +3,7 @@ import { isValidName, NameRule } from '../../core/names';
 import { absolutePath, envPrefix, urlScheme, nameSpec, portName, portNumber, portSpec, quantity } from '../../core/specs';
 import { Reporter, Spec, tsLiteral, typeName, v } from '../../core/validation';
 import { uselessBudget } from '../../workload/scaling';
-import { checkIpFamilies, checkWorkload, IP_FAMILY_FIELDS, SERVED_REFUSED, WORKLOAD_FIELDS } from '../../workload/specs';
+import { checkIpFamilies, checkServicePorts, checkWorkload, IP_FAMILY_FIELDS, SERVED_REFUSED, WORKLOAD_FIELDS } from '../../workload/specs';
 import type { AccessMode, PresetStorageOptions, StatefulStoreProps, StatefulStoreServiceOptions, StorageClaimProps, StoreCredentials } from '../stateful-store';
 
 // Type-only imports of the construct's file: it imports this spec (no import cycle at run time).
@@ -133,6 +133,11 @@ export function checkStore(
       });
     }
   }
+  checkServicePorts(
+    p.servicePort !== undefined ? { port: p.servicePort, prop: 'servicePort', containerPort: main.port }
+      : { port: main.port, prop: 'port', defaulted: p.port === undefined, containerPort: main.port },
+    p.extraPorts, r,
+  );
   checkWorkload(p, [main, ...(p.extraPorts ?? [])], r, mountPaths, { mainPortsProp: 'extraPorts' });
 }
 

@@ -7,7 +7,7 @@ import {
 } from '../../core/specs';
 import { Fields, Reporter, v } from '../../core/validation';
 import {
-  AUTOSCALING, checkIpFamilies, checkReplicasWithAutoscaling, checkWorkload, DEPLOYMENT_ROLLOUT, DRAIN, IP_FAMILY_FIELDS, METRICS_FIELDS, SERVED_REFUSED, WORKLOAD_FIELDS,
+  AUTOSCALING, checkIpFamilies, checkReplicasWithAutoscaling, checkServicePorts, checkWorkload, DEPLOYMENT_ROLLOUT, DRAIN, IP_FAMILY_FIELDS, METRICS_FIELDS, SERVED_REFUSED, WORKLOAD_FIELDS,
 } from '../../workload/specs';
 import type { IngressHostRule, IngressPath, IngressTlsOptions } from '../../workload/ingress';
 import type { RouteGatewayRef, RouteOptions, RoutePath } from '../../workload/route';
@@ -166,6 +166,10 @@ function checkWebApp(p: WebAppProps, r: Reporter): void {
     names.set('metrics', 'metrics.port');
     ports.push({ name: 'metrics', port: p.metrics.port });
   }
+  checkServicePorts(
+    { port: p.service?.port ?? d.servicePort, prop: 'service.port', defaulted: p.service?.port === undefined, containerPort: main.port }, p.extraPorts, r,
+    p.metrics?.port !== undefined && !numbers.has(p.metrics.port) ? [{ port: p.metrics.port, prop: 'metrics.port' }] : [],
+  );
   checkWorkload(p, ports, r, undefined, { mainPortsProp: 'extraPorts' });
   // healthPath fills the probes not given: an explicit HTTP probe on another path would split them
   // (a startup probe on one endpoint, readiness and liveness on another).

@@ -4,12 +4,12 @@ import { fieldPath } from '../model';
 import { defineRule } from '../rule';
 import { arr, fromValidator, handlerPorts, obj, probesOf } from './util';
 
-/** Port numbers of containers, Services and probes are 1–65535. */
+/** Port numbers of containers, Services and probes are 1–65535; a Service has each port once per protocol. */
 export default defineRule({
   id: 'api-port-number',
   severity: 'error',
   category: 'api',
-  rationale: 'The API server rejects port numbers outside 1–65535.',
+  rationale: 'The API server rejects port numbers outside 1–65535, and a Service with the same port and protocol twice.',
   kinds: ['Service', 'Pod', 'PodTemplate', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob'],
   check(o, report) {
     // `named`: an int-or-string field (targetPort, a probe's port), where a string names a port.
@@ -33,9 +33,21 @@ export default defineRule({
       if (issue) report({ ...issue, value: port });
     };
     if (o.kind === 'Service') {
+      const seen = new Map<string, number>();
       arr(obj(o.manifest.spec).ports).forEach((p, i) => {
         const base = `spec.ports[${i}]`;
         number(obj(p).port, fieldPath(base, 'port'), true);
+        const port = obj(p).port;
+        if (typeof port === 'number') {
+          const key = `${port}/${obj(p).protocol ?? 'TCP'}`;
+          const first = seen.get(key);
+          if (first !== undefined) {
+            report({
+              field: fieldPath(base, 'port'), message: `repeats ${key} of spec.ports[${first}]: the API server refuses a Service with a port twice`, value: port,
+              allowed: 'each port and protocol once per Service', fix: 'give the port a number of its own, or remove it',
+            });
+          } else seen.set(key, i);
+        }
         number(obj(p).targetPort, fieldPath(base, 'targetPort'), false, true);
         if (p?.nodePort !== undefined && p.nodePort !== 0) number(p.nodePort, fieldPath(base, 'nodePort'));
       });

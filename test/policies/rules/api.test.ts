@@ -104,6 +104,17 @@ describe('api-port-number', () => {
       "error: [test.yaml] Service shop/web 'spec.ports[0].targetPort' is a port number written as a string, got '8080'. Allowed: an integer from 1 to 65535, or the name of a container port. Fix: write it as a number: 8080",
     ]);
   });
+  test('fails when a Service has the same port and protocol twice (the API server refuses it; it passed)', () => {
+    expect(lines('api-port-number', [
+      edit(surroundings()[1], (s) => {
+        s.spec.ports = [
+          { name: 'http', port: 80, targetPort: 'http' }, { name: 'admin', port: 80, targetPort: 'admin', protocol: 'TCP' }, { name: 'dns', port: 80, targetPort: 'dns', protocol: 'UDP' },
+        ];
+      }),
+    ])).toEqual([
+      "error: [test.yaml] Service shop/web 'spec.ports[1].port' repeats 80/TCP of spec.ports[0]: the API server refuses a Service with a port twice, got 80. Allowed: each port and protocol once per Service. Fix: give the port a number of its own, or remove it",
+    ]);
+  });
 });
 
 describe('api-pod-names', () => {
