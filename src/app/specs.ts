@@ -40,7 +40,9 @@ export const OUTDIR = v.string({
   nonEmpty: true, samples: ['dist'],
   check: (s) => (s.trim() === ''
     ? { message: 'is only whitespace', allowed: "a folder path such as 'dist'", fix: "write a folder such as 'dist', or leave it out for 'dist' (an empty TIMONEL_OUTDIR counts as unset)" }
-    : undefined),
+    : s.includes('\0')
+      ? { message: 'contains a NUL byte (\\0), which no file system allows in a path', allowed: "a folder path such as 'dist'", fix: 'remove the NUL byte' }
+      : undefined),
 });
 
 // AppProps' fields; Environments' appProps takes them but the ones it sets itself.

@@ -238,6 +238,55 @@ describe('App.synth', () => {
     expect(() => new App({ outdir: ' ' })).toThrow("[App] 'outdir' is only whitespace, got ' '. Allowed: a folder path such as 'dist'.");
   });
 
+  describe('an outdir the file system refuses is a TimonelError naming outdir, and nothing is written (trial AC, AC6)', () => {
+    const synthInto = (outdir: string): void => {
+      const app = new App({ outdir });
+      new k8s.KubeConfigMap(new TimonelChart(app, 'shop'), 'settings', { data: { a: 'b' } });
+      app.synth();
+    };
+
+    test('fails when outdir is under a file, naming the file', () => {
+      const file = path.join(tmp, 'file.txt');
+      fs.writeFileSync(file, 'mine');
+      const outdir = path.join(file, 'dist');
+      expect(() => synthInto(outdir)).toThrow(
+        `'outdir' cannot be created: ${file} in its path is a file, not a folder, got '${outdir}'. `
+        + 'Allowed: a path whose existing parts are folders. '
+        + `Fix: choose another outdir (or TIMONEL_OUTDIR), or move the file ${file} elsewhere`,
+      );
+      expect(() => synthInto(path.join(file, 'a', 'b'))).toThrow(`${file} in its path is a file`);
+      expect(fs.readdirSync(tmp)).toEqual(['file.txt']);
+      expect(fs.readFileSync(file, 'utf8')).toBe('mine');
+    });
+
+    test('fails when outdir contains a NUL byte', () => {
+      expect(() => new App({ outdir: path.join(tmp, 'a\0b') })).toThrow(
+        "[App] 'outdir' contains a NUL byte (\\0), which no file system allows in a path, got ",
+      );
+      expect(() => new App({ outdir: path.join(tmp, 'a\0b') })).toThrow("Fix: remove the NUL byte");
+      expect(fs.readdirSync(tmp)).toEqual([]);
+    });
+
+    test('fails when a folder name of outdir is too long for the file system', () => {
+      const outdir = path.join(tmp, 'x'.repeat(300));
+      expect(() => synthInto(outdir)).toThrow(TimonelError);
+      expect(() => synthInto(outdir)).toThrow(/^'outdir' has a name too long for the file system \(ENAMETOOLONG: .*\); its temporary sibling adds '\.tmp-<pid>-<8 hex digits>' to the last name, got '.*'\. Allowed: folder names of at most 255 bytes, the last one about 25 characters shorter\. Fix: use shorter folder names, or choose another outdir \(or TIMONEL_OUTDIR\)$/);
+      expect(fs.readdirSync(tmp)).toEqual([]);
+    });
+
+    test('fails when the outdir\'s parent may not be written', () => {
+      if (process.getuid?.() === 0) return; // root writes anywhere
+      const locked = path.join(tmp, 'locked');
+      fs.mkdirSync(locked, 0o555);
+      try {
+        expect(() => synthInto(path.join(locked, 'dist'))).toThrow(/^'outdir' cannot be written: no permission \(EACCES: .*\), got '.*'\. Allowed: .*\. Fix: choose another outdir \(or TIMONEL_OUTDIR\), or give this user write access to its parent folder$/);
+        expect(fs.readdirSync(locked)).toEqual([]);
+      } finally {
+        fs.chmodSync(locked, 0o755);
+      }
+    });
+  });
+
   /** Synthesizes `build`, then `build` broken by `breakApp`: the second synth fails with `error` and changes nothing. */
   function expectUntouched(build: (app: Cdk8sApp) => void, breakApp: (app: App) => void, error: RegExp): void {
     const outdir = path.join(tmp, 'dist');

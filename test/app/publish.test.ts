@@ -148,6 +148,37 @@ describe('publish', () => {
     expect(fs.readdirSync(tmp)).toEqual(['deploy']);
   });
 
+  test('fails when a file its marker does not list has the name of a file it is about to write, and changes nothing (trial AC, AC7)', () => {
+    const out = path.join(tmp, 'dist');
+    publish(out, contents('1'));
+    fs.writeFileSync(path.join(out, 'billing.k8s.yaml'), '# hand-written\n');
+    const before = snapshot(out);
+    const withBilling = new Map([...contents('2'), ['billing.k8s.yaml', 'billing: 2\n']]);
+    expect(() => publish(out, withBilling)).toThrow(TimonelError);
+    expect(() => publish(out, withBilling)).toThrow(
+      `[${out}] holds files timonel did not write (billing.k8s.yaml); billing.k8s.yaml has the name of a file this synth writes, `
+      + `but ${OUTPUT_MARKER} does not list it, so it is not timonel's to overwrite; it replaces the output folder as a whole, so it left it unchanged. `
+      + 'Allowed: an output folder of its own: missing, empty, or holding only what timonel wrote. '
+      + 'Fix: move those files elsewhere or delete them, or choose an output folder of its own (outdir, or TIMONEL_OUTDIR)',
+    );
+    expect(snapshot(out)).toEqual(before);
+    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+    // In a subfolder too (an environment's folder), also when the marker is only the top one's.
+    const envs = path.join(tmp, 'envs');
+    publish(envs, new Map([['dev/a.k8s.yaml', 'a\n']]));
+    fs.writeFileSync(path.join(envs, 'dev', 'b.k8s.yaml'), 'mine\n');
+    expect(() => publish(envs, new Map([['dev/a.k8s.yaml', 'a\n'], ['dev/b.k8s.yaml', 'b\n']]))).toThrow(/holds files timonel did not write \(dev\/b\.k8s\.yaml\); dev\/b\.k8s\.yaml has the name of a file this synth writes/);
+    fs.rmSync(path.join(envs, 'dev', OUTPUT_MARKER));
+    expect(() => publish(envs, new Map([['dev/a.k8s.yaml', 'a\n'], ['dev/b.k8s.yaml', 'b\n']]))).toThrow(/\(dev\/b\.k8s\.yaml\); dev\/b\.k8s\.yaml has the name/);
+    expect(fs.readFileSync(path.join(envs, 'dev', 'b.k8s.yaml'), 'utf8')).toBe('mine\n');
+    // Once it is gone, the synth writes the file and lists it.
+    fs.rmSync(path.join(out, 'billing.k8s.yaml'));
+    publish(out, withBilling);
+    expect(fs.readFileSync(path.join(out, OUTPUT_MARKER), 'utf8')).toContain('\nbilling.k8s.yaml\n');
+    publish(out, withBilling);
+    expect(fs.readFileSync(path.join(out, 'billing.k8s.yaml'), 'utf8')).toBe('billing: 2\n');
+  });
+
   test('fails when a folder without a marker holds other files, naming the first five', () => {
     const out = path.join(tmp, 'deploy');
     fs.mkdirSync(out);
@@ -173,7 +204,7 @@ describe('publish', () => {
     const before = snapshot(out);
     // The second file cannot be written (its folder would be the first file): fails mid-way.
     const failing = new Map([['a.k8s.yaml', 'new\n'], ['a.k8s.yaml/b.k8s.yaml', 'new\n']]);
-    expect(() => publish(out, failing)).toThrow(/EEXIST|ENOTDIR/);
+    expect(() => publish(out, failing)).toThrow(/^'outdir' cannot be written: a part of its path is a file, not a folder \((EEXIST|ENOTDIR): .*\), got '.*'\. Allowed: a path whose existing parts are folders\. Fix: choose another outdir \(or TIMONEL_OUTDIR\), or move that file elsewhere$/);
     expect(snapshot(out)).toEqual(before);
     expect(fs.readdirSync(tmp)).toEqual(['dist']);
   });
